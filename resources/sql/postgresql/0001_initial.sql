@@ -1,0 +1,243 @@
+-- Guichet schema, version 1 (PostgreSQL).
+-- Conventions shared with the PostgreSQL set: timestamps are UTC milliseconds
+-- since the epoch (BIGINT), dates are 'yyyy-MM-dd' text, flags are 0/1
+-- integers, and every synced row carries the version of the command that last
+-- changed it (see counters and tombstones).
+
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('version', 0);
+
+CREATE TABLE users (
+    id                    BIGSERIAL PRIMARY KEY,
+    email                 TEXT NOT NULL UNIQUE,
+    first_name            TEXT NOT NULL,
+    last_name             TEXT NOT NULL,
+    contact_email         TEXT NOT NULL,
+    address_line          TEXT NOT NULL DEFAULT '',
+    postal_code           TEXT NOT NULL DEFAULT '',
+    city                  TEXT NOT NULL DEFAULT '',
+    country               TEXT NOT NULL DEFAULT '',
+    password_hash         TEXT NOT NULL,
+    secret_question       TEXT NOT NULL DEFAULT '',
+    secret_answer_hash    TEXT NOT NULL DEFAULT '',
+    notifications_enabled BIGINT NOT NULL DEFAULT 0,
+    language              TEXT NOT NULL DEFAULT 'fr',
+    is_support            BIGINT NOT NULL DEFAULT 0,
+    status                TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'deactivated')),
+    deactivated_at        BIGINT,
+    failed_logins         BIGINT NOT NULL DEFAULT 0,
+    next_login_at         BIGINT,
+    locked_until          BIGINT,
+    created_at            BIGINT NOT NULL,
+    version               BIGINT NOT NULL
+);
+CREATE INDEX users_version ON users (version);
+
+CREATE TABLE structures (
+    id                BIGSERIAL PRIMARY KEY,
+    siret             TEXT NOT NULL UNIQUE,
+    raison_sociale    TEXT NOT NULL,
+    libelle           TEXT NOT NULL DEFAULT '',
+    adresse           TEXT NOT NULL DEFAULT '',
+    code_postal       TEXT NOT NULL DEFAULT '',
+    ville             TEXT NOT NULL DEFAULT '',
+    -- 1: secondary managers have the principal manager's powers on this structure.
+    secondary_powers  BIGINT NOT NULL DEFAULT 0,
+    created_at        BIGINT NOT NULL,
+    version           BIGINT NOT NULL
+);
+CREATE INDEX structures_version ON structures (version);
+CREATE INDEX structures_raison_sociale ON structures (raison_sociale, id);
+
+-- Folded (lower case, no accents) copies of the searchable columns, indexed by
+-- trigrams (pg_trgm) so that '*menuiserie*' does not scan the table. Kept in
+-- step by core.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE structures_search (
+    rowid           BIGINT PRIMARY KEY REFERENCES structures (id) ON DELETE CASCADE,
+    raison_sociale  TEXT NOT NULL,
+    siret           TEXT NOT NULL,
+    libelle         TEXT NOT NULL,
+    code_postal     TEXT NOT NULL,
+    ville           TEXT NOT NULL
+);
+CREATE INDEX structures_search_raison_sociale ON structures_search USING gin (raison_sociale gin_trgm_ops);
+CREATE INDEX structures_search_siret ON structures_search USING gin (siret gin_trgm_ops);
+CREATE INDEX structures_search_libelle ON structures_search USING gin (libelle gin_trgm_ops);
+CREATE INDEX structures_search_code_postal ON structures_search USING gin (code_postal gin_trgm_ops);
+CREATE INDEX structures_search_ville ON structures_search USING gin (ville gin_trgm_ops);
+
+CREATE TABLE services (
+    id            BIGSERIAL PRIMARY KEY,
+    structure_id  BIGINT NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+    code          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    active        BIGINT NOT NULL DEFAULT 1,
+    version       BIGINT NOT NULL,
+    UNIQUE (structure_id, code)
+);
+CREATE INDEX services_version ON services (version);
+
+-- Rattachement: a user's attachment to a structure.
+CREATE TABLE attachments (
+    id                BIGSERIAL PRIMARY KEY,
+    user_id           BIGINT NOT NULL REFERENCES users (id),
+    structure_id      BIGINT NOT NULL REFERENCES structures (id),
+    role              TEXT NOT NULL CHECK (role IN ('principal', 'secondary', 'user')),
+    whole_structure   BIGINT NOT NULL DEFAULT 1,
+    valid_from        TEXT NOT NULL,
+    valid_until       TEXT,
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'validated', 'refused')),
+    requested_at      BIGINT NOT NULL,
+    decided_at        BIGINT,
+    decided_by        BIGINT REFERENCES users (id),
+    decision_comment  TEXT NOT NULL DEFAULT '',
+    version           BIGINT NOT NULL
+);
+CREATE INDEX attachments_user ON attachments (user_id);
+CREATE INDEX attachments_structure ON attachments (structure_id, status);
+CREATE INDEX attachments_version ON attachments (version);
+
+CREATE TABLE attachment_services (
+    attachment_id  BIGINT NOT NULL REFERENCES attachments (id) ON DELETE CASCADE,
+    service_id     BIGINT NOT NULL REFERENCES services (id),
+    PRIMARY KEY (attachment_id, service_id)
+);
+
+CREATE TABLE spaces (
+    id                     BIGSERIAL PRIMARY KEY,
+    code                   TEXT NOT NULL UNIQUE,
+    name                   TEXT NOT NULL,
+    sort_order             BIGINT NOT NULL,
+    default_for_principal  BIGINT NOT NULL DEFAULT 0,
+    default_for_secondary  BIGINT NOT NULL DEFAULT 0,
+    default_for_user       BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO spaces (code, name, sort_order, default_for_principal, default_for_secondary, default_for_user) VALUES
+    ('accueil', 'Accueil connecté', 1, 1, 1, 1),
+    ('activite_gestionnaire', 'Activité du gestionnaire', 2, 1, 1, 0),
+    ('factures_emises', 'Factures émises', 3, 1, 1, 1),
+    ('factures_recues', 'Factures reçues', 4, 0, 0, 0),
+    ('sollicitations_emises', 'Sollicitations émises', 5, 1, 1, 1),
+    ('sollicitations_recues', 'Sollicitations reçues', 6, 0, 0, 0),
+    ('mon_compte', 'Mon compte', 7, 1, 1, 1);
+
+-- Spaces set at structure level by its principal manager.
+CREATE TABLE structure_spaces (
+    structure_id  BIGINT NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+    space_id      BIGINT NOT NULL REFERENCES spaces (id),
+    enabled_at    BIGINT NOT NULL,
+    version       BIGINT NOT NULL,
+    PRIMARY KEY (structure_id, space_id)
+);
+
+-- Abonnement: a user's subscription to a space of a structure (service_id NULL
+-- means the whole structure).
+CREATE TABLE subscriptions (
+    id              BIGSERIAL PRIMARY KEY,
+    user_id         BIGINT NOT NULL REFERENCES users (id),
+    structure_id    BIGINT NOT NULL REFERENCES structures (id),
+    space_id        BIGINT NOT NULL REFERENCES spaces (id),
+    service_id      BIGINT REFERENCES services (id),
+    mode            TEXT NOT NULL CHECK (mode IN ('modification', 'consultation')),
+    effective_date  TEXT NOT NULL,
+    comment         TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'validated', 'refused')),
+    requested_at    BIGINT NOT NULL,
+    decided_at      BIGINT,
+    decided_by      BIGINT REFERENCES users (id),
+    decision_comment TEXT NOT NULL DEFAULT '',
+    version         BIGINT NOT NULL
+);
+CREATE INDEX subscriptions_user ON subscriptions (user_id);
+CREATE INDEX subscriptions_structure ON subscriptions (structure_id, status);
+CREATE INDEX subscriptions_version ON subscriptions (version);
+
+-- Pièce jointe.
+CREATE TABLE attached_files (
+    id           BIGSERIAL PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id),
+    designation  TEXT NOT NULL,
+    file_type    TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    size         BIGINT NOT NULL,
+    sha256       TEXT NOT NULL,
+    content      BYTEA NOT NULL,
+    created_at   BIGINT NOT NULL,
+    updated_at   BIGINT NOT NULL,
+    version      BIGINT NOT NULL
+);
+CREATE INDEX attached_files_user ON attached_files (user_id);
+CREATE INDEX attached_files_version ON attached_files (version);
+
+-- Sollicitation: a request to support.
+CREATE TABLE solicitations (
+    id          BIGSERIAL PRIMARY KEY,
+    user_id     BIGINT REFERENCES users (id),
+    email       TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'waiting_user', 'closed')),
+    reply       TEXT NOT NULL DEFAULT '',
+    assigned_to BIGINT REFERENCES users (id),
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    version     BIGINT NOT NULL
+);
+CREATE INDEX solicitations_version ON solicitations (version);
+
+CREATE TABLE mail_outbox (
+    id          BIGSERIAL PRIMARY KEY,
+    user_id     BIGINT REFERENCES users (id),
+    recipient   TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body_text   TEXT NOT NULL,
+    body_html   TEXT NOT NULL DEFAULT '',
+    created_at  BIGINT NOT NULL,
+    sent_at     BIGINT,
+    attempts    BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT,
+    last_error  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX mail_outbox_pending ON mail_outbox (sent_at, next_attempt_at);
+
+-- Single-use tokens (reactivation); only their SHA-256 is stored.
+CREATE TABLE tokens (
+    id          BIGSERIAL PRIMARY KEY,
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    purpose     TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT,
+    revoked_at  BIGINT
+);
+CREATE INDEX tokens_user ON tokens (user_id, purpose);
+
+CREATE TABLE audit_log (
+    id            BIGSERIAL PRIMARY KEY,
+    at            BIGINT NOT NULL,
+    actor_id      BIGINT REFERENCES users (id),
+    command       TEXT NOT NULL,
+    entity        TEXT NOT NULL,
+    entity_id     BIGINT,
+    structure_id  BIGINT,
+    details       TEXT NOT NULL DEFAULT '',
+    comment       TEXT NOT NULL DEFAULT '',
+    version       BIGINT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_structure ON audit_log (structure_id, at);
+
+-- Deleted rows, so that the sync feed can tell replicas to drop them.
+CREATE TABLE tombstones (
+    table_name  TEXT NOT NULL,
+    row_id      BIGINT NOT NULL,
+    version     BIGINT NOT NULL,
+    PRIMARY KEY (table_name, row_id)
+);
+CREATE INDEX tombstones_version ON tombstones (version);

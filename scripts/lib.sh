@@ -1,0 +1,39 @@
+# Shared by scripts/run and scripts/test: installs what is missing and builds.
+# shellcheck shell=bash
+
+GUICHET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GUICHET_BUILD=${GUICHET_BUILD:-$GUICHET_ROOT/build}
+
+# Debian 12 packages the build, the tests and the demo need.
+GUICHET_PACKAGES=(
+    cmake ninja-build ccache g++ pkg-config
+    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev
+    libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libcurl4-openssl-dev
+    postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
+    fonts-dejavu-core sqlite3
+)
+
+guichet_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+guichet_install_deps() {
+    local missing=()
+    local pkg
+    for pkg in "${GUICHET_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    guichet_log "Installing ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+guichet_build() {
+    local werror=${1:-OFF}
+    guichet_log "Building in $GUICHET_BUILD"
+    cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DGUICHET_WERROR="$werror" >/dev/null
+    cmake --build "$GUICHET_BUILD" -j"$(nproc)"
+}

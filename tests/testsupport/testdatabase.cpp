@@ -1,0 +1,78 @@
+#include "testdatabase.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QUrl>
+
+namespace guichet::test {
+
+namespace {
+QAtomicInteger<int> s_counter;
+}
+
+bool TestDatabase::usesPostgres()
+{
+    return qEnvironmentVariable("GUICHET_TEST_BACKEND") == QLatin1String("postgresql");
+}
+
+QString TestDatabase::backendName()
+{
+    return usesPostgres() ? QStringLiteral("postgresql") : QStringLiteral("sqlite");
+}
+
+TestDatabase::TestDatabase()
+{
+    if (usesPostgres()) {
+        m_adminUrl = qEnvironmentVariable("GUICHET_TEST_PG_URL");
+        if (m_adminUrl.isEmpty()) {
+            m_error = QStringLiteral("GUICHET_TEST_BACKEND=postgresql needs GUICHET_TEST_PG_URL "
+                                     "(scripts/test starts a cluster and sets it)");
+            return;
+        }
+        auto admin = Database::open(m_adminUrl, &m_error);
+        if (!admin)
+            return;
+        m_pgName = QStringLiteral("guichet_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++s_counter);
+        try {
+            admin->exec(QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_pgName));
+            admin->exec(QStringLiteral("CREATE DATABASE %1").arg(m_pgName));
+        } catch (const DatabaseError &e) {
+            m_error = e.message();
+            return;
+        }
+        QUrl url(m_adminUrl);
+        url.setPath(QLatin1Char('/') + m_pgName);
+        m_location = url.toString();
+    } else {
+        if (!m_dir.isValid()) {
+            m_error = QStringLiteral("cannot create a temporary folder");
+            return;
+        }
+        m_location = m_dir.filePath(QStringLiteral("guichet.sqlite"));
+    }
+    m_database = Database::open(m_location, &m_error);
+    if (m_database && !m_database->migrate(&m_error))
+        m_database.reset();
+}
+
+TestDatabase::~TestDatabase()
+{
+    m_database.reset();
+    if (!m_pgName.isEmpty()) {
+        QString error;
+        if (auto admin = Database::open(m_adminUrl, &error)) {
+            try {
+                admin->exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_pgName));
+            } catch (const DatabaseError &) {
+            }
+        }
+    }
+}
+
+std::unique_ptr<Database> TestDatabase::openAnother() const
+{
+    QString error;
+    return Database::open(m_location, &error);
+}
+
+} // namespace guichet::test
