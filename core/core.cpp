@@ -39,32 +39,34 @@ void CommandContext::audit(const QString &entity, qint64 entityId, qint64 struct
 {
     db().exec(QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
                              "details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-              {clock().nowMs(), m_actor ? QVariant(m_actor->id) : QVariant(QMetaType(QMetaType::LongLong)),
-               m_command, entity, entityId ? QVariant(entityId) : QVariant(QMetaType(QMetaType::LongLong)),
-               structureId ? QVariant(structureId) : QVariant(QMetaType(QMetaType::LongLong)), details, comment,
-               version()});
+              { clock().nowMs(), m_actor ? QVariant(m_actor->id) : QVariant(QMetaType(QMetaType::LongLong)),
+                m_command, entity, entityId ? QVariant(entityId) : QVariant(QMetaType(QMetaType::LongLong)),
+                structureId ? QVariant(structureId) : QVariant(QMetaType(QMetaType::LongLong)), details,
+                comment, version() });
 }
 
 void CommandContext::tombstone(const QString &table, qint64 rowId)
 {
     const qint64 v = version();
-    db().exec(QStringLiteral("DELETE FROM tombstones WHERE table_name = ? AND row_id = ?"), {table, rowId});
+    db().exec(QStringLiteral("DELETE FROM tombstones WHERE table_name = ? AND row_id = ?"), { table, rowId });
     db().exec(QStringLiteral("INSERT INTO tombstones (table_name, row_id, version) VALUES (?, ?, ?)"),
-              {table, rowId, v});
+              { table, rowId, v });
 }
 
 qint64 CommandContext::queueMail(qint64 userId, const QString &recipient, const QString &subject,
                                  const QString &bodyText, const QString &bodyHtml)
 {
     if (userId) {
-        const QString status = db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), {userId}).toString();
+        const QString status
+            = db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { userId }).toString();
         if (status == QLatin1String("deactivated"))
             return 0;
     }
-    return db().insert(QStringLiteral("INSERT INTO mail_outbox (user_id, recipient, subject, body_text, body_html, "
-                                      "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                       {userId ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), recipient, subject,
-                        bodyText, bodyHtml, clock().nowMs()});
+    return db().insert(
+        QStringLiteral("INSERT INTO mail_outbox (user_id, recipient, subject, body_text, body_html, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+        { userId ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), recipient, subject, bodyText,
+          bodyHtml, clock().nowMs() });
 }
 
 Core::Core(Database &database, const Clock &clock)
@@ -75,9 +77,10 @@ Core::Core(Database &database, const Clock &clock)
 
 std::optional<Actor> Core::loadActor(qint64 userId) const
 {
-    const auto row = m_database.row(QStringLiteral("SELECT id, email, first_name, last_name, contact_email, language, "
-                                                   "is_support, status, notifications_enabled FROM users WHERE id = ?"),
-                                    {userId});
+    const auto row
+        = m_database.row(QStringLiteral("SELECT id, email, first_name, last_name, contact_email, language, "
+                                        "is_support, status, notifications_enabled FROM users WHERE id = ?"),
+                         { userId });
     if (!row)
         return std::nullopt;
     Actor actor;
@@ -93,8 +96,8 @@ std::optional<Actor> Core::loadActor(qint64 userId) const
     return actor;
 }
 
-CommandResult Core::run(const QString &command, qint64 actorId, const std::function<void(CommandContext &)> &body,
-                        RunOptions options)
+CommandResult Core::run(const QString &command, qint64 actorId,
+                        const std::function<void(CommandContext &)> &body, RunOptions options)
 {
     try {
         Transaction transaction(m_database);

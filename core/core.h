@@ -20,7 +20,7 @@ struct RunOptions
     // Only reactivation may run for a deactivated account.
     bool allowDeactivated = false;
 
-    static RunOptions anonymousCommand() { return {true, false}; }
+    static RunOptions anonymousCommand() { return { true, false }; }
 };
 
 // The user a command runs for, as loaded at the start of the command.
@@ -94,8 +94,8 @@ public:
     // Runs body in one transaction for actorId (0 when options.anonymous).
     // Returns body's context.result on success; on CommandFailure or a database
     // error everything is rolled back and the error is returned.
-    CommandResult run(const QString &command, qint64 actorId, const std::function<void(CommandContext &)> &body,
-                      RunOptions options = RunOptions());
+    CommandResult run(const QString &command, qint64 actorId,
+                      const std::function<void(CommandContext &)> &body, RunOptions options = RunOptions());
 
     std::optional<Actor> loadActor(qint64 userId) const;
 

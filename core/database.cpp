@@ -37,10 +37,10 @@ QList<Migration> migrations(Database::Dialect dialect)
     QList<Migration> result;
     const QDir dir(migrationFolder(dialect));
     static const QRegularExpression name(QStringLiteral("^(\\d+)_.*\\.sql$"));
-    for (const QString &file : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
+    for (const QString &file : dir.entryList({ QStringLiteral("*.sql") }, QDir::Files, QDir::Name)) {
         const auto match = name.match(file);
         if (match.hasMatch())
-            result.append({match.captured(1).toInt(), dir.filePath(file)});
+            result.append({ match.captured(1).toInt(), dir.filePath(file) });
     }
     std::sort(result.begin(), result.end(),
               [](const Migration &a, const Migration &b) { return a.version < b.version; });
@@ -72,8 +72,9 @@ QStringList splitSqlScript(const QString &script)
     QString current;
     bool inTrigger = false;
     int dollarQuotes = 0;
-    static const QRegularExpression triggerStart(QStringLiteral("^\\s*CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b"),
-                                                 QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression triggerStart(
+        QStringLiteral("^\\s*CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b"),
+        QRegularExpression::CaseInsensitiveOption);
     const QStringList lines = script.split(QLatin1Char('\n'));
     for (const QString &line : lines) {
         const QString trimmed = line.trimmed();
@@ -103,7 +104,8 @@ QStringList splitSqlScript(const QString &script)
 
 bool Database::isPostgresLocation(const QString &location)
 {
-    return location.startsWith(QLatin1String("postgresql://")) || location.startsWith(QLatin1String("postgres://"));
+    return location.startsWith(QLatin1String("postgresql://"))
+        || location.startsWith(QLatin1String("postgres://"));
 }
 
 Database::Database(Dialect dialect, QString location, QString connectionName)
@@ -130,12 +132,13 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
     std::unique_ptr<Database> database(
         new Database(postgres ? Dialect::PostgreSql : Dialect::Sqlite, location, connectionName));
 
-    QSqlDatabase db = QSqlDatabase::addDatabase(postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"),
-                                                connectionName);
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+        postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), connectionName);
     if (!db.isValid()) {
         if (error)
-            *error = QCoreApplication::translate("guichet::Database", "The %1 database driver is not installed.")
-                         .arg(postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"));
+            *error
+                = QCoreApplication::translate("guichet::Database", "The %1 database driver is not installed.")
+                      .arg(postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"));
         return nullptr;
     }
     if (postgres) {
@@ -307,7 +310,8 @@ qint64 Database::nextVersion() const
 {
     // An UPDATE rather than a sequence: the row lock orders writers, so versions
     // become visible in increasing order, which the sync feed relies on.
-    return value(QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"))
+    return value(
+               QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"))
         .toLongLong();
 }
 
@@ -344,7 +348,8 @@ bool Database::migrate(QString *error)
         }
         exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                             "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
-        const int current = value(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")).toInt();
+        const int current
+            = value(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")).toInt();
         for (const Migration &migration : migrations(m_dialect)) {
             if (migration.version <= current)
                 continue;
@@ -353,13 +358,14 @@ bool Database::migrate(QString *error)
                 throw DatabaseError(QStringLiteral("cannot read migration %1").arg(migration.path));
             execScript(QString::fromUtf8(file.readAll()));
             exec(QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
-                 {migration.version, QDateTime::currentMSecsSinceEpoch()});
+                 { migration.version, QDateTime::currentMSecsSinceEpoch() });
         }
         transaction.commit();
         return true;
     } catch (const DatabaseError &e) {
         if (error)
-            *error = QCoreApplication::translate("guichet::Database", "Database migration failed: %1").arg(e.message());
+            *error = QCoreApplication::translate("guichet::Database", "Database migration failed: %1")
+                         .arg(e.message());
         return false;
     }
 }

@@ -10,13 +10,6 @@
 
 namespace guichet::ctl {
 
-namespace {
-
-struct Tr
-{
-    Q_DECLARE_TR_FUNCTIONS(guichet::ctl)
-};
-
 QTextStream &out()
 {
     static QTextStream stream(stdout);
@@ -41,6 +34,21 @@ int failure(const QString &reason)
     return Failure;
 }
 
+bool parseCommand(QCommandLineParser &parser, const QStringList &args, int *exitCode)
+{
+    parser.addHelpOption();
+    if (!parser.parse(args)) {
+        *exitCode = badInput(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        *exitCode = Success;
+        return false;
+    }
+    return true;
+}
+
 std::unique_ptr<Database> openDatabase(const QString &location, bool migrate, int *exitCode)
 {
     QString error;
@@ -54,7 +62,8 @@ std::unique_ptr<Database> openDatabase(const QString &location, bool migrate, in
         return nullptr;
     }
     if (!migrate && db->schemaVersion() == 0) {
-        *exitCode = failure(Tr::tr("The database %1 is not initialised: run 'guichetctl init' first.").arg(location));
+        *exitCode = failure(
+            Tr::tr("The database %1 is not initialised: run 'guichetctl init' first.").arg(location));
         return nullptr;
     }
     return db;
@@ -64,20 +73,16 @@ int commandInit(const QString &location, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Create the database or bring its schema up to date."));
-    parser.addHelpOption();
-    if (!parser.parse(args))
-        return badInput(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return Success;
-    }
+    int code = Success;
+    if (!parseCommand(parser, args, &code))
+        return code;
     if (!parser.positionalArguments().isEmpty())
         return badInput(Tr::tr("init takes no argument."));
-    int code = Success;
     auto db = openDatabase(location, true, &code);
     if (!db)
         return code;
-    out() << Tr::tr("Database %1 is at schema version %2.").arg(location).arg(db->schemaVersion()) << Qt::endl;
+    out() << Tr::tr("Database %1 is at schema version %2.").arg(location).arg(db->schemaVersion())
+          << Qt::endl;
     return Success;
 }
 
@@ -85,14 +90,9 @@ int commandStatus(const QString &location, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Summarise what the database holds."));
-    parser.addHelpOption();
-    if (!parser.parse(args))
-        return badInput(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return Success;
-    }
     int code = Success;
+    if (!parseCommand(parser, args, &code))
+        return code;
     auto db = openDatabase(location, false, &code);
     if (!db)
         return code;
@@ -109,8 +109,30 @@ int commandStatus(const QString &location, const QStringList &args)
           << Tr::tr("Pending subscription requests: %1")
                  .arg(count("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
           << '\n'
-          << Tr::tr("Mails waiting in the outbox: %1").arg(count("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"))
+          << Tr::tr("Mails waiting in the outbox: %1")
+                 .arg(count("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"))
           << Qt::endl;
+    return Success;
+}
+
+namespace {
+
+struct CommandEntry
+{
+    const char *name;
+    const char *summary; // translated through Tr at display time
+    CommandFunction function;
+};
+
+// Every command, in the order --help lists them. Add yours here.
+const CommandEntry s_commands[] = {
+    { "init", QT_TRANSLATE_NOOP("guichet::ctl", "create or migrate the database"), commandInit },
+    { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
+};
+
+int commandDatabasePath(const QString &location, const QStringList &)
+{
+    out() << location << Qt::endl;
     return Success;
 }
 
@@ -121,25 +143,32 @@ int run(const QStringList &arguments)
     setApplicationIdentity(QStringLiteral("guichetctl"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        Tr::tr("Guichet operator tool.\n\nCommands:\n"
-               "  init                 create or migrate the database\n"
-               "  status               summarise what the database holds\n"
-               "  database-path        print the database location in use\n"
-               "\nRun 'guichetctl COMMAND --help' for the options of a command."));
+    QString description
+        = Tr::tr("Guichet operator tool.") + QStringLiteral("\n\n") + Tr::tr("Commands:") + QLatin1Char('\n');
+    for (const CommandEntry &entry : s_commands)
+        description += QStringLiteral("  %1 %2\n")
+                           .arg(QString::fromLatin1(entry.name), -22)
+                           .arg(Tr::tr(entry.summary));
+    description += QStringLiteral("  %1 %2\n")
+                       .arg(QStringLiteral("database-path"), -22)
+                       .arg(Tr::tr("print the database location in use"));
+    description
+        += QLatin1Char('\n') + Tr::tr("Run 'guichetctl COMMAND --help' for the options of a command.");
+    parser.setApplicationDescription(description);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("database"),
-                      Tr::tr("SQLite file or postgresql://user:password@host:port/name (default: %1).")
-                          .arg(defaultDatabaseLocation()),
-                      Tr::tr("location")});
+    parser.addOption({ QStringLiteral("database"),
+                       Tr::tr("SQLite file or postgresql://user:password@host:port/name (default: %1).")
+                           .arg(defaultDatabaseLocation()),
+                       Tr::tr("location") });
     parser.addPositionalArgument(QStringLiteral("command"), Tr::tr("The command to run."));
     // Options after the command belong to the command.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     if (!parser.parse(arguments))
         return badInput(parser.errorText());
     if (parser.isSet(QStringLiteral("version"))) {
-        out() << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << Qt::endl;
+        out() << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+              << Qt::endl;
         return Success;
     }
     const QStringList positional = parser.positionalArguments();
@@ -147,20 +176,19 @@ int run(const QStringList &arguments)
         out() << parser.helpText();
         return positional.isEmpty() && !parser.isSet(QStringLiteral("help")) ? BadInput : Success;
     }
-    const QString location =
-        parser.isSet(QStringLiteral("database")) ? parser.value(QStringLiteral("database")) : defaultDatabaseLocation();
+    const QString location = parser.isSet(QStringLiteral("database"))
+        ? parser.value(QStringLiteral("database"))
+        : defaultDatabaseLocation();
     const QString command = positional.first();
     QStringList commandArgs = positional.mid(1);
     commandArgs.prepend(QStringLiteral("guichetctl ") + command);
 
-    if (command == QLatin1String("init"))
-        return commandInit(location, commandArgs);
-    if (command == QLatin1String("status"))
-        return commandStatus(location, commandArgs);
-    if (command == QLatin1String("database-path")) {
-        out() << location << Qt::endl;
-        return Success;
+    for (const CommandEntry &entry : s_commands) {
+        if (command == QLatin1String(entry.name))
+            return entry.function(location, commandArgs);
     }
+    if (command == QLatin1String("database-path"))
+        return commandDatabasePath(location, commandArgs);
     return badInput(Tr::tr("unknown command '%1' (see guichetctl --help).").arg(command));
 }
 

@@ -71,7 +71,8 @@ private slots:
         QCOMPARE(result.code, ErrorCode::InvalidInput);
         QCOMPARE(result.field, QStringLiteral("field"));
         QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM audit_log")).toInt(), 0);
-        QCOMPARE(t.db().value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toInt(), 0);
+        QCOMPARE(t.db().value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toInt(),
+                 0);
     }
 
     void databaseErrorInsideCommandIsReportedAndRolledBack()
@@ -99,7 +100,8 @@ private slots:
         ManualClock clock;
         Core core(t.db(), clock);
         bool ran = false;
-        const CommandResult result = core.run(QStringLiteral("test"), 4242, [&](CommandContext &) { ran = true; });
+        const CommandResult result
+            = core.run(QStringLiteral("test"), 4242, [&](CommandContext &) { ran = true; });
         QCOMPARE(result.code, ErrorCode::Unauthenticated);
         QVERIFY(!ran);
     }
@@ -108,7 +110,8 @@ private slots:
     {
         const QStringList statements = splitSqlScript(QStringLiteral(
             "-- comment\nCREATE TABLE a (x INTEGER);\n\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
-            "  UPDATE a SET x = 1;\nEND;\nCREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  RETURN NEW;\nEND;\n"
+            "  UPDATE a SET x = 1;\nEND;\nCREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  RETURN "
+            "NEW;\nEND;\n"
             "$$ LANGUAGE plpgsql;\nINSERT INTO a VALUES (1);\n"));
         QCOMPARE(statements.size(), 4);
         QVERIFY(statements.at(1).startsWith(QLatin1String("CREATE TRIGGER")));

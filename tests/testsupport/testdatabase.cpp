@@ -32,7 +32,8 @@ TestDatabase::TestDatabase()
         auto admin = Database::open(m_adminUrl, &m_error);
         if (!admin)
             return;
-        m_pgName = QStringLiteral("guichet_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++s_counter);
+        m_pgName
+            = QStringLiteral("guichet_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++s_counter);
         try {
             admin->exec(QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_pgName));
             admin->exec(QStringLiteral("CREATE DATABASE %1").arg(m_pgName));

@@ -42,8 +42,8 @@ private:
 } // namespace guichet::test
 
 // Fails the current test function unless the test database is usable.
-#define GUICHET_REQUIRE_DB(testDb) \
-    do { \
-        if (!(testDb).isValid()) \
-            QFAIL(qPrintable((testDb).error())); \
+#define GUICHET_REQUIRE_DB(testDb)                                                                           \
+    do {                                                                                                     \
+        if (!(testDb).isValid())                                                                             \
+            QFAIL(qPrintable((testDb).error()));                                                             \
     } while (false)

@@ -1,0 +1,79 @@
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Drives the real guichetctl executable as an operator would.
+class TestGuichetctl : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Run
+    {
+        int exitCode;
+        QString out;
+        QString err;
+    };
+    Run ctl(const QStringList &args, const QByteArray &input = {})
+    {
+        QProcess p;
+        p.start(QStringLiteral(GUICHETCTL_PATH), args);
+        p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120000))
+            return { -1, {}, QStringLiteral("timed out") };
+        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                 QString::fromUtf8(p.readAllStandardError()) };
+    }
+
+    QTemporaryDir m_dir;
+    QString db() const { return m_dir.filePath(QStringLiteral("ctl.sqlite")); }
+
+private slots:
+    void initCreatesThenMigratesIdempotently()
+    {
+        Run r = ctl({ QStringLiteral("--database"), db(), QStringLiteral("init") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QLatin1String("schema version")));
+        r = ctl({ QStringLiteral("--database"), db(), QStringLiteral("init") });
+        QCOMPARE(r.exitCode, 0);
+        r = ctl({ QStringLiteral("--database"), db(), QStringLiteral("status") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QLatin1String("Structures: 0")), qPrintable(r.out));
+    }
+
+    void unknownCommandIsBadInput()
+    {
+        const Run r = ctl({ QStringLiteral("frobnicate") });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QLatin1String("frobnicate")));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+    }
+
+    void statusOnMissingDatabaseSaysToInit()
+    {
+        const Run r = ctl({ QStringLiteral("--database"), m_dir.filePath(QStringLiteral("none.sqlite")),
+                            QStringLiteral("status") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QLatin1String("guichetctl init")));
+    }
+
+    void everyCommandHasHelp()
+    {
+        for (const QString &command : { QStringLiteral("init"), QStringLiteral("status") }) {
+            const Run r = ctl({ command, QStringLiteral("--help") });
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(r.out.contains(QLatin1String("--help")));
+        }
+    }
+
+    void versionIsPrinted()
+    {
+        const Run r = ctl({ QStringLiteral("--version") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(QLatin1String("guichetctl ")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuichetctl)
+#include "tst_guichetctl.moc"

@@ -1,0 +1,63 @@
+#include "fixtures.h"
+
+namespace guichet::test {
+
+qint64 insertUser(Database &db, const QString &email, const QString &firstName, const QString &lastName,
+                  bool support)
+{
+    return db.insert(
+        QStringLiteral("INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
+                       "is_support, created_at, version) VALUES (?, ?, ?, ?, '!', ?, 0, 0) RETURNING id"),
+        { email.toLower(), firstName, lastName, email.toLower(), support ? 1 : 0 });
+}
+
+qint64 insertStructure(Database &db, const QString &siret, const QString &raisonSociale, bool secondaryPowers)
+{
+    const qint64 id = db.insert(
+        QStringLiteral("INSERT INTO structures (siret, raison_sociale, secondary_powers, created_at, "
+                       "version) VALUES (?, ?, ?, 0, 0) RETURNING id"),
+        { siret, raisonSociale, secondaryPowers ? 1 : 0 });
+    db.exec(QStringLiteral(
+                "INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, code_postal, ville) "
+                "VALUES (?, ?, ?, '', '', '')"),
+            { id, raisonSociale.toLower(), siret });
+    return id;
+}
+
+qint64 insertService(Database &db, qint64 structureId, const QString &code, const QString &name)
+{
+    return db.insert(
+        QStringLiteral("INSERT INTO services (structure_id, code, name, version) VALUES (?, ?, ?, 0) "
+                       "RETURNING id"),
+        { structureId, code, name });
+}
+
+qint64 insertAttachment(Database &db, qint64 userId, qint64 structureId, const QString &role,
+                        const QString &status, QDate validFrom, QDate validUntil)
+{
+    return db.insert(
+        QStringLiteral("INSERT INTO attachments (user_id, structure_id, role, whole_structure, "
+                       "valid_from, valid_until, status, requested_at, version) VALUES (?, ?, ?, 1, ?, ?, "
+                       "?, 0, 0) RETURNING id"),
+        { userId, structureId, role, validFrom.toString(Qt::ISODate),
+          validUntil.isValid() ? QVariant(validUntil.toString(Qt::ISODate)) : QVariant(), status });
+}
+
+QString validSiret(int n)
+{
+    // 13 digits from n, then the Luhn check digit.
+    const QString base = QStringLiteral("%1").arg(100000000000LL + n, 13, 10, QLatin1Char('0'));
+    int sum = 0;
+    for (int i = 0; i < 13; ++i) {
+        int digit = base.at(12 - i).digitValue();
+        if (i % 2 == 0) {
+            digit *= 2;
+            if (digit > 9)
+                digit -= 9;
+        }
+        sum += digit;
+    }
+    return base + QString::number((10 - sum % 10) % 10);
+}
+
+} // namespace guichet::test

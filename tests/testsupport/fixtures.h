@@ -1,0 +1,27 @@
+#pragma once
+
+#include "database.h"
+
+#include <QDate>
+#include <QString>
+
+namespace guichet::test {
+
+// Direct inserts for setting up a test's world quickly. They bypass the rules on
+// purpose: a test of a rule goes through the rule's command, never these.
+
+// A user with an unusable password hash (sign-in tests set their own).
+qint64 insertUser(Database &db, const QString &email, const QString &firstName = QStringLiteral("Alice"),
+                  const QString &lastName = QStringLiteral("Martin"), bool support = false);
+// A structure with a (not necessarily valid) SIRET.
+qint64 insertStructure(Database &db, const QString &siret, const QString &raisonSociale,
+                       bool secondaryPowers = false);
+qint64 insertService(Database &db, qint64 structureId, const QString &code, const QString &name);
+// An attachment (rattachement) of a user to a structure.
+qint64 insertAttachment(Database &db, qint64 userId, qint64 structureId, const QString &role,
+                        const QString &status = QStringLiteral("validated"),
+                        QDate validFrom = QDate(2026, 1, 1), QDate validUntil = QDate());
+// Valid SIRETs for tests (Luhn-checked).
+QString validSiret(int n);
+
+} // namespace guichet::test
