@@ -54,9 +54,9 @@ void CommandContext::tombstone(const QString &table, qint64 rowId)
 }
 
 qint64 CommandContext::queueMail(qint64 userId, const QString &recipient, const QString &subject,
-                                 const QString &bodyText, const QString &bodyHtml)
+                                 const QString &bodyText, const QString &bodyHtml, MailPolicy policy)
 {
-    if (userId) {
+    if (userId && policy == MailPolicy::SkipDeactivated) {
         const QString status
             = db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { userId }).toString();
         if (status == QLatin1String("deactivated"))

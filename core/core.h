@@ -65,10 +65,14 @@ public:
                const QString &comment = {});
     // Records a deleted row for the sync feed.
     void tombstone(const QString &table, qint64 rowId);
-    // Queues a mail in the outbox; dropped (returns 0) when the user's account
-    // is deactivated, since deactivated accounts receive no mail.
+    enum class MailPolicy {
+        SkipDeactivated, // the rule: deactivated accounts receive no mail
+        EvenIfDeactivated, // only the reactivation mail itself
+    };
+    // Queues a mail in the outbox; returns its id, or 0 when it was dropped
+    // because the user's account is deactivated (under SkipDeactivated).
     qint64 queueMail(qint64 userId, const QString &recipient, const QString &subject, const QString &bodyText,
-                     const QString &bodyHtml = {});
+                     const QString &bodyHtml = {}, MailPolicy policy = MailPolicy::SkipDeactivated);
 
     CommandResult result;
 
