@@ -3,6 +3,7 @@
 #include "core.h"
 #include "database.h"
 #include "paths.h"
+#include "translations.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -141,6 +142,7 @@ int commandDatabasePath(const QString &location, const QStringList &)
 int run(const QStringList &arguments)
 {
     setApplicationIdentity(QStringLiteral("guichetctl"));
+    installTranslations(QLocale::system());
 
     QCommandLineParser parser;
     QString description

@@ -14,9 +14,14 @@ private:
         QString out;
         QString err;
     };
-    Run ctl(const QStringList &args, const QByteArray &input = {})
+    Run ctl(const QStringList &args, const QByteArray &input = {}, const QString &locale = {})
     {
         QProcess p;
+        if (!locale.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("LC_ALL"), locale);
+            p.setProcessEnvironment(env);
+        }
         p.start(QStringLiteral(GUICHETCTL_PATH), args);
         p.write(input);
         p.closeWriteChannel();
@@ -65,6 +70,13 @@ private slots:
             QCOMPARE(r.exitCode, 0);
             QVERIFY(r.out.contains(QLatin1String("--help")));
         }
+    }
+
+    void speaksFrenchUnderAFrenchLocale()
+    {
+        const Run r = ctl({QStringLiteral("frobnicate")}, {}, QStringLiteral("fr_FR.UTF-8"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("commande inconnue")), qPrintable(r.err));
     }
 
     void versionIsPrinted()
