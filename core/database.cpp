@@ -201,6 +201,8 @@ QSqlDatabase Database::connection() const
 
 QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
 {
+    if (m_failCountdown >= 0 && m_failCountdown-- == 0)
+        throw DatabaseError(QStringLiteral("injected failure [%1]").arg(sql.simplified()));
     QSqlQuery query(connection());
     query.setForwardOnly(true);
     if (args.isEmpty()) {
@@ -275,15 +277,17 @@ void Database::begin()
 void Database::commit()
 {
     Q_ASSERT(m_transactionDepth > 0);
-    --m_transactionDepth;
-    if (m_transactionDepth == 0) {
+    // The depth drops only once the commit went through: a failed COMMIT
+    // leaves the transaction open for the caller's rollback.
+    if (m_transactionDepth == 1) {
         if (m_dialect == Dialect::Sqlite)
             exec(QStringLiteral("COMMIT"));
         else if (!connection().commit())
             throw DatabaseError(describe(connection().lastError()));
     } else {
-        exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth));
+        exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
     }
+    --m_transactionDepth;
 }
 
 void Database::rollback()

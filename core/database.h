@@ -69,6 +69,11 @@ public:
     // The next value of the single change counter; call inside a transaction.
     qint64 nextVersion() const;
 
+    // Fault injection for tests: the statement after the next `count` ones
+    // fails with a DatabaseError (-1 turns it off). Lets a test crash a command
+    // at every statement and check that nothing half-done remains.
+    void failAfterStatements(int count) { m_failCountdown = count; }
+
 private:
     Database(Dialect dialect, QString location, QString connectionName);
     void execScript(const QString &script) const;
@@ -77,6 +82,7 @@ private:
     QString m_location;
     QString m_connectionName;
     int m_transactionDepth = 0;
+    mutable int m_failCountdown = -1;
 };
 
 // Scoped transaction: rolls back unless commit() was called.

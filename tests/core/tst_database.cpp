@@ -106,6 +106,34 @@ private slots:
         QVERIFY(!ran);
     }
 
+    void injectedFailureRollsBackEveryStatement()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const QString before = snapshot(t.db());
+        const auto body = [](CommandContext &ctx) {
+            ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("first"));
+            ctx.audit(QStringLiteral("b"), 2, 0, QStringLiteral("second"));
+            ctx.tombstone(QStringLiteral("users"), 7);
+        };
+        // Fail at statement 0, 1, 2 ... until the command gets through whole.
+        int failures = 0;
+        for (int i = 0; i < 50; ++i) {
+            t.db().failAfterStatements(i);
+            const CommandResult r = core.run(QStringLiteral("test"), 0, body, RunOptions::anonymousCommand());
+            t.db().failAfterStatements(-1);
+            if (r.ok())
+                break;
+            ++failures;
+            QCOMPARE(r.code, ErrorCode::Internal);
+            QCOMPARE(snapshot(t.db()), before);
+        }
+        QVERIFY(failures >= 5); // version, two audit entries, tombstone
+        QVERIFY(snapshot(t.db()) != before);
+    }
+
     void splitsScriptsAtStatementEnds()
     {
         const QStringList statements = splitSqlScript(QStringLiteral(

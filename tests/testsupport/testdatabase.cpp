@@ -77,3 +77,31 @@ std::unique_ptr<Database> TestDatabase::openAnother() const
 }
 
 } // namespace guichet::test
+
+namespace guichet::test {
+
+QString snapshot(Database &db)
+{
+    QStringList tables = db.connection().tables();
+    tables.sort();
+    QString dump;
+    for (const QString &table : tables) {
+        if (table.startsWith(QLatin1String("structures_search_"))
+            || table.startsWith(QLatin1String("sqlite_")))
+            continue; // FTS5 shadow tables mirror structures_search
+        const QList<QVariantMap> rows = db.rows(QStringLiteral("SELECT * FROM %1").arg(table));
+        QStringList lines;
+        for (const QVariantMap &row : rows) {
+            QStringList cells;
+            for (auto it = row.cbegin(); it != row.cend(); ++it)
+                cells << it.key() + QLatin1Char('=') + it.value().toString();
+            lines << cells.join(QLatin1Char('|'));
+        }
+        lines.sort();
+        dump += QStringLiteral("## %1 (%2)\n").arg(table).arg(lines.size()) + lines.join(QLatin1Char('\n'))
+            + QLatin1Char('\n');
+    }
+    return dump;
+}
+
+} // namespace guichet::test

@@ -47,3 +47,9 @@ private:
         if (!(testDb).isValid())                                                                             \
             QFAIL(qPrintable((testDb).error()));                                                             \
     } while (false)
+
+namespace guichet::test {
+// Every row of every Guichet table, in a stable order: two snapshots compare
+// equal when a command left the database untouched.
+QString snapshot(Database &db);
+} // namespace guichet::test
