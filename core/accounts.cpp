@@ -126,9 +126,9 @@ bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
 
 bool isValidEmail(const QString &email)
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-        "@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                       "@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"));
     if (email.size() > 254 || email.indexOf(QLatin1Char('@')) > 64)
         return false;
     return pattern.match(email).hasMatch();
@@ -162,18 +162,21 @@ CommandResult Accounts::createUser(const NewUser &user)
             const PasswordCheck check = checkPasswordPolicy(user.password, email);
             if (!check.ok())
                 fail(ErrorCode::InvalidInput, QStringLiteral("password"), check.reason);
-            if (ctx.db().value(QStringLiteral("SELECT COUNT(*) FROM users WHERE email = ?"), { email }).toInt())
+            if (ctx.db()
+                    .value(QStringLiteral("SELECT COUNT(*) FROM users WHERE email = ?"), { email })
+                    .toInt())
                 fail(ErrorCode::Conflict, QStringLiteral("email"),
                      tr("A user with the e-mail %1 already exists.").arg(email));
             const qint64 id = ctx.db().insert(
-                QStringLiteral("INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
-                               "language, is_support, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                               "RETURNING id"),
+                QStringLiteral(
+                    "INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
+                    "language, is_support, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING id"),
                 { email, first, last, email, hashOrFail(user.password), language, user.support ? 1 : 0,
                   ctx.clock().nowMs(), ctx.version() });
             ctx.audit(QStringLiteral("user"), id, 0,
-                      QStringLiteral("created %1%2").arg(email, user.support ? QStringLiteral(" (support)")
-                                                                               : QString()));
+                      QStringLiteral("created %1%2")
+                          .arg(email, user.support ? QStringLiteral(" (support)") : QString()));
             ctx.result = CommandResult::success(id);
         },
         RunOptions::anonymousCommand());
@@ -216,9 +219,10 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             if (!lockedUntil.isNull()) {
                 const qint64 until = lockedUntil.toLongLong();
                 if (now < until) {
-                    refuseLocked(until,
-                                 tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)),
-                                 QStringLiteral("locked"));
+                    refuseLocked(
+                        until,
+                        tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)),
+                        QStringLiteral("locked"));
                     return;
                 }
                 failures = 0; // the lock is over: a fresh start
@@ -270,8 +274,8 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                         { failures, msOrNull(next), ctx.version(), id });
                 ctx.audit(QStringLiteral("user"), id, 0,
                           QStringLiteral("sign-in failed: wrong password (%1 in a row)").arg(failures));
-                ctx.result
-                    = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"), incorrect);
+                ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
+                                                    incorrect);
                 if (next)
                     ctx.result.data.insert(QStringLiteral("retryAfter"), (next - now) / 1000);
                 return;
@@ -279,18 +283,19 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
 
             if (row->value(QStringLiteral("status")).toString() != QLatin1String("active")) {
                 ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: deactivated"));
-                ctx.result = CommandResult::failure(
-                    ErrorCode::Forbidden, {},
-                    tr("This account is deactivated: it can only be reactivated (\"Reactivate my account\")."));
+                ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
+                                                    tr("This account is deactivated: it can only be "
+                                                       "reactivated (\"Reactivate my account\")."));
                 ctx.result.data.insert(QStringLiteral("deactivated"), true);
                 return;
             }
             // Success: reset the counters, and upgrade a hash made with other limits.
             const bool rehash = PasswordHasher::needsRehash(storedHash);
             if (rehash || failures != 0 || !nextLoginAt.isNull() || !lockedUntil.isNull()) {
-                db.exec(QStringLiteral("UPDATE users SET failed_logins = 0, next_login_at = NULL, locked_until = "
-                                       "NULL, password_hash = ?, version = ? WHERE id = ?"),
-                        { rehash ? hashOrFail(password) : storedHash, ctx.version(), id });
+                db.exec(
+                    QStringLiteral("UPDATE users SET failed_logins = 0, next_login_at = NULL, locked_until = "
+                                   "NULL, password_hash = ?, version = ? WHERE id = ?"),
+                    { rehash ? hashOrFail(password) : storedHash, ctx.version(), id });
             }
             ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("signed in"));
             ctx.result = CommandResult::success(id);
@@ -306,8 +311,9 @@ CommandResult Accounts::updateProfile(qint64 actorId, const Profile &profile)
         const QString first = profile.firstName.trimmed();
         QList<QPair<QString, QString>> wrong;
         if (!isValidEmail(contact))
-            wrong.append({ QStringLiteral("contactEmail"),
-                           contact.isEmpty() ? tr("contact e-mail") : tr("contact e-mail (not a valid address)") });
+            wrong.append(
+                { QStringLiteral("contactEmail"),
+                  contact.isEmpty() ? tr("contact e-mail") : tr("contact e-mail (not a valid address)") });
         if (last.isEmpty())
             wrong.append({ QStringLiteral("lastName"), tr("last name") });
         if (first.isEmpty())
@@ -324,8 +330,8 @@ CommandResult Accounts::updateProfile(qint64 actorId, const Profile &profile)
     });
 }
 
-CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPassword, const QString &newPassword,
-                                       const QString &confirmation)
+CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPassword,
+                                       const QString &newPassword, const QString &confirmation)
 {
     return m_core.run(QStringLiteral("changePassword"), actorId, [&](CommandContext &ctx) {
         const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
@@ -345,8 +351,8 @@ CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPas
     });
 }
 
-CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &currentPassword, const QString &question,
-                                          const QString &answer)
+CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &currentPassword,
+                                          const QString &question, const QString &answer)
 {
     return m_core.run(QStringLiteral("setSecretQuestion"), actorId, [&](CommandContext &ctx) {
         QList<QPair<QString, QString>> wrong;
@@ -362,9 +368,10 @@ CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &current
         const QString answerHash = PasswordHasher::hashSecretAnswer(answer);
         if (answerHash.isEmpty())
             fail(ErrorCode::Internal, {}, tr("The answer could not be protected (out of memory)."));
-        ctx.db().exec(QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
-                                     "WHERE id = ?"),
-                      { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
+        ctx.db().exec(
+            QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
+                           "WHERE id = ?"),
+            { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
         ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
         ctx.result = CommandResult::success(ctx.actorId());
     });
@@ -380,12 +387,14 @@ CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QSt
         if (!contact.isEmpty() && !isValidEmail(contact))
             fail(ErrorCode::InvalidInput, QStringLiteral("contactEmail"),
                  tr("The contact e-mail is not a valid address."));
-        ctx.db().exec(QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
-                                     "WHERE id = ?"),
-                      { enabled ? 1 : 0, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version(),
-                        ctx.actorId() });
+        ctx.db().exec(
+            QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
+                           "WHERE id = ?"),
+            { enabled ? 1 : 0, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version(),
+              ctx.actorId() });
         ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
-                  enabled ? QStringLiteral("notifications enabled") : QStringLiteral("notifications disabled"));
+                  enabled ? QStringLiteral("notifications enabled")
+                          : QStringLiteral("notifications disabled"));
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }
@@ -399,7 +408,8 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
         QStringList without;
         for (const qint64 s : managed) {
             if (!successors.forStructure(s))
-                without << db.value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"), { s })
+                without << db.value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"),
+                                    { s })
                                .toString();
         }
         if (!without.isEmpty())
@@ -415,7 +425,8 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
         const QString cancelled = QStringLiteral("Cancelled: account deactivated");
         for (const QString &table : { QStringLiteral("attachments"), QStringLiteral("subscriptions") }) {
             const QList<QVariantMap> pending = db.rows(
-                QStringLiteral("SELECT id, structure_id FROM %1 WHERE user_id = ? AND status = 'pending'").arg(table),
+                QStringLiteral("SELECT id, structure_id FROM %1 WHERE user_id = ? AND status = 'pending'")
+                    .arg(table),
                 { me });
             for (const QVariantMap &p : pending) {
                 db.exec(QStringLiteral("UPDATE %1 SET status = 'refused', decided_at = ?, decided_by = ?, "
@@ -423,19 +434,21 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
                             .arg(table),
                         { now, me, cancelled, version, p.value(QStringLiteral("id")) });
                 ctx.audit(table == QLatin1String("attachments") ? QStringLiteral("attachment")
-                                                                 : QStringLiteral("subscription"),
+                                                                : QStringLiteral("subscription"),
                           p.value(QStringLiteral("id")).toLongLong(),
                           p.value(QStringLiteral("structure_id")).toLongLong(),
                           QStringLiteral("pending request cancelled: account deactivated"));
             }
         }
         // Every session and outstanding link of the account stops working.
-        db.exec(QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND "
-                               "used_at IS NULL"),
-                { now, me });
-        db.exec(QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ?, version = ? WHERE "
-                               "id = ?"),
-                { now, version, me });
+        db.exec(
+            QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND "
+                           "used_at IS NULL"),
+            { now, me });
+        db.exec(
+            QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ?, version = ? WHERE "
+                           "id = ?"),
+            { now, version, me });
         ctx.audit(QStringLiteral("user"), me, 0, QStringLiteral("account deactivated"));
         ctx.result = CommandResult::success(me);
     });
@@ -449,16 +462,17 @@ CommandResult Accounts::requestReactivation(const QString &email)
         [&](CommandContext &ctx) {
             // The same answer whether or not a deactivated account matches.
             ctx.result = CommandResult::success(
-                0, { { QStringLiteral("message"),
-                       tr("If a deactivated account matches this address, a reactivation mail has been "
-                          "sent to it.") } });
-            const auto row
-                = ctx.db().row(QStringLiteral("SELECT id, status, deactivated_at FROM users WHERE email = ?"),
-                               { folded });
+                0,
+                { { QStringLiteral("message"),
+                    tr("If a deactivated account matches this address, a reactivation mail has been "
+                       "sent to it.") } });
+            const auto row = ctx.db().row(
+                QStringLiteral("SELECT id, status, deactivated_at FROM users WHERE email = ?"), { folded });
             if (!row || row->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
                 return;
             const qint64 id = row->value(QStringLiteral("id")).toLongLong();
-            if (!withinReactivationPeriod(ctx.clock(), row->value(QStringLiteral("deactivated_at")).toLongLong()))
+            if (!withinReactivationPeriod(ctx.clock(),
+                                          row->value(QStringLiteral("deactivated_at")).toLongLong()))
                 fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
             const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
             ctx.audit(QStringLiteral("user"), id, 0,
@@ -475,10 +489,11 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
         [&](CommandContext &ctx) {
             Database &db = ctx.db();
             const qint64 now = ctx.clock().nowMs();
-            const auto tok = db.row(
-                QStringLiteral("SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens WHERE "
-                               "token_hash = ? AND purpose IN ('reactivation', 'support_reactivation')"),
-                { secretTokenHash(token.trimmed()) });
+            const auto tok
+                = db.row(QStringLiteral(
+                             "SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens WHERE "
+                             "token_hash = ? AND purpose IN ('reactivation', 'support_reactivation')"),
+                         { secretTokenHash(token.trimmed()) });
             if (!tok || !tok->value(QStringLiteral("used_at")).isNull()
                 || !tok->value(QStringLiteral("revoked_at")).isNull()
                 || now >= tok->value(QStringLiteral("expires_at")).toLongLong())
@@ -491,7 +506,8 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
                 fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
             // Support's links are the way back after the period; the user's own are not.
             if (tok->value(QStringLiteral("purpose")).toString() == QLatin1String("reactivation")
-                && !withinReactivationPeriod(ctx.clock(), user->value(QStringLiteral("deactivated_at")).toLongLong()))
+                && !withinReactivationPeriod(ctx.clock(),
+                                             user->value(QStringLiteral("deactivated_at")).toLongLong()))
                 fail(ErrorCode::Expired, QStringLiteral("token"), periodOverMessage());
 
             QList<QPair<QString, QString>> missing;
@@ -503,19 +519,22 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
                 missing.append({ QStringLiteral("secretAnswer"), tr("answer to the secret question") });
             if (!missing.isEmpty())
                 failFields(missing);
-            const PasswordCheck check = checkPasswordPolicy(newPassword, user->value(QStringLiteral("email")).toString(),
-                                                            user->value(QStringLiteral("password_hash")).toString());
+            const PasswordCheck check
+                = checkPasswordPolicy(newPassword, user->value(QStringLiteral("email")).toString(),
+                                      user->value(QStringLiteral("password_hash")).toString());
             if (!check.ok())
                 fail(ErrorCode::InvalidInput, QStringLiteral("newPassword"), check.reason);
             const QString answerHash = PasswordHasher::hashSecretAnswer(secretAnswer);
             if (answerHash.isEmpty())
                 fail(ErrorCode::Internal, {}, tr("The answer could not be protected (out of memory)."));
 
-            db.exec(QStringLiteral("UPDATE users SET status = 'active', deactivated_at = NULL, password_hash = ?, "
-                                   "secret_question = ?, secret_answer_hash = ?, failed_logins = 0, "
-                                   "next_login_at = NULL, locked_until = NULL, version = ? WHERE id = ?"),
+            db.exec(QStringLiteral(
+                        "UPDATE users SET status = 'active', deactivated_at = NULL, password_hash = ?, "
+                        "secret_question = ?, secret_answer_hash = ?, failed_logins = 0, "
+                        "next_login_at = NULL, locked_until = NULL, version = ? WHERE id = ?"),
                     { hashOrFail(newPassword), secretQuestion.trimmed(), answerHash, ctx.version(), userId });
-            db.exec(QStringLiteral("UPDATE tokens SET used_at = ? WHERE id = ?"), { now, tok->value(QStringLiteral("id")) });
+            db.exec(QStringLiteral("UPDATE tokens SET used_at = ? WHERE id = ?"),
+                    { now, tok->value(QStringLiteral("id")) });
             revokeReactivationTokens(ctx, userId);
             ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
             ctx.result = CommandResult::success(userId);
@@ -529,12 +548,13 @@ void Accounts::sendSupportReactivation(CommandContext &ctx, qint64 userId, const
     if (!user)
         fail(ErrorCode::NotFound, QStringLiteral("user"), tr("This user does not exist."));
     if (user->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
-        fail(ErrorCode::Conflict, QStringLiteral("user"), tr("This account is active: there is nothing to reactivate."));
+        fail(ErrorCode::Conflict, QStringLiteral("user"),
+             tr("This account is active: there is nothing to reactivate."));
     const qint64 expires = issueReactivationToken(ctx, userId, QStringLiteral("support_reactivation"));
     ctx.audit(QStringLiteral("user"), userId, 0,
               QStringLiteral("reactivation mail sent by %1, valid until %2").arg(by, utcText(expires)));
-    ctx.result = CommandResult::success(userId, { { QStringLiteral("expiresAt"),
-                                                    QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
+    ctx.result = CommandResult::success(
+        userId, { { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
 }
 
 CommandResult Accounts::supportReactivate(qint64 actorId, qint64 userId)
@@ -553,7 +573,8 @@ CommandResult Accounts::operatorReactivate(const QString &email)
             const QVariant id = ctx.db().value(QStringLiteral("SELECT id FROM users WHERE email = ?"),
                                                { email.trimmed().toLower() });
             if (!id.isValid())
-                fail(ErrorCode::NotFound, QStringLiteral("email"), tr("No user has the e-mail %1.").arg(email));
+                fail(ErrorCode::NotFound, QStringLiteral("email"),
+                     tr("No user has the e-mail %1.").arg(email));
             sendSupportReactivation(ctx, id.toLongLong(), QStringLiteral("operator"));
         },
         RunOptions::anonymousCommand());
@@ -562,9 +583,10 @@ CommandResult Accounts::operatorReactivate(const QString &email)
 std::optional<ProfileView> Accounts::profile(qint64 userId) const
 {
     const auto row = m_core.db().row(
-        QStringLiteral("SELECT id, email, contact_email, last_name, first_name, address_line, postal_code, city, "
-                       "country, secret_question, secret_answer_hash, notifications_enabled, language, "
-                       "is_support, status, deactivated_at, created_at FROM users WHERE id = ?"),
+        QStringLiteral(
+            "SELECT id, email, contact_email, last_name, first_name, address_line, postal_code, city, "
+            "country, secret_question, secret_answer_hash, notifications_enabled, language, "
+            "is_support, status, deactivated_at, created_at FROM users WHERE id = ?"),
         { userId });
     if (!row)
         return std::nullopt;
@@ -573,7 +595,7 @@ std::optional<ProfileView> Accounts::profile(qint64 userId) const
     view.id = userId;
     view.email = text("email");
     view.profile = { text("contact_email"), text("last_name"), text("first_name"), text("address_line"),
-                     text("postal_code"), text("city"), text("country") };
+                     text("postal_code"),   text("city"),      text("country") };
     view.secretQuestion = text("secret_question");
     view.hasSecretAnswer = !text("secret_answer_hash").isEmpty();
     view.notifications = row->value(QStringLiteral("notifications_enabled")).toInt() != 0;
@@ -581,20 +603,22 @@ std::optional<ProfileView> Accounts::profile(qint64 userId) const
     view.support = row->value(QStringLiteral("is_support")).toInt() != 0;
     view.active = text("status") == QLatin1String("active");
     if (!row->value(QStringLiteral("deactivated_at")).isNull())
-        view.deactivatedAt
-            = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("deactivated_at")).toLongLong(), Qt::UTC);
-    view.createdAt = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("created_at")).toLongLong(), Qt::UTC);
+        view.deactivatedAt = QDateTime::fromMSecsSinceEpoch(
+            row->value(QStringLiteral("deactivated_at")).toLongLong(), Qt::UTC);
+    view.createdAt
+        = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("created_at")).toLongLong(), Qt::UTC);
     return view;
 }
 
 QList<UserSummary> Accounts::users() const
 {
     QList<UserSummary> list;
-    const QList<QVariantMap> rows = m_core.db().rows(
-        QStringLiteral("SELECT id, email, first_name, last_name, is_support, status FROM users ORDER BY email"));
+    const QList<QVariantMap> rows = m_core.db().rows(QStringLiteral(
+        "SELECT id, email, first_name, last_name, is_support, status FROM users ORDER BY email"));
     for (const QVariantMap &r : rows)
         list.append({ r.value(QStringLiteral("id")).toLongLong(), r.value(QStringLiteral("email")).toString(),
-                      r.value(QStringLiteral("first_name")).toString(), r.value(QStringLiteral("last_name")).toString(),
+                      r.value(QStringLiteral("first_name")).toString(),
+                      r.value(QStringLiteral("last_name")).toString(),
                       r.value(QStringLiteral("is_support")).toInt() != 0,
                       r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
     return list;

@@ -3,9 +3,8 @@
 #include <QByteArray>
 #include <QCryptographicHash>
 
-#include <sodium.h>
-
 #include <atomic>
+#include <sodium.h>
 
 namespace guichet {
 
@@ -138,7 +137,8 @@ QString newSecretToken()
     ensureSodium();
     QByteArray bytes(32, Qt::Uninitialized);
     randombytes_buf(bytes.data(), static_cast<size_t>(bytes.size()));
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QString secretTokenHash(const QString &token)

@@ -1,8 +1,7 @@
 // guichetctl users: create accounts, send a reactivation link, list accounts.
-#include "ctl.h"
-
 #include "accounts.h"
 #include "core.h"
+#include "ctl.h"
 #include "database.h"
 
 #include <QFile>
@@ -62,7 +61,8 @@ int usersAdd(const QString &location, const QStringList &args)
     if (!parseCommand(parser, args, &code))
         return code;
     if (!parser.positionalArguments().isEmpty())
-        return badInput(Tr::tr("users add: unexpected argument '%1'.").arg(parser.positionalArguments().first()));
+        return badInput(
+            Tr::tr("users add: unexpected argument '%1'.").arg(parser.positionalArguments().first()));
     for (const char *option : { "email", "first-name", "last-name" }) {
         if (parser.value(QLatin1String(option)).trimmed().isEmpty())
             return badInput(Tr::tr("--%1 is required.").arg(QLatin1String(option)));
@@ -77,16 +77,17 @@ int usersAdd(const QString &location, const QStringList &args)
     SystemClock clock;
     Core core(*db, clock);
     Accounts accounts(core);
-    const CommandResult r = accounts.createUser({ parser.value(QStringLiteral("email")),
-                                                  parser.value(QStringLiteral("first-name")),
-                                                  parser.value(QStringLiteral("last-name")), password,
-                                                  parser.isSet(QStringLiteral("support")),
-                                                  parser.value(QStringLiteral("language")) });
+    const CommandResult r = accounts.createUser(
+        { parser.value(QStringLiteral("email")), parser.value(QStringLiteral("first-name")),
+          parser.value(QStringLiteral("last-name")), password, parser.isSet(QStringLiteral("support")),
+          parser.value(QStringLiteral("language")) });
     if (r.code == ErrorCode::InvalidInput || r.code == ErrorCode::Conflict)
         return badInput(QStringLiteral("%1: %2").arg(optionOf(r.field), r.message));
     if (!r.ok())
         return failure(r.message);
-    out() << Tr::tr("User %1 created: %2").arg(r.id).arg(parser.value(QStringLiteral("email")).trimmed().toLower())
+    out() << Tr::tr("User %1 created: %2")
+                 .arg(r.id)
+                 .arg(parser.value(QStringLiteral("email")).trimmed().toLower())
           << Qt::endl;
     return Success;
 }
@@ -124,9 +125,11 @@ int usersReactivate(const QString &location, const QStringList &args)
 
 QString csvField(const QString &value)
 {
-    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('\n')))
+    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"'))
+        && !value.contains(QLatin1Char('\n')))
         return value;
-    return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\""))
+        + QLatin1Char('"');
 }
 
 int usersList(const QString &location, const QStringList &args)
@@ -142,7 +145,8 @@ int usersList(const QString &location, const QStringList &args)
     if (format != QLatin1String("table") && format != QLatin1String("csv"))
         return badInput(Tr::tr("--format must be table or csv, not '%1'.").arg(format));
     if (!parser.positionalArguments().isEmpty())
-        return badInput(Tr::tr("users list: unexpected argument '%1'.").arg(parser.positionalArguments().first()));
+        return badInput(
+            Tr::tr("users list: unexpected argument '%1'.").arg(parser.positionalArguments().first()));
     auto db = openDatabase(location, false, &code);
     if (!db)
         return code;

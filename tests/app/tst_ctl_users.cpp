@@ -71,7 +71,9 @@ private slots:
         QVERIFY2(database, qPrintable(error));
         SystemClock clock;
         Core core(*database, clock);
-        QVERIFY(Accounts(core).authenticate(QStringLiteral("alice@example.org"), QStringLiteral("Tournesol2024x")).ok());
+        QVERIFY(Accounts(core)
+                    .authenticate(QStringLiteral("alice@example.org"), QStringLiteral("Tournesol2024x"))
+                    .ok());
     }
 
     void badEmailIsBadInputAndCreatesNobody()
@@ -125,19 +127,26 @@ private slots:
         SystemClock clock;
         Core core(*database, clock);
         Accounts accounts(core);
-        const qint64 dora = database->value(QStringLiteral("SELECT id FROM users WHERE email = 'dora@example.org'")).toLongLong();
+        const qint64 dora
+            = database->value(QStringLiteral("SELECT id FROM users WHERE email = 'dora@example.org'"))
+                  .toLongLong();
         // Active: nothing to reactivate.
-        Run r = ctl({ QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("dora@example.org") });
+        Run r = ctl(
+            { QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("dora@example.org") });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(accounts.deactivateAccount(dora, Successors::none()).ok());
-        r = ctl({ QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("dora@example.org") });
+        r = ctl(
+            { QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("dora@example.org") });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(database->value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND body_text "
-                                                "LIKE '%guichet://reactivate?token=%'"),
-                                 { dora })
-                     .toInt(),
-                 1);
-        r = ctl({ QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("nobody@example.org") });
+        QCOMPARE(
+            database
+                ->value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND body_text "
+                                       "LIKE '%guichet://reactivate?token=%'"),
+                        { dora })
+                .toInt(),
+            1);
+        r = ctl(
+            { QStringLiteral("users"), QStringLiteral("reactivate"), QStringLiteral("nobody@example.org") });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("nobody@example.org")));
     }
@@ -145,11 +154,13 @@ private slots:
     void listAsCsv()
     {
         QCOMPARE(add(QStringLiteral("emile@example.org")).exitCode, 0);
-        Run r = ctl({ QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--format"), QStringLiteral("csv") });
+        Run r = ctl({ QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--format"),
+                      QStringLiteral("csv") });
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith(QLatin1String("id,email,first_name,last_name,support,status\n")));
         QVERIFY(r.out.contains(QLatin1String(",emile@example.org,Alice,Martin,0,active\n")));
-        r = ctl({ QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--format"), QStringLiteral("xml") });
+        r = ctl({ QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--format"),
+                  QStringLiteral("xml") });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("--format")));
     }

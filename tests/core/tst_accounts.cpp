@@ -27,22 +27,33 @@ private:
         Core core { t.db(), clock };
         Accounts accounts { core };
 
-        int count(const QString &sql, const QVariantList &args = {}) { return t.db().value(sql, args).toInt(); }
+        int count(const QString &sql, const QVariantList &args = {})
+        {
+            return t.db().value(sql, args).toInt();
+        }
         int audits() { return count(QStringLiteral("SELECT COUNT(*) FROM audit_log")); }
         QVariant user(qint64 id, const char *column)
         {
-            return t.db().value(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(column)), { id });
+            return t.db().value(
+                QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(column)), { id });
         }
         qint64 create(const QString &email, const QString &first = QStringLiteral("Alice"))
         {
-            return accounts.createUser({ email, first, QStringLiteral("Martin"), kPassword, false, QStringLiteral("fr") }).id;
+            return accounts
+                .createUser(
+                    { email, first, QStringLiteral("Martin"), kPassword, false, QStringLiteral("fr") })
+                .id;
         }
     };
 
     static Profile fullProfile()
     {
-        return { QStringLiteral("alice@home.example"), QStringLiteral("Martin-Durand"), QStringLiteral("Alice"),
-                 QStringLiteral("3 rue des Lilas"), QStringLiteral("69003"), QStringLiteral("Lyon"),
+        return { QStringLiteral("alice@home.example"),
+                 QStringLiteral("Martin-Durand"),
+                 QStringLiteral("Alice"),
+                 QStringLiteral("3 rue des Lilas"),
+                 QStringLiteral("69003"),
+                 QStringLiteral("Lyon"),
                  QStringLiteral("France") };
     }
 
@@ -53,9 +64,9 @@ private slots:
     {
         World w;
         GUICHET_REQUIRE_DB(w.t);
-        const CommandResult r = w.accounts.createUser({ QStringLiteral(" Alice.Martin@Example.ORG "),
-                                                        QStringLiteral("Alice"), QStringLiteral("Martin"), kPassword,
-                                                        true, QStringLiteral("en") });
+        const CommandResult r
+            = w.accounts.createUser({ QStringLiteral(" Alice.Martin@Example.ORG "), QStringLiteral("Alice"),
+                                      QStringLiteral("Martin"), kPassword, true, QStringLiteral("en") });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(w.user(r.id, "email").toString(), QStringLiteral("alice.martin@example.org"));
         QCOMPARE(w.user(r.id, "contact_email").toString(), QStringLiteral("alice.martin@example.org"));
@@ -77,21 +88,30 @@ private slots:
         const int users = w.count(QStringLiteral("SELECT COUNT(*) FROM users"));
         const int audits = w.audits();
 
-        CommandResult r = w.accounts.createUser(
-            { QStringLiteral("not-an-address"), QString(), QStringLiteral(" "), kPassword, false, QStringLiteral("fr") });
+        CommandResult r
+            = w.accounts.createUser({ QStringLiteral("not-an-address"), QString(), QStringLiteral(" "),
+                                      kPassword, false, QStringLiteral("fr") });
         QCOMPARE(r.code, ErrorCode::InvalidInput);
         QCOMPARE(r.field, QStringLiteral("email,firstName,lastName"));
         // The same address in other letter case is a duplicate.
-        r = w.accounts.createUser(
-            { QStringLiteral("ALICE@example.org"), QStringLiteral("A"), QStringLiteral("B"), kPassword, false, {} });
+        r = w.accounts.createUser({ QStringLiteral("ALICE@example.org"),
+                                    QStringLiteral("A"),
+                                    QStringLiteral("B"),
+                                    kPassword,
+                                    false,
+                                    {} });
         QCOMPARE(r.code, ErrorCode::Conflict);
         QCOMPARE(r.field, QStringLiteral("email"));
-        r = w.accounts.createUser(
-            { QStringLiteral("bob@example.org"), QStringLiteral("Bob"), QStringLiteral("B"), QStringLiteral("short"), false, {} });
+        r = w.accounts.createUser({ QStringLiteral("bob@example.org"),
+                                    QStringLiteral("Bob"),
+                                    QStringLiteral("B"),
+                                    QStringLiteral("short"),
+                                    false,
+                                    {} });
         QCOMPARE(r.code, ErrorCode::InvalidInput);
         QCOMPARE(r.field, QStringLiteral("password"));
-        r = w.accounts.createUser(
-            { QStringLiteral("bob@example.org"), QStringLiteral("Bob"), QStringLiteral("B"), kPassword, false, QStringLiteral("de") });
+        r = w.accounts.createUser({ QStringLiteral("bob@example.org"), QStringLiteral("Bob"),
+                                    QStringLiteral("B"), kPassword, false, QStringLiteral("de") });
         QCOMPARE(r.field, QStringLiteral("language"));
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM users")), users);
         QCOMPARE(w.audits(), audits);
@@ -172,7 +192,8 @@ private slots:
         QCOMPARE(r.field, QStringLiteral("currentPassword"));
         r = w.accounts.changePassword(alice, kPassword, next, QStringLiteral("Marguerite 2027"));
         QCOMPARE(r.field, QStringLiteral("confirmation"));
-        r = w.accounts.changePassword(alice, kPassword, QStringLiteral("marguerite"), QStringLiteral("marguerite"));
+        r = w.accounts.changePassword(alice, kPassword, QStringLiteral("marguerite"),
+                                      QStringLiteral("marguerite"));
         QCOMPARE(r.field, QStringLiteral("newPassword"));
         r = w.accounts.changePassword(alice, kPassword, kPassword, kPassword);
         QCOMPARE(r.field, QStringLiteral("newPassword"));
@@ -183,7 +204,8 @@ private slots:
         r = w.accounts.changePassword(alice, kPassword, next, next);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QVERIFY(w.accounts.authenticate(QStringLiteral("alice@example.org"), next).ok());
-        QCOMPARE(w.accounts.authenticate(QStringLiteral("alice@example.org"), kPassword).code, ErrorCode::Unauthenticated);
+        QCOMPARE(w.accounts.authenticate(QStringLiteral("alice@example.org"), kPassword).code,
+                 ErrorCode::Unauthenticated);
     }
 
     void secretQuestionNeedsBothFieldsAndThePassword()
@@ -203,11 +225,13 @@ private slots:
         QCOMPARE(w.user(alice, "secret_question").toString(), QString());
         QCOMPARE(w.audits(), audits);
 
-        r = w.accounts.setSecretQuestion(alice, kPassword, QStringLiteral("Nom de mon chien ?"), QStringLiteral(" Rex "));
+        r = w.accounts.setSecretQuestion(alice, kPassword, QStringLiteral("Nom de mon chien ?"),
+                                         QStringLiteral(" Rex "));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(w.accounts.profile(alice)->secretQuestion, QStringLiteral("Nom de mon chien ?"));
         QVERIFY(w.accounts.profile(alice)->hasSecretAnswer);
-        QVERIFY(PasswordHasher::verifySecretAnswer(w.user(alice, "secret_answer_hash").toString(), QStringLiteral("rex")));
+        QVERIFY(PasswordHasher::verifySecretAnswer(w.user(alice, "secret_answer_hash").toString(),
+                                                   QStringLiteral("rex")));
     }
 
     void notificationsNeedAValidContactEmail()
@@ -243,15 +267,18 @@ private slots:
         insertAttachment(w.t.db(), paul, s, QStringLiteral("principal"));
         const qint64 validated = insertAttachment(w.t.db(), alice, s, QStringLiteral("user"));
         const qint64 s2 = insertStructure(w.t.db(), validSiret(2), QStringLiteral("Boulangerie"));
-        const qint64 pending = insertAttachment(w.t.db(), alice, s2, QStringLiteral("user"), QStringLiteral("pending"));
+        const qint64 pending
+            = insertAttachment(w.t.db(), alice, s2, QStringLiteral("user"), QStringLiteral("pending"));
         const qint64 sub = w.t.db().insert(
-            QStringLiteral("INSERT INTO subscriptions (user_id, structure_id, space_id, mode, effective_date, status, "
-                           "requested_at, version) VALUES (?, ?, 1, 'consultation', '2026-03-02', 'pending', 0, 0) "
-                           "RETURNING id"),
+            QStringLiteral(
+                "INSERT INTO subscriptions (user_id, structure_id, space_id, mode, effective_date, status, "
+                "requested_at, version) VALUES (?, ?, 1, 'consultation', '2026-03-02', 'pending', 0, 0) "
+                "RETURNING id"),
             { alice, s });
-        w.t.db().exec(QStringLiteral("INSERT INTO tokens (user_id, purpose, token_hash, created_at, expires_at) "
-                                     "VALUES (?, 'session', 'abc', 0, 99999999999999)"),
-                      { alice });
+        w.t.db().exec(
+            QStringLiteral("INSERT INTO tokens (user_id, purpose, token_hash, created_at, expires_at) "
+                           "VALUES (?, 'session', 'abc', 0, 99999999999999)"),
+            { alice });
 
         const CommandResult r = w.accounts.deactivateAccount(alice, Successors::none());
         QVERIFY2(r.ok(), qPrintable(r.message));
@@ -259,15 +286,23 @@ private slots:
         QCOMPARE(w.user(alice, "deactivated_at").toLongLong(), w.clock.nowMs());
         QCOMPARE(w.accounts.profile(alice)->deactivatedAt, w.clock.now());
         // Pending requests are lost (closed as refused), validated attachments stay.
-        QCOMPARE(w.t.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { pending }).toString(),
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { pending })
+                     .toString(),
                  QStringLiteral("refused"));
-        QCOMPARE(w.t.db().value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { sub }).toString(),
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { sub })
+                     .toString(),
                  QStringLiteral("refused"));
-        QCOMPARE(w.t.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { validated }).toString(),
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { validated })
+                     .toString(),
                  QStringLiteral("validated"));
         // Sessions are revoked.
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE user_id = ? AND revoked_at IS NULL"), { alice }),
-                 0);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE user_id = ? AND revoked_at IS NULL"),
+                    { alice }),
+            0);
         QCOMPARE(principalOf(w.t.db(), s), paul);
     }
 
@@ -280,7 +315,8 @@ private slots:
         const int audits = w.audits();
         const CommandResult r = w.accounts.updateProfile(alice, fullProfile());
         QCOMPARE(r.code, ErrorCode::Forbidden);
-        QCOMPARE(w.accounts.setNotifications(alice, true, QStringLiteral("a@b.org")).code, ErrorCode::Forbidden);
+        QCOMPARE(w.accounts.setNotifications(alice, true, QStringLiteral("a@b.org")).code,
+                 ErrorCode::Forbidden);
         QCOMPARE(w.accounts.deactivateAccount(alice, Successors::none()).code, ErrorCode::Forbidden);
         QCOMPARE(w.user(alice, "city").toString(), QString());
         QCOMPARE(w.audits(), audits);
@@ -289,8 +325,8 @@ private slots:
         const CommandResult mail = w.core.run(
             QStringLiteral("notify"), 0,
             [&](CommandContext &ctx) {
-                ctx.result = CommandResult::success(ctx.queueMail(alice, QStringLiteral("alice@example.org"),
-                                                                  QStringLiteral("News"), QStringLiteral("…")));
+                ctx.result = CommandResult::success(ctx.queueMail(
+                    alice, QStringLiteral("alice@example.org"), QStringLiteral("News"), QStringLiteral("…")));
             },
             RunOptions::anonymousCommand());
         QVERIFY(mail.ok());
@@ -308,7 +344,8 @@ private slots:
         const qint64 s2 = insertStructure(w.t.db(), validSiret(2), QStringLiteral("Boulangerie Martin"));
         insertAttachment(w.t.db(), alice, s1, QStringLiteral("principal"));
         insertAttachment(w.t.db(), alice, s2, QStringLiteral("principal"));
-        const qint64 pending = insertAttachment(w.t.db(), alice, s2, QStringLiteral("user"), QStringLiteral("pending"));
+        const qint64 pending
+            = insertAttachment(w.t.db(), alice, s2, QStringLiteral("user"), QStringLiteral("pending"));
         const int audits = w.audits();
 
         CommandResult r = w.accounts.deactivateAccount(alice, Successors::none());
@@ -328,7 +365,9 @@ private slots:
         QCOMPARE(w.user(alice, "status").toString(), QStringLiteral("active"));
         QCOMPARE(principalOf(w.t.db(), s1), alice);
         QCOMPARE(principalOf(w.t.db(), s2), alice);
-        QCOMPARE(w.t.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { pending }).toString(),
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { pending })
+                     .toString(),
                  QStringLiteral("pending"));
         QCOMPARE(w.audits(), audits);
     }
@@ -349,10 +388,11 @@ private slots:
         QCOMPARE(principalOf(w.t.db(), s1), paul);
         QCOMPARE(principalOf(w.t.db(), s2), paul);
         QVERIFY(structuresWherePrincipal(w.t.db(), alice).isEmpty());
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND role = 'user' AND "
-                                        "status = 'validated'"),
-                         { alice }),
-                 2);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND role = 'user' AND "
+                                   "status = 'validated'"),
+                    { alice }),
+            2);
         QCOMPARE(w.user(alice, "status").toString(), QStringLiteral("deactivated"));
     }
 
@@ -369,18 +409,22 @@ private slots:
         insertAttachment(w.t.db(), alice, s2, QStringLiteral("principal"));
         insertAttachment(w.t.db(), zoe, s2, QStringLiteral("secondary"));
 
-        const CommandResult r = w.accounts.deactivateAccount(alice, Successors::each({ { s1, paul }, { s2, zoe } }));
+        const CommandResult r
+            = w.accounts.deactivateAccount(alice, Successors::each({ { s1, paul }, { s2, zoe } }));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(w.t.db(), s1), paul);
         QCOMPARE(principalOf(w.t.db(), s2), zoe);
-        QCOMPARE(w.t.db()
-                     .value(QStringLiteral("SELECT role FROM attachments WHERE user_id = ? AND structure_id = ?"),
-                            { alice, s2 })
-                     .toString(),
-                 QStringLiteral("user"));
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = 'principal'"),
-                         { s2 }),
-                 1);
+        QCOMPARE(
+            w.t.db()
+                .value(QStringLiteral("SELECT role FROM attachments WHERE user_id = ? AND structure_id = ?"),
+                       { alice, s2 })
+                .toString(),
+            QStringLiteral("user"));
+        QCOMPARE(
+            w.count(QStringLiteral(
+                        "SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = 'principal'"),
+                    { s2 }),
+            1);
     }
 };
 

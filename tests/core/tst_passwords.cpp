@@ -47,14 +47,20 @@ private slots:
     {
         QTest::addColumn<QString>("password");
         QTest::addColumn<int>("problem");
-        QTest::newRow("good: lower upper digit") << QStringLiteral("Tournesol2024x") << int(PasswordProblem::None);
-        QTest::newRow("good: lower digit other") << QStringLiteral("tournesol 2024") << int(PasswordProblem::None);
-        QTest::newRow("good: accents count once") << QStringLiteral("Éléphantçà9x") << int(PasswordProblem::None);
+        QTest::newRow("good: lower upper digit")
+            << QStringLiteral("Tournesol2024x") << int(PasswordProblem::None);
+        QTest::newRow("good: lower digit other")
+            << QStringLiteral("tournesol 2024") << int(PasswordProblem::None);
+        QTest::newRow("good: accents count once")
+            << QStringLiteral("Éléphantçà9x") << int(PasswordProblem::None);
         QTest::newRow("11 characters") << QStringLiteral("Tournes2024") << int(PasswordProblem::TooShort);
         QTest::newRow("empty") << QString() << int(PasswordProblem::TooShort);
-        QTest::newRow("two classes") << QStringLiteral("tournesolabc2024") << int(PasswordProblem::TooFewClasses);
-        QTest::newRow("one class") << QStringLiteral("abcdefghijklmnop") << int(PasswordProblem::TooFewClasses);
-        QTest::newRow("e-mail local part") << QStringLiteral("xJean.Dupont99") << int(PasswordProblem::ContainsEmail);
+        QTest::newRow("two classes") << QStringLiteral("tournesolabc2024")
+                                     << int(PasswordProblem::TooFewClasses);
+        QTest::newRow("one class") << QStringLiteral("abcdefghijklmnop")
+                                   << int(PasswordProblem::TooFewClasses);
+        QTest::newRow("e-mail local part")
+            << QStringLiteral("xJean.Dupont99") << int(PasswordProblem::ContainsEmail);
     }
 
     void policy()
@@ -71,16 +77,19 @@ private slots:
     {
         // "al" would forbid half the dictionary: only local parts of 3+ characters count.
         QVERIFY(checkPasswordPolicy(QStringLiteral("Always 2 late!"), QStringLiteral("al@example.org")).ok());
-        QCOMPARE(checkPasswordPolicy(QStringLiteral("Always 2 late!"), QStringLiteral("alw@example.org")).problem,
-                 PasswordProblem::ContainsEmail);
+        QCOMPARE(
+            checkPasswordPolicy(QStringLiteral("Always 2 late!"), QStringLiteral("alw@example.org")).problem,
+            PasswordProblem::ContainsEmail);
     }
 
     void newPasswordMustDifferFromCurrent()
     {
         const QString current = PasswordHasher::hash(QStringLiteral("Tournesol2024x"));
-        QCOMPARE(checkPasswordPolicy(QStringLiteral("Tournesol2024x"), QStringLiteral("a@b.org"), current).problem,
-                 PasswordProblem::SameAsCurrent);
-        QVERIFY(checkPasswordPolicy(QStringLiteral("Tournesol2025x"), QStringLiteral("a@b.org"), current).ok());
+        QCOMPARE(
+            checkPasswordPolicy(QStringLiteral("Tournesol2024x"), QStringLiteral("a@b.org"), current).problem,
+            PasswordProblem::SameAsCurrent);
+        QVERIFY(
+            checkPasswordPolicy(QStringLiteral("Tournesol2025x"), QStringLiteral("a@b.org"), current).ok());
     }
 
     void tokensAreRandomUrlSafeAndStoredAsSha256()

@@ -30,19 +30,33 @@ private:
         Accounts accounts { core };
         qint64 alice = 0;
 
-        int count(const QString &sql, const QVariantList &args = {}) { return t.db().value(sql, args).toInt(); }
-        int mails() { return count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { alice }); }
+        int count(const QString &sql, const QVariantList &args = {})
+        {
+            return t.db().value(sql, args).toInt();
+        }
+        int mails()
+        {
+            return count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { alice });
+        }
         int audits() { return count(QStringLiteral("SELECT COUNT(*) FROM audit_log")); }
-        QString status() { return t.db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice }).toString(); }
+        QString status()
+        {
+            return t.db()
+                .value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice })
+                .toString();
+        }
         // The token in the latest mail to alice.
         QString lastToken()
         {
-            const QString body = t.db()
-                                     .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? "
-                                                           "ORDER BY id DESC LIMIT 1"),
-                                            { alice })
-                                     .toString();
-            const auto match = QRegularExpression(QStringLiteral("guichet://reactivate\\?token=([A-Za-z0-9_-]+)")).match(body);
+            const QString body
+                = t.db()
+                      .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? "
+                                            "ORDER BY id DESC LIMIT 1"),
+                             { alice })
+                      .toString();
+            const auto match
+                = QRegularExpression(QStringLiteral("guichet://reactivate\\?token=([A-Za-z0-9_-]+)"))
+                      .match(body);
             return match.hasMatch() ? match.captured(1) : QString();
         }
     };
@@ -52,8 +66,9 @@ private:
     {
         if (!w.t.isValid())
             return false;
-        w.alice = w.accounts.createUser({ kEmail, QStringLiteral("Alice"), QStringLiteral("Martin"), kPassword, false,
-                                          QStringLiteral("fr") })
+        w.alice = w.accounts
+                      .createUser({ kEmail, QStringLiteral("Alice"), QStringLiteral("Martin"), kPassword,
+                                    false, QStringLiteral("fr") })
                       .id;
         return w.alice && w.accounts.deactivateAccount(w.alice, Successors::none()).ok();
     }
@@ -81,9 +96,10 @@ private slots:
         QCOMPARE(token.size(), 43);
         // Only its SHA-256 is stored.
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE token_hash = ?"), { token }), 0);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE token_hash = ? AND expires_at = ?"),
-                         { secretTokenHash(token), w.clock.now().addSecs(24 * 3600).toMSecsSinceEpoch() }),
-                 1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE token_hash = ? AND expires_at = ?"),
+                    { secretTokenHash(token), w.clock.now().addSecs(24 * 3600).toMSecsSinceEpoch() }),
+            1);
         QCOMPARE(w.status(), QStringLiteral("deactivated"));
 
         w.clock.advanceSecs(3600);
@@ -91,25 +107,33 @@ private slots:
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(r.id, w.alice);
         QCOMPARE(w.status(), QStringLiteral("active"));
-        QVERIFY(w.t.db().value(QStringLiteral("SELECT deactivated_at FROM users WHERE id = ?"), { w.alice }).isNull());
+        QVERIFY(w.t.db()
+                    .value(QStringLiteral("SELECT deactivated_at FROM users WHERE id = ?"), { w.alice })
+                    .isNull());
         QCOMPARE(w.accounts.profile(w.alice)->secretQuestion, QStringLiteral("Ma ville natale ?"));
         QVERIFY(PasswordHasher::verifySecretAnswer(
-            w.t.db().value(QStringLiteral("SELECT secret_answer_hash FROM users WHERE id = ?"), { w.alice }).toString(),
+            w.t.db()
+                .value(QStringLiteral("SELECT secret_answer_hash FROM users WHERE id = ?"), { w.alice })
+                .toString(),
             QStringLiteral("LYON")));
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tokens WHERE user_id = ? AND purpose = 'reactivation' "
-                                        "AND used_at IS NOT NULL"),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM tokens WHERE user_id = ? AND purpose = 'reactivation' "
+                             "AND used_at IS NOT NULL"),
                          { w.alice }),
                  1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'completeReactivation' AND "
-                                        "entity_id = ?"),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM audit_log WHERE command = 'completeReactivation' AND "
+                             "entity_id = ?"),
                          { w.alice }),
                  1);
         // She signs in with the new password only, and mail reaches her again.
         QVERIFY(w.accounts.authenticate(kEmail, kNewPassword).ok());
         QCOMPARE(w.accounts.authenticate(kEmail, kPassword).code, ErrorCode::Unauthenticated);
-        QVERIFY(w.accounts.updateProfile(w.alice, { kEmail, QStringLiteral("Martin"), QStringLiteral("Alice"), {}, {},
-                                                    {}, {} })
-                    .ok());
+        QVERIFY(
+            w.accounts
+                .updateProfile(w.alice,
+                               { kEmail, QStringLiteral("Martin"), QStringLiteral("Alice"), {}, {}, {}, {} })
+                .ok());
     }
 
     void tokenIsSingleUse()
@@ -122,7 +146,7 @@ private slots:
         QVERIFY(complete(w, token).ok());
         QVERIFY(w.accounts.deactivateAccount(w.alice, Successors::none()).ok());
         const CommandResult r = w.accounts.completeReactivation(token, QStringLiteral("Coquelicot 2027"),
-                                                               QStringLiteral("Q ?"), QStringLiteral("A"));
+                                                                QStringLiteral("Q ?"), QStringLiteral("A"));
         QCOMPARE(r.code, ErrorCode::Expired);
         QVERIFY(r.message.contains(QLatin1String("Reactivate my account")));
         QCOMPARE(w.status(), QStringLiteral("deactivated"));
@@ -168,8 +192,13 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
-        const qint64 bob = w.accounts.createUser({ QStringLiteral("bob@example.org"), QStringLiteral("Bob"),
-                                                   QStringLiteral("Durand"), kPassword, false, {} })
+        const qint64 bob = w.accounts
+                               .createUser({ QStringLiteral("bob@example.org"),
+                                             QStringLiteral("Bob"),
+                                             QStringLiteral("Durand"),
+                                             kPassword,
+                                             false,
+                                             {} })
                                .id;
         const CommandResult real = w.accounts.requestReactivation(kEmail);
         const int mails = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox"));
@@ -184,8 +213,9 @@ private slots:
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox")), mails);
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tokens")), tokens);
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { bob }), 0);
-        QCOMPARE(w.accounts.completeReactivation(QStringLiteral("made-up"), kNewPassword, QStringLiteral("Q"),
-                                                 QStringLiteral("A"))
+        QCOMPARE(w.accounts
+                     .completeReactivation(QStringLiteral("made-up"), kNewPassword, QStringLiteral("Q"),
+                                           QStringLiteral("A"))
                      .code,
                  ErrorCode::Expired);
     }
@@ -244,17 +274,23 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
-        const qint64 agent = w.accounts.createUser({ QStringLiteral("agent@support.example"), QStringLiteral("Sam"),
-                                                     QStringLiteral("Agent"), kPassword, true, {} })
+        const qint64 agent = w.accounts
+                                 .createUser({ QStringLiteral("agent@support.example"),
+                                               QStringLiteral("Sam"),
+                                               QStringLiteral("Agent"),
+                                               kPassword,
+                                               true,
+                                               {} })
                                  .id;
         w.clock.advanceDays(200);
         const CommandResult r = w.accounts.supportReactivate(agent, w.alice);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(w.mails(), 1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'supportReactivate' AND "
-                                        "actor_id = ? AND entity_id = ?"),
-                         { agent, w.alice }),
-                 1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'supportReactivate' AND "
+                                   "actor_id = ? AND entity_id = ?"),
+                    { agent, w.alice }),
+            1);
         // Still deactivated until she chooses a new password and question.
         QCOMPARE(w.status(), QStringLiteral("deactivated"));
         w.clock.advanceSecs(3600);
@@ -271,8 +307,13 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
-        const qint64 bob = w.accounts.createUser({ QStringLiteral("bob@example.org"), QStringLiteral("Bob"),
-                                                   QStringLiteral("Durand"), kPassword, false, {} })
+        const qint64 bob = w.accounts
+                               .createUser({ QStringLiteral("bob@example.org"),
+                                             QStringLiteral("Bob"),
+                                             QStringLiteral("Durand"),
+                                             kPassword,
+                                             false,
+                                             {} })
                                .id;
         w.clock.advanceDays(90);
         const int audits = w.audits();
@@ -292,11 +333,13 @@ private slots:
         QVERIFY(setUp(w));
         w.clock.advanceDays(100);
         QVERIFY(w.accounts.operatorReactivate(QStringLiteral("ALICE@example.org")).ok());
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'operatorReactivate' AND "
-                                        "actor_id IS NULL AND details LIKE '%by operator%'")),
-                 1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'operatorReactivate' AND "
+                                   "actor_id IS NULL AND details LIKE '%by operator%'")),
+            1);
         QVERIFY(complete(w, w.lastToken()).ok());
-        QCOMPARE(w.accounts.operatorReactivate(QStringLiteral("nobody@example.org")).code, ErrorCode::NotFound);
+        QCOMPARE(w.accounts.operatorReactivate(QStringLiteral("nobody@example.org")).code,
+                 ErrorCode::NotFound);
     }
 };
 

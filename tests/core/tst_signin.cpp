@@ -31,8 +31,14 @@ private:
         {
             return t.db().value(sql, args).toInt();
         }
-        int failedLogins() { return count(QStringLiteral("SELECT failed_logins FROM users WHERE id = ?"), { alice }); }
-        int mails() { return count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { alice }); }
+        int failedLogins()
+        {
+            return count(QStringLiteral("SELECT failed_logins FROM users WHERE id = ?"), { alice });
+        }
+        int mails()
+        {
+            return count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { alice });
+        }
     };
 
     // Creates alice through the command, so that her hash is a real one.
@@ -40,9 +46,9 @@ private:
     {
         if (!w.t.isValid())
             return false;
-        const CommandResult r = w.accounts.createUser({ QStringLiteral("Alice.Martin@Example.org"),
-                                                        QStringLiteral("Alice"), QStringLiteral("Martin"), kPassword,
-                                                        false, QStringLiteral("fr") });
+        const CommandResult r
+            = w.accounts.createUser({ QStringLiteral("Alice.Martin@Example.org"), QStringLiteral("Alice"),
+                                      QStringLiteral("Martin"), kPassword, false, QStringLiteral("fr") });
         w.alice = r.id;
         return r.ok();
     }
@@ -56,7 +62,8 @@ private slots:
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
         // The e-mail is stored lower-case and matched without letter case.
-        const CommandResult r = w.accounts.authenticate(QStringLiteral(" ALICE.martin@example.org "), kPassword);
+        const CommandResult r
+            = w.accounts.authenticate(QStringLiteral(" ALICE.martin@example.org "), kPassword);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(r.id, w.alice);
         QVERIFY(w.t.db()
@@ -70,8 +77,10 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
-        const CommandResult wrong = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kWrong);
-        const CommandResult unknown = w.accounts.authenticate(QStringLiteral("nobody@example.org"), kPassword);
+        const CommandResult wrong
+            = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kWrong);
+        const CommandResult unknown
+            = w.accounts.authenticate(QStringLiteral("nobody@example.org"), kPassword);
         QCOMPARE(wrong.code, ErrorCode::Unauthenticated);
         QCOMPARE(unknown.code, ErrorCode::Unauthenticated);
         QCOMPARE(wrong.message, unknown.message);
@@ -80,9 +89,10 @@ private slots:
         QVERIFY(wrong.message.contains(QLatin1String("E-mail or password incorrect")));
         // The failure is recorded although the command failed.
         QCOMPARE(w.failedLogins(), 1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'signIn' AND details LIKE "
-                                        "'sign-in failed%'")),
-                 2);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'signIn' AND details LIKE "
+                                   "'sign-in failed%'")),
+            2);
     }
 
     void successResetsTheCounter()
@@ -135,7 +145,9 @@ private slots:
         r = w.accounts.authenticate(email, kPassword);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(w.failedLogins(), 0);
-        QVERIFY(w.t.db().value(QStringLiteral("SELECT next_login_at FROM users WHERE id = ?"), { w.alice }).isNull());
+        QVERIFY(w.t.db()
+                    .value(QStringLiteral("SELECT next_login_at FROM users WHERE id = ?"), { w.alice })
+                    .isNull());
     }
 
     void locksForOneHourAtFiveFailuresAndMailsTheUser()
@@ -155,7 +167,9 @@ private slots:
         const CommandResult r = w.accounts.authenticate(email, kWrong);
         QCOMPARE(r.code, ErrorCode::Locked);
         QCOMPARE(r.data.value(QStringLiteral("retryAfter")).toInt(), 3600);
-        QCOMPARE(w.t.db().value(QStringLiteral("SELECT locked_until FROM users WHERE id = ?"), { w.alice }).toLongLong(),
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT locked_until FROM users WHERE id = ?"), { w.alice })
+                     .toLongLong(),
                  lockTime.addSecs(3600).toMSecsSinceEpoch());
 
         // One mail, to the contact address, saying until when.
@@ -163,7 +177,9 @@ private slots:
         const auto mail = w.t.db().row(
             QStringLiteral("SELECT recipient, body_text FROM mail_outbox WHERE user_id = ?"), { w.alice });
         QCOMPARE(mail->value(QStringLiteral("recipient")).toString(), QStringLiteral("alice@home.example"));
-        QVERIFY2(mail->value(QStringLiteral("body_text")).toString().contains(QLatin1String("2026-03-02 10:00 UTC")),
+        QVERIFY2(mail->value(QStringLiteral("body_text"))
+                     .toString()
+                     .contains(QLatin1String("2026-03-02 10:00 UTC")),
                  qPrintable(mail->value(QStringLiteral("body_text")).toString()));
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND details LIKE "
                                         "'account locked%'"),
@@ -182,7 +198,9 @@ private slots:
         const CommandResult ok = w.accounts.authenticate(email, kPassword);
         QVERIFY2(ok.ok(), qPrintable(ok.message));
         QCOMPARE(w.failedLogins(), 0);
-        QVERIFY(w.t.db().value(QStringLiteral("SELECT locked_until FROM users WHERE id = ?"), { w.alice }).isNull());
+        QVERIFY(w.t.db()
+                    .value(QStringLiteral("SELECT locked_until FROM users WHERE id = ?"), { w.alice })
+                    .isNull());
     }
 
     void afterTheLockOneFailureDoesNotRelock()
@@ -207,13 +225,15 @@ private slots:
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(setUp(w));
         QVERIFY(w.accounts.deactivateAccount(w.alice, Successors::none()).ok());
-        const CommandResult r = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kPassword);
+        const CommandResult r
+            = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kPassword);
         QCOMPARE(r.code, ErrorCode::Forbidden);
         QCOMPARE(r.data.value(QStringLiteral("deactivated")).toBool(), true);
         QVERIFY(r.message.contains(QLatin1String("reactivated")));
         QCOMPARE(r.id, 0);
         // With a wrong password it looks like any other failure (nothing revealed).
-        const CommandResult wrong = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kWrong);
+        const CommandResult wrong
+            = w.accounts.authenticate(QStringLiteral("alice.martin@example.org"), kWrong);
         QCOMPARE(wrong.code, ErrorCode::Unauthenticated);
         QVERIFY(!wrong.data.contains(QStringLiteral("deactivated")));
     }
