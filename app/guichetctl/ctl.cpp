@@ -129,6 +129,8 @@ struct CommandEntry
 const CommandEntry s_commands[] = {
     { "init", QT_TRANSLATE_NOOP("guichet::ctl", "create or migrate the database"), commandInit },
     { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
+    { "users", QT_TRANSLATE_NOOP("guichet::ctl", "add a user, mail a reactivation link, list users"),
+      commandUsers },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)
