@@ -48,8 +48,9 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
         Database &db = ctx.db();
         if (request.structureId <= 0)
             fail(ErrorCode::InvalidInput, QStringLiteral("structure"), tr("Choose the structure."));
-        const auto structure = db.row(
-            QStringLiteral("SELECT id, siret, raison_sociale FROM structures WHERE id = ?"), { request.structureId });
+        const auto structure
+            = db.row(QStringLiteral("SELECT id, siret, raison_sociale FROM structures WHERE id = ?"),
+                     { request.structureId });
         if (!structure)
             fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
         const QString structureName = structure->value(QStringLiteral("raison_sociale")).toString();
@@ -59,14 +60,16 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
             fail(ErrorCode::InvalidInput, QStringLiteral("validUntil"),
                  tr("The end of validity must be after its start."));
 
-        const QList<qint64> serviceIds = request.wholeStructure ? QList<qint64>() : dedupe(request.serviceIds);
+        const QList<qint64> serviceIds
+            = request.wholeStructure ? QList<qint64>() : dedupe(request.serviceIds);
         if (!request.wholeStructure && serviceIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("services"),
                  tr("Choose « Attach to the structure » or check at least one service."));
         for (const qint64 serviceId : serviceIds) {
-            const auto service = db.row(QStringLiteral("SELECT structure_id, active FROM services WHERE id = ?"),
-                                        { serviceId });
-            if (!service || service->value(QStringLiteral("structure_id")).toLongLong() != request.structureId)
+            const auto service = db.row(
+                QStringLiteral("SELECT structure_id, active FROM services WHERE id = ?"), { serviceId });
+            if (!service
+                || service->value(QStringLiteral("structure_id")).toLongLong() != request.structureId)
                 fail(ErrorCode::InvalidInput, QStringLiteral("services"),
                      tr("The service %1 does not belong to %2.").arg(serviceId).arg(structureName));
             if (service->value(QStringLiteral("active")).toInt() == 0)
@@ -76,9 +79,10 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
 
         // A request already waiting, or an attachment that has not ended, is a duplicate.
         const QString today = ctx.clock().today().toString(Qt::ISODate);
-        if (db.value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
-                                    "(status = 'pending' OR (status = 'validated' AND (valid_until IS NULL OR "
-                                    "valid_until >= ?)))"),
+        if (db.value(QStringLiteral(
+                         "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
+                         "(status = 'pending' OR (status = 'validated' AND (valid_until IS NULL OR "
+                         "valid_until >= ?)))"),
                      { ctx.actorId(), request.structureId, today })
                 .toInt()
             > 0)
@@ -88,16 +92,18 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
         const qint64 principal = principalOf(db, request.structureId);
         const QString role = principal ? QStringLiteral("user") : QStringLiteral("principal");
         const qint64 id = db.insert(
-            QStringLiteral("INSERT INTO attachments (user_id, structure_id, role, whole_structure, valid_from, "
-                           "valid_until, status, requested_at, version) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) "
-                           "RETURNING id"),
+            QStringLiteral(
+                "INSERT INTO attachments (user_id, structure_id, role, whole_structure, valid_from, "
+                "valid_until, status, requested_at, version) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) "
+                "RETURNING id"),
             { ctx.actorId(), request.structureId, role, request.wholeStructure ? 1 : 0,
               request.validFrom.toString(Qt::ISODate),
               request.validUntil.isValid() ? QVariant(request.validUntil.toString(Qt::ISODate)) : QVariant(),
               ctx.clock().nowMs(), ctx.version() });
         for (const qint64 serviceId : serviceIds)
-            db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
-                    { id, serviceId });
+            db.exec(
+                QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                { id, serviceId });
         ctx.audit(QStringLiteral("attachment"), id, request.structureId,
                   QStringLiteral("requested as %1, %2, from %3 until %4")
                       .arg(role,
@@ -113,7 +119,8 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
                               .arg(ctx.actor().firstName, ctx.actor().lastName, structureName,
                                    structure->value(QStringLiteral("siret")).toString()));
         ctx.result = CommandResult::success(
-            id, { { QStringLiteral("status"), QStringLiteral("pending") }, { QStringLiteral("role"), role } });
+            id,
+            { { QStringLiteral("status"), QStringLiteral("pending") }, { QStringLiteral("role"), role } });
     });
 }
 
@@ -171,8 +178,8 @@ CommandResult Attachments::decideAttachment(qint64 actorId, qint64 attachmentId,
     return decideAttachments(actorId, { attachmentId }, validate, comment);
 }
 
-CommandResult Attachments::decideAttachments(qint64 actorId, const QList<qint64> &attachmentIds, bool validate,
-                                             const QString &comment)
+CommandResult Attachments::decideAttachments(qint64 actorId, const QList<qint64> &attachmentIds,
+                                             bool validate, const QString &comment)
 {
     return m_core.run(QStringLiteral("decideAttachments"), actorId, [&](CommandContext &ctx) {
         const QList<qint64> ids = dedupe(attachmentIds);
@@ -182,7 +189,8 @@ CommandResult Attachments::decideAttachments(qint64 actorId, const QList<qint64>
             decideOne(ctx, id, validate, comment.trimmed());
         ctx.result = CommandResult::success(
             ids.first(),
-            { { QStringLiteral("status"), validate ? QStringLiteral("validated") : QStringLiteral("refused") } });
+            { { QStringLiteral("status"),
+                validate ? QStringLiteral("validated") : QStringLiteral("refused") } });
     });
 }
 
@@ -228,7 +236,8 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
         const QList<qint64> scope = attachmentScope(db, successorAttachment);
         subscribeRoleDefaults(ctx, successor, structureId, Role::Principal, scope);
         requestStructureSpaces(ctx, successor, structureId, scope);
-        const QString text = tr("You are now the principal manager of %1 (SIRET %2).").arg(structureName, siret);
+        const QString text
+            = tr("You are now the principal manager of %1 (SIRET %2).").arg(structureName, siret);
         ctx.queueMail(successor, contactEmail(db, successor), tr("You are now principal manager"), text);
         return;
     }
@@ -241,9 +250,10 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
 
     // Without an attachment the user's subscriptions there mean nothing: they go too.
     const bool stillAttached
-        = db.value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
-                                  "status IN ('pending', 'validated')"),
-                   { userId, structureId })
+        = db.value(
+                QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
+                               "status IN ('pending', 'validated')"),
+                { userId, structureId })
               .toInt()
         > 0;
     if (!stillAttached) {
@@ -255,8 +265,9 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
                                QStringLiteral("attachment removed"));
     }
     if (!own)
-        ctx.queueMail(userId, contactEmail(db, userId), tr("Attachment removed"),
-                      tr("Your attachment to %1 (SIRET %2) was removed by a manager.").arg(structureName, siret));
+        ctx.queueMail(
+            userId, contactEmail(db, userId), tr("Attachment removed"),
+            tr("Your attachment to %1 (SIRET %2) was removed by a manager.").arg(structureName, siret));
 }
 
 CommandResult Attachments::removeAttachments(qint64 actorId, const QList<qint64> &attachmentIds,
@@ -265,13 +276,15 @@ CommandResult Attachments::removeAttachments(qint64 actorId, const QList<qint64>
     return m_core.run(QStringLiteral("removeAttachments"), actorId, [&](CommandContext &ctx) {
         const QList<qint64> ids = dedupe(attachmentIds);
         if (ids.isEmpty())
-            fail(ErrorCode::InvalidInput, QStringLiteral("attachments"), tr("Check at least one attachment."));
+            fail(ErrorCode::InvalidInput, QStringLiteral("attachments"),
+                 tr("Check at least one attachment."));
         // The structures that have a principal manager now must still have one
         // at the end, whatever the order of the removals.
         QSet<qint64> structures;
         for (const qint64 id : ids) {
             const qint64 structureId
-                = ctx.db().value(QStringLiteral("SELECT structure_id FROM attachments WHERE id = ?"), { id })
+                = ctx.db()
+                      .value(QStringLiteral("SELECT structure_id FROM attachments WHERE id = ?"), { id })
                       .toLongLong();
             if (structureId && principalOf(ctx.db(), structureId))
                 structures.insert(structureId);
@@ -293,7 +306,8 @@ CommandResult Attachments::setSecondaryPowers(qint64 actorId, qint64 structureId
         Database &db = ctx.db();
         if (!db.row(QStringLiteral("SELECT id FROM structures WHERE id = ?"), { structureId }))
             fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
-        if (!ctx.actor().support && roleOn(db, ctx.actorId(), structureId, ctx.clock().today()) != Role::Principal)
+        if (!ctx.actor().support
+            && roleOn(db, ctx.actorId(), structureId, ctx.clock().today()) != Role::Principal)
             fail(ErrorCode::Forbidden, {},
                  tr("Only the principal manager may give secondary managers the principal's powers."));
         db.exec(QStringLiteral("UPDATE structures SET secondary_powers = ?, version = ? WHERE id = ?"),
@@ -310,11 +324,12 @@ QList<QVariantMap> Attachments::describe(const QString &where, const QVariantLis
     const Database &db = m_core.db();
     QList<QVariantMap> result;
     const QList<QVariantMap> rows = db.rows(
-        QStringLiteral("SELECT a.id, a.user_id, a.structure_id, s.siret, s.raison_sociale, a.role, "
-                       "a.whole_structure, a.valid_from, a.valid_until, a.status, a.requested_at, "
-                       "a.decision_comment, u.first_name, u.last_name, u.email FROM attachments a JOIN structures s "
-                       "ON s.id = a.structure_id JOIN users u ON u.id = a.user_id WHERE %1 "
-                       "ORDER BY s.raison_sociale, a.id")
+        QStringLiteral(
+            "SELECT a.id, a.user_id, a.structure_id, s.siret, s.raison_sociale, a.role, "
+            "a.whole_structure, a.valid_from, a.valid_until, a.status, a.requested_at, "
+            "a.decision_comment, u.first_name, u.last_name, u.email FROM attachments a JOIN structures s "
+            "ON s.id = a.structure_id JOIN users u ON u.id = a.user_id WHERE %1 "
+            "ORDER BY s.raison_sociale, a.id")
             .arg(where),
         args);
     for (const QVariantMap &row : rows) {
@@ -376,9 +391,10 @@ QList<QVariantMap> Attachments::pendingAttachmentRequests(qint64 managerId) cons
     if (manager->support)
         return describe(QStringLiteral("a.status = 'pending'"), {});
     const QList<QVariantMap> pending = describe(
-        QStringLiteral("a.status = 'pending' AND a.role <> 'principal' AND a.structure_id IN (SELECT structure_id "
-                       "FROM attachments WHERE user_id = ? AND status = 'validated' AND role IN ('principal', "
-                       "'secondary'))"),
+        QStringLiteral(
+            "a.status = 'pending' AND a.role <> 'principal' AND a.structure_id IN (SELECT structure_id "
+            "FROM attachments WHERE user_id = ? AND status = 'validated' AND role IN ('principal', "
+            "'secondary'))"),
         { managerId });
     QList<QVariantMap> result;
     const QDate today = m_core.clock().today();

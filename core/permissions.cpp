@@ -78,9 +78,9 @@ AttachedScope attachedServices(const Database &db, qint64 userId, qint64 structu
             scope.wholeStructure = true;
             continue;
         }
-        const QList<QVariantMap> services = db.rows(
-            QStringLiteral("SELECT service_id FROM attachment_services WHERE attachment_id = ?"),
-            { row.value(QStringLiteral("id")) });
+        const QList<QVariantMap> services
+            = db.rows(QStringLiteral("SELECT service_id FROM attachment_services WHERE attachment_id = ?"),
+                      { row.value(QStringLiteral("id")) });
         for (const QVariantMap &service : services) {
             const qint64 id = service.value(QStringLiteral("service_id")).toLongLong();
             if (!scope.serviceIds.contains(id))

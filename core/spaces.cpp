@@ -24,9 +24,10 @@ Space spaceFromRow(const QVariantMap &row)
 
 bool hasAnySubscription(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId)
 {
-    return db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ? "
-                                   "AND space_id = ? AND status IN ('pending', 'validated')"),
-                    { userId, structureId, spaceId })
+    return db.value(
+                 QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ? "
+                                "AND space_id = ? AND status IN ('pending', 'validated')"),
+                 { userId, structureId, spaceId })
                .toInt()
         > 0;
 }
@@ -38,11 +39,11 @@ int generateRequests(CommandContext &ctx, qint64 userId, qint64 structureId, qin
     if (hasAnySubscription(ctx.db(), userId, structureId, spaceId))
         return 0;
     for (const qint64 serviceId : scope)
-        insertSubscription(ctx,
-                           { userId, structureId, spaceId, serviceId, QStringLiteral("modification"),
-                             ctx.clock().today(),
-                             Spaces::tr("Generated automatically: this space is set for the whole structure."),
-                             QStringLiteral("pending"), QStringLiteral("structure") });
+        insertSubscription(
+            ctx,
+            { userId, structureId, spaceId, serviceId, QStringLiteral("modification"), ctx.clock().today(),
+              Spaces::tr("Generated automatically: this space is set for the whole structure."),
+              QStringLiteral("pending"), QStringLiteral("structure") });
     return int(scope.size());
 }
 } // namespace
@@ -73,7 +74,8 @@ QList<Space> spaceCatalogue(const Database &db)
 
 std::optional<Space> spaceByCode(const Database &db, const QString &code)
 {
-    const auto row = db.row(QStringLiteral("SELECT %1 FROM spaces WHERE code = ?").arg(kSpaceColumns), { code });
+    const auto row
+        = db.row(QStringLiteral("SELECT %1 FROM spaces WHERE code = ?").arg(kSpaceColumns), { code });
     if (!row)
         return std::nullopt;
     return spaceFromRow(*row);
@@ -91,7 +93,8 @@ QList<Space> defaultSpaces(const Database &db, Role role)
 
 QList<qint64> attachmentScope(const Database &db, qint64 attachmentId)
 {
-    if (db.value(QStringLiteral("SELECT whole_structure FROM attachments WHERE id = ?"), { attachmentId }).toInt()
+    if (db.value(QStringLiteral("SELECT whole_structure FROM attachments WHERE id = ?"), { attachmentId })
+            .toInt()
         != 0)
         return { 0 };
     QList<qint64> ids;
@@ -124,8 +127,9 @@ int dropStaleRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
 {
     int removed = 0;
     const QList<QVariantMap> rows = ctx.db().rows(
-        QStringLiteral("SELECT s.id, s.space_id FROM subscriptions s WHERE s.user_id = ? AND s.structure_id = ? "
-                       "AND s.origin = 'default' ORDER BY s.id"),
+        QStringLiteral(
+            "SELECT s.id, s.space_id FROM subscriptions s WHERE s.user_id = ? AND s.structure_id = ? "
+            "AND s.origin = 'default' ORDER BY s.id"),
         { userId, structureId });
     QList<qint64> keep;
     for (const Space &space : defaultSpaces(ctx.db(), newRole))
@@ -133,8 +137,9 @@ int dropStaleRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
     for (const QVariantMap &row : rows) {
         if (keep.contains(row.value(QStringLiteral("space_id")).toLongLong()))
             continue;
-        deleteSubscription(ctx, row.value(QStringLiteral("id")).toLongLong(),
-                           QStringLiteral("no longer a default space for the role %1").arg(roleToString(newRole)));
+        deleteSubscription(
+            ctx, row.value(QStringLiteral("id")).toLongLong(),
+            QStringLiteral("no longer a default space for the role %1").arg(roleToString(newRole)));
         ++removed;
     }
     return removed;
@@ -147,8 +152,8 @@ int requestStructureSpaces(CommandContext &ctx, qint64 userId, qint64 structureI
         QStringLiteral("SELECT space_id FROM structure_spaces WHERE structure_id = ? ORDER BY space_id"),
         { structureId });
     for (const QVariantMap &row : spaces) {
-        added += generateRequests(ctx, userId, structureId, row.value(QStringLiteral("space_id")).toLongLong(),
-                                  scope);
+        added += generateRequests(ctx, userId, structureId,
+                                  row.value(QStringLiteral("space_id")).toLongLong(), scope);
     }
     return added;
 }
@@ -172,9 +177,10 @@ QList<Space> Spaces::structureSpaces(qint64 structureId) const
 {
     QList<Space> spaces;
     const QList<QVariantMap> rows = m_core.db().rows(
-        QStringLiteral("SELECT sp.id, sp.code, sp.name, sp.sort_order, sp.default_for_principal, "
-                       "sp.default_for_secondary, sp.default_for_user FROM structure_spaces ss JOIN spaces sp ON "
-                       "sp.id = ss.space_id WHERE ss.structure_id = ? ORDER BY sp.sort_order, sp.id"),
+        QStringLiteral(
+            "SELECT sp.id, sp.code, sp.name, sp.sort_order, sp.default_for_principal, "
+            "sp.default_for_secondary, sp.default_for_user FROM structure_spaces ss JOIN spaces sp ON "
+            "sp.id = ss.space_id WHERE ss.structure_id = ? ORDER BY sp.sort_order, sp.id"),
         { structureId });
     for (const QVariantMap &row : rows)
         spaces.append(spaceFromRow(row));
@@ -196,9 +202,10 @@ CommandResult Spaces::enableStructureSpace(qint64 actorId, qint64 structureId, c
             fail(ErrorCode::Conflict, QStringLiteral("space"),
                  tr("The space %1 is already set for this structure.").arg(space->name));
 
-        const qint64 rowId = db.insert(QStringLiteral("INSERT INTO structure_spaces (structure_id, space_id, "
-                                                      "enabled_at, version) VALUES (?, ?, ?, ?) RETURNING id"),
-                                       { structureId, space->id, ctx.clock().nowMs(), ctx.version() });
+        const qint64 rowId
+            = db.insert(QStringLiteral("INSERT INTO structure_spaces (structure_id, space_id, "
+                                       "enabled_at, version) VALUES (?, ?, ?, ?) RETURNING id"),
+                        { structureId, space->id, ctx.clock().nowMs(), ctx.version() });
         ctx.audit(QStringLiteral("structure_space"), rowId, structureId,
                   QStringLiteral("space %1 set at structure level").arg(space->code));
 
@@ -206,8 +213,9 @@ CommandResult Spaces::enableStructureSpace(qint64 actorId, qint64 structureId, c
         // chaque utilisateur »: every user whose validated attachment has not ended.
         const QString today = ctx.clock().today().toString(Qt::ISODate);
         const QList<QVariantMap> attachments = db.rows(
-            QStringLiteral("SELECT id, user_id FROM attachments WHERE structure_id = ? AND status = 'validated' "
-                           "AND (valid_until IS NULL OR valid_until >= ?) ORDER BY user_id, id"),
+            QStringLiteral(
+                "SELECT id, user_id FROM attachments WHERE structure_id = ? AND status = 'validated' "
+                "AND (valid_until IS NULL OR valid_until >= ?) ORDER BY user_id, id"),
             { structureId, today });
         int generated = 0;
         QList<qint64> done;
@@ -216,8 +224,9 @@ CommandResult Spaces::enableStructureSpace(qint64 actorId, qint64 structureId, c
             if (done.contains(userId))
                 continue;
             done.append(userId);
-            generated += generateRequests(ctx, userId, structureId, space->id,
-                                          attachmentScope(db, attachment.value(QStringLiteral("id")).toLongLong()));
+            generated
+                += generateRequests(ctx, userId, structureId, space->id,
+                                    attachmentScope(db, attachment.value(QStringLiteral("id")).toLongLong()));
         }
         ctx.result = CommandResult::success(rowId, { { QStringLiteral("generated"), generated } });
     });

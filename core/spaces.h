@@ -50,7 +50,8 @@ int subscribeRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
 int dropStaleRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId, Role newRole);
 // Inside a command: pending subscription requests (mode modification, effective
 // today) for each structure-level space the user has no subscription to.
-int requestStructureSpaces(CommandContext &ctx, qint64 userId, qint64 structureId, const QList<qint64> &scope);
+int requestStructureSpaces(CommandContext &ctx, qint64 userId, qint64 structureId,
+                           const QList<qint64> &scope);
 
 // Spaces set at structure level (« Paramétrer des espaces au niveau de la structure »).
 class Spaces

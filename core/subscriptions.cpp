@@ -24,9 +24,10 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
     const bool decided = s.status == QLatin1String("validated");
     const qint64 now = ctx.clock().nowMs();
     const qint64 id = ctx.db().insert(
-        QStringLiteral("INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
-                       "effective_date, comment, status, requested_at, decided_at, decided_by, origin, version) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        QStringLiteral(
+            "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
+            "effective_date, comment, status, requested_at, decided_at, decided_by, origin, version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         { s.userId, s.structureId, s.spaceId, serviceValue(s.serviceId), s.mode,
           s.effectiveDate.toString(Qt::ISODate), s.comment, s.status, now, decided ? QVariant(now) : kNull,
           decided && ctx.hasActor() ? QVariant(ctx.actorId()) : kNull, s.origin, ctx.version() });
@@ -44,22 +45,25 @@ void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QStrin
 {
     const qint64 structureId
         = ctx.db()
-              .value(QStringLiteral("SELECT structure_id FROM subscriptions WHERE id = ?"), { subscriptionId })
+              .value(QStringLiteral("SELECT structure_id FROM subscriptions WHERE id = ?"),
+                     { subscriptionId })
               .toLongLong();
     ctx.db().exec(QStringLiteral("DELETE FROM subscriptions WHERE id = ?"), { subscriptionId });
     ctx.tombstone(QStringLiteral("subscriptions"), subscriptionId);
     ctx.audit(QStringLiteral("subscription"), subscriptionId, structureId, QStringLiteral("deleted: ") + why);
 }
 
-bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId, qint64 serviceId,
-                        const QString &mode)
+bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
+                        qint64 serviceId, const QString &mode)
 {
-    const QString serviceTest = serviceId ? QStringLiteral("service_id = ?") : QStringLiteral("service_id IS NULL");
+    const QString serviceTest
+        = serviceId ? QStringLiteral("service_id = ?") : QStringLiteral("service_id IS NULL");
     QVariantList args { userId, structureId, spaceId, mode };
     if (serviceId)
         args.append(serviceId);
-    return db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ? AND "
-                                   "space_id = ? AND mode = ? AND status IN ('pending', 'validated') AND %1")
+    return db.value(QStringLiteral(
+                        "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ? AND "
+                        "space_id = ? AND mode = ? AND status IN ('pending', 'validated') AND %1")
                         .arg(serviceTest),
                     args)
                .toInt()
@@ -89,8 +93,9 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
         const QDate today = ctx.clock().today();
         if (request.structureId <= 0)
             fail(ErrorCode::InvalidInput, QStringLiteral("structure"), tr("Choose the structure."));
-        const auto structure = db.row(QStringLiteral("SELECT id, raison_sociale FROM structures WHERE id = ?"),
-                                      { request.structureId });
+        const auto structure
+            = db.row(QStringLiteral("SELECT id, raison_sociale FROM structures WHERE id = ?"),
+                     { request.structureId });
         if (!structure)
             fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
         if (request.spaceCode.trimmed().isEmpty())
@@ -158,7 +163,8 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
 
         if (status == QLatin1String("pending")) {
             const qint64 principal = principalOf(db, request.structureId);
-            const auto manager = db.row(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { principal });
+            const auto manager
+                = db.row(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { principal });
             if (manager)
                 ctx.queueMail(principal, manager->value(QStringLiteral("contact_email")).toString(),
                               tr("A subscription request waits for you"),
@@ -167,7 +173,8 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                                        structure->value(QStringLiteral("raison_sociale")).toString()));
         }
         ctx.result = CommandResult::success(
-            ids.first().toLongLong(), { { QStringLiteral("ids"), ids }, { QStringLiteral("statuses"), statuses } });
+            ids.first().toLongLong(),
+            { { QStringLiteral("ids"), ids }, { QStringLiteral("statuses"), statuses } });
     });
 }
 
@@ -193,10 +200,11 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                 continue;
             seen.insert(id);
             const auto row = db.row(
-                QStringLiteral("SELECT s.user_id, s.structure_id, s.status, s.mode, sp.name AS space_name, "
-                               "st.raison_sociale, sv.name AS service_name FROM subscriptions s JOIN spaces sp ON "
-                               "sp.id = s.space_id JOIN structures st ON st.id = s.structure_id LEFT JOIN "
-                               "services sv ON sv.id = s.service_id WHERE s.id = ?"),
+                QStringLiteral(
+                    "SELECT s.user_id, s.structure_id, s.status, s.mode, sp.name AS space_name, "
+                    "st.raison_sociale, sv.name AS service_name FROM subscriptions s JOIN spaces sp ON "
+                    "sp.id = s.space_id JOIN structures st ON st.id = s.structure_id LEFT JOIN "
+                    "services sv ON sv.id = s.service_id WHERE s.id = ?"),
                 { id });
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
@@ -221,17 +229,19 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
         }
         for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
             const QString recipient
-                = db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { it.key() }).toString();
+                = db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { it.key() })
+                      .toString();
             QString text = (validate ? tr("Your subscription request was validated:")
                                      : tr("Your subscription request was refused:"))
                 + QLatin1Char('\n') + it.value().join(QLatin1Char('\n'));
             if (!comment.trimmed().isEmpty())
                 text += QLatin1String("\n\n") + tr("Comment: %1").arg(comment.trimmed());
-            ctx.queueMail(it.key(), recipient,
-                          validate ? tr("Subscription request validated") : tr("Subscription request refused"),
-                          text);
+            ctx.queueMail(
+                it.key(), recipient,
+                validate ? tr("Subscription request validated") : tr("Subscription request refused"), text);
         }
-        ctx.result = CommandResult::success(subscriptionIds.first(), { { QStringLiteral("status"), status } });
+        ctx.result
+            = CommandResult::success(subscriptionIds.first(), { { QStringLiteral("status"), status } });
     });
 }
 
@@ -239,7 +249,8 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
 {
     return m_core.run(QStringLiteral("removeSubscriptions"), actorId, [&](CommandContext &ctx) {
         if (subscriptionIds.isEmpty())
-            fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"), tr("Check at least one subscription."));
+            fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
+                 tr("Check at least one subscription."));
         QSet<qint64> seen;
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
@@ -264,12 +275,13 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
 {
     QList<QVariantMap> result;
     const QList<QVariantMap> rows = m_core.db().rows(
-        QStringLiteral("SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
-                       "sp.name AS space_name, s.service_id, sv.name AS service_name, s.mode, s.effective_date, "
-                       "s.comment, s.status, s.origin, u.first_name, u.last_name, u.email FROM subscriptions s "
-                       "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
-                       "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
-                       "ORDER BY st.raison_sociale, sp.sort_order, s.service_id, s.mode, s.id")
+        QStringLiteral(
+            "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
+            "sp.name AS space_name, s.service_id, sv.name AS service_name, s.mode, s.effective_date, "
+            "s.comment, s.status, s.origin, u.first_name, u.last_name, u.email FROM subscriptions s "
+            "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
+            "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
+            "ORDER BY st.raison_sociale, sp.sort_order, s.service_id, s.mode, s.id")
             .arg(where),
         args);
     for (const QVariantMap &row : rows) {
@@ -325,7 +337,8 @@ QList<QVariantMap> Subscriptions::requestableServices(qint64 userId, qint64 stru
                         { QStringLiteral("code"), QString() },
                         { QStringLiteral("name"), tr("Default service (whole structure)") } });
     const QList<QVariantMap> services = m_core.db().rows(
-        QStringLiteral("SELECT id, code, name FROM services WHERE structure_id = ? AND active = 1 ORDER BY name, id"),
+        QStringLiteral(
+            "SELECT id, code, name FROM services WHERE structure_id = ? AND active = 1 ORDER BY name, id"),
         { structureId });
     for (const QVariantMap &service : services) {
         const qint64 id = service.value(QStringLiteral("id")).toLongLong();
@@ -348,8 +361,9 @@ QList<QVariantMap> Subscriptions::pendingSubscriptionRequests(qint64 managerId) 
     // Only structures where the manager holds a manager's attachment; canManage
     // then checks the window and the secondary powers.
     const QList<QVariantMap> pending = describe(
-        QStringLiteral("s.status = 'pending' AND s.structure_id IN (SELECT structure_id FROM attachments WHERE "
-                       "user_id = ? AND status = 'validated' AND role IN ('principal', 'secondary'))"),
+        QStringLiteral(
+            "s.status = 'pending' AND s.structure_id IN (SELECT structure_id FROM attachments WHERE "
+            "user_id = ? AND status = 'validated' AND role IN ('principal', 'secondary'))"),
         { managerId });
     QList<QVariantMap> result;
     QMap<qint64, bool> manages;

@@ -54,8 +54,8 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &subscripti
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why);
 // Inside a command: true when a pending or validated row with the same user,
 // structure, space, service (0 = whole structure) and mode exists.
-bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId, qint64 serviceId,
-                        const QString &mode);
+bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
+                        qint64 serviceId, const QString &mode);
 
 // Abonnements: subscriptions of users to the spaces of a structure.
 class Subscriptions

@@ -23,13 +23,15 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
 QString snapshot(Database &db)
 {
     QStringList parts;
-    for (const QVariantMap &row : db.rows(QStringLiteral(
-             "SELECT id, user_id, structure_id, role, status, whole_structure, version FROM attachments ORDER BY id")))
-        parts.append(QStringList { row.value(QStringLiteral("id")).toString(), row.value(QStringLiteral("user_id")).toString(),
-                                   row.value(QStringLiteral("structure_id")).toString(),
-                                   row.value(QStringLiteral("role")).toString(), row.value(QStringLiteral("status")).toString(),
-                                   row.value(QStringLiteral("whole_structure")).toString(),
-                                   row.value(QStringLiteral("version")).toString() }
+    for (const QVariantMap &row :
+         db.rows(QStringLiteral("SELECT id, user_id, structure_id, role, status, whole_structure, version "
+                                "FROM attachments ORDER BY id")))
+        parts.append(QStringList {
+            row.value(QStringLiteral("id")).toString(), row.value(QStringLiteral("user_id")).toString(),
+            row.value(QStringLiteral("structure_id")).toString(),
+            row.value(QStringLiteral("role")).toString(), row.value(QStringLiteral("status")).toString(),
+            row.value(QStringLiteral("whole_structure")).toString(),
+            row.value(QStringLiteral("version")).toString() }
                          .join(QLatin1Char('/')));
     for (const QString &table : { QStringLiteral("attachment_services"), QStringLiteral("subscriptions"),
                                   QStringLiteral("audit_log"), QStringLiteral("mail_outbox"),
@@ -64,8 +66,8 @@ struct World
         olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"));
         ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
         vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"));
-        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"), QStringLiteral("Port"),
-                             true);
+        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
+                             QStringLiteral("Port"), true);
         s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
         s2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Martin"));
         a = insertService(db, s, QStringLiteral("A"), QStringLiteral("Atelier"));
@@ -116,21 +118,26 @@ private slots:
         request.validUntil = QDate(2026, 12, 31);
         const CommandResult r = w.attachments->requestAttachment(w.ugo, request);
         QVERIFY2(r.ok(), qPrintable(r.message));
-        const auto row = db.row(QStringLiteral("SELECT role, status, whole_structure, valid_from, valid_until, "
-                                               "version FROM attachments WHERE id = ?"),
-                                { r.id });
+        const auto row
+            = db.row(QStringLiteral("SELECT role, status, whole_structure, valid_from, valid_until, "
+                                    "version FROM attachments WHERE id = ?"),
+                     { r.id });
         QVERIFY(row);
         QCOMPARE(row->value(QStringLiteral("role")).toString(), QStringLiteral("user"));
         QCOMPARE(row->value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
         QCOMPARE(row->value(QStringLiteral("whole_structure")).toInt(), 0);
         QCOMPARE(row->value(QStringLiteral("valid_until")).toString(), QStringLiteral("2026-12-31"));
         QVERIFY(row->value(QStringLiteral("version")).toLongLong() > 0);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachment_services WHERE attachment_id = ?"), { r.id }),
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachment_services WHERE attachment_id = ?"),
+                       { r.id }),
                  2);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND entity_id = ?"),
+        QCOMPARE(count(db,
+                       QStringLiteral(
+                           "SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND entity_id = ?"),
                        { r.id }),
                  1);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND recipient = ?"),
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND recipient = ?"),
                        { w.paul, QStringLiteral("paul@example.org") }),
                  1);
         // The request gives no rights yet.
@@ -139,7 +146,8 @@ private slots:
         const QList<QVariantMap> mine = w.attachments->userAttachments(w.ugo);
         QCOMPARE(mine.size(), 1);
         QCOMPARE(mine.first().value(QStringLiteral("siret")).toString(), validSiret(1));
-        QCOMPARE(mine.first().value(QStringLiteral("raisonSociale")).toString(), QStringLiteral("Menuiserie Dupont"));
+        QCOMPARE(mine.first().value(QStringLiteral("raisonSociale")).toString(),
+                 QStringLiteral("Menuiserie Dupont"));
         QCOMPARE(mine.first().value(QStringLiteral("services")).toStringList(),
                  (QStringList { QStringLiteral("Atelier"), QStringLiteral("Bureau") }));
         QCOMPARE(mine.first().value(QStringLiteral("validFrom")).toDate(), QDate(2026, 3, 2));
@@ -203,13 +211,15 @@ private slots:
         WORLD(w);
         Database &db = w.t.db();
         const qint64 id = w.pendingRequest(w.ugo, w.s);
-        const int mails = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
+        const int mails
+            = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
         w.clock.advanceDays(1);
         const CommandResult r = w.attachments->decideAttachment(w.paul, id, true, QStringLiteral("Welcome"));
         QVERIFY2(r.ok(), qPrintable(r.message));
-        const auto row = db.row(QStringLiteral("SELECT status, decided_by, decided_at, decision_comment FROM attachments "
-                                               "WHERE id = ?"),
-                                { id });
+        const auto row = db.row(
+            QStringLiteral("SELECT status, decided_by, decided_at, decision_comment FROM attachments "
+                           "WHERE id = ?"),
+            { id });
         QCOMPARE(row->value(QStringLiteral("status")).toString(), QStringLiteral("validated"));
         QCOMPARE(row->value(QStringLiteral("decided_by")).toLongLong(), w.paul);
         QCOMPARE(row->value(QStringLiteral("decided_at")).toLongLong(), w.clock.nowMs());
@@ -217,9 +227,10 @@ private slots:
 
         // A simple user's defaults: every default space except « Activité du gestionnaire ».
         const QList<QVariantMap> subscriptions = db.rows(
-            QStringLiteral("SELECT sp.code, s.status, s.mode, s.service_id, s.effective_date FROM subscriptions s "
-                           "JOIN spaces sp ON sp.id = s.space_id WHERE s.user_id = ? AND s.structure_id = ? "
-                           "ORDER BY sp.sort_order"),
+            QStringLiteral(
+                "SELECT sp.code, s.status, s.mode, s.service_id, s.effective_date FROM subscriptions s "
+                "JOIN spaces sp ON sp.id = s.space_id WHERE s.user_id = ? AND s.structure_id = ? "
+                "ORDER BY sp.sort_order"),
             { w.ugo, w.s });
         QStringList codes;
         for (const QVariantMap &s : subscriptions) {
@@ -229,14 +240,17 @@ private slots:
             QVERIFY(s.value(QStringLiteral("service_id")).isNull());
             QCOMPARE(s.value(QStringLiteral("effective_date")).toString(), QStringLiteral("2026-03-03"));
         }
-        QCOMPARE(codes, (QStringList { QStringLiteral("accueil"), QStringLiteral("factures_emises"),
-                                       QStringLiteral("sollicitations_emises"), QStringLiteral("mon_compte") }));
+        QCOMPARE(codes,
+                 (QStringList { QStringLiteral("accueil"), QStringLiteral("factures_emises"),
+                                QStringLiteral("sollicitations_emises"), QStringLiteral("mon_compte") }));
         // The requester learns the new status by mail, with the comment.
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }), mails + 1);
-        const QString text = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
-                                                     "DESC LIMIT 1"),
-                                      { w.ugo })
-                                 .toString();
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
+                 mails + 1);
+        const QString text
+            = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
+                                      "DESC LIMIT 1"),
+                       { w.ugo })
+                  .toString();
         QVERIFY(text.contains(QStringLiteral("validated")));
         QVERIFY(text.contains(QStringLiteral("Welcome")));
         // Already decided: a second decision is refused and changes nothing.
@@ -253,11 +267,13 @@ private slots:
         QVERIFY(w.attachments->decideAttachment(w.paul, id, false, QStringLiteral("Not one of ours")).ok());
         QCOMPARE(db.value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { id }).toString(),
                  QStringLiteral("refused"));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.ugo }), 0);
-        const QString text = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
-                                                     "DESC LIMIT 1"),
-                                      { w.ugo })
-                                 .toString();
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.ugo }),
+                 0);
+        const QString text
+            = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
+                                      "DESC LIMIT 1"),
+                       { w.ugo })
+                  .toString();
         QVERIFY(text.contains(QStringLiteral("refused")));
         QVERIFY(text.contains(QStringLiteral("Not one of ours")));
         QVERIFY(w.attachments->userAttachments(w.ugo).isEmpty());
@@ -302,8 +318,8 @@ private slots:
         WORLD(w);
         Database &db = w.t.db();
         const qint64 s3 = insertStructure(db, validSiret(3), QStringLiteral("Garage"));
-        insertAttachment(db, w.olga, s3, QStringLiteral("principal"), QStringLiteral("validated"), QDate(2026, 3, 10),
-                         QDate(2026, 3, 20));
+        insertAttachment(db, w.olga, s3, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 3, 10), QDate(2026, 3, 20));
         const qint64 id = w.pendingRequest(w.ugo, s3);
         QVERIFY(id);
         const QString before = snapshot(db);
@@ -334,14 +350,18 @@ private slots:
         QVERIFY(w.attachments->decideAttachment(w.support, r.id, true).ok());
         QCOMPARE(principalOf(db, orphan), w.ugo);
         // A principal manager's defaults include « Activité du gestionnaire ».
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
-                                          "WHERE s.user_id = ? AND s.structure_id = ? AND sp.code = "
-                                          "'activite_gestionnaire' AND s.status = 'validated'"),
-                       { w.ugo, orphan }),
-                 1);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                       { w.ugo, orphan }),
-                 5);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
+                                 "WHERE s.user_id = ? AND s.structure_id = ? AND sp.code = "
+                                 "'activite_gestionnaire' AND s.status = 'validated'"),
+                  { w.ugo, orphan }),
+            1);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                  { w.ugo, orphan }),
+            5);
     }
 
     void serviceAttachmentSubscribesItsServices()
@@ -354,10 +374,14 @@ private slots:
         const CommandResult r = w.attachments->requestAttachment(w.ugo, request);
         QVERIFY(r.ok());
         QVERIFY(w.attachments->decideAttachment(w.paul, r.id, true).ok());
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id = ?"),
-                       { w.ugo, w.a }),
-                 4);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id IS NULL"),
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id = ?"),
+                  { w.ugo, w.a }),
+            4);
+        QCOMPARE(count(db,
+                       QStringLiteral(
+                           "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id IS NULL"),
                        { w.ugo }),
                  0);
     }
@@ -370,10 +394,11 @@ private slots:
         QVERIFY(spaces.enableStructureSpace(w.paul, w.s, QStringLiteral("factures_recues")).ok());
         const qint64 id = w.pendingRequest(w.ugo, w.s);
         QVERIFY(w.attachments->decideAttachment(w.paul, id, true).ok());
-        const auto row = db.row(QStringLiteral("SELECT s.status, s.origin, s.mode FROM subscriptions s JOIN spaces sp "
-                                               "ON sp.id = s.space_id WHERE s.user_id = ? AND sp.code = "
-                                               "'factures_recues'"),
-                                { w.ugo });
+        const auto row
+            = db.row(QStringLiteral("SELECT s.status, s.origin, s.mode FROM subscriptions s JOIN spaces sp "
+                                    "ON sp.id = s.space_id WHERE s.user_id = ? AND sp.code = "
+                                    "'factures_recues'"),
+                     { w.ugo });
         QVERIFY(row);
         QCOMPARE(row->value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
         QCOMPARE(row->value(QStringLiteral("origin")).toString(), QStringLiteral("structure"));
@@ -392,14 +417,17 @@ private slots:
                  ErrorCode::Forbidden);
         QCOMPARE(snapshot(db), before);
         QVERIFY(w.attachments->decideAttachments(w.paul, { first, second }, true).ok());
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id IN (?, ?) AND status = "
-                                          "'validated'"),
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id IN (?, ?) AND status = "
+                                      "'validated'"),
                        { first, second }),
                  2);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id IN (?, ?) AND subject LIKE "
-                                          "'%validated%'"),
-                       { w.ugo, w.vera }),
-                 2);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id IN (?, ?) AND subject LIKE "
+                                 "'%validated%'"),
+                  { w.ugo, w.vera }),
+            2);
     }
 
     void removingAPrincipalWithoutSuccessorRemovesNothing()
@@ -427,32 +455,39 @@ private slots:
         // Paul was validated with a principal's defaults; Ugo is a simple user.
         const qint64 ugoRequest = w.pendingRequest(w.ugo, w.s);
         QVERIFY(w.attachments->decideAttachment(w.paul, ugoRequest, true).ok());
-        QVERIFY(db.value(QStringLiteral("SELECT id FROM spaces WHERE code = 'activite_gestionnaire'")).isValid());
+        QVERIFY(
+            db.value(QStringLiteral("SELECT id FROM spaces WHERE code = 'activite_gestionnaire'")).isValid());
         w.core->run(QStringLiteral("setup"), w.paul, [&](CommandContext &ctx) {
             subscribeRoleDefaults(ctx, w.paul, w.s, Role::Principal, { 0 });
         });
         const int tombstones = count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones"));
 
-        const CommandResult r = w.attachments->removeAttachments(w.paul, { w.paulAttachment }, { { w.s, w.ugo } });
+        const CommandResult r
+            = w.attachments->removeAttachments(w.paul, { w.paulAttachment }, { { w.s, w.ugo } });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(db, w.s), w.ugo);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = "
-                                          "'principal' AND status = 'validated'"),
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = "
+                                      "'principal' AND status = 'validated'"),
                        { w.s }),
                  1);
         QCOMPARE(roleOn(db, w.paul, w.s, w.clock.today()), Role::User);
         // Paul loses « Activité du gestionnaire », Ugo gains it.
-        const QString managerSpace = QStringLiteral(
-            "SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id WHERE s.user_id = ? AND "
-            "s.structure_id = ? AND sp.code = 'activite_gestionnaire'");
+        const QString managerSpace
+            = QStringLiteral("SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
+                             "WHERE s.user_id = ? AND "
+                             "s.structure_id = ? AND sp.code = 'activite_gestionnaire'");
         QCOMPARE(count(db, managerSpace, { w.paul, w.s }), 0);
         QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 1);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                       { w.paul, w.s }),
-                 4);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                  { w.paul, w.s }),
+            4);
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones")), tombstones + 1);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject LIKE "
-                                          "'%principal%'"),
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject LIKE "
+                                      "'%principal%'"),
                        { w.ugo }),
                  1);
     }
@@ -466,7 +501,8 @@ private slots:
         QVERIFY(w.attachments->decideAttachment(w.paul, here, true).ok());
         QVERIFY(w.attachments->decideAttachment(w.olga, there, true).ok());
         const QList<QVariantMap> doomed
-            = db.rows(QStringLiteral("SELECT id FROM subscriptions WHERE user_id = ? AND structure_id = ?"), { w.ugo, w.s });
+            = db.rows(QStringLiteral("SELECT id FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                      { w.ugo, w.s });
         QCOMPARE(doomed.size(), 4);
 
         // Someone without rights on S cannot remove it.
@@ -477,27 +513,36 @@ private slots:
         const CommandResult r = w.attachments->removeAttachments(w.ugo, { here });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id = ?"), { here }), 0);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                       { w.ugo, w.s }),
-                 0);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                       { w.ugo, w.s2 }),
-                 4);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'attachments' AND row_id "
-                                          "= ?"),
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                  { w.ugo, w.s }),
+            0);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                  { w.ugo, w.s2 }),
+            4);
+        QCOMPARE(count(db,
+                       QStringLiteral(
+                           "SELECT COUNT(*) FROM tombstones WHERE table_name = 'attachments' AND row_id "
+                           "= ?"),
                        { here }),
                  1);
         for (const QVariantMap &row : doomed)
-            QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
-                                              "row_id = ? AND version > 0"),
-                           { row.value(QStringLiteral("id")) }),
-                     1);
+            QCOMPARE(
+                count(db,
+                      QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
+                                     "row_id = ? AND version > 0"),
+                      { row.value(QStringLiteral("id")) }),
+                1);
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::None);
 
         // A manager may remove a simple user's attachment; the user is told by mail.
         QVERIFY(w.attachments->removeAttachments(w.olga, { there }).ok());
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = "
-                                          "'Attachment removed'"),
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = "
+                                      "'Attachment removed'"),
                        { w.ugo }),
                  1);
         QVERIFY(w.attachments->userAttachments(w.ugo).isEmpty());
@@ -523,7 +568,8 @@ private slots:
         QVERIFY(!canManage(db, w.sam, w.s, w.clock.today()));
         QVERIFY(w.attachments->setSecondaryPowers(w.paul, w.s, true).ok());
         QVERIFY(canManage(db, w.sam, w.s, w.clock.today()));
-        QVERIFY(db.value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { w.s }).toLongLong() > 0);
+        QVERIFY(db.value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { w.s }).toLongLong()
+                > 0);
         QVERIFY(w.attachments->setSecondaryPowers(w.support, w.s, false).ok());
         QVERIFY(!canManage(db, w.sam, w.s, w.clock.today()));
     }

@@ -83,7 +83,8 @@ private slots:
         insertService(db, s, QStringLiteral("B"), QStringLiteral("Bureau"));
         insertAttachment(db, whole, s, QStringLiteral("user"));
         const qint64 partAttachment = insertAttachment(db, part, s, QStringLiteral("user"));
-        db.exec(QStringLiteral("UPDATE attachments SET whole_structure = 0 WHERE id = ?"), { partAttachment });
+        db.exec(QStringLiteral("UPDATE attachments SET whole_structure = 0 WHERE id = ?"),
+                { partAttachment });
         db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
                 { partAttachment, a });
         const QDate day(2026, 3, 2);
@@ -110,8 +111,8 @@ private slots:
                                           QStringLiteral("Port"), true);
         const qint64 s = insertStructure(db, validSiret(6), QStringLiteral("Menuiserie"));
         const qint64 s2 = insertStructure(db, validSiret(7), QStringLiteral("Autre"));
-        insertAttachment(db, paul, s, QStringLiteral("principal"), QStringLiteral("validated"), QDate(2026, 1, 1),
-                         QDate(2026, 3, 31));
+        insertAttachment(db, paul, s, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 1, 1), QDate(2026, 3, 31));
         insertAttachment(db, other, s2, QStringLiteral("principal"));
         auto check = [&](qint64 actor) {
             return core.run(QStringLiteral("check"), actor,

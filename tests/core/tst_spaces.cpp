@@ -29,10 +29,11 @@ QString snapshot(Database &db)
 QString receivedInvoices(Database &db, qint64 userId)
 {
     QStringList rows;
-    for (const QVariantMap &row : db.rows(
-             QStringLiteral("SELECT s.status, s.origin, s.service_id FROM subscriptions s JOIN spaces sp ON sp.id = "
-                            "s.space_id WHERE s.user_id = ? AND sp.code = 'factures_recues' ORDER BY s.id"),
-             { userId }))
+    for (const QVariantMap &row :
+         db.rows(QStringLiteral(
+                     "SELECT s.status, s.origin, s.service_id FROM subscriptions s JOIN spaces sp ON sp.id = "
+                     "s.space_id WHERE s.user_id = ? AND sp.code = 'factures_recues' ORDER BY s.id"),
+                 { userId }))
         rows.append(QStringLiteral("%1/%2/%3")
                         .arg(row.value(QStringLiteral("status")).toString(),
                              row.value(QStringLiteral("origin")).toString(),
@@ -64,14 +65,15 @@ private slots:
             return result;
         };
         const QStringList managers { QStringLiteral("accueil"), QStringLiteral("activite_gestionnaire"),
-                                     QStringLiteral("factures_emises"), QStringLiteral("sollicitations_emises"),
-                                     QStringLiteral("mon_compte") };
+                                     QStringLiteral("factures_emises"),
+                                     QStringLiteral("sollicitations_emises"), QStringLiteral("mon_compte") };
         QCOMPARE(codes(Role::Principal), managers);
         QCOMPARE(codes(Role::Secondary), managers);
         QCOMPARE(codes(Role::User),
                  (QStringList { QStringLiteral("accueil"), QStringLiteral("factures_emises"),
                                 QStringLiteral("sollicitations_emises"), QStringLiteral("mon_compte") }));
-        QCOMPARE(spaces.spaceByCode(QStringLiteral("factures_recues"))->name, QStringLiteral("Factures reçues"));
+        QCOMPARE(spaces.spaceByCode(QStringLiteral("factures_recues"))->name,
+                 QStringLiteral("Factures reçues"));
         QVERIFY(!spaces.spaceByCode(QStringLiteral("nowhere")));
     }
 
@@ -119,7 +121,8 @@ private slots:
         QCOMPARE(receivedInvoices(db, pia), QString());
         QCOMPARE(receivedInvoices(db, old), QString());
         QCOMPARE(receivedInvoices(db, own), QStringLiteral("pending/request/whole"));
-        QVERIFY(db.value(QStringLiteral("SELECT comment FROM subscriptions WHERE user_id = ? AND origin = 'structure'"),
+        QVERIFY(db.value(QStringLiteral(
+                             "SELECT comment FROM subscriptions WHERE user_id = ? AND origin = 'structure'"),
                          { ugo })
                     .toString()
                     .contains(QStringLiteral("Generated")));
@@ -137,10 +140,12 @@ private slots:
         QCOMPARE(receivedInvoices(db, own), QStringLiteral("pending/request/whole"));
         QVERIFY(spaces.structureSpaces(s).isEmpty());
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones")), tombstones + 4);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'structure_spaces' AND "
-                                          "row_id = ?"),
-                       { r.id }),
-                 1);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'structure_spaces' AND "
+                                 "row_id = ?"),
+                  { r.id }),
+            1);
     }
 
     void onlyManagersSetStructureSpaces()
@@ -167,7 +172,8 @@ private slots:
         const QString before = snapshot(db);
         for (const qint64 refused : { ugo, sam, olga })
             QCOMPARE(spaces.enableStructureSpace(refused, s, code).code, ErrorCode::Forbidden);
-        QCOMPARE(spaces.enableStructureSpace(paul, s, QStringLiteral("nowhere")).field, QStringLiteral("space"));
+        QCOMPARE(spaces.enableStructureSpace(paul, s, QStringLiteral("nowhere")).field,
+                 QStringLiteral("space"));
         QCOMPARE(spaces.disableStructureSpace(paul, s, code).code, ErrorCode::NotFound);
         QCOMPARE(snapshot(db), before);
 

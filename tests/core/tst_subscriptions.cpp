@@ -22,10 +22,11 @@ QString snapshot(Database &db)
     QStringList parts;
     for (const QVariantMap &row :
          db.rows(QStringLiteral("SELECT id, status, version FROM subscriptions ORDER BY id")))
-        parts.append(row.value(QStringLiteral("id")).toString() + row.value(QStringLiteral("status")).toString()
+        parts.append(row.value(QStringLiteral("id")).toString()
+                     + row.value(QStringLiteral("status")).toString()
                      + row.value(QStringLiteral("version")).toString());
-    for (const QString &table : { QStringLiteral("audit_log"), QStringLiteral("mail_outbox"),
-                                  QStringLiteral("tombstones") })
+    for (const QString &table :
+         { QStringLiteral("audit_log"), QStringLiteral("mail_outbox"), QStringLiteral("tombstones") })
         parts.append(QString::number(count(db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))));
     return parts.join(QLatin1Char(';'));
 }
@@ -55,8 +56,8 @@ struct World
         ida = insertUser(db, QStringLiteral("ida@example.org"), QStringLiteral("Ida"));
         olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"));
         vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"));
-        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"), QStringLiteral("Port"),
-                             true);
+        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
+                             QStringLiteral("Port"), true);
         s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
         s2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Martin"));
         a = insertService(db, s, QStringLiteral("A"), QStringLiteral("Atelier"));
@@ -108,8 +109,9 @@ private slots:
         QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(),
                  (QVariantList { QStringLiteral("pending"), QStringLiteral("pending") }));
         const QList<QVariantMap> rows = db.rows(
-            QStringLiteral("SELECT mode, status, service_id, effective_date, comment, version FROM subscriptions "
-                           "WHERE user_id = ? ORDER BY mode"),
+            QStringLiteral(
+                "SELECT mode, status, service_id, effective_date, comment, version FROM subscriptions "
+                "WHERE user_id = ? ORDER BY mode"),
             { w.ugo });
         QCOMPARE(rows.size(), 2);
         QCOMPARE(rows.at(0).value(QStringLiteral("mode")).toString(), QStringLiteral("consultation"));
@@ -121,14 +123,19 @@ private slots:
             QCOMPARE(row.value(QStringLiteral("comment")).toString(), QStringLiteral("For the new supplier"));
             QVERIFY(row.value(QStringLiteral("version")).toLongLong() > 0);
         }
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'subscription'")), 2);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.paul }), 1);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'subscription'")),
+                 2);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.paul }),
+                 1);
 
         const QList<QVariantMap> mine = w.subscriptions->userSubscriptions(w.ugo);
         QCOMPARE(mine.size(), 2);
-        QCOMPARE(mine.first().value(QStringLiteral("spaceName")).toString(), QStringLiteral("Factures reçues"));
-        QCOMPARE(mine.first().value(QStringLiteral("serviceName")).toString(), QStringLiteral("Whole structure"));
-        QCOMPARE(mine.first().value(QStringLiteral("statusLabel")).toString(), QStringLiteral("Awaiting validation"));
+        QCOMPARE(mine.first().value(QStringLiteral("spaceName")).toString(),
+                 QStringLiteral("Factures reçues"));
+        QCOMPARE(mine.first().value(QStringLiteral("serviceName")).toString(),
+                 QStringLiteral("Whole structure"));
+        QCOMPARE(mine.first().value(QStringLiteral("statusLabel")).toString(),
+                 QStringLiteral("Awaiting validation"));
         QCOMPARE(mine.first().value(QStringLiteral("effectiveDate")).toDate(), QDate(2026, 3, 9));
     }
 
@@ -138,18 +145,25 @@ private slots:
         Database &db = w.t.db();
         CommandResult r = w.subscriptions->requestSubscription(w.paul, w.request(w.b));
         QVERIFY2(r.ok(), qPrintable(r.message));
-        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(), QVariantList { QStringLiteral("validated") });
-        QCOMPARE(db.value(QStringLiteral("SELECT decided_by FROM subscriptions WHERE id = ?"), { r.id }).toLongLong(),
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(),
+                 QVariantList { QStringLiteral("validated") });
+        QCOMPARE(db.value(QStringLiteral("SELECT decided_by FROM subscriptions WHERE id = ?"), { r.id })
+                     .toLongLong(),
                  w.paul);
-        QCOMPARE(w.subscriptions->userSubscriptions(w.paul).first().value(QStringLiteral("statusLabel")).toString(),
+        QCOMPARE(w.subscriptions->userSubscriptions(w.paul)
+                     .first()
+                     .value(QStringLiteral("statusLabel"))
+                     .toString(),
                  QStringLiteral("Validated"));
         // A secondary manager without the principal's powers waits like a user...
         r = w.subscriptions->requestSubscription(w.sam, w.request(w.b));
-        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(), QVariantList { QStringLiteral("pending") });
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(),
+                 QVariantList { QStringLiteral("pending") });
         // ... and with them is validated at once.
         db.exec(QStringLiteral("UPDATE structures SET secondary_powers = 1 WHERE id = ?"), { w.s });
         r = w.subscriptions->requestSubscription(w.sam, w.request(w.a));
-        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(), QVariantList { QStringLiteral("validated") });
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList(),
+                 QVariantList { QStringLiteral("validated") });
     }
 
     void onlyAttachedServicesMayBeRequested()
@@ -185,7 +199,8 @@ private slots:
                 result.append(service.value(QStringLiteral("serviceId")).toLongLong());
             return result;
         };
-        QCOMPARE(ids(w.subscriptions->requestableServices(w.ida, w.s, w.clock.today())), QList<qint64> { w.a });
+        QCOMPARE(ids(w.subscriptions->requestableServices(w.ida, w.s, w.clock.today())),
+                 QList<qint64> { w.a });
         QCOMPARE(ids(w.subscriptions->requestableServices(w.ugo, w.s, w.clock.today())),
                  (QList<qint64> { 0, w.a, w.b }));
         QVERIFY(w.subscriptions->requestableServices(w.vera, w.s, w.clock.today()).isEmpty());
@@ -195,8 +210,9 @@ private slots:
     {
         WORLD(w);
         Database &db = w.t.db();
-        db.exec(QStringLiteral("UPDATE attachments SET valid_from = '2026-03-05', valid_until = '2026-03-31' WHERE "
-                               "user_id = ?"),
+        db.exec(QStringLiteral(
+                    "UPDATE attachments SET valid_from = '2026-03-05', valid_until = '2026-03-31' WHERE "
+                    "user_id = ?"),
                 { w.ugo });
         const QString before = snapshot(db);
         QCOMPARE(w.subscriptions->requestSubscription(w.ugo, w.request(0)).code, ErrorCode::Forbidden);
@@ -267,11 +283,13 @@ private slots:
         QCOMPARE(w.subscriptions->pendingSubscriptionRequests(w.paul).size(), 1);
         QCOMPARE(w.subscriptions->pendingSubscriptionRequests(w.support).size(), 1);
 
-        const int mails = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
+        const int mails
+            = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
         QVERIFY(w.subscriptions->decideSubscription(w.paul, id, true, QStringLiteral("OK")).ok());
         QCOMPARE(db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { id }).toString(),
                  QStringLiteral("validated"));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }), mails + 1);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
+                 mails + 1);
         const QString afterDecision = snapshot(db);
         QCOMPARE(w.subscriptions->decideSubscription(w.paul, id, false).code, ErrorCode::Conflict);
         QCOMPARE(snapshot(db), afterDecision);
@@ -281,9 +299,11 @@ private slots:
         const qint64 third = w.subscriptions->requestSubscription(w.ugo, w.request(w.b)).id;
         db.exec(QStringLiteral("UPDATE structures SET secondary_powers = 1 WHERE id = ?"), { w.s });
         QVERIFY(w.subscriptions->decideSubscription(w.sam, second, false, QStringLiteral("Not needed")).ok());
-        QCOMPARE(db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { second }).toString(),
-                 QStringLiteral("refused"));
-        QVERIFY(db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id DESC LIMIT 1"),
+        QCOMPARE(
+            db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { second }).toString(),
+            QStringLiteral("refused"));
+        QVERIFY(db.value(QStringLiteral(
+                             "SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id DESC LIMIT 1"),
                          { w.ugo })
                     .toString()
                     .contains(QStringLiteral("Not needed")));
@@ -302,10 +322,12 @@ private slots:
         QCOMPARE(snapshot(db), before);
         QVERIFY(w.subscriptions->removeSubscriptions(w.ugo, { mine }).ok());
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { mine }), 0);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
-                                          "row_id = ?"),
-                       { mine }),
-                 1);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
+                                 "row_id = ?"),
+                  { mine }),
+            1);
         QVERIFY(w.subscriptions->userSubscriptions(w.ugo).isEmpty());
         QCOMPARE(w.subscriptions->userSubscriptions(w.ida).size(), 1);
     }
