@@ -1,0 +1,133 @@
+#include "core.h"
+#include "fixtures.h"
+#include "manualclock.h"
+#include "permissions.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+class TestPermissions : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roleOnlyInsideTheValidityWindow()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 alice = insertUser(db, QStringLiteral("alice@example.org"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, alice, s, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 3, 10), QDate(2026, 3, 20));
+
+        QCOMPARE(roleOn(db, alice, s, QDate(2026, 3, 9)), Role::None);
+        QVERIFY(!canManage(db, alice, s, QDate(2026, 3, 9)));
+        QCOMPARE(roleOn(db, alice, s, QDate(2026, 3, 10)), Role::Principal);
+        QVERIFY(canManage(db, alice, s, QDate(2026, 3, 10)));
+        QCOMPARE(roleOn(db, alice, s, QDate(2026, 3, 20)), Role::Principal);
+        QCOMPARE(roleOn(db, alice, s, QDate(2026, 3, 21)), Role::None);
+        QVERIFY(!canManage(db, alice, s, QDate(2026, 3, 21)));
+        QVERIFY(!attachedServices(db, alice, s, QDate(2026, 3, 21)).attached);
+    }
+
+    void onlyValidatedAttachmentsGiveRights()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 bruno = insertUser(db, QStringLiteral("bruno@example.org"));
+        const qint64 chloe = insertUser(db, QStringLiteral("chloe@example.org"));
+        const qint64 s = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie"));
+        insertAttachment(db, bruno, s, QStringLiteral("principal"), QStringLiteral("pending"));
+        insertAttachment(db, chloe, s, QStringLiteral("principal"), QStringLiteral("refused"));
+        const QDate day(2026, 3, 2);
+        QCOMPARE(roleOn(db, bruno, s, day), Role::None);
+        QCOMPARE(roleOn(db, chloe, s, day), Role::None);
+        QVERIFY(!canManage(db, bruno, s, day));
+        QVERIFY(!attachedServices(db, bruno, s, day).attached);
+    }
+
+    void secondaryManagesOnlyWithThePrincipalsPowers()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 sam = insertUser(db, QStringLiteral("sam@example.org"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"));
+        const qint64 without = insertStructure(db, validSiret(3), QStringLiteral("Sans pouvoirs"));
+        const qint64 with = insertStructure(db, validSiret(4), QStringLiteral("Avec pouvoirs"), true);
+        insertAttachment(db, sam, without, QStringLiteral("secondary"));
+        insertAttachment(db, sam, with, QStringLiteral("secondary"));
+        insertAttachment(db, ugo, with, QStringLiteral("user"));
+        const QDate day(2026, 3, 2);
+        QCOMPARE(roleOn(db, sam, without, day), Role::Secondary);
+        QVERIFY(!canManage(db, sam, without, day));
+        QVERIFY(canManage(db, sam, with, day));
+        QCOMPARE(roleOn(db, ugo, with, day), Role::User);
+        QVERIFY(!canManage(db, ugo, with, day));
+    }
+
+    void attachedServicesWholeStructureOrList()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 whole = insertUser(db, QStringLiteral("whole@example.org"));
+        const qint64 part = insertUser(db, QStringLiteral("part@example.org"));
+        const qint64 s = insertStructure(db, validSiret(5), QStringLiteral("Garage"));
+        const qint64 a = insertService(db, s, QStringLiteral("A"), QStringLiteral("Atelier"));
+        insertService(db, s, QStringLiteral("B"), QStringLiteral("Bureau"));
+        insertAttachment(db, whole, s, QStringLiteral("user"));
+        const qint64 partAttachment = insertAttachment(db, part, s, QStringLiteral("user"));
+        db.exec(QStringLiteral("UPDATE attachments SET whole_structure = 0 WHERE id = ?"),
+                { partAttachment });
+        db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                { partAttachment, a });
+        const QDate day(2026, 3, 2);
+        const AttachedScope wholeScope = attachedServices(db, whole, s, day);
+        QVERIFY(wholeScope.attached);
+        QVERIFY(wholeScope.wholeStructure);
+        QVERIFY(wholeScope.serviceIds.isEmpty());
+        const AttachedScope partScope = attachedServices(db, part, s, day);
+        QVERIFY(partScope.attached);
+        QVERIFY(!partScope.wholeStructure);
+        QCOMPARE(partScope.serviceIds, QList<qint64> { a });
+    }
+
+    void requireManagerRefusesOthersAndAllowsSupport()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"));
+        const qint64 other = insertUser(db, QStringLiteral("other@example.org"));
+        const qint64 support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
+                                          QStringLiteral("Port"), true);
+        const qint64 s = insertStructure(db, validSiret(6), QStringLiteral("Menuiserie"));
+        const qint64 s2 = insertStructure(db, validSiret(7), QStringLiteral("Autre"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 1, 1), QDate(2026, 3, 31));
+        insertAttachment(db, other, s2, QStringLiteral("principal"));
+        auto check = [&](qint64 actor) {
+            return core.run(QStringLiteral("check"), actor,
+                            [&](CommandContext &ctx) { requireManager(ctx, s); });
+        };
+        QVERIFY(check(paul).ok());
+        QVERIFY(check(support).ok());
+        const CommandResult refused = check(other);
+        QCOMPARE(refused.code, ErrorCode::Forbidden);
+        QCOMPARE(refused.message, QStringLiteral("You do not manage this structure."));
+        // The clock moves past valid_until: Paul's rights end with his attachment.
+        clock.set(QDateTime(QDate(2026, 4, 1), QTime(8, 0), Qt::UTC));
+        QCOMPARE(check(paul).code, ErrorCode::Forbidden);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPermissions)
+#include "tst_permissions.moc"
