@@ -19,28 +19,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
     return db.value(sql, args).toInt();
 }
 
-// Everything a refused command could have touched, to assert it did not.
-QString snapshot(Database &db)
-{
-    QStringList parts;
-    for (const QVariantMap &row :
-         db.rows(QStringLiteral("SELECT id, user_id, structure_id, role, status, whole_structure, version "
-                                "FROM attachments ORDER BY id")))
-        parts.append(QStringList {
-            row.value(QStringLiteral("id")).toString(), row.value(QStringLiteral("user_id")).toString(),
-            row.value(QStringLiteral("structure_id")).toString(),
-            row.value(QStringLiteral("role")).toString(), row.value(QStringLiteral("status")).toString(),
-            row.value(QStringLiteral("whole_structure")).toString(),
-            row.value(QStringLiteral("version")).toString() }
-                         .join(QLatin1Char('/')));
-    for (const QString &table : { QStringLiteral("attachment_services"), QStringLiteral("subscriptions"),
-                                  QStringLiteral("audit_log"), QStringLiteral("mail_outbox"),
-                                  QStringLiteral("tombstones"), QStringLiteral("structure_spaces") })
-        parts.append(table + QLatin1Char('=')
-                     + QString::number(count(db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))));
-    parts.append(db.value(QStringLiteral("SELECT SUM(secondary_powers) FROM structures")).toString());
-    return parts.join(QLatin1Char(';'));
-}
 
 // A structure S (principal Paul, secondary Sam, services A, B and inactive C),
 // another structure S2 (principal Olga, service X), a requester Ugo and support.

@@ -17,14 +17,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
     return db.value(sql, args).toInt();
 }
 
-QString snapshot(Database &db)
-{
-    QStringList parts;
-    for (const QString &table : { QStringLiteral("structure_spaces"), QStringLiteral("subscriptions"),
-                                  QStringLiteral("audit_log"), QStringLiteral("tombstones") })
-        parts.append(QString::number(count(db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))));
-    return parts.join(QLatin1Char(';'));
-}
 
 QString receivedInvoices(Database &db, qint64 userId)
 {

@@ -16,20 +16,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
     return db.value(sql, args).toInt();
 }
 
-// Rows, audit entries, mails and tombstones: what a refused command must not touch.
-QString snapshot(Database &db)
-{
-    QStringList parts;
-    for (const QVariantMap &row :
-         db.rows(QStringLiteral("SELECT id, status, version FROM subscriptions ORDER BY id")))
-        parts.append(row.value(QStringLiteral("id")).toString()
-                     + row.value(QStringLiteral("status")).toString()
-                     + row.value(QStringLiteral("version")).toString());
-    for (const QString &table :
-         { QStringLiteral("audit_log"), QStringLiteral("mail_outbox"), QStringLiteral("tombstones") })
-        parts.append(QString::number(count(db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))));
-    return parts.join(QLatin1Char(';'));
-}
 
 // Structure S (principal Paul, secondary Sam, user Ugo on the whole structure,
 // user Ida on service A only; services A, B, inactive C); S2 (principal Olga,
