@@ -53,8 +53,8 @@ QDateTime fromMs(const QVariant &value)
     return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
-const QString kMetadataColumns = QStringLiteral(
-    "id, user_id, designation, file_type, file_name, size, sha256, created_at, updated_at");
+const QString kMetadataColumns
+    = QStringLiteral("id, user_id, designation, file_type, file_name, size, sha256, created_at, updated_at");
 
 AttachedFileInfo infoFromRow(const QVariantMap &row)
 {
@@ -76,7 +76,8 @@ QString checkedDesignation(const QString &designation)
 {
     const QString trimmed = designation.trimmed();
     if (trimmed.isEmpty())
-        fail(ErrorCode::InvalidInput, QStringLiteral("designation"), AttachedFiles::tr("Designation is required."));
+        fail(ErrorCode::InvalidInput, QStringLiteral("designation"),
+             AttachedFiles::tr("Designation is required."));
     if (trimmed.size() > AttachedFiles::MaxDesignationLength)
         fail(ErrorCode::InvalidInput, QStringLiteral("designation"),
              AttachedFiles::tr("Designation is too long: %1 characters at most.")
@@ -87,7 +88,8 @@ QString checkedDesignation(const QString &designation)
 void checkType(const QString &fileType)
 {
     if (fileType.isEmpty())
-        fail(ErrorCode::InvalidInput, QStringLiteral("fileType"), AttachedFiles::tr("File type is required."));
+        fail(ErrorCode::InvalidInput, QStringLiteral("fileType"),
+             AttachedFiles::tr("File type is required."));
     if (!isKnownType(fileType))
         fail(ErrorCode::InvalidInput, QStringLiteral("fileType"),
              AttachedFiles::tr("File type '%1' is not in the list of file types.").arg(fileType));
@@ -112,10 +114,11 @@ QList<QVariantMap> ownedRows(CommandContext &ctx, const QList<qint64> &ids, cons
         if (seen.contains(id))
             continue;
         seen.append(id);
-        const auto row = ctx.db().row(
-            QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(columns), { id });
+        const auto row
+            = ctx.db().row(QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(columns), { id });
         if (!row)
-            fail(ErrorCode::NotFound, QStringLiteral("ids"), AttachedFiles::tr("File %1 does not exist.").arg(id));
+            fail(ErrorCode::NotFound, QStringLiteral("ids"),
+                 AttachedFiles::tr("File %1 does not exist.").arg(id));
         rows.append(*row);
     }
     for (const QVariantMap &row : rows) {
@@ -194,8 +197,9 @@ CommandResult AttachedFiles::checkSize(qint64 bytes)
         return CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("content"),
                                       tr("The file is empty: choose a file with content."));
     if (bytes > MaxSize)
-        return CommandResult::failure(ErrorCode::TooLarge, QStringLiteral("content"),
-                                      tr("The file is too large: %1 MB at most.").arg(MaxSize / (1024 * 1024)));
+        return CommandResult::failure(
+            ErrorCode::TooLarge, QStringLiteral("content"),
+            tr("The file is too large: %1 MB at most.").arg(MaxSize / (1024 * 1024)));
     return CommandResult::success();
 }
 
@@ -219,7 +223,8 @@ QString AttachedFiles::sanitizeFileName(const QString &name)
     result = stripDotsAndSpaces(kept, true, true);
 
     // Linux counts a name's length in UTF-8 bytes (255 at most), Windows in characters.
-    const auto fits = [](const QString &n) { return n.size() <= MaxFileNameLength && n.toUtf8().size() <= 240; };
+    const auto fits
+        = [](const QString &n) { return n.size() <= MaxFileNameLength && n.toUtf8().size() <= 240; };
     if (!fits(result)) {
         const int dot = result.lastIndexOf(QLatin1Char('.'));
         // An extension is kept only when it looks like one.
@@ -246,11 +251,12 @@ CommandResult AttachedFiles::addFile(qint64 actorId, const NewFile &file)
         const QString hash = sha256Hex(file.content);
         const qint64 now = ctx.clock().nowMs();
         const qint64 id = ctx.db().insert(
-            QStringLiteral("INSERT INTO attached_files (user_id, designation, file_type, file_name, size, sha256, "
-                           "content, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                           "RETURNING id"),
-            { ctx.actorId(), designation, file.fileType, fileName, qint64(file.content.size()), hash, file.content,
-              now, now, ctx.version() });
+            QStringLiteral(
+                "INSERT INTO attached_files (user_id, designation, file_type, file_name, size, sha256, "
+                "content, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id"),
+            { ctx.actorId(), designation, file.fileType, fileName, qint64(file.content.size()), hash,
+              file.content, now, now, ctx.version() });
         ctx.audit(kEntity, id, 0,
                   QStringLiteral("designation=%1; type=%2; file=%3; size=%4; sha256=%5")
                       .arg(designation, file.fileType, fileName)
@@ -273,19 +279,21 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
             checkContent(content->content);
             const QString fileName = sanitizeFileName(content->fileName);
             const QString hash = sha256Hex(content->content);
-            ctx.db().exec(QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, file_name = ?, "
-                                         "size = ?, sha256 = ?, content = ?, updated_at = ?, version = ? "
-                                         "WHERE id = ?"),
-                          { cleanDesignation, fileType, fileName, qint64(content->content.size()), hash,
-                            content->content, now, ctx.version(), fileId });
+            ctx.db().exec(
+                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, file_name = ?, "
+                               "size = ?, sha256 = ?, content = ?, updated_at = ?, version = ? "
+                               "WHERE id = ?"),
+                { cleanDesignation, fileType, fileName, qint64(content->content.size()), hash,
+                  content->content, now, ctx.version(), fileId });
             details += QStringLiteral("; file=%1; size=%2; sha256=%3")
                            .arg(fileName)
                            .arg(content->content.size())
                            .arg(hash);
         } else {
-            ctx.db().exec(QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, updated_at = ?, "
-                                         "version = ? WHERE id = ?"),
-                          { cleanDesignation, fileType, now, ctx.version(), fileId });
+            ctx.db().exec(
+                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, updated_at = ?, "
+                               "version = ? WHERE id = ?"),
+                { cleanDesignation, fileType, now, ctx.version(), fileId });
         }
         ctx.audit(kEntity, fileId, 0, details);
         ctx.result = CommandResult::success(fileId);
@@ -295,7 +303,8 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
 CommandResult AttachedFiles::deleteFiles(qint64 actorId, const QList<qint64> &ids)
 {
     return m_core.run(QStringLiteral("deleteAttachedFiles"), actorId, [&](CommandContext &ctx) {
-        const QList<QVariantMap> rows = ownedRows(ctx, ids, QStringLiteral("id, user_id, designation, file_name"));
+        const QList<QVariantMap> rows
+            = ownedRows(ctx, ids, QStringLiteral("id, user_id, designation, file_name"));
         for (const QVariantMap &row : rows) {
             const qint64 id = row.value(QStringLiteral("id")).toLongLong();
             ctx.db().exec(QStringLiteral("DELETE FROM attached_files WHERE id = ?"), { id });
@@ -379,7 +388,8 @@ QList<AttachedFileInfo> AttachedFiles::listFiles(qint64 userId) const
 {
     QList<AttachedFileInfo> files;
     const auto rows = m_core.db().rows(
-        QStringLiteral("SELECT %1 FROM attached_files WHERE user_id = ? ORDER BY designation, id").arg(kMetadataColumns),
+        QStringLiteral("SELECT %1 FROM attached_files WHERE user_id = ? ORDER BY designation, id")
+            .arg(kMetadataColumns),
         { userId });
     for (const QVariantMap &row : rows)
         files.append(infoFromRow(row));

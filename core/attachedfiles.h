@@ -78,7 +78,8 @@ public:
     // « Ajouter »: returns the new file's id.
     CommandResult addFile(qint64 actorId, const NewFile &file);
     // « Éditer »: owner only; content (with its file name) is replaced when given.
-    CommandResult updateFile(qint64 actorId, qint64 fileId, const QString &designation, const QString &fileType,
+    CommandResult updateFile(qint64 actorId, qint64 fileId, const QString &designation,
+                             const QString &fileType,
                              const std::optional<NewContent> &content = std::nullopt);
     // « Supprimer » one or the checked rows: owner only, all or nothing.
     CommandResult deleteFiles(qint64 actorId, const QList<qint64> &ids);

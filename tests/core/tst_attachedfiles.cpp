@@ -51,9 +51,10 @@ private:
         QVariantMap fileRow(qint64 id)
         {
             return t.db()
-                .row(QStringLiteral("SELECT designation, file_type, file_name, size, sha256, content, version "
-                                    "FROM attached_files WHERE id = ?"),
-                     { id })
+                .row(
+                    QStringLiteral("SELECT designation, file_type, file_name, size, sha256, content, version "
+                                   "FROM attached_files WHERE id = ?"),
+                    { id })
                 .value_or(QVariantMap());
         }
         qint64 add(qint64 user, const QString &designation, const QString &name, const QByteArray &content,
@@ -80,10 +81,13 @@ private slots:
             codes << type.code;
             QVERIFY(!type.label.isEmpty());
         }
-        QCOMPARE(codes, QStringList({ QStringLiteral("justificatif"), QStringLiteral("carte_grise"),
-                                      QStringLiteral("brochure"), QStringLiteral("bon_de_commande"),
-                                      QStringLiteral("contrat"), QStringLiteral("devis"), QStringLiteral("autre") }));
-        QCOMPARE(AttachedFiles::fileTypeLabel(QStringLiteral("carte_grise")), QStringLiteral("Vehicle registration"));
+        QCOMPARE(
+            codes,
+            QStringList({ QStringLiteral("justificatif"), QStringLiteral("carte_grise"),
+                          QStringLiteral("brochure"), QStringLiteral("bon_de_commande"),
+                          QStringLiteral("contrat"), QStringLiteral("devis"), QStringLiteral("autre") }));
+        QCOMPARE(AttachedFiles::fileTypeLabel(QStringLiteral("carte_grise")),
+                 QStringLiteral("Vehicle registration"));
     }
 
     void addStoresMetadataHashAndAudit()
@@ -91,9 +95,10 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         const QByteArray content("%PDF-1.4 carte grise");
-        const CommandResult r = w.files->addFile(
-            w.alice, { QStringLiteral("  Carte grise Clio  "), QStringLiteral("carte_grise"),
-                       QStringLiteral("C:\\Users\\alice\\Documents\\carte grise.pdf"), content });
+        const CommandResult r
+            = w.files->addFile(w.alice,
+                               { QStringLiteral("  Carte grise Clio  "), QStringLiteral("carte_grise"),
+                                 QStringLiteral("C:\\Users\\alice\\Documents\\carte grise.pdf"), content });
         QVERIFY2(r.ok(), qPrintable(r.message));
         const QVariantMap row = w.fileRow(r.id);
         QCOMPARE(row.value(QStringLiteral("designation")).toString(), QStringLiteral("Carte grise Clio"));
@@ -121,8 +126,9 @@ private slots:
         GUICHET_REQUIRE_DB(w.t);
         const QByteArray exact(AttachedFiles::MaxSize, 'x');
         QCOMPARE(exact.size(), 4194304);
-        CommandResult r = w.files->addFile(w.alice, { QStringLiteral("Exactly 4 MiB"), QStringLiteral("autre"),
-                                                      QStringLiteral("big.bin"), exact });
+        CommandResult r = w.files->addFile(
+            w.alice,
+            { QStringLiteral("Exactly 4 MiB"), QStringLiteral("autre"), QStringLiteral("big.bin"), exact });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(w.fileRow(r.id).value(QStringLiteral("size")).toLongLong(), 4194304);
         QByteArray read;
@@ -131,8 +137,9 @@ private slots:
 
         const int files = w.fileCount();
         const int audits = w.auditCount();
-        r = w.files->addFile(w.alice, { QStringLiteral("One byte too many"), QStringLiteral("autre"),
-                                        QStringLiteral("bigger.bin"), QByteArray(AttachedFiles::MaxSize + 1, 'x') });
+        r = w.files->addFile(w.alice,
+                             { QStringLiteral("One byte too many"), QStringLiteral("autre"),
+                               QStringLiteral("bigger.bin"), QByteArray(AttachedFiles::MaxSize + 1, 'x') });
         QCOMPARE(r.code, ErrorCode::TooLarge);
         QCOMPARE(r.field, QStringLiteral("content"));
         QVERIFY2(r.message.contains(QLatin1String("4 MB")), qPrintable(r.message));
@@ -157,8 +164,8 @@ private slots:
                                         << QStringLiteral("designation");
         QTest::newRow("designation too long") << QString(201, QLatin1Char('d')) << QStringLiteral("devis")
                                               << QByteArray("x") << QStringLiteral("designation");
-        QTest::newRow("unknown type") << QStringLiteral("Devis") << QStringLiteral("facture") << QByteArray("x")
-                                      << QStringLiteral("fileType");
+        QTest::newRow("unknown type") << QStringLiteral("Devis") << QStringLiteral("facture")
+                                      << QByteArray("x") << QStringLiteral("fileType");
         QTest::newRow("no type") << QStringLiteral("Devis") << QString() << QByteArray("x")
                                  << QStringLiteral("fileType");
     }
@@ -184,7 +191,8 @@ private slots:
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
         QTest::newRow("unix path") << QStringLiteral("../../etc/passwd") << QStringLiteral("passwd");
-        QTest::newRow("windows path") << QStringLiteral("C:\\Users\\a\\devis.pdf") << QStringLiteral("devis.pdf");
+        QTest::newRow("windows path")
+            << QStringLiteral("C:\\Users\\a\\devis.pdf") << QStringLiteral("devis.pdf");
         QTest::newRow("reserved CON") << QStringLiteral("CON.txt") << QStringLiteral("_CON.txt");
         QTest::newRow("reserved nul") << QStringLiteral("nul") << QStringLiteral("_nul");
         QTest::newRow("reserved com1") << QStringLiteral("com1.tar.gz") << QStringLiteral("_com1.tar.gz");
@@ -196,7 +204,8 @@ private slots:
         QTest::newRow("only dots") << QStringLiteral("...") << QStringLiteral("file");
         QTest::newRow("empty") << QString() << QStringLiteral("file");
         QTest::newRow("trailing slash") << QStringLiteral("folder/") << QStringLiteral("file");
-        QTest::newRow("accents kept") << QStringLiteral("Facture été.pdf") << QStringLiteral("Facture été.pdf");
+        QTest::newRow("accents kept")
+            << QStringLiteral("Facture été.pdf") << QStringLiteral("Facture été.pdf");
         QTest::newRow("too long") << QString(300, QLatin1Char('n')) + QStringLiteral(".pdf")
                                   << QString(146, QLatin1Char('n')) + QStringLiteral(".pdf");
         QTest::newRow("too many bytes") << QString(200, QChar(0x20AC)) + QStringLiteral(".pdf")
@@ -216,7 +225,8 @@ private slots:
     {
         World w;
         GUICHET_REQUIRE_DB(w.t);
-        const qint64 id = w.add(w.alice, QStringLiteral("Passwd"), QStringLiteral("../../etc/passwd"), "root");
+        const qint64 id
+            = w.add(w.alice, QStringLiteral("Passwd"), QStringLiteral("../../etc/passwd"), "root");
         QVERIFY(id);
         QCOMPARE(w.fileRow(id).value(QStringLiteral("file_name")).toString(), QStringLiteral("passwd"));
     }
@@ -228,7 +238,8 @@ private slots:
         const qint64 id = w.add(w.alice, QStringLiteral("Devis"), QStringLiteral("devis.pdf"), "v1");
         const qint64 before = w.fileRow(id).value(QStringLiteral("version")).toLongLong();
         w.clock.advanceSecs(60);
-        CommandResult r = w.files->updateFile(w.alice, id, QStringLiteral("Devis signé"), QStringLiteral("contrat"));
+        CommandResult r
+            = w.files->updateFile(w.alice, id, QStringLiteral("Devis signé"), QStringLiteral("contrat"));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QVariantMap row = w.fileRow(id);
         QCOMPARE(row.value(QStringLiteral("designation")).toString(), QStringLiteral("Devis signé"));
@@ -237,8 +248,9 @@ private slots:
         QVERIFY(row.value(QStringLiteral("version")).toLongLong() > before);
         QCOMPARE(w.files->listFiles(w.alice).first().updatedAt, w.clock.now());
 
-        r = w.files->updateFile(w.alice, id, QStringLiteral("Contrat"), QStringLiteral("contrat"),
-                                AttachedFiles::NewContent { QStringLiteral("/tmp/contrat v2.pdf"), "version 2" });
+        r = w.files->updateFile(
+            w.alice, id, QStringLiteral("Contrat"), QStringLiteral("contrat"),
+            AttachedFiles::NewContent { QStringLiteral("/tmp/contrat v2.pdf"), "version 2" });
         QVERIFY2(r.ok(), qPrintable(r.message));
         row = w.fileRow(id);
         QCOMPARE(row.value(QStringLiteral("file_name")).toString(), QStringLiteral("contrat v2.pdf"));
@@ -253,8 +265,9 @@ private slots:
         const int audits = w.auditCount();
         r = w.files->updateFile(w.alice, id, QString(), QStringLiteral("contrat"));
         QCOMPARE(r.field, QStringLiteral("designation"));
-        r = w.files->updateFile(w.alice, id, QStringLiteral("Contrat"), QStringLiteral("contrat"),
-                                AttachedFiles::NewContent { QStringLiteral("x"), QByteArray(AttachedFiles::MaxSize + 1, 'x') });
+        r = w.files->updateFile(
+            w.alice, id, QStringLiteral("Contrat"), QStringLiteral("contrat"),
+            AttachedFiles::NewContent { QStringLiteral("x"), QByteArray(AttachedFiles::MaxSize + 1, 'x') });
         QCOMPARE(r.code, ErrorCode::TooLarge);
         QCOMPARE(w.fileRow(id), row);
         QCOMPARE(w.auditCount(), audits);
@@ -339,7 +352,9 @@ private slots:
                                         "AND row_id IN (?, ?)"),
                          { a1, a2 }),
                  2);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'deleteAttachedFiles'")), 2);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'deleteAttachedFiles'")),
+            2);
 
         // A single delete goes the same way.
         QVERIFY(w.files->deleteFiles(w.alice, { a3 }).ok());
@@ -384,8 +399,10 @@ private slots:
         CommandResult r = w.files->exportFiles(w.alice, { f1, f2, f3 }, dir.path());
         QVERIFY2(r.ok(), qPrintable(r.message));
         const QStringList paths = r.data.value(QStringLiteral("paths")).toStringList();
-        QCOMPARE(paths, QStringList({ dir.filePath(QStringLiteral("devis (2).pdf")),
-                                      dir.filePath(QStringLiteral("devis (3).pdf")), dir.filePath(QStringLiteral("notes")) }));
+        QCOMPARE(paths,
+                 QStringList({ dir.filePath(QStringLiteral("devis (2).pdf")),
+                               dir.filePath(QStringLiteral("devis (3).pdf")),
+                               dir.filePath(QStringLiteral("notes")) }));
         const auto read = [](const QString &path) {
             QFile file(path);
             return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
@@ -417,7 +434,8 @@ private slots:
         GUICHET_REQUIRE_DB(w.t);
         const qint64 f1 = w.add(w.alice, QStringLiteral("Good"), QStringLiteral("good.pdf"), "G");
         const qint64 f2 = w.add(w.alice, QStringLiteral("Damaged"), QStringLiteral("bad.pdf"), "D");
-        w.t.db().exec(QStringLiteral("UPDATE attached_files SET content = ? WHERE id = ?"), { QByteArray("X"), f2 });
+        w.t.db().exec(QStringLiteral("UPDATE attached_files SET content = ? WHERE id = ?"),
+                      { QByteArray("X"), f2 });
         QTemporaryDir dir;
         const CommandResult r = w.files->exportFiles(w.alice, { f1, f2 }, dir.path());
         QCOMPARE(r.code, ErrorCode::Internal);
@@ -433,7 +451,8 @@ private slots:
         QTemporaryDir dir;
         // Every name the export could give the second file is taken, so writing it fails.
         for (int n = 1; n <= 999; ++n) {
-            QFile taken(dir.filePath(n == 1 ? QStringLiteral("blocked.pdf") : QStringLiteral("blocked (%1).pdf").arg(n)));
+            QFile taken(dir.filePath(n == 1 ? QStringLiteral("blocked.pdf")
+                                            : QStringLiteral("blocked (%1).pdf").arg(n)));
             QVERIFY(taken.open(QIODevice::WriteOnly));
         }
         const CommandResult r = w.files->exportFiles(w.alice, { f1, f2 }, dir.path());

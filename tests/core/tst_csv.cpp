@@ -16,11 +16,14 @@ private slots:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("separator");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("plain") << QStringLiteral("Menuiserie") << QStringLiteral(",") << QStringLiteral("Menuiserie");
+        QTest::newRow("plain") << QStringLiteral("Menuiserie") << QStringLiteral(",")
+                               << QStringLiteral("Menuiserie");
         QTest::newRow("empty") << QString() << QStringLiteral(",") << QString();
         QTest::newRow("comma") << QStringLiteral("a,b") << QStringLiteral(",") << QStringLiteral("\"a,b\"");
-        QTest::newRow("comma with ;") << QStringLiteral("a,b") << QStringLiteral(";") << QStringLiteral("a,b");
-        QTest::newRow("semicolon with ;") << QStringLiteral("a;b") << QStringLiteral(";") << QStringLiteral("\"a;b\"");
+        QTest::newRow("comma with ;")
+            << QStringLiteral("a,b") << QStringLiteral(";") << QStringLiteral("a,b");
+        QTest::newRow("semicolon with ;")
+            << QStringLiteral("a;b") << QStringLiteral(";") << QStringLiteral("\"a;b\"");
         QTest::newRow("quote") << QStringLiteral("dit \"oui\"") << QStringLiteral(",")
                                << QStringLiteral("\"dit \"\"oui\"\"\"");
         QTest::newRow("LF") << QStringLiteral("a\nb") << QStringLiteral(",") << QStringLiteral("\"a\nb\"");
@@ -42,11 +45,13 @@ private slots:
         buffer.open(QIODevice::WriteOnly);
         CsvWriter writer(buffer);
         QVERIFY(writer.writeRow({ QStringLiteral("SIRET"), QStringLiteral("Raison sociale") }));
-        QVERIFY(writer.writeRow({ QStringLiteral("73282932000074"), QStringLiteral("Boulangerie \"Élise\", Lyon") }));
+        QVERIFY(writer.writeRow(
+            { QStringLiteral("73282932000074"), QStringLiteral("Boulangerie \"Élise\", Lyon") }));
         QCOMPARE(writer.rowsWritten(), 2);
-        QCOMPARE(buffer.data(),
-                 QStringLiteral("SIRET,Raison sociale\r\n73282932000074,\"Boulangerie \"\"Élise\"\", Lyon\"\r\n")
-                     .toUtf8());
+        QCOMPARE(
+            buffer.data(),
+            QStringLiteral("SIRET,Raison sociale\r\n73282932000074,\"Boulangerie \"\"Élise\"\", Lyon\"\r\n")
+                .toUtf8());
     }
 
     void byteOrderMarkOnlyWhenAskedAndOnlyOnce()
@@ -56,7 +61,9 @@ private slots:
         CsvWriter excel(withBom, { QLatin1Char(';'), true });
         excel.writeRow({ QStringLiteral("a"), QStringLiteral("b;c") });
         excel.writeRow({ QStringLiteral("d") });
-        QCOMPARE(withBom.data(), QByteArray("\xEF\xBB\xBF" "a;\"b;c\"\r\nd\r\n"));
+        QCOMPARE(withBom.data(),
+                 QByteArray("\xEF\xBB\xBF"
+                            "a;\"b;c\"\r\nd\r\n"));
 
         QBuffer plain;
         plain.open(QIODevice::WriteOnly);
