@@ -128,6 +128,7 @@ struct CommandEntry
 const CommandEntry s_commands[] = {
     { "init", QT_TRANSLATE_NOOP("guichet::ctl", "create or migrate the database"), commandInit },
     { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
+    { "audit", QT_TRANSLATE_NOOP("guichet::ctl", "print or export the audit log"), commandAudit },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)

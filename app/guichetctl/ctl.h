@@ -39,5 +39,6 @@ std::unique_ptr<Database> openDatabase(const QString &location, bool migrate, in
 using CommandFunction = int (*)(const QString &location, const QStringList &args);
 int commandInit(const QString &location, const QStringList &args);
 int commandStatus(const QString &location, const QStringList &args);
+int commandAudit(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl
