@@ -244,6 +244,22 @@ QString AttachedFiles::sanitizeFileName(const QString &name)
 CommandResult AttachedFiles::addFile(qint64 actorId, const NewFile &file)
 {
     return m_core.run(QStringLiteral("addAttachedFile"), actorId, [&](CommandContext &ctx) {
+        // Name every empty required field at once, so the form is fixed in one go.
+        QStringList missing;
+        QString firstMissing;
+        const auto require = [&](bool empty, const QString &field, const QString &label) {
+            if (!empty)
+                return;
+            if (firstMissing.isEmpty())
+                firstMissing = field;
+            missing << label;
+        };
+        require(file.designation.trimmed().isEmpty(), QStringLiteral("designation"), tr("designation"));
+        require(file.fileType.isEmpty(), QStringLiteral("fileType"), tr("file type"));
+        require(file.content.isEmpty(), QStringLiteral("content"), tr("file"));
+        if (missing.size() > 1)
+            fail(ErrorCode::InvalidInput, firstMissing,
+                 tr("Required fields are missing: %1.").arg(missing.join(QStringLiteral(", "))));
         const QString designation = checkedDesignation(file.designation);
         checkType(file.fileType);
         checkContent(file.content);

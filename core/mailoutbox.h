@@ -44,7 +44,8 @@ public:
     QList<OutboxMail> forRecipient(const QString &address) const;
     std::optional<OutboxMail> mail(qint64 id) const;
 
-    // Delivery bookkeeping; false when the mail does not exist or was already sent.
+    // Delivery bookkeeping (each counts one attempt); false when the mail does
+    // not exist or was already sent.
     bool markSent(qint64 id, const QDateTime &when);
     bool markFailed(qint64 id, const QString &error, const QDateTime &nextAttemptAt);
 

@@ -186,6 +186,20 @@ private slots:
         QCOMPARE(w.auditCount(), 0);
     }
 
+    void everyMissingFieldIsNamed()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const CommandResult r
+            = w.files->addFile(w.alice, { QStringLiteral(" "), QString(), QStringLiteral("x.pdf"), {} });
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("designation"));
+        for (const char *label : { "designation", "file type", "file" })
+            QVERIFY2(r.message.contains(QLatin1String(label)), qPrintable(r.message));
+        QCOMPARE(w.fileCount(), 0);
+        QCOMPARE(w.auditCount(), 0);
+    }
+
     void namesAreSanitised_data()
     {
         QTest::addColumn<QString>("input");
