@@ -131,6 +131,7 @@ const CommandEntry s_commands[] = {
     { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
     { "users", QT_TRANSLATE_NOOP("guichet::ctl", "add a user, mail a reactivation link, list users"),
       commandUsers },
+    { "audit", QT_TRANSLATE_NOOP("guichet::ctl", "print or export the audit log"), commandAudit },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)

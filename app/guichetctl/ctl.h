@@ -41,5 +41,6 @@ int commandInit(const QString &location, const QStringList &args);
 int commandStatus(const QString &location, const QStringList &args);
 // users add|reactivate|list (ctl_users.cpp)
 int commandUsers(const QString &location, const QStringList &args);
+int commandAudit(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl

@@ -182,6 +182,21 @@ CREATE TABLE solicitations (
     version     INTEGER NOT NULL
 );
 CREATE INDEX solicitations_version ON solicitations (version);
+CREATE INDEX solicitations_status ON solicitations (status, updated_at);
+CREATE INDEX solicitations_user ON solicitations (user_id);
+
+-- The exchange on a solicitation: the sender's text and follow-ups, support's replies.
+CREATE TABLE solicitation_messages (
+    id               INTEGER PRIMARY KEY,
+    solicitation_id  INTEGER NOT NULL REFERENCES solicitations (id) ON DELETE CASCADE,
+    author_id        INTEGER REFERENCES users (id),
+    from_support     INTEGER NOT NULL DEFAULT 0,
+    body             TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    version          INTEGER NOT NULL
+);
+CREATE INDEX solicitation_messages_solicitation ON solicitation_messages (solicitation_id, id);
+CREATE INDEX solicitation_messages_version ON solicitation_messages (version);
 
 CREATE TABLE mail_outbox (
     id          INTEGER PRIMARY KEY,

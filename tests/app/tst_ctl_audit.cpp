@@ -1,0 +1,172 @@
+#include "core.h"
+#include "database.h"
+#include "fixtures.h"
+#include "manualclock.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// `guichetctl audit` as an operator runs it.
+class TestCtlAudit : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Run
+    {
+        int exitCode;
+        QString out;
+        QString err;
+    };
+    Run ctl(QStringList args)
+    {
+        args.prepend(db());
+        args.prepend(QStringLiteral("--database"));
+        QProcess p;
+        p.start(QStringLiteral(GUICHETCTL_PATH), args);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120000))
+            return { -1, {}, QStringLiteral("timed out") };
+        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                 QString::fromUtf8(p.readAllStandardError()) };
+    }
+
+    QTemporaryDir m_dir;
+    QString m_siret1;
+    qint64 m_s2 = 0;
+    QString db() const { return m_dir.filePath(QStringLiteral("audit.sqlite")); }
+
+private slots:
+    void initTestCase()
+    {
+        QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0);
+        QString error;
+        auto database = Database::open(db(), &error);
+        QVERIFY2(database, qPrintable(error));
+        ManualClock clock(QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC));
+        Core core(*database, clock);
+        const qint64 alice = insertUser(*database, QStringLiteral("alice@example.org"));
+        m_siret1 = validSiret(1);
+        const qint64 s1 = insertStructure(*database, m_siret1, QStringLiteral("Menuiserie Dupont"));
+        m_s2 = insertStructure(*database, validSiret(2), QStringLiteral("Boulangerie"));
+        const auto record = [&](const QString &command, qint64 structure, const QString &details) {
+            QVERIFY(core.run(command, alice,
+                             [&](CommandContext &ctx) {
+                                 ctx.audit(QStringLiteral("attachment"), 1, structure, details);
+                             })
+                        .ok());
+        };
+        record(QStringLiteral("requestAttachment"), s1, QStringLiteral("role=user"));
+        clock.advanceDays(1); // 2 March
+        record(QStringLiteral("validateAttachment"), m_s2, QStringLiteral("note: \"ok\", thanks"));
+        clock.advanceDays(1); // 3 March
+        record(QStringLiteral("refuseAttachment"), s1, QStringLiteral("line one\nline two"));
+    }
+
+    void tableListsEverythingOldestFirst()
+    {
+        const Run r = ctl({ QStringLiteral("audit") });
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5); // header, three entries, count
+        QVERIFY(lines.at(0).startsWith(QLatin1String("Time (UTC)")));
+        QVERIFY(lines.at(1).startsWith(QLatin1String("2026-03-01 09:00:00")));
+        QVERIFY(lines.at(1).contains(QLatin1String("alice@example.org")));
+        QVERIFY(lines.at(3).contains(QLatin1String("line one line two")));
+        QVERIFY(lines.at(4).contains(QLatin1Char('3')));
+    }
+
+    void datesFilterAndUntilIncludesItsDay()
+    {
+        Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2026-03-02"),
+                      QStringLiteral("--until"), QStringLiteral("2026-03-02") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QLatin1String("validateAttachment")));
+        QVERIFY(!r.out.contains(QLatin1String("requestAttachment")));
+        QVERIFY(!r.out.contains(QLatin1String("refuseAttachment")));
+
+        r = ctl(
+            { QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2026-03-02T09:00:01Z") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!r.out.contains(QLatin1String("validateAttachment")));
+        QVERIFY(r.out.contains(QLatin1String("refuseAttachment")));
+    }
+
+    void structureBySiretOrId()
+    {
+        Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--structure"), m_siret1 });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QLatin1String("requestAttachment")));
+        QVERIFY(r.out.contains(QLatin1String("refuseAttachment")));
+        QVERIFY(!r.out.contains(QLatin1String("validateAttachment")));
+
+        r = ctl({ QStringLiteral("audit"), QStringLiteral("--structure"), QString::number(m_s2) });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QLatin1String("validateAttachment")));
+        QVERIFY(!r.out.contains(QLatin1String("requestAttachment")));
+    }
+
+    void csvFormat()
+    {
+        const Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--format"), QStringLiteral("csv"),
+                            QStringLiteral("--structure"), QString::number(m_s2) });
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out,
+                 QStringLiteral("Time (UTC),Actor,Command,Entity,Entity id,Structure,Details,Comment\r\n"
+                                "2026-03-02 09:00:00,alice@example.org,validateAttachment,attachment,1,%1,"
+                                "\"note: \"\"ok\"\", thanks\",\r\n")
+                     .arg(m_s2));
+    }
+
+    void badInputExitsTwoNamingTheOption_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("bad since") << QStringList { QStringLiteral("--since"), QStringLiteral("yesterday") }
+                                   << QStringLiteral("--since");
+        QTest::newRow("impossible date")
+            << QStringList { QStringLiteral("--since"), QStringLiteral("2026-02-30") }
+            << QStringLiteral("--since");
+        QTest::newRow("bad until") << QStringList { QStringLiteral("--until"), QStringLiteral("03/02/2026") }
+                                   << QStringLiteral("--until");
+        QTest::newRow("until before since")
+            << QStringList { QStringLiteral("--since"), QStringLiteral("2026-03-03"),
+                             QStringLiteral("--until"), QStringLiteral("2026-03-01") }
+            << QStringLiteral("--until");
+        QTest::newRow("bad format") << QStringList { QStringLiteral("--format"), QStringLiteral("xml") }
+                                    << QStringLiteral("--format");
+        QTest::newRow("not a structure")
+            << QStringList { QStringLiteral("--structure"), QStringLiteral("ACME") }
+            << QStringLiteral("--structure");
+        QTest::newRow("unknown SIRET")
+            << QStringList { QStringLiteral("--structure"), validSiret(99) } << QStringLiteral("--structure");
+        QTest::newRow("stray argument")
+            << QStringList { QStringLiteral("everything") } << QStringLiteral("everything");
+    }
+    void badInputExitsTwoNamingTheOption()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        args.prepend(QStringLiteral("audit"));
+        const Run r = ctl(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(named), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void helpDescribesTheOptions()
+    {
+        const Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--help") });
+        QCOMPARE(r.exitCode, 0);
+        for (const char *option : { "--since", "--until", "--structure", "--format" })
+            QVERIFY(r.out.contains(QLatin1String(option)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCtlAudit)
+#include "tst_ctl_audit.moc"

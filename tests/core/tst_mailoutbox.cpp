@@ -1,0 +1,76 @@
+#include "core.h"
+#include "fixtures.h"
+#include "mailoutbox.h"
+#include "manualclock.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// The outbox as the standalone « local outbox » view and delivery see it.
+class TestMailOutbox : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void pendingSentAndFailedMails()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const qint64 bruno = insertUser(t.db(), QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"));
+        qint64 m1 = 0, m2 = 0, m3 = 0;
+        const CommandResult r = core.run(QStringLiteral("queue"), alice, [&](CommandContext &ctx) {
+            m1 = ctx.queueMail(alice, QStringLiteral("alice@example.org"), QStringLiteral("Reactivation"),
+                               QStringLiteral("Your link: https://example.org/r/abc"));
+            m2 = ctx.queueMail(bruno, QStringLiteral("bruno@example.org"), QStringLiteral("Daily news"),
+                               QStringLiteral("Nothing new"));
+            m3 = ctx.queueMail(0, QStringLiteral("Former@Example.org"), QStringLiteral("Reply"),
+                               QStringLiteral("Done"));
+        });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        MailOutbox outbox(core);
+
+        QList<OutboxMail> pending = outbox.pending();
+        QCOMPARE(pending.size(), 3);
+        QCOMPARE(pending.first().id, m1);
+        QCOMPARE(outbox.pending(1).size(), 1);
+
+        // A user reads the mails sent to their account, and only those.
+        const QList<OutboxMail> alices = outbox.forUser(alice);
+        QCOMPARE(alices.size(), 1);
+        QVERIFY(alices.first().bodyText.contains(QLatin1String("https://example.org/r/abc")));
+        QVERIFY(!alices.first().isSent());
+        QCOMPARE(outbox.forRecipient(QStringLiteral("former@example.org")).size(), 1);
+
+        // Sent: no longer pending, and cannot be sent twice.
+        const QDateTime sentAt = clock.now().addSecs(5);
+        QVERIFY(outbox.markSent(m1, sentAt));
+        QVERIFY(!outbox.markSent(m1, sentAt.addSecs(1)));
+        QCOMPARE(outbox.mail(m1)->sentAt, sentAt);
+        QVERIFY(!outbox.markFailed(m1, QStringLiteral("late"), {}));
+
+        // Failed: attempts counted, error kept, retried only when its time comes.
+        QVERIFY(outbox.markFailed(m2, QStringLiteral("421 try later"), clock.now().addSecs(600)));
+        QVERIFY(outbox.markFailed(m2, QStringLiteral("421 again"), clock.now().addSecs(1200)));
+        const OutboxMail failed = *outbox.mail(m2);
+        QCOMPARE(failed.attempts, 2);
+        QCOMPARE(failed.lastError, QStringLiteral("421 again"));
+        QCOMPARE(failed.nextAttemptAt, clock.now().addSecs(1200));
+        pending = outbox.pending();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending.first().id, m3);
+        clock.advanceSecs(1200);
+        QCOMPARE(outbox.pending().size(), 2);
+
+        QVERIFY(!outbox.markSent(99999, clock.now()));
+        QVERIFY(!outbox.mail(99999).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMailOutbox)
+#include "tst_mailoutbox.moc"
