@@ -319,6 +319,38 @@ CommandResult Attachments::setSecondaryPowers(qint64 actorId, qint64 structureId
     });
 }
 
+CommandResult Attachments::setAttachmentRole(qint64 actorId, qint64 attachmentId, Role role)
+{
+    return m_core.run(QStringLiteral("setAttachmentRole"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const auto row = db.row(QStringLiteral("SELECT user_id, structure_id, role, status FROM attachments "
+                                               "WHERE id = ?"),
+                                { attachmentId });
+        if (!row)
+            fail(ErrorCode::NotFound, QStringLiteral("attachment"), tr("The attachment was not found."));
+        const qint64 userId = row->value(QStringLiteral("user_id")).toLongLong();
+        const qint64 structureId = row->value(QStringLiteral("structure_id")).toLongLong();
+        requireManager(ctx, structureId);
+        if (role != Role::Secondary && role != Role::User)
+            fail(ErrorCode::InvalidInput, QStringLiteral("role"),
+                 tr("A user can be made a secondary manager or a simple user; the principal manager's role "
+                    "is transferred, not given."));
+        if (roleFromString(row->value(QStringLiteral("role")).toString()) == Role::Principal)
+            fail(ErrorCode::Conflict, QStringLiteral("role"),
+                 tr("The principal manager's role changes only by designating a new principal manager."));
+        if (row->value(QStringLiteral("status")).toString() != QLatin1String("validated"))
+            fail(ErrorCode::Conflict, QStringLiteral("attachment"),
+                 tr("Only a validated attachment can change role."));
+        db.exec(QStringLiteral("UPDATE attachments SET role = ?, version = ? WHERE id = ?"),
+                { roleToString(role), ctx.version(), attachmentId });
+        dropStaleRoleDefaults(ctx, userId, structureId, role);
+        subscribeRoleDefaults(ctx, userId, structureId, role, attachmentScope(db, attachmentId));
+        ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
+                  QStringLiteral("role of user %1 set to %2").arg(userId).arg(roleToString(role)));
+        ctx.result = CommandResult::success(attachmentId);
+    });
+}
+
 QList<QVariantMap> Attachments::describe(const QString &where, const QVariantList &args) const
 {
     const Database &db = m_core.db();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "commandresult.h"
+#include "permissions.h"
 
 #include <QCoreApplication>
 #include <QDate>
@@ -57,6 +58,11 @@ public:
     // The principal manager (or support) grants or withdraws the principal's
     // powers to the structure's secondary managers.
     CommandResult setSecondaryPowers(qint64 actorId, qint64 structureId, bool granted);
+    // A manager of the structure (or support) makes a user of it a secondary
+    // manager or a simple user again. The principal's own role only changes by
+    // a transfer (transferPrincipal), so it is refused here either way. The
+    // user's default spaces follow the new role.
+    CommandResult setAttachmentRole(qint64 actorId, qint64 attachmentId, Role role);
 
     // « Mes rattachements aux structures » (pending and validated): id,
     // structureId, siret, raisonSociale, role, wholeStructure, serviceIds,

@@ -19,7 +19,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
     return db.value(sql, args).toInt();
 }
 
-
 // A structure S (principal Paul, secondary Sam, services A, B and inactive C),
 // another structure S2 (principal Olga, service X), a requester Ugo and support.
 struct World
@@ -86,6 +85,56 @@ class TestAttachments : public QObject
     Q_OBJECT
 
 private slots:
+    void managerMakesAUserSecondaryAndBackWithTheirSpaces()
+    {
+        WORLD(w);
+        Database &db = w.t.db();
+        const qint64 request = w.pendingRequest(w.ugo, w.s);
+        QVERIFY(w.attachments->decideAttachment(w.paul, request, true, QString()).ok());
+        const QString managerSpace
+            = QStringLiteral("SELECT COUNT(*) FROM subscriptions sb JOIN spaces sp ON sp.id = sb.space_id "
+                             "WHERE sb.user_id = ? "
+                             "AND sb.structure_id = ? AND sp.code = 'activite_gestionnaire'");
+        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 0);
+
+        CommandResult r = w.attachments->setAttachmentRole(w.paul, request, Role::Secondary);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::Secondary);
+        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 1);
+
+        r = w.attachments->setAttachmentRole(w.paul, request, Role::User);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::User);
+        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 0);
+    }
+
+    void roleChangeRefusals()
+    {
+        WORLD(w);
+        Database &db = w.t.db();
+        const qint64 pending = w.pendingRequest(w.ugo, w.s);
+        const QString before = snapshot(db);
+        // a secondary manager without the principal's powers
+        QCOMPARE(w.attachments->setAttachmentRole(w.sam, pending, Role::Secondary).code,
+                 ErrorCode::Forbidden);
+        // the manager of another structure
+        QCOMPARE(w.attachments->setAttachmentRole(w.olga, w.samAttachment, Role::User).code,
+                 ErrorCode::Forbidden);
+        // the principal's own role is transferred, never set
+        QCOMPARE(w.attachments->setAttachmentRole(w.paul, w.paulAttachment, Role::User).code,
+                 ErrorCode::Conflict);
+        QCOMPARE(w.attachments->setAttachmentRole(w.paul, w.samAttachment, Role::Principal).code,
+                 ErrorCode::InvalidInput);
+        // a request not yet validated
+        QCOMPARE(w.attachments->setAttachmentRole(w.paul, pending, Role::Secondary).code,
+                 ErrorCode::Conflict);
+        QCOMPARE(w.attachments->setAttachmentRole(w.paul, 987654, Role::Secondary).code, ErrorCode::NotFound);
+        QCOMPARE(snapshot(db), before);
+        // support may
+        QVERIFY(w.attachments->setAttachmentRole(w.support, w.samAttachment, Role::User).ok());
+        QCOMPARE(roleOn(db, w.sam, w.s, w.clock.today()), Role::User);
+    }
+
     void requestIsPendingAndMailsThePrincipal()
     {
         WORLD(w);
