@@ -39,5 +39,8 @@ std::unique_ptr<Database> openDatabase(const QString &location, bool migrate, in
 using CommandFunction = int (*)(const QString &location, const QStringList &args);
 int commandInit(const QString &location, const QStringList &args);
 int commandStatus(const QString &location, const QStringList &args);
+int commandImportStructures(const QString &location, const QStringList &args);
+int commandStructures(const QString &location, const QStringList &args);
+int commandBenchData(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl
