@@ -221,13 +221,23 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                     args << structures.at(i).siret;
                 QStringList marks;
                 marks.fill(QStringLiteral("?"), n);
-                const QVariant existing = ctx.db().value(
-                    QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1) ORDER BY siret LIMIT 1")
-                        .arg(marks.join(QLatin1Char(','))),
+                const auto existing = ctx.db().rows(
+                    QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)").arg(marks.join(QLatin1Char(','))),
                     args);
-                if (existing.isValid())
-                    failAt(firstLineOf.value(existing.toString()), QStringLiteral("siret"),
-                           Structures::tr("A structure with SIRET %1 already exists.").arg(existing.toString()));
+                // Report the first such line of the file.
+                int line = 0;
+                QString siret;
+                for (const QVariantMap &row : existing) {
+                    const QString value = row.value(QStringLiteral("siret")).toString();
+                    const int at = firstLineOf.value(value);
+                    if (line == 0 || at < line) {
+                        line = at;
+                        siret = value;
+                    }
+                }
+                if (line > 0)
+                    failAt(line, QStringLiteral("siret"),
+                           Structures::tr("A structure with SIRET %1 already exists.").arg(siret));
             }
 
             // Then written in batches, reporting progress.
