@@ -19,58 +19,101 @@ struct City
 
 // Real cities with one of their real postal codes; Paris with its arrondissements.
 const City cities[] = {
-    { "Paris", "75001" },          { "Paris", "75004" },       { "Paris", "75008" },
-    { "Paris", "75011" },          { "Paris", "75015" },       { "Paris", "75017" },
-    { "Paris", "75020" },          { "Marseille", "13001" },   { "Marseille", "13008" },
-    { "Lyon", "69001" },           { "Lyon", "69003" },        { "Toulouse", "31000" },
-    { "Nice", "06000" },           { "Nantes", "44000" },      { "Montpellier", "34000" },
-    { "Strasbourg", "67000" },     { "Bordeaux", "33000" },    { "Lille", "59000" },
-    { "Rennes", "35000" },         { "Reims", "51100" },       { "Toulon", "83000" },
-    { "Saint-Étienne", "42000" },  { "Le Havre", "76600" },    { "Grenoble", "38000" },
-    { "Dijon", "21000" },          { "Angers", "49000" },      { "Nîmes", "30000" },
-    { "Villeurbanne", "69100" },   { "Clermont-Ferrand", "63000" }, { "Le Mans", "72000" },
-    { "Aix-en-Provence", "13100" }, { "Brest", "29200" },      { "Tours", "37000" },
-    { "Amiens", "80000" },         { "Limoges", "87000" },     { "Annecy", "74000" },
-    { "Perpignan", "66000" },      { "Besançon", "25000" },    { "Metz", "57000" },
-    { "Orléans", "45000" },        { "Rouen", "76000" },       { "Mulhouse", "68100" },
-    { "Caen", "14000" },           { "Nancy", "54000" },       { "Argenteuil", "95100" },
-    { "Montreuil", "93100" },      { "Roubaix", "59100" },     { "Avignon", "84000" },
-    { "Poitiers", "86000" },       { "Pau", "64000" },         { "La Rochelle", "17000" },
-    { "Béziers", "34500" },        { "Quimper", "29000" },     { "Colmar", "68000" },
+    { "Paris", "75001" },
+    { "Paris", "75004" },
+    { "Paris", "75008" },
+    { "Paris", "75011" },
+    { "Paris", "75015" },
+    { "Paris", "75017" },
+    { "Paris", "75020" },
+    { "Marseille", "13001" },
+    { "Marseille", "13008" },
+    { "Lyon", "69001" },
+    { "Lyon", "69003" },
+    { "Toulouse", "31000" },
+    { "Nice", "06000" },
+    { "Nantes", "44000" },
+    { "Montpellier", "34000" },
+    { "Strasbourg", "67000" },
+    { "Bordeaux", "33000" },
+    { "Lille", "59000" },
+    { "Rennes", "35000" },
+    { "Reims", "51100" },
+    { "Toulon", "83000" },
+    { "Saint-Étienne", "42000" },
+    { "Le Havre", "76600" },
+    { "Grenoble", "38000" },
+    { "Dijon", "21000" },
+    { "Angers", "49000" },
+    { "Nîmes", "30000" },
+    { "Villeurbanne", "69100" },
+    { "Clermont-Ferrand", "63000" },
+    { "Le Mans", "72000" },
+    { "Aix-en-Provence", "13100" },
+    { "Brest", "29200" },
+    { "Tours", "37000" },
+    { "Amiens", "80000" },
+    { "Limoges", "87000" },
+    { "Annecy", "74000" },
+    { "Perpignan", "66000" },
+    { "Besançon", "25000" },
+    { "Metz", "57000" },
+    { "Orléans", "45000" },
+    { "Rouen", "76000" },
+    { "Mulhouse", "68100" },
+    { "Caen", "14000" },
+    { "Nancy", "54000" },
+    { "Argenteuil", "95100" },
+    { "Montreuil", "93100" },
+    { "Roubaix", "59100" },
+    { "Avignon", "84000" },
+    { "Poitiers", "86000" },
+    { "Pau", "64000" },
+    { "La Rochelle", "17000" },
+    { "Béziers", "34500" },
+    { "Quimper", "29000" },
+    { "Colmar", "68000" },
 };
 
 const char *const activities[] = {
-    "Boulangerie",   "Plomberie",          "Électricité",   "Garage",          "Boucherie",
-    "Pharmacie",     "Transports",         "Maçonnerie",    "Charpente",       "Imprimerie",
-    "Pâtisserie",    "Coiffure",           "Fromagerie",    "Librairie",       "Serrurerie",
-    "Couverture",    "Ébénisterie",        "Informatique",  "Conseil",         "Restaurant",
-    "Hôtel",         "Cabinet d'architecture", "Pressing",  "Fleuriste",       "Peinture",
+    "Boulangerie", "Plomberie",
+    "Électricité", "Garage",
+    "Boucherie",   "Pharmacie",
+    "Transports",  "Maçonnerie",
+    "Charpente",   "Imprimerie",
+    "Pâtisserie",  "Coiffure",
+    "Fromagerie",  "Librairie",
+    "Serrurerie",  "Couverture",
+    "Ébénisterie", "Informatique",
+    "Conseil",     "Restaurant",
+    "Hôtel",       "Cabinet d'architecture",
+    "Pressing",    "Fleuriste",
+    "Peinture",
 };
 
 // About 5% of names: the benchmark's '*menuiserie*' and its spellings.
 const char *const menuiserie[] = { "Menuiserie", "MENUISERIE", "Ménuiserie", "menuiserie", "Menuiseries" };
 
 const char *const surnames[] = {
-    "Martin",  "Bernard", "Dubois",   "Thomas",   "Robert",  "Richard",  "Petit",    "Durand",
-    "Leroy",   "Moreau",  "Simon",    "Laurent",  "Lefèvre", "Michel",   "Garcia",   "David",
-    "Bertrand", "Roux",   "Vincent",  "Fournier", "Morel",   "Girard",   "André",    "Lefebvre",
-    "Mercier", "Dupont",  "Lambert",  "Bonnet",   "François", "Martinez", "Legrand", "Garnier",
-    "Faure",   "Rousseau", "Blanc",   "Guérin",   "Muller",  "Henry",    "Roussel",  "Nicolas",
-    "Perrin",  "Morin",   "Mathieu",  "Clément",  "Gauthier", "Dumont",  "Lopez",    "Fontaine",
-    "Chevalier", "Robin", "Masson",   "Sanchez",  "Gérard",  "Nguyen",   "Boyer",    "Denis",
+    "Martin",    "Bernard",  "Dubois",  "Thomas",   "Robert",   "Richard",  "Petit",   "Durand",
+    "Leroy",     "Moreau",   "Simon",   "Laurent",  "Lefèvre",  "Michel",   "Garcia",  "David",
+    "Bertrand",  "Roux",     "Vincent", "Fournier", "Morel",    "Girard",   "André",   "Lefebvre",
+    "Mercier",   "Dupont",   "Lambert", "Bonnet",   "François", "Martinez", "Legrand", "Garnier",
+    "Faure",     "Rousseau", "Blanc",   "Guérin",   "Muller",   "Henry",    "Roussel", "Nicolas",
+    "Perrin",    "Morin",    "Mathieu", "Clément",  "Gauthier", "Dumont",   "Lopez",   "Fontaine",
+    "Chevalier", "Robin",    "Masson",  "Sanchez",  "Gérard",   "Nguyen",   "Boyer",   "Denis",
 };
 
 const char *const legalForms[] = { "SARL", "SAS", "EURL", "SA", "SASU", "SCOP", "", "", "", "" };
-const char *const labels[] = { "Siège",           "Atelier",      "Établissement secondaire", "Dépôt",
-                               "Agence",          "Magasin",      "",                         "",
-                               "Bureau d'études", "Point de vente" };
-const char *const streets[] = { "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo",
-                                "boulevard Gambetta",   "place de la Mairie", "rue Pasteur",
-                                "chemin des Vignes",    "rue du Moulin",      "avenue de la Gare",
-                                "rue des Écoles" };
+const char *const labels[]
+    = { "Siège", "Atelier", "Établissement secondaire", "Dépôt",         "Agence", "Magasin",
+        "",      "",        "Bureau d'études",          "Point de vente" };
+const char *const streets[]
+    = { "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo",   "boulevard Gambetta",
+        "place de la Mairie",   "rue Pasteur",        "chemin des Vignes", "rue du Moulin",
+        "avenue de la Gare",    "rue des Écoles" };
 
-template <typename T, std::size_t N>
-const T &pick(QRandomGenerator &random, const T (&list)[N])
+template<typename T, std::size_t N> const T &pick(QRandomGenerator &random, const T (&list)[N])
 {
     return list[random.bounded(static_cast<quint32>(N))];
 }
@@ -114,7 +157,8 @@ StructureInput makeStructure(QRandomGenerator &random, QSet<quint64> &used)
         s.raisonSociale = activity + QLatin1Char(' ') + text(city.name);
         break;
     default:
-        s.raisonSociale = activity + QLatin1Char(' ') + surname + QLatin1Char('-') + text(pick(random, surnames));
+        s.raisonSociale
+            = activity + QLatin1Char(' ') + surname + QLatin1Char('-') + text(pick(random, surnames));
         break;
     }
     if (!form.isEmpty())
@@ -137,7 +181,8 @@ CommandResult generateStructures(Database &db, int n, quint32 seed)
         [&](CommandContext &ctx) {
             if (n <= 0)
                 fail(ErrorCode::InvalidInput, QStringLiteral("structures"),
-                     QCoreApplication::translate("guichet::BenchData", "The number of structures must be positive."));
+                     QCoreApplication::translate("guichet::BenchData",
+                                                 "The number of structures must be positive."));
             const qint64 existing = db.value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
             const bool empty = existing == 0;
             // A second run on the same database must not draw the same numbers again.
@@ -164,20 +209,23 @@ CommandResult generateStructures(Database &db, int n, quint32 seed)
                             args << part.at(i).siret;
                         QStringList marks;
                         marks.fill(QStringLiteral("?"), m);
-                        const auto rows = db.rows(QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)")
-                                                      .arg(marks.join(QLatin1Char(','))),
-                                                  args);
+                        const auto rows
+                            = db.rows(QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)")
+                                          .arg(marks.join(QLatin1Char(','))),
+                                      args);
                         for (const QVariantMap &row : rows)
                             taken.insert(row.value(QStringLiteral("siret")).toString());
                     }
-                    part.erase(std::remove_if(part.begin(), part.end(),
-                                              [&](const StructureInput &s) { return taken.contains(s.siret); }),
-                               part.end());
+                    part.erase(
+                        std::remove_if(part.begin(), part.end(),
+                                       [&](const StructureInput &s) { return taken.contains(s.siret); }),
+                        part.end());
                 }
                 insertStructuresBulk(db, part, version, now);
                 added += part.size();
             }
-            ctx.audit(QStringLiteral("structure"), 0, 0, QStringLiteral("{\"generated\":%1,\"seed\":%2}").arg(n).arg(seed));
+            ctx.audit(QStringLiteral("structure"), 0, 0,
+                      QStringLiteral("{\"generated\":%1,\"seed\":%2}").arg(n).arg(seed));
             ctx.result = CommandResult::success(0, { { QStringLiteral("generated"), n } });
         },
         RunOptions::anonymousCommand());

@@ -103,8 +103,7 @@ QList<Record> parseCsv(const QString &text, QChar separator)
             ++line;
             record.line = line;
         } else if (afterQuote) {
-            failAt(record.line, {},
-                   Tr::tr("Unexpected character %1 after a closing quote.").arg(QString(c)));
+            failAt(record.line, {}, Tr::tr("Unexpected character %1 after a closing quote.").arg(QString(c)));
         } else if (c == QLatin1Char('"') && field.isEmpty()) {
             quoted = true;
             fieldStarted = true;
@@ -130,10 +129,11 @@ void auditBulk(Database &db, const QList<std::pair<qint64, QString>> &entries, q
             values << QStringLiteral("(?, NULL, 'importStructures', 'structure', ?, ?, ?, '', ?)");
             args << at << entries.at(i).first << entries.at(i).first << entries.at(i).second << version;
         }
-        db.exec(QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
-                               "details, comment, version) VALUES %1")
-                    .arg(values.join(QLatin1Char(','))),
-                args);
+        db.exec(
+            QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
+                           "details, comment, version) VALUES %1")
+                .arg(values.join(QLatin1Char(','))),
+            args);
     }
 }
 
@@ -165,14 +165,16 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                 const QString name = header.fields.at(i).trimmed().toLower();
                 if (!known.contains(name))
                     failAt(header.line, name,
-                           Tr::tr("Unknown column '%1' (expected: %2).").arg(name, known.join(QStringLiteral(", "))));
+                           Tr::tr("Unknown column '%1' (expected: %2).")
+                               .arg(name, known.join(QStringLiteral(", "))));
                 if (columns.contains(name))
                     failAt(header.line, name, Tr::tr("The column '%1' appears twice.").arg(name));
                 columns.insert(name, i);
             }
             for (const QString &required : { QStringLiteral("siret"), QStringLiteral("raison_sociale") }) {
                 if (!columns.contains(required))
-                    failAt(header.line, required, Tr::tr("The required column '%1' is missing.").arg(required));
+                    failAt(header.line, required,
+                           Tr::tr("The required column '%1' is missing.").arg(required));
             }
             const auto column = [&](const Record &r, const QString &name) {
                 const int index = columns.value(name, -1);
@@ -188,27 +190,30 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                 const Record &r = records.at(i);
                 if (r.fields.size() != header.fields.size())
                     failAt(r.line, {},
-                           Tr::tr("Expected %1 fields, found %2.").arg(header.fields.size()).arg(r.fields.size()));
-                StructureInput input { column(r, QStringLiteral("siret")),
-                                       column(r, QStringLiteral("raison_sociale")),
-                                       column(r, QStringLiteral("libelle")),
-                                       column(r, QStringLiteral("adresse")),
-                                       column(r, QStringLiteral("code_postal")),
-                                       column(r, QStringLiteral("ville")) };
+                           Tr::tr("Expected %1 fields, found %2.")
+                               .arg(header.fields.size())
+                               .arg(r.fields.size()));
+                StructureInput input {
+                    column(r, QStringLiteral("siret")),       column(r, QStringLiteral("raison_sociale")),
+                    column(r, QStringLiteral("libelle")),     column(r, QStringLiteral("adresse")),
+                    column(r, QStringLiteral("code_postal")), column(r, QStringLiteral("ville"))
+                };
                 QString field;
                 const QString error = structureInputError(input, &field);
                 if (!error.isEmpty()) {
                     // Report the CSV column, not the API's field name.
-                    const QString csvColumn = field == QLatin1String("raisonSociale") ? QStringLiteral("raison_sociale")
-                        : field == QLatin1String("codePostal")                         ? QStringLiteral("code_postal")
-                                                                                       : field;
+                    const QString csvColumn = field == QLatin1String("raisonSociale")
+                        ? QStringLiteral("raison_sociale")
+                        : field == QLatin1String("codePostal") ? QStringLiteral("code_postal")
+                                                               : field;
                     failAt(r.line, csvColumn, error);
                 }
                 input.siret = Siret::normalized(input.siret);
                 const auto previous = firstLineOf.constFind(input.siret);
                 if (previous != firstLineOf.constEnd())
-                    failAt(r.line, QStringLiteral("siret"),
-                           Tr::tr("The SIRET %1 already appears on line %2.").arg(input.siret).arg(*previous));
+                    failAt(
+                        r.line, QStringLiteral("siret"),
+                        Tr::tr("The SIRET %1 already appears on line %2.").arg(input.siret).arg(*previous));
                 firstLineOf.insert(input.siret, r.line);
                 structures.append(input);
                 lines.append(r.line);
@@ -221,9 +226,10 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                     args << structures.at(i).siret;
                 QStringList marks;
                 marks.fill(QStringLiteral("?"), n);
-                const auto existing = ctx.db().rows(
-                    QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)").arg(marks.join(QLatin1Char(','))),
-                    args);
+                const auto existing
+                    = ctx.db().rows(QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)")
+                                        .arg(marks.join(QLatin1Char(','))),
+                                    args);
                 // Report the first such line of the file.
                 int line = 0;
                 QString siret;

@@ -12,7 +12,8 @@ namespace guichet {
 
 namespace {
 
-const QString selectColumns = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville");
+const QString selectColumns
+    = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -135,7 +136,8 @@ StructureRow rowFromQuery(const QSqlQuery &query)
 void requireManager(CommandContext &ctx, const Structures &structures, qint64 structureId)
 {
     if (!ctx.db().value(QStringLiteral("SELECT 1 FROM structures WHERE id = ?"), { structureId }).isValid())
-        fail(ErrorCode::NotFound, QStringLiteral("structure"), Structures::tr("This structure does not exist."));
+        fail(ErrorCode::NotFound, QStringLiteral("structure"),
+             Structures::tr("This structure does not exist."));
     if (ctx.actor().support || structures.mayManage(ctx.actorId(), structureId))
         return;
     fail(ErrorCode::Forbidden, {},
@@ -178,11 +180,11 @@ StructureInput checkedStructureInput(const StructureInput &input)
     if (!error.isEmpty())
         fail(ErrorCode::InvalidInput, field, error);
     return { Siret::normalized(input.siret), input.raisonSociale.trimmed(), input.libelle.trimmed(),
-             input.adresse.trimmed(), input.codePostal.trimmed(), input.ville.trimmed() };
+             input.adresse.trimmed(),        input.codePostal.trimmed(),    input.ville.trimmed() };
 }
 
-QHash<QString, qint64> insertStructuresBulk(Database &db, const QList<StructureInput> &structures, qint64 version,
-                                            qint64 createdAt)
+QHash<QString, qint64> insertStructuresBulk(Database &db, const QList<StructureInput> &structures,
+                                            qint64 version, qint64 createdAt)
 {
     // Multi-row statements: one round trip per batch matters on PostgreSQL, and
     // the ids come back with their SIRET so that no row order is assumed. SQLite
@@ -197,11 +199,13 @@ QHash<QString, qint64> insertStructuresBulk(Database &db, const QList<StructureI
             searchValuesSql << QStringLiteral("(?, ?, ?, ?, ?, ?)");
         }
         return std::make_pair(
-            QStringLiteral("INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, ville, "
-                           "secondary_powers, created_at, version) VALUES %1 RETURNING id, siret")
+            QStringLiteral(
+                "INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, ville, "
+                "secondary_powers, created_at, version) VALUES %1 RETURNING id, siret")
                 .arg(values.join(QLatin1Char(','))),
-            QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, code_postal, "
-                           "ville) VALUES %1")
+            QStringLiteral(
+                "INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, code_postal, "
+                "ville) VALUES %1")
                 .arg(searchValuesSql.join(QLatin1Char(','))));
     };
     const auto full = statements(batch);
@@ -221,8 +225,8 @@ QHash<QString, qint64> insertStructuresBulk(Database &db, const QList<StructureI
         args.reserve(n * 8);
         for (int i = start; i < start + n; ++i) {
             const StructureInput &s = structures.at(i);
-            args << s.siret << s.raisonSociale << s.libelle << s.adresse << s.codePostal << s.ville << createdAt
-                 << version;
+            args << s.siret << s.raisonSociale << s.libelle << s.adresse << s.codePostal << s.ville
+                 << createdAt << version;
         }
         QSqlQuery query = db.exec(sql.first, args);
         while (query.next())
@@ -249,12 +253,12 @@ bool Structures::mayManage(qint64 userId, qint64 structureId) const
 {
     const QString today = m_core.clock().today().toString(Qt::ISODate);
     return m_core.db()
-        .value(QStringLiteral(
-                   "SELECT 1 FROM attachments a JOIN structures s ON s.id = a.structure_id "
-                   "WHERE a.user_id = ? AND a.structure_id = ? AND a.status = 'validated' "
-                   "AND a.valid_from <= ? AND (a.valid_until IS NULL OR a.valid_until >= ?) "
-                   "AND (a.role = 'principal' OR (a.role = 'secondary' AND s.secondary_powers = 1))"),
-               { userId, structureId, today, today })
+        .value(
+            QStringLiteral("SELECT 1 FROM attachments a JOIN structures s ON s.id = a.structure_id "
+                           "WHERE a.user_id = ? AND a.structure_id = ? AND a.status = 'validated' "
+                           "AND a.valid_from <= ? AND (a.valid_until IS NULL OR a.valid_until >= ?) "
+                           "AND (a.role = 'principal' OR (a.role = 'secondary' AND s.secondary_powers = 1))"),
+            { userId, structureId, today, today })
         .isValid();
 }
 
@@ -268,9 +272,10 @@ CommandResult Structures::createStructure(qint64 actorId, const StructureInput &
         const qint64 version = ctx.version();
         const qint64 now = ctx.clock().nowMs();
         const qint64 id = ctx.db().insert(
-            QStringLiteral("INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, ville, "
-                           "secondary_powers, created_at, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
-                           "RETURNING id"),
+            QStringLiteral(
+                "INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, ville, "
+                "secondary_powers, created_at, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                "RETURNING id"),
             { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, now, version });
         ctx.db().exec(QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
                                      "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -278,11 +283,12 @@ CommandResult Structures::createStructure(qint64 actorId, const StructureInput &
         // The guide: the creator of a fiche structure designates its principal
         // manager; here the creator is that manager until they transfer the role.
         const qint64 attachment = ctx.db().insert(
-            QStringLiteral("INSERT INTO attachments (user_id, structure_id, role, whole_structure, valid_from, "
-                           "valid_until, status, requested_at, decided_at, decided_by, version) "
-                           "VALUES (?, ?, 'principal', 1, ?, ?, 'validated', ?, ?, ?, ?) RETURNING id"),
-            { ctx.actorId(), id, ctx.clock().today().toString(Qt::ISODate), QVariant(),
-              now, now, ctx.actorId(), version });
+            QStringLiteral(
+                "INSERT INTO attachments (user_id, structure_id, role, whole_structure, valid_from, "
+                "valid_until, status, requested_at, decided_at, decided_by, version) "
+                "VALUES (?, ?, 'principal', 1, ?, ?, 'validated', ?, ?, ?, ?) RETURNING id"),
+            { ctx.actorId(), id, ctx.clock().today().toString(Qt::ISODate), QVariant(), now, now,
+              ctx.actorId(), version });
         ctx.audit(QStringLiteral("structure"), id, id, describe(s));
         ctx.audit(QStringLiteral("attachment"), attachment, id,
                   QStringLiteral("{\"role\":\"principal\",\"user_id\":%1}").arg(ctx.actorId()));
@@ -296,23 +302,27 @@ CommandResult Structures::updateStructure(qint64 actorId, qint64 structureId, co
         requireManager(ctx, *this, structureId);
         const StructureInput s = checkedStructureInput(input);
         if (ctx.db()
-                .value(QStringLiteral("SELECT 1 FROM structures WHERE siret = ? AND id <> ?"), { s.siret, structureId })
+                .value(QStringLiteral("SELECT 1 FROM structures WHERE siret = ? AND id <> ?"),
+                       { s.siret, structureId })
                 .isValid())
             fail(ErrorCode::Conflict, QStringLiteral("siret"),
                  tr("A structure with SIRET %1 already exists.").arg(s.siret));
-        ctx.db().exec(QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
-                                     "code_postal = ?, ville = ?, version = ? WHERE id = ?"),
-                      { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, ctx.version(),
-                        structureId });
-        ctx.db().exec(QStringLiteral("UPDATE structures_search SET raison_sociale = ?, siret = ?, libelle = ?, "
-                                     "code_postal = ?, ville = ? WHERE rowid = ?"),
-                      searchValues(s) + QVariantList { structureId });
+        ctx.db().exec(
+            QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
+                           "code_postal = ?, ville = ?, version = ? WHERE id = ?"),
+            { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, ctx.version(),
+              structureId });
+        ctx.db().exec(
+            QStringLiteral("UPDATE structures_search SET raison_sociale = ?, siret = ?, libelle = ?, "
+                           "code_postal = ?, ville = ? WHERE rowid = ?"),
+            searchValues(s) + QVariantList { structureId });
         ctx.audit(QStringLiteral("structure"), structureId, structureId, describe(s));
         ctx.result = CommandResult::success(structureId);
     });
 }
 
-CommandResult Structures::addService(qint64 actorId, qint64 structureId, const QString &code, const QString &name)
+CommandResult Structures::addService(qint64 actorId, qint64 structureId, const QString &code,
+                                     const QString &name)
 {
     return m_core.run(QStringLiteral("addService"), actorId, [&](CommandContext &ctx) {
         requireManager(ctx, *this, structureId);
@@ -323,13 +333,15 @@ CommandResult Structures::addService(qint64 actorId, qint64 structureId, const Q
         if (n.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("name"), tr("The service name is required."));
         if (ctx.db()
-                .value(QStringLiteral("SELECT 1 FROM services WHERE structure_id = ? AND code = ?"), { structureId, c })
+                .value(QStringLiteral("SELECT 1 FROM services WHERE structure_id = ? AND code = ?"),
+                       { structureId, c })
                 .isValid())
             fail(ErrorCode::Conflict, QStringLiteral("code"),
                  tr("A service with code %1 already exists in this structure.").arg(c));
-        const qint64 id = ctx.db().insert(QStringLiteral("INSERT INTO services (structure_id, code, name, active, "
-                                                         "version) VALUES (?, ?, ?, 1, ?) RETURNING id"),
-                                          { structureId, c, n, ctx.version() });
+        const qint64 id
+            = ctx.db().insert(QStringLiteral("INSERT INTO services (structure_id, code, name, active, "
+                                             "version) VALUES (?, ?, ?, 1, ?) RETURNING id"),
+                              { structureId, c, n, ctx.version() });
         ctx.audit(QStringLiteral("service"), id, structureId,
                   QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("code"), c },
                                                                 { QStringLiteral("name"), n } })
@@ -342,14 +354,17 @@ CommandResult Structures::setServiceActive(qint64 actorId, qint64 serviceId, boo
 {
     return m_core.run(QStringLiteral("setServiceActive"), actorId, [&](CommandContext &ctx) {
         const qint64 structureId
-            = ctx.db().value(QStringLiteral("SELECT structure_id FROM services WHERE id = ?"), { serviceId }).toLongLong();
+            = ctx.db()
+                  .value(QStringLiteral("SELECT structure_id FROM services WHERE id = ?"), { serviceId })
+                  .toLongLong();
         if (structureId == 0)
             fail(ErrorCode::NotFound, QStringLiteral("service"), tr("This service does not exist."));
         requireManager(ctx, *this, structureId);
         ctx.db().exec(QStringLiteral("UPDATE services SET active = ?, version = ? WHERE id = ?"),
                       { active ? 1 : 0, ctx.version(), serviceId });
-        ctx.audit(QStringLiteral("service"), serviceId, structureId,
-                  QStringLiteral("{\"active\":%1}").arg(active ? QStringLiteral("true") : QStringLiteral("false")));
+        ctx.audit(
+            QStringLiteral("service"), serviceId, structureId,
+            QStringLiteral("{\"active\":%1}").arg(active ? QStringLiteral("true") : QStringLiteral("false")));
         ctx.result = CommandResult::success(serviceId);
     });
 }
@@ -364,7 +379,8 @@ QList<ServiceRow> Structures::listServices(qint64 structureId) const
     for (const QVariantMap &row : rows) {
         result.append({ row.value(QStringLiteral("id")).toLongLong(),
                         row.value(QStringLiteral("structure_id")).toLongLong(),
-                        row.value(QStringLiteral("code")).toString(), row.value(QStringLiteral("name")).toString(),
+                        row.value(QStringLiteral("code")).toString(),
+                        row.value(QStringLiteral("name")).toString(),
                         row.value(QStringLiteral("active")).toInt() != 0 });
     }
     return result;
@@ -372,8 +388,8 @@ QList<ServiceRow> Structures::listServices(qint64 structureId) const
 
 std::optional<StructureRow> Structures::structure(qint64 structureId) const
 {
-    const auto row = m_core.db().row(QStringLiteral("SELECT %1 FROM structures s WHERE s.id = ?").arg(selectColumns),
-                                     { structureId });
+    const auto row = m_core.db().row(
+        QStringLiteral("SELECT %1 FROM structures s WHERE s.id = ?").arg(selectColumns), { structureId });
     if (!row)
         return std::nullopt;
     return toRow(*row);
@@ -392,8 +408,9 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
     if (postgres) {
         // pg_trgm's GIN indexes serve the LIKE patterns; the planner weighs
         // walking the name index against sorting the hits from its statistics.
-        sql = QStringLiteral("SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id WHERE %2 "
-                             "ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
+        sql = QStringLiteral(
+                  "SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id WHERE %2 "
+                  "ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
                   .arg(selectColumns, whereClause(list, true, false, &args));
     } else {
         // SQLite has no statistics on FTS hits, and sorting many hits by name is
@@ -403,24 +420,51 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
         // shadow table by rowid, a plain b-tree lookup several times cheaper than
         // a lookup through the FTS5 virtual table. Otherwise the hits are few
         // enough to take from the trigram index and sort.
-        QVariantList walkArgs { walkBudget };
-        const QString walkWhere = whereClause(list, false, true, &walkArgs);
-        walkArgs << limit << offset;
+        // A SIRET prefix alone: the unique index on structures.siret serves
+        // GLOB 'digits*' as a range (SIRETs are stored as digits only).
+        if (list.size() == 1 && list.first().column == QLatin1String("siret")
+            && !list.first().pattern.startsWith(QLatin1Char('*'))) {
+            sql = QStringLiteral(
+                      "SELECT %1 FROM structures s WHERE s.siret GLOB ? ORDER BY s.raison_sociale, s.id "
+                      "LIMIT ? OFFSET ?")
+                      .arg(selectColumns);
+            QList<StructureRow> result;
+            QSqlQuery query = db.exec(sql, { list.first().pattern, limit, offset });
+            while (query.next())
+                result.append(rowFromQuery(query));
+            return result;
+        }
         QList<StructureRow> walked;
         if (offset + limit <= walkBudget / 20) {
+            // The stretch ends at the name found walkBudget rows in; bounding the
+            // index range (rather than LIMITing a subquery) keeps the rows in
+            // index order, so SQLite stops at the page's last row without a sort.
+            const QVariant boundary = db.value(
+                QStringLiteral(
+                    "SELECT raison_sociale FROM structures ORDER BY raison_sociale, id LIMIT 1 OFFSET ?"),
+                { walkBudget });
+            QVariantList walkArgs;
+            QString where = whereClause(list, false, true, &walkArgs);
+            if (boundary.isValid()) {
+                where += QStringLiteral(" AND s.raison_sociale <= ?");
+                walkArgs << boundary;
+            }
+            walkArgs << limit << offset;
             QSqlQuery query = db.exec(
-                QStringLiteral("SELECT %1 FROM (SELECT id, raison_sociale FROM structures ORDER BY raison_sociale, id "
-                               "LIMIT ?) w CROSS JOIN structures_search_content c ON c.id = w.id CROSS JOIN structures s "
-                               "ON s.id = w.id WHERE %2 ORDER BY w.raison_sociale, w.id LIMIT ? OFFSET ?")
-                    .arg(selectColumns, walkWhere),
+                QStringLiteral(
+                    "SELECT %1 FROM structures s CROSS JOIN structures_search_content c ON c.id = s.id "
+                    "WHERE %2 ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
+                    .arg(selectColumns, where),
                 walkArgs);
             while (query.next())
                 walked.append(rowFromQuery(query));
-            if (walked.size() == limit)
+            // A full page, or the whole table walked: that is the answer.
+            if (walked.size() == limit || !boundary.isValid())
                 return walked;
         }
-        sql = QStringLiteral("SELECT %1 FROM structures s WHERE s.id IN (SELECT f.rowid FROM structures_search f "
-                             "WHERE %2) ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
+        sql = QStringLiteral(
+                  "SELECT %1 FROM structures s WHERE s.id IN (SELECT f.rowid FROM structures_search f "
+                  "WHERE %2) ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
                   .arg(selectColumns, whereClause(list, false, false, &args));
     }
     args << limit << offset;

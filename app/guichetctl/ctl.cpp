@@ -128,9 +128,12 @@ struct CommandEntry
 const CommandEntry s_commands[] = {
     { "init", QT_TRANSLATE_NOOP("guichet::ctl", "create or migrate the database"), commandInit },
     { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
-    { "import-structures", QT_TRANSLATE_NOOP("guichet::ctl", "import structures from a CSV file"), commandImportStructures },
-    { "structures", QT_TRANSLATE_NOOP("guichet::ctl", "search structures ('structures search --help')"), commandStructures },
-    { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"), commandBenchData },
+    { "import-structures", QT_TRANSLATE_NOOP("guichet::ctl", "import structures from a CSV file"),
+      commandImportStructures },
+    { "structures", QT_TRANSLATE_NOOP("guichet::ctl", "search structures ('structures search --help')"),
+      commandStructures },
+    { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"),
+      commandBenchData },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)

@@ -1,8 +1,7 @@
 // guichetctl commands of the structures feature: CSV import, search, synthetic data.
-#include "ctl.h"
-
 #include "benchdata.h"
 #include "core.h"
+#include "ctl.h"
 #include "database.h"
 #include "structureimport.h"
 #include "structures.h"
@@ -17,8 +16,8 @@ namespace {
 
 QString csvField(const QString &value)
 {
-    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('\n'))
-        && !value.contains(QLatin1Char('\r')))
+    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"'))
+        && !value.contains(QLatin1Char('\n')) && !value.contains(QLatin1Char('\r')))
         return value;
     QString quoted = value;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -30,10 +29,10 @@ QString csvField(const QString &value)
 int commandImportStructures(const QString &location, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        Tr::tr("Import structures from a CSV file (UTF-8, ',' or ';' separated) whose header names the columns "
-               "siret, raison_sociale, libelle, adresse, code_postal, ville. Nothing is imported when a line is "
-               "wrong."));
+    parser.setApplicationDescription(Tr::tr(
+        "Import structures from a CSV file (UTF-8, ',' or ';' separated) whose header names the columns "
+        "siret, raison_sociale, libelle, adresse, code_postal, ville. Nothing is imported when a line is "
+        "wrong."));
     parser.addPositionalArgument(QStringLiteral("file"), Tr::tr("The CSV file."));
     int code = Success;
     if (!parseCommand(parser, args, &code))
@@ -61,10 +60,13 @@ int commandImportStructures(const QString &location, const QStringList &args)
         err() << Qt::endl;
     if (!result.ok()) {
         if (result.data.contains(QStringLiteral("line")))
-            return badInput(Tr::tr("line %1: %2").arg(result.data.value(QStringLiteral("line")).toInt()).arg(result.message));
+            return badInput(Tr::tr("line %1: %2")
+                                .arg(result.data.value(QStringLiteral("line")).toInt())
+                                .arg(result.message));
         return result.code == ErrorCode::InvalidInput ? badInput(result.message) : failure(result.message);
     }
-    out() << Tr::tr("Imported %n structure(s).", nullptr, result.data.value(QStringLiteral("imported")).toInt())
+    out() << Tr::tr("Imported %n structure(s).", nullptr,
+                    result.data.value(QStringLiteral("imported")).toInt())
           << Qt::endl;
     return Success;
 }
@@ -76,15 +78,16 @@ int commandStructures(const QString &location, const QStringList &args)
         Tr::tr("structures search: find structures. '*' is a wildcard; a criterion without '*' matches the "
                "whole field; case and accents are ignored; criteria are combined."));
     parser.addPositionalArgument(QStringLiteral("search"), Tr::tr("The sub-command (search)."));
-    const QCommandLineOption raisonSociale(QStringLiteral("raison-sociale"), Tr::tr("Raison sociale pattern."),
-                                           Tr::tr("pattern"));
+    const QCommandLineOption raisonSociale(QStringLiteral("raison-sociale"),
+                                           Tr::tr("Raison sociale pattern."), Tr::tr("pattern"));
     const QCommandLineOption siret(QStringLiteral("siret"), Tr::tr("SIRET pattern."), Tr::tr("pattern"));
     const QCommandLineOption libelle(QStringLiteral("libelle"), Tr::tr("Label pattern."), Tr::tr("pattern"));
     const QCommandLineOption codePostal(QStringLiteral("code-postal"), Tr::tr("Postal code pattern."),
                                         Tr::tr("pattern"));
     const QCommandLineOption ville(QStringLiteral("ville"), Tr::tr("City pattern."), Tr::tr("pattern"));
-    const QCommandLineOption format(QStringLiteral("format"), Tr::tr("Output format: table (default) or csv."),
-                                    Tr::tr("format"), QStringLiteral("table"));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    Tr::tr("Output format: table (default) or csv."), Tr::tr("format"),
+                                    QStringLiteral("table"));
     const QCommandLineOption limit(QStringLiteral("limit"), Tr::tr("At most this many rows (default 50)."),
                                    Tr::tr("n"), QStringLiteral("50"));
     parser.addOptions({ raisonSociale, siret, libelle, codePostal, ville, format, limit });
@@ -95,7 +98,8 @@ int commandStructures(const QString &location, const QStringList &args)
     if (positional.isEmpty())
         return badInput(Tr::tr("structures needs a sub-command: search."));
     if (positional.first() != QLatin1String("search"))
-        return badInput(Tr::tr("unknown sub-command 'structures %1' (expected: search).").arg(positional.first()));
+        return badInput(
+            Tr::tr("unknown sub-command 'structures %1' (expected: search).").arg(positional.first()));
     if (positional.size() > 1)
         return badInput(Tr::tr("structures search takes options only, not '%1'.").arg(positional.at(1)));
     const QString formatValue = parser.value(format);
@@ -105,8 +109,8 @@ int commandStructures(const QString &location, const QStringList &args)
     const int limitValue = parser.value(limit).toInt(&limitOk);
     if (!limitOk || limitValue <= 0)
         return badInput(Tr::tr("--limit must be a positive number, not '%1'.").arg(parser.value(limit)));
-    const StructureCriteria criteria { parser.value(raisonSociale), parser.value(siret), parser.value(libelle),
-                                       parser.value(codePostal), parser.value(ville) };
+    const StructureCriteria criteria { parser.value(raisonSociale), parser.value(siret),
+                                       parser.value(libelle), parser.value(codePostal), parser.value(ville) };
     if (criteria.isEmpty())
         return badInput(Tr::tr("structures search needs at least one criterion (--raison-sociale, --siret, "
                                "--libelle, --code-postal or --ville)."));
@@ -125,8 +129,8 @@ int commandStructures(const QString &location, const QStringList &args)
     } catch (const DatabaseError &error) {
         return failure(error.message());
     }
-    const QStringList headers { Tr::tr("SIRET"), Tr::tr("Raison sociale"), Tr::tr("Label"), Tr::tr("Postal code"),
-                                Tr::tr("City") };
+    const QStringList headers { Tr::tr("SIRET"), Tr::tr("Raison sociale"), Tr::tr("Label"),
+                                Tr::tr("Postal code"), Tr::tr("City") };
     const auto cells = [](const StructureRow &r) {
         return QStringList { r.siret, r.raisonSociale, r.libelle, r.codePostal, r.ville };
     };
@@ -172,20 +176,22 @@ int commandBenchData(const QString &location, const QStringList &args)
     parser.setApplicationDescription(Tr::tr("Add synthetic structures for benchmarks and demos."));
     const QCommandLineOption structuresOption(QStringLiteral("structures"),
                                               Tr::tr("How many structures to add."), Tr::tr("n"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"), Tr::tr("Random seed (default 1)."), Tr::tr("n"),
-                                        QStringLiteral("1"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), Tr::tr("Random seed (default 1)."),
+                                        Tr::tr("n"), QStringLiteral("1"));
     parser.addOptions({ structuresOption, seedOption });
     int code = Success;
     if (!parseCommand(parser, args, &code))
         return code;
     if (!parser.positionalArguments().isEmpty())
-        return badInput(Tr::tr("bench-data takes options only, not '%1'.").arg(parser.positionalArguments().first()));
+        return badInput(
+            Tr::tr("bench-data takes options only, not '%1'.").arg(parser.positionalArguments().first()));
     if (!parser.isSet(structuresOption))
         return badInput(Tr::tr("bench-data needs --structures N."));
     bool ok = false;
     const int n = parser.value(structuresOption).toInt(&ok);
     if (!ok || n <= 0)
-        return badInput(Tr::tr("--structures must be a positive number, not '%1'.").arg(parser.value(structuresOption)));
+        return badInput(
+            Tr::tr("--structures must be a positive number, not '%1'.").arg(parser.value(structuresOption)));
     const quint32 seed = parser.value(seedOption).toUInt(&ok);
     if (!ok)
         return badInput(Tr::tr("--seed must be a number, not '%1'.").arg(parser.value(seedOption)));

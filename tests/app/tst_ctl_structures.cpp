@@ -58,18 +58,19 @@ private slots:
         QVERIFY2(r.err.contains(QLatin1String("guichetctl: line 3: The SIRET 12345678901234 is not valid")),
                  qPrintable(r.err));
         QCOMPARE(structureCount(), QStringLiteral("Structures: 0"));
-        QCOMPARE(ctl({ QStringLiteral("import-structures"), m_dir.filePath(QStringLiteral("none.csv")) }).exitCode, 2);
+        QCOMPARE(
+            ctl({ QStringLiteral("import-structures"), m_dir.filePath(QStringLiteral("none.csv")) }).exitCode,
+            2);
         QCOMPARE(ctl({ QStringLiteral("import-structures") }).exitCode, 2);
     }
 
     void importThenSearch()
     {
-        const QString file = writeFile(
-            QStringLiteral("good.csv"),
-            "siret;raison_sociale;libelle;code_postal;ville\n"
-            "73282932000074;Menuiserie Dupont;Siège;75011;Paris\n"
-            "55208131766522;\"MÉNUISERIE, Martin\";;69001;Lyon\n"
-            "35600000049837;La Poste Bureau;;75011;Paris\n");
+        const QString file = writeFile(QStringLiteral("good.csv"),
+                                       "siret;raison_sociale;libelle;code_postal;ville\n"
+                                       "73282932000074;Menuiserie Dupont;Siège;75011;Paris\n"
+                                       "55208131766522;\"MÉNUISERIE, Martin\";;69001;Lyon\n"
+                                       "35600000049837;La Poste Bureau;;75011;Paris\n");
         Run r = ctl({ QStringLiteral("import-structures"), file });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains(QLatin1String("100%")), qPrintable(r.err));
@@ -78,8 +79,9 @@ private slots:
         // Importing the same file again: every SIRET exists already.
         r = ctl({ QStringLiteral("import-structures"), file });
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(QLatin1String("line 2: A structure with SIRET 73282932000074 already exists")),
-                 qPrintable(r.err));
+        QVERIFY2(
+            r.err.contains(QLatin1String("line 2: A structure with SIRET 73282932000074 already exists")),
+            qPrintable(r.err));
 
         r = ctl({ QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--raison-sociale"),
                   QStringLiteral("*menuiserie*") });
@@ -99,8 +101,8 @@ private slots:
                                 "35600000049837,La Poste Bureau,,75011,Paris\n"
                                 "73282932000074,Menuiserie Dupont,Siège,75011,Paris\n"));
         r = ctl({ QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--ville"),
-                  QStringLiteral("*"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--limit"),
-                  QStringLiteral("1") });
+                  QStringLiteral("*"), QStringLiteral("--format"), QStringLiteral("csv"),
+                  QStringLiteral("--limit"), QStringLiteral("1") });
         QCOMPARE(r.out.count(QLatin1Char('\n')), 2);
         QVERIFY(r.out.contains(QLatin1String("La Poste Bureau")));
         r = ctl({ QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--siret"),
@@ -114,10 +116,10 @@ private slots:
             { QStringLiteral("structures") },
             { QStringLiteral("structures"), QStringLiteral("find") },
             { QStringLiteral("structures"), QStringLiteral("search") },
-            { QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--ville"), QStringLiteral("x"),
-              QStringLiteral("--format"), QStringLiteral("xml") },
-            { QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--ville"), QStringLiteral("x"),
-              QStringLiteral("--limit"), QStringLiteral("0") },
+            { QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--ville"),
+              QStringLiteral("x"), QStringLiteral("--format"), QStringLiteral("xml") },
+            { QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--ville"),
+              QStringLiteral("x"), QStringLiteral("--limit"), QStringLiteral("0") },
             { QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--colour") },
             { QStringLiteral("bench-data") },
             { QStringLiteral("bench-data"), QStringLiteral("--structures"), QStringLiteral("many") },
@@ -132,11 +134,13 @@ private slots:
 
     void benchDataAddsSearchableStructures()
     {
-        const Run r = ctl({ QStringLiteral("bench-data"), QStringLiteral("--structures"), QStringLiteral("2000") });
+        const Run r
+            = ctl({ QStringLiteral("bench-data"), QStringLiteral("--structures"), QStringLiteral("2000") });
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(structureCount(), QStringLiteral("Structures: 2003"));
-        const Run search = ctl({ QStringLiteral("structures"), QStringLiteral("search"), QStringLiteral("--raison-sociale"),
-                                 QStringLiteral("*menuiserie*"), QStringLiteral("--limit"), QStringLiteral("1") });
+        const Run search = ctl({ QStringLiteral("structures"), QStringLiteral("search"),
+                                 QStringLiteral("--raison-sociale"), QStringLiteral("*menuiserie*"),
+                                 QStringLiteral("--limit"), QStringLiteral("1") });
         QCOMPARE(search.exitCode, 0);
         // About 5% of the synthetic names, plus the two imported ones.
         const int at = search.out.indexOf(QLatin1String(" of "));

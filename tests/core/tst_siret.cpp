@@ -41,8 +41,10 @@ private slots:
         QTest::addColumn<QString>("siret");
         QTest::addColumn<QString>("reason");
         QTest::newRow("empty") << QString() << QStringLiteral("required");
-        QTest::newRow("13 digits") << QStringLiteral("7328293200007") << QStringLiteral("13 digits instead of 14");
-        QTest::newRow("15 digits") << QStringLiteral("732829320000740") << QStringLiteral("15 digits instead of 14");
+        QTest::newRow("13 digits") << QStringLiteral("7328293200007")
+                                   << QStringLiteral("13 digits instead of 14");
+        QTest::newRow("15 digits") << QStringLiteral("732829320000740")
+                                   << QStringLiteral("15 digits instead of 14");
         QTest::newRow("letter") << QStringLiteral("7328293200007A") << QStringLiteral("digits only");
         QTest::newRow("dash") << QStringLiteral("732-829-320-00074") << QStringLiteral("digits only");
         QTest::newRow("check digit") << QStringLiteral("73282932000075") << QStringLiteral("check digit");
@@ -67,7 +69,8 @@ private slots:
         QCOMPARE(foldForSearch(QStringLiteral("MENUISERIE Dupont")), QStringLiteral("menuiserie dupont"));
         QCOMPARE(foldForSearch(QStringLiteral("Ménuiserie Élégante à Nîmes")),
                  QStringLiteral("menuiserie elegante a nimes"));
-        QCOMPARE(foldForSearch(QStringLiteral("Œuvre Cæsar Straße")), QStringLiteral("oeuvre caesar strasse"));
+        QCOMPARE(foldForSearch(QStringLiteral("Œuvre Cæsar Straße")),
+                 QStringLiteral("oeuvre caesar strasse"));
         QCOMPARE(foldForSearch(QStringLiteral("ÇA")), QStringLiteral("ca"));
     }
 };

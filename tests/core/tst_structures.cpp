@@ -47,8 +47,9 @@ private slots:
         Structures structures(core);
         const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
         const CommandResult r = structures.createStructure(
-            alice, input(QStringLiteral("732 829 320 00074"), QStringLiteral("Menuiserie Dupont"),
-                         QStringLiteral("75011"), QStringLiteral("Paris")));
+            alice,
+            input(QStringLiteral("732 829 320 00074"), QStringLiteral("Menuiserie Dupont"),
+                  QStringLiteral("75011"), QStringLiteral("Paris")));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(t.db(), r.id), alice);
         const auto attachment = t.db().row(
@@ -64,7 +65,9 @@ private slots:
         QVERIFY(row);
         QCOMPARE(row->siret, QStringLiteral("73282932000074")); // spaces removed
         QCOMPARE(count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE command = 'createStructure'"), 2);
-        QVERIFY(t.db().value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { r.id }).toLongLong() > 0);
+        QVERIFY(
+            t.db().value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { r.id }).toLongLong()
+            > 0);
         // Found by the search straight away.
         QCOMPARE(structures.count({ QStringLiteral("menuiserie*"), {}, {}, {}, {} }), 1);
     }
@@ -77,7 +80,8 @@ private slots:
         Core core(t.db(), clock);
         Structures structures(core);
         const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
-        QVERIFY(structures.createStructure(alice, input(QStringLiteral("73282932000074"), QStringLiteral("Dupont")))
+        QVERIFY(structures
+                    .createStructure(alice, input(QStringLiteral("73282932000074"), QStringLiteral("Dupont")))
                     .ok());
         const auto before = [&] {
             return QList<qint64> { count(t.db(), "SELECT COUNT(*) FROM structures"),
@@ -97,7 +101,8 @@ private slots:
         QCOMPARE(r.field, QStringLiteral("siret"));
         r = structures.createStructure(alice, input(validSiret(5), QStringLiteral("  ")));
         QCOMPARE(r.field, QStringLiteral("raisonSociale"));
-        r = structures.createStructure(alice, input(validSiret(5), QStringLiteral("Ok"), QStringLiteral("7501")));
+        r = structures.createStructure(alice,
+                                       input(validSiret(5), QStringLiteral("Ok"), QStringLiteral("7501")));
         QCOMPARE(r.field, QStringLiteral("codePostal"));
         QCOMPARE(before(), snapshot);
     }
@@ -115,13 +120,15 @@ private slots:
         const qint64 support = insertUser(t.db(), QStringLiteral("support@example.org"), QStringLiteral("S"),
                                           QStringLiteral("Upport"), true);
         const qint64 s = structures.createStructure(alice, input(validSiret(1), QStringLiteral("Dupont"))).id;
-        const qint64 other = structures.createStructure(chloe, input(validSiret(2), QStringLiteral("Martin"))).id;
+        const qint64 other
+            = structures.createStructure(chloe, input(validSiret(2), QStringLiteral("Martin"))).id;
         QVERIFY(s && other);
         insertAttachment(t.db(), bruno, s, QStringLiteral("secondary"));
         const qint64 audits = count(t.db(), "SELECT COUNT(*) FROM audit_log");
 
         // A secondary manager without the principal's powers, or someone else's principal: refused.
-        CommandResult r = structures.updateStructure(bruno, s, input(validSiret(1), QStringLiteral("Bruno SA")));
+        CommandResult r
+            = structures.updateStructure(bruno, s, input(validSiret(1), QStringLiteral("Bruno SA")));
         QCOMPARE(r.code, ErrorCode::Forbidden);
         r = structures.updateStructure(chloe, s, input(validSiret(1), QStringLiteral("Chloe SA")));
         QCOMPARE(r.code, ErrorCode::Forbidden);
@@ -133,8 +140,8 @@ private slots:
         // With the powers granted, the secondary manager may.
         t.db().exec(QStringLiteral("UPDATE structures SET secondary_powers = 1 WHERE id = ?"), { s });
         r = structures.updateStructure(bruno, s,
-                                       input(validSiret(1), QStringLiteral("Ébénisterie Dupont"), QStringLiteral("69001"),
-                                             QStringLiteral("Lyon")));
+                                       input(validSiret(1), QStringLiteral("Ébénisterie Dupont"),
+                                             QStringLiteral("69001"), QStringLiteral("Lyon")));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(structures.count({ QStringLiteral("*ebenisterie*"), {}, {}, {}, {} }), 1);
         QCOMPARE(structures.count({ QStringLiteral("dupont"), {}, {}, {}, {} }), 0);
@@ -149,7 +156,8 @@ private slots:
 
         // An expired principal attachment gives no right.
         clock.set(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        t.db().exec(QStringLiteral("UPDATE attachments SET valid_until = '2026-05-31' WHERE user_id = ?"), { alice });
+        t.db().exec(QStringLiteral("UPDATE attachments SET valid_until = '2026-05-31' WHERE user_id = ?"),
+                    { alice });
         QCOMPARE(structures.updateStructure(alice, s, input(validSiret(3), QStringLiteral("X"))).code,
                  ErrorCode::Forbidden);
         QCOMPARE(structures.updateStructure(alice, 999999, input(validSiret(9), QStringLiteral("X"))).code,
@@ -166,11 +174,13 @@ private slots:
         const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
         const qint64 chloe = insertUser(t.db(), QStringLiteral("chloe@example.org"));
         const qint64 s = structures.createStructure(alice, input(validSiret(1), QStringLiteral("Dupont"))).id;
-        const CommandResult r = structures.addService(alice, s, QStringLiteral("ACH"), QStringLiteral("Achats"));
+        const CommandResult r
+            = structures.addService(alice, s, QStringLiteral("ACH"), QStringLiteral("Achats"));
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(structures.addService(alice, s, QStringLiteral("ACH"), QStringLiteral("Autre")).code,
                  ErrorCode::Conflict);
-        QCOMPARE(structures.addService(alice, s, QStringLiteral("COM"), QString()).field, QStringLiteral("name"));
+        QCOMPARE(structures.addService(alice, s, QStringLiteral("COM"), QString()).field,
+                 QStringLiteral("name"));
         QCOMPARE(structures.setServiceActive(chloe, r.id, false).code, ErrorCode::Forbidden);
         QVERIFY(structures.listServices(s).first().active);
         QVERIFY(structures.setServiceActive(alice, r.id, false).ok());
@@ -190,11 +200,14 @@ private slots:
         Structures structures(core);
         const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
         const QList<StructureInput> inputs {
-            input(validSiret(11), QStringLiteral("Menuiserie Dupont"), QStringLiteral("75011"), QStringLiteral("Paris")),
-            input(validSiret(12), QStringLiteral("MENUISERIE MARTIN"), QStringLiteral("69001"), QStringLiteral("Lyon")),
-            input(validSiret(13), QStringLiteral("Ménuiserie Élite"), QStringLiteral("75011"), QStringLiteral("Paris"),
-                  QStringLiteral("Atelier")),
-            input(validSiret(14), QStringLiteral("Boulangerie Dupont"), QStringLiteral("30000"), QStringLiteral("Nîmes")),
+            input(validSiret(11), QStringLiteral("Menuiserie Dupont"), QStringLiteral("75011"),
+                  QStringLiteral("Paris")),
+            input(validSiret(12), QStringLiteral("MENUISERIE MARTIN"), QStringLiteral("69001"),
+                  QStringLiteral("Lyon")),
+            input(validSiret(13), QStringLiteral("Ménuiserie Élite"), QStringLiteral("75011"),
+                  QStringLiteral("Paris"), QStringLiteral("Atelier")),
+            input(validSiret(14), QStringLiteral("Boulangerie Dupont"), QStringLiteral("30000"),
+                  QStringLiteral("Nîmes")),
             input(validSiret(15), QStringLiteral("Dupont"), QStringLiteral("75011"), QStringLiteral("Paris")),
             input(validSiret(16), QStringLiteral("Plomberie 100%_sûre"), QStringLiteral("13001"),
                   QStringLiteral("Marseille")),
@@ -210,18 +223,23 @@ private slots:
         QCOMPARE(structures.count({ QStringLiteral("*MÉNUISERIE*"), {}, {}, {}, {} }), 3);
         QCOMPARE(structures.count({ QStringLiteral("*elite"), {}, {}, {}, {} }), 1);
         // Without '*' the whole field must match.
-        QCOMPARE(search({ QStringLiteral("dupont"), {}, {}, {}, {} }), QStringList { QStringLiteral("Dupont") });
+        QCOMPARE(search({ QStringLiteral("dupont"), {}, {}, {}, {} }),
+                 QStringList { QStringLiteral("Dupont") });
         QCOMPARE(structures.count({ QStringLiteral("menuiserie"), {}, {}, {}, {} }), 0);
         QCOMPARE(structures.count({ QStringLiteral("*dupont"), {}, {}, {}, {} }), 3);
         // Criteria are ANDed; empty ones ignored.
         QCOMPARE(search({ QStringLiteral("*dupont*"), {}, {}, QStringLiteral("75011"), QString() }),
                  (QStringList { QStringLiteral("Dupont"), QStringLiteral("Menuiserie Dupont") }));
-        QCOMPARE(search({ {}, {}, {}, {}, QStringLiteral("nimes") }), QStringList { QStringLiteral("Boulangerie Dupont") });
-        QCOMPARE(search({ {}, {}, QStringLiteral("atel*"), {}, {} }), QStringList { QStringLiteral("Ménuiserie Élite") });
-        QCOMPARE(search({ {}, validSiret(12), {}, {}, {} }), QStringList { QStringLiteral("MENUISERIE MARTIN") });
+        QCOMPARE(search({ {}, {}, {}, {}, QStringLiteral("nimes") }),
+                 QStringList { QStringLiteral("Boulangerie Dupont") });
+        QCOMPARE(search({ {}, {}, QStringLiteral("atel*"), {}, {} }),
+                 QStringList { QStringLiteral("Ménuiserie Élite") });
+        QCOMPARE(search({ {}, validSiret(12), {}, {}, {} }),
+                 QStringList { QStringLiteral("MENUISERIE MARTIN") });
         QCOMPARE(structures.count({ {}, validSiret(12).left(4) + QStringLiteral("*"), {}, {}, {} }), 6);
         // Short patterns (under 3 characters) still work.
-        QCOMPARE(search({ {}, {}, {}, QStringLiteral("6*"), {} }), QStringList { QStringLiteral("MENUISERIE MARTIN") });
+        QCOMPARE(search({ {}, {}, {}, QStringLiteral("6*"), {} }),
+                 QStringList { QStringLiteral("MENUISERIE MARTIN") });
         // '%', '_' and '?' are plain characters.
         QCOMPARE(structures.count({ QStringLiteral("*100%_sure"), {}, {}, {}, {} }), 1);
         QCOMPARE(structures.count({ QStringLiteral("*1_0*"), {}, {}, {}, {} }), 0);
@@ -248,14 +266,16 @@ private slots:
             const QString name = QStringLiteral("Atelier %1").arg(i, 3, 10, QLatin1Char('0'));
             const bool dijon = i % 3 == 0;
             QVERIFY(structures
-                        .createStructure(alice, input(validSiret(100 + i), name, QStringLiteral("21000"),
-                                                      dijon ? QStringLiteral("Dijon") : QStringLiteral("Beaune")))
+                        .createStructure(alice,
+                                         input(validSiret(100 + i), name, QStringLiteral("21000"),
+                                               dijon ? QStringLiteral("Dijon") : QStringLiteral("Beaune")))
                         .ok());
             if (dijon)
                 expected << name;
             QVERIFY(structures
-                        .createStructure(alice, input(validSiret(1000 + i), QStringLiteral("Zinc %1").arg(i),
-                                                      QStringLiteral("21000"), QStringLiteral("Dijon")))
+                        .createStructure(alice,
+                                         input(validSiret(1000 + i), QStringLiteral("Zinc %1").arg(i),
+                                               QStringLiteral("21000"), QStringLiteral("Dijon")))
                         .ok());
         }
         const StructureCriteria all { QStringLiteral("atelier*"), {}, {}, {}, {} };
