@@ -132,6 +132,12 @@ const CommandEntry s_commands[] = {
     { "users", QT_TRANSLATE_NOOP("guichet::ctl", "add a user, mail a reactivation link, list users"),
       commandUsers },
     { "audit", QT_TRANSLATE_NOOP("guichet::ctl", "print or export the audit log"), commandAudit },
+    { "import-structures", QT_TRANSLATE_NOOP("guichet::ctl", "import structures from a CSV file"),
+      commandImportStructures },
+    { "structures", QT_TRANSLATE_NOOP("guichet::ctl", "search structures ('structures search --help')"),
+      commandStructures },
+    { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"),
+      commandBenchData },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)

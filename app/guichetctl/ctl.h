@@ -42,5 +42,8 @@ int commandStatus(const QString &location, const QStringList &args);
 // users add|reactivate|list (ctl_users.cpp)
 int commandUsers(const QString &location, const QStringList &args);
 int commandAudit(const QString &location, const QStringList &args);
+int commandImportStructures(const QString &location, const QStringList &args);
+int commandStructures(const QString &location, const QStringList &args);
+int commandBenchData(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl

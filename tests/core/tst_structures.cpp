@@ -1,0 +1,299 @@
+#include "core.h"
+#include "fixtures.h"
+#include "manualclock.h"
+#include "principals.h"
+#include "structures.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+namespace {
+
+qint64 count(Database &db, const char *sql)
+{
+    return db.value(QString::fromLatin1(sql)).toLongLong();
+}
+
+StructureInput input(const QString &siret, const QString &raisonSociale, const QString &codePostal = {},
+                     const QString &ville = {}, const QString &libelle = {})
+{
+    return { siret, raisonSociale, libelle, QStringLiteral("1 rue de la Paix"), codePostal, ville };
+}
+
+QStringList names(const QList<StructureRow> &rows)
+{
+    QStringList result;
+    for (const StructureRow &r : rows)
+        result << r.raisonSociale;
+    return result;
+}
+
+} // namespace
+
+class TestStructures : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void creatorBecomesPrincipalManager()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const CommandResult r = structures.createStructure(
+            alice,
+            input(QStringLiteral("732 829 320 00074"), QStringLiteral("Menuiserie Dupont"),
+                  QStringLiteral("75011"), QStringLiteral("Paris")));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(principalOf(t.db(), r.id), alice);
+        const auto attachment = t.db().row(
+            QStringLiteral("SELECT role, status, whole_structure, valid_from, valid_until FROM attachments "
+                           "WHERE structure_id = ?"),
+            { r.id });
+        QVERIFY(attachment);
+        QCOMPARE(attachment->value(QStringLiteral("status")).toString(), QStringLiteral("validated"));
+        QCOMPARE(attachment->value(QStringLiteral("whole_structure")).toInt(), 1);
+        QCOMPARE(attachment->value(QStringLiteral("valid_from")).toString(), QStringLiteral("2026-03-02"));
+        QVERIFY(attachment->value(QStringLiteral("valid_until")).isNull());
+        const auto row = structures.structure(r.id);
+        QVERIFY(row);
+        QCOMPARE(row->siret, QStringLiteral("73282932000074")); // spaces removed
+        QCOMPARE(count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE command = 'createStructure'"), 2);
+        QVERIFY(
+            t.db().value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { r.id }).toLongLong()
+            > 0);
+        // Found by the search straight away.
+        QCOMPARE(structures.count({ QStringLiteral("menuiserie*"), {}, {}, {}, {} }), 1);
+    }
+
+    void invalidOrDuplicateSiretChangesNothing()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        QVERIFY(structures
+                    .createStructure(alice, input(QStringLiteral("73282932000074"), QStringLiteral("Dupont")))
+                    .ok());
+        const auto before = [&] {
+            return QList<qint64> { count(t.db(), "SELECT COUNT(*) FROM structures"),
+                                   count(t.db(), "SELECT COUNT(*) FROM structures_search"),
+                                   count(t.db(), "SELECT COUNT(*) FROM attachments"),
+                                   count(t.db(), "SELECT COUNT(*) FROM audit_log") };
+        };
+        const QList<qint64> snapshot = before();
+
+        CommandResult r = structures.createStructure(
+            alice, input(QStringLiteral("732 829 320 00074"), QStringLiteral("Autre raison sociale")));
+        QCOMPARE(r.code, ErrorCode::Conflict);
+        QCOMPARE(r.field, QStringLiteral("siret"));
+        QVERIFY(r.message.contains(QLatin1String("A structure with SIRET 73282932000074 already exists")));
+        r = structures.createStructure(alice, input(QStringLiteral("73282932000075"), QStringLiteral("Bad")));
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("siret"));
+        r = structures.createStructure(alice, input(validSiret(5), QStringLiteral("  ")));
+        QCOMPARE(r.field, QStringLiteral("raisonSociale"));
+        r = structures.createStructure(alice,
+                                       input(validSiret(5), QStringLiteral("Ok"), QStringLiteral("7501")));
+        QCOMPARE(r.field, QStringLiteral("codePostal"));
+        QCOMPARE(before(), snapshot);
+    }
+
+    void onlyManagersOrSupportMayUpdate()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const qint64 bruno = insertUser(t.db(), QStringLiteral("bruno@example.org"));
+        const qint64 chloe = insertUser(t.db(), QStringLiteral("chloe@example.org"));
+        const qint64 support = insertUser(t.db(), QStringLiteral("support@example.org"), QStringLiteral("S"),
+                                          QStringLiteral("Upport"), true);
+        const qint64 s = structures.createStructure(alice, input(validSiret(1), QStringLiteral("Dupont"))).id;
+        const qint64 other
+            = structures.createStructure(chloe, input(validSiret(2), QStringLiteral("Martin"))).id;
+        QVERIFY(s && other);
+        insertAttachment(t.db(), bruno, s, QStringLiteral("secondary"));
+        const qint64 audits = count(t.db(), "SELECT COUNT(*) FROM audit_log");
+
+        // A secondary manager without the principal's powers, or someone else's principal: refused.
+        CommandResult r
+            = structures.updateStructure(bruno, s, input(validSiret(1), QStringLiteral("Bruno SA")));
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        r = structures.updateStructure(chloe, s, input(validSiret(1), QStringLiteral("Chloe SA")));
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        QCOMPARE(structures.structure(s)->raisonSociale, QStringLiteral("Dupont"));
+        QCOMPARE(count(t.db(), "SELECT COUNT(*) FROM audit_log"), audits);
+        QCOMPARE(structures.addService(bruno, s, QStringLiteral("ACH"), QStringLiteral("Achats")).code,
+                 ErrorCode::Forbidden);
+
+        // With the powers granted, the secondary manager may.
+        t.db().exec(QStringLiteral("UPDATE structures SET secondary_powers = 1 WHERE id = ?"), { s });
+        r = structures.updateStructure(bruno, s,
+                                       input(validSiret(1), QStringLiteral("Ébénisterie Dupont"),
+                                             QStringLiteral("69001"), QStringLiteral("Lyon")));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(structures.count({ QStringLiteral("*ebenisterie*"), {}, {}, {}, {} }), 1);
+        QCOMPARE(structures.count({ QStringLiteral("dupont"), {}, {}, {}, {} }), 0);
+        // Principal and support may; the SIRET cannot become another's or an invalid one.
+        QVERIFY(structures.updateStructure(alice, s, input(validSiret(1), QStringLiteral("Dupont"))).ok());
+        QVERIFY(structures.updateStructure(support, s, input(validSiret(3), QStringLiteral("Dupont"))).ok());
+        r = structures.updateStructure(alice, s, input(validSiret(2), QStringLiteral("Dupont")));
+        QCOMPARE(r.code, ErrorCode::Conflict);
+        r = structures.updateStructure(alice, s, input(QStringLiteral("12345"), QStringLiteral("Dupont")));
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(structures.structure(s)->siret, validSiret(3));
+
+        // An expired principal attachment gives no right.
+        clock.set(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
+        t.db().exec(QStringLiteral("UPDATE attachments SET valid_until = '2026-05-31' WHERE user_id = ?"),
+                    { alice });
+        QCOMPARE(structures.updateStructure(alice, s, input(validSiret(3), QStringLiteral("X"))).code,
+                 ErrorCode::Forbidden);
+        QCOMPARE(structures.updateStructure(alice, 999999, input(validSiret(9), QStringLiteral("X"))).code,
+                 ErrorCode::NotFound);
+    }
+
+    void servicesAreManagedByManagers()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const qint64 chloe = insertUser(t.db(), QStringLiteral("chloe@example.org"));
+        const qint64 s = structures.createStructure(alice, input(validSiret(1), QStringLiteral("Dupont"))).id;
+        const CommandResult r
+            = structures.addService(alice, s, QStringLiteral("ACH"), QStringLiteral("Achats"));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(structures.addService(alice, s, QStringLiteral("ACH"), QStringLiteral("Autre")).code,
+                 ErrorCode::Conflict);
+        QCOMPARE(structures.addService(alice, s, QStringLiteral("COM"), QString()).field,
+                 QStringLiteral("name"));
+        QCOMPARE(structures.setServiceActive(chloe, r.id, false).code, ErrorCode::Forbidden);
+        QVERIFY(structures.listServices(s).first().active);
+        QVERIFY(structures.setServiceActive(alice, r.id, false).ok());
+        const QList<ServiceRow> services = structures.listServices(s);
+        QCOMPARE(services.size(), 1);
+        QCOMPARE(services.first().code, QStringLiteral("ACH"));
+        QVERIFY(!services.first().active);
+        QCOMPARE(count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'service'"), 2);
+    }
+
+    void searchSemantics()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const QList<StructureInput> inputs {
+            input(validSiret(11), QStringLiteral("Menuiserie Dupont"), QStringLiteral("75011"),
+                  QStringLiteral("Paris")),
+            input(validSiret(12), QStringLiteral("MENUISERIE MARTIN"), QStringLiteral("69001"),
+                  QStringLiteral("Lyon")),
+            input(validSiret(13), QStringLiteral("Ménuiserie Élite"), QStringLiteral("75011"),
+                  QStringLiteral("Paris"), QStringLiteral("Atelier")),
+            input(validSiret(14), QStringLiteral("Boulangerie Dupont"), QStringLiteral("30000"),
+                  QStringLiteral("Nîmes")),
+            input(validSiret(15), QStringLiteral("Dupont"), QStringLiteral("75011"), QStringLiteral("Paris")),
+            input(validSiret(16), QStringLiteral("Plomberie 100%_sûre"), QStringLiteral("13001"),
+                  QStringLiteral("Marseille")),
+        };
+        for (const StructureInput &in : inputs)
+            QVERIFY(structures.createStructure(alice, in).ok());
+        const auto search = [&](const StructureCriteria &c) { return names(structures.search(c, 0, 50)); };
+
+        // Wildcard, case and accents.
+        QCOMPARE(search({ QStringLiteral("*menuiserie*"), {}, {}, {}, {} }),
+                 (QStringList { QStringLiteral("MENUISERIE MARTIN"), QStringLiteral("Menuiserie Dupont"),
+                                QStringLiteral("Ménuiserie Élite") }));
+        QCOMPARE(structures.count({ QStringLiteral("*MÉNUISERIE*"), {}, {}, {}, {} }), 3);
+        QCOMPARE(structures.count({ QStringLiteral("*elite"), {}, {}, {}, {} }), 1);
+        // Without '*' the whole field must match.
+        QCOMPARE(search({ QStringLiteral("dupont"), {}, {}, {}, {} }),
+                 QStringList { QStringLiteral("Dupont") });
+        QCOMPARE(structures.count({ QStringLiteral("menuiserie"), {}, {}, {}, {} }), 0);
+        QCOMPARE(structures.count({ QStringLiteral("*dupont"), {}, {}, {}, {} }), 3);
+        // Criteria are ANDed; empty ones ignored.
+        QCOMPARE(search({ QStringLiteral("*dupont*"), {}, {}, QStringLiteral("75011"), QString() }),
+                 (QStringList { QStringLiteral("Dupont"), QStringLiteral("Menuiserie Dupont") }));
+        QCOMPARE(search({ {}, {}, {}, {}, QStringLiteral("nimes") }),
+                 QStringList { QStringLiteral("Boulangerie Dupont") });
+        QCOMPARE(search({ {}, {}, QStringLiteral("atel*"), {}, {} }),
+                 QStringList { QStringLiteral("Ménuiserie Élite") });
+        QCOMPARE(search({ {}, validSiret(12), {}, {}, {} }),
+                 QStringList { QStringLiteral("MENUISERIE MARTIN") });
+        QCOMPARE(structures.count({ {}, validSiret(12).left(4) + QStringLiteral("*"), {}, {}, {} }), 6);
+        // Short patterns (under 3 characters) still work.
+        QCOMPARE(search({ {}, {}, {}, QStringLiteral("6*"), {} }),
+                 QStringList { QStringLiteral("MENUISERIE MARTIN") });
+        // '%', '_' and '?' are plain characters.
+        QCOMPARE(structures.count({ QStringLiteral("*100%_sure"), {}, {}, {}, {} }), 1);
+        QCOMPARE(structures.count({ QStringLiteral("*1_0*"), {}, {}, {}, {} }), 0);
+        QCOMPARE(structures.count({ QStringLiteral("*100?*"), {}, {}, {}, {} }), 0);
+        QCOMPARE(structures.count({ QStringLiteral("plomberie%"), {}, {}, {}, {} }), 0);
+        // No criterion: nothing.
+        QVERIFY(StructureCriteria().isEmpty());
+        QVERIFY(structures.search({}, 0, 50).isEmpty());
+        QCOMPARE(structures.count({ QStringLiteral("  "), {}, {}, {}, {} }), 0);
+    }
+
+    void searchPagesInNameOrder()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        // More matches than a walk of the name index holds, mixed with others, so
+        // that both ways of building a page are exercised.
+        QStringList expected;
+        for (int i = 0; i < 130; ++i) {
+            const QString name = QStringLiteral("Atelier %1").arg(i, 3, 10, QLatin1Char('0'));
+            const bool dijon = i % 3 == 0;
+            QVERIFY(structures
+                        .createStructure(alice,
+                                         input(validSiret(100 + i), name, QStringLiteral("21000"),
+                                               dijon ? QStringLiteral("Dijon") : QStringLiteral("Beaune")))
+                        .ok());
+            if (dijon)
+                expected << name;
+            QVERIFY(structures
+                        .createStructure(alice,
+                                         input(validSiret(1000 + i), QStringLiteral("Zinc %1").arg(i),
+                                               QStringLiteral("21000"), QStringLiteral("Dijon")))
+                        .ok());
+        }
+        const StructureCriteria all { QStringLiteral("atelier*"), {}, {}, {}, {} };
+        QCOMPARE(structures.count(all), 130);
+        QStringList pages;
+        for (int offset = 0; offset < 130; offset += 50)
+            pages << names(structures.search(all, offset, 50));
+        QCOMPARE(pages.size(), 130);
+        QCOMPARE(pages.first(), QStringLiteral("Atelier 000"));
+        QCOMPARE(pages.last(), QStringLiteral("Atelier 129"));
+        QVERIFY(std::is_sorted(pages.begin(), pages.end()));
+        const StructureCriteria some { QStringLiteral("atelier*"), {}, {}, {}, QStringLiteral("dijon") };
+        QCOMPARE(structures.count(some), expected.size());
+        QCOMPARE(names(structures.search(some, 0, 10)), expected.mid(0, 10));
+        QCOMPARE(names(structures.search(some, 40, 10)), expected.mid(40, 10));
+        QVERIFY(structures.search(some, 100, 10).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStructures)
+#include "tst_structures.moc"
