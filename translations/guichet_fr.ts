@@ -5,11 +5,11 @@
     <name>guichet::Accounts</name>
     <message>
         <source>The password could not be protected (out of memory).</source>
-        <translation type="unfinished" />
+        <translation>Le mot de passe n'a pas pu être protégé (mémoire insuffisante).</translation>
     </message>
     <message>
         <source>Complete or correct these fields: %1.</source>
-        <translation type="unfinished" />
+        <translation>Complétez ou corrigez les champs suivants : %1.</translation>
     </message>
     <message>
         <source>Hello %1,
@@ -23,58 +23,68 @@ or paste this code on the reactivation page:
 You will choose a new password, a new secret question and its answer. The link works once and until %4. If it has expired, ask for a new mail with "Reactivate my account".
 
 If you did not ask for this, ignore this mail: your account stays deactivated.</source>
-        <translation type="unfinished" />
+        <translation>Bonjour %1,
+
+Pour réactiver votre compte Guichet, ouvrez ce lien :
+%2
+
+ou collez ce code sur la page de réactivation :
+%3
+
+Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa réponse. Le lien n'est utilisable qu'une seule fois, jusqu'au %4. S'il a expiré, demandez un nouveau courriel via « Réactiver mon compte ».
+
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
     </message>
     <message>
         <source>Reactivate your Guichet account</source>
-        <translation type="unfinished" />
+        <translation>Réactivez votre compte Guichet</translation>
     </message>
     <message>
         <source>This reactivation link is no longer valid: ask for a new mail with "Reactivate my account".</source>
-        <translation type="unfinished" />
+        <translation>Ce lien de réactivation n'est plus valide : demandez un nouveau courriel via « Réactiver mon compte ».</translation>
     </message>
     <message>
         <source>The %1-day reactivation period is over: contact support from the solicitation space to have your account reactivated.</source>
-        <translation type="unfinished" />
+        <translation>Le délai de réactivation de %1 jours est dépassé : contactez le support depuis l'espace de sollicitation pour faire réactiver votre compte.</translation>
     </message>
     <message>
         <source>e-mail (a valid address)</source>
-        <translation type="unfinished" />
+        <translation>adresse électronique (une adresse valide)</translation>
     </message>
     <message>
         <source>first name</source>
-        <translation type="unfinished" />
+        <translation>prénom</translation>
     </message>
     <message>
         <source>last name</source>
-        <translation type="unfinished" />
+        <translation>nom</translation>
     </message>
     <message>
         <source>language (fr or en)</source>
-        <translation type="unfinished" />
+        <translation>langue (fr ou en)</translation>
     </message>
     <message>
         <source>A user with the e-mail %1 already exists.</source>
-        <translation type="unfinished" />
+        <translation>Un utilisateur avec l'adresse électronique %1 existe déjà.</translation>
     </message>
     <message>
         <source>E-mail or password incorrect.</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique ou mot de passe incorrect.</translation>
     </message>
     <message>
         <source>Too many failed sign-ins: the account is locked until %1.</source>
-        <translation type="unfinished" />
+        <translation>Trop de tentatives de connexion échouées : le compte est verrouillé jusqu'au %1.</translation>
     </message>
     <message numerus="yes">
         <source>Too many failed sign-ins: try again in %n second(s).</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>Trop de tentatives de connexion échouées : réessayez dans %n seconde.</numerusform>
+            <numerusform>Trop de tentatives de connexion échouées : réessayez dans %n secondes.</numerusform>
         </translation>
     </message>
     <message>
         <source>Your Guichet account is locked</source>
-        <translation type="unfinished" />
+        <translation>Votre compte Guichet est verrouillé</translation>
     </message>
     <message>
         <source>Hello %1,
@@ -82,324 +92,351 @@ If you did not ask for this, ignore this mail: your account stays deactivated.</
 After %2 failed sign-ins in a row, your Guichet account is locked until %3. You can sign in again after that time.
 
 If these attempts were not yours, change your password as soon as you can sign in.</source>
-        <translation type="unfinished" />
+        <translation>Bonjour %1,
+
+À la suite de %2 tentatives de connexion échouées consécutives, votre compte Guichet est verrouillé jusqu'au %3. Vous pourrez vous connecter de nouveau passé ce délai.
+
+Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe dès que vous pourrez vous connecter.</translation>
     </message>
     <message>
         <source>This account is deactivated: it can only be reactivated ("Reactivate my account").</source>
-        <translation type="unfinished" />
+        <translation>Ce compte est désactivé : il peut seulement être réactivé (« Réactiver mon compte »).</translation>
     </message>
     <message>
         <source>contact e-mail</source>
-        <translation type="unfinished" />
+        <translation>adresse électronique de contact</translation>
     </message>
     <message>
         <source>contact e-mail (not a valid address)</source>
-        <translation type="unfinished" />
+        <translation>adresse électronique de contact (adresse non valide)</translation>
     </message>
     <message>
         <source>The current password is not correct.</source>
-        <translation type="unfinished" />
+        <translation>Le mot de passe actuel est incorrect.</translation>
     </message>
     <message>
         <source>The confirmation does not match the new password.</source>
-        <translation type="unfinished" />
+        <translation>La confirmation ne correspond pas au nouveau mot de passe.</translation>
     </message>
     <message>
         <source>secret question</source>
-        <translation type="unfinished" />
+        <translation>question secrète</translation>
     </message>
     <message>
         <source>answer to the secret question</source>
-        <translation type="unfinished" />
+        <translation>réponse à la question secrète</translation>
     </message>
     <message>
         <source>The answer could not be protected (out of memory).</source>
-        <translation type="unfinished" />
+        <translation>La réponse n'a pas pu être protégée (mémoire insuffisante).</translation>
     </message>
     <message>
         <source>To receive notifications, give the contact e-mail they are sent to.</source>
-        <translation type="unfinished" />
+        <translation>Pour recevoir des notifications, indiquez l'adresse électronique de contact à laquelle elles sont envoyées.</translation>
     </message>
     <message>
         <source>The contact e-mail is not a valid address.</source>
-        <translation type="unfinished" />
+        <translation>L'adresse électronique de contact n'est pas une adresse valide.</translation>
     </message>
     <message>
         <source>Designate a new principal manager for: %1.</source>
-        <translation type="unfinished" />
+        <translation>Désignez un nouveau gestionnaire principal pour : %1.</translation>
     </message>
     <message>
         <source>If a deactivated account matches this address, a reactivation mail has been sent to it.</source>
-        <translation type="unfinished" />
+        <translation>Si un compte désactivé correspond à cette adresse, un courriel de réactivation y a été envoyé.</translation>
     </message>
     <message>
         <source>new password</source>
-        <translation type="unfinished" />
+        <translation>nouveau mot de passe</translation>
     </message>
     <message>
         <source>new secret question</source>
-        <translation type="unfinished" />
+        <translation>nouvelle question secrète</translation>
     </message>
     <message>
         <source>This user does not exist.</source>
-        <translation type="unfinished" />
+        <translation>Cet utilisateur n'existe pas.</translation>
     </message>
     <message>
         <source>This account is active: there is nothing to reactivate.</source>
-        <translation type="unfinished" />
+        <translation>Ce compte est actif : il n'y a rien à réactiver.</translation>
     </message>
     <message>
         <source>No user has the e-mail %1.</source>
-        <translation type="unfinished" />
+        <translation>Aucun utilisateur n'a l'adresse électronique %1.</translation>
     </message>
 </context>
 <context>
     <name>guichet::AttachedFiles</name>
     <message>
         <source>Supporting document</source>
-        <translation type="unfinished" />
+        <translation>Pièce justificative</translation>
     </message>
     <message>
         <source>Vehicle registration</source>
-        <translation type="unfinished" />
+        <translation>Carte grise</translation>
     </message>
     <message>
         <source>Brochure</source>
-        <translation type="unfinished" />
+        <translation>Brochure</translation>
     </message>
     <message>
         <source>Purchase order</source>
-        <translation type="unfinished" />
+        <translation>Bon de commande</translation>
     </message>
     <message>
         <source>Contract</source>
-        <translation type="unfinished" />
+        <translation>Contrat</translation>
     </message>
     <message>
         <source>Quote</source>
-        <translation type="unfinished" />
+        <translation>Devis</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished" />
+        <translation>Autre</translation>
     </message>
     <message>
         <source>Designation is required.</source>
-        <translation type="unfinished" />
+        <translation>La désignation est obligatoire.</translation>
     </message>
     <message>
         <source>Designation is too long: %1 characters at most.</source>
-        <translation type="unfinished" />
+        <translation>La désignation est trop longue : %1 caractères au maximum.</translation>
     </message>
     <message>
         <source>File type is required.</source>
-        <translation type="unfinished" />
+        <translation>Le type de pièce jointe est obligatoire.</translation>
     </message>
     <message>
         <source>File type '%1' is not in the list of file types.</source>
-        <translation type="unfinished" />
+        <translation>Le type « %1 » ne figure pas dans la liste des types de pièce jointe.</translation>
     </message>
     <message>
         <source>Select at least one file.</source>
-        <translation type="unfinished" />
+        <translation>Sélectionnez au moins une pièce jointe.</translation>
     </message>
     <message>
         <source>File %1 does not exist.</source>
-        <translation type="unfinished" />
+        <translation>La pièce jointe %1 n'existe pas.</translation>
     </message>
     <message>
         <source>Only the owner of a file may do this.</source>
-        <translation type="unfinished" />
+        <translation>Seul le propriétaire d'une pièce jointe peut effectuer cette action.</translation>
     </message>
     <message>
         <source>The stored file '%1' is damaged: its content no longer matches its checksum.</source>
-        <translation type="unfinished" />
+        <translation>Le fichier enregistré « %1 » est endommagé : son contenu ne correspond plus à sa somme de contrôle.</translation>
     </message>
     <message>
         <source>The file is empty: choose a file with content.</source>
-        <translation type="unfinished" />
+        <translation>Le fichier est vide : choisissez un fichier non vide.</translation>
     </message>
     <message>
         <source>The file is too large: %1 MB at most.</source>
-        <translation type="unfinished" />
+        <translation>Le fichier est trop volumineux : %1 Mo au maximum.</translation>
     </message>
     <message>
         <source>designation</source>
-        <translation type="unfinished" />
+        <translation>désignation</translation>
     </message>
     <message>
         <source>file type</source>
-        <translation type="unfinished" />
+        <translation>type de pièce jointe</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished" />
+        <translation>fichier</translation>
     </message>
     <message>
         <source>Required fields are missing: %1.</source>
-        <translation type="unfinished" />
+        <translation>Des champs obligatoires ne sont pas renseignés : %1.</translation>
     </message>
     <message>
         <source>The folder '%1' does not exist.</source>
-        <translation type="unfinished" />
+        <translation>Le dossier « %1 » n'existe pas.</translation>
     </message>
     <message>
         <source>Cannot write '%1': %2</source>
-        <translation type="unfinished" />
+        <translation>Impossible d'écrire « %1 » : %2</translation>
     </message>
     <message>
         <source>Cannot find a free name for '%1' in the folder.</source>
-        <translation type="unfinished" />
+        <translation>Impossible de trouver un nom libre pour « %1 » dans le dossier.</translation>
     </message>
 </context>
 <context>
     <name>guichet::Attachments</name>
     <message>
         <source>Choose the structure.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez la structure.</translation>
     </message>
     <message>
         <source>The structure was not found.</source>
-        <translation type="unfinished" />
+        <translation>La structure est introuvable.</translation>
     </message>
     <message>
         <source>Enter the start of validity.</source>
-        <translation type="unfinished" />
+        <translation>Saisissez la date de début de validité.</translation>
     </message>
     <message>
         <source>The end of validity must be after its start.</source>
-        <translation type="unfinished" />
+        <translation>La date de fin de validité doit être postérieure à la date de début de validité.</translation>
     </message>
     <message>
         <source>Choose « Attach to the structure » or check at least one service.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez « Rattacher à la structure » ou cochez au moins un service.</translation>
     </message>
     <message>
         <source>The service %1 does not belong to %2.</source>
-        <translation type="unfinished" />
+        <translation>Le service %1 n'appartient pas à %2.</translation>
     </message>
     <message>
         <source>The service %1 of %2 is no longer active.</source>
-        <translation type="unfinished" />
+        <translation>Le service %1 de %2 n'est plus actif.</translation>
     </message>
     <message>
         <source>You are already attached to %1 or your request is waiting.</source>
-        <translation type="unfinished" />
+        <translation>Vous êtes déjà rattaché à %1 ou votre demande est en attente.</translation>
     </message>
     <message>
         <source>An attachment request waits for you</source>
-        <translation type="unfinished" />
+        <translation>Une demande de rattachement attend votre décision</translation>
     </message>
     <message>
         <source>%1 %2 asks to be attached to %3 (SIRET %4). Open Guichet to validate or refuse the request.</source>
-        <translation type="unfinished" />
+        <translation>%1 %2 demande à être rattaché à %3 (SIRET %4). Ouvrez Guichet pour valider ou refuser la demande.</translation>
     </message>
     <message>
         <source>The attachment request %1 was not found.</source>
-        <translation type="unfinished" />
+        <translation>La demande de rattachement %1 est introuvable.</translation>
     </message>
     <message>
         <source>The request of %1 was already decided.</source>
-        <translation type="unfinished" />
+        <translation>La demande de %1 a déjà été traitée.</translation>
     </message>
     <message>
         <source>%1 already has a principal manager.</source>
-        <translation type="unfinished" />
+        <translation>%1 a déjà un gestionnaire principal.</translation>
     </message>
     <message>
         <source>Your attachment request to %1 (SIRET %2) was validated.</source>
-        <translation type="unfinished" />
+        <translation>Votre demande de rattachement à %1 (SIRET %2) a été validée.</translation>
     </message>
     <message>
         <source>Your attachment request to %1 (SIRET %2) was refused.</source>
-        <translation type="unfinished" />
+        <translation>Votre demande de rattachement à %1 (SIRET %2) a été refusée.</translation>
     </message>
     <message>
         <source>Comment: %1</source>
-        <translation type="unfinished" />
+        <translation>Commentaire : %1</translation>
     </message>
     <message>
         <source>Attachment request validated</source>
-        <translation type="unfinished" />
+        <translation>Demande de rattachement validée</translation>
     </message>
     <message>
         <source>Attachment request refused</source>
-        <translation type="unfinished" />
+        <translation>Demande de rattachement refusée</translation>
     </message>
     <message>
         <source>Check at least one request.</source>
-        <translation type="unfinished" />
+        <translation>Cochez au moins une demande.</translation>
     </message>
     <message>
         <source>The attachment %1 was not found.</source>
-        <translation type="unfinished" />
+        <translation>Le rattachement %1 est introuvable.</translation>
     </message>
     <message>
         <source>Choose the new principal manager of %1 (SIRET %2).</source>
-        <translation type="unfinished" />
+        <translation>Choisissez le nouveau gestionnaire principal de %1 (SIRET %2).</translation>
     </message>
     <message>
         <source>You are now the principal manager of %1 (SIRET %2).</source>
-        <translation type="unfinished" />
+        <translation>Vous êtes désormais le gestionnaire principal de %1 (SIRET %2).</translation>
     </message>
     <message>
         <source>You are now principal manager</source>
-        <translation type="unfinished" />
+        <translation>Vous êtes désormais gestionnaire principal</translation>
     </message>
     <message>
         <source>Attachment removed</source>
-        <translation type="unfinished" />
+        <translation>Rattachement supprimé</translation>
     </message>
     <message>
         <source>Your attachment to %1 (SIRET %2) was removed by a manager.</source>
-        <translation type="unfinished" />
+        <translation>Votre rattachement à %1 (SIRET %2) a été supprimé par un gestionnaire.</translation>
     </message>
     <message>
         <source>Check at least one attachment.</source>
-        <translation type="unfinished" />
+        <translation>Cochez au moins un rattachement.</translation>
     </message>
     <message>
         <source>A structure cannot be left without a principal manager.</source>
-        <translation type="unfinished" />
+        <translation>Une structure ne peut pas rester sans gestionnaire principal.</translation>
     </message>
     <message>
         <source>Only the principal manager may give secondary managers the principal's powers.</source>
-        <translation type="unfinished" />
+        <translation>Seul le gestionnaire principal peut accorder aux gestionnaires secondaires les pouvoirs du gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>The attachment was not found.</source>
+        <translation>Le rattachement est introuvable.</translation>
+    </message>
+    <message>
+        <source>A user can be made a secondary manager or a simple user; the principal manager's role is transferred, not given.</source>
+        <translation>Un utilisateur peut être nommé gestionnaire secondaire ou utilisateur simple ; le rôle de gestionnaire principal se transfère, il ne s'attribue pas.</translation>
+    </message>
+    <message>
+        <source>The principal manager's role changes only by designating a new principal manager.</source>
+        <translation>Le rôle de gestionnaire principal ne change que par la désignation d'un nouveau gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>Only a validated attachment can change role.</source>
+        <translation>Seul un rattachement validé peut changer de rôle.</translation>
     </message>
 </context>
 <context>
     <name>guichet::AuditLog</name>
     <message>
         <source>Time (UTC)</source>
-        <translation type="unfinished" />
+        <translation>Date et heure (UTC)</translation>
     </message>
     <message>
         <source>Actor</source>
-        <translation type="unfinished" />
+        <translation>Acteur</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished" />
+        <translation>Commande</translation>
     </message>
     <message>
         <source>Entity</source>
-        <translation type="unfinished" />
+        <translation>Entité</translation>
     </message>
     <message>
         <source>Entity id</source>
-        <translation type="unfinished" />
+        <translation>Identifiant de l'entité</translation>
     </message>
     <message>
         <source>Structure</source>
-        <translation type="unfinished" />
+        <translation>Structure</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished" />
+        <translation>Détails</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished" />
+        <translation>Commentaire</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::BenchData</name>
+    <message>
+        <source>The number of structures must be positive.</source>
+        <translation>Le nombre de structures doit être positif.</translation>
     </message>
 </context>
 <context>
@@ -444,29 +481,84 @@ If these attempts were not yours, change your password as soon as you can sign i
     </message>
 </context>
 <context>
+    <name>guichet::DemoData</name>
+    <message>
+        <source>The database already has users: the demo fills an empty database only.</source>
+        <translation>La base de données contient déjà des utilisateurs : la démonstration ne remplit qu'une base de données vide.</translation>
+    </message>
+    <message>
+        <source>Welcome to the structure.</source>
+        <translation>Bienvenue dans la structure.</translation>
+    </message>
+    <message>
+        <source>To follow the suppliers' questions on invoices.</source>
+        <translation>Pour suivre les questions des fournisseurs sur les factures.</translation>
+    </message>
+    <message>
+        <source>Reactivating my account</source>
+        <translation>Réactivation de mon compte</translation>
+    </message>
+    <message>
+        <source>My account was deactivated more than 60 days ago; could you reactivate it?</source>
+        <translation>Mon compte a été désactivé il y a plus de 60 jours. Pourriez-vous le réactiver, s'il vous plaît ?</translation>
+    </message>
+    <message>
+        <source>principal manager of three structures</source>
+        <translation>gestionnaire principal de trois structures</translation>
+    </message>
+    <message>
+        <source>secondary manager with the principal's powers</source>
+        <translation>gestionnaire secondaire avec les pouvoirs du gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>secondary manager without the principal's powers</source>
+        <translation>gestionnaire secondaire sans les pouvoirs du gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>simple user with attached files</source>
+        <translation>utilisateur simple avec des pièces jointes</translation>
+    </message>
+    <message>
+        <source>user whose attachment requests are pending</source>
+        <translation>utilisateur dont les demandes de rattachement sont en attente</translation>
+    </message>
+    <message>
+        <source>support staff</source>
+        <translation>membre du support</translation>
+    </message>
+    <message>
+        <source>deactivated 10 days ago (can reactivate)</source>
+        <translation>compte désactivé il y a 10 jours (réactivable par l'utilisateur)</translation>
+    </message>
+    <message>
+        <source>deactivated 70 days ago (needs support)</source>
+        <translation>compte désactivé il y a 70 jours (réactivation par le support)</translation>
+    </message>
+</context>
+<context>
     <name>guichet::PasswordPolicy</name>
     <message>
         <source>The password must have at least %1 characters.</source>
-        <translation type="unfinished" />
+        <translation>Le mot de passe doit comporter au moins %1 caractères.</translation>
     </message>
     <message>
         <source>The password must mix at least 3 of: lower-case letters, upper-case letters, digits, other characters.</source>
-        <translation type="unfinished" />
+        <translation>Le mot de passe doit combiner au moins 3 des types de caractères suivants : lettres minuscules, lettres majuscules, chiffres, autres caractères.</translation>
     </message>
     <message>
         <source>The password must not contain your e-mail address (the part before @).</source>
-        <translation type="unfinished" />
+        <translation>Le mot de passe ne doit pas contenir votre adresse électronique (la partie avant @).</translation>
     </message>
     <message>
         <source>The new password must be different from the current one.</source>
-        <translation type="unfinished" />
+        <translation>Le nouveau mot de passe doit être différent du mot de passe actuel.</translation>
     </message>
 </context>
 <context>
     <name>guichet::Permissions</name>
     <message>
         <source>You do not manage this structure.</source>
-        <translation type="unfinished" />
+        <translation>Vous n'êtes pas gestionnaire de cette structure.</translation>
     </message>
 </context>
 <context>
@@ -485,250 +577,349 @@ If these attempts were not yours, change your password as soon as you can sign i
     </message>
 </context>
 <context>
+    <name>guichet::Siret</name>
+    <message>
+        <source>The SIRET is required.</source>
+        <translation>Le SIRET est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The SIRET %1 must contain digits only.</source>
+        <translation>Le SIRET %1 ne doit contenir que des chiffres.</translation>
+    </message>
+    <message>
+        <source>The SIRET %1 has %2 digits instead of 14.</source>
+        <translation>Le SIRET %1 comporte %2 chiffres au lieu de 14.</translation>
+    </message>
+    <message>
+        <source>The SIRET %1 is not valid: its check digit is wrong.</source>
+        <translation>Le SIRET %1 n'est pas valide : sa clé de contrôle est erronée.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Solicitations</name>
     <message>
         <source>Account reactivation</source>
-        <translation type="unfinished" />
+        <translation>Réactivation de compte</translation>
     </message>
     <message>
         <source>Access to the portal</source>
-        <translation type="unfinished" />
+        <translation>Accès au portail</translation>
     </message>
     <message>
         <source>Naming a principal manager</source>
-        <translation type="unfinished" />
+        <translation>Désignation d'un gestionnaire principal</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished" />
+        <translation>Autre</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished" />
+        <translation>Nouvelle</translation>
     </message>
     <message>
         <source>In progress</source>
-        <translation type="unfinished" />
+        <translation>En cours de traitement</translation>
     </message>
     <message>
         <source>Waiting for the sender</source>
-        <translation type="unfinished" />
+        <translation>En attente de l'émetteur</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished" />
+        <translation>Clôturée</translation>
     </message>
     <message>
         <source>category</source>
-        <translation type="unfinished" />
+        <translation>catégorie</translation>
     </message>
     <message>
         <source>subject</source>
-        <translation type="unfinished" />
+        <translation>objet</translation>
     </message>
     <message>
         <source>message</source>
-        <translation type="unfinished" />
+        <translation>message</translation>
     </message>
     <message>
         <source>Required fields are missing: %1.</source>
-        <translation type="unfinished" />
+        <translation>Des champs obligatoires ne sont pas renseignés : %1.</translation>
     </message>
     <message>
         <source>Category '%1' is not in the list of categories.</source>
-        <translation type="unfinished" />
+        <translation>La catégorie « %1 » ne figure pas dans la liste des catégories.</translation>
     </message>
     <message>
         <source>Subject is too long: %1 characters at most.</source>
-        <translation type="unfinished" />
+        <translation>L'objet est trop long : %1 caractères au maximum.</translation>
     </message>
     <message>
         <source>Message is too long: %1 characters at most.</source>
-        <translation type="unfinished" />
+        <translation>Le message est trop long : %1 caractères au maximum.</translation>
     </message>
     <message>
         <source>Status '%1' is not a solicitation status.</source>
-        <translation type="unfinished" />
+        <translation>Le statut « %1 » n'est pas un statut de sollicitation.</translation>
     </message>
     <message>
         <source>The message is required.</source>
-        <translation type="unfinished" />
+        <translation>Le message est obligatoire.</translation>
     </message>
     <message>
         <source>Solicitation %1 does not exist.</source>
-        <translation type="unfinished" />
+        <translation>La sollicitation %1 n'existe pas.</translation>
     </message>
     <message>
         <source>E-mail address is required: support answers there.</source>
-        <translation type="unfinished" />
+        <translation>L'adresse électronique est obligatoire : le support y envoie sa réponse.</translation>
     </message>
     <message>
         <source>E-mail address '%1' is not valid.</source>
-        <translation type="unfinished" />
+        <translation>L'adresse électronique « %1 » n'est pas valide.</translation>
     </message>
     <message>
         <source>Reply to your request: %1</source>
-        <translation type="unfinished" />
+        <translation>Réponse à votre demande : %1</translation>
     </message>
     <message>
         <source>Support replied to your request "%1" (status: %2):
 
 %3</source>
-        <translation type="unfinished" />
+        <translation>Le support a répondu à votre demande « %1 » (statut : %2) :
+
+%3</translation>
     </message>
     <message>
         <source>Only the sender of a solicitation may add to it.</source>
-        <translation type="unfinished" />
+        <translation>Seul l'émetteur d'une sollicitation peut la compléter.</translation>
     </message>
     <message>
         <source>This solicitation is not waiting for your answer.</source>
-        <translation type="unfinished" />
+        <translation>Cette sollicitation n'attend pas de réponse de votre part.</translation>
     </message>
 </context>
 <context>
     <name>guichet::Spaces</name>
     <message>
         <source>Generated automatically: this space is set for the whole structure.</source>
-        <translation type="unfinished" />
+        <translation>Générée automatiquement : cet espace est paramétré pour toute la structure.</translation>
     </message>
     <message>
         <source>The structure was not found.</source>
-        <translation type="unfinished" />
+        <translation>La structure est introuvable.</translation>
     </message>
     <message>
         <source>Choose a space from the list.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez un espace dans la liste.</translation>
     </message>
     <message>
         <source>The space %1 is already set for this structure.</source>
-        <translation type="unfinished" />
+        <translation>L'espace %1 est déjà paramétré pour cette structure.</translation>
     </message>
     <message>
         <source>The space %1 is not set for this structure.</source>
-        <translation type="unfinished" />
+        <translation>L'espace %1 n'est pas paramétré pour cette structure.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::StructureImport</name>
+    <message>
+        <source>Unexpected character %1 after a closing quote.</source>
+        <translation>Caractère %1 inattendu après un guillemet fermant.</translation>
+    </message>
+    <message>
+        <source>A quoted field is not closed.</source>
+        <translation>Un champ entre guillemets n'est pas fermé.</translation>
+    </message>
+    <message>
+        <source>The file is not UTF-8 text.</source>
+        <translation>Le fichier n'est pas un texte UTF-8.</translation>
+    </message>
+    <message>
+        <source>The file is empty: its first line must name the columns.</source>
+        <translation>Le fichier est vide : sa première ligne doit nommer les colonnes.</translation>
+    </message>
+    <message>
+        <source>Unknown column '%1' (expected: %2).</source>
+        <translation>Colonne « %1 » inconnue (colonnes attendues : %2).</translation>
+    </message>
+    <message>
+        <source>The column '%1' appears twice.</source>
+        <translation>La colonne « %1 » apparaît deux fois.</translation>
+    </message>
+    <message>
+        <source>The required column '%1' is missing.</source>
+        <translation>La colonne obligatoire « %1 » est absente.</translation>
+    </message>
+    <message>
+        <source>Expected %1 fields, found %2.</source>
+        <translation>Nombre de champs attendu : %1, trouvé : %2.</translation>
+    </message>
+    <message>
+        <source>The SIRET %1 already appears on line %2.</source>
+        <translation>Le SIRET %1 figure déjà à la ligne %2.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Structures</name>
+    <message>
+        <source>A structure with SIRET %1 already exists.</source>
+        <translation>Une structure avec le SIRET %1 existe déjà.</translation>
+    </message>
+    <message>
+        <source>This structure does not exist.</source>
+        <translation>Cette structure n'existe pas.</translation>
+    </message>
+    <message>
+        <source>Only the structure's principal manager (or a secondary manager with the principal manager's powers) or support staff may change this structure.</source>
+        <translation>Seuls le gestionnaire principal de la structure (ou un gestionnaire secondaire disposant des pouvoirs du gestionnaire principal) et le support peuvent modifier cette structure.</translation>
+    </message>
+    <message>
+        <source>The raison sociale is required.</source>
+        <translation>La raison sociale est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The postal code %1 must have 5 digits.</source>
+        <translation>Le code postal %1 doit comporter 5 chiffres.</translation>
+    </message>
+    <message>
+        <source>The service code is required.</source>
+        <translation>Le code du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The service name is required.</source>
+        <translation>Le nom du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>A service with code %1 already exists in this structure.</source>
+        <translation>Un service de code %1 existe déjà dans cette structure.</translation>
+    </message>
+    <message>
+        <source>This service does not exist.</source>
+        <translation>Ce service n'existe pas.</translation>
     </message>
 </context>
 <context>
     <name>guichet::Subscriptions</name>
     <message>
         <source>Validated</source>
-        <translation type="unfinished" />
+        <translation>Validé</translation>
     </message>
     <message>
         <source>Awaiting validation</source>
-        <translation type="unfinished" />
+        <translation>En cours de validation</translation>
     </message>
     <message>
         <source>Refused</source>
-        <translation type="unfinished" />
+        <translation>Refusé</translation>
     </message>
     <message>
         <source>Choose the structure.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez la structure.</translation>
     </message>
     <message>
         <source>The structure was not found.</source>
-        <translation type="unfinished" />
+        <translation>La structure est introuvable.</translation>
     </message>
     <message>
         <source>Choose the space.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez l'espace.</translation>
     </message>
     <message>
         <source>Choose a space from the list.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez un espace dans la liste.</translation>
     </message>
     <message>
         <source>Enter the date from which the subscription is effective.</source>
-        <translation type="unfinished" />
+        <translation>Saisissez la date à partir de laquelle l'abonnement est effectif.</translation>
     </message>
     <message>
         <source>Tick modification or consultation for at least one service.</source>
-        <translation type="unfinished" />
+        <translation>Cochez « modification » ou « consultation » pour au moins un service.</translation>
     </message>
     <message>
         <source>You are not attached to this structure today: request an attachment first.</source>
-        <translation type="unfinished" />
+        <translation>Vous n'êtes pas rattaché à cette structure à ce jour : demandez d'abord un rattachement.</translation>
     </message>
     <message>
         <source>You are attached to some services only: you cannot subscribe for the whole structure (default service).</source>
-        <translation type="unfinished" />
+        <translation>Vous n'êtes rattaché qu'à certains services : vous ne pouvez pas vous abonner pour toute la structure (service par défaut).</translation>
     </message>
     <message>
         <source>The service %1 is not an active service of this structure.</source>
-        <translation type="unfinished" />
+        <translation>Le service %1 n'est pas un service actif de cette structure.</translation>
     </message>
     <message>
         <source>You are not attached to the service %1.</source>
-        <translation type="unfinished" />
+        <translation>Vous n'êtes pas rattaché au service %1.</translation>
     </message>
     <message>
         <source>You already have this subscription or a request for it (%1, %2).</source>
-        <translation type="unfinished" />
+        <translation>Vous avez déjà cet abonnement ou une demande pour celui-ci (%1, %2).</translation>
     </message>
     <message>
         <source>A subscription request waits for you</source>
-        <translation type="unfinished" />
+        <translation>Une demande d'abonnement attend votre décision</translation>
     </message>
     <message>
         <source>%1 %2 asks for the space %3 on %4. Open Guichet to validate or refuse it.</source>
-        <translation type="unfinished" />
+        <translation>%1 %2 demande l'espace %3 sur %4. Ouvrez Guichet pour valider ou refuser cette demande.</translation>
     </message>
     <message>
         <source>Check at least one request.</source>
-        <translation type="unfinished" />
+        <translation>Cochez au moins une demande.</translation>
     </message>
     <message>
         <source>The subscription request %1 was not found.</source>
-        <translation type="unfinished" />
+        <translation>La demande d'abonnement %1 est introuvable.</translation>
     </message>
     <message>
         <source>The subscription request %1 was already decided.</source>
-        <translation type="unfinished" />
+        <translation>La demande d'abonnement %1 a déjà été traitée.</translation>
     </message>
     <message>
         <source>whole structure</source>
-        <translation type="unfinished" />
+        <translation>toute la structure</translation>
     </message>
     <message>
         <source>Your subscription request was validated:</source>
-        <translation type="unfinished" />
+        <translation>Votre demande d'abonnement a été validée :</translation>
     </message>
     <message>
         <source>Your subscription request was refused:</source>
-        <translation type="unfinished" />
+        <translation>Votre demande d'abonnement a été refusée :</translation>
     </message>
     <message>
         <source>Comment: %1</source>
-        <translation type="unfinished" />
+        <translation>Commentaire : %1</translation>
     </message>
     <message>
         <source>Subscription request validated</source>
-        <translation type="unfinished" />
+        <translation>Demande d'abonnement validée</translation>
     </message>
     <message>
         <source>Subscription request refused</source>
-        <translation type="unfinished" />
+        <translation>Demande d'abonnement refusée</translation>
     </message>
     <message>
         <source>Check at least one subscription.</source>
-        <translation type="unfinished" />
+        <translation>Cochez au moins un abonnement.</translation>
     </message>
     <message>
         <source>The subscription %1 was not found.</source>
-        <translation type="unfinished" />
+        <translation>L'abonnement %1 est introuvable.</translation>
     </message>
     <message>
         <source>You may only remove your own subscriptions.</source>
-        <translation type="unfinished" />
+        <translation>Vous ne pouvez supprimer que vos propres abonnements.</translation>
     </message>
     <message>
         <source>Whole structure</source>
-        <translation type="unfinished" />
+        <translation>Toute la structure</translation>
     </message>
     <message>
         <source>Default service (whole structure)</source>
-        <translation type="unfinished" />
+        <translation>Service par défaut (toute la structure)</translation>
     </message>
 </context>
 <context>
@@ -819,186 +1010,186 @@ If these attempts were not yours, change your password as soon as you can sign i
     </message>
     <message>
         <source>add a user, mail a reactivation link, list users</source>
-        <translation type="unfinished" />
+        <translation>ajouter un utilisateur, envoyer un lien de réactivation par courriel, lister les utilisateurs</translation>
     </message>
     <message>
         <source>print or export the audit log</source>
-        <translation type="unfinished" />
+        <translation>afficher ou exporter le journal d'audit</translation>
     </message>
     <message>
         <source>Print the audit log, oldest first. DATE is yyyy-MM-dd (UTC; --until includes that day) or an ISO date-time such as 2026-03-02T09:00:00Z.</source>
-        <translation type="unfinished" />
+        <translation>Afficher le journal d'audit, des entrées les plus anciennes aux plus récentes. DATE est au format yyyy-MM-dd (UTC ; --until inclut ce jour) ou une date et heure ISO telle que 2026-03-02T09:00:00Z.</translation>
     </message>
     <message>
         <source>Entries at or after DATE.</source>
-        <translation type="unfinished" />
+        <translation>Entrées à partir de DATE (incluse).</translation>
     </message>
     <message>
         <source>DATE</source>
-        <translation type="unfinished" />
+        <translation>DATE</translation>
     </message>
     <message>
         <source>Entries before DATE (a plain date: up to its end).</source>
-        <translation type="unfinished" />
+        <translation>Entrées antérieures à DATE (pour une date seule : jusqu'à la fin de ce jour).</translation>
     </message>
     <message>
         <source>Entries about one structure, by SIRET or id.</source>
-        <translation type="unfinished" />
+        <translation>Entrées concernant une structure, désignée par son SIRET ou son identifiant.</translation>
     </message>
     <message>
         <source>SIRET-or-id</source>
-        <translation type="unfinished" />
+        <translation>SIRET-ou-id</translation>
     </message>
     <message>
         <source>Output format: table (default) or csv.</source>
-        <translation type="unfinished" />
+        <translation>Format de sortie : table (par défaut) ou csv.</translation>
     </message>
     <message>
         <source>table|csv</source>
-        <translation type="unfinished" />
+        <translation>table|csv</translation>
     </message>
     <message>
         <source>audit takes no argument (unexpected '%1').</source>
-        <translation type="unfinished" />
+        <translation>audit ne prend aucun argument (« %1 » inattendu).</translation>
     </message>
     <message>
         <source>--since: '%1' is not a date (yyyy-MM-dd or ISO date-time).</source>
-        <translation type="unfinished" />
+        <translation>--since : « %1 » n'est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
     </message>
     <message>
         <source>--until: '%1' is not a date (yyyy-MM-dd or ISO date-time).</source>
-        <translation type="unfinished" />
+        <translation>--until : « %1 » n'est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
     </message>
     <message>
         <source>--until must come after --since.</source>
-        <translation type="unfinished" />
+        <translation>--until doit être postérieur à --since.</translation>
     </message>
     <message>
         <source>--format: '%1' is neither table nor csv.</source>
-        <translation type="unfinished" />
+        <translation>--format : « %1 » n'est ni table ni csv.</translation>
     </message>
     <message>
         <source>--structure: '%1' is neither a SIRET nor an id.</source>
-        <translation type="unfinished" />
+        <translation>--structure : « %1 » n'est ni un SIRET ni un identifiant.</translation>
     </message>
     <message>
         <source>--structure: no structure '%1'.</source>
-        <translation type="unfinished" />
+        <translation>--structure : aucune structure « %1 ».</translation>
     </message>
     <message>
         <source>Cannot write to the standard output.</source>
-        <translation type="unfinished" />
+        <translation>Impossible d'écrire sur la sortie standard.</translation>
     </message>
     <message numerus="yes">
         <source>%n entries.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>%n entrée.</numerusform>
+            <numerusform>%n entrées.</numerusform>
         </translation>
     </message>
     <message>
         <source>password (standard input)</source>
-        <translation type="unfinished" />
+        <translation>mot de passe (entrée standard)</translation>
     </message>
     <message>
         <source>Create a user account. The password is read from the first line of standard input.</source>
-        <translation type="unfinished" />
+        <translation>Créer un compte utilisateur. Le mot de passe est lu sur la première ligne de l'entrée standard.</translation>
     </message>
     <message>
         <source>Sign-in e-mail (unique).</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de connexion (unique).</translation>
     </message>
     <message>
         <source>email</source>
-        <translation type="unfinished" />
+        <translation>courriel</translation>
     </message>
     <message>
         <source>First name.</source>
-        <translation type="unfinished" />
+        <translation>Prénom.</translation>
     </message>
     <message>
         <source>name</source>
-        <translation type="unfinished" />
+        <translation>nom</translation>
     </message>
     <message>
         <source>Last name.</source>
-        <translation type="unfinished" />
+        <translation>Nom.</translation>
     </message>
     <message>
         <source>The user is support staff.</source>
-        <translation type="unfinished" />
+        <translation>L'utilisateur fait partie du support.</translation>
     </message>
     <message>
         <source>fr (default) or en.</source>
-        <translation type="unfinished" />
+        <translation>fr (par défaut) ou en.</translation>
     </message>
     <message>
         <source>language</source>
-        <translation type="unfinished" />
+        <translation>langue</translation>
     </message>
     <message>
         <source>users add: unexpected argument '%1'.</source>
-        <translation type="unfinished" />
+        <translation>users add : argument inattendu « %1 ».</translation>
     </message>
     <message>
         <source>--%1 is required.</source>
-        <translation type="unfinished" />
+        <translation>--%1 est obligatoire.</translation>
     </message>
     <message>
         <source>password (standard input): the first line is empty.</source>
-        <translation type="unfinished" />
+        <translation>mot de passe (entrée standard) : la première ligne est vide.</translation>
     </message>
     <message>
         <source>User %1 created: %2</source>
-        <translation type="unfinished" />
+        <translation>Utilisateur %1 créé : %2</translation>
     </message>
     <message>
         <source>Mail a deactivated user a reactivation link, at any time after the deactivation (support's path once the 60 days are over). The user then chooses a new password and secret question.</source>
-        <translation type="unfinished" />
+        <translation>Envoyer par courriel un lien de réactivation à un utilisateur désactivé, à tout moment après la désactivation (la procédure du support une fois les 60 jours écoulés). L'utilisateur choisit alors un nouveau mot de passe et une nouvelle question secrète.</translation>
     </message>
     <message>
         <source>The user's sign-in e-mail.</source>
-        <translation type="unfinished" />
+        <translation>L'adresse électronique de connexion de l'utilisateur.</translation>
     </message>
     <message>
         <source>users reactivate takes exactly one EMAIL.</source>
-        <translation type="unfinished" />
+        <translation>users reactivate prend exactement un argument EMAIL.</translation>
     </message>
     <message>
         <source>Reactivation mail queued for %1; the link is valid until %2.</source>
-        <translation type="unfinished" />
+        <translation>Courriel de réactivation placé dans la boîte d'envoi pour %1 ; le lien est valide jusqu'au %2.</translation>
     </message>
     <message>
         <source>List the user accounts.</source>
-        <translation type="unfinished" />
+        <translation>Lister les comptes utilisateurs.</translation>
     </message>
     <message>
         <source>table (default) or csv.</source>
-        <translation type="unfinished" />
+        <translation>table (par défaut) ou csv.</translation>
     </message>
     <message>
         <source>format</source>
-        <translation type="unfinished" />
+        <translation>format</translation>
     </message>
     <message>
         <source>--format must be table or csv, not '%1'.</source>
-        <translation type="unfinished" />
+        <translation>--format doit valoir table ou csv, et non « %1 ».</translation>
     </message>
     <message>
         <source>users list: unexpected argument '%1'.</source>
-        <translation type="unfinished" />
+        <translation>users list : argument inattendu « %1 ».</translation>
     </message>
     <message>
         <source>active</source>
-        <translation type="unfinished" />
+        <translation>actif</translation>
     </message>
     <message>
         <source>deactivated</source>
-        <translation type="unfinished" />
+        <translation>désactivé</translation>
     </message>
     <message>
         <source>, support</source>
-        <translation type="unfinished" />
+        <translation>, support</translation>
     </message>
     <message>
         <source>Usage: guichetctl users add|reactivate|list [options]
@@ -1007,15 +1198,211 @@ If these attempts were not yours, change your password as soon as you can sign i
   list        list the user accounts
 Run 'guichetctl users SUB-COMMAND --help' for its options.
 </source>
-        <translation type="unfinished" />
+        <translation>Utilisation : guichetctl users add|reactivate|list [options]
+  add         créer un compte utilisateur (mot de passe sur l'entrée standard)
+  reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
+  list        lister les comptes utilisateurs
+Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
+</translation>
     </message>
     <message>
         <source>users needs a sub-command: add, reactivate or list.</source>
-        <translation type="unfinished" />
+        <translation>users attend une sous-commande : add, reactivate ou list.</translation>
     </message>
     <message>
         <source>users: unknown sub-command '%1' (add, reactivate or list).</source>
-        <translation type="unfinished" />
+        <translation>users : sous-commande inconnue « %1 » (add, reactivate ou list).</translation>
+    </message>
+    <message>
+        <source>fill an empty database with demo data</source>
+        <translation>remplir une base de données vide avec des données de démonstration</translation>
+    </message>
+    <message>
+        <source>import structures from a CSV file</source>
+        <translation>importer des structures depuis un fichier CSV</translation>
+    </message>
+    <message>
+        <source>search structures ('structures search --help')</source>
+        <translation>rechercher des structures (« structures search --help »)</translation>
+    </message>
+    <message>
+        <source>add synthetic structures for benchmarks</source>
+        <translation>ajouter des structures synthétiques pour les tests de performance</translation>
+    </message>
+    <message>
+        <source>Fill an empty database with demo data: structures, users in every role, pending requests.</source>
+        <translation>Remplir une base de données vide avec des données de démonstration : structures, utilisateurs dans chaque rôle, demandes en attente.</translation>
+    </message>
+    <message>
+        <source>How many synthetic structures to add (default 300).</source>
+        <translation>Nombre de structures synthétiques à ajouter (300 par défaut).</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>nombre</translation>
+    </message>
+    <message>
+        <source>demo takes no argument.</source>
+        <translation>demo ne prend aucun argument.</translation>
+    </message>
+    <message>
+        <source>--structures takes a whole number from 0 to 1000000.</source>
+        <translation>--structures attend un nombre entier de 0 à 1000000.</translation>
+    </message>
+    <message>
+        <source>Demo data created in %1.</source>
+        <translation>Données de démonstration créées dans %1.</translation>
+    </message>
+    <message>
+        <source>Every demo login has the password: %1</source>
+        <translation>Tous les comptes de démonstration ont pour mot de passe : %1</translation>
+    </message>
+    <message>
+        <source>Import structures from a CSV file (UTF-8, ',' or ';' separated) whose header names the columns siret, raison_sociale, libelle, adresse, code_postal, ville. Nothing is imported when a line is wrong.</source>
+        <translation>Importer des structures depuis un fichier CSV (UTF-8, séparateur « , » ou « ; ») dont l'en-tête nomme les colonnes siret, raison_sociale, libelle, adresse, code_postal, ville. Rien n'est importé si une ligne est erronée.</translation>
+    </message>
+    <message>
+        <source>The CSV file.</source>
+        <translation>Le fichier CSV.</translation>
+    </message>
+    <message>
+        <source>import-structures takes one CSV file.</source>
+        <translation>import-structures prend un seul fichier CSV.</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>Importing structures: %1%</source>
+        <translation>Import des structures : %1%</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>ligne %1 : %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n structure(s).</source>
+        <translation>
+            <numerusform>%n structure importée.</numerusform>
+            <numerusform>%n structures importées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>structures search: find structures. '*' is a wildcard; a criterion without '*' matches the whole field; case and accents are ignored; criteria are combined.</source>
+        <translation>structures search : rechercher des structures. « * » est un caractère joker ; un critère sans « * » doit correspondre au champ entier ; la casse et les accents sont ignorés ; les critères se cumulent.</translation>
+    </message>
+    <message>
+        <source>The sub-command (search).</source>
+        <translation>La sous-commande (search).</translation>
+    </message>
+    <message>
+        <source>Raison sociale pattern.</source>
+        <translation>Motif de raison sociale.</translation>
+    </message>
+    <message>
+        <source>pattern</source>
+        <translation>motif</translation>
+    </message>
+    <message>
+        <source>SIRET pattern.</source>
+        <translation>Motif de SIRET.</translation>
+    </message>
+    <message>
+        <source>Label pattern.</source>
+        <translation>Motif de libellé.</translation>
+    </message>
+    <message>
+        <source>Postal code pattern.</source>
+        <translation>Motif de code postal.</translation>
+    </message>
+    <message>
+        <source>City pattern.</source>
+        <translation>Motif de ville.</translation>
+    </message>
+    <message>
+        <source>At most this many rows (default 50).</source>
+        <translation>Nombre maximal de lignes (50 par défaut).</translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <source>structures needs a sub-command: search.</source>
+        <translation>structures attend une sous-commande : search.</translation>
+    </message>
+    <message>
+        <source>unknown sub-command 'structures %1' (expected: search).</source>
+        <translation>sous-commande inconnue « structures %1 » (attendue : search).</translation>
+    </message>
+    <message>
+        <source>structures search takes options only, not '%1'.</source>
+        <translation>structures search ne prend que des options, et non « %1 ».</translation>
+    </message>
+    <message>
+        <source>--limit must be a positive number, not '%1'.</source>
+        <translation>--limit doit être un nombre positif, et non « %1 ».</translation>
+    </message>
+    <message>
+        <source>structures search needs at least one criterion (--raison-sociale, --siret, --libelle, --code-postal or --ville).</source>
+        <translation>structures search attend au moins un critère (--raison-sociale, --siret, --libelle, --code-postal ou --ville).</translation>
+    </message>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>Raison sociale</source>
+        <translation>Raison sociale</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>%1 of %2 matching structures shown.</source>
+        <translation>Structures correspondantes affichées : %1 sur %2.</translation>
+    </message>
+    <message>
+        <source>Add synthetic structures for benchmarks and demos.</source>
+        <translation>Ajouter des structures synthétiques pour les tests de performance et les démonstrations.</translation>
+    </message>
+    <message>
+        <source>How many structures to add.</source>
+        <translation>Nombre de structures à ajouter.</translation>
+    </message>
+    <message>
+        <source>Random seed (default 1).</source>
+        <translation>Graine aléatoire (1 par défaut).</translation>
+    </message>
+    <message>
+        <source>bench-data takes options only, not '%1'.</source>
+        <translation>bench-data ne prend que des options, et non « %1 ».</translation>
+    </message>
+    <message>
+        <source>bench-data needs --structures N.</source>
+        <translation>bench-data attend --structures N.</translation>
+    </message>
+    <message>
+        <source>--structures must be a positive number, not '%1'.</source>
+        <translation>--structures doit être un nombre positif, et non « %1 ».</translation>
+    </message>
+    <message>
+        <source>--seed must be a number, not '%1'.</source>
+        <translation>--seed doit être un nombre, et non « %1 ».</translation>
+    </message>
+    <message>
+        <source>Added %1 synthetic structures in %2 s.</source>
+        <translation>Structures synthétiques ajoutées : %1 (en %2 s).</translation>
     </message>
 </context>
 </TS>

@@ -129,6 +129,7 @@ struct CommandEntry
 const CommandEntry s_commands[] = {
     { "init", QT_TRANSLATE_NOOP("guichet::ctl", "create or migrate the database"), commandInit },
     { "status", QT_TRANSLATE_NOOP("guichet::ctl", "summarise what the database holds"), commandStatus },
+    { "demo", QT_TRANSLATE_NOOP("guichet::ctl", "fill an empty database with demo data"), commandDemo },
     { "users", QT_TRANSLATE_NOOP("guichet::ctl", "add a user, mail a reactivation link, list users"),
       commandUsers },
     { "audit", QT_TRANSLATE_NOOP("guichet::ctl", "print or export the audit log"), commandAudit },

@@ -45,5 +45,6 @@ int commandAudit(const QString &location, const QStringList &args);
 int commandImportStructures(const QString &location, const QStringList &args);
 int commandStructures(const QString &location, const QStringList &args);
 int commandBenchData(const QString &location, const QStringList &args);
+int commandDemo(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl
