@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace guichet {
 
 namespace {
@@ -430,6 +432,34 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
                       .arg(selectColumns);
             QList<StructureRow> result;
             QSqlQuery query = db.exec(sql, { list.first().pattern, limit, offset });
+            while (query.next())
+                result.append(rowFromQuery(query));
+            return result;
+        }
+        // An exact postal code (the guide's « Code postal » field, digits only):
+        // its index gives the rows already in name order; the other criteria
+        // are checked on the folded copy of those rows only.
+        const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+            return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+                && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
+                               [](QChar c) { return c.isDigit(); });
+        });
+        if (postal != list.cend()) {
+            QList<Clause> others = list;
+            others.removeAt(std::distance(list.cbegin(), postal));
+            QVariantList postalArgs { postal->pattern };
+            QString where = QStringLiteral("s.code_postal = ?");
+            if (!others.isEmpty())
+                where += QStringLiteral(" AND ") + whereClause(others, false, true, &postalArgs);
+            postalArgs << limit << offset;
+            QList<StructureRow> result;
+            QSqlQuery query = db.exec(
+                QStringLiteral(
+                    "SELECT %1 FROM structures s INDEXED BY structures_code_postal CROSS JOIN "
+                    "structures_search_content c ON c.id = s.id WHERE %2 ORDER BY s.raison_sociale, "
+                    "s.id LIMIT ? OFFSET ?")
+                    .arg(selectColumns, where),
+                postalArgs);
             while (query.next())
                 result.append(rowFromQuery(query));
             return result;

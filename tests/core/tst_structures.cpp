@@ -230,6 +230,15 @@ private slots:
         // Criteria are ANDed; empty ones ignored.
         QCOMPARE(search({ QStringLiteral("*dupont*"), {}, {}, QStringLiteral("75011"), QString() }),
                  (QStringList { QStringLiteral("Dupont"), QStringLiteral("Menuiserie Dupont") }));
+        // An exact postal code alone, in name order, and with a page offset.
+        QCOMPARE(search({ {}, {}, {}, QStringLiteral("75011"), {} }),
+                 (QStringList { QStringLiteral("Dupont"), QStringLiteral("Menuiserie Dupont"),
+                                QStringLiteral("Ménuiserie Élite") }));
+        QCOMPARE(names(structures.search({ {}, {}, {}, QStringLiteral("75011"), {} }, 1, 1)),
+                 QStringList { QStringLiteral("Menuiserie Dupont") });
+        QCOMPARE(search({ {}, {}, {}, QStringLiteral("7501"), {} }), QStringList());
+        QCOMPARE(search({ {}, {}, QStringLiteral("atelier"), QStringLiteral("75011"), {} }),
+                 QStringList { QStringLiteral("Ménuiserie Élite") });
         QCOMPARE(search({ {}, {}, {}, {}, QStringLiteral("nimes") }),
                  QStringList { QStringLiteral("Boulangerie Dupont") });
         QCOMPARE(search({ {}, {}, QStringLiteral("atel*"), {}, {} }),

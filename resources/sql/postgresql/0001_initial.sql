@@ -51,6 +51,8 @@ CREATE TABLE structures (
 );
 CREATE INDEX structures_version ON structures (version);
 CREATE INDEX structures_raison_sociale ON structures (raison_sociale, id);
+-- An exact postal code is the one criterion a plain index answers in name order.
+CREATE INDEX structures_code_postal ON structures (code_postal, raison_sociale, id);
 
 -- Folded (lower case, no accents) copies of the searchable columns, indexed by
 -- trigrams (pg_trgm) so that '*menuiserie*' does not scan the table. Kept in
