@@ -1,8 +1,7 @@
 #include "solicitations.h"
 
+#include "accounts.h"
 #include "core.h"
-
-#include <QRegularExpression>
 
 namespace guichet {
 
@@ -190,12 +189,6 @@ QString Solicitations::statusLabel(const QString &code)
 {
     const ChoiceEntry *entry = findChoice(s_statuses, code);
     return entry ? tr(entry->label) : code;
-}
-
-bool Solicitations::isValidEmail(const QString &email)
-{
-    static const QRegularExpression pattern(QStringLiteral("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$"));
-    return email.size() <= 254 && pattern.match(email).hasMatch();
 }
 
 CommandResult Solicitations::createSolicitation(qint64 actorId, const NewSolicitation &solicitation)

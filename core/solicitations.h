@@ -70,7 +70,6 @@ public:
     static QList<SolicitationChoice> statuses();
     static QString categoryLabel(const QString &code);
     static QString statusLabel(const QString &code);
-    static bool isValidEmail(const QString &email);
 
     // From a signed-in user; replies go to their contact e-mail.
     CommandResult createSolicitation(qint64 actorId, const NewSolicitation &solicitation);

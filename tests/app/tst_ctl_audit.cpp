@@ -2,8 +2,8 @@
 #include "database.h"
 #include "fixtures.h"
 #include "manualclock.h"
+#include "processrun.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,23 +16,11 @@ class TestCtlAudit : public QObject
     Q_OBJECT
 
 private:
-    struct Run
+    using Run = guichet::test::ProcessRun;
+    Run ctl(const QStringList &args)
     {
-        int exitCode;
-        QString out;
-        QString err;
-    };
-    Run ctl(QStringList args)
-    {
-        args.prepend(db());
-        args.prepend(QStringLiteral("--database"));
-        QProcess p;
-        p.start(QStringLiteral(GUICHETCTL_PATH), args);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000))
-            return { -1, {}, QStringLiteral("timed out") };
-        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                 QString::fromUtf8(p.readAllStandardError()) };
+        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
+                                         QStringList { QStringLiteral("--database"), db() } + args);
     }
 
     QTemporaryDir m_dir;

@@ -1,4 +1,5 @@
-#include <QProcess>
+#include "processrun.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -8,23 +9,11 @@ class TestCtlStructures : public QObject
     Q_OBJECT
 
 private:
-    struct Run
+    using Run = guichet::test::ProcessRun;
+    Run ctl(const QStringList &args)
     {
-        int exitCode;
-        QString out;
-        QString err;
-    };
-    Run ctl(QStringList args)
-    {
-        args.prepend(db());
-        args.prepend(QStringLiteral("--database"));
-        QProcess p;
-        p.start(QStringLiteral(GUICHETCTL_PATH), args);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000))
-            return { -1, {}, QStringLiteral("timed out") };
-        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                 QString::fromUtf8(p.readAllStandardError()) };
+        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
+                                         QStringList { QStringLiteral("--database"), db() } + args);
     }
     QString writeFile(const QString &name, const QByteArray &content)
     {

@@ -2,8 +2,8 @@
 #include "core.h"
 #include "database.h"
 #include "passwords.h"
+#include "processrun.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,25 +15,12 @@ class TestCtlUsers : public QObject
     Q_OBJECT
 
 private:
-    struct Run
-    {
-        int exitCode;
-        QString out;
-        QString err;
-    };
+    using Run = guichet::test::ProcessRun;
     Run ctl(const QStringList &args, const QByteArray &input = {})
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(GUICHETCTL_PATH), QStringList { QStringLiteral("--database"), db() } + args);
-        p.write(input);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000))
-            return { -1, {}, QStringLiteral("timed out") };
-        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                 QString::fromUtf8(p.readAllStandardError()) };
+        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
+                                         QStringList { QStringLiteral("--database"), db() } + args, input,
+                                         { { QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1") } });
     }
     Run add(const QString &email, const QByteArray &input = "Tournesol2024x\n")
     {

@@ -1,4 +1,5 @@
-#include <QProcess>
+#include "processrun.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -8,27 +9,13 @@ class TestGuichetctl : public QObject
     Q_OBJECT
 
 private:
-    struct Run
-    {
-        int exitCode;
-        QString out;
-        QString err;
-    };
+    using Run = guichet::test::ProcessRun;
     Run ctl(const QStringList &args, const QByteArray &input = {}, const QString &locale = {})
     {
-        QProcess p;
-        if (!locale.isEmpty()) {
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        QHash<QString, QString> env;
+        if (!locale.isEmpty())
             env.insert(QStringLiteral("LC_ALL"), locale);
-            p.setProcessEnvironment(env);
-        }
-        p.start(QStringLiteral(GUICHETCTL_PATH), args);
-        p.write(input);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(120000))
-            return { -1, {}, QStringLiteral("timed out") };
-        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                 QString::fromUtf8(p.readAllStandardError()) };
+        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH), args, input, env);
     }
 
     QTemporaryDir m_dir;
@@ -74,7 +61,7 @@ private slots:
 
     void speaksFrenchUnderAFrenchLocale()
     {
-        const Run r = ctl({QStringLiteral("frobnicate")}, {}, QStringLiteral("fr_FR.UTF-8"));
+        const Run r = ctl({ QStringLiteral("frobnicate") }, {}, QStringLiteral("fr_FR.UTF-8"));
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("commande inconnue")), qPrintable(r.err));
     }
