@@ -262,3 +262,14 @@ CREATE TABLE tombstones (
     PRIMARY KEY (table_name, row_id)
 );
 CREATE INDEX tombstones_version ON tombstones (version);
+
+-- Commands sent with a client-generated id (see core/commanddispatcher.h): the
+-- outcome is recorded with the command's changes, so a retry gets it back
+-- instead of applying the command twice. Not synced.
+CREATE TABLE applied_commands (
+    command_id  TEXT PRIMARY KEY,
+    user_id     BIGINT,
+    name        TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    applied_at  BIGINT NOT NULL
+);
