@@ -665,10 +665,10 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
         }
     } catch (const DatabaseError &error) {
         // A failed statement (or a concurrent retry that recorded the same id
-        // first, which the check below then finds).
+        // first, which the check below then finds). Core's own wording.
         qWarning().noquote() << "guichet:" << name << "(with a command id) failed:" << error.message();
         result = CommandResult::failure(ErrorCode::Internal, {},
-                                        tr("The database refused the change: %1").arg(error.message()));
+                                        Core::tr("The database refused the change: %1").arg(error.message()));
     }
     // The refusal rolled back; record it on its own so a retry gets the same
     // answer. An internal error is not recorded: a retry may well succeed.
