@@ -3,9 +3,12 @@
 #include "core.h"
 #include "passwords.h"
 #include "principals.h"
+#include "textfold.h"
 
 #include <QMutex>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace guichet {
 
@@ -622,6 +625,38 @@ QList<UserSummary> Accounts::users() const
                       r.value(QStringLiteral("is_support")).toInt() != 0,
                       r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
     return list;
+}
+
+QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const
+{
+    const QStringList words = foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QList<QVariantMap> found;
+    if (words.isEmpty() || limit <= 0)
+        return found;
+    // Folding happens here rather than in SQL: neither back-end folds accents the
+    // same way, and the users table stays small next to structures.
+    QSqlQuery query = m_core.db().exec(
+        QStringLiteral("SELECT id, email, first_name, last_name, address_line, postal_code, city FROM users "
+                       "WHERE status = 'active' ORDER BY last_name, first_name, id"));
+    while (query.next() && found.size() < limit) {
+        const QString address
+            = QStringList { query.value(4).toString(), query.value(5).toString(), query.value(6).toString() }
+                  .join(QLatin1Char(' '))
+                  .simplified();
+        const QString haystack = foldForSearch(QStringList {
+            query.value(2).toString(), query.value(3).toString(), query.value(1).toString(), address }
+                                                   .join(QLatin1Char(' ')));
+        const bool matches = std::all_of(words.cbegin(), words.cend(),
+                                         [&](const QString &word) { return haystack.contains(word); });
+        if (!matches)
+            continue;
+        found.append({ { QStringLiteral("id"), query.value(0).toLongLong() },
+                       { QStringLiteral("email"), query.value(1).toString() },
+                       { QStringLiteral("firstName"), query.value(2).toString() },
+                       { QStringLiteral("lastName"), query.value(3).toString() },
+                       { QStringLiteral("address"), address } });
+    }
+    return found;
 }
 
 } // namespace guichet

@@ -142,6 +142,11 @@ public:
 
     std::optional<ProfileView> profile(qint64 userId) const;
     QList<UserSummary> users() const;
+    // The designation search (« Loupe »): active accounts whose name, e-mail or
+    // postal address contains every word of `text`, ignoring case and accents;
+    // at most `limit`, by last name. Records: id, email, firstName, lastName,
+    // address (one line).
+    QList<QVariantMap> searchUsers(const QString &text, int limit = 200) const;
 
 private:
     void sendSupportReactivation(CommandContext &ctx, qint64 userId, const QString &by);

@@ -407,13 +407,33 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
     offset = std::max(0, offset);
     QVariantList args;
     QString sql;
+    // An exact postal code (the guide's « Code postal » field, digits only):
+    // the (code_postal, raison_sociale, id) index gives its rows already in name
+    // order; the other criteria are checked on those rows only.
+    const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+            && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
+                           [](QChar c) { return c.isDigit(); });
+    });
+    QList<Clause> others = list;
+    if (postal != list.cend())
+        others.removeAt(std::distance(list.cbegin(), postal));
     if (postgres) {
         // pg_trgm's GIN indexes serve the LIKE patterns; the planner weighs
         // walking the name index against sorting the hits from its statistics.
+        QString where;
+        if (postal != list.cend()) {
+            where = QStringLiteral("s.code_postal = ?");
+            args << postal->pattern;
+            if (!others.isEmpty())
+                where += QStringLiteral(" AND ") + whereClause(others, true, false, &args);
+        } else {
+            where = whereClause(list, true, false, &args);
+        }
         sql = QStringLiteral(
                   "SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id WHERE %2 "
                   "ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                  .arg(selectColumns, whereClause(list, true, false, &args));
+                  .arg(selectColumns, where);
     } else {
         // SQLite has no statistics on FTS hits, and sorting many hits by name is
         // what costs (docs/PERFORMANCE.md). So first walk a bounded stretch of the
@@ -436,17 +456,7 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
                 result.append(rowFromQuery(query));
             return result;
         }
-        // An exact postal code (the guide's « Code postal » field, digits only):
-        // its index gives the rows already in name order; the other criteria
-        // are checked on the folded copy of those rows only.
-        const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
-            return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
-                && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
-                               [](QChar c) { return c.isDigit(); });
-        });
         if (postal != list.cend()) {
-            QList<Clause> others = list;
-            others.removeAt(std::distance(list.cbegin(), postal));
             QVariantList postalArgs { postal->pattern };
             QString where = QStringLiteral("s.code_postal = ?");
             if (!others.isEmpty())

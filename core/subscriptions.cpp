@@ -277,7 +277,8 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
     const QList<QVariantMap> rows = m_core.db().rows(
         QStringLiteral(
             "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
-            "sp.name AS space_name, s.service_id, sv.name AS service_name, s.mode, s.effective_date, "
+            "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
+            "service_name, s.mode, s.effective_date, "
             "s.comment, s.status, s.origin, u.first_name, u.last_name, u.email FROM subscriptions s "
             "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
             "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
@@ -298,6 +299,7 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
             { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")) },
             { QStringLiteral("spaceCode"), row.value(QStringLiteral("space_code")) },
             { QStringLiteral("spaceName"), row.value(QStringLiteral("space_name")) },
+            { QStringLiteral("spaceSortOrder"), row.value(QStringLiteral("space_sort_order")).toInt() },
             { QStringLiteral("serviceId"), serviceId },
             { QStringLiteral("serviceName"),
               serviceId ? row.value(QStringLiteral("service_name")).toString() : tr("Whole structure") },

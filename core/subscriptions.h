@@ -79,7 +79,7 @@ public:
     CommandResult removeSubscriptions(qint64 actorId, const QList<qint64> &subscriptionIds);
 
     // « Mes abonnements aux espaces »: id, structureId, siret, raisonSociale,
-    // spaceCode, spaceName, serviceId (0 = whole structure), serviceName, mode,
+    // spaceCode, spaceName, spaceSortOrder, serviceId (0 = whole structure), serviceName, mode,
     // effectiveDate, comment, status, statusLabel, origin.
     QList<QVariantMap> userSubscriptions(qint64 userId) const;
     // What the form lists for a structure: serviceId (0 = the default service,

@@ -117,6 +117,30 @@ private slots:
         QCOMPARE(w.audits(), audits);
     }
 
+    void searchUsersByNameAddressOrEmail()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 helene = w.create(QStringLiteral("helene@example.org"), QStringLiteral("Hélène"));
+        const qint64 bruno = w.create(QStringLiteral("bruno@fournil.example"), QStringLiteral("Bruno"));
+        const qint64 gone = w.create(QStringLiteral("gone@example.org"), QStringLiteral("Hélèna"));
+        QVERIFY(w.accounts.updateProfile(bruno, fullProfile()).ok()); // 3 rue des Lilas, Lyon
+        w.t.db().exec(QStringLiteral("UPDATE users SET status = 'deactivated' WHERE id = ?"), { gone });
+        const auto ids = [&](const QString &text) {
+            QList<qint64> result;
+            for (const QVariantMap &row : w.accounts.searchUsers(text))
+                result << row.value(QStringLiteral("id")).toLongLong();
+            return result;
+        };
+        QCOMPARE(ids(QStringLiteral("HELENE")),
+                 QList<qint64> { helene }); // accents and case; not deactivated
+        QCOMPARE(ids(QStringLiteral("fournil")), QList<qint64> { bruno }); // e-mail
+        QCOMPARE(ids(QStringLiteral("lilas lyon")), QList<qint64> { bruno }); // postal address, every word
+        QCOMPARE(ids(QStringLiteral("martin")).size(), 2); // last name
+        QVERIFY(ids(QStringLiteral("   ")).isEmpty());
+        QCOMPARE(w.accounts.searchUsers(QStringLiteral("martin"), 1).size(), 1);
+    }
+
     void emailSyntax()
     {
         QVERIFY(isValidEmail(QStringLiteral("jean.dupont@example.org")));

@@ -1,0 +1,107 @@
+#include "accountpage.h"
+#include "accounts.h"
+#include "desktopapp.h"
+#include "mainwindow.h"
+#include "signindialog.h"
+#include "uitestsupport.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTabBar>
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// The sign-in window and the main window's banner and spaces, as a user sees them.
+class TestSignInWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    static void type(SignInDialog *dialog, const QString &email, const QString &password)
+    {
+        dialog->emailEdit()->clear();
+        QTest::keyClicks(dialog->emailEdit(), email);
+        dialog->passwordEdit()->clear();
+        QTest::keyClicks(dialog->passwordEdit(), password);
+    }
+
+private slots:
+    void signInOpensTheMainWindowWithTheBanner()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        w.createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"), QStringLiteral("Martin"));
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        QVERIFY(dialog && dialog->isVisible());
+        type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        QTest::keyClick(dialog->passwordEdit(), Qt::Key_Return);
+        QVERIFY(app.mainWindow());
+        QVERIFY(app.mainWindow()->isVisible());
+        QVERIFY(!dialog->isVisible());
+        // The guide's banner: « Prénom NOM ».
+        QCOMPARE(app.mainWindow()->userButton()->text(), QStringLiteral("Alice MARTIN"));
+        // No subscription yet: only « Mon compte ».
+        QCOMPARE(app.mainWindow()->spaceCodes(), QStringList { QStringLiteral("mon_compte") });
+        QCOMPARE(w.gateway->userId(), w.db().value(QStringLiteral("SELECT id FROM users")).toLongLong());
+    }
+
+    void wrongPasswordIsRefusedInRed()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        w.createUser(QStringLiteral("alice@example.org"));
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("wrong-password"));
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(!app.mainWindow());
+        QVERIFY(dialog->isVisible());
+        QVERIFY(!dialog->errorText().isEmpty());
+        QVERIFY(dialog->passwordEdit()->text().isEmpty());
+        QCOMPARE(w.gateway->userId(), 0);
+    }
+
+    void missingFieldsAreNamedAndNothingIsSent()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        w.createUser(QStringLiteral("alice@example.org"));
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        type(dialog, QString(), QString());
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(!dialog->errorText().isEmpty());
+        QVERIFY(dialog->emailEdit()->property("invalid").toBool());
+        QVERIFY(dialog->passwordEdit()->property("invalid").toBool());
+        // No attempt reached core: nothing counted against the account.
+        QCOMPARE(w.db().value(QStringLiteral("SELECT failed_logins FROM users")).toInt(), 0);
+    }
+
+    void signOutReturnsToTheSignInWindow()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        w.createUser(QStringLiteral("alice@example.org"));
+        DesktopApp app(*w.session);
+        app.start();
+        type(app.signInDialog(), QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        QTest::mouseClick(app.signInDialog()->signInButton(), Qt::LeftButton);
+        QVERIFY(app.mainWindow());
+        QTest::mouseClick(app.mainWindow()->findChild<QPushButton *>(QStringLiteral("signOut")),
+                          Qt::LeftButton);
+        QTRY_VERIFY(!app.mainWindow());
+        QVERIFY(app.signInDialog()->isVisible());
+        QCOMPARE(w.gateway->userId(), 0);
+        // The e-mail is remembered for next time.
+        QCOMPARE(app.signInDialog()->emailEdit()->text(), QStringLiteral("alice@example.org"));
+    }
+};
+
+QTEST_MAIN(TestSignInWindow)
+#include "tst_signinwindow.moc"

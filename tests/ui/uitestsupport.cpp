@@ -1,0 +1,47 @@
+#include "uitestsupport.h"
+
+#include "accounts.h"
+#include "dialogs.h"
+#include "passwords.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+
+namespace guichet::test {
+
+UiWorld::UiWorld()
+{
+    PasswordHasher::setFastHashingForTests(true);
+    Dialogs::clear();
+    // Preferences of a test never reach the user's own.
+    static QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+    QSettings().clear();
+    if (!t.isValid())
+        return;
+    core = std::make_unique<Core>(t.db(), clock);
+    gateway = std::make_unique<LocalCommandGateway>(*core);
+    session = std::make_unique<Session>(Session { t.db(), *core, clock, *gateway });
+}
+
+qint64 UiWorld::createUser(const QString &email, const QString &firstName, const QString &lastName,
+                           bool support)
+{
+    NewUser user;
+    user.email = email;
+    user.firstName = firstName;
+    user.lastName = lastName;
+    user.password = QStringLiteral("Tournesol-2026");
+    user.support = support;
+    return Accounts(*core).createUser(user).id;
+}
+
+bool UiWorld::signIn(const QString &email, const QString &password)
+{
+    bool ok = false;
+    gateway->signIn(email, password, [&ok](const CommandResult &r) { ok = r.ok(); });
+    return ok;
+}
+
+} // namespace guichet::test

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core.h"
+#include "localcommandgateway.h"
+#include "manualclock.h"
+#include "session.h"
+#include "testdatabase.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+
+namespace guichet::test {
+
+// A signed-in desktop session on a fresh SQLite database, for widget tests:
+// the same gateway, core and screens as the application.
+struct UiWorld
+{
+    UiWorld();
+
+    TestDatabase t;
+    ManualClock clock;
+    std::unique_ptr<Core> core;
+    std::unique_ptr<LocalCommandGateway> gateway;
+    std::unique_ptr<Session> session;
+
+    bool isValid() const { return t.isValid(); }
+    Database &db() { return t.db(); }
+    // Creates a user through core (password "Tournesol-2026") and returns the id.
+    qint64 createUser(const QString &email, const QString &firstName = QStringLiteral("Alice"),
+                      const QString &lastName = QStringLiteral("Martin"), bool support = false);
+    // Signs in through the gateway, as the sign-in window does.
+    bool signIn(const QString &email, const QString &password = QStringLiteral("Tournesol-2026"));
+};
+
+// The visible, enabled widget of type T named `name` under `root`.
+template<typename T> T *findWidget(QWidget *root, const QString &name)
+{
+    return root ? root->findChild<T *>(name) : nullptr;
+}
+
+} // namespace guichet::test

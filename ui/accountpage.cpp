@@ -1,0 +1,70 @@
+#include "accountpage.h"
+
+#include "session.h"
+
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QSettings>
+#include <QStackedWidget>
+
+namespace guichet {
+
+AccountPage::AccountPage(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_list(new QListWidget(this))
+    , m_stack(new QStackedWidget(this))
+{
+    setObjectName(QStringLiteral("accountPage"));
+    m_list->setObjectName(QStringLiteral("accountSections"));
+    m_list->setAccessibleName(tr("Sections of my account"));
+    m_list->setMaximumWidth(280);
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(m_list);
+    layout->addWidget(m_stack, 1);
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_stack->setCurrentIndex(row);
+        if (QWidget *current = m_stack->currentWidget())
+            QSettings().setValue(QStringLiteral("account/section"), current->objectName());
+    });
+
+    // Sections, in the guide's order, are added here as they are built.
+}
+
+void AccountPage::addSection(const QString &title, QWidget *section)
+{
+    section->setParent(m_stack);
+    m_stack->addWidget(section);
+    auto *item = new QListWidgetItem(title, m_list);
+    item->setData(Qt::UserRole, section->objectName());
+    if (m_list->count() == 1)
+        m_list->setCurrentRow(0);
+    if (section->objectName() == QSettings().value(QStringLiteral("account/section")).toString())
+        m_list->setCurrentRow(m_list->count() - 1);
+}
+
+void AccountPage::showSection(const QString &objectName)
+{
+    for (int row = 0; row < m_list->count(); ++row) {
+        if (m_list->item(row)->data(Qt::UserRole).toString() == objectName) {
+            m_list->setCurrentRow(row);
+            return;
+        }
+    }
+}
+
+QWidget *AccountPage::section(const QString &objectName) const
+{
+    for (int i = 0; i < m_stack->count(); ++i) {
+        if (m_stack->widget(i)->objectName() == objectName)
+            return m_stack->widget(i);
+    }
+    return nullptr;
+}
+
+QWidget *AccountPage::currentSection() const
+{
+    return m_stack->currentWidget();
+}
+
+} // namespace guichet

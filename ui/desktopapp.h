@@ -1,0 +1,42 @@
+#pragma once
+
+#include "mainwindow.h"
+#include "signindialog.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace guichet {
+
+struct Session;
+
+// The desktop's flow: the sign-in window, then the main window until the user
+// signs out (back to sign-in) or quits.
+class DesktopApp : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DesktopApp(Session &session, QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    void start();
+    SignInDialog *signInDialog() const { return m_signIn; }
+    MainWindow *mainWindow() const { return m_main; }
+
+    // Headless runs: saves a picture of the first window once shown, then quits.
+    void screenshotAndQuit(const QString &path);
+
+    void showPreferences();
+    void signOut();
+
+private:
+    void showSignIn();
+    void showMain();
+
+    Session &m_session;
+    QPointer<SignInDialog> m_signIn;
+    QPointer<MainWindow> m_main;
+};
+
+} // namespace guichet

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QWidget>
+
+namespace guichet {
+
+class RecordTableModel;
+struct Session;
+
+// A space the user is subscribed to, other than « Mon compte »: Guichet manages
+// accounts, not invoices, so the page says which structures and services the
+// user reaches in that space, and in which mode.
+class SpacePage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    SpacePage(Session &session, const QString &spaceCode, const QString &spaceName,
+              QWidget *parent = nullptr);
+
+    QString spaceCode() const { return m_spaceCode; }
+    void reload();
+
+private:
+    Session &m_session;
+    QString m_spaceCode;
+    RecordTableModel *m_model;
+};
+
+} // namespace guichet
