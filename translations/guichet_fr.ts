@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>guichet::AccountPage</name>
+    <message>
+        <source>Sections of my account</source>
+        <translation>Rubriques de mon compte</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Accounts</name>
     <message>
         <source>The password could not be protected (out of memory).</source>
@@ -447,6 +454,57 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
 </context>
 <context>
+    <name>guichet::CommandDispatcher</name>
+    <message>
+        <source>The field %1 must be text.</source>
+        <translation>Le champ %1 doit être du texte.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be true or false.</source>
+        <translation>Le champ %1 doit valoir vrai ou faux.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of ids.</source>
+        <translation>Le champ %1 doit être une liste d'identifiants.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a date (yyyy-MM-dd).</source>
+        <translation>Le champ %1 doit être une date (aaaa-MM-jj).</translation>
+    </message>
+    <message>
+        <source>The field %1 must be base64-encoded content.</source>
+        <translation>Le champ %1 doit être un contenu encodé en base64.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be {"forAll": user id} or {"perStructure": {"structure id": user id}}.</source>
+        <translation>Le champ %1 doit être {"forAll": id utilisateur} ou {"perStructure": {"id structure": id utilisateur}}.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of {"serviceId": id, "modification": true or false, "consultation": true or false}.</source>
+        <translation>Le champ %1 doit être une liste de {"serviceId": id, "modification": vrai ou faux, "consultation": vrai ou faux}.</translation>
+    </message>
+    <message>
+        <source>The field %1 is missing.</source>
+        <translation>Le champ %1 est manquant.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be an id (a whole number).</source>
+        <translation>Le champ %1 doit être un identifiant (un nombre entier).</translation>
+    </message>
+    <message>
+        <source>The field role must be "secondary" or "user".</source>
+        <translation>Le champ role doit valoir « secondary » ou « user ».</translation>
+    </message>
+    <message>
+        <source>This command id was already used for another command.</source>
+        <translation>Cet identifiant de commande a déjà servi pour une autre commande.</translation>
+    </message>
+    <message>
+        <source>Unknown command: %1.</source>
+        <translation>Commande inconnue : %1.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Core</name>
     <message>
         <source>Unknown user.</source>
@@ -536,6 +594,82 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
 </context>
 <context>
+    <name>guichet::DesktopApp</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time Guichet starts.</source>
+        <translation>La nouvelle langue s'appliquera au prochain démarrage de Guichet.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::MainWindow</name>
+    <message>
+        <source>Guichet</source>
+        <translation>Guichet</translation>
+    </message>
+    <message>
+        <source>Open my account</source>
+        <translation>Ouvrir mon compte</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Se &amp;déconnecter</translation>
+    </message>
+    <message>
+        <source>Spaces</source>
+        <translation>Espaces</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>My &amp;account</source>
+        <translation>Mon &amp;compte</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
+    <message>
+        <source>Local &amp;outbox…</source>
+        <translation>&amp;Boîte d'envoi locale…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;About Guichet</source>
+        <translation>À &amp;propos de Guichet</translation>
+    </message>
+    <message>
+        <source>About Guichet</source>
+        <translation>À propos de Guichet</translation>
+    </message>
+    <message>
+        <source>Guichet %1
+Manage your user account: personal information, attachments to structures, subscriptions to spaces and attached files.</source>
+        <translation>Guichet %1
+Gérez votre compte utilisateur : informations personnelles, rattachements aux structures, abonnements aux espaces et pièces jointes.</translation>
+    </message>
+    <message>
+        <source>My account: %1</source>
+        <translation>Mon compte : %1</translation>
+    </message>
+    <message>
+        <source>My account</source>
+        <translation>Mon compte</translation>
+    </message>
+</context>
+<context>
     <name>guichet::PasswordPolicy</name>
     <message>
         <source>The password must have at least %1 characters.</source>
@@ -562,6 +696,29 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
 </context>
 <context>
+    <name>guichet::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>Langue de l'interface</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Langue :</translation>
+    </message>
+    <message>
+        <source>A new language applies the next time Guichet starts.</source>
+        <translation>Une nouvelle langue s'applique au prochain démarrage de Guichet.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Principals</name>
     <message>
         <source>The new principal manager was not found.</source>
@@ -574,6 +731,76 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <message>
         <source>The new principal manager must be someone else.</source>
         <translation>Le nouveau gestionnaire principal doit être une autre personne.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::RecordTableModel</name>
+    <message>
+        <source>Select this row</source>
+        <translation>Sélectionner cette ligne</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>Sélection</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SignInDialog</name>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>Se &amp;connecter</translation>
+    </message>
+    <message>
+        <source>&amp;Reactivate my account</source>
+        <translation>&amp;Réactiver mon compte</translation>
+    </message>
+    <message>
+        <source>Guichet — Sign in</source>
+        <translation>Guichet — Connexion</translation>
+    </message>
+    <message>
+        <source>Guichet</source>
+        <translation>Guichet</translation>
+    </message>
+    <message>
+        <source>Sign in to manage your user account.</source>
+        <translation>Connectez-vous pour gérer votre compte utilisateur.</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Your account was deactivated: ask for the reactivation mail.</source>
+        <translation>Votre compte a été désactivé : demandez le courriel de réactivation.</translation>
+    </message>
+    <message>
+        <source>Local &amp;outbox</source>
+        <translation>&amp;Boîte d'envoi locale</translation>
+    </message>
+    <message>
+        <source>Standalone mode: the mails Guichet sent, such as the reactivation link.</source>
+        <translation>Mode autonome : les courriels envoyés par Guichet, comme le lien de réactivation.</translation>
+    </message>
+    <message>
+        <source>Enter your e-mail address and your password.</source>
+        <translation>Saisissez votre adresse électronique et votre mot de passe.</translation>
     </message>
 </context>
 <context>
@@ -696,6 +923,37 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <message>
         <source>This solicitation is not waiting for your answer.</source>
         <translation>Cette sollicitation n'attend pas de réponse de votre part.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SpacePage</name>
+    <message>
+        <source>Your subscriptions to this space. Its own functions (invoices, solicitations …) are in the portal; Guichet manages who may use them.</source>
+        <translation>Vos abonnements à cet espace. Ses fonctions propres (factures, sollicitations…) sont dans le portail ; Guichet gère qui peut les utiliser.</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Effective from</source>
+        <translation>Effectif à partir du</translation>
     </message>
 </context>
 <context>
@@ -920,6 +1178,104 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <message>
         <source>Default service (whole structure)</source>
         <translation>Service par défaut (toute la structure)</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SuccessorDialog</name>
+    <message>
+        <source>The &amp;same principal manager for all my structures</source>
+        <translation>Le &amp;même gestionnaire principal pour toutes mes structures</translation>
+    </message>
+    <message>
+        <source>A &amp;different principal manager for each structure</source>
+        <translation>Un gestionnaire principal &amp;différent pour chaque structure</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>Rechercher…</translation>
+    </message>
+    <message>
+        <source>Designate a new principal manager</source>
+        <translation>Désigner un nouveau gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>You are the principal manager of the structures below. Each structure keeps exactly one principal manager: designate who takes over. You stay attached to them as a simple user.</source>
+        <translation>Vous êtes gestionnaire principal des structures ci-dessous. Chaque structure garde exactement un gestionnaire principal : désignez qui prend la suite. Vous y restez rattaché en tant qu'utilisateur simple.</translation>
+    </message>
+    <message>
+        <source>New principal manager for all structures</source>
+        <translation>Nouveau gestionnaire principal pour toutes les structures</translation>
+    </message>
+    <message>
+        <source>Use the magnifier to find the user</source>
+        <translation>Utilisez la loupe pour trouver l'utilisateur</translation>
+    </message>
+    <message>
+        <source>Find the new principal manager for all structures</source>
+        <translation>Rechercher le nouveau gestionnaire principal de toutes les structures</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>New principal manager</source>
+        <translation>Nouveau gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Find the new principal manager of %1</source>
+        <translation>Rechercher le nouveau gestionnaire principal de %1</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>all structures</source>
+        <translation>toutes les structures</translation>
+    </message>
+    <message>
+        <source>Designate the new principal manager for: %1.</source>
+        <translation>Désignez le nouveau gestionnaire principal pour : %1.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::UserSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>Find a user</source>
+        <translation>Rechercher un utilisateur</translation>
+    </message>
+    <message>
+        <source>Name, postal address or e-mail</source>
+        <translation>Nom, adresse postale ou adresse électronique</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>Postal address</source>
+        <translation>Adresse postale</translation>
+    </message>
+    <message>
+        <source>Se&amp;lect</source>
+        <translation>&amp;Sélectionner</translation>
+    </message>
+    <message>
+        <source>Find the user by name, postal address or e-mail:</source>
+        <translation>Recherchez l'utilisateur par son nom, son adresse postale ou son adresse électronique :</translation>
     </message>
 </context>
 <context>
@@ -1403,6 +1759,41 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Added %1 synthetic structures in %2 s.</source>
         <translation>Structures synthétiques ajoutées : %1 (en %2 s).</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::main</name>
+    <message>
+        <source>Guichet: manage your user account of the e-invoicing portal.</source>
+        <translation>Guichet : gérez votre compte utilisateur du portail de facturation électronique.</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql:// URL.</source>
+        <translation>Fichier SQLite ou URL postgresql://.</translation>
+    </message>
+    <message>
+        <source>location</source>
+        <translation>emplacement</translation>
+    </message>
+    <message>
+        <source>Interface language: fr or en.</source>
+        <translation>Langue de l'interface : fr ou en.</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>langue</translation>
+    </message>
+    <message>
+        <source>Save a picture of the first window and quit.</source>
+        <translation>Enregistrer une image de la première fenêtre puis quitter.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>fichier</translation>
+    </message>
+    <message>
+        <source>Guichet</source>
+        <translation>Guichet</translation>
     </message>
 </context>
 </TS>

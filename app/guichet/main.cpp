@@ -13,6 +13,13 @@
 
 using namespace guichet;
 
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(guichet::main)
+};
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -20,18 +27,17 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Guichet"));
 
     installTranslations(QLocale::system());
-    const auto tr = [](const char *text) { return QApplication::translate("guichet::main", text); };
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Guichet: manage your user account of the e-invoicing portal."));
+    parser.setApplicationDescription(Tr::tr("Guichet: manage your user account of the e-invoicing portal."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            tr("SQLite file or postgresql:// URL."), tr("location"),
+                                            Tr::tr("SQLite file or postgresql:// URL."), Tr::tr("location"),
                                             defaultDatabaseLocation());
-    const QCommandLineOption languageOption(QStringLiteral("language"), tr("Interface language: fr or en."),
-                                            tr("language"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              tr("Save a picture of the first window and quit."), tr("file"));
+    const QCommandLineOption languageOption(QStringLiteral("language"),
+                                            Tr::tr("Interface language: fr or en."), Tr::tr("language"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), Tr::tr("Save a picture of the first window and quit."), Tr::tr("file"));
     parser.addOptions({ databaseOption, languageOption, screenshotOption });
     parser.process(app);
 
@@ -42,7 +48,7 @@ int main(int argc, char *argv[])
     if (database && !database->migrate(&error))
         database.reset();
     if (!database) {
-        QMessageBox::critical(nullptr, tr("Guichet"), error);
+        QMessageBox::critical(nullptr, Tr::tr("Guichet"), error);
         return 1;
     }
     SystemClock clock;
