@@ -30,10 +30,12 @@ guichet_install_deps() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# guichet_build [ON|OFF]: with an argument, sets warnings-as-errors; without,
+# keeps what the build folder has, so that run and test share one build.
 guichet_build() {
-    local werror=${1:-OFF}
+    local options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    [ $# -gt 0 ] && options+=(-DGUICHET_WERROR="$1")
     guichet_log "Building in $GUICHET_BUILD"
-    cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DGUICHET_WERROR="$werror" >/dev/null
+    cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja "${options[@]}" >/dev/null
     cmake --build "$GUICHET_BUILD" -j"$(nproc)"
 }
