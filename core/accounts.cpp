@@ -50,22 +50,136 @@ QString hashOrFail(const QString &secret)
     return hash;
 }
 
-// Fails naming every field of `missing` (field name, readable label) at once:
-// the guide's red message lists all the fields to complete.
-void failFields(const QList<QPair<QString, QString>> &missing)
+// One invalid field: its name for the screen (CommandResult::field), a readable
+// label for the message and, when the label is not enough, why it is refused.
+struct FieldProblem
 {
-    QStringList fields, labels;
-    for (const auto &m : missing) {
-        fields << m.first;
-        labels << m.second;
+    FieldProblem(const QString &fieldName, const QString &fieldLabel, const QString &why = QString())
+        : field(fieldName)
+        , label(fieldLabel)
+        , reason(why)
+    {
     }
-    fail(ErrorCode::InvalidInput, fields.join(QLatin1Char(',')),
-         Accounts::tr("Complete or correct these fields: %1.").arg(labels.join(QStringLiteral(", "))));
+    QString field;
+    QString label;
+    QString reason;
+};
+using FieldProblems = QList<FieldProblem>;
+
+// Fails naming every field of `problems` at once: the guide's red message lists
+// all the fields to complete. A single problem with a reason says just that
+// reason ("The current password is not correct.").
+void failFields(const FieldProblems &problems)
+{
+    if (problems.size() == 1 && !problems.first().reason.isEmpty())
+        fail(ErrorCode::InvalidInput, problems.first().field, problems.first().reason);
+    QStringList fields, labels, reasons;
+    for (const FieldProblem &p : problems) {
+        fields << p.field;
+        labels << p.label;
+        if (!p.reason.isEmpty())
+            reasons << p.reason;
+    }
+    QString message
+        = Accounts::tr("Complete or correct these fields: %1.").arg(labels.join(QStringLiteral(", ")));
+    if (!reasons.isEmpty())
+        message += QLatin1Char(' ') + reasons.join(QLatin1Char(' '));
+    fail(ErrorCode::InvalidInput, fields.join(QLatin1Char(',')), message);
+}
+
+void failIfAny(const FieldProblems &problems)
+{
+    if (!problems.isEmpty())
+        failFields(problems);
 }
 
 QString passwordHashOf(const Database &db, qint64 userId)
 {
     return db.value(QStringLiteral("SELECT password_hash FROM users WHERE id = ?"), { userId }).toString();
+}
+
+// The checks and writes of « Mes informations personnelles », shared by the
+// single-purpose commands (updateProfile, changePassword, setSecretQuestion)
+// and updatePersonalInformation, which runs them all in one transaction. The
+// check* functions only collect problems, so one refusal can name them all.
+
+Profile cleanProfile(const Profile &profile)
+{
+    return { profile.contactEmail.trimmed().toLower(),
+             profile.lastName.trimmed(),
+             profile.firstName.trimmed(),
+             profile.addressLine.trimmed(),
+             profile.postalCode.trimmed(),
+             profile.city.trimmed(),
+             profile.country.trimmed() };
+}
+
+void checkProfile(const Profile &clean, FieldProblems &problems)
+{
+    if (!isValidEmail(clean.contactEmail))
+        problems.append({ QStringLiteral("contactEmail"),
+                          clean.contactEmail.isEmpty()
+                              ? Accounts::tr("contact e-mail")
+                              : Accounts::tr("contact e-mail (not a valid address)") });
+    if (clean.lastName.isEmpty())
+        problems.append({ QStringLiteral("lastName"), Accounts::tr("last name") });
+    if (clean.firstName.isEmpty())
+        problems.append({ QStringLiteral("firstName"), Accounts::tr("first name") });
+}
+
+void saveProfile(CommandContext &ctx, const Profile &clean)
+{
+    ctx.db().exec(QStringLiteral("UPDATE users SET contact_email = ?, last_name = ?, first_name = ?, "
+                                 "address_line = ?, postal_code = ?, city = ?, country = ?, version = ? "
+                                 "WHERE id = ?"),
+                  { clean.contactEmail, clean.lastName, clean.firstName, clean.addressLine, clean.postalCode,
+                    clean.city, clean.country, ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
+}
+
+void checkCurrentPassword(const QString &currentHash, const QString &currentPassword, FieldProblems &problems)
+{
+    if (!PasswordHasher::verify(currentHash, currentPassword))
+        problems.append({ QStringLiteral("currentPassword"), Accounts::tr("current password"),
+                          Accounts::tr("The current password is not correct.") });
+}
+
+void checkNewPassword(const CommandContext &ctx, const QString &currentHash, const QString &newPassword,
+                      const QString &confirmation, FieldProblems &problems)
+{
+    if (newPassword != confirmation)
+        problems.append({ QStringLiteral("confirmation"), Accounts::tr("confirmation of the new password"),
+                          Accounts::tr("The confirmation does not match the new password.") });
+    const PasswordCheck check = checkPasswordPolicy(newPassword, ctx.actor().email, currentHash);
+    if (!check.ok())
+        problems.append({ QStringLiteral("newPassword"), Accounts::tr("new password"), check.reason });
+}
+
+void savePassword(CommandContext &ctx, const QString &newPassword)
+{
+    ctx.db().exec(QStringLiteral("UPDATE users SET password_hash = ?, version = ? WHERE id = ?"),
+                  { hashOrFail(newPassword), ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+}
+
+void checkSecretQuestion(const QString &question, const QString &answer, const QString &questionField,
+                         const QString &answerField, FieldProblems &problems)
+{
+    if (question.trimmed().isEmpty())
+        problems.append({ questionField, Accounts::tr("secret question") });
+    if (PasswordHasher::foldSecretAnswer(answer).isEmpty())
+        problems.append({ answerField, Accounts::tr("answer to the secret question") });
+}
+
+void saveSecretQuestion(CommandContext &ctx, const QString &question, const QString &answer)
+{
+    const QString answerHash = PasswordHasher::hashSecretAnswer(answer);
+    if (answerHash.isEmpty())
+        fail(ErrorCode::Internal, {}, Accounts::tr("The answer could not be protected (out of memory)."));
+    ctx.db().exec(QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
+                                 "WHERE id = ?"),
+                  { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
 }
 
 // A new reactivation (or support reactivation) token voids every earlier one.
@@ -151,7 +265,7 @@ CommandResult Accounts::createUser(const NewUser &user)
             const QString first = user.firstName.trimmed();
             const QString last = user.lastName.trimmed();
             const QString language = user.language.isEmpty() ? QStringLiteral("fr") : user.language;
-            QList<QPair<QString, QString>> wrong;
+            FieldProblems wrong;
             if (!isValidEmail(email))
                 wrong.append({ QStringLiteral("email"), tr("e-mail (a valid address)") });
             if (first.isEmpty())
@@ -309,26 +423,11 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
 CommandResult Accounts::updateProfile(qint64 actorId, const Profile &profile)
 {
     return m_core.run(QStringLiteral("updateProfile"), actorId, [&](CommandContext &ctx) {
-        const QString contact = profile.contactEmail.trimmed().toLower();
-        const QString last = profile.lastName.trimmed();
-        const QString first = profile.firstName.trimmed();
-        QList<QPair<QString, QString>> wrong;
-        if (!isValidEmail(contact))
-            wrong.append(
-                { QStringLiteral("contactEmail"),
-                  contact.isEmpty() ? tr("contact e-mail") : tr("contact e-mail (not a valid address)") });
-        if (last.isEmpty())
-            wrong.append({ QStringLiteral("lastName"), tr("last name") });
-        if (first.isEmpty())
-            wrong.append({ QStringLiteral("firstName"), tr("first name") });
-        if (!wrong.isEmpty())
-            failFields(wrong);
-        ctx.db().exec(QStringLiteral("UPDATE users SET contact_email = ?, last_name = ?, first_name = ?, "
-                                     "address_line = ?, postal_code = ?, city = ?, country = ?, version = ? "
-                                     "WHERE id = ?"),
-                      { contact, last, first, profile.addressLine.trimmed(), profile.postalCode.trimmed(),
-                        profile.city.trimmed(), profile.country.trimmed(), ctx.version(), ctx.actorId() });
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
+        const Profile clean = cleanProfile(profile);
+        FieldProblems wrong;
+        checkProfile(clean, wrong);
+        failIfAny(wrong);
+        saveProfile(ctx, clean);
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }
@@ -338,18 +437,11 @@ CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPas
 {
     return m_core.run(QStringLiteral("changePassword"), actorId, [&](CommandContext &ctx) {
         const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
-        if (!PasswordHasher::verify(currentHash, currentPassword))
-            fail(ErrorCode::InvalidInput, QStringLiteral("currentPassword"),
-                 tr("The current password is not correct."));
-        if (newPassword != confirmation)
-            fail(ErrorCode::InvalidInput, QStringLiteral("confirmation"),
-                 tr("The confirmation does not match the new password."));
-        const PasswordCheck check = checkPasswordPolicy(newPassword, ctx.actor().email, currentHash);
-        if (!check.ok())
-            fail(ErrorCode::InvalidInput, QStringLiteral("newPassword"), check.reason);
-        ctx.db().exec(QStringLiteral("UPDATE users SET password_hash = ?, version = ? WHERE id = ?"),
-                      { hashOrFail(newPassword), ctx.version(), ctx.actorId() });
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+        FieldProblems wrong;
+        checkCurrentPassword(currentHash, currentPassword, wrong);
+        checkNewPassword(ctx, currentHash, newPassword, confirmation, wrong);
+        failIfAny(wrong);
+        savePassword(ctx, newPassword);
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }
@@ -358,25 +450,50 @@ CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &current
                                           const QString &question, const QString &answer)
 {
     return m_core.run(QStringLiteral("setSecretQuestion"), actorId, [&](CommandContext &ctx) {
-        QList<QPair<QString, QString>> wrong;
-        if (question.trimmed().isEmpty())
-            wrong.append({ QStringLiteral("question"), tr("secret question") });
-        if (PasswordHasher::foldSecretAnswer(answer).isEmpty())
-            wrong.append({ QStringLiteral("answer"), tr("answer to the secret question") });
-        if (!wrong.isEmpty())
-            failFields(wrong);
-        if (!PasswordHasher::verify(passwordHashOf(ctx.db(), ctx.actorId()), currentPassword))
-            fail(ErrorCode::InvalidInput, QStringLiteral("currentPassword"),
-                 tr("The current password is not correct."));
-        const QString answerHash = PasswordHasher::hashSecretAnswer(answer);
-        if (answerHash.isEmpty())
-            fail(ErrorCode::Internal, {}, tr("The answer could not be protected (out of memory)."));
-        ctx.db().exec(
-            QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
-                           "WHERE id = ?"),
-            { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
+        FieldProblems wrong;
+        checkSecretQuestion(question, answer, QStringLiteral("question"), QStringLiteral("answer"), wrong);
+        checkCurrentPassword(passwordHashOf(ctx.db(), ctx.actorId()), currentPassword, wrong);
+        failIfAny(wrong);
+        saveSecretQuestion(ctx, question, answer);
         ctx.result = CommandResult::success(ctx.actorId());
+    });
+}
+
+CommandResult Accounts::updatePersonalInformation(qint64 actorId, const PersonalInformation &info)
+{
+    return m_core.run(QStringLiteral("updatePersonalInformation"), actorId, [&](CommandContext &ctx) {
+        const Profile clean = cleanProfile(info.profile);
+        const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
+        const QString storedQuestion
+            = ctx.db()
+                  .value(QStringLiteral("SELECT secret_question FROM users WHERE id = ?"), { ctx.actorId() })
+                  .toString();
+        const bool passwordChanges = !info.newPassword.isEmpty() || !info.confirmation.isEmpty();
+        // A new answer, or another question (which needs its own answer); an
+        // empty question with no answer keeps what is stored.
+        const QString question = info.secretQuestion.trimmed();
+        const bool questionChanges
+            = !info.secretAnswer.isEmpty() || (!question.isEmpty() && question != storedQuestion.trimmed());
+
+        FieldProblems wrong;
+        checkProfile(clean, wrong);
+        if (passwordChanges || questionChanges)
+            checkCurrentPassword(currentHash, info.currentPassword, wrong);
+        if (passwordChanges)
+            checkNewPassword(ctx, currentHash, info.newPassword, info.confirmation, wrong);
+        if (questionChanges)
+            checkSecretQuestion(info.secretQuestion, info.secretAnswer, QStringLiteral("secretQuestion"),
+                                QStringLiteral("secretAnswer"), wrong);
+        failIfAny(wrong);
+
+        saveProfile(ctx, clean);
+        if (passwordChanges)
+            savePassword(ctx, info.newPassword);
+        if (questionChanges)
+            saveSecretQuestion(ctx, info.secretQuestion, info.secretAnswer);
+        ctx.result = CommandResult::success(ctx.actorId(),
+                                            { { QStringLiteral("passwordChanged"), passwordChanges },
+                                              { QStringLiteral("secretQuestionChanged"), questionChanges } });
     });
 }
 
@@ -513,7 +630,7 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
                                              user->value(QStringLiteral("deactivated_at")).toLongLong()))
                 fail(ErrorCode::Expired, QStringLiteral("token"), periodOverMessage());
 
-            QList<QPair<QString, QString>> missing;
+            FieldProblems missing;
             if (newPassword.isEmpty())
                 missing.append({ QStringLiteral("newPassword"), tr("new password") });
             if (secretQuestion.trimmed().isEmpty())

@@ -57,6 +57,23 @@ struct Profile
     QString country;
 };
 
+// The whole « Modifier ses informations personnelles » form, saved by one
+// « Valider » (updatePersonalInformation): all of it or nothing.
+struct PersonalInformation
+{
+    Profile profile;
+    // All empty: the password stays. Otherwise the current one, the new one and
+    // its confirmation.
+    QString currentPassword;
+    QString newPassword;
+    QString confirmation;
+    // Both empty: the secret question and answer stay. Another question needs
+    // its answer; an answer alone replaces the answer to the stored question.
+    // Changing either needs currentPassword.
+    QString secretQuestion;
+    QString secretAnswer;
+};
+
 // What the « Mon compte » screen shows.
 struct ProfileView
 {
@@ -122,6 +139,12 @@ public:
                                  const QString &confirmation);
     CommandResult setSecretQuestion(qint64 actorId, const QString &currentPassword, const QString &question,
                                     const QString &answer);
+    // One « Valider » of « Mes informations personnelles »: the profile, and the
+    // password and secret question when they change, in one transaction. A
+    // refusal names every invalid field at once (field = comma-separated names)
+    // and saves nothing. Success: id = the user, data "passwordChanged",
+    // "secretQuestionChanged" (booleans).
+    CommandResult updatePersonalInformation(qint64 actorId, const PersonalInformation &info);
     // contactEmail: the address notifications go to; required (and saved) when
     // enabling; when disabling, empty keeps the stored one.
     CommandResult setNotifications(qint64 actorId, bool enabled, const QString &contactEmail);

@@ -317,6 +317,23 @@ const CommandSpec s_commands[] = {
           const QString answer = a.text(QStringLiteral("answer"), Req);
           return a.ok() ? Accounts(core).setSecretQuestion(actor, current, question, answer) : a.error();
       } },
+    { "updatePersonalInformation", false,
+      [](Core &core, qint64 actor, Args &a) {
+          PersonalInformation info;
+          info.profile.contactEmail = a.text(QStringLiteral("contactEmail"), Req);
+          info.profile.lastName = a.text(QStringLiteral("lastName"), Req);
+          info.profile.firstName = a.text(QStringLiteral("firstName"), Req);
+          info.profile.addressLine = a.text(QStringLiteral("addressLine"), Opt);
+          info.profile.postalCode = a.text(QStringLiteral("postalCode"), Opt);
+          info.profile.city = a.text(QStringLiteral("city"), Opt);
+          info.profile.country = a.text(QStringLiteral("country"), Opt);
+          info.currentPassword = a.text(QStringLiteral("currentPassword"), Opt);
+          info.newPassword = a.text(QStringLiteral("newPassword"), Opt);
+          info.confirmation = a.text(QStringLiteral("confirmation"), Opt);
+          info.secretQuestion = a.text(QStringLiteral("secretQuestion"), Opt);
+          info.secretAnswer = a.text(QStringLiteral("secretAnswer"), Opt);
+          return a.ok() ? Accounts(core).updatePersonalInformation(actor, info) : a.error();
+      } },
     { "setNotifications", false,
       [](Core &core, qint64 actor, Args &a) {
           const bool enabled = a.flag(QStringLiteral("enabled"), Req);

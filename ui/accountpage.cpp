@@ -1,5 +1,7 @@
 #include "accountpage.h"
 
+#include "notificationssection.h"
+#include "personalinfosection.h"
 #include "session.h"
 
 #include <QHBoxLayout>
@@ -29,6 +31,8 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     });
 
     // Sections, in the guide's order, are added here as they are built.
+    addSection(tr("Personal information"), new PersonalInfoSection(m_session, this));
+    addSection(tr("Notifications"), new NotificationsSection(m_session, this));
 }
 
 void AccountPage::addSection(const QString &title, QWidget *section)

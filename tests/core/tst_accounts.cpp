@@ -258,6 +258,132 @@ private slots:
                                                    QStringLiteral("rex")));
     }
 
+    void personalInformationSavesEverythingInOneCommand()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.create(QStringLiteral("alice@example.org"));
+        PersonalInformation info;
+        info.profile = fullProfile();
+        info.currentPassword = kPassword;
+        info.newPassword = QStringLiteral("Marguerite 2026");
+        info.confirmation = info.newPassword;
+        info.secretQuestion = QStringLiteral("Nom de mon chien ?");
+        info.secretAnswer = QStringLiteral("Rex");
+        const CommandResult r = w.accounts.updatePersonalInformation(alice, info);
+        QVERIFY2(r.ok(), qPrintable(r.field + QLatin1String(": ") + r.message));
+        QVERIFY(r.data.value(QStringLiteral("passwordChanged")).toBool());
+        QVERIFY(r.data.value(QStringLiteral("secretQuestionChanged")).toBool());
+        QCOMPARE(w.accounts.profile(alice)->profile.city, QStringLiteral("Lyon"));
+        QCOMPARE(w.accounts.profile(alice)->secretQuestion, QStringLiteral("Nom de mon chien ?"));
+        QVERIFY(PasswordHasher::verifySecretAnswer(w.user(alice, "secret_answer_hash").toString(),
+                                                   QStringLiteral("rex")));
+        QVERIFY(w.accounts.authenticate(QStringLiteral("alice@example.org"), info.newPassword).ok());
+        // One audit entry per change, all under the one command.
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = "
+                                        "'updatePersonalInformation' AND actor_id = ?"),
+                         { alice }),
+                 3);
+    }
+
+    void personalInformationWithoutPasswordOrQuestionNeedsNoCurrentPassword()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.create(QStringLiteral("alice@example.org"));
+        QVERIFY(
+            w.accounts
+                .setSecretQuestion(alice, kPassword, QStringLiteral("Ville natale ?"), QStringLiteral("Lyon"))
+                .ok());
+        const QString hash = w.user(alice, "password_hash").toString();
+        const QString answerHash = w.user(alice, "secret_answer_hash").toString();
+        PersonalInformation info;
+        info.profile = fullProfile();
+        // The stored question without an answer: kept as it is.
+        info.secretQuestion = QStringLiteral("Ville natale ?");
+        CommandResult r = w.accounts.updatePersonalInformation(alice, info);
+        QVERIFY2(r.ok(), qPrintable(r.field + QLatin1String(": ") + r.message));
+        QVERIFY(!r.data.value(QStringLiteral("passwordChanged")).toBool());
+        QVERIFY(!r.data.value(QStringLiteral("secretQuestionChanged")).toBool());
+        QCOMPARE(w.user(alice, "last_name").toString(), QStringLiteral("Martin-Durand"));
+        QCOMPARE(w.user(alice, "password_hash").toString(), hash);
+        QCOMPARE(w.user(alice, "secret_answer_hash").toString(), answerHash);
+        // Both left empty keep them too.
+        info.secretQuestion.clear();
+        info.profile.city = QStringLiteral("Lille");
+        QVERIFY(w.accounts.updatePersonalInformation(alice, info).ok());
+        QCOMPARE(w.user(alice, "secret_question").toString(), QStringLiteral("Ville natale ?"));
+        QCOMPARE(w.user(alice, "city").toString(), QStringLiteral("Lille"));
+    }
+
+    void personalInformationWithABadPasswordChangeSavesNothing()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.create(QStringLiteral("alice@example.org"));
+        const QString before = snapshot(w.t.db());
+        PersonalInformation info;
+        info.profile = fullProfile(); // valid on its own
+        info.currentPassword = kPassword;
+        info.newPassword = QStringLiteral("Marguerite 2026");
+        info.confirmation = QStringLiteral("Marguerite 2027");
+        CommandResult r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("confirmation"));
+        QCOMPARE(snapshot(w.t.db()), before);
+
+        // A wrong current password: neither the profile nor the password.
+        info.currentPassword = QStringLiteral("Wrong one 123");
+        info.confirmation = info.newPassword;
+        r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.field, QStringLiteral("currentPassword"));
+        QVERIFY(r.message.contains(QLatin1String("current password")));
+        QCOMPARE(snapshot(w.t.db()), before);
+
+        // Every problem of the form at once, in the form's order.
+        info.profile.contactEmail = QStringLiteral("alice@home");
+        info.profile.lastName.clear();
+        info.newPassword = QStringLiteral("marguerite");
+        info.confirmation = info.newPassword;
+        r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.field, QStringLiteral("contactEmail,lastName,currentPassword,newPassword"));
+        for (const char *label : { "contact e-mail", "last name", "current password", "new password" })
+            QVERIFY2(r.message.contains(QLatin1String(label)), qPrintable(r.message));
+        QCOMPARE(snapshot(w.t.db()), before);
+        QVERIFY(w.accounts.authenticate(QStringLiteral("alice@example.org"), kPassword).ok());
+    }
+
+    void personalInformationSecretQuestionNeedsTheCurrentPasswordAndAnAnswer()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.create(QStringLiteral("alice@example.org"));
+        const QString before = snapshot(w.t.db());
+        PersonalInformation info;
+        info.profile = fullProfile();
+        info.secretQuestion = QStringLiteral("Nom de mon chien ?");
+        info.secretAnswer = QStringLiteral("Rex");
+        CommandResult r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.field, QStringLiteral("currentPassword"));
+        QCOMPARE(snapshot(w.t.db()), before);
+        // Another question needs its answer.
+        info.currentPassword = kPassword;
+        info.secretAnswer.clear();
+        r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.field, QStringLiteral("secretAnswer"));
+        // An answer needs a question.
+        info.secretQuestion = QStringLiteral("  ");
+        info.secretAnswer = QStringLiteral("Rex");
+        r = w.accounts.updatePersonalInformation(alice, info);
+        QCOMPARE(r.field, QStringLiteral("secretQuestion"));
+        QCOMPARE(snapshot(w.t.db()), before);
+
+        info.secretQuestion = QStringLiteral("Nom de mon chien ?");
+        QVERIFY(w.accounts.updatePersonalInformation(alice, info).ok());
+        QCOMPARE(w.accounts.profile(alice)->secretQuestion, QStringLiteral("Nom de mon chien ?"));
+        QVERIFY(w.accounts.profile(alice)->hasSecretAnswer);
+    }
+
     void notificationsNeedAValidContactEmail()
     {
         World w;

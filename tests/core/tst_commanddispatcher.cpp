@@ -629,6 +629,49 @@ private slots:
         QCOMPARE(commandResultFromJson(QJsonObject()).code, ErrorCode::Internal);
     }
 
+    void personalInformationThroughJson()
+    {
+        WORLD(w);
+        const QJsonObject profile { { QStringLiteral("contactEmail"),
+                                      QStringLiteral("alice.home@example.org") },
+                                    { QStringLiteral("lastName"), QStringLiteral("Martin") },
+                                    { QStringLiteral("firstName"), QStringLiteral("Alice") },
+                                    { QStringLiteral("city"), QStringLiteral("Lyon") } };
+        // A bad confirmation: refused with core's field, nothing saved.
+        QJsonObject args = profile;
+        args.insert(QStringLiteral("currentPassword"), kPassword);
+        args.insert(QStringLiteral("newPassword"), QStringLiteral("Mimosa2025yz"));
+        args.insert(QStringLiteral("confirmation"), QStringLiteral("Mimosa2025yy"));
+        const QString before = snapshot(w.t.db());
+        const CommandResult refused = w.run(w.alice, QStringLiteral("updatePersonalInformation"), args);
+        QCOMPARE(refused.code, ErrorCode::InvalidInput);
+        QCOMPARE(refused.field, QStringLiteral("confirmation"));
+        QCOMPARE(snapshot(w.t.db()), before);
+
+        args.insert(QStringLiteral("confirmation"), QStringLiteral("Mimosa2025yz"));
+        args.insert(QStringLiteral("secretQuestion"), QStringLiteral("Nom de mon chien ?"));
+        args.insert(QStringLiteral("secretAnswer"), QStringLiteral("Rex"));
+        const CommandResult r = w.run(w.alice, QStringLiteral("updatePersonalInformation"), args);
+        CHECK_OK(r);
+        QCOMPARE(r.id, w.alice);
+        QVERIFY(r.data.value(QStringLiteral("passwordChanged")).toBool());
+        QCOMPARE(w.value(QStringLiteral("SELECT city FROM users WHERE id = ?"), { w.alice }).toString(),
+                 QStringLiteral("Lyon"));
+        QCOMPARE(
+            w.value(QStringLiteral("SELECT secret_question FROM users WHERE id = ?"), { w.alice }).toString(),
+            QStringLiteral("Nom de mon chien ?"));
+        QVERIFY(PasswordHasher::verify(
+            w.value(QStringLiteral("SELECT password_hash FROM users WHERE id = ?"), { w.alice }).toString(),
+            QStringLiteral("Mimosa2025yz")));
+
+        // The profile alone: no password needed; a missing required key is named.
+        CHECK_OK(w.run(w.ugo, QStringLiteral("updatePersonalInformation"), profile));
+        QJsonObject missing = profile;
+        missing.remove(QStringLiteral("lastName"));
+        QCOMPARE(w.run(w.ugo, QStringLiteral("updatePersonalInformation"), missing).field,
+                 QStringLiteral("lastName"));
+    }
+
     void everyUserCommandIsMapped()
     {
         // The user-facing commands of core. A new one must be added here and
@@ -636,6 +679,7 @@ private slots:
         QStringList expected { QStringLiteral("updateProfile"),
                                QStringLiteral("changePassword"),
                                QStringLiteral("setSecretQuestion"),
+                               QStringLiteral("updatePersonalInformation"),
                                QStringLiteral("setNotifications"),
                                QStringLiteral("deactivateAccount"),
                                QStringLiteral("requestReactivation"),
