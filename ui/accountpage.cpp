@@ -1,6 +1,8 @@
 #include "accountpage.h"
 
+#include "attachedfilessection.h"
 #include "session.h"
+#include "subscriptionssection.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -29,6 +31,8 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     });
 
     // Sections, in the guide's order, are added here as they are built.
+    addSection(tr("Subscriptions to spaces"), new SubscriptionsSection(m_session, this));
+    addSection(tr("Attached files"), new AttachedFilesSection(m_session, this));
 }
 
 void AccountPage::addSection(const QString &title, QWidget *section)
