@@ -2,7 +2,9 @@
 
 #include "notificationssection.h"
 #include "personalinfosection.h"
+#include "attachedfilessection.h"
 #include "session.h"
+#include "subscriptionssection.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -33,6 +35,8 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     // Sections, in the guide's order, are added here as they are built.
     addSection(tr("Personal information"), new PersonalInfoSection(m_session, this));
     addSection(tr("Notifications"), new NotificationsSection(m_session, this));
+    addSection(tr("Subscriptions to spaces"), new SubscriptionsSection(m_session, this));
+    addSection(tr("Attached files"), new AttachedFilesSection(m_session, this));
 }
 
 void AccountPage::addSection(const QString &title, QWidget *section)

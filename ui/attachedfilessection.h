@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace guichet {
+
+struct Session;
+class AttachedFileModel;
+
+// « Mes pièces jointes »: the user's own files, with « Éditer », « Télécharger »,
+// « Supprimer » (the current row), « Télécharger » and « Supprimer » of the
+// checked rows, and « Gérer pièces jointes » to add one.
+class AttachedFilesSection : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit AttachedFilesSection(Session &session, QWidget *parent = nullptr);
+    ~AttachedFilesSection() override;
+
+    QTableView *table() const { return m_table; }
+    AttachedFileModel *model() const { return m_model; }
+    QPushButton *editButton() const { return m_edit; }
+    QPushButton *downloadButton() const { return m_download; }
+    QPushButton *deleteButton() const { return m_delete; }
+    QPushButton *downloadCheckedButton() const { return m_downloadChecked; }
+    QPushButton *deleteCheckedButton() const { return m_deleteChecked; }
+    QPushButton *manageButton() const { return m_manage; }
+    // The discreet message after an action (e.g. where files were written).
+    QString notice() const;
+
+    void reload();
+    void editCurrent();
+    void downloadCurrent();
+    void deleteCurrent();
+    void downloadChecked();
+    void deleteChecked();
+    void addFile();
+
+private:
+    QVariantMap currentRecord() const;
+    void remove(const QList<qint64> &ids);
+    void updateButtons();
+    void setNotice(const QString &text);
+    QString lastFolder() const;
+    void rememberFolder(const QString &folder);
+
+    Session &m_session;
+    AttachedFileModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QPushButton *m_edit;
+    QPushButton *m_download;
+    QPushButton *m_delete;
+    QPushButton *m_downloadChecked;
+    QPushButton *m_deleteChecked;
+    QPushButton *m_manage;
+    QLabel *m_notice;
+};
+
+} // namespace guichet

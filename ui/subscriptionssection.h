@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace guichet {
+
+struct Session;
+class SubscriptionModel;
+
+// « Mes abonnements aux espaces »: the spaces the user is subscribed to or
+// waiting for, with « Supprimer » (the current row), « Supprimer les abonnements
+// cochés » and « Ajouter un abonnement ».
+class SubscriptionsSection : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SubscriptionsSection(Session &session, QWidget *parent = nullptr);
+    ~SubscriptionsSection() override;
+
+    QTableView *table() const { return m_table; }
+    SubscriptionModel *model() const { return m_model; }
+    QPushButton *deleteButton() const { return m_delete; }
+    QPushButton *deleteCheckedButton() const { return m_deleteChecked; }
+    QPushButton *addButton() const { return m_add; }
+    // The discreet message after an action (e.g. the status of a new request).
+    QString notice() const;
+
+    void reload();
+    void deleteCurrent();
+    void deleteChecked();
+    void addSubscription();
+
+private:
+    void remove(const QList<qint64> &ids);
+    void updateButtons();
+    void setNotice(const QString &text);
+
+    Session &m_session;
+    SubscriptionModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QPushButton *m_delete;
+    QPushButton *m_deleteChecked;
+    QPushButton *m_add;
+    QLabel *m_notice;
+};
+
+} // namespace guichet
