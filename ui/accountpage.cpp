@@ -3,6 +3,7 @@
 #include "notificationssection.h"
 #include "personalinfosection.h"
 #include "attachedfilessection.h"
+#include "deactivationsection.h"
 #include "session.h"
 #include "subscriptionssection.h"
 
@@ -37,6 +38,7 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     addSection(tr("Notifications"), new NotificationsSection(m_session, this));
     addSection(tr("Subscriptions to spaces"), new SubscriptionsSection(m_session, this));
     addSection(tr("Attached files"), new AttachedFilesSection(m_session, this));
+    addSection(tr("Deactivate my account"), new DeactivationSection(m_session, this));
 }
 
 void AccountPage::addSection(const QString &title, QWidget *section)

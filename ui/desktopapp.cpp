@@ -1,12 +1,17 @@
 #include "desktopapp.h"
 
+#include "accountpage.h"
+#include "deactivationsection.h"
 #include "dialogs.h"
 #include "mainwindow.h"
+#include "outboxdialog.h"
 #include "preferencesdialog.h"
+#include "reactivationdialog.h"
 #include "session.h"
 #include "signindialog.h"
 
 #include <QApplication>
+#include <QLineEdit>
 #include <QTimer>
 
 namespace guichet {
@@ -42,6 +47,8 @@ void DesktopApp::showSignIn()
             if (!m_main)
                 QApplication::quit();
         });
+        connect(m_signIn, &SignInDialog::reactivationRequested, this, &DesktopApp::showReactivation);
+        connect(m_signIn, &SignInDialog::outboxRequested, this, &DesktopApp::showOutbox);
     }
     m_signIn->show();
     m_signIn->raise();
@@ -56,6 +63,10 @@ void DesktopApp::showMain()
     m_main = new MainWindow(m_session);
     connect(m_main, &MainWindow::signOutRequested, this, &DesktopApp::signOut);
     connect(m_main, &MainWindow::preferencesRequested, this, &DesktopApp::showPreferences);
+    connect(m_main, &MainWindow::outboxRequested, this, &DesktopApp::showOutbox);
+    // A deactivated account can do nothing more: back to the sign-in window.
+    if (auto *deactivation = m_main->findChild<DeactivationSection *>())
+        connect(deactivation, &DeactivationSection::accountDeactivated, this, &DesktopApp::signOut);
     m_main->show();
 }
 
@@ -77,6 +88,23 @@ void DesktopApp::showPreferences()
     if (Dialogs::exec(&dialog) == QDialog::Accepted && dialog.save())
         Dialogs::information(m_main, tr("Preferences"),
                              tr("The new language applies the next time Guichet starts."));
+}
+
+void DesktopApp::showReactivation(const QString &email)
+{
+    ReactivationDialog dialog(m_session, email, m_signIn);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted || !m_signIn)
+        return;
+    m_signIn->emailEdit()->setText(dialog.email());
+    m_signIn->passwordEdit()->clear();
+    m_signIn->passwordEdit()->setFocus();
+}
+
+void DesktopApp::showOutbox()
+{
+    QWidget *parent = m_main ? static_cast<QWidget *>(m_main) : static_cast<QWidget *>(m_signIn);
+    OutboxDialog dialog(m_session, parent);
+    Dialogs::exec(&dialog);
 }
 
 void DesktopApp::screenshotAndQuit(const QString &path)

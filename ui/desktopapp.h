@@ -29,6 +29,11 @@ public:
 
     void showPreferences();
     void signOut();
+    // « Réactiver mon compte » from the sign-in window; on success the sign-in
+    // window gets the account's e-mail, ready for the new password.
+    void showReactivation(const QString &email);
+    // The standalone mode's local outbox (sign-in window, main window).
+    void showOutbox();
 
 private:
     void showSignIn();

@@ -1,0 +1,308 @@
+#include "desktopapp.h"
+#include "dialogs.h"
+#include "mailoutbox.h"
+#include "mainwindow.h"
+#include "outboxdialog.h"
+#include "reactivationdialog.h"
+#include "signindialog.h"
+#include "solicitationdialog.h"
+#include "uitestsupport.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace guichet;
+using namespace guichet::test;
+
+namespace {
+
+// The database but the record of command ids (a refused command's id is kept
+// so that a retry gets the same answer; it is not a change of anything).
+QString snapshotOfData(guichet::Database &db)
+{
+    QStringList sections = guichet::test::snapshot(db).split(QStringLiteral("## "));
+    sections.erase(
+        std::remove_if(sections.begin(), sections.end(),
+                       [](const QString &s) { return s.startsWith(QLatin1String("applied_commands")); }),
+        sections.end());
+    return sections.join(QStringLiteral("## "));
+}
+} // namespace
+
+// « Réactiver mon compte » from the sign-in window, and the support
+// solicitation once the 60 days are over.
+class TestReactivationDialog : public QObject
+{
+    Q_OBJECT
+
+private:
+    static constexpr auto newPassword = "Printemps-2027";
+
+    struct World : UiWorld
+    {
+        qint64 alice = 0;
+        bool init()
+        {
+            if (!isValid())
+                return false;
+            alice = createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
+                               QStringLiteral("Martin"));
+            // Alice deactivates her account, as the section does.
+            if (!signIn(QStringLiteral("alice@example.org")))
+                return false;
+            bool ok = false;
+            gateway->send(QStringLiteral("deactivateAccount"), {},
+                          [&ok](const CommandResult &r) { ok = r.ok(); });
+            gateway->signOut();
+            return ok;
+        }
+        QString status()
+        {
+            return db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice }).toString();
+        }
+        // The newest mail Guichet queued for Alice.
+        QString lastMail() { return MailOutbox(*core).forUser(alice).value(0).bodyText; }
+    };
+
+    static QString linkIn(const QString &mail)
+    {
+        return QRegularExpression(QStringLiteral("guichet://\\S+")).match(mail).captured(0);
+    }
+
+    static void fillSecrets(ReactivationDialog *dialog, const QString &link)
+    {
+        QTest::keyClicks(dialog->tokenEdit(), link);
+        QTest::keyClicks(dialog->passwordEdit(), QLatin1String(newPassword));
+        QTest::keyClicks(dialog->confirmationEdit(), QLatin1String(newPassword));
+        QTest::keyClicks(dialog->questionEdit(), QStringLiteral("My first cat?"));
+        QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Filou"));
+    }
+
+private slots:
+    void reactivatesFromTheSignInWindowWithTheMailedLink()
+    {
+        World w;
+        QVERIFY(w.init());
+        w.clock.advanceDays(10);
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *signIn = app.signInDialog();
+        signIn->emailEdit()->setText(QStringLiteral("alice@example.org"));
+
+        QString typedEmail, info, outboxSubject, outboxText;
+        int stepAfterRequest = -1;
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *dialog = qobject_cast<ReactivationDialog *>(d);
+            if (!dialog)
+                return int(QDialog::Rejected);
+            typedEmail = dialog->emailEdit()->text();
+            QTest::mouseClick(dialog->validateButton(), Qt::LeftButton);
+            info = dialog->infoText();
+            stepAfterRequest = dialog->step();
+            // The mail, read in the local outbox.
+            Dialogs::queueDialogHook([&](QDialog *o) {
+                auto *outbox = qobject_cast<OutboxDialog *>(o);
+                if (!outbox)
+                    return int(QDialog::Rejected);
+                outboxSubject = outbox->subjectAt(0);
+                outboxText = outbox->bodyView()->toPlainText();
+                return int(QDialog::Rejected);
+            });
+            QTest::mouseClick(dialog->outboxButton(), Qt::LeftButton);
+            // The whole link pasted: the dialog keeps its token.
+            fillSecrets(dialog, linkIn(outboxText));
+            Dialogs::queueAnswer(QMessageBox::Ok); // "account reactivated"
+            QTest::mouseClick(dialog->validateButton(), Qt::LeftButton);
+            return dialog->result();
+        });
+        QTest::mouseClick(signIn->reactivateButton(), Qt::LeftButton);
+
+        QCOMPARE(typedEmail, QStringLiteral("alice@example.org"));
+        QCOMPARE(stepAfterRequest, 1);
+        QVERIFY2(info.contains(QStringLiteral("24 hours")) && info.contains(QStringLiteral("local outbox")),
+                 qPrintable(info));
+        QCOMPARE(outboxSubject, QStringLiteral("Reactivate your Guichet account"));
+        QVERIFY(outboxText.contains(QStringLiteral("guichet://reactivate?token=")));
+        QVERIFY(Dialogs::messages().last().contains(QStringLiteral("Sign in with your new password")));
+        QCOMPARE(w.status(), QStringLiteral("active"));
+
+        // Back at the sign-in window with the e-mail filled: the new password works.
+        QCOMPARE(signIn->emailEdit()->text(), QStringLiteral("alice@example.org"));
+        QTest::keyClicks(signIn->passwordEdit(), QLatin1String(newPassword));
+        QTest::mouseClick(signIn->signInButton(), Qt::LeftButton);
+        QVERIFY(app.mainWindow());
+        QCOMPARE(w.gateway->userId(), w.alice);
+    }
+
+    void theCodeAloneWorksToo()
+    {
+        World w;
+        QVERIFY(w.init());
+        ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
+        dialog.show();
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        const QString token = ReactivationDialog::tokenFrom(linkIn(w.lastMail()));
+        QVERIFY(!token.isEmpty());
+        QVERIFY(!token.contains(QLatin1Char('=')));
+        QVERIFY(w.lastMail().contains(token));
+        fillSecrets(&dialog, QStringLiteral("  ") + token + QStringLiteral(" "));
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(w.status(), QStringLiteral("active"));
+        QCOMPARE(dialog.email(), QStringLiteral("alice@example.org"));
+    }
+
+    void anExpiredLinkAsksForANewMail()
+    {
+        World w;
+        QVERIFY(w.init());
+        ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
+        dialog.show();
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        const QString link = linkIn(w.lastMail());
+        w.clock.advanceSecs(25 * 3600); // the mail is valid 24 h
+        fillSecrets(&dialog, link);
+        const QString before = snapshotOfData(w.db());
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY(dialog.isVisible());
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("ask for a new mail")),
+                 qPrintable(dialog.errorText()));
+        QVERIFY(dialog.tokenEdit()->property("invalid").toBool());
+        QVERIFY(dialog.newMailButton()->isVisible());
+        QCOMPARE(snapshotOfData(w.db()), before);
+        QCOMPARE(w.status(), QStringLiteral("deactivated"));
+        // Nothing typed is lost.
+        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(newPassword));
+        QCOMPARE(dialog.questionEdit()->text(), QStringLiteral("My first cat?"));
+
+        // « Réactiver mon compte » again: a new mail, and its link works.
+        QTest::mouseClick(dialog.newMailButton(), Qt::LeftButton);
+        QCOMPARE(dialog.step(), 0);
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QCOMPARE(dialog.step(), 1);
+        dialog.tokenEdit()->clear();
+        QTest::keyClicks(dialog.tokenEdit(), linkIn(w.lastMail()));
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(w.status(), QStringLiteral("active"));
+    }
+
+    void afterSixtyDaysSupportIsContacted()
+    {
+        World w;
+        QVERIFY(w.init());
+        w.clock.advanceDays(61);
+        ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
+        dialog.show();
+        const int mailsBefore = MailOutbox(*w.core).forUser(w.alice).size();
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("contact support")),
+                 qPrintable(dialog.errorText()));
+        QVERIFY(dialog.supportButton()->isVisible());
+        QCOMPARE(dialog.step(), 0);
+        QCOMPARE(MailOutbox(*w.core).forUser(w.alice).size(), mailsBefore);
+
+        QString category, firstError, email;
+        QStringList highlighted;
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *solicitation = qobject_cast<SolicitationDialog *>(d);
+            if (!solicitation)
+                return int(QDialog::Rejected);
+            category = solicitation->categoryCode();
+            email = solicitation->emailEdit()->text();
+            // Everything emptied: each field named in red, nothing sent.
+            solicitation->emailEdit()->clear();
+            solicitation->subjectEdit()->clear();
+            QTest::mouseClick(solicitation->validateButton(), Qt::LeftButton);
+            firstError = solicitation->errorText();
+            for (QWidget *field : { static_cast<QWidget *>(solicitation->emailEdit()),
+                                    static_cast<QWidget *>(solicitation->subjectEdit()),
+                                    static_cast<QWidget *>(solicitation->messageEdit()) }) {
+                if (field->property("invalid").toBool())
+                    highlighted << field->objectName();
+            }
+            QTest::keyClicks(solicitation->emailEdit(), QStringLiteral("alice@example.org"));
+            QTest::keyClicks(solicitation->subjectEdit(), QStringLiteral("Reactivation"));
+            QTest::keyClicks(solicitation->messageEdit(), QStringLiteral("Please reactivate my account."));
+            Dialogs::queueAnswer(QMessageBox::Ok); // "sent to support"
+            QTest::mouseClick(solicitation->validateButton(), Qt::LeftButton);
+            return solicitation->result();
+        });
+        QTest::mouseClick(dialog.supportButton(), Qt::LeftButton);
+
+        QCOMPARE(category, QStringLiteral("reactivation"));
+        QCOMPARE(email, QStringLiteral("alice@example.org"));
+        QVERIFY2(firstError.contains(QStringLiteral("e-mail address"))
+                     && firstError.contains(QStringLiteral("subject"))
+                     && firstError.contains(QStringLiteral("message")),
+                 qPrintable(firstError));
+        QCOMPARE(
+            highlighted,
+            (QStringList { QStringLiteral("email"), QStringLiteral("subject"), QStringLiteral("message") }));
+        const auto rows = w.db().rows(QStringLiteral("SELECT email, category, body FROM solicitations"));
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.at(0).value(QStringLiteral("email")).toString(), QStringLiteral("alice@example.org"));
+        QCOMPARE(rows.at(0).value(QStringLiteral("category")).toString(), QStringLiteral("reactivation"));
+        QCOMPARE(w.status(), QStringLiteral("deactivated"));
+    }
+
+    void missingFieldsAreNamedAndNothingIsLost()
+    {
+        World w;
+        QVERIFY(w.init());
+        ReactivationDialog dialog(*w.session, QString());
+        dialog.show();
+        const QString before = snapshot(w.db());
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY(dialog.errorText().contains(QStringLiteral("e-mail address")));
+        QVERIFY(dialog.emailEdit()->property("invalid").toBool());
+
+        QTest::mouseClick(dialog.haveCodeButton(), Qt::LeftButton);
+        QCOMPARE(dialog.step(), 1);
+        QTest::keyClicks(dialog.passwordEdit(), QLatin1String(newPassword));
+        QTest::keyClicks(dialog.questionEdit(), QStringLiteral("My first cat?"));
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        const QString error = dialog.errorText();
+        QVERIFY2(error.contains(QStringLiteral("link or code"))
+                     && error.contains(QStringLiteral("confirmation"))
+                     && error.contains(QStringLiteral("answer")),
+                 qPrintable(error));
+        QVERIFY(!error.contains(QStringLiteral("new password")));
+        QVERIFY(dialog.tokenEdit()->property("invalid").toBool());
+        QVERIFY(dialog.confirmationEdit()->property("invalid").toBool());
+        QVERIFY(dialog.answerEdit()->property("invalid").toBool());
+        QVERIFY(!dialog.passwordEdit()->property("invalid").toBool());
+        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(newPassword));
+        QCOMPARE(dialog.questionEdit()->text(), QStringLiteral("My first cat?"));
+
+        // A confirmation that differs is named too.
+        QTest::keyClicks(dialog.tokenEdit(), QStringLiteral("some-code"));
+        QTest::keyClicks(dialog.confirmationEdit(), QStringLiteral("Another-2027x"));
+        QTest::keyClicks(dialog.answerEdit(), QStringLiteral("Filou"));
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY(dialog.errorText().contains(QStringLiteral("confirmation")));
+        QVERIFY(dialog.confirmationEdit()->property("invalid").toBool());
+        QCOMPARE(snapshot(w.db()), before);
+        QVERIFY(dialog.isVisible());
+    }
+
+    void tokenIsTakenFromAPastedLink()
+    {
+        QCOMPARE(ReactivationDialog::tokenFrom(QStringLiteral("guichet://reactivate?token=Ab_9-x")),
+                 QStringLiteral("Ab_9-x"));
+        QCOMPARE(ReactivationDialog::tokenFrom(QStringLiteral(" open guichet://reactivate?token=Ab_9-x.")),
+                 QStringLiteral("Ab_9-x"));
+        QCOMPARE(ReactivationDialog::tokenFrom(QStringLiteral("  Ab_9-x\n")), QStringLiteral("Ab_9-x"));
+    }
+};
+
+QTEST_MAIN(TestReactivationDialog)
+#include "tst_reactivationdialog.moc"
