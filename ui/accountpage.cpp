@@ -1,5 +1,6 @@
 #include "accountpage.h"
 
+#include "attachmentssection.h"
 #include "session.h"
 
 #include <QHBoxLayout>
@@ -29,6 +30,7 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     });
 
     // Sections, in the guide's order, are added here as they are built.
+    addSection(tr("Attachments to structures"), new AttachmentsSection(m_session, this));
 }
 
 void AccountPage::addSection(const QString &title, QWidget *section)
