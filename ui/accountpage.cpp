@@ -1,9 +1,10 @@
 #include "accountpage.h"
 
+#include "attachedfilessection.h"
+#include "attachmentssection.h"
+#include "deactivationsection.h"
 #include "notificationssection.h"
 #include "personalinfosection.h"
-#include "attachedfilessection.h"
-#include "deactivationsection.h"
 #include "session.h"
 #include "subscriptionssection.h"
 
@@ -36,6 +37,7 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     // Sections, in the guide's order, are added here as they are built.
     addSection(tr("Personal information"), new PersonalInfoSection(m_session, this));
     addSection(tr("Notifications"), new NotificationsSection(m_session, this));
+    addSection(tr("Attachments to structures"), new AttachmentsSection(m_session, this));
     addSection(tr("Subscriptions to spaces"), new SubscriptionsSection(m_session, this));
     addSection(tr("Attached files"), new AttachedFilesSection(m_session, this));
     addSection(tr("Deactivate my account"), new DeactivationSection(m_session, this));

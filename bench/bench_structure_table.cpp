@@ -1,0 +1,218 @@
+// Opens the structure search's table on a search matching every structure and
+// measures what a user waits for: the search click to the table's first paint,
+// the jump to the last row, and the process's peak memory.
+// Usage: bench_structure_table --database LOCATION [--structures N]
+// (offscreen platform unless QT_QPA_PLATFORM says otherwise)
+#include "benchdata.h"
+#include "clock.h"
+#include "core.h"
+#include "database.h"
+#include "structures.h"
+#include "structuresearchmodel.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTextStream>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+
+using namespace guichet;
+
+namespace {
+
+// A line of /proc/self/status in MiB (VmHWM: peak resident set; VmRSS: now).
+double statusMiB(const char *key)
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return line.mid(qstrlen(key) + 1).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return -1;
+}
+
+// Times from a start to the end of the next paint of a widget, the paint included.
+class PaintWatch : public QObject
+{
+public:
+    explicit PaintWatch(QWidget *widget)
+        : m_widget(widget)
+    {
+        widget->installEventFilter(this);
+    }
+
+    // `shown` says whether the paint just done shows what was waited for
+    // (paints of the old layout may come first).
+    void start(std::function<bool()> shown)
+    {
+        m_shown = std::move(shown);
+        m_painted = false;
+        m_timer.start();
+    }
+    // Runs the event loop until the widget painted; milliseconds since start().
+    double waitForPaint()
+    {
+        while (!m_painted)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        return m_elapsed;
+    }
+
+protected:
+    bool eventFilter(QObject *object, QEvent *event) override
+    {
+        if (object == m_widget && event->type() == QEvent::Paint && !m_inside && m_timer.isValid()) {
+            // Deliver the paint now, through the scroll area's own filter that
+            // turns it into QTableView::paintEvent, so that its data() calls
+            // (the page fetches) are part of the measure.
+            m_inside = true;
+            QCoreApplication::sendEvent(m_widget, event);
+            m_inside = false;
+            if (!m_painted && m_shown()) {
+                m_elapsed = m_timer.nsecsElapsed() / 1e6;
+                m_painted = true;
+            }
+            return true;
+        }
+        return false;
+    }
+
+private:
+    QWidget *m_widget;
+    QElapsedTimer m_timer;
+    double m_elapsed = 0;
+    bool m_painted = false;
+    bool m_inside = false;
+    std::function<bool()> m_shown;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Structure search table benchmark."));
+    parser.addHelpOption();
+    const QCommandLineOption databaseOption(QStringLiteral("database"),
+                                            QStringLiteral("SQLite file or postgresql:// URL."),
+                                            QStringLiteral("location"));
+    const QCommandLineOption structuresOption(QStringLiteral("structures"),
+                                              QStringLiteral("Structures to have (default 1000000)."),
+                                              QStringLiteral("n"), QStringLiteral("1000000"));
+    parser.addOption(databaseOption);
+    parser.addOption(structuresOption);
+    parser.process(app);
+    if (!parser.isSet(databaseOption)) {
+        err << "--database is required\n";
+        return 2;
+    }
+    QString error;
+    std::unique_ptr<Database> db = Database::open(parser.value(databaseOption), &error);
+    if (!db || !db->migrate(&error)) {
+        err << "cannot open the database: " << error << '\n';
+        return 1;
+    }
+    const qint64 wanted = parser.value(structuresOption).toLongLong();
+    const qint64 existing = db->value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
+    if (existing < wanted) {
+        err << "generating " << (wanted - existing) << " structures…\n";
+        err.flush();
+        const CommandResult r = generateStructures(*db, int(wanted - existing));
+        if (!r.ok()) {
+            err << r.message << '\n';
+            return 1;
+        }
+    }
+    const double rssBefore = statusMiB("VmRSS:");
+
+    SystemClock clock;
+    Core core(*db, clock);
+    QWidget window;
+    auto *criterion = new QLineEdit(QStringLiteral("*"), &window);
+    auto *search = new QPushButton(QStringLiteral("Search"), &window);
+    auto *view = new QTableView(&window);
+    auto *model = new StructureSearchModel(core, &window);
+    view->setModel(model);
+    // As StructureSearchDialog sets it up.
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    auto *layout = new QVBoxLayout(&window);
+    layout->addWidget(criterion);
+    layout->addWidget(search);
+    layout->addWidget(view, 1);
+    QObject::connect(search, &QPushButton::clicked, model, [&] {
+        StructureCriteria c;
+        c.raisonSociale = criterion->text();
+        model->setCriteria(c);
+    });
+    window.resize(1000, 700);
+    window.show();
+    QCoreApplication::processEvents();
+
+    PaintWatch watch(view->viewport());
+    QElapsedTimer countTimer;
+    watch.start([view] { return view->rowAt(0) == 0; });
+    countTimer.start();
+    search->click(); // the count runs here
+    const double countMs = countTimer.nsecsElapsed() / 1e6;
+    const double firstPaint = watch.waitForPaint();
+    const int fetchesAfterFirst = model->pagesFetched();
+
+    watch.start(
+        [view, model] { return view->rowAt(view->viewport()->height() - 2) == model->rowCount() - 1; });
+    view->scrollToBottom();
+    const double bottom = watch.waitForPaint();
+    const QString lastRow
+        = model->data(model->index(model->rowCount() - 1, StructureSearchModel::RaisonSocialeColumn))
+              .toString();
+
+    const int middleRow = model->rowCount() / 2;
+    watch.start(
+        [view, middleRow] { return view->rowAt(0) <= middleRow && view->rowAt(0) > middleRow - 100; });
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum() / 2);
+    const double middle = watch.waitForPaint();
+
+    // Page down through a few screens, as a user scrolling would.
+    QList<double> steps;
+    for (int i = 0; i < 20; ++i) {
+        const int before = view->rowAt(0);
+        watch.start([view, before] { return view->rowAt(0) > before; });
+        view->verticalScrollBar()->triggerAction(QAbstractSlider::SliderPageStepAdd);
+        steps.append(watch.waitForPaint());
+    }
+    std::sort(steps.begin(), steps.end());
+
+    out << "structures matching '*': " << model->rowCount() << '\n'
+        << "count (in the click): " << QString::number(countMs, 'f', 1) << " ms\n"
+        << "search click to first paint: " << QString::number(firstPaint, 'f', 1) << " ms ("
+        << fetchesAfterFirst << " page(s) fetched)\n"
+        << "scrollToBottom to paint: " << QString::number(bottom, 'f', 1) << " ms (last row: " << lastRow
+        << ")\n"
+        << "jump to the middle to paint: " << QString::number(middle, 'f', 1) << " ms\n"
+        << "page down (20 screens) median: " << QString::number(steps.at(steps.size() / 2), 'f', 1)
+        << " ms, max " << QString::number(steps.last(), 'f', 1) << " ms\n"
+        << "pages fetched: " << model->pagesFetched() << ", cached now: " << model->cachedPageCount()
+        << " (max " << model->maxCachedPages() << ")\n"
+        << "RSS before the window: " << QString::number(rssBefore, 'f', 1)
+        << " MiB, peak (VmHWM): " << QString::number(statusMiB("VmHWM:"), 'f', 1) << " MiB\n";
+    return 0;
+}
