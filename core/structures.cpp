@@ -54,8 +54,13 @@ struct Clause
     QString pattern; // GLOB syntax on SQLite, LIKE syntax on PostgreSQL
 };
 
-QList<Clause> clauses(const StructureCriteria &criteria, bool postgres)
+// The criteria as patterns. A criterion that is only wildcards (`*`) restricts
+// nothing: it adds no clause but sets *matchAll, so that « * » lists every
+// structure while an empty form lists none.
+QList<Clause> clauses(const StructureCriteria &criteria, bool postgres, bool *matchAll = nullptr)
 {
+    if (matchAll)
+        *matchAll = false;
     const std::pair<QString, QString> fields[] = {
         { QStringLiteral("raison_sociale"), criteria.raisonSociale },
         { QStringLiteral("siret"), Siret::normalized(criteria.siret) },
@@ -88,6 +93,11 @@ QList<Clause> clauses(const StructureCriteria &criteria, bool postgres)
                 pattern += c;
             }
             previous = c;
+        }
+        if (pattern == QLatin1String("*") || pattern == QLatin1String("%")) {
+            if (matchAll)
+                *matchAll = true;
+            continue;
         }
         result.append({ column, pattern });
     }
@@ -401,10 +411,22 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
 {
     Database &db = m_core.db();
     const bool postgres = db.isPostgres();
-    const QList<Clause> list = clauses(criteria, postgres);
-    if (list.isEmpty() || limit <= 0)
+    bool matchAll = false;
+    const QList<Clause> list = clauses(criteria, postgres, &matchAll);
+    if ((list.isEmpty() && !matchAll) || limit <= 0)
         return {};
     offset = std::max(0, offset);
+    if (list.isEmpty()) {
+        // « * »: every structure, straight from the name index.
+        QList<StructureRow> all;
+        QSqlQuery query = db.exec(
+            QStringLiteral("SELECT %1 FROM structures s ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
+                .arg(selectColumns),
+            { limit, offset });
+        while (query.next())
+            all.append(rowFromQuery(query));
+        return all;
+    }
     QVariantList args;
     QString sql;
     // An exact postal code (the guide's « Code postal » field, digits only):
@@ -501,6 +523,28 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
             // A full page, or the whole table walked: that is the answer.
             if (walked.size() == limit || !boundary.isValid())
                 return walked;
+        } else {
+            // A deep page (the table view scrolled far): sorting every hit for
+            // each page is what costs when hits are many, while walking the name
+            // index costs offset / density rows. Walk when at least one
+            // structure in eight matches.
+            const qint64 hits = count(criteria);
+            const qint64 total = db.value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
+            if (hits * 8 >= total) {
+                QVariantList walkArgs;
+                const QString where = whereClause(list, false, true, &walkArgs);
+                walkArgs << limit << offset;
+                QList<StructureRow> result;
+                QSqlQuery query = db.exec(
+                    QStringLiteral(
+                        "SELECT %1 FROM structures s CROSS JOIN structures_search_content c ON c.id = s.id "
+                        "WHERE %2 ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
+                        .arg(selectColumns, where),
+                    walkArgs);
+                while (query.next())
+                    result.append(rowFromQuery(query));
+                return result;
+            }
         }
         sql = QStringLiteral(
                   "SELECT %1 FROM structures s WHERE s.id IN (SELECT f.rowid FROM structures_search f "
@@ -518,9 +562,10 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
 qint64 Structures::count(const StructureCriteria &criteria) const
 {
     Database &db = m_core.db();
-    const QList<Clause> list = clauses(criteria, db.isPostgres());
+    bool matchAll = false;
+    const QList<Clause> list = clauses(criteria, db.isPostgres(), &matchAll);
     if (list.isEmpty())
-        return 0;
+        return matchAll ? db.value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong() : 0;
     QVariantList args;
     const QString where = whereClause(list, db.isPostgres(), false, &args);
     return db.value(QStringLiteral("SELECT COUNT(*) FROM structures_search f WHERE %1").arg(where), args)

@@ -7,6 +7,30 @@
         <source>Sections of my account</source>
         <translation>Rubriques de mon compte</translation>
     </message>
+    <message>
+        <source>Personal information</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attachments to structures</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subscriptions to spaces</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attached files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Deactivate my account</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>guichet::Accounts</name>
@@ -173,6 +197,124 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <source>No user has the e-mail %1.</source>
         <translation>Aucun utilisateur n'a l'adresse électronique %1.</translation>
     </message>
+    <message>
+        <source>current password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>confirmation of the new password</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::AttachedFileDialog</name>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit an attached file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Manage attached files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Change the designation or the type; browse only to replace the file itself (%1 MB at most).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a file on your computer (%1 MB at most), name it and choose its type.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Replacement file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Designation (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type of attached file (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Replace the file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;File *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Designation *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Type *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose the file to attach</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot read '%1': %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose the file to attach with « Browse ».</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::AttachedFileModel</name>
+    <message>
+        <source>Designation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>guichet::AttachedFiles</name>
@@ -271,6 +413,251 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <message>
         <source>Cannot find a free name for '%1' in the folder.</source>
         <translation>Impossible de trouver un nom libre pour « %1 » dans le dossier.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AttachedFilesSection</name>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Down&amp;load…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download the chec&amp;ked files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the c&amp;hecked files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Manage attached files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>My attached files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Files kept in your account to attach quickly to an invoice, such as supporting documents (a vehicle registration for travel expenses, brochures…); %1 MB at most each.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit this file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download this file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete this file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download the checked files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the checked files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit the selected file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download the selected file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the selected file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The file « %1 » was added.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The file « %1 » was saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download the attached file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot write '%1': %2</source>
+        <translation>Impossible d'écrire « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>Written: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tick the files to download in the « Selection » column first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download the checked files into</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Downloading the checked files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) written:</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Download the checked files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tick the files to delete in the « Selection » column first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete this attached file?
+%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete these %1 attached files?
+%2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete attached files</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) deleted.</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AttachmentModel</name>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Validity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Secondary manager</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::AttachmentRequestDialog</name>
+    <message>
+        <source>&amp;No end date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Attach to the whole structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only the services &amp;checked below</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>List of services</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Request an attachment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter the exact dates: they decide when you may act for the structure. The principal manager of the structure validates the request.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Start of validity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>End of validity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Start of validity:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;End of validity:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This structure has no active service.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
     </message>
 </context>
 <context>
@@ -402,6 +789,110 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <message>
         <source>Only a validated attachment can change role.</source>
         <translation>Seul un rattachement validé peut changer de rôle.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AttachmentsSection</name>
+    <message>
+        <source>C&amp;onsult / modify the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Open the attachment request</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Delete this attachment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Request an attachment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the c&amp;hecked attachments</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;h3&gt;My attachments to structures&lt;/h3&gt;</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The structures you are attached to or waiting for. Each structure's principal manager validates the requests of its users.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>My attachments to structures</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Consult / modify the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open the attachment request</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete this attachment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Structure: %1 (SIRET %2)
+Role: %3
+Start of validity: %4
+End of validity: %5
+Services: %6
+Status: %7</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Decision comment: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attachment request</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete attachments</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Check the attachments to delete first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete your attachment to these structures?
+%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Request an attachment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -539,6 +1030,50 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
 </context>
 <context>
+    <name>guichet::DeactivationSection</name>
+    <message>
+        <source>&amp;Deactivate my account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Deactivate my account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>If you no longer use your account, after a change of assignment or a resignation for example, deactivate it:
+• you can reactivate it within %1 days ("Reactivate my account" in the sign-in window);
+• any change in progress on the account is lost: your pending requests are cancelled;
+• a deactivated account can do nothing but be reactivated, and receives no more mail.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not to be confused with the deactivation or removal of an attachment to a structure, which a manager does.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>You are the principal manager of: %1. Before deactivating your account, you designate a new principal manager for each of them.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>You will be able to reactivate your account within %1 days.
+Any change in progress on the account will be lost.
+
+Deactivate your account?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>You will be able to reactivate your account within %1 days.
+You must designate a new principal manager for every structure you are the principal manager of.
+
+Click OK to designate a new principal manager.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your account is deactivated. You can reactivate it within %1 days with "Reactivate my account" in the sign-in window.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>guichet::DemoData</name>
     <message>
         <source>The database already has users: the demo fills an empty database only.</source>
@@ -670,6 +1205,109 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     </message>
 </context>
 <context>
+    <name>guichet::NotificationsSection</name>
+    <message>
+        <source>&amp;Receive notifications</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>When this box is checked, you receive every day, at your contact e-mail address, a mail about new events and the progress of your invoices through their life-cycle statuses. A weekly summary of the movements on your structures is sent as well.
+
+Uncheck the box to stop being informed by mail.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Contact e-mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The same address as in Personal information: changing it here changes it there too.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Con&amp;tact e-mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Put back what is saved</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Notifications are on: they are sent to %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Notifications are off.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::OutboxDialog</name>
+    <message>
+        <source>No mail in the local outbox.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Local outbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>In standalone mode, the mails Guichet sends are kept here: open one to read it, for example to copy your reactivation link.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Mails</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Text of the selected mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Text of the mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::OutboxModel</name>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>guichet::PasswordPolicy</name>
     <message>
         <source>The password must have at least %1 characters.</source>
@@ -693,6 +1331,169 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>You do not manage this structure.</source>
         <translation>Vous n'êtes pas gestionnaire de cette structure.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::PersonalInfoSection</name>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>General information</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sign-in e-mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Con&amp;tact e-mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Contact e-mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This address is used to receive notifications (see Notifications).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Last name:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;First name:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>First name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Postal address</source>
+        <translation>Adresse postale</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Postal code:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>C&amp;ity:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>Co&amp;untry:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Country</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Fill in these fields only to change your password. The new password needs at least %1 characters mixing at least 3 of: lower-case letters, upper-case letters, digits, other characters; it must not contain the part of your sign-in e-mail before the @, and must differ from the current password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cu&amp;rrent password:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>C&amp;onfirmation:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confirmation of the new password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Secret question</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Changing the question or its answer needs your current password (above). The answer is never shown: leave it empty to keep it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Question:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>An&amp;swer:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answer to the secret question</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Leave empty to keep the current answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save all your personal information</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Put back what is saved</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No answer saved yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your personal information has been saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your password has been changed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your secret question has been changed.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -731,6 +1532,149 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>The new principal manager must be someone else.</source>
         <translation>Le nouveau gestionnaire principal doit être une autre personne.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ReactivationDialog</name>
+    <message>
+        <source>New password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confirmation of the new password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answer to the secret question</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>I already have a &amp;code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open the local &amp;outbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ask for a new &amp;mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Contact &amp;support…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reactivate my account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A deactivated account can be reactivated within %1 days of its deactivation; until then it can do nothing else.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>Click "Validate": a mail with a reactivation link is sent to you.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Link or code from the mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>guichet://reactivate?token=…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New secret question</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>At least %1 characters, with at least 3 kinds among lower-case letters, upper-case letters, digits and other characters; not containing the name part of your e-mail address; different from your former password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Link or code from the mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Con&amp;firmation:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New secret &amp;question:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Answer:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Standalone mode: the mails Guichet sent, such as the reactivation link.</source>
+        <translation>Mode autonome : les courriels envoyés par Guichet, comme le lien de réactivation.</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>Complete this field: e-mail address.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 The mail is valid for 24 hours: open its link, or paste the link or its code below. In standalone mode, read it in the local outbox.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>link or code from the mail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>new password</source>
+        <translation>nouveau mot de passe</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>new secret question</source>
+        <translation>nouvelle question secrète</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Complete these fields: %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The confirmation differs from the new password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your account is reactivated. Sign in with your new password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reactivation of my account</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -820,6 +1764,77 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>The SIRET %1 is not valid: its check digit is wrong.</source>
         <translation>Le SIRET %1 n'est pas valide : sa clé de contrôle est erronée.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SolicitationDialog</name>
+    <message>
+        <source>Contact support</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write to support without signing in. The answer is sent to the e-mail address you give.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>E-mail address for the answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Subject:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>e-mail address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>subject</source>
+        <translation>objet</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>message</translation>
+    </message>
+    <message>
+        <source>Complete these fields: %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your solicitation (number %1) was sent to support. The answer will be sent to %2.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -980,6 +1995,97 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     </message>
 </context>
 <context>
+    <name>guichet::StructureCreateDialog</name>
+    <message>
+        <source>Create the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>&amp;SIRET:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>&amp;Company name:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Postal code:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Cit&amp;y:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>14 digits</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Required</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Create the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No structure matches your search. Create it: you will become its principal manager.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only the structure's managers may change its record.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Structure created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The structure %1 was created and you are its principal manager: no attachment request is needed.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>guichet::StructureImport</name>
     <message>
         <source>Unexpected character %1 after a closing quote.</source>
@@ -1019,6 +2125,154 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     </message>
 </context>
 <context>
+    <name>guichet::StructureSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>S&amp;elect</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>E&amp;xport (CSV)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>C&amp;reate the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Request an attachment — find the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Company &amp;name:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Identifier (SIRET):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Identifier (SIRET)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label of the structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Postal code:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Cit&amp;y:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>Tip: use stars to widen the search, e.g. *menuiserie* finds every structure whose company name contains « menuiserie ». Prefer the identifier and the company name to avoid attaching to the wrong structure.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Structures found</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter at least one criterion.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No structure matches these criteria.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) found.</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Export the structures found</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>structures.csv</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) exported to %1.</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Exporting the structures…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The file could not be written: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>guichet::StructureSearchModel</name>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>Sélection</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Structures</name>
     <message>
         <source>A structure with SIRET %1 already exists.</source>
@@ -1055,6 +2309,144 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>This service does not exist.</source>
         <translation>Ce service n'existe pas.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SubscriptionModel</name>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Effective date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SubscriptionRequestDialog</name>
+    <message>
+        <source>Add a subscription</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Structure designation (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Space (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a space</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Choose the structure and the space: the services you may request appear here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Effective date (required)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>&amp;Structure designation *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>S&amp;pace *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+    <message>
+        <source>&amp;Effective date *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>C&amp;omment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>Choose a structure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>You are attached to no service of this structure today.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tick « modification » to act on invoices and solicitations, « consultation » to view them (one row each). The default service means the whole structure.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Modification for %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Consultation for %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subscription validated: your request is confirmed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subscription awaiting validation: ask the principal manager of the structure to validate your request.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -1178,6 +2570,67 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>Default service (whole structure)</source>
         <translation>Service par défaut (toute la structure)</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SubscriptionsSection</name>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the c&amp;hecked subscriptions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Add a subscription</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>My subscriptions to spaces</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The spaces you may use, or are waiting to use, in each structure. A space groups features such as « Invoices sent ».</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete this subscription</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the checked subscriptions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the selected subscription</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tick the subscriptions to delete in the « Selection » column first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete this subscription?
+%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete these %1 subscriptions?
+%2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete subscriptions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The subscription was deleted.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 subscriptions were deleted.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

@@ -1,9 +1,11 @@
+#include "benchdata.h"
 #include "core.h"
 #include "fixtures.h"
 #include "manualclock.h"
 #include "principals.h"
 #include "structures.h"
 #include "testdatabase.h"
+#include "textfold.h"
 
 #include <QTest>
 
@@ -301,6 +303,48 @@ private slots:
         QCOMPARE(names(structures.search(some, 0, 10)), expected.mid(0, 10));
         QCOMPARE(names(structures.search(some, 40, 10)), expected.mid(40, 10));
         QVERIFY(structures.search(some, 100, 10).isEmpty());
+    }
+
+    void starAloneListsEveryStructureAndDeepPagesStayInOrder()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        QVERIFY(generateStructures(t.db(), 900, 7).ok());
+        // The reference: every structure in name order, and those whose folded
+        // name contains "e", computed here without the search.
+        QStringList everyName, withE;
+        for (const QVariantMap &row : t.db().rows(
+                 QStringLiteral("SELECT raison_sociale FROM structures ORDER BY raison_sociale, id"))) {
+            const QString name = row.value(QStringLiteral("raison_sociale")).toString();
+            everyName << name;
+            if (foldForSearch(name).contains(QLatin1Char('e')))
+                withE << name;
+        }
+        QVERIFY(withE.size() * 8 >= everyName.size()); // common enough for the deep walk
+
+        const StructureCriteria star { QStringLiteral("*"), {}, {}, {}, {} };
+        QVERIFY(!star.isEmpty());
+        QCOMPARE(structures.count(star), 900);
+        QCOMPARE(names(structures.search(star, 0, 20)), everyName.mid(0, 20));
+        QCOMPARE(names(structures.search(star, 870, 50)), everyName.mid(870));
+        QCOMPARE(structures.count({ {}, QStringLiteral("**"), {}, {}, {} }), 900);
+
+        // Deep pages of a common pattern: past the bounded walk, still exact.
+        const StructureCriteria e { QStringLiteral("*e*"), {}, {}, {}, {} };
+        QCOMPARE(structures.count(e), withE.size());
+        for (const int offset : { 0, 240, 300, 600 })
+            QCOMPARE(names(structures.search(e, offset, 50)), withE.mid(offset, 50));
+        // A rare pattern's deep page (sorted hits) too.
+        const StructureCriteria rare { QStringLiteral("*menuiserie*"), {}, {}, {}, {} };
+        QStringList rareNames;
+        for (const QString &name : everyName) {
+            if (foldForSearch(name).contains(QLatin1String("menuiserie")))
+                rareNames << name;
+        }
+        QCOMPARE(names(structures.search(rare, 0, 1000)), rareNames);
     }
 };
 
