@@ -2,6 +2,7 @@
 
 #include "core.h"
 #include "siret.h"
+#include "spaces.h"
 #include "textfold.h"
 
 #include <QJsonDocument>
@@ -304,6 +305,8 @@ CommandResult Structures::createStructure(qint64 actorId, const StructureInput &
         ctx.audit(QStringLiteral("structure"), id, id, describe(s));
         ctx.audit(QStringLiteral("attachment"), attachment, id,
                   QStringLiteral("{\"role\":\"principal\",\"user_id\":%1}").arg(ctx.actorId()));
+        // As after any validated attachment, the role's default spaces (the guide's table).
+        subscribeRoleDefaults(ctx, ctx.actorId(), id, Role::Principal, attachmentScope(ctx.db(), attachment));
         ctx.result = CommandResult::success(id);
     });
 }

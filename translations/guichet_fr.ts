@@ -9,27 +9,27 @@
     </message>
     <message>
         <source>Personal information</source>
-        <translation type="unfinished" />
+        <translation>Informations personnelles</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished" />
+        <translation>Notifications</translation>
     </message>
     <message>
         <source>Attachments to structures</source>
-        <translation type="unfinished" />
+        <translation>Rattachements aux structures</translation>
     </message>
     <message>
         <source>Subscriptions to spaces</source>
-        <translation type="unfinished" />
+        <translation>Abonnements aux espaces</translation>
     </message>
     <message>
         <source>Attached files</source>
-        <translation type="unfinished" />
+        <translation>Pièces jointes</translation>
     </message>
     <message>
         <source>Deactivate my account</source>
-        <translation type="unfinished" />
+        <translation>Désactiver mon compte</translation>
     </message>
 </context>
 <context>
@@ -199,121 +199,121 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>current password</source>
-        <translation type="unfinished" />
+        <translation>mot de passe actuel</translation>
     </message>
     <message>
         <source>confirmation of the new password</source>
-        <translation type="unfinished" />
+        <translation>confirmation du nouveau mot de passe</translation>
     </message>
 </context>
 <context>
     <name>guichet::AttachedFileDialog</name>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Parcourir…</translation>
     </message>
     <message>
         <source>Edit an attached file</source>
-        <translation type="unfinished" />
+        <translation>Éditer une pièce jointe</translation>
     </message>
     <message>
         <source>Manage attached files</source>
-        <translation type="unfinished" />
+        <translation>Gérer pièces jointes</translation>
     </message>
     <message>
         <source>Change the designation or the type; browse only to replace the file itself (%1 MB at most).</source>
-        <translation type="unfinished" />
+        <translation>Modifiez la désignation ou le type ; utilisez « Parcourir » seulement pour remplacer le fichier lui-même (%1 Mo au maximum).</translation>
     </message>
     <message>
         <source>Choose a file on your computer (%1 MB at most), name it and choose its type.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez un fichier sur votre ordinateur (%1 Mo au maximum), nommez-le et choisissez son type.</translation>
     </message>
     <message>
         <source>Replacement file</source>
-        <translation type="unfinished" />
+        <translation>Fichier de remplacement</translation>
     </message>
     <message>
         <source>File (required)</source>
-        <translation type="unfinished" />
+        <translation>Fichier (obligatoire)</translation>
     </message>
     <message>
         <source>No file chosen</source>
-        <translation type="unfinished" />
+        <translation>Aucun fichier choisi</translation>
     </message>
     <message>
         <source>Designation (required)</source>
-        <translation type="unfinished" />
+        <translation>Désignation (obligatoire)</translation>
     </message>
     <message>
         <source>Type of attached file (required)</source>
-        <translation type="unfinished" />
+        <translation>Type de pièce jointe (obligatoire)</translation>
     </message>
     <message>
         <source>Choose a type</source>
-        <translation type="unfinished" />
+        <translation>Choisissez un type</translation>
     </message>
     <message>
         <source>&amp;Replace the file</source>
-        <translation type="unfinished" />
+        <translation>&amp;Remplacer le fichier</translation>
     </message>
     <message>
         <source>&amp;File *</source>
-        <translation type="unfinished" />
+        <translation>&amp;Fichier *</translation>
     </message>
     <message>
         <source>&amp;Designation *</source>
-        <translation type="unfinished" />
+        <translation>&amp;Désignation *</translation>
     </message>
     <message>
         <source>&amp;Type *</source>
-        <translation type="unfinished" />
+        <translation>&amp;Type *</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished" />
+        <translation>&amp;Enregistrer</translation>
     </message>
     <message>
         <source>&amp;Add</source>
-        <translation type="unfinished" />
+        <translation>&amp;Ajouter</translation>
     </message>
     <message>
         <source>Choose the file to attach</source>
-        <translation type="unfinished" />
+        <translation>Choisir le fichier à joindre</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished" />
+        <translation>%1 : %2</translation>
     </message>
     <message>
         <source>Cannot read '%1': %2</source>
-        <translation type="unfinished" />
+        <translation>Impossible de lire « %1 » : %2</translation>
     </message>
     <message>
         <source>Choose the file to attach with « Browse ».</source>
-        <translation type="unfinished" />
+        <translation>Choisissez le fichier à joindre avec « Parcourir ».</translation>
     </message>
 </context>
 <context>
     <name>guichet::AttachedFileModel</name>
     <message>
         <source>Designation</source>
-        <translation type="unfinished" />
+        <translation>Désignation</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished" />
+        <translation>Type</translation>
     </message>
     <message>
         <source>File name</source>
-        <translation type="unfinished" />
+        <translation>Nom du fichier</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished" />
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished" />
+        <translation>Date</translation>
     </message>
 </context>
 <context>
@@ -419,79 +419,79 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <name>guichet::AttachedFilesSection</name>
     <message>
         <source>&amp;Edit…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Éditer…</translation>
     </message>
     <message>
         <source>Down&amp;load…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Télécharger…</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished" />
+        <translation>&amp;Supprimer</translation>
     </message>
     <message>
         <source>Download the chec&amp;ked files…</source>
-        <translation type="unfinished" />
+        <translation>Télécharger les pièces jointes c&amp;ochées…</translation>
     </message>
     <message>
         <source>Delete the c&amp;hecked files</source>
-        <translation type="unfinished" />
+        <translation>Supprimer les pièces jointes &amp;cochées</translation>
     </message>
     <message>
         <source>&amp;Manage attached files…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Gérer pièces jointes…</translation>
     </message>
     <message>
         <source>My attached files</source>
-        <translation type="unfinished" />
+        <translation>Mes pièces jointes</translation>
     </message>
     <message>
         <source>Files kept in your account to attach quickly to an invoice, such as supporting documents (a vehicle registration for travel expenses, brochures…); %1 MB at most each.</source>
-        <translation type="unfinished" />
+        <translation>Fichiers conservés dans votre compte pour les joindre rapidement à une facture, comme des pièces justificatives (une carte grise en cas de frais de déplacement, des brochures…) ; %1 Mo au maximum chacun.</translation>
     </message>
     <message>
         <source>Edit this file…</source>
-        <translation type="unfinished" />
+        <translation>Éditer cette pièce jointe…</translation>
     </message>
     <message>
         <source>Download this file…</source>
-        <translation type="unfinished" />
+        <translation>Télécharger cette pièce jointe…</translation>
     </message>
     <message>
         <source>Delete this file</source>
-        <translation type="unfinished" />
+        <translation>Supprimer cette pièce jointe</translation>
     </message>
     <message>
         <source>Download the checked files…</source>
-        <translation type="unfinished" />
+        <translation>Télécharger les pièces jointes cochées…</translation>
     </message>
     <message>
         <source>Delete the checked files</source>
-        <translation type="unfinished" />
+        <translation>Supprimer les pièces jointes cochées</translation>
     </message>
     <message>
         <source>Edit the selected file</source>
-        <translation type="unfinished" />
+        <translation>Éditer la pièce jointe sélectionnée</translation>
     </message>
     <message>
         <source>Download the selected file</source>
-        <translation type="unfinished" />
+        <translation>Télécharger la pièce jointe sélectionnée</translation>
     </message>
     <message>
         <source>Delete the selected file</source>
-        <translation type="unfinished" />
+        <translation>Supprimer la pièce jointe sélectionnée</translation>
     </message>
     <message>
         <source>The file « %1 » was added.</source>
-        <translation type="unfinished" />
+        <translation>La pièce jointe « %1 » a été ajoutée.</translation>
     </message>
     <message>
         <source>The file « %1 » was saved.</source>
-        <translation type="unfinished" />
+        <translation>La pièce jointe « %1 » a été enregistrée.</translation>
     </message>
     <message>
         <source>Download the attached file</source>
-        <translation type="unfinished" />
+        <translation>Télécharger la pièce jointe</translation>
     </message>
     <message>
         <source>Cannot write '%1': %2</source>
@@ -499,58 +499,60 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>Written: %1</source>
-        <translation type="unfinished" />
+        <translation>Enregistré : %1</translation>
     </message>
     <message>
         <source>Tick the files to download in the « Selection » column first.</source>
-        <translation type="unfinished" />
+        <translation>Cochez d'abord les pièces jointes à télécharger dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Download the checked files into</source>
-        <translation type="unfinished" />
+        <translation>Télécharger les pièces jointes cochées dans</translation>
     </message>
     <message>
         <source>Downloading the checked files…</source>
-        <translation type="unfinished" />
+        <translation>Téléchargement des pièces jointes cochées…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Annuler</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) written:</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>%n fichier enregistré :</numerusform>
+            <numerusform>%n fichiers enregistrés :</numerusform>
         </translation>
     </message>
     <message>
         <source>Download the checked files</source>
-        <translation type="unfinished" />
+        <translation>Télécharger les pièces jointes cochées</translation>
     </message>
     <message>
         <source>Tick the files to delete in the « Selection » column first.</source>
-        <translation type="unfinished" />
+        <translation>Cochez d'abord les pièces jointes à supprimer dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Delete this attached file?
 %1</source>
-        <translation type="unfinished" />
+        <translation>Supprimer cette pièce jointe ?
+%1</translation>
     </message>
     <message>
         <source>Delete these %1 attached files?
 %2</source>
-        <translation type="unfinished" />
+        <translation>Supprimer ces %1 pièces jointes ?
+%2</translation>
     </message>
     <message>
         <source>Delete attached files</source>
-        <translation type="unfinished" />
+        <translation>Supprimer des pièces jointes</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) deleted.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>%n pièce jointe supprimée.</numerusform>
+            <numerusform>%n pièces jointes supprimées.</numerusform>
         </translation>
     </message>
 </context>
@@ -562,15 +564,15 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>Company name</source>
-        <translation type="unfinished" />
+        <translation>Raison sociale</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished" />
+        <translation>Rôle</translation>
     </message>
     <message>
         <source>Services</source>
-        <translation type="unfinished" />
+        <translation>Services</translation>
     </message>
     <message>
         <source>Whole structure</source>
@@ -578,82 +580,82 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>Validity</source>
-        <translation type="unfinished" />
+        <translation>Validité</translation>
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished" />
+        <translation>à partir du %1</translation>
     </message>
     <message>
         <source>%1 – %2</source>
-        <translation type="unfinished" />
+        <translation>%1 – %2</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Principal manager</source>
-        <translation type="unfinished" />
+        <translation>Gestionnaire principal</translation>
     </message>
     <message>
         <source>Secondary manager</source>
-        <translation type="unfinished" />
+        <translation>Gestionnaire secondaire</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished" />
+        <translation>Utilisateur</translation>
     </message>
 </context>
 <context>
     <name>guichet::AttachmentRequestDialog</name>
     <message>
         <source>&amp;No end date</source>
-        <translation type="unfinished" />
+        <translation>&amp;Sans date de fin</translation>
     </message>
     <message>
         <source>&amp;Attach to the whole structure</source>
-        <translation type="unfinished" />
+        <translation>&amp;Rattacher à la structure</translation>
     </message>
     <message>
         <source>Only the services &amp;checked below</source>
-        <translation type="unfinished" />
+        <translation>Uniquement les services &amp;cochés ci-dessous</translation>
     </message>
     <message>
         <source>List of services</source>
-        <translation type="unfinished" />
+        <translation>Liste des services</translation>
     </message>
     <message>
         <source>Request an attachment</source>
-        <translation type="unfinished" />
+        <translation>Demander un rattachement</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</translation>
     </message>
     <message>
         <source>Enter the exact dates: they decide when you may act for the structure. The principal manager of the structure validates the request.</source>
-        <translation type="unfinished" />
+        <translation>Saisissez les dates exactes : elles déterminent quand vous pouvez intervenir pour la structure. Le gestionnaire principal de la structure valide la demande.</translation>
     </message>
     <message>
         <source>Start of validity</source>
-        <translation type="unfinished" />
+        <translation>Début de validité</translation>
     </message>
     <message>
         <source>End of validity</source>
-        <translation type="unfinished" />
+        <translation>Fin de validité</translation>
     </message>
     <message>
         <source>&amp;Start of validity:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Début de validité :</translation>
     </message>
     <message>
         <source>&amp;End of validity:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Fin de validité :</translation>
     </message>
     <message>
         <source>This structure has no active service.</source>
-        <translation type="unfinished" />
+        <translation>Cette structure n'a aucun service actif.</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
@@ -795,47 +797,47 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     <name>guichet::AttachmentsSection</name>
     <message>
         <source>C&amp;onsult / modify the structure</source>
-        <translation type="unfinished" />
+        <translation>&amp;Consulter / modifier la structure</translation>
     </message>
     <message>
         <source>&amp;Open the attachment request</source>
-        <translation type="unfinished" />
+        <translation>&amp;Accéder à la demande de rattachement</translation>
     </message>
     <message>
         <source>&amp;Delete this attachment</source>
-        <translation type="unfinished" />
+        <translation>&amp;Supprimer ce rattachement</translation>
     </message>
     <message>
         <source>&amp;Request an attachment</source>
-        <translation type="unfinished" />
+        <translation>&amp;Demander un rattachement</translation>
     </message>
     <message>
         <source>Delete the c&amp;hecked attachments</source>
-        <translation type="unfinished" />
+        <translation>Supprimer les &amp;rattachements cochés</translation>
     </message>
     <message>
         <source>&lt;h3&gt;My attachments to structures&lt;/h3&gt;</source>
-        <translation type="unfinished" />
+        <translation>&lt;h3&gt;Mes rattachements aux structures&lt;/h3&gt;</translation>
     </message>
     <message>
         <source>The structures you are attached to or waiting for. Each structure's principal manager validates the requests of its users.</source>
-        <translation type="unfinished" />
+        <translation>Les structures auxquelles vous êtes rattaché ou en cours de rattachement. Le gestionnaire principal de chaque structure valide les demandes de ses utilisateurs.</translation>
     </message>
     <message>
         <source>My attachments to structures</source>
-        <translation type="unfinished" />
+        <translation>Mes rattachements aux structures</translation>
     </message>
     <message>
         <source>Consult / modify the structure</source>
-        <translation type="unfinished" />
+        <translation>Consulter / modifier la structure</translation>
     </message>
     <message>
         <source>Open the attachment request</source>
-        <translation type="unfinished" />
+        <translation>Accéder à la demande de rattachement</translation>
     </message>
     <message>
         <source>Delete this attachment</source>
-        <translation type="unfinished" />
+        <translation>Supprimer ce rattachement</translation>
     </message>
     <message>
         <source>Whole structure</source>
@@ -848,51 +850,57 @@ Start of validity: %4
 End of validity: %5
 Services: %6
 Status: %7</source>
-        <translation type="unfinished" />
+        <translation>Structure : %1 (SIRET %2)
+Rôle : %3
+Début de validité : %4
+Fin de validité : %5
+Services : %6
+Statut : %7</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished" />
+        <translation>aucune</translation>
     </message>
     <message>
         <source>Decision comment: %1</source>
-        <translation type="unfinished" />
+        <translation>Commentaire de la décision : %1</translation>
     </message>
     <message>
         <source>Attachment request</source>
-        <translation type="unfinished" />
+        <translation>Demande de rattachement</translation>
     </message>
     <message>
         <source>Delete attachments</source>
-        <translation type="unfinished" />
+        <translation>Supprimer rattachements</translation>
     </message>
     <message>
         <source>Check the attachments to delete first.</source>
-        <translation type="unfinished" />
+        <translation>Cochez d'abord les rattachements à supprimer.</translation>
     </message>
     <message>
         <source>%1 (SIRET %2)</source>
-        <translation type="unfinished" />
+        <translation>%1 (SIRET %2)</translation>
     </message>
     <message>
         <source>Delete your attachment to these structures?
 %1</source>
-        <translation type="unfinished" />
+        <translation>Supprimer votre rattachement à ces structures ?
+%1</translation>
     </message>
     <message numerus="yes">
         <source>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>Vous êtes gestionnaire principal de %n d'entre elles : vous désignerez un nouveau gestionnaire principal et resterez rattaché en tant qu'utilisateur simple.</numerusform>
+            <numerusform>Vous êtes gestionnaire principal de %n d'entre elles : vous désignerez un nouveau gestionnaire principal pour chacune et resterez rattaché en tant qu'utilisateur simple.</numerusform>
         </translation>
     </message>
     <message>
         <source>Request an attachment</source>
-        <translation type="unfinished" />
+        <translation>Demander un rattachement</translation>
     </message>
     <message>
         <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
-        <translation type="unfinished" />
+        <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu'à sa décision.</translation>
     </message>
 </context>
 <context>
@@ -1033,44 +1041,53 @@ Status: %7</source>
     <name>guichet::DeactivationSection</name>
     <message>
         <source>&amp;Deactivate my account</source>
-        <translation type="unfinished" />
+        <translation>&amp;Désactiver mon compte</translation>
     </message>
     <message>
         <source>Deactivate my account</source>
-        <translation type="unfinished" />
+        <translation>Désactiver mon compte</translation>
     </message>
     <message>
         <source>If you no longer use your account, after a change of assignment or a resignation for example, deactivate it:
 • you can reactivate it within %1 days ("Reactivate my account" in the sign-in window);
 • any change in progress on the account is lost: your pending requests are cancelled;
 • a deactivated account can do nothing but be reactivated, and receives no more mail.</source>
-        <translation type="unfinished" />
+        <translation>Si vous n'utilisez plus votre compte, après un changement d'affectation ou une démission par exemple, désactivez-le :
+• vous pourrez le réactiver dans un délai de %1 jours (« Réactiver mon compte » dans la fenêtre de connexion) ;
+• toute modification en cours sur le compte est perdue : vos demandes en attente sont annulées ;
+• un compte désactivé ne peut rien faire d'autre qu'être réactivé et ne reçoit plus de courriels.</translation>
     </message>
     <message>
         <source>Not to be confused with the deactivation or removal of an attachment to a structure, which a manager does.</source>
-        <translation type="unfinished" />
+        <translation>À ne pas confondre avec la désactivation ou la suppression d'un rattachement à une structure, effectuée par un gestionnaire.</translation>
     </message>
     <message>
         <source>You are the principal manager of: %1. Before deactivating your account, you designate a new principal manager for each of them.</source>
-        <translation type="unfinished" />
+        <translation>Vous êtes gestionnaire principal de : %1. Avant de désactiver votre compte, vous désignerez un nouveau gestionnaire principal pour chacune de ces structures.</translation>
     </message>
     <message>
         <source>You will be able to reactivate your account within %1 days.
 Any change in progress on the account will be lost.
 
 Deactivate your account?</source>
-        <translation type="unfinished" />
+        <translation>Vous pourrez réactiver votre compte dans un délai de %1 jours.
+Toute modification en cours sur le compte sera perdue.
+
+Désactiver votre compte ?</translation>
     </message>
     <message>
         <source>You will be able to reactivate your account within %1 days.
 You must designate a new principal manager for every structure you are the principal manager of.
 
 Click OK to designate a new principal manager.</source>
-        <translation type="unfinished" />
+        <translation>Vous pourrez réactiver votre compte dans un délai de %1 jours.
+Vous devez désigner un nouveau gestionnaire principal pour toutes les structures dont vous êtes gestionnaire principal.
+
+Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translation>
     </message>
     <message>
         <source>Your account is deactivated. You can reactivate it within %1 days with "Reactivate my account" in the sign-in window.</source>
-        <translation type="unfinished" />
+        <translation>Votre compte est désactivé. Vous pouvez le réactiver dans un délai de %1 jours avec « Réactiver mon compte » dans la fenêtre de connexion.</translation>
     </message>
 </context>
 <context>
@@ -1208,7 +1225,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <name>guichet::NotificationsSection</name>
     <message>
         <source>&amp;Receive notifications</source>
-        <translation type="unfinished" />
+        <translation>&amp;Recevoir des notifications</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
@@ -1216,95 +1233,97 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation type="unfinished" />
+        <translation>&amp;Annuler</translation>
     </message>
     <message>
         <source>When this box is checked, you receive every day, at your contact e-mail address, a mail about new events and the progress of your invoices through their life-cycle statuses. A weekly summary of the movements on your structures is sent as well.
 
 Uncheck the box to stop being informed by mail.</source>
-        <translation type="unfinished" />
+        <translation>Lorsque cette case est cochée, vous recevez chaque jour, à votre adresse électronique de contact, un courriel sur les nouveaux événements et l'avancement du traitement de vos factures au travers des statuts de cycle de vie. Un récapitulatif hebdomadaire des mouvements effectués sur vos structures vous est également envoyé.
+
+Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Contact e-mail</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de contact</translation>
     </message>
     <message>
         <source>The same address as in Personal information: changing it here changes it there too.</source>
-        <translation type="unfinished" />
+        <translation>La même adresse que dans Informations personnelles : la modifier ici la modifie aussi là-bas.</translation>
     </message>
     <message>
         <source>Con&amp;tact e-mail:</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de &amp;contact :</translation>
     </message>
     <message>
         <source>Put back what is saved</source>
-        <translation type="unfinished" />
+        <translation>Rétablir les valeurs enregistrées</translation>
     </message>
     <message>
         <source>Notifications are on: they are sent to %1.</source>
-        <translation type="unfinished" />
+        <translation>Les notifications sont activées : elles sont envoyées à %1.</translation>
     </message>
     <message>
         <source>Notifications are off.</source>
-        <translation type="unfinished" />
+        <translation>Les notifications sont désactivées.</translation>
     </message>
 </context>
 <context>
     <name>guichet::OutboxDialog</name>
     <message>
         <source>No mail in the local outbox.</source>
-        <translation type="unfinished" />
+        <translation>Aucun courriel dans la boîte d'envoi locale.</translation>
     </message>
     <message>
         <source>Local outbox</source>
-        <translation type="unfinished" />
+        <translation>Boîte d'envoi locale</translation>
     </message>
     <message>
         <source>In standalone mode, the mails Guichet sends are kept here: open one to read it, for example to copy your reactivation link.</source>
-        <translation type="unfinished" />
+        <translation>En mode autonome, les courriels envoyés par Guichet sont conservés ici : ouvrez-en un pour le lire, par exemple pour copier votre lien de réactivation.</translation>
     </message>
     <message>
         <source>Mails</source>
-        <translation type="unfinished" />
+        <translation>Courriels</translation>
     </message>
     <message>
         <source>Text of the selected mail</source>
-        <translation type="unfinished" />
+        <translation>Texte du courriel sélectionné</translation>
     </message>
     <message>
         <source>&amp;Text of the mail:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Texte du courriel :</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished" />
+        <translation>&amp;Actualiser</translation>
     </message>
 </context>
 <context>
     <name>guichet::OutboxModel</name>
     <message>
         <source>Date</source>
-        <translation type="unfinished" />
+        <translation>Date</translation>
     </message>
     <message>
         <source>Recipient</source>
-        <translation type="unfinished" />
+        <translation>Destinataire</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Objet</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished" />
+        <translation>Envoyé</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished" />
+        <translation>En attente</translation>
     </message>
 </context>
 <context>
@@ -1341,43 +1360,43 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation type="unfinished" />
+        <translation>&amp;Annuler</translation>
     </message>
     <message>
         <source>General information</source>
-        <translation type="unfinished" />
+        <translation>Informations générales</translation>
     </message>
     <message>
         <source>Sign-in e-mail:</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de connexion :</translation>
     </message>
     <message>
         <source>Con&amp;tact e-mail:</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de &amp;contact :</translation>
     </message>
     <message>
         <source>Contact e-mail</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique de contact</translation>
     </message>
     <message>
         <source>This address is used to receive notifications (see Notifications).</source>
-        <translation type="unfinished" />
+        <translation>Cette adresse est utilisée pour recevoir des notifications (voir Notifications).</translation>
     </message>
     <message>
         <source>&amp;Last name:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Nom :</translation>
     </message>
     <message>
         <source>Last name</source>
-        <translation type="unfinished" />
+        <translation>Nom</translation>
     </message>
     <message>
         <source>&amp;First name:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Prénom :</translation>
     </message>
     <message>
         <source>First name</source>
-        <translation type="unfinished" />
+        <translation>Prénom</translation>
     </message>
     <message>
         <source>Postal address</source>
@@ -1385,15 +1404,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Address:</source>
-        <translation type="unfinished" />
+        <translation>A&amp;dresse :</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished" />
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>&amp;Postal code:</source>
-        <translation type="unfinished" />
+        <translation>C&amp;ode postal :</translation>
     </message>
     <message>
         <source>Postal code</source>
@@ -1401,7 +1420,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>C&amp;ity:</source>
-        <translation type="unfinished" />
+        <translation>V&amp;ille :</translation>
     </message>
     <message>
         <source>City</source>
@@ -1409,11 +1428,11 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Co&amp;untry:</source>
-        <translation type="unfinished" />
+        <translation>Pa&amp;ys :</translation>
     </message>
     <message>
         <source>Country</source>
-        <translation type="unfinished" />
+        <translation>Pays</translation>
     </message>
     <message>
         <source>Password</source>
@@ -1421,79 +1440,79 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Fill in these fields only to change your password. The new password needs at least %1 characters mixing at least 3 of: lower-case letters, upper-case letters, digits, other characters; it must not contain the part of your sign-in e-mail before the @, and must differ from the current password.</source>
-        <translation type="unfinished" />
+        <translation>Ne remplissez ces champs que pour changer de mot de passe. Le nouveau mot de passe doit comporter au moins %1 caractères combinant au moins 3 des types suivants : lettres minuscules, lettres majuscules, chiffres, autres caractères ; il ne doit pas contenir la partie de votre adresse électronique de connexion située avant le @ et doit être différent du mot de passe actuel.</translation>
     </message>
     <message>
         <source>Cu&amp;rrent password:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Mot de passe actuel :</translation>
     </message>
     <message>
         <source>Current password</source>
-        <translation type="unfinished" />
+        <translation>Mot de passe actuel</translation>
     </message>
     <message>
         <source>&amp;New password:</source>
-        <translation type="unfinished" />
+        <translation>No&amp;uveau mot de passe :</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished" />
+        <translation>Nouveau mot de passe</translation>
     </message>
     <message>
         <source>C&amp;onfirmation:</source>
-        <translation type="unfinished" />
+        <translation>Con&amp;firmation :</translation>
     </message>
     <message>
         <source>Confirmation of the new password</source>
-        <translation type="unfinished" />
+        <translation>Confirmation du nouveau mot de passe</translation>
     </message>
     <message>
         <source>Secret question</source>
-        <translation type="unfinished" />
+        <translation>Question secrète</translation>
     </message>
     <message>
         <source>Changing the question or its answer needs your current password (above). The answer is never shown: leave it empty to keep it.</source>
-        <translation type="unfinished" />
+        <translation>Pour changer la question ou sa réponse, saisissez votre mot de passe actuel (ci-dessus). La réponse n'est jamais affichée : laissez le champ vide pour la conserver.</translation>
     </message>
     <message>
         <source>&amp;Question:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Question :</translation>
     </message>
     <message>
         <source>An&amp;swer:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Réponse :</translation>
     </message>
     <message>
         <source>Answer to the secret question</source>
-        <translation type="unfinished" />
+        <translation>Réponse à la question secrète</translation>
     </message>
     <message>
         <source>Leave empty to keep the current answer</source>
-        <translation type="unfinished" />
+        <translation>Laisser vide pour conserver la réponse actuelle</translation>
     </message>
     <message>
         <source>Save all your personal information</source>
-        <translation type="unfinished" />
+        <translation>Enregistrer l'ensemble de vos informations personnelles</translation>
     </message>
     <message>
         <source>Put back what is saved</source>
-        <translation type="unfinished" />
+        <translation>Rétablir les valeurs enregistrées</translation>
     </message>
     <message>
         <source>No answer saved yet</source>
-        <translation type="unfinished" />
+        <translation>Aucune réponse enregistrée pour l'instant</translation>
     </message>
     <message>
         <source>Your personal information has been saved.</source>
-        <translation type="unfinished" />
+        <translation>Vos informations personnelles ont été enregistrées.</translation>
     </message>
     <message>
         <source>Your password has been changed.</source>
-        <translation type="unfinished" />
+        <translation>Votre mot de passe a été modifié.</translation>
     </message>
     <message>
         <source>Your secret question has been changed.</source>
-        <translation type="unfinished" />
+        <translation>Votre question secrète a été modifiée.</translation>
     </message>
 </context>
 <context>
@@ -1538,39 +1557,39 @@ Uncheck the box to stop being informed by mail.</source>
     <name>guichet::ReactivationDialog</name>
     <message>
         <source>New password</source>
-        <translation type="unfinished" />
+        <translation>Nouveau mot de passe</translation>
     </message>
     <message>
         <source>Confirmation of the new password</source>
-        <translation type="unfinished" />
+        <translation>Confirmation du nouveau mot de passe</translation>
     </message>
     <message>
         <source>Answer to the secret question</source>
-        <translation type="unfinished" />
+        <translation>Réponse à la question secrète</translation>
     </message>
     <message>
         <source>I already have a &amp;code</source>
-        <translation type="unfinished" />
+        <translation>J'ai déjà un &amp;code</translation>
     </message>
     <message>
         <source>Open the local &amp;outbox</source>
-        <translation type="unfinished" />
+        <translation>Ouvrir la &amp;boîte d'envoi locale</translation>
     </message>
     <message>
         <source>Ask for a new &amp;mail</source>
-        <translation type="unfinished" />
+        <translation>Demander un &amp;nouveau courriel</translation>
     </message>
     <message>
         <source>Contact &amp;support…</source>
-        <translation type="unfinished" />
+        <translation>Contacter le &amp;support…</translation>
     </message>
     <message>
         <source>Reactivate my account</source>
-        <translation type="unfinished" />
+        <translation>Réactiver mon compte</translation>
     </message>
     <message>
         <source>A deactivated account can be reactivated within %1 days of its deactivation; until then it can do nothing else.</source>
-        <translation type="unfinished" />
+        <translation>Un compte désactivé peut être réactivé dans un délai de %1 jours après sa désactivation ; tant qu'il n'est pas réactivé, il ne peut rien faire d'autre.</translation>
     </message>
     <message>
         <source>E-mail address</source>
@@ -1586,43 +1605,43 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Click "Validate": a mail with a reactivation link is sent to you.</source>
-        <translation type="unfinished" />
+        <translation>Cliquez sur « Valider » : un courriel contenant un lien de réactivation vous est envoyé.</translation>
     </message>
     <message>
         <source>Link or code from the mail</source>
-        <translation type="unfinished" />
+        <translation>Lien ou code du courriel</translation>
     </message>
     <message>
         <source>guichet://reactivate?token=…</source>
-        <translation type="unfinished" />
+        <translation>guichet://reactivate?token=…</translation>
     </message>
     <message>
         <source>New secret question</source>
-        <translation type="unfinished" />
+        <translation>Nouvelle question secrète</translation>
     </message>
     <message>
         <source>At least %1 characters, with at least 3 kinds among lower-case letters, upper-case letters, digits and other characters; not containing the name part of your e-mail address; different from your former password.</source>
-        <translation type="unfinished" />
+        <translation>Au moins %1 caractères, dont au moins 3 types parmi lettres minuscules, lettres majuscules, chiffres et autres caractères ; sans la partie de votre adresse électronique située avant le @ ; différent de votre ancien mot de passe.</translation>
     </message>
     <message>
         <source>&amp;Link or code from the mail:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Lien ou code du courriel :</translation>
     </message>
     <message>
         <source>&amp;New password:</source>
-        <translation type="unfinished" />
+        <translation>No&amp;uveau mot de passe :</translation>
     </message>
     <message>
         <source>Con&amp;firmation:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Confirmation :</translation>
     </message>
     <message>
         <source>New secret &amp;question:</source>
-        <translation type="unfinished" />
+        <translation>Nouvelle &amp;question secrète :</translation>
     </message>
     <message>
         <source>&amp;Answer:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Réponse :</translation>
     </message>
     <message>
         <source>Standalone mode: the mails Guichet sent, such as the reactivation link.</source>
@@ -1634,15 +1653,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Complete this field: e-mail address.</source>
-        <translation type="unfinished" />
+        <translation>Complétez ce champ : adresse électronique.</translation>
     </message>
     <message>
         <source>%1 The mail is valid for 24 hours: open its link, or paste the link or its code below. In standalone mode, read it in the local outbox.</source>
-        <translation type="unfinished" />
+        <translation>%1 Le courriel est valable 24 heures : ouvrez son lien, ou collez ci-dessous le lien ou son code. En mode autonome, lisez-le dans la boîte d'envoi locale.</translation>
     </message>
     <message>
         <source>link or code from the mail</source>
-        <translation type="unfinished" />
+        <translation>lien ou code du courriel</translation>
     </message>
     <message>
         <source>new password</source>
@@ -1650,7 +1669,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>confirmation</source>
-        <translation type="unfinished" />
+        <translation>confirmation</translation>
     </message>
     <message>
         <source>new secret question</source>
@@ -1658,23 +1677,23 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>answer</source>
-        <translation type="unfinished" />
+        <translation>réponse</translation>
     </message>
     <message>
         <source>Complete these fields: %1.</source>
-        <translation type="unfinished" />
+        <translation>Complétez les champs suivants : %1.</translation>
     </message>
     <message>
         <source>The confirmation differs from the new password.</source>
-        <translation type="unfinished" />
+        <translation>La confirmation diffère du nouveau mot de passe.</translation>
     </message>
     <message>
         <source>Your account is reactivated. Sign in with your new password.</source>
-        <translation type="unfinished" />
+        <translation>Votre compte est réactivé. Connectez-vous avec votre nouveau mot de passe.</translation>
     </message>
     <message>
         <source>Reactivation of my account</source>
-        <translation type="unfinished" />
+        <translation>Réactivation de mon compte</translation>
     </message>
 </context>
 <context>
@@ -1770,15 +1789,15 @@ Uncheck the box to stop being informed by mail.</source>
     <name>guichet::SolicitationDialog</name>
     <message>
         <source>Contact support</source>
-        <translation type="unfinished" />
+        <translation>Contacter le support</translation>
     </message>
     <message>
         <source>Write to support without signing in. The answer is sent to the e-mail address you give.</source>
-        <translation type="unfinished" />
+        <translation>Écrivez au support sans vous connecter. La réponse est envoyée à l'adresse électronique que vous indiquez.</translation>
     </message>
     <message>
         <source>E-mail address for the answer</source>
-        <translation type="unfinished" />
+        <translation>Adresse électronique pour la réponse</translation>
     </message>
     <message>
         <source>name@example.org</source>
@@ -1786,15 +1805,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished" />
+        <translation>Catégorie</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Objet</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished" />
+        <translation>Message</translation>
     </message>
     <message>
         <source>&amp;E-mail address:</source>
@@ -1802,15 +1821,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Category:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Catégorie :</translation>
     </message>
     <message>
         <source>&amp;Subject:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Objet :</translation>
     </message>
     <message>
         <source>&amp;Message:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Message :</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
@@ -1818,7 +1837,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>e-mail address</source>
-        <translation type="unfinished" />
+        <translation>adresse électronique</translation>
     </message>
     <message>
         <source>subject</source>
@@ -1830,11 +1849,11 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Complete these fields: %1.</source>
-        <translation type="unfinished" />
+        <translation>Complétez les champs suivants : %1.</translation>
     </message>
     <message>
         <source>Your solicitation (number %1) was sent to support. The answer will be sent to %2.</source>
-        <translation type="unfinished" />
+        <translation>Votre sollicitation (numéro %1) a été envoyée au support. La réponse sera envoyée à %2.</translation>
     </message>
 </context>
 <context>
@@ -1998,7 +2017,7 @@ Uncheck the box to stop being informed by mail.</source>
     <name>guichet::StructureCreateDialog</name>
     <message>
         <source>Create the structure</source>
-        <translation type="unfinished" />
+        <translation>Créer la structure</translation>
     </message>
     <message>
         <source>Structure</source>
@@ -2006,7 +2025,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;SIRET:</source>
-        <translation type="unfinished" />
+        <translation>&amp;SIRET :</translation>
     </message>
     <message>
         <source>SIRET</source>
@@ -2014,15 +2033,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Company name:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Raison sociale :</translation>
     </message>
     <message>
         <source>Company name</source>
-        <translation type="unfinished" />
+        <translation>Raison sociale</translation>
     </message>
     <message>
         <source>&amp;Label:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Libellé :</translation>
     </message>
     <message>
         <source>Label</source>
@@ -2030,15 +2049,15 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Address:</source>
-        <translation type="unfinished" />
+        <translation>A&amp;dresse :</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished" />
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>&amp;Postal code:</source>
-        <translation type="unfinished" />
+        <translation>C&amp;ode postal :</translation>
     </message>
     <message>
         <source>Postal code</source>
@@ -2046,7 +2065,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Cit&amp;y:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Ville :</translation>
     </message>
     <message>
         <source>City</source>
@@ -2054,35 +2073,35 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>14 digits</source>
-        <translation type="unfinished" />
+        <translation>14 chiffres</translation>
     </message>
     <message>
         <source>Required</source>
-        <translation type="unfinished" />
+        <translation>Obligatoire</translation>
     </message>
     <message>
         <source>&amp;Create the structure</source>
-        <translation type="unfinished" />
+        <translation>&amp;Créer la structure</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished" />
+        <translation>&amp;Enregistrer</translation>
     </message>
     <message>
         <source>No structure matches your search. Create it: you will become its principal manager.</source>
-        <translation type="unfinished" />
+        <translation>Aucune structure ne correspond à votre recherche. Créez-la : vous en deviendrez le gestionnaire principal.</translation>
     </message>
     <message>
         <source>Only the structure's managers may change its record.</source>
-        <translation type="unfinished" />
+        <translation>Seuls les gestionnaires de la structure peuvent modifier sa fiche.</translation>
     </message>
     <message>
         <source>Structure created</source>
-        <translation type="unfinished" />
+        <translation>Structure créée</translation>
     </message>
     <message>
         <source>The structure %1 was created and you are its principal manager: no attachment request is needed.</source>
-        <translation type="unfinished" />
+        <translation>La structure %1 a été créée et vous en êtes le gestionnaire principal : aucune demande de rattachement n'est nécessaire.</translation>
     </message>
 </context>
 <context>
@@ -2132,47 +2151,47 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>S&amp;elect</source>
-        <translation type="unfinished" />
+        <translation>&amp;Sélectionner</translation>
     </message>
     <message>
         <source>E&amp;xport (CSV)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Exporter (CSV)</translation>
     </message>
     <message>
         <source>C&amp;reate the structure</source>
-        <translation type="unfinished" />
+        <translation>&amp;Créer la structure</translation>
     </message>
     <message>
         <source>Request an attachment — find the structure</source>
-        <translation type="unfinished" />
+        <translation>Demander un rattachement — rechercher la structure</translation>
     </message>
     <message>
         <source>Company &amp;name:</source>
-        <translation type="unfinished" />
+        <translation>R&amp;aison sociale :</translation>
     </message>
     <message>
         <source>Company name</source>
-        <translation type="unfinished" />
+        <translation>Raison sociale</translation>
     </message>
     <message>
         <source>&amp;Identifier (SIRET):</source>
-        <translation type="unfinished" />
+        <translation>&amp;Identifiant (SIRET) :</translation>
     </message>
     <message>
         <source>Identifier (SIRET)</source>
-        <translation type="unfinished" />
+        <translation>Identifiant (SIRET)</translation>
     </message>
     <message>
         <source>&amp;Label:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Libellé :</translation>
     </message>
     <message>
         <source>Label of the structure</source>
-        <translation type="unfinished" />
+        <translation>Libellé de la structure</translation>
     </message>
     <message>
         <source>&amp;Postal code:</source>
-        <translation type="unfinished" />
+        <translation>C&amp;ode postal :</translation>
     </message>
     <message>
         <source>Postal code</source>
@@ -2180,7 +2199,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Cit&amp;y:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Ville :</translation>
     </message>
     <message>
         <source>City</source>
@@ -2188,61 +2207,61 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Tip: use stars to widen the search, e.g. *menuiserie* finds every structure whose company name contains « menuiserie ». Prefer the identifier and the company name to avoid attaching to the wrong structure.</source>
-        <translation type="unfinished" />
+        <translation>Astuce : utilisez les étoiles pour élargir la recherche, par exemple *menuiserie* trouve toutes les structures dont la raison sociale contient « menuiserie ». Privilégiez l'identifiant et la raison sociale pour éviter les erreurs de rattachement.</translation>
     </message>
     <message>
         <source>Structures found</source>
-        <translation type="unfinished" />
+        <translation>Structures trouvées</translation>
     </message>
     <message>
         <source>Enter at least one criterion.</source>
-        <translation type="unfinished" />
+        <translation>Saisissez au moins un critère.</translation>
     </message>
     <message>
         <source>No structure matches these criteria.</source>
-        <translation type="unfinished" />
+        <translation>Aucune structure ne correspond à ces critères.</translation>
     </message>
     <message numerus="yes">
         <source>%n structure(s) found.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>%n structure trouvée.</numerusform>
+            <numerusform>%n structures trouvées.</numerusform>
         </translation>
     </message>
     <message>
         <source>Export the structures found</source>
-        <translation type="unfinished" />
+        <translation>Exporter les structures trouvées</translation>
     </message>
     <message>
         <source>structures.csv</source>
-        <translation type="unfinished" />
+        <translation>structures.csv</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>Fichiers CSV (*.csv)</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished" />
+        <translation>Export</translation>
     </message>
     <message numerus="yes">
         <source>%n structure(s) exported to %1.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>%n structure exportée dans %1.</numerusform>
+            <numerusform>%n structures exportées dans %1.</numerusform>
         </translation>
     </message>
     <message>
         <source>Exporting the structures…</source>
-        <translation type="unfinished" />
+        <translation>Export des structures…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>The file could not be written: %1</source>
-        <translation type="unfinished" />
+        <translation>Le fichier n'a pas pu être enregistré : %1</translation>
     </message>
 </context>
 <context>
@@ -2253,7 +2272,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Company name</source>
-        <translation type="unfinished" />
+        <translation>Raison sociale</translation>
     </message>
     <message>
         <source>Label</source>
@@ -2319,7 +2338,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Space</source>
-        <translation type="unfinished" />
+        <translation>Espace</translation>
     </message>
     <message>
         <source>Service</source>
@@ -2331,7 +2350,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Effective date</source>
-        <translation type="unfinished" />
+        <translation>Date d'effet</translation>
     </message>
     <message>
         <source>Comment</source>
@@ -2339,7 +2358,7 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Modification</source>
@@ -2354,23 +2373,23 @@ Uncheck the box to stop being informed by mail.</source>
     <name>guichet::SubscriptionRequestDialog</name>
     <message>
         <source>Add a subscription</source>
-        <translation type="unfinished" />
+        <translation>Ajouter un abonnement</translation>
     </message>
     <message>
         <source>Structure designation (required)</source>
-        <translation type="unfinished" />
+        <translation>Désignation de la structure (obligatoire)</translation>
     </message>
     <message>
         <source>Space (required)</source>
-        <translation type="unfinished" />
+        <translation>Espace (obligatoire)</translation>
     </message>
     <message>
         <source>Choose a space</source>
-        <translation type="unfinished" />
+        <translation>Choisissez un espace</translation>
     </message>
     <message>
         <source>Services</source>
-        <translation type="unfinished" />
+        <translation>Services</translation>
     </message>
     <message>
         <source>Service</source>
@@ -2386,11 +2405,11 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Choose the structure and the space: the services you may request appear here.</source>
-        <translation type="unfinished" />
+        <translation>Choisissez la structure et l'espace : les services que vous pouvez demander apparaissent ici.</translation>
     </message>
     <message>
         <source>Effective date (required)</source>
-        <translation type="unfinished" />
+        <translation>Date d'effet (obligatoire)</translation>
     </message>
     <message>
         <source>Comment</source>
@@ -2398,11 +2417,11 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Structure designation *</source>
-        <translation type="unfinished" />
+        <translation>Désignation de la &amp;structure *</translation>
     </message>
     <message>
         <source>S&amp;pace *</source>
-        <translation type="unfinished" />
+        <translation>&amp;Espace *</translation>
     </message>
     <message>
         <source>Details</source>
@@ -2410,11 +2429,11 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>&amp;Effective date *</source>
-        <translation type="unfinished" />
+        <translation>&amp;Date d'effet *</translation>
     </message>
     <message>
         <source>C&amp;omment</source>
-        <translation type="unfinished" />
+        <translation>&amp;Commentaire</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
@@ -2422,31 +2441,31 @@ Uncheck the box to stop being informed by mail.</source>
     </message>
     <message>
         <source>Choose a structure</source>
-        <translation type="unfinished" />
+        <translation>Choisissez une structure</translation>
     </message>
     <message>
         <source>You are attached to no service of this structure today.</source>
-        <translation type="unfinished" />
+        <translation>Vous n'êtes rattaché à aucun service de cette structure à ce jour.</translation>
     </message>
     <message>
         <source>Tick « modification » to act on invoices and solicitations, « consultation » to view them (one row each). The default service means the whole structure.</source>
-        <translation type="unfinished" />
+        <translation>Cochez « modification » pour intervenir sur les factures et sollicitations, « consultation » pour les visualiser (une ligne pour chacun). Le service par défaut correspond à toute la structure.</translation>
     </message>
     <message>
         <source>Modification for %1</source>
-        <translation type="unfinished" />
+        <translation>Modification pour %1</translation>
     </message>
     <message>
         <source>Consultation for %1</source>
-        <translation type="unfinished" />
+        <translation>Consultation pour %1</translation>
     </message>
     <message>
         <source>Subscription validated: your request is confirmed.</source>
-        <translation type="unfinished" />
+        <translation>Abonnement validé : votre demande est confirmée.</translation>
     </message>
     <message>
         <source>Subscription awaiting validation: ask the principal manager of the structure to validate your request.</source>
-        <translation type="unfinished" />
+        <translation>Abonnement en cours de validation : demandez au gestionnaire principal de la structure de valider votre demande.</translation>
     </message>
 </context>
 <context>
@@ -2576,61 +2595,63 @@ Uncheck the box to stop being informed by mail.</source>
     <name>guichet::SubscriptionsSection</name>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished" />
+        <translation>&amp;Supprimer</translation>
     </message>
     <message>
         <source>Delete the c&amp;hecked subscriptions</source>
-        <translation type="unfinished" />
+        <translation>Supprimer les abonnements &amp;cochés</translation>
     </message>
     <message>
         <source>&amp;Add a subscription</source>
-        <translation type="unfinished" />
+        <translation>&amp;Ajouter un abonnement</translation>
     </message>
     <message>
         <source>My subscriptions to spaces</source>
-        <translation type="unfinished" />
+        <translation>Mes abonnements aux espaces</translation>
     </message>
     <message>
         <source>The spaces you may use, or are waiting to use, in each structure. A space groups features such as « Invoices sent ».</source>
-        <translation type="unfinished" />
+        <translation>Les espaces auxquels vous êtes habilité, ou en attente d'habilitation, dans chaque structure. Un espace regroupe des fonctionnalités, comme « Factures émises ».</translation>
     </message>
     <message>
         <source>Delete this subscription</source>
-        <translation type="unfinished" />
+        <translation>Supprimer cet abonnement</translation>
     </message>
     <message>
         <source>Delete the checked subscriptions</source>
-        <translation type="unfinished" />
+        <translation>Supprimer les abonnements cochés</translation>
     </message>
     <message>
         <source>Delete the selected subscription</source>
-        <translation type="unfinished" />
+        <translation>Supprimer l'abonnement sélectionné</translation>
     </message>
     <message>
         <source>Tick the subscriptions to delete in the « Selection » column first.</source>
-        <translation type="unfinished" />
+        <translation>Cochez d'abord les abonnements à supprimer dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Delete this subscription?
 %1</source>
-        <translation type="unfinished" />
+        <translation>Supprimer cet abonnement ?
+%1</translation>
     </message>
     <message>
         <source>Delete these %1 subscriptions?
 %2</source>
-        <translation type="unfinished" />
+        <translation>Supprimer ces %1 abonnements ?
+%2</translation>
     </message>
     <message>
         <source>Delete subscriptions</source>
-        <translation type="unfinished" />
+        <translation>Supprimer des abonnements</translation>
     </message>
     <message>
         <source>The subscription was deleted.</source>
-        <translation type="unfinished" />
+        <translation>L'abonnement a été supprimé.</translation>
     </message>
     <message>
         <source>%1 subscriptions were deleted.</source>
-        <translation type="unfinished" />
+        <translation>%1 abonnements ont été supprimés.</translation>
     </message>
 </context>
 <context>
@@ -3247,6 +3268,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Guichet</source>
         <translation>Guichet</translation>
+    </message>
+    <message>
+        <source>Sign in as the demo principal manager, save a picture of each main screen into the folder, and quit.</source>
+        <translation>Se connecter comme gestionnaire principal de démonstration, enregistrer une image de chaque écran principal dans le dossier, puis quitter.</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>dossier</translation>
     </message>
 </context>
 </TS>

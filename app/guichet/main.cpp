@@ -1,15 +1,18 @@
 #include "core.h"
 #include "database.h"
+#include "demodata.h"
 #include "desktopapp.h"
 #include "localcommandgateway.h"
 #include "paths.h"
 #include "preferencesdialog.h"
+#include "screenshottour.h"
 #include "session.h"
 #include "translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QTextStream>
 
 using namespace guichet;
 
@@ -38,10 +41,16 @@ int main(int argc, char *argv[])
                                             Tr::tr("Interface language: fr or en."), Tr::tr("language"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), Tr::tr("Save a picture of the first window and quit."), Tr::tr("file"));
-    parser.addOptions({ databaseOption, languageOption, screenshotOption });
+    const QCommandLineOption tourOption(QStringLiteral("screenshot-tour"),
+                                        Tr::tr("Sign in as the demo principal manager, save a picture of "
+                                               "each main screen into the folder, and quit."),
+                                        Tr::tr("folder"));
+    parser.addOptions({ databaseOption, languageOption, screenshotOption, tourOption });
     parser.process(app);
 
-    installTranslations(PreferencesDialog::interfaceLocale(parser.value(languageOption)));
+    const QLocale locale = PreferencesDialog::interfaceLocale(parser.value(languageOption));
+    QLocale::setDefault(locale); // dates and numbers follow the interface language
+    installTranslations(locale);
 
     QString error;
     auto database = Database::open(parser.value(databaseOption), &error);
@@ -56,6 +65,14 @@ int main(int argc, char *argv[])
     LocalCommandGateway gateway(core);
     Session session { *database, core, clock, gateway };
     DesktopApp desktop(session);
+    if (parser.isSet(tourOption)) {
+        const bool done = takeScreenshotTour(session, desktop, parser.value(tourOption),
+                                             QStringLiteral("claire.dubois@demo.guichet.fr"),
+                                             DemoData::password(), &error);
+        if (!done)
+            QTextStream(stderr) << "guichet: " << error << Qt::endl;
+        return done ? 0 : 1;
+    }
     desktop.start();
     if (parser.isSet(screenshotOption))
         desktop.screenshotAndQuit(parser.value(screenshotOption));

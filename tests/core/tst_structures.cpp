@@ -66,7 +66,15 @@ private slots:
         const auto row = structures.structure(r.id);
         QVERIFY(row);
         QCOMPARE(row->siret, QStringLiteral("73282932000074")); // spaces removed
-        QCOMPARE(count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE command = 'createStructure'"), 2);
+        QCOMPARE(count(t.db(),
+                       "SELECT COUNT(*) FROM audit_log WHERE command = 'createStructure' AND entity IN "
+                       "('structure', 'attachment')"),
+                 2);
+        // The principal manager's default spaces, validated (the guide's table).
+        QCOMPARE(count(t.db(),
+                       "SELECT COUNT(*) FROM subscriptions sb JOIN spaces sp ON sp.id = sb.space_id "
+                       "WHERE sb.status = 'validated' AND sp.default_for_principal = 1"),
+                 count(t.db(), "SELECT COUNT(*) FROM spaces WHERE default_for_principal = 1"));
         QVERIFY(
             t.db().value(QStringLiteral("SELECT version FROM structures WHERE id = ?"), { r.id }).toLongLong()
             > 0);
