@@ -24,7 +24,6 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     setObjectName(QStringLiteral("accountPage"));
     m_list->setObjectName(QStringLiteral("accountSections"));
     m_list->setAccessibleName(tr("Sections of my account"));
-    m_list->setMaximumWidth(280);
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(m_list);
     layout->addWidget(m_stack, 1);
@@ -48,6 +47,8 @@ void AccountPage::addSection(const QString &title, QWidget *section)
     section->setParent(m_stack);
     m_stack->addWidget(section);
     auto *item = new QListWidgetItem(title, m_list);
+    // Wide enough for the longest title in any language, never wider.
+    m_list->setFixedWidth(m_list->sizeHintForColumn(0) + 2 * m_list->frameWidth() + 12);
     item->setData(Qt::UserRole, section->objectName());
     if (m_list->count() == 1)
         m_list->setCurrentRow(0);

@@ -97,6 +97,18 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // Widths from the font, not from the rows (which could be a million).
+    const QFontMetrics metrics(m_view->font());
+    m_view->setColumnWidth(StructureSearchModel::SiretColumn,
+                           metrics.horizontalAdvance(QStringLiteral("00000000000000")) + 24);
+    m_view->setColumnWidth(StructureSearchModel::RaisonSocialeColumn,
+                           metrics.horizontalAdvance(QStringLiteral("EURL MENUISERIE DUPONT ET FILS")) + 16);
+    m_view->setColumnWidth(
+        StructureSearchModel::CodePostalColumn,
+        metrics.horizontalAdvance(
+            m_model->headerData(StructureSearchModel::CodePostalColumn, Qt::Horizontal).toString())
+            + 24);
+    m_view->setWordWrap(false);
     m_view->horizontalHeader()->restoreState(
         QSettings().value(settingsPrefix + QStringLiteral("header")).toByteArray());
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
@@ -137,7 +149,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
 
     setTabOrder(m_ville, m_search);
     setTabOrder(m_search, m_view);
-    resize(QSettings().value(settingsPrefix + QStringLiteral("size"), QSize(820, 560)).toSize());
+    resize(QSettings().value(settingsPrefix + QStringLiteral("size"), QSize(1040, 600)).toSize());
     updateButtons();
 }
 
