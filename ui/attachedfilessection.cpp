@@ -4,6 +4,7 @@
 #include "attachedfilemodel.h"
 #include "attachedfiles.h"
 #include "dialogs.h"
+#include "recordtable.h"
 #include "session.h"
 
 #include <QAction>
@@ -57,25 +58,9 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
                              this);
     intro->setWordWrap(true);
 
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(RecordTableModel::SortRole);
     m_table->setObjectName(QStringLiteral("attachedFilesTable"));
     m_table->setAccessibleName(tr("My attached files"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_table->sortByColumn(AttachedFileModel::DesignationColumn, Qt::AscendingOrder);
-    const QByteArray state = QSettings().value(headerKey).toByteArray();
-    if (!state.isEmpty() && m_table->horizontalHeader()->restoreState(state))
-        m_table->sortByColumn(m_table->horizontalHeader()->sortIndicatorSection(),
-                              m_table->horizontalHeader()->sortIndicatorOrder());
-    else
-        m_table->resizeColumnsToContents();
+    setUpRecordTable(m_table, m_proxy, m_model, AttachedFileModel::DesignationColumn, headerKey);
 
     const auto addTableAction = [this](const QString &text, void (AttachedFilesSection::*slot)(),
                                        const QKeySequence &shortcut = {}) {
@@ -142,7 +127,7 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
 
 AttachedFilesSection::~AttachedFilesSection()
 {
-    QSettings().setValue(headerKey, m_table->horizontalHeader()->saveState());
+    saveRecordTableHeader(m_table, headerKey);
 }
 
 QString AttachedFilesSection::notice() const

@@ -3,6 +3,7 @@
 #include "attachmentmodel.h"
 #include "attachmentrequestdialog.h"
 #include "dialogs.h"
+#include "recordtable.h"
 #include "session.h"
 #include "structurecreatedialog.h"
 #include "structuresearchdialog.h"
@@ -55,21 +56,10 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
                              this);
     intro->setWordWrap(true);
 
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(RecordTableModel::SortRole);
-    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
     m_view->setObjectName(QStringLiteral("attachmentsTable"));
     m_view->setAccessibleName(tr("My attachments to structures"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(2, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->restoreState(QSettings().value(headerKey).toByteArray());
-    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_model->reload();
+    setUpRecordTable(m_view, m_proxy, m_model, 2, headerKey);
 
     const struct
     {
@@ -127,14 +117,12 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &AttachmentsSection::updateButtons);
     connect(&session.gateway, &CommandGateway::dataChanged, m_model, &AttachmentModel::reload);
-    m_model->reload();
-    m_view->resizeColumnsToContents();
     updateButtons();
 }
 
 AttachmentsSection::~AttachmentsSection()
 {
-    QSettings().setValue(headerKey, m_view->horizontalHeader()->saveState());
+    saveRecordTableHeader(m_view, headerKey);
 }
 
 QPushButton *AttachmentsSection::button(const QString &name) const

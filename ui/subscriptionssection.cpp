@@ -1,6 +1,7 @@
 #include "subscriptionssection.h"
 
 #include "dialogs.h"
+#include "recordtable.h"
 #include "session.h"
 #include "subscriptionmodel.h"
 #include "subscriptionrequestdialog.h"
@@ -44,25 +45,9 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
                              this);
     intro->setWordWrap(true);
 
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(RecordTableModel::SortRole);
     m_table->setObjectName(QStringLiteral("subscriptionsTable"));
     m_table->setAccessibleName(tr("My subscriptions to spaces"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_table->sortByColumn(SubscriptionModel::StructureColumn, Qt::AscendingOrder);
-    const QByteArray state = QSettings().value(headerKey).toByteArray();
-    if (!state.isEmpty() && m_table->horizontalHeader()->restoreState(state))
-        m_table->sortByColumn(m_table->horizontalHeader()->sortIndicatorSection(),
-                              m_table->horizontalHeader()->sortIndicatorOrder());
-    else
-        m_table->resizeColumnsToContents();
+    setUpRecordTable(m_table, m_proxy, m_model, SubscriptionModel::StructureColumn, headerKey);
 
     auto *deleteAction = new QAction(tr("Delete this subscription"), m_table);
     deleteAction->setShortcut(QKeySequence::Delete);
@@ -108,7 +93,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
 
 SubscriptionsSection::~SubscriptionsSection()
 {
-    QSettings().setValue(headerKey, m_table->horizontalHeader()->saveState());
+    saveRecordTableHeader(m_table, headerKey);
 }
 
 QString SubscriptionsSection::notice() const

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace guichet {
+
+class RecordTableModel;
+
+// Sets `view` up the way every record table of « Mon compte » works: sorted
+// through `proxy` on the raw values (RecordTableModel::SortRole), whole rows
+// selected one at a time, read-only, no row numbers, actions in a context menu.
+// The header's widths and sort come back from `settingsKey` when saved there by
+// saveRecordTableHeader(), else the table sorts by `sortColumn` and fits its
+// columns to their contents.
+void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordTableModel *model, int sortColumn,
+                      const QString &settingsKey);
+void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
+
+} // namespace guichet
