@@ -23,6 +23,20 @@ private slots:
         QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM spaces")).toInt(), 7);
     }
 
+    void foreignKeysAreEnforcedAndSqliteUsesWal()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        // An attachment to a user and a structure that do not exist is refused.
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            t.db().exec(QStringLiteral("INSERT INTO attachments (user_id, structure_id, role, "
+                                       "valid_from, status, requested_at, version) VALUES "
+                                       "(4242, 4242, 'user', '2026-01-01', 'pending', 0, 0)")));
+        if (!t.db().isPostgres())
+            QCOMPARE(t.db().value(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+    }
+
     void migrationIsIdempotent()
     {
         TestDatabase t;
