@@ -66,7 +66,6 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(SuccessorColumn, QHeaderView::Stretch);
     for (int row = 0; row < structures.size(); ++row) {
         m_table->setItem(row, StructureColumn, new QTableWidgetItem(structures.at(row).raisonSociale));
         m_table->setItem(row, SiretColumn, new QTableWidgetItem(structures.at(row).siret));
@@ -139,6 +138,12 @@ void SuccessorDialog::updateMode()
     m_allMagnifier->setEnabled(all);
     m_table->setColumnHidden(SuccessorColumn, all);
     m_table->setColumnHidden(MagnifierColumn, all);
+    // The table fills the dialog either way: by the structures' names when only
+    // they show, by the successors' names otherwise.
+    m_table->horizontalHeader()->setSectionResizeMode(StructureColumn,
+                                                      all ? QHeaderView::Stretch : QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(SuccessorColumn,
+                                                      all ? QHeaderView::Interactive : QHeaderView::Stretch);
     m_feedback.clear();
 }
 
