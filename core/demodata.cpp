@@ -166,15 +166,20 @@ CommandResult DemoData::generate(Database &db, const Clock &clock, int structure
               "structure space");
 
         // Léa's files (« Mes pièces jointes »).
-        const auto addFile
-            = [&](const char *designation, const char *type, const char *name, const QByteArray &body) {
-                  AttachedFiles::NewFile file;
-                  file.designation = QString::fromUtf8(designation);
-                  file.fileType = QString::fromLatin1(type);
-                  file.fileName = QString::fromUtf8(name);
-                  file.content = body;
-                  check(files.addFile(lea, file), "file");
-              };
+        const auto addFileFor = [&](qint64 owner, const char *designation, const char *type, const char *name,
+                                    const QByteArray &body) {
+            AttachedFiles::NewFile file;
+            file.designation = QString::fromUtf8(designation);
+            file.fileType = QString::fromLatin1(type);
+            file.fileName = QString::fromUtf8(name);
+            file.content = body;
+            check(files.addFile(owner, file), "file");
+        };
+        const auto addFile = [&](const char *designation, const char *type, const char *name,
+                                 const QByteArray &body) { addFileFor(lea, designation, type, name, body); };
+        addFileFor(claire, "Extrait Kbis de la Menuiserie Dupont", "justificatif",
+                   "kbis-menuiserie-dupont.txt",
+                   QByteArrayLiteral("Extrait Kbis (document de démonstration)\n"));
         addFile("Carte grise du véhicule de service", "carte_grise", "carte-grise-AB-123-CD.txt",
                 QByteArrayLiteral("Certificat d'immatriculation AB-123-CD (document de démonstration)\n"));
         addFile(
