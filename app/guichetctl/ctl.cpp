@@ -137,6 +137,8 @@ const CommandEntry s_commands[] = {
       commandImportStructures },
     { "structures", QT_TRANSLATE_NOOP("guichet::ctl", "search structures ('structures search --help')"),
       commandStructures },
+    { "mail", QT_TRANSLATE_NOOP("guichet::ctl", "deliver the mail outbox over SMTP ('mail deliver --help')"),
+      commandMail },
     { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"),
       commandBenchData },
 };
