@@ -1157,6 +1157,25 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     </message>
 </context>
 <context>
+    <name>guichet::MailDelivery</name>
+    <message>
+        <source>'%1' is not an SMTP URL (smtp://host:port or smtps://host:port).</source>
+        <translation>« %1 » n'est pas une URL SMTP (smtp://hôte:port ou smtps://hôte:port).</translation>
+    </message>
+    <message>
+        <source>account deactivated: not sent</source>
+        <translation>compte désactivé : non envoyé</translation>
+    </message>
+    <message>
+        <source>given up after %1 attempts: %2</source>
+        <translation>abandonné après %1 tentatives : %2</translation>
+    </message>
+    <message>
+        <source>could not start a mail transfer</source>
+        <translation>impossible de démarrer l'envoi du courriel</translation>
+    </message>
+</context>
+<context>
     <name>guichet::MainWindow</name>
     <message>
         <source>Guichet</source>
@@ -3233,6 +3252,74 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Added %1 synthetic structures in %2 s.</source>
         <translation>Structures synthétiques ajoutées : %1 (en %2 s).</translation>
+    </message>
+    <message>
+        <source>deliver the mail outbox over SMTP ('mail deliver --help')</source>
+        <translation>envoyer la boîte d'envoi par SMTP (« mail deliver --help »)</translation>
+    </message>
+    <message>
+        <source>Deliver the mails waiting in the outbox now.</source>
+        <translation>Envoyer maintenant les courriels en attente dans la boîte d'envoi.</translation>
+    </message>
+    <message>
+        <source>The sub-command.</source>
+        <translation>La sous-commande.</translation>
+    </message>
+    <message>
+        <source>SMTP server: smtp://[user:password@]host:port or smtps://... (default: smtp://localhost:25).</source>
+        <translation>Serveur SMTP : smtp://[utilisateur:motdepasse@]hôte:port ou smtps://... (par défaut : smtp://localhost:25).</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Sender address (default: guichet@localhost).</source>
+        <translation>Adresse de l'expéditeur (par défaut : guichet@localhost).</translation>
+    </message>
+    <message>
+        <source>ADDRESS</source>
+        <translation>ADRESSE</translation>
+    </message>
+    <message>
+        <source>Require STARTTLS on an smtp:// server.</source>
+        <translation>Exiger STARTTLS sur un serveur smtp://.</translation>
+    </message>
+    <message>
+        <source>At most N mails (default: 100).</source>
+        <translation>Au plus N courriels (100 par défaut).</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>mail deliver takes no other argument.</source>
+        <translation>mail deliver ne prend pas d'autre argument.</translation>
+    </message>
+    <message>
+        <source>--from: '%1' is not an e-mail address.</source>
+        <translation>--from : « %1 » n'est pas une adresse électronique.</translation>
+    </message>
+    <message>
+        <source>--limit: '%1' is not a positive number.</source>
+        <translation>--limit : « %1 » n'est pas un nombre positif.</translation>
+    </message>
+    <message>
+        <source>Sent: %1, failed (will retry): %2, given up: %3, dropped (deactivated account): %4</source>
+        <translation>Envoyés : %1, en échec (nouvel essai prévu) : %2, abandonnés : %3, écartés (compte désactivé) : %4</translation>
+    </message>
+    <message>
+        <source>Delivery failed: %1</source>
+        <translation>L'envoi a échoué : %1</translation>
+    </message>
+    <message>
+        <source>Usage: guichetctl mail deliver [--smtp URL] [--from ADDRESS] [--limit N]</source>
+        <translation>Usage : guichetctl mail deliver [--smtp URL] [--from ADRESSE] [--limit N]</translation>
+    </message>
+    <message>
+        <source>mail: unknown sub-command '%1' (expected: deliver).</source>
+        <translation>mail : sous-commande inconnue « %1 » (attendue : deliver).</translation>
     </message>
 </context>
 <context>
