@@ -1019,6 +1019,13 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::CredentialStore</name>
+    <message>
+        <source>The system keychain is unavailable.</source>
+        <translation>Le trousseau du système est indisponible.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Database</name>
     <message>
         <source>The %1 database driver is not installed.</source>
