@@ -80,7 +80,7 @@ std::unique_ptr<Database> TestDatabase::openAnother() const
 
 namespace guichet::test {
 
-QString snapshot(Database &db)
+QString snapshot(Database &db, const QStringList &exceptTables)
 {
     QStringList tables = db.connection().tables();
     tables.sort();
@@ -89,6 +89,8 @@ QString snapshot(Database &db)
         if (table.startsWith(QLatin1String("structures_search_"))
             || table.startsWith(QLatin1String("sqlite_")))
             continue; // FTS5 shadow tables mirror structures_search
+        if (exceptTables.contains(table))
+            continue;
         const QList<QVariantMap> rows = db.rows(QStringLiteral("SELECT * FROM %1").arg(table));
         QStringList lines;
         for (const QVariantMap &row : rows) {
@@ -102,6 +104,11 @@ QString snapshot(Database &db)
             + QLatin1Char('\n');
     }
     return dump;
+}
+
+QString dataSnapshot(Database &db)
+{
+    return snapshot(db, { QStringLiteral("applied_commands") });
 }
 
 } // namespace guichet::test

@@ -65,18 +65,6 @@ int rowOf(AttachmentsSection &section, const QString &raisonSociale)
     return -1;
 }
 
-// The database without the gateway's record of applied commands (which keeps
-// refusals too, for idempotent retries).
-QString snapshotOfData(Database &db)
-{
-    QString all = snapshot(db);
-    const int start = all.indexOf(QStringLiteral("## applied_commands"));
-    const int end = all.indexOf(QStringLiteral("\n## "), start + 1);
-    if (start >= 0 && end > start)
-        all.remove(start, end + 1 - start);
-    return all;
-}
-
 } // namespace
 
 // « Mes rattachements aux structures », driven as a user would.
@@ -205,7 +193,7 @@ private slots:
         QVERIFY(w.init());
         AttachmentsSection section(*w.session);
         section.show();
-        const QString before = snapshotOfData(w.db());
+        const QString before = dataSnapshot(w.db());
         int found = -1;
         answerSearchAndSelect(QStringLiteral("menuiserie dupont"), &found);
         bool stillOpen = false, highlighted = false, keptDate = false;
@@ -232,7 +220,7 @@ private slots:
         QVERIFY(!error.isEmpty());
         QVERIFY(highlighted);
         QVERIFY(keptDate);
-        QCOMPARE(snapshotOfData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         QCOMPARE(section.view()->model()->rowCount(), 0);
     }
 

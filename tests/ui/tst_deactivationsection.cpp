@@ -20,21 +20,6 @@
 using namespace guichet;
 using namespace guichet::test;
 
-namespace {
-
-// The database but the record of command ids (a refused command's id is kept
-// so that a retry gets the same answer; it is not a change of anything).
-QString snapshotOfData(guichet::Database &db)
-{
-    QStringList sections = guichet::test::snapshot(db).split(QStringLiteral("## "));
-    sections.erase(
-        std::remove_if(sections.begin(), sections.end(),
-                       [](const QString &s) { return s.startsWith(QLatin1String("applied_commands")); }),
-        sections.end());
-    return sections.join(QStringLiteral("## "));
-}
-} // namespace
-
 // « Désactiver mon compte », as a simple user and as a principal manager.
 class TestDeactivationSection : public QObject
 {
@@ -214,7 +199,7 @@ private slots:
         DesktopApp app(*w.session);
         DeactivationSection *section = openSection(app);
         QVERIFY(section);
-        const QString before = snapshotOfData(w.db());
+        const QString before = dataSnapshot(w.db());
         Dialogs::queueAnswer(QMessageBox::Ok);
         const qint64 bruno = w.bruno;
         Dialogs::queueDialogHook([bruno](QDialog *dialog) {
@@ -229,7 +214,7 @@ private slots:
         QTest::mouseClick(section->deactivateButton(), Qt::LeftButton);
         QVERIFY2(section->errorText().contains(QStringLiteral("active account")),
                  qPrintable(section->errorText()));
-        QCOMPARE(snapshotOfData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         QVERIFY(app.mainWindow());
         QCOMPARE(principalOf(w.db(), w.s1), w.claire);
     }

@@ -12,21 +12,6 @@
 using namespace guichet;
 using namespace guichet::test;
 
-namespace {
-// The user's data: every table but applied_commands, where the gateway records
-// each command's outcome (refusals included) so that a retry is not run twice;
-// that bookkeeping is not a change the user made.
-QString userData(guichet::Database &db)
-{
-    QString all = guichet::test::snapshot(db);
-    const qsizetype start = all.indexOf(QLatin1String("## applied_commands"));
-    if (start < 0)
-        return all;
-    const qsizetype end = all.indexOf(QLatin1String("\n## "), start);
-    return all.remove(start, end < 0 ? all.size() - start : end + 1 - start);
-}
-} // namespace
-
 // « Paramétrer la réception de notifications », as a user sets it.
 class TestNotificationsSection : public QObject
 {
@@ -121,14 +106,14 @@ private slots:
     {
         World w;
         QVERIFY(w.init());
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         w.clickBox();
         w.typeContact(QStringLiteral("alice@"));
         QTest::mouseClick(w.section->validateButton(), Qt::LeftButton);
         QVERIFY2(w.section->errorText().contains(QLatin1String("contact e-mail")),
                  qPrintable(w.section->errorText()));
         QVERIFY(w.section->contactEdit()->property("invalid").toBool());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         // What the user chose stays, to be corrected.
         QVERIFY(w.section->receiveBox()->isChecked());
         QCOMPARE(w.section->contactEdit()->text(), QStringLiteral("alice@"));
@@ -137,7 +122,7 @@ private slots:
         w.typeContact(QString());
         QTest::mouseClick(w.section->validateButton(), Qt::LeftButton);
         QVERIFY(!w.section->errorText().isEmpty());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
 
         // « Annuler » puts back what is saved.
         QTest::mouseClick(w.section->cancelButton(), Qt::LeftButton);

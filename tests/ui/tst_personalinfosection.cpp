@@ -15,21 +15,6 @@
 using namespace guichet;
 using namespace guichet::test;
 
-namespace {
-// The user's data: every table but applied_commands, where the gateway records
-// each command's outcome (refusals included) so that a retry is not run twice;
-// that bookkeeping is not a change the user made.
-QString userData(guichet::Database &db)
-{
-    QString all = guichet::test::snapshot(db);
-    const qsizetype start = all.indexOf(QLatin1String("## applied_commands"));
-    if (start < 0)
-        return all;
-    const qsizetype end = all.indexOf(QLatin1String("\n## "), start);
-    return all.remove(start, end < 0 ? all.size() - start : end + 1 - start);
-}
-} // namespace
-
 // « Modifier ses informations personnelles », as a user fills it in the main
 // window: one « Valider » saves everything or nothing.
 class TestPersonalInfoSection : public QObject
@@ -138,7 +123,7 @@ private slots:
     {
         World w;
         QVERIFY(w.init());
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         retype(w.edit("lastName"), QString());
         retype(w.edit("contactEmail"), QStringLiteral("alice@home"));
         retype(w.edit("city"), QStringLiteral("Lyon"));
@@ -155,7 +140,7 @@ private slots:
         QVERIFY(w.edit("contactEmail")->property("invalid").toBool());
         QVERIFY(!w.edit("firstName")->property("invalid").toBool());
         QVERIFY(w.section->confirmationText().isEmpty());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         // What was typed is still there, to be corrected.
         QCOMPARE(w.edit("contactEmail")->text(), QStringLiteral("alice@home"));
         QCOMPARE(w.edit("city")->text(), QStringLiteral("Lyon"));
@@ -174,7 +159,7 @@ private slots:
     {
         World w;
         QVERIFY(w.init());
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         retype(w.edit("lastName"), QStringLiteral("Durand"));
         retype(w.edit("city"), QStringLiteral("Paris"));
         retype(w.edit("currentPassword"), QStringLiteral("Tournesol-2026"));
@@ -182,14 +167,14 @@ private slots:
         QCOMPARE(w.edit("lastName")->text(), QStringLiteral("Martin"));
         QCOMPARE(w.edit("city")->text(), QString());
         QCOMPARE(w.edit("currentPassword")->text(), QString());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
     }
 
     void wrongCurrentPasswordSavesNothing()
     {
         World w;
         QVERIFY(w.init());
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         retype(w.edit("city"), QStringLiteral("Lyon")); // a valid profile change alongside
         fillPasswords(w, QStringLiteral("Not-my-password-1"), QStringLiteral("Marguerite 2027"),
                       QStringLiteral("Marguerite 2027"));
@@ -197,7 +182,7 @@ private slots:
         QVERIFY2(w.section->errorText().contains(QLatin1String("current password")),
                  qPrintable(w.section->errorText()));
         QVERIFY(w.edit("currentPassword")->property("invalid").toBool());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         QCOMPARE(w.edit("city")->text(), QStringLiteral("Lyon"));
         QVERIFY(w.signIn(QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026")));
     }
@@ -206,13 +191,13 @@ private slots:
     {
         World w;
         QVERIFY(w.init());
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         fillPasswords(w, QStringLiteral("Tournesol-2026"), QStringLiteral("Marguerite 2027"),
                       QStringLiteral("Marguerite 2028"));
         QTest::mouseClick(w.section->validateButton(), Qt::LeftButton);
         QVERIFY(!w.section->errorText().isEmpty());
         QVERIFY(w.edit("confirmation")->property("invalid").toBool());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         QCOMPARE(w.edit("newPassword")->text(), QStringLiteral("Marguerite 2027"));
     }
 
@@ -238,10 +223,10 @@ private slots:
         retype(w.edit("secretQuestion"), QStringLiteral("Nom de mon premier chien ?"));
         retype(w.edit("secretAnswer"), QStringLiteral("Rex"));
         // Without the current password: refused, nothing saved.
-        const QString before = userData(w.db());
+        const QString before = dataSnapshot(w.db());
         QTest::mouseClick(w.section->validateButton(), Qt::LeftButton);
         QVERIFY(w.edit("currentPassword")->property("invalid").toBool());
-        QCOMPARE(userData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
 
         retype(w.edit("currentPassword"), QStringLiteral("Tournesol-2026"));
         QTest::mouseClick(w.section->validateButton(), Qt::LeftButton);

@@ -20,21 +20,6 @@
 using namespace guichet;
 using namespace guichet::test;
 
-namespace {
-
-// The database but the record of command ids (a refused command's id is kept
-// so that a retry gets the same answer; it is not a change of anything).
-QString snapshotOfData(guichet::Database &db)
-{
-    QStringList sections = guichet::test::snapshot(db).split(QStringLiteral("## "));
-    sections.erase(
-        std::remove_if(sections.begin(), sections.end(),
-                       [](const QString &s) { return s.startsWith(QLatin1String("applied_commands")); }),
-        sections.end());
-    return sections.join(QStringLiteral("## "));
-}
-} // namespace
-
 // « Réactiver mon compte » from the sign-in window, and the support
 // solicitation once the 60 days are over.
 class TestReactivationDialog : public QObject
@@ -169,14 +154,14 @@ private slots:
         const QString link = linkIn(w.lastMail());
         w.clock.advanceSecs(25 * 3600); // the mail is valid 24 h
         fillSecrets(&dialog, link);
-        const QString before = snapshotOfData(w.db());
+        const QString before = dataSnapshot(w.db());
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         QVERIFY(dialog.isVisible());
         QVERIFY2(dialog.errorText().contains(QStringLiteral("ask for a new mail")),
                  qPrintable(dialog.errorText()));
         QVERIFY(dialog.tokenEdit()->property("invalid").toBool());
         QVERIFY(dialog.newMailButton()->isVisible());
-        QCOMPARE(snapshotOfData(w.db()), before);
+        QCOMPARE(dataSnapshot(w.db()), before);
         QCOMPARE(w.status(), QStringLiteral("deactivated"));
         // Nothing typed is lost.
         QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(newPassword));

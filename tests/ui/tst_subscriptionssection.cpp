@@ -17,19 +17,6 @@
 using namespace guichet;
 using namespace guichet::test;
 
-// The rows a user cares about: applied_commands records refused commands too
-// (for idempotency), which is not a change.
-static QString dataSnapshot(guichet::Database &db)
-{
-    QString s = guichet::test::snapshot(db);
-    const int start = s.indexOf(QStringLiteral("## applied_commands"));
-    if (start >= 0) {
-        const int end = s.indexOf(QStringLiteral("## "), start + 3);
-        s.remove(start, end < 0 ? s.size() - start : end - start);
-    }
-    return s;
-}
-
 // « Mes abonnements aux espaces » and « Ajouter un abonnement », driven as a user would.
 class TestSubscriptionsSection : public QObject
 {
