@@ -1723,6 +1723,17 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::RecordTable</name>
+    <message>
+        <source>Filter the table…</source>
+        <translation>Filtrer le tableau…</translation>
+    </message>
+    <message>
+        <source>Filter the table</source>
+        <translation>Filtrer le tableau</translation>
+    </message>
+</context>
+<context>
     <name>guichet::RecordTableModel</name>
     <message>
         <source>Select this row</source>

@@ -112,6 +112,7 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_table, 1);
     layout->addWidget(m_notice);
     layout->addLayout(rowButtons);

@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QPointer>
@@ -109,6 +110,7 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_view, 1);
     layout->addLayout(row);
 

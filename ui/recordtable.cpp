@@ -2,7 +2,9 @@
 
 #include "recordtablemodel.h"
 
+#include <QCoreApplication>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -34,6 +36,19 @@ void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordTabl
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey)
 {
     QSettings().setValue(settingsKey, view->horizontalHeader()->saveState());
+}
+
+QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent)
+{
+    auto *filter = new QLineEdit(parent);
+    filter->setObjectName(QStringLiteral("tableFilter"));
+    filter->setPlaceholderText(QCoreApplication::translate("guichet::RecordTable", "Filter the table…"));
+    filter->setAccessibleName(QCoreApplication::translate("guichet::RecordTable", "Filter the table"));
+    filter->setClearButtonEnabled(true);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setFilterKeyColumn(-1);
+    QObject::connect(filter, &QLineEdit::textChanged, proxy, &QSortFilterProxyModel::setFilterFixedString);
+    return filter;
 }
 
 } // namespace guichet

@@ -2,7 +2,9 @@
 
 #include <QString>
 
+class QLineEdit;
 class QSortFilterProxyModel;
+class QWidget;
 class QTableView;
 
 namespace guichet {
@@ -18,5 +20,8 @@ class RecordTableModel;
 void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordTableModel *model, int sortColumn,
                       const QString &settingsKey);
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
+// A field that filters the table through `proxy` as the user types: rows whose
+// cells contain the text, in any column, ignoring case.
+QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent);
 
 } // namespace guichet

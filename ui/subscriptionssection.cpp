@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -79,6 +80,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_table, 1);
     layout->addWidget(m_notice);
     layout->addLayout(buttons);
