@@ -137,7 +137,7 @@ const CommandEntry s_commands[] = {
       commandImportStructures },
     { "structures", QT_TRANSLATE_NOOP("guichet::ctl", "search structures ('structures search --help')"),
       commandStructures },
-    { "mail", QT_TRANSLATE_NOOP("guichet::ctl", "deliver the mail outbox over SMTP ('mail deliver --help')"),
+    { "mail", QT_TRANSLATE_NOOP("guichet::ctl", "deliver the mail outbox, queue the notification digests ('mail --help')"),
       commandMail },
     { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"),
       commandBenchData },
