@@ -172,11 +172,11 @@ void Attachments::decideOne(CommandContext &ctx, qint64 attachmentId, bool valid
 
     const MailText t = MailText::forUser(db, userId);
     MailBody body;
-    body.paragraph((validate ? t.translate("guichet::Attachments",
-                                           "Your attachment request to %1 (SIRET %2) was validated.")
-                             : t.translate("guichet::Attachments",
-                                           "Your attachment request to %1 (SIRET %2) was refused."))
-                       .arg(structureName, row->value(QStringLiteral("siret")).toString()));
+    body.paragraph(
+        (validate
+             ? t.translate("guichet::Attachments", "Your attachment request to %1 (SIRET %2) was validated.")
+             : t.translate("guichet::Attachments", "Your attachment request to %1 (SIRET %2) was refused."))
+            .arg(structureName, row->value(QStringLiteral("siret")).toString()));
     if (!comment.isEmpty())
         body.paragraph(t.translate("guichet::Attachments", "Comment: %1").arg(comment));
     ctx.queueMail(userId, contactEmail(db, userId),
@@ -251,8 +251,9 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
         requestStructureSpaces(ctx, successor, structureId, scope);
         const MailText t = MailText::forUser(db, successor);
         MailBody body;
-        body.paragraph(t.translate("guichet::Attachments", "You are now the principal manager of %1 (SIRET %2).")
-                           .arg(structureName, siret));
+        body.paragraph(
+            t.translate("guichet::Attachments", "You are now the principal manager of %1 (SIRET %2).")
+                .arg(structureName, siret));
         ctx.queueMail(successor, contactEmail(db, successor),
                       t.translate("guichet::Attachments", "You are now principal manager"), body.text(),
                       body.html());
@@ -284,10 +285,11 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
     if (!own) {
         const MailText t = MailText::forUser(db, userId);
         MailBody body;
-        body.paragraph(t.translate("guichet::Attachments", "Your attachment to %1 (SIRET %2) was removed by a manager.")
-                           .arg(structureName, siret));
-        ctx.queueMail(userId, contactEmail(db, userId), t.translate("guichet::Attachments", "Attachment removed"),
-                      body.text(), body.html());
+        body.paragraph(
+            t.translate("guichet::Attachments", "Your attachment to %1 (SIRET %2) was removed by a manager.")
+                .arg(structureName, siret));
+        ctx.queueMail(userId, contactEmail(db, userId),
+                      t.translate("guichet::Attachments", "Attachment removed"), body.text(), body.html());
     }
 }
 

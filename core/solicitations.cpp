@@ -273,10 +273,10 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
                            .arg(subject,
                                 status ? t.translate("guichet::Solicitations", status->label) : newStatus,
                                 clean));
-        const qint64 mailId = ctx.queueMail(senderId, recipient,
-                                            t.translate("guichet::Solicitations", "Reply to your request: %1")
-                                                .arg(subject),
-                                            body.text(), body.html());
+        const qint64 mailId
+            = ctx.queueMail(senderId, recipient,
+                            t.translate("guichet::Solicitations", "Reply to your request: %1").arg(subject),
+                            body.text(), body.html());
         ctx.audit(kEntity, solicitationId, 0,
                   QStringLiteral("reply; status: %1 -> %2; mail=%3")
                       .arg(row.value(QStringLiteral("status")).toString(), newStatus)

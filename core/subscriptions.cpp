@@ -245,12 +245,14 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
             for (const Decided &d : it.value())
                 lines.append(QStringLiteral("%1 — %2 — %3 (%4)")
                                  .arg(d.structure, d.space,
-                                      d.service.isEmpty() ? t.translate("guichet::Subscriptions", "whole structure")
-                                                          : d.service,
+                                      d.service.isEmpty()
+                                          ? t.translate("guichet::Subscriptions", "whole structure")
+                                          : d.service,
                                       d.mode));
             MailBody body;
-            body.paragraph(validate ? t.translate("guichet::Subscriptions", "Your subscription request was validated:")
-                                    : t.translate("guichet::Subscriptions", "Your subscription request was refused:"));
+            body.paragraph(
+                validate ? t.translate("guichet::Subscriptions", "Your subscription request was validated:")
+                         : t.translate("guichet::Subscriptions", "Your subscription request was refused:"));
             body.list(lines);
             if (!comment.trimmed().isEmpty())
                 body.paragraph(t.translate("guichet::Subscriptions", "Comment: %1").arg(comment.trimmed()));
