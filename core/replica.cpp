@@ -194,6 +194,10 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
         // The replica never authenticates: no password hash is sent.
         insertColumns.append(QStringLiteral("password_hash"));
         marks.append(QStringLiteral("''"));
+    } else if (table == QLatin1String("attached_files")) {
+        // Contents are not synced: fetched on demand from the server.
+        insertColumns.append(QStringLiteral("content"));
+        marks.append(QStringLiteral("X''"));
     }
     statements.run(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4")
                        .arg(table, insertColumns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')),
