@@ -324,7 +324,7 @@ CommandResult AttachedFiles::deleteFiles(qint64 actorId, const QList<qint64> &id
         for (const QVariantMap &row : rows) {
             const qint64 id = row.value(QStringLiteral("id")).toLongLong();
             ctx.db().exec(QStringLiteral("DELETE FROM attached_files WHERE id = ?"), { id });
-            ctx.tombstone(kTable, id);
+            ctx.tombstone(kTable, id, row.value(QStringLiteral("user_id")).toLongLong(), 0);
             ctx.audit(kEntity, id, 0,
                       QStringLiteral("deleted: designation=%1; file=%2")
                           .arg(row.value(QStringLiteral("designation")).toString(),

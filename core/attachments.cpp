@@ -262,7 +262,7 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
 
     db.exec(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"), { attachmentId });
     db.exec(QStringLiteral("DELETE FROM attachments WHERE id = ?"), { attachmentId });
-    ctx.tombstone(QStringLiteral("attachments"), attachmentId);
+    ctx.tombstone(QStringLiteral("attachments"), attachmentId, userId, structureId);
     ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
               QStringLiteral("removed (user %1)").arg(userId));
 

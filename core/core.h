@@ -63,8 +63,10 @@ public:
     qint64 version();
     void audit(const QString &entity, qint64 entityId, qint64 structureId, const QString &details,
                const QString &comment = {});
-    // Records a deleted row for the sync feed.
-    void tombstone(const QString &table, qint64 rowId);
+    // Records a deleted row for the sync feed, with the row's owner and
+    // structure (0 when it has none): the feed shows the tombstone only to
+    // those who could see the row.
+    void tombstone(const QString &table, qint64 rowId, qint64 userId, qint64 structureId);
     enum class MailPolicy {
         SkipDeactivated, // the rule: deactivated accounts receive no mail
         EvenIfDeactivated, // only the reactivation mail itself

@@ -250,7 +250,7 @@ CommandResult Spaces::disableStructureSpace(qint64 actorId, qint64 structureId, 
                  tr("The space %1 is not set for this structure.").arg(space->name));
         const qint64 rowId = row->value(QStringLiteral("id")).toLongLong();
         db.exec(QStringLiteral("DELETE FROM structure_spaces WHERE id = ?"), { rowId });
-        ctx.tombstone(QStringLiteral("structure_spaces"), rowId);
+        ctx.tombstone(QStringLiteral("structure_spaces"), rowId, 0, structureId);
         ctx.audit(QStringLiteral("structure_space"), rowId, structureId,
                   QStringLiteral("space %1 removed from structure level").arg(space->code));
 

@@ -130,7 +130,7 @@ private slots:
         const auto body = [](CommandContext &ctx) {
             ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("first"));
             ctx.audit(QStringLiteral("b"), 2, 0, QStringLiteral("second"));
-            ctx.tombstone(QStringLiteral("users"), 7);
+            ctx.tombstone(QStringLiteral("users"), 7, 7, 0);
         };
         // Fail at statement 0, 1, 2 ... until the command gets through whole.
         int failures = 0;

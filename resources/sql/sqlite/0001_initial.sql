@@ -125,6 +125,7 @@ CREATE TABLE structure_spaces (
     version       INTEGER NOT NULL,
     UNIQUE (structure_id, space_id)
 );
+CREATE INDEX structure_spaces_version ON structure_spaces (version);
 
 -- Abonnement: a user's subscription to a space of a structure (service_id NULL
 -- means the whole structure).
@@ -242,12 +243,17 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_structure ON audit_log (structure_id, at);
+CREATE INDEX audit_log_version ON audit_log (version);
 
 -- Deleted rows, so that the sync feed can tell replicas to drop them.
 CREATE TABLE tombstones (
     table_name  TEXT NOT NULL,
     row_id      INTEGER NOT NULL,
     version     INTEGER NOT NULL,
+    -- The deleted row's scope (NULL when it had none), so that the feed sends
+    -- the tombstone only to those who could see the row.
+    user_id       INTEGER,
+    structure_id  INTEGER,
     PRIMARY KEY (table_name, row_id)
 );
 CREATE INDEX tombstones_version ON tombstones (version);

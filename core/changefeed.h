@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QtGlobal>
+
+namespace guichet {
+
+class Core;
+
+// The server side of sync (docs/API.md "Sync"): the rows a user may see that
+// changed since a checkpoint, in pages, with the deletions and the scope resets
+// the user's replica must apply. Read-only; each page is read in one
+// transaction, so it is a consistent picture of the database.
+class ChangeFeed
+{
+public:
+    explicit ChangeFeed(Core &core);
+
+    // The change page of docs/API.md: rows visible to userId with
+    // version > since, in version order, at most `limit` of them (a single
+    // command's rows are never split across pages; limit <= 0: no limit),
+    // with `checkpoint`, `more`, `resets` and `deleted`.
+    QJsonObject page(qint64 userId, qint64 since, int limit) const;
+
+    // Every row visible to userId now, in the same shape (since = 0, no limit,
+    // no resets or deletions).
+    QJsonObject everything(qint64 userId) const;
+
+    // The tables the feed sends, in the order a replica can apply them.
+    static const QStringList &tables();
+    // The columns the feed sends for one of tables() (empty for another name).
+    static QStringList columns(const QString &table);
+
+private:
+    Core &m_core;
+};
+
+} // namespace guichet

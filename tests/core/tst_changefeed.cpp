@@ -1,0 +1,261 @@
+#include "synctestsupport.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+class TestChangeFeed : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void simpleUserSeesOnlyTheirOwnPart()
+    {
+        SYNC_WORLD(w);
+        const QJsonObject all = w.feed->everything(w.carol);
+        QCOMPARE(all.value(QStringLiteral("checkpoint")).toInteger(),
+                 w.t.db().value(QStringLiteral("SELECT value FROM counters")).toLongLong());
+        QCOMPARE(all.value(QStringLiteral("more")).toBool(), false);
+        // Her structure with its services, not the other one.
+        QCOMPARE(pageIds(all, QStringLiteral("structures")), QList<qint64> { w.s1 });
+        QCOMPARE(pageIds(all, QStringLiteral("services")), (QList<qint64> { w.serviceA, w.serviceB }));
+        // Her own attachment only: not Dan's pending request to the same structure.
+        QCOMPARE(pageIds(all, QStringLiteral("attachments")), QList<qint64> { w.carolAttachment });
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("subscriptions")))
+            QCOMPARE(row.value(QStringLiteral("user_id")).toInteger(), w.carol);
+        QVERIFY(!pageRows(all, QStringLiteral("subscriptions")).isEmpty()); // her role's default spaces
+        QVERIFY(pageRows(all, QStringLiteral("audit_log")).isEmpty());
+        QCOMPARE(pageIds(all, QStringLiteral("attached_files")), QList<qint64> { w.carolFile });
+        QCOMPARE(pageIds(all, QStringLiteral("solicitations")), QList<qint64> { w.carolSolicitation });
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("solicitation_messages")))
+            QCOMPARE(row.value(QStringLiteral("solicitation_id")).toInteger(), w.carolSolicitation);
+        // Herself and her structure's principal manager; never a secret.
+        QCOMPARE(pageIds(all, QStringLiteral("users")), (QList<qint64> { w.alice, w.carol }));
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("users"))) {
+            QVERIFY(!row.contains(QStringLiteral("password_hash")));
+            QVERIFY(!row.contains(QStringLiteral("secret_answer_hash")));
+            QVERIFY(!row.contains(QStringLiteral("failed_logins")));
+            QVERIFY(!row.contains(QStringLiteral("locked_until")));
+        }
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("attached_files")))
+            QVERIFY(!row.contains(QStringLiteral("content")));
+    }
+
+    void managerSeesTheStructuresRequests()
+    {
+        SYNC_WORLD(w);
+        const QJsonObject all = w.feed->everything(w.alice);
+        // Dan's pending request to s1, with Dan's user row, but not his s2 attachment.
+        QCOMPARE(pageIds(all, QStringLiteral("attachments")),
+                 (QList<qint64> { w.t.db()
+                                      .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? AND "
+                                                            "structure_id = ?"),
+                                             { w.alice, w.s1 })
+                                      .toLongLong(),
+                                  w.carolAttachment, w.danPending }));
+        QCOMPARE(pageIds(all, QStringLiteral("users")), (QList<qint64> { w.alice, w.carol, w.dan }));
+        // Carol's subscriptions at s1 and the structure's audit entries, nothing of s2.
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("subscriptions")))
+            QCOMPARE(row.value(QStringLiteral("structure_id")).toInteger(), w.s1);
+        QVERIFY(pageRows(all, QStringLiteral("subscriptions")).size()
+                > w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.alice }));
+        const QList<QJsonObject> audit = pageRows(all, QStringLiteral("audit_log"));
+        QCOMPARE(audit.size(),
+                 w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE structure_id = ?"), { w.s1 }));
+        for (const QJsonObject &row : audit)
+            QCOMPARE(row.value(QStringLiteral("structure_id")).toInteger(), w.s1);
+        // Other people's files and solicitations stay private.
+        QVERIFY(pageRows(all, QStringLiteral("attached_files")).isEmpty());
+        QVERIFY(pageRows(all, QStringLiteral("solicitations")).isEmpty());
+        // Each attachment carries its services.
+        for (const QJsonObject &row : pageRows(all, QStringLiteral("attachments")))
+            QVERIFY(row.value(QStringLiteral("services")).isArray());
+    }
+
+    void attachmentCarriesItsServices()
+    {
+        SYNC_WORLD(w);
+        AttachmentRequest request;
+        request.structureId = w.s1;
+        request.validFrom = w.clock.today();
+        request.wholeStructure = false;
+        request.serviceIds = { w.serviceB };
+        const qint64 eve = w.user(QStringLiteral("eve@example.org"), QStringLiteral("Eve"));
+        const CommandResult r = w.attachments->requestAttachment(eve, request);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        const QList<QJsonObject> rows = pageRows(w.feed->everything(w.alice), QStringLiteral("attachments"));
+        const auto it = std::find_if(rows.begin(), rows.end(), [&](const QJsonObject &row) {
+            return row.value(QStringLiteral("id")).toInteger() == r.id;
+        });
+        QVERIFY(it != rows.end());
+        QCOMPARE(it->value(QStringLiteral("services")).toArray(), QJsonArray { w.serviceB });
+    }
+
+    void supportReceivesEverySolicitation()
+    {
+        SYNC_WORLD(w);
+        const QJsonObject all = w.feed->everything(w.sue);
+        QCOMPARE(pageIds(all, QStringLiteral("solicitations")),
+                 (QList<qint64> { w.carolSolicitation, w.danSolicitation }));
+        QCOMPARE(pageRows(all, QStringLiteral("solicitation_messages")).size(),
+                 w.count(QStringLiteral("SELECT COUNT(*) FROM solicitation_messages")));
+        // The senders' user rows, and no structure (support searches those).
+        QCOMPARE(pageIds(all, QStringLiteral("users")), (QList<qint64> { w.carol, w.dan, w.sue }));
+        QVERIFY(pageRows(all, QStringLiteral("structures")).isEmpty());
+        QVERIFY(pageRows(all, QStringLiteral("attached_files")).isEmpty());
+        // A simple user never sees another's solicitation.
+        QCOMPARE(pageIds(w.feed->everything(w.dan), QStringLiteral("solicitations")),
+                 QList<qint64> { w.danSolicitation });
+    }
+
+    void pagesFollowVersionOrderAndEnd()
+    {
+        SYNC_WORLD(w);
+        const QJsonObject all = w.feed->everything(w.alice);
+        QSet<QString> expected;
+        for (const QJsonValue &entry : all.value(QStringLiteral("rows")).toArray())
+            expected.insert(entry.toObject().value(QStringLiteral("table")).toString() + QLatin1Char('/')
+                            + QString::number(entry.toObject()
+                                                  .value(QStringLiteral("row"))
+                                                  .toObject()
+                                                  .value(QStringLiteral("id"))
+                                                  .toInteger()));
+        QVERIFY(expected.size() > 10);
+        qint64 since = 0;
+        QSet<QString> received;
+        int pages = 0;
+        for (;;) {
+            const QJsonObject page = w.feed->page(w.alice, since, 3);
+            const QJsonArray rows = page.value(QStringLiteral("rows")).toArray();
+            const bool reset = !page.value(QStringLiteral("resets")).toArray().isEmpty();
+            ++pages;
+            QVERIFY(pages < 1000);
+            qint64 previous = since;
+            int streamed = 0;
+            for (const QJsonValue &entry : rows) {
+                const QString table = entry.toObject().value(QStringLiteral("table")).toString();
+                const QJsonObject row = entry.toObject().value(QStringLiteral("row")).toObject();
+                received.insert(table + QLatin1Char('/') + QString::number(row.value(QStringLiteral("id")).toInteger()));
+                // User rows and a reset's refetch may resend older rows; the
+                // stream itself is in version order, after `since`.
+                if (reset || table == QLatin1String("users"))
+                    continue;
+                const qint64 version = row.value(QStringLiteral("version")).toInteger();
+                QVERIFY(version > since);
+                QVERIFY(version >= previous);
+                previous = version;
+                ++streamed;
+            }
+            const qint64 checkpoint = page.value(QStringLiteral("checkpoint")).toInteger();
+            QVERIFY(checkpoint > since);
+            since = checkpoint;
+            if (!page.value(QStringLiteral("more")).toBool())
+                break;
+            // A page holds at most `limit` rows unless one command made more.
+            QVERIFY(reset || streamed <= 3 || previous == checkpoint);
+        }
+        QVERIFY(pages > 3);
+        QCOMPARE(received, expected);
+        QCOMPARE(since, all.value(QStringLiteral("checkpoint")).toInteger());
+    }
+
+    void oneCommandsRowsAreNeverSplit()
+    {
+        SYNC_WORLD(w);
+        // Validating Carol's request wrote several rows at one version.
+        const qint64 version = w.t.db()
+                                   .value(QStringLiteral("SELECT version FROM attachments WHERE id = ?"),
+                                          { w.carolAttachment })
+                                   .toLongLong();
+        const int sameVersion
+            = w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE version = ? AND user_id = ?"),
+                      { version, w.carol })
+            + 1;
+        QVERIFY(sameVersion >= 3);
+        const QJsonObject page = w.feed->page(w.carol, version - 1, 1);
+        int delivered = 0;
+        for (const QJsonValue &entry : page.value(QStringLiteral("rows")).toArray()) {
+            if (entry.toObject().value(QStringLiteral("row")).toObject().value(QStringLiteral("version")).toInteger()
+                == version)
+                ++delivered;
+        }
+        QVERIFY(delivered >= sameVersion);
+        QCOMPARE(page.value(QStringLiteral("checkpoint")).toInteger(), version);
+    }
+
+    void emptyPollSendsNothing()
+    {
+        SYNC_WORLD(w);
+        const qint64 current = w.feed->everything(w.carol).value(QStringLiteral("checkpoint")).toInteger();
+        const QJsonObject page = w.feed->page(w.carol, current, 100);
+        QCOMPARE(page.value(QStringLiteral("checkpoint")).toInteger(), current);
+        QCOMPARE(page.value(QStringLiteral("more")).toBool(), false);
+        QVERIFY(page.value(QStringLiteral("rows")).toArray().isEmpty());
+        QVERIFY(page.value(QStringLiteral("deleted")).toArray().isEmpty());
+        QVERIFY(page.value(QStringLiteral("resets")).toArray().isEmpty());
+
+        // Another structure's change moves the checkpoint but sends Carol nothing.
+        const CommandResult r = w.structures->addService(w.bruno, w.s2, QStringLiteral("X"), QStringLiteral("Fournil"));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        const QJsonObject after = w.feed->page(w.carol, current, 100);
+        QCOMPARE(after.value(QStringLiteral("checkpoint")).toInteger(), current + 1);
+        QVERIFY(after.value(QStringLiteral("rows")).toArray().isEmpty());
+        // Dan, attached to s2, gets the new service.
+        QCOMPARE(pageIds(w.feed->page(w.dan, current, 100), QStringLiteral("services")), QList<qint64> { r.id });
+    }
+
+    void tombstonesGoOnlyToThoseWhoSawTheRow()
+    {
+        SYNC_WORLD(w);
+        const qint64 current = w.feed->everything(w.dan).value(QStringLiteral("checkpoint")).toInteger();
+        CommandResult r = w.files->deleteFiles(w.dan, { w.danFile });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(deletedIds(w.feed->page(w.dan, current, 100), QStringLiteral("attached_files")),
+                 QList<qint64> { w.danFile });
+        QVERIFY(w.feed->page(w.carol, current, 100).value(QStringLiteral("deleted")).toArray().isEmpty());
+        QVERIFY(w.feed->page(w.bruno, current, 100).value(QStringLiteral("deleted")).toArray().isEmpty());
+        QCOMPARE(w.count(QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attached_files' AND "
+                                        "row_id = ?"),
+                         { w.danFile }),
+                 int(w.dan));
+
+        // A structure's subscription deletion reaches its managers, not others.
+        const qint64 before = w.feed->everything(w.alice).value(QStringLiteral("checkpoint")).toInteger();
+        const qint64 subscription = w.t.db()
+                                        .value(QStringLiteral("SELECT id FROM subscriptions WHERE user_id = ? AND "
+                                                              "structure_id = ? ORDER BY id LIMIT 1"),
+                                               { w.carol, w.s1 })
+                                        .toLongLong();
+        r = w.subscriptions->removeSubscriptions(w.carol, { subscription });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(deletedIds(w.feed->page(w.alice, before, 100), QStringLiteral("subscriptions")),
+                 QList<qint64> { subscription });
+        QCOMPARE(deletedIds(w.feed->page(w.carol, before, 100), QStringLiteral("subscriptions")),
+                 QList<qint64> { subscription });
+        QVERIFY(deletedIds(w.feed->page(w.bruno, before, 100), QStringLiteral("subscriptions")).isEmpty());
+        QVERIFY(deletedIds(w.feed->page(w.dan, before, 100), QStringLiteral("subscriptions")).isEmpty());
+    }
+
+    void ownAttachmentChangeResetsTheStructure()
+    {
+        SYNC_WORLD(w);
+        const qint64 before = w.feed->everything(w.dan).value(QStringLiteral("checkpoint")).toInteger();
+        // Alice validates Dan's pending request to s1: Dan's view of s1 changes.
+        const CommandResult r = w.attachments->decideAttachment(w.alice, w.danPending, true);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        const QJsonObject page = w.feed->page(w.dan, before, 100);
+        const QJsonArray resets = page.value(QStringLiteral("resets")).toArray();
+        QCOMPARE(resets.size(), 1);
+        QCOMPARE(resets.at(0).toObject().value(QStringLiteral("structure")).toInteger(), w.s1);
+        QCOMPARE(resets.at(0).toObject().value(QStringLiteral("action")).toString(), QStringLiteral("refetch"));
+        // The refetch brings the structure's older rows again.
+        QCOMPARE(pageIds(page, QStringLiteral("structures")), QList<qint64> { w.s1 });
+        QCOMPARE(pageIds(page, QStringLiteral("services")), (QList<qint64> { w.serviceA, w.serviceB }));
+        // Others get no reset.
+        QVERIFY(w.feed->page(w.carol, before, 100).value(QStringLiteral("resets")).toArray().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChangeFeed)
+#include "tst_changefeed.moc"

@@ -1,0 +1,324 @@
+#include "synctestsupport.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+#define OPEN_REPLICA(r)                                                                                      \
+    ReplicaDb r;                                                                                             \
+    if (!r.isValid())                                                                                        \
+        QFAIL(qPrintable(r.error));
+
+#define PULL(w, r, user, limit)                                                                              \
+    do {                                                                                                     \
+        QString pullError;                                                                                   \
+        QVERIFY2(pullAll(*(w).feed, *(r).replica, user, limit, &pullError) > 0, qPrintable(pullError));     \
+    } while (false)
+
+#define CHECK_OK(expr)                                                                                       \
+    do {                                                                                                     \
+        const CommandResult checked = (expr);                                                                \
+        QVERIFY2(checked.ok(), qPrintable(checked.message));                                                 \
+    } while (false)
+
+class TestReplica : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void firstSyncEqualsEverything()
+    {
+        SYNC_WORLD(w);
+        for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {
+            OPEN_REPLICA(r);
+            PULL(w, r, user, 1000);
+            QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, user));
+            QCOMPARE(r.replica->checkpoint(),
+                     w.t.db().value(QStringLiteral("SELECT value FROM counters")).toLongLong());
+            // The replica never holds a password hash.
+            QCOMPARE(r.db->value(QStringLiteral("SELECT COUNT(*) FROM users WHERE password_hash <> ''")).toInt(), 0);
+        }
+    }
+
+    void smallPagesGiveTheSameReplica()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(big);
+        OPEN_REPLICA(small);
+        OPEN_REPLICA(tiny);
+        PULL(w, big, w.alice, 0);
+        PULL(w, small, w.alice, 3);
+        PULL(w, tiny, w.alice, 1);
+        // Changes while the replicas were away, then catching up again.
+        CHECK_OK(w.attachments->decideAttachment(w.alice, w.danPending, true));
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.structures->addService(w.alice, w.s1, QStringLiteral("C"), QStringLiteral("Cave")));
+        PULL(w, big, w.alice, 0);
+        PULL(w, small, w.alice, 3);
+        PULL(w, tiny, w.alice, 1);
+        const QString expected = expectedDump(*w.feed, w.alice);
+        QCOMPARE(replicaDump(*big.db), expected);
+        QCOMPARE(replicaDump(*small.db), expected);
+        QCOMPARE(replicaDump(*tiny.db), expected);
+        QVERIFY(expected.contains(QStringLiteral("Cave")));
+    }
+
+    void validatedAttachmentBringsTheStructure()
+    {
+        SYNC_WORLD(w);
+        const qint64 eve = w.user(QStringLiteral("eve@example.org"), QStringLiteral("Eve"));
+        OPEN_REPLICA(r);
+        PULL(w, r, eve, 100);
+        QVERIFY(replicaIds(*r.db, QStringLiteral("structures")).isEmpty());
+        // Eve's request to s1 (its rows are older than her checkpoint) then its validation.
+        const qint64 request = w.request(eve, w.s1);
+        QVERIFY2(request, qPrintable(w.error));
+        PULL(w, r, eve, 100);
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("structures")), QList<qint64> { w.s1 });
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("services")), (QList<qint64> { w.serviceA, w.serviceB }));
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("users")), (QList<qint64> { w.alice, eve }));
+        CHECK_OK(w.attachments->decideAttachment(w.alice, request, true));
+        PULL(w, r, eve, 2);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, eve));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("structure_id = %1").arg(w.s1))
+                     .isEmpty());
+
+        // Made secondary manager with the principal's powers: the structure's
+        // requests, people and audit arrive, although they are old.
+        CHECK_OK(w.attachments->setSecondaryPowers(w.alice, w.s1, true));
+        CHECK_OK(w.attachments->setAttachmentRole(w.alice, request, Role::Secondary));
+        PULL(w, r, eve, 2);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, eve));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("attachments")).contains(w.danPending));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("users")).contains(w.dan));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("audit_log")).isEmpty());
+    }
+
+    void removedAttachmentWhileOfflineLeavesNothing()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.carol, 100);
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("structures")), QList<qint64> { w.s1 });
+        // Offline: Alice removes Carol from s1, and more changes follow.
+        CHECK_OK(w.attachments->removeAttachments(w.alice, { w.carolAttachment }));
+        CHECK_OK(w.structures->addService(w.alice, w.s1, QStringLiteral("C"), QStringLiteral("Cave")));
+        PULL(w, r, w.carol, 2);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.carol));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("structures")).isEmpty());
+        QVERIFY(replicaIds(*r.db, QStringLiteral("services")).isEmpty());
+        QVERIFY(replicaIds(*r.db, QStringLiteral("attachments")).isEmpty());
+        QVERIFY(replicaIds(*r.db, QStringLiteral("subscriptions")).isEmpty());
+        // Alice's row came only through s1.
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("users")), QList<qint64> { w.carol });
+        // Her own things stay.
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("attached_files")), QList<qint64> { w.carolFile });
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("solicitations")), QList<qint64> { w.carolSolicitation });
+    }
+
+    void downgradedManagerLosesTheStructuresRows()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.alice, 100);
+        QVERIFY(replicaIds(*r.db, QStringLiteral("attachments")).contains(w.danPending));
+        // Offline: Alice hands the principal role to Carol and stays a simple user.
+        const qint64 aliceAttachment = w.t.db()
+                                           .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? "
+                                                                 "AND structure_id = ?"),
+                                                  { w.alice, w.s1 })
+                                           .toLongLong();
+        CHECK_OK(w.attachments->removeAttachments(w.alice, { aliceAttachment }, { { w.s1, w.carol } }));
+        PULL(w, r, w.alice, 3);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("attachments")), QList<qint64> { aliceAttachment });
+        QVERIFY(replicaIds(*r.db, QStringLiteral("audit_log")).isEmpty());
+        QVERIFY(replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("user_id <> %1").arg(w.alice))
+                    .isEmpty());
+        // Dan is no longer hers to see; Carol is, as the new principal manager.
+        QCOMPARE(replicaIds(*r.db, QStringLiteral("users")), (QList<qint64> { w.alice, w.carol }));
+
+        // Carol's replica, made while she was a simple user, now shows the structure's requests.
+        OPEN_REPLICA(c);
+        PULL(w, c, w.carol, 100);
+        QVERIFY(replicaIds(*c.db, QStringLiteral("attachments")).contains(w.danPending));
+    }
+
+    void revokedPowersWhileOfflineHideTheStructure()
+    {
+        SYNC_WORLD(w);
+        CHECK_OK(w.attachments->setSecondaryPowers(w.alice, w.s1, true));
+        CHECK_OK(w.attachments->setAttachmentRole(w.alice, w.carolAttachment, Role::Secondary));
+        OPEN_REPLICA(r);
+        PULL(w, r, w.carol, 100);
+        QVERIFY(replicaIds(*r.db, QStringLiteral("attachments")).contains(w.danPending));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("audit_log")).isEmpty());
+        CHECK_OK(w.attachments->setSecondaryPowers(w.alice, w.s1, false));
+        PULL(w, r, w.carol, 100);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.carol));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("attachments")).contains(w.danPending));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("audit_log")).isEmpty());
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("users")).contains(w.dan));
+    }
+
+    void othersChangesReachManagersReplica()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        // A new requester appears; her user row is older than the checkpoint.
+        const qint64 eve = w.user(QStringLiteral("eve@example.org"), QStringLiteral("Eve"));
+        PULL(w, r, w.alice, 100);
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("users")).contains(eve));
+        const qint64 request = w.request(eve, w.s1);
+        QVERIFY2(request, qPrintable(w.error));
+        PULL(w, r, w.alice, 100);
+        QVERIFY(replicaIds(*r.db, QStringLiteral("users")).contains(eve));
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+        // Removed: Eve's row goes with her last attachment to s1.
+        CHECK_OK(w.attachments->removeAttachments(w.alice, { request }));
+        PULL(w, r, w.alice, 100);
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("users")).contains(eve));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("attachments")).contains(request));
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+
+        // Support receives a new sender's user row with the solicitation.
+        OPEN_REPLICA(support);
+        PULL(w, support, w.sue, 100);
+        QVERIFY(!replicaIds(*support.db, QStringLiteral("users")).contains(eve));
+        QVERIFY2(w.solicitation(eve, QStringLiteral("Eve's question")), qPrintable(w.error));
+        PULL(w, support, w.sue, 100);
+        QVERIFY(replicaIds(*support.db, QStringLiteral("users")).contains(eve));
+        QCOMPARE(replicaDump(*support.db), expectedDump(*w.feed, w.sue));
+    }
+
+    void deletionsPropagate()
+    {
+        SYNC_WORLD(w);
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("sollicitations_recues")));
+        OPEN_REPLICA(alice);
+        OPEN_REPLICA(carol);
+        PULL(w, alice, w.alice, 100);
+        PULL(w, carol, w.carol, 100);
+        QCOMPARE(replicaIds(*carol.db, QStringLiteral("structure_spaces")).size(), 2);
+        const QList<qint64> carolSubscriptions
+            = replicaIds(*carol.db, QStringLiteral("subscriptions"), QStringLiteral("structure_id = %1").arg(w.s1));
+        QVERIFY(!carolSubscriptions.isEmpty());
+        CHECK_OK(w.files->deleteFiles(w.carol, { w.carolFile }));
+        CHECK_OK(w.spaces->disableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.subscriptions->removeSubscriptions(w.carol, { carolSubscriptions.first() }));
+        // Enabled again: a new row (a new id, a later row exists) for the same
+        // space arrives in the page that also deletes the old one.
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        PULL(w, alice, w.alice, 2);
+        PULL(w, carol, w.carol, 100);
+        QVERIFY(replicaIds(*carol.db, QStringLiteral("attached_files")).isEmpty());
+        QVERIFY(!replicaIds(*carol.db, QStringLiteral("subscriptions")).contains(carolSubscriptions.first()));
+        QCOMPARE(replicaIds(*carol.db, QStringLiteral("structure_spaces")).size(), 2);
+        QCOMPARE(replicaDump(*carol.db), expectedDump(*w.feed, w.carol));
+        QCOMPARE(replicaDump(*alice.db), expectedDump(*w.feed, w.alice));
+
+        // Disabled and enabled again at once (SQLite may give the new row the old id).
+        CHECK_OK(w.spaces->disableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        PULL(w, carol, w.carol, 100);
+        QCOMPARE(replicaIds(*carol.db, QStringLiteral("structure_spaces")).size(), 2);
+        QCOMPARE(replicaDump(*carol.db), expectedDump(*w.feed, w.carol));
+    }
+
+    void malformedPageChangesNothing()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.alice, 100);
+        const QString before = replicaDump(*r.db);
+        const qint64 checkpoint = r.replica->checkpoint();
+        const QJsonObject good = w.feed->everything(w.carol);
+        auto withRows = [&](const QJsonArray &rows) {
+            QJsonObject page = good;
+            page.insert(QStringLiteral("rows"), rows);
+            page.insert(QStringLiteral("checkpoint"), checkpoint + 10);
+            return page;
+        };
+        const QJsonObject validRow { { QStringLiteral("table"), QStringLiteral("structures") },
+                                     { QStringLiteral("row"),
+                                       QJsonObject { { QStringLiteral("id"), 999 },
+                                                     { QStringLiteral("siret"), QStringLiteral("x") },
+                                                     { QStringLiteral("raison_sociale"), QStringLiteral("X") },
+                                                     { QStringLiteral("created_at"), 0 },
+                                                     { QStringLiteral("version"), 1 } } } };
+        QList<QJsonObject> bad;
+        QJsonObject noCheckpoint = good;
+        noCheckpoint.remove(QStringLiteral("checkpoint"));
+        bad << noCheckpoint;
+        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("tokens") },
+                                                  { QStringLiteral("row"), QJsonObject { { QStringLiteral("id"), 1 } } } } });
+        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("users") },
+                                                  { QStringLiteral("row"),
+                                                    QJsonObject { { QStringLiteral("id"), 1 },
+                                                                  { QStringLiteral("password_hash"), QStringLiteral("x") } } } } });
+        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") } } });
+        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
+                                                  { QStringLiteral("row"), QJsonObject { { QStringLiteral("code"), QStringLiteral("A") } } } } });
+        QJsonObject badReset = withRows({ validRow });
+        badReset.insert(QStringLiteral("resets"),
+                        QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
+                                                   { QStringLiteral("action"), QStringLiteral("explode") } } });
+        bad << badReset;
+        QJsonObject badDeleted = withRows({ validRow });
+        badDeleted.insert(QStringLiteral("deleted"), QJsonArray { QJsonObject { { QStringLiteral("table"), QStringLiteral("users") } } });
+        bad << badDeleted;
+        // Well formed, but the database refuses a row (NOT NULL): the reset and
+        // the rows before it must not stay applied either.
+        QJsonObject refused = withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
+                                                                 { QStringLiteral("row"),
+                                                                   QJsonObject { { QStringLiteral("id"), 998 },
+                                                                                 { QStringLiteral("code"), QJsonValue::Null } } } } });
+        refused.insert(QStringLiteral("resets"),
+                       QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
+                                                  { QStringLiteral("action"), QStringLiteral("drop") } } });
+        bad << refused;
+        for (const QJsonObject &page : std::as_const(bad)) {
+            QString error;
+            QVERIFY(!r.replica->applyPage(page, &error));
+            QVERIFY(!error.isEmpty());
+            QCOMPARE(replicaDump(*r.db), before);
+            QCOMPARE(r.replica->checkpoint(), checkpoint);
+        }
+        // The same page without the faulty entry applies.
+        QString error;
+        QVERIFY2(r.replica->applyPage(withRows({ validRow }), &error), qPrintable(error));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("structures")).contains(999));
+        QCOMPARE(r.replica->checkpoint(), checkpoint + 10);
+    }
+
+    void clearForgetsEverything()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.alice, 100);
+        QVERIFY(!replicaDump(*r.db).isEmpty());
+        r.replica->clear();
+        QVERIFY(replicaDump(*r.db).isEmpty());
+        QCOMPARE(r.replica->checkpoint(), 0);
+        // Another user signs in: the replica fills with their rows only.
+        PULL(w, r, w.dan, 100);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.dan));
+    }
+
+    void replicaScreensFindStructures()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.carol, 100);
+        // The structure search reads the folded copy: it is kept in step.
+        QCOMPARE(r.db->value(QStringLiteral("SELECT rowid FROM structures_search WHERE raison_sociale = ?"),
+                             { QStringLiteral("menuiserie dupont") })
+                     .toLongLong(),
+                 w.s1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplica)
+#include "tst_replica.moc"
