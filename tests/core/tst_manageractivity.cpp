@@ -33,12 +33,18 @@ struct World
             return false;
         core = std::make_unique<Core>(t.db(), clock);
         Database &db = t.db();
-        paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"), QStringLiteral("Petit"));
-        sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"), QStringLiteral("Second"));
-        ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"), QStringLiteral("User"));
-        vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"), QStringLiteral("Vide"));
-        tess = insertUser(db, QStringLiteral("tess@example.org"), QStringLiteral("Tess"), QStringLiteral("Tiers"));
-        olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"), QStringLiteral("Out"));
+        paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"),
+                          QStringLiteral("Petit"));
+        sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"),
+                         QStringLiteral("Second"));
+        ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"),
+                         QStringLiteral("User"));
+        vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"),
+                          QStringLiteral("Vide"));
+        tess = insertUser(db, QStringLiteral("tess@example.org"), QStringLiteral("Tess"),
+                          QStringLiteral("Tiers"));
+        olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"),
+                          QStringLiteral("Out"));
         db.exec(QStringLiteral("UPDATE users SET status = 'deactivated' WHERE id = ?"), { olga });
         s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
         t2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Tiers"));
@@ -50,10 +56,11 @@ struct World
         ugoOnT = insertAttachment(db, ugo, t2, QStringLiteral("user"));
         // Ugo's own validated subscription on S, and one on T.
         for (const qint64 structure : { s, t2 }) {
-            db.exec(QStringLiteral("INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
-                                   "effective_date, status, requested_at, origin, version) SELECT ?, ?, id, NULL, "
-                                   "'consultation', '2026-01-01', 'validated', 0, 'request', 1 FROM spaces WHERE "
-                                   "code = 'factures_recues'"),
+            db.exec(QStringLiteral(
+                        "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
+                        "effective_date, status, requested_at, origin, version) SELECT ?, ?, id, NULL, "
+                        "'consultation', '2026-01-01', 'validated', 0, 'request', 1 FROM spaces WHERE "
+                        "code = 'factures_recues'"),
                     { ugo, structure });
         }
         return true;
@@ -91,17 +98,23 @@ private slots:
         input.role = Role::Secondary;
         const CommandResult r = ManagerActivity(*w.core).attachUser(w.paul, input);
         QVERIFY2(r.ok(), qPrintable(r.message));
-        QCOMPARE(w.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { r.id }).toString(),
-                 QStringLiteral("validated"));
+        QCOMPARE(
+            w.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { r.id }).toString(),
+            QStringLiteral("validated"));
         QCOMPARE(roleOn(w.db(), w.vera, w.s, w.clock.today()), Role::Secondary);
         // The secondary manager's default spaces, « Activité du gestionnaire » included.
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
-                                        "WHERE x.user_id = ? AND sp.code = 'activite_gestionnaire' AND "
-                                        "x.status = 'validated'"),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
+                             "WHERE x.user_id = ? AND sp.code = 'activite_gestionnaire' AND "
+                             "x.status = 'validated'"),
                          { w.vera }),
                  1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.vera }), 1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'attachUser' AND entity = 'attachment'")), 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.vera }),
+                 1);
+        QCOMPARE(
+            w.count(QStringLiteral(
+                "SELECT COUNT(*) FROM audit_log WHERE command = 'attachUser' AND entity = 'attachment'")),
+            1);
     }
 
     void attachUserRefusals()
@@ -155,9 +168,12 @@ private slots:
     void endAttachmentSetsTheEnd()
     {
         WORLD(w);
-        const CommandResult r = ManagerActivity(*w.core).endAttachment(w.paul, w.ugoAttachment, QDate(2026, 3, 31));
+        const CommandResult r
+            = ManagerActivity(*w.core).endAttachment(w.paul, w.ugoAttachment, QDate(2026, 3, 31));
         QVERIFY2(r.ok(), qPrintable(r.message));
-        QCOMPARE(w.db().value(QStringLiteral("SELECT valid_until FROM attachments WHERE id = ?"), { w.ugoAttachment })
+        QCOMPARE(w.db()
+                     .value(QStringLiteral("SELECT valid_until FROM attachments WHERE id = ?"),
+                            { w.ugoAttachment })
                      .toString(),
                  QStringLiteral("2026-03-31"));
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }), 1);
@@ -175,10 +191,13 @@ private slots:
         QCOMPARE(activity.endAttachment(w.paul, w.ugoAttachment, QDate(2025, 12, 31)).field,
                  QStringLiteral("validUntil"));
         // The last (only) principal cannot be ended, even by himself.
-        QCOMPARE(activity.endAttachment(w.paul, w.paulAttachment, QDate(2026, 3, 31)).code, ErrorCode::Conflict);
+        QCOMPARE(activity.endAttachment(w.paul, w.paulAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Conflict);
         // A secondary without powers, a manager of another structure.
-        QCOMPARE(activity.endAttachment(w.sam, w.ugoAttachment, QDate(2026, 3, 31)).code, ErrorCode::Forbidden);
-        QCOMPARE(activity.endAttachment(w.tess, w.ugoAttachment, QDate(2026, 3, 31)).code, ErrorCode::Forbidden);
+        QCOMPARE(activity.endAttachment(w.sam, w.ugoAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Forbidden);
+        QCOMPARE(activity.endAttachment(w.tess, w.ugoAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Forbidden);
         QCOMPARE(snapshot(w.db()), before);
     }
 
@@ -203,9 +222,10 @@ private slots:
         QCOMPARE(roleOn(w.db(), w.vera, w.s, w.clock.today()), Role::User);
         // Paul does not manage T: nothing there.
         QCOMPARE(roleOn(w.db(), w.vera, w.t2, w.clock.today()), Role::None);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
-                                        "WHERE x.user_id = ? AND x.structure_id = ? AND sp.code = 'factures_recues' "
-                                        "AND x.mode = 'consultation' AND x.status = 'validated'"),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
+                             "WHERE x.user_id = ? AND x.structure_id = ? AND sp.code = 'factures_recues' "
+                             "AND x.mode = 'consultation' AND x.status = 'validated'"),
                          { w.vera, w.s }),
                  1);
         QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'copyRights'")) >= 2);
@@ -292,7 +312,8 @@ private slots:
         for (const QVariantMap &r : reminders)
             kinds << r.value(QStringLiteral("kind")).toString();
         kinds.sort();
-        QCOMPARE(kinds, (QStringList { QStringLiteral("attachmentEnding"), QStringLiteral("attachmentRequest") }));
+        QCOMPARE(kinds,
+                 (QStringList { QStringLiteral("attachmentEnding"), QStringLiteral("attachmentRequest") }));
         // Nothing for a secondary manager without powers, nor for another structure's manager.
         QVERIFY(activity.reminders(w.sam, 7).isEmpty());
         QVERIFY(activity.reminders(w.tess, 7).isEmpty());
