@@ -222,6 +222,12 @@ QWidget *ManagerActivityPage::createRequestsTab()
         open->setShortcutContext(Qt::WidgetShortcut);
         connect(open, &QAction::triggered, this, b.onConsult);
         table->addAction(open);
+        auto *validate = new QAction(tr("Validate"), table);
+        connect(validate, &QAction::triggered, this, b.onValidate);
+        table->addAction(validate);
+        auto *refuse = new QAction(tr("Refuse"), table);
+        connect(refuse, &QAction::triggered, this, b.onRefuse);
+        table->addAction(refuse);
         const auto onConsult = b.onConsult;
         connect(table, &QTableView::doubleClicked, this, [this, onConsult](const QModelIndex &index) {
             if (index.column() != 0)
@@ -255,11 +261,27 @@ QWidget *ManagerActivityPage::createUsersTab()
     row->addWidget(createButton(QStringLiteral("copyRights"), tr("Cop&y the rights…"),
                                 &ManagerActivityPage::copyRights));
     layout->addLayout(row);
-    auto *remove = new QAction(tr("Remove the attachment"), table);
-    remove->setShortcut(QKeySequence(QKeySequence::Delete));
-    remove->setShortcutContext(Qt::WidgetShortcut);
-    connect(remove, &QAction::triggered, this, &ManagerActivityPage::removeAttachment);
-    table->addAction(remove);
+    // The same actions from the table's context menu; Delete removes after confirmation.
+    const struct
+    {
+        QString text;
+        QKeySequence key;
+        void (ManagerActivityPage::*slot)();
+    } actions[] = {
+        { tr("Make secondary manager"), QKeySequence(), &ManagerActivityPage::makeSecondary },
+        { tr("Make simple user"), QKeySequence(), &ManagerActivityPage::makeUser },
+        { tr("End the attachment…"), QKeySequence(), &ManagerActivityPage::endAttachment },
+        { tr("Remove the attachment"), QKeySequence(QKeySequence::Delete),
+          &ManagerActivityPage::removeAttachment },
+        { tr("Copy the rights…"), QKeySequence(), &ManagerActivityPage::copyRights },
+    };
+    for (const auto &a : actions) {
+        auto *action = new QAction(a.text, table);
+        action->setShortcut(a.key);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        connect(action, &QAction::triggered, this, a.slot);
+        table->addAction(action);
+    }
     return tab;
 }
 

@@ -1,8 +1,11 @@
 #include "attachments.h"
+#include "auditlog.h"
 #include "core.h"
+#include "demodata.h"
 #include "fixtures.h"
 #include "manageractivity.h"
 #include "manualclock.h"
+#include "passwords.h"
 #include "principals.h"
 #include "spaces.h"
 #include "subscriptions.h"
@@ -317,6 +320,38 @@ private slots:
         // Nothing for a secondary manager without powers, nor for another structure's manager.
         QVERIFY(activity.reminders(w.sam, 7).isEmpty());
         QVERIFY(activity.reminders(w.tess, 7).isEmpty());
+    }
+
+    // Each demo manager finds something in « Activité du gestionnaire ».
+    void demoManagersHaveContent()
+    {
+        PasswordHasher::setFastHashingForTests(true);
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        QList<DemoLogin> logins;
+        QVERIFY(DemoData::generate(t.db(), clock, 20, &logins).ok());
+        Core core(t.db(), clock);
+        const auto id = [&](const char *email) {
+            return t.db()
+                .value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { QString::fromLatin1(email) })
+                .toLongLong();
+        };
+        ManagerActivity activity(core);
+        for (const char *email : { "claire.dubois@demo.guichet.fr", "sami.benali@demo.guichet.fr" }) {
+            const qint64 manager = id(email);
+            QVERIFY2(!Attachments(core).pendingAttachmentRequests(manager).isEmpty(), email);
+            const QList<QVariantMap> structures = activity.managedStructures(manager);
+            QVERIFY2(!structures.isEmpty(), email);
+            AuditFilter filter;
+            filter.structureId = structures.first().value(QStringLiteral("id")).toLongLong();
+            QVERIFY2(!AuditLog(core).query(filter).isEmpty(), email);
+            QVERIFY2(!activity.structureUsers(filter.structureId).isEmpty(), email);
+        }
+        // Nadia is a secondary manager without the principal's powers: read-only.
+        const QList<QVariantMap> nadia = activity.managedStructures(id("nadia.petit@demo.guichet.fr"));
+        QVERIFY(!nadia.isEmpty());
+        QVERIFY(!nadia.first().value(QStringLiteral("canManage")).toBool());
     }
 };
 
