@@ -2,9 +2,11 @@
 #include "auditentrymodel.h"
 #include "dialogs.h"
 #include "fixtures.h"
+#include "mainwindow.h"
 #include "manageractivitypage.h"
 #include "pendingrequestmodels.h"
 #include "principals.h"
+#include "structures.h"
 #include "structureusermodel.h"
 #include "subscriptions.h"
 #include "uitestsupport.h"
@@ -453,6 +455,48 @@ private slots:
             = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2); // header + the filtered entry
         QVERIFY(lines.at(1).contains(QStringLiteral("set to secondary")));
+    }
+
+    void isTheTabOfTheManagersSpace()
+    {
+        World w;
+        QVERIFY(w.init());
+        // Creating a structure makes Claire its principal manager, subscribed to her default spaces.
+        StructureInput input;
+        input.siret = validSiret(2);
+        input.raisonSociale = QStringLiteral("Boulangerie Dubois");
+        QVERIFY(Structures(*w.core).createStructure(w.claire, input).ok());
+        MainWindow window(*w.session);
+        QVERIFY(window.spaceCodes().contains(ManagerActivityPage::code()));
+        window.showSpace(ManagerActivityPage::code());
+        auto *page = window.findChild<ManagerActivityPage *>();
+        QVERIFY(page);
+        QVERIFY(!page->isHidden());
+        QCOMPARE(page->structureChooser()->count(), 2);
+    }
+
+    void attachUserDialogKeepsWhatWasTypedOnRefusal()
+    {
+        World w;
+        QVERIFY(w.init());
+        ManagerActivityPage page(*w.session);
+        page.show();
+        page.tabs()->setCurrentIndex(1);
+        const QString before = dataSnapshot(w.db());
+        QString error;
+        bool stillOpen = false;
+        answerSearch(QStringLiteral("roux")); // Ugo is already attached
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *buttons = d->findChild<QDialogButtonBox *>(QStringLiteral("buttons"));
+            QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            error = d->findChild<QLabel *>(QStringLiteral("error"))->text();
+            stillOpen = d->result() != QDialog::Accepted;
+            return int(QDialog::Rejected);
+        });
+        QTest::mouseClick(page.button(QStringLiteral("attachUser")), Qt::LeftButton);
+        QVERIFY(stillOpen);
+        QVERIFY2(error.contains(QStringLiteral("already attached")), qPrintable(error));
+        QCOMPARE(dataSnapshot(w.db()), before);
     }
 };
 
