@@ -4,6 +4,7 @@
 #include "attachedfiles.h"
 #include "attachments.h"
 #include "core.h"
+#include "manageractivity.h"
 #include "permissions.h"
 #include "solicitations.h"
 #include "spaces.h"
@@ -444,6 +445,40 @@ const CommandSpec s_commands[] = {
                   ErrorCode::InvalidInput, QStringLiteral("role"),
                   CommandDispatcher::tr("The field role must be \"secondary\" or \"user\"."));
           return a.ok() ? Attachments(core).setAttachmentRole(actor, attachment, role) : a.error();
+      } },
+    // Manager's activity (« Activité du gestionnaire »)
+    { "attachUser", false,
+      [](Core &core, qint64 actor, Args &a) {
+          AttachUserInput input;
+          input.structureId = a.id(QStringLiteral("structure"), Req);
+          input.userId = a.id(QStringLiteral("user"), Req);
+          const QString roleName = a.text(QStringLiteral("role"), Opt);
+          input.role = roleName.isEmpty() ? Role::User : roleFromString(roleName);
+          input.validFrom = a.date(QStringLiteral("validFrom"), Req);
+          input.validUntil = a.date(QStringLiteral("validUntil"), Opt);
+          const bool hasServices = a.has(QStringLiteral("services"));
+          input.serviceIds = a.ids(QStringLiteral("services"), Opt);
+          input.wholeStructure = a.flag(QStringLiteral("wholeStructure"), Opt, !hasServices);
+          return a.ok() ? ManagerActivity(core).attachUser(actor, input) : a.error();
+      } },
+    { "endAttachment", false,
+      [](Core &core, qint64 actor, Args &a) {
+          const qint64 attachment = a.id(QStringLiteral("attachment"), Req);
+          const QDate validUntil = a.date(QStringLiteral("validUntil"), Req);
+          return a.ok() ? ManagerActivity(core).endAttachment(actor, attachment, validUntil) : a.error();
+      } },
+    { "copyRights", false,
+      [](Core &core, qint64 actor, Args &a) {
+          const qint64 from = a.id(QStringLiteral("from"), Req);
+          const qint64 to = a.id(QStringLiteral("to"), Req);
+          const qint64 structure = a.id(QStringLiteral("structure"), Opt);
+          return a.ok() ? ManagerActivity(core).copyRights(actor, from, to, structure) : a.error();
+      } },
+    { "transferPrincipal", false,
+      [](Core &core, qint64 actor, Args &a) {
+          const qint64 structure = a.id(QStringLiteral("structure"), Req);
+          const qint64 successor = a.id(QStringLiteral("successor"), Req);
+          return a.ok() ? ManagerActivity(core).transferPrincipal(actor, structure, successor) : a.error();
       } },
     // Spaces set at structure level
     { "enableStructureSpace", false,

@@ -299,7 +299,8 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
             "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
             "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
             "service_name, s.mode, s.effective_date, "
-            "s.comment, s.status, s.origin, u.first_name, u.last_name, u.email FROM subscriptions s "
+            "s.comment, s.status, s.origin, s.requested_at, u.first_name, u.last_name, u.email FROM "
+            "subscriptions s "
             "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
             "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
             "ORDER BY st.raison_sociale, sp.sort_order, s.service_id, s.mode, s.id")
@@ -330,6 +331,7 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
             { QStringLiteral("status"), status },
             { QStringLiteral("statusLabel"), statusLabel(status) },
             { QStringLiteral("origin"), row.value(QStringLiteral("origin")) },
+            { QStringLiteral("requestedAt"), row.value(QStringLiteral("requested_at")).toLongLong() },
         });
     }
     return result;

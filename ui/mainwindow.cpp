@@ -2,6 +2,7 @@
 
 #include "accountpage.h"
 #include "accounts.h"
+#include "manageractivitypage.h"
 #include "session.h"
 #include "spacepage.h"
 #include "subscriptions.h"
@@ -22,7 +23,16 @@ namespace guichet {
 
 namespace {
 const QString accountCode = QStringLiteral("mon_compte");
+
+// The space a page shows: a plain SpacePage, or a dedicated page (« Activité du
+// gestionnaire ») that carries its code in the "spaceCode" property.
+QString pageCode(QWidget *page)
+{
+    if (auto *space = qobject_cast<SpacePage *>(page))
+        return space->spaceCode();
+    return page->property("spaceCode").toString();
 }
+} // namespace
 
 MainWindow::MainWindow(Session &session, QWidget *parent)
     : QMainWindow(parent)
@@ -129,8 +139,8 @@ void MainWindow::showSpace(const QString &code)
 {
     QWidget *page = code == accountCode ? static_cast<QWidget *>(m_accountPage) : nullptr;
     for (int i = 0; !page && i < m_pages->count(); ++i) {
-        if (auto *space = qobject_cast<SpacePage *>(m_pages->widget(i)); space && space->spaceCode() == code)
-            page = space;
+        if (pageCode(m_pages->widget(i)) == code)
+            page = m_pages->widget(i);
     }
     if (!page)
         return;
@@ -187,10 +197,14 @@ void MainWindow::rebuildTabs()
         m_tabs->setTabData(index, code);
         bool exists = false;
         for (int i = 0; i < m_pages->count(); ++i) {
-            if (auto *page = qobject_cast<SpacePage *>(m_pages->widget(i)); page && page->spaceCode() == code)
+            if (pageCode(m_pages->widget(i)) == code)
                 exists = true;
         }
-        if (!exists)
+        if (exists)
+            continue;
+        if (code == ManagerActivityPage::code())
+            m_pages->addWidget(new ManagerActivityPage(m_session, m_pages));
+        else
             m_pages->addWidget(new SpacePage(m_session, code, space.second.second, m_pages));
     }
     const int accountIndex = m_tabs->addTab(tr("My account"));

@@ -1,11 +1,14 @@
 #include "preferencesdialog.h"
 
+#include "manageractivitypage.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLocale>
 #include <QSettings>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace guichet {
@@ -17,6 +20,7 @@ const QString languageKey = QStringLiteral("interface/language");
 PreferencesDialog::PreferencesDialog(QWidget *parent)
     : QDialog(parent)
     , m_language(new QComboBox(this))
+    , m_overdueDays(new QSpinBox(this))
 {
     setWindowTitle(tr("Preferences"));
     setObjectName(QStringLiteral("preferencesDialog"));
@@ -27,8 +31,16 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->setCurrentIndex(std::max(0, m_language->findData(savedLanguage())));
 
+    // « Activité du gestionnaire » flags the requests waiting longer than this.
+    m_overdueDays->setObjectName(QStringLiteral("overdueDays"));
+    m_overdueDays->setAccessibleName(tr("Flag pending requests older than (days)"));
+    m_overdueDays->setRange(1, 365);
+    m_overdueDays->setSuffix(tr(" days"));
+    m_overdueDays->setValue(ManagerActivityPage::overdueDays());
+
     auto *form = new QFormLayout;
     form->addRow(tr("&Language:"), m_language);
+    form->addRow(tr("Flag pending requests &older than:"), m_overdueDays);
     auto *note = new QLabel(tr("A new language applies the next time Guichet starts."), this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -45,6 +57,7 @@ bool PreferencesDialog::save()
     const QString chosen = m_language->currentData().toString();
     const bool changed = chosen != savedLanguage();
     QSettings().setValue(languageKey, chosen);
+    ManagerActivityPage::setOverdueDays(m_overdueDays->value());
     return changed;
 }
 

@@ -3,10 +3,12 @@
 #include <QDialog>
 
 class QComboBox;
+class QSpinBox;
 
 namespace guichet {
 
-// Preferences: the interface language (the system's by default).
+// Preferences: the interface language (the system's by default) and after how
+// many days the manager's pending requests are flagged.
 class PreferencesDialog : public QDialog
 {
     Q_OBJECT
@@ -15,6 +17,7 @@ public:
     explicit PreferencesDialog(QWidget *parent = nullptr);
 
     QComboBox *languageBox() const { return m_language; }
+    QSpinBox *overdueDaysBox() const { return m_overdueDays; }
     // Saves the choice; true when it differs from what was saved before.
     bool save();
 
@@ -25,6 +28,7 @@ public:
 
 private:
     QComboBox *m_language;
+    QSpinBox *m_overdueDays;
 };
 
 } // namespace guichet

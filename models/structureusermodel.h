@@ -1,0 +1,28 @@
+#pragma once
+
+#include "recordtablemodel.h"
+
+namespace guichet {
+
+class Core;
+
+// « Utilisateurs » of the manager's activity: the users attached to one
+// structure (ManagerActivity::structureUsers) with role, status, validity,
+// services and how many subscriptions they have there.
+class StructureUserModel : public RecordTableModel
+{
+    Q_OBJECT
+
+public:
+    explicit StructureUserModel(Core &core, QObject *parent = nullptr);
+
+    void setStructureId(qint64 structureId);
+    qint64 structureId() const { return m_structureId; }
+    void reload() override;
+
+private:
+    Core &m_core;
+    qint64 m_structureId = 0;
+};
+
+} // namespace guichet

@@ -1,0 +1,359 @@
+#include "attachments.h"
+#include "auditlog.h"
+#include "core.h"
+#include "demodata.h"
+#include "fixtures.h"
+#include "manageractivity.h"
+#include "manualclock.h"
+#include "passwords.h"
+#include "principals.h"
+#include "spaces.h"
+#include "subscriptions.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+namespace {
+// Structure S: principal Paul, secondary Sam (no powers unless granted),
+// simple user Ugo (whole structure, subscribed to « Factures reçues »), service
+// A; Vera is an active user attached nowhere. Structure T: principal Tess, who
+// also has Ugo as a user. Olga is deactivated.
+struct World
+{
+    TestDatabase t;
+    ManualClock clock;
+    std::unique_ptr<Core> core;
+    qint64 paul = 0, sam = 0, ugo = 0, vera = 0, tess = 0, olga = 0;
+    qint64 s = 0, t2 = 0, serviceA = 0;
+    qint64 paulAttachment = 0, samAttachment = 0, ugoAttachment = 0, ugoOnT = 0;
+
+    bool setUp()
+    {
+        if (!t.isValid())
+            return false;
+        core = std::make_unique<Core>(t.db(), clock);
+        Database &db = t.db();
+        paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"),
+                          QStringLiteral("Petit"));
+        sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"),
+                         QStringLiteral("Second"));
+        ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"),
+                         QStringLiteral("User"));
+        vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"),
+                          QStringLiteral("Vide"));
+        tess = insertUser(db, QStringLiteral("tess@example.org"), QStringLiteral("Tess"),
+                          QStringLiteral("Tiers"));
+        olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"),
+                          QStringLiteral("Out"));
+        db.exec(QStringLiteral("UPDATE users SET status = 'deactivated' WHERE id = ?"), { olga });
+        s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        t2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Tiers"));
+        serviceA = insertService(db, s, QStringLiteral("A"), QStringLiteral("Achats"));
+        paulAttachment = insertAttachment(db, paul, s, QStringLiteral("principal"));
+        samAttachment = insertAttachment(db, sam, s, QStringLiteral("secondary"));
+        ugoAttachment = insertAttachment(db, ugo, s, QStringLiteral("user"));
+        insertAttachment(db, tess, t2, QStringLiteral("principal"));
+        ugoOnT = insertAttachment(db, ugo, t2, QStringLiteral("user"));
+        // Ugo's own validated subscription on S, and one on T.
+        for (const qint64 structure : { s, t2 }) {
+            db.exec(QStringLiteral(
+                        "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
+                        "effective_date, status, requested_at, origin, version) SELECT ?, ?, id, NULL, "
+                        "'consultation', '2026-01-01', 'validated', 0, 'request', 1 FROM spaces WHERE "
+                        "code = 'factures_recues'"),
+                    { ugo, structure });
+        }
+        return true;
+    }
+
+    Database &db() { return t.db(); }
+    int count(const QString &sql, const QVariantList &args = {}) { return db().value(sql, args).toInt(); }
+};
+
+#define WORLD(w)                                                                                             \
+    World w;                                                                                                 \
+    if (!w.setUp())                                                                                          \
+        QFAIL(qPrintable(w.t.error()));
+
+AttachUserInput veraOnS(const World &w)
+{
+    AttachUserInput input;
+    input.structureId = w.s;
+    input.userId = w.vera;
+    input.role = Role::User;
+    input.validFrom = QDate(2026, 3, 2);
+    return input;
+}
+} // namespace
+
+class TestManagerActivity : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void principalAttachesAUserAtOnce()
+    {
+        WORLD(w);
+        AttachUserInput input = veraOnS(w);
+        input.role = Role::Secondary;
+        const CommandResult r = ManagerActivity(*w.core).attachUser(w.paul, input);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(
+            w.db().value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { r.id }).toString(),
+            QStringLiteral("validated"));
+        QCOMPARE(roleOn(w.db(), w.vera, w.s, w.clock.today()), Role::Secondary);
+        // The secondary manager's default spaces, « Activité du gestionnaire » included.
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
+                             "WHERE x.user_id = ? AND sp.code = 'activite_gestionnaire' AND "
+                             "x.status = 'validated'"),
+                         { w.vera }),
+                 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.vera }),
+                 1);
+        QCOMPARE(
+            w.count(QStringLiteral(
+                "SELECT COUNT(*) FROM audit_log WHERE command = 'attachUser' AND entity = 'attachment'")),
+            1);
+    }
+
+    void attachUserRefusals()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QString before = snapshot(w.db());
+        // A secondary manager without the principal's powers.
+        QCOMPARE(activity.attachUser(w.sam, veraOnS(w)).code, ErrorCode::Forbidden);
+        // A manager of another structure.
+        QCOMPARE(activity.attachUser(w.tess, veraOnS(w)).code, ErrorCode::Forbidden);
+        // A deactivated account, a principal role, someone already attached, no start date.
+        AttachUserInput input = veraOnS(w);
+        input.userId = w.olga;
+        QCOMPARE(activity.attachUser(w.paul, input).field, QStringLiteral("user"));
+        input = veraOnS(w);
+        input.role = Role::Principal;
+        QCOMPARE(activity.attachUser(w.paul, input).field, QStringLiteral("role"));
+        input = veraOnS(w);
+        input.userId = w.ugo;
+        QCOMPARE(activity.attachUser(w.paul, input).code, ErrorCode::Conflict);
+        input = veraOnS(w);
+        input.validFrom = QDate();
+        QCOMPARE(activity.attachUser(w.paul, input).field, QStringLiteral("validFrom"));
+        input = veraOnS(w);
+        input.wholeStructure = false;
+        QCOMPARE(activity.attachUser(w.paul, input).field, QStringLiteral("services"));
+        QCOMPARE(snapshot(w.db()), before);
+
+        // Once the principal grants the powers, the secondary manager may.
+        QVERIFY(Attachments(*w.core).setSecondaryPowers(w.paul, w.s, true).ok());
+        QVERIFY(activity.attachUser(w.sam, veraOnS(w)).ok());
+    }
+
+    void secondaryWithoutPowersCannotValidate()
+    {
+        WORLD(w);
+        Attachments attachments(*w.core);
+        AttachmentRequest request;
+        request.structureId = w.s;
+        request.validFrom = QDate(2026, 3, 2);
+        const CommandResult asked = attachments.requestAttachment(w.vera, request);
+        QVERIFY(asked.ok());
+        const QString before = snapshot(w.db());
+        QCOMPARE(attachments.decideAttachment(w.sam, asked.id, true).code, ErrorCode::Forbidden);
+        QCOMPARE(attachments.decideAttachment(w.tess, asked.id, true).code, ErrorCode::Forbidden);
+        QCOMPARE(snapshot(w.db()), before);
+        QVERIFY(attachments.decideAttachment(w.paul, asked.id, true).ok());
+    }
+
+    void endAttachmentSetsTheEnd()
+    {
+        WORLD(w);
+        const CommandResult r
+            = ManagerActivity(*w.core).endAttachment(w.paul, w.ugoAttachment, QDate(2026, 3, 31));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(w.db()
+                     .value(QStringLiteral("SELECT valid_until FROM attachments WHERE id = ?"),
+                            { w.ugoAttachment })
+                     .toString(),
+                 QStringLiteral("2026-03-31"));
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }), 1);
+        // After the end the user has no rights there any more.
+        w.clock.advanceDays(30);
+        QCOMPARE(roleOn(w.db(), w.ugo, w.s, w.clock.today()), Role::None);
+    }
+
+    void endAttachmentRefusals()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QString before = snapshot(w.db());
+        // Before its start (2026-01-01).
+        QCOMPARE(activity.endAttachment(w.paul, w.ugoAttachment, QDate(2025, 12, 31)).field,
+                 QStringLiteral("validUntil"));
+        // The last (only) principal cannot be ended, even by himself.
+        QCOMPARE(activity.endAttachment(w.paul, w.paulAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Conflict);
+        // A secondary without powers, a manager of another structure.
+        QCOMPARE(activity.endAttachment(w.sam, w.ugoAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Forbidden);
+        QCOMPARE(activity.endAttachment(w.tess, w.ugoAttachment, QDate(2026, 3, 31)).code,
+                 ErrorCode::Forbidden);
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void removingTheLastPrincipalIsRefused()
+    {
+        WORLD(w);
+        const QString before = snapshot(w.db());
+        const CommandResult r = Attachments(*w.core).removeAttachments(w.paul, { w.paulAttachment });
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("successor"));
+        QCOMPARE(snapshot(w.db()), before);
+        QCOMPARE(principalOf(w.db(), w.s), w.paul);
+    }
+
+    void copyRightsOnlyOnManagedStructures()
+    {
+        WORLD(w);
+        const CommandResult r = ManagerActivity(*w.core).copyRights(w.paul, w.ugo, w.vera);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(r.data.value(QStringLiteral("attachments")).toInt(), 1);
+        QCOMPARE(r.data.value(QStringLiteral("subscriptions")).toInt(), 1);
+        QCOMPARE(roleOn(w.db(), w.vera, w.s, w.clock.today()), Role::User);
+        // Paul does not manage T: nothing there.
+        QCOMPARE(roleOn(w.db(), w.vera, w.t2, w.clock.today()), Role::None);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id "
+                             "WHERE x.user_id = ? AND x.structure_id = ? AND sp.code = 'factures_recues' "
+                             "AND x.mode = 'consultation' AND x.status = 'validated'"),
+                         { w.vera, w.s }),
+                 1);
+        QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'copyRights'")) >= 2);
+
+        // Copying again: Vera has everything already; nothing changes.
+        const QString before = snapshot(w.db());
+        QCOMPARE(ManagerActivity(*w.core).copyRights(w.paul, w.ugo, w.vera).code, ErrorCode::Conflict);
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void copyRightsRefusals()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QString before = snapshot(w.db());
+        QCOMPARE(activity.copyRights(w.sam, w.ugo, w.vera).code, ErrorCode::Conflict); // manages nothing
+        QCOMPARE(activity.copyRights(w.paul, w.ugo, w.vera, w.t2).code, ErrorCode::Forbidden);
+        QCOMPARE(activity.copyRights(w.paul, w.ugo, w.olga).field, QStringLiteral("to"));
+        QCOMPARE(activity.copyRights(w.paul, w.ugo, w.ugo).field, QStringLiteral("to"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void principalTransfersTheRole()
+    {
+        WORLD(w);
+        const CommandResult r = ManagerActivity(*w.core).transferPrincipal(w.paul, w.s, w.sam);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(principalOf(w.db(), w.s), w.sam);
+        QCOMPARE(roleOn(w.db(), w.paul, w.s, w.clock.today()), Role::User);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.sam }), 1);
+    }
+
+    void transferRefusals()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        QVERIFY(Attachments(*w.core).setSecondaryPowers(w.paul, w.s, true).ok());
+        const QString before = snapshot(w.db());
+        // Even with the principal's powers a secondary manager does not transfer the role.
+        QCOMPARE(activity.transferPrincipal(w.sam, w.s, w.ugo).code, ErrorCode::Forbidden);
+        QCOMPARE(activity.transferPrincipal(w.tess, w.s, w.ugo).code, ErrorCode::Forbidden);
+        // The successor must be a current user of the structure.
+        QCOMPARE(activity.transferPrincipal(w.paul, w.s, w.vera).field, QStringLiteral("successor"));
+        QCOMPARE(activity.transferPrincipal(w.paul, w.s, w.paul).field, QStringLiteral("successor"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void structureUsersAndManagedStructures()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QList<QVariantMap> users = activity.structureUsers(w.s);
+        QCOMPARE(users.size(), 3);
+        QVariantMap ugo;
+        for (const QVariantMap &u : users) {
+            if (u.value(QStringLiteral("userId")).toLongLong() == w.ugo)
+                ugo = u;
+        }
+        QCOMPARE(ugo.value(QStringLiteral("role")).toString(), QStringLiteral("user"));
+        QCOMPARE(ugo.value(QStringLiteral("subscriptions")).toInt(), 1);
+        QCOMPARE(ugo.value(QStringLiteral("validFrom")).toDate(), QDate(2026, 1, 1));
+
+        const QList<QVariantMap> samStructures = activity.managedStructures(w.sam);
+        QCOMPARE(samStructures.size(), 1);
+        QCOMPARE(samStructures.first().value(QStringLiteral("canManage")).toBool(), false);
+        QVERIFY(activity.managedStructures(w.ugo).isEmpty());
+    }
+
+    void remindersListOldRequestsAndEndingAttachments()
+    {
+        WORLD(w);
+        AttachmentRequest request;
+        request.structureId = w.s;
+        request.validFrom = QDate(2026, 3, 2);
+        QVERIFY(Attachments(*w.core).requestAttachment(w.vera, request).ok());
+        QVERIFY(ManagerActivity(*w.core).endAttachment(w.paul, w.ugoAttachment, QDate(2026, 3, 15)).ok());
+        ManagerActivity activity(*w.core);
+        // Today the request is fresh; the end is 13 days away.
+        QVERIFY(activity.reminders(w.paul, 7).isEmpty());
+        w.clock.advanceDays(10);
+        const QList<QVariantMap> reminders = activity.reminders(w.paul, 7);
+        QCOMPARE(reminders.size(), 2);
+        QStringList kinds;
+        for (const QVariantMap &r : reminders)
+            kinds << r.value(QStringLiteral("kind")).toString();
+        kinds.sort();
+        QCOMPARE(kinds,
+                 (QStringList { QStringLiteral("attachmentEnding"), QStringLiteral("attachmentRequest") }));
+        // Nothing for a secondary manager without powers, nor for another structure's manager.
+        QVERIFY(activity.reminders(w.sam, 7).isEmpty());
+        QVERIFY(activity.reminders(w.tess, 7).isEmpty());
+    }
+
+    // Each demo manager finds something in « Activité du gestionnaire ».
+    void demoManagersHaveContent()
+    {
+        PasswordHasher::setFastHashingForTests(true);
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        QList<DemoLogin> logins;
+        QVERIFY(DemoData::generate(t.db(), clock, 20, &logins).ok());
+        Core core(t.db(), clock);
+        const auto id = [&](const char *email) {
+            return t.db()
+                .value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { QString::fromLatin1(email) })
+                .toLongLong();
+        };
+        ManagerActivity activity(core);
+        for (const char *email : { "claire.dubois@demo.guichet.fr", "sami.benali@demo.guichet.fr" }) {
+            const qint64 manager = id(email);
+            QVERIFY2(!Attachments(core).pendingAttachmentRequests(manager).isEmpty(), email);
+            const QList<QVariantMap> structures = activity.managedStructures(manager);
+            QVERIFY2(!structures.isEmpty(), email);
+            AuditFilter filter;
+            filter.structureId = structures.first().value(QStringLiteral("id")).toLongLong();
+            QVERIFY2(!AuditLog(core).query(filter).isEmpty(), email);
+            QVERIFY2(!activity.structureUsers(filter.structureId).isEmpty(), email);
+        }
+        // Nadia is a secondary manager without the principal's powers: read-only.
+        const QList<QVariantMap> nadia = activity.managedStructures(id("nadia.petit@demo.guichet.fr"));
+        QVERIFY(!nadia.isEmpty());
+        QVERIFY(!nadia.first().value(QStringLiteral("canManage")).toBool());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestManagerActivity)
+#include "tst_manageractivity.moc"
