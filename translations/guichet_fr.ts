@@ -904,6 +904,29 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::AuditEntryModel</name>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AuditLog</name>
     <message>
         <source>Time (UTC)</source>
@@ -1475,6 +1498,592 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     </message>
 </context>
 <context>
+    <name>guichet::ManagerActivity</name>
+    <message>
+        <source>The structure was not found.</source>
+        <translation>La structure est introuvable.</translation>
+    </message>
+    <message>
+        <source>Choose the user to attach.</source>
+        <translation>Choisissez l’utilisateur à rattacher.</translation>
+    </message>
+    <message>
+        <source>Only an active account can be attached.</source>
+        <translation>Seul un compte actif peut être rattaché.</translation>
+    </message>
+    <message>
+        <source>A user is attached as a simple user or a secondary manager.</source>
+        <translation>Un utilisateur est rattaché comme utilisateur simple ou gestionnaire secondaire.</translation>
+    </message>
+    <message>
+        <source>Enter the start of validity.</source>
+        <translation>Saisissez la date de début de validité.</translation>
+    </message>
+    <message>
+        <source>The end of validity must be after its start.</source>
+        <translation>La date de fin de validité doit être postérieure à la date de début de validité.</translation>
+    </message>
+    <message>
+        <source>Choose « Attach to the structure » or check at least one service.</source>
+        <translation>Choisissez « Rattacher à la structure » ou cochez au moins un service.</translation>
+    </message>
+    <message>
+        <source>The service %1 is not an active service of %2.</source>
+        <translation>Le service %1 n’est pas un service actif de %2.</translation>
+    </message>
+    <message>
+        <source>%1 %2 is already attached to %3 or has a request waiting.</source>
+        <translation>%1 %2 est déjà rattaché à %3 ou a une demande en attente.</translation>
+    </message>
+    <message>
+        <source>You were attached to a structure</source>
+        <translation>Vous avez été rattaché à une structure</translation>
+    </message>
+    <message>
+        <source>%1 %2 attached you to %3. Open Guichet to see your spaces.</source>
+        <translation>%1 %2 vous a rattaché à %3. Ouvrez Guichet pour voir vos espaces.</translation>
+    </message>
+    <message>
+        <source>The attachment was not found.</source>
+        <translation>Le rattachement est introuvable.</translation>
+    </message>
+    <message>
+        <source>Only a validated attachment can be ended; decide the request instead.</source>
+        <translation>Seul un rattachement validé peut prendre fin ; traitez plutôt la demande.</translation>
+    </message>
+    <message>
+        <source>The principal manager's attachment cannot be ended: transfer the role to a successor first.</source>
+        <translation>Le rattachement du gestionnaire principal ne peut pas prendre fin : transférez d’abord le rôle à un successeur.</translation>
+    </message>
+    <message>
+        <source>Enter the end of validity.</source>
+        <translation>Saisissez la fin de validité.</translation>
+    </message>
+    <message>
+        <source>The end of validity cannot be before its start (%1).</source>
+        <translation>La fin de validité ne peut pas précéder son début (%1).</translation>
+    </message>
+    <message>
+        <source>End of your attachment</source>
+        <translation>Fin de votre rattachement</translation>
+    </message>
+    <message>
+        <source>Your attachment to %1 ends on %2.</source>
+        <translation>Votre rattachement à %1 prend fin le %2.</translation>
+    </message>
+    <message>
+        <source>Choose the user whose rights are copied.</source>
+        <translation>Choisissez l’utilisateur dont les droits sont copiés.</translation>
+    </message>
+    <message>
+        <source>Choose the user who receives the rights.</source>
+        <translation>Choisissez l’utilisateur qui reçoit les droits.</translation>
+    </message>
+    <message>
+        <source>Rights can only be copied to an active account.</source>
+        <translation>Les droits ne peuvent être copiés que vers un compte actif.</translation>
+    </message>
+    <message>
+        <source>Choose another user than the one copied.</source>
+        <translation>Choisissez un autre utilisateur que celui qui est copié.</translation>
+    </message>
+    <message>
+        <source>Copied from another user's rights</source>
+        <translation>Copié des droits d’un autre utilisateur</translation>
+    </message>
+    <message>
+        <source>Nothing to copy: the user already has every right of the other user on the structures you manage.</source>
+        <translation>Rien à copier : l’utilisateur a déjà tous les droits de l’autre utilisateur sur les structures que vous gérez.</translation>
+    </message>
+    <message>
+        <source>New rights in Guichet</source>
+        <translation>Nouveaux droits dans Guichet</translation>
+    </message>
+    <message>
+        <source>%1 %2 gave you new rights (%3 attachments, %4 subscriptions to spaces). Open Guichet to see them.</source>
+        <translation>%1 %2 vous a donné de nouveaux droits (%3 rattachements, %4 abonnements à des espaces). Ouvrez Guichet pour les voir.</translation>
+    </message>
+    <message>
+        <source>Only the principal manager may transfer the role.</source>
+        <translation>Seul le gestionnaire principal peut transférer le rôle.</translation>
+    </message>
+    <message>
+        <source>Choose the new principal manager among the structure's current users.</source>
+        <translation>Choisissez le nouveau gestionnaire principal parmi les utilisateurs actuels de la structure.</translation>
+    </message>
+    <message>
+        <source>You are now principal manager</source>
+        <translation>Vous êtes désormais gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>You are now the principal manager of %1.</source>
+        <translation>Vous êtes désormais le gestionnaire principal de %1.</translation>
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ManagerActivityPage</name>
+    <message>
+        <source>&lt;h3&gt;Manager's activity&lt;/h3&gt;</source>
+        <translation>&lt;h3&gt;Activité du gestionnaire&lt;/h3&gt;</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>&amp;Structure:</source>
+        <translation>&amp;Structure :</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>Space set at structure level</source>
+        <translation>Espace paramétré au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>&amp;Pending requests</source>
+        <translation>&amp;Demandes en attente</translation>
+    </message>
+    <message>
+        <source>&amp;Users</source>
+        <translation>&amp;Utilisateurs</translation>
+    </message>
+    <message>
+        <source>S&amp;tructure</source>
+        <translation>S&amp;tructure</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>&amp;Historique</translation>
+    </message>
+    <message>
+        <source>Attachment requests</source>
+        <translation>Demandes de rattachement</translation>
+    </message>
+    <message>
+        <source>Subscription requests</source>
+        <translation>Demandes d’abonnement</translation>
+    </message>
+    <message>
+        <source>C&amp;onsult</source>
+        <translation>C&amp;onsulter</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>&amp;Refuse</source>
+        <translation>&amp;Refuser</translation>
+    </message>
+    <message>
+        <source>Consult</source>
+        <translation>Consulter</translation>
+    </message>
+    <message>
+        <source>Validate</source>
+        <translation>Valider</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <source>Users of the structure</source>
+        <translation>Utilisateurs de la structure</translation>
+    </message>
+    <message>
+        <source>Make &amp;secondary manager</source>
+        <translation>Nommer gestionnaire &amp;secondaire</translation>
+    </message>
+    <message>
+        <source>Make si&amp;mple user</source>
+        <translation>Rendre utilisateur si&amp;mple</translation>
+    </message>
+    <message>
+        <source>&amp;End the attachment…</source>
+        <translation>&amp;Mettre fin au rattachement…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move the attachment…</source>
+        <translation>Supp&amp;rimer le rattachement…</translation>
+    </message>
+    <message>
+        <source>&amp;Attach a user…</source>
+        <translation>R&amp;attacher un utilisateur…</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y the rights…</source>
+        <translation>Cop&amp;ier les droits…</translation>
+    </message>
+    <message>
+        <source>Make secondary manager</source>
+        <translation>Nommer gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>Make simple user</source>
+        <translation>Rendre utilisateur simple</translation>
+    </message>
+    <message>
+        <source>End the attachment…</source>
+        <translation>Mettre fin au rattachement…</translation>
+    </message>
+    <message>
+        <source>Remove the attachment</source>
+        <translation>Supprimer le rattachement</translation>
+    </message>
+    <message>
+        <source>Copy the rights…</source>
+        <translation>Copier les droits…</translation>
+    </message>
+    <message>
+        <source>Structure record</source>
+        <translation>Fiche structure</translation>
+    </message>
+    <message>
+        <source>Consult / &amp;modify…</source>
+        <translation>Consulter / &amp;modifier…</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Code of the new service</source>
+        <translation>Code du nouveau service</translation>
+    </message>
+    <message>
+        <source>Name of the new service</source>
+        <translation>Nom du nouveau service</translation>
+    </message>
+    <message>
+        <source>Add the ser&amp;vice</source>
+        <translation>Ajouter le ser&amp;vice</translation>
+    </message>
+    <message>
+        <source>Deactivate / reactivate</source>
+        <translation>Désactiver / réactiver</translation>
+    </message>
+    <message>
+        <source>Spaces set at structure level</source>
+        <translation>Espaces paramétrés au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>Space to set at structure level</source>
+        <translation>Espace à paramétrer au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>Add the s&amp;pace</source>
+        <translation>Ajouter l’es&amp;pace</translation>
+    </message>
+    <message>
+        <source>Remove the space</source>
+        <translation>Supprimer l’espace</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Secondary managers have the principal manager's po&amp;wers</source>
+        <translation>Les gestionnaires secondaires ont les &amp;pouvoirs du gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Trans&amp;fer the principal manager's role…</source>
+        <translation>Trans&amp;férer le rôle de gestionnaire principal…</translation>
+    </message>
+    <message>
+        <source>Text to find in the history</source>
+        <translation>Texte à rechercher dans l’historique</translation>
+    </message>
+    <message>
+        <source>Text to find…</source>
+        <translation>Texte à rechercher…</translation>
+    </message>
+    <message>
+        <source>&amp;Between</source>
+        <translation>&amp;Entre</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Au</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>et</translation>
+    </message>
+    <message>
+        <source>E&amp;xport as CSV…</source>
+        <translation>E&amp;xporter en CSV…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) have been waiting for more than %1 days.</source>
+        <translation>
+            <numerusform>%n demande attend depuis plus de %1 jours.</numerusform>
+            <numerusform>%n demandes attendent depuis plus de %1 jours.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s) end within %1 days.</source>
+        <translation>
+            <numerusform>%n rattachement prend fin dans les %1 jours.</numerusform>
+            <numerusform>%n rattachements prennent fin dans les %1 jours.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation>%1 (SIRET %2)</translation>
+    </message>
+    <message>
+        <source>You manage no structure today: there is nothing to decide here.</source>
+        <translation>Vous ne gérez aucune structure aujourd’hui : il n’y a rien à décider ici.</translation>
+    </message>
+    <message>
+        <source>You are a secondary manager of %1 and its principal manager has not given secondary managers the principal's powers: you can consult this page but not change anything.</source>
+        <translation>Vous êtes gestionnaire secondaire de %1 et son gestionnaire principal n’a pas donné aux gestionnaires secondaires les pouvoirs du gestionnaire principal : vous pouvez consulter cette page mais n’y rien modifier.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;SIRET %2&lt;br&gt;%3&lt;br&gt;%4 %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;SIRET %2&lt;br&gt;%3&lt;br&gt;%4 %5</translation>
+    </message>
+    <message>
+        <source>&amp;Comment for the requester (optional):</source>
+        <translation>&amp;Commentaire pour le demandeur (facultatif) :</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Validate attachment requests</source>
+        <translation>Valider des demandes de rattachement</translation>
+    </message>
+    <message>
+        <source>Refuse attachment requests</source>
+        <translation>Refuser des demandes de rattachement</translation>
+    </message>
+    <message numerus="yes">
+        <source>Validate %n attachment request(s)?</source>
+        <translation>
+            <numerusform>Valider %n demande de rattachement ?</numerusform>
+            <numerusform>Valider %n demandes de rattachement ?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refuse %n attachment request(s)?</source>
+        <translation>
+            <numerusform>Refuser %n demande de rattachement ?</numerusform>
+            <numerusform>Refuser %n demandes de rattachement ?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Validate subscription requests</source>
+        <translation>Valider des demandes d’abonnement</translation>
+    </message>
+    <message>
+        <source>Refuse subscription requests</source>
+        <translation>Refuser des demandes d’abonnement</translation>
+    </message>
+    <message numerus="yes">
+        <source>Validate %n subscription request(s)?</source>
+        <translation>
+            <numerusform>Valider %n demande d’abonnement ?</numerusform>
+            <numerusform>Valider %n demandes d’abonnement ?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refuse %n subscription request(s)?</source>
+        <translation>
+            <numerusform>Refuser %n demande d’abonnement ?</numerusform>
+            <numerusform>Refuser %n demandes d’abonnement ?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Attachment request</source>
+        <translation>Demande de rattachement</translation>
+    </message>
+    <message>
+        <source>Requester: %1 &lt;%2&gt;
+Structure: %3 (SIRET %4)
+Role: %5
+Start of validity: %6
+End of validity: %7
+Services: %8
+Requested on: %9</source>
+        <translation>Demandeur : %1 &lt;%2&gt;
+Structure : %3 (SIRET %4)
+Rôle : %5
+Début de validité : %6
+Fin de validité : %7
+Services : %8
+Demandé le : %9</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>Subscription request</source>
+        <translation>Demande d’abonnement</translation>
+    </message>
+    <message>
+        <source>Requester: %1 &lt;%2&gt;
+Structure: %3 (SIRET %4)
+Space: %5
+Service: %6
+Mode: %7
+Effective on: %8
+Comment: %9</source>
+        <translation>Demandeur : %1 &lt;%2&gt;
+Structure : %3 (SIRET %4)
+Espace : %5
+Service : %6
+Mode : %7
+Effectif le : %8
+Commentaire : %9</translation>
+    </message>
+    <message>
+        <source>End the attachment</source>
+        <translation>Mettre fin au rattachement</translation>
+    </message>
+    <message>
+        <source>End of validity</source>
+        <translation>Fin de validité</translation>
+    </message>
+    <message>
+        <source>Attachment of %1 to %2 ends on:</source>
+        <translation>Le rattachement de %1 à %2 prend fin le :</translation>
+    </message>
+    <message>
+        <source>Remove the attachment of %1 to %2? Their subscriptions there go too.</source>
+        <translation>Supprimer le rattachement de %1 à %2 ? Ses abonnements sur cette structure sont aussi supprimés.</translation>
+    </message>
+    <message>
+        <source>Attach a user</source>
+        <translation>Rattacher un utilisateur</translation>
+    </message>
+    <message>
+        <source>&amp;Until</source>
+        <translation>&amp;Jusqu’au</translation>
+    </message>
+    <message>
+        <source>Attach to the &amp;whole structure</source>
+        <translation>Rattacher à &amp;toute la structure</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Utilisateur :</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>À &amp;partir du :</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vices:</source>
+        <translation>Ser&amp;vices :</translation>
+    </message>
+    <message>
+        <source>Copy the rights of %1 to…</source>
+        <translation>Copier les droits de %1 vers…</translation>
+    </message>
+    <message>
+        <source>Copy the rights</source>
+        <translation>Copier les droits</translation>
+    </message>
+    <message>
+        <source>%1 received %2 attachment(s) and %3 subscription(s).</source>
+        <translation>%1 a reçu %2 rattachement(s) et %3 abonnement(s).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is set for the structure: %n subscription request(s) were generated for its users.</source>
+        <translation>
+            <numerusform>%1 est paramétré pour la structure : %n demande d’abonnement a été générée pour ses utilisateurs.</numerusform>
+            <numerusform>%1 est paramétré pour la structure : %n demandes d’abonnement ont été générées pour ses utilisateurs.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove %1 from the structure? The subscriptions it generated end; the users' own requests and default spaces stay.</source>
+        <translation>Retirer %1 de la structure ? Les abonnements qu’il a générés prennent fin ; les demandes propres des utilisateurs et les espaces par défaut restent.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was removed from the structure: %n subscription(s) ended.</source>
+        <translation>
+            <numerusform>%1 a été retiré de la structure : %n abonnement a pris fin.</numerusform>
+            <numerusform>%1 a été retiré de la structure : %n abonnements ont pris fin.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Transfer the principal manager's role</source>
+        <translation>Transférer le rôle de gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Choose the new principal manager of %1 among its users. You stay attached as a simple user.</source>
+        <translation>Choisissez le nouveau gestionnaire principal de %1 parmi ses utilisateurs. Vous restez rattaché comme utilisateur simple.</translation>
+    </message>
+    <message>
+        <source>New principal manager</source>
+        <translation>Nouveau gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Make %1 the principal manager of %2?</source>
+        <translation>Faire de %1 le gestionnaire principal de %2 ?</translation>
+    </message>
+    <message>
+        <source>Export the history</source>
+        <translation>Exporter l’historique</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exporting the history…</source>
+        <translation>Export de l’historique…</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
+    </message>
+</context>
+<context>
     <name>guichet::NotificationsSection</name>
     <message>
         <source>&amp;Receive notifications</source>
@@ -1596,6 +2205,117 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The new password must be different from the current one.</source>
         <translation>Le nouveau mot de passe doit être différent du mot de passe actuel.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::PendingAttachmentModel</name>
+    <message>
+        <source>Requester</source>
+        <translation>Demandeur</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Validity</source>
+        <translation>Validité</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>à partir du %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>Requested on</source>
+        <translation>Demandé le</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente depuis</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::PendingRequests</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n jour</numerusform>
+            <numerusform>%n jours</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 — overdue</source>
+        <translation>%1 — en retard</translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for more than %n day(s)</source>
+        <translation>
+            <numerusform>En attente depuis plus de %n jour</numerusform>
+            <numerusform>En attente depuis plus de %n jours</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::PendingSubscriptionModel</name>
+    <message>
+        <source>Requester</source>
+        <translation>Demandeur</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Effective on</source>
+        <translation>Effectif le</translation>
+    </message>
+    <message>
+        <source>Requested on</source>
+        <translation>Demandé le</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente depuis</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
     </message>
 </context>
 <context>
@@ -1790,6 +2510,18 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>A new language applies the next time Guichet starts.</source>
         <translation>Une nouvelle langue s'applique au prochain démarrage de Guichet.</translation>
     </message>
+    <message>
+        <source>Flag pending requests older than (days)</source>
+        <translation>Signaler les demandes en attente depuis plus de (jours)</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> jours</translation>
+    </message>
+    <message>
+        <source>Flag pending requests &amp;older than:</source>
+        <translation>Signaler les demandes en attente depuis &amp;plus de :</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Principals</name>
@@ -1969,6 +2701,17 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Selection</source>
         <translation>Sélection</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Replica</name>
+    <message>
+        <source>The server sent a malformed change page (%1).</source>
+        <translation>Le serveur a envoyé une page de modifications mal formée (%1).</translation>
+    </message>
+    <message>
+        <source>The change page could not be applied: %1</source>
+        <translation>La page de modifications n’a pas pu être appliquée : %1</translation>
     </message>
 </context>
 <context>
@@ -2553,6 +3296,49 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Selection</source>
         <translation>Sélection</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::StructureUserModel</name>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <source>Validity</source>
+        <translation>Validité</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>à partir du %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Abonnements</translation>
     </message>
 </context>
 <context>
