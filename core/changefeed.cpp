@@ -31,7 +31,8 @@ const QList<TableSpec> &tableSpecs()
           QStringLiteral("id, siret, raison_sociale, libelle, adresse, code_postal, ville, secondary_powers, "
                          "created_at, version") },
         { QStringLiteral("services"), QStringLiteral("id, structure_id, code, name, active, version") },
-        { QStringLiteral("structure_spaces"), QStringLiteral("id, structure_id, space_id, enabled_at, version") },
+        { QStringLiteral("structure_spaces"),
+          QStringLiteral("id, structure_id, space_id, enabled_at, version") },
         { QStringLiteral("attachments"),
           QStringLiteral("id, user_id, structure_id, role, whole_structure, valid_from, valid_until, status, "
                          "requested_at, decided_at, decided_by, decision_comment, version") },
@@ -119,7 +120,8 @@ Scope loadScope(const Database &db, qint64 userId)
         const bool secondary = role == QLatin1String("secondary");
         if (secondary && !scope.secondary.contains(structure))
             scope.secondary.append(structure);
-        if ((role == QLatin1String("principal") || (secondary && powers)) && !scope.managed.contains(structure))
+        if ((role == QLatin1String("principal") || (secondary && powers))
+            && !scope.managed.contains(structure))
             scope.managed.append(structure);
     }
     scope.a = idList(scope.attached);
@@ -132,10 +134,11 @@ QString visibleWhere(const QString &table, const Scope &s)
 {
     const QString u = QString::number(s.user);
     if (table == QLatin1String("users")) {
-        QString where = QStringLiteral("id = %1 OR id IN (SELECT user_id FROM attachments WHERE structure_id IN "
-                                       "(%2)) OR id IN (SELECT user_id FROM attachments WHERE role = "
-                                       "'principal' AND status = 'validated' AND structure_id IN (%3))")
-                            .arg(u, s.m, s.a);
+        QString where
+            = QStringLiteral("id = %1 OR id IN (SELECT user_id FROM attachments WHERE structure_id IN "
+                             "(%2)) OR id IN (SELECT user_id FROM attachments WHERE role = "
+                             "'principal' AND status = 'validated' AND structure_id IN (%3))")
+                  .arg(u, s.m, s.a);
         if (s.support)
             where += QStringLiteral(" OR id IN (SELECT user_id FROM solicitations)");
         return where;
@@ -151,17 +154,18 @@ QString visibleWhere(const QString &table, const Scope &s)
     if (table == QLatin1String("solicitations"))
         return s.support ? QStringLiteral("1 = 1") : QStringLiteral("user_id = %1").arg(u);
     if (table == QLatin1String("solicitation_messages"))
-        return s.support ? QStringLiteral("1 = 1")
-                         : QStringLiteral("solicitation_id IN (SELECT id FROM solicitations WHERE user_id = %1)")
-                               .arg(u);
+        return s.support
+            ? QStringLiteral("1 = 1")
+            : QStringLiteral("solicitation_id IN (SELECT id FROM solicitations WHERE user_id = %1)").arg(u);
     if (table == QLatin1String("audit_log"))
         return QStringLiteral("structure_id IN (%1)").arg(s.m);
     if (table == QLatin1String("tombstones")) {
         // The same rules, on the scope the deleted row had.
-        QString where = QStringLiteral("user_id = %1 OR (table_name IN ('attachments', 'subscriptions', "
-                                       "'audit_log') AND structure_id IN (%2)) OR (table_name IN "
-                                       "('structures', 'services', 'structure_spaces') AND structure_id IN (%3))")
-                            .arg(u, s.m, s.a);
+        QString where
+            = QStringLiteral("user_id = %1 OR (table_name IN ('attachments', 'subscriptions', "
+                             "'audit_log') AND structure_id IN (%2)) OR (table_name IN "
+                             "('structures', 'services', 'structure_spaces') AND structure_id IN (%3))")
+                  .arg(u, s.m, s.a);
         if (s.support)
             where += QStringLiteral(" OR table_name IN ('solicitations', 'solicitation_messages')");
         return where;
@@ -206,7 +210,8 @@ struct Item
 QList<Item> fetchRows(const Database &db, int table, const QString &where, int limit)
 {
     const TableSpec &spec = tableSpecs().at(table);
-    QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY version, id").arg(spec.columns, spec.name, where);
+    QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY version, id")
+                      .arg(spec.columns, spec.name, where);
     if (limit > 0)
         sql += QStringLiteral(" LIMIT %1").arg(limit);
     QList<Item> items;
@@ -249,22 +254,35 @@ QList<Item> fetchTombstones(const Database &db, const QString &where, int limit)
     return items;
 }
 
-// Every visible change whose version satisfies versionWhere, at most `limit`
-// per table (0: all).
+// The first `limit` visible changes (0: all) whose version satisfies
+// versionWhere, in version order. Once `limit` are known, later tables are only
+// asked for versions up to the last of them, so a page reads about `limit`
+// rows in all rather than `limit` per table.
 QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &versionWhere, int limit,
                          bool withTombstones)
 {
     QList<Item> items;
+    QString bound;
+    const auto merge = [&](QList<Item> more) {
+        items += std::move(more);
+        std::stable_sort(items.begin(), items.end(),
+                         [](const Item &a, const Item &b) { return a.version < b.version; });
+        if (limit > 0 && items.size() >= limit) {
+            items.resize(limit);
+            bound = QStringLiteral(" AND version <= %1").arg(items.last().version);
+        }
+    };
     for (int t = 0; t < tableSpecs().size(); ++t)
-        items += fetchRows(db, t,
-                           QStringLiteral("%1 AND (%2)").arg(versionWhere, visibleWhere(tableSpecs().at(t).name, scope)),
-                           limit);
+        merge(fetchRows(db, t,
+                        QStringLiteral("%1%2 AND (%3)")
+                            .arg(versionWhere, bound, visibleWhere(tableSpecs().at(t).name, scope)),
+                        limit));
     if (withTombstones)
-        items += fetchTombstones(
-            db, QStringLiteral("%1 AND (%2)").arg(versionWhere, visibleWhere(QStringLiteral("tombstones"), scope)),
-            limit);
-    std::stable_sort(items.begin(), items.end(),
-                     [](const Item &a, const Item &b) { return a.version < b.version; });
+        merge(
+            fetchTombstones(db,
+                            QStringLiteral("%1%2 AND (%3)")
+                                .arg(versionWhere, bound, visibleWhere(QStringLiteral("tombstones"), scope)),
+                            limit));
     return items;
 }
 
@@ -353,9 +371,10 @@ void addAttachmentServices(const Database &db, QList<Item> &items)
         return;
     // In chunks: a first sync may carry thousands of attachments.
     for (int from = 0; from < ids.size(); from += 500) {
-        QSqlQuery query = db.exec(QStringLiteral("SELECT attachment_id, service_id FROM attachment_services WHERE "
-                                                 "attachment_id IN (%1) ORDER BY attachment_id, service_id")
-                                      .arg(idList(ids.mid(from, 500))));
+        QSqlQuery query
+            = db.exec(QStringLiteral("SELECT attachment_id, service_id FROM attachment_services WHERE "
+                                     "attachment_id IN (%1) ORDER BY attachment_id, service_id")
+                          .arg(idList(ids.mid(from, 500))));
         while (query.next())
             services[query.value(0).toLongLong()].append(query.value(1).toLongLong());
     }
@@ -460,9 +479,11 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
         QList<qint64> resetStructures;
         for (const Item &item : delivered) {
             qint64 structure = 0;
-            if (item.table == attachmentsTable && item.row.value(QStringLiteral("user_id")).toInteger() == userId)
+            if (item.table == attachmentsTable
+                && item.row.value(QStringLiteral("user_id")).toInteger() == userId)
                 structure = item.row.value(QStringLiteral("structure_id")).toInteger();
-            else if (item.table < 0 && item.deletedTable == QLatin1String("attachments") && item.userId == userId)
+            else if (item.table < 0 && item.deletedTable == QLatin1String("attachments")
+                     && item.userId == userId)
                 structure = item.structureId;
             else if (item.table == structuresTable && scope.secondary.contains(item.id))
                 structure = item.id;
@@ -473,9 +494,9 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
 
         for (const qint64 structure : resetStructures) {
             const bool visible = scope.attached.contains(structure);
-            resets.append(QJsonObject { { QStringLiteral("structure"), structure },
-                                        { QStringLiteral("action"),
-                                          visible ? QStringLiteral("refetch") : QStringLiteral("drop") } });
+            resets.append(QJsonObject {
+                { QStringLiteral("structure"), structure },
+                { QStringLiteral("action"), visible ? QStringLiteral("refetch") : QStringLiteral("drop") } });
             // The replica drops every row of the structure: send back the
             // visible ones it already had (newer ones are in the stream).
             for (int t = 0; t < tableSpecs().size(); ++t) {
@@ -505,14 +526,19 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
                 touchedStructures.append(structure);
         }
         const QString touched = idList(touchedStructures);
-        QList<qint64> candidates = idsOf(
-            db, QStringLiteral("SELECT user_id FROM attachments WHERE %1 AND structure_id IN (%2)").arg(range, touched));
-        candidates += idsOf(db, QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attachments' AND "
-                                               "%1 AND structure_id IN (%2)")
-                                    .arg(range, touched));
+        QList<qint64> candidates
+            = idsOf(db,
+                    QStringLiteral("SELECT user_id FROM attachments WHERE %1 AND structure_id IN (%2)")
+                        .arg(range, touched));
+        candidates
+            += idsOf(db,
+                     QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attachments' AND "
+                                    "%1 AND structure_id IN (%2)")
+                         .arg(range, touched));
         if (!resetStructures.isEmpty())
-            candidates += idsOf(db, QStringLiteral("SELECT user_id FROM attachments WHERE structure_id IN (%1)")
-                                        .arg(idList(resetStructures)));
+            candidates += idsOf(db,
+                                QStringLiteral("SELECT user_id FROM attachments WHERE structure_id IN (%1)")
+                                    .arg(idList(resetStructures)));
         if (scope.support)
             candidates += idsOf(db, QStringLiteral("SELECT user_id FROM solicitations WHERE %1").arg(range));
         QList<qint64> unique;
@@ -526,10 +552,11 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
         }
         if (!unique.isEmpty()) {
             std::sort(unique.begin(), unique.end());
-            const QList<Item> visibleUsers = fetchRows(
-                db, usersTable,
-                QStringLiteral("id IN (%1) AND (%2)").arg(idList(unique), visibleWhere(QStringLiteral("users"), scope)),
-                0);
+            const QList<Item> visibleUsers
+                = fetchRows(db, usersTable,
+                            QStringLiteral("id IN (%1) AND (%2)")
+                                .arg(idList(unique), visibleWhere(QStringLiteral("users"), scope)),
+                            0);
             QSet<qint64> stillVisible;
             for (const Item &user : visibleUsers)
                 stillVisible.insert(user.id);
@@ -558,7 +585,8 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
     }
     for (const Item &item : std::as_const(delivered)) {
         // A row id reused after a deletion (SQLite may do so) exists again: keep it.
-        if (item.table < 0 && !present.contains(item.deletedTable + QLatin1Char('/') + QString::number(item.id)))
+        if (item.table < 0
+            && !present.contains(item.deletedTable + QLatin1Char('/') + QString::number(item.id)))
             deleted.append(deletedEntry(item.deletedTable, item.id));
     }
     return makePage(checkpoint, more, resets, rows, deleted);

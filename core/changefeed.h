@@ -10,7 +10,8 @@ class Core;
 // The server side of sync (docs/API.md "Sync"): the rows a user may see that
 // changed since a checkpoint, in pages, with the deletions and the scope resets
 // the user's replica must apply. Read-only; each page is read in one
-// transaction, so it is a consistent picture of the database.
+// transaction, so it is a consistent picture of the database. A database
+// failure throws DatabaseError.
 class ChangeFeed
 {
 public:

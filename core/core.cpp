@@ -50,9 +50,10 @@ void CommandContext::tombstone(const QString &table, qint64 rowId, qint64 userId
     const qint64 v = version();
     const QVariant null(QMetaType(QMetaType::LongLong));
     db().exec(QStringLiteral("DELETE FROM tombstones WHERE table_name = ? AND row_id = ?"), { table, rowId });
-    db().exec(QStringLiteral("INSERT INTO tombstones (table_name, row_id, version, user_id, structure_id) "
-                             "VALUES (?, ?, ?, ?, ?)"),
-              { table, rowId, v, userId ? QVariant(userId) : null, structureId ? QVariant(structureId) : null });
+    db().exec(
+        QStringLiteral("INSERT INTO tombstones (table_name, row_id, version, user_id, structure_id) "
+                       "VALUES (?, ?, ?, ?, ?)"),
+        { table, rowId, v, userId ? QVariant(userId) : null, structureId ? QVariant(structureId) : null });
 }
 
 qint64 CommandContext::queueMail(qint64 userId, const QString &recipient, const QString &subject,

@@ -57,9 +57,11 @@ QVariant toVariant(const QJsonValue &value)
 // when it is well formed, else what is wrong.
 QString validate(const QJsonObject &page)
 {
-    if (!isInteger(page.value(QStringLiteral("checkpoint"))) || page.value(QStringLiteral("checkpoint")).toInteger() < 0)
+    if (!isInteger(page.value(QStringLiteral("checkpoint")))
+        || page.value(QStringLiteral("checkpoint")).toInteger() < 0)
         return QStringLiteral("checkpoint: a version number is expected");
-    for (const QString &key : { QStringLiteral("resets"), QStringLiteral("rows"), QStringLiteral("deleted") }) {
+    for (const QString &key :
+         { QStringLiteral("resets"), QStringLiteral("rows"), QStringLiteral("deleted") }) {
         if (page.contains(key) && !page.value(key).isArray())
             return QStringLiteral("%1: a list is expected").arg(key);
     }
@@ -125,7 +127,8 @@ public:
         if (!query) {
             query = std::make_unique<QSqlQuery>(m_db.connection());
             if (!query->prepare(sql))
-                throw DatabaseError(query->lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']'));
+                throw DatabaseError(query->lastError().text() + QStringLiteral(" [") + sql
+                                    + QLatin1Char(']'));
         }
         return *query;
     }
@@ -147,12 +150,13 @@ private:
 
 void dropStructure(Database &db, qint64 structure)
 {
-    db.exec(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id IN (SELECT id FROM attachments "
-                           "WHERE structure_id = ?)"),
-            { structure });
-    for (const QString &table : { QStringLiteral("services"), QStringLiteral("structure_spaces"),
-                                  QStringLiteral("attachments"), QStringLiteral("subscriptions"),
-                                  QStringLiteral("audit_log") })
+    db.exec(
+        QStringLiteral("DELETE FROM attachment_services WHERE attachment_id IN (SELECT id FROM attachments "
+                       "WHERE structure_id = ?)"),
+        { structure });
+    for (const QString &table :
+         { QStringLiteral("services"), QStringLiteral("structure_spaces"), QStringLiteral("attachments"),
+           QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
         db.exec(QStringLiteral("DELETE FROM %1 WHERE structure_id = ?").arg(table), { structure });
     db.exec(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { structure });
     db.exec(QStringLiteral("DELETE FROM structures WHERE id = ?"), { structure });
@@ -171,7 +175,8 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
     const qint64 id = row.value(QStringLiteral("id")).toInteger();
 
     const QStringList key = uniqueKey(table);
-    if (!key.isEmpty() && std::all_of(key.begin(), key.end(), [&](const QString &c) { return row.contains(c); })) {
+    if (!key.isEmpty()
+        && std::all_of(key.begin(), key.end(), [&](const QString &c) { return row.contains(c); })) {
         QStringList tests;
         QVariantList args;
         for (const QString &column : key) {
@@ -179,7 +184,8 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
             args.append(toVariant(row.value(column)));
         }
         args.append(id);
-        statements.run(QStringLiteral("DELETE FROM %1 WHERE %2 AND id <> ?").arg(table, tests.join(QStringLiteral(" AND "))),
+        statements.run(QStringLiteral("DELETE FROM %1 WHERE %2 AND id <> ?")
+                           .arg(table, tests.join(QStringLiteral(" AND "))),
                        args);
     }
 
@@ -207,8 +213,9 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
     if (table == QLatin1String("attachments") && row.contains(QStringLiteral("services"))) {
         statements.run(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"), { id });
         for (const QJsonValue &service : row.value(QStringLiteral("services")).toArray())
-            statements.run(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
-                           { id, service.toInteger() });
+            statements.run(
+                QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                { id, service.toInteger() });
     }
     if (table == QLatin1String("structures")) {
         // Structure search reads the folded copy, as in the standalone database.
@@ -240,12 +247,14 @@ Replica::Replica(Database &db)
     // A replica holds part of the server's rows: references may point outside it.
     if (!m_db.isPostgres() && !m_db.inTransaction())
         m_db.exec(QStringLiteral("PRAGMA foreign_keys = OFF"));
-    m_db.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS replica_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)"));
+    m_db.exec(QStringLiteral(
+        "CREATE TABLE IF NOT EXISTS replica_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)"));
 }
 
 qint64 Replica::checkpoint() const
 {
-    return m_db.value(QStringLiteral("SELECT value FROM replica_state WHERE name = 'checkpoint'")).toLongLong();
+    return m_db.value(QStringLiteral("SELECT value FROM replica_state WHERE name = 'checkpoint'"))
+        .toLongLong();
 }
 
 bool Replica::applyPage(const QJsonObject &page, QString *error)

@@ -44,8 +44,8 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
 
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why)
 {
-    const auto row = ctx.db().row(QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE id = ?"),
-                                  { subscriptionId });
+    const auto row = ctx.db().row(
+        QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE id = ?"), { subscriptionId });
     const qint64 userId = row ? row->value(QStringLiteral("user_id")).toLongLong() : 0;
     const qint64 structureId = row ? row->value(QStringLiteral("structure_id")).toLongLong() : 0;
     ctx.db().exec(QStringLiteral("DELETE FROM subscriptions WHERE id = ?"), { subscriptionId });

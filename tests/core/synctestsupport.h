@@ -57,10 +57,11 @@ inline QString replicaDump(Database &db)
             out += table + QLatin1Char(':') + values.join(QLatin1Char('|')) + QLatin1Char('\n');
         }
     }
-    QSqlQuery query = db.exec(
-        QStringLiteral("SELECT attachment_id, service_id FROM attachment_services ORDER BY attachment_id, service_id"));
+    QSqlQuery query = db.exec(QStringLiteral(
+        "SELECT attachment_id, service_id FROM attachment_services ORDER BY attachment_id, service_id"));
     while (query.next())
-        out += QStringLiteral("attachment_services:%1|%2\n").arg(query.value(0).toString(), query.value(1).toString());
+        out += QStringLiteral("attachment_services:%1|%2\n")
+                   .arg(query.value(0).toString(), query.value(1).toString());
     return out;
 }
 
@@ -122,7 +123,8 @@ inline QList<qint64> deletedIds(const QJsonObject &page, const QString &table)
     return ids;
 }
 
-inline QList<qint64> replicaIds(Database &db, const QString &table, const QString &where = QStringLiteral("1 = 1"))
+inline QList<qint64> replicaIds(Database &db, const QString &table,
+                                const QString &where = QStringLiteral("1 = 1"))
 {
     QList<qint64> ids;
     QSqlQuery query = db.exec(QStringLiteral("SELECT id FROM %1 WHERE %2 ORDER BY id").arg(table, where));
@@ -160,7 +162,8 @@ struct SyncWorld
     {
         const qint64 id = insertUser(t.db(), email, firstName, QStringLiteral("Martin"), support);
         Transaction transaction(t.db());
-        t.db().exec(QStringLiteral("UPDATE users SET version = ? WHERE id = ?"), { t.db().nextVersion(), id });
+        t.db().exec(QStringLiteral("UPDATE users SET version = ? WHERE id = ?"),
+                    { t.db().nextVersion(), id });
         transaction.commit();
         return id;
     }
@@ -190,8 +193,9 @@ struct SyncWorld
 
     qint64 file(qint64 userId, const QString &designation)
     {
-        const CommandResult r = files->addFile(userId, { designation, QStringLiteral("justificatif"),
-                                                         QStringLiteral("kbis.pdf"), QByteArray("%PDF-1.4 test") });
+        const CommandResult r = files->addFile(userId,
+                                               { designation, QStringLiteral("justificatif"),
+                                                 QStringLiteral("kbis.pdf"), QByteArray("%PDF-1.4 test") });
         return check(r, "addFile") ? r.id : 0;
     }
 
@@ -215,14 +219,23 @@ struct SyncWorld
         dan = user(QStringLiteral("dan@example.org"), QStringLiteral("Dan"));
         sue = user(QStringLiteral("sue@example.org"), QStringLiteral("Sue"), true);
 
-        CommandResult r = structures->createStructure(
-            alice, { validSiret(1), QStringLiteral("Menuiserie Dupont"), {}, {}, QStringLiteral("75011"),
-                     QStringLiteral("Paris") });
+        CommandResult r = structures->createStructure(alice,
+                                                      { validSiret(1),
+                                                        QStringLiteral("Menuiserie Dupont"),
+                                                        {},
+                                                        {},
+                                                        QStringLiteral("75011"),
+                                                        QStringLiteral("Paris") });
         if (!check(r, "createStructure s1"))
             return false;
         s1 = r.id;
-        r = structures->createStructure(bruno, { validSiret(2), QStringLiteral("Boulangerie Martin"), {}, {},
-                                                 QStringLiteral("69001"), QStringLiteral("Lyon") });
+        r = structures->createStructure(bruno,
+                                        { validSiret(2),
+                                          QStringLiteral("Boulangerie Martin"),
+                                          {},
+                                          {},
+                                          QStringLiteral("69001"),
+                                          QStringLiteral("Lyon") });
         if (!check(r, "createStructure s2"))
             return false;
         s2 = r.id;
@@ -236,17 +249,20 @@ struct SyncWorld
         serviceB = r.id;
 
         carolAttachment = request(carol, s1);
-        if (!carolAttachment || !check(attachments->decideAttachment(alice, carolAttachment, true), "validate carol"))
+        if (!carolAttachment
+            || !check(attachments->decideAttachment(alice, carolAttachment, true), "validate carol"))
             return false;
         danAttachment = request(dan, s2);
-        if (!danAttachment || !check(attachments->decideAttachment(bruno, danAttachment, true), "validate dan"))
+        if (!danAttachment
+            || !check(attachments->decideAttachment(bruno, danAttachment, true), "validate dan"))
             return false;
         danPending = request(dan, s1);
         carolSolicitation = solicitation(carol, QStringLiteral("Carol's question"));
         danSolicitation = solicitation(dan, QStringLiteral("Dan's question"));
         if (!danPending || !carolSolicitation || !danSolicitation)
             return false;
-        if (!check(solicitations->reply(sue, carolSolicitation, QStringLiteral("Voici la réponse.")), "reply"))
+        if (!check(solicitations->reply(sue, carolSolicitation, QStringLiteral("Voici la réponse.")),
+                   "reply"))
             return false;
         carolFile = file(carol, QStringLiteral("Carol's Kbis"));
         danFile = file(dan, QStringLiteral("Dan's Kbis"));

@@ -47,19 +47,20 @@ private slots:
         SYNC_WORLD(w);
         const QJsonObject all = w.feed->everything(w.alice);
         // Dan's pending request to s1, with Dan's user row, but not his s2 attachment.
-        QCOMPARE(pageIds(all, QStringLiteral("attachments")),
-                 (QList<qint64> { w.t.db()
-                                      .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? AND "
-                                                            "structure_id = ?"),
-                                             { w.alice, w.s1 })
-                                      .toLongLong(),
-                                  w.carolAttachment, w.danPending }));
+        QCOMPARE(
+            pageIds(all, QStringLiteral("attachments")),
+            (QList<qint64> { w.t.db()
+                                 .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? AND "
+                                                       "structure_id = ?"),
+                                        { w.alice, w.s1 })
+                                 .toLongLong(),
+                             w.carolAttachment, w.danPending }));
         QCOMPARE(pageIds(all, QStringLiteral("users")), (QList<qint64> { w.alice, w.carol, w.dan }));
         // Carol's subscriptions at s1 and the structure's audit entries, nothing of s2.
         for (const QJsonObject &row : pageRows(all, QStringLiteral("subscriptions")))
             QCOMPARE(row.value(QStringLiteral("structure_id")).toInteger(), w.s1);
-        QVERIFY(pageRows(all, QStringLiteral("subscriptions")).size()
-                > w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.alice }));
+        QVERIFY(pageRows(all, QStringLiteral("subscriptions")).size() > w.count(
+                    QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.alice }));
         const QList<QJsonObject> audit = pageRows(all, QStringLiteral("audit_log"));
         QCOMPARE(audit.size(),
                  w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE structure_id = ?"), { w.s1 }));
@@ -136,7 +137,8 @@ private slots:
             for (const QJsonValue &entry : rows) {
                 const QString table = entry.toObject().value(QStringLiteral("table")).toString();
                 const QJsonObject row = entry.toObject().value(QStringLiteral("row")).toObject();
-                received.insert(table + QLatin1Char('/') + QString::number(row.value(QStringLiteral("id")).toInteger()));
+                received.insert(table + QLatin1Char('/')
+                                + QString::number(row.value(QStringLiteral("id")).toInteger()));
                 // User rows and a reset's refetch may resend older rows; the
                 // stream itself is in version order, after `since`.
                 if (reset || table == QLatin1String("users"))
@@ -176,7 +178,11 @@ private slots:
         const QJsonObject page = w.feed->page(w.carol, version - 1, 1);
         int delivered = 0;
         for (const QJsonValue &entry : page.value(QStringLiteral("rows")).toArray()) {
-            if (entry.toObject().value(QStringLiteral("row")).toObject().value(QStringLiteral("version")).toInteger()
+            if (entry.toObject()
+                    .value(QStringLiteral("row"))
+                    .toObject()
+                    .value(QStringLiteral("version"))
+                    .toInteger()
                 == version)
                 ++delivered;
         }
@@ -196,13 +202,15 @@ private slots:
         QVERIFY(page.value(QStringLiteral("resets")).toArray().isEmpty());
 
         // Another structure's change moves the checkpoint but sends Carol nothing.
-        const CommandResult r = w.structures->addService(w.bruno, w.s2, QStringLiteral("X"), QStringLiteral("Fournil"));
+        const CommandResult r
+            = w.structures->addService(w.bruno, w.s2, QStringLiteral("X"), QStringLiteral("Fournil"));
         QVERIFY2(r.ok(), qPrintable(r.message));
         const QJsonObject after = w.feed->page(w.carol, current, 100);
         QCOMPARE(after.value(QStringLiteral("checkpoint")).toInteger(), current + 1);
         QVERIFY(after.value(QStringLiteral("rows")).toArray().isEmpty());
         // Dan, attached to s2, gets the new service.
-        QCOMPARE(pageIds(w.feed->page(w.dan, current, 100), QStringLiteral("services")), QList<qint64> { r.id });
+        QCOMPARE(pageIds(w.feed->page(w.dan, current, 100), QStringLiteral("services")),
+                 QList<qint64> { r.id });
     }
 
     void tombstonesGoOnlyToThoseWhoSawTheRow()
@@ -215,18 +223,20 @@ private slots:
                  QList<qint64> { w.danFile });
         QVERIFY(w.feed->page(w.carol, current, 100).value(QStringLiteral("deleted")).toArray().isEmpty());
         QVERIFY(w.feed->page(w.bruno, current, 100).value(QStringLiteral("deleted")).toArray().isEmpty());
-        QCOMPARE(w.count(QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attached_files' AND "
-                                        "row_id = ?"),
-                         { w.danFile }),
-                 int(w.dan));
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attached_files' AND "
+                                   "row_id = ?"),
+                    { w.danFile }),
+            int(w.dan));
 
         // A structure's subscription deletion reaches its managers, not others.
         const qint64 before = w.feed->everything(w.alice).value(QStringLiteral("checkpoint")).toInteger();
-        const qint64 subscription = w.t.db()
-                                        .value(QStringLiteral("SELECT id FROM subscriptions WHERE user_id = ? AND "
-                                                              "structure_id = ? ORDER BY id LIMIT 1"),
-                                               { w.carol, w.s1 })
-                                        .toLongLong();
+        const qint64 subscription
+            = w.t.db()
+                  .value(QStringLiteral("SELECT id FROM subscriptions WHERE user_id = ? AND "
+                                        "structure_id = ? ORDER BY id LIMIT 1"),
+                         { w.carol, w.s1 })
+                  .toLongLong();
         r = w.subscriptions->removeSubscriptions(w.carol, { subscription });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(deletedIds(w.feed->page(w.alice, before, 100), QStringLiteral("subscriptions")),
@@ -248,7 +258,8 @@ private slots:
         const QJsonArray resets = page.value(QStringLiteral("resets")).toArray();
         QCOMPARE(resets.size(), 1);
         QCOMPARE(resets.at(0).toObject().value(QStringLiteral("structure")).toInteger(), w.s1);
-        QCOMPARE(resets.at(0).toObject().value(QStringLiteral("action")).toString(), QStringLiteral("refetch"));
+        QCOMPARE(resets.at(0).toObject().value(QStringLiteral("action")).toString(),
+                 QStringLiteral("refetch"));
         // The refetch brings the structure's older rows again.
         QCOMPARE(pageIds(page, QStringLiteral("structures")), QList<qint64> { w.s1 });
         QCOMPARE(pageIds(page, QStringLiteral("services")), (QList<qint64> { w.serviceA, w.serviceB }));

@@ -13,7 +13,7 @@ using namespace guichet::test;
 #define PULL(w, r, user, limit)                                                                              \
     do {                                                                                                     \
         QString pullError;                                                                                   \
-        QVERIFY2(pullAll(*(w).feed, *(r).replica, user, limit, &pullError) > 0, qPrintable(pullError));     \
+        QVERIFY2(pullAll(*(w).feed, *(r).replica, user, limit, &pullError) > 0, qPrintable(pullError));      \
     } while (false)
 
 #define CHECK_OK(expr)                                                                                       \
@@ -37,7 +37,9 @@ private slots:
             QCOMPARE(r.replica->checkpoint(),
                      w.t.db().value(QStringLiteral("SELECT value FROM counters")).toLongLong());
             // The replica never holds a password hash.
-            QCOMPARE(r.db->value(QStringLiteral("SELECT COUNT(*) FROM users WHERE password_hash <> ''")).toInt(), 0);
+            QCOMPARE(
+                r.db->value(QStringLiteral("SELECT COUNT(*) FROM users WHERE password_hash <> ''")).toInt(),
+                0);
         }
     }
 
@@ -81,8 +83,9 @@ private slots:
         CHECK_OK(w.attachments->decideAttachment(w.alice, request, true));
         PULL(w, r, eve, 2);
         QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, eve));
-        QVERIFY(!replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("structure_id = %1").arg(w.s1))
-                     .isEmpty());
+        QVERIFY(
+            !replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("structure_id = %1").arg(w.s1))
+                 .isEmpty());
 
         // Made secondary manager with the principal's powers: the structure's
         // requests, people and audit arrive, although they are old.
@@ -124,18 +127,20 @@ private slots:
         PULL(w, r, w.alice, 100);
         QVERIFY(replicaIds(*r.db, QStringLiteral("attachments")).contains(w.danPending));
         // Offline: Alice hands the principal role to Carol and stays a simple user.
-        const qint64 aliceAttachment = w.t.db()
-                                           .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? "
-                                                                 "AND structure_id = ?"),
-                                                  { w.alice, w.s1 })
-                                           .toLongLong();
+        const qint64 aliceAttachment
+            = w.t.db()
+                  .value(QStringLiteral("SELECT id FROM attachments WHERE user_id = ? "
+                                        "AND structure_id = ?"),
+                         { w.alice, w.s1 })
+                  .toLongLong();
         CHECK_OK(w.attachments->removeAttachments(w.alice, { aliceAttachment }, { { w.s1, w.carol } }));
         PULL(w, r, w.alice, 3);
         QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
         QCOMPARE(replicaIds(*r.db, QStringLiteral("attachments")), QList<qint64> { aliceAttachment });
         QVERIFY(replicaIds(*r.db, QStringLiteral("audit_log")).isEmpty());
-        QVERIFY(replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("user_id <> %1").arg(w.alice))
-                    .isEmpty());
+        QVERIFY(
+            replicaIds(*r.db, QStringLiteral("subscriptions"), QStringLiteral("user_id <> %1").arg(w.alice))
+                .isEmpty());
         // Dan is no longer hers to see; Carol is, as the new principal manager.
         QCOMPARE(replicaIds(*r.db, QStringLiteral("users")), (QList<qint64> { w.alice, w.carol }));
 
@@ -202,8 +207,8 @@ private slots:
         PULL(w, alice, w.alice, 100);
         PULL(w, carol, w.carol, 100);
         QCOMPARE(replicaIds(*carol.db, QStringLiteral("structure_spaces")).size(), 2);
-        const QList<qint64> carolSubscriptions
-            = replicaIds(*carol.db, QStringLiteral("subscriptions"), QStringLiteral("structure_id = %1").arg(w.s1));
+        const QList<qint64> carolSubscriptions = replicaIds(*carol.db, QStringLiteral("subscriptions"),
+                                                            QStringLiteral("structure_id = %1").arg(w.s1));
         QVERIFY(!carolSubscriptions.isEmpty());
         CHECK_OK(w.files->deleteFiles(w.carol, { w.carolFile }));
         CHECK_OK(w.spaces->disableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
@@ -243,38 +248,52 @@ private slots:
         };
         const QJsonObject validRow { { QStringLiteral("table"), QStringLiteral("structures") },
                                      { QStringLiteral("row"),
-                                       QJsonObject { { QStringLiteral("id"), 999 },
-                                                     { QStringLiteral("siret"), QStringLiteral("x") },
-                                                     { QStringLiteral("raison_sociale"), QStringLiteral("X") },
-                                                     { QStringLiteral("created_at"), 0 },
-                                                     { QStringLiteral("version"), 1 } } } };
+                                       QJsonObject {
+                                           { QStringLiteral("id"), 999 },
+                                           { QStringLiteral("siret"), QStringLiteral("x") },
+                                           { QStringLiteral("raison_sociale"), QStringLiteral("X") },
+                                           { QStringLiteral("created_at"), 0 },
+                                           { QStringLiteral("version"), 1 } } } };
         QList<QJsonObject> bad;
         QJsonObject noCheckpoint = good;
         noCheckpoint.remove(QStringLiteral("checkpoint"));
         bad << noCheckpoint;
-        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("tokens") },
-                                                  { QStringLiteral("row"), QJsonObject { { QStringLiteral("id"), 1 } } } } });
-        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("users") },
-                                                  { QStringLiteral("row"),
-                                                    QJsonObject { { QStringLiteral("id"), 1 },
-                                                                  { QStringLiteral("password_hash"), QStringLiteral("x") } } } } });
-        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") } } });
-        bad << withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
-                                                  { QStringLiteral("row"), QJsonObject { { QStringLiteral("code"), QStringLiteral("A") } } } } });
+        bad << withRows(
+            { validRow,
+              QJsonObject { { QStringLiteral("table"), QStringLiteral("tokens") },
+                            { QStringLiteral("row"), QJsonObject { { QStringLiteral("id"), 1 } } } } });
+        bad << withRows(
+            { validRow,
+              QJsonObject { { QStringLiteral("table"), QStringLiteral("users") },
+                            { QStringLiteral("row"),
+                              QJsonObject { { QStringLiteral("id"), 1 },
+                                            { QStringLiteral("password_hash"), QStringLiteral("x") } } } } });
+        bad << withRows(
+            { validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") } } });
+        bad << withRows(
+            { validRow,
+              QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
+                            { QStringLiteral("row"),
+                              QJsonObject { { QStringLiteral("code"), QStringLiteral("A") } } } } });
         QJsonObject badReset = withRows({ validRow });
-        badReset.insert(QStringLiteral("resets"),
-                        QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
-                                                   { QStringLiteral("action"), QStringLiteral("explode") } } });
+        badReset.insert(
+            QStringLiteral("resets"),
+            QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
+                                       { QStringLiteral("action"), QStringLiteral("explode") } } });
         bad << badReset;
         QJsonObject badDeleted = withRows({ validRow });
-        badDeleted.insert(QStringLiteral("deleted"), QJsonArray { QJsonObject { { QStringLiteral("table"), QStringLiteral("users") } } });
+        badDeleted.insert(
+            QStringLiteral("deleted"),
+            QJsonArray { QJsonObject { { QStringLiteral("table"), QStringLiteral("users") } } });
         bad << badDeleted;
         // Well formed, but the database refuses a row (NOT NULL): the reset and
         // the rows before it must not stay applied either.
-        QJsonObject refused = withRows({ validRow, QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
-                                                                 { QStringLiteral("row"),
-                                                                   QJsonObject { { QStringLiteral("id"), 998 },
-                                                                                 { QStringLiteral("code"), QJsonValue::Null } } } } });
+        QJsonObject refused
+            = withRows({ validRow,
+                         QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
+                                       { QStringLiteral("row"),
+                                         QJsonObject { { QStringLiteral("id"), 998 },
+                                                       { QStringLiteral("code"), QJsonValue::Null } } } } });
         refused.insert(QStringLiteral("resets"),
                        QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
                                                   { QStringLiteral("action"), QStringLiteral("drop") } } });
