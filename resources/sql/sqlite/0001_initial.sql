@@ -262,3 +262,16 @@ CREATE TABLE applied_commands (
     result      TEXT NOT NULL,
     applied_at  INTEGER NOT NULL
 );
+
+-- Sessions of guichetd (docs/API.md, core/sessions.h): only the token's
+-- SHA-256 is stored. Not synced.
+CREATE TABLE sessions (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    token_hash    TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    last_used_at  INTEGER NOT NULL,
+    revoked_at    INTEGER
+);
+CREATE INDEX sessions_user ON sessions (user_id);
