@@ -291,3 +291,16 @@ CREATE TABLE mail_runs (
     ran_at   BIGINT NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
+
+-- Sessions of guichetd (docs/API.md, core/sessions.h): only the token's
+-- SHA-256 is stored. Not synced.
+CREATE TABLE sessions (
+    id            BIGSERIAL PRIMARY KEY,
+    user_id       BIGINT NOT NULL REFERENCES users (id),
+    token_hash    TEXT NOT NULL UNIQUE,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT NOT NULL,
+    last_used_at  BIGINT NOT NULL,
+    revoked_at    BIGINT
+);
+CREATE INDEX sessions_user ON sessions (user_id);

@@ -280,3 +280,16 @@ CREATE TABLE mail_runs (
     ran_at   INTEGER NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
+
+-- Sessions of guichetd (docs/API.md, core/sessions.h): only the token's
+-- SHA-256 is stored. Not synced.
+CREATE TABLE sessions (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    token_hash    TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    last_used_at  INTEGER NOT NULL,
+    revoked_at    INTEGER
+);
+CREATE INDEX sessions_user ON sessions (user_id);
