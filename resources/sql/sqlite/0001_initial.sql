@@ -262,3 +262,17 @@ CREATE TABLE applied_commands (
     result      TEXT NOT NULL,
     applied_at  INTEGER NOT NULL
 );
+
+-- The desktop's outbox in a connected replica (core/commandoutbox.h): commands
+-- made in connected mode wait here, in order, until the server answers; a
+-- refusal of a queued command stays with the server's answer until discarded.
+-- Unused on the server (kept for schema parity).
+CREATE TABLE pending_commands (
+    seq         INTEGER PRIMARY KEY,
+    command_id  TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    args        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending',
+    result      TEXT NOT NULL DEFAULT ''
+);
