@@ -27,6 +27,7 @@ PendingCommand commandOf(const QVariantMap &row)
     PendingCommand command;
     command.seq = row.value(QStringLiteral("seq")).toLongLong();
     command.commandId = row.value(QStringLiteral("command_id")).toString();
+    command.userId = row.value(QStringLiteral("user_id")).toLongLong();
     command.name = row.value(QStringLiteral("name")).toString();
     command.args = objectOf(row.value(QStringLiteral("args")).toString());
     command.createdAt
@@ -38,8 +39,8 @@ PendingCommand commandOf(const QVariantMap &row)
     return command;
 }
 
-const QString selectColumns
-    = QStringLiteral("SELECT seq, command_id, name, args, created_at, state, result FROM pending_commands ");
+const QString selectColumns = QStringLiteral(
+    "SELECT seq, command_id, user_id, name, args, created_at, state, result FROM pending_commands ");
 
 } // namespace
 
@@ -48,21 +49,22 @@ CommandOutbox::CommandOutbox(Database &db)
 {
 }
 
-PendingCommand CommandOutbox::enqueue(const QString &name, const QJsonObject &args)
+PendingCommand CommandOutbox::enqueue(qint64 userId, const QString &name, const QJsonObject &args)
 {
     const QString commandId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     // Outside any caller's transaction this statement commits by itself.
     m_db.insert(
-        QStringLiteral("INSERT INTO pending_commands (command_id, name, args, created_at, state, result) "
-                       "VALUES (?, ?, ?, ?, ?, '') RETURNING seq"),
-        { commandId, name, compact(args), QDateTime::currentMSecsSinceEpoch(), pendingState });
+        QStringLiteral("INSERT INTO pending_commands (command_id, user_id, name, args, created_at, state, "
+                       "result) VALUES (?, ?, ?, ?, ?, ?, '') RETURNING seq"),
+        { commandId, userId, name, compact(args), QDateTime::currentMSecsSinceEpoch(), pendingState });
     return *command(commandId);
 }
 
-std::optional<PendingCommand> CommandOutbox::nextPending() const
+std::optional<PendingCommand> CommandOutbox::nextPending(qint64 userId) const
 {
     const auto row
-        = m_db.row(selectColumns + QStringLiteral("WHERE state = ? ORDER BY seq LIMIT 1"), { pendingState });
+        = m_db.row(selectColumns + QStringLiteral("WHERE user_id = ? AND state = ? ORDER BY seq LIMIT 1"),
+                   { userId, pendingState });
     if (!row)
         return std::nullopt;
     return commandOf(*row);
@@ -91,11 +93,12 @@ bool CommandOutbox::markRefused(const QString &commandId, const QJsonObject &res
         > 0;
 }
 
-QList<PendingCommand> CommandOutbox::refused() const
+QList<PendingCommand> CommandOutbox::refused(qint64 userId) const
 {
     QList<PendingCommand> commands;
     for (const QVariantMap &row :
-         m_db.rows(selectColumns + QStringLiteral("WHERE state = ? ORDER BY seq"), { refusedState }))
+         m_db.rows(selectColumns + QStringLiteral("WHERE user_id = ? AND state = ? ORDER BY seq"),
+                   { userId, refusedState }))
         commands.append(commandOf(row));
     return commands;
 }
@@ -106,17 +109,19 @@ bool CommandOutbox::discard(qint64 seq)
         > 0;
 }
 
-int CommandOutbox::pendingCount() const
+int CommandOutbox::pendingCount(qint64 userId) const
 {
     return m_db
-        .value(QStringLiteral("SELECT COUNT(*) FROM pending_commands WHERE state = ?"), { pendingState })
+        .value(QStringLiteral("SELECT COUNT(*) FROM pending_commands WHERE user_id = ? AND state = ?"),
+               { userId, pendingState })
         .toInt();
 }
 
-int CommandOutbox::refusedCount() const
+int CommandOutbox::refusedCount(qint64 userId) const
 {
     return m_db
-        .value(QStringLiteral("SELECT COUNT(*) FROM pending_commands WHERE state = ?"), { refusedState })
+        .value(QStringLiteral("SELECT COUNT(*) FROM pending_commands WHERE user_id = ? AND state = ?"),
+               { userId, refusedState })
         .toInt();
 }
 

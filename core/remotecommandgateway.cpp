@@ -84,7 +84,7 @@ RemoteCommandGateway::~RemoteCommandGateway()
 
 int RemoteCommandGateway::pendingCount() const
 {
-    return m_outbox.pendingCount();
+    return m_outbox.pendingCount(m_userId);
 }
 
 void RemoteCommandGateway::setRetryDelays(int firstMs, int maxMs)
@@ -127,6 +127,7 @@ void RemoteCommandGateway::signedIn(const QString &token, qint64 userId)
     m_sessionExpired = false;
     m_nextRetryMs = m_firstRetryMs;
     m_retryTimer.stop();
+    emit pendingCountChanged(m_outbox.pendingCount(m_userId));
 }
 
 void RemoteCommandGateway::signIn(const QString &email, const QString &password, Callback done)
@@ -200,6 +201,7 @@ void RemoteCommandGateway::signOut()
     m_userId = 0;
     m_retryTimer.stop();
     answerAllQueued();
+    emit pendingCountChanged(0);
     emit signedOut();
 }
 
@@ -215,8 +217,8 @@ void RemoteCommandGateway::send(const QString &command, const QJsonObject &args,
         return;
     }
     // Stored before anything is sent, so that a crash or a dead network loses nothing.
-    const PendingCommand pending = m_outbox.enqueue(command, args);
-    emit pendingCountChanged(m_outbox.pendingCount());
+    const PendingCommand pending = m_outbox.enqueue(m_userId, command, args);
+    emit pendingCountChanged(m_outbox.pendingCount(m_userId));
     if (done)
         m_waiting.insert(pending.commandId, std::move(done));
     if (m_retryTimer.isActive() || m_sessionExpired) {
@@ -251,7 +253,7 @@ void RemoteCommandGateway::flush()
     if (m_inFlight || m_token.isEmpty() || m_sessionExpired)
         return;
     m_retryTimer.stop();
-    const std::optional<PendingCommand> next = m_outbox.nextPending();
+    const std::optional<PendingCommand> next = m_outbox.nextPending(m_userId);
     if (!next)
         return;
     QNetworkReply *reply = m_network.post(request(QStringLiteral("commands/") + next->name),
@@ -284,17 +286,17 @@ void RemoteCommandGateway::onCommandFinished(QNetworkReply *reply, const Pending
     const CommandResult result = reached.result();
     if (result.ok()) {
         m_outbox.markSent(command.commandId);
-        emit pendingCountChanged(m_outbox.pendingCount());
+        emit pendingCountChanged(m_outbox.pendingCount(m_userId));
         answer(command.commandId, result);
         emit commandApplied();
     } else if (m_waiting.contains(command.commandId)) {
         // The dialog is still open: it shows the refusal with the user's input.
         m_outbox.markSent(command.commandId);
-        emit pendingCountChanged(m_outbox.pendingCount());
+        emit pendingCountChanged(m_outbox.pendingCount(m_userId));
         answer(command.commandId, result);
     } else {
         m_outbox.markRefused(command.commandId, commandResultToJson(result));
-        emit pendingCountChanged(m_outbox.pendingCount());
+        emit pendingCountChanged(m_outbox.pendingCount(m_userId));
         emit commandRefused(command.seq, command.name, command.args, result);
     }
     flush();
@@ -327,7 +329,7 @@ bool RemoteCommandGateway::discard(qint64 seq)
 {
     const bool removed = m_outbox.discard(seq);
     if (removed)
-        emit pendingCountChanged(m_outbox.pendingCount());
+        emit pendingCountChanged(m_outbox.pendingCount(m_userId));
     return removed;
 }
 
@@ -344,7 +346,8 @@ void RemoteCommandGateway::noteReachable(bool reachable)
 
 void RemoteCommandGateway::noteSessionExpired()
 {
-    if (m_sessionExpired)
+    // A late 401 after sign-out is no news.
+    if (m_sessionExpired || m_token.isEmpty())
         return;
     m_sessionExpired = true;
     m_retryTimer.stop();

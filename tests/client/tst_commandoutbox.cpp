@@ -9,6 +9,11 @@
 using namespace guichet;
 using namespace guichet::test;
 
+namespace {
+const qint64 alice = 7;
+const qint64 bruno = 8;
+} // namespace
+
 // The durable outbox of connected mode (docs/API.md "Desktop outbox").
 class TestCommandOutbox : public QObject
 {
@@ -28,28 +33,28 @@ private slots:
             auto db = Database::open(location, &error);
             QVERIFY2(db && db->migrate(&error), qPrintable(error));
             CommandOutbox outbox(*db);
-            stored << outbox.enqueue(QStringLiteral("updateProfile"),
+            stored << outbox.enqueue(alice, QStringLiteral("updateProfile"),
                                      { { QStringLiteral("lastName"), QStringLiteral("Durand") } });
-            stored << outbox.enqueue(QStringLiteral("addService"),
+            stored << outbox.enqueue(alice, QStringLiteral("addService"),
                                      { { QStringLiteral("code"), QStringLiteral("S1") } });
-            stored << outbox.enqueue(QStringLiteral("setNotifications"),
+            stored << outbox.enqueue(alice, QStringLiteral("setNotifications"),
                                      { { QStringLiteral("enabled"), true } });
-            QCOMPARE(outbox.pendingCount(), 3);
+            QCOMPARE(outbox.pendingCount(alice), 3);
         }
         auto db = Database::open(location, &error);
         QVERIFY2(db, qPrintable(error));
         CommandOutbox outbox(*db);
-        QCOMPARE(outbox.pendingCount(), 3);
+        QCOMPARE(outbox.pendingCount(alice), 3);
         for (const PendingCommand &expected : stored) {
-            const auto next = outbox.nextPending();
+            const auto next = outbox.nextPending(alice);
             QVERIFY(next);
             QCOMPARE(next->commandId, expected.commandId);
             QCOMPARE(next->name, expected.name);
             QCOMPARE(next->args, expected.args);
             QVERIFY(outbox.markSent(next->commandId));
         }
-        QVERIFY(!outbox.nextPending());
-        QCOMPARE(outbox.pendingCount(), 0);
+        QVERIFY(!outbox.nextPending(alice));
+        QCOMPARE(outbox.pendingCount(alice), 0);
     }
 
     void commandIdsAreUniqueUuids()
@@ -57,8 +62,8 @@ private slots:
         TestDatabase t;
         GUICHET_REQUIRE_DB(t);
         CommandOutbox outbox(t.db());
-        const PendingCommand a = outbox.enqueue(QStringLiteral("updateProfile"), {});
-        const PendingCommand b = outbox.enqueue(QStringLiteral("updateProfile"), {});
+        const PendingCommand a = outbox.enqueue(alice, QStringLiteral("updateProfile"), {});
+        const PendingCommand b = outbox.enqueue(alice, QStringLiteral("updateProfile"), {});
         QVERIFY(a.commandId != b.commandId);
         QVERIFY(!QUuid::fromString(a.commandId).isNull());
         QVERIFY(a.seq < b.seq);
@@ -71,11 +76,11 @@ private slots:
         TestDatabase t;
         GUICHET_REQUIRE_DB(t);
         CommandOutbox outbox(t.db());
-        const PendingCommand a = outbox.enqueue(QStringLiteral("addService"),
+        const PendingCommand a = outbox.enqueue(alice, QStringLiteral("addService"),
                                                 { { QStringLiteral("code"), QStringLiteral("A") } });
-        const PendingCommand b = outbox.enqueue(QStringLiteral("addService"),
+        const PendingCommand b = outbox.enqueue(alice, QStringLiteral("addService"),
                                                 { { QStringLiteral("code"), QStringLiteral("B") } });
-        const PendingCommand c = outbox.enqueue(QStringLiteral("addService"),
+        const PendingCommand c = outbox.enqueue(alice, QStringLiteral("addService"),
                                                 { { QStringLiteral("code"), QStringLiteral("C") } });
         const QJsonObject refusal { { QStringLiteral("ok"), false },
                                     { QStringLiteral("code"), QStringLiteral("invalid_input") },
@@ -84,11 +89,11 @@ private slots:
                                       QStringLiteral("The code B is already used.") } };
         QVERIFY(outbox.markSent(a.commandId));
         QVERIFY(outbox.markRefused(b.commandId, refusal));
-        QCOMPARE(outbox.nextPending()->commandId, c.commandId);
-        QCOMPARE(outbox.pendingCount(), 1);
-        QCOMPARE(outbox.refusedCount(), 1);
+        QCOMPARE(outbox.nextPending(alice)->commandId, c.commandId);
+        QCOMPARE(outbox.pendingCount(alice), 1);
+        QCOMPARE(outbox.refusedCount(alice), 1);
 
-        const QList<PendingCommand> refused = outbox.refused();
+        const QList<PendingCommand> refused = outbox.refused(alice);
         QCOMPARE(refused.size(), 1);
         QCOMPARE(refused.first().seq, b.seq);
         QCOMPARE(refused.first().state, PendingCommand::State::Refused);
@@ -96,10 +101,29 @@ private slots:
         QCOMPARE(refused.first().result, refusal);
 
         QVERIFY(outbox.discard(b.seq));
-        QVERIFY(outbox.refused().isEmpty());
+        QVERIFY(outbox.refused(alice).isEmpty());
         QVERIFY(!outbox.discard(b.seq));
         // Discarding one command leaves the others alone.
-        QCOMPARE(outbox.nextPending()->commandId, c.commandId);
+        QCOMPARE(outbox.nextPending(alice)->commandId, c.commandId);
+    }
+
+    // Two accounts on one desktop: each one's session sends only its own commands.
+    void commandsBelongToTheirAuthor()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        CommandOutbox outbox(t.db());
+        const PendingCommand hers = outbox.enqueue(alice, QStringLiteral("updateProfile"), {});
+        const PendingCommand his = outbox.enqueue(bruno, QStringLiteral("updateProfile"), {});
+        QCOMPARE(outbox.nextPending(alice)->commandId, hers.commandId);
+        QCOMPARE(outbox.nextPending(bruno)->commandId, his.commandId);
+        QCOMPARE(outbox.nextPending(bruno)->userId, bruno);
+        QCOMPARE(outbox.pendingCount(alice), 1);
+        QVERIFY(outbox.markRefused(hers.commandId, {}));
+        QCOMPARE(outbox.refused(alice).size(), 1);
+        QVERIFY(outbox.refused(bruno).isEmpty());
+        QVERIFY(!outbox.nextPending(alice));
+        QVERIFY(!outbox.nextPending(99));
     }
 };
 

@@ -119,7 +119,6 @@ private slots:
             QVERIFY(replica);
             RemoteCommandGateway gateway(server, *replica);
             gateway.setRetryDelays(50, 200);
-            QSignalSpy counts(&gateway, &RemoteCommandGateway::pendingCountChanged);
 
             // A remembered token with the server down: the desktop works offline.
             Answer restored;
@@ -131,6 +130,7 @@ private slots:
             QCOMPARE(gateway.userId(), 42);
             QVERIFY(!gateway.isOnline());
 
+            QSignalSpy counts(&gateway, &RemoteCommandGateway::pendingCountChanged);
             Answer first, second, third;
             gateway.send(QStringLiteral("updateProfile"),
                          { { QStringLiteral("lastName"), QStringLiteral("Durand") } }, recordInto(first));
@@ -150,7 +150,7 @@ private slots:
             // Retries go on in the background and keep everything.
             QTest::qWait(400);
             QCOMPARE(gateway.pendingCount(), 3);
-            const PendingCommand head = *gateway.outbox().nextPending();
+            const PendingCommand head = *gateway.outbox().nextPending(42);
             QCOMPARE(head.name, QStringLiteral("updateProfile"));
             ids << head.commandId;
         }
@@ -158,10 +158,10 @@ private slots:
         auto replica = openReplica(location);
         QVERIFY(replica);
         CommandOutbox outbox(*replica);
-        QCOMPARE(outbox.pendingCount(), 3);
-        QCOMPARE(outbox.nextPending()->commandId, ids.first());
+        QCOMPARE(outbox.pendingCount(42), 3);
+        QCOMPARE(outbox.nextPending(42)->commandId, ids.first());
         QStringList names;
-        while (auto next = outbox.nextPending()) {
+        while (auto next = outbox.nextPending(42)) {
             names << next->name;
             outbox.markSent(next->commandId);
         }
@@ -180,6 +180,9 @@ private slots:
         HangingUpPeer peer;
         RemoteCommandGateway gateway(peer.url(), *replica);
         gateway.setRetryDelays(20, 80);
+        // Another account's command waiting in the same replica is never sent
+        // with this session.
+        const PendingCommand foreign = gateway.outbox().enqueue(8, QStringLiteral("addService"), {});
         Answer restored;
         gateway.restoreSession(QStringLiteral("tok"), 7, recordInto(restored));
         QTRY_VERIFY(restored.called);
@@ -194,7 +197,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(peer.requests.size() >= 3, 5000);
         QTRY_VERIFY(first.called && second.called);
         QVERIFY(first.result.data.value(QStringLiteral("queued")).toBool());
-        const QString headId = gateway.outbox().nextPending()->commandId;
+        const QString headId = gateway.outbox().nextPending(7)->commandId;
+        QVERIFY(headId != foreign.commandId);
         for (const HangingUpPeer::Request &request : std::as_const(peer.requests)) {
             QVERIFY2(request.head.startsWith("POST /api/v1/commands/addService "), request.head.constData());
             QVERIFY(request.head.contains("Authorization: Bearer tok"));
