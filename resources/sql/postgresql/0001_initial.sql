@@ -304,3 +304,19 @@ CREATE TABLE sessions (
     revoked_at    BIGINT
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- The desktop's outbox in a connected replica (core/commandoutbox.h): commands
+-- made in connected mode wait here, in order, until the server answers; a
+-- refusal of a queued command stays with the server's answer until discarded.
+-- user_id: who made it; only that user's session ever sends it.
+-- Unused on the server (kept for schema parity).
+CREATE TABLE pending_commands (
+    seq         BIGSERIAL PRIMARY KEY,
+    command_id  TEXT NOT NULL UNIQUE,
+    user_id     BIGINT NOT NULL,
+    name        TEXT NOT NULL,
+    args        TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending',
+    result      TEXT NOT NULL DEFAULT ''
+);
