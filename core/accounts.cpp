@@ -4,6 +4,7 @@
 #include "mailtext.h"
 #include "passwords.h"
 #include "principals.h"
+#include "sessions.h"
 #include "textfold.h"
 
 #include <QMutex>
@@ -161,6 +162,8 @@ void savePassword(CommandContext &ctx, const QString &newPassword)
     ctx.db().exec(QStringLiteral("UPDATE users SET password_hash = ?, version = ? WHERE id = ?"),
                   { hashOrFail(newPassword), ctx.version(), ctx.actorId() });
     ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+    // Whoever knew the old password is signed out everywhere but here.
+    Sessions::revokeAll(ctx, ctx.actorId(), ctx.sessionId());
 }
 
 void checkSecretQuestion(const QString &question, const QString &answer, const QString &questionField,
@@ -576,6 +579,7 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
             QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND "
                            "used_at IS NULL"),
             { now, me });
+        Sessions::revokeAll(ctx, me);
         db.exec(
             QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ?, version = ? WHERE "
                            "id = ?"),
@@ -667,6 +671,7 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
             db.exec(QStringLiteral("UPDATE tokens SET used_at = ? WHERE id = ?"),
                     { now, tok->value(QStringLiteral("id")) });
             revokeReactivationTokens(ctx, userId);
+            Sessions::revokeAll(ctx, userId);
             ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
             ctx.result = CommandResult::success(userId);
         },

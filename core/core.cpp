@@ -27,10 +27,21 @@ void CommandContext::requireSupport() const
         fail(ErrorCode::Forbidden, {}, tr("Only support staff may do this."));
 }
 
+qint64 CommandContext::sessionId() const
+{
+    return m_core.sessionId();
+}
+
 qint64 CommandContext::version()
 {
-    if (m_version == 0)
+    if (m_version == 0) {
         m_version = db().nextVersion();
+        // Every guichetd LISTENs: PostgreSQL delivers this on commit only, so
+        // the other servers' long-polls wake for changes they can already read.
+        if (db().isPostgres())
+            db().exec(QStringLiteral("SELECT pg_notify('guichet_changes', ?)"),
+                      { QString::number(m_version) });
+    }
     return m_version;
 }
 

@@ -56,6 +56,8 @@ public:
     // The caller; only valid when hasActor().
     const Actor &actor() const { return *m_actor; }
     qint64 actorId() const { return m_actor ? m_actor->id : 0; }
+    // The guichetd session the command came through (Core::sessionId()).
+    qint64 sessionId() const;
     // Fails with Forbidden unless the caller is support staff.
     void requireSupport() const;
 
@@ -105,9 +107,17 @@ public:
 
     std::optional<Actor> loadActor(qint64 userId) const;
 
+    // The guichetd session (core/sessions.h) the next commands come through, 0
+    // outside guichetd: a password change revokes the user's other sessions but
+    // keeps this one. guichetd gives each worker thread its own Core and sets it
+    // around each request (SessionScope).
+    qint64 sessionId() const { return m_sessionId; }
+    void setSessionId(qint64 sessionId) { m_sessionId = sessionId; }
+
 private:
     Database &m_database;
     const Clock &m_clock;
+    qint64 m_sessionId = 0;
 };
 
 } // namespace guichet

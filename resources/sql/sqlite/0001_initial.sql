@@ -280,3 +280,32 @@ CREATE TABLE mail_runs (
     ran_at   INTEGER NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
+
+-- Sessions of guichetd (docs/API.md, core/sessions.h): only the token's
+-- SHA-256 is stored. Not synced.
+CREATE TABLE sessions (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    token_hash    TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    last_used_at  INTEGER NOT NULL,
+    revoked_at    INTEGER
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- The desktop's outbox in a connected replica (core/commandoutbox.h): commands
+-- made in connected mode wait here, in order, until the server answers; a
+-- refusal of a queued command stays with the server's answer until discarded.
+-- user_id: who made it; only that user's session ever sends it.
+-- Unused on the server (kept for schema parity).
+CREATE TABLE pending_commands (
+    seq         INTEGER PRIMARY KEY,
+    command_id  TEXT NOT NULL UNIQUE,
+    user_id     INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    args        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending',
+    result      TEXT NOT NULL DEFAULT ''
+);

@@ -1,0 +1,545 @@
+#include "apiserver.h"
+
+#include "accounts.h"
+#include "attachedfiles.h"
+#include "changefeed.h"
+#include "changewatcher.h"
+#include "commanddispatcher.h"
+#include "core.h"
+#include "database.h"
+#include "sessions.h"
+#include "solicitations.h"
+#include "structures.h"
+#include "workerpool.h"
+
+#include <QDateTime>
+#include <QDebug>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace guichet::server {
+
+namespace {
+
+// Human-readable texts of the HTTP layer itself; core's refusals carry their own.
+class Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(guichet::ApiServer)
+};
+
+const QString ApiPrefix = QStringLiteral("/api/v1/");
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Columns never sent to a client (docs/API.md, "Rows").
+QJsonObject publicUserRow(QVariantMap row)
+{
+    for (const char *secret :
+         { "password_hash", "secret_answer_hash", "failed_logins", "next_login_at", "locked_until" })
+        row.remove(QLatin1String(secret));
+    return QJsonObject::fromVariantMap(row);
+}
+
+// Sets the session commands run in (Core::sessionId) for one request.
+class SessionScope
+{
+public:
+    SessionScope(Core &core, qint64 sessionId)
+        : m_core(core)
+    {
+        m_core.setSessionId(sessionId);
+    }
+    ~SessionScope() { m_core.setSessionId(0); }
+    SessionScope(const SessionScope &) = delete;
+    SessionScope &operator=(const SessionScope &) = delete;
+
+private:
+    Core &m_core;
+};
+
+// A non-negative integer query parameter within [min, max]; fallback when absent.
+std::optional<qint64> queryNumber(const QUrlQuery &query, const QString &key, qint64 fallback, qint64 min,
+                                  qint64 max)
+{
+    if (!query.hasQueryItem(key))
+        return fallback;
+    bool ok = false;
+    const qint64 v = query.queryItemValue(key).toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return std::nullopt;
+    return v;
+}
+
+ApiResponse badParameter(const QString &key)
+{
+    return ApiResponse::error(400, QStringLiteral("bad_request"), key,
+                              Tr::tr("The parameter %1 is not valid.").arg(key));
+}
+
+QString text(const QUrlQuery &query, const QString &key)
+{
+    return query.queryItemValue(key, QUrl::FullyDecoded);
+}
+
+} // namespace
+
+struct ApiServer::Call
+{
+    HttpRequest request;
+    HttpReplyPtr reply;
+    QElapsedTimer timer;
+    QStringList args; // the segments a route's "*" matched
+    QJsonObject body; // POST bodies, checked to be a JSON object
+    QString token;
+    // Set on the worker before the route's job runs.
+    qint64 userId = 0;
+    qint64 sessionId = 0;
+    // Long-poll (GET changes): the checkpoint and seconds to wait, set by the
+    // job before it asks to park; woken once the wait is over.
+    qint64 since = 0;
+    qint64 waitSeconds = 0;
+    bool woken = false;
+};
+
+ApiResponse ApiResponse::json(const QJsonObject &object, int status)
+{
+    ApiResponse r;
+    r.status = status;
+    r.body = compact(object);
+    return r;
+}
+
+ApiResponse ApiResponse::error(int status, const QString &code, const QString &field, const QString &message)
+{
+    return json({ { QStringLiteral("ok"), false },
+                  { QStringLiteral("code"), code },
+                  { QStringLiteral("field"), field },
+                  { QStringLiteral("message"), message } },
+                status);
+}
+
+ApiResponse ApiResponse::fromResult(const CommandResult &result)
+{
+    ApiResponse r = json(commandResultToJson(result), httpStatus(result.code));
+    if (result.code == ErrorCode::Locked && result.data.contains(QStringLiteral("retryAfter")))
+        r.headers.append(
+            { QByteArrayLiteral("Retry-After"),
+              QByteArray::number(result.data.value(QStringLiteral("retryAfter")).toLongLong()) });
+    r.changed = result.ok();
+    return r;
+}
+
+int httpStatus(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::None:
+        return 200;
+    case ErrorCode::InvalidInput:
+        return 422;
+    case ErrorCode::NotFound:
+        return 404;
+    case ErrorCode::Forbidden:
+        return 403;
+    case ErrorCode::Conflict:
+        return 409;
+    case ErrorCode::Locked:
+        return 429;
+    case ErrorCode::Expired:
+        return 410;
+    case ErrorCode::TooLarge:
+        return 413;
+    case ErrorCode::Unauthenticated:
+        return 401;
+    case ErrorCode::Internal:
+        return 500;
+    }
+    return 500;
+}
+
+void ApiServer::logRequest(const QByteArray &method, const QString &path, int status, qint64 ms,
+                           qint64 userId)
+{
+    const QByteArray line = method + ' ' + path.toUtf8() + ' ' + QByteArray::number(status) + ' '
+        + QByteArray::number(ms) + "ms user=" + (userId ? QByteArray::number(userId) : QByteArray("-"))
+        + '\n';
+    std::fputs(line.constData(), stderr);
+    std::fflush(stderr);
+}
+
+ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_watcher(watcher)
+    , m_options(options)
+{
+    addRoute("GET", QStringLiteral("health"), Auth::None, [](Core &core, Call &) {
+        const qint64 version = core.db()
+                                   .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
+                                   .toLongLong();
+        return ApiResponse::json({ { QStringLiteral("ok"), true },
+                                   { QStringLiteral("schema"), core.db().schemaVersion() },
+                                   { QStringLiteral("version"), version } });
+    });
+
+    const int sessionDays = m_options.sessionDays;
+    addRoute("POST", QStringLiteral("session"), Auth::None, [sessionDays](Core &core, Call &call) {
+        const QJsonValue email = call.body.value(QLatin1String("email"));
+        const QJsonValue password = call.body.value(QLatin1String("password"));
+        for (const auto &[key, value] : { std::pair { QStringLiteral("email"), email },
+                                          std::pair { QStringLiteral("password"), password } }) {
+            if (!value.isString())
+                return ApiResponse::fromResult(CommandResult::failure(
+                    ErrorCode::InvalidInput, key, Tr::tr("The field %1 is missing.").arg(key)));
+        }
+        const CommandResult result
+            = Sessions(core).signIn(email.toString(), password.toString(), sessionDays);
+        if (!result.ok())
+            return ApiResponse::fromResult(result);
+        ApiResponse r = ApiResponse::json(
+            { { QStringLiteral("token"), result.data.value(QStringLiteral("token")).toString() },
+              { QStringLiteral("userId"), result.id },
+              { QStringLiteral("expiresAt"),
+                result.data.value(QStringLiteral("expiresAt")).toDateTime().toString(Qt::ISODate) } });
+        r.userId = result.id;
+        r.changed = true; // sign-in writes an audit entry
+        return r;
+    });
+
+    addRoute("DELETE", QStringLiteral("session"), Auth::Required, [](Core &core, Call &call) {
+        const CommandResult result = Sessions(core).signOut(call.userId, call.sessionId);
+        if (!result.ok())
+            return ApiResponse::fromResult(result);
+        ApiResponse r = ApiResponse::json({ { QStringLiteral("ok"), true } });
+        r.changed = true;
+        return r;
+    });
+
+    addRoute("GET", QStringLiteral("me"), Auth::Required, [](Core &core, Call &call) {
+        const auto row = core.db().row(QStringLiteral("SELECT * FROM users WHERE id = ?"), { call.userId });
+        if (!row)
+            return ApiResponse::error(404, QStringLiteral("not_found"), {},
+                                      Tr::tr("This user does not exist."));
+        return ApiResponse::json(publicUserRow(*row));
+    });
+
+    // Anonymous commands need no token; the others are checked in handle().
+    addRoute("POST", QStringLiteral("commands/*"), Auth::Optional, [](Core &core, Call &call) {
+        const QString name = call.args.value(0);
+        const bool anonymous = CommandDispatcher::isAnonymous(name);
+        const CommandResult result = CommandDispatcher(core).execute(
+            anonymous ? 0 : call.userId, name, call.body.value(QLatin1String("args")).toObject(),
+            call.body.value(QLatin1String("commandId")).toString());
+        return ApiResponse::fromResult(result);
+    });
+
+    addRoute("GET", QStringLiteral("changes"), Auth::Required, [](Core &core, Call &call) {
+        const QUrlQuery &q = call.request.query;
+        const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
+        if (!since)
+            return badParameter(QStringLiteral("since"));
+        const auto limit = queryNumber(q, QStringLiteral("limit"), 1000, 1, 5000);
+        if (!limit)
+            return badParameter(QStringLiteral("limit"));
+        const auto wait = queryNumber(q, QStringLiteral("wait"), 0, 0, 60);
+        if (!wait)
+            return badParameter(QStringLiteral("wait"));
+        if (*wait > 0 && !call.woken) {
+            const qint64 counter
+                = core.db()
+                      .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
+                      .toLongLong();
+            if (counter <= *since) {
+                call.since = *since;
+                call.waitSeconds = *wait;
+                ApiResponse r;
+                r.park = true;
+                return r;
+            }
+        }
+        return ApiResponse::json(ChangeFeed(core).page(call.userId, *since, int(*limit)));
+    });
+
+    addRoute("GET", QStringLiteral("structures"), Auth::Required, [](Core &core, Call &call) {
+        const QUrlQuery &q = call.request.query;
+        const auto offset = queryNumber(q, QStringLiteral("offset"), 0, 0, std::numeric_limits<int>::max());
+        if (!offset)
+            return badParameter(QStringLiteral("offset"));
+        const auto limit = queryNumber(q, QStringLiteral("limit"), 50, 1, 500);
+        if (!limit)
+            return badParameter(QStringLiteral("limit"));
+        StructureCriteria criteria;
+        criteria.raisonSociale = text(q, QStringLiteral("raison_sociale"));
+        criteria.siret = text(q, QStringLiteral("siret"));
+        criteria.libelle = text(q, QStringLiteral("libelle"));
+        criteria.codePostal = text(q, QStringLiteral("code_postal"));
+        criteria.ville = text(q, QStringLiteral("ville"));
+        // One more than asked tells whether another page exists.
+        const QList<StructureRow> found = Structures(core).search(criteria, int(*offset), int(*limit) + 1);
+        QJsonArray rows;
+        for (int i = 0; i < found.size() && i < *limit; ++i) {
+            const auto row = core.db().row(
+                QStringLiteral("SELECT id, siret, raison_sociale, libelle, adresse, code_postal, ville, "
+                               "secondary_powers, created_at, version FROM structures WHERE id = ?"),
+                { found.at(i).id });
+            if (row)
+                rows.append(QJsonObject::fromVariantMap(*row));
+        }
+        return ApiResponse::json(
+            { { QStringLiteral("rows"), rows }, { QStringLiteral("more"), found.size() > *limit } });
+    });
+
+    addRoute("GET", QStringLiteral("users"), Auth::Required, [](Core &core, Call &call) {
+        const auto limit = queryNumber(call.request.query, QStringLiteral("limit"), 50, 1, 200);
+        if (!limit)
+            return badParameter(QStringLiteral("limit"));
+        QJsonArray rows;
+        for (const QVariantMap &user :
+             Accounts(core).searchUsers(text(call.request.query, QStringLiteral("q")), int(*limit)))
+            rows.append(QJsonObject::fromVariantMap(user));
+        return ApiResponse::json({ { QStringLiteral("rows"), rows } });
+    });
+
+    addRoute("GET", QStringLiteral("files/*/content"), Auth::Required, [](Core &core, Call &call) {
+        bool ok = false;
+        const qint64 id = call.args.value(0).toLongLong(&ok);
+        if (!ok || id <= 0)
+            return ApiResponse::error(404, QStringLiteral("not_found"), {},
+                                      Tr::tr("This file does not exist."));
+        QByteArray content;
+        const CommandResult result = AttachedFiles(core).fileContent(call.userId, id, &content);
+        if (!result.ok())
+            return ApiResponse::fromResult(result);
+        const auto meta = core.db().row(
+            QStringLiteral("SELECT file_name, sha256 FROM attached_files WHERE id = ?"), { id });
+        ApiResponse r;
+        r.contentType = QByteArrayLiteral("application/octet-stream");
+        r.body = content;
+        const QString name = AttachedFiles::sanitizeFileName(
+            meta ? meta->value(QStringLiteral("file_name")).toString() : QString());
+        r.headers.append(
+            { QByteArrayLiteral("Content-Disposition"),
+              QByteArrayLiteral("attachment; filename*=UTF-8''") + QUrl::toPercentEncoding(name) });
+        if (meta)
+            r.headers.append({ QByteArrayLiteral("X-Content-SHA256"),
+                               meta->value(QStringLiteral("sha256")).toString().toLatin1() });
+        return r;
+    });
+
+    // The pages a mail link opens: commands without a signed-in user.
+    for (const auto &[path, command] :
+         { std::pair { QStringLiteral("reactivation/request"), QStringLiteral("requestReactivation") },
+           std::pair { QStringLiteral("reactivation/complete"), QStringLiteral("completeReactivation") } }) {
+        addRoute("POST", path, Auth::None, [command = command](Core &core, Call &call) {
+            return ApiResponse::fromResult(CommandDispatcher(core).execute(0, command, call.body));
+        });
+    }
+
+    addRoute("POST", QStringLiteral("solicitations"), Auth::Optional, [](Core &core, Call &call) {
+        CommandDispatcher dispatcher(core);
+        return ApiResponse::fromResult(
+            call.userId ? dispatcher.execute(call.userId, QStringLiteral("createSolicitation"), call.body)
+                        : dispatcher.execute(0, QStringLiteral("createAnonymousSolicitation"), call.body));
+    });
+}
+
+void ApiServer::addRoute(const char *method, const QString &path, Auth auth, Job job)
+{
+    m_routes.append({ QByteArray(method), path.split(QLatin1Char('/')), auth, std::move(job) });
+}
+
+void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
+{
+    auto call = std::make_shared<Call>();
+    call->timer.start();
+    call->request = request;
+    call->reply = reply;
+
+    const Route *route = nullptr;
+    QList<QByteArray> allowed;
+    if (request.path.startsWith(ApiPrefix)) {
+        const QStringList segments = request.path.mid(ApiPrefix.size()).split(QLatin1Char('/'));
+        for (const Route &r : std::as_const(m_routes)) {
+            if (r.segments.size() != segments.size())
+                continue;
+            QStringList args;
+            bool match = true;
+            for (int i = 0; i < segments.size() && match; ++i) {
+                if (r.segments.at(i) == QLatin1String("*"))
+                    args << segments.at(i);
+                else
+                    match = r.segments.at(i) == segments.at(i);
+            }
+            if (!match)
+                continue;
+            if (!allowed.contains(r.method))
+                allowed << r.method;
+            if (r.method == request.method) {
+                route = &r;
+                call->args = args;
+            }
+        }
+    }
+    if (!route && !allowed.isEmpty()) {
+        ApiResponse r = ApiResponse::error(
+            405, QStringLiteral("method_not_allowed"), {},
+            Tr::tr("This address does not accept %1.").arg(QString::fromLatin1(request.method)));
+        r.headers.append({ QByteArrayLiteral("Allow"), allowed.join(", ") });
+        finish(call, r);
+        return;
+    }
+    if (!route) {
+        finish(call,
+               ApiResponse::error(404, QStringLiteral("not_found"), {},
+                                  Tr::tr("There is nothing at this address.")));
+        return;
+    }
+
+    if (request.method == "POST") {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            finish(call,
+                   ApiResponse::error(400, QStringLiteral("bad_request"), {},
+                                      Tr::tr("The request body must be a JSON object.")));
+            return;
+        }
+        call->body = document.object();
+    }
+
+    const QByteArray authorization = request.header(QByteArrayLiteral("authorization")).trimmed();
+    if (authorization.startsWith("Bearer "))
+        call->token = QString::fromLatin1(authorization.mid(7).trimmed());
+
+    // Commands: an unknown name is an unknown address; a signed-in user's
+    // command needs a token (checked on the worker).
+    Auth auth = route->auth;
+    if (route->segments.value(0) == QLatin1String("commands")) {
+        const QString name = call->args.value(0);
+        if (!CommandDispatcher::commandNames().contains(name)) {
+            finish(call,
+                   ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("command"),
+                                      Tr::tr("Unknown command: %1.").arg(name)));
+            return;
+        }
+        const QJsonValue args = call->body.value(QLatin1String("args"));
+        const QJsonValue commandId = call->body.value(QLatin1String("commandId"));
+        if (!(args.isUndefined() || args.isObject()) || !(commandId.isUndefined() || commandId.isString())) {
+            finish(call,
+                   ApiResponse::error(400, QStringLiteral("bad_request"), {},
+                                      Tr::tr("The body must be {\"commandId\": text, \"args\": object}.")));
+            return;
+        }
+        auth = CommandDispatcher::isAnonymous(name) ? Auth::None : Auth::Required;
+    }
+    if (auth == Auth::Required && call->token.isEmpty()) {
+        finish(call,
+               ApiResponse::error(401, QStringLiteral("unauthenticated"), {}, Tr::tr("Sign in first.")));
+        return;
+    }
+    if (auth == Auth::None)
+        call->token.clear();
+    Route chosen = *route;
+    chosen.auth = auth;
+    runOnWorker(call, chosen);
+}
+
+void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &route)
+{
+    Job job = route.job;
+    m_pool.run<ApiResponse>(
+        [call, job](Core &core) {
+            try {
+                if (!call->token.isEmpty()) {
+                    const auto session = Sessions(core).find(call->token);
+                    if (!session)
+                        return ApiResponse::error(
+                            401, QStringLiteral("unauthenticated"), {},
+                            Tr::tr("The session is over (expired, signed out or revoked): "
+                                   "sign in again."));
+                    call->userId = session->userId;
+                    call->sessionId = session->id;
+                }
+                SessionScope scope(core, call->sessionId);
+                ApiResponse r = job(core, *call);
+                if (!r.userId)
+                    r.userId = call->userId;
+                return r;
+            } catch (const DatabaseError &error) {
+                qWarning().noquote() << "guichetd:" << call->request.path << "failed:" << error.message();
+                return ApiResponse::error(500, QStringLiteral("internal"), {},
+                                          Tr::tr("The database failed: %1").arg(error.message()));
+            }
+        },
+        [this, call, route](ApiResponse response) {
+            if (response.changed)
+                m_watcher.refresh();
+            if (response.park)
+                park(call, route);
+            else
+                finish(call, response);
+        });
+}
+
+void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
+{
+    QTcpSocket *socket = call->reply->socket();
+    if (!call->reply->isConnected() || !socket) {
+        logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+        return;
+    }
+    // Between the worker's read and now, a change may already have come in.
+    if (m_watcher.version() > call->since) {
+        call->woken = true;
+        runOnWorker(call, route);
+        return;
+    }
+    // The waiter owns the connections and the timer: deleting it ends the
+    // wait; `over` keeps a second event of the same loop turn from acting twice.
+    auto *waiter = new QObject(this);
+    auto over = std::make_shared<bool>(false);
+    const auto end = [waiter, over] {
+        if (*over)
+            return false;
+        *over = true;
+        waiter->deleteLater();
+        return true;
+    };
+    const auto wake = [this, call, route, end] {
+        if (!end())
+            return;
+        call->woken = true;
+        runOnWorker(call, route);
+    };
+    connect(&m_watcher, &ChangeWatcher::versionChanged, waiter, [call, wake](qint64 version) {
+        if (version > call->since)
+            wake();
+    });
+    auto *timer = new QTimer(waiter);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, waiter, wake);
+    timer->start(int(call->waitSeconds * 1000));
+    // A client that leaves while parked: forget it (never write to its socket).
+    const auto drop = [call, end] {
+        if (end())
+            logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+    };
+    connect(socket, &QAbstractSocket::disconnected, waiter, drop);
+    connect(socket, &QObject::destroyed, waiter, drop);
+}
+
+void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &response)
+{
+    call->reply->send(response.status, response.contentType, response.body, response.headers);
+    logRequest(call->request.method, call->request.path, response.status, call->timer.elapsed(),
+               response.userId);
+}
+
+} // namespace guichet::server

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "commandresult.h"
+#include "httpbinding.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+
+namespace guichet {
+class Core;
+}
+
+namespace guichet::server {
+
+class ChangeWatcher;
+class WorkerPool;
+
+struct ServerOptions
+{
+    int sessionDays = 30;
+};
+
+// What a route answers.
+struct ApiResponse
+{
+    int status = 200;
+    QByteArray contentType = QByteArrayLiteral("application/json; charset=utf-8");
+    QByteArray body;
+    HeaderList headers;
+    qint64 userId = 0; // the caller, for the request log (0: anonymous)
+    bool changed = false; // a command went through: the change counter moved
+    bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
+
+    static ApiResponse json(const QJsonObject &object, int status = 200);
+    // {"ok": false, "code", "field", "message"} (docs/API.md).
+    static ApiResponse error(int status, const QString &code, const QString &field, const QString &message);
+    // A command's outcome with the status of its error code (429 with Retry-After).
+    static ApiResponse fromResult(const CommandResult &result);
+};
+
+// The HTTP status of each core error code (docs/API.md), in one place.
+int httpStatus(ErrorCode code);
+
+// The routes of docs/API.md. Routing, JSON checks and the long-poll run on the
+// event loop; everything that reads or writes the database runs on the worker
+// pool, and answers go back through the guarded HttpReply.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions options, QObject *parent = nullptr);
+
+    void handle(const HttpRequest &request, const HttpReplyPtr &reply);
+
+    // One line per request on stderr: method, path (never the query), status,
+    // duration, user id.
+    static void logRequest(const QByteArray &method, const QString &path, int status, qint64 ms,
+                           qint64 userId);
+
+private:
+    struct Call;
+    using Job = std::function<ApiResponse(Core &, Call &)>;
+    enum class Auth { None, Required, Optional };
+    struct Route
+    {
+        QByteArray method;
+        QStringList segments; // "*" matches one segment
+        Auth auth;
+        Job job;
+    };
+
+    void addRoute(const char *method, const QString &path, Auth auth, Job job);
+    void runOnWorker(const std::shared_ptr<Call> &call, const Route &route);
+    void finish(const std::shared_ptr<Call> &call, const ApiResponse &response);
+    // Holds a long-poll until the counter passes its `since` or its `wait`
+    // elapses, then runs its route again; drops it if the client leaves.
+    void park(const std::shared_ptr<Call> &call, const Route &route);
+
+    WorkerPool &m_pool;
+    ChangeWatcher &m_watcher;
+    ServerOptions m_options;
+    QList<Route> m_routes;
+};
+
+} // namespace guichet::server

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace guichet {
+class Core;
+}
+
+namespace guichet::server {
+
+// A few threads, each with its own database connection and Core (a connection
+// must be used from the thread that opened it), so that sign-in (argon2id,
+// ~150 ms) and every other database call leave the event loop free.
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+
+public:
+    WorkerPool(QString databaseLocation, int threads, QObject *parent = nullptr);
+    ~WorkerPool() override;
+
+    // Opens every worker's connection; false with *error when one fails.
+    bool start(QString *error);
+
+    // Runs job on the least busy worker, then done(its result) on this object's
+    // thread.
+    template<typename Result> void run(std::function<Result(Core &)> job, std::function<void(Result)> done)
+    {
+        auto result = std::make_shared<Result>();
+        post([job = std::move(job), result](Core &core) { *result = job(core); },
+             [done = std::move(done), result] { done(std::move(*result)); });
+    }
+
+private:
+    class Worker;
+    void post(std::function<void(Core &)> job, std::function<void()> done);
+
+    QString m_location;
+    int m_threadCount;
+    QList<Worker *> m_workers;
+};
+
+} // namespace guichet::server

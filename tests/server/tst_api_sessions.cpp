@@ -1,0 +1,317 @@
+#include "apiclient.h"
+#include "fixtures.h"
+#include "passwords.h"
+#include "testdatabase.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// Sign-in, sessions and the HTTP layer's own answers, against the real guichetd.
+class TestApiSessions : public QObject
+{
+    Q_OBJECT
+
+private:
+    const QString m_password = QStringLiteral("Tournesol2024x");
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<Guichetd> m_server;
+    std::unique_ptr<ApiClient> m_api;
+    int m_users = 0;
+
+    // A fresh user who can sign in with m_password.
+    QString newUser(qint64 *id = nullptr)
+    {
+        const QString email = QStringLiteral("user%1@example.org").arg(++m_users);
+        const qint64 userId = insertUser(m_db->db(), email);
+        m_db->db().exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"),
+                        { PasswordHasher::hash(m_password), userId });
+        if (id)
+            *id = userId;
+        return email;
+    }
+    int openSessions(qint64 userId)
+    {
+        return m_db->db()
+            .value(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE user_id = ? AND revoked_at IS NULL"),
+                   { userId })
+            .toInt();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        PasswordHasher::setFastHashingForTests(true);
+        m_db = std::make_unique<TestDatabase>();
+        GUICHET_REQUIRE_DB(*m_db);
+        m_server = std::make_unique<Guichetd>();
+        QString error;
+        QVERIFY2(m_server->start(m_db->location(), { QStringLiteral("--max-body"), QStringLiteral("4096") },
+                                 &error),
+                 qPrintable(error));
+        m_api = std::make_unique<ApiClient>(m_server->baseUrl());
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_server)
+            QCOMPARE(m_server->stop(), 0); // SIGTERM ends guichetd cleanly
+    }
+
+    void healthSaysTheSchemaAndTheCounter()
+    {
+        const ApiReply r = m_api->get(QStringLiteral("/api/v1/health"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(QLatin1String("ok")).toBool(), true);
+        QCOMPARE(r.json.value(QLatin1String("schema")).toInt(), m_db->db().schemaVersion());
+        QCOMPARE(r.json.value(QLatin1String("version")).toInteger(),
+                 m_db->db()
+                     .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
+                     .toLongLong());
+        QVERIFY(!r.body.contains('\n')); // compact JSON
+    }
+
+    void signInGivesATokenForThirtyDays()
+    {
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        ApiReply r;
+        const QString token = m_api->signIn(email.toUpper(), m_password, &r);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(token.size(), 43); // 32 bytes, base64url without padding
+        QCOMPARE(r.json.value(QLatin1String("userId")).toInteger(), id);
+        const QDateTime expires
+            = QDateTime::fromString(r.json.value(QLatin1String("expiresAt")).toString(), Qt::ISODate);
+        QVERIFY(qAbs(expires.secsTo(QDateTime::currentDateTimeUtc().addDays(30))) < 120);
+        // Only the token's hash is stored.
+        QCOMPARE(m_db->db()
+                     .value(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"),
+                            { secretTokenHash(token) })
+                     .toInt(),
+                 1);
+        QCOMPARE(m_db->db()
+                     .value(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"), { token })
+                     .toInt(),
+                 0);
+
+        const ApiReply me = m_api->get(QStringLiteral("/api/v1/me"), token);
+        QCOMPARE(me.status, 200);
+        QCOMPARE(me.json.value(QLatin1String("id")).toInteger(), id);
+        QCOMPARE(me.json.value(QLatin1String("email")).toString(), email);
+        QVERIFY(!me.json.contains(QLatin1String("password_hash")));
+        QVERIFY(!me.json.contains(QLatin1String("secret_answer_hash")));
+        QVERIFY(!me.json.contains(QLatin1String("failed_logins")));
+    }
+
+    void sessionDaysSetsTheLifetime()
+    {
+        Guichetd other;
+        QString error;
+        QVERIFY2(
+            other.start(m_db->location(), { QStringLiteral("--session-days"), QStringLiteral("2") }, &error),
+            qPrintable(error));
+        ApiClient api(other.baseUrl());
+        ApiReply r;
+        QVERIFY(!api.signIn(newUser(), m_password, &r).isEmpty());
+        const QDateTime expires
+            = QDateTime::fromString(r.json.value(QLatin1String("expiresAt")).toString(), Qt::ISODate);
+        QVERIFY(qAbs(expires.secsTo(QDateTime::currentDateTimeUtc().addDays(2))) < 120);
+        QCOMPARE(other.stop(), 0);
+    }
+
+    void wrongPasswordIsRefusedWithoutSession()
+    {
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        ApiReply r;
+        QVERIFY(m_api->signIn(email, QStringLiteral("Wrong-password-1"), &r).isEmpty());
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.code(), QStringLiteral("unauthenticated"));
+        QVERIFY(!r.json.value(QLatin1String("message")).toString().isEmpty());
+        QVERIFY(m_api->signIn(QStringLiteral("nobody@example.org"), m_password, &r).isEmpty());
+        QCOMPARE(r.status, 401);
+        QCOMPARE(openSessions(id), 0);
+    }
+
+    void missingFieldsAre422()
+    {
+        const ApiReply r = m_api->post(QStringLiteral("/api/v1/session"), { { QStringLiteral("email"), 3 } });
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.code(), QStringLiteral("invalid_input"));
+        QCOMPARE(r.field(), QStringLiteral("email"));
+    }
+
+    void repeatedFailuresAre429WithRetryAfter()
+    {
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        ApiReply r;
+        for (int i = 0; i < 3; ++i) {
+            m_api->signIn(email, QStringLiteral("Wrong-password-1"), &r);
+            QCOMPARE(r.status, 401);
+        }
+        // Slowed down now: even the right password waits.
+        QVERIFY(m_api->signIn(email, m_password, &r).isEmpty());
+        QCOMPARE(r.status, 429);
+        QCOMPARE(r.code(), QStringLiteral("locked"));
+        QVERIFY(r.header("Retry-After").toInt() >= 1);
+        QCOMPARE(openSessions(id), 0);
+    }
+
+    void routesNeedAValidToken()
+    {
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me")).status, 401);
+        const ApiReply r = m_api->get(QStringLiteral("/api/v1/me"), QStringLiteral("not-a-token"));
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.code(), QStringLiteral("unauthenticated"));
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/structures?raison_sociale=x")).status, 401);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/users?q=x")).status, 401);
+        QCOMPARE(m_api->del(QStringLiteral("/api/v1/session")).status, 401);
+    }
+
+    void signOutEndsThatSessionOnly()
+    {
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        const QString first = m_api->signIn(email, m_password);
+        const QString second = m_api->signIn(email, m_password);
+        QVERIFY(!first.isEmpty() && !second.isEmpty());
+        const ApiReply out = m_api->del(QStringLiteral("/api/v1/session"), first);
+        QCOMPARE(out.status, 200);
+        QCOMPARE(out.json.value(QLatin1String("ok")).toBool(), true);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), first).status, 401);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), second).status, 200);
+    }
+
+    void passwordChangeEndsTheOtherSessions()
+    {
+        const QString email = newUser();
+        const QString here = m_api->signIn(email, m_password);
+        const QString elsewhere = m_api->signIn(email, m_password);
+        const ApiReply r
+            = m_api->command(QStringLiteral("changePassword"),
+                             { { QStringLiteral("currentPassword"), m_password },
+                               { QStringLiteral("newPassword"), QStringLiteral("Girasole2025y") },
+                               { QStringLiteral("confirmation"), QStringLiteral("Girasole2025y") } },
+                             here);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), here).status, 200);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), elsewhere).status, 401);
+        QVERIFY(!m_api->signIn(email, QStringLiteral("Girasole2025y")).isEmpty());
+    }
+
+    void refusedPasswordChangeKeepsTheSessions()
+    {
+        const QString email = newUser();
+        const QString here = m_api->signIn(email, m_password);
+        const QString elsewhere = m_api->signIn(email, m_password);
+        const ApiReply r
+            = m_api->command(QStringLiteral("changePassword"),
+                             { { QStringLiteral("currentPassword"), QStringLiteral("Wrong-password-1") },
+                               { QStringLiteral("newPassword"), QStringLiteral("Girasole2025y") },
+                               { QStringLiteral("confirmation"), QStringLiteral("Girasole2025y") } },
+                             here);
+        QCOMPARE(r.status, 422);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), elsewhere).status, 200);
+    }
+
+    void deactivationEndsEverySession()
+    {
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        const QString here = m_api->signIn(email, m_password);
+        const QString elsewhere = m_api->signIn(email, m_password);
+        const ApiReply r = m_api->command(QStringLiteral("deactivateAccount"), {}, here);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), here).status, 401);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), elsewhere).status, 401);
+        QCOMPARE(openSessions(id), 0);
+        // A deactivated account cannot sign in again: 403, saying why.
+        ApiReply again;
+        QVERIFY(m_api->signIn(email, m_password, &again).isEmpty());
+        QCOMPARE(again.status, 403);
+        QCOMPARE(again.code(), QStringLiteral("forbidden"));
+        QCOMPARE(
+            again.json.value(QLatin1String("data")).toObject().value(QLatin1String("deactivated")).toBool(),
+            true);
+    }
+
+    void expiredSessionIsRefused()
+    {
+        qint64 id = 0;
+        const QString token = m_api->signIn(newUser(&id), m_password);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), token).status, 200);
+        m_db->db().exec(QStringLiteral("UPDATE sessions SET expires_at = ? WHERE user_id = ?"),
+                        { QDateTime::currentMSecsSinceEpoch() - 1000, id });
+        const ApiReply r = m_api->get(QStringLiteral("/api/v1/me"), token);
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.code(), QStringLiteral("unauthenticated"));
+    }
+
+    void unknownAddressIs404()
+    {
+        const ApiReply r = m_api->get(QStringLiteral("/api/v1/nothing"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.code(), QStringLiteral("not_found"));
+        QCOMPARE(m_api->get(QStringLiteral("/elsewhere")).status, 404);
+        const ApiReply command = m_api->command(QStringLiteral("noSuchCommand"), {}, {});
+        QCOMPARE(command.status, 404);
+    }
+
+    void wrongMethodIs405WithAllow()
+    {
+        ApiReply r = m_api->get(QStringLiteral("/api/v1/session"));
+        QCOMPARE(r.status, 405);
+        QCOMPARE(r.code(), QStringLiteral("method_not_allowed"));
+        QCOMPARE(r.header("Allow"), QByteArray("POST, DELETE"));
+        r = m_api->send("PUT", QStringLiteral("/api/v1/me"), {}, {});
+        QCOMPARE(r.status, 405);
+        QCOMPARE(r.header("Allow"), QByteArray("GET"));
+        r = m_api->get(QStringLiteral("/api/v1/commands/updateProfile"));
+        QCOMPARE(r.status, 405);
+        QCOMPARE(r.header("Allow"), QByteArray("POST"));
+    }
+
+    void badJsonIs400()
+    {
+        for (const QByteArray &body : { QByteArray("{not json"), QByteArray("[1, 2]"), QByteArray() }) {
+            const ApiReply r = m_api->postRaw(QStringLiteral("/api/v1/session"), body);
+            QCOMPARE(r.status, 400);
+            QCOMPARE(r.code(), QStringLiteral("bad_request"));
+        }
+        const ApiReply r = m_api->postRaw(QStringLiteral("/api/v1/commands/requestReactivation"),
+                                          "{\"commandId\": 5, \"args\": {}}");
+        QCOMPARE(r.status, 400);
+    }
+
+    void bodyOverTheLimitIs413()
+    {
+        const int sessionsBefore = m_db->db().value(QStringLiteral("SELECT COUNT(*) FROM sessions")).toInt();
+        // --max-body 4096 (plus 64 KiB for headers): 200 KiB is refused unread.
+        const QByteArray big = QByteArray("{\"email\": \"x@example.org\", \"password\": \"")
+            + QByteArray(200 * 1024, 'a') + QByteArray("\"}");
+        const ApiReply r = m_api->postRaw(QStringLiteral("/api/v1/session"), big);
+        QCOMPARE(r.status, 413);
+        QCOMPARE(r.code(), QStringLiteral("payload_too_large"));
+        QCOMPARE(m_db->db().value(QStringLiteral("SELECT COUNT(*) FROM sessions")).toInt(), sessionsBefore);
+        // The server still serves the next client.
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/health")).status, 200);
+    }
+
+    void everyRequestIsLoggedOnOneLine()
+    {
+        qint64 id = 0;
+        const QString token = m_api->signIn(newUser(&id), m_password);
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me?secret=abc"), token).status, 200);
+        QTRY_VERIFY(m_server->log().contains(QStringLiteral("GET /api/v1/me 200 ")));
+        const QString log = m_server->log();
+        QVERIFY(log.contains(QStringLiteral("user=%1\n").arg(id)));
+        QVERIFY(!log.contains(QStringLiteral("secret=abc")));
+        QVERIFY(!log.contains(token));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiSessions)
+#include "tst_api_sessions.moc"

@@ -1,0 +1,75 @@
+#include "accounts.h"
+#include "changewatcher.h"
+#include "core.h"
+#include "passwords.h"
+#include "testdatabase.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// guichetd learns of changes made through another connection (another guichetd,
+// guichetctl): on PostgreSQL at once through core's NOTIFY, on SQLite by
+// re-reading the counter.
+class TestChangeWatcher : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { PasswordHasher::setFastHashingForTests(true); }
+
+    void seesACommitFromAnotherConnection()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        // On PostgreSQL the poll is far too slow to pass: only the NOTIFY can.
+        server::ChangeWatcher watcher(testDb.db(), TestDatabase::usesPostgres() ? 60000 : 100);
+        const qint64 start = watcher.version();
+        QSignalSpy spy(&watcher, &server::ChangeWatcher::versionChanged);
+
+        auto other = testDb.openAnother();
+        QVERIFY(other);
+        SystemClock clock;
+        Core core(*other, clock);
+        NewUser user;
+        user.email = QStringLiteral("alice@example.org");
+        user.firstName = QStringLiteral("Alice");
+        user.lastName = QStringLiteral("Martin");
+        user.password = QStringLiteral("Tournesol2024x");
+        QVERIFY(Accounts(core).createUser(user).ok());
+        const qint64 now
+            = other->value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+        QVERIFY(now > start);
+
+        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), 1000);
+        QCOMPARE(spy.last().at(0).toLongLong(), now);
+        QCOMPARE(watcher.version(), now);
+    }
+
+    void aRefusedCommandWakesNobody()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        server::ChangeWatcher watcher(testDb.db(), 100);
+        QSignalSpy spy(&watcher, &server::ChangeWatcher::versionChanged);
+        auto other = testDb.openAnother();
+        SystemClock clock;
+        Core core(*other, clock);
+        // Takes a version, then fails: the NOTIFY is rolled back with the rest.
+        const CommandResult r = core.run(
+            QStringLiteral("test"), 0,
+            [](CommandContext &ctx) {
+                ctx.version();
+                fail(ErrorCode::InvalidInput, {}, QStringLiteral("no"));
+            },
+            RunOptions::anonymousCommand());
+        QVERIFY(!r.ok());
+        QTest::qWait(500);
+        QVERIFY(spy.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChangeWatcher)
+#include "tst_changewatcher.moc"
