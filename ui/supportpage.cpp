@@ -455,9 +455,12 @@ void SupportPage::viewUser()
         setUpRecordTable(table, new QSortFilterProxyModel(table), model, 0, settingsPrefix + name);
         tabs->addTab(table, title);
     };
-    addTable(QStringLiteral("detailAttachments"), tr("&Attachments"), new AttachmentModel(m_session.core, userId, &dialog));
-    addTable(QStringLiteral("detailSubscriptions"), tr("&Subscriptions"),
-             new SubscriptionModel(m_session.core, userId, &dialog));
+    auto *attachments = new AttachmentModel(m_session.core, userId, &dialog);
+    attachments->reload();
+    addTable(QStringLiteral("detailAttachments"), tr("&Attachments"), attachments);
+    auto *subscriptions = new SubscriptionModel(m_session.core, userId, &dialog);
+    subscriptions->reload();
+    addTable(QStringLiteral("detailSubscriptions"), tr("&Subscriptions"), subscriptions);
     // Files through the support read: metadata only, never contents.
     auto *files = new AttachedFileModel(m_session.core, 0, &dialog);
     QList<QVariantMap> fileRecords;
