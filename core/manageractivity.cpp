@@ -316,7 +316,8 @@ CommandResult ManagerActivity::transferPrincipal(qint64 actorId, qint64 structur
         // « désigner un successeur parmi les utilisateurs de la structure »; support
         // names anyone active for a structure left without one, attaching them
         // in the same command (guichet::transferPrincipal creates the attachment).
-        if (!ctx.actor().support && !attachedServices(db, successorId, structureId, ctx.clock().today()).attached)
+        if (!ctx.actor().support
+            && !attachedServices(db, successorId, structureId, ctx.clock().today()).attached)
             fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
                  tr("Choose the new principal manager among the structure's current users."));
         const qint64 former = principalOf(db, structureId);

@@ -20,7 +20,8 @@ QStringList words(const QString &text)
 bool matchesAll(const QStringList &needles, const QString &haystack)
 {
     const QString folded = foldForSearch(haystack);
-    return std::all_of(needles.cbegin(), needles.cend(), [&](const QString &w) { return folded.contains(w); });
+    return std::all_of(needles.cbegin(), needles.cend(),
+                       [&](const QString &w) { return folded.contains(w); });
 }
 
 struct Link
@@ -54,8 +55,8 @@ CommandResult Support::checkSupport(qint64 actorId) const
     return CommandResult::success();
 }
 
-CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &criteria, QList<QVariantMap> &users,
-                                   int limit) const
+CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &criteria,
+                                   QList<QVariantMap> &users, int limit) const
 {
     users.clear();
     const CommandResult allowed = checkSupport(actorId);
@@ -73,10 +74,9 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
                        "(a.valid_until IS NULL OR a.valid_until >= ?) ORDER BY s.raison_sociale, s.id"),
         { today });
     while (attachments.next())
-        links[attachments.value(0).toLongLong()].append({ attachments.value(1).toLongLong(),
-                                                          attachments.value(2).toString(),
-                                                          attachments.value(3).toString(),
-                                                          attachments.value(4).toString() });
+        links[attachments.value(0).toLongLong()].append(
+            { attachments.value(1).toLongLong(), attachments.value(2).toString(),
+              attachments.value(3).toString(), attachments.value(4).toString() });
 
     const QStringList name = words(criteria.name);
     const QStringList email = words(criteria.email);
@@ -96,18 +96,19 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
                                            query.value(7).toString(), query.value(8).toString() }
                                  .join(QLatin1Char(' '))
                                  .simplified();
-        if (!name.isEmpty() && !matchesAll(name, query.value(3).toString() + QLatin1Char(' ') + query.value(4).toString()))
+        if (!name.isEmpty()
+            && !matchesAll(name, query.value(3).toString() + QLatin1Char(' ') + query.value(4).toString()))
             continue;
-        if (!email.isEmpty() && !matchesAll(email, query.value(1).toString() + QLatin1Char(' ') + query.value(2).toString()))
+        if (!email.isEmpty()
+            && !matchesAll(email, query.value(1).toString() + QLatin1Char(' ') + query.value(2).toString()))
             continue;
         if (!address.isEmpty() && !matchesAll(address, line))
             continue;
         const QList<Link> userLinks = links.value(id);
-        if (!structure.isEmpty()
-            && std::none_of(userLinks.cbegin(), userLinks.cend(), [&](const Link &l) {
-                   return (!siretDigits.isEmpty() && l.siret.contains(siretDigits))
-                       || matchesAll(structure, l.raisonSociale);
-               }))
+        if (!structure.isEmpty() && std::none_of(userLinks.cbegin(), userLinks.cend(), [&](const Link &l) {
+                return (!siretDigits.isEmpty() && l.siret.contains(siretDigits))
+                    || matchesAll(structure, l.raisonSociale);
+            }))
             continue;
         QStringList structures;
         QStringList roles;
@@ -147,14 +148,17 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariant
     const QString today = m_core.clock().today().toString(Qt::ISODate);
     // The latest principal attachment that is current, whoever holds it; the
     // structure is listed when there is none or its holder is deactivated.
-    const QList<QVariantMap> rows = db.rows(
-        QStringLiteral(
-            "SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, u.last_name, u.email, "
-            "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM attachments p "
-            "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
-            "p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?)) LEFT JOIN users u ON u.id = "
-            "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id"),
-        { today, today });
+    const QList<QVariantMap> rows
+        = db.rows(QStringLiteral(
+                      "SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
+                      "u.last_name, u.email, "
+                      "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
+                      "attachments p "
+                      "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
+                      "p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?)) LEFT JOIN users "
+                      "u ON u.id = "
+                      "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id"),
+                  { today, today });
     for (const QVariantMap &row : rows) {
         const qint64 principal = row.value(QStringLiteral("principal_id")).toLongLong();
         structures.append(
@@ -168,7 +172,8 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariant
                                      row.value(QStringLiteral("last_name")).toString().toUpper(),
                                      row.value(QStringLiteral("email")).toString())
                           : QString() },
-              { QStringLiteral("reason"), principal ? QStringLiteral("deactivated") : QStringLiteral("none") } });
+              { QStringLiteral("reason"),
+                principal ? QStringLiteral("deactivated") : QStringLiteral("none") } });
     }
     return allowed;
 }

@@ -161,7 +161,8 @@ SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
     , m_core(core)
 {
     setColumns({
-        { QStringLiteral("at"), tr("When"), [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at"))); } },
+        { QStringLiteral("at"), tr("When"),
+          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at"))); } },
         { QStringLiteral("actorEmail"), tr("Who") },
         { QStringLiteral("structure"), tr("Structure") },
         { QStringLiteral("command"), tr("Action") },
@@ -173,9 +174,9 @@ SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
 void SupportAuditModel::reload()
 {
     QHash<qint64, QString> names;
-    for (const QVariantMap &s :
-         m_core.db().rows(QStringLiteral("SELECT id, raison_sociale FROM structures")))
-        names.insert(s.value(QStringLiteral("id")).toLongLong(), s.value(QStringLiteral("raison_sociale")).toString());
+    for (const QVariantMap &s : m_core.db().rows(QStringLiteral("SELECT id, raison_sociale FROM structures")))
+        names.insert(s.value(QStringLiteral("id")).toLongLong(),
+                     s.value(QStringLiteral("raison_sociale")).toString());
     QList<QVariantMap> records;
     const QList<AuditEntry> entries = AuditLog(m_core).query(filter());
     for (auto it = entries.crbegin(); it != entries.crend(); ++it) {

@@ -100,14 +100,16 @@ SupportPage::~SupportPage()
     }
 }
 
-QTableView *SupportPage::createTable(const QString &name, RecordTableModel *model, const QString &accessibleName)
+QTableView *SupportPage::createTable(const QString &name, RecordTableModel *model,
+                                     const QString &accessibleName)
 {
     auto *table = new QTableView(this);
     table->setObjectName(name);
     table->setAccessibleName(accessibleName);
     auto *proxy = new QSortFilterProxyModel(table);
     setUpRecordTable(table, proxy, model, 0, settingsPrefix + name);
-    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SupportPage::updateButtons);
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SupportPage::updateButtons);
     connect(model, &QAbstractItemModel::modelReset, this, &SupportPage::updateButtons);
     return table;
 }
@@ -164,19 +166,21 @@ QWidget *SupportPage::createUsersTab()
     layout->addLayout(form);
     auto *searchRow = new QHBoxLayout;
     searchRow->addStretch(1);
-    searchRow->addWidget(createButton(QStringLiteral("searchUsers"), tr("&Search"), &SupportPage::searchUsers));
+    searchRow->addWidget(
+        createButton(QStringLiteral("searchUsers"), tr("&Search"), &SupportPage::searchUsers));
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("usersTable"), m_users, tr("Users found"));
     layout->addWidget(table, 1);
     auto *row = new QHBoxLayout;
-    row->addWidget(createButton(QStringLiteral("reactivate"), tr("&Reactivate the account…"),
-                                &SupportPage::reactivate));
+    row->addWidget(
+        createButton(QStringLiteral("reactivate"), tr("&Reactivate the account…"), &SupportPage::reactivate));
     row->addWidget(createButton(QStringLiteral("viewUser"), tr("&View attachments, subscriptions and files…"),
                                 &SupportPage::viewUser));
     row->addStretch(1);
     layout->addLayout(row);
-    addTableAction(table, tr("View attachments, subscriptions and files"), this, [this] { viewUser(); },
-                   QKeySequence(Qt::Key_Return));
+    addTableAction(
+        table, tr("View attachments, subscriptions and files"), this, [this] { viewUser(); },
+        QKeySequence(Qt::Key_Return));
     addTableAction(table, tr("Reactivate the account"), this, [this] { reactivate(); });
     connect(table, &QTableView::doubleClicked, this, &SupportPage::viewUser);
     return tab;
@@ -209,8 +213,9 @@ QWidget *SupportPage::createStructuresTab()
                                 &SupportPage::namePrincipal));
     row->addStretch(1);
     layout->addLayout(row);
-    addTableAction(table, tr("Name a principal manager…"), this, [this] { namePrincipal(); },
-                   QKeySequence(Qt::Key_Return));
+    addTableAction(
+        table, tr("Name a principal manager…"), this, [this] { namePrincipal(); },
+        QKeySequence(Qt::Key_Return));
     return tab;
 }
 
@@ -240,8 +245,10 @@ QWidget *SupportPage::createSolicitationsTab()
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &SupportPage::filterSolicitations);
 
     auto *splitter = new QSplitter(Qt::Vertical, tab);
-    QTableView *table = createTable(QStringLiteral("solicitationsTable"), m_solicitations, tr("Solicitations"));
-    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SupportPage::showSolicitation);
+    QTableView *table
+        = createTable(QStringLiteral("solicitationsTable"), m_solicitations, tr("Solicitations"));
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SupportPage::showSolicitation);
     splitter->addWidget(table);
     m_messages = new QTextBrowser(tab);
     m_messages->setObjectName(QStringLiteral("messages"));
@@ -260,7 +267,8 @@ QWidget *SupportPage::createSolicitationsTab()
     auto *stateRow = new QHBoxLayout;
     stateRow->addWidget(m_replyState, 1);
     stateRow->addWidget(createButton(QStringLiteral("reply"), tr("&Reply"), &SupportPage::reply));
-    stateRow->addWidget(createButton(QStringLiteral("setState"), tr("&Change the state"), &SupportPage::setState));
+    stateRow->addWidget(
+        createButton(QStringLiteral("setState"), tr("&Change the state"), &SupportPage::setState));
     replyLayout->addRow(tr("New st&ate:"), stateRow);
     layout->addWidget(replyBox);
     m_feedback.bind(QStringLiteral("text"), m_replyText);
@@ -294,7 +302,8 @@ QWidget *SupportPage::createJournalTab()
     row->addWidget(m_journalFrom);
     row->addWidget(new QLabel(tr("and"), tab));
     row->addWidget(m_journalTo);
-    row->addWidget(createButton(QStringLiteral("exportJournal"), tr("E&xport as CSV…"), &SupportPage::exportJournal));
+    row->addWidget(
+        createButton(QStringLiteral("exportJournal"), tr("E&xport as CSV…"), &SupportPage::exportJournal));
     layout->addLayout(row);
     layout->addWidget(createTable(QStringLiteral("journalTable"), m_journal, tr("Audit log")), 1);
     connect(text, &QLineEdit::textChanged, this, &SupportPage::applyJournalFilter);
@@ -337,7 +346,8 @@ void SupportPage::reload()
     // Searches run again so that a reactivation or a new principal shows at once.
     m_users->reload();
     m_structures->reload();
-    const qint64 solicitation = currentRecord(QStringLiteral("solicitationsTable")).value(QStringLiteral("id")).toLongLong();
+    const qint64 solicitation
+        = currentRecord(QStringLiteral("solicitationsTable")).value(QStringLiteral("id")).toLongLong();
     m_solicitations->reload();
     if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
         const int row = m_solicitations->rowOfId(solicitation);
@@ -416,7 +426,8 @@ void SupportPage::reactivate()
     const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
     if (user.isEmpty() || user.value(QStringLiteral("active")).toBool())
         return;
-    const QString who = QStringLiteral("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString());
+    const QString who
+        = QStringLiteral("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString());
     if (Dialogs::question(this, tr("Reactivate the account"),
                           tr("Send %1 an e-mail with a reactivation link? The account becomes active again "
                              "once they follow the link and choose a new password.")
@@ -424,11 +435,13 @@ void SupportPage::reactivate()
         != QMessageBox::Ok)
         return;
     QPointer<SupportPage> self(this);
-    send(QStringLiteral("supportReactivate"), { { QStringLiteral("user"), user.value(QStringLiteral("id")).toLongLong() } },
+    send(QStringLiteral("supportReactivate"),
+         { { QStringLiteral("user"), user.value(QStringLiteral("id")).toLongLong() } },
          [self, who](const CommandResult &r) {
              if (!self)
                  return;
-             const QDateTime expires = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
+             const QDateTime expires
+                 = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
              Dialogs::information(self, tr("Reactivate the account"),
                                   tr("A reactivation link was mailed to %1. It is valid until %2.")
                                       .arg(who, longDateTime(expires)));
@@ -443,7 +456,8 @@ void SupportPage::viewUser()
     const qint64 userId = user.value(QStringLiteral("id")).toLongLong();
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("userDetailsDialog"));
-    dialog.setWindowTitle(tr("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString()));
+    dialog.setWindowTitle(
+        tr("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString()));
     auto *layout = new QVBoxLayout(&dialog);
     auto *tabs = new QTabWidget(&dialog);
     tabs->setObjectName(QStringLiteral("detailTabs"));
@@ -497,16 +511,18 @@ void SupportPage::namePrincipal()
     if (structure.isEmpty())
         return;
     const qint64 structureId = structure.value(QStringLiteral("id")).toLongLong();
-    const QString structureName = tr("%1 (SIRET %2)").arg(structure.value(QStringLiteral("raisonSociale")).toString(),
-                                                          structure.value(QStringLiteral("siret")).toString());
+    const QString structureName = tr("%1 (SIRET %2)")
+                                      .arg(structure.value(QStringLiteral("raisonSociale")).toString(),
+                                           structure.value(QStringLiteral("siret")).toString());
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("namePrincipalDialog"));
     dialog.setWindowTitle(tr("Name a principal manager"));
     auto *layout = new QVBoxLayout(&dialog);
-    auto *intro = new QLabel(tr("Choose the new principal manager of %1 among its active users, or find another "
-                                "active user, who is then attached to the whole structure.")
-                                 .arg(structureName),
-                             &dialog);
+    auto *intro
+        = new QLabel(tr("Choose the new principal manager of %1 among its active users, or find another "
+                        "active user, who is then attached to the whole structure.")
+                         .arg(structureName),
+                     &dialog);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     auto *successor = new QComboBox(&dialog);
@@ -518,11 +534,13 @@ void SupportPage::namePrincipal()
         const qint64 id = u.value(QStringLiteral("userId")).toLongLong();
         const auto profile = accounts.profile(id);
         if (listed.contains(id) || u.value(QStringLiteral("status")).toString() != QLatin1String("validated")
-            || u.value(QStringLiteral("ended")).toBool() || u.value(QStringLiteral("role")).toString() == QLatin1String("principal")
-            || !profile || !profile->active)
+            || u.value(QStringLiteral("ended")).toBool()
+            || u.value(QStringLiteral("role")).toString() == QLatin1String("principal") || !profile
+            || !profile->active)
             continue;
         listed << id;
-        successor->addItem(QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()), id);
+        successor->addItem(
+            QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()), id);
     }
     auto *other = new QPushButton(tr("&Find another user…"), &dialog);
     other->setObjectName(QStringLiteral("findUser"));
@@ -532,7 +550,8 @@ void SupportPage::namePrincipal()
             return;
         int index = successor->findData(search.selectedUserId());
         if (index < 0) {
-            successor->addItem(tr("%1 (will be attached)").arg(search.selectedUserLabel()), search.selectedUserId());
+            successor->addItem(tr("%1 (will be attached)").arg(search.selectedUserLabel()),
+                               search.selectedUserId());
             index = successor->count() - 1;
         }
         successor->setCurrentIndex(index);
@@ -575,8 +594,9 @@ void SupportPage::namePrincipal()
                                });
     });
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        Dialogs::information(this, tr("Name a principal manager"),
-                             tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
+        Dialogs::information(
+            this, tr("Name a principal manager"),
+            tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
 }
 
 // ---- Sollicitations ----
@@ -595,14 +615,20 @@ void SupportPage::showSolicitation()
         updateButtons();
         return;
     }
-    QString html = tr("<h4>%1</h4><p><b>From:</b> %2 — <b>Category:</b> %3 — <b>State:</b> %4<br/><b>Sent:</b> %5</p>")
-                       .arg(s.value(QStringLiteral("subject")).toString().toHtmlEscaped(),
-                            s.value(QStringLiteral("email")).toString().toHtmlEscaped(),
-                            s.value(QStringLiteral("categoryLabel")).toString().toHtmlEscaped(),
-                            s.value(QStringLiteral("statusLabel")).toString().toHtmlEscaped(),
-                            longDateTime(s.value(QStringLiteral("createdAt")).toDateTime()));
-    html += QStringLiteral("<p>%1</p>").arg(s.value(QStringLiteral("body")).toString().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
-    const auto messages = Solicitations(m_session.core).messages(m_session.userId(), s.value(QStringLiteral("id")).toLongLong());
+    QString html
+        = tr("<h4>%1</h4><p><b>From:</b> %2 — <b>Category:</b> %3 — <b>State:</b> %4<br/><b>Sent:</b> %5</p>")
+              .arg(s.value(QStringLiteral("subject")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("email")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("categoryLabel")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("statusLabel")).toString().toHtmlEscaped(),
+                   longDateTime(s.value(QStringLiteral("createdAt")).toDateTime()));
+    html += QStringLiteral("<p>%1</p>")
+                .arg(s.value(QStringLiteral("body"))
+                         .toString()
+                         .toHtmlEscaped()
+                         .replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
+    const auto messages = Solicitations(m_session.core)
+                              .messages(m_session.userId(), s.value(QStringLiteral("id")).toLongLong());
     for (const SolicitationMessage &m : messages.value_or(QList<SolicitationMessage>())) {
         html += QStringLiteral("<hr/><p><b>%1</b> — %2<br/>%3</p>")
                     .arg(m.fromSupport ? tr("Support") : tr("Sender"), longDateTime(m.createdAt),
@@ -633,8 +659,9 @@ void SupportPage::setState()
     const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
     if (s.isEmpty())
         return;
-    send(QStringLiteral("setStatus"), { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
-                                        { QStringLiteral("status"), m_replyState->currentData().toString() } });
+    send(QStringLiteral("setStatus"),
+         { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("status"), m_replyState->currentData().toString() } });
 }
 
 // ---- Journal ----
@@ -647,8 +674,9 @@ void SupportPage::reloadJournalStructures()
     m_journalStructure->addItem(tr("All structures"), qint64(0));
     for (const QVariantMap &s : m_session.db.rows(
              QStringLiteral("SELECT id, siret, raison_sociale FROM structures ORDER BY raison_sociale, id")))
-        m_journalStructure->addItem(tr("%1 (SIRET %2)").arg(s.value(QStringLiteral("raison_sociale")).toString(),
-                                                             s.value(QStringLiteral("siret")).toString()),
+        m_journalStructure->addItem(tr("%1 (SIRET %2)")
+                                        .arg(s.value(QStringLiteral("raison_sociale")).toString(),
+                                             s.value(QStringLiteral("siret")).toString()),
                                     s.value(QStringLiteral("id")).toLongLong());
     m_journalStructure->setCurrentIndex(qMax(0, m_journalStructure->findData(current)));
 }
@@ -672,9 +700,10 @@ void SupportPage::exportJournal()
     QSettings settings;
     const QString folderKey = settingsPrefix + QStringLiteral("lastFolder");
     const QString folder
-        = settings.value(folderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).toString();
-    const QString path = Dialogs::saveFileName(this, tr("Export the log"), folder + QStringLiteral("/audit-log.csv"),
-                                               tr("CSV files (*.csv)"));
+        = settings.value(folderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .toString();
+    const QString path = Dialogs::saveFileName(
+        this, tr("Export the log"), folder + QStringLiteral("/audit-log.csv"), tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
     settings.setValue(folderKey, QFileInfo(path).absolutePath());
@@ -682,11 +711,12 @@ void SupportPage::exportJournal()
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(500);
     QSaveFile file(path);
-    const bool ok = file.open(QIODevice::WriteOnly) && AuditLog(m_session.core).exportCsv(m_journal->filter(), file)
-        && file.commit();
+    const bool ok = file.open(QIODevice::WriteOnly)
+        && AuditLog(m_session.core).exportCsv(m_journal->filter(), file) && file.commit();
     progress.reset();
     if (!ok)
-        Dialogs::warning(this, tr("Export the log"), tr("The file %1 could not be written: %2").arg(path, file.errorString()));
+        Dialogs::warning(this, tr("Export the log"),
+                         tr("The file %1 could not be written: %2").arg(path, file.errorString()));
 }
 
 } // namespace guichet

@@ -35,9 +35,10 @@ struct World
                            QStringLiteral("Durand"));
         gone = insertUser(db(), QStringLiteral("gone@example.org"), QStringLiteral("Gaston"),
                           QStringLiteral("Parti"));
-        db().exec(QStringLiteral("UPDATE users SET address_line = '12 rue des Écoles', postal_code = '69003', "
-                                 "city = 'Lyon' WHERE id = ?"),
-                  { bruno });
+        db().exec(
+            QStringLiteral("UPDATE users SET address_line = '12 rue des Écoles', postal_code = '69003', "
+                           "city = 'Lyon' WHERE id = ?"),
+            { bruno });
         db().exec(QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE id = ?"),
                   { clock.now().addDays(-70).toMSecsSinceEpoch(), gone });
         dupont = insertStructure(db(), validSiret(1), QStringLiteral("Menuiserie Dupont"));
@@ -63,9 +64,9 @@ QStringList emails(const QList<QVariantMap> &users)
 }
 } // namespace
 
-#define WORLD(w)                                                                                            \
-    World w;                                                                                                \
-    GUICHET_REQUIRE_DB(w.t);                                                                                \
+#define WORLD(w)                                                                                             \
+    World w;                                                                                                 \
+    GUICHET_REQUIRE_DB(w.t);                                                                                 \
     w.build()
 
 class TestSupport : public QObject
@@ -97,11 +98,13 @@ private slots:
         c = {};
         c.structure = QStringLiteral("petrin");
         QVERIFY(support.searchUsers(w.support, c, users).ok());
-        QCOMPARE(emails(users), (QStringList { QStringLiteral("chloe@example.org"), QStringLiteral("gone@example.org") }));
+        QCOMPARE(emails(users),
+                 (QStringList { QStringLiteral("chloe@example.org"), QStringLiteral("gone@example.org") }));
         const QString siret = validSiret(1);
         c.structure = siret.left(3) + QLatin1Char(' ') + siret.mid(3);
         QVERIFY(support.searchUsers(w.support, c, users).ok());
-        QCOMPARE(emails(users), (QStringList { QStringLiteral("bruno@example.org"), QStringLiteral("alice@example.org") }));
+        QCOMPARE(emails(users),
+                 (QStringList { QStringLiteral("bruno@example.org"), QStringLiteral("alice@example.org") }));
 
         // Criteria combine: every filled one must match.
         c.name = QStringLiteral("alice");
@@ -123,9 +126,13 @@ private slots:
         QCOMPARE(users.size(), 1);
         QCOMPARE(users[0].value(QStringLiteral("active")).toBool(), false);
         QCOMPARE(users[0].value(QStringLiteral("deactivatedAt")).toDateTime(), w.clock.now().addDays(-70));
-        QCOMPARE(users[0].value(QStringLiteral("roles")).toStringList(), QStringList { QStringLiteral("principal") });
-        QVERIFY(users[0].value(QStringLiteral("structures")).toStringList().value(0).contains(
-            QStringLiteral("Boulangerie Pétrin")));
+        QCOMPARE(users[0].value(QStringLiteral("roles")).toStringList(),
+                 QStringList { QStringLiteral("principal") });
+        QVERIFY(users[0]
+                    .value(QStringLiteral("structures"))
+                    .toStringList()
+                    .value(0)
+                    .contains(QStringLiteral("Boulangerie Pétrin")));
 
         c.name = QStringLiteral("alice");
         QVERIFY(Support(*w.core).searchUsers(w.support, c, users).ok());
@@ -161,7 +168,8 @@ private slots:
         QList<QVariantMap> structures;
         QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
         QCOMPARE(structures.size(), 2);
-        QCOMPARE(structures[0].value(QStringLiteral("raisonSociale")).toString(), QStringLiteral("Atelier Sans Chef"));
+        QCOMPARE(structures[0].value(QStringLiteral("raisonSociale")).toString(),
+                 QStringLiteral("Atelier Sans Chef"));
         QCOMPARE(structures[0].value(QStringLiteral("reason")).toString(), QStringLiteral("none"));
         QCOMPARE(structures[1].value(QStringLiteral("id")).toLongLong(), w.boulangerie);
         QCOMPARE(structures[1].value(QStringLiteral("reason")).toString(), QStringLiteral("deactivated"));
@@ -183,12 +191,13 @@ private slots:
         QList<QVariantMap> structures;
         QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
         QVERIFY(structures.isEmpty());
-        QVERIFY(w.db()
-                    .value(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE structure_id = ? AND command = "
-                                          "'transferPrincipal'"),
-                           { w.orphan })
-                    .toInt()
-                > 0);
+        QVERIFY(
+            w.db()
+                .value(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE structure_id = ? AND command = "
+                                      "'transferPrincipal'"),
+                       { w.orphan })
+                .toInt()
+            > 0);
     }
 
     void namingRefusals()

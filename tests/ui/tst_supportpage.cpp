@@ -48,14 +48,16 @@ private:
             if (!isValid())
                 return false;
             Dialogs::clear();
-            sam = createUser(QStringLiteral("sam@example.org"), QStringLiteral("Sam"), QStringLiteral("Support"),
-                             true);
+            sam = createUser(QStringLiteral("sam@example.org"), QStringLiteral("Sam"),
+                             QStringLiteral("Support"), true);
             claire = createUser(QStringLiteral("claire@example.org"), QStringLiteral("Claire"),
                                 QStringLiteral("Dubois"));
-            ugo = createUser(QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"), QStringLiteral("Roux"));
+            ugo = createUser(QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"),
+                             QStringLiteral("Roux"));
             julie = createUser(QStringLiteral("julie@example.org"), QStringLiteral("Julie"),
                                QStringLiteral("Moreau"));
-            lea = createUser(QStringLiteral("lea@example.org"), QStringLiteral("Léa"), QStringLiteral("Garnier"));
+            lea = createUser(QStringLiteral("lea@example.org"), QStringLiteral("Léa"),
+                             QStringLiteral("Garnier"));
             bruno = createUser(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"),
                                QStringLiteral("Blanc"));
             joinery = insertStructure(db(), validSiret(1), QStringLiteral("Menuiserie Dupont"));
@@ -64,8 +66,9 @@ private:
             insertAttachment(db(), ugo, joinery, QStringLiteral("user"));
             insertAttachment(db(), julie, bakery, QStringLiteral("principal"));
             insertAttachment(db(), lea, bakery, QStringLiteral("user"));
-            db().exec(QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE id = ?"),
-                      { clock.now().addDays(-70).toMSecsSinceEpoch(), julie });
+            db().exec(
+                QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE id = ?"),
+                { clock.now().addDays(-70).toMSecsSinceEpoch(), julie });
             NewSolicitation s;
             s.category = QStringLiteral("principal_manager");
             s.subject = QStringLiteral("Our principal manager left");
@@ -118,11 +121,14 @@ private slots:
         for (const auto &[command, args] : QList<QPair<QString, QJsonObject>> {
                  { QStringLiteral("supportReactivate"), { { QStringLiteral("user"), w.julie } } },
                  { QStringLiteral("reply"),
-                   { { QStringLiteral("id"), w.question }, { QStringLiteral("text"), QStringLiteral("No") } } },
+                   { { QStringLiteral("id"), w.question },
+                     { QStringLiteral("text"), QStringLiteral("No") } } },
                  { QStringLiteral("setStatus"),
-                   { { QStringLiteral("id"), w.question }, { QStringLiteral("status"), QStringLiteral("closed") } } },
+                   { { QStringLiteral("id"), w.question },
+                     { QStringLiteral("status"), QStringLiteral("closed") } } },
                  { QStringLiteral("transferPrincipal"),
-                   { { QStringLiteral("structure"), w.bakery }, { QStringLiteral("successor"), w.lea } } } }) {
+                   { { QStringLiteral("structure"), w.bakery },
+                     { QStringLiteral("successor"), w.lea } } } }) {
             w.gateway->send(command, args, [&](const CommandResult &r) { result = r; });
             QCOMPARE(result.code, ErrorCode::Forbidden);
         }
@@ -174,24 +180,27 @@ private slots:
         Dialogs::queueAnswer(QMessageBox::Ok); // « a link was mailed »
         QTest::mouseClick(page.button(QStringLiteral("reactivate")), Qt::LeftButton);
         QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.julie }), 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.julie }),
+                 1);
     }
 
     void userDetailsShowFilesMetadataOnly()
     {
         World w;
         QVERIFY(w.init());
-        w.db().exec(QStringLiteral("INSERT INTO attached_files (user_id, designation, file_type, file_name, size, "
-                                   "sha256, content, created_at, updated_at, version) VALUES (?, 'Kbis', 'other', "
-                                   "'kbis.pdf', 3, 'x', ?, 0, 0, 1)"),
-                    { w.lea, QByteArray("abc") });
+        w.db().exec(
+            QStringLiteral("INSERT INTO attached_files (user_id, designation, file_type, file_name, size, "
+                           "sha256, content, created_at, updated_at, version) VALUES (?, 'Kbis', 'other', "
+                           "'kbis.pdf', 3, 'x', ?, 0, 0, 1)"),
+            { w.lea, QByteArray("abc") });
         SupportPage page(*w.session);
         page.show();
         searchUsers(page, "userName", QStringLiteral("garnier"));
         clickRow(page.view(QStringLiteral("usersTable")), 0);
         int attachments = -1, files = -1;
         Dialogs::queueDialogHook([&](QDialog *dialog) {
-            attachments = dialog->findChild<QTableView *>(QStringLiteral("detailAttachments"))->model()->rowCount();
+            attachments
+                = dialog->findChild<QTableView *>(QStringLiteral("detailAttachments"))->model()->rowCount();
             QTableView *fileView = dialog->findChild<QTableView *>(QStringLiteral("detailFiles"));
             files = fileView->model()->rowCount();
             return int(QDialog::Rejected);
@@ -218,7 +227,8 @@ private slots:
             if (!successor || successor->findText(QStringLiteral("GARNIER"), Qt::MatchContains) < 0)
                 return int(QDialog::Rejected);
             successor->setCurrentIndex(successor->findText(QStringLiteral("GARNIER"), Qt::MatchContains));
-            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                              Qt::LeftButton);
             return dialog->result();
         });
         Dialogs::queueAnswer(QMessageBox::Ok);
@@ -247,7 +257,8 @@ private slots:
                 return search->selectedUserId() ? int(QDialog::Accepted) : int(QDialog::Rejected);
             });
             QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("findUser")), Qt::LeftButton);
-            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                              Qt::LeftButton);
             return dialog->result();
         });
         Dialogs::queueAnswer(QMessageBox::Ok);
@@ -269,10 +280,12 @@ private slots:
             auto *successor = dialog->findChild<QComboBox *>(QStringLiteral("successor"));
             successor->setCurrentIndex(successor->findText(QStringLiteral("GARNIER"), Qt::MatchContains));
             // Léa deactivates her account while the dialog is open.
-            w.db().exec(QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = 1 WHERE id = ?"),
-                        { w.lea });
+            w.db().exec(
+                QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = 1 WHERE id = ?"),
+                { w.lea });
             before = dataSnapshot(w.db());
-            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                              Qt::LeftButton);
             error = dialog->findChild<QLabel *>(QStringLiteral("error"))->text();
             // The dialog stayed open on the refusal.
             return dialog->result() == QDialog::Accepted ? int(QDialog::Accepted) : int(QDialog::Rejected);
@@ -307,7 +320,9 @@ private slots:
         page.replyState()->setCurrentIndex(page.replyState()->findData(QStringLiteral("closed")));
         QTest::mouseClick(page.button(QStringLiteral("reply")), Qt::LeftButton);
         QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
-        QCOMPARE(w.db().value(QStringLiteral("SELECT status FROM solicitations WHERE id = ?"), { w.question }).toString(),
+        QCOMPARE(w.db()
+                     .value(QStringLiteral("SELECT status FROM solicitations WHERE id = ?"), { w.question })
+                     .toString(),
                  QStringLiteral("closed"));
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.lea }),
                  mailsBefore + 1);
@@ -324,7 +339,9 @@ private slots:
         clickRow(view, 0);
         page.replyState()->setCurrentIndex(page.replyState()->findData(QStringLiteral("in_progress")));
         QTest::mouseClick(page.button(QStringLiteral("setState")), Qt::LeftButton);
-        QCOMPARE(w.db().value(QStringLiteral("SELECT status FROM solicitations WHERE id = ?"), { w.question }).toString(),
+        QCOMPARE(w.db()
+                     .value(QStringLiteral("SELECT status FROM solicitations WHERE id = ?"), { w.question })
+                     .toString(),
                  QStringLiteral("in_progress"));
     }
 
@@ -360,7 +377,8 @@ private slots:
         QTest::mouseClick(page.button(QStringLiteral("exportJournal")), Qt::LeftButton);
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QStringList lines
+            = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), shown + 1); // header + the filtered entries
         QVERIFY(lines.at(1).contains(QStringLiteral("transferPrincipal")));
     }
