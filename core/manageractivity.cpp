@@ -313,8 +313,11 @@ CommandResult ManagerActivity::transferPrincipal(qint64 actorId, qint64 structur
         if (!ctx.actor().support
             && roleOn(db, ctx.actorId(), structureId, ctx.clock().today()) != Role::Principal)
             fail(ErrorCode::Forbidden, {}, tr("Only the principal manager may transfer the role."));
-        // « désigner un successeur parmi les utilisateurs de la structure »
-        if (!attachedServices(db, successorId, structureId, ctx.clock().today()).attached)
+        // « désigner un successeur parmi les utilisateurs de la structure »; support
+        // names anyone active for a structure left without one, attaching them
+        // in the same command (guichet::transferPrincipal creates the attachment).
+        if (!ctx.actor().support
+            && !attachedServices(db, successorId, structureId, ctx.clock().today()).attached)
             fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
                  tr("Choose the new principal manager among the structure's current users."));
         const qint64 former = principalOf(db, structureId);

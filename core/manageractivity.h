@@ -52,7 +52,8 @@ public:
     CommandResult copyRights(qint64 actorId, qint64 fromUser, qint64 toUser, qint64 structureId = 0);
     // « Transférer le rôle de gestionnaire principal »: the principal manager (or
     // support) designates a successor among the structure's current users; the
-    // former principal stays attached as a simple user.
+    // former principal stays attached as a simple user. Support may name any
+    // active user, who is attached to the whole structure if they were not.
     CommandResult transferPrincipal(qint64 actorId, qint64 structureId, qint64 successorId);
 
     // The structures the user manages today (canManage; every one they are

@@ -6,6 +6,7 @@
 #include "session.h"
 #include "spacepage.h"
 #include "subscriptions.h"
+#include "supportpage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -206,6 +207,17 @@ void MainWindow::rebuildTabs()
             m_pages->addWidget(new ManagerActivityPage(m_session, m_pages));
         else
             m_pages->addWidget(new SpacePage(m_session, code, space.second.second, m_pages));
+    }
+    // Support staff's console (issue 5); core refuses its commands to anyone else.
+    const std::optional<ProfileView> profile = Accounts(m_session.core).profile(m_session.userId());
+    if (profile && profile->support && profile->active) {
+        const int index = m_tabs->addTab(tr("Support"));
+        m_tabs->setTabData(index, SupportPage::code());
+        bool exists = false;
+        for (int i = 0; i < m_pages->count(); ++i)
+            exists = exists || pageCode(m_pages->widget(i)) == SupportPage::code();
+        if (!exists)
+            m_pages->addWidget(new SupportPage(m_session, m_pages));
     }
     const int accountIndex = m_tabs->addTab(tr("My account"));
     m_tabs->setTabData(accountIndex, accountCode);

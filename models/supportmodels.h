@@ -1,0 +1,90 @@
+#pragma once
+
+#include "auditentrymodel.h"
+#include "commandresult.h"
+#include "recordtablemodel.h"
+#include "support.h"
+
+namespace guichet {
+
+class Core;
+
+// « Support » › « Utilisateurs »: Support::searchUsers for the signed-in
+// support user. Refused searches list nothing (lastResult() says why).
+class SupportUserModel : public RecordTableModel
+{
+    Q_OBJECT
+
+public:
+    SupportUserModel(Core &core, qint64 supportId, QObject *parent = nullptr);
+
+    void setCriteria(const SupportUserCriteria &criteria);
+    const CommandResult &lastResult() const { return m_result; }
+    void reload() override;
+
+private:
+    Core &m_core;
+    qint64 m_supportId;
+    SupportUserCriteria m_criteria;
+    CommandResult m_result;
+};
+
+// « Support » › « Structures »: the structures matching a raison sociale or
+// SIRET (Structures::search), or, with an empty search, the structures without
+// an active principal manager. Each record carries "withoutPrincipal" (bool)
+// and "formerPrincipal".
+class SupportStructureModel : public RecordTableModel
+{
+    Q_OBJECT
+
+public:
+    static constexpr int SearchLimit = 500;
+
+    SupportStructureModel(Core &core, qint64 supportId, QObject *parent = nullptr);
+
+    void setSearch(const QString &text);
+    const CommandResult &lastResult() const { return m_result; }
+    void reload() override;
+
+private:
+    Core &m_core;
+    qint64 m_supportId;
+    QString m_text;
+    CommandResult m_result;
+};
+
+// « Support » › « Sollicitations »: support's queue, filtered by state (empty = all).
+class SolicitationQueueModel : public RecordTableModel
+{
+    Q_OBJECT
+
+public:
+    SolicitationQueueModel(Core &core, qint64 supportId, QObject *parent = nullptr);
+
+    void setStatusFilter(const QString &status);
+    const QString &statusFilter() const { return m_status; }
+    void reload() override;
+
+private:
+    Core &m_core;
+    qint64 m_supportId;
+    QString m_status;
+};
+
+// « Support » › « Journal »: the audit log across all structures (structureId
+// 0 in the filter means every structure here), newest first, with the
+// structure's name.
+class SupportAuditModel : public AuditEntryModel
+{
+    Q_OBJECT
+
+public:
+    explicit SupportAuditModel(Core &core, QObject *parent = nullptr);
+
+    void reload() override;
+
+private:
+    Core &m_core;
+};
+
+} // namespace guichet

@@ -1,0 +1,223 @@
+#include "core.h"
+#include "fixtures.h"
+#include "manageractivity.h"
+#include "manualclock.h"
+#include "principals.h"
+#include "support.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+namespace {
+struct World
+{
+    TestDatabase t;
+    ManualClock clock;
+    std::unique_ptr<Core> core;
+    qint64 support = 0, alice = 0, bruno = 0, chloe = 0, gone = 0;
+    qint64 dupont = 0, boulangerie = 0, orphan = 0;
+
+    Database &db() { return t.db(); }
+
+    void build()
+    {
+        core = std::make_unique<Core>(t.db(), clock);
+        support = insertUser(db(), QStringLiteral("support@example.org"), QStringLiteral("Sam"),
+                             QStringLiteral("Support"), true);
+        alice = insertUser(db(), QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
+                           QStringLiteral("Martin"));
+        bruno = insertUser(db(), QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"),
+                           QStringLiteral("Lefèvre"));
+        chloe = insertUser(db(), QStringLiteral("chloe@example.org"), QStringLiteral("Chloé"),
+                           QStringLiteral("Durand"));
+        gone = insertUser(db(), QStringLiteral("gone@example.org"), QStringLiteral("Gaston"),
+                          QStringLiteral("Parti"));
+        db().exec(
+            QStringLiteral("UPDATE users SET address_line = '12 rue des Écoles', postal_code = '69003', "
+                           "city = 'Lyon' WHERE id = ?"),
+            { bruno });
+        db().exec(QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE id = ?"),
+                  { clock.now().addDays(-70).toMSecsSinceEpoch(), gone });
+        dupont = insertStructure(db(), validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        boulangerie = insertStructure(db(), validSiret(2), QStringLiteral("Boulangerie Pétrin"));
+        orphan = insertStructure(db(), validSiret(3), QStringLiteral("Atelier Sans Chef"));
+        insertAttachment(db(), alice, dupont, QStringLiteral("principal"));
+        insertAttachment(db(), bruno, dupont, QStringLiteral("user"));
+        // The principal of the bakery left: their account is deactivated.
+        insertAttachment(db(), gone, boulangerie, QStringLiteral("principal"));
+        insertAttachment(db(), chloe, boulangerie, QStringLiteral("user"));
+        // The workshop's principal attachment ended.
+        insertAttachment(db(), alice, orphan, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2025, 1, 1), QDate(2025, 12, 31));
+    }
+};
+
+QStringList emails(const QList<QVariantMap> &users)
+{
+    QStringList list;
+    for (const QVariantMap &u : users)
+        list << u.value(QStringLiteral("email")).toString();
+    return list;
+}
+} // namespace
+
+#define WORLD(w)                                                                                             \
+    World w;                                                                                                 \
+    GUICHET_REQUIRE_DB(w.t);                                                                                 \
+    w.build()
+
+class TestSupport : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void searchByEachCriterion()
+    {
+        WORLD(w);
+        Support support(*w.core);
+        QList<QVariantMap> users;
+        SupportUserCriteria c;
+        c.name = QStringLiteral("lefevre");
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users), QStringList { QStringLiteral("bruno@example.org") });
+
+        c = {};
+        c.email = QStringLiteral("CHLOE@");
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users), QStringList { QStringLiteral("chloe@example.org") });
+
+        c = {};
+        c.address = QStringLiteral("ecoles lyon");
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users), QStringList { QStringLiteral("bruno@example.org") });
+
+        // A structure by raison sociale (accents ignored) or by SIRET typed with spaces.
+        c = {};
+        c.structure = QStringLiteral("petrin");
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users),
+                 (QStringList { QStringLiteral("chloe@example.org"), QStringLiteral("gone@example.org") }));
+        const QString siret = validSiret(1);
+        c.structure = siret.left(3) + QLatin1Char(' ') + siret.mid(3);
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users),
+                 (QStringList { QStringLiteral("bruno@example.org"), QStringLiteral("alice@example.org") }));
+
+        // Criteria combine: every filled one must match.
+        c.name = QStringLiteral("alice");
+        QVERIFY(support.searchUsers(w.support, c, users).ok());
+        QCOMPARE(emails(users), QStringList { QStringLiteral("alice@example.org") });
+
+        // Empty criteria never list everyone.
+        QVERIFY(support.searchUsers(w.support, {}, users).ok());
+        QVERIFY(users.isEmpty());
+    }
+
+    void resultsShowStatusStructuresAndRoles()
+    {
+        WORLD(w);
+        QList<QVariantMap> users;
+        SupportUserCriteria c;
+        c.name = QStringLiteral("gaston");
+        QVERIFY(Support(*w.core).searchUsers(w.support, c, users).ok());
+        QCOMPARE(users.size(), 1);
+        QCOMPARE(users[0].value(QStringLiteral("active")).toBool(), false);
+        QCOMPARE(users[0].value(QStringLiteral("deactivatedAt")).toDateTime(), w.clock.now().addDays(-70));
+        QCOMPARE(users[0].value(QStringLiteral("roles")).toStringList(),
+                 QStringList { QStringLiteral("principal") });
+        QVERIFY(users[0]
+                    .value(QStringLiteral("structures"))
+                    .toStringList()
+                    .value(0)
+                    .contains(QStringLiteral("Boulangerie Pétrin")));
+
+        c.name = QStringLiteral("alice");
+        QVERIFY(Support(*w.core).searchUsers(w.support, c, users).ok());
+        QCOMPARE(users[0].value(QStringLiteral("active")).toBool(), true);
+        QVERIFY(!users[0].value(QStringLiteral("deactivatedAt")).toDateTime().isValid());
+        // The ended attachment to the workshop is not a current structure.
+        QCOMPARE(users[0].value(QStringLiteral("structures")).toStringList().size(), 1);
+    }
+
+    void onlyActiveSupportStaffSearch()
+    {
+        WORLD(w);
+        Support support(*w.core);
+        QList<QVariantMap> users;
+        QList<QVariantMap> structures;
+        SupportUserCriteria c;
+        c.name = QStringLiteral("martin");
+        CommandResult r = support.searchUsers(w.alice, c, users);
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        QVERIFY(users.isEmpty());
+        QCOMPARE(support.structuresWithoutPrincipal(w.alice, structures).code, ErrorCode::Forbidden);
+        QVERIFY(structures.isEmpty());
+        // A deactivated support account does not search either.
+        w.db().exec(QStringLiteral("UPDATE users SET status = 'deactivated' WHERE id = ?"), { w.support });
+        QCOMPARE(support.searchUsers(w.support, c, users).code, ErrorCode::Forbidden);
+        QVERIFY(users.isEmpty());
+        QCOMPARE(support.searchUsers(0, c, users).code, ErrorCode::Forbidden);
+    }
+
+    void structuresWithoutActivePrincipal()
+    {
+        WORLD(w);
+        QList<QVariantMap> structures;
+        QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
+        QCOMPARE(structures.size(), 2);
+        QCOMPARE(structures[0].value(QStringLiteral("raisonSociale")).toString(),
+                 QStringLiteral("Atelier Sans Chef"));
+        QCOMPARE(structures[0].value(QStringLiteral("reason")).toString(), QStringLiteral("none"));
+        QCOMPARE(structures[1].value(QStringLiteral("id")).toLongLong(), w.boulangerie);
+        QCOMPARE(structures[1].value(QStringLiteral("reason")).toString(), QStringLiteral("deactivated"));
+        QCOMPARE(structures[1].value(QStringLiteral("formerPrincipalId")).toLongLong(), w.gone);
+    }
+
+    void supportNamesPrincipal()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        // A current user of the bakery.
+        CommandResult r = activity.transferPrincipal(w.support, w.boulangerie, w.chloe);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(principalOf(w.db(), w.boulangerie), w.chloe);
+        // Someone not attached to the workshop: attached and named in one command.
+        r = activity.transferPrincipal(w.support, w.orphan, w.bruno);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(principalOf(w.db(), w.orphan), w.bruno);
+        QList<QVariantMap> structures;
+        QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
+        QVERIFY(structures.isEmpty());
+        QVERIFY(
+            w.db()
+                .value(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE structure_id = ? AND command = "
+                                      "'transferPrincipal'"),
+                       { w.orphan })
+                .toInt()
+            > 0);
+    }
+
+    void namingRefusals()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QString before = snapshot(w.db());
+        // A deactivated successor is refused, even by support.
+        CommandResult r = activity.transferPrincipal(w.support, w.boulangerie, w.gone);
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("successor"));
+        r = activity.transferPrincipal(w.support, w.orphan, w.gone);
+        QCOMPARE(r.field, QStringLiteral("successor"));
+        // A simple user cannot name anyone.
+        QCOMPARE(activity.transferPrincipal(w.chloe, w.boulangerie, w.chloe).code, ErrorCode::Forbidden);
+        // The principal manager still names only the structure's current users.
+        QCOMPARE(activity.transferPrincipal(w.alice, w.dupont, w.chloe).field, QStringLiteral("successor"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSupport)
+#include "tst_support.moc"
