@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTextStream>
 
@@ -28,6 +29,12 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     setApplicationIdentity(QStringLiteral("guichet"));
     QApplication::setApplicationDisplayName(QStringLiteral("Guichet"));
+    // Lets Wayland and the task bar match the window to the installed desktop entry.
+    QGuiApplication::setDesktopFileName(QStringLiteral("fr.guichet.Guichet"));
+    QIcon icon;
+    for (const int size : { 16, 24, 32, 48, 64, 128, 256 })
+        icon.addFile(QStringLiteral(":/icons/guichet-%1.png").arg(size));
+    QApplication::setWindowIcon(icon);
 
     installTranslations(QLocale::system());
     QCommandLineParser parser;

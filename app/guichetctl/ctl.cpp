@@ -143,6 +143,10 @@ const CommandEntry s_commands[] = {
       commandMail },
     { "bench-data", QT_TRANSLATE_NOOP("guichet::ctl", "add synthetic structures for benchmarks"),
       commandBenchData },
+    { "backup", QT_TRANSLATE_NOOP("guichet::ctl", "copy the SQLite database into a backup file"),
+      commandBackup },
+    { "restore", QT_TRANSLATE_NOOP("guichet::ctl", "replace the SQLite database with a checked backup"),
+      commandRestore },
 };
 
 int commandDatabasePath(const QString &location, const QStringList &)

@@ -48,5 +48,8 @@ int commandBenchData(const QString &location, const QStringList &args);
 int commandDemo(const QString &location, const QStringList &args);
 // mail deliver|digest (ctl_mail.cpp)
 int commandMail(const QString &location, const QStringList &args);
+// backup / restore (ctl_backup.cpp)
+int commandBackup(const QString &location, const QStringList &args);
+int commandRestore(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl
