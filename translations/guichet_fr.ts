@@ -207,6 +207,57 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
 </context>
 <context>
+    <name>guichet::ApiServer</name>
+    <message>
+        <source>The parameter %1 is not valid.</source>
+        <translation>Le paramètre %1 n’est pas valide.</translation>
+    </message>
+    <message>
+        <source>The field %1 is missing.</source>
+        <translation>Le champ %1 est manquant.</translation>
+    </message>
+    <message>
+        <source>This user does not exist.</source>
+        <translation>Cet utilisateur n'existe pas.</translation>
+    </message>
+    <message>
+        <source>This file does not exist.</source>
+        <translation>Ce fichier n’existe pas.</translation>
+    </message>
+    <message>
+        <source>This address does not accept %1.</source>
+        <translation>Cette adresse n’accepte pas %1.</translation>
+    </message>
+    <message>
+        <source>There is nothing at this address.</source>
+        <translation>Il n’y a rien à cette adresse.</translation>
+    </message>
+    <message>
+        <source>The request body must be a JSON object.</source>
+        <translation>Le corps de la requête doit être un objet JSON.</translation>
+    </message>
+    <message>
+        <source>Unknown command: %1.</source>
+        <translation>Commande inconnue : %1.</translation>
+    </message>
+    <message>
+        <source>The body must be {"commandId": text, "args": object}.</source>
+        <translation>Le corps doit être {"commandId": texte, "args": objet}.</translation>
+    </message>
+    <message>
+        <source>Sign in first.</source>
+        <translation>Connectez-vous d’abord.</translation>
+    </message>
+    <message>
+        <source>The session is over (expired, signed out or revoked): sign in again.</source>
+        <translation>La session est terminée (expirée, fermée ou révoquée) : connectez-vous à nouveau.</translation>
+    </message>
+    <message>
+        <source>The database failed: %1</source>
+        <translation>La base de données a échoué : %1</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFileDialog</name>
     <message>
         <source>&amp;Browse…</source>
@@ -962,6 +1013,57 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::Backup</name>
+    <message>
+        <source>guichetctl backup copies SQLite databases; for PostgreSQL use pg_dump (docs/OPERATIONS.md).</source>
+        <translation>guichetctl backup copie les bases SQLite ; pour PostgreSQL, utilisez pg_dump (docs/OPERATIONS.md).</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new file name.</source>
+        <translation>%1 existe déjà ; choisissez un nouveau nom de fichier.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Impossible de créer le dossier %1.</translation>
+    </message>
+    <message>
+        <source>The backup failed: %1</source>
+        <translation>La sauvegarde a échoué : %1</translation>
+    </message>
+    <message>
+        <source>The backup file %1 does not exist.</source>
+        <translation>Le fichier de sauvegarde %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 is not an SQLite database.</source>
+        <translation>%1 n’est pas une base SQLite.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Impossible d’ouvrir %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 est endommagé : %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a Guichet database.</source>
+        <translation>%1 n’est pas une base Guichet.</translation>
+    </message>
+    <message>
+        <source>%1 comes from a newer Guichet (schema %2; this one knows up to %3).</source>
+        <translation>%1 vient d’une version plus récente de Guichet (schéma %2 ; celle-ci connaît jusqu’au %3).</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Impossible d’écrire %1 : %2</translation>
+    </message>
+</context>
+<context>
     <name>guichet::BenchData</name>
     <message>
         <source>The number of structures must be positive.</source>
@@ -1495,6 +1597,10 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>My account</source>
         <translation>Mon compte</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>Support</translation>
     </message>
 </context>
 <context>
@@ -2704,6 +2810,32 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::RemoteCommandGateway</name>
+    <message>
+        <source>The server cannot be reached (%1).</source>
+        <translation>Le serveur est injoignable (%1).</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP status %1).</source>
+        <translation>Le serveur a refusé la requête (statut HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The server gave an unexpected answer (HTTP status %1).</source>
+        <translation>Le serveur a donné une réponse inattendue (statut HTTP %1).</translation>
+    </message>
+    <message>
+        <source>Sign in first.</source>
+        <translation>Connectez-vous d’abord.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::RemoteDirectory</name>
+    <message>
+        <source>The file received from the server is damaged; try again.</source>
+        <translation>Le fichier reçu du serveur est endommagé ; réessayez.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::Replica</name>
     <message>
         <source>The server sent a malformed change page (%1).</source>
@@ -2712,6 +2844,13 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The change page could not be applied: %1</source>
         <translation>La page de modifications n’a pas pu être appliquée : %1</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Sessions</name>
+    <message>
+        <source>The session could not be opened: %1</source>
+        <translation>La session n’a pas pu être ouverte : %1</translation>
     </message>
 </context>
 <context>
@@ -2861,6 +3000,29 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Your solicitation (number %1) was sent to support. The answer will be sent to %2.</source>
         <translation>Votre sollicitation (numéro %1) a été envoyée au support. La réponse sera envoyée à %2.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SolicitationQueueModel</name>
+    <message>
+        <source>Last activity</source>
+        <translation>Dernière activité</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
     </message>
 </context>
 <context>
@@ -3768,6 +3930,393 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::Support</name>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Secondary manager</source>
+        <translation>Gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Only support staff may do this.</source>
+        <translation>Seul le support peut effectuer cette action.</translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2) — %3</source>
+        <translation>%1 (SIRET %2) — %3</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SupportAuditModel</name>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SupportPage</name>
+    <message>
+        <source>&lt;h3&gt;Support&lt;/h3&gt;</source>
+        <translation>&lt;h3&gt;Support&lt;/h3&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Users</source>
+        <translation>&amp;Utilisateurs</translation>
+    </message>
+    <message>
+        <source>S&amp;tructures</source>
+        <translation>S&amp;tructures</translation>
+    </message>
+    <message>
+        <source>S&amp;olicitations</source>
+        <translation>S&amp;ollicitations</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Journal</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail:</source>
+        <translation>&amp;Courriel :</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Postal &amp;address:</source>
+        <translation>&amp;Adresse postale :</translation>
+    </message>
+    <message>
+        <source>Postal address</source>
+        <translation>Adresse postale</translation>
+    </message>
+    <message>
+        <source>Stru&amp;cture (SIRET or raison sociale):</source>
+        <translation>Stru&amp;cture (SIRET ou raison sociale) :</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>Users found</source>
+        <translation>Utilisateurs trouvés</translation>
+    </message>
+    <message>
+        <source>&amp;Reactivate the account…</source>
+        <translation>&amp;Réactiver le compte…</translation>
+    </message>
+    <message>
+        <source>&amp;View attachments, subscriptions and files…</source>
+        <translation>&amp;Voir les rattachements, abonnements et pièces jointes…</translation>
+    </message>
+    <message>
+        <source>View attachments, subscriptions and files</source>
+        <translation>Voir les rattachements, abonnements et pièces jointes</translation>
+    </message>
+    <message>
+        <source>Reactivate the account</source>
+        <translation>Réactiver le compte</translation>
+    </message>
+    <message>
+        <source>With an empty search, the structures without an active principal manager are listed.</source>
+        <translation>Une recherche vide liste les structures sans gestionnaire principal actif.</translation>
+    </message>
+    <message>
+        <source>SIRET or raison sociale</source>
+        <translation>SIRET ou raison sociale</translation>
+    </message>
+    <message>
+        <source>SIRET or raison sociale…</source>
+        <translation>SIRET ou raison sociale…</translation>
+    </message>
+    <message>
+        <source>S&amp;IRET or raison sociale:</source>
+        <translation>S&amp;IRET ou raison sociale :</translation>
+    </message>
+    <message>
+        <source>Searc&amp;h</source>
+        <translation>Rec&amp;hercher</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+    <message>
+        <source>&amp;Name a principal manager…</source>
+        <translation>&amp;Nommer un gestionnaire principal…</translation>
+    </message>
+    <message>
+        <source>Name a principal manager…</source>
+        <translation>Nommer un gestionnaire principal…</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Tous les états</translation>
+    </message>
+    <message>
+        <source>New state</source>
+        <translation>Nouvel état</translation>
+    </message>
+    <message>
+        <source>Sh&amp;ow:</source>
+        <translation>Aff&amp;icher :</translation>
+    </message>
+    <message>
+        <source>Solicitations</source>
+        <translation>Sollicitations</translation>
+    </message>
+    <message>
+        <source>Messages of the solicitation</source>
+        <translation>Messages de la sollicitation</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <source>Re&amp;ply (mailed to the sender):</source>
+        <translation>Ré&amp;ponse (envoyée par courriel à l’auteur) :</translation>
+    </message>
+    <message>
+        <source>&amp;Reply</source>
+        <translation>&amp;Répondre</translation>
+    </message>
+    <message>
+        <source>&amp;Change the state</source>
+        <translation>&amp;Changer l’état</translation>
+    </message>
+    <message>
+        <source>New st&amp;ate:</source>
+        <translation>Nouvel ét&amp;at :</translation>
+    </message>
+    <message>
+        <source>Text to find in the log</source>
+        <translation>Texte à rechercher dans le journal</translation>
+    </message>
+    <message>
+        <source>Text to find…</source>
+        <translation>Texte à rechercher…</translation>
+    </message>
+    <message>
+        <source>&amp;Between</source>
+        <translation>&amp;Entre</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Au</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>et</translation>
+    </message>
+    <message>
+        <source>E&amp;xport as CSV…</source>
+        <translation>E&amp;xporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <source>Send %1 an e-mail with a reactivation link? The account becomes active again once they follow the link and choose a new password.</source>
+        <translation>Envoyer à %1 un courriel contenant un lien de réactivation ? Le compte redevient actif une fois le lien suivi et un nouveau mot de passe choisi.</translation>
+    </message>
+    <message>
+        <source>A reactivation link was mailed to %1. It is valid until %2.</source>
+        <translation>Un lien de réactivation a été envoyé à %1. Il est valable jusqu’au %2.</translation>
+    </message>
+    <message>
+        <source>%1 &lt;%2&gt;</source>
+        <translation>%1 &lt;%2&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Attachments</source>
+        <translation>&amp;Rattachements</translation>
+    </message>
+    <message>
+        <source>&amp;Subscriptions</source>
+        <translation>&amp;Abonnements</translation>
+    </message>
+    <message>
+        <source>&amp;Files (metadata only)</source>
+        <translation>&amp;Pièces jointes (métadonnées seulement)</translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation>%1 (SIRET %2)</translation>
+    </message>
+    <message>
+        <source>Name a principal manager</source>
+        <translation>Nommer un gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Choose the new principal manager of %1 among its active users, or find another active user, who is then attached to the whole structure.</source>
+        <translation>Choisissez le nouveau gestionnaire principal de %1 parmi ses utilisateurs actifs, ou cherchez un autre utilisateur actif, qui sera alors rattaché à toute la structure.</translation>
+    </message>
+    <message>
+        <source>New principal manager</source>
+        <translation>Nouveau gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>&amp;Find another user…</source>
+        <translation>&amp;Chercher un autre utilisateur…</translation>
+    </message>
+    <message>
+        <source>%1 (will be attached)</source>
+        <translation>%1 (sera rattaché)</translation>
+    </message>
+    <message>
+        <source>Choose the new principal manager.</source>
+        <translation>Choisissez le nouveau gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>%1 is now the principal manager of %2 and was told by e-mail.</source>
+        <translation>%1 est désormais le gestionnaire principal de %2 et en a été informé par courriel.</translation>
+    </message>
+    <message>
+        <source>&lt;h4&gt;%1&lt;/h4&gt;&lt;p&gt;&lt;b&gt;From:&lt;/b&gt; %2 — &lt;b&gt;Category:&lt;/b&gt; %3 — &lt;b&gt;State:&lt;/b&gt; %4&lt;br/&gt;&lt;b&gt;Sent:&lt;/b&gt; %5&lt;/p&gt;</source>
+        <translation>&lt;h4&gt;%1&lt;/h4&gt;&lt;p&gt;&lt;b&gt;De :&lt;/b&gt; %2 — &lt;b&gt;Catégorie :&lt;/b&gt; %3 — &lt;b&gt;État :&lt;/b&gt; %4&lt;br/&gt;&lt;b&gt;Envoyée le :&lt;/b&gt; %5&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>All structures</source>
+        <translation>Toutes les structures</translation>
+    </message>
+    <message>
+        <source>Export the log</source>
+        <translation>Exporter le journal</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exporting the log…</source>
+        <translation>Export du journal…</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SupportStructureModel</name>
+    <message>
+        <source>Raison sociale</source>
+        <translation>Raison sociale</translation>
+    </message>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <source>Deactivated: %1</source>
+        <translation>Désactivé : %1</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SupportUserModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Deactivated since</source>
+        <translation>Désactivé depuis</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+</context>
+<context>
     <name>guichet::UserSearchDialog</name>
     <message>
         <source>&amp;Search</source>
@@ -4399,6 +4948,185 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>mail: unknown sub-command '%1' (expected: deliver, digest).</source>
         <translation>mail : sous-commande « %1 » inconnue (attendu : deliver, digest).</translation>
+    </message>
+    <message>
+        <source>copy the SQLite database into a backup file</source>
+        <translation>copier la base SQLite dans un fichier de sauvegarde</translation>
+    </message>
+    <message>
+        <source>replace the SQLite database with a checked backup</source>
+        <translation>remplacer la base SQLite par une sauvegarde vérifiée</translation>
+    </message>
+    <message>
+        <source>Copy the SQLite database into a new file while it is in use. For PostgreSQL, use pg_dump (docs/OPERATIONS.md).</source>
+        <translation>Copier la base SQLite dans un nouveau fichier pendant son utilisation. Pour PostgreSQL, utilisez pg_dump (docs/OPERATIONS.md).</translation>
+    </message>
+    <message>
+        <source>The backup file to create.</source>
+        <translation>Le fichier de sauvegarde à créer.</translation>
+    </message>
+    <message>
+        <source>backup takes one file name.</source>
+        <translation>backup prend un nom de fichier.</translation>
+    </message>
+    <message>
+        <source>backup copies SQLite databases; for PostgreSQL use pg_dump (docs/OPERATIONS.md).</source>
+        <translation>backup copie les bases SQLite ; pour PostgreSQL, utilisez pg_dump (docs/OPERATIONS.md).</translation>
+    </message>
+    <message>
+        <source>Backed up %1 to %2.</source>
+        <translation>%1 sauvegardé dans %2.</translation>
+    </message>
+    <message>
+        <source>Replace the SQLite database with a backup made by 'guichetctl backup', after checking it. Stop guichetd first. For PostgreSQL, use pg_restore (docs/OPERATIONS.md).</source>
+        <translation>Remplacer la base SQLite par une sauvegarde faite par « guichetctl backup », après l’avoir vérifiée. Arrêtez d’abord guichetd. Pour PostgreSQL, utilisez pg_restore (docs/OPERATIONS.md).</translation>
+    </message>
+    <message>
+        <source>The backup file.</source>
+        <translation>Le fichier de sauvegarde.</translation>
+    </message>
+    <message>
+        <source>restore takes one backup file.</source>
+        <translation>restore prend un fichier de sauvegarde.</translation>
+    </message>
+    <message>
+        <source>restore replaces SQLite databases; for PostgreSQL use pg_restore (docs/OPERATIONS.md).</source>
+        <translation>restore remplace les bases SQLite ; pour PostgreSQL, utilisez pg_restore (docs/OPERATIONS.md).</translation>
+    </message>
+    <message>
+        <source>Restored %1 from %2.</source>
+        <translation>%1 restauré depuis %2.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::guichetd</name>
+    <message>
+        <source>Guichet's central server: the HTTP/JSON API of docs/API.md.</source>
+        <translation>Serveur central de Guichet : l’API HTTP/JSON décrite dans docs/API.md.</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql://user:password@host:port/name.</source>
+        <translation>Fichier SQLite ou postgresql://utilisateur:motdepasse@hôte:port/nom.</translation>
+    </message>
+    <message>
+        <source>LOCATION</source>
+        <translation>EMPLACEMENT</translation>
+    </message>
+    <message>
+        <source>Address and port to listen on (port 0: any free port).</source>
+        <translation>Adresse et port d’écoute (port 0 : n’importe quel port libre).</translation>
+    </message>
+    <message>
+        <source>HOST:PORT</source>
+        <translation>HÔTE:PORT</translation>
+    </message>
+    <message>
+        <source>PEM certificate: serve HTTPS (with --tls-key).</source>
+        <translation>Certificat PEM : servir en HTTPS (avec --tls-key).</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FICHIER</translation>
+    </message>
+    <message>
+        <source>PEM private key of --tls-cert.</source>
+        <translation>Clé privée PEM de --tls-cert.</translation>
+    </message>
+    <message>
+        <source>Largest request body accepted, in bytes.</source>
+        <translation>Taille maximale acceptée du corps d’une requête, en octets.</translation>
+    </message>
+    <message>
+        <source>BYTES</source>
+        <translation>OCTETS</translation>
+    </message>
+    <message>
+        <source>Days a sign-in session lasts.</source>
+        <translation>Durée d’une session de connexion, en jours.</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>Language of the messages: fr or en.</source>
+        <translation>Langue des messages : fr ou en.</translation>
+    </message>
+    <message>
+        <source>LANG</source>
+        <translation>LANGUE</translation>
+    </message>
+    <message>
+        <source>Threads (each with its own database connection).</source>
+        <translation>Fils d’exécution (chacun avec sa propre connexion à la base).</translation>
+    </message>
+    <message>
+        <source>Deliver the mail outbox every minute to this SMTP server (smtp://[user:password@]host:port or smtps://...).</source>
+        <translation>Distribuer la boîte d’envoi chaque minute à ce serveur SMTP (smtp://[utilisateur:motdepasse@]hôte:port ou smtps://...).</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Sender address of the mails (default: guichet@localhost).</source>
+        <translation>Adresse d’expédition des messages (par défaut : guichet@localhost).</translation>
+    </message>
+    <message>
+        <source>ADDRESS</source>
+        <translation>ADRESSE</translation>
+    </message>
+    <message>
+        <source>Require STARTTLS on an smtp:// server.</source>
+        <translation>Exiger STARTTLS sur un serveur smtp://.</translation>
+    </message>
+    <message>
+        <source>unexpected argument '%1'.</source>
+        <translation>argument inattendu « %1 ».</translation>
+    </message>
+    <message>
+        <source>--language: '%1' is neither fr nor en.</source>
+        <translation>--language : « %1 » n’est ni fr ni en.</translation>
+    </message>
+    <message>
+        <source>--max-body: '%1' is not a positive number.</source>
+        <translation>--max-body : « %1 » n’est pas un nombre positif.</translation>
+    </message>
+    <message>
+        <source>--session-days: '%1' is not a number of days (1 to 3650).</source>
+        <translation>--session-days : « %1 » n’est pas un nombre de jours (1 à 3650).</translation>
+    </message>
+    <message>
+        <source>--workers: '%1' is not a number from 1 to 64.</source>
+        <translation>--workers : « %1 » n’est pas un nombre de 1 à 64.</translation>
+    </message>
+    <message>
+        <source>--listen: '%1' is not HOST:PORT (e.g. 127.0.0.1:8443).</source>
+        <translation>--listen : « %1 » n’est pas de la forme HÔTE:PORT (par exemple 127.0.0.1:8443).</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key must both name readable PEM files.</source>
+        <translation>--tls-cert et --tls-key doivent tous deux désigner des fichiers PEM lisibles.</translation>
+    </message>
+    <message>
+        <source>--tls-cert/--tls-key: no certificate or key could be read.</source>
+        <translation>--tls-cert/--tls-key : aucun certificat ou clé n’a pu être lu.</translation>
+    </message>
+    <message>
+        <source>The request is larger than this server accepts (%1 bytes).</source>
+        <translation>La requête dépasse la taille que ce serveur accepte (%1 octets).</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1: %2</source>
+        <translation>impossible d’écouter sur %1 : %2</translation>
+    </message>
+    <message>
+        <source>cannot set up signal handling.</source>
+        <translation>impossible de mettre en place la gestion des signaux.</translation>
+    </message>
+    <message>
+        <source>mail delivery: %1</source>
+        <translation>distribution du courrier : %1</translation>
     </message>
 </context>
 <context>
