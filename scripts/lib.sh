@@ -11,7 +11,7 @@ GUICHET_PACKAGES=(
     qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libcurl4-openssl-dev
     postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
-    fonts-dejavu-core sqlite3 qt6-translations-l10n
+    fonts-dejavu-core sqlite3 qt6-translations-l10n wrk curl
 )
 
 guichet_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
