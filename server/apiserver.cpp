@@ -2,6 +2,7 @@
 
 #include "accounts.h"
 #include "attachedfiles.h"
+#include "changefeed.h"
 #include "changewatcher.h"
 #include "commanddispatcher.h"
 #include "core.h"
@@ -16,6 +17,8 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -99,6 +102,11 @@ struct ApiServer::Call
     // Set on the worker before the route's job runs.
     qint64 userId = 0;
     qint64 sessionId = 0;
+    // Long-poll (GET changes): the checkpoint and seconds to wait, set by the
+    // job before it asks to park; woken once the wait is over.
+    qint64 since = 0;
+    qint64 waitSeconds = 0;
+    bool woken = false;
 };
 
 ApiResponse ApiResponse::json(const QJsonObject &object, int status)
@@ -230,6 +238,33 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             anonymous ? 0 : call.userId, name, call.body.value(QLatin1String("args")).toObject(),
             call.body.value(QLatin1String("commandId")).toString());
         return ApiResponse::fromResult(result);
+    });
+
+    addRoute("GET", QStringLiteral("changes"), Auth::Required, [](Core &core, Call &call) {
+        const QUrlQuery &q = call.request.query;
+        const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
+        if (!since)
+            return badParameter(QStringLiteral("since"));
+        const auto limit = queryNumber(q, QStringLiteral("limit"), 1000, 1, 5000);
+        if (!limit)
+            return badParameter(QStringLiteral("limit"));
+        const auto wait = queryNumber(q, QStringLiteral("wait"), 0, 0, 60);
+        if (!wait)
+            return badParameter(QStringLiteral("wait"));
+        if (*wait > 0 && !call.woken) {
+            const qint64 counter
+                = core.db()
+                      .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
+                      .toLongLong();
+            if (counter <= *since) {
+                call.since = *since;
+                call.waitSeconds = *wait;
+                ApiResponse r;
+                r.park = true;
+                return r;
+            }
+        }
+        return ApiResponse::json(ChangeFeed(core).page(call.userId, *since, int(*limit)));
     });
 
     addRoute("GET", QStringLiteral("structures"), Auth::Required, [](Core &core, Call &call) {
@@ -443,11 +478,61 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                                           Tr::tr("The database failed: %1").arg(error.message()));
             }
         },
-        [this, call](ApiResponse response) {
+        [this, call, route](ApiResponse response) {
             if (response.changed)
                 m_watcher.refresh();
-            finish(call, response);
+            if (response.park)
+                park(call, route);
+            else
+                finish(call, response);
         });
+}
+
+void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
+{
+    QTcpSocket *socket = call->reply->socket();
+    if (!call->reply->isConnected() || !socket) {
+        logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+        return;
+    }
+    // Between the worker's read and now, a change may already have come in.
+    if (m_watcher.version() > call->since) {
+        call->woken = true;
+        runOnWorker(call, route);
+        return;
+    }
+    // The waiter owns the connections and the timer: deleting it ends the
+    // wait; `over` keeps a second event of the same loop turn from acting twice.
+    auto *waiter = new QObject(this);
+    auto over = std::make_shared<bool>(false);
+    const auto end = [waiter, over] {
+        if (*over)
+            return false;
+        *over = true;
+        waiter->deleteLater();
+        return true;
+    };
+    const auto wake = [this, call, route, end] {
+        if (!end())
+            return;
+        call->woken = true;
+        runOnWorker(call, route);
+    };
+    connect(&m_watcher, &ChangeWatcher::versionChanged, waiter, [call, wake](qint64 version) {
+        if (version > call->since)
+            wake();
+    });
+    auto *timer = new QTimer(waiter);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, waiter, wake);
+    timer->start(int(call->waitSeconds * 1000));
+    // A client that leaves while parked: forget it (never write to its socket).
+    const auto drop = [call, end] {
+        if (end())
+            logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+    };
+    connect(socket, &QAbstractSocket::disconnected, waiter, drop);
+    connect(socket, &QObject::destroyed, waiter, drop);
 }
 
 void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &response)

@@ -32,6 +32,7 @@ struct ApiResponse
     HeaderList headers;
     qint64 userId = 0; // the caller, for the request log (0: anonymous)
     bool changed = false; // a command went through: the change counter moved
+    bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
 
     static ApiResponse json(const QJsonObject &object, int status = 200);
     // {"ok": false, "code", "field", "message"} (docs/API.md).
@@ -75,6 +76,9 @@ private:
     void addRoute(const char *method, const QString &path, Auth auth, Job job);
     void runOnWorker(const std::shared_ptr<Call> &call, const Route &route);
     void finish(const std::shared_ptr<Call> &call, const ApiResponse &response);
+    // Holds a long-poll until the counter passes its `since` or its `wait`
+    // elapses, then runs its route again; drops it if the client leaves.
+    void park(const std::shared_ptr<Call> &call, const Route &route);
 
     WorkerPool &m_pool;
     ChangeWatcher &m_watcher;
