@@ -176,7 +176,7 @@ bench_backend() { # bench_backend sqlite|postgresql
     stop_server
 }
 
-echo "guichetd $("$guichetd" --version 2>/dev/null || true) | $(nproc) cores | load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?") | $(nproc) cores | load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, $duration; guichetd workers: ${workers:-default}"
 [ "$backend" != postgresql ] && bench_backend sqlite
 [ "$backend" != sqlite ] && bench_backend postgresql
