@@ -5085,26 +5085,6 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>argument inattendu « %1 ».</translation>
     </message>
     <message>
-        <source>--language: '%1' is neither fr nor en.</source>
-        <translation>--language : « %1 » n’est ni fr ni en.</translation>
-    </message>
-    <message>
-        <source>--max-body: '%1' is not a positive number.</source>
-        <translation>--max-body : « %1 » n’est pas un nombre positif.</translation>
-    </message>
-    <message>
-        <source>--session-days: '%1' is not a number of days (1 to 3650).</source>
-        <translation>--session-days : « %1 » n’est pas un nombre de jours (1 à 3650).</translation>
-    </message>
-    <message>
-        <source>--workers: '%1' is not a number from 1 to 64.</source>
-        <translation>--workers : « %1 » n’est pas un nombre de 1 à 64.</translation>
-    </message>
-    <message>
-        <source>--listen: '%1' is not HOST:PORT (e.g. 127.0.0.1:8443).</source>
-        <translation>--listen : « %1 » n’est pas de la forme HÔTE:PORT (par exemple 127.0.0.1:8443).</translation>
-    </message>
-    <message>
         <source>--tls-cert and --tls-key must both name readable PEM files.</source>
         <translation>--tls-cert et --tls-key doivent tous deux désigner des fichiers PEM lisibles.</translation>
     </message>
@@ -5127,6 +5107,50 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>mail delivery: %1</source>
         <translation>distribution du courrier : %1</translation>
+    </message>
+    <message>
+        <source>Local time the daily notification mails are queued.</source>
+        <translation>Heure locale à laquelle les notifications quotidiennes sont préparées.</translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
+        <translation>HH:MM</translation>
+    </message>
+    <message>
+        <source>Day and local time the weekly summaries are queued.</source>
+        <translation>Jour et heure locale auxquels les récapitulatifs hebdomadaires sont préparés.</translation>
+    </message>
+    <message>
+        <source>DAY HH:MM</source>
+        <translation>JOUR HH:MM</translation>
+    </message>
+    <message>
+        <source>Every option can also be set by an environment variable GUICHETD_&lt;OPTION&gt; (e.g. GUICHETD_MAX_BODY; --from is GUICHETD_SMTP_FROM); the command line wins.</source>
+        <translation>Chaque option peut aussi être donnée par une variable d’environnement GUICHETD_&lt;OPTION&gt; (par exemple GUICHETD_MAX_BODY ; --from est GUICHETD_SMTP_FROM) ; la ligne de commande l’emporte.</translation>
+    </message>
+    <message>
+        <source>%1: '%2' is neither fr nor en.</source>
+        <translation>%1 : « %2 » n’est ni fr ni en.</translation>
+    </message>
+    <message>
+        <source>%1: '%2' is not a positive number.</source>
+        <translation>%1 : « %2 » n’est pas un nombre positif.</translation>
+    </message>
+    <message>
+        <source>%1: '%2' is not a number of days (1 to 3650).</source>
+        <translation>%1 : « %2 » n’est pas un nombre de jours (1 à 3650).</translation>
+    </message>
+    <message>
+        <source>%1: '%2' is not a number from 1 to 64.</source>
+        <translation>%1 : « %2 » n’est pas un nombre de 1 à 64.</translation>
+    </message>
+    <message>
+        <source>%1: '%2' is not HOST:PORT (e.g. 127.0.0.1:8443).</source>
+        <translation>%1 : « %2 » n’est pas de la forme HÔTE:PORT (par exemple 127.0.0.1:8443).</translation>
+    </message>
+    <message>
+        <source>notification mails: %1</source>
+        <translation>messages de notification : %1</translation>
     </message>
 </context>
 <context>
