@@ -79,7 +79,9 @@ public:
     }
     bool fromEnvironment(const QString &name) const
     {
-        return !m_parser.isSet(name) && qEnvironmentVariableIsSet(qPrintable(environmentName(name)));
+        // An empty variable counts as unset: the packaged guichetd.conf lists
+        // every variable, leaving the optional ones (GUICHETD_SMTP=) empty.
+        return !m_parser.isSet(name) && !qEnvironmentVariableIsEmpty(qPrintable(environmentName(name)));
     }
     bool isSet(const QString &name) const { return m_parser.isSet(name) || fromEnvironment(name); }
     QString value(const QString &name) const

@@ -4,6 +4,7 @@
 #include "testdatabase.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
@@ -116,6 +117,32 @@ private slots:
                               &error));
         QCOMPARE(server.stop(), 2);
         QVERIFY2(error.contains(QStringLiteral("--weekly-mail-at")), qPrintable(error));
+    }
+
+    // The packaged /etc/guichet/guichetd.conf, as the systemd unit passes it:
+    // every variable set, the optional ones (GUICHETD_SMTP) empty.
+    void thePackagedConfigurationStarts()
+    {
+        QFile conf(QStringLiteral(GUICHET_SOURCE_DIR "/packaging/server/guichetd.conf"));
+        QVERIFY(conf.open(QIODevice::ReadOnly | QIODevice::Text));
+        QList<QByteArray> names;
+        while (!conf.atEnd()) {
+            const QByteArray line = conf.readLine().trimmed();
+            const int equals = line.indexOf('=');
+            if (line.isEmpty() || line.startsWith('#') || equals <= 0)
+                continue;
+            names << line.left(equals);
+            qputenv(line.left(equals).constData(), line.mid(equals + 1));
+        }
+        QVERIFY(names.contains("GUICHETD_SMTP"));
+        Guichetd server;
+        QString error;
+        // The test's database and a free port instead of the packaged ones; the command line wins.
+        const bool started = server.start(m_db->location(), {}, &error);
+        for (const QByteArray &name : names)
+            qunsetenv(name.constData());
+        QVERIFY2(started, qPrintable(error));
+        QCOMPARE(server.stop(), 0);
     }
 
     void versionIsPrinted()
