@@ -47,8 +47,10 @@ public:
 
 private:
     void search();
+    void showCount();
     void select();
     void chooseExportFile();
+    bool exportCsvThroughDirectory(const QString &path);
     void createStructure();
     void updateButtons();
     std::optional<StructureRow> candidate() const;
