@@ -1,6 +1,7 @@
 #include "accounts.h"
 
 #include "core.h"
+#include "mailtext.h"
 #include "passwords.h"
 #include "principals.h"
 #include "textfold.h"
@@ -207,17 +208,21 @@ qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString 
     if (recipient.isEmpty())
         recipient = user->value(QStringLiteral("email")).toString();
     const QString link = QStringLiteral("guichet://reactivate?token=") + token;
+    const MailText t = MailText::forUser(ctx.db(), userId);
     const QString text
-        = Accounts::tr("Hello %1,\n\n"
-                       "To reactivate your Guichet account, open this link:\n%2\n\n"
-                       "or paste this code on the reactivation page:\n%3\n\n"
-                       "You will choose a new password, a new secret question and its answer. "
-                       "The link works once and until %4. If it has expired, ask for a new mail "
-                       "with \"Reactivate my account\".\n\n"
-                       "If you did not ask for this, ignore this mail: your account stays deactivated.")
+        = t.translate("guichet::Accounts",
+                      "Hello %1,\n\n"
+                      "To reactivate your Guichet account, open this link:\n%2\n\n"
+                      "or paste this code on the reactivation page:\n%3\n\n"
+                      "You will choose a new password, a new secret question and its answer. "
+                      "The link works once and until %4. If it has expired, ask for a new mail "
+                      "with \"Reactivate my account\".\n\n"
+                      "If you did not ask for this, ignore this mail: your account stays deactivated.")
               .arg(user->value(QStringLiteral("first_name")).toString(), link, token, utcText(expires));
-    ctx.queueMail(userId, recipient, Accounts::tr("Reactivate your Guichet account"), text, {},
-                  CommandContext::MailPolicy::EvenIfDeactivated);
+    MailBody body;
+    body.paragraph(text);
+    ctx.queueMail(userId, recipient, t.translate("guichet::Accounts", "Reactivate your Guichet account"),
+                  body.text(), body.html(), CommandContext::MailPolicy::EvenIfDeactivated);
     return expires;
 }
 
@@ -365,14 +370,20 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                     QString recipient = row->value(QStringLiteral("contact_email")).toString();
                     if (recipient.isEmpty())
                         recipient = row->value(QStringLiteral("email")).toString();
-                    ctx.queueMail(
-                        id, recipient, tr("Your Guichet account is locked"),
-                        tr("Hello %1,\n\nAfter %2 failed sign-ins in a row, your Guichet account is locked "
-                           "until %3. You can sign in again after that time.\n\nIf these attempts were not "
-                           "yours, change your password as soon as you can sign in.")
+                    const MailText t = MailText::forUser(db, id);
+                    MailBody body;
+                    body.paragraph(
+                        t.translate(
+                             "guichet::Accounts",
+                             "Hello %1,\n\nAfter %2 failed sign-ins in a row, your Guichet account is "
+                             "locked until %3. You can sign in again after that time.\n\nIf these "
+                             "attempts were not yours, change your password as soon as you can sign in.")
                             .arg(row->value(QStringLiteral("first_name")).toString())
                             .arg(failures)
                             .arg(utcText(until)));
+                    ctx.queueMail(id, recipient,
+                                  t.translate("guichet::Accounts", "Your Guichet account is locked"),
+                                  body.text(), body.html());
                     ctx.audit(QStringLiteral("user"), id, 0,
                               QStringLiteral("account locked until %1 after %2 failed sign-ins")
                                   .arg(utcText(until))

@@ -1,6 +1,7 @@
 #include "attachments.h"
 
 #include "core.h"
+#include "mailtext.h"
 #include "permissions.h"
 #include "principals.h"
 #include "spaces.h"
@@ -112,12 +113,18 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
                            request.validFrom.toString(Qt::ISODate),
                            request.validUntil.isValid() ? request.validUntil.toString(Qt::ISODate)
                                                         : QStringLiteral("-")));
-        if (principal)
-            ctx.queueMail(principal, contactEmail(db, principal), tr("An attachment request waits for you"),
-                          tr("%1 %2 asks to be attached to %3 (SIRET %4). Open Guichet to validate or refuse "
-                             "the request.")
-                              .arg(ctx.actor().firstName, ctx.actor().lastName, structureName,
-                                   structure->value(QStringLiteral("siret")).toString()));
+        if (principal) {
+            const MailText t = MailText::forUser(db, principal);
+            MailBody body;
+            body.paragraph(t.translate("guichet::Attachments",
+                                       "%1 %2 asks to be attached to %3 (SIRET %4). Open Guichet to validate "
+                                       "or refuse the request.")
+                               .arg(ctx.actor().firstName, ctx.actor().lastName, structureName,
+                                    structure->value(QStringLiteral("siret")).toString()));
+            ctx.queueMail(principal, contactEmail(db, principal),
+                          t.translate("guichet::Attachments", "An attachment request waits for you"),
+                          body.text(), body.html());
+        }
         ctx.result = CommandResult::success(
             id,
             { { QStringLiteral("status"), QStringLiteral("pending") }, { QStringLiteral("role"), role } });
@@ -163,13 +170,19 @@ void Attachments::decideOne(CommandContext &ctx, qint64 attachmentId, bool valid
         requestStructureSpaces(ctx, userId, structureId, scope);
     }
 
-    QString text = validate ? tr("Your attachment request to %1 (SIRET %2) was validated.")
-                            : tr("Your attachment request to %1 (SIRET %2) was refused.");
-    text = text.arg(structureName, row->value(QStringLiteral("siret")).toString());
+    const MailText t = MailText::forUser(db, userId);
+    MailBody body;
+    body.paragraph(
+        (validate
+             ? t.translate("guichet::Attachments", "Your attachment request to %1 (SIRET %2) was validated.")
+             : t.translate("guichet::Attachments", "Your attachment request to %1 (SIRET %2) was refused."))
+            .arg(structureName, row->value(QStringLiteral("siret")).toString()));
     if (!comment.isEmpty())
-        text += QLatin1String("\n\n") + tr("Comment: %1").arg(comment);
+        body.paragraph(t.translate("guichet::Attachments", "Comment: %1").arg(comment));
     ctx.queueMail(userId, contactEmail(db, userId),
-                  validate ? tr("Attachment request validated") : tr("Attachment request refused"), text);
+                  validate ? t.translate("guichet::Attachments", "Attachment request validated")
+                           : t.translate("guichet::Attachments", "Attachment request refused"),
+                  body.text(), body.html());
 }
 
 CommandResult Attachments::decideAttachment(qint64 actorId, qint64 attachmentId, bool validate,
@@ -236,9 +249,14 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
         const QList<qint64> scope = attachmentScope(db, successorAttachment);
         subscribeRoleDefaults(ctx, successor, structureId, Role::Principal, scope);
         requestStructureSpaces(ctx, successor, structureId, scope);
-        const QString text
-            = tr("You are now the principal manager of %1 (SIRET %2).").arg(structureName, siret);
-        ctx.queueMail(successor, contactEmail(db, successor), tr("You are now principal manager"), text);
+        const MailText t = MailText::forUser(db, successor);
+        MailBody body;
+        body.paragraph(
+            t.translate("guichet::Attachments", "You are now the principal manager of %1 (SIRET %2).")
+                .arg(structureName, siret));
+        ctx.queueMail(successor, contactEmail(db, successor),
+                      t.translate("guichet::Attachments", "You are now principal manager"), body.text(),
+                      body.html());
         return;
     }
 
@@ -264,10 +282,15 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
             deleteSubscription(ctx, subscription.value(QStringLiteral("id")).toLongLong(),
                                QStringLiteral("attachment removed"));
     }
-    if (!own)
-        ctx.queueMail(
-            userId, contactEmail(db, userId), tr("Attachment removed"),
-            tr("Your attachment to %1 (SIRET %2) was removed by a manager.").arg(structureName, siret));
+    if (!own) {
+        const MailText t = MailText::forUser(db, userId);
+        MailBody body;
+        body.paragraph(
+            t.translate("guichet::Attachments", "Your attachment to %1 (SIRET %2) was removed by a manager.")
+                .arg(structureName, siret));
+        ctx.queueMail(userId, contactEmail(db, userId),
+                      t.translate("guichet::Attachments", "Attachment removed"), body.text(), body.html());
+    }
 }
 
 CommandResult Attachments::removeAttachments(qint64 actorId, const QList<qint64> &attachmentIds,

@@ -2,6 +2,7 @@
 
 #include "accounts.h"
 #include "core.h"
+#include "mailtext.h"
 
 namespace guichet {
 
@@ -263,9 +264,19 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
                 recipient = contact;
         }
         const QString subject = row.value(QStringLiteral("subject")).toString();
-        const qint64 mailId = ctx.queueMail(senderId, recipient, tr("Reply to your request: %1").arg(subject),
-                                            tr("Support replied to your request \"%1\" (status: %2):\n\n%3")
-                                                .arg(subject, statusLabel(newStatus), clean));
+        // In the sender's language (the portal's default for anonymous senders).
+        const MailText t = MailText::forUser(ctx.db(), senderId);
+        const ChoiceEntry *status = findChoice(s_statuses, newStatus);
+        MailBody body;
+        body.paragraph(t.translate("guichet::Solicitations",
+                                   "Support replied to your request \"%1\" (status: %2):\n\n%3")
+                           .arg(subject,
+                                status ? t.translate("guichet::Solicitations", status->label) : newStatus,
+                                clean));
+        const qint64 mailId
+            = ctx.queueMail(senderId, recipient,
+                            t.translate("guichet::Solicitations", "Reply to your request: %1").arg(subject),
+                            body.text(), body.html());
         ctx.audit(kEntity, solicitationId, 0,
                   QStringLiteral("reply; status: %1 -> %2; mail=%3")
                       .arg(row.value(QStringLiteral("status")).toString(), newStatus)

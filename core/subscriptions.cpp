@@ -1,6 +1,7 @@
 #include "subscriptions.h"
 
 #include "core.h"
+#include "mailtext.h"
 #include "permissions.h"
 #include "principals.h"
 #include "spaces.h"
@@ -165,12 +166,18 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
             const qint64 principal = principalOf(db, request.structureId);
             const auto manager
                 = db.row(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { principal });
-            if (manager)
+            if (manager) {
+                const MailText t = MailText::forUser(db, principal);
+                MailBody body;
+                body.paragraph(t.translate("guichet::Subscriptions",
+                                           "%1 %2 asks for the space %3 on %4. Open Guichet to validate or "
+                                           "refuse it.")
+                                   .arg(ctx.actor().firstName, ctx.actor().lastName, space->name,
+                                        structure->value(QStringLiteral("raison_sociale")).toString()));
                 ctx.queueMail(principal, manager->value(QStringLiteral("contact_email")).toString(),
-                              tr("A subscription request waits for you"),
-                              tr("%1 %2 asks for the space %3 on %4. Open Guichet to validate or refuse it.")
-                                  .arg(ctx.actor().firstName, ctx.actor().lastName, space->name,
-                                       structure->value(QStringLiteral("raison_sociale")).toString()));
+                              t.translate("guichet::Subscriptions", "A subscription request waits for you"),
+                              body.text(), body.html());
+            }
         }
         ctx.result = CommandResult::success(
             ids.first().toLongLong(),
@@ -192,8 +199,12 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
         if (subscriptionIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"), tr("Check at least one request."));
         const QString status = validate ? QStringLiteral("validated") : QStringLiteral("refused");
-        // One mail per requester, listing their decided rows.
-        QMap<qint64, QStringList> decidedFor;
+        // One mail per requester, listing their decided rows (in the requester's language).
+        struct Decided
+        {
+            QString structure, space, service, mode;
+        };
+        QMap<qint64, QList<Decided>> decidedFor;
         QSet<qint64> seen;
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
@@ -219,26 +230,36 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                     { status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version(), id });
             ctx.audit(QStringLiteral("subscription"), id, structureId, QStringLiteral("request ") + status,
                       comment.trimmed());
-            const QString service = row->value(QStringLiteral("service_name")).toString();
             decidedFor[row->value(QStringLiteral("user_id")).toLongLong()].append(
-                QStringLiteral("%1 — %2 — %3 (%4)")
-                    .arg(row->value(QStringLiteral("raison_sociale")).toString(),
-                         row->value(QStringLiteral("space_name")).toString(),
-                         service.isEmpty() ? tr("whole structure") : service,
-                         row->value(QStringLiteral("mode")).toString()));
+                { row->value(QStringLiteral("raison_sociale")).toString(),
+                  row->value(QStringLiteral("space_name")).toString(),
+                  row->value(QStringLiteral("service_name")).toString(),
+                  row->value(QStringLiteral("mode")).toString() });
         }
         for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
             const QString recipient
                 = db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { it.key() })
                       .toString();
-            QString text = (validate ? tr("Your subscription request was validated:")
-                                     : tr("Your subscription request was refused:"))
-                + QLatin1Char('\n') + it.value().join(QLatin1Char('\n'));
+            const MailText t = MailText::forUser(db, it.key());
+            QStringList lines;
+            for (const Decided &d : it.value())
+                lines.append(QStringLiteral("%1 — %2 — %3 (%4)")
+                                 .arg(d.structure, d.space,
+                                      d.service.isEmpty()
+                                          ? t.translate("guichet::Subscriptions", "whole structure")
+                                          : d.service,
+                                      d.mode));
+            MailBody body;
+            body.paragraph(
+                validate ? t.translate("guichet::Subscriptions", "Your subscription request was validated:")
+                         : t.translate("guichet::Subscriptions", "Your subscription request was refused:"));
+            body.list(lines);
             if (!comment.trimmed().isEmpty())
-                text += QLatin1String("\n\n") + tr("Comment: %1").arg(comment.trimmed());
-            ctx.queueMail(
-                it.key(), recipient,
-                validate ? tr("Subscription request validated") : tr("Subscription request refused"), text);
+                body.paragraph(t.translate("guichet::Subscriptions", "Comment: %1").arg(comment.trimmed()));
+            ctx.queueMail(it.key(), recipient,
+                          validate ? t.translate("guichet::Subscriptions", "Subscription request validated")
+                                   : t.translate("guichet::Subscriptions", "Subscription request refused"),
+                          body.text(), body.html());
         }
         ctx.result
             = CommandResult::success(subscriptionIds.first(), { { QStringLiteral("status"), status } });

@@ -1164,6 +1164,222 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     </message>
 </context>
 <context>
+    <name>guichet::Digests</name>
+    <message>
+        <source>principal manager</source>
+        <translation>gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>secondary manager</source>
+        <translation>gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>simple user</source>
+        <translation>utilisateur simple</translation>
+    </message>
+    <message>
+        <source>whole structure</source>
+        <translation>toute la structure</translation>
+    </message>
+    <message>
+        <source>You asked to be attached to %1 (SIRET %2); the request waits for a manager.</source>
+        <translation>Vous avez demandé à être rattaché à %1 (SIRET %2) ; la demande attend un gestionnaire.</translation>
+    </message>
+    <message>
+        <source>Your attachment to %1 (SIRET %2) was validated.</source>
+        <translation>Votre rattachement à %1 (SIRET %2) a été validé.</translation>
+    </message>
+    <message>
+        <source>Your attachment request to %1 (SIRET %2) was refused.</source>
+        <translation>Votre demande de rattachement à %1 (SIRET %2) a été refusée.</translation>
+    </message>
+    <message>
+        <source>Your attachment to %1 was removed.</source>
+        <translation>Votre rattachement à %1 a été supprimé.</translation>
+    </message>
+    <message>
+        <source>Your role on %1 is now: %2.</source>
+        <translation>Votre rôle sur %1 est désormais : %2.</translation>
+    </message>
+    <message>
+        <source>You are now the principal manager of %1.</source>
+        <translation>Vous êtes désormais le gestionnaire principal de %1.</translation>
+    </message>
+    <message>
+        <source>You are no longer the principal manager of %1.</source>
+        <translation>Vous n’êtes plus le gestionnaire principal de %1.</translation>
+    </message>
+    <message>
+        <source>You asked for the space %1 on %2 (%3); the request waits for a manager.</source>
+        <translation>Vous avez demandé l’espace %1 sur %2 (%3) ; la demande attend un gestionnaire.</translation>
+    </message>
+    <message>
+        <source>Your subscription to the space %1 on %2 (%3) is active.</source>
+        <translation>Votre abonnement à l’espace %1 sur %2 (%3) est actif.</translation>
+    </message>
+    <message>
+        <source>Your subscription request for the space %1 on %2 (%3) was refused.</source>
+        <translation>Votre demande d’abonnement à l’espace %1 sur %2 (%3) a été refusée.</translation>
+    </message>
+    <message>
+        <source>Your subscription to the space %1 on %2 was removed.</source>
+        <translation>Votre abonnement à l’espace %1 sur %2 a été supprimé.</translation>
+    </message>
+    <message>
+        <source>Support replied to your request "%1".</source>
+        <translation>Le support a répondu à votre demande « %1 ».</translation>
+    </message>
+    <message>
+        <source>%1 asks to be attached to %2.</source>
+        <translation>%1 demande à être rattaché à %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The attachment request of %1 to %2 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>La demande de rattachement de %1 à %2 attend depuis plus de %n jour.</numerusform>
+            <numerusform>La demande de rattachement de %1 à %2 attend depuis plus de %n jours.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 asks for the space %2 on %3 (%4).</source>
+        <translation>%1 demande l’espace %2 sur %3 (%4).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The subscription request of %1 for the space %2 on %3 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>La demande d’abonnement de %1 à l’espace %2 sur %3 attend depuis plus de %n jour.</numerusform>
+            <numerusform>La demande d’abonnement de %1 à l’espace %2 sur %3 attend depuis plus de %n jours.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The attachment of %1 to %2 ends on %3.</source>
+        <translation>Le rattachement de %1 à %2 prend fin le %3.</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+Here is what happened since %2.</source>
+        <translation>Bonjour %1,
+
+Voici ce qui s’est passé depuis le %2.</translation>
+    </message>
+    <message>
+        <source>Your account</source>
+        <translation>Votre compte</translation>
+    </message>
+    <message>
+        <source>Requests waiting for your decision</source>
+        <translation>Demandes en attente de votre décision</translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation>Rappels</translation>
+    </message>
+    <message>
+        <source>You receive this mail because notifications are enabled in your account. Untick "Receive notifications" in Guichet to stop them.</source>
+        <translation>Vous recevez ce message car les notifications sont activées sur votre compte. Décochez « Recevoir des notifications » dans Guichet pour ne plus les recevoir.</translation>
+    </message>
+    <message>
+        <source>Guichet: your daily notifications</source>
+        <translation>Guichet : vos notifications du jour</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+Here are the movements on your structures since %2.</source>
+        <translation>Bonjour %1,
+
+Voici les mouvements sur vos structures depuis le %2.</translation>
+    </message>
+    <message>
+        <source>%1 asked to be attached.</source>
+        <translation>%1 a demandé à être rattaché.</translation>
+    </message>
+    <message>
+        <source>The attachment of %1 was validated.</source>
+        <translation>Le rattachement de %1 a été validé.</translation>
+    </message>
+    <message>
+        <source>The attachment request of %1 was refused.</source>
+        <translation>La demande de rattachement de %1 a été refusée.</translation>
+    </message>
+    <message>
+        <source>The attachment request of %1 was cancelled (account deactivated).</source>
+        <translation>La demande de rattachement de %1 a été annulée (compte désactivé).</translation>
+    </message>
+    <message>
+        <source>The attachment of %1 was removed.</source>
+        <translation>Le rattachement de %1 a été supprimé.</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 est désormais %2.</translation>
+    </message>
+    <message>
+        <source>%1 is now the principal manager, instead of %2.</source>
+        <translation>%1 est désormais le gestionnaire principal, à la place de %2.</translation>
+    </message>
+    <message>
+        <source>%1 created the structure and is its principal manager.</source>
+        <translation>%1 a créé la structure et en est le gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>%1 asked for the space %2.</source>
+        <translation>%1 a demandé l’espace %2.</translation>
+    </message>
+    <message>
+        <source>%1 was subscribed to the space %2.</source>
+        <translation>%1 a été abonné à l’espace %2.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 was validated.</source>
+        <translation>L’abonnement de %1 à l’espace %2 a été validé.</translation>
+    </message>
+    <message>
+        <source>The subscription request of %1 for the space %2 was refused.</source>
+        <translation>La demande d’abonnement de %1 à l’espace %2 a été refusée.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 was removed.</source>
+        <translation>L’abonnement de %1 à l’espace %2 a été supprimé.</translation>
+    </message>
+    <message>
+        <source>new attachment requests: %1</source>
+        <translation>nouvelles demandes de rattachement : %1</translation>
+    </message>
+    <message>
+        <source>decisions: %1</source>
+        <translation>décisions : %1</translation>
+    </message>
+    <message>
+        <source>removals: %1</source>
+        <translation>suppressions : %1</translation>
+    </message>
+    <message>
+        <source>subscriptions: %1</source>
+        <translation>abonnements : %1</translation>
+    </message>
+    <message>
+        <source>role changes: %1</source>
+        <translation>changements de rôle : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… et %n autre.</numerusform>
+            <numerusform>… et %n autres.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation>%1 (SIRET %2)</translation>
+    </message>
+    <message>
+        <source>Guichet: the week on your structures (%1)</source>
+        <translation>Guichet : la semaine sur vos structures (%1)</translation>
+    </message>
+</context>
+<context>
     <name>guichet::MailDelivery</name>
     <message>
         <source>'%1' is not an SMTP URL (smtp://host:port or smtps://host:port).</source>
@@ -1180,6 +1396,17 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     <message>
         <source>could not start a mail transfer</source>
         <translation>impossible de démarrer l'envoi du courriel</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::MailSchedule</name>
+    <message>
+        <source>'%1' is not a time of day: expected HH:MM, e.g. 07:00.</source>
+        <translation>« %1 » n’est pas une heure : attendu HH:MM, par exemple 07:00.</translation>
+    </message>
+    <message>
+        <source>'%1' is not a day and a time: expected &lt;day&gt; HH:MM, e.g. "mon 07:00".</source>
+        <translation>« %1 » n’est pas un jour et une heure : attendu &lt;jour&gt; HH:MM, par exemple « mon 07:00 ».</translation>
     </message>
 </context>
 <context>
@@ -3272,10 +3499,6 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Structures synthétiques ajoutées : %1 (en %2 s).</translation>
     </message>
     <message>
-        <source>deliver the mail outbox over SMTP ('mail deliver --help')</source>
-        <translation>envoyer la boîte d'envoi par SMTP (« mail deliver --help »)</translation>
-    </message>
-    <message>
         <source>Deliver the mails waiting in the outbox now.</source>
         <translation>Envoyer maintenant les courriels en attente dans la boîte d'envoi.</translation>
     </message>
@@ -3336,8 +3559,60 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Usage : guichetctl mail deliver [--smtp URL] [--from ADRESSE] [--limit N]</translation>
     </message>
     <message>
-        <source>mail: unknown sub-command '%1' (expected: deliver).</source>
-        <translation>mail : sous-commande inconnue « %1 » (attendue : deliver).</translation>
+        <source>deliver the mail outbox, queue the notification digests ('mail --help')</source>
+        <translation>distribuer la boîte d’envoi, préparer les récapitulatifs de notifications (« mail --help »)</translation>
+    </message>
+    <message>
+        <source>Queue the daily or weekly notification mails now (each user at most once a day, or a week).</source>
+        <translation>Préparer maintenant les messages de notification quotidiens ou hebdomadaires (au plus une fois par jour, ou par semaine, pour chaque utilisateur).</translation>
+    </message>
+    <message>
+        <source>daily or weekly.</source>
+        <translation>daily (quotidien) ou weekly (hebdomadaire).</translation>
+    </message>
+    <message>
+        <source>Run as at this moment (ISO 8601; default: now).</source>
+        <translation>Exécuter comme à cet instant (ISO 8601 ; par défaut : maintenant).</translation>
+    </message>
+    <message>
+        <source>ISO</source>
+        <translation>ISO</translation>
+    </message>
+    <message>
+        <source>Remind managers of requests pending for more than N days and of attachments ending within N days (default: %1).</source>
+        <translation>Rappeler aux gestionnaires les demandes en attente depuis plus de N jours et les rattachements qui prennent fin dans N jours (par défaut : %1).</translation>
+    </message>
+    <message>
+        <source>mail digest takes one kind: daily or weekly.</source>
+        <translation>mail digest prend un type : daily ou weekly.</translation>
+    </message>
+    <message>
+        <source>mail digest: unknown kind '%1' (expected: daily or weekly).</source>
+        <translation>mail digest : type « %1 » inconnu (attendu : daily ou weekly).</translation>
+    </message>
+    <message>
+        <source>--now: '%1' is not an ISO 8601 date and time (e.g. 2026-03-02T07:00).</source>
+        <translation>--now : « %1 » n’est pas une date et heure ISO 8601 (par exemple 2026-03-02T07:00).</translation>
+    </message>
+    <message>
+        <source>--reminder-days: '%1' is not a positive number.</source>
+        <translation>--reminder-days : « %1 » n’est pas un nombre positif.</translation>
+    </message>
+    <message>
+        <source>Daily notifications queued: %1 mail(s) (%2).</source>
+        <translation>Notifications quotidiennes préparées : %1 message(s) (%2).</translation>
+    </message>
+    <message>
+        <source>Weekly summaries queued: %1 mail(s) (%2).</source>
+        <translation>Récapitulatifs hebdomadaires préparés : %1 message(s) (%2).</translation>
+    </message>
+    <message>
+        <source>       guichetctl mail digest daily|weekly [--now ISO] [--reminder-days N]</source>
+        <translation>       guichetctl mail digest daily|weekly [--now ISO] [--reminder-days N]</translation>
+    </message>
+    <message>
+        <source>mail: unknown sub-command '%1' (expected: deliver, digest).</source>
+        <translation>mail : sous-commande « %1 » inconnue (attendu : deliver, digest).</translation>
     </message>
 </context>
 <context>

@@ -46,7 +46,7 @@ int commandImportStructures(const QString &location, const QStringList &args);
 int commandStructures(const QString &location, const QStringList &args);
 int commandBenchData(const QString &location, const QStringList &args);
 int commandDemo(const QString &location, const QStringList &args);
-// mail deliver (ctl_mail.cpp)
+// mail deliver|digest (ctl_mail.cpp)
 int commandMail(const QString &location, const QStringList &args);
 
 } // namespace guichet::ctl

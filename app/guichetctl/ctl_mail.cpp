@@ -1,6 +1,7 @@
 #include "core.h"
 #include "ctl.h"
 #include "database.h"
+#include "digests.h"
 #include "maildelivery.h"
 
 namespace guichet::ctl {
@@ -64,6 +65,63 @@ int mailDeliver(const QString &location, const QStringList &args)
     return Success;
 }
 
+int mailDigest(const QString &location, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Tr::tr(
+        "Queue the daily or weekly notification mails now (each user at most once a day, or a week)."));
+    parser.addPositionalArgument(QStringLiteral("digest"), Tr::tr("The sub-command."));
+    parser.addPositionalArgument(QStringLiteral("kind"), Tr::tr("daily or weekly."));
+    parser.addOption(
+        { QStringLiteral("now"), Tr::tr("Run as at this moment (ISO 8601; default: now)."), Tr::tr("ISO") });
+    parser.addOption({ QStringLiteral("reminder-days"),
+                       Tr::tr("Remind managers of requests pending for more than N days and of attachments "
+                              "ending within N days (default: %1).")
+                           .arg(Digests::defaultReminderDays),
+                       Tr::tr("N"), QString::number(Digests::defaultReminderDays) });
+    int code = Success;
+    if (!parseCommand(parser, args, &code))
+        return code;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return badInput(Tr::tr("mail digest takes one kind: daily or weekly."));
+    const QString kindText = positional.at(1);
+    if (kindText != QLatin1String("daily") && kindText != QLatin1String("weekly"))
+        return badInput(Tr::tr("mail digest: unknown kind '%1' (expected: daily or weekly).").arg(kindText));
+    const DigestKind kind = kindText == QLatin1String("daily") ? DigestKind::Daily : DigestKind::Weekly;
+    QDateTime now = QDateTime::currentDateTime();
+    if (parser.isSet(QStringLiteral("now"))) {
+        now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODateWithMs);
+        if (!now.isValid())
+            return badInput(Tr::tr("--now: '%1' is not an ISO 8601 date and time (e.g. 2026-03-02T07:00).")
+                                .arg(parser.value(QStringLiteral("now"))));
+    }
+    bool ok = false;
+    const int days = parser.value(QStringLiteral("reminder-days")).toInt(&ok);
+    if (!ok || days <= 0)
+        return badInput(Tr::tr("--reminder-days: '%1' is not a positive number.")
+                            .arg(parser.value(QStringLiteral("reminder-days"))));
+
+    auto db = openDatabase(location, false, &code);
+    if (!db)
+        return code;
+    SystemClock clock;
+    Core core(*db, clock);
+    Digests digests(core, days);
+    int mails = 0;
+    try {
+        mails = digests.queue(kind, now);
+    } catch (const DatabaseError &e) {
+        return failure(e.message());
+    }
+    out() << (kind == DigestKind::Daily ? Tr::tr("Daily notifications queued: %1 mail(s) (%2).")
+                                        : Tr::tr("Weekly summaries queued: %1 mail(s) (%2)."))
+                 .arg(mails)
+                 .arg(Digests::periodOf(kind, now))
+          << Qt::endl;
+    return Success;
+}
+
 } // namespace
 
 int commandMail(const QString &location, const QStringList &args)
@@ -71,12 +129,16 @@ int commandMail(const QString &location, const QStringList &args)
     const QString sub = args.value(1);
     if (sub == QLatin1String("deliver"))
         return mailDeliver(location, args);
+    if (sub == QLatin1String("digest"))
+        return mailDigest(location, args);
     if (sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
         out() << Tr::tr("Usage: guichetctl mail deliver [--smtp URL] [--from ADDRESS] [--limit N]")
+              << Qt::endl
+              << Tr::tr("       guichetctl mail digest daily|weekly [--now ISO] [--reminder-days N]")
               << Qt::endl;
         return Success;
     }
-    return badInput(Tr::tr("mail: unknown sub-command '%1' (expected: deliver).").arg(sub));
+    return badInput(Tr::tr("mail: unknown sub-command '%1' (expected: deliver, digest).").arg(sub));
 }
 
 } // namespace guichet::ctl

@@ -7,7 +7,8 @@ qint64 insertUser(Database &db, const QString &email, const QString &firstName, 
 {
     return db.insert(
         QStringLiteral("INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
-                       "is_support, created_at, version) VALUES (?, ?, ?, ?, '!', ?, 0, 0) RETURNING id"),
+                       "language, is_support, created_at, version) VALUES (?, ?, ?, ?, '!', 'en', ?, 0, 0) "
+                       "RETURNING id"),
         { email.toLower(), firstName, lastName, email.toLower(), support ? 1 : 0 });
 }
 

@@ -10,7 +10,9 @@ namespace guichet::test {
 // Direct inserts for setting up a test's world quickly. They bypass the rules on
 // purpose: a test of a rule goes through the rule's command, never these.
 
-// A user with an unusable password hash (sign-in tests set their own).
+// A user with an unusable password hash (sign-in tests set their own). English
+// speaking, so that tests read mails in the source language; tests of the
+// recipient's language set users.language themselves.
 qint64 insertUser(Database &db, const QString &email, const QString &firstName = QStringLiteral("Alice"),
                   const QString &lastName = QStringLiteral("Martin"), bool support = false);
 // A structure with a (not necessarily valid) SIRET.

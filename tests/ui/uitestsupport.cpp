@@ -35,6 +35,7 @@ qint64 UiWorld::createUser(const QString &email, const QString &firstName, const
     user.lastName = lastName;
     user.password = QStringLiteral("Tournesol-2026");
     user.support = support;
+    user.language = QStringLiteral("en"); // mails are in the recipient's language: read the source text
     return Accounts(*core).createUser(user).id;
 }
 

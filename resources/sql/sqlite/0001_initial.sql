@@ -262,3 +262,15 @@ CREATE TABLE applied_commands (
     result      TEXT NOT NULL,
     applied_at  INTEGER NOT NULL
 );
+
+-- Notification digests (core/digests.h): the last run of each kind ('daily',
+-- 'weekly') per user, so that a second run in the same period queues nothing
+-- more and the next mail lists what happened since. user_id 0 holds the
+-- schedule's own last run (kind 'schedule'). Not synced.
+CREATE TABLE mail_runs (
+    user_id  INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    period   TEXT NOT NULL,
+    ran_at   INTEGER NOT NULL,
+    PRIMARY KEY (user_id, kind)
+);
