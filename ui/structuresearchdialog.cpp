@@ -266,10 +266,10 @@ void StructureSearchDialog::chooseExportFile()
         return;
     settings.setValue(settingsPrefix + QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
     if (exportCsv(path))
-        Dialogs::information(this, tr("Export"),
-                             tr("%n structure(s) exported to %1.", nullptr,
-                                int(std::min<qint64>(m_model->totalCount(), INT_MAX)))
-                                 .arg(QDir::toNativeSeparators(path)));
+        Dialogs::information(
+            this, tr("Export"),
+            tr("%n structure(s) exported to %1.", nullptr, int(std::min<qint64>(m_exported, INT_MAX)))
+                .arg(QDir::toNativeSeparators(path)));
 }
 
 bool StructureSearchDialog::exportCsv(const QString &path)
@@ -359,6 +359,7 @@ bool StructureSearchDialog::exportCsv(const QString &path)
         Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(shared->error));
         return false;
     }
+    m_exported = shared->written.loadRelaxed();
     return true;
 }
 
@@ -431,6 +432,7 @@ bool StructureSearchDialog::exportCsvThroughDirectory(const QString &path)
         Dialogs::warning(this, tr("Export"), error);
         return false;
     }
+    m_exported = offset;
     return true;
 }
 
