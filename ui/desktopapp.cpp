@@ -1,6 +1,7 @@
 #include "desktopapp.h"
 
 #include "accountpage.h"
+#include "credentialstore.h"
 #include "deactivationsection.h"
 #include "dialogs.h"
 #include "mainwindow.h"
@@ -12,6 +13,7 @@
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QSettings>
 #include <QTimer>
 
 namespace guichet {
@@ -34,13 +36,76 @@ DesktopApp::~DesktopApp()
 
 void DesktopApp::start()
 {
+    if (!restoreRememberedSession())
+        showSignIn();
+}
+
+void DesktopApp::setSessionRestorer(SessionRestorer restorer)
+{
+    m_restorer = std::move(restorer);
+}
+
+bool DesktopApp::restoreRememberedSession()
+{
+    const QString key = SignInDialog::rememberedKey();
+    const QSettings settings;
+    const QString server = settings.value(QStringLiteral("signIn/serverUrl")).toString();
+    const qint64 userId = settings.value(QStringLiteral("signIn/rememberedUserId")).toLongLong();
+    QString error;
+    const std::optional<QUrl> url = SignInDialog::checkServerUrl(server, &error);
+    if (!m_restorer || key.isEmpty() || !url || userId <= 0)
+        return false;
+    auto *store = new CredentialStore(this);
+    connect(
+        store, &CredentialStore::loaded, this,
+        [this, store, url, userId](const QString &, const QString &token) {
+            store->deleteLater();
+            if (token.isEmpty()) {
+                restoreFailed(QString());
+                return;
+            }
+            m_restorer(*url, token, userId, [this](const CommandResult &result) {
+                if (result.ok()) {
+                    showMain();
+                    return;
+                }
+                // The server no longer knows the token (expired, revoked): forget it.
+                auto *forget = new CredentialStore(this);
+                connect(forget, &CredentialStore::removed, forget, &QObject::deleteLater);
+                connect(forget, &CredentialStore::failed, forget, &QObject::deleteLater);
+                SignInDialog::forgetRememberedSession(*forget);
+                restoreFailed(
+                    tr("Your remembered session could not be opened: %1 Sign in again.").arg(result.message));
+            });
+        });
+    connect(store, &CredentialStore::failed, this, [this, store](const QString &, const QString &message) {
+        store->deleteLater();
+        restoreFailed(
+            tr("The system keychain is unavailable (%1): sign in with your password.").arg(message));
+    });
+    store->load(key);
+    return true;
+}
+
+void DesktopApp::restoreFailed(const QString &notice)
+{
     showSignIn();
+    m_signIn->setNotice(notice);
+}
+
+void DesktopApp::setServerSignIn(SignInDialog::ServerSignIn serverSignIn)
+{
+    m_serverSignIn = std::move(serverSignIn);
+    if (m_signIn)
+        m_signIn->setServerSignIn(m_serverSignIn);
 }
 
 void DesktopApp::showSignIn()
 {
     if (!m_signIn) {
         m_signIn = new SignInDialog(m_session);
+        if (m_serverSignIn)
+            m_signIn->setServerSignIn(m_serverSignIn);
         m_signIn->setAttribute(Qt::WA_DeleteOnClose, false);
         connect(m_signIn, &QDialog::accepted, this, &DesktopApp::showMain);
         connect(m_signIn, &QDialog::rejected, this, [this] {
@@ -79,6 +144,13 @@ void DesktopApp::signOut()
     }
     if (m_session.userId())
         m_session.gateway.signOut();
+    // Signing out forgets a remembered session: the next start asks the password.
+    if (!SignInDialog::rememberedKey().isEmpty()) {
+        auto *store = new CredentialStore(this);
+        connect(store, &CredentialStore::removed, store, &QObject::deleteLater);
+        connect(store, &CredentialStore::failed, store, &QObject::deleteLater);
+        SignInDialog::forgetRememberedSession(*store);
+    }
     showSignIn();
 }
 

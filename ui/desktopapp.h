@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 namespace guichet {
 
 struct Session;
@@ -21,6 +23,15 @@ public:
     ~DesktopApp() override;
 
     void start();
+    // Connected mode: how the sign-in window signs in to a server (see
+    // SignInDialog::ServerSignIn). Without it the window offers standalone only.
+    void setServerSignIn(SignInDialog::ServerSignIn serverSignIn);
+    // Connected mode: signs in again with a remembered token (the remote
+    // gateway's restoreSession). With it, start() opens the main window without
+    // asking the password when « Remember me » kept a session in the keychain.
+    using SessionRestorer = std::function<void(const QUrl &server, const QString &token, qint64 userId,
+                                               CommandGateway::Callback done)>;
+    void setSessionRestorer(SessionRestorer restorer);
     SignInDialog *signInDialog() const { return m_signIn; }
     MainWindow *mainWindow() const { return m_main; }
 
@@ -37,9 +48,13 @@ public:
 
 private:
     void showSignIn();
+    bool restoreRememberedSession();
+    void restoreFailed(const QString &notice);
     void showMain();
 
     Session &m_session;
+    SignInDialog::ServerSignIn m_serverSignIn;
+    SessionRestorer m_restorer;
     QPointer<SignInDialog> m_signIn;
     QPointer<MainWindow> m_main;
 };

@@ -2,6 +2,7 @@
 #include "database.h"
 #include "demodata.h"
 #include "desktopapp.h"
+#include "directory.h"
 #include "localcommandgateway.h"
 #include "paths.h"
 #include "preferencesdialog.h"
@@ -70,7 +71,8 @@ int main(int argc, char *argv[])
     SystemClock clock;
     Core core(*database, clock);
     LocalCommandGateway gateway(core);
-    Session session { *database, core, clock, gateway };
+    LocalDirectory directory(core, gateway);
+    Session session { *database, core, clock, gateway, directory };
     DesktopApp desktop(session);
     if (parser.isSet(tourOption)) {
         const bool done = takeScreenshotTour(session, desktop, parser.value(tourOption),
