@@ -4,6 +4,7 @@
 #include "changewatcher.h"
 #include "core.h"
 #include "database.h"
+#include "digests.h"
 #include "httpbinding.h"
 #include "limitedtcpserver.h"
 #include "maildelivery.h"
@@ -57,6 +58,53 @@ void onSignal(int)
     [[maybe_unused]] const ssize_t written = ::write(s_signalPipe[1], &byte, 1);
 }
 
+// The environment variable that stands for an option absent from the command
+// line (the systemd unit's EnvironmentFile): GUICHETD_MAX_BODY for --max-body;
+// --from is GUICHETD_SMTP_FROM, next to GUICHETD_SMTP.
+QString environmentName(const QString &option)
+{
+    if (option == QLatin1String("from"))
+        return QStringLiteral("GUICHETD_SMTP_FROM");
+    return QStringLiteral("GUICHETD_") + option.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+// Options read from the command line, else from their environment variable,
+// else their default.
+class Options
+{
+public:
+    explicit Options(const QCommandLineParser &parser)
+        : m_parser(parser)
+    {
+    }
+    bool fromEnvironment(const QString &name) const
+    {
+        return !m_parser.isSet(name) && qEnvironmentVariableIsSet(qPrintable(environmentName(name)));
+    }
+    bool isSet(const QString &name) const { return m_parser.isSet(name) || fromEnvironment(name); }
+    QString value(const QString &name) const
+    {
+        return fromEnvironment(name) ? qEnvironmentVariable(qPrintable(environmentName(name)))
+                                     : m_parser.value(name);
+    }
+    // A flag: set on the command line, or its variable is 1, true or yes.
+    bool flag(const QString &name) const
+    {
+        if (m_parser.isSet(name))
+            return true;
+        const QString v = qEnvironmentVariable(qPrintable(environmentName(name))).trimmed().toLower();
+        return v == QLatin1String("1") || v == QLatin1String("true") || v == QLatin1String("yes");
+    }
+    // How an error names the option: as the user gave it.
+    QString label(const QString &name) const
+    {
+        return fromEnvironment(name) ? environmentName(name) : QStringLiteral("--") + name;
+    }
+
+private:
+    const QCommandLineParser &m_parser;
+};
+
 bool parsePositive(const QString &text, qint64 *value)
 {
     bool ok = false;
@@ -74,6 +122,7 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Guichet's central server: the HTTP/JSON API of docs/API.md."));
     parser.addHelpOption();
+    parser.addVersionOption();
     parser.addOptions({
         { QStringLiteral("database"), Tr::tr("SQLite file or postgresql://user:password@host:port/name."),
           Tr::tr("LOCATION"), defaultDatabaseLocation() },
@@ -97,37 +146,56 @@ int main(int argc, char *argv[])
         { QStringLiteral("from"), Tr::tr("Sender address of the mails (default: guichet@localhost)."),
           Tr::tr("ADDRESS"), QStringLiteral("guichet@localhost") },
         { QStringLiteral("starttls"), Tr::tr("Require STARTTLS on an smtp:// server.") },
+        { QStringLiteral("daily-mail-at"), Tr::tr("Local time the daily notification mails are queued."),
+          Tr::tr("HH:MM"), QStringLiteral("07:00") },
+        { QStringLiteral("weekly-mail-at"), Tr::tr("Day and local time the weekly summaries are queued."),
+          Tr::tr("DAY HH:MM"), QStringLiteral("mon 07:00") },
     });
+    parser.setApplicationDescription(
+        parser.applicationDescription() + QLatin1Char('\n')
+        + Tr::tr("Every option can also be set by an environment variable GUICHETD_<OPTION> (e.g. "
+                 "GUICHETD_MAX_BODY; --from is GUICHETD_SMTP_FROM); the command line wins."));
     if (!parser.parse(app.arguments()))
         return complain(parser.errorText(), BadInput);
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
     }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::fputs(qPrintable(QStringLiteral("guichetd %1\n").arg(QCoreApplication::applicationVersion())),
+                   stdout);
+        return 0;
+    }
+    const Options options(parser);
     if (!parser.positionalArguments().isEmpty())
         return complain(Tr::tr("unexpected argument '%1'.").arg(parser.positionalArguments().constFirst()),
                         BadInput);
 
-    const QString language = parser.value(QStringLiteral("language"));
+    const QString language = options.value(QStringLiteral("language"));
     if (language != QLatin1String("fr") && language != QLatin1String("en"))
-        return complain(Tr::tr("--language: '%1' is neither fr nor en.").arg(language), BadInput);
+        return complain(
+            Tr::tr("%1: '%2' is neither fr nor en.").arg(options.label(QStringLiteral("language")), language),
+            BadInput);
     installTranslations(QLocale(language == QLatin1String("en") ? QLocale::English : QLocale::French));
 
     qint64 maxBody = 0, sessionDays = 0, workers = 0;
-    if (!parsePositive(parser.value(QStringLiteral("max-body")), &maxBody))
-        return complain(Tr::tr("--max-body: '%1' is not a positive number.")
-                            .arg(parser.value(QStringLiteral("max-body"))),
+    if (!parsePositive(options.value(QStringLiteral("max-body")), &maxBody))
+        return complain(
+            Tr::tr("%1: '%2' is not a positive number.")
+                .arg(options.label(QStringLiteral("max-body")), options.value(QStringLiteral("max-body"))),
+            BadInput);
+    if (!parsePositive(options.value(QStringLiteral("session-days")), &sessionDays) || sessionDays > 3650)
+        return complain(Tr::tr("%1: '%2' is not a number of days (1 to 3650).")
+                            .arg(options.label(QStringLiteral("session-days")),
+                                 options.value(QStringLiteral("session-days"))),
                         BadInput);
-    if (!parsePositive(parser.value(QStringLiteral("session-days")), &sessionDays) || sessionDays > 3650)
-        return complain(Tr::tr("--session-days: '%1' is not a number of days (1 to 3650).")
-                            .arg(parser.value(QStringLiteral("session-days"))),
-                        BadInput);
-    if (!parsePositive(parser.value(QStringLiteral("workers")), &workers) || workers > 64)
-        return complain(Tr::tr("--workers: '%1' is not a number from 1 to 64.")
-                            .arg(parser.value(QStringLiteral("workers"))),
-                        BadInput);
+    if (!parsePositive(options.value(QStringLiteral("workers")), &workers) || workers > 64)
+        return complain(
+            Tr::tr("%1: '%2' is not a number from 1 to 64.")
+                .arg(options.label(QStringLiteral("workers")), options.value(QStringLiteral("workers"))),
+            BadInput);
 
-    const QString listen = parser.value(QStringLiteral("listen"));
+    const QString listen = options.value(QStringLiteral("listen"));
     const int colon = listen.lastIndexOf(QLatin1Char(':'));
     QString host = listen.left(colon);
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
@@ -136,24 +204,38 @@ int main(int argc, char *argv[])
     const uint port = listen.mid(colon + 1).toUInt(&portOk);
     const QHostAddress address(host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host);
     if (colon <= 0 || !portOk || port > 65535 || address.isNull())
-        return complain(Tr::tr("--listen: '%1' is not HOST:PORT (e.g. 127.0.0.1:8443).").arg(listen),
+        return complain(Tr::tr("%1: '%2' is not HOST:PORT (e.g. 127.0.0.1:8443).")
+                            .arg(options.label(QStringLiteral("listen")), listen),
                         BadInput);
 
     std::optional<SmtpSettings> smtp;
-    if (parser.isSet(QStringLiteral("smtp"))) {
+    if (options.isSet(QStringLiteral("smtp"))) {
         QString error;
-        smtp = SmtpSettings::fromUrl(parser.value(QStringLiteral("smtp")), &error);
+        smtp = SmtpSettings::fromUrl(options.value(QStringLiteral("smtp")), &error);
         if (!smtp)
-            return complain(QStringLiteral("--smtp: ") + error, BadInput);
-        smtp->from = parser.value(QStringLiteral("from")).trimmed();
-        smtp->startTls = parser.isSet(QStringLiteral("starttls"));
+            return complain(options.label(QStringLiteral("smtp")) + QStringLiteral(": ") + error, BadInput);
+        smtp->from = options.value(QStringLiteral("from")).trimmed();
+        smtp->startTls = options.flag(QStringLiteral("starttls"));
+    }
+
+    MailSchedule schedule;
+    {
+        QString scheduleError;
+        if (!schedule.setDaily(options.value(QStringLiteral("daily-mail-at")), &scheduleError))
+            return complain(options.label(QStringLiteral("daily-mail-at")) + QStringLiteral(": ")
+                                + scheduleError,
+                            BadInput);
+        if (!schedule.setWeekly(options.value(QStringLiteral("weekly-mail-at")), &scheduleError))
+            return complain(options.label(QStringLiteral("weekly-mail-at")) + QStringLiteral(": ")
+                                + scheduleError,
+                            BadInput);
     }
 
     QSslConfiguration tls;
-    const bool useTls = parser.isSet(QStringLiteral("tls-cert")) || parser.isSet(QStringLiteral("tls-key"));
+    const bool useTls = options.isSet(QStringLiteral("tls-cert")) || options.isSet(QStringLiteral("tls-key"));
     if (useTls) {
-        QFile certFile(parser.value(QStringLiteral("tls-cert")));
-        QFile keyFile(parser.value(QStringLiteral("tls-key")));
+        QFile certFile(options.value(QStringLiteral("tls-cert")));
+        QFile keyFile(options.value(QStringLiteral("tls-key")));
         if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
             return complain(Tr::tr("--tls-cert and --tls-key must both name readable PEM files."), BadInput);
         const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
@@ -169,7 +251,7 @@ int main(int argc, char *argv[])
         tls.setPeerVerifyMode(QSslSocket::VerifyNone);
     }
 
-    const QString location = parser.value(QStringLiteral("database"));
+    const QString location = options.value(QStringLiteral("database"));
     QString error;
     std::unique_ptr<Database> db = Database::open(location, &error);
     if (!db || !db->migrate(&error))
@@ -246,6 +328,33 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &app, deliver);
     }
 
+    // The notification digests: every minute, whatever is due by the schedule
+    // (Digests remembers its runs in the database, so each goes out once even
+    // with several guichetd), on a worker, one run at a time.
+    QTimer digestTimer;
+    bool queueingDigests = false;
+    const auto queueDigests = [&pool, &queueingDigests, schedule] {
+        if (queueingDigests)
+            return;
+        queueingDigests = true;
+        pool.run<QString>(
+            [schedule](Core &core) {
+                try {
+                    Digests(core).runDue(schedule, core.clock().now());
+                } catch (const DatabaseError &e) {
+                    return e.message();
+                }
+                return QString();
+            },
+            [&queueingDigests](QString digestError) {
+                queueingDigests = false;
+                if (!digestError.isEmpty())
+                    complain(Tr::tr("notification mails: %1").arg(digestError), 0);
+            });
+    };
+    QObject::connect(&digestTimer, &QTimer::timeout, &app, queueDigests);
+    digestTimer.start(60 * 1000);
+
     std::fputs(qPrintable(QStringLiteral("listening on %1://%2:%3\n")
                               .arg(useTls ? QStringLiteral("https") : QStringLiteral("http"),
                                    address.protocol() == QAbstractSocket::IPv6Protocol
@@ -257,5 +366,6 @@ int main(int argc, char *argv[])
 
     const int code = app.exec();
     mailTimer.stop();
+    digestTimer.stop();
     return code;
 }

@@ -63,6 +63,11 @@ int Guichetd::stop()
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
+QString Guichetd::executable()
+{
+    return QStringLiteral(GUICHETD_PATH);
+}
+
 QString Guichetd::log()
 {
     m_err += m_process.readAllStandardError();

@@ -29,6 +29,8 @@ public:
     // What it wrote on stderr so far (the request log).
     QString log();
     qint64 pid() const { return m_process.processId(); }
+    // The path of the guichetd executable under test.
+    static QString executable();
 
 private:
     QProcess m_process;

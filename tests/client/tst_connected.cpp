@@ -1,0 +1,440 @@
+#include "apiclient.h"
+#include "commandoutbox.h"
+#include "database.h"
+#include "fixtures.h"
+#include "passwords.h"
+#include "remotecommandgateway.h"
+#include "remotedirectory.h"
+#include "replica.h"
+#include "syncclient.h"
+#include "testdatabase.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <signal.h>
+
+using namespace guichet;
+using namespace guichet::test;
+
+namespace {
+
+struct Answer
+{
+    bool called = false;
+    CommandResult result;
+};
+
+CommandGateway::Callback recordInto(Answer &answer)
+{
+    return [&answer](const CommandResult &result) {
+        QVERIFY2(!answer.called, "done must run exactly once");
+        answer.called = true;
+        answer.result = result;
+    };
+}
+
+bool isQueued(const CommandResult &result)
+{
+    return result.ok() && result.data.value(QStringLiteral("queued")).toBool();
+}
+
+} // namespace
+
+// The desktop's connected mode against the real guichetd: commands, the
+// outbox across server outages, sync of the replica and the remote directory.
+class TestConnected : public QObject
+{
+    Q_OBJECT
+
+private:
+    const QString m_password = QStringLiteral("Tournesol2024x");
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<Guichetd> m_server;
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_replicaDb;
+    std::unique_ptr<RemoteCommandGateway> m_gateway;
+    qint64 m_alice = 0, m_bruno = 0, m_structure = 0;
+    quint16 m_port = 0;
+
+    qint64 addUser(const QString &email, const QString &firstName)
+    {
+        const qint64 id = insertUser(m_db->db(), email, firstName);
+        m_db->db().exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"),
+                        { PasswordHasher::hash(m_password), id });
+        return id;
+    }
+
+    bool startServer()
+    {
+        m_server = std::make_unique<Guichetd>();
+        QString error;
+        const QStringList args = m_port
+            ? QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port) }
+            : QStringList();
+        if (!m_server->start(m_db->location(), args, &error)) {
+            qWarning("%s", qPrintable(error));
+            return false;
+        }
+        m_port = quint16(m_server->baseUrl().port());
+        return true;
+    }
+
+    bool signIn()
+    {
+        Answer answer;
+        m_gateway->signIn(QStringLiteral("alice@example.org"), m_password, recordInto(answer));
+        if (!QTest::qWaitFor([&] { return answer.called; }, 10000))
+            return false;
+        return answer.result.ok();
+    }
+
+    int serviceCount(const QString &code)
+    {
+        return m_db->db()
+            .value(QStringLiteral("SELECT COUNT(*) FROM services WHERE structure_id = ? AND code = ?"),
+                   { m_structure, code })
+            .toInt();
+    }
+
+    QJsonObject addService(const QString &code)
+    {
+        return { { QStringLiteral("structure"), m_structure },
+                 { QStringLiteral("code"), code },
+                 { QStringLiteral("name"), QStringLiteral("Service ") + code } };
+    }
+
+private slots:
+    void initTestCase() { PasswordHasher::setFastHashingForTests(true); }
+
+    void init()
+    {
+        m_port = 0;
+        m_db = std::make_unique<TestDatabase>();
+        GUICHET_REQUIRE_DB(*m_db);
+        m_alice = addUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"));
+        m_bruno = addUser(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"));
+        m_structure = insertStructure(m_db->db(), validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(m_db->db(), m_alice, m_structure, QStringLiteral("principal"),
+                         QStringLiteral("validated"), QDate::currentDate().addDays(-10));
+        // Fixtures insert at version 0; the feed sends rows newer than a checkpoint.
+        {
+            Transaction transaction(m_db->db());
+            const qint64 version = m_db->db().nextVersion();
+            for (const char *table : { "users", "structures", "attachments" })
+                m_db->db().exec(QStringLiteral("UPDATE %1 SET version = ?").arg(QLatin1String(table)),
+                                { version });
+            transaction.commit();
+        }
+        QVERIFY(startServer());
+        QString error;
+        m_replicaDb = Database::open(
+            m_dir.filePath(QStringLiteral("replica-%1.sqlite").arg(QTest::currentTestFunction())), &error);
+        QVERIFY2(m_replicaDb && m_replicaDb->migrate(&error), qPrintable(error));
+        m_gateway = std::make_unique<RemoteCommandGateway>(m_server->baseUrl(), *m_replicaDb);
+        m_gateway->setRetryDelays(100, 400);
+    }
+
+    void cleanup()
+    {
+        m_gateway.reset();
+        m_replicaDb.reset();
+        m_server.reset();
+        m_db.reset();
+    }
+
+    void signInAndSendOnline()
+    {
+        QVERIFY(signIn());
+        QCOMPARE(m_gateway->userId(), m_alice);
+        QVERIFY(!m_gateway->token().isEmpty());
+        QVERIFY(m_gateway->isOnline());
+        QSignalSpy applied(m_gateway.get(), &RemoteCommandGateway::commandApplied);
+        Answer answer;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("ACC")), recordInto(answer));
+        QTRY_VERIFY(answer.called);
+        QVERIFY2(answer.result.ok(), qPrintable(answer.result.message));
+        QVERIFY(!isQueued(answer.result));
+        QVERIFY(answer.result.id > 0);
+        QCOMPARE(serviceCount(QStringLiteral("ACC")), 1);
+        QCOMPARE(m_gateway->pendingCount(), 0);
+        QCOMPARE(applied.size(), 1);
+    }
+
+    // The dialog gets the server's refusal, naming the field, and nothing changed.
+    void refusalNamesTheField()
+    {
+        QVERIFY(signIn());
+        insertService(m_db->db(), m_structure, QStringLiteral("ACC"), QStringLiteral("Accueil"));
+        const QString before = dataSnapshot(m_db->db());
+        Answer answer;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("ACC")), recordInto(answer));
+        QTRY_VERIFY(answer.called);
+        QCOMPARE(answer.result.code, ErrorCode::Conflict); // the code is taken
+        QCOMPARE(answer.result.field, QStringLiteral("code"));
+        QVERIFY(!answer.result.message.isEmpty());
+        QCOMPARE(m_gateway->pendingCount(), 0);
+        QVERIFY(m_gateway->outbox().refused(m_alice).isEmpty());
+        QCOMPARE(
+            dataSnapshot(m_db->db()).replace(QRegularExpression(QStringLiteral("last_used_at=\\d+")), {}),
+            QString(before).replace(QRegularExpression(QStringLiteral("last_used_at=\\d+")), {}));
+    }
+
+    // Commands made while the server is down wait, then go in order, once each.
+    void queuedWhileStoppedThenSentInOrder()
+    {
+        QVERIFY(signIn());
+        QCOMPARE(m_server->stop(), 0);
+        Answer first, second;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("A1")), recordInto(first));
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("B2")), recordInto(second));
+        QTRY_VERIFY(first.called && second.called);
+        QVERIFY(isQueued(first.result));
+        QVERIFY(isQueued(second.result));
+        QCOMPARE(m_gateway->pendingCount(), 2);
+        QCOMPARE(serviceCount(QStringLiteral("A1")), 0);
+
+        QVERIFY(startServer());
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->pendingCount(), 0, 10000);
+        QCOMPARE(serviceCount(QStringLiteral("A1")), 1);
+        QCOMPARE(serviceCount(QStringLiteral("B2")), 1);
+        const qint64 a
+            = m_db->db().value(QStringLiteral("SELECT id FROM services WHERE code = 'A1'")).toLongLong();
+        const qint64 b
+            = m_db->db().value(QStringLiteral("SELECT id FROM services WHERE code = 'B2'")).toLongLong();
+        QVERIFY(a < b);
+    }
+
+    // The server applied the command but the reply was lost (it died before
+    // answering): the retry with the same id is answered, not applied again.
+    void lostReplyIsNotAppliedTwice()
+    {
+        QVERIFY(signIn());
+        QCOMPARE(m_server->stop(), 0);
+        Answer answer;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("ONCE")), recordInto(answer));
+        QTRY_VERIFY(answer.called);
+        QVERIFY(isQueued(answer.result));
+        const PendingCommand pending = *m_gateway->outbox().nextPending(m_alice);
+        // The request reaches a server that applies it, whose answer never comes back.
+        QVERIFY(startServer());
+        ApiClient other(m_server->baseUrl());
+        const ApiReply applied
+            = other.command(pending.name, pending.args, m_gateway->token(), pending.commandId);
+        QCOMPARE(applied.status, 200);
+        QCOMPARE(serviceCount(QStringLiteral("ONCE")), 1);
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_gateway->pendingCount(), 0, 10000);
+        QCOMPARE(serviceCount(QStringLiteral("ONCE")), 1);
+        QVERIFY(m_gateway->outbox().refused(m_alice).isEmpty());
+    }
+
+    // A queued command the server refuses later is kept, with the user's input
+    // and the reason, until discarded; the commands after it still go.
+    void lateRefusalIsKeptUntilDiscarded()
+    {
+        QVERIFY(signIn());
+        insertService(m_db->db(), m_structure, QStringLiteral("DUP"), QStringLiteral("Existing"));
+        QCOMPARE(m_server->stop(), 0);
+        QSignalSpy refusedSpy(m_gateway.get(), &RemoteCommandGateway::commandRefused);
+        Answer first, second;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("DUP")), recordInto(first));
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("NEXT")), recordInto(second));
+        QTRY_VERIFY(first.called && second.called);
+        QVERIFY(startServer());
+        QTRY_COMPARE_WITH_TIMEOUT(refusedSpy.size(), 1, 10000);
+        QTRY_COMPARE(m_gateway->pendingCount(), 0);
+        QCOMPARE(serviceCount(QStringLiteral("NEXT")), 1);
+        QCOMPARE(serviceCount(QStringLiteral("DUP")), 1);
+        const QList<PendingCommand> refused = m_gateway->outbox().refused(m_alice);
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused.first().args.value(QStringLiteral("code")).toString(), QStringLiteral("DUP"));
+        QCOMPARE(refused.first().result.value(QStringLiteral("field")).toString(), QStringLiteral("code"));
+        QCOMPARE(refusedSpy.first().at(0).toLongLong(), refused.first().seq);
+        QVERIFY(m_gateway->discard(refused.first().seq));
+        QVERIFY(m_gateway->outbox().refused(m_alice).isEmpty());
+    }
+
+    void revokedSessionExpires()
+    {
+        QVERIFY(signIn());
+        ApiClient other(m_server->baseUrl());
+        QCOMPARE(other.del(QStringLiteral("/api/v1/session"), m_gateway->token()).status, 200);
+        QSignalSpy expired(m_gateway.get(), &RemoteCommandGateway::sessionExpired);
+        Answer answer;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("LATE")), recordInto(answer));
+        QTRY_COMPARE(expired.size(), 1);
+        QTRY_VERIFY(answer.called);
+        QVERIFY(isQueued(answer.result));
+        // Kept for the next sign-in, and sent then.
+        QCOMPARE(m_gateway->pendingCount(), 1);
+        QCOMPARE(serviceCount(QStringLiteral("LATE")), 0);
+        QVERIFY(signIn());
+        QTRY_COMPARE(m_gateway->pendingCount(), 0);
+        QCOMPARE(serviceCount(QStringLiteral("LATE")), 1);
+    }
+
+    void restoredSessionIsChecked()
+    {
+        QVERIFY(signIn());
+        const QString token = m_gateway->token();
+        RemoteCommandGateway restored(m_server->baseUrl(), *m_replicaDb);
+        Answer good;
+        restored.restoreSession(token, m_alice, recordInto(good));
+        QTRY_VERIFY(good.called);
+        QVERIFY(good.result.ok());
+        QVERIFY(!good.result.data.value(QStringLiteral("offline")).toBool());
+        QCOMPARE(restored.userId(), m_alice);
+
+        RemoteCommandGateway forged(m_server->baseUrl(), *m_replicaDb);
+        Answer bad;
+        forged.restoreSession(QStringLiteral("not-a-token"), m_alice, recordInto(bad));
+        QTRY_VERIFY(bad.called);
+        QCOMPARE(bad.result.code, ErrorCode::Unauthenticated);
+        QCOMPARE(forged.userId(), 0);
+        QVERIFY(forged.token().isEmpty());
+    }
+
+    // The replica follows the server, and a change made elsewhere arrives
+    // through the long-poll well under a second after it was made.
+    void replicaSyncsAndLongPollWakesUp()
+    {
+        QVERIFY(signIn());
+        Replica replica(*m_replicaDb);
+        SyncClient sync(*m_gateway, replica);
+        QSignalSpy applied(&sync, &SyncClient::changesApplied);
+        QSignalSpy dataChanged(m_gateway.get(), &CommandGateway::dataChanged);
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(sync.lastSyncAt().isValid(), 10000);
+        QVERIFY(sync.isOnline());
+        QCOMPARE(
+            m_replicaDb
+                ->value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"), { m_structure })
+                .toString(),
+            QStringLiteral("Menuiserie Dupont"));
+        QVERIFY(dataChanged.size() >= 1);
+        QTest::qWait(300); // now waiting in the long-poll
+
+        // Bruno, on another desktop, asks to be attached to Alice's structure.
+        ApiClient other(m_server->baseUrl());
+        const QString brunoToken = other.signIn(QStringLiteral("bruno@example.org"), m_password);
+        QVERIFY(!brunoToken.isEmpty());
+        applied.clear();
+        QElapsedTimer timer;
+        timer.start();
+        const ApiReply request
+            = other.command(QStringLiteral("requestAttachment"),
+                            { { QStringLiteral("structure"), m_structure },
+                              { QStringLiteral("validFrom"), QDate::currentDate().toString(Qt::ISODate) } },
+                            brunoToken);
+        QCOMPARE(request.status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_replicaDb
+                    ->value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ?"), { m_bruno })
+                    .toInt()
+                == 1,
+            5000);
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(applied.size() >= 1);
+        sync.stop();
+        QVERIFY(!sync.isRunning());
+    }
+
+    // A command sent from this desktop comes back into the replica without waiting.
+    void appliedCommandReachesTheReplica()
+    {
+        QVERIFY(signIn());
+        Replica replica(*m_replicaDb);
+        SyncClient sync(*m_gateway, replica);
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(sync.lastSyncAt().isValid(), 10000);
+        Answer answer;
+        m_gateway->send(QStringLiteral("addService"), addService(QStringLiteral("MINE")), recordInto(answer));
+        QTRY_VERIFY(answer.called);
+        QVERIFY(answer.result.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM services WHERE code = 'MINE'")).toInt(),
+            1, 3000);
+    }
+
+    void remoteDirectorySearchesAndDownloads()
+    {
+        QVERIFY(signIn());
+        RemoteDirectory directory(*m_gateway, *m_replicaDb, m_dir.filePath(QStringLiteral("cache")));
+        StructureCriteria criteria;
+        criteria.raisonSociale = QStringLiteral("menuiserie*");
+        bool structuresCalled = false;
+        directory.searchStructures(
+            criteria, 0, 20, nullptr, [&](const CommandResult &result, const StructurePage &page) {
+                structuresCalled = true;
+                QVERIFY2(result.ok(), qPrintable(result.message));
+                QCOMPARE(page.rows.size(), 1);
+                QCOMPARE(page.rows.first().id, m_structure);
+                QCOMPARE(page.rows.first().raisonSociale, QStringLiteral("Menuiserie Dupont"));
+                QCOMPARE(page.rows.first().siret, validSiret(1));
+                QVERIFY(!page.more);
+            });
+        QTRY_VERIFY(structuresCalled);
+
+        bool usersCalled = false;
+        directory.searchUsers(QStringLiteral("bruno"), 10, nullptr,
+                              [&](const CommandResult &result, const QList<QVariantMap> &users) {
+                                  usersCalled = true;
+                                  QVERIFY2(result.ok(), qPrintable(result.message));
+                                  QCOMPARE(users.size(), 1);
+                                  QCOMPARE(users.first().value(QStringLiteral("id")).toLongLong(), m_bruno);
+                                  QCOMPARE(users.first().value(QStringLiteral("email")).toString(),
+                                           QStringLiteral("bruno@example.org"));
+                              });
+        QTRY_VERIFY(usersCalled);
+
+        // Alice's file: uploaded by command, its metadata synced, its content downloaded once.
+        const QByteArray content("%PDF-1.4 statuts de la menuiserie");
+        Answer added;
+        m_gateway->send(QStringLiteral("addFile"),
+                        { { QStringLiteral("designation"), QStringLiteral("Statuts") },
+                          { QStringLiteral("fileType"), QStringLiteral("justificatif") },
+                          { QStringLiteral("fileName"), QStringLiteral("statuts.pdf") },
+                          { QStringLiteral("content"), QString::fromLatin1(content.toBase64()) } },
+                        recordInto(added));
+        QTRY_VERIFY(added.called);
+        QVERIFY2(added.result.ok(), qPrintable(added.result.message));
+        const qint64 fileId = added.result.id;
+        Replica replica(*m_replicaDb);
+        SyncClient sync(*m_gateway, replica);
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM attached_files WHERE id = ?"), { fileId })
+                    .toInt()
+                == 1,
+            10000);
+        sync.stop();
+
+        bool downloaded = false;
+        directory.fileContent(fileId, nullptr, [&](const CommandResult &result, const QByteArray &bytes) {
+            downloaded = true;
+            QVERIFY2(result.ok(), qPrintable(result.message));
+            QCOMPARE(bytes, content);
+        });
+        QTRY_VERIFY(downloaded);
+        const QString sha
+            = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+        QVERIFY(QFile::exists(QDir(directory.cacheDir()).filePath(sha)));
+
+        // Server down: the cached copy still opens.
+        QCOMPARE(m_server->stop(), 0);
+        bool cached = false;
+        directory.fileContent(fileId, nullptr, [&](const CommandResult &result, const QByteArray &bytes) {
+            cached = true;
+            QVERIFY(result.ok());
+            QCOMPARE(bytes, content);
+        });
+        QTRY_VERIFY(cached);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnected)
+#include "tst_connected.moc"
