@@ -260,17 +260,18 @@ void RemoteCommandGateway::sendAnonymous(const QString &command, const QJsonObje
 
 void RemoteCommandGateway::sendNow(const QString &command, const QJsonObject &args, Callback done)
 {
-    QNetworkReply *reply = m_network.post(request(QStringLiteral("commands/") + command),
-                                          commandBody(QUuid::createUuid().toString(QUuid::WithoutBraces), args));
+    QNetworkReply *reply
+        = m_network.post(request(QStringLiteral("commands/") + command),
+                         commandBody(QUuid::createUuid().toString(QUuid::WithoutBraces), args));
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         reply->deleteLater();
         const HttpAnswer answer = HttpAnswer::read(reply);
         noteReachable(!answer.unreachable);
         CommandResult result = answer.result();
         if (answer.isTransient()) {
-            result = CommandResult::failure(
-                ErrorCode::Internal, QString(),
-                tr("This change needs the server: try again when it is reachable."));
+            result
+                = CommandResult::failure(ErrorCode::Internal, QString(),
+                                         tr("This change needs the server: try again when it is reachable."));
         } else if (answer.status == 401) {
             noteSessionExpired();
             result.code = ErrorCode::Unauthenticated;

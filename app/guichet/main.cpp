@@ -74,6 +74,8 @@ int main(int argc, char *argv[])
     LocalDirectory directory(core, gateway);
     Session session { *database, core, clock, gateway, directory };
     DesktopApp desktop(session);
+    // The sign-in window also offers a guichetd server (replica + sync).
+    desktop.enableConnectedMode();
     if (parser.isSet(tourOption)) {
         const bool done = takeScreenshotTour(session, desktop, parser.value(tourOption),
                                              QStringLiteral("claire.dubois@demo.guichet.fr"),

@@ -245,8 +245,9 @@ private slots:
         const QJsonObject secrets { { QStringLiteral("currentPassword"), QStringLiteral("Tournesol-2026") },
                                     { QStringLiteral("newPassword"), QStringLiteral("Marguerite-2027") },
                                     { QStringLiteral("confirmation"), QStringLiteral("Marguerite-2027") } };
-        for (const QString &command : { QStringLiteral("updatePersonalInformation"),
-                                        QStringLiteral("changePassword"), QStringLiteral("setSecretQuestion") }) {
+        for (const QString &command :
+             { QStringLiteral("updatePersonalInformation"), QStringLiteral("changePassword"),
+               QStringLiteral("setSecretQuestion") }) {
             Answer answer;
             gateway.send(command, secrets, recordInto(answer));
             QTRY_VERIFY_WITH_TIMEOUT(answer.called, 5000);

@@ -1,0 +1,165 @@
+#include "accountpage.h"
+#include "apiclient.h"
+#include "connectedsession.h"
+#include "desktopapp.h"
+#include "mainwindow.h"
+#include "notificationssection.h"
+#include "signindialog.h"
+#include "syncstatus.h"
+#include "uitestsupport.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// The desktop connected to the REAL guichetd, end to end: the sign-in window
+// with a server address, the replica the screens read, a change synchronised
+// both ways, the server going away and coming back with a change waiting.
+
+namespace {
+
+constexpr int syncTimeoutMs = 10000;
+
+void clickIndicator(QAbstractButton *button)
+{
+    QTest::mouseClick(button, Qt::LeftButton, {}, QPoint(8, button->height() / 2));
+}
+
+void retype(QLineEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+}
+
+} // namespace
+
+class TestConnectedDesktop : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        // Replicas and settings of this run only.
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/replicas"))
+            .removeRecursively();
+    }
+
+    void signInSyncGoOfflineAndBack()
+    {
+        // The world's database is the server's: guichetd runs on it.
+        UiWorld w;
+        QVERIFY(w.isValid());
+        const qint64 alice = w.createUser(QStringLiteral("alice@example.org"));
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(w.t.location(), {}, &error), qPrintable(error));
+        const QUrl url = server.baseUrl();
+        const auto serverColumn = [&w, alice](const char *column) {
+            return w.db()
+                .value(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(column)),
+                       { alice })
+                .toString();
+        };
+
+        DesktopApp app(*w.session);
+        app.enableConnectedMode();
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        QVERIFY(dialog);
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(dialog->serverChoice()->isVisible());
+        clickIndicator(dialog->serverChoice());
+        retype(dialog->serverEdit(), url.toString());
+        if (dialog->rememberBox()->isChecked())
+            clickIndicator(dialog->rememberBox());
+        retype(dialog->emailEdit(), QStringLiteral("alice@example.org"));
+        retype(dialog->passwordEdit(), QStringLiteral("Tournesol-2026"));
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+
+        // The main window opens on the user's replica, filled by the sync.
+        QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), syncTimeoutMs);
+        MainWindow *main = app.mainWindow();
+        ConnectedSession *connected = app.connectedSession();
+        QVERIFY(connected);
+        QCOMPARE(&app.currentSession(), &connected->session());
+        QVERIFY(QFileInfo::exists(ConnectedSession::replicaLocation(url, alice)));
+        connected->gateway().setRetryDelays(200, 1000);
+        connected->sync().setRetryDelays(200, 1000);
+        auto *userButton = main->findChild<QPushButton *>(QStringLiteral("userButton"));
+        QVERIFY(userButton);
+        QTRY_COMPARE_WITH_TIMEOUT(userButton->text(), QStringLiteral("Alice MARTIN"), syncTimeoutMs);
+        QCOMPARE(connected->replica()
+                     .value(QStringLiteral("SELECT email FROM users WHERE id = ?"), { alice })
+                     .toString(),
+                 QStringLiteral("alice@example.org"));
+        SyncStatusButton *status = app.syncStatusButton();
+        QVERIFY(status);
+        QVERIFY(main->isAncestorOf(status));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Synchronised at")), syncTimeoutMs);
+
+        // A change goes to the server, and comes back into the replica and the form.
+        main->accountPage()->showSection(QStringLiteral("notifications"));
+        auto *section = qobject_cast<NotificationsSection *>(main->accountPage()->currentSection());
+        QVERIFY(section);
+        QVERIFY(!section->receiveBox()->isChecked());
+        clickIndicator(section->receiveBox());
+        retype(section->contactEdit(), QStringLiteral("alice.news@example.org"));
+        QTest::mouseClick(section->validateButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(serverColumn("notifications_enabled"), QStringLiteral("1"), syncTimeoutMs);
+        QCOMPARE(serverColumn("contact_email"), QStringLiteral("alice.news@example.org"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            connected->replica()
+                .value(QStringLiteral("SELECT notifications_enabled FROM users WHERE id = ?"), { alice })
+                .toInt(),
+            1, syncTimeoutMs);
+        QVERIFY(section->receiveBox()->isChecked());
+        QCOMPARE(section->contactEdit()->text(), QStringLiteral("alice.news@example.org"));
+
+        // The server goes away: the status bar says so.
+        const int port = url.port();
+        QCOMPARE(server.stop(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Offline")), syncTimeoutMs);
+
+        // A change made offline waits in the outbox.
+        clickIndicator(section->receiveBox());
+        QVERIFY(!section->receiveBox()->isChecked());
+        QTest::mouseClick(section->validateButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(connected->gateway().pendingCount(), 1, syncTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("1 change")), syncTimeoutMs);
+        QCOMPARE(serverColumn("notifications_enabled"), QStringLiteral("1"));
+
+        // Back on the same port and database: it is sent, and all is synchronised.
+        Guichetd again;
+        QVERIFY2(again.start(w.t.location(),
+                             { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port) },
+                             &error),
+                 qPrintable(error));
+        QCOMPARE(again.baseUrl(), url);
+        QTRY_COMPARE_WITH_TIMEOUT(serverColumn("notifications_enabled"), QStringLiteral("0"), syncTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(connected->gateway().pendingCount(), 0, syncTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Synchronised at")), syncTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            connected->replica()
+                .value(QStringLiteral("SELECT notifications_enabled FROM users WHERE id = ?"), { alice })
+                .toInt(),
+            0, syncTimeoutMs);
+        QVERIFY(!section->receiveBox()->isChecked());
+    }
+};
+
+QTEST_MAIN(TestConnectedDesktop)
+#include "tst_connecteddesktop.moc"
