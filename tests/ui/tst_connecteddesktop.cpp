@@ -2,21 +2,28 @@
 #include "apiclient.h"
 #include "connectedsession.h"
 #include "desktopapp.h"
+#include "dialogs.h"
 #include "mainwindow.h"
 #include "notificationssection.h"
+#include "queuedchange.h"
+#include "recordtablemodel.h"
 #include "signindialog.h"
 #include "syncstatus.h"
+#include "syncstatusdialog.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -99,6 +106,7 @@ private slots:
         QVERIFY(QFileInfo::exists(ConnectedSession::replicaLocation(url, alice)));
         connected->gateway().setRetryDelays(200, 1000);
         connected->sync().setRetryDelays(200, 1000);
+        connected->gateway().setAnswerTimeout(500);
         auto *userButton = main->findChild<QPushButton *>(QStringLiteral("userButton"));
         QVERIFY(userButton);
         QTRY_COMPARE_WITH_TIMEOUT(userButton->text(), QStringLiteral("Alice MARTIN"), syncTimeoutMs);
@@ -134,13 +142,29 @@ private slots:
         QCOMPARE(server.stop(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Offline")), syncTimeoutMs);
 
-        // A change made offline waits in the outbox.
+        // Changes made offline wait in the outbox, in order: the second one
+        // names an address the server will refuse.
         clickIndicator(section->receiveBox());
         QVERIFY(!section->receiveBox()->isChecked());
         QTest::mouseClick(section->validateButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(connected->gateway().pendingCount(), 1, syncTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("1 change")), syncTimeoutMs);
         QCOMPARE(serverColumn("notifications_enabled"), QStringLiteral("1"));
+        if (!section->receiveBox()->isChecked())
+            clickIndicator(section->receiveBox());
+        retype(section->contactEdit(), QStringLiteral("alice@"));
+        QTest::mouseClick(section->validateButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(connected->gateway().pendingCount(), 2, syncTimeoutMs);
+        QVERIFY(status->text().contains(QStringLiteral("2 change")));
+        // The form says it waits (so the server's refusal will come later).
+        const auto saysQueued = [section] {
+            const QList<QLabel *> labels = section->findChildren<QLabel *>();
+            return std::any_of(labels.begin(), labels.end(), [](QLabel *label) {
+                return label->isVisible() && label->text() == QueuedChange::message();
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(saysQueued(), syncTimeoutMs);
+        Dialogs::clear();
 
         // Back on the same port and database: it is sent, and all is synchronised.
         Guichetd again;
@@ -158,6 +182,38 @@ private slots:
                 .toInt(),
             0, syncTimeoutMs);
         QVERIFY(!section->receiveBox()->isChecked());
+        QCOMPARE(serverColumn("contact_email"), QStringLiteral("alice.news@example.org"));
+
+        // The refused one: a notice names it and the server's reason, the status
+        // bar counts it, and the status dialog deletes it.
+        QTRY_COMPARE_WITH_TIMEOUT(connected->gateway().outbox().refusedCount(alice), 1, syncTimeoutMs);
+        const QString reason = connected->gateway()
+                                   .outbox()
+                                   .refused(alice)
+                                   .first()
+                                   .result.value(QStringLiteral("message"))
+                                   .toString();
+        QVERIFY(!reason.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(Dialogs::messages().size(), 1, syncTimeoutMs);
+        QVERIFY2(Dialogs::messages().first().contains(reason), qPrintable(Dialogs::messages().first()));
+        QVERIFY(Dialogs::messages().first().contains(QStringLiteral("refused")));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("1 change(s) refused")),
+                                 syncTimeoutMs);
+        bool sawRefused = false;
+        Dialogs::queueDialogHook([&sawRefused](QDialog *d) {
+            auto *statusDialog = qobject_cast<SyncStatusDialog *>(d);
+            if (!statusDialog)
+                return int(QDialog::Rejected);
+            sawRefused = statusDialog->refusedModel()->rowCount() == 1;
+            Dialogs::queueAnswer(QMessageBox::Ok);
+            QTest::mouseClick(statusDialog->deleteButton(), Qt::LeftButton);
+            return int(QDialog::Rejected);
+        });
+        QTest::mouseClick(status, Qt::LeftButton);
+        QVERIFY(sawRefused);
+        QCOMPARE(connected->gateway().outbox().refusedCount(alice), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Synchronised at")), syncTimeoutMs);
+        QVERIFY(!status->text().contains(QStringLiteral("refused")));
     }
 };
 
