@@ -65,6 +65,61 @@ private slots:
             .removeRecursively();
     }
 
+    // « Remember me »'s token at the next start: the replica opens (offline too),
+    // a token the server refuses opens nothing.
+    void aRememberedTokenOpensTheReplica()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        const qint64 alice = w.createUser(QStringLiteral("alice@example.org"));
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(w.t.location(), {}, &error), qPrintable(error));
+        const QUrl url = server.baseUrl();
+        ApiClient api(url);
+        const QString token
+            = api.signIn(QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        QVERIFY(!token.isEmpty());
+        std::unique_ptr<ConnectedSession> opened;
+        CommandResult answer;
+        bool called = false;
+        const auto record = [&](std::unique_ptr<ConnectedSession> session, const CommandResult &result) {
+            opened = std::move(session);
+            answer = result;
+            called = true;
+        };
+        const auto replicaEmail = [&opened, alice] {
+            return opened->replica()
+                .value(QStringLiteral("SELECT email FROM users WHERE id = ?"), { alice })
+                .toString();
+        };
+
+        ConnectedSession::restore(url, QStringLiteral("not-a-token"), alice, w.clock, this, record);
+        QTRY_VERIFY_WITH_TIMEOUT(called, syncTimeoutMs);
+        QVERIFY(!opened);
+        QCOMPARE(answer.code, ErrorCode::Unauthenticated);
+
+        called = false;
+        ConnectedSession::restore(url, token, alice, w.clock, this, record);
+        QTRY_VERIFY_WITH_TIMEOUT(called, syncTimeoutMs);
+        QVERIFY2(answer.ok(), qPrintable(answer.message));
+        QVERIFY(opened);
+        QCOMPARE(opened->session().userId(), alice);
+        QVERIFY(opened->sync().isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(replicaEmail(), QStringLiteral("alice@example.org"), syncTimeoutMs);
+
+        opened.reset();
+        QCOMPARE(server.stop(), 0);
+        called = false;
+        ConnectedSession::restore(url, token, alice, w.clock, this, record);
+        QTRY_VERIFY_WITH_TIMEOUT(called, syncTimeoutMs);
+        QVERIFY(opened);
+        QVERIFY(answer.data.value(QStringLiteral("offline")).toBool());
+        QCOMPARE(opened->session().userId(), alice);
+        QCOMPARE(replicaEmail(), QStringLiteral("alice@example.org"));
+        QCOMPARE(opened->syncState().online, false);
+    }
+
     void signInSyncGoOfflineAndBack()
     {
         // The world's database is the server's: guichetd runs on it.
