@@ -7,6 +7,8 @@
 #include "clock.h"
 #include "core.h"
 #include "database.h"
+#include "directory.h"
+#include "localcommandgateway.h"
 #include "structures.h"
 #include "structuresearchmodel.h"
 
@@ -149,7 +151,9 @@ int main(int argc, char *argv[])
     auto *criterion = new QLineEdit(QStringLiteral("*"), &window);
     auto *search = new QPushButton(QStringLiteral("Search"), &window);
     auto *view = new QTableView(&window);
-    auto *model = new StructureSearchModel(core, &window);
+    LocalCommandGateway gateway(core);
+    LocalDirectory directory(core, gateway);
+    auto *model = new StructureSearchModel(directory, &window);
     view->setModel(model);
     // As StructureSearchDialog sets it up.
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

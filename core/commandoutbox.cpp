@@ -93,6 +93,16 @@ bool CommandOutbox::markRefused(const QString &commandId, const QJsonObject &res
         > 0;
 }
 
+QList<PendingCommand> CommandOutbox::pending(qint64 userId) const
+{
+    QList<PendingCommand> commands;
+    for (const QVariantMap &row :
+         m_db.rows(selectColumns + QStringLiteral("WHERE user_id = ? AND state = ? ORDER BY seq"),
+                   { userId, pendingState }))
+        commands.append(commandOf(row));
+    return commands;
+}
+
 QList<PendingCommand> CommandOutbox::refused(qint64 userId) const
 {
     QList<PendingCommand> commands;

@@ -47,6 +47,8 @@ public:
     bool markSent(const QString &commandId);
     // The server refused it: kept, with the refusal, out of the sending order.
     bool markRefused(const QString &commandId, const QJsonObject &result);
+    // The user's commands still to send, in sending order.
+    QList<PendingCommand> pending(qint64 userId) const;
     // The user's refused commands, oldest first.
     QList<PendingCommand> refused(qint64 userId) const;
     // The user gave up a refused (or still pending) command.

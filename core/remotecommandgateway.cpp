@@ -87,6 +87,12 @@ int RemoteCommandGateway::pendingCount() const
     return m_outbox.pendingCount(m_userId);
 }
 
+bool RemoteCommandGateway::carriesSecrets(const QString &command)
+{
+    return command == QLatin1String("updatePersonalInformation") || command == QLatin1String("changePassword")
+        || command == QLatin1String("setSecretQuestion");
+}
+
 void RemoteCommandGateway::setRetryDelays(int firstMs, int maxMs)
 {
     m_firstRetryMs = firstMs;
@@ -216,6 +222,10 @@ void RemoteCommandGateway::send(const QString &command, const QJsonObject &args,
             done(CommandResult::failure(ErrorCode::Unauthenticated, QString(), tr("Sign in first.")));
         return;
     }
+    if (carriesSecrets(command)) {
+        sendNow(command, args, std::move(done));
+        return;
+    }
     // Stored before anything is sent, so that a crash or a dead network loses nothing.
     const PendingCommand pending = m_outbox.enqueue(m_userId, command, args);
     emit pendingCountChanged(m_outbox.pendingCount(m_userId));
@@ -245,6 +255,31 @@ void RemoteCommandGateway::sendAnonymous(const QString &command, const QJsonObje
         noteReachable(!answer.unreachable);
         if (done)
             done(answer.result());
+    });
+}
+
+void RemoteCommandGateway::sendNow(const QString &command, const QJsonObject &args, Callback done)
+{
+    QNetworkReply *reply
+        = m_network.post(request(QStringLiteral("commands/") + command),
+                         commandBody(QUuid::createUuid().toString(QUuid::WithoutBraces), args));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
+        reply->deleteLater();
+        const HttpAnswer answer = HttpAnswer::read(reply);
+        noteReachable(!answer.unreachable);
+        CommandResult result = answer.result();
+        if (answer.isTransient()) {
+            result
+                = CommandResult::failure(ErrorCode::Internal, QString(),
+                                         tr("This change needs the server: try again when it is reachable."));
+        } else if (answer.status == 401) {
+            noteSessionExpired();
+            result.code = ErrorCode::Unauthenticated;
+        } else if (result.ok()) {
+            emit commandApplied();
+        }
+        if (done)
+            done(result);
     });
 }
 

@@ -50,7 +50,9 @@ struct HttpAnswer
 //   then twice as long each time, up to 30 s;
 // - a 401 emits sessionExpired and stops sending until the next sign-in.
 // Anonymous commands (CommandDispatcher::isAnonymous) are sent at once, never
-// queued: they need the server's answer.
+// queued: they need the server's answer. So are the commands carrying a password
+// (carriesSecrets): a password never rests in the replica's outbox; with the
+// server unreachable they are refused and the form keeps what was typed.
 class RemoteCommandGateway final : public CommandGateway
 {
     Q_OBJECT
@@ -72,6 +74,9 @@ public:
     // Whether the server answered the last request (false until one did).
     bool isOnline() const { return m_online; }
     int pendingCount() const;
+    // Commands whose arguments hold a password or a secret answer: sent only
+    // online, never stored in the outbox.
+    static bool carriesSecrets(const QString &command);
     CommandOutbox &outbox() { return m_outbox; }
 
     // Signs in with a remembered token: GET /api/v1/me checks it. On success
@@ -122,6 +127,7 @@ signals:
 private:
     void onCommandFinished(QNetworkReply *reply, const PendingCommand &command);
     void sendAnonymous(const QString &command, const QJsonObject &args, Callback done);
+    void sendNow(const QString &command, const QJsonObject &args, Callback done);
     void answer(const QString &commandId, const CommandResult &result);
     void answerAllQueued();
     void scheduleRetry();

@@ -7,51 +7,165 @@
 
 namespace guichet {
 
-StructureSearchModel::StructureSearchModel(Core &core, QObject *parent, int maxCachedPages)
+namespace {
+int clampedRows(qint64 n)
+{
+    return int(std::min<qint64>(n, std::numeric_limits<int>::max()));
+}
+} // namespace
+
+StructureSearchModel::StructureSearchModel(Directory &directory, QObject *parent, int maxCachedPages)
     : QAbstractTableModel(parent)
-    , m_core(core)
+    , m_directory(directory)
     , m_maxPages(std::max(2, maxCachedPages))
 {
 }
 
 void StructureSearchModel::setCriteria(const StructureCriteria &criteria)
 {
+    // A directory may answer before the call returns (standalone): while
+    // m_resetting, answers change the state without row signals, since the
+    // reset covers them.
     beginResetModel();
+    m_resetting = true;
+    ++m_generation;
     m_criteria = criteria;
     m_pages.clear();
     m_recent.clear();
+    m_pending.clear();
     m_checked.clear();
-    m_count = Structures(m_core).count(criteria);
+    m_count = 0;
+    m_countKnown = true;
+    m_more = false;
+    m_error.clear();
+    m_searching = true;
+    const quint64 generation = m_generation;
+    m_directory.countStructures(criteria, this, [this, generation](const CommandResult &result, qint64 n) {
+        if (generation != m_generation)
+            return;
+        if (!result.ok()) {
+            finishSearch(result.message);
+            return;
+        }
+        if (n < 0) {
+            // Cannot count: the table grows page by page from the first.
+            m_countKnown = false;
+            m_more = true;
+            requestPage(0);
+            return;
+        }
+        const bool signal = !m_resetting && n > 0;
+        if (signal)
+            beginInsertRows({}, 0, clampedRows(n) - 1);
+        m_count = n;
+        if (signal)
+            endInsertRows();
+        finishSearch({});
+    });
+    m_resetting = false;
     endResetModel();
     emit checkedChanged();
+    if (!m_searching)
+        emit searchFinished();
 }
 
-const QList<StructureRow> &StructureSearchModel::page(int pageIndex) const
+void StructureSearchModel::finishSearch(const QString &error)
+{
+    m_error = error;
+    m_searching = false;
+    if (!m_resetting)
+        emit searchFinished();
+}
+
+const QList<StructureRow> *StructureSearchModel::page(int pageIndex) const
 {
     auto it = m_pages.find(pageIndex);
     if (it != m_pages.end()) {
         // Most recently used goes last; the list is at most m_maxPages long.
         m_recent.removeOne(pageIndex);
         m_recent.append(pageIndex);
-        return it.value();
+        return &it.value();
+    }
+    requestPage(pageIndex);
+    it = m_pages.find(pageIndex); // there already when the directory answered at once
+    return it == m_pages.end() ? nullptr : &it.value();
+}
+
+void StructureSearchModel::requestPage(int pageIndex) const
+{
+    if (m_pending.contains(pageIndex))
+        return;
+    m_pending.insert(pageIndex);
+    ++m_fetches;
+    // data() is const but a page arriving changes the cache; the model is the
+    // context so that an answer after its destruction is dropped.
+    auto *self = const_cast<StructureSearchModel *>(this);
+    const quint64 generation = m_generation;
+    m_requesting = true;
+    m_directory.searchStructures(
+        m_criteria, pageIndex * PageSize, PageSize, self,
+        [self, generation, pageIndex](const CommandResult &result, const StructurePage &rows) {
+            self->pageArrived(generation, pageIndex, self->m_requesting, result, rows);
+        });
+    m_requesting = false;
+}
+
+void StructureSearchModel::pageArrived(quint64 generation, int pageIndex, bool synchronous,
+                                       const CommandResult &result, const StructurePage &rows)
+{
+    if (generation != m_generation)
+        return;
+    m_pending.remove(pageIndex);
+    if (!result.ok()) {
+        if (m_searching) {
+            finishSearch(result.message);
+        } else {
+            m_error = result.message;
+            // Never signal from inside data(): the view is reading.
+            if (synchronous)
+                QMetaObject::invokeMethod(
+                    this, [this, message = result.message] { emit pageFailed(message); },
+                    Qt::QueuedConnection);
+            else
+                emit pageFailed(result.message);
+        }
+        return;
     }
     while (m_pages.size() >= m_maxPages && !m_recent.isEmpty())
         m_pages.remove(m_recent.takeFirst());
-    ++m_fetches;
-    QList<StructureRow> rows = Structures(m_core).search(m_criteria, pageIndex * PageSize, PageSize);
+    m_pages.insert(pageIndex, rows.rows);
     m_recent.append(pageIndex);
-    return m_pages.insert(pageIndex, rows).value();
+
+    const qint64 first = qint64(pageIndex) * PageSize;
+    if (!m_countKnown && first == m_count) {
+        // The next page of a growing table: its rows are new.
+        const qint64 newCount = m_count + rows.rows.size();
+        const bool signal = !m_resetting && newCount > m_count;
+        if (signal)
+            beginInsertRows({}, clampedRows(m_count), clampedRows(newCount) - 1);
+        m_count = newCount;
+        m_more = rows.more && !rows.rows.isEmpty();
+        if (signal)
+            endInsertRows();
+        if (m_searching)
+            finishSearch({});
+        return;
+    }
+    if (!synchronous && first < m_count) {
+        const int last = clampedRows(std::min<qint64>(first + PageSize, m_count)) - 1;
+        emit dataChanged(index(int(first), 0), index(last, ColumnCount - 1));
+    }
 }
 
 std::optional<StructureRow> StructureSearchModel::structureAt(int row) const
 {
     if (row < 0 || row >= rowCount())
         return std::nullopt;
-    const QList<StructureRow> &rows = page(row / PageSize);
+    const QList<StructureRow> *rows = page(row / PageSize);
     const int inPage = row % PageSize;
-    if (inPage >= rows.size()) // the data changed since the count
+    if (!rows || inPage >= rows->size()) // on its way, or the data changed since the count
         return std::nullopt;
-    return rows.at(inPage);
+    return rows->at(inPage);
 }
 
 QList<StructureRow> StructureSearchModel::checkedStructures() const
@@ -82,12 +196,24 @@ int StructureSearchModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return int(std::min<qint64>(m_count, std::numeric_limits<int>::max()));
+    return clampedRows(m_count);
 }
 
 int StructureSearchModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
+}
+
+bool StructureSearchModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_countKnown && m_more && !m_searching
+        && !m_pending.contains(int(m_count / PageSize));
+}
+
+void StructureSearchModel::fetchMore(const QModelIndex &parent)
+{
+    if (canFetchMore(parent))
+        requestPage(int(m_count / PageSize));
 }
 
 QVariant StructureSearchModel::data(const QModelIndex &index, int role) const
@@ -97,8 +223,12 @@ QVariant StructureSearchModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::CheckStateRole && role != IdRole && role != Qt::ToolTipRole)
         return {};
     const auto row = structureAt(index.row());
-    if (!row)
+    if (!row) {
+        if (role == Qt::DisplayRole && index.column() == RaisonSocialeColumn
+            && m_pending.contains(index.row() / PageSize))
+            return tr("Loading…");
         return {};
+    }
     if (role == IdRole)
         return row->id;
     if (index.column() == SelectionColumn) {

@@ -2,6 +2,7 @@
 
 #include "attachedfiles.h"
 #include "dialogs.h"
+#include "queuedchange.h"
 #include "session.h"
 
 #include <QComboBox>
@@ -177,6 +178,7 @@ void AttachedFileDialog::submit()
             return;
         }
         m_feedback.show(r);
+        m_queued = QueuedChange::tell(this, windowTitle(), r);
         if (r.ok())
             accept();
     });

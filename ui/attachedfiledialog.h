@@ -26,6 +26,8 @@ class AttachedFileDialog : public QDialog
 public:
     // record: empty to add a file, else the AttachedFileModel record to edit.
     explicit AttachedFileDialog(Session &session, const QVariantMap &record = {}, QWidget *parent = nullptr);
+    // The server was unreachable: the change waits in the outbox (QueuedChange).
+    bool queued() const { return m_queued; }
 
     bool isEditing() const { return m_fileId != 0; }
     QPushButton *browseButton() const { return m_browse; }
@@ -53,6 +55,7 @@ private:
     QPushButton *m_submit;
     QLabel *m_error;
     FormFeedback m_feedback;
+    bool m_queued = false;
 };
 
 } // namespace guichet

@@ -6,9 +6,11 @@
 #include "dialogs.h"
 #include "recordtable.h"
 #include "session.h"
+#include "queuedchange.h"
 
 #include <QAction>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -21,13 +23,51 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace guichet {
 
 namespace {
 const QString headerKey = QStringLiteral("attachedFiles/header");
 const QString folderKey = QStringLiteral("attachedFiles/lastFolder");
+constexpr int maxSameName = 999;
+
+// Writes `bytes` into `folder` under `name`, never over an existing file:
+// « name (2).pdf », « name (3).pdf »… as core's export does. Returns the path
+// written, or an empty string with `error` set.
+QString writeNewFile(const QDir &folder, const QString &name, const QByteArray &bytes, QString *error)
+{
+    const QFileInfo nameInfo(name);
+    const QString base = nameInfo.completeBaseName().isEmpty() ? name : nameInfo.completeBaseName();
+    const QString suffix = nameInfo.completeBaseName().isEmpty() || nameInfo.suffix().isEmpty()
+        ? QString()
+        : QLatin1Char('.') + nameInfo.suffix();
+    for (int n = 1; n <= maxSameName; ++n) {
+        const QString candidate = n == 1 ? name : QStringLiteral("%1 (%2)%3").arg(base).arg(n).arg(suffix);
+        QFile file(folder.filePath(candidate));
+        // NewOnly: an existing file is never overwritten, even one created meanwhile.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+            if (file.exists())
+                continue;
+            *error = AttachedFilesSection::tr("Cannot write '%1': %2")
+                         .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            return {};
+        }
+        if (file.write(bytes) != bytes.size() || !file.flush()) {
+            *error = AttachedFilesSection::tr("Cannot write '%1': %2")
+                         .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            file.close();
+            file.remove();
+            return {};
+        }
+        return file.fileName();
+    }
+    *error = AttachedFilesSection::tr("Cannot find a free name for '%1' in the folder.").arg(name);
+    return {};
+}
 } // namespace
 
 AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
@@ -179,7 +219,8 @@ void AttachedFilesSection::addFile()
 {
     AttachedFileDialog dialog(m_session, {}, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        setNotice(tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
+        setNotice(dialog.queued() ? QueuedChange::message()
+                                  : tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::editCurrent()
@@ -189,7 +230,8 @@ void AttachedFilesSection::editCurrent()
         return;
     AttachedFileDialog dialog(m_session, record, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        setNotice(tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
+        setNotice(dialog.queued() ? QueuedChange::message()
+                                  : tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::downloadCurrent()
@@ -204,22 +246,28 @@ void AttachedFilesSection::downloadCurrent()
     if (path.isEmpty())
         return;
     rememberFolder(QFileInfo(path).absolutePath());
-    QByteArray bytes;
-    const CommandResult read
-        = AttachedFiles(m_session.core)
-              .fileContent(m_session.userId(), record.value(QStringLiteral("id")).toLongLong(), &bytes);
-    if (!read.ok()) {
-        Dialogs::warning(this, tr("Download the attached file"), read.message);
-        return;
-    }
-    // The user chose this path in the save dialog, which asked before replacing a file.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        Dialogs::warning(this, tr("Download the attached file"),
-                         tr("Cannot write '%1': %2").arg(QDir::toNativeSeparators(path), file.errorString()));
-        return;
-    }
-    setNotice(tr("Written: %1").arg(QDir::toNativeSeparators(path)));
+    // Connected, the content comes from the server: the window stays usable
+    // meanwhile, and says so.
+    setNotice(tr("Downloading « %1 »…").arg(record.value(QStringLiteral("designation")).toString()));
+    m_session.directory.fileContent(
+        record.value(QStringLiteral("id")).toLongLong(), this,
+        [this, path](const CommandResult &read, const QByteArray &bytes) {
+            if (!read.ok()) {
+                setNotice(QString());
+                Dialogs::warning(this, tr("Download the attached file"), read.message);
+                return;
+            }
+            // The user chose this path in the save dialog, which asked before replacing a file.
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+                setNotice(QString());
+                Dialogs::warning(
+                    this, tr("Download the attached file"),
+                    tr("Cannot write '%1': %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+                return;
+            }
+            setNotice(tr("Written: %1").arg(QDir::toNativeSeparators(path)));
+        });
 }
 
 void AttachedFilesSection::downloadChecked()
@@ -233,26 +281,49 @@ void AttachedFilesSection::downloadChecked()
     if (folder.isEmpty())
         return;
     rememberFolder(folder);
-    // One file at a time, so that the window stays alive and shows progress;
-    // core never overwrites a file and makes names unique (« name (2).pdf »).
+    // One file at a time through the directory (the server's content when
+    // connected), each asked from the event loop, so that the window stays alive
+    // and shows progress; no file is ever overwritten: names are made unique
+    // (« name (2).pdf »).
     QProgressDialog progress(tr("Downloading the checked files…"), tr("Cancel"), 0, int(ids.size()), this);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(500);
+    // The names now: the table may reload while the files arrive.
+    QStringList names;
+    for (const qint64 id : ids)
+        names << AttachedFiles::sanitizeFileName(
+            m_model->record(m_model->rowOfId(id)).value(QStringLiteral("fileName")).toString());
     QStringList written;
     QString error;
-    for (int i = 0; i < ids.size(); ++i) {
-        progress.setValue(i);
-        if (progress.wasCanceled())
-            break;
-        const CommandResult r
-            = AttachedFiles(m_session.core).exportFiles(m_session.userId(), { ids.at(i) }, folder);
-        if (!r.ok()) {
-            error = r.message;
-            break;
+    QEventLoop loop;
+    int next = 0;
+    std::function<void()> downloadNext = [&] {
+        progress.setValue(next);
+        if (next >= ids.size() || progress.wasCanceled()) {
+            loop.quit();
+            return;
         }
-        for (const QVariant &path : r.data.value(QStringLiteral("paths")).toList())
-            written.append(QDir::toNativeSeparators(path.toString()));
-    }
+        const qint64 id = ids.at(next);
+        const QString name = names.at(next);
+        m_session.directory.fileContent(id, &progress, [&, name](const CommandResult &r, const QByteArray &bytes) {
+            if (!r.ok()) {
+                error = r.message;
+                loop.quit();
+                return;
+            }
+            const QString path = writeNewFile(QDir(folder), name, bytes, &error);
+            if (path.isEmpty()) {
+                loop.quit();
+                return;
+            }
+            written.append(QDir::toNativeSeparators(path));
+            ++next;
+            QTimer::singleShot(0, &progress, downloadNext);
+        });
+    };
+    connect(&progress, &QProgressDialog::canceled, &loop, &QEventLoop::quit);
+    QTimer::singleShot(0, &progress, downloadNext);
+    loop.exec();
     progress.setValue(int(ids.size()));
     QString text = tr("%n file(s) written:", nullptr, int(written.size()));
     for (const QString &path : std::as_const(written))
@@ -302,7 +373,9 @@ void AttachedFilesSection::remove(const QList<qint64> &ids)
                                    Dialogs::warning(this, tr("Delete attached files"), r.message);
                                    return;
                                }
-                               setNotice(tr("%n file(s) deleted.", nullptr, int(ids.size())));
+                               setNotice(QueuedChange::isQueued(r)
+                                             ? QueuedChange::message()
+                                             : tr("%n file(s) deleted.", nullptr, int(ids.size())));
                            });
 }
 

@@ -1,5 +1,6 @@
 #include "attachmentrequestdialog.h"
 
+#include "queuedchange.h"
 #include "session.h"
 
 #include <QCheckBox>
@@ -168,6 +169,7 @@ void AttachmentRequestDialog::validate()
         }
         self->m_feedback.clear();
         self->m_attachmentId = r.id;
+        self->m_queued = QueuedChange::tell(self, self->windowTitle(), r);
         self->accept();
     });
 }

@@ -27,6 +27,8 @@ class AttachmentRequestDialog : public QDialog
 
 public:
     AttachmentRequestDialog(Session &session, const StructureRow &structure, QWidget *parent = nullptr);
+    // The server was unreachable: the change waits in the outbox (QueuedChange).
+    bool queued() const { return m_queued; }
 
     QDateEdit *validFromEdit() const { return m_validFrom; }
     QDateEdit *validUntilEdit() const { return m_validUntil; }
@@ -56,6 +58,7 @@ private:
     QPushButton *m_validate = nullptr;
     FormFeedback m_feedback;
     qint64 m_attachmentId = 0;
+    bool m_queued = false;
 };
 
 } // namespace guichet

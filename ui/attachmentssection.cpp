@@ -3,6 +3,7 @@
 #include "attachmentmodel.h"
 #include "attachmentrequestdialog.h"
 #include "dialogs.h"
+#include "queuedchange.h"
 #include "recordtable.h"
 #include "session.h"
 #include "structurecreatedialog.h"
@@ -237,8 +238,12 @@ void AttachmentsSection::removeAttachments(const QList<QVariantMap> &records)
     }
     QPointer<AttachmentsSection> self(this);
     m_session.gateway.send(QStringLiteral("removeAttachments"), args, [self](const CommandResult &r) {
-        if (self && !r.ok())
+        if (!self)
+            return;
+        if (!r.ok())
             Dialogs::warning(self, tr("Delete attachments"), r.message);
+        else
+            QueuedChange::tell(self, tr("Delete attachments"), r);
     });
 }
 
@@ -248,7 +253,7 @@ void AttachmentsSection::requestAttachment()
     if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedStructure())
         return;
     AttachmentRequestDialog request(m_session, *search.selectedStructure(), this);
-    if (Dialogs::exec(&request) == QDialog::Accepted)
+    if (Dialogs::exec(&request) == QDialog::Accepted && !request.queued())
         Dialogs::information(this, tr("Request an attachment"),
                              tr("Your request was sent to the principal manager of %1. It stays awaiting "
                                 "validation until they decide.")

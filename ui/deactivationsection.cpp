@@ -2,6 +2,7 @@
 
 #include "accounts.h"
 #include "dialogs.h"
+#include "queuedchange.h"
 #include "session.h"
 #include "successordialog.h"
 
@@ -126,6 +127,9 @@ void DeactivationSection::send(const QJsonObject &args)
             m_feedback.show(result);
             return;
         }
+        // Queued, the account is still active until the server applies it.
+        if (QueuedChange::tell(this, tr("Deactivate my account"), result))
+            return;
         Dialogs::information(this, tr("Deactivate my account"),
                              tr("Your account is deactivated. You can reactivate it within %1 days with "
                                 "\"Reactivate my account\" in the sign-in window.")

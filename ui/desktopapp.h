@@ -2,12 +2,17 @@
 
 #include "mainwindow.h"
 #include "signindialog.h"
+#include "syncstatus.h"
 
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+#include <memory>
+
 namespace guichet {
 
+class ConnectedSession;
 struct Session;
 
 // The desktop's flow: the sign-in window, then the main window until the user
@@ -21,6 +26,24 @@ public:
     ~DesktopApp() override;
 
     void start();
+    // Connected mode: how the sign-in window signs in to a server (see
+    // SignInDialog::ServerSignIn). Without it the window offers standalone only.
+    void setServerSignIn(SignInDialog::ServerSignIn serverSignIn);
+    // Connected mode: signs in again with a remembered token (the remote
+    // gateway's restoreSession). With it, start() opens the main window without
+    // asking the password when « Remember me » kept a session in the keychain.
+    using SessionRestorer = std::function<void(const QUrl &server, const QString &token, qint64 userId,
+                                               CommandGateway::Callback done)>;
+    void setSessionRestorer(SessionRestorer restorer);
+    // Connected mode for real: the sign-in window's « server » choice and a
+    // remembered token open a ConnectedSession (replica, remote gateway, sync);
+    // the main window then shows the synchronisation in its status bar.
+    void enableConnectedMode();
+    // The session the main window uses: the connected one while signed in to a
+    // server, the standalone one otherwise.
+    Session &currentSession();
+    ConnectedSession *connectedSession() const { return m_connected.get(); }
+    SyncStatusButton *syncStatusButton() const { return m_syncStatus; }
     SignInDialog *signInDialog() const { return m_signIn; }
     MainWindow *mainWindow() const { return m_main; }
 
@@ -37,11 +60,21 @@ public:
 
 private:
     void showSignIn();
+    bool restoreRememberedSession();
+    void restoreFailed(const QString &notice);
     void showMain();
+    void adopt(std::unique_ptr<ConnectedSession> connected);
+    void dropConnected();
+    void updateSyncStatus();
+    void showSyncStatus();
 
     Session &m_session;
+    SignInDialog::ServerSignIn m_serverSignIn;
+    SessionRestorer m_restorer;
     QPointer<SignInDialog> m_signIn;
     QPointer<MainWindow> m_main;
+    std::unique_ptr<ConnectedSession> m_connected;
+    QPointer<SyncStatusButton> m_syncStatus;
 };
 
 } // namespace guichet

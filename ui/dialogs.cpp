@@ -61,6 +61,16 @@ void Dialogs::warning(QWidget *parent, const QString &title, const QString &text
     showMessage(QMessageBox::Warning, parent, title, text, QMessageBox::Ok, QMessageBox::Ok);
 }
 
+void Dialogs::notify(QWidget *parent, const QString &title, const QString &text)
+{
+    queues().messages.append(text);
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
+}
+
 int Dialogs::exec(QDialog *dialog)
 {
     if (!queues().hooks.isEmpty()) {

@@ -21,6 +21,9 @@ public:
              QMessageBox::StandardButton defaultButton = QMessageBox::Cancel);
     static void information(QWidget *parent, const QString &title, const QString &text);
     static void warning(QWidget *parent, const QString &title, const QString &text);
+    // A warning that does not block: the window stays usable while it shows
+    // (e.g. a queued change the server refused). Recorded in messages() too.
+    static void notify(QWidget *parent, const QString &title, const QString &text);
 
     // Runs a dialog modally, or hands it to the next queued hook.
     static int exec(QDialog *dialog);

@@ -1,6 +1,7 @@
 #include "notificationssection.h"
 
 #include "accounts.h"
+#include "queuedchange.h"
 #include "session.h"
 
 #include <QCheckBox>
@@ -127,9 +128,9 @@ void NotificationsSection::validate()
                 return;
             }
             reload();
-            const QString text = enabled
-                ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
-                : tr("Notifications are off.");
+            const QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
+                : enabled ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
+                          : tr("Notifications are off.");
             m_confirmation->setText(text);
             m_confirmation->setAccessibleName(text);
             m_confirmation->show();

@@ -2,6 +2,7 @@
 
 #include "accounts.h"
 #include "passwords.h"
+#include "queuedchange.h"
 #include "session.h"
 
 #include <QDialogButtonBox>
@@ -218,7 +219,8 @@ void PersonalInfoSection::validate()
             return;
         }
         reload(); // clears the password fields and shows what core saved
-        QString text = tr("Your personal information has been saved.");
+        QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
+                                                 : tr("Your personal information has been saved.");
         if (r.data.value(QStringLiteral("passwordChanged")).toBool())
             text += QLatin1Char(' ') + tr("Your password has been changed.");
         if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())

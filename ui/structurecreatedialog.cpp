@@ -1,6 +1,7 @@
 #include "structurecreatedialog.h"
 
 #include "dialogs.h"
+#include "queuedchange.h"
 #include "session.h"
 #include "siret.h"
 
@@ -164,7 +165,8 @@ void StructureCreateDialog::validate()
                                    return;
                                }
                                self->m_feedback.clear();
-                               if (creating) {
+                               self->m_queued = QueuedChange::tell(self, self->windowTitle(), r);
+                               if (creating && !self->m_queued) {
                                    self->m_structureId = r.id;
                                    Dialogs::information(
                                        self, tr("Structure created"),

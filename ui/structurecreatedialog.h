@@ -24,6 +24,8 @@ class StructureCreateDialog : public QDialog
 
 public:
     explicit StructureCreateDialog(Session &session, qint64 structureId = 0, QWidget *parent = nullptr);
+    // The server was unreachable: the change waits in the outbox (QueuedChange).
+    bool queued() const { return m_queued; }
 
     void setInput(const StructureInput &input);
     StructureInput input() const;
@@ -49,6 +51,7 @@ private:
     QLabel *m_error;
     QPushButton *m_validate = nullptr;
     FormFeedback m_feedback;
+    bool m_queued = false;
 };
 
 } // namespace guichet

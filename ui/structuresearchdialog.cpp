@@ -27,6 +27,7 @@
 #include <QVBoxLayout>
 
 #include <climits>
+#include <functional>
 #include <memory>
 
 namespace guichet {
@@ -46,7 +47,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     , m_search(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("&Search"), this))
     , m_count(new QLabel(this))
     , m_view(new QTableView(this))
-    , m_model(new StructureSearchModel(session.core, this))
+    , m_model(new StructureSearchModel(session.directory, this))
     , m_select(new QPushButton(tr("S&elect"), this))
     , m_export(new QPushButton(tr("E&xport (CSV)"), this))
     , m_create(new QPushButton(tr("C&reate the structure"), this))
@@ -118,6 +119,18 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
         }
     });
     connect(m_model, &StructureSearchModel::checkedChanged, this, &StructureSearchDialog::updateButtons);
+    connect(m_model, &StructureSearchModel::searchFinished, this, [this] {
+        showCount();
+        if (m_model->totalCount() > 0)
+            m_view->setFocus();
+    });
+    // Connected, the table grows as pages arrive: the count follows.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_model->isSearching())
+            showCount();
+    });
+    connect(m_model, &StructureSearchModel::pageFailed, this,
+            [this](const QString &message) { m_count->setText(tr("The search failed: %1").arg(message)); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &StructureSearchDialog::updateButtons);
 
@@ -184,17 +197,33 @@ void StructureSearchDialog::search()
         m_raisonSociale->setFocus();
         return;
     }
-    // Counting a very common pattern takes a moment on a big database.
+    m_searched = true;
+    m_count->setText(tr("Searching…"));
+    // Counting a very common pattern takes a moment on a big database; the
+    // standalone directory answers before setCriteria returns (showCount runs
+    // then), a server later.
     QApplication::setOverrideCursor(Qt::WaitCursor);
     m_model->setCriteria(c);
     QApplication::restoreOverrideCursor();
-    m_searched = true;
+    updateButtons();
+}
+
+void StructureSearchDialog::showCount()
+{
+    if (!m_model->errorMessage().isEmpty()) {
+        m_count->setText(tr("The search failed: %1").arg(m_model->errorMessage()));
+        updateButtons();
+        return;
+    }
     const qint64 n = m_model->totalCount();
-    m_count->setText(n == 0 ? tr("No structure matches these criteria.")
-                            : tr("%n structure(s) found.", nullptr, int(std::min<qint64>(n, INT_MAX))));
+    const int shown = int(std::min<qint64>(n, INT_MAX));
+    if (n == 0)
+        m_count->setText(tr("No structure matches these criteria."));
+    else if (m_model->isCountFinal())
+        m_count->setText(tr("%n structure(s) found.", nullptr, shown));
+    else
+        m_count->setText(tr("%n structure(s) found so far; scroll down for more.", nullptr, shown));
     // No resizeColumnToContents here: it would read up to a thousand rows.
-    if (n > 0)
-        m_view->setFocus();
     updateButtons();
 }
 
@@ -237,14 +266,18 @@ void StructureSearchDialog::chooseExportFile()
         return;
     settings.setValue(settingsPrefix + QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
     if (exportCsv(path))
-        Dialogs::information(this, tr("Export"),
-                             tr("%n structure(s) exported to %1.", nullptr,
-                                int(std::min<qint64>(m_model->totalCount(), INT_MAX)))
-                                 .arg(QDir::toNativeSeparators(path)));
+        Dialogs::information(
+            this, tr("Export"),
+            tr("%n structure(s) exported to %1.", nullptr, int(std::min<qint64>(m_exported, INT_MAX)))
+                .arg(QDir::toNativeSeparators(path)));
 }
 
 bool StructureSearchDialog::exportCsv(const QString &path)
 {
+    // Standalone, the export reads the local database itself (below); connected,
+    // the structures are the server's, read page by page through the directory.
+    if (!dynamic_cast<LocalDirectory *>(&m_session.directory))
+        return exportCsvThroughDirectory(path);
     // A worker thread with its own Database connection rather than chunks on
     // the window's thread: deep pages of a big search each cost a query that
     // can take a second (OFFSET walks), which would freeze the window between
@@ -326,6 +359,80 @@ bool StructureSearchDialog::exportCsv(const QString &path)
         Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(shared->error));
         return false;
     }
+    m_exported = shared->written.loadRelaxed();
+    return true;
+}
+
+bool StructureSearchDialog::exportCsvThroughDirectory(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(file.errorString()));
+        return false;
+    }
+    CsvWriter::Options options;
+    options.separator = QLatin1Char(';');
+    options.byteOrderMark = true; // spreadsheets read UTF-8 only with it
+    CsvWriter csv(file, options);
+    bool written = csv.writeRow(StructureSearchModel::exportHeader());
+
+    // Pages arrive while the event loop runs: the window stays alive and the
+    // progress dialog can cancel between two pages.
+    const StructureCriteria c = m_model->criteria();
+    const bool countFinal = m_model->isCountFinal();
+    QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
+                             countFinal ? int(std::min<qint64>(m_model->totalCount(), INT_MAX)) : 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    QEventLoop loop;
+    QString error;
+    qint64 offset = 0;
+    bool cancelled = false;
+    constexpr int chunk = 1000;
+    std::function<void()> next = [&] {
+        m_session.directory.searchStructures(
+            c, int(offset), chunk, &progress, [&](const CommandResult &result, const StructurePage &page) {
+                if (!result.ok()) {
+                    error = tr("The structures could not be read: %1").arg(result.message);
+                    loop.quit();
+                    return;
+                }
+                for (const StructureRow &row : page.rows)
+                    written = written && csv.writeRow(StructureSearchModel::exportFields(row));
+                offset += page.rows.size();
+                if (countFinal)
+                    progress.setValue(int(std::min<qint64>(offset, INT_MAX)));
+                if (!written) {
+                    error = tr("The file could not be written: %1").arg(file.errorString());
+                    loop.quit();
+                } else if (progress.wasCanceled()) {
+                    cancelled = true;
+                    loop.quit();
+                } else if (!page.more || page.rows.isEmpty()) {
+                    loop.quit();
+                } else {
+                    // The next page from the event loop, never from inside this answer.
+                    QTimer::singleShot(0, &progress, next);
+                }
+            });
+    };
+    connect(&progress, &QProgressDialog::canceled, &loop, [&] {
+        cancelled = true;
+        loop.quit();
+    });
+    QTimer::singleShot(0, &progress, next);
+    loop.exec();
+    // Whatever answer is still on its way is dropped with `progress`, its context.
+    progress.reset();
+    if (cancelled)
+        return false; // QSaveFile discards what was written
+    if (error.isEmpty() && !file.commit())
+        error = tr("The file could not be written: %1").arg(file.errorString());
+    if (!error.isEmpty()) {
+        Dialogs::warning(this, tr("Export"), error);
+        return false;
+    }
+    m_exported = offset;
     return true;
 }
 

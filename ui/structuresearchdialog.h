@@ -47,8 +47,10 @@ public:
 
 private:
     void search();
+    void showCount();
     void select();
     void chooseExportFile();
+    bool exportCsvThroughDirectory(const QString &path);
     void createStructure();
     void updateButtons();
     std::optional<StructureRow> candidate() const;
@@ -70,6 +72,7 @@ private:
     bool m_searched = false;
     std::optional<StructureRow> m_selected;
     qint64 m_created = 0;
+    qint64 m_exported = 0; // rows the last export wrote
 };
 
 } // namespace guichet

@@ -1,6 +1,7 @@
 #include "subscriptionrequestdialog.h"
 
 #include "attachments.h"
+#include "queuedchange.h"
 #include "session.h"
 #include "spaces.h"
 #include "subscriptions.h"
@@ -223,6 +224,7 @@ void SubscriptionRequestDialog::validate()
         if (!r.ok())
             return;
         m_statuses.clear();
+        m_queued = QueuedChange::tell(this, windowTitle(), r);
         for (const QVariant &status : r.data.value(QStringLiteral("statuses")).toList())
             m_statuses.append(status.toString());
         accept();

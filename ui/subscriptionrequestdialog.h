@@ -29,6 +29,8 @@ class SubscriptionRequestDialog : public QDialog
 
 public:
     explicit SubscriptionRequestDialog(Session &session, QWidget *parent = nullptr);
+    // The server was unreachable: the change waits in the outbox (QueuedChange).
+    bool queued() const { return m_queued; }
 
     QComboBox *structureCombo() const { return m_structure; }
     QComboBox *spaceCombo() const { return m_space; }
@@ -63,6 +65,7 @@ private:
     FormFeedback m_feedback;
     QList<qint64> m_serviceIds;
     QStringList m_statuses;
+    bool m_queued = false;
 };
 
 } // namespace guichet

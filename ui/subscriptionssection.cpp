@@ -1,6 +1,7 @@
 #include "subscriptionssection.h"
 
 #include "dialogs.h"
+#include "queuedchange.h"
 #include "recordtable.h"
 #include "session.h"
 #include "subscriptionmodel.h"
@@ -165,8 +166,11 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
                 Dialogs::warning(this, tr("Delete subscriptions"), r.message);
                 return;
             }
-            setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
-                                      : tr("%1 subscriptions were deleted.").arg(ids.size()));
+            if (QueuedChange::isQueued(r))
+                setNotice(QueuedChange::message());
+            else
+                setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
+                                          : tr("%1 subscriptions were deleted.").arg(ids.size()));
         });
 }
 
@@ -175,7 +179,7 @@ void SubscriptionsSection::addSubscription()
     SubscriptionRequestDialog dialog(m_session, this);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    setNotice(dialog.statusMessage());
+    setNotice(dialog.queued() ? QueuedChange::message() : dialog.statusMessage());
 }
 
 } // namespace guichet

@@ -1,6 +1,5 @@
 #include "usersearchdialog.h"
 
-#include "accounts.h"
 #include "recordtablemodel.h"
 #include "session.h"
 
@@ -23,6 +22,7 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
     , m_view(new QTableView(this))
     , m_model(new RecordTableModel(this))
     , m_select(nullptr)
+    , m_status(new QLabel(this))
 {
     setWindowTitle(tr("Find a user"));
     setObjectName(QStringLiteral("userSearchDialog"));
@@ -71,22 +71,42 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
     layout->addWidget(new QLabel(tr("Find the user by name, postal address or e-mail:"), this));
     layout->addLayout(searchRow);
     layout->addWidget(m_view, 1);
+    m_status->setObjectName(QStringLiteral("status"));
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
     layout->addWidget(buttons);
     resize(640, 420);
 }
 
 void UserSearchDialog::search()
 {
-    QList<QVariantMap> rows;
-    for (const QVariantMap &row : Accounts(m_session.core).searchUsers(m_query->text())) {
-        if (!m_excluded.contains(row.value(QStringLiteral("id")).toLongLong()))
-            rows.append(row);
-    }
-    m_model->setRecords(rows);
-    if (!rows.isEmpty()) {
-        m_view->selectRow(0);
-        m_view->setFocus();
-    }
+    // Connected, the users are the server's: the answer may come later, and
+    // only the latest search's answer counts.
+    const quint64 generation = ++m_generation;
+    m_search->setEnabled(false);
+    m_status->setText(tr("Searching…"));
+    m_session.directory.searchUsers(
+        m_query->text(), 200, this,
+        [this, generation](const CommandResult &result, const QList<QVariantMap> &users) {
+            if (generation != m_generation)
+                return;
+            m_search->setEnabled(true);
+            if (!result.ok()) {
+                m_status->setText(tr("The search failed: %1").arg(result.message));
+                return;
+            }
+            QList<QVariantMap> rows;
+            for (const QVariantMap &row : users) {
+                if (!m_excluded.contains(row.value(QStringLiteral("id")).toLongLong()))
+                    rows.append(row);
+            }
+            m_model->setRecords(rows);
+            m_status->setText(rows.isEmpty() ? tr("No user matches.") : QString());
+            if (!rows.isEmpty()) {
+                m_view->selectRow(0);
+                m_view->setFocus();
+            }
+        });
 }
 
 qint64 UserSearchDialog::selectedUserId() const

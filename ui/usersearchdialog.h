@@ -2,6 +2,7 @@
 
 #include <QDialog>
 
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
@@ -26,6 +27,8 @@ public:
     QPushButton *searchButton() const { return m_search; }
     QTableView *resultsView() const { return m_view; }
     RecordTableModel *results() const { return m_model; }
+    // « No user matches. », or why the search failed.
+    QLabel *statusLabel() const { return m_status; }
 
     qint64 selectedUserId() const;
     QString selectedUserLabel() const;
@@ -41,6 +44,8 @@ private:
     QTableView *m_view;
     RecordTableModel *m_model;
     QPushButton *m_select;
+    QLabel *m_status;
+    quint64 m_generation = 0;
     QList<qint64> m_excluded;
 };
 

@@ -2,6 +2,7 @@
 #include "database.h"
 #include "demodata.h"
 #include "desktopapp.h"
+#include "directory.h"
 #include "localcommandgateway.h"
 #include "paths.h"
 #include "preferencesdialog.h"
@@ -70,8 +71,11 @@ int main(int argc, char *argv[])
     SystemClock clock;
     Core core(*database, clock);
     LocalCommandGateway gateway(core);
-    Session session { *database, core, clock, gateway };
+    LocalDirectory directory(core, gateway);
+    Session session { *database, core, clock, gateway, directory };
     DesktopApp desktop(session);
+    // The sign-in window also offers a guichetd server (replica + sync).
+    desktop.enableConnectedMode();
     if (parser.isSet(tourOption)) {
         const bool done = takeScreenshotTour(session, desktop, parser.value(tourOption),
                                              QStringLiteral("claire.dubois@demo.guichet.fr"),

@@ -92,6 +92,11 @@ private slots:
         QCOMPARE(outbox.nextPending(alice)->commandId, c.commandId);
         QCOMPARE(outbox.pendingCount(alice), 1);
         QCOMPARE(outbox.refusedCount(alice), 1);
+        // The status dialog lists what still waits, without the refused one.
+        const QList<PendingCommand> waiting = outbox.pending(alice);
+        QCOMPARE(waiting.size(), 1);
+        QCOMPARE(waiting.first().commandId, c.commandId);
+        QVERIFY(outbox.pending(bruno).isEmpty());
 
         const QList<PendingCommand> refused = outbox.refused(alice);
         QCOMPARE(refused.size(), 1);

@@ -228,6 +228,45 @@ private slots:
         QCOMPARE(gateway.pendingCount(), 0);
     }
 
+    // A password never rests in the replica: the commands carrying one are sent
+    // at once, and refused (the form keeps its input) when the server is down.
+    void passwordsNeverWaitInTheOutbox()
+    {
+        QTemporaryDir dir;
+        auto replica = openReplica(dir.filePath(QStringLiteral("replica.sqlite")));
+        QVERIFY(replica);
+        RemoteCommandGateway gateway(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(closedPort())), *replica);
+        gateway.setRetryDelays(50, 200);
+        Answer restored;
+        gateway.restoreSession(QStringLiteral("remembered-token"), 42, recordInto(restored));
+        QTRY_VERIFY(restored.called);
+        QVERIFY(restored.result.ok());
+        QSignalSpy counts(&gateway, &RemoteCommandGateway::pendingCountChanged);
+        const QJsonObject secrets { { QStringLiteral("currentPassword"), QStringLiteral("Tournesol-2026") },
+                                    { QStringLiteral("newPassword"), QStringLiteral("Marguerite-2027") },
+                                    { QStringLiteral("confirmation"), QStringLiteral("Marguerite-2027") } };
+        for (const QString &command :
+             { QStringLiteral("updatePersonalInformation"), QStringLiteral("changePassword"),
+               QStringLiteral("setSecretQuestion") }) {
+            Answer answer;
+            gateway.send(command, secrets, recordInto(answer));
+            QTRY_VERIFY_WITH_TIMEOUT(answer.called, 5000);
+            QVERIFY2(!answer.result.ok(), qPrintable(command));
+            QVERIFY2(answer.result.message.contains(QStringLiteral("needs the server")),
+                     qPrintable(answer.result.message));
+        }
+        QCOMPARE(gateway.pendingCount(), 0);
+        QCOMPARE(counts.size(), 0);
+        QCOMPARE(replica->value(QStringLiteral("SELECT COUNT(*) FROM pending_commands")).toInt(), 0);
+        // Other commands still wait, as before.
+        Answer queued;
+        gateway.send(QStringLiteral("setNotifications"), { { QStringLiteral("enabled"), true } },
+                     recordInto(queued));
+        QTRY_VERIFY_WITH_TIMEOUT(queued.called, 7000);
+        QVERIFY(queued.result.data.value(QStringLiteral("queued")).toBool());
+        QCOMPARE(replica->value(QStringLiteral("SELECT COUNT(*) FROM pending_commands")).toInt(), 1);
+    }
+
     void commandsNeedASignedInUser()
     {
         QTemporaryDir dir;

@@ -29,7 +29,7 @@ private slots:
         UiWorld w;
         QVERIFY(w.isValid());
         QVERIFY(generateStructures(w.db(), 450).ok());
-        StructureSearchModel model(*w.core, nullptr, 3);
+        StructureSearchModel model(*w.directory, nullptr, 3);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setCriteria(all());
         QCOMPARE(model.rowCount(), 450);
@@ -45,7 +45,7 @@ private slots:
         UiWorld w;
         QVERIFY(w.isValid());
         QVERIFY(generateStructures(w.db(), 3000).ok());
-        StructureSearchModel model(*w.core, nullptr, 4);
+        StructureSearchModel model(*w.directory, nullptr, 4);
         model.setCriteria(all());
         QCOMPARE(model.rowCount(), 3000);
         // Nothing is read before a row is asked for.
@@ -86,7 +86,7 @@ private slots:
         UiWorld w;
         QVERIFY(w.isValid());
         QVERIFY(generateStructures(w.db(), 1200).ok());
-        StructureSearchModel model(*w.core, nullptr, 2);
+        StructureSearchModel model(*w.directory, nullptr, 2);
         model.setCriteria(all());
         const qint64 id = model.data(model.index(5, 0), StructureSearchModel::IdRole).toLongLong();
         model.setChecked(5, true);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core.h"
+#include "directory.h"
 #include "localcommandgateway.h"
 #include "manualclock.h"
 #include "session.h"
@@ -23,6 +24,7 @@ struct UiWorld
     ManualClock clock;
     std::unique_ptr<Core> core;
     std::unique_ptr<LocalCommandGateway> gateway;
+    std::unique_ptr<LocalDirectory> directory;
     std::unique_ptr<Session> session;
 
     bool isValid() const { return t.isValid(); }

@@ -1,0 +1,172 @@
+#include "accounts.h"
+#include "attachedfiles.h"
+#include "core.h"
+#include "directory.h"
+#include "fixtures.h"
+#include "localcommandgateway.h"
+#include "manualclock.h"
+#include "passwords.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace guichet;
+using namespace guichet::test;
+
+// LocalDirectory: the standalone answers of the screens' remote-capable reads,
+// the same as core's read functions, synchronously.
+class TestDirectory : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct World
+    {
+        TestDatabase t;
+        ManualClock clock;
+        std::unique_ptr<Core> core;
+        std::unique_ptr<LocalCommandGateway> gateway;
+        std::unique_ptr<LocalDirectory> directory;
+
+        World()
+        {
+            PasswordHasher::setFastHashingForTests(true);
+            if (!t.isValid())
+                return;
+            core = std::make_unique<Core>(t.db(), clock);
+            gateway = std::make_unique<LocalCommandGateway>(*core);
+            directory = std::make_unique<LocalDirectory>(*core, *gateway);
+        }
+        qint64 createUser(const QString &email, const QString &first, const QString &last)
+        {
+            NewUser user { email, first, last, QStringLiteral("Tournesol-2026") };
+            return Accounts(*core).createUser(user).id;
+        }
+        bool signIn(const QString &email)
+        {
+            bool ok = false;
+            gateway->signIn(email, QStringLiteral("Tournesol-2026"),
+                            [&](const CommandResult &r) { ok = r.ok(); });
+            return ok;
+        }
+    };
+
+    static StructureCriteria menuiseries()
+    {
+        StructureCriteria c;
+        c.raisonSociale = QStringLiteral("*menuiserie*");
+        return c;
+    }
+
+private slots:
+    void structurePagesSayWhetherMoreFollow()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        for (int i = 0; i < 5; ++i)
+            insertStructure(w.t.db(), validSiret(i + 1), QStringLiteral("Menuiserie %1").arg(i));
+        insertStructure(w.t.db(), validSiret(9), QStringLiteral("Boulangerie"));
+
+        int calls = 0;
+        qint64 count = -2;
+        w.directory->countStructures(menuiseries(), this, [&](const CommandResult &r, qint64 n) {
+            ++calls;
+            QVERIFY(r.ok());
+            count = n;
+        });
+        QCOMPARE(calls, 1); // answered before returning
+        QCOMPARE(count, 5);
+
+        StructurePage first;
+        w.directory->searchStructures(menuiseries(), 0, 3, this,
+                                      [&](const CommandResult &r, const StructurePage &p) {
+                                          ++calls;
+                                          QVERIFY(r.ok());
+                                          first = p;
+                                      });
+        QCOMPARE(calls, 2);
+        QCOMPARE(first.rows.size(), 3);
+        QVERIFY(first.more);
+        QCOMPARE(first.rows.first().raisonSociale, QStringLiteral("Menuiserie 0"));
+
+        StructurePage last;
+        w.directory->searchStructures(menuiseries(), 3, 3, this,
+                                      [&](const CommandResult &, const StructurePage &p) { last = p; });
+        QCOMPARE(last.rows.size(), 2);
+        QVERIFY(!last.more);
+        QCOMPARE(last.rows.last().raisonSociale, QStringLiteral("Menuiserie 4"));
+
+        // Exactly a page: nothing follows.
+        StructurePage exact;
+        w.directory->searchStructures(menuiseries(), 0, 5, this,
+                                      [&](const CommandResult &, const StructurePage &p) { exact = p; });
+        QCOMPARE(exact.rows.size(), 5);
+        QVERIFY(!exact.more);
+
+        StructurePage none { {}, true };
+        w.directory->searchStructures(StructureCriteria {}, 0, 5, this,
+                                      [&](const CommandResult &, const StructurePage &p) { none = p; });
+        QVERIFY(none.rows.isEmpty());
+        QVERIFY(!none.more);
+    }
+
+    void usersAreFoundByNameAsCoreFindsThem()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
+                                          QStringLiteral("Martin"));
+        w.createUser(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"), QStringLiteral("Leroy"));
+        QList<QVariantMap> found;
+        w.directory->searchUsers(QStringLiteral("martin"), 10, this,
+                                 [&](const CommandResult &r, const QList<QVariantMap> &users) {
+                                     QVERIFY(r.ok());
+                                     found = users;
+                                 });
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first().value(QStringLiteral("id")).toLongLong(), alice);
+        QCOMPARE(found.first().value(QStringLiteral("email")).toString(),
+                 QStringLiteral("alice@example.org"));
+        QCOMPARE(found, Accounts(*w.core).searchUsers(QStringLiteral("martin"), 10));
+    }
+
+    void fileContentIsTheOwnersOnly()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
+                                          QStringLiteral("Martin"));
+        w.createUser(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"), QStringLiteral("Leroy"));
+        const QByteArray bytes("%PDF-1.4 devis");
+        const CommandResult added = AttachedFiles(*w.core).addFile(alice,
+                                                                   { QStringLiteral("Devis"),
+                                                                     AttachedFiles::fileTypes().first().code,
+                                                                     QStringLiteral("devis.pdf"), bytes });
+        QVERIFY2(added.ok(), qPrintable(added.message));
+
+        QVERIFY(w.signIn(QStringLiteral("alice@example.org")));
+        QByteArray content;
+        CommandResult result = CommandResult::failure(ErrorCode::Internal, {}, {});
+        w.directory->fileContent(added.id, this, [&](const CommandResult &r, const QByteArray &c) {
+            result = r;
+            content = c;
+        });
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        QCOMPARE(content, bytes);
+
+        // Another user gets a refusal and no bytes.
+        w.gateway->signOut();
+        QVERIFY(w.signIn(QStringLiteral("bruno@example.org")));
+        content = "untouched";
+        w.directory->fileContent(added.id, this, [&](const CommandResult &r, const QByteArray &c) {
+            result = r;
+            content = c;
+        });
+        QVERIFY(!result.ok());
+        QVERIFY(!result.message.isEmpty());
+        QVERIFY(content.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDirectory)
+#include "tst_directory.moc"
