@@ -606,6 +606,14 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
             <numerusform>%n pièces jointes supprimées.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Cannot find a free name for '%1' in the folder.</source>
+        <translation>Impossible de trouver un nom libre pour « %1 » dans le dossier.</translation>
+    </message>
+    <message>
+        <source>Downloading « %1 »…</source>
+        <translation>Téléchargement de « %1 »…</translation>
+    </message>
 </context>
 <context>
     <name>guichet::AttachmentModel</name>
@@ -1078,6 +1086,300 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::CommandDescription</name>
+    <message>
+        <source>Save my personal information</source>
+        <translation>Enregistrer mes informations personnelles</translation>
+    </message>
+    <message>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <source>Change my secret question</source>
+        <translation>Changer ma question secrète</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <source>Deactivate my account</source>
+        <translation>Désactiver mon compte</translation>
+    </message>
+    <message>
+        <source>Create a structure</source>
+        <translation>Créer une structure</translation>
+    </message>
+    <message>
+        <source>Modify a structure</source>
+        <translation>Modifier une structure</translation>
+    </message>
+    <message>
+        <source>Add a service</source>
+        <translation>Ajouter un service</translation>
+    </message>
+    <message>
+        <source>Activate or deactivate a service</source>
+        <translation>Activer ou désactiver un service</translation>
+    </message>
+    <message>
+        <source>Request an attachment</source>
+        <translation>Demander un rattachement</translation>
+    </message>
+    <message>
+        <source>Decide on an attachment request</source>
+        <translation>Traiter une demande de rattachement</translation>
+    </message>
+    <message>
+        <source>Decide on attachment requests</source>
+        <translation>Traiter des demandes de rattachement</translation>
+    </message>
+    <message>
+        <source>Delete attachments</source>
+        <translation>Supprimer rattachements</translation>
+    </message>
+    <message>
+        <source>Powers of the secondary managers</source>
+        <translation>Pouvoirs des gestionnaires secondaires</translation>
+    </message>
+    <message>
+        <source>Change a manager's role</source>
+        <translation>Changer le rôle d’un gestionnaire</translation>
+    </message>
+    <message>
+        <source>Open a space to a structure</source>
+        <translation>Ouvrir un espace à une structure</translation>
+    </message>
+    <message>
+        <source>Close a space to a structure</source>
+        <translation>Fermer un espace à une structure</translation>
+    </message>
+    <message>
+        <source>Add a subscription</source>
+        <translation>Ajouter un abonnement</translation>
+    </message>
+    <message>
+        <source>Decide on a subscription request</source>
+        <translation>Traiter une demande d’abonnement</translation>
+    </message>
+    <message>
+        <source>Decide on subscription requests</source>
+        <translation>Traiter des demandes d’abonnement</translation>
+    </message>
+    <message>
+        <source>Delete subscriptions</source>
+        <translation>Supprimer des abonnements</translation>
+    </message>
+    <message>
+        <source>Add an attached file</source>
+        <translation>Ajouter une pièce jointe</translation>
+    </message>
+    <message>
+        <source>Modify an attached file</source>
+        <translation>Modifier une pièce jointe</translation>
+    </message>
+    <message>
+        <source>Delete attached files</source>
+        <translation>Supprimer des pièces jointes</translation>
+    </message>
+    <message>
+        <source>Write to support</source>
+        <translation>Écrire au support</translation>
+    </message>
+    <message>
+        <source>Answer support</source>
+        <translation>Répondre au support</translation>
+    </message>
+    <message>
+        <source>Contact e-mail</source>
+        <translation>Adresse électronique de contact</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Pays</translation>
+    </message>
+    <message>
+        <source>Secret question</source>
+        <translation>Question secrète</translation>
+    </message>
+    <message>
+        <source>Notifications on</source>
+        <translation>Notifications activées</translation>
+    </message>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>Raison sociale</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>Structure number</source>
+        <translation>Numéro de structure</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Valide à partir du</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Valide jusqu’au</translation>
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Effective date</source>
+        <translation>Date d'effet</translation>
+    </message>
+    <message>
+        <source>Validated</source>
+        <translation>Validé</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Designation</source>
+        <translation>Désignation</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>Nom du fichier</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>New principal managers</source>
+        <translation>Nouveaux gestionnaires principaux</translation>
+    </message>
+    <message>
+        <source>Attachment number</source>
+        <translation>Numéro de rattachement</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Rattachements</translation>
+    </message>
+    <message>
+        <source>Subscription number</source>
+        <translation>Numéro d’abonnement</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Abonnements</translation>
+    </message>
+    <message>
+        <source>Service number</source>
+        <translation>Numéro de service</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Granted</source>
+        <translation>Accordé</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Numéro</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n élément</numerusform>
+            <numerusform>%n éléments</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+</context>
+<context>
     <name>guichet::CommandDispatcher</name>
     <message>
         <source>The field %1 must be text.</source>
@@ -1126,6 +1428,13 @@ Statut : %7</translation>
     <message>
         <source>Unknown command: %1.</source>
         <translation>Commande inconnue : %1.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ConnectedSession</name>
+    <message>
+        <source>The local copy of your account cannot be opened: %1</source>
+        <translation>La copie locale de votre compte ne peut pas être ouverte : %1</translation>
     </message>
 </context>
 <context>
@@ -1286,6 +1595,26 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     <message>
         <source>The new language applies the next time Guichet starts.</source>
         <translation>La nouvelle langue s'appliquera au prochain démarrage de Guichet.</translation>
+    </message>
+    <message>
+        <source>Change refused</source>
+        <translation>Modification refusée</translation>
+    </message>
+    <message>
+        <source>The server refused « %1 »: %2 Open the synchronisation status to see what you typed and discard it.</source>
+        <translation>Le serveur a refusé « %1 » : %2 Ouvrez l’état de la synchronisation pour voir ce que vous avez saisi et l’abandonner.</translation>
+    </message>
+    <message>
+        <source>Your session on the server has ended: sign in again.</source>
+        <translation>Votre session sur le serveur a pris fin : connectez-vous à nouveau.</translation>
+    </message>
+    <message>
+        <source>Your remembered session could not be opened: %1 Sign in again.</source>
+        <translation>Votre session mémorisée n’a pas pu être ouverte : %1 Connectez-vous à nouveau.</translation>
+    </message>
+    <message>
+        <source>The system keychain is unavailable (%1): sign in with your password.</source>
+        <translation>Le trousseau du système est indisponible (%1) : connectez-vous avec votre mot de passe.</translation>
     </message>
 </context>
 <context>
@@ -2645,6 +2974,13 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::QueuedChange</name>
+    <message>
+        <source>The server cannot be reached right now: your change is kept on this computer and will be sent when the server is reachable. The status bar shows the changes waiting.</source>
+        <translation>Le serveur est injoignable pour le moment : votre modification est conservée sur cet ordinateur et sera envoyée quand le serveur sera joignable. La barre d’état montre les modifications en attente.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::ReactivationDialog</name>
     <message>
         <source>New password</source>
@@ -2827,6 +3163,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>Sign in first.</source>
         <translation>Connectez-vous d’abord.</translation>
     </message>
+    <message>
+        <source>This change needs the server: try again when it is reachable.</source>
+        <translation>Cette modification a besoin du serveur : réessayez quand il sera joignable.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::RemoteDirectory</name>
@@ -2910,6 +3250,66 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Enter your e-mail address and your password.</source>
         <translation>Saisissez votre adresse électronique et votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <source>This &amp;computer (standalone)</source>
+        <translation>Cet &amp;ordinateur (autonome)</translation>
+    </message>
+    <message>
+        <source>Ser&amp;ver:</source>
+        <translation>Ser&amp;veur :</translation>
+    </message>
+    <message>
+        <source>Re&amp;member me</source>
+        <translation>Se &amp;souvenir de moi</translation>
+    </message>
+    <message>
+        <source>Work on this computer's database, without a server.</source>
+        <translation>Travailler sur la base de cet ordinateur, sans serveur.</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Adresse du serveur</translation>
+    </message>
+    <message>
+        <source>https://guichet.example.org</source>
+        <translation>https://guichet.example.org</translation>
+    </message>
+    <message>
+        <source>Keep the session in the system keychain: next time, Guichet opens without asking the password.</source>
+        <translation>Garder la session dans le trousseau du système : la prochaine fois, Guichet s’ouvre sans demander le mot de passe.</translation>
+    </message>
+    <message>
+        <source>The system keychain is unavailable (%1): Guichet will sign you in without remembering the session.</source>
+        <translation>Le trousseau du système est indisponible (%1) : Guichet vous connectera sans mémoriser la session.</translation>
+    </message>
+    <message>
+        <source>Enter the server address, e.g. https://guichet.example.org.</source>
+        <translation>Saisissez l’adresse du serveur, par exemple https://guichet.example.org.</translation>
+    </message>
+    <message>
+        <source>The server address is not valid: write it as https://guichet.example.org.</source>
+        <translation>L’adresse du serveur n’est pas valide : écrivez-la sous la forme https://guichet.example.org.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (http:// only for a server on this computer).</source>
+        <translation>L’adresse du serveur doit commencer par https:// (http:// seulement pour un serveur sur cet ordinateur).</translation>
+    </message>
+    <message>
+        <source>The server address must start with https://.</source>
+        <translation>L’adresse du serveur doit commencer par https://.</translation>
+    </message>
+    <message>
+        <source>Remember me</source>
+        <translation>Se souvenir de moi</translation>
+    </message>
+    <message>
+        <source>The system keychain is unavailable (%1): you are signed in, but Guichet will ask your password next time.</source>
+        <translation>Le trousseau du système est indisponible (%1) : vous êtes connecté, mais Guichet demandera votre mot de passe la prochaine fois.</translation>
     </message>
 </context>
 <context>
@@ -3432,6 +3832,25 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>The file could not be written: %1</source>
         <translation>Le fichier n'a pas pu être enregistré : %1</translation>
     </message>
+    <message>
+        <source>The search failed: %1</source>
+        <translation>La recherche a échoué : %1</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Recherche…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) found so far; scroll down for more.</source>
+        <translation>
+            <numerusform>%n structure trouvée pour l’instant ; faites défiler pour en voir plus.</numerusform>
+            <numerusform>%n structures trouvées pour l’instant ; faites défiler pour en voir plus.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The structures could not be read: %1</source>
+        <translation>Les structures n’ont pas pu être lues : %1</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureSearchModel</name>
@@ -3458,6 +3877,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Selection</source>
         <translation>Sélection</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
     </message>
 </context>
 <context>
@@ -4317,6 +4740,122 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::SyncStatusButton</name>
+    <message>
+        <source>Show the changes waiting to be sent and those the server refused.</source>
+        <translation>Afficher les modifications en attente d’envoi et celles que le serveur a refusées.</translation>
+    </message>
+    <message>
+        <source>Synchronisation status</source>
+        <translation>État de la synchronisation</translation>
+    </message>
+    <message>
+        <source>Offline — changes will be sent when the server is back</source>
+        <translation>Hors ligne — les modifications seront envoyées au retour du serveur</translation>
+    </message>
+    <message>
+        <source>Synchronisation error: %1</source>
+        <translation>Erreur de synchronisation : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n modification en attente</numerusform>
+            <numerusform>%n modifications en attente</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Synchronised at %1</source>
+        <translation>Synchronisé à %1</translation>
+    </message>
+    <message>
+        <source>Synchronising…</source>
+        <translation>Synchronisation…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) refused by the server</source>
+        <translation>
+            <numerusform>%n modification refusée par le serveur</numerusform>
+            <numerusform>%n modifications refusées par le serveur</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SyncStatusDialog</name>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>Synchronisation status</source>
+        <translation>État de la synchronisation</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Made on</source>
+        <translation>Faite le</translation>
+    </message>
+    <message>
+        <source>Reason given by the server</source>
+        <translation>Motif donné par le serveur</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>Modifications en attente d’envoi</translation>
+    </message>
+    <message>
+        <source>Changes refused by the server</source>
+        <translation>Modifications refusées par le serveur</translation>
+    </message>
+    <message>
+        <source>What you typed</source>
+        <translation>Ce que vous avez saisi</translation>
+    </message>
+    <message>
+        <source>Select a change to see what you typed.</source>
+        <translation>Sélectionnez une modification pour voir ce que vous avez saisi.</translation>
+    </message>
+    <message>
+        <source>Give up the selected refused change: it is deleted from this computer.</source>
+        <translation>Abandonner la modification refusée sélectionnée : elle est supprimée de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Delete this refused change</source>
+        <translation>Supprimer cette modification refusée</translation>
+    </message>
+    <message>
+        <source>&amp;Waiting to be sent, in this order:</source>
+        <translation>&amp;En attente d’envoi, dans cet ordre :</translation>
+    </message>
+    <message>
+        <source>&amp;Refused by the server (nothing you typed is lost):</source>
+        <translation>&amp;Refusées par le serveur (rien de ce que vous avez saisi n’est perdu) :</translation>
+    </message>
+    <message>
+        <source>What you &amp;typed:</source>
+        <translation>Ce que vous avez &amp;saisi :</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Refusée : %1</translation>
+    </message>
+    <message>
+        <source>Delete a refused change</source>
+        <translation>Supprimer une modification refusée</translation>
+    </message>
+    <message>
+        <source>Delete the refused change « %1 »? What you typed for it will be lost.</source>
+        <translation>Supprimer la modification refusée « %1 » ? Ce que vous avez saisi pour elle sera perdu.</translation>
+    </message>
+    <message>
+        <source>The change could not be deleted.</source>
+        <translation>La modification n’a pas pu être supprimée.</translation>
+    </message>
+</context>
+<context>
     <name>guichet::UserSearchDialog</name>
     <message>
         <source>&amp;Search</source>
@@ -4349,6 +4888,18 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Find the user by name, postal address or e-mail:</source>
         <translation>Recherchez l'utilisateur par son nom, son adresse postale ou son adresse électronique :</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Recherche…</translation>
+    </message>
+    <message>
+        <source>The search failed: %1</source>
+        <translation>La recherche a échoué : %1</translation>
+    </message>
+    <message>
+        <source>No user matches.</source>
+        <translation>Aucun utilisateur ne correspond.</translation>
     </message>
 </context>
 <context>
