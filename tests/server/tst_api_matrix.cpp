@@ -508,9 +508,11 @@ private slots:
             QCOMPARE(reply.json.value(QLatin1String("ok")).toBool(true), false);
             QCOMPARE(reply.code(),
                      expected == 401 ? QStringLiteral("unauthenticated") : QStringLiteral("forbidden"));
+            QVERIFY(!reply.json.value(QLatin1String("message")).toString().isEmpty());
             QCOMPARE(after, before);
             m_dirty = false;
         } else if (r.mutating && !r.session) {
+            QCOMPARE(reply.json.value(QLatin1String("ok")).toBool(), true);
             QVERIFY2(after != before, "an allowed command changed nothing");
         } else if (!r.mutating) {
             QCOMPARE(after, before);
