@@ -12,7 +12,7 @@ GUICHET_PACKAGES=(
     libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libcurl4-openssl-dev
     postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
     fonts-dejavu-core sqlite3 qt6-translations-l10n
-    desktop-file-utils appstream dpkg-dev curl wrk
+    desktop-file-utils appstream dpkg-dev curl wrk openssl
 )
 
 guichet_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -31,7 +31,7 @@ bool Guichetd::start(const QString &database, const QStringList &extraArgs, QStr
                                   QStringLiteral("en") }
                         + extraArgs);
     QByteArray out;
-    const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
+    const QRegularExpression listening(QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)"));
     QDeadlineTimer deadline(30000);
     while (!deadline.hasExpired()) {
         if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
