@@ -986,6 +986,17 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::AuditExport</name>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AuditLog</name>
     <message>
         <source>Time (UTC)</source>
@@ -2506,16 +2517,8 @@ Commentaire : %9</translation>
         <translation>Exporter l’historique</translation>
     </message>
     <message>
-        <source>CSV files (*.csv)</source>
-        <translation>Fichiers CSV (*.csv)</translation>
-    </message>
-    <message>
         <source>Exporting the history…</source>
         <translation>Export de l’historique…</translation>
-    </message>
-    <message>
-        <source>The file %1 could not be written: %2</source>
-        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
     </message>
 </context>
 <context>
@@ -4669,16 +4672,8 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Exporter le journal</translation>
     </message>
     <message>
-        <source>CSV files (*.csv)</source>
-        <translation>Fichiers CSV (*.csv)</translation>
-    </message>
-    <message>
         <source>Exporting the log…</source>
         <translation>Export du journal…</translation>
-    </message>
-    <message>
-        <source>The file %1 could not be written: %2</source>
-        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "attachmentmodel.h"
 #include "auditentrymodel.h"
+#include "auditexport.h"
 #include "auditlog.h"
 #include "dialogs.h"
 #include "manageractivity.h"
@@ -1051,26 +1052,9 @@ void ManagerActivityPage::exportHistory()
 {
     if (!currentStructureId())
         return;
-    QSettings settings;
-    const QString folderKey = settingsPrefix + QStringLiteral("lastFolder");
-    const QString folder
-        = settings.value(folderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-              .toString();
-    const QString path = Dialogs::saveFileName(
-        this, tr("Export the history"), folder + QStringLiteral("/history.csv"), tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    settings.setValue(folderKey, QFileInfo(path).absolutePath());
-    QProgressDialog progress(tr("Exporting the history…"), QString(), 0, 0, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(500);
-    QSaveFile file(path);
-    const bool ok = file.open(QIODevice::WriteOnly)
-        && AuditLog(m_session.core).exportCsv(m_history->filter(), file) && file.commit();
-    progress.reset();
-    if (!ok)
-        Dialogs::warning(this, tr("Export the history"),
-                         tr("The file %1 could not be written: %2").arg(path, file.errorString()));
+    exportAuditLog(this, m_session.core, m_history->filter(), tr("Export the history"),
+                   tr("Exporting the history…"), settingsPrefix + QStringLiteral("lastFolder"),
+                   QStringLiteral("history.csv"));
 }
 
 } // namespace guichet

@@ -4,6 +4,7 @@
 #include "attachedfilemodel.h"
 #include "attachedfiles.h"
 #include "attachmentmodel.h"
+#include "auditexport.h"
 #include "auditlog.h"
 #include "dialogs.h"
 #include "manageractivity.h"
@@ -697,26 +698,8 @@ void SupportPage::applyJournalFilter()
 
 void SupportPage::exportJournal()
 {
-    QSettings settings;
-    const QString folderKey = settingsPrefix + QStringLiteral("lastFolder");
-    const QString folder
-        = settings.value(folderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-              .toString();
-    const QString path = Dialogs::saveFileName(
-        this, tr("Export the log"), folder + QStringLiteral("/audit-log.csv"), tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    settings.setValue(folderKey, QFileInfo(path).absolutePath());
-    QProgressDialog progress(tr("Exporting the log…"), QString(), 0, 0, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(500);
-    QSaveFile file(path);
-    const bool ok = file.open(QIODevice::WriteOnly)
-        && AuditLog(m_session.core).exportCsv(m_journal->filter(), file) && file.commit();
-    progress.reset();
-    if (!ok)
-        Dialogs::warning(this, tr("Export the log"),
-                         tr("The file %1 could not be written: %2").arg(path, file.errorString()));
+    exportAuditLog(this, m_session.core, m_journal->filter(), tr("Export the log"), tr("Exporting the log…"),
+                   settingsPrefix + QStringLiteral("lastFolder"), QStringLiteral("audit-log.csv"));
 }
 
 } // namespace guichet
