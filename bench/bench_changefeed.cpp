@@ -4,10 +4,10 @@
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use and reused afterwards.
 #include "benchworld.h"
-#include "changefeed.h"
-#include "core.h"
-#include "database.h"
-#include "replica.h"
+#include "client/replica.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "sync/changefeed.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,9 +1,9 @@
 // Measures the first page of the structure search against a plain LIKE scan.
 // Usage: bench_structure_search --database LOCATION [--structures N]
-#include "benchdata.h"
-#include "core.h"
-#include "database.h"
-#include "structures.h"
+#include "datagen/benchdata.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/structures/structures.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

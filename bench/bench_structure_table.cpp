@@ -3,14 +3,14 @@
 // the jump to the last row, and the process's peak memory.
 // Usage: bench_structure_table --database LOCATION [--structures N]
 // (offscreen platform unless QT_QPA_PLATFORM says otherwise)
-#include "benchdata.h"
-#include "clock.h"
-#include "core.h"
-#include "database.h"
-#include "directory.h"
-#include "localcommandgateway.h"
-#include "structures.h"
-#include "structuresearchmodel.h"
+#include "client/directory.h"
+#include "client/localcommandgateway.h"
+#include "datagen/benchdata.h"
+#include "kernel/clock.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "models/structuresearchmodel.h"
+#include "rules/structures/structures.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -9,10 +9,10 @@
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use (bench/benchworld) and reused afterwards.
 #include "benchworld.h"
-#include "database.h"
-#include "passwords.h"
-#include "remotecommandgateway.h"
-#include "replica.h"
+#include "client/remotecommandgateway.h"
+#include "client/replica.h"
+#include "kernel/database.h"
+#include "rules/accounts/passwords.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

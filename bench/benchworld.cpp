@@ -1,6 +1,6 @@
 #include "benchworld.h"
 
-#include "database.h"
+#include "kernel/database.h"
 
 #include <QDateTime>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "attachedfilemodel.h"
+#include "models/attachedfilemodel.h"
 
-#include "attachedfiles.h"
+#include "rules/files/attachedfiles.h"
 
 #include <QLocale>
 

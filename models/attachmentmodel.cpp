@@ -1,6 +1,6 @@
-#include "attachmentmodel.h"
+#include "models/attachmentmodel.h"
 
-#include "attachments.h"
+#include "rules/attachments/attachments.h"
 
 #include <QDate>
 #include <QLocale>

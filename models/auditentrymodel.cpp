@@ -1,4 +1,4 @@
-#include "auditentrymodel.h"
+#include "models/auditentrymodel.h"
 
 #include <QLocale>
 

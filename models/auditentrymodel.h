@@ -1,7 +1,7 @@
 #pragma once
 
-#include "auditlog.h"
-#include "recordtablemodel.h"
+#include "models/recordtablemodel.h"
+#include "rules/audit/auditlog.h"
 
 namespace guichet {
 

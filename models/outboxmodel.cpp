@@ -1,7 +1,7 @@
-#include "outboxmodel.h"
+#include "models/outboxmodel.h"
 
-#include "core.h"
-#include "database.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 
 #include <QDateTime>
 #include <QLocale>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "recordtablemodel.h"
+#include "models/recordtablemodel.h"
 
 namespace guichet {
 
 class Core;
 
-// The local outbox (the mail_outbox table core/mailoutbox.h manages): the mails Guichet queued, newest
+// The local outbox (the mail_outbox table core/mail/mailoutbox.h manages): the mails Guichet queued, newest
 // first. Records: id, createdAt, recipient, subject, sent (bool), status
 // (text), bodyText. In standalone mode this is where a user reads the mails
 // Guichet "sent", such as a reactivation link.

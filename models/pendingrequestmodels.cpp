@@ -1,9 +1,9 @@
-#include "pendingrequestmodels.h"
+#include "models/pendingrequestmodels.h"
 
-#include "attachmentmodel.h"
-#include "attachments.h"
-#include "core.h"
-#include "subscriptions.h"
+#include "kernel/core.h"
+#include "models/attachmentmodel.h"
+#include "rules/attachments/attachments.h"
+#include "rules/spaces/subscriptions.h"
 
 #include <QBrush>
 #include <QColor>

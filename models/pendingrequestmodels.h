@@ -1,6 +1,6 @@
 #pragma once
 
-#include "recordtablemodel.h"
+#include "models/recordtablemodel.h"
 
 namespace guichet {
 

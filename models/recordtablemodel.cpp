@@ -1,4 +1,4 @@
-#include "recordtablemodel.h"
+#include "models/recordtablemodel.h"
 
 #include <QDate>
 #include <QLocale>

@@ -1,4 +1,4 @@
-#include "structuresearchmodel.h"
+#include "models/structuresearchmodel.h"
 
 #include <QtGlobal>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "directory.h"
-#include "structures.h"
+#include "client/directory.h"
+#include "rules/structures/structures.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -1,7 +1,7 @@
-#include "structureusermodel.h"
+#include "models/structureusermodel.h"
 
-#include "attachmentmodel.h"
-#include "manageractivity.h"
+#include "models/attachmentmodel.h"
+#include "rules/manager/manageractivity.h"
 
 #include <QDate>
 #include <QLocale>

@@ -1,6 +1,6 @@
-#include "subscriptionmodel.h"
+#include "models/subscriptionmodel.h"
 
-#include "subscriptions.h"
+#include "rules/spaces/subscriptions.h"
 
 namespace guichet {
 

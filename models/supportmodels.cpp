@@ -1,8 +1,8 @@
-#include "supportmodels.h"
+#include "models/supportmodels.h"
 
-#include "core.h"
-#include "solicitations.h"
-#include "structures.h"
+#include "kernel/core.h"
+#include "rules/structures/structures.h"
+#include "rules/support/solicitations.h"
 
 #include <QHash>
 #include <QLocale>

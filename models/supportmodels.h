@@ -1,9 +1,9 @@
 #pragma once
 
-#include "auditentrymodel.h"
-#include "commandresult.h"
-#include "recordtablemodel.h"
-#include "support.h"
+#include "kernel/commandresult.h"
+#include "models/auditentrymodel.h"
+#include "models/recordtablemodel.h"
+#include "rules/support/support.h"
 
 namespace guichet {
 

@@ -11,7 +11,7 @@ GUICHET_PACKAGES=(
     qt6-httpserver-dev qt6-websockets-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libcurl4-openssl-dev
     postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
-    fonts-dejavu-core sqlite3 qt6-translations-l10n
+    fonts-dejavu-core sqlite3 qt6-translations-l10n clang-format-14
     desktop-file-utils appstream dpkg-dev curl wrk openssl
 )
 
@@ -31,12 +31,14 @@ guichet_install_deps() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# guichet_build [ON|OFF]: with an argument, sets warnings-as-errors; without,
-# keeps what the build folder has, so that run and test share one build.
+# guichet_build [TARGET...]: configures (always with warnings as errors, so
+# that scripts/run and scripts/test compile with the same flags and share every
+# object) and builds the named targets, or everything when none is named.
 guichet_build() {
-    local options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-    [ $# -gt 0 ] && options+=(-DGUICHET_WERROR="$1")
-    guichet_log "Building in $GUICHET_BUILD"
-    cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja "${options[@]}" >/dev/null
-    cmake --build "$GUICHET_BUILD" -j"$(nproc)"
+    local targets=()
+    local target
+    for target in "$@"; do targets+=(--target "$target"); done
+    guichet_log "Building ${*:-everything} in $GUICHET_BUILD"
+    cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUICHET_WERROR=ON >/dev/null
+    cmake --build "$GUICHET_BUILD" -j"$(nproc)" "${targets[@]}"
 }

@@ -1,16 +1,16 @@
-#include "apiserver.h"
+#include "server/apiserver.h"
 
-#include "accounts.h"
-#include "attachedfiles.h"
-#include "changefeed.h"
-#include "changewatcher.h"
-#include "commanddispatcher.h"
-#include "core.h"
-#include "database.h"
-#include "sessions.h"
-#include "solicitations.h"
-#include "structures.h"
-#include "workerpool.h"
+#include "commands/commanddispatcher.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/sessions.h"
+#include "rules/files/attachedfiles.h"
+#include "rules/structures/structures.h"
+#include "rules/support/solicitations.h"
+#include "server/changewatcher.h"
+#include "server/workerpool.h"
+#include "sync/changefeed.h"
 
 #include <QDateTime>
 #include <QDebug>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "commandresult.h"
-#include "httpbinding.h"
+#include "kernel/commandresult.h"
+#include "server/httpbinding.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "changewatcher.h"
+#include "server/changewatcher.h"
 
-#include "database.h"
+#include "kernel/database.h"
 
 #include <QDebug>
 #include <QSqlDriver>

@@ -1,4 +1,4 @@
-#include "httpbinding.h"
+#include "server/httpbinding.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>

@@ -1,4 +1,4 @@
-#include "limitedtcpserver.h"
+#include "server/limitedtcpserver.h"
 
 #include <QSslSocket>
 #include <QTimer>

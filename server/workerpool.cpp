@@ -1,7 +1,7 @@
-#include "workerpool.h"
+#include "server/workerpool.h"
 
-#include "core.h"
-#include "database.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 
 #include <QPointer>
 #include <QThread>

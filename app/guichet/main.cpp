@@ -1,20 +1,13 @@
-#include "core.h"
-#include "database.h"
-#include "demodata.h"
-#include "desktopapp.h"
-#include "directory.h"
-#include "localcommandgateway.h"
-#include "paths.h"
-#include "preferencesdialog.h"
-#include "screenshottour.h"
-#include "session.h"
-#include "translations.h"
+#include "kernel/paths.h"
+#include "translations/translations.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/preferencesdialog.h"
+#include "ui/shell/standalonedesktop.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
-#include <QTextStream>
 
 using namespace guichet;
 
@@ -49,11 +42,7 @@ int main(int argc, char *argv[])
                                             Tr::tr("Interface language: fr or en."), Tr::tr("language"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), Tr::tr("Save a picture of the first window and quit."), Tr::tr("file"));
-    const QCommandLineOption tourOption(QStringLiteral("screenshot-tour"),
-                                        Tr::tr("Sign in as the demo principal manager, save a picture of "
-                                               "each main screen into the folder, and quit."),
-                                        Tr::tr("folder"));
-    parser.addOptions({ databaseOption, languageOption, screenshotOption, tourOption });
+    parser.addOptions({ databaseOption, languageOption, screenshotOption });
     parser.process(app);
 
     const QLocale locale = PreferencesDialog::interfaceLocale(parser.value(languageOption));
@@ -61,29 +50,14 @@ int main(int argc, char *argv[])
     installTranslations(locale);
 
     QString error;
-    auto database = Database::open(parser.value(databaseOption), &error);
-    if (database && !database->migrate(&error))
-        database.reset();
-    if (!database) {
+    const auto standalone = StandaloneDesktop::open(parser.value(databaseOption), &error);
+    if (!standalone) {
         QMessageBox::critical(nullptr, Tr::tr("Guichet"), error);
         return 1;
     }
-    SystemClock clock;
-    Core core(*database, clock);
-    LocalCommandGateway gateway(core);
-    LocalDirectory directory(core, gateway);
-    Session session { *database, core, clock, gateway, directory };
-    DesktopApp desktop(session);
+    DesktopApp desktop(standalone->session());
     // The sign-in window also offers a guichetd server (replica + sync).
     desktop.enableConnectedMode();
-    if (parser.isSet(tourOption)) {
-        const bool done = takeScreenshotTour(session, desktop, parser.value(tourOption),
-                                             QStringLiteral("claire.dubois@demo.guichet.fr"),
-                                             DemoData::password(), &error);
-        if (!done)
-            QTextStream(stderr) << "guichet: " << error << Qt::endl;
-        return done ? 0 : 1;
-    }
     desktop.start();
     if (parser.isSet(screenshotOption))
         desktop.screenshotAndQuit(parser.value(screenshotOption));

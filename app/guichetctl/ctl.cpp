@@ -1,9 +1,9 @@
 #include "ctl.h"
 
-#include "core.h"
-#include "database.h"
-#include "paths.h"
-#include "translations.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "kernel/paths.h"
+#include "translations/translations.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
-#include "auditlog.h"
-#include "core.h"
 #include "ctl.h"
-#include "database.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/audit/auditlog.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
 // guichetctl backup / restore of the SQLite database (PostgreSQL: pg_dump, docs/OPERATIONS.md).
-#include "backup.h"
 #include "ctl.h"
-#include "database.h"
+#include "kernel/backup.h"
+#include "kernel/database.h"
 
 #include <QCommandLineParser>
 

@@ -1,7 +1,7 @@
-#include "clock.h"
 #include "ctl.h"
-#include "database.h"
-#include "demodata.h"
+#include "datagen/demodata.h"
+#include "kernel/clock.h"
+#include "kernel/database.h"
 
 namespace guichet::ctl {
 

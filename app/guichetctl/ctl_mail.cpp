@@ -1,8 +1,8 @@
-#include "core.h"
 #include "ctl.h"
-#include "database.h"
-#include "digests.h"
-#include "maildelivery.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "mail/digests.h"
+#include "mail/maildelivery.h"
 
 namespace guichet::ctl {
 

@@ -1,10 +1,10 @@
 // guichetctl commands of the structures feature: CSV import, search, synthetic data.
-#include "benchdata.h"
-#include "core.h"
 #include "ctl.h"
-#include "database.h"
-#include "structureimport.h"
-#include "structures.h"
+#include "datagen/benchdata.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/structures/structureimport.h"
+#include "rules/structures/structures.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

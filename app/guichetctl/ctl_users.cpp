@@ -1,8 +1,8 @@
 // guichetctl users: create accounts, send a reactivation link, list accounts.
-#include "accounts.h"
-#include "core.h"
 #include "ctl.h"
-#include "database.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/accounts/accounts.h"
 
 #include <QFile>
 

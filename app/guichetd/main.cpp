@@ -1,16 +1,16 @@
 // guichetd: the central server (docs/API.md). Wiring only: options, the
 // database, the worker pool, the HTTP binding, signals and the mail timer.
-#include "apiserver.h"
-#include "changewatcher.h"
-#include "core.h"
-#include "database.h"
-#include "digests.h"
-#include "httpbinding.h"
-#include "limitedtcpserver.h"
-#include "maildelivery.h"
-#include "paths.h"
-#include "translations.h"
-#include "workerpool.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "kernel/paths.h"
+#include "mail/digests.h"
+#include "mail/maildelivery.h"
+#include "server/apiserver.h"
+#include "server/changewatcher.h"
+#include "server/httpbinding.h"
+#include "server/limitedtcpserver.h"
+#include "server/workerpool.h"
+#include "translations/translations.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
-#include "core.h"
-#include "database.h"
 #include "fixtures.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 #include "manualclock.h"
 #include "processrun.h"
 

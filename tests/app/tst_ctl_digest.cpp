@@ -1,9 +1,9 @@
-#include "accounts.h"
-#include "attachments.h"
-#include "core.h"
-#include "database.h"
 #include "fixtures.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 #include "processrun.h"
+#include "rules/accounts/accounts.h"
+#include "rules/attachments/attachments.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,7 +1,7 @@
-#include "core.h"
-#include "database.h"
 #include "fixtures.h"
-#include "mailoutbox.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "mail/mailoutbox.h"
 #include "processrun.h"
 
 #include <QDir>

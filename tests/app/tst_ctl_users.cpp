@@ -1,8 +1,8 @@
-#include "accounts.h"
-#include "core.h"
-#include "database.h"
-#include "passwords.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 #include "processrun.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -5,9 +5,9 @@
 //
 // Usage: outboxagent REPLICA SERVER_URL TOKEN USER_ID STRUCTURE_ID N
 
-#include "commandresult.h"
-#include "database.h"
-#include "remotecommandgateway.h"
+#include "client/remotecommandgateway.h"
+#include "kernel/commandresult.h"
+#include "kernel/database.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>

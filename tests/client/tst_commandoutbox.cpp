@@ -1,5 +1,5 @@
-#include "commandoutbox.h"
-#include "database.h"
+#include "client/commandoutbox.h"
+#include "kernel/database.h"
 #include "testdatabase.h"
 
 #include <QTemporaryDir>

@@ -1,6 +1,6 @@
-#include "commandoutbox.h"
-#include "database.h"
-#include "remotecommandgateway.h"
+#include "client/commandoutbox.h"
+#include "client/remotecommandgateway.h"
+#include "kernel/database.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
-#include "database.h"
+#include "client/remotecommandgateway.h"
+#include "client/remotedirectory.h"
 #include "fixtures.h"
-#include "remotecommandgateway.h"
-#include "remotedirectory.h"
+#include "kernel/database.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,9 +1,9 @@
 #include "../core/synctestsupport.h"
 #include "apiclient.h"
-#include "commandoutbox.h"
-#include "passwords.h"
-#include "remotecommandgateway.h"
-#include "syncclient.h"
+#include "client/commandoutbox.h"
+#include "client/remotecommandgateway.h"
+#include "client/syncclient.h"
+#include "rules/accounts/passwords.h"
 
 #include <QProcess>
 #include <QTcpServer>

@@ -4,17 +4,17 @@
 // commands on the server database, and replicas (always SQLite files) to pull
 // change pages into.
 
-#include "attachedfiles.h"
-#include "attachments.h"
-#include "changefeed.h"
-#include "core.h"
+#include "client/replica.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "replica.h"
-#include "solicitations.h"
-#include "spaces.h"
-#include "structures.h"
-#include "subscriptions.h"
+#include "rules/attachments/attachments.h"
+#include "rules/files/attachedfiles.h"
+#include "rules/spaces/spaces.h"
+#include "rules/spaces/subscriptions.h"
+#include "rules/structures/structures.h"
+#include "rules/support/solicitations.h"
+#include "sync/changefeed.h"
 #include "testdatabase.h"
 
 #include <QJsonArray>

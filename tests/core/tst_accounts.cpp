@@ -1,9 +1,9 @@
-#include "accounts.h"
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
-#include "principals.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "rules/attachments/principals.h"
 #include "testdatabase.h"
 
 #include <QTest>

@@ -1,7 +1,7 @@
-#include "attachedfiles.h"
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
+#include "rules/files/attachedfiles.h"
 #include "testdatabase.h"
 
 #include <QCryptographicHash>

@@ -1,10 +1,10 @@
-#include "attachments.h"
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "permissions.h"
-#include "principals.h"
-#include "spaces.h"
+#include "rules/attachments/attachments.h"
+#include "rules/attachments/permissions.h"
+#include "rules/attachments/principals.h"
+#include "rules/spaces/spaces.h"
 #include "testdatabase.h"
 
 #include <QTest>

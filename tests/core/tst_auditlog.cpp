@@ -1,7 +1,7 @@
-#include "auditlog.h"
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
+#include "rules/audit/auditlog.h"
 #include "testdatabase.h"
 
 #include <QBuffer>

@@ -1,9 +1,9 @@
-#include "accounts.h"
-#include "commanddispatcher.h"
-#include "core.h"
+#include "commands/commanddispatcher.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
 #include "testdatabase.h"
 
 #include <QJsonArray>

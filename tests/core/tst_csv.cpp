@@ -1,4 +1,4 @@
-#include "csv.h"
+#include "kernel/csv.h"
 
 #include <QBuffer>
 #include <QTest>

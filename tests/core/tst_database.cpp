@@ -1,5 +1,5 @@
-#include "core.h"
-#include "database.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
 #include "manualclock.h"
 #include "testdatabase.h"
 

@@ -1,9 +1,9 @@
-#include "accounts.h"
-#include "core.h"
-#include "demodata.h"
+#include "datagen/demodata.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
-#include "permissions.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "rules/attachments/permissions.h"
 #include "testdatabase.h"
 
 #include <QTest>

@@ -1,11 +1,11 @@
-#include "accounts.h"
-#include "attachedfiles.h"
-#include "core.h"
-#include "directory.h"
+#include "client/directory.h"
+#include "client/localcommandgateway.h"
 #include "fixtures.h"
-#include "localcommandgateway.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "rules/files/attachedfiles.h"
 #include "testdatabase.h"
 
 #include <QTest>

@@ -1,9 +1,9 @@
-#include "accounts.h"
-#include "core.h"
 #include "fixtures.h"
-#include "maildelivery.h"
-#include "mailoutbox.h"
+#include "kernel/core.h"
+#include "mail/maildelivery.h"
+#include "mail/mailoutbox.h"
 #include "manualclock.h"
+#include "rules/accounts/accounts.h"
 #include "testdatabase.h"
 
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "core.h"
 #include "fixtures.h"
-#include "mailoutbox.h"
+#include "kernel/core.h"
+#include "mail/mailoutbox.h"
 #include "manualclock.h"
 #include "testdatabase.h"
 

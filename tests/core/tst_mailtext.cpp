@@ -1,14 +1,14 @@
-#include "accounts.h"
-#include "attachments.h"
-#include "core.h"
 #include "fixtures.h"
-#include "mailoutbox.h"
-#include "mailtext.h"
+#include "kernel/core.h"
+#include "mail/mailoutbox.h"
+#include "mail/mailtext.h"
 #include "manualclock.h"
-#include "solicitations.h"
-#include "subscriptions.h"
+#include "rules/accounts/accounts.h"
+#include "rules/attachments/attachments.h"
+#include "rules/spaces/subscriptions.h"
+#include "rules/support/solicitations.h"
 #include "testdatabase.h"
-#include "translations.h"
+#include "translations/translations.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "passwords.h"
+#include "rules/accounts/passwords.h"
 
 #include <QRegularExpression>
 #include <QTest>

@@ -1,7 +1,7 @@
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "permissions.h"
+#include "rules/attachments/permissions.h"
 #include "testdatabase.h"
 
 #include <QTest>

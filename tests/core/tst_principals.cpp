@@ -1,7 +1,7 @@
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "principals.h"
+#include "rules/attachments/principals.h"
 #include "testdatabase.h"
 
 #include <QTest>

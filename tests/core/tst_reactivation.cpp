@@ -1,8 +1,8 @@
-#include "accounts.h"
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
 #include "testdatabase.h"
 
 #include <QRegularExpression>

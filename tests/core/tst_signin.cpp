@@ -1,7 +1,7 @@
-#include "accounts.h"
-#include "core.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "passwords.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
 #include "testdatabase.h"
 
 #include <QTest>

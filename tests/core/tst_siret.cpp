@@ -1,5 +1,5 @@
-#include "siret.h"
-#include "textfold.h"
+#include "kernel/siret.h"
+#include "kernel/textfold.h"
 
 #include <QTest>
 

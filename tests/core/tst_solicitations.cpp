@@ -1,8 +1,8 @@
-#include "core.h"
 #include "fixtures.h"
-#include "mailoutbox.h"
+#include "kernel/core.h"
+#include "mail/mailoutbox.h"
 #include "manualclock.h"
-#include "solicitations.h"
+#include "rules/support/solicitations.h"
 #include "testdatabase.h"
 
 #include <QTest>

@@ -1,8 +1,8 @@
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "spaces.h"
-#include "subscriptions.h"
+#include "rules/spaces/spaces.h"
+#include "rules/spaces/subscriptions.h"
 #include "testdatabase.h"
 
 #include <QTest>
@@ -16,7 +16,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
 {
     return db.value(sql, args).toInt();
 }
-
 
 QString receivedInvoices(Database &db, qint64 userId)
 {

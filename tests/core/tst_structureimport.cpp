@@ -1,9 +1,9 @@
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "principals.h"
-#include "structureimport.h"
-#include "structures.h"
+#include "rules/attachments/principals.h"
+#include "rules/structures/structureimport.h"
+#include "rules/structures/structures.h"
 #include "testdatabase.h"
 
 #include <QBuffer>

@@ -1,11 +1,11 @@
-#include "benchdata.h"
-#include "core.h"
+#include "datagen/benchdata.h"
 #include "fixtures.h"
+#include "kernel/core.h"
+#include "kernel/textfold.h"
 #include "manualclock.h"
-#include "principals.h"
-#include "structures.h"
+#include "rules/attachments/principals.h"
+#include "rules/structures/structures.h"
 #include "testdatabase.h"
-#include "textfold.h"
 
 #include <QTest>
 

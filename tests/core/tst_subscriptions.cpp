@@ -1,7 +1,7 @@
-#include "core.h"
 #include "fixtures.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "subscriptions.h"
+#include "rules/spaces/subscriptions.h"
 #include "testdatabase.h"
 
 #include <QTest>
@@ -15,7 +15,6 @@ int count(Database &db, const QString &sql, const QVariantList &args = {})
 {
     return db.value(sql, args).toInt();
 }
-
 
 // Structure S (principal Paul, secondary Sam, user Ugo on the whole structure,
 // user Ida on service A only; services A, B, inactive C); S2 (principal Olga,

@@ -1,9 +1,9 @@
-#include "core.h"
 #include "fixtures.h"
-#include "manageractivity.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "principals.h"
-#include "support.h"
+#include "rules/attachments/principals.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/support/support.h"
 #include "testdatabase.h"
 
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "credentialstore.h"
+#include "client/credentialstore.h"
 
 #include <QCoreApplication>
 #include <QDirIterator>

@@ -1,6 +1,6 @@
 #include "../core/synctestsupport.h"
 #include "apiclient.h"
-#include "passwords.h"
+#include "rules/accounts/passwords.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

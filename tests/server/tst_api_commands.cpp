@@ -1,6 +1,6 @@
 #include "apiclient.h"
 #include "fixtures.h"
-#include "passwords.h"
+#include "rules/accounts/passwords.h"
 #include "testdatabase.h"
 
 #include <QCryptographicHash>

@@ -1,7 +1,7 @@
-#include "accounts.h"
-#include "changewatcher.h"
-#include "core.h"
-#include "passwords.h"
+#include "kernel/core.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "server/changewatcher.h"
 #include "testdatabase.h"
 
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "clock.h"
+#include "kernel/clock.h"
 
 namespace guichet::test {
 

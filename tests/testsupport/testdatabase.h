@@ -1,6 +1,6 @@
 #pragma once
 
-#include "database.h"
+#include "kernel/database.h"
 
 #include <QString>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
-#include "attachedfiledialog.h"
-#include "attachedfilemodel.h"
-#include "attachedfiles.h"
-#include "attachedfilessection.h"
-#include "dialogs.h"
+#include "models/attachedfilemodel.h"
+#include "rules/files/attachedfiles.h"
+#include "ui/files/attachedfiledialog.h"
+#include "ui/files/attachedfilessection.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QComboBox>

@@ -1,14 +1,14 @@
-#include "attachmentmodel.h"
-#include "attachmentrequestdialog.h"
-#include "attachmentssection.h"
-#include "dialogs.h"
 #include "fixtures.h"
-#include "structurecreatedialog.h"
-#include "structuresearchdialog.h"
-#include "structuresearchmodel.h"
-#include "successordialog.h"
+#include "models/attachmentmodel.h"
+#include "models/structuresearchmodel.h"
+#include "ui/account/successordialog.h"
+#include "ui/attachments/attachmentrequestdialog.h"
+#include "ui/attachments/attachmentssection.h"
+#include "ui/attachments/structurecreatedialog.h"
+#include "ui/attachments/structuresearchdialog.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
-#include "usersearchdialog.h"
 
 #include <QCheckBox>
 #include <QDateEdit>

@@ -1,4 +1,4 @@
-#include "signindialog.h"
+#include "ui/account/signindialog.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>

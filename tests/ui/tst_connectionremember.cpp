@@ -1,8 +1,8 @@
-#include "credentialstore.h"
-#include "desktopapp.h"
-#include "dialogs.h"
-#include "mainwindow.h"
-#include "signindialog.h"
+#include "client/credentialstore.h"
+#include "ui/account/signindialog.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QApplication>

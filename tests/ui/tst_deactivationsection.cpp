@@ -1,14 +1,14 @@
-#include "accountpage.h"
-#include "deactivationsection.h"
-#include "desktopapp.h"
-#include "dialogs.h"
 #include "fixtures.h"
-#include "mainwindow.h"
-#include "principals.h"
-#include "signindialog.h"
-#include "successordialog.h"
+#include "rules/attachments/principals.h"
+#include "ui/account/accountpage.h"
+#include "ui/account/deactivationsection.h"
+#include "ui/account/signindialog.h"
+#include "ui/account/successordialog.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
-#include "usersearchdialog.h"
 
 #include <QLineEdit>
 #include <QListWidget>

@@ -1,7 +1,7 @@
-#include "accountpage.h"
-#include "mainwindow.h"
-#include "notificationssection.h"
-#include "personalinfosection.h"
+#include "ui/account/accountpage.h"
+#include "ui/account/notificationssection.h"
+#include "ui/account/personalinfosection.h"
+#include "ui/shell/mainwindow.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>

@@ -1,10 +1,10 @@
-#include "desktopapp.h"
-#include "dialogs.h"
-#include "mailoutbox.h"
-#include "mainwindow.h"
-#include "outboxdialog.h"
-#include "outboxmodel.h"
-#include "signindialog.h"
+#include "mail/mailoutbox.h"
+#include "models/outboxmodel.h"
+#include "ui/account/signindialog.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/shell/outboxdialog.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QAction>

@@ -1,8 +1,8 @@
-#include "accountpage.h"
-#include "accounts.h"
-#include "mainwindow.h"
-#include "passwords.h"
-#include "personalinfosection.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "ui/account/accountpage.h"
+#include "ui/account/personalinfosection.h"
+#include "ui/shell/mainwindow.h"
 #include "uitestsupport.h"
 
 #include <QApplication>

@@ -1,6 +1,6 @@
-#include "desktopapp.h"
-#include "dialogs.h"
-#include "preferencesdialog.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/preferencesdialog.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QComboBox>

@@ -1,9 +1,9 @@
-#include "accountpage.h"
-#include "attachedfilessection.h"
-#include "attachmentssection.h"
-#include "recordtable.h"
-#include "recordtablemodel.h"
-#include "subscriptionssection.h"
+#include "models/recordtablemodel.h"
+#include "ui/account/accountpage.h"
+#include "ui/attachments/attachmentssection.h"
+#include "ui/files/attachedfilessection.h"
+#include "ui/subscriptions/subscriptionssection.h"
+#include "ui/widgets/recordtable.h"
 #include "uitestsupport.h"
 
 #include <QLineEdit>

@@ -1,8 +1,8 @@
-#include "accountpage.h"
-#include "accounts.h"
-#include "desktopapp.h"
-#include "mainwindow.h"
-#include "signindialog.h"
+#include "rules/accounts/accounts.h"
+#include "ui/account/accountpage.h"
+#include "ui/account/signindialog.h"
+#include "ui/shell/desktopapp.h"
+#include "ui/shell/mainwindow.h"
 #include "uitestsupport.h"
 
 #include <QLineEdit>

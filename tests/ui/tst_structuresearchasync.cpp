@@ -1,11 +1,11 @@
-#include "benchdata.h"
-#include "dialogs.h"
+#include "datagen/benchdata.h"
 #include "fixtures.h"
-#include "recordtablemodel.h"
-#include "structuresearchdialog.h"
-#include "structuresearchmodel.h"
+#include "models/recordtablemodel.h"
+#include "models/structuresearchmodel.h"
+#include "ui/attachments/structuresearchdialog.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
-#include "usersearchdialog.h"
 
 #include <QFile>
 #include <QLabel>

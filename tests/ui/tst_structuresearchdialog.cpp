@@ -1,10 +1,10 @@
-#include "benchdata.h"
-#include "csv.h"
-#include "dialogs.h"
+#include "datagen/benchdata.h"
 #include "fixtures.h"
-#include "structurecreatedialog.h"
-#include "structuresearchdialog.h"
-#include "structuresearchmodel.h"
+#include "kernel/csv.h"
+#include "models/structuresearchmodel.h"
+#include "ui/attachments/structurecreatedialog.h"
+#include "ui/attachments/structuresearchdialog.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QFile>

@@ -1,5 +1,5 @@
-#include "benchdata.h"
-#include "structuresearchmodel.h"
+#include "datagen/benchdata.h"
+#include "models/structuresearchmodel.h"
 #include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>

@@ -1,9 +1,9 @@
-#include "dialogs.h"
 #include "fixtures.h"
-#include "subscriptionmodel.h"
-#include "subscriptionrequestdialog.h"
-#include "subscriptions.h"
-#include "subscriptionssection.h"
+#include "models/subscriptionmodel.h"
+#include "rules/spaces/subscriptions.h"
+#include "ui/subscriptions/subscriptionrequestdialog.h"
+#include "ui/subscriptions/subscriptionssection.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>

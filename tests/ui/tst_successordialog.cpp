@@ -1,8 +1,8 @@
-#include "dialogs.h"
 #include "fixtures.h"
-#include "successordialog.h"
+#include "ui/account/successordialog.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
-#include "usersearchdialog.h"
 
 #include <QJsonDocument>
 #include <QLineEdit>

@@ -1,13 +1,13 @@
-#include "dialogs.h"
 #include "fixtures.h"
-#include "mainwindow.h"
-#include "manageractivity.h"
-#include "principals.h"
-#include "solicitations.h"
-#include "supportmodels.h"
-#include "supportpage.h"
+#include "models/supportmodels.h"
+#include "rules/attachments/principals.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/support/solicitations.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/support/supportpage.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
-#include "usersearchdialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,8 +1,8 @@
-#include "commanddescription.h"
-#include "dialogs.h"
-#include "recordtablemodel.h"
-#include "syncstatus.h"
-#include "syncstatusdialog.h"
+#include "models/recordtablemodel.h"
+#include "ui/sync/commanddescription.h"
+#include "ui/sync/syncstatus.h"
+#include "ui/sync/syncstatusdialog.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #include "uitestsupport.h"
 
-#include "accounts.h"
-#include "dialogs.h"
-#include "passwords.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "ui/widgets/dialogs.h"
 
 #include <QSettings>
 #include <QTemporaryDir>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "core.h"
-#include "directory.h"
-#include "localcommandgateway.h"
+#include "client/directory.h"
+#include "client/localcommandgateway.h"
+#include "kernel/core.h"
 #include "manualclock.h"
-#include "session.h"
 #include "testdatabase.h"
+#include "ui/shell/session.h"
 
 #include <QString>
 #include <QWidget>

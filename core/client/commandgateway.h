@@ -1,0 +1,43 @@
+#pragma once
+
+#include "kernel/commandresult.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+
+namespace guichet {
+
+// The one way the desktop's screens change anything: they send core's commands
+// by name with JSON arguments (docs/COMMANDS.md). Standalone, the local gateway
+// runs them in-process on the SQLite database; connected, a remote gateway
+// sends them to guichetd. Screens never write to the database themselves.
+class CommandGateway : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Callback = std::function<void(const CommandResult &)>;
+
+    using QObject::QObject;
+
+    // Signs in; on success result.id is the user's id and userId() returns it.
+    virtual void signIn(const QString &email, const QString &password, Callback done) = 0;
+    virtual void signOut() = 0;
+    // Sends a command for the signed-in user (anonymous commands need none).
+    // `done` runs exactly once with the outcome.
+    virtual void send(const QString &command, const QJsonObject &args, Callback done) = 0;
+
+    qint64 userId() const { return m_userId; }
+
+signals:
+    // Something the screens show may have changed: models reload.
+    void dataChanged();
+    void signedOut();
+
+protected:
+    qint64 m_userId = 0;
+};
+
+} // namespace guichet

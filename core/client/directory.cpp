@@ -1,0 +1,68 @@
+#include "client/directory.h"
+
+#include "client/commandgateway.h"
+#include "kernel/core.h"
+#include "kernel/database.h"
+#include "rules/accounts/accounts.h"
+#include "rules/files/attachedfiles.h"
+
+namespace guichet {
+
+LocalDirectory::LocalDirectory(Core &core, const CommandGateway &gateway, QObject *parent)
+    : Directory(parent)
+    , m_core(core)
+    , m_gateway(gateway)
+{
+}
+
+// Reads never fail by rule; a broken database still gets a readable answer
+// rather than an exception escaping into the event loop.
+void LocalDirectory::countStructures(const StructureCriteria &criteria, QObject *, CountCallback done)
+{
+    qint64 count = 0;
+    try {
+        count = Structures(m_core).count(criteria);
+    } catch (const DatabaseError &error) {
+        done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), 0);
+        return;
+    }
+    done(CommandResult::success(), count);
+}
+
+void LocalDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *,
+                                      StructuresCallback done)
+{
+    StructurePage page;
+    try {
+        // One row more than asked tells whether another page follows.
+        page.rows = Structures(m_core).search(criteria, offset, limit + 1);
+    } catch (const DatabaseError &error) {
+        done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), {});
+        return;
+    }
+    page.more = page.rows.size() > limit;
+    if (page.more)
+        page.rows.resize(limit);
+    done(CommandResult::success(), page);
+}
+
+void LocalDirectory::searchUsers(const QString &text, int limit, QObject *, UsersCallback done)
+{
+    QList<QVariantMap> users;
+    try {
+        users = Accounts(m_core).searchUsers(text, limit);
+    } catch (const DatabaseError &error) {
+        done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), {});
+        return;
+    }
+    done(CommandResult::success(), users);
+}
+
+void LocalDirectory::fileContent(qint64 fileId, QObject *, ContentCallback done)
+{
+    QByteArray content;
+    const CommandResult result = AttachedFiles(m_core).fileContent(m_gateway.userId(), fileId, &content);
+    done(result, result.ok() ? content : QByteArray());
+}
+
+} // namespace guichet

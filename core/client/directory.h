@@ -1,0 +1,93 @@
+#pragma once
+
+#include "kernel/commandresult.h"
+#include "rules/structures/structures.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <functional>
+
+namespace guichet {
+
+class CommandGateway;
+class Core;
+
+// One page of the structure search.
+struct StructurePage
+{
+    QList<StructureRow> rows;
+    // Whether more matches follow this page.
+    bool more = false;
+};
+
+// What the screens read that the connected replica does not hold: the
+// structure search, the users' designation search (« Loupe ») and the content
+// of attached files. Standalone, LocalDirectory reads the local database
+// through core; connected, RemoteDirectory asks guichetd (docs/API.md:
+// /structures, /users, /files/<id>/content). Reading changes nothing, so these
+// are not commands and never go through the outbox.
+//
+// Every call ends with `done` exactly once, unless `context` (the screen that
+// asked) was destroyed meanwhile, in which case `done` is dropped. `done` may
+// run BEFORE the call returns (LocalDirectory answers synchronously) or later
+// (RemoteDirectory): callers must handle both. A failure (server unreachable,
+// expired session, rights) is a CommandResult that is not ok(), with a
+// readable message; the other arguments are then empty.
+class Directory : public QObject
+{
+    Q_OBJECT
+
+public:
+    using CountCallback = std::function<void(const CommandResult &result, qint64 count)>;
+    using StructuresCallback = std::function<void(const CommandResult &result, const StructurePage &page)>;
+    using UsersCallback = std::function<void(const CommandResult &result, const QList<QVariantMap> &users)>;
+    using ContentCallback = std::function<void(const CommandResult &result, const QByteArray &content)>;
+
+    using QObject::QObject;
+
+    // The number of structures matching `criteria`, or -1 when this directory
+    // cannot count without reading every page (guichetd answers pages with
+    // "more" only): the screen then grows its table page by page.
+    virtual void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) = 0;
+    // `limit` matching structures from `offset` (fewer only on the last page),
+    // ordered by raison sociale then id (Structures::search). Empty criteria
+    // give an empty page.
+    virtual void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
+                                  StructuresCallback done)
+        = 0;
+    // Active users whose name, e-mail or postal address contains every word of
+    // `text` (Accounts::searchUsers), at most `limit`. Records: id, email,
+    // firstName, lastName, address (one line).
+    virtual void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) = 0;
+    // The content of one of the signed-in user's attached files, checked
+    // against its SHA-256 (AttachedFiles::fileContent: owner only).
+    virtual void fileContent(qint64 fileId, QObject *context, ContentCallback done) = 0;
+};
+
+// Standalone mode: core's read functions on the local database, answered
+// synchronously. The signed-in user is the gateway's.
+class LocalDirectory final : public Directory
+{
+    Q_OBJECT
+
+public:
+    LocalDirectory(Core &core, const CommandGateway &gateway, QObject *parent = nullptr);
+
+    Core &core() const { return m_core; }
+
+    void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override;
+    void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
+                          StructuresCallback done) override;
+    void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
+    void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
+
+private:
+    Core &m_core;
+    const CommandGateway &m_gateway;
+};
+
+} // namespace guichet

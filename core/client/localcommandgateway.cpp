@@ -1,0 +1,41 @@
+#include "client/localcommandgateway.h"
+
+#include "kernel/core.h"
+#include "rules/accounts/accounts.h"
+
+#include <QUuid>
+
+namespace guichet {
+
+LocalCommandGateway::LocalCommandGateway(Core &core, QObject *parent)
+    : CommandGateway(parent)
+    , m_core(core)
+    , m_dispatcher(core)
+{
+}
+
+void LocalCommandGateway::signIn(const QString &email, const QString &password, Callback done)
+{
+    const CommandResult result = Accounts(m_core).authenticate(email, password);
+    m_userId = result.ok() ? result.id : 0;
+    if (done)
+        done(result);
+}
+
+void LocalCommandGateway::signOut()
+{
+    m_userId = 0;
+}
+
+void LocalCommandGateway::send(const QString &command, const QJsonObject &args, Callback done)
+{
+    const qint64 actor = CommandDispatcher::isAnonymous(command) ? 0 : m_userId;
+    const CommandResult result
+        = m_dispatcher.execute(actor, command, args, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    if (result.ok())
+        emit dataChanged();
+    if (done)
+        done(result);
+}
+
+} // namespace guichet

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "client/commandgateway.h"
+#include "commands/commanddispatcher.h"
+
+namespace guichet {
+
+class Core;
+
+// Standalone mode: commands run in-process through the same dispatcher that
+// guichetd uses, on the local SQLite database.
+class LocalCommandGateway final : public CommandGateway
+{
+    Q_OBJECT
+
+public:
+    explicit LocalCommandGateway(Core &core, QObject *parent = nullptr);
+
+    void signIn(const QString &email, const QString &password, Callback done) override;
+    void signOut() override;
+    void send(const QString &command, const QJsonObject &args, Callback done) override;
+
+private:
+    Core &m_core;
+    CommandDispatcher m_dispatcher;
+};
+
+} // namespace guichet

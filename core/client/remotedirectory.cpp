@@ -1,0 +1,184 @@
+#include "client/remotedirectory.h"
+
+#include "client/remotecommandgateway.h"
+#include "kernel/database.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QPointer>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace guichet {
+
+namespace {
+
+QString sha256Of(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+// Runs `call` once the reply finished, unless the screen that asked is gone.
+template<typename Call> void whenFinished(QNetworkReply *reply, QObject *context, Call call)
+{
+    const QPointer<QObject> guard(context);
+    const bool hadContext = context != nullptr;
+    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, guard, hadContext, call] {
+        reply->deleteLater();
+        if (hadContext && !guard)
+            return;
+        call(HttpAnswer::read(reply));
+    });
+}
+
+} // namespace
+
+RemoteDirectory::RemoteDirectory(RemoteCommandGateway &gateway, Database &replica, const QString &cacheDir,
+                                 QObject *parent)
+    : Directory(parent)
+    , m_gateway(gateway)
+    , m_replica(replica)
+    , m_cacheDir(cacheDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
+                         + QStringLiteral("/files")
+                                    : cacheDir)
+{
+}
+
+void RemoteDirectory::countStructures(const StructureCriteria &criteria, QObject *, CountCallback done)
+{
+    done(CommandResult::success(), criteria.isEmpty() ? 0 : -1);
+}
+
+void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit,
+                                       QObject *context, StructuresCallback done)
+{
+    if (criteria.isEmpty()) {
+        done(CommandResult::success(), {});
+        return;
+    }
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("raison_sociale"), criteria.raisonSociale);
+    query.addQueryItem(QStringLiteral("siret"), criteria.siret);
+    query.addQueryItem(QStringLiteral("libelle"), criteria.libelle);
+    query.addQueryItem(QStringLiteral("code_postal"), criteria.codePostal);
+    query.addQueryItem(QStringLiteral("ville"), criteria.ville);
+    query.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), {});
+            return;
+        }
+        StructurePage page;
+        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray()) {
+            const QJsonObject row = value.toObject();
+            StructureRow structure;
+            structure.id = row.value(QLatin1String("id")).toInteger();
+            structure.siret = row.value(QLatin1String("siret")).toString();
+            structure.raisonSociale = row.value(QLatin1String("raison_sociale")).toString();
+            structure.libelle = row.value(QLatin1String("libelle")).toString();
+            structure.codePostal = row.value(QLatin1String("code_postal")).toString();
+            structure.ville = row.value(QLatin1String("ville")).toString();
+            page.rows.append(structure);
+        }
+        page.more = answer.json.value(QLatin1String("more")).toBool();
+        done(CommandResult::success(), page);
+    });
+}
+
+void RemoteDirectory::searchUsers(const QString &text, int limit, QObject *context, UsersCallback done)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("q"), text);
+    query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("users"), query));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), {});
+            return;
+        }
+        QList<QVariantMap> users;
+        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray()) {
+            const QJsonObject row = value.toObject();
+            // The server sends the postal code and city only, not the street.
+            const QString address = QStringList({ row.value(QLatin1String("postalCode")).toString(),
+                                                  row.value(QLatin1String("city")).toString() })
+                                        .join(QLatin1Char(' '))
+                                        .trimmed();
+            users.append({ { QStringLiteral("id"), row.value(QLatin1String("id")).toInteger() },
+                           { QStringLiteral("email"), row.value(QLatin1String("email")).toString() },
+                           { QStringLiteral("firstName"), row.value(QLatin1String("firstName")).toString() },
+                           { QStringLiteral("lastName"), row.value(QLatin1String("lastName")).toString() },
+                           { QStringLiteral("address"), address } });
+        }
+        done(CommandResult::success(), users);
+    });
+}
+
+QString RemoteDirectory::cachedPath(const QString &sha256) const
+{
+    return QDir(m_cacheDir).filePath(sha256);
+}
+
+void RemoteDirectory::fileContent(qint64 fileId, QObject *context, ContentCallback done)
+{
+    // The replica's metadata says which content the file has now.
+    QString expected;
+    try {
+        expected
+            = m_replica.value(QStringLiteral("SELECT sha256 FROM attached_files WHERE id = ?"), { fileId })
+                  .toString()
+                  .toLower();
+    } catch (const DatabaseError &) {
+        expected.clear();
+    }
+    if (!expected.isEmpty()) {
+        QFile cached(cachedPath(expected));
+        if (cached.open(QIODevice::ReadOnly)) {
+            const QByteArray content = cached.readAll();
+            if (sha256Of(content) == expected) {
+                done(CommandResult::success(fileId), content);
+                return;
+            }
+            cached.close();
+            cached.remove(); // damaged: fetch it again
+        }
+    }
+    QNetworkReply *reply = m_gateway.network().get(
+        m_gateway.request(QStringLiteral("files/%1/content").arg(fileId), {}, 120000));
+    whenFinished(reply, context, [this, fileId, expected, done, reply](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), {});
+            return;
+        }
+        const QString actual = sha256Of(answer.body);
+        const QString announced
+            = QString::fromLatin1(reply->rawHeader(QByteArrayLiteral("X-Content-SHA256"))).toLower();
+        if (actual != announced || (!expected.isEmpty() && actual != expected)) {
+            done(CommandResult::failure(ErrorCode::Internal, QString(),
+                                        tr("The file received from the server is damaged; try again.")),
+                 {});
+            return;
+        }
+        // The cache only saves a download; failing to write it changes nothing.
+        QDir().mkpath(m_cacheDir);
+        QSaveFile file(cachedPath(actual));
+        if (file.open(QIODevice::WriteOnly) && file.write(answer.body) == answer.body.size())
+            file.commit();
+        done(CommandResult::success(fileId), answer.body);
+    });
+}
+
+} // namespace guichet

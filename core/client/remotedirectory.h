@@ -1,0 +1,43 @@
+#pragma once
+
+#include "client/directory.h"
+
+#include <QString>
+
+namespace guichet {
+
+class Database;
+class RemoteCommandGateway;
+
+// Connected mode: the searches and file contents come from guichetd
+// (docs/API.md: /structures, /users, /files/<id>/content) with the gateway's
+// session. File contents are cached under <cacheDir>/<sha256>, and used only
+// when they still hash to what the replica's metadata says; a download is
+// checked against X-Content-SHA256 and that metadata before it is kept.
+class RemoteDirectory final : public Directory
+{
+    Q_OBJECT
+
+public:
+    // cacheDir: by default QStandardPaths::CacheLocation/files.
+    RemoteDirectory(RemoteCommandGateway &gateway, Database &replica, const QString &cacheDir = QString(),
+                    QObject *parent = nullptr);
+
+    QString cacheDir() const { return m_cacheDir; }
+
+    // guichetd answers pages with "more" only: count is -1.
+    void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override;
+    void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
+                          StructuresCallback done) override;
+    void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
+    void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
+
+private:
+    QString cachedPath(const QString &sha256) const;
+
+    RemoteCommandGateway &m_gateway;
+    Database &m_replica;
+    QString m_cacheDir;
+};
+
+} // namespace guichet

@@ -1,0 +1,158 @@
+#include "client/syncclient.h"
+
+#include "client/remotecommandgateway.h"
+#include "client/replica.h"
+
+#include <QJsonArray>
+#include <QScopeGuard>
+
+namespace guichet {
+
+SyncClient::SyncClient(RemoteCommandGateway &gateway, Replica &replica, QObject *parent)
+    : QObject(parent)
+    , m_gateway(gateway)
+    , m_replica(replica)
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &SyncClient::pull);
+    // A command the server applied changed something: fetch it now.
+    connect(&m_gateway, &RemoteCommandGateway::commandApplied, this, &SyncClient::pullNow);
+    // The server is back (the outbox got through): no need to wait for the retry.
+    connect(&m_gateway, &RemoteCommandGateway::onlineChanged, this, [this](bool online) {
+        if (online)
+            pullNow();
+    });
+    connect(&m_gateway, &RemoteCommandGateway::signedOut, this, &SyncClient::stop);
+    connect(&m_gateway, &RemoteCommandGateway::sessionExpired, this, &SyncClient::stop);
+}
+
+SyncClient::~SyncClient()
+{
+    stop();
+}
+
+void SyncClient::setRetryDelays(int firstMs, int maxMs)
+{
+    m_firstRetryMs = firstMs;
+    m_maxRetryMs = maxMs;
+    m_nextRetryMs = firstMs;
+}
+
+void SyncClient::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_caughtUp = false;
+    m_nextRetryMs = m_firstRetryMs;
+    pull();
+}
+
+void SyncClient::stop()
+{
+    m_running = false;
+    m_retryTimer.stop();
+    if (m_reply) {
+        QNetworkReply *reply = m_reply;
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void SyncClient::pullNow()
+{
+    if (m_running && !m_reply && !m_handlingPage)
+        pull();
+}
+
+void SyncClient::pull()
+{
+    if (!m_running || m_reply)
+        return;
+    m_retryTimer.stop();
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("since"), QString::number(m_replica.checkpoint()));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(m_pageLimit));
+    int timeoutMs = 30000;
+    if (m_caughtUp) {
+        query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
+        timeoutMs += m_waitSeconds * 1000;
+    }
+    QNetworkReply *reply
+        = m_gateway.network().get(m_gateway.request(QStringLiteral("changes"), query, timeoutMs));
+    m_reply = reply;
+    m_requestTimer.start();
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { onPage(reply); });
+}
+
+void SyncClient::onPage(QNetworkReply *reply)
+{
+    reply->deleteLater();
+    m_reply = nullptr;
+    // Signals emitted while the page is handled (onlineChanged, commandApplied)
+    // must not start a second request before this one decides what follows.
+    m_handlingPage = true;
+    const auto handled = qScopeGuard([this] { m_handlingPage = false; });
+    const bool waited = m_caughtUp;
+    const HttpAnswer answer = HttpAnswer::read(reply);
+    m_gateway.noteReachable(!answer.unreachable);
+    if (answer.status == 401) {
+        failed(answer.result().message, true);
+        m_gateway.noteSessionExpired(); // stops this client too
+        return;
+    }
+    if (!answer.isSuccess()) {
+        failed(answer.result().message, !answer.unreachable);
+        scheduleRetry();
+        return;
+    }
+    const qint64 before = m_replica.checkpoint();
+    const QJsonObject &page = answer.json;
+    const bool changed = !page.value(QLatin1String("rows")).toArray().isEmpty()
+        || !page.value(QLatin1String("deleted")).toArray().isEmpty()
+        || !page.value(QLatin1String("resets")).toArray().isEmpty();
+    QString error;
+    if (!m_replica.applyPage(page, &error)) {
+        failed(error, true);
+        scheduleRetry();
+        return;
+    }
+    m_nextRetryMs = m_firstRetryMs;
+    m_online = true;
+    m_lastError.clear();
+    m_lastSyncAt = QDateTime::currentDateTimeUtc();
+    if (changed) {
+        emit changesApplied();
+        m_gateway.notifyDataChanged();
+    }
+    emit statusChanged();
+    if (!m_running)
+        return; // a slot of the signals above stopped it
+    const bool more = page.value(QLatin1String("more")).toBool();
+    m_caughtUp = !more;
+    // A long-poll that came back at once with nothing new would otherwise
+    // become a tight loop.
+    if (!more && waited && !changed && m_replica.checkpoint() == before && m_requestTimer.elapsed() < 1000)
+        m_retryTimer.start(m_firstRetryMs);
+    else
+        QTimer::singleShot(0, this, &SyncClient::pull);
+}
+
+void SyncClient::failed(const QString &error, bool online)
+{
+    m_lastError = error;
+    m_online = online;
+    emit statusChanged();
+}
+
+void SyncClient::scheduleRetry()
+{
+    if (!m_running)
+        return;
+    m_retryTimer.start(m_nextRetryMs);
+    m_nextRetryMs = qMin(m_nextRetryMs * 2, m_maxRetryMs);
+}
+
+} // namespace guichet

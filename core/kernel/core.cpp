@@ -1,0 +1,140 @@
+#include "kernel/core.h"
+
+#include <QDebug>
+
+namespace guichet {
+
+CommandContext::CommandContext(Core &core, QString command, std::optional<Actor> actor)
+    : m_core(core)
+    , m_command(std::move(command))
+    , m_actor(std::move(actor))
+{
+}
+
+Database &CommandContext::db() const
+{
+    return m_core.db();
+}
+
+const Clock &CommandContext::clock() const
+{
+    return m_core.clock();
+}
+
+void CommandContext::requireSupport() const
+{
+    if (!m_actor || !m_actor->support)
+        fail(ErrorCode::Forbidden, {}, tr("Only support staff may do this."));
+}
+
+qint64 CommandContext::sessionId() const
+{
+    return m_core.sessionId();
+}
+
+qint64 CommandContext::version()
+{
+    if (m_version == 0) {
+        m_version = db().nextVersion();
+        // Every guichetd LISTENs: PostgreSQL delivers this on commit only, so
+        // the other servers' long-polls wake for changes they can already read.
+        if (db().isPostgres())
+            db().exec(QStringLiteral("SELECT pg_notify('guichet_changes', ?)"),
+                      { QString::number(m_version) });
+    }
+    return m_version;
+}
+
+void CommandContext::audit(const QString &entity, qint64 entityId, qint64 structureId, const QString &details,
+                           const QString &comment)
+{
+    db().exec(QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
+                             "details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+              { clock().nowMs(), m_actor ? QVariant(m_actor->id) : QVariant(QMetaType(QMetaType::LongLong)),
+                m_command, entity, entityId ? QVariant(entityId) : QVariant(QMetaType(QMetaType::LongLong)),
+                structureId ? QVariant(structureId) : QVariant(QMetaType(QMetaType::LongLong)), details,
+                comment, version() });
+}
+
+void CommandContext::tombstone(const QString &table, qint64 rowId, qint64 userId, qint64 structureId)
+{
+    const qint64 v = version();
+    const QVariant null(QMetaType(QMetaType::LongLong));
+    db().exec(QStringLiteral("DELETE FROM tombstones WHERE table_name = ? AND row_id = ?"), { table, rowId });
+    db().exec(
+        QStringLiteral("INSERT INTO tombstones (table_name, row_id, version, user_id, structure_id) "
+                       "VALUES (?, ?, ?, ?, ?)"),
+        { table, rowId, v, userId ? QVariant(userId) : null, structureId ? QVariant(structureId) : null });
+}
+
+qint64 CommandContext::queueMail(qint64 userId, const QString &recipient, const QString &subject,
+                                 const QString &bodyText, const QString &bodyHtml, MailPolicy policy)
+{
+    if (userId && policy == MailPolicy::SkipDeactivated) {
+        const QString status
+            = db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { userId }).toString();
+        if (status == QLatin1String("deactivated"))
+            return 0;
+    }
+    return db().insert(
+        QStringLiteral("INSERT INTO mail_outbox (user_id, recipient, subject, body_text, body_html, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+        { userId ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), recipient, subject, bodyText,
+          bodyHtml, clock().nowMs() });
+}
+
+Core::Core(Database &database, const Clock &clock)
+    : m_database(database)
+    , m_clock(clock)
+{
+}
+
+std::optional<Actor> Core::loadActor(qint64 userId) const
+{
+    const auto row
+        = m_database.row(QStringLiteral("SELECT id, email, first_name, last_name, contact_email, language, "
+                                        "is_support, status, notifications_enabled FROM users WHERE id = ?"),
+                         { userId });
+    if (!row)
+        return std::nullopt;
+    Actor actor;
+    actor.id = row->value(QStringLiteral("id")).toLongLong();
+    actor.email = row->value(QStringLiteral("email")).toString();
+    actor.firstName = row->value(QStringLiteral("first_name")).toString();
+    actor.lastName = row->value(QStringLiteral("last_name")).toString();
+    actor.contactEmail = row->value(QStringLiteral("contact_email")).toString();
+    actor.language = row->value(QStringLiteral("language")).toString();
+    actor.support = row->value(QStringLiteral("is_support")).toInt() != 0;
+    actor.active = row->value(QStringLiteral("status")).toString() == QLatin1String("active");
+    actor.notifications = row->value(QStringLiteral("notifications_enabled")).toInt() != 0;
+    return actor;
+}
+
+CommandResult Core::run(const QString &command, qint64 actorId,
+                        const std::function<void(CommandContext &)> &body, RunOptions options)
+{
+    try {
+        Transaction transaction(m_database);
+        std::optional<Actor> actor;
+        if (!options.anonymous) {
+            actor = loadActor(actorId);
+            if (!actor)
+                return CommandResult::failure(ErrorCode::Unauthenticated, {}, tr("Unknown user."));
+            if (!actor->active && !options.allowDeactivated)
+                return CommandResult::failure(ErrorCode::Forbidden, {},
+                                              tr("This account is deactivated: it can only be reactivated."));
+        }
+        CommandContext context(*this, command, std::move(actor));
+        body(context);
+        transaction.commit();
+        return context.result;
+    } catch (const CommandFailure &failure) {
+        return CommandResult::failure(failure.code(), failure.field(), failure.message());
+    } catch (const DatabaseError &error) {
+        qWarning().noquote() << "guichet:" << command << "failed:" << error.message();
+        return CommandResult::failure(ErrorCode::Internal, {},
+                                      tr("The database refused the change: %1").arg(error.message()));
+    }
+}
+
+} // namespace guichet

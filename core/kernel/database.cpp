@@ -1,0 +1,395 @@
+#include "kernel/database.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlRecord>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <algorithm>
+
+namespace guichet {
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+QString migrationFolder(Database::Dialect dialect)
+{
+    return dialect == Database::Dialect::PostgreSql ? QStringLiteral(":/sql/postgresql")
+                                                    : QStringLiteral(":/sql/sqlite");
+}
+
+struct Migration
+{
+    int version;
+    QString path;
+};
+
+QList<Migration> migrations(Database::Dialect dialect)
+{
+    QList<Migration> result;
+    const QDir dir(migrationFolder(dialect));
+    static const QRegularExpression name(QStringLiteral("^(\\d+)_.*\\.sql$"));
+    for (const QString &file : dir.entryList({ QStringLiteral("*.sql") }, QDir::Files, QDir::Name)) {
+        const auto match = name.match(file);
+        if (match.hasMatch())
+            result.append({ match.captured(1).toInt(), dir.filePath(file) });
+    }
+    std::sort(result.begin(), result.end(),
+              [](const Migration &a, const Migration &b) { return a.version < b.version; });
+    return result;
+}
+
+QString describe(const QSqlError &error)
+{
+    QString text = error.databaseText();
+    if (text.isEmpty())
+        text = error.driverText();
+    return text.trimmed();
+}
+
+} // namespace
+
+QVariantMap recordToMap(const QSqlQuery &query)
+{
+    QVariantMap map;
+    const QSqlRecord record = query.record();
+    for (int i = 0; i < record.count(); ++i)
+        map.insert(record.fieldName(i), query.value(i));
+    return map;
+}
+
+QStringList splitSqlScript(const QString &script)
+{
+    QStringList statements;
+    QString current;
+    bool inTrigger = false;
+    int dollarQuotes = 0;
+    static const QRegularExpression triggerStart(
+        QStringLiteral("^\\s*CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QStringList lines = script.split(QLatin1Char('\n'));
+    for (const QString &line : lines) {
+        const QString trimmed = line.trimmed();
+        if (current.isEmpty() && (trimmed.isEmpty() || trimmed.startsWith(QLatin1String("--"))))
+            continue;
+        if (current.isEmpty() && triggerStart.match(line).hasMatch())
+            inTrigger = true;
+        dollarQuotes += line.count(QLatin1String("$$"));
+        current += line + QLatin1Char('\n');
+        const bool inDollar = dollarQuotes % 2 != 0;
+        bool ends = false;
+        if (inTrigger)
+            ends = trimmed.compare(QLatin1String("END;"), Qt::CaseInsensitive) == 0;
+        else
+            ends = !inDollar && trimmed.endsWith(QLatin1Char(';'));
+        if (ends) {
+            statements.append(current.trimmed());
+            current.clear();
+            inTrigger = false;
+            dollarQuotes = 0;
+        }
+    }
+    if (!current.trimmed().isEmpty())
+        statements.append(current.trimmed());
+    return statements;
+}
+
+bool Database::isPostgresLocation(const QString &location)
+{
+    return location.startsWith(QLatin1String("postgresql://"))
+        || location.startsWith(QLatin1String("postgres://"));
+}
+
+Database::Database(Dialect dialect, QString location, QString connectionName)
+    : m_dialect(dialect)
+    , m_location(std::move(location))
+    , m_connectionName(std::move(connectionName))
+{
+}
+
+Database::~Database()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::unique_ptr<Database> Database::open(const QString &location, QString *error)
+{
+    const QString connectionName = QStringLiteral("guichet-%1").arg(++s_connectionCounter);
+    const bool postgres = isPostgresLocation(location);
+    std::unique_ptr<Database> database(
+        new Database(postgres ? Dialect::PostgreSql : Dialect::Sqlite, location, connectionName));
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+        postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), connectionName);
+    if (!db.isValid()) {
+        if (error)
+            *error
+                = QCoreApplication::translate("guichet::Database", "The %1 database driver is not installed.")
+                      .arg(postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"));
+        return nullptr;
+    }
+    if (postgres) {
+        const QUrl url(location);
+        if (!url.isValid() || url.host().isEmpty()) {
+            if (error)
+                *error = QCoreApplication::translate("guichet::Database", "Invalid PostgreSQL URL: %1")
+                             .arg(url.toDisplayString(QUrl::RemovePassword));
+            return nullptr;
+        }
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        QString name = url.path();
+        if (name.startsWith(QLatin1Char('/')))
+            name.remove(0, 1);
+        db.setDatabaseName(name.isEmpty() ? url.userName() : name);
+        QStringList options;
+        const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
+        for (const auto &item : items)
+            options << item.first + QLatin1Char('=') + item.second;
+        db.setConnectOptions(options.join(QLatin1Char(';')));
+    } else {
+        if (location != QLatin1String(":memory:")) {
+            const QFileInfo info(location);
+            QDir().mkpath(info.absolutePath());
+        }
+        db.setDatabaseName(location);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    }
+    if (!db.open()) {
+        if (error)
+            *error = QCoreApplication::translate("guichet::Database", "Cannot open the database %1: %2")
+                         .arg(postgres ? QUrl(location).toDisplayString(QUrl::RemovePassword) : location,
+                              describe(db.lastError()));
+        return nullptr;
+    }
+    try {
+        if (postgres) {
+            database->exec(QStringLiteral("SET client_min_messages TO WARNING"));
+        } else {
+            database->exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+            if (location != QLatin1String(":memory:"))
+                database->exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+            database->exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+        }
+    } catch (const DatabaseError &e) {
+        if (error)
+            *error = e.message();
+        return nullptr;
+    }
+    return database;
+}
+
+QSqlDatabase Database::connection() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
+{
+    if (m_failCountdown >= 0 && m_failCountdown-- == 0)
+        throw DatabaseError(QStringLiteral("injected failure [%1]").arg(sql.simplified()));
+    QSqlQuery query(connection());
+    query.setForwardOnly(true);
+    if (args.isEmpty()) {
+        // Unprepared: PostgreSQL cannot prepare DDL, SET or CREATE DATABASE.
+        if (!query.exec(sql))
+            throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+        return query;
+    }
+    if (!query.prepare(sql))
+        throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+    for (const QVariant &arg : args) {
+        // A null QString means "no text", not SQL NULL: pass QVariant() for NULL.
+        if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
+            query.addBindValue(QString(QLatin1String("")));
+        else
+            query.addBindValue(arg);
+    }
+    if (!query.exec())
+        throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+    return query;
+}
+
+std::optional<QVariantMap> Database::row(const QString &sql, const QVariantList &args) const
+{
+    QSqlQuery query = exec(sql, args);
+    if (!query.next())
+        return std::nullopt;
+    return recordToMap(query);
+}
+
+QList<QVariantMap> Database::rows(const QString &sql, const QVariantList &args) const
+{
+    QSqlQuery query = exec(sql, args);
+    QList<QVariantMap> result;
+    while (query.next())
+        result.append(recordToMap(query));
+    return result;
+}
+
+QVariant Database::value(const QString &sql, const QVariantList &args) const
+{
+    QSqlQuery query = exec(sql, args);
+    if (!query.next())
+        return {};
+    return query.value(0);
+}
+
+qint64 Database::insert(const QString &sql, const QVariantList &args) const
+{
+    QSqlQuery query = exec(sql, args);
+    if (!query.next())
+        throw DatabaseError(QStringLiteral("INSERT returned no id [%1]").arg(sql.simplified()));
+    return query.value(0).toLongLong();
+}
+
+void Database::begin()
+{
+    if (m_transactionDepth == 0) {
+        if (m_dialect == Dialect::Sqlite) {
+            // IMMEDIATE takes the write lock now, so two writers never deadlock
+            // on a lock upgrade half-way through a command.
+            exec(QStringLiteral("BEGIN IMMEDIATE"));
+        } else if (!connection().transaction()) {
+            throw DatabaseError(describe(connection().lastError()));
+        }
+    } else {
+        exec(QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth));
+    }
+    ++m_transactionDepth;
+}
+
+void Database::commit()
+{
+    Q_ASSERT(m_transactionDepth > 0);
+    // The depth drops only once the commit went through: a failed COMMIT
+    // leaves the transaction open for the caller's rollback.
+    if (m_transactionDepth == 1) {
+        if (m_dialect == Dialect::Sqlite)
+            exec(QStringLiteral("COMMIT"));
+        else if (!connection().commit())
+            throw DatabaseError(describe(connection().lastError()));
+    } else {
+        exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
+    }
+    --m_transactionDepth;
+}
+
+void Database::rollback()
+{
+    Q_ASSERT(m_transactionDepth > 0);
+    --m_transactionDepth;
+    try {
+        if (m_transactionDepth == 0) {
+            if (m_dialect == Dialect::Sqlite)
+                exec(QStringLiteral("ROLLBACK"));
+            else
+                connection().rollback();
+        } else {
+            exec(QStringLiteral("ROLLBACK TO SAVEPOINT sp%1").arg(m_transactionDepth));
+            exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth));
+        }
+    } catch (const DatabaseError &) {
+        // The connection may already have rolled back (e.g. SQLite after some
+        // errors); nothing more can be done here.
+    }
+}
+
+qint64 Database::nextVersion() const
+{
+    // An UPDATE rather than a sequence: the row lock orders writers, so versions
+    // become visible in increasing order, which the sync feed relies on.
+    return value(
+               QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"))
+        .toLongLong();
+}
+
+void Database::execScript(const QString &script) const
+{
+    for (const QString &statement : splitSqlScript(script))
+        exec(statement);
+}
+
+int Database::latestSchemaVersion()
+{
+    const auto list = migrations(Dialect::Sqlite);
+    return list.isEmpty() ? 0 : list.last().version;
+}
+
+int Database::schemaVersion() const
+{
+    try {
+        if (!connection().tables().contains(QStringLiteral("schema_migrations")))
+            return 0;
+        return value(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")).toInt();
+    } catch (const DatabaseError &) {
+        return 0;
+    }
+}
+
+bool Database::migrate(QString *error)
+{
+    try {
+        Transaction transaction(*this);
+        if (isPostgres()) {
+            // Several guichetd processes may start together on one database.
+            exec(QStringLiteral("SELECT pg_advisory_xact_lock(73517001)"));
+        }
+        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
+        const int current
+            = value(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")).toInt();
+        for (const Migration &migration : migrations(m_dialect)) {
+            if (migration.version <= current)
+                continue;
+            QFile file(migration.path);
+            if (!file.open(QIODevice::ReadOnly))
+                throw DatabaseError(QStringLiteral("cannot read migration %1").arg(migration.path));
+            execScript(QString::fromUtf8(file.readAll()));
+            exec(QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
+                 { migration.version, QDateTime::currentMSecsSinceEpoch() });
+        }
+        transaction.commit();
+        return true;
+    } catch (const DatabaseError &e) {
+        if (error)
+            *error = QCoreApplication::translate("guichet::Database", "Database migration failed: %1")
+                         .arg(e.message());
+        return false;
+    }
+}
+
+Transaction::Transaction(Database &db)
+    : m_db(db)
+{
+    m_db.begin();
+}
+
+Transaction::~Transaction()
+{
+    if (!m_done)
+        m_db.rollback();
+}
+
+void Transaction::commit()
+{
+    m_db.commit();
+    m_done = true;
+}
+
+} // namespace guichet

@@ -1,0 +1,795 @@
+#include "rules/accounts/accounts.h"
+
+#include "kernel/core.h"
+#include "kernel/textfold.h"
+#include "mail/mailtext.h"
+#include "rules/accounts/passwords.h"
+#include "rules/accounts/sessions.h"
+#include "rules/attachments/principals.h"
+
+#include <QMutex>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace guichet {
+
+namespace {
+
+QVariant nullId()
+{
+    return QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QVariant msOrNull(qint64 ms)
+{
+    return ms ? QVariant(ms) : nullId();
+}
+
+QString utcText(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+}
+
+// A hash to verify against when the e-mail is unknown, so that an unknown
+// address costs the same time as a wrong password (no account enumeration).
+QString dummyHash()
+{
+    static QMutex mutex;
+    static QString fast, interactive;
+    const QMutexLocker locker(&mutex);
+    QString &slot = PasswordHasher::fastHashing() ? fast : interactive;
+    if (slot.isEmpty())
+        slot = PasswordHasher::hash(QStringLiteral("guichet-no-such-account"));
+    return slot;
+}
+
+QString hashOrFail(const QString &secret)
+{
+    const QString hash = PasswordHasher::hash(secret);
+    if (hash.isEmpty())
+        fail(ErrorCode::Internal, {}, Accounts::tr("The password could not be protected (out of memory)."));
+    return hash;
+}
+
+// One invalid field: its name for the screen (CommandResult::field), a readable
+// label for the message and, when the label is not enough, why it is refused.
+struct FieldProblem
+{
+    FieldProblem(const QString &fieldName, const QString &fieldLabel, const QString &why = QString())
+        : field(fieldName)
+        , label(fieldLabel)
+        , reason(why)
+    {
+    }
+    QString field;
+    QString label;
+    QString reason;
+};
+using FieldProblems = QList<FieldProblem>;
+
+// Fails naming every field of `problems` at once: the guide's red message lists
+// all the fields to complete. A single problem with a reason says just that
+// reason ("The current password is not correct.").
+void failFields(const FieldProblems &problems)
+{
+    if (problems.size() == 1 && !problems.first().reason.isEmpty())
+        fail(ErrorCode::InvalidInput, problems.first().field, problems.first().reason);
+    QStringList fields, labels, reasons;
+    for (const FieldProblem &p : problems) {
+        fields << p.field;
+        labels << p.label;
+        if (!p.reason.isEmpty())
+            reasons << p.reason;
+    }
+    QString message
+        = Accounts::tr("Complete or correct these fields: %1.").arg(labels.join(QStringLiteral(", ")));
+    if (!reasons.isEmpty())
+        message += QLatin1Char(' ') + reasons.join(QLatin1Char(' '));
+    fail(ErrorCode::InvalidInput, fields.join(QLatin1Char(',')), message);
+}
+
+void failIfAny(const FieldProblems &problems)
+{
+    if (!problems.isEmpty())
+        failFields(problems);
+}
+
+QString passwordHashOf(const Database &db, qint64 userId)
+{
+    return db.value(QStringLiteral("SELECT password_hash FROM users WHERE id = ?"), { userId }).toString();
+}
+
+// The checks and writes of « Mes informations personnelles », shared by the
+// single-purpose commands (updateProfile, changePassword, setSecretQuestion)
+// and updatePersonalInformation, which runs them all in one transaction. The
+// check* functions only collect problems, so one refusal can name them all.
+
+Profile cleanProfile(const Profile &profile)
+{
+    return { profile.contactEmail.trimmed().toLower(),
+             profile.lastName.trimmed(),
+             profile.firstName.trimmed(),
+             profile.addressLine.trimmed(),
+             profile.postalCode.trimmed(),
+             profile.city.trimmed(),
+             profile.country.trimmed() };
+}
+
+void checkProfile(const Profile &clean, FieldProblems &problems)
+{
+    if (!isValidEmail(clean.contactEmail))
+        problems.append({ QStringLiteral("contactEmail"),
+                          clean.contactEmail.isEmpty()
+                              ? Accounts::tr("contact e-mail")
+                              : Accounts::tr("contact e-mail (not a valid address)") });
+    if (clean.lastName.isEmpty())
+        problems.append({ QStringLiteral("lastName"), Accounts::tr("last name") });
+    if (clean.firstName.isEmpty())
+        problems.append({ QStringLiteral("firstName"), Accounts::tr("first name") });
+}
+
+void saveProfile(CommandContext &ctx, const Profile &clean)
+{
+    ctx.db().exec(QStringLiteral("UPDATE users SET contact_email = ?, last_name = ?, first_name = ?, "
+                                 "address_line = ?, postal_code = ?, city = ?, country = ?, version = ? "
+                                 "WHERE id = ?"),
+                  { clean.contactEmail, clean.lastName, clean.firstName, clean.addressLine, clean.postalCode,
+                    clean.city, clean.country, ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
+}
+
+void checkCurrentPassword(const QString &currentHash, const QString &currentPassword, FieldProblems &problems)
+{
+    if (!PasswordHasher::verify(currentHash, currentPassword))
+        problems.append({ QStringLiteral("currentPassword"), Accounts::tr("current password"),
+                          Accounts::tr("The current password is not correct.") });
+}
+
+void checkNewPassword(const CommandContext &ctx, const QString &currentHash, const QString &newPassword,
+                      const QString &confirmation, FieldProblems &problems)
+{
+    if (newPassword != confirmation)
+        problems.append({ QStringLiteral("confirmation"), Accounts::tr("confirmation of the new password"),
+                          Accounts::tr("The confirmation does not match the new password.") });
+    const PasswordCheck check = checkPasswordPolicy(newPassword, ctx.actor().email, currentHash);
+    if (!check.ok())
+        problems.append({ QStringLiteral("newPassword"), Accounts::tr("new password"), check.reason });
+}
+
+void savePassword(CommandContext &ctx, const QString &newPassword)
+{
+    ctx.db().exec(QStringLiteral("UPDATE users SET password_hash = ?, version = ? WHERE id = ?"),
+                  { hashOrFail(newPassword), ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+    // Whoever knew the old password is signed out everywhere but here.
+    Sessions::revokeAll(ctx, ctx.actorId(), ctx.sessionId());
+}
+
+void checkSecretQuestion(const QString &question, const QString &answer, const QString &questionField,
+                         const QString &answerField, FieldProblems &problems)
+{
+    if (question.trimmed().isEmpty())
+        problems.append({ questionField, Accounts::tr("secret question") });
+    if (PasswordHasher::foldSecretAnswer(answer).isEmpty())
+        problems.append({ answerField, Accounts::tr("answer to the secret question") });
+}
+
+void saveSecretQuestion(CommandContext &ctx, const QString &question, const QString &answer)
+{
+    const QString answerHash = PasswordHasher::hashSecretAnswer(answer);
+    if (answerHash.isEmpty())
+        fail(ErrorCode::Internal, {}, Accounts::tr("The answer could not be protected (out of memory)."));
+    ctx.db().exec(QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
+                                 "WHERE id = ?"),
+                  { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
+}
+
+// A new reactivation (or support reactivation) token voids every earlier one.
+void revokeReactivationTokens(CommandContext &ctx, qint64 userId)
+{
+    ctx.db().exec(QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND purpose IN "
+                                 "('reactivation', 'support_reactivation') AND used_at IS NULL AND "
+                                 "revoked_at IS NULL"),
+                  { ctx.clock().nowMs(), userId });
+}
+
+// Creates a single-use token and mails its link; returns when it expires.
+qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString &purpose)
+{
+    const auto user = ctx.db().row(
+        QStringLiteral("SELECT email, first_name, contact_email FROM users WHERE id = ?"), { userId });
+    revokeReactivationTokens(ctx, userId);
+    const QString token = newSecretToken();
+    const qint64 now = ctx.clock().nowMs();
+    const qint64 expires = now + accountRules::ReactivationTokenLifetimeSecs * 1000;
+    ctx.db().exec(QStringLiteral("INSERT INTO tokens (user_id, purpose, token_hash, created_at, expires_at) "
+                                 "VALUES (?, ?, ?, ?, ?)"),
+                  { userId, purpose, secretTokenHash(token), now, expires });
+    QString recipient = user->value(QStringLiteral("contact_email")).toString();
+    if (recipient.isEmpty())
+        recipient = user->value(QStringLiteral("email")).toString();
+    const QString link = QStringLiteral("guichet://reactivate?token=") + token;
+    const MailText t = MailText::forUser(ctx.db(), userId);
+    const QString text
+        = t.translate("guichet::Accounts",
+                      "Hello %1,\n\n"
+                      "To reactivate your Guichet account, open this link:\n%2\n\n"
+                      "or paste this code on the reactivation page:\n%3\n\n"
+                      "You will choose a new password, a new secret question and its answer. "
+                      "The link works once and until %4. If it has expired, ask for a new mail "
+                      "with \"Reactivate my account\".\n\n"
+                      "If you did not ask for this, ignore this mail: your account stays deactivated.")
+              .arg(user->value(QStringLiteral("first_name")).toString(), link, token, utcText(expires));
+    MailBody body;
+    body.paragraph(text);
+    ctx.queueMail(userId, recipient, t.translate("guichet::Accounts", "Reactivate your Guichet account"),
+                  body.text(), body.html(), CommandContext::MailPolicy::EvenIfDeactivated);
+    return expires;
+}
+
+QString expiredLinkMessage()
+{
+    return Accounts::tr("This reactivation link is no longer valid: ask for a new mail with \"Reactivate "
+                        "my account\".");
+}
+
+QString periodOverMessage()
+{
+    return Accounts::tr("The %1-day reactivation period is over: contact support from the solicitation "
+                        "space to have your account reactivated.")
+        .arg(accountRules::ReactivationPeriodDays);
+}
+
+bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
+{
+    return clock.nowMs() <= deactivatedAt + qint64(accountRules::ReactivationPeriodDays) * 24 * 3600 * 1000;
+}
+
+} // namespace
+
+bool isValidEmail(const QString &email)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                       "@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"));
+    if (email.size() > 254 || email.indexOf(QLatin1Char('@')) > 64)
+        return false;
+    return pattern.match(email).hasMatch();
+}
+
+Accounts::Accounts(Core &core)
+    : m_core(core)
+{
+}
+
+CommandResult Accounts::createUser(const NewUser &user)
+{
+    return m_core.run(
+        QStringLiteral("createUser"), 0,
+        [&](CommandContext &ctx) {
+            const QString email = user.email.trimmed().toLower();
+            const QString first = user.firstName.trimmed();
+            const QString last = user.lastName.trimmed();
+            const QString language = user.language.isEmpty() ? QStringLiteral("fr") : user.language;
+            FieldProblems wrong;
+            if (!isValidEmail(email))
+                wrong.append({ QStringLiteral("email"), tr("e-mail (a valid address)") });
+            if (first.isEmpty())
+                wrong.append({ QStringLiteral("firstName"), tr("first name") });
+            if (last.isEmpty())
+                wrong.append({ QStringLiteral("lastName"), tr("last name") });
+            if (language != QLatin1String("fr") && language != QLatin1String("en"))
+                wrong.append({ QStringLiteral("language"), tr("language (fr or en)") });
+            if (!wrong.isEmpty())
+                failFields(wrong);
+            const PasswordCheck check = checkPasswordPolicy(user.password, email);
+            if (!check.ok())
+                fail(ErrorCode::InvalidInput, QStringLiteral("password"), check.reason);
+            if (ctx.db()
+                    .value(QStringLiteral("SELECT COUNT(*) FROM users WHERE email = ?"), { email })
+                    .toInt())
+                fail(ErrorCode::Conflict, QStringLiteral("email"),
+                     tr("A user with the e-mail %1 already exists.").arg(email));
+            const qint64 id = ctx.db().insert(
+                QStringLiteral(
+                    "INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
+                    "language, is_support, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING id"),
+                { email, first, last, email, hashOrFail(user.password), language, user.support ? 1 : 0,
+                  ctx.clock().nowMs(), ctx.version() });
+            ctx.audit(QStringLiteral("user"), id, 0,
+                      QStringLiteral("created %1%2")
+                          .arg(email, user.support ? QStringLiteral(" (support)") : QString()));
+            ctx.result = CommandResult::success(id);
+        },
+        RunOptions::anonymousCommand());
+}
+
+CommandResult Accounts::authenticate(const QString &email, const QString &password)
+{
+    const QString folded = email.trimmed().toLower();
+    return m_core.run(
+        QStringLiteral("signIn"), 0,
+        [&](CommandContext &ctx) {
+            Database &db = ctx.db();
+            const QString incorrect = tr("E-mail or password incorrect.");
+            // The failure counters are read and written in this transaction; on
+            // PostgreSQL, lock the row so that parallel attempts count one by one.
+            const auto row = db.row(
+                QStringLiteral("SELECT id, email, first_name, contact_email, password_hash, status, "
+                               "failed_logins, next_login_at, locked_until FROM users WHERE email = ?")
+                    + (db.isPostgres() ? QStringLiteral(" FOR UPDATE") : QString()),
+                { folded });
+            if (!row) {
+                PasswordHasher::verify(dummyHash(), password);
+                ctx.audit(QStringLiteral("user"), 0, 0, QStringLiteral("sign-in failed: unknown e-mail"),
+                          folded);
+                ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
+                                                    incorrect);
+                return;
+            }
+            const qint64 id = row->value(QStringLiteral("id")).toLongLong();
+            const qint64 now = ctx.clock().nowMs();
+            int failures = row->value(QStringLiteral("failed_logins")).toInt();
+            const QVariant lockedUntil = row->value(QStringLiteral("locked_until"));
+            const QVariant nextLoginAt = row->value(QStringLiteral("next_login_at"));
+            const auto refuseLocked = [&](qint64 until, const QString &message, const QString &why) {
+                const qint64 retryAfter = (until - now + 999) / 1000;
+                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: %1").arg(why));
+                ctx.result = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
+                ctx.result.data.insert(QStringLiteral("retryAfter"), retryAfter);
+            };
+            if (!lockedUntil.isNull()) {
+                const qint64 until = lockedUntil.toLongLong();
+                if (now < until) {
+                    refuseLocked(
+                        until,
+                        tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)),
+                        QStringLiteral("locked"));
+                    return;
+                }
+                failures = 0; // the lock is over: a fresh start
+            }
+            if (failures >= accountRules::SlowDownAfterFailures && !nextLoginAt.isNull()
+                && now < nextLoginAt.toLongLong()) {
+                const qint64 until = nextLoginAt.toLongLong();
+                refuseLocked(until,
+                             tr("Too many failed sign-ins: try again in %n second(s).", nullptr,
+                                int((until - now + 999) / 1000)),
+                             QStringLiteral("slowed down"));
+                return;
+            }
+
+            const QString storedHash = row->value(QStringLiteral("password_hash")).toString();
+            if (!PasswordHasher::verify(storedHash, password)) {
+                ++failures;
+                if (failures >= accountRules::LockAfterFailures) {
+                    const qint64 until = now + accountRules::LockDurationSecs * 1000;
+                    db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = NULL, "
+                                           "locked_until = ?, version = ? WHERE id = ?"),
+                            { failures, until, ctx.version(), id });
+                    QString recipient = row->value(QStringLiteral("contact_email")).toString();
+                    if (recipient.isEmpty())
+                        recipient = row->value(QStringLiteral("email")).toString();
+                    const MailText t = MailText::forUser(db, id);
+                    MailBody body;
+                    body.paragraph(
+                        t.translate(
+                             "guichet::Accounts",
+                             "Hello %1,\n\nAfter %2 failed sign-ins in a row, your Guichet account is "
+                             "locked until %3. You can sign in again after that time.\n\nIf these "
+                             "attempts were not yours, change your password as soon as you can sign in.")
+                            .arg(row->value(QStringLiteral("first_name")).toString())
+                            .arg(failures)
+                            .arg(utcText(until)));
+                    ctx.queueMail(id, recipient,
+                                  t.translate("guichet::Accounts", "Your Guichet account is locked"),
+                                  body.text(), body.html());
+                    ctx.audit(QStringLiteral("user"), id, 0,
+                              QStringLiteral("account locked until %1 after %2 failed sign-ins")
+                                  .arg(utcText(until))
+                                  .arg(failures));
+                    ctx.result = CommandResult::failure(
+                        ErrorCode::Locked, QStringLiteral("password"),
+                        tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)));
+                    ctx.result.data.insert(QStringLiteral("retryAfter"), accountRules::LockDurationSecs);
+                    return;
+                }
+                qint64 next = 0;
+                if (failures >= accountRules::SlowDownAfterFailures)
+                    next = now + (qint64(1) << (failures - 2)) * 1000;
+                db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = ?, "
+                                       "locked_until = NULL, version = ? WHERE id = ?"),
+                        { failures, msOrNull(next), ctx.version(), id });
+                ctx.audit(QStringLiteral("user"), id, 0,
+                          QStringLiteral("sign-in failed: wrong password (%1 in a row)").arg(failures));
+                ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
+                                                    incorrect);
+                if (next)
+                    ctx.result.data.insert(QStringLiteral("retryAfter"), (next - now) / 1000);
+                return;
+            }
+
+            if (row->value(QStringLiteral("status")).toString() != QLatin1String("active")) {
+                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: deactivated"));
+                ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
+                                                    tr("This account is deactivated: it can only be "
+                                                       "reactivated (\"Reactivate my account\")."));
+                ctx.result.data.insert(QStringLiteral("deactivated"), true);
+                return;
+            }
+            // Success: reset the counters, and upgrade a hash made with other limits.
+            const bool rehash = PasswordHasher::needsRehash(storedHash);
+            if (rehash || failures != 0 || !nextLoginAt.isNull() || !lockedUntil.isNull()) {
+                db.exec(
+                    QStringLiteral("UPDATE users SET failed_logins = 0, next_login_at = NULL, locked_until = "
+                                   "NULL, password_hash = ?, version = ? WHERE id = ?"),
+                    { rehash ? hashOrFail(password) : storedHash, ctx.version(), id });
+            }
+            ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("signed in"));
+            ctx.result = CommandResult::success(id);
+        },
+        RunOptions::anonymousCommand());
+}
+
+CommandResult Accounts::updateProfile(qint64 actorId, const Profile &profile)
+{
+    return m_core.run(QStringLiteral("updateProfile"), actorId, [&](CommandContext &ctx) {
+        const Profile clean = cleanProfile(profile);
+        FieldProblems wrong;
+        checkProfile(clean, wrong);
+        failIfAny(wrong);
+        saveProfile(ctx, clean);
+        ctx.result = CommandResult::success(ctx.actorId());
+    });
+}
+
+CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPassword,
+                                       const QString &newPassword, const QString &confirmation)
+{
+    return m_core.run(QStringLiteral("changePassword"), actorId, [&](CommandContext &ctx) {
+        const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
+        FieldProblems wrong;
+        checkCurrentPassword(currentHash, currentPassword, wrong);
+        checkNewPassword(ctx, currentHash, newPassword, confirmation, wrong);
+        failIfAny(wrong);
+        savePassword(ctx, newPassword);
+        ctx.result = CommandResult::success(ctx.actorId());
+    });
+}
+
+CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &currentPassword,
+                                          const QString &question, const QString &answer)
+{
+    return m_core.run(QStringLiteral("setSecretQuestion"), actorId, [&](CommandContext &ctx) {
+        FieldProblems wrong;
+        checkSecretQuestion(question, answer, QStringLiteral("question"), QStringLiteral("answer"), wrong);
+        checkCurrentPassword(passwordHashOf(ctx.db(), ctx.actorId()), currentPassword, wrong);
+        failIfAny(wrong);
+        saveSecretQuestion(ctx, question, answer);
+        ctx.result = CommandResult::success(ctx.actorId());
+    });
+}
+
+CommandResult Accounts::updatePersonalInformation(qint64 actorId, const PersonalInformation &info)
+{
+    return m_core.run(QStringLiteral("updatePersonalInformation"), actorId, [&](CommandContext &ctx) {
+        const Profile clean = cleanProfile(info.profile);
+        const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
+        const QString storedQuestion
+            = ctx.db()
+                  .value(QStringLiteral("SELECT secret_question FROM users WHERE id = ?"), { ctx.actorId() })
+                  .toString();
+        const bool passwordChanges = !info.newPassword.isEmpty() || !info.confirmation.isEmpty();
+        // A new answer, or another question (which needs its own answer); an
+        // empty question with no answer keeps what is stored.
+        const QString question = info.secretQuestion.trimmed();
+        const bool questionChanges
+            = !info.secretAnswer.isEmpty() || (!question.isEmpty() && question != storedQuestion.trimmed());
+
+        FieldProblems wrong;
+        checkProfile(clean, wrong);
+        if (passwordChanges || questionChanges)
+            checkCurrentPassword(currentHash, info.currentPassword, wrong);
+        if (passwordChanges)
+            checkNewPassword(ctx, currentHash, info.newPassword, info.confirmation, wrong);
+        if (questionChanges)
+            checkSecretQuestion(info.secretQuestion, info.secretAnswer, QStringLiteral("secretQuestion"),
+                                QStringLiteral("secretAnswer"), wrong);
+        failIfAny(wrong);
+
+        saveProfile(ctx, clean);
+        if (passwordChanges)
+            savePassword(ctx, info.newPassword);
+        if (questionChanges)
+            saveSecretQuestion(ctx, info.secretQuestion, info.secretAnswer);
+        ctx.result = CommandResult::success(ctx.actorId(),
+                                            { { QStringLiteral("passwordChanged"), passwordChanges },
+                                              { QStringLiteral("secretQuestionChanged"), questionChanges } });
+    });
+}
+
+CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QString &contactEmail)
+{
+    return m_core.run(QStringLiteral("setNotifications"), actorId, [&](CommandContext &ctx) {
+        const QString contact = contactEmail.trimmed().toLower();
+        if (enabled && contact.isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("contactEmail"),
+                 tr("To receive notifications, give the contact e-mail they are sent to."));
+        if (!contact.isEmpty() && !isValidEmail(contact))
+            fail(ErrorCode::InvalidInput, QStringLiteral("contactEmail"),
+                 tr("The contact e-mail is not a valid address."));
+        ctx.db().exec(
+            QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
+                           "WHERE id = ?"),
+            { enabled ? 1 : 0, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version(),
+              ctx.actorId() });
+        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+                  enabled ? QStringLiteral("notifications enabled")
+                          : QStringLiteral("notifications disabled"));
+        ctx.result = CommandResult::success(ctx.actorId());
+    });
+}
+
+CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &successors)
+{
+    return m_core.run(QStringLiteral("deactivateAccount"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const qint64 me = ctx.actorId();
+        const QList<qint64> managed = structuresWherePrincipal(db, me);
+        QStringList without;
+        for (const qint64 s : managed) {
+            if (!successors.forStructure(s))
+                without << db.value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"),
+                                    { s })
+                               .toString();
+        }
+        if (!without.isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
+                 tr("Designate a new principal manager for: %1.").arg(without.join(QStringLiteral(", "))));
+        for (const qint64 s : managed)
+            transferPrincipal(ctx, s, successors.forStructure(s), QStringLiteral("successor"));
+
+        const qint64 now = ctx.clock().nowMs();
+        const qint64 version = ctx.version();
+        // « Toute modification en cours sera perdue »: pending requests are
+        // closed as refused (kept, so managers and the user see what happened).
+        const QString cancelled = QStringLiteral("Cancelled: account deactivated");
+        for (const QString &table : { QStringLiteral("attachments"), QStringLiteral("subscriptions") }) {
+            const QList<QVariantMap> pending = db.rows(
+                QStringLiteral("SELECT id, structure_id FROM %1 WHERE user_id = ? AND status = 'pending'")
+                    .arg(table),
+                { me });
+            for (const QVariantMap &p : pending) {
+                db.exec(QStringLiteral("UPDATE %1 SET status = 'refused', decided_at = ?, decided_by = ?, "
+                                       "decision_comment = ?, version = ? WHERE id = ?")
+                            .arg(table),
+                        { now, me, cancelled, version, p.value(QStringLiteral("id")) });
+                ctx.audit(table == QLatin1String("attachments") ? QStringLiteral("attachment")
+                                                                : QStringLiteral("subscription"),
+                          p.value(QStringLiteral("id")).toLongLong(),
+                          p.value(QStringLiteral("structure_id")).toLongLong(),
+                          QStringLiteral("pending request cancelled: account deactivated"));
+            }
+        }
+        // Every session and outstanding link of the account stops working.
+        db.exec(
+            QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND "
+                           "used_at IS NULL"),
+            { now, me });
+        Sessions::revokeAll(ctx, me);
+        db.exec(
+            QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ?, version = ? WHERE "
+                           "id = ?"),
+            { now, version, me });
+        ctx.audit(QStringLiteral("user"), me, 0, QStringLiteral("account deactivated"));
+        ctx.result = CommandResult::success(me);
+    });
+}
+
+CommandResult Accounts::requestReactivation(const QString &email)
+{
+    const QString folded = email.trimmed().toLower();
+    return m_core.run(
+        QStringLiteral("requestReactivation"), 0,
+        [&](CommandContext &ctx) {
+            // The same answer whether or not a deactivated account matches.
+            ctx.result = CommandResult::success(
+                0,
+                { { QStringLiteral("message"),
+                    tr("If a deactivated account matches this address, a reactivation mail has been "
+                       "sent to it.") } });
+            const auto row = ctx.db().row(
+                QStringLiteral("SELECT id, status, deactivated_at FROM users WHERE email = ?"), { folded });
+            if (!row || row->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+                return;
+            const qint64 id = row->value(QStringLiteral("id")).toLongLong();
+            if (!withinReactivationPeriod(ctx.clock(),
+                                          row->value(QStringLiteral("deactivated_at")).toLongLong()))
+                fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
+            const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
+            ctx.audit(QStringLiteral("user"), id, 0,
+                      QStringLiteral("reactivation mail sent, valid until %1").arg(utcText(expires)));
+        },
+        RunOptions::anonymousCommand());
+}
+
+CommandResult Accounts::completeReactivation(const QString &token, const QString &newPassword,
+                                             const QString &secretQuestion, const QString &secretAnswer)
+{
+    return m_core.run(
+        QStringLiteral("completeReactivation"), 0,
+        [&](CommandContext &ctx) {
+            Database &db = ctx.db();
+            const qint64 now = ctx.clock().nowMs();
+            const auto tok
+                = db.row(QStringLiteral(
+                             "SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens WHERE "
+                             "token_hash = ? AND purpose IN ('reactivation', 'support_reactivation')"),
+                         { secretTokenHash(token.trimmed()) });
+            if (!tok || !tok->value(QStringLiteral("used_at")).isNull()
+                || !tok->value(QStringLiteral("revoked_at")).isNull()
+                || now >= tok->value(QStringLiteral("expires_at")).toLongLong())
+                fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
+            const qint64 userId = tok->value(QStringLiteral("user_id")).toLongLong();
+            const auto user = db.row(
+                QStringLiteral("SELECT email, status, deactivated_at, password_hash FROM users WHERE id = ?"),
+                { userId });
+            if (!user || user->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+                fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
+            // Support's links are the way back after the period; the user's own are not.
+            if (tok->value(QStringLiteral("purpose")).toString() == QLatin1String("reactivation")
+                && !withinReactivationPeriod(ctx.clock(),
+                                             user->value(QStringLiteral("deactivated_at")).toLongLong()))
+                fail(ErrorCode::Expired, QStringLiteral("token"), periodOverMessage());
+
+            FieldProblems missing;
+            if (newPassword.isEmpty())
+                missing.append({ QStringLiteral("newPassword"), tr("new password") });
+            if (secretQuestion.trimmed().isEmpty())
+                missing.append({ QStringLiteral("secretQuestion"), tr("new secret question") });
+            if (PasswordHasher::foldSecretAnswer(secretAnswer).isEmpty())
+                missing.append({ QStringLiteral("secretAnswer"), tr("answer to the secret question") });
+            if (!missing.isEmpty())
+                failFields(missing);
+            const PasswordCheck check
+                = checkPasswordPolicy(newPassword, user->value(QStringLiteral("email")).toString(),
+                                      user->value(QStringLiteral("password_hash")).toString());
+            if (!check.ok())
+                fail(ErrorCode::InvalidInput, QStringLiteral("newPassword"), check.reason);
+            const QString answerHash = PasswordHasher::hashSecretAnswer(secretAnswer);
+            if (answerHash.isEmpty())
+                fail(ErrorCode::Internal, {}, tr("The answer could not be protected (out of memory)."));
+
+            db.exec(QStringLiteral(
+                        "UPDATE users SET status = 'active', deactivated_at = NULL, password_hash = ?, "
+                        "secret_question = ?, secret_answer_hash = ?, failed_logins = 0, "
+                        "next_login_at = NULL, locked_until = NULL, version = ? WHERE id = ?"),
+                    { hashOrFail(newPassword), secretQuestion.trimmed(), answerHash, ctx.version(), userId });
+            db.exec(QStringLiteral("UPDATE tokens SET used_at = ? WHERE id = ?"),
+                    { now, tok->value(QStringLiteral("id")) });
+            revokeReactivationTokens(ctx, userId);
+            Sessions::revokeAll(ctx, userId);
+            ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
+            ctx.result = CommandResult::success(userId);
+        },
+        RunOptions::anonymousCommand());
+}
+
+void Accounts::sendSupportReactivation(CommandContext &ctx, qint64 userId, const QString &by)
+{
+    const auto user = ctx.db().row(QStringLiteral("SELECT status FROM users WHERE id = ?"), { userId });
+    if (!user)
+        fail(ErrorCode::NotFound, QStringLiteral("user"), tr("This user does not exist."));
+    if (user->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+        fail(ErrorCode::Conflict, QStringLiteral("user"),
+             tr("This account is active: there is nothing to reactivate."));
+    const qint64 expires = issueReactivationToken(ctx, userId, QStringLiteral("support_reactivation"));
+    ctx.audit(QStringLiteral("user"), userId, 0,
+              QStringLiteral("reactivation mail sent by %1, valid until %2").arg(by, utcText(expires)));
+    ctx.result = CommandResult::success(
+        userId, { { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
+}
+
+CommandResult Accounts::supportReactivate(qint64 actorId, qint64 userId)
+{
+    return m_core.run(QStringLiteral("supportReactivate"), actorId, [&](CommandContext &ctx) {
+        ctx.requireSupport();
+        sendSupportReactivation(ctx, userId, QStringLiteral("support"));
+    });
+}
+
+CommandResult Accounts::operatorReactivate(const QString &email)
+{
+    return m_core.run(
+        QStringLiteral("operatorReactivate"), 0,
+        [&](CommandContext &ctx) {
+            const QVariant id = ctx.db().value(QStringLiteral("SELECT id FROM users WHERE email = ?"),
+                                               { email.trimmed().toLower() });
+            if (!id.isValid())
+                fail(ErrorCode::NotFound, QStringLiteral("email"),
+                     tr("No user has the e-mail %1.").arg(email));
+            sendSupportReactivation(ctx, id.toLongLong(), QStringLiteral("operator"));
+        },
+        RunOptions::anonymousCommand());
+}
+
+std::optional<ProfileView> Accounts::profile(qint64 userId) const
+{
+    const auto row = m_core.db().row(
+        QStringLiteral(
+            "SELECT id, email, contact_email, last_name, first_name, address_line, postal_code, city, "
+            "country, secret_question, secret_answer_hash, notifications_enabled, language, "
+            "is_support, status, deactivated_at, created_at FROM users WHERE id = ?"),
+        { userId });
+    if (!row)
+        return std::nullopt;
+    const auto text = [&](const char *column) { return row->value(QLatin1String(column)).toString(); };
+    ProfileView view;
+    view.id = userId;
+    view.email = text("email");
+    view.profile = { text("contact_email"), text("last_name"), text("first_name"), text("address_line"),
+                     text("postal_code"),   text("city"),      text("country") };
+    view.secretQuestion = text("secret_question");
+    view.hasSecretAnswer = !text("secret_answer_hash").isEmpty();
+    view.notifications = row->value(QStringLiteral("notifications_enabled")).toInt() != 0;
+    view.language = text("language");
+    view.support = row->value(QStringLiteral("is_support")).toInt() != 0;
+    view.active = text("status") == QLatin1String("active");
+    if (!row->value(QStringLiteral("deactivated_at")).isNull())
+        view.deactivatedAt = QDateTime::fromMSecsSinceEpoch(
+            row->value(QStringLiteral("deactivated_at")).toLongLong(), Qt::UTC);
+    view.createdAt
+        = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("created_at")).toLongLong(), Qt::UTC);
+    return view;
+}
+
+QList<UserSummary> Accounts::users() const
+{
+    QList<UserSummary> list;
+    const QList<QVariantMap> rows = m_core.db().rows(QStringLiteral(
+        "SELECT id, email, first_name, last_name, is_support, status FROM users ORDER BY email"));
+    for (const QVariantMap &r : rows)
+        list.append({ r.value(QStringLiteral("id")).toLongLong(), r.value(QStringLiteral("email")).toString(),
+                      r.value(QStringLiteral("first_name")).toString(),
+                      r.value(QStringLiteral("last_name")).toString(),
+                      r.value(QStringLiteral("is_support")).toInt() != 0,
+                      r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
+    return list;
+}
+
+QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const
+{
+    const QStringList words = foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QList<QVariantMap> found;
+    if (words.isEmpty() || limit <= 0)
+        return found;
+    // Folding happens here rather than in SQL: neither back-end folds accents the
+    // same way, and the users table stays small next to structures.
+    QSqlQuery query = m_core.db().exec(
+        QStringLiteral("SELECT id, email, first_name, last_name, address_line, postal_code, city FROM users "
+                       "WHERE status = 'active' ORDER BY last_name, first_name, id"));
+    while (query.next() && found.size() < limit) {
+        const QString address
+            = QStringList { query.value(4).toString(), query.value(5).toString(), query.value(6).toString() }
+                  .join(QLatin1Char(' '))
+                  .simplified();
+        const QString haystack = foldForSearch(QStringList {
+            query.value(2).toString(), query.value(3).toString(), query.value(1).toString(), address }
+                                                   .join(QLatin1Char(' ')));
+        const bool matches = std::all_of(words.cbegin(), words.cend(),
+                                         [&](const QString &word) { return haystack.contains(word); });
+        if (!matches)
+            continue;
+        found.append({ { QStringLiteral("id"), query.value(0).toLongLong() },
+                       { QStringLiteral("email"), query.value(1).toString() },
+                       { QStringLiteral("firstName"), query.value(2).toString() },
+                       { QStringLiteral("lastName"), query.value(3).toString() },
+                       { QStringLiteral("address"), address } });
+    }
+    return found;
+}
+
+} // namespace guichet

@@ -1,0 +1,180 @@
+#pragma once
+
+#include "kernel/commandresult.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace guichet {
+
+class Core;
+class CommandContext;
+
+// The one e-mail syntax check, for sign-in and contact addresses alike:
+// local@domain, a dot-atom local part of at most 64 characters, a domain of
+// dot-separated labels (letters, digits, inner hyphens) ending in a top-level
+// label of at least 2 letters, 254 characters at most in all.
+bool isValidEmail(const QString &email);
+
+// Rules of the account, in one place (docs/ACCOUNTS.md explains them to operators).
+namespace accountRules {
+// Consecutive failed sign-ins after which each new attempt must wait
+// 2^(failures - 2) seconds after the last failure (2 s, 4 s, 8 s…).
+constexpr int SlowDownAfterFailures = 3;
+// Consecutive failed sign-ins that lock the account for LockDurationSecs.
+constexpr int LockAfterFailures = 5;
+constexpr qint64 LockDurationSecs = 60 * 60;
+// Self-service reactivation works this many days after the deactivation.
+constexpr int ReactivationPeriodDays = 60;
+// A reactivation link (token) is valid this long after it was sent.
+constexpr qint64 ReactivationTokenLifetimeSecs = 24 * 60 * 60;
+} // namespace accountRules
+
+struct NewUser
+{
+    QString email;
+    QString firstName;
+    QString lastName;
+    QString password;
+    bool support = false;
+    QString language = QStringLiteral("fr"); // "fr" or "en"
+};
+
+// « Mes informations personnelles »: what updateProfile changes.
+struct Profile
+{
+    QString contactEmail;
+    QString lastName;
+    QString firstName;
+    QString addressLine;
+    QString postalCode;
+    QString city;
+    QString country;
+};
+
+// The whole « Modifier ses informations personnelles » form, saved by one
+// « Valider » (updatePersonalInformation): all of it or nothing.
+struct PersonalInformation
+{
+    Profile profile;
+    // All empty: the password stays. Otherwise the current one, the new one and
+    // its confirmation.
+    QString currentPassword;
+    QString newPassword;
+    QString confirmation;
+    // Both empty: the secret question and answer stay. Another question needs
+    // its answer; an answer alone replaces the answer to the stored question.
+    // Changing either needs currentPassword.
+    QString secretQuestion;
+    QString secretAnswer;
+};
+
+// What the « Mon compte » screen shows.
+struct ProfileView
+{
+    qint64 id = 0;
+    QString email;
+    Profile profile;
+    QString secretQuestion;
+    bool hasSecretAnswer = false;
+    bool notifications = false;
+    QString language;
+    bool support = false;
+    bool active = true;
+    QDateTime deactivatedAt; // invalid while active
+    QDateTime createdAt;
+};
+
+// One line of the operators' user list.
+struct UserSummary
+{
+    qint64 id = 0;
+    QString email;
+    QString firstName;
+    QString lastName;
+    bool support = false;
+    bool active = true;
+};
+
+// Who becomes principal manager of each structure a deactivating principal
+// manager leaves: one user for all, or one per structure (structure id -> user
+// id); a per-structure entry wins over forAll.
+struct Successors
+{
+    qint64 forAll = 0;
+    QHash<qint64, qint64> perStructure;
+
+    static Successors none() { return {}; }
+    static Successors all(qint64 userId) { return { userId, {} }; }
+    static Successors each(const QHash<qint64, qint64> &map) { return { 0, map }; }
+    qint64 forStructure(qint64 structureId) const { return perStructure.value(structureId, forAll); }
+};
+
+// The user account (« compte utilisateur »): creation, sign-in with slow-down
+// and lockout, personal information, password, secret question, notification
+// settings, deactivation and reactivation.
+class Accounts
+{
+    Q_DECLARE_TR_FUNCTIONS(guichet::Accounts)
+
+public:
+    explicit Accounts(Core &core);
+
+    // Operator command (no signed-in user). Returns the new user's id.
+    CommandResult createUser(const NewUser &user);
+
+    // Sign-in. Success: id = the user's id. Failures: Unauthenticated with the
+    // same message whether the e-mail is unknown or the password wrong; Locked
+    // (data "retryAfter" in seconds) while slowed down or locked; Forbidden with
+    // data "deactivated" = true for a deactivated account (right password only).
+    CommandResult authenticate(const QString &email, const QString &password);
+
+    CommandResult updateProfile(qint64 actorId, const Profile &profile);
+    CommandResult changePassword(qint64 actorId, const QString &currentPassword, const QString &newPassword,
+                                 const QString &confirmation);
+    CommandResult setSecretQuestion(qint64 actorId, const QString &currentPassword, const QString &question,
+                                    const QString &answer);
+    // One « Valider » of « Mes informations personnelles »: the profile, and the
+    // password and secret question when they change, in one transaction. A
+    // refusal names every invalid field at once (field = comma-separated names)
+    // and saves nothing. Success: id = the user, data "passwordChanged",
+    // "secretQuestionChanged" (booleans).
+    CommandResult updatePersonalInformation(qint64 actorId, const PersonalInformation &info);
+    // contactEmail: the address notifications go to; required (and saved) when
+    // enabling; when disabling, empty keeps the stored one.
+    CommandResult setNotifications(qint64 actorId, bool enabled, const QString &contactEmail);
+
+    CommandResult deactivateAccount(qint64 actorId, const Successors &successors);
+
+    // Anonymous. Neutral success for unknown or active accounts (nothing sent).
+    CommandResult requestReactivation(const QString &email);
+    // Anonymous: the page the reactivation link opens.
+    CommandResult completeReactivation(const QString &token, const QString &newPassword,
+                                       const QString &secretQuestion, const QString &secretAnswer);
+    // Support staff, at any time after deactivation: sends the user a
+    // reactivation link that is not bound to the 60-day period.
+    CommandResult supportReactivate(qint64 actorId, qint64 userId);
+    // The same, from guichetctl (an operator, no signed-in user); audited with
+    // no actor and "by operator".
+    CommandResult operatorReactivate(const QString &email);
+
+    std::optional<ProfileView> profile(qint64 userId) const;
+    QList<UserSummary> users() const;
+    // The designation search (« Loupe »): active accounts whose name, e-mail or
+    // postal address contains every word of `text`, ignoring case and accents;
+    // at most `limit`, by last name. Records: id, email, firstName, lastName,
+    // address (one line).
+    QList<QVariantMap> searchUsers(const QString &text, int limit = 200) const;
+
+private:
+    void sendSupportReactivation(CommandContext &ctx, qint64 userId, const QString &by);
+
+    Core &m_core;
+};
+
+} // namespace guichet

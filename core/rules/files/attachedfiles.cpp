@@ -1,0 +1,423 @@
+#include "rules/files/attachedfiles.h"
+
+#include "kernel/core.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace guichet {
+
+namespace {
+
+const QString kTable = QStringLiteral("attached_files");
+const QString kEntity = QStringLiteral("attached_file");
+// An export gives up on a name after "name (999)": the folder is not meant for that.
+constexpr int kMaxSameName = 999;
+
+struct TypeEntry
+{
+    const char *code;
+    const char *label;
+};
+
+// The fixed list of the guide's drop-down « type de pièce jointe ».
+const TypeEntry s_types[] = {
+    { "justificatif", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Supporting document") },
+    { "carte_grise", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Vehicle registration") },
+    { "brochure", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Brochure") },
+    { "bon_de_commande", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Purchase order") },
+    { "contrat", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Contract") },
+    { "devis", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Quote") },
+    { "autre", QT_TRANSLATE_NOOP("guichet::AttachedFiles", "Other") },
+};
+
+bool isKnownType(const QString &code)
+{
+    for (const TypeEntry &entry : s_types) {
+        if (code == QLatin1String(entry.code))
+            return true;
+    }
+    return false;
+}
+
+QString sha256Hex(const QByteArray &content)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+}
+
+QDateTime fromMs(const QVariant &value)
+{
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+const QString kMetadataColumns
+    = QStringLiteral("id, user_id, designation, file_type, file_name, size, sha256, created_at, updated_at");
+
+AttachedFileInfo infoFromRow(const QVariantMap &row)
+{
+    AttachedFileInfo info;
+    info.id = row.value(QStringLiteral("id")).toLongLong();
+    info.userId = row.value(QStringLiteral("user_id")).toLongLong();
+    info.designation = row.value(QStringLiteral("designation")).toString();
+    info.fileType = row.value(QStringLiteral("file_type")).toString();
+    info.typeLabel = AttachedFiles::fileTypeLabel(info.fileType);
+    info.fileName = row.value(QStringLiteral("file_name")).toString();
+    info.size = row.value(QStringLiteral("size")).toLongLong();
+    info.sha256 = row.value(QStringLiteral("sha256")).toString();
+    info.createdAt = fromMs(row.value(QStringLiteral("created_at")));
+    info.updatedAt = fromMs(row.value(QStringLiteral("updated_at")));
+    return info;
+}
+
+QString checkedDesignation(const QString &designation)
+{
+    const QString trimmed = designation.trimmed();
+    if (trimmed.isEmpty())
+        fail(ErrorCode::InvalidInput, QStringLiteral("designation"),
+             AttachedFiles::tr("Designation is required."));
+    if (trimmed.size() > AttachedFiles::MaxDesignationLength)
+        fail(ErrorCode::InvalidInput, QStringLiteral("designation"),
+             AttachedFiles::tr("Designation is too long: %1 characters at most.")
+                 .arg(AttachedFiles::MaxDesignationLength));
+    return trimmed;
+}
+
+void checkType(const QString &fileType)
+{
+    if (fileType.isEmpty())
+        fail(ErrorCode::InvalidInput, QStringLiteral("fileType"),
+             AttachedFiles::tr("File type is required."));
+    if (!isKnownType(fileType))
+        fail(ErrorCode::InvalidInput, QStringLiteral("fileType"),
+             AttachedFiles::tr("File type '%1' is not in the list of file types.").arg(fileType));
+}
+
+void checkContent(const QByteArray &content)
+{
+    const CommandResult size = AttachedFiles::checkSize(content.size());
+    if (!size.ok())
+        fail(size.code, size.field, size.message);
+}
+
+// Loads the metadata of ids after checking that every one is the caller's:
+// NotFound if one does not exist, Forbidden if one belongs to someone else.
+QList<QVariantMap> ownedRows(CommandContext &ctx, const QList<qint64> &ids, const QString &columns)
+{
+    if (ids.isEmpty())
+        fail(ErrorCode::InvalidInput, QStringLiteral("ids"), AttachedFiles::tr("Select at least one file."));
+    QList<QVariantMap> rows;
+    QList<qint64> seen;
+    for (qint64 id : ids) {
+        if (seen.contains(id))
+            continue;
+        seen.append(id);
+        const auto row
+            = ctx.db().row(QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(columns), { id });
+        if (!row)
+            fail(ErrorCode::NotFound, QStringLiteral("ids"),
+                 AttachedFiles::tr("File %1 does not exist.").arg(id));
+        rows.append(*row);
+    }
+    for (const QVariantMap &row : rows) {
+        if (row.value(QStringLiteral("user_id")).toLongLong() != ctx.actorId())
+            fail(ErrorCode::Forbidden, QStringLiteral("ids"),
+                 AttachedFiles::tr("Only the owner of a file may do this."));
+    }
+    return rows;
+}
+
+QByteArray verifiedContent(const QVariantMap &row)
+{
+    const QByteArray content = row.value(QStringLiteral("content")).toByteArray();
+    if (sha256Hex(content) != row.value(QStringLiteral("sha256")).toString())
+        fail(ErrorCode::Internal, QStringLiteral("content"),
+             AttachedFiles::tr("The stored file '%1' is damaged: its content no longer matches its checksum.")
+                 .arg(row.value(QStringLiteral("file_name")).toString()));
+    return content;
+}
+
+bool isReservedDeviceName(const QString &name)
+{
+    // Windows refuses these as a file's base name, whatever the extension.
+    static const QRegularExpression reserved(QStringLiteral("^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])$"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    const int dot = name.indexOf(QLatin1Char('.'));
+    QString base = dot < 0 ? name : name.left(dot);
+    while (base.endsWith(QLatin1Char(' ')))
+        base.chop(1);
+    return reserved.match(base).hasMatch();
+}
+
+QString stripDotsAndSpaces(QString name, bool leading, bool trailing)
+{
+    const auto isStripped = [](QChar c) { return c == QLatin1Char('.') || c == QLatin1Char(' '); };
+    if (leading) {
+        int start = 0;
+        while (start < name.size() && isStripped(name.at(start)))
+            ++start;
+        name = name.mid(start);
+    }
+    if (trailing) {
+        while (!name.isEmpty() && isStripped(name.back()))
+            name.chop(1);
+    }
+    return name;
+}
+
+} // namespace
+
+AttachedFiles::AttachedFiles(Core &core)
+    : m_core(core)
+{
+}
+
+QList<FileType> AttachedFiles::fileTypes()
+{
+    QList<FileType> types;
+    for (const TypeEntry &entry : s_types)
+        types.append({ QString::fromLatin1(entry.code), tr(entry.label) });
+    return types;
+}
+
+QString AttachedFiles::fileTypeLabel(const QString &code)
+{
+    for (const TypeEntry &entry : s_types) {
+        if (code == QLatin1String(entry.code))
+            return tr(entry.label);
+    }
+    return code;
+}
+
+CommandResult AttachedFiles::checkSize(qint64 bytes)
+{
+    if (bytes <= 0)
+        return CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("content"),
+                                      tr("The file is empty: choose a file with content."));
+    if (bytes > MaxSize)
+        return CommandResult::failure(
+            ErrorCode::TooLarge, QStringLiteral("content"),
+            tr("The file is too large: %1 MB at most.").arg(MaxSize / (1024 * 1024)));
+    return CommandResult::success();
+}
+
+QString AttachedFiles::sanitizeFileName(const QString &name)
+{
+    // Only the last path component, whichever separator the sender's system used.
+    QString result = name;
+    const int slash = std::max(result.lastIndexOf(QLatin1Char('/')), result.lastIndexOf(QLatin1Char('\\')));
+    if (slash >= 0)
+        result = result.mid(slash + 1);
+
+    static const QString invalid = QStringLiteral("<>:\"/\\|?*");
+    QString kept;
+    kept.reserve(result.size());
+    for (QChar c : std::as_const(result)) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.category() == QChar::Other_Control
+            || c.category() == QChar::Other_Format || invalid.contains(c))
+            continue;
+        kept.append(c);
+    }
+    result = stripDotsAndSpaces(kept, true, true);
+
+    // Linux counts a name's length in UTF-8 bytes (255 at most), Windows in characters.
+    const auto fits
+        = [](const QString &n) { return n.size() <= MaxFileNameLength && n.toUtf8().size() <= 240; };
+    if (!fits(result)) {
+        const int dot = result.lastIndexOf(QLatin1Char('.'));
+        // An extension is kept only when it looks like one.
+        const QString extension = dot > 0 && result.size() - dot <= 16 ? result.mid(dot) : QString();
+        QString base = result.left(MaxFileNameLength - extension.size());
+        while (!base.isEmpty() && (!fits(base + extension) || base.back().isHighSurrogate()))
+            base.chop(1);
+        result = stripDotsAndSpaces(base, false, true) + extension;
+    }
+    if (result.isEmpty())
+        return QStringLiteral("file");
+    if (isReservedDeviceName(result))
+        result.prepend(QLatin1Char('_'));
+    return result;
+}
+
+CommandResult AttachedFiles::addFile(qint64 actorId, const NewFile &file)
+{
+    return m_core.run(QStringLiteral("addAttachedFile"), actorId, [&](CommandContext &ctx) {
+        // Name every empty required field at once, so the form is fixed in one go.
+        QStringList missing;
+        QString firstMissing;
+        const auto require = [&](bool empty, const QString &field, const QString &label) {
+            if (!empty)
+                return;
+            if (firstMissing.isEmpty())
+                firstMissing = field;
+            missing << label;
+        };
+        require(file.designation.trimmed().isEmpty(), QStringLiteral("designation"), tr("designation"));
+        require(file.fileType.isEmpty(), QStringLiteral("fileType"), tr("file type"));
+        require(file.content.isEmpty(), QStringLiteral("content"), tr("file"));
+        if (missing.size() > 1)
+            fail(ErrorCode::InvalidInput, firstMissing,
+                 tr("Required fields are missing: %1.").arg(missing.join(QStringLiteral(", "))));
+        const QString designation = checkedDesignation(file.designation);
+        checkType(file.fileType);
+        checkContent(file.content);
+        const QString fileName = sanitizeFileName(file.fileName);
+        const QString hash = sha256Hex(file.content);
+        const qint64 now = ctx.clock().nowMs();
+        const qint64 id = ctx.db().insert(
+            QStringLiteral(
+                "INSERT INTO attached_files (user_id, designation, file_type, file_name, size, sha256, "
+                "content, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id"),
+            { ctx.actorId(), designation, file.fileType, fileName, qint64(file.content.size()), hash,
+              file.content, now, now, ctx.version() });
+        ctx.audit(kEntity, id, 0,
+                  QStringLiteral("designation=%1; type=%2; file=%3; size=%4; sha256=%5")
+                      .arg(designation, file.fileType, fileName)
+                      .arg(file.content.size())
+                      .arg(hash));
+        ctx.result = CommandResult::success(id);
+    });
+}
+
+CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QString &designation,
+                                        const QString &fileType, const std::optional<NewContent> &content)
+{
+    return m_core.run(QStringLiteral("updateAttachedFile"), actorId, [&](CommandContext &ctx) {
+        ownedRows(ctx, { fileId }, QStringLiteral("id, user_id"));
+        const QString cleanDesignation = checkedDesignation(designation);
+        checkType(fileType);
+        const qint64 now = ctx.clock().nowMs();
+        QString details = QStringLiteral("designation=%1; type=%2").arg(cleanDesignation, fileType);
+        if (content) {
+            checkContent(content->content);
+            const QString fileName = sanitizeFileName(content->fileName);
+            const QString hash = sha256Hex(content->content);
+            ctx.db().exec(
+                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, file_name = ?, "
+                               "size = ?, sha256 = ?, content = ?, updated_at = ?, version = ? "
+                               "WHERE id = ?"),
+                { cleanDesignation, fileType, fileName, qint64(content->content.size()), hash,
+                  content->content, now, ctx.version(), fileId });
+            details += QStringLiteral("; file=%1; size=%2; sha256=%3")
+                           .arg(fileName)
+                           .arg(content->content.size())
+                           .arg(hash);
+        } else {
+            ctx.db().exec(
+                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, updated_at = ?, "
+                               "version = ? WHERE id = ?"),
+                { cleanDesignation, fileType, now, ctx.version(), fileId });
+        }
+        ctx.audit(kEntity, fileId, 0, details);
+        ctx.result = CommandResult::success(fileId);
+    });
+}
+
+CommandResult AttachedFiles::deleteFiles(qint64 actorId, const QList<qint64> &ids)
+{
+    return m_core.run(QStringLiteral("deleteAttachedFiles"), actorId, [&](CommandContext &ctx) {
+        const QList<QVariantMap> rows
+            = ownedRows(ctx, ids, QStringLiteral("id, user_id, designation, file_name"));
+        for (const QVariantMap &row : rows) {
+            const qint64 id = row.value(QStringLiteral("id")).toLongLong();
+            ctx.db().exec(QStringLiteral("DELETE FROM attached_files WHERE id = ?"), { id });
+            ctx.tombstone(kTable, id, row.value(QStringLiteral("user_id")).toLongLong(), 0);
+            ctx.audit(kEntity, id, 0,
+                      QStringLiteral("deleted: designation=%1; file=%2")
+                          .arg(row.value(QStringLiteral("designation")).toString(),
+                               row.value(QStringLiteral("file_name")).toString()));
+        }
+        ctx.result = CommandResult::success(0, { { QStringLiteral("deleted"), rows.size() } });
+    });
+}
+
+CommandResult AttachedFiles::fileContent(qint64 actorId, qint64 fileId, QByteArray *content)
+{
+    return m_core.run(QStringLiteral("readAttachedFile"), actorId, [&](CommandContext &ctx) {
+        const QList<QVariantMap> rows
+            = ownedRows(ctx, { fileId }, QStringLiteral("id, user_id, file_name, sha256, content"));
+        const QByteArray bytes = verifiedContent(rows.first());
+        if (content)
+            *content = bytes;
+        ctx.result = CommandResult::success(fileId);
+    });
+}
+
+CommandResult AttachedFiles::exportFiles(qint64 actorId, const QList<qint64> &ids, const QString &folderPath)
+{
+    return m_core.run(QStringLiteral("exportAttachedFiles"), actorId, [&](CommandContext &ctx) {
+        const QList<QVariantMap> rows
+            = ownedRows(ctx, ids, QStringLiteral("id, user_id, file_name, sha256, content"));
+        const QFileInfo folderInfo(folderPath);
+        if (folderPath.isEmpty() || !folderInfo.isDir())
+            fail(ErrorCode::InvalidInput, QStringLiteral("folder"),
+                 tr("The folder '%1' does not exist.").arg(folderPath));
+        QList<QByteArray> contents;
+        for (const QVariantMap &row : rows)
+            contents.append(verifiedContent(row));
+
+        const QDir folder(folderPath);
+        QStringList written;
+        QString error;
+        for (int i = 0; i < rows.size() && error.isEmpty(); ++i) {
+            const QString name = sanitizeFileName(rows.at(i).value(QStringLiteral("file_name")).toString());
+            const QFileInfo nameInfo(name);
+            const QString base = nameInfo.completeBaseName().isEmpty() ? name : nameInfo.completeBaseName();
+            const QString suffix = nameInfo.completeBaseName().isEmpty() || nameInfo.suffix().isEmpty()
+                ? QString()
+                : QLatin1Char('.') + nameInfo.suffix();
+            bool done = false;
+            for (int n = 1; n <= kMaxSameName && !done && error.isEmpty(); ++n) {
+                const QString candidate
+                    = n == 1 ? name : QStringLiteral("%1 (%2)%3").arg(base).arg(n).arg(suffix);
+                QFile file(folder.filePath(candidate));
+                // NewOnly: an existing file is never overwritten, even one created meanwhile.
+                if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+                    if (file.exists())
+                        continue;
+                    error = tr("Cannot write '%1': %2").arg(file.fileName(), file.errorString());
+                    break;
+                }
+                written.append(file.fileName());
+                const QByteArray &bytes = contents.at(i);
+                if (file.write(bytes) != bytes.size() || !file.flush())
+                    error = tr("Cannot write '%1': %2").arg(file.fileName(), file.errorString());
+                done = true;
+            }
+            if (!done && error.isEmpty())
+                error = tr("Cannot find a free name for '%1' in the folder.").arg(name);
+        }
+        if (!error.isEmpty()) {
+            // All or nothing: remove what this export wrote.
+            for (const QString &path : std::as_const(written))
+                QFile::remove(path);
+            fail(ErrorCode::Internal, QStringLiteral("folder"), error);
+        }
+        ctx.result = CommandResult::success(0, { { QStringLiteral("paths"), written } });
+    });
+}
+
+QList<AttachedFileInfo> AttachedFiles::listFiles(qint64 userId) const
+{
+    QList<AttachedFileInfo> files;
+    const auto rows = m_core.db().rows(
+        QStringLiteral("SELECT %1 FROM attached_files WHERE user_id = ? ORDER BY designation, id")
+            .arg(kMetadataColumns),
+        { userId });
+    for (const QVariantMap &row : rows)
+        files.append(infoFromRow(row));
+    return files;
+}
+
+std::optional<QList<AttachedFileInfo>> AttachedFiles::listFilesForSupport(qint64 actorId, qint64 userId) const
+{
+    const auto actor = m_core.loadActor(actorId);
+    if (!actor || !actor->support || !actor->active)
+        return std::nullopt;
+    return listFiles(userId);
+}
+
+} // namespace guichet

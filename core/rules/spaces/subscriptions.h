@@ -1,0 +1,101 @@
+#pragma once
+
+#include "kernel/commandresult.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QList>
+#include <QString>
+#include <QVariantMap>
+
+#include <optional>
+
+namespace guichet {
+
+class CommandContext;
+class Core;
+class Database;
+
+// One line of the « Ajouter un abonnement » form: a service (0 = the default
+// service, i.e. the whole structure) and the modes ticked for it.
+struct SubscriptionLine
+{
+    qint64 serviceId = 0;
+    bool modification = false;
+    bool consultation = false;
+};
+
+struct SubscriptionRequest
+{
+    qint64 structureId = 0; // field "structure"
+    QString spaceCode; // field "space"
+    QList<SubscriptionLine> lines; // field "services"
+    QDate effectiveDate; // field "effectiveDate"
+    QString comment;
+};
+
+// A subscription row to write inside a command (see insertSubscription).
+struct NewSubscription
+{
+    qint64 userId = 0;
+    qint64 structureId = 0;
+    qint64 spaceId = 0;
+    qint64 serviceId = 0; // 0: whole structure (stored as NULL)
+    QString mode; // 'modification' or 'consultation'
+    QDate effectiveDate;
+    QString comment;
+    QString status; // 'pending' or 'validated'
+    QString origin; // 'request', 'default' or 'structure'
+};
+
+// Inside a command: writes the row with the command's version and an audit entry.
+qint64 insertSubscription(CommandContext &ctx, const NewSubscription &subscription);
+// Inside a command: deletes the row, leaving a tombstone and an audit entry.
+void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why);
+// Inside a command: true when a pending or validated row with the same user,
+// structure, space, service (0 = whole structure) and mode exists.
+bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
+                        qint64 serviceId, const QString &mode);
+
+// Abonnements: subscriptions of users to the spaces of a structure.
+class Subscriptions
+{
+    Q_DECLARE_TR_FUNCTIONS(guichet::Subscriptions)
+
+public:
+    explicit Subscriptions(Core &core);
+
+    // One row per (service, mode) ticked; « Validé » at once when the caller
+    // manages the structure, else « En cours de validation ». Result data:
+    // "ids" and "statuses" of the created rows.
+    CommandResult requestSubscription(qint64 actorId, const SubscriptionRequest &request);
+    // Managers (canManage) or support; only pending rows; mails the requester.
+    CommandResult decideSubscription(qint64 actorId, qint64 subscriptionId, bool validate,
+                                     const QString &comment = {});
+    CommandResult decideSubscriptions(qint64 actorId, const QList<qint64> &subscriptionIds, bool validate,
+                                      const QString &comment = {});
+    // The caller's own rows (or, as a manager / support, rows on a structure
+    // they manage); all or nothing.
+    CommandResult removeSubscriptions(qint64 actorId, const QList<qint64> &subscriptionIds);
+
+    // « Mes abonnements aux espaces »: id, structureId, siret, raisonSociale,
+    // spaceCode, spaceName, spaceSortOrder, serviceId (0 = whole structure), serviceName, mode,
+    // effectiveDate, comment, status, statusLabel, origin.
+    QList<QVariantMap> userSubscriptions(qint64 userId) const;
+    // What the form lists for a structure: serviceId (0 = the default service,
+    // whole structure), code, name; only what the user is attached to on `today`.
+    QList<QVariantMap> requestableServices(qint64 userId, qint64 structureId, QDate today) const;
+    // The pending rows this manager may decide (all of them for support), with
+    // the requester's userId, firstName, lastName, email.
+    QList<QVariantMap> pendingSubscriptionRequests(qint64 managerId) const;
+    std::optional<QVariantMap> subscription(qint64 subscriptionId) const;
+
+    static QString statusLabel(const QString &status);
+
+private:
+    QList<QVariantMap> describe(const QString &where, const QVariantList &args) const;
+
+    Core &m_core;
+};
+
+} // namespace guichet

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "kernel/commandresult.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace guichet {
+
+class Core;
+class CommandContext;
+class Database;
+
+// What a fiche structure holds that its managers type in.
+struct StructureInput
+{
+    QString siret;
+    QString raisonSociale;
+    QString libelle;
+    QString adresse;
+    QString codePostal;
+    QString ville;
+};
+
+// Search criteria of the structure search screen. `*` is a wildcard; a criterion
+// without `*` must match the whole field. Matching ignores case and accents;
+// non-empty criteria are ANDed; empty ones are ignored.
+struct StructureCriteria
+{
+    QString raisonSociale;
+    QString siret;
+    QString libelle;
+    QString codePostal;
+    QString ville;
+
+    // True when every criterion is empty (after trimming): such a search lists nothing.
+    bool isEmpty() const;
+};
+
+struct StructureRow
+{
+    qint64 id = 0;
+    QString siret;
+    QString raisonSociale;
+    QString libelle;
+    QString codePostal;
+    QString ville;
+};
+
+struct ServiceRow
+{
+    qint64 id = 0;
+    qint64 structureId = 0;
+    QString code;
+    QString name;
+    bool active = true;
+};
+
+// Fiches structure and their services.
+class Structures
+{
+    Q_DECLARE_TR_FUNCTIONS(guichet::Structures)
+
+public:
+    explicit Structures(Core &core);
+
+    // Creates a structure; its creator becomes its principal manager (validated
+    // attachment to the whole structure from today). Result id: the structure.
+    CommandResult createStructure(qint64 actorId, const StructureInput &input);
+    // Changes a structure's fields: its principal manager, a secondary manager when
+    // the structure grants them the principal's powers, or support staff.
+    CommandResult updateStructure(qint64 actorId, qint64 structureId, const StructureInput &input);
+    // Adds a service (code unique within the structure), same rights as updating.
+    CommandResult addService(qint64 actorId, qint64 structureId, const QString &code, const QString &name);
+    CommandResult setServiceActive(qint64 actorId, qint64 serviceId, bool active);
+
+    QList<ServiceRow> listServices(qint64 structureId) const;
+    std::optional<StructureRow> structure(qint64 structureId) const;
+
+    // One page of matching structures ordered by raison sociale then id, and the
+    // number of matches. Empty criteria give an empty page and a count of 0.
+    QList<StructureRow> search(const StructureCriteria &criteria, int offset, int limit) const;
+    qint64 count(const StructureCriteria &criteria) const;
+
+    // Whether the user may change the structure (principal manager, secondary
+    // manager with the principal's powers, or support), as of the core's clock.
+    bool mayManage(qint64 userId, qint64 structureId) const;
+
+private:
+    Core &m_core;
+};
+
+// Checks a structure's fields (not SIRET uniqueness); fails naming the field.
+// Returns the input with SIRET spaces removed and fields trimmed.
+StructureInput checkedStructureInput(const StructureInput &input);
+// Readable reason when input is invalid (empty when valid) and the field at fault;
+// what checkedStructureInput throws, usable outside a command.
+QString structureInputError(const StructureInput &input, QString *field);
+
+// Inserts already checked structures and their folded search rows in batches,
+// all with the given version. Returns SIRET -> new id. No rule is checked here:
+// callers (import, synthetic data) check first.
+QHash<QString, qint64> insertStructuresBulk(Database &db, const QList<StructureInput> &structures,
+                                            qint64 version, qint64 createdAt);
+
+} // namespace guichet

@@ -1,0 +1,181 @@
+#include "rules/support/support.h"
+
+#include "kernel/core.h"
+#include "kernel/textfold.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace guichet {
+
+namespace {
+QStringList words(const QString &text)
+{
+    return foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+bool matchesAll(const QStringList &needles, const QString &haystack)
+{
+    const QString folded = foldForSearch(haystack);
+    return std::all_of(needles.cbegin(), needles.cend(),
+                       [&](const QString &w) { return folded.contains(w); });
+}
+
+struct Link
+{
+    qint64 structureId = 0;
+    QString siret;
+    QString raisonSociale;
+    QString role;
+};
+} // namespace
+
+Support::Support(Core &core)
+    : m_core(core)
+{
+}
+
+QString Support::roleLabel(const QString &role)
+{
+    if (role == QLatin1String("principal"))
+        return tr("Principal manager");
+    if (role == QLatin1String("secondary"))
+        return tr("Secondary manager");
+    return tr("User");
+}
+
+CommandResult Support::checkSupport(qint64 actorId) const
+{
+    const std::optional<Actor> actor = m_core.loadActor(actorId);
+    if (!actor || !actor->support || !actor->active)
+        return CommandResult::failure(ErrorCode::Forbidden, {}, tr("Only support staff may do this."));
+    return CommandResult::success();
+}
+
+CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &criteria,
+                                   QList<QVariantMap> &users, int limit) const
+{
+    users.clear();
+    const CommandResult allowed = checkSupport(actorId);
+    if (!allowed.ok() || criteria.isEmpty() || limit <= 0)
+        return allowed;
+    const Database &db = m_core.db();
+    const QString today = m_core.clock().today().toString(Qt::ISODate);
+
+    // Current validated attachments, per user: what the results show and what
+    // the structure criterion matches.
+    QHash<qint64, QList<Link>> links;
+    QSqlQuery attachments = db.exec(
+        QStringLiteral("SELECT a.user_id, s.id, s.siret, s.raison_sociale, a.role FROM attachments a "
+                       "JOIN structures s ON s.id = a.structure_id WHERE a.status = 'validated' AND "
+                       "(a.valid_until IS NULL OR a.valid_until >= ?) ORDER BY s.raison_sociale, s.id"),
+        { today });
+    while (attachments.next())
+        links[attachments.value(0).toLongLong()].append(
+            { attachments.value(1).toLongLong(), attachments.value(2).toString(),
+              attachments.value(3).toString(), attachments.value(4).toString() });
+
+    const QStringList name = words(criteria.name);
+    const QStringList email = words(criteria.email);
+    const QStringList address = words(criteria.address);
+    // A SIRET is often typed with spaces: « 123 456 789 00012 ».
+    const QStringList structure = words(criteria.structure);
+    const QString siretDigits = QString(criteria.structure).remove(QLatin1Char(' '));
+
+    // Folding happens here rather than in SQL (as Accounts::searchUsers does):
+    // the back-ends do not fold accents alike.
+    QSqlQuery query = db.exec(QStringLiteral(
+        "SELECT id, email, contact_email, first_name, last_name, address_line, postal_code, city, country, "
+        "status, deactivated_at, is_support FROM users ORDER BY last_name, first_name, id"));
+    while (query.next() && users.size() < limit) {
+        const qint64 id = query.value(0).toLongLong();
+        const QString line = QStringList { query.value(5).toString(), query.value(6).toString(),
+                                           query.value(7).toString(), query.value(8).toString() }
+                                 .join(QLatin1Char(' '))
+                                 .simplified();
+        if (!name.isEmpty()
+            && !matchesAll(name, query.value(3).toString() + QLatin1Char(' ') + query.value(4).toString()))
+            continue;
+        if (!email.isEmpty()
+            && !matchesAll(email, query.value(1).toString() + QLatin1Char(' ') + query.value(2).toString()))
+            continue;
+        if (!address.isEmpty() && !matchesAll(address, line))
+            continue;
+        const QList<Link> userLinks = links.value(id);
+        if (!structure.isEmpty() && std::none_of(userLinks.cbegin(), userLinks.cend(), [&](const Link &l) {
+                return (!siretDigits.isEmpty() && l.siret.contains(siretDigits))
+                    || matchesAll(structure, l.raisonSociale);
+            }))
+            continue;
+        QStringList structures;
+        QStringList roles;
+        QVariantList structureIds;
+        for (const Link &l : userLinks) {
+            structures << tr("%1 (SIRET %2) — %3").arg(l.raisonSociale, l.siret, roleLabel(l.role));
+            roles << l.role;
+            structureIds << l.structureId;
+        }
+        const bool active = query.value(9).toString() == QLatin1String("active");
+        const QVariant deactivatedAt = query.value(10);
+        users.append({ { QStringLiteral("id"), id },
+                       { QStringLiteral("email"), query.value(1).toString() },
+                       { QStringLiteral("firstName"), query.value(3).toString() },
+                       { QStringLiteral("lastName"), query.value(4).toString() },
+                       { QStringLiteral("address"), line },
+                       { QStringLiteral("active"), active },
+                       { QStringLiteral("support"), query.value(11).toInt() != 0 },
+                       { QStringLiteral("deactivatedAt"),
+                         !active && !deactivatedAt.isNull()
+                             ? QDateTime::fromMSecsSinceEpoch(deactivatedAt.toLongLong(), Qt::UTC)
+                             : QDateTime() },
+                       { QStringLiteral("structures"), structures },
+                       { QStringLiteral("roles"), roles },
+                       { QStringLiteral("structureIds"), structureIds } });
+    }
+    return allowed;
+}
+
+CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariantMap> &structures) const
+{
+    structures.clear();
+    const CommandResult allowed = checkSupport(actorId);
+    if (!allowed.ok())
+        return allowed;
+    const Database &db = m_core.db();
+    const QString today = m_core.clock().today().toString(Qt::ISODate);
+    // The latest principal attachment that is current, whoever holds it; the
+    // structure is listed when there is none or its holder is deactivated.
+    const QList<QVariantMap> rows
+        = db.rows(QStringLiteral(
+                      "SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
+                      "u.last_name, u.email, "
+                      "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
+                      "attachments p "
+                      "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
+                      "p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?)) LEFT JOIN users "
+                      "u ON u.id = "
+                      "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id"),
+                  { today, today });
+    for (const QVariantMap &row : rows) {
+        const qint64 principal = row.value(QStringLiteral("principal_id")).toLongLong();
+        structures.append(
+            { { QStringLiteral("id"), row.value(QStringLiteral("id")).toLongLong() },
+              { QStringLiteral("siret"), row.value(QStringLiteral("siret")).toString() },
+              { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")).toString() },
+              { QStringLiteral("formerPrincipalId"), principal },
+              { QStringLiteral("formerPrincipal"),
+                principal ? QStringLiteral("%1 %2 <%3>")
+                                .arg(row.value(QStringLiteral("first_name")).toString(),
+                                     row.value(QStringLiteral("last_name")).toString().toUpper(),
+                                     row.value(QStringLiteral("email")).toString())
+                          : QString() },
+              { QStringLiteral("reason"),
+                principal ? QStringLiteral("deactivated") : QStringLiteral("none") } });
+    }
+    return allowed;
+}
+
+} // namespace guichet

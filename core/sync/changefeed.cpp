@@ -1,0 +1,595 @@
+#include "sync/changefeed.h"
+
+#include "kernel/core.h"
+
+#include <QJsonArray>
+#include <QSet>
+#include <QSqlRecord>
+
+#include <algorithm>
+
+namespace guichet {
+
+namespace {
+
+struct TableSpec
+{
+    QString name;
+    QString columns;
+};
+
+// The synced tables, parents first, and the columns sent: all but the secret
+// ones (docs/API.md "Rows").
+const QList<TableSpec> &tableSpecs()
+{
+    static const QList<TableSpec> specs {
+        { QStringLiteral("users"),
+          QStringLiteral("id, email, first_name, last_name, contact_email, address_line, postal_code, city, "
+                         "country, secret_question, notifications_enabled, language, is_support, status, "
+                         "deactivated_at, created_at, version") },
+        { QStringLiteral("structures"),
+          QStringLiteral("id, siret, raison_sociale, libelle, adresse, code_postal, ville, secondary_powers, "
+                         "created_at, version") },
+        { QStringLiteral("services"), QStringLiteral("id, structure_id, code, name, active, version") },
+        { QStringLiteral("structure_spaces"),
+          QStringLiteral("id, structure_id, space_id, enabled_at, version") },
+        { QStringLiteral("attachments"),
+          QStringLiteral("id, user_id, structure_id, role, whole_structure, valid_from, valid_until, status, "
+                         "requested_at, decided_at, decided_by, decision_comment, version") },
+        { QStringLiteral("subscriptions"),
+          QStringLiteral("id, user_id, structure_id, space_id, service_id, mode, effective_date, comment, "
+                         "status, requested_at, decided_at, decided_by, decision_comment, origin, version") },
+        { QStringLiteral("attached_files"),
+          QStringLiteral("id, user_id, designation, file_type, file_name, size, sha256, created_at, "
+                         "updated_at, version") },
+        { QStringLiteral("solicitations"),
+          QStringLiteral("id, user_id, email, category, subject, body, status, reply, assigned_to, "
+                         "created_at, updated_at, version") },
+        { QStringLiteral("solicitation_messages"),
+          QStringLiteral("id, solicitation_id, author_id, from_support, body, created_at, version") },
+        { QStringLiteral("audit_log"),
+          QStringLiteral("id, at, actor_id, command, entity, entity_id, structure_id, details, comment, "
+                         "version") },
+    };
+    return specs;
+}
+
+int tableIndex(const QString &name)
+{
+    const auto &specs = tableSpecs();
+    for (int i = 0; i < specs.size(); ++i) {
+        if (specs.at(i).name == name)
+            return i;
+    }
+    return -1;
+}
+
+// The tables whose rows belong to one structure (a reset drops and refetches them).
+bool isStructureTable(const QString &table)
+{
+    return table == QLatin1String("services") || table == QLatin1String("structure_spaces")
+        || table == QLatin1String("attachments") || table == QLatin1String("subscriptions")
+        || table == QLatin1String("audit_log");
+}
+
+QString idList(const QList<qint64> &ids)
+{
+    // IN (NULL) matches nothing, on both back-ends.
+    if (ids.isEmpty())
+        return QStringLiteral("NULL");
+    QStringList parts;
+    parts.reserve(ids.size());
+    for (const qint64 id : ids)
+        parts.append(QString::number(id));
+    return parts.join(QLatin1Char(','));
+}
+
+// What the user may see, decided once per page (docs/API.md "What a user may see").
+// Attachments count whatever their validity window: visibility follows the rows
+// only, so that a replica is exactly the feed's picture whatever the day.
+struct Scope
+{
+    qint64 user = 0;
+    bool support = false;
+    QList<qint64> attached; // any attachment, any status
+    QList<qint64> managed; // validated principal, or validated secondary with powers
+    QList<qint64> secondary; // validated secondary (powers may change their view)
+    QString a; // attached as an SQL list
+    QString m; // managed as an SQL list
+};
+
+Scope loadScope(const Database &db, qint64 userId)
+{
+    Scope scope;
+    scope.user = userId;
+    scope.support
+        = db.value(QStringLiteral("SELECT is_support FROM users WHERE id = ?"), { userId }).toInt() != 0;
+    QSqlQuery query = db.exec(QStringLiteral("SELECT a.structure_id, a.role, a.status, s.secondary_powers "
+                                             "FROM attachments a JOIN structures s ON s.id = a.structure_id "
+                                             "WHERE a.user_id = ? ORDER BY a.structure_id"),
+                              { userId });
+    while (query.next()) {
+        const qint64 structure = query.value(0).toLongLong();
+        const QString role = query.value(1).toString();
+        const bool validated = query.value(2).toString() == QLatin1String("validated");
+        const bool powers = query.value(3).toInt() != 0;
+        if (!scope.attached.contains(structure))
+            scope.attached.append(structure);
+        if (!validated)
+            continue;
+        const bool secondary = role == QLatin1String("secondary");
+        if (secondary && !scope.secondary.contains(structure))
+            scope.secondary.append(structure);
+        if ((role == QLatin1String("principal") || (secondary && powers))
+            && !scope.managed.contains(structure))
+            scope.managed.append(structure);
+    }
+    scope.a = idList(scope.attached);
+    scope.m = idList(scope.managed);
+    return scope;
+}
+
+// The SQL condition selecting the rows of `table` the scope's user may see.
+QString visibleWhere(const QString &table, const Scope &s)
+{
+    const QString u = QString::number(s.user);
+    if (table == QLatin1String("users")) {
+        QString where
+            = QStringLiteral("id = %1 OR id IN (SELECT user_id FROM attachments WHERE structure_id IN "
+                             "(%2)) OR id IN (SELECT user_id FROM attachments WHERE role = "
+                             "'principal' AND status = 'validated' AND structure_id IN (%3))")
+                  .arg(u, s.m, s.a);
+        if (s.support)
+            where += QStringLiteral(" OR id IN (SELECT user_id FROM solicitations)");
+        return where;
+    }
+    if (table == QLatin1String("structures"))
+        return QStringLiteral("id IN (%1)").arg(s.a);
+    if (table == QLatin1String("services") || table == QLatin1String("structure_spaces"))
+        return QStringLiteral("structure_id IN (%1)").arg(s.a);
+    if (table == QLatin1String("attachments") || table == QLatin1String("subscriptions"))
+        return QStringLiteral("user_id = %1 OR structure_id IN (%2)").arg(u, s.m);
+    if (table == QLatin1String("attached_files"))
+        return QStringLiteral("user_id = %1").arg(u);
+    if (table == QLatin1String("solicitations"))
+        return s.support ? QStringLiteral("1 = 1") : QStringLiteral("user_id = %1").arg(u);
+    if (table == QLatin1String("solicitation_messages"))
+        return s.support
+            ? QStringLiteral("1 = 1")
+            : QStringLiteral("solicitation_id IN (SELECT id FROM solicitations WHERE user_id = %1)").arg(u);
+    if (table == QLatin1String("audit_log"))
+        return QStringLiteral("structure_id IN (%1)").arg(s.m);
+    if (table == QLatin1String("tombstones")) {
+        // The same rules, on the scope the deleted row had.
+        QString where
+            = QStringLiteral("user_id = %1 OR (table_name IN ('attachments', 'subscriptions', "
+                             "'audit_log') AND structure_id IN (%2)) OR (table_name IN "
+                             "('structures', 'services', 'structure_spaces') AND structure_id IN (%3))")
+                  .arg(u, s.m, s.a);
+        if (s.support)
+            where += QStringLiteral(" OR table_name IN ('solicitations', 'solicitation_messages')");
+        return where;
+    }
+    return QStringLiteral("1 = 0");
+}
+
+QJsonValue toJson(const QVariant &value)
+{
+    if (value.isNull())
+        return QJsonValue(QJsonValue::Null);
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+        return QJsonValue(value.toLongLong());
+    case QMetaType::Bool:
+        return QJsonValue(value.toBool() ? 1 : 0);
+    case QMetaType::Double:
+        return QJsonValue(value.toDouble());
+    default:
+        return QJsonValue(value.toString());
+    }
+}
+
+// One entry of the version-ordered stream: a row, or a tombstone (table < 0).
+struct Item
+{
+    qint64 version = 0;
+    int table = -1;
+    qint64 id = 0;
+    QJsonObject row;
+    // Tombstones only.
+    QString deletedTable;
+    qint64 userId = 0;
+    qint64 structureId = 0;
+};
+
+QList<Item> fetchRows(const Database &db, int table, const QString &where, int limit)
+{
+    const TableSpec &spec = tableSpecs().at(table);
+    QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY version, id")
+                      .arg(spec.columns, spec.name, where);
+    if (limit > 0)
+        sql += QStringLiteral(" LIMIT %1").arg(limit);
+    QList<Item> items;
+    QSqlQuery query = db.exec(sql);
+    const QSqlRecord record = query.record();
+    const int count = record.count();
+    QStringList names;
+    for (int i = 0; i < count; ++i)
+        names.append(record.fieldName(i));
+    while (query.next()) {
+        Item item;
+        item.table = table;
+        for (int i = 0; i < count; ++i)
+            item.row.insert(names.at(i), toJson(query.value(i)));
+        item.id = item.row.value(QStringLiteral("id")).toInteger();
+        item.version = item.row.value(QStringLiteral("version")).toInteger();
+        items.append(std::move(item));
+    }
+    return items;
+}
+
+QList<Item> fetchTombstones(const Database &db, const QString &where, int limit)
+{
+    QString sql = QStringLiteral("SELECT table_name, row_id, version, user_id, structure_id FROM tombstones "
+                                 "WHERE %1 ORDER BY version, table_name, row_id")
+                      .arg(where);
+    if (limit > 0)
+        sql += QStringLiteral(" LIMIT %1").arg(limit);
+    QList<Item> items;
+    QSqlQuery query = db.exec(sql);
+    while (query.next()) {
+        Item item;
+        item.deletedTable = query.value(0).toString();
+        item.id = query.value(1).toLongLong();
+        item.version = query.value(2).toLongLong();
+        item.userId = query.value(3).toLongLong();
+        item.structureId = query.value(4).toLongLong();
+        items.append(std::move(item));
+    }
+    return items;
+}
+
+// The first `limit` visible changes (0: all) whose version satisfies
+// versionWhere, in version order. Once `limit` are known, later tables are only
+// asked for versions up to the last of them, so a page reads about `limit`
+// rows in all rather than `limit` per table.
+QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &versionWhere, int limit,
+                         bool withTombstones)
+{
+    QList<Item> items;
+    QString bound;
+    const auto merge = [&](QList<Item> more) {
+        items += std::move(more);
+        std::stable_sort(items.begin(), items.end(),
+                         [](const Item &a, const Item &b) { return a.version < b.version; });
+        if (limit > 0 && items.size() >= limit) {
+            items.resize(limit);
+            bound = QStringLiteral(" AND version <= %1").arg(items.last().version);
+        }
+    };
+    for (int t = 0; t < tableSpecs().size(); ++t)
+        merge(fetchRows(db, t,
+                        QStringLiteral("%1%2 AND (%3)")
+                            .arg(versionWhere, bound, visibleWhere(tableSpecs().at(t).name, scope)),
+                        limit));
+    if (withTombstones)
+        merge(
+            fetchTombstones(db,
+                            QStringLiteral("%1%2 AND (%3)")
+                                .arg(versionWhere, bound, visibleWhere(QStringLiteral("tombstones"), scope)),
+                            limit));
+    return items;
+}
+
+qint64 currentVersion(const Database &db)
+{
+    return db.value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+}
+
+// A read-only transaction for one page, so that every query sees the same
+// snapshot. Deferred on SQLite (a reader must not take the write lock);
+// REPEATABLE READ on PostgreSQL (READ COMMITTED would give each query its own).
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(Database &db)
+        : m_db(db)
+        , m_own(!db.inTransaction())
+    {
+        if (m_own)
+            m_db.exec(m_db.isPostgres() ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                                        : QStringLiteral("BEGIN"));
+    }
+    ~ReadSnapshot()
+    {
+        if (!m_own)
+            return;
+        try {
+            m_db.exec(QStringLiteral("COMMIT"));
+        } catch (const DatabaseError &) {
+            // Nothing was written; a failed end of a read changes nothing.
+        }
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    Database &m_db;
+    bool m_own;
+};
+
+QJsonObject makePage(qint64 checkpoint, bool more, const QJsonArray &resets, const QJsonArray &rows,
+                     const QJsonArray &deleted)
+{
+    return QJsonObject { { QStringLiteral("checkpoint"), checkpoint },
+                         { QStringLiteral("more"), more },
+                         { QStringLiteral("resets"), resets },
+                         { QStringLiteral("rows"), rows },
+                         { QStringLiteral("deleted"), deleted } };
+}
+
+QJsonObject rowEntry(const QString &table, const QJsonObject &row)
+{
+    return QJsonObject { { QStringLiteral("table"), table }, { QStringLiteral("row"), row } };
+}
+
+QJsonObject deletedEntry(const QString &table, qint64 id)
+{
+    return QJsonObject { { QStringLiteral("table"), table }, { QStringLiteral("id"), id } };
+}
+
+QList<qint64> idsOf(const Database &db, const QString &sql)
+{
+    QList<qint64> ids;
+    QSqlQuery query = db.exec(sql);
+    while (query.next()) {
+        if (!query.value(0).isNull())
+            ids.append(query.value(0).toLongLong());
+    }
+    return ids;
+}
+
+// Adds the attachment's services (attachment_services has no version of its
+// own: it changes with its attachment) to each attachment row.
+void addAttachmentServices(const Database &db, QList<Item> &items)
+{
+    const int attachments = tableIndex(QStringLiteral("attachments"));
+    QHash<qint64, QJsonArray> services;
+    QList<qint64> ids;
+    for (const Item &item : items) {
+        if (item.table == attachments) {
+            ids.append(item.id);
+            services.insert(item.id, QJsonArray());
+        }
+    }
+    if (ids.isEmpty())
+        return;
+    // In chunks: a first sync may carry thousands of attachments.
+    for (int from = 0; from < ids.size(); from += 500) {
+        QSqlQuery query
+            = db.exec(QStringLiteral("SELECT attachment_id, service_id FROM attachment_services WHERE "
+                                     "attachment_id IN (%1) ORDER BY attachment_id, service_id")
+                          .arg(idList(ids.mid(from, 500))));
+        while (query.next())
+            services[query.value(0).toLongLong()].append(query.value(1).toLongLong());
+    }
+    for (Item &item : items) {
+        if (item.table == attachments)
+            item.row.insert(QStringLiteral("services"), services.value(item.id));
+    }
+}
+
+} // namespace
+
+ChangeFeed::ChangeFeed(Core &core)
+    : m_core(core)
+{
+}
+
+const QStringList &ChangeFeed::tables()
+{
+    static const QStringList names = [] {
+        QStringList list;
+        for (const TableSpec &spec : tableSpecs())
+            list.append(spec.name);
+        return list;
+    }();
+    return names;
+}
+
+QStringList ChangeFeed::columns(const QString &table)
+{
+    const int index = tableIndex(table);
+    if (index < 0)
+        return {};
+    return tableSpecs().at(index).columns.split(QStringLiteral(", "));
+}
+
+QJsonObject ChangeFeed::everything(qint64 userId) const
+{
+    return page(userId, 0, 0);
+}
+
+QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
+{
+    Database &db = m_core.db();
+    since = std::max<qint64>(since, 0);
+    // The common poll: nothing changed anywhere, one cheap query.
+    if (since > 0) {
+        const qint64 now = currentVersion(db);
+        if (since >= now)
+            return makePage(now, false, {}, {}, {});
+    }
+
+    ReadSnapshot snapshot(db);
+    const qint64 current = currentVersion(db);
+    if (since > 0 && since >= current)
+        return makePage(current, false, {}, {}, {});
+    const Scope scope = loadScope(db, userId);
+    // A first sync (since 0) starts from an empty replica: nothing to delete or reset.
+    const bool incremental = since > 0;
+
+    QList<Item> items = fetchChanges(db, scope, QStringLiteral("version > %1").arg(since),
+                                     limit > 0 ? limit + 1 : 0, incremental);
+    QList<Item> delivered;
+    qint64 checkpoint = current;
+    bool more = false;
+    if (limit > 0 && items.size() > limit) {
+        // Never split one command's rows: the next page starts after `checkpoint`.
+        const qint64 cut = items.at(limit - 1).version;
+        int end = limit;
+        if (items.at(limit).version == cut) {
+            end = 0;
+            while (items.at(end).version != cut)
+                ++end;
+        }
+        if (end > 0) {
+            delivered = items.mid(0, end);
+            checkpoint = delivered.last().version;
+            more = true;
+        } else {
+            // One command changed more rows than a page holds: send them all.
+            delivered = fetchChanges(db, scope, QStringLiteral("version = %1").arg(cut), 0, incremental);
+            checkpoint = cut;
+            more = cut < current;
+        }
+    } else {
+        delivered = items;
+    }
+
+    const int usersTable = tableIndex(QStringLiteral("users"));
+    const int structuresTable = tableIndex(QStringLiteral("structures"));
+    const int attachmentsTable = tableIndex(QStringLiteral("attachments"));
+
+    QJsonArray resets;
+    QSet<qint64> deliveredUsers;
+    for (const Item &item : delivered) {
+        if (item.table == usersTable)
+            deliveredUsers.insert(item.id);
+    }
+    if (incremental) {
+        // The caller's view of a structure changed in this page: its own
+        // attachment there changed or went, or, as a secondary manager, the
+        // structure's secondary powers may have changed.
+        QList<qint64> resetStructures;
+        for (const Item &item : delivered) {
+            qint64 structure = 0;
+            if (item.table == attachmentsTable
+                && item.row.value(QStringLiteral("user_id")).toInteger() == userId)
+                structure = item.row.value(QStringLiteral("structure_id")).toInteger();
+            else if (item.table < 0 && item.deletedTable == QLatin1String("attachments")
+                     && item.userId == userId)
+                structure = item.structureId;
+            else if (item.table == structuresTable && scope.secondary.contains(item.id))
+                structure = item.id;
+            if (structure && !resetStructures.contains(structure))
+                resetStructures.append(structure);
+        }
+        std::sort(resetStructures.begin(), resetStructures.end());
+
+        for (const qint64 structure : resetStructures) {
+            const bool visible = scope.attached.contains(structure);
+            resets.append(QJsonObject {
+                { QStringLiteral("structure"), structure },
+                { QStringLiteral("action"), visible ? QStringLiteral("refetch") : QStringLiteral("drop") } });
+            // The replica drops every row of the structure: send back the
+            // visible ones it already had (newer ones are in the stream).
+            for (int t = 0; t < tableSpecs().size(); ++t) {
+                const QString &name = tableSpecs().at(t).name;
+                QString own;
+                if (name == QLatin1String("structures"))
+                    own = QStringLiteral("id = %1").arg(structure);
+                else if (isStructureTable(name))
+                    own = QStringLiteral("structure_id = %1").arg(structure);
+                else
+                    continue;
+                QList<Item> rows = fetchRows(db, t,
+                                             QStringLiteral("version <= %1 AND %2 AND (%3)")
+                                                 .arg(QString::number(since), own, visibleWhere(name, scope)),
+                                             0);
+                delivered += rows;
+            }
+        }
+
+        // User rows are visible through others' attachments and requests, so
+        // their visibility changes without their own version changing: every
+        // user touched by this page is sent again, or deleted when no longer visible.
+        const QString range = QStringLiteral("version > %1 AND version <= %2").arg(since).arg(checkpoint);
+        QList<qint64> touchedStructures = scope.attached;
+        for (const qint64 structure : resetStructures) {
+            if (!touchedStructures.contains(structure))
+                touchedStructures.append(structure);
+        }
+        const QString touched = idList(touchedStructures);
+        QList<qint64> candidates
+            = idsOf(db,
+                    QStringLiteral("SELECT user_id FROM attachments WHERE %1 AND structure_id IN (%2)")
+                        .arg(range, touched));
+        candidates
+            += idsOf(db,
+                     QStringLiteral("SELECT user_id FROM tombstones WHERE table_name = 'attachments' AND "
+                                    "%1 AND structure_id IN (%2)")
+                         .arg(range, touched));
+        if (!resetStructures.isEmpty())
+            candidates += idsOf(db,
+                                QStringLiteral("SELECT user_id FROM attachments WHERE structure_id IN (%1)")
+                                    .arg(idList(resetStructures)));
+        if (scope.support)
+            candidates += idsOf(db, QStringLiteral("SELECT user_id FROM solicitations WHERE %1").arg(range));
+        QList<qint64> unique;
+        QSet<qint64> seen = deliveredUsers;
+        seen.insert(userId);
+        for (const qint64 id : std::as_const(candidates)) {
+            if (!seen.contains(id)) {
+                seen.insert(id);
+                unique.append(id);
+            }
+        }
+        if (!unique.isEmpty()) {
+            std::sort(unique.begin(), unique.end());
+            const QList<Item> visibleUsers
+                = fetchRows(db, usersTable,
+                            QStringLiteral("id IN (%1) AND (%2)")
+                                .arg(idList(unique), visibleWhere(QStringLiteral("users"), scope)),
+                            0);
+            QSet<qint64> stillVisible;
+            for (const Item &user : visibleUsers)
+                stillVisible.insert(user.id);
+            delivered += visibleUsers;
+            for (const qint64 id : std::as_const(unique)) {
+                if (!stillVisible.contains(id)) {
+                    Item gone;
+                    gone.deletedTable = QStringLiteral("users");
+                    gone.id = id;
+                    delivered.append(gone);
+                }
+            }
+        }
+    }
+
+    addAttachmentServices(db, delivered);
+    QJsonArray rows;
+    QJsonArray deleted;
+    QSet<QString> present;
+    for (const Item &item : std::as_const(delivered)) {
+        if (item.table >= 0) {
+            const QString &name = tableSpecs().at(item.table).name;
+            present.insert(name + QLatin1Char('/') + QString::number(item.id));
+            rows.append(rowEntry(name, item.row));
+        }
+    }
+    for (const Item &item : std::as_const(delivered)) {
+        // A row id reused after a deletion (SQLite may do so) exists again: keep it.
+        if (item.table < 0
+            && !present.contains(item.deletedTable + QLatin1Char('/') + QString::number(item.id)))
+            deleted.append(deletedEntry(item.deletedTable, item.id));
+    }
+    return makePage(checkpoint, more, resets, rows, deleted);
+}
+
+} // namespace guichet

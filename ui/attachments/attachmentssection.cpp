@@ -1,0 +1,263 @@
+#include "ui/attachments/attachmentssection.h"
+
+#include "models/attachmentmodel.h"
+#include "ui/account/successordialog.h"
+#include "ui/attachments/attachmentrequestdialog.h"
+#include "ui/attachments/structurecreatedialog.h"
+#include "ui/attachments/structuresearchdialog.h"
+#include "ui/shell/session.h"
+#include "ui/sync/queuedchange.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
+
+#include <QAction>
+#include <QDate>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace guichet {
+
+namespace {
+const QString headerKey = QStringLiteral("attachments/header");
+
+QString dateText(const QVariant &value)
+{
+    const QDate date = value.toDate();
+    return date.isValid() ? QLocale().toString(date, QLocale::LongFormat) : QString();
+}
+} // namespace
+
+AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new AttachmentModel(session.core, session.userId(), this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new QTableView(this))
+    , m_consult(new QPushButton(tr("C&onsult / modify the structure"), this))
+    , m_open(new QPushButton(tr("&Open the attachment request"), this))
+    , m_delete(new QPushButton(tr("&Delete this attachment"), this))
+    , m_request(new QPushButton(tr("&Request an attachment"), this))
+    , m_deleteChecked(new QPushButton(tr("Delete the c&hecked attachments"), this))
+{
+    setObjectName(QStringLiteral("attachments"));
+    auto *title = new QLabel(tr("<h3>My attachments to structures</h3>"), this);
+    auto *intro = new QLabel(tr("The structures you are attached to or waiting for. Each structure's "
+                                "principal manager validates the requests of its users."),
+                             this);
+    intro->setWordWrap(true);
+
+    m_view->setObjectName(QStringLiteral("attachmentsTable"));
+    m_view->setAccessibleName(tr("My attachments to structures"));
+    m_model->reload();
+    setUpRecordTable(m_view, m_proxy, m_model, 2, headerKey);
+
+    const struct
+    {
+        QPushButton *button;
+        const char *name;
+        void (AttachmentsSection::*slot)();
+    } buttons[] = {
+        { m_consult, "consultStructure", &AttachmentsSection::consultStructure },
+        { m_open, "openRequest", &AttachmentsSection::openRequest },
+        { m_delete, "deleteAttachment", &AttachmentsSection::deleteCurrent },
+        { m_request, "requestAttachment", &AttachmentsSection::requestAttachment },
+        { m_deleteChecked, "deleteChecked", &AttachmentsSection::deleteChecked },
+    };
+    auto *row = new QHBoxLayout;
+    for (const auto &b : buttons) {
+        b.button->setObjectName(QString::fromLatin1(b.name));
+        connect(b.button, &QPushButton::clicked, this, b.slot);
+        row->addWidget(b.button);
+    }
+    row->addStretch(1);
+    // The same actions from the keyboard: context menu, Enter opens the
+    // structure, Delete removes the current attachment after confirmation.
+    const struct
+    {
+        QString text;
+        QKeySequence key;
+        void (AttachmentsSection::*slot)();
+    } actions[] = {
+        { tr("Consult / modify the structure"), QKeySequence(Qt::Key_Return),
+          &AttachmentsSection::consultStructure },
+        { tr("Open the attachment request"), QKeySequence(), &AttachmentsSection::openRequest },
+        { tr("Delete this attachment"), QKeySequence(QKeySequence::Delete),
+          &AttachmentsSection::deleteCurrent },
+    };
+    for (const auto &a : actions) {
+        auto *action = new QAction(a.text, m_view);
+        action->setShortcut(a.key);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        connect(action, &QAction::triggered, this, a.slot);
+        m_view->addAction(action);
+    }
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (index.column() != 0)
+            consultStructure();
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
+    layout->addWidget(m_view, 1);
+    layout->addLayout(row);
+
+    connect(m_model, &RecordTableModel::checkedChanged, this, &AttachmentsSection::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &AttachmentsSection::updateButtons);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &AttachmentsSection::updateButtons);
+    connect(&session.gateway, &CommandGateway::dataChanged, m_model, &AttachmentModel::reload);
+    updateButtons();
+}
+
+AttachmentsSection::~AttachmentsSection()
+{
+    saveRecordTableHeader(m_view, headerKey);
+}
+
+QPushButton *AttachmentsSection::button(const QString &name) const
+{
+    return findChild<QPushButton *>(name);
+}
+
+int AttachmentsSection::currentRow() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? m_proxy->mapToSource(current).row() : -1;
+}
+
+void AttachmentsSection::updateButtons()
+{
+    const bool hasCurrent = currentRow() >= 0;
+    m_consult->setEnabled(hasCurrent);
+    m_open->setEnabled(hasCurrent);
+    m_delete->setEnabled(hasCurrent);
+    m_deleteChecked->setEnabled(!m_model->checkedIds().isEmpty());
+}
+
+void AttachmentsSection::consultStructure()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    StructureCreateDialog dialog(
+        m_session, m_model->record(row).value(QStringLiteral("structureId")).toLongLong(), this);
+    Dialogs::exec(&dialog);
+}
+
+void AttachmentsSection::openRequest()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    const QVariantMap r = m_model->record(row);
+    const QString services = r.value(QStringLiteral("wholeStructure")).toBool()
+        ? tr("Whole structure")
+        : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
+    QString text = tr("Structure: %1 (SIRET %2)\nRole: %3\nStart of validity: %4\nEnd of validity: %5\n"
+                      "Services: %6\nStatus: %7")
+                       .arg(r.value(QStringLiteral("raisonSociale")).toString(),
+                            r.value(QStringLiteral("siret")).toString(),
+                            AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString()),
+                            dateText(r.value(QStringLiteral("validFrom"))),
+                            r.value(QStringLiteral("validUntil")).toDate().isValid()
+                                ? dateText(r.value(QStringLiteral("validUntil")))
+                                : tr("none"),
+                            services, r.value(QStringLiteral("statusLabel")).toString());
+    const QString comment = r.value(QStringLiteral("decisionComment")).toString();
+    if (!comment.isEmpty())
+        text += QLatin1Char('\n') + tr("Decision comment: %1").arg(comment);
+    Dialogs::information(this, tr("Attachment request"), text);
+}
+
+void AttachmentsSection::deleteCurrent()
+{
+    const int row = currentRow();
+    if (row >= 0)
+        removeAttachments({ m_model->record(row) });
+}
+
+void AttachmentsSection::deleteChecked()
+{
+    QList<QVariantMap> records;
+    for (const qint64 id : m_model->checkedIds())
+        records.append(m_model->record(m_model->rowOfId(id)));
+    if (records.isEmpty()) {
+        Dialogs::information(this, tr("Delete attachments"), tr("Check the attachments to delete first."));
+        return;
+    }
+    removeAttachments(records);
+}
+
+void AttachmentsSection::removeAttachments(const QList<QVariantMap> &records)
+{
+    QStringList names;
+    QJsonArray ids;
+    QList<StructureChoice> principal;
+    for (const QVariantMap &r : records) {
+        const QString name = tr("%1 (SIRET %2)")
+                                 .arg(r.value(QStringLiteral("raisonSociale")).toString(),
+                                      r.value(QStringLiteral("siret")).toString());
+        names.append(QStringLiteral("• ") + name);
+        ids.append(r.value(QStringLiteral("id")).toLongLong());
+        if (r.value(QStringLiteral("role")).toString() == QLatin1String("principal")
+            && r.value(QStringLiteral("status")).toString() == QLatin1String("validated")) {
+            principal.append({ r.value(QStringLiteral("structureId")).toLongLong(),
+                               r.value(QStringLiteral("siret")).toString(),
+                               r.value(QStringLiteral("raisonSociale")).toString() });
+        }
+    }
+    QString text = tr("Delete your attachment to these structures?\n%1").arg(names.join(QLatin1Char('\n')));
+    if (!principal.isEmpty())
+        text += QStringLiteral("\n\n")
+            + tr("You are the principal manager of %n of them: you will designate a new principal "
+                 "manager and stay attached as a simple user.",
+                 nullptr, int(principal.size()));
+    if (Dialogs::question(this, tr("Delete attachments"), text) != QMessageBox::Ok)
+        return;
+
+    QJsonObject args { { QStringLiteral("attachments"), ids } };
+    if (!principal.isEmpty()) {
+        SuccessorDialog dialog(m_session, principal, this);
+        if (Dialogs::exec(&dialog) != QDialog::Accepted)
+            return;
+        args.insert(QStringLiteral("successors"), dialog.successors());
+    }
+    QPointer<AttachmentsSection> self(this);
+    m_session.gateway.send(QStringLiteral("removeAttachments"), args, [self](const CommandResult &r) {
+        if (!self)
+            return;
+        if (!r.ok())
+            Dialogs::warning(self, tr("Delete attachments"), r.message);
+        else
+            QueuedChange::tell(self, tr("Delete attachments"), r);
+    });
+}
+
+void AttachmentsSection::requestAttachment()
+{
+    StructureSearchDialog search(m_session, this);
+    if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedStructure())
+        return;
+    AttachmentRequestDialog request(m_session, *search.selectedStructure(), this);
+    if (Dialogs::exec(&request) == QDialog::Accepted && !request.queued())
+        Dialogs::information(this, tr("Request an attachment"),
+                             tr("Your request was sent to the principal manager of %1. It stays awaiting "
+                                "validation until they decide.")
+                                 .arg(search.selectedStructure()->raisonSociale));
+}
+
+} // namespace guichet

@@ -1,0 +1,460 @@
+#include "ui/attachments/structuresearchdialog.h"
+
+#include "kernel/csv.h"
+#include "models/structuresearchmodel.h"
+#include "ui/attachments/structurecreatedialog.h"
+#include "ui/shell/session.h"
+#include "ui/widgets/dialogs.h"
+
+#include <QApplication>
+#include <QAtomicInteger>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QTableView>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <climits>
+#include <functional>
+#include <memory>
+
+namespace guichet {
+
+namespace {
+const QString settingsPrefix = QStringLiteral("attachments/structureSearch/");
+}
+
+StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
+    : QDialog(parent)
+    , m_session(session)
+    , m_raisonSociale(new QLineEdit(this))
+    , m_siret(new QLineEdit(this))
+    , m_libelle(new QLineEdit(this))
+    , m_codePostal(new QLineEdit(this))
+    , m_ville(new QLineEdit(this))
+    , m_search(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("&Search"), this))
+    , m_count(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_model(new StructureSearchModel(session.directory, this))
+    , m_select(new QPushButton(tr("S&elect"), this))
+    , m_export(new QPushButton(tr("E&xport (CSV)"), this))
+    , m_create(new QPushButton(tr("C&reate the structure"), this))
+{
+    setObjectName(QStringLiteral("structureSearchDialog"));
+    setWindowTitle(tr("Request an attachment — find the structure"));
+
+    const struct
+    {
+        QLineEdit *edit;
+        const char *name;
+        QString label;
+        QString accessible;
+    } fields[] = {
+        { m_raisonSociale, "raisonSociale", tr("Company &name:"), tr("Company name") },
+        { m_siret, "siret", tr("&Identifier (SIRET):"), tr("Identifier (SIRET)") },
+        { m_libelle, "libelle", tr("&Label:"), tr("Label of the structure") },
+        { m_codePostal, "codePostal", tr("&Postal code:"), tr("Postal code") },
+        { m_ville, "ville", tr("Cit&y:"), tr("City") },
+    };
+    auto *form = new QFormLayout;
+    for (const auto &f : fields) {
+        f.edit->setObjectName(QString::fromLatin1(f.name));
+        f.edit->setAccessibleName(f.accessible);
+        f.edit->setClearButtonEnabled(true);
+        form->addRow(f.label, f.edit);
+    }
+    auto *tip = new QLabel(tr("Tip: use stars to widen the search, e.g. *menuiserie* finds every structure "
+                              "whose company name contains « menuiserie ». Prefer the identifier and the "
+                              "company name to avoid attaching to the wrong structure."),
+                           this);
+    tip->setWordWrap(true);
+    tip->setObjectName(QStringLiteral("tip"));
+
+    m_search->setObjectName(QStringLiteral("search"));
+    m_search->setDefault(true);
+    connect(m_search, &QPushButton::clicked, this, &StructureSearchDialog::search);
+
+    m_count->setObjectName(QStringLiteral("count"));
+    m_view->setObjectName(QStringLiteral("results"));
+    m_view->setModel(m_model);
+    m_view->setAccessibleName(tr("Structures found"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    // Fixed row heights: the view never measures a million rows.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    // Widths from the font, not from the rows (which could be a million).
+    const QFontMetrics metrics(m_view->font());
+    m_view->setColumnWidth(StructureSearchModel::SiretColumn,
+                           metrics.horizontalAdvance(QStringLiteral("00000000000000")) + 24);
+    m_view->setColumnWidth(StructureSearchModel::RaisonSocialeColumn,
+                           metrics.horizontalAdvance(QStringLiteral("EURL MENUISERIE DUPONT ET FILS")) + 16);
+    m_view->setColumnWidth(
+        StructureSearchModel::CodePostalColumn,
+        metrics.horizontalAdvance(
+            m_model->headerData(StructureSearchModel::CodePostalColumn, Qt::Horizontal).toString())
+            + 24);
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->restoreState(
+        QSettings().value(settingsPrefix + QStringLiteral("header")).toByteArray());
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (index.column() != StructureSearchModel::SelectionColumn) {
+            m_model->setChecked(index.row(), true);
+            select();
+        }
+    });
+    connect(m_model, &StructureSearchModel::checkedChanged, this, &StructureSearchDialog::updateButtons);
+    connect(m_model, &StructureSearchModel::searchFinished, this, [this] {
+        showCount();
+        if (m_model->totalCount() > 0)
+            m_view->setFocus();
+    });
+    // Connected, the table grows as pages arrive: the count follows.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_model->isSearching())
+            showCount();
+    });
+    connect(m_model, &StructureSearchModel::pageFailed, this,
+            [this](const QString &message) { m_count->setText(tr("The search failed: %1").arg(message)); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &StructureSearchDialog::updateButtons);
+
+    m_select->setObjectName(QStringLiteral("select"));
+    m_export->setObjectName(QStringLiteral("export"));
+    m_export->setIcon(QIcon::fromTheme(QStringLiteral("document-save-as")));
+    m_create->setObjectName(QStringLiteral("create"));
+    for (QPushButton *button : { m_select, m_export, m_create })
+        button->setAutoDefault(false);
+    connect(m_select, &QPushButton::clicked, this, &StructureSearchDialog::select);
+    connect(m_export, &QPushButton::clicked, this, &StructureSearchDialog::chooseExportFile);
+    connect(m_create, &QPushButton::clicked, this, &StructureSearchDialog::createStructure);
+
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_count, 1);
+    searchRow->addWidget(m_search);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    buttons->addButton(m_create, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_export, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_select, QDialogButtonBox::ActionRole);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(tip);
+    layout->addLayout(searchRow);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(buttons);
+
+    setTabOrder(m_ville, m_search);
+    setTabOrder(m_search, m_view);
+    resize(QSettings().value(settingsPrefix + QStringLiteral("size"), QSize(1040, 600)).toSize());
+    updateButtons();
+}
+
+StructureSearchDialog::~StructureSearchDialog()
+{
+    QSettings settings;
+    settings.setValue(settingsPrefix + QStringLiteral("header"), m_view->horizontalHeader()->saveState());
+    settings.setValue(settingsPrefix + QStringLiteral("size"), size());
+}
+
+QLineEdit *StructureSearchDialog::criterion(const QString &name) const
+{
+    return findChild<QLineEdit *>(name);
+}
+
+StructureCriteria StructureSearchDialog::criteria() const
+{
+    StructureCriteria c;
+    c.raisonSociale = m_raisonSociale->text();
+    c.siret = m_siret->text();
+    c.libelle = m_libelle->text();
+    c.codePostal = m_codePostal->text();
+    c.ville = m_ville->text();
+    return c;
+}
+
+void StructureSearchDialog::search()
+{
+    const StructureCriteria c = criteria();
+    if (c.isEmpty()) {
+        m_count->setText(tr("Enter at least one criterion."));
+        m_raisonSociale->setFocus();
+        return;
+    }
+    m_searched = true;
+    m_count->setText(tr("Searching…"));
+    // Counting a very common pattern takes a moment on a big database; the
+    // standalone directory answers before setCriteria returns (showCount runs
+    // then), a server later.
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    m_model->setCriteria(c);
+    QApplication::restoreOverrideCursor();
+    updateButtons();
+}
+
+void StructureSearchDialog::showCount()
+{
+    if (!m_model->errorMessage().isEmpty()) {
+        m_count->setText(tr("The search failed: %1").arg(m_model->errorMessage()));
+        updateButtons();
+        return;
+    }
+    const qint64 n = m_model->totalCount();
+    const int shown = int(std::min<qint64>(n, INT_MAX));
+    if (n == 0)
+        m_count->setText(tr("No structure matches these criteria."));
+    else if (m_model->isCountFinal())
+        m_count->setText(tr("%n structure(s) found.", nullptr, shown));
+    else
+        m_count->setText(tr("%n structure(s) found so far; scroll down for more.", nullptr, shown));
+    // No resizeColumnToContents here: it would read up to a thousand rows.
+    updateButtons();
+}
+
+std::optional<StructureRow> StructureSearchDialog::candidate() const
+{
+    const QList<StructureRow> checked = m_model->checkedStructures();
+    if (checked.size() == 1)
+        return checked.first();
+    if (!checked.isEmpty())
+        return std::nullopt;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.size() == 1)
+        return m_model->structureAt(rows.first().row());
+    return std::nullopt;
+}
+
+void StructureSearchDialog::updateButtons()
+{
+    m_select->setEnabled(candidate().has_value());
+    m_export->setEnabled(m_model->totalCount() > 0);
+    m_create->setVisible(m_searched && m_model->totalCount() == 0);
+}
+
+void StructureSearchDialog::select()
+{
+    m_selected = candidate();
+    if (m_selected)
+        accept();
+}
+
+void StructureSearchDialog::chooseExportFile()
+{
+    QSettings settings;
+    const QString folder
+        = settings.value(settingsPrefix + QStringLiteral("exportFolder"), QDir::homePath()).toString();
+    const QString path
+        = Dialogs::saveFileName(this, tr("Export the structures found"),
+                                QDir(folder).filePath(tr("structures.csv")), tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(settingsPrefix + QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
+    if (exportCsv(path))
+        Dialogs::information(
+            this, tr("Export"),
+            tr("%n structure(s) exported to %1.", nullptr, int(std::min<qint64>(m_exported, INT_MAX)))
+                .arg(QDir::toNativeSeparators(path)));
+}
+
+bool StructureSearchDialog::exportCsv(const QString &path)
+{
+    // Standalone, the export reads the local database itself (below); connected,
+    // the structures are the server's, read page by page through the directory.
+    if (!dynamic_cast<LocalDirectory *>(&m_session.directory))
+        return exportCsvThroughDirectory(path);
+    // A worker thread with its own Database connection rather than chunks on
+    // the window's thread: deep pages of a big search each cost a query that
+    // can take a second (OFFSET walks), which would freeze the window between
+    // two chunks; a QSqlDatabase connection may only be used by the thread
+    // that opened it, hence the second connection. Reading needs no command.
+    struct Shared
+    {
+        QAtomicInteger<qint64> written { 0 };
+        QAtomicInt cancelled { 0 };
+        QString error;
+    };
+    auto shared = std::make_shared<Shared>();
+    const StructureCriteria c = m_model->criteria();
+    const qint64 total = m_model->totalCount();
+    const QString location = m_session.db.location();
+    const Clock &clock = m_session.clock;
+
+    QThread *worker = QThread::create([shared, c, location, path, &clock] {
+        QString error;
+        std::unique_ptr<Database> db = Database::open(location, &error);
+        if (!db) {
+            shared->error = error;
+            return;
+        }
+        // The Database closes and removes its connection on this thread.
+        {
+            Core core(*db, clock);
+            Structures structures(core);
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly)) {
+                shared->error = file.errorString();
+                return;
+            }
+            CsvWriter::Options options;
+            options.separator = QLatin1Char(';');
+            options.byteOrderMark = true; // spreadsheets read UTF-8 only with it
+            CsvWriter csv(file, options);
+            bool ok = csv.writeRow(StructureSearchModel::exportHeader());
+            constexpr int chunk = 1000;
+            for (qint64 offset = 0; ok; offset += chunk) {
+                if (shared->cancelled.loadRelaxed())
+                    return; // QSaveFile discards what was written
+                const QList<StructureRow> rows = structures.search(c, int(offset), chunk);
+                for (const StructureRow &row : rows)
+                    ok = ok && csv.writeRow(StructureSearchModel::exportFields(row));
+                shared->written.storeRelaxed(offset + rows.size());
+                if (rows.size() < chunk)
+                    break;
+            }
+            if (!ok || !file.commit()) {
+                shared->error = file.errorString();
+                return;
+            }
+        }
+    });
+
+    QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
+                             int(std::min<qint64>(total, INT_MAX)), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    QEventLoop loop;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, &progress,
+            [&] { progress.setValue(int(shared->written.loadRelaxed())); });
+    connect(&progress, &QProgressDialog::canceled, &progress,
+            [shared] { shared->cancelled.storeRelaxed(1); });
+    connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
+    tick.start(100);
+    worker->start();
+    loop.exec();
+    worker->wait();
+    delete worker;
+    tick.stop();
+    progress.reset();
+
+    if (shared->cancelled.loadRelaxed())
+        return false;
+    if (!shared->error.isEmpty()) {
+        Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(shared->error));
+        return false;
+    }
+    m_exported = shared->written.loadRelaxed();
+    return true;
+}
+
+bool StructureSearchDialog::exportCsvThroughDirectory(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(file.errorString()));
+        return false;
+    }
+    CsvWriter::Options options;
+    options.separator = QLatin1Char(';');
+    options.byteOrderMark = true; // spreadsheets read UTF-8 only with it
+    CsvWriter csv(file, options);
+    bool written = csv.writeRow(StructureSearchModel::exportHeader());
+
+    // Pages arrive while the event loop runs: the window stays alive and the
+    // progress dialog can cancel between two pages.
+    const StructureCriteria c = m_model->criteria();
+    const bool countFinal = m_model->isCountFinal();
+    QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
+                             countFinal ? int(std::min<qint64>(m_model->totalCount(), INT_MAX)) : 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    QEventLoop loop;
+    QString error;
+    qint64 offset = 0;
+    bool cancelled = false;
+    constexpr int chunk = 1000;
+    std::function<void()> next = [&] {
+        m_session.directory.searchStructures(
+            c, int(offset), chunk, &progress, [&](const CommandResult &result, const StructurePage &page) {
+                if (!result.ok()) {
+                    error = tr("The structures could not be read: %1").arg(result.message);
+                    loop.quit();
+                    return;
+                }
+                for (const StructureRow &row : page.rows)
+                    written = written && csv.writeRow(StructureSearchModel::exportFields(row));
+                offset += page.rows.size();
+                if (countFinal)
+                    progress.setValue(int(std::min<qint64>(offset, INT_MAX)));
+                if (!written) {
+                    error = tr("The file could not be written: %1").arg(file.errorString());
+                    loop.quit();
+                } else if (progress.wasCanceled()) {
+                    cancelled = true;
+                    loop.quit();
+                } else if (!page.more || page.rows.isEmpty()) {
+                    loop.quit();
+                } else {
+                    // The next page from the event loop, never from inside this answer.
+                    QTimer::singleShot(0, &progress, next);
+                }
+            });
+    };
+    connect(&progress, &QProgressDialog::canceled, &loop, [&] {
+        cancelled = true;
+        loop.quit();
+    });
+    QTimer::singleShot(0, &progress, next);
+    loop.exec();
+    // Whatever answer is still on its way is dropped with `progress`, its context.
+    progress.reset();
+    if (cancelled)
+        return false; // QSaveFile discards what was written
+    if (error.isEmpty() && !file.commit())
+        error = tr("The file could not be written: %1").arg(file.errorString());
+    if (!error.isEmpty()) {
+        Dialogs::warning(this, tr("Export"), error);
+        return false;
+    }
+    m_exported = offset;
+    return true;
+}
+
+void StructureSearchDialog::createStructure()
+{
+    StructureCreateDialog dialog(m_session, 0, this);
+    // What was searched without wildcards is a good start.
+    const auto plain = [](const QLineEdit *edit) {
+        return edit->text().contains(QLatin1Char('*')) ? QString() : edit->text().trimmed();
+    };
+    StructureInput input;
+    input.siret = plain(m_siret);
+    input.raisonSociale = plain(m_raisonSociale);
+    input.libelle = plain(m_libelle);
+    input.codePostal = plain(m_codePostal);
+    input.ville = plain(m_ville);
+    dialog.setInput(input);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    m_created = dialog.structureId();
+    // The creator is the principal manager already: no request to send.
+    reject();
+}
+
+} // namespace guichet

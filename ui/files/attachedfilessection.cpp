@@ -1,0 +1,385 @@
+#include "ui/files/attachedfilessection.h"
+
+#include "models/attachedfilemodel.h"
+#include "rules/files/attachedfiles.h"
+#include "ui/files/attachedfiledialog.h"
+#include "ui/shell/session.h"
+#include "ui/sync/queuedchange.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
+
+#include <QAction>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <functional>
+
+namespace guichet {
+
+namespace {
+const QString headerKey = QStringLiteral("attachedFiles/header");
+const QString folderKey = QStringLiteral("attachedFiles/lastFolder");
+constexpr int maxSameName = 999;
+
+// Writes `bytes` into `folder` under `name`, never over an existing file:
+// « name (2).pdf », « name (3).pdf »… as core's export does. Returns the path
+// written, or an empty string with `error` set.
+QString writeNewFile(const QDir &folder, const QString &name, const QByteArray &bytes, QString *error)
+{
+    const QFileInfo nameInfo(name);
+    const QString base = nameInfo.completeBaseName().isEmpty() ? name : nameInfo.completeBaseName();
+    const QString suffix = nameInfo.completeBaseName().isEmpty() || nameInfo.suffix().isEmpty()
+        ? QString()
+        : QLatin1Char('.') + nameInfo.suffix();
+    for (int n = 1; n <= maxSameName; ++n) {
+        const QString candidate = n == 1 ? name : QStringLiteral("%1 (%2)%3").arg(base).arg(n).arg(suffix);
+        QFile file(folder.filePath(candidate));
+        // NewOnly: an existing file is never overwritten, even one created meanwhile.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+            if (file.exists())
+                continue;
+            *error = AttachedFilesSection::tr("Cannot write '%1': %2")
+                         .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            return {};
+        }
+        if (file.write(bytes) != bytes.size() || !file.flush()) {
+            *error = AttachedFilesSection::tr("Cannot write '%1': %2")
+                         .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            file.close();
+            file.remove();
+            return {};
+        }
+        return file.fileName();
+    }
+    *error = AttachedFilesSection::tr("Cannot find a free name for '%1' in the folder.").arg(name);
+    return {};
+}
+} // namespace
+
+AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new AttachedFileModel(session.core, session.userId(), this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_edit(new QPushButton(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit…"), this))
+    , m_download(new QPushButton(QIcon::fromTheme(QStringLiteral("document-save")), tr("Down&load…"), this))
+    , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
+    , m_downloadChecked(new QPushButton(tr("Download the chec&ked files…"), this))
+    , m_deleteChecked(new QPushButton(tr("Delete the c&hecked files"), this))
+    , m_manage(
+          new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Manage attached files…"), this))
+    , m_notice(new QLabel(this))
+{
+    setObjectName(QStringLiteral("attachedFiles"));
+    auto *title = new QLabel(tr("My attached files"), this);
+    QFont titleFont = title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    title->setFont(titleFont);
+    auto *intro = new QLabel(tr("Files kept in your account to attach quickly to an invoice, such as "
+                                "supporting documents (a vehicle registration for travel expenses, "
+                                "brochures…); %1 MB at most each.")
+                                 .arg(AttachedFiles::MaxSize / (1024 * 1024)),
+                             this);
+    intro->setWordWrap(true);
+
+    m_table->setObjectName(QStringLiteral("attachedFilesTable"));
+    m_table->setAccessibleName(tr("My attached files"));
+    setUpRecordTable(m_table, m_proxy, m_model, AttachedFileModel::DesignationColumn, headerKey);
+
+    const auto addTableAction = [this](const QString &text, void (AttachedFilesSection::*slot)(),
+                                       const QKeySequence &shortcut = {}) {
+        auto *action = new QAction(text, m_table);
+        action->setShortcut(shortcut);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        m_table->addAction(action);
+    };
+    addTableAction(tr("Edit this file…"), &AttachedFilesSection::editCurrent, QKeySequence(Qt::Key_F2));
+    addTableAction(tr("Download this file…"), &AttachedFilesSection::downloadCurrent, QKeySequence::Save);
+    addTableAction(tr("Delete this file"), &AttachedFilesSection::deleteCurrent, QKeySequence::Delete);
+    addTableAction(tr("Download the checked files…"), &AttachedFilesSection::downloadChecked);
+    addTableAction(tr("Delete the checked files"), &AttachedFilesSection::deleteChecked);
+    connect(m_table, &QTableView::activated, this, &AttachedFilesSection::editCurrent);
+
+    m_edit->setObjectName(QStringLiteral("editFile"));
+    m_edit->setAccessibleName(tr("Edit the selected file"));
+    m_download->setObjectName(QStringLiteral("downloadFile"));
+    m_download->setAccessibleName(tr("Download the selected file"));
+    m_delete->setObjectName(QStringLiteral("deleteFile"));
+    m_delete->setAccessibleName(tr("Delete the selected file"));
+    m_downloadChecked->setObjectName(QStringLiteral("downloadCheckedFiles"));
+    m_deleteChecked->setObjectName(QStringLiteral("deleteCheckedFiles"));
+    m_manage->setObjectName(QStringLiteral("manageFiles"));
+    connect(m_edit, &QPushButton::clicked, this, &AttachedFilesSection::editCurrent);
+    connect(m_download, &QPushButton::clicked, this, &AttachedFilesSection::downloadCurrent);
+    connect(m_delete, &QPushButton::clicked, this, &AttachedFilesSection::deleteCurrent);
+    connect(m_downloadChecked, &QPushButton::clicked, this, &AttachedFilesSection::downloadChecked);
+    connect(m_deleteChecked, &QPushButton::clicked, this, &AttachedFilesSection::deleteChecked);
+    connect(m_manage, &QPushButton::clicked, this, &AttachedFilesSection::addFile);
+
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::PlainText);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->hide();
+
+    auto *rowButtons = new QHBoxLayout;
+    rowButtons->addWidget(m_edit);
+    rowButtons->addWidget(m_download);
+    rowButtons->addWidget(m_delete);
+    rowButtons->addStretch(1);
+    auto *checkedButtons = new QHBoxLayout;
+    checkedButtons->addWidget(m_downloadChecked);
+    checkedButtons->addWidget(m_deleteChecked);
+    checkedButtons->addStretch(1);
+    checkedButtons->addWidget(m_manage);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_notice);
+    layout->addLayout(rowButtons);
+    layout->addLayout(checkedButtons);
+
+    connect(&m_session.gateway, &CommandGateway::dataChanged, this, &AttachedFilesSection::reload);
+    connect(m_model, &RecordTableModel::checkedChanged, this, &AttachedFilesSection::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &AttachedFilesSection::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &AttachedFilesSection::updateButtons);
+    updateButtons();
+}
+
+AttachedFilesSection::~AttachedFilesSection()
+{
+    saveRecordTableHeader(m_table, headerKey);
+}
+
+QString AttachedFilesSection::notice() const
+{
+    return m_notice->isVisible() ? m_notice->text() : QString();
+}
+
+void AttachedFilesSection::setNotice(const QString &text)
+{
+    m_notice->setText(text);
+    m_notice->setAccessibleName(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+QString AttachedFilesSection::lastFolder() const
+{
+    return QSettings().value(folderKey, QDir::homePath()).toString();
+}
+
+void AttachedFilesSection::rememberFolder(const QString &folder)
+{
+    QSettings().setValue(folderKey, folder);
+}
+
+void AttachedFilesSection::reload()
+{
+    m_model->reload();
+}
+
+void AttachedFilesSection::updateButtons()
+{
+    const bool current = m_table->currentIndex().isValid();
+    m_edit->setEnabled(current);
+    m_download->setEnabled(current);
+    m_delete->setEnabled(current);
+    const bool checked = !m_model->checkedIds().isEmpty();
+    m_downloadChecked->setEnabled(checked);
+    m_deleteChecked->setEnabled(checked);
+}
+
+QVariantMap AttachedFilesSection::currentRecord() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? m_proxy->data(current, RecordTableModel::RecordRole).toMap() : QVariantMap();
+}
+
+void AttachedFilesSection::addFile()
+{
+    AttachedFileDialog dialog(m_session, {}, this);
+    if (Dialogs::exec(&dialog) == QDialog::Accepted)
+        setNotice(dialog.queued()
+                      ? QueuedChange::message()
+                      : tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
+}
+
+void AttachedFilesSection::editCurrent()
+{
+    const QVariantMap record = currentRecord();
+    if (record.isEmpty())
+        return;
+    AttachedFileDialog dialog(m_session, record, this);
+    if (Dialogs::exec(&dialog) == QDialog::Accepted)
+        setNotice(dialog.queued()
+                      ? QueuedChange::message()
+                      : tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
+}
+
+void AttachedFilesSection::downloadCurrent()
+{
+    const QVariantMap record = currentRecord();
+    if (record.isEmpty())
+        return;
+    const QString fileName
+        = AttachedFiles::sanitizeFileName(record.value(QStringLiteral("fileName")).toString());
+    const QString path = Dialogs::saveFileName(this, tr("Download the attached file"),
+                                               QDir(lastFolder()).filePath(fileName));
+    if (path.isEmpty())
+        return;
+    rememberFolder(QFileInfo(path).absolutePath());
+    // Connected, the content comes from the server: the window stays usable
+    // meanwhile, and says so.
+    setNotice(tr("Downloading « %1 »…").arg(record.value(QStringLiteral("designation")).toString()));
+    m_session.directory.fileContent(
+        record.value(QStringLiteral("id")).toLongLong(), this,
+        [this, path](const CommandResult &read, const QByteArray &bytes) {
+            if (!read.ok()) {
+                setNotice(QString());
+                Dialogs::warning(this, tr("Download the attached file"), read.message);
+                return;
+            }
+            // The user chose this path in the save dialog, which asked before replacing a file.
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+                setNotice(QString());
+                Dialogs::warning(
+                    this, tr("Download the attached file"),
+                    tr("Cannot write '%1': %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+                return;
+            }
+            setNotice(tr("Written: %1").arg(QDir::toNativeSeparators(path)));
+        });
+}
+
+void AttachedFilesSection::downloadChecked()
+{
+    const QList<qint64> ids = m_model->checkedIds();
+    if (ids.isEmpty()) {
+        setNotice(tr("Tick the files to download in the « Selection » column first."));
+        return;
+    }
+    const QString folder = Dialogs::existingDirectory(this, tr("Download the checked files into"));
+    if (folder.isEmpty())
+        return;
+    rememberFolder(folder);
+    // One file at a time through the directory (the server's content when
+    // connected), each asked from the event loop, so that the window stays alive
+    // and shows progress; no file is ever overwritten: names are made unique
+    // (« name (2).pdf »).
+    QProgressDialog progress(tr("Downloading the checked files…"), tr("Cancel"), 0, int(ids.size()), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(500);
+    // The names now: the table may reload while the files arrive.
+    QStringList names;
+    for (const qint64 id : ids)
+        names << AttachedFiles::sanitizeFileName(
+            m_model->record(m_model->rowOfId(id)).value(QStringLiteral("fileName")).toString());
+    QStringList written;
+    QString error;
+    QEventLoop loop;
+    int next = 0;
+    std::function<void()> downloadNext = [&] {
+        progress.setValue(next);
+        if (next >= ids.size() || progress.wasCanceled()) {
+            loop.quit();
+            return;
+        }
+        const qint64 id = ids.at(next);
+        const QString name = names.at(next);
+        m_session.directory.fileContent(
+            id, &progress, [&, name](const CommandResult &r, const QByteArray &bytes) {
+                if (!r.ok()) {
+                    error = r.message;
+                    loop.quit();
+                    return;
+                }
+                const QString path = writeNewFile(QDir(folder), name, bytes, &error);
+                if (path.isEmpty()) {
+                    loop.quit();
+                    return;
+                }
+                written.append(QDir::toNativeSeparators(path));
+                ++next;
+                QTimer::singleShot(0, &progress, downloadNext);
+            });
+    };
+    connect(&progress, &QProgressDialog::canceled, &loop, &QEventLoop::quit);
+    QTimer::singleShot(0, &progress, downloadNext);
+    loop.exec();
+    progress.setValue(int(ids.size()));
+    QString text = tr("%n file(s) written:", nullptr, int(written.size()));
+    for (const QString &path : std::as_const(written))
+        text += QStringLiteral("\n") + path;
+    setNotice(text);
+    if (!error.isEmpty())
+        Dialogs::warning(this, tr("Download the checked files"), error);
+}
+
+void AttachedFilesSection::deleteCurrent()
+{
+    const QVariantMap record = currentRecord();
+    if (!record.isEmpty())
+        remove({ record.value(QStringLiteral("id")).toLongLong() });
+}
+
+void AttachedFilesSection::deleteChecked()
+{
+    const QList<qint64> ids = m_model->checkedIds();
+    if (ids.isEmpty()) {
+        setNotice(tr("Tick the files to delete in the « Selection » column first."));
+        return;
+    }
+    remove(ids);
+}
+
+void AttachedFilesSection::remove(const QList<qint64> &ids)
+{
+    QStringList names;
+    for (const qint64 id : ids) {
+        const QVariantMap r = m_model->record(m_model->rowOfId(id));
+        names << QStringLiteral("• %1 (%2)")
+                     .arg(r.value(QStringLiteral("designation")).toString(),
+                          r.value(QStringLiteral("fileName")).toString());
+    }
+    const QString text = ids.size() == 1
+        ? tr("Delete this attached file?\n%1").arg(names.join(QLatin1Char('\n')))
+        : tr("Delete these %1 attached files?\n%2").arg(ids.size()).arg(names.join(QLatin1Char('\n')));
+    if (Dialogs::question(this, tr("Delete attached files"), text) != QMessageBox::Ok)
+        return;
+    QJsonArray list;
+    for (const qint64 id : ids)
+        list.append(id);
+    m_session.gateway.send(QStringLiteral("deleteFiles"), QJsonObject { { QStringLiteral("ids"), list } },
+                           [this, ids](const CommandResult &r) {
+                               if (!r.ok()) {
+                                   Dialogs::warning(this, tr("Delete attached files"), r.message);
+                                   return;
+                               }
+                               setNotice(QueuedChange::isQueued(r)
+                                             ? QueuedChange::message()
+                                             : tr("%n file(s) deleted.", nullptr, int(ids.size())));
+                           });
+}
+
+} // namespace guichet

@@ -1,0 +1,1060 @@
+#include "ui/manager/manageractivitypage.h"
+
+#include "models/attachmentmodel.h"
+#include "models/auditentrymodel.h"
+#include "models/pendingrequestmodels.h"
+#include "models/structureusermodel.h"
+#include "rules/audit/auditlog.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/spaces/spaces.h"
+#include "rules/structures/structures.h"
+#include "ui/account/successordialog.h"
+#include "ui/attachments/structurecreatedialog.h"
+#include "ui/shell/session.h"
+#include "ui/widgets/auditexport.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
+#include "ui/widgets/usersearchdialog.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace guichet {
+
+namespace {
+const QString settingsPrefix = QStringLiteral("managerActivity/");
+const QString overdueKey = QStringLiteral("managerActivity/overdueDays");
+
+QString longDate(const QVariant &value)
+{
+    const QDate date = value.toDate();
+    return date.isValid() ? QLocale().toString(date, QLocale::LongFormat) : QString();
+}
+
+QString personName(const QVariantMap &r)
+{
+    return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
+                                       r.value(QStringLiteral("lastName")).toString().toUpper());
+}
+
+// A small modal form run through Dialogs::exec: OK (default, Enter) and Cancel (Esc).
+QDialogButtonBox *addButtons(QDialog *dialog, QLayout *layout)
+{
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    buttons->setObjectName(QStringLiteral("buttons"));
+    QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    return buttons;
+}
+} // namespace
+
+ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_structure(new QComboBox(this))
+    , m_readOnlyNotice(new QLabel(this))
+    , m_reminders(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_error(new QLabel(this))
+    , m_feedback(m_error)
+    , m_attachmentRequests(new PendingAttachmentModel(session.core, session.userId(), this))
+    , m_subscriptionRequests(new PendingSubscriptionModel(session.core, session.userId(), this))
+    , m_users(new StructureUserModel(session.core, this))
+    , m_services(new RecordTableModel(this))
+    , m_spaces(new RecordTableModel(this))
+    , m_history(new AuditEntryModel(session.core, this))
+{
+    setObjectName(QStringLiteral("managerActivity"));
+    setProperty("spaceCode", code());
+    auto *title = new QLabel(tr("<h3>Manager's activity</h3>"), this);
+
+    m_structure->setObjectName(QStringLiteral("structureChooser"));
+    m_structure->setAccessibleName(tr("Structure"));
+    auto *structureLabel = new QLabel(tr("&Structure:"), this);
+    structureLabel->setBuddy(m_structure);
+    auto *chooserRow = new QHBoxLayout;
+    chooserRow->addWidget(structureLabel);
+    chooserRow->addWidget(m_structure, 1);
+
+    m_readOnlyNotice->setObjectName(QStringLiteral("readOnlyNotice"));
+    m_readOnlyNotice->setWordWrap(true);
+    m_readOnlyNotice->setStyleSheet(QStringLiteral("color: #8a5a00;"));
+    m_reminders->setObjectName(QStringLiteral("reminders"));
+    m_reminders->setWordWrap(true);
+    m_error->setObjectName(QStringLiteral("error"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_error->hide();
+    m_feedback.bind(QStringLiteral("structure"), m_structure);
+
+    m_services->setColumns({ { QStringLiteral("code"), tr("Code") },
+                             { QStringLiteral("name"), tr("Name") },
+                             { QStringLiteral("active"), tr("Active"), [](const QVariantMap &r) {
+                                  return r.value(QStringLiteral("active")).toBool() ? tr("Yes") : tr("No");
+                              } } });
+    m_spaces->setColumns({ { QStringLiteral("name"), tr("Space set at structure level") } });
+
+    m_tabs->setObjectName(QStringLiteral("managerTabs"));
+    m_tabs->addTab(createRequestsTab(), tr("&Pending requests"));
+    m_tabs->addTab(createUsersTab(), tr("&Users"));
+    m_tabs->addTab(createStructureTab(), tr("S&tructure"));
+    m_tabs->addTab(createHistoryTab(), tr("&History"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addLayout(chooserRow);
+    layout->addWidget(m_readOnlyNotice);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_error);
+
+    connect(m_structure, &QComboBox::currentIndexChanged, this, &ManagerActivityPage::structureChanged);
+    connect(&session.gateway, &CommandGateway::dataChanged, this, &ManagerActivityPage::reload);
+    reload();
+}
+
+ManagerActivityPage::~ManagerActivityPage()
+{
+    for (const char *name : { "attachmentRequestsTable", "subscriptionRequestsTable", "usersTable",
+                              "servicesTable", "spacesTable", "historyTable" }) {
+        if (QTableView *table = view(QString::fromLatin1(name)))
+            saveRecordTableHeader(table, settingsPrefix + QString::fromLatin1(name));
+    }
+}
+
+int ManagerActivityPage::overdueDays()
+{
+    return qMax(1, QSettings().value(overdueKey, 7).toInt());
+}
+
+void ManagerActivityPage::setOverdueDays(int days)
+{
+    QSettings().setValue(overdueKey, days);
+}
+
+QTableView *ManagerActivityPage::createTable(const QString &name, RecordTableModel *model,
+                                             QSortFilterProxyModel *proxy, const QString &accessibleName)
+{
+    auto *table = new QTableView(this);
+    table->setObjectName(name);
+    table->setAccessibleName(accessibleName);
+    setUpRecordTable(table, proxy, model, model->isCheckable() ? 1 : 0, settingsPrefix + name);
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ManagerActivityPage::updateButtons);
+    connect(model, &QAbstractItemModel::modelReset, this, &ManagerActivityPage::updateButtons);
+    connect(model, &RecordTableModel::checkedChanged, this, &ManagerActivityPage::updateButtons);
+    return table;
+}
+
+QPushButton *ManagerActivityPage::createButton(const QString &name, const QString &text,
+                                               void (ManagerActivityPage::*slot)())
+{
+    auto *button = new QPushButton(text, this);
+    button->setObjectName(name);
+    connect(button, &QPushButton::clicked, this, slot);
+    return button;
+}
+
+QWidget *ManagerActivityPage::createRequestsTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    layout->addWidget(m_reminders);
+
+    const struct
+    {
+        RecordTableModel *model;
+        QString table;
+        QString title;
+        QString validate, refuse, consult;
+        void (ManagerActivityPage::*onValidate)();
+        void (ManagerActivityPage::*onRefuse)();
+        void (ManagerActivityPage::*onConsult)();
+    } blocks[] = {
+        { m_attachmentRequests, QStringLiteral("attachmentRequestsTable"), tr("Attachment requests"),
+          QStringLiteral("validateAttachments"), QStringLiteral("refuseAttachments"),
+          QStringLiteral("consultAttachment"), &ManagerActivityPage::validateAttachments,
+          &ManagerActivityPage::refuseAttachments, &ManagerActivityPage::consultAttachment },
+        { m_subscriptionRequests, QStringLiteral("subscriptionRequestsTable"), tr("Subscription requests"),
+          QStringLiteral("validateSubscriptions"), QStringLiteral("refuseSubscriptions"),
+          QStringLiteral("consultSubscription"), &ManagerActivityPage::validateSubscriptions,
+          &ManagerActivityPage::refuseSubscriptions, &ManagerActivityPage::consultSubscription },
+    };
+    for (const auto &b : blocks) {
+        auto *box = new QGroupBox(b.title, tab);
+        auto *boxLayout = new QVBoxLayout(box);
+        auto *proxy = new QSortFilterProxyModel(this);
+        QTableView *table = createTable(b.table, b.model, proxy, b.title);
+        boxLayout->addWidget(createRecordFilter(proxy, box));
+        boxLayout->addWidget(table, 1);
+        auto *row = new QHBoxLayout;
+        row->addWidget(createButton(b.consult, tr("C&onsult"), b.onConsult));
+        row->addWidget(createButton(b.validate, tr("&Validate"), b.onValidate));
+        row->addWidget(createButton(b.refuse, tr("&Refuse"), b.onRefuse));
+        row->addStretch(1);
+        boxLayout->addLayout(row);
+        layout->addWidget(box, 1);
+        // Enter opens the request, as a double-click does.
+        auto *open = new QAction(tr("Consult"), table);
+        open->setShortcut(QKeySequence(Qt::Key_Return));
+        open->setShortcutContext(Qt::WidgetShortcut);
+        connect(open, &QAction::triggered, this, b.onConsult);
+        table->addAction(open);
+        auto *validate = new QAction(tr("Validate"), table);
+        connect(validate, &QAction::triggered, this, b.onValidate);
+        table->addAction(validate);
+        auto *refuse = new QAction(tr("Refuse"), table);
+        connect(refuse, &QAction::triggered, this, b.onRefuse);
+        table->addAction(refuse);
+        const auto onConsult = b.onConsult;
+        connect(table, &QTableView::doubleClicked, this, [this, onConsult](const QModelIndex &index) {
+            if (index.column() != 0)
+                (this->*onConsult)();
+        });
+    }
+    return tab;
+}
+
+QWidget *ManagerActivityPage::createUsersTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    auto *proxy = new QSortFilterProxyModel(this);
+    QTableView *table
+        = createTable(QStringLiteral("usersTable"), m_users, proxy, tr("Users of the structure"));
+    layout->addWidget(createRecordFilter(proxy, tab));
+    layout->addWidget(table, 1);
+    auto *row = new QHBoxLayout;
+    row->addWidget(createButton(QStringLiteral("makeSecondary"), tr("Make &secondary manager"),
+                                &ManagerActivityPage::makeSecondary));
+    row->addWidget(
+        createButton(QStringLiteral("makeUser"), tr("Make si&mple user"), &ManagerActivityPage::makeUser));
+    row->addWidget(createButton(QStringLiteral("endAttachment"), tr("&End the attachment…"),
+                                &ManagerActivityPage::endAttachment));
+    row->addWidget(createButton(QStringLiteral("removeAttachment"), tr("Re&move the attachment…"),
+                                &ManagerActivityPage::removeAttachment));
+    row->addStretch(1);
+    row->addWidget(
+        createButton(QStringLiteral("attachUser"), tr("&Attach a user…"), &ManagerActivityPage::attachUser));
+    row->addWidget(createButton(QStringLiteral("copyRights"), tr("Cop&y the rights…"),
+                                &ManagerActivityPage::copyRights));
+    layout->addLayout(row);
+    // The same actions from the table's context menu; Delete removes after confirmation.
+    const struct
+    {
+        QString text;
+        QKeySequence key;
+        void (ManagerActivityPage::*slot)();
+    } actions[] = {
+        { tr("Make secondary manager"), QKeySequence(), &ManagerActivityPage::makeSecondary },
+        { tr("Make simple user"), QKeySequence(), &ManagerActivityPage::makeUser },
+        { tr("End the attachment…"), QKeySequence(), &ManagerActivityPage::endAttachment },
+        { tr("Remove the attachment"), QKeySequence(QKeySequence::Delete),
+          &ManagerActivityPage::removeAttachment },
+        { tr("Copy the rights…"), QKeySequence(), &ManagerActivityPage::copyRights },
+    };
+    for (const auto &a : actions) {
+        auto *action = new QAction(a.text, table);
+        action->setShortcut(a.key);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        connect(action, &QAction::triggered, this, a.slot);
+        table->addAction(action);
+    }
+    return tab;
+}
+
+QWidget *ManagerActivityPage::createStructureTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+
+    auto *infoBox = new QGroupBox(tr("Structure record"), tab);
+    auto *infoLayout = new QHBoxLayout(infoBox);
+    m_structureInfo = new QLabel(infoBox);
+    m_structureInfo->setObjectName(QStringLiteral("structureInfo"));
+    m_structureInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    infoLayout->addWidget(m_structureInfo, 1);
+    infoLayout->addWidget(createButton(QStringLiteral("modifyStructure"), tr("Consult / &modify…"),
+                                       &ManagerActivityPage::modifyStructure),
+                          0, Qt::AlignTop);
+    layout->addWidget(infoBox);
+
+    auto *lists = new QHBoxLayout;
+    auto *servicesBox = new QGroupBox(tr("Services"), tab);
+    auto *servicesLayout = new QVBoxLayout(servicesBox);
+    servicesLayout->addWidget(createTable(QStringLiteral("servicesTable"), m_services,
+                                          new QSortFilterProxyModel(this), tr("Services")));
+    m_serviceCode = new QLineEdit(servicesBox);
+    m_serviceCode->setObjectName(QStringLiteral("serviceCode"));
+    m_serviceCode->setAccessibleName(tr("Code of the new service"));
+    m_serviceCode->setPlaceholderText(tr("Code"));
+    m_serviceName = new QLineEdit(servicesBox);
+    m_serviceName->setObjectName(QStringLiteral("serviceName"));
+    m_serviceName->setAccessibleName(tr("Name of the new service"));
+    m_serviceName->setPlaceholderText(tr("Name"));
+    m_feedback.bind(QStringLiteral("code"), m_serviceCode);
+    m_feedback.bind(QStringLiteral("name"), m_serviceName);
+    auto *addRow = new QHBoxLayout;
+    addRow->addWidget(m_serviceCode);
+    addRow->addWidget(m_serviceName, 1);
+    addRow->addWidget(
+        createButton(QStringLiteral("addService"), tr("Add the ser&vice"), &ManagerActivityPage::addService));
+    servicesLayout->addLayout(addRow);
+    servicesLayout->addWidget(createButton(QStringLiteral("toggleService"), tr("Deactivate / reactivate"),
+                                           &ManagerActivityPage::toggleService),
+                              0, Qt::AlignLeft);
+    lists->addWidget(servicesBox, 1);
+
+    auto *spacesBox = new QGroupBox(tr("Spaces set at structure level"), tab);
+    auto *spacesLayout = new QVBoxLayout(spacesBox);
+    spacesLayout->addWidget(createTable(QStringLiteral("spacesTable"), m_spaces,
+                                        new QSortFilterProxyModel(this),
+                                        tr("Spaces set at structure level")));
+    m_spaceChoice = new QComboBox(spacesBox);
+    m_spaceChoice->setObjectName(QStringLiteral("spaceChoice"));
+    m_spaceChoice->setAccessibleName(tr("Space to set at structure level"));
+    for (const Space &space : Spaces(m_session.core).catalogue())
+        m_spaceChoice->addItem(space.name, space.code);
+    m_feedback.bind(QStringLiteral("space"), m_spaceChoice);
+    auto *spaceRow = new QHBoxLayout;
+    spaceRow->addWidget(m_spaceChoice, 1);
+    spaceRow->addWidget(
+        createButton(QStringLiteral("addSpace"), tr("Add the s&pace"), &ManagerActivityPage::addSpace));
+    spaceRow->addWidget(createButton(QStringLiteral("removeSpace"), tr("Remove the space"),
+                                     &ManagerActivityPage::removeSpace));
+    spacesLayout->addLayout(spaceRow);
+    lists->addWidget(spacesBox, 1);
+    layout->addLayout(lists, 1);
+
+    auto *principalBox = new QGroupBox(tr("Principal manager"), tab);
+    auto *principalLayout = new QHBoxLayout(principalBox);
+    m_powers = new QCheckBox(tr("Secondary managers have the principal manager's po&wers"), principalBox);
+    m_powers->setObjectName(QStringLiteral("secondaryPowers"));
+    connect(m_powers, &QCheckBox::clicked, this, &ManagerActivityPage::setPowers);
+    principalLayout->addWidget(m_powers, 1);
+    principalLayout->addWidget(createButton(QStringLiteral("transferPrincipal"),
+                                            tr("Trans&fer the principal manager's role…"),
+                                            &ManagerActivityPage::transferPrincipal));
+    layout->addWidget(principalBox);
+    return tab;
+}
+
+QWidget *ManagerActivityPage::createHistoryTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    m_historyText = new QLineEdit(tab);
+    m_historyText->setObjectName(QStringLiteral("historyText"));
+    m_historyText->setAccessibleName(tr("Text to find in the history"));
+    m_historyText->setPlaceholderText(tr("Text to find…"));
+    m_historyText->setClearButtonEnabled(true);
+    m_historyDates = new QCheckBox(tr("&Between"), tab);
+    m_historyDates->setObjectName(QStringLiteral("historyDates"));
+    m_historyFrom = new QDateEdit(m_session.clock.today().addMonths(-1), tab);
+    m_historyFrom->setObjectName(QStringLiteral("historyFrom"));
+    m_historyFrom->setAccessibleName(tr("From"));
+    m_historyFrom->setCalendarPopup(true);
+    m_historyTo = new QDateEdit(m_session.clock.today(), tab);
+    m_historyTo->setObjectName(QStringLiteral("historyTo"));
+    m_historyTo->setAccessibleName(tr("Until"));
+    m_historyTo->setCalendarPopup(true);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_historyText, 1);
+    filterRow->addWidget(m_historyDates);
+    filterRow->addWidget(m_historyFrom);
+    filterRow->addWidget(new QLabel(tr("and"), tab));
+    filterRow->addWidget(m_historyTo);
+    filterRow->addWidget(createButton(QStringLiteral("exportHistory"), tr("E&xport as CSV…"),
+                                      &ManagerActivityPage::exportHistory));
+    layout->addLayout(filterRow);
+    layout->addWidget(createTable(QStringLiteral("historyTable"), m_history, new QSortFilterProxyModel(this),
+                                  tr("History")),
+                      1);
+    connect(m_historyText, &QLineEdit::textChanged, this, &ManagerActivityPage::applyHistoryFilter);
+    connect(m_historyDates, &QCheckBox::toggled, this, &ManagerActivityPage::applyHistoryFilter);
+    connect(m_historyFrom, &QDateEdit::dateChanged, this, &ManagerActivityPage::applyHistoryFilter);
+    connect(m_historyTo, &QDateEdit::dateChanged, this, &ManagerActivityPage::applyHistoryFilter);
+    return tab;
+}
+
+QPushButton *ManagerActivityPage::button(const QString &name) const
+{
+    return findChild<QPushButton *>(name);
+}
+
+QTableView *ManagerActivityPage::view(const QString &name) const
+{
+    return findChild<QTableView *>(name);
+}
+
+QString ManagerActivityPage::errorText() const
+{
+    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
+
+qint64 ManagerActivityPage::currentStructureId() const
+{
+    return m_structure->currentData().toLongLong();
+}
+
+void ManagerActivityPage::reload()
+{
+    reloadStructures();
+    // The delay may have changed in the preferences since the last reload.
+    m_attachmentRequests->setOverdueDays(overdueDays());
+    m_subscriptionRequests->setOverdueDays(overdueDays());
+    structureChanged();
+
+    const int days = overdueDays();
+    int late = 0;
+    int ending = 0;
+    for (const QVariantMap &r : ManagerActivity(m_session.core).reminders(m_session.userId(), days)) {
+        if (r.value(QStringLiteral("kind")).toString() == QLatin1String("attachmentEnding"))
+            ++ending;
+        else
+            ++late;
+    }
+    QStringList parts;
+    if (late)
+        parts << tr("%n request(s) have been waiting for more than %1 days.", nullptr, late).arg(days);
+    if (ending)
+        parts << tr("%n attachment(s) end within %1 days.", nullptr, ending).arg(days);
+    m_reminders->setText(parts.join(QLatin1Char(' ')));
+    m_reminders->setVisible(!parts.isEmpty());
+}
+
+void ManagerActivityPage::reloadStructures()
+{
+    const qint64 current = currentStructureId();
+    const QSignalBlocker blocker(m_structure);
+    m_structure->clear();
+    for (const QVariantMap &s : ManagerActivity(m_session.core).managedStructures(m_session.userId()))
+        m_structure->addItem(tr("%1 (SIRET %2)")
+                                 .arg(s.value(QStringLiteral("raisonSociale")).toString(),
+                                      s.value(QStringLiteral("siret")).toString()),
+                             s.value(QStringLiteral("id")));
+    const int index = m_structure->findData(current);
+    if (index >= 0)
+        m_structure->setCurrentIndex(index);
+}
+
+void ManagerActivityPage::structureChanged()
+{
+    const qint64 structureId = currentStructureId();
+    const QDate today = m_session.clock.today();
+    const Role role = structureId ? roleOn(m_session.db, m_session.userId(), structureId, today) : Role::None;
+    m_principal = role == Role::Principal;
+    m_readOnly = !structureId || !canManage(m_session.db, m_session.userId(), structureId, today);
+    if (!structureId)
+        m_readOnlyNotice->setText(tr("You manage no structure today: there is nothing to decide here."));
+    else if (m_readOnly)
+        m_readOnlyNotice->setText(
+            tr("You are a secondary manager of %1 and its principal manager has not given secondary managers "
+               "the principal's powers: you can consult this page but not change anything.")
+                .arg(m_structure->currentText()));
+    else
+        m_readOnlyNotice->clear();
+    m_readOnlyNotice->setVisible(!m_readOnlyNotice->text().isEmpty());
+
+    m_users->setStructureId(structureId);
+    QList<QVariantMap> services;
+    if (structureId) {
+        for (const ServiceRow &s : Structures(m_session.core).listServices(structureId))
+            services.append({ { QStringLiteral("id"), s.id },
+                              { QStringLiteral("code"), s.code },
+                              { QStringLiteral("name"), s.name },
+                              { QStringLiteral("active"), s.active } });
+    }
+    m_services->setRecords(services);
+    QList<QVariantMap> spaces;
+    if (structureId) {
+        for (const Space &s : Spaces(m_session.core).structureSpaces(structureId))
+            spaces.append({ { QStringLiteral("id"), s.id },
+                            { QStringLiteral("code"), s.code },
+                            { QStringLiteral("name"), s.name } });
+    }
+    m_spaces->setRecords(spaces);
+
+    QString info;
+    if (const auto s = structureId ? Structures(m_session.core).structure(structureId) : std::nullopt) {
+        info = tr("<b>%1</b><br>SIRET %2<br>%3<br>%4 %5")
+                   .arg(s->raisonSociale.toHtmlEscaped(), s->siret, s->libelle.toHtmlEscaped(),
+                        s->codePostal.toHtmlEscaped(), s->ville.toHtmlEscaped());
+    }
+    m_structureInfo->setText(info);
+    {
+        const QSignalBlocker blocker(m_powers);
+        m_powers->setChecked(
+            structureId
+            && m_session.db
+                    .value(QStringLiteral("SELECT secondary_powers FROM structures WHERE id = ?"),
+                           { structureId })
+                    .toInt()
+                != 0);
+    }
+    applyHistoryFilter();
+    updateButtons();
+}
+
+void ManagerActivityPage::applyHistoryFilter()
+{
+    AuditFilter filter;
+    filter.structureId = currentStructureId();
+    filter.text = m_historyText->text().trimmed();
+    if (m_historyDates->isChecked()) {
+        filter.since = QDateTime(m_historyFrom->date(), QTime(0, 0), Qt::LocalTime);
+        filter.until = QDateTime(m_historyTo->date().addDays(1), QTime(0, 0), Qt::LocalTime);
+    }
+    m_historyFrom->setEnabled(m_historyDates->isChecked());
+    m_historyTo->setEnabled(m_historyDates->isChecked());
+    m_history->setFilter(filter);
+}
+
+QVariantMap ManagerActivityPage::currentRecord(const QString &viewName) const
+{
+    QTableView *table = view(viewName);
+    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
+    return current.isValid() ? current.data(RecordTableModel::RecordRole).toMap() : QVariantMap();
+}
+
+void ManagerActivityPage::updateButtons()
+{
+    const bool manage = !m_readOnly;
+    const bool hasAttachment = !m_attachmentRequests->checkedIds().isEmpty()
+        || !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty();
+    const bool hasSubscription = !m_subscriptionRequests->checkedIds().isEmpty()
+        || !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty();
+    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
+    const bool validatedUser = user.value(QStringLiteral("status")).toString() == QLatin1String("validated");
+    const bool principalRow = user.value(QStringLiteral("role")).toString() == QLatin1String("principal");
+    const struct
+    {
+        const char *name;
+        bool enabled;
+    } states[] = {
+        { "consultAttachment", !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty() },
+        { "validateAttachments", hasAttachment },
+        { "refuseAttachments", hasAttachment },
+        { "consultSubscription", !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty() },
+        { "validateSubscriptions", hasSubscription },
+        { "refuseSubscriptions", hasSubscription },
+        { "makeSecondary", manage && validatedUser && !principalRow },
+        { "makeUser", manage && validatedUser && !principalRow },
+        { "endAttachment", manage && validatedUser && !principalRow },
+        { "removeAttachment", manage && !user.isEmpty() },
+        { "attachUser", manage },
+        { "copyRights", manage && validatedUser },
+        { "modifyStructure", currentStructureId() != 0 },
+        { "addService", manage },
+        { "toggleService", manage && !currentRecord(QStringLiteral("servicesTable")).isEmpty() },
+        { "addSpace", manage },
+        { "removeSpace", manage && !currentRecord(QStringLiteral("spacesTable")).isEmpty() },
+        { "transferPrincipal", m_principal },
+        { "exportHistory", currentStructureId() != 0 },
+    };
+    for (const auto &s : states) {
+        if (QPushButton *b = button(QString::fromLatin1(s.name)))
+            b->setEnabled(s.enabled);
+    }
+    m_powers->setEnabled(m_principal);
+    m_serviceCode->setEnabled(manage);
+    m_serviceName->setEnabled(manage);
+    m_spaceChoice->setEnabled(manage);
+}
+
+void ManagerActivityPage::send(const QString &command, const QJsonObject &args,
+                               std::function<void(const CommandResult &)> done)
+{
+    m_feedback.clear();
+    QPointer<ManagerActivityPage> self(this);
+    m_session.gateway.send(command, args, [self, done](const CommandResult &r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            self->m_error->show();
+            self->m_feedback.show(r);
+            return;
+        }
+        self->m_error->hide();
+        if (done)
+            done(r);
+    });
+}
+
+// ---- Demandes en attente ----
+
+namespace {
+// « Valider » / « Refuser » with an optional comment sent to the requester.
+bool askComment(QWidget *parent, const QString &title, const QString &text, QString *comment)
+{
+    QDialog dialog(parent);
+    dialog.setObjectName(QStringLiteral("commentDialog"));
+    dialog.setWindowTitle(title);
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *label = new QLabel(text, &dialog);
+    label->setWordWrap(true);
+    layout->addWidget(label);
+    auto *commentLabel = new QLabel(
+        QCoreApplication::translate("guichet::ManagerActivityPage", "&Comment for the requester (optional):"),
+        &dialog);
+    auto *edit = new QPlainTextEdit(&dialog);
+    edit->setObjectName(QStringLiteral("comment"));
+    edit->setAccessibleName(QCoreApplication::translate("guichet::ManagerActivityPage", "Comment"));
+    edit->setTabChangesFocus(true);
+    commentLabel->setBuddy(edit);
+    layout->addWidget(commentLabel);
+    layout->addWidget(edit);
+    addButtons(&dialog, layout);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return false;
+    *comment = edit->toPlainText().trimmed();
+    return true;
+}
+} // namespace
+
+void ManagerActivityPage::decideAttachments(bool validate)
+{
+    QList<qint64> ids = m_attachmentRequests->checkedIds();
+    if (ids.isEmpty()) {
+        const QVariantMap r = currentRecord(QStringLiteral("attachmentRequestsTable"));
+        if (r.isEmpty())
+            return;
+        ids << r.value(QStringLiteral("id")).toLongLong();
+    }
+    const QString title = validate ? tr("Validate attachment requests") : tr("Refuse attachment requests");
+    const QString text = validate ? tr("Validate %n attachment request(s)?", nullptr, int(ids.size()))
+                                  : tr("Refuse %n attachment request(s)?", nullptr, int(ids.size()));
+    QString comment;
+    if (!askComment(this, title, text, &comment))
+        return;
+    QJsonArray array;
+    for (const qint64 id : ids)
+        array.append(id);
+    send(QStringLiteral("decideAttachments"),
+         { { QStringLiteral("attachments"), array },
+           { QStringLiteral("validate"), validate },
+           { QStringLiteral("comment"), comment } });
+}
+
+void ManagerActivityPage::decideSubscriptions(bool validate)
+{
+    QList<qint64> ids = m_subscriptionRequests->checkedIds();
+    if (ids.isEmpty()) {
+        const QVariantMap r = currentRecord(QStringLiteral("subscriptionRequestsTable"));
+        if (r.isEmpty())
+            return;
+        ids << r.value(QStringLiteral("id")).toLongLong();
+    }
+    const QString title
+        = validate ? tr("Validate subscription requests") : tr("Refuse subscription requests");
+    const QString text = validate ? tr("Validate %n subscription request(s)?", nullptr, int(ids.size()))
+                                  : tr("Refuse %n subscription request(s)?", nullptr, int(ids.size()));
+    QString comment;
+    if (!askComment(this, title, text, &comment))
+        return;
+    QJsonArray array;
+    for (const qint64 id : ids)
+        array.append(id);
+    send(QStringLiteral("decideSubscriptions"),
+         { { QStringLiteral("subscriptions"), array },
+           { QStringLiteral("validate"), validate },
+           { QStringLiteral("comment"), comment } });
+}
+
+void ManagerActivityPage::consultAttachment()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("attachmentRequestsTable"));
+    if (r.isEmpty())
+        return;
+    const QString services = r.value(QStringLiteral("wholeStructure")).toBool()
+        ? tr("Whole structure")
+        : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
+    Dialogs::information(this, tr("Attachment request"),
+                         tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nRole: %5\nStart of validity: "
+                            "%6\nEnd of validity: %7\n"
+                            "Services: %8\nRequested on: %9")
+                             .arg(personName(r), r.value(QStringLiteral("email")).toString(),
+                                  r.value(QStringLiteral("raisonSociale")).toString(),
+                                  r.value(QStringLiteral("siret")).toString(),
+                                  AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString()),
+                                  longDate(r.value(QStringLiteral("validFrom"))),
+                                  r.value(QStringLiteral("validUntil")).toDate().isValid()
+                                      ? longDate(r.value(QStringLiteral("validUntil")))
+                                      : tr("none"),
+                                  services, longDate(r.value(QStringLiteral("requestedOn")))));
+}
+
+void ManagerActivityPage::consultSubscription()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("subscriptionRequestsTable"));
+    if (r.isEmpty())
+        return;
+    Dialogs::information(
+        this, tr("Subscription request"),
+        tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
+           "%8\n"
+           "Comment: %9")
+            .arg(personName(r), r.value(QStringLiteral("email")).toString(),
+                 r.value(QStringLiteral("raisonSociale")).toString(),
+                 r.value(QStringLiteral("siret")).toString(), r.value(QStringLiteral("spaceName")).toString(),
+                 r.value(QStringLiteral("serviceName")).toString(),
+                 PendingSubscriptionModel::modeLabel(r.value(QStringLiteral("mode")).toString()),
+                 longDate(r.value(QStringLiteral("effectiveDate"))),
+                 r.value(QStringLiteral("comment")).toString()));
+}
+
+// ---- Utilisateurs ----
+
+void ManagerActivityPage::makeSecondary()
+{
+    setRole(QStringLiteral("secondary"));
+}
+
+void ManagerActivityPage::makeUser()
+{
+    setRole(QStringLiteral("user"));
+}
+
+void ManagerActivityPage::setRole(const QString &role)
+{
+    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
+    if (r.isEmpty())
+        return;
+    send(QStringLiteral("setAttachmentRole"),
+         { { QStringLiteral("attachment"), r.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("role"), role } });
+}
+
+void ManagerActivityPage::endAttachment()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
+    if (r.isEmpty())
+        return;
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("endAttachmentDialog"));
+    dialog.setWindowTitle(tr("End the attachment"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *form = new QFormLayout;
+    auto *date = new QDateEdit(m_session.clock.today(), &dialog);
+    date->setObjectName(QStringLiteral("validUntil"));
+    date->setCalendarPopup(true);
+    date->setAccessibleName(tr("End of validity"));
+    form->addRow(tr("Attachment of %1 to %2 ends on:").arg(personName(r), m_structure->currentText()), date);
+    layout->addLayout(form);
+    addButtons(&dialog, layout);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    send(QStringLiteral("endAttachment"),
+         { { QStringLiteral("attachment"), r.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("validUntil"), date->date().toString(Qt::ISODate) } });
+}
+
+void ManagerActivityPage::removeAttachment()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
+    if (r.isEmpty() || m_readOnly)
+        return;
+    if (Dialogs::question(this, tr("Remove the attachment"),
+                          tr("Remove the attachment of %1 to %2? Their subscriptions there go too.")
+                              .arg(personName(r), m_structure->currentText()))
+        != QMessageBox::Ok)
+        return;
+    QJsonObject args { { QStringLiteral("attachments"),
+                         QJsonArray { r.value(QStringLiteral("id")).toLongLong() } } };
+    if (r.value(QStringLiteral("role")).toString() == QLatin1String("principal")
+        && r.value(QStringLiteral("status")).toString() == QLatin1String("validated")) {
+        // The principal's attachment: a successor first (« désigner un nouveau gestionnaire principal »).
+        const auto s = Structures(m_session.core).structure(currentStructureId());
+        SuccessorDialog dialog(
+            m_session,
+            { { currentStructureId(), s ? s->siret : QString(), s ? s->raisonSociale : QString() } }, this);
+        if (Dialogs::exec(&dialog) != QDialog::Accepted)
+            return;
+        args.insert(QStringLiteral("successors"), dialog.successors());
+    }
+    send(QStringLiteral("removeAttachments"), args);
+}
+
+void ManagerActivityPage::attachUser()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId)
+        return;
+    UserSearchDialog search(m_session, this);
+    if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedUserId())
+        return;
+    const qint64 userId = search.selectedUserId();
+
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("attachUserDialog"));
+    dialog.setWindowTitle(tr("Attach a user"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *form = new QFormLayout;
+    auto *role = new QComboBox(&dialog);
+    role->setObjectName(QStringLiteral("role"));
+    role->addItem(AttachmentModel::roleLabel(QStringLiteral("user")), QStringLiteral("user"));
+    role->addItem(AttachmentModel::roleLabel(QStringLiteral("secondary")), QStringLiteral("secondary"));
+    auto *from = new QDateEdit(m_session.clock.today(), &dialog);
+    from->setObjectName(QStringLiteral("validFrom"));
+    from->setCalendarPopup(true);
+    auto *hasUntil = new QCheckBox(tr("&Until"), &dialog);
+    hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
+    auto *until = new QDateEdit(m_session.clock.today().addYears(1), &dialog);
+    until->setObjectName(QStringLiteral("validUntil"));
+    until->setCalendarPopup(true);
+    until->setEnabled(false);
+    connect(hasUntil, &QCheckBox::toggled, until, &QWidget::setEnabled);
+    auto *whole = new QCheckBox(tr("Attach to the &whole structure"), &dialog);
+    whole->setObjectName(QStringLiteral("wholeStructure"));
+    whole->setChecked(true);
+    auto *services = new QListWidget(&dialog);
+    services->setObjectName(QStringLiteral("services"));
+    services->setAccessibleName(tr("Services"));
+    for (const ServiceRow &s : Structures(m_session.core).listServices(structureId)) {
+        if (!s.active)
+            continue;
+        auto *item = new QListWidgetItem(s.name, services);
+        item->setData(Qt::UserRole, s.id);
+        item->setCheckState(Qt::Unchecked);
+    }
+    services->setEnabled(false);
+    connect(whole, &QCheckBox::toggled, services, [services](bool on) { services->setEnabled(!on); });
+    auto *error = new QLabel(&dialog);
+    error->setObjectName(QStringLiteral("error"));
+    error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    error->setWordWrap(true);
+    FormFeedback feedback(error);
+    feedback.bind(QStringLiteral("role"), role);
+    feedback.bind(QStringLiteral("validFrom"), from);
+    feedback.bind(QStringLiteral("validUntil"), until);
+    feedback.bind(QStringLiteral("services"), services);
+    form->addRow(tr("User:"), new QLabel(search.selectedUserLabel().toHtmlEscaped(), &dialog));
+    form->addRow(tr("&Role:"), role);
+    form->addRow(tr("&From:"), from);
+    form->addRow(hasUntil, until);
+    form->addRow(whole);
+    form->addRow(tr("Ser&vices:"), services);
+    layout->addLayout(form);
+    layout->addWidget(error);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->setObjectName(QStringLiteral("buttons"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    // The dialog stays open on a refusal, with everything typed kept.
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        QJsonObject args { { QStringLiteral("structure"), structureId },
+                           { QStringLiteral("user"), userId },
+                           { QStringLiteral("role"), role->currentData().toString() },
+                           { QStringLiteral("validFrom"), from->date().toString(Qt::ISODate) },
+                           { QStringLiteral("wholeStructure"), whole->isChecked() } };
+        if (hasUntil->isChecked())
+            args.insert(QStringLiteral("validUntil"), until->date().toString(Qt::ISODate));
+        if (!whole->isChecked()) {
+            QJsonArray ids;
+            for (int i = 0; i < services->count(); ++i) {
+                if (services->item(i)->checkState() == Qt::Checked)
+                    ids.append(services->item(i)->data(Qt::UserRole).toLongLong());
+            }
+            args.insert(QStringLiteral("services"), ids);
+        }
+        QPointer<QDialog> guard(&dialog);
+        m_session.gateway.send(QStringLiteral("attachUser"), args,
+                               [guard, &feedback](const CommandResult &r) {
+                                   if (!guard)
+                                       return;
+                                   if (r.ok())
+                                       guard->accept();
+                                   else
+                                       feedback.show(r);
+                               });
+    });
+    Dialogs::exec(&dialog);
+}
+
+void ManagerActivityPage::copyRights()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
+    if (r.isEmpty())
+        return;
+    UserSearchDialog search(m_session, this);
+    search.setWindowTitle(tr("Copy the rights of %1 to…").arg(personName(r)));
+    search.exclude(r.value(QStringLiteral("userId")).toLongLong());
+    if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedUserId())
+        return;
+    const QString target = search.selectedUserLabel();
+    QPointer<ManagerActivityPage> self(this);
+    send(QStringLiteral("copyRights"),
+         { { QStringLiteral("from"), r.value(QStringLiteral("userId")).toLongLong() },
+           { QStringLiteral("to"), search.selectedUserId() },
+           { QStringLiteral("structure"), currentStructureId() } },
+         [self, target](const CommandResult &result) {
+             if (self)
+                 Dialogs::information(self, tr("Copy the rights"),
+                                      tr("%1 received %2 attachment(s) and %3 subscription(s).")
+                                          .arg(target)
+                                          .arg(result.data.value(QStringLiteral("attachments")).toInt())
+                                          .arg(result.data.value(QStringLiteral("subscriptions")).toInt()));
+         });
+}
+
+// ---- Structure ----
+
+void ManagerActivityPage::modifyStructure()
+{
+    if (!currentStructureId())
+        return;
+    StructureCreateDialog dialog(m_session, currentStructureId(), this);
+    Dialogs::exec(&dialog);
+}
+
+void ManagerActivityPage::addService()
+{
+    send(QStringLiteral("addService"),
+         { { QStringLiteral("structure"), currentStructureId() },
+           { QStringLiteral("code"), m_serviceCode->text().trimmed() },
+           { QStringLiteral("name"), m_serviceName->text().trimmed() } },
+         [this](const CommandResult &) {
+             m_serviceCode->clear();
+             m_serviceName->clear();
+         });
+}
+
+void ManagerActivityPage::toggleService()
+{
+    const QVariantMap r = currentRecord(QStringLiteral("servicesTable"));
+    if (r.isEmpty())
+        return;
+    send(QStringLiteral("setServiceActive"),
+         { { QStringLiteral("service"), r.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("active"), !r.value(QStringLiteral("active")).toBool() } });
+}
+
+void ManagerActivityPage::addSpace()
+{
+    const QString name = m_spaceChoice->currentText();
+    QPointer<ManagerActivityPage> self(this);
+    send(QStringLiteral("enableStructureSpace"),
+         { { QStringLiteral("structure"), currentStructureId() },
+           { QStringLiteral("space"), m_spaceChoice->currentData().toString() } },
+         [self, name](const CommandResult &r) {
+             if (self)
+                 Dialogs::information(
+                     self, tr("Spaces set at structure level"),
+                     tr("%1 is set for the structure: %n subscription request(s) were generated "
+                        "for its users.",
+                        nullptr, r.data.value(QStringLiteral("generated")).toInt())
+                         .arg(name));
+         });
+}
+
+void ManagerActivityPage::removeSpace()
+{
+    const QVariantMap space = currentRecord(QStringLiteral("spacesTable"));
+    if (space.isEmpty())
+        return;
+    const QString name = space.value(QStringLiteral("name")).toString();
+    if (Dialogs::question(
+            this, tr("Spaces set at structure level"),
+            tr("Remove %1 from the structure? The subscriptions it generated end; the users' own "
+               "requests and default spaces stay.")
+                .arg(name))
+        != QMessageBox::Ok)
+        return;
+    QPointer<ManagerActivityPage> self(this);
+    send(QStringLiteral("disableStructureSpace"),
+         { { QStringLiteral("structure"), currentStructureId() },
+           { QStringLiteral("space"), space.value(QStringLiteral("code")).toString() } },
+         [self, name](const CommandResult &r) {
+             if (self)
+                 Dialogs::information(self, tr("Spaces set at structure level"),
+                                      tr("%1 was removed from the structure: %n subscription(s) ended.",
+                                         nullptr, r.data.value(QStringLiteral("removed")).toInt())
+                                          .arg(name));
+         });
+}
+
+void ManagerActivityPage::setPowers(bool granted)
+{
+    send(QStringLiteral("setSecondaryPowers"),
+         { { QStringLiteral("structure"), currentStructureId() }, { QStringLiteral("granted"), granted } });
+    // On refusal the box shows the stored value again.
+    structureChanged();
+}
+
+void ManagerActivityPage::transferPrincipal()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId)
+        return;
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("transferDialog"));
+    dialog.setWindowTitle(tr("Transfer the principal manager's role"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro
+        = new QLabel(tr("Choose the new principal manager of %1 among its users. You stay attached as a "
+                        "simple user.")
+                         .arg(m_structure->currentText()),
+                     &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *successor = new QComboBox(&dialog);
+    successor->setObjectName(QStringLiteral("successor"));
+    successor->setAccessibleName(tr("New principal manager"));
+    for (const QVariantMap &u : m_users->records()) {
+        if (u.value(QStringLiteral("userId")).toLongLong() == m_session.userId()
+            || u.value(QStringLiteral("status")).toString() != QLatin1String("validated")
+            || u.value(QStringLiteral("ended")).toBool())
+            continue;
+        successor->addItem(
+            QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()),
+            u.value(QStringLiteral("userId")));
+    }
+    layout->addWidget(successor);
+    addButtons(&dialog, layout);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted || successor->currentIndex() < 0)
+        return;
+    if (Dialogs::question(this, tr("Transfer the principal manager's role"),
+                          tr("Make %1 the principal manager of %2?")
+                              .arg(successor->currentText(), m_structure->currentText()))
+        != QMessageBox::Ok)
+        return;
+    send(QStringLiteral("transferPrincipal"),
+         { { QStringLiteral("structure"), structureId },
+           { QStringLiteral("successor"), successor->currentData().toLongLong() } });
+}
+
+// ---- Historique ----
+
+void ManagerActivityPage::exportHistory()
+{
+    if (!currentStructureId())
+        return;
+    exportAuditLog(this, m_session.core, m_history->filter(), tr("Export the history"),
+                   tr("Exporting the history…"), settingsPrefix + QStringLiteral("lastFolder"),
+                   QStringLiteral("history.csv"));
+}
+
+} // namespace guichet

@@ -1,0 +1,301 @@
+#include "ui/shell/desktopapp.h"
+
+#include "client/credentialstore.h"
+#include "ui/account/accountpage.h"
+#include "ui/account/deactivationsection.h"
+#include "ui/account/reactivationdialog.h"
+#include "ui/account/signindialog.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/shell/outboxdialog.h"
+#include "ui/shell/preferencesdialog.h"
+#include "ui/shell/session.h"
+#include "ui/sync/commanddescription.h"
+#include "ui/sync/connectedsession.h"
+#include "ui/sync/syncstatus.h"
+#include "ui/sync/syncstatusdialog.h"
+#include "ui/widgets/dialogs.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+
+namespace guichet {
+
+DesktopApp::DesktopApp(Session &session, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+{
+    connect(&m_session.gateway, &CommandGateway::signedOut, this, [this] {
+        if (m_main)
+            signOut();
+    });
+}
+
+DesktopApp::~DesktopApp()
+{
+    delete m_main;
+    delete m_signIn;
+    // m_connected goes last: the windows read through it.
+}
+
+Session &DesktopApp::currentSession()
+{
+    return m_connected ? m_connected->session() : m_session;
+}
+
+void DesktopApp::enableConnectedMode()
+{
+    setServerSignIn([this](const QUrl &server, const QString &email, const QString &password, bool,
+                           CommandGateway::Callback done) {
+        ConnectedSession::signIn(
+            server, email, password, m_session.clock, this,
+            [this, done](std::unique_ptr<ConnectedSession> connected, const CommandResult &result) {
+                if (connected)
+                    adopt(std::move(connected));
+                done(result);
+            });
+    });
+    setSessionRestorer(
+        [this](const QUrl &server, const QString &token, qint64 userId, CommandGateway::Callback done) {
+            ConnectedSession::restore(
+                server, token, userId, m_session.clock, this,
+                [this, done](std::unique_ptr<ConnectedSession> connected, const CommandResult &result) {
+                    if (connected)
+                        adopt(std::move(connected));
+                    done(result);
+                });
+        });
+}
+
+void DesktopApp::adopt(std::unique_ptr<ConnectedSession> connected)
+{
+    dropConnected();
+    m_connected = std::move(connected);
+    ConnectedSession *session = m_connected.get();
+    connect(session, &ConnectedSession::syncStateChanged, this, &DesktopApp::updateSyncStatus);
+    // A queued change refused later: the user learns it now, without being blocked.
+    connect(&session->gateway(), &RemoteCommandGateway::commandRefused, this,
+            [this](qint64, const QString &name, const QJsonObject &, const CommandResult &result) {
+                Dialogs::notify(m_main, tr("Change refused"),
+                                tr("The server refused « %1 »: %2 Open the synchronisation status to "
+                                   "see what you typed and discard it.")
+                                    .arg(CommandDescription::title(name), result.message));
+            });
+    // The server no longer knows the token: back to the sign-in window.
+    connect(&session->gateway(), &RemoteCommandGateway::sessionExpired, this, [this] {
+        if (!m_main)
+            return;
+        signOut();
+        if (m_signIn)
+            m_signIn->setNotice(tr("Your session on the server has ended: sign in again."));
+    });
+}
+
+void DesktopApp::dropConnected()
+{
+    if (!m_connected)
+        return;
+    m_connected->sync().stop();
+    m_connected->disconnect(this);
+    m_connected->gateway().disconnect(this);
+    // Windows being deleted later may still read it: it goes after them.
+    m_connected.release()->deleteLater();
+}
+
+void DesktopApp::updateSyncStatus()
+{
+    if (m_syncStatus && m_connected)
+        m_syncStatus->setState(m_connected->syncState());
+}
+
+void DesktopApp::showSyncStatus()
+{
+    if (!m_connected)
+        return;
+    ConnectedSession *session = m_connected.get();
+    SyncStatusDialog dialog(
+        session->syncState(), [session] { return session->outboxEntries(); },
+        [session](qint64 seq) { return session->gateway().discard(seq); }, m_main);
+    const QMetaObject::Connection update
+        = connect(session, &ConnectedSession::syncStateChanged, &dialog, [&dialog, session] {
+              dialog.setState(session->syncState());
+              dialog.reload();
+          });
+    Dialogs::exec(&dialog);
+    disconnect(update);
+    updateSyncStatus();
+}
+
+void DesktopApp::start()
+{
+    if (!restoreRememberedSession())
+        showSignIn();
+}
+
+void DesktopApp::setSessionRestorer(SessionRestorer restorer)
+{
+    m_restorer = std::move(restorer);
+}
+
+bool DesktopApp::restoreRememberedSession()
+{
+    const QString key = SignInDialog::rememberedKey();
+    const QSettings settings;
+    const QString server = settings.value(QStringLiteral("signIn/serverUrl")).toString();
+    const qint64 userId = settings.value(QStringLiteral("signIn/rememberedUserId")).toLongLong();
+    QString error;
+    const std::optional<QUrl> url = SignInDialog::checkServerUrl(server, &error);
+    if (!m_restorer || key.isEmpty() || !url || userId <= 0)
+        return false;
+    auto *store = new CredentialStore(this);
+    connect(
+        store, &CredentialStore::loaded, this,
+        [this, store, url, userId](const QString &, const QString &token) {
+            store->deleteLater();
+            if (token.isEmpty()) {
+                restoreFailed(QString());
+                return;
+            }
+            m_restorer(*url, token, userId, [this](const CommandResult &result) {
+                if (result.ok()) {
+                    showMain();
+                    return;
+                }
+                // The server no longer knows the token (expired, revoked): forget it.
+                auto *forget = new CredentialStore(this);
+                connect(forget, &CredentialStore::removed, forget, &QObject::deleteLater);
+                connect(forget, &CredentialStore::failed, forget, &QObject::deleteLater);
+                SignInDialog::forgetRememberedSession(*forget);
+                restoreFailed(
+                    tr("Your remembered session could not be opened: %1 Sign in again.").arg(result.message));
+            });
+        });
+    connect(store, &CredentialStore::failed, this, [this, store](const QString &, const QString &message) {
+        store->deleteLater();
+        restoreFailed(
+            tr("The system keychain is unavailable (%1): sign in with your password.").arg(message));
+    });
+    store->load(key);
+    return true;
+}
+
+void DesktopApp::restoreFailed(const QString &notice)
+{
+    showSignIn();
+    m_signIn->setNotice(notice);
+}
+
+void DesktopApp::setServerSignIn(SignInDialog::ServerSignIn serverSignIn)
+{
+    m_serverSignIn = std::move(serverSignIn);
+    if (m_signIn)
+        m_signIn->setServerSignIn(m_serverSignIn);
+}
+
+void DesktopApp::showSignIn()
+{
+    if (!m_signIn) {
+        m_signIn = new SignInDialog(m_session);
+        if (m_serverSignIn)
+            m_signIn->setServerSignIn(m_serverSignIn);
+        m_signIn->setAttribute(Qt::WA_DeleteOnClose, false);
+        connect(m_signIn, &QDialog::accepted, this, &DesktopApp::showMain);
+        connect(m_signIn, &QDialog::rejected, this, [this] {
+            if (!m_main)
+                QApplication::quit();
+        });
+        connect(m_signIn, &SignInDialog::reactivationRequested, this, &DesktopApp::showReactivation);
+        connect(m_signIn, &SignInDialog::outboxRequested, this, &DesktopApp::showOutbox);
+    }
+    m_signIn->show();
+    m_signIn->raise();
+    m_signIn->activateWindow();
+}
+
+void DesktopApp::showMain()
+{
+    if (m_signIn)
+        m_signIn->hide();
+    delete m_main;
+    m_main = new MainWindow(currentSession());
+    connect(m_main, &MainWindow::signOutRequested, this, &DesktopApp::signOut);
+    connect(m_main, &MainWindow::preferencesRequested, this, &DesktopApp::showPreferences);
+    connect(m_main, &MainWindow::outboxRequested, this, &DesktopApp::showOutbox);
+    // A deactivated account can do nothing more: back to the sign-in window.
+    if (auto *deactivation = m_main->findChild<DeactivationSection *>())
+        connect(deactivation, &DeactivationSection::accountDeactivated, this, &DesktopApp::signOut);
+    if (m_connected) {
+        m_syncStatus = new SyncStatusButton(m_main);
+        m_syncStatus->setObjectName(QStringLiteral("syncStatus"));
+        m_main->statusBar()->addPermanentWidget(m_syncStatus);
+        connect(m_syncStatus, &QToolButton::clicked, this, &DesktopApp::showSyncStatus);
+        updateSyncStatus();
+    }
+    m_main->show();
+}
+
+void DesktopApp::signOut()
+{
+    if (m_main) {
+        m_main->close();
+        m_main->deleteLater();
+        m_main = nullptr;
+    }
+    if (m_connected) {
+        m_connected->gateway().signOut();
+        dropConnected();
+    } else if (m_session.userId()) {
+        m_session.gateway.signOut();
+    }
+    // Signing out forgets a remembered session: the next start asks the password.
+    if (!SignInDialog::rememberedKey().isEmpty()) {
+        auto *store = new CredentialStore(this);
+        connect(store, &CredentialStore::removed, store, &QObject::deleteLater);
+        connect(store, &CredentialStore::failed, store, &QObject::deleteLater);
+        SignInDialog::forgetRememberedSession(*store);
+    }
+    showSignIn();
+}
+
+void DesktopApp::showPreferences()
+{
+    PreferencesDialog dialog(m_main);
+    if (Dialogs::exec(&dialog) == QDialog::Accepted && dialog.save())
+        Dialogs::information(m_main, tr("Preferences"),
+                             tr("The new language applies the next time Guichet starts."));
+}
+
+void DesktopApp::showReactivation(const QString &email)
+{
+    ReactivationDialog dialog(m_session, email, m_signIn);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted || !m_signIn)
+        return;
+    m_signIn->emailEdit()->setText(dialog.email());
+    m_signIn->passwordEdit()->clear();
+    m_signIn->passwordEdit()->setFocus();
+}
+
+void DesktopApp::showOutbox()
+{
+    // Connected, the changes waiting are the remote gateway's: the status dialog lists them.
+    if (m_connected && m_main) {
+        showSyncStatus();
+        return;
+    }
+    QWidget *parent = m_main ? static_cast<QWidget *>(m_main) : static_cast<QWidget *>(m_signIn);
+    OutboxDialog dialog(m_session, parent);
+    Dialogs::exec(&dialog);
+}
+
+void DesktopApp::screenshotAndQuit(const QString &path)
+{
+    QTimer::singleShot(800, this, [this, path] {
+        QWidget *window = m_main ? static_cast<QWidget *>(m_main) : static_cast<QWidget *>(m_signIn);
+        const bool saved = window && window->grab().save(path);
+        QApplication::exit(saved ? 0 : 1);
+    });
+}
+
+} // namespace guichet

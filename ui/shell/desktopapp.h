@@ -1,0 +1,80 @@
+#pragma once
+
+#include "ui/account/signindialog.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/sync/syncstatus.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+namespace guichet {
+
+class ConnectedSession;
+struct Session;
+
+// The desktop's flow: the sign-in window, then the main window until the user
+// signs out (back to sign-in) or quits.
+class DesktopApp : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DesktopApp(Session &session, QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    void start();
+    // Connected mode: how the sign-in window signs in to a server (see
+    // SignInDialog::ServerSignIn). Without it the window offers standalone only.
+    void setServerSignIn(SignInDialog::ServerSignIn serverSignIn);
+    // Connected mode: signs in again with a remembered token (the remote
+    // gateway's restoreSession). With it, start() opens the main window without
+    // asking the password when « Remember me » kept a session in the keychain.
+    using SessionRestorer = std::function<void(const QUrl &server, const QString &token, qint64 userId,
+                                               CommandGateway::Callback done)>;
+    void setSessionRestorer(SessionRestorer restorer);
+    // Connected mode for real: the sign-in window's « server » choice and a
+    // remembered token open a ConnectedSession (replica, remote gateway, sync);
+    // the main window then shows the synchronisation in its status bar.
+    void enableConnectedMode();
+    // The session the main window uses: the connected one while signed in to a
+    // server, the standalone one otherwise.
+    Session &currentSession();
+    ConnectedSession *connectedSession() const { return m_connected.get(); }
+    SyncStatusButton *syncStatusButton() const { return m_syncStatus; }
+    SignInDialog *signInDialog() const { return m_signIn; }
+    MainWindow *mainWindow() const { return m_main; }
+
+    // Headless runs: saves a picture of the first window once shown, then quits.
+    void screenshotAndQuit(const QString &path);
+
+    void showPreferences();
+    void signOut();
+    // « Réactiver mon compte » from the sign-in window; on success the sign-in
+    // window gets the account's e-mail, ready for the new password.
+    void showReactivation(const QString &email);
+    // The standalone mode's local outbox (sign-in window, main window).
+    void showOutbox();
+
+private:
+    void showSignIn();
+    bool restoreRememberedSession();
+    void restoreFailed(const QString &notice);
+    void showMain();
+    void adopt(std::unique_ptr<ConnectedSession> connected);
+    void dropConnected();
+    void updateSyncStatus();
+    void showSyncStatus();
+
+    Session &m_session;
+    SignInDialog::ServerSignIn m_serverSignIn;
+    SessionRestorer m_restorer;
+    QPointer<SignInDialog> m_signIn;
+    QPointer<MainWindow> m_main;
+    std::unique_ptr<ConnectedSession> m_connected;
+    QPointer<SyncStatusButton> m_syncStatus;
+};
+
+} // namespace guichet

@@ -1,0 +1,185 @@
+#include "ui/subscriptions/subscriptionssection.h"
+
+#include "models/subscriptionmodel.h"
+#include "ui/shell/session.h"
+#include "ui/subscriptions/subscriptionrequestdialog.h"
+#include "ui/sync/queuedchange.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace guichet {
+
+namespace {
+const QString headerKey = QStringLiteral("subscriptions/header");
+}
+
+SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new SubscriptionModel(session.core, session.userId(), this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
+    , m_deleteChecked(new QPushButton(tr("Delete the c&hecked subscriptions"), this))
+    , m_add(new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Add a subscription"), this))
+    , m_notice(new QLabel(this))
+{
+    setObjectName(QStringLiteral("subscriptions"));
+    auto *title = new QLabel(tr("My subscriptions to spaces"), this);
+    QFont titleFont = title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    title->setFont(titleFont);
+    auto *intro = new QLabel(tr("The spaces you may use, or are waiting to use, in each structure. A space "
+                                "groups features such as « Invoices sent »."),
+                             this);
+    intro->setWordWrap(true);
+
+    m_table->setObjectName(QStringLiteral("subscriptionsTable"));
+    m_table->setAccessibleName(tr("My subscriptions to spaces"));
+    setUpRecordTable(m_table, m_proxy, m_model, SubscriptionModel::StructureColumn, headerKey);
+
+    auto *deleteAction = new QAction(tr("Delete this subscription"), m_table);
+    deleteAction->setShortcut(QKeySequence::Delete);
+    deleteAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(deleteAction, &QAction::triggered, this, &SubscriptionsSection::deleteCurrent);
+    auto *deleteCheckedAction = new QAction(tr("Delete the checked subscriptions"), m_table);
+    connect(deleteCheckedAction, &QAction::triggered, this, &SubscriptionsSection::deleteChecked);
+    m_table->addAction(deleteAction);
+    m_table->addAction(deleteCheckedAction);
+
+    m_delete->setObjectName(QStringLiteral("deleteSubscription"));
+    m_delete->setAccessibleName(tr("Delete the selected subscription"));
+    m_deleteChecked->setObjectName(QStringLiteral("deleteCheckedSubscriptions"));
+    m_add->setObjectName(QStringLiteral("addSubscription"));
+    connect(m_delete, &QPushButton::clicked, this, &SubscriptionsSection::deleteCurrent);
+    connect(m_deleteChecked, &QPushButton::clicked, this, &SubscriptionsSection::deleteChecked);
+    connect(m_add, &QPushButton::clicked, this, &SubscriptionsSection::addSubscription);
+
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::PlainText);
+    m_notice->hide();
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_delete);
+    buttons->addWidget(m_deleteChecked);
+    buttons->addStretch(1);
+    buttons->addWidget(m_add);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addWidget(intro);
+    layout->addWidget(createRecordFilter(m_proxy, this));
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_notice);
+    layout->addLayout(buttons);
+
+    connect(&m_session.gateway, &CommandGateway::dataChanged, this, &SubscriptionsSection::reload);
+    connect(m_model, &RecordTableModel::checkedChanged, this, &SubscriptionsSection::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SubscriptionsSection::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &SubscriptionsSection::updateButtons);
+    updateButtons();
+}
+
+SubscriptionsSection::~SubscriptionsSection()
+{
+    saveRecordTableHeader(m_table, headerKey);
+}
+
+QString SubscriptionsSection::notice() const
+{
+    return m_notice->isVisible() ? m_notice->text() : QString();
+}
+
+void SubscriptionsSection::setNotice(const QString &text)
+{
+    m_notice->setText(text);
+    m_notice->setAccessibleName(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+void SubscriptionsSection::reload()
+{
+    m_model->reload();
+}
+
+void SubscriptionsSection::updateButtons()
+{
+    m_delete->setEnabled(m_table->currentIndex().isValid());
+    m_deleteChecked->setEnabled(!m_model->checkedIds().isEmpty());
+}
+
+void SubscriptionsSection::deleteCurrent()
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    remove({ m_proxy->data(current, RecordTableModel::IdRole).toLongLong() });
+}
+
+void SubscriptionsSection::deleteChecked()
+{
+    const QList<qint64> ids = m_model->checkedIds();
+    if (ids.isEmpty()) {
+        setNotice(tr("Tick the subscriptions to delete in the « Selection » column first."));
+        return;
+    }
+    remove(ids);
+}
+
+void SubscriptionsSection::remove(const QList<qint64> &ids)
+{
+    QStringList lines;
+    for (const qint64 id : ids) {
+        const QVariantMap r = m_model->record(m_model->rowOfId(id));
+        lines << QStringLiteral("• %1 — %2 — %3 (%4)")
+                     .arg(r.value(QStringLiteral("raisonSociale")).toString(),
+                          r.value(QStringLiteral("spaceName")).toString(),
+                          r.value(QStringLiteral("serviceName")).toString(),
+                          SubscriptionModel::modeLabel(r.value(QStringLiteral("mode")).toString()));
+    }
+    const QString text = ids.size() == 1
+        ? tr("Delete this subscription?\n%1").arg(lines.join(QLatin1Char('\n')))
+        : tr("Delete these %1 subscriptions?\n%2").arg(ids.size()).arg(lines.join(QLatin1Char('\n')));
+    if (Dialogs::question(this, tr("Delete subscriptions"), text) != QMessageBox::Ok)
+        return;
+    QJsonArray list;
+    for (const qint64 id : ids)
+        list.append(id);
+    m_session.gateway.send(
+        QStringLiteral("removeSubscriptions"), QJsonObject { { QStringLiteral("subscriptions"), list } },
+        [this, ids](const CommandResult &r) {
+            if (!r.ok()) {
+                Dialogs::warning(this, tr("Delete subscriptions"), r.message);
+                return;
+            }
+            if (QueuedChange::isQueued(r))
+                setNotice(QueuedChange::message());
+            else
+                setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
+                                          : tr("%1 subscriptions were deleted.").arg(ids.size()));
+        });
+}
+
+void SubscriptionsSection::addSubscription()
+{
+    SubscriptionRequestDialog dialog(m_session, this);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    setNotice(dialog.queued() ? QueuedChange::message() : dialog.statusMessage());
+}
+
+} // namespace guichet

@@ -1,0 +1,705 @@
+#include "ui/support/supportpage.h"
+
+#include "models/attachedfilemodel.h"
+#include "models/attachmentmodel.h"
+#include "models/subscriptionmodel.h"
+#include "models/supportmodels.h"
+#include "rules/accounts/accounts.h"
+#include "rules/audit/auditlog.h"
+#include "rules/files/attachedfiles.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/support/solicitations.h"
+#include "ui/shell/session.h"
+#include "ui/widgets/auditexport.h"
+#include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
+#include "ui/widgets/usersearchdialog.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace guichet {
+
+namespace {
+const QString settingsPrefix = QStringLiteral("supportPage/");
+const char *tableNames[] = { "usersTable", "structuresTable", "solicitationsTable", "journalTable" };
+
+QString personName(const QVariantMap &r)
+{
+    return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
+                                       r.value(QStringLiteral("lastName")).toString().toUpper());
+}
+
+QString longDateTime(const QDateTime &at)
+{
+    return at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::LongFormat) : QString();
+}
+} // namespace
+
+SupportPage::SupportPage(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_tabs(new QTabWidget(this))
+    , m_error(new QLabel(this))
+    , m_feedback(m_error)
+    , m_users(new SupportUserModel(session.core, session.userId(), this))
+    , m_structures(new SupportStructureModel(session.core, session.userId(), this))
+    , m_solicitations(new SolicitationQueueModel(session.core, session.userId(), this))
+    , m_journal(new SupportAuditModel(session.core, this))
+{
+    setObjectName(QStringLiteral("supportPage"));
+    setProperty("spaceCode", code());
+    auto *title = new QLabel(tr("<h3>Support</h3>"), this);
+    m_error->setObjectName(QStringLiteral("error"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_error->hide();
+
+    m_tabs->setObjectName(QStringLiteral("supportTabs"));
+    m_tabs->addTab(createUsersTab(), tr("&Users"));
+    m_tabs->addTab(createStructuresTab(), tr("S&tructures"));
+    m_tabs->addTab(createSolicitationsTab(), tr("S&olicitations"));
+    m_tabs->addTab(createJournalTab(), tr("&Log"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_error);
+
+    connect(&session.gateway, &CommandGateway::dataChanged, this, &SupportPage::reload);
+    reload();
+}
+
+SupportPage::~SupportPage()
+{
+    for (const char *name : tableNames) {
+        if (QTableView *table = view(QString::fromLatin1(name)))
+            saveRecordTableHeader(table, settingsPrefix + QString::fromLatin1(name));
+    }
+}
+
+QTableView *SupportPage::createTable(const QString &name, RecordTableModel *model,
+                                     const QString &accessibleName)
+{
+    auto *table = new QTableView(this);
+    table->setObjectName(name);
+    table->setAccessibleName(accessibleName);
+    auto *proxy = new QSortFilterProxyModel(table);
+    setUpRecordTable(table, proxy, model, 0, settingsPrefix + name);
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SupportPage::updateButtons);
+    connect(model, &QAbstractItemModel::modelReset, this, &SupportPage::updateButtons);
+    return table;
+}
+
+QPushButton *SupportPage::createButton(const QString &name, const QString &text, void (SupportPage::*slot)())
+{
+    auto *button = new QPushButton(text, this);
+    button->setObjectName(name);
+    connect(button, &QPushButton::clicked, this, slot);
+    return button;
+}
+
+QLineEdit *SupportPage::createEdit(const QString &name, const QString &accessibleName)
+{
+    auto *edit = new QLineEdit(this);
+    edit->setObjectName(name);
+    edit->setAccessibleName(accessibleName);
+    edit->setClearButtonEnabled(true);
+    return edit;
+}
+
+// A table action also reachable from the keyboard (context menu; optional key).
+static void addTableAction(QTableView *table, const QString &text, QObject *receiver,
+                           std::function<void()> slot, const QKeySequence &key = {})
+{
+    auto *action = new QAction(text, table);
+    action->setShortcut(key);
+    action->setShortcutContext(Qt::WidgetShortcut);
+    QObject::connect(action, &QAction::triggered, receiver, std::move(slot));
+    table->addAction(action);
+}
+
+QWidget *SupportPage::createUsersTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    auto *form = new QFormLayout;
+    const struct
+    {
+        const char *name;
+        QString label;
+        QString accessible;
+    } fields[] = {
+        { "userName", tr("&Name:"), tr("Name") },
+        { "userEmail", tr("&E-mail:"), tr("E-mail") },
+        { "userAddress", tr("Postal &address:"), tr("Postal address") },
+        { "userStructure", tr("Stru&cture (SIRET or raison sociale):"), tr("Structure") },
+    };
+    for (const auto &f : fields) {
+        QLineEdit *edit = createEdit(QString::fromLatin1(f.name), f.accessible);
+        connect(edit, &QLineEdit::returnPressed, this, &SupportPage::searchUsers);
+        form->addRow(f.label, edit);
+    }
+    layout->addLayout(form);
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addStretch(1);
+    searchRow->addWidget(
+        createButton(QStringLiteral("searchUsers"), tr("&Search"), &SupportPage::searchUsers));
+    layout->addLayout(searchRow);
+    QTableView *table = createTable(QStringLiteral("usersTable"), m_users, tr("Users found"));
+    layout->addWidget(table, 1);
+    auto *row = new QHBoxLayout;
+    row->addWidget(
+        createButton(QStringLiteral("reactivate"), tr("&Reactivate the account…"), &SupportPage::reactivate));
+    row->addWidget(createButton(QStringLiteral("viewUser"), tr("&View attachments, subscriptions and files…"),
+                                &SupportPage::viewUser));
+    row->addStretch(1);
+    layout->addLayout(row);
+    addTableAction(
+        table, tr("View attachments, subscriptions and files"), this, [this] { viewUser(); },
+        QKeySequence(Qt::Key_Return));
+    addTableAction(table, tr("Reactivate the account"), this, [this] { reactivate(); });
+    connect(table, &QTableView::doubleClicked, this, &SupportPage::viewUser);
+    return tab;
+}
+
+QWidget *SupportPage::createStructuresTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    auto *hint = new QLabel(tr("With an empty search, the structures without an active principal manager are "
+                               "listed."),
+                            tab);
+    hint->setWordWrap(true);
+    layout->addWidget(hint);
+    auto *searchRow = new QHBoxLayout;
+    QLineEdit *search = createEdit(QStringLiteral("structureSearch"), tr("SIRET or raison sociale"));
+    search->setPlaceholderText(tr("SIRET or raison sociale…"));
+    connect(search, &QLineEdit::returnPressed, this, &SupportPage::searchStructures);
+    auto *label = new QLabel(tr("S&IRET or raison sociale:"), tab);
+    label->setBuddy(search);
+    searchRow->addWidget(label);
+    searchRow->addWidget(search, 1);
+    searchRow->addWidget(
+        createButton(QStringLiteral("searchStructures"), tr("Searc&h"), &SupportPage::searchStructures));
+    layout->addLayout(searchRow);
+    QTableView *table = createTable(QStringLiteral("structuresTable"), m_structures, tr("Structures"));
+    layout->addWidget(table, 1);
+    auto *row = new QHBoxLayout;
+    row->addWidget(createButton(QStringLiteral("namePrincipal"), tr("&Name a principal manager…"),
+                                &SupportPage::namePrincipal));
+    row->addStretch(1);
+    layout->addLayout(row);
+    addTableAction(
+        table, tr("Name a principal manager…"), this, [this] { namePrincipal(); },
+        QKeySequence(Qt::Key_Return));
+    return tab;
+}
+
+QWidget *SupportPage::createSolicitationsTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    m_statusFilter = new QComboBox(tab);
+    m_statusFilter->setObjectName(QStringLiteral("statusFilter"));
+    m_statusFilter->setAccessibleName(tr("State"));
+    m_statusFilter->addItem(tr("All states"), QString());
+    m_replyState = new QComboBox(tab);
+    m_replyState->setObjectName(QStringLiteral("replyState"));
+    m_replyState->setAccessibleName(tr("New state"));
+    for (const SolicitationChoice &s : Solicitations::statuses()) {
+        m_statusFilter->addItem(s.label, s.code);
+        m_replyState->addItem(s.label, s.code);
+    }
+    m_replyState->setCurrentIndex(qMax(0, m_replyState->findData(QStringLiteral("waiting_user"))));
+    auto *filterLabel = new QLabel(tr("Sh&ow:"), tab);
+    filterLabel->setBuddy(m_statusFilter);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(filterLabel);
+    filterRow->addWidget(m_statusFilter);
+    filterRow->addStretch(1);
+    layout->addLayout(filterRow);
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &SupportPage::filterSolicitations);
+
+    auto *splitter = new QSplitter(Qt::Vertical, tab);
+    QTableView *table
+        = createTable(QStringLiteral("solicitationsTable"), m_solicitations, tr("Solicitations"));
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SupportPage::showSolicitation);
+    splitter->addWidget(table);
+    m_messages = new QTextBrowser(tab);
+    m_messages->setObjectName(QStringLiteral("messages"));
+    m_messages->setAccessibleName(tr("Messages of the solicitation"));
+    splitter->addWidget(m_messages);
+    layout->addWidget(splitter, 1);
+
+    auto *replyBox = new QGroupBox(tr("Answer"), tab);
+    auto *replyLayout = new QFormLayout(replyBox);
+    m_replyText = new QPlainTextEdit(replyBox);
+    m_replyText->setObjectName(QStringLiteral("replyText"));
+    m_replyText->setAccessibleName(tr("Reply"));
+    m_replyText->setTabChangesFocus(true);
+    m_replyText->setMaximumHeight(120);
+    replyLayout->addRow(tr("Re&ply (mailed to the sender):"), m_replyText);
+    auto *stateRow = new QHBoxLayout;
+    stateRow->addWidget(m_replyState, 1);
+    stateRow->addWidget(createButton(QStringLiteral("reply"), tr("&Reply"), &SupportPage::reply));
+    stateRow->addWidget(
+        createButton(QStringLiteral("setState"), tr("&Change the state"), &SupportPage::setState));
+    replyLayout->addRow(tr("New st&ate:"), stateRow);
+    layout->addWidget(replyBox);
+    m_feedback.bind(QStringLiteral("text"), m_replyText);
+    m_feedback.bind(QStringLiteral("status"), m_replyState);
+    return tab;
+}
+
+QWidget *SupportPage::createJournalTab()
+{
+    auto *tab = new QWidget(this);
+    auto *layout = new QVBoxLayout(tab);
+    QLineEdit *text = createEdit(QStringLiteral("journalText"), tr("Text to find in the log"));
+    text->setPlaceholderText(tr("Text to find…"));
+    m_journalStructure = new QComboBox(tab);
+    m_journalStructure->setObjectName(QStringLiteral("journalStructure"));
+    m_journalStructure->setAccessibleName(tr("Structure"));
+    m_journalDates = new QCheckBox(tr("&Between"), tab);
+    m_journalDates->setObjectName(QStringLiteral("journalDates"));
+    m_journalFrom = new QDateEdit(m_session.clock.today().addMonths(-1), tab);
+    m_journalFrom->setObjectName(QStringLiteral("journalFrom"));
+    m_journalFrom->setAccessibleName(tr("From"));
+    m_journalFrom->setCalendarPopup(true);
+    m_journalTo = new QDateEdit(m_session.clock.today(), tab);
+    m_journalTo->setObjectName(QStringLiteral("journalTo"));
+    m_journalTo->setAccessibleName(tr("Until"));
+    m_journalTo->setCalendarPopup(true);
+    auto *row = new QHBoxLayout;
+    row->addWidget(text, 1);
+    row->addWidget(m_journalStructure, 1);
+    row->addWidget(m_journalDates);
+    row->addWidget(m_journalFrom);
+    row->addWidget(new QLabel(tr("and"), tab));
+    row->addWidget(m_journalTo);
+    row->addWidget(
+        createButton(QStringLiteral("exportJournal"), tr("E&xport as CSV…"), &SupportPage::exportJournal));
+    layout->addLayout(row);
+    layout->addWidget(createTable(QStringLiteral("journalTable"), m_journal, tr("Audit log")), 1);
+    connect(text, &QLineEdit::textChanged, this, &SupportPage::applyJournalFilter);
+    connect(m_journalStructure, &QComboBox::currentIndexChanged, this, &SupportPage::applyJournalFilter);
+    connect(m_journalDates, &QCheckBox::toggled, this, &SupportPage::applyJournalFilter);
+    connect(m_journalFrom, &QDateEdit::dateChanged, this, &SupportPage::applyJournalFilter);
+    connect(m_journalTo, &QDateEdit::dateChanged, this, &SupportPage::applyJournalFilter);
+    return tab;
+}
+
+QPushButton *SupportPage::button(const QString &name) const
+{
+    return findChild<QPushButton *>(name);
+}
+
+QTableView *SupportPage::view(const QString &name) const
+{
+    return findChild<QTableView *>(name);
+}
+
+QLineEdit *SupportPage::edit(const QString &name) const
+{
+    return findChild<QLineEdit *>(name);
+}
+
+QString SupportPage::errorText() const
+{
+    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
+
+QVariantMap SupportPage::currentRecord(const QString &viewName) const
+{
+    QTableView *table = view(viewName);
+    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
+    return current.isValid() ? current.data(RecordTableModel::RecordRole).toMap() : QVariantMap();
+}
+
+void SupportPage::reload()
+{
+    // Searches run again so that a reactivation or a new principal shows at once.
+    m_users->reload();
+    m_structures->reload();
+    const qint64 solicitation
+        = currentRecord(QStringLiteral("solicitationsTable")).value(QStringLiteral("id")).toLongLong();
+    m_solicitations->reload();
+    if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
+        const int row = m_solicitations->rowOfId(solicitation);
+        if (row >= 0) {
+            auto *proxy = qobject_cast<QSortFilterProxyModel *>(table->model());
+            table->setCurrentIndex(proxy->mapFromSource(m_solicitations->index(row, 0)));
+        }
+    }
+    showSolicitation();
+    reloadJournalStructures();
+    applyJournalFilter();
+    updateButtons();
+}
+
+void SupportPage::updateButtons()
+{
+    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
+    const bool solicitation = !currentRecord(QStringLiteral("solicitationsTable")).isEmpty();
+    const struct
+    {
+        const char *name;
+        bool enabled;
+    } states[] = {
+        { "reactivate", !user.isEmpty() && !user.value(QStringLiteral("active")).toBool() },
+        { "viewUser", !user.isEmpty() },
+        { "namePrincipal", !currentRecord(QStringLiteral("structuresTable")).isEmpty() },
+        { "reply", solicitation },
+        { "setState", solicitation },
+    };
+    for (const auto &s : states) {
+        if (QPushButton *b = button(QString::fromLatin1(s.name)))
+            b->setEnabled(s.enabled);
+    }
+}
+
+void SupportPage::send(const QString &command, const QJsonObject &args,
+                       std::function<void(const CommandResult &)> done)
+{
+    m_feedback.clear();
+    QPointer<SupportPage> self(this);
+    m_session.gateway.send(command, args, [self, done](const CommandResult &r) {
+        if (!self)
+            return;
+        if (!r.ok()) {
+            self->m_error->show();
+            self->m_feedback.show(r);
+            return;
+        }
+        self->m_error->hide();
+        if (done)
+            done(r);
+    });
+}
+
+// ---- Utilisateurs ----
+
+void SupportPage::searchUsers()
+{
+    SupportUserCriteria criteria;
+    criteria.name = edit(QStringLiteral("userName"))->text();
+    criteria.email = edit(QStringLiteral("userEmail"))->text();
+    criteria.address = edit(QStringLiteral("userAddress"))->text();
+    criteria.structure = edit(QStringLiteral("userStructure"))->text();
+    m_feedback.clear();
+    m_users->setCriteria(criteria);
+    if (!m_users->lastResult().ok()) {
+        m_error->show();
+        m_feedback.show(m_users->lastResult());
+    } else {
+        m_error->hide();
+    }
+}
+
+void SupportPage::reactivate()
+{
+    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
+    if (user.isEmpty() || user.value(QStringLiteral("active")).toBool())
+        return;
+    const QString who
+        = QStringLiteral("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString());
+    if (Dialogs::question(this, tr("Reactivate the account"),
+                          tr("Send %1 an e-mail with a reactivation link? The account becomes active again "
+                             "once they follow the link and choose a new password.")
+                              .arg(who))
+        != QMessageBox::Ok)
+        return;
+    QPointer<SupportPage> self(this);
+    send(QStringLiteral("supportReactivate"),
+         { { QStringLiteral("user"), user.value(QStringLiteral("id")).toLongLong() } },
+         [self, who](const CommandResult &r) {
+             if (!self)
+                 return;
+             const QDateTime expires
+                 = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
+             Dialogs::information(self, tr("Reactivate the account"),
+                                  tr("A reactivation link was mailed to %1. It is valid until %2.")
+                                      .arg(who, longDateTime(expires)));
+         });
+}
+
+void SupportPage::viewUser()
+{
+    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
+    if (user.isEmpty())
+        return;
+    const qint64 userId = user.value(QStringLiteral("id")).toLongLong();
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("userDetailsDialog"));
+    dialog.setWindowTitle(
+        tr("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString()));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *tabs = new QTabWidget(&dialog);
+    tabs->setObjectName(QStringLiteral("detailTabs"));
+    auto addTable = [&](const QString &name, const QString &title, RecordTableModel *model) {
+        model->setCheckable(false);
+        auto *table = new QTableView(tabs);
+        table->setObjectName(name);
+        table->setAccessibleName(title);
+        setUpRecordTable(table, new QSortFilterProxyModel(table), model, 0, settingsPrefix + name);
+        tabs->addTab(table, title);
+    };
+    auto *attachments = new AttachmentModel(m_session.core, userId, &dialog);
+    attachments->reload();
+    addTable(QStringLiteral("detailAttachments"), tr("&Attachments"), attachments);
+    auto *subscriptions = new SubscriptionModel(m_session.core, userId, &dialog);
+    subscriptions->reload();
+    addTable(QStringLiteral("detailSubscriptions"), tr("&Subscriptions"), subscriptions);
+    // Files through the support read: metadata only, never contents.
+    auto *files = new AttachedFileModel(m_session.core, 0, &dialog);
+    QList<QVariantMap> fileRecords;
+    const auto list = AttachedFiles(m_session.core).listFilesForSupport(m_session.userId(), userId);
+    for (const AttachedFileInfo &f : list.value_or(QList<AttachedFileInfo>()))
+        fileRecords.append({ { QStringLiteral("id"), f.id },
+                             { QStringLiteral("designation"), f.designation },
+                             { QStringLiteral("fileType"), f.fileType },
+                             { QStringLiteral("typeLabel"), f.typeLabel },
+                             { QStringLiteral("fileName"), f.fileName },
+                             { QStringLiteral("size"), f.size },
+                             { QStringLiteral("updatedAt"), f.updatedAt } });
+    files->setRecords(fileRecords);
+    addTable(QStringLiteral("detailFiles"), tr("&Files (metadata only)"), files);
+    layout->addWidget(tabs, 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    buttons->setObjectName(QStringLiteral("buttons"));
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(800, 480);
+    Dialogs::exec(&dialog);
+}
+
+// ---- Structures ----
+
+void SupportPage::searchStructures()
+{
+    m_structures->setSearch(edit(QStringLiteral("structureSearch"))->text());
+}
+
+void SupportPage::namePrincipal()
+{
+    const QVariantMap structure = currentRecord(QStringLiteral("structuresTable"));
+    if (structure.isEmpty())
+        return;
+    const qint64 structureId = structure.value(QStringLiteral("id")).toLongLong();
+    const QString structureName = tr("%1 (SIRET %2)")
+                                      .arg(structure.value(QStringLiteral("raisonSociale")).toString(),
+                                           structure.value(QStringLiteral("siret")).toString());
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("namePrincipalDialog"));
+    dialog.setWindowTitle(tr("Name a principal manager"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro
+        = new QLabel(tr("Choose the new principal manager of %1 among its active users, or find another "
+                        "active user, who is then attached to the whole structure.")
+                         .arg(structureName),
+                     &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *successor = new QComboBox(&dialog);
+    successor->setObjectName(QStringLiteral("successor"));
+    successor->setAccessibleName(tr("New principal manager"));
+    Accounts accounts(m_session.core);
+    QList<qint64> listed;
+    for (const QVariantMap &u : ManagerActivity(m_session.core).structureUsers(structureId)) {
+        const qint64 id = u.value(QStringLiteral("userId")).toLongLong();
+        const auto profile = accounts.profile(id);
+        if (listed.contains(id) || u.value(QStringLiteral("status")).toString() != QLatin1String("validated")
+            || u.value(QStringLiteral("ended")).toBool()
+            || u.value(QStringLiteral("role")).toString() == QLatin1String("principal") || !profile
+            || !profile->active)
+            continue;
+        listed << id;
+        successor->addItem(
+            QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()), id);
+    }
+    auto *other = new QPushButton(tr("&Find another user…"), &dialog);
+    other->setObjectName(QStringLiteral("findUser"));
+    connect(other, &QPushButton::clicked, &dialog, [&] {
+        UserSearchDialog search(m_session, &dialog);
+        if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedUserId())
+            return;
+        int index = successor->findData(search.selectedUserId());
+        if (index < 0) {
+            successor->addItem(tr("%1 (will be attached)").arg(search.selectedUserLabel()),
+                               search.selectedUserId());
+            index = successor->count() - 1;
+        }
+        successor->setCurrentIndex(index);
+    });
+    auto *row = new QHBoxLayout;
+    row->addWidget(successor, 1);
+    row->addWidget(other);
+    layout->addLayout(row);
+    auto *error = new QLabel(&dialog);
+    error->setObjectName(QStringLiteral("error"));
+    error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    error->setWordWrap(true);
+    layout->addWidget(error);
+    FormFeedback feedback(error);
+    feedback.bind(QStringLiteral("successor"), successor);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->setObjectName(QStringLiteral("buttons"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    QString named;
+    // The dialog stays open on a refusal (e.g. the chosen user was deactivated meanwhile).
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        if (successor->currentIndex() < 0) {
+            feedback.show(CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("successor"),
+                                                 tr("Choose the new principal manager.")));
+            return;
+        }
+        named = successor->currentText();
+        QPointer<QDialog> guard(&dialog);
+        m_session.gateway.send(QStringLiteral("transferPrincipal"),
+                               { { QStringLiteral("structure"), structureId },
+                                 { QStringLiteral("successor"), successor->currentData().toLongLong() } },
+                               [guard, &feedback](const CommandResult &r) {
+                                   if (!guard)
+                                       return;
+                                   if (r.ok())
+                                       guard->accept();
+                                   else
+                                       feedback.show(r);
+                               });
+    });
+    if (Dialogs::exec(&dialog) == QDialog::Accepted)
+        Dialogs::information(
+            this, tr("Name a principal manager"),
+            tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
+}
+
+// ---- Sollicitations ----
+
+void SupportPage::filterSolicitations()
+{
+    m_solicitations->setStatusFilter(m_statusFilter->currentData().toString());
+    showSolicitation();
+}
+
+void SupportPage::showSolicitation()
+{
+    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
+    if (s.isEmpty()) {
+        m_messages->clear();
+        updateButtons();
+        return;
+    }
+    QString html
+        = tr("<h4>%1</h4><p><b>From:</b> %2 — <b>Category:</b> %3 — <b>State:</b> %4<br/><b>Sent:</b> %5</p>")
+              .arg(s.value(QStringLiteral("subject")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("email")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("categoryLabel")).toString().toHtmlEscaped(),
+                   s.value(QStringLiteral("statusLabel")).toString().toHtmlEscaped(),
+                   longDateTime(s.value(QStringLiteral("createdAt")).toDateTime()));
+    html += QStringLiteral("<p>%1</p>")
+                .arg(s.value(QStringLiteral("body"))
+                         .toString()
+                         .toHtmlEscaped()
+                         .replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
+    const auto messages = Solicitations(m_session.core)
+                              .messages(m_session.userId(), s.value(QStringLiteral("id")).toLongLong());
+    for (const SolicitationMessage &m : messages.value_or(QList<SolicitationMessage>())) {
+        html += QStringLiteral("<hr/><p><b>%1</b> — %2<br/>%3</p>")
+                    .arg(m.fromSupport ? tr("Support") : tr("Sender"), longDateTime(m.createdAt),
+                         m.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
+    }
+    m_messages->setHtml(html);
+    updateButtons();
+}
+
+void SupportPage::reply()
+{
+    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
+    if (s.isEmpty())
+        return;
+    QPointer<SupportPage> self(this);
+    send(QStringLiteral("reply"),
+         { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("text"), m_replyText->toPlainText().trimmed() },
+           { QStringLiteral("status"), m_replyState->currentData().toString() } },
+         [self](const CommandResult &) {
+             if (self)
+                 self->m_replyText->clear();
+         });
+}
+
+void SupportPage::setState()
+{
+    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
+    if (s.isEmpty())
+        return;
+    send(QStringLiteral("setStatus"),
+         { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
+           { QStringLiteral("status"), m_replyState->currentData().toString() } });
+}
+
+// ---- Journal ----
+
+void SupportPage::reloadJournalStructures()
+{
+    const qint64 current = m_journalStructure->currentData().toLongLong();
+    const QSignalBlocker blocker(m_journalStructure);
+    m_journalStructure->clear();
+    m_journalStructure->addItem(tr("All structures"), qint64(0));
+    for (const QVariantMap &s : m_session.db.rows(
+             QStringLiteral("SELECT id, siret, raison_sociale FROM structures ORDER BY raison_sociale, id")))
+        m_journalStructure->addItem(tr("%1 (SIRET %2)")
+                                        .arg(s.value(QStringLiteral("raison_sociale")).toString(),
+                                             s.value(QStringLiteral("siret")).toString()),
+                                    s.value(QStringLiteral("id")).toLongLong());
+    m_journalStructure->setCurrentIndex(qMax(0, m_journalStructure->findData(current)));
+}
+
+void SupportPage::applyJournalFilter()
+{
+    AuditFilter filter;
+    filter.structureId = m_journalStructure->currentData().toLongLong();
+    filter.text = edit(QStringLiteral("journalText"))->text().trimmed();
+    if (m_journalDates->isChecked()) {
+        filter.since = QDateTime(m_journalFrom->date(), QTime(0, 0), Qt::LocalTime);
+        filter.until = QDateTime(m_journalTo->date().addDays(1), QTime(0, 0), Qt::LocalTime);
+    }
+    m_journalFrom->setEnabled(m_journalDates->isChecked());
+    m_journalTo->setEnabled(m_journalDates->isChecked());
+    m_journal->setFilter(filter);
+}
+
+void SupportPage::exportJournal()
+{
+    exportAuditLog(this, m_session.core, m_journal->filter(), tr("Export the log"), tr("Exporting the log…"),
+                   settingsPrefix + QStringLiteral("lastFolder"), QStringLiteral("audit-log.csv"));
+}
+
+} // namespace guichet

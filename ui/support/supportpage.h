@@ -1,0 +1,117 @@
+#pragma once
+
+#include "ui/widgets/formfeedback.h"
+
+#include <QJsonObject>
+#include <QVariantMap>
+#include <QWidget>
+
+#include <functional>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+class QTextBrowser;
+
+namespace guichet {
+
+class RecordTableModel;
+class SolicitationQueueModel;
+class SupportAuditModel;
+class SupportStructureModel;
+class SupportUserModel;
+struct Session;
+
+// The « Support » tab, shown to support staff only (users.is_support): find
+// any user (deactivated ones included) and send a reactivation link; see a
+// user's attachments, subscriptions and files' metadata (never contents);
+// name a principal manager for a structure left without one; answer the
+// solicitations queue; read and export the audit log of every structure.
+// Every change is a command; core checks support rights again.
+class SupportPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SupportPage(Session &session, QWidget *parent = nullptr);
+    ~SupportPage() override;
+
+    static QString code() { return QStringLiteral("support"); }
+
+    void reload();
+
+    // For tests and keyboard users: the widgets by role.
+    QTabWidget *tabs() const { return m_tabs; }
+    QString errorText() const;
+    QPushButton *button(const QString &name) const;
+    QTableView *view(const QString &name) const;
+    QLineEdit *edit(const QString &name) const;
+    SupportUserModel *users() const { return m_users; }
+    SupportStructureModel *structures() const { return m_structures; }
+    SolicitationQueueModel *solicitations() const { return m_solicitations; }
+    SupportAuditModel *journal() const { return m_journal; }
+    QComboBox *statusFilter() const { return m_statusFilter; }
+    QComboBox *replyState() const { return m_replyState; }
+    QPlainTextEdit *replyText() const { return m_replyText; }
+    QTextBrowser *messages() const { return m_messages; }
+    QCheckBox *journalDates() const { return m_journalDates; }
+    QDateEdit *journalFrom() const { return m_journalFrom; }
+    QDateEdit *journalTo() const { return m_journalTo; }
+    QComboBox *journalStructure() const { return m_journalStructure; }
+
+private:
+    QWidget *createUsersTab();
+    QWidget *createStructuresTab();
+    QWidget *createSolicitationsTab();
+    QWidget *createJournalTab();
+    QTableView *createTable(const QString &name, RecordTableModel *model, const QString &accessibleName);
+    QPushButton *createButton(const QString &name, const QString &text, void (SupportPage::*slot)());
+    QLineEdit *createEdit(const QString &name, const QString &accessibleName);
+    QVariantMap currentRecord(const QString &viewName) const;
+    void updateButtons();
+    void send(const QString &command, const QJsonObject &args,
+              std::function<void(const CommandResult &)> done = {});
+
+    // Utilisateurs
+    void searchUsers();
+    void reactivate();
+    void viewUser();
+    // Structures
+    void searchStructures();
+    void namePrincipal();
+    // Sollicitations
+    void filterSolicitations();
+    void showSolicitation();
+    void reply();
+    void setState();
+    // Journal
+    void reloadJournalStructures();
+    void applyJournalFilter();
+    void exportJournal();
+
+    Session &m_session;
+    QTabWidget *m_tabs;
+    QLabel *m_error;
+    FormFeedback m_feedback;
+    SupportUserModel *m_users;
+    SupportStructureModel *m_structures;
+    SolicitationQueueModel *m_solicitations;
+    SupportAuditModel *m_journal;
+
+    QComboBox *m_statusFilter = nullptr;
+    QTextBrowser *m_messages = nullptr;
+    QPlainTextEdit *m_replyText = nullptr;
+    QComboBox *m_replyState = nullptr;
+    QCheckBox *m_journalDates = nullptr;
+    QDateEdit *m_journalFrom = nullptr;
+    QDateEdit *m_journalTo = nullptr;
+    QComboBox *m_journalStructure = nullptr;
+};
+
+} // namespace guichet
