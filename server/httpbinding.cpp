@@ -1,5 +1,7 @@
 #include "server/httpbinding.h"
 
+#include "server/limitedtcpserver.h"
+
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -44,6 +46,7 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     for (const auto &h : headers)
         m_responder->writeHeader(h.first, h.second);
     m_responder->writeBody(body);
+    LimitedTcpServer::answerSent(m_socket.data());
 }
 
 namespace {

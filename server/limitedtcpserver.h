@@ -5,37 +5,65 @@
 
 #include <functional>
 
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
 namespace guichet::server {
 
-// The listening socket of guichetd. QtHttpServer 6.4 buffers a whole request
-// before any handler runs and has no size limit, so this server counts the
-// bytes of each request as they arrive and, past the limit, answers 413 itself
-// and drops the rest; the HTTP layer never sees them. Also does TLS when given
-// a certificate and key.
+// What one guichetd instance accepts from its clients (docs/OPERATIONS.md).
+struct ConnectionLimits
+{
+    qint64 maxBodyBytes = 8 * 1024 * 1024; // --max-body: per request
+    qint64 maxHeaderBytes = 64 * 1024; // request line and headers
+    int idleTimeoutMs = 60 * 1000; // --idle-timeout: nothing asked, nothing owed
+    int requestTimeoutMs = 30 * 1000; // --request-timeout: headers and body, from their first byte
+    // A request that reached the server but got no answer this long (its
+    // handler never answered): the connection is closed. Above the 60 s a
+    // long-poll may wait, so a parked long-poll is never cut.
+    int answerTimeoutMs = 120 * 1000;
+    int maxConnections = 10000; // --max-connections: further ones get 503 and are closed
+};
+
+// The listening socket of guichetd, and the guard of every connection.
+// QtHttpServer 6.4 buffers a whole request before any handler runs and has no
+// size limit or timeout, so this server follows the framing of each request as
+// it arrives (request line, headers, Content-Length) and, before the HTTP layer
+// sees anything wrong, answers itself and closes: 413 for a body over the limit
+// (known from Content-Length, before the body is read), 431 for headers over
+// theirs, 400 for two Content-Length headers or a Transfer-Encoding, 408 for a
+// request that does not arrive in time, 503 past the connection cap. An idle
+// connection is closed. Also does TLS when given a certificate and key.
 class LimitedTcpServer : public QTcpServer
 {
     Q_OBJECT
 
 public:
-    // Called once per refused request: method and path (from the request line).
-    using RefusalLog = std::function<void(const QByteArray &method, const QByteArray &path)>;
+    // Called once per refused request: status, method and path (from the request line).
+    using RefusalLog = std::function<void(int status, const QByteArray &method, const QByteArray &path)>;
+    // The JSON body of a refusal with that status.
+    using RefusalBody = std::function<QByteArray(int status)>;
 
-    // maxRequestBytes: body limit plus room for the headers. refusalBody: the
-    // JSON error sent with the 413.
-    LimitedTcpServer(qint64 maxRequestBytes, QByteArray refusalBody, RefusalLog log,
+    LimitedTcpServer(const ConnectionLimits &limits, RefusalBody body, RefusalLog log,
                      QObject *parent = nullptr);
 
     void setTlsConfiguration(const QSslConfiguration &configuration);
+    int connectionCount() const { return m_connections; }
+
+    // The HTTP layer calls this once per answer it writes on `socket`: the
+    // connection's request is over, and the connection may become idle.
+    static void answerSent(QTcpSocket *socket);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
-    qint64 m_maxRequestBytes;
-    QByteArray m_refusalBody;
+    ConnectionLimits m_limits;
+    RefusalBody m_body;
     RefusalLog m_log;
     QSslConfiguration m_tls;
     bool m_useTls = false;
+    int m_connections = 0;
 };
 
 } // namespace guichet::server

@@ -5698,6 +5698,46 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>notification mails: %1</source>
         <translation>messages de notification : %1</translation>
     </message>
+    <message>
+        <source>Seconds after which a connection with nothing asked and nothing owed is closed.</source>
+        <translation>Secondes au bout desquelles une connexion sans requête en cours ni réponse due est fermée.</translation>
+    </message>
+    <message>
+        <source>SECONDS</source>
+        <translation>SECONDES</translation>
+    </message>
+    <message>
+        <source>Seconds a request has to arrive whole (headers and body) from its first byte; then 408.</source>
+        <translation>Secondes dont dispose une requête pour arriver entière (en-têtes et corps) depuis son premier octet ; ensuite 408.</translation>
+    </message>
+    <message>
+        <source>Open connections this instance serves at most; further ones get 503 and are closed.</source>
+        <translation>Nombre maximal de connexions ouvertes servies par cette instance ; les suivantes reçoivent 503 et sont fermées.</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a number of seconds (1 to 86400).</source>
+        <translation>%1 : « %2 » n’est pas un nombre de secondes (de 1 à 86400).</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a number from 1 to 1000000.</source>
+        <translation>%1 : « %2 » n’est pas un nombre de 1 à 1000000.</translation>
+    </message>
+    <message>
+        <source>The request&apos;s headers are larger than this server accepts.</source>
+        <translation>Les en-têtes de la requête dépassent la taille acceptée par ce serveur.</translation>
+    </message>
+    <message>
+        <source>The request did not arrive in time.</source>
+        <translation>La requête n&apos;est pas arrivée à temps.</translation>
+    </message>
+    <message>
+        <source>This server has too many open connections; try again shortly.</source>
+        <translation>Ce serveur a trop de connexions ouvertes ; réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>The request is malformed: one Content-Length header is needed for a body, and no Transfer-Encoding.</source>
+        <translation>La requête est mal formée : un corps demande un seul en-tête Content-Length, et aucun Transfer-Encoding.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::main</name>

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace guichet;
 using namespace guichet::server;
@@ -39,8 +40,6 @@ class Tr
 
 constexpr int BadInput = 2;
 constexpr int Failure = 1;
-// Room for the request line and headers on top of --max-body.
-constexpr qint64 HeaderAllowance = 64 * 1024;
 
 int complain(const QString &message, int code)
 {
@@ -135,6 +134,15 @@ int main(int argc, char *argv[])
         { QStringLiteral("tls-key"), Tr::tr("PEM private key of --tls-cert."), Tr::tr("FILE") },
         { QStringLiteral("max-body"), Tr::tr("Largest request body accepted, in bytes."), Tr::tr("BYTES"),
           QString::number(8 * 1024 * 1024) },
+        { QStringLiteral("idle-timeout"),
+          Tr::tr("Seconds after which a connection with nothing asked and nothing owed is closed."),
+          Tr::tr("SECONDS"), QStringLiteral("60") },
+        { QStringLiteral("request-timeout"),
+          Tr::tr("Seconds a request has to arrive whole (headers and body) from its first byte; then 408."),
+          Tr::tr("SECONDS"), QStringLiteral("30") },
+        { QStringLiteral("max-connections"),
+          Tr::tr("Open connections this instance serves at most; further ones get 503 and are closed."),
+          Tr::tr("N"), QStringLiteral("10000") },
         { QStringLiteral("session-days"), Tr::tr("Days a sign-in session lasts."), Tr::tr("N"),
           QStringLiteral("30") },
         { QStringLiteral("language"), Tr::tr("Language of the messages: fr or en."), Tr::tr("LANG"),
@@ -186,6 +194,26 @@ int main(int argc, char *argv[])
             Tr::tr("%1: '%2' is not a positive number.")
                 .arg(options.label(QStringLiteral("max-body")), options.value(QStringLiteral("max-body"))),
             BadInput);
+    ConnectionLimits limits;
+    limits.maxBodyBytes = maxBody;
+    for (const auto &[name, target] :
+         { std::pair { QStringLiteral("idle-timeout"), &limits.idleTimeoutMs },
+           std::pair { QStringLiteral("request-timeout"), &limits.requestTimeoutMs } }) {
+        qint64 seconds = 0;
+        if (!parsePositive(options.value(name), &seconds) || seconds > 86400)
+            return complain(Tr::tr("%1: '%2' is not a number of seconds (1 to 86400).")
+                                .arg(options.label(name), options.value(name)),
+                            BadInput);
+        *target = int(seconds * 1000);
+    }
+    qint64 maxConnections = 0;
+    if (!parsePositive(options.value(QStringLiteral("max-connections")), &maxConnections)
+        || maxConnections > 1000000)
+        return complain(Tr::tr("%1: '%2' is not a number from 1 to 1000000.")
+                            .arg(options.label(QStringLiteral("max-connections")),
+                                 options.value(QStringLiteral("max-connections"))),
+                        BadInput);
+    limits.maxConnections = int(maxConnections);
     if (!parsePositive(options.value(QStringLiteral("session-days")), &sessionDays) || sessionDays > 3650)
         return complain(Tr::tr("%1: '%2' is not a number of days (1 to 3650).")
                             .arg(options.label(QStringLiteral("session-days")),
@@ -265,14 +293,36 @@ int main(int argc, char *argv[])
     ChangeWatcher watcher(*db);
     ApiServer api(pool, watcher, ServerOptions { int(sessionDays) });
 
-    const QByteArray tooLarge
-        = ApiResponse::error(
-              413, QStringLiteral("payload_too_large"), {},
-              Tr::tr("The request is larger than this server accepts (%1 bytes).").arg(maxBody))
-              .body;
+    // What the connection guard answers by itself, in the server's language.
+    const auto refusalBody = [maxBody](int status) -> QByteArray {
+        switch (status) {
+        case 413:
+            return ApiResponse::error(
+                       413, QStringLiteral("payload_too_large"), {},
+                       Tr::tr("The request is larger than this server accepts (%1 bytes).").arg(maxBody))
+                .body;
+        case 431:
+            return ApiResponse::error(431, QStringLiteral("headers_too_large"), {},
+                                      Tr::tr("The request's headers are larger than this server accepts."))
+                .body;
+        case 408:
+            return ApiResponse::error(408, QStringLiteral("request_timeout"), {},
+                                      Tr::tr("The request did not arrive in time."))
+                .body;
+        case 503:
+            return ApiResponse::error(503, QStringLiteral("busy"), {},
+                                      Tr::tr("This server has too many open connections; try again shortly."))
+                .body;
+        default:
+            return ApiResponse::error(status, QStringLiteral("bad_request"), {},
+                                      Tr::tr("The request is malformed: one Content-Length header is needed "
+                                             "for a body, and no Transfer-Encoding."))
+                .body;
+        }
+    };
     auto *tcpServer = new LimitedTcpServer(
-        maxBody + HeaderAllowance, tooLarge, [](const QByteArray &method, const QByteArray &path) {
-            ApiServer::logRequest(method, QString::fromUtf8(path), 413, 0, 0);
+        limits, refusalBody, [](int status, const QByteArray &method, const QByteArray &path) {
+            ApiServer::logRequest(method, QString::fromUtf8(path), status, 0, 0);
         });
     if (useTls)
         tcpServer->setTlsConfiguration(tls);

@@ -289,7 +289,7 @@ private slots:
     void bodyOverTheLimitIs413()
     {
         const int sessionsBefore = m_db->db().value(QStringLiteral("SELECT COUNT(*) FROM sessions")).toInt();
-        // --max-body 4096 (plus 64 KiB for headers): 200 KiB is refused unread.
+        // --max-body 4096: a 200 KiB body is refused from its Content-Length, unread.
         const QByteArray big = QByteArray("{\"email\": \"x@example.org\", \"password\": \"")
             + QByteArray(200 * 1024, 'a') + QByteArray("\"}");
         const ApiReply r = m_api->postRaw(QStringLiteral("/api/v1/session"), big);
