@@ -1090,129 +1090,18 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
-    <name>guichet::CommandContext</name>
+    <name>guichet::CommandCatalogue</name>
     <message>
-        <source>Only support staff may do this.</source>
-        <translation>Seul le support peut effectuer cette action.</translation>
-    </message>
-</context>
-<context>
-    <name>guichet::CommandDescription</name>
-    <message>
-        <source>Save my personal information</source>
-        <translation>Enregistrer mes informations personnelles</translation>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
     </message>
     <message>
-        <source>Change my password</source>
-        <translation>Changer mon mot de passe</translation>
+        <source>Company name</source>
+        <translation>Raison sociale</translation>
     </message>
     <message>
-        <source>Change my secret question</source>
-        <translation>Changer ma question secrète</translation>
-    </message>
-    <message>
-        <source>Notifications</source>
-        <translation>Notifications</translation>
-    </message>
-    <message>
-        <source>Deactivate my account</source>
-        <translation>Désactiver mon compte</translation>
-    </message>
-    <message>
-        <source>Create a structure</source>
-        <translation>Créer une structure</translation>
-    </message>
-    <message>
-        <source>Modify a structure</source>
-        <translation>Modifier une structure</translation>
-    </message>
-    <message>
-        <source>Add a service</source>
-        <translation>Ajouter un service</translation>
-    </message>
-    <message>
-        <source>Activate or deactivate a service</source>
-        <translation>Activer ou désactiver un service</translation>
-    </message>
-    <message>
-        <source>Request an attachment</source>
-        <translation>Demander un rattachement</translation>
-    </message>
-    <message>
-        <source>Decide on an attachment request</source>
-        <translation>Traiter une demande de rattachement</translation>
-    </message>
-    <message>
-        <source>Decide on attachment requests</source>
-        <translation>Traiter des demandes de rattachement</translation>
-    </message>
-    <message>
-        <source>Delete attachments</source>
-        <translation>Supprimer rattachements</translation>
-    </message>
-    <message>
-        <source>Powers of the secondary managers</source>
-        <translation>Pouvoirs des gestionnaires secondaires</translation>
-    </message>
-    <message>
-        <source>Change a manager&apos;s role</source>
-        <translation>Changer le rôle d’un gestionnaire</translation>
-    </message>
-    <message>
-        <source>Open a space to a structure</source>
-        <translation>Ouvrir un espace à une structure</translation>
-    </message>
-    <message>
-        <source>Close a space to a structure</source>
-        <translation>Fermer un espace à une structure</translation>
-    </message>
-    <message>
-        <source>Add a subscription</source>
-        <translation>Ajouter un abonnement</translation>
-    </message>
-    <message>
-        <source>Decide on a subscription request</source>
-        <translation>Traiter une demande d’abonnement</translation>
-    </message>
-    <message>
-        <source>Decide on subscription requests</source>
-        <translation>Traiter des demandes d’abonnement</translation>
-    </message>
-    <message>
-        <source>Delete subscriptions</source>
-        <translation>Supprimer des abonnements</translation>
-    </message>
-    <message>
-        <source>Add an attached file</source>
-        <translation>Ajouter une pièce jointe</translation>
-    </message>
-    <message>
-        <source>Modify an attached file</source>
-        <translation>Modifier une pièce jointe</translation>
-    </message>
-    <message>
-        <source>Delete attached files</source>
-        <translation>Supprimer des pièces jointes</translation>
-    </message>
-    <message>
-        <source>Write to support</source>
-        <translation>Écrire au support</translation>
-    </message>
-    <message>
-        <source>Answer support</source>
-        <translation>Répondre au support</translation>
-    </message>
-    <message>
-        <source>Contact e-mail</source>
-        <translation>Adresse électronique de contact</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
+        <source>Label</source>
+        <translation>Libellé</translation>
     </message>
     <message>
         <source>Address</source>
@@ -1227,36 +1116,120 @@ Statut : %7</translation>
         <translation>Ville</translation>
     </message>
     <message>
+        <source>Contact e-mail</source>
+        <translation>Adresse électronique de contact</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
         <source>Country</source>
         <translation>Pays</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Save my personal information</source>
+        <translation>Enregistrer mes informations personnelles</translation>
+    </message>
+    <message>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Mot de passe actuel</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nouveau mot de passe</translation>
+    </message>
+    <message>
+        <source>Confirmation</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <source>Change my secret question</source>
+        <translation>Changer ma question secrète</translation>
     </message>
     <message>
         <source>Secret question</source>
         <translation>Question secrète</translation>
     </message>
     <message>
+        <source>Secret answer</source>
+        <translation>Réponse secrète</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
         <source>Notifications on</source>
         <translation>Notifications activées</translation>
     </message>
     <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
+        <source>Deactivate my account</source>
+        <translation>Désactiver mon compte</translation>
     </message>
     <message>
-        <source>Company name</source>
-        <translation>Raison sociale</translation>
+        <source>New principal managers</source>
+        <translation>Nouveaux gestionnaires principaux</translation>
     </message>
     <message>
-        <source>Label</source>
-        <translation>Libellé</translation>
+        <source>Ask for a reactivation link</source>
+        <translation>Demander un lien de réactivation</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Reactivate my account</source>
+        <translation>Réactiver mon compte</translation>
+    </message>
+    <message>
+        <source>Reactivation link</source>
+        <translation>Lien de réactivation</translation>
+    </message>
+    <message>
+        <source>Send a reactivation link</source>
+        <translation>Envoyer un lien de réactivation</translation>
+    </message>
+    <message>
+        <source>User number</source>
+        <translation>Numéro d'utilisateur</translation>
+    </message>
+    <message>
+        <source>Create a structure</source>
+        <translation>Créer une structure</translation>
+    </message>
+    <message>
+        <source>Modify a structure</source>
+        <translation>Modifier une structure</translation>
     </message>
     <message>
         <source>Structure number</source>
         <translation>Numéro de structure</translation>
     </message>
     <message>
-        <source>Space</source>
-        <translation>Espace</translation>
+        <source>Add a service</source>
+        <translation>Ajouter un service</translation>
     </message>
     <message>
         <source>Code</source>
@@ -1267,6 +1240,22 @@ Statut : %7</translation>
         <translation>Nom</translation>
     </message>
     <message>
+        <source>Activate or deactivate a service</source>
+        <translation>Activer ou désactiver un service</translation>
+    </message>
+    <message>
+        <source>Service number</source>
+        <translation>Numéro de service</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Request an attachment</source>
+        <translation>Demander un rattachement</translation>
+    </message>
+    <message>
         <source>Valid from</source>
         <translation>Valide à partir du</translation>
     </message>
@@ -1275,16 +1264,20 @@ Statut : %7</translation>
         <translation>Valide jusqu’au</translation>
     </message>
     <message>
-        <source>Whole structure</source>
-        <translation>Toute la structure</translation>
-    </message>
-    <message>
         <source>Services</source>
         <translation>Services</translation>
     </message>
     <message>
-        <source>Effective date</source>
-        <translation>Date d&apos;effet</translation>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Decide on an attachment request</source>
+        <translation>Traiter une demande de rattachement</translation>
+    </message>
+    <message>
+        <source>Attachment number</source>
+        <translation>Numéro de rattachement</translation>
     </message>
     <message>
         <source>Validated</source>
@@ -1293,6 +1286,106 @@ Statut : %7</translation>
     <message>
         <source>Comment</source>
         <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Decide on attachment requests</source>
+        <translation>Traiter des demandes de rattachement</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Rattachements</translation>
+    </message>
+    <message>
+        <source>Delete attachments</source>
+        <translation>Supprimer rattachements</translation>
+    </message>
+    <message>
+        <source>Powers of the secondary managers</source>
+        <translation>Pouvoirs des gestionnaires secondaires</translation>
+    </message>
+    <message>
+        <source>Granted</source>
+        <translation>Accordé</translation>
+    </message>
+    <message>
+        <source>Change a manager's role</source>
+        <translation>Changer le rôle d’un gestionnaire</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Attach a user</source>
+        <translation>Rattacher un utilisateur</translation>
+    </message>
+    <message>
+        <source>End an attachment</source>
+        <translation>Mettre fin à un rattachement</translation>
+    </message>
+    <message>
+        <source>Copy the rights</source>
+        <translation>Copier les droits</translation>
+    </message>
+    <message>
+        <source>From user number</source>
+        <translation>Numéro de l'utilisateur source</translation>
+    </message>
+    <message>
+        <source>To user number</source>
+        <translation>Numéro de l'utilisateur destinataire</translation>
+    </message>
+    <message>
+        <source>Transfer the principal manager role</source>
+        <translation>Transférer le rôle de gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>New principal manager</source>
+        <translation>Nouveau gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Open a space to a structure</source>
+        <translation>Ouvrir un espace à une structure</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Close a space to a structure</source>
+        <translation>Fermer un espace à une structure</translation>
+    </message>
+    <message>
+        <source>Add a subscription</source>
+        <translation>Ajouter un abonnement</translation>
+    </message>
+    <message>
+        <source>Effective date</source>
+        <translation>Date d'effet</translation>
+    </message>
+    <message>
+        <source>Decide on a subscription request</source>
+        <translation>Traiter une demande d’abonnement</translation>
+    </message>
+    <message>
+        <source>Subscription number</source>
+        <translation>Numéro d’abonnement</translation>
+    </message>
+    <message>
+        <source>Decide on subscription requests</source>
+        <translation>Traiter des demandes d’abonnement</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Abonnements</translation>
+    </message>
+    <message>
+        <source>Delete subscriptions</source>
+        <translation>Supprimer des abonnements</translation>
+    </message>
+    <message>
+        <source>Add an attached file</source>
+        <translation>Ajouter une pièce jointe</translation>
     </message>
     <message>
         <source>Designation</source>
@@ -1311,65 +1404,55 @@ Statut : %7</translation>
         <translation>Fichier</translation>
     </message>
     <message>
-        <source>Category</source>
-        <translation>Catégorie</translation>
+        <source>Modify an attached file</source>
+        <translation>Modifier une pièce jointe</translation>
     </message>
     <message>
-        <source>Subject</source>
-        <translation>Objet</translation>
+        <source>Number</source>
+        <translation>Numéro</translation>
     </message>
     <message>
-        <source>Message</source>
-        <translation>Message</translation>
-    </message>
-    <message>
-        <source>New principal managers</source>
-        <translation>Nouveaux gestionnaires principaux</translation>
-    </message>
-    <message>
-        <source>Attachment number</source>
-        <translation>Numéro de rattachement</translation>
-    </message>
-    <message>
-        <source>Attachments</source>
-        <translation>Rattachements</translation>
-    </message>
-    <message>
-        <source>Subscription number</source>
-        <translation>Numéro d’abonnement</translation>
-    </message>
-    <message>
-        <source>Subscriptions</source>
-        <translation>Abonnements</translation>
-    </message>
-    <message>
-        <source>Service number</source>
-        <translation>Numéro de service</translation>
-    </message>
-    <message>
-        <source>Active</source>
-        <translation>Actif</translation>
-    </message>
-    <message>
-        <source>Granted</source>
-        <translation>Accordé</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Rôle</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Statut</translation>
+        <source>Delete attached files</source>
+        <translation>Supprimer des pièces jointes</translation>
     </message>
     <message>
         <source>Files</source>
         <translation>Pièces jointes</translation>
     </message>
     <message>
-        <source>Number</source>
-        <translation>Numéro</translation>
+        <source>Write to support</source>
+        <translation>Écrire au support</translation>
     </message>
+    <message>
+        <source>Write to support without an account</source>
+        <translation>Écrire au support sans compte</translation>
+    </message>
+    <message>
+        <source>Change a solicitation's status</source>
+        <translation>Changer le statut d'une sollicitation</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Reply to a solicitation</source>
+        <translation>Répondre à une sollicitation</translation>
+    </message>
+    <message>
+        <source>Answer support</source>
+        <translation>Répondre au support</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::CommandContext</name>
+    <message>
+        <source>Only support staff may do this.</source>
+        <translation>Seul le support peut effectuer cette action.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::CommandDescription</name>
     <message>
         <source>yes</source>
         <translation>oui</translation>

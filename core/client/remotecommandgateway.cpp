@@ -1,5 +1,6 @@
 #include "client/remotecommandgateway.h"
 
+#include "commands/commandcatalogue.h"
 #include "commands/commanddispatcher.h"
 
 #include <QJsonDocument>
@@ -89,8 +90,8 @@ int RemoteCommandGateway::pendingCount() const
 
 bool RemoteCommandGateway::carriesSecrets(const QString &command)
 {
-    return command == QLatin1String("updatePersonalInformation") || command == QLatin1String("changePassword")
-        || command == QLatin1String("setSecretQuestion");
+    const CommandSpec *spec = CommandCatalogue::find(command);
+    return spec && !spec->mayWaitOffline();
 }
 
 void RemoteCommandGateway::setRetryDelays(int firstMs, int maxMs)

@@ -74,8 +74,9 @@ public:
     // Whether the server answered the last request (false until one did).
     bool isOnline() const { return m_online; }
     int pendingCount() const;
-    // Commands whose arguments hold a password or a secret answer: sent only
-    // online, never stored in the outbox.
+    // Commands whose arguments hold a password or a secret answer (those the
+    // command catalogue says may not wait offline): sent only online, never
+    // stored in the outbox.
     static bool carriesSecrets(const QString &command);
     CommandOutbox &outbox() { return m_outbox; }
 

@@ -22,9 +22,11 @@ CommandResult commandResultFromJson(const QJsonObject &json);
 ErrorCode errorCodeFromName(const QString &name);
 
 // The one way screens and the HTTP server send commands: a command name and its
-// JSON arguments (docs/COMMANDS.md lists them), mapped to the typed call of
-// core. Arguments are checked for presence and type before anything runs; the
-// rules themselves stay in core.
+// JSON arguments, mapped to the typed call of core. The commands, their
+// arguments and their calls are declared in the command catalogue
+// (commandcatalogue.h; docs/COMMANDS.md's reference is generated from it).
+// Arguments are checked for presence and type against the declaration before
+// anything runs; the rules themselves stay in core.
 //
 // With a commandId (a client-generated UUID), the outcome is recorded in
 // applied_commands in the same transaction as the command, and a retry with the
@@ -39,8 +41,9 @@ public:
     CommandResult execute(qint64 actorId, const QString &name, const QJsonObject &args,
                           const QString &commandId = {});
 
+    // The catalogue's commands, in its order.
     static QStringList commandNames();
-    // Commands that run without a signed-in user (actorId 0).
+    // Commands that run without a signed-in user (actorId 0), as declared.
     static bool isAnonymous(const QString &name);
 
 private:

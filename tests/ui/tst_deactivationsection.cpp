@@ -1,3 +1,4 @@
+#include "commands/commandargs.h"
 #include "fixtures.h"
 #include "rules/attachments/principals.h"
 #include "ui/account/accountpage.h"
@@ -193,7 +194,8 @@ private slots:
         QVERIFY(w.init(true));
         // Bruno deactivates his own account first: he cannot take over.
         QVERIFY(w.signIn(QStringLiteral("bruno@example.org")));
-        w.gateway->send(QStringLiteral("deactivateAccount"), {}, [](const CommandResult &) {});
+        w.gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
+                        [](const CommandResult &) {});
         w.gateway->signOut();
         QCOMPARE(w.status(w.bruno), QStringLiteral("deactivated"));
         DesktopApp app(*w.session);

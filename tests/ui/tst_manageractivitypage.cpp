@@ -1,3 +1,4 @@
+#include "commands/commandargs.h"
 #include "fixtures.h"
 #include "models/auditentrymodel.h"
 #include "models/pendingrequestmodels.h"
@@ -230,10 +231,9 @@ private slots:
         // Core refuses anyway.
         const QString before = dataSnapshot(w.db());
         CommandResult result;
-        w.gateway->send(
-            QStringLiteral("decideAttachment"),
-            { { QStringLiteral("attachment"), w.thomasRequest }, { QStringLiteral("validate"), true } },
-            [&](const CommandResult &r) { result = r; });
+        w.gateway->send(QStringLiteral("decideAttachment"),
+                        commandArgs::decideAttachment(w.thomasRequest, true),
+                        [&](const CommandResult &r) { result = r; });
         QCOMPARE(result.code, ErrorCode::Forbidden);
         QCOMPARE(dataSnapshot(w.db()), before);
     }

@@ -1,3 +1,4 @@
+#include "commands/commandargs.h"
 #include "mail/mailoutbox.h"
 #include "models/outboxmodel.h"
 #include "ui/account/signindialog.h"
@@ -38,9 +39,10 @@ private:
                  { QStringLiteral("alice@example.org"), QStringLiteral("bruno@example.org") }) {
                 if (!signIn(email))
                     return false;
-                gateway->send(QStringLiteral("deactivateAccount"), {}, [](const CommandResult &) {});
+                gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
+                              [](const CommandResult &) {});
                 gateway->signOut();
-                gateway->send(QStringLiteral("requestReactivation"), { { QStringLiteral("email"), email } },
+                gateway->send(QStringLiteral("requestReactivation"), commandArgs::requestReactivation(email),
                               [](const CommandResult &) {});
                 clock.advanceSecs(3600);
             }

@@ -1,3 +1,4 @@
+#include "commands/commandargs.h"
 #include "mail/mailoutbox.h"
 #include "ui/account/reactivationdialog.h"
 #include "ui/account/signindialog.h"
@@ -42,7 +43,7 @@ private:
             if (!signIn(QStringLiteral("alice@example.org")))
                 return false;
             bool ok = false;
-            gateway->send(QStringLiteral("deactivateAccount"), {},
+            gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
                           [&ok](const CommandResult &r) { ok = r.ok(); });
             gateway->signOut();
             return ok;

@@ -1,5 +1,6 @@
 #include "ui/account/deactivationsection.h"
 
+#include "commands/commandargs.h"
 #include "rules/accounts/accounts.h"
 #include "ui/account/successordialog.h"
 #include "ui/shell/session.h"
@@ -102,7 +103,7 @@ void DeactivationSection::deactivate()
                                 "Deactivate your account?")
                                  .arg(accountRules::ReactivationPeriodDays);
         if (Dialogs::question(this, title, text) == QMessageBox::Ok)
-            send({});
+            send(commandArgs::deactivateAccount());
         return;
     }
     const QString text = tr("You will be able to reactivate your account within %1 days.\n"
@@ -115,7 +116,7 @@ void DeactivationSection::deactivate()
     SuccessorDialog dialog(m_session, structures, this);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    send({ { QStringLiteral("successors"), dialog.successors() } });
+    send(commandArgs::deactivateAccount(dialog.successors()));
 }
 
 void DeactivationSection::send(const QJsonObject &args)

@@ -1,5 +1,7 @@
 #include "ui/account/personalinfosection.h"
 
+#include "commands/commandargs.h"
+#include "commands/commandcatalogue.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
 #include "ui/shell/session.h"
@@ -208,27 +210,40 @@ void PersonalInfoSection::reload()
 
 void PersonalInfoSection::validate()
 {
-    QJsonObject args;
-    for (auto it = m_edits.cbegin(); it != m_edits.cend(); ++it)
-        args.insert(it.key(), it.value()->text());
+    const auto typed = [this](const char *key) { return edit(QLatin1String(key))->text(); };
+    PersonalInformation info;
+    info.profile.contactEmail = typed(argKey::contactEmail);
+    info.profile.lastName = typed(argKey::lastName);
+    info.profile.firstName = typed(argKey::firstName);
+    info.profile.addressLine = typed(argKey::addressLine);
+    info.profile.postalCode = typed(argKey::postalCode);
+    info.profile.city = typed(argKey::city);
+    info.profile.country = typed(argKey::country);
+    info.currentPassword = typed(argKey::currentPassword);
+    info.newPassword = typed(argKey::newPassword);
+    info.confirmation = typed(argKey::confirmation);
+    info.secretQuestion = typed(argKey::secretQuestion);
+    info.secretAnswer = typed(argKey::secretAnswer);
     m_confirmation->hide();
-    m_session.gateway.send(QStringLiteral("updatePersonalInformation"), args, [this](const CommandResult &r) {
-        if (!r.ok()) {
-            // What the user typed stays, so they only fix the named fields.
-            m_feedback.show(r);
-            return;
-        }
-        reload(); // clears the password fields and shows what core saved
-        QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
-                                                 : tr("Your personal information has been saved.");
-        if (r.data.value(QStringLiteral("passwordChanged")).toBool())
-            text += QLatin1Char(' ') + tr("Your password has been changed.");
-        if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())
-            text += QLatin1Char(' ') + tr("Your secret question has been changed.");
-        m_confirmation->setText(text);
-        m_confirmation->setAccessibleName(text);
-        m_confirmation->show();
-    });
+    m_session.gateway.send(QStringLiteral("updatePersonalInformation"),
+                           commandArgs::updatePersonalInformation(info), [this](const CommandResult &r) {
+                               if (!r.ok()) {
+                                   // What the user typed stays, so they only fix the named fields.
+                                   m_feedback.show(r);
+                                   return;
+                               }
+                               reload(); // clears the password fields and shows what core saved
+                               QString text = QueuedChange::isQueued(r)
+                                   ? QueuedChange::message()
+                                   : tr("Your personal information has been saved.");
+                               if (r.data.value(QStringLiteral("passwordChanged")).toBool())
+                                   text += QLatin1Char(' ') + tr("Your password has been changed.");
+                               if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())
+                                   text += QLatin1Char(' ') + tr("Your secret question has been changed.");
+                               m_confirmation->setText(text);
+                               m_confirmation->setAccessibleName(text);
+                               m_confirmation->show();
+                           });
 }
 
 } // namespace guichet

@@ -1,5 +1,6 @@
 #include "ui/account/reactivationdialog.h"
 
+#include "commands/commandargs.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
 #include "ui/account/solicitationdialog.h"
@@ -225,7 +226,7 @@ void ReactivationDialog::requestMail()
     m_support->hide();
     m_validate->setEnabled(false);
     m_session.gateway.send(
-        QStringLiteral("requestReactivation"), QJsonObject { { QStringLiteral("email"), email } },
+        QStringLiteral("requestReactivation"), commandArgs::requestReactivation(email),
         [this, email](const CommandResult &result) {
             m_validate->setEnabled(true);
             if (!result.ok()) {
@@ -273,10 +274,8 @@ void ReactivationDialog::complete()
     m_support->hide();
     m_validate->setEnabled(false);
     m_session.gateway.send(QStringLiteral("completeReactivation"),
-                           QJsonObject { { QStringLiteral("token"), token },
-                                         { QStringLiteral("newPassword"), m_password->text() },
-                                         { QStringLiteral("secretQuestion"), m_question->text().trimmed() },
-                                         { QStringLiteral("secretAnswer"), m_answer->text() } },
+                           commandArgs::completeReactivation(token, m_password->text(),
+                                                             m_question->text().trimmed(), m_answer->text()),
                            [this](const CommandResult &result) {
                                m_validate->setEnabled(true);
                                if (!result.ok()) {

@@ -1,5 +1,6 @@
 #include "ui/account/solicitationdialog.h"
 
+#include "commands/commandargs.h"
 #include "rules/support/solicitations.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/dialogs.h"
@@ -120,26 +121,25 @@ void SolicitationDialog::validate()
     }
     const QString email = m_email->text().trimmed();
     m_validate->setEnabled(false);
-    m_session.gateway.send(QStringLiteral("createAnonymousSolicitation"),
-                           QJsonObject { { QStringLiteral("email"), email },
-                                         { QStringLiteral("category"), categoryCode() },
-                                         { QStringLiteral("subject"), m_subject->text().trimmed() },
-                                         { QStringLiteral("body"), m_message->toPlainText() } },
-                           [this, email](const CommandResult &result) {
-                               m_validate->setEnabled(true);
-                               if (!result.ok()) {
-                                   m_feedback.show(result);
-                                   return;
-                               }
-                               m_feedback.clear();
-                               m_solicitationId = result.id;
-                               Dialogs::information(this, windowTitle(),
-                                                    tr("Your solicitation (number %1) was sent to support. "
-                                                       "The answer will be sent to %2.")
-                                                        .arg(result.id)
-                                                        .arg(email));
-                               accept();
-                           });
+    m_session.gateway.send(
+        QStringLiteral("createAnonymousSolicitation"),
+        commandArgs::createAnonymousSolicitation(
+            email, { categoryCode(), m_subject->text().trimmed(), m_message->toPlainText() }),
+        [this, email](const CommandResult &result) {
+            m_validate->setEnabled(true);
+            if (!result.ok()) {
+                m_feedback.show(result);
+                return;
+            }
+            m_feedback.clear();
+            m_solicitationId = result.id;
+            Dialogs::information(this, windowTitle(),
+                                 tr("Your solicitation (number %1) was sent to support. "
+                                    "The answer will be sent to %2.")
+                                     .arg(result.id)
+                                     .arg(email));
+            accept();
+        });
 }
 
 } // namespace guichet

@@ -168,16 +168,16 @@ void SuccessorDialog::designate(int row, qint64 userId, const QString &label)
     m_feedback.clear();
 }
 
-QJsonObject SuccessorDialog::successors() const
+Successors SuccessorDialog::successors() const
 {
     if (m_sameForAll->isChecked())
-        return m_forAll ? QJsonObject { { QStringLiteral("forAll"), m_forAll } } : QJsonObject();
-    QJsonObject each;
+        return Successors::all(m_forAll);
+    QHash<qint64, qint64> each;
     for (int row = 0; row < m_structures.size(); ++row) {
         if (m_perStructureIds.at(row))
-            each.insert(QString::number(m_structures.at(row).id), m_perStructureIds.at(row));
+            each.insert(m_structures.at(row).id, m_perStructureIds.at(row));
     }
-    return QJsonObject { { QStringLiteral("perStructure"), each } };
+    return Successors::each(each);
 }
 
 void SuccessorDialog::validate()

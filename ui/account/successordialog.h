@@ -1,9 +1,9 @@
 #pragma once
 
+#include "rules/accounts/accounts.h"
 #include "ui/widgets/formfeedback.h"
 
 #include <QDialog>
-#include <QJsonObject>
 #include <QList>
 
 class QLabel;
@@ -43,9 +43,8 @@ public:
 
     // Records a choice as the magnifier does (row -1: the same for all).
     void designate(int row, qint64 userId, const QString &label);
-    // The successors as core's commands take them: {"forAll": id} or
-    // {"perStructure": {"<structure id>": user id, ...}}.
-    QJsonObject successors() const;
+    // The successors chosen: one for all, or one per structure (only those chosen).
+    Successors successors() const;
 
     // The structures where userId is principal manager today.
     static QList<StructureChoice> principalStructures(Session &session, qint64 userId);

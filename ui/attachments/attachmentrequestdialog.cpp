@@ -1,5 +1,6 @@
 #include "ui/attachments/attachmentrequestdialog.h"
 
+#include "commands/commandargs.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 
@@ -9,7 +10,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QPointer>
@@ -142,21 +142,14 @@ void AttachmentRequestDialog::updateServices()
 
 void AttachmentRequestDialog::validate()
 {
-    QJsonObject args { { QStringLiteral("structure"), m_structure.id },
-                       { QStringLiteral("validFrom"), m_validFrom->date().toString(Qt::ISODate) } };
-    if (!m_noEndDate->isChecked())
-        args.insert(QStringLiteral("validUntil"), m_validUntil->date().toString(Qt::ISODate));
-    if (m_whole->isChecked()) {
-        args.insert(QStringLiteral("wholeStructure"), true);
-    } else {
-        QJsonArray services;
-        for (int i = 0; i < m_serviceBoxes.size(); ++i) {
-            if (m_serviceBoxes.at(i)->isChecked())
-                services.append(m_serviceIds.at(i));
-        }
-        args.insert(QStringLiteral("wholeStructure"), false);
-        args.insert(QStringLiteral("services"), services);
+    QList<qint64> services;
+    for (int i = 0; i < m_serviceBoxes.size(); ++i) {
+        if (m_serviceBoxes.at(i)->isChecked())
+            services.append(m_serviceIds.at(i));
     }
+    const QJsonObject args = commandArgs::requestAttachment(
+        m_structure.id, m_validFrom->date(), m_noEndDate->isChecked() ? QDate() : m_validUntil->date(),
+        m_whole->isChecked(), services);
     m_validate->setEnabled(false);
     QPointer<AttachmentRequestDialog> self(this);
     m_session.gateway.send(QStringLiteral("requestAttachment"), args, [self](const CommandResult &r) {

@@ -1,5 +1,6 @@
 #include "ui/attachments/attachmentssection.h"
 
+#include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
 #include "ui/account/successordialog.h"
 #include "ui/attachments/attachmentrequestdialog.h"
@@ -14,7 +15,6 @@
 #include <QDate>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -205,7 +205,7 @@ void AttachmentsSection::deleteChecked()
 void AttachmentsSection::removeAttachments(const QList<QVariantMap> &records)
 {
     QStringList names;
-    QJsonArray ids;
+    QList<qint64> ids;
     QList<StructureChoice> principal;
     for (const QVariantMap &r : records) {
         const QString name = tr("%1 (SIRET %2)")
@@ -229,13 +229,14 @@ void AttachmentsSection::removeAttachments(const QList<QVariantMap> &records)
     if (Dialogs::question(this, tr("Delete attachments"), text) != QMessageBox::Ok)
         return;
 
-    QJsonObject args { { QStringLiteral("attachments"), ids } };
+    std::optional<Successors> successors;
     if (!principal.isEmpty()) {
         SuccessorDialog dialog(m_session, principal, this);
         if (Dialogs::exec(&dialog) != QDialog::Accepted)
             return;
-        args.insert(QStringLiteral("successors"), dialog.successors());
+        successors = dialog.successors();
     }
+    const QJsonObject args = commandArgs::removeAttachments(ids, successors);
     QPointer<AttachmentsSection> self(this);
     m_session.gateway.send(QStringLiteral("removeAttachments"), args, [self](const CommandResult &r) {
         if (!self)

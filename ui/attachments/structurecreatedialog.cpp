@@ -1,5 +1,6 @@
 #include "ui/attachments/structurecreatedialog.h"
 
+#include "commands/commandargs.h"
 #include "kernel/siret.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
@@ -145,14 +146,8 @@ void StructureCreateDialog::validate()
         return;
     }
     const bool creating = m_structureId == 0;
-    QJsonObject args { { QStringLiteral("siret"), in.siret },
-                       { QStringLiteral("raisonSociale"), in.raisonSociale },
-                       { QStringLiteral("libelle"), in.libelle },
-                       { QStringLiteral("adresse"), in.adresse },
-                       { QStringLiteral("codePostal"), in.codePostal },
-                       { QStringLiteral("ville"), in.ville } };
-    if (!creating)
-        args.insert(QStringLiteral("structure"), m_structureId);
+    const QJsonObject args
+        = creating ? commandArgs::createStructure(in) : commandArgs::updateStructure(m_structureId, in);
     m_validate->setEnabled(false);
     QPointer<StructureCreateDialog> self(this);
     m_session.gateway.send(creating ? QStringLiteral("createStructure") : QStringLiteral("updateStructure"),

@@ -1,5 +1,6 @@
 #include "ui/files/attachedfiledialog.h"
 
+#include "commands/commandargs.h"
 #include "rules/files/attachedfiles.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
@@ -143,8 +144,9 @@ void AttachedFileDialog::browse()
 
 void AttachedFileDialog::submit()
 {
-    QJsonObject args { { QStringLiteral("designation"), m_designation->text() },
-                       { QStringLiteral("fileType"), m_type->currentData().toString() } };
+    const QString designation = m_designation->text();
+    const QString fileType = m_type->currentData().toString();
+    std::optional<AttachedFiles::NewContent> newContent;
     if (!m_path.isEmpty() || !isEditing()) {
         QByteArray content;
         if (!m_path.isEmpty()) {
@@ -163,14 +165,12 @@ void AttachedFileDialog::submit()
             }
             content = file.read(AttachedFiles::MaxSize + 1);
         }
-        args.insert(QStringLiteral("fileName"), QFileInfo(m_path).fileName());
-        args.insert(QStringLiteral("content"), QString::fromLatin1(content.toBase64()));
+        newContent = AttachedFiles::NewContent { QFileInfo(m_path).fileName(), content };
     }
-    QString command = QStringLiteral("addFile");
-    if (isEditing()) {
-        command = QStringLiteral("updateFile");
-        args.insert(QStringLiteral("id"), m_fileId);
-    }
+    const QString command = isEditing() ? QStringLiteral("updateFile") : QStringLiteral("addFile");
+    const QJsonObject args = isEditing()
+        ? commandArgs::updateFile(m_fileId, designation, fileType, newContent)
+        : commandArgs::addFile({ designation, fileType, newContent->fileName, newContent->content });
     m_session.gateway.send(command, args, [this](const CommandResult &r) {
         if (!r.ok() && m_path.isEmpty() && r.field == QLatin1String("content")) {
             // Core sees empty content; the user simply has not chosen a file yet.

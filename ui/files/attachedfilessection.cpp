@@ -1,5 +1,6 @@
 #include "ui/files/attachedfilessection.h"
 
+#include "commands/commandargs.h"
 #include "models/attachedfilemodel.h"
 #include "rules/files/attachedfiles.h"
 #include "ui/files/attachedfiledialog.h"
@@ -14,7 +15,6 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressDialog>
@@ -367,19 +367,15 @@ void AttachedFilesSection::remove(const QList<qint64> &ids)
         : tr("Delete these %1 attached files?\n%2").arg(ids.size()).arg(names.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete attached files"), text) != QMessageBox::Ok)
         return;
-    QJsonArray list;
-    for (const qint64 id : ids)
-        list.append(id);
-    m_session.gateway.send(QStringLiteral("deleteFiles"), QJsonObject { { QStringLiteral("ids"), list } },
-                           [this, ids](const CommandResult &r) {
-                               if (!r.ok()) {
-                                   Dialogs::warning(this, tr("Delete attached files"), r.message);
-                                   return;
-                               }
-                               setNotice(QueuedChange::isQueued(r)
-                                             ? QueuedChange::message()
-                                             : tr("%n file(s) deleted.", nullptr, int(ids.size())));
-                           });
+    m_session.gateway.send(
+        QStringLiteral("deleteFiles"), commandArgs::deleteFiles(ids), [this, ids](const CommandResult &r) {
+            if (!r.ok()) {
+                Dialogs::warning(this, tr("Delete attached files"), r.message);
+                return;
+            }
+            setNotice(QueuedChange::isQueued(r) ? QueuedChange::message()
+                                                : tr("%n file(s) deleted.", nullptr, int(ids.size())));
+        });
 }
 
 } // namespace guichet

@@ -1,5 +1,6 @@
 #include "ui/manager/manageractivitypage.h"
 
+#include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
 #include "models/auditentrymodel.h"
 #include "models/pendingrequestmodels.h"
@@ -25,7 +26,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -650,13 +650,7 @@ void ManagerActivityPage::decideAttachments(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    QJsonArray array;
-    for (const qint64 id : ids)
-        array.append(id);
-    send(QStringLiteral("decideAttachments"),
-         { { QStringLiteral("attachments"), array },
-           { QStringLiteral("validate"), validate },
-           { QStringLiteral("comment"), comment } });
+    send(QStringLiteral("decideAttachments"), commandArgs::decideAttachments(ids, validate, comment));
 }
 
 void ManagerActivityPage::decideSubscriptions(bool validate)
@@ -675,13 +669,7 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    QJsonArray array;
-    for (const qint64 id : ids)
-        array.append(id);
-    send(QStringLiteral("decideSubscriptions"),
-         { { QStringLiteral("subscriptions"), array },
-           { QStringLiteral("validate"), validate },
-           { QStringLiteral("comment"), comment } });
+    send(QStringLiteral("decideSubscriptions"), commandArgs::decideSubscriptions(ids, validate, comment));
 }
 
 void ManagerActivityPage::consultAttachment()
@@ -744,8 +732,7 @@ void ManagerActivityPage::setRole(const QString &role)
     if (r.isEmpty())
         return;
     send(QStringLiteral("setAttachmentRole"),
-         { { QStringLiteral("attachment"), r.value(QStringLiteral("id")).toLongLong() },
-           { QStringLiteral("role"), role } });
+         commandArgs::setAttachmentRole(r.value(QStringLiteral("id")).toLongLong(), role));
 }
 
 void ManagerActivityPage::endAttachment()
@@ -768,8 +755,7 @@ void ManagerActivityPage::endAttachment()
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
     send(QStringLiteral("endAttachment"),
-         { { QStringLiteral("attachment"), r.value(QStringLiteral("id")).toLongLong() },
-           { QStringLiteral("validUntil"), date->date().toString(Qt::ISODate) } });
+         commandArgs::endAttachment(r.value(QStringLiteral("id")).toLongLong(), date->date()));
 }
 
 void ManagerActivityPage::removeAttachment()
@@ -782,8 +768,7 @@ void ManagerActivityPage::removeAttachment()
                               .arg(personName(r), m_structure->currentText()))
         != QMessageBox::Ok)
         return;
-    QJsonObject args { { QStringLiteral("attachments"),
-                         QJsonArray { r.value(QStringLiteral("id")).toLongLong() } } };
+    std::optional<Successors> successors;
     if (r.value(QStringLiteral("role")).toString() == QLatin1String("principal")
         && r.value(QStringLiteral("status")).toString() == QLatin1String("validated")) {
         // The principal's attachment: a successor first (« désigner un nouveau gestionnaire principal »).
@@ -793,9 +778,10 @@ void ManagerActivityPage::removeAttachment()
             { { currentStructureId(), s ? s->siret : QString(), s ? s->raisonSociale : QString() } }, this);
         if (Dialogs::exec(&dialog) != QDialog::Accepted)
             return;
-        args.insert(QStringLiteral("successors"), dialog.successors());
+        successors = dialog.successors();
     }
-    send(QStringLiteral("removeAttachments"), args);
+    send(QStringLiteral("removeAttachments"),
+         commandArgs::removeAttachments({ r.value(QStringLiteral("id")).toLongLong() }, successors));
 }
 
 void ManagerActivityPage::attachUser()
@@ -865,21 +851,14 @@ void ManagerActivityPage::attachUser()
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     // The dialog stays open on a refusal, with everything typed kept.
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        QJsonObject args { { QStringLiteral("structure"), structureId },
-                           { QStringLiteral("user"), userId },
-                           { QStringLiteral("role"), role->currentData().toString() },
-                           { QStringLiteral("validFrom"), from->date().toString(Qt::ISODate) },
-                           { QStringLiteral("wholeStructure"), whole->isChecked() } };
-        if (hasUntil->isChecked())
-            args.insert(QStringLiteral("validUntil"), until->date().toString(Qt::ISODate));
-        if (!whole->isChecked()) {
-            QJsonArray ids;
-            for (int i = 0; i < services->count(); ++i) {
-                if (services->item(i)->checkState() == Qt::Checked)
-                    ids.append(services->item(i)->data(Qt::UserRole).toLongLong());
-            }
-            args.insert(QStringLiteral("services"), ids);
+        QList<qint64> ids;
+        for (int i = 0; i < services->count(); ++i) {
+            if (services->item(i)->checkState() == Qt::Checked)
+                ids.append(services->item(i)->data(Qt::UserRole).toLongLong());
         }
+        const QJsonObject args = commandArgs::attachUser(
+            structureId, userId, role->currentData().toString(), from->date(),
+            hasUntil->isChecked() ? until->date() : QDate(), whole->isChecked(), ids);
         QPointer<QDialog> guard(&dialog);
         m_session.gateway.send(QStringLiteral("attachUser"), args,
                                [guard, &feedback](const CommandResult &r) {
@@ -907,9 +886,8 @@ void ManagerActivityPage::copyRights()
     const QString target = search.selectedUserLabel();
     QPointer<ManagerActivityPage> self(this);
     send(QStringLiteral("copyRights"),
-         { { QStringLiteral("from"), r.value(QStringLiteral("userId")).toLongLong() },
-           { QStringLiteral("to"), search.selectedUserId() },
-           { QStringLiteral("structure"), currentStructureId() } },
+         commandArgs::copyRights(r.value(QStringLiteral("userId")).toLongLong(), search.selectedUserId(),
+                                 currentStructureId()),
          [self, target](const CommandResult &result) {
              if (self)
                  Dialogs::information(self, tr("Copy the rights"),
@@ -933,9 +911,8 @@ void ManagerActivityPage::modifyStructure()
 void ManagerActivityPage::addService()
 {
     send(QStringLiteral("addService"),
-         { { QStringLiteral("structure"), currentStructureId() },
-           { QStringLiteral("code"), m_serviceCode->text().trimmed() },
-           { QStringLiteral("name"), m_serviceName->text().trimmed() } },
+         commandArgs::addService(currentStructureId(), m_serviceCode->text().trimmed(),
+                                 m_serviceName->text().trimmed()),
          [this](const CommandResult &) {
              m_serviceCode->clear();
              m_serviceName->clear();
@@ -948,8 +925,8 @@ void ManagerActivityPage::toggleService()
     if (r.isEmpty())
         return;
     send(QStringLiteral("setServiceActive"),
-         { { QStringLiteral("service"), r.value(QStringLiteral("id")).toLongLong() },
-           { QStringLiteral("active"), !r.value(QStringLiteral("active")).toBool() } });
+         commandArgs::setServiceActive(r.value(QStringLiteral("id")).toLongLong(),
+                                       !r.value(QStringLiteral("active")).toBool()));
 }
 
 void ManagerActivityPage::addSpace()
@@ -957,8 +934,7 @@ void ManagerActivityPage::addSpace()
     const QString name = m_spaceChoice->currentText();
     QPointer<ManagerActivityPage> self(this);
     send(QStringLiteral("enableStructureSpace"),
-         { { QStringLiteral("structure"), currentStructureId() },
-           { QStringLiteral("space"), m_spaceChoice->currentData().toString() } },
+         commandArgs::enableStructureSpace(currentStructureId(), m_spaceChoice->currentData().toString()),
          [self, name](const CommandResult &r) {
              if (self)
                  Dialogs::information(
@@ -985,8 +961,8 @@ void ManagerActivityPage::removeSpace()
         return;
     QPointer<ManagerActivityPage> self(this);
     send(QStringLiteral("disableStructureSpace"),
-         { { QStringLiteral("structure"), currentStructureId() },
-           { QStringLiteral("space"), space.value(QStringLiteral("code")).toString() } },
+         commandArgs::disableStructureSpace(currentStructureId(),
+                                            space.value(QStringLiteral("code")).toString()),
          [self, name](const CommandResult &r) {
              if (self)
                  Dialogs::information(self, tr("Spaces set at structure level"),
@@ -999,7 +975,7 @@ void ManagerActivityPage::removeSpace()
 void ManagerActivityPage::setPowers(bool granted)
 {
     send(QStringLiteral("setSecondaryPowers"),
-         { { QStringLiteral("structure"), currentStructureId() }, { QStringLiteral("granted"), granted } });
+         commandArgs::setSecondaryPowers(currentStructureId(), granted));
     // On refusal the box shows the stored value again.
     structureChanged();
 }
@@ -1042,8 +1018,7 @@ void ManagerActivityPage::transferPrincipal()
         != QMessageBox::Ok)
         return;
     send(QStringLiteral("transferPrincipal"),
-         { { QStringLiteral("structure"), structureId },
-           { QStringLiteral("successor"), successor->currentData().toLongLong() } });
+         commandArgs::transferPrincipal(structureId, successor->currentData().toLongLong()));
 }
 
 // ---- Historique ----

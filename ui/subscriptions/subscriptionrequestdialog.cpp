@@ -1,5 +1,6 @@
 #include "ui/subscriptions/subscriptionrequestdialog.h"
 
+#include "commands/commandargs.h"
 #include "rules/attachments/attachments.h"
 #include "rules/spaces/spaces.h"
 #include "rules/spaces/subscriptions.h"
@@ -14,7 +15,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -203,32 +203,29 @@ void SubscriptionRequestDialog::listServices()
 
 void SubscriptionRequestDialog::validate()
 {
-    QJsonArray lines;
+    SubscriptionRequest request;
     for (int row = 0; row < m_serviceIds.size(); ++row) {
         const bool modification = modificationBox(row)->isChecked();
         const bool consultation = consultationBox(row)->isChecked();
         if (modification || consultation)
-            lines.append(QJsonObject { { QStringLiteral("serviceId"), m_serviceIds.at(row) },
-                                       { QStringLiteral("modification"), modification },
-                                       { QStringLiteral("consultation"), consultation } });
+            request.lines.append({ m_serviceIds.at(row), modification, consultation });
     }
-    const QJsonObject args {
-        { QStringLiteral("structure"), m_structure->currentData().toLongLong() },
-        { QStringLiteral("space"), m_space->currentData().toString() },
-        { QStringLiteral("lines"), lines },
-        { QStringLiteral("effectiveDate"), m_effectiveDate->date().toString(Qt::ISODate) },
-        { QStringLiteral("comment"), m_comment->text() },
-    };
-    m_session.gateway.send(QStringLiteral("requestSubscription"), args, [this](const CommandResult &r) {
-        m_feedback.show(r);
-        if (!r.ok())
-            return;
-        m_statuses.clear();
-        m_queued = QueuedChange::tell(this, windowTitle(), r);
-        for (const QVariant &status : r.data.value(QStringLiteral("statuses")).toList())
-            m_statuses.append(status.toString());
-        accept();
-    });
+    request.structureId = m_structure->currentData().toLongLong();
+    request.spaceCode = m_space->currentData().toString();
+    request.effectiveDate = m_effectiveDate->date();
+    request.comment = m_comment->text();
+    m_session.gateway.send(QStringLiteral("requestSubscription"), commandArgs::requestSubscription(request),
+                           [this](const CommandResult &r) {
+                               m_feedback.show(r);
+                               if (!r.ok())
+                                   return;
+                               m_statuses.clear();
+                               m_queued = QueuedChange::tell(this, windowTitle(), r);
+                               for (const QVariant &status :
+                                    r.data.value(QStringLiteral("statuses")).toList())
+                                   m_statuses.append(status.toString());
+                               accept();
+                           });
 }
 
 QString SubscriptionRequestDialog::statusMessage() const

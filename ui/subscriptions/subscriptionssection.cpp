@@ -1,5 +1,6 @@
 #include "ui/subscriptions/subscriptionssection.h"
 
+#include "commands/commandargs.h"
 #include "models/subscriptionmodel.h"
 #include "ui/shell/session.h"
 #include "ui/subscriptions/subscriptionrequestdialog.h"
@@ -10,7 +11,6 @@
 #include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -156,22 +156,19 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
         : tr("Delete these %1 subscriptions?\n%2").arg(ids.size()).arg(lines.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete subscriptions"), text) != QMessageBox::Ok)
         return;
-    QJsonArray list;
-    for (const qint64 id : ids)
-        list.append(id);
-    m_session.gateway.send(
-        QStringLiteral("removeSubscriptions"), QJsonObject { { QStringLiteral("subscriptions"), list } },
-        [this, ids](const CommandResult &r) {
-            if (!r.ok()) {
-                Dialogs::warning(this, tr("Delete subscriptions"), r.message);
-                return;
-            }
-            if (QueuedChange::isQueued(r))
-                setNotice(QueuedChange::message());
-            else
-                setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
-                                          : tr("%1 subscriptions were deleted.").arg(ids.size()));
-        });
+    m_session.gateway.send(QStringLiteral("removeSubscriptions"), commandArgs::removeSubscriptions(ids),
+                           [this, ids](const CommandResult &r) {
+                               if (!r.ok()) {
+                                   Dialogs::warning(this, tr("Delete subscriptions"), r.message);
+                                   return;
+                               }
+                               if (QueuedChange::isQueued(r))
+                                   setNotice(QueuedChange::message());
+                               else
+                                   setNotice(ids.size() == 1
+                                                 ? tr("The subscription was deleted.")
+                                                 : tr("%1 subscriptions were deleted.").arg(ids.size()));
+                           });
 }
 
 void SubscriptionsSection::addSubscription()

@@ -1,5 +1,6 @@
 #include "ui/support/supportpage.h"
 
+#include "commands/commandargs.h"
 #include "models/attachedfilemodel.h"
 #include "models/attachmentmodel.h"
 #include "models/subscriptionmodel.h"
@@ -437,7 +438,7 @@ void SupportPage::reactivate()
         return;
     QPointer<SupportPage> self(this);
     send(QStringLiteral("supportReactivate"),
-         { { QStringLiteral("user"), user.value(QStringLiteral("id")).toLongLong() } },
+         commandArgs::supportReactivate(user.value(QStringLiteral("id")).toLongLong()),
          [self, who](const CommandResult &r) {
              if (!self)
                  return;
@@ -582,17 +583,17 @@ void SupportPage::namePrincipal()
         }
         named = successor->currentText();
         QPointer<QDialog> guard(&dialog);
-        m_session.gateway.send(QStringLiteral("transferPrincipal"),
-                               { { QStringLiteral("structure"), structureId },
-                                 { QStringLiteral("successor"), successor->currentData().toLongLong() } },
-                               [guard, &feedback](const CommandResult &r) {
-                                   if (!guard)
-                                       return;
-                                   if (r.ok())
-                                       guard->accept();
-                                   else
-                                       feedback.show(r);
-                               });
+        m_session.gateway.send(
+            QStringLiteral("transferPrincipal"),
+            commandArgs::transferPrincipal(structureId, successor->currentData().toLongLong()),
+            [guard, &feedback](const CommandResult &r) {
+                if (!guard)
+                    return;
+                if (r.ok())
+                    guard->accept();
+                else
+                    feedback.show(r);
+            });
     });
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
         Dialogs::information(
@@ -646,9 +647,8 @@ void SupportPage::reply()
         return;
     QPointer<SupportPage> self(this);
     send(QStringLiteral("reply"),
-         { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
-           { QStringLiteral("text"), m_replyText->toPlainText().trimmed() },
-           { QStringLiteral("status"), m_replyState->currentData().toString() } },
+         commandArgs::reply(s.value(QStringLiteral("id")).toLongLong(), m_replyText->toPlainText().trimmed(),
+                            m_replyState->currentData().toString()),
          [self](const CommandResult &) {
              if (self)
                  self->m_replyText->clear();
@@ -661,8 +661,8 @@ void SupportPage::setState()
     if (s.isEmpty())
         return;
     send(QStringLiteral("setStatus"),
-         { { QStringLiteral("id"), s.value(QStringLiteral("id")).toLongLong() },
-           { QStringLiteral("status"), m_replyState->currentData().toString() } });
+         commandArgs::setStatus(s.value(QStringLiteral("id")).toLongLong(),
+                                m_replyState->currentData().toString()));
 }
 
 // ---- Journal ----
