@@ -181,9 +181,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     , m_options(options)
 {
     addRoute("GET", QStringLiteral("health"), Auth::None, [](Core &core, Call &) {
-        const qint64 version = core.db()
-                                   .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-                                   .toLongLong();
+        const qint64 version = core.db().currentVersion();
         return ApiResponse::json({ { QStringLiteral("ok"), true },
                                    { QStringLiteral("schema"), core.db().schemaVersion() },
                                    { QStringLiteral("version"), version } });
@@ -252,10 +250,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         if (!wait)
             return badParameter(QStringLiteral("wait"));
         if (*wait > 0 && !call.woken) {
-            const qint64 counter
-                = core.db()
-                      .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-                      .toLongLong();
+            const qint64 counter = core.db().currentVersion();
             if (counter <= *since) {
                 call.since = *since;
                 call.waitSeconds = *wait;

@@ -68,6 +68,10 @@ public:
 
     // The next value of the single change counter; call inside a transaction.
     qint64 nextVersion() const;
+    // The change counter's current value: the version of the last command that
+    // wrote (0 on a new database). The sync feed's checkpoints and guichetd's
+    // health route and long polls read it here.
+    qint64 currentVersion() const;
 
     // Fault injection for tests: the statement after the next `count` ones
     // fails with a DatabaseError (-1 turns it off). Lets a test crash a command

@@ -286,11 +286,6 @@ QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &
     return items;
 }
 
-qint64 currentVersion(const Database &db)
-{
-    return db.value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
-}
-
 // A read-only transaction for one page, so that every query sees the same
 // snapshot. Deferred on SQLite (a reader must not take the write lock);
 // REPEATABLE READ on PostgreSQL (READ COMMITTED would give each query its own).
@@ -421,13 +416,13 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
     since = std::max<qint64>(since, 0);
     // The common poll: nothing changed anywhere, one cheap query.
     if (since > 0) {
-        const qint64 now = currentVersion(db);
+        const qint64 now = db.currentVersion();
         if (since >= now)
             return makePage(now, false, {}, {}, {});
     }
 
     ReadSnapshot snapshot(db);
-    const qint64 current = currentVersion(db);
+    const qint64 current = db.currentVersion();
     if (since > 0 && since >= current)
         return makePage(current, false, {}, {}, {});
     const Scope scope = loadScope(db, userId);
