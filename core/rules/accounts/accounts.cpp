@@ -249,6 +249,11 @@ bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
 
 } // namespace
 
+QString contactEmail(const Database &db, qint64 userId)
+{
+    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
+}
+
 bool isValidEmail(const QString &email)
 {
     static const QRegularExpression pattern(

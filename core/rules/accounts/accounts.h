@@ -14,12 +14,17 @@ namespace guichet {
 
 class Core;
 class CommandContext;
+class Database;
 
 // The one e-mail syntax check, for sign-in and contact addresses alike:
 // local@domain, a dot-atom local part of at most 64 characters, a domain of
 // dot-separated labels (letters, digits, inner hyphens) ending in a top-level
 // label of at least 2 letters, 254 characters at most in all.
 bool isValidEmail(const QString &email);
+
+// The address the user's notifications go to (« e-mail de contact »); empty
+// for an unknown user.
+QString contactEmail(const Database &db, qint64 userId);
 
 // Rules of the account, in one place (docs/ACCOUNTS.md explains them to operators).
 namespace accountRules {

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "mail/mailtext.h"
+#include "rules/accounts/accounts.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
@@ -13,11 +14,6 @@ namespace guichet {
 
 namespace {
 const QVariant kNull = QVariant(QMetaType(QMetaType::LongLong));
-
-QString contactEmail(const Database &db, qint64 userId)
-{
-    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
-}
 
 QString joinIds(const QList<qint64> &ids)
 {

@@ -1,6 +1,8 @@
 #include "rules/manager/manageractivity.h"
 
 #include "kernel/core.h"
+#include "rules/accounts/accounts.h"
+#include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
 #include "rules/spaces/subscriptions.h"
@@ -8,11 +10,6 @@
 namespace guichet {
 
 namespace {
-QString contactEmail(const Database &db, qint64 userId)
-{
-    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
-}
-
 QVariant dateOrNull(QDate date)
 {
     return date.isValid() ? QVariant(date.toString(Qt::ISODate)) : QVariant();

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "mail/mailtext.h"
+#include "rules/accounts/accounts.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
@@ -163,9 +164,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
 
         if (status == QLatin1String("pending")) {
             const qint64 principal = principalOf(db, request.structureId);
-            const auto manager
-                = db.row(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { principal });
-            if (manager) {
+            if (principal) {
                 const MailText t = MailText::forUser(db, principal);
                 MailBody body;
                 body.paragraph(t.translate("guichet::Subscriptions",
@@ -173,7 +172,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                                            "refuse it.")
                                    .arg(ctx.actor().firstName, ctx.actor().lastName, space->name,
                                         structure->value(QStringLiteral("raison_sociale")).toString()));
-                ctx.queueMail(principal, manager->value(QStringLiteral("contact_email")).toString(),
+                ctx.queueMail(principal, contactEmail(db, principal),
                               t.translate("guichet::Subscriptions", "A subscription request waits for you"),
                               body.text(), body.html());
             }
@@ -236,9 +235,7 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                   row->value(QStringLiteral("mode")).toString() });
         }
         for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
-            const QString recipient
-                = db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { it.key() })
-                      .toString();
+            const QString recipient = contactEmail(db, it.key());
             const MailText t = MailText::forUser(db, it.key());
             QStringList lines;
             for (const Decided &d : it.value())
