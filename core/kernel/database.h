@@ -23,6 +23,15 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
+// A piece of an SQL statement (a condition, a sub-query) with the values of
+// its '?' placeholders, in order. The caller splices `sql` into its statement
+// and `args` into its argument list at the same place.
+struct SqlFragment
+{
+    QString sql;
+    QVariantList args;
+};
+
 // One connection to the Guichet database: an SQLite file (the default) or a
 // PostgreSQL database given as postgresql://user:password@host:port/name.
 // Owns its QSqlDatabase connection, which must be used from the thread that

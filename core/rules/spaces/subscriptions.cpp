@@ -381,14 +381,12 @@ QList<QVariantMap> Subscriptions::pendingSubscriptionRequests(qint64 managerId) 
         return describe(QStringLiteral("s.status = 'pending'"), {});
     // Only structures where the manager holds a manager's attachment; canManage
     // then checks the window and the secondary powers.
+    const QDate today = m_core.clock().today();
+    const SqlFragment managed = structuresManagedOnSql(managerId, today);
     const QList<QVariantMap> pending = describe(
-        QStringLiteral(
-            "s.status = 'pending' AND s.structure_id IN (SELECT structure_id FROM attachments WHERE "
-            "user_id = ? AND status = 'validated' AND role IN ('principal', 'secondary'))"),
-        { managerId });
+        QStringLiteral("s.status = 'pending' AND s.structure_id IN (%1)").arg(managed.sql), managed.args);
     QList<QVariantMap> result;
     QMap<qint64, bool> manages;
-    const QDate today = m_core.clock().today();
     for (const QVariantMap &row : pending) {
         const qint64 structureId = row.value(QStringLiteral("structureId")).toLongLong();
         if (!manages.contains(structureId))

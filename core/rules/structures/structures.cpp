@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "kernel/siret.h"
 #include "kernel/textfold.h"
+#include "rules/attachments/permissions.h"
 #include "rules/spaces/spaces.h"
 
 #include <QJsonDocument>
@@ -264,15 +265,7 @@ Structures::Structures(Core &core)
 
 bool Structures::mayManage(qint64 userId, qint64 structureId) const
 {
-    const QString today = m_core.clock().today().toString(Qt::ISODate);
-    return m_core.db()
-        .value(
-            QStringLiteral("SELECT 1 FROM attachments a JOIN structures s ON s.id = a.structure_id "
-                           "WHERE a.user_id = ? AND a.structure_id = ? AND a.status = 'validated' "
-                           "AND a.valid_from <= ? AND (a.valid_until IS NULL OR a.valid_until >= ?) "
-                           "AND (a.role = 'principal' OR (a.role = 'secondary' AND s.secondary_powers = 1))"),
-            { userId, structureId, today, today })
-        .isValid();
+    return canManage(m_core.db(), userId, structureId, m_core.clock().today());
 }
 
 CommandResult Structures::createStructure(qint64 actorId, const StructureInput &input)
