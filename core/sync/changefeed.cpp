@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 #include <QSqlRecord>
@@ -403,6 +404,23 @@ QStringList ChangeFeed::columns(const QString &table)
     if (index < 0)
         return {};
     return tableSpecs().at(index).columns.split(QStringLiteral(", "));
+}
+
+QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &ids) const
+{
+    const int index = tableIndex(table);
+    if (index < 0 || ids.isEmpty())
+        return {};
+    QHash<qint64, QJsonObject> byId;
+    for (Item &item : fetchRows(m_core.db(), index, QStringLiteral("id IN (%1)").arg(idList(ids)), 0))
+        byId.insert(item.id, std::move(item.row));
+    QList<QJsonObject> result;
+    for (const qint64 id : ids) {
+        const auto found = byId.constFind(id);
+        if (found != byId.cend())
+            result.append(*found);
+    }
+    return result;
 }
 
 QJsonObject ChangeFeed::everything(qint64 userId) const

@@ -765,6 +765,19 @@ QList<UserSummary> Accounts::users() const
     return list;
 }
 
+UserCounts Accounts::userCounts() const
+{
+    const auto row = m_core.db().row(QStringLiteral(
+        "SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'deactivated' THEN 1 ELSE 0 END) AS deactivated "
+        "FROM users"));
+    UserCounts counts;
+    if (row) {
+        counts.total = row->value(QStringLiteral("total")).toLongLong();
+        counts.deactivated = row->value(QStringLiteral("deactivated")).toLongLong();
+    }
+    return counts;
+}
+
 QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const
 {
     const QStringList words = foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);

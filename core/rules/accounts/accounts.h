@@ -106,6 +106,13 @@ struct UserSummary
     bool active = true;
 };
 
+// How many accounts exist, and how many of them are deactivated.
+struct UserCounts
+{
+    qint64 total = 0;
+    qint64 deactivated = 0;
+};
+
 // Who becomes principal manager of each structure a deactivating principal
 // manager leaves: one user for all, or one per structure (structure id -> user
 // id); a per-structure entry wins over forAll.
@@ -170,6 +177,7 @@ public:
 
     std::optional<ProfileView> profile(qint64 userId) const;
     QList<UserSummary> users() const;
+    UserCounts userCounts() const;
     // The designation search (« Loupe »): active accounts whose name, e-mail or
     // postal address contains every word of `text`, ignoring case and accents;
     // at most `limit`, by last name. Records: id, email, firstName, lastName,

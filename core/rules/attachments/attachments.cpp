@@ -369,6 +369,13 @@ CommandResult Attachments::setAttachmentRole(qint64 actorId, qint64 attachmentId
     });
 }
 
+qint64 Attachments::pendingCount() const
+{
+    return m_core.db()
+        .value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE status = 'pending'"))
+        .toLongLong();
+}
+
 QList<QVariantMap> Attachments::describe(const QString &where, const QVariantList &args) const
 {
     const Database &db = m_core.db();

@@ -288,6 +288,13 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
     });
 }
 
+qint64 Subscriptions::pendingCount() const
+{
+    return m_core.db()
+        .value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
+        .toLongLong();
+}
+
 QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantList &args) const
 {
     QList<QVariantMap> result;

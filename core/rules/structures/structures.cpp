@@ -403,6 +403,36 @@ std::optional<StructureRow> Structures::structure(qint64 structureId) const
     return toRow(*row);
 }
 
+std::optional<StructureRow> Structures::structureBySiret(const QString &siret) const
+{
+    const auto row = m_core.db().row(
+        QStringLiteral("SELECT %1 FROM structures s WHERE s.siret = ?").arg(selectColumns), { siret });
+    if (!row)
+        return std::nullopt;
+    return toRow(*row);
+}
+
+std::optional<StructureInput> Structures::fields(qint64 structureId) const
+{
+    const auto row
+        = m_core.db().row(QStringLiteral("SELECT siret, raison_sociale, libelle, adresse, code_postal, "
+                                         "ville FROM structures WHERE id = ?"),
+                          { structureId });
+    if (!row)
+        return std::nullopt;
+    return StructureInput { row->value(QStringLiteral("siret")).toString(),
+                            row->value(QStringLiteral("raison_sociale")).toString(),
+                            row->value(QStringLiteral("libelle")).toString(),
+                            row->value(QStringLiteral("adresse")).toString(),
+                            row->value(QStringLiteral("code_postal")).toString(),
+                            row->value(QStringLiteral("ville")).toString() };
+}
+
+qint64 Structures::total() const
+{
+    return m_core.db().value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
+}
+
 QList<StructureRow> Structures::search(const StructureCriteria &criteria, int offset, int limit) const
 {
     Database &db = m_core.db();
