@@ -55,11 +55,13 @@ endfunction()
 
 function(guichet_check_layering)
     set(above_core guichet_models guichet_ui guichet_tour guichet_server Qt6::Widgets Qt6::Gui Qt6::HttpServer)
-    guichet_forbid(guichet_kernel ${above_core} guichet_rules guichet_mailtext guichet_mail guichet_commands
+    guichet_forbid(guichet_kernel ${above_core} guichet_rules guichet_mailtext guichet_mailoutbox guichet_mail guichet_commands
                    guichet_sync guichet_client guichet_datagen guichet_translations
                    Qt6Keychain::Qt6Keychain CURL::libcurl Qt6::Network)
     guichet_forbid(guichet_mailtext ${above_core} guichet_rules guichet_mail CURL::libcurl Qt6Keychain::Qt6Keychain)
-    guichet_forbid(guichet_rules ${above_core} guichet_mail guichet_commands guichet_sync guichet_client
+    guichet_forbid(guichet_mailoutbox ${above_core} guichet_rules guichet_mail CURL::libcurl
+                   Qt6Keychain::Qt6Keychain)
+    guichet_forbid(guichet_rules ${above_core} guichet_mailoutbox guichet_mail guichet_commands guichet_sync guichet_client
                    guichet_datagen CURL::libcurl Qt6Keychain::Qt6Keychain)
     guichet_forbid(guichet_commands ${above_core} guichet_mail guichet_client guichet_datagen
                    CURL::libcurl Qt6Keychain::Qt6Keychain)

@@ -1,7 +1,6 @@
 #include "models/outboxmodel.h"
 
-#include "kernel/core.h"
-#include "kernel/database.h"
+#include "mail/mailoutbox.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -26,25 +25,19 @@ OutboxModel::OutboxModel(Core &core, QObject *parent)
 
 void OutboxModel::reload()
 {
-    // MailOutbox reads by user or by recipient; the standalone view shows the
-    // whole local outbox (the machine's own database), hence one query here.
-    const QList<QVariantMap> rows = m_core.db().rows(
-        QStringLiteral("SELECT id, recipient, subject, body_text, created_at, sent_at FROM mail_outbox "
-                       "ORDER BY created_at DESC, id DESC LIMIT %1")
-            .arg(MaxMails));
+    // The whole local outbox (the machine's own database), whoever the mails are for.
+    const QList<OutboxMail> mails = MailOutbox(m_core).latest(MaxMails);
     QList<QVariantMap> records;
-    records.reserve(rows.size());
-    for (const QVariantMap &row : rows) {
-        const bool sent = !row.value(QStringLiteral("sent_at")).isNull();
+    records.reserve(mails.size());
+    for (const OutboxMail &mail : mails) {
         records.append({
-            { QStringLiteral("id"), row.value(QStringLiteral("id")).toLongLong() },
-            { QStringLiteral("createdAt"),
-              QDateTime::fromMSecsSinceEpoch(row.value(QStringLiteral("created_at")).toLongLong(), Qt::UTC) },
-            { QStringLiteral("recipient"), row.value(QStringLiteral("recipient")).toString() },
-            { QStringLiteral("subject"), row.value(QStringLiteral("subject")).toString() },
-            { QStringLiteral("sent"), sent },
-            { QStringLiteral("status"), sent ? tr("Sent") : tr("Pending") },
-            { QStringLiteral("bodyText"), row.value(QStringLiteral("body_text")).toString() },
+            { QStringLiteral("id"), mail.id },
+            { QStringLiteral("createdAt"), mail.createdAt },
+            { QStringLiteral("recipient"), mail.recipient },
+            { QStringLiteral("subject"), mail.subject },
+            { QStringLiteral("sent"), mail.isSent() },
+            { QStringLiteral("status"), mail.isSent() ? tr("Sent") : tr("Pending") },
+            { QStringLiteral("bodyText"), mail.bodyText },
         });
     }
     setRecords(records);

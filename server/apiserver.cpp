@@ -39,15 +39,6 @@ QByteArray compact(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-// Columns never sent to a client (docs/API.md, "Rows").
-QJsonObject publicUserRow(QVariantMap row)
-{
-    for (const char *secret :
-         { "password_hash", "secret_answer_hash", "failed_logins", "next_login_at", "locked_until" })
-        row.remove(QLatin1String(secret));
-    return QJsonObject::fromVariantMap(row);
-}
-
 // Sets the session commands run in (Core::sessionId) for one request.
 class SessionScope
 {
@@ -181,9 +172,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     , m_options(options)
 {
     addRoute("GET", QStringLiteral("health"), Auth::None, [](Core &core, Call &) {
-        const qint64 version = core.db()
-                                   .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-                                   .toLongLong();
+        const qint64 version = core.db().currentVersion();
         return ApiResponse::json({ { QStringLiteral("ok"), true },
                                    { QStringLiteral("schema"), core.db().schemaVersion() },
                                    { QStringLiteral("version"), version } });
@@ -223,11 +212,12 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     });
 
     addRoute("GET", QStringLiteral("me"), Auth::Required, [](Core &core, Call &call) {
-        const auto row = core.db().row(QStringLiteral("SELECT * FROM users WHERE id = ?"), { call.userId });
-        if (!row)
+        // The user's row as the sync feed sends it: every column but the secret ones.
+        const QList<QJsonObject> me = ChangeFeed(core).rows(QStringLiteral("users"), { call.userId });
+        if (me.isEmpty())
             return ApiResponse::error(404, QStringLiteral("not_found"), {},
                                       Tr::tr("This user does not exist."));
-        return ApiResponse::json(publicUserRow(*row));
+        return ApiResponse::json(me.first());
     });
 
     // Anonymous commands need no token; the others are checked in handle().
@@ -252,10 +242,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         if (!wait)
             return badParameter(QStringLiteral("wait"));
         if (*wait > 0 && !call.woken) {
-            const qint64 counter
-                = core.db()
-                      .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-                      .toLongLong();
+            const qint64 counter = core.db().currentVersion();
             if (counter <= *since) {
                 call.since = *since;
                 call.waitSeconds = *wait;
@@ -283,15 +270,13 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         criteria.ville = text(q, QStringLiteral("ville"));
         // One more than asked tells whether another page exists.
         const QList<StructureRow> found = Structures(core).search(criteria, int(*offset), int(*limit) + 1);
+        QList<qint64> ids;
+        for (int i = 0; i < found.size() && i < *limit; ++i)
+            ids.append(found.at(i).id);
+        // Structure rows as the sync feed sends them (docs/API.md "Rows").
         QJsonArray rows;
-        for (int i = 0; i < found.size() && i < *limit; ++i) {
-            const auto row = core.db().row(
-                QStringLiteral("SELECT id, siret, raison_sociale, libelle, adresse, code_postal, ville, "
-                               "secondary_powers, created_at, version FROM structures WHERE id = ?"),
-                { found.at(i).id });
-            if (row)
-                rows.append(QJsonObject::fromVariantMap(*row));
-        }
+        for (const QJsonObject &row : ChangeFeed(core).rows(QStringLiteral("structures"), ids))
+            rows.append(row);
         return ApiResponse::json(
             { { QStringLiteral("rows"), rows }, { QStringLiteral("more"), found.size() > *limit } });
     });
@@ -317,19 +302,16 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const CommandResult result = AttachedFiles(core).fileContent(call.userId, id, &content);
         if (!result.ok())
             return ApiResponse::fromResult(result);
-        const auto meta = core.db().row(
-            QStringLiteral("SELECT file_name, sha256 FROM attached_files WHERE id = ?"), { id });
+        const std::optional<AttachedFileInfo> meta = AttachedFiles(core).fileInfo(id);
         ApiResponse r;
         r.contentType = QByteArrayLiteral("application/octet-stream");
         r.body = content;
-        const QString name = AttachedFiles::sanitizeFileName(
-            meta ? meta->value(QStringLiteral("file_name")).toString() : QString());
+        const QString name = AttachedFiles::sanitizeFileName(meta ? meta->fileName : QString());
         r.headers.append(
             { QByteArrayLiteral("Content-Disposition"),
               QByteArrayLiteral("attachment; filename*=UTF-8''") + QUrl::toPercentEncoding(name) });
         if (meta)
-            r.headers.append({ QByteArrayLiteral("X-Content-SHA256"),
-                               meta->value(QStringLiteral("sha256")).toString().toLatin1() });
+            r.headers.append({ QByteArrayLiteral("X-Content-SHA256"), meta->sha256.toLatin1() });
         return r;
     });
 

@@ -30,8 +30,7 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
 void ChangeWatcher::refresh()
 {
     try {
-        noteVersion(
-            m_db.value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong());
+        noteVersion(m_db.currentVersion());
     } catch (const DatabaseError &error) {
         qWarning().noquote() << "guichetd: cannot read the change counter:" << error.message();
     }

@@ -3,6 +3,11 @@
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "kernel/paths.h"
+#include "mail/mailoutbox.h"
+#include "rules/accounts/accounts.h"
+#include "rules/attachments/attachments.h"
+#include "rules/spaces/subscriptions.h"
+#include "rules/structures/structures.h"
 #include "translations/translations.h"
 
 #include <QCommandLineParser>
@@ -97,22 +102,15 @@ int commandStatus(const QString &location, const QStringList &args)
     auto db = openDatabase(location, false, &code);
     if (!db)
         return code;
-    const auto count = [&](const char *sql) { return db->value(QString::fromLatin1(sql)).toLongLong(); };
+    SystemClock clock;
+    Core core(*db, clock);
+    const UserCounts users = Accounts(core).userCounts();
     out() << Tr::tr("Database: %1 (schema version %2)").arg(location).arg(db->schemaVersion()) << '\n'
-          << Tr::tr("Structures: %1").arg(count("SELECT COUNT(*) FROM structures")) << '\n'
-          << Tr::tr("Users: %1 (%2 deactivated)")
-                 .arg(count("SELECT COUNT(*) FROM users"))
-                 .arg(count("SELECT COUNT(*) FROM users WHERE status = 'deactivated'"))
-          << '\n'
-          << Tr::tr("Pending attachment requests: %1")
-                 .arg(count("SELECT COUNT(*) FROM attachments WHERE status = 'pending'"))
-          << '\n'
-          << Tr::tr("Pending subscription requests: %1")
-                 .arg(count("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
-          << '\n'
-          << Tr::tr("Mails waiting in the outbox: %1")
-                 .arg(count("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"))
-          << Qt::endl;
+          << Tr::tr("Structures: %1").arg(Structures(core).total()) << '\n'
+          << Tr::tr("Users: %1 (%2 deactivated)").arg(users.total).arg(users.deactivated) << '\n'
+          << Tr::tr("Pending attachment requests: %1").arg(Attachments(core).pendingCount()) << '\n'
+          << Tr::tr("Pending subscription requests: %1").arg(Subscriptions(core).pendingCount()) << '\n'
+          << Tr::tr("Mails waiting in the outbox: %1").arg(MailOutbox(core).unsentCount()) << Qt::endl;
     return Success;
 }
 

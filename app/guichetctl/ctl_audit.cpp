@@ -2,6 +2,7 @@
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "rules/audit/auditlog.h"
+#include "rules/structures/structures.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -72,18 +73,18 @@ int commandAudit(const QString &location, const QStringList &args)
     auto db = openDatabase(location, false, &code);
     if (!db)
         return code;
-    if (!structure.isEmpty()) {
-        // 14 digits is a SIRET; anything shorter an id.
-        const QVariant id = structure.size() == 14
-            ? db->value(QStringLiteral("SELECT id FROM structures WHERE siret = ?"), { structure })
-            : db->value(QStringLiteral("SELECT id FROM structures WHERE id = ?"), { structure.toLongLong() });
-        if (!id.isValid())
-            return badInput(Tr::tr("--structure: no structure '%1'.").arg(structure));
-        filter.structureId = id.toLongLong();
-    }
-
     SystemClock clock;
     Core core(*db, clock);
+    if (!structure.isEmpty()) {
+        // 14 digits is a SIRET; anything shorter an id.
+        const Structures structures(core);
+        const std::optional<StructureRow> found = structure.size() == 14
+            ? structures.structureBySiret(structure)
+            : structures.structure(structure.toLongLong());
+        if (!found)
+            return badInput(Tr::tr("--structure: no structure '%1'.").arg(structure));
+        filter.structureId = found->id;
+    }
     AuditLog log(core);
     if (format == QLatin1String("csv")) {
         QFile output;

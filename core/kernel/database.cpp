@@ -319,6 +319,11 @@ qint64 Database::nextVersion() const
         .toLongLong();
 }
 
+qint64 Database::currentVersion() const
+{
+    return value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+}
+
 void Database::execScript(const QString &script) const
 {
     for (const QString &statement : splitSqlScript(script))

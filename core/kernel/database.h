@@ -23,6 +23,15 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
+// A piece of an SQL statement (a condition, a sub-query) with the values of
+// its '?' placeholders, in order. The caller splices `sql` into its statement
+// and `args` into its argument list at the same place.
+struct SqlFragment
+{
+    QString sql;
+    QVariantList args;
+};
+
 // One connection to the Guichet database: an SQLite file (the default) or a
 // PostgreSQL database given as postgresql://user:password@host:port/name.
 // Owns its QSqlDatabase connection, which must be used from the thread that
@@ -68,6 +77,10 @@ public:
 
     // The next value of the single change counter; call inside a transaction.
     qint64 nextVersion() const;
+    // The change counter's current value: the version of the last command that
+    // wrote (0 on a new database). The sync feed's checkpoints and guichetd's
+    // health route and long polls read it here.
+    qint64 currentVersion() const;
 
     // Fault injection for tests: the statement after the next `count` ones
     // fails with a DatabaseError (-1 turns it off). Lets a test crash a command

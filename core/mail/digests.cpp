@@ -350,14 +350,9 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
     QStringList waiting;
     QStringList reminders;
     const QDate today = now.toUTC().date();
-    const QList<QVariantMap> managed = db.rows(
-        QStringLiteral("SELECT DISTINCT structure_id FROM attachments WHERE user_id = ? AND status = "
-                       "'validated' AND role IN ('principal', 'secondary') ORDER BY structure_id"),
-        { userId });
     const qint64 reminderMs = qint64(m_reminderDays) * kDayMs;
     const QDate fromDate = QDateTime::fromMSecsSinceEpoch(fromMs, Qt::UTC).date();
-    for (const QVariantMap &m : managed) {
-        const qint64 structureId = m.value(QStringLiteral("structure_id")).toLongLong();
+    for (const qint64 structureId : structuresManagedOn(db, userId, today)) {
         if (!canManage(db, userId, structureId, today))
             continue;
         const QList<QVariantMap> pendingAttachments

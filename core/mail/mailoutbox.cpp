@@ -72,6 +72,18 @@ std::optional<OutboxMail> MailOutbox::mail(qint64 id) const
     return mails.first();
 }
 
+QList<OutboxMail> MailOutbox::latest(int limit) const
+{
+    return select(QStringLiteral("1 = 1"), {}, QStringLiteral("created_at DESC, id DESC"), limit);
+}
+
+qint64 MailOutbox::unsentCount() const
+{
+    return m_core.db()
+        .value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL"))
+        .toLongLong();
+}
+
 bool MailOutbox::markSent(qint64 id, const QDateTime &when)
 {
     const QSqlQuery query = m_core.db().exec(

@@ -43,6 +43,11 @@ public:
     // Every mail to an address (operators; anonymous senders have no account).
     QList<OutboxMail> forRecipient(const QString &address) const;
     std::optional<OutboxMail> mail(qint64 id) const;
+    // The newest mails, whoever they are for, newest first: the standalone
+    // desktop's view of its own outbox.
+    QList<OutboxMail> latest(int limit) const;
+    // How many mails wait to be sent (due now or later).
+    qint64 unsentCount() const;
 
     // Delivery bookkeeping (each counts one attempt); false when the mail does
     // not exist or was already sent.

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 #include <QSqlRecord>
@@ -286,11 +287,6 @@ QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &
     return items;
 }
 
-qint64 currentVersion(const Database &db)
-{
-    return db.value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
-}
-
 // A read-only transaction for one page, so that every query sees the same
 // snapshot. Deferred on SQLite (a reader must not take the write lock);
 // REPEATABLE READ on PostgreSQL (READ COMMITTED would give each query its own).
@@ -410,6 +406,23 @@ QStringList ChangeFeed::columns(const QString &table)
     return tableSpecs().at(index).columns.split(QStringLiteral(", "));
 }
 
+QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &ids) const
+{
+    const int index = tableIndex(table);
+    if (index < 0 || ids.isEmpty())
+        return {};
+    QHash<qint64, QJsonObject> byId;
+    for (Item &item : fetchRows(m_core.db(), index, QStringLiteral("id IN (%1)").arg(idList(ids)), 0))
+        byId.insert(item.id, std::move(item.row));
+    QList<QJsonObject> result;
+    for (const qint64 id : ids) {
+        const auto found = byId.constFind(id);
+        if (found != byId.cend())
+            result.append(*found);
+    }
+    return result;
+}
+
 QJsonObject ChangeFeed::everything(qint64 userId) const
 {
     return page(userId, 0, 0);
@@ -421,13 +434,13 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
     since = std::max<qint64>(since, 0);
     // The common poll: nothing changed anywhere, one cheap query.
     if (since > 0) {
-        const qint64 now = currentVersion(db);
+        const qint64 now = db.currentVersion();
         if (since >= now)
             return makePage(now, false, {}, {}, {});
     }
 
     ReadSnapshot snapshot(db);
-    const qint64 current = currentVersion(db);
+    const qint64 current = db.currentVersion();
     if (since > 0 && since >= current)
         return makePage(current, false, {}, {}, {});
     const Scope scope = loadScope(db, userId);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QList>
+#include <QString>
 #include <QtGlobal>
 
 namespace guichet {
@@ -26,6 +28,13 @@ public:
     // Every row visible to userId now, in the same shape (since = 0, no limit,
     // no resets or deletions).
     QJsonObject everything(qint64 userId) const;
+
+    // The rows of one of tables() with the given ids, in the feed's shape (the
+    // columns it sends, with their SQL values: docs/API.md "Rows"), in the
+    // order of `ids`; an id without a row is left out, and so is any table
+    // the feed does not send. No visibility check: the caller decides who may
+    // read them (guichetd's /me and /structures routes).
+    QList<QJsonObject> rows(const QString &table, const QList<qint64> &ids) const;
 
     // The tables the feed sends, in the order a replica can apply them.
     static const QStringList &tables();

@@ -576,6 +576,32 @@ private slots:
                     { s2 }),
             1);
     }
+
+    void contactEmailIsTheNotificationAddress()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.create(QStringLiteral("alice@example.org"));
+        const CommandResult r = w.accounts.updateProfile(alice, fullProfile());
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(contactEmail(w.t.db(), alice), QStringLiteral("alice@home.example"));
+        QVERIFY(contactEmail(w.t.db(), 999999).isEmpty());
+    }
+
+    void userCountsCountTheDeactivated()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        QCOMPARE(w.accounts.userCounts().total, qint64(0));
+        QCOMPARE(w.accounts.userCounts().deactivated, qint64(0));
+        w.create(QStringLiteral("alice@example.org"));
+        const qint64 bruno = w.create(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"));
+        w.create(QStringLiteral("chloe@example.org"), QStringLiteral("Chloé"));
+        QVERIFY2(w.accounts.deactivateAccount(bruno, Successors::none()).ok(), "deactivation");
+        const UserCounts counts = w.accounts.userCounts();
+        QCOMPARE(counts.total, qint64(3));
+        QCOMPARE(counts.deactivated, qint64(1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAccounts)

@@ -488,6 +488,24 @@ private slots:
         QCOMPARE(w.files->deleteFiles(w.alice, { id }).code, ErrorCode::Forbidden);
         QCOMPARE(w.fileCount(), 1);
     }
+
+    void fileInfoReadsOneFilesMetadata()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        const QByteArray content("invoice 42");
+        const qint64 id = w.add(w.bruno, QStringLiteral("Facture"), QStringLiteral("facture.pdf"), content);
+        QVERIFY(id > 0);
+        const std::optional<AttachedFileInfo> info = w.files->fileInfo(id);
+        QVERIFY(info);
+        QCOMPARE(info->id, id);
+        QCOMPARE(info->userId, w.bruno);
+        QCOMPARE(info->designation, QStringLiteral("Facture"));
+        QCOMPARE(info->fileName, QStringLiteral("facture.pdf"));
+        QCOMPARE(info->size, qint64(content.size()));
+        QCOMPARE(info->sha256, sha256(content));
+        QVERIFY(!w.files->fileInfo(id + 1000));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAttachedFiles)

@@ -600,6 +600,18 @@ private slots:
         QVERIFY(w.attachments->setSecondaryPowers(w.support, w.s, false).ok());
         QVERIFY(!canManage(db, w.sam, w.s, w.clock.today()));
     }
+
+    void pendingCountCoversEveryStructure()
+    {
+        WORLD(w);
+        QCOMPARE(w.attachments->pendingCount(), qint64(0));
+        const qint64 first = w.pendingRequest(w.ugo, w.s);
+        QVERIFY(first);
+        QVERIFY(w.pendingRequest(w.vera, w.s2));
+        QCOMPARE(w.attachments->pendingCount(), qint64(2));
+        QVERIFY(w.attachments->decideAttachment(w.paul, first, true).ok());
+        QCOMPARE(w.attachments->pendingCount(), qint64(1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAttachments)

@@ -266,6 +266,36 @@ private slots:
         // Others get no reset.
         QVERIFY(w.feed->page(w.carol, before, 100).value(QStringLiteral("resets")).toArray().isEmpty());
     }
+
+    void rowsByIdInTheFeedsShape()
+    {
+        SYNC_WORLD(w);
+        // The same objects as the feed sends, in the order asked, unknown ids left out.
+        const QList<QJsonObject> fed = pageRows(w.feed->everything(w.alice), QStringLiteral("users"));
+        const QList<QJsonObject> users = w.feed->rows(QStringLiteral("users"), { w.carol, 999999, w.alice });
+        QCOMPARE(users.size(), 2);
+        QCOMPARE(users.at(0).value(QStringLiteral("id")).toInteger(), w.carol);
+        QCOMPARE(users.at(1).value(QStringLiteral("id")).toInteger(), w.alice);
+        for (const QJsonObject &row : users) {
+            bool found = false;
+            for (const QJsonObject &sent : fed)
+                found = found || sent == row;
+            QVERIFY2(found, "a row differs from the feed's");
+            QVERIFY(!row.contains(QStringLiteral("password_hash")));
+            QVERIFY(!row.contains(QStringLiteral("secret_answer_hash")));
+            QVERIFY(!row.contains(QStringLiteral("failed_logins")));
+            QVERIFY(!row.contains(QStringLiteral("next_login_at")));
+            QVERIFY(!row.contains(QStringLiteral("locked_until")));
+        }
+        QCOMPARE(users.at(0).keys().size(), ChangeFeed::columns(QStringLiteral("users")).size());
+        // Nothing for a table the feed does not send, nor for no ids.
+        QVERIFY(w.feed->rows(QStringLiteral("tokens"), { w.alice }).isEmpty());
+        QVERIFY(w.feed->rows(QStringLiteral("users"), {}).isEmpty());
+        const QList<QJsonObject> structures = w.feed->rows(QStringLiteral("structures"), { w.s2, w.s1 });
+        QCOMPARE(structures.size(), 2);
+        QCOMPARE(structures.at(0).value(QStringLiteral("id")).toInteger(), w.s2);
+        QCOMPARE(structures.at(1).value(QStringLiteral("id")).toInteger(), w.s1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestChangeFeed)

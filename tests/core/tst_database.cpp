@@ -69,6 +69,29 @@ private slots:
         tx.commit();
     }
 
+    void currentVersionIsTheLastOneGiven()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        const qint64 before = t.db().currentVersion();
+        QVERIFY(before >= 0);
+        qint64 given = 0;
+        {
+            Transaction tx(t.db());
+            given = t.db().nextVersion();
+            QCOMPARE(t.db().currentVersion(), given);
+            tx.commit();
+        }
+        QCOMPARE(given, before + 1);
+        QCOMPARE(t.db().currentVersion(), given);
+        {
+            Transaction tx(t.db());
+            t.db().nextVersion();
+            // not committed: rolled back
+        }
+        QCOMPARE(t.db().currentVersion(), given);
+    }
+
     void failedCommandChangesNothing()
     {
         TestDatabase t;

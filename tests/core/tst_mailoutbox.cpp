@@ -70,6 +70,40 @@ private slots:
         QVERIFY(!outbox.markSent(99999, clock.now()));
         QVERIFY(!outbox.mail(99999).has_value());
     }
+
+    void latestAndUnsentCount()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        MailOutbox outbox(core);
+        QVERIFY(outbox.latest(10).isEmpty());
+        QCOMPARE(outbox.unsentCount(), qint64(0));
+        QList<qint64> ids;
+        for (int i = 0; i < 3; ++i) {
+            const CommandResult r = core.run(QStringLiteral("queue"), alice, [&](CommandContext &ctx) {
+                ids.append(ctx.queueMail(i == 1 ? 0 : alice, QStringLiteral("alice@example.org"),
+                                         QStringLiteral("Mail %1").arg(i), QStringLiteral("Body %1").arg(i)));
+            });
+            QVERIFY2(r.ok(), qPrintable(r.message));
+            clock.advanceSecs(60);
+        }
+        QVERIFY(outbox.markSent(ids.at(0), clock.now()));
+        QCOMPARE(outbox.unsentCount(), qint64(2));
+        // Newest first, whoever they are for, at most the limit.
+        const QList<OutboxMail> latest = outbox.latest(2);
+        QCOMPARE(latest.size(), 2);
+        QCOMPARE(latest.at(0).id, ids.at(2));
+        QCOMPARE(latest.at(1).id, ids.at(1));
+        QCOMPARE(latest.at(1).userId, qint64(0));
+        QCOMPARE(latest.at(1).bodyText, QStringLiteral("Body 1"));
+        QVERIFY(!latest.at(0).isSent());
+        const QList<OutboxMail> all = outbox.latest(10);
+        QCOMPARE(all.size(), 3);
+        QVERIFY(all.at(2).isSent());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMailOutbox)

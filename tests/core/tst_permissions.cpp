@@ -4,6 +4,8 @@
 #include "rules/attachments/permissions.h"
 #include "testdatabase.h"
 
+#include <QDebug>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace guichet;
@@ -126,6 +128,94 @@ private slots:
         // The clock moves past valid_until: Paul's rights end with his attachment.
         clock.set(QDateTime(QDate(2026, 4, 1), QTime(8, 0), Qt::UTC));
         QCOMPARE(check(paul).code, ErrorCode::Forbidden);
+    }
+
+    void sqlFragmentsFollowTheWindow()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 alice = insertUser(db, QStringLiteral("alice@example.org"));
+        const qint64 bruno = insertUser(db, QStringLiteral("bruno@example.org"));
+        const qint64 chloe = insertUser(db, QStringLiteral("chloe@example.org"));
+        const qint64 dan = insertUser(db, QStringLiteral("dan@example.org"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, alice, s, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 3, 10), QDate(2026, 3, 20));
+        insertAttachment(db, bruno, s, QStringLiteral("user"), QStringLiteral("pending"));
+        insertAttachment(db, chloe, s, QStringLiteral("user"), QStringLiteral("validated"),
+                         QDate(2026, 4, 1));
+        insertAttachment(db, dan, s, QStringLiteral("user"), QStringLiteral("refused"), QDate(2026, 1, 1),
+                         QDate(2026, 2, 1));
+
+        // The users whose attachment matches, with the table aliased and bare.
+        const auto users = [&](SqlFragment (*fragment)(const QString &, QDate), QDate day) {
+            QList<qint64> found[2];
+            int i = 0;
+            for (const QString &alias : { QStringLiteral("a"), QString() }) {
+                const SqlFragment f = fragment(alias, day);
+                const QString prefix = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
+                QSqlQuery q = db.exec(
+                    QStringLiteral("SELECT %1user_id FROM attachments %2 WHERE %3 ORDER BY %1user_id")
+                        .arg(prefix, alias, f.sql),
+                    f.args);
+                while (q.next())
+                    found[i].append(q.value(0).toLongLong());
+                ++i;
+            }
+            if (found[0] != found[1])
+                qWarning() << "aliased" << found[0] << "bare" << found[1];
+            return found[0] == found[1] ? found[0] : QList<qint64> { -1 };
+        };
+        using Ids = QList<qint64>;
+        QCOMPARE(users(attachmentInWindow, QDate(2026, 3, 9)), (Ids { bruno }));
+        QCOMPARE(users(attachmentInWindow, QDate(2026, 3, 10)), (Ids { alice, bruno }));
+        QCOMPARE(users(attachmentInWindow, QDate(2026, 3, 20)), (Ids { alice, bruno }));
+        QCOMPARE(users(attachmentInWindow, QDate(2026, 3, 21)), (Ids { bruno }));
+        QCOMPARE(users(attachmentInWindow, QDate(2026, 4, 1)), (Ids { bruno, chloe }));
+        // Not ended: those still to start count, whatever their status.
+        QCOMPARE(users(attachmentNotEnded, QDate(2026, 1, 15)), (Ids { alice, bruno, chloe, dan }));
+        QCOMPARE(users(attachmentNotEnded, QDate(2026, 3, 20)), (Ids { alice, bruno, chloe }));
+        QCOMPARE(users(attachmentNotEnded, QDate(2026, 3, 21)), (Ids { bruno, chloe }));
+        // Waiting, or validated and not ended: never the refused one.
+        QCOMPARE(users(attachmentPendingOrNotEnded, QDate(2026, 1, 15)), (Ids { alice, bruno, chloe }));
+        QCOMPARE(users(attachmentPendingOrNotEnded, QDate(2026, 3, 21)), (Ids { bruno, chloe }));
+    }
+
+    void structuresManagedOnTheDay()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        const qint64 sam = insertUser(db, QStringLiteral("sam@example.org"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"));
+        const qint64 first = insertStructure(db, validSiret(1), QStringLiteral("Premier"));
+        const qint64 second = insertStructure(db, validSiret(2), QStringLiteral("Second"));
+        const qint64 third = insertStructure(db, validSiret(3), QStringLiteral("Troisième"));
+        const qint64 fourth = insertStructure(db, validSiret(4), QStringLiteral("Quatrième"));
+        insertAttachment(db, sam, second, QStringLiteral("secondary")); // without the powers: still a manager
+        insertAttachment(db, sam, first, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 1, 1), QDate(2026, 3, 1));
+        insertAttachment(db, sam, first, QStringLiteral("secondary")); // twice: listed once
+        insertAttachment(db, sam, third, QStringLiteral("principal"), QStringLiteral("pending"));
+        insertAttachment(db, sam, fourth, QStringLiteral("user"));
+        insertAttachment(db, ugo, first, QStringLiteral("user"));
+        insertAttachment(db, ugo, second, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 5, 1));
+
+        QCOMPARE(structuresManagedOn(db, sam, QDate(2026, 3, 2)), (QList<qint64> { first, second }));
+        QVERIFY(structuresManagedOn(db, ugo, QDate(2026, 3, 2)).isEmpty());
+        QCOMPARE(structuresManagedOn(db, ugo, QDate(2026, 5, 1)), QList<qint64> { second });
+
+        // The sub-query gives the same structures.
+        const SqlFragment managed = structuresManagedOnSql(sam, QDate(2026, 3, 2));
+        QList<qint64> ids;
+        QSqlQuery q = db.exec(
+            QStringLiteral("SELECT id FROM structures WHERE id IN (%1) ORDER BY id").arg(managed.sql),
+            managed.args);
+        while (q.next())
+            ids.append(q.value(0).toLongLong());
+        QCOMPARE(ids, (QList<qint64> { first, second }));
     }
 };
 

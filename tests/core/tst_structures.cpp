@@ -354,6 +354,40 @@ private slots:
         }
         QCOMPARE(names(structures.search(rare, 0, 1000)), rareNames);
     }
+
+    void readsOneStructureBySiretOrIdAndCountsThem()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        QCOMPARE(structures.total(), qint64(0));
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const CommandResult r = structures.createStructure(
+            alice,
+            input(validSiret(1), QStringLiteral("Menuiserie Dupont"), QStringLiteral("75011"),
+                  QStringLiteral("Paris"), QStringLiteral("Atelier")));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        insertStructure(t.db(), validSiret(2), QStringLiteral("Boulangerie"));
+        QCOMPARE(structures.total(), qint64(2));
+
+        const std::optional<StructureRow> bySiret = structures.structureBySiret(validSiret(1));
+        QVERIFY(bySiret);
+        QCOMPARE(bySiret->id, r.id);
+        QCOMPARE(bySiret->raisonSociale, QStringLiteral("Menuiserie Dupont"));
+        QVERIFY(!structures.structureBySiret(validSiret(3)));
+
+        const std::optional<StructureInput> fields = structures.fields(r.id);
+        QVERIFY(fields);
+        QCOMPARE(fields->siret, validSiret(1));
+        QCOMPARE(fields->raisonSociale, QStringLiteral("Menuiserie Dupont"));
+        QCOMPARE(fields->libelle, QStringLiteral("Atelier"));
+        QCOMPARE(fields->adresse, QStringLiteral("1 rue de la Paix"));
+        QCOMPARE(fields->codePostal, QStringLiteral("75011"));
+        QCOMPARE(fields->ville, QStringLiteral("Paris"));
+        QVERIFY(!structures.fields(999999));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStructures)

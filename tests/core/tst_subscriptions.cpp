@@ -316,6 +316,15 @@ private slots:
         QVERIFY(w.subscriptions->userSubscriptions(w.ugo).isEmpty());
         QCOMPARE(w.subscriptions->userSubscriptions(w.ida).size(), 1);
     }
+
+    void pendingCountCoversEveryStructure()
+    {
+        WORLD(w);
+        QCOMPARE(w.subscriptions->pendingCount(), qint64(0));
+        const CommandResult r = w.subscriptions->requestSubscription(w.ugo, w.request(0, true, true));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(w.subscriptions->pendingCount(), qint64(2));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSubscriptions)

@@ -1,6 +1,7 @@
 #include "ui/account/successordialog.h"
 
 #include "rules/attachments/principals.h"
+#include "rules/structures/structures.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/usersearchdialog.h"
@@ -112,11 +113,8 @@ QList<StructureChoice> SuccessorDialog::principalStructures(Session &session, qi
 {
     QList<StructureChoice> choices;
     for (const qint64 id : structuresWherePrincipal(session.db, userId)) {
-        const auto row = session.db.row(
-            QStringLiteral("SELECT siret, raison_sociale FROM structures WHERE id = ?"), { id });
-        if (row)
-            choices.append({ id, row->value(QStringLiteral("siret")).toString(),
-                             row->value(QStringLiteral("raison_sociale")).toString() });
+        if (const auto structure = Structures(session.core).structure(id))
+            choices.append({ id, structure->siret, structure->raisonSociale });
     }
     return choices;
 }

@@ -94,18 +94,8 @@ StructureCreateDialog::StructureCreateDialog(Session &session, qint64 structureI
     m_error->hide();
 
     if (!creating) {
-        const auto record = session.db.row(
-            QStringLiteral("SELECT siret, raison_sociale, libelle, adresse, code_postal, ville FROM "
-                           "structures WHERE id = ?"),
-            { structureId });
-        if (record) {
-            setInput({ record->value(QStringLiteral("siret")).toString(),
-                       record->value(QStringLiteral("raison_sociale")).toString(),
-                       record->value(QStringLiteral("libelle")).toString(),
-                       record->value(QStringLiteral("adresse")).toString(),
-                       record->value(QStringLiteral("code_postal")).toString(),
-                       record->value(QStringLiteral("ville")).toString() });
-        }
+        if (const auto stored = Structures(session.core).fields(structureId))
+            setInput(*stored);
     }
 }
 

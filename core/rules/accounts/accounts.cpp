@@ -249,6 +249,11 @@ bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
 
 } // namespace
 
+QString contactEmail(const Database &db, qint64 userId)
+{
+    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
+}
+
 bool isValidEmail(const QString &email)
 {
     static const QRegularExpression pattern(
@@ -758,6 +763,19 @@ QList<UserSummary> Accounts::users() const
                       r.value(QStringLiteral("is_support")).toInt() != 0,
                       r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
     return list;
+}
+
+UserCounts Accounts::userCounts() const
+{
+    const auto row = m_core.db().row(QStringLiteral(
+        "SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'deactivated' THEN 1 ELSE 0 END) AS deactivated "
+        "FROM users"));
+    UserCounts counts;
+    if (row) {
+        counts.total = row->value(QStringLiteral("total")).toLongLong();
+        counts.deactivated = row->value(QStringLiteral("deactivated")).toLongLong();
+    }
+    return counts;
 }
 
 QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const

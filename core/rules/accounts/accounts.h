@@ -14,12 +14,17 @@ namespace guichet {
 
 class Core;
 class CommandContext;
+class Database;
 
 // The one e-mail syntax check, for sign-in and contact addresses alike:
 // local@domain, a dot-atom local part of at most 64 characters, a domain of
 // dot-separated labels (letters, digits, inner hyphens) ending in a top-level
 // label of at least 2 letters, 254 characters at most in all.
 bool isValidEmail(const QString &email);
+
+// The address the user's notifications go to (« e-mail de contact »); empty
+// for an unknown user.
+QString contactEmail(const Database &db, qint64 userId);
 
 // Rules of the account, in one place (docs/ACCOUNTS.md explains them to operators).
 namespace accountRules {
@@ -101,6 +106,13 @@ struct UserSummary
     bool active = true;
 };
 
+// How many accounts exist, and how many of them are deactivated.
+struct UserCounts
+{
+    qint64 total = 0;
+    qint64 deactivated = 0;
+};
+
 // Who becomes principal manager of each structure a deactivating principal
 // manager leaves: one user for all, or one per structure (structure id -> user
 // id); a per-structure entry wins over forAll.
@@ -165,6 +177,7 @@ public:
 
     std::optional<ProfileView> profile(qint64 userId) const;
     QList<UserSummary> users() const;
+    UserCounts userCounts() const;
     // The designation search (« Loupe »): active accounts whose name, e-mail or
     // postal address contains every word of `text`, ignoring case and accents;
     // at most `limit`, by last name. Records: id, email, firstName, lastName,

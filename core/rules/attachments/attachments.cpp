@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "mail/mailtext.h"
+#include "rules/accounts/accounts.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
@@ -13,11 +14,6 @@ namespace guichet {
 
 namespace {
 const QVariant kNull = QVariant(QMetaType(QMetaType::LongLong));
-
-QString contactEmail(const Database &db, qint64 userId)
-{
-    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
-}
 
 QString joinIds(const QList<qint64> &ids)
 {
@@ -79,12 +75,11 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
         }
 
         // A request already waiting, or an attachment that has not ended, is a duplicate.
-        const QString today = ctx.clock().today().toString(Qt::ISODate);
+        const SqlFragment live = attachmentPendingOrNotEnded(QString(), ctx.clock().today());
         if (db.value(QStringLiteral(
-                         "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
-                         "(status = 'pending' OR (status = 'validated' AND (valid_until IS NULL OR "
-                         "valid_until >= ?)))"),
-                     { ctx.actorId(), request.structureId, today })
+                         "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND %1")
+                         .arg(live.sql),
+                     QVariantList { ctx.actorId(), request.structureId } + live.args)
                 .toInt()
             > 0)
             fail(ErrorCode::Conflict, QStringLiteral("structure"),
@@ -374,6 +369,13 @@ CommandResult Attachments::setAttachmentRole(qint64 actorId, qint64 attachmentId
     });
 }
 
+qint64 Attachments::pendingCount() const
+{
+    return m_core.db()
+        .value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE status = 'pending'"))
+        .toLongLong();
+}
+
 QList<QVariantMap> Attachments::describe(const QString &where, const QVariantList &args) const
 {
     const Database &db = m_core.db();
@@ -445,14 +447,13 @@ QList<QVariantMap> Attachments::pendingAttachmentRequests(qint64 managerId) cons
         return {};
     if (manager->support)
         return describe(QStringLiteral("a.status = 'pending'"), {});
-    const QList<QVariantMap> pending = describe(
-        QStringLiteral(
-            "a.status = 'pending' AND a.role <> 'principal' AND a.structure_id IN (SELECT structure_id "
-            "FROM attachments WHERE user_id = ? AND status = 'validated' AND role IN ('principal', "
-            "'secondary'))"),
-        { managerId });
-    QList<QVariantMap> result;
     const QDate today = m_core.clock().today();
+    const SqlFragment managed = structuresManagedOnSql(managerId, today);
+    const QList<QVariantMap> pending
+        = describe(QStringLiteral("a.status = 'pending' AND a.role <> 'principal' AND a.structure_id IN (%1)")
+                       .arg(managed.sql),
+                   managed.args);
+    QList<QVariantMap> result;
     for (const QVariantMap &row : pending) {
         if (canManage(m_core.db(), managerId, row.value(QStringLiteral("structureId")).toLongLong(), today))
             result.append(row);

@@ -73,6 +73,8 @@ public:
     // support), with the requester's userId, firstName, lastName, email.
     QList<QVariantMap> pendingAttachmentRequests(qint64 managerId) const;
     std::optional<QVariantMap> attachment(qint64 attachmentId) const;
+    // How many attachment requests wait for a decision, all structures together.
+    qint64 pendingCount() const;
 
 private:
     QList<QVariantMap> describe(const QString &where, const QVariantList &args) const;

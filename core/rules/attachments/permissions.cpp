@@ -12,16 +12,67 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(guichet::Permissions)
 };
 
+// "alias." before a column name, or nothing for the bare names.
+QString prefix(const QString &alias)
+{
+    return alias.isEmpty() ? QString() : alias + QLatin1Char('.');
+}
+
 // The validated attachments of the user to the structure whose window contains today.
 QList<QVariantMap> attachmentsInWindow(const Database &db, qint64 userId, qint64 structureId, QDate today)
 {
-    const QString day = today.toString(Qt::ISODate);
+    const SqlFragment window = attachmentInWindow(QString(), today);
     return db.rows(QStringLiteral("SELECT id, role, whole_structure FROM attachments WHERE user_id = ? AND "
-                                  "structure_id = ? AND status = 'validated' AND valid_from <= ? AND "
-                                  "(valid_until IS NULL OR valid_until >= ?) ORDER BY id"),
-                   { userId, structureId, day, day });
+                                  "structure_id = ? AND status = 'validated' AND %1 ORDER BY id")
+                       .arg(window.sql),
+                   QVariantList { userId, structureId } + window.args);
 }
 } // namespace
+
+// The one spelling of the validity window in SQL (tests/check-layering.sh
+// fails if its test of the end date appears anywhere else in core/rules).
+SqlFragment attachmentNotEnded(const QString &alias, QDate day)
+{
+    return { QStringLiteral("(%1valid_until IS NULL OR %1valid_until >= ?)").arg(prefix(alias)),
+             { day.toString(Qt::ISODate) } };
+}
+
+SqlFragment attachmentInWindow(const QString &alias, QDate day)
+{
+    const SqlFragment notEnded = attachmentNotEnded(alias, day);
+    return { QStringLiteral("(%1valid_from <= ? AND %2)").arg(prefix(alias), notEnded.sql),
+             QVariantList { day.toString(Qt::ISODate) } + notEnded.args };
+}
+
+SqlFragment attachmentPendingOrNotEnded(const QString &alias, QDate day)
+{
+    const SqlFragment notEnded = attachmentNotEnded(alias, day);
+    return { QStringLiteral("(%1status = 'pending' OR (%1status = 'validated' AND %2))")
+                 .arg(prefix(alias), notEnded.sql),
+             notEnded.args };
+}
+
+SqlFragment structuresManagedOnSql(qint64 userId, QDate day)
+{
+    const SqlFragment window = attachmentInWindow(QStringLiteral("m"), day);
+    return { QStringLiteral("SELECT m.structure_id FROM attachments m WHERE m.user_id = ? AND m.status = "
+                            "'validated' AND m.role IN ('principal', 'secondary') AND %1")
+                 .arg(window.sql),
+             QVariantList { userId } + window.args };
+}
+
+QList<qint64> structuresManagedOn(const Database &db, qint64 userId, QDate day)
+{
+    const SqlFragment managed = structuresManagedOnSql(userId, day);
+    QList<qint64> ids;
+    QSqlQuery query
+        = db.exec(QStringLiteral("SELECT DISTINCT structure_id FROM (%1) managed ORDER BY structure_id")
+                      .arg(managed.sql),
+                  managed.args);
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
 
 Role roleFromString(const QString &role)
 {

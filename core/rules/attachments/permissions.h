@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kernel/database.h"
+
 #include <QDate>
 #include <QList>
 #include <QString>
@@ -7,7 +9,6 @@
 namespace guichet {
 
 class CommandContext;
-class Database;
 
 // The single place answering « what may this user do on this structure today ».
 // Rights come only from a VALIDATED attachment whose validity window contains
@@ -36,6 +37,31 @@ struct AttachedScope
     QList<qint64> serviceIds; // otherwise only these services
 };
 AttachedScope attachedServices(const Database &db, qint64 userId, qint64 structureId, QDate today);
+
+// The structures where the user is a manager on `day`: a validated principal
+// or secondary attachment whose window contains the day, by ascending id.
+// canManage further needs the secondary powers for a secondary manager.
+QList<qint64> structuresManagedOn(const Database &db, qint64 userId, QDate day);
+
+// The same rules as SQL, for the statements that filter in the database (lists,
+// sub-queries, duplicate checks): each is written here once and nowhere else.
+// They are functions giving a fragment and its values rather than an SQL view
+// because the day is a parameter: it comes from the core's clock, which tests
+// set, so neither a view nor CURRENT_DATE could give it. `alias` is how the
+// statement names the attachments table (empty: the bare column names).
+
+// The attachment has not ended on `day` (no end date, or an end date on or
+// after it); it may not have started yet.
+SqlFragment attachmentNotEnded(const QString &alias, QDate day);
+// The attachment's validity window contains `day`: started and not ended.
+SqlFragment attachmentInWindow(const QString &alias, QDate day);
+// A request still waiting, or a validated attachment that has not ended on
+// `day`: what makes a new attachment of the same user to the same structure a
+// duplicate.
+SqlFragment attachmentPendingOrNotEnded(const QString &alias, QDate day);
+// A sub-query giving the ids of structuresManagedOn(userId, day), for
+// `structure_id IN (...)`.
+SqlFragment structuresManagedOnSql(qint64 userId, QDate day);
 
 // Inside a command: fails with Forbidden unless the caller manages the structure
 // today (canManage) or is support staff.

@@ -1,6 +1,7 @@
 #include "rules/attachments/principals.h"
 
 #include "kernel/core.h"
+#include "rules/attachments/permissions.h"
 
 namespace guichet {
 
@@ -54,11 +55,12 @@ void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successor
                 { version, structureId, former });
     }
     const QString today = ctx.clock().today().toString(Qt::ISODate);
+    const SqlFragment notEnded = attachmentNotEnded(QString(), ctx.clock().today());
     const auto existing
-        = db.row(QStringLiteral("SELECT id FROM attachments WHERE structure_id = ? AND user_id = ? AND "
-                                "status = 'validated' AND (valid_until IS NULL OR valid_until >= ?) "
-                                "ORDER BY id LIMIT 1"),
-                 { structureId, successorId, today });
+        = db.row(QStringLiteral("SELECT id FROM attachments WHERE structure_id = ? AND user_id = ? "
+                                "AND status = 'validated' AND %1 ORDER BY id LIMIT 1")
+                     .arg(notEnded.sql),
+                 QVariantList { structureId, successorId } + notEnded.args);
     qint64 attachmentId = 0;
     if (existing) {
         attachmentId = existing->value(QStringLiteral("id")).toLongLong();

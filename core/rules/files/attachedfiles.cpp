@@ -412,6 +412,15 @@ QList<AttachedFileInfo> AttachedFiles::listFiles(qint64 userId) const
     return files;
 }
 
+std::optional<AttachedFileInfo> AttachedFiles::fileInfo(qint64 fileId) const
+{
+    const auto row = m_core.db().row(
+        QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(kMetadataColumns), { fileId });
+    if (!row)
+        return std::nullopt;
+    return infoFromRow(*row);
+}
+
 std::optional<QList<AttachedFileInfo>> AttachedFiles::listFilesForSupport(qint64 actorId, qint64 userId) const
 {
     const auto actor = m_core.loadActor(actorId);

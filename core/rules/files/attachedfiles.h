@@ -93,6 +93,10 @@ public:
 
     // The user's own files, by designation.
     QList<AttachedFileInfo> listFiles(qint64 userId) const;
+    // One file's metadata, whoever owns it (no rights check: for a caller that
+    // already checked them, e.g. guichetd naming the content fileContent gave);
+    // nothing when the file does not exist.
+    std::optional<AttachedFileInfo> fileInfo(qint64 fileId) const;
     // Support staff's view of a user's files (metadata only); nothing when the
     // caller is not active support staff.
     std::optional<QList<AttachedFileInfo>> listFilesForSupport(qint64 actorId, qint64 userId) const;

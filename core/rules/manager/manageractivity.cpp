@@ -1,6 +1,8 @@
 #include "rules/manager/manageractivity.h"
 
 #include "kernel/core.h"
+#include "rules/accounts/accounts.h"
+#include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
 #include "rules/spaces/subscriptions.h"
@@ -8,11 +10,6 @@
 namespace guichet {
 
 namespace {
-QString contactEmail(const Database &db, qint64 userId)
-{
-    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
-}
-
 QVariant dateOrNull(QDate date)
 {
     return date.isValid() ? QVariant(date.toString(Qt::ISODate)) : QVariant();
@@ -102,11 +99,11 @@ CommandResult ManagerActivity::attachUser(qint64 actorId, const AttachUserInput 
                 fail(ErrorCode::InvalidInput, QStringLiteral("services"),
                      tr("The service %1 is not an active service of %2.").arg(serviceId).arg(name));
         }
+        const SqlFragment live = attachmentPendingOrNotEnded(QString(), ctx.clock().today());
         if (db.value(QStringLiteral(
-                         "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND "
-                         "(status = 'pending' OR (status = 'validated' AND (valid_until IS NULL OR "
-                         "valid_until >= ?)))"),
-                     { input.userId, input.structureId, ctx.clock().today().toString(Qt::ISODate) })
+                         "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? AND %1")
+                         .arg(live.sql),
+                     QVariantList { input.userId, input.structureId } + live.args)
                 .toInt()
             > 0)
             fail(ErrorCode::Conflict, QStringLiteral("user"),
@@ -192,13 +189,14 @@ CommandResult ManagerActivity::copyRights(qint64 actorId, qint64 fromUser, qint6
         if (structureId)
             requireManagedStructure(ctx, structureId);
 
-        const QString today = ctx.clock().today().toString(Qt::ISODate);
+        const SqlFragment notEnded = attachmentNotEnded(QString(), ctx.clock().today());
+        const SqlFragment live = attachmentPendingOrNotEnded(QString(), ctx.clock().today());
         const QList<QVariantMap> sources = db.rows(
-            QStringLiteral(
-                "SELECT id, structure_id, role, whole_structure, valid_from, valid_until FROM attachments "
-                "WHERE user_id = ? AND status = 'validated' AND (valid_until IS NULL OR valid_until >= ?) "
-                "ORDER BY structure_id, id"),
-            { fromUser, today });
+            QStringLiteral("SELECT id, structure_id, role, whole_structure, valid_from, valid_until FROM "
+                           "attachments WHERE user_id = ? AND status = 'validated' AND %1 "
+                           "ORDER BY structure_id, id")
+                .arg(notEnded.sql),
+            QVariantList { fromUser } + notEnded.args);
         int attachments = 0;
         int subscriptions = 0;
         QList<qint64> done;
@@ -208,11 +206,11 @@ CommandResult ManagerActivity::copyRights(qint64 actorId, qint64 fromUser, qint6
             if ((structureId && s != structureId) || done.contains(s) || !actorManages(ctx, s))
                 continue;
             done.append(s);
-            const auto existing = db.row(
-                QStringLiteral("SELECT id, status, whole_structure FROM attachments WHERE user_id = ? AND "
-                               "structure_id = ? AND (status = 'pending' OR (status = 'validated' AND "
-                               "(valid_until IS NULL OR valid_until >= ?))) ORDER BY id LIMIT 1"),
-                { toUser, s, today });
+            const auto existing = db.row(QStringLiteral("SELECT id, status, whole_structure FROM attachments "
+                                                        "WHERE user_id = ? AND structure_id = ? AND %1 "
+                                                        "ORDER BY id LIMIT 1")
+                                             .arg(live.sql),
+                                         QVariantList { toUser, s } + live.args);
             qint64 targetAttachment = 0;
             if (!existing) {
                 const qint64 sourceId = source.value(QStringLiteral("id")).toLongLong();
@@ -344,13 +342,12 @@ QList<QVariantMap> ManagerActivity::managedStructures(qint64 userId) const
     const Database &db = m_core.db();
     const QDate today = m_core.clock().today();
     QList<QVariantMap> result;
+    const SqlFragment managed = structuresManagedOnSql(userId, today);
     const QList<QVariantMap> rows = db.rows(
-        QStringLiteral(
-            "SELECT DISTINCT s.id, s.siret, s.raison_sociale, s.secondary_powers FROM structures s "
-            "JOIN attachments a ON a.structure_id = s.id WHERE a.user_id = ? AND a.status = 'validated' "
-            "AND a.role IN ('principal', 'secondary') AND a.valid_from <= ? AND (a.valid_until IS NULL "
-            "OR a.valid_until >= ?) ORDER BY s.raison_sociale, s.id"),
-        { userId, today.toString(Qt::ISODate), today.toString(Qt::ISODate) });
+        QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, s.secondary_powers FROM structures s "
+                       "WHERE s.id IN (%1) ORDER BY s.raison_sociale, s.id")
+            .arg(managed.sql),
+        managed.args);
     for (const QVariantMap &row : rows) {
         const qint64 id = row.value(QStringLiteral("id")).toLongLong();
         result.append({ { QStringLiteral("id"), id },

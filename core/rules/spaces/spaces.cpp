@@ -1,6 +1,7 @@
 #include "rules/spaces/spaces.h"
 
 #include "kernel/core.h"
+#include "rules/attachments/permissions.h"
 #include "rules/spaces/subscriptions.h"
 
 namespace guichet {
@@ -211,12 +212,12 @@ CommandResult Spaces::enableStructureSpace(qint64 actorId, qint64 structureId, c
 
         // « une liste de demande d'abonnement est générée automatiquement pour
         // chaque utilisateur »: every user whose validated attachment has not ended.
-        const QString today = ctx.clock().today().toString(Qt::ISODate);
+        const SqlFragment notEnded = attachmentNotEnded(QString(), ctx.clock().today());
         const QList<QVariantMap> attachments = db.rows(
-            QStringLiteral(
-                "SELECT id, user_id FROM attachments WHERE structure_id = ? AND status = 'validated' "
-                "AND (valid_until IS NULL OR valid_until >= ?) ORDER BY user_id, id"),
-            { structureId, today });
+            QStringLiteral("SELECT id, user_id FROM attachments WHERE structure_id = ? AND status = "
+                           "'validated' AND %1 ORDER BY user_id, id")
+                .arg(notEnded.sql),
+            QVariantList { structureId } + notEnded.args);
         int generated = 0;
         QList<qint64> done;
         for (const QVariantMap &attachment : attachments) {

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "mail/mailtext.h"
+#include "rules/accounts/accounts.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
@@ -163,9 +164,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
 
         if (status == QLatin1String("pending")) {
             const qint64 principal = principalOf(db, request.structureId);
-            const auto manager
-                = db.row(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { principal });
-            if (manager) {
+            if (principal) {
                 const MailText t = MailText::forUser(db, principal);
                 MailBody body;
                 body.paragraph(t.translate("guichet::Subscriptions",
@@ -173,7 +172,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                                            "refuse it.")
                                    .arg(ctx.actor().firstName, ctx.actor().lastName, space->name,
                                         structure->value(QStringLiteral("raison_sociale")).toString()));
-                ctx.queueMail(principal, manager->value(QStringLiteral("contact_email")).toString(),
+                ctx.queueMail(principal, contactEmail(db, principal),
                               t.translate("guichet::Subscriptions", "A subscription request waits for you"),
                               body.text(), body.html());
             }
@@ -236,9 +235,7 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                   row->value(QStringLiteral("mode")).toString() });
         }
         for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
-            const QString recipient
-                = db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { it.key() })
-                      .toString();
+            const QString recipient = contactEmail(db, it.key());
             const MailText t = MailText::forUser(db, it.key());
             QStringList lines;
             for (const Decided &d : it.value())
@@ -289,6 +286,13 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
         }
         ctx.result = CommandResult::success(0, { { QStringLiteral("removed"), seen.size() } });
     });
+}
+
+qint64 Subscriptions::pendingCount() const
+{
+    return m_core.db()
+        .value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
+        .toLongLong();
 }
 
 QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantList &args) const
@@ -384,14 +388,12 @@ QList<QVariantMap> Subscriptions::pendingSubscriptionRequests(qint64 managerId) 
         return describe(QStringLiteral("s.status = 'pending'"), {});
     // Only structures where the manager holds a manager's attachment; canManage
     // then checks the window and the secondary powers.
+    const QDate today = m_core.clock().today();
+    const SqlFragment managed = structuresManagedOnSql(managerId, today);
     const QList<QVariantMap> pending = describe(
-        QStringLiteral(
-            "s.status = 'pending' AND s.structure_id IN (SELECT structure_id FROM attachments WHERE "
-            "user_id = ? AND status = 'validated' AND role IN ('principal', 'secondary'))"),
-        { managerId });
+        QStringLiteral("s.status = 'pending' AND s.structure_id IN (%1)").arg(managed.sql), managed.args);
     QList<QVariantMap> result;
     QMap<qint64, bool> manages;
-    const QDate today = m_core.clock().today();
     for (const QVariantMap &row : pending) {
         const qint64 structureId = row.value(QStringLiteral("structureId")).toLongLong();
         if (!manages.contains(structureId))

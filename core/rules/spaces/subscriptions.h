@@ -89,6 +89,8 @@ public:
     // the requester's userId, firstName, lastName, email.
     QList<QVariantMap> pendingSubscriptionRequests(qint64 managerId) const;
     std::optional<QVariantMap> subscription(qint64 subscriptionId) const;
+    // How many subscription requests wait for a decision, all structures together.
+    qint64 pendingCount() const;
 
     static QString statusLabel(const QString &status);
 

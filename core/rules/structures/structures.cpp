@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "kernel/siret.h"
 #include "kernel/textfold.h"
+#include "rules/attachments/permissions.h"
 #include "rules/spaces/spaces.h"
 
 #include <QJsonDocument>
@@ -264,15 +265,7 @@ Structures::Structures(Core &core)
 
 bool Structures::mayManage(qint64 userId, qint64 structureId) const
 {
-    const QString today = m_core.clock().today().toString(Qt::ISODate);
-    return m_core.db()
-        .value(
-            QStringLiteral("SELECT 1 FROM attachments a JOIN structures s ON s.id = a.structure_id "
-                           "WHERE a.user_id = ? AND a.structure_id = ? AND a.status = 'validated' "
-                           "AND a.valid_from <= ? AND (a.valid_until IS NULL OR a.valid_until >= ?) "
-                           "AND (a.role = 'principal' OR (a.role = 'secondary' AND s.secondary_powers = 1))"),
-            { userId, structureId, today, today })
-        .isValid();
+    return canManage(m_core.db(), userId, structureId, m_core.clock().today());
 }
 
 CommandResult Structures::createStructure(qint64 actorId, const StructureInput &input)
@@ -408,6 +401,36 @@ std::optional<StructureRow> Structures::structure(qint64 structureId) const
     if (!row)
         return std::nullopt;
     return toRow(*row);
+}
+
+std::optional<StructureRow> Structures::structureBySiret(const QString &siret) const
+{
+    const auto row = m_core.db().row(
+        QStringLiteral("SELECT %1 FROM structures s WHERE s.siret = ?").arg(selectColumns), { siret });
+    if (!row)
+        return std::nullopt;
+    return toRow(*row);
+}
+
+std::optional<StructureInput> Structures::fields(qint64 structureId) const
+{
+    const auto row
+        = m_core.db().row(QStringLiteral("SELECT siret, raison_sociale, libelle, adresse, code_postal, "
+                                         "ville FROM structures WHERE id = ?"),
+                          { structureId });
+    if (!row)
+        return std::nullopt;
+    return StructureInput { row->value(QStringLiteral("siret")).toString(),
+                            row->value(QStringLiteral("raison_sociale")).toString(),
+                            row->value(QStringLiteral("libelle")).toString(),
+                            row->value(QStringLiteral("adresse")).toString(),
+                            row->value(QStringLiteral("code_postal")).toString(),
+                            row->value(QStringLiteral("ville")).toString() };
+}
+
+qint64 Structures::total() const
+{
+    return m_core.db().value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
 }
 
 QList<StructureRow> Structures::search(const StructureCriteria &criteria, int offset, int limit) const

@@ -80,6 +80,12 @@ public:
 
     QList<ServiceRow> listServices(qint64 structureId) const;
     std::optional<StructureRow> structure(qint64 structureId) const;
+    // The structure with this SIRET (as stored: 14 digits), if any.
+    std::optional<StructureRow> structureBySiret(const QString &siret) const;
+    // The fields the fiche structure's form shows and edits, as stored.
+    std::optional<StructureInput> fields(qint64 structureId) const;
+    // How many structures the database holds.
+    qint64 total() const;
 
     // One page of matching structures ordered by raison sociale then id, and the
     // number of matches. Empty criteria give an empty page and a count of 0.

@@ -256,10 +256,7 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
         const qint64 senderId = row.value(QStringLiteral("user_id")).toLongLong();
         QString recipient = row.value(QStringLiteral("email")).toString();
         if (senderId) {
-            const QString contact
-                = ctx.db()
-                      .value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { senderId })
-                      .toString();
+            const QString contact = contactEmail(ctx.db(), senderId);
             if (!contact.isEmpty())
                 recipient = contact;
         }

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "kernel/textfold.h"
+#include "rules/attachments/permissions.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -63,16 +64,17 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
     if (!allowed.ok() || criteria.isEmpty() || limit <= 0)
         return allowed;
     const Database &db = m_core.db();
-    const QString today = m_core.clock().today().toString(Qt::ISODate);
 
     // Current validated attachments, per user: what the results show and what
     // the structure criterion matches.
     QHash<qint64, QList<Link>> links;
+    const SqlFragment notEnded = attachmentNotEnded(QStringLiteral("a"), m_core.clock().today());
     QSqlQuery attachments = db.exec(
         QStringLiteral("SELECT a.user_id, s.id, s.siret, s.raison_sociale, a.role FROM attachments a "
                        "JOIN structures s ON s.id = a.structure_id WHERE a.status = 'validated' AND "
-                       "(a.valid_until IS NULL OR a.valid_until >= ?) ORDER BY s.raison_sociale, s.id"),
-        { today });
+                       "%1 ORDER BY s.raison_sociale, s.id")
+            .arg(notEnded.sql),
+        notEnded.args);
     while (attachments.next())
         links[attachments.value(0).toLongLong()].append(
             { attachments.value(1).toLongLong(), attachments.value(2).toString(),
@@ -145,20 +147,20 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariant
     if (!allowed.ok())
         return allowed;
     const Database &db = m_core.db();
-    const QString today = m_core.clock().today().toString(Qt::ISODate);
+    const SqlFragment window = attachmentInWindow(QStringLiteral("p"), m_core.clock().today());
     // The latest principal attachment that is current, whoever holds it; the
     // structure is listed when there is none or its holder is deactivated.
-    const QList<QVariantMap> rows
-        = db.rows(QStringLiteral(
-                      "SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
-                      "u.last_name, u.email, "
-                      "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
-                      "attachments p "
-                      "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
-                      "p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?)) LEFT JOIN users "
-                      "u ON u.id = "
-                      "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id"),
-                  { today, today });
+    const QList<QVariantMap> rows = db.rows(
+        QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
+                       "u.last_name, u.email, "
+                       "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
+                       "attachments p "
+                       "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
+                       "%1) LEFT JOIN users "
+                       "u ON u.id = "
+                       "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id")
+            .arg(window.sql),
+        window.args);
     for (const QVariantMap &row : rows) {
         const qint64 principal = row.value(QStringLiteral("principal_id")).toLongLong();
         structures.append(
