@@ -36,7 +36,7 @@
     <name>guichet::Accounts</name>
     <message>
         <source>The password could not be protected (out of memory).</source>
-        <translation>Le mot de passe n'a pas pu être protégé (mémoire insuffisante).</translation>
+        <translation>Le mot de passe n&apos;a pas pu être protégé (mémoire insuffisante).</translation>
     </message>
     <message>
         <source>Complete or correct these fields: %1.</source>
@@ -51,7 +51,7 @@ To reactivate your Guichet account, open this link:
 or paste this code on the reactivation page:
 %3
 
-You will choose a new password, a new secret question and its answer. The link works once and until %4. If it has expired, ask for a new mail with "Reactivate my account".
+You will choose a new password, a new secret question and its answer. The link works once and until %4. If it has expired, ask for a new mail with &quot;Reactivate my account&quot;.
 
 If you did not ask for this, ignore this mail: your account stays deactivated.</source>
         <translation>Bonjour %1,
@@ -62,21 +62,21 @@ Pour réactiver votre compte Guichet, ouvrez ce lien :
 ou collez ce code sur la page de réactivation :
 %3
 
-Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa réponse. Le lien n'est utilisable qu'une seule fois, jusqu'au %4. S'il a expiré, demandez un nouveau courriel via « Réactiver mon compte ».
+Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa réponse. Le lien n&apos;est utilisable qu&apos;une seule fois, jusqu&apos;au %4. S&apos;il a expiré, demandez un nouveau courriel via « Réactiver mon compte ».
 
-Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
+Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
     </message>
     <message>
         <source>Reactivate your Guichet account</source>
         <translation>Réactivez votre compte Guichet</translation>
     </message>
     <message>
-        <source>This reactivation link is no longer valid: ask for a new mail with "Reactivate my account".</source>
-        <translation>Ce lien de réactivation n'est plus valide : demandez un nouveau courriel via « Réactiver mon compte ».</translation>
+        <source>This reactivation link is no longer valid: ask for a new mail with &quot;Reactivate my account&quot;.</source>
+        <translation>Ce lien de réactivation n&apos;est plus valide : demandez un nouveau courriel via « Réactiver mon compte ».</translation>
     </message>
     <message>
         <source>The %1-day reactivation period is over: contact support from the solicitation space to have your account reactivated.</source>
-        <translation>Le délai de réactivation de %1 jours est dépassé : contactez le support depuis l'espace de sollicitation pour faire réactiver votre compte.</translation>
+        <translation>Le délai de réactivation de %1 jours est dépassé : contactez le support depuis l&apos;espace de sollicitation pour faire réactiver votre compte.</translation>
     </message>
     <message>
         <source>e-mail (a valid address)</source>
@@ -96,7 +96,7 @@ Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre c
     </message>
     <message>
         <source>A user with the e-mail %1 already exists.</source>
-        <translation>Un utilisateur avec l'adresse électronique %1 existe déjà.</translation>
+        <translation>Un utilisateur avec l&apos;adresse électronique %1 existe déjà.</translation>
     </message>
     <message>
         <source>E-mail or password incorrect.</source>
@@ -104,7 +104,7 @@ Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre c
     </message>
     <message>
         <source>Too many failed sign-ins: the account is locked until %1.</source>
-        <translation>Trop de tentatives de connexion échouées : le compte est verrouillé jusqu'au %1.</translation>
+        <translation>Trop de tentatives de connexion échouées : le compte est verrouillé jusqu&apos;au %1.</translation>
     </message>
     <message numerus="yes">
         <source>Too many failed sign-ins: try again in %n second(s).</source>
@@ -125,12 +125,12 @@ After %2 failed sign-ins in a row, your Guichet account is locked until %3. You 
 If these attempts were not yours, change your password as soon as you can sign in.</source>
         <translation>Bonjour %1,
 
-À la suite de %2 tentatives de connexion échouées consécutives, votre compte Guichet est verrouillé jusqu'au %3. Vous pourrez vous connecter de nouveau passé ce délai.
+À la suite de %2 tentatives de connexion échouées consécutives, votre compte Guichet est verrouillé jusqu&apos;au %3. Vous pourrez vous connecter de nouveau passé ce délai.
 
-Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe dès que vous pourrez vous connecter.</translation>
+Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot de passe dès que vous pourrez vous connecter.</translation>
     </message>
     <message>
-        <source>This account is deactivated: it can only be reactivated ("Reactivate my account").</source>
+        <source>This account is deactivated: it can only be reactivated (&quot;Reactivate my account&quot;).</source>
         <translation>Ce compte est désactivé : il peut seulement être réactivé (« Réactiver mon compte »).</translation>
     </message>
     <message>
@@ -159,15 +159,15 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>The answer could not be protected (out of memory).</source>
-        <translation>La réponse n'a pas pu être protégée (mémoire insuffisante).</translation>
+        <translation>La réponse n&apos;a pas pu être protégée (mémoire insuffisante).</translation>
     </message>
     <message>
         <source>To receive notifications, give the contact e-mail they are sent to.</source>
-        <translation>Pour recevoir des notifications, indiquez l'adresse électronique de contact à laquelle elles sont envoyées.</translation>
+        <translation>Pour recevoir des notifications, indiquez l&apos;adresse électronique de contact à laquelle elles sont envoyées.</translation>
     </message>
     <message>
         <source>The contact e-mail is not a valid address.</source>
-        <translation>L'adresse électronique de contact n'est pas une adresse valide.</translation>
+        <translation>L&apos;adresse électronique de contact n&apos;est pas une adresse valide.</translation>
     </message>
     <message>
         <source>Designate a new principal manager for: %1.</source>
@@ -187,15 +187,15 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>This user does not exist.</source>
-        <translation>Cet utilisateur n'existe pas.</translation>
+        <translation>Cet utilisateur n&apos;existe pas.</translation>
     </message>
     <message>
         <source>This account is active: there is nothing to reactivate.</source>
-        <translation>Ce compte est actif : il n'y a rien à réactiver.</translation>
+        <translation>Ce compte est actif : il n&apos;y a rien à réactiver.</translation>
     </message>
     <message>
         <source>No user has the e-mail %1.</source>
-        <translation>Aucun utilisateur n'a l'adresse électronique %1.</translation>
+        <translation>Aucun utilisateur n&apos;a l&apos;adresse électronique %1.</translation>
     </message>
     <message>
         <source>current password</source>
@@ -218,7 +218,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>This user does not exist.</source>
-        <translation>Cet utilisateur n'existe pas.</translation>
+        <translation>Cet utilisateur n&apos;existe pas.</translation>
     </message>
     <message>
         <source>This file does not exist.</source>
@@ -241,8 +241,8 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Commande inconnue : %1.</translation>
     </message>
     <message>
-        <source>The body must be {"commandId": text, "args": object}.</source>
-        <translation>Le corps doit être {"commandId": texte, "args": objet}.</translation>
+        <source>The body must be {&quot;commandId&quot;: text, &quot;args&quot;: object}.</source>
+        <translation>Le corps doit être {&quot;commandId&quot;: texte, &quot;args&quot;: objet}.</translation>
     </message>
     <message>
         <source>Sign in first.</source>
@@ -336,7 +336,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>%1 : %2</translation>
     </message>
     <message>
-        <source>Cannot read '%1': %2</source>
+        <source>Cannot read &apos;%1&apos;: %2</source>
         <translation>Impossible de lire « %1 » : %2</translation>
     </message>
     <message>
@@ -410,7 +410,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Le type de pièce jointe est obligatoire.</translation>
     </message>
     <message>
-        <source>File type '%1' is not in the list of file types.</source>
+        <source>File type &apos;%1&apos; is not in the list of file types.</source>
         <translation>Le type « %1 » ne figure pas dans la liste des types de pièce jointe.</translation>
     </message>
     <message>
@@ -419,14 +419,14 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>File %1 does not exist.</source>
-        <translation>La pièce jointe %1 n'existe pas.</translation>
+        <translation>La pièce jointe %1 n&apos;existe pas.</translation>
     </message>
     <message>
         <source>Only the owner of a file may do this.</source>
-        <translation>Seul le propriétaire d'une pièce jointe peut effectuer cette action.</translation>
+        <translation>Seul le propriétaire d&apos;une pièce jointe peut effectuer cette action.</translation>
     </message>
     <message>
-        <source>The stored file '%1' is damaged: its content no longer matches its checksum.</source>
+        <source>The stored file &apos;%1&apos; is damaged: its content no longer matches its checksum.</source>
         <translation>Le fichier enregistré « %1 » est endommagé : son contenu ne correspond plus à sa somme de contrôle.</translation>
     </message>
     <message>
@@ -454,15 +454,15 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Des champs obligatoires ne sont pas renseignés : %1.</translation>
     </message>
     <message>
-        <source>The folder '%1' does not exist.</source>
-        <translation>Le dossier « %1 » n'existe pas.</translation>
+        <source>The folder &apos;%1&apos; does not exist.</source>
+        <translation>Le dossier « %1 » n&apos;existe pas.</translation>
     </message>
     <message>
-        <source>Cannot write '%1': %2</source>
-        <translation>Impossible d'écrire « %1 » : %2</translation>
+        <source>Cannot write &apos;%1&apos;: %2</source>
+        <translation>Impossible d&apos;écrire « %1 » : %2</translation>
     </message>
     <message>
-        <source>Cannot find a free name for '%1' in the folder.</source>
+        <source>Cannot find a free name for &apos;%1&apos; in the folder.</source>
         <translation>Impossible de trouver un nom libre pour « %1 » dans le dossier.</translation>
     </message>
 </context>
@@ -545,8 +545,8 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Télécharger la pièce jointe</translation>
     </message>
     <message>
-        <source>Cannot write '%1': %2</source>
-        <translation>Impossible d'écrire « %1 » : %2</translation>
+        <source>Cannot write &apos;%1&apos;: %2</source>
+        <translation>Impossible d&apos;écrire « %1 » : %2</translation>
     </message>
     <message>
         <source>Written: %1</source>
@@ -554,7 +554,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>Tick the files to download in the « Selection » column first.</source>
-        <translation>Cochez d'abord les pièces jointes à télécharger dans la colonne « Sélection ».</translation>
+        <translation>Cochez d&apos;abord les pièces jointes à télécharger dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Download the checked files into</source>
@@ -581,7 +581,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>Tick the files to delete in the « Selection » column first.</source>
-        <translation>Cochez d'abord les pièces jointes à supprimer dans la colonne « Sélection ».</translation>
+        <translation>Cochez d&apos;abord les pièces jointes à supprimer dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Delete this attached file?
@@ -607,7 +607,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         </translation>
     </message>
     <message>
-        <source>Cannot find a free name for '%1' in the folder.</source>
+        <source>Cannot find a free name for &apos;%1&apos; in the folder.</source>
         <translation>Impossible de trouver un nom libre pour « %1 » dans le dossier.</translation>
     </message>
     <message>
@@ -714,7 +714,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>This structure has no active service.</source>
-        <translation>Cette structure n'a aucun service actif.</translation>
+        <translation>Cette structure n&apos;a aucun service actif.</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
@@ -745,11 +745,11 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
     </message>
     <message>
         <source>The service %1 does not belong to %2.</source>
-        <translation>Le service %1 n'appartient pas à %2.</translation>
+        <translation>Le service %1 n&apos;appartient pas à %2.</translation>
     </message>
     <message>
         <source>The service %1 of %2 is no longer active.</source>
-        <translation>Le service %1 de %2 n'est plus actif.</translation>
+        <translation>Le service %1 de %2 n&apos;est plus actif.</translation>
     </message>
     <message>
         <source>You are already attached to %1 or your request is waiting.</source>
@@ -832,7 +832,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Une structure ne peut pas rester sans gestionnaire principal.</translation>
     </message>
     <message>
-        <source>Only the principal manager may give secondary managers the principal's powers.</source>
+        <source>Only the principal manager may give secondary managers the principal&apos;s powers.</source>
         <translation>Seul le gestionnaire principal peut accorder aux gestionnaires secondaires les pouvoirs du gestionnaire principal.</translation>
     </message>
     <message>
@@ -840,12 +840,12 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>Le rattachement est introuvable.</translation>
     </message>
     <message>
-        <source>A user can be made a secondary manager or a simple user; the principal manager's role is transferred, not given.</source>
-        <translation>Un utilisateur peut être nommé gestionnaire secondaire ou utilisateur simple ; le rôle de gestionnaire principal se transfère, il ne s'attribue pas.</translation>
+        <source>A user can be made a secondary manager or a simple user; the principal manager&apos;s role is transferred, not given.</source>
+        <translation>Un utilisateur peut être nommé gestionnaire secondaire ou utilisateur simple ; le rôle de gestionnaire principal se transfère, il ne s&apos;attribue pas.</translation>
     </message>
     <message>
-        <source>The principal manager's role changes only by designating a new principal manager.</source>
-        <translation>Le rôle de gestionnaire principal ne change que par la désignation d'un nouveau gestionnaire principal.</translation>
+        <source>The principal manager&apos;s role changes only by designating a new principal manager.</source>
+        <translation>Le rôle de gestionnaire principal ne change que par la désignation d&apos;un nouveau gestionnaire principal.</translation>
     </message>
     <message>
         <source>Only a validated attachment can change role.</source>
@@ -879,7 +879,7 @@ Si vous n'êtes pas à l'origine de ces tentatives, changez votre mot de passe d
         <translation>&lt;h3&gt;Mes rattachements aux structures&lt;/h3&gt;</translation>
     </message>
     <message>
-        <source>The structures you are attached to or waiting for. Each structure's principal manager validates the requests of its users.</source>
+        <source>The structures you are attached to or waiting for. Each structure&apos;s principal manager validates the requests of its users.</source>
         <translation>Les structures auxquelles vous êtes rattaché ou en cours de rattachement. Le gestionnaire principal de chaque structure valide les demandes de ses utilisateurs.</translation>
     </message>
     <message>
@@ -934,7 +934,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Check the attachments to delete first.</source>
-        <translation>Cochez d'abord les rattachements à supprimer.</translation>
+        <translation>Cochez d&apos;abord les rattachements à supprimer.</translation>
     </message>
     <message>
         <source>%1 (SIRET %2)</source>
@@ -949,8 +949,8 @@ Statut : %7</translation>
     <message numerus="yes">
         <source>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</source>
         <translation>
-            <numerusform>Vous êtes gestionnaire principal de %n d'entre elles : vous désignerez un nouveau gestionnaire principal et resterez rattaché en tant qu'utilisateur simple.</numerusform>
-            <numerusform>Vous êtes gestionnaire principal de %n d'entre elles : vous désignerez un nouveau gestionnaire principal pour chacune et resterez rattaché en tant qu'utilisateur simple.</numerusform>
+            <numerusform>Vous êtes gestionnaire principal de %n d&apos;entre elles : vous désignerez un nouveau gestionnaire principal et resterez rattaché en tant qu&apos;utilisateur simple.</numerusform>
+            <numerusform>Vous êtes gestionnaire principal de %n d&apos;entre elles : vous désignerez un nouveau gestionnaire principal pour chacune et resterez rattaché en tant qu&apos;utilisateur simple.</numerusform>
         </translation>
     </message>
     <message>
@@ -959,7 +959,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
-        <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu'à sa décision.</translation>
+        <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu&apos;à sa décision.</translation>
     </message>
 </context>
 <context>
@@ -1016,7 +1016,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Entity id</source>
-        <translation>Identifiant de l'entité</translation>
+        <translation>Identifiant de l&apos;entité</translation>
     </message>
     <message>
         <source>Structure</source>
@@ -1155,7 +1155,7 @@ Statut : %7</translation>
         <translation>Pouvoirs des gestionnaires secondaires</translation>
     </message>
     <message>
-        <source>Change a manager's role</source>
+        <source>Change a manager&apos;s role</source>
         <translation>Changer le rôle d’un gestionnaire</translation>
     </message>
     <message>
@@ -1284,7 +1284,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Effective date</source>
-        <translation>Date d'effet</translation>
+        <translation>Date d&apos;effet</translation>
     </message>
     <message>
         <source>Validated</source>
@@ -1402,7 +1402,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>The field %1 must be a list of ids.</source>
-        <translation>Le champ %1 doit être une liste d'identifiants.</translation>
+        <translation>Le champ %1 doit être une liste d&apos;identifiants.</translation>
     </message>
     <message>
         <source>The field %1 must be a date (yyyy-MM-dd).</source>
@@ -1413,12 +1413,12 @@ Statut : %7</translation>
         <translation>Le champ %1 doit être un contenu encodé en base64.</translation>
     </message>
     <message>
-        <source>The field %1 must be {"forAll": user id} or {"perStructure": {"structure id": user id}}.</source>
-        <translation>Le champ %1 doit être {"forAll": id utilisateur} ou {"perStructure": {"id structure": id utilisateur}}.</translation>
+        <source>The field %1 must be {&quot;forAll&quot;: user id} or {&quot;perStructure&quot;: {&quot;structure id&quot;: user id}}.</source>
+        <translation>Le champ %1 doit être {&quot;forAll&quot;: id utilisateur} ou {&quot;perStructure&quot;: {&quot;id structure&quot;: id utilisateur}}.</translation>
     </message>
     <message>
-        <source>The field %1 must be a list of {"serviceId": id, "modification": true or false, "consultation": true or false}.</source>
-        <translation>Le champ %1 doit être une liste de {"serviceId": id, "modification": vrai ou faux, "consultation": vrai ou faux}.</translation>
+        <source>The field %1 must be a list of {&quot;serviceId&quot;: id, &quot;modification&quot;: true or false, &quot;consultation&quot;: true or false}.</source>
+        <translation>Le champ %1 doit être une liste de {&quot;serviceId&quot;: id, &quot;modification&quot;: vrai ou faux, &quot;consultation&quot;: vrai ou faux}.</translation>
     </message>
     <message>
         <source>The field %1 is missing.</source>
@@ -1429,7 +1429,7 @@ Statut : %7</translation>
         <translation>Le champ %1 doit être un identifiant (un nombre entier).</translation>
     </message>
     <message>
-        <source>The field role must be "secondary" or "user".</source>
+        <source>The field role must be &quot;secondary&quot; or &quot;user&quot;.</source>
         <translation>Le champ role doit valoir « secondary » ou « user ».</translation>
     </message>
     <message>
@@ -1474,7 +1474,7 @@ Statut : %7</translation>
     <name>guichet::Database</name>
     <message>
         <source>The %1 database driver is not installed.</source>
-        <translation>Le pilote de base de données %1 n'est pas installé.</translation>
+        <translation>Le pilote de base de données %1 n&apos;est pas installé.</translation>
     </message>
     <message>
         <source>Invalid PostgreSQL URL: %1</source>
@@ -1482,7 +1482,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Cannot open the database %1: %2</source>
-        <translation>Impossible d'ouvrir la base de données %1 : %2</translation>
+        <translation>Impossible d&apos;ouvrir la base de données %1 : %2</translation>
     </message>
     <message>
         <source>Database migration failed: %1</source>
@@ -1501,17 +1501,17 @@ Statut : %7</translation>
     </message>
     <message>
         <source>If you no longer use your account, after a change of assignment or a resignation for example, deactivate it:
-• you can reactivate it within %1 days ("Reactivate my account" in the sign-in window);
+• you can reactivate it within %1 days (&quot;Reactivate my account&quot; in the sign-in window);
 • any change in progress on the account is lost: your pending requests are cancelled;
 • a deactivated account can do nothing but be reactivated, and receives no more mail.</source>
-        <translation>Si vous n'utilisez plus votre compte, après un changement d'affectation ou une démission par exemple, désactivez-le :
+        <translation>Si vous n&apos;utilisez plus votre compte, après un changement d&apos;affectation ou une démission par exemple, désactivez-le :
 • vous pourrez le réactiver dans un délai de %1 jours (« Réactiver mon compte » dans la fenêtre de connexion) ;
 • toute modification en cours sur le compte est perdue : vos demandes en attente sont annulées ;
-• un compte désactivé ne peut rien faire d'autre qu'être réactivé et ne reçoit plus de courriels.</translation>
+• un compte désactivé ne peut rien faire d&apos;autre qu&apos;être réactivé et ne reçoit plus de courriels.</translation>
     </message>
     <message>
         <source>Not to be confused with the deactivation or removal of an attachment to a structure, which a manager does.</source>
-        <translation>À ne pas confondre avec la désactivation ou la suppression d'un rattachement à une structure, effectuée par un gestionnaire.</translation>
+        <translation>À ne pas confondre avec la désactivation ou la suppression d&apos;un rattachement à une structure, effectuée par un gestionnaire.</translation>
     </message>
     <message>
         <source>You are the principal manager of: %1. Before deactivating your account, you designate a new principal manager for each of them.</source>
@@ -1538,7 +1538,7 @@ Vous devez désigner un nouveau gestionnaire principal pour toutes les structure
 Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translation>
     </message>
     <message>
-        <source>Your account is deactivated. You can reactivate it within %1 days with "Reactivate my account" in the sign-in window.</source>
+        <source>Your account is deactivated. You can reactivate it within %1 days with &quot;Reactivate my account&quot; in the sign-in window.</source>
         <translation>Votre compte est désactivé. Vous pouvez le réactiver dans un délai de %1 jours avec « Réactiver mon compte » dans la fenêtre de connexion.</translation>
     </message>
 </context>
@@ -1546,14 +1546,14 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     <name>guichet::DemoData</name>
     <message>
         <source>The database already has users: the demo fills an empty database only.</source>
-        <translation>La base de données contient déjà des utilisateurs : la démonstration ne remplit qu'une base de données vide.</translation>
+        <translation>La base de données contient déjà des utilisateurs : la démonstration ne remplit qu&apos;une base de données vide.</translation>
     </message>
     <message>
         <source>Welcome to the structure.</source>
         <translation>Bienvenue dans la structure.</translation>
     </message>
     <message>
-        <source>To follow the suppliers' questions on invoices.</source>
+        <source>To follow the suppliers&apos; questions on invoices.</source>
         <translation>Pour suivre les questions des fournisseurs sur les factures.</translation>
     </message>
     <message>
@@ -1562,18 +1562,18 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     </message>
     <message>
         <source>My account was deactivated more than 60 days ago; could you reactivate it?</source>
-        <translation>Mon compte a été désactivé il y a plus de 60 jours. Pourriez-vous le réactiver, s'il vous plaît ?</translation>
+        <translation>Mon compte a été désactivé il y a plus de 60 jours. Pourriez-vous le réactiver, s&apos;il vous plaît ?</translation>
     </message>
     <message>
         <source>principal manager of three structures</source>
         <translation>gestionnaire principal de trois structures</translation>
     </message>
     <message>
-        <source>secondary manager with the principal's powers</source>
+        <source>secondary manager with the principal&apos;s powers</source>
         <translation>gestionnaire secondaire avec les pouvoirs du gestionnaire principal</translation>
     </message>
     <message>
-        <source>secondary manager without the principal's powers</source>
+        <source>secondary manager without the principal&apos;s powers</source>
         <translation>gestionnaire secondaire sans les pouvoirs du gestionnaire principal</translation>
     </message>
     <message>
@@ -1590,7 +1590,7 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     </message>
     <message>
         <source>deactivated 10 days ago (can reactivate)</source>
-        <translation>compte désactivé il y a 10 jours (réactivable par l'utilisateur)</translation>
+        <translation>compte désactivé il y a 10 jours (réactivable par l&apos;utilisateur)</translation>
     </message>
     <message>
         <source>deactivated 70 days ago (needs support)</source>
@@ -1605,7 +1605,7 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     </message>
     <message>
         <source>The new language applies the next time Guichet starts.</source>
-        <translation>La nouvelle langue s'appliquera au prochain démarrage de Guichet.</translation>
+        <translation>La nouvelle langue s&apos;appliquera au prochain démarrage de Guichet.</translation>
     </message>
     <message>
         <source>Change refused</source>
@@ -1691,7 +1691,7 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
         <translation>Votre abonnement à l’espace %1 sur %2 a été supprimé.</translation>
     </message>
     <message>
-        <source>Support replied to your request "%1".</source>
+        <source>Support replied to your request &quot;%1&quot;.</source>
         <translation>Le support a répondu à votre demande « %1 ».</translation>
     </message>
     <message>
@@ -1741,7 +1741,7 @@ Voici ce qui s’est passé depuis le %2.</translation>
         <translation>Rappels</translation>
     </message>
     <message>
-        <source>You receive this mail because notifications are enabled in your account. Untick "Receive notifications" in Guichet to stop them.</source>
+        <source>You receive this mail because notifications are enabled in your account. Untick &quot;Receive notifications&quot; in Guichet to stop them.</source>
         <translation>Vous recevez ce message car les notifications sont activées sur votre compte. Décochez « Recevoir des notifications » dans Guichet pour ne plus les recevoir.</translation>
     </message>
     <message>
@@ -1847,8 +1847,8 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
 <context>
     <name>guichet::MailDelivery</name>
     <message>
-        <source>'%1' is not an SMTP URL (smtp://host:port or smtps://host:port).</source>
-        <translation>« %1 » n'est pas une URL SMTP (smtp://hôte:port ou smtps://hôte:port).</translation>
+        <source>&apos;%1&apos; is not an SMTP URL (smtp://host:port or smtps://host:port).</source>
+        <translation>« %1 » n&apos;est pas une URL SMTP (smtp://hôte:port ou smtps://hôte:port).</translation>
     </message>
     <message>
         <source>account deactivated: not sent</source>
@@ -1860,17 +1860,17 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     </message>
     <message>
         <source>could not start a mail transfer</source>
-        <translation>impossible de démarrer l'envoi du courriel</translation>
+        <translation>impossible de démarrer l&apos;envoi du courriel</translation>
     </message>
 </context>
 <context>
     <name>guichet::MailSchedule</name>
     <message>
-        <source>'%1' is not a time of day: expected HH:MM, e.g. 07:00.</source>
+        <source>&apos;%1&apos; is not a time of day: expected HH:MM, e.g. 07:00.</source>
         <translation>« %1 » n’est pas une heure : attendu HH:MM, par exemple 07:00.</translation>
     </message>
     <message>
-        <source>'%1' is not a day and a time: expected &lt;day&gt; HH:MM, e.g. "mon 07:00".</source>
+        <source>&apos;%1&apos; is not a day and a time: expected &lt;day&gt; HH:MM, e.g. &quot;mon 07:00&quot;.</source>
         <translation>« %1 » n’est pas un jour et une heure : attendu &lt;jour&gt; HH:MM, par exemple « mon 07:00 ».</translation>
     </message>
 </context>
@@ -1906,7 +1906,7 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     </message>
     <message>
         <source>Local &amp;outbox…</source>
-        <translation>&amp;Boîte d'envoi locale…</translation>
+        <translation>&amp;Boîte d&apos;envoi locale…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1998,7 +1998,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Seul un rattachement validé peut prendre fin ; traitez plutôt la demande.</translation>
     </message>
     <message>
-        <source>The principal manager's attachment cannot be ended: transfer the role to a successor first.</source>
+        <source>The principal manager&apos;s attachment cannot be ended: transfer the role to a successor first.</source>
         <translation>Le rattachement du gestionnaire principal ne peut pas prendre fin : transférez d’abord le rôle à un successeur.</translation>
     </message>
     <message>
@@ -2034,7 +2034,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Choisissez un autre utilisateur que celui qui est copié.</translation>
     </message>
     <message>
-        <source>Copied from another user's rights</source>
+        <source>Copied from another user&apos;s rights</source>
         <translation>Copié des droits d’un autre utilisateur</translation>
     </message>
     <message>
@@ -2054,7 +2054,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Seul le gestionnaire principal peut transférer le rôle.</translation>
     </message>
     <message>
-        <source>Choose the new principal manager among the structure's current users.</source>
+        <source>Choose the new principal manager among the structure&apos;s current users.</source>
         <translation>Choisissez le nouveau gestionnaire principal parmi les utilisateurs actuels de la structure.</translation>
     </message>
     <message>
@@ -2073,7 +2073,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
 <context>
     <name>guichet::ManagerActivityPage</name>
     <message>
-        <source>&lt;h3&gt;Manager's activity&lt;/h3&gt;</source>
+        <source>&lt;h3&gt;Manager&apos;s activity&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Activité du gestionnaire&lt;/h3&gt;</translation>
     </message>
     <message>
@@ -2253,11 +2253,11 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Gestionnaire principal</translation>
     </message>
     <message>
-        <source>Secondary managers have the principal manager's po&amp;wers</source>
+        <source>Secondary managers have the principal manager&apos;s po&amp;wers</source>
         <translation>Les gestionnaires secondaires ont les &amp;pouvoirs du gestionnaire principal</translation>
     </message>
     <message>
-        <source>Trans&amp;fer the principal manager's role…</source>
+        <source>Trans&amp;fer the principal manager&apos;s role…</source>
         <translation>Trans&amp;férer le rôle de gestionnaire principal…</translation>
     </message>
     <message>
@@ -2315,7 +2315,7 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Vous ne gérez aucune structure aujourd’hui : il n’y a rien à décider ici.</translation>
     </message>
     <message>
-        <source>You are a secondary manager of %1 and its principal manager has not given secondary managers the principal's powers: you can consult this page but not change anything.</source>
+        <source>You are a secondary manager of %1 and its principal manager has not given secondary managers the principal&apos;s powers: you can consult this page but not change anything.</source>
         <translation>Vous êtes gestionnaire secondaire de %1 et son gestionnaire principal n’a pas donné aux gestionnaires secondaires les pouvoirs du gestionnaire principal : vous pouvez consulter cette page mais n’y rien modifier.</translation>
     </message>
     <message>
@@ -2486,7 +2486,7 @@ Commentaire : %9</translation>
         </translation>
     </message>
     <message>
-        <source>Remove %1 from the structure? The subscriptions it generated end; the users' own requests and default spaces stay.</source>
+        <source>Remove %1 from the structure? The subscriptions it generated end; the users&apos; own requests and default spaces stay.</source>
         <translation>Retirer %1 de la structure ? Les abonnements qu’il a générés prennent fin ; les demandes propres des utilisateurs et les espaces par défaut restent.</translation>
     </message>
     <message numerus="yes">
@@ -2497,7 +2497,7 @@ Commentaire : %9</translation>
         </translation>
     </message>
     <message>
-        <source>Transfer the principal manager's role</source>
+        <source>Transfer the principal manager&apos;s role</source>
         <translation>Transférer le rôle de gestionnaire principal</translation>
     </message>
     <message>
@@ -2539,7 +2539,7 @@ Commentaire : %9</translation>
         <source>When this box is checked, you receive every day, at your contact e-mail address, a mail about new events and the progress of your invoices through their life-cycle statuses. A weekly summary of the movements on your structures is sent as well.
 
 Uncheck the box to stop being informed by mail.</source>
-        <translation>Lorsque cette case est cochée, vous recevez chaque jour, à votre adresse électronique de contact, un courriel sur les nouveaux événements et l'avancement du traitement de vos factures au travers des statuts de cycle de vie. Un récapitulatif hebdomadaire des mouvements effectués sur vos structures vous est également envoyé.
+        <translation>Lorsque cette case est cochée, vous recevez chaque jour, à votre adresse électronique de contact, un courriel sur les nouveaux événements et l&apos;avancement du traitement de vos factures au travers des statuts de cycle de vie. Un récapitulatif hebdomadaire des mouvements effectués sur vos structures vous est également envoyé.
 
 Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
@@ -2572,11 +2572,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <name>guichet::OutboxDialog</name>
     <message>
         <source>No mail in the local outbox.</source>
-        <translation>Aucun courriel dans la boîte d'envoi locale.</translation>
+        <translation>Aucun courriel dans la boîte d&apos;envoi locale.</translation>
     </message>
     <message>
         <source>Local outbox</source>
-        <translation>Boîte d'envoi locale</translation>
+        <translation>Boîte d&apos;envoi locale</translation>
     </message>
     <message>
         <source>In standalone mode, the mails Guichet sends are kept here: open one to read it, for example to copy your reactivation link.</source>
@@ -2760,7 +2760,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <name>guichet::Permissions</name>
     <message>
         <source>You do not manage this structure.</source>
-        <translation>Vous n'êtes pas gestionnaire de cette structure.</translation>
+        <translation>Vous n&apos;êtes pas gestionnaire de cette structure.</translation>
     </message>
 </context>
 <context>
@@ -2883,7 +2883,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Changing the question or its answer needs your current password (above). The answer is never shown: leave it empty to keep it.</source>
-        <translation>Pour changer la question ou sa réponse, saisissez votre mot de passe actuel (ci-dessus). La réponse n'est jamais affichée : laissez le champ vide pour la conserver.</translation>
+        <translation>Pour changer la question ou sa réponse, saisissez votre mot de passe actuel (ci-dessus). La réponse n&apos;est jamais affichée : laissez le champ vide pour la conserver.</translation>
     </message>
     <message>
         <source>&amp;Question:</source>
@@ -2903,7 +2903,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Save all your personal information</source>
-        <translation>Enregistrer l'ensemble de vos informations personnelles</translation>
+        <translation>Enregistrer l&apos;ensemble de vos informations personnelles</translation>
     </message>
     <message>
         <source>Put back what is saved</source>
@@ -2911,7 +2911,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>No answer saved yet</source>
-        <translation>Aucune réponse enregistrée pour l'instant</translation>
+        <translation>Aucune réponse enregistrée pour l&apos;instant</translation>
     </message>
     <message>
         <source>Your personal information has been saved.</source>
@@ -2934,7 +2934,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Interface language</source>
-        <translation>Langue de l'interface</translation>
+        <translation>Langue de l&apos;interface</translation>
     </message>
     <message>
         <source>System language</source>
@@ -2946,7 +2946,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>A new language applies the next time Guichet starts.</source>
-        <translation>Une nouvelle langue s'applique au prochain démarrage de Guichet.</translation>
+        <translation>Une nouvelle langue s&apos;applique au prochain démarrage de Guichet.</translation>
     </message>
     <message>
         <source>Flag pending requests older than (days)</source>
@@ -2999,11 +2999,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>I already have a &amp;code</source>
-        <translation>J'ai déjà un &amp;code</translation>
+        <translation>J&apos;ai déjà un &amp;code</translation>
     </message>
     <message>
         <source>Open the local &amp;outbox</source>
-        <translation>Ouvrir la &amp;boîte d'envoi locale</translation>
+        <translation>Ouvrir la &amp;boîte d&apos;envoi locale</translation>
     </message>
     <message>
         <source>Ask for a new &amp;mail</source>
@@ -3019,7 +3019,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>A deactivated account can be reactivated within %1 days of its deactivation; until then it can do nothing else.</source>
-        <translation>Un compte désactivé peut être réactivé dans un délai de %1 jours après sa désactivation ; tant qu'il n'est pas réactivé, il ne peut rien faire d'autre.</translation>
+        <translation>Un compte désactivé peut être réactivé dans un délai de %1 jours après sa désactivation ; tant qu&apos;il n&apos;est pas réactivé, il ne peut rien faire d&apos;autre.</translation>
     </message>
     <message>
         <source>E-mail address</source>
@@ -3034,7 +3034,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>&amp;Adresse électronique :</translation>
     </message>
     <message>
-        <source>Click "Validate": a mail with a reactivation link is sent to you.</source>
+        <source>Click &quot;Validate&quot;: a mail with a reactivation link is sent to you.</source>
         <translation>Cliquez sur « Valider » : un courriel contenant un lien de réactivation vous est envoyé.</translation>
     </message>
     <message>
@@ -3087,7 +3087,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>%1 The mail is valid for 24 hours: open its link, or paste the link or its code below. In standalone mode, read it in the local outbox.</source>
-        <translation>%1 Le courriel est valable 24 heures : ouvrez son lien, ou collez ci-dessous le lien ou son code. En mode autonome, lisez-le dans la boîte d'envoi locale.</translation>
+        <translation>%1 Le courriel est valable 24 heures : ouvrez son lien, ou collez ci-dessous le lien ou son code. En mode autonome, lisez-le dans la boîte d&apos;envoi locale.</translation>
     </message>
     <message>
         <source>link or code from the mail</source>
@@ -3244,7 +3244,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Local &amp;outbox</source>
-        <translation>&amp;Boîte d'envoi locale</translation>
+        <translation>&amp;Boîte d&apos;envoi locale</translation>
     </message>
     <message>
         <source>Standalone mode: the mails Guichet sent, such as the reactivation link.</source>
@@ -3271,7 +3271,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Se &amp;souvenir de moi</translation>
     </message>
     <message>
-        <source>Work on this computer's database, without a server.</source>
+        <source>Work on this computer&apos;s database, without a server.</source>
         <translation>Travailler sur la base de cet ordinateur, sans serveur.</translation>
     </message>
     <message>
@@ -3331,7 +3331,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The SIRET %1 is not valid: its check digit is wrong.</source>
-        <translation>Le SIRET %1 n'est pas valide : sa clé de contrôle est erronée.</translation>
+        <translation>Le SIRET %1 n&apos;est pas valide : sa clé de contrôle est erronée.</translation>
     </message>
 </context>
 <context>
@@ -3342,7 +3342,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Write to support without signing in. The answer is sent to the e-mail address you give.</source>
-        <translation>Écrivez au support sans vous connecter. La réponse est envoyée à l'adresse électronique que vous indiquez.</translation>
+        <translation>Écrivez au support sans vous connecter. La réponse est envoyée à l&apos;adresse électronique que vous indiquez.</translation>
     </message>
     <message>
         <source>E-mail address for the answer</source>
@@ -3440,7 +3440,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Naming a principal manager</source>
-        <translation>Désignation d'un gestionnaire principal</translation>
+        <translation>Désignation d&apos;un gestionnaire principal</translation>
     </message>
     <message>
         <source>Other</source>
@@ -3456,7 +3456,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Waiting for the sender</source>
-        <translation>En attente de l'émetteur</translation>
+        <translation>En attente de l&apos;émetteur</translation>
     </message>
     <message>
         <source>Closed</source>
@@ -3479,20 +3479,20 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Des champs obligatoires ne sont pas renseignés : %1.</translation>
     </message>
     <message>
-        <source>Category '%1' is not in the list of categories.</source>
+        <source>Category &apos;%1&apos; is not in the list of categories.</source>
         <translation>La catégorie « %1 » ne figure pas dans la liste des catégories.</translation>
     </message>
     <message>
         <source>Subject is too long: %1 characters at most.</source>
-        <translation>L'objet est trop long : %1 caractères au maximum.</translation>
+        <translation>L&apos;objet est trop long : %1 caractères au maximum.</translation>
     </message>
     <message>
         <source>Message is too long: %1 characters at most.</source>
         <translation>Le message est trop long : %1 caractères au maximum.</translation>
     </message>
     <message>
-        <source>Status '%1' is not a solicitation status.</source>
-        <translation>Le statut « %1 » n'est pas un statut de sollicitation.</translation>
+        <source>Status &apos;%1&apos; is not a solicitation status.</source>
+        <translation>Le statut « %1 » n&apos;est pas un statut de sollicitation.</translation>
     </message>
     <message>
         <source>The message is required.</source>
@@ -3500,22 +3500,22 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Solicitation %1 does not exist.</source>
-        <translation>La sollicitation %1 n'existe pas.</translation>
+        <translation>La sollicitation %1 n&apos;existe pas.</translation>
     </message>
     <message>
         <source>E-mail address is required: support answers there.</source>
-        <translation>L'adresse électronique est obligatoire : le support y envoie sa réponse.</translation>
+        <translation>L&apos;adresse électronique est obligatoire : le support y envoie sa réponse.</translation>
     </message>
     <message>
-        <source>E-mail address '%1' is not valid.</source>
-        <translation>L'adresse électronique « %1 » n'est pas valide.</translation>
+        <source>E-mail address &apos;%1&apos; is not valid.</source>
+        <translation>L&apos;adresse électronique « %1 » n&apos;est pas valide.</translation>
     </message>
     <message>
         <source>Reply to your request: %1</source>
         <translation>Réponse à votre demande : %1</translation>
     </message>
     <message>
-        <source>Support replied to your request "%1" (status: %2):
+        <source>Support replied to your request &quot;%1&quot; (status: %2):
 
 %3</source>
         <translation>Le support a répondu à votre demande « %1 » (statut : %2) :
@@ -3524,11 +3524,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Only the sender of a solicitation may add to it.</source>
-        <translation>Seul l'émetteur d'une sollicitation peut la compléter.</translation>
+        <translation>Seul l&apos;émetteur d&apos;une sollicitation peut la compléter.</translation>
     </message>
     <message>
         <source>This solicitation is not waiting for your answer.</source>
-        <translation>Cette sollicitation n'attend pas de réponse de votre part.</translation>
+        <translation>Cette sollicitation n&apos;attend pas de réponse de votre part.</translation>
     </message>
 </context>
 <context>
@@ -3578,11 +3578,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The space %1 is already set for this structure.</source>
-        <translation>L'espace %1 est déjà paramétré pour cette structure.</translation>
+        <translation>L&apos;espace %1 est déjà paramétré pour cette structure.</translation>
     </message>
     <message>
         <source>The space %1 is not set for this structure.</source>
-        <translation>L'espace %1 n'est pas paramétré pour cette structure.</translation>
+        <translation>L&apos;espace %1 n&apos;est pas paramétré pour cette structure.</translation>
     </message>
 </context>
 <context>
@@ -3664,7 +3664,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Aucune structure ne correspond à votre recherche. Créez-la : vous en deviendrez le gestionnaire principal.</translation>
     </message>
     <message>
-        <source>Only the structure's managers may change its record.</source>
+        <source>Only the structure&apos;s managers may change its record.</source>
         <translation>Seuls les gestionnaires de la structure peuvent modifier sa fiche.</translation>
     </message>
     <message>
@@ -3673,7 +3673,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The structure %1 was created and you are its principal manager: no attachment request is needed.</source>
-        <translation>La structure %1 a été créée et vous en êtes le gestionnaire principal : aucune demande de rattachement n'est nécessaire.</translation>
+        <translation>La structure %1 a été créée et vous en êtes le gestionnaire principal : aucune demande de rattachement n&apos;est nécessaire.</translation>
     </message>
 </context>
 <context>
@@ -3684,26 +3684,26 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>A quoted field is not closed.</source>
-        <translation>Un champ entre guillemets n'est pas fermé.</translation>
+        <translation>Un champ entre guillemets n&apos;est pas fermé.</translation>
     </message>
     <message>
         <source>The file is not UTF-8 text.</source>
-        <translation>Le fichier n'est pas un texte UTF-8.</translation>
+        <translation>Le fichier n&apos;est pas un texte UTF-8.</translation>
     </message>
     <message>
         <source>The file is empty: its first line must name the columns.</source>
         <translation>Le fichier est vide : sa première ligne doit nommer les colonnes.</translation>
     </message>
     <message>
-        <source>Unknown column '%1' (expected: %2).</source>
+        <source>Unknown column &apos;%1&apos; (expected: %2).</source>
         <translation>Colonne « %1 » inconnue (colonnes attendues : %2).</translation>
     </message>
     <message>
-        <source>The column '%1' appears twice.</source>
+        <source>The column &apos;%1&apos; appears twice.</source>
         <translation>La colonne « %1 » apparaît deux fois.</translation>
     </message>
     <message>
-        <source>The required column '%1' is missing.</source>
+        <source>The required column &apos;%1&apos; is missing.</source>
         <translation>La colonne obligatoire « %1 » est absente.</translation>
     </message>
     <message>
@@ -3779,7 +3779,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Tip: use stars to widen the search, e.g. *menuiserie* finds every structure whose company name contains « menuiserie ». Prefer the identifier and the company name to avoid attaching to the wrong structure.</source>
-        <translation>Astuce : utilisez les étoiles pour élargir la recherche, par exemple *menuiserie* trouve toutes les structures dont la raison sociale contient « menuiserie ». Privilégiez l'identifiant et la raison sociale pour éviter les erreurs de rattachement.</translation>
+        <translation>Astuce : utilisez les étoiles pour élargir la recherche, par exemple *menuiserie* trouve toutes les structures dont la raison sociale contient « menuiserie ». Privilégiez l&apos;identifiant et la raison sociale pour éviter les erreurs de rattachement.</translation>
     </message>
     <message>
         <source>Structures found</source>
@@ -3833,7 +3833,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The file could not be written: %1</source>
-        <translation>Le fichier n'a pas pu être enregistré : %1</translation>
+        <translation>Le fichier n&apos;a pas pu être enregistré : %1</translation>
     </message>
     <message>
         <source>The search failed: %1</source>
@@ -3937,10 +3937,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>This structure does not exist.</source>
-        <translation>Cette structure n'existe pas.</translation>
+        <translation>Cette structure n&apos;existe pas.</translation>
     </message>
     <message>
-        <source>Only the structure's principal manager (or a secondary manager with the principal manager's powers) or support staff may change this structure.</source>
+        <source>Only the structure&apos;s principal manager (or a secondary manager with the principal manager&apos;s powers) or support staff may change this structure.</source>
         <translation>Seuls le gestionnaire principal de la structure (ou un gestionnaire secondaire disposant des pouvoirs du gestionnaire principal) et le support peuvent modifier cette structure.</translation>
     </message>
     <message>
@@ -3965,7 +3965,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>This service does not exist.</source>
-        <translation>Ce service n'existe pas.</translation>
+        <translation>Ce service n&apos;existe pas.</translation>
     </message>
 </context>
 <context>
@@ -3988,7 +3988,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Effective date</source>
-        <translation>Date d'effet</translation>
+        <translation>Date d&apos;effet</translation>
     </message>
     <message>
         <source>Comment</source>
@@ -4043,11 +4043,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Choose the structure and the space: the services you may request appear here.</source>
-        <translation>Choisissez la structure et l'espace : les services que vous pouvez demander apparaissent ici.</translation>
+        <translation>Choisissez la structure et l&apos;espace : les services que vous pouvez demander apparaissent ici.</translation>
     </message>
     <message>
         <source>Effective date (required)</source>
-        <translation>Date d'effet (obligatoire)</translation>
+        <translation>Date d&apos;effet (obligatoire)</translation>
     </message>
     <message>
         <source>Comment</source>
@@ -4067,7 +4067,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>&amp;Effective date *</source>
-        <translation>&amp;Date d'effet *</translation>
+        <translation>&amp;Date d&apos;effet *</translation>
     </message>
     <message>
         <source>C&amp;omment</source>
@@ -4083,7 +4083,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>You are attached to no service of this structure today.</source>
-        <translation>Vous n'êtes rattaché à aucun service de cette structure à ce jour.</translation>
+        <translation>Vous n&apos;êtes rattaché à aucun service de cette structure à ce jour.</translation>
     </message>
     <message>
         <source>Tick « modification » to act on invoices and solicitations, « consultation » to view them (one row each). The default service means the whole structure.</source>
@@ -4130,7 +4130,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Choose the space.</source>
-        <translation>Choisissez l'espace.</translation>
+        <translation>Choisissez l&apos;espace.</translation>
     </message>
     <message>
         <source>Choose a space from the list.</source>
@@ -4138,7 +4138,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Enter the date from which the subscription is effective.</source>
-        <translation>Saisissez la date à partir de laquelle l'abonnement est effectif.</translation>
+        <translation>Saisissez la date à partir de laquelle l&apos;abonnement est effectif.</translation>
     </message>
     <message>
         <source>Tick modification or consultation for at least one service.</source>
@@ -4146,19 +4146,19 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>You are not attached to this structure today: request an attachment first.</source>
-        <translation>Vous n'êtes pas rattaché à cette structure à ce jour : demandez d'abord un rattachement.</translation>
+        <translation>Vous n&apos;êtes pas rattaché à cette structure à ce jour : demandez d&apos;abord un rattachement.</translation>
     </message>
     <message>
         <source>You are attached to some services only: you cannot subscribe for the whole structure (default service).</source>
-        <translation>Vous n'êtes rattaché qu'à certains services : vous ne pouvez pas vous abonner pour toute la structure (service par défaut).</translation>
+        <translation>Vous n&apos;êtes rattaché qu&apos;à certains services : vous ne pouvez pas vous abonner pour toute la structure (service par défaut).</translation>
     </message>
     <message>
         <source>The service %1 is not an active service of this structure.</source>
-        <translation>Le service %1 n'est pas un service actif de cette structure.</translation>
+        <translation>Le service %1 n&apos;est pas un service actif de cette structure.</translation>
     </message>
     <message>
         <source>You are not attached to the service %1.</source>
-        <translation>Vous n'êtes pas rattaché au service %1.</translation>
+        <translation>Vous n&apos;êtes pas rattaché au service %1.</translation>
     </message>
     <message>
         <source>You already have this subscription or a request for it (%1, %2).</source>
@@ -4166,11 +4166,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>A subscription request waits for you</source>
-        <translation>Une demande d'abonnement attend votre décision</translation>
+        <translation>Une demande d&apos;abonnement attend votre décision</translation>
     </message>
     <message>
         <source>%1 %2 asks for the space %3 on %4. Open Guichet to validate or refuse it.</source>
-        <translation>%1 %2 demande l'espace %3 sur %4. Ouvrez Guichet pour valider ou refuser cette demande.</translation>
+        <translation>%1 %2 demande l&apos;espace %3 sur %4. Ouvrez Guichet pour valider ou refuser cette demande.</translation>
     </message>
     <message>
         <source>Check at least one request.</source>
@@ -4178,11 +4178,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The subscription request %1 was not found.</source>
-        <translation>La demande d'abonnement %1 est introuvable.</translation>
+        <translation>La demande d&apos;abonnement %1 est introuvable.</translation>
     </message>
     <message>
         <source>The subscription request %1 was already decided.</source>
-        <translation>La demande d'abonnement %1 a déjà été traitée.</translation>
+        <translation>La demande d&apos;abonnement %1 a déjà été traitée.</translation>
     </message>
     <message>
         <source>whole structure</source>
@@ -4190,11 +4190,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Your subscription request was validated:</source>
-        <translation>Votre demande d'abonnement a été validée :</translation>
+        <translation>Votre demande d&apos;abonnement a été validée :</translation>
     </message>
     <message>
         <source>Your subscription request was refused:</source>
-        <translation>Votre demande d'abonnement a été refusée :</translation>
+        <translation>Votre demande d&apos;abonnement a été refusée :</translation>
     </message>
     <message>
         <source>Comment: %1</source>
@@ -4202,11 +4202,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Subscription request validated</source>
-        <translation>Demande d'abonnement validée</translation>
+        <translation>Demande d&apos;abonnement validée</translation>
     </message>
     <message>
         <source>Subscription request refused</source>
-        <translation>Demande d'abonnement refusée</translation>
+        <translation>Demande d&apos;abonnement refusée</translation>
     </message>
     <message>
         <source>Check at least one subscription.</source>
@@ -4214,7 +4214,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The subscription %1 was not found.</source>
-        <translation>L'abonnement %1 est introuvable.</translation>
+        <translation>L&apos;abonnement %1 est introuvable.</translation>
     </message>
     <message>
         <source>You may only remove your own subscriptions.</source>
@@ -4249,7 +4249,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The spaces you may use, or are waiting to use, in each structure. A space groups features such as « Invoices sent ».</source>
-        <translation>Les espaces auxquels vous êtes habilité, ou en attente d'habilitation, dans chaque structure. Un espace regroupe des fonctionnalités, comme « Factures émises ».</translation>
+        <translation>Les espaces auxquels vous êtes habilité, ou en attente d&apos;habilitation, dans chaque structure. Un espace regroupe des fonctionnalités, comme « Factures émises ».</translation>
     </message>
     <message>
         <source>Delete this subscription</source>
@@ -4261,11 +4261,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Delete the selected subscription</source>
-        <translation>Supprimer l'abonnement sélectionné</translation>
+        <translation>Supprimer l&apos;abonnement sélectionné</translation>
     </message>
     <message>
         <source>Tick the subscriptions to delete in the « Selection » column first.</source>
-        <translation>Cochez d'abord les abonnements à supprimer dans la colonne « Sélection ».</translation>
+        <translation>Cochez d&apos;abord les abonnements à supprimer dans la colonne « Sélection ».</translation>
     </message>
     <message>
         <source>Delete this subscription?
@@ -4285,7 +4285,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The subscription was deleted.</source>
-        <translation>L'abonnement a été supprimé.</translation>
+        <translation>L&apos;abonnement a été supprimé.</translation>
     </message>
     <message>
         <source>%1 subscriptions were deleted.</source>
@@ -4312,7 +4312,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>You are the principal manager of the structures below. Each structure keeps exactly one principal manager: designate who takes over. You stay attached to them as a simple user.</source>
-        <translation>Vous êtes gestionnaire principal des structures ci-dessous. Chaque structure garde exactement un gestionnaire principal : désignez qui prend la suite. Vous y restez rattaché en tant qu'utilisateur simple.</translation>
+        <translation>Vous êtes gestionnaire principal des structures ci-dessous. Chaque structure garde exactement un gestionnaire principal : désignez qui prend la suite. Vous y restez rattaché en tant qu&apos;utilisateur simple.</translation>
     </message>
     <message>
         <source>New principal manager for all structures</source>
@@ -4320,7 +4320,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Use the magnifier to find the user</source>
-        <translation>Utilisez la loupe pour trouver l'utilisateur</translation>
+        <translation>Utilisez la loupe pour trouver l&apos;utilisateur</translation>
     </message>
     <message>
         <source>Find the new principal manager for all structures</source>
@@ -4882,7 +4882,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Find the user by name, postal address or e-mail:</source>
-        <translation>Recherchez l'utilisateur par son nom, son adresse postale ou son adresse électronique :</translation>
+        <translation>Recherchez l&apos;utilisateur par son nom, son adresse postale ou son adresse électronique :</translation>
     </message>
     <message>
         <source>Searching…</source>
@@ -4900,8 +4900,8 @@ Décochez la case pour ne plus être informé par courriel.</translation>
 <context>
     <name>guichet::ctl</name>
     <message>
-        <source>The database %1 is not initialised: run 'guichetctl init' first.</source>
-        <translation>La base de données %1 n'est pas initialisée : lancez d'abord « guichetctl init ».</translation>
+        <source>The database %1 is not initialised: run &apos;guichetctl init&apos; first.</source>
+        <translation>La base de données %1 n&apos;est pas initialisée : lancez d&apos;abord « guichetctl init ».</translation>
     </message>
     <message>
         <source>Create the database or bring its schema up to date.</source>
@@ -4937,11 +4937,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Pending subscription requests: %1</source>
-        <translation>Demandes d'abonnement en attente : %1</translation>
+        <translation>Demandes d&apos;abonnement en attente : %1</translation>
     </message>
     <message>
         <source>Mails waiting in the outbox: %1</source>
-        <translation>Courriels en attente d'envoi : %1</translation>
+        <translation>Courriels en attente d&apos;envoi : %1</translation>
     </message>
     <message>
         <source>create or migrate the database</source>
@@ -4953,7 +4953,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Guichet operator tool.</source>
-        <translation>Outil d'exploitation de Guichet.</translation>
+        <translation>Outil d&apos;exploitation de Guichet.</translation>
     </message>
     <message>
         <source>Commands:</source>
@@ -4961,11 +4961,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>print the database location in use</source>
-        <translation>afficher l'emplacement de la base de données utilisée</translation>
+        <translation>afficher l&apos;emplacement de la base de données utilisée</translation>
     </message>
     <message>
-        <source>Run 'guichetctl COMMAND --help' for the options of a command.</source>
-        <translation>Lancez « guichetctl COMMANDE --help » pour les options d'une commande.</translation>
+        <source>Run &apos;guichetctl COMMAND --help&apos; for the options of a command.</source>
+        <translation>Lancez « guichetctl COMMANDE --help » pour les options d&apos;une commande.</translation>
     </message>
     <message>
         <source>SQLite file or postgresql://user:password@host:port/name (default: %1).</source>
@@ -4980,7 +4980,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>La commande à exécuter.</translation>
     </message>
     <message>
-        <source>unknown command '%1' (see guichetctl --help).</source>
+        <source>unknown command &apos;%1&apos; (see guichetctl --help).</source>
         <translation>commande inconnue « %1 » (voir guichetctl --help).</translation>
     </message>
     <message>
@@ -4989,11 +4989,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>print or export the audit log</source>
-        <translation>afficher ou exporter le journal d'audit</translation>
+        <translation>afficher ou exporter le journal d&apos;audit</translation>
     </message>
     <message>
         <source>Print the audit log, oldest first. DATE is yyyy-MM-dd (UTC; --until includes that day) or an ISO date-time such as 2026-03-02T09:00:00Z.</source>
-        <translation>Afficher le journal d'audit, des entrées les plus anciennes aux plus récentes. DATE est au format yyyy-MM-dd (UTC ; --until inclut ce jour) ou une date et heure ISO telle que 2026-03-02T09:00:00Z.</translation>
+        <translation>Afficher le journal d&apos;audit, des entrées les plus anciennes aux plus récentes. DATE est au format yyyy-MM-dd (UTC ; --until inclut ce jour) ou une date et heure ISO telle que 2026-03-02T09:00:00Z.</translation>
     </message>
     <message>
         <source>Entries at or after DATE.</source>
@@ -5005,7 +5005,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Entries before DATE (a plain date: up to its end).</source>
-        <translation>Entrées antérieures à DATE (pour une date seule : jusqu'à la fin de ce jour).</translation>
+        <translation>Entrées antérieures à DATE (pour une date seule : jusqu&apos;à la fin de ce jour).</translation>
     </message>
     <message>
         <source>Entries about one structure, by SIRET or id.</source>
@@ -5024,36 +5024,36 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>table|csv</translation>
     </message>
     <message>
-        <source>audit takes no argument (unexpected '%1').</source>
+        <source>audit takes no argument (unexpected &apos;%1&apos;).</source>
         <translation>audit ne prend aucun argument (« %1 » inattendu).</translation>
     </message>
     <message>
-        <source>--since: '%1' is not a date (yyyy-MM-dd or ISO date-time).</source>
-        <translation>--since : « %1 » n'est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
+        <source>--since: &apos;%1&apos; is not a date (yyyy-MM-dd or ISO date-time).</source>
+        <translation>--since : « %1 » n&apos;est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
     </message>
     <message>
-        <source>--until: '%1' is not a date (yyyy-MM-dd or ISO date-time).</source>
-        <translation>--until : « %1 » n'est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
+        <source>--until: &apos;%1&apos; is not a date (yyyy-MM-dd or ISO date-time).</source>
+        <translation>--until : « %1 » n&apos;est pas une date (yyyy-MM-dd ou date et heure ISO).</translation>
     </message>
     <message>
         <source>--until must come after --since.</source>
         <translation>--until doit être postérieur à --since.</translation>
     </message>
     <message>
-        <source>--format: '%1' is neither table nor csv.</source>
-        <translation>--format : « %1 » n'est ni table ni csv.</translation>
+        <source>--format: &apos;%1&apos; is neither table nor csv.</source>
+        <translation>--format : « %1 » n&apos;est ni table ni csv.</translation>
     </message>
     <message>
-        <source>--structure: '%1' is neither a SIRET nor an id.</source>
-        <translation>--structure : « %1 » n'est ni un SIRET ni un identifiant.</translation>
+        <source>--structure: &apos;%1&apos; is neither a SIRET nor an id.</source>
+        <translation>--structure : « %1 » n&apos;est ni un SIRET ni un identifiant.</translation>
     </message>
     <message>
-        <source>--structure: no structure '%1'.</source>
+        <source>--structure: no structure &apos;%1&apos;.</source>
         <translation>--structure : aucune structure « %1 ».</translation>
     </message>
     <message>
         <source>Cannot write to the standard output.</source>
-        <translation>Impossible d'écrire sur la sortie standard.</translation>
+        <translation>Impossible d&apos;écrire sur la sortie standard.</translation>
     </message>
     <message numerus="yes">
         <source>%n entries.</source>
@@ -5068,7 +5068,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Create a user account. The password is read from the first line of standard input.</source>
-        <translation>Créer un compte utilisateur. Le mot de passe est lu sur la première ligne de l'entrée standard.</translation>
+        <translation>Créer un compte utilisateur. Le mot de passe est lu sur la première ligne de l&apos;entrée standard.</translation>
     </message>
     <message>
         <source>Sign-in e-mail (unique).</source>
@@ -5092,7 +5092,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>The user is support staff.</source>
-        <translation>L'utilisateur fait partie du support.</translation>
+        <translation>L&apos;utilisateur fait partie du support.</translation>
     </message>
     <message>
         <source>fr (default) or en.</source>
@@ -5103,7 +5103,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>langue</translation>
     </message>
     <message>
-        <source>users add: unexpected argument '%1'.</source>
+        <source>users add: unexpected argument &apos;%1&apos;.</source>
         <translation>users add : argument inattendu « %1 ».</translation>
     </message>
     <message>
@@ -5119,12 +5119,12 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Utilisateur %1 créé : %2</translation>
     </message>
     <message>
-        <source>Mail a deactivated user a reactivation link, at any time after the deactivation (support's path once the 60 days are over). The user then chooses a new password and secret question.</source>
-        <translation>Envoyer par courriel un lien de réactivation à un utilisateur désactivé, à tout moment après la désactivation (la procédure du support une fois les 60 jours écoulés). L'utilisateur choisit alors un nouveau mot de passe et une nouvelle question secrète.</translation>
+        <source>Mail a deactivated user a reactivation link, at any time after the deactivation (support&apos;s path once the 60 days are over). The user then chooses a new password and secret question.</source>
+        <translation>Envoyer par courriel un lien de réactivation à un utilisateur désactivé, à tout moment après la désactivation (la procédure du support une fois les 60 jours écoulés). L&apos;utilisateur choisit alors un nouveau mot de passe et une nouvelle question secrète.</translation>
     </message>
     <message>
-        <source>The user's sign-in e-mail.</source>
-        <translation>L'adresse électronique de connexion de l'utilisateur.</translation>
+        <source>The user&apos;s sign-in e-mail.</source>
+        <translation>L&apos;adresse électronique de connexion de l&apos;utilisateur.</translation>
     </message>
     <message>
         <source>users reactivate takes exactly one EMAIL.</source>
@@ -5132,7 +5132,7 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Reactivation mail queued for %1; the link is valid until %2.</source>
-        <translation>Courriel de réactivation placé dans la boîte d'envoi pour %1 ; le lien est valide jusqu'au %2.</translation>
+        <translation>Courriel de réactivation placé dans la boîte d&apos;envoi pour %1 ; le lien est valide jusqu&apos;au %2.</translation>
     </message>
     <message>
         <source>List the user accounts.</source>
@@ -5147,11 +5147,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>format</translation>
     </message>
     <message>
-        <source>--format must be table or csv, not '%1'.</source>
+        <source>--format must be table or csv, not &apos;%1&apos;.</source>
         <translation>--format doit valoir table ou csv, et non « %1 ».</translation>
     </message>
     <message>
-        <source>users list: unexpected argument '%1'.</source>
+        <source>users list: unexpected argument &apos;%1&apos;.</source>
         <translation>users list : argument inattendu « %1 ».</translation>
     </message>
     <message>
@@ -5171,10 +5171,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
   add         create a user account (password on standard input)
   reactivate  mail a deactivated user a reactivation link
   list        list the user accounts
-Run 'guichetctl users SUB-COMMAND --help' for its options.
+Run &apos;guichetctl users SUB-COMMAND --help&apos; for its options.
 </source>
         <translation>Utilisation : guichetctl users add|reactivate|list [options]
-  add         créer un compte utilisateur (mot de passe sur l'entrée standard)
+  add         créer un compte utilisateur (mot de passe sur l&apos;entrée standard)
   reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
   list        lister les comptes utilisateurs
 Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
@@ -5185,7 +5185,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>users attend une sous-commande : add, reactivate ou list.</translation>
     </message>
     <message>
-        <source>users: unknown sub-command '%1' (add, reactivate or list).</source>
+        <source>users: unknown sub-command &apos;%1&apos; (add, reactivate or list).</source>
         <translation>users : sous-commande inconnue « %1 » (add, reactivate ou list).</translation>
     </message>
     <message>
@@ -5197,7 +5197,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>importer des structures depuis un fichier CSV</translation>
     </message>
     <message>
-        <source>search structures ('structures search --help')</source>
+        <source>search structures (&apos;structures search --help&apos;)</source>
         <translation>rechercher des structures (« structures search --help »)</translation>
     </message>
     <message>
@@ -5233,8 +5233,8 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Tous les comptes de démonstration ont pour mot de passe : %1</translation>
     </message>
     <message>
-        <source>Import structures from a CSV file (UTF-8, ',' or ';' separated) whose header names the columns siret, raison_sociale, libelle, adresse, code_postal, ville. Nothing is imported when a line is wrong.</source>
-        <translation>Importer des structures depuis un fichier CSV (UTF-8, séparateur « , » ou « ; ») dont l'en-tête nomme les colonnes siret, raison_sociale, libelle, adresse, code_postal, ville. Rien n'est importé si une ligne est erronée.</translation>
+        <source>Import structures from a CSV file (UTF-8, &apos;,&apos; or &apos;;&apos; separated) whose header names the columns siret, raison_sociale, libelle, adresse, code_postal, ville. Nothing is imported when a line is wrong.</source>
+        <translation>Importer des structures depuis un fichier CSV (UTF-8, séparateur « , » ou « ; ») dont l&apos;en-tête nomme les colonnes siret, raison_sociale, libelle, adresse, code_postal, ville. Rien n&apos;est importé si une ligne est erronée.</translation>
     </message>
     <message>
         <source>The CSV file.</source>
@@ -5264,7 +5264,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         </translation>
     </message>
     <message>
-        <source>structures search: find structures. '*' is a wildcard; a criterion without '*' matches the whole field; case and accents are ignored; criteria are combined.</source>
+        <source>structures search: find structures. &apos;*&apos; is a wildcard; a criterion without &apos;*&apos; matches the whole field; case and accents are ignored; criteria are combined.</source>
         <translation>structures search : rechercher des structures. « * » est un caractère joker ; un critère sans « * » doit correspondre au champ entier ; la casse et les accents sont ignorés ; les critères se cumulent.</translation>
     </message>
     <message>
@@ -5308,15 +5308,15 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>structures attend une sous-commande : search.</translation>
     </message>
     <message>
-        <source>unknown sub-command 'structures %1' (expected: search).</source>
+        <source>unknown sub-command &apos;structures %1&apos; (expected: search).</source>
         <translation>sous-commande inconnue « structures %1 » (attendue : search).</translation>
     </message>
     <message>
-        <source>structures search takes options only, not '%1'.</source>
+        <source>structures search takes options only, not &apos;%1&apos;.</source>
         <translation>structures search ne prend que des options, et non « %1 ».</translation>
     </message>
     <message>
-        <source>--limit must be a positive number, not '%1'.</source>
+        <source>--limit must be a positive number, not &apos;%1&apos;.</source>
         <translation>--limit doit être un nombre positif, et non « %1 ».</translation>
     </message>
     <message>
@@ -5360,7 +5360,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Graine aléatoire (1 par défaut).</translation>
     </message>
     <message>
-        <source>bench-data takes options only, not '%1'.</source>
+        <source>bench-data takes options only, not &apos;%1&apos;.</source>
         <translation>bench-data ne prend que des options, et non « %1 ».</translation>
     </message>
     <message>
@@ -5368,11 +5368,11 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>bench-data attend --structures N.</translation>
     </message>
     <message>
-        <source>--structures must be a positive number, not '%1'.</source>
+        <source>--structures must be a positive number, not &apos;%1&apos;.</source>
         <translation>--structures doit être un nombre positif, et non « %1 ».</translation>
     </message>
     <message>
-        <source>--seed must be a number, not '%1'.</source>
+        <source>--seed must be a number, not &apos;%1&apos;.</source>
         <translation>--seed doit être un nombre, et non « %1 ».</translation>
     </message>
     <message>
@@ -5381,7 +5381,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     </message>
     <message>
         <source>Deliver the mails waiting in the outbox now.</source>
-        <translation>Envoyer maintenant les courriels en attente dans la boîte d'envoi.</translation>
+        <translation>Envoyer maintenant les courriels en attente dans la boîte d&apos;envoi.</translation>
     </message>
     <message>
         <source>The sub-command.</source>
@@ -5397,7 +5397,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     </message>
     <message>
         <source>Sender address (default: guichet@localhost).</source>
-        <translation>Adresse de l'expéditeur (par défaut : guichet@localhost).</translation>
+        <translation>Adresse de l&apos;expéditeur (par défaut : guichet@localhost).</translation>
     </message>
     <message>
         <source>ADDRESS</source>
@@ -5417,15 +5417,15 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     </message>
     <message>
         <source>mail deliver takes no other argument.</source>
-        <translation>mail deliver ne prend pas d'autre argument.</translation>
+        <translation>mail deliver ne prend pas d&apos;autre argument.</translation>
     </message>
     <message>
-        <source>--from: '%1' is not an e-mail address.</source>
-        <translation>--from : « %1 » n'est pas une adresse électronique.</translation>
+        <source>--from: &apos;%1&apos; is not an e-mail address.</source>
+        <translation>--from : « %1 » n&apos;est pas une adresse électronique.</translation>
     </message>
     <message>
-        <source>--limit: '%1' is not a positive number.</source>
-        <translation>--limit : « %1 » n'est pas un nombre positif.</translation>
+        <source>--limit: &apos;%1&apos; is not a positive number.</source>
+        <translation>--limit : « %1 » n&apos;est pas un nombre positif.</translation>
     </message>
     <message>
         <source>Sent: %1, failed (will retry): %2, given up: %3, dropped (deactivated account): %4</source>
@@ -5433,14 +5433,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     </message>
     <message>
         <source>Delivery failed: %1</source>
-        <translation>L'envoi a échoué : %1</translation>
+        <translation>L&apos;envoi a échoué : %1</translation>
     </message>
     <message>
         <source>Usage: guichetctl mail deliver [--smtp URL] [--from ADDRESS] [--limit N]</source>
         <translation>Usage : guichetctl mail deliver [--smtp URL] [--from ADRESSE] [--limit N]</translation>
     </message>
     <message>
-        <source>deliver the mail outbox, queue the notification digests ('mail --help')</source>
+        <source>deliver the mail outbox, queue the notification digests (&apos;mail --help&apos;)</source>
         <translation>distribuer la boîte d’envoi, préparer les récapitulatifs de notifications (« mail --help »)</translation>
     </message>
     <message>
@@ -5468,15 +5468,15 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>mail digest prend un type : daily ou weekly.</translation>
     </message>
     <message>
-        <source>mail digest: unknown kind '%1' (expected: daily or weekly).</source>
+        <source>mail digest: unknown kind &apos;%1&apos; (expected: daily or weekly).</source>
         <translation>mail digest : type « %1 » inconnu (attendu : daily ou weekly).</translation>
     </message>
     <message>
-        <source>--now: '%1' is not an ISO 8601 date and time (e.g. 2026-03-02T07:00).</source>
+        <source>--now: &apos;%1&apos; is not an ISO 8601 date and time (e.g. 2026-03-02T07:00).</source>
         <translation>--now : « %1 » n’est pas une date et heure ISO 8601 (par exemple 2026-03-02T07:00).</translation>
     </message>
     <message>
-        <source>--reminder-days: '%1' is not a positive number.</source>
+        <source>--reminder-days: &apos;%1&apos; is not a positive number.</source>
         <translation>--reminder-days : « %1 » n’est pas un nombre positif.</translation>
     </message>
     <message>
@@ -5492,7 +5492,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>       guichetctl mail digest daily|weekly [--now ISO] [--reminder-days N]</translation>
     </message>
     <message>
-        <source>mail: unknown sub-command '%1' (expected: deliver, digest).</source>
+        <source>mail: unknown sub-command &apos;%1&apos; (expected: deliver, digest).</source>
         <translation>mail : sous-commande « %1 » inconnue (attendu : deliver, digest).</translation>
     </message>
     <message>
@@ -5524,7 +5524,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>%1 sauvegardé dans %2.</translation>
     </message>
     <message>
-        <source>Replace the SQLite database with a backup made by 'guichetctl backup', after checking it. Stop guichetd first. For PostgreSQL, use pg_restore (docs/OPERATIONS.md).</source>
+        <source>Replace the SQLite database with a backup made by &apos;guichetctl backup&apos;, after checking it. Stop guichetd first. For PostgreSQL, use pg_restore (docs/OPERATIONS.md).</source>
         <translation>Remplacer la base SQLite par une sauvegarde faite par « guichetctl backup », après l’avoir vérifiée. Arrêtez d’abord guichetd. Pour PostgreSQL, utilisez pg_restore (docs/OPERATIONS.md).</translation>
     </message>
     <message>
@@ -5547,7 +5547,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
 <context>
     <name>guichet::guichetd</name>
     <message>
-        <source>Guichet's central server: the HTTP/JSON API of docs/API.md.</source>
+        <source>Guichet&apos;s central server: the HTTP/JSON API of docs/API.md.</source>
         <translation>Serveur central de Guichet : l’API HTTP/JSON décrite dans docs/API.md.</translation>
     </message>
     <message>
@@ -5627,7 +5627,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Exiger STARTTLS sur un serveur smtp://.</translation>
     </message>
     <message>
-        <source>unexpected argument '%1'.</source>
+        <source>unexpected argument &apos;%1&apos;.</source>
         <translation>argument inattendu « %1 ».</translation>
     </message>
     <message>
@@ -5675,23 +5675,23 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Chaque option peut aussi être donnée par une variable d’environnement GUICHETD_&lt;OPTION&gt; (par exemple GUICHETD_MAX_BODY ; --from est GUICHETD_SMTP_FROM) ; la ligne de commande l’emporte.</translation>
     </message>
     <message>
-        <source>%1: '%2' is neither fr nor en.</source>
+        <source>%1: &apos;%2&apos; is neither fr nor en.</source>
         <translation>%1 : « %2 » n’est ni fr ni en.</translation>
     </message>
     <message>
-        <source>%1: '%2' is not a positive number.</source>
+        <source>%1: &apos;%2&apos; is not a positive number.</source>
         <translation>%1 : « %2 » n’est pas un nombre positif.</translation>
     </message>
     <message>
-        <source>%1: '%2' is not a number of days (1 to 3650).</source>
+        <source>%1: &apos;%2&apos; is not a number of days (1 to 3650).</source>
         <translation>%1 : « %2 » n’est pas un nombre de jours (1 à 3650).</translation>
     </message>
     <message>
-        <source>%1: '%2' is not a number from 1 to 64.</source>
+        <source>%1: &apos;%2&apos; is not a number from 1 to 64.</source>
         <translation>%1 : « %2 » n’est pas un nombre de 1 à 64.</translation>
     </message>
     <message>
-        <source>%1: '%2' is not HOST:PORT (e.g. 127.0.0.1:8443).</source>
+        <source>%1: &apos;%2&apos; is not HOST:PORT (e.g. 127.0.0.1:8443).</source>
         <translation>%1 : « %2 » n’est pas de la forme HÔTE:PORT (par exemple 127.0.0.1:8443).</translation>
     </message>
     <message>
@@ -5715,7 +5715,7 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     </message>
     <message>
         <source>Interface language: fr or en.</source>
-        <translation>Langue de l'interface : fr ou en.</translation>
+        <translation>Langue de l&apos;interface : fr ou en.</translation>
     </message>
     <message>
         <source>language</source>
@@ -5732,14 +5732,6 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Guichet</source>
         <translation>Guichet</translation>
-    </message>
-    <message>
-        <source>Sign in as the demo principal manager, save a picture of each main screen into the folder, and quit.</source>
-        <translation>Se connecter comme gestionnaire principal de démonstration, enregistrer une image de chaque écran principal dans le dossier, puis quitter.</translation>
-    </message>
-    <message>
-        <source>folder</source>
-        <translation>dossier</translation>
     </message>
 </context>
 </TS>
