@@ -114,7 +114,8 @@ QVariant RecordModelBase::data(const QModelIndex &index, int role) const
             return text;
         const QVariant raw = recordValue(row, column);
         if (raw.typeId() == QMetaType::QDate)
-            return raw.toDate().isValid() ? QLocale().toString(raw.toDate(), QLocale::ShortFormat) : QString();
+            return raw.toDate().isValid() ? QLocale().toString(raw.toDate(), QLocale::ShortFormat)
+                                          : QString();
         return raw.toString();
     }
     case SortRole: {

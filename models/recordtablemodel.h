@@ -7,6 +7,7 @@
 #include <QVariantMap>
 
 #include <functional>
+#include <utility>
 
 namespace guichet {
 
@@ -75,8 +76,7 @@ private:
 };
 
 // A record's id: the `id` field of a struct; QVariantMap records have an "id" key.
-template <typename Record>
-qint64 recordIdOf(const Record &record)
+template<typename Record> qint64 recordIdOf(const Record &record)
 {
     return record.id;
 }
@@ -88,16 +88,26 @@ inline qint64 recordIdOf(const QVariantMap &record)
 // A table over a list of typed records: each column says how to read its raw
 // value from the record (and, optionally, the text to show), so a misspelt
 // field is a compile error, not a blank cell.
-template <typename Record>
-class RecordListModel : public RecordModelBase
+template<typename Record> class RecordListModel : public RecordModelBase
 {
 public:
     struct Column
     {
+        // A constructor rather than a default member initializer for `text`:
+        // GCC 12 crashes (internal compiler error in nothrow_spec_p) on that
+        // initializer once a class derives from RecordListModel<Record>.
+        Column(const QString &columnTitle, std::function<QVariant(const Record &)> columnValue,
+               std::function<QString(const Record &)> columnText = nullptr)
+            : title(columnTitle)
+            , value(std::move(columnValue))
+            , text(std::move(columnText))
+        {
+        }
+
         QString title;
         std::function<QVariant(const Record &)> value;
         // Optional text for the cell; the raw value's text otherwise.
-        std::function<QString(const Record &)> text = {};
+        std::function<QString(const Record &)> text;
     };
 
     using RecordModelBase::RecordModelBase;
