@@ -559,9 +559,9 @@ void ManagerActivityPage::updateButtons()
 {
     const bool manage = !m_readOnly;
     const bool hasAttachment = !m_attachmentRequests->checkedIds().isEmpty()
-        || !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty();
+        || currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     const bool hasSubscription = !m_subscriptionRequests->checkedIds().isEmpty()
-        || !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty();
+        || currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
     const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
     const bool validatedUser = user.value(QStringLiteral("status")).toString() == QLatin1String("validated");
     const bool principalRow = user.value(QStringLiteral("role")).toString() == QLatin1String("principal");
@@ -570,10 +570,13 @@ void ManagerActivityPage::updateButtons()
         const char *name;
         bool enabled;
     } states[] = {
-        { "consultAttachment", !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty() },
+        { "consultAttachment",
+          currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests) != nullptr },
         { "validateAttachments", hasAttachment },
         { "refuseAttachments", hasAttachment },
-        { "consultSubscription", !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty() },
+        { "consultSubscription",
+          currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests)
+              != nullptr },
         { "validateSubscriptions", hasSubscription },
         { "refuseSubscriptions", hasSubscription },
         { "makeSecondary", manage && validatedUser && !principalRow },
