@@ -1,51 +1,30 @@
 #include "models/attachedfilemodel.h"
 
-#include "rules/files/attachedfiles.h"
-
 #include <QLocale>
 
 namespace guichet {
 
 AttachedFileModel::AttachedFileModel(Core &core, qint64 userId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<AttachedFileInfo>(parent)
     , m_core(core)
     , m_userId(userId)
 {
+    using File = AttachedFileInfo;
     setCheckable(true);
-    const auto key = [](const char *name) { return QString::fromLatin1(name); };
     setColumns({
-        { key("designation"), tr("Designation") },
-        { key("typeLabel"), tr("Type") },
-        { key("fileName"), tr("File name") },
-        { key("size"), tr("Size"),
-          [](const QVariantMap &r) { return humanSize(r.value(QStringLiteral("size")).toLongLong()); } },
-        { key("updatedAt"), tr("Date"),
-          [](const QVariantMap &r) {
-              return QLocale().toString(r.value(QStringLiteral("updatedAt")).toDateTime().toLocalTime(),
-                                        QLocale::ShortFormat);
-          } },
+        { tr("Designation"), [](const File &f) { return f.designation; } },
+        { tr("Type"), [](const File &f) { return f.typeLabel; } },
+        { tr("File name"), [](const File &f) { return f.fileName; } },
+        { tr("Size"), [](const File &f) { return f.size; }, [](const File &f) { return humanSize(f.size); } },
+        { tr("Date"), [](const File &f) { return f.updatedAt; },
+          [](const File &f) { return QLocale().toString(f.updatedAt.toLocalTime(), QLocale::ShortFormat); } },
     });
     reload();
 }
 
 void AttachedFileModel::reload()
 {
-    QList<QVariantMap> records;
-    if (m_userId) {
-        for (const AttachedFileInfo &file : AttachedFiles(m_core).listFiles(m_userId)) {
-            records.append({
-                { QStringLiteral("id"), file.id },
-                { QStringLiteral("designation"), file.designation },
-                { QStringLiteral("fileType"), file.fileType },
-                { QStringLiteral("typeLabel"), file.typeLabel },
-                { QStringLiteral("fileName"), file.fileName },
-                { QStringLiteral("size"), file.size },
-                { QStringLiteral("createdAt"), file.createdAt },
-                { QStringLiteral("updatedAt"), file.updatedAt },
-            });
-        }
-    }
-    setRecords(records);
+    setRecords(m_userId ? AttachedFiles(m_core).listFiles(m_userId) : QList<AttachedFileInfo>());
 }
 
 QString AttachedFileModel::humanSize(qint64 bytes)

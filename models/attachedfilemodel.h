@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/recordtablemodel.h"
+#include "rules/files/attachedfiles.h"
 
 namespace guichet {
 
@@ -8,7 +9,7 @@ class Core;
 
 // « Mes pièces jointes »: the user's own files (metadata only, never content),
 // with a « Sélection » column for downloading or deleting the checked ones.
-class AttachedFileModel : public RecordTableModel
+class AttachedFileModel : public RecordListModel<AttachedFileInfo>
 {
     Q_OBJECT
 

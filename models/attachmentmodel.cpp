@@ -1,44 +1,25 @@
 #include "models/attachmentmodel.h"
 
-#include "rules/attachments/attachments.h"
-
-#include <QDate>
-#include <QLocale>
+#include "models/labels.h"
 
 namespace guichet {
 
-namespace {
-QString dateText(const QVariant &value)
-{
-    const QDate date = value.toDate();
-    return date.isValid() ? QLocale().toString(date, QLocale::ShortFormat) : QString();
-}
-} // namespace
-
 AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<AttachmentView>(parent)
     , m_core(core)
     , m_userId(userId)
 {
     setCheckable(true);
     setColumns({
-        { QStringLiteral("siret"), tr("SIRET") },
-        { QStringLiteral("raisonSociale"), tr("Company name") },
-        { QStringLiteral("role"), tr("Role"),
-          [](const QVariantMap &r) { return roleLabel(r.value(QStringLiteral("role")).toString()); } },
-        { QStringLiteral("services"), tr("Services"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("wholeStructure")).toBool()
-                  ? tr("Whole structure")
-                  : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
-          } },
-        { QStringLiteral("validFrom"), tr("Validity"),
-          [](const QVariantMap &r) {
-              const QString until = dateText(r.value(QStringLiteral("validUntil")));
-              const QString from = dateText(r.value(QStringLiteral("validFrom")));
-              return until.isEmpty() ? tr("from %1").arg(from) : tr("%1 – %2").arg(from, until);
-          } },
-        { QStringLiteral("statusLabel"), tr("Status") },
+        { tr("SIRET"), [](const AttachmentView &r) { return r.siret; } },
+        { tr("Company name"), [](const AttachmentView &r) { return r.raisonSociale; } },
+        { tr("Role"), [](const AttachmentView &r) { return roleToString(r.role); },
+          [](const AttachmentView &r) { return labels::role(r.role); } },
+        { tr("Services"), [](const AttachmentView &r) { return r.services.join(QStringLiteral(", ")); },
+          [](const AttachmentView &r) { return labels::services(r.wholeStructure, r.services); } },
+        { tr("Validity"), [](const AttachmentView &r) { return r.validFrom; },
+          [](const AttachmentView &r) { return labels::validity(r.validFrom, r.validUntil); } },
+        { tr("Status"), [](const AttachmentView &r) { return labels::attachmentStatus(r.status); } },
     });
 }
 
@@ -50,18 +31,13 @@ void AttachmentModel::setUserId(qint64 userId)
 
 void AttachmentModel::reload()
 {
-    setRecords(m_userId ? Attachments(m_core).userAttachments(m_userId) : QList<QVariantMap>());
+    setRecords(m_userId ? Attachments(m_core).userAttachments(m_userId) : QList<AttachmentView>());
 }
 
 QString AttachmentModel::roleLabel(const QString &role)
 {
-    if (role == QLatin1String("principal"))
-        return tr("Principal manager");
-    if (role == QLatin1String("secondary"))
-        return tr("Secondary manager");
-    if (role == QLatin1String("user"))
-        return tr("User");
-    return role;
+    const Role known = roleFromString(role);
+    return known == Role::None ? role : labels::role(known);
 }
 
 } // namespace guichet

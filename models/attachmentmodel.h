@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/recordtablemodel.h"
+#include "rules/attachments/attachments.h"
 
 namespace guichet {
 
@@ -9,7 +10,7 @@ class Core;
 // « Mes rattachements aux structures »: the user's pending and validated
 // attachments (Attachments::userAttachments), with a checkbox column for
 // « Supprimer rattachements ».
-class AttachmentModel : public RecordTableModel
+class AttachmentModel : public RecordListModel<AttachmentView>
 {
     Q_OBJECT
 
@@ -19,6 +20,8 @@ public:
     void setUserId(qint64 userId);
     void reload() override;
 
+    // labels::role for a role's code ('principal', 'secondary', 'user'), for
+    // the screens that hold the code as a string; unknown codes as is.
     static QString roleLabel(const QString &role);
 
 private:

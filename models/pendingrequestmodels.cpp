@@ -1,58 +1,50 @@
 #include "models/pendingrequestmodels.h"
 
 #include "kernel/core.h"
-#include "models/attachmentmodel.h"
-#include "rules/attachments/attachments.h"
-#include "rules/spaces/subscriptions.h"
+#include "models/labels.h"
 
 #include <QBrush>
 #include <QColor>
-#include <QDate>
 #include <QDateTime>
-#include <QLocale>
 
 namespace guichet {
 
 namespace {
-QString dateText(const QVariant &value)
+template<typename Request> QString requester(const WaitingRequest<Request> &r)
 {
-    const QDate date = value.toDate();
-    return date.isValid() ? QLocale().toString(date, QLocale::ShortFormat) : QString();
+    return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
 }
 
-QString requester(const QVariantMap &r)
+template<typename Request> QString waitingText(const WaitingRequest<Request> &r)
 {
-    return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
-                                       r.value(QStringLiteral("lastName")).toString().toUpper());
+    const QString text
+        = QCoreApplication::translate("guichet::PendingRequests", "%n day(s)", nullptr, r.waitingDays);
+    return r.overdue ? QCoreApplication::translate("guichet::PendingRequests", "%1 — overdue").arg(text)
+                     : text;
 }
 
-QString waitingText(const QVariantMap &r)
+// The requests with their waiting days; requestedAt is in UTC milliseconds.
+template<typename Request>
+QList<WaitingRequest<Request>> withWaitingDays(const QList<Request> &requests, const QDate &today,
+                                               int overdueDays)
 {
-    const int days = r.value(QStringLiteral("waitingDays")).toInt();
-    const QString text = QCoreApplication::translate("guichet::PendingRequests", "%n day(s)", nullptr, days);
-    return r.value(QStringLiteral("overdue")).toBool()
-        ? QCoreApplication::translate("guichet::PendingRequests", "%1 — overdue").arg(text)
-        : text;
-}
-} // namespace
-
-QList<QVariantMap> withWaitingDays(QList<QVariantMap> records, const QDate &today, int overdueDays)
-{
-    for (QVariantMap &r : records) {
-        const QDate requested
-            = QDateTime::fromMSecsSinceEpoch(r.value(QStringLiteral("requestedAt")).toLongLong(), Qt::UTC)
-                  .date();
-        const int days = int(requested.daysTo(today));
-        r.insert(QStringLiteral("requestedOn"), requested);
-        r.insert(QStringLiteral("waitingDays"), days);
-        r.insert(QStringLiteral("overdue"), days > overdueDays);
+    QList<WaitingRequest<Request>> rows;
+    rows.reserve(requests.size());
+    for (const Request &request : requests) {
+        WaitingRequest<Request> row;
+        static_cast<Request &>(row) = request;
+        row.requestedOn = QDateTime::fromMSecsSinceEpoch(request.requestedAt, Qt::UTC).date();
+        row.waitingDays = int(row.requestedOn.daysTo(today));
+        row.overdue = row.waitingDays > overdueDays;
+        rows.append(row);
     }
-    return records;
+    return rows;
 }
 
-QVariant overdueData(const QVariantMap &record, int role, int overdueDays)
+// The flag of an overdue row: a tinted background and a tooltip.
+QVariant overdueData(bool overdue, int role, int overdueDays)
 {
-    if (!record.value(QStringLiteral("overdue")).toBool())
+    if (!overdue)
         return {};
     if (role == Qt::BackgroundRole)
         return QBrush(QColor(0xff, 0xe8, 0xc4));
@@ -61,36 +53,28 @@ QVariant overdueData(const QVariantMap &record, int role, int overdueDays)
                                            nullptr, overdueDays);
     return {};
 }
+} // namespace
 
 PendingAttachmentModel::PendingAttachmentModel(Core &core, qint64 managerId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<PendingAttachmentRow>(parent)
     , m_core(core)
     , m_managerId(managerId)
 {
+    using Row = PendingAttachmentRow;
     setCheckable(true);
     setColumns({
-        { QStringLiteral("lastName"), tr("Requester"), requester },
-        { QStringLiteral("email"), tr("E-mail") },
-        { QStringLiteral("raisonSociale"), tr("Structure") },
-        { QStringLiteral("services"), tr("Services"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("wholeStructure")).toBool()
-                  ? tr("Whole structure")
-                  : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
-          } },
-        { QStringLiteral("role"), tr("Role"),
-          [](const QVariantMap &r) {
-              return AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString());
-          } },
-        { QStringLiteral("validFrom"), tr("Validity"),
-          [](const QVariantMap &r) {
-              const QString from = dateText(r.value(QStringLiteral("validFrom")));
-              const QString until = dateText(r.value(QStringLiteral("validUntil")));
-              return until.isEmpty() ? tr("from %1").arg(from) : tr("%1 – %2").arg(from, until);
-          } },
-        { QStringLiteral("requestedOn"), tr("Requested on"),
-          [](const QVariantMap &r) { return dateText(r.value(QStringLiteral("requestedOn"))); } },
-        { QStringLiteral("waitingDays"), tr("Waiting"), waitingText },
+        { tr("Requester"), [](const Row &r) { return r.lastName; }, requester<PendingAttachmentRequest> },
+        { tr("E-mail"), [](const Row &r) { return r.email; } },
+        { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
+        { tr("Services"), [](const Row &r) { return r.services.join(QStringLiteral(", ")); },
+          [](const Row &r) { return labels::services(r.wholeStructure, r.services); } },
+        { tr("Role"), [](const Row &r) { return roleToString(r.role); },
+          [](const Row &r) { return labels::role(r.role); } },
+        { tr("Validity"), [](const Row &r) { return r.validFrom; },
+          [](const Row &r) { return labels::validity(r.validFrom, r.validUntil); } },
+        { tr("Requested on"), [](const Row &r) { return r.requestedOn; },
+          [](const Row &r) { return labels::shortDate(r.requestedOn); } },
+        { tr("Waiting"), [](const Row &r) { return r.waitingDays; }, waitingText<PendingAttachmentRequest> },
     });
 }
 
@@ -108,32 +92,35 @@ void PendingAttachmentModel::reload()
 
 QVariant PendingAttachmentModel::data(const QModelIndex &index, int role) const
 {
-    if (index.isValid() && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
-        const QVariant flag = overdueData(record(index.row()), role, m_overdueDays);
+    if (index.isValid() && index.row() < rowCount()
+        && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
+        const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
         if (flag.isValid())
             return flag;
     }
-    return RecordTableModel::data(index, role);
+    return RecordListModel<PendingAttachmentRow>::data(index, role);
 }
 
 PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<PendingSubscriptionRow>(parent)
     , m_core(core)
     , m_managerId(managerId)
 {
+    using Row = PendingSubscriptionRow;
     setCheckable(true);
     setColumns({
-        { QStringLiteral("lastName"), tr("Requester"), requester },
-        { QStringLiteral("raisonSociale"), tr("Structure") },
-        { QStringLiteral("spaceName"), tr("Space") },
-        { QStringLiteral("serviceName"), tr("Service") },
-        { QStringLiteral("mode"), tr("Mode"),
-          [](const QVariantMap &r) { return modeLabel(r.value(QStringLiteral("mode")).toString()); } },
-        { QStringLiteral("effectiveDate"), tr("Effective on"),
-          [](const QVariantMap &r) { return dateText(r.value(QStringLiteral("effectiveDate"))); } },
-        { QStringLiteral("requestedOn"), tr("Requested on"),
-          [](const QVariantMap &r) { return dateText(r.value(QStringLiteral("requestedOn"))); } },
-        { QStringLiteral("waitingDays"), tr("Waiting"), waitingText },
+        { tr("Requester"), [](const Row &r) { return r.lastName; }, requester<PendingSubscriptionRequest> },
+        { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
+        { tr("Space"), [](const Row &r) { return r.spaceName; } },
+        { tr("Service"), [](const Row &r) { return r.serviceName; } },
+        { tr("Mode"), [](const Row &r) { return r.mode; },
+          [](const Row &r) { return labels::mode(r.mode); } },
+        { tr("Effective on"), [](const Row &r) { return r.effectiveDate; },
+          [](const Row &r) { return labels::shortDate(r.effectiveDate); } },
+        { tr("Requested on"), [](const Row &r) { return r.requestedOn; },
+          [](const Row &r) { return labels::shortDate(r.requestedOn); } },
+        { tr("Waiting"), [](const Row &r) { return r.waitingDays; },
+          waitingText<PendingSubscriptionRequest> },
     });
 }
 
@@ -151,21 +138,13 @@ void PendingSubscriptionModel::reload()
 
 QVariant PendingSubscriptionModel::data(const QModelIndex &index, int role) const
 {
-    if (index.isValid() && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
-        const QVariant flag = overdueData(record(index.row()), role, m_overdueDays);
+    if (index.isValid() && index.row() < rowCount()
+        && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
+        const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
         if (flag.isValid())
             return flag;
     }
-    return RecordTableModel::data(index, role);
-}
-
-QString PendingSubscriptionModel::modeLabel(const QString &mode)
-{
-    if (mode == QLatin1String("modification"))
-        return tr("Modification");
-    if (mode == QLatin1String("consultation"))
-        return tr("Consultation");
-    return mode;
+    return RecordListModel<PendingSubscriptionRow>::data(index, role);
 }
 
 } // namespace guichet

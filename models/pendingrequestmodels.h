@@ -1,16 +1,31 @@
 #pragma once
 
 #include "models/recordtablemodel.h"
+#include "rules/attachments/attachments.h"
+#include "rules/spaces/subscriptions.h"
+
+#include <QDate>
 
 namespace guichet {
 
 class Core;
 
+// A pending request as the « Demandes en attente » tables show it: the request
+// and how long it has waited.
+template<typename Request> struct WaitingRequest : Request
+{
+    QDate requestedOn; // the UTC day of requestedAt
+    int waitingDays = 0; // from requestedOn to today
+    bool overdue = false; // waiting more than the model's overdueDays
+};
+using PendingAttachmentRow = WaitingRequest<PendingAttachmentRequest>;
+using PendingSubscriptionRow = WaitingRequest<PendingSubscriptionRequest>;
+
 // « Demandes en attente »: the attachment requests a manager may decide
 // (Attachments::pendingAttachmentRequests), with a checkbox column for
-// « Valider » / « Refuser » on the checked rows. Each record gets "waitingDays"
-// and "overdue" (waiting more than overdueDays), and overdue rows are flagged.
-class PendingAttachmentModel : public RecordTableModel
+// « Valider » / « Refuser » on the checked rows. Rows waiting more than
+// overdueDays are flagged.
+class PendingAttachmentModel : public RecordListModel<PendingAttachmentRow>
 {
     Q_OBJECT
 
@@ -29,7 +44,7 @@ private:
 };
 
 // The subscription requests a manager may decide (Subscriptions::pendingSubscriptionRequests).
-class PendingSubscriptionModel : public RecordTableModel
+class PendingSubscriptionModel : public RecordListModel<PendingSubscriptionRow>
 {
     Q_OBJECT
 
@@ -41,17 +56,10 @@ public:
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
-    static QString modeLabel(const QString &mode);
-
 private:
     Core &m_core;
     qint64 m_managerId;
     int m_overdueDays = 7;
 };
-
-// Adds "waitingDays" and "overdue" to records that carry "requestedAt" (UTC ms).
-QList<QVariantMap> withWaitingDays(QList<QVariantMap> records, const QDate &today, int overdueDays);
-// The flag of an overdue row: a tinted background and a tooltip.
-QVariant overdueData(const QVariantMap &record, int role, int overdueDays);
 
 } // namespace guichet

@@ -1,72 +1,56 @@
 #include "models/recordtablemodel.h"
 
-#include <QDate>
 #include <QLocale>
 
 namespace guichet {
 
-RecordTableModel::RecordTableModel(QObject *parent)
+RecordModelBase::RecordModelBase(QObject *parent)
     : QAbstractTableModel(parent)
 {
 }
 
-void RecordTableModel::setColumns(const QList<Column> &columns)
-{
-    beginResetModel();
-    m_columns = columns;
-    endResetModel();
-}
-
-void RecordTableModel::setCheckable(bool checkable)
+void RecordModelBase::setCheckable(bool checkable)
 {
     beginResetModel();
     m_checkable = checkable;
     endResetModel();
 }
 
-void RecordTableModel::setRecords(const QList<QVariantMap> &records)
+void RecordModelBase::endReplace()
 {
-    beginResetModel();
-    m_records = records;
     QSet<qint64> present;
-    for (const QVariantMap &record : m_records)
-        present.insert(record.value(QStringLiteral("id")).toLongLong());
+    for (int row = 0; row < recordCount(); ++row)
+        present.insert(recordIdAt(row));
     m_checked.intersect(present);
     endResetModel();
     emit checkedChanged();
 }
 
-QVariantMap RecordTableModel::record(int row) const
+qint64 RecordModelBase::idAt(int row) const
 {
-    return row >= 0 && row < m_records.size() ? m_records.at(row) : QVariantMap();
+    return row >= 0 && row < recordCount() ? recordIdAt(row) : 0;
 }
 
-qint64 RecordTableModel::idAt(int row) const
+int RecordModelBase::rowOfId(qint64 id) const
 {
-    return record(row).value(QStringLiteral("id")).toLongLong();
-}
-
-int RecordTableModel::rowOfId(qint64 id) const
-{
-    for (int row = 0; row < m_records.size(); ++row) {
-        if (idAt(row) == id)
+    for (int row = 0; row < recordCount(); ++row) {
+        if (recordIdAt(row) == id)
             return row;
     }
     return -1;
 }
 
-QList<qint64> RecordTableModel::checkedIds() const
+QList<qint64> RecordModelBase::checkedIds() const
 {
-    // In table order, so that actions and confirmations list rows as shown.
     QList<qint64> ids;
-    for (int row = 0; row < m_records.size(); ++row) {
-        if (m_checked.contains(idAt(row)))
-            ids.append(idAt(row));
+    for (int row = 0; row < recordCount(); ++row) {
+        if (m_checked.contains(recordIdAt(row)))
+            ids.append(recordIdAt(row));
     }
     return ids;
 }
 
-void RecordTableModel::setChecked(qint64 id, bool checked)
+void RecordModelBase::setChecked(qint64 id, bool checked)
 {
     const int row = rowOfId(id);
     if (row < 0 || m_checked.contains(id) == checked)
@@ -79,72 +63,73 @@ void RecordTableModel::setChecked(qint64 id, bool checked)
     emit checkedChanged();
 }
 
-void RecordTableModel::setAllChecked(bool checked)
+void RecordModelBase::setAllChecked(bool checked)
 {
-    for (int row = 0; row < m_records.size(); ++row) {
+    for (int row = 0; row < recordCount(); ++row) {
         if (checked)
-            m_checked.insert(idAt(row));
+            m_checked.insert(recordIdAt(row));
         else
-            m_checked.remove(idAt(row));
+            m_checked.remove(recordIdAt(row));
     }
-    if (!m_records.isEmpty())
-        emit dataChanged(index(0, 0), index(m_records.size() - 1, 0), { Qt::CheckStateRole });
+    if (recordCount() > 0)
+        emit dataChanged(index(0, 0), index(recordCount() - 1, 0), { Qt::CheckStateRole });
     emit checkedChanged();
 }
 
-int RecordTableModel::rowCount(const QModelIndex &parent) const
+int RecordModelBase::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_records.size();
+    return parent.isValid() ? 0 : recordCount();
 }
 
-int RecordTableModel::columnCount(const QModelIndex &parent) const
+int RecordModelBase::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_columns.size() + (m_checkable ? 1 : 0);
+    return parent.isValid() ? 0 : recordColumnCount() + (m_checkable ? 1 : 0);
 }
 
-QVariant RecordTableModel::data(const QModelIndex &index, int role) const
+QVariant RecordModelBase::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_records.size())
+    if (!index.isValid() || index.row() >= recordCount())
         return {};
-    const QVariantMap &rec = m_records.at(index.row());
+    const int row = index.row();
     if (role == IdRole)
-        return rec.value(QStringLiteral("id"));
-    if (role == RecordRole)
-        return rec;
+        return recordIdAt(row);
     if (m_checkable && index.column() == 0) {
         if (role == Qt::CheckStateRole)
-            return m_checked.contains(idAt(index.row())) ? Qt::Checked : Qt::Unchecked;
+            return m_checked.contains(recordIdAt(row)) ? Qt::Checked : Qt::Unchecked;
         if (role == SortRole)
-            return m_checked.contains(idAt(index.row())) ? 1 : 0;
+            return m_checked.contains(recordIdAt(row)) ? 1 : 0;
         if (role == Qt::AccessibleTextRole)
             return tr("Select this row");
         return {};
     }
     const int column = recordColumn(index.column());
-    if (column < 0 || column >= m_columns.size())
+    if (column < 0 || column >= recordColumnCount())
         return {};
-    const Column &col = m_columns.at(column);
-    const QVariant raw = rec.value(col.key);
     switch (role) {
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
-    case Qt::AccessibleTextRole:
-        if (col.text)
-            return col.text(rec);
+    case Qt::AccessibleTextRole: {
+        const QString text = recordText(row, column);
+        if (!text.isNull())
+            return text;
+        const QVariant raw = recordValue(row, column);
         if (raw.typeId() == QMetaType::QDate)
             return raw.toDate().isValid() ? QLocale().toString(raw.toDate(), QLocale::ShortFormat)
                                           : QString();
         return raw.toString();
-    case SortRole:
+    }
+    case SortRole: {
+        const QVariant raw = recordValue(row, column);
         if (raw.typeId() == QMetaType::QString)
             return raw.toString().toLower();
         return raw;
+    }
     default:
         return {};
     }
 }
 
-bool RecordTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+bool RecordModelBase::setData(const QModelIndex &index, const QVariant &value, int role)
 {
     if (!index.isValid() || !m_checkable || index.column() != 0 || role != Qt::CheckStateRole)
         return false;
@@ -152,7 +137,7 @@ bool RecordTableModel::setData(const QModelIndex &index, const QVariant &value, 
     return true;
 }
 
-Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
+Qt::ItemFlags RecordModelBase::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags result = QAbstractTableModel::flags(index);
     if (index.isValid() && m_checkable && index.column() == 0)
@@ -160,14 +145,36 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
     return result;
 }
 
-QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant RecordModelBase::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (m_checkable && section == 0)
         return tr("Selection");
     const int column = recordColumn(section);
-    return column >= 0 && column < m_columns.size() ? m_columns.at(column).title : QVariant();
+    return column >= 0 && column < recordColumnCount() ? recordColumnTitle(column) : QVariant();
+}
+
+void RecordTableModel::setColumns(const QList<KeyColumn> &columns)
+{
+    QList<Column> typed;
+    for (const KeyColumn &column : columns) {
+        const QString key = column.key;
+        typed.append({ column.title, [key](const QVariantMap &r) { return r.value(key); }, column.text });
+    }
+    RecordListModel<QVariantMap>::setColumns(typed);
+}
+
+QVariantMap RecordTableModel::record(int row) const
+{
+    return row >= 0 && row < recordCount() ? RecordListModel<QVariantMap>::record(row) : QVariantMap();
+}
+
+QVariant RecordTableModel::data(const QModelIndex &index, int role) const
+{
+    if (role == RecordRole)
+        return index.isValid() && index.row() < recordCount() ? QVariant(record(index.row())) : QVariant();
+    return RecordModelBase::data(index, role);
 }
 
 } // namespace guichet

@@ -1,45 +1,32 @@
 #include "models/subscriptionmodel.h"
 
-#include "rules/spaces/subscriptions.h"
+#include "models/labels.h"
 
 namespace guichet {
 
 SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<SubscriptionView>(parent)
     , m_core(core)
     , m_userId(userId)
 {
     setCheckable(true);
-    const auto key = [](const char *name) { return QString::fromLatin1(name); };
     setColumns({
-        { key("raisonSociale"), tr("Structure"),
-          [](const QVariantMap &r) {
-              return QStringLiteral("%1 (%2)").arg(r.value(QStringLiteral("raisonSociale")).toString(),
-                                                   r.value(QStringLiteral("siret")).toString());
-          } },
-        { key("spaceName"), tr("Space") },
-        { key("serviceName"), tr("Service") },
-        { key("mode"), tr("Mode"),
-          [](const QVariantMap &r) { return modeLabel(r.value(QStringLiteral("mode")).toString()); } },
-        { key("effectiveDate"), tr("Effective date") },
-        { key("comment"), tr("Comment") },
-        { key("statusLabel"), tr("Status") },
+        { tr("Structure"), [](const SubscriptionView &r) { return r.raisonSociale; },
+          [](const SubscriptionView &r) { return QStringLiteral("%1 (%2)").arg(r.raisonSociale, r.siret); } },
+        { tr("Space"), [](const SubscriptionView &r) { return r.spaceName; } },
+        { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
+        { tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
+          [](const SubscriptionView &r) { return labels::mode(r.mode); } },
+        { tr("Effective date"), [](const SubscriptionView &r) { return r.effectiveDate; } },
+        { tr("Comment"), [](const SubscriptionView &r) { return r.comment; } },
+        { tr("Status"), [](const SubscriptionView &r) { return labels::subscriptionStatus(r.status); } },
     });
     reload();
 }
 
 void SubscriptionModel::reload()
 {
-    setRecords(m_userId ? Subscriptions(m_core).userSubscriptions(m_userId) : QList<QVariantMap>());
-}
-
-QString SubscriptionModel::modeLabel(const QString &mode)
-{
-    if (mode == QLatin1String("modification"))
-        return tr("Modification");
-    if (mode == QLatin1String("consultation"))
-        return tr("Consultation");
-    return mode;
+    setRecords(m_userId ? Subscriptions(m_core).userSubscriptions(m_userId) : QList<SubscriptionView>());
 }
 
 } // namespace guichet

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/recordtablemodel.h"
+#include "rules/spaces/subscriptions.h"
 
 #include <QCoreApplication>
 
@@ -11,7 +12,7 @@ class Core;
 // « Mes abonnements aux espaces »: the user's subscriptions (validated and
 // awaiting validation), one row per space, service and mode, with a « Sélection »
 // column for « Supprimer les abonnements cochés ».
-class SubscriptionModel : public RecordTableModel
+class SubscriptionModel : public RecordListModel<SubscriptionView>
 {
     Q_OBJECT
 
@@ -30,9 +31,6 @@ public:
     SubscriptionModel(Core &core, qint64 userId, QObject *parent = nullptr);
 
     void reload() override;
-
-    // « modification » / « consultation », as the guide names the modes.
-    static QString modeLabel(const QString &mode);
 
 private:
     Core &m_core;

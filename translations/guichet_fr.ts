@@ -634,36 +634,12 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <translation>Services</translation>
     </message>
     <message>
-        <source>Whole structure</source>
-        <translation>Toute la structure</translation>
-    </message>
-    <message>
         <source>Validity</source>
         <translation>Validité</translation>
     </message>
     <message>
-        <source>from %1</source>
-        <translation>à partir du %1</translation>
-    </message>
-    <message>
-        <source>%1 – %2</source>
-        <translation>%1 – %2</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>Statut</translation>
-    </message>
-    <message>
-        <source>Principal manager</source>
-        <translation>Gestionnaire principal</translation>
-    </message>
-    <message>
-        <source>Secondary manager</source>
-        <translation>Gestionnaire secondaire</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>Utilisateur</translation>
     </message>
 </context>
 <context>
@@ -897,10 +873,6 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
     <message>
         <source>Delete this attachment</source>
         <translation>Supprimer ce rattachement</translation>
-    </message>
-    <message>
-        <source>Whole structure</source>
-        <translation>Toute la structure</translation>
     </message>
     <message>
         <source>Structure: %1 (SIRET %2)
@@ -2458,10 +2430,6 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         </translation>
     </message>
     <message>
-        <source>Whole structure</source>
-        <translation>Toute la structure</translation>
-    </message>
-    <message>
         <source>Attachment request</source>
         <translation>Demande de rattachement</translation>
     </message>
@@ -2747,24 +2715,12 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Services</translation>
     </message>
     <message>
-        <source>Whole structure</source>
-        <translation>Toute la structure</translation>
-    </message>
-    <message>
         <source>Role</source>
         <translation>Rôle</translation>
     </message>
     <message>
         <source>Validity</source>
         <translation>Validité</translation>
-    </message>
-    <message>
-        <source>from %1</source>
-        <translation>à partir du %1</translation>
-    </message>
-    <message>
-        <source>%1 – %2</source>
-        <translation>%1 – %2</translation>
     </message>
     <message>
         <source>Requested on</source>
@@ -2829,14 +2785,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Waiting</source>
         <translation>En attente depuis</translation>
-    </message>
-    <message>
-        <source>Modification</source>
-        <translation>Modification</translation>
-    </message>
-    <message>
-        <source>Consultation</source>
-        <translation>Consultation</translation>
     </message>
 </context>
 <context>
@@ -3210,6 +3158,17 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::RecordModelBase</name>
+    <message>
+        <source>Select this row</source>
+        <translation>Sélectionner cette ligne</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>Sélection</translation>
+    </message>
+</context>
+<context>
     <name>guichet::RecordTable</name>
     <message>
         <source>Filter the table…</source>
@@ -3218,17 +3177,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Filter the table</source>
         <translation>Filtrer le tableau</translation>
-    </message>
-</context>
-<context>
-    <name>guichet::RecordTableModel</name>
-    <message>
-        <source>Select this row</source>
-        <translation>Sélectionner cette ligne</translation>
-    </message>
-    <message>
-        <source>Selection</source>
-        <translation>Sélection</translation>
     </message>
 </context>
 <context>
@@ -3631,14 +3579,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Mode</source>
         <translation>Mode</translation>
-    </message>
-    <message>
-        <source>Modification</source>
-        <translation>Modification</translation>
-    </message>
-    <message>
-        <source>Consultation</source>
-        <translation>Consultation</translation>
     </message>
     <message>
         <source>Effective from</source>
@@ -4080,14 +4020,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Status</source>
         <translation>Statut</translation>
-    </message>
-    <message>
-        <source>Modification</source>
-        <translation>Modification</translation>
-    </message>
-    <message>
-        <source>Consultation</source>
-        <translation>Consultation</translation>
     </message>
 </context>
 <context>
@@ -5820,6 +5752,41 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>The request is malformed: one Content-Length header is needed for a body, and no Transfer-Encoding.</source>
         <translation>La requête est mal formée : un corps demande un seul en-tête Content-Length, et aucun Transfer-Encoding.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::labels</name>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Secondary manager</source>
+        <translation>Gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>à partir du %1</translation>
+    </message>
+    <message>
+        <source>Whole structure</source>
+        <translation>Toute la structure</translation>
     </message>
 </context>
 <context>

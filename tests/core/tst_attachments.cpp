@@ -170,15 +170,14 @@ private slots:
         // The request gives no rights yet.
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::None);
 
-        const QList<QVariantMap> mine = w.attachments->userAttachments(w.ugo);
+        const QList<AttachmentView> mine = w.attachments->userAttachments(w.ugo);
         QCOMPARE(mine.size(), 1);
-        QCOMPARE(mine.first().value(QStringLiteral("siret")).toString(), validSiret(1));
-        QCOMPARE(mine.first().value(QStringLiteral("raisonSociale")).toString(),
-                 QStringLiteral("Menuiserie Dupont"));
-        QCOMPARE(mine.first().value(QStringLiteral("services")).toStringList(),
+        QCOMPARE(mine.first().siret, validSiret(1));
+        QCOMPARE(mine.first().raisonSociale, QStringLiteral("Menuiserie Dupont"));
+        QCOMPARE(mine.first().services,
                  (QStringList { QStringLiteral("Atelier"), QStringLiteral("Bureau") }));
-        QCOMPARE(mine.first().value(QStringLiteral("validFrom")).toDate(), QDate(2026, 3, 2));
-        QCOMPARE(mine.first().value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        QCOMPARE(mine.first().validFrom, QDate(2026, 3, 2));
+        QCOMPARE(mine.first().status, QStringLiteral("pending"));
     }
 
     void invalidRequestsChangeNothing()

@@ -113,15 +113,12 @@ private slots:
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.paul }),
                  1);
 
-        const QList<QVariantMap> mine = w.subscriptions->userSubscriptions(w.ugo);
+        const QList<SubscriptionView> mine = w.subscriptions->userSubscriptions(w.ugo);
         QCOMPARE(mine.size(), 2);
-        QCOMPARE(mine.first().value(QStringLiteral("spaceName")).toString(),
-                 QStringLiteral("Factures reçues"));
-        QCOMPARE(mine.first().value(QStringLiteral("serviceName")).toString(),
-                 QStringLiteral("Whole structure"));
-        QCOMPARE(mine.first().value(QStringLiteral("statusLabel")).toString(),
-                 QStringLiteral("Awaiting validation"));
-        QCOMPARE(mine.first().value(QStringLiteral("effectiveDate")).toDate(), QDate(2026, 3, 9));
+        QCOMPARE(mine.first().spaceName, QStringLiteral("Factures reçues"));
+        QCOMPARE(mine.first().serviceName, QStringLiteral("Whole structure"));
+        QCOMPARE(Subscriptions::statusLabel(mine.first().status), QStringLiteral("Awaiting validation"));
+        QCOMPARE(mine.first().effectiveDate, QDate(2026, 3, 9));
     }
 
     void managersRequestsAreValidatedAtOnce()
@@ -135,10 +132,7 @@ private slots:
         QCOMPARE(db.value(QStringLiteral("SELECT decided_by FROM subscriptions WHERE id = ?"), { r.id })
                      .toLongLong(),
                  w.paul);
-        QCOMPARE(w.subscriptions->userSubscriptions(w.paul)
-                     .first()
-                     .value(QStringLiteral("statusLabel"))
-                     .toString(),
+        QCOMPARE(Subscriptions::statusLabel(w.subscriptions->userSubscriptions(w.paul).first().status),
                  QStringLiteral("Validated"));
         // A secondary manager without the principal's powers waits like a user...
         r = w.subscriptions->requestSubscription(w.sam, w.request(w.b));
@@ -178,10 +172,10 @@ private slots:
         QVERIFY(w.subscriptions->requestSubscription(w.ugo, w.request(w.b)).ok());
 
         // What the form lists.
-        auto ids = [](const QList<QVariantMap> &services) {
+        auto ids = [](const QList<RequestableService> &services) {
             QList<qint64> result;
-            for (const QVariantMap &service : services)
-                result.append(service.value(QStringLiteral("serviceId")).toLongLong());
+            for (const RequestableService &service : services)
+                result.append(service.serviceId);
             return result;
         };
         QCOMPARE(ids(w.subscriptions->requestableServices(w.ida, w.s, w.clock.today())),

@@ -2,6 +2,7 @@
 
 #include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
+#include "models/labels.h"
 #include "ui/account/successordialog.h"
 #include "ui/attachments/attachmentrequestdialog.h"
 #include "ui/attachments/structurecreatedialog.h"
@@ -32,9 +33,8 @@ namespace guichet {
 namespace {
 const QString headerKey = QStringLiteral("attachments/header");
 
-QString dateText(const QVariant &value)
+QString dateText(QDate date)
 {
-    const QDate date = value.toDate();
     return date.isValid() ? QLocale().toString(date, QLocale::LongFormat) : QString();
 }
 } // namespace
@@ -153,8 +153,7 @@ void AttachmentsSection::consultStructure()
     const int row = currentRow();
     if (row < 0)
         return;
-    StructureCreateDialog dialog(
-        m_session, m_model->record(row).value(QStringLiteral("structureId")).toLongLong(), this);
+    StructureCreateDialog dialog(m_session, m_model->record(row).structureId, this);
     Dialogs::exec(&dialog);
 }
 
@@ -163,23 +162,15 @@ void AttachmentsSection::openRequest()
     const int row = currentRow();
     if (row < 0)
         return;
-    const QVariantMap r = m_model->record(row);
-    const QString services = r.value(QStringLiteral("wholeStructure")).toBool()
-        ? tr("Whole structure")
-        : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
-    QString text = tr("Structure: %1 (SIRET %2)\nRole: %3\nStart of validity: %4\nEnd of validity: %5\n"
-                      "Services: %6\nStatus: %7")
-                       .arg(r.value(QStringLiteral("raisonSociale")).toString(),
-                            r.value(QStringLiteral("siret")).toString(),
-                            AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString()),
-                            dateText(r.value(QStringLiteral("validFrom"))),
-                            r.value(QStringLiteral("validUntil")).toDate().isValid()
-                                ? dateText(r.value(QStringLiteral("validUntil")))
-                                : tr("none"),
-                            services, r.value(QStringLiteral("statusLabel")).toString());
-    const QString comment = r.value(QStringLiteral("decisionComment")).toString();
-    if (!comment.isEmpty())
-        text += QLatin1Char('\n') + tr("Decision comment: %1").arg(comment);
+    const AttachmentView &r = m_model->record(row);
+    QString text
+        = tr("Structure: %1 (SIRET %2)\nRole: %3\nStart of validity: %4\nEnd of validity: %5\n"
+             "Services: %6\nStatus: %7")
+              .arg(r.raisonSociale, r.siret, labels::role(r.role), dateText(r.validFrom),
+                   r.validUntil.isValid() ? dateText(r.validUntil) : tr("none"),
+                   labels::services(r.wholeStructure, r.services), labels::attachmentStatus(r.status));
+    if (!r.decisionComment.isEmpty())
+        text += QLatin1Char('\n') + tr("Decision comment: %1").arg(r.decisionComment);
     Dialogs::information(this, tr("Attachment request"), text);
 }
 
@@ -192,9 +183,9 @@ void AttachmentsSection::deleteCurrent()
 
 void AttachmentsSection::deleteChecked()
 {
-    QList<QVariantMap> records;
+    QList<AttachmentView> records;
     for (const qint64 id : m_model->checkedIds())
-        records.append(m_model->record(m_model->rowOfId(id)));
+        records.append(*m_model->recordOfId(id));
     if (records.isEmpty()) {
         Dialogs::information(this, tr("Delete attachments"), tr("Check the attachments to delete first."));
         return;
@@ -202,23 +193,17 @@ void AttachmentsSection::deleteChecked()
     removeAttachments(records);
 }
 
-void AttachmentsSection::removeAttachments(const QList<QVariantMap> &records)
+void AttachmentsSection::removeAttachments(const QList<AttachmentView> &records)
 {
     QStringList names;
     QList<qint64> ids;
     QList<StructureChoice> principal;
-    for (const QVariantMap &r : records) {
-        const QString name = tr("%1 (SIRET %2)")
-                                 .arg(r.value(QStringLiteral("raisonSociale")).toString(),
-                                      r.value(QStringLiteral("siret")).toString());
+    for (const AttachmentView &r : records) {
+        const QString name = tr("%1 (SIRET %2)").arg(r.raisonSociale, r.siret);
         names.append(QStringLiteral("• ") + name);
-        ids.append(r.value(QStringLiteral("id")).toLongLong());
-        if (r.value(QStringLiteral("role")).toString() == QLatin1String("principal")
-            && r.value(QStringLiteral("status")).toString() == QLatin1String("validated")) {
-            principal.append({ r.value(QStringLiteral("structureId")).toLongLong(),
-                               r.value(QStringLiteral("siret")).toString(),
-                               r.value(QStringLiteral("raisonSociale")).toString() });
-        }
+        ids.append(r.id);
+        if (r.role == Role::Principal && r.status == QLatin1String("validated"))
+            principal.append({ r.structureId, r.siret, r.raisonSociale });
     }
     QString text = tr("Delete your attachment to these structures?\n%1").arg(names.join(QLatin1Char('\n')));
     if (!principal.isEmpty())

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QList>
-#include <QVariantMap>
 #include <QWidget>
 
 class QPushButton;
@@ -10,6 +9,7 @@ class QTableView;
 
 namespace guichet {
 
+struct AttachmentView;
 struct Session;
 class AttachmentModel;
 
@@ -40,7 +40,7 @@ public:
     void deleteChecked();
 
 private:
-    void removeAttachments(const QList<QVariantMap> &records);
+    void removeAttachments(const QList<AttachmentView> &records);
     void updateButtons();
 
     Session &m_session;

@@ -25,10 +25,10 @@ namespace {
 const QString folderKey = QStringLiteral("attachedFiles/lastFolder");
 }
 
-AttachedFileDialog::AttachedFileDialog(Session &session, const QVariantMap &record, QWidget *parent)
+AttachedFileDialog::AttachedFileDialog(Session &session, const AttachedFileInfo &file, QWidget *parent)
     : QDialog(parent)
     , m_session(session)
-    , m_fileId(record.value(QStringLiteral("id")).toLongLong())
+    , m_fileId(file.id)
     , m_file(new QLineEdit(this))
     , m_browse(new QPushButton(tr("&Browse…"), this))
     , m_designation(new QLineEdit(this))
@@ -52,20 +52,19 @@ AttachedFileDialog::AttachedFileDialog(Session &session, const QVariantMap &reco
     m_file->setObjectName(QStringLiteral("file"));
     m_file->setReadOnly(true);
     m_file->setAccessibleName(isEditing() ? tr("Replacement file") : tr("File (required)"));
-    m_file->setPlaceholderText(isEditing() ? record.value(QStringLiteral("fileName")).toString()
-                                           : tr("No file chosen"));
+    m_file->setPlaceholderText(isEditing() ? file.fileName : tr("No file chosen"));
     m_browse->setObjectName(QStringLiteral("browse"));
     m_browse->setAutoDefault(false);
     m_designation->setObjectName(QStringLiteral("designation"));
     m_designation->setAccessibleName(tr("Designation (required)"));
     m_designation->setMaxLength(AttachedFiles::MaxDesignationLength);
-    m_designation->setText(record.value(QStringLiteral("designation")).toString());
+    m_designation->setText(file.designation);
     m_type->setObjectName(QStringLiteral("fileType"));
     m_type->setAccessibleName(tr("Type of attached file (required)"));
     m_type->addItem(tr("Choose a type"), QString());
     for (const FileType &type : AttachedFiles::fileTypes())
         m_type->addItem(type.label, type.code);
-    selectType(record.value(QStringLiteral("fileType")).toString());
+    selectType(file.fileType);
 
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_file, 1);

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "rules/files/attachedfiles.h"
 #include "ui/widgets/formfeedback.h"
 
 #include <QDialog>
-#include <QVariantMap>
 
 class QComboBox;
 class QLabel;
@@ -24,8 +24,9 @@ class AttachedFileDialog : public QDialog
     Q_OBJECT
 
 public:
-    // record: empty to add a file, else the AttachedFileModel record to edit.
-    explicit AttachedFileDialog(Session &session, const QVariantMap &record = {}, QWidget *parent = nullptr);
+    // file: a default one (id 0) to add a file, else the file to edit.
+    explicit AttachedFileDialog(Session &session, const AttachedFileInfo &file = {},
+                                QWidget *parent = nullptr);
     // The server was unreachable: the change waits in the outbox (QueuedChange).
     bool queued() const { return m_queued; }
 

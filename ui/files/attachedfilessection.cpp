@@ -209,10 +209,12 @@ void AttachedFilesSection::updateButtons()
     m_deleteChecked->setEnabled(checked);
 }
 
-QVariantMap AttachedFilesSection::currentRecord() const
+const AttachedFileInfo *AttachedFilesSection::currentRecord() const
 {
     const QModelIndex current = m_table->currentIndex();
-    return current.isValid() ? m_proxy->data(current, RecordTableModel::RecordRole).toMap() : QVariantMap();
+    return current.isValid()
+        ? m_model->recordOfId(m_proxy->data(current, RecordModelBase::IdRole).toLongLong())
+        : nullptr;
 }
 
 void AttachedFilesSection::addFile()
@@ -226,10 +228,10 @@ void AttachedFilesSection::addFile()
 
 void AttachedFilesSection::editCurrent()
 {
-    const QVariantMap record = currentRecord();
-    if (record.isEmpty())
+    const AttachedFileInfo *record = currentRecord();
+    if (!record)
         return;
-    AttachedFileDialog dialog(m_session, record, this);
+    AttachedFileDialog dialog(m_session, *record, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
         setNotice(dialog.queued()
                       ? QueuedChange::message()
@@ -238,11 +240,10 @@ void AttachedFilesSection::editCurrent()
 
 void AttachedFilesSection::downloadCurrent()
 {
-    const QVariantMap record = currentRecord();
-    if (record.isEmpty())
+    const AttachedFileInfo *record = currentRecord();
+    if (!record)
         return;
-    const QString fileName
-        = AttachedFiles::sanitizeFileName(record.value(QStringLiteral("fileName")).toString());
+    const QString fileName = AttachedFiles::sanitizeFileName(record->fileName);
     const QString path = Dialogs::saveFileName(this, tr("Download the attached file"),
                                                QDir(lastFolder()).filePath(fileName));
     if (path.isEmpty())
@@ -250,10 +251,9 @@ void AttachedFilesSection::downloadCurrent()
     rememberFolder(QFileInfo(path).absolutePath());
     // Connected, the content comes from the server: the window stays usable
     // meanwhile, and says so.
-    setNotice(tr("Downloading « %1 »…").arg(record.value(QStringLiteral("designation")).toString()));
+    setNotice(tr("Downloading « %1 »…").arg(record->designation));
     m_session.directory.fileContent(
-        record.value(QStringLiteral("id")).toLongLong(), this,
-        [this, path](const CommandResult &read, const QByteArray &bytes) {
+        record->id, this, [this, path](const CommandResult &read, const QByteArray &bytes) {
             if (!read.ok()) {
                 setNotice(QString());
                 Dialogs::warning(this, tr("Download the attached file"), read.message);
@@ -293,8 +293,7 @@ void AttachedFilesSection::downloadChecked()
     // The names now: the table may reload while the files arrive.
     QStringList names;
     for (const qint64 id : ids)
-        names << AttachedFiles::sanitizeFileName(
-            m_model->record(m_model->rowOfId(id)).value(QStringLiteral("fileName")).toString());
+        names << AttachedFiles::sanitizeFileName(m_model->recordOfId(id)->fileName);
     QStringList written;
     QString error;
     QEventLoop loop;
@@ -338,9 +337,8 @@ void AttachedFilesSection::downloadChecked()
 
 void AttachedFilesSection::deleteCurrent()
 {
-    const QVariantMap record = currentRecord();
-    if (!record.isEmpty())
-        remove({ record.value(QStringLiteral("id")).toLongLong() });
+    if (const AttachedFileInfo *record = currentRecord())
+        remove({ record->id });
 }
 
 void AttachedFilesSection::deleteChecked()
@@ -357,10 +355,8 @@ void AttachedFilesSection::remove(const QList<qint64> &ids)
 {
     QStringList names;
     for (const qint64 id : ids) {
-        const QVariantMap r = m_model->record(m_model->rowOfId(id));
-        names << QStringLiteral("• %1 (%2)")
-                     .arg(r.value(QStringLiteral("designation")).toString(),
-                          r.value(QStringLiteral("fileName")).toString());
+        const AttachedFileInfo &r = *m_model->recordOfId(id);
+        names << QStringLiteral("• %1 (%2)").arg(r.designation, r.fileName);
     }
     const QString text = ids.size() == 1
         ? tr("Delete this attached file?\n%1").arg(names.join(QLatin1Char('\n')))

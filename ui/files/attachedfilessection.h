@@ -9,6 +9,7 @@ class QTableView;
 
 namespace guichet {
 
+struct AttachedFileInfo;
 struct Session;
 class AttachedFileModel;
 
@@ -43,7 +44,8 @@ public:
     void addFile();
 
 private:
-    QVariantMap currentRecord() const;
+    // The file of the current row, or nullptr.
+    const AttachedFileInfo *currentRecord() const;
     void remove(const QList<qint64> &ids);
     void updateButtons();
     void setNotice(const QString &text);

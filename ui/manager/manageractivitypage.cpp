@@ -3,6 +3,7 @@
 #include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
 #include "models/auditentrymodel.h"
+#include "models/labels.h"
 #include "models/pendingrequestmodels.h"
 #include "models/structureusermodel.h"
 #include "rules/audit/auditlog.h"
@@ -58,6 +59,20 @@ QString personName(const QVariantMap &r)
 {
     return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
                                        r.value(QStringLiteral("lastName")).toString().toUpper());
+}
+
+QString personName(const QString &firstName, const QString &lastName)
+{
+    return QStringLiteral("%1 %2").arg(firstName, lastName.toUpper());
+}
+
+// The record of the current row of a pending-request table, or nullptr.
+template<typename Model>
+auto currentRequest(const QTableView *table, const Model *model) -> decltype(model->recordOfId(0))
+{
+    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
+    return current.isValid() ? model->recordOfId(current.data(RecordModelBase::IdRole).toLongLong())
+                             : nullptr;
 }
 
 // A small modal form run through Dialogs::exec: OK (default, Enter) and Cancel (Esc).
@@ -155,7 +170,7 @@ void ManagerActivityPage::setOverdueDays(int days)
     QSettings().setValue(overdueKey, days);
 }
 
-QTableView *ManagerActivityPage::createTable(const QString &name, RecordTableModel *model,
+QTableView *ManagerActivityPage::createTable(const QString &name, RecordModelBase *model,
                                              QSortFilterProxyModel *proxy, const QString &accessibleName)
 {
     auto *table = new QTableView(this);
@@ -165,7 +180,7 @@ QTableView *ManagerActivityPage::createTable(const QString &name, RecordTableMod
     connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ManagerActivityPage::updateButtons);
     connect(model, &QAbstractItemModel::modelReset, this, &ManagerActivityPage::updateButtons);
-    connect(model, &RecordTableModel::checkedChanged, this, &ManagerActivityPage::updateButtons);
+    connect(model, &RecordModelBase::checkedChanged, this, &ManagerActivityPage::updateButtons);
     return table;
 }
 
@@ -186,7 +201,7 @@ QWidget *ManagerActivityPage::createRequestsTab()
 
     const struct
     {
-        RecordTableModel *model;
+        RecordModelBase *model;
         QString table;
         QString title;
         QString validate, refuse, consult;
@@ -544,9 +559,9 @@ void ManagerActivityPage::updateButtons()
 {
     const bool manage = !m_readOnly;
     const bool hasAttachment = !m_attachmentRequests->checkedIds().isEmpty()
-        || !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty();
+        || currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     const bool hasSubscription = !m_subscriptionRequests->checkedIds().isEmpty()
-        || !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty();
+        || currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
     const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
     const bool validatedUser = user.value(QStringLiteral("status")).toString() == QLatin1String("validated");
     const bool principalRow = user.value(QStringLiteral("role")).toString() == QLatin1String("principal");
@@ -555,10 +570,13 @@ void ManagerActivityPage::updateButtons()
         const char *name;
         bool enabled;
     } states[] = {
-        { "consultAttachment", !currentRecord(QStringLiteral("attachmentRequestsTable")).isEmpty() },
+        { "consultAttachment",
+          currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests) != nullptr },
         { "validateAttachments", hasAttachment },
         { "refuseAttachments", hasAttachment },
-        { "consultSubscription", !currentRecord(QStringLiteral("subscriptionRequestsTable")).isEmpty() },
+        { "consultSubscription",
+          currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests)
+              != nullptr },
         { "validateSubscriptions", hasSubscription },
         { "refuseSubscriptions", hasSubscription },
         { "makeSecondary", manage && validatedUser && !principalRow },
@@ -639,10 +657,10 @@ void ManagerActivityPage::decideAttachments(bool validate)
 {
     QList<qint64> ids = m_attachmentRequests->checkedIds();
     if (ids.isEmpty()) {
-        const QVariantMap r = currentRecord(QStringLiteral("attachmentRequestsTable"));
-        if (r.isEmpty())
+        const auto *r = currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
+        if (!r)
             return;
-        ids << r.value(QStringLiteral("id")).toLongLong();
+        ids << r->id;
     }
     const QString title = validate ? tr("Validate attachment requests") : tr("Refuse attachment requests");
     const QString text = validate ? tr("Validate %n attachment request(s)?", nullptr, int(ids.size()))
@@ -657,10 +675,11 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
 {
     QList<qint64> ids = m_subscriptionRequests->checkedIds();
     if (ids.isEmpty()) {
-        const QVariantMap r = currentRecord(QStringLiteral("subscriptionRequestsTable"));
-        if (r.isEmpty())
+        const auto *r
+            = currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
+        if (!r)
             return;
-        ids << r.value(QStringLiteral("id")).toLongLong();
+        ids << r->id;
     }
     const QString title
         = validate ? tr("Validate subscription requests") : tr("Refuse subscription requests");
@@ -674,44 +693,32 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
 
 void ManagerActivityPage::consultAttachment()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("attachmentRequestsTable"));
-    if (r.isEmpty())
+    const auto *r = currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
+    if (!r)
         return;
-    const QString services = r.value(QStringLiteral("wholeStructure")).toBool()
-        ? tr("Whole structure")
-        : r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
     Dialogs::information(this, tr("Attachment request"),
                          tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nRole: %5\nStart of validity: "
                             "%6\nEnd of validity: %7\n"
                             "Services: %8\nRequested on: %9")
-                             .arg(personName(r), r.value(QStringLiteral("email")).toString(),
-                                  r.value(QStringLiteral("raisonSociale")).toString(),
-                                  r.value(QStringLiteral("siret")).toString(),
-                                  AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString()),
-                                  longDate(r.value(QStringLiteral("validFrom"))),
-                                  r.value(QStringLiteral("validUntil")).toDate().isValid()
-                                      ? longDate(r.value(QStringLiteral("validUntil")))
-                                      : tr("none"),
-                                  services, longDate(r.value(QStringLiteral("requestedOn")))));
+                             .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
+                                  labels::role(r->role), longDate(r->validFrom),
+                                  r->validUntil.isValid() ? longDate(r->validUntil) : tr("none"),
+                                  labels::services(r->wholeStructure, r->services),
+                                  longDate(r->requestedOn)));
 }
 
 void ManagerActivityPage::consultSubscription()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("subscriptionRequestsTable"));
-    if (r.isEmpty())
+    const auto *r = currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
+    if (!r)
         return;
     Dialogs::information(
         this, tr("Subscription request"),
         tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
            "%8\n"
            "Comment: %9")
-            .arg(personName(r), r.value(QStringLiteral("email")).toString(),
-                 r.value(QStringLiteral("raisonSociale")).toString(),
-                 r.value(QStringLiteral("siret")).toString(), r.value(QStringLiteral("spaceName")).toString(),
-                 r.value(QStringLiteral("serviceName")).toString(),
-                 PendingSubscriptionModel::modeLabel(r.value(QStringLiteral("mode")).toString()),
-                 longDate(r.value(QStringLiteral("effectiveDate"))),
-                 r.value(QStringLiteral("comment")).toString()));
+            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret, r->spaceName,
+                 r->serviceName, labels::mode(r->mode), longDate(r->effectiveDate), r->comment));
 }
 
 // ---- Utilisateurs ----

@@ -23,6 +23,7 @@ namespace guichet {
 class AuditEntryModel;
 class PendingAttachmentModel;
 class PendingSubscriptionModel;
+class RecordModelBase;
 class RecordTableModel;
 class StructureUserModel;
 struct Session;
@@ -80,7 +81,7 @@ private:
     QWidget *createUsersTab();
     QWidget *createStructureTab();
     QWidget *createHistoryTab();
-    QTableView *createTable(const QString &name, RecordTableModel *model, QSortFilterProxyModel *proxy,
+    QTableView *createTable(const QString &name, RecordModelBase *model, QSortFilterProxyModel *proxy,
                             const QString &accessibleName);
     QPushButton *createButton(const QString &name, const QString &text, void (ManagerActivityPage::*slot)());
 

@@ -176,14 +176,12 @@ void MainWindow::rebuildTabs()
     QList<QPair<int, QPair<QString, QString>>> spaces;
     QStringList seen { accountCode };
     const QDate today = m_session.clock.today();
-    for (const QVariantMap &row : Subscriptions(m_session.core).userSubscriptions(m_session.userId())) {
-        const QString code = row.value(QStringLiteral("spaceCode")).toString();
-        if (row.value(QStringLiteral("status")).toString() != QLatin1String("validated")
-            || seen.contains(code) || row.value(QStringLiteral("effectiveDate")).toDate() > today)
+    for (const SubscriptionView &row : Subscriptions(m_session.core).userSubscriptions(m_session.userId())) {
+        if (row.status != QLatin1String("validated") || seen.contains(row.spaceCode)
+            || row.effectiveDate > today)
             continue;
-        seen << code;
-        spaces.append({ row.value(QStringLiteral("spaceSortOrder")).toInt(),
-                        { code, row.value(QStringLiteral("spaceName")).toString() } });
+        seen << row.spaceCode;
+        spaces.append({ row.spaceSortOrder, { row.spaceCode, row.spaceName } });
     }
     std::sort(spaces.begin(), spaces.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
 

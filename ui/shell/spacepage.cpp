@@ -1,6 +1,6 @@
 #include "ui/shell/spacepage.h"
 
-#include "models/recordtablemodel.h"
+#include "models/labels.h"
 #include "rules/spaces/subscriptions.h"
 #include "ui/shell/session.h"
 
@@ -15,7 +15,7 @@ SpacePage::SpacePage(Session &session, const QString &spaceCode, const QString &
     : QWidget(parent)
     , m_session(session)
     , m_spaceCode(spaceCode)
-    , m_model(new RecordTableModel(this))
+    , m_model(new RecordListModel<SubscriptionView>(this))
 {
     setObjectName(QStringLiteral("space_") + spaceCode);
     auto *title = new QLabel(spaceName, this);
@@ -30,15 +30,11 @@ SpacePage::SpacePage(Session &session, const QString &spaceCode, const QString &
     explanation->setWordWrap(true);
 
     m_model->setColumns({
-        { QStringLiteral("raisonSociale"), tr("Structure") },
-        { QStringLiteral("serviceName"), tr("Service") },
-        { QStringLiteral("mode"), tr("Mode"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("mode")).toString() == QLatin1String("modification")
-                  ? tr("Modification")
-                  : tr("Consultation");
-          } },
-        { QStringLiteral("effectiveDate"), tr("Effective from") },
+        { tr("Structure"), [](const SubscriptionView &r) { return r.raisonSociale; } },
+        { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
+        { tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
+          [](const SubscriptionView &r) { return labels::mode(r.mode); } },
+        { tr("Effective from"), [](const SubscriptionView &r) { return r.effectiveDate; } },
     });
     auto *view = new QTableView(this);
     view->setObjectName(QStringLiteral("spaceSubscriptions"));
@@ -56,10 +52,9 @@ SpacePage::SpacePage(Session &session, const QString &spaceCode, const QString &
 
 void SpacePage::reload()
 {
-    QList<QVariantMap> rows;
-    for (const QVariantMap &row : Subscriptions(m_session.core).userSubscriptions(m_session.userId())) {
-        if (row.value(QStringLiteral("spaceCode")).toString() == m_spaceCode
-            && row.value(QStringLiteral("status")).toString() == QLatin1String("validated"))
+    QList<SubscriptionView> rows;
+    for (const SubscriptionView &row : Subscriptions(m_session.core).userSubscriptions(m_session.userId())) {
+        if (row.spaceCode == m_spaceCode && row.status == QLatin1String("validated"))
             rows.append(row);
     }
     m_model->setRecords(rows);

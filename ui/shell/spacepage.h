@@ -1,10 +1,12 @@
 #pragma once
 
+#include "models/recordtablemodel.h"
+
 #include <QWidget>
 
 namespace guichet {
 
-class RecordTableModel;
+struct SubscriptionView;
 struct Session;
 
 // A space the user is subscribed to, other than « Mon compte »: Guichet manages
@@ -24,7 +26,7 @@ public:
 private:
     Session &m_session;
     QString m_spaceCode;
-    RecordTableModel *m_model;
+    RecordListModel<SubscriptionView> *m_model;
 };
 
 } // namespace guichet

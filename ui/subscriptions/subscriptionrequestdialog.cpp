@@ -134,15 +134,11 @@ void SubscriptionRequestDialog::loadStructures()
     m_structure->addItem(tr("Choose a structure"), qint64(0));
     QList<qint64> seen;
     // Only structures the user is attached to (validated): the others cannot be requested.
-    for (const QVariantMap &a : Attachments(m_session.core).userAttachments(m_session.userId())) {
-        const qint64 id = a.value(QStringLiteral("structureId")).toLongLong();
-        if (a.value(QStringLiteral("status")).toString() != QLatin1String("validated") || seen.contains(id))
+    for (const AttachmentView &a : Attachments(m_session.core).userAttachments(m_session.userId())) {
+        if (a.status != QLatin1String("validated") || seen.contains(a.structureId))
             continue;
-        seen.append(id);
-        m_structure->addItem(
-            QStringLiteral("%1 (%2)").arg(a.value(QStringLiteral("raisonSociale")).toString(),
-                                          a.value(QStringLiteral("siret")).toString()),
-            id);
+        seen.append(a.structureId);
+        m_structure->addItem(QStringLiteral("%1 (%2)").arg(a.raisonSociale, a.siret), a.structureId);
     }
 }
 
@@ -175,7 +171,7 @@ void SubscriptionRequestDialog::listServices()
     }
     // « la liste des services qui apparaît est celle des services auxquels
     // l'utilisateur est habilité »: core's list, the default service first.
-    const QList<QVariantMap> services
+    const QList<RequestableService> services
         = Subscriptions(m_session.core)
               .requestableServices(m_session.userId(), structureId, m_session.clock.today());
     m_servicesHint->setText(services.isEmpty()
@@ -185,8 +181,8 @@ void SubscriptionRequestDialog::listServices()
                                      "means the whole structure."));
     m_services->setRowCount(services.size());
     for (int row = 0; row < services.size(); ++row) {
-        const QString name = services.at(row).value(QStringLiteral("name")).toString();
-        m_serviceIds.append(services.at(row).value(QStringLiteral("serviceId")).toLongLong());
+        const QString name = services.at(row).name;
+        m_serviceIds.append(services.at(row).serviceId);
         m_services->setItem(row, NameColumn, new QTableWidgetItem(name));
         auto *modification = new QCheckBox(m_services);
         modification->setObjectName(QStringLiteral("modification%1").arg(row));

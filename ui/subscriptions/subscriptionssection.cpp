@@ -1,6 +1,7 @@
 #include "ui/subscriptions/subscriptionssection.h"
 
 #include "commands/commandargs.h"
+#include "models/labels.h"
 #include "models/subscriptionmodel.h"
 #include "ui/shell/session.h"
 #include "ui/subscriptions/subscriptionrequestdialog.h"
@@ -144,12 +145,9 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
 {
     QStringList lines;
     for (const qint64 id : ids) {
-        const QVariantMap r = m_model->record(m_model->rowOfId(id));
+        const SubscriptionView &r = *m_model->recordOfId(id);
         lines << QStringLiteral("• %1 — %2 — %3 (%4)")
-                     .arg(r.value(QStringLiteral("raisonSociale")).toString(),
-                          r.value(QStringLiteral("spaceName")).toString(),
-                          r.value(QStringLiteral("serviceName")).toString(),
-                          SubscriptionModel::modeLabel(r.value(QStringLiteral("mode")).toString()));
+                     .arg(r.raisonSociale, r.spaceName, r.serviceName, labels::mode(r.mode));
     }
     const QString text = ids.size() == 1
         ? tr("Delete this subscription?\n%1").arg(lines.join(QLatin1Char('\n')))

@@ -463,7 +463,7 @@ void SupportPage::viewUser()
     auto *layout = new QVBoxLayout(&dialog);
     auto *tabs = new QTabWidget(&dialog);
     tabs->setObjectName(QStringLiteral("detailTabs"));
-    auto addTable = [&](const QString &name, const QString &title, RecordTableModel *model) {
+    auto addTable = [&](const QString &name, const QString &title, RecordModelBase *model) {
         model->setCheckable(false);
         auto *table = new QTableView(tabs);
         table->setObjectName(name);
@@ -479,17 +479,9 @@ void SupportPage::viewUser()
     addTable(QStringLiteral("detailSubscriptions"), tr("&Subscriptions"), subscriptions);
     // Files through the support read: metadata only, never contents.
     auto *files = new AttachedFileModel(m_session.core, 0, &dialog);
-    QList<QVariantMap> fileRecords;
-    const auto list = AttachedFiles(m_session.core).listFilesForSupport(m_session.userId(), userId);
-    for (const AttachedFileInfo &f : list.value_or(QList<AttachedFileInfo>()))
-        fileRecords.append({ { QStringLiteral("id"), f.id },
-                             { QStringLiteral("designation"), f.designation },
-                             { QStringLiteral("fileType"), f.fileType },
-                             { QStringLiteral("typeLabel"), f.typeLabel },
-                             { QStringLiteral("fileName"), f.fileName },
-                             { QStringLiteral("size"), f.size },
-                             { QStringLiteral("updatedAt"), f.updatedAt } });
-    files->setRecords(fileRecords);
+    files->setRecords(AttachedFiles(m_session.core)
+                          .listFilesForSupport(m_session.userId(), userId)
+                          .value_or(QList<AttachedFileInfo>()));
     addTable(QStringLiteral("detailFiles"), tr("&Files (metadata only)"), files);
     layout->addWidget(tabs, 1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);

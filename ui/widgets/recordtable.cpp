@@ -11,11 +11,11 @@
 
 namespace guichet {
 
-void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordTableModel *model, int sortColumn,
+void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordModelBase *model, int sortColumn,
                       const QString &settingsKey)
 {
     proxy->setSourceModel(model);
-    proxy->setSortRole(RecordTableModel::SortRole);
+    proxy->setSortRole(RecordModelBase::SortRole);
     view->setModel(proxy);
     view->setSortingEnabled(true);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);

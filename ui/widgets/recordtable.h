@@ -9,15 +9,15 @@ class QTableView;
 
 namespace guichet {
 
-class RecordTableModel;
+class RecordModelBase;
 
 // Sets `view` up the way every record table of « Mon compte » works: sorted
-// through `proxy` on the raw values (RecordTableModel::SortRole), whole rows
+// through `proxy` on the raw values (RecordModelBase::SortRole), whole rows
 // selected one at a time, read-only, no row numbers, actions in a context menu.
 // The header's widths and sort come back from `settingsKey` when saved there by
 // saveRecordTableHeader(), else the table sorts by `sortColumn` and fits its
 // columns to their contents.
-void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordTableModel *model, int sortColumn,
+void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordModelBase *model, int sortColumn,
                       const QString &settingsKey);
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
 // A field that filters the table through `proxy` as the user types: rows whose

@@ -376,10 +376,10 @@ qint64 Attachments::pendingCount() const
         .toLongLong();
 }
 
-QList<QVariantMap> Attachments::describe(const QString &where, const QVariantList &args) const
+QList<AttachmentView> Attachments::describe(const QString &where, const QVariantList &args) const
 {
     const Database &db = m_core.db();
-    QList<QVariantMap> result;
+    QList<AttachmentView> result;
     const QList<QVariantMap> rows = db.rows(
         QStringLiteral(
             "SELECT a.id, a.user_id, a.structure_id, s.siret, s.raison_sociale, a.role, "
@@ -390,57 +390,48 @@ QList<QVariantMap> Attachments::describe(const QString &where, const QVariantLis
             .arg(where),
         args);
     for (const QVariantMap &row : rows) {
-        const qint64 id = row.value(QStringLiteral("id")).toLongLong();
-        QVariantList serviceIds;
-        QStringList services;
+        AttachmentView view;
+        view.id = row.value(QStringLiteral("id")).toLongLong();
         for (const QVariantMap &service :
              db.rows(QStringLiteral("SELECT sv.id, sv.name FROM attachment_services x JOIN services sv ON "
                                     "sv.id = x.service_id WHERE x.attachment_id = ? ORDER BY sv.name, sv.id"),
-                     { id })) {
-            serviceIds.append(service.value(QStringLiteral("id")).toLongLong());
-            services.append(service.value(QStringLiteral("name")).toString());
+                     { view.id })) {
+            view.serviceIds.append(service.value(QStringLiteral("id")).toLongLong());
+            view.services.append(service.value(QStringLiteral("name")).toString());
         }
-        const QString status = row.value(QStringLiteral("status")).toString();
-        result.append({
-            { QStringLiteral("id"), id },
-            { QStringLiteral("userId"), row.value(QStringLiteral("user_id")).toLongLong() },
-            { QStringLiteral("firstName"), row.value(QStringLiteral("first_name")) },
-            { QStringLiteral("lastName"), row.value(QStringLiteral("last_name")) },
-            { QStringLiteral("email"), row.value(QStringLiteral("email")) },
-            { QStringLiteral("structureId"), row.value(QStringLiteral("structure_id")).toLongLong() },
-            { QStringLiteral("siret"), row.value(QStringLiteral("siret")) },
-            { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")) },
-            { QStringLiteral("role"), row.value(QStringLiteral("role")) },
-            { QStringLiteral("wholeStructure"), row.value(QStringLiteral("whole_structure")).toInt() != 0 },
-            { QStringLiteral("serviceIds"), serviceIds },
-            { QStringLiteral("services"), services },
-            { QStringLiteral("validFrom"),
-              QDate::fromString(row.value(QStringLiteral("valid_from")).toString(), Qt::ISODate) },
-            { QStringLiteral("validUntil"),
-              QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate) },
-            { QStringLiteral("status"), status },
-            { QStringLiteral("statusLabel"), Subscriptions::statusLabel(status) },
-            { QStringLiteral("requestedAt"), row.value(QStringLiteral("requested_at")).toLongLong() },
-            { QStringLiteral("decisionComment"), row.value(QStringLiteral("decision_comment")) },
-        });
+        view.userId = row.value(QStringLiteral("user_id")).toLongLong();
+        view.firstName = row.value(QStringLiteral("first_name")).toString();
+        view.lastName = row.value(QStringLiteral("last_name")).toString();
+        view.email = row.value(QStringLiteral("email")).toString();
+        view.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
+        view.siret = row.value(QStringLiteral("siret")).toString();
+        view.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        view.role = roleFromString(row.value(QStringLiteral("role")).toString());
+        view.wholeStructure = row.value(QStringLiteral("whole_structure")).toInt() != 0;
+        view.validFrom = QDate::fromString(row.value(QStringLiteral("valid_from")).toString(), Qt::ISODate);
+        view.validUntil = QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate);
+        view.status = row.value(QStringLiteral("status")).toString();
+        view.requestedAt = row.value(QStringLiteral("requested_at")).toLongLong();
+        view.decisionComment = row.value(QStringLiteral("decision_comment")).toString();
+        result.append(view);
     }
     return result;
 }
 
-QList<QVariantMap> Attachments::userAttachments(qint64 userId) const
+QList<AttachmentView> Attachments::userAttachments(qint64 userId) const
 {
     return describe(QStringLiteral("a.user_id = ? AND a.status IN ('pending', 'validated')"), { userId });
 }
 
-std::optional<QVariantMap> Attachments::attachment(qint64 attachmentId) const
+std::optional<AttachmentView> Attachments::attachment(qint64 attachmentId) const
 {
-    const QList<QVariantMap> rows = describe(QStringLiteral("a.id = ?"), { attachmentId });
+    const QList<AttachmentView> rows = describe(QStringLiteral("a.id = ?"), { attachmentId });
     if (rows.isEmpty())
         return std::nullopt;
     return rows.first();
 }
 
-QList<QVariantMap> Attachments::pendingAttachmentRequests(qint64 managerId) const
+QList<PendingAttachmentRequest> Attachments::pendingAttachmentRequests(qint64 managerId) const
 {
     const auto manager = m_core.loadActor(managerId);
     if (!manager || !manager->active)
@@ -449,14 +440,14 @@ QList<QVariantMap> Attachments::pendingAttachmentRequests(qint64 managerId) cons
         return describe(QStringLiteral("a.status = 'pending'"), {});
     const QDate today = m_core.clock().today();
     const SqlFragment managed = structuresManagedOnSql(managerId, today);
-    const QList<QVariantMap> pending
+    const QList<PendingAttachmentRequest> pending
         = describe(QStringLiteral("a.status = 'pending' AND a.role <> 'principal' AND a.structure_id IN (%1)")
                        .arg(managed.sql),
                    managed.args);
-    QList<QVariantMap> result;
-    for (const QVariantMap &row : pending) {
-        if (canManage(m_core.db(), managerId, row.value(QStringLiteral("structureId")).toLongLong(), today))
-            result.append(row);
+    QList<PendingAttachmentRequest> result;
+    for (const PendingAttachmentRequest &request : pending) {
+        if (canManage(m_core.db(), managerId, request.structureId, today))
+            result.append(request);
     }
     return result;
 }

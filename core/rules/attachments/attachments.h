@@ -7,7 +7,9 @@
 #include <QDate>
 #include <QHash>
 #include <QList>
-#include <QVariantMap>
+#include <QString>
+#include <QStringList>
+#include <QVariantList>
 
 #include <optional>
 
@@ -26,6 +28,32 @@ struct AttachmentRequest
     bool wholeStructure = true; // « Rattacher à la structure »
     QList<qint64> serviceIds; // field "services", when not wholeStructure
 };
+
+// One attachment as the screens show it, with its holder (the requester, for
+// a pending request).
+struct AttachmentView
+{
+    qint64 id = 0;
+    qint64 userId = 0; // the attached user (the requester of a pending request)
+    QString firstName;
+    QString lastName;
+    QString email;
+    qint64 structureId = 0;
+    QString siret;
+    QString raisonSociale;
+    Role role = Role::None;
+    bool wholeStructure = true; // « Rattacher à la structure »; else serviceIds
+    QList<qint64> serviceIds; // by service name
+    QStringList services; // the names of serviceIds, in the same order
+    QDate validFrom;
+    QDate validUntil; // invalid when the attachment has no end
+    QString status; // 'pending', 'validated' or 'refused'
+    qint64 requestedAt = 0; // UTC milliseconds since the epoch
+    QString decisionComment;
+};
+
+// A request a manager may decide: the attachment with its requester.
+using PendingAttachmentRequest = AttachmentView;
 
 // Rattachements: users' attachments to structures, decided by the structure's
 // managers (see docs/RULES.md for who may do what).
@@ -64,20 +92,18 @@ public:
     // user's default spaces follow the new role.
     CommandResult setAttachmentRole(qint64 actorId, qint64 attachmentId, Role role);
 
-    // « Mes rattachements aux structures » (pending and validated): id,
-    // structureId, siret, raisonSociale, role, wholeStructure, serviceIds,
-    // services (names), validFrom, validUntil (QDate, invalid when none),
-    // status, statusLabel.
-    QList<QVariantMap> userAttachments(qint64 userId) const;
+    // « Mes rattachements aux structures » (pending and validated), by
+    // structure name.
+    QList<AttachmentView> userAttachments(qint64 userId) const;
     // The pending requests this manager may decide today (every one for
-    // support), with the requester's userId, firstName, lastName, email.
-    QList<QVariantMap> pendingAttachmentRequests(qint64 managerId) const;
-    std::optional<QVariantMap> attachment(qint64 attachmentId) const;
+    // support).
+    QList<PendingAttachmentRequest> pendingAttachmentRequests(qint64 managerId) const;
+    std::optional<AttachmentView> attachment(qint64 attachmentId) const;
     // How many attachment requests wait for a decision, all structures together.
     qint64 pendingCount() const;
 
 private:
-    QList<QVariantMap> describe(const QString &where, const QVariantList &args) const;
+    QList<AttachmentView> describe(const QString &where, const QVariantList &args) const;
     void decideOne(CommandContext &ctx, qint64 attachmentId, bool validate, const QString &comment);
     void removeOne(CommandContext &ctx, qint64 attachmentId, const QHash<qint64, qint64> &successors);
 

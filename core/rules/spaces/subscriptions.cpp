@@ -295,9 +295,9 @@ qint64 Subscriptions::pendingCount() const
         .toLongLong();
 }
 
-QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantList &args) const
+QList<SubscriptionView> Subscriptions::describe(const QString &where, const QVariantList &args) const
 {
-    QList<QVariantMap> result;
+    QList<SubscriptionView> result;
     const QList<QVariantMap> rows = m_core.db().rows(
         QStringLiteral(
             "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
@@ -311,59 +311,55 @@ QList<QVariantMap> Subscriptions::describe(const QString &where, const QVariantL
             .arg(where),
         args);
     for (const QVariantMap &row : rows) {
-        const qint64 serviceId = row.value(QStringLiteral("service_id")).toLongLong();
-        const QString status = row.value(QStringLiteral("status")).toString();
-        result.append({
-            { QStringLiteral("id"), row.value(QStringLiteral("id")).toLongLong() },
-            { QStringLiteral("userId"), row.value(QStringLiteral("user_id")).toLongLong() },
-            { QStringLiteral("firstName"), row.value(QStringLiteral("first_name")) },
-            { QStringLiteral("lastName"), row.value(QStringLiteral("last_name")) },
-            { QStringLiteral("email"), row.value(QStringLiteral("email")) },
-            { QStringLiteral("structureId"), row.value(QStringLiteral("structure_id")).toLongLong() },
-            { QStringLiteral("siret"), row.value(QStringLiteral("siret")) },
-            { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")) },
-            { QStringLiteral("spaceCode"), row.value(QStringLiteral("space_code")) },
-            { QStringLiteral("spaceName"), row.value(QStringLiteral("space_name")) },
-            { QStringLiteral("spaceSortOrder"), row.value(QStringLiteral("space_sort_order")).toInt() },
-            { QStringLiteral("serviceId"), serviceId },
-            { QStringLiteral("serviceName"),
-              serviceId ? row.value(QStringLiteral("service_name")).toString() : tr("Whole structure") },
-            { QStringLiteral("mode"), row.value(QStringLiteral("mode")) },
-            { QStringLiteral("effectiveDate"),
-              QDate::fromString(row.value(QStringLiteral("effective_date")).toString(), Qt::ISODate) },
-            { QStringLiteral("comment"), row.value(QStringLiteral("comment")) },
-            { QStringLiteral("status"), status },
-            { QStringLiteral("statusLabel"), statusLabel(status) },
-            { QStringLiteral("origin"), row.value(QStringLiteral("origin")) },
-            { QStringLiteral("requestedAt"), row.value(QStringLiteral("requested_at")).toLongLong() },
-        });
+        SubscriptionView view;
+        view.id = row.value(QStringLiteral("id")).toLongLong();
+        view.userId = row.value(QStringLiteral("user_id")).toLongLong();
+        view.firstName = row.value(QStringLiteral("first_name")).toString();
+        view.lastName = row.value(QStringLiteral("last_name")).toString();
+        view.email = row.value(QStringLiteral("email")).toString();
+        view.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
+        view.siret = row.value(QStringLiteral("siret")).toString();
+        view.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        view.spaceCode = row.value(QStringLiteral("space_code")).toString();
+        view.spaceName = row.value(QStringLiteral("space_name")).toString();
+        view.spaceSortOrder = row.value(QStringLiteral("space_sort_order")).toInt();
+        view.serviceId = row.value(QStringLiteral("service_id")).toLongLong();
+        view.serviceName
+            = view.serviceId ? row.value(QStringLiteral("service_name")).toString() : tr("Whole structure");
+        view.mode = row.value(QStringLiteral("mode")).toString();
+        view.effectiveDate
+            = QDate::fromString(row.value(QStringLiteral("effective_date")).toString(), Qt::ISODate);
+        view.comment = row.value(QStringLiteral("comment")).toString();
+        view.status = row.value(QStringLiteral("status")).toString();
+        view.origin = row.value(QStringLiteral("origin")).toString();
+        view.requestedAt = row.value(QStringLiteral("requested_at")).toLongLong();
+        result.append(view);
     }
     return result;
 }
 
-QList<QVariantMap> Subscriptions::userSubscriptions(qint64 userId) const
+QList<SubscriptionView> Subscriptions::userSubscriptions(qint64 userId) const
 {
     return describe(QStringLiteral("s.user_id = ? AND s.status IN ('pending', 'validated')"), { userId });
 }
 
-std::optional<QVariantMap> Subscriptions::subscription(qint64 subscriptionId) const
+std::optional<SubscriptionView> Subscriptions::subscription(qint64 subscriptionId) const
 {
-    const QList<QVariantMap> rows = describe(QStringLiteral("s.id = ?"), { subscriptionId });
+    const QList<SubscriptionView> rows = describe(QStringLiteral("s.id = ?"), { subscriptionId });
     if (rows.isEmpty())
         return std::nullopt;
     return rows.first();
 }
 
-QList<QVariantMap> Subscriptions::requestableServices(qint64 userId, qint64 structureId, QDate today) const
+QList<RequestableService> Subscriptions::requestableServices(qint64 userId, qint64 structureId,
+                                                             QDate today) const
 {
-    QList<QVariantMap> result;
+    QList<RequestableService> result;
     const AttachedScope scope = attachedServices(m_core.db(), userId, structureId, today);
     if (!scope.attached)
         return result;
     if (scope.wholeStructure)
-        result.append({ { QStringLiteral("serviceId"), qint64(0) },
-                        { QStringLiteral("code"), QString() },
-                        { QStringLiteral("name"), tr("Default service (whole structure)") } });
+        result.append({ 0, QString(), tr("Default service (whole structure)") });
     const QList<QVariantMap> services = m_core.db().rows(
         QStringLiteral(
             "SELECT id, code, name FROM services WHERE structure_id = ? AND active = 1 ORDER BY name, id"),
@@ -372,14 +368,13 @@ QList<QVariantMap> Subscriptions::requestableServices(qint64 userId, qint64 stru
         const qint64 id = service.value(QStringLiteral("id")).toLongLong();
         if (!scope.wholeStructure && !scope.serviceIds.contains(id))
             continue;
-        result.append({ { QStringLiteral("serviceId"), id },
-                        { QStringLiteral("code"), service.value(QStringLiteral("code")) },
-                        { QStringLiteral("name"), service.value(QStringLiteral("name")) } });
+        result.append({ id, service.value(QStringLiteral("code")).toString(),
+                        service.value(QStringLiteral("name")).toString() });
     }
     return result;
 }
 
-QList<QVariantMap> Subscriptions::pendingSubscriptionRequests(qint64 managerId) const
+QList<PendingSubscriptionRequest> Subscriptions::pendingSubscriptionRequests(qint64 managerId) const
 {
     const auto manager = m_core.loadActor(managerId);
     if (!manager || !manager->active)
@@ -390,16 +385,16 @@ QList<QVariantMap> Subscriptions::pendingSubscriptionRequests(qint64 managerId) 
     // then checks the window and the secondary powers.
     const QDate today = m_core.clock().today();
     const SqlFragment managed = structuresManagedOnSql(managerId, today);
-    const QList<QVariantMap> pending = describe(
+    const QList<PendingSubscriptionRequest> pending = describe(
         QStringLiteral("s.status = 'pending' AND s.structure_id IN (%1)").arg(managed.sql), managed.args);
-    QList<QVariantMap> result;
+    QList<PendingSubscriptionRequest> result;
     QMap<qint64, bool> manages;
-    for (const QVariantMap &row : pending) {
-        const qint64 structureId = row.value(QStringLiteral("structureId")).toLongLong();
-        if (!manages.contains(structureId))
-            manages.insert(structureId, canManage(m_core.db(), managerId, structureId, today));
-        if (manages.value(structureId))
-            result.append(row);
+    for (const PendingSubscriptionRequest &request : pending) {
+        if (!manages.contains(request.structureId))
+            manages.insert(request.structureId,
+                           canManage(m_core.db(), managerId, request.structureId, today));
+        if (manages.value(request.structureId))
+            result.append(request);
     }
     return result;
 }

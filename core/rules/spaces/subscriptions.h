@@ -6,7 +6,7 @@
 #include <QDate>
 #include <QList>
 #include <QString>
-#include <QVariantMap>
+#include <QVariantList>
 
 #include <optional>
 
@@ -57,6 +57,42 @@ void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QStrin
 bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
                         qint64 serviceId, const QString &mode);
 
+// One subscription as the screens show it, with its user (the requester, for
+// a pending request).
+struct SubscriptionView
+{
+    qint64 id = 0;
+    qint64 userId = 0; // the subscribed user (the requester of a pending request)
+    QString firstName;
+    QString lastName;
+    QString email;
+    qint64 structureId = 0;
+    QString siret;
+    QString raisonSociale;
+    QString spaceCode;
+    QString spaceName;
+    int spaceSortOrder = 0; // the spaces' order in menus
+    qint64 serviceId = 0; // 0: the whole structure
+    QString serviceName; // « Whole structure » (translated) when serviceId is 0
+    QString mode; // 'modification' or 'consultation'
+    QDate effectiveDate;
+    QString comment;
+    QString status; // 'pending', 'validated' or 'refused'
+    QString origin; // 'request', 'default' or 'structure'
+    qint64 requestedAt = 0; // UTC milliseconds since the epoch
+};
+
+// A request a manager may decide: the subscription with its requester.
+using PendingSubscriptionRequest = SubscriptionView;
+
+// A service the « Ajouter un abonnement » form offers for a structure.
+struct RequestableService
+{
+    qint64 serviceId = 0; // 0: the default service, i.e. the whole structure
+    QString code; // empty for the default service
+    QString name;
+};
+
 // Abonnements: subscriptions of users to the spaces of a structure.
 class Subscriptions
 {
@@ -78,24 +114,24 @@ public:
     // they manage); all or nothing.
     CommandResult removeSubscriptions(qint64 actorId, const QList<qint64> &subscriptionIds);
 
-    // « Mes abonnements aux espaces »: id, structureId, siret, raisonSociale,
-    // spaceCode, spaceName, spaceSortOrder, serviceId (0 = whole structure), serviceName, mode,
-    // effectiveDate, comment, status, statusLabel, origin.
-    QList<QVariantMap> userSubscriptions(qint64 userId) const;
-    // What the form lists for a structure: serviceId (0 = the default service,
-    // whole structure), code, name; only what the user is attached to on `today`.
-    QList<QVariantMap> requestableServices(qint64 userId, qint64 structureId, QDate today) const;
-    // The pending rows this manager may decide (all of them for support), with
-    // the requester's userId, firstName, lastName, email.
-    QList<QVariantMap> pendingSubscriptionRequests(qint64 managerId) const;
-    std::optional<QVariantMap> subscription(qint64 subscriptionId) const;
+    // « Mes abonnements aux espaces » (pending and validated), by structure
+    // name, space, service and mode.
+    QList<SubscriptionView> userSubscriptions(qint64 userId) const;
+    // What the form lists for a structure (the default service first when the
+    // user is attached to the whole structure); only what the user is attached
+    // to on `today`.
+    QList<RequestableService> requestableServices(qint64 userId, qint64 structureId, QDate today) const;
+    // The pending rows this manager may decide (all of them for support).
+    QList<PendingSubscriptionRequest> pendingSubscriptionRequests(qint64 managerId) const;
+    std::optional<SubscriptionView> subscription(qint64 subscriptionId) const;
     // How many subscription requests wait for a decision, all structures together.
     qint64 pendingCount() const;
 
+    // The text shown for an attachment's or a subscription's status.
     static QString statusLabel(const QString &status);
 
 private:
-    QList<QVariantMap> describe(const QString &where, const QVariantList &args) const;
+    QList<SubscriptionView> describe(const QString &where, const QVariantList &args) const;
 
     Core &m_core;
 };
