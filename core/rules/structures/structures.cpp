@@ -16,7 +16,8 @@ namespace guichet {
 namespace {
 
 const QString selectColumns
-    = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville");
+    = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville, s.adresse, "
+                     "s.secondary_powers");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -27,6 +28,8 @@ StructureRow toRow(const QVariantMap &map)
     row.libelle = map.value(QStringLiteral("libelle")).toString();
     row.codePostal = map.value(QStringLiteral("code_postal")).toString();
     row.ville = map.value(QStringLiteral("ville")).toString();
+    row.adresse = map.value(QStringLiteral("adresse")).toString();
+    row.secondaryPowers = map.value(QStringLiteral("secondary_powers")).toInt() != 0;
     return row;
 }
 
@@ -142,6 +145,8 @@ StructureRow rowFromQuery(const QSqlQuery &query)
     row.libelle = query.value(3).toString();
     row.codePostal = query.value(4).toString();
     row.ville = query.value(5).toString();
+    row.adresse = query.value(6).toString();
+    row.secondaryPowers = query.value(7).toInt() != 0;
     return row;
 }
 
@@ -408,6 +413,16 @@ std::optional<StructureRow> Structures::structure(qint64 structureId) const
     if (!row)
         return std::nullopt;
     return toRow(*row);
+}
+
+QList<StructureRow> Structures::all() const
+{
+    QList<StructureRow> result;
+    QSqlQuery query = m_core.db().exec(
+        QStringLiteral("SELECT %1 FROM structures s ORDER BY s.raison_sociale, s.id").arg(selectColumns));
+    while (query.next())
+        result.append(rowFromQuery(query));
+    return result;
 }
 
 QList<StructureRow> Structures::search(const StructureCriteria &criteria, int offset, int limit) const
