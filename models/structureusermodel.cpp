@@ -9,45 +9,35 @@
 namespace guichet {
 
 namespace {
-QString dateText(const QVariant &value)
+QString dateText(QDate date)
 {
-    const QDate date = value.toDate();
     return date.isValid() ? QLocale().toString(date, QLocale::ShortFormat) : QString();
 }
 } // namespace
 
 StructureUserModel::StructureUserModel(Core &core, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<StructureUser>(parent)
     , m_core(core)
 {
     setColumns({
-        { QStringLiteral("lastName"), tr("User"),
-          [](const QVariantMap &r) {
-              return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
-                                                 r.value(QStringLiteral("lastName")).toString().toUpper());
+        { tr("User"), [](const StructureUser &r) { return r.lastName; },
+          [](const StructureUser &r) {
+              return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
           } },
-        { QStringLiteral("email"), tr("E-mail") },
-        { QStringLiteral("role"), tr("Role"),
-          [](const QVariantMap &r) {
-              return AttachmentModel::roleLabel(r.value(QStringLiteral("role")).toString());
-          } },
-        { QStringLiteral("statusLabel"), tr("Status"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("ended")).toBool()
-                  ? tr("Ended")
-                  : r.value(QStringLiteral("statusLabel")).toString();
-          } },
-        { QStringLiteral("validFrom"), tr("Validity"),
-          [](const QVariantMap &r) {
-              const QString from = dateText(r.value(QStringLiteral("validFrom")));
-              const QString until = dateText(r.value(QStringLiteral("validUntil")));
+        { tr("E-mail"), [](const StructureUser &r) { return r.email; }, {} },
+        { tr("Role"), [](const StructureUser &r) { return roleToString(r.role); },
+          [](const StructureUser &r) { return AttachmentModel::roleLabel(roleToString(r.role)); } },
+        { tr("Status"), [](const StructureUser &r) { return r.statusLabel; },
+          [](const StructureUser &r) { return r.ended ? tr("Ended") : r.statusLabel; } },
+        { tr("Validity"), [](const StructureUser &r) { return r.validFrom; },
+          [](const StructureUser &r) {
+              const QString from = dateText(r.validFrom);
+              const QString until = dateText(r.validUntil);
               return until.isEmpty() ? tr("from %1").arg(from) : tr("%1 – %2").arg(from, until);
           } },
-        { QStringLiteral("services"), tr("Services"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("services")).toStringList().join(QStringLiteral(", "));
-          } },
-        { QStringLiteral("subscriptions"), tr("Subscriptions") },
+        { tr("Services"), [](const StructureUser &r) { return r.services; },
+          [](const StructureUser &r) { return r.services.join(QStringLiteral(", ")); } },
+        { tr("Subscriptions"), [](const StructureUser &r) { return r.subscriptions; }, {} },
     });
 }
 
@@ -59,7 +49,8 @@ void StructureUserModel::setStructureId(qint64 structureId)
 
 void StructureUserModel::reload()
 {
-    setRecords(m_structureId ? ManagerActivity(m_core).structureUsers(m_structureId) : QList<QVariantMap>());
+    setRecords(m_structureId ? ManagerActivity(m_core).structureUsers(m_structureId)
+                             : QList<StructureUser>());
 }
 
 } // namespace guichet

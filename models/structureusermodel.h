@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/recordtablemodel.h"
+#include "rules/manager/manageractivity.h"
 
 namespace guichet {
 
@@ -9,7 +10,7 @@ class Core;
 // « Utilisateurs » of the manager's activity: the users attached to one
 // structure (ManagerActivity::structureUsers) with role, status, validity,
 // services and how many subscriptions they have there.
-class StructureUserModel : public RecordTableModel
+class StructureUserModel : public RecordListModel<StructureUser>
 {
     Q_OBJECT
 

@@ -2,7 +2,6 @@
 
 #include "kernel/core.h"
 #include "rules/structures/structures.h"
-#include "rules/support/solicitations.h"
 
 #include <QHash>
 #include <QLocale>
@@ -10,35 +9,29 @@
 namespace guichet {
 
 namespace {
-QString shortDateTime(const QVariant &value)
+QString shortDateTime(const QDateTime &at)
 {
-    const QDateTime at = value.toDateTime();
     return at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : QString();
 }
 } // namespace
 
 SupportUserModel::SupportUserModel(Core &core, qint64 supportId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<SupportUserRow>(parent)
     , m_core(core)
     , m_supportId(supportId)
 {
     setColumns({
-        { QStringLiteral("lastName"), tr("Name"),
-          [](const QVariantMap &r) {
-              return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("lastName")).toString().toUpper(),
-                                                 r.value(QStringLiteral("firstName")).toString());
+        { tr("Name"), [](const SupportUserRow &r) { return r.lastName; },
+          [](const SupportUserRow &r) {
+              return QStringLiteral("%1 %2").arg(r.lastName.toUpper(), r.firstName);
           } },
-        { QStringLiteral("email"), tr("E-mail") },
-        { QStringLiteral("active"), tr("Status"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("active")).toBool() ? tr("Active") : tr("Deactivated");
-          } },
-        { QStringLiteral("deactivatedAt"), tr("Deactivated since"),
-          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("deactivatedAt"))); } },
-        { QStringLiteral("structures"), tr("Structures"),
-          [](const QVariantMap &r) {
-              return r.value(QStringLiteral("structures")).toStringList().join(QStringLiteral("; "));
-          } },
+        { tr("E-mail"), [](const SupportUserRow &r) { return r.email; }, {} },
+        { tr("Status"), [](const SupportUserRow &r) { return r.active; },
+          [](const SupportUserRow &r) { return r.active ? tr("Active") : tr("Deactivated"); } },
+        { tr("Deactivated since"), [](const SupportUserRow &r) { return r.deactivatedAt; },
+          [](const SupportUserRow &r) { return shortDateTime(r.deactivatedAt); } },
+        { tr("Structures"), [](const SupportUserRow &r) { return r.structures; },
+          [](const SupportUserRow &r) { return r.structures.join(QStringLiteral("; ")); } },
     });
 }
 
@@ -50,25 +43,24 @@ void SupportUserModel::setCriteria(const SupportUserCriteria &criteria)
 
 void SupportUserModel::reload()
 {
-    QList<QVariantMap> users;
+    QList<SupportUserRow> users;
     m_result = Support(m_core).searchUsers(m_supportId, m_criteria, users);
     setRecords(users);
 }
 
 SupportStructureModel::SupportStructureModel(Core &core, qint64 supportId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<SupportStructure>(parent)
     , m_core(core)
     , m_supportId(supportId)
 {
     setColumns({
-        { QStringLiteral("raisonSociale"), tr("Raison sociale") },
-        { QStringLiteral("siret"), tr("SIRET") },
-        { QStringLiteral("withoutPrincipal"), tr("Principal manager"),
-          [](const QVariantMap &r) {
-              if (!r.value(QStringLiteral("withoutPrincipal")).toBool())
+        { tr("Raison sociale"), [](const SupportStructure &r) { return r.raisonSociale; }, {} },
+        { tr("SIRET"), [](const SupportStructure &r) { return r.siret; }, {} },
+        { tr("Principal manager"), [](const SupportStructure &r) { return r.withoutPrincipal; },
+          [](const SupportStructure &r) {
+              if (!r.withoutPrincipal)
                   return tr("Active");
-              const QString former = r.value(QStringLiteral("formerPrincipal")).toString();
-              return former.isEmpty() ? tr("None") : tr("Deactivated: %1").arg(former);
+              return r.formerPrincipal.isEmpty() ? tr("None") : tr("Deactivated: %1").arg(r.formerPrincipal);
           } },
     });
 }
@@ -81,15 +73,16 @@ void SupportStructureModel::setSearch(const QString &text)
 
 void SupportStructureModel::reload()
 {
-    QList<QVariantMap> orphans;
+    QList<OrphanStructure> orphans;
     m_result = Support(m_core).structuresWithoutPrincipal(m_supportId, orphans);
-    QHash<qint64, QVariantMap> flagged;
-    for (QVariantMap &s : orphans) {
-        s.insert(QStringLiteral("withoutPrincipal"), true);
-        flagged.insert(s.value(QStringLiteral("id")).toLongLong(), s);
+    QHash<qint64, QString> formerPrincipals;
+    QList<SupportStructure> records;
+    for (const OrphanStructure &o : std::as_const(orphans)) {
+        formerPrincipals.insert(o.id, o.formerPrincipal);
+        records.append({ o.id, o.siret, o.raisonSociale, true, o.formerPrincipal });
     }
     if (!m_result.ok() || m_text.isEmpty()) {
-        setRecords(orphans);
+        setRecords(records);
         return;
     }
     // A SIRET is all digits (spaces allowed); anything else is a raison sociale.
@@ -103,30 +96,25 @@ void SupportStructureModel::reload()
         criteria.siret = digits;
     else
         criteria.raisonSociale = m_text;
-    QList<QVariantMap> records;
-    for (const StructureRow &row : Structures(m_core).search(criteria, 0, SearchLimit)) {
-        QVariantMap r = flagged.value(row.id);
-        r.insert(QStringLiteral("id"), row.id);
-        r.insert(QStringLiteral("siret"), row.siret);
-        r.insert(QStringLiteral("raisonSociale"), row.raisonSociale);
-        r.insert(QStringLiteral("withoutPrincipal"), flagged.contains(row.id));
-        records.append(r);
-    }
+    records.clear();
+    for (const StructureRow &row : Structures(m_core).search(criteria, 0, SearchLimit))
+        records.append({ row.id, row.siret, row.raisonSociale, formerPrincipals.contains(row.id),
+                         formerPrincipals.value(row.id) });
     setRecords(records);
 }
 
 SolicitationQueueModel::SolicitationQueueModel(Core &core, qint64 supportId, QObject *parent)
-    : RecordTableModel(parent)
+    : RecordListModel<SolicitationInfo>(parent)
     , m_core(core)
     , m_supportId(supportId)
 {
     setColumns({
-        { QStringLiteral("updatedAt"), tr("Last activity"),
-          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("updatedAt"))); } },
-        { QStringLiteral("statusLabel"), tr("State") },
-        { QStringLiteral("categoryLabel"), tr("Category") },
-        { QStringLiteral("subject"), tr("Subject") },
-        { QStringLiteral("email"), tr("From") },
+        { tr("Last activity"), [](const SolicitationInfo &r) { return r.updatedAt; },
+          [](const SolicitationInfo &r) { return shortDateTime(r.updatedAt); } },
+        { tr("State"), [](const SolicitationInfo &r) { return r.statusLabel; }, {} },
+        { tr("Category"), [](const SolicitationInfo &r) { return r.categoryLabel; }, {} },
+        { tr("Subject"), [](const SolicitationInfo &r) { return r.subject; }, {} },
+        { tr("From"), [](const SolicitationInfo &r) { return r.email; }, {} },
     });
 }
 
@@ -138,22 +126,8 @@ void SolicitationQueueModel::setStatusFilter(const QString &status)
 
 void SolicitationQueueModel::reload()
 {
-    QList<QVariantMap> records;
-    const auto queue = Solicitations(m_core).listForSupport(m_supportId, m_status);
-    for (const SolicitationInfo &s : queue.value_or(QList<SolicitationInfo>())) {
-        records.append({ { QStringLiteral("id"), s.id },
-                         { QStringLiteral("userId"), s.userId },
-                         { QStringLiteral("email"), s.email },
-                         { QStringLiteral("category"), s.category },
-                         { QStringLiteral("categoryLabel"), s.categoryLabel },
-                         { QStringLiteral("subject"), s.subject },
-                         { QStringLiteral("body"), s.body },
-                         { QStringLiteral("status"), s.status },
-                         { QStringLiteral("statusLabel"), s.statusLabel },
-                         { QStringLiteral("createdAt"), s.createdAt },
-                         { QStringLiteral("updatedAt"), s.updatedAt } });
-    }
-    setRecords(records);
+    setRecords(
+        Solicitations(m_core).listForSupport(m_supportId, m_status).value_or(QList<SolicitationInfo>()));
 }
 
 SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
@@ -162,7 +136,7 @@ SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
 {
     setColumns({
         { QStringLiteral("at"), tr("When"),
-          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at"))); } },
+          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at")).toDateTime()); } },
         { QStringLiteral("actorEmail"), tr("Who") },
         { QStringLiteral("structure"), tr("Structure") },
         { QStringLiteral("command"), tr("Action") },
@@ -174,9 +148,8 @@ SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
 void SupportAuditModel::reload()
 {
     QHash<qint64, QString> names;
-    for (const QVariantMap &s : m_core.db().rows(QStringLiteral("SELECT id, raison_sociale FROM structures")))
-        names.insert(s.value(QStringLiteral("id")).toLongLong(),
-                     s.value(QStringLiteral("raison_sociale")).toString());
+    for (const StructureRow &s : Structures(m_core).all())
+        names.insert(s.id, s.raisonSociale);
     QList<QVariantMap> records;
     const QList<AuditEntry> entries = AuditLog(m_core).query(filter());
     for (auto it = entries.crbegin(); it != entries.crend(); ++it) {

@@ -3,6 +3,7 @@
 #include "kernel/commandresult.h"
 #include "models/auditentrymodel.h"
 #include "models/recordtablemodel.h"
+#include "rules/support/solicitations.h"
 #include "rules/support/support.h"
 
 namespace guichet {
@@ -11,7 +12,7 @@ class Core;
 
 // « Support » › « Utilisateurs »: Support::searchUsers for the signed-in
 // support user. Refused searches list nothing (lastResult() says why).
-class SupportUserModel : public RecordTableModel
+class SupportUserModel : public RecordListModel<SupportUserRow>
 {
     Q_OBJECT
 
@@ -29,11 +30,20 @@ private:
     CommandResult m_result;
 };
 
+// A row of « Support » › « Structures ».
+struct SupportStructure
+{
+    qint64 id = 0; // the structure
+    QString siret;
+    QString raisonSociale;
+    bool withoutPrincipal = false; // no active principal manager today
+    QString formerPrincipal; // « First LAST <email> » of the deactivated principal, or empty
+};
+
 // « Support » › « Structures »: the structures matching a raison sociale or
 // SIRET (Structures::search), or, with an empty search, the structures without
-// an active principal manager. Each record carries "withoutPrincipal" (bool)
-// and "formerPrincipal".
-class SupportStructureModel : public RecordTableModel
+// an active principal manager (Support::structuresWithoutPrincipal).
+class SupportStructureModel : public RecordListModel<SupportStructure>
 {
     Q_OBJECT
 
@@ -54,7 +64,7 @@ private:
 };
 
 // « Support » › « Sollicitations »: support's queue, filtered by state (empty = all).
-class SolicitationQueueModel : public RecordTableModel
+class SolicitationQueueModel : public RecordListModel<SolicitationInfo>
 {
     Q_OBJECT
 

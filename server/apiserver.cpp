@@ -9,6 +9,7 @@
 #include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
 #include "server/changewatcher.h"
+#include "server/recordjson.h"
 #include "server/workerpool.h"
 #include "sync/changefeed.h"
 
@@ -286,9 +287,9 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         if (!limit)
             return badParameter(QStringLiteral("limit"));
         QJsonArray rows;
-        for (const QVariantMap &user :
+        for (const UserSearchResult &user :
              Accounts(core).searchUsers(text(call.request.query, QStringLiteral("q")), int(*limit)))
-            rows.append(QJsonObject::fromVariantMap(user));
+            rows.append(userSearchResultJson(user));
         return ApiResponse::json({ { QStringLiteral("rows"), rows } });
     });
 

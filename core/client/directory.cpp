@@ -48,7 +48,7 @@ void LocalDirectory::searchStructures(const StructureCriteria &criteria, int off
 
 void LocalDirectory::searchUsers(const QString &text, int limit, QObject *, UsersCallback done)
 {
-    QList<QVariantMap> users;
+    QList<UserSearchResult> users;
     try {
         users = Accounts(m_core).searchUsers(text, limit);
     } catch (const DatabaseError &error) {

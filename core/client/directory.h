@@ -1,13 +1,13 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "rules/accounts/accounts.h"
 #include "rules/structures/structures.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QObject>
 #include <QString>
-#include <QVariantMap>
 
 #include <functional>
 
@@ -44,7 +44,8 @@ class Directory : public QObject
 public:
     using CountCallback = std::function<void(const CommandResult &result, qint64 count)>;
     using StructuresCallback = std::function<void(const CommandResult &result, const StructurePage &page)>;
-    using UsersCallback = std::function<void(const CommandResult &result, const QList<QVariantMap> &users)>;
+    using UsersCallback
+        = std::function<void(const CommandResult &result, const QList<UserSearchResult> &users)>;
     using ContentCallback = std::function<void(const CommandResult &result, const QByteArray &content)>;
 
     using QObject::QObject;
@@ -60,8 +61,7 @@ public:
                                   StructuresCallback done)
         = 0;
     // Active users whose name, e-mail or postal address contains every word of
-    // `text` (Accounts::searchUsers), at most `limit`. Records: id, email,
-    // firstName, lastName, address (one line).
+    // `text` (Accounts::searchUsers), at most `limit`.
     virtual void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) = 0;
     // The content of one of the signed-in user's attached files, checked
     // against its SHA-256 (AttachedFiles::fileContent: owner only).

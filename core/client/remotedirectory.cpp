@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QPointer>
 #include <QSaveFile>
 #include <QStandardPaths>
@@ -33,6 +34,17 @@ template<typename Call> void whenFinished(QNetworkReply *reply, QObject *context
     });
 }
 
+// One row of GET /users, as server/recordjson.cpp writes it.
+UserSearchResult userSearchResultFromJson(const QJsonObject &row)
+{
+    UserSearchResult user;
+    user.id = row.value(QLatin1String("id")).toInteger();
+    user.email = row.value(QLatin1String("email")).toString();
+    user.firstName = row.value(QLatin1String("firstName")).toString();
+    user.lastName = row.value(QLatin1String("lastName")).toString();
+    user.address = row.value(QLatin1String("address")).toString();
+    return user;
+}
 } // namespace
 
 RemoteDirectory::RemoteDirectory(RemoteCommandGateway &gateway, Database &replica, const QString &cacheDir,
@@ -106,20 +118,9 @@ void RemoteDirectory::searchUsers(const QString &text, int limit, QObject *conte
             done(answer.result(), {});
             return;
         }
-        QList<QVariantMap> users;
-        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray()) {
-            const QJsonObject row = value.toObject();
-            // The server sends the postal code and city only, not the street.
-            const QString address = QStringList({ row.value(QLatin1String("postalCode")).toString(),
-                                                  row.value(QLatin1String("city")).toString() })
-                                        .join(QLatin1Char(' '))
-                                        .trimmed();
-            users.append({ { QStringLiteral("id"), row.value(QLatin1String("id")).toInteger() },
-                           { QStringLiteral("email"), row.value(QLatin1String("email")).toString() },
-                           { QStringLiteral("firstName"), row.value(QLatin1String("firstName")).toString() },
-                           { QStringLiteral("lastName"), row.value(QLatin1String("lastName")).toString() },
-                           { QStringLiteral("address"), address } });
-        }
+        QList<UserSearchResult> users;
+        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray())
+            users.append(userSearchResultFromJson(value.toObject()));
         done(CommandResult::success(), users);
     });
 }

@@ -381,13 +381,12 @@ private slots:
 
         bool usersCalled = false;
         directory.searchUsers(QStringLiteral("bruno"), 10, nullptr,
-                              [&](const CommandResult &result, const QList<QVariantMap> &users) {
+                              [&](const CommandResult &result, const QList<UserSearchResult> &users) {
                                   usersCalled = true;
                                   QVERIFY2(result.ok(), qPrintable(result.message));
                                   QCOMPARE(users.size(), 1);
-                                  QCOMPARE(users.first().value(QStringLiteral("id")).toLongLong(), m_bruno);
-                                  QCOMPARE(users.first().value(QStringLiteral("email")).toString(),
-                                           QStringLiteral("bruno@example.org"));
+                                  QCOMPARE(users.first().id, m_bruno);
+                                  QCOMPARE(users.first().email, QStringLiteral("bruno@example.org"));
                               });
         QTRY_VERIFY(usersCalled);
 

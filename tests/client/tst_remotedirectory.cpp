@@ -144,7 +144,7 @@ private slots:
                                       });
         bool usersCalled = false;
         f.directory->searchUsers(QStringLiteral("durand"), 20, nullptr,
-                                 [&](const CommandResult &result, const QList<QVariantMap> &users) {
+                                 [&](const CommandResult &result, const QList<UserSearchResult> &users) {
                                      usersCalled = true;
                                      QVERIFY(!result.ok());
                                      QVERIFY(users.isEmpty());
@@ -176,8 +176,9 @@ private slots:
         QVERIFY(f.open());
         auto screen = std::make_unique<QObject>();
         bool called = false;
-        f.directory->searchUsers(QStringLiteral("durand"), 20, screen.get(),
-                                 [&](const CommandResult &, const QList<QVariantMap> &) { called = true; });
+        f.directory->searchUsers(
+            QStringLiteral("durand"), 20, screen.get(),
+            [&](const CommandResult &, const QList<UserSearchResult> &) { called = true; });
         screen.reset();
         QTest::qWait(300);
         QVERIFY(!called);

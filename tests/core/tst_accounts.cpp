@@ -128,8 +128,8 @@ private slots:
         w.t.db().exec(QStringLiteral("UPDATE users SET status = 'deactivated' WHERE id = ?"), { gone });
         const auto ids = [&](const QString &text) {
             QList<qint64> result;
-            for (const QVariantMap &row : w.accounts.searchUsers(text))
-                result << row.value(QStringLiteral("id")).toLongLong();
+            for (const UserSearchResult &row : w.accounts.searchUsers(text))
+                result << row.id;
             return result;
         };
         QCOMPARE(ids(QStringLiteral("HELENE")),

@@ -117,16 +117,15 @@ private slots:
         const qint64 alice = w.createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
                                           QStringLiteral("Martin"));
         w.createUser(QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"), QStringLiteral("Leroy"));
-        QList<QVariantMap> found;
+        QList<UserSearchResult> found;
         w.directory->searchUsers(QStringLiteral("martin"), 10, this,
-                                 [&](const CommandResult &r, const QList<QVariantMap> &users) {
+                                 [&](const CommandResult &r, const QList<UserSearchResult> &users) {
                                      QVERIFY(r.ok());
                                      found = users;
                                  });
         QCOMPARE(found.size(), 1);
-        QCOMPARE(found.first().value(QStringLiteral("id")).toLongLong(), alice);
-        QCOMPARE(found.first().value(QStringLiteral("email")).toString(),
-                 QStringLiteral("alice@example.org"));
+        QCOMPARE(found.first().id, alice);
+        QCOMPARE(found.first().email, QStringLiteral("alice@example.org"));
         QCOMPARE(found, Accounts(*w.core).searchUsers(QStringLiteral("martin"), 10));
     }
 

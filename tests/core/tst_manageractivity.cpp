@@ -13,6 +13,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+
 using namespace guichet;
 using namespace guichet::test;
 
@@ -280,20 +282,20 @@ private slots:
     {
         WORLD(w);
         ManagerActivity activity(*w.core);
-        const QList<QVariantMap> users = activity.structureUsers(w.s);
+        const QList<StructureUser> users = activity.structureUsers(w.s);
         QCOMPARE(users.size(), 3);
-        QVariantMap ugo;
-        for (const QVariantMap &u : users) {
-            if (u.value(QStringLiteral("userId")).toLongLong() == w.ugo)
+        StructureUser ugo;
+        for (const StructureUser &u : users) {
+            if (u.userId == w.ugo)
                 ugo = u;
         }
-        QCOMPARE(ugo.value(QStringLiteral("role")).toString(), QStringLiteral("user"));
-        QCOMPARE(ugo.value(QStringLiteral("subscriptions")).toInt(), 1);
-        QCOMPARE(ugo.value(QStringLiteral("validFrom")).toDate(), QDate(2026, 1, 1));
+        QCOMPARE(roleToString(ugo.role), QStringLiteral("user"));
+        QCOMPARE(ugo.subscriptions, 1);
+        QCOMPARE(ugo.validFrom, QDate(2026, 1, 1));
 
-        const QList<QVariantMap> samStructures = activity.managedStructures(w.sam);
+        const QList<ManagedStructure> samStructures = activity.managedStructures(w.sam);
         QCOMPARE(samStructures.size(), 1);
-        QCOMPARE(samStructures.first().value(QStringLiteral("canManage")).toBool(), false);
+        QCOMPARE(samStructures.first().canManage, false);
         QVERIFY(activity.managedStructures(w.ugo).isEmpty());
     }
 
@@ -309,14 +311,15 @@ private slots:
         // Today the request is fresh; the end is 13 days away.
         QVERIFY(activity.reminders(w.paul, 7).isEmpty());
         w.clock.advanceDays(10);
-        const QList<QVariantMap> reminders = activity.reminders(w.paul, 7);
+        const QList<Reminder> reminders = activity.reminders(w.paul, 7);
         QCOMPARE(reminders.size(), 2);
-        QStringList kinds;
-        for (const QVariantMap &r : reminders)
-            kinds << r.value(QStringLiteral("kind")).toString();
-        kinds.sort();
-        QCOMPARE(kinds,
-                 (QStringList { QStringLiteral("attachmentEnding"), QStringLiteral("attachmentRequest") }));
+        QList<Reminder::Kind> kinds;
+        for (const Reminder &r : reminders)
+            kinds << r.kind;
+        std::sort(kinds.begin(), kinds.end());
+        QCOMPARE(
+            kinds,
+            (QList<Reminder::Kind> { Reminder::Kind::AttachmentRequest, Reminder::Kind::AttachmentEnding }));
         // Nothing for a secondary manager without powers, nor for another structure's manager.
         QVERIFY(activity.reminders(w.sam, 7).isEmpty());
         QVERIFY(activity.reminders(w.tess, 7).isEmpty());
@@ -341,17 +344,17 @@ private slots:
         for (const char *email : { "claire.dubois@demo.guichet.fr", "sami.benali@demo.guichet.fr" }) {
             const qint64 manager = id(email);
             QVERIFY2(!Attachments(core).pendingAttachmentRequests(manager).isEmpty(), email);
-            const QList<QVariantMap> structures = activity.managedStructures(manager);
+            const QList<ManagedStructure> structures = activity.managedStructures(manager);
             QVERIFY2(!structures.isEmpty(), email);
             AuditFilter filter;
-            filter.structureId = structures.first().value(QStringLiteral("id")).toLongLong();
+            filter.structureId = structures.first().id;
             QVERIFY2(!AuditLog(core).query(filter).isEmpty(), email);
             QVERIFY2(!activity.structureUsers(filter.structureId).isEmpty(), email);
         }
         // Nadia is a secondary manager without the principal's powers: read-only.
-        const QList<QVariantMap> nadia = activity.managedStructures(id("nadia.petit@demo.guichet.fr"));
+        const QList<ManagedStructure> nadia = activity.managedStructures(id("nadia.petit@demo.guichet.fr"));
         QVERIFY(!nadia.isEmpty());
-        QVERIFY(!nadia.first().value(QStringLiteral("canManage")).toBool());
+        QVERIFY(!nadia.first().canManage);
     }
 };
 

@@ -55,11 +55,11 @@ struct World
     }
 };
 
-QStringList emails(const QList<QVariantMap> &users)
+QStringList emails(const QList<SupportUserRow> &users)
 {
     QStringList list;
-    for (const QVariantMap &u : users)
-        list << u.value(QStringLiteral("email")).toString();
+    for (const SupportUserRow &u : users)
+        list << u.email;
     return list;
 }
 } // namespace
@@ -78,7 +78,7 @@ private slots:
     {
         WORLD(w);
         Support support(*w.core);
-        QList<QVariantMap> users;
+        QList<SupportUserRow> users;
         SupportUserCriteria c;
         c.name = QStringLiteral("lefevre");
         QVERIFY(support.searchUsers(w.support, c, users).ok());
@@ -119,35 +119,30 @@ private slots:
     void resultsShowStatusStructuresAndRoles()
     {
         WORLD(w);
-        QList<QVariantMap> users;
+        QList<SupportUserRow> users;
         SupportUserCriteria c;
         c.name = QStringLiteral("gaston");
         QVERIFY(Support(*w.core).searchUsers(w.support, c, users).ok());
         QCOMPARE(users.size(), 1);
-        QCOMPARE(users[0].value(QStringLiteral("active")).toBool(), false);
-        QCOMPARE(users[0].value(QStringLiteral("deactivatedAt")).toDateTime(), w.clock.now().addDays(-70));
-        QCOMPARE(users[0].value(QStringLiteral("roles")).toStringList(),
-                 QStringList { QStringLiteral("principal") });
-        QVERIFY(users[0]
-                    .value(QStringLiteral("structures"))
-                    .toStringList()
-                    .value(0)
-                    .contains(QStringLiteral("Boulangerie Pétrin")));
+        QCOMPARE(users[0].active, false);
+        QCOMPARE(users[0].deactivatedAt, w.clock.now().addDays(-70));
+        QCOMPARE(users[0].roles, QList<Role> { Role::Principal });
+        QVERIFY(users[0].structures.value(0).contains(QStringLiteral("Boulangerie Pétrin")));
 
         c.name = QStringLiteral("alice");
         QVERIFY(Support(*w.core).searchUsers(w.support, c, users).ok());
-        QCOMPARE(users[0].value(QStringLiteral("active")).toBool(), true);
-        QVERIFY(!users[0].value(QStringLiteral("deactivatedAt")).toDateTime().isValid());
+        QCOMPARE(users[0].active, true);
+        QVERIFY(!users[0].deactivatedAt.isValid());
         // The ended attachment to the workshop is not a current structure.
-        QCOMPARE(users[0].value(QStringLiteral("structures")).toStringList().size(), 1);
+        QCOMPARE(users[0].structures.size(), 1);
     }
 
     void onlyActiveSupportStaffSearch()
     {
         WORLD(w);
         Support support(*w.core);
-        QList<QVariantMap> users;
-        QList<QVariantMap> structures;
+        QList<SupportUserRow> users;
+        QList<OrphanStructure> structures;
         SupportUserCriteria c;
         c.name = QStringLiteral("martin");
         CommandResult r = support.searchUsers(w.alice, c, users);
@@ -165,15 +160,14 @@ private slots:
     void structuresWithoutActivePrincipal()
     {
         WORLD(w);
-        QList<QVariantMap> structures;
+        QList<OrphanStructure> structures;
         QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
         QCOMPARE(structures.size(), 2);
-        QCOMPARE(structures[0].value(QStringLiteral("raisonSociale")).toString(),
-                 QStringLiteral("Atelier Sans Chef"));
-        QCOMPARE(structures[0].value(QStringLiteral("reason")).toString(), QStringLiteral("none"));
-        QCOMPARE(structures[1].value(QStringLiteral("id")).toLongLong(), w.boulangerie);
-        QCOMPARE(structures[1].value(QStringLiteral("reason")).toString(), QStringLiteral("deactivated"));
-        QCOMPARE(structures[1].value(QStringLiteral("formerPrincipalId")).toLongLong(), w.gone);
+        QCOMPARE(structures[0].raisonSociale, QStringLiteral("Atelier Sans Chef"));
+        QCOMPARE(structures[0].reason, OrphanStructure::Reason::None);
+        QCOMPARE(structures[1].id, w.boulangerie);
+        QCOMPARE(structures[1].reason, OrphanStructure::Reason::Deactivated);
+        QCOMPARE(structures[1].formerPrincipalId, w.gone);
     }
 
     void supportNamesPrincipal()
@@ -188,7 +182,7 @@ private slots:
         r = activity.transferPrincipal(w.support, w.orphan, w.bruno);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(w.db(), w.orphan), w.bruno);
-        QList<QVariantMap> structures;
+        QList<OrphanStructure> structures;
         QVERIFY(Support(*w.core).structuresWithoutPrincipal(w.support, structures).ok());
         QVERIFY(structures.isEmpty());
         QVERIFY(

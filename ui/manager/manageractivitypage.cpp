@@ -55,12 +55,6 @@ QString longDate(const QVariant &value)
     return date.isValid() ? QLocale().toString(date, QLocale::LongFormat) : QString();
 }
 
-QString personName(const QVariantMap &r)
-{
-    return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
-                                       r.value(QStringLiteral("lastName")).toString().toUpper());
-}
-
 QString personName(const QString &firstName, const QString &lastName)
 {
     return QStringLiteral("%1 %2").arg(firstName, lastName.toUpper());
@@ -73,6 +67,11 @@ auto currentRequest(const QTableView *table, const Model *model) -> decltype(mod
     const QModelIndex current = table ? table->currentIndex() : QModelIndex();
     return current.isValid() ? model->recordOfId(current.data(RecordModelBase::IdRole).toLongLong())
                              : nullptr;
+}
+
+QString personName(const StructureUser &u)
+{
+    return QStringLiteral("%1 %2").arg(u.firstName, u.lastName.toUpper());
 }
 
 // A small modal form run through Dialogs::exec: OK (default, Enter) and Cancel (Esc).
@@ -99,8 +98,8 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     , m_attachmentRequests(new PendingAttachmentModel(session.core, session.userId(), this))
     , m_subscriptionRequests(new PendingSubscriptionModel(session.core, session.userId(), this))
     , m_users(new StructureUserModel(session.core, this))
-    , m_services(new RecordTableModel(this))
-    , m_spaces(new RecordTableModel(this))
+    , m_services(new RecordListModel<ServiceRow>(this))
+    , m_spaces(new RecordListModel<Space>(this))
     , m_history(new AuditEntryModel(session.core, this))
 {
     setObjectName(QStringLiteral("managerActivity"));
@@ -126,12 +125,12 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     m_error->hide();
     m_feedback.bind(QStringLiteral("structure"), m_structure);
 
-    m_services->setColumns({ { QStringLiteral("code"), tr("Code") },
-                             { QStringLiteral("name"), tr("Name") },
-                             { QStringLiteral("active"), tr("Active"), [](const QVariantMap &r) {
-                                  return r.value(QStringLiteral("active")).toBool() ? tr("Yes") : tr("No");
-                              } } });
-    m_spaces->setColumns({ { QStringLiteral("name"), tr("Space set at structure level") } });
+    m_services->setColumns({ { tr("Code"), [](const ServiceRow &r) { return r.code; }, {} },
+                             { tr("Name"), [](const ServiceRow &r) { return r.name; }, {} },
+                             { tr("Active"), [](const ServiceRow &r) { return r.active; },
+                               [](const ServiceRow &r) { return r.active ? tr("Yes") : tr("No"); } } });
+    m_spaces->setColumns(
+        { { tr("Space set at structure level"), [](const Space &r) { return r.name; }, {} } });
 
     m_tabs->setObjectName(QStringLiteral("managerTabs"));
     m_tabs->addTab(createRequestsTab(), tr("&Pending requests"));
@@ -446,8 +445,8 @@ void ManagerActivityPage::reload()
     const int days = overdueDays();
     int late = 0;
     int ending = 0;
-    for (const QVariantMap &r : ManagerActivity(m_session.core).reminders(m_session.userId(), days)) {
-        if (r.value(QStringLiteral("kind")).toString() == QLatin1String("attachmentEnding"))
+    for (const Reminder &r : ManagerActivity(m_session.core).reminders(m_session.userId(), days)) {
+        if (r.kind == Reminder::Kind::AttachmentEnding)
             ++ending;
         else
             ++late;
@@ -466,11 +465,9 @@ void ManagerActivityPage::reloadStructures()
     const qint64 current = currentStructureId();
     const QSignalBlocker blocker(m_structure);
     m_structure->clear();
-    for (const QVariantMap &s : ManagerActivity(m_session.core).managedStructures(m_session.userId()))
-        m_structure->addItem(tr("%1 (SIRET %2)")
-                                 .arg(s.value(QStringLiteral("raisonSociale")).toString(),
-                                      s.value(QStringLiteral("siret")).toString()),
-                             s.value(QStringLiteral("id")));
+    m_managedStructures = ManagerActivity(m_session.core).managedStructures(m_session.userId());
+    for (const ManagedStructure &s : std::as_const(m_managedStructures))
+        m_structure->addItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), s.id);
     const int index = m_structure->findData(current);
     if (index >= 0)
         m_structure->setCurrentIndex(index);
@@ -479,10 +476,13 @@ void ManagerActivityPage::reloadStructures()
 void ManagerActivityPage::structureChanged()
 {
     const qint64 structureId = currentStructureId();
-    const QDate today = m_session.clock.today();
-    const Role role = structureId ? roleOn(m_session.db, m_session.userId(), structureId, today) : Role::None;
-    m_principal = role == Role::Principal;
-    m_readOnly = !structureId || !canManage(m_session.db, m_session.userId(), structureId, today);
+    const ManagedStructure *managed = nullptr;
+    for (const ManagedStructure &s : std::as_const(m_managedStructures)) {
+        if (s.id == structureId)
+            managed = &s;
+    }
+    m_principal = managed && managed->role == Role::Principal;
+    m_readOnly = !managed || !managed->canManage;
     if (!structureId)
         m_readOnlyNotice->setText(tr("You manage no structure today: there is nothing to decide here."));
     else if (m_readOnly)
@@ -495,23 +495,9 @@ void ManagerActivityPage::structureChanged()
     m_readOnlyNotice->setVisible(!m_readOnlyNotice->text().isEmpty());
 
     m_users->setStructureId(structureId);
-    QList<QVariantMap> services;
-    if (structureId) {
-        for (const ServiceRow &s : Structures(m_session.core).listServices(structureId))
-            services.append({ { QStringLiteral("id"), s.id },
-                              { QStringLiteral("code"), s.code },
-                              { QStringLiteral("name"), s.name },
-                              { QStringLiteral("active"), s.active } });
-    }
-    m_services->setRecords(services);
-    QList<QVariantMap> spaces;
-    if (structureId) {
-        for (const Space &s : Spaces(m_session.core).structureSpaces(structureId))
-            spaces.append({ { QStringLiteral("id"), s.id },
-                            { QStringLiteral("code"), s.code },
-                            { QStringLiteral("name"), s.name } });
-    }
-    m_spaces->setRecords(spaces);
+    m_services->setRecords(structureId ? Structures(m_session.core).listServices(structureId)
+                                       : QList<ServiceRow>());
+    m_spaces->setRecords(structureId ? Spaces(m_session.core).structureSpaces(structureId) : QList<Space>());
 
     QString info;
     if (const auto s = structureId ? Structures(m_session.core).structure(structureId) : std::nullopt) {
@@ -522,13 +508,7 @@ void ManagerActivityPage::structureChanged()
     m_structureInfo->setText(info);
     {
         const QSignalBlocker blocker(m_powers);
-        m_powers->setChecked(
-            structureId
-            && m_session.db
-                    .value(QStringLiteral("SELECT secondary_powers FROM structures WHERE id = ?"),
-                           { structureId })
-                    .toInt()
-                != 0);
+        m_powers->setChecked(managed && managed->secondaryPowers);
     }
     applyHistoryFilter();
     updateButtons();
@@ -555,6 +535,31 @@ QVariantMap ManagerActivityPage::currentRecord(const QString &viewName) const
     return current.isValid() ? current.data(RecordTableModel::RecordRole).toMap() : QVariantMap();
 }
 
+qint64 ManagerActivityPage::currentId(const QString &viewName) const
+{
+    QTableView *table = view(viewName);
+    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
+    return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
+}
+
+const StructureUser *ManagerActivityPage::currentUser() const
+{
+    const qint64 id = currentId(QStringLiteral("usersTable"));
+    return id ? m_users->recordOfId(id) : nullptr;
+}
+
+const ServiceRow *ManagerActivityPage::currentService() const
+{
+    const qint64 id = currentId(QStringLiteral("servicesTable"));
+    return id ? m_services->recordOfId(id) : nullptr;
+}
+
+const Space *ManagerActivityPage::currentSpace() const
+{
+    const qint64 id = currentId(QStringLiteral("spacesTable"));
+    return id ? m_spaces->recordOfId(id) : nullptr;
+}
+
 void ManagerActivityPage::updateButtons()
 {
     const bool manage = !m_readOnly;
@@ -562,9 +567,9 @@ void ManagerActivityPage::updateButtons()
         || currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     const bool hasSubscription = !m_subscriptionRequests->checkedIds().isEmpty()
         || currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
-    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
-    const bool validatedUser = user.value(QStringLiteral("status")).toString() == QLatin1String("validated");
-    const bool principalRow = user.value(QStringLiteral("role")).toString() == QLatin1String("principal");
+    const StructureUser *user = currentUser();
+    const bool validatedUser = user && user->status == QLatin1String("validated");
+    const bool principalRow = user && user->role == Role::Principal;
     const struct
     {
         const char *name;
@@ -582,14 +587,14 @@ void ManagerActivityPage::updateButtons()
         { "makeSecondary", manage && validatedUser && !principalRow },
         { "makeUser", manage && validatedUser && !principalRow },
         { "endAttachment", manage && validatedUser && !principalRow },
-        { "removeAttachment", manage && !user.isEmpty() },
+        { "removeAttachment", manage && user != nullptr },
         { "attachUser", manage },
         { "copyRights", manage && validatedUser },
         { "modifyStructure", currentStructureId() != 0 },
         { "addService", manage },
-        { "toggleService", manage && !currentRecord(QStringLiteral("servicesTable")).isEmpty() },
+        { "toggleService", manage && currentService() != nullptr },
         { "addSpace", manage },
-        { "removeSpace", manage && !currentRecord(QStringLiteral("spacesTable")).isEmpty() },
+        { "removeSpace", manage && currentSpace() != nullptr },
         { "transferPrincipal", m_principal },
         { "exportHistory", currentStructureId() != 0 },
     };
@@ -735,18 +740,19 @@ void ManagerActivityPage::makeUser()
 
 void ManagerActivityPage::setRole(const QString &role)
 {
-    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
-    if (r.isEmpty())
+    const StructureUser *user = currentUser();
+    if (!user)
         return;
-    send(QStringLiteral("setAttachmentRole"),
-         commandArgs::setAttachmentRole(r.value(QStringLiteral("id")).toLongLong(), role));
+    const StructureUser r = *user;
+    send(QStringLiteral("setAttachmentRole"), commandArgs::setAttachmentRole(r.id, role));
 }
 
 void ManagerActivityPage::endAttachment()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
-    if (r.isEmpty())
+    const StructureUser *user = currentUser();
+    if (!user)
         return;
+    const StructureUser r = *user;
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("endAttachmentDialog"));
     dialog.setWindowTitle(tr("End the attachment"));
@@ -761,23 +767,22 @@ void ManagerActivityPage::endAttachment()
     addButtons(&dialog, layout);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    send(QStringLiteral("endAttachment"),
-         commandArgs::endAttachment(r.value(QStringLiteral("id")).toLongLong(), date->date()));
+    send(QStringLiteral("endAttachment"), commandArgs::endAttachment(r.id, date->date()));
 }
 
 void ManagerActivityPage::removeAttachment()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
-    if (r.isEmpty() || m_readOnly)
+    const StructureUser *user = currentUser();
+    if (!user || m_readOnly)
         return;
+    const StructureUser r = *user;
     if (Dialogs::question(this, tr("Remove the attachment"),
                           tr("Remove the attachment of %1 to %2? Their subscriptions there go too.")
                               .arg(personName(r), m_structure->currentText()))
         != QMessageBox::Ok)
         return;
     std::optional<Successors> successors;
-    if (r.value(QStringLiteral("role")).toString() == QLatin1String("principal")
-        && r.value(QStringLiteral("status")).toString() == QLatin1String("validated")) {
+    if (r.role == Role::Principal && r.status == QLatin1String("validated")) {
         // The principal's attachment: a successor first (« désigner un nouveau gestionnaire principal »).
         const auto s = Structures(m_session.core).structure(currentStructureId());
         SuccessorDialog dialog(
@@ -787,8 +792,7 @@ void ManagerActivityPage::removeAttachment()
             return;
         successors = dialog.successors();
     }
-    send(QStringLiteral("removeAttachments"),
-         commandArgs::removeAttachments({ r.value(QStringLiteral("id")).toLongLong() }, successors));
+    send(QStringLiteral("removeAttachments"), commandArgs::removeAttachments({ r.id }, successors));
 }
 
 void ManagerActivityPage::attachUser()
@@ -882,19 +886,19 @@ void ManagerActivityPage::attachUser()
 
 void ManagerActivityPage::copyRights()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("usersTable"));
-    if (r.isEmpty())
+    const StructureUser *user = currentUser();
+    if (!user)
         return;
+    const StructureUser r = *user;
     UserSearchDialog search(m_session, this);
     search.setWindowTitle(tr("Copy the rights of %1 to…").arg(personName(r)));
-    search.exclude(r.value(QStringLiteral("userId")).toLongLong());
+    search.exclude(r.userId);
     if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedUserId())
         return;
     const QString target = search.selectedUserLabel();
     QPointer<ManagerActivityPage> self(this);
     send(QStringLiteral("copyRights"),
-         commandArgs::copyRights(r.value(QStringLiteral("userId")).toLongLong(), search.selectedUserId(),
-                                 currentStructureId()),
+         commandArgs::copyRights(r.userId, search.selectedUserId(), currentStructureId()),
          [self, target](const CommandResult &result) {
              if (self)
                  Dialogs::information(self, tr("Copy the rights"),
@@ -928,12 +932,10 @@ void ManagerActivityPage::addService()
 
 void ManagerActivityPage::toggleService()
 {
-    const QVariantMap r = currentRecord(QStringLiteral("servicesTable"));
-    if (r.isEmpty())
+    const ServiceRow *r = currentService();
+    if (!r)
         return;
-    send(QStringLiteral("setServiceActive"),
-         commandArgs::setServiceActive(r.value(QStringLiteral("id")).toLongLong(),
-                                       !r.value(QStringLiteral("active")).toBool()));
+    send(QStringLiteral("setServiceActive"), commandArgs::setServiceActive(r->id, !r->active));
 }
 
 void ManagerActivityPage::addSpace()
@@ -955,10 +957,11 @@ void ManagerActivityPage::addSpace()
 
 void ManagerActivityPage::removeSpace()
 {
-    const QVariantMap space = currentRecord(QStringLiteral("spacesTable"));
-    if (space.isEmpty())
+    const Space *current = currentSpace();
+    if (!current)
         return;
-    const QString name = space.value(QStringLiteral("name")).toString();
+    const Space space = *current;
+    const QString name = space.name;
     if (Dialogs::question(
             this, tr("Spaces set at structure level"),
             tr("Remove %1 from the structure? The subscriptions it generated end; the users' own "
@@ -968,8 +971,7 @@ void ManagerActivityPage::removeSpace()
         return;
     QPointer<ManagerActivityPage> self(this);
     send(QStringLiteral("disableStructureSpace"),
-         commandArgs::disableStructureSpace(currentStructureId(),
-                                            space.value(QStringLiteral("code")).toString()),
+         commandArgs::disableStructureSpace(currentStructureId(), space.code),
          [self, name](const CommandResult &r) {
              if (self)
                  Dialogs::information(self, tr("Spaces set at structure level"),
@@ -1006,14 +1008,10 @@ void ManagerActivityPage::transferPrincipal()
     auto *successor = new QComboBox(&dialog);
     successor->setObjectName(QStringLiteral("successor"));
     successor->setAccessibleName(tr("New principal manager"));
-    for (const QVariantMap &u : m_users->records()) {
-        if (u.value(QStringLiteral("userId")).toLongLong() == m_session.userId()
-            || u.value(QStringLiteral("status")).toString() != QLatin1String("validated")
-            || u.value(QStringLiteral("ended")).toBool())
+    for (const StructureUser &u : m_users->records()) {
+        if (u.userId == m_session.userId() || u.status != QLatin1String("validated") || u.ended)
             continue;
-        successor->addItem(
-            QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()),
-            u.value(QStringLiteral("userId")));
+        successor->addItem(QStringLiteral("%1 <%2>").arg(personName(u), u.email), u.userId);
     }
     layout->addWidget(successor);
     addButtons(&dialog, layout);

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "models/recordtablemodel.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/spaces/spaces.h"
+#include "rules/structures/structures.h"
 #include "ui/widgets/formfeedback.h"
 
 #include <QJsonObject>
@@ -64,8 +68,8 @@ public:
     PendingAttachmentModel *attachmentRequests() const { return m_attachmentRequests; }
     PendingSubscriptionModel *subscriptionRequests() const { return m_subscriptionRequests; }
     StructureUserModel *users() const { return m_users; }
-    RecordTableModel *services() const { return m_services; }
-    RecordTableModel *spaces() const { return m_spaces; }
+    RecordListModel<ServiceRow> *services() const { return m_services; }
+    RecordListModel<Space> *spaces() const { return m_spaces; }
     AuditEntryModel *history() const { return m_history; }
     QCheckBox *powersBox() const { return m_powers; }
     QComboBox *spaceChooser() const { return m_spaceChoice; }
@@ -89,6 +93,12 @@ private:
     void structureChanged();
     void updateButtons();
     QVariantMap currentRecord(const QString &viewName) const;
+    // The id of the current row of a table, 0 when none.
+    qint64 currentId(const QString &viewName) const;
+    // The current row of these tables, or nullptr.
+    const StructureUser *currentUser() const;
+    const ServiceRow *currentService() const;
+    const Space *currentSpace() const;
     // Sends a command; on refusal the red message, on success `done`.
     void send(const QString &command, const QJsonObject &args,
               std::function<void(const CommandResult &)> done = {});
@@ -131,12 +141,14 @@ private:
     FormFeedback m_feedback;
     bool m_readOnly = true;
     bool m_principal = false;
+    // What the structure combo lists, read by reloadStructures().
+    QList<ManagedStructure> m_managedStructures;
 
     PendingAttachmentModel *m_attachmentRequests;
     PendingSubscriptionModel *m_subscriptionRequests;
     StructureUserModel *m_users;
-    RecordTableModel *m_services;
-    RecordTableModel *m_spaces;
+    RecordListModel<ServiceRow> *m_services;
+    RecordListModel<Space> *m_spaces;
     AuditEntryModel *m_history;
 
     QLabel *m_structureInfo = nullptr;

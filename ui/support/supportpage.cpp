@@ -9,6 +9,7 @@
 #include "rules/audit/auditlog.h"
 #include "rules/files/attachedfiles.h"
 #include "rules/manager/manageractivity.h"
+#include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/auditexport.h"
@@ -48,10 +49,10 @@ namespace {
 const QString settingsPrefix = QStringLiteral("supportPage/");
 const char *tableNames[] = { "usersTable", "structuresTable", "solicitationsTable", "journalTable" };
 
-QString personName(const QVariantMap &r)
+// « First LAST » of any record with those fields.
+template<typename Record> QString personName(const Record &r)
 {
-    return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
-                                       r.value(QStringLiteral("lastName")).toString().toUpper());
+    return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
 }
 
 QString longDateTime(const QDateTime &at)
@@ -102,7 +103,7 @@ SupportPage::~SupportPage()
     }
 }
 
-QTableView *SupportPage::createTable(const QString &name, RecordTableModel *model,
+QTableView *SupportPage::createTable(const QString &name, RecordModelBase *model,
                                      const QString &accessibleName)
 {
     auto *table = new QTableView(this);
@@ -336,11 +337,29 @@ QString SupportPage::errorText() const
     return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
 }
 
-QVariantMap SupportPage::currentRecord(const QString &viewName) const
+qint64 SupportPage::currentId(const QString &viewName) const
 {
     QTableView *table = view(viewName);
     const QModelIndex current = table ? table->currentIndex() : QModelIndex();
-    return current.isValid() ? current.data(RecordTableModel::RecordRole).toMap() : QVariantMap();
+    return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
+}
+
+const SupportUserRow *SupportPage::currentUser() const
+{
+    const qint64 id = currentId(QStringLiteral("usersTable"));
+    return id ? m_users->recordOfId(id) : nullptr;
+}
+
+const SupportStructure *SupportPage::currentStructure() const
+{
+    const qint64 id = currentId(QStringLiteral("structuresTable"));
+    return id ? m_structures->recordOfId(id) : nullptr;
+}
+
+const SolicitationInfo *SupportPage::currentSolicitation() const
+{
+    const qint64 id = currentId(QStringLiteral("solicitationsTable"));
+    return id ? m_solicitations->recordOfId(id) : nullptr;
 }
 
 void SupportPage::reload()
@@ -348,8 +367,7 @@ void SupportPage::reload()
     // Searches run again so that a reactivation or a new principal shows at once.
     m_users->reload();
     m_structures->reload();
-    const qint64 solicitation
-        = currentRecord(QStringLiteral("solicitationsTable")).value(QStringLiteral("id")).toLongLong();
+    const qint64 solicitation = currentId(QStringLiteral("solicitationsTable"));
     m_solicitations->reload();
     if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
         const int row = m_solicitations->rowOfId(solicitation);
@@ -366,16 +384,16 @@ void SupportPage::reload()
 
 void SupportPage::updateButtons()
 {
-    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
-    const bool solicitation = !currentRecord(QStringLiteral("solicitationsTable")).isEmpty();
+    const SupportUserRow *user = currentUser();
+    const bool solicitation = currentSolicitation() != nullptr;
     const struct
     {
         const char *name;
         bool enabled;
     } states[] = {
-        { "reactivate", !user.isEmpty() && !user.value(QStringLiteral("active")).toBool() },
-        { "viewUser", !user.isEmpty() },
-        { "namePrincipal", !currentRecord(QStringLiteral("structuresTable")).isEmpty() },
+        { "reactivate", user && !user->active },
+        { "viewUser", user != nullptr },
+        { "namePrincipal", currentStructure() != nullptr },
         { "reply", solicitation },
         { "setState", solicitation },
     };
@@ -425,11 +443,11 @@ void SupportPage::searchUsers()
 
 void SupportPage::reactivate()
 {
-    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
-    if (user.isEmpty() || user.value(QStringLiteral("active")).toBool())
+    const SupportUserRow *current = currentUser();
+    if (!current || current->active)
         return;
-    const QString who
-        = QStringLiteral("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString());
+    const SupportUserRow user = *current;
+    const QString who = QStringLiteral("%1 <%2>").arg(personName(user), user.email);
     if (Dialogs::question(this, tr("Reactivate the account"),
                           tr("Send %1 an e-mail with a reactivation link? The account becomes active again "
                              "once they follow the link and choose a new password.")
@@ -437,8 +455,7 @@ void SupportPage::reactivate()
         != QMessageBox::Ok)
         return;
     QPointer<SupportPage> self(this);
-    send(QStringLiteral("supportReactivate"),
-         commandArgs::supportReactivate(user.value(QStringLiteral("id")).toLongLong()),
+    send(QStringLiteral("supportReactivate"), commandArgs::supportReactivate(user.id),
          [self, who](const CommandResult &r) {
              if (!self)
                  return;
@@ -452,14 +469,14 @@ void SupportPage::reactivate()
 
 void SupportPage::viewUser()
 {
-    const QVariantMap user = currentRecord(QStringLiteral("usersTable"));
-    if (user.isEmpty())
+    const SupportUserRow *current = currentUser();
+    if (!current)
         return;
-    const qint64 userId = user.value(QStringLiteral("id")).toLongLong();
+    const SupportUserRow user = *current;
+    const qint64 userId = user.id;
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("userDetailsDialog"));
-    dialog.setWindowTitle(
-        tr("%1 <%2>").arg(personName(user), user.value(QStringLiteral("email")).toString()));
+    dialog.setWindowTitle(tr("%1 <%2>").arg(personName(user), user.email));
     auto *layout = new QVBoxLayout(&dialog);
     auto *tabs = new QTabWidget(&dialog);
     tabs->setObjectName(QStringLiteral("detailTabs"));
@@ -501,13 +518,11 @@ void SupportPage::searchStructures()
 
 void SupportPage::namePrincipal()
 {
-    const QVariantMap structure = currentRecord(QStringLiteral("structuresTable"));
-    if (structure.isEmpty())
+    const SupportStructure *current = currentStructure();
+    if (!current)
         return;
-    const qint64 structureId = structure.value(QStringLiteral("id")).toLongLong();
-    const QString structureName = tr("%1 (SIRET %2)")
-                                      .arg(structure.value(QStringLiteral("raisonSociale")).toString(),
-                                           structure.value(QStringLiteral("siret")).toString());
+    const qint64 structureId = current->id;
+    const QString structureName = tr("%1 (SIRET %2)").arg(current->raisonSociale, current->siret);
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("namePrincipalDialog"));
     dialog.setWindowTitle(tr("Name a principal manager"));
@@ -524,17 +539,14 @@ void SupportPage::namePrincipal()
     successor->setAccessibleName(tr("New principal manager"));
     Accounts accounts(m_session.core);
     QList<qint64> listed;
-    for (const QVariantMap &u : ManagerActivity(m_session.core).structureUsers(structureId)) {
-        const qint64 id = u.value(QStringLiteral("userId")).toLongLong();
+    for (const StructureUser &u : ManagerActivity(m_session.core).structureUsers(structureId)) {
+        const qint64 id = u.userId;
         const auto profile = accounts.profile(id);
-        if (listed.contains(id) || u.value(QStringLiteral("status")).toString() != QLatin1String("validated")
-            || u.value(QStringLiteral("ended")).toBool()
-            || u.value(QStringLiteral("role")).toString() == QLatin1String("principal") || !profile
-            || !profile->active)
+        if (listed.contains(id) || u.status != QLatin1String("validated") || u.ended
+            || u.role == Role::Principal || !profile || !profile->active)
             continue;
         listed << id;
-        successor->addItem(
-            QStringLiteral("%1 <%2>").arg(personName(u), u.value(QStringLiteral("email")).toString()), id);
+        successor->addItem(QStringLiteral("%1 <%2>").arg(personName(u), u.email), id);
     }
     auto *other = new QPushButton(tr("&Find another user…"), &dialog);
     other->setObjectName(QStringLiteral("findUser"));
@@ -603,26 +615,20 @@ void SupportPage::filterSolicitations()
 
 void SupportPage::showSolicitation()
 {
-    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
-    if (s.isEmpty()) {
+    const SolicitationInfo *current = currentSolicitation();
+    if (!current) {
         m_messages->clear();
         updateButtons();
         return;
     }
+    const SolicitationInfo s = *current;
     QString html
         = tr("<h4>%1</h4><p><b>From:</b> %2 — <b>Category:</b> %3 — <b>State:</b> %4<br/><b>Sent:</b> %5</p>")
-              .arg(s.value(QStringLiteral("subject")).toString().toHtmlEscaped(),
-                   s.value(QStringLiteral("email")).toString().toHtmlEscaped(),
-                   s.value(QStringLiteral("categoryLabel")).toString().toHtmlEscaped(),
-                   s.value(QStringLiteral("statusLabel")).toString().toHtmlEscaped(),
-                   longDateTime(s.value(QStringLiteral("createdAt")).toDateTime()));
+              .arg(s.subject.toHtmlEscaped(), s.email.toHtmlEscaped(), s.categoryLabel.toHtmlEscaped(),
+                   s.statusLabel.toHtmlEscaped(), longDateTime(s.createdAt));
     html += QStringLiteral("<p>%1</p>")
-                .arg(s.value(QStringLiteral("body"))
-                         .toString()
-                         .toHtmlEscaped()
-                         .replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
-    const auto messages = Solicitations(m_session.core)
-                              .messages(m_session.userId(), s.value(QStringLiteral("id")).toLongLong());
+                .arg(s.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br/>")));
+    const auto messages = Solicitations(m_session.core).messages(m_session.userId(), s.id);
     for (const SolicitationMessage &m : messages.value_or(QList<SolicitationMessage>())) {
         html += QStringLiteral("<hr/><p><b>%1</b> — %2<br/>%3</p>")
                     .arg(m.fromSupport ? tr("Support") : tr("Sender"), longDateTime(m.createdAt),
@@ -634,13 +640,12 @@ void SupportPage::showSolicitation()
 
 void SupportPage::reply()
 {
-    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
-    if (s.isEmpty())
+    const qint64 id = currentSolicitation() ? currentSolicitation()->id : 0;
+    if (!id)
         return;
     QPointer<SupportPage> self(this);
     send(QStringLiteral("reply"),
-         commandArgs::reply(s.value(QStringLiteral("id")).toLongLong(), m_replyText->toPlainText().trimmed(),
-                            m_replyState->currentData().toString()),
+         commandArgs::reply(id, m_replyText->toPlainText().trimmed(), m_replyState->currentData().toString()),
          [self](const CommandResult &) {
              if (self)
                  self->m_replyText->clear();
@@ -649,12 +654,10 @@ void SupportPage::reply()
 
 void SupportPage::setState()
 {
-    const QVariantMap s = currentRecord(QStringLiteral("solicitationsTable"));
-    if (s.isEmpty())
+    const qint64 id = currentSolicitation() ? currentSolicitation()->id : 0;
+    if (!id)
         return;
-    send(QStringLiteral("setStatus"),
-         commandArgs::setStatus(s.value(QStringLiteral("id")).toLongLong(),
-                                m_replyState->currentData().toString()));
+    send(QStringLiteral("setStatus"), commandArgs::setStatus(id, m_replyState->currentData().toString()));
 }
 
 // ---- Journal ----
@@ -665,12 +668,8 @@ void SupportPage::reloadJournalStructures()
     const QSignalBlocker blocker(m_journalStructure);
     m_journalStructure->clear();
     m_journalStructure->addItem(tr("All structures"), qint64(0));
-    for (const QVariantMap &s : m_session.db.rows(
-             QStringLiteral("SELECT id, siret, raison_sociale FROM structures ORDER BY raison_sociale, id")))
-        m_journalStructure->addItem(tr("%1 (SIRET %2)")
-                                        .arg(s.value(QStringLiteral("raison_sociale")).toString(),
-                                             s.value(QStringLiteral("siret")).toString()),
-                                    s.value(QStringLiteral("id")).toLongLong());
+    for (const StructureRow &s : Structures(m_session.core).all())
+        m_journalStructure->addItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), s.id);
     m_journalStructure->setCurrentIndex(qMax(0, m_journalStructure->findData(current)));
 }
 

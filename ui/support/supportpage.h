@@ -21,11 +21,14 @@ class QTextBrowser;
 
 namespace guichet {
 
-class RecordTableModel;
+class RecordModelBase;
 class SolicitationQueueModel;
 class SupportAuditModel;
 class SupportStructureModel;
 class SupportUserModel;
+struct SolicitationInfo;
+struct SupportStructure;
+struct SupportUserRow;
 struct Session;
 
 // The « Support » tab, shown to support staff only (users.is_support): find
@@ -70,10 +73,15 @@ private:
     QWidget *createStructuresTab();
     QWidget *createSolicitationsTab();
     QWidget *createJournalTab();
-    QTableView *createTable(const QString &name, RecordTableModel *model, const QString &accessibleName);
+    QTableView *createTable(const QString &name, RecordModelBase *model, const QString &accessibleName);
     QPushButton *createButton(const QString &name, const QString &text, void (SupportPage::*slot)());
     QLineEdit *createEdit(const QString &name, const QString &accessibleName);
-    QVariantMap currentRecord(const QString &viewName) const;
+    // The id of the current row of a table, 0 when none.
+    qint64 currentId(const QString &viewName) const;
+    // The current row of each table, or nullptr.
+    const SupportUserRow *currentUser() const;
+    const SupportStructure *currentStructure() const;
+    const SolicitationInfo *currentSolicitation() const;
     void updateButtons();
     void send(const QString &command, const QJsonObject &args,
               std::function<void(const CommandResult &)> done = {});

@@ -1,6 +1,5 @@
 #include "ui/widgets/usersearchdialog.h"
 
-#include "models/recordtablemodel.h"
 #include "ui/shell/session.h"
 
 #include <QDialogButtonBox>
@@ -20,7 +19,7 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
     , m_query(new QLineEdit(this))
     , m_search(new QPushButton(tr("&Search"), this))
     , m_view(new QTableView(this))
-    , m_model(new RecordTableModel(this))
+    , m_model(new RecordListModel<UserSearchResult>(this))
     , m_select(nullptr)
     , m_status(new QLabel(this))
 {
@@ -33,13 +32,12 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
     m_search->setAutoDefault(false);
 
     m_model->setColumns({
-        { QStringLiteral("lastName"), tr("Name"),
-          [](const QVariantMap &r) {
-              return QStringLiteral("%1 %2").arg(r.value(QStringLiteral("firstName")).toString(),
-                                                 r.value(QStringLiteral("lastName")).toString().toUpper());
+        { tr("Name"), [](const UserSearchResult &r) { return r.lastName; },
+          [](const UserSearchResult &r) {
+              return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
           } },
-        { QStringLiteral("email"), tr("E-mail address") },
-        { QStringLiteral("address"), tr("Postal address") },
+        { tr("E-mail address"), [](const UserSearchResult &r) { return r.email; }, {} },
+        { tr("Postal address"), [](const UserSearchResult &r) { return r.address; }, {} },
     });
     m_view->setObjectName(QStringLiteral("results"));
     m_view->setModel(m_model);
@@ -87,7 +85,7 @@ void UserSearchDialog::search()
     m_status->setText(tr("Searching…"));
     m_session.directory.searchUsers(
         m_query->text(), 200, this,
-        [this, generation](const CommandResult &result, const QList<QVariantMap> &users) {
+        [this, generation](const CommandResult &result, const QList<UserSearchResult> &users) {
             if (generation != m_generation)
                 return;
             m_search->setEnabled(true);
@@ -95,9 +93,9 @@ void UserSearchDialog::search()
                 m_status->setText(tr("The search failed: %1").arg(result.message));
                 return;
             }
-            QList<QVariantMap> rows;
-            for (const QVariantMap &row : users) {
-                if (!m_excluded.contains(row.value(QStringLiteral("id")).toLongLong()))
+            QList<UserSearchResult> rows;
+            for (const UserSearchResult &row : users) {
+                if (!m_excluded.contains(row.id))
                     rows.append(row);
             }
             m_model->setRecords(rows);
@@ -121,12 +119,9 @@ QString UserSearchDialog::selectedUserLabel() const
     return rows.isEmpty() ? QString() : label(m_model->record(rows.first().row()));
 }
 
-QString UserSearchDialog::label(const QVariantMap &user)
+QString UserSearchDialog::label(const UserSearchResult &user)
 {
-    return QStringLiteral("%1 %2 <%3>")
-        .arg(user.value(QStringLiteral("firstName")).toString(),
-             user.value(QStringLiteral("lastName")).toString().toUpper(),
-             user.value(QStringLiteral("email")).toString());
+    return QStringLiteral("%1 %2 <%3>").arg(user.firstName, user.lastName.toUpper(), user.email);
 }
 
 } // namespace guichet

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "models/recordtablemodel.h"
+#include "rules/accounts/accounts.h"
+
 #include <QDialog>
 
 class QLabel;
@@ -9,7 +12,6 @@ class QTableView;
 
 namespace guichet {
 
-class RecordTableModel;
 struct Session;
 
 // The guide's « Loupe »: find a user by name, postal address or e-mail, and
@@ -26,14 +28,14 @@ public:
     QLineEdit *queryEdit() const { return m_query; }
     QPushButton *searchButton() const { return m_search; }
     QTableView *resultsView() const { return m_view; }
-    RecordTableModel *results() const { return m_model; }
+    RecordListModel<UserSearchResult> *results() const { return m_model; }
     // « No user matches. », or why the search failed.
     QLabel *statusLabel() const { return m_status; }
 
     qint64 selectedUserId() const;
     QString selectedUserLabel() const;
     // "First LAST <e-mail>", as the dialog shows a chosen user.
-    static QString label(const QVariantMap &user);
+    static QString label(const UserSearchResult &user);
 
     void search();
 
@@ -42,7 +44,7 @@ private:
     QLineEdit *m_query;
     QPushButton *m_search;
     QTableView *m_view;
-    RecordTableModel *m_model;
+    RecordListModel<UserSearchResult> *m_model;
     QPushButton *m_select;
     QLabel *m_status;
     quint64 m_generation = 0;

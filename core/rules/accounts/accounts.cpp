@@ -778,10 +778,10 @@ UserCounts Accounts::userCounts() const
     return counts;
 }
 
-QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const
+QList<UserSearchResult> Accounts::searchUsers(const QString &text, int limit) const
 {
     const QStringList words = foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    QList<QVariantMap> found;
+    QList<UserSearchResult> found;
     if (words.isEmpty() || limit <= 0)
         return found;
     // Folding happens here rather than in SQL: neither back-end folds accents the
@@ -801,11 +801,8 @@ QList<QVariantMap> Accounts::searchUsers(const QString &text, int limit) const
                                          [&](const QString &word) { return haystack.contains(word); });
         if (!matches)
             continue;
-        found.append({ { QStringLiteral("id"), query.value(0).toLongLong() },
-                       { QStringLiteral("email"), query.value(1).toString() },
-                       { QStringLiteral("firstName"), query.value(2).toString() },
-                       { QStringLiteral("lastName"), query.value(3).toString() },
-                       { QStringLiteral("address"), address } });
+        found.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString(),
+                       query.value(3).toString(), address });
     }
     return found;
 }

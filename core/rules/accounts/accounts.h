@@ -127,6 +127,22 @@ struct Successors
     qint64 forStructure(qint64 structureId) const { return perStructure.value(structureId, forAll); }
 };
 
+// An account found by the designation search (« Loupe », Accounts::searchUsers).
+struct UserSearchResult
+{
+    qint64 id = 0; // the user
+    QString email; // sign-in e-mail
+    QString firstName;
+    QString lastName;
+    QString address; // postal address on one line (street, postal code, city)
+
+    bool operator==(const UserSearchResult &other) const
+    {
+        return id == other.id && email == other.email && firstName == other.firstName
+            && lastName == other.lastName && address == other.address;
+    }
+};
+
 // The user account (« compte utilisateur »): creation, sign-in with slow-down
 // and lockout, personal information, password, secret question, notification
 // settings, deactivation and reactivation.
@@ -180,9 +196,8 @@ public:
     UserCounts userCounts() const;
     // The designation search (« Loupe »): active accounts whose name, e-mail or
     // postal address contains every word of `text`, ignoring case and accents;
-    // at most `limit`, by last name. Records: id, email, firstName, lastName,
-    // address (one line).
-    QList<QVariantMap> searchUsers(const QString &text, int limit = 200) const;
+    // at most `limit`, by last name.
+    QList<UserSearchResult> searchUsers(const QString &text, int limit = 200) const;
 
 private:
     void sendSupportReactivation(CommandContext &ctx, qint64 userId, const QString &by);

@@ -337,11 +337,11 @@ CommandResult ManagerActivity::transferPrincipal(qint64 actorId, qint64 structur
     });
 }
 
-QList<QVariantMap> ManagerActivity::managedStructures(qint64 userId) const
+QList<ManagedStructure> ManagerActivity::managedStructures(qint64 userId) const
 {
     const Database &db = m_core.db();
     const QDate today = m_core.clock().today();
-    QList<QVariantMap> result;
+    QList<ManagedStructure> result;
     const SqlFragment managed = structuresManagedOnSql(userId, today);
     const QList<QVariantMap> rows = db.rows(
         QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, s.secondary_powers FROM structures s "
@@ -349,23 +349,23 @@ QList<QVariantMap> ManagerActivity::managedStructures(qint64 userId) const
             .arg(managed.sql),
         managed.args);
     for (const QVariantMap &row : rows) {
-        const qint64 id = row.value(QStringLiteral("id")).toLongLong();
-        result.append({ { QStringLiteral("id"), id },
-                        { QStringLiteral("siret"), row.value(QStringLiteral("siret")) },
-                        { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")) },
-                        { QStringLiteral("role"), roleToString(roleOn(db, userId, id, today)) },
-                        { QStringLiteral("canManage"), canManage(db, userId, id, today) },
-                        { QStringLiteral("secondaryPowers"),
-                          row.value(QStringLiteral("secondary_powers")).toInt() != 0 } });
+        ManagedStructure s;
+        s.id = row.value(QStringLiteral("id")).toLongLong();
+        s.siret = row.value(QStringLiteral("siret")).toString();
+        s.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        s.role = roleOn(db, userId, s.id, today);
+        s.canManage = canManage(db, userId, s.id, today);
+        s.secondaryPowers = row.value(QStringLiteral("secondary_powers")).toInt() != 0;
+        result.append(s);
     }
     return result;
 }
 
-QList<QVariantMap> ManagerActivity::structureUsers(qint64 structureId) const
+QList<StructureUser> ManagerActivity::structureUsers(qint64 structureId) const
 {
     const Database &db = m_core.db();
     const QDate today = m_core.clock().today();
-    QList<QVariantMap> result;
+    QList<StructureUser> result;
     const QList<QVariantMap> rows = db.rows(
         QStringLiteral(
             "SELECT a.id, a.user_id, a.role, a.status, a.valid_from, a.valid_until, a.whole_structure, "
@@ -376,63 +376,57 @@ QList<QVariantMap> ManagerActivity::structureUsers(qint64 structureId) const
             "('pending', 'validated') ORDER BY u.last_name, u.first_name, a.id"),
         { structureId });
     for (const QVariantMap &row : rows) {
-        const qint64 id = row.value(QStringLiteral("id")).toLongLong();
-        QStringList services;
-        if (row.value(QStringLiteral("whole_structure")).toInt() != 0) {
-            services << tr("Whole structure");
+        StructureUser u;
+        u.id = row.value(QStringLiteral("id")).toLongLong();
+        u.wholeStructure = row.value(QStringLiteral("whole_structure")).toInt() != 0;
+        if (u.wholeStructure) {
+            u.services << tr("Whole structure");
         } else {
             for (const QVariantMap &service : db.rows(
                      QStringLiteral("SELECT sv.name FROM attachment_services x JOIN services sv ON sv.id = "
                                     "x.service_id WHERE x.attachment_id = ? ORDER BY sv.name"),
-                     { id }))
-                services << service.value(QStringLiteral("name")).toString();
+                     { u.id }))
+                u.services << service.value(QStringLiteral("name")).toString();
         }
-        const QString status = row.value(QStringLiteral("status")).toString();
-        const QDate until
-            = QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate);
-        result.append({
-            { QStringLiteral("id"), id },
-            { QStringLiteral("userId"), row.value(QStringLiteral("user_id")).toLongLong() },
-            { QStringLiteral("firstName"), row.value(QStringLiteral("first_name")) },
-            { QStringLiteral("lastName"), row.value(QStringLiteral("last_name")) },
-            { QStringLiteral("email"), row.value(QStringLiteral("email")) },
-            { QStringLiteral("role"), row.value(QStringLiteral("role")) },
-            { QStringLiteral("status"), status },
-            { QStringLiteral("statusLabel"), Subscriptions::statusLabel(status) },
-            { QStringLiteral("validFrom"),
-              QDate::fromString(row.value(QStringLiteral("valid_from")).toString(), Qt::ISODate) },
-            { QStringLiteral("validUntil"), until },
-            { QStringLiteral("ended"), until.isValid() && until < today },
-            { QStringLiteral("wholeStructure"), row.value(QStringLiteral("whole_structure")).toInt() != 0 },
-            { QStringLiteral("services"), services },
-            { QStringLiteral("subscriptions"), row.value(QStringLiteral("subscriptions")).toInt() },
-        });
+        u.userId = row.value(QStringLiteral("user_id")).toLongLong();
+        u.firstName = row.value(QStringLiteral("first_name")).toString();
+        u.lastName = row.value(QStringLiteral("last_name")).toString();
+        u.email = row.value(QStringLiteral("email")).toString();
+        u.role = roleFromString(row.value(QStringLiteral("role")).toString());
+        u.status = row.value(QStringLiteral("status")).toString();
+        u.statusLabel = Subscriptions::statusLabel(u.status);
+        u.validFrom = QDate::fromString(row.value(QStringLiteral("valid_from")).toString(), Qt::ISODate);
+        u.validUntil = QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate);
+        u.ended = u.validUntil.isValid() && u.validUntil < today;
+        u.subscriptions = row.value(QStringLiteral("subscriptions")).toInt();
+        result.append(u);
     }
     return result;
 }
 
-QList<QVariantMap> ManagerActivity::reminders(qint64 managerId, int days) const
+QList<Reminder> ManagerActivity::reminders(qint64 managerId, int days) const
 {
     const Database &db = m_core.db();
     const QDate today = m_core.clock().today();
     const qint64 ageLimit = m_core.clock().nowMs() - qint64(days) * 24 * 3600 * 1000;
-    QList<QVariantMap> result;
-    const auto add = [&](const QString &kind, const QVariantMap &row, QDate date, int count) {
-        result.append(
-            { { QStringLiteral("kind"), kind },
-              { QStringLiteral("id"), row.value(QStringLiteral("id")).toLongLong() },
-              { QStringLiteral("structureId"), row.value(QStringLiteral("structure_id")).toLongLong() },
-              { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")) },
-              { QStringLiteral("userId"), row.value(QStringLiteral("user_id")).toLongLong() },
-              { QStringLiteral("firstName"), row.value(QStringLiteral("first_name")) },
-              { QStringLiteral("lastName"), row.value(QStringLiteral("last_name")) },
-              { QStringLiteral("date"), date },
-              { QStringLiteral("days"), count } });
+    QList<Reminder> result;
+    const auto add = [&](Reminder::Kind kind, const QVariantMap &row, QDate date, int count) {
+        Reminder r;
+        r.kind = kind;
+        r.id = row.value(QStringLiteral("id")).toLongLong();
+        r.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
+        r.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        r.userId = row.value(QStringLiteral("user_id")).toLongLong();
+        r.firstName = row.value(QStringLiteral("first_name")).toString();
+        r.lastName = row.value(QStringLiteral("last_name")).toString();
+        r.date = date;
+        r.days = count;
+        result.append(r);
     };
-    for (const QVariantMap &structure : managedStructures(managerId)) {
-        if (!structure.value(QStringLiteral("canManage")).toBool())
+    for (const ManagedStructure &structure : managedStructures(managerId)) {
+        if (!structure.canManage)
             continue;
-        const qint64 s = structure.value(QStringLiteral("id")).toLongLong();
+        const qint64 s = structure.id;
         for (const QString &table : { QStringLiteral("attachments"), QStringLiteral("subscriptions") }) {
             const QList<QVariantMap> rows = db.rows(
                 QStringLiteral(
@@ -446,8 +440,8 @@ QList<QVariantMap> ManagerActivity::reminders(qint64 managerId, int days) const
                 const QDate day = QDateTime::fromMSecsSinceEpoch(
                                       row.value(QStringLiteral("requested_at")).toLongLong(), Qt::UTC)
                                       .date();
-                add(table == QLatin1String("attachments") ? QStringLiteral("attachmentRequest")
-                                                          : QStringLiteral("subscriptionRequest"),
+                add(table == QLatin1String("attachments") ? Reminder::Kind::AttachmentRequest
+                                                          : Reminder::Kind::SubscriptionRequest,
                     row, day, int(day.daysTo(today)));
             }
         }
@@ -462,7 +456,7 @@ QList<QVariantMap> ManagerActivity::reminders(qint64 managerId, int days) const
         for (const QVariantMap &row : ending) {
             const QDate until
                 = QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate);
-            add(QStringLiteral("attachmentEnding"), row, until, int(today.daysTo(until)));
+            add(Reminder::Kind::AttachmentEnding, row, until, int(today.daysTo(until)));
         }
     }
     return result;

@@ -6,7 +6,8 @@
 #include <QCoreApplication>
 #include <QDate>
 #include <QList>
-#include <QVariantMap>
+#include <QString>
+#include <QStringList>
 
 namespace guichet {
 
@@ -24,6 +25,59 @@ struct AttachUserInput
     QDate validUntil; // field "validUntil", optional; after validFrom
     bool wholeStructure = true;
     QList<qint64> serviceIds; // field "services", when not wholeStructure
+};
+
+// A structure the user manages today (ManagerActivity::managedStructures).
+struct ManagedStructure
+{
+    qint64 id = 0; // the structure
+    QString siret;
+    QString raisonSociale;
+    Role role = Role::None; // the user's highest role there today: Principal or Secondary
+    // False for a secondary manager without the principal's powers (read only).
+    bool canManage = false;
+    bool secondaryPowers = false; // the principal granted secondary managers the principal's powers
+};
+
+// A user attached to a structure (ManagerActivity::structureUsers): one
+// pending or validated attachment (« rattachement »), ended ones included.
+struct StructureUser
+{
+    qint64 id = 0; // the attachment
+    qint64 userId = 0;
+    QString firstName;
+    QString lastName;
+    QString email;
+    Role role = Role::None;
+    QString status; // "pending" or "validated"
+    QString statusLabel; // the status as the screens show it
+    QDate validFrom;
+    QDate validUntil; // invalid when open-ended
+    bool ended = false; // validUntil is before today
+    bool wholeStructure = true;
+    // The services' names, or « Whole structure » (translated) when wholeStructure.
+    QStringList services;
+    int subscriptions = 0; // the user's pending and validated subscriptions on the structure
+};
+
+// Something a manager should look at soon (ManagerActivity::reminders).
+struct Reminder
+{
+    enum class Kind {
+        AttachmentRequest, // an attachment request pending for too long
+        SubscriptionRequest, // a subscription request pending for too long
+        AttachmentEnding, // a validated attachment ending soon
+    };
+
+    Kind kind = Kind::AttachmentRequest;
+    qint64 id = 0; // the attachment or subscription
+    qint64 structureId = 0;
+    QString raisonSociale;
+    qint64 userId = 0;
+    QString firstName;
+    QString lastName;
+    QDate date; // the day of the request, or the end of validity
+    int days = 0; // the request's age, or the days left before the end
 };
 
 // « Activité du gestionnaire »: what a structure's managers do for its users
@@ -56,22 +110,15 @@ public:
     // active user, who is attached to the whole structure if they were not.
     CommandResult transferPrincipal(qint64 actorId, qint64 structureId, qint64 successorId);
 
-    // The structures the user manages today (canManage; every one they are
-    // attached to as manager, for support too): id, siret, raisonSociale, role,
-    // canManage (false for a secondary manager without the principal's powers),
-    // secondaryPowers.
-    QList<QVariantMap> managedStructures(qint64 userId) const;
-    // Users attached to the structure (pending and validated, ended included):
-    // id (attachment), userId, firstName, lastName, email, role, status,
-    // statusLabel, validFrom, validUntil (QDate), ended, wholeStructure,
-    // services (names), subscriptions (count of pending and validated rows).
-    QList<QVariantMap> structureUsers(qint64 structureId) const;
-    // For the structures the manager manages: pending requests older than `days`
-    // days and validated attachments ending within `days` days. Each: kind
-    // ("attachmentRequest", "subscriptionRequest", "attachmentEnding"), id,
-    // structureId, raisonSociale, userId, firstName, lastName, date (QDate: the
-    // day of the request, or the end of validity), days (age or days left).
-    QList<QVariantMap> reminders(qint64 managerId, int days) const;
+    // The structures the user is attached to as manager today (for support
+    // too), by raison sociale then id.
+    QList<ManagedStructure> managedStructures(qint64 userId) const;
+    // Users attached to the structure (pending and validated, ended included),
+    // by last name, first name, then attachment.
+    QList<StructureUser> structureUsers(qint64 structureId) const;
+    // For the structures the manager may manage (canManage): pending requests
+    // older than `days` days and validated attachments ending within `days` days.
+    QList<Reminder> reminders(qint64 managerId, int days) const;
 
 private:
     Core &m_core;

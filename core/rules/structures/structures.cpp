@@ -17,7 +17,8 @@ namespace guichet {
 namespace {
 
 const QString selectColumns
-    = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville");
+    = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville, s.adresse, "
+                     "s.secondary_powers");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -28,6 +29,8 @@ StructureRow toRow(const QVariantMap &map)
     row.libelle = map.value(QStringLiteral("libelle")).toString();
     row.codePostal = map.value(QStringLiteral("code_postal")).toString();
     row.ville = map.value(QStringLiteral("ville")).toString();
+    row.adresse = map.value(QStringLiteral("adresse")).toString();
+    row.secondaryPowers = map.value(QStringLiteral("secondary_powers")).toInt() != 0;
     return row;
 }
 
@@ -143,6 +146,8 @@ StructureRow rowFromQuery(const QSqlQuery &query)
     row.libelle = query.value(3).toString();
     row.codePostal = query.value(4).toString();
     row.ville = query.value(5).toString();
+    row.adresse = query.value(6).toString();
+    row.secondaryPowers = query.value(7).toInt() != 0;
     return row;
 }
 
@@ -431,6 +436,16 @@ std::optional<StructureInput> Structures::fields(qint64 structureId) const
 qint64 Structures::total() const
 {
     return m_core.db().value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
+}
+
+QList<StructureRow> Structures::all() const
+{
+    QList<StructureRow> result;
+    QSqlQuery query = m_core.db().exec(
+        QStringLiteral("SELECT %1 FROM structures s ORDER BY s.raison_sociale, s.id").arg(selectColumns));
+    while (query.next())
+        result.append(rowFromQuery(query));
+    return result;
 }
 
 QList<StructureRow> Structures::search(const StructureCriteria &criteria, int offset, int limit) const

@@ -41,14 +41,18 @@ struct StructureCriteria
     bool isEmpty() const;
 };
 
+// A fiche structure as the screens show it.
 struct StructureRow
 {
     qint64 id = 0;
     QString siret;
     QString raisonSociale;
     QString libelle;
+    QString adresse; // the postal address's street line
     QString codePostal;
     QString ville;
+    // The principal manager granted secondary managers the principal's powers.
+    bool secondaryPowers = false;
 };
 
 struct ServiceRow
@@ -86,6 +90,8 @@ public:
     std::optional<StructureInput> fields(qint64 structureId) const;
     // How many structures the database holds.
     qint64 total() const;
+    // Every structure, by raison sociale then id (the support console's lists).
+    QList<StructureRow> all() const;
 
     // One page of matching structures ordered by raison sociale then id, and the
     // number of matches. Empty criteria give an empty page and a count of 0.

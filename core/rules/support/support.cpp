@@ -57,7 +57,7 @@ CommandResult Support::checkSupport(qint64 actorId) const
 }
 
 CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &criteria,
-                                   QList<QVariantMap> &users, int limit) const
+                                   QList<SupportUserRow> &users, int limit) const
 {
     users.clear();
     const CommandResult allowed = checkSupport(actorId);
@@ -112,35 +112,28 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
                     || matchesAll(structure, l.raisonSociale);
             }))
             continue;
-        QStringList structures;
-        QStringList roles;
-        QVariantList structureIds;
+        SupportUserRow user;
         for (const Link &l : userLinks) {
-            structures << tr("%1 (SIRET %2) — %3").arg(l.raisonSociale, l.siret, roleLabel(l.role));
-            roles << l.role;
-            structureIds << l.structureId;
+            user.structures << tr("%1 (SIRET %2) — %3").arg(l.raisonSociale, l.siret, roleLabel(l.role));
+            user.roles << roleFromString(l.role);
+            user.structureIds << l.structureId;
         }
-        const bool active = query.value(9).toString() == QLatin1String("active");
+        user.id = id;
+        user.email = query.value(1).toString();
+        user.firstName = query.value(3).toString();
+        user.lastName = query.value(4).toString();
+        user.address = line;
+        user.active = query.value(9).toString() == QLatin1String("active");
+        user.support = query.value(11).toInt() != 0;
         const QVariant deactivatedAt = query.value(10);
-        users.append({ { QStringLiteral("id"), id },
-                       { QStringLiteral("email"), query.value(1).toString() },
-                       { QStringLiteral("firstName"), query.value(3).toString() },
-                       { QStringLiteral("lastName"), query.value(4).toString() },
-                       { QStringLiteral("address"), line },
-                       { QStringLiteral("active"), active },
-                       { QStringLiteral("support"), query.value(11).toInt() != 0 },
-                       { QStringLiteral("deactivatedAt"),
-                         !active && !deactivatedAt.isNull()
-                             ? QDateTime::fromMSecsSinceEpoch(deactivatedAt.toLongLong(), Qt::UTC)
-                             : QDateTime() },
-                       { QStringLiteral("structures"), structures },
-                       { QStringLiteral("roles"), roles },
-                       { QStringLiteral("structureIds"), structureIds } });
+        if (!user.active && !deactivatedAt.isNull())
+            user.deactivatedAt = QDateTime::fromMSecsSinceEpoch(deactivatedAt.toLongLong(), Qt::UTC);
+        users.append(user);
     }
     return allowed;
 }
 
-CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariantMap> &structures) const
+CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<OrphanStructure> &structures) const
 {
     structures.clear();
     const CommandResult allowed = checkSupport(actorId);
@@ -163,19 +156,18 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<QVariant
         window.args);
     for (const QVariantMap &row : rows) {
         const qint64 principal = row.value(QStringLiteral("principal_id")).toLongLong();
-        structures.append(
-            { { QStringLiteral("id"), row.value(QStringLiteral("id")).toLongLong() },
-              { QStringLiteral("siret"), row.value(QStringLiteral("siret")).toString() },
-              { QStringLiteral("raisonSociale"), row.value(QStringLiteral("raison_sociale")).toString() },
-              { QStringLiteral("formerPrincipalId"), principal },
-              { QStringLiteral("formerPrincipal"),
-                principal ? QStringLiteral("%1 %2 <%3>")
-                                .arg(row.value(QStringLiteral("first_name")).toString(),
-                                     row.value(QStringLiteral("last_name")).toString().toUpper(),
-                                     row.value(QStringLiteral("email")).toString())
-                          : QString() },
-              { QStringLiteral("reason"),
-                principal ? QStringLiteral("deactivated") : QStringLiteral("none") } });
+        OrphanStructure s;
+        s.id = row.value(QStringLiteral("id")).toLongLong();
+        s.siret = row.value(QStringLiteral("siret")).toString();
+        s.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        s.formerPrincipalId = principal;
+        if (principal)
+            s.formerPrincipal = QStringLiteral("%1 %2 <%3>")
+                                    .arg(row.value(QStringLiteral("first_name")).toString(),
+                                         row.value(QStringLiteral("last_name")).toString().toUpper(),
+                                         row.value(QStringLiteral("email")).toString());
+        s.reason = principal ? OrphanStructure::Reason::Deactivated : OrphanStructure::Reason::None;
+        structures.append(s);
     }
     return allowed;
 }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "rules/attachments/permissions.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QList>
 #include <QString>
-#include <QVariantMap>
+#include <QStringList>
 
 namespace guichet {
 
@@ -27,6 +29,41 @@ struct SupportUserCriteria
     }
 };
 
+// A user found by the support console (Support::searchUsers).
+struct SupportUserRow
+{
+    qint64 id = 0; // the user
+    QString email; // sign-in e-mail
+    QString firstName;
+    QString lastName;
+    QString address; // postal address on one line
+    bool active = false;
+    bool support = false; // support staff
+    QDateTime deactivatedAt; // invalid while active
+    // Current validated attachments, by raison sociale: the structure, its
+    // text « raison sociale (SIRET) — role » and the role held there.
+    QList<qint64> structureIds;
+    QStringList structures;
+    QList<Role> roles;
+};
+
+// A structure without an active principal manager today
+// (Support::structuresWithoutPrincipal).
+struct OrphanStructure
+{
+    enum class Reason {
+        Deactivated, // the principal's account is deactivated
+        None, // no principal attachment is current
+    };
+
+    qint64 id = 0; // the structure
+    QString siret;
+    QString raisonSociale;
+    qint64 formerPrincipalId = 0; // 0 when no attachment
+    QString formerPrincipal; // « First LAST <email> », empty when none
+    Reason reason = Reason::None;
+};
+
 // The support console's reads (issue 5). Unlike the users' own reads they show
 // every account, deactivated ones included, so each checks that the caller is
 // active support staff and answers Forbidden otherwise (nothing is returned).
@@ -40,19 +77,13 @@ public:
     explicit Support(Core &core);
 
     // Users matching every filled criterion, by last name, at most `limit`.
-    // Records: id, email, firstName, lastName, address (one line), active
-    // (bool), support (bool), deactivatedAt (QDateTime, invalid while active),
-    // structures (QStringList « raison sociale (SIRET) — role »), roles
-    // (QStringList of "principal" / "secondary" / "user"), structureIds.
     // Empty criteria give no user (the search is never « everyone »).
-    CommandResult searchUsers(qint64 actorId, const SupportUserCriteria &criteria, QList<QVariantMap> &users,
-                              int limit = DefaultLimit) const;
+    CommandResult searchUsers(qint64 actorId, const SupportUserCriteria &criteria,
+                              QList<SupportUserRow> &users, int limit = DefaultLimit) const;
     // The structures without an active principal manager today: their
     // principal's account is deactivated, or no principal attachment is
-    // current. Records: id, siret, raisonSociale, formerPrincipalId (0 when no
-    // attachment), formerPrincipal (« First LAST <email> », empty when none),
-    // reason ("deactivated" or "none"). By raison sociale.
-    CommandResult structuresWithoutPrincipal(qint64 actorId, QList<QVariantMap> &structures) const;
+    // current. By raison sociale.
+    CommandResult structuresWithoutPrincipal(qint64 actorId, QList<OrphanStructure> &structures) const;
 
     // Role code -> readable label (as the attachments screens show it).
     static QString roleLabel(const QString &role);
