@@ -60,15 +60,6 @@ QString personName(const QString &firstName, const QString &lastName)
     return QStringLiteral("%1 %2").arg(firstName, lastName.toUpper());
 }
 
-// The record of the current row of a pending-request table, or nullptr.
-template<typename Model>
-auto currentRequest(const QTableView *table, const Model *model) -> decltype(model->recordOfId(0))
-{
-    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
-    return current.isValid() ? model->recordOfId(current.data(RecordModelBase::IdRole).toLongLong())
-                             : nullptr;
-}
-
 QString personName(const StructureUser &u)
 {
     return QStringLiteral("%1 %2").arg(u.firstName, u.lastName.toUpper());
@@ -528,45 +519,28 @@ void ManagerActivityPage::applyHistoryFilter()
     m_history->setFilter(filter);
 }
 
-QVariantMap ManagerActivityPage::currentRecord(const QString &viewName) const
-{
-    QTableView *table = view(viewName);
-    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
-    return current.isValid() ? current.data(RecordTableModel::RecordRole).toMap() : QVariantMap();
-}
-
-qint64 ManagerActivityPage::currentId(const QString &viewName) const
-{
-    QTableView *table = view(viewName);
-    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
-    return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
-}
-
 const StructureUser *ManagerActivityPage::currentUser() const
 {
-    const qint64 id = currentId(QStringLiteral("usersTable"));
-    return id ? m_users->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("usersTable")), m_users);
 }
 
 const ServiceRow *ManagerActivityPage::currentService() const
 {
-    const qint64 id = currentId(QStringLiteral("servicesTable"));
-    return id ? m_services->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("servicesTable")), m_services);
 }
 
 const Space *ManagerActivityPage::currentSpace() const
 {
-    const qint64 id = currentId(QStringLiteral("spacesTable"));
-    return id ? m_spaces->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("spacesTable")), m_spaces);
 }
 
 void ManagerActivityPage::updateButtons()
 {
     const bool manage = !m_readOnly;
     const bool hasAttachment = !m_attachmentRequests->checkedIds().isEmpty()
-        || currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
+        || currentRecordOf(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     const bool hasSubscription = !m_subscriptionRequests->checkedIds().isEmpty()
-        || currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
+        || currentRecordOf(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
     const StructureUser *user = currentUser();
     const bool validatedUser = user && user->status == QLatin1String("validated");
     const bool principalRow = user && user->role == Role::Principal;
@@ -576,11 +550,11 @@ void ManagerActivityPage::updateButtons()
         bool enabled;
     } states[] = {
         { "consultAttachment",
-          currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests) != nullptr },
+          currentRecordOf(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests) != nullptr },
         { "validateAttachments", hasAttachment },
         { "refuseAttachments", hasAttachment },
         { "consultSubscription",
-          currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests)
+          currentRecordOf(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests)
               != nullptr },
         { "validateSubscriptions", hasSubscription },
         { "refuseSubscriptions", hasSubscription },
@@ -662,7 +636,8 @@ void ManagerActivityPage::decideAttachments(bool validate)
 {
     QList<qint64> ids = m_attachmentRequests->checkedIds();
     if (ids.isEmpty()) {
-        const auto *r = currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
+        const auto *r
+            = currentRecordOf(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
         if (!r)
             return;
         ids << r->id;
@@ -681,7 +656,7 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
     QList<qint64> ids = m_subscriptionRequests->checkedIds();
     if (ids.isEmpty()) {
         const auto *r
-            = currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
+            = currentRecordOf(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
         if (!r)
             return;
         ids << r->id;
@@ -698,7 +673,7 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
 
 void ManagerActivityPage::consultAttachment()
 {
-    const auto *r = currentRequest(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
+    const auto *r = currentRecordOf(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     if (!r)
         return;
     Dialogs::information(this, tr("Attachment request"),
@@ -714,7 +689,8 @@ void ManagerActivityPage::consultAttachment()
 
 void ManagerActivityPage::consultSubscription()
 {
-    const auto *r = currentRequest(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
+    const auto *r
+        = currentRecordOf(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
     if (!r)
         return;
     Dialogs::information(

@@ -7,7 +7,6 @@
 #include "ui/widgets/formfeedback.h"
 
 #include <QJsonObject>
-#include <QVariantMap>
 #include <QWidget>
 
 #include <functional>
@@ -92,9 +91,6 @@ private:
     void reloadStructures();
     void structureChanged();
     void updateButtons();
-    QVariantMap currentRecord(const QString &viewName) const;
-    // The id of the current row of a table, 0 when none.
-    qint64 currentId(const QString &viewName) const;
     // The current row of these tables, or nullptr.
     const StructureUser *currentUser() const;
     const ServiceRow *currentService() const;

@@ -337,29 +337,19 @@ QString SupportPage::errorText() const
     return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
 }
 
-qint64 SupportPage::currentId(const QString &viewName) const
-{
-    QTableView *table = view(viewName);
-    const QModelIndex current = table ? table->currentIndex() : QModelIndex();
-    return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
-}
-
 const SupportUserRow *SupportPage::currentUser() const
 {
-    const qint64 id = currentId(QStringLiteral("usersTable"));
-    return id ? m_users->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("usersTable")), m_users);
 }
 
 const SupportStructure *SupportPage::currentStructure() const
 {
-    const qint64 id = currentId(QStringLiteral("structuresTable"));
-    return id ? m_structures->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("structuresTable")), m_structures);
 }
 
 const SolicitationInfo *SupportPage::currentSolicitation() const
 {
-    const qint64 id = currentId(QStringLiteral("solicitationsTable"));
-    return id ? m_solicitations->recordOfId(id) : nullptr;
+    return currentRecordOf(view(QStringLiteral("solicitationsTable")), m_solicitations);
 }
 
 void SupportPage::reload()
@@ -367,7 +357,7 @@ void SupportPage::reload()
     // Searches run again so that a reactivation or a new principal shows at once.
     m_users->reload();
     m_structures->reload();
-    const qint64 solicitation = currentId(QStringLiteral("solicitationsTable"));
+    const qint64 solicitation = currentRecordId(view(QStringLiteral("solicitationsTable")));
     m_solicitations->reload();
     if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
         const int row = m_solicitations->rowOfId(solicitation);

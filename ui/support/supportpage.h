@@ -76,8 +76,6 @@ private:
     QTableView *createTable(const QString &name, RecordModelBase *model, const QString &accessibleName);
     QPushButton *createButton(const QString &name, const QString &text, void (SupportPage::*slot)());
     QLineEdit *createEdit(const QString &name, const QString &accessibleName);
-    // The id of the current row of a table, 0 when none.
-    qint64 currentId(const QString &viewName) const;
     // The current row of each table, or nullptr.
     const SupportUserRow *currentUser() const;
     const SupportStructure *currentStructure() const;

@@ -51,4 +51,10 @@ QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent)
     return filter;
 }
 
+qint64 currentRecordId(const QTableView *view)
+{
+    const QModelIndex current = view ? view->currentIndex() : QModelIndex();
+    return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
+}
+
 } // namespace guichet

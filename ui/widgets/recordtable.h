@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/recordtablemodel.h"
+
 #include <QString>
 
 class QLineEdit;
@@ -8,8 +10,6 @@ class QWidget;
 class QTableView;
 
 namespace guichet {
-
-class RecordModelBase;
 
 // Sets `view` up the way every record table of « Mon compte » works: sorted
 // through `proxy` on the raw values (RecordModelBase::SortRole), whole rows
@@ -23,5 +23,16 @@ void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
 // A field that filters the table through `proxy` as the user types: rows whose
 // cells contain the text, in any column, ignoring case.
 QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent);
+
+// The id of `view`'s current row (RecordModelBase::IdRole, through any proxy), or 0.
+qint64 currentRecordId(const QTableView *view);
+// The record of `view`'s current row in `model`, found by its id so that a sort
+// proxy in between does not matter; nullptr when no row is current.
+template<typename Record>
+const Record *currentRecordOf(const QTableView *view, const RecordListModel<Record> *model)
+{
+    const qint64 id = currentRecordId(view);
+    return id ? model->recordOfId(id) : nullptr;
+}
 
 } // namespace guichet
