@@ -68,8 +68,8 @@ std::unique_ptr<Database> openDatabase(const QString &location, bool migrate, in
         return nullptr;
     }
     if (!migrate && db->schemaVersion() == 0) {
-        *exitCode = failure(
-            Tr::tr("The database %1 is not initialised: run 'guichetctl init' first.").arg(location));
+        *exitCode = failure(Tr::tr("The database %1 is not initialised: run 'guichetctl init' first.")
+                                .arg(Database::displayLocation(location)));
         return nullptr;
     }
     return db;
@@ -87,7 +87,9 @@ int commandInit(const QString &location, const QStringList &args)
     auto db = openDatabase(location, true, &code);
     if (!db)
         return code;
-    out() << Tr::tr("Database %1 is at schema version %2.").arg(location).arg(db->schemaVersion())
+    out() << Tr::tr("Database %1 is at schema version %2.")
+                 .arg(Database::displayLocation(location))
+                 .arg(db->schemaVersion())
           << Qt::endl;
     return Success;
 }
@@ -105,7 +107,10 @@ int commandStatus(const QString &location, const QStringList &args)
     SystemClock clock;
     Core core(*db, clock);
     const UserCounts users = Accounts(core).userCounts();
-    out() << Tr::tr("Database: %1 (schema version %2)").arg(location).arg(db->schemaVersion()) << '\n'
+    out() << Tr::tr("Database: %1 (schema version %2)")
+                 .arg(Database::displayLocation(location))
+                 .arg(db->schemaVersion())
+          << '\n'
           << Tr::tr("Structures: %1").arg(Structures(core).total()) << '\n'
           << Tr::tr("Users: %1 (%2 deactivated)").arg(users.total).arg(users.deactivated) << '\n'
           << Tr::tr("Pending attachment requests: %1").arg(Attachments(core).pendingCount()) << '\n'

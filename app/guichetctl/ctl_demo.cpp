@@ -33,7 +33,7 @@ int commandDemo(const QString &location, const QStringList &args)
     if (!result.ok())
         return result.code == ErrorCode::Conflict ? badInput(result.message) : failure(result.message);
 
-    out() << Tr::tr("Demo data created in %1.").arg(location) << '\n'
+    out() << Tr::tr("Demo data created in %1.").arg(Database::displayLocation(location)) << '\n'
           << Tr::tr("Every demo login has the password: %1").arg(DemoData::password()) << '\n';
     for (const DemoLogin &login : logins)
         out() << QStringLiteral("  %1  %2\n").arg(login.email, -34).arg(login.role);

@@ -125,6 +125,11 @@ Database::~Database()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
+QString Database::displayLocation(const QString &location)
+{
+    return isPostgresLocation(location) ? QUrl(location).toDisplayString(QUrl::RemovePassword) : location;
+}
+
 std::unique_ptr<Database> Database::open(const QString &location, QString *error)
 {
     const QString connectionName = QStringLiteral("guichet-%1").arg(++s_connectionCounter);
@@ -173,8 +178,7 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
     if (!db.open()) {
         if (error)
             *error = QCoreApplication::translate("guichet::Database", "Cannot open the database %1: %2")
-                         .arg(postgres ? QUrl(location).toDisplayString(QUrl::RemovePassword) : location,
-                              describe(db.lastError()));
+                         .arg(displayLocation(location), describe(db.lastError()));
         return nullptr;
     }
     try {

@@ -48,6 +48,9 @@ public:
     // Opens (creating an SQLite file and its folder if needed). Does not migrate.
     static std::unique_ptr<Database> open(const QString &location, QString *error);
     static bool isPostgresLocation(const QString &location);
+    // The location as it may be shown or logged: a postgresql:// URL without
+    // its password; a file path as it is.
+    static QString displayLocation(const QString &location);
 
     // Applies the pending migrations of this dialect in one transaction.
     bool migrate(QString *error);

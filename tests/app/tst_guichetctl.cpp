@@ -2,6 +2,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 // Drives the real guichetctl executable as an operator would.
 class TestGuichetctl : public QObject
@@ -32,6 +33,24 @@ private slots:
         r = ctl({ QStringLiteral("--database"), db(), QStringLiteral("status") });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QLatin1String("Structures: 0")), qPrintable(r.out));
+    }
+
+    // An operator's terminal (and whoever reads over their shoulder, or their
+    // scrollback) never sees the PostgreSQL password of --database.
+    void thePostgresPasswordIsNeverPrinted()
+    {
+        QUrl url(qEnvironmentVariable("GUICHET_TEST_PG_URL"));
+        if (url.isEmpty())
+            QSKIP("GUICHET_TEST_PG_URL is not set (scripts/test sets it)");
+        url.setPassword(QStringLiteral("s3cret-Pw"));
+        // The cluster trusts loopback, so the password is accepted and ignored;
+        // its admin database has no Guichet schema: status says to init first.
+        const Run r = ctl({ QStringLiteral("--database"), url.toString(), QStringLiteral("status") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("guichetctl init")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(url.toDisplayString(QUrl::RemovePassword)), qPrintable(r.err));
+        QVERIFY(!r.out.contains(QLatin1String("s3cret-Pw")));
+        QVERIFY(!r.err.contains(QLatin1String("s3cret-Pw")));
     }
 
     void unknownCommandIsBadInput()
