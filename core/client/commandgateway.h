@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands/commandargs.h"
 #include "kernel/commandresult.h"
 
 #include <QJsonObject>
@@ -28,6 +29,8 @@ public:
     // Sends a command for the signed-in user (anonymous commands need none).
     // `done` runs exactly once with the outcome.
     virtual void send(const QString &command, const QJsonObject &args, Callback done) = 0;
+    // The same, with a call built by commands:: (commandargs.h): what screens use.
+    void send(const CommandCall &call, Callback done) { send(call.name, call.args, std::move(done)); }
 
     qint64 userId() const { return m_userId; }
 

@@ -18,6 +18,7 @@ public:
 
     void signIn(const QString &email, const QString &password, Callback done) override;
     void signOut() override;
+    using CommandGateway::send;
     void send(const QString &command, const QJsonObject &args, Callback done) override;
 
 private:

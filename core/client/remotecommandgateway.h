@@ -91,6 +91,7 @@ public:
     // Revokes the token on the server (without waiting) and forgets it. Queued
     // commands stay in the outbox for the next sign-in.
     void signOut() override;
+    using CommandGateway::send;
     void send(const QString &command, const QJsonObject &args, Callback done) override;
 
     // The user gives up a refused command.

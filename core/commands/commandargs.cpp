@@ -4,7 +4,7 @@
 
 #include <QJsonArray>
 
-namespace guichet::commandArgs {
+namespace guichet::commands {
 
 namespace {
 
@@ -92,91 +92,104 @@ Builder solicitationArgs(const NewSolicitation &s)
     return b;
 }
 
+// The one place a command's name meets its arguments.
+CommandCall call(const char *name, const QJsonObject &args)
+{
+    return { QLatin1String(name), args };
+}
+
 } // namespace
 
-QJsonObject updateProfile(const Profile &profile)
+CommandCall updateProfile(const Profile &profile)
 {
-    return profileArgs(profile);
+    return call("updateProfile", profileArgs(profile));
 }
 
-QJsonObject changePassword(const QString &currentPassword, const QString &newPassword,
+CommandCall changePassword(const QString &currentPassword, const QString &newPassword,
                            const QString &confirmation)
 {
-    return Builder()
-        .set(argKey::currentPassword, currentPassword)
-        .set(argKey::newPassword, newPassword)
-        .set(argKey::confirmation, confirmation);
+    return call("changePassword",
+                Builder()
+                    .set(argKey::currentPassword, currentPassword)
+                    .set(argKey::newPassword, newPassword)
+                    .set(argKey::confirmation, confirmation));
 }
 
-QJsonObject setSecretQuestion(const QString &currentPassword, const QString &question, const QString &answer)
+CommandCall setSecretQuestion(const QString &currentPassword, const QString &question, const QString &answer)
 {
-    return Builder()
-        .set(argKey::currentPassword, currentPassword)
-        .set(argKey::question, question)
-        .set(argKey::answer, answer);
+    return call("setSecretQuestion",
+                Builder()
+                    .set(argKey::currentPassword, currentPassword)
+                    .set(argKey::question, question)
+                    .set(argKey::answer, answer));
 }
 
-QJsonObject updatePersonalInformation(const PersonalInformation &info)
+CommandCall updatePersonalInformation(const PersonalInformation &info)
 {
-    return profileArgs(info.profile)
-        .set(argKey::currentPassword, info.currentPassword)
-        .set(argKey::newPassword, info.newPassword)
-        .set(argKey::confirmation, info.confirmation)
-        .set(argKey::secretQuestion, info.secretQuestion)
-        .set(argKey::secretAnswer, info.secretAnswer);
+    return call("updatePersonalInformation",
+                profileArgs(info.profile)
+                    .set(argKey::currentPassword, info.currentPassword)
+                    .set(argKey::newPassword, info.newPassword)
+                    .set(argKey::confirmation, info.confirmation)
+                    .set(argKey::secretQuestion, info.secretQuestion)
+                    .set(argKey::secretAnswer, info.secretAnswer));
 }
 
-QJsonObject setNotifications(bool enabled, const QString &contactEmail)
+CommandCall setNotifications(bool enabled, const QString &contactEmail)
 {
-    return Builder().set(argKey::enabled, enabled).set(argKey::contactEmail, contactEmail);
+    return call("setNotifications",
+                Builder().set(argKey::enabled, enabled).set(argKey::contactEmail, contactEmail));
 }
 
-QJsonObject deactivateAccount(const std::optional<Successors> &successors)
+CommandCall deactivateAccount(const std::optional<Successors> &successors)
 {
-    return Builder().set(argKey::successors, successors);
+    return call("deactivateAccount", Builder().set(argKey::successors, successors));
 }
 
-QJsonObject requestReactivation(const QString &email)
+CommandCall requestReactivation(const QString &email)
 {
-    return Builder().set(argKey::email, email);
+    return call("requestReactivation", Builder().set(argKey::email, email));
 }
 
-QJsonObject completeReactivation(const QString &token, const QString &newPassword,
+CommandCall completeReactivation(const QString &token, const QString &newPassword,
                                  const QString &secretQuestion, const QString &secretAnswer)
 {
-    return Builder()
-        .set(argKey::token, token)
-        .set(argKey::newPassword, newPassword)
-        .set(argKey::secretQuestion, secretQuestion)
-        .set(argKey::secretAnswer, secretAnswer);
+    return call("completeReactivation",
+                Builder()
+                    .set(argKey::token, token)
+                    .set(argKey::newPassword, newPassword)
+                    .set(argKey::secretQuestion, secretQuestion)
+                    .set(argKey::secretAnswer, secretAnswer));
 }
 
-QJsonObject supportReactivate(qint64 userId)
+CommandCall supportReactivate(qint64 userId)
 {
-    return Builder().set(argKey::user, userId);
+    return call("supportReactivate", Builder().set(argKey::user, userId));
 }
 
-QJsonObject createStructure(const StructureInput &input)
+CommandCall createStructure(const StructureInput &input)
 {
-    return structureArgs(input);
+    return call("createStructure", structureArgs(input));
 }
 
-QJsonObject updateStructure(qint64 structureId, const StructureInput &input)
+CommandCall updateStructure(qint64 structureId, const StructureInput &input)
 {
-    return structureArgs(input).set(argKey::structure, structureId);
+    return call("updateStructure", structureArgs(input).set(argKey::structure, structureId));
 }
 
-QJsonObject addService(qint64 structureId, const QString &code, const QString &name)
+CommandCall addService(qint64 structureId, const QString &code, const QString &name)
 {
-    return Builder().set(argKey::structure, structureId).set(argKey::code, code).set(argKey::name, name);
+    return call(
+        "addService",
+        Builder().set(argKey::structure, structureId).set(argKey::code, code).set(argKey::name, name));
 }
 
-QJsonObject setServiceActive(qint64 serviceId, bool active)
+CommandCall setServiceActive(qint64 serviceId, bool active)
 {
-    return Builder().set(argKey::service, serviceId).set(argKey::active, active);
+    return call("setServiceActive", Builder().set(argKey::service, serviceId).set(argKey::active, active));
 }
 
-QJsonObject requestAttachment(qint64 structureId, const QDate &validFrom, const QDate &validUntil,
+CommandCall requestAttachment(qint64 structureId, const QDate &validFrom, const QDate &validUntil,
                               bool wholeStructure, const QList<qint64> &serviceIds)
 {
     Builder b;
@@ -186,41 +199,45 @@ QJsonObject requestAttachment(qint64 structureId, const QDate &validFrom, const 
         .set(argKey::wholeStructure, wholeStructure);
     if (!wholeStructure)
         b.set(argKey::services, serviceIds);
-    return b;
+    return call("requestAttachment", b);
 }
 
-QJsonObject decideAttachment(qint64 attachmentId, bool validate, const QString &comment)
+CommandCall decideAttachment(qint64 attachmentId, bool validate, const QString &comment)
 {
-    return Builder()
-        .set(argKey::attachment, attachmentId)
-        .set(argKey::validate, validate)
-        .set(argKey::comment, comment);
+    return call("decideAttachment",
+                Builder()
+                    .set(argKey::attachment, attachmentId)
+                    .set(argKey::validate, validate)
+                    .set(argKey::comment, comment));
 }
 
-QJsonObject decideAttachments(const QList<qint64> &attachmentIds, bool validate, const QString &comment)
+CommandCall decideAttachments(const QList<qint64> &attachmentIds, bool validate, const QString &comment)
 {
-    return Builder()
-        .set(argKey::attachments, attachmentIds)
-        .set(argKey::validate, validate)
-        .set(argKey::comment, comment);
+    return call("decideAttachments",
+                Builder()
+                    .set(argKey::attachments, attachmentIds)
+                    .set(argKey::validate, validate)
+                    .set(argKey::comment, comment));
 }
 
-QJsonObject removeAttachments(const QList<qint64> &attachmentIds, const std::optional<Successors> &successors)
+CommandCall removeAttachments(const QList<qint64> &attachmentIds, const std::optional<Successors> &successors)
 {
-    return Builder().set(argKey::attachments, attachmentIds).set(argKey::successors, successors);
+    return call("removeAttachments",
+                Builder().set(argKey::attachments, attachmentIds).set(argKey::successors, successors));
 }
 
-QJsonObject setSecondaryPowers(qint64 structureId, bool granted)
+CommandCall setSecondaryPowers(qint64 structureId, bool granted)
 {
-    return Builder().set(argKey::structure, structureId).set(argKey::granted, granted);
+    return call("setSecondaryPowers",
+                Builder().set(argKey::structure, structureId).set(argKey::granted, granted));
 }
 
-QJsonObject setAttachmentRole(qint64 attachmentId, const QString &role)
+CommandCall setAttachmentRole(qint64 attachmentId, const QString &role)
 {
-    return Builder().set(argKey::attachment, attachmentId).set(argKey::role, role);
+    return call("setAttachmentRole", Builder().set(argKey::attachment, attachmentId).set(argKey::role, role));
 }
 
-QJsonObject attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,
+CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,
                        const QDate &validUntil, bool wholeStructure, const QList<qint64> &serviceIds)
 {
     Builder b;
@@ -232,38 +249,43 @@ QJsonObject attachUser(qint64 structureId, qint64 userId, const QString &role, c
         .set(argKey::wholeStructure, wholeStructure);
     if (!wholeStructure)
         b.set(argKey::services, serviceIds);
-    return b;
+    return call("attachUser", b);
 }
 
-QJsonObject endAttachment(qint64 attachmentId, const QDate &validUntil)
+CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil)
 {
-    return Builder().set(argKey::attachment, attachmentId).set(argKey::validUntil, validUntil);
+    return call("endAttachment",
+                Builder().set(argKey::attachment, attachmentId).set(argKey::validUntil, validUntil));
 }
 
-QJsonObject copyRights(qint64 fromUserId, qint64 toUserId, qint64 structureId)
+CommandCall copyRights(qint64 fromUserId, qint64 toUserId, qint64 structureId)
 {
-    return Builder()
-        .set(argKey::from, fromUserId)
-        .set(argKey::to, toUserId)
-        .set(argKey::structure, structureId);
+    return call("copyRights",
+                Builder()
+                    .set(argKey::from, fromUserId)
+                    .set(argKey::to, toUserId)
+                    .set(argKey::structure, structureId));
 }
 
-QJsonObject transferPrincipal(qint64 structureId, qint64 successorId)
+CommandCall transferPrincipal(qint64 structureId, qint64 successorId)
 {
-    return Builder().set(argKey::structure, structureId).set(argKey::successor, successorId);
+    return call("transferPrincipal",
+                Builder().set(argKey::structure, structureId).set(argKey::successor, successorId));
 }
 
-QJsonObject enableStructureSpace(qint64 structureId, const QString &spaceCode)
+CommandCall enableStructureSpace(qint64 structureId, const QString &spaceCode)
 {
-    return Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode);
+    return call("enableStructureSpace",
+                Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode));
 }
 
-QJsonObject disableStructureSpace(qint64 structureId, const QString &spaceCode)
+CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode)
 {
-    return Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode);
+    return call("disableStructureSpace",
+                Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode));
 }
 
-QJsonObject requestSubscription(const SubscriptionRequest &request)
+CommandCall requestSubscription(const SubscriptionRequest &request)
 {
     QJsonArray lines;
     for (const SubscriptionLine &line : request.lines)
@@ -271,45 +293,49 @@ QJsonObject requestSubscription(const SubscriptionRequest &request)
                                      .set(argKey::serviceId, line.serviceId)
                                      .set(argKey::modification, line.modification)
                                      .set(argKey::consultation, line.consultation)));
-    return Builder()
-        .set(argKey::structure, request.structureId)
-        .set(argKey::space, request.spaceCode)
-        .set(argKey::lines, QJsonValue(lines))
-        .set(argKey::effectiveDate, request.effectiveDate)
-        .set(argKey::comment, request.comment);
+    return call("requestSubscription",
+                Builder()
+                    .set(argKey::structure, request.structureId)
+                    .set(argKey::space, request.spaceCode)
+                    .set(argKey::lines, QJsonValue(lines))
+                    .set(argKey::effectiveDate, request.effectiveDate)
+                    .set(argKey::comment, request.comment));
 }
 
-QJsonObject decideSubscription(qint64 subscriptionId, bool validate, const QString &comment)
+CommandCall decideSubscription(qint64 subscriptionId, bool validate, const QString &comment)
 {
-    return Builder()
-        .set(argKey::subscription, subscriptionId)
-        .set(argKey::validate, validate)
-        .set(argKey::comment, comment);
+    return call("decideSubscription",
+                Builder()
+                    .set(argKey::subscription, subscriptionId)
+                    .set(argKey::validate, validate)
+                    .set(argKey::comment, comment));
 }
 
-QJsonObject decideSubscriptions(const QList<qint64> &subscriptionIds, bool validate, const QString &comment)
+CommandCall decideSubscriptions(const QList<qint64> &subscriptionIds, bool validate, const QString &comment)
 {
-    return Builder()
-        .set(argKey::subscriptions, subscriptionIds)
-        .set(argKey::validate, validate)
-        .set(argKey::comment, comment);
+    return call("decideSubscriptions",
+                Builder()
+                    .set(argKey::subscriptions, subscriptionIds)
+                    .set(argKey::validate, validate)
+                    .set(argKey::comment, comment));
 }
 
-QJsonObject removeSubscriptions(const QList<qint64> &subscriptionIds)
+CommandCall removeSubscriptions(const QList<qint64> &subscriptionIds)
 {
-    return Builder().set(argKey::subscriptions, subscriptionIds);
+    return call("removeSubscriptions", Builder().set(argKey::subscriptions, subscriptionIds));
 }
 
-QJsonObject addFile(const AttachedFiles::NewFile &file)
+CommandCall addFile(const AttachedFiles::NewFile &file)
 {
-    return Builder()
-        .set(argKey::designation, file.designation)
-        .set(argKey::fileType, file.fileType)
-        .set(argKey::fileName, file.fileName)
-        .set(argKey::content, QString::fromLatin1(file.content.toBase64()));
+    return call("addFile",
+                Builder()
+                    .set(argKey::designation, file.designation)
+                    .set(argKey::fileType, file.fileType)
+                    .set(argKey::fileName, file.fileName)
+                    .set(argKey::content, QString::fromLatin1(file.content.toBase64())));
 }
 
-QJsonObject updateFile(qint64 fileId, const QString &designation, const QString &fileType,
+CommandCall updateFile(qint64 fileId, const QString &designation, const QString &fileType,
                        const std::optional<AttachedFiles::NewContent> &content)
 {
     Builder b;
@@ -318,37 +344,39 @@ QJsonObject updateFile(qint64 fileId, const QString &designation, const QString 
         b.set(argKey::fileName, content->fileName)
             .set(argKey::content, QString::fromLatin1(content->content.toBase64()));
     }
-    return b;
+    return call("updateFile", b);
 }
 
-QJsonObject deleteFiles(const QList<qint64> &fileIds)
+CommandCall deleteFiles(const QList<qint64> &fileIds)
 {
-    return Builder().set(argKey::ids, fileIds);
+    return call("deleteFiles", Builder().set(argKey::ids, fileIds));
 }
 
-QJsonObject createSolicitation(const NewSolicitation &solicitation)
+CommandCall createSolicitation(const NewSolicitation &solicitation)
 {
-    return solicitationArgs(solicitation);
+    return call("createSolicitation", solicitationArgs(solicitation));
 }
 
-QJsonObject createAnonymousSolicitation(const QString &email, const NewSolicitation &solicitation)
+CommandCall createAnonymousSolicitation(const QString &email, const NewSolicitation &solicitation)
 {
-    return solicitationArgs(solicitation).set(argKey::email, email);
+    return call("createAnonymousSolicitation", solicitationArgs(solicitation).set(argKey::email, email));
 }
 
-QJsonObject setStatus(qint64 solicitationId, const QString &status)
+CommandCall setStatus(qint64 solicitationId, const QString &status)
 {
-    return Builder().set(argKey::id, solicitationId).set(argKey::status, status);
+    return call("setStatus", Builder().set(argKey::id, solicitationId).set(argKey::status, status));
 }
 
-QJsonObject reply(qint64 solicitationId, const QString &text, const QString &status)
+CommandCall reply(qint64 solicitationId, const QString &text, const QString &status)
 {
-    return Builder().set(argKey::id, solicitationId).set(argKey::text, text).set(argKey::status, status);
+    return call(
+        "reply",
+        Builder().set(argKey::id, solicitationId).set(argKey::text, text).set(argKey::status, status));
 }
 
-QJsonObject addFollowUp(qint64 solicitationId, const QString &text)
+CommandCall addFollowUp(qint64 solicitationId, const QString &text)
 {
-    return Builder().set(argKey::id, solicitationId).set(argKey::text, text);
+    return call("addFollowUp", Builder().set(argKey::id, solicitationId).set(argKey::text, text));
 }
 
-} // namespace guichet::commandArgs
+} // namespace guichet::commands

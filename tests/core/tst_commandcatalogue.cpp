@@ -64,11 +64,11 @@ QString documentedSection(const QString &doc)
     return doc.mid(from + begin.size(), to - from - begin.size());
 }
 
-// The arguments each builder of commandargs.h makes, by command name (a
-// variant after a space).
-QList<QPair<QString, QJsonObject>> builtArgs()
+// The call each builder of commandargs.h makes, labelled by the command it
+// must name (a variant after a space).
+QList<QPair<QString, CommandCall>> builtArgs()
 {
-    QList<QPair<QString, QJsonObject>> built;
+    QList<QPair<QString, CommandCall>> built;
     const QDate day(2026, 3, 1);
     Profile profile;
     profile.contactEmail = QStringLiteral("a@example.org");
@@ -87,62 +87,61 @@ QList<QPair<QString, QJsonObject>> builtArgs()
     subscription.spaceCode = QStringLiteral("factures_recues");
     subscription.lines = { { 0, true, false }, { 3, false, true } };
     subscription.effectiveDate = day;
-    const auto add = [&built](const char *name, const QJsonObject &args) {
-        built.append({ QString::fromLatin1(name), args });
+    const auto add = [&built](const char *label, const CommandCall &call) {
+        built.append({ QString::fromLatin1(label), call });
     };
-    add("updateProfile", commandArgs::updateProfile(profile));
+    add("updateProfile", commands::updateProfile(profile));
     add("changePassword",
-        commandArgs::changePassword(QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b")));
+        commands::changePassword(QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b")));
     add("setSecretQuestion",
-        commandArgs::setSecretQuestion(QStringLiteral("a"), QStringLiteral("q"), QStringLiteral("r")));
-    add("updatePersonalInformation", commandArgs::updatePersonalInformation(info));
-    add("setNotifications", commandArgs::setNotifications(true, QStringLiteral("a@example.org")));
-    add("deactivateAccount", commandArgs::deactivateAccount());
-    add("deactivateAccount (for all)", commandArgs::deactivateAccount(Successors::all(4)));
-    add("requestReactivation", commandArgs::requestReactivation(QStringLiteral("a@example.org")));
+        commands::setSecretQuestion(QStringLiteral("a"), QStringLiteral("q"), QStringLiteral("r")));
+    add("updatePersonalInformation", commands::updatePersonalInformation(info));
+    add("setNotifications", commands::setNotifications(true, QStringLiteral("a@example.org")));
+    add("deactivateAccount", commands::deactivateAccount());
+    add("deactivateAccount (for all)", commands::deactivateAccount(Successors::all(4)));
+    add("requestReactivation", commands::requestReactivation(QStringLiteral("a@example.org")));
     add("completeReactivation",
-        commandArgs::completeReactivation(QStringLiteral("t"), QStringLiteral("p"), QStringLiteral("q"),
-                                          QStringLiteral("r")));
-    add("supportReactivate", commandArgs::supportReactivate(4));
-    add("createStructure", commandArgs::createStructure(structure));
-    add("updateStructure", commandArgs::updateStructure(1, structure));
-    add("addService", commandArgs::addService(1, QStringLiteral("A"), QStringLiteral("Atelier")));
-    add("setServiceActive", commandArgs::setServiceActive(2, false));
-    add("requestAttachment", commandArgs::requestAttachment(1, day, QDate(), true));
+        commands::completeReactivation(QStringLiteral("t"), QStringLiteral("p"), QStringLiteral("q"),
+                                       QStringLiteral("r")));
+    add("supportReactivate", commands::supportReactivate(4));
+    add("createStructure", commands::createStructure(structure));
+    add("updateStructure", commands::updateStructure(1, structure));
+    add("addService", commands::addService(1, QStringLiteral("A"), QStringLiteral("Atelier")));
+    add("setServiceActive", commands::setServiceActive(2, false));
+    add("requestAttachment", commands::requestAttachment(1, day, QDate(), true));
     add("requestAttachment (services)",
-        commandArgs::requestAttachment(1, day, day.addDays(30), false, { 2, 3 }));
-    add("decideAttachment", commandArgs::decideAttachment(5, true));
-    add("decideAttachments", commandArgs::decideAttachments({ 5, 6 }, false, QStringLiteral("No")));
-    add("removeAttachments", commandArgs::removeAttachments({ 5 }));
-    add("removeAttachments (successors)",
-        commandArgs::removeAttachments({ 5 }, Successors::each({ { 1, 4 } })));
-    add("setSecondaryPowers", commandArgs::setSecondaryPowers(1, true));
-    add("setAttachmentRole", commandArgs::setAttachmentRole(5, QStringLiteral("secondary")));
-    add("attachUser", commandArgs::attachUser(1, 4, QStringLiteral("user"), day, QDate(), false, { 2 }));
-    add("endAttachment", commandArgs::endAttachment(5, day));
-    add("copyRights", commandArgs::copyRights(4, 6, 0));
-    add("transferPrincipal", commandArgs::transferPrincipal(1, 4));
-    add("enableStructureSpace", commandArgs::enableStructureSpace(1, QStringLiteral("factures_recues")));
-    add("disableStructureSpace", commandArgs::disableStructureSpace(1, QStringLiteral("factures_recues")));
-    add("requestSubscription", commandArgs::requestSubscription(subscription));
-    add("decideSubscription", commandArgs::decideSubscription(7, true));
-    add("decideSubscriptions", commandArgs::decideSubscriptions({ 7, 8 }, true));
-    add("removeSubscriptions", commandArgs::removeSubscriptions({ 7 }));
+        commands::requestAttachment(1, day, day.addDays(30), false, { 2, 3 }));
+    add("decideAttachment", commands::decideAttachment(5, true));
+    add("decideAttachments", commands::decideAttachments({ 5, 6 }, false, QStringLiteral("No")));
+    add("removeAttachments", commands::removeAttachments({ 5 }));
+    add("removeAttachments (successors)", commands::removeAttachments({ 5 }, Successors::each({ { 1, 4 } })));
+    add("setSecondaryPowers", commands::setSecondaryPowers(1, true));
+    add("setAttachmentRole", commands::setAttachmentRole(5, QStringLiteral("secondary")));
+    add("attachUser", commands::attachUser(1, 4, QStringLiteral("user"), day, QDate(), false, { 2 }));
+    add("endAttachment", commands::endAttachment(5, day));
+    add("copyRights", commands::copyRights(4, 6, 0));
+    add("transferPrincipal", commands::transferPrincipal(1, 4));
+    add("enableStructureSpace", commands::enableStructureSpace(1, QStringLiteral("factures_recues")));
+    add("disableStructureSpace", commands::disableStructureSpace(1, QStringLiteral("factures_recues")));
+    add("requestSubscription", commands::requestSubscription(subscription));
+    add("decideSubscription", commands::decideSubscription(7, true));
+    add("decideSubscriptions", commands::decideSubscriptions({ 7, 8 }, true));
+    add("removeSubscriptions", commands::removeSubscriptions({ 7 }));
     add("addFile",
-        commandArgs::addFile({ QStringLiteral("Devis"), QStringLiteral("devis"), QStringLiteral("devis.pdf"),
-                               QByteArrayLiteral("%PDF") }));
-    add("updateFile", commandArgs::updateFile(9, QStringLiteral("Devis"), QStringLiteral("devis")));
+        commands::addFile({ QStringLiteral("Devis"), QStringLiteral("devis"), QStringLiteral("devis.pdf"),
+                            QByteArrayLiteral("%PDF") }));
+    add("updateFile", commands::updateFile(9, QStringLiteral("Devis"), QStringLiteral("devis")));
     add("updateFile (content)",
-        commandArgs::updateFile(
+        commands::updateFile(
             9, QStringLiteral("Devis"), QStringLiteral("devis"),
             AttachedFiles::NewContent { QStringLiteral("b.pdf"), QByteArrayLiteral("%PDF") }));
-    add("deleteFiles", commandArgs::deleteFiles({ 9 }));
-    add("createSolicitation", commandArgs::createSolicitation(solicitation));
+    add("deleteFiles", commands::deleteFiles({ 9 }));
+    add("createSolicitation", commands::createSolicitation(solicitation));
     add("createAnonymousSolicitation",
-        commandArgs::createAnonymousSolicitation(QStringLiteral("a@example.org"), solicitation));
-    add("setStatus", commandArgs::setStatus(3, QStringLiteral("closed")));
-    add("reply", commandArgs::reply(3, QStringLiteral("Done"), QStringLiteral("waiting_user")));
-    add("addFollowUp", commandArgs::addFollowUp(3, QStringLiteral("Thanks")));
+        commands::createAnonymousSolicitation(QStringLiteral("a@example.org"), solicitation));
+    add("setStatus", commands::setStatus(3, QStringLiteral("closed")));
+    add("reply", commands::reply(3, QStringLiteral("Done"), QStringLiteral("waiting_user")));
+    add("addFollowUp", commands::addFollowUp(3, QStringLiteral("Thanks")));
     return built;
 }
 
@@ -248,16 +247,21 @@ private slots:
     void theBuildersFitTheirDeclarations_data()
     {
         QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("name");
         QTest::addColumn<QJsonObject>("args");
-        for (const auto &[name, args] : builtArgs())
-            QTest::newRow(qPrintable(name)) << name << args;
+        for (const auto &[label, call] : builtArgs())
+            QTest::newRow(qPrintable(label))
+                << label.section(QLatin1Char(' '), 0, 0) << call.name << call.args;
     }
 
     void theBuildersFitTheirDeclarations()
     {
         QFETCH(QString, command);
+        QFETCH(QString, name);
         QFETCH(QJsonObject, args);
-        const CommandSpec *spec = CommandCatalogue::find(command.section(QLatin1Char(' '), 0, 0));
+        // Each builder names its own command.
+        QCOMPARE(name, command);
+        const CommandSpec *spec = CommandCatalogue::find(name);
         QVERIFY(spec);
         for (auto it = args.begin(); it != args.end(); ++it)
             QVERIFY2(spec->arg(it.key()), qPrintable(it.key() + QLatin1String(" is not declared")));
@@ -269,7 +273,7 @@ private slots:
     {
         QSet<QString> built;
         for (const auto &row : builtArgs())
-            built.insert(row.first.section(QLatin1Char(' '), 0, 0));
+            built.insert(row.second.name);
         for (const CommandSpec &command : CommandCatalogue::commands())
             QVERIFY2(built.contains(QLatin1String(command.name)), command.name);
     }
@@ -278,7 +282,7 @@ private slots:
     {
         // updateFile: fileName is required with new content, not read without it.
         const CommandSpec &updateFile = *CommandCatalogue::find(QStringLiteral("updateFile"));
-        QJsonObject args = commandArgs::updateFile(9, QStringLiteral("Devis"), QStringLiteral("devis"));
+        QJsonObject args = commands::updateFile(9, QStringLiteral("Devis"), QStringLiteral("devis")).args;
         args.insert(QLatin1String(argKey::fileName), 42);
         QVERIFY(!CommandCatalogue::check(updateFile, args));
         args.remove(QLatin1String(argKey::fileName));

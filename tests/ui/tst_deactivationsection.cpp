@@ -194,8 +194,7 @@ private slots:
         QVERIFY(w.init(true));
         // Bruno deactivates his own account first: he cannot take over.
         QVERIFY(w.signIn(QStringLiteral("bruno@example.org")));
-        w.gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
-                        [](const CommandResult &) {});
+        w.gateway->send(commands::deactivateAccount(), [](const CommandResult &) {});
         w.gateway->signOut();
         QCOMPARE(w.status(w.bruno), QStringLiteral("deactivated"));
         DesktopApp app(*w.session);

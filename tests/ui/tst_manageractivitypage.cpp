@@ -233,8 +233,7 @@ private slots:
         // Core refuses anyway.
         const QString before = dataSnapshot(w.db());
         CommandResult result;
-        w.gateway->send(QStringLiteral("decideAttachment"),
-                        commandArgs::decideAttachment(w.thomasRequest, true),
+        w.gateway->send(commands::decideAttachment(w.thomasRequest, true),
                         [&](const CommandResult &r) { result = r; });
         QCOMPARE(result.code, ErrorCode::Forbidden);
         QCOMPARE(dataSnapshot(w.db()), before);

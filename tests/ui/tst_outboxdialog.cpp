@@ -39,11 +39,9 @@ private:
                  { QStringLiteral("alice@example.org"), QStringLiteral("bruno@example.org") }) {
                 if (!signIn(email))
                     return false;
-                gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
-                              [](const CommandResult &) {});
+                gateway->send(commands::deactivateAccount(), [](const CommandResult &) {});
                 gateway->signOut();
-                gateway->send(QStringLiteral("requestReactivation"), commandArgs::requestReactivation(email),
-                              [](const CommandResult &) {});
+                gateway->send(commands::requestReactivation(email), [](const CommandResult &) {});
                 clock.advanceSecs(3600);
             }
             return db().value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox")).toInt() == 2;

@@ -43,8 +43,7 @@ private:
             if (!signIn(QStringLiteral("alice@example.org")))
                 return false;
             bool ok = false;
-            gateway->send(QStringLiteral("deactivateAccount"), commandArgs::deactivateAccount(),
-                          [&ok](const CommandResult &r) { ok = r.ok(); });
+            gateway->send(commands::deactivateAccount(), [&ok](const CommandResult &r) { ok = r.ok(); });
             gateway->signOut();
             return ok;
         }

@@ -103,7 +103,7 @@ void DeactivationSection::deactivate()
                                 "Deactivate your account?")
                                  .arg(accountRules::ReactivationPeriodDays);
         if (Dialogs::question(this, title, text) == QMessageBox::Ok)
-            send(commandArgs::deactivateAccount());
+            send(commands::deactivateAccount());
         return;
     }
     const QString text = tr("You will be able to reactivate your account within %1 days.\n"
@@ -116,13 +116,13 @@ void DeactivationSection::deactivate()
     SuccessorDialog dialog(m_session, structures, this);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    send(commandArgs::deactivateAccount(dialog.successors()));
+    send(commands::deactivateAccount(dialog.successors()));
 }
 
-void DeactivationSection::send(const QJsonObject &args)
+void DeactivationSection::send(const CommandCall &call)
 {
     m_deactivate->setEnabled(false);
-    m_session.gateway.send(QStringLiteral("deactivateAccount"), args, [this](const CommandResult &result) {
+    m_session.gateway.send(call, [this](const CommandResult &result) {
         m_deactivate->setEnabled(true);
         if (!result.ok()) {
             m_feedback.show(result);

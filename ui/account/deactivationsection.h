@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands/commandargs.h"
 #include "ui/widgets/formfeedback.h"
 
 #include <QJsonObject>
@@ -34,7 +35,7 @@ signals:
 private:
     void reload();
     void deactivate();
-    void send(const QJsonObject &args);
+    void send(const CommandCall &call);
 
     Session &m_session;
     QLabel *m_principal;

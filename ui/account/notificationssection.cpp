@@ -120,22 +120,20 @@ void NotificationsSection::validate()
 {
     const bool enabled = m_receive->isChecked();
     m_confirmation->hide();
-    m_session.gateway.send(QStringLiteral("setNotifications"),
-                           commandArgs::setNotifications(enabled, m_contact->text()),
-                           [this, enabled](const CommandResult &r) {
-                               if (!r.ok()) {
-                                   m_feedback.show(r);
-                                   return;
-                               }
-                               reload();
-                               const QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
-                                   : enabled
-                                   ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
-                                   : tr("Notifications are off.");
-                               m_confirmation->setText(text);
-                               m_confirmation->setAccessibleName(text);
-                               m_confirmation->show();
-                           });
+    m_session.gateway.send(
+        commands::setNotifications(enabled, m_contact->text()), [this, enabled](const CommandResult &r) {
+            if (!r.ok()) {
+                m_feedback.show(r);
+                return;
+            }
+            reload();
+            const QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
+                : enabled ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
+                          : tr("Notifications are off.");
+            m_confirmation->setText(text);
+            m_confirmation->setAccessibleName(text);
+            m_confirmation->show();
+        });
 }
 
 } // namespace guichet

@@ -225,25 +225,23 @@ void PersonalInfoSection::validate()
     info.secretQuestion = typed(argKey::secretQuestion);
     info.secretAnswer = typed(argKey::secretAnswer);
     m_confirmation->hide();
-    m_session.gateway.send(QStringLiteral("updatePersonalInformation"),
-                           commandArgs::updatePersonalInformation(info), [this](const CommandResult &r) {
-                               if (!r.ok()) {
-                                   // What the user typed stays, so they only fix the named fields.
-                                   m_feedback.show(r);
-                                   return;
-                               }
-                               reload(); // clears the password fields and shows what core saved
-                               QString text = QueuedChange::isQueued(r)
-                                   ? QueuedChange::message()
-                                   : tr("Your personal information has been saved.");
-                               if (r.data.value(QStringLiteral("passwordChanged")).toBool())
-                                   text += QLatin1Char(' ') + tr("Your password has been changed.");
-                               if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())
-                                   text += QLatin1Char(' ') + tr("Your secret question has been changed.");
-                               m_confirmation->setText(text);
-                               m_confirmation->setAccessibleName(text);
-                               m_confirmation->show();
-                           });
+    m_session.gateway.send(commands::updatePersonalInformation(info), [this](const CommandResult &r) {
+        if (!r.ok()) {
+            // What the user typed stays, so they only fix the named fields.
+            m_feedback.show(r);
+            return;
+        }
+        reload(); // clears the password fields and shows what core saved
+        QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
+                                                 : tr("Your personal information has been saved.");
+        if (r.data.value(QStringLiteral("passwordChanged")).toBool())
+            text += QLatin1Char(' ') + tr("Your password has been changed.");
+        if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())
+            text += QLatin1Char(' ') + tr("Your secret question has been changed.");
+        m_confirmation->setText(text);
+        m_confirmation->setAccessibleName(text);
+        m_confirmation->show();
+    });
 }
 
 } // namespace guichet

@@ -225,22 +225,20 @@ void ReactivationDialog::requestMail()
     m_newMail->hide();
     m_support->hide();
     m_validate->setEnabled(false);
-    m_session.gateway.send(
-        QStringLiteral("requestReactivation"), commandArgs::requestReactivation(email),
-        [this, email](const CommandResult &result) {
-            m_validate->setEnabled(true);
-            if (!result.ok()) {
-                showRefusal(result);
-                return;
-            }
-            m_feedback.clear();
-            m_reactivatedEmail = email;
-            m_info->setText(tr("%1 The mail is valid for 24 hours: open its link, or paste the link or "
-                               "its code below. In standalone mode, read it in the local outbox.")
-                                .arg(result.data.value(QStringLiteral("message")).toString()));
-            m_info->show();
-            showStep(1);
-        });
+    m_session.gateway.send(commands::requestReactivation(email), [this, email](const CommandResult &result) {
+        m_validate->setEnabled(true);
+        if (!result.ok()) {
+            showRefusal(result);
+            return;
+        }
+        m_feedback.clear();
+        m_reactivatedEmail = email;
+        m_info->setText(tr("%1 The mail is valid for 24 hours: open its link, or paste the link or "
+                           "its code below. In standalone mode, read it in the local outbox.")
+                            .arg(result.data.value(QStringLiteral("message")).toString()));
+        m_info->show();
+        showStep(1);
+    });
 }
 
 void ReactivationDialog::complete()
@@ -273,9 +271,8 @@ void ReactivationDialog::complete()
     m_newMail->hide();
     m_support->hide();
     m_validate->setEnabled(false);
-    m_session.gateway.send(QStringLiteral("completeReactivation"),
-                           commandArgs::completeReactivation(token, m_password->text(),
-                                                             m_question->text().trimmed(), m_answer->text()),
+    m_session.gateway.send(commands::completeReactivation(token, m_password->text(),
+                                                          m_question->text().trimmed(), m_answer->text()),
                            [this](const CommandResult &result) {
                                m_validate->setEnabled(true);
                                if (!result.ok()) {

@@ -122,8 +122,7 @@ void SolicitationDialog::validate()
     const QString email = m_email->text().trimmed();
     m_validate->setEnabled(false);
     m_session.gateway.send(
-        QStringLiteral("createAnonymousSolicitation"),
-        commandArgs::createAnonymousSolicitation(
+        commands::createAnonymousSolicitation(
             email, { categoryCode(), m_subject->text().trimmed(), m_message->toPlainText() }),
         [this, email](const CommandResult &result) {
             m_validate->setEnabled(true);

@@ -147,12 +147,12 @@ void AttachmentRequestDialog::validate()
         if (m_serviceBoxes.at(i)->isChecked())
             services.append(m_serviceIds.at(i));
     }
-    const QJsonObject args = commandArgs::requestAttachment(
+    const CommandCall call = commands::requestAttachment(
         m_structure.id, m_validFrom->date(), m_noEndDate->isChecked() ? QDate() : m_validUntil->date(),
         m_whole->isChecked(), services);
     m_validate->setEnabled(false);
     QPointer<AttachmentRequestDialog> self(this);
-    m_session.gateway.send(QStringLiteral("requestAttachment"), args, [self](const CommandResult &r) {
+    m_session.gateway.send(call, [self](const CommandResult &r) {
         if (!self)
             return;
         self->m_validate->setEnabled(true);

@@ -221,9 +221,9 @@ void AttachmentsSection::removeAttachments(const QList<AttachmentView> &records)
             return;
         successors = dialog.successors();
     }
-    const QJsonObject args = commandArgs::removeAttachments(ids, successors);
+    const CommandCall call = commands::removeAttachments(ids, successors);
     QPointer<AttachmentsSection> self(this);
-    m_session.gateway.send(QStringLiteral("removeAttachments"), args, [self](const CommandResult &r) {
+    m_session.gateway.send(call, [self](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok())

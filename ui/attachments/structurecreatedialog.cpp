@@ -136,31 +136,29 @@ void StructureCreateDialog::validate()
         return;
     }
     const bool creating = m_structureId == 0;
-    const QJsonObject args
-        = creating ? commandArgs::createStructure(in) : commandArgs::updateStructure(m_structureId, in);
+    const CommandCall call
+        = creating ? commands::createStructure(in) : commands::updateStructure(m_structureId, in);
     m_validate->setEnabled(false);
     QPointer<StructureCreateDialog> self(this);
-    m_session.gateway.send(creating ? QStringLiteral("createStructure") : QStringLiteral("updateStructure"),
-                           args, [self, creating, name = in.raisonSociale](const CommandResult &r) {
-                               if (!self)
-                                   return;
-                               self->m_validate->setEnabled(true);
-                               if (!r.ok()) {
-                                   self->m_feedback.show(r);
-                                   return;
-                               }
-                               self->m_feedback.clear();
-                               self->m_queued = QueuedChange::tell(self, self->windowTitle(), r);
-                               if (creating && !self->m_queued) {
-                                   self->m_structureId = r.id;
-                                   Dialogs::information(
-                                       self, tr("Structure created"),
-                                       tr("The structure %1 was created and you are its principal "
-                                          "manager: no attachment request is needed.")
-                                           .arg(name));
-                               }
-                               self->accept();
-                           });
+    m_session.gateway.send(call, [self, creating, name = in.raisonSociale](const CommandResult &r) {
+        if (!self)
+            return;
+        self->m_validate->setEnabled(true);
+        if (!r.ok()) {
+            self->m_feedback.show(r);
+            return;
+        }
+        self->m_feedback.clear();
+        self->m_queued = QueuedChange::tell(self, self->windowTitle(), r);
+        if (creating && !self->m_queued) {
+            self->m_structureId = r.id;
+            Dialogs::information(self, tr("Structure created"),
+                                 tr("The structure %1 was created and you are its principal "
+                                    "manager: no attachment request is needed.")
+                                     .arg(name));
+        }
+        self->accept();
+    });
 }
 
 } // namespace guichet

@@ -166,11 +166,10 @@ void AttachedFileDialog::submit()
         }
         newContent = AttachedFiles::NewContent { QFileInfo(m_path).fileName(), content };
     }
-    const QString command = isEditing() ? QStringLiteral("updateFile") : QStringLiteral("addFile");
-    const QJsonObject args = isEditing()
-        ? commandArgs::updateFile(m_fileId, designation, fileType, newContent)
-        : commandArgs::addFile({ designation, fileType, newContent->fileName, newContent->content });
-    m_session.gateway.send(command, args, [this](const CommandResult &r) {
+    const CommandCall call = isEditing()
+        ? commands::updateFile(m_fileId, designation, fileType, newContent)
+        : commands::addFile({ designation, fileType, newContent->fileName, newContent->content });
+    m_session.gateway.send(call, [this](const CommandResult &r) {
         if (!r.ok() && m_path.isEmpty() && r.field == QLatin1String("content")) {
             // Core sees empty content; the user simply has not chosen a file yet.
             m_feedback.showMessage(tr("Choose the file to attach with « Browse »."), { r.field });

@@ -363,15 +363,14 @@ void AttachedFilesSection::remove(const QList<qint64> &ids)
         : tr("Delete these %1 attached files?\n%2").arg(ids.size()).arg(names.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete attached files"), text) != QMessageBox::Ok)
         return;
-    m_session.gateway.send(
-        QStringLiteral("deleteFiles"), commandArgs::deleteFiles(ids), [this, ids](const CommandResult &r) {
-            if (!r.ok()) {
-                Dialogs::warning(this, tr("Delete attached files"), r.message);
-                return;
-            }
-            setNotice(QueuedChange::isQueued(r) ? QueuedChange::message()
-                                                : tr("%n file(s) deleted.", nullptr, int(ids.size())));
-        });
+    m_session.gateway.send(commands::deleteFiles(ids), [this, ids](const CommandResult &r) {
+        if (!r.ok()) {
+            Dialogs::warning(this, tr("Delete attached files"), r.message);
+            return;
+        }
+        setNotice(QueuedChange::isQueued(r) ? QueuedChange::message()
+                                            : tr("%n file(s) deleted.", nullptr, int(ids.size())));
+    });
 }
 
 } // namespace guichet

@@ -582,12 +582,11 @@ void ManagerActivityPage::updateButtons()
     m_spaceChoice->setEnabled(manage);
 }
 
-void ManagerActivityPage::send(const QString &command, const QJsonObject &args,
-                               std::function<void(const CommandResult &)> done)
+void ManagerActivityPage::send(const CommandCall &call, std::function<void(const CommandResult &)> done)
 {
     m_feedback.clear();
     QPointer<ManagerActivityPage> self(this);
-    m_session.gateway.send(command, args, [self, done](const CommandResult &r) {
+    m_session.gateway.send(call, [self, done](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok()) {
@@ -648,7 +647,7 @@ void ManagerActivityPage::decideAttachments(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    send(QStringLiteral("decideAttachments"), commandArgs::decideAttachments(ids, validate, comment));
+    send(commands::decideAttachments(ids, validate, comment));
 }
 
 void ManagerActivityPage::decideSubscriptions(bool validate)
@@ -668,7 +667,7 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    send(QStringLiteral("decideSubscriptions"), commandArgs::decideSubscriptions(ids, validate, comment));
+    send(commands::decideSubscriptions(ids, validate, comment));
 }
 
 void ManagerActivityPage::consultAttachment()
@@ -720,7 +719,7 @@ void ManagerActivityPage::setRole(const QString &role)
     if (!user)
         return;
     const StructureUser r = *user;
-    send(QStringLiteral("setAttachmentRole"), commandArgs::setAttachmentRole(r.id, role));
+    send(commands::setAttachmentRole(r.id, role));
 }
 
 void ManagerActivityPage::endAttachment()
@@ -743,7 +742,7 @@ void ManagerActivityPage::endAttachment()
     addButtons(&dialog, layout);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    send(QStringLiteral("endAttachment"), commandArgs::endAttachment(r.id, date->date()));
+    send(commands::endAttachment(r.id, date->date()));
 }
 
 void ManagerActivityPage::removeAttachment()
@@ -768,7 +767,7 @@ void ManagerActivityPage::removeAttachment()
             return;
         successors = dialog.successors();
     }
-    send(QStringLiteral("removeAttachments"), commandArgs::removeAttachments({ r.id }, successors));
+    send(commands::removeAttachments({ r.id }, successors));
 }
 
 void ManagerActivityPage::attachUser()
@@ -843,19 +842,18 @@ void ManagerActivityPage::attachUser()
             if (services->item(i)->checkState() == Qt::Checked)
                 ids.append(services->item(i)->data(Qt::UserRole).toLongLong());
         }
-        const QJsonObject args = commandArgs::attachUser(
-            structureId, userId, role->currentData().toString(), from->date(),
-            hasUntil->isChecked() ? until->date() : QDate(), whole->isChecked(), ids);
+        const CommandCall call
+            = commands::attachUser(structureId, userId, role->currentData().toString(), from->date(),
+                                   hasUntil->isChecked() ? until->date() : QDate(), whole->isChecked(), ids);
         QPointer<QDialog> guard(&dialog);
-        m_session.gateway.send(QStringLiteral("attachUser"), args,
-                               [guard, &feedback](const CommandResult &r) {
-                                   if (!guard)
-                                       return;
-                                   if (r.ok())
-                                       guard->accept();
-                                   else
-                                       feedback.show(r);
-                               });
+        m_session.gateway.send(call, [guard, &feedback](const CommandResult &r) {
+            if (!guard)
+                return;
+            if (r.ok())
+                guard->accept();
+            else
+                feedback.show(r);
+        });
     });
     Dialogs::exec(&dialog);
 }
@@ -873,8 +871,7 @@ void ManagerActivityPage::copyRights()
         return;
     const QString target = search.selectedUserLabel();
     QPointer<ManagerActivityPage> self(this);
-    send(QStringLiteral("copyRights"),
-         commandArgs::copyRights(r.userId, search.selectedUserId(), currentStructureId()),
+    send(commands::copyRights(r.userId, search.selectedUserId(), currentStructureId()),
          [self, target](const CommandResult &result) {
              if (self)
                  Dialogs::information(self, tr("Copy the rights"),
@@ -897,9 +894,8 @@ void ManagerActivityPage::modifyStructure()
 
 void ManagerActivityPage::addService()
 {
-    send(QStringLiteral("addService"),
-         commandArgs::addService(currentStructureId(), m_serviceCode->text().trimmed(),
-                                 m_serviceName->text().trimmed()),
+    send(commands::addService(currentStructureId(), m_serviceCode->text().trimmed(),
+                              m_serviceName->text().trimmed()),
          [this](const CommandResult &) {
              m_serviceCode->clear();
              m_serviceName->clear();
@@ -911,15 +907,14 @@ void ManagerActivityPage::toggleService()
     const ServiceRow *r = currentService();
     if (!r)
         return;
-    send(QStringLiteral("setServiceActive"), commandArgs::setServiceActive(r->id, !r->active));
+    send(commands::setServiceActive(r->id, !r->active));
 }
 
 void ManagerActivityPage::addSpace()
 {
     const QString name = m_spaceChoice->currentText();
     QPointer<ManagerActivityPage> self(this);
-    send(QStringLiteral("enableStructureSpace"),
-         commandArgs::enableStructureSpace(currentStructureId(), m_spaceChoice->currentData().toString()),
+    send(commands::enableStructureSpace(currentStructureId(), m_spaceChoice->currentData().toString()),
          [self, name](const CommandResult &r) {
              if (self)
                  Dialogs::information(
@@ -946,8 +941,7 @@ void ManagerActivityPage::removeSpace()
         != QMessageBox::Ok)
         return;
     QPointer<ManagerActivityPage> self(this);
-    send(QStringLiteral("disableStructureSpace"),
-         commandArgs::disableStructureSpace(currentStructureId(), space.code),
+    send(commands::disableStructureSpace(currentStructureId(), space.code),
          [self, name](const CommandResult &r) {
              if (self)
                  Dialogs::information(self, tr("Spaces set at structure level"),
@@ -959,8 +953,7 @@ void ManagerActivityPage::removeSpace()
 
 void ManagerActivityPage::setPowers(bool granted)
 {
-    send(QStringLiteral("setSecondaryPowers"),
-         commandArgs::setSecondaryPowers(currentStructureId(), granted));
+    send(commands::setSecondaryPowers(currentStructureId(), granted));
     // On refusal the box shows the stored value again.
     structureChanged();
 }
@@ -998,8 +991,7 @@ void ManagerActivityPage::transferPrincipal()
                               .arg(successor->currentText(), m_structure->currentText()))
         != QMessageBox::Ok)
         return;
-    send(QStringLiteral("transferPrincipal"),
-         commandArgs::transferPrincipal(structureId, successor->currentData().toLongLong()));
+    send(commands::transferPrincipal(structureId, successor->currentData().toLongLong()));
 }
 
 // ---- Historique ----

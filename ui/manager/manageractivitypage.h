@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands/commandargs.h"
 #include "models/recordtablemodel.h"
 #include "rules/manager/manageractivity.h"
 #include "rules/spaces/spaces.h"
@@ -96,8 +97,7 @@ private:
     const ServiceRow *currentService() const;
     const Space *currentSpace() const;
     // Sends a command; on refusal the red message, on success `done`.
-    void send(const QString &command, const QJsonObject &args,
-              std::function<void(const CommandResult &)> done = {});
+    void send(const CommandCall &call, std::function<void(const CommandResult &)> done = {});
 
     // Demandes en attente
     void decideAttachments(bool validate);

@@ -210,18 +210,16 @@ void SubscriptionRequestDialog::validate()
     request.spaceCode = m_space->currentData().toString();
     request.effectiveDate = m_effectiveDate->date();
     request.comment = m_comment->text();
-    m_session.gateway.send(QStringLiteral("requestSubscription"), commandArgs::requestSubscription(request),
-                           [this](const CommandResult &r) {
-                               m_feedback.show(r);
-                               if (!r.ok())
-                                   return;
-                               m_statuses.clear();
-                               m_queued = QueuedChange::tell(this, windowTitle(), r);
-                               for (const QVariant &status :
-                                    r.data.value(QStringLiteral("statuses")).toList())
-                                   m_statuses.append(status.toString());
-                               accept();
-                           });
+    m_session.gateway.send(commands::requestSubscription(request), [this](const CommandResult &r) {
+        m_feedback.show(r);
+        if (!r.ok())
+            return;
+        m_statuses.clear();
+        m_queued = QueuedChange::tell(this, windowTitle(), r);
+        for (const QVariant &status : r.data.value(QStringLiteral("statuses")).toList())
+            m_statuses.append(status.toString());
+        accept();
+    });
 }
 
 QString SubscriptionRequestDialog::statusMessage() const

@@ -154,19 +154,17 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
         : tr("Delete these %1 subscriptions?\n%2").arg(ids.size()).arg(lines.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete subscriptions"), text) != QMessageBox::Ok)
         return;
-    m_session.gateway.send(QStringLiteral("removeSubscriptions"), commandArgs::removeSubscriptions(ids),
-                           [this, ids](const CommandResult &r) {
-                               if (!r.ok()) {
-                                   Dialogs::warning(this, tr("Delete subscriptions"), r.message);
-                                   return;
-                               }
-                               if (QueuedChange::isQueued(r))
-                                   setNotice(QueuedChange::message());
-                               else
-                                   setNotice(ids.size() == 1
-                                                 ? tr("The subscription was deleted.")
-                                                 : tr("%1 subscriptions were deleted.").arg(ids.size()));
-                           });
+    m_session.gateway.send(commands::removeSubscriptions(ids), [this, ids](const CommandResult &r) {
+        if (!r.ok()) {
+            Dialogs::warning(this, tr("Delete subscriptions"), r.message);
+            return;
+        }
+        if (QueuedChange::isQueued(r))
+            setNotice(QueuedChange::message());
+        else
+            setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
+                                      : tr("%1 subscriptions were deleted.").arg(ids.size()));
+    });
 }
 
 void SubscriptionsSection::addSubscription()

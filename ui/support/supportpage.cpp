@@ -393,12 +393,11 @@ void SupportPage::updateButtons()
     }
 }
 
-void SupportPage::send(const QString &command, const QJsonObject &args,
-                       std::function<void(const CommandResult &)> done)
+void SupportPage::send(const CommandCall &call, std::function<void(const CommandResult &)> done)
 {
     m_feedback.clear();
     QPointer<SupportPage> self(this);
-    m_session.gateway.send(command, args, [self, done](const CommandResult &r) {
+    m_session.gateway.send(call, [self, done](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok()) {
@@ -445,16 +444,15 @@ void SupportPage::reactivate()
         != QMessageBox::Ok)
         return;
     QPointer<SupportPage> self(this);
-    send(QStringLiteral("supportReactivate"), commandArgs::supportReactivate(user.id),
-         [self, who](const CommandResult &r) {
-             if (!self)
-                 return;
-             const QDateTime expires
-                 = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
-             Dialogs::information(self, tr("Reactivate the account"),
-                                  tr("A reactivation link was mailed to %1. It is valid until %2.")
-                                      .arg(who, longDateTime(expires)));
-         });
+    send(commands::supportReactivate(user.id), [self, who](const CommandResult &r) {
+        if (!self)
+            return;
+        const QDateTime expires
+            = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
+        Dialogs::information(self, tr("Reactivate the account"),
+                             tr("A reactivation link was mailed to %1. It is valid until %2.")
+                                 .arg(who, longDateTime(expires)));
+    });
 }
 
 void SupportPage::viewUser()
@@ -578,8 +576,7 @@ void SupportPage::namePrincipal()
         named = successor->currentText();
         QPointer<QDialog> guard(&dialog);
         m_session.gateway.send(
-            QStringLiteral("transferPrincipal"),
-            commandArgs::transferPrincipal(structureId, successor->currentData().toLongLong()),
+            commands::transferPrincipal(structureId, successor->currentData().toLongLong()),
             [guard, &feedback](const CommandResult &r) {
                 if (!guard)
                     return;
@@ -634,8 +631,7 @@ void SupportPage::reply()
     if (!id)
         return;
     QPointer<SupportPage> self(this);
-    send(QStringLiteral("reply"),
-         commandArgs::reply(id, m_replyText->toPlainText().trimmed(), m_replyState->currentData().toString()),
+    send(commands::reply(id, m_replyText->toPlainText().trimmed(), m_replyState->currentData().toString()),
          [self](const CommandResult &) {
              if (self)
                  self->m_replyText->clear();
@@ -647,7 +643,7 @@ void SupportPage::setState()
     const qint64 id = currentSolicitation() ? currentSolicitation()->id : 0;
     if (!id)
         return;
-    send(QStringLiteral("setStatus"), commandArgs::setStatus(id, m_replyState->currentData().toString()));
+    send(commands::setStatus(id, m_replyState->currentData().toString()));
 }
 
 // ---- Journal ----

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands/commandargs.h"
 #include "ui/widgets/formfeedback.h"
 
 #include <QJsonObject>
@@ -81,8 +82,7 @@ private:
     const SupportStructure *currentStructure() const;
     const SolicitationInfo *currentSolicitation() const;
     void updateButtons();
-    void send(const QString &command, const QJsonObject &args,
-              std::function<void(const CommandResult &)> done = {});
+    void send(const CommandCall &call, std::function<void(const CommandResult &)> done = {});
 
     // Utilisateurs
     void searchUsers();
