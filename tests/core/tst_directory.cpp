@@ -1,5 +1,6 @@
 #include "client/directory.h"
 #include "client/localcommandgateway.h"
+#include "client/structureexport.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -8,7 +9,12 @@
 #include "rules/files/attachedfiles.h"
 #include "testdatabase.h"
 
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <tuple>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -164,6 +170,67 @@ private slots:
         QVERIFY(!result.ok());
         QVERIFY(!result.message.isEmpty());
         QVERIFY(content.isEmpty());
+    }
+    // The CSV export of a search (StructureExport): every match, not only a
+    // page; a file it cannot write is named and nothing is left behind; a
+    // cancelled export leaves the file as it was.
+    void anExportWritesEveryMatchOrNothing()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        for (int i = 0; i < 5; ++i)
+            insertStructure(w.t.db(), validSiret(i + 1), QStringLiteral("Menuiserie %1").arg(i));
+        insertStructure(w.t.db(), validSiret(9), QStringLiteral("Boulangerie"));
+        QTemporaryDir dir;
+        const auto fields = [](const StructureRow &row) {
+            return QStringList { row.siret, row.raisonSociale };
+        };
+        const QStringList header { QStringLiteral("SIRET"), QStringLiteral("Name") };
+        const auto run = [&](const QString &path, bool cancelAtOnce) {
+            StructureExport job(*w.directory, menuiseries(), path, header, fields);
+            QSignalSpy finished(&job, &StructureExport::finished);
+            job.start();
+            if (cancelAtOnce)
+                job.cancel();
+            if (finished.isEmpty())
+                finished.wait(10000);
+            return std::make_tuple(finished.size(), finished.value(0).value(0).toBool(),
+                                   finished.value(0).value(1).toString(), job.written());
+        };
+
+        const QString path = dir.filePath(QStringLiteral("export.csv"));
+        const auto [count, cancelled, error, written] = run(path, false);
+        QCOMPARE(count, 1);
+        QVERIFY(!cancelled);
+        QCOMPARE(error, QString());
+        QCOMPARE(written, 5);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(bytes.startsWith("\xEF\xBB\xBFSIRET;Name\r\n"));
+        QCOMPARE(bytes.count("Menuiserie"), 5);
+        QVERIFY(!bytes.contains("Boulangerie"));
+
+        const QString nowhere = dir.filePath(QStringLiteral("missing/export.csv"));
+        const auto [failedSignals, failedCancelled, failure, failedWritten] = run(nowhere, false);
+        QCOMPARE(failedSignals, 1);
+        QVERIFY(!failedCancelled);
+        QVERIFY2(failure.startsWith(QStringLiteral("The file could not be written")), qPrintable(failure));
+        QVERIFY(!QFile::exists(nowhere));
+
+        // Cancelled at once: the earlier file stays whole, unless the export
+        // finished first, in which case it says so and the new file is whole.
+        {
+            QFile earlier(path);
+            QVERIFY(earlier.open(QIODevice::WriteOnly));
+            earlier.write("earlier");
+        }
+        const auto [cancelCount, wasCancelled, cancelError, cancelWritten] = run(path, true);
+        QCOMPARE(cancelCount, 1);
+        QCOMPARE(cancelError, QString());
+        QFile again(path);
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(again.readAll(), wasCancelled ? QByteArray("earlier") : bytes);
     }
 };
 

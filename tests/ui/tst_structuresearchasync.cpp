@@ -74,7 +74,7 @@ struct World : UiWorld
             return false;
         createUser(QStringLiteral("alice@example.org"));
         deferred = std::make_unique<DeferredDirectory>(*directory);
-        remoteSession = std::make_unique<Session>(Session { db(), *core, clock, *gateway, *deferred });
+        remoteSession = std::make_unique<Session>(Session { *core, clock, *gateway, *deferred });
         return signIn(QStringLiteral("alice@example.org"));
     }
 };

@@ -23,7 +23,7 @@ UiWorld::UiWorld()
     core = std::make_unique<Core>(t.db(), clock);
     gateway = std::make_unique<LocalCommandGateway>(*core);
     directory = std::make_unique<LocalDirectory>(*core, *gateway);
-    session = std::make_unique<Session>(Session { t.db(), *core, clock, *gateway, *directory });
+    session = std::make_unique<Session>(Session { *core, clock, *gateway, *directory });
 }
 
 qint64 UiWorld::createUser(const QString &email, const QString &firstName, const QString &lastName,

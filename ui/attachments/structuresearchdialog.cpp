@@ -1,13 +1,12 @@
 #include "ui/attachments/structuresearchdialog.h"
 
-#include "kernel/csv.h"
+#include "client/structureexport.h"
 #include "models/structuresearchmodel.h"
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/dialogs.h"
 
 #include <QApplication>
-#include <QAtomicInteger>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QEventLoop>
@@ -19,16 +18,11 @@
 #include <QLineEdit>
 #include <QProgressDialog>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSettings>
 #include <QTableView>
-#include <QThread>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <climits>
-#include <functional>
-#include <memory>
 
 namespace guichet {
 
@@ -274,165 +268,37 @@ void StructureSearchDialog::chooseExportFile()
 
 bool StructureSearchDialog::exportCsv(const QString &path)
 {
-    // Standalone, the export reads the local database itself (below); connected,
-    // the structures are the server's, read page by page through the directory.
-    if (!dynamic_cast<LocalDirectory *>(&m_session.directory))
-        return exportCsvThroughDirectory(path);
-    // A worker thread with its own Database connection rather than chunks on
-    // the window's thread: deep pages of a big search each cost a query that
-    // can take a second (OFFSET walks), which would freeze the window between
-    // two chunks; a QSqlDatabase connection may only be used by the thread
-    // that opened it, hence the second connection. Reading needs no command.
-    struct Shared
-    {
-        QAtomicInteger<qint64> written { 0 };
-        QAtomicInt cancelled { 0 };
-        QString error;
-    };
-    auto shared = std::make_shared<Shared>();
-    const StructureCriteria c = m_model->criteria();
-    const qint64 total = m_model->totalCount();
-    const QString location = m_session.db.location();
-    const Clock &clock = m_session.clock;
-
-    QThread *worker = QThread::create([shared, c, location, path, &clock] {
-        QString error;
-        std::unique_ptr<Database> db = Database::open(location, &error);
-        if (!db) {
-            shared->error = error;
-            return;
-        }
-        // The Database closes and removes its connection on this thread.
-        {
-            Core core(*db, clock);
-            Structures structures(core);
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly)) {
-                shared->error = file.errorString();
-                return;
-            }
-            CsvWriter::Options options;
-            options.separator = QLatin1Char(';');
-            options.byteOrderMark = true; // spreadsheets read UTF-8 only with it
-            CsvWriter csv(file, options);
-            bool ok = csv.writeRow(StructureSearchModel::exportHeader());
-            constexpr int chunk = 1000;
-            for (qint64 offset = 0; ok; offset += chunk) {
-                if (shared->cancelled.loadRelaxed())
-                    return; // QSaveFile discards what was written
-                const QList<StructureRow> rows = structures.search(c, int(offset), chunk);
-                for (const StructureRow &row : rows)
-                    ok = ok && csv.writeRow(StructureSearchModel::exportFields(row));
-                shared->written.storeRelaxed(offset + rows.size());
-                if (rows.size() < chunk)
-                    break;
-            }
-            if (!ok || !file.commit()) {
-                shared->error = file.errorString();
-                return;
-            }
-        }
-    });
-
-    QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
-                             int(std::min<qint64>(total, INT_MAX)), this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    QEventLoop loop;
-    QTimer tick;
-    connect(&tick, &QTimer::timeout, &progress,
-            [&] { progress.setValue(int(shared->written.loadRelaxed())); });
-    connect(&progress, &QProgressDialog::canceled, &progress,
-            [shared] { shared->cancelled.storeRelaxed(1); });
-    connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
-    tick.start(100);
-    worker->start();
-    loop.exec();
-    worker->wait();
-    delete worker;
-    tick.stop();
-    progress.reset();
-
-    if (shared->cancelled.loadRelaxed())
-        return false;
-    if (!shared->error.isEmpty()) {
-        Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(shared->error));
-        return false;
-    }
-    m_exported = shared->written.loadRelaxed();
-    return true;
-}
-
-bool StructureSearchDialog::exportCsvThroughDirectory(const QString &path)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        Dialogs::warning(this, tr("Export"), tr("The file could not be written: %1").arg(file.errorString()));
-        return false;
-    }
-    CsvWriter::Options options;
-    options.separator = QLatin1Char(';');
-    options.byteOrderMark = true; // spreadsheets read UTF-8 only with it
-    CsvWriter csv(file, options);
-    bool written = csv.writeRow(StructureSearchModel::exportHeader());
-
-    // Pages arrive while the event loop runs: the window stays alive and the
-    // progress dialog can cancel between two pages.
-    const StructureCriteria c = m_model->criteria();
+    StructureExport job(m_session.directory, m_model->criteria(), path, StructureSearchModel::exportHeader(),
+                        &StructureSearchModel::exportFields);
+    // Connected, guichetd answers pages with "more" only: the bar then just moves.
     const bool countFinal = m_model->isCountFinal();
     QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
                              countFinal ? int(std::min<qint64>(m_model->totalCount(), INT_MAX)) : 0, this);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     QEventLoop loop;
-    QString error;
-    qint64 offset = 0;
     bool cancelled = false;
-    constexpr int chunk = 1000;
-    std::function<void()> next = [&] {
-        m_session.directory.searchStructures(
-            c, int(offset), chunk, &progress, [&](const CommandResult &result, const StructurePage &page) {
-                if (!result.ok()) {
-                    error = tr("The structures could not be read: %1").arg(result.message);
-                    loop.quit();
-                    return;
-                }
-                for (const StructureRow &row : page.rows)
-                    written = written && csv.writeRow(StructureSearchModel::exportFields(row));
-                offset += page.rows.size();
-                if (countFinal)
-                    progress.setValue(int(std::min<qint64>(offset, INT_MAX)));
-                if (!written) {
-                    error = tr("The file could not be written: %1").arg(file.errorString());
-                    loop.quit();
-                } else if (progress.wasCanceled()) {
-                    cancelled = true;
-                    loop.quit();
-                } else if (!page.more || page.rows.isEmpty()) {
-                    loop.quit();
-                } else {
-                    // The next page from the event loop, never from inside this answer.
-                    QTimer::singleShot(0, &progress, next);
-                }
-            });
-    };
-    connect(&progress, &QProgressDialog::canceled, &loop, [&] {
-        cancelled = true;
+    QString error;
+    connect(&job, &StructureExport::progressed, &progress, [&](qint64 written) {
+        if (countFinal)
+            progress.setValue(int(std::min<qint64>(written, INT_MAX)));
+    });
+    connect(&progress, &QProgressDialog::canceled, &job, &StructureExport::cancel);
+    connect(&job, &StructureExport::finished, &loop, [&](bool wasCancelled, const QString &failure) {
+        cancelled = wasCancelled;
+        error = failure;
         loop.quit();
     });
-    QTimer::singleShot(0, &progress, next);
+    job.start();
     loop.exec();
-    // Whatever answer is still on its way is dropped with `progress`, its context.
     progress.reset();
     if (cancelled)
-        return false; // QSaveFile discards what was written
-    if (error.isEmpty() && !file.commit())
-        error = tr("The file could not be written: %1").arg(file.errorString());
+        return false;
     if (!error.isEmpty()) {
         Dialogs::warning(this, tr("Export"), error);
         return false;
     }
-    m_exported = offset;
+    m_exported = job.written();
     return true;
 }
 

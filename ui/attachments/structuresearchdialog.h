@@ -50,7 +50,6 @@ private:
     void showCount();
     void select();
     void chooseExportFile();
-    bool exportCsvThroughDirectory(const QString &path);
     void createStructure();
     void updateButtons();
     std::optional<StructureRow> candidate() const;

@@ -4,19 +4,18 @@
 #include "client/directory.h"
 #include "kernel/clock.h"
 #include "kernel/core.h"
-#include "kernel/database.h"
 
 namespace guichet {
 
-// What every screen needs: the local database it reads (the standalone file, or
-// the replica when connected), core for its read functions, the clock, the
-// gateway through which it sends commands, and the directory for what the
-// replica does not hold (structure and user searches, file contents). Screens
-// never call a command on `core` directly: changes go through `gateway`, so
-// that the connected mode can send them to guichetd instead.
+// What every screen needs: core for its read functions over the local data (the
+// standalone file, or the replica when connected), the clock, the gateway
+// through which it sends commands, and the directory for what the replica does
+// not hold (structure and user searches and export, file contents). Screens
+// hold no Database and never call a command on `core`: changes go through
+// `gateway`, so that the connected mode can send them to guichetd instead (the
+// layering test checks both).
 struct Session
 {
-    Database &db;
     Core &core;
     const Clock &clock;
     CommandGateway &gateway;

@@ -15,7 +15,7 @@ StandaloneDesktop::StandaloneDesktop(std::unique_ptr<Database> database)
     , m_core(*m_database, m_clock)
     , m_gateway(m_core)
     , m_directory(m_core, m_gateway)
-    , m_session { *m_database, m_core, m_clock, m_gateway, m_directory }
+    , m_session { m_core, m_clock, m_gateway, m_directory }
 {
 }
 

@@ -38,7 +38,7 @@ ConnectedSession::ConnectedSession(const QUrl &server, std::unique_ptr<Database>
     , m_gateway(server, *m_db)
     , m_directory(m_gateway, *m_db)
     , m_sync(m_gateway, m_replica)
-    , m_session { *m_db, m_core, clock, m_gateway, m_directory }
+    , m_session { m_core, clock, m_gateway, m_directory }
 {
     // A page applied to the replica: the screens reload as after a local command.
     connect(&m_sync, &SyncClient::changesApplied, &m_gateway, &RemoteCommandGateway::notifyDataChanged);
