@@ -1,0 +1,4 @@
+#include "mail/digeststore.h"
+
+namespace guichet {
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/accounts/accountstore.h"
+
+namespace guichet {
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/audit/auditstore.h"
+
+namespace guichet {
+} // namespace guichet

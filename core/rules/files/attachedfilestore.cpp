@@ -1,0 +1,4 @@
+#include "rules/files/attachedfilestore.h"
+
+namespace guichet {
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/support/supportstore.h"
+
+namespace guichet {
+} // namespace guichet
