@@ -1,6 +1,7 @@
 #include "mail/digests.h"
 
 #include "kernel/core.h"
+#include "mail/digeststore.h"
 #include "mail/mailtext.h"
 #include "rules/attachments/permissions.h"
 
@@ -19,6 +20,9 @@ constexpr qint64 kDayMs = qint64(24) * 3600 * 1000;
 constexpr int kMaxLinesPerStructure = 50;
 
 const char *const kDays[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+// The schedule's own last run is a mail_runs row of user 0.
+constexpr qint64 kScheduleUser = 0;
+const QString kScheduleKind = QStringLiteral("schedule");
 
 std::optional<QTime> parseTime(const QString &text)
 {
@@ -29,17 +33,14 @@ std::optional<QTime> parseTime(const QString &text)
     return QTime(m.captured(1).toInt(), m.captured(2).toInt());
 }
 
-QString userName(const Database &db, QHash<qint64, QString> &cache, qint64 userId)
+QString userName(const DigestStore &store, QHash<qint64, QString> &cache, qint64 userId)
 {
     auto it = cache.constFind(userId);
     if (it != cache.constEnd())
         return *it;
-    const auto row
-        = db.row(QStringLiteral("SELECT first_name, last_name FROM users WHERE id = ?"), { userId });
-    const QString name = row
-        ? QStringLiteral("%1 %2").arg(row->value(QStringLiteral("first_name")).toString(),
-                                      row->value(QStringLiteral("last_name")).toString())
-        : QStringLiteral("#%1").arg(userId);
+    const std::optional<PersonName> person = store.name(userId);
+    const QString name = person ? QStringLiteral("%1 %2").arg(person->firstName, person->lastName)
+                                : QStringLiteral("#%1").arg(userId);
     cache.insert(userId, name);
     return name;
 }
@@ -53,10 +54,9 @@ QString roleLabel(const MailText &t, const QString &role)
     return t.translate("guichet::Digests", "simple user");
 }
 
-QString scopeLabel(const MailText &t, const QVariant &serviceName)
+QString scopeLabel(const MailText &t, const QString &serviceName)
 {
-    const QString name = serviceName.toString();
-    return name.isEmpty() ? t.translate("guichet::Digests", "whole structure") : name;
+    return serviceName.isEmpty() ? t.translate("guichet::Digests", "whole structure") : serviceName;
 }
 
 QString dateText(const MailText &t, const QString &isoDate)
@@ -73,29 +73,18 @@ QString dateTimeText(const MailText &t, qint64 ms)
 // that period (here or in a concurrent process). *previous gets the time of
 // the previous run, 0 when there was none. The update is a compare-and-set on
 // the previous period, so two processes never both claim the same run.
-bool claimRun(Database &db, qint64 userId, const QString &kind, const QString &period, qint64 nowMs,
+bool claimRun(DigestStore &store, qint64 userId, const QString &kind, const QString &period, qint64 nowMs,
               qint64 *previous)
 {
-    const auto row
-        = db.row(QStringLiteral("SELECT period, ran_at FROM mail_runs WHERE user_id = ? AND kind = ?"),
-                 { userId, kind });
+    const std::optional<MailRun> last = store.lastRun(userId, kind);
     *previous = 0;
-    if (row) {
-        const QString last = row->value(QStringLiteral("period")).toString();
-        if (last == period)
+    if (last) {
+        if (last->period == period)
             return false;
-        *previous = row->value(QStringLiteral("ran_at")).toLongLong();
-        return db.exec(QStringLiteral("UPDATE mail_runs SET period = ?, ran_at = ? WHERE user_id = ? AND "
-                                      "kind = ? AND period = ?"),
-                       { period, nowMs, userId, kind, last })
-                   .numRowsAffected()
-            > 0;
+        *previous = last->ranAt;
+        return store.updateRunFrom(userId, kind, last->period, period, nowMs);
     }
-    return db.exec(QStringLiteral("INSERT INTO mail_runs (user_id, kind, period, ran_at) VALUES (?, ?, ?, ?) "
-                                  "ON CONFLICT (user_id, kind) DO NOTHING"),
-                   { userId, kind, period, nowMs })
-               .numRowsAffected()
-        > 0;
+    return store.insertRun(userId, kind, period, nowMs);
 }
 
 } // namespace
@@ -207,11 +196,10 @@ int Digests::queueWeekly(const QDateTime &now)
 int Digests::queue(DigestKind kind, const QDateTime &now)
 {
     // Deactivated accounts receive no mail: they are not even composed for.
-    const QList<QVariantMap> users = m_core.db().rows(QStringLiteral(
-        "SELECT id FROM users WHERE status = 'active' AND notifications_enabled = 1 ORDER BY id"));
+    const QList<qint64> users = DigestStore(m_core.db()).notifiedUsers();
     int mails = 0;
-    for (const QVariantMap &user : users) {
-        if (queueFor(kind, user.value(QStringLiteral("id")).toLongLong(), now))
+    for (const qint64 userId : users) {
+        if (queueFor(kind, userId, now))
             ++mails;
     }
     return mails;
@@ -226,7 +214,8 @@ bool Digests::queueFor(DigestKind kind, qint64 userId, const QDateTime &now)
         [&](CommandContext &ctx) {
             qint64 previous = 0;
             const qint64 nowMs = now.toMSecsSinceEpoch();
-            if (!claimRun(ctx.db(), userId, kindName(kind), periodOf(kind, now), nowMs, &previous))
+            DigestStore store(ctx.db());
+            if (!claimRun(store, userId, kindName(kind), periodOf(kind, now), nowMs, &previous))
                 return;
             const qint64 maxBack = kind == DigestKind::Daily ? 7 * kDayMs : 14 * kDayMs;
             const qint64 firstBack = kind == DigestKind::Daily ? kDayMs : 7 * kDayMs;
@@ -244,45 +233,29 @@ bool Digests::queueFor(DigestKind kind, qint64 userId, const QDateTime &now)
 bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, const QDateTime &now)
 {
     Database &db = ctx.db();
+    const DigestStore store(db);
     const qint64 toMs = now.toMSecsSinceEpoch();
-    const auto user = db.row(
-        QStringLiteral("SELECT first_name, contact_email, email FROM users WHERE id = ?"), { userId });
+    const auto user = store.recipient(userId);
     const MailText t = MailText::forUser(db, userId);
     QHash<qint64, QString> names;
 
     // Own account: one line per attachment or subscription requested or
     // decided in the window, saying where it stands now.
     QStringList own;
-    const QList<QVariantMap> attachments
-        = db.rows(QStringLiteral(
-                      "SELECT a.status, s.raison_sociale, s.siret FROM attachments a JOIN structures s ON "
-                      "s.id = a.structure_id WHERE a.user_id = ? AND ((a.requested_at > ? AND a.requested_at "
-                      "<= ?) OR (a.decided_at > ? AND a.decided_at <= ?)) ORDER BY a.id"),
-                  { userId, fromMs, toMs, fromMs, toMs });
-    for (const QVariantMap &a : attachments) {
-        const QString status = a.value(QStringLiteral("status")).toString();
+    for (const AttachmentEvent &a : store.attachmentEvents(userId, fromMs, toMs)) {
+        const QString &status = a.status;
         const QString text = status == QLatin1String("pending")
             ? t.translate("guichet::Digests",
                           "You asked to be attached to %1 (SIRET %2); the request waits for a manager.")
             : status == QLatin1String("validated")
             ? t.translate("guichet::Digests", "Your attachment to %1 (SIRET %2) was validated.")
             : t.translate("guichet::Digests", "Your attachment request to %1 (SIRET %2) was refused.");
-        own.append(text.arg(a.value(QStringLiteral("raison_sociale")).toString(),
-                            a.value(QStringLiteral("siret")).toString()));
+        own.append(text.arg(a.raisonSociale, a.siret));
     }
     // Removals and role changes leave no row behind: the audit log tells them.
-    const QList<QVariantMap> audits = db.rows(
-        QStringLiteral(
-            "SELECT l.details, s.raison_sociale FROM audit_log l JOIN structures s ON s.id = "
-            "l.structure_id WHERE l.entity = 'attachment' AND l.at > ? AND l.at <= ? AND "
-            "(l.details = ? OR l.details LIKE ? OR l.details LIKE ? OR l.details LIKE ?) ORDER BY l.id"),
-        { fromMs, toMs, QStringLiteral("removed (user %1)").arg(userId),
-          QStringLiteral("role of user %1 set to %").arg(userId),
-          QStringLiteral("principal manager: user % -> user %1").arg(userId),
-          QStringLiteral("principal manager: user %1 -> user %").arg(userId) });
-    for (const QVariantMap &a : audits) {
-        const QString details = a.value(QStringLiteral("details")).toString();
-        const QString structure = a.value(QStringLiteral("raison_sociale")).toString();
+    for (const StructureAuditEntry &a : store.attachmentChangesAbout(userId, fromMs, toMs)) {
+        const QString &details = a.details;
+        const QString &structure = a.raisonSociale;
         if (details.startsWith(QLatin1String("removed")))
             own.append(t.translate("guichet::Digests", "Your attachment to %1 was removed.").arg(structure));
         else if (details.startsWith(QLatin1String("role of user")))
@@ -295,16 +268,8 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
             own.append(t.translate("guichet::Digests", "You are no longer the principal manager of %1.")
                            .arg(structure));
     }
-    const QList<QVariantMap> subscriptions = db.rows(
-        QStringLiteral(
-            "SELECT x.status, sp.name AS space_name, s.raison_sociale, sv.name AS service_name FROM "
-            "subscriptions x JOIN spaces sp ON sp.id = x.space_id JOIN structures s ON s.id = "
-            "x.structure_id LEFT JOIN services sv ON sv.id = x.service_id WHERE x.user_id = ? AND "
-            "((x.requested_at > ? AND x.requested_at <= ?) OR (x.decided_at > ? AND x.decided_at "
-            "<= ?)) ORDER BY x.id"),
-        { userId, fromMs, toMs, fromMs, toMs });
-    for (const QVariantMap &x : subscriptions) {
-        const QString status = x.value(QStringLiteral("status")).toString();
+    for (const SubscriptionEvent &x : store.subscriptionEvents(userId, fromMs, toMs)) {
+        const QString &status = x.status;
         const QString text = status == QLatin1String("pending")
             ? t.translate("guichet::Digests",
                           "You asked for the space %1 on %2 (%3); the request waits for a manager.")
@@ -312,39 +277,17 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
             ? t.translate("guichet::Digests", "Your subscription to the space %1 on %2 (%3) is active.")
             : t.translate("guichet::Digests",
                           "Your subscription request for the space %1 on %2 (%3) was refused.");
-        own.append(text.arg(x.value(QStringLiteral("space_name")).toString(),
-                            x.value(QStringLiteral("raison_sociale")).toString(),
-                            scopeLabel(t, x.value(QStringLiteral("service_name")))));
+        own.append(text.arg(x.spaceName, x.raisonSociale, scopeLabel(t, x.serviceName)));
     }
     // A removed subscription is gone: its creation entry names its user and space.
-    const QList<QVariantMap> removedSubscriptions = db.rows(
-        QStringLiteral(
-            "SELECT c.details, s.raison_sociale FROM audit_log d JOIN audit_log c ON c.entity = "
-            "'subscription' AND c.entity_id = d.entity_id AND c.details LIKE ? AND c.id = (SELECT MAX(c2.id) "
-            "FROM "
-            "audit_log c2 WHERE c2.entity = 'subscription' AND c2.entity_id = d.entity_id AND "
-            "c2.details LIKE 'user %' AND c2.id < d.id) JOIN structures s ON "
-            "s.id = d.structure_id WHERE d.entity = 'subscription' AND d.details LIKE 'deleted:%' AND "
-            "d.at > ? AND d.at <= ? ORDER BY d.id"),
-        { QStringLiteral("user %1, space %").arg(userId), fromMs, toMs });
     static const QRegularExpression spaceOf(QStringLiteral("space (\\d+)"));
-    for (const QVariantMap &x : removedSubscriptions) {
-        const qint64 spaceId
-            = spaceOf.match(x.value(QStringLiteral("details")).toString()).captured(1).toLongLong();
-        const QString space
-            = db.value(QStringLiteral("SELECT name FROM spaces WHERE id = ?"), { spaceId }).toString();
+    for (const StructureAuditEntry &x : store.removedSubscriptionsOf(userId, fromMs, toMs)) {
+        const qint64 spaceId = spaceOf.match(x.details).captured(1).toLongLong();
         own.append(t.translate("guichet::Digests", "Your subscription to the space %1 on %2 was removed.")
-                       .arg(space, x.value(QStringLiteral("raison_sociale")).toString()));
+                       .arg(store.spaceName(spaceId), x.raisonSociale));
     }
-    const QList<QVariantMap> replies
-        = db.rows(QStringLiteral(
-                      "SELECT s.subject FROM solicitation_messages m JOIN solicitations s ON s.id = "
-                      "m.solicitation_id WHERE s.user_id = ? AND m.from_support = 1 AND m.created_at > ? AND "
-                      "m.created_at <= ? ORDER BY m.id"),
-                  { userId, fromMs, toMs });
-    for (const QVariantMap &r : replies)
-        own.append(t.translate("guichet::Digests", "Support replied to your request \"%1\".")
-                       .arg(r.value(QStringLiteral("subject")).toString()));
+    for (const QString &subject : store.supportReplySubjects(userId, fromMs, toMs))
+        own.append(t.translate("guichet::Digests", "Support replied to your request \"%1\".").arg(subject));
 
     // Managers: the new requests of the structures they may decide for, and reminders.
     QStringList waiting;
@@ -355,17 +298,11 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
     for (const qint64 structureId : structuresManagedOn(db, userId, today)) {
         if (!canManage(db, userId, structureId, today))
             continue;
-        const QList<QVariantMap> pendingAttachments
-            = db.rows(QStringLiteral(
-                          "SELECT a.user_id, a.requested_at, s.raison_sociale FROM attachments a JOIN "
-                          "structures s ON s.id = a.structure_id WHERE a.structure_id = ? AND a.status = "
-                          "'pending' AND a.user_id <> ? AND ((a.requested_at > ? AND a.requested_at <= ?) OR "
-                          "(a.requested_at > ? AND a.requested_at <= ?)) ORDER BY a.id"),
-                      { structureId, userId, fromMs, toMs, fromMs - reminderMs, toMs - reminderMs });
-        for (const QVariantMap &a : pendingAttachments) {
-            const QString who = userName(db, names, a.value(QStringLiteral("user_id")).toLongLong());
-            const QString structure = a.value(QStringLiteral("raison_sociale")).toString();
-            if (a.value(QStringLiteral("requested_at")).toLongLong() > fromMs)
+        for (const PendingRequestEntry &a : store.pendingAttachments(
+                 structureId, userId, fromMs, toMs, fromMs - reminderMs, toMs - reminderMs)) {
+            const QString who = userName(store, names, a.userId);
+            const QString &structure = a.raisonSociale;
+            if (a.requestedAt > fromMs)
                 waiting.append(
                     t.translate("guichet::Digests", "%1 asks to be attached to %2.").arg(who, structure));
             else
@@ -375,23 +312,14 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
                                 nullptr, m_reminderDays)
                         .arg(who, structure));
         }
-        const QList<QVariantMap> pendingSubscriptions = db.rows(
-            QStringLiteral(
-                "SELECT x.user_id, x.requested_at, sp.name AS space_name, s.raison_sociale, sv.name "
-                "AS service_name FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id JOIN "
-                "structures s ON s.id = x.structure_id LEFT JOIN services sv ON sv.id = x.service_id "
-                "WHERE x.structure_id = ? AND x.status = 'pending' AND x.user_id <> ? AND "
-                "((x.requested_at > ? AND x.requested_at <= ?) OR (x.requested_at > ? AND "
-                "x.requested_at <= ?)) ORDER BY x.id"),
-            { structureId, userId, fromMs, toMs, fromMs - reminderMs, toMs - reminderMs });
-        for (const QVariantMap &x : pendingSubscriptions) {
-            const QString who = userName(db, names, x.value(QStringLiteral("user_id")).toLongLong());
-            const QString space = x.value(QStringLiteral("space_name")).toString();
-            const QString structure = x.value(QStringLiteral("raison_sociale")).toString();
-            if (x.value(QStringLiteral("requested_at")).toLongLong() > fromMs)
-                waiting.append(
-                    t.translate("guichet::Digests", "%1 asks for the space %2 on %3 (%4).")
-                        .arg(who, space, structure, scopeLabel(t, x.value(QStringLiteral("service_name")))));
+        for (const PendingRequestEntry &x : store.pendingSubscriptions(
+                 structureId, userId, fromMs, toMs, fromMs - reminderMs, toMs - reminderMs)) {
+            const QString who = userName(store, names, x.userId);
+            const QString &space = x.spaceName;
+            const QString &structure = x.raisonSociale;
+            if (x.requestedAt > fromMs)
+                waiting.append(t.translate("guichet::Digests", "%1 asks for the space %2 on %3 (%4).")
+                                   .arg(who, space, structure, scopeLabel(t, x.serviceName)));
             else
                 reminders.append(
                     t.translate("guichet::Digests",
@@ -401,26 +329,19 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
                         .arg(who, space, structure));
         }
         // An attachment is reminded once, on the day its end comes within the horizon.
-        const QList<QVariantMap> ending = db.rows(
-            QStringLiteral(
-                "SELECT a.user_id, a.valid_until, s.raison_sociale FROM attachments a JOIN structures "
-                "s ON s.id = a.structure_id WHERE a.structure_id = ? AND a.status = 'validated' AND "
-                "a.valid_until IS NOT NULL AND a.valid_until > ? AND a.valid_until <= ? AND "
-                "a.valid_until >= ? ORDER BY a.valid_until, a.id"),
-            { structureId, fromDate.addDays(m_reminderDays).toString(Qt::ISODate),
-              today.addDays(m_reminderDays).toString(Qt::ISODate), today.toString(Qt::ISODate) });
-        for (const QVariantMap &a : ending)
-            reminders.append(t.translate("guichet::Digests", "The attachment of %1 to %2 ends on %3.")
-                                 .arg(userName(db, names, a.value(QStringLiteral("user_id")).toLongLong()),
-                                      a.value(QStringLiteral("raison_sociale")).toString(),
-                                      dateText(t, a.value(QStringLiteral("valid_until")).toString())));
+        const QList<EndingAttachment> ending = store.attachmentsEnding(
+            structureId, fromDate.addDays(m_reminderDays), today.addDays(m_reminderDays), today);
+        for (const EndingAttachment &a : ending)
+            reminders.append(
+                t.translate("guichet::Digests", "The attachment of %1 to %2 ends on %3.")
+                    .arg(userName(store, names, a.userId), a.raisonSociale, dateText(t, a.validUntil)));
     }
 
     if (own.isEmpty() && waiting.isEmpty() && reminders.isEmpty())
         return false;
     MailBody body;
     body.paragraph(t.translate("guichet::Digests", "Hello %1,\n\nHere is what happened since %2.")
-                       .arg(user->value(QStringLiteral("first_name")).toString(), dateTimeText(t, fromMs)));
+                       .arg(user->firstName, dateTimeText(t, fromMs)));
     if (!own.isEmpty())
         body.heading(t.translate("guichet::Digests", "Your account")).list(own);
     if (!waiting.isEmpty())
@@ -430,9 +351,9 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
     body.paragraph(t.translate("guichet::Digests",
                                "You receive this mail because notifications are enabled in your account. "
                                "Untick \"Receive notifications\" in Guichet to stop them."));
-    QString recipient = user->value(QStringLiteral("contact_email")).toString();
+    QString recipient = user->contactEmail;
     if (recipient.isEmpty())
-        recipient = user->value(QStringLiteral("email")).toString();
+        recipient = user->email;
     return ctx.queueMail(userId, recipient,
                          t.translate("guichet::Digests", "Guichet: your daily notifications"), body.text(),
                          body.html())
@@ -442,6 +363,7 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
 bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, const QDateTime &now)
 {
     Database &db = ctx.db();
+    const DigestStore store(db);
     const qint64 toMs = now.toMSecsSinceEpoch();
     const QDate today = now.toUTC().date();
     const MailText t = MailText::forUser(db, userId);
@@ -456,57 +378,38 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
     // Who and which space a subscription entry is about: its latest creation
     // entry up to this one (ids of deleted rows may be reused by SQLite).
     const auto subscriptionOf = [&](qint64 id, qint64 auditId) -> std::pair<QString, QString> {
-        const QString details
-            = db.value(QStringLiteral(
-                           "SELECT details FROM audit_log WHERE entity = 'subscription' AND entity_id "
-                           "= ? AND details LIKE 'user %' AND id <= ? ORDER BY id DESC LIMIT 1"),
-                       { id, auditId })
-                  .toString();
-        const QString space = db.value(QStringLiteral("SELECT name FROM spaces WHERE id = ?"),
-                                       { spaceIn.match(details).captured(1).toLongLong() })
-                                  .toString();
-        return { userName(db, names, userIn.match(details).captured(1).toLongLong()), space };
+        const QString details = store.subscriptionCreation(id, auditId);
+        const QString space = store.spaceName(spaceIn.match(details).captured(1).toLongLong());
+        return { userName(store, names, userIn.match(details).captured(1).toLongLong()), space };
     };
     // A removal names its user; otherwise the row still exists.
     const auto attachmentUser = [&](qint64 id, const QString &details) {
         if (const QRegularExpressionMatch m = userIn.match(details); m.hasMatch())
-            return userName(db, names, m.captured(1).toLongLong());
-        return userName(
-            db, names,
-            db.value(QStringLiteral("SELECT user_id FROM attachments WHERE id = ?"), { id }).toLongLong());
+            return userName(store, names, m.captured(1).toLongLong());
+        return userName(store, names, store.attachmentUser(id));
     };
 
-    const QList<QVariantMap> structures = db.rows(
-        QStringLiteral(
-            "SELECT DISTINCT s.id, s.raison_sociale, s.siret FROM attachments a JOIN structures s ON "
-            "s.id = a.structure_id WHERE a.user_id = ? AND a.status = 'validated' ORDER BY "
-            "s.raison_sociale, s.id"),
-        { userId });
-    const auto user = db.row(
-        QStringLiteral("SELECT first_name, contact_email, email FROM users WHERE id = ?"), { userId });
+    const QList<DigestStructure> structures = store.validatedStructuresOf(userId);
+    const auto user = store.recipient(userId);
     MailBody body;
     body.paragraph(
         t.translate("guichet::Digests", "Hello %1,\n\nHere are the movements on your structures since %2.")
-            .arg(user->value(QStringLiteral("first_name")).toString(), dateTimeText(t, fromMs)));
+            .arg(user->firstName, dateTimeText(t, fromMs)));
     int structuresWithNews = 0;
-    for (const QVariantMap &s : structures) {
-        const qint64 structureId = s.value(QStringLiteral("id")).toLongLong();
+    for (const DigestStructure &s : structures) {
+        const qint64 structureId = s.id;
         if (roleOn(db, userId, structureId, today) == Role::None)
             continue;
-        const QList<QVariantMap> entries = db.rows(
-            QStringLiteral(
-                "SELECT id, entity, entity_id, details FROM audit_log WHERE structure_id = ? AND entity IN "
-                "('attachment', 'subscription') AND at > ? AND at <= ? ORDER BY at, id"),
-            { structureId, fromMs, toMs });
+        const QList<StructureMovement> entries = store.movements(structureId, fromMs, toMs);
         int counts[CategoryCount] = {};
         QStringList lines;
-        for (const QVariantMap &e : entries) {
-            const QString details = e.value(QStringLiteral("details")).toString();
-            const qint64 id = e.value(QStringLiteral("entity_id")).toLongLong();
-            const qint64 auditId = e.value(QStringLiteral("id")).toLongLong();
+        for (const StructureMovement &e : entries) {
+            const QString &details = e.details;
+            const qint64 id = e.entityId;
+            const qint64 auditId = e.id;
             Category category = CategoryCount;
             QString line;
-            if (e.value(QStringLiteral("entity")).toString() == QLatin1String("attachment")) {
+            if (e.entity == QLatin1String("attachment")) {
                 if (details.startsWith(QLatin1String("requested as "))) {
                     category = NewAttachments;
                     line = t.translate("guichet::Digests", "%1 asked to be attached.")
@@ -536,13 +439,13 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
                 } else if (const QRegularExpressionMatch m = usersIn.match(details); m.hasMatch()) {
                     category = RoleChanges;
                     line = t.translate("guichet::Digests", "%1 is now the principal manager, instead of %2.")
-                               .arg(userName(db, names, m.captured(2).toLongLong()),
-                                    userName(db, names, m.captured(1).toLongLong()));
+                               .arg(userName(store, names, m.captured(2).toLongLong()),
+                                    userName(store, names, m.captured(1).toLongLong()));
                 } else if (const QRegularExpressionMatch j = principalJson.match(details); j.hasMatch()) {
                     category = RoleChanges;
                     line = t.translate("guichet::Digests",
                                        "%1 created the structure and is its principal manager.")
-                               .arg(userName(db, names, j.captured(1).toLongLong()));
+                               .arg(userName(store, names, j.captured(1).toLongLong()));
                 }
             } else {
                 if (details.startsWith(QLatin1String("user "))) {
@@ -596,9 +499,7 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
             lines = lines.mid(0, kMaxLinesPerStructure);
             lines.append(t.translate("guichet::Digests", "… and %n more.", nullptr, int(more)));
         }
-        body.heading(t.translate("guichet::Digests", "%1 (SIRET %2)")
-                         .arg(s.value(QStringLiteral("raison_sociale")).toString(),
-                              s.value(QStringLiteral("siret")).toString()));
+        body.heading(t.translate("guichet::Digests", "%1 (SIRET %2)").arg(s.raisonSociale, s.siret));
         body.paragraph(summary.join(QStringLiteral(" · ")));
         body.list(lines);
     }
@@ -607,9 +508,9 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
     body.paragraph(t.translate("guichet::Digests",
                                "You receive this mail because notifications are enabled in your account. "
                                "Untick \"Receive notifications\" in Guichet to stop them."));
-    QString recipient = user->value(QStringLiteral("contact_email")).toString();
+    QString recipient = user->contactEmail;
     if (recipient.isEmpty())
-        recipient = user->value(QStringLiteral("email")).toString();
+        recipient = user->email;
     const QString subject = t.translate("guichet::Digests", "Guichet: the week on your structures (%1)")
                                 .arg(periodOf(DigestKind::Weekly, now));
     return ctx.queueMail(userId, recipient, subject, body.text(), body.html()) != 0;
@@ -617,11 +518,8 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
 
 QList<DigestKind> Digests::runDue(const MailSchedule &schedule, const QDateTime &now)
 {
-    Database &db = m_core.db();
-    const QVariant last
-        = db.value(QStringLiteral("SELECT ran_at FROM mail_runs WHERE user_id = 0 AND kind = 'schedule'"));
-    const QDateTime lastRun
-        = last.isValid() && !last.isNull() ? QDateTime::fromMSecsSinceEpoch(last.toLongLong()) : QDateTime();
+    const std::optional<MailRun> last = DigestStore(m_core.db()).lastRun(kScheduleUser, kScheduleKind);
+    const QDateTime lastRun = last ? QDateTime::fromMSecsSinceEpoch(last->ranAt) : QDateTime();
     const QList<DigestKind> kinds = schedule.due(lastRun, now);
     for (const DigestKind kind : kinds)
         queue(kind, now);
@@ -629,17 +527,10 @@ QList<DigestKind> Digests::runDue(const MailSchedule &schedule, const QDateTime 
         QStringLiteral("queueDigest"), 0,
         [&](CommandContext &ctx) {
             const qint64 nowMs = now.toMSecsSinceEpoch();
-            if (ctx.db()
-                    .exec(QStringLiteral(
-                              "UPDATE mail_runs SET period = ?, ran_at = ? WHERE user_id = 0 AND kind = "
-                              "'schedule'"),
-                          { now.toUTC().toString(Qt::ISODate), nowMs })
-                    .numRowsAffected()
-                == 0)
-                ctx.db().exec(
-                    QStringLiteral("INSERT INTO mail_runs (user_id, kind, period, ran_at) VALUES (0, "
-                                   "'schedule', ?, ?) ON CONFLICT (user_id, kind) DO NOTHING"),
-                    { now.toUTC().toString(Qt::ISODate), nowMs });
+            const QString period = now.toUTC().toString(Qt::ISODate);
+            DigestStore store(ctx.db());
+            if (!store.updateRun(kScheduleUser, kScheduleKind, period, nowMs))
+                store.insertRun(kScheduleUser, kScheduleKind, period, nowMs);
         },
         RunOptions::anonymousCommand());
     if (!result.ok())

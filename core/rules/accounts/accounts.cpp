@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "kernel/textfold.h"
 #include "mail/mailtext.h"
+#include "rules/accounts/accountstore.h"
 #include "rules/accounts/passwords.h"
 #include "rules/accounts/sessions.h"
 #include "rules/attachments/principals.h"
@@ -15,16 +16,6 @@
 namespace guichet {
 
 namespace {
-
-QVariant nullId()
-{
-    return QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QVariant msOrNull(qint64 ms)
-{
-    return ms ? QVariant(ms) : nullId();
-}
 
 QString utcText(qint64 ms)
 {
@@ -95,11 +86,6 @@ void failIfAny(const FieldProblems &problems)
         failFields(problems);
 }
 
-QString passwordHashOf(const Database &db, qint64 userId)
-{
-    return db.value(QStringLiteral("SELECT password_hash FROM users WHERE id = ?"), { userId }).toString();
-}
-
 // The checks and writes of « Mes informations personnelles », shared by the
 // single-purpose commands (updateProfile, changePassword, setSecretQuestion)
 // and updatePersonalInformation, which runs them all in one transaction. The
@@ -131,11 +117,7 @@ void checkProfile(const Profile &clean, FieldProblems &problems)
 
 void saveProfile(CommandContext &ctx, const Profile &clean)
 {
-    ctx.db().exec(QStringLiteral("UPDATE users SET contact_email = ?, last_name = ?, first_name = ?, "
-                                 "address_line = ?, postal_code = ?, city = ?, country = ?, version = ? "
-                                 "WHERE id = ?"),
-                  { clean.contactEmail, clean.lastName, clean.firstName, clean.addressLine, clean.postalCode,
-                    clean.city, clean.country, ctx.version(), ctx.actorId() });
+    AccountStore(ctx.db()).updateProfile(ctx.actorId(), clean, ctx.version());
     ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
 }
 
@@ -159,8 +141,7 @@ void checkNewPassword(const CommandContext &ctx, const QString &currentHash, con
 
 void savePassword(CommandContext &ctx, const QString &newPassword)
 {
-    ctx.db().exec(QStringLiteral("UPDATE users SET password_hash = ?, version = ? WHERE id = ?"),
-                  { hashOrFail(newPassword), ctx.version(), ctx.actorId() });
+    AccountStore(ctx.db()).setPasswordHash(ctx.actorId(), hashOrFail(newPassword), ctx.version());
     ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
     // Whoever knew the old password is signed out everywhere but here.
     Sessions::revokeAll(ctx, ctx.actorId(), ctx.sessionId());
@@ -180,36 +161,29 @@ void saveSecretQuestion(CommandContext &ctx, const QString &question, const QStr
     const QString answerHash = PasswordHasher::hashSecretAnswer(answer);
     if (answerHash.isEmpty())
         fail(ErrorCode::Internal, {}, Accounts::tr("The answer could not be protected (out of memory)."));
-    ctx.db().exec(QStringLiteral("UPDATE users SET secret_question = ?, secret_answer_hash = ?, version = ? "
-                                 "WHERE id = ?"),
-                  { question.trimmed(), answerHash, ctx.version(), ctx.actorId() });
+    AccountStore(ctx.db()).setSecretQuestion(ctx.actorId(), question.trimmed(), answerHash, ctx.version());
     ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
 }
 
 // A new reactivation (or support reactivation) token voids every earlier one.
 void revokeReactivationTokens(CommandContext &ctx, qint64 userId)
 {
-    ctx.db().exec(QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND purpose IN "
-                                 "('reactivation', 'support_reactivation') AND used_at IS NULL AND "
-                                 "revoked_at IS NULL"),
-                  { ctx.clock().nowMs(), userId });
+    AccountStore(ctx.db()).revokeReactivationTokens(userId, ctx.clock().nowMs());
 }
 
 // Creates a single-use token and mails its link; returns when it expires.
 qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString &purpose)
 {
-    const auto user = ctx.db().row(
-        QStringLiteral("SELECT email, first_name, contact_email FROM users WHERE id = ?"), { userId });
+    AccountStore store(ctx.db());
+    const auto user = store.mailing(userId);
     revokeReactivationTokens(ctx, userId);
     const QString token = newSecretToken();
     const qint64 now = ctx.clock().nowMs();
     const qint64 expires = now + accountRules::ReactivationTokenLifetimeSecs * 1000;
-    ctx.db().exec(QStringLiteral("INSERT INTO tokens (user_id, purpose, token_hash, created_at, expires_at) "
-                                 "VALUES (?, ?, ?, ?, ?)"),
-                  { userId, purpose, secretTokenHash(token), now, expires });
-    QString recipient = user->value(QStringLiteral("contact_email")).toString();
+    store.insertToken(userId, purpose, secretTokenHash(token), now, expires);
+    QString recipient = user->contactEmail;
     if (recipient.isEmpty())
-        recipient = user->value(QStringLiteral("email")).toString();
+        recipient = user->email;
     const QString link = QStringLiteral("guichet://reactivate?token=") + token;
     const MailText t = MailText::forUser(ctx.db(), userId);
     const QString text
@@ -221,7 +195,7 @@ qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString 
                       "The link works once and until %4. If it has expired, ask for a new mail "
                       "with \"Reactivate my account\".\n\n"
                       "If you did not ask for this, ignore this mail: your account stays deactivated.")
-              .arg(user->value(QStringLiteral("first_name")).toString(), link, token, utcText(expires));
+              .arg(user->firstName, link, token, utcText(expires));
     MailBody body;
     body.paragraph(text);
     ctx.queueMail(userId, recipient, t.translate("guichet::Accounts", "Reactivate your Guichet account"),
@@ -251,7 +225,7 @@ bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
 
 QString contactEmail(const Database &db, qint64 userId)
 {
-    return db.value(QStringLiteral("SELECT contact_email FROM users WHERE id = ?"), { userId }).toString();
+    return AccountStore(db).contactEmail(userId);
 }
 
 bool isValidEmail(const QString &email)
@@ -292,18 +266,12 @@ CommandResult Accounts::createUser(const NewUser &user)
             const PasswordCheck check = checkPasswordPolicy(user.password, email);
             if (!check.ok())
                 fail(ErrorCode::InvalidInput, QStringLiteral("password"), check.reason);
-            if (ctx.db()
-                    .value(QStringLiteral("SELECT COUNT(*) FROM users WHERE email = ?"), { email })
-                    .toInt())
+            AccountStore store(ctx.db());
+            if (store.emailTaken(email))
                 fail(ErrorCode::Conflict, QStringLiteral("email"),
                      tr("A user with the e-mail %1 already exists.").arg(email));
-            const qint64 id = ctx.db().insert(
-                QStringLiteral(
-                    "INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
-                    "language, is_support, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "RETURNING id"),
-                { email, first, last, email, hashOrFail(user.password), language, user.support ? 1 : 0,
-                  ctx.clock().nowMs(), ctx.version() });
+            const qint64 id = store.insertUser(email, first, last, hashOrFail(user.password), language,
+                                               user.support, ctx.clock().nowMs(), ctx.version());
             ctx.audit(QStringLiteral("user"), id, 0,
                       QStringLiteral("created %1%2")
                           .arg(email, user.support ? QStringLiteral(" (support)") : QString()));
@@ -318,15 +286,11 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
     return m_core.run(
         QStringLiteral("signIn"), 0,
         [&](CommandContext &ctx) {
-            Database &db = ctx.db();
+            AccountStore store(ctx.db());
             const QString incorrect = tr("E-mail or password incorrect.");
-            // The failure counters are read and written in this transaction; on
-            // PostgreSQL, lock the row so that parallel attempts count one by one.
-            const auto row = db.row(
-                QStringLiteral("SELECT id, email, first_name, contact_email, password_hash, status, "
-                               "failed_logins, next_login_at, locked_until FROM users WHERE email = ?")
-                    + (db.isPostgres() ? QStringLiteral(" FOR UPDATE") : QString()),
-                { folded });
+            // The failure counters are read and written in this transaction,
+            // the row locked so that parallel attempts count one by one.
+            const auto row = store.signInRecordForUpdate(folded);
             if (!row) {
                 PasswordHasher::verify(dummyHash(), password);
                 ctx.audit(QStringLiteral("user"), 0, 0, QStringLiteral("sign-in failed: unknown e-mail"),
@@ -335,19 +299,19 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                                                     incorrect);
                 return;
             }
-            const qint64 id = row->value(QStringLiteral("id")).toLongLong();
+            const qint64 id = row->id;
             const qint64 now = ctx.clock().nowMs();
-            int failures = row->value(QStringLiteral("failed_logins")).toInt();
-            const QVariant lockedUntil = row->value(QStringLiteral("locked_until"));
-            const QVariant nextLoginAt = row->value(QStringLiteral("next_login_at"));
+            int failures = row->failedLogins;
+            const std::optional<qint64> lockedUntil = row->lockedUntil;
+            const std::optional<qint64> nextLoginAt = row->nextLoginAt;
             const auto refuseLocked = [&](qint64 until, const QString &message, const QString &why) {
                 const qint64 retryAfter = (until - now + 999) / 1000;
                 ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: %1").arg(why));
                 ctx.result = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
                 ctx.result.data.insert(QStringLiteral("retryAfter"), retryAfter);
             };
-            if (!lockedUntil.isNull()) {
-                const qint64 until = lockedUntil.toLongLong();
+            if (lockedUntil) {
+                const qint64 until = *lockedUntil;
                 if (now < until) {
                     refuseLocked(
                         until,
@@ -357,9 +321,8 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 }
                 failures = 0; // the lock is over: a fresh start
             }
-            if (failures >= accountRules::SlowDownAfterFailures && !nextLoginAt.isNull()
-                && now < nextLoginAt.toLongLong()) {
-                const qint64 until = nextLoginAt.toLongLong();
+            if (failures >= accountRules::SlowDownAfterFailures && nextLoginAt && now < *nextLoginAt) {
+                const qint64 until = *nextLoginAt;
                 refuseLocked(until,
                              tr("Too many failed sign-ins: try again in %n second(s).", nullptr,
                                 int((until - now + 999) / 1000)),
@@ -367,18 +330,16 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 return;
             }
 
-            const QString storedHash = row->value(QStringLiteral("password_hash")).toString();
+            const QString storedHash = row->passwordHash;
             if (!PasswordHasher::verify(storedHash, password)) {
                 ++failures;
                 if (failures >= accountRules::LockAfterFailures) {
                     const qint64 until = now + accountRules::LockDurationSecs * 1000;
-                    db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = NULL, "
-                                           "locked_until = ?, version = ? WHERE id = ?"),
-                            { failures, until, ctx.version(), id });
-                    QString recipient = row->value(QStringLiteral("contact_email")).toString();
+                    store.lockAccount(id, failures, until, ctx.version());
+                    QString recipient = row->contactEmail;
                     if (recipient.isEmpty())
-                        recipient = row->value(QStringLiteral("email")).toString();
-                    const MailText t = MailText::forUser(db, id);
+                        recipient = row->email;
+                    const MailText t = MailText::forUser(ctx.db(), id);
                     MailBody body;
                     body.paragraph(
                         t.translate(
@@ -386,7 +347,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                              "Hello %1,\n\nAfter %2 failed sign-ins in a row, your Guichet account is "
                              "locked until %3. You can sign in again after that time.\n\nIf these "
                              "attempts were not yours, change your password as soon as you can sign in.")
-                            .arg(row->value(QStringLiteral("first_name")).toString())
+                            .arg(row->firstName)
                             .arg(failures)
                             .arg(utcText(until)));
                     ctx.queueMail(id, recipient,
@@ -405,9 +366,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 qint64 next = 0;
                 if (failures >= accountRules::SlowDownAfterFailures)
                     next = now + (qint64(1) << (failures - 2)) * 1000;
-                db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = ?, "
-                                       "locked_until = NULL, version = ? WHERE id = ?"),
-                        { failures, msOrNull(next), ctx.version(), id });
+                store.recordFailedSignIn(id, failures, next, ctx.version());
                 ctx.audit(QStringLiteral("user"), id, 0,
                           QStringLiteral("sign-in failed: wrong password (%1 in a row)").arg(failures));
                 ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
@@ -417,7 +376,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 return;
             }
 
-            if (row->value(QStringLiteral("status")).toString() != QLatin1String("active")) {
+            if (row->status != QLatin1String("active")) {
                 ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: deactivated"));
                 ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
                                                     tr("This account is deactivated: it can only be "
@@ -427,12 +386,8 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             }
             // Success: reset the counters, and upgrade a hash made with other limits.
             const bool rehash = PasswordHasher::needsRehash(storedHash);
-            if (rehash || failures != 0 || !nextLoginAt.isNull() || !lockedUntil.isNull()) {
-                db.exec(
-                    QStringLiteral("UPDATE users SET failed_logins = 0, next_login_at = NULL, locked_until = "
-                                   "NULL, password_hash = ?, version = ? WHERE id = ?"),
-                    { rehash ? hashOrFail(password) : storedHash, ctx.version(), id });
-            }
+            if (rehash || failures != 0 || nextLoginAt || lockedUntil)
+                store.resetSignInCounters(id, rehash ? hashOrFail(password) : storedHash, ctx.version());
             ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("signed in"));
             ctx.result = CommandResult::success(id);
         },
@@ -455,7 +410,7 @@ CommandResult Accounts::changePassword(qint64 actorId, const QString &currentPas
                                        const QString &newPassword, const QString &confirmation)
 {
     return m_core.run(QStringLiteral("changePassword"), actorId, [&](CommandContext &ctx) {
-        const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
+        const QString currentHash = AccountStore(ctx.db()).passwordHash(ctx.actorId());
         FieldProblems wrong;
         checkCurrentPassword(currentHash, currentPassword, wrong);
         checkNewPassword(ctx, currentHash, newPassword, confirmation, wrong);
@@ -471,7 +426,7 @@ CommandResult Accounts::setSecretQuestion(qint64 actorId, const QString &current
     return m_core.run(QStringLiteral("setSecretQuestion"), actorId, [&](CommandContext &ctx) {
         FieldProblems wrong;
         checkSecretQuestion(question, answer, QStringLiteral("question"), QStringLiteral("answer"), wrong);
-        checkCurrentPassword(passwordHashOf(ctx.db(), ctx.actorId()), currentPassword, wrong);
+        checkCurrentPassword(AccountStore(ctx.db()).passwordHash(ctx.actorId()), currentPassword, wrong);
         failIfAny(wrong);
         saveSecretQuestion(ctx, question, answer);
         ctx.result = CommandResult::success(ctx.actorId());
@@ -482,11 +437,9 @@ CommandResult Accounts::updatePersonalInformation(qint64 actorId, const Personal
 {
     return m_core.run(QStringLiteral("updatePersonalInformation"), actorId, [&](CommandContext &ctx) {
         const Profile clean = cleanProfile(info.profile);
-        const QString currentHash = passwordHashOf(ctx.db(), ctx.actorId());
-        const QString storedQuestion
-            = ctx.db()
-                  .value(QStringLiteral("SELECT secret_question FROM users WHERE id = ?"), { ctx.actorId() })
-                  .toString();
+        const AccountStore store(ctx.db());
+        const QString currentHash = store.passwordHash(ctx.actorId());
+        const QString storedQuestion = store.secretQuestion(ctx.actorId());
         const bool passwordChanges = !info.newPassword.isEmpty() || !info.confirmation.isEmpty();
         // A new answer, or another question (which needs its own answer); an
         // empty question with no answer keeps what is stored.
@@ -526,11 +479,8 @@ CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QSt
         if (!contact.isEmpty() && !isValidEmail(contact))
             fail(ErrorCode::InvalidInput, QStringLiteral("contactEmail"),
                  tr("The contact e-mail is not a valid address."));
-        ctx.db().exec(
-            QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
-                           "WHERE id = ?"),
-            { enabled ? 1 : 0, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version(),
-              ctx.actorId() });
+        AccountStore(ctx.db()).setNotifications(
+            ctx.actorId(), enabled, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version());
         ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
                   enabled ? QStringLiteral("notifications enabled")
                           : QStringLiteral("notifications disabled"));
@@ -541,15 +491,13 @@ CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QSt
 CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &successors)
 {
     return m_core.run(QStringLiteral("deactivateAccount"), actorId, [&](CommandContext &ctx) {
-        Database &db = ctx.db();
+        AccountStore store(ctx.db());
         const qint64 me = ctx.actorId();
-        const QList<qint64> managed = structuresWherePrincipal(db, me);
+        const QList<qint64> managed = structuresWherePrincipal(ctx.db(), me);
         QStringList without;
         for (const qint64 s : managed) {
             if (!successors.forStructure(s))
-                without << db.value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"),
-                                    { s })
-                               .toString();
+                without << store.raisonSociale(s);
         }
         if (!without.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
@@ -562,33 +510,21 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
         // « Toute modification en cours sera perdue »: pending requests are
         // closed as refused (kept, so managers and the user see what happened).
         const QString cancelled = QStringLiteral("Cancelled: account deactivated");
-        for (const QString &table : { QStringLiteral("attachments"), QStringLiteral("subscriptions") }) {
-            const QList<QVariantMap> pending = db.rows(
-                QStringLiteral("SELECT id, structure_id FROM %1 WHERE user_id = ? AND status = 'pending'")
-                    .arg(table),
-                { me });
-            for (const QVariantMap &p : pending) {
-                db.exec(QStringLiteral("UPDATE %1 SET status = 'refused', decided_at = ?, decided_by = ?, "
-                                       "decision_comment = ?, version = ? WHERE id = ?")
-                            .arg(table),
-                        { now, me, cancelled, version, p.value(QStringLiteral("id")) });
-                ctx.audit(table == QLatin1String("attachments") ? QStringLiteral("attachment")
-                                                                : QStringLiteral("subscription"),
-                          p.value(QStringLiteral("id")).toLongLong(),
-                          p.value(QStringLiteral("structure_id")).toLongLong(),
+        for (const AccountStore::RequestTable table :
+             { AccountStore::RequestTable::Attachments, AccountStore::RequestTable::Subscriptions }) {
+            const QString entity = table == AccountStore::RequestTable::Attachments
+                ? QStringLiteral("attachment")
+                : QStringLiteral("subscription");
+            for (const PendingRequest &p : store.pendingRequests(table, me)) {
+                store.refuseRequest(table, p.id, now, me, cancelled, version);
+                ctx.audit(entity, p.id, p.structureId,
                           QStringLiteral("pending request cancelled: account deactivated"));
             }
         }
         // Every session and outstanding link of the account stops working.
-        db.exec(
-            QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND "
-                           "used_at IS NULL"),
-            { now, me });
+        store.revokeOpenTokens(me, now);
         Sessions::revokeAll(ctx, me);
-        db.exec(
-            QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ?, version = ? WHERE "
-                           "id = ?"),
-            { now, version, me });
+        store.deactivate(me, now, version);
         ctx.audit(QStringLiteral("user"), me, 0, QStringLiteral("account deactivated"));
         ctx.result = CommandResult::success(me);
     });
@@ -606,13 +542,11 @@ CommandResult Accounts::requestReactivation(const QString &email)
                 { { QStringLiteral("message"),
                     tr("If a deactivated account matches this address, a reactivation mail has been "
                        "sent to it.") } });
-            const auto row = ctx.db().row(
-                QStringLiteral("SELECT id, status, deactivated_at FROM users WHERE email = ?"), { folded });
-            if (!row || row->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+            const auto account = AccountStore(ctx.db()).stateByEmail(folded);
+            if (!account || account->status != QLatin1String("deactivated"))
                 return;
-            const qint64 id = row->value(QStringLiteral("id")).toLongLong();
-            if (!withinReactivationPeriod(ctx.clock(),
-                                          row->value(QStringLiteral("deactivated_at")).toLongLong()))
+            const qint64 id = account->id;
+            if (!withinReactivationPeriod(ctx.clock(), account->deactivatedAt))
                 fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
             const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
             ctx.audit(QStringLiteral("user"), id, 0,
@@ -627,27 +561,18 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
     return m_core.run(
         QStringLiteral("completeReactivation"), 0,
         [&](CommandContext &ctx) {
-            Database &db = ctx.db();
+            AccountStore store(ctx.db());
             const qint64 now = ctx.clock().nowMs();
-            const auto tok
-                = db.row(QStringLiteral(
-                             "SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens WHERE "
-                             "token_hash = ? AND purpose IN ('reactivation', 'support_reactivation')"),
-                         { secretTokenHash(token.trimmed()) });
-            if (!tok || !tok->value(QStringLiteral("used_at")).isNull()
-                || !tok->value(QStringLiteral("revoked_at")).isNull()
-                || now >= tok->value(QStringLiteral("expires_at")).toLongLong())
+            const auto tok = store.reactivationToken(secretTokenHash(token.trimmed()));
+            if (!tok || tok->used || tok->revoked || now >= tok->expiresAt)
                 fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
-            const qint64 userId = tok->value(QStringLiteral("user_id")).toLongLong();
-            const auto user = db.row(
-                QStringLiteral("SELECT email, status, deactivated_at, password_hash FROM users WHERE id = ?"),
-                { userId });
-            if (!user || user->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+            const qint64 userId = tok->userId;
+            const auto user = store.stateById(userId);
+            if (!user || user->status != QLatin1String("deactivated"))
                 fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
             // Support's links are the way back after the period; the user's own are not.
-            if (tok->value(QStringLiteral("purpose")).toString() == QLatin1String("reactivation")
-                && !withinReactivationPeriod(ctx.clock(),
-                                             user->value(QStringLiteral("deactivated_at")).toLongLong()))
+            if (tok->purpose == QLatin1String("reactivation")
+                && !withinReactivationPeriod(ctx.clock(), user->deactivatedAt))
                 fail(ErrorCode::Expired, QStringLiteral("token"), periodOverMessage());
 
             FieldProblems missing;
@@ -659,22 +584,16 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
                 missing.append({ QStringLiteral("secretAnswer"), tr("answer to the secret question") });
             if (!missing.isEmpty())
                 failFields(missing);
-            const PasswordCheck check
-                = checkPasswordPolicy(newPassword, user->value(QStringLiteral("email")).toString(),
-                                      user->value(QStringLiteral("password_hash")).toString());
+            const PasswordCheck check = checkPasswordPolicy(newPassword, user->email, user->passwordHash);
             if (!check.ok())
                 fail(ErrorCode::InvalidInput, QStringLiteral("newPassword"), check.reason);
             const QString answerHash = PasswordHasher::hashSecretAnswer(secretAnswer);
             if (answerHash.isEmpty())
                 fail(ErrorCode::Internal, {}, tr("The answer could not be protected (out of memory)."));
 
-            db.exec(QStringLiteral(
-                        "UPDATE users SET status = 'active', deactivated_at = NULL, password_hash = ?, "
-                        "secret_question = ?, secret_answer_hash = ?, failed_logins = 0, "
-                        "next_login_at = NULL, locked_until = NULL, version = ? WHERE id = ?"),
-                    { hashOrFail(newPassword), secretQuestion.trimmed(), answerHash, ctx.version(), userId });
-            db.exec(QStringLiteral("UPDATE tokens SET used_at = ? WHERE id = ?"),
-                    { now, tok->value(QStringLiteral("id")) });
+            store.reactivate(userId, hashOrFail(newPassword), secretQuestion.trimmed(), answerHash,
+                             ctx.version());
+            store.markTokenUsed(tok->id, now);
             revokeReactivationTokens(ctx, userId);
             Sessions::revokeAll(ctx, userId);
             ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
@@ -685,10 +604,10 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
 
 void Accounts::sendSupportReactivation(CommandContext &ctx, qint64 userId, const QString &by)
 {
-    const auto user = ctx.db().row(QStringLiteral("SELECT status FROM users WHERE id = ?"), { userId });
+    const auto user = AccountStore(ctx.db()).stateById(userId);
     if (!user)
         fail(ErrorCode::NotFound, QStringLiteral("user"), tr("This user does not exist."));
-    if (user->value(QStringLiteral("status")).toString() != QLatin1String("deactivated"))
+    if (user->status != QLatin1String("deactivated"))
         fail(ErrorCode::Conflict, QStringLiteral("user"),
              tr("This account is active: there is nothing to reactivate."));
     const qint64 expires = issueReactivationToken(ctx, userId, QStringLiteral("support_reactivation"));
@@ -711,71 +630,28 @@ CommandResult Accounts::operatorReactivate(const QString &email)
     return m_core.run(
         QStringLiteral("operatorReactivate"), 0,
         [&](CommandContext &ctx) {
-            const QVariant id = ctx.db().value(QStringLiteral("SELECT id FROM users WHERE email = ?"),
-                                               { email.trimmed().toLower() });
-            if (!id.isValid())
+            const auto account = AccountStore(ctx.db()).stateByEmail(email.trimmed().toLower());
+            if (!account)
                 fail(ErrorCode::NotFound, QStringLiteral("email"),
                      tr("No user has the e-mail %1.").arg(email));
-            sendSupportReactivation(ctx, id.toLongLong(), QStringLiteral("operator"));
+            sendSupportReactivation(ctx, account->id, QStringLiteral("operator"));
         },
         RunOptions::anonymousCommand());
 }
 
 std::optional<ProfileView> Accounts::profile(qint64 userId) const
 {
-    const auto row = m_core.db().row(
-        QStringLiteral(
-            "SELECT id, email, contact_email, last_name, first_name, address_line, postal_code, city, "
-            "country, secret_question, secret_answer_hash, notifications_enabled, language, "
-            "is_support, status, deactivated_at, created_at FROM users WHERE id = ?"),
-        { userId });
-    if (!row)
-        return std::nullopt;
-    const auto text = [&](const char *column) { return row->value(QLatin1String(column)).toString(); };
-    ProfileView view;
-    view.id = userId;
-    view.email = text("email");
-    view.profile = { text("contact_email"), text("last_name"), text("first_name"), text("address_line"),
-                     text("postal_code"),   text("city"),      text("country") };
-    view.secretQuestion = text("secret_question");
-    view.hasSecretAnswer = !text("secret_answer_hash").isEmpty();
-    view.notifications = row->value(QStringLiteral("notifications_enabled")).toInt() != 0;
-    view.language = text("language");
-    view.support = row->value(QStringLiteral("is_support")).toInt() != 0;
-    view.active = text("status") == QLatin1String("active");
-    if (!row->value(QStringLiteral("deactivated_at")).isNull())
-        view.deactivatedAt = QDateTime::fromMSecsSinceEpoch(
-            row->value(QStringLiteral("deactivated_at")).toLongLong(), Qt::UTC);
-    view.createdAt
-        = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("created_at")).toLongLong(), Qt::UTC);
-    return view;
+    return AccountStore(m_core.db()).profile(userId);
 }
 
 QList<UserSummary> Accounts::users() const
 {
-    QList<UserSummary> list;
-    const QList<QVariantMap> rows = m_core.db().rows(QStringLiteral(
-        "SELECT id, email, first_name, last_name, is_support, status FROM users ORDER BY email"));
-    for (const QVariantMap &r : rows)
-        list.append({ r.value(QStringLiteral("id")).toLongLong(), r.value(QStringLiteral("email")).toString(),
-                      r.value(QStringLiteral("first_name")).toString(),
-                      r.value(QStringLiteral("last_name")).toString(),
-                      r.value(QStringLiteral("is_support")).toInt() != 0,
-                      r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
-    return list;
+    return AccountStore(m_core.db()).users();
 }
 
 UserCounts Accounts::userCounts() const
 {
-    const auto row = m_core.db().row(QStringLiteral(
-        "SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'deactivated' THEN 1 ELSE 0 END) AS deactivated "
-        "FROM users"));
-    UserCounts counts;
-    if (row) {
-        counts.total = row->value(QStringLiteral("total")).toLongLong();
-        counts.deactivated = row->value(QStringLiteral("deactivated")).toLongLong();
-    }
-    return counts;
+    return AccountStore(m_core.db()).userCounts();
 }
 
 QList<UserSearchResult> Accounts::searchUsers(const QString &text, int limit) const
@@ -786,24 +662,18 @@ QList<UserSearchResult> Accounts::searchUsers(const QString &text, int limit) co
         return found;
     // Folding happens here rather than in SQL: neither back-end folds accents the
     // same way, and the users table stays small next to structures.
-    QSqlQuery query = m_core.db().exec(
-        QStringLiteral("SELECT id, email, first_name, last_name, address_line, postal_code, city FROM users "
-                       "WHERE status = 'active' ORDER BY last_name, first_name, id"));
-    while (query.next() && found.size() < limit) {
-        const QString address
-            = QStringList { query.value(4).toString(), query.value(5).toString(), query.value(6).toString() }
-                  .join(QLatin1Char(' '))
-                  .simplified();
-        const QString haystack = foldForSearch(QStringList {
-            query.value(2).toString(), query.value(3).toString(), query.value(1).toString(), address }
-                                                   .join(QLatin1Char(' ')));
+    AccountStore(m_core.db()).forEachActiveUser([&](const UserAddressRecord &user) {
+        const QString address = QStringList { user.addressLine, user.postalCode, user.city }
+                                    .join(QLatin1Char(' '))
+                                    .simplified();
+        const QString haystack = foldForSearch(
+            QStringList { user.firstName, user.lastName, user.email, address }.join(QLatin1Char(' ')));
         const bool matches = std::all_of(words.cbegin(), words.cend(),
                                          [&](const QString &word) { return haystack.contains(word); });
-        if (!matches)
-            continue;
-        found.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString(),
-                       query.value(3).toString(), address });
-    }
+        if (matches)
+            found.append({ user.id, user.email, user.firstName, user.lastName, address });
+        return found.size() < limit;
+    });
     return found;
 }
 

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/accountstore.h"
 #include "rules/accounts/passwords.h"
 
 namespace guichet {
@@ -29,10 +30,7 @@ CommandResult Sessions::signIn(const QString &email, const QString &password, in
     try {
         Database &db = m_core.db();
         Transaction transaction(db);
-        const qint64 sessionId = db.insert(
-            QStringLiteral("INSERT INTO sessions (user_id, token_hash, created_at, expires_at, last_used_at) "
-                           "VALUES (?, ?, ?, ?, ?) RETURNING id"),
-            { userId, secretTokenHash(token), now, expires, now });
+        const qint64 sessionId = AccountStore(db).insertSession(userId, secretTokenHash(token), now, expires);
         transaction.commit();
         return CommandResult::success(
             userId,
@@ -49,31 +47,24 @@ std::optional<SessionInfo> Sessions::find(const QString &token)
 {
     if (token.isEmpty())
         return std::nullopt;
-    Database &db = m_core.db();
-    const auto row = db.row(QStringLiteral("SELECT s.id, s.user_id, s.expires_at, s.last_used_at, u.status "
-                                           "FROM sessions s JOIN users u ON u.id = s.user_id "
-                                           "WHERE s.token_hash = ? AND s.revoked_at IS NULL"),
-                            { secretTokenHash(token) });
+    AccountStore store(m_core.db());
+    const auto session = store.openSession(secretTokenHash(token));
     const qint64 now = m_core.clock().nowMs();
-    if (!row || now >= row->value(QStringLiteral("expires_at")).toLongLong()
-        || row->value(QStringLiteral("status")).toString() != QLatin1String("active"))
+    if (!session || now >= session->expiresAt || session->userStatus != QLatin1String("active"))
         return std::nullopt;
     SessionInfo info;
-    info.id = row->value(QStringLiteral("id")).toLongLong();
-    info.userId = row->value(QStringLiteral("user_id")).toLongLong();
-    info.expiresAt
-        = QDateTime::fromMSecsSinceEpoch(row->value(QStringLiteral("expires_at")).toLongLong(), Qt::UTC);
-    if (now - row->value(QStringLiteral("last_used_at")).toLongLong() >= LastUsedPrecisionMs)
-        db.exec(QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?"), { now, info.id });
+    info.id = session->id;
+    info.userId = session->userId;
+    info.expiresAt = QDateTime::fromMSecsSinceEpoch(session->expiresAt, Qt::UTC);
+    if (now - session->lastUsedAt >= LastUsedPrecisionMs)
+        store.touchSession(info.id, now);
     return info;
 }
 
 CommandResult Sessions::signOut(qint64 actorId, qint64 sessionId)
 {
     return m_core.run(QStringLiteral("signOut"), actorId, [&](CommandContext &ctx) {
-        ctx.db().exec(QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND "
-                                     "revoked_at IS NULL"),
-                      { ctx.clock().nowMs(), sessionId, ctx.actorId() });
+        AccountStore(ctx.db()).revokeSession(sessionId, ctx.actorId(), ctx.clock().nowMs());
         ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("signed out"));
         ctx.result = CommandResult::success(ctx.actorId());
     });
@@ -81,9 +72,7 @@ CommandResult Sessions::signOut(qint64 actorId, qint64 sessionId)
 
 void Sessions::revokeAll(CommandContext &ctx, qint64 userId, qint64 exceptSessionId)
 {
-    ctx.db().exec(QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND "
-                                 "revoked_at IS NULL"),
-                  { ctx.clock().nowMs(), userId, exceptSessionId });
+    AccountStore(ctx.db()).revokeSessions(userId, exceptSessionId, ctx.clock().nowMs());
 }
 
 } // namespace guichet

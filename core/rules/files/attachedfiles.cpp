@@ -1,12 +1,16 @@
 #include "rules/files/attachedfiles.h"
 
 #include "kernel/core.h"
+#include "rules/files/attachedfilestore.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+
+#include <optional>
+#include <type_traits>
 
 namespace guichet {
 
@@ -48,30 +52,6 @@ QString sha256Hex(const QByteArray &content)
     return QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
 }
 
-QDateTime fromMs(const QVariant &value)
-{
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-const QString kMetadataColumns
-    = QStringLiteral("id, user_id, designation, file_type, file_name, size, sha256, created_at, updated_at");
-
-AttachedFileInfo infoFromRow(const QVariantMap &row)
-{
-    AttachedFileInfo info;
-    info.id = row.value(QStringLiteral("id")).toLongLong();
-    info.userId = row.value(QStringLiteral("user_id")).toLongLong();
-    info.designation = row.value(QStringLiteral("designation")).toString();
-    info.fileType = row.value(QStringLiteral("file_type")).toString();
-    info.typeLabel = AttachedFiles::fileTypeLabel(info.fileType);
-    info.fileName = row.value(QStringLiteral("file_name")).toString();
-    info.size = row.value(QStringLiteral("size")).toLongLong();
-    info.sha256 = row.value(QStringLiteral("sha256")).toString();
-    info.createdAt = fromMs(row.value(QStringLiteral("created_at")));
-    info.updatedAt = fromMs(row.value(QStringLiteral("updated_at")));
-    return info;
-}
-
 QString checkedDesignation(const QString &designation)
 {
     const QString trimmed = designation.trimmed();
@@ -102,41 +82,53 @@ void checkContent(const QByteArray &content)
         fail(size.code, size.field, size.message);
 }
 
-// Loads the metadata of ids after checking that every one is the caller's:
-// NotFound if one does not exist, Forbidden if one belongs to someone else.
-QList<QVariantMap> ownedRows(CommandContext &ctx, const QList<qint64> &ids, const QString &columns)
+// Loads each of ids with load (AttachedFileStore::fileInfo or fileContent)
+// after checking that every one is the caller's: NotFound if one does not
+// exist, Forbidden if one belongs to someone else.
+template<typename Load> auto ownedFiles(CommandContext &ctx, const QList<qint64> &ids, Load load)
 {
+    using File = typename std::invoke_result_t<Load, qint64>::value_type;
     if (ids.isEmpty())
         fail(ErrorCode::InvalidInput, QStringLiteral("ids"), AttachedFiles::tr("Select at least one file."));
-    QList<QVariantMap> rows;
+    QList<File> files;
     QList<qint64> seen;
     for (qint64 id : ids) {
         if (seen.contains(id))
             continue;
         seen.append(id);
-        const auto row
-            = ctx.db().row(QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(columns), { id });
-        if (!row)
+        const std::optional<File> file = load(id);
+        if (!file)
             fail(ErrorCode::NotFound, QStringLiteral("ids"),
                  AttachedFiles::tr("File %1 does not exist.").arg(id));
-        rows.append(*row);
+        files.append(*file);
     }
-    for (const QVariantMap &row : rows) {
-        if (row.value(QStringLiteral("user_id")).toLongLong() != ctx.actorId())
+    for (const File &file : files) {
+        if (file.userId != ctx.actorId())
             fail(ErrorCode::Forbidden, QStringLiteral("ids"),
                  AttachedFiles::tr("Only the owner of a file may do this."));
     }
-    return rows;
+    return files;
 }
 
-QByteArray verifiedContent(const QVariantMap &row)
+QList<AttachedFileInfo> ownedInfos(CommandContext &ctx, const QList<qint64> &ids)
 {
-    const QByteArray content = row.value(QStringLiteral("content")).toByteArray();
-    if (sha256Hex(content) != row.value(QStringLiteral("sha256")).toString())
+    const AttachedFileStore store(ctx.db());
+    return ownedFiles(ctx, ids, [&](qint64 id) { return store.fileInfo(id); });
+}
+
+QList<StoredFileContent> ownedContents(CommandContext &ctx, const QList<qint64> &ids)
+{
+    const AttachedFileStore store(ctx.db());
+    return ownedFiles(ctx, ids, [&](qint64 id) { return store.fileContent(id); });
+}
+
+QByteArray verifiedContent(const StoredFileContent &file)
+{
+    if (sha256Hex(file.content) != file.sha256)
         fail(ErrorCode::Internal, QStringLiteral("content"),
              AttachedFiles::tr("The stored file '%1' is damaged: its content no longer matches its checksum.")
-                 .arg(row.value(QStringLiteral("file_name")).toString()));
-    return content;
+                 .arg(file.fileName));
+    return file.content;
 }
 
 bool isReservedDeviceName(const QString &name)
@@ -266,13 +258,8 @@ CommandResult AttachedFiles::addFile(qint64 actorId, const NewFile &file)
         const QString fileName = sanitizeFileName(file.fileName);
         const QString hash = sha256Hex(file.content);
         const qint64 now = ctx.clock().nowMs();
-        const qint64 id = ctx.db().insert(
-            QStringLiteral(
-                "INSERT INTO attached_files (user_id, designation, file_type, file_name, size, sha256, "
-                "content, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id"),
-            { ctx.actorId(), designation, file.fileType, fileName, qint64(file.content.size()), hash,
-              file.content, now, now, ctx.version() });
+        const qint64 id = AttachedFileStore(ctx.db()).insertFile(
+            ctx.actorId(), designation, file.fileType, fileName, file.content, hash, now, ctx.version());
         ctx.audit(kEntity, id, 0,
                   QStringLiteral("designation=%1; type=%2; file=%3; size=%4; sha256=%5")
                       .arg(designation, file.fileType, fileName)
@@ -286,7 +273,8 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
                                         const QString &fileType, const std::optional<NewContent> &content)
 {
     return m_core.run(QStringLiteral("updateAttachedFile"), actorId, [&](CommandContext &ctx) {
-        ownedRows(ctx, { fileId }, QStringLiteral("id, user_id"));
+        ownedInfos(ctx, { fileId });
+        AttachedFileStore store(ctx.db());
         const QString cleanDesignation = checkedDesignation(designation);
         checkType(fileType);
         const qint64 now = ctx.clock().nowMs();
@@ -295,21 +283,14 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
             checkContent(content->content);
             const QString fileName = sanitizeFileName(content->fileName);
             const QString hash = sha256Hex(content->content);
-            ctx.db().exec(
-                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, file_name = ?, "
-                               "size = ?, sha256 = ?, content = ?, updated_at = ?, version = ? "
-                               "WHERE id = ?"),
-                { cleanDesignation, fileType, fileName, qint64(content->content.size()), hash,
-                  content->content, now, ctx.version(), fileId });
+            store.updateDescriptionAndContent(fileId, cleanDesignation, fileType, fileName, content->content,
+                                              hash, now, ctx.version());
             details += QStringLiteral("; file=%1; size=%2; sha256=%3")
                            .arg(fileName)
                            .arg(content->content.size())
                            .arg(hash);
         } else {
-            ctx.db().exec(
-                QStringLiteral("UPDATE attached_files SET designation = ?, file_type = ?, updated_at = ?, "
-                               "version = ? WHERE id = ?"),
-                { cleanDesignation, fileType, now, ctx.version(), fileId });
+            store.updateDescription(fileId, cleanDesignation, fileType, now, ctx.version());
         }
         ctx.audit(kEntity, fileId, 0, details);
         ctx.result = CommandResult::success(fileId);
@@ -319,27 +300,23 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
 CommandResult AttachedFiles::deleteFiles(qint64 actorId, const QList<qint64> &ids)
 {
     return m_core.run(QStringLiteral("deleteAttachedFiles"), actorId, [&](CommandContext &ctx) {
-        const QList<QVariantMap> rows
-            = ownedRows(ctx, ids, QStringLiteral("id, user_id, designation, file_name"));
-        for (const QVariantMap &row : rows) {
-            const qint64 id = row.value(QStringLiteral("id")).toLongLong();
-            ctx.db().exec(QStringLiteral("DELETE FROM attached_files WHERE id = ?"), { id });
-            ctx.tombstone(kTable, id, row.value(QStringLiteral("user_id")).toLongLong(), 0);
-            ctx.audit(kEntity, id, 0,
-                      QStringLiteral("deleted: designation=%1; file=%2")
-                          .arg(row.value(QStringLiteral("designation")).toString(),
-                               row.value(QStringLiteral("file_name")).toString()));
+        const QList<AttachedFileInfo> files = ownedInfos(ctx, ids);
+        AttachedFileStore store(ctx.db());
+        for (const AttachedFileInfo &file : files) {
+            store.deleteFile(file.id);
+            ctx.tombstone(kTable, file.id, file.userId, 0);
+            ctx.audit(
+                kEntity, file.id, 0,
+                QStringLiteral("deleted: designation=%1; file=%2").arg(file.designation, file.fileName));
         }
-        ctx.result = CommandResult::success(0, { { QStringLiteral("deleted"), rows.size() } });
+        ctx.result = CommandResult::success(0, { { QStringLiteral("deleted"), files.size() } });
     });
 }
 
 CommandResult AttachedFiles::fileContent(qint64 actorId, qint64 fileId, QByteArray *content)
 {
     return m_core.run(QStringLiteral("readAttachedFile"), actorId, [&](CommandContext &ctx) {
-        const QList<QVariantMap> rows
-            = ownedRows(ctx, { fileId }, QStringLiteral("id, user_id, file_name, sha256, content"));
-        const QByteArray bytes = verifiedContent(rows.first());
+        const QByteArray bytes = verifiedContent(ownedContents(ctx, { fileId }).first());
         if (content)
             *content = bytes;
         ctx.result = CommandResult::success(fileId);
@@ -349,21 +326,20 @@ CommandResult AttachedFiles::fileContent(qint64 actorId, qint64 fileId, QByteArr
 CommandResult AttachedFiles::exportFiles(qint64 actorId, const QList<qint64> &ids, const QString &folderPath)
 {
     return m_core.run(QStringLiteral("exportAttachedFiles"), actorId, [&](CommandContext &ctx) {
-        const QList<QVariantMap> rows
-            = ownedRows(ctx, ids, QStringLiteral("id, user_id, file_name, sha256, content"));
+        const QList<StoredFileContent> files = ownedContents(ctx, ids);
         const QFileInfo folderInfo(folderPath);
         if (folderPath.isEmpty() || !folderInfo.isDir())
             fail(ErrorCode::InvalidInput, QStringLiteral("folder"),
                  tr("The folder '%1' does not exist.").arg(folderPath));
         QList<QByteArray> contents;
-        for (const QVariantMap &row : rows)
-            contents.append(verifiedContent(row));
+        for (const StoredFileContent &file : files)
+            contents.append(verifiedContent(file));
 
         const QDir folder(folderPath);
         QStringList written;
         QString error;
-        for (int i = 0; i < rows.size() && error.isEmpty(); ++i) {
-            const QString name = sanitizeFileName(rows.at(i).value(QStringLiteral("file_name")).toString());
+        for (int i = 0; i < files.size() && error.isEmpty(); ++i) {
+            const QString name = sanitizeFileName(files.at(i).fileName);
             const QFileInfo nameInfo(name);
             const QString base = nameInfo.completeBaseName().isEmpty() ? name : nameInfo.completeBaseName();
             const QString suffix = nameInfo.completeBaseName().isEmpty() || nameInfo.suffix().isEmpty()
@@ -402,23 +378,12 @@ CommandResult AttachedFiles::exportFiles(qint64 actorId, const QList<qint64> &id
 
 QList<AttachedFileInfo> AttachedFiles::listFiles(qint64 userId) const
 {
-    QList<AttachedFileInfo> files;
-    const auto rows = m_core.db().rows(
-        QStringLiteral("SELECT %1 FROM attached_files WHERE user_id = ? ORDER BY designation, id")
-            .arg(kMetadataColumns),
-        { userId });
-    for (const QVariantMap &row : rows)
-        files.append(infoFromRow(row));
-    return files;
+    return AttachedFileStore(m_core.db()).filesOf(userId);
 }
 
 std::optional<AttachedFileInfo> AttachedFiles::fileInfo(qint64 fileId) const
 {
-    const auto row = m_core.db().row(
-        QStringLiteral("SELECT %1 FROM attached_files WHERE id = ?").arg(kMetadataColumns), { fileId });
-    if (!row)
-        return std::nullopt;
-    return infoFromRow(*row);
+    return AttachedFileStore(m_core.db()).fileInfo(fileId);
 }
 
 std::optional<QList<AttachedFileInfo>> AttachedFiles::listFilesForSupport(qint64 actorId, qint64 userId) const

@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "mail/mailtext.h"
 #include "rules/accounts/accounts.h"
+#include "rules/support/supportstore.h"
 
 namespace guichet {
 
@@ -45,34 +46,6 @@ template<std::size_t N> QList<SolicitationChoice> choices(const ChoiceEntry (&en
     for (const ChoiceEntry &entry : entries)
         list.append({ QString::fromLatin1(entry.code), Solicitations::tr(entry.label) });
     return list;
-}
-
-QDateTime fromMs(const QVariant &value)
-{
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-const QString kColumns
-    = QStringLiteral("id, user_id, email, category, subject, body, status, reply, assigned_to, "
-                     "created_at, updated_at");
-
-SolicitationInfo infoFromRow(const QVariantMap &row)
-{
-    SolicitationInfo info;
-    info.id = row.value(QStringLiteral("id")).toLongLong();
-    info.userId = row.value(QStringLiteral("user_id")).toLongLong();
-    info.email = row.value(QStringLiteral("email")).toString();
-    info.category = row.value(QStringLiteral("category")).toString();
-    info.categoryLabel = Solicitations::categoryLabel(info.category);
-    info.subject = row.value(QStringLiteral("subject")).toString();
-    info.body = row.value(QStringLiteral("body")).toString();
-    info.status = row.value(QStringLiteral("status")).toString();
-    info.statusLabel = Solicitations::statusLabel(info.status);
-    info.reply = row.value(QStringLiteral("reply")).toString();
-    info.assignedTo = row.value(QStringLiteral("assigned_to")).toLongLong();
-    info.createdAt = fromMs(row.value(QStringLiteral("created_at")));
-    info.updatedAt = fromMs(row.value(QStringLiteral("updated_at")));
-    return info;
 }
 
 // Checks every field and names all those missing in one message, so that the
@@ -131,25 +104,19 @@ QString checkedText(const QString &text)
     return trimmed;
 }
 
-QVariantMap loadSolicitation(CommandContext &ctx, qint64 id)
+SolicitationInfo loadSolicitation(CommandContext &ctx, qint64 id)
 {
-    const auto row
-        = ctx.db().row(QStringLiteral("SELECT %1 FROM solicitations WHERE id = ?").arg(kColumns), { id });
-    if (!row)
+    const auto solicitation = SupportStore(ctx.db()).solicitation(id);
+    if (!solicitation)
         fail(ErrorCode::NotFound, QStringLiteral("id"),
              Solicitations::tr("Solicitation %1 does not exist.").arg(id));
-    return *row;
+    return *solicitation;
 }
 
 qint64 insertSolicitation(CommandContext &ctx, qint64 userId, const QString &email, const NewSolicitation &s)
 {
-    const qint64 now = ctx.clock().nowMs();
-    const qint64 id = ctx.db().insert(
-        QStringLiteral(
-            "INSERT INTO solicitations (user_id, email, category, subject, body, status, created_at, "
-            "updated_at, version) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?) RETURNING id"),
-        { userId ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), email, s.category, s.subject,
-          s.body, now, now, ctx.version() });
+    const qint64 id
+        = SupportStore(ctx.db()).insertSolicitation(userId, email, s, ctx.clock().nowMs(), ctx.version());
     ctx.audit(kEntity, id, 0,
               QStringLiteral("created: category=%1; from=%2; subject=%3").arg(s.category, email, s.subject));
     return id;
@@ -157,10 +124,8 @@ qint64 insertSolicitation(CommandContext &ctx, qint64 userId, const QString &ema
 
 void insertMessage(CommandContext &ctx, qint64 solicitationId, bool fromSupport, const QString &text)
 {
-    ctx.db().exec(
-        QStringLiteral("INSERT INTO solicitation_messages (solicitation_id, author_id, from_support, body, "
-                       "created_at, version) VALUES (?, ?, ?, ?, ?, ?)"),
-        { solicitationId, ctx.actorId(), fromSupport ? 1 : 0, text, ctx.clock().nowMs(), ctx.version() });
+    SupportStore(ctx.db()).insertMessage(solicitationId, ctx.actorId(), fromSupport, text,
+                                         ctx.clock().nowMs(), ctx.version());
 }
 
 } // namespace
@@ -226,14 +191,12 @@ CommandResult Solicitations::setStatus(qint64 actorId, qint64 solicitationId, co
 {
     return m_core.run(QStringLiteral("setSolicitationStatus"), actorId, [&](CommandContext &ctx) {
         ctx.requireSupport();
-        const QVariantMap row = loadSolicitation(ctx, solicitationId);
+        const SolicitationInfo solicitation = loadSolicitation(ctx, solicitationId);
         checkStatus(status);
-        ctx.db().exec(QStringLiteral("UPDATE solicitations SET status = ?, assigned_to = ?, updated_at = ?, "
-                                     "version = ? WHERE id = ?"),
-                      { status, ctx.actorId(), ctx.clock().nowMs(), ctx.version(), solicitationId });
-        ctx.audit(
-            kEntity, solicitationId, 0,
-            QStringLiteral("status: %1 -> %2").arg(row.value(QStringLiteral("status")).toString(), status));
+        SupportStore(ctx.db()).setStatus(solicitationId, status, ctx.actorId(), ctx.clock().nowMs(),
+                                         ctx.version());
+        ctx.audit(kEntity, solicitationId, 0,
+                  QStringLiteral("status: %1 -> %2").arg(solicitation.status, status));
         ctx.result = CommandResult::success(solicitationId);
     });
 }
@@ -243,24 +206,22 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
 {
     return m_core.run(QStringLiteral("replySolicitation"), actorId, [&](CommandContext &ctx) {
         ctx.requireSupport();
-        const QVariantMap row = loadSolicitation(ctx, solicitationId);
+        const SolicitationInfo solicitation = loadSolicitation(ctx, solicitationId);
         const QString clean = checkedText(text);
         checkStatus(newStatus);
-        ctx.db().exec(
-            QStringLiteral("UPDATE solicitations SET status = ?, reply = ?, assigned_to = ?, "
-                           "updated_at = ?, version = ? WHERE id = ?"),
-            { newStatus, clean, ctx.actorId(), ctx.clock().nowMs(), ctx.version(), solicitationId });
+        SupportStore(ctx.db()).recordReply(solicitationId, newStatus, clean, ctx.actorId(),
+                                           ctx.clock().nowMs(), ctx.version());
         insertMessage(ctx, solicitationId, true, clean);
 
         // To the sender's current contact address; the given one for anonymous requests.
-        const qint64 senderId = row.value(QStringLiteral("user_id")).toLongLong();
-        QString recipient = row.value(QStringLiteral("email")).toString();
+        const qint64 senderId = solicitation.userId;
+        QString recipient = solicitation.email;
         if (senderId) {
             const QString contact = contactEmail(ctx.db(), senderId);
             if (!contact.isEmpty())
                 recipient = contact;
         }
-        const QString subject = row.value(QStringLiteral("subject")).toString();
+        const QString subject = solicitation.subject;
         // In the sender's language (the portal's default for anonymous senders).
         const MailText t = MailText::forUser(ctx.db(), senderId);
         const ChoiceEntry *status = findChoice(s_statuses, newStatus);
@@ -276,7 +237,7 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
                             body.text(), body.html());
         ctx.audit(kEntity, solicitationId, 0,
                   QStringLiteral("reply; status: %1 -> %2; mail=%3")
-                      .arg(row.value(QStringLiteral("status")).toString(), newStatus)
+                      .arg(solicitation.status, newStatus)
                       .arg(mailId));
         ctx.result = CommandResult::success(solicitationId, { { QStringLiteral("mailId"), mailId } });
     });
@@ -285,17 +246,14 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
 CommandResult Solicitations::addFollowUp(qint64 actorId, qint64 solicitationId, const QString &text)
 {
     return m_core.run(QStringLiteral("followUpSolicitation"), actorId, [&](CommandContext &ctx) {
-        const QVariantMap row = loadSolicitation(ctx, solicitationId);
-        if (row.value(QStringLiteral("user_id")).toLongLong() != ctx.actorId())
+        const SolicitationInfo solicitation = loadSolicitation(ctx, solicitationId);
+        if (solicitation.userId != ctx.actorId())
             fail(ErrorCode::Forbidden, {}, tr("Only the sender of a solicitation may add to it."));
-        if (row.value(QStringLiteral("status")).toString() != QLatin1String("waiting_user"))
+        if (solicitation.status != QLatin1String("waiting_user"))
             fail(ErrorCode::Conflict, QStringLiteral("status"),
                  tr("This solicitation is not waiting for your answer."));
         const QString clean = checkedText(text);
-        ctx.db().exec(
-            QStringLiteral("UPDATE solicitations SET status = 'in_progress', updated_at = ?, version = ? "
-                           "WHERE id = ?"),
-            { ctx.clock().nowMs(), ctx.version(), solicitationId });
+        SupportStore(ctx.db()).resumeAfterFollowUp(solicitationId, ctx.clock().nowMs(), ctx.version());
         insertMessage(ctx, solicitationId, false, clean);
         ctx.audit(kEntity, solicitationId, 0,
                   QStringLiteral("follow-up; status: waiting_user -> in_progress"));
@@ -309,29 +267,12 @@ std::optional<QList<SolicitationInfo>> Solicitations::listForSupport(qint64 acto
     const auto actor = m_core.loadActor(actorId);
     if (!actor || !actor->support || !actor->active)
         return std::nullopt;
-    const auto rows = status.isEmpty()
-        ? m_core.db().rows(
-            QStringLiteral("SELECT %1 FROM solicitations ORDER BY updated_at DESC, id DESC").arg(kColumns))
-        : m_core.db().rows(
-            QStringLiteral("SELECT %1 FROM solicitations WHERE status = ? ORDER BY updated_at DESC, id DESC")
-                .arg(kColumns),
-            { status });
-    QList<SolicitationInfo> list;
-    for (const QVariantMap &row : rows)
-        list.append(infoFromRow(row));
-    return list;
+    return SupportStore(m_core.db()).solicitations(status);
 }
 
 QList<SolicitationInfo> Solicitations::listForUser(qint64 userId) const
 {
-    QList<SolicitationInfo> list;
-    const auto rows = m_core.db().rows(
-        QStringLiteral("SELECT %1 FROM solicitations WHERE user_id = ? ORDER BY updated_at DESC, id DESC")
-            .arg(kColumns),
-        { userId });
-    for (const QVariantMap &row : rows)
-        list.append(infoFromRow(row));
-    return list;
+    return SupportStore(m_core.db()).solicitationsOf(userId);
 }
 
 std::optional<QList<SolicitationMessage>> Solicitations::messages(qint64 actorId, qint64 solicitationId) const
@@ -339,24 +280,11 @@ std::optional<QList<SolicitationMessage>> Solicitations::messages(qint64 actorId
     const auto actor = m_core.loadActor(actorId);
     if (!actor || !actor->active)
         return std::nullopt;
-    const qint64 owner
-        = m_core.db()
-              .value(QStringLiteral("SELECT user_id FROM solicitations WHERE id = ?"), { solicitationId })
-              .toLongLong();
+    const SupportStore store(m_core.db());
+    const qint64 owner = store.senderOf(solicitationId);
     if (!actor->support && (owner == 0 || owner != actor->id))
         return std::nullopt;
-    QList<SolicitationMessage> list;
-    const auto rows = m_core.db().rows(
-        QStringLiteral("SELECT id, author_id, from_support, body, created_at FROM solicitation_messages "
-                       "WHERE solicitation_id = ? ORDER BY id"),
-        { solicitationId });
-    for (const QVariantMap &row : rows)
-        list.append({ row.value(QStringLiteral("id")).toLongLong(),
-                      row.value(QStringLiteral("author_id")).toLongLong(),
-                      row.value(QStringLiteral("from_support")).toInt() != 0,
-                      row.value(QStringLiteral("body")).toString(),
-                      fromMs(row.value(QStringLiteral("created_at"))) });
-    return list;
+    return store.messages(solicitationId);
 }
 
 } // namespace guichet

@@ -3,10 +3,10 @@
 #include "kernel/core.h"
 #include "kernel/textfold.h"
 #include "rules/attachments/permissions.h"
+#include "rules/support/supportstore.h"
 
 #include <QDateTime>
 #include <QHash>
-#include <QSqlQuery>
 
 #include <algorithm>
 
@@ -24,14 +24,6 @@ bool matchesAll(const QStringList &needles, const QString &haystack)
     return std::all_of(needles.cbegin(), needles.cend(),
                        [&](const QString &w) { return folded.contains(w); });
 }
-
-struct Link
-{
-    qint64 structureId = 0;
-    QString siret;
-    QString raisonSociale;
-    QString role;
-};
 } // namespace
 
 Support::Support(Core &core)
@@ -63,22 +55,12 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
     const CommandResult allowed = checkSupport(actorId);
     if (!allowed.ok() || criteria.isEmpty() || limit <= 0)
         return allowed;
-    const Database &db = m_core.db();
+    const SupportStore store(m_core.db());
 
     // Current validated attachments, per user: what the results show and what
     // the structure criterion matches.
-    QHash<qint64, QList<Link>> links;
-    const SqlFragment notEnded = attachmentNotEnded(QStringLiteral("a"), m_core.clock().today());
-    QSqlQuery attachments = db.exec(
-        QStringLiteral("SELECT a.user_id, s.id, s.siret, s.raison_sociale, a.role FROM attachments a "
-                       "JOIN structures s ON s.id = a.structure_id WHERE a.status = 'validated' AND "
-                       "%1 ORDER BY s.raison_sociale, s.id")
-            .arg(notEnded.sql),
-        notEnded.args);
-    while (attachments.next())
-        links[attachments.value(0).toLongLong()].append(
-            { attachments.value(1).toLongLong(), attachments.value(2).toString(),
-              attachments.value(3).toString(), attachments.value(4).toString() });
+    const QHash<qint64, QList<SupportStructureLink>> links
+        = store.validatedLinksByUser(m_core.clock().today());
 
     const QStringList name = words(criteria.name);
     const QStringList email = words(criteria.email);
@@ -89,47 +71,42 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
 
     // Folding happens here rather than in SQL (as Accounts::searchUsers does):
     // the back-ends do not fold accents alike.
-    QSqlQuery query = db.exec(QStringLiteral(
-        "SELECT id, email, contact_email, first_name, last_name, address_line, postal_code, city, country, "
-        "status, deactivated_at, is_support FROM users ORDER BY last_name, first_name, id"));
-    while (query.next() && users.size() < limit) {
-        const qint64 id = query.value(0).toLongLong();
-        const QString line = QStringList { query.value(5).toString(), query.value(6).toString(),
-                                           query.value(7).toString(), query.value(8).toString() }
-                                 .join(QLatin1Char(' '))
-                                 .simplified();
-        if (!name.isEmpty()
-            && !matchesAll(name, query.value(3).toString() + QLatin1Char(' ') + query.value(4).toString()))
-            continue;
-        if (!email.isEmpty()
-            && !matchesAll(email, query.value(1).toString() + QLatin1Char(' ') + query.value(2).toString()))
-            continue;
+    store.forEachUser([&](const SupportUserRecord &record) {
+        const QString line
+            = QStringList { record.addressLine, record.postalCode, record.city, record.country }
+                  .join(QLatin1Char(' '))
+                  .simplified();
+        if (!name.isEmpty() && !matchesAll(name, record.firstName + QLatin1Char(' ') + record.lastName))
+            return true;
+        if (!email.isEmpty() && !matchesAll(email, record.email + QLatin1Char(' ') + record.contactEmail))
+            return true;
         if (!address.isEmpty() && !matchesAll(address, line))
-            continue;
-        const QList<Link> userLinks = links.value(id);
-        if (!structure.isEmpty() && std::none_of(userLinks.cbegin(), userLinks.cend(), [&](const Link &l) {
-                return (!siretDigits.isEmpty() && l.siret.contains(siretDigits))
-                    || matchesAll(structure, l.raisonSociale);
-            }))
-            continue;
+            return true;
+        const QList<SupportStructureLink> userLinks = links.value(record.id);
+        if (!structure.isEmpty()
+            && std::none_of(userLinks.cbegin(), userLinks.cend(), [&](const SupportStructureLink &l) {
+                   return (!siretDigits.isEmpty() && l.siret.contains(siretDigits))
+                       || matchesAll(structure, l.raisonSociale);
+               }))
+            return true;
         SupportUserRow user;
-        for (const Link &l : userLinks) {
+        for (const SupportStructureLink &l : userLinks) {
             user.structures << tr("%1 (SIRET %2) — %3").arg(l.raisonSociale, l.siret, roleLabel(l.role));
             user.roles << roleFromString(l.role);
             user.structureIds << l.structureId;
         }
-        user.id = id;
-        user.email = query.value(1).toString();
-        user.firstName = query.value(3).toString();
-        user.lastName = query.value(4).toString();
+        user.id = record.id;
+        user.email = record.email;
+        user.firstName = record.firstName;
+        user.lastName = record.lastName;
         user.address = line;
-        user.active = query.value(9).toString() == QLatin1String("active");
-        user.support = query.value(11).toInt() != 0;
-        const QVariant deactivatedAt = query.value(10);
-        if (!user.active && !deactivatedAt.isNull())
-            user.deactivatedAt = QDateTime::fromMSecsSinceEpoch(deactivatedAt.toLongLong(), Qt::UTC);
+        user.active = record.active;
+        user.support = record.support;
+        if (!user.active && record.deactivatedAt.isValid())
+            user.deactivatedAt = record.deactivatedAt;
         users.append(user);
-    }
+        return users.size() < limit;
+    });
     return allowed;
 }
 
@@ -139,33 +116,19 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<OrphanSt
     const CommandResult allowed = checkSupport(actorId);
     if (!allowed.ok())
         return allowed;
-    const Database &db = m_core.db();
-    const SqlFragment window = attachmentInWindow(QStringLiteral("p"), m_core.clock().today());
-    // The latest principal attachment that is current, whoever holds it; the
-    // structure is listed when there is none or its holder is deactivated.
-    const QList<QVariantMap> rows = db.rows(
-        QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
-                       "u.last_name, u.email, "
-                       "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
-                       "attachments p "
-                       "WHERE p.structure_id = s.id AND p.role = 'principal' AND p.status = 'validated' AND "
-                       "%1) LEFT JOIN users "
-                       "u ON u.id = "
-                       "a.user_id WHERE u.id IS NULL OR u.status <> 'active' ORDER BY s.raison_sociale, s.id")
-            .arg(window.sql),
-        window.args);
-    for (const QVariantMap &row : rows) {
-        const qint64 principal = row.value(QStringLiteral("principal_id")).toLongLong();
+    const QList<StructurePrincipalRecord> rows
+        = SupportStore(m_core.db()).structuresWithoutActivePrincipal(m_core.clock().today());
+    for (const StructurePrincipalRecord &row : rows) {
+        const qint64 principal = row.principalId;
         OrphanStructure s;
-        s.id = row.value(QStringLiteral("id")).toLongLong();
-        s.siret = row.value(QStringLiteral("siret")).toString();
-        s.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        s.id = row.id;
+        s.siret = row.siret;
+        s.raisonSociale = row.raisonSociale;
         s.formerPrincipalId = principal;
         if (principal)
-            s.formerPrincipal = QStringLiteral("%1 %2 <%3>")
-                                    .arg(row.value(QStringLiteral("first_name")).toString(),
-                                         row.value(QStringLiteral("last_name")).toString().toUpper(),
-                                         row.value(QStringLiteral("email")).toString());
+            s.formerPrincipal
+                = QStringLiteral("%1 %2 <%3>")
+                      .arg(row.principalFirstName, row.principalLastName.toUpper(), row.principalEmail);
         s.reason = principal ? OrphanStructure::Reason::Deactivated : OrphanStructure::Reason::None;
         structures.append(s);
     }

@@ -1,0 +1,165 @@
+#pragma once
+
+#include "rules/accounts/accounts.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace guichet {
+
+class Database;
+
+// Every SQL statement of the accounts feature (accounts.cpp, sessions.cpp)
+// lives here, and nowhere else: the tables users, tokens and sessions it owns,
+// plus the few reads and writes of other tables that deactivation needs. The
+// rules call these named functions; none of them checks a rule.
+//
+// Takes a const Database because its statement helpers are const, and
+// contactEmail() is handed a const one by its callers.
+
+// What sign-in reads of an account (the row is locked on PostgreSQL).
+struct SignInRecord
+{
+    qint64 id = 0;
+    QString email;
+    QString firstName;
+    QString contactEmail;
+    QString passwordHash;
+    QString status;
+    int failedLogins = 0;
+    std::optional<qint64> nextLoginAt; // ms since the epoch
+    std::optional<qint64> lockedUntil; // ms since the epoch
+};
+
+// Whom a mail about the account goes to.
+struct AccountMailing
+{
+    QString email;
+    QString firstName;
+    QString contactEmail;
+};
+
+// What reactivation checks of an account.
+struct AccountState
+{
+    qint64 id = 0;
+    QString email;
+    QString status;
+    qint64 deactivatedAt = 0; // ms since the epoch, 0 while active
+    QString passwordHash;
+};
+
+// A reactivation token, as found from its hash.
+struct ReactivationToken
+{
+    qint64 id = 0;
+    qint64 userId = 0;
+    QString purpose;
+    qint64 expiresAt = 0;
+    bool used = false;
+    bool revoked = false;
+};
+
+// A session, as found from its token's hash (revoked ones are not found).
+struct SessionRecord
+{
+    qint64 id = 0;
+    qint64 userId = 0;
+    qint64 expiresAt = 0;
+    qint64 lastUsedAt = 0;
+    QString userStatus;
+};
+
+// One row the designation search (Accounts::searchUsers) folds and matches.
+struct UserAddressRecord
+{
+    qint64 id = 0;
+    QString email;
+    QString firstName;
+    QString lastName;
+    QString addressLine;
+    QString postalCode;
+    QString city;
+};
+
+// A request still waiting for a decision (attachment or subscription).
+struct PendingRequest
+{
+    qint64 id = 0;
+    qint64 structureId = 0;
+};
+
+class AccountStore
+{
+public:
+    // The two kinds of request a deactivation cancels.
+    enum class RequestTable { Attachments, Subscriptions };
+
+    explicit AccountStore(const Database &db);
+
+    // users
+    bool emailTaken(const QString &email) const;
+    qint64 insertUser(const QString &email, const QString &firstName, const QString &lastName,
+                      const QString &passwordHash, const QString &language, bool support, qint64 nowMs,
+                      qint64 version);
+    std::optional<SignInRecord> signInRecordForUpdate(const QString &email) const;
+    void lockAccount(qint64 userId, int failures, qint64 untilMs, qint64 version);
+    // nextLoginAtMs 0: no wait before the next attempt.
+    void recordFailedSignIn(qint64 userId, int failures, qint64 nextLoginAtMs, qint64 version);
+    void resetSignInCounters(qint64 userId, const QString &passwordHash, qint64 version);
+    QString passwordHash(qint64 userId) const;
+    QString secretQuestion(qint64 userId) const;
+    QString contactEmail(qint64 userId) const;
+    std::optional<AccountMailing> mailing(qint64 userId) const;
+    std::optional<AccountState> stateByEmail(const QString &email) const;
+    std::optional<AccountState> stateById(qint64 userId) const;
+    void updateProfile(qint64 userId, const Profile &profile, qint64 version);
+    void setPasswordHash(qint64 userId, const QString &passwordHash, qint64 version);
+    void setSecretQuestion(qint64 userId, const QString &question, const QString &answerHash, qint64 version);
+    void setNotifications(qint64 userId, bool enabled, const QString &contactEmail, qint64 version);
+    void deactivate(qint64 userId, qint64 nowMs, qint64 version);
+    // Active again with a new password and secret question, the sign-in
+    // counters cleared.
+    void reactivate(qint64 userId, const QString &passwordHash, const QString &question,
+                    const QString &answerHash, qint64 version);
+    std::optional<ProfileView> profile(qint64 userId) const;
+    QList<UserSummary> users() const;
+    UserCounts userCounts() const;
+    // Visits the active accounts by last name, first name and id until visit
+    // returns false; streamed, so a search that has enough stops reading.
+    void forEachActiveUser(const std::function<bool(const UserAddressRecord &)> &visit) const;
+
+    // tokens
+    void insertToken(qint64 userId, const QString &purpose, const QString &tokenHash, qint64 nowMs,
+                     qint64 expiresAtMs);
+    std::optional<ReactivationToken> reactivationToken(const QString &tokenHash) const;
+    void markTokenUsed(qint64 tokenId, qint64 nowMs);
+    // Revokes the user's unused reactivation and support reactivation tokens.
+    void revokeReactivationTokens(qint64 userId, qint64 nowMs);
+    // Revokes every unused token of the user, whatever its purpose.
+    void revokeOpenTokens(qint64 userId, qint64 nowMs);
+
+    // sessions
+    qint64 insertSession(qint64 userId, const QString &tokenHash, qint64 nowMs, qint64 expiresAtMs);
+    std::optional<SessionRecord> openSession(const QString &tokenHash) const;
+    void touchSession(qint64 sessionId, qint64 nowMs);
+    // Revokes the session when it is the user's and still open.
+    void revokeSession(qint64 sessionId, qint64 userId, qint64 nowMs);
+    // exceptSessionId 0: every open session of the user.
+    void revokeSessions(qint64 userId, qint64 exceptSessionId, qint64 nowMs);
+
+    // What deactivation reads and writes elsewhere.
+    QString raisonSociale(qint64 structureId) const;
+    QList<PendingRequest> pendingRequests(RequestTable table, qint64 userId) const;
+    // Closes a pending request as refused by decidedBy, with comment.
+    void refuseRequest(RequestTable table, qint64 requestId, qint64 nowMs, qint64 decidedBy,
+                       const QString &comment, qint64 version);
+
+private:
+    const Database &m_db;
+};
+
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/attachments/attachmentstore.h"
+
+namespace guichet {
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/manager/manageractivitystore.h"
+
+namespace guichet {
+} // namespace guichet

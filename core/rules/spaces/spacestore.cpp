@@ -1,0 +1,4 @@
+#include "rules/spaces/spacestore.h"
+
+namespace guichet {
+} // namespace guichet

@@ -1,0 +1,4 @@
+#include "rules/structures/structurestore.h"
+
+namespace guichet {
+} // namespace guichet
