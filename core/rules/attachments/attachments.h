@@ -103,7 +103,6 @@ public:
     qint64 pendingCount() const;
 
 private:
-    QList<AttachmentView> describe(const QString &where, const QVariantList &args) const;
     void decideOne(CommandContext &ctx, qint64 attachmentId, bool validate, const QString &comment);
     void removeOne(CommandContext &ctx, qint64 attachmentId, const QHash<qint64, qint64> &successors);
 

@@ -1,6 +1,13 @@
+// The attachments' SQL fragment home: the validity window and the sub-queries
+// built on it are written here once (tests/check-layering.sh counts them) and
+// spliced into the statements of the stores. Every whole statement of the
+// feature lives in attachmentstore.cpp.
+
 #include "rules/attachments/permissions.h"
 
 #include "kernel/core.h"
+#include "rules/attachments/attachmentstore.h"
+#include "rules/structures/structurestore.h"
 
 #include <algorithm>
 
@@ -18,15 +25,6 @@ QString prefix(const QString &alias)
     return alias.isEmpty() ? QString() : alias + QLatin1Char('.');
 }
 
-// The validated attachments of the user to the structure whose window contains today.
-QList<QVariantMap> attachmentsInWindow(const Database &db, qint64 userId, qint64 structureId, QDate today)
-{
-    const SqlFragment window = attachmentInWindow(QString(), today);
-    return db.rows(QStringLiteral("SELECT id, role, whole_structure FROM attachments WHERE user_id = ? AND "
-                                  "structure_id = ? AND status = 'validated' AND %1 ORDER BY id")
-                       .arg(window.sql),
-                   QVariantList { userId, structureId } + window.args);
-}
 } // namespace
 
 // The one spelling of the validity window in SQL (tests/check-layering.sh
@@ -63,15 +61,7 @@ SqlFragment structuresManagedOnSql(qint64 userId, QDate day)
 
 QList<qint64> structuresManagedOn(const Database &db, qint64 userId, QDate day)
 {
-    const SqlFragment managed = structuresManagedOnSql(userId, day);
-    QList<qint64> ids;
-    QSqlQuery query
-        = db.exec(QStringLiteral("SELECT DISTINCT structure_id FROM (%1) managed ORDER BY structure_id")
-                      .arg(managed.sql),
-                  managed.args);
-    while (query.next())
-        ids.append(query.value(0).toLongLong());
-    return ids;
+    return AttachmentStore(db).structuresManagedOn(userId, day);
 }
 
 Role roleFromString(const QString &role)
@@ -103,8 +93,8 @@ QString roleToString(Role role)
 Role roleOn(const Database &db, qint64 userId, qint64 structureId, QDate today)
 {
     Role best = Role::None;
-    for (const QVariantMap &row : attachmentsInWindow(db, userId, structureId, today))
-        best = std::max(best, roleFromString(row.value(QStringLiteral("role")).toString()));
+    for (const AttachmentRecord &attachment : AttachmentStore(db).inWindow(userId, structureId, today))
+        best = std::max(best, attachment.role);
     return best;
 }
 
@@ -115,25 +105,20 @@ bool canManage(const Database &db, qint64 userId, qint64 structureId, QDate toda
         return true;
     if (role != Role::Secondary)
         return false;
-    return db.value(QStringLiteral("SELECT secondary_powers FROM structures WHERE id = ?"), { structureId })
-               .toInt()
-        != 0;
+    return StructureStore(db).secondaryPowers(structureId);
 }
 
 AttachedScope attachedServices(const Database &db, qint64 userId, qint64 structureId, QDate today)
 {
     AttachedScope scope;
-    for (const QVariantMap &row : attachmentsInWindow(db, userId, structureId, today)) {
+    const AttachmentStore store(db);
+    for (const AttachmentRecord &attachment : store.inWindow(userId, structureId, today)) {
         scope.attached = true;
-        if (row.value(QStringLiteral("whole_structure")).toInt() != 0) {
+        if (attachment.wholeStructure) {
             scope.wholeStructure = true;
             continue;
         }
-        const QList<QVariantMap> services
-            = db.rows(QStringLiteral("SELECT service_id FROM attachment_services WHERE attachment_id = ?"),
-                      { row.value(QStringLiteral("id")) });
-        for (const QVariantMap &service : services) {
-            const qint64 id = service.value(QStringLiteral("service_id")).toLongLong();
+        for (const qint64 id : store.serviceIds(attachment.id)) {
             if (!scope.serviceIds.contains(id))
                 scope.serviceIds.append(id);
         }

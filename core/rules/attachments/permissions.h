@@ -45,6 +45,8 @@ QList<qint64> structuresManagedOn(const Database &db, qint64 userId, QDate day);
 
 // The same rules as SQL, for the statements that filter in the database (lists,
 // sub-queries, duplicate checks): each is written here once and nowhere else.
+// permissions.cpp is the attachments' SQL fragment home; the statements that
+// splice these fragments in live in the features' stores (attachmentstore.h).
 // They are functions giving a fragment and its values rather than an SQL view
 // because the day is a parameter: it comes from the core's clock, which tests
 // set, so neither a view nor CURRENT_DATE could give it. `alias` is how the

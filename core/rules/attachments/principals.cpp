@@ -1,6 +1,7 @@
 #include "rules/attachments/principals.h"
 
 #include "kernel/core.h"
+#include "rules/attachments/attachmentstore.h"
 #include "rules/attachments/permissions.h"
 
 namespace guichet {
@@ -14,66 +15,48 @@ struct Tr
 
 qint64 principalOf(const Database &db, qint64 structureId)
 {
-    return db
-        .value(QStringLiteral("SELECT user_id FROM attachments WHERE structure_id = ? AND role = 'principal' "
-                              "AND status = 'validated' ORDER BY id LIMIT 1"),
-               { structureId })
-        .toLongLong();
+    return AttachmentStore(db).principalOf(structureId);
 }
 
 QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId)
 {
-    QList<qint64> ids;
-    QSqlQuery query
-        = db.exec(QStringLiteral("SELECT structure_id FROM attachments WHERE user_id = ? AND "
-                                 "role = 'principal' AND status = 'validated' ORDER BY structure_id"),
-                  { userId });
-    while (query.next())
-        ids.append(query.value(0).toLongLong());
-    return ids;
+    return AttachmentStore(db).structuresWherePrincipal(userId);
 }
 
 void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successorId, const QString &field)
 {
-    Database &db = ctx.db();
-    const auto successor = db.row(
-        QStringLiteral("SELECT id, status, first_name, last_name FROM users WHERE id = ?"), { successorId });
+    const AttachmentStore store(ctx.db());
+    const auto successor = store.user(successorId);
     if (!successor)
         fail(ErrorCode::InvalidInput, field, Tr::tr("The new principal manager was not found."));
-    if (successor->value(QStringLiteral("status")).toString() != QLatin1String("active"))
+    if (successor->status != QLatin1String("active"))
         fail(ErrorCode::InvalidInput, field,
              Tr::tr("The new principal manager must have an active account."));
 
-    const qint64 former = principalOf(db, structureId);
+    const qint64 former = store.principalOf(structureId);
     if (former == successorId)
         fail(ErrorCode::InvalidInput, field, Tr::tr("The new principal manager must be someone else."));
 
     const qint64 version = ctx.version();
-    if (former) {
-        db.exec(QStringLiteral("UPDATE attachments SET role = 'user', version = ? WHERE structure_id = ? AND "
-                               "user_id = ? AND role = 'principal' AND status = 'validated'"),
-                { version, structureId, former });
-    }
-    const QString today = ctx.clock().today().toString(Qt::ISODate);
-    const SqlFragment notEnded = attachmentNotEnded(QString(), ctx.clock().today());
-    const auto existing
-        = db.row(QStringLiteral("SELECT id FROM attachments WHERE structure_id = ? AND user_id = ? "
-                                "AND status = 'validated' AND %1 ORDER BY id LIMIT 1")
-                     .arg(notEnded.sql),
-                 QVariantList { structureId, successorId } + notEnded.args);
-    qint64 attachmentId = 0;
-    if (existing) {
-        attachmentId = existing->value(QStringLiteral("id")).toLongLong();
-        db.exec(QStringLiteral("UPDATE attachments SET role = 'principal', version = ? WHERE id = ?"),
-                { version, attachmentId });
+    if (former)
+        store.demotePrincipal(structureId, former, version);
+    qint64 attachmentId = store.notEndedAttachmentId(successorId, structureId, ctx.clock().today());
+    if (attachmentId) {
+        store.setRole(attachmentId, Role::Principal, version);
     } else {
-        attachmentId = db.insert(
-            QStringLiteral(
-                "INSERT INTO attachments (user_id, structure_id, role, whole_structure, valid_from, "
-                "status, requested_at, decided_at, decided_by, version) VALUES (?, ?, 'principal', 1, ?, "
-                "'validated', ?, ?, ?, ?) RETURNING id"),
-            { successorId, structureId, today, ctx.clock().nowMs(), ctx.clock().nowMs(),
-              ctx.hasActor() ? QVariant(ctx.actorId()) : QVariant(QMetaType(QMetaType::LongLong)), version });
+        NewAttachment attachment;
+        attachment.userId = successorId;
+        attachment.structureId = structureId;
+        attachment.role = Role::Principal;
+        attachment.wholeStructure = true;
+        attachment.validFrom = ctx.clock().today();
+        attachment.status = QStringLiteral("validated");
+        attachment.requestedAt = ctx.clock().nowMs();
+        attachment.decidedAt = ctx.clock().nowMs();
+        if (ctx.hasActor())
+            attachment.decidedBy = ctx.actorId();
+        attachment.version = version;
+        attachmentId = store.insertAttachment(attachment);
     }
     ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
               QStringLiteral("principal manager: user %1 -> user %2").arg(former).arg(successorId));

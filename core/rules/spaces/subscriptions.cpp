@@ -6,6 +6,8 @@
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
+#include "rules/spaces/spacestore.h"
+#include "rules/structures/structurestore.h"
 
 #include <QMap>
 #include <QSet>
@@ -13,11 +15,14 @@
 namespace guichet {
 
 namespace {
-const QVariant kNull = QVariant(QMetaType(QMetaType::LongLong));
-
-QVariant serviceValue(qint64 serviceId)
+// The views as the screens show them: « Whole structure » for the default service.
+QList<SubscriptionView> named(QList<SubscriptionView> views)
 {
-    return serviceId ? QVariant(serviceId) : kNull;
+    for (SubscriptionView &view : views) {
+        if (!view.serviceId)
+            view.serviceName = Subscriptions::tr("Whole structure");
+    }
+    return views;
 }
 } // namespace
 
@@ -25,14 +30,9 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
 {
     const bool decided = s.status == QLatin1String("validated");
     const qint64 now = ctx.clock().nowMs();
-    const qint64 id = ctx.db().insert(
-        QStringLiteral(
-            "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
-            "effective_date, comment, status, requested_at, decided_at, decided_by, origin, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-        { s.userId, s.structureId, s.spaceId, serviceValue(s.serviceId), s.mode,
-          s.effectiveDate.toString(Qt::ISODate), s.comment, s.status, now, decided ? QVariant(now) : kNull,
-          decided && ctx.hasActor() ? QVariant(ctx.actorId()) : kNull, s.origin, ctx.version() });
+    const qint64 id = SpaceStore(ctx.db()).insertSubscription(
+        s, now, decided ? std::optional<qint64>(now) : std::nullopt,
+        decided && ctx.hasActor() ? std::optional<qint64>(ctx.actorId()) : std::nullopt, ctx.version());
     ctx.audit(QStringLiteral("subscription"), id, s.structureId,
               QStringLiteral("user %1, space %2, service %3, %4, %5 (%6)")
                   .arg(s.userId)
@@ -45,11 +45,11 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
 
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why)
 {
-    const auto row = ctx.db().row(
-        QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE id = ?"), { subscriptionId });
-    const qint64 userId = row ? row->value(QStringLiteral("user_id")).toLongLong() : 0;
-    const qint64 structureId = row ? row->value(QStringLiteral("structure_id")).toLongLong() : 0;
-    ctx.db().exec(QStringLiteral("DELETE FROM subscriptions WHERE id = ?"), { subscriptionId });
+    const SpaceStore store(ctx.db());
+    const auto row = store.subscription(subscriptionId);
+    const qint64 userId = row ? row->userId : 0;
+    const qint64 structureId = row ? row->structureId : 0;
+    store.deleteSubscription(subscriptionId);
     ctx.tombstone(QStringLiteral("subscriptions"), subscriptionId, userId, structureId);
     ctx.audit(QStringLiteral("subscription"), subscriptionId, structureId, QStringLiteral("deleted: ") + why);
 }
@@ -57,18 +57,7 @@ void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QStrin
 bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
                         qint64 serviceId, const QString &mode)
 {
-    const QString serviceTest
-        = serviceId ? QStringLiteral("service_id = ?") : QStringLiteral("service_id IS NULL");
-    QVariantList args { userId, structureId, spaceId, mode };
-    if (serviceId)
-        args.append(serviceId);
-    return db.value(QStringLiteral(
-                        "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ? AND "
-                        "space_id = ? AND mode = ? AND status IN ('pending', 'validated') AND %1")
-                        .arg(serviceTest),
-                    args)
-               .toInt()
-        > 0;
+    return SpaceStore(db).subscriptionExists(userId, structureId, spaceId, serviceId, mode);
 }
 
 Subscriptions::Subscriptions(Core &core)
@@ -94,9 +83,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
         const QDate today = ctx.clock().today();
         if (request.structureId <= 0)
             fail(ErrorCode::InvalidInput, QStringLiteral("structure"), tr("Choose the structure."));
-        const auto structure
-            = db.row(QStringLiteral("SELECT id, raison_sociale FROM structures WHERE id = ?"),
-                     { request.structureId });
+        const auto structure = StructureStore(db).structure(request.structureId);
         if (!structure)
             fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
         if (request.spaceCode.trimmed().isEmpty())
@@ -133,16 +120,13 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                             "structure (default service)."));
                 continue;
             }
-            const auto service = db.row(
-                QStringLiteral("SELECT name, active FROM services WHERE id = ? AND structure_id = ?"),
-                { serviceId, request.structureId });
-            if (!service || service->value(QStringLiteral("active")).toInt() == 0)
+            const auto service = StructureStore(db).service(serviceId);
+            if (!service || service->structureId != request.structureId || !service->active)
                 fail(ErrorCode::InvalidInput, QStringLiteral("services"),
                      tr("The service %1 is not an active service of this structure.").arg(serviceId));
             if (!scope.wholeStructure && !scope.serviceIds.contains(serviceId))
                 fail(ErrorCode::Forbidden, QStringLiteral("services"),
-                     tr("You are not attached to the service %1.")
-                         .arg(service->value(QStringLiteral("name")).toString()));
+                     tr("You are not attached to the service %1.").arg(service->name));
         }
 
         const QString status = canManage(db, ctx.actorId(), request.structureId, today)
@@ -171,7 +155,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                                            "%1 %2 asks for the space %3 on %4. Open Guichet to validate or "
                                            "refuse it.")
                                    .arg(ctx.actor().firstName, ctx.actor().lastName, space->name,
-                                        structure->value(QStringLiteral("raison_sociale")).toString()));
+                                        structure->raisonSociale));
                 ctx.queueMail(principal, contactEmail(db, principal),
                               t.translate("guichet::Subscriptions", "A subscription request waits for you"),
                               body.text(), body.html());
@@ -194,6 +178,7 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
 {
     return m_core.run(QStringLiteral("decideSubscriptions"), actorId, [&](CommandContext &ctx) {
         Database &db = ctx.db();
+        const SpaceStore store(db);
         if (subscriptionIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"), tr("Check at least one request."));
         const QString status = validate ? QStringLiteral("validated") : QStringLiteral("refused");
@@ -208,31 +193,20 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
             if (seen.contains(id))
                 continue;
             seen.insert(id);
-            const auto row = db.row(
-                QStringLiteral(
-                    "SELECT s.user_id, s.structure_id, s.status, s.mode, sp.name AS space_name, "
-                    "st.raison_sociale, sv.name AS service_name FROM subscriptions s JOIN spaces sp ON "
-                    "sp.id = s.space_id JOIN structures st ON st.id = s.structure_id LEFT JOIN "
-                    "services sv ON sv.id = s.service_id WHERE s.id = ?"),
-                { id });
+            const auto row = store.subscriptionToDecide(id);
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
                      tr("The subscription request %1 was not found.").arg(id));
-            const qint64 structureId = row->value(QStringLiteral("structure_id")).toLongLong();
+            const qint64 structureId = row->structureId;
             requireManager(ctx, structureId);
-            if (row->value(QStringLiteral("status")).toString() != QLatin1String("pending"))
+            if (row->status != QLatin1String("pending"))
                 fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
                      tr("The subscription request %1 was already decided.").arg(id));
-            db.exec(QStringLiteral("UPDATE subscriptions SET status = ?, decided_at = ?, decided_by = ?, "
-                                   "decision_comment = ?, version = ? WHERE id = ?"),
-                    { status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version(), id });
+            store.decide(id, status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version());
             ctx.audit(QStringLiteral("subscription"), id, structureId, QStringLiteral("request ") + status,
                       comment.trimmed());
-            decidedFor[row->value(QStringLiteral("user_id")).toLongLong()].append(
-                { row->value(QStringLiteral("raison_sociale")).toString(),
-                  row->value(QStringLiteral("space_name")).toString(),
-                  row->value(QStringLiteral("service_name")).toString(),
-                  row->value(QStringLiteral("mode")).toString() });
+            decidedFor[row->userId].append(
+                { row->raisonSociale, row->spaceName, row->serviceName, row->mode });
         }
         for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
             const QString recipient = contactEmail(db, it.key());
@@ -268,18 +242,17 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
         if (subscriptionIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
                  tr("Check at least one subscription."));
+        const SpaceStore store(ctx.db());
         QSet<qint64> seen;
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
                 continue;
             seen.insert(id);
-            const auto row = ctx.db().row(
-                QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE id = ?"), { id });
+            const auto row = store.subscription(id);
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
                      tr("The subscription %1 was not found.").arg(id));
-            if (row->value(QStringLiteral("user_id")).toLongLong() != ctx.actorId()
-                && !actorManages(ctx, row->value(QStringLiteral("structure_id")).toLongLong()))
+            if (row->userId != ctx.actorId() && !actorManages(ctx, row->structureId))
                 fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
                      tr("You may only remove your own subscriptions."));
             deleteSubscription(ctx, id, QStringLiteral("removed"));
@@ -290,65 +263,20 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
 
 qint64 Subscriptions::pendingCount() const
 {
-    return m_core.db()
-        .value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
-        .toLongLong();
-}
-
-QList<SubscriptionView> Subscriptions::describe(const QString &where, const QVariantList &args) const
-{
-    QList<SubscriptionView> result;
-    const QList<QVariantMap> rows = m_core.db().rows(
-        QStringLiteral(
-            "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
-            "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
-            "service_name, s.mode, s.effective_date, "
-            "s.comment, s.status, s.origin, s.requested_at, u.first_name, u.last_name, u.email FROM "
-            "subscriptions s "
-            "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
-            "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
-            "ORDER BY st.raison_sociale, sp.sort_order, s.service_id, s.mode, s.id")
-            .arg(where),
-        args);
-    for (const QVariantMap &row : rows) {
-        SubscriptionView view;
-        view.id = row.value(QStringLiteral("id")).toLongLong();
-        view.userId = row.value(QStringLiteral("user_id")).toLongLong();
-        view.firstName = row.value(QStringLiteral("first_name")).toString();
-        view.lastName = row.value(QStringLiteral("last_name")).toString();
-        view.email = row.value(QStringLiteral("email")).toString();
-        view.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
-        view.siret = row.value(QStringLiteral("siret")).toString();
-        view.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
-        view.spaceCode = row.value(QStringLiteral("space_code")).toString();
-        view.spaceName = row.value(QStringLiteral("space_name")).toString();
-        view.spaceSortOrder = row.value(QStringLiteral("space_sort_order")).toInt();
-        view.serviceId = row.value(QStringLiteral("service_id")).toLongLong();
-        view.serviceName
-            = view.serviceId ? row.value(QStringLiteral("service_name")).toString() : tr("Whole structure");
-        view.mode = row.value(QStringLiteral("mode")).toString();
-        view.effectiveDate
-            = QDate::fromString(row.value(QStringLiteral("effective_date")).toString(), Qt::ISODate);
-        view.comment = row.value(QStringLiteral("comment")).toString();
-        view.status = row.value(QStringLiteral("status")).toString();
-        view.origin = row.value(QStringLiteral("origin")).toString();
-        view.requestedAt = row.value(QStringLiteral("requested_at")).toLongLong();
-        result.append(view);
-    }
-    return result;
+    return SpaceStore(m_core.db()).pendingCount();
 }
 
 QList<SubscriptionView> Subscriptions::userSubscriptions(qint64 userId) const
 {
-    return describe(QStringLiteral("s.user_id = ? AND s.status IN ('pending', 'validated')"), { userId });
+    return named(SpaceStore(m_core.db()).userSubscriptions(userId));
 }
 
 std::optional<SubscriptionView> Subscriptions::subscription(qint64 subscriptionId) const
 {
-    const QList<SubscriptionView> rows = describe(QStringLiteral("s.id = ?"), { subscriptionId });
-    if (rows.isEmpty())
+    const auto view = SpaceStore(m_core.db()).subscriptionView(subscriptionId);
+    if (!view)
         return std::nullopt;
-    return rows.first();
+    return named({ *view }).first();
 }
 
 QList<RequestableService> Subscriptions::requestableServices(qint64 userId, qint64 structureId,
@@ -360,16 +288,10 @@ QList<RequestableService> Subscriptions::requestableServices(qint64 userId, qint
         return result;
     if (scope.wholeStructure)
         result.append({ 0, QString(), tr("Default service (whole structure)") });
-    const QList<QVariantMap> services = m_core.db().rows(
-        QStringLiteral(
-            "SELECT id, code, name FROM services WHERE structure_id = ? AND active = 1 ORDER BY name, id"),
-        { structureId });
-    for (const QVariantMap &service : services) {
-        const qint64 id = service.value(QStringLiteral("id")).toLongLong();
-        if (!scope.wholeStructure && !scope.serviceIds.contains(id))
+    for (const ServiceRow &service : StructureStore(m_core.db()).activeServices(structureId)) {
+        if (!scope.wholeStructure && !scope.serviceIds.contains(service.id))
             continue;
-        result.append({ id, service.value(QStringLiteral("code")).toString(),
-                        service.value(QStringLiteral("name")).toString() });
+        result.append({ service.id, service.code, service.name });
     }
     return result;
 }
@@ -379,14 +301,13 @@ QList<PendingSubscriptionRequest> Subscriptions::pendingSubscriptionRequests(qin
     const auto manager = m_core.loadActor(managerId);
     if (!manager || !manager->active)
         return {};
+    const SpaceStore store(m_core.db());
     if (manager->support)
-        return describe(QStringLiteral("s.status = 'pending'"), {});
+        return named(store.pendingRequests());
     // Only structures where the manager holds a manager's attachment; canManage
     // then checks the window and the secondary powers.
     const QDate today = m_core.clock().today();
-    const SqlFragment managed = structuresManagedOnSql(managerId, today);
-    const QList<PendingSubscriptionRequest> pending = describe(
-        QStringLiteral("s.status = 'pending' AND s.structure_id IN (%1)").arg(managed.sql), managed.args);
+    const QList<PendingSubscriptionRequest> pending = named(store.pendingRequestsManagedBy(managerId, today));
     QList<PendingSubscriptionRequest> result;
     QMap<qint64, bool> manages;
     for (const PendingSubscriptionRequest &request : pending) {

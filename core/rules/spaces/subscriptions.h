@@ -131,8 +131,6 @@ public:
     static QString statusLabel(const QString &status);
 
 private:
-    QList<SubscriptionView> describe(const QString &where, const QVariantList &args) const;
-
     Core &m_core;
 };
 

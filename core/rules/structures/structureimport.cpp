@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "kernel/siret.h"
 #include "rules/structures/structures.h"
+#include "rules/structures/structurestore.h"
 
 #include <QHash>
 #include <QIODevice>
@@ -118,25 +119,6 @@ QList<Record> parseCsv(const QString &text, QChar separator)
     return records;
 }
 
-void auditBulk(Database &db, const QList<std::pair<qint64, QString>> &entries, qint64 at, qint64 version)
-{
-    constexpr int batch = 200;
-    for (int start = 0; start < entries.size(); start += batch) {
-        const int n = std::min<int>(batch, entries.size() - start);
-        QStringList values;
-        QVariantList args;
-        for (int i = start; i < start + n; ++i) {
-            values << QStringLiteral("(?, NULL, 'importStructures', 'structure', ?, ?, ?, '', ?)");
-            args << at << entries.at(i).first << entries.at(i).first << entries.at(i).second << version;
-        }
-        db.exec(
-            QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
-                           "details, comment, version) VALUES %1")
-                .arg(values.join(QLatin1Char(','))),
-            args);
-    }
-}
-
 } // namespace
 
 CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress &progress)
@@ -218,23 +200,17 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                 structures.append(input);
                 lines.append(r.line);
             }
+            const StructureStore store(ctx.db());
             constexpr int batch = 500;
             for (int start = 0; start < structures.size(); start += batch) {
                 const int n = std::min<int>(batch, structures.size() - start);
-                QVariantList args;
+                QStringList sirets;
                 for (int i = start; i < start + n; ++i)
-                    args << structures.at(i).siret;
-                QStringList marks;
-                marks.fill(QStringLiteral("?"), n);
-                const auto existing
-                    = ctx.db().rows(QStringLiteral("SELECT siret FROM structures WHERE siret IN (%1)")
-                                        .arg(marks.join(QLatin1Char(','))),
-                                    args);
+                    sirets << structures.at(i).siret;
                 // Report the first such line of the file.
                 int line = 0;
                 QString siret;
-                for (const QVariantMap &row : existing) {
-                    const QString value = row.value(QStringLiteral("siret")).toString();
+                for (const QString &value : store.existingSirets(sirets)) {
                     const int at = firstLineOf.value(value);
                     if (line == 0 || at < line) {
                         line = at;
@@ -255,7 +231,7 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                 progress(0, total);
             for (int start = 0; start < structures.size(); start += chunk) {
                 const QList<StructureInput> part = structures.mid(start, chunk);
-                const QHash<QString, qint64> ids = insertStructuresBulk(ctx.db(), part, version, now);
+                const QHash<QString, qint64> ids = store.insertStructuresBulk(part, version, now);
                 QList<std::pair<qint64, QString>> entries;
                 entries.reserve(part.size());
                 for (const StructureInput &s : part) {
@@ -266,7 +242,7 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
                                                                           s.raisonSociale } })
                                                 .toJson(QJsonDocument::Compact)) });
                 }
-                auditBulk(ctx.db(), entries, now, version);
+                store.insertImportAudit(entries, now, version);
                 if (progress)
                     progress(start + part.size(), total);
             }
