@@ -38,11 +38,24 @@ sql_keywords='"[^"]*(\bSELECT\b|\bINSERT +INTO\b|\bUPDATE +[A-Za-z_]+ +SET\b|\bD
 while IFS= read -r line; do
     fail "SQL outside core (put it in core's library that owns the table): $line"
 done < <(cd "$src" && grep -rnE "$sql_keywords" ui models server app --include='*.cpp' --include='*.h')
+# Inside the rules, each feature keeps its statements in its store
+# (rules/<feature>/<feature>store.cpp; permissions.cpp holds the validity
+# window's fragments): a rules file that spells SQL scatters a table's home.
+rules_sql='"[^"]*\b(SELECT|INSERT +INTO|UPDATE +[a-z_]+ +SET|DELETE +FROM|WHERE|ORDER +BY|JOIN)\b'
+while IFS= read -r line; do
+    fail "SQL in a rules file outside its feature's store: $line"
+done < <(cd "$src" && grep -rnE "$rules_sql" core/rules core/mail/digests.cpp --include='*.cpp' --include='*.h' \
+    | grep -vE '^core/rules/[a-z]+/[a-z]+store\.(cpp|h):|^core/rules/attachments/permissions\.cpp:')
 # Screens send commands built by commands:: (core/commands/commandargs.h): a
 # command's name spelt in a screen drifts from the catalogue unseen.
 while IFS= read -r line; do
     fail "a screen names a command by string (use its builder in commands::): $line"
 done < <(cd "$src" && grep -rnE 'send\( *(QStringLiteral|QLatin1String|QString)\( *"' ui models app --include='*.cpp' --include='*.h')
+# Screens hold no Database (ui/shell/session.h): they read through core's
+# read functions and the directory, and never open or reach a connection.
+while IFS= read -r line; do
+    fail "a screen or model reaches the database (read through core's rules or the directory): $line"
+done < <(cd "$src" && grep -rnE '\.db\(\)|Database::open|Database *&|Database *\*|CommandContext' ui models --include='*.cpp' --include='*.h' | grep -v '^ui/sync/connectedsession\.\|^ui/shell/standalonedesktop\.\|^ui/tour/')
 # The attachment's validity window is written once, in rules/attachments/permissions.cpp
 # (attachmentNotEnded and the fragments built on it).
 window=$(grep -rnoi 'valid_until IS NULL' "$src/core/rules" | wc -l)

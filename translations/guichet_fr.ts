@@ -1185,7 +1185,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>User number</source>
-        <translation>Numéro d'utilisateur</translation>
+        <translation>Numéro d&apos;utilisateur</translation>
     </message>
     <message>
         <source>Create a structure</source>
@@ -1280,7 +1280,7 @@ Statut : %7</translation>
         <translation>Accordé</translation>
     </message>
     <message>
-        <source>Change a manager's role</source>
+        <source>Change a manager&apos;s role</source>
         <translation>Changer le rôle d’un gestionnaire</translation>
     </message>
     <message>
@@ -1301,11 +1301,11 @@ Statut : %7</translation>
     </message>
     <message>
         <source>From user number</source>
-        <translation>Numéro de l'utilisateur source</translation>
+        <translation>Numéro de l&apos;utilisateur source</translation>
     </message>
     <message>
         <source>To user number</source>
-        <translation>Numéro de l'utilisateur destinataire</translation>
+        <translation>Numéro de l&apos;utilisateur destinataire</translation>
     </message>
     <message>
         <source>Transfer the principal manager role</source>
@@ -1333,7 +1333,7 @@ Statut : %7</translation>
     </message>
     <message>
         <source>Effective date</source>
-        <translation>Date d'effet</translation>
+        <translation>Date d&apos;effet</translation>
     </message>
     <message>
         <source>Decide on a subscription request</source>
@@ -1400,8 +1400,8 @@ Statut : %7</translation>
         <translation>Écrire au support sans compte</translation>
     </message>
     <message>
-        <source>Change a solicitation's status</source>
-        <translation>Changer le statut d'une sollicitation</translation>
+        <source>Change a solicitation&apos;s status</source>
+        <translation>Changer le statut d&apos;une sollicitation</translation>
     </message>
     <message>
         <source>Status</source>
@@ -3700,6 +3700,17 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::StructureExport</name>
+    <message>
+        <source>The file could not be written: %1</source>
+        <translation>Le fichier n’a pas pu être enregistré : %1</translation>
+    </message>
+    <message>
+        <source>The structures could not be read: %1</source>
+        <translation>Les structures n’ont pas pu être lues : %1</translation>
+    </message>
+</context>
+<context>
     <name>guichet::StructureImport</name>
     <message>
         <source>Unexpected character %1 after a closing quote.</source>
@@ -3855,10 +3866,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Annuler</translation>
     </message>
     <message>
-        <source>The file could not be written: %1</source>
-        <translation>Le fichier n&apos;a pas pu être enregistré : %1</translation>
-    </message>
-    <message>
         <source>The search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
@@ -3872,10 +3879,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
             <numerusform>%n structure trouvée pour l’instant ; faites défiler pour en voir plus.</numerusform>
             <numerusform>%n structures trouvées pour l’instant ; faites défiler pour en voir plus.</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>The structures could not be read: %1</source>
-        <translation>Les structures n’ont pas pu être lues : %1</translation>
     </message>
 </context>
 <context>

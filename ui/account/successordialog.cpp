@@ -112,7 +112,7 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
 QList<StructureChoice> SuccessorDialog::principalStructures(Session &session, qint64 userId)
 {
     QList<StructureChoice> choices;
-    for (const qint64 id : structuresWherePrincipal(session.core.db(), userId)) {
+    for (const qint64 id : structuresWherePrincipal(session.core, userId)) {
         if (const auto structure = Structures(session.core).structure(id))
             choices.append({ id, structure->siret, structure->raisonSociale });
     }

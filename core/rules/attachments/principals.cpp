@@ -23,6 +23,11 @@ QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId)
     return AttachmentStore(db).structuresWherePrincipal(userId);
 }
 
+QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId)
+{
+    return structuresWherePrincipal(core.db(), userId);
+}
+
 void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successorId, const QString &field)
 {
     const AttachmentStore store(ctx.db());

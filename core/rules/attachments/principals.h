@@ -6,6 +6,7 @@
 namespace guichet {
 
 class CommandContext;
+class Core;
 class Database;
 
 // The one-principal-manager rule (« un gestionnaire principal par structure »),
@@ -16,6 +17,8 @@ qint64 principalOf(const Database &db, qint64 structureId);
 
 // The structures where userId is principal manager today.
 QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId);
+// The same, for the screens, which hold core but no Database.
+QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId);
 
 // Inside a command: makes successorId the principal manager of structureId. The
 // former principal stays attached as a simple user. The successor must have an
