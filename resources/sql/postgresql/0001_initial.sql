@@ -269,9 +269,10 @@ CREATE TABLE tombstones (
 );
 CREATE INDEX tombstones_version ON tombstones (version);
 
--- Commands sent with a client-generated id (see core/commanddispatcher.h): the
--- outcome is recorded with the command's changes, so a retry gets it back
--- instead of applying the command twice. Not synced.
+-- Commands sent with a client-generated id (see
+-- core/commands/commanddispatcher.h): the outcome is recorded with the
+-- command's changes, so a retry gets it back instead of applying the command
+-- twice. Not synced.
 CREATE TABLE applied_commands (
     command_id  TEXT PRIMARY KEY,
     user_id     BIGINT,
@@ -280,9 +281,9 @@ CREATE TABLE applied_commands (
     applied_at  BIGINT NOT NULL
 );
 
--- Notification digests (core/digests.h): the last run of each kind ('daily',
--- 'weekly') per user, so that a second run in the same period queues nothing
--- more and the next mail lists what happened since. user_id 0 holds the
+-- Notification digests (core/mail/digests.h): the last run of each kind
+-- ('daily', 'weekly') per user, so that a second run in the same period queues
+-- nothing more and the next mail lists what happened since. user_id 0 holds the
 -- schedule's own last run (kind 'schedule'). Not synced.
 CREATE TABLE mail_runs (
     user_id  BIGINT NOT NULL,
@@ -292,8 +293,8 @@ CREATE TABLE mail_runs (
     PRIMARY KEY (user_id, kind)
 );
 
--- Sessions of guichetd (docs/API.md, core/sessions.h): only the token's
--- SHA-256 is stored. Not synced.
+-- Sessions of guichetd (docs/API.md, core/rules/accounts/sessions.h): only the
+-- token's SHA-256 is stored. Not synced.
 CREATE TABLE sessions (
     id            BIGSERIAL PRIMARY KEY,
     user_id       BIGINT NOT NULL REFERENCES users (id),
@@ -305,9 +306,10 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
--- The desktop's outbox in a connected replica (core/commandoutbox.h): commands
--- made in connected mode wait here, in order, until the server answers; a
--- refusal of a queued command stays with the server's answer until discarded.
+-- The desktop's outbox in a connected replica (core/client/commandoutbox.h):
+-- commands made in connected mode wait here, in order, until the server
+-- answers; a refusal of a queued command stays with the server's answer until
+-- discarded.
 -- user_id: who made it; only that user's session ever sends it.
 -- Unused on the server (kept for schema parity).
 CREATE TABLE pending_commands (
