@@ -13,10 +13,11 @@ AttachedFileModel::AttachedFileModel(Core &core, qint64 userId, QObject *parent)
     setCheckable(true);
     setColumns({
         { tr("Designation"), [](const File &f) { return f.designation; } },
-        { tr("Type"), [](const File &f) { return f.typeLabel; } },
+        { ColumnKind::Role, tr("Type"), [](const File &f) { return f.typeLabel; } },
         { tr("File name"), [](const File &f) { return f.fileName; } },
-        { tr("Size"), [](const File &f) { return f.size; }, [](const File &f) { return humanSize(f.size); } },
-        { tr("Date"), [](const File &f) { return f.updatedAt; },
+        { ColumnKind::Identifier, tr("Size"), [](const File &f) { return f.size; },
+          [](const File &f) { return humanSize(f.size); } },
+        { ColumnKind::Date, tr("Date"), [](const File &f) { return f.updatedAt; },
           [](const File &f) { return QLocale().toString(f.updatedAt.toLocalTime(), QLocale::ShortFormat); } },
     });
     reload();

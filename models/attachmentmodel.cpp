@@ -11,15 +11,16 @@ AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
 {
     setCheckable(true);
     setColumns({
-        { tr("SIRET"), [](const AttachmentView &r) { return r.siret; } },
+        { ColumnKind::Identifier, tr("SIRET"), [](const AttachmentView &r) { return r.siret; } },
         { tr("Company name"), [](const AttachmentView &r) { return r.raisonSociale; } },
-        { tr("Role"), [](const AttachmentView &r) { return roleToString(r.role); },
+        { ColumnKind::Role, tr("Role"), [](const AttachmentView &r) { return roleToString(r.role); },
           [](const AttachmentView &r) { return labels::role(r.role); } },
         { tr("Services"), [](const AttachmentView &r) { return r.services.join(QStringLiteral(", ")); },
           [](const AttachmentView &r) { return labels::services(r.wholeStructure, r.services); } },
-        { tr("Validity"), [](const AttachmentView &r) { return r.validFrom; },
+        { ColumnKind::Date, tr("Validity"), [](const AttachmentView &r) { return r.validFrom; },
           [](const AttachmentView &r) { return labels::validity(r.validFrom, r.validUntil); } },
-        { tr("Status"), [](const AttachmentView &r) { return labels::attachmentStatus(r.status); } },
+        { ColumnKind::Status, tr("Status"),
+          [](const AttachmentView &r) { return labels::attachmentStatus(r.status); } },
     });
 }
 

@@ -13,8 +13,9 @@ AuditEntryModel::AuditEntryModel(Core &core, QObject *parent)
           [](const QVariantMap &r) {
               return QLocale().toString(r.value(QStringLiteral("at")).toDateTime().toLocalTime(),
                                         QLocale::ShortFormat);
-          } },
-        { QStringLiteral("actorEmail"), tr("Who") },
+          },
+          ColumnKind::Date },
+        { QStringLiteral("actorEmail"), tr("Who"), {}, ColumnKind::Email },
         { QStringLiteral("command"), tr("Action") },
         { QStringLiteral("details"), tr("What") },
         { QStringLiteral("comment"), tr("Comment") },

@@ -16,10 +16,11 @@ OutboxModel::OutboxModel(Core &core, QObject *parent)
           [](const QVariantMap &r) {
               return QLocale().toString(r.value(QStringLiteral("createdAt")).toDateTime().toLocalTime(),
                                         QLocale::ShortFormat);
-          } },
-        { QStringLiteral("recipient"), tr("Recipient") },
+          },
+          ColumnKind::Date },
+        { QStringLiteral("recipient"), tr("Recipient"), {}, ColumnKind::Email },
         { QStringLiteral("subject"), tr("Subject") },
-        { QStringLiteral("status"), tr("Status") },
+        { QStringLiteral("status"), tr("Status"), {}, ColumnKind::Status },
     });
 }
 

@@ -64,17 +64,18 @@ PendingAttachmentModel::PendingAttachmentModel(Core &core, qint64 managerId, QOb
     setCheckable(true);
     setColumns({
         { tr("Requester"), [](const Row &r) { return r.lastName; }, requester<PendingAttachmentRequest> },
-        { tr("E-mail"), [](const Row &r) { return r.email; } },
+        { ColumnKind::Email, tr("E-mail"), [](const Row &r) { return r.email; } },
         { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
         { tr("Services"), [](const Row &r) { return r.services.join(QStringLiteral(", ")); },
           [](const Row &r) { return labels::services(r.wholeStructure, r.services); } },
-        { tr("Role"), [](const Row &r) { return roleToString(r.role); },
+        { ColumnKind::Role, tr("Role"), [](const Row &r) { return roleToString(r.role); },
           [](const Row &r) { return labels::role(r.role); } },
-        { tr("Validity"), [](const Row &r) { return r.validFrom; },
+        { ColumnKind::Date, tr("Validity"), [](const Row &r) { return r.validFrom; },
           [](const Row &r) { return labels::validity(r.validFrom, r.validUntil); } },
-        { tr("Requested on"), [](const Row &r) { return r.requestedOn; },
+        { ColumnKind::Date, tr("Requested on"), [](const Row &r) { return r.requestedOn; },
           [](const Row &r) { return labels::shortDate(r.requestedOn); } },
-        { tr("Waiting"), [](const Row &r) { return r.waitingDays; }, waitingText<PendingAttachmentRequest> },
+        { ColumnKind::Date, tr("Waiting"), [](const Row &r) { return r.waitingDays; },
+          waitingText<PendingAttachmentRequest> },
     });
 }
 
@@ -113,13 +114,13 @@ PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId,
         { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
         { tr("Space"), [](const Row &r) { return r.spaceName; } },
         { tr("Service"), [](const Row &r) { return r.serviceName; } },
-        { tr("Mode"), [](const Row &r) { return r.mode; },
+        { ColumnKind::Role, tr("Mode"), [](const Row &r) { return r.mode; },
           [](const Row &r) { return labels::mode(r.mode); } },
-        { tr("Effective on"), [](const Row &r) { return r.effectiveDate; },
+        { ColumnKind::Date, tr("Effective on"), [](const Row &r) { return r.effectiveDate; },
           [](const Row &r) { return labels::shortDate(r.effectiveDate); } },
-        { tr("Requested on"), [](const Row &r) { return r.requestedOn; },
+        { ColumnKind::Date, tr("Requested on"), [](const Row &r) { return r.requestedOn; },
           [](const Row &r) { return labels::shortDate(r.requestedOn); } },
-        { tr("Waiting"), [](const Row &r) { return r.waitingDays; },
+        { ColumnKind::Date, tr("Waiting"), [](const Row &r) { return r.waitingDays; },
           waitingText<PendingSubscriptionRequest> },
     });
 }

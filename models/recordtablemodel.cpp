@@ -147,11 +147,16 @@ Qt::ItemFlags RecordModelBase::flags(const QModelIndex &index) const
 
 QVariant RecordModelBase::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != ColumnKindRole))
         return QAbstractTableModel::headerData(section, orientation, role);
+    const int column = recordColumn(section);
+    if (role == ColumnKindRole) {
+        if (m_checkable && section == 0)
+            return int(ColumnKind::Check);
+        return column >= 0 && column < recordColumnCount() ? int(recordColumnKind(column)) : QVariant();
+    }
     if (m_checkable && section == 0)
         return tr("Selection");
-    const int column = recordColumn(section);
     return column >= 0 && column < recordColumnCount() ? recordColumnTitle(column) : QVariant();
 }
 
@@ -160,7 +165,8 @@ void RecordTableModel::setColumns(const QList<KeyColumn> &columns)
     QList<Column> typed;
     for (const KeyColumn &column : columns) {
         const QString key = column.key;
-        typed.append({ column.title, [key](const QVariantMap &r) { return r.value(key); }, column.text });
+        typed.append(
+            { column.kind, column.title, [key](const QVariantMap &r) { return r.value(key); }, column.text });
     }
     RecordListModel<QVariantMap>::setColumns(typed);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/columnkind.h"
+
 #include <QAbstractTableModel>
 #include <QDate>
 #include <QList>
@@ -57,6 +59,7 @@ protected:
     virtual qint64 recordIdAt(int row) const = 0;
     virtual int recordColumnCount() const = 0;
     virtual QString recordColumnTitle(int column) const = 0;
+    virtual ColumnKind recordColumnKind(int column) const = 0;
     // The raw value of a cell: what sorts it, and its text when the column has
     // no text function (dates in the short format of the locale).
     virtual QVariant recordValue(int row, int column) const = 0;
@@ -98,12 +101,21 @@ public:
         // initializer once a class derives from RecordListModel<Record>.
         Column(const QString &columnTitle, std::function<QVariant(const Record &)> columnValue,
                std::function<QString(const Record &)> columnText = nullptr)
-            : title(columnTitle)
+            : Column(ColumnKind::Text, columnTitle, std::move(columnValue), std::move(columnText))
+        {
+        }
+        // A column of a compact kind (identifier, date, status…), shown whole.
+        Column(ColumnKind columnKind, const QString &columnTitle,
+               std::function<QVariant(const Record &)> columnValue,
+               std::function<QString(const Record &)> columnText = nullptr)
+            : kind(columnKind)
+            , title(columnTitle)
             , value(std::move(columnValue))
             , text(std::move(columnText))
         {
         }
 
+        ColumnKind kind;
         QString title;
         std::function<QVariant(const Record &)> value;
         // Optional text for the cell; the raw value's text otherwise.
@@ -141,6 +153,7 @@ protected:
     qint64 recordIdAt(int row) const override { return recordIdOf(m_records.at(row)); }
     int recordColumnCount() const override { return int(m_columns.size()); }
     QString recordColumnTitle(int column) const override { return m_columns.at(column).title; }
+    ColumnKind recordColumnKind(int column) const override { return m_columns.at(column).kind; }
     QVariant recordValue(int row, int column) const override
     {
         return m_columns.at(column).value(m_records.at(row));
@@ -168,6 +181,7 @@ public:
         QString key; // the record's key shown (and sorted) in this column
         QString title;
         std::function<QString(const QVariantMap &)> text = {};
+        ColumnKind kind = ColumnKind::Text;
     };
 
     using RecordListModel<QVariantMap>::RecordListModel;

@@ -1,5 +1,7 @@
 #include "models/structuresearchmodel.h"
 
+#include "models/columnkind.h"
+
 #include <QtGlobal>
 
 #include <algorithm>
@@ -283,6 +285,17 @@ Qt::ItemFlags StructureSearchModel::flags(const QModelIndex &index) const
 
 QVariant StructureSearchModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (role == ColumnKindRole && orientation == Qt::Horizontal) {
+        switch (section) {
+        case SelectionColumn:
+            return int(ColumnKind::Check);
+        case SiretColumn:
+        case CodePostalColumn:
+            return int(ColumnKind::Identifier);
+        default:
+            return int(ColumnKind::Text);
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
     if (orientation == Qt::Vertical)

@@ -24,12 +24,12 @@ StructureUserModel::StructureUserModel(Core &core, QObject *parent)
           [](const StructureUser &r) {
               return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
           } },
-        { tr("E-mail"), [](const StructureUser &r) { return r.email; }, {} },
-        { tr("Role"), [](const StructureUser &r) { return roleToString(r.role); },
+        { ColumnKind::Email, tr("E-mail"), [](const StructureUser &r) { return r.email; }, {} },
+        { ColumnKind::Role, tr("Role"), [](const StructureUser &r) { return roleToString(r.role); },
           [](const StructureUser &r) { return AttachmentModel::roleLabel(roleToString(r.role)); } },
-        { tr("Status"), [](const StructureUser &r) { return r.statusLabel; },
+        { ColumnKind::Status, tr("Status"), [](const StructureUser &r) { return r.statusLabel; },
           [](const StructureUser &r) { return r.ended ? tr("Ended") : r.statusLabel; } },
-        { tr("Validity"), [](const StructureUser &r) { return r.validFrom; },
+        { ColumnKind::Date, tr("Validity"), [](const StructureUser &r) { return r.validFrom; },
           [](const StructureUser &r) {
               const QString from = dateText(r.validFrom);
               const QString until = dateText(r.validUntil);

@@ -15,11 +15,12 @@ SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
           [](const SubscriptionView &r) { return QStringLiteral("%1 (%2)").arg(r.raisonSociale, r.siret); } },
         { tr("Space"), [](const SubscriptionView &r) { return r.spaceName; } },
         { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
-        { tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
+        { ColumnKind::Role, tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
           [](const SubscriptionView &r) { return labels::mode(r.mode); } },
-        { tr("Effective date"), [](const SubscriptionView &r) { return r.effectiveDate; } },
+        { ColumnKind::Date, tr("Effective date"), [](const SubscriptionView &r) { return r.effectiveDate; } },
         { tr("Comment"), [](const SubscriptionView &r) { return r.comment; } },
-        { tr("Status"), [](const SubscriptionView &r) { return labels::subscriptionStatus(r.status); } },
+        { ColumnKind::Status, tr("Status"),
+          [](const SubscriptionView &r) { return labels::subscriptionStatus(r.status); } },
     });
     reload();
 }

@@ -25,10 +25,10 @@ SupportUserModel::SupportUserModel(Core &core, qint64 supportId, QObject *parent
           [](const SupportUserRow &r) {
               return QStringLiteral("%1 %2").arg(r.lastName.toUpper(), r.firstName);
           } },
-        { tr("E-mail"), [](const SupportUserRow &r) { return r.email; }, {} },
-        { tr("Status"), [](const SupportUserRow &r) { return r.active; },
+        { ColumnKind::Email, tr("E-mail"), [](const SupportUserRow &r) { return r.email; }, {} },
+        { ColumnKind::Status, tr("Status"), [](const SupportUserRow &r) { return r.active; },
           [](const SupportUserRow &r) { return r.active ? tr("Active") : tr("Deactivated"); } },
-        { tr("Deactivated since"), [](const SupportUserRow &r) { return r.deactivatedAt; },
+        { ColumnKind::Date, tr("Deactivated since"), [](const SupportUserRow &r) { return r.deactivatedAt; },
           [](const SupportUserRow &r) { return shortDateTime(r.deactivatedAt); } },
         { tr("Structures"), [](const SupportUserRow &r) { return r.structures; },
           [](const SupportUserRow &r) { return r.structures.join(QStringLiteral("; ")); } },
@@ -55,8 +55,9 @@ SupportStructureModel::SupportStructureModel(Core &core, qint64 supportId, QObje
 {
     setColumns({
         { tr("Raison sociale"), [](const SupportStructure &r) { return r.raisonSociale; }, {} },
-        { tr("SIRET"), [](const SupportStructure &r) { return r.siret; }, {} },
-        { tr("Principal manager"), [](const SupportStructure &r) { return r.withoutPrincipal; },
+        { ColumnKind::Identifier, tr("SIRET"), [](const SupportStructure &r) { return r.siret; }, {} },
+        { ColumnKind::Status, tr("Principal manager"),
+          [](const SupportStructure &r) { return r.withoutPrincipal; },
           [](const SupportStructure &r) {
               if (!r.withoutPrincipal)
                   return tr("Active");
@@ -109,12 +110,12 @@ SolicitationQueueModel::SolicitationQueueModel(Core &core, qint64 supportId, QOb
     , m_supportId(supportId)
 {
     setColumns({
-        { tr("Last activity"), [](const SolicitationInfo &r) { return r.updatedAt; },
+        { ColumnKind::Date, tr("Last activity"), [](const SolicitationInfo &r) { return r.updatedAt; },
           [](const SolicitationInfo &r) { return shortDateTime(r.updatedAt); } },
-        { tr("State"), [](const SolicitationInfo &r) { return r.statusLabel; }, {} },
-        { tr("Category"), [](const SolicitationInfo &r) { return r.categoryLabel; }, {} },
+        { ColumnKind::Status, tr("State"), [](const SolicitationInfo &r) { return r.statusLabel; }, {} },
+        { ColumnKind::Role, tr("Category"), [](const SolicitationInfo &r) { return r.categoryLabel; }, {} },
         { tr("Subject"), [](const SolicitationInfo &r) { return r.subject; }, {} },
-        { tr("From"), [](const SolicitationInfo &r) { return r.email; }, {} },
+        { ColumnKind::Email, tr("From"), [](const SolicitationInfo &r) { return r.email; }, {} },
     });
 }
 
@@ -136,8 +137,9 @@ SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
 {
     setColumns({
         { QStringLiteral("at"), tr("When"),
-          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at")).toDateTime()); } },
-        { QStringLiteral("actorEmail"), tr("Who") },
+          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at")).toDateTime()); },
+          ColumnKind::Date },
+        { QStringLiteral("actorEmail"), tr("Who"), {}, ColumnKind::Email },
         { QStringLiteral("structure"), tr("Structure") },
         { QStringLiteral("command"), tr("Action") },
         { QStringLiteral("details"), tr("What") },

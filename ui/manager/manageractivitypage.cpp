@@ -116,10 +116,11 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     m_error->hide();
     m_feedback.bind(QStringLiteral("structure"), m_structure);
 
-    m_services->setColumns({ { tr("Code"), [](const ServiceRow &r) { return r.code; }, {} },
-                             { tr("Name"), [](const ServiceRow &r) { return r.name; }, {} },
-                             { tr("Active"), [](const ServiceRow &r) { return r.active; },
-                               [](const ServiceRow &r) { return r.active ? tr("Yes") : tr("No"); } } });
+    m_services->setColumns(
+        { { ColumnKind::Identifier, tr("Code"), [](const ServiceRow &r) { return r.code; }, {} },
+          { tr("Name"), [](const ServiceRow &r) { return r.name; }, {} },
+          { ColumnKind::Status, tr("Active"), [](const ServiceRow &r) { return r.active; },
+            [](const ServiceRow &r) { return r.active ? tr("Yes") : tr("No"); } } });
     m_spaces->setColumns(
         { { tr("Space set at structure level"), [](const Space &r) { return r.name; }, {} } });
 

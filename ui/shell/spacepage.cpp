@@ -32,9 +32,9 @@ SpacePage::SpacePage(Session &session, const QString &spaceCode, const QString &
     m_model->setColumns({
         { tr("Structure"), [](const SubscriptionView &r) { return r.raisonSociale; } },
         { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
-        { tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
+        { ColumnKind::Role, tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
           [](const SubscriptionView &r) { return labels::mode(r.mode); } },
-        { tr("Effective from"), [](const SubscriptionView &r) { return r.effectiveDate; } },
+        { ColumnKind::Date, tr("Effective from"), [](const SubscriptionView &r) { return r.effectiveDate; } },
     });
     auto *view = new QTableView(this);
     view->setObjectName(QStringLiteral("spaceSubscriptions"));

@@ -70,11 +70,11 @@ SyncStatusDialog::SyncStatusDialog(const SyncState &state, Load load, Discard di
 
     m_pending->setColumns({
         { QStringLiteral("title"), tr("Change") },
-        { QStringLiteral("createdAt"), tr("Made on"), dateText },
+        { QStringLiteral("createdAt"), tr("Made on"), dateText, ColumnKind::Date },
     });
     m_refused->setColumns({
         { QStringLiteral("title"), tr("Change") },
-        { QStringLiteral("createdAt"), tr("Made on"), dateText },
+        { QStringLiteral("createdAt"), tr("Made on"), dateText, ColumnKind::Date },
         { QStringLiteral("reason"), tr("Reason given by the server") },
     });
     setUpView(m_pendingView, m_pending, QStringLiteral("pending"), tr("Changes waiting to be sent"));

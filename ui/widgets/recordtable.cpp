@@ -1,13 +1,18 @@
 #include "ui/widgets/recordtable.h"
 
+#include "models/columnkind.h"
 #include "models/recordtablemodel.h"
 
 #include <QCoreApplication>
+#include <QEvent>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace guichet {
 
@@ -22,15 +27,151 @@ void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordMode
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->verticalHeader()->hide();
-    view->horizontalHeader()->setStretchLastSection(true);
     view->setContextMenuPolicy(Qt::ActionsContextMenu);
     view->sortByColumn(sortColumn, Qt::AscendingOrder);
+    fitColumns(view, settingsKey);
     QHeaderView *header = view->horizontalHeader();
-    const QByteArray state = QSettings().value(settingsKey).toByteArray();
-    if (!state.isEmpty() && header->restoreState(state))
-        view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
-    else
-        view->resizeColumnsToContents();
+    view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
+}
+
+namespace {
+
+// Applies fitColumns()'s policy to one view, again whenever its rows or width
+// change, until the user takes over.
+class ColumnFitter : public QObject
+{
+public:
+    ColumnFitter(QTableView *view, const QString &settingsKey)
+        : QObject(view)
+        , m_view(view)
+        , m_settingsKey(settingsKey)
+    {
+        QHeaderView *header = view->horizontalHeader();
+        header->setStretchLastSection(false);
+        header->setSectionResizeMode(QHeaderView::Interactive);
+        // Size to the rows on screen: a table of a million rows is not read to size it.
+        header->setResizeContentsPrecision(0);
+        view->setWordWrap(false);
+        view->setTextElideMode(Qt::ElideRight);
+        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+
+        const QByteArray state
+            = settingsKey.isEmpty() ? QByteArray() : QSettings().value(settingsKey).toByteArray();
+        if (!state.isEmpty() && header->restoreState(state))
+            m_userSized = true;
+        connect(header, &QHeaderView::sectionResized, this, [this](int, int, int) {
+            if (m_fitting || !m_view->isVisible())
+                return;
+            // The user dragged a column edge: their widths win from now on.
+            m_userSized = true;
+            QHeaderView *h = m_view->horizontalHeader();
+            for (int c = 0; c < h->count(); ++c) {
+                if (h->sectionResizeMode(c) != QHeaderView::Interactive)
+                    h->setSectionResizeMode(c, QHeaderView::Interactive);
+            }
+            if (!m_settingsKey.isEmpty())
+                QSettings().setValue(m_settingsKey, h->saveState());
+        });
+        if (QAbstractItemModel *model = view->model()) {
+            connect(model, &QAbstractItemModel::modelReset, this, &ColumnFitter::scheduleFit);
+            connect(model, &QAbstractItemModel::rowsInserted, this, &ColumnFitter::scheduleFit);
+            connect(model, &QAbstractItemModel::dataChanged, this, &ColumnFitter::scheduleFit);
+            connect(model, &QAbstractItemModel::layoutChanged, this, &ColumnFitter::scheduleFit);
+        }
+        view->viewport()->installEventFilter(this);
+        fit();
+    }
+
+    void fit()
+    {
+        m_scheduled = false;
+        if (m_userSized)
+            return;
+        QAbstractItemModel *model = m_view->model();
+        QHeaderView *header = m_view->horizontalHeader();
+        if (!model || header->count() == 0)
+            return;
+        m_fitting = true;
+        const int columns = header->count();
+        QList<int> content(columns, 0);
+        QList<bool> compact(columns, false);
+        int compactWidth = 0;
+        int widestText = -1;
+        for (int c = 0; c < columns; ++c) {
+            if (header->isSectionHidden(c))
+                continue;
+            const QVariant kind = model->headerData(c, Qt::Horizontal, ColumnKindRole);
+            compact[c] = kind.isValid() && isCompact(ColumnKind(kind.toInt()));
+            // QTableView hides sizeHintForColumn; QAbstractItemView's is public (rows on screen only, see
+            // above).
+            const QAbstractItemView *itemView = m_view;
+            content[c] = std::max(header->sectionSizeHint(c), itemView->sizeHintForColumn(c));
+            if (compact[c])
+                compactWidth += content[c];
+            else if (widestText < 0 || content[c] > content[widestText])
+                widestText = c;
+        }
+        // What the free-text columns share: the viewport less the compact ones.
+        int room = m_view->viewport()->width() - compactWidth;
+        int textWanted = 0;
+        for (int c = 0; c < columns; ++c) {
+            if (!header->isSectionHidden(c) && !compact[c])
+                textWanted += content[c];
+        }
+        for (int c = 0; c < columns; ++c) {
+            if (header->isSectionHidden(c))
+                continue;
+            header->setSectionResizeMode(c, QHeaderView::Interactive);
+            int width = content[c];
+            if (!compact[c] && textWanted > room && textWanted > 0) {
+                // Not enough room: each free-text column gets its share, never
+                // less than its header.
+                const int share = int(qint64(std::max(room, 0)) * content[c] / textWanted);
+                width = std::max(share, header->sectionSizeHint(c));
+            }
+            header->resizeSection(c, width);
+        }
+        if (widestText >= 0)
+            header->setSectionResizeMode(widestText, QHeaderView::Stretch);
+        m_fitting = false;
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Resize || event->type() == QEvent::Show)
+            scheduleFit();
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    void scheduleFit()
+    {
+        if (m_scheduled || m_userSized)
+            return;
+        m_scheduled = true;
+        // Once the rows and the layout have settled, not once per inserted row.
+        QTimer::singleShot(0, this, &ColumnFitter::fit);
+    }
+
+    QTableView *m_view;
+    QString m_settingsKey;
+    bool m_userSized = false;
+    bool m_fitting = false;
+    bool m_scheduled = false;
+};
+
+} // namespace
+
+void fitColumns(QTableView *view, const QString &settingsKey)
+{
+    // One fitter per view: a second call replaces the first.
+    // ColumnFitter has no meta-object of its own, so it is found by name, not by type.
+    const QString fitterName = QStringLiteral("guichetColumnFitter");
+    delete view->findChild<QObject *>(fitterName, Qt::FindDirectChildrenOnly);
+    auto *fitter = new ColumnFitter(view, settingsKey); // owned by the view
+    fitter->setObjectName(fitterName);
 }
 
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey)

@@ -20,6 +20,17 @@ namespace guichet {
 void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordModelBase *model, int sortColumn,
                       const QString &settingsKey);
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
+
+// The one column-sizing policy of the desktop's tables, from each column's
+// ColumnKind (models/columnkind.h): compact columns (identifiers, dates,
+// statuses, roles, e-mails) are sized to their content over the visible rows
+// and header, so they always show whole; free-text columns share what is left,
+// the widest one stretching, and elide with their full text as tooltip; rows
+// stay one line high. The columns are fitted again when the rows or the view's
+// width change, until the user resizes a column: from then on the header's
+// state is saved under `settingsKey` (when given) and restored next time.
+// setUpRecordTable() calls it; tables over other models call it directly.
+void fitColumns(QTableView *view, const QString &settingsKey = QString());
 // A field that filters the table through `proxy` as the user types: rows whose
 // cells contain the text, in any column, ignoring case.
 QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent);

@@ -36,7 +36,7 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
           [](const UserSearchResult &r) {
               return QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper());
           } },
-        { tr("E-mail address"), [](const UserSearchResult &r) { return r.email; }, {} },
+        { ColumnKind::Email, tr("E-mail address"), [](const UserSearchResult &r) { return r.email; }, {} },
         { tr("Postal address"), [](const UserSearchResult &r) { return r.address; }, {} },
     });
     m_view->setObjectName(QStringLiteral("results"));
