@@ -7,8 +7,10 @@
 #include "uitestsupport.h"
 
 #include <QDate>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QLocale>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
@@ -22,6 +24,15 @@ struct Delivery
     qint64 id = 0;
     QString town;
     QDate due;
+};
+
+struct Company
+{
+    qint64 id = 0;
+    QString siret;
+    QString name;
+    QString city;
+    QString email;
 };
 } // namespace
 
@@ -102,6 +113,56 @@ private slots:
         setUpRecordTable(&view, &proxy, &model, 2, QStringLiteral("test/typed"));
         // Sorted on the due date (the raw value), not on its text.
         QCOMPARE(proxy.data(proxy.index(0, 0), RecordModelBase::IdRole).toLongLong(), 9);
+    }
+
+    // The column policy: identifiers and e-mails show whole even in a narrow
+    // table, the widest free text takes what is left, rows stay one line high,
+    // and once the user drags a column edge their widths are kept and restored.
+    void compactColumnsShowWholeAndTheUserKeepsTheirWidths()
+    {
+        QSettings().remove(QStringLiteral("test/fit"));
+        RecordListModel<Company> model;
+        model.setColumns(
+            { { ColumnKind::Identifier, QStringLiteral("SIRET"), [](const Company &c) { return c.siret; } },
+              { QStringLiteral("Name"), [](const Company &c) { return c.name; } },
+              { QStringLiteral("City"), [](const Company &c) { return c.city; } },
+              { ColumnKind::Email, QStringLiteral("Contact"), [](const Company &c) { return c.email; } } });
+        const QString longName
+            = QStringLiteral("Menuiserie générale et agencement intérieur Dupont et fils, ")
+            + QString(40, QLatin1Char('x'));
+        model.setRecords({ { 1, QStringLiteral("12345678901234"), longName, QStringLiteral("Lyon"),
+                             QStringLiteral("comptabilite.fournisseurs@menuiserie-dupont.example.org") },
+                           { 2, QStringLiteral("98765432109876"), QStringLiteral("Boulangerie"),
+                             QStringLiteral("Saint-Rémy-de-Provence"), QStringLiteral("a@b.fr") } });
+        QCOMPARE(model.headerData(0, Qt::Horizontal, ColumnKindRole).toInt(), int(ColumnKind::Identifier));
+        QSortFilterProxyModel proxy;
+        QTableView view;
+        view.resize(520, 300);
+        setUpRecordTable(&view, &proxy, &model, 0, QStringLiteral("test/fit"));
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QHeaderView *header = view.horizontalHeader();
+        const QFontMetrics metrics = view.fontMetrics();
+        QTRY_VERIFY(header->sectionSize(3) > metrics.horizontalAdvance(model.record(0).email));
+        QVERIFY(header->sectionSize(0) > metrics.horizontalAdvance(model.record(0).siret));
+        // The long name is the widest free text: it stretches, and is cut (elided) rather than wrapped.
+        QCOMPARE(header->sectionResizeMode(1), QHeaderView::Stretch);
+        QVERIFY(header->sectionSize(1) < metrics.horizontalAdvance(longName));
+        QCOMPARE(view.rowHeight(0), view.rowHeight(1));
+        QVERIFY(view.rowHeight(0) < 2 * metrics.height());
+
+        // The user narrows the city column: kept, saved, restored in a new view.
+        header->resizeSection(2, 40);
+        QCOMPARE(header->sectionSize(2), 40);
+        QVERIFY(!QSettings().value(QStringLiteral("test/fit")).toByteArray().isEmpty());
+        model.setRecords({ model.record(1) });
+        QTest::qWait(20);
+        QCOMPARE(header->sectionSize(2), 40);
+        QSortFilterProxyModel proxy2;
+        QTableView again;
+        setUpRecordTable(&again, &proxy2, &model, 0, QStringLiteral("test/fit"));
+        QCOMPARE(again.horizontalHeader()->sectionSize(2), 40);
+        QSettings().remove(QStringLiteral("test/fit"));
     }
 
     void everyAccountTableHasItsFilter()
