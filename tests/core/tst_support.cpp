@@ -207,8 +207,8 @@ private slots:
         QCOMPARE(r.field, QStringLiteral("successor"));
         // A simple user cannot name anyone.
         QCOMPARE(activity.transferPrincipal(w.chloe, w.boulangerie, w.chloe).code, ErrorCode::Forbidden);
-        // The principal manager still names only the structure's current users.
-        QCOMPARE(activity.transferPrincipal(w.alice, w.dupont, w.chloe).field, QStringLiteral("successor"));
+        // Nobody succeeds themselves.
+        QCOMPARE(activity.transferPrincipal(w.alice, w.dupont, w.alice).field, QStringLiteral("successor"));
         QCOMPARE(snapshot(w.db()), before);
     }
 };

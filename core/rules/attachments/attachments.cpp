@@ -221,19 +221,6 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
             fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
                  tr("Choose the new principal manager of %1 (SIRET %2).").arg(structureName, siret));
         transferPrincipal(ctx, structureId, successor, QStringLiteral("successor"));
-        dropStaleRoleDefaults(ctx, userId, structureId, Role::User);
-        const qint64 successorAttachment = store.principalAttachmentId(successor, structureId);
-        const QList<qint64> scope = attachmentScope(db, successorAttachment);
-        subscribeRoleDefaults(ctx, successor, structureId, Role::Principal, scope);
-        requestStructureSpaces(ctx, successor, structureId, scope);
-        const MailText t = MailText::forUser(db, successor);
-        MailBody body;
-        body.paragraph(
-            t.translate("guichet::Attachments", "You are now the principal manager of %1 (SIRET %2).")
-                .arg(structureName, siret));
-        ctx.queueMail(successor, contactEmail(db, successor),
-                      t.translate("guichet::Attachments", "You are now principal manager"), body.text(),
-                      body.html());
         return;
     }
 

@@ -1,8 +1,12 @@
 #include "rules/attachments/principals.h"
 
 #include "kernel/core.h"
+#include "mail/mailtext.h"
+#include "rules/accounts/accounts.h"
 #include "rules/attachments/attachmentstore.h"
 #include "rules/attachments/permissions.h"
+#include "rules/spaces/spaces.h"
+#include "rules/structures/structurestore.h"
 
 namespace guichet {
 
@@ -28,24 +32,34 @@ QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId)
     return structuresWherePrincipal(core.db(), userId);
 }
 
-void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successorId, const QString &field)
+void requireSuccessor(const Database &db, qint64 structureId, qint64 successorId, const QString &field)
 {
-    const AttachmentStore store(ctx.db());
+    const AttachmentStore store(db);
     const auto successor = store.user(successorId);
     if (!successor)
         fail(ErrorCode::InvalidInput, field, Tr::tr("The new principal manager was not found."));
     if (successor->status != QLatin1String("active"))
         fail(ErrorCode::InvalidInput, field,
              Tr::tr("The new principal manager must have an active account."));
-
-    const qint64 former = store.principalOf(structureId);
-    if (former == successorId)
+    if (store.principalOf(structureId) == successorId)
         fail(ErrorCode::InvalidInput, field, Tr::tr("The new principal manager must be someone else."));
+}
 
+qint64 transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successorId, const QString &field)
+{
+    Database &db = ctx.db();
+    requireSuccessor(db, structureId, successorId, field);
+    const AttachmentStore store(db);
+    const qint64 former = store.principalOf(structureId);
     const qint64 version = ctx.version();
-    if (former)
+    const QDate today = ctx.clock().today();
+    if (former) {
         store.demotePrincipal(structureId, former, version);
-    qint64 attachmentId = store.notEndedAttachmentId(successorId, structureId, ctx.clock().today());
+        // A simple user has no « Activité du gestionnaire »: the former
+        // principal's manager-only spaces go with the role.
+        dropStaleRoleDefaults(ctx, former, structureId, Role::User);
+    }
+    qint64 attachmentId = store.notEndedAttachmentId(successorId, structureId, today);
     if (attachmentId) {
         store.setRole(attachmentId, Role::Principal, version);
     } else {
@@ -54,7 +68,7 @@ void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successor
         attachment.structureId = structureId;
         attachment.role = Role::Principal;
         attachment.wholeStructure = true;
-        attachment.validFrom = ctx.clock().today();
+        attachment.validFrom = today;
         attachment.status = QStringLiteral("validated");
         attachment.requestedAt = ctx.clock().nowMs();
         attachment.decidedAt = ctx.clock().nowMs();
@@ -65,6 +79,23 @@ void transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successor
     }
     ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
               QStringLiteral("principal manager: user %1 -> user %2").arg(former).arg(successorId));
+
+    // The successor manages from today: the principal's default spaces (with
+    // « Activité du gestionnaire »), the spaces set at structure level, a mail.
+    const QList<qint64> scope = attachmentScope(db, attachmentId);
+    subscribeRoleDefaults(ctx, successorId, structureId, Role::Principal, scope);
+    requestStructureSpaces(ctx, successorId, structureId, scope);
+    const auto structure = StructureStore(db).structure(structureId);
+    const QString name = structure ? structure->raisonSociale : QString();
+    const QString siret = structure ? structure->siret : QString();
+    const MailText t = MailText::forUser(db, successorId);
+    MailBody body;
+    body.paragraph(t.translate("guichet::Attachments", "You are now the principal manager of %1 (SIRET %2).")
+                       .arg(name, siret));
+    ctx.queueMail(successorId, contactEmail(db, successorId),
+                  t.translate("guichet::Attachments", "You are now principal manager"), body.text(),
+                  body.html());
+    return attachmentId;
 }
 
 } // namespace guichet

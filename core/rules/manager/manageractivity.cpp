@@ -271,30 +271,14 @@ CommandResult ManagerActivity::transferPrincipal(qint64 actorId, qint64 structur
 {
     return m_core.run(QStringLiteral("transferPrincipal"), actorId, [&](CommandContext &ctx) {
         Database &db = ctx.db();
-        const AttachmentStore store(db);
         if (structureId <= 0 || !StructureStore(db).exists(structureId))
             fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
         if (!ctx.actor().support
             && roleOn(db, ctx.actorId(), structureId, ctx.clock().today()) != Role::Principal)
             fail(ErrorCode::Forbidden, {}, tr("Only the principal manager may transfer the role."));
-        // « désigner un successeur parmi les utilisateurs de la structure »; support
-        // names anyone active for a structure left without one, attaching them
-        // in the same command (guichet::transferPrincipal creates the attachment).
-        if (!ctx.actor().support
-            && !attachedServices(db, successorId, structureId, ctx.clock().today()).attached)
-            fail(ErrorCode::InvalidInput, QStringLiteral("successor"),
-                 tr("Choose the new principal manager among the structure's current users."));
-        const qint64 former = store.principalOf(structureId);
-        guichet::transferPrincipal(ctx, structureId, successorId, QStringLiteral("successor"));
-        if (former)
-            dropStaleRoleDefaults(ctx, former, structureId, Role::User);
-        const qint64 attachment = store.principalAttachmentId(successorId, structureId);
-        const QList<qint64> scope = attachmentScope(db, attachment);
-        subscribeRoleDefaults(ctx, successorId, structureId, Role::Principal, scope);
-        requestStructureSpaces(ctx, successorId, structureId, scope);
-        const QString name = structureName(db, structureId);
-        ctx.queueMail(successorId, contactEmail(db, successorId), tr("You are now principal manager"),
-                      tr("You are now the principal manager of %1.").arg(name));
+        // Who may succeed is one rule for every transfer (principals.h).
+        const qint64 attachment
+            = guichet::transferPrincipal(ctx, structureId, successorId, QStringLiteral("successor"));
         ctx.result = CommandResult::success(attachment);
     });
 }

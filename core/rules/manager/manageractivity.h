@@ -105,9 +105,9 @@ public:
     // copy. Result data: "attachments", "subscriptions" (how many were copied).
     CommandResult copyRights(qint64 actorId, qint64 fromUser, qint64 toUser, qint64 structureId = 0);
     // « Transférer le rôle de gestionnaire principal »: the principal manager (or
-    // support) designates a successor among the structure's current users; the
-    // former principal stays attached as a simple user. Support may name any
-    // active user, who is attached to the whole structure if they were not.
+    // support) designates a successor; who may succeed and what the transfer
+    // does are guichet::requireSuccessor and guichet::transferPrincipal
+    // (principals.h), the same as at deactivation and attachment removal.
     CommandResult transferPrincipal(qint64 actorId, qint64 structureId, qint64 successorId);
 
     // The structures the user is attached to as manager today (for support
