@@ -2109,18 +2109,6 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Seul le gestionnaire principal peut transférer le rôle.</translation>
     </message>
     <message>
-        <source>Choose the new principal manager among the structure&apos;s current users.</source>
-        <translation>Choisissez le nouveau gestionnaire principal parmi les utilisateurs actuels de la structure.</translation>
-    </message>
-    <message>
-        <source>You are now principal manager</source>
-        <translation>Vous êtes désormais gestionnaire principal</translation>
-    </message>
-    <message>
-        <source>You are now the principal manager of %1.</source>
-        <translation>Vous êtes désormais le gestionnaire principal de %1.</translation>
-    </message>
-    <message>
         <source>Whole structure</source>
         <translation>Toute la structure</translation>
     </message>
@@ -4866,6 +4854,23 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The change could not be deleted.</source>
         <translation>La modification n’a pas pu être supprimée.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::TextLimits</name>
+    <message numerus="yes">
+        <source>This text is too long: %1 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>Ce texte est trop long : %1 caractères, %n au maximum.</numerusform>
+            <numerusform>Ce texte est trop long : %1 caractères, %n au maximum.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The field %1 is too long: %2 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>Le champ %1 est trop long : %2 caractères, %n au maximum.</numerusform>
+            <numerusform>Le champ %1 est trop long : %2 caractères, %n au maximum.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

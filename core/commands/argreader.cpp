@@ -1,6 +1,7 @@
 #include "commands/argreader.h"
 
 #include "commands/commanddispatcher.h"
+#include "kernel/textlimits.h"
 
 #include <QJsonArray>
 #include <QJsonValue>
@@ -82,6 +83,10 @@ std::optional<CommandResult> CommandCatalogue::check(const CommandSpec &command,
         }
         if (!fits(arg.type, args.value(key)))
             return CommandResult::failure(ErrorCode::InvalidInput, key, typeMessage(arg.type, key));
+        if (arg.type == ArgType::Text) {
+            if (auto refusal = TextLimits::check(key, args.value(key).toString(), maxTextLength(arg.key)))
+                return refusal;
+        }
     }
     return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include "commands/argreader.h"
 #include "commands/commanddispatcher.h"
 #include "kernel/core.h"
+#include "kernel/textlimits.h"
 #include "rules/accounts/accounts.h"
 #include "rules/attachments/attachments.h"
 #include "rules/attachments/permissions.h"
@@ -695,6 +696,49 @@ bool CommandCatalogue::isSecretKey(const QString &key)
     return false;
 }
 
+int CommandCatalogue::maxTextLength(const char *key)
+{
+    // Each text key once, with its kind of field's limit.
+    static const QHash<QString, int> limits = {
+        { argKey::addressLine, textLimit::AddressLine },
+        { argKey::adresse, textLimit::AddressLine },
+        { argKey::answer, textLimit::SolicitationBody },
+        { argKey::body, textLimit::SolicitationBody },
+        { argKey::category, textLimit::Code },
+        { argKey::city, textLimit::City },
+        { argKey::code, textLimit::Code },
+        { argKey::codePostal, textLimit::PostalCode },
+        { argKey::comment, textLimit::Comment },
+        { argKey::confirmation, textLimit::Password },
+        { argKey::contactEmail, textLimit::Email },
+        { argKey::country, textLimit::Country },
+        { argKey::currentPassword, textLimit::Password },
+        { argKey::designation, textLimit::Designation },
+        { argKey::email, textLimit::Email },
+        { argKey::fileName, textLimit::FileName },
+        { argKey::fileType, textLimit::Code },
+        { argKey::firstName, textLimit::Name },
+        { argKey::lastName, textLimit::Name },
+        { argKey::libelle, textLimit::Libelle },
+        { argKey::name, textLimit::ServiceName },
+        { argKey::newPassword, textLimit::Password },
+        { argKey::postalCode, textLimit::PostalCode },
+        { argKey::question, textLimit::SecretQuestion },
+        { argKey::raisonSociale, textLimit::RaisonSociale },
+        { argKey::role, textLimit::Code },
+        { argKey::secretAnswer, textLimit::SecretAnswer },
+        { argKey::secretQuestion, textLimit::SecretQuestion },
+        { argKey::siret, textLimit::Siret },
+        { argKey::space, textLimit::Code },
+        { argKey::status, textLimit::Code },
+        { argKey::subject, textLimit::SolicitationSubject },
+        { argKey::text, textLimit::SolicitationBody },
+        { argKey::token, textLimit::Token },
+        { argKey::ville, textLimit::City },
+    };
+    return limits.value(QLatin1String(key), 0);
+}
+
 QString CommandCatalogue::referenceMarkdown()
 {
     QString text;
@@ -714,7 +758,10 @@ QString CommandCatalogue::referenceMarkdown()
         out << "| argument | type | required | secret | label |\n";
         out << "| --- | --- | --- | --- | --- |\n";
         for (const ArgSpec &arg : command.args) {
-            out << "| `" << arg.key << "` | " << typeName(arg.type) << " | ";
+            out << "| `" << arg.key << "` | " << typeName(arg.type);
+            if (arg.type == ArgType::Text)
+                out << QStringLiteral(", ≤ ") << maxTextLength(arg.key);
+            out << " | ";
             switch (arg.need) {
             case ArgNeed::Required:
                 out << "yes";

@@ -161,6 +161,9 @@ public:
     // The first missing or ill-typed argument, as the dispatcher answers it
     // (InvalidInput, field = the key); nothing when the arguments fit.
     static std::optional<CommandResult> check(const CommandSpec &command, const QJsonObject &args);
+    // The longest text argument `key` accepts (kernel/textlimits.h), 0 for a
+    // key that is not a text argument of any command. check() refuses longer.
+    static int maxTextLength(const char *key);
     // The reference section of docs/COMMANDS.md, between (not including) the
     // markers below.
     static QString referenceMarkdown();

@@ -244,6 +244,43 @@ private slots:
         }
     }
 
+    // Every text argument of every command has a length limit; one character
+    // over it is refused naming the argument, before the rules run (so nothing
+    // is written), whatever the command.
+    void everyTextArgumentIsBounded()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        CommandDispatcher dispatcher(core);
+        const qint64 user = insertUser(t.db(), QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 versionBefore = t.db().currentVersion();
+        int bounded = 0;
+        for (const CommandSpec &command : CommandCatalogue::commands()) {
+            for (const ArgSpec &arg : command.args) {
+                if (arg.type != ArgType::Text)
+                    continue;
+                const int max = CommandCatalogue::maxTextLength(arg.key);
+                QVERIFY2(max > 0, arg.key);
+                QJsonObject args = everyArgument(command);
+                args.insert(QLatin1String(arg.key), QString(max + 1, QChar(0xe9)));
+                const CommandResult tooLong
+                    = dispatcher.execute(command.anonymous ? 0 : user, QLatin1String(command.name), args);
+                QCOMPARE(tooLong.code, ErrorCode::InvalidInput);
+                QCOMPARE(tooLong.field, QLatin1String(arg.key));
+                QVERIFY2(tooLong.message.contains(QString::number(max)), qPrintable(tooLong.message));
+                // At the limit, the length is not what the check refuses.
+                args.insert(QLatin1String(arg.key), QString(max, QLatin1Char('x')));
+                const auto atLimit = CommandCatalogue::check(command, args);
+                QVERIFY2(!atLimit || atLimit->field != QLatin1String(arg.key), arg.key);
+                ++bounded;
+            }
+        }
+        QVERIFY(bounded > 40);
+        QCOMPARE(t.db().currentVersion(), versionBefore);
+    }
+
     void theBuildersFitTheirDeclarations_data()
     {
         QTest::addColumn<QString>("command");

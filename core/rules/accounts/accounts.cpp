@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "kernel/textfold.h"
+#include "kernel/textlimits.h"
 #include "mail/mailtext.h"
 #include "rules/accounts/accountstore.h"
 #include "rules/accounts/passwords.h"
@@ -104,6 +105,13 @@ Profile cleanProfile(const Profile &profile)
 
 void checkProfile(const Profile &clean, FieldProblems &problems)
 {
+    requireMaxLength(QStringLiteral("contactEmail"), clean.contactEmail, textLimit::Email);
+    requireMaxLength(QStringLiteral("lastName"), clean.lastName, textLimit::Name);
+    requireMaxLength(QStringLiteral("firstName"), clean.firstName, textLimit::Name);
+    requireMaxLength(QStringLiteral("addressLine"), clean.addressLine, textLimit::AddressLine);
+    requireMaxLength(QStringLiteral("postalCode"), clean.postalCode, textLimit::PostalCode);
+    requireMaxLength(QStringLiteral("city"), clean.city, textLimit::City);
+    requireMaxLength(QStringLiteral("country"), clean.country, textLimit::Country);
     if (!isValidEmail(clean.contactEmail))
         problems.append({ QStringLiteral("contactEmail"),
                           clean.contactEmail.isEmpty()
@@ -252,6 +260,10 @@ CommandResult Accounts::createUser(const NewUser &user)
             const QString first = user.firstName.trimmed();
             const QString last = user.lastName.trimmed();
             const QString language = user.language.isEmpty() ? QStringLiteral("fr") : user.language;
+            requireMaxLength(QStringLiteral("email"), email, textLimit::Email);
+            requireMaxLength(QStringLiteral("firstName"), first, textLimit::Name);
+            requireMaxLength(QStringLiteral("lastName"), last, textLimit::Name);
+            requireMaxLength(QStringLiteral("password"), user.password, textLimit::Password);
             FieldProblems wrong;
             if (!isValidEmail(email))
                 wrong.append({ QStringLiteral("email"), tr("e-mail (a valid address)") });
@@ -654,8 +666,15 @@ UserCounts Accounts::userCounts() const
     return AccountStore(m_core.db()).userCounts();
 }
 
+std::optional<CommandResult> Accounts::checkSearchTerm(const QString &text)
+{
+    return TextLimits::check(QStringLiteral("q"), text, textLimit::SearchTerm);
+}
+
 QList<UserSearchResult> Accounts::searchUsers(const QString &text, int limit) const
 {
+    if (checkSearchTerm(text))
+        return {};
     const QStringList words = foldForSearch(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     QList<UserSearchResult> found;
     if (words.isEmpty() || limit <= 0)

@@ -197,6 +197,9 @@ public:
     // The designation search (« Loupe »): active accounts whose name, e-mail or
     // postal address contains every word of `text`, ignoring case and accents;
     // at most `limit`, by last name.
+    // A refusal naming the parameter `q` when the search text is over
+    // textLimit::SearchTerm; searchUsers() finds nothing for such a text.
+    static std::optional<CommandResult> checkSearchTerm(const QString &text);
     QList<UserSearchResult> searchUsers(const QString &text, int limit = 200) const;
 
 private:

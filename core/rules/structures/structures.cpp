@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "kernel/siret.h"
+#include "kernel/textlimits.h"
 #include "rules/attachments/attachmentstore.h"
 #include "rules/attachments/permissions.h"
 #include "rules/spaces/spaces.h"
@@ -49,6 +50,27 @@ bool StructureCriteria::isEmpty() const
 
 QString structureInputError(const StructureInput &input, QString *field)
 {
+    // Lengths first: nothing longer is folded, searched or stored.
+    const struct
+    {
+        const char *key;
+        const QString &value;
+        int max;
+    } lengths[] = {
+        { "siret", input.siret, textLimit::Siret },
+        { "raisonSociale", input.raisonSociale, textLimit::RaisonSociale },
+        { "libelle", input.libelle, textLimit::Libelle },
+        { "adresse", input.adresse, textLimit::AddressLine },
+        { "codePostal", input.codePostal, textLimit::PostalCode },
+        { "ville", input.ville, textLimit::City },
+    };
+    for (const auto &length : lengths) {
+        if (length.value.size() > length.max) {
+            *field = QLatin1String(length.key);
+            // The caller names the field (the form's, or the CSV file's column).
+            return TextLimits::tooLongMessage(QString(), length.value.size(), length.max);
+        }
+    }
     const QString siretError = Siret::validate(input.siret);
     if (!siretError.isEmpty()) {
         *field = QStringLiteral("siret");
@@ -217,13 +239,36 @@ QList<StructureRow> Structures::all() const
     return StructureStore(m_core.db()).all();
 }
 
+std::optional<CommandResult> Structures::checkCriteria(const StructureCriteria &criteria)
+{
+    const std::pair<const char *, const QString *> terms[] = {
+        { "raison_sociale", &criteria.raisonSociale },
+        { "siret", &criteria.siret },
+        { "libelle", &criteria.libelle },
+        { "code_postal", &criteria.codePostal },
+        { "ville", &criteria.ville },
+    };
+    for (const auto &[key, value] : terms) {
+        if (auto refusal = TextLimits::check(QLatin1String(key), *value, textLimit::SearchTerm))
+            return refusal;
+    }
+    return std::nullopt;
+}
+
 QList<StructureRow> Structures::search(const StructureCriteria &criteria, int offset, int limit) const
 {
+    // A term over its limit finds nothing rather than making a pattern the
+    // database refuses or takes long on; callers ask checkCriteria() first to
+    // say why.
+    if (checkCriteria(criteria))
+        return {};
     return StructureStore(m_core.db()).search(criteria, offset, limit);
 }
 
 qint64 Structures::count(const StructureCriteria &criteria) const
 {
+    if (checkCriteria(criteria))
+        return 0;
     return StructureStore(m_core.db()).count(criteria);
 }
 

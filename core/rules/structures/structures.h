@@ -95,6 +95,9 @@ public:
 
     // One page of matching structures ordered by raison sociale then id, and the
     // number of matches. Empty criteria give an empty page and a count of 0.
+    // A refusal naming the first criterion over textLimit::SearchTerm (by its
+    // API parameter name); search() and count() find nothing for such criteria.
+    static std::optional<CommandResult> checkCriteria(const StructureCriteria &criteria);
     QList<StructureRow> search(const StructureCriteria &criteria, int offset, int limit) const;
     qint64 count(const StructureCriteria &criteria) const;
 
