@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSet>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QTabBar>
 #include <QTableView>
@@ -106,14 +107,45 @@ private:
         if (size.width() > screen.width() || size.height() > screen.height()) {
             const QSize minimum = m_window->minimumSizeHint();
             add(m_window, Kind::OversizedWindow,
-                QStringLiteral("%1×%2 on a %3×%4 screen (minimum %5×%6)")
+                QStringLiteral("%1×%2 on a %3×%4 screen (minimum %5×%6%7)")
                     .arg(size.width())
                     .arg(size.height())
                     .arg(screen.width())
                     .arg(screen.height())
                     .arg(minimum.width())
-                    .arg(minimum.height()));
+                    .arg(minimum.height())
+                    .arg(widestMinimum(screen.width())));
         }
+    }
+
+    // What forces a window wider than `limit`: the chain of children whose
+    // minimum width exceeds it, down to the narrowest such one.
+    QString widestMinimum(int limit) const
+    {
+        QString path;
+        const QWidget *current = m_window;
+        for (;;) {
+            const QWidget *widest = nullptr;
+            int widestWidth = 0;
+            for (const QWidget *child : current->findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
+                // A stack's hidden pages count: its minimum is the widest page's.
+                if (child->isWindow()
+                    || (child->isHidden() && !qobject_cast<const QStackedWidget *>(current)))
+                    continue;
+                const int width = std::max(child->minimumSizeHint().width(), child->minimumWidth());
+                if (width > widestWidth) {
+                    widestWidth = width;
+                    widest = child;
+                }
+            }
+            if (!widest || widestWidth <= limit)
+                break;
+            path = QStringLiteral(", forced by %1 (minimum width %2)")
+                       .arg(describe(widest, m_window))
+                       .arg(widestWidth);
+            current = widest;
+        }
+        return path;
     }
 
     // (a) and (b): the visible cells shown cut, one finding per column.

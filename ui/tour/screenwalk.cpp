@@ -22,6 +22,8 @@
 #include "ui/widgets/usersearchdialog.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDateEdit>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLineEdit>
@@ -193,11 +195,21 @@ private:
             if (!structures.isEmpty()) {
                 AttachmentRequestDialog request(m_session, structures.constFirst(), main);
                 show(QStringLiteral("dialog/attachmentRequest"), &request);
+                // An end before the start: the message must take room without crushing the form.
+                request.noEndDateBox()->setChecked(false);
+                request.validUntilEdit()->setDate(request.validFromEdit()->date().addDays(-10));
+                request.validateButton()->click();
+                show(QStringLiteral("dialog/attachmentRequest/error"), &request);
             }
         }
         {
             StructureCreateDialog create(m_session, 0, main);
             show(QStringLiteral("dialog/structureCreate"), &create);
+            if (QLineEdit *siret = create.field(QStringLiteral("siret"))) {
+                siret->setText(QStringLiteral("123 456"));
+                create.validateButton()->click();
+                show(QStringLiteral("dialog/structureCreate/error"), &create);
+            }
         }
         {
             SubscriptionRequestDialog request(m_session, main);
@@ -262,6 +274,11 @@ private:
         {
             ReactivationDialog reactivation(m_session, QString::fromLatin1(reactivatingEmail), signIn);
             show(QStringLiteral("dialog/reactivation"), &reactivation);
+            // The step where the user invents a password, then its refusal.
+            reactivation.haveCodeButton()->click();
+            show(QStringLiteral("dialog/reactivation/code"), &reactivation);
+            reactivation.validateButton()->click();
+            show(QStringLiteral("dialog/reactivation/error"), &reactivation);
         }
         {
             SolicitationDialog solicitation(m_session, QString::fromLatin1(solicitingEmail),

@@ -37,7 +37,9 @@ struct ScreenWalkOptions
 // gestionnaire » and of the support console; then the dialogs (structure
 // search, attachment request, structure creation, subscription request,
 // attached file, successor designation, user search, preferences, local
-// outbox, sync status, reactivation, solicitation). false with *error when a
+// outbox, sync status, reactivation, solicitation), some of them again after
+// an error shows (an end date before the start, a wrong SIRET, the
+// reactivation's password step and its refusal). false with *error when a
 // step could not be reached (a sign-in refused, a missing section).
 bool visitScreens(Session &session, DesktopApp &app, const ScreenVisitor &visit,
                   const ScreenWalkOptions &options, QString *error);

@@ -75,11 +75,13 @@ QStringList UntranslatedMarker::translationsIn(const QString &tsPath)
         return texts;
     QXmlStreamReader xml(&file);
     QString source;
+    QSet<QString> sources;
     while (!xml.atEnd()) {
         if (!xml.readNextStartElement())
             continue;
         if (xml.name() == QLatin1String("source")) {
             source = xml.readElementText();
+            sources.insert(normalised(source));
         } else if (xml.name() == QLatin1String("translation")) {
             const QString type = xml.attributes().value(QLatin1String("type")).toString();
             if (!type.isEmpty()) {
@@ -96,7 +98,13 @@ QStringList UntranslatedMarker::translationsIn(const QString &tsPath)
             }
         }
     }
-    return texts;
+    // « Modification » translates « Change » but is English too.
+    QStringList french;
+    for (const QString &text : texts) {
+        if (!sources.contains(normalised(text)))
+            french << text;
+    }
+    return french;
 }
 
 QString UntranslatedMarker::normalised(const QString &text)

@@ -60,8 +60,11 @@ public:
             = settingsKey.isEmpty() ? QByteArray() : QSettings().value(settingsKey).toByteArray();
         if (!state.isEmpty() && header->restoreState(state))
             m_userSized = true;
-        connect(header, &QHeaderView::sectionResized, this, [this](int, int, int) {
-            if (m_fitting || !m_view->isVisible())
+        connect(header, &QHeaderView::sectionResized, this, [this](int logical, int, int) {
+            // The stretched column follows the view's width without anyone
+            // asking: only another column's new width is the user's choice.
+            if (m_fitting || !m_view->isVisible()
+                || m_view->horizontalHeader()->sectionResizeMode(logical) == QHeaderView::Stretch)
                 return;
             // The user dragged a column edge: their widths win from now on.
             m_userSized = true;
