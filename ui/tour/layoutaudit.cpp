@@ -175,6 +175,12 @@ private:
             const int shown = std::max(0, std::min(view->columnWidth(column), viewport.width() - x));
             int cut = 0;
             QString example;
+            // A compact column running past the view's right edge is cut too (its header first).
+            if (compact && x + view->columnWidth(column) > viewport.width() + 1) {
+                cut = 1;
+                example = QStringLiteral("the column runs %1 px past the view")
+                              .arg(x + view->columnWidth(column) - viewport.width());
+            }
             for (int row = firstRow; row <= lastRow; ++row) {
                 if (view->isRowHidden(row))
                     continue;
