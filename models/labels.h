@@ -24,6 +24,9 @@ QString mode(const QString &mode);
 QString validity(QDate from, QDate until);
 // « Whole structure », or the services' names separated by commas.
 QString services(bool wholeStructure, const QStringList &names);
+// A space of the catalogue by its code, in the UI's language (the catalogue
+// stores its names in French); `storedName` for a code it does not know.
+QString space(const QString &code, const QString &storedName);
 // The date in the locale's short format; empty for an invalid date.
 QString shortDate(QDate date);
 

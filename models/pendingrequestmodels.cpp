@@ -53,6 +53,13 @@ QVariant overdueData(bool overdue, int role, int overdueDays)
                                            nullptr, overdueDays);
     return {};
 }
+
+// A tooltip with the cell's own text first, then the flag's.
+QVariant withCellText(const QVariant &cell, const QVariant &flag)
+{
+    const QString text = cell.toString();
+    return text.isEmpty() ? flag : QVariant(text + QLatin1Char('\n') + flag.toString());
+}
 } // namespace
 
 PendingAttachmentModel::PendingAttachmentModel(Core &core, qint64 managerId, QObject *parent)
@@ -96,6 +103,9 @@ QVariant PendingAttachmentModel::data(const QModelIndex &index, int role) const
     if (index.isValid() && index.row() < rowCount()
         && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
         const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
+        // The tooltip keeps the cell's full text (cut when the column is narrow) above the flag.
+        if (flag.isValid() && role == Qt::ToolTipRole)
+            return withCellText(RecordListModel<PendingAttachmentRow>::data(index, role), flag);
         if (flag.isValid())
             return flag;
     }
@@ -112,7 +122,7 @@ PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId,
     setColumns({
         { tr("Requester"), [](const Row &r) { return r.lastName; }, requester<PendingSubscriptionRequest> },
         { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
-        { tr("Space"), [](const Row &r) { return r.spaceName; } },
+        { tr("Space"), [](const Row &r) { return labels::space(r.spaceCode, r.spaceName); } },
         { tr("Service"), [](const Row &r) { return r.serviceName; } },
         { ColumnKind::Role, tr("Mode"), [](const Row &r) { return r.mode; },
           [](const Row &r) { return labels::mode(r.mode); } },
@@ -142,6 +152,9 @@ QVariant PendingSubscriptionModel::data(const QModelIndex &index, int role) cons
     if (index.isValid() && index.row() < rowCount()
         && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
         const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
+        // The tooltip keeps the cell's full text (cut when the column is narrow) above the flag.
+        if (flag.isValid() && role == Qt::ToolTipRole)
+            return withCellText(RecordListModel<PendingSubscriptionRow>::data(index, role), flag);
         if (flag.isValid())
             return flag;
     }

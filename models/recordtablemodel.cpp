@@ -147,6 +147,11 @@ Qt::ItemFlags RecordModelBase::flags(const QModelIndex &index) const
 
 QVariant RecordModelBase::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // The check column's header is a check mark, as narrow as its boxes; its
+    // name is in the tooltip (a word would widen every checkable table).
+    if (orientation == Qt::Horizontal && m_checkable && section == 0
+        && (role == Qt::ToolTipRole || role == Qt::AccessibleTextRole))
+        return tr("Selection");
     if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != ColumnKindRole))
         return QAbstractTableModel::headerData(section, orientation, role);
     const int column = recordColumn(section);
@@ -156,7 +161,7 @@ QVariant RecordModelBase::headerData(int section, Qt::Orientation orientation, i
         return column >= 0 && column < recordColumnCount() ? int(recordColumnKind(column)) : QVariant();
     }
     if (m_checkable && section == 0)
-        return tr("Selection");
+        return QStringLiteral("\u2713");
     return column >= 0 && column < recordColumnCount() ? recordColumnTitle(column) : QVariant();
 }
 

@@ -13,7 +13,7 @@ SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
     setColumns({
         { tr("Structure"), [](const SubscriptionView &r) { return r.raisonSociale; },
           [](const SubscriptionView &r) { return QStringLiteral("%1 (%2)").arg(r.raisonSociale, r.siret); } },
-        { tr("Space"), [](const SubscriptionView &r) { return r.spaceName; } },
+        { tr("Space"), [](const SubscriptionView &r) { return labels::space(r.spaceCode, r.spaceName); } },
         { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
         { ColumnKind::Role, tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
           [](const SubscriptionView &r) { return labels::mode(r.mode); } },

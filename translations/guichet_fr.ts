@@ -5796,6 +5796,34 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>Whole structure</source>
         <translation>Toute la structure</translation>
     </message>
+    <message>
+        <source>Signed-in home</source>
+        <translation>Accueil connecté</translation>
+    </message>
+    <message>
+        <source>Manager activity</source>
+        <translation>Activité du gestionnaire</translation>
+    </message>
+    <message>
+        <source>Issued invoices</source>
+        <translation>Factures émises</translation>
+    </message>
+    <message>
+        <source>Received invoices</source>
+        <translation>Factures reçues</translation>
+    </message>
+    <message>
+        <source>Sent solicitations</source>
+        <translation>Sollicitations émises</translation>
+    </message>
+    <message>
+        <source>Received solicitations</source>
+        <translation>Sollicitations reçues</translation>
+    </message>
+    <message>
+        <source>My account</source>
+        <translation>Mon compte</translation>
+    </message>
 </context>
 <context>
     <name>guichet::main</name>

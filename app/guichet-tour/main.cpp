@@ -1,7 +1,6 @@
 // guichet-tour: signs in to the demo data as its principal manager and saves a
 // picture of each main screen (scripts/screenshots). A development tool: it is
 // not installed, and the shipped guichet knows no demo login.
-#include "datagen/demodata.h"
 #include "kernel/paths.h"
 #include "translations/translations.h"
 #include "ui/shell/desktopapp.h"
@@ -29,7 +28,10 @@ int main(int argc, char *argv[])
                                             QStringLiteral("location"), defaultDatabaseLocation());
     const QCommandLineOption languageOption(QStringLiteral("language"), QStringLiteral("fr or en."),
                                             QStringLiteral("language"), QStringLiteral("fr"));
-    parser.addOptions({ databaseOption, languageOption });
+    const QCommandLineOption sizeOption(QStringLiteral("size"),
+                                        QStringLiteral("The main window's size, WxH."),
+                                        QStringLiteral("size"), QStringLiteral("1200x760"));
+    parser.addOptions({ databaseOption, languageOption, sizeOption });
     parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("Where the pictures go."));
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
@@ -44,8 +46,10 @@ int main(int argc, char *argv[])
     bool done = false;
     if (standalone) {
         DesktopApp desktop(standalone->session());
+        const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+        const QSize mainWindowSize(size.value(0).toInt(), size.value(1).toInt());
         done = takeScreenshotTour(standalone->session(), desktop, parser.positionalArguments().constFirst(),
-                                  DemoData::principalEmail(), DemoData::password(), &error);
+                                  mainWindowSize.isValid() ? mainWindowSize : QSize(1200, 760), &error);
     }
     if (!done)
         QTextStream(stderr) << "guichet-tour: " << error << Qt::endl;

@@ -139,6 +139,8 @@ private slots:
         QVERIFY(w.init());
         {
             OutboxDialog dialog(*w.session);
+            dialog.show(); // the user drags a column's edge on the shown table
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
             dialog.table()->setColumnWidth(OutboxModel::RecipientColumn, 313);
         }
         OutboxDialog again(*w.session);

@@ -111,7 +111,7 @@ private slots:
         SubscriptionsSection section(*w.session);
         section.show();
         QCOMPARE(section.table()->model()->rowCount(), 0);
-        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Factures reçues"), true, false);
+        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Received invoices"), true, false);
         QTest::mouseClick(section.addButton(), Qt::LeftButton);
         QCOMPARE(section.table()->model()->rowCount(), 1);
         QCOMPARE(column(section.table(), SubscriptionModel::StatusColumn), QStringList { "Validated" });
@@ -128,7 +128,7 @@ private slots:
         QVERIFY(w.init(QStringLiteral("bruno@example.org")));
         SubscriptionsSection section(*w.session);
         section.show();
-        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Factures reçues"), true, false);
+        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Received invoices"), true, false);
         QTest::mouseClick(section.addButton(), Qt::LeftButton);
         QCOMPARE(column(section.table(), SubscriptionModel::StatusColumn),
                  QStringList { "Awaiting validation" });
@@ -141,14 +141,14 @@ private slots:
         QVERIFY(w.init(QStringLiteral("claire@example.org")));
         SubscriptionsSection section(*w.session);
         section.show();
-        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Factures reçues"), true, true);
+        answerRequest(QStringLiteral("Menuiserie"), QStringLiteral("Received invoices"), true, true);
         QTest::mouseClick(section.addButton(), Qt::LeftButton);
         QCOMPARE(section.table()->model()->rowCount(), 2);
         QStringList modes = column(section.table(), SubscriptionModel::ModeColumn);
         modes.sort();
         QCOMPARE(modes, (QStringList { "Consultation", "Modification" }));
         QCOMPARE(column(section.table(), SubscriptionModel::SpaceColumn),
-                 (QStringList { "Factures reçues", "Factures reçues" }));
+                 (QStringList { "Received invoices", "Received invoices" }));
     }
 
     void onlyTheServicesTheUserIsAttachedToAreListed()
@@ -160,7 +160,7 @@ private slots:
         QCOMPARE(dialog.servicesTable()->rowCount(), 0); // nothing until both are chosen
         choose(dialog.structureCombo(), QStringLiteral("Boulangerie"));
         QCOMPARE(dialog.servicesTable()->rowCount(), 0);
-        choose(dialog.spaceCombo(), QStringLiteral("Factures émises"));
+        choose(dialog.spaceCombo(), QStringLiteral("Issued invoices"));
         QCOMPARE(dialog.servicesTable()->rowCount(), 1);
         QCOMPARE(dialog.servicesTable()->item(0, 0)->text(), QStringLiteral("Comptabilité"));
         // Attached to the whole structure: the default service comes first, then every service.
@@ -174,7 +174,7 @@ private slots:
         SubscriptionRequestDialog manager(*m.session);
         manager.show();
         choose(manager.structureCombo(), QStringLiteral("Boulangerie"));
-        choose(manager.spaceCombo(), QStringLiteral("Factures émises"));
+        choose(manager.spaceCombo(), QStringLiteral("Issued invoices"));
         QCOMPARE(manager.servicesTable()->rowCount(), 3);
         QVERIFY(manager.servicesTable()->item(0, 0)->text().contains(QStringLiteral("whole structure")));
     }
@@ -207,7 +207,7 @@ private slots:
         SubscriptionRequestDialog dialog(*w.session);
         dialog.show();
         choose(dialog.structureCombo(), QStringLiteral("Menuiserie"));
-        choose(dialog.spaceCombo(), QStringLiteral("Factures reçues"));
+        choose(dialog.spaceCombo(), QStringLiteral("Received invoices"));
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         QVERIFY(dialog.isVisible());
         QCOMPARE(dialog.highlightedFields(), QStringList { "services" });

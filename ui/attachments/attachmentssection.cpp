@@ -10,6 +10,7 @@
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/flowlayout.h"
 #include "ui/widgets/recordtable.h"
 
 #include <QAction>
@@ -75,13 +76,12 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
         { m_request, "requestAttachment", &AttachmentsSection::requestAttachment },
         { m_deleteChecked, "deleteChecked", &AttachmentsSection::deleteChecked },
     };
-    auto *row = new QHBoxLayout;
+    auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     for (const auto &b : buttons) {
         b.button->setObjectName(QString::fromLatin1(b.name));
         connect(b.button, &QPushButton::clicked, this, b.slot);
         row->addWidget(b.button);
     }
-    row->addStretch(1);
     // The same actions from the keyboard: context menu, Enter opens the
     // structure, Delete removes the current attachment after confirmation.
     const struct

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -156,7 +157,12 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
 
     setTabOrder(m_ville, m_search);
     setTabOrder(m_search, m_view);
-    resize(QSettings().value(settingsPrefix + QStringLiteral("size"), QSize(1040, 600)).toSize());
+    // Wide enough for the results, never wider than the screen (1024×768 included), frame and title bar
+    // aside.
+    QSize size = QSettings().value(settingsPrefix + QStringLiteral("size"), QSize(1040, 600)).toSize();
+    if (const QScreen *screen = this->screen())
+        size = size.boundedTo(screen->availableGeometry().size() - QSize(48, 64));
+    resize(size);
     updateButtons();
 }
 

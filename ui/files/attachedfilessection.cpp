@@ -7,6 +7,7 @@
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/flowlayout.h"
 #include "ui/widgets/recordtable.h"
 
 #include <QAction>
@@ -139,15 +140,14 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_notice->hide();
 
-    auto *rowButtons = new QHBoxLayout;
+    // Both rows wrap when the labels are long (French) and the window narrow.
+    auto *rowButtons = new FlowLayout;
     rowButtons->addWidget(m_edit);
     rowButtons->addWidget(m_download);
     rowButtons->addWidget(m_delete);
-    rowButtons->addStretch(1);
-    auto *checkedButtons = new QHBoxLayout;
+    auto *checkedButtons = new FlowLayout;
     checkedButtons->addWidget(m_downloadChecked);
     checkedButtons->addWidget(m_deleteChecked);
-    checkedButtons->addStretch(1);
     checkedButtons->addWidget(m_manage);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);

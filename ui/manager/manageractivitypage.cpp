@@ -15,6 +15,7 @@
 #include "ui/shell/session.h"
 #include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/flowlayout.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 
@@ -121,8 +122,9 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
           { tr("Name"), [](const ServiceRow &r) { return r.name; }, {} },
           { ColumnKind::Status, tr("Active"), [](const ServiceRow &r) { return r.active; },
             [](const ServiceRow &r) { return r.active ? tr("Yes") : tr("No"); } } });
-    m_spaces->setColumns(
-        { { tr("Space set at structure level"), [](const Space &r) { return r.name; }, {} } });
+    m_spaces->setColumns({ { tr("Space set at structure level"),
+                             [](const Space &r) { return labels::space(r.code, r.name); },
+                             {} } });
 
     m_tabs->setObjectName(QStringLiteral("managerTabs"));
     m_tabs->addTab(createRequestsTab(), tr("&Pending requests"));
@@ -253,7 +255,7 @@ QWidget *ManagerActivityPage::createUsersTab()
         = createTable(QStringLiteral("usersTable"), m_users, proxy, tr("Users of the structure"));
     layout->addWidget(createRecordFilter(proxy, tab));
     layout->addWidget(table, 1);
-    auto *row = new QHBoxLayout;
+    auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     row->addWidget(createButton(QStringLiteral("makeSecondary"), tr("Make &secondary manager"),
                                 &ManagerActivityPage::makeSecondary));
     row->addWidget(
@@ -262,7 +264,6 @@ QWidget *ManagerActivityPage::createUsersTab()
                                 &ManagerActivityPage::endAttachment));
     row->addWidget(createButton(QStringLiteral("removeAttachment"), tr("Re&move the attachment…"),
                                 &ManagerActivityPage::removeAttachment));
-    row->addStretch(1);
     row->addWidget(
         createButton(QStringLiteral("attachUser"), tr("&Attach a user…"), &ManagerActivityPage::attachUser));
     row->addWidget(createButton(QStringLiteral("copyRights"), tr("Cop&y the rights…"),
@@ -343,7 +344,7 @@ QWidget *ManagerActivityPage::createStructureTab()
     m_spaceChoice->setObjectName(QStringLiteral("spaceChoice"));
     m_spaceChoice->setAccessibleName(tr("Space to set at structure level"));
     for (const Space &space : Spaces(m_session.core).catalogue())
-        m_spaceChoice->addItem(space.name, space.code);
+        m_spaceChoice->addItem(labels::space(space.code, space.name), space.code);
     m_feedback.bind(QStringLiteral("space"), m_spaceChoice);
     auto *spaceRow = new QHBoxLayout;
     spaceRow->addWidget(m_spaceChoice, 1);
@@ -698,8 +699,9 @@ void ManagerActivityPage::consultSubscription()
         tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
            "%8\n"
            "Comment: %9")
-            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret, r->spaceName,
-                 r->serviceName, labels::mode(r->mode), longDate(r->effectiveDate), r->comment));
+            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
+                 labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
+                 longDate(r->effectiveDate), r->comment));
 }
 
 // ---- Utilisateurs ----
@@ -933,7 +935,7 @@ void ManagerActivityPage::removeSpace()
     if (!current)
         return;
     const Space space = *current;
-    const QString name = space.name;
+    const QString name = labels::space(space.code, space.name);
     if (Dialogs::question(
             this, tr("Spaces set at structure level"),
             tr("Remove %1 from the structure? The subscriptions it generated end; the users' own "

@@ -1,5 +1,6 @@
 #include "ui/shell/mainwindow.h"
 
+#include "models/labels.h"
 #include "rules/accounts/accounts.h"
 #include "rules/spaces/subscriptions.h"
 #include "ui/account/accountpage.h"
@@ -181,7 +182,7 @@ void MainWindow::rebuildTabs()
             || row.effectiveDate > today)
             continue;
         seen << row.spaceCode;
-        spaces.append({ row.spaceSortOrder, { row.spaceCode, row.spaceName } });
+        spaces.append({ row.spaceSortOrder, { row.spaceCode, labels::space(row.spaceCode, row.spaceName) } });
     }
     std::sort(spaces.begin(), spaces.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
 

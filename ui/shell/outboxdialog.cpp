@@ -2,6 +2,7 @@
 
 #include "models/outboxmodel.h"
 #include "ui/shell/session.h"
+#include "ui/widgets/recordtable.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -47,8 +48,8 @@ OutboxDialog::OutboxDialog(Session &session, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(OutboxModel::SubjectColumn, QHeaderView::Stretch);
+    // Dates, recipients and statuses whole, the subject stretching (ui/widgets/recordtable.h).
+    fitColumns(m_table, settingsPrefix + QStringLiteral("columns"));
 
     m_body->setObjectName(QStringLiteral("mailText"));
     m_body->setAccessibleName(tr("Text of the selected mail"));
@@ -92,23 +93,25 @@ OutboxDialog::OutboxDialog(Session &session, QWidget *parent)
     setTabOrder(m_table, m_body);
     resize(820, 560);
     QSettings settings;
-    QHeaderView *header = m_table->horizontalHeader();
     splitter->restoreState(settings.value(settingsPrefix + QStringLiteral("splitter")).toByteArray());
     connect(splitter, &QSplitter::splitterMoved, this, [splitter] {
         QSettings().setValue(settingsPrefix + QStringLiteral("splitter"), splitter->saveState());
     });
     // Newest first unless the user chose another order last time.
-    if (header->restoreState(settings.value(settingsPrefix + QStringLiteral("header")).toByteArray()))
-        m_table->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
-    else
-        m_table->sortByColumn(OutboxModel::DateColumn, Qt::DescendingOrder);
+    m_table->sortByColumn(
+        settings.value(settingsPrefix + QStringLiteral("sortColumn"), int(OutboxModel::DateColumn)).toInt(),
+        Qt::SortOrder(
+            settings.value(settingsPrefix + QStringLiteral("sortOrder"), int(Qt::DescendingOrder)).toInt()));
     reload();
     m_table->setFocus();
 }
 
 OutboxDialog::~OutboxDialog()
 {
-    QSettings().setValue(settingsPrefix + QStringLiteral("header"), m_table->horizontalHeader()->saveState());
+    QSettings settings;
+    QHeaderView *header = m_table->horizontalHeader();
+    settings.setValue(settingsPrefix + QStringLiteral("sortColumn"), header->sortIndicatorSection());
+    settings.setValue(settingsPrefix + QStringLiteral("sortOrder"), int(header->sortIndicatorOrder()));
 }
 
 void OutboxDialog::reload()

@@ -1,6 +1,7 @@
 #include "ui/subscriptions/subscriptionrequestdialog.h"
 
 #include "commands/commandargs.h"
+#include "models/labels.h"
 #include "rules/attachments/attachments.h"
 #include "rules/spaces/spaces.h"
 #include "rules/spaces/subscriptions.h"
@@ -60,7 +61,7 @@ SubscriptionRequestDialog::SubscriptionRequestDialog(Session &session, QWidget *
     loadStructures();
     m_space->addItem(tr("Choose a space"), QString());
     for (const Space &space : Spaces(m_session.core).catalogue())
-        m_space->addItem(space.name, space.code);
+        m_space->addItem(labels::space(space.code, space.name), space.code);
 
     m_services->setObjectName(QStringLiteral("services"));
     m_services->setAccessibleName(tr("Services"));

@@ -7,6 +7,7 @@
 #include "ui/subscriptions/subscriptionrequestdialog.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/flowlayout.h"
 #include "ui/widgets/recordtable.h"
 
 #include <QAction>
@@ -74,10 +75,9 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     m_notice->setTextFormat(Qt::PlainText);
     m_notice->hide();
 
-    auto *buttons = new QHBoxLayout;
+    auto *buttons = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     buttons->addWidget(m_delete);
     buttons->addWidget(m_deleteChecked);
-    buttons->addStretch(1);
     buttons->addWidget(m_add);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
@@ -147,7 +147,8 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
     for (const qint64 id : ids) {
         const SubscriptionView &r = *m_model->recordOfId(id);
         lines << QStringLiteral("• %1 — %2 — %3 (%4)")
-                     .arg(r.raisonSociale, r.spaceName, r.serviceName, labels::mode(r.mode));
+                     .arg(r.raisonSociale, labels::space(r.spaceCode, r.spaceName), r.serviceName,
+                          labels::mode(r.mode));
     }
     const QString text = ids.size() == 1
         ? tr("Delete this subscription?\n%1").arg(lines.join(QLatin1Char('\n')))

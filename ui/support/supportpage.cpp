@@ -14,6 +14,7 @@
 #include "ui/shell/session.h"
 #include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/flowlayout.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 
@@ -174,12 +175,11 @@ QWidget *SupportPage::createUsersTab()
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("usersTable"), m_users, tr("Users found"));
     layout->addWidget(table, 1);
-    auto *row = new QHBoxLayout;
+    auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     row->addWidget(
         createButton(QStringLiteral("reactivate"), tr("&Reactivate the account…"), &SupportPage::reactivate));
     row->addWidget(createButton(QStringLiteral("viewUser"), tr("&View attachments, subscriptions and files…"),
                                 &SupportPage::viewUser));
-    row->addStretch(1);
     layout->addLayout(row);
     addTableAction(
         table, tr("View attachments, subscriptions and files"), this, [this] { viewUser(); },

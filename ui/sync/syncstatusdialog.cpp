@@ -3,6 +3,7 @@
 #include "models/recordtablemodel.h"
 #include "ui/sync/commanddescription.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -45,9 +46,8 @@ void setUpView(QTableView *view, RecordTableModel *model, const QString &name, c
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->verticalHeader()->hide();
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setWordWrap(false);
-    view->horizontalHeader()->restoreState(QSettings().value(settingsPrefix + name).toByteArray());
+    // Dates and statuses whole, the widest text stretching; the user's widths remembered.
+    fitColumns(view, settingsPrefix + name);
 }
 } // namespace
 
@@ -137,12 +137,7 @@ SyncStatusDialog::SyncStatusDialog(const SyncState &state, Load load, Discard di
 
 SyncStatusDialog::~SyncStatusDialog()
 {
-    QSettings settings;
-    settings.setValue(settingsPrefix + QStringLiteral("pending"),
-                      m_pendingView->horizontalHeader()->saveState());
-    settings.setValue(settingsPrefix + QStringLiteral("refused"),
-                      m_refusedView->horizontalHeader()->saveState());
-    settings.setValue(settingsPrefix + QStringLiteral("size"), size());
+    QSettings().setValue(settingsPrefix + QStringLiteral("size"), size());
 }
 
 void SyncStatusDialog::setState(const SyncState &state)

@@ -1,13 +1,34 @@
 #include "ui/widgets/formfeedback.h"
 
+#include <QDialog>
 #include <QLabel>
+#include <QLayout>
+#include <QScreen>
 #include <QWidget>
 
 namespace guichet {
 
 namespace {
 const char *const invalidStyle = "border: 2px solid #c0392b;";
+
+// A dialog grows to show a message without crushing its fields (issue 11),
+// never beyond its screen; the main window has room enough.
+void growToFit(QWidget *widget)
+{
+    QWidget *window = widget->window();
+    QLayout *layout = window ? window->layout() : nullptr;
+    if (!qobject_cast<QDialog *>(window) || !layout)
+        return;
+    layout->activate();
+    int needed = layout->totalMinimumSize().height();
+    if (layout->hasHeightForWidth())
+        needed = std::max(needed, layout->totalHeightForWidth(window->width()));
+    if (const QScreen *screen = window->screen())
+        needed = std::min(needed, screen->availableGeometry().height() - 64);
+    if (needed > window->height())
+        window->resize(window->width(), needed);
 }
+} // namespace
 
 FormFeedback::FormFeedback(QLabel *messageLabel)
     : m_label(messageLabel)
@@ -41,6 +62,7 @@ void FormFeedback::showMessage(const QString &message, const QStringList &fields
         m_label->setText(message);
         m_label->setAccessibleName(message);
         m_label->show();
+        growToFit(m_label);
     }
     QWidget *first = nullptr;
     for (const QString &raw : fields) {

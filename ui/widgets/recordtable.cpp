@@ -60,8 +60,11 @@ public:
             = settingsKey.isEmpty() ? QByteArray() : QSettings().value(settingsKey).toByteArray();
         if (!state.isEmpty() && header->restoreState(state))
             m_userSized = true;
-        connect(header, &QHeaderView::sectionResized, this, [this](int, int, int) {
-            if (m_fitting || !m_view->isVisible())
+        connect(header, &QHeaderView::sectionResized, this, [this](int logical, int, int) {
+            // The stretched column follows the view's width without anyone
+            // asking: only another column's new width is the user's choice.
+            if (m_fitting || !m_view->isVisible()
+                || m_view->horizontalHeader()->sectionResizeMode(logical) == QHeaderView::Stretch)
                 return;
             // The user dragged a column edge: their widths win from now on.
             m_userSized = true;
@@ -119,18 +122,31 @@ public:
             if (!header->isSectionHidden(c) && !compact[c])
                 textWanted += content[c];
         }
+        // Not enough room for every free text: the short ones show whole and
+        // the long ones share the rest equally (never narrower than their
+        // header), so that a long comment does not cut every name.
+        QList<int> width = content;
+        if (textWanted > room) {
+            QList<int> texts;
+            for (int c = 0; c < columns; ++c) {
+                if (!header->isSectionHidden(c) && !compact[c])
+                    texts.append(c);
+            }
+            std::sort(texts.begin(), texts.end(),
+                      [&content](int a, int b) { return content[a] < content[b]; });
+            int left = std::max(room, 0);
+            for (int i = 0; i < texts.size(); ++i) {
+                const int c = texts.at(i);
+                const int share = left / int(texts.size() - i);
+                width[c] = std::max(std::min(content[c], share), header->sectionSizeHint(c));
+                left = std::max(left - width[c], 0);
+            }
+        }
         for (int c = 0; c < columns; ++c) {
             if (header->isSectionHidden(c))
                 continue;
             header->setSectionResizeMode(c, QHeaderView::Interactive);
-            int width = content[c];
-            if (!compact[c] && textWanted > room && textWanted > 0) {
-                // Not enough room: each free-text column gets its share, never
-                // less than its header.
-                const int share = int(qint64(std::max(room, 0)) * content[c] / textWanted);
-                width = std::max(share, header->sectionSizeHint(c));
-            }
-            header->resizeSection(c, width);
+            header->resizeSection(c, width[c]);
         }
         if (widestText >= 0)
             header->setSectionResizeMode(widestText, QHeaderView::Stretch);
