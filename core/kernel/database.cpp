@@ -263,7 +263,9 @@ void Database::throwFor(const QSqlError &error, const QString &what) const
 {
     const QString message
         = what.isEmpty() ? describe(error) : QStringLiteral("%1 [%2]").arg(describe(error), what);
-    if (isPostgres() && meansConnectionLost(error)) {
+    // QPSQL's isOpen() is libpq's connection status: a dead connection may
+    // refuse a statement with no error text at all ("database not open").
+    if (isPostgres() && (meansConnectionLost(error) || !connection().isOpen())) {
         if (!m_lost) {
             // Lost while connected: the first reconnection may come at once.
             m_lost = true;
@@ -283,6 +285,13 @@ void Database::beforeStatement() const
 
 void Database::ensureConnected() const
 {
+    if (!m_lost && isPostgres() && !connection().isOpen()) {
+        // libpq already saw the connection end (e.g. the LISTEN socket of
+        // ChangeWatcher read its end): reconnect at once.
+        m_lost = true;
+        m_backoffMs = 0;
+        m_nextAttemptMs = 0;
+    }
     if (!m_lost)
         return;
     if (m_transactionDepth > 0)
