@@ -143,7 +143,8 @@ private slots:
         const QStringList lines = m_server->log().split(QLatin1Char('\n'));
         bool logged = false;
         for (const QString &line : lines)
-            logged = logged || (line.contains(QString::fromLatin1(id)) && line.contains(QLatin1String("audit_log")));
+            logged = logged
+                || (line.contains(QString::fromLatin1(id)) && line.contains(QLatin1String("audit_log")));
         QVERIFY2(logged, qPrintable(m_server->log().right(2000)));
     }
 
