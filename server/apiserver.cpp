@@ -122,9 +122,7 @@ ApiResponse ApiResponse::error(int status, const QString &code, const QString &f
 
 ApiResponse ApiResponse::databaseUnavailable()
 {
-    ApiResponse r
-        = fromResult(CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage()));
-    return r;
+    return fromResult(CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage()));
 }
 
 ApiResponse ApiResponse::internalError(const QByteArray &requestId)
