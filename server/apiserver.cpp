@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -85,6 +86,7 @@ QString text(const QUrlQuery &query, const QString &key)
 
 struct ApiServer::Call
 {
+    QByteArray requestId; // names the request in the log and in 5xx answers
     HttpRequest request;
     HttpReplyPtr reply;
     QElapsedTimer timer;
@@ -118,9 +120,25 @@ ApiResponse ApiResponse::error(int status, const QString &code, const QString &f
                 status);
 }
 
+ApiResponse ApiResponse::databaseUnavailable()
+{
+    return fromResult(CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage()));
+}
+
+ApiResponse ApiResponse::internalError(const QByteArray &requestId)
+{
+    return error(500, QStringLiteral("internal"), {},
+                 Tr::tr("Internal error, request id %1.").arg(QString::fromLatin1(requestId)));
+}
+
 ApiResponse ApiResponse::fromResult(const CommandResult &result)
 {
     ApiResponse r = json(commandResultToJson(result), httpStatus(result.code));
+    if (result.code == ErrorCode::Unavailable) {
+        r.unavailable = true;
+        r.headers.append(
+            { QByteArrayLiteral("Retry-After"), QByteArray::number(UnavailableRetryAfterSeconds) });
+    }
     if (result.code == ErrorCode::Locked && result.data.contains(QStringLiteral("retryAfter")))
         r.headers.append(
             { QByteArrayLiteral("Retry-After"),
@@ -152,6 +170,8 @@ int httpStatus(ErrorCode code)
         return 401;
     case ErrorCode::Internal:
         return 500;
+    case ErrorCode::Unavailable:
+        return 503;
     }
     return 500;
 }
@@ -172,11 +192,23 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     , m_watcher(watcher)
     , m_options(options)
 {
+    // For load balancers and monitoring: 200 {"database": "ok"} when this
+    // worker's connection answers, 503 {"database": "unavailable"} otherwise
+    // (after one reconnection attempt, see runOnWorker).
     addRoute("GET", QStringLiteral("health"), Auth::None, [](Core &core, Call &) {
-        const qint64 version = core.db().currentVersion();
-        return ApiResponse::json({ { QStringLiteral("ok"), true },
-                                   { QStringLiteral("schema"), core.db().schemaVersion() },
-                                   { QStringLiteral("version"), version } });
+        try {
+            const qint64 version = core.db().currentVersion();
+            return ApiResponse::json({ { QStringLiteral("ok"), true },
+                                       { QStringLiteral("database"), QStringLiteral("ok") },
+                                       { QStringLiteral("schema"), core.db().schemaVersion() },
+                                       { QStringLiteral("version"), version } });
+        } catch (const DatabaseUnavailable &) {
+            ApiResponse r = ApiResponse::databaseUnavailable();
+            QJsonObject body = QJsonDocument::fromJson(r.body).object();
+            body.insert(QStringLiteral("database"), QStringLiteral("unavailable"));
+            r.body = compact(body);
+            return r;
+        }
     });
 
     const int sessionDays = m_options.sessionDays;
@@ -342,6 +374,8 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
 {
     auto call = std::make_shared<Call>();
     call->timer.start();
+    call->requestId
+        = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
     call->request = request;
     call->reply = reply;
 
@@ -439,36 +473,72 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
     Job job = route.job;
     m_pool.run<ApiResponse>(
         [call, job](Core &core) {
-            try {
-                if (!call->token.isEmpty()) {
-                    const auto session = Sessions(core).find(call->token);
-                    if (!session)
-                        return ApiResponse::error(
-                            401, QStringLiteral("unauthenticated"), {},
-                            Tr::tr("The session is over (expired, signed out or revoked): "
-                                   "sign in again."));
-                    call->userId = session->userId;
-                    call->sessionId = session->id;
+            // A read may run again on a fresh connection, and so may any request
+            // whose very first statement met the dead connection (nothing ran).
+            const bool read = call->request.method == "GET" || call->request.method == "HEAD";
+            for (int attempt = 0;; ++attempt) {
+                const quint64 before = core.db().completedStatements();
+                ApiResponse r = runJob(core, *call, job);
+                if (!r.unavailable)
+                    return r;
+                const bool nothingRan = core.db().completedStatements() == before;
+                if (attempt > 0 || !(read || nothingRan)) {
+                    qWarning().noquote() << "guichetd: request" << call->requestId << call->request.path
+                                         << "answered 503: the database is unavailable";
+                    return r;
                 }
-                SessionScope scope(core, call->sessionId);
-                ApiResponse r = job(core, *call);
-                if (!r.userId)
-                    r.userId = call->userId;
-                return r;
-            } catch (const DatabaseError &error) {
-                qWarning().noquote() << "guichetd:" << call->request.path << "failed:" << error.message();
-                return ApiResponse::error(500, QStringLiteral("internal"), {},
-                                          Tr::tr("The database failed: %1").arg(error.message()));
             }
         },
         [this, call, route](ApiResponse response) {
             if (response.changed)
                 m_watcher.refresh();
+            if (response.unavailable)
+                m_watcher.noteUnavailable();
             if (response.park)
                 park(call, route);
             else
                 finish(call, response);
         });
+}
+
+ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
+{
+    try {
+        if (!call.token.isEmpty()) {
+            const auto session = Sessions(core).find(call.token);
+            if (!session)
+                return ApiResponse::error(401, QStringLiteral("unauthenticated"), {},
+                                          Tr::tr("The session is over (expired, signed out or revoked): "
+                                                 "sign in again."));
+            call.userId = session->userId;
+            call.sessionId = session->id;
+        }
+        SessionScope scope(core, call.sessionId);
+        ApiResponse r = job(core, call);
+        if (!r.userId)
+            r.userId = call.userId;
+        if (r.status == 500) {
+            // A command's internal error: its details stay in the log.
+            qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+                                 << "failed:" << QString::fromUtf8(r.body);
+            const qint64 userId = r.userId;
+            r = ApiResponse::internalError(call.requestId);
+            r.userId = userId;
+        }
+        return r;
+    } catch (const DatabaseUnavailable &error) {
+        qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+                             << "met an unavailable database:" << error.message();
+        ApiResponse r = ApiResponse::databaseUnavailable();
+        r.userId = call.userId;
+        return r;
+    } catch (const DatabaseError &error) {
+        qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+                             << "failed:" << error.message();
+        ApiResponse r = ApiResponse::internalError(call.requestId);
+        r.userId = call.userId;
+        return r;
+    }
 }
 
 void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
@@ -505,6 +575,9 @@ void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
         if (version > call->since)
             wake();
     });
+    // Back from a lost database connection: notifications may have been
+    // missed, so every parked poll reads again.
+    connect(&m_watcher, &ChangeWatcher::databaseRecovered, waiter, wake);
     auto *timer = new QTimer(waiter);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, waiter, wake);
@@ -520,7 +593,10 @@ void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
 
 void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &response)
 {
-    call->reply->send(response.status, response.contentType, response.body, response.headers);
+    HeaderList headers = response.headers;
+    if (response.status >= 500)
+        headers.append({ QByteArrayLiteral("X-Request-Id"), call->requestId });
+    call->reply->send(response.status, response.contentType, response.body, headers);
     logRequest(call->request.method, call->request.path, response.status, call->timer.elapsed(),
                response.userId);
 }

@@ -33,16 +33,26 @@ struct ApiResponse
     qint64 userId = 0; // the caller, for the request log (0: anonymous)
     bool changed = false; // a command went through: the change counter moved
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
+    bool unavailable = false; // the database could not be reached (503)
 
     static ApiResponse json(const QJsonObject &object, int status = 200);
     // {"ok": false, "code", "field", "message"} (docs/API.md).
     static ApiResponse error(int status, const QString &code, const QString &field, const QString &message);
-    // A command's outcome with the status of its error code (429 with Retry-After).
+    // A command's outcome with the status of its error code (429 and 503 with
+    // Retry-After).
     static ApiResponse fromResult(const CommandResult &result);
+    // 503 with Retry-After: the database cannot be reached for the moment.
+    static ApiResponse databaseUnavailable();
+    // 500 saying only "Internal error, request id X": the details go to the
+    // log under that id, never to the client.
+    static ApiResponse internalError(const QByteArray &requestId);
 };
 
 // The HTTP status of each core error code (docs/API.md), in one place.
 int httpStatus(ErrorCode code);
+
+// Seconds a client is told to wait (Retry-After) when the database is unavailable.
+constexpr int UnavailableRetryAfterSeconds = 1;
 
 // The routes of docs/API.md. Routing, JSON checks and the long-poll run on the
 // event loop; everything that reads or writes the database runs on the worker
@@ -75,6 +85,9 @@ private:
 
     void addRoute(const char *method, const QString &path, Auth auth, Job job);
     void runOnWorker(const std::shared_ptr<Call> &call, const Route &route);
+    // The route's job with the caller's session, on a worker: a lost database
+    // connection gives 503 (unavailable), any other database error a generic 500.
+    static ApiResponse runJob(Core &core, Call &call, const Job &job);
     void finish(const std::shared_ptr<Call> &call, const ApiResponse &response);
     // Holds a long-poll until the counter passes its `since` or its `wait`
     // elapses, then runs its route again; drops it if the client leaves.

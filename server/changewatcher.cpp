@@ -10,30 +10,66 @@ namespace guichet::server {
 ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
     : QObject(parent)
     , m_db(db)
+    , m_pollIntervalMs(pollIntervalMs)
 {
+    m_reconnections = m_db.reconnections();
     refresh();
     if (m_db.isPostgres()) {
+        // The driver object outlives reconnections: connected once, subscribed
+        // again after each (listen()).
         QSqlDriver *driver = m_db.connection().driver();
         connect(driver, &QSqlDriver::notification, this,
                 [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
                     if (name == QLatin1String("guichet_changes"))
                         noteVersion(payload.toString().toLongLong());
                 });
-        if (!driver->subscribeToNotification(QStringLiteral("guichet_changes")))
-            qWarning().noquote() << "guichetd: cannot LISTEN to guichet_changes; changes are seen every"
-                                 << pollIntervalMs << "ms only";
+        listen();
     }
     connect(&m_timer, &QTimer::timeout, this, &ChangeWatcher::refresh);
-    m_timer.start(pollIntervalMs);
+    m_timer.start(m_available ? m_pollIntervalMs : RecoveryPollIntervalMs);
+}
+
+void ChangeWatcher::listen()
+{
+    QSqlDriver *driver = m_db.connection().driver();
+    if (!driver->subscribeToNotification(QStringLiteral("guichet_changes")))
+        qWarning().noquote() << "guichetd: cannot LISTEN to guichet_changes; changes are seen every"
+                             << m_pollIntervalMs << "ms only";
 }
 
 void ChangeWatcher::refresh()
 {
     try {
-        noteVersion(m_db.currentVersion());
+        const qint64 version = m_db.currentVersion();
+        const bool reconnected = m_db.reconnections() != m_reconnections;
+        m_reconnections = m_db.reconnections();
+        // A new connection has no LISTEN: subscribe again.
+        if (reconnected && m_db.isPostgres())
+            listen();
+        noteVersion(version);
+        if (m_timer.interval() != m_pollIntervalMs)
+            m_timer.setInterval(m_pollIntervalMs);
+        if (!m_available || reconnected) {
+            m_available = true;
+            qWarning().noquote() << "guichetd: the database answers again";
+            emit databaseRecovered();
+        }
+    } catch (const DatabaseUnavailable &error) {
+        if (m_available) {
+            qWarning().noquote() << "guichetd: the database is unavailable:" << error.message();
+            m_available = false;
+        }
+        m_timer.setInterval(RecoveryPollIntervalMs);
     } catch (const DatabaseError &error) {
         qWarning().noquote() << "guichetd: cannot read the change counter:" << error.message();
     }
+}
+
+void ChangeWatcher::noteUnavailable()
+{
+    // Finds out at once whether the watcher's own connection went too.
+    if (m_available)
+        refresh();
 }
 
 void ChangeWatcher::noteVersion(qint64 version)

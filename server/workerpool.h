@@ -16,6 +16,9 @@ namespace guichet::server {
 // A few threads, each with its own database connection and Core (a connection
 // must be used from the thread that opened it), so that sign-in (argon2id,
 // ~150 ms) and every other database call leave the event loop free.
+// A worker whose connection was lost (PostgreSQL restarted) replaces it by
+// itself at its next statement, with backoff (Database); ApiServer answers 503
+// meanwhile and retries a request once when that is safe.
 class WorkerPool : public QObject
 {
     Q_OBJECT

@@ -253,8 +253,8 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <translation>La session est terminée (expirée, fermée ou révoquée) : connectez-vous à nouveau.</translation>
     </message>
     <message>
-        <source>The database failed: %1</source>
-        <translation>La base de données a échoué : %1</translation>
+        <source>Internal error, request id %1.</source>
+        <translation>Erreur interne, identifiant de la requête %1.</translation>
     </message>
 </context>
 <context>
@@ -1516,6 +1516,10 @@ Statut : %7</translation>
     <message>
         <source>The database refused the change: %1</source>
         <translation>La base de données a refusé la modification : %1</translation>
+    </message>
+    <message>
+        <source>The database cannot be reached for the moment. Try again shortly.</source>
+        <translation>La base de données est momentanément injoignable. Réessayez dans un instant.</translation>
     </message>
 </context>
 <context>

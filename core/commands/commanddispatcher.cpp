@@ -46,9 +46,10 @@ CommandResult commandResultFromJson(const QJsonObject &json)
 
 ErrorCode errorCodeFromName(const QString &name)
 {
-    for (ErrorCode code : { ErrorCode::None, ErrorCode::InvalidInput, ErrorCode::NotFound,
-                            ErrorCode::Forbidden, ErrorCode::Conflict, ErrorCode::Locked, ErrorCode::Expired,
-                            ErrorCode::TooLarge, ErrorCode::Unauthenticated, ErrorCode::Internal }) {
+    for (ErrorCode code :
+         { ErrorCode::None, ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::Forbidden,
+           ErrorCode::Conflict, ErrorCode::Locked, ErrorCode::Expired, ErrorCode::TooLarge,
+           ErrorCode::Unauthenticated, ErrorCode::Internal, ErrorCode::Unavailable }) {
         if (errorCodeName(code) == name)
             return code;
     }
@@ -134,6 +135,10 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
             transaction.commit();
             return result;
         }
+    } catch (const DatabaseUnavailable &error) {
+        qWarning().noquote() << "guichet:" << name
+                             << "(with a command id) met an unavailable database:" << error.message();
+        result = CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage());
     } catch (const DatabaseError &error) {
         // A failed statement (or a concurrent retry that recorded the same id
         // first, which the check below then finds). Core's own wording.
@@ -141,6 +146,10 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
         result = CommandResult::failure(ErrorCode::Internal, {},
                                         Core::tr("The database refused the change: %1").arg(error.message()));
     }
+    // A lost connection took the transaction with it: nothing to record, the
+    // retry (same command id) runs the command again.
+    if (result.code == ErrorCode::Unavailable)
+        return result;
     // The refusal rolled back; record it on its own so a retry gets the same
     // answer. An internal error is not recorded: a retry may well succeed.
     try {

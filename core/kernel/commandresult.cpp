@@ -25,6 +25,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("unauthenticated");
     case ErrorCode::Internal:
         return QStringLiteral("internal");
+    case ErrorCode::Unavailable:
+        return QStringLiteral("unavailable");
     }
     return QStringLiteral("internal");
 }

@@ -9,7 +9,8 @@
 namespace guichet {
 
 // What went wrong, in terms both the desktop and the HTTP layer can map
-// (InvalidInput -> 422, Forbidden -> 403, NotFound -> 404, Conflict -> 409 ...).
+// (InvalidInput -> 422, Forbidden -> 403, NotFound -> 404, Conflict -> 409,
+// Unavailable -> 503 ...).
 enum class ErrorCode {
     None,
     InvalidInput,
@@ -21,6 +22,9 @@ enum class ErrorCode {
     TooLarge,
     Unauthenticated,
     Internal,
+    // The database cannot be reached for the moment (connection lost, server
+    // restarting): nothing was done, the same command may be sent again.
+    Unavailable,
 };
 
 QString errorCodeName(ErrorCode code);

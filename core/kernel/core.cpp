@@ -83,6 +83,11 @@ qint64 CommandContext::queueMail(qint64 userId, const QString &recipient, const 
           bodyHtml, clock().nowMs() });
 }
 
+QString Core::unavailableMessage()
+{
+    return tr("The database cannot be reached for the moment. Try again shortly.");
+}
+
 Core::Core(Database &database, const Clock &clock)
     : m_database(database)
     , m_clock(clock)
@@ -130,6 +135,10 @@ CommandResult Core::run(const QString &command, qint64 actorId,
         return context.result;
     } catch (const CommandFailure &failure) {
         return CommandResult::failure(failure.code(), failure.field(), failure.message());
+    } catch (const DatabaseUnavailable &error) {
+        // The transaction went with the connection: nothing of it remains.
+        qWarning().noquote() << "guichet:" << command << "met an unavailable database:" << error.message();
+        return CommandResult::failure(ErrorCode::Unavailable, {}, unavailableMessage());
     } catch (const DatabaseError &error) {
         qWarning().noquote() << "guichet:" << command << "failed:" << error.message();
         return CommandResult::failure(ErrorCode::Internal, {},

@@ -101,11 +101,16 @@ public:
 
     // Runs body in one transaction for actorId (0 when options.anonymous).
     // Returns body's context.result on success; on CommandFailure or a database
-    // error everything is rolled back and the error is returned.
+    // error everything is rolled back and the error is returned; a lost
+    // database connection gives ErrorCode::Unavailable (the transaction went
+    // with the connection; the next command reconnects).
     CommandResult run(const QString &command, qint64 actorId,
                       const std::function<void(CommandContext &)> &body, RunOptions options = RunOptions());
 
     std::optional<Actor> loadActor(qint64 userId) const;
+
+    // What a command that met a lost database connection answers.
+    static QString unavailableMessage();
 
     // The guichetd session (core/rules/accounts/sessions.h) the next commands come through, 0
     // outside guichetd: a password change revokes the user's other sessions but

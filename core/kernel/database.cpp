@@ -13,6 +13,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <chrono>
 
 namespace guichet {
 
@@ -55,7 +56,50 @@ QString describe(const QSqlError &error)
     return text.trimmed();
 }
 
+qint64 steadyNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 } // namespace
+
+bool meansConnectionLost(const QSqlError &error)
+{
+    if (!error.isValid())
+        return false;
+    if (error.type() == QSqlError::ConnectionError)
+        return true;
+    // SQLSTATE class 08 (connection exception), 57P01 admin_shutdown,
+    // 57P02 crash_shutdown, 57P03 cannot_connect_now.
+    const QString state = error.nativeErrorCode();
+    if (state.startsWith(QLatin1String("08")) || state == QLatin1String("57P01")
+        || state == QLatin1String("57P02") || state == QLatin1String("57P03"))
+        return true;
+    // libpq often reports a dropped connection without a SQLSTATE: its texts.
+    static const char *const texts[] = {
+        "server closed the connection",
+        "no connection to the server",
+        "terminating connection due to administrator command",
+        "terminating connection due to unexpected postmaster exit",
+        "could not connect to server",
+        "could not send data to server",
+        "could not receive data from server",
+        "connection to server",
+        "ssl connection has been closed unexpectedly",
+        "the database system is starting up",
+        "the database system is shutting down",
+        "the database system is in recovery mode",
+        "connection not open",
+    };
+    const QString text = (error.databaseText() + QLatin1Char(' ') + error.driverText()).toLower();
+    for (const char *needle : texts) {
+        if (text.contains(QLatin1String(needle)))
+            return true;
+    }
+    return false;
+}
 
 QVariantMap recordToMap(const QSqlQuery &query)
 {
@@ -164,8 +208,15 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
         db.setDatabaseName(name.isEmpty() ? url.userName() : name);
         QStringList options;
         const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
-        for (const auto &item : items)
+        bool timeoutGiven = false;
+        for (const auto &item : items) {
             options << item.first + QLatin1Char('=') + item.second;
+            timeoutGiven = timeoutGiven || item.first == QLatin1String("connect_timeout");
+        }
+        // A server that does not answer (down, firewalled) must not hold a
+        // worker for libpq's default of forever.
+        if (!timeoutGiven)
+            options << QStringLiteral("connect_timeout=%1").arg(ConnectTimeoutSeconds);
         db.setConnectOptions(options.join(QLatin1Char(';')));
     } else {
         if (location != QLatin1String(":memory:")) {
@@ -182,14 +233,7 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
         return nullptr;
     }
     try {
-        if (postgres) {
-            database->exec(QStringLiteral("SET client_min_messages TO WARNING"));
-        } else {
-            database->exec(QStringLiteral("PRAGMA foreign_keys = ON"));
-            if (location != QLatin1String(":memory:"))
-                database->exec(QStringLiteral("PRAGMA journal_mode = WAL"));
-            database->exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
-        }
+        database->configureSession();
     } catch (const DatabaseError &e) {
         if (error)
             *error = e.message();
@@ -198,25 +242,100 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
     return database;
 }
 
+void Database::configureSession() const
+{
+    if (isPostgres()) {
+        exec(QStringLiteral("SET client_min_messages TO WARNING"));
+    } else {
+        exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+        if (m_location != QLatin1String(":memory:"))
+            exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+        exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    }
+}
+
 QSqlDatabase Database::connection() const
 {
     return QSqlDatabase::database(m_connectionName, false);
+}
+
+void Database::throwFor(const QSqlError &error, const QString &what) const
+{
+    const QString message
+        = what.isEmpty() ? describe(error) : QStringLiteral("%1 [%2]").arg(describe(error), what);
+    // QPSQL's isOpen() is libpq's connection status: a dead connection may
+    // refuse a statement with no error text at all ("database not open").
+    if (isPostgres() && (meansConnectionLost(error) || !connection().isOpen())) {
+        if (!m_lost) {
+            // Lost while connected: the first reconnection may come at once.
+            m_lost = true;
+            m_backoffMs = 0;
+            m_nextAttemptMs = 0;
+        }
+        throw DatabaseUnavailable(message);
+    }
+    throw DatabaseError(message);
+}
+
+void Database::beforeStatement() const
+{
+    if (m_interruptCountdown >= 0 && m_interruptCountdown-- == 0 && m_interrupt)
+        m_interrupt();
+}
+
+void Database::ensureConnected() const
+{
+    if (!m_lost && isPostgres() && !connection().isOpen()) {
+        // libpq already saw the connection end (e.g. the LISTEN socket of
+        // ChangeWatcher read its end): reconnect at once.
+        m_lost = true;
+        m_backoffMs = 0;
+        m_nextAttemptMs = 0;
+    }
+    if (!m_lost)
+        return;
+    if (m_transactionDepth > 0)
+        throw DatabaseUnavailable(QStringLiteral("the connection was lost inside a transaction"));
+    const qint64 now = steadyNowMs();
+    if (now < m_nextAttemptMs)
+        throw DatabaseUnavailable(
+            QStringLiteral("the database is unavailable; next connection attempt in %1 ms")
+                .arg(m_nextAttemptMs - now));
+    QSqlDatabase db = connection();
+    db.close();
+    if (!db.open()) {
+        m_backoffMs = m_backoffMs == 0 ? FirstRetryMs : std::min(m_backoffMs * 2, MaxRetryMs);
+        m_nextAttemptMs = steadyNowMs() + m_backoffMs;
+        throw DatabaseUnavailable(QStringLiteral("cannot reconnect to %1: %2")
+                                      .arg(displayLocation(m_location), describe(db.lastError())));
+    }
+    m_lost = false;
+    m_backoffMs = 0;
+    m_nextAttemptMs = 0;
+    ++m_reconnections;
+    // The session's own settings are not statements of the caller's request.
+    const quint64 completed = m_completed;
+    configureSession();
+    m_completed = completed;
 }
 
 QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
 {
     if (m_failCountdown >= 0 && m_failCountdown-- == 0)
         throw DatabaseError(QStringLiteral("injected failure [%1]").arg(sql.simplified()));
+    ensureConnected();
+    beforeStatement();
     QSqlQuery query(connection());
     query.setForwardOnly(true);
     if (args.isEmpty()) {
         // Unprepared: PostgreSQL cannot prepare DDL, SET or CREATE DATABASE.
         if (!query.exec(sql))
-            throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+            throwFor(query.lastError(), sql.simplified());
+        ++m_completed;
         return query;
     }
     if (!query.prepare(sql))
-        throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+        throwFor(query.lastError(), sql.simplified());
     for (const QVariant &arg : args) {
         // A null QString means "no text", not SQL NULL: pass QVariant() for NULL.
         if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
@@ -225,7 +344,8 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
             query.addBindValue(arg);
     }
     if (!query.exec())
-        throw DatabaseError(QStringLiteral("%1 [%2]").arg(describe(query.lastError()), sql.simplified()));
+        throwFor(query.lastError(), sql.simplified());
+    ++m_completed;
     return query;
 }
 
@@ -269,8 +389,12 @@ void Database::begin()
             // IMMEDIATE takes the write lock now, so two writers never deadlock
             // on a lock upgrade half-way through a command.
             exec(QStringLiteral("BEGIN IMMEDIATE"));
-        } else if (!connection().transaction()) {
-            throw DatabaseError(describe(connection().lastError()));
+        } else {
+            ensureConnected();
+            beforeStatement();
+            if (!connection().transaction())
+                throwFor(connection().lastError(), QStringLiteral("BEGIN"));
+            ++m_completed;
         }
     } else {
         exec(QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth));
@@ -284,10 +408,15 @@ void Database::commit()
     // The depth drops only once the commit went through: a failed COMMIT
     // leaves the transaction open for the caller's rollback.
     if (m_transactionDepth == 1) {
-        if (m_dialect == Dialect::Sqlite)
+        if (m_dialect == Dialect::Sqlite) {
             exec(QStringLiteral("COMMIT"));
-        else if (!connection().commit())
-            throw DatabaseError(describe(connection().lastError()));
+        } else {
+            if (m_lost)
+                throw DatabaseUnavailable(QStringLiteral("the connection was lost inside a transaction"));
+            beforeStatement();
+            if (!connection().commit())
+                throwFor(connection().lastError(), QStringLiteral("COMMIT"));
+        }
     } else {
         exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
     }
@@ -302,7 +431,7 @@ void Database::rollback()
         if (m_transactionDepth == 0) {
             if (m_dialect == Dialect::Sqlite)
                 exec(QStringLiteral("ROLLBACK"));
-            else
+            else if (!m_lost)
                 connection().rollback();
         } else {
             exec(QStringLiteral("ROLLBACK TO SAVEPOINT sp%1").arg(m_transactionDepth));

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +25,21 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
+// The connection to the database was lost (PostgreSQL restarted, the backend
+// was terminated, the network dropped) or cannot be opened again yet. Whatever
+// the statement's transaction did is gone; the next use reconnects (with
+// backoff). Callers answer "unavailable, try again", never a generic error.
+class DatabaseUnavailable : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+};
+
+// Whether a driver error means the connection itself is gone (QPSQL: the
+// server closed it, no connection, administrator shutdown, SQLSTATE class 08
+// or 57P01..57P03), as opposed to a statement the server refused.
+bool meansConnectionLost(const QSqlError &error);
+
 // A piece of an SQL statement (a condition, a sub-query) with the values of
 // its '?' placeholders, in order. The caller splices `sql` into its statement
 // and `args` into its argument list at the same place.
@@ -40,6 +57,13 @@ class Database
 {
 public:
     enum class Dialect { Sqlite, PostgreSql };
+    // Reconnection backoff after a lost connection: the first attempt comes at
+    // once, then each failed one doubles the wait from 100 ms up to 5 s.
+    static constexpr int FirstRetryMs = 100;
+    static constexpr int MaxRetryMs = 5000;
+    // Seconds a PostgreSQL connection attempt may take (libpq connect_timeout),
+    // unless the URL sets its own.
+    static constexpr int ConnectTimeoutSeconds = 5;
 
     ~Database();
     Database(const Database &) = delete;
@@ -62,7 +86,11 @@ public:
     QString location() const { return m_location; }
     QSqlDatabase connection() const;
 
-    // Prepared statement with positional '?' arguments; throws DatabaseError.
+    // Prepared statement with positional '?' arguments; throws DatabaseError,
+    // or DatabaseUnavailable when the connection is lost. After a loss, the
+    // next statement outside a transaction reconnects first: at once the first
+    // time, then no sooner than 100 ms, 200 ms, … up to 5 s after each failed
+    // attempt (until then it throws DatabaseUnavailable without trying).
     // A null QString binds as '' (pass QVariant() for SQL NULL).
     QSqlQuery exec(const QString &sql, const QVariantList &args = {}) const;
     // First row as column -> value, or nothing.
@@ -72,6 +100,18 @@ public:
     QVariant value(const QString &sql, const QVariantList &args = {}) const;
     // Runs an INSERT ... RETURNING id and gives the id.
     qint64 insert(const QString &sql, const QVariantList &args = {}) const;
+
+    // False once a statement met a lost connection, until a reconnection works.
+    bool isConnected() const { return !m_lost; }
+    // Counts reconnections that worked: a LISTEN (ChangeWatcher) subscribes again
+    // when it moves.
+    quint64 reconnections() const { return m_reconnections; }
+    // Statements that went through on this object, for callers that must know
+    // whether anything ran before a failure (a retry is safe when nothing did).
+    quint64 completedStatements() const { return m_completed; }
+    // Reconnects now if the connection was lost and the backoff allows it.
+    // Throws DatabaseUnavailable when it cannot.
+    void ensureConnected() const;
 
     void begin();
     void commit();
@@ -89,16 +129,37 @@ public:
     // fails with a DatabaseError (-1 turns it off). Lets a test crash a command
     // at every statement and check that nothing half-done remains.
     void failAfterStatements(int count) { m_failCountdown = count; }
+    // Fault injection for tests: runs action once, just before the statement
+    // after the next `count` ones (BEGIN and COMMIT included); a test ends the
+    // connection's backend there to lose the connection mid-command.
+    void interruptBeforeStatement(int count, std::function<void()> action)
+    {
+        m_interruptCountdown = count;
+        m_interrupt = std::move(action);
+    }
 
 private:
     Database(Dialect dialect, QString location, QString connectionName);
     void execScript(const QString &script) const;
+    // Session settings every new connection gets (foreign keys, WAL, …).
+    void configureSession() const;
+    // Throws DatabaseUnavailable (marking the connection lost) or DatabaseError.
+    [[noreturn]] void throwFor(const QSqlError &error, const QString &what) const;
+    void beforeStatement() const;
 
     Dialect m_dialect;
     QString m_location;
     QString m_connectionName;
     int m_transactionDepth = 0;
     mutable int m_failCountdown = -1;
+    mutable int m_interruptCountdown = -1;
+    std::function<void()> m_interrupt;
+    // Connection loss and reconnection (mutable: reads reconnect too).
+    mutable bool m_lost = false;
+    mutable qint64 m_nextAttemptMs = 0; // steady clock, ms
+    mutable int m_backoffMs = 0;
+    mutable quint64 m_reconnections = 0;
+    mutable quint64 m_completed = 0;
 };
 
 // Scoped transaction: rolls back unless commit() was called.

@@ -591,6 +591,44 @@ private slots:
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM services WHERE code = 'C'")), 1);
     }
 
+    void commandMeetingATerminatedBackendLeavesNothingAndIsUnavailable()
+    {
+        WORLD(w);
+        if (!w.t.db().isPostgres())
+            QSKIP("an SQLite file has no connection to lose");
+        auto other = w.t.openAnother();
+        QVERIFY(other);
+        const QString commandId = QStringLiteral("d41c-lost");
+        const QJsonObject args { { QStringLiteral("structure"), w.s },
+                                 { QStringLiteral("code"), QStringLiteral("C") },
+                                 { QStringLiteral("name"), QStringLiteral("Cave") } };
+        const QString before = snapshot(*other);
+        // The backend ends before each statement in turn (BEGIN, the id check,
+        // the command's reads and writes, COMMIT): nothing half-done, no
+        // record, "unavailable" rather than an internal error, until the
+        // command goes through once on a new connection.
+        int losses = 0;
+        CommandResult r;
+        for (;; ++losses) {
+            bool killed = false;
+            w.t.db().interruptBeforeStatement(losses, [&] { killed = terminateBackend(w.t.db(), *other); });
+            r = w.run(w.paul, QStringLiteral("addService"), args, commandId);
+            w.t.db().interruptBeforeStatement(-1, {});
+            if (!killed)
+                break;
+            QCOMPARE(r.code, ErrorCode::Unavailable);
+            QCOMPARE(errorCodeName(r.code), QStringLiteral("unavailable"));
+            QVERIFY(!r.message.contains(QLatin1String("services")));
+            QVERIFY(!w.t.db().inTransaction());
+            QCOMPARE(snapshot(*other), before);
+            QVERIFY(losses < 100);
+        }
+        CHECK_OK(r);
+        QVERIFY(losses >= 4);
+        QCOMPARE(w.appliedCount(), 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM services WHERE code = 'C'")), 1);
+    }
+
     void resultsRoundTripThroughJson()
     {
         CommandResult success
@@ -622,7 +660,7 @@ private slots:
         for (ErrorCode code :
              { ErrorCode::None, ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::Forbidden,
                ErrorCode::Conflict, ErrorCode::Locked, ErrorCode::Expired, ErrorCode::TooLarge,
-               ErrorCode::Unauthenticated, ErrorCode::Internal })
+               ErrorCode::Unauthenticated, ErrorCode::Internal, ErrorCode::Unavailable })
             QCOMPARE(errorCodeFromName(errorCodeName(code)), code);
         QCOMPARE(errorCodeFromName(QStringLiteral("bogus")), ErrorCode::Internal);
         // A body that lost its code is not taken for a success.

@@ -3,7 +3,10 @@
 #include "manualclock.h"
 #include "testdatabase.h"
 
+#include <QScopeGuard>
+#include <QSqlError>
 #include <QTest>
+#include <QUrl>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -182,6 +185,120 @@ private slots:
         QVERIFY(statements.at(1).startsWith(QLatin1String("CREATE TRIGGER")));
         QVERIFY(statements.at(1).endsWith(QLatin1String("END;")));
         QVERIFY(statements.at(2).endsWith(QLatin1String("plpgsql;")));
+    }
+
+    void lostConnectionsAreToldFromRefusedStatements()
+    {
+        const auto lost = [](const QString &text, const QString &state = {},
+                             QSqlError::ErrorType type = QSqlError::StatementError) {
+            return meansConnectionLost(
+                QSqlError(QStringLiteral("Unable to create query"), text, type, state));
+        };
+        QVERIFY(lost(QStringLiteral("server closed the connection unexpectedly\n\tThis probably means the "
+                                    "server terminated abnormally")));
+        QVERIFY(lost(QStringLiteral("no connection to the server")));
+        QVERIFY(lost(QStringLiteral("FATAL:  terminating connection due to administrator command"),
+                     QStringLiteral("57P01")));
+        QVERIFY(lost(QString(), QStringLiteral("57P03")));
+        QVERIFY(lost(QString(), QStringLiteral("08006")));
+        QVERIFY(lost(QStringLiteral("could not connect"), {}, QSqlError::ConnectionError));
+        // The server refused the statement: the connection is fine.
+        QVERIFY(
+            !lost(QStringLiteral("duplicate key value violates unique constraint"), QStringLiteral("23505")));
+        QVERIFY(!lost(QStringLiteral("syntax error at or near \"SELEC\""), QStringLiteral("42601")));
+        QVERIFY(!lost(QStringLiteral("database is locked")));
+        QVERIFY(!meansConnectionLost(QSqlError()));
+    }
+
+    void aTerminatedBackendIsReplacedOnNextUse()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("an SQLite file has no connection to lose");
+        auto other = t.openAnother();
+        QVERIFY(other);
+        const int pid = t.db().value(QStringLiteral("SELECT pg_backend_pid()")).toInt();
+        QVERIFY(terminateBackend(t.db(), *other));
+
+        // The statement that meets the dead connection says so, with its own type.
+        QVERIFY_THROWS_EXCEPTION(DatabaseUnavailable, t.db().value(QStringLiteral("SELECT 1")));
+        QVERIFY(!t.db().isConnected());
+        // The next one reconnects by itself, with the session's settings.
+        QCOMPARE(t.db().value(QStringLiteral("SELECT 1")).toInt(), 1);
+        QVERIFY(t.db().isConnected());
+        QCOMPARE(t.db().reconnections(), quint64(1));
+        QVERIFY(t.db().value(QStringLiteral("SELECT pg_backend_pid()")).toInt() != pid);
+        QCOMPARE(t.db().value(QStringLiteral("SHOW client_min_messages")).toString(),
+                 QStringLiteral("warning"));
+        // And a transaction works again.
+        {
+            Transaction tx(t.db());
+            t.db().nextVersion();
+            tx.commit();
+        }
+    }
+
+    void aConnectionLostInsideATransactionLeavesNothing()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("an SQLite file has no connection to lose");
+        auto other = t.openAnother();
+        QVERIFY(other);
+        const qint64 version = t.db().currentVersion();
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const CommandResult r = core.run(
+            QStringLiteral("test"), 0,
+            [&](CommandContext &ctx) {
+                ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("first"));
+                QVERIFY(terminateBackend(ctx.db(), *other));
+                ctx.audit(QStringLiteral("b"), 2, 0, QStringLiteral("second"));
+            },
+            RunOptions::anonymousCommand());
+        QCOMPARE(r.code, ErrorCode::Unavailable);
+        QVERIFY(!r.message.contains(QLatin1String("audit_log"))); // no SQL for the user
+        QVERIFY(!t.db().inTransaction());
+        QCOMPARE(other->value(QStringLiteral("SELECT COUNT(*) FROM audit_log")).toInt(), 0);
+        QCOMPARE(other->currentVersion(), version);
+        // The next command reconnects and goes through.
+        const CommandResult again = core.run(
+            QStringLiteral("test"), 0,
+            [](CommandContext &ctx) { ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("again")); },
+            RunOptions::anonymousCommand());
+        QVERIFY2(again.ok(), qPrintable(again.message));
+        QCOMPARE(other->value(QStringLiteral("SELECT COUNT(*) FROM audit_log")).toInt(), 1);
+    }
+
+    void reconnectionsBackOffWhileTheDatabaseRefuses()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("an SQLite file has no connection to lose");
+        auto admin = Database::open(qEnvironmentVariable("GUICHET_TEST_PG_URL"), nullptr);
+        QVERIFY(admin);
+        const QString name = QUrl(t.location()).path().mid(1);
+        // The database refuses new connections, as during a restart.
+        admin->exec(QStringLiteral("ALTER DATABASE %1 ALLOW_CONNECTIONS false").arg(name));
+        const auto allowAgain = qScopeGuard(
+            [&] { admin->exec(QStringLiteral("ALTER DATABASE %1 ALLOW_CONNECTIONS true").arg(name)); });
+        QVERIFY(terminateBackend(t.db(), *admin));
+        QVERIFY_THROWS_EXCEPTION(DatabaseUnavailable, t.db().value(QStringLiteral("SELECT 1")));
+        // First attempt at once (refused), then none before the backoff's 100 ms.
+        QVERIFY_THROWS_EXCEPTION(DatabaseUnavailable, t.db().value(QStringLiteral("SELECT 1")));
+        try {
+            t.db().value(QStringLiteral("SELECT 1"));
+            QFAIL("the database refuses connections");
+        } catch (const DatabaseUnavailable &e) {
+            QVERIFY2(e.message().contains(QLatin1String("next connection attempt")), qPrintable(e.message()));
+        }
+        admin->exec(QStringLiteral("ALTER DATABASE %1 ALLOW_CONNECTIONS true").arg(name));
+        QTest::qWait(Database::FirstRetryMs + 20);
+        QCOMPARE(t.db().value(QStringLiteral("SELECT 1")).toInt(), 1);
+        QVERIFY(t.db().isConnected());
     }
 
     void badLocationGivesReadableError()

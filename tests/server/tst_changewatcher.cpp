@@ -48,6 +48,37 @@ private slots:
         QCOMPARE(watcher.version(), now);
     }
 
+    void listensAgainAfterItsConnectionWasLost()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        if (!TestDatabase::usesPostgres())
+            QSKIP("an SQLite file has no connection to lose");
+        // The poll is far too slow to pass: only a NOTIFY on the new connection can.
+        server::ChangeWatcher watcher(testDb.db(), 60000);
+        QSignalSpy recovered(&watcher, &server::ChangeWatcher::databaseRecovered);
+        QSignalSpy changed(&watcher, &server::ChangeWatcher::versionChanged);
+        auto other = testDb.openAnother();
+        QVERIFY(other);
+        QVERIFY(terminateBackend(testDb.db(), *other));
+        // The next read finds the connection gone; the recovery pace reconnects.
+        watcher.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!recovered.isEmpty(), 3000);
+        QVERIFY(watcher.databaseAvailable());
+        QCOMPARE(testDb.db().reconnections(), quint64(1));
+
+        SystemClock clock;
+        Core core(*other, clock);
+        NewUser user;
+        user.email = QStringLiteral("bob@example.org");
+        user.firstName = QStringLiteral("Bob");
+        user.lastName = QStringLiteral("Martin");
+        user.password = QStringLiteral("Tournesol2024x");
+        QVERIFY(Accounts(core).createUser(user).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 1000);
+        QCOMPARE(watcher.version(), other->currentVersion());
+    }
+
     void aRefusedCommandWakesNobody()
     {
         TestDatabase testDb;

@@ -2,6 +2,7 @@
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
+#include <QThread>
 #include <QUrl>
 
 namespace guichet::test {
@@ -68,6 +69,24 @@ TestDatabase::~TestDatabase()
             }
         }
     }
+}
+
+bool terminateBackend(Database &victim, Database &other)
+{
+    try {
+        const int pid = victim.value(QStringLiteral("SELECT pg_backend_pid()")).toInt();
+        if (!other.value(QStringLiteral("SELECT pg_terminate_backend(?)"), { pid }).toBool())
+            return false;
+        for (int i = 0; i < 200; ++i) {
+            if (other.value(QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = ?"), { pid })
+                    .toInt()
+                == 0)
+                return true;
+            QThread::msleep(10);
+        }
+    } catch (const DatabaseError &) {
+    }
+    return false;
 }
 
 std::unique_ptr<Database> TestDatabase::openAnother() const

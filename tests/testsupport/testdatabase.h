@@ -56,4 +56,8 @@ QString snapshot(Database &db, const QStringList &exceptTables = {});
 // outcome there (refusals too, so that a retry gets the same answer), which is
 // bookkeeping, not a change of the user's data.
 QString dataSnapshot(Database &db);
+// PostgreSQL: ends the backend process of `victim`'s connection from another
+// connection of the same database (pg_terminate_backend) and waits until it is
+// gone, as a server restart or an administrator would. False when it failed.
+bool terminateBackend(Database &victim, Database &other);
 } // namespace guichet::test
