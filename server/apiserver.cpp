@@ -79,7 +79,10 @@ ApiResponse badParameter(const QString &key)
 
 QString text(const QUrlQuery &query, const QString &key)
 {
-    return query.queryItemValue(key, QUrl::FullyDecoded);
+    // A form-encoded query writes a space as '+' (`*et+fils*`); a literal '+' comes as %2B.
+    QByteArray encoded = query.queryItemValue(key, QUrl::FullyEncoded).toUtf8();
+    encoded.replace('+', "%20");
+    return QUrl::fromPercentEncoding(encoded);
 }
 
 } // namespace
@@ -301,6 +304,8 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         criteria.libelle = text(q, QStringLiteral("libelle"));
         criteria.codePostal = text(q, QStringLiteral("code_postal"));
         criteria.ville = text(q, QStringLiteral("ville"));
+        if (const auto refusal = Structures::checkCriteria(criteria))
+            return ApiResponse::fromResult(*refusal);
         // One more than asked tells whether another page exists.
         const QList<StructureRow> found = Structures(core).search(criteria, int(*offset), int(*limit) + 1);
         QList<qint64> ids;
@@ -318,9 +323,11 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const auto limit = queryNumber(call.request.query, QStringLiteral("limit"), 50, 1, 200);
         if (!limit)
             return badParameter(QStringLiteral("limit"));
+        const QString term = text(call.request.query, QStringLiteral("q"));
+        if (const auto refusal = Accounts::checkSearchTerm(term))
+            return ApiResponse::fromResult(*refusal);
         QJsonArray rows;
-        for (const UserSearchResult &user :
-             Accounts(core).searchUsers(text(call.request.query, QStringLiteral("q")), int(*limit)))
+        for (const UserSearchResult &user : Accounts(core).searchUsers(term, int(*limit)))
             rows.append(userSearchResultJson(user));
         return ApiResponse::json({ { QStringLiteral("rows"), rows } });
     });

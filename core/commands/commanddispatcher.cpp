@@ -3,6 +3,7 @@
 #include "commands/argreader.h"
 #include "commands/commandcatalogue.h"
 #include "kernel/core.h"
+#include "kernel/textlimits.h"
 
 #include <QDebug>
 #include <QJsonArray>
@@ -120,6 +121,8 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
                                       tr("Unknown command: %1.").arg(name));
     if (commandId.isEmpty())
         return dispatch(actorId, name, args);
+    if (auto refusal = TextLimits::check(QStringLiteral("commandId"), commandId, textLimit::CommandId))
+        return *refusal;
 
     Database &db = m_core.db();
     CommandResult result;

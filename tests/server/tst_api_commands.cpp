@@ -317,6 +317,24 @@ private slots:
         QCOMPARE(r.status, 400);
         QCOMPARE(r.code(), QStringLiteral("bad_request"));
         QCOMPARE(r.field(), QStringLiteral("limit"));
+        // '+' reads as a space, as form encoding writes it.
+        r = m_api->get(QStringLiteral("/api/v1/structures?raison_sociale=*boulangerie+durand*"), token);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(QLatin1String("rows")).toArray().size(), 1);
+        // A criterion over its limit (60,000 characters made the database refuse
+        // the pattern with a 500) is answered 422 naming the parameter.
+        r = m_api->get(QStringLiteral("/api/v1/structures?raison_sociale=") + QString(5000, QLatin1Char('m')),
+                       token);
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.field(), QStringLiteral("raison_sociale"));
+        r = m_api->get(QStringLiteral("/api/v1/users?q=") + QString(201, QLatin1Char('a')), token);
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.field(), QStringLiteral("q"));
+        // An over-long command id is refused before anything runs.
+        r = m_api->command(QStringLiteral("setNotifications"), { { QStringLiteral("enabled"), false } },
+                           token, QString(101, QLatin1Char('c')));
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.field(), QStringLiteral("commandId"));
     }
 
     void userSearch()
