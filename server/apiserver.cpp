@@ -385,6 +385,8 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
         = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
     call->request = request;
     call->reply = reply;
+    if (request.method == "HEAD")
+        reply->omitBody();
 
     const Route *route = nullptr;
     QList<QByteArray> allowed;
@@ -405,7 +407,10 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
                 continue;
             if (!allowed.contains(r.method))
                 allowed << r.method;
-            if (r.method == request.method) {
+            if (r.method == "GET" && !allowed.contains("HEAD"))
+                allowed << "HEAD";
+            // HEAD is answered as GET without the body (RFC 9110, 9.3.2).
+            if (r.method == (request.method == "HEAD" ? QByteArray("GET") : request.method)) {
                 route = &r;
                 call->args = args;
             }
@@ -427,6 +432,15 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     }
 
     if (request.method == "POST") {
+        // Only JSON: a cross-site form (text/plain, urlencoded) cannot reach a route.
+        const QByteArray mediaType
+            = request.header(QByteArrayLiteral("content-type")).split(';').value(0).trimmed().toLower();
+        if (mediaType != "application/json") {
+            finish(call,
+                   ApiResponse::error(415, QStringLiteral("unsupported_media_type"), {},
+                                      Tr::tr("The request body must be sent as application/json.")));
+            return;
+        }
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
@@ -439,7 +453,8 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     }
 
     const QByteArray authorization = request.header(QByteArrayLiteral("authorization")).trimmed();
-    if (authorization.startsWith("Bearer "))
+    // The scheme's name is case-insensitive (RFC 9110, 11.1).
+    if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
         call->token = QString::fromLatin1(authorization.mid(7).trimmed());
 
     // Commands: an unknown name is an unknown address; a signed-in user's

@@ -45,7 +45,8 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     m_responder->writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
     for (const auto &h : headers)
         m_responder->writeHeader(h.first, h.second);
-    m_responder->writeBody(body);
+    // QHttpServerResponder ends the headers in writeBody(): HEAD writes an empty one.
+    m_responder->writeBody(m_omitBody ? QByteArray() : body);
     LimitedTcpServer::answerSent(m_socket.data());
 }
 

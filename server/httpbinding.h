@@ -54,6 +54,9 @@ public:
     // Sends the answer once; later calls and calls after a disconnection do nothing.
     void send(int status, const QByteArray &contentType, const QByteArray &body,
               const HeaderList &headers = {});
+    // For a HEAD request: send() writes the status and headers (Content-Length
+    // included) but not the body.
+    void omitBody() { m_omitBody = true; }
     // The socket, to learn of a disconnection (may be null once gone).
     QTcpSocket *socket() const { return m_socket.data(); }
 
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
     bool m_sent = false;
+    bool m_omitBody = false;
 };
 
 using HttpReplyPtr = std::shared_ptr<HttpReply>;

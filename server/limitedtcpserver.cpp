@@ -59,6 +59,12 @@ public:
     {
         if (m_awaiting > 0)
             --m_awaiting;
+        // « Connection: close »: the client reads until we close, so close
+        // once everything it asked for is answered (RFC 9112, 9.6).
+        if (m_closeRequested && m_awaiting == 0 && !inRequest()) {
+            m_socket->disconnectFromHost();
+            return;
+        }
         // The next request (or the idle time) has its own deadline.
         m_deadline = Deadline::None;
         updateDeadline();
@@ -160,6 +166,8 @@ private:
             if (colon <= 0)
                 continue;
             const QByteArray name = line.left(colon).trimmed().toLower();
+            if (name == "connection" && line.mid(colon + 1).toLower().contains("close"))
+                m_closeRequested = true;
             if (name == "transfer-encoding")
                 return 400; // only Content-Length bodies: no chunked smuggling
             if (name != "content-length")
@@ -235,6 +243,7 @@ private:
     qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
     int m_awaiting = 0; // requests received in full and not answered yet
     bool m_refused = false;
+    bool m_closeRequested = false; // a request said « Connection: close »
     QByteArray m_requestLine;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;

@@ -256,6 +256,10 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <source>Internal error, request id %1.</source>
         <translation>Erreur interne, identifiant de la requête %1.</translation>
     </message>
+    <message>
+        <source>The request body must be sent as application/json.</source>
+        <translation>Le corps de la requête doit être envoyé en application/json.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::AttachedFileDialog</name>

@@ -107,6 +107,42 @@ private slots:
             QCOMPARE(m_server->stop(), 0);
     }
 
+    // Only JSON reaches a route: a cross-site form post (text/plain) is 415 and
+    // runs nothing; the Bearer scheme is read whatever its case.
+    void onlyJsonBodiesAndAnyCaseOfBearer()
+    {
+        const QByteArray body = R"({"args":{"enabled":false}})";
+        const qint64 versionBefore = m_db->db().currentVersion();
+        RawClient plain(m_server->baseUrl());
+        plain.send("POST /api/v1/commands/setNotifications HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+                   + m_token.toLatin1() + "\r\nContent-Type: text/plain\r\nContent-Length: "
+                   + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        const QByteArray refused = plain.readUntilClosed(5000);
+        QCOMPARE(RawClient::statuses(refused), QList<int> { 415 });
+        QVERIFY(refused.contains("unsupported_media_type"));
+        QCOMPARE(m_db->db().currentVersion(), versionBefore);
+
+        RawClient lower(m_server->baseUrl());
+        lower.send("GET /api/v1/me HTTP/1.1\r\nHost: test\r\nAuthorization: bEaReR " + m_token.toLatin1()
+                   + "\r\nConnection: close\r\n\r\n");
+        QCOMPARE(RawClient::statuses(lower.readUntilClosed(5000)), QList<int> { 200 });
+        // « Connection: close » is honoured: closed after the answer, not at the idle timeout (1 s here).
+        QVERIFY(lower.closedByServer());
+        QVERIFY2(lower.closedAfterMs() < 800, qPrintable(QString::number(lower.closedAfterMs())));
+
+        // HEAD where GET is allowed: the same status and length, no body.
+        RawClient head(m_server->baseUrl());
+        head.send("HEAD /api/v1/me HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + m_token.toLatin1()
+                  + "\r\nConnection: close\r\n\r\n");
+        const QByteArray answer = head.readUntilClosed(5000);
+        QCOMPARE(RawClient::statuses(answer), QList<int> { 200 });
+        const qsizetype headersEnd = answer.indexOf("\r\n\r\n");
+        QVERIFY(headersEnd > 0);
+        QCOMPARE(answer.size(), headersEnd + 4);
+        QVERIFY(answer.toLower().contains("content-length: "));
+        QVERIFY(!answer.toLower().contains("content-length: 0\r\n"));
+    }
+
     void anIdleConnectionIsClosed()
     {
         RawClient client(m_server->baseUrl());

@@ -268,7 +268,7 @@ private slots:
         QCOMPARE(r.header("Allow"), QByteArray("POST, DELETE"));
         r = m_api->send("PUT", QStringLiteral("/api/v1/me"), {}, {});
         QCOMPARE(r.status, 405);
-        QCOMPARE(r.header("Allow"), QByteArray("GET"));
+        QCOMPARE(r.header("Allow"), QByteArray("GET, HEAD"));
         r = m_api->get(QStringLiteral("/api/v1/commands/updateProfile"));
         QCOMPARE(r.status, 405);
         QCOMPARE(r.header("Allow"), QByteArray("POST"));
