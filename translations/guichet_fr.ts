@@ -2522,10 +2522,6 @@ Commentaire : %9</translation>
         <translation>Copier les droits de %1 vers…</translation>
     </message>
     <message>
-        <source>Copy the rights</source>
-        <translation>Copier les droits</translation>
-    </message>
-    <message>
         <source>%1 received %2 attachment(s) and %3 subscription(s).</source>
         <translation>%1 a reçu %2 rattachement(s) et %3 abonnement(s).</translation>
     </message>
@@ -2570,6 +2566,27 @@ Commentaire : %9</translation>
     <message>
         <source>Exporting the history…</source>
         <translation>Export de l’historique…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) validated; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n demande validée ; le demandeur a été prévenu par courriel.</numerusform>
+            <numerusform>%n demandes validées ; les demandeurs ont été prévenus par courriel.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) refused; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n demande refusée ; le demandeur a été prévenu par courriel.</numerusform>
+            <numerusform>%n demandes refusées ; les demandeurs ont été prévenus par courriel.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::MessageBar</name>
+    <message>
+        <source>Close the message</source>
+        <translation>Fermer le message</translation>
     </message>
 </context>
 <context>
@@ -4692,6 +4709,14 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Exporting the log…</source>
         <translation>Export du journal…</translation>
+    </message>
+    <message>
+        <source>Your reply was sent; the sender was notified by e-mail.</source>
+        <translation>Votre réponse a été envoyée ; l’expéditeur a été prévenu par courriel.</translation>
+    </message>
+    <message>
+        <source>The solicitation is now « %1 ».</source>
+        <translation>La sollicitation est désormais « %1 ».</translation>
     </message>
 </context>
 <context>

@@ -12,9 +12,11 @@
 #include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
 #include "ui/shell/session.h"
+#include "ui/sync/queuedchange.h"
 #include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 
@@ -66,8 +68,8 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_tabs(new QTabWidget(this))
-    , m_error(new QLabel(this))
-    , m_feedback(m_error)
+    , m_bar(new MessageBar(this))
+    , m_feedback(m_bar)
     , m_users(new SupportUserModel(session.core, session.userId(), this))
     , m_structures(new SupportStructureModel(session.core, session.userId(), this))
     , m_solicitations(new SolicitationQueueModel(session.core, session.userId(), this))
@@ -76,10 +78,6 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     setObjectName(QStringLiteral("supportPage"));
     setProperty("spaceCode", code());
     auto *title = new QLabel(tr("<h3>Support</h3>"), this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    m_error->hide();
 
     m_tabs->setObjectName(QStringLiteral("supportTabs"));
     m_tabs->addTab(createUsersTab(), tr("&Users"));
@@ -89,8 +87,8 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
+    layout->addWidget(m_bar);
     layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_error);
 
     connect(&session.gateway, &CommandGateway::dataChanged, this, &SupportPage::reload);
     reload();
@@ -334,7 +332,7 @@ QLineEdit *SupportPage::edit(const QString &name) const
 
 QString SupportPage::errorText() const
 {
-    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+    return m_bar->kind() == MessageBar::Kind::Error ? m_bar->text() : QString();
 }
 
 const SupportUserRow *SupportPage::currentUser() const
@@ -396,16 +394,19 @@ void SupportPage::updateButtons()
 void SupportPage::send(const CommandCall &call, std::function<void(const CommandResult &)> done)
 {
     m_feedback.clear();
+    m_bar->dismiss();
     QPointer<SupportPage> self(this);
     m_session.gateway.send(call, [self, done](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok()) {
-            self->m_error->show();
             self->m_feedback.show(r);
             return;
         }
-        self->m_error->hide();
+        if (QueuedChange::isQueued(r)) {
+            self->m_bar->showMessage(MessageBar::Kind::Information, QueuedChange::message());
+            return;
+        }
         if (done)
             done(r);
     });
@@ -422,12 +423,8 @@ void SupportPage::searchUsers()
     criteria.structure = edit(QStringLiteral("userStructure"))->text();
     m_feedback.clear();
     m_users->setCriteria(criteria);
-    if (!m_users->lastResult().ok()) {
-        m_error->show();
+    if (!m_users->lastResult().ok())
         m_feedback.show(m_users->lastResult());
-    } else {
-        m_error->hide();
-    }
 }
 
 void SupportPage::reactivate()
@@ -449,9 +446,9 @@ void SupportPage::reactivate()
             return;
         const QDateTime expires
             = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
-        Dialogs::information(self, tr("Reactivate the account"),
-                             tr("A reactivation link was mailed to %1. It is valid until %2.")
-                                 .arg(who, longDateTime(expires)));
+        self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                 tr("A reactivation link was mailed to %1. It is valid until %2.")
+                                     .arg(who, longDateTime(expires)));
     });
 }
 
@@ -587,8 +584,8 @@ void SupportPage::namePrincipal()
             });
     });
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        Dialogs::information(
-            this, tr("Name a principal manager"),
+        m_bar->showMessage(
+            MessageBar::Kind::Positive,
             tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
 }
 
@@ -633,8 +630,11 @@ void SupportPage::reply()
     QPointer<SupportPage> self(this);
     send(commands::reply(id, m_replyText->toPlainText().trimmed(), m_replyState->currentData().toString()),
          [self](const CommandResult &) {
-             if (self)
-                 self->m_replyText->clear();
+             if (!self)
+                 return;
+             self->m_replyText->clear();
+             self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                      tr("Your reply was sent; the sender was notified by e-mail."));
          });
 }
 
@@ -643,7 +643,14 @@ void SupportPage::setState()
     const qint64 id = currentSolicitation() ? currentSolicitation()->id : 0;
     if (!id)
         return;
-    send(commands::setStatus(id, m_replyState->currentData().toString()));
+    const QString state = m_replyState->currentText();
+    QPointer<SupportPage> self(this);
+    send(commands::setStatus(id, m_replyState->currentData().toString()),
+         [self, state](const CommandResult &) {
+             if (self)
+                 self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                          tr("The solicitation is now « %1 ».").arg(state));
+         });
 }
 
 // ---- Journal ----
