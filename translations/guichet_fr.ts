@@ -614,6 +614,10 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <source>Downloading « %1 »…</source>
         <translation>Téléchargement de « %1 »…</translation>
     </message>
+    <message>
+        <source>No file is attached to your account. Manage attached files to add one.</source>
+        <translation>Aucune pièce jointe à votre compte. Gérez les pièces jointes pour en ajouter une.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::AttachmentModel</name>
@@ -932,6 +936,10 @@ Statut : %7</translation>
     <message>
         <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
         <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu&apos;à sa décision.</translation>
+    </message>
+    <message>
+        <source>You are attached to no structure. Request an attachment.</source>
+        <translation>Vous n’êtes rattaché à aucune structure. Demandez un rattachement.</translation>
     </message>
 </context>
 <context>
@@ -2580,6 +2588,38 @@ Commentaire : %9</translation>
             <numerusform>%n demande refusée ; le demandeur a été prévenu par courriel.</numerusform>
             <numerusform>%n demandes refusées ; les demandeurs ont été prévenus par courriel.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>You manage no structure today: no request waits for you.</source>
+        <translation>Vous ne gérez aucune structure aujourd’hui : aucune demande ne vous attend.</translation>
+    </message>
+    <message>
+        <source>No pending attachment request for %1.</source>
+        <translation>Aucune demande de rattachement en attente pour %1.</translation>
+    </message>
+    <message>
+        <source>No pending subscription request for %1.</source>
+        <translation>Aucune demande d’abonnement en attente pour %1.</translation>
+    </message>
+    <message>
+        <source>Choose a structure you manage.</source>
+        <translation>Choisissez une structure que vous gérez.</translation>
+    </message>
+    <message>
+        <source>Nobody is attached to %1 yet. Attach a user to give them access.</source>
+        <translation>Personne n’est encore rattaché à %1. Rattachez un utilisateur pour lui donner accès.</translation>
+    </message>
+    <message>
+        <source>%1 has no service yet. Type a code and a name below to add one.</source>
+        <translation>%1 n’a encore aucun service. Saisissez un code et un nom ci-dessous pour en ajouter un.</translation>
+    </message>
+    <message>
+        <source>No space is set at structure level for %1. Choose a space below to set it for all its users.</source>
+        <translation>Aucun espace n’est positionné au niveau de la structure pour %1. Choisissez un espace ci-dessous pour le positionner pour tous ses utilisateurs.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded for %1 with these filters.</source>
+        <translation>Rien n’est enregistré pour %1 avec ces filtres.</translation>
     </message>
 </context>
 <context>
@@ -4326,6 +4366,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>%1 subscriptions were deleted.</source>
         <translation>%1 abonnements ont été supprimés.</translation>
     </message>
+    <message>
+        <source>You have no subscription to a space. Add a subscription.</source>
+        <translation>Vous n’êtes abonné à aucun espace. Ajoutez un abonnement.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SuccessorDialog</name>
@@ -4717,6 +4761,18 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The solicitation is now « %1 ».</source>
         <translation>La sollicitation est désormais « %1 ».</translation>
+    </message>
+    <message>
+        <source>No user to show. Type a name, an e-mail, an address or a structure above, then search.</source>
+        <translation>Aucun utilisateur à afficher. Saisissez un nom, une adresse électronique, une adresse ou une structure ci-dessus, puis recherchez.</translation>
+    </message>
+    <message>
+        <source>No structure to show. Type a SIRET or a name above, then search.</source>
+        <translation>Aucune structure à afficher. Saisissez un SIRET ou une raison sociale ci-dessus, puis recherchez.</translation>
+    </message>
+    <message>
+        <source>No solicitation in this state. Choose another state to see the others.</source>
+        <translation>Aucune sollicitation dans cet état. Choisissez un autre état pour voir les autres.</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@
 #include "ui/shell/mainwindow.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/messagebar.h"
+#include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
 
@@ -212,6 +213,11 @@ private slots:
         QVERIFY2(page.messageBar()->text().startsWith(QStringLiteral("2 request")),
                  qPrintable(page.messageBar()->text()));
         QVERIFY(page.messageBar()->text().contains(QStringLiteral("refused")));
+        // The emptied table says so, naming the structure.
+        QCOMPARE(view->model()->rowCount(), 0);
+        QCOMPARE(shownEmptyText(view),
+                 QStringLiteral("No pending attachment request for Menuiserie Dupont."));
+        QVERIFY(shownEmptyText(page.view(QStringLiteral("usersTable"))).isEmpty());
         // Each requester is told, with the comment.
         for (const qint64 user : { w.thomas, w.vera })
             QCOMPARE(w.count(QStringLiteral(

@@ -102,6 +102,7 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     m_table->setObjectName(QStringLiteral("attachedFilesTable"));
     m_table->setAccessibleName(tr("My attached files"));
     setUpRecordTable(m_table, m_proxy, m_model, AttachedFileModel::DesignationColumn, headerKey);
+    setEmptyText(m_table, tr("No file is attached to your account. Manage attached files to add one."));
 
     const auto addTableAction = [this](const QString &text, void (AttachedFilesSection::*slot)(),
                                        const QKeySequence &shortcut = {}) {

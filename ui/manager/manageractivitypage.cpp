@@ -502,7 +502,37 @@ void ManagerActivityPage::structureChanged()
         m_powers->setChecked(managed && managed->secondaryPowers);
     }
     applyHistoryFilter();
+    updateEmptyTexts(managed);
     updateButtons();
+}
+
+void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
+{
+    QStringList names;
+    for (const ManagedStructure &s : std::as_const(m_managedStructures))
+        names << s.raisonSociale;
+    const QString all = QLocale().createSeparatedList(names);
+    const QString none = tr("You manage no structure today: no request waits for you.");
+    setEmptyText(view(QStringLiteral("attachmentRequestsTable")),
+                 names.isEmpty() ? none : tr("No pending attachment request for %1.").arg(all));
+    setEmptyText(view(QStringLiteral("subscriptionRequestsTable")),
+                 names.isEmpty() ? none : tr("No pending subscription request for %1.").arg(all));
+    const QString name = managed ? managed->raisonSociale : QString();
+    if (!managed) {
+        for (const char *table : { "usersTable", "servicesTable", "spacesTable", "historyTable" })
+            setEmptyText(view(QString::fromLatin1(table)), tr("Choose a structure you manage."));
+        return;
+    }
+    setEmptyText(view(QStringLiteral("usersTable")),
+                 tr("Nobody is attached to %1 yet. Attach a user to give them access.").arg(name));
+    setEmptyText(view(QStringLiteral("servicesTable")),
+                 tr("%1 has no service yet. Type a code and a name below to add one.").arg(name));
+    setEmptyText(view(QStringLiteral("spacesTable")),
+                 tr("No space is set at structure level for %1. Choose a space below to set it for all its "
+                    "users.")
+                     .arg(name));
+    setEmptyText(view(QStringLiteral("historyTable")),
+                 tr("Nothing is recorded for %1 with these filters.").arg(name));
 }
 
 void ManagerActivityPage::applyHistoryFilter()

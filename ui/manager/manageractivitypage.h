@@ -130,6 +130,7 @@ private:
     void transferPrincipal();
     // Historique
     void applyHistoryFilter();
+    void updateEmptyTexts(const ManagedStructure *managed);
     void exportHistory();
 
     Session &m_session;

@@ -172,6 +172,9 @@ QWidget *SupportPage::createUsersTab()
         createButton(QStringLiteral("searchUsers"), tr("&Search"), &SupportPage::searchUsers));
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("usersTable"), m_users, tr("Users found"));
+    setEmptyText(table,
+                 tr("No user to show. Type a name, an e-mail, an address or a structure above, then "
+                    "search."));
     layout->addWidget(table, 1);
     auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     row->addWidget(
@@ -208,6 +211,7 @@ QWidget *SupportPage::createStructuresTab()
         createButton(QStringLiteral("searchStructures"), tr("Searc&h"), &SupportPage::searchStructures));
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("structuresTable"), m_structures, tr("Structures"));
+    setEmptyText(table, tr("No structure to show. Type a SIRET or a name above, then search."));
     layout->addWidget(table, 1);
     auto *row = new QHBoxLayout;
     row->addWidget(createButton(QStringLiteral("namePrincipal"), tr("&Name a principal manager…"),
@@ -248,6 +252,7 @@ QWidget *SupportPage::createSolicitationsTab()
     auto *splitter = new QSplitter(Qt::Vertical, tab);
     QTableView *table
         = createTable(QStringLiteral("solicitationsTable"), m_solicitations, tr("Solicitations"));
+    setEmptyText(table, tr("No solicitation in this state. Choose another state to see the others."));
     connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SupportPage::showSolicitation);
     splitter->addWidget(table);

@@ -79,10 +79,12 @@ void MessageBar::showMessage(Kind kind, const QString &text)
     m_kind = kind;
     const Look look = lookOf(kind);
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    const QIcon icon = QIcon::fromTheme(QString::fromLatin1(look.theme), style()->standardIcon(look.fallback));
+    const QIcon icon
+        = QIcon::fromTheme(QString::fromLatin1(look.theme), style()->standardIcon(look.fallback));
     m_icon->setPixmap(icon.pixmap(size, size));
-    setStyleSheet(QStringLiteral("guichet--MessageBar { background: %1; border: 1px solid %2; border-radius: 4px; }")
-                      .arg(QLatin1String(look.background), QLatin1String(look.border)));
+    setStyleSheet(
+        QStringLiteral("guichet--MessageBar { background: %1; border: 1px solid %2; border-radius: 4px; }")
+            .arg(QLatin1String(look.background), QLatin1String(look.border)));
     m_text->setText(text);
     setAccessibleName(text);
     m_callback = nullptr;
