@@ -337,6 +337,10 @@ private slots:
         QVERIFY(page.messages()->toPlainText().contains(QStringLiteral("We named Lea")));
         QVERIFY(page.replyText()->toPlainText().isEmpty());
         QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        // « Nouvel ét&at : » is a mnemonic for the state, not a literal « & ».
+        auto *stateLabel = page.findChild<QLabel *>(QStringLiteral("replyStateLabel"));
+        QVERIFY(stateLabel);
+        QCOMPARE(stateLabel->buddy(), page.replyState());
 
         // The state filter: nothing is « new » any more; « Closed » shows it.
         page.statusFilter()->setCurrentIndex(page.statusFilter()->findData(QStringLiteral("new")));

@@ -275,7 +275,11 @@ QWidget *SupportPage::createSolicitationsTab()
     stateRow->addWidget(createButton(QStringLiteral("reply"), tr("&Reply"), &SupportPage::reply));
     stateRow->addWidget(
         createButton(QStringLiteral("setState"), tr("&Change the state"), &SupportPage::setState));
-    replyLayout->addRow(tr("New st&ate:"), stateRow);
+    // A label of its own with a buddy: addRow(text, layout) would show the « & ».
+    auto *stateLabel = new QLabel(tr("New st&ate:"), replyBox);
+    stateLabel->setObjectName(QStringLiteral("replyStateLabel"));
+    stateLabel->setBuddy(m_replyState);
+    replyLayout->addRow(stateLabel, stateRow);
     layout->addWidget(replyBox);
     m_feedback.bind(QStringLiteral("text"), m_replyText);
     m_feedback.bind(QStringLiteral("status"), m_replyState);
