@@ -3295,10 +3295,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>&amp;Réactiver mon compte</translation>
     </message>
     <message>
-        <source>Guichet — Sign in</source>
-        <translation>Guichet — Connexion</translation>
-    </message>
-    <message>
         <source>Guichet</source>
         <translation>Guichet</translation>
     </message>
@@ -3401,6 +3397,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The system keychain is unavailable (%1): you are signed in, but Guichet will ask your password next time.</source>
         <translation>Le trousseau du système est indisponible (%1) : vous êtes connecté, mais Guichet demandera votre mot de passe la prochaine fois.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Connexion</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -139,9 +140,15 @@ private slots:
         QVERIFY(support.init());
         MainWindow window(*support.session);
         QVERIFY(window.spaceCodes().contains(SupportPage::code()));
-        window.showSpace(SupportPage::code());
+        // Support staff land on « Support », not « Mon compte ».
         auto *page = window.findChild<SupportPage *>();
         QVERIFY(page);
+        auto *pages = qobject_cast<QStackedWidget *>(page->parentWidget());
+        QVERIFY(pages);
+        QCOMPARE(pages->currentWidget(), page);
+        window.showAccount();
+        QVERIFY(pages->currentWidget() != page);
+        window.showSpace(SupportPage::code());
         QVERIFY(!page->isHidden());
     }
 
