@@ -3937,6 +3937,14 @@ Décochez la case pour ne plus être informé par courriel.</translation>
             <numerusform>%n structures trouvées pour l’instant ; faites défiler pour en voir plus.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Search « %1 »</source>
+        <translation>Rechercher « %1 »</translation>
+    </message>
+    <message>
+        <source>No structure is named exactly so. Widen the search to the names containing it?</source>
+        <translation>Aucune structure ne porte exactement ce nom. Élargir la recherche aux noms qui le contiennent ?</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureSearchModel</name>
