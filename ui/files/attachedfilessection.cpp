@@ -280,7 +280,8 @@ void AttachedFilesSection::downloadChecked()
         setNotice(tr("Tick the files to download in the « Selection » column first."));
         return;
     }
-    const QString folder = Dialogs::existingDirectory(this, tr("Download the checked files into"));
+    const QString folder
+        = Dialogs::existingDirectory(this, tr("Download the checked files into"), lastFolder());
     if (folder.isEmpty())
         return;
     rememberFolder(folder);

@@ -1049,8 +1049,7 @@ void ManagerActivityPage::exportHistory()
     if (!currentStructureId())
         return;
     exportAuditLog(this, m_session.core, m_history->filter(), tr("Export the history"),
-                   tr("Exporting the history…"), settingsPrefix + QStringLiteral("lastFolder"),
-                   QStringLiteral("history.csv"));
+                   tr("Exporting the history…"), auditExportFolderKey(), QStringLiteral("history.csv"));
 }
 
 } // namespace guichet

@@ -692,7 +692,7 @@ void SupportPage::applyJournalFilter()
 void SupportPage::exportJournal()
 {
     exportAuditLog(this, m_session.core, m_journal->filter(), tr("Export the log"), tr("Exporting the log…"),
-                   settingsPrefix + QStringLiteral("lastFolder"), QStringLiteral("audit-log.csv"));
+                   auditExportFolderKey(), QStringLiteral("audit-log.csv"));
 }
 
 } // namespace guichet
