@@ -618,6 +618,10 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <source>Downloading « %1 »…</source>
         <translation>Téléchargement de « %1 »…</translation>
     </message>
+    <message>
+        <source>No file is attached to your account. Manage attached files to add one.</source>
+        <translation>Aucune pièce jointe à votre compte. Gérez les pièces jointes pour en ajouter une.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::AttachmentModel</name>
@@ -936,6 +940,10 @@ Statut : %7</translation>
     <message>
         <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
         <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu&apos;à sa décision.</translation>
+    </message>
+    <message>
+        <source>You are attached to no structure. Request an attachment.</source>
+        <translation>Vous n’êtes rattaché à aucune structure. Demandez un rattachement.</translation>
     </message>
 </context>
 <context>
@@ -2518,10 +2526,6 @@ Commentaire : %9</translation>
         <translation>Copier les droits de %1 vers…</translation>
     </message>
     <message>
-        <source>Copy the rights</source>
-        <translation>Copier les droits</translation>
-    </message>
-    <message>
         <source>%1 received %2 attachment(s) and %3 subscription(s).</source>
         <translation>%1 a reçu %2 rattachement(s) et %3 abonnement(s).</translation>
     </message>
@@ -2566,6 +2570,59 @@ Commentaire : %9</translation>
     <message>
         <source>Exporting the history…</source>
         <translation>Export de l’historique…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) validated; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n demande validée ; le demandeur a été prévenu par courriel.</numerusform>
+            <numerusform>%n demandes validées ; les demandeurs ont été prévenus par courriel.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) refused; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n demande refusée ; le demandeur a été prévenu par courriel.</numerusform>
+            <numerusform>%n demandes refusées ; les demandeurs ont été prévenus par courriel.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>You manage no structure today: no request waits for you.</source>
+        <translation>Vous ne gérez aucune structure aujourd’hui : aucune demande ne vous attend.</translation>
+    </message>
+    <message>
+        <source>No pending attachment request for %1.</source>
+        <translation>Aucune demande de rattachement en attente pour %1.</translation>
+    </message>
+    <message>
+        <source>No pending subscription request for %1.</source>
+        <translation>Aucune demande d’abonnement en attente pour %1.</translation>
+    </message>
+    <message>
+        <source>Choose a structure you manage.</source>
+        <translation>Choisissez une structure que vous gérez.</translation>
+    </message>
+    <message>
+        <source>Nobody is attached to %1 yet. Attach a user to give them access.</source>
+        <translation>Personne n’est encore rattaché à %1. Rattachez un utilisateur pour lui donner accès.</translation>
+    </message>
+    <message>
+        <source>%1 has no service yet. Type a code and a name below to add one.</source>
+        <translation>%1 n’a encore aucun service. Saisissez un code et un nom ci-dessous pour en ajouter un.</translation>
+    </message>
+    <message>
+        <source>No space is set at structure level for %1. Choose a space below to set it for all its users.</source>
+        <translation>Aucun espace n’est positionné au niveau de la structure pour %1. Choisissez un espace ci-dessous pour le positionner pour tous ses utilisateurs.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded for %1 with these filters.</source>
+        <translation>Rien n’est enregistré pour %1 avec ces filtres.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::MessageBar</name>
+    <message>
+        <source>Close the message</source>
+        <translation>Fermer le message</translation>
     </message>
 </context>
 <context>
@@ -3234,10 +3291,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>&amp;Réactiver mon compte</translation>
     </message>
     <message>
-        <source>Guichet — Sign in</source>
-        <translation>Guichet — Connexion</translation>
-    </message>
-    <message>
         <source>Guichet</source>
         <translation>Guichet</translation>
     </message>
@@ -3340,6 +3393,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>The system keychain is unavailable (%1): you are signed in, but Guichet will ask your password next time.</source>
         <translation>Le trousseau du système est indisponible (%1) : vous êtes connecté, mais Guichet demandera votre mot de passe la prochaine fois.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Connexion</translation>
     </message>
 </context>
 <context>
@@ -3876,6 +3933,14 @@ Décochez la case pour ne plus être informé par courriel.</translation>
             <numerusform>%n structures trouvées pour l’instant ; faites défiler pour en voir plus.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Search « %1 »</source>
+        <translation>Rechercher « %1 »</translation>
+    </message>
+    <message>
+        <source>No structure is named exactly so. Widen the search to the names containing it?</source>
+        <translation>Aucune structure ne porte exactement ce nom. Élargir la recherche aux noms qui le contiennent ?</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureSearchModel</name>
@@ -4305,6 +4370,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>%1 subscriptions were deleted.</source>
         <translation>%1 abonnements ont été supprimés.</translation>
     </message>
+    <message>
+        <source>You have no subscription to a space. Add a subscription.</source>
+        <translation>Vous n’êtes abonné à aucun espace. Ajoutez un abonnement.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SuccessorDialog</name>
@@ -4688,6 +4757,26 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Exporting the log…</source>
         <translation>Export du journal…</translation>
+    </message>
+    <message>
+        <source>Your reply was sent; the sender was notified by e-mail.</source>
+        <translation>Votre réponse a été envoyée ; l’expéditeur a été prévenu par courriel.</translation>
+    </message>
+    <message>
+        <source>The solicitation is now « %1 ».</source>
+        <translation>La sollicitation est désormais « %1 ».</translation>
+    </message>
+    <message>
+        <source>No user to show. Type a name, an e-mail, an address or a structure above, then search.</source>
+        <translation>Aucun utilisateur à afficher. Saisissez un nom, une adresse électronique, une adresse ou une structure ci-dessus, puis recherchez.</translation>
+    </message>
+    <message>
+        <source>No structure to show. Type a SIRET or a name above, then search.</source>
+        <translation>Aucune structure à afficher. Saisissez un SIRET ou une raison sociale ci-dessus, puis recherchez.</translation>
+    </message>
+    <message>
+        <source>No solicitation in this state. Choose another state to see the others.</source>
+        <translation>Aucune sollicitation dans cet état. Choisissez un autre état pour voir les autres.</translation>
     </message>
 </context>
 <context>

@@ -26,8 +26,15 @@ bool installTranslations(const QLocale &locale)
         delete qtCurrent;
         qtCurrent = nullptr;
     }
-    if (locale.language() == QLocale::English || locale.language() == QLocale::C)
+    if (locale.language() == QLocale::English || locale.language() == QLocale::C) {
+        // The source texts are English; the catalogue only gives their plural forms.
+        auto plurals = std::make_unique<QTranslator>(app);
+        if (plurals->load(QStringLiteral(":/i18n/guichet_en.qm"))) {
+            QCoreApplication::installTranslator(plurals.get());
+            current = plurals.release();
+        }
         return true;
+    }
     auto translator = std::make_unique<QTranslator>(app);
     if (!translator->load(locale, QStringLiteral("guichet"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         return false;

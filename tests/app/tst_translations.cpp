@@ -90,6 +90,29 @@ private slots:
         QCOMPARE(QCoreApplication::translate("guichet::CommandContext", "Only support staff may do this."),
                  QStringLiteral("Only support staff may do this."));
     }
+
+    // English has its plural forms too: no « (s) » left in the English UI.
+    void englishPluralsReadWell()
+    {
+        QVERIFY(guichet::installTranslations(QLocale(QLocale::English)));
+        const char *context = "guichet::ManagerActivityPage";
+        const char *validated = "%n request(s) validated; the requesters have been notified by e-mail.";
+        QCOMPARE(QCoreApplication::translate(context, validated, nullptr, 1),
+                 QStringLiteral("1 request validated; the requester has been notified by e-mail."));
+        QCOMPARE(QCoreApplication::translate(context, validated, nullptr, 2),
+                 QStringLiteral("2 requests validated; the requesters have been notified by e-mail."));
+        QCOMPARE(QCoreApplication::translate(
+                     context, "%n request(s) have been waiting for more than %1 days.", nullptr, 1),
+                 QStringLiteral("1 request has been waiting for more than %1 days."));
+        QCOMPARE(QCoreApplication::translate("guichet::PendingRequests", "%n day(s)", nullptr, 0),
+                 QStringLiteral("0 days"));
+        QVERIFY(guichet::installTranslations(QLocale(QLocale::French, QLocale::France)));
+        QCOMPARE(QCoreApplication::translate(context, validated, nullptr, 2),
+                 QStringLiteral("2 demandes validées ; les demandeurs ont été prévenus par courriel."));
+        QCOMPARE(QCoreApplication::translate(context, validated, nullptr, 1),
+                 QStringLiteral("1 demande validée ; le demandeur a été prévenu par courriel."));
+        QVERIFY(guichet::installTranslations(QLocale(QLocale::English)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTranslations)

@@ -2,6 +2,7 @@
 #include "rules/files/attachedfiles.h"
 #include "ui/files/attachedfiledialog.h"
 #include "ui/files/attachedfilessection.h"
+#include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -175,6 +177,30 @@ private slots:
         QVERIFY(dialog.errorText().contains(QStringLiteral("scan.pdf")));
         QVERIFY(dialog.fileEdit()->text().isEmpty());
         QVERIFY(dialog.designationEdit()->text().isEmpty());
+    }
+
+    // The file chooser reopens where the last attached file was taken, and the
+    // CSV and audit exports keep folders of their own.
+    void theFileChooserRemembersTheLastFolderPerKind()
+    {
+        World w;
+        QVERIFY(w.init());
+        QSettings().remove(QStringLiteral("attachedFiles/lastFolder"));
+        const QString file = w.writeFile(QStringLiteral("kbis.pdf"), QByteArrayLiteral("%PDF-1.4"));
+        QVERIFY(!file.isEmpty());
+        {
+            AttachedFileDialog dialog(*w.session);
+            dialog.show();
+            Dialogs::queuePath(file);
+            QTest::mouseClick(dialog.browseButton(), Qt::LeftButton);
+            QCOMPARE(Dialogs::lastStartPath(), QDir::homePath());
+        }
+        AttachedFileDialog again(*w.session);
+        again.show();
+        Dialogs::queuePath(QString()); // cancelled
+        QTest::mouseClick(again.browseButton(), Qt::LeftButton);
+        QCOMPARE(QDir(Dialogs::lastStartPath()), QDir(w.dir.path()));
+        QVERIFY(auditExportFolderKey() != QStringLiteral("attachedFiles/lastFolder"));
     }
 
     void aMissingDesignationIsRefusedInRed()

@@ -7,6 +7,7 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/attachments/structuresearchdialog.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
 
@@ -142,6 +143,18 @@ private slots:
         QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 4), QStringLiteral("Whole structure"));
         QVERIFY(cell(section, QStringLiteral("Boulangerie Martin"), 5).contains(QStringLiteral("2026")));
         QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 6), QStringLiteral("Validated"));
+        QVERIFY(shownEmptyText(section.view()).isEmpty());
+    }
+
+    void withoutAttachmentTheTableSaysWhatToDo()
+    {
+        World w;
+        QVERIFY(w.init());
+        AttachmentsSection section(*w.session);
+        section.show();
+        QCOMPARE(section.view()->model()->rowCount(), 0);
+        QCOMPARE(shownEmptyText(section.view()),
+                 QStringLiteral("You are attached to no structure. Request an attachment."));
     }
 
     void searchSelectAndRequestShowsThePendingRequest()

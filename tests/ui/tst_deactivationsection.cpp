@@ -114,6 +114,10 @@ private slots:
         QVERIFY(!app.mainWindow());
         QVERIFY2(app.signInDialog()->errorText().contains(QStringLiteral("deactivated")),
                  qPrintable(app.signInDialog()->errorText()));
+        // Once reactivated, the stale « deactivated » goes from the sign-in window.
+        Dialogs::queueDialogHook([](QDialog *) { return int(QDialog::Accepted); });
+        QTest::mouseClick(app.signInDialog()->reactivateButton(), Qt::LeftButton);
+        QVERIFY2(app.signInDialog()->errorText().isEmpty(), qPrintable(app.signInDialog()->errorText()));
     }
 
     void cancellingTheConfirmationChangesNothing()

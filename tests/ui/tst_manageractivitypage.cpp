@@ -10,6 +10,8 @@
 #include "ui/manager/manageractivitypage.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/messagebar.h"
+#include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
 
@@ -26,6 +28,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -154,6 +157,42 @@ private slots:
         QCOMPARE(status(w, w.thomasRequest), QStringLiteral("validated"));
         QCOMPARE(status(w, w.veraRequest), QStringLiteral("pending"));
         QCOMPARE(view->model()->rowCount(), 1);
+        // The rows do not just vanish: the bar says how many and who was told.
+        QVERIFY(page.messageBar()->isVisible());
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        QVERIFY2(page.messageBar()->text().startsWith(QStringLiteral("1 request")),
+                 qPrintable(page.messageBar()->text()));
+        QVERIFY(page.messageBar()->text().contains(QStringLiteral("validated")));
+        QVERIFY(page.messageBar()->text().contains(QStringLiteral("e-mail")));
+        QVERIFY(page.errorText().isEmpty());
+    }
+
+    void aRefusedDecisionShowsCoresMessageInTheBar()
+    {
+        World w;
+        QVERIFY(w.init());
+        ManagerActivityPage page(*w.session);
+        page.show();
+        QTableView *view = page.view(QStringLiteral("attachmentRequestsTable"));
+        clickRow(view, rowOf(view, QStringLiteral("LAMBERT")));
+        // Someone else decides first: the screen has not reloaded yet.
+        QVERIFY(Attachments(*w.core).decideAttachments(w.claire, { w.thomasRequest }, false).ok());
+        CommandResult expected;
+        w.gateway->send(commands::decideAttachments({ w.thomasRequest }, true, QString()),
+                        [&](const CommandResult &r) { expected = r; });
+        QVERIFY(!expected.ok());
+        answerComment(QString());
+        QTest::mouseClick(page.button(QStringLiteral("validateAttachments")), Qt::LeftButton);
+        QVERIFY(page.messageBar()->isVisible());
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Error);
+        QCOMPARE(page.messageBar()->text(), expected.message);
+        QCOMPARE(page.errorText(), expected.message);
+        QCOMPARE(status(w, w.thomasRequest), QStringLiteral("refused"));
+        // Closing the bar hides it.
+        QTest::mouseClick(page.messageBar()->findChild<QToolButton *>(QStringLiteral("messageClose")),
+                          Qt::LeftButton);
+        QVERIFY(!page.messageBar()->isVisible());
+        QVERIFY(page.errorText().isEmpty());
     }
 
     void refusesEveryCheckedRequestWithAComment()
@@ -170,6 +209,15 @@ private slots:
         QTest::mouseClick(page.button(QStringLiteral("refuseAttachments")), Qt::LeftButton);
         QCOMPARE(status(w, w.thomasRequest), QStringLiteral("refused"));
         QCOMPARE(status(w, w.veraRequest), QStringLiteral("refused"));
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        QVERIFY2(page.messageBar()->text().startsWith(QStringLiteral("2 request")),
+                 qPrintable(page.messageBar()->text()));
+        QVERIFY(page.messageBar()->text().contains(QStringLiteral("refused")));
+        // The emptied table says so, naming the structure.
+        QCOMPARE(view->model()->rowCount(), 0);
+        QCOMPARE(shownEmptyText(view),
+                 QStringLiteral("No pending attachment request for Menuiserie Dupont."));
+        QVERIFY(shownEmptyText(page.view(QStringLiteral("usersTable"))).isEmpty());
         // Each requester is told, with the comment.
         for (const qint64 user : { w.thomas, w.vera })
             QCOMPARE(w.count(QStringLiteral(
@@ -327,7 +375,6 @@ private slots:
         QTableView *view = page.view(QStringLiteral("usersTable"));
         clickRow(view, rowOf(view, QStringLiteral("ROUX")));
         answerSearch(QStringLiteral("bruno"));
-        Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(page.button(QStringLiteral("copyRights")), Qt::LeftButton);
         QCOMPARE(roleOn(w.db(), w.bruno, w.s, w.clock.today()), Role::User);
         QCOMPARE(w.count(QStringLiteral(
@@ -336,7 +383,9 @@ private slots:
                              "'validated'"),
                          { w.bruno }),
                  1);
-        QVERIFY(Dialogs::messages().last().contains(QStringLiteral("1 subscription")));
+        QVERIFY2(page.messageBar()->text().contains(QStringLiteral("1 subscription")),
+                 qPrintable(page.messageBar()->text()));
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
     }
 
     void managesServicesAndSpaces()
@@ -365,17 +414,16 @@ private slots:
         // A structure-level space: requests for the three users, then removed.
         page.spaceChooser()->setCurrentIndex(
             page.spaceChooser()->findData(QStringLiteral("sollicitations_recues")));
-        Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(page.button(QStringLiteral("addSpace")), Qt::LeftButton);
-        QVERIFY2(Dialogs::messages().last().contains(QStringLiteral("3 subscription request")),
-                 qPrintable(Dialogs::messages().last()));
+        QVERIFY2(page.messageBar()->text().contains(QStringLiteral("3 subscription request")),
+                 qPrintable(page.messageBar()->text()));
         QTableView *spaces = page.view(QStringLiteral("spacesTable"));
         QCOMPARE(spaces->model()->rowCount(), 1);
         clickRow(spaces, 0);
         Dialogs::queueAnswer(QMessageBox::Ok);
-        Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(page.button(QStringLiteral("removeSpace")), Qt::LeftButton);
-        QVERIFY(Dialogs::messages().last().contains(QStringLiteral("3 subscription(s) ended")));
+        QVERIFY2(page.messageBar()->text().contains(QStringLiteral("3 subscription(s) ended")),
+                 qPrintable(page.messageBar()->text()));
         QCOMPARE(spaces->model()->rowCount(), 0);
     }
 

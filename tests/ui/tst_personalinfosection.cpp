@@ -3,6 +3,7 @@
 #include "ui/account/accountpage.h"
 #include "ui/account/personalinfosection.h"
 #include "ui/shell/mainwindow.h"
+#include "ui/widgets/messagebar.h"
 #include "uitestsupport.h"
 
 #include <QApplication>
@@ -110,7 +111,8 @@ private slots:
         QCOMPARE(w.column("country"), QStringLiteral("France"));
         // A discreet confirmation, no dialog; the banner's « Prénom NOM » follows.
         QVERIFY(!w.section->confirmationText().isEmpty());
-        QVERIFY(w.section->findChild<QLabel *>(QStringLiteral("savedMessage"))->isVisible());
+        QVERIFY(w.section->messageBar()->isVisible());
+        QCOMPARE(w.section->messageBar()->kind(), MessageBar::Kind::Positive);
         QVERIFY(QApplication::activeModalWidget() == nullptr);
         QCOMPARE(w.window->userButton()->text(), QStringLiteral("Alice DURAND"));
         // Enter in a field validates too.
@@ -133,9 +135,9 @@ private slots:
         QVERIFY2(error.contains(QLatin1String("last name")), qPrintable(error));
         QVERIFY2(error.contains(QLatin1String("contact e-mail")), qPrintable(error));
         QVERIFY(!error.contains(QLatin1String("first name")));
-        auto *errorLabel = w.section->findChild<QLabel *>(QStringLiteral("error"));
-        QVERIFY(errorLabel->isVisible());
-        QVERIFY(errorLabel->styleSheet().contains(QLatin1String("#c0392b"))); // red
+        QVERIFY(w.section->messageBar()->isVisible());
+        QCOMPARE(w.section->messageBar()->kind(), MessageBar::Kind::Error);
+        QVERIFY(w.section->messageBar()->styleSheet().contains(QLatin1String("#c0392b"))); // red
         QVERIFY(w.edit("lastName")->property("invalid").toBool());
         QVERIFY(w.edit("contactEmail")->property("invalid").toBool());
         QVERIFY(!w.edit("firstName")->property("invalid").toBool());

@@ -8,6 +8,7 @@
 
 #include <QDate>
 #include <QHeaderView>
+#include <QImage>
 #include <QLineEdit>
 #include <QLocale>
 #include <QSettings>
@@ -42,6 +43,34 @@ class TestRecordTable : public QObject
     Q_OBJECT
 
 private slots:
+    // An empty table says what empty means, painted in its viewport; once a
+    // row is there the sentence goes.
+    void anEmptyTableShowsItsTextAFilledOneDoesNot()
+    {
+        RecordListModel<Delivery> model;
+        model.setColumns({ { QStringLiteral("Town"), [](const Delivery &d) { return d.town; } } });
+        QSortFilterProxyModel proxy;
+        QTableView view;
+        setUpRecordTable(&view, &proxy, &model, 0, QStringLiteral("test/emptyHeader"));
+        view.resize(400, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QImage blank = view.viewport()->grab().toImage();
+        const QString text = QStringLiteral("No delivery yet. Plan one.");
+        setEmptyText(&view, text);
+        QCOMPARE(shownEmptyText(&view), text);
+        // The sentence is painted: the viewport no longer looks blank.
+        QVERIFY(view.viewport()->grab().toImage() != blank);
+        model.setRecords({ { 7, QStringLiteral("Lyon"), QDate(2026, 3, 1) } });
+        QVERIFY(shownEmptyText(&view).isEmpty());
+        model.setRecords({});
+        QCOMPARE(shownEmptyText(&view), text);
+        // Filtered down to nothing, the table is empty too.
+        model.setRecords({ { 7, QStringLiteral("Lyon"), QDate(2026, 3, 1) } });
+        proxy.setFilterFixedString(QStringLiteral("Paris"));
+        QCOMPARE(shownEmptyText(&view), text);
+    }
+
     void filterKeepsTheRowsContainingTheTextInAnyColumn()
     {
         RecordTableModel model;

@@ -64,6 +64,20 @@ private slots:
         QVERIFY(!dialog->errorText().isEmpty());
         QVERIFY(dialog->passwordEdit()->text().isEmpty());
         QCOMPARE(w.gateway->userId(), 0);
+        // Typing again makes the message stale: it goes.
+        QTest::keyClicks(dialog->passwordEdit(), QStringLiteral("x"));
+        QVERIFY(dialog->errorText().isEmpty());
+    }
+
+    void theTitleSaysEachThingOnce()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        DesktopApp app(*w.session);
+        app.start();
+        // The platform adds the application's display name to the window's own title.
+        QCOMPARE(app.signInDialog()->windowTitle(), QStringLiteral("Sign in"));
+        QVERIFY(!app.signInDialog()->windowTitle().contains(QStringLiteral("Guichet")));
     }
 
     void missingFieldsAreNamedAndNothingIsSent()

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -80,6 +81,56 @@ private slots:
         QTest::mouseClick(dialog.selectButton(), Qt::LeftButton);
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(dialog.selectedStructure()->raisonSociale, QStringLiteral("Menuiserie Morel"));
+    }
+
+    // A search without a star that finds nothing offers the widened one in one click.
+    void anExactSearchThatFindsNothingOffersTheWidenedOne()
+    {
+        World w;
+        QVERIFY(w.init());
+        insertStructure(w.db(), validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertStructure(w.db(), validSiret(2), QStringLiteral("Menuiserie Morel"));
+        StructureSearchDialog dialog(*w.session);
+        dialog.show();
+        QTest::keyClicks(dialog.criterion(QStringLiteral("raisonSociale")), QStringLiteral("menuiserie"));
+        QTest::mouseClick(dialog.searchButton(), Qt::LeftButton);
+        QCOMPARE(dialog.model()->rowCount(), 0);
+        QVERIFY(dialog.widenButton()->isVisible());
+        QVERIFY2(dialog.widenButton()->text().contains(QStringLiteral("*menuiserie*")),
+                 qPrintable(dialog.widenButton()->text()));
+        QTest::mouseClick(dialog.widenButton(), Qt::LeftButton);
+        QCOMPARE(dialog.criterion(QStringLiteral("raisonSociale"))->text(), QStringLiteral("*menuiserie*"));
+        QCOMPARE(dialog.model()->rowCount(), 2);
+        QVERIFY(!dialog.widenButton()->isVisible());
+        // Already widened, nothing more is offered.
+        dialog.criterion(QStringLiteral("raisonSociale"))->setText(QStringLiteral("*ebenisterie*"));
+        QTest::mouseClick(dialog.searchButton(), Qt::LeftButton);
+        QCOMPARE(dialog.model()->rowCount(), 0);
+        QVERIFY(!dialog.widenButton()->isVisible());
+    }
+
+    // Each new search shows its first results, whatever the last one scrolled to.
+    void aNewSearchScrollsToTheTop()
+    {
+        World w;
+        QVERIFY(w.init());
+        for (int i = 1; i <= 80; ++i)
+            insertStructure(w.db(), validSiret(i),
+                            QStringLiteral("Menuiserie %1").arg(i, 3, 10, QLatin1Char('0')));
+        StructureSearchDialog dialog(*w.session);
+        dialog.resize(800, 500);
+        dialog.show();
+        QTest::keyClicks(dialog.criterion(QStringLiteral("raisonSociale")), QStringLiteral("*menuiserie*"));
+        QTest::mouseClick(dialog.searchButton(), Qt::LeftButton);
+        QVERIFY(dialog.model()->rowCount() > 20);
+        QScrollBar *bar = dialog.resultsView()->verticalScrollBar();
+        QTRY_VERIFY(bar->maximum() > 0);
+        bar->setValue(bar->maximum());
+        QVERIFY(bar->value() > 0);
+        dialog.criterion(QStringLiteral("raisonSociale"))->setText(QStringLiteral("*menuiserie 0*"));
+        QTest::mouseClick(dialog.searchButton(), Qt::LeftButton);
+        QVERIFY(dialog.model()->rowCount() > 20);
+        QCOMPARE(bar->value(), 0);
     }
 
     void csvExportWritesEveryResultNotOnlyTheLoadedRows()

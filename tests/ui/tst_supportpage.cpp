@@ -6,6 +6,7 @@
 #include "ui/shell/mainwindow.h"
 #include "ui/support/supportpage.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
 
@@ -19,6 +20,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -138,9 +140,15 @@ private slots:
         QVERIFY(support.init());
         MainWindow window(*support.session);
         QVERIFY(window.spaceCodes().contains(SupportPage::code()));
-        window.showSpace(SupportPage::code());
+        // Support staff land on « Support », not « Mon compte ».
         auto *page = window.findChild<SupportPage *>();
         QVERIFY(page);
+        auto *pages = qobject_cast<QStackedWidget *>(page->parentWidget());
+        QVERIFY(pages);
+        QCOMPARE(pages->currentWidget(), page);
+        window.showAccount();
+        QVERIFY(pages->currentWidget() != page);
+        window.showSpace(SupportPage::code());
         QVERIFY(!page->isHidden());
     }
 
@@ -177,9 +185,12 @@ private slots:
         clickRow(view, 0);
         QVERIFY(page.button(QStringLiteral("reactivate"))->isEnabled());
         Dialogs::queueAnswer(QMessageBox::Ok); // the confirmation
-        Dialogs::queueAnswer(QMessageBox::Ok); // « a link was mailed »
         QTest::mouseClick(page.button(QStringLiteral("reactivate")), Qt::LeftButton);
         QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
+        // « a link was mailed », in the page's message bar.
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        QVERIFY2(page.messageBar()->text().contains(QStringLiteral("reactivation link was mailed")),
+                 qPrintable(page.messageBar()->text()));
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.julie }),
                  1);
     }
@@ -261,9 +272,11 @@ private slots:
                               Qt::LeftButton);
             return dialog->result();
         });
-        Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(page.button(QStringLiteral("namePrincipal")), Qt::LeftButton);
         QCOMPARE(principalOf(w.db(), w.bakery), w.bruno);
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        QVERIFY2(page.messageBar()->text().contains(QStringLiteral("is now the principal manager")),
+                 qPrintable(page.messageBar()->text()));
     }
 
     void namingADeactivatedUserIsRefused()
@@ -313,6 +326,8 @@ private slots:
         const QString before = dataSnapshot(w.db());
         QTest::mouseClick(page.button(QStringLiteral("reply")), Qt::LeftButton);
         QVERIFY(!page.errorText().isEmpty());
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Error);
+        QVERIFY(page.messageBar()->isVisible());
         QVERIFY(page.replyText()->property("invalid").toBool());
         QCOMPARE(dataSnapshot(w.db()), before);
 
@@ -328,6 +343,11 @@ private slots:
                  mailsBefore + 1);
         QVERIFY(page.messages()->toPlainText().contains(QStringLiteral("We named Lea")));
         QVERIFY(page.replyText()->toPlainText().isEmpty());
+        QCOMPARE(page.messageBar()->kind(), MessageBar::Kind::Positive);
+        // « Nouvel ét&at : » is a mnemonic for the state, not a literal « & ».
+        auto *stateLabel = page.findChild<QLabel *>(QStringLiteral("replyStateLabel"));
+        QVERIFY(stateLabel);
+        QCOMPARE(stateLabel->buddy(), page.replyState());
 
         // The state filter: nothing is « new » any more; « Closed » shows it.
         page.statusFilter()->setCurrentIndex(page.statusFilter()->findData(QStringLiteral("new")));

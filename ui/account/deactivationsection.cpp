@@ -6,6 +6,7 @@
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/messagebar.h"
 
 #include <QJsonObject>
 #include <QLabel>
@@ -18,9 +19,9 @@ DeactivationSection::DeactivationSection(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_principal(new QLabel(this))
-    , m_error(new QLabel(this))
+    , m_messages(new MessageBar(this))
     , m_deactivate(new QPushButton(tr("&Deactivate my account"), this))
-    , m_feedback(m_error)
+    , m_feedback(m_messages)
 {
     setObjectName(QStringLiteral("deactivation"));
 
@@ -56,10 +57,10 @@ DeactivationSection::DeactivationSection(Session &session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
+    layout->addWidget(m_messages);
     layout->addWidget(explanation);
     layout->addWidget(distinction);
     layout->addWidget(m_principal);
-    layout->addWidget(m_error);
     layout->addWidget(m_deactivate, 0, Qt::AlignLeft);
     layout->addStretch();
 
@@ -70,7 +71,7 @@ DeactivationSection::DeactivationSection(Session &session, QWidget *parent)
 
 QString DeactivationSection::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return m_messages->kind() == MessageBar::Kind::Error ? m_messages->text() : QString();
 }
 
 QString DeactivationSection::principalText() const
@@ -129,8 +130,10 @@ void DeactivationSection::send(const CommandCall &call)
             return;
         }
         // Queued, the account is still active until the server applies it.
-        if (QueuedChange::tell(this, tr("Deactivate my account"), result))
+        if (QueuedChange::isQueued(result)) {
+            m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
             return;
+        }
         Dialogs::information(this, tr("Deactivate my account"),
                              tr("Your account is deactivated. You can reactivate it within %1 days with "
                                 "\"Reactivate my account\" in the sign-in window.")

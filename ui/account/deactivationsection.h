@@ -11,6 +11,8 @@ class QPushButton;
 
 namespace guichet {
 
+class MessageBar;
+
 struct Session;
 
 // « Désactiver mon compte » (section of « Mon compte »): what deactivation
@@ -26,6 +28,7 @@ public:
 
     QPushButton *deactivateButton() const { return m_deactivate; }
     QString errorText() const;
+    MessageBar *messageBar() const { return m_messages; }
     QString principalText() const;
 
 signals:
@@ -39,7 +42,7 @@ private:
 
     Session &m_session;
     QLabel *m_principal;
-    QLabel *m_error;
+    MessageBar *m_messages;
     QPushButton *m_deactivate;
     FormFeedback m_feedback;
 };

@@ -4,6 +4,7 @@
 #include "rules/accounts/accounts.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
+#include "ui/widgets/messagebar.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -21,11 +22,10 @@ NotificationsSection::NotificationsSection(Session &session, QWidget *parent)
     , m_session(session)
     , m_receive(new QCheckBox(tr("&Receive notifications"), this))
     , m_contact(new QLineEdit(this))
-    , m_error(new QLabel(this))
-    , m_confirmation(new QLabel(this))
+    , m_messages(new MessageBar(this))
     , m_validate(new QPushButton(tr("&Validate"), this))
     , m_cancel(new QPushButton(tr("&Cancel"), this))
-    , m_feedback(m_error)
+    , m_feedback(m_messages)
 {
     setObjectName(QStringLiteral("notifications"));
 
@@ -51,11 +51,6 @@ NotificationsSection::NotificationsSection(Session &session, QWidget *parent)
     form->addRow(QString(), contactHelp);
     m_feedback.bind(QStringLiteral("contactEmail"), m_contact);
 
-    m_error->setObjectName(QStringLiteral("error"));
-    m_confirmation->setObjectName(QStringLiteral("savedMessage"));
-    m_confirmation->setStyleSheet(QStringLiteral("color: #1e7b34;"));
-    m_confirmation->hide();
-
     m_validate->setObjectName(QStringLiteral("validate"));
     m_validate->setDefault(true);
     m_cancel->setObjectName(QStringLiteral("cancel"));
@@ -70,11 +65,10 @@ NotificationsSection::NotificationsSection(Session &session, QWidget *parent)
     connect(m_contact, &QLineEdit::returnPressed, this, &NotificationsSection::validate);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_messages);
     layout->addWidget(m_receive);
     layout->addWidget(explanation);
     layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(m_confirmation);
     layout->addWidget(buttons);
     layout->addStretch();
     setTabOrder(m_receive, m_contact);
@@ -90,24 +84,24 @@ NotificationsSection::NotificationsSection(Session &session, QWidget *parent)
 
 QString NotificationsSection::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return m_messages->kind() == MessageBar::Kind::Error ? m_messages->text() : QString();
 }
 
 QString NotificationsSection::confirmationText() const
 {
-    return m_confirmation->isHidden() ? QString() : m_confirmation->text();
+    return m_messages->kind() == MessageBar::Kind::Error ? QString() : m_messages->text();
 }
 
 void NotificationsSection::edited()
 {
     m_dirty = true;
-    m_confirmation->hide();
+    m_messages->dismiss();
 }
 
 void NotificationsSection::reload()
 {
     m_feedback.clear();
-    m_confirmation->hide();
+    m_messages->dismiss();
     const std::optional<ProfileView> view = Accounts(m_session.core).profile(m_session.userId());
     if (!view)
         return;
@@ -119,7 +113,7 @@ void NotificationsSection::reload()
 void NotificationsSection::validate()
 {
     const bool enabled = m_receive->isChecked();
-    m_confirmation->hide();
+    m_messages->dismiss();
     m_session.gateway.send(
         commands::setNotifications(enabled, m_contact->text()), [this, enabled](const CommandResult &r) {
             if (!r.ok()) {
@@ -130,9 +124,8 @@ void NotificationsSection::validate()
             const QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
                 : enabled ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
                           : tr("Notifications are off.");
-            m_confirmation->setText(text);
-            m_confirmation->setAccessibleName(text);
-            m_confirmation->show();
+            m_messages->showMessage(
+                QueuedChange::isQueued(r) ? MessageBar::Kind::Information : MessageBar::Kind::Positive, text);
         });
 }
 

@@ -11,6 +11,8 @@ class QPushButton;
 
 namespace guichet {
 
+class MessageBar;
+
 struct Session;
 
 // « Paramétrer la réception de notifications »: the « Recevoir des
@@ -29,6 +31,7 @@ public:
     QPushButton *validateButton() const { return m_validate; }
     QPushButton *cancelButton() const { return m_cancel; }
     QString errorText() const;
+    MessageBar *messageBar() const { return m_messages; }
     QString confirmationText() const;
 
     void reload();
@@ -40,8 +43,7 @@ private:
     Session &m_session;
     QCheckBox *m_receive;
     QLineEdit *m_contact;
-    QLabel *m_error;
-    QLabel *m_confirmation;
+    MessageBar *m_messages;
     QPushButton *m_validate;
     QPushButton *m_cancel;
     FormFeedback m_feedback;

@@ -6,6 +6,7 @@
 #include "rules/accounts/passwords.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
+#include "ui/widgets/messagebar.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -38,11 +39,10 @@ PersonalInfoSection::PersonalInfoSection(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_signInEmail(new QLabel(this))
-    , m_error(new QLabel(this))
-    , m_confirmation(new QLabel(this))
+    , m_messages(new MessageBar(this))
     , m_validate(new QPushButton(tr("&Validate"), this))
     , m_cancel(new QPushButton(tr("&Cancel"), this))
-    , m_feedback(m_error)
+    , m_feedback(m_messages)
 {
     setObjectName(QStringLiteral("personalInfo"));
 
@@ -110,11 +110,6 @@ PersonalInfoSection::PersonalInfoSection(Session &session, QWidget *parent)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(content);
 
-    m_error->setObjectName(QStringLiteral("error"));
-    m_confirmation->setObjectName(QStringLiteral("savedMessage"));
-    m_confirmation->setStyleSheet(QStringLiteral("color: #1e7b34;"));
-    m_confirmation->hide();
-
     m_validate->setObjectName(QStringLiteral("validate"));
     m_validate->setDefault(true);
     m_validate->setToolTip(tr("Save all your personal information"));
@@ -127,9 +122,8 @@ PersonalInfoSection::PersonalInfoSection(Session &session, QWidget *parent)
     connect(m_cancel, &QPushButton::clicked, this, &PersonalInfoSection::reload);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_messages);
     layout->addWidget(scroll, 1);
-    layout->addWidget(m_error);
-    layout->addWidget(m_confirmation);
     layout->addWidget(buttons);
 
     // Tab through the form in reading order, then the buttons.
@@ -166,7 +160,7 @@ QLineEdit *PersonalInfoSection::addEdit(const QString &field, const QString &acc
     m_feedback.bind(field, lineEdit);
     connect(lineEdit, &QLineEdit::textEdited, this, [this] {
         m_dirty = true;
-        m_confirmation->hide();
+        m_messages->dismiss();
     });
     // Enter in any field validates, as the default button of a dialog would.
     connect(lineEdit, &QLineEdit::returnPressed, this, &PersonalInfoSection::validate);
@@ -175,18 +169,18 @@ QLineEdit *PersonalInfoSection::addEdit(const QString &field, const QString &acc
 
 QString PersonalInfoSection::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return m_messages->kind() == MessageBar::Kind::Error ? m_messages->text() : QString();
 }
 
 QString PersonalInfoSection::confirmationText() const
 {
-    return m_confirmation->isHidden() ? QString() : m_confirmation->text();
+    return m_messages->kind() == MessageBar::Kind::Error ? QString() : m_messages->text();
 }
 
 void PersonalInfoSection::reload()
 {
     m_feedback.clear();
-    m_confirmation->hide();
+    m_messages->dismiss();
     const std::optional<ProfileView> view = Accounts(m_session.core).profile(m_session.userId());
     if (!view)
         return;
@@ -224,7 +218,7 @@ void PersonalInfoSection::validate()
     info.confirmation = typed(argKey::confirmation);
     info.secretQuestion = typed(argKey::secretQuestion);
     info.secretAnswer = typed(argKey::secretAnswer);
-    m_confirmation->hide();
+    m_messages->dismiss();
     m_session.gateway.send(commands::updatePersonalInformation(info), [this](const CommandResult &r) {
         if (!r.ok()) {
             // What the user typed stays, so they only fix the named fields.
@@ -238,9 +232,8 @@ void PersonalInfoSection::validate()
             text += QLatin1Char(' ') + tr("Your password has been changed.");
         if (r.data.value(QStringLiteral("secretQuestionChanged")).toBool())
             text += QLatin1Char(' ') + tr("Your secret question has been changed.");
-        m_confirmation->setText(text);
-        m_confirmation->setAccessibleName(text);
-        m_confirmation->show();
+        m_messages->showMessage(
+            QueuedChange::isQueued(r) ? MessageBar::Kind::Information : MessageBar::Kind::Positive, text);
     });
 }
 

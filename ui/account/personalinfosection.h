@@ -11,6 +11,8 @@ class QPushButton;
 
 namespace guichet {
 
+class MessageBar;
+
 struct Session;
 
 // « Modifier ses informations personnelles »: general information, postal
@@ -32,6 +34,7 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     // The red message naming the fields to complete ("" when none).
     QString errorText() const;
+    MessageBar *messageBar() const { return m_messages; }
     // The discreet confirmation after a save ("" when none).
     QString confirmationText() const;
 
@@ -45,8 +48,7 @@ private:
     Session &m_session;
     QHash<QString, QLineEdit *> m_edits;
     QLabel *m_signInEmail;
-    QLabel *m_error;
-    QLabel *m_confirmation;
+    MessageBar *m_messages;
     QPushButton *m_validate;
     QPushButton *m_cancel;
     FormFeedback m_feedback;

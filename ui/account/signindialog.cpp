@@ -42,7 +42,8 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     , m_store(new CredentialStore(this))
     , m_feedback(m_error)
 {
-    setWindowTitle(tr("Guichet — Sign in"));
+    // The platform adds the application's display name (« Sign in — Guichet »).
+    setWindowTitle(tr("Sign in"));
     setObjectName(QStringLiteral("signInDialog"));
 
     auto *title = new QLabel(tr("Guichet"), this);
@@ -103,6 +104,9 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
                      "the session.")
                       .arg(message));
     });
+    // A refusal is about what was typed: editing it makes the message stale.
+    for (QLineEdit *field : { m_email, m_password })
+        connect(field, &QLineEdit::textEdited, this, &SignInDialog::clearError);
     connect(m_serverUrl, &QLineEdit::textEdited, this, [this] {
         if (!m_server->isChecked())
             m_server->setChecked(true);
@@ -273,6 +277,11 @@ QString SignInDialog::noticeText() const
 void SignInDialog::showError(const CommandResult &result)
 {
     m_feedback.show(result);
+}
+
+void SignInDialog::clearError()
+{
+    m_feedback.clear();
 }
 
 QString SignInDialog::errorText() const

@@ -68,6 +68,8 @@ public:
     QPushButton *signInButton() const { return m_signIn; }
     QPushButton *reactivateButton() const { return m_reactivate; }
     QString errorText() const;
+    // Forgets a refusal that no longer holds (the account was reactivated).
+    void clearError();
 
 signals:
     // « Réactiver mon compte »: the e-mail typed so far, if any.

@@ -63,6 +63,7 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     m_view->setAccessibleName(tr("My attachments to structures"));
     m_model->reload();
     setUpRecordTable(m_view, m_proxy, m_model, 2, headerKey);
+    setEmptyText(m_view, tr("You are attached to no structure. Request an attachment."));
 
     const struct
     {

@@ -41,6 +41,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     , m_ville(new QLineEdit(this))
     , m_search(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("&Search"), this))
     , m_count(new QLabel(this))
+    , m_widen(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), QString(), this))
     , m_view(new QTableView(this))
     , m_model(new StructureSearchModel(session.directory, this))
     , m_select(new QPushButton(tr("S&elect"), this))
@@ -82,6 +83,10 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     connect(m_search, &QPushButton::clicked, this, &StructureSearchDialog::search);
 
     m_count->setObjectName(QStringLiteral("count"));
+    m_widen->setObjectName(QStringLiteral("widen"));
+    m_widen->setAutoDefault(false);
+    m_widen->hide();
+    connect(m_widen, &QPushButton::clicked, this, &StructureSearchDialog::widen);
     m_view->setObjectName(QStringLiteral("results"));
     m_view->setModel(m_model);
     m_view->setAccessibleName(tr("Structures found"));
@@ -116,6 +121,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     connect(m_model, &StructureSearchModel::checkedChanged, this, &StructureSearchDialog::updateButtons);
     connect(m_model, &StructureSearchModel::searchFinished, this, [this] {
         showCount();
+        m_view->scrollToTop();
         if (m_model->totalCount() > 0)
             m_view->setFocus();
     });
@@ -141,6 +147,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
 
     auto *searchRow = new QHBoxLayout;
     searchRow->addWidget(m_count, 1);
+    searchRow->addWidget(m_widen);
     searchRow->addWidget(m_search);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     buttons->addButton(m_create, QDialogButtonBox::ActionRole);
@@ -205,7 +212,27 @@ void StructureSearchDialog::search()
     QApplication::setOverrideCursor(Qt::WaitCursor);
     m_model->setCriteria(c);
     QApplication::restoreOverrideCursor();
+    // A new search starts from its first result, not where the last one was scrolled.
+    m_view->scrollToTop();
     updateButtons();
+}
+
+QList<QPair<QLineEdit *, QString>> StructureSearchDialog::widened() const
+{
+    QList<QPair<QLineEdit *, QString>> fields;
+    for (QLineEdit *edit : { m_raisonSociale, m_libelle, m_ville }) {
+        const QString text = edit->text().trimmed();
+        if (!text.isEmpty() && !text.contains(QLatin1Char('*')))
+            fields.append({ edit, QLatin1Char('*') + text + QLatin1Char('*') });
+    }
+    return fields;
+}
+
+void StructureSearchDialog::widen()
+{
+    for (const auto &field : widened())
+        field.first->setText(field.second);
+    search();
 }
 
 void StructureSearchDialog::showCount()
@@ -217,8 +244,14 @@ void StructureSearchDialog::showCount()
     }
     const qint64 n = m_model->totalCount();
     const int shown = int(std::min<qint64>(n, INT_MAX));
+    const auto wider = widened();
+    m_widen->setVisible(n == 0 && !wider.isEmpty());
+    if (!wider.isEmpty())
+        m_widen->setText(tr("Search « %1 »").arg(wider.first().second));
     if (n == 0)
-        m_count->setText(tr("No structure matches these criteria."));
+        m_count->setText(wider.isEmpty() ? tr("No structure matches these criteria.")
+                                         : tr("No structure is named exactly so. Widen the search to the "
+                                              "names containing it?"));
     else if (m_model->isCountFinal())
         m_count->setText(tr("%n structure(s) found.", nullptr, shown));
     else

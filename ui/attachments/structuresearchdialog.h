@@ -3,6 +3,8 @@
 #include "rules/structures/structures.h"
 
 #include <QDialog>
+#include <QList>
+#include <QPair>
 
 #include <optional>
 
@@ -34,6 +36,8 @@ public:
     QPushButton *exportButton() const { return m_export; }
     QPushButton *createButton() const { return m_create; }
     QTableView *resultsView() const { return m_view; }
+    // « Search *term* »: shown when a search without stars found nothing.
+    QPushButton *widenButton() const { return m_widen; }
     StructureSearchModel *model() const { return m_model; }
 
     // The chosen structure once « Sélectionner » was clicked.
@@ -54,6 +58,9 @@ private:
     void updateButtons();
     std::optional<StructureRow> candidate() const;
     StructureCriteria criteria() const;
+    // The name, label and city fields typed without a star, each as *term*; empty when none.
+    QList<QPair<QLineEdit *, QString>> widened() const;
+    void widen();
 
     Session &m_session;
     QLineEdit *m_raisonSociale;
@@ -63,6 +70,7 @@ private:
     QLineEdit *m_ville;
     QPushButton *m_search;
     QLabel *m_count;
+    QPushButton *m_widen;
     QTableView *m_view;
     StructureSearchModel *m_model;
     QPushButton *m_select;

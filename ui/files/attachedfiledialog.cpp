@@ -117,7 +117,8 @@ void AttachedFileDialog::selectType(const QString &code)
 
 void AttachedFileDialog::browse()
 {
-    const QString path = Dialogs::openFileName(this, tr("Choose the file to attach"));
+    const QString path = Dialogs::openFileName(this, tr("Choose the file to attach"), {},
+                                               QSettings().value(folderKey, QDir::homePath()).toString());
     if (path.isEmpty())
         return;
     QSettings().setValue(folderKey, QFileInfo(path).absolutePath());

@@ -102,6 +102,7 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     m_table->setObjectName(QStringLiteral("attachedFilesTable"));
     m_table->setAccessibleName(tr("My attached files"));
     setUpRecordTable(m_table, m_proxy, m_model, AttachedFileModel::DesignationColumn, headerKey);
+    setEmptyText(m_table, tr("No file is attached to your account. Manage attached files to add one."));
 
     const auto addTableAction = [this](const QString &text, void (AttachedFilesSection::*slot)(),
                                        const QKeySequence &shortcut = {}) {
@@ -279,7 +280,8 @@ void AttachedFilesSection::downloadChecked()
         setNotice(tr("Tick the files to download in the « Selection » column first."));
         return;
     }
-    const QString folder = Dialogs::existingDirectory(this, tr("Download the checked files into"));
+    const QString folder
+        = Dialogs::existingDirectory(this, tr("Download the checked files into"), lastFolder());
     if (folder.isEmpty())
         return;
     rememberFolder(folder);

@@ -13,9 +13,11 @@
 #include "ui/account/successordialog.h"
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/shell/session.h"
+#include "ui/sync/queuedchange.h"
 #include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 
@@ -85,8 +87,8 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     , m_readOnlyNotice(new QLabel(this))
     , m_reminders(new QLabel(this))
     , m_tabs(new QTabWidget(this))
-    , m_error(new QLabel(this))
-    , m_feedback(m_error)
+    , m_messages(new MessageBar(this))
+    , m_feedback(m_messages)
     , m_attachmentRequests(new PendingAttachmentModel(session.core, session.userId(), this))
     , m_subscriptionRequests(new PendingSubscriptionModel(session.core, session.userId(), this))
     , m_users(new StructureUserModel(session.core, this))
@@ -111,10 +113,6 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     m_readOnlyNotice->setStyleSheet(QStringLiteral("color: #8a5a00;"));
     m_reminders->setObjectName(QStringLiteral("reminders"));
     m_reminders->setWordWrap(true);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    m_error->hide();
     m_feedback.bind(QStringLiteral("structure"), m_structure);
 
     m_services->setColumns(
@@ -134,10 +132,10 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
+    layout->addWidget(m_messages);
     layout->addLayout(chooserRow);
     layout->addWidget(m_readOnlyNotice);
     layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_error);
 
     connect(m_structure, &QComboBox::currentIndexChanged, this, &ManagerActivityPage::structureChanged);
     connect(&session.gateway, &CommandGateway::dataChanged, this, &ManagerActivityPage::reload);
@@ -419,7 +417,7 @@ QTableView *ManagerActivityPage::view(const QString &name) const
 
 QString ManagerActivityPage::errorText() const
 {
-    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+    return m_messages->kind() == MessageBar::Kind::Error ? m_messages->text() : QString();
 }
 
 qint64 ManagerActivityPage::currentStructureId() const
@@ -504,7 +502,37 @@ void ManagerActivityPage::structureChanged()
         m_powers->setChecked(managed && managed->secondaryPowers);
     }
     applyHistoryFilter();
+    updateEmptyTexts(managed);
     updateButtons();
+}
+
+void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
+{
+    QStringList names;
+    for (const ManagedStructure &s : std::as_const(m_managedStructures))
+        names << s.raisonSociale;
+    const QString all = QLocale().createSeparatedList(names);
+    const QString none = tr("You manage no structure today: no request waits for you.");
+    setEmptyText(view(QStringLiteral("attachmentRequestsTable")),
+                 names.isEmpty() ? none : tr("No pending attachment request for %1.").arg(all));
+    setEmptyText(view(QStringLiteral("subscriptionRequestsTable")),
+                 names.isEmpty() ? none : tr("No pending subscription request for %1.").arg(all));
+    const QString name = managed ? managed->raisonSociale : QString();
+    if (!managed) {
+        for (const char *table : { "usersTable", "servicesTable", "spacesTable", "historyTable" })
+            setEmptyText(view(QString::fromLatin1(table)), tr("Choose a structure you manage."));
+        return;
+    }
+    setEmptyText(view(QStringLiteral("usersTable")),
+                 tr("Nobody is attached to %1 yet. Attach a user to give them access.").arg(name));
+    setEmptyText(view(QStringLiteral("servicesTable")),
+                 tr("%1 has no service yet. Type a code and a name below to add one.").arg(name));
+    setEmptyText(view(QStringLiteral("spacesTable")),
+                 tr("No space is set at structure level for %1. Choose a space below to set it for all its "
+                    "users.")
+                     .arg(name));
+    setEmptyText(view(QStringLiteral("historyTable")),
+                 tr("Nothing is recorded for %1 with these filters.").arg(name));
 }
 
 void ManagerActivityPage::applyHistoryFilter()
@@ -587,16 +615,19 @@ void ManagerActivityPage::updateButtons()
 void ManagerActivityPage::send(const CommandCall &call, std::function<void(const CommandResult &)> done)
 {
     m_feedback.clear();
+    m_messages->dismiss();
     QPointer<ManagerActivityPage> self(this);
     m_session.gateway.send(call, [self, done](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok()) {
-            self->m_error->show();
             self->m_feedback.show(r);
             return;
         }
-        self->m_error->hide();
+        if (QueuedChange::isQueued(r)) {
+            self->m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
+            return;
+        }
         if (done)
             done(r);
     });
@@ -649,7 +680,13 @@ void ManagerActivityPage::decideAttachments(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    send(commands::decideAttachments(ids, validate, comment));
+    const int n = int(ids.size());
+    send(commands::decideAttachments(ids, validate, comment), [this, n, validate](const CommandResult &) {
+        m_messages->showMessage(
+            MessageBar::Kind::Positive,
+            validate ? tr("%n request(s) validated; the requesters have been notified by e-mail.", nullptr, n)
+                     : tr("%n request(s) refused; the requesters have been notified by e-mail.", nullptr, n));
+    });
 }
 
 void ManagerActivityPage::decideSubscriptions(bool validate)
@@ -669,7 +706,13 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
-    send(commands::decideSubscriptions(ids, validate, comment));
+    const int n = int(ids.size());
+    send(commands::decideSubscriptions(ids, validate, comment), [this, n, validate](const CommandResult &) {
+        m_messages->showMessage(
+            MessageBar::Kind::Positive,
+            validate ? tr("%n request(s) validated; the requesters have been notified by e-mail.", nullptr, n)
+                     : tr("%n request(s) refused; the requesters have been notified by e-mail.", nullptr, n));
+    });
 }
 
 void ManagerActivityPage::consultAttachment()
@@ -877,11 +920,12 @@ void ManagerActivityPage::copyRights()
     send(commands::copyRights(r.userId, search.selectedUserId(), currentStructureId()),
          [self, target](const CommandResult &result) {
              if (self)
-                 Dialogs::information(self, tr("Copy the rights"),
-                                      tr("%1 received %2 attachment(s) and %3 subscription(s).")
-                                          .arg(target)
-                                          .arg(result.data.value(QStringLiteral("attachments")).toInt())
-                                          .arg(result.data.value(QStringLiteral("subscriptions")).toInt()));
+                 self->m_messages->showMessage(
+                     MessageBar::Kind::Positive,
+                     tr("%1 received %2 attachment(s) and %3 subscription(s).")
+                         .arg(target)
+                         .arg(result.data.value(QStringLiteral("attachments")).toInt())
+                         .arg(result.data.value(QStringLiteral("subscriptions")).toInt()));
          });
 }
 
@@ -920,8 +964,8 @@ void ManagerActivityPage::addSpace()
     send(commands::enableStructureSpace(currentStructureId(), m_spaceChoice->currentData().toString()),
          [self, name](const CommandResult &r) {
              if (self)
-                 Dialogs::information(
-                     self, tr("Spaces set at structure level"),
+                 self->m_messages->showMessage(
+                     MessageBar::Kind::Positive,
                      tr("%1 is set for the structure: %n subscription request(s) were generated "
                         "for its users.",
                         nullptr, r.data.value(QStringLiteral("generated")).toInt())
@@ -947,10 +991,11 @@ void ManagerActivityPage::removeSpace()
     send(commands::disableStructureSpace(currentStructureId(), space.code),
          [self, name](const CommandResult &r) {
              if (self)
-                 Dialogs::information(self, tr("Spaces set at structure level"),
-                                      tr("%1 was removed from the structure: %n subscription(s) ended.",
-                                         nullptr, r.data.value(QStringLiteral("removed")).toInt())
-                                          .arg(name));
+                 self->m_messages->showMessage(
+                     MessageBar::Kind::Positive,
+                     tr("%1 was removed from the structure: %n subscription(s) ended.", nullptr,
+                        r.data.value(QStringLiteral("removed")).toInt())
+                         .arg(name));
          });
 }
 
@@ -1004,8 +1049,7 @@ void ManagerActivityPage::exportHistory()
     if (!currentStructureId())
         return;
     exportAuditLog(this, m_session.core, m_history->filter(), tr("Export the history"),
-                   tr("Exporting the history…"), settingsPrefix + QStringLiteral("lastFolder"),
-                   QStringLiteral("history.csv"));
+                   tr("Exporting the history…"), auditExportFolderKey(), QStringLiteral("history.csv"));
 }
 
 } // namespace guichet

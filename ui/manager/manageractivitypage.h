@@ -24,6 +24,8 @@ class QTableView;
 
 namespace guichet {
 
+class MessageBar;
+
 class AuditEntryModel;
 class PendingAttachmentModel;
 class PendingSubscriptionModel;
@@ -62,7 +64,9 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     QLabel *readOnlyNotice() const { return m_readOnlyNotice; }
     QLabel *reminderLabel() const { return m_reminders; }
+    // core's refusal shown in the message bar, or empty.
     QString errorText() const;
+    MessageBar *messageBar() const { return m_messages; }
     QPushButton *button(const QString &name) const;
     QTableView *view(const QString &name) const;
     PendingAttachmentModel *attachmentRequests() const { return m_attachmentRequests; }
@@ -126,6 +130,7 @@ private:
     void transferPrincipal();
     // Historique
     void applyHistoryFilter();
+    void updateEmptyTexts(const ManagedStructure *managed);
     void exportHistory();
 
     Session &m_session;
@@ -133,7 +138,7 @@ private:
     QLabel *m_readOnlyNotice;
     QLabel *m_reminders;
     QTabWidget *m_tabs;
-    QLabel *m_error;
+    MessageBar *m_messages;
     FormFeedback m_feedback;
     bool m_readOnly = true;
     bool m_principal = false;

@@ -272,6 +272,7 @@ void DesktopApp::showReactivation(const QString &email)
     ReactivationDialog dialog(m_session, email, m_signIn);
     if (Dialogs::exec(&dialog) != QDialog::Accepted || !m_signIn)
         return;
+    m_signIn->clearError(); // « Ce compte est désactivé » no longer holds
     m_signIn->emailEdit()->setText(dialog.email());
     m_signIn->passwordEdit()->clear();
     m_signIn->passwordEdit()->setFocus();

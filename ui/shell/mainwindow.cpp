@@ -121,7 +121,11 @@ MainWindow::MainWindow(Session &session, QWidget *parent)
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     reload();
-    showAccount();
+    // Support staff come to work on the console; everyone else to « Mon compte ».
+    if (spaceCodes().contains(SupportPage::code()))
+        showSpace(SupportPage::code());
+    else
+        showAccount();
 }
 
 QStringList MainWindow::spaceCodes() const

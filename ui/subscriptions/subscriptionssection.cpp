@@ -52,6 +52,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     m_table->setObjectName(QStringLiteral("subscriptionsTable"));
     m_table->setAccessibleName(tr("My subscriptions to spaces"));
     setUpRecordTable(m_table, m_proxy, m_model, SubscriptionModel::StructureColumn, headerKey);
+    setEmptyText(m_table, tr("You have no subscription to a space. Add a subscription."));
 
     auto *deleteAction = new QAction(tr("Delete this subscription"), m_table);
     deleteAction->setShortcut(QKeySequence::Delete);

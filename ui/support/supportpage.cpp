@@ -12,9 +12,11 @@
 #include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
 #include "ui/shell/session.h"
+#include "ui/sync/queuedchange.h"
 #include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 
@@ -66,8 +68,8 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_tabs(new QTabWidget(this))
-    , m_error(new QLabel(this))
-    , m_feedback(m_error)
+    , m_bar(new MessageBar(this))
+    , m_feedback(m_bar)
     , m_users(new SupportUserModel(session.core, session.userId(), this))
     , m_structures(new SupportStructureModel(session.core, session.userId(), this))
     , m_solicitations(new SolicitationQueueModel(session.core, session.userId(), this))
@@ -76,10 +78,6 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     setObjectName(QStringLiteral("supportPage"));
     setProperty("spaceCode", code());
     auto *title = new QLabel(tr("<h3>Support</h3>"), this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    m_error->hide();
 
     m_tabs->setObjectName(QStringLiteral("supportTabs"));
     m_tabs->addTab(createUsersTab(), tr("&Users"));
@@ -89,8 +87,8 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
+    layout->addWidget(m_bar);
     layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_error);
 
     connect(&session.gateway, &CommandGateway::dataChanged, this, &SupportPage::reload);
     reload();
@@ -174,6 +172,9 @@ QWidget *SupportPage::createUsersTab()
         createButton(QStringLiteral("searchUsers"), tr("&Search"), &SupportPage::searchUsers));
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("usersTable"), m_users, tr("Users found"));
+    setEmptyText(table,
+                 tr("No user to show. Type a name, an e-mail, an address or a structure above, then "
+                    "search."));
     layout->addWidget(table, 1);
     auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     row->addWidget(
@@ -210,6 +211,7 @@ QWidget *SupportPage::createStructuresTab()
         createButton(QStringLiteral("searchStructures"), tr("Searc&h"), &SupportPage::searchStructures));
     layout->addLayout(searchRow);
     QTableView *table = createTable(QStringLiteral("structuresTable"), m_structures, tr("Structures"));
+    setEmptyText(table, tr("No structure to show. Type a SIRET or a name above, then search."));
     layout->addWidget(table, 1);
     auto *row = new QHBoxLayout;
     row->addWidget(createButton(QStringLiteral("namePrincipal"), tr("&Name a principal manager…"),
@@ -250,6 +252,7 @@ QWidget *SupportPage::createSolicitationsTab()
     auto *splitter = new QSplitter(Qt::Vertical, tab);
     QTableView *table
         = createTable(QStringLiteral("solicitationsTable"), m_solicitations, tr("Solicitations"));
+    setEmptyText(table, tr("No solicitation in this state. Choose another state to see the others."));
     connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SupportPage::showSolicitation);
     splitter->addWidget(table);
@@ -272,7 +275,11 @@ QWidget *SupportPage::createSolicitationsTab()
     stateRow->addWidget(createButton(QStringLiteral("reply"), tr("&Reply"), &SupportPage::reply));
     stateRow->addWidget(
         createButton(QStringLiteral("setState"), tr("&Change the state"), &SupportPage::setState));
-    replyLayout->addRow(tr("New st&ate:"), stateRow);
+    // A label of its own with a buddy: addRow(text, layout) would show the « & ».
+    auto *stateLabel = new QLabel(tr("New st&ate:"), replyBox);
+    stateLabel->setObjectName(QStringLiteral("replyStateLabel"));
+    stateLabel->setBuddy(m_replyState);
+    replyLayout->addRow(stateLabel, stateRow);
     layout->addWidget(replyBox);
     m_feedback.bind(QStringLiteral("text"), m_replyText);
     m_feedback.bind(QStringLiteral("status"), m_replyState);
@@ -334,7 +341,7 @@ QLineEdit *SupportPage::edit(const QString &name) const
 
 QString SupportPage::errorText() const
 {
-    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+    return m_bar->kind() == MessageBar::Kind::Error ? m_bar->text() : QString();
 }
 
 const SupportUserRow *SupportPage::currentUser() const
@@ -396,16 +403,19 @@ void SupportPage::updateButtons()
 void SupportPage::send(const CommandCall &call, std::function<void(const CommandResult &)> done)
 {
     m_feedback.clear();
+    m_bar->dismiss();
     QPointer<SupportPage> self(this);
     m_session.gateway.send(call, [self, done](const CommandResult &r) {
         if (!self)
             return;
         if (!r.ok()) {
-            self->m_error->show();
             self->m_feedback.show(r);
             return;
         }
-        self->m_error->hide();
+        if (QueuedChange::isQueued(r)) {
+            self->m_bar->showMessage(MessageBar::Kind::Information, QueuedChange::message());
+            return;
+        }
         if (done)
             done(r);
     });
@@ -422,12 +432,8 @@ void SupportPage::searchUsers()
     criteria.structure = edit(QStringLiteral("userStructure"))->text();
     m_feedback.clear();
     m_users->setCriteria(criteria);
-    if (!m_users->lastResult().ok()) {
-        m_error->show();
+    if (!m_users->lastResult().ok())
         m_feedback.show(m_users->lastResult());
-    } else {
-        m_error->hide();
-    }
 }
 
 void SupportPage::reactivate()
@@ -449,9 +455,9 @@ void SupportPage::reactivate()
             return;
         const QDateTime expires
             = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
-        Dialogs::information(self, tr("Reactivate the account"),
-                             tr("A reactivation link was mailed to %1. It is valid until %2.")
-                                 .arg(who, longDateTime(expires)));
+        self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                 tr("A reactivation link was mailed to %1. It is valid until %2.")
+                                     .arg(who, longDateTime(expires)));
     });
 }
 
@@ -587,8 +593,8 @@ void SupportPage::namePrincipal()
             });
     });
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        Dialogs::information(
-            this, tr("Name a principal manager"),
+        m_bar->showMessage(
+            MessageBar::Kind::Positive,
             tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
 }
 
@@ -633,8 +639,11 @@ void SupportPage::reply()
     QPointer<SupportPage> self(this);
     send(commands::reply(id, m_replyText->toPlainText().trimmed(), m_replyState->currentData().toString()),
          [self](const CommandResult &) {
-             if (self)
-                 self->m_replyText->clear();
+             if (!self)
+                 return;
+             self->m_replyText->clear();
+             self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                      tr("Your reply was sent; the sender was notified by e-mail."));
          });
 }
 
@@ -643,7 +652,14 @@ void SupportPage::setState()
     const qint64 id = currentSolicitation() ? currentSolicitation()->id : 0;
     if (!id)
         return;
-    send(commands::setStatus(id, m_replyState->currentData().toString()));
+    const QString state = m_replyState->currentText();
+    QPointer<SupportPage> self(this);
+    send(commands::setStatus(id, m_replyState->currentData().toString()),
+         [self, state](const CommandResult &) {
+             if (self)
+                 self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                          tr("The solicitation is now « %1 ».").arg(state));
+         });
 }
 
 // ---- Journal ----
@@ -676,7 +692,7 @@ void SupportPage::applyJournalFilter()
 void SupportPage::exportJournal()
 {
     exportAuditLog(this, m_session.core, m_journal->filter(), tr("Export the log"), tr("Exporting the log…"),
-                   settingsPrefix + QStringLiteral("lastFolder"), QStringLiteral("audit-log.csv"));
+                   auditExportFolderKey(), QStringLiteral("audit-log.csv"));
 }
 
 } // namespace guichet

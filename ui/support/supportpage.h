@@ -22,6 +22,8 @@ class QTextBrowser;
 
 namespace guichet {
 
+class MessageBar;
+
 class RecordModelBase;
 class SolicitationQueueModel;
 class SupportAuditModel;
@@ -52,7 +54,9 @@ public:
 
     // For tests and keyboard users: the widgets by role.
     QTabWidget *tabs() const { return m_tabs; }
+    // core's refusal shown in the message bar, or empty.
     QString errorText() const;
+    MessageBar *messageBar() const { return m_bar; }
     QPushButton *button(const QString &name) const;
     QTableView *view(const QString &name) const;
     QLineEdit *edit(const QString &name) const;
@@ -103,7 +107,7 @@ private:
 
     Session &m_session;
     QTabWidget *m_tabs;
-    QLabel *m_error;
+    MessageBar *m_bar;
     FormFeedback m_feedback;
     SupportUserModel *m_users;
     SupportStructureModel *m_structures;

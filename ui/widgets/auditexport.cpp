@@ -20,6 +20,11 @@ struct Tr
 };
 } // namespace
 
+QString auditExportFolderKey()
+{
+    return QStringLiteral("auditExport/lastFolder");
+}
+
 void exportAuditLog(QWidget *parent, Core &core, const AuditFilter &filter, const QString &title,
                     const QString &progressText, const QString &folderKey, const QString &defaultFileName)
 {

@@ -15,6 +15,7 @@ struct Queues
     QQueue<std::function<int(QDialog *)>> hooks;
     QQueue<QString> paths;
     QStringList messages;
+    QString lastStart;
 };
 
 Queues &queues()
@@ -84,26 +85,35 @@ int Dialogs::exec(QDialog *dialog)
     return dialog->exec();
 }
 
-QString Dialogs::openFileName(QWidget *parent, const QString &title, const QString &filter)
+QString Dialogs::openFileName(QWidget *parent, const QString &title, const QString &filter,
+                              const QString &folder)
 {
+    queues().lastStart = folder;
     bool queued = false;
     const QString path = nextPath(&queued);
-    return queued ? path : QFileDialog::getOpenFileName(parent, title, {}, filter);
+    return queued ? path : QFileDialog::getOpenFileName(parent, title, folder, filter);
 }
 
 QString Dialogs::saveFileName(QWidget *parent, const QString &title, const QString &suggested,
                               const QString &filter)
 {
+    queues().lastStart = suggested;
     bool queued = false;
     const QString path = nextPath(&queued);
     return queued ? path : QFileDialog::getSaveFileName(parent, title, suggested, filter);
 }
 
-QString Dialogs::existingDirectory(QWidget *parent, const QString &title)
+QString Dialogs::existingDirectory(QWidget *parent, const QString &title, const QString &folder)
 {
+    queues().lastStart = folder;
     bool queued = false;
     const QString path = nextPath(&queued);
-    return queued ? path : QFileDialog::getExistingDirectory(parent, title);
+    return queued ? path : QFileDialog::getExistingDirectory(parent, title, folder);
+}
+
+QString Dialogs::lastStartPath()
+{
+    return queues().lastStart;
 }
 
 void Dialogs::queueAnswer(QMessageBox::StandardButton answer)

@@ -28,10 +28,13 @@ public:
     // Runs a dialog modally, or hands it to the next queued hook.
     static int exec(QDialog *dialog);
 
-    static QString openFileName(QWidget *parent, const QString &title, const QString &filter = {});
+    // File and folder choosers open in `folder` (or at `suggested`): each kind
+    // of file remembers its own last folder in the settings.
+    static QString openFileName(QWidget *parent, const QString &title, const QString &filter = {},
+                                const QString &folder = {});
     static QString saveFileName(QWidget *parent, const QString &title, const QString &suggested,
                                 const QString &filter = {});
-    static QString existingDirectory(QWidget *parent, const QString &title);
+    static QString existingDirectory(QWidget *parent, const QString &title, const QString &folder = {});
 
     // For tests: the answer to the next message box (which is then not shown).
     static void queueAnswer(QMessageBox::StandardButton answer);
@@ -42,6 +45,8 @@ public:
     static void queuePath(const QString &path);
     // The texts of the message boxes shown (or answered) so far, newest last.
     static QStringList messages();
+    // Where the last file or folder chooser opened (asked or answered by a test).
+    static QString lastStartPath();
     static void clear();
 };
 

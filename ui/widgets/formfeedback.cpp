@@ -1,5 +1,7 @@
 #include "ui/widgets/formfeedback.h"
 
+#include "ui/widgets/messagebar.h"
+
 #include <QDialog>
 #include <QLabel>
 #include <QLayout>
@@ -39,6 +41,13 @@ FormFeedback::FormFeedback(QLabel *messageLabel)
         m_label->setTextFormat(Qt::PlainText);
         m_label->hide();
     }
+    if (m_bar && m_bar->kind() == MessageBar::Kind::Error)
+        m_bar->dismiss();
+}
+
+FormFeedback::FormFeedback(MessageBar *bar)
+    : m_bar(bar)
+{
 }
 
 void FormFeedback::bind(const QString &field, QWidget *widget)
@@ -64,6 +73,8 @@ void FormFeedback::showMessage(const QString &message, const QStringList &fields
         m_label->show();
         growToFit(m_label);
     }
+    if (m_bar)
+        m_bar->showMessage(MessageBar::Kind::Error, message);
     QWidget *first = nullptr;
     for (const QString &raw : fields) {
         const QString field = raw.trimmed();
@@ -93,6 +104,8 @@ void FormFeedback::clear()
         m_label->clear();
         m_label->hide();
     }
+    if (m_bar && m_bar->kind() == MessageBar::Kind::Error)
+        m_bar->dismiss();
 }
 
 QStringList FormFeedback::highlightedFields() const

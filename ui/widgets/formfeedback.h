@@ -11,6 +11,8 @@ class QWidget;
 
 namespace guichet {
 
+class MessageBar;
+
 // The guide's rule for forms: the fields to complete are named in a red message
 // and highlighted; nothing is saved until they are valid. Binds core's field
 // names (CommandResult::field, comma-separated when several) to the widgets.
@@ -18,6 +20,8 @@ class FormFeedback
 {
 public:
     explicit FormFeedback(QLabel *messageLabel);
+    // The message goes to a section's or page's message bar, as an Error.
+    explicit FormFeedback(MessageBar *bar);
 
     void bind(const QString &field, QWidget *widget);
     // Shows a refusal: the message in red, the named fields highlighted, the
@@ -29,6 +33,7 @@ public:
 
 private:
     QPointer<QLabel> m_label;
+    QPointer<MessageBar> m_bar;
     QHash<QString, QPointer<QWidget>> m_widgets;
     QStringList m_highlighted;
 };

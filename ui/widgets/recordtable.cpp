@@ -7,6 +7,8 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QPainter>
+#include <QPalette>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -212,6 +214,66 @@ qint64 currentRecordId(const QTableView *view)
 {
     const QModelIndex current = view ? view->currentIndex() : QModelIndex();
     return current.isValid() ? current.data(RecordModelBase::IdRole).toLongLong() : 0;
+}
+
+namespace {
+const char *const emptyTextProperty = "guichetEmptyText";
+
+// Paints the empty text over the viewport after the view painted itself: the
+// paint event is sent again through the filter (which lets it pass), then the
+// sentence is drawn on top.
+class EmptyStatePainter : public QObject
+{
+public:
+    explicit EmptyStatePainter(QTableView *view)
+        : QObject(view)
+        , m_view(view)
+    {
+        view->viewport()->installEventFilter(this);
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (m_painting || event->type() != QEvent::Paint || watched != m_view->viewport())
+            return false;
+        const QString text = shownEmptyText(m_view);
+        if (text.isEmpty())
+            return false;
+        m_painting = true;
+        QCoreApplication::sendEvent(watched, event);
+        m_painting = false;
+        QWidget *viewport = m_view->viewport();
+        QPainter painter(viewport);
+        QColor color = viewport->palette().color(QPalette::PlaceholderText);
+        painter.setPen(color);
+        const QRect area = viewport->rect().adjusted(16, 8, -16, -8);
+        painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, text);
+        return true;
+    }
+
+private:
+    QTableView *m_view;
+    bool m_painting = false;
+};
+} // namespace
+
+void setEmptyText(QTableView *view, const QString &text)
+{
+    if (!view->property("guichetEmptyPainter").toBool()) {
+        new EmptyStatePainter(view);
+        view->setProperty("guichetEmptyPainter", true);
+    }
+    view->setProperty(emptyTextProperty, text);
+    view->viewport()->setAccessibleDescription(text);
+    view->viewport()->update();
+}
+
+QString shownEmptyText(const QTableView *view)
+{
+    const QAbstractItemModel *model = view->model();
+    if (model && model->rowCount() > 0)
+        return QString();
+    return view->property(emptyTextProperty).toString();
 }
 
 } // namespace guichet

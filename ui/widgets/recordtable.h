@@ -35,6 +35,13 @@ void fitColumns(QTableView *view, const QString &settingsKey = QString());
 // cells contain the text, in any column, ignoring case.
 QLineEdit *createRecordFilter(QSortFilterProxyModel *proxy, QWidget *parent);
 
+// An empty table explains itself: while `view`'s model has no row, `text` (what
+// empty means and the next step) is painted centred in its viewport, word-wrapped.
+// An empty text paints nothing. Call it again whenever the sentence changes.
+void setEmptyText(QTableView *view, const QString &text);
+// The sentence `view` paints now: its empty text while it has no row, else empty.
+QString shownEmptyText(const QTableView *view);
+
 // The id of `view`'s current row (RecordModelBase::IdRole, through any proxy), or 0.
 qint64 currentRecordId(const QTableView *view);
 // The record of `view`'s current row in `model`, found by its id so that a sort

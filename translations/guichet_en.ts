@@ -1,0 +1,223 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>guichet::Accounts</name>
+    <message numerus="yes">
+        <source>Too many failed sign-ins: try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many failed sign-ins: try again in %n second.</numerusform>
+            <numerusform>Too many failed sign-ins: try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AttachedFilesSection</name>
+    <message numerus="yes">
+        <source>%n file(s) written:</source>
+        <translation>
+            <numerusform>%n file written:</numerusform>
+            <numerusform>%n files written:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) deleted.</source>
+        <translation>
+            <numerusform>%n file deleted.</numerusform>
+            <numerusform>%n files deleted.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AttachmentsSection</name>
+    <message numerus="yes">
+        <source>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</source>
+        <translation>
+            <numerusform>You are the principal manager of one of them: you will designate a new principal manager and stay attached as a simple user.</numerusform>
+            <numerusform>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::CommandDescription</name>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Digests</name>
+    <message numerus="yes">
+        <source>The attachment request of %1 to %2 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>The attachment request of %1 to %2 has waited for more than %n day.</numerusform>
+            <numerusform>The attachment request of %1 to %2 has waited for more than %n days.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The subscription request of %1 for the space %2 on %3 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>The subscription request of %1 for the space %2 on %3 has waited for more than %n day.</numerusform>
+            <numerusform>The subscription request of %1 for the space %2 on %3 has waited for more than %n days.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… and %n more.</numerusform>
+            <numerusform>… and %n more.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ManagerActivityPage</name>
+    <message numerus="yes">
+        <source>%n request(s) have been waiting for more than %1 days.</source>
+        <translation>
+            <numerusform>%n request has been waiting for more than %1 days.</numerusform>
+            <numerusform>%n requests have been waiting for more than %1 days.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s) end within %1 days.</source>
+        <translation>
+            <numerusform>%n attachment ends within %1 days.</numerusform>
+            <numerusform>%n attachments end within %1 days.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Validate %n attachment request(s)?</source>
+        <translation>
+            <numerusform>Validate %n attachment request?</numerusform>
+            <numerusform>Validate %n attachment requests?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refuse %n attachment request(s)?</source>
+        <translation>
+            <numerusform>Refuse %n attachment request?</numerusform>
+            <numerusform>Refuse %n attachment requests?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) validated; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n request validated; the requester has been notified by e-mail.</numerusform>
+            <numerusform>%n requests validated; the requesters have been notified by e-mail.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) refused; the requesters have been notified by e-mail.</source>
+        <translation>
+            <numerusform>%n request refused; the requester has been notified by e-mail.</numerusform>
+            <numerusform>%n requests refused; the requesters have been notified by e-mail.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Validate %n subscription request(s)?</source>
+        <translation>
+            <numerusform>Validate %n subscription request?</numerusform>
+            <numerusform>Validate %n subscription requests?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refuse %n subscription request(s)?</source>
+        <translation>
+            <numerusform>Refuse %n subscription request?</numerusform>
+            <numerusform>Refuse %n subscription requests?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is set for the structure: %n subscription request(s) were generated for its users.</source>
+        <translation>
+            <numerusform>%1 is set for the structure: %n subscription request was generated for its users.</numerusform>
+            <numerusform>%1 is set for the structure: %n subscription requests were generated for its users.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was removed from the structure: %n subscription(s) ended.</source>
+        <translation>
+            <numerusform>%1 was removed from the structure: %n subscription ended.</numerusform>
+            <numerusform>%1 was removed from the structure: %n subscriptions ended.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::PendingRequests</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for more than %n day(s)</source>
+        <translation>
+            <numerusform>Waiting for more than %n day</numerusform>
+            <numerusform>Waiting for more than %n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::StructureSearchDialog</name>
+    <message numerus="yes">
+        <source>%n structure(s) found.</source>
+        <translation>
+            <numerusform>%n structure found.</numerusform>
+            <numerusform>%n structures found.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) found so far; scroll down for more.</source>
+        <translation>
+            <numerusform>%n structure found so far; scroll down for more.</numerusform>
+            <numerusform>%n structures found so far; scroll down for more.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) exported to %1.</source>
+        <translation>
+            <numerusform>%n structure exported to %1.</numerusform>
+            <numerusform>%n structures exported to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SyncStatusButton</name>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n change waiting</numerusform>
+            <numerusform>%n changes waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) refused by the server</source>
+        <translation>
+            <numerusform>%n change refused by the server</numerusform>
+            <numerusform>%n changes refused by the server</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ctl</name>
+    <message numerus="yes">
+        <source>%n entries.</source>
+        <translation>
+            <numerusform>%n entry.</numerusform>
+            <numerusform>%n entries.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n structure(s).</source>
+        <translation>
+            <numerusform>Imported %n structure.</numerusform>
+            <numerusform>Imported %n structures.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
