@@ -3,13 +3,13 @@
 // Usage: bench_changefeed --database LOCATION [--rows N] [--runs N]
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use and reused afterwards.
+#include "benchcommandline.h"
 #include "benchworld.h"
 #include "client/replica.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "sync/changefeed.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -46,32 +46,18 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Change feed benchmark."));
-    parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("New SQLite file or postgresql:// URL."),
-                                            QStringLiteral("location"));
-    const QCommandLineOption rowsOption(QStringLiteral("rows"),
-                                        QStringLiteral("Rows the manager sees, about (default 100000)."),
-                                        QStringLiteral("n"), QStringLiteral("100000"));
-    const QCommandLineOption runsOption(QStringLiteral("runs"),
-                                        QStringLiteral("Empty polls timed (default 1001)."),
-                                        QStringLiteral("n"), QStringLiteral("1001"));
-    parser.addOptions({ databaseOption, rowsOption, runsOption });
-    parser.process(app);
-    if (!parser.isSet(databaseOption)) {
-        err << "bench_changefeed: --database is required" << Qt::endl;
+    BenchCommandLine commandLine(QStringLiteral("Change feed benchmark."));
+    const QCommandLineOption rowsOption = commandLine.addNumber(
+        QStringLiteral("rows"), QStringLiteral("Rows the manager sees, about"), 100000);
+    const QCommandLineOption runsOption
+        = commandLine.addNumber(QStringLiteral("runs"), QStringLiteral("Empty polls timed"), 1001);
+    if (!commandLine.process(app))
         return 2;
-    }
-    const int wanted = std::max(1000, parser.value(rowsOption).toInt());
-    const int runs = std::max(1, parser.value(runsOption).toInt());
-    QString error;
-    auto db = Database::open(parser.value(databaseOption), &error);
-    if (!db || !db->migrate(&error)) {
-        err << "bench_changefeed: " << error << Qt::endl;
+    const int wanted = int(commandLine.number(rowsOption, 1000));
+    const int runs = int(commandLine.number(runsOption));
+    const auto db = commandLine.openDatabase();
+    if (!db)
         return 1;
-    }
     try {
         if (!db->value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { kManager }).isValid()) {
             // Per person: user, attachment, 5 subscriptions, 3 audit entries = 10 rows.
@@ -104,6 +90,7 @@ int main(int argc, char *argv[])
         const qsizetype visible = all.value(QStringLiteral("rows")).toArray().size();
 
         QTemporaryDir dir;
+        QString error;
         auto replicaDb = Database::open(dir.filePath(QStringLiteral("replica.db")), &error);
         if (!replicaDb || !replicaDb->migrate(&error)) {
             err << "bench_changefeed: replica: " << error << Qt::endl;

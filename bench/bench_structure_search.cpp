@@ -1,11 +1,11 @@
 // Measures the first page of the structure search against a plain LIKE scan.
 // Usage: bench_structure_search --database LOCATION [--structures N]
+#include "benchcommandline.h"
 #include "datagen/benchdata.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "rules/structures/structures.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTextStream>
@@ -14,6 +14,7 @@
 #include <functional>
 
 using namespace guichet;
+using namespace guichet::bench;
 
 namespace {
 
@@ -47,32 +48,18 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Structure search benchmark."));
-    parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("SQLite file or postgresql:// URL."),
-                                            QStringLiteral("location"));
-    const QCommandLineOption structuresOption(QStringLiteral("structures"),
-                                              QStringLiteral("Structures to have (default 1000000)."),
-                                              QStringLiteral("n"), QStringLiteral("1000000"));
-    const QCommandLineOption runsOption(QStringLiteral("runs"),
-                                        QStringLiteral("Runs per query (default 21)."), QStringLiteral("n"),
-                                        QStringLiteral("21"));
-    parser.addOptions({ databaseOption, structuresOption, runsOption });
-    parser.process(app);
-    if (!parser.isSet(databaseOption)) {
-        err << "bench_structure_search: --database is required" << Qt::endl;
+    BenchCommandLine commandLine(QStringLiteral("Structure search benchmark."));
+    const QCommandLineOption structuresOption
+        = commandLine.addNumber(QStringLiteral("structures"), QStringLiteral("Structures to have"), 1000000);
+    const QCommandLineOption runsOption
+        = commandLine.addNumber(QStringLiteral("runs"), QStringLiteral("Runs per query"), 21);
+    if (!commandLine.process(app))
         return 2;
-    }
-    const int wanted = parser.value(structuresOption).toInt();
-    const int runs = std::max(1, parser.value(runsOption).toInt());
-    QString error;
-    auto db = Database::open(parser.value(databaseOption), &error);
-    if (!db || !db->migrate(&error)) {
-        err << "bench_structure_search: " << error << Qt::endl;
+    const int wanted = int(commandLine.number(structuresOption, 0));
+    const int runs = int(commandLine.number(runsOption));
+    const auto db = commandLine.openDatabase();
+    if (!db)
         return 1;
-    }
     const qint64 existing = db->value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
     if (existing < wanted) {
         err << "Generating " << (wanted - existing) << " structures..." << Qt::endl;

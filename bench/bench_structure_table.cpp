@@ -3,6 +3,7 @@
 // the jump to the last row, and the process's peak memory.
 // Usage: bench_structure_table --database LOCATION [--structures N]
 // (offscreen platform unless QT_QPA_PLATFORM says otherwise)
+#include "benchcommandline.h"
 #include "client/directory.h"
 #include "client/localcommandgateway.h"
 #include "datagen/benchdata.h"
@@ -13,7 +14,6 @@
 #include "rules/structures/structures.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -31,6 +31,7 @@
 #include <memory>
 
 using namespace guichet;
+using namespace guichet::bench;
 
 namespace {
 
@@ -110,29 +111,15 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Structure search table benchmark."));
-    parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("SQLite file or postgresql:// URL."),
-                                            QStringLiteral("location"));
-    const QCommandLineOption structuresOption(QStringLiteral("structures"),
-                                              QStringLiteral("Structures to have (default 1000000)."),
-                                              QStringLiteral("n"), QStringLiteral("1000000"));
-    parser.addOption(databaseOption);
-    parser.addOption(structuresOption);
-    parser.process(app);
-    if (!parser.isSet(databaseOption)) {
-        err << "--database is required\n";
+    BenchCommandLine commandLine(QStringLiteral("Structure search table benchmark."));
+    const QCommandLineOption structuresOption
+        = commandLine.addNumber(QStringLiteral("structures"), QStringLiteral("Structures to have"), 1000000);
+    if (!commandLine.process(app))
         return 2;
-    }
-    QString error;
-    std::unique_ptr<Database> db = Database::open(parser.value(databaseOption), &error);
-    if (!db || !db->migrate(&error)) {
-        err << "cannot open the database: " << error << '\n';
+    const std::unique_ptr<Database> db = commandLine.openDatabase();
+    if (!db)
         return 1;
-    }
-    const qint64 wanted = parser.value(structuresOption).toLongLong();
+    const qint64 wanted = commandLine.number(structuresOption, 0);
     const qint64 existing = db->value(QStringLiteral("SELECT COUNT(*) FROM structures")).toLongLong();
     if (existing < wanted) {
         err << "generating " << (wanted - existing) << " structures…\n";

@@ -8,13 +8,13 @@
 //                   [--guichetd PATH]
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use (bench/benchworld) and reused afterwards.
+#include "benchcommandline.h"
 #include "benchworld.h"
 #include "client/remotecommandgateway.h"
 #include "client/replica.h"
 #include "kernel/database.h"
 #include "rules/accounts/passwords.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -218,45 +218,31 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Sync benchmark through a real guichetd."));
-    parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("New SQLite file or postgresql:// URL."),
-                                            QStringLiteral("location"));
-    const QCommandLineOption rowsOption(QStringLiteral("rows"),
-                                        QStringLiteral("Rows the manager sees, about (default 100000)."),
-                                        QStringLiteral("n"), QStringLiteral("100000"));
-    const QCommandLineOption runsOption(QStringLiteral("runs"),
-                                        QStringLiteral("Changes timed from A to B (default 21)."),
-                                        QStringLiteral("n"), QStringLiteral("21"));
-    const QCommandLineOption firstRunsOption(QStringLiteral("first-runs"),
-                                             QStringLiteral("First syncs timed (default 3)."),
-                                             QStringLiteral("n"), QStringLiteral("3"));
+    BenchCommandLine commandLine(QStringLiteral("Sync benchmark through a real guichetd."));
+    const QCommandLineOption rowsOption = commandLine.addNumber(
+        QStringLiteral("rows"), QStringLiteral("Rows the manager sees, about"), 100000);
+    const QCommandLineOption runsOption
+        = commandLine.addNumber(QStringLiteral("runs"), QStringLiteral("Changes timed from A to B"), 21);
+    const QCommandLineOption firstRunsOption
+        = commandLine.addNumber(QStringLiteral("first-runs"), QStringLiteral("First syncs timed"), 3);
     const QCommandLineOption guichetdOption(QStringLiteral("guichetd"),
                                             QStringLiteral("The guichetd to start."), QStringLiteral("path"),
                                             QStringLiteral(GUICHETD_PATH));
-    parser.addOptions({ databaseOption, rowsOption, runsOption, firstRunsOption, guichetdOption });
-    parser.process(app);
-    if (!parser.isSet(databaseOption)) {
-        err << "bench_sync: --database is required" << Qt::endl;
+    commandLine.addOption(guichetdOption);
+    if (!commandLine.process(app))
         return 2;
-    }
-    const QString location = parser.value(databaseOption);
-    const int wanted = std::max(1000, parser.value(rowsOption).toInt());
-    const int runs = std::max(1, parser.value(runsOption).toInt());
-    const int firstRuns = std::max(1, parser.value(firstRunsOption).toInt());
+    const QString location = commandLine.location();
+    const int wanted = int(commandLine.number(rowsOption, 1000));
+    const int runs = int(commandLine.number(runsOption));
+    const int firstRuns = int(commandLine.number(firstRunsOption));
 
     try {
         qint64 manager = 0;
         bool postgres = false;
         {
-            QString error;
-            auto db = Database::open(location, &error);
-            if (!db || !db->migrate(&error)) {
-                err << "bench_sync: " << error << Qt::endl;
+            const auto db = commandLine.openDatabase();
+            if (!db)
                 return 1;
-            }
             postgres = db->isPostgres();
             if (!db->value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { kManager }).isValid()) {
                 const int structures = 100;
@@ -274,7 +260,7 @@ int main(int argc, char *argv[])
         }
 
         Server server;
-        const QUrl base = server.start(parser.value(guichetdOption), location);
+        const QUrl base = server.start(commandLine.value(guichetdOption), location);
         QNetworkAccessManager network;
         QTemporaryDir dir;
         out << "back-end: " << (postgres ? "postgresql" : "sqlite") << Qt::endl;

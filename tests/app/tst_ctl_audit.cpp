@@ -1,10 +1,9 @@
+#include "ctlworkspace.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "manualclock.h"
-#include "processrun.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace guichet;
@@ -17,24 +16,18 @@ class TestCtlAudit : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args)
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args);
-    }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
 
-    QTemporaryDir m_dir;
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("audit.sqlite") };
     QString m_siret1;
     qint64 m_s2 = 0;
-    QString db() const { return m_dir.filePath(QStringLiteral("audit.sqlite")); }
 
 private slots:
     void initTestCase()
     {
         QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0);
-        QString error;
-        auto database = Database::open(db(), &error);
-        QVERIFY2(database, qPrintable(error));
+        const auto database = m_ctl.open();
+        QVERIFY(database);
         ManualClock clock(QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC));
         Core core(*database, clock);
         const qint64 alice = insertUser(*database, QStringLiteral("alice@example.org"));

@@ -1,7 +1,6 @@
-#include "processrun.h"
+#include "ctlworkspace.h"
 
 #include <QFile>
-#include <QTemporaryDir>
 #include <QTest>
 
 // guichetctl backup / restore, driven as an operator would.
@@ -11,30 +10,17 @@ class TestCtlBackup : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args, const QByteArray &input = {})
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args, input,
-                                         { { QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1") } });
-    }
-    Run add(const QString &email)
-    {
-        return ctl({ QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("--email"), email,
-                     QStringLiteral("--first-name"), QStringLiteral("Alice"), QStringLiteral("--last-name"),
-                     QStringLiteral("Martin") },
-                   "Tournesol2024x\n");
-    }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
     QString userList() { return ctl({ QStringLiteral("users"), QStringLiteral("list") }).out; }
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-    QString db() const { return path(QStringLiteral("guichet.sqlite")); }
+    QString path(const QString &name) const { return m_ctl.filePath(name); }
 
-    QTemporaryDir m_dir;
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("guichet.sqlite") };
 
 private slots:
     void initTestCase()
     {
         QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0);
-        QCOMPARE(add(QStringLiteral("alice@example.org")).exitCode, 0);
+        QCOMPARE(m_ctl.addUser(QStringLiteral("alice@example.org")).exitCode, 0);
     }
 
     void backupThenRestoreBringsTheDataBack()
@@ -44,7 +30,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(backup));
 
-        QCOMPARE(add(QStringLiteral("bob@example.org")).exitCode, 0);
+        QCOMPARE(m_ctl.addUser(QStringLiteral("bob@example.org")).exitCode, 0);
         QVERIFY(userList().contains(QLatin1String("bob@example.org")));
 
         r = ctl({ QStringLiteral("restore"), backup });
@@ -53,7 +39,7 @@ private slots:
         QVERIFY2(users.contains(QLatin1String("alice@example.org")), qPrintable(users));
         QVERIFY2(!users.contains(QLatin1String("bob@example.org")), qPrintable(users));
         // The restored database is usable: a new account can be added.
-        QCOMPARE(add(QStringLiteral("carol@example.org")).exitCode, 0);
+        QCOMPARE(m_ctl.addUser(QStringLiteral("carol@example.org")).exitCode, 0);
     }
 
     void backupRefusesToOverwrite()

@@ -1,11 +1,10 @@
+#include "ctlworkspace.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
-#include "processrun.h"
 #include "rules/accounts/accounts.h"
 #include "rules/attachments/attachments.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace guichet;
@@ -17,21 +16,11 @@ class TestCtlDigest : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args)
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args);
-    }
-    QString db() const { return m_dir.filePath(QStringLiteral("digest.sqlite")); }
-    int count(const QString &sql)
-    {
-        QString error;
-        auto database = Database::open(db(), &error);
-        return database ? database->value(sql).toInt() : -1;
-    }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
+    int count(const QString &sql) { return m_ctl.count(sql); }
     QString now(int minutes) const { return m_start.addSecs(minutes * 60).toString(Qt::ISODate); }
 
-    QTemporaryDir m_dir;
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("digest.sqlite") };
     QDateTime m_start;
 
 private slots:
@@ -39,9 +28,8 @@ private slots:
     {
         QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0);
         // A world where ugo's attachment request was just validated.
-        QString error;
-        auto database = Database::open(db(), &error);
-        QVERIFY2(database, qPrintable(error));
+        const auto database = m_ctl.open();
+        QVERIFY(database);
         SystemClock clock;
         Core core(*database, clock);
         const qint64 paul = guichet::test::insertUser(*database, QStringLiteral("paul@example.org"));

@@ -1,36 +1,19 @@
+#include "ctlworkspace.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "mail/mailoutbox.h"
-#include "processrun.h"
+#include "testsmtp.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 #include <QUuid>
 
 using namespace guichet;
-
-namespace {
-
-// scripts/test starts the SMTP server just before the tests: wait until it listens.
-bool waitForSmtpServer()
-{
-    const QUrl url(qEnvironmentVariable("GUICHET_TEST_SMTP_URL"));
-    for (int i = 0; i < 100; ++i) {
-        QTcpSocket socket;
-        socket.connectToHost(url.host(), static_cast<quint16>(url.port(25)));
-        if (socket.waitForConnected(200))
-            return true;
-        QTest::qWait(100);
-    }
-    return false;
-}
-} // namespace
 
 // `guichetctl mail deliver` as an operator runs it, against the SMTP server
 // scripts/test starts.
@@ -40,20 +23,14 @@ class TestCtlMail : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args)
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args);
-    }
-    QString db() const { return m_dir.filePath(QStringLiteral("mail.sqlite")); }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
 
     // Queues one mail to a new user whose address carries a unique token.
     qint64 queue(QByteArray *token)
     {
         *token = QUuid::createUuid().toByteArray(QUuid::Id128).left(16);
         const QString to = QStringLiteral("op+%1@example.org").arg(QString::fromLatin1(*token));
-        QString error;
-        auto database = Database::open(db(), &error);
+        const auto database = m_ctl.open();
         if (!database)
             return 0;
         SystemClock clock;
@@ -67,33 +44,17 @@ private:
     }
     std::optional<OutboxMail> mail(qint64 id)
     {
-        QString error;
-        auto database = Database::open(db(), &error);
+        const auto database = m_ctl.open();
         SystemClock clock;
         Core core(*database, clock);
         return MailOutbox(core).mail(id);
     }
-    static bool arrived(const QByteArray &token)
-    {
-        const QDir dir(qEnvironmentVariable("GUICHET_TEST_MAILDIR") + QStringLiteral("/new"));
-        const QStringList names = dir.entryList(QDir::Files);
-        for (const QString &name : names) {
-            QFile file(dir.filePath(name));
-            if (file.open(QIODevice::ReadOnly) && file.readAll().contains(token))
-                return true;
-        }
-        return false;
-    }
-
-    QTemporaryDir m_dir;
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("mail.sqlite") };
 
 private slots:
     void initTestCase()
     {
-        if (qEnvironmentVariableIsEmpty("GUICHET_TEST_SMTP_URL")
-            || qEnvironmentVariableIsEmpty("GUICHET_TEST_MAILDIR"))
-            QSKIP("No test SMTP server: run through scripts/test.");
-        QVERIFY2(waitForSmtpServer(), "The test SMTP server does not answer.");
+        GUICHET_REQUIRE_SMTP();
         QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0);
     }
 
@@ -122,7 +83,7 @@ private slots:
         // This one and the one left by the previous test.
         QVERIFY2(r.out.contains(QLatin1String("Sent: 2")), qPrintable(r.out));
         QVERIFY(mail(id)->isSent());
-        QTRY_VERIFY_WITH_TIMEOUT(arrived(token), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!guichet::test::deliveredMail(token).isEmpty(), 10000);
     }
 
     void unreachableServerExitsOneAndMarksNothingSent()
@@ -142,7 +103,7 @@ private slots:
         QVERIFY(!row.isSent());
         QCOMPARE(row.attempts, 1);
         QVERIFY(!row.lastError.isEmpty());
-        QVERIFY(!arrived(token));
+        QVERIFY(guichet::test::deliveredMail(token).isEmpty());
     }
 
     void unknownSubCommandIsBadInput()

@@ -1,6 +1,5 @@
-#include "processrun.h"
+#include "ctlworkspace.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 // Drives guichetctl's structure commands as an operator would.
@@ -10,14 +9,10 @@ class TestCtlStructures : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args)
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args);
-    }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
     QString writeFile(const QString &name, const QByteArray &content)
     {
-        const QString path = m_dir.filePath(name);
+        const QString path = m_ctl.filePath(name);
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly))
             return {};
@@ -31,8 +26,7 @@ private:
         return r.out.mid(at, r.out.indexOf(QLatin1Char('\n'), at) - at);
     }
 
-    QTemporaryDir m_dir;
-    QString db() const { return m_dir.filePath(QStringLiteral("ctl.sqlite")); }
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("ctl.sqlite") };
 
 private slots:
     void initTestCase() { QCOMPARE(ctl({ QStringLiteral("init") }).exitCode, 0); }
@@ -48,7 +42,7 @@ private slots:
                  qPrintable(r.err));
         QCOMPARE(structureCount(), QStringLiteral("Structures: 0"));
         QCOMPARE(
-            ctl({ QStringLiteral("import-structures"), m_dir.filePath(QStringLiteral("none.csv")) }).exitCode,
+            ctl({ QStringLiteral("import-structures"), m_ctl.filePath(QStringLiteral("none.csv")) }).exitCode,
             2);
         QCOMPARE(ctl({ QStringLiteral("import-structures") }).exitCode, 2);
     }

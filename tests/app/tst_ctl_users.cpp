@@ -1,10 +1,9 @@
+#include "ctlworkspace.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
-#include "processrun.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace guichet;
@@ -16,28 +15,10 @@ class TestCtlUsers : public QObject
 
 private:
     using Run = guichet::test::ProcessRun;
-    Run ctl(const QStringList &args, const QByteArray &input = {})
-    {
-        return guichet::test::runProgram(QStringLiteral(GUICHETCTL_PATH),
-                                         QStringList { QStringLiteral("--database"), db() } + args, input,
-                                         { { QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1") } });
-    }
-    Run add(const QString &email, const QByteArray &input = "Tournesol2024x\n")
-    {
-        return ctl({ QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("--email"), email,
-                     QStringLiteral("--first-name"), QStringLiteral("Alice"), QStringLiteral("--last-name"),
-                     QStringLiteral("Martin") },
-                   input);
-    }
-    int users()
-    {
-        QString error;
-        auto database = Database::open(db(), &error);
-        return database ? database->value(QStringLiteral("SELECT COUNT(*) FROM users")).toInt() : -1;
-    }
+    Run ctl(const QStringList &args, const QByteArray &input = {}) { return m_ctl.run(args, input); }
+    int users() { return m_ctl.count(QStringLiteral("SELECT COUNT(*) FROM users")); }
 
-    QTemporaryDir m_dir;
-    QString db() const { return m_dir.filePath(QStringLiteral("users.sqlite")); }
+    guichet::test::CtlWorkspace m_ctl { QStringLiteral(GUICHETCTL_PATH), QStringLiteral("users.sqlite") };
 
 private slots:
     void initTestCase()
@@ -48,14 +29,14 @@ private slots:
 
     void addReadsThePasswordFromStandardInput()
     {
-        const Run r = add(QStringLiteral("Alice@Example.org"), "Tournesol2024x\r\nignored second line\n");
+        const Run r
+            = m_ctl.addUser(QStringLiteral("Alice@Example.org"), "Tournesol2024x\r\nignored second line\n");
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QLatin1String("alice@example.org")));
         QCOMPARE(users(), 1);
         // The password works for signing in (and the second line was not part of it).
-        QString error;
-        auto database = Database::open(db(), &error);
-        QVERIFY2(database, qPrintable(error));
+        const auto database = m_ctl.open();
+        QVERIFY(database);
         SystemClock clock;
         Core core(*database, clock);
         QVERIFY(Accounts(core)
@@ -66,7 +47,7 @@ private slots:
     void badEmailIsBadInputAndCreatesNobody()
     {
         const int before = users();
-        const Run r = add(QStringLiteral("alice-at-example.org"));
+        const Run r = m_ctl.addUser(QStringLiteral("alice-at-example.org"));
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("--email")), qPrintable(r.err));
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
@@ -75,9 +56,9 @@ private slots:
 
     void duplicateIsBadInput()
     {
-        QCOMPARE(add(QStringLiteral("bruno@example.org")).exitCode, 0);
+        QCOMPARE(m_ctl.addUser(QStringLiteral("bruno@example.org")).exitCode, 0);
         const int before = users();
-        const Run r = add(QStringLiteral("BRUNO@example.org"));
+        const Run r = m_ctl.addUser(QStringLiteral("BRUNO@example.org"));
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("--email")), qPrintable(r.err));
         QVERIFY(r.err.contains(QLatin1String("already exists")));
@@ -87,12 +68,12 @@ private slots:
     void emptyOrWeakPasswordAndMissingOptionsAreBadInput()
     {
         const int before = users();
-        Run r = add(QStringLiteral("carla@example.org"), "\n");
+        Run r = m_ctl.addUser(QStringLiteral("carla@example.org"), "\n");
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("standard input")));
-        r = add(QStringLiteral("carla@example.org"), "");
+        r = m_ctl.addUser(QStringLiteral("carla@example.org"), "");
         QCOMPARE(r.exitCode, 2);
-        r = add(QStringLiteral("carla@example.org"), "short\n");
+        r = m_ctl.addUser(QStringLiteral("carla@example.org"), "short\n");
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("password")));
         r = ctl({ QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("--email"),
@@ -107,10 +88,9 @@ private slots:
 
     void reactivateMailsALinkToADeactivatedUser()
     {
-        QCOMPARE(add(QStringLiteral("dora@example.org")).exitCode, 0);
-        QString error;
-        auto database = Database::open(db(), &error);
-        QVERIFY2(database, qPrintable(error));
+        QCOMPARE(m_ctl.addUser(QStringLiteral("dora@example.org")).exitCode, 0);
+        const auto database = m_ctl.open();
+        QVERIFY(database);
         SystemClock clock;
         Core core(*database, clock);
         Accounts accounts(core);
@@ -140,7 +120,7 @@ private slots:
 
     void listAsCsv()
     {
-        QCOMPARE(add(QStringLiteral("emile@example.org")).exitCode, 0);
+        QCOMPARE(m_ctl.addUser(QStringLiteral("emile@example.org")).exitCode, 0);
         Run r = ctl({ QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--format"),
                       QStringLiteral("csv") });
         QCOMPARE(r.exitCode, 0);

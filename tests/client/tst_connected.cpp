@@ -4,6 +4,7 @@
 #include "client/remotedirectory.h"
 #include "client/replica.h"
 #include "client/syncclient.h"
+#include "clienttestsupport.h"
 #include "fixtures.h"
 #include "kernel/database.h"
 #include "rules/accounts/passwords.h"
@@ -19,30 +20,6 @@
 
 using namespace guichet;
 using namespace guichet::test;
-
-namespace {
-
-struct Answer
-{
-    bool called = false;
-    CommandResult result;
-};
-
-CommandGateway::Callback recordInto(Answer &answer)
-{
-    return [&answer](const CommandResult &result) {
-        QVERIFY2(!answer.called, "done must run exactly once");
-        answer.called = true;
-        answer.result = result;
-    };
-}
-
-bool isQueued(const CommandResult &result)
-{
-    return result.ok() && result.data.value(QStringLiteral("queued")).toBool();
-}
-
-} // namespace
 
 // The desktop's connected mode against the real guichetd: commands, the
 // outbox across server outages, sync of the replica and the remote directory.

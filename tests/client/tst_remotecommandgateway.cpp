@@ -1,5 +1,6 @@
 #include "client/commandoutbox.h"
 #include "client/remotecommandgateway.h"
+#include "clienttestsupport.h"
 #include "kernel/database.h"
 
 #include <QJsonDocument>
@@ -10,18 +11,9 @@
 #include <QTest>
 
 using namespace guichet;
+using namespace guichet::test;
 
 namespace {
-
-// A loopback port nothing listens on: connections are refused at once.
-quint16 closedPort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = server.serverPort();
-    server.close();
-    return port;
-}
 
 // A peer that reads each HTTP request in full, records it, and hangs up
 // without answering: what the desktop sees when the server dies after reading.
@@ -72,32 +64,6 @@ private:
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
-
-struct Answer
-{
-    bool called = false;
-    CommandResult result;
-};
-
-CommandGateway::Callback recordInto(Answer &answer)
-{
-    return [&answer](const CommandResult &result) {
-        QVERIFY2(!answer.called, "done must run exactly once");
-        answer.called = true;
-        answer.result = result;
-    };
-}
-
-std::unique_ptr<Database> openReplica(const QString &location)
-{
-    QString error;
-    auto db = Database::open(location, &error);
-    if (db && !db->migrate(&error))
-        db.reset();
-    if (!db)
-        qWarning("%s", qPrintable(error));
-    return db;
-}
 
 } // namespace
 

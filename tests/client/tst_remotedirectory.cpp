@@ -1,5 +1,6 @@
 #include "client/remotecommandgateway.h"
 #include "client/remotedirectory.h"
+#include "clienttestsupport.h"
 #include "fixtures.h"
 #include "kernel/database.h"
 
@@ -14,24 +15,6 @@ using namespace guichet;
 using namespace guichet::test;
 
 namespace {
-
-quint16 closedPort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = server.serverPort();
-    server.close();
-    return port;
-}
-
-std::unique_ptr<Database> openReplica(const QString &location)
-{
-    QString error;
-    auto db = Database::open(location, &error);
-    if (db && !db->migrate(&error))
-        db.reset();
-    return db;
-}
 
 QString sha256Of(const QByteArray &bytes)
 {

@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -14,44 +15,27 @@ using namespace guichet::test;
 
 namespace {
 
-int count(Database &db, const QString &sql, const QVariantList &args = {})
-{
-    return db.value(sql, args).toInt();
-}
-
 // A structure S (principal Paul, secondary Sam, services A, B and inactive C),
 // another structure S2 (principal Olga, service X), a requester Ugo and support.
-struct World
+struct World : CoreWorld, TwoStructures
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     std::unique_ptr<Attachments> attachments;
     qint64 paul = 0, sam = 0, olga = 0, ugo = 0, vera = 0, support = 0;
-    qint64 s = 0, s2 = 0, a = 0, b = 0, c = 0, x = 0;
     qint64 paulAttachment = 0, samAttachment = 0;
 
     bool init()
     {
-        if (!t.isValid())
+        if (!isValid())
             return false;
         Database &db = t.db();
-        core = std::make_unique<Core>(db, clock);
         attachments = std::make_unique<Attachments>(*core);
         paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
         sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"));
         olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"));
         ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
         vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"));
-        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
-                             QStringLiteral("Port"), true);
-        s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
-        s2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Martin"));
-        a = insertService(db, s, QStringLiteral("A"), QStringLiteral("Atelier"));
-        b = insertService(db, s, QStringLiteral("B"), QStringLiteral("Bureau"));
-        c = insertService(db, s, QStringLiteral("C"), QStringLiteral("Cave"));
-        db.exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { c });
-        x = insertService(db, s2, QStringLiteral("X"), QStringLiteral("Fournil"));
+        support = insertSupportUser(db);
+        static_cast<TwoStructures &>(*this) = insertTwoStructures(db);
         paulAttachment = insertAttachment(db, paul, s, QStringLiteral("principal"));
         samAttachment = insertAttachment(db, sam, s, QStringLiteral("secondary"));
         insertAttachment(db, olga, s2, QStringLiteral("principal"));
@@ -95,17 +79,17 @@ private slots:
             = QStringLiteral("SELECT COUNT(*) FROM subscriptions sb JOIN spaces sp ON sp.id = sb.space_id "
                              "WHERE sb.user_id = ? "
                              "AND sb.structure_id = ? AND sp.code = 'activite_gestionnaire'");
-        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 0);
+        QCOMPARE(w.count(managerSpace, { w.ugo, w.s }), 0);
 
         CommandResult r = w.attachments->setAttachmentRole(w.paul, request, Role::Secondary);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::Secondary);
-        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 1);
+        QCOMPARE(w.count(managerSpace, { w.ugo, w.s }), 1);
 
         r = w.attachments->setAttachmentRole(w.paul, request, Role::User);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::User);
-        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 0);
+        QCOMPARE(w.count(managerSpace, { w.ugo, w.s }), 0);
     }
 
     void roleChangeRefusals()
@@ -155,18 +139,17 @@ private slots:
         QCOMPARE(row->value(QStringLiteral("whole_structure")).toInt(), 0);
         QCOMPARE(row->value(QStringLiteral("valid_until")).toString(), QStringLiteral("2026-12-31"));
         QVERIFY(row->value(QStringLiteral("version")).toLongLong() > 0);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachment_services WHERE attachment_id = ?"),
-                       { r.id }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachment_services WHERE attachment_id = ?"),
+                         { r.id }),
                  2);
-        QCOMPARE(count(db,
-                       QStringLiteral(
-                           "SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND entity_id = ?"),
-                       { r.id }),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND entity_id = ?"),
+                         { r.id }),
                  1);
-        QCOMPARE(count(db,
-                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND recipient = ?"),
-                       { w.paul, QStringLiteral("paul@example.org") }),
-                 1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND recipient = ?"),
+                    { w.paul, QStringLiteral("paul@example.org") }),
+            1);
         // The request gives no rights yet.
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::None);
 
@@ -238,7 +221,7 @@ private slots:
         Database &db = w.t.db();
         const qint64 id = w.pendingRequest(w.ugo, w.s);
         const int mails
-            = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
+            = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
         w.clock.advanceDays(1);
         const CommandResult r = w.attachments->decideAttachment(w.paul, id, true, QStringLiteral("Welcome"));
         QVERIFY2(r.ok(), qPrintable(r.message));
@@ -270,7 +253,7 @@ private slots:
                  (QStringList { QStringLiteral("accueil"), QStringLiteral("factures_emises"),
                                 QStringLiteral("sollicitations_emises"), QStringLiteral("mon_compte") }));
         // The requester learns the new status by mail, with the comment.
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
                  mails + 1);
         const QString text
             = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
@@ -293,7 +276,7 @@ private slots:
         QVERIFY(w.attachments->decideAttachment(w.paul, id, false, QStringLiteral("Not one of ours")).ok());
         QCOMPARE(db.value(QStringLiteral("SELECT status FROM attachments WHERE id = ?"), { id }).toString(),
                  QStringLiteral("refused"));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.ugo }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { w.ugo }),
                  0);
         const QString text
             = db.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? ORDER BY id "
@@ -376,24 +359,21 @@ private slots:
         QVERIFY(w.attachments->decideAttachment(w.support, r.id, true).ok());
         QCOMPARE(principalOf(db, orphan), w.ugo);
         // A principal manager's defaults include « Activité du gestionnaire ».
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
-                                 "WHERE s.user_id = ? AND s.structure_id = ? AND sp.code = "
-                                 "'activite_gestionnaire' AND s.status = 'validated'"),
-                  { w.ugo, orphan }),
-            1);
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                  { w.ugo, orphan }),
-            5);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
+                             "WHERE s.user_id = ? AND s.structure_id = ? AND sp.code = "
+                             "'activite_gestionnaire' AND s.status = 'validated'"),
+                         { w.ugo, orphan }),
+                 1);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                         { w.ugo, orphan }),
+                 5);
     }
 
     void serviceAttachmentSubscribesItsServices()
     {
         WORLD(w);
-        Database &db = w.t.db();
         AttachmentRequest request = w.wholeRequest(w.s);
         request.wholeStructure = false;
         request.serviceIds = { w.a };
@@ -401,14 +381,12 @@ private slots:
         QVERIFY(r.ok());
         QVERIFY(w.attachments->decideAttachment(w.paul, r.id, true).ok());
         QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id = ?"),
-                  { w.ugo, w.a }),
+            w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id = ?"),
+                    { w.ugo, w.a }),
             4);
-        QCOMPARE(count(db,
-                       QStringLiteral(
-                           "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id IS NULL"),
-                       { w.ugo }),
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND service_id IS NULL"),
+                         { w.ugo }),
                  0);
     }
 
@@ -443,17 +421,15 @@ private slots:
                  ErrorCode::Forbidden);
         QCOMPARE(snapshot(db), before);
         QVERIFY(w.attachments->decideAttachments(w.paul, { first, second }, true).ok());
-        QCOMPARE(count(db,
-                       QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id IN (?, ?) AND status = "
-                                      "'validated'"),
-                       { first, second }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id IN (?, ?) AND status = "
+                                        "'validated'"),
+                         { first, second }),
                  2);
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id IN (?, ?) AND subject LIKE "
-                                 "'%validated%'"),
-                  { w.ugo, w.vera }),
-            2);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM mail_outbox WHERE user_id IN (?, ?) AND subject LIKE "
+                             "'%validated%'"),
+                         { w.ugo, w.vera }),
+                 2);
     }
 
     void removingAPrincipalWithoutSuccessorRemovesNothing()
@@ -486,16 +462,15 @@ private slots:
         w.core->run(QStringLiteral("setup"), w.paul, [&](CommandContext &ctx) {
             subscribeRoleDefaults(ctx, w.paul, w.s, Role::Principal, { 0 });
         });
-        const int tombstones = count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones"));
+        const int tombstones = w.count(QStringLiteral("SELECT COUNT(*) FROM tombstones"));
 
         const CommandResult r
             = w.attachments->removeAttachments(w.paul, { w.paulAttachment }, { { w.s, w.ugo } });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(db, w.s), w.ugo);
-        QCOMPARE(count(db,
-                       QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = "
-                                      "'principal' AND status = 'validated'"),
-                       { w.s }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ? AND role = "
+                                        "'principal' AND status = 'validated'"),
+                         { w.s }),
                  1);
         QCOMPARE(roleOn(db, w.paul, w.s, w.clock.today()), Role::User);
         // Paul loses « Activité du gestionnaire », Ugo gains it.
@@ -503,18 +478,16 @@ private slots:
             = QStringLiteral("SELECT COUNT(*) FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
                              "WHERE s.user_id = ? AND "
                              "s.structure_id = ? AND sp.code = 'activite_gestionnaire'");
-        QCOMPARE(count(db, managerSpace, { w.paul, w.s }), 0);
-        QCOMPARE(count(db, managerSpace, { w.ugo, w.s }), 1);
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                  { w.paul, w.s }),
-            4);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM tombstones")), tombstones + 1);
-        QCOMPARE(count(db,
-                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject LIKE "
-                                      "'%principal%'"),
-                       { w.ugo }),
+        QCOMPARE(w.count(managerSpace, { w.paul, w.s }), 0);
+        QCOMPARE(w.count(managerSpace, { w.ugo, w.s }), 1);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                         { w.paul, w.s }),
+                 4);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM tombstones")), tombstones + 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject LIKE "
+                                        "'%principal%'"),
+                         { w.ugo }),
                  1);
     }
 
@@ -538,38 +511,33 @@ private slots:
 
         const CommandResult r = w.attachments->removeAttachments(w.ugo, { here });
         QVERIFY2(r.ok(), qPrintable(r.message));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id = ?"), { here }), 0);
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                  { w.ugo, w.s }),
-            0);
-        QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
-                  { w.ugo, w.s2 }),
-            4);
-        QCOMPARE(count(db,
-                       QStringLiteral(
-                           "SELECT COUNT(*) FROM tombstones WHERE table_name = 'attachments' AND row_id "
-                           "= ?"),
-                       { here }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE id = ?"), { here }), 0);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                         { w.ugo, w.s }),
+                 0);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND structure_id = ?"),
+                         { w.ugo, w.s2 }),
+                 4);
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM tombstones WHERE table_name = 'attachments' AND row_id "
+                             "= ?"),
+                         { here }),
                  1);
         for (const QVariantMap &row : doomed)
-            QCOMPARE(
-                count(db,
-                      QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
-                                     "row_id = ? AND version > 0"),
-                      { row.value(QStringLiteral("id")) }),
-                1);
+            QCOMPARE(w.count(QStringLiteral(
+                                 "SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
+                                 "row_id = ? AND version > 0"),
+                             { row.value(QStringLiteral("id")) }),
+                     1);
         QCOMPARE(roleOn(db, w.ugo, w.s, w.clock.today()), Role::None);
 
         // A manager may remove a simple user's attachment; the user is told by mail.
         QVERIFY(w.attachments->removeAttachments(w.olga, { there }).ok());
-        QCOMPARE(count(db,
-                       QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = "
-                                      "'Attachment removed'"),
-                       { w.ugo }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = "
+                                        "'Attachment removed'"),
+                         { w.ugo }),
                  1);
         QVERIFY(w.attachments->userAttachments(w.ugo).isEmpty());
     }

@@ -9,6 +9,7 @@
 #include "rules/attachments/attachments.h"
 #include "rules/support/solicitations.h"
 #include "testdatabase.h"
+#include "testsmtp.h"
 
 #include <QDir>
 #include <QFile>
@@ -93,19 +94,6 @@ struct World
     World w;                                                                                                 \
     GUICHET_REQUIRE_DB(w.t);                                                                                 \
     QVERIFY(w.setUp())
-
-bool waitForSmtpServer()
-{
-    const QUrl url(qEnvironmentVariable("GUICHET_TEST_SMTP_URL"));
-    for (int i = 0; i < 100; ++i) {
-        QTcpSocket socket;
-        socket.connectToHost(url.host(), static_cast<quint16>(url.port(25)));
-        if (socket.waitForConnected(200))
-            return true;
-        QTest::qWait(100);
-    }
-    return false;
-}
 
 } // namespace
 
@@ -373,10 +361,7 @@ private slots:
 
     void deliveredOverSmtp()
     {
-        if (qEnvironmentVariableIsEmpty("GUICHET_TEST_SMTP_URL")
-            || qEnvironmentVariableIsEmpty("GUICHET_TEST_MAILDIR"))
-            QSKIP("No test SMTP server: run through scripts/test.");
-        QVERIFY2(waitForSmtpServer(), "The test SMTP server does not answer.");
+        GUICHET_REQUIRE_SMTP();
         WORLD(w);
         const QString token = QUuid::createUuid().toString(QUuid::Id128).left(16);
         const QString address = QStringLiteral("digest+%1@example.org").arg(token);
@@ -393,21 +378,9 @@ private slots:
         delivery.deliverPending(100);
         QVERIFY2(delivery.lastReport().failed == 0, qPrintable(delivery.lastReport().lastError));
 
-        QByteArray found;
-        const QDir dir(qEnvironmentVariable("GUICHET_TEST_MAILDIR") + QStringLiteral("/new"));
-        for (int i = 0; i < 50 && found.isEmpty(); ++i) {
-            for (const QString &name : dir.entryList(QDir::Files)) {
-                QFile file(dir.filePath(name));
-                if (file.open(QIODevice::ReadOnly)) {
-                    const QByteArray content = file.readAll();
-                    if (content.contains(address.toLatin1())
-                        && content.contains("Subject: Guichet: your daily"))
-                        found = content;
-                }
-            }
-            if (found.isEmpty())
-                QTest::qWait(100);
-        }
+        const QByteArray subject = "Subject: Guichet: your daily";
+        QTRY_VERIFY_WITH_TIMEOUT(!deliveredMail(address.toLatin1(), subject).isEmpty(), 5000);
+        const QByteArray found = deliveredMail(address.toLatin1(), subject);
         QVERIFY2(!found.isEmpty(), "the digest is not in the Maildir");
         QVERIFY(found.contains("multipart/alternative"));
         QVERIFY(found.contains("Your account"));

@@ -5,6 +5,7 @@
 #include "manualclock.h"
 #include "rules/accounts/accounts.h"
 #include "testdatabase.h"
+#include "testsmtp.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,23 +20,6 @@ using namespace guichet;
 using namespace guichet::test;
 
 namespace {
-
-// The message the test SMTP server wrote into its Maildir that contains token
-// (both back-ends share the Maildir), or empty.
-QByteArray deliveredMail(const QByteArray &token)
-{
-    const QDir dir(qEnvironmentVariable("GUICHET_TEST_MAILDIR") + QStringLiteral("/new"));
-    const QStringList names = dir.entryList(QDir::Files);
-    for (const QString &name : names) {
-        QFile file(dir.filePath(name));
-        if (file.open(QIODevice::ReadOnly)) {
-            QByteArray content = file.readAll();
-            if (content.contains(token))
-                return content.replace("\r\n", "\n");
-        }
-    }
-    return {};
-}
 
 // One header's value, unfolded.
 QByteArray header(const QByteArray &mail, const QByteArray &name)
@@ -85,20 +69,6 @@ QString decodeQuotedPrintable(const QByteArray &body)
     return QString::fromUtf8(out);
 }
 
-// scripts/test starts the SMTP server just before the tests: wait until it listens.
-bool waitForSmtpServer()
-{
-    const QUrl url(qEnvironmentVariable("GUICHET_TEST_SMTP_URL"));
-    for (int i = 0; i < 100; ++i) {
-        QTcpSocket socket;
-        socket.connectToHost(url.host(), static_cast<quint16>(url.port(25)));
-        if (socket.waitForConnected(200))
-            return true;
-        QTest::qWait(100);
-    }
-    return false;
-}
-
 QByteArray uniqueToken()
 {
     return QUuid::createUuid().toByteArray(QUuid::Id128).left(16);
@@ -137,13 +107,7 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        if (qEnvironmentVariableIsEmpty("GUICHET_TEST_SMTP_URL")
-            || qEnvironmentVariableIsEmpty("GUICHET_TEST_MAILDIR"))
-            QSKIP("No test SMTP server: run through scripts/test.");
-        QVERIFY2(waitForSmtpServer(), "The test SMTP server does not answer.");
-    }
+    void initTestCase() { GUICHET_REQUIRE_SMTP(); }
 
     void settingsFromUrl()
     {

@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -11,29 +12,19 @@ using namespace guichet::test;
 
 namespace {
 
-int count(Database &db, const QString &sql, const QVariantList &args = {})
-{
-    return db.value(sql, args).toInt();
-}
-
 // Structure S (principal Paul, secondary Sam, user Ugo on the whole structure,
 // user Ida on service A only; services A, B, inactive C); S2 (principal Olga,
 // service X); Vera is attached nowhere.
-struct World
+struct World : CoreWorld, TwoStructures
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     std::unique_ptr<Subscriptions> subscriptions;
     qint64 paul = 0, sam = 0, ugo = 0, ida = 0, olga = 0, vera = 0, support = 0;
-    qint64 s = 0, s2 = 0, a = 0, b = 0, c = 0, x = 0;
 
     bool init()
     {
-        if (!t.isValid())
+        if (!isValid())
             return false;
         Database &db = t.db();
-        core = std::make_unique<Core>(db, clock);
         subscriptions = std::make_unique<Subscriptions>(*core);
         paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
         sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"));
@@ -41,15 +32,8 @@ struct World
         ida = insertUser(db, QStringLiteral("ida@example.org"), QStringLiteral("Ida"));
         olga = insertUser(db, QStringLiteral("olga@example.org"), QStringLiteral("Olga"));
         vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"));
-        support = insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
-                             QStringLiteral("Port"), true);
-        s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
-        s2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Martin"));
-        a = insertService(db, s, QStringLiteral("A"), QStringLiteral("Atelier"));
-        b = insertService(db, s, QStringLiteral("B"), QStringLiteral("Bureau"));
-        c = insertService(db, s, QStringLiteral("C"), QStringLiteral("Cave"));
-        db.exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { c });
-        x = insertService(db, s2, QStringLiteral("X"), QStringLiteral("Fournil"));
+        support = insertSupportUser(db);
+        static_cast<TwoStructures &>(*this) = insertTwoStructures(db);
         insertAttachment(db, paul, s, QStringLiteral("principal"));
         insertAttachment(db, sam, s, QStringLiteral("secondary"));
         insertAttachment(db, ugo, s, QStringLiteral("user"));
@@ -108,9 +92,8 @@ private slots:
             QCOMPARE(row.value(QStringLiteral("comment")).toString(), QStringLiteral("For the new supplier"));
             QVERIFY(row.value(QStringLiteral("version")).toLongLong() > 0);
         }
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'subscription'")),
-                 2);
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.paul }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'subscription'")), 2);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.paul }),
                  1);
 
         const QList<SubscriptionView> mine = w.subscriptions->userSubscriptions(w.ugo);
@@ -263,11 +246,11 @@ private slots:
         QCOMPARE(w.subscriptions->pendingSubscriptionRequests(w.support).size(), 1);
 
         const int mails
-            = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
+            = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo });
         QVERIFY(w.subscriptions->decideSubscription(w.paul, id, true, QStringLiteral("OK")).ok());
         QCOMPARE(db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { id }).toString(),
                  QStringLiteral("validated"));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.ugo }),
                  mails + 1);
         const QString afterDecision = snapshot(db);
         QCOMPARE(w.subscriptions->decideSubscription(w.paul, id, false).code, ErrorCode::Conflict);
@@ -300,12 +283,11 @@ private slots:
         QCOMPARE(r.code, ErrorCode::Forbidden);
         QCOMPARE(snapshot(db), before);
         QVERIFY(w.subscriptions->removeSubscriptions(w.ugo, { mine }).ok());
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { mine }), 0);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { mine }), 0);
         QCOMPARE(
-            count(db,
-                  QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
-                                 "row_id = ?"),
-                  { mine }),
+            w.count(QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
+                                   "row_id = ?"),
+                    { mine }),
             1);
         QVERIFY(w.subscriptions->userSubscriptions(w.ugo).isEmpty());
         QCOMPARE(w.subscriptions->userSubscriptions(w.ida).size(), 1);

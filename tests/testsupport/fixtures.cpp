@@ -12,6 +12,12 @@ qint64 insertUser(Database &db, const QString &email, const QString &firstName, 
         { email.toLower(), firstName, lastName, email.toLower(), support ? 1 : 0 });
 }
 
+qint64 insertSupportUser(Database &db)
+{
+    return insertUser(db, QStringLiteral("support@example.org"), QStringLiteral("Sue"),
+                      QStringLiteral("Port"), true);
+}
+
 qint64 insertStructure(Database &db, const QString &siret, const QString &raisonSociale, bool secondaryPowers)
 {
     const qint64 id = db.insert(
@@ -42,6 +48,19 @@ qint64 insertAttachment(Database &db, qint64 userId, qint64 structureId, const Q
                        "?, 0, 0) RETURNING id"),
         { userId, structureId, role, validFrom.toString(Qt::ISODate),
           validUntil.isValid() ? QVariant(validUntil.toString(Qt::ISODate)) : QVariant(), status });
+}
+
+TwoStructures insertTwoStructures(Database &db)
+{
+    TwoStructures w;
+    w.s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+    w.s2 = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Martin"));
+    w.a = insertService(db, w.s, QStringLiteral("A"), QStringLiteral("Atelier"));
+    w.b = insertService(db, w.s, QStringLiteral("B"), QStringLiteral("Bureau"));
+    w.c = insertService(db, w.s, QStringLiteral("C"), QStringLiteral("Cave"));
+    db.exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { w.c });
+    w.x = insertService(db, w.s2, QStringLiteral("X"), QStringLiteral("Fournil"));
+    return w;
 }
 
 QString validSiret(int n)

@@ -15,6 +15,8 @@ namespace guichet::test {
 // recipient's language set users.language themselves.
 qint64 insertUser(Database &db, const QString &email, const QString &firstName = QStringLiteral("Alice"),
                   const QString &lastName = QStringLiteral("Martin"), bool support = false);
+// Support staff Sue Port, support@example.org.
+qint64 insertSupportUser(Database &db);
 // A structure with a (not necessarily valid) SIRET.
 qint64 insertStructure(Database &db, const QString &siret, const QString &raisonSociale,
                        bool secondaryPowers = false);
@@ -23,6 +25,15 @@ qint64 insertService(Database &db, qint64 structureId, const QString &code, cons
 qint64 insertAttachment(Database &db, qint64 userId, qint64 structureId, const QString &role,
                         const QString &status = QStringLiteral("validated"),
                         QDate validFrom = QDate(2026, 1, 1), QDate validUntil = QDate());
+// The two structures most tests share: Menuiserie Dupont (services A « Atelier »,
+// B « Bureau » and the inactive C « Cave ») and Boulangerie Martin (service X
+// « Fournil »), nobody attached yet.
+struct TwoStructures
+{
+    qint64 s = 0, s2 = 0;
+    qint64 a = 0, b = 0, c = 0, x = 0;
+};
+TwoStructures insertTwoStructures(Database &db);
 // Valid SIRETs for tests (Luhn-checked).
 QString validSiret(int n);
 
