@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -21,11 +22,8 @@ class TestAttachedFiles : public QObject
     Q_OBJECT
 
 private:
-    struct World
+    struct World : CoreWorld
     {
-        TestDatabase t;
-        ManualClock clock;
-        std::unique_ptr<Core> core;
         std::unique_ptr<AttachedFiles> files;
         qint64 alice = 0;
         qint64 bruno = 0;
@@ -33,18 +31,13 @@ private:
 
         World()
         {
-            if (!t.isValid())
+            if (!isValid())
                 return;
-            core = std::make_unique<Core>(t.db(), clock);
             files = std::make_unique<AttachedFiles>(*core);
             alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
             bruno = insertUser(t.db(), QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"));
             support = insertUser(t.db(), QStringLiteral("support@example.org"), QStringLiteral("Sam"),
                                  QStringLiteral("Support"), true);
-        }
-        int count(const QString &sql, const QVariantList &args = {})
-        {
-            return t.db().value(sql, args).toInt();
         }
         int fileCount() { return count(QStringLiteral("SELECT COUNT(*) FROM attached_files")); }
         int auditCount() { return count(QStringLiteral("SELECT COUNT(*) FROM audit_log")); }

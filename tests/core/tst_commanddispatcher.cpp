@@ -1,4 +1,5 @@
 #include "commands/commanddispatcher.h"
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -19,11 +20,8 @@ const QString kPassword = QStringLiteral("Tournesol2024x");
 
 // A structure S (principal Paul, services A and B) where Ugo is a simple user,
 // Alice (created through core, with a password) and support staff Sue.
-struct World
+struct World : CoreWorld
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     std::unique_ptr<CommandDispatcher> dispatcher;
     qint64 paul = 0, ugo = 0, alice = 0, support = 0;
     qint64 s = 0, a = 0, b = 0;
@@ -31,10 +29,9 @@ struct World
 
     bool init()
     {
-        if (!t.isValid())
+        if (!isValid())
             return false;
         Database &db = t.db();
-        core = std::make_unique<Core>(db, clock);
         dispatcher = std::make_unique<CommandDispatcher>(*core);
         paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
         ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));

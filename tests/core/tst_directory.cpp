@@ -1,6 +1,7 @@
 #include "client/directory.h"
 #include "client/localcommandgateway.h"
 #include "client/structureexport.h"
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -26,20 +27,16 @@ class TestDirectory : public QObject
     Q_OBJECT
 
 private:
-    struct World
+    struct World : CoreWorld
     {
-        TestDatabase t;
-        ManualClock clock;
-        std::unique_ptr<Core> core;
         std::unique_ptr<LocalCommandGateway> gateway;
         std::unique_ptr<LocalDirectory> directory;
 
         World()
         {
             PasswordHasher::setFastHashingForTests(true);
-            if (!t.isValid())
+            if (!isValid())
                 return;
-            core = std::make_unique<Core>(t.db(), clock);
             gateway = std::make_unique<LocalCommandGateway>(*core);
             directory = std::make_unique<LocalDirectory>(*core, *gateway);
         }

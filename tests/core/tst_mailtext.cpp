@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "mail/mailoutbox.h"
@@ -21,11 +22,8 @@ namespace {
 
 // A structure whose name needs escaping in HTML, its principal manager and
 // two requesters, one French-speaking and one English-speaking.
-struct World
+struct World : CoreWorld
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     std::unique_ptr<Attachments> attachments;
     std::unique_ptr<Subscriptions> subscriptions;
     std::unique_ptr<Accounts> accounts;
@@ -34,10 +32,9 @@ struct World
 
     bool setUp()
     {
-        if (!t.isValid())
+        if (!isValid())
             return false;
         Database &db = t.db();
-        core = std::make_unique<Core>(db, clock);
         attachments = std::make_unique<Attachments>(*core);
         subscriptions = std::make_unique<Subscriptions>(*core);
         accounts = std::make_unique<Accounts>(*core);

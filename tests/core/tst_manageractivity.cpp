@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "datagen/demodata.h"
 #include "fixtures.h"
 #include "kernel/core.h"
@@ -23,20 +24,16 @@ namespace {
 // simple user Ugo (whole structure, subscribed to « Factures reçues »), service
 // A; Vera is an active user attached nowhere. Structure T: principal Tess, who
 // also has Ugo as a user. Olga is deactivated.
-struct World
+struct World : CoreWorld
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     qint64 paul = 0, sam = 0, ugo = 0, vera = 0, tess = 0, olga = 0;
     qint64 s = 0, t2 = 0, serviceA = 0;
     qint64 paulAttachment = 0, samAttachment = 0, ugoAttachment = 0, ugoOnT = 0;
 
     bool setUp()
     {
-        if (!t.isValid())
+        if (!isValid())
             return false;
-        core = std::make_unique<Core>(t.db(), clock);
         Database &db = t.db();
         paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"),
                           QStringLiteral("Petit"));
@@ -70,9 +67,6 @@ struct World
         }
         return true;
     }
-
-    Database &db() { return t.db(); }
-    int count(const QString &sql, const QVariantList &args = {}) { return db().value(sql, args).toInt(); }
 };
 
 #define WORLD(w)                                                                                             \

@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "mail/mailoutbox.h"
@@ -17,11 +18,8 @@ class TestSolicitations : public QObject
     Q_OBJECT
 
 private:
-    struct World
+    struct World : CoreWorld
     {
-        TestDatabase t;
-        ManualClock clock;
-        std::unique_ptr<Core> core;
         std::unique_ptr<Solicitations> solicitations;
         qint64 alice = 0;
         qint64 bruno = 0;
@@ -29,9 +27,8 @@ private:
 
         World()
         {
-            if (!t.isValid())
+            if (!isValid())
                 return;
-            core = std::make_unique<Core>(t.db(), clock);
             solicitations = std::make_unique<Solicitations>(*core);
             alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
             t.db().exec(
@@ -40,10 +37,6 @@ private:
             bruno = insertUser(t.db(), QStringLiteral("bruno@example.org"), QStringLiteral("Bruno"));
             support = insertUser(t.db(), QStringLiteral("support@example.org"), QStringLiteral("Sam"),
                                  QStringLiteral("Support"), true);
-        }
-        int count(const QString &sql, const QVariantList &args = {})
-        {
-            return t.db().value(sql, args).toInt();
         }
         int solicitationCount() { return count(QStringLiteral("SELECT COUNT(*) FROM solicitations")); }
         int auditCount() { return count(QStringLiteral("SELECT COUNT(*) FROM audit_log")); }

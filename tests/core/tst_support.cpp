@@ -1,3 +1,4 @@
+#include "coreworld.h"
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
@@ -12,19 +13,13 @@ using namespace guichet;
 using namespace guichet::test;
 
 namespace {
-struct World
+struct World : CoreWorld
 {
-    TestDatabase t;
-    ManualClock clock;
-    std::unique_ptr<Core> core;
     qint64 support = 0, alice = 0, bruno = 0, chloe = 0, gone = 0;
     qint64 dupont = 0, boulangerie = 0, orphan = 0;
 
-    Database &db() { return t.db(); }
-
     void build()
     {
-        core = std::make_unique<Core>(t.db(), clock);
         support = insertUser(db(), QStringLiteral("support@example.org"), QStringLiteral("Sam"),
                              QStringLiteral("Support"), true);
         alice = insertUser(db(), QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
