@@ -27,6 +27,16 @@
             <numerusform>%n files deleted.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Delete %n attached file(s)?
+%1</source>
+        <translation>
+            <numerusform>Delete this attached file?
+%1</numerusform>
+            <numerusform>Delete these %n attached files?
+%1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::AttachmentsSection</name>
@@ -35,6 +45,13 @@
         <translation>
             <numerusform>You are the principal manager of one of them: you will designate a new principal manager and stay attached as a simple user.</numerusform>
             <numerusform>You are the principal manager of %n of them: you will designate a new principal manager and stay attached as a simple user.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s) deleted.</source>
+        <translation>
+            <numerusform>%n attachment deleted.</numerusform>
+            <numerusform>%n attachments deleted.</numerusform>
         </translation>
     </message>
 </context>
@@ -187,6 +204,26 @@
     </message>
 </context>
 <context>
+    <name>guichet::SubscriptionsSection</name>
+    <message numerus="yes">
+        <source>Delete %n subscription(s)?
+%1</source>
+        <translation>
+            <numerusform>Delete this subscription?
+%1</numerusform>
+            <numerusform>Delete these %n subscriptions?
+%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s) deleted.</source>
+        <translation>
+            <numerusform>%n subscription deleted.</numerusform>
+            <numerusform>%n subscriptions deleted.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>guichet::SyncStatusButton</name>
     <message numerus="yes">
         <source>%n change(s) waiting</source>
@@ -200,6 +237,23 @@
         <translation>
             <numerusform>%n change refused by the server</numerusform>
             <numerusform>%n changes refused by the server</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::TextLimits</name>
+    <message numerus="yes">
+        <source>This text is too long: %1 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>This text is too long: %1 characters, at most %n accepted.</numerusform>
+            <numerusform>This text is too long: %1 characters, at most %n accepted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The field %1 is too long: %2 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>The field %1 is too long: %2 characters, at most %n accepted.</numerusform>
+            <numerusform>The field %1 is too long: %2 characters, at most %n accepted.</numerusform>
         </translation>
     </message>
 </context>

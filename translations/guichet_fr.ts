@@ -580,24 +580,8 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         </translation>
     </message>
     <message>
-        <source>Download the checked files</source>
-        <translation>Télécharger les pièces jointes cochées</translation>
-    </message>
-    <message>
         <source>Tick the files to delete in the « Selection » column first.</source>
         <translation>Cochez d&apos;abord les pièces jointes à supprimer dans la colonne « Sélection ».</translation>
-    </message>
-    <message>
-        <source>Delete this attached file?
-%1</source>
-        <translation>Supprimer cette pièce jointe ?
-%1</translation>
-    </message>
-    <message>
-        <source>Delete these %1 attached files?
-%2</source>
-        <translation>Supprimer ces %1 pièces jointes ?
-%2</translation>
     </message>
     <message>
         <source>Delete attached files</source>
@@ -621,6 +605,20 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
     <message>
         <source>No file is attached to your account. Manage attached files to add one.</source>
         <translation>Aucune pièce jointe à votre compte. Gérez les pièces jointes pour en ajouter une.</translation>
+    </message>
+    <message>
+        <source>Cannot write « %1 »: %2</source>
+        <translation>Impossible d’écrire « %1 » : %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n attached file(s)?
+%1</source>
+        <translation>
+            <numerusform>Supprimer %n pièce jointe ?
+%1</numerusform>
+            <numerusform>Supprimer ces %n pièces jointes ?
+%1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -859,10 +857,6 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <translation>Supprimer les &amp;rattachements cochés</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;My attachments to structures&lt;/h3&gt;</source>
-        <translation>&lt;h3&gt;Mes rattachements aux structures&lt;/h3&gt;</translation>
-    </message>
-    <message>
         <source>The structures you are attached to or waiting for. Each structure&apos;s principal manager validates the requests of its users.</source>
         <translation>Les structures auxquelles vous êtes rattaché ou en cours de rattachement. Le gestionnaire principal de chaque structure valide les demandes de ses utilisateurs.</translation>
     </message>
@@ -913,10 +907,6 @@ Statut : %7</translation>
         <translation>Supprimer rattachements</translation>
     </message>
     <message>
-        <source>Check the attachments to delete first.</source>
-        <translation>Cochez d&apos;abord les rattachements à supprimer.</translation>
-    </message>
-    <message>
         <source>%1 (SIRET %2)</source>
         <translation>%1 (SIRET %2)</translation>
     </message>
@@ -934,16 +924,23 @@ Statut : %7</translation>
         </translation>
     </message>
     <message>
-        <source>Request an attachment</source>
-        <translation>Demander un rattachement</translation>
-    </message>
-    <message>
         <source>Your request was sent to the principal manager of %1. It stays awaiting validation until they decide.</source>
         <translation>Votre demande a été adressée au gestionnaire principal de %1. Elle reste en cours de validation jusqu&apos;à sa décision.</translation>
     </message>
     <message>
         <source>You are attached to no structure. Request an attachment.</source>
         <translation>Vous n’êtes rattaché à aucune structure. Demandez un rattachement.</translation>
+    </message>
+    <message>
+        <source>Tick the attachments to delete in the « Selection » column first.</source>
+        <translation>Cochez d’abord les rattachements à supprimer dans la colonne « Sélection ».</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s) deleted.</source>
+        <translation>
+            <numerusform>%n rattachement supprimé.</numerusform>
+            <numerusform>%n rattachements supprimés.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4347,32 +4344,29 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Cochez d&apos;abord les abonnements à supprimer dans la colonne « Sélection ».</translation>
     </message>
     <message>
-        <source>Delete this subscription?
-%1</source>
-        <translation>Supprimer cet abonnement ?
-%1</translation>
-    </message>
-    <message>
-        <source>Delete these %1 subscriptions?
-%2</source>
-        <translation>Supprimer ces %1 abonnements ?
-%2</translation>
-    </message>
-    <message>
         <source>Delete subscriptions</source>
         <translation>Supprimer des abonnements</translation>
     </message>
     <message>
-        <source>The subscription was deleted.</source>
-        <translation>L&apos;abonnement a été supprimé.</translation>
-    </message>
-    <message>
-        <source>%1 subscriptions were deleted.</source>
-        <translation>%1 abonnements ont été supprimés.</translation>
-    </message>
-    <message>
         <source>You have no subscription to a space. Add a subscription.</source>
         <translation>Vous n’êtes abonné à aucun espace. Ajoutez un abonnement.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n subscription(s)?
+%1</source>
+        <translation>
+            <numerusform>Supprimer %n abonnement ?
+%1</numerusform>
+            <numerusform>Supprimer ces %n abonnements ?
+%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s) deleted.</source>
+        <translation>
+            <numerusform>%n abonnement supprimé.</numerusform>
+            <numerusform>%n abonnements supprimés.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/attachments/structuresearchdialog.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
@@ -178,10 +179,13 @@ private slots:
             QTest::mouseClick(request->validateButton(), Qt::LeftButton);
             return request->result();
         });
-        Dialogs::queueAnswer(QMessageBox::Ok); // "Your request was sent…"
         QTest::mouseClick(section.button(QStringLiteral("requestAttachment")), Qt::LeftButton);
 
         QCOMPARE(found, 1);
+        // The section's message bar says where the request went, no message box.
+        QVERIFY2(section.notice().contains(QStringLiteral("principal manager of Menuiserie Dupont")),
+                 qPrintable(section.notice()));
+        QCOMPARE(section.messageBar()->kind(), MessageBar::Kind::Positive);
         QVERIFY(shownStructure.contains(QStringLiteral("Menuiserie Dupont")));
         QCOMPARE(section.view()->model()->rowCount(), 1);
         QCOMPARE(cell(section, QStringLiteral("Menuiserie Dupont"), 6),
@@ -265,6 +269,7 @@ private slots:
         QCOMPARE(section.view()->model()->rowCount(), 1);
         QCOMPARE(rowOf(section, QStringLiteral("Boulangerie Martin")), -1);
         QCOMPARE(w.attachmentCount(w.alice), 1);
+        QCOMPARE(section.notice(), QStringLiteral("1 attachment(s) deleted."));
 
         // The checked ones: the secondary manager's attachment goes entirely.
         clickCheck(section.view(), section.view()->model()->index(0, 0));
@@ -274,6 +279,12 @@ private slots:
         QVERIFY(Dialogs::messages().last().contains(QStringLiteral("Menuiserie Dupont")));
         QCOMPARE(section.view()->model()->rowCount(), 0);
         QCOMPARE(w.attachmentCount(w.alice), 0);
+
+        // Nothing ticked: the bar says what to do, nothing is asked.
+        const int asked = int(Dialogs::messages().size());
+        section.deleteChecked();
+        QVERIFY(section.notice().contains(QStringLiteral("Tick the attachments")));
+        QCOMPARE(int(Dialogs::messages().size()), asked);
     }
 
     void aPrincipalWhoCancelsTheSuccessorKeepsEverything()

@@ -4,6 +4,7 @@
 #include "ui/subscriptions/subscriptionrequestdialog.h"
 #include "ui/subscriptions/subscriptionssection.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/messagebar.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>
@@ -243,8 +244,10 @@ private slots:
 
         Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(section.deleteCheckedButton(), Qt::LeftButton);
-        QVERIFY(Dialogs::messages().last().contains(QStringLiteral("Delete these 2 subscriptions")));
+        QVERIFY(Dialogs::messages().last().contains(QStringLiteral("Delete 2 subscription(s)?")));
         QCOMPARE(section.table()->model()->rowCount(), 2);
+        QCOMPARE(section.notice(), QStringLiteral("2 subscription(s) deleted."));
+        QCOMPARE(section.messageBar()->kind(), MessageBar::Kind::Positive);
         QCOMPARE(Subscriptions(*w.core).userSubscriptions(w.claire).size(), 2);
     }
 

@@ -7,6 +7,7 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/messagebar.h"
+#include "ui/widgets/sectionhead.h"
 
 #include <QJsonObject>
 #include <QLabel>
@@ -25,11 +26,7 @@ DeactivationSection::DeactivationSection(Session &session, QWidget *parent)
 {
     setObjectName(QStringLiteral("deactivation"));
 
-    auto *title = new QLabel(tr("Deactivate my account"), this);
-    QFont titleFont = title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    title->setFont(titleFont);
+    auto *title = createSectionTitle(tr("Deactivate my account"), this);
 
     auto *explanation = new QLabel(
         tr("If you no longer use your account, after a change of assignment or a resignation for example, "

@@ -11,7 +11,9 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
+#include "ui/widgets/sectionhead.h"
 
 #include <QAction>
 #include <QDate>
@@ -51,13 +53,13 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     , m_delete(new QPushButton(tr("&Delete this attachment"), this))
     , m_request(new QPushButton(tr("&Request an attachment"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked attachments"), this))
+    , m_messages(new MessageBar(this))
 {
     setObjectName(QStringLiteral("attachments"));
-    auto *title = new QLabel(tr("<h3>My attachments to structures</h3>"), this);
-    auto *intro = new QLabel(tr("The structures you are attached to or waiting for. Each structure's "
-                                "principal manager validates the requests of its users."),
-                             this);
-    intro->setWordWrap(true);
+    auto *title = createSectionTitle(tr("My attachments to structures"), this);
+    auto *intro = createSectionIntro(tr("The structures you are attached to or waiting for. Each structure's "
+                                        "principal manager validates the requests of its users."),
+                                     this);
 
     m_view->setObjectName(QStringLiteral("attachmentsTable"));
     m_view->setAccessibleName(tr("My attachments to structures"));
@@ -112,6 +114,7 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(m_messages);
     layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_view, 1);
     layout->addLayout(row);
@@ -132,6 +135,16 @@ AttachmentsSection::~AttachmentsSection()
 QPushButton *AttachmentsSection::button(const QString &name) const
 {
     return findChild<QPushButton *>(name);
+}
+
+QString AttachmentsSection::notice() const
+{
+    return m_messages->text();
+}
+
+MessageBar *AttachmentsSection::messageBar() const
+{
+    return m_messages;
 }
 
 int AttachmentsSection::currentRow() const
@@ -188,7 +201,8 @@ void AttachmentsSection::deleteChecked()
     for (const qint64 id : m_model->checkedIds())
         records.append(*m_model->recordOfId(id));
     if (records.isEmpty()) {
-        Dialogs::information(this, tr("Delete attachments"), tr("Check the attachments to delete first."));
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("Tick the attachments to delete in the « Selection » column first."));
         return;
     }
     removeAttachments(records);
@@ -224,13 +238,10 @@ void AttachmentsSection::removeAttachments(const QList<AttachmentView> &records)
     }
     const CommandCall call = commands::removeAttachments(ids, successors);
     QPointer<AttachmentsSection> self(this);
-    m_session.gateway.send(call, [self](const CommandResult &r) {
-        if (!self)
-            return;
-        if (!r.ok())
-            Dialogs::warning(self, tr("Delete attachments"), r.message);
-        else
-            QueuedChange::tell(self, tr("Delete attachments"), r);
+    const int count = int(ids.size());
+    m_session.gateway.send(call, [self, count](const CommandResult &r) {
+        if (self)
+            self->m_messages->showOutcome(r, tr("%n attachment(s) deleted.", nullptr, count));
     });
 }
 
@@ -240,11 +251,15 @@ void AttachmentsSection::requestAttachment()
     if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedStructure())
         return;
     AttachmentRequestDialog request(m_session, *search.selectedStructure(), this);
-    if (Dialogs::exec(&request) == QDialog::Accepted && !request.queued())
-        Dialogs::information(this, tr("Request an attachment"),
-                             tr("Your request was sent to the principal manager of %1. It stays awaiting "
-                                "validation until they decide.")
-                                 .arg(search.selectedStructure()->raisonSociale));
+    if (Dialogs::exec(&request) != QDialog::Accepted)
+        return;
+    if (request.queued())
+        m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
+    else
+        m_messages->showMessage(MessageBar::Kind::Positive,
+                                tr("Your request was sent to the principal manager of %1. It stays awaiting "
+                                   "validation until they decide.")
+                                    .arg(search.selectedStructure()->raisonSociale));
 }
 
 } // namespace guichet

@@ -12,6 +12,7 @@ namespace guichet {
 struct AttachmentView;
 struct Session;
 class AttachmentModel;
+class MessageBar;
 
 // « Mes rattachements aux structures » (guide section 4): the structures the
 // user is attached to or asking to be, and the guide's buttons: consult /
@@ -29,6 +30,10 @@ public:
     QTableView *view() const { return m_view; }
     AttachmentModel *model() const { return m_model; }
     QPushButton *button(const QString &name) const;
+    // The section's message bar tells each outcome; notice() is its text, empty
+    // when it is hidden.
+    QString notice() const;
+    MessageBar *messageBar() const;
 
     // The row (in the model) of the current row of the view, or -1.
     int currentRow() const;
@@ -52,6 +57,7 @@ private:
     QPushButton *m_delete;
     QPushButton *m_request;
     QPushButton *m_deleteChecked;
+    MessageBar *m_messages;
 };
 
 } // namespace guichet

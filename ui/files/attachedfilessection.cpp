@@ -8,7 +8,9 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
+#include "ui/widgets/sectionhead.h"
 
 #include <QAction>
 #include <QDir>
@@ -18,6 +20,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSaveFile>
@@ -84,20 +87,15 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked files"), this))
     , m_manage(
           new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Manage attached files…"), this))
-    , m_notice(new QLabel(this))
+    , m_messages(new MessageBar(this))
 {
     setObjectName(QStringLiteral("attachedFiles"));
-    auto *title = new QLabel(tr("My attached files"), this);
-    QFont titleFont = title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
-    title->setFont(titleFont);
-    auto *intro = new QLabel(tr("Files kept in your account to attach quickly to an invoice, such as "
-                                "supporting documents (a vehicle registration for travel expenses, "
-                                "brochures…); %1 MB at most each.")
-                                 .arg(AttachedFiles::MaxSize / (1024 * 1024)),
-                             this);
-    intro->setWordWrap(true);
+    auto *title = createSectionTitle(tr("My attached files"), this);
+    auto *intro = createSectionIntro(tr("Files kept in your account to attach quickly to an invoice, such as "
+                                        "supporting documents (a vehicle registration for travel expenses, "
+                                        "brochures…); %1 MB at most each.")
+                                         .arg(AttachedFiles::MaxSize / (1024 * 1024)),
+                                     this);
 
     m_table->setObjectName(QStringLiteral("attachedFilesTable"));
     m_table->setAccessibleName(tr("My attached files"));
@@ -135,12 +133,6 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     connect(m_deleteChecked, &QPushButton::clicked, this, &AttachedFilesSection::deleteChecked);
     connect(m_manage, &QPushButton::clicked, this, &AttachedFilesSection::addFile);
 
-    m_notice->setObjectName(QStringLiteral("notice"));
-    m_notice->setWordWrap(true);
-    m_notice->setTextFormat(Qt::PlainText);
-    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_notice->hide();
-
     // Both rows wrap when the labels are long (French) and the window narrow.
     auto *rowButtons = new FlowLayout;
     rowButtons->addWidget(m_edit);
@@ -153,9 +145,9 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(m_messages);
     layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_notice);
     layout->addLayout(rowButtons);
     layout->addLayout(checkedButtons);
 
@@ -174,14 +166,25 @@ AttachedFilesSection::~AttachedFilesSection()
 
 QString AttachedFilesSection::notice() const
 {
-    return m_notice->isVisible() ? m_notice->text() : QString();
+    return m_messages->text();
 }
 
-void AttachedFilesSection::setNotice(const QString &text)
+MessageBar *AttachedFilesSection::messageBar() const
 {
-    m_notice->setText(text);
-    m_notice->setAccessibleName(text);
-    m_notice->setVisible(!text.isEmpty());
+    return m_messages;
+}
+
+void AttachedFilesSection::tell(MessageBar::Kind kind, const QString &text)
+{
+    m_messages->showMessage(kind, text);
+}
+
+void AttachedFilesSection::tellDialogOutcome(bool queued, const QString &done)
+{
+    if (queued)
+        tell(MessageBar::Kind::Information, QueuedChange::message());
+    else
+        tell(MessageBar::Kind::Positive, done);
 }
 
 QString AttachedFilesSection::lastFolder() const
@@ -222,9 +225,8 @@ void AttachedFilesSection::addFile()
 {
     AttachedFileDialog dialog(m_session, {}, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        setNotice(dialog.queued()
-                      ? QueuedChange::message()
-                      : tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
+        tellDialogOutcome(dialog.queued(),
+                          tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::editCurrent()
@@ -234,9 +236,8 @@ void AttachedFilesSection::editCurrent()
         return;
     AttachedFileDialog dialog(m_session, *record, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        setNotice(dialog.queued()
-                      ? QueuedChange::message()
-                      : tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
+        tellDialogOutcome(dialog.queued(),
+                          tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::downloadCurrent()
@@ -252,24 +253,21 @@ void AttachedFilesSection::downloadCurrent()
     rememberFolder(QFileInfo(path).absolutePath());
     // Connected, the content comes from the server: the window stays usable
     // meanwhile, and says so.
-    setNotice(tr("Downloading « %1 »…").arg(record->designation));
+    tell(MessageBar::Kind::Information, tr("Downloading « %1 »…").arg(record->designation));
     m_session.directory.fileContent(
         record->id, this, [this, path](const CommandResult &read, const QByteArray &bytes) {
             if (!read.ok()) {
-                setNotice(QString());
-                Dialogs::warning(this, tr("Download the attached file"), read.message);
+                tell(MessageBar::Kind::Error, read.message);
                 return;
             }
             // The user chose this path in the save dialog, which asked before replacing a file.
             QSaveFile file(path);
             if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-                setNotice(QString());
-                Dialogs::warning(
-                    this, tr("Download the attached file"),
-                    tr("Cannot write '%1': %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+                tell(MessageBar::Kind::Error,
+                     tr("Cannot write « %1 »: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
                 return;
             }
-            setNotice(tr("Written: %1").arg(QDir::toNativeSeparators(path)));
+            tell(MessageBar::Kind::Positive, tr("Written: %1").arg(QDir::toNativeSeparators(path)));
         });
 }
 
@@ -277,7 +275,8 @@ void AttachedFilesSection::downloadChecked()
 {
     const QList<qint64> ids = m_model->checkedIds();
     if (ids.isEmpty()) {
-        setNotice(tr("Tick the files to download in the « Selection » column first."));
+        tell(MessageBar::Kind::Information,
+             tr("Tick the files to download in the « Selection » column first."));
         return;
     }
     const QString folder
@@ -332,9 +331,10 @@ void AttachedFilesSection::downloadChecked()
     QString text = tr("%n file(s) written:", nullptr, int(written.size()));
     for (const QString &path : std::as_const(written))
         text += QStringLiteral("\n") + path;
-    setNotice(text);
-    if (!error.isEmpty())
-        Dialogs::warning(this, tr("Download the checked files"), error);
+    if (error.isEmpty())
+        tell(MessageBar::Kind::Positive, text);
+    else
+        tell(MessageBar::Kind::Error, written.isEmpty() ? error : error + QStringLiteral("\n\n") + text);
 }
 
 void AttachedFilesSection::deleteCurrent()
@@ -347,7 +347,8 @@ void AttachedFilesSection::deleteChecked()
 {
     const QList<qint64> ids = m_model->checkedIds();
     if (ids.isEmpty()) {
-        setNotice(tr("Tick the files to delete in the « Selection » column first."));
+        tell(MessageBar::Kind::Information,
+             tr("Tick the files to delete in the « Selection » column first."));
         return;
     }
     remove(ids);
@@ -360,18 +361,14 @@ void AttachedFilesSection::remove(const QList<qint64> &ids)
         const AttachedFileInfo &r = *m_model->recordOfId(id);
         names << QStringLiteral("• %1 (%2)").arg(r.designation, r.fileName);
     }
-    const QString text = ids.size() == 1
-        ? tr("Delete this attached file?\n%1").arg(names.join(QLatin1Char('\n')))
-        : tr("Delete these %1 attached files?\n%2").arg(ids.size()).arg(names.join(QLatin1Char('\n')));
+    const QString text
+        = tr("Delete %n attached file(s)?\n%1", nullptr, int(ids.size())).arg(names.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete attached files"), text) != QMessageBox::Ok)
         return;
-    m_session.gateway.send(commands::deleteFiles(ids), [this, ids](const CommandResult &r) {
-        if (!r.ok()) {
-            Dialogs::warning(this, tr("Delete attached files"), r.message);
-            return;
-        }
-        setNotice(QueuedChange::isQueued(r) ? QueuedChange::message()
-                                            : tr("%n file(s) deleted.", nullptr, int(ids.size())));
+    QPointer<AttachedFilesSection> self(this);
+    m_session.gateway.send(commands::deleteFiles(ids), [self, ids](const CommandResult &r) {
+        if (self)
+            self->m_messages->showOutcome(r, tr("%n file(s) deleted.", nullptr, int(ids.size())));
     });
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "ui/widgets/messagebar.h"
+
 #include <QWidget>
 
-class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -32,8 +33,10 @@ public:
     QPushButton *downloadCheckedButton() const { return m_downloadChecked; }
     QPushButton *deleteCheckedButton() const { return m_deleteChecked; }
     QPushButton *manageButton() const { return m_manage; }
-    // The discreet message after an action (e.g. where files were written).
+    // The section's message bar tells each outcome (e.g. where files were
+    // written); notice() is its text, empty when it is hidden.
     QString notice() const;
+    MessageBar *messageBar() const;
 
     void reload();
     void editCurrent();
@@ -48,7 +51,9 @@ private:
     const AttachedFileInfo *currentRecord() const;
     void remove(const QList<qint64> &ids);
     void updateButtons();
-    void setNotice(const QString &text);
+    void tell(MessageBar::Kind kind, const QString &text);
+    // After the file dialog: waiting in the outbox, or `done`.
+    void tellDialogOutcome(bool queued, const QString &done);
     QString lastFolder() const;
     void rememberFolder(const QString &folder);
 
@@ -62,7 +67,7 @@ private:
     QPushButton *m_downloadChecked;
     QPushButton *m_deleteChecked;
     QPushButton *m_manage;
-    QLabel *m_notice;
+    MessageBar *m_messages;
 };
 
 } // namespace guichet

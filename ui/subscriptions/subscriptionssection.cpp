@@ -8,13 +8,16 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
+#include "ui/widgets/sectionhead.h"
 
 #include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -36,18 +39,13 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked subscriptions"), this))
     , m_add(new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Add a subscription"), this))
-    , m_notice(new QLabel(this))
+    , m_messages(new MessageBar(this))
 {
     setObjectName(QStringLiteral("subscriptions"));
-    auto *title = new QLabel(tr("My subscriptions to spaces"), this);
-    QFont titleFont = title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
-    title->setFont(titleFont);
-    auto *intro = new QLabel(tr("The spaces you may use, or are waiting to use, in each structure. A space "
-                                "groups features such as « Invoices sent »."),
-                             this);
-    intro->setWordWrap(true);
+    auto *title = createSectionTitle(tr("My subscriptions to spaces"), this);
+    auto *intro = createSectionIntro(tr("The spaces you may use, or are waiting to use, in each structure. A "
+                                        "space groups features such as « Invoices sent »."),
+                                     this);
 
     m_table->setObjectName(QStringLiteral("subscriptionsTable"));
     m_table->setAccessibleName(tr("My subscriptions to spaces"));
@@ -71,11 +69,6 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     connect(m_deleteChecked, &QPushButton::clicked, this, &SubscriptionsSection::deleteChecked);
     connect(m_add, &QPushButton::clicked, this, &SubscriptionsSection::addSubscription);
 
-    m_notice->setObjectName(QStringLiteral("notice"));
-    m_notice->setWordWrap(true);
-    m_notice->setTextFormat(Qt::PlainText);
-    m_notice->hide();
-
     auto *buttons = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     buttons->addWidget(m_delete);
     buttons->addWidget(m_deleteChecked);
@@ -83,9 +76,9 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(m_messages);
     layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_notice);
     layout->addLayout(buttons);
 
     connect(&m_session.gateway, &CommandGateway::dataChanged, this, &SubscriptionsSection::reload);
@@ -103,14 +96,12 @@ SubscriptionsSection::~SubscriptionsSection()
 
 QString SubscriptionsSection::notice() const
 {
-    return m_notice->isVisible() ? m_notice->text() : QString();
+    return m_messages->text();
 }
 
-void SubscriptionsSection::setNotice(const QString &text)
+MessageBar *SubscriptionsSection::messageBar() const
 {
-    m_notice->setText(text);
-    m_notice->setAccessibleName(text);
-    m_notice->setVisible(!text.isEmpty());
+    return m_messages;
 }
 
 void SubscriptionsSection::reload()
@@ -136,7 +127,8 @@ void SubscriptionsSection::deleteChecked()
 {
     const QList<qint64> ids = m_model->checkedIds();
     if (ids.isEmpty()) {
-        setNotice(tr("Tick the subscriptions to delete in the « Selection » column first."));
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("Tick the subscriptions to delete in the « Selection » column first."));
         return;
     }
     remove(ids);
@@ -151,21 +143,14 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
                      .arg(r.raisonSociale, labels::space(r.spaceCode, r.spaceName), r.serviceName,
                           labels::mode(r.mode));
     }
-    const QString text = ids.size() == 1
-        ? tr("Delete this subscription?\n%1").arg(lines.join(QLatin1Char('\n')))
-        : tr("Delete these %1 subscriptions?\n%2").arg(ids.size()).arg(lines.join(QLatin1Char('\n')));
+    const QString text
+        = tr("Delete %n subscription(s)?\n%1", nullptr, int(ids.size())).arg(lines.join(QLatin1Char('\n')));
     if (Dialogs::question(this, tr("Delete subscriptions"), text) != QMessageBox::Ok)
         return;
-    m_session.gateway.send(commands::removeSubscriptions(ids), [this, ids](const CommandResult &r) {
-        if (!r.ok()) {
-            Dialogs::warning(this, tr("Delete subscriptions"), r.message);
-            return;
-        }
-        if (QueuedChange::isQueued(r))
-            setNotice(QueuedChange::message());
-        else
-            setNotice(ids.size() == 1 ? tr("The subscription was deleted.")
-                                      : tr("%1 subscriptions were deleted.").arg(ids.size()));
+    QPointer<SubscriptionsSection> self(this);
+    m_session.gateway.send(commands::removeSubscriptions(ids), [self, ids](const CommandResult &r) {
+        if (self)
+            self->m_messages->showOutcome(r, tr("%n subscription(s) deleted.", nullptr, int(ids.size())));
     });
 }
 
@@ -174,7 +159,10 @@ void SubscriptionsSection::addSubscription()
     SubscriptionRequestDialog dialog(m_session, this);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    setNotice(dialog.queued() ? QueuedChange::message() : dialog.statusMessage());
+    if (dialog.queued())
+        m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
+    else
+        m_messages->showMessage(MessageBar::Kind::Positive, dialog.statusMessage());
 }
 
 } // namespace guichet

@@ -2,7 +2,6 @@
 
 #include <QWidget>
 
-class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -10,6 +9,7 @@ class QTableView;
 namespace guichet {
 
 struct Session;
+class MessageBar;
 class SubscriptionModel;
 
 // « Mes abonnements aux espaces »: the spaces the user is subscribed to or
@@ -28,8 +28,10 @@ public:
     QPushButton *deleteButton() const { return m_delete; }
     QPushButton *deleteCheckedButton() const { return m_deleteChecked; }
     QPushButton *addButton() const { return m_add; }
-    // The discreet message after an action (e.g. the status of a new request).
+    // The section's message bar tells each outcome (e.g. the status of a new
+    // request); notice() is its text, empty when it is hidden.
     QString notice() const;
+    MessageBar *messageBar() const;
 
     void reload();
     void deleteCurrent();
@@ -39,7 +41,6 @@ public:
 private:
     void remove(const QList<qint64> &ids);
     void updateButtons();
-    void setNotice(const QString &text);
 
     Session &m_session;
     SubscriptionModel *m_model;
@@ -48,7 +49,7 @@ private:
     QPushButton *m_delete;
     QPushButton *m_deleteChecked;
     QPushButton *m_add;
-    QLabel *m_notice;
+    MessageBar *m_messages;
 };
 
 } // namespace guichet

@@ -1,5 +1,7 @@
 #include "ui/widgets/messagebar.h"
 
+#include "ui/sync/queuedchange.h"
+
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
@@ -72,6 +74,18 @@ MessageBar::MessageBar(QWidget *parent)
             callback();
     });
     hide();
+}
+
+void MessageBar::showOutcome(const CommandResult &result, const QString &done)
+{
+    if (!result.ok())
+        showMessage(Kind::Error, result.message);
+    else if (QueuedChange::isQueued(result))
+        showMessage(Kind::Information, QueuedChange::message());
+    else if (!done.isEmpty())
+        showMessage(Kind::Positive, done);
+    else
+        dismiss();
 }
 
 void MessageBar::showMessage(Kind kind, const QString &text)

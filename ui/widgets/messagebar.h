@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kernel/commandresult.h"
+
 #include <QFrame>
 #include <QString>
 
@@ -26,6 +28,10 @@ public:
 
     // Shows `text`; replaces the previous message and drops its action.
     void showMessage(Kind kind, const QString &text);
+    // Tells what a command came to: its refusal as an Error, « kept on this
+    // computer until the server is reachable » as Information, else `done` as
+    // Positive (nothing when `done` is empty).
+    void showOutcome(const CommandResult &result, const QString &done);
     // Adds a button to the message shown: a click runs `action`, then closes the bar.
     void setAction(const QString &text, std::function<void()> action);
     // Hides the bar and forgets its message.
