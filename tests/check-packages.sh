@@ -26,7 +26,7 @@ field() { dpkg-deb -f "$1" "$2"; }
 contents() { dpkg-deb -c "$1" | awk '{print $6}'; }
 
 # Dependencies the shared-library scan cannot see.
-for dep in libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libqt6widgets6 libsodium23 libqt6keychain1; do
+for dep in libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libqt6svg6 libqt6widgets6 libsodium23 libqt6keychain1; do
     field "$desktop_deb" Depends | grep -q "$dep" || fail "guichet does not depend on $dep: $(field "$desktop_deb" Depends)"
 done
 field "$desktop_deb" Recommends | grep -q gnome-keyring || fail "guichet does not recommend a keyring"

@@ -7,6 +7,7 @@
 #include "ui/files/attachedfilessection.h"
 #include "ui/shell/session.h"
 #include "ui/subscriptions/subscriptionssection.h"
+#include "ui/widgets/icons.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -34,19 +35,26 @@ AccountPage::AccountPage(Session &session, QWidget *parent)
     });
 
     // Sections, in the guide's order, are added here as they are built.
-    addSection(tr("Personal information"), new PersonalInfoSection(m_session, this));
-    addSection(tr("Notifications"), new NotificationsSection(m_session, this));
-    addSection(tr("Attachments to structures"), new AttachmentsSection(m_session, this));
-    addSection(tr("Subscriptions to spaces"), new SubscriptionsSection(m_session, this));
-    addSection(tr("Attached files"), new AttachedFilesSection(m_session, this));
-    addSection(tr("Deactivate my account"), new DeactivationSection(m_session, this));
+    m_list->setIconSize(QSize(16, 16));
+    addSection(QStringLiteral("user-identity"), tr("Personal information"),
+               new PersonalInfoSection(m_session, this));
+    addSection(QStringLiteral("preferences-desktop-notification"), tr("Notifications"),
+               new NotificationsSection(m_session, this));
+    addSection(QStringLiteral("guichet-structure"), tr("Attachments to structures"),
+               new AttachmentsSection(m_session, this));
+    addSection(QStringLiteral("view-grid"), tr("Subscriptions to spaces"),
+               new SubscriptionsSection(m_session, this));
+    addSection(QStringLiteral("mail-attachment"), tr("Attached files"),
+               new AttachedFilesSection(m_session, this));
+    addSection(QStringLiteral("guichet-account-deactivate"), tr("Deactivate my account"),
+               new DeactivationSection(m_session, this));
 }
 
-void AccountPage::addSection(const QString &title, QWidget *section)
+void AccountPage::addSection(const QString &icon, const QString &title, QWidget *section)
 {
     section->setParent(m_stack);
     m_stack->addWidget(section);
-    auto *item = new QListWidgetItem(title, m_list);
+    auto *item = new QListWidgetItem(themedIcon(icon), title, m_list);
     // Wide enough for the longest title in any language, never wider.
     m_list->setFixedWidth(m_list->sizeHintForColumn(0) + 2 * m_list->frameWidth() + 12);
     item->setData(Qt::UserRole, section->objectName());

@@ -20,7 +20,7 @@ public:
     explicit AccountPage(Session &session, QWidget *parent = nullptr);
 
     // Adds a section; its objectName is how tests and settings find it.
-    void addSection(const QString &title, QWidget *section);
+    void addSection(const QString &icon, const QString &title, QWidget *section);
     void showSection(const QString &objectName);
     QWidget *section(const QString &objectName) const;
     QWidget *currentSection() const;

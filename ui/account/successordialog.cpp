@@ -4,6 +4,7 @@
 #include "rules/structures/structures.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/usersearchdialog.h"
 
 #include <QButtonGroup>
@@ -30,7 +31,7 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
     , m_sameForAll(new QRadioButton(tr("The &same principal manager for all my structures"), this))
     , m_perStructure(new QRadioButton(tr("A &different principal manager for each structure"), this))
     , m_allEdit(new QLineEdit(this))
-    , m_allMagnifier(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("Find…"), this))
+    , m_allMagnifier(createMagnifier(tr("Find the new principal manager for all structures"), this))
     , m_table(new QTableWidget(structures.size(), 4, this))
     , m_validate(nullptr)
     , m_error(new QLabel(this))
@@ -57,8 +58,6 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
     m_allEdit->setAccessibleName(tr("New principal manager for all structures"));
     m_allEdit->setPlaceholderText(tr("Use the magnifier to find the user"));
     m_allMagnifier->setObjectName(QStringLiteral("magnifierForAll"));
-    m_allMagnifier->setAccessibleName(tr("Find the new principal manager for all structures"));
-    m_allMagnifier->setAutoDefault(false);
     connect(m_allMagnifier, &QPushButton::clicked, this, [this] { search(-1); });
 
     m_table->setObjectName(QStringLiteral("structures"));
@@ -71,11 +70,9 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
         m_table->setItem(row, StructureColumn, new QTableWidgetItem(structures.at(row).raisonSociale));
         m_table->setItem(row, SiretColumn, new QTableWidgetItem(structures.at(row).siret));
         m_table->setItem(row, SuccessorColumn, new QTableWidgetItem());
-        auto *button = new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("Find…"), m_table);
+        auto *button = createMagnifier(
+            tr("Find the new principal manager of %1").arg(structures.at(row).raisonSociale), m_table);
         button->setObjectName(QStringLiteral("magnifier%1").arg(row));
-        button->setAccessibleName(
-            tr("Find the new principal manager of %1").arg(structures.at(row).raisonSociale));
-        button->setAutoDefault(false);
         connect(button, &QPushButton::clicked, this, [this, row] { search(row); });
         m_table->setCellWidget(row, MagnifierColumn, button);
         m_magnifiers.append(button);

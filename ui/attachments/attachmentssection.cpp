@@ -11,6 +11,7 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
@@ -48,10 +49,13 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     , m_model(new AttachmentModel(session.core, session.userId(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
-    , m_consult(new QPushButton(tr("C&onsult / modify the structure"), this))
-    , m_open(new QPushButton(tr("&Open the attachment request"), this))
-    , m_delete(new QPushButton(tr("&Delete this attachment"), this))
-    , m_request(new QPushButton(tr("&Request an attachment"), this))
+    , m_consult(new QPushButton(themedIcon(QStringLiteral("guichet-structure")),
+                                tr("C&onsult / modify the structure"), this))
+    , m_open(new QPushButton(themedIcon(QStringLiteral("document-open")), tr("&Open the attachment request"),
+                             this))
+    , m_delete(
+          new QPushButton(themedIcon(QStringLiteral("edit-delete")), tr("&Delete this attachment"), this))
+    , m_request(new QPushButton(themedIcon(QStringLiteral("list-add")), tr("&Request an attachment"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked attachments"), this))
     , m_messages(new MessageBar(this))
 {

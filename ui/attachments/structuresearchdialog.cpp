@@ -5,6 +5,7 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/shell/session.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/icons.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -39,9 +40,9 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     , m_libelle(new QLineEdit(this))
     , m_codePostal(new QLineEdit(this))
     , m_ville(new QLineEdit(this))
-    , m_search(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), tr("&Search"), this))
+    , m_search(new QPushButton(themedIcon(QStringLiteral("edit-find")), tr("&Search"), this))
     , m_count(new QLabel(this))
-    , m_widen(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find")), QString(), this))
+    , m_widen(new QPushButton(themedIcon(QStringLiteral("edit-find")), QString(), this))
     , m_view(new QTableView(this))
     , m_model(new StructureSearchModel(session.directory, this))
     , m_select(new QPushButton(tr("S&elect"), this))
@@ -137,7 +138,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
 
     m_select->setObjectName(QStringLiteral("select"));
     m_export->setObjectName(QStringLiteral("export"));
-    m_export->setIcon(QIcon::fromTheme(QStringLiteral("document-save-as")));
+    m_export->setIcon(themedIcon(QStringLiteral("document-save-as")));
     m_create->setObjectName(QStringLiteral("create"));
     for (QPushButton *button : { m_select, m_export, m_create })
         button->setAutoDefault(false);

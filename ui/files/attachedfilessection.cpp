@@ -8,6 +8,7 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
@@ -80,13 +81,12 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     , m_model(new AttachedFileModel(session.core, session.userId(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
-    , m_edit(new QPushButton(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit…"), this))
-    , m_download(new QPushButton(QIcon::fromTheme(QStringLiteral("document-save")), tr("Down&load…"), this))
-    , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
+    , m_edit(new QPushButton(themedIcon(QStringLiteral("document-edit")), tr("&Edit…"), this))
+    , m_download(new QPushButton(themedIcon(QStringLiteral("document-save")), tr("Down&load…"), this))
+    , m_delete(new QPushButton(themedIcon(QStringLiteral("edit-delete")), tr("&Delete"), this))
     , m_downloadChecked(new QPushButton(tr("Download the chec&ked files…"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked files"), this))
-    , m_manage(
-          new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Manage attached files…"), this))
+    , m_manage(new QPushButton(themedIcon(QStringLiteral("list-add")), tr("&Manage attached files…"), this))
     , m_messages(new MessageBar(this))
 {
     setObjectName(QStringLiteral("attachedFiles"));

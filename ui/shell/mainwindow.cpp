@@ -8,6 +8,7 @@
 #include "ui/shell/session.h"
 #include "ui/shell/spacepage.h"
 #include "ui/support/supportpage.h"
+#include "ui/widgets/icons.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -90,18 +91,23 @@ MainWindow::MainWindow(Session &session, QWidget *parent)
 
     // Menus: every action is reachable from the keyboard.
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *account = file->addAction(tr("My &account"), this, &MainWindow::showAccount);
+    QAction *account = file->addAction(themedIcon(QStringLiteral("user-identity")), tr("My &account"), this,
+                                       &MainWindow::showAccount);
     account->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
-    QAction *preferences = file->addAction(tr("&Preferences…"), this, &MainWindow::preferencesRequested);
+    QAction *preferences = file->addAction(themedIcon(QStringLiteral("preferences-system")),
+                                           tr("&Preferences…"), this, &MainWindow::preferencesRequested);
     preferences->setShortcut(QKeySequence::Preferences);
     preferences->setMenuRole(QAction::PreferencesRole);
-    file->addAction(tr("Local &outbox…"), this, &MainWindow::outboxRequested);
+    file->addAction(themedIcon(QStringLiteral("mail-send")), tr("Local &outbox…"), this,
+                    &MainWindow::outboxRequested);
     file->addSeparator();
-    file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    file->addAction(themedIcon(QStringLiteral("system-log-out")), tr("Sign &out"), this,
+                    &MainWindow::signOutRequested);
+    QAction *quit = file->addAction(themedIcon(QStringLiteral("application-exit")), tr("&Quit"), qApp,
+                                    &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Guichet"), this, [this] {
+    help->addAction(themedIcon(QStringLiteral("help-about")), tr("&About Guichet"), this, [this] {
         QMessageBox::about(this, tr("About Guichet"),
                            tr("Guichet %1\nManage your user account: personal information, attachments to "
                               "structures, subscriptions to spaces and attached files.")

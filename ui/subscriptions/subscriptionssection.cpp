@@ -8,6 +8,7 @@
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
@@ -36,9 +37,9 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     , m_model(new SubscriptionModel(session.core, session.userId(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
-    , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
+    , m_delete(new QPushButton(themedIcon(QStringLiteral("edit-delete")), tr("&Delete"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked subscriptions"), this))
-    , m_add(new QPushButton(QIcon::fromTheme(QStringLiteral("list-add")), tr("&Add a subscription"), this))
+    , m_add(new QPushButton(themedIcon(QStringLiteral("list-add")), tr("&Add a subscription"), this))
     , m_messages(new MessageBar(this))
 {
     setObjectName(QStringLiteral("subscriptions"));

@@ -3,6 +3,7 @@
 #include "models/recordtablemodel.h"
 #include "ui/sync/commanddescription.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/icons.h"
 #include "ui/widgets/recordtable.h"
 
 #include <QAction>
@@ -61,7 +62,7 @@ SyncStatusDialog::SyncStatusDialog(const SyncState &state, Load load, Discard di
     , m_pendingView(new QTableView(this))
     , m_refusedView(new QTableView(this))
     , m_details(new QPlainTextEdit(this))
-    , m_delete(new QPushButton(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this))
+    , m_delete(new QPushButton(themedIcon(QStringLiteral("edit-delete")), tr("&Delete"), this))
 {
     setObjectName(QStringLiteral("syncStatusDialog"));
     setWindowTitle(tr("Synchronisation status"));
