@@ -3634,6 +3634,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>Effective from</source>
         <translation>Effectif à partir du</translation>
     </message>
+    <message>
+        <source>My subscriptions to this space</source>
+        <translation>Mes abonnements à cet espace</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Spaces</name>
@@ -4380,10 +4384,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Un gestionnaire principal &amp;différent pour chaque structure</translation>
     </message>
     <message>
-        <source>Find…</source>
-        <translation>Rechercher…</translation>
-    </message>
-    <message>
         <source>Designate a new principal manager</source>
         <translation>Désigner un nouveau gestionnaire principal</translation>
     </message>
@@ -4430,6 +4430,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Designate the new principal manager for: %1.</source>
         <translation>Désignez le nouveau gestionnaire principal pour : %1.</translation>
+    </message>
+    <message>
+        <source>My structures and their new principal manager</source>
+        <translation>Mes structures et leur nouveau gestionnaire principal</translation>
     </message>
 </context>
 <context>
@@ -5009,6 +5013,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>No user matches.</source>
         <translation>Aucun utilisateur ne correspond.</translation>
+    </message>
+    <message>
+        <source>Users found</source>
+        <translation>Utilisateurs trouvés</translation>
     </message>
 </context>
 <context>

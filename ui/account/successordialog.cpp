@@ -61,6 +61,7 @@ SuccessorDialog::SuccessorDialog(Session &session, const QList<StructureChoice> 
     connect(m_allMagnifier, &QPushButton::clicked, this, [this] { search(-1); });
 
     m_table->setObjectName(QStringLiteral("structures"));
+    m_table->setAccessibleName(tr("My structures and their new principal manager"));
     m_table->setHorizontalHeaderLabels(
         { tr("Structure"), tr("SIRET"), tr("New principal manager"), QString() });
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -38,6 +38,7 @@ SpacePage::SpacePage(Session &session, const QString &spaceCode, const QString &
     });
     auto *view = new QTableView(this);
     view->setObjectName(QStringLiteral("spaceSubscriptions"));
+    view->setAccessibleName(tr("My subscriptions to this space"));
     view->setModel(m_model);
     view->horizontalHeader()->setStretchLastSection(true);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -5,6 +5,8 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
+#include <QAbstractSpinBox>
+#include <QAccessible>
 #include <QComboBox>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -78,6 +80,7 @@ public:
                 squeezed.insert(w);
             if (m_options.marker)
                 auditLanguage(w);
+            auditName(w);
         }
         if (m_options.marker)
             checkText(m_window, m_window->windowTitle());
@@ -277,6 +280,30 @@ private:
         return true;
     }
 
+    // (g) What a screen reader says when the keyboard reaches a control: its
+    // accessible name, else its text, else the label whose buddy it is (Qt's
+    // own rules, through the accessibility interface).
+    void auditName(QWidget *w)
+    {
+        if (!w->isEnabled() || !(w->focusPolicy() & Qt::TabFocus)
+            || w->objectName().startsWith(QLatin1String("qt_"))
+            || !(qobject_cast<QAbstractButton *>(w) || qobject_cast<QLineEdit *>(w)
+                 || qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractSpinBox *>(w)
+                 || qobject_cast<QAbstractItemView *>(w) || qobject_cast<QTextEdit *>(w)
+                 || qobject_cast<QPlainTextEdit *>(w)))
+            return;
+        // A combo box's or spin box's own line edit is named through its owner.
+        if (qobject_cast<QComboBox *>(w->parentWidget())
+            || qobject_cast<QAbstractSpinBox *>(w->parentWidget()))
+            return;
+        QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(w);
+        if (accessible && !accessible->text(QAccessible::Name).trimmed().isEmpty())
+            return;
+        add(w, Kind::Unnamed,
+            QStringLiteral("a %1 with no accessible name, text or label")
+                .arg(QString::fromLatin1(w->metaObject()->className())));
+    }
+
     // (f)
     void checkText(const QWidget *w, const QString &text)
     {
@@ -367,6 +394,8 @@ QString LayoutFinding::kindName(Kind kind)
         return QStringLiteral("squeezed");
     case Kind::OversizedWindow:
         return QStringLiteral("oversized-window");
+    case Kind::Unnamed:
+        return QStringLiteral("unnamed");
     case Kind::OtherLanguage:
         return QStringLiteral("other-language");
     }

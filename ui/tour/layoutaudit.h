@@ -20,6 +20,7 @@ struct LayoutFinding
         Squeezed, // a widget smaller than its minimum size hint
         OversizedWindow, // a window or dialog larger than the screen
         OtherLanguage, // a visible text in the other language than the UI's
+        Unnamed, // a control a keyboard reaches that a screen reader cannot name
     };
 
     QString screen;

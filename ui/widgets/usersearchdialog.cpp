@@ -40,6 +40,7 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
         { tr("Postal address"), [](const UserSearchResult &r) { return r.address; }, {} },
     });
     m_view->setObjectName(QStringLiteral("results"));
+    m_view->setAccessibleName(tr("Users found"));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);

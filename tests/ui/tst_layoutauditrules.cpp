@@ -1,0 +1,75 @@
+#include "ui/tour/layoutaudit.h"
+#include "ui/widgets/icons.h"
+
+#include <QDialog>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
+#include <QVBoxLayout>
+
+using namespace guichet;
+
+namespace {
+
+QStringList unnamed(QWidget *window)
+{
+    window->show();
+    QStringList found;
+    for (const LayoutFinding &finding : auditLayout(QStringLiteral("test"), window, {}))
+        if (finding.kind == LayoutFinding::Kind::Unnamed)
+            found << finding.widget;
+    return found;
+}
+
+} // namespace
+
+// The layout audit's rules on small windows made to break them, so that
+// tst_layoutaudit's count of findings can be trusted to go up.
+class TestLayoutAuditRules : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void aControlWithoutAnyNameIsReported()
+    {
+        QDialog dialog;
+        auto *layout = new QVBoxLayout(&dialog);
+        auto *bare = new QLineEdit(&dialog);
+        bare->setObjectName(QStringLiteral("bare"));
+        auto *magnifier = new QPushButton(themedIcon(QStringLiteral("edit-find")), QString(), &dialog);
+        magnifier->setObjectName(QStringLiteral("iconOnly"));
+        layout->addWidget(bare);
+        layout->addWidget(magnifier);
+        const QStringList found = unnamed(&dialog);
+        QCOMPARE(found.size(), 2);
+        QVERIFY(found.join(QLatin1Char(' ')).contains(QStringLiteral("bare")));
+        QVERIFY(found.join(QLatin1Char(' ')).contains(QStringLiteral("iconOnly")));
+    }
+
+    void aLabelAnAccessibleNameOrATextNamesAControl()
+    {
+        QDialog dialog;
+        auto *form = new QFormLayout(&dialog);
+        form->addRow(QStringLiteral("&City:"), new QLineEdit(&dialog)); // the label's buddy
+        auto *named = new QLineEdit(&dialog);
+        named->setAccessibleName(QStringLiteral("Postal code"));
+        form->addRow(named);
+        form->addRow(new QPushButton(QStringLiteral("&Search"), &dialog));
+        QVERIFY2(unnamed(&dialog).isEmpty(), qPrintable(unnamed(&dialog).join(QLatin1Char('\n'))));
+    }
+
+    void disabledControlsAreNotReported()
+    {
+        QDialog dialog;
+        auto *layout = new QVBoxLayout(&dialog);
+        auto *bare = new QLineEdit(&dialog);
+        bare->setEnabled(false);
+        layout->addWidget(bare);
+        QVERIFY(unnamed(&dialog).isEmpty());
+    }
+};
+
+QTEST_MAIN(TestLayoutAuditRules)
+#include "tst_layoutauditrules.moc"
