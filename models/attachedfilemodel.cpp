@@ -30,7 +30,9 @@ void AttachedFileModel::reload()
 
 QString AttachedFileModel::humanSize(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+    // Base 1024 with the units the texts use (« 4 Mo au maximum », « 4 MB at most »):
+    // one unit everywhere, where the IEC format would say « 4,0 Mio ».
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 } // namespace guichet

@@ -14,6 +14,7 @@
 #include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QLocale>
 #include <QTest>
 
 using namespace guichet;
@@ -116,6 +117,19 @@ private:
     }
 
 private slots:
+    void sizesUseTheUnitOfTheTexts()
+    {
+        // « 4 Mo au maximum » in the texts: the sizes in the table say « Mo » too, not « Mio ».
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::French, QLocale::France));
+        const QString french = AttachedFileModel::humanSize(4 * 1024 * 1024);
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+        const QString english = AttachedFileModel::humanSize(4 * 1024 * 1024);
+        QLocale::setDefault(before);
+        QCOMPARE(french, QStringLiteral("4,0 Mo"));
+        QCOMPARE(english, QStringLiteral("4.0 MB"));
+    }
+
     void addASmallFile()
     {
         World w;
@@ -132,7 +146,7 @@ private slots:
         QCOMPARE(column(section.table(), AttachedFileModel::TypeColumn), QStringList { "Quote" });
         QCOMPARE(column(section.table(), AttachedFileModel::FileNameColumn),
                  QStringList { "devis-2026.pdf" });
-        QCOMPARE(column(section.table(), AttachedFileModel::SizeColumn), QStringList { "1.5 KiB" });
+        QCOMPARE(column(section.table(), AttachedFileModel::SizeColumn), QStringList { "1.5 kB" });
         QCOMPARE(w.fileCount(), 1);
     }
 

@@ -1,6 +1,7 @@
 #include "ui/sync/commanddescription.h"
 
 #include "commands/commandcatalogue.h"
+#include "models/attachedfilemodel.h"
 
 #include <QJsonArray>
 #include <QLocale>
@@ -14,7 +15,7 @@ QString readable(ArgType type, const QJsonValue &value)
     if (type == ArgType::Base64) {
         // base64: four characters for three bytes.
         const qint64 bytes = value.toString().size() * 3 / 4;
-        return QLocale().formattedDataSize(bytes);
+        return AttachedFileModel::humanSize(bytes);
     }
     switch (value.type()) {
     case QJsonValue::Bool:
