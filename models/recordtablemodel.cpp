@@ -1,5 +1,7 @@
 #include "models/recordtablemodel.h"
 
+#include "kernel/textfold.h"
+
 #include <QLocale>
 
 namespace guichet {
@@ -120,8 +122,10 @@ QVariant RecordModelBase::data(const QModelIndex &index, int role) const
     }
     case SortRole: {
         const QVariant raw = recordValue(row, column);
+        // « Électricité » with the E, « menuiserie » with the M, whatever the
+        // locale: texts sort by their folded form (lower case, no accents).
         if (raw.typeId() == QMetaType::QString)
-            return raw.toString().toLower();
+            return foldForSearch(raw.toString());
         return raw;
     }
     default:

@@ -43,6 +43,30 @@ class TestRecordTable : public QObject
     Q_OBJECT
 
 private slots:
+    // Names sort as a French reader expects, whatever the locale: case and
+    // accents do not come first.
+    void namesSortIgnoringCaseAndAccents()
+    {
+        RecordListModel<Company> model;
+        model.setColumns({ { QStringLiteral("Name"), [](const Company &c) { return c.name; } } });
+        model.setRecords({ { 1, {}, QStringLiteral("SAS Zeta"), {}, {} },
+                           { 2, {}, QStringLiteral("menuiserie Annecy"), {}, {} },
+                           { 3, {}, QStringLiteral("Zinc et fils"), {}, {} },
+                           { 4, {}, QStringLiteral("Électricité Dupont"), {}, {} },
+                           { 5, {}, QStringLiteral("ébénisterie Martin"), {}, {} } });
+        QSortFilterProxyModel proxy;
+        QTableView view;
+        setUpRecordTable(&view, &proxy, &model, 0, QStringLiteral("test/frenchOrder"));
+        view.sortByColumn(0, Qt::AscendingOrder);
+        QStringList names;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            names << proxy.index(row, 0).data().toString();
+        QCOMPARE(names,
+                 (QStringList { QStringLiteral("ébénisterie Martin"), QStringLiteral("Électricité Dupont"),
+                                QStringLiteral("menuiserie Annecy"), QStringLiteral("SAS Zeta"),
+                                QStringLiteral("Zinc et fils") }));
+    }
+
     // An empty table says what empty means, painted in its viewport; once a
     // row is there the sentence goes.
     void anEmptyTableShowsItsTextAFilledOneDoesNot()
