@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>guichet::ApiServer</name>
+    <message numerus="yes">
+        <source>Too many requests from your address: try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many requests from your address: try again in %n second.</numerusform>
+            <numerusform>Too many requests from your address: try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFilesSection</name>
     <message numerus="yes">
         <source>%n file(s) written:</source>
@@ -200,6 +210,23 @@
         <translation>
             <numerusform>%n change refused by the server</numerusform>
             <numerusform>%n changes refused by the server</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>guichet::TextLimits</name>
+    <message numerus="yes">
+        <source>This text is too long: %1 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>This text is too long: %1 characters, at most %n accepted.</numerusform>
+            <numerusform>This text is too long: %1 characters, at most %n accepted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The field %1 is too long: %2 characters, at most %n accepted.</source>
+        <translation>
+            <numerusform>The field %1 is too long: %2 characters, at most %n accepted.</numerusform>
+            <numerusform>The field %1 is too long: %2 characters, at most %n accepted.</numerusform>
         </translation>
     </message>
 </context>
