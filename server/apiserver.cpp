@@ -18,11 +18,14 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 #include <cstdio>
+#include <tuple>
 
 namespace guichet::server {
 
@@ -77,6 +80,19 @@ ApiResponse badParameter(const QString &key)
                               Tr::tr("The parameter %1 is not valid.").arg(key));
 }
 
+// POST session's answer to a successful sign-in.
+ApiResponse sessionResponse(const CommandResult &result)
+{
+    ApiResponse r = ApiResponse::json(
+        { { QStringLiteral("token"), result.data.value(QStringLiteral("token")).toString() },
+          { QStringLiteral("userId"), result.id },
+          { QStringLiteral("expiresAt"),
+            result.data.value(QStringLiteral("expiresAt")).toDateTime().toString(Qt::ISODate) } });
+    r.userId = result.id;
+    r.changed = true; // sign-in writes an audit entry
+    return r;
+}
+
 QString text(const QUrlQuery &query, const QString &key)
 {
     // A form-encoded query writes a space as '+' (`*et+fils*`); a literal '+' comes as %2B.
@@ -96,6 +112,7 @@ struct ApiServer::Call
     QStringList args; // the segments a route's "*" matched
     QJsonObject body; // POST bodies, checked to be a JSON object
     QString token;
+    QString clientAddress; // the peer, or what a trusted proxy forwarded
     // Set on the worker before the route's job runs.
     qint64 userId = 0;
     qint64 sessionId = 0;
@@ -189,12 +206,25 @@ void ApiServer::logRequest(const QByteArray &method, const QString &path, int st
     std::fflush(stderr);
 }
 
+int ServerOptions::defaultHashThreads()
+{
+    return qBound(1, QThread::idealThreadCount() / 2, 4);
+}
+
 ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions options, QObject *parent)
     : QObject(parent)
     , m_pool(pool)
     , m_watcher(watcher)
-    , m_options(options)
+    , m_options(std::move(options))
+    , m_throttle(m_options.anonymousPerMinute)
 {
+    m_clock.start();
+    m_hashPool.setObjectName(QStringLiteral("guichetd-hashing"));
+    m_hashPool.setMaxThreadCount(m_options.hashThreads > 0 ? m_options.hashThreads
+                                                           : ServerOptions::defaultHashThreads());
+    // argon2id wants 64 MiB per hash; threads are kept rather than recreated.
+    m_hashPool.setExpiryTimeout(-1);
+
     // For load balancers and monitoring: 200 {"database": "ok"} when this
     // worker's connection answers, 503 {"database": "unavailable"} otherwise
     // (after one reconnection attempt, see runOnWorker).
@@ -214,29 +244,8 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         }
     });
 
-    const int sessionDays = m_options.sessionDays;
-    addRoute("POST", QStringLiteral("session"), Auth::None, [sessionDays](Core &core, Call &call) {
-        const QJsonValue email = call.body.value(QLatin1String("email"));
-        const QJsonValue password = call.body.value(QLatin1String("password"));
-        for (const auto &[key, value] : { std::pair { QStringLiteral("email"), email },
-                                          std::pair { QStringLiteral("password"), password } }) {
-            if (!value.isString())
-                return ApiResponse::fromResult(CommandResult::failure(
-                    ErrorCode::InvalidInput, key, Tr::tr("The field %1 is missing.").arg(key)));
-        }
-        const CommandResult result
-            = Sessions(core).signIn(email.toString(), password.toString(), sessionDays);
-        if (!result.ok())
-            return ApiResponse::fromResult(result);
-        ApiResponse r = ApiResponse::json(
-            { { QStringLiteral("token"), result.data.value(QStringLiteral("token")).toString() },
-              { QStringLiteral("userId"), result.id },
-              { QStringLiteral("expiresAt"),
-                result.data.value(QStringLiteral("expiresAt")).toDateTime().toString(Qt::ISODate) } });
-        r.userId = result.id;
-        r.changed = true; // sign-in writes an audit entry
-        return r;
-    });
+    // No job: signIn() answers it in three steps (argon2id off the workers).
+    addRoute("POST", QStringLiteral("session"), Auth::None, {});
 
     addRoute("DELETE", QStringLiteral("session"), Auth::Required, [](Core &core, Call &call) {
         const CommandResult result = Sessions(core).signOut(call.userId, call.sessionId);
@@ -372,6 +381,13 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     });
 }
 
+ApiServer::~ApiServer()
+{
+    // Sign-ins still waiting for a hashing thread are dropped; running ones end.
+    m_hashPool.clear();
+    m_hashPool.waitForDone();
+}
+
 void ApiServer::addRoute(const char *method, const QString &path, Auth auth, Job job)
 {
     m_routes.append({ QByteArray(method), path.split(QLatin1Char('/')), auth, std::move(job) });
@@ -385,6 +401,8 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
         = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
     call->request = request;
     call->reply = reply;
+    call->clientAddress = clientAddress(request.peer, request.header(QByteArrayLiteral("x-forwarded-for")),
+                                        m_options.trustedProxies);
     if (request.method == "HEAD")
         reply->omitBody();
 
@@ -485,9 +503,119 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     }
     if (auth == Auth::None)
         call->token.clear();
+    // Anonymous requests (sign-in, reactivation, anonymous commands and
+    // solicitations; not health, which load balancers poll) are throttled per
+    // client address: they cost argon2id or a mail, and need no account.
+    const bool anonymous = auth == Auth::None || (auth == Auth::Optional && call->token.isEmpty());
+    if (anonymous && route->segments != QStringList { QStringLiteral("health") }) {
+        if (const int wait = m_throttle.take(call->clientAddress, m_clock.elapsed())) {
+            ApiResponse r = ApiResponse::error(
+                429, QStringLiteral("too_many_requests"), {},
+                Tr::tr("Too many requests from your address: try again in %n second(s).", nullptr, wait));
+            r.headers.append({ QByteArrayLiteral("Retry-After"), QByteArray::number(wait) });
+            finish(call, r);
+            return;
+        }
+    }
+    if (!route->job) {
+        signIn(call);
+        return;
+    }
     Route chosen = *route;
     chosen.auth = auth;
     runOnWorker(call, chosen);
+}
+
+void ApiServer::signIn(const std::shared_ptr<Call> &call)
+{
+    SignInRequest request;
+    request.clientAddress = call->clientAddress;
+    for (const auto &[key, target, required] :
+         { std::tuple { QStringLiteral("email"), &request.email, true },
+           std::tuple { QStringLiteral("password"), &request.password, true },
+           std::tuple { QStringLiteral("unlockCode"), &request.unlockCode, false } }) {
+        const QJsonValue value = call->body.value(key);
+        if (value.isString()) {
+            *target = value.toString();
+        } else if (required || !(value.isUndefined() || value.isNull())) {
+            finish(call,
+                   ApiResponse::fromResult(
+                       CommandResult::failure(ErrorCode::InvalidInput, key,
+                                              required ? Tr::tr("The field %1 is missing.").arg(key)
+                                                       : Tr::tr("The field %1 must be text.").arg(key))));
+            return;
+        }
+    }
+    // 1. Read the account and its failure count on a worker (no transaction).
+    m_pool.run<SignInAttempt>(
+        [request](Core &core) {
+            try {
+                return Accounts(core).beginSignIn(request);
+            } catch (const DatabaseUnavailable &) {
+                SignInAttempt attempt;
+                attempt.decided
+                    = CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage());
+                return attempt;
+            }
+        },
+        [this, call](SignInAttempt attempt) {
+            if (attempt.decided) {
+                const ApiResponse r = ApiResponse::fromResult(*attempt.decided);
+                if (r.changed || attempt.decided->code == ErrorCode::Locked)
+                    m_watcher.refresh(); // a refusal writes an audit entry
+                if (r.status == 500) {
+                    qWarning().noquote() << "guichetd: request" << call->requestId << call->request.path
+                                         << "failed:" << attempt.decided->message;
+                    finish(call, ApiResponse::internalError(call->requestId));
+                    return;
+                }
+                finish(call, r);
+                return;
+            }
+            // 2. argon2id on the hashing pool: neither a worker nor the write
+            // lock waits for it. A full queue answers at once.
+            if (m_hashing >= m_hashPool.maxThreadCount() * HashQueuePerThread) {
+                ApiResponse r
+                    = ApiResponse::error(503, QStringLiteral("busy"), {},
+                                         Tr::tr("Too many sign-ins at the moment; try again shortly."));
+                r.headers.append(
+                    { QByteArrayLiteral("Retry-After"), QByteArray::number(UnavailableRetryAfterSeconds) });
+                finish(call, r);
+                return;
+            }
+            ++m_hashing;
+            QPointer<ApiServer> self(this);
+            m_hashPool.start([self, call, attempt] {
+                const SignInVerdict verdict = Accounts::verifySignIn(attempt);
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, call, attempt, verdict] {
+                        if (!self)
+                            return;
+                        --self->m_hashing;
+                        // 3. The outcome, the session and the audit entry in one
+                        // short transaction on a worker.
+                        const int days = self->m_options.sessionDays;
+                        Route finishing { "POST",
+                                          { QStringLiteral("session") },
+                                          Auth::None,
+                                          [attempt, verdict, days](Core &core, Call &) {
+                                              const CommandResult result
+                                                  = Sessions(core).finishSignIn(attempt, verdict, days);
+                                              if (!result.ok()) {
+                                                  ApiResponse r = ApiResponse::fromResult(result);
+                                                  r.changed = true; // the failure's audit entry
+                                                  return r;
+                                              }
+                                              return sessionResponse(result);
+                                          } };
+                        self->runOnWorker(call, finishing);
+                    },
+                    Qt::QueuedConnection);
+            });
+        });
 }
 
 void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &route)

@@ -1,11 +1,15 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "server/clientaddress.h"
+#include "server/clientthrottle.h"
 #include "server/httpbinding.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
+#include <QThreadPool>
 
 #include <functional>
 
@@ -21,7 +25,24 @@ class WorkerPool;
 struct ServerOptions
 {
     int sessionDays = 30;
+    // Whose X-Forwarded-For names the client (--trusted-proxy).
+    TrustedProxies trustedProxies;
+    // Requests per minute each client address may send to the anonymous
+    // routes (--anonymous-rate); 429 with Retry-After beyond.
+    int anonymousPerMinute = DefaultAnonymousPerMinute;
+    // Threads that verify sign-in passwords (--hash-threads); 0: defaultHashThreads().
+    int hashThreads = 0;
+
+    static constexpr int DefaultAnonymousPerMinute = 30;
+    // Half the processors, at least 1 and at most 4: argon2id (about 150 ms and
+    // 64 MiB each) then never takes more than half the machine from the
+    // workers that run commands and long-polls, and its memory stays bounded.
+    static int defaultHashThreads();
 };
+
+// Sign-ins waiting for a hashing thread, per thread, beyond which a sign-in is
+// answered 503 (busy) with Retry-After rather than queued.
+constexpr int HashQueuePerThread = 64;
 
 // What a route answers.
 struct ApiResponse
@@ -63,6 +84,7 @@ class ApiServer : public QObject
 
 public:
     ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions options, QObject *parent = nullptr);
+    ~ApiServer() override;
 
     void handle(const HttpRequest &request, const HttpReplyPtr &reply);
 
@@ -84,6 +106,9 @@ private:
     };
 
     void addRoute(const char *method, const QString &path, Auth auth, Job job);
+    // POST session in three steps: read on a worker, argon2id on the hashing
+    // pool (no database, no transaction), a short write on a worker.
+    void signIn(const std::shared_ptr<Call> &call);
     void runOnWorker(const std::shared_ptr<Call> &call, const Route &route);
     // The route's job with the caller's session, on a worker: a lost database
     // connection gives 503 (unavailable), any other database error a generic 500.
@@ -97,6 +122,10 @@ private:
     ChangeWatcher &m_watcher;
     ServerOptions m_options;
     QList<Route> m_routes;
+    ClientThrottle m_throttle;
+    QElapsedTimer m_clock; // the throttle's steady clock
+    QThreadPool m_hashPool;
+    int m_hashing = 0; // sign-ins handed to m_hashPool and not back yet
 };
 
 } // namespace guichet::server

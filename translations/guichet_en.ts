@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>guichet::ApiServer</name>
+    <message numerus="yes">
+        <source>Too many requests from your address: try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many requests from your address: try again in %n second.</numerusform>
+            <numerusform>Too many requests from your address: try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFilesSection</name>
     <message numerus="yes">
         <source>%n file(s) written:</source>

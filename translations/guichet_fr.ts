@@ -102,10 +102,6 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
         <source>E-mail or password incorrect.</source>
         <translation>Adresse électronique ou mot de passe incorrect.</translation>
     </message>
-    <message>
-        <source>Too many failed sign-ins: the account is locked until %1.</source>
-        <translation>Trop de tentatives de connexion échouées : le compte est verrouillé jusqu&apos;au %1.</translation>
-    </message>
     <message numerus="yes">
         <source>Too many failed sign-ins: try again in %n second(s).</source>
         <translation>
@@ -116,18 +112,6 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
     <message>
         <source>Your Guichet account is locked</source>
         <translation>Votre compte Guichet est verrouillé</translation>
-    </message>
-    <message>
-        <source>Hello %1,
-
-After %2 failed sign-ins in a row, your Guichet account is locked until %3. You can sign in again after that time.
-
-If these attempts were not yours, change your password as soon as you can sign in.</source>
-        <translation>Bonjour %1,
-
-À la suite de %2 tentatives de connexion échouées consécutives, votre compte Guichet est verrouillé jusqu&apos;au %3. Vous pourrez vous connecter de nouveau passé ce délai.
-
-Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot de passe dès que vous pourrez vous connecter.</translation>
     </message>
     <message>
         <source>This account is deactivated: it can only be reactivated (&quot;Reactivate my account&quot;).</source>
@@ -205,6 +189,36 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
         <source>confirmation of the new password</source>
         <translation>confirmation du nouveau mot de passe</translation>
     </message>
+    <message>
+        <source>Too many failed sign-ins: signing in to this account from here is locked until %1. Its owner can sign in from elsewhere, or here with the unlock code of the mail sent to the account&apos;s contact address.</source>
+        <translation>Trop de tentatives de connexion échouées : la connexion à ce compte depuis cette adresse est verrouillée jusqu&apos;au %1. Son titulaire peut se connecter depuis un autre endroit, ou ici avec le code de déverrouillage du courriel envoyé à l&apos;adresse de contact du compte.</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+After %2 failed sign-ins in a row from the address %3, signing in to your Guichet account from that address is locked until %4. Signing in from anywhere else still works.
+
+If these attempts were yours and you cannot wait, sign in with your password and this unlock code (« Unlock code » in the sign-in window). It works once, until %5:
+%6
+
+If these attempts were not yours, nobody got in: the password was not found. Change it once signed in if you think someone knows it.</source>
+        <translation>Bonjour %1,
+
+À la suite de %2 tentatives de connexion échouées consécutives depuis l&apos;adresse %3, la connexion à votre compte Guichet depuis cette adresse est verrouillée jusqu&apos;au %4. La connexion depuis tout autre endroit fonctionne toujours.
+
+Si ces tentatives venaient de vous et que vous ne pouvez pas attendre, connectez-vous avec votre mot de passe et ce code de déverrouillage (« Code de déverrouillage » dans la fenêtre de connexion). Il fonctionne une seule fois, jusqu&apos;au %5 :
+%6
+
+Si ces tentatives ne venaient pas de vous, personne n&apos;est entré : le mot de passe n&apos;a pas été trouvé. Changez-le une fois connecté si vous pensez que quelqu&apos;un le connaît.</translation>
+    </message>
+    <message>
+        <source>This unlock code does not work (already used, expired, replaced or for another account). Sign in without it, or wait until the lock ends.</source>
+        <translation>Ce code de déverrouillage ne fonctionne pas (déjà utilisé, expiré, remplacé ou destiné à un autre compte). Connectez-vous sans lui, ou attendez la fin du verrouillage.</translation>
+    </message>
+    <message>
+        <source>The sign-in could not be read: %1</source>
+        <translation>La connexion n&apos;a pas pu être lue : %1</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ApiServer</name>
@@ -259,6 +273,21 @@ Si vous n&apos;êtes pas à l&apos;origine de ces tentatives, changez votre mot 
     <message>
         <source>The request body must be sent as application/json.</source>
         <translation>Le corps de la requête doit être envoyé en application/json.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many requests from your address: try again in %n second(s).</source>
+        <translation>
+            <numerusform>Trop de requêtes depuis votre adresse : réessayez dans %n seconde.</numerusform>
+            <numerusform>Trop de requêtes depuis votre adresse : réessayez dans %n secondes.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The field %1 must be text.</source>
+        <translation>Le champ %1 doit être un texte.</translation>
+    </message>
+    <message>
+        <source>Too many sign-ins at the moment; try again shortly.</source>
+        <translation>Trop de connexions en ce moment ; réessayez dans un instant.</translation>
     </message>
 </context>
 <context>
@@ -3271,13 +3300,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
-    <name>guichet::Sessions</name>
-    <message>
-        <source>The session could not be opened: %1</source>
-        <translation>La session n’a pas pu être ouverte : %1</translation>
-    </message>
-</context>
-<context>
     <name>guichet::SignInDialog</name>
     <message>
         <source>&amp;Sign in</source>
@@ -3394,6 +3416,18 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Sign in</source>
         <translation>Connexion</translation>
+    </message>
+    <message>
+        <source>Unlock code</source>
+        <translation>Code de déverrouillage</translation>
+    </message>
+    <message>
+        <source>The code of the mail « Your Guichet account is locked »: with your password, it signs you in despite the lock, once.</source>
+        <translation>Le code du courriel « Votre compte Guichet est verrouillé » : avec votre mot de passe, il vous connecte malgré le verrouillage, une seule fois.</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock code:</source>
+        <translation>Code de &amp;déverrouillage :</translation>
     </message>
 </context>
 <context>
@@ -5859,6 +5893,30 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>The request is malformed: one Content-Length header is needed for a body, and no Transfer-Encoding.</source>
         <translation>La requête est mal formée : un corps demande un seul en-tête Content-Length, et aucun Transfer-Encoding.</translation>
+    </message>
+    <message>
+        <source>Threads that verify sign-in passwords (argon2id, 64 MiB each); default: half the processors, 1 to 4.</source>
+        <translation>Threads qui vérifient les mots de passe à la connexion (argon2id, 64 Mio chacun) ; par défaut : la moitié des processeurs, de 1 à 4.</translation>
+    </message>
+    <message>
+        <source>Requests per minute each client address may send to the routes that need no sign-in (sign-in, reactivation, …); beyond, 429 with Retry-After.</source>
+        <translation>Requêtes par minute que chaque adresse cliente peut envoyer aux routes sans connexion (connexion, réactivation, …) ; au-delà, 429 avec Retry-After.</translation>
+    </message>
+    <message>
+        <source>Reverse proxies whose X-Forwarded-For names the client (addresses or subnets, separated by commas, e.g. 127.0.0.1,::1); none by default: the client is the TCP peer.</source>
+        <translation>Mandataires inverses dont l&apos;en-tête X-Forwarded-For désigne le client (adresses ou sous-réseaux, séparés par des virgules, p. ex. 127.0.0.1,::1) ; aucun par défaut : le client est le pair TCP.</translation>
+    </message>
+    <message>
+        <source>ADDRESSES</source>
+        <translation>ADRESSES</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a number from 1 to %3.</source>
+        <translation>%1 : « %2 » n&apos;est pas un nombre de 1 à %3.</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is neither an address nor a subnet (e.g. 10.0.0.0/8).</source>
+        <translation>%1 : « %2 » n&apos;est ni une adresse ni un sous-réseau (p. ex. 10.0.0.0/8).</translation>
     </message>
 </context>
 <context>

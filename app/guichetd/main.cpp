@@ -25,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
+#include <tuple>
 #include <unistd.h>
 #include <utility>
 
@@ -149,6 +150,18 @@ int main(int argc, char *argv[])
           QStringLiteral("fr") },
         { QStringLiteral("workers"), Tr::tr("Threads (each with its own database connection)."), Tr::tr("N"),
           QStringLiteral("4") },
+        { QStringLiteral("hash-threads"),
+          Tr::tr("Threads that verify sign-in passwords (argon2id, 64 MiB each); default: half the "
+                 "processors, 1 to 4."),
+          Tr::tr("N"), QString::number(ServerOptions::defaultHashThreads()) },
+        { QStringLiteral("anonymous-rate"),
+          Tr::tr("Requests per minute each client address may send to the routes that need no sign-in "
+                 "(sign-in, reactivation, …); beyond, 429 with Retry-After."),
+          Tr::tr("N"), QString::number(ServerOptions::DefaultAnonymousPerMinute) },
+        { QStringLiteral("trusted-proxy"),
+          Tr::tr("Reverse proxies whose X-Forwarded-For names the client (addresses or subnets, separated "
+                 "by commas, e.g. 127.0.0.1,::1); none by default: the client is the TCP peer."),
+          Tr::tr("ADDRESSES") },
         { QStringLiteral("smtp"),
           Tr::tr("Deliver the mail outbox every minute to this SMTP server "
                  "(smtp://[user:password@]host:port or smtps://...)."),
@@ -225,6 +238,29 @@ int main(int argc, char *argv[])
                 .arg(options.label(QStringLiteral("workers")), options.value(QStringLiteral("workers"))),
             BadInput);
 
+    ServerOptions serverOptions;
+    serverOptions.sessionDays = int(sessionDays);
+    for (const auto &[name, target, max] :
+         { std::tuple { QStringLiteral("hash-threads"), &serverOptions.hashThreads, 64 },
+           std::tuple { QStringLiteral("anonymous-rate"), &serverOptions.anonymousPerMinute, 1000000 } }) {
+        qint64 n = 0;
+        if (!parsePositive(options.value(name), &n) || n > max)
+            return complain(Tr::tr("%1: '%2' is not a number from 1 to %3.")
+                                .arg(options.label(name), options.value(name))
+                                .arg(max),
+                            BadInput);
+        *target = int(n);
+    }
+    if (options.isSet(QStringLiteral("trusted-proxy"))) {
+        QString wrong;
+        const auto proxies = TrustedProxies::parse(options.value(QStringLiteral("trusted-proxy")), &wrong);
+        if (!proxies)
+            return complain(Tr::tr("%1: '%2' is neither an address nor a subnet (e.g. 10.0.0.0/8).")
+                                .arg(options.label(QStringLiteral("trusted-proxy")), wrong),
+                            BadInput);
+        serverOptions.trustedProxies = *proxies;
+    }
+
     const QString listen = options.value(QStringLiteral("listen"));
     const int colon = listen.lastIndexOf(QLatin1Char(':'));
     QString host = listen.left(colon);
@@ -291,7 +327,7 @@ int main(int argc, char *argv[])
     if (!pool.start(&error))
         return complain(error, Failure);
     ChangeWatcher watcher(*db);
-    ApiServer api(pool, watcher, ServerOptions { int(sessionDays) });
+    ApiServer api(pool, watcher, serverOptions);
 
     // What the connection guard answers by itself, in the server's language.
     const auto refusalBody = [maxBody](int status) -> QByteArray {

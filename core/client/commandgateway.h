@@ -24,7 +24,15 @@ public:
     using QObject::QObject;
 
     // Signs in; on success result.id is the user's id and userId() returns it.
-    virtual void signIn(const QString &email, const QString &password, Callback done) = 0;
+    // unlockCode: the code of the lockout mail, to sign in despite a lock
+    // (docs/ACCOUNTS.md); empty for an ordinary sign-in.
+    virtual void signIn(const QString &email, const QString &password, const QString &unlockCode,
+                        Callback done)
+        = 0;
+    void signIn(const QString &email, const QString &password, Callback done)
+    {
+        signIn(email, password, QString(), std::move(done));
+    }
     virtual void signOut() = 0;
     // Sends a command for the signed-in user (anonymous commands need none).
     // `done` runs exactly once with the outcome.

@@ -14,9 +14,12 @@ LocalCommandGateway::LocalCommandGateway(Core &core, QObject *parent)
 {
 }
 
-void LocalCommandGateway::signIn(const QString &email, const QString &password, Callback done)
+void LocalCommandGateway::signIn(const QString &email, const QString &password, const QString &unlockCode,
+                                 Callback done)
 {
-    const CommandResult result = Accounts(m_core).authenticate(email, password);
+    // No network: every attempt comes from the one local address.
+    const CommandResult result = Accounts(m_core).authenticate(
+        SignInRequest { email, password, accountRules::LocalClientAddress, unlockCode });
     m_userId = result.ok() ? result.id : 0;
     if (done)
         done(result);

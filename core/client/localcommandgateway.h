@@ -16,7 +16,9 @@ class LocalCommandGateway final : public CommandGateway
 public:
     explicit LocalCommandGateway(Core &core, QObject *parent = nullptr);
 
-    void signIn(const QString &email, const QString &password, Callback done) override;
+    using CommandGateway::signIn;
+    void signIn(const QString &email, const QString &password, const QString &unlockCode,
+                Callback done) override;
     void signOut() override;
     using CommandGateway::send;
     void send(const QString &command, const QJsonObject &args, Callback done) override;

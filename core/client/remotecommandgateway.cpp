@@ -137,13 +137,15 @@ void RemoteCommandGateway::signedIn(const QString &token, qint64 userId)
     emit pendingCountChanged(m_outbox.pendingCount(m_userId));
 }
 
-void RemoteCommandGateway::signIn(const QString &email, const QString &password, Callback done)
+void RemoteCommandGateway::signIn(const QString &email, const QString &password, const QString &unlockCode,
+                                  Callback done)
 {
     QNetworkRequest req = request(QStringLiteral("session"));
     req.setRawHeader(QByteArrayLiteral("Authorization"), QByteArray());
-    QNetworkReply *reply = m_network.post(req,
-                                          compact(QJsonObject { { QStringLiteral("email"), email },
-                                                                { QStringLiteral("password"), password } }));
+    QJsonObject body { { QStringLiteral("email"), email }, { QStringLiteral("password"), password } };
+    if (!unlockCode.isEmpty())
+        body.insert(QStringLiteral("unlockCode"), unlockCode);
+    QNetworkReply *reply = m_network.post(req, compact(body));
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         reply->deleteLater();
         const HttpAnswer answer = HttpAnswer::read(reply);

@@ -87,7 +87,9 @@ public:
     void restoreSession(const QString &token, qint64 userId, Callback done);
 
     // On success result.id is the user and data holds "token" and "expiresAt".
-    void signIn(const QString &email, const QString &password, Callback done) override;
+    using CommandGateway::signIn;
+    void signIn(const QString &email, const QString &password, const QString &unlockCode,
+                Callback done) override;
     // Revokes the token on the server (without waiting) and forgets it. Queued
     // commands stay in the outbox for the next sign-in.
     void signOut() override;

@@ -25,11 +25,16 @@ bool Guichetd::start(const QString &database, const QStringList &extraArgs, QStr
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1"));
     m_process.setProcessEnvironment(env);
+    // Every test client is 127.0.0.1: the anonymous routes' throttle stays out
+    // of the way unless a test sets --anonymous-rate itself.
+    QStringList throttle;
+    if (!extraArgs.contains(QStringLiteral("--anonymous-rate")))
+        throttle = QStringList { QStringLiteral("--anonymous-rate"), QStringLiteral("1000000") };
     m_process.start(QStringLiteral(GUICHETD_PATH),
                     QStringList { QStringLiteral("--database"), database, QStringLiteral("--listen"),
                                   QStringLiteral("127.0.0.1:0"), QStringLiteral("--language"),
                                   QStringLiteral("en") }
-                        + extraArgs);
+                        + throttle + extraArgs);
     QByteArray out;
     const QRegularExpression listening(QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)"));
     QDeadlineTimer deadline(30000);
@@ -91,6 +96,8 @@ ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QB
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    for (const auto &[name, value] : std::as_const(m_headers))
+        request.setRawHeader(name, value);
     request.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_manager.sendCustomRequest(request, method, body);
     QEventLoop loop;
@@ -106,6 +113,13 @@ ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QB
         r.networkError = reply->errorString();
     reply->deleteLater();
     return r;
+}
+
+void ApiClient::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    m_headers.removeIf([&name](const QPair<QByteArray, QByteArray> &h) { return h.first == name; });
+    if (!value.isEmpty())
+        m_headers.append({ name, value });
 }
 
 ApiReply ApiClient::get(const QString &path, const QString &token, int timeoutMs)

@@ -3,7 +3,9 @@
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QNetworkAccessManager>
+#include <QPair>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -70,8 +72,12 @@ public:
                      const QString &commandId = {});
     // Signs in; the token, or empty (the reply in *reply).
     QString signIn(const QString &email, const QString &password, ApiReply *reply = nullptr);
+    // A header sent with every later request (e.g. X-Forwarded-For); an empty
+    // value removes it.
+    void setHeader(const QByteArray &name, const QByteArray &value);
 
 private:
+    QList<QPair<QByteArray, QByteArray>> m_headers;
     QUrl m_base;
     QNetworkAccessManager m_manager;
 };

@@ -445,8 +445,11 @@ private:
     QString businessSnapshot(bool session)
     {
         QStringList except { QStringLiteral("applied_commands"), QStringLiteral("sessions") };
-        if (session) // a sign-in attempt is audited, which moves the change counter
-            except << QStringLiteral("audit_log") << QStringLiteral("counters");
+        // A sign-in attempt is audited, which moves the change counter, and a
+        // failed one is counted for its e-mail and address.
+        if (session)
+            except << QStringLiteral("audit_log") << QStringLiteral("counters")
+                   << QStringLiteral("sign_in_failures");
         return snapshot(m_world->db->db(), except);
     }
 

@@ -4,6 +4,7 @@
 #include "testdatabase.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace guichet;
@@ -158,6 +159,116 @@ private slots:
         QCOMPARE(r.code(), QStringLiteral("locked"));
         QVERIFY(r.header("Retry-After").toInt() >= 1);
         QCOMPARE(openSessions(id), 0);
+    }
+
+    // Issue 13, items 3 and 4, over HTTP: the anonymous routes' throttle, the
+    // client address behind a trusted proxy, the per-address lock and the
+    // owner's unlock code.
+    void anonymousRoutesAreThrottledPerClientAddress()
+    {
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(m_db->location(),
+                              { QStringLiteral("--anonymous-rate"), QStringLiteral("3"),
+                                QStringLiteral("--trusted-proxy"), QStringLiteral("127.0.0.1") },
+                              &error),
+                 qPrintable(error));
+        ApiClient api(server.baseUrl());
+        api.setHeader("X-Forwarded-For", "203.0.113.1");
+        const QString email = newUser();
+        const QString token = api.signIn(email, m_password);
+        QVERIFY(!token.isEmpty());
+        const QJsonObject request { { QStringLiteral("email"), email } };
+        QCOMPARE(api.post(QStringLiteral("/api/v1/reactivation/request"), request).status, 200);
+        QCOMPARE(api.post(QStringLiteral("/api/v1/reactivation/request"), request).status, 200);
+        const ApiReply refused = api.post(QStringLiteral("/api/v1/reactivation/request"), request);
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.code(), QStringLiteral("too_many_requests"));
+        QVERIFY(refused.header("Retry-After").toInt() >= 1);
+        QVERIFY(refused.header("Retry-After").toInt() <= 20);
+        // A signed-in user's routes and health are not throttled.
+        QCOMPARE(api.get(QStringLiteral("/api/v1/me"), token).status, 200);
+        QCOMPARE(api.get(QStringLiteral("/api/v1/health")).status, 200);
+        // Another client behind the same proxy has its own allowance...
+        api.setHeader("X-Forwarded-For", "203.0.113.2");
+        QCOMPARE(api.post(QStringLiteral("/api/v1/reactivation/request"), request).status, 200);
+        QCOMPARE(server.stop(), 0);
+
+        // ...but not when the proxy is not trusted: the header is then ignored.
+        Guichetd untrusted;
+        QVERIFY2(untrusted.start(m_db->location(),
+                                 { QStringLiteral("--anonymous-rate"), QStringLiteral("2") }, &error),
+                 qPrintable(error));
+        ApiClient direct(untrusted.baseUrl());
+        for (const QByteArray forwarded : { "203.0.113.1", "203.0.113.2" }) {
+            direct.setHeader("X-Forwarded-For", forwarded);
+            QCOMPARE(direct.post(QStringLiteral("/api/v1/reactivation/request"), request).status, 200);
+        }
+        direct.setHeader("X-Forwarded-For", "203.0.113.3");
+        QCOMPARE(direct.post(QStringLiteral("/api/v1/reactivation/request"), request).status, 429);
+        QCOMPARE(untrusted.stop(), 0);
+    }
+
+    void guessesLockTheirAddressAndTheOwnerGetsIn()
+    {
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(m_db->location(),
+                              { QStringLiteral("--trusted-proxy"), QStringLiteral("127.0.0.1") }, &error),
+                 qPrintable(error));
+        ApiClient api(server.baseUrl());
+        qint64 id = 0;
+        const QString email = newUser(&id);
+        const QString unknown = QStringLiteral("nobody-%1@example.org").arg(m_users);
+        // Five guesses from one address, for the account and for an unknown e-mail:
+        // the same statuses and codes all along.
+        ApiReply r, u;
+        for (int i = 0; i < 6; ++i) {
+            api.setHeader("X-Forwarded-For", "203.0.113.66");
+            api.signIn(email, QStringLiteral("Wrong-password-1"), &r);
+            api.setHeader("X-Forwarded-For", "203.0.113.67");
+            api.signIn(unknown, QStringLiteral("Wrong-password-1"), &u);
+            QCOMPARE(r.status, u.status);
+            QCOMPARE(r.code(), u.code());
+            QCOMPARE(r.header("Retry-After").isEmpty(), u.header("Retry-After").isEmpty());
+            QCOMPARE(r.json.value(QLatin1String("data")), u.json.value(QLatin1String("data")));
+            // Waiting out the slow-down between attempts keeps them counted.
+            const int wait
+                = r.json.value(QLatin1String("data")).toObject().value(QLatin1String("retryAfter")).toInt();
+            if (wait > 0 && wait < 10)
+                QTest::qWait(wait * 1000 + 100);
+        }
+        QCOMPARE(r.status, 429);
+        QCOMPARE(r.code(), QStringLiteral("locked"));
+        // The guesser's address is locked, even with the right password.
+        api.setHeader("X-Forwarded-For", "203.0.113.66");
+        QVERIFY(api.signIn(email, m_password, &r).isEmpty());
+        QCOMPARE(r.status, 429);
+        // The owner, elsewhere, signs in.
+        api.setHeader("X-Forwarded-For", "198.51.100.20");
+        QVERIFY(!api.signIn(email, m_password, &r).isEmpty());
+        QCOMPARE(r.status, 200);
+
+        // From the guesser's address too, with the lockout mail's code.
+        const QString body = m_db->db()
+                                 .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ? "
+                                                       "ORDER BY id DESC"),
+                                        { id })
+                                 .toString();
+        const QString code
+            = QRegularExpression(QStringLiteral(":\\n([A-Za-z0-9_-]{40,})\\n")).match(body).captured(1);
+        QVERIFY2(!code.isEmpty(), qPrintable(body));
+        api.setHeader("X-Forwarded-For", "203.0.113.66");
+        const QJsonObject withCode { { QStringLiteral("email"), email },
+                                     { QStringLiteral("password"), m_password },
+                                     { QStringLiteral("unlockCode"), code } };
+        r = api.post(QStringLiteral("/api/v1/session"), withCode);
+        QCOMPARE(r.status, 200);
+        QVERIFY(!r.json.value(QLatin1String("token")).toString().isEmpty());
+        r = api.post(QStringLiteral("/api/v1/session"), withCode);
+        QCOMPARE(r.status, 410);
+        QCOMPARE(r.field(), QStringLiteral("unlockCode"));
+        QCOMPARE(server.stop(), 0);
     }
 
     void routesNeedAValidToken()

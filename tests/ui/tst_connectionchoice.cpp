@@ -27,7 +27,7 @@ struct ServerCalls
 
     SignInDialog::ServerSignIn function()
     {
-        return [this](const QUrl &server, const QString &, const QString &, bool rememberMe,
+        return [this](const QUrl &server, const QString &, const QString &, const QString &, bool rememberMe,
                       CommandGateway::Callback done) {
             servers.append(server);
             remember.append(rememberMe);

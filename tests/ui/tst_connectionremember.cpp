@@ -42,7 +42,7 @@ void clickIndicator(QAbstractButton *button)
 // gateway's signIn does (result.data["token"]).
 SignInDialog::ServerSignIn serverSignIn(UiWorld &w, const QString &token)
 {
-    return [&w, token](const QUrl &, const QString &email, const QString &password, bool,
+    return [&w, token](const QUrl &, const QString &email, const QString &password, const QString &, bool,
                        CommandGateway::Callback done) {
         w.gateway->signIn(email, password, [done, token](const CommandResult &r) {
             CommandResult answer = r;

@@ -7,6 +7,7 @@
 
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTabBar>
 #include <QTest>
 
@@ -69,6 +70,51 @@ private slots:
         QVERIFY(dialog->errorText().isEmpty());
     }
 
+    // Locked out by guesses from this computer: the lockout mail's code lets
+    // the owner in (issue 13, item 4).
+    void theUnlockCodeOfTheLockoutMailSignsTheOwnerIn()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        const qint64 alice = w.createUser(QStringLiteral("alice@example.org"));
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        QVERIFY(!dialog->unlockCodeEdit()->isVisible());
+        for (int i = 0; i < 5; ++i) {
+            type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("wrong-password"));
+            QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+            w.clock.advanceSecs(10);
+        }
+        QVERIFY(dialog->errorText().contains(QLatin1String("locked")));
+        // Refused with the right password too; the window now asks for the code.
+        type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(!app.mainWindow());
+        QVERIFY(dialog->unlockCodeEdit()->isVisible());
+
+        const QString body
+            = w.db()
+                  .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ?"), { alice })
+                  .toString();
+        const QString code
+            = QRegularExpression(QStringLiteral(":\\n([A-Za-z0-9_-]{40,})\\n")).match(body).captured(1);
+        QVERIFY2(!code.isEmpty(), qPrintable(body));
+        // A wrong code is named.
+        type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        QTest::keyClicks(dialog->unlockCodeEdit(), QStringLiteral("not-the-code"));
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(!app.mainWindow());
+        QVERIFY(dialog->unlockCodeEdit()->property("invalid").toBool());
+        // The right one opens the main window.
+        type(dialog, QStringLiteral("alice@example.org"), QStringLiteral("Tournesol-2026"));
+        dialog->unlockCodeEdit()->clear();
+        QTest::keyClicks(dialog->unlockCodeEdit(), code);
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(app.mainWindow());
+        QVERIFY(app.mainWindow()->isVisible());
+    }
+
     void theTitleSaysEachThingOnce()
     {
         UiWorld w;
@@ -94,7 +140,7 @@ private slots:
         QVERIFY(dialog->emailEdit()->property("invalid").toBool());
         QVERIFY(dialog->passwordEdit()->property("invalid").toBool());
         // No attempt reached core: nothing counted against the account.
-        QCOMPARE(w.db().value(QStringLiteral("SELECT failed_logins FROM users")).toInt(), 0);
+        QCOMPARE(w.db().value(QStringLiteral("SELECT COUNT(*) FROM sign_in_failures")).toInt(), 0);
     }
 
     void signOutReturnsToTheSignInWindow()

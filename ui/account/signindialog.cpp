@@ -30,6 +30,8 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     , m_session(session)
     , m_email(new QLineEdit(this))
     , m_password(new QLineEdit(this))
+    , m_unlockCode(new QLineEdit(this))
+    , m_form(new QFormLayout)
     , m_error(new QLabel(this))
     , m_signIn(new QPushButton(tr("&Sign in"), this))
     , m_reactivate(new QPushButton(tr("&Reactivate my account"), this))
@@ -61,9 +63,18 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     m_password->setAccessibleName(tr("Password"));
     m_password->setEchoMode(QLineEdit::Password);
 
-    auto *form = new QFormLayout;
+    m_unlockCode->setObjectName(QStringLiteral("unlockCode"));
+    m_unlockCode->setAccessibleName(tr("Unlock code"));
+    m_unlockCode->setMaxLength(200);
+    m_unlockCode->setToolTip(
+        tr("The code of the mail « Your Guichet account is locked »: with your password, "
+           "it signs you in despite the lock, once."));
+
+    QFormLayout *form = m_form;
     form->addRow(tr("&E-mail address:"), m_email);
     form->addRow(tr("&Password:"), m_password);
+    form->addRow(tr("&Unlock code:"), m_unlockCode);
+    form->setRowVisible(m_unlockCode, false); // until a sign-in is refused for too many failures
 
     const QSettings settings;
     m_connection->setObjectName(QStringLiteral("connection"));
@@ -105,7 +116,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
                       .arg(message));
     });
     // A refusal is about what was typed: editing it makes the message stale.
-    for (QLineEdit *field : { m_email, m_password })
+    for (QLineEdit *field : { m_email, m_password, m_unlockCode })
         connect(field, &QLineEdit::textEdited, this, &SignInDialog::clearError);
     connect(m_serverUrl, &QLineEdit::textEdited, this, [this] {
         if (!m_server->isChecked())
@@ -133,6 +144,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
 
     m_feedback.bind(QStringLiteral("email"), m_email);
     m_feedback.bind(QStringLiteral("password"), m_password);
+    m_feedback.bind(QStringLiteral("unlockCode"), m_unlockCode);
     m_feedback.bind(QStringLiteral("server"), m_serverUrl);
 
     auto *links = new QHBoxLayout;
@@ -157,7 +169,8 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     setTabOrder(m_server, m_serverUrl);
     setTabOrder(m_serverUrl, m_email);
     setTabOrder(m_email, m_password);
-    setTabOrder(m_password, m_remember);
+    setTabOrder(m_password, m_unlockCode);
+    setTabOrder(m_unlockCode, m_remember);
     setTabOrder(m_remember, m_signIn);
     updateConnection();
     if (m_email->text().isEmpty())
@@ -315,22 +328,27 @@ void SignInDialog::signIn()
     setNotice(QString());
     const auto done
         = [this, email, server](const CommandResult &result) { finishSignIn(email, server, result); };
+    const QString unlockCode = m_unlockCode->text().trimmed();
     if (server)
-        m_serverSignIn(*serverUrl, email, m_password->text(), m_remember->isChecked(), done);
+        m_serverSignIn(*serverUrl, email, m_password->text(), unlockCode, m_remember->isChecked(), done);
     else
-        m_session.gateway.signIn(email, m_password->text(), done);
+        m_session.gateway.signIn(email, m_password->text(), unlockCode, done);
 }
 
 void SignInDialog::finishSignIn(const QString &email, bool server, const CommandResult &result)
 {
     m_signIn->setEnabled(true);
     if (!result.ok()) {
+        // Locked out from here: the lockout mail's code is the way in.
+        if (result.code == ErrorCode::Locked || result.field == QLatin1String("unlockCode"))
+            m_form->setRowVisible(m_unlockCode, true);
         m_feedback.show(result);
         if (result.data.value(QStringLiteral("deactivated")).toBool())
             m_reactivate->setFocus();
         m_password->clear();
         return;
     }
+    m_unlockCode->clear();
     QSettings settings;
     settings.setValue(QStringLiteral("signIn/email"), email);
     if (m_serverSignIn) {

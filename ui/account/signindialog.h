@@ -10,6 +10,7 @@
 #include <optional>
 
 class QCheckBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -36,8 +37,10 @@ public:
     // `done` gets the outcome; on success the connected session is the current
     // one and result.data["token"] is the session token, which the window keeps
     // in the system keychain when « Remember me » is ticked.
-    using ServerSignIn = std::function<void(const QUrl &server, const QString &email, const QString &password,
-                                            bool remember, CommandGateway::Callback done)>;
+    // unlockCode: the code of the lockout mail (empty for an ordinary sign-in).
+    using ServerSignIn
+        = std::function<void(const QUrl &server, const QString &email, const QString &password,
+                             const QString &unlockCode, bool remember, CommandGateway::Callback done)>;
 
     explicit SignInDialog(Session &session, QWidget *parent = nullptr);
 
@@ -65,6 +68,9 @@ public:
 
     QLineEdit *emailEdit() const { return m_email; }
     QLineEdit *passwordEdit() const { return m_password; }
+    // « Unlock code »: shown once a sign-in was refused for too many failures,
+    // for the code of the lockout mail (docs/ACCOUNTS.md).
+    QLineEdit *unlockCodeEdit() const { return m_unlockCode; }
     QPushButton *signInButton() const { return m_signIn; }
     QPushButton *reactivateButton() const { return m_reactivate; }
     QString errorText() const;
@@ -86,6 +92,8 @@ private:
     Session &m_session;
     QLineEdit *m_email;
     QLineEdit *m_password;
+    QLineEdit *m_unlockCode;
+    QFormLayout *m_form;
     QLabel *m_error;
     QPushButton *m_signIn;
     QPushButton *m_reactivate;

@@ -47,10 +47,10 @@ Session &DesktopApp::currentSession()
 
 void DesktopApp::enableConnectedMode()
 {
-    setServerSignIn([this](const QUrl &server, const QString &email, const QString &password, bool,
-                           CommandGateway::Callback done) {
+    setServerSignIn([this](const QUrl &server, const QString &email, const QString &password,
+                           const QString &unlockCode, bool, CommandGateway::Callback done) {
         ConnectedSession::signIn(
-            server, email, password, m_session.clock, this,
+            server, email, password, unlockCode, m_session.clock, this,
             [this, done](std::unique_ptr<ConnectedSession> connected, const CommandResult &result) {
                 if (connected)
                     adopt(std::move(connected));

@@ -71,7 +71,7 @@ std::unique_ptr<ConnectedSession> ConnectedSession::open(const QUrl &server, qin
 }
 
 void ConnectedSession::signIn(const QUrl &server, const QString &email, const QString &password,
-                              const Clock &clock, QObject *context, Opened done)
+                              const QString &unlockCode, const Clock &clock, QObject *context, Opened done)
 {
     QString error;
     auto memory = Database::open(QStringLiteral(":memory:"), &error);
@@ -81,19 +81,21 @@ void ConnectedSession::signIn(const QUrl &server, const QString &email, const QS
     }
     auto *pre = new PreSignIn(std::move(memory), server);
     const QPointer<QObject> guard(context);
-    pre->gateway().signIn(email, password, [pre, server, &clock, guard, done](const CommandResult &signedIn) {
-        pre->deleteLater();
-        if (!guard)
-            return;
-        if (!signedIn.ok()) {
-            done(nullptr, signedIn);
-            return;
-        }
-        restore(server, signedIn.data.value(QStringLiteral("token")).toString(), signedIn.id, clock, guard,
+    pre->gateway().signIn(
+        email, password, unlockCode, [pre, server, &clock, guard, done](const CommandResult &signedIn) {
+            pre->deleteLater();
+            if (!guard)
+                return;
+            if (!signedIn.ok()) {
+                done(nullptr, signedIn);
+                return;
+            }
+            restore(
+                server, signedIn.data.value(QStringLiteral("token")).toString(), signedIn.id, clock, guard,
                 [signedIn, done](std::unique_ptr<ConnectedSession> session, const CommandResult &restored) {
                     done(std::move(session), restored.ok() ? signedIn : restored);
                 });
-    });
+        });
 }
 
 void ConnectedSession::restore(const QUrl &server, const QString &token, qint64 userId, const Clock &clock,

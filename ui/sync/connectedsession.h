@@ -40,8 +40,9 @@ public:
 
     // POST /session first (the user's id names the replica), then opens the
     // user's replica and its gateway on that token, and starts the sync.
-    static void signIn(const QUrl &server, const QString &email, const QString &password, const Clock &clock,
-                       QObject *context, Opened done);
+    // unlockCode: the lockout mail's code, or empty.
+    static void signIn(const QUrl &server, const QString &email, const QString &password,
+                       const QString &unlockCode, const Clock &clock, QObject *context, Opened done);
     // A remembered token: opens the replica at once; an unreachable server still
     // opens it (offline), a refused token fails.
     static void restore(const QUrl &server, const QString &token, qint64 userId, const Clock &clock,

@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <tuple>
 
 namespace guichet {
 
@@ -34,6 +35,38 @@ QString dummyHash()
     if (slot.isEmpty())
         slot = PasswordHasher::hash(QStringLiteral("guichet-no-such-account"));
     return slot;
+}
+
+QString lockedMessage(qint64 until)
+{
+    // The same for a known and an unknown e-mail: the mail is only mentioned.
+    return Accounts::tr("Too many failed sign-ins: signing in to this account from here is locked until %1. "
+                        "Its owner can sign in from elsewhere, or here with the unlock code of the mail "
+                        "sent to the account's contact address.")
+        .arg(utcText(until));
+}
+
+// The answer (and the audit's reason) when an attempt comes while its
+// (e-mail, address) is locked or must still wait; nothing otherwise.
+std::optional<std::pair<CommandResult, QString>> signInGate(const SignInFailures &failures, qint64 now)
+{
+    const auto refuse = [now](qint64 until, const QString &message) {
+        CommandResult r = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
+        r.data.insert(QStringLiteral("retryAfter"), (until - now + 999) / 1000);
+        return r;
+    };
+    if (failures.lockedUntil && now < *failures.lockedUntil)
+        return std::pair { refuse(*failures.lockedUntil, lockedMessage(*failures.lockedUntil)),
+                           QStringLiteral("locked") };
+    if (!failures.lockedUntil && failures.failures >= accountRules::SlowDownAfterFailures
+        && failures.nextLoginAt && now < *failures.nextLoginAt) {
+        const qint64 until = *failures.nextLoginAt;
+        return std::pair { refuse(until,
+                                  Accounts::tr("Too many failed sign-ins: try again in %n second(s).",
+                                               nullptr, int((until - now + 999) / 1000))),
+                           QStringLiteral("slowed down") };
+    }
+    return std::nullopt;
 }
 
 QString hashOrFail(const QString &secret)
@@ -229,6 +262,86 @@ bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
     return clock.nowMs() <= deactivatedAt + qint64(accountRules::ReactivationPeriodDays) * 24 * 3600 * 1000;
 }
 
+void sendLockoutMail(CommandContext &ctx, const SignInRecord &account, const QString &clientAddress,
+                     int failures, qint64 until)
+{
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    // One code at a time: guesses from many addresses do not flood the
+    // owner's mailbox, and the code already sent still works.
+    if (store.hasOpenToken(account.id, QStringLiteral("unlock"), now))
+        return;
+    const QString code = newSecretToken();
+    const qint64 expires = now + accountRules::UnlockCodeLifetimeSecs * 1000;
+    store.insertToken(account.id, QStringLiteral("unlock"), secretTokenHash(code), now, expires);
+    QString recipient = account.contactEmail;
+    if (recipient.isEmpty())
+        recipient = account.email;
+    const MailText t = MailText::forUser(ctx.db(), account.id);
+    MailBody body;
+    body.paragraph(
+        t.translate("guichet::Accounts",
+                    "Hello %1,\n\nAfter %2 failed sign-ins in a row from the address %3, signing in "
+                    "to your Guichet account from that address is locked until %4. Signing in "
+                    "from anywhere else still works.\n\nIf these attempts were yours and you "
+                    "cannot wait, sign in with your password and this unlock code (« Unlock "
+                    "code » in the sign-in window). It works once, until %5:\n%6\n\nIf these "
+                    "attempts were not yours, nobody got in: the password was not found. Change "
+                    "it once signed in if you think someone knows it.")
+            .arg(account.firstName)
+            .arg(failures)
+            .arg(clientAddress, utcText(until), utcText(expires), code));
+    ctx.queueMail(account.id, recipient, t.translate("guichet::Accounts", "Your Guichet account is locked"),
+                  body.text(), body.html());
+}
+
+void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
+                         const std::optional<SignInRecord> &account, const SignInFailures &before)
+{
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    const QString &email = attempt.email;
+    const QString &counter = attempt.counterAddress;
+    store.forgetSignInFailures(now - accountRules::FailureMemorySecs * 1000);
+    // The lock is over: a fresh start.
+    if (before.lockedUntil && now >= *before.lockedUntil)
+        store.clearSignInFailures(email, counter);
+    const int failures = store.addSignInFailure(email, counter, now);
+    const qint64 userId = account ? account->id : 0;
+    const QString comment = account ? QString() : email;
+    if (failures >= accountRules::LockAfterFailures) {
+        const qint64 until = now + accountRules::LockDurationSecs * 1000;
+        store.setSignInWait(email, counter, 0, until);
+        if (account && account->status == QLatin1String("active") && !attempt.unlockTokenId)
+            sendLockoutMail(ctx, *account, attempt.clientAddress, failures, until);
+        ctx.audit(QStringLiteral("user"), userId, 0,
+                  QStringLiteral("sign-in locked for %1 until %2 after %3 failed sign-ins")
+                      .arg(attempt.clientAddress, utcText(until))
+                      .arg(failures),
+                  comment);
+        ctx.result
+            = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), lockedMessage(until));
+        ctx.result.data.insert(QStringLiteral("retryAfter"), accountRules::LockDurationSecs);
+        return;
+    }
+    qint64 next = 0;
+    if (failures >= accountRules::SlowDownAfterFailures)
+        next = now + (qint64(1) << (failures - 2)) * 1000;
+    store.setSignInWait(email, counter, next, 0);
+    ctx.audit(QStringLiteral("user"), userId, 0,
+              account ? QStringLiteral("sign-in failed from %1: wrong password (%2 in a row)")
+                            .arg(attempt.clientAddress)
+                            .arg(failures)
+                      : QStringLiteral("sign-in failed from %1: unknown e-mail (%2 in a row)")
+                            .arg(attempt.clientAddress)
+                            .arg(failures),
+              comment);
+    ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
+                                        Accounts::tr("E-mail or password incorrect."));
+    if (next)
+        ctx.result.data.insert(QStringLiteral("retryAfter"), (next - now) / 1000);
+}
+
 } // namespace
 
 QString contactEmail(const Database &db, qint64 userId)
@@ -294,114 +407,155 @@ CommandResult Accounts::createUser(const NewUser &user)
 
 CommandResult Accounts::authenticate(const QString &email, const QString &password)
 {
-    const QString folded = email.trimmed().toLower();
+    return authenticate(SignInRequest { email, password, accountRules::LocalClientAddress, {} });
+}
+
+CommandResult Accounts::authenticate(const SignInRequest &request)
+{
+    const SignInAttempt attempt = beginSignIn(request);
+    if (attempt.decided)
+        return *attempt.decided;
+    return finishSignIn(attempt, verifySignIn(attempt));
+}
+
+SignInAttempt Accounts::beginSignIn(const SignInRequest &request)
+{
+    SignInAttempt attempt;
+    attempt.email = request.email.trimmed().toLower();
+    attempt.password = request.password;
+    attempt.clientAddress = request.clientAddress.trimmed();
+    if (attempt.clientAddress.isEmpty())
+        attempt.clientAddress = accountRules::LocalClientAddress;
+    attempt.counterAddress = attempt.clientAddress;
+    const QString code = request.unlockCode.trimmed();
+    for (const auto &[field, value, max] :
+         { std::tuple { QStringLiteral("email"), attempt.email, textLimit::Email },
+           std::tuple { QStringLiteral("password"), attempt.password, textLimit::Password },
+           std::tuple { QStringLiteral("unlockCode"), code, textLimit::Token },
+           std::tuple { QStringLiteral("clientAddress"), attempt.clientAddress,
+                        accountRules::ClientAddressMaxLength } }) {
+        if (auto refusal = TextLimits::check(field, value, max)) {
+            attempt.decided = *refusal;
+            return attempt;
+        }
+    }
+    try {
+        const AccountStore store(m_core.db());
+        const qint64 now = m_core.clock().nowMs();
+        const auto account = store.signInRecord(attempt.email);
+        if (account) {
+            attempt.userId = account->id;
+            attempt.storedHash = account->passwordHash;
+        }
+        if (!code.isEmpty()) {
+            // The same answer whether or not the e-mail has an account: no
+            // code of another account, nor a used or expired one, works.
+            const auto token = store.unlockToken(secretTokenHash(code));
+            if (!token || token->used || token->revoked || now >= token->expiresAt || !account
+                || token->userId != account->id) {
+                attempt.decided = CommandResult::failure(
+                    ErrorCode::Expired, QStringLiteral("unlockCode"),
+                    tr("This unlock code does not work (already used, expired, replaced or for another "
+                       "account). Sign in without it, or wait until the lock ends."));
+                return attempt;
+            }
+            attempt.unlockTokenId = token->id;
+            // The code has a failure count of its own: it opens the locks of
+            // every address, not unlimited guesses.
+            attempt.counterAddress = QStringLiteral("unlock-code:%1").arg(token->id);
+        }
+        const SignInFailures failures = store.signInFailures(attempt.email, attempt.counterAddress, false);
+        if (const auto refusal = signInGate(failures, now)) {
+            // Answered without verifying the password (even the right one):
+            // quick, and the same for a known and an unknown e-mail.
+            attempt.decided = m_core.run(
+                QStringLiteral("signIn"), 0,
+                [&](CommandContext &ctx) {
+                    ctx.audit(QStringLiteral("user"), attempt.userId, 0,
+                              QStringLiteral("sign-in refused from %1: %2")
+                                  .arg(attempt.clientAddress, refusal->second),
+                              attempt.userId ? QString() : attempt.email);
+                    ctx.result = refusal->first;
+                },
+                RunOptions::anonymousCommand());
+        }
+    } catch (const DatabaseUnavailable &) {
+        attempt.decided = CommandResult::failure(ErrorCode::Unavailable, {}, Core::unavailableMessage());
+    } catch (const DatabaseError &error) {
+        attempt.decided = CommandResult::failure(
+            ErrorCode::Internal, {}, tr("The sign-in could not be read: %1").arg(error.message()));
+    }
+    return attempt;
+}
+
+SignInVerdict Accounts::verifySignIn(const SignInAttempt &attempt)
+{
+    SignInVerdict verdict;
+    // An unknown e-mail costs the same time as a wrong password.
+    const QString hash = attempt.storedHash.isEmpty() ? dummyHash() : attempt.storedHash;
+    verdict.passwordOk = PasswordHasher::verify(hash, attempt.password) && !attempt.storedHash.isEmpty();
+    // A hash made with other limits is upgraded, here too outside any transaction.
+    if (verdict.passwordOk && PasswordHasher::needsRehash(attempt.storedHash))
+        verdict.upgradedHash = PasswordHasher::hash(attempt.password);
+    return verdict;
+}
+
+CommandResult Accounts::finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
+                                     const std::function<void(CommandContext &)> &onSuccess)
+{
+    if (attempt.decided)
+        return *attempt.decided;
     return m_core.run(
         QStringLiteral("signIn"), 0,
         [&](CommandContext &ctx) {
             AccountStore store(ctx.db());
-            const QString incorrect = tr("E-mail or password incorrect.");
-            // The failure counters are read and written in this transaction,
-            // the row locked so that parallel attempts count one by one.
-            const auto row = store.signInRecordForUpdate(folded);
-            if (!row) {
-                PasswordHasher::verify(dummyHash(), password);
-                ctx.audit(QStringLiteral("user"), 0, 0, QStringLiteral("sign-in failed: unknown e-mail"),
-                          folded);
-                ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
-                                                    incorrect);
-                return;
-            }
-            const qint64 id = row->id;
             const qint64 now = ctx.clock().nowMs();
-            int failures = row->failedLogins;
-            const std::optional<qint64> lockedUntil = row->lockedUntil;
-            const std::optional<qint64> nextLoginAt = row->nextLoginAt;
-            const auto refuseLocked = [&](qint64 until, const QString &message, const QString &why) {
-                const qint64 retryAfter = (until - now + 999) / 1000;
-                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: %1").arg(why));
-                ctx.result = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
-                ctx.result.data.insert(QStringLiteral("retryAfter"), retryAfter);
-            };
-            if (lockedUntil) {
-                const qint64 until = *lockedUntil;
-                if (now < until) {
-                    refuseLocked(
-                        until,
-                        tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)),
-                        QStringLiteral("locked"));
-                    return;
-                }
-                failures = 0; // the lock is over: a fresh start
-            }
-            if (failures >= accountRules::SlowDownAfterFailures && nextLoginAt && now < *nextLoginAt) {
-                const qint64 until = *nextLoginAt;
-                refuseLocked(until,
-                             tr("Too many failed sign-ins: try again in %n second(s).", nullptr,
-                                int((until - now + 999) / 1000)),
-                             QStringLiteral("slowed down"));
+            const QString &email = attempt.email;
+            const QString &counter = attempt.counterAddress;
+            // Read again under the write lock: a parallel attempt may have
+            // locked or slowed down this address while the password was verified.
+            const SignInFailures failures = store.signInFailures(email, counter, true);
+            if (const auto refusal = signInGate(failures, now)) {
+                ctx.audit(
+                    QStringLiteral("user"), attempt.userId, 0,
+                    QStringLiteral("sign-in refused from %1: %2").arg(attempt.clientAddress, refusal->second),
+                    attempt.userId ? QString() : email);
+                ctx.result = refusal->first;
                 return;
             }
-
-            const QString storedHash = row->passwordHash;
-            if (!PasswordHasher::verify(storedHash, password)) {
-                ++failures;
-                if (failures >= accountRules::LockAfterFailures) {
-                    const qint64 until = now + accountRules::LockDurationSecs * 1000;
-                    store.lockAccount(id, failures, until, ctx.version());
-                    QString recipient = row->contactEmail;
-                    if (recipient.isEmpty())
-                        recipient = row->email;
-                    const MailText t = MailText::forUser(ctx.db(), id);
-                    MailBody body;
-                    body.paragraph(
-                        t.translate(
-                             "guichet::Accounts",
-                             "Hello %1,\n\nAfter %2 failed sign-ins in a row, your Guichet account is "
-                             "locked until %3. You can sign in again after that time.\n\nIf these "
-                             "attempts were not yours, change your password as soon as you can sign in.")
-                            .arg(row->firstName)
-                            .arg(failures)
-                            .arg(utcText(until)));
-                    ctx.queueMail(id, recipient,
-                                  t.translate("guichet::Accounts", "Your Guichet account is locked"),
-                                  body.text(), body.html());
-                    ctx.audit(QStringLiteral("user"), id, 0,
-                              QStringLiteral("account locked until %1 after %2 failed sign-ins")
-                                  .arg(utcText(until))
-                                  .arg(failures));
-                    ctx.result = CommandResult::failure(
-                        ErrorCode::Locked, QStringLiteral("password"),
-                        tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)));
-                    ctx.result.data.insert(QStringLiteral("retryAfter"), accountRules::LockDurationSecs);
-                    return;
-                }
-                qint64 next = 0;
-                if (failures >= accountRules::SlowDownAfterFailures)
-                    next = now + (qint64(1) << (failures - 2)) * 1000;
-                store.recordFailedSignIn(id, failures, next, ctx.version());
-                ctx.audit(QStringLiteral("user"), id, 0,
-                          QStringLiteral("sign-in failed: wrong password (%1 in a row)").arg(failures));
-                ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
-                                                    incorrect);
-                if (next)
-                    ctx.result.data.insert(QStringLiteral("retryAfter"), (next - now) / 1000);
+            const auto account = attempt.userId ? store.signInRecord(email) : std::nullopt;
+            // The password verified is still the account's (no change in between).
+            const bool passwordOk
+                = verdict.passwordOk && account && account->passwordHash == attempt.storedHash;
+            if (!passwordOk) {
+                recordSignInFailure(ctx, attempt, account, failures);
                 return;
             }
-
-            if (row->status != QLatin1String("active")) {
-                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: deactivated"));
+            if (account->status != QLatin1String("active")) {
+                ctx.audit(QStringLiteral("user"), account->id, 0,
+                          QStringLiteral("sign-in refused: deactivated"));
                 ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
                                                     tr("This account is deactivated: it can only be "
                                                        "reactivated (\"Reactivate my account\")."));
                 ctx.result.data.insert(QStringLiteral("deactivated"), true);
                 return;
             }
-            // Success: reset the counters, and upgrade a hash made with other limits.
-            const bool rehash = PasswordHasher::needsRehash(storedHash);
-            if (rehash || failures != 0 || nextLoginAt || lockedUntil)
-                store.resetSignInCounters(id, rehash ? hashOrFail(password) : storedHash, ctx.version());
-            ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("signed in"));
-            ctx.result = CommandResult::success(id);
+            if (attempt.unlockTokenId) {
+                // The owner's way back: the code works once and clears every
+                // address's count of the account.
+                store.markTokenUsed(attempt.unlockTokenId, now);
+                store.clearSignInFailures(email);
+                ctx.audit(QStringLiteral("user"), account->id, 0,
+                          QStringLiteral("sign-in locks lifted with the unlock code"));
+            } else {
+                store.clearSignInFailures(email, counter);
+            }
+            if (!verdict.upgradedHash.isEmpty())
+                store.upgradePasswordHash(account->id, verdict.upgradedHash);
+            ctx.audit(QStringLiteral("user"), account->id, 0, QStringLiteral("signed in"));
+            ctx.result = CommandResult::success(account->id);
+            if (onSuccess)
+                onSuccess(ctx);
         },
         RunOptions::anonymousCommand());
 }
@@ -605,6 +759,7 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
 
             store.reactivate(userId, hashOrFail(newPassword), secretQuestion.trimmed(), answerHash,
                              ctx.version());
+            store.clearSignInFailures(user->email);
             store.markTokenUsed(tok->id, now);
             revokeReactivationTokens(ctx, userId);
             Sessions::revokeAll(ctx, userId);

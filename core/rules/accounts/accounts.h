@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace guichet {
@@ -28,12 +29,27 @@ QString contactEmail(const Database &db, qint64 userId);
 
 // Rules of the account, in one place (docs/ACCOUNTS.md explains them to operators).
 namespace accountRules {
-// Consecutive failed sign-ins after which each new attempt must wait
-// 2^(failures - 2) seconds after the last failure (2 s, 4 s, 8 s…).
+// Failed sign-ins are counted per (sign-in e-mail, client address): guesses
+// from one address slow down and lock that address out of that account, never
+// its owner signing in from elsewhere (docs/ACCOUNTS.md).
+// Consecutive failed sign-ins from one address after which each new attempt
+// from there must wait 2^(failures - 2) seconds after the last failure (2 s, 4 s).
 constexpr int SlowDownAfterFailures = 3;
-// Consecutive failed sign-ins that lock the account for LockDurationSecs.
+// Consecutive failed sign-ins from one address that lock the account for that
+// address for LockDurationSecs.
 constexpr int LockAfterFailures = 5;
 constexpr qint64 LockDurationSecs = 60 * 60;
+// A count is forgotten this long after its last failure.
+constexpr qint64 FailureMemorySecs = 24 * 60 * 60;
+// The lockout mail's unlock code lets the owner sign in from anywhere despite
+// the locks (with the right password); it works once, for this long.
+constexpr qint64 UnlockCodeLifetimeSecs = 24 * 60 * 60;
+// The client address of a sign-in without a network (the desktop's
+// standalone mode, guichetctl).
+inline const QString LocalClientAddress = QStringLiteral("local");
+// The longest client address accepted (an IPv6 address with its prefix length
+// fits well within it).
+constexpr int ClientAddressMaxLength = 64;
 // Self-service reactivation works this many days after the deactivation.
 constexpr int ReactivationPeriodDays = 60;
 // A reactivation link (token) is valid this long after it was sent.
@@ -143,6 +159,43 @@ struct UserSearchResult
     }
 };
 
+// One sign-in attempt as an entry point received it.
+struct SignInRequest
+{
+    QString email;
+    QString password;
+    // Who is trying: guichetd's TCP peer (or, behind a trusted proxy, the
+    // address it forwarded); empty means accountRules::LocalClientAddress.
+    QString clientAddress;
+    // The code of the lockout mail; empty for an ordinary sign-in.
+    QString unlockCode;
+};
+
+// A sign-in between its three steps (Accounts::beginSignIn, verifySignIn,
+// finishSignIn): what was read before the password is verified, outside any
+// transaction. Opaque to the entry points.
+struct SignInAttempt
+{
+    // Set when the attempt is answered without verifying the password (bad
+    // input, an invalid unlock code, a lock or a slow-down): the answer.
+    std::optional<CommandResult> decided;
+    QString email; // folded
+    QString password;
+    QString clientAddress;
+    // Where failures count: the client address, or the unlock code's own count.
+    QString counterAddress;
+    qint64 userId = 0; // 0: no account has this e-mail
+    QString storedHash; // the hash to verify against (empty: a dummy one)
+    qint64 unlockTokenId = 0;
+};
+
+// What verifying the password found (no database involved).
+struct SignInVerdict
+{
+    bool passwordOk = false;
+    QString upgradedHash; // a new hash when the stored one used other limits
+};
+
 // The user account (« compte utilisateur »): creation, sign-in with slow-down
 // and lockout, personal information, password, secret question, notification
 // settings, deactivation and reactivation.
@@ -160,7 +213,23 @@ public:
     // same message whether the e-mail is unknown or the password wrong; Locked
     // (data "retryAfter" in seconds) while slowed down or locked; Forbidden with
     // data "deactivated" = true for a deactivated account (right password only).
+    // For the desktop's standalone sign-in (the local client address).
     CommandResult authenticate(const QString &email, const QString &password);
+    CommandResult authenticate(const SignInRequest &request);
+
+    // authenticate() in three steps, so that argon2id (about 150 ms) runs
+    // outside any transaction and on whatever thread the caller chooses:
+    // 1. beginSignIn reads the account and the failure count of its
+    //    (e-mail, address); it answers at once (attempt.decided) for bad input,
+    //    an invalid unlock code, a lock or a slow-down (auditing the refusal);
+    // 2. verifySignIn verifies the password (no database, any thread);
+    // 3. finishSignIn writes the outcome in one short transaction (failure
+    //    count, lock and its mail, audit), checking the lock again, and runs
+    //    onSuccess inside that transaction when the user is signed in.
+    SignInAttempt beginSignIn(const SignInRequest &request);
+    static SignInVerdict verifySignIn(const SignInAttempt &attempt);
+    CommandResult finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
+                               const std::function<void(CommandContext &)> &onSuccess = {});
 
     CommandResult updateProfile(qint64 actorId, const Profile &profile);
     CommandResult changePassword(qint64 actorId, const QString &currentPassword, const QString &newPassword,

@@ -73,15 +73,11 @@ qint64 AccountStore::insertUser(const QString &email, const QString &firstName, 
         { email, firstName, lastName, email, passwordHash, language, support ? 1 : 0, nowMs, version });
 }
 
-std::optional<SignInRecord> AccountStore::signInRecordForUpdate(const QString &email) const
+std::optional<SignInRecord> AccountStore::signInRecord(const QString &email) const
 {
-    // The failure counters are read and written in the sign-in's transaction;
-    // on PostgreSQL, lock the row so that parallel attempts count one by one.
-    const auto row
-        = m_db.row(QStringLiteral("SELECT id, email, first_name, contact_email, password_hash, status, "
-                                  "failed_logins, next_login_at, locked_until FROM users WHERE email = ?")
-                       + (m_db.isPostgres() ? QStringLiteral(" FOR UPDATE") : QString()),
-                   { email });
+    const auto row = m_db.row(QStringLiteral("SELECT id, email, first_name, contact_email, password_hash, "
+                                             "status FROM users WHERE email = ?"),
+                              { email });
     if (!row)
         return std::nullopt;
     SignInRecord record;
@@ -91,31 +87,69 @@ std::optional<SignInRecord> AccountStore::signInRecordForUpdate(const QString &e
     record.contactEmail = row->value(QStringLiteral("contact_email")).toString();
     record.passwordHash = row->value(QStringLiteral("password_hash")).toString();
     record.status = row->value(QStringLiteral("status")).toString();
-    record.failedLogins = row->value(QStringLiteral("failed_logins")).toInt();
-    record.nextLoginAt = optionalMs(row->value(QStringLiteral("next_login_at")));
-    record.lockedUntil = optionalMs(row->value(QStringLiteral("locked_until")));
     return record;
 }
 
-void AccountStore::lockAccount(qint64 userId, int failures, qint64 untilMs, qint64 version)
+void AccountStore::upgradePasswordHash(qint64 userId, const QString &passwordHash) const
 {
-    m_db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = NULL, "
-                             "locked_until = ?, version = ? WHERE id = ?"),
-              { failures, untilMs, version, userId });
+    // A rehash with new limits: the same password, nothing desktops see changes.
+    m_db.exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"), { passwordHash, userId });
 }
 
-void AccountStore::recordFailedSignIn(qint64 userId, int failures, qint64 nextLoginAtMs, qint64 version)
+SignInFailures AccountStore::signInFailures(const QString &email, const QString &clientAddress,
+                                            bool forUpdate) const
 {
-    m_db.exec(QStringLiteral("UPDATE users SET failed_logins = ?, next_login_at = ?, "
-                             "locked_until = NULL, version = ? WHERE id = ?"),
-              { failures, msOrNull(nextLoginAtMs), version, userId });
+    const auto row = m_db.row(
+        QStringLiteral(
+            "SELECT failures, next_login_at, locked_until FROM sign_in_failures WHERE email = ? AND "
+            "client_address = ?")
+            + (forUpdate && m_db.isPostgres() ? QStringLiteral(" FOR UPDATE") : QString()),
+        { email, clientAddress });
+    SignInFailures failures;
+    if (!row)
+        return failures;
+    failures.failures = row->value(QStringLiteral("failures")).toInt();
+    failures.nextLoginAt = optionalMs(row->value(QStringLiteral("next_login_at")));
+    failures.lockedUntil = optionalMs(row->value(QStringLiteral("locked_until")));
+    return failures;
 }
 
-void AccountStore::resetSignInCounters(qint64 userId, const QString &passwordHash, qint64 version)
+int AccountStore::addSignInFailure(const QString &email, const QString &clientAddress, qint64 nowMs)
 {
-    m_db.exec(QStringLiteral("UPDATE users SET failed_logins = 0, next_login_at = NULL, locked_until = "
-                             "NULL, password_hash = ?, version = ? WHERE id = ?"),
-              { passwordHash, version, userId });
+    // One statement, so that two parallel failures both count.
+    return m_db
+        .value(
+            QStringLiteral("INSERT INTO sign_in_failures (email, client_address, failures, last_failure_at) "
+                           "VALUES (?, ?, 1, ?) ON CONFLICT (email, client_address) DO UPDATE SET "
+                           "failures = sign_in_failures.failures + 1, last_failure_at = "
+                           "excluded.last_failure_at RETURNING failures"),
+            { email, clientAddress, nowMs })
+        .toInt();
+}
+
+void AccountStore::setSignInWait(const QString &email, const QString &clientAddress, qint64 nextLoginAtMs,
+                                 qint64 lockedUntilMs)
+{
+    m_db.exec(
+        QStringLiteral("UPDATE sign_in_failures SET next_login_at = ?, locked_until = ? WHERE email = ? "
+                       "AND client_address = ?"),
+        { msOrNull(nextLoginAtMs), msOrNull(lockedUntilMs), email, clientAddress });
+}
+
+void AccountStore::clearSignInFailures(const QString &email, const QString &clientAddress)
+{
+    m_db.exec(QStringLiteral("DELETE FROM sign_in_failures WHERE email = ? AND client_address = ?"),
+              { email, clientAddress });
+}
+
+void AccountStore::clearSignInFailures(const QString &email)
+{
+    m_db.exec(QStringLiteral("DELETE FROM sign_in_failures WHERE email = ?"), { email });
+}
+
+void AccountStore::forgetSignInFailures(qint64 beforeMs)
+{
+    m_db.exec(QStringLiteral("DELETE FROM sign_in_failures WHERE last_failure_at < ?"), { beforeMs });
 }
 
 QString AccountStore::passwordHash(qint64 userId) const
@@ -198,8 +232,8 @@ void AccountStore::reactivate(qint64 userId, const QString &passwordHash, const 
                               const QString &answerHash, qint64 version)
 {
     m_db.exec(QStringLiteral("UPDATE users SET status = 'active', deactivated_at = NULL, password_hash = ?, "
-                             "secret_question = ?, secret_answer_hash = ?, failed_logins = 0, "
-                             "next_login_at = NULL, locked_until = NULL, version = ? WHERE id = ?"),
+                             "secret_question = ?, secret_answer_hash = ?, version = ? WHERE "
+                             "id = ?"),
               { passwordHash, question, answerHash, version, userId });
 }
 
@@ -301,6 +335,33 @@ std::optional<ReactivationToken> AccountStore::reactivationToken(const QString &
     token.used = !row->value(QStringLiteral("used_at")).isNull();
     token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
     return token;
+}
+
+std::optional<UnlockToken> AccountStore::unlockToken(const QString &tokenHash) const
+{
+    const auto row
+        = m_db.row(QStringLiteral("SELECT id, user_id, expires_at, used_at, revoked_at FROM tokens "
+                                  "WHERE token_hash = ? AND purpose = 'unlock'"),
+                   { tokenHash });
+    if (!row)
+        return std::nullopt;
+    UnlockToken token;
+    token.id = row->value(QStringLiteral("id")).toLongLong();
+    token.userId = row->value(QStringLiteral("user_id")).toLongLong();
+    token.expiresAt = row->value(QStringLiteral("expires_at")).toLongLong();
+    token.used = !row->value(QStringLiteral("used_at")).isNull();
+    token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
+    return token;
+}
+
+bool AccountStore::hasOpenToken(qint64 userId, const QString &purpose, qint64 nowMs) const
+{
+    return m_db.value(QStringLiteral(
+                          "SELECT COUNT(*) FROM tokens WHERE user_id = ? AND purpose = ? AND used_at IS "
+                          "NULL AND revoked_at IS NULL AND expires_at > ?"),
+                      { userId, purpose, nowMs })
+               .toInt()
+        != 0;
 }
 
 void AccountStore::markTokenUsed(qint64 tokenId, qint64 nowMs)

@@ -20,7 +20,7 @@ class Database;
 // Takes a const Database because its statement helpers are const, and
 // contactEmail() is handed a const one by its callers.
 
-// What sign-in reads of an account (the row is locked on PostgreSQL).
+// What sign-in reads of an account.
 struct SignInRecord
 {
     qint64 id = 0;
@@ -29,9 +29,25 @@ struct SignInRecord
     QString contactEmail;
     QString passwordHash;
     QString status;
-    int failedLogins = 0;
+};
+
+// The failed sign-ins of one (sign-in e-mail, client address); all zero when
+// there is none.
+struct SignInFailures
+{
+    int failures = 0;
     std::optional<qint64> nextLoginAt; // ms since the epoch
     std::optional<qint64> lockedUntil; // ms since the epoch
+};
+
+// An unlock code of the lockout mail, as found from its hash.
+struct UnlockToken
+{
+    qint64 id = 0;
+    qint64 userId = 0;
+    qint64 expiresAt = 0;
+    bool used = false;
+    bool revoked = false;
 };
 
 // Whom a mail about the account goes to.
@@ -105,11 +121,23 @@ public:
     qint64 insertUser(const QString &email, const QString &firstName, const QString &lastName,
                       const QString &passwordHash, const QString &language, bool support, qint64 nowMs,
                       qint64 version);
-    std::optional<SignInRecord> signInRecordForUpdate(const QString &email) const;
-    void lockAccount(qint64 userId, int failures, qint64 untilMs, qint64 version);
-    // nextLoginAtMs 0: no wait before the next attempt.
-    void recordFailedSignIn(qint64 userId, int failures, qint64 nextLoginAtMs, qint64 version);
-    void resetSignInCounters(qint64 userId, const QString &passwordHash, qint64 version);
+    std::optional<SignInRecord> signInRecord(const QString &email) const;
+    void upgradePasswordHash(qint64 userId, const QString &passwordHash) const;
+
+    // sign_in_failures, per (sign-in e-mail, client address)
+    // forUpdate: inside the sign-in's write transaction, the row is locked on
+    // PostgreSQL so that parallel attempts count one by one.
+    SignInFailures signInFailures(const QString &email, const QString &clientAddress, bool forUpdate) const;
+    // One more failure at nowMs; returns the new count.
+    int addSignInFailure(const QString &email, const QString &clientAddress, qint64 nowMs);
+    // 0: no wait, no lock.
+    void setSignInWait(const QString &email, const QString &clientAddress, qint64 nextLoginAtMs,
+                       qint64 lockedUntilMs);
+    void clearSignInFailures(const QString &email, const QString &clientAddress);
+    // Every address's count of the e-mail (the unlock code, a reactivation).
+    void clearSignInFailures(const QString &email);
+    // Forgets the counts whose last failure is before beforeMs.
+    void forgetSignInFailures(qint64 beforeMs);
     QString passwordHash(qint64 userId) const;
     QString secretQuestion(qint64 userId) const;
     QString contactEmail(qint64 userId) const;
@@ -121,8 +149,7 @@ public:
     void setSecretQuestion(qint64 userId, const QString &question, const QString &answerHash, qint64 version);
     void setNotifications(qint64 userId, bool enabled, const QString &contactEmail, qint64 version);
     void deactivate(qint64 userId, qint64 nowMs, qint64 version);
-    // Active again with a new password and secret question, the sign-in
-    // counters cleared.
+    // Active again with a new password and secret question.
     void reactivate(qint64 userId, const QString &passwordHash, const QString &question,
                     const QString &answerHash, qint64 version);
     std::optional<ProfileView> profile(qint64 userId) const;
@@ -136,6 +163,9 @@ public:
     void insertToken(qint64 userId, const QString &purpose, const QString &tokenHash, qint64 nowMs,
                      qint64 expiresAtMs);
     std::optional<ReactivationToken> reactivationToken(const QString &tokenHash) const;
+    std::optional<UnlockToken> unlockToken(const QString &tokenHash) const;
+    // Whether the user has a token of `purpose` neither used, revoked nor expired.
+    bool hasOpenToken(qint64 userId, const QString &purpose, qint64 nowMs) const;
     void markTokenUsed(qint64 tokenId, qint64 nowMs);
     // Revokes the user's unused reactivation and support reactivation tokens.
     void revokeReactivationTokens(qint64 userId, qint64 nowMs);

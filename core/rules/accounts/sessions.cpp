@@ -18,29 +18,30 @@ Sessions::Sessions(Core &core)
 {
 }
 
-CommandResult Sessions::signIn(const QString &email, const QString &password, int lifetimeDays)
+CommandResult Sessions::signIn(const SignInRequest &request, int lifetimeDays)
 {
-    CommandResult result = Accounts(m_core).authenticate(email, password);
-    if (!result.ok())
-        return result;
-    const qint64 userId = result.id;
-    const QString token = newSecretToken();
-    const qint64 now = m_core.clock().nowMs();
-    const qint64 expires = now + qint64(qMax(lifetimeDays, 1)) * DayMs;
-    try {
-        Database &db = m_core.db();
-        Transaction transaction(db);
-        const qint64 sessionId = AccountStore(db).insertSession(userId, secretTokenHash(token), now, expires);
-        transaction.commit();
-        return CommandResult::success(
+    const SignInAttempt attempt = Accounts(m_core).beginSignIn(request);
+    if (attempt.decided)
+        return *attempt.decided;
+    return finishSignIn(attempt, Accounts::verifySignIn(attempt), lifetimeDays);
+}
+
+CommandResult Sessions::finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
+                                     int lifetimeDays)
+{
+    return Accounts(m_core).finishSignIn(attempt, verdict, [lifetimeDays](CommandContext &ctx) {
+        const qint64 userId = ctx.result.id;
+        const QString token = newSecretToken();
+        const qint64 now = ctx.clock().nowMs();
+        const qint64 expires = now + qint64(qMax(lifetimeDays, 1)) * DayMs;
+        const qint64 sessionId
+            = AccountStore(ctx.db()).insertSession(userId, secretTokenHash(token), now, expires);
+        ctx.result = CommandResult::success(
             userId,
             { { QStringLiteral("token"), token },
               { QStringLiteral("sessionId"), sessionId },
               { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
-    } catch (const DatabaseError &error) {
-        return CommandResult::failure(ErrorCode::Internal, {},
-                                      tr("The session could not be opened: %1").arg(error.message()));
-    }
+    });
 }
 
 std::optional<SessionInfo> Sessions::find(const QString &token)

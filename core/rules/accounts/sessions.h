@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "rules/accounts/accounts.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -40,8 +41,12 @@ public:
     // Accounts::authenticate (with its slow-down and lockout), then a new
     // session. Success: id = the user, data "token" (the only copy of it),
     // "sessionId", "expiresAt" (UTC). Failures are authenticate's.
-    CommandResult signIn(const QString &email, const QString &password,
-                         int lifetimeDays = DefaultLifetimeDays);
+    CommandResult signIn(const SignInRequest &request, int lifetimeDays = DefaultLifetimeDays);
+    // The last step of signIn for a caller that ran Accounts::beginSignIn and
+    // verifySignIn itself (guichetd verifies on a pool of its own): the
+    // outcome and the new session in one short transaction.
+    CommandResult finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
+                               int lifetimeDays = DefaultLifetimeDays);
     // The session of token when it is neither revoked nor expired and its
     // account is active; records its use (at most once a minute).
     std::optional<SessionInfo> find(const QString &token);
