@@ -5939,6 +5939,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>The request is malformed: one Content-Length header is needed for a body, and no Transfer-Encoding.</source>
         <translation>La requête est mal formée : un corps demande un seul en-tête Content-Length, et aucun Transfer-Encoding.</translation>
     </message>
+    <message>
+        <source>Address the desktops reach this server at (https://...): the links of the mails name it, so that a desktop using another server refuses them.</source>
+        <translation>Adresse à laquelle les postes de travail joignent ce serveur (https://...) : les liens des courriels la nomment, pour qu’un poste utilisant un autre serveur les refuse.</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not an http:// or https:// address.</source>
+        <translation>%1 : « %2 » n’est pas une adresse http:// ou https://.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::labels</name>

@@ -17,6 +17,12 @@ bool setError(QString *error, const QString &message)
     return false;
 }
 
+QUrl &issuingServerUrl()
+{
+    static QUrl server;
+    return server;
+}
+
 int effectivePort(const QUrl &url)
 {
     return url.port(url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0 ? 443 : 80);
@@ -37,6 +43,16 @@ GuichetLink::GuichetLink(Action action, const QString &token, const QUrl &server
     , m_token(token)
     , m_server(server)
 {
+}
+
+void GuichetLink::setIssuingServer(const QUrl &server)
+{
+    issuingServerUrl() = server;
+}
+
+QUrl GuichetLink::issuingServer()
+{
+    return issuingServerUrl();
 }
 
 QString GuichetLink::actionName(Action action)

@@ -42,6 +42,12 @@ public:
     // The link as the mails write it.
     QString toString() const;
 
+    // The server that the links mailed by this process name: guichetd's
+    // --public-url; empty (links without server) by default, as in standalone
+    // mode. Set once at start-up, before any command runs.
+    static void setIssuingServer(const QUrl &server);
+    static QUrl issuingServer();
+
     static QString scheme() { return QStringLiteral("guichet"); }
     static QString actionName(Action action);
     // The link in `text` (surrounding spaces ignored), or nullopt with `error`

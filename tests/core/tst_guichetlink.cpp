@@ -65,6 +65,16 @@ private slots:
                  QStringLiteral("guichet://reactivate?token=") + secret);
     }
 
+    void theIssuingServerIsNamedByDefault()
+    {
+        QVERIFY(GuichetLink::issuingServer().isEmpty());
+        const QUrl server(QStringLiteral("https://guichet.example.org"));
+        GuichetLink::setIssuingServer(server);
+        QCOMPARE(GuichetLink::issuingServer(), server);
+        GuichetLink::setIssuingServer(QUrl());
+        QVERIFY(GuichetLink::issuingServer().isEmpty());
+    }
+
     void refusals_data()
     {
         QTest::addColumn<QString>("link");

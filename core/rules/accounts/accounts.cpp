@@ -193,7 +193,8 @@ qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString 
     QString recipient = user->contactEmail;
     if (recipient.isEmpty())
         recipient = user->email;
-    const QString link = GuichetLink(GuichetLink::Action::Reactivate, token).toString();
+    const QString link
+        = GuichetLink(GuichetLink::Action::Reactivate, token, GuichetLink::issuingServer()).toString();
     const MailText t = MailText::forUser(ctx.db(), userId);
     const QString text
         = t.translate("guichet::Accounts",
