@@ -43,12 +43,22 @@ for path in ./usr/bin/guichetd ./usr/lib/systemd/system/guichetd.service ./etc/g
     contents "$server_deb" | grep -qx "$path" || fail "guichetd lacks $path"
 done
 dpkg-deb --ctrl-tarfile "$server_deb" | tar -t | grep -q conffiles || fail "guichetd has no conffiles"
+# guichet:// links: the desktop entry handles the scheme, the scripts refresh the handlers.
+dpkg-deb --fsys-tarfile "$desktop_deb" | tar -xO ./usr/share/applications/fr.guichet.Guichet.desktop \
+    | grep -qx 'MimeType=x-scheme-handler/guichet;' || fail "the desktop entry does not handle guichet:// links"
+for script in postinst postrm; do
+    dpkg-deb --ctrl-tarfile "$desktop_deb" | tar -t | grep -q "$script" || fail "guichet has no $script"
+done
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$desktop_deb" "$server_deb" >/dev/null
     installed=1
     root=""
     getent passwd guichet >/dev/null || fail "installing guichetd did not create the guichet user"
+    if command -v update-desktop-database >/dev/null; then
+        grep -q '^x-scheme-handler/guichet=.*fr.guichet.Guichet.desktop' /usr/share/applications/mimeinfo.cache \
+            || fail "installing guichet did not register it for guichet:// links"
+    fi
 else
     root="$work/root"
     dpkg-deb -x "$desktop_deb" "$root"

@@ -43,30 +43,6 @@
         <translation>Complétez ou corrigez les champs suivants : %1.</translation>
     </message>
     <message>
-        <source>Hello %1,
-
-To reactivate your Guichet account, open this link:
-%2
-
-or paste this code on the reactivation page:
-%3
-
-You will choose a new password, a new secret question and its answer. The link works once and until %4. If it has expired, ask for a new mail with &quot;Reactivate my account&quot;.
-
-If you did not ask for this, ignore this mail: your account stays deactivated.</source>
-        <translation>Bonjour %1,
-
-Pour réactiver votre compte Guichet, ouvrez ce lien :
-%2
-
-ou collez ce code sur la page de réactivation :
-%3
-
-Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa réponse. Le lien n&apos;est utilisable qu&apos;une seule fois, jusqu&apos;au %4. S&apos;il a expiré, demandez un nouveau courriel via « Réactiver mon compte ».
-
-Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
-    </message>
-    <message>
         <source>Reactivate your Guichet account</source>
         <translation>Réactivez votre compte Guichet</translation>
     </message>
@@ -218,6 +194,30 @@ Si ces tentatives ne venaient pas de vous, personne n&apos;est entré : le mot d
     <message>
         <source>The sign-in could not be read: %1</source>
         <translation>La connexion n&apos;a pas pu être lue : %1</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+To reactivate your Guichet account, open this link:
+%2
+
+Reading this mail on another device? In Guichet, click &quot;Reactivate my account&quot;, then &quot;I already have a code&quot;, and paste this code:
+%3
+
+You will choose a new password, a new secret question and its answer. The link works once and until %4. If it has expired, ask for a new mail with &quot;Reactivate my account&quot;.
+
+If you did not ask for this, ignore this mail: your account stays deactivated.</source>
+        <translation>Bonjour %1,
+
+Pour réactiver votre compte Guichet, ouvrez ce lien :
+%2
+
+Vous lisez ce courriel sur un autre appareil ? Dans Guichet, cliquez sur « Réactiver mon compte », puis sur « J&apos;ai déjà un code », et collez ce code :
+%3
+
+Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa réponse. Le lien n&apos;est utilisable qu&apos;une seule fois, jusqu&apos;au %4. S&apos;il a expiré, demandez un nouveau courriel via « Réactiver mon compte ».
+
+Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
     </message>
 </context>
 <context>
@@ -1942,6 +1942,76 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::GuichetLink</name>
+    <message>
+        <source>This link is too long (%1 characters, at most %2): it was not made by Guichet.</source>
+        <translation>Ce lien est trop long (%1 caractères, %2 au plus) : il n&apos;a pas été créé par Guichet.</translation>
+    </message>
+    <message>
+        <source>This is not a Guichet link: it should start with guichet://.</source>
+        <translation>Ce n&apos;est pas un lien Guichet : il devrait commencer par guichet://.</translation>
+    </message>
+    <message>
+        <source>This Guichet link says nothing to do.</source>
+        <translation>Ce lien Guichet n&apos;indique aucune action.</translation>
+    </message>
+    <message>
+        <source>This Guichet link asks for « %1 », which this version of Guichet does not know.</source>
+        <translation>Ce lien Guichet demande « %1 », action que cette version de Guichet ne connaît pas.</translation>
+    </message>
+    <message>
+        <source>This Guichet link has parts that Guichet links do not have: it may have been altered.</source>
+        <translation>Ce lien Guichet contient des éléments que les liens Guichet n&apos;ont pas : il a peut-être été modifié.</translation>
+    </message>
+    <message>
+        <source>This Guichet link has an unknown part « %1 »: it may have been altered.</source>
+        <translation>Ce lien Guichet contient un élément inconnu « %1 » : il a peut-être été modifié.</translation>
+    </message>
+    <message>
+        <source>This Guichet link repeats a part: it may have been altered.</source>
+        <translation>Ce lien Guichet répète un élément : il a peut-être été modifié.</translation>
+    </message>
+    <message>
+        <source>This Guichet link has no code: copy the whole link from the mail.</source>
+        <translation>Ce lien Guichet ne contient pas de code : copiez le lien entier depuis le courriel.</translation>
+    </message>
+    <message>
+        <source>The code of this Guichet link is not valid: copy the whole link from the mail, or paste the code the mail gives.</source>
+        <translation>Le code de ce lien Guichet n&apos;est pas valide : copiez le lien entier depuis le courriel, ou collez le code indiqué dans le courriel.</translation>
+    </message>
+    <message>
+        <source>The server named by this Guichet link is not a valid address.</source>
+        <translation>Le serveur indiqué par ce lien Guichet n&apos;est pas une adresse valide.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::LinkHandler</name>
+    <message>
+        <source>This link cannot be opened. %1</source>
+        <translation>Ce lien ne peut pas être ouvert. %1</translation>
+    </message>
+    <message>
+        <source>This version of Guichet cannot open « %1 » links.</source>
+        <translation>Cette version de Guichet ne sait pas ouvrir les liens « %1 ».</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s database (standalone mode)</source>
+        <translation>la base de données de cet ordinateur (mode autonome)</translation>
+    </message>
+    <message>
+        <source>the server %1</source>
+        <translation>le serveur %1</translation>
+    </message>
+    <message>
+        <source>This link belongs to the server %1, but Guichet is set to %2: it was not opened. Open it in a Guichet that uses %1.</source>
+        <translation>Ce lien appartient au serveur %1, mais Guichet utilise %2 : il n&apos;a pas été ouvert. Ouvrez-le dans un Guichet qui utilise %1.</translation>
+    </message>
+    <message>
+        <source>Guichet link</source>
+        <translation>Lien Guichet</translation>
+    </message>
+</context>
+<context>
     <name>guichet::MailDelivery</name>
     <message>
         <source>&apos;%1&apos; is not an SMTP URL (smtp://host:port or smtps://host:port).</source>
@@ -3235,6 +3305,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>Reactivation of my account</source>
         <translation>Réactivation de mon compte</translation>
     </message>
+    <message>
+        <source>The code of your link is filled in: choose a new password, a new secret question and its answer, then click &quot;Validate&quot;.</source>
+        <translation>Le code de votre lien est renseigné : choisissez un nouveau mot de passe, une nouvelle question secrète et sa réponse, puis cliquez sur « Valider ».</translation>
+    </message>
 </context>
 <context>
     <name>guichet::RecordModelBase</name>
@@ -3428,6 +3502,13 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>&amp;Unlock code:</source>
         <translation>Code de &amp;déverrouillage :</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SingleInstance</name>
+    <message>
+        <source>Guichet is already running for this user.</source>
+        <translation>Guichet est déjà ouvert pour cet utilisateur.</translation>
     </message>
 </context>
 <context>
@@ -5918,6 +5999,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>%1: &apos;%2&apos; is neither an address nor a subnet (e.g. 10.0.0.0/8).</source>
         <translation>%1 : « %2 » n&apos;est ni une adresse ni un sous-réseau (p. ex. 10.0.0.0/8).</translation>
     </message>
+    <message>
+        <source>Address the desktops reach this server at (https://...): the links of the mails name it, so that a desktop using another server refuses them.</source>
+        <translation>Adresse à laquelle les postes de travail joignent ce serveur (https://...) : les liens des courriels la nomment, pour qu’un poste utilisant un autre serveur les refuse.</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not an http:// or https:// address.</source>
+        <translation>%1 : « %2 » n’est pas une adresse http:// ou https://.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::labels</name>
@@ -6015,6 +6104,10 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Guichet</source>
         <translation>Guichet</translation>
+    </message>
+    <message>
+        <source>A guichet:// link from a mail: opens its page, in the Guichet already running if there is one.</source>
+        <translation>Un lien guichet:// reçu par courriel : ouvre sa page, dans le Guichet déjà ouvert s&apos;il y en a un.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,7 @@
 #include "translations/translations.h"
 #include "ui/shell/desktopapp.h"
 #include "ui/shell/preferencesdialog.h"
+#include "ui/shell/singleinstance.h"
 #include "ui/shell/standalonedesktop.h"
 
 #include <QApplication>
@@ -43,7 +44,23 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), Tr::tr("Save a picture of the first window and quit."), Tr::tr("file"));
     parser.addOptions({ databaseOption, languageOption, screenshotOption });
+    parser.addPositionalArgument(
+        QStringLiteral("link"),
+        Tr::tr("A guichet:// link from a mail: opens its page, in the Guichet already "
+               "running if there is one."),
+        QStringLiteral("[link]"));
     parser.process(app);
+    const QString link = parser.positionalArguments().value(0);
+
+    // One Guichet per user session: a later launch hands its link over and exits.
+    SingleInstance instance;
+    if (!parser.isSet(screenshotOption)) {
+        if (instance.handOver(link))
+            return 0;
+        // Not listening (a running instance that did not answer): this one
+        // still works, only later launches will not reach it.
+        instance.listen();
+    }
 
     const QLocale locale = PreferencesDialog::interfaceLocale(parser.value(languageOption));
     QLocale::setDefault(locale); // dates and numbers follow the interface language
@@ -58,7 +75,9 @@ int main(int argc, char *argv[])
     DesktopApp desktop(standalone->session());
     // The sign-in window also offers a guichetd server (replica + sync).
     desktop.enableConnectedMode();
+    QObject::connect(&instance, &SingleInstance::messageReceived, &desktop, &DesktopApp::openLink);
     desktop.start();
+    desktop.openLink(link);
     if (parser.isSet(screenshotOption))
         desktop.screenshotAndQuit(parser.value(screenshotOption));
     return app.exec();

@@ -2,6 +2,7 @@
 // database, the worker pool, the HTTP binding, signals and the mail timer.
 #include "kernel/core.h"
 #include "kernel/database.h"
+#include "kernel/guichetlink.h"
 #include "kernel/paths.h"
 #include "mail/digests.h"
 #include "mail/maildelivery.h"
@@ -146,6 +147,10 @@ int main(int argc, char *argv[])
           Tr::tr("N"), QStringLiteral("10000") },
         { QStringLiteral("session-days"), Tr::tr("Days a sign-in session lasts."), Tr::tr("N"),
           QStringLiteral("30") },
+        { QStringLiteral("public-url"),
+          Tr::tr("Address the desktops reach this server at (https://...): the links of the mails name it, "
+                 "so that a desktop using another server refuses them."),
+          Tr::tr("URL") },
         { QStringLiteral("language"), Tr::tr("Language of the messages: fr or en."), Tr::tr("LANG"),
           QStringLiteral("fr") },
         { QStringLiteral("workers"), Tr::tr("Threads (each with its own database connection)."), Tr::tr("N"),
@@ -259,6 +264,15 @@ int main(int argc, char *argv[])
                                 .arg(options.label(QStringLiteral("trusted-proxy")), wrong),
                             BadInput);
         serverOptions.trustedProxies = *proxies;
+    }
+    if (options.isSet(QStringLiteral("public-url"))) {
+        const QUrl publicUrl(options.value(QStringLiteral("public-url")).trimmed(), QUrl::StrictMode);
+        if (!GuichetLink::isValidServer(publicUrl))
+            return complain(Tr::tr("%1: '%2' is not an http:// or https:// address.")
+                                .arg(options.label(QStringLiteral("public-url")),
+                                     options.value(QStringLiteral("public-url"))),
+                            BadInput);
+        GuichetLink::setIssuingServer(publicUrl);
     }
 
     const QString listen = options.value(QStringLiteral("listen"));

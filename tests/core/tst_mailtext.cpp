@@ -11,6 +11,7 @@
 #include "testdatabase.h"
 #include "translations/translations.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 #include <memory>
@@ -290,6 +291,19 @@ private slots:
         QCOMPARE(mail.subject, QStringLiteral("Reactivate your Guichet account"));
         QVERIFY(mail.bodyText.contains(QStringLiteral("To reactivate your Guichet account, open this link")));
         QVERIFY(mail.bodyHtml.contains(QLatin1String("<a href=\"guichet://reactivate?token=")));
+        // Read on another device: the code alone, on a line of its own, and
+        // where to paste it; the same code as the link's.
+        const QString token
+            = QRegularExpression(QStringLiteral("guichet://reactivate\\?token=([A-Za-z0-9_-]+)"))
+                  .match(mail.bodyText)
+                  .captured(1);
+        QVERIFY(!token.isEmpty());
+        QVERIFY(mail.bodyText.contains(QStringLiteral("\n") + token + QStringLiteral("\n")));
+        QVERIFY(mail.bodyText.contains(QStringLiteral("another device")));
+        QVERIFY(mail.bodyText.contains(QStringLiteral("\"I already have a code\"")));
+        mail = w.lastMail(w.fr);
+        QVERIFY(mail.bodyText.contains(QStringLiteral("autre appareil")));
+        QVERIFY(mail.bodyText.contains(QStringLiteral("« J'ai déjà un code »")));
     }
 
     void lockMail_data() { uiLanguages(); }

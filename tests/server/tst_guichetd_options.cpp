@@ -1,5 +1,6 @@
 #include "apiclient.h"
 #include "fixtures.h"
+#include "kernel/guichetlink.h"
 #include "rules/accounts/passwords.h"
 #include "testdatabase.h"
 
@@ -56,7 +57,7 @@ private slots:
     void cleanup()
     {
         for (const char *name : { "GUICHETD_SESSION_DAYS", "GUICHETD_MAX_BODY", "GUICHETD_DAILY_MAIL_AT",
-                                  "GUICHETD_WEEKLY_MAIL_AT" })
+                                  "GUICHETD_WEEKLY_MAIL_AT", "GUICHETD_PUBLIC_URL" })
             qunsetenv(name);
     }
 
@@ -95,6 +96,8 @@ private slots:
         QTest::newRow("session days") << QByteArray("GUICHETD_SESSION_DAYS") << QByteArray("0");
         QTest::newRow("daily mail") << QByteArray("GUICHETD_DAILY_MAIL_AT") << QByteArray("25:00");
         QTest::newRow("weekly mail") << QByteArray("GUICHETD_WEEKLY_MAIL_AT") << QByteArray("someday 07:00");
+        QTest::newRow("public url") << QByteArray("GUICHETD_PUBLIC_URL")
+                                    << QByteArray("ftp://guichet.example.org");
     }
 
     void badValuesNameTheVariable()
@@ -117,6 +120,40 @@ private slots:
                               &error));
         QCOMPARE(server.stop(), 2);
         QVERIFY2(error.contains(QStringLiteral("--weekly-mail-at")), qPrintable(error));
+    }
+
+    // The reactivation mail's link names the server (--public-url), so that a
+    // desktop using another server refuses it.
+    void theMailedLinksNameThePublicUrl()
+    {
+        const QString email = newUser();
+        m_db->db().exec(
+            QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE email = ?"),
+            { QDateTime::currentMSecsSinceEpoch(), email });
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(
+                     m_db->location(),
+                     { QStringLiteral("--public-url"), QStringLiteral("https://guichet.example.org:8443") },
+                     &error),
+                 qPrintable(error));
+        ApiClient api(server.baseUrl());
+        const ApiReply r = api.command(QStringLiteral("requestReactivation"),
+                                       { { QStringLiteral("email"), email } }, QString());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(server.stop(), 0);
+        const QString body
+            = m_db->db()
+                  .value(
+                      QStringLiteral("SELECT m.body_text FROM mail_outbox m JOIN users u ON u.id = m.user_id "
+                                     "WHERE u.email = ? ORDER BY m.id DESC LIMIT 1"),
+                      { email })
+                  .toString();
+        const QString link = QRegularExpression(QStringLiteral("guichet://\\S+")).match(body).captured(0);
+        const auto parsed = GuichetLink::parse(link);
+        QVERIFY2(parsed, qPrintable(body));
+        QCOMPARE(parsed->server(), QUrl(QStringLiteral("https://guichet.example.org:8443")));
+        QVERIFY(body.contains(QStringLiteral("\n") + parsed->token() + QStringLiteral("\n")));
     }
 
     // The packaged /etc/guichet/guichetd.conf, as the systemd unit passes it:

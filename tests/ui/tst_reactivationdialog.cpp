@@ -144,6 +144,30 @@ private slots:
         QCOMPARE(dialog.email(), QStringLiteral("alice@example.org"));
     }
 
+    void anAlteredLinkIsRefusedBeforeItIsSent()
+    {
+        World w;
+        QVERIFY(w.init());
+        ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
+        dialog.show();
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        const QString link = linkIn(w.lastMail());
+        fillSecrets(&dialog, link + QStringLiteral("&next=https://evil.example"));
+        const QString before = dataSnapshot(w.db());
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY(dialog.isVisible());
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("unknown part « next »")),
+                 qPrintable(dialog.errorText()));
+        QVERIFY(dialog.tokenEdit()->property("invalid").toBool());
+        QCOMPARE(dataSnapshot(w.db()), before);
+        // The link as mailed works.
+        dialog.tokenEdit()->setText(link);
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(w.status(), QStringLiteral("active"));
+    }
+
     void anExpiredLinkAsksForANewMail()
     {
         World w;

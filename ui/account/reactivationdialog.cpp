@@ -1,6 +1,7 @@
 #include "ui/account/reactivationdialog.h"
 
 #include "commands/commandargs.h"
+#include "kernel/guichetlink.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
 #include "ui/account/solicitationdialog.h"
@@ -198,6 +199,17 @@ QString ReactivationDialog::tokenFrom(const QString &text)
     return trimmed;
 }
 
+void ReactivationDialog::useCode(const QString &token)
+{
+    m_feedback.clear();
+    m_token->setText(token);
+    m_info->setText(tr("The code of your link is filled in: choose a new password, a new secret question "
+                       "and its answer, then click \"Validate\"."));
+    m_info->show();
+    showStep(1);
+    m_password->setFocus();
+}
+
 void ReactivationDialog::showStep(int step)
 {
     m_steps->setCurrentIndex(step);
@@ -243,6 +255,12 @@ void ReactivationDialog::requestMail()
 
 void ReactivationDialog::complete()
 {
+    // A whole link pasted must be intact (the code alone is checked by core).
+    QString linkError;
+    if (GuichetLink::looksLikeLink(m_token->text()) && !GuichetLink::parse(m_token->text(), &linkError)) {
+        m_feedback.showMessage(linkError, { QStringLiteral("token") });
+        return;
+    }
     const QString token = tokenFrom(m_token->text());
     QStringList fields;
     QStringList labels;

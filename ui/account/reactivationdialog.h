@@ -43,6 +43,10 @@ public:
     // The account's sign-in e-mail once reactivated (else what was typed).
     QString email() const { return m_reactivatedEmail; }
 
+    // A link's code (a guichet://reactivate link opened from a mail): the
+    // second step, with the code filled in.
+    void useCode(const QString &token);
+
     // The code in a pasted link (guichet://reactivate?token=…) or the code itself.
     static QString tokenFrom(const QString &text);
 

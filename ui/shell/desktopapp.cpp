@@ -5,6 +5,7 @@
 #include "ui/account/deactivationsection.h"
 #include "ui/account/reactivationdialog.h"
 #include "ui/account/signindialog.h"
+#include "ui/shell/linkhandler.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/outboxdialog.h"
 #include "ui/shell/preferencesdialog.h"
@@ -17,16 +18,24 @@
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QRadioButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+
+#include <utility>
 
 namespace guichet {
 
 DesktopApp::DesktopApp(Session &session, QObject *parent)
     : QObject(parent)
     , m_session(session)
+    , m_links(new LinkHandler(this))
 {
+    m_links->setServerProvider([this] { return currentServer(); });
+    m_links->setWindowProvider([this] { return activeWindow(); });
+    m_links->setHandler(GuichetLink::Action::Reactivate,
+                        [this](const GuichetLink &link) { openReactivationLink(link.token()); });
     connect(&m_session.gateway, &CommandGateway::signedOut, this, [this] {
         if (m_main)
             signOut();
@@ -212,6 +221,7 @@ void DesktopApp::showSignIn()
     m_signIn->show();
     m_signIn->raise();
     m_signIn->activateWindow();
+    openPendingLink();
 }
 
 void DesktopApp::showMain()
@@ -234,6 +244,7 @@ void DesktopApp::showMain()
         updateSyncStatus();
     }
     m_main->show();
+    openPendingLink();
 }
 
 void DesktopApp::signOut()
@@ -269,13 +280,91 @@ void DesktopApp::showPreferences()
 
 void DesktopApp::showReactivation(const QString &email)
 {
-    ReactivationDialog dialog(m_session, email, m_signIn);
-    if (Dialogs::exec(&dialog) != QDialog::Accepted || !m_signIn)
+    runReactivation(email, QString());
+}
+
+void DesktopApp::openReactivationLink(const QString &token)
+{
+    runReactivation(m_signIn ? m_signIn->emailEdit()->text().trimmed() : QString(), token);
+}
+
+void DesktopApp::runReactivation(const QString &email, const QString &token)
+{
+    // A dialog already open (e.g. waiting for the mail) takes the code.
+    if (m_reactivation) {
+        if (!token.isEmpty())
+            m_reactivation->useCode(token);
+        m_reactivation->raise();
+        m_reactivation->activateWindow();
+        return;
+    }
+    ReactivationDialog dialog(m_session, email, activeWindow());
+    if (!token.isEmpty())
+        dialog.useCode(token);
+    m_reactivation = &dialog;
+    const int answer = Dialogs::exec(&dialog);
+    m_reactivation = nullptr;
+    if (answer != QDialog::Accepted || !m_signIn)
         return;
     m_signIn->clearError(); // « Ce compte est désactivé » no longer holds
     m_signIn->emailEdit()->setText(dialog.email());
     m_signIn->passwordEdit()->clear();
     m_signIn->passwordEdit()->setFocus();
+}
+
+void DesktopApp::openLink(const QString &text)
+{
+    const QWidget *window = activeWindow();
+    if (!window || !window->isVisible()) {
+        // Not up yet (start() may be restoring a remembered session): the link
+        // waits for the first window.
+        if (!text.trimmed().isEmpty())
+            m_pendingLink = text;
+        return;
+    }
+    raiseWindow();
+    if (!text.trimmed().isEmpty())
+        m_links->open(text);
+}
+
+void DesktopApp::openPendingLink()
+{
+    if (m_pendingLink.isEmpty())
+        return;
+    // After the window's show() returns, outside of the caller's slot.
+    QTimer::singleShot(0, this, [this] {
+        const QString link = std::exchange(m_pendingLink, QString());
+        if (!link.isEmpty())
+            openLink(link);
+    });
+}
+
+void DesktopApp::raiseWindow()
+{
+    QWidget *window = m_reactivation ? static_cast<QWidget *>(m_reactivation) : activeWindow();
+    if (!window)
+        return;
+    if (window->isMinimized())
+        window->showNormal();
+    window->raise();
+    window->activateWindow();
+}
+
+QWidget *DesktopApp::activeWindow() const
+{
+    if (m_main)
+        return m_main;
+    return m_signIn;
+}
+
+QUrl DesktopApp::currentServer() const
+{
+    if (m_connected)
+        return m_connected->gateway().serverUrl();
+    if (m_main || !m_signIn || !m_serverSignIn || !m_signIn->serverChoice()->isChecked())
+        return QUrl();
+    QString error;
+    return SignInDialog::checkServerUrl(m_signIn->serverEdit()->text(), &error).value_or(QUrl());
 }
 
 void DesktopApp::showOutbox()

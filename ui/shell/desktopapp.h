@@ -13,6 +13,8 @@
 namespace guichet {
 
 class ConnectedSession;
+class LinkHandler;
+class ReactivationDialog;
 struct Session;
 
 // The desktop's flow: the sign-in window, then the main window until the user
@@ -55,6 +57,18 @@ public:
     // « Réactiver mon compte » from the sign-in window; on success the sign-in
     // window gets the account's e-mail, ready for the new password.
     void showReactivation(const QString &email);
+    // A guichet:// link from a mail (command line, or handed over by a later
+    // launch through SingleInstance): raises the window and opens the link's
+    // dialog with its code filled (LinkHandler says why it does not). Before
+    // the first window is up the link waits for it; an empty text only raises
+    // the window.
+    void openLink(const QString &text);
+    // Brings the main window (or the sign-in window) to the front.
+    void raiseWindow();
+    // The server Guichet uses: the one signed in to, else the one chosen in the
+    // sign-in window; empty in standalone mode.
+    QUrl currentServer() const;
+    LinkHandler *linkHandler() const { return m_links; }
     // The standalone mode's local outbox (sign-in window, main window).
     void showOutbox();
 
@@ -67,6 +81,10 @@ private:
     void dropConnected();
     void updateSyncStatus();
     void showSyncStatus();
+    void openReactivationLink(const QString &token);
+    void runReactivation(const QString &email, const QString &token);
+    QWidget *activeWindow() const;
+    void openPendingLink();
 
     Session &m_session;
     SignInDialog::ServerSignIn m_serverSignIn;
@@ -75,6 +93,9 @@ private:
     QPointer<MainWindow> m_main;
     std::unique_ptr<ConnectedSession> m_connected;
     QPointer<SyncStatusButton> m_syncStatus;
+    LinkHandler *m_links;
+    QPointer<ReactivationDialog> m_reactivation;
+    QString m_pendingLink;
 };
 
 } // namespace guichet

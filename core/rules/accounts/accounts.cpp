@@ -1,6 +1,7 @@
 #include "rules/accounts/accounts.h"
 
 #include "kernel/core.h"
+#include "kernel/guichetlink.h"
 #include "kernel/textfold.h"
 #include "kernel/textlimits.h"
 #include "mail/mailtext.h"
@@ -225,13 +226,15 @@ qint64 issueReactivationToken(CommandContext &ctx, qint64 userId, const QString 
     QString recipient = user->contactEmail;
     if (recipient.isEmpty())
         recipient = user->email;
-    const QString link = QStringLiteral("guichet://reactivate?token=") + token;
+    const QString link
+        = GuichetLink(GuichetLink::Action::Reactivate, token, GuichetLink::issuingServer()).toString();
     const MailText t = MailText::forUser(ctx.db(), userId);
     const QString text
         = t.translate("guichet::Accounts",
                       "Hello %1,\n\n"
                       "To reactivate your Guichet account, open this link:\n%2\n\n"
-                      "or paste this code on the reactivation page:\n%3\n\n"
+                      "Reading this mail on another device? In Guichet, click \"Reactivate my account\", "
+                      "then \"I already have a code\", and paste this code:\n%3\n\n"
                       "You will choose a new password, a new secret question and its answer. "
                       "The link works once and until %4. If it has expired, ask for a new mail "
                       "with \"Reactivate my account\".\n\n"

@@ -1,0 +1,2 @@
+; Forget the guichet:// handler registered at installation.
+DeleteRegKey SHCTX "Software\Classes\guichet"
