@@ -291,8 +291,8 @@ private slots:
         const QString link = QStringLiteral("guichet://reactivate?token=") + token
             + QStringLiteral("&server=https%3A%2F%2Fguichet.other.example");
         DesktopApp app(*w.session);
-        app.setServerSignIn(
-            [](const QUrl &, const QString &, const QString &, bool, CommandGateway::Callback) {});
+        app.setServerSignIn([](const QUrl &, const QString &, const QString &, const QString &, bool,
+                               CommandGateway::Callback) {});
         app.start();
         SignInDialog *signIn = app.signInDialog();
         Seen seen;
