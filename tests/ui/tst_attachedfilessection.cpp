@@ -2,8 +2,8 @@
 #include "rules/files/attachedfiles.h"
 #include "ui/files/attachedfiledialog.h"
 #include "ui/files/attachedfilessection.h"
-#include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/historypanel.h"
 #include "uitestsupport.h"
 
 #include <QComboBox>
@@ -200,7 +200,7 @@ private slots:
         Dialogs::queuePath(QString()); // cancelled
         QTest::mouseClick(again.browseButton(), Qt::LeftButton);
         QCOMPARE(QDir(Dialogs::lastStartPath()), QDir(w.dir.path()));
-        QVERIFY(auditExportFolderKey() != QStringLiteral("attachedFiles/lastFolder"));
+        QVERIFY(HistoryPanel::exportFolderKey() != QStringLiteral("attachedFiles/lastFolder"));
     }
 
     void aMissingDesignationIsRefusedInRed()

@@ -126,7 +126,8 @@ void checkProfile(const Profile &clean, FieldProblems &problems)
 void saveProfile(CommandContext &ctx, const Profile &clean)
 {
     AccountStore(ctx.db()).updateProfile(ctx.actorId(), clean, ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::ProfileUpdated, ctx.actorId()));
 }
 
 void checkCurrentPassword(const QString &currentHash, const QString &currentPassword, FieldProblems &problems)
@@ -150,7 +151,8 @@ void checkNewPassword(const CommandContext &ctx, const QString &currentHash, con
 void savePassword(CommandContext &ctx, const QString &newPassword)
 {
     AccountStore(ctx.db()).setPasswordHash(ctx.actorId(), hashOrFail(newPassword), ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::PasswordChanged, ctx.actorId()));
     // Whoever knew the old password is signed out everywhere but here.
     Sessions::revokeAll(ctx, ctx.actorId(), ctx.sessionId());
 }
@@ -170,7 +172,8 @@ void saveSecretQuestion(CommandContext &ctx, const QString &question, const QStr
     if (answerHash.isEmpty())
         fail(ErrorCode::Internal, {}, Accounts::tr("The answer could not be protected (out of memory)."));
     AccountStore(ctx.db()).setSecretQuestion(ctx.actorId(), question.trimmed(), answerHash, ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::SecretQuestionChanged, ctx.actorId()));
 }
 
 // A new reactivation (or support reactivation) token voids every earlier one.
@@ -284,9 +287,10 @@ CommandResult Accounts::createUser(const NewUser &user)
                      tr("A user with the e-mail %1 already exists.").arg(email));
             const qint64 id = store.insertUser(email, first, last, hashOrFail(user.password), language,
                                                user.support, ctx.clock().nowMs(), ctx.version());
-            ctx.audit(QStringLiteral("user"), id, 0,
-                      QStringLiteral("created %1%2")
-                          .arg(email, user.support ? QStringLiteral(" (support)") : QString()));
+            AuditRecord created(AuditAction::AccountCreated, id);
+            created.email = email;
+            created.support = user.support;
+            ctx.audit(QStringLiteral("user"), id, 0, created);
             ctx.result = CommandResult::success(id);
         },
         RunOptions::anonymousCommand());
@@ -305,8 +309,9 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             const auto row = store.signInRecordForUpdate(folded);
             if (!row) {
                 PasswordHasher::verify(dummyHash(), password);
-                ctx.audit(QStringLiteral("user"), 0, 0, QStringLiteral("sign-in failed: unknown e-mail"),
-                          folded);
+                AuditRecord unknown(AuditAction::SignInUnknownEmail);
+                unknown.email = folded;
+                ctx.audit(QStringLiteral("user"), 0, 0, unknown);
                 ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
                                                     incorrect);
                 return;
@@ -318,7 +323,10 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             const std::optional<qint64> nextLoginAt = row->nextLoginAt;
             const auto refuseLocked = [&](qint64 until, const QString &message, const QString &why) {
                 const qint64 retryAfter = (until - now + 999) / 1000;
-                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: %1").arg(why));
+                AuditRecord refused(AuditAction::SignInRefusedLocked, id);
+                refused.reason = why;
+                refused.until = QDateTime::fromMSecsSinceEpoch(until, Qt::UTC);
+                ctx.audit(QStringLiteral("user"), id, 0, refused);
                 ctx.result = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
                 ctx.result.data.insert(QStringLiteral("retryAfter"), retryAfter);
             };
@@ -328,7 +336,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                     refuseLocked(
                         until,
                         tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)),
-                        QStringLiteral("locked"));
+                        QString::fromLatin1(audit::ReasonLocked));
                     return;
                 }
                 failures = 0; // the lock is over: a fresh start
@@ -338,7 +346,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 refuseLocked(until,
                              tr("Too many failed sign-ins: try again in %n second(s).", nullptr,
                                 int((until - now + 999) / 1000)),
-                             QStringLiteral("slowed down"));
+                             QString::fromLatin1(audit::ReasonSlowedDown));
                 return;
             }
 
@@ -365,10 +373,10 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                     ctx.queueMail(id, recipient,
                                   t.translate("guichet::Accounts", "Your Guichet account is locked"),
                                   body.text(), body.html());
-                    ctx.audit(QStringLiteral("user"), id, 0,
-                              QStringLiteral("account locked until %1 after %2 failed sign-ins")
-                                  .arg(utcText(until))
-                                  .arg(failures));
+                    AuditRecord locked(AuditAction::AccountLocked, id);
+                    locked.until = QDateTime::fromMSecsSinceEpoch(until, Qt::UTC);
+                    locked.count = failures;
+                    ctx.audit(QStringLiteral("user"), id, 0, locked);
                     ctx.result = CommandResult::failure(
                         ErrorCode::Locked, QStringLiteral("password"),
                         tr("Too many failed sign-ins: the account is locked until %1.").arg(utcText(until)));
@@ -379,8 +387,9 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
                 if (failures >= accountRules::SlowDownAfterFailures)
                     next = now + (qint64(1) << (failures - 2)) * 1000;
                 store.recordFailedSignIn(id, failures, next, ctx.version());
-                ctx.audit(QStringLiteral("user"), id, 0,
-                          QStringLiteral("sign-in failed: wrong password (%1 in a row)").arg(failures));
+                AuditRecord wrong(AuditAction::SignInWrongPassword, id);
+                wrong.count = failures;
+                ctx.audit(QStringLiteral("user"), id, 0, wrong);
                 ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
                                                     incorrect);
                 if (next)
@@ -389,7 +398,8 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             }
 
             if (row->status != QLatin1String("active")) {
-                ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("sign-in refused: deactivated"));
+                ctx.audit(QStringLiteral("user"), id, 0,
+                          AuditRecord(AuditAction::SignInRefusedDeactivated, id));
                 ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
                                                     tr("This account is deactivated: it can only be "
                                                        "reactivated (\"Reactivate my account\")."));
@@ -400,7 +410,7 @@ CommandResult Accounts::authenticate(const QString &email, const QString &passwo
             const bool rehash = PasswordHasher::needsRehash(storedHash);
             if (rehash || failures != 0 || nextLoginAt || lockedUntil)
                 store.resetSignInCounters(id, rehash ? hashOrFail(password) : storedHash, ctx.version());
-            ctx.audit(QStringLiteral("user"), id, 0, QStringLiteral("signed in"));
+            ctx.audit(QStringLiteral("user"), id, 0, AuditRecord(AuditAction::SignedIn, id));
             ctx.result = CommandResult::success(id);
         },
         RunOptions::anonymousCommand());
@@ -493,9 +503,10 @@ CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QSt
                  tr("The contact e-mail is not a valid address."));
         AccountStore(ctx.db()).setNotifications(
             ctx.actorId(), enabled, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version());
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
-                  enabled ? QStringLiteral("notifications enabled")
-                          : QStringLiteral("notifications disabled"));
+        ctx.audit(
+            QStringLiteral("user"), ctx.actorId(), 0,
+            AuditRecord(enabled ? AuditAction::NotificationsEnabled : AuditAction::NotificationsDisabled,
+                        ctx.actorId()));
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }
@@ -524,20 +535,22 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
         const QString cancelled = QStringLiteral("Cancelled: account deactivated");
         for (const AccountStore::RequestTable table :
              { AccountStore::RequestTable::Attachments, AccountStore::RequestTable::Subscriptions }) {
-            const QString entity = table == AccountStore::RequestTable::Attachments
-                ? QStringLiteral("attachment")
-                : QStringLiteral("subscription");
+            const bool attachments = table == AccountStore::RequestTable::Attachments;
+            const QString entity
+                = attachments ? QStringLiteral("attachment") : QStringLiteral("subscription");
             for (const PendingRequest &p : store.pendingRequests(table, me)) {
                 store.refuseRequest(table, p.id, now, me, cancelled, version);
                 ctx.audit(entity, p.id, p.structureId,
-                          QStringLiteral("pending request cancelled: account deactivated"));
+                          AuditRecord(attachments ? AuditAction::AttachmentCancelled
+                                                  : AuditAction::SubscriptionCancelled,
+                                      me));
             }
         }
         // Every session and outstanding link of the account stops working.
         store.revokeOpenTokens(me, now);
         Sessions::revokeAll(ctx, me);
         store.deactivate(me, now, version);
-        ctx.audit(QStringLiteral("user"), me, 0, QStringLiteral("account deactivated"));
+        ctx.audit(QStringLiteral("user"), me, 0, AuditRecord(AuditAction::AccountDeactivated, me));
         ctx.result = CommandResult::success(me);
     });
 }
@@ -561,8 +574,9 @@ CommandResult Accounts::requestReactivation(const QString &email)
             if (!withinReactivationPeriod(ctx.clock(), account->deactivatedAt))
                 fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
             const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
-            ctx.audit(QStringLiteral("user"), id, 0,
-                      QStringLiteral("reactivation mail sent, valid until %1").arg(utcText(expires)));
+            AuditRecord sent(AuditAction::ReactivationMailSent, id);
+            sent.until = QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC);
+            ctx.audit(QStringLiteral("user"), id, 0, sent);
         },
         RunOptions::anonymousCommand());
 }
@@ -608,7 +622,8 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
             store.markTokenUsed(tok->id, now);
             revokeReactivationTokens(ctx, userId);
             Sessions::revokeAll(ctx, userId);
-            ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
+            ctx.audit(QStringLiteral("user"), userId, 0,
+                      AuditRecord(AuditAction::AccountReactivated, userId));
             ctx.result = CommandResult::success(userId);
         },
         RunOptions::anonymousCommand());
@@ -623,8 +638,10 @@ void Accounts::sendSupportReactivation(CommandContext &ctx, qint64 userId, const
         fail(ErrorCode::Conflict, QStringLiteral("user"),
              tr("This account is active: there is nothing to reactivate."));
     const qint64 expires = issueReactivationToken(ctx, userId, QStringLiteral("support_reactivation"));
-    ctx.audit(QStringLiteral("user"), userId, 0,
-              QStringLiteral("reactivation mail sent by %1, valid until %2").arg(by, utcText(expires)));
+    AuditRecord sent(AuditAction::SupportReactivationMailSent, userId);
+    sent.reason = by;
+    sent.until = QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC);
+    ctx.audit(QStringLiteral("user"), userId, 0, sent);
     ctx.result = CommandResult::success(
         userId, { { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
 }
@@ -633,7 +650,7 @@ CommandResult Accounts::supportReactivate(qint64 actorId, qint64 userId)
 {
     return m_core.run(QStringLiteral("supportReactivate"), actorId, [&](CommandContext &ctx) {
         ctx.requireSupport();
-        sendSupportReactivation(ctx, userId, QStringLiteral("support"));
+        sendSupportReactivation(ctx, userId, QString::fromLatin1(audit::ReasonBySupport));
     });
 }
 
@@ -646,7 +663,7 @@ CommandResult Accounts::operatorReactivate(const QString &email)
             if (!account)
                 fail(ErrorCode::NotFound, QStringLiteral("email"),
                      tr("No user has the e-mail %1.").arg(email));
-            sendSupportReactivation(ctx, account->id, QStringLiteral("operator"));
+            sendSupportReactivation(ctx, account->id, QString::fromLatin1(audit::ReasonByOperator));
         },
         RunOptions::anonymousCommand());
 }
