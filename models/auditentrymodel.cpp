@@ -4,46 +4,34 @@
 
 namespace guichet {
 
-AuditEntryModel::AuditEntryModel(Core &core, QObject *parent)
-    : RecordTableModel(parent)
+AuditEntryModel::AuditEntryModel(Core &core, bool withStructure, QObject *parent)
+    : RecordListModel<RenderedAuditEntry>(parent)
     , m_core(core)
 {
-    setColumns({
-        { QStringLiteral("at"), tr("When"),
-          [](const QVariantMap &r) {
-              return QLocale().toString(r.value(QStringLiteral("at")).toDateTime().toLocalTime(),
-                                        QLocale::ShortFormat);
-          },
-          ColumnKind::Date },
-        { QStringLiteral("actorEmail"), tr("Who"), {}, ColumnKind::Email },
-        { QStringLiteral("command"), tr("Action") },
-        { QStringLiteral("details"), tr("What") },
-        { QStringLiteral("comment"), tr("Comment") },
-    });
+    QList<Column> columns {
+        { ColumnKind::Date, tr("When"), [](const RenderedAuditEntry &r) { return QVariant(r.entry.at); },
+          [](const RenderedAuditEntry &r) {
+              return QLocale().toString(r.entry.at.toLocalTime(), QLocale::ShortFormat);
+          } },
+        { tr("Who"), [](const RenderedAuditEntry &r) { return QVariant(r.actorName); } },
+    };
+    if (withStructure)
+        columns.append(
+            { tr("Structure"), [](const RenderedAuditEntry &r) { return QVariant(r.structureName); } });
+    columns.append({ tr("What happened"), [](const RenderedAuditEntry &r) { return QVariant(r.sentence); } });
+    setColumns(columns);
 }
 
-void AuditEntryModel::setFilter(const AuditFilter &filter)
+void AuditEntryModel::setFilter(const AuditFilter &filter, bool enabled)
 {
     m_filter = filter;
+    m_enabled = enabled;
     reload();
 }
 
 void AuditEntryModel::reload()
 {
-    QList<QVariantMap> records;
-    if (m_filter.structureId) {
-        const QList<AuditEntry> entries = AuditLog(m_core).query(m_filter);
-        for (auto it = entries.crbegin(); it != entries.crend(); ++it) {
-            records.append({ { QStringLiteral("id"), it->id },
-                             { QStringLiteral("at"), it->at },
-                             { QStringLiteral("actorEmail"), it->actorEmail },
-                             { QStringLiteral("command"), it->command },
-                             { QStringLiteral("entity"), it->entity },
-                             { QStringLiteral("details"), it->details },
-                             { QStringLiteral("comment"), it->comment } });
-        }
-    }
-    setRecords(records);
+    setRecords(m_enabled ? AuditLog(m_core).rendered(m_filter) : QList<RenderedAuditEntry>());
 }
 
 } // namespace guichet

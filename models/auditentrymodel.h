@@ -7,23 +7,31 @@ namespace guichet {
 
 class Core;
 
-// « Historique »: a structure's audit entries (who, what, when, comment),
-// filtered by text and dates (AuditLog::query), newest first.
-class AuditEntryModel : public RecordTableModel
+inline qint64 recordIdOf(const RenderedAuditEntry &record)
+{
+    return record.entry.id;
+}
+
+// « Historique » and support's « Journal »: audit entries as sentences in the
+// UI's language (AuditLog::rendered), newest first: when, who, the structure
+// (when the history spans several), the kind of action and what happened.
+class AuditEntryModel : public RecordListModel<RenderedAuditEntry>
 {
     Q_OBJECT
 
 public:
-    explicit AuditEntryModel(Core &core, QObject *parent = nullptr);
+    // withStructure: a column naming each entry's structure.
+    explicit AuditEntryModel(Core &core, bool withStructure, QObject *parent = nullptr);
 
-    // structureId 0 lists nothing (the audit log is read per structure here).
-    void setFilter(const AuditFilter &filter);
+    // `enabled` false lists nothing (a manager who chose no structure).
+    void setFilter(const AuditFilter &filter, bool enabled = true);
     const AuditFilter &filter() const { return m_filter; }
     void reload() override;
 
 private:
     Core &m_core;
     AuditFilter m_filter;
+    bool m_enabled = false;
 };
 
 } // namespace guichet

@@ -1,5 +1,6 @@
 #include "models/labels.h"
 
+#include "rules/spaces/spaces.h"
 #include "rules/spaces/subscriptions.h"
 
 #include <QCoreApplication>
@@ -44,24 +45,8 @@ QString mode(const QString &mode)
 
 QString space(const QString &code, const QString &storedName)
 {
-    static const struct
-    {
-        const char *code;
-        const char *name;
-    } names[] = {
-        { "accueil", QT_TRANSLATE_NOOP("guichet::labels", "Signed-in home") },
-        { "activite_gestionnaire", QT_TRANSLATE_NOOP("guichet::labels", "Manager activity") },
-        { "factures_emises", QT_TRANSLATE_NOOP("guichet::labels", "Issued invoices") },
-        { "factures_recues", QT_TRANSLATE_NOOP("guichet::labels", "Received invoices") },
-        { "sollicitations_emises", QT_TRANSLATE_NOOP("guichet::labels", "Sent solicitations") },
-        { "sollicitations_recues", QT_TRANSLATE_NOOP("guichet::labels", "Received solicitations") },
-        { "mon_compte", QT_TRANSLATE_NOOP("guichet::labels", "My account") },
-    };
-    for (const auto &entry : names) {
-        if (code == QLatin1String(entry.code))
-            return QCoreApplication::translate("guichet::labels", entry.name);
-    }
-    return storedName;
+    const char *source = spaceNameSource(code);
+    return source ? QCoreApplication::translate("guichet::labels", source) : storedName;
 }
 
 QString validity(QDate from, QDate until)

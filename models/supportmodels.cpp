@@ -131,41 +131,4 @@ void SolicitationQueueModel::reload()
         Solicitations(m_core).listForSupport(m_supportId, m_status).value_or(QList<SolicitationInfo>()));
 }
 
-SupportAuditModel::SupportAuditModel(Core &core, QObject *parent)
-    : AuditEntryModel(core, parent)
-    , m_core(core)
-{
-    setColumns({
-        { QStringLiteral("at"), tr("When"),
-          [](const QVariantMap &r) { return shortDateTime(r.value(QStringLiteral("at")).toDateTime()); },
-          ColumnKind::Date },
-        { QStringLiteral("actorEmail"), tr("Who"), {}, ColumnKind::Email },
-        { QStringLiteral("structure"), tr("Structure") },
-        { QStringLiteral("command"), tr("Action") },
-        { QStringLiteral("details"), tr("What") },
-        { QStringLiteral("comment"), tr("Comment") },
-    });
-}
-
-void SupportAuditModel::reload()
-{
-    QHash<qint64, QString> names;
-    for (const StructureRow &s : Structures(m_core).all())
-        names.insert(s.id, s.raisonSociale);
-    QList<QVariantMap> records;
-    const QList<AuditEntry> entries = AuditLog(m_core).query(filter());
-    for (auto it = entries.crbegin(); it != entries.crend(); ++it) {
-        records.append({ { QStringLiteral("id"), it->id },
-                         { QStringLiteral("at"), it->at },
-                         { QStringLiteral("actorEmail"), it->actorEmail },
-                         { QStringLiteral("structureId"), it->structureId },
-                         { QStringLiteral("structure"), names.value(it->structureId) },
-                         { QStringLiteral("command"), it->command },
-                         { QStringLiteral("entity"), it->entity },
-                         { QStringLiteral("details"), it->details },
-                         { QStringLiteral("comment"), it->comment } });
-    }
-    setRecords(records);
-}
-
 } // namespace guichet

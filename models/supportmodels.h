@@ -1,7 +1,6 @@
 #pragma once
 
 #include "kernel/commandresult.h"
-#include "models/auditentrymodel.h"
 #include "models/recordtablemodel.h"
 #include "rules/support/solicitations.h"
 #include "rules/support/support.h"
@@ -79,22 +78,6 @@ private:
     Core &m_core;
     qint64 m_supportId;
     QString m_status;
-};
-
-// « Support » › « Journal »: the audit log across all structures (structureId
-// 0 in the filter means every structure here), newest first, with the
-// structure's name.
-class SupportAuditModel : public AuditEntryModel
-{
-    Q_OBJECT
-
-public:
-    explicit SupportAuditModel(Core &core, QObject *parent = nullptr);
-
-    void reload() override;
-
-private:
-    Core &m_core;
 };
 
 } // namespace guichet

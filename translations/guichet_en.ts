@@ -66,6 +66,44 @@
     </message>
 </context>
 <context>
+    <name>guichet::AuditRenderer</name>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n attachment</numerusform>
+            <numerusform>%n attachments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n subscription</numerusform>
+            <numerusform>%n subscriptions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Failed sign-in of %1: wrong password (%n in a row).</source>
+        <translation>
+            <numerusform>Failed sign-in of %1: wrong password (%n in a row).</numerusform>
+            <numerusform>Failed sign-in of %1: wrong password (%n in a row).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The account of %1 was locked until %2 after %n failed sign-in(s).</source>
+        <translation>
+            <numerusform>The account of %1 was locked until %2 after %n failed sign-in.</numerusform>
+            <numerusform>The account of %1 was locked until %2 after %n failed sign-ins.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) generated for measurements.</source>
+        <translation>
+            <numerusform>%n structure generated for measurements.</numerusform>
+            <numerusform>%n structures generated for measurements.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>guichet::CommandDescription</name>
     <message numerus="yes">
         <source>%n item(s)</source>

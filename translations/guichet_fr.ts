@@ -983,62 +983,457 @@ Statut : %7</translation>
         <translation>Qui</translation>
     </message>
     <message>
-        <source>Action</source>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>What happened</source>
         <translation>Action</translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation>Quoi</translation>
-    </message>
-    <message>
-        <source>Comment</source>
-        <translation>Commentaire</translation>
-    </message>
-</context>
-<context>
-    <name>guichet::AuditExport</name>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>Fichiers CSV (*.csv)</translation>
-    </message>
-    <message>
-        <source>The file %1 could not be written: %2</source>
-        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
     </message>
 </context>
 <context>
     <name>guichet::AuditLog</name>
     <message>
-        <source>Time (UTC)</source>
-        <translation>Date et heure (UTC)</translation>
-    </message>
-    <message>
-        <source>Actor</source>
-        <translation>Acteur</translation>
-    </message>
-    <message>
-        <source>Command</source>
-        <translation>Commande</translation>
-    </message>
-    <message>
-        <source>Entity</source>
-        <translation>Entité</translation>
-    </message>
-    <message>
-        <source>Entity id</source>
-        <translation>Identifiant de l&apos;entité</translation>
-    </message>
-    <message>
         <source>Structure</source>
         <translation>Structure</translation>
     </message>
     <message>
-        <source>Details</source>
-        <translation>Détails</translation>
+        <source>When</source>
+        <translation>Quand</translation>
     </message>
     <message>
-        <source>Comment</source>
-        <translation>Commentaire</translation>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Kind of action</source>
+        <translation>Type d&apos;action</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Action</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::AuditRenderer</name>
+    <message>
+        <source>a deleted account</source>
+        <translation>un compte supprimé</translation>
+    </message>
+    <message>
+        <source>the system</source>
+        <translation>le système</translation>
+    </message>
+    <message>
+        <source>an account without a name</source>
+        <translation>un compte sans nom</translation>
+    </message>
+    <message>
+        <source>a deleted structure</source>
+        <translation>une structure supprimée</translation>
+    </message>
+    <message>
+        <source>a space no longer in the catalogue</source>
+        <translation>un espace retiré du catalogue</translation>
+    </message>
+    <message>
+        <source>principal manager</source>
+        <translation>gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>secondary manager</source>
+        <translation>gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>simple user</source>
+        <translation>utilisateur simple</translation>
+    </message>
+    <message>
+        <source>consultation</source>
+        <translation>consultation</translation>
+    </message>
+    <message>
+        <source>modification</source>
+        <translation>modification</translation>
+    </message>
+    <message>
+        <source>whole structure</source>
+        <translation>toute la structure</translation>
+    </message>
+    <message>
+        <source>a deleted service</source>
+        <translation>un service supprimé</translation>
+    </message>
+    <message>
+        <source>services: %1</source>
+        <translation>services : %1</translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation>du %1 au %2</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>à partir du %1</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>Sign-ins</source>
+        <translation>Connexions</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Rattachements</translation>
+    </message>
+    <message>
+        <source>Structures, services and spaces</source>
+        <translation>Structures, services et espaces</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Abonnements</translation>
+    </message>
+    <message>
+        <source>Attached files</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Solicitations</source>
+        <translation>Sollicitations</translation>
+    </message>
+    <message>
+        <source>%1 (from the address %2)</source>
+        <translation>%1 (depuis l’adresse %2)</translation>
+    </message>
+    <message>
+        <source>%1 — comment: %2</source>
+        <translation>%1 — commentaire : %2</translation>
+    </message>
+    <message>
+        <source>The system</source>
+        <translation>Le système</translation>
+    </message>
+    <message>
+        <source>%1 changed an attachment to %2.</source>
+        <translation>%1 a modifié un rattachement à %2.</translation>
+    </message>
+    <message>
+        <source>%1 changed a subscription on %2.</source>
+        <translation>%1 a modifié un abonnement sur %2.</translation>
+    </message>
+    <message>
+        <source>%1 changed the structure %2.</source>
+        <translation>%1 a modifié la structure %2.</translation>
+    </message>
+    <message>
+        <source>%1 changed structures.</source>
+        <translation>%1 a modifié des structures.</translation>
+    </message>
+    <message>
+        <source>%1 changed an attached file.</source>
+        <translation>%1 a modifié une pièce jointe.</translation>
+    </message>
+    <message>
+        <source>%1 changed a solicitation.</source>
+        <translation>%1 a modifié une sollicitation.</translation>
+    </message>
+    <message>
+        <source>%1 changed an account.</source>
+        <translation>%1 a modifié un compte.</translation>
+    </message>
+    <message>
+        <source>The support account of %1 (%2) was created.</source>
+        <translation>Le compte support de %1 (%2) a été créé.</translation>
+    </message>
+    <message>
+        <source>The account of %1 (%2) was created.</source>
+        <translation>Le compte de %1 (%2) a été créé.</translation>
+    </message>
+    <message>
+        <source>%1 updated their personal information.</source>
+        <translation>%1 a modifié ses informations personnelles.</translation>
+    </message>
+    <message>
+        <source>%1 changed their password.</source>
+        <translation>%1 a changé son mot de passe.</translation>
+    </message>
+    <message>
+        <source>%1 changed their secret question.</source>
+        <translation>%1 a changé sa question secrète.</translation>
+    </message>
+    <message>
+        <source>%1 turned notifications on.</source>
+        <translation>%1 a activé les notifications.</translation>
+    </message>
+    <message>
+        <source>%1 turned notifications off.</source>
+        <translation>%1 a désactivé les notifications.</translation>
+    </message>
+    <message>
+        <source>%1 deactivated their account.</source>
+        <translation>%1 a désactivé son compte.</translation>
+    </message>
+    <message>
+        <source>A reactivation link was sent to %1, valid until %2.</source>
+        <translation>Un lien de réactivation a été envoyé à %1, valable jusqu&apos;au %2.</translation>
+    </message>
+    <message>
+        <source>An operator sent %1 a reactivation link, valid until %2.</source>
+        <translation>Un exploitant a envoyé à %1 un lien de réactivation, valable jusqu&apos;au %2.</translation>
+    </message>
+    <message>
+        <source>%1 (support) sent %2 a reactivation link, valid until %3.</source>
+        <translation>%1 (support) a envoyé à %2 un lien de réactivation, valable jusqu&apos;au %3.</translation>
+    </message>
+    <message>
+        <source>%1 reactivated their account.</source>
+        <translation>%1 a réactivé son compte.</translation>
+    </message>
+    <message>
+        <source>%1 copied the rights of %2 to %3 (%4, %5).</source>
+        <translation>%1 a copié les droits de %2 vers %3 (%4, %5).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n rattachement</numerusform>
+            <numerusform>%n rattachements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n abonnement</numerusform>
+            <numerusform>%n abonnements</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 signed in.</source>
+        <translation>%1 s&apos;est connecté.</translation>
+    </message>
+    <message>
+        <source>%1 signed out.</source>
+        <translation>%1 s&apos;est déconnecté.</translation>
+    </message>
+    <message>
+        <source>Failed sign-in with an unknown e-mail: %1.</source>
+        <translation>Échec de connexion avec une adresse électronique inconnue : %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Failed sign-in of %1: wrong password (%n in a row).</source>
+        <translation>
+            <numerusform>Échec de connexion de %1 : mot de passe erroné (%n fois de suite).</numerusform>
+            <numerusform>Échec de connexion de %1 : mot de passe erroné (%n fois de suite).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sign-in of %1 refused after repeated failures; next try from %2.</source>
+        <translation>Connexion de %1 refusée après des échecs répétés ; prochain essai possible à partir du %2.</translation>
+    </message>
+    <message>
+        <source>Sign-in of %1 refused: the account is locked until %2.</source>
+        <translation>Connexion de %1 refusée : le compte est verrouillé jusqu&apos;au %2.</translation>
+    </message>
+    <message>
+        <source>Sign-in of %1 refused: the account is deactivated.</source>
+        <translation>Connexion de %1 refusée : le compte est désactivé.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The account of %1 was locked until %2 after %n failed sign-in(s).</source>
+        <translation>
+            <numerusform>Le compte de %1 a été verrouillé jusqu&apos;au %2 après %n échec de connexion.</numerusform>
+            <numerusform>Le compte de %1 a été verrouillé jusqu&apos;au %2 après %n échecs de connexion.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 signed in with the unlock code of the lockout mail: the locks on the account were lifted.</source>
+        <translation>%1 s’est connecté avec le code de déblocage du courriel de verrouillage : les verrous du compte ont été levés.</translation>
+    </message>
+    <message>
+        <source>%1 requested attachment to %2 as %3 (%4, %5).</source>
+        <translation>%1 a demandé son rattachement à %2 avec le rôle %3 (%4, %5).</translation>
+    </message>
+    <message>
+        <source>%1 validated the attachment request of %2 to %3.</source>
+        <translation>%1 a validé la demande de rattachement de %2 à %3.</translation>
+    </message>
+    <message>
+        <source>%1 refused the attachment request of %2 to %3.</source>
+        <translation>%1 a refusé la demande de rattachement de %2 à %3.</translation>
+    </message>
+    <message>
+        <source>The attachment request of %1 to %2 was cancelled: the account was deactivated.</source>
+        <translation>La demande de rattachement de %1 à %2 a été annulée : le compte a été désactivé.</translation>
+    </message>
+    <message>
+        <source>%1 removed their attachment to %2.</source>
+        <translation>%1 a supprimé son rattachement à %2.</translation>
+    </message>
+    <message>
+        <source>%1 removed the attachment of %2 to %3.</source>
+        <translation>%1 a supprimé le rattachement de %2 à %3.</translation>
+    </message>
+    <message>
+        <source>%1 made %2 %3 of %4.</source>
+        <translation>%1 a nommé %2 %3 de %4.</translation>
+    </message>
+    <message>
+        <source>%1 set the end of the attachment of %2 to %3 on %4.</source>
+        <translation>%1 a fixé la fin du rattachement de %2 à %3 au %4.</translation>
+    </message>
+    <message>
+        <source>%1 attached %2 to %3 as %4 (%5, %6).</source>
+        <translation>%1 a rattaché %2 à %3 avec le rôle %4 (%5, %6).</translation>
+    </message>
+    <message>
+        <source>%1 attached %2 to %3 as %4, copying the rights of %5.</source>
+        <translation>%1 a rattaché %2 à %3 avec le rôle %4, en copiant les droits de %5.</translation>
+    </message>
+    <message>
+        <source>%1 designated %2 principal manager of %3, succeeding %4.</source>
+        <translation>%1 a désigné %2 gestionnaire principal de %3, en remplacement de %4.</translation>
+    </message>
+    <message>
+        <source>%1 designated %2 principal manager of %3.</source>
+        <translation>%1 a désigné %2 gestionnaire principal de %3.</translation>
+    </message>
+    <message>
+        <source>%1 is the principal manager of %2, which they created.</source>
+        <translation>%1 est le gestionnaire principal de %2, structure qu&apos;il a créée.</translation>
+    </message>
+    <message>
+        <source>%1 created the structure %2 (SIRET %3).</source>
+        <translation>%1 a créé la structure %2 (SIRET %3).</translation>
+    </message>
+    <message>
+        <source>%1 updated the structure record of %2 (SIRET %3).</source>
+        <translation>%1 a modifié la fiche structure de %2 (SIRET %3).</translation>
+    </message>
+    <message>
+        <source>The structure %1 (SIRET %2) was imported.</source>
+        <translation>La structure %1 (SIRET %2) a été importée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n structure(s) generated for measurements.</source>
+        <translation>
+            <numerusform>%n structure générée pour les mesures.</numerusform>
+            <numerusform>%n structures générées pour les mesures.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 gave the secondary managers of %2 the principal manager&apos;s powers.</source>
+        <translation>%1 a donné aux gestionnaires secondaires de %2 les pouvoirs du gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>%1 withdrew the principal manager&apos;s powers from the secondary managers of %2.</source>
+        <translation>%1 a retiré aux gestionnaires secondaires de %2 les pouvoirs du gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>%1 added the service %2 (code %3) to %4.</source>
+        <translation>%1 a ajouté le service %2 (code %3) à %4.</translation>
+    </message>
+    <message>
+        <source>%1 reactivated the service %2 of %3.</source>
+        <translation>%1 a réactivé le service %2 de %3.</translation>
+    </message>
+    <message>
+        <source>%1 deactivated the service %2 of %3.</source>
+        <translation>%1 a désactivé le service %2 de %3.</translation>
+    </message>
+    <message>
+        <source>%1 set the space %2 at structure level for %3.</source>
+        <translation>%1 a paramétré l&apos;espace %2 au niveau de la structure %3.</translation>
+    </message>
+    <message>
+        <source>%1 removed the space %2 from the spaces set at structure level for %3.</source>
+        <translation>%1 a retiré l&apos;espace %2 des espaces paramétrés au niveau de la structure %3.</translation>
+    </message>
+    <message>
+        <source>A subscription request of %1 to the space %2 on %3 (%4, %5) was generated: the space is set at structure level.</source>
+        <translation>Une demande d&apos;abonnement de %1 à l&apos;espace %2 sur %3 (%4, %5) a été générée : l&apos;espace est paramétré au niveau de la structure.</translation>
+    </message>
+    <message>
+        <source>%1 requested a subscription to the space %2 on %3 (%4, %5).</source>
+        <translation>%1 a demandé un abonnement à l&apos;espace %2 sur %3 (%4, %5).</translation>
+    </message>
+    <message>
+        <source>%1 was subscribed to the space %2 on %3 (%4, %5), a default space of their role.</source>
+        <translation>%1 a été abonné à l&apos;espace %2 sur %3 (%4, %5), espace par défaut de son rôle.</translation>
+    </message>
+    <message>
+        <source>%1 was subscribed to the space %2 on %3 (%4, %5), set at structure level.</source>
+        <translation>%1 a été abonné à l&apos;espace %2 sur %3 (%4, %5), paramétré au niveau de la structure.</translation>
+    </message>
+    <message>
+        <source>%1 subscribed %2 to the space %3 on %4 (%5, %6).</source>
+        <translation>%1 a abonné %2 à l&apos;espace %3 sur %4 (%5, %6).</translation>
+    </message>
+    <message>
+        <source>%1 validated the subscription request of %2 to the space %3 on %4 (%5, %6).</source>
+        <translation>%1 a validé la demande d&apos;abonnement de %2 à l&apos;espace %3 sur %4 (%5, %6).</translation>
+    </message>
+    <message>
+        <source>%1 refused the subscription request of %2 to the space %3 on %4 (%5, %6).</source>
+        <translation>%1 a refusé la demande d&apos;abonnement de %2 à l&apos;espace %3 sur %4 (%5, %6).</translation>
+    </message>
+    <message>
+        <source>A subscription request of %1 on %2 was cancelled: the account was deactivated.</source>
+        <translation>Une demande d&apos;abonnement de %1 sur %2 a été annulée : le compte a été désactivé.</translation>
+    </message>
+    <message>
+        <source>%1 removed their subscription to the space %2 on %3.</source>
+        <translation>%1 a supprimé son abonnement à l&apos;espace %2 sur %3.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 on %3 ended with their attachment.</source>
+        <translation>L&apos;abonnement de %1 à l&apos;espace %2 sur %3 a pris fin avec son rattachement.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 on %3 was removed: the space is no longer set at structure level.</source>
+        <translation>L&apos;abonnement de %1 à l&apos;espace %2 sur %3 a été supprimé : l&apos;espace n&apos;est plus paramétré au niveau de la structure.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 on %3 was removed: it is no longer a default space of their role.</source>
+        <translation>L&apos;abonnement de %1 à l&apos;espace %2 sur %3 a été supprimé : ce n&apos;est plus un espace par défaut de son rôle.</translation>
+    </message>
+    <message>
+        <source>The subscription of %1 to the space %2 on %3 was removed.</source>
+        <translation>L&apos;abonnement de %1 à l&apos;espace %2 sur %3 a été supprimé.</translation>
+    </message>
+    <message>
+        <source>%1 added the attached file « %2 » (%3).</source>
+        <translation>%1 a ajouté la pièce jointe « %2 » (%3).</translation>
+    </message>
+    <message>
+        <source>%1 updated the attached file « %2 ».</source>
+        <translation>%1 a modifié la pièce jointe « %2 ».</translation>
+    </message>
+    <message>
+        <source>%1 deleted the attached file « %2 ».</source>
+        <translation>%1 a supprimé la pièce jointe « %2 ».</translation>
+    </message>
+    <message>
+        <source>A solicitation « %1 » (%2) was sent from %3 without signing in.</source>
+        <translation>Une sollicitation « %1 » (%2) a été envoyée depuis %3 sans connexion.</translation>
+    </message>
+    <message>
+        <source>%1 sent the solicitation « %2 » (%3).</source>
+        <translation>%1 a envoyé la sollicitation « %2 » (%3).</translation>
+    </message>
+    <message>
+        <source>%1 set the solicitation « %2 » to %3.</source>
+        <translation>%1 a passé la sollicitation « %2 » à l&apos;état %3.</translation>
+    </message>
+    <message>
+        <source>%1 replied to the solicitation « %2 » (now %3).</source>
+        <translation>%1 a répondu à la sollicitation « %2 » (désormais %3).</translation>
+    </message>
+    <message>
+        <source>%1 added to their solicitation « %2 ».</source>
+        <translation>%1 a complété sa sollicitation « %2 ».</translation>
     </message>
 </context>
 <context>
@@ -1854,58 +2249,6 @@ Here are the movements on your structures since %2.</source>
 Voici les mouvements sur vos structures depuis le %2.</translation>
     </message>
     <message>
-        <source>%1 asked to be attached.</source>
-        <translation>%1 a demandé à être rattaché.</translation>
-    </message>
-    <message>
-        <source>The attachment of %1 was validated.</source>
-        <translation>Le rattachement de %1 a été validé.</translation>
-    </message>
-    <message>
-        <source>The attachment request of %1 was refused.</source>
-        <translation>La demande de rattachement de %1 a été refusée.</translation>
-    </message>
-    <message>
-        <source>The attachment request of %1 was cancelled (account deactivated).</source>
-        <translation>La demande de rattachement de %1 a été annulée (compte désactivé).</translation>
-    </message>
-    <message>
-        <source>The attachment of %1 was removed.</source>
-        <translation>Le rattachement de %1 a été supprimé.</translation>
-    </message>
-    <message>
-        <source>%1 is now %2.</source>
-        <translation>%1 est désormais %2.</translation>
-    </message>
-    <message>
-        <source>%1 is now the principal manager, instead of %2.</source>
-        <translation>%1 est désormais le gestionnaire principal, à la place de %2.</translation>
-    </message>
-    <message>
-        <source>%1 created the structure and is its principal manager.</source>
-        <translation>%1 a créé la structure et en est le gestionnaire principal.</translation>
-    </message>
-    <message>
-        <source>%1 asked for the space %2.</source>
-        <translation>%1 a demandé l’espace %2.</translation>
-    </message>
-    <message>
-        <source>%1 was subscribed to the space %2.</source>
-        <translation>%1 a été abonné à l’espace %2.</translation>
-    </message>
-    <message>
-        <source>The subscription of %1 to the space %2 was validated.</source>
-        <translation>L’abonnement de %1 à l’espace %2 a été validé.</translation>
-    </message>
-    <message>
-        <source>The subscription request of %1 for the space %2 was refused.</source>
-        <translation>La demande d’abonnement de %1 à l’espace %2 a été refusée.</translation>
-    </message>
-    <message>
-        <source>The subscription of %1 to the space %2 was removed.</source>
-        <translation>L’abonnement de %1 à l’espace %2 a été supprimé.</translation>
-    </message>
-    <message>
         <source>new attachment requests: %1</source>
         <translation>nouvelles demandes de rattachement : %1</translation>
     </message>
@@ -1982,6 +2325,97 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     <message>
         <source>The server named by this Guichet link is not a valid address.</source>
         <translation>Le serveur indiqué par ce lien Guichet n&apos;est pas une adresse valide.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::HistoryPanel</name>
+    <message>
+        <source>&amp;Between</source>
+        <translation>&amp;Entre</translation>
+    </message>
+    <message>
+        <source>E&amp;xport as CSV…</source>
+        <translation>E&amp;xporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Only what this person did or what was done about them</source>
+        <translation>Seulement ce que cette personne a fait ou ce qui la concerne</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Kind of action</source>
+        <translation>Type d&apos;action</translation>
+    </message>
+    <message>
+        <source>Every kind of action</source>
+        <translation>Tous les types d&apos;action</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Au</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>et</translation>
+    </message>
+    <message>
+        <source>All structures</source>
+        <translation>Toutes les structures</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Tout le monde</translation>
+    </message>
+    <message>
+        <source>Choose a structure you manage.</source>
+        <translation>Choisissez une structure que vous gérez.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded for %1 with these filters.</source>
+        <translation>Rien n’est enregistré pour %1 avec ces filtres.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded for %1 yet.</source>
+        <translation>Rien n&apos;est encore enregistré pour %1.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded with these filters.</source>
+        <translation>Rien n&apos;est enregistré avec ces filtres.</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded yet.</source>
+        <translation>Rien n&apos;est encore enregistré.</translation>
+    </message>
+    <message>
+        <source>Export the history</source>
+        <translation>Exporter l’historique</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exporting the history…</source>
+        <translation>Export de l’historique…</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
     </message>
 </context>
 <context>
@@ -2415,38 +2849,6 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <source>Trans&amp;fer the principal manager&apos;s role…</source>
         <translation>Trans&amp;férer le rôle de gestionnaire principal…</translation>
     </message>
-    <message>
-        <source>Text to find in the history</source>
-        <translation>Texte à rechercher dans l’historique</translation>
-    </message>
-    <message>
-        <source>Text to find…</source>
-        <translation>Texte à rechercher…</translation>
-    </message>
-    <message>
-        <source>&amp;Between</source>
-        <translation>&amp;Entre</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Du</translation>
-    </message>
-    <message>
-        <source>Until</source>
-        <translation>Au</translation>
-    </message>
-    <message>
-        <source>and</source>
-        <translation>et</translation>
-    </message>
-    <message>
-        <source>E&amp;xport as CSV…</source>
-        <translation>E&amp;xporter en CSV…</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Historique</translation>
-    </message>
     <message numerus="yes">
         <source>%n request(s) have been waiting for more than %1 days.</source>
         <translation>
@@ -2659,14 +3061,6 @@ Commentaire : %9</translation>
         <source>Make %1 the principal manager of %2?</source>
         <translation>Faire de %1 le gestionnaire principal de %2 ?</translation>
     </message>
-    <message>
-        <source>Export the history</source>
-        <translation>Exporter l’historique</translation>
-    </message>
-    <message>
-        <source>Exporting the history…</source>
-        <translation>Export de l’historique…</translation>
-    </message>
     <message numerus="yes">
         <source>%n request(s) validated; the requesters have been notified by e-mail.</source>
         <translation>
@@ -2708,10 +3102,6 @@ Commentaire : %9</translation>
     <message>
         <source>No space is set at structure level for %1. Choose a space below to set it for all its users.</source>
         <translation>Aucun espace n’est positionné au niveau de la structure pour %1. Choisissez un espace ci-dessous pour le positionner pour tous ses utilisateurs.</translation>
-    </message>
-    <message>
-        <source>Nothing is recorded for %1 with these filters.</source>
-        <translation>Rien n’est enregistré pour %1 avec ces filtres.</translation>
     </message>
 </context>
 <context>
@@ -4575,33 +4965,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
 </context>
 <context>
-    <name>guichet::SupportAuditModel</name>
-    <message>
-        <source>When</source>
-        <translation>Quand</translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation>Qui</translation>
-    </message>
-    <message>
-        <source>Structure</source>
-        <translation>Structure</translation>
-    </message>
-    <message>
-        <source>Action</source>
-        <translation>Action</translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation>Quoi</translation>
-    </message>
-    <message>
-        <source>Comment</source>
-        <translation>Commentaire</translation>
-    </message>
-</context>
-<context>
     <name>guichet::SupportPage</name>
     <message>
         <source>&lt;h3&gt;Support&lt;/h3&gt;</source>
@@ -4760,38 +5123,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Nouvel ét&amp;at :</translation>
     </message>
     <message>
-        <source>Text to find in the log</source>
-        <translation>Texte à rechercher dans le journal</translation>
-    </message>
-    <message>
-        <source>Text to find…</source>
-        <translation>Texte à rechercher…</translation>
-    </message>
-    <message>
-        <source>&amp;Between</source>
-        <translation>&amp;Entre</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Du</translation>
-    </message>
-    <message>
-        <source>Until</source>
-        <translation>Au</translation>
-    </message>
-    <message>
-        <source>and</source>
-        <translation>et</translation>
-    </message>
-    <message>
-        <source>E&amp;xport as CSV…</source>
-        <translation>E&amp;xporter en CSV…</translation>
-    </message>
-    <message>
-        <source>Audit log</source>
-        <translation>Journal d’audit</translation>
-    </message>
-    <message>
         <source>Send %1 an e-mail with a reactivation link? The account becomes active again once they follow the link and choose a new password.</source>
         <translation>Envoyer à %1 un courriel contenant un lien de réactivation ? Le compte redevient actif une fois le lien suivi et un nouveau mot de passe choisi.</translation>
     </message>
@@ -4858,18 +5189,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Sender</source>
         <translation>Auteur</translation>
-    </message>
-    <message>
-        <source>All structures</source>
-        <translation>Toutes les structures</translation>
-    </message>
-    <message>
-        <source>Export the log</source>
-        <translation>Exporter le journal</translation>
-    </message>
-    <message>
-        <source>Exporting the log…</source>
-        <translation>Export du journal…</translation>
     </message>
     <message>
         <source>Your reply was sent; the sender was notified by e-mail.</source>

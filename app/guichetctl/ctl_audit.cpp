@@ -95,9 +95,9 @@ int commandAudit(const QString &location, const QStringList &args)
         return Success;
     }
 
-    const QList<AuditEntry> entries = log.query(filter);
+    const QList<RenderedAuditEntry> entries = log.rendered(filter);
     QList<QStringList> table { AuditLog::columnTitles() };
-    for (const AuditEntry &entry : entries) {
+    for (const RenderedAuditEntry &entry : entries) {
         QStringList fields = AuditLog::toFields(entry);
         for (QString &field : fields)
             field.replace(QLatin1Char('\n'), QLatin1Char(' ')).replace(QLatin1Char('\r'), QLatin1Char(' '));

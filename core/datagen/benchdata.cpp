@@ -224,8 +224,9 @@ CommandResult generateStructures(Database &db, int n, quint32 seed)
                 insertStructuresBulk(db, part, version, now);
                 added += part.size();
             }
-            ctx.audit(QStringLiteral("structure"), 0, 0,
-                      QStringLiteral("{\"generated\":%1,\"seed\":%2}").arg(n).arg(seed));
+            AuditRecord generated(AuditAction::StructuresGenerated);
+            generated.count = int(n);
+            ctx.audit(QStringLiteral("structure"), 0, 0, generated);
             ctx.result = CommandResult::success(0, { { QStringLiteral("generated"), n } });
         },
         RunOptions::anonymousCommand());

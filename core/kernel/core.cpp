@@ -45,15 +45,18 @@ qint64 CommandContext::version()
     return m_version;
 }
 
-void CommandContext::audit(const QString &entity, qint64 entityId, qint64 structureId, const QString &details,
-                           const QString &comment)
+void CommandContext::audit(const QString &entity, qint64 entityId, qint64 structureId,
+                           const AuditRecord &record, const QString &comment)
 {
-    db().exec(QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
-                             "details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-              { clock().nowMs(), m_actor ? QVariant(m_actor->id) : QVariant(QMetaType(QMetaType::LongLong)),
-                m_command, entity, entityId ? QVariant(entityId) : QVariant(QMetaType(QMetaType::LongLong)),
-                structureId ? QVariant(structureId) : QVariant(QMetaType(QMetaType::LongLong)), details,
-                comment, version() });
+    const QVariant null(QMetaType(QMetaType::LongLong));
+    db().exec(
+        QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
+                       "action, subject_id, details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?)"),
+        { clock().nowMs(), m_actor ? QVariant(m_actor->id) : null, m_command, entity,
+          entityId ? QVariant(entityId) : null, structureId ? QVariant(structureId) : null,
+          audit::actionCode(record.action), record.subjectId ? QVariant(record.subjectId) : null,
+          record.toJson(), comment, version() });
 }
 
 void CommandContext::tombstone(const QString &table, qint64 rowId, qint64 userId, qint64 structureId)

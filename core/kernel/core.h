@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kernel/auditrecord.h"
 #include "kernel/clock.h"
 #include "kernel/commandresult.h"
 #include "kernel/database.h"
@@ -63,7 +64,9 @@ public:
 
     // The version every row changed by this command gets (allocated on first use).
     qint64 version();
-    void audit(const QString &entity, qint64 entityId, qint64 structureId, const QString &details,
+    // Appends an audit entry about a row (entity, its id, its structure or 0)
+    // recording what was done as codes and ids; comment is the user's own text.
+    void audit(const QString &entity, qint64 entityId, qint64 structureId, const AuditRecord &record,
                const QString &comment = {});
     // Records a deleted row for the sync feed, with the row's owner and
     // structure (0 when it has none): the feed shows the tombstone only to

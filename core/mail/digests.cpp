@@ -4,6 +4,7 @@
 #include "mail/digeststore.h"
 #include "mail/mailtext.h"
 #include "rules/attachments/permissions.h"
+#include "rules/audit/auditlog.h"
 
 #include <QDebug>
 #include <QHash>
@@ -254,17 +255,17 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
     }
     // Removals and role changes leave no row behind: the audit log tells them.
     for (const StructureAuditEntry &a : store.attachmentChangesAbout(userId, fromMs, toMs)) {
-        const QString &details = a.details;
+        const AuditRecord &r = a.record;
         const QString &structure = a.raisonSociale;
-        if (details.startsWith(QLatin1String("removed")))
+        if (r.action == AuditAction::AttachmentRemoved)
             own.append(t.translate("guichet::Digests", "Your attachment to %1 was removed.").arg(structure));
-        else if (details.startsWith(QLatin1String("role of user")))
+        else if (r.action == AuditAction::AttachmentRoleChanged)
             own.append(t.translate("guichet::Digests", "Your role on %1 is now: %2.")
-                           .arg(structure, roleLabel(t, details.section(QLatin1Char(' '), -1))));
-        else if (details.endsWith(QStringLiteral("-> user %1").arg(userId)))
+                           .arg(structure, roleLabel(t, r.role)));
+        else if (r.subjectId == userId)
             own.append(
                 t.translate("guichet::Digests", "You are now the principal manager of %1.").arg(structure));
-        else
+        else if (r.otherUserId == userId)
             own.append(t.translate("guichet::Digests", "You are no longer the principal manager of %1.")
                            .arg(structure));
     }
@@ -279,12 +280,10 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
                           "Your subscription request for the space %1 on %2 (%3) was refused.");
         own.append(text.arg(x.spaceName, x.raisonSociale, scopeLabel(t, x.serviceName)));
     }
-    // A removed subscription is gone: its creation entry names its user and space.
-    static const QRegularExpression spaceOf(QStringLiteral("space (\\d+)"));
+    // A removed subscription is gone: its removal entry names its space.
     for (const StructureAuditEntry &x : store.removedSubscriptionsOf(userId, fromMs, toMs)) {
-        const qint64 spaceId = spaceOf.match(x.details).captured(1).toLongLong();
         own.append(t.translate("guichet::Digests", "Your subscription to the space %1 on %2 was removed.")
-                       .arg(store.spaceName(spaceId), x.raisonSociale));
+                       .arg(store.spaceName(x.record.spaceId), x.raisonSociale));
     }
     for (const QString &subject : store.supportReplySubjects(userId, fromMs, toMs))
         own.append(t.translate("guichet::Digests", "Support replied to your request \"%1\".").arg(subject));
@@ -367,27 +366,37 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
     const qint64 toMs = now.toMSecsSinceEpoch();
     const QDate today = now.toUTC().date();
     const MailText t = MailText::forUser(db, userId);
-    QHash<qint64, QString> names;
 
     enum Category { NewAttachments, Decisions, Removals, NewSubscriptions, RoleChanges, CategoryCount };
-    static const QRegularExpression userIn(QStringLiteral("user (\\d+)"));
-    static const QRegularExpression usersIn(QStringLiteral("user (\\d+) -> user (\\d+)"));
-    static const QRegularExpression principalJson(QStringLiteral("\"user_id\":(\\d+)"));
-    static const QRegularExpression spaceIn(QStringLiteral("space (\\d+)"));
-
-    // Who and which space a subscription entry is about: its latest creation
-    // entry up to this one (ids of deleted rows may be reused by SQLite).
-    const auto subscriptionOf = [&](qint64 id, qint64 auditId) -> std::pair<QString, QString> {
-        const QString details = store.subscriptionCreation(id, auditId);
-        const QString space = store.spaceName(spaceIn.match(details).captured(1).toLongLong());
-        return { userName(store, names, userIn.match(details).captured(1).toLongLong()), space };
+    const auto categoryOf = [](AuditAction action) {
+        switch (action) {
+        case AuditAction::AttachmentRequested:
+        case AuditAction::AttachedByManager:
+        case AuditAction::AttachmentCopied:
+            return NewAttachments;
+        case AuditAction::AttachmentValidated:
+        case AuditAction::AttachmentRefused:
+        case AuditAction::AttachmentCancelled:
+        case AuditAction::SubscriptionValidated:
+        case AuditAction::SubscriptionRefused:
+        case AuditAction::SubscriptionCancelled:
+            return Decisions;
+        case AuditAction::AttachmentRemoved:
+        case AuditAction::SubscriptionRemoved:
+            return Removals;
+        case AuditAction::SubscriptionRequested:
+        case AuditAction::SubscriptionCreated:
+            return NewSubscriptions;
+        case AuditAction::AttachmentRoleChanged:
+        case AuditAction::AttachmentEndSet:
+        case AuditAction::PrincipalChanged:
+        case AuditAction::CreatorMadePrincipal:
+            return RoleChanges;
+        default:
+            return CategoryCount;
+        }
     };
-    // A removal names its user; otherwise the row still exists.
-    const auto attachmentUser = [&](qint64 id, const QString &details) {
-        if (const QRegularExpressionMatch m = userIn.match(details); m.hasMatch())
-            return userName(store, names, m.captured(1).toLongLong());
-        return userName(store, names, store.attachmentUser(id));
-    };
+    const AuditLog log(m_core);
 
     const QList<DigestStructure> structures = store.validatedStructuresOf(userId);
     const auto user = store.recipient(userId);
@@ -400,84 +409,21 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
         const qint64 structureId = s.id;
         if (roleOn(db, userId, structureId, today) == Role::None)
             continue;
-        const QList<StructureMovement> entries = store.movements(structureId, fromMs, toMs);
+        // The history's own sentences, oldest first, in the reader's language.
+        AuditFilter filter;
+        filter.structureId = structureId;
+        filter.since = QDateTime::fromMSecsSinceEpoch(fromMs + 1, Qt::UTC);
+        filter.until = QDateTime::fromMSecsSinceEpoch(toMs + 1, Qt::UTC);
+        filter.families = { AuditFamily::Attachment, AuditFamily::Subscription };
+        const QList<RenderedAuditEntry> entries = log.rendered(filter, &t);
         int counts[CategoryCount] = {};
         QStringList lines;
-        for (const StructureMovement &e : entries) {
-            const QString &details = e.details;
-            const qint64 id = e.entityId;
-            const qint64 auditId = e.id;
-            Category category = CategoryCount;
-            QString line;
-            if (e.entity == QLatin1String("attachment")) {
-                if (details.startsWith(QLatin1String("requested as "))) {
-                    category = NewAttachments;
-                    line = t.translate("guichet::Digests", "%1 asked to be attached.")
-                               .arg(attachmentUser(id, details));
-                } else if (details == QLatin1String("request validated")) {
-                    category = Decisions;
-                    line = t.translate("guichet::Digests", "The attachment of %1 was validated.")
-                               .arg(attachmentUser(id, details));
-                } else if (details == QLatin1String("request refused")) {
-                    category = Decisions;
-                    line = t.translate("guichet::Digests", "The attachment request of %1 was refused.")
-                               .arg(attachmentUser(id, details));
-                } else if (details.startsWith(QLatin1String("pending request cancelled"))) {
-                    category = Decisions;
-                    line = t.translate("guichet::Digests",
-                                       "The attachment request of %1 was cancelled (account deactivated).")
-                               .arg(attachmentUser(id, details));
-                } else if (details.startsWith(QLatin1String("removed (user "))) {
-                    category = Removals;
-                    line = t.translate("guichet::Digests", "The attachment of %1 was removed.")
-                               .arg(attachmentUser(id, details));
-                } else if (details.startsWith(QLatin1String("role of user "))) {
-                    category = RoleChanges;
-                    line = t.translate("guichet::Digests", "%1 is now %2.")
-                               .arg(attachmentUser(id, details),
-                                    roleLabel(t, details.section(QLatin1Char(' '), -1)));
-                } else if (const QRegularExpressionMatch m = usersIn.match(details); m.hasMatch()) {
-                    category = RoleChanges;
-                    line = t.translate("guichet::Digests", "%1 is now the principal manager, instead of %2.")
-                               .arg(userName(store, names, m.captured(2).toLongLong()),
-                                    userName(store, names, m.captured(1).toLongLong()));
-                } else if (const QRegularExpressionMatch j = principalJson.match(details); j.hasMatch()) {
-                    category = RoleChanges;
-                    line = t.translate("guichet::Digests",
-                                       "%1 created the structure and is its principal manager.")
-                               .arg(userName(store, names, j.captured(1).toLongLong()));
-                }
-            } else {
-                if (details.startsWith(QLatin1String("user "))) {
-                    category = NewSubscriptions;
-                    const auto [who, space] = subscriptionOf(id, auditId);
-                    line = details.contains(QLatin1String(", pending ("))
-                        ? t.translate("guichet::Digests", "%1 asked for the space %2.").arg(who, space)
-                        : t.translate("guichet::Digests", "%1 was subscribed to the space %2.")
-                              .arg(who, space);
-                } else if (details == QLatin1String("request validated")
-                           || details == QLatin1String("request refused")
-                           || details.startsWith(QLatin1String("pending request cancelled"))) {
-                    category = Decisions;
-                    const auto [who, space] = subscriptionOf(id, auditId);
-                    line = (details == QLatin1String("request validated")
-                                ? t.translate("guichet::Digests",
-                                              "The subscription of %1 to the space %2 was validated.")
-                                : t.translate("guichet::Digests",
-                                              "The subscription request of %1 for the space %2 was refused."))
-                               .arg(who, space);
-                } else if (details.startsWith(QLatin1String("deleted:"))) {
-                    category = Removals;
-                    const auto [who, space] = subscriptionOf(id, auditId);
-                    line = t.translate("guichet::Digests",
-                                       "The subscription of %1 to the space %2 was removed.")
-                               .arg(who, space);
-                }
-            }
+        for (auto it = entries.crbegin(); it != entries.crend(); ++it) {
+            const Category category = categoryOf(it->entry.record.action);
             if (category == CategoryCount)
                 continue;
             ++counts[category];
-            lines.append(line);
+            lines.append(it->sentence);
         }
         if (lines.isEmpty())
             continue;

@@ -10,7 +10,7 @@ QList<StructureAuditEntry> auditEntriesFromRows(const QList<QVariantMap> &rows)
 {
     QList<StructureAuditEntry> entries;
     for (const QVariantMap &row : rows)
-        entries.append({ row.value(QStringLiteral("details")).toString(),
+        entries.append({ AuditRecord::fromJson(row.value(QStringLiteral("details")).toString()),
                          row.value(QStringLiteral("raison_sociale")).toString() });
     return entries;
 }
@@ -123,16 +123,14 @@ QList<AttachmentEvent> DigestStore::attachmentEvents(qint64 userId, qint64 fromM
 QList<StructureAuditEntry> DigestStore::attachmentChangesAbout(qint64 userId, qint64 fromMs,
                                                                qint64 toMs) const
 {
-    // The details the attachment rules write for these changes (audit entries).
     return auditEntriesFromRows(m_db.rows(
         QStringLiteral(
             "SELECT l.details, s.raison_sociale FROM audit_log l JOIN structures s ON s.id = "
-            "l.structure_id WHERE l.entity = 'attachment' AND l.at > ? AND l.at <= ? AND "
-            "(l.details = ? OR l.details LIKE ? OR l.details LIKE ? OR l.details LIKE ?) ORDER BY l.id"),
-        { fromMs, toMs, QStringLiteral("removed (user %1)").arg(userId),
-          QStringLiteral("role of user %1 set to %").arg(userId),
-          QStringLiteral("principal manager: user % -> user %1").arg(userId),
-          QStringLiteral("principal manager: user %1 -> user %").arg(userId) }));
+            "l.structure_id WHERE l.at > ? AND l.at <= ? AND ((l.subject_id = ? AND l.action IN (?, ?)) OR "
+            "l.action = ?) ORDER BY l.id"),
+        { fromMs, toMs, userId, audit::actionCode(AuditAction::AttachmentRemoved),
+          audit::actionCode(AuditAction::AttachmentRoleChanged),
+          audit::actionCode(AuditAction::PrincipalChanged) }));
 }
 
 QList<SubscriptionEvent> DigestStore::subscriptionEvents(qint64 userId, qint64 fromMs, qint64 toMs) const
@@ -158,15 +156,10 @@ QList<StructureAuditEntry> DigestStore::removedSubscriptionsOf(qint64 userId, qi
                                                                qint64 toMs) const
 {
     return auditEntriesFromRows(m_db.rows(
-        QStringLiteral(
-            "SELECT c.details, s.raison_sociale FROM audit_log d JOIN audit_log c ON c.entity = "
-            "'subscription' AND c.entity_id = d.entity_id AND c.details LIKE ? AND c.id = (SELECT MAX(c2.id) "
-            "FROM "
-            "audit_log c2 WHERE c2.entity = 'subscription' AND c2.entity_id = d.entity_id AND "
-            "c2.details LIKE 'user %' AND c2.id < d.id) JOIN structures s ON "
-            "s.id = d.structure_id WHERE d.entity = 'subscription' AND d.details LIKE 'deleted:%' AND "
-            "d.at > ? AND d.at <= ? ORDER BY d.id"),
-        { QStringLiteral("user %1, space %").arg(userId), fromMs, toMs }));
+        QStringLiteral("SELECT l.details, s.raison_sociale FROM audit_log l JOIN structures s ON s.id = "
+                       "l.structure_id WHERE l.subject_id = ? AND l.action = ? AND l.at > ? AND l.at <= ? "
+                       "ORDER BY l.id"),
+        { userId, audit::actionCode(AuditAction::SubscriptionRemoved), fromMs, toMs }));
 }
 
 QStringList DigestStore::supportReplySubjects(qint64 userId, qint64 fromMs, qint64 toMs) const
@@ -261,37 +254,6 @@ QList<DigestStructure> DigestStore::validatedStructuresOf(qint64 userId) const
                             row.value(QStringLiteral("raison_sociale")).toString(),
                             row.value(QStringLiteral("siret")).toString() });
     return structures;
-}
-
-QList<StructureMovement> DigestStore::movements(qint64 structureId, qint64 fromMs, qint64 toMs) const
-{
-    const QList<QVariantMap> rows = m_db.rows(
-        QStringLiteral(
-            "SELECT id, entity, entity_id, details FROM audit_log WHERE structure_id = ? AND entity IN "
-            "('attachment', 'subscription') AND at > ? AND at <= ? ORDER BY at, id"),
-        { structureId, fromMs, toMs });
-    QList<StructureMovement> movements;
-    for (const QVariantMap &row : rows)
-        movements.append({ row.value(QStringLiteral("id")).toLongLong(),
-                           row.value(QStringLiteral("entity")).toString(),
-                           row.value(QStringLiteral("entity_id")).toLongLong(),
-                           row.value(QStringLiteral("details")).toString() });
-    return movements;
-}
-
-QString DigestStore::subscriptionCreation(qint64 subscriptionId, qint64 upToAuditId) const
-{
-    return m_db
-        .value(QStringLiteral("SELECT details FROM audit_log WHERE entity = 'subscription' AND entity_id "
-                              "= ? AND details LIKE 'user %' AND id <= ? ORDER BY id DESC LIMIT 1"),
-               { subscriptionId, upToAuditId })
-        .toString();
-}
-
-qint64 DigestStore::attachmentUser(qint64 attachmentId) const
-{
-    return m_db.value(QStringLiteral("SELECT user_id FROM attachments WHERE id = ?"), { attachmentId })
-        .toLongLong();
 }
 
 } // namespace guichet

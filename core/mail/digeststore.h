@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kernel/auditrecord.h"
+
 #include <QDate>
 #include <QList>
 #include <QString>
@@ -54,10 +56,10 @@ struct SubscriptionEvent
     QString serviceName; // empty: the whole structure
 };
 
-// An audit entry's details and the raison sociale of its structure.
+// An audit entry's record and the raison sociale of its structure.
 struct StructureAuditEntry
 {
-    QString details;
+    AuditRecord record;
     QString raisonSociale;
 };
 
@@ -86,15 +88,6 @@ struct DigestStructure
     QString siret;
 };
 
-// An audit entry about an attachment or a subscription of a structure.
-struct StructureMovement
-{
-    qint64 id = 0;
-    QString entity;
-    qint64 entityId = 0;
-    QString details;
-};
-
 class DigestStore
 {
 public:
@@ -119,12 +112,12 @@ public:
 
     // The daily mail: the reader's own events, oldest first.
     QList<AttachmentEvent> attachmentEvents(qint64 userId, qint64 fromMs, qint64 toMs) const;
-    // Removals of the user's attachments, changes of their role and of the
-    // principal manager to or from them (they leave no row behind).
+    // Removals of the user's attachments, changes of their role and every
+    // change of principal manager (the caller keeps those to or from the
+    // user: the former one is in the record only); they leave no row behind.
     QList<StructureAuditEntry> attachmentChangesAbout(qint64 userId, qint64 fromMs, qint64 toMs) const;
     QList<SubscriptionEvent> subscriptionEvents(qint64 userId, qint64 fromMs, qint64 toMs) const;
-    // The user's subscriptions removed in the window: each one's creation
-    // entry (it names the space) and its structure.
+    // The user's subscriptions removed in the window (the record names the space).
     QList<StructureAuditEntry> removedSubscriptionsOf(qint64 userId, qint64 fromMs, qint64 toMs) const;
     // Subjects of the solicitations support replied to.
     QStringList supportReplySubjects(qint64 userId, qint64 fromMs, qint64 toMs) const;
@@ -142,11 +135,6 @@ public:
 
     // The weekly summary.
     QList<DigestStructure> validatedStructuresOf(qint64 userId) const;
-    QList<StructureMovement> movements(qint64 structureId, qint64 fromMs, qint64 toMs) const;
-    // The details of the latest creation entry of a subscription up to an
-    // audit entry (ids of deleted rows may be reused by SQLite).
-    QString subscriptionCreation(qint64 subscriptionId, qint64 upToAuditId) const;
-    qint64 attachmentUser(qint64 attachmentId) const;
 
 private:
     const Database &m_db;

@@ -49,8 +49,10 @@ const QList<TableSpec> &tableSpecs()
         { QStringLiteral("solicitation_messages"),
           QStringLiteral("id, solicitation_id, author_id, from_support, body, created_at, version") },
         { QStringLiteral("audit_log"),
-          QStringLiteral("id, at, actor_id, command, entity, entity_id, structure_id, details, comment, "
-                         "version") },
+          QStringLiteral(
+              "id, at, actor_id, command, entity, entity_id, structure_id, action, subject_id, details, "
+              "comment, "
+              "version") },
     };
     return specs;
 }

@@ -34,30 +34,37 @@ private slots:
         m_siret1 = validSiret(1);
         const qint64 s1 = insertStructure(*database, m_siret1, QStringLiteral("Menuiserie Dupont"));
         m_s2 = insertStructure(*database, validSiret(2), QStringLiteral("Boulangerie"));
-        const auto record = [&](const QString &command, qint64 structure, const QString &details) {
-            QVERIFY(core.run(command, alice,
+        const auto record = [&](AuditAction action, qint64 structure, const QString &comment) {
+            AuditRecord r(action, alice);
+            r.role = QStringLiteral("user");
+            r.validFrom = QDate(2026, 3, 1);
+            QVERIFY(core.run(QStringLiteral("testCommand"), alice,
                              [&](CommandContext &ctx) {
-                                 ctx.audit(QStringLiteral("attachment"), 1, structure, details);
+                                 ctx.audit(QStringLiteral("attachment"), 1, structure, r, comment);
                              })
                         .ok());
         };
-        record(QStringLiteral("requestAttachment"), s1, QStringLiteral("role=user"));
+        record(AuditAction::AttachmentRequested, s1, QString());
         clock.advanceDays(1); // 2 March
-        record(QStringLiteral("validateAttachment"), m_s2, QStringLiteral("note: \"ok\", thanks"));
+        record(AuditAction::AttachmentValidated, m_s2, QStringLiteral("note: \"ok\", thanks"));
         clock.advanceDays(1); // 3 March
-        record(QStringLiteral("refuseAttachment"), s1, QStringLiteral("line one\nline two"));
+        record(AuditAction::AttachmentRefused, s1, QStringLiteral("line one\nline two"));
     }
 
-    void tableListsEverythingOldestFirst()
+    void tableListsEverythingNewestFirstAsSentences()
     {
         const Run r = ctl({ QStringLiteral("audit") });
         QCOMPARE(r.exitCode, 0);
         const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 5); // header, three entries, count
-        QVERIFY(lines.at(0).startsWith(QLatin1String("Time (UTC)")));
-        QVERIFY(lines.at(1).startsWith(QLatin1String("2026-03-01 09:00:00")));
-        QVERIFY(lines.at(1).contains(QLatin1String("alice@example.org")));
-        QVERIFY(lines.at(3).contains(QLatin1String("line one line two")));
+        QVERIFY(lines.at(0).startsWith(QLatin1String("When")));
+        QVERIFY(lines.at(1).startsWith(QLatin1String("2026-03-03")));
+        QVERIFY2(
+            lines.at(1).contains(QStringLiteral("Alice MARTIN refused the attachment request of Alice MARTIN "
+                                                "to Menuiserie Dupont. — comment: line one line two")),
+            qPrintable(lines.at(1)));
+        QVERIFY(
+            lines.at(3).contains(QLatin1String("Alice MARTIN requested attachment to Menuiserie Dupont")));
         QVERIFY(lines.at(4).contains(QLatin1Char('3')));
     }
 
@@ -66,29 +73,29 @@ private slots:
         Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2026-03-02"),
                       QStringLiteral("--until"), QStringLiteral("2026-03-02") });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains(QLatin1String("validateAttachment")));
-        QVERIFY(!r.out.contains(QLatin1String("requestAttachment")));
-        QVERIFY(!r.out.contains(QLatin1String("refuseAttachment")));
+        QVERIFY(r.out.contains(QLatin1String("validated the attachment")));
+        QVERIFY(!r.out.contains(QLatin1String("requested attachment")));
+        QVERIFY(!r.out.contains(QLatin1String("refused the attachment")));
 
         r = ctl(
             { QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2026-03-02T09:00:01Z") });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(!r.out.contains(QLatin1String("validateAttachment")));
-        QVERIFY(r.out.contains(QLatin1String("refuseAttachment")));
+        QVERIFY(!r.out.contains(QLatin1String("validated the attachment")));
+        QVERIFY(r.out.contains(QLatin1String("refused the attachment")));
     }
 
     void structureBySiretOrId()
     {
         Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--structure"), m_siret1 });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains(QLatin1String("requestAttachment")));
-        QVERIFY(r.out.contains(QLatin1String("refuseAttachment")));
-        QVERIFY(!r.out.contains(QLatin1String("validateAttachment")));
+        QVERIFY(r.out.contains(QLatin1String("requested attachment")));
+        QVERIFY(r.out.contains(QLatin1String("refused the attachment")));
+        QVERIFY(!r.out.contains(QLatin1String("validated the attachment")));
 
         r = ctl({ QStringLiteral("audit"), QStringLiteral("--structure"), QString::number(m_s2) });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains(QLatin1String("validateAttachment")));
-        QVERIFY(!r.out.contains(QLatin1String("requestAttachment")));
+        QVERIFY(r.out.contains(QLatin1String("validated the attachment")));
+        QVERIFY(!r.out.contains(QLatin1String("requested attachment")));
     }
 
     void csvFormat()
@@ -96,11 +103,15 @@ private slots:
         const Run r = ctl({ QStringLiteral("audit"), QStringLiteral("--format"), QStringLiteral("csv"),
                             QStringLiteral("--structure"), QString::number(m_s2) });
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.out,
-                 QStringLiteral("Time (UTC),Actor,Command,Entity,Entity id,Structure,Details,Comment\r\n"
-                                "2026-03-02 09:00:00,alice@example.org,validateAttachment,attachment,1,%1,"
-                                "\"note: \"\"ok\"\", thanks\",\r\n")
-                     .arg(m_s2));
+        const QStringList lines = r.out.split(QStringLiteral("\r\n"));
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.at(0), QStringLiteral("When,Who,Structure,Kind of action,What happened"));
+        QVERIFY2(lines.at(1).startsWith(QLatin1String("2026-03-02")), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(1).endsWith(
+                     QStringLiteral(",Alice MARTIN,Boulangerie,Attachments,\"Alice MARTIN validated the "
+                                    "attachment request of Alice MARTIN to Boulangerie. — comment: "
+                                    "note: \"\"ok\"\", thanks\"")),
+                 qPrintable(lines.at(1)));
     }
 
     void badInputExitsTwoNamingTheOption_data()

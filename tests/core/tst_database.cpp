@@ -104,7 +104,7 @@ private slots:
         const CommandResult result = core.run(
             QStringLiteral("test"), 0,
             [](CommandContext &ctx) {
-                ctx.audit(QStringLiteral("nothing"), 0, 0, QStringLiteral("written then undone"));
+                ctx.audit(QStringLiteral("nothing"), 0, 0, AuditRecord(AuditAction::ProfileUpdated));
                 fail(ErrorCode::InvalidInput, QStringLiteral("field"), QStringLiteral("refused"));
             },
             RunOptions::anonymousCommand());
@@ -124,7 +124,7 @@ private slots:
         const CommandResult result = core.run(
             QStringLiteral("test"), 0,
             [](CommandContext &ctx) {
-                ctx.audit(QStringLiteral("nothing"), 0, 0, QStringLiteral("written then undone"));
+                ctx.audit(QStringLiteral("nothing"), 0, 0, AuditRecord(AuditAction::ProfileUpdated));
                 ctx.db().exec(QStringLiteral("INSERT INTO no_such_table VALUES (1)"));
             },
             RunOptions::anonymousCommand());
@@ -154,8 +154,8 @@ private slots:
         Core core(t.db(), clock);
         const QString before = snapshot(t.db());
         const auto body = [](CommandContext &ctx) {
-            ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("first"));
-            ctx.audit(QStringLiteral("b"), 2, 0, QStringLiteral("second"));
+            ctx.audit(QStringLiteral("a"), 1, 0, AuditRecord(AuditAction::ProfileUpdated));
+            ctx.audit(QStringLiteral("b"), 2, 0, AuditRecord(AuditAction::ProfileUpdated));
             ctx.tombstone(QStringLiteral("users"), 7, 7, 0);
         };
         // Fail at statement 0, 1, 2 ... until the command gets through whole.
@@ -253,9 +253,9 @@ private slots:
         const CommandResult r = core.run(
             QStringLiteral("test"), 0,
             [&](CommandContext &ctx) {
-                ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("first"));
+                ctx.audit(QStringLiteral("a"), 1, 0, AuditRecord(AuditAction::ProfileUpdated));
                 QVERIFY(terminateBackend(ctx.db(), *other));
-                ctx.audit(QStringLiteral("b"), 2, 0, QStringLiteral("second"));
+                ctx.audit(QStringLiteral("b"), 2, 0, AuditRecord(AuditAction::ProfileUpdated));
             },
             RunOptions::anonymousCommand());
         QCOMPARE(r.code, ErrorCode::Unavailable);
@@ -266,7 +266,9 @@ private slots:
         // The next command reconnects and goes through.
         const CommandResult again = core.run(
             QStringLiteral("test"), 0,
-            [](CommandContext &ctx) { ctx.audit(QStringLiteral("a"), 1, 0, QStringLiteral("again")); },
+            [](CommandContext &ctx) {
+                ctx.audit(QStringLiteral("a"), 1, 0, AuditRecord(AuditAction::ProfileUpdated));
+            },
             RunOptions::anonymousCommand());
         QVERIFY2(again.ok(), qPrintable(again.message));
         QCOMPARE(other->value(QStringLiteral("SELECT COUNT(*) FROM audit_log")).toInt(), 1);

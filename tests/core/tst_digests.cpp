@@ -263,13 +263,16 @@ private slots:
         const QString betaPart = text.mid(beta, alpha - beta);
         const QString alphaPart = text.mid(alpha);
         QVERIFY2(betaPart.contains(QStringLiteral("removals: 1")), qPrintable(betaPart));
-        QVERIFY2(betaPart.contains(QStringLiteral("The attachment of Sam S was removed.")),
+        QVERIFY2(betaPart.contains(QStringLiteral("removed the attachment of Sam S to Boulangerie Beta.")),
                  qPrintable(betaPart));
         QVERIFY(!betaPart.contains(QStringLiteral("Vera")));
         QVERIFY2(alphaPart.contains(QStringLiteral("new attachment requests: 1")), qPrintable(alphaPart));
         QVERIFY(alphaPart.contains(QStringLiteral("decisions: 1")));
-        QVERIFY(alphaPart.contains(QStringLiteral("Vera Vidal asked to be attached.")));
-        QVERIFY(alphaPart.contains(QStringLiteral("The attachment of Vera Vidal was validated.")));
+        QVERIFY2(alphaPart.contains(
+                     QStringLiteral("Vera VIDAL requested attachment to Menuiserie Alpha as simple user")),
+                 qPrintable(alphaPart));
+        QVERIFY(alphaPart.contains(
+            QStringLiteral("validated the attachment request of Vera VIDAL to Menuiserie Alpha.")));
         QVERIFY(!text.contains(QStringLiteral("Charpente Gamma")));
         QVERIFY(mails.first().bodyHtml.contains(QStringLiteral("<h3>Boulangerie Beta (SIRET")));
         // Once per ISO week.

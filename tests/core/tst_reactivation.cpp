@@ -333,10 +333,11 @@ private slots:
         QVERIFY(setUp(w));
         w.clock.advanceDays(100);
         QVERIFY(w.accounts.operatorReactivate(QStringLiteral("ALICE@example.org")).ok());
-        QCOMPARE(
-            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'operatorReactivate' AND "
-                                   "actor_id IS NULL AND details LIKE '%by operator%'")),
-            1);
+        QCOMPARE(w.count(QStringLiteral(
+                     "SELECT COUNT(*) FROM audit_log WHERE command = 'operatorReactivate' AND "
+                     "actor_id IS NULL AND action = 'account.support_reactivation_mail_sent' AND "
+                     "details LIKE '%\"reason\":\"operator\"%'")),
+                 1);
         QVERIFY(complete(w, w.lastToken()).ok());
         QCOMPARE(w.accounts.operatorReactivate(QStringLiteral("nobody@example.org")).code,
                  ErrorCode::NotFound);

@@ -118,8 +118,8 @@ private slots:
         // The failure is recorded although the command failed.
         QCOMPARE(w.failedLogins(), 1);
         QCOMPARE(
-            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'signIn' AND details LIKE "
-                                   "'sign-in failed%'")),
+            w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'signIn' AND action IN "
+                                   "('signin.unknown_email', 'signin.wrong_password')")),
             2);
     }
 
@@ -205,8 +205,8 @@ private slots:
                      .toString()
                      .contains(QLatin1String("2026-03-02 10:00 UTC")),
                  qPrintable(mail->value(QStringLiteral("body_text")).toString()));
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND details LIKE "
-                                        "'sign-in locked%'"),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND action = "
+                                        "'signin.account_locked'"),
                          { w.alice }),
                  1);
 
@@ -370,8 +370,8 @@ private slots:
         }
         // The first code still works; the owner's mailbox is not flooded.
         QCOMPARE(w.mails(), 1);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND details LIKE "
-                                        "'sign-in locked%'"),
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND action = "
+                                        "'signin.account_locked'"),
                          { w.alice }),
                  2);
     }

@@ -2,19 +2,19 @@
 #include "rules/files/attachedfiles.h"
 #include "ui/files/attachedfiledialog.h"
 #include "ui/files/attachedfilessection.h"
-#include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/historypanel.h"
 #include "uitestsupport.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QLocale>
 #include <QTest>
 
 using namespace guichet;
@@ -214,7 +214,7 @@ private slots:
         Dialogs::queuePath(QString()); // cancelled
         QTest::mouseClick(again.browseButton(), Qt::LeftButton);
         QCOMPARE(QDir(Dialogs::lastStartPath()), QDir(w.dir.path()));
-        QVERIFY(auditExportFolderKey() != QStringLiteral("attachedFiles/lastFolder"));
+        QVERIFY(HistoryPanel::exportFolderKey() != QStringLiteral("attachedFiles/lastFolder"));
     }
 
     void aMissingDesignationIsRefusedInRed()

@@ -10,6 +10,7 @@
 #include "ui/manager/manageractivitypage.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/historypanel.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
@@ -469,37 +470,67 @@ private slots:
         QVERIFY(page.isReadOnly());
     }
 
-    void historyFiltersAndExports()
+    void historyReadsAsSentencesNewestFirstFiltersAndExports()
     {
         World w;
         QVERIFY(w.init());
+        w.clock.advanceDays(1);
         QVERIFY(Attachments(*w.core).setAttachmentRole(w.claire, w.ugoAttachment, Role::Secondary).ok());
         ManagerActivityPage page(*w.session);
         page.show();
         page.tabs()->setCurrentIndex(3);
+        HistoryPanel *history = page.history();
         QTableView *view = page.view(QStringLiteral("historyTable"));
+        QCOMPARE(view, history->table());
         const int all = view->model()->rowCount();
         QVERIFY(all >= 3); // two requests and the role change
-        QTest::keyClicks(page.historyText(), QStringLiteral("set to secondary"));
-        QCOMPARE(view->model()->rowCount(), 1);
-        // Dates: nothing tomorrow.
-        page.historyDates()->setChecked(true);
-        QCOMPARE(view->model()->rowCount(), 1);
-        page.historyFrom()->setDate(w.clock.today().addDays(1));
-        page.historyTo()->setDate(w.clock.today().addDays(2));
+        // Newest first, as a sentence with names: no command, no JSON, no id.
+        const QString newest = view->model()->index(0, 2).data().toString();
+        QCOMPARE(newest,
+                 QStringLiteral("Claire DUBOIS made Ugo ROUX secondary manager of Menuiserie Dupont."));
+        for (int row = 0; row < all; ++row) {
+            const QString text = view->model()->index(row, 2).data().toString();
+            QVERIFY2(!text.contains(QLatin1Char('{')) && !text.contains(QLatin1String("setAttachmentRole")),
+                     qPrintable(text));
+        }
+        // Kind of action: attachments only.
+        history->kindFilter()->setCurrentIndex(history->kindFilter()->findData(int(AuditFamily::Attachment)));
+        const int attachments = view->model()->rowCount();
+        QVERIFY(attachments >= 1 && attachments < all);
+        history->kindFilter()->setCurrentIndex(0);
+        // Person: what was done by or about Thomas.
+        const int thomas = history->personFilter()->findData(w.thomas);
+        QVERIFY(thomas > 0);
+        QCOMPARE(history->personFilter()->itemText(thomas), QStringLiteral("Thomas LAMBERT"));
+        history->personFilter()->setCurrentIndex(thomas);
+        QVERIFY(view->model()->rowCount() >= 1);
+        QVERIFY(!view->model()->index(0, 2).data().toString().contains(QLatin1String("Ugo")));
+        history->personFilter()->setCurrentIndex(history->personFilter()->findData(w.ugo));
+        // Dates: nothing tomorrow, and an empty table says why.
+        history->datesFilter()->setChecked(true);
+        QVERIFY(view->model()->rowCount() >= 1);
+        history->fromDate()->setDate(w.clock.today().addDays(1));
+        history->toDate()->setDate(w.clock.today().addDays(2));
         QCOMPARE(view->model()->rowCount(), 0);
-        page.historyDates()->setChecked(false);
+        QCOMPARE(shownEmptyText(view),
+                 QStringLiteral("Nothing is recorded for Menuiserie Dupont with these filters."));
+        history->datesFilter()->setChecked(false);
+        history->kindFilter()->setCurrentIndex(history->kindFilter()->findData(int(AuditFamily::Attachment)));
+        QCOMPARE(view->model()->rowCount(), 1);
 
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("history.csv"));
         Dialogs::queuePath(path);
-        QTest::mouseClick(page.button(QStringLiteral("exportHistory")), Qt::LeftButton);
+        QTest::mouseClick(history->exportButton(), Qt::LeftButton);
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines
             = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 2); // header + the filtered entry
-        QVERIFY(lines.at(1).contains(QStringLiteral("set to secondary")));
+        QCOMPARE(lines.size(), 2); // header + the filtered entry, with the sentence the table shows
+        QVERIFY2(
+            lines.at(1).contains(QStringLiteral("Claire DUBOIS made Ugo ROUX secondary manager of Menuiserie "
+                                                "Dupont.")),
+            qPrintable(lines.at(1)));
     }
 
     void isTheTabOfTheManagersSpace()

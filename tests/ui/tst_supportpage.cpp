@@ -6,7 +6,9 @@
 #include "ui/shell/mainwindow.h"
 #include "ui/support/supportpage.h"
 #include "ui/widgets/dialogs.h"
+#include "ui/widgets/historypanel.h"
 #include "ui/widgets/messagebar.h"
+#include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
 #include "uitestsupport.h"
 
@@ -371,36 +373,55 @@ private slots:
         QVERIFY(w.init());
         // Two audited changes on two structures.
         QVERIFY(ManagerActivity(*w.core).transferPrincipal(w.claire, w.joinery, w.ugo).ok());
+        w.clock.advanceDays(1);
         QVERIFY(ManagerActivity(*w.core).transferPrincipal(w.sam, w.bakery, w.lea).ok());
         SupportPage page(*w.session);
         page.show();
         page.tabs()->setCurrentIndex(3);
-        QTableView *view = page.view(QStringLiteral("journalTable"));
-        QVERIFY(rowOf(view, QStringLiteral("Menuiserie Dupont")) >= 0);
+        HistoryPanel *journal = page.journal();
+        QTableView *view = journal->table();
+        QCOMPARE(view->objectName(), QStringLiteral("historyTable"));
+        QVERIFY(journal->structureFilter()->isVisible());
+        // Newest first, in sentences naming people and structures.
+        QCOMPARE(view->model()->index(0, 2).data().toString(), QStringLiteral("Boulangerie Pétrin"));
+        QVERIFY(rowOf(view, QStringLiteral("designated Léa GARNIER principal manager of Boulangerie Pétrin"))
+                < rowOf(view, QStringLiteral("principal manager of Menuiserie Dupont")));
+        const int joinery
+            = rowOf(view,
+                    QStringLiteral("designated Ugo ROUX principal manager of Menuiserie Dupont, "
+                                   "succeeding Claire DUBOIS."));
+        QVERIFY(joinery > 0);
         QVERIFY(rowOf(view, QStringLiteral("Boulangerie Pétrin")) >= 0);
-        QTest::keyClicks(page.edit(QStringLiteral("journalText")), QStringLiteral("transferPrincipal"));
-        page.journalStructure()->setCurrentIndex(page.journalStructure()->findData(w.bakery));
+        QCOMPARE(rowOf(view, QStringLiteral("transferPrincipal")), -1);
+        journal->structureFilter()->setCurrentIndex(journal->structureFilter()->findData(w.bakery));
+        journal->kindFilter()->setCurrentIndex(journal->kindFilter()->findData(int(AuditFamily::Attachment)));
         QVERIFY(view->model()->rowCount() >= 1);
         QCOMPARE(rowOf(view, QStringLiteral("Menuiserie Dupont")), -1);
         const int shown = view->model()->rowCount();
+        // The person filter lists who appears in that structure's history.
+        QVERIFY(journal->personFilter()->findData(w.lea) > 0);
+        QCOMPARE(journal->personFilter()->findData(w.claire), -1);
         // Dates: a window before today shows nothing.
-        page.journalTo()->setDate(w.clock.today().addDays(-10));
-        page.journalFrom()->setDate(w.clock.today().addDays(-20));
-        page.journalDates()->setChecked(true);
+        journal->toDate()->setDate(w.clock.today().addDays(-10));
+        journal->fromDate()->setDate(w.clock.today().addDays(-20));
+        journal->datesFilter()->setChecked(true);
         QCOMPARE(view->model()->rowCount(), 0);
-        page.journalDates()->setChecked(false);
+        QCOMPARE(shownEmptyText(view), QStringLiteral("Nothing is recorded with these filters."));
+        journal->datesFilter()->setChecked(false);
         QCOMPARE(view->model()->rowCount(), shown);
 
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("log.csv"));
         Dialogs::queuePath(path);
-        QTest::mouseClick(page.button(QStringLiteral("exportJournal")), Qt::LeftButton);
+        QTest::mouseClick(journal->exportButton(), Qt::LeftButton);
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines
             = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), shown + 1); // header + the filtered entries
-        QVERIFY(lines.at(1).contains(QStringLiteral("transferPrincipal")));
+        QVERIFY(lines.at(0).startsWith(QStringLiteral("When,Who,Structure,Kind of action,What happened")));
+        QVERIFY2(lines.at(1).contains(QStringLiteral("Boulangerie Pétrin")), qPrintable(lines.at(1)));
+        QVERIFY(!lines.at(1).contains(QStringLiteral("transferPrincipal")));
     }
 };
 

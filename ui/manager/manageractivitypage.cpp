@@ -2,7 +2,6 @@
 
 #include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
-#include "models/auditentrymodel.h"
 #include "models/labels.h"
 #include "models/pendingrequestmodels.h"
 #include "models/structureusermodel.h"
@@ -14,9 +13,9 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
-#include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/historypanel.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
@@ -94,7 +93,8 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     , m_users(new StructureUserModel(session.core, this))
     , m_services(new RecordListModel<ServiceRow>(this))
     , m_spaces(new RecordListModel<Space>(this))
-    , m_history(new AuditEntryModel(session.core, this))
+    , m_history(new HistoryPanel(session, HistoryPanel::Scope::OneStructure,
+                                 settingsPrefix + QStringLiteral("historyTable"), this))
 {
     setObjectName(QStringLiteral("managerActivity"));
     setProperty("spaceCode", code());
@@ -145,7 +145,7 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
 ManagerActivityPage::~ManagerActivityPage()
 {
     for (const char *name : { "attachmentRequestsTable", "subscriptionRequestsTable", "usersTable",
-                              "servicesTable", "spacesTable", "historyTable" }) {
+                              "servicesTable", "spacesTable" }) {
         if (QTableView *table = view(QString::fromLatin1(name)))
             saveRecordTableHeader(table, settingsPrefix + QString::fromLatin1(name));
     }
@@ -371,37 +371,7 @@ QWidget *ManagerActivityPage::createHistoryTab()
 {
     auto *tab = new QWidget(this);
     auto *layout = new QVBoxLayout(tab);
-    m_historyText = new QLineEdit(tab);
-    m_historyText->setObjectName(QStringLiteral("historyText"));
-    m_historyText->setAccessibleName(tr("Text to find in the history"));
-    m_historyText->setPlaceholderText(tr("Text to find…"));
-    m_historyText->setClearButtonEnabled(true);
-    m_historyDates = new QCheckBox(tr("&Between"), tab);
-    m_historyDates->setObjectName(QStringLiteral("historyDates"));
-    m_historyFrom = new QDateEdit(m_session.clock.today().addMonths(-1), tab);
-    m_historyFrom->setObjectName(QStringLiteral("historyFrom"));
-    m_historyFrom->setAccessibleName(tr("From"));
-    m_historyFrom->setCalendarPopup(true);
-    m_historyTo = new QDateEdit(m_session.clock.today(), tab);
-    m_historyTo->setObjectName(QStringLiteral("historyTo"));
-    m_historyTo->setAccessibleName(tr("Until"));
-    m_historyTo->setCalendarPopup(true);
-    auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_historyText, 1);
-    filterRow->addWidget(m_historyDates);
-    filterRow->addWidget(m_historyFrom);
-    filterRow->addWidget(new QLabel(tr("and"), tab));
-    filterRow->addWidget(m_historyTo);
-    filterRow->addWidget(createButton(QStringLiteral("exportHistory"), tr("E&xport as CSV…"),
-                                      &ManagerActivityPage::exportHistory));
-    layout->addLayout(filterRow);
-    layout->addWidget(createTable(QStringLiteral("historyTable"), m_history, new QSortFilterProxyModel(this),
-                                  tr("History")),
-                      1);
-    connect(m_historyText, &QLineEdit::textChanged, this, &ManagerActivityPage::applyHistoryFilter);
-    connect(m_historyDates, &QCheckBox::toggled, this, &ManagerActivityPage::applyHistoryFilter);
-    connect(m_historyFrom, &QDateEdit::dateChanged, this, &ManagerActivityPage::applyHistoryFilter);
-    connect(m_historyTo, &QDateEdit::dateChanged, this, &ManagerActivityPage::applyHistoryFilter);
+    layout->addWidget(m_history);
     return tab;
 }
 
@@ -501,7 +471,7 @@ void ManagerActivityPage::structureChanged()
         const QSignalBlocker blocker(m_powers);
         m_powers->setChecked(managed && managed->secondaryPowers);
     }
-    applyHistoryFilter();
+    m_history->setStructure(managed ? managed->id : 0, managed ? managed->raisonSociale : QString());
     updateEmptyTexts(managed);
     updateButtons();
 }
@@ -519,7 +489,7 @@ void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
                  names.isEmpty() ? none : tr("No pending subscription request for %1.").arg(all));
     const QString name = managed ? managed->raisonSociale : QString();
     if (!managed) {
-        for (const char *table : { "usersTable", "servicesTable", "spacesTable", "historyTable" })
+        for (const char *table : { "usersTable", "servicesTable", "spacesTable" })
             setEmptyText(view(QString::fromLatin1(table)), tr("Choose a structure you manage."));
         return;
     }
@@ -531,22 +501,6 @@ void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
                  tr("No space is set at structure level for %1. Choose a space below to set it for all its "
                     "users.")
                      .arg(name));
-    setEmptyText(view(QStringLiteral("historyTable")),
-                 tr("Nothing is recorded for %1 with these filters.").arg(name));
-}
-
-void ManagerActivityPage::applyHistoryFilter()
-{
-    AuditFilter filter;
-    filter.structureId = currentStructureId();
-    filter.text = m_historyText->text().trimmed();
-    if (m_historyDates->isChecked()) {
-        filter.since = QDateTime(m_historyFrom->date(), QTime(0, 0), Qt::LocalTime);
-        filter.until = QDateTime(m_historyTo->date().addDays(1), QTime(0, 0), Qt::LocalTime);
-    }
-    m_historyFrom->setEnabled(m_historyDates->isChecked());
-    m_historyTo->setEnabled(m_historyDates->isChecked());
-    m_history->setFilter(filter);
 }
 
 const StructureUser *ManagerActivityPage::currentUser() const
@@ -600,7 +554,6 @@ void ManagerActivityPage::updateButtons()
         { "addSpace", manage },
         { "removeSpace", manage && currentSpace() != nullptr },
         { "transferPrincipal", m_principal },
-        { "exportHistory", currentStructureId() != 0 },
     };
     for (const auto &s : states) {
         if (QPushButton *b = button(QString::fromLatin1(s.name)))
@@ -1043,13 +996,5 @@ void ManagerActivityPage::transferPrincipal()
 }
 
 // ---- Historique ----
-
-void ManagerActivityPage::exportHistory()
-{
-    if (!currentStructureId())
-        return;
-    exportAuditLog(this, m_session.core, m_history->filter(), tr("Export the history"),
-                   tr("Exporting the history…"), auditExportFolderKey(), QStringLiteral("history.csv"));
-}
 
 } // namespace guichet

@@ -26,7 +26,7 @@ namespace guichet {
 
 class MessageBar;
 
-class AuditEntryModel;
+class HistoryPanel;
 class PendingAttachmentModel;
 class PendingSubscriptionModel;
 class RecordModelBase;
@@ -39,7 +39,7 @@ struct Session;
 // subscription requests), « Utilisateurs » (the structure's users: role, end,
 // removal, attach a user, copy rights), « Structure » (its record, services,
 // structure-level spaces, secondary managers' powers, principal transfer) and
-// « Historique » (its audit entries, CSV export). Every change is a command;
+// « Historique » (its audit entries as sentences: HistoryPanel). Every change is a command;
 // core checks every right again. A secondary manager without the principal's
 // powers sees the page read-only, with a sentence saying why.
 class ManagerActivityPage : public QWidget
@@ -74,15 +74,11 @@ public:
     StructureUserModel *users() const { return m_users; }
     RecordListModel<ServiceRow> *services() const { return m_services; }
     RecordListModel<Space> *spaces() const { return m_spaces; }
-    AuditEntryModel *history() const { return m_history; }
+    HistoryPanel *history() const { return m_history; }
     QCheckBox *powersBox() const { return m_powers; }
     QComboBox *spaceChooser() const { return m_spaceChoice; }
     QLineEdit *serviceCodeEdit() const { return m_serviceCode; }
     QLineEdit *serviceNameEdit() const { return m_serviceName; }
-    QLineEdit *historyText() const { return m_historyText; }
-    QCheckBox *historyDates() const { return m_historyDates; }
-    QDateEdit *historyFrom() const { return m_historyFrom; }
-    QDateEdit *historyTo() const { return m_historyTo; }
 
 private:
     QWidget *createRequestsTab();
@@ -129,9 +125,7 @@ private:
     void setPowers(bool granted);
     void transferPrincipal();
     // Historique
-    void applyHistoryFilter();
     void updateEmptyTexts(const ManagedStructure *managed);
-    void exportHistory();
 
     Session &m_session;
     QComboBox *m_structure;
@@ -150,17 +144,13 @@ private:
     StructureUserModel *m_users;
     RecordListModel<ServiceRow> *m_services;
     RecordListModel<Space> *m_spaces;
-    AuditEntryModel *m_history;
+    HistoryPanel *m_history;
 
     QLabel *m_structureInfo = nullptr;
     QLineEdit *m_serviceCode = nullptr;
     QLineEdit *m_serviceName = nullptr;
     QComboBox *m_spaceChoice = nullptr;
     QCheckBox *m_powers = nullptr;
-    QLineEdit *m_historyText = nullptr;
-    QCheckBox *m_historyDates = nullptr;
-    QDateEdit *m_historyFrom = nullptr;
-    QDateEdit *m_historyTo = nullptr;
 };
 
 } // namespace guichet

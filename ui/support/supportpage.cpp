@@ -13,9 +13,9 @@
 #include "rules/support/solicitations.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
-#include "ui/widgets/auditexport.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
+#include "ui/widgets/historypanel.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/usersearchdialog.h"
@@ -50,7 +50,7 @@ namespace guichet {
 
 namespace {
 const QString settingsPrefix = QStringLiteral("supportPage/");
-const char *tableNames[] = { "usersTable", "structuresTable", "solicitationsTable", "journalTable" };
+const char *tableNames[] = { "usersTable", "structuresTable", "solicitationsTable" };
 
 // « First LAST » of any record with those fields.
 template<typename Record> QString personName(const Record &r)
@@ -73,7 +73,8 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     , m_users(new SupportUserModel(session.core, session.userId(), this))
     , m_structures(new SupportStructureModel(session.core, session.userId(), this))
     , m_solicitations(new SolicitationQueueModel(session.core, session.userId(), this))
-    , m_journal(new SupportAuditModel(session.core, this))
+    , m_journal(new HistoryPanel(session, HistoryPanel::Scope::AllStructures,
+                                 settingsPrefix + QStringLiteral("journalTable"), this))
 {
     setObjectName(QStringLiteral("supportPage"));
     setProperty("spaceCode", code());
@@ -290,37 +291,7 @@ QWidget *SupportPage::createJournalTab()
 {
     auto *tab = new QWidget(this);
     auto *layout = new QVBoxLayout(tab);
-    QLineEdit *text = createEdit(QStringLiteral("journalText"), tr("Text to find in the log"));
-    text->setPlaceholderText(tr("Text to find…"));
-    m_journalStructure = new QComboBox(tab);
-    m_journalStructure->setObjectName(QStringLiteral("journalStructure"));
-    m_journalStructure->setAccessibleName(tr("Structure"));
-    m_journalDates = new QCheckBox(tr("&Between"), tab);
-    m_journalDates->setObjectName(QStringLiteral("journalDates"));
-    m_journalFrom = new QDateEdit(m_session.clock.today().addMonths(-1), tab);
-    m_journalFrom->setObjectName(QStringLiteral("journalFrom"));
-    m_journalFrom->setAccessibleName(tr("From"));
-    m_journalFrom->setCalendarPopup(true);
-    m_journalTo = new QDateEdit(m_session.clock.today(), tab);
-    m_journalTo->setObjectName(QStringLiteral("journalTo"));
-    m_journalTo->setAccessibleName(tr("Until"));
-    m_journalTo->setCalendarPopup(true);
-    auto *row = new QHBoxLayout;
-    row->addWidget(text, 1);
-    row->addWidget(m_journalStructure, 1);
-    row->addWidget(m_journalDates);
-    row->addWidget(m_journalFrom);
-    row->addWidget(new QLabel(tr("and"), tab));
-    row->addWidget(m_journalTo);
-    row->addWidget(
-        createButton(QStringLiteral("exportJournal"), tr("E&xport as CSV…"), &SupportPage::exportJournal));
-    layout->addLayout(row);
-    layout->addWidget(createTable(QStringLiteral("journalTable"), m_journal, tr("Audit log")), 1);
-    connect(text, &QLineEdit::textChanged, this, &SupportPage::applyJournalFilter);
-    connect(m_journalStructure, &QComboBox::currentIndexChanged, this, &SupportPage::applyJournalFilter);
-    connect(m_journalDates, &QCheckBox::toggled, this, &SupportPage::applyJournalFilter);
-    connect(m_journalFrom, &QDateEdit::dateChanged, this, &SupportPage::applyJournalFilter);
-    connect(m_journalTo, &QDateEdit::dateChanged, this, &SupportPage::applyJournalFilter);
+    layout->addWidget(m_journal);
     return tab;
 }
 
@@ -375,7 +346,6 @@ void SupportPage::reload()
     }
     showSolicitation();
     reloadJournalStructures();
-    applyJournalFilter();
     updateButtons();
 }
 
@@ -666,33 +636,10 @@ void SupportPage::setState()
 
 void SupportPage::reloadJournalStructures()
 {
-    const qint64 current = m_journalStructure->currentData().toLongLong();
-    const QSignalBlocker blocker(m_journalStructure);
-    m_journalStructure->clear();
-    m_journalStructure->addItem(tr("All structures"), qint64(0));
+    QList<std::pair<qint64, QString>> choices;
     for (const StructureRow &s : Structures(m_session.core).all())
-        m_journalStructure->addItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), s.id);
-    m_journalStructure->setCurrentIndex(qMax(0, m_journalStructure->findData(current)));
-}
-
-void SupportPage::applyJournalFilter()
-{
-    AuditFilter filter;
-    filter.structureId = m_journalStructure->currentData().toLongLong();
-    filter.text = edit(QStringLiteral("journalText"))->text().trimmed();
-    if (m_journalDates->isChecked()) {
-        filter.since = QDateTime(m_journalFrom->date(), QTime(0, 0), Qt::LocalTime);
-        filter.until = QDateTime(m_journalTo->date().addDays(1), QTime(0, 0), Qt::LocalTime);
-    }
-    m_journalFrom->setEnabled(m_journalDates->isChecked());
-    m_journalTo->setEnabled(m_journalDates->isChecked());
-    m_journal->setFilter(filter);
-}
-
-void SupportPage::exportJournal()
-{
-    exportAuditLog(this, m_session.core, m_journal->filter(), tr("Export the log"), tr("Exporting the log…"),
-                   auditExportFolderKey(), QStringLiteral("audit-log.csv"));
+        choices.append({ s.id, tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret) });
+    m_journal->setStructureChoices(choices);
 }
 
 } // namespace guichet

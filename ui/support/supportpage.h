@@ -26,7 +26,7 @@ class MessageBar;
 
 class RecordModelBase;
 class SolicitationQueueModel;
-class SupportAuditModel;
+class HistoryPanel;
 class SupportStructureModel;
 class SupportUserModel;
 struct SolicitationInfo;
@@ -63,15 +63,11 @@ public:
     SupportUserModel *users() const { return m_users; }
     SupportStructureModel *structures() const { return m_structures; }
     SolicitationQueueModel *solicitations() const { return m_solicitations; }
-    SupportAuditModel *journal() const { return m_journal; }
+    HistoryPanel *journal() const { return m_journal; }
     QComboBox *statusFilter() const { return m_statusFilter; }
     QComboBox *replyState() const { return m_replyState; }
     QPlainTextEdit *replyText() const { return m_replyText; }
     QTextBrowser *messages() const { return m_messages; }
-    QCheckBox *journalDates() const { return m_journalDates; }
-    QDateEdit *journalFrom() const { return m_journalFrom; }
-    QDateEdit *journalTo() const { return m_journalTo; }
-    QComboBox *journalStructure() const { return m_journalStructure; }
 
 private:
     QWidget *createUsersTab();
@@ -102,8 +98,6 @@ private:
     void setState();
     // Journal
     void reloadJournalStructures();
-    void applyJournalFilter();
-    void exportJournal();
 
     Session &m_session;
     QTabWidget *m_tabs;
@@ -112,16 +106,12 @@ private:
     SupportUserModel *m_users;
     SupportStructureModel *m_structures;
     SolicitationQueueModel *m_solicitations;
-    SupportAuditModel *m_journal;
+    HistoryPanel *m_journal;
 
     QComboBox *m_statusFilter = nullptr;
     QTextBrowser *m_messages = nullptr;
     QPlainTextEdit *m_replyText = nullptr;
     QComboBox *m_replyState = nullptr;
-    QCheckBox *m_journalDates = nullptr;
-    QDateEdit *m_journalFrom = nullptr;
-    QDateEdit *m_journalTo = nullptr;
-    QComboBox *m_journalStructure = nullptr;
 };
 
 } // namespace guichet

@@ -32,11 +32,13 @@ bool takeScreenshotTour(Session &session, DesktopApp &app, const QString &folder
         { QStringLiteral("dialog/outbox"), QStringLiteral("12-local-outbox.png") },
         { QStringLiteral("dialog/reactivation"), QStringLiteral("13-reactivation.png") },
         { QStringLiteral("principal/manager/0"), QStringLiteral("14-manager-requests.png") },
+        { QStringLiteral("principal/manager/3"), QStringLiteral("15-manager-history.png") },
+        { QStringLiteral("support/support/3"), QStringLiteral("16-support-log.png") },
     };
     ScreenWalkOptions options;
     options.mainWindowSize = mainWindowSize;
     options.settleMs = 300; // lets each window paint before it is grabbed
-    options.everyRole = false;
+    options.everyRole = true; // support staff's log is pictured too
     QString saveError;
     const bool walked = visitScreens(
         session, app,

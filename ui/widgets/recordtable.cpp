@@ -19,7 +19,7 @@
 namespace guichet {
 
 void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordModelBase *model, int sortColumn,
-                      const QString &settingsKey)
+                      const QString &settingsKey, Qt::SortOrder sortOrder)
 {
     proxy->setSourceModel(model);
     proxy->setSortRole(RecordModelBase::SortRole);
@@ -30,7 +30,7 @@ void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordMode
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->verticalHeader()->hide();
     view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    view->sortByColumn(sortColumn, Qt::AscendingOrder);
+    view->sortByColumn(sortColumn, sortOrder);
     fitColumns(view, settingsKey);
     QHeaderView *header = view->horizontalHeader();
     view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());

@@ -18,7 +18,7 @@ namespace guichet {
 // saveRecordTableHeader(), else the table sorts by `sortColumn` and fits its
 // columns to their contents.
 void setUpRecordTable(QTableView *view, QSortFilterProxyModel *proxy, RecordModelBase *model, int sortColumn,
-                      const QString &settingsKey);
+                      const QString &settingsKey, Qt::SortOrder sortOrder = Qt::AscendingOrder);
 void saveRecordTableHeader(const QTableView *view, const QString &settingsKey);
 
 // The one column-sizing policy of the desktop's tables, from each column's

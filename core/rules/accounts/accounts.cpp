@@ -49,7 +49,15 @@ QString lockedMessage(qint64 until)
 
 // The answer (and the audit's reason) when an attempt comes while its
 // (e-mail, address) is locked or must still wait; nothing otherwise.
-std::optional<std::pair<CommandResult, QString>> signInGate(const SignInFailures &failures, qint64 now)
+// A refusal before the password is verified, and what the audit records of it.
+struct SignInRefusal
+{
+    CommandResult result;
+    QString reason; // audit::ReasonLocked or audit::ReasonSlowedDown
+    qint64 until = 0;
+};
+
+std::optional<SignInRefusal> signInGate(const SignInFailures &failures, qint64 now)
 {
     const auto refuse = [now](qint64 until, const QString &message) {
         CommandResult r = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), message);
@@ -57,17 +65,28 @@ std::optional<std::pair<CommandResult, QString>> signInGate(const SignInFailures
         return r;
     };
     if (failures.lockedUntil && now < *failures.lockedUntil)
-        return std::pair { refuse(*failures.lockedUntil, lockedMessage(*failures.lockedUntil)),
-                           QStringLiteral("locked") };
+        return SignInRefusal { refuse(*failures.lockedUntil, lockedMessage(*failures.lockedUntil)),
+                               QString::fromLatin1(audit::ReasonLocked), *failures.lockedUntil };
     if (!failures.lockedUntil && failures.failures >= accountRules::SlowDownAfterFailures
         && failures.nextLoginAt && now < *failures.nextLoginAt) {
         const qint64 until = *failures.nextLoginAt;
-        return std::pair { refuse(until,
-                                  Accounts::tr("Too many failed sign-ins: try again in %n second(s).",
-                                               nullptr, int((until - now + 999) / 1000))),
-                           QStringLiteral("slowed down") };
+        return SignInRefusal { refuse(until,
+                                      Accounts::tr("Too many failed sign-ins: try again in %n second(s).",
+                                                   nullptr, int((until - now + 999) / 1000))),
+                               QString::fromLatin1(audit::ReasonSlowedDown), until };
     }
     return std::nullopt;
+}
+
+AuditRecord refusedRecord(const SignInAttempt &attempt, const SignInRefusal &refusal)
+{
+    AuditRecord refused(AuditAction::SignInRefusedLocked, attempt.userId);
+    refused.reason = refusal.reason;
+    refused.until = QDateTime::fromMSecsSinceEpoch(refusal.until, Qt::UTC);
+    refused.address = attempt.clientAddress;
+    if (!attempt.userId)
+        refused.email = attempt.email;
+    return refused;
 }
 
 QString hashOrFail(const QString &secret)
@@ -160,7 +179,8 @@ void checkProfile(const Profile &clean, FieldProblems &problems)
 void saveProfile(CommandContext &ctx, const Profile &clean)
 {
     AccountStore(ctx.db()).updateProfile(ctx.actorId(), clean, ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("personal information updated"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::ProfileUpdated, ctx.actorId()));
 }
 
 void checkCurrentPassword(const QString &currentHash, const QString &currentPassword, FieldProblems &problems)
@@ -184,7 +204,8 @@ void checkNewPassword(const CommandContext &ctx, const QString &currentHash, con
 void savePassword(CommandContext &ctx, const QString &newPassword)
 {
     AccountStore(ctx.db()).setPasswordHash(ctx.actorId(), hashOrFail(newPassword), ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("password changed"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::PasswordChanged, ctx.actorId()));
     // Whoever knew the old password is signed out everywhere but here.
     Sessions::revokeAll(ctx, ctx.actorId(), ctx.sessionId());
 }
@@ -204,7 +225,8 @@ void saveSecretQuestion(CommandContext &ctx, const QString &question, const QStr
     if (answerHash.isEmpty())
         fail(ErrorCode::Internal, {}, Accounts::tr("The answer could not be protected (out of memory)."));
     AccountStore(ctx.db()).setSecretQuestion(ctx.actorId(), question.trimmed(), answerHash, ctx.version());
-    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("secret question changed"));
+    ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+              AuditRecord(AuditAction::SecretQuestionChanged, ctx.actorId()));
 }
 
 // A new reactivation (or support reactivation) token voids every earlier one.
@@ -317,11 +339,12 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
         store.setSignInWait(email, counter, 0, until);
         if (account && account->status == QLatin1String("active") && !attempt.unlockTokenId)
             sendLockoutMail(ctx, *account, attempt.clientAddress, failures, until);
-        ctx.audit(QStringLiteral("user"), userId, 0,
-                  QStringLiteral("sign-in locked for %1 until %2 after %3 failed sign-ins")
-                      .arg(attempt.clientAddress, utcText(until))
-                      .arg(failures),
-                  comment);
+        AuditRecord locked(AuditAction::AccountLocked, userId);
+        locked.until = QDateTime::fromMSecsSinceEpoch(until, Qt::UTC);
+        locked.count = failures;
+        locked.address = attempt.clientAddress;
+        locked.email = comment;
+        ctx.audit(QStringLiteral("user"), userId, 0, locked);
         ctx.result
             = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), lockedMessage(until));
         ctx.result.data.insert(QStringLiteral("retryAfter"), accountRules::LockDurationSecs);
@@ -331,14 +354,11 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
     if (failures >= accountRules::SlowDownAfterFailures)
         next = now + (qint64(1) << (failures - 2)) * 1000;
     store.setSignInWait(email, counter, next, 0);
-    ctx.audit(QStringLiteral("user"), userId, 0,
-              account ? QStringLiteral("sign-in failed from %1: wrong password (%2 in a row)")
-                            .arg(attempt.clientAddress)
-                            .arg(failures)
-                      : QStringLiteral("sign-in failed from %1: unknown e-mail (%2 in a row)")
-                            .arg(attempt.clientAddress)
-                            .arg(failures),
-              comment);
+    AuditRecord failed(account ? AuditAction::SignInWrongPassword : AuditAction::SignInUnknownEmail, userId);
+    failed.count = failures;
+    failed.address = attempt.clientAddress;
+    failed.email = comment;
+    ctx.audit(QStringLiteral("user"), userId, 0, failed);
     ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
                                         Accounts::tr("E-mail or password incorrect."));
     if (next)
@@ -400,9 +420,10 @@ CommandResult Accounts::createUser(const NewUser &user)
                      tr("A user with the e-mail %1 already exists.").arg(email));
             const qint64 id = store.insertUser(email, first, last, hashOrFail(user.password), language,
                                                user.support, ctx.clock().nowMs(), ctx.version());
-            ctx.audit(QStringLiteral("user"), id, 0,
-                      QStringLiteral("created %1%2")
-                          .arg(email, user.support ? QStringLiteral(" (support)") : QString()));
+            AuditRecord created(AuditAction::AccountCreated, id);
+            created.email = email;
+            created.support = user.support;
+            ctx.audit(QStringLiteral("user"), id, 0, created);
             ctx.result = CommandResult::success(id);
         },
         RunOptions::anonymousCommand());
@@ -474,11 +495,8 @@ SignInAttempt Accounts::beginSignIn(const SignInRequest &request)
             attempt.decided = m_core.run(
                 QStringLiteral("signIn"), 0,
                 [&](CommandContext &ctx) {
-                    ctx.audit(QStringLiteral("user"), attempt.userId, 0,
-                              QStringLiteral("sign-in refused from %1: %2")
-                                  .arg(attempt.clientAddress, refusal->second),
-                              attempt.userId ? QString() : attempt.email);
-                    ctx.result = refusal->first;
+                    ctx.audit(QStringLiteral("user"), attempt.userId, 0, refusedRecord(attempt, *refusal));
+                    ctx.result = refusal->result;
                 },
                 RunOptions::anonymousCommand());
         }
@@ -519,11 +537,8 @@ CommandResult Accounts::finishSignIn(const SignInAttempt &attempt, const SignInV
             // locked or slowed down this address while the password was verified.
             const SignInFailures failures = store.signInFailures(email, counter, true);
             if (const auto refusal = signInGate(failures, now)) {
-                ctx.audit(
-                    QStringLiteral("user"), attempt.userId, 0,
-                    QStringLiteral("sign-in refused from %1: %2").arg(attempt.clientAddress, refusal->second),
-                    attempt.userId ? QString() : email);
-                ctx.result = refusal->first;
+                ctx.audit(QStringLiteral("user"), attempt.userId, 0, refusedRecord(attempt, *refusal));
+                ctx.result = refusal->result;
                 return;
             }
             const auto account = attempt.userId ? store.signInRecord(email) : std::nullopt;
@@ -536,7 +551,7 @@ CommandResult Accounts::finishSignIn(const SignInAttempt &attempt, const SignInV
             }
             if (account->status != QLatin1String("active")) {
                 ctx.audit(QStringLiteral("user"), account->id, 0,
-                          QStringLiteral("sign-in refused: deactivated"));
+                          AuditRecord(AuditAction::SignInRefusedDeactivated, account->id));
                 ctx.result = CommandResult::failure(ErrorCode::Forbidden, {},
                                                     tr("This account is deactivated: it can only be "
                                                        "reactivated (\"Reactivate my account\")."));
@@ -549,13 +564,14 @@ CommandResult Accounts::finishSignIn(const SignInAttempt &attempt, const SignInV
                 store.markTokenUsed(attempt.unlockTokenId, now);
                 store.clearSignInFailures(email);
                 ctx.audit(QStringLiteral("user"), account->id, 0,
-                          QStringLiteral("sign-in locks lifted with the unlock code"));
+                          AuditRecord(AuditAction::SignInUnlocked, account->id));
             } else {
                 store.clearSignInFailures(email, counter);
             }
             if (!verdict.upgradedHash.isEmpty())
                 store.upgradePasswordHash(account->id, verdict.upgradedHash);
-            ctx.audit(QStringLiteral("user"), account->id, 0, QStringLiteral("signed in"));
+            ctx.audit(QStringLiteral("user"), account->id, 0,
+                      AuditRecord(AuditAction::SignedIn, account->id));
             ctx.result = CommandResult::success(account->id);
             if (onSuccess)
                 onSuccess(ctx);
@@ -650,9 +666,10 @@ CommandResult Accounts::setNotifications(qint64 actorId, bool enabled, const QSt
                  tr("The contact e-mail is not a valid address."));
         AccountStore(ctx.db()).setNotifications(
             ctx.actorId(), enabled, contact.isEmpty() ? ctx.actor().contactEmail : contact, ctx.version());
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
-                  enabled ? QStringLiteral("notifications enabled")
-                          : QStringLiteral("notifications disabled"));
+        ctx.audit(
+            QStringLiteral("user"), ctx.actorId(), 0,
+            AuditRecord(enabled ? AuditAction::NotificationsEnabled : AuditAction::NotificationsDisabled,
+                        ctx.actorId()));
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }
@@ -681,20 +698,22 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
         const QString cancelled = QStringLiteral("Cancelled: account deactivated");
         for (const AccountStore::RequestTable table :
              { AccountStore::RequestTable::Attachments, AccountStore::RequestTable::Subscriptions }) {
-            const QString entity = table == AccountStore::RequestTable::Attachments
-                ? QStringLiteral("attachment")
-                : QStringLiteral("subscription");
+            const bool attachments = table == AccountStore::RequestTable::Attachments;
+            const QString entity
+                = attachments ? QStringLiteral("attachment") : QStringLiteral("subscription");
             for (const PendingRequest &p : store.pendingRequests(table, me)) {
                 store.refuseRequest(table, p.id, now, me, cancelled, version);
                 ctx.audit(entity, p.id, p.structureId,
-                          QStringLiteral("pending request cancelled: account deactivated"));
+                          AuditRecord(attachments ? AuditAction::AttachmentCancelled
+                                                  : AuditAction::SubscriptionCancelled,
+                                      me));
             }
         }
         // Every session and outstanding link of the account stops working.
         store.revokeOpenTokens(me, now);
         Sessions::revokeAll(ctx, me);
         store.deactivate(me, now, version);
-        ctx.audit(QStringLiteral("user"), me, 0, QStringLiteral("account deactivated"));
+        ctx.audit(QStringLiteral("user"), me, 0, AuditRecord(AuditAction::AccountDeactivated, me));
         ctx.result = CommandResult::success(me);
     });
 }
@@ -718,8 +737,9 @@ CommandResult Accounts::requestReactivation(const QString &email)
             if (!withinReactivationPeriod(ctx.clock(), account->deactivatedAt))
                 fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
             const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
-            ctx.audit(QStringLiteral("user"), id, 0,
-                      QStringLiteral("reactivation mail sent, valid until %1").arg(utcText(expires)));
+            AuditRecord sent(AuditAction::ReactivationMailSent, id);
+            sent.until = QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC);
+            ctx.audit(QStringLiteral("user"), id, 0, sent);
         },
         RunOptions::anonymousCommand());
 }
@@ -766,7 +786,8 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
             store.markTokenUsed(tok->id, now);
             revokeReactivationTokens(ctx, userId);
             Sessions::revokeAll(ctx, userId);
-            ctx.audit(QStringLiteral("user"), userId, 0, QStringLiteral("account reactivated"));
+            ctx.audit(QStringLiteral("user"), userId, 0,
+                      AuditRecord(AuditAction::AccountReactivated, userId));
             ctx.result = CommandResult::success(userId);
         },
         RunOptions::anonymousCommand());
@@ -781,8 +802,10 @@ void Accounts::sendSupportReactivation(CommandContext &ctx, qint64 userId, const
         fail(ErrorCode::Conflict, QStringLiteral("user"),
              tr("This account is active: there is nothing to reactivate."));
     const qint64 expires = issueReactivationToken(ctx, userId, QStringLiteral("support_reactivation"));
-    ctx.audit(QStringLiteral("user"), userId, 0,
-              QStringLiteral("reactivation mail sent by %1, valid until %2").arg(by, utcText(expires)));
+    AuditRecord sent(AuditAction::SupportReactivationMailSent, userId);
+    sent.reason = by;
+    sent.until = QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC);
+    ctx.audit(QStringLiteral("user"), userId, 0, sent);
     ctx.result = CommandResult::success(
         userId, { { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
 }
@@ -791,7 +814,7 @@ CommandResult Accounts::supportReactivate(qint64 actorId, qint64 userId)
 {
     return m_core.run(QStringLiteral("supportReactivate"), actorId, [&](CommandContext &ctx) {
         ctx.requireSupport();
-        sendSupportReactivation(ctx, userId, QStringLiteral("support"));
+        sendSupportReactivation(ctx, userId, QString::fromLatin1(audit::ReasonBySupport));
     });
 }
 
@@ -804,7 +827,7 @@ CommandResult Accounts::operatorReactivate(const QString &email)
             if (!account)
                 fail(ErrorCode::NotFound, QStringLiteral("email"),
                      tr("No user has the e-mail %1.").arg(email));
-            sendSupportReactivation(ctx, account->id, QStringLiteral("operator"));
+            sendSupportReactivation(ctx, account->id, QString::fromLatin1(audit::ReasonByOperator));
         },
         RunOptions::anonymousCommand());
 }

@@ -66,7 +66,8 @@ CommandResult Sessions::signOut(qint64 actorId, qint64 sessionId)
 {
     return m_core.run(QStringLiteral("signOut"), actorId, [&](CommandContext &ctx) {
         AccountStore(ctx.db()).revokeSession(sessionId, ctx.actorId(), ctx.clock().nowMs());
-        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0, QStringLiteral("signed out"));
+        ctx.audit(QStringLiteral("user"), ctx.actorId(), 0,
+                  AuditRecord(AuditAction::SignedOut, ctx.actorId()));
         ctx.result = CommandResult::success(ctx.actorId());
     });
 }

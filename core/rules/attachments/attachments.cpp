@@ -16,13 +16,6 @@
 namespace guichet {
 
 namespace {
-QString joinIds(const QList<qint64> &ids)
-{
-    QStringList parts;
-    for (const qint64 id : ids)
-        parts.append(QString::number(id));
-    return parts.join(QLatin1Char(','));
-}
 
 QList<qint64> dedupe(const QList<qint64> &ids)
 {
@@ -92,14 +85,12 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
         attachment.requestedAt = ctx.clock().nowMs();
         attachment.version = ctx.version();
         const qint64 id = store.insertAttachment(attachment);
-        ctx.audit(QStringLiteral("attachment"), id, request.structureId,
-                  QStringLiteral("requested as %1, %2, from %3 until %4")
-                      .arg(role,
-                           request.wholeStructure ? QStringLiteral("whole structure")
-                                                  : QStringLiteral("services %1").arg(joinIds(serviceIds)),
-                           request.validFrom.toString(Qt::ISODate),
-                           request.validUntil.isValid() ? request.validUntil.toString(Qt::ISODate)
-                                                        : QStringLiteral("-")));
+        AuditRecord requested(AuditAction::AttachmentRequested, ctx.actorId());
+        requested.role = role;
+        requested.serviceIds = request.wholeStructure ? QList<qint64>() : serviceIds;
+        requested.validFrom = request.validFrom;
+        requested.validUntil = request.validUntil;
+        ctx.audit(QStringLiteral("attachment"), id, request.structureId, requested);
         if (principal) {
             const MailText t = MailText::forUser(db, principal);
             MailBody body;
@@ -145,8 +136,9 @@ void Attachments::decideOne(CommandContext &ctx, qint64 attachmentId, bool valid
 
     const QString status = validate ? QStringLiteral("validated") : QStringLiteral("refused");
     store.decide(attachmentId, status, ctx.clock().nowMs(), ctx.actorId(), comment, ctx.version());
-    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, QStringLiteral("request ") + status,
-              comment);
+    AuditRecord decided(validate ? AuditAction::AttachmentValidated : AuditAction::AttachmentRefused, userId);
+    decided.role = roleToString(role);
+    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, decided, comment);
     if (validate) {
         const QList<qint64> scope = attachmentScope(db, attachmentId);
         subscribeRoleDefaults(ctx, userId, structureId, role, scope);
@@ -226,13 +218,14 @@ void Attachments::removeOne(CommandContext &ctx, qint64 attachmentId, const QHas
 
     store.deleteAttachment(attachmentId);
     ctx.tombstone(QStringLiteral("attachments"), attachmentId, userId, structureId);
-    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
-              QStringLiteral("removed (user %1)").arg(userId));
+    AuditRecord removed(AuditAction::AttachmentRemoved, userId);
+    removed.role = roleToString(row->attachment.role);
+    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, removed);
 
     // Without an attachment the user's subscriptions there mean nothing: they go too.
     if (!store.hasPendingOrValidated(userId, structureId)) {
         for (const qint64 subscription : SpaceStore(db).subscriptionIds(userId, structureId))
-            deleteSubscription(ctx, subscription, QStringLiteral("attachment removed"));
+            deleteSubscription(ctx, subscription, QString::fromLatin1(audit::ReasonAttachmentRemoved));
     }
     if (!own) {
         const MailText t = MailText::forUser(db, userId);
@@ -286,8 +279,8 @@ CommandResult Attachments::setSecondaryPowers(qint64 actorId, qint64 structureId
                  tr("Only the principal manager may give secondary managers the principal's powers."));
         structures.setSecondaryPowers(structureId, granted, ctx.version());
         ctx.audit(QStringLiteral("structure"), structureId, structureId,
-                  granted ? QStringLiteral("secondary managers given the principal's powers")
-                          : QStringLiteral("secondary managers' powers withdrawn"));
+                  AuditRecord(granted ? AuditAction::SecondaryPowersGranted
+                                      : AuditAction::SecondaryPowersWithdrawn));
         ctx.result = CommandResult::success(structureId);
     });
 }
@@ -316,8 +309,9 @@ CommandResult Attachments::setAttachmentRole(qint64 actorId, qint64 attachmentId
         store.setRole(attachmentId, role, ctx.version());
         dropStaleRoleDefaults(ctx, userId, structureId, role);
         subscribeRoleDefaults(ctx, userId, structureId, role, attachmentScope(db, attachmentId));
-        ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
-                  QStringLiteral("role of user %1 set to %2").arg(userId).arg(roleToString(role)));
+        AuditRecord changed(AuditAction::AttachmentRoleChanged, userId);
+        changed.role = roleToString(role);
+        ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, changed);
         ctx.result = CommandResult::success(attachmentId);
     });
 }

@@ -77,8 +77,10 @@ qint64 transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 success
         attachment.version = version;
         attachmentId = store.insertAttachment(attachment);
     }
-    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
-              QStringLiteral("principal manager: user %1 -> user %2").arg(former).arg(successorId));
+    AuditRecord changed(AuditAction::PrincipalChanged, successorId);
+    changed.otherUserId = former;
+    changed.role = roleToString(Role::Principal);
+    ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, changed);
 
     // The successor manages from today: the principal's default spaces (with
     // « Activité du gestionnaire »), the spaces set at structure level, a mail.

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "kernel/csv.h"
+#include "rules/audit/auditrenderer.h"
 #include "rules/audit/auditstore.h"
 
 namespace guichet {
@@ -16,23 +17,50 @@ QList<AuditEntry> AuditLog::query(const AuditFilter &filter) const
     return AuditStore(m_core.db()).entries(filter);
 }
 
-QStringList AuditLog::columnTitles()
+QList<RenderedAuditEntry> AuditLog::rendered(const AuditFilter &filter, const MailText *mailText) const
 {
-    return { tr("Time (UTC)"), tr("Actor"),     tr("Command"), tr("Entity"),
-             tr("Entity id"),  tr("Structure"), tr("Details"), tr("Comment") };
+    const AuditStore store(m_core.db());
+    const QList<AuditEntry> entries = store.entries(filter);
+    const AuditNames names = store.names(AuditRenderer::nameIds(entries));
+    const AuditRenderer renderer = mailText ? AuditRenderer(*mailText) : AuditRenderer();
+    QList<RenderedAuditEntry> result;
+    result.reserve(entries.size());
+    for (const AuditEntry &entry : entries) {
+        RenderedAuditEntry r;
+        r.entry = entry;
+        r.actorName = renderer.actorLabel(entry, names);
+        r.structureName = entry.structureId ? names.structures.value(entry.structureId) : QString();
+        r.kind = entry.record.action == AuditAction::Unknown
+            ? QString()
+            : renderer.familyLabel(audit::familyOf(entry.record.action));
+        r.sentence = renderer.sentence(entry, names);
+        result.append(r);
+    }
+    return result;
 }
 
-QStringList AuditLog::toFields(const AuditEntry &entry)
+QList<std::pair<qint64, QString>> AuditLog::people(qint64 structureId) const
 {
-    const auto id = [](qint64 value) { return value ? QString::number(value) : QString(); };
-    return { entry.at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-             entry.actorEmail,
-             entry.command,
-             entry.entity,
-             id(entry.entityId),
-             id(entry.structureId),
-             entry.details,
-             entry.comment };
+    const AuditStore store(m_core.db());
+    const AuditRenderer renderer;
+    AuditNames names;
+    QList<std::pair<qint64, QString>> people;
+    for (const auto &[id, person] : store.people(structureId)) {
+        names.people.insert(id, person);
+        people.append({ id, renderer.person(id, names) });
+    }
+    return people;
+}
+
+QStringList AuditLog::columnTitles()
+{
+    return { tr("When"), tr("Who"), tr("Structure"), tr("Kind of action"), tr("What happened") };
+}
+
+QStringList AuditLog::toFields(const RenderedAuditEntry &entry)
+{
+    return { QLocale().toString(entry.entry.at.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm")),
+             entry.actorName, entry.structureName, entry.kind, entry.sentence };
 }
 
 bool AuditLog::exportCsv(const AuditFilter &filter, QIODevice &device, QChar separator,
@@ -41,8 +69,8 @@ bool AuditLog::exportCsv(const AuditFilter &filter, QIODevice &device, QChar sep
     CsvWriter writer(device, { separator, byteOrderMark });
     if (!writer.writeRow(columnTitles()))
         return false;
-    const QList<AuditEntry> entries = query(filter);
-    for (const AuditEntry &entry : entries) {
+    const QList<RenderedAuditEntry> entries = rendered(filter);
+    for (const RenderedAuditEntry &entry : entries) {
         if (!writer.writeRow(toFields(entry)))
             return false;
     }

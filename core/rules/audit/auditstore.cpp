@@ -4,6 +4,21 @@
 
 namespace guichet {
 
+namespace {
+
+// Ids are numbers: written into the statement (IN (NULL) matches nothing on both back-ends).
+QString idList(const QSet<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return QStringLiteral("NULL");
+    QStringList parts;
+    for (const qint64 id : ids)
+        parts.append(QString::number(id));
+    return parts.join(QLatin1Char(','));
+}
+
+} // namespace
+
 AuditStore::AuditStore(const Database &db)
     : m_db(db)
 {
@@ -29,27 +44,25 @@ QList<AuditEntry> AuditStore::entries(const AuditFilter &filter) const
         where << QStringLiteral("a.actor_id = ?");
         args << filter.actorId;
     }
-    if (!filter.text.isEmpty()) {
-        // The text is literal: escape LIKE's wildcards.
-        QString needle = filter.text.toLower();
-        needle.replace(QLatin1String("\\"), QLatin1String("\\\\"));
-        needle.replace(QLatin1String("%"), QLatin1String("\\%"));
-        needle.replace(QLatin1String("_"), QLatin1String("\\_"));
-        needle = QLatin1Char('%') + needle + QLatin1Char('%');
+    if (filter.personId) {
+        where << QStringLiteral("(a.actor_id = ? OR a.subject_id = ?)");
+        args << filter.personId << filter.personId;
+    }
+    if (!filter.families.isEmpty()) {
+        // An action's code starts with its family's (ASCII letters, no LIKE wildcard).
         QStringList any;
-        for (const char *column : { "a.command", "a.entity", "a.details", "a.comment" }) {
-            any << QStringLiteral("LOWER(%1) LIKE ? ESCAPE '\\'").arg(QLatin1String(column));
-            args << needle;
+        for (const AuditFamily family : filter.families) {
+            any << QStringLiteral("a.action LIKE ?");
+            args << audit::familyCode(family) + QStringLiteral(".%");
         }
         where << QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
     }
-    QString sql
-        = QStringLiteral("SELECT a.id, a.at, a.actor_id, u.email AS actor_email, a.command, a.entity, "
-                         "a.entity_id, a.structure_id, a.details, a.comment FROM audit_log a "
-                         "LEFT JOIN users u ON u.id = a.actor_id");
+    QString sql = QStringLiteral(
+        "SELECT a.id, a.at, a.actor_id, u.email AS actor_email, a.command, a.entity, a.entity_id, "
+        "a.structure_id, a.details, a.comment FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY a.at, a.id");
+    sql += QStringLiteral(" ORDER BY a.at DESC, a.id DESC");
     if (filter.limit > 0)
         sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
     else if (filter.offset > 0) // SQLite needs a LIMIT before OFFSET
@@ -70,10 +83,61 @@ QList<AuditEntry> AuditStore::entries(const AuditFilter &filter) const
         entry.entityId = row.value(QStringLiteral("entity_id")).toLongLong();
         entry.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
         entry.details = row.value(QStringLiteral("details")).toString();
+        entry.record = AuditRecord::fromJson(entry.details);
         entry.comment = row.value(QStringLiteral("comment")).toString();
         entries.append(entry);
     }
     return entries;
+}
+
+AuditNames AuditStore::names(const AuditNameIds &ids) const
+{
+    AuditNames names;
+    if (ids.people.isEmpty() && ids.structures.isEmpty() && ids.spaces.isEmpty() && ids.services.isEmpty())
+        return names;
+    const QString sql
+        = QStringLiteral(
+              "SELECT 'u' AS kind, id, first_name AS a, last_name AS b FROM users WHERE id IN (%1) "
+              "UNION ALL SELECT 's', id, raison_sociale, siret FROM structures WHERE id IN (%2) "
+              "UNION ALL SELECT 'p', id, code, name FROM spaces WHERE id IN (%3) "
+              "UNION ALL SELECT 'v', id, name, code FROM services WHERE id IN (%4)")
+              .arg(idList(ids.people), idList(ids.structures), idList(ids.spaces), idList(ids.services));
+    const auto rows = m_db.rows(sql);
+    for (const QVariantMap &row : rows) {
+        const QString kind = row.value(QStringLiteral("kind")).toString();
+        const qint64 id = row.value(QStringLiteral("id")).toLongLong();
+        const QString a = row.value(QStringLiteral("a")).toString();
+        const QString b = row.value(QStringLiteral("b")).toString();
+        if (kind == QLatin1String("u"))
+            names.people.insert(id, { a, b });
+        else if (kind == QLatin1String("s"))
+            names.structures.insert(id, a);
+        else if (kind == QLatin1String("p"))
+            names.spaces.insert(id, { a, b });
+        else
+            names.services.insert(id, a);
+    }
+    return names;
+}
+
+QList<std::pair<qint64, AuditNames::Person>> AuditStore::people(qint64 structureId) const
+{
+    const QString scope = structureId ? QStringLiteral(" WHERE structure_id = ?") : QString();
+    QVariantList args;
+    if (structureId)
+        args << structureId << structureId;
+    const auto rows = m_db.rows(
+        QStringLiteral(
+            "SELECT id, first_name, last_name FROM users WHERE id IN (SELECT actor_id FROM audit_log%1) "
+            "OR id IN (SELECT subject_id FROM audit_log%1) ORDER BY last_name, first_name, id")
+            .arg(scope),
+        args);
+    QList<std::pair<qint64, AuditNames::Person>> people;
+    for (const QVariantMap &row : rows)
+        people.append({ row.value(QStringLiteral("id")).toLongLong(),
+                        { row.value(QStringLiteral("first_name")).toString(),
+                          row.value(QStringLiteral("last_name")).toString() } });
+    return people;
 }
 
 } // namespace guichet

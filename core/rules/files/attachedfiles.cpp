@@ -260,11 +260,12 @@ CommandResult AttachedFiles::addFile(qint64 actorId, const NewFile &file)
         const qint64 now = ctx.clock().nowMs();
         const qint64 id = AttachedFileStore(ctx.db()).insertFile(
             ctx.actorId(), designation, file.fileType, fileName, file.content, hash, now, ctx.version());
-        ctx.audit(kEntity, id, 0,
-                  QStringLiteral("designation=%1; type=%2; file=%3; size=%4; sha256=%5")
-                      .arg(designation, file.fileType, fileName)
-                      .arg(file.content.size())
-                      .arg(hash));
+        AuditRecord added(AuditAction::FileAdded, ctx.actorId());
+        added.name = designation;
+        added.code = file.fileType;
+        added.fileName = fileName;
+        added.size = file.content.size();
+        ctx.audit(kEntity, id, 0, added);
         ctx.result = CommandResult::success(id);
     });
 }
@@ -278,21 +279,21 @@ CommandResult AttachedFiles::updateFile(qint64 actorId, qint64 fileId, const QSt
         const QString cleanDesignation = checkedDesignation(designation);
         checkType(fileType);
         const qint64 now = ctx.clock().nowMs();
-        QString details = QStringLiteral("designation=%1; type=%2").arg(cleanDesignation, fileType);
+        AuditRecord updated(AuditAction::FileUpdated, ctx.actorId());
+        updated.name = cleanDesignation;
+        updated.code = fileType;
         if (content) {
             checkContent(content->content);
             const QString fileName = sanitizeFileName(content->fileName);
             const QString hash = sha256Hex(content->content);
             store.updateDescriptionAndContent(fileId, cleanDesignation, fileType, fileName, content->content,
                                               hash, now, ctx.version());
-            details += QStringLiteral("; file=%1; size=%2; sha256=%3")
-                           .arg(fileName)
-                           .arg(content->content.size())
-                           .arg(hash);
+            updated.fileName = fileName;
+            updated.size = content->content.size();
         } else {
             store.updateDescription(fileId, cleanDesignation, fileType, now, ctx.version());
         }
-        ctx.audit(kEntity, fileId, 0, details);
+        ctx.audit(kEntity, fileId, 0, updated);
         ctx.result = CommandResult::success(fileId);
     });
 }
@@ -305,9 +306,10 @@ CommandResult AttachedFiles::deleteFiles(qint64 actorId, const QList<qint64> &id
         for (const AttachedFileInfo &file : files) {
             store.deleteFile(file.id);
             ctx.tombstone(kTable, file.id, file.userId, 0);
-            ctx.audit(
-                kEntity, file.id, 0,
-                QStringLiteral("deleted: designation=%1; file=%2").arg(file.designation, file.fileName));
+            AuditRecord deleted(AuditAction::FileDeleted, file.userId);
+            deleted.name = file.designation;
+            deleted.fileName = file.fileName;
+            ctx.audit(kEntity, file.id, 0, deleted);
         }
         ctx.result = CommandResult::success(0, { { QStringLiteral("deleted"), files.size() } });
     });

@@ -106,12 +106,12 @@ CommandResult ManagerActivity::attachUser(qint64 actorId, const AttachUserInput 
         const qint64 id
             = insertValidatedAttachment(ctx, input.userId, input.structureId, input.role,
                                         input.wholeStructure, serviceIds, input.validFrom, input.validUntil);
-        ctx.audit(QStringLiteral("attachment"), id, input.structureId,
-                  QStringLiteral("user %1 attached by a manager as %2 from %3 until %4")
-                      .arg(input.userId)
-                      .arg(roleToString(input.role), input.validFrom.toString(Qt::ISODate),
-                           input.validUntil.isValid() ? input.validUntil.toString(Qt::ISODate)
-                                                      : QStringLiteral("-")));
+        AuditRecord attached(AuditAction::AttachedByManager, input.userId);
+        attached.role = roleToString(input.role);
+        attached.serviceIds = serviceIds;
+        attached.validFrom = input.validFrom;
+        attached.validUntil = input.validUntil;
+        ctx.audit(QStringLiteral("attachment"), id, input.structureId, attached);
         ctx.queueMail(input.userId, contactEmail(db, input.userId), tr("You were attached to a structure"),
                       tr("%1 %2 attached you to %3. Open Guichet to see your spaces.")
                           .arg(ctx.actor().firstName, ctx.actor().lastName, name));
@@ -145,10 +145,9 @@ CommandResult ManagerActivity::endAttachment(qint64 actorId, qint64 attachmentId
                  tr("The end of validity cannot be before its start (%1).")
                      .arg(QLocale().toString(validFrom, QLocale::ShortFormat)));
         store.setValidUntil(attachmentId, validUntil, ctx.version());
-        ctx.audit(QStringLiteral("attachment"), attachmentId, structureId,
-                  QStringLiteral("attachment of user %1 ends on %2")
-                      .arg(userId)
-                      .arg(validUntil.toString(Qt::ISODate)));
+        AuditRecord ends(AuditAction::AttachmentEndSet, userId);
+        ends.validUntil = validUntil;
+        ctx.audit(QStringLiteral("attachment"), attachmentId, structureId, ends);
         const QString name = structureName(db, structureId);
         ctx.queueMail(userId, contactEmail(db, userId), tr("End of your attachment"),
                       tr("Your attachment to %1 ends on %2.")
@@ -208,11 +207,10 @@ CommandResult ManagerActivity::copyRights(qint64 actorId, qint64 fromUser, qint6
                 const QDate until = source.validUntil;
                 targetAttachment
                     = insertValidatedAttachment(ctx, toUser, s, role, whole, serviceIds, from, until);
-                ctx.audit(QStringLiteral("attachment"), targetAttachment, s,
-                          QStringLiteral("rights of user %1 copied to user %2: attached as %3")
-                              .arg(fromUser)
-                              .arg(toUser)
-                              .arg(roleToString(role)));
+                AuditRecord copied(AuditAction::AttachmentCopied, toUser);
+                copied.otherUserId = fromUser;
+                copied.role = roleToString(role);
+                ctx.audit(QStringLiteral("attachment"), targetAttachment, s, copied);
                 ++attachments;
             } else if (existing->status == QLatin1String("validated")) {
                 targetAttachment = existing->id;
@@ -249,11 +247,11 @@ CommandResult ManagerActivity::copyRights(qint64 actorId, qint64 fromUser, qint6
                  tr("Nothing to copy: the user already has every right of the other user on the structures "
                     "you "
                     "manage."));
-        ctx.audit(QStringLiteral("user"), toUser, structureId,
-                  QStringLiteral("rights of user %1 copied: %2 attachments, %3 subscriptions")
-                      .arg(fromUser)
-                      .arg(attachments)
-                      .arg(subscriptions));
+        AuditRecord copied(AuditAction::RightsCopied, toUser);
+        copied.otherUserId = fromUser;
+        copied.count = attachments;
+        copied.secondCount = subscriptions;
+        ctx.audit(QStringLiteral("user"), toUser, structureId, copied);
         ctx.queueMail(
             toUser, contactEmail(db, toUser), tr("New rights in Guichet"),
             tr("%1 %2 gave you new rights (%3 attachments, %4 subscriptions to spaces). Open Guichet to "

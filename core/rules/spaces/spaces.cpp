@@ -41,6 +41,28 @@ bool Space::isDefaultFor(Role role) const
     return false;
 }
 
+const char *spaceNameSource(const QString &code)
+{
+    static const struct
+    {
+        const char *code;
+        const char *name;
+    } names[] = {
+        { "accueil", QT_TRANSLATE_NOOP("guichet::labels", "Signed-in home") },
+        { "activite_gestionnaire", QT_TRANSLATE_NOOP("guichet::labels", "Manager activity") },
+        { "factures_emises", QT_TRANSLATE_NOOP("guichet::labels", "Issued invoices") },
+        { "factures_recues", QT_TRANSLATE_NOOP("guichet::labels", "Received invoices") },
+        { "sollicitations_emises", QT_TRANSLATE_NOOP("guichet::labels", "Sent solicitations") },
+        { "sollicitations_recues", QT_TRANSLATE_NOOP("guichet::labels", "Received solicitations") },
+        { "mon_compte", QT_TRANSLATE_NOOP("guichet::labels", "My account") },
+    };
+    for (const auto &entry : names) {
+        if (code == QLatin1String(entry.code))
+            return entry.name;
+    }
+    return nullptr;
+}
+
 QList<Space> spaceCatalogue(const Database &db)
 {
     return SpaceStore(db).catalogue();
@@ -97,9 +119,7 @@ int dropStaleRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
     for (const SubscriptionRecord &row : rows) {
         if (keep.contains(row.spaceId))
             continue;
-        deleteSubscription(
-            ctx, row.id,
-            QStringLiteral("no longer a default space for the role %1").arg(roleToString(newRole)));
+        deleteSubscription(ctx, row.id, QString::fromLatin1(audit::ReasonRoleChanged));
         ++removed;
     }
     return removed;
@@ -150,8 +170,9 @@ CommandResult Spaces::enableStructureSpace(qint64 actorId, qint64 structureId, c
 
         const qint64 rowId
             = store.insertStructureSpace(structureId, space->id, ctx.clock().nowMs(), ctx.version());
-        ctx.audit(QStringLiteral("structure_space"), rowId, structureId,
-                  QStringLiteral("space %1 set at structure level").arg(space->code));
+        AuditRecord set(AuditAction::SpaceSet);
+        set.spaceId = space->id;
+        ctx.audit(QStringLiteral("structure_space"), rowId, structureId, set);
 
         // « une liste de demande d'abonnement est générée automatiquement pour
         // chaque utilisateur »: every user whose validated attachment has not ended.
@@ -188,13 +209,13 @@ CommandResult Spaces::disableStructureSpace(qint64 actorId, qint64 structureId, 
                  tr("The space %1 is not set for this structure.").arg(space->name));
         store.deleteStructureSpace(rowId);
         ctx.tombstone(QStringLiteral("structure_spaces"), rowId, 0, structureId);
-        ctx.audit(QStringLiteral("structure_space"), rowId, structureId,
-                  QStringLiteral("space %1 removed from structure level").arg(space->code));
+        AuditRecord unset(AuditAction::SpaceUnset);
+        unset.spaceId = space->id;
+        ctx.audit(QStringLiteral("structure_space"), rowId, structureId, unset);
 
         const QList<qint64> generated = store.generatedSubscriptionIds(structureId, space->id);
         for (const qint64 subscription : generated)
-            deleteSubscription(ctx, subscription,
-                               QStringLiteral("space %1 removed from structure level").arg(space->code));
+            deleteSubscription(ctx, subscription, QString::fromLatin1(audit::ReasonSpaceUnset));
         ctx.result = CommandResult::success(rowId, { { QStringLiteral("removed"), generated.size() } });
     });
 }

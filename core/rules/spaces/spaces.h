@@ -32,6 +32,10 @@ struct Space
 };
 
 QList<Space> spaceCatalogue(const Database &db);
+// The English name of a space of the catalogue by its code, to translate in
+// the context "guichet::labels" (the catalogue stores its names in French);
+// nullptr for a code it does not know.
+const char *spaceNameSource(const QString &code);
 std::optional<Space> spaceByCode(const Database &db, const QString &code);
 QList<Space> defaultSpaces(const Database &db, Role role);
 

@@ -206,7 +206,8 @@ std::optional<SubscriptionToDecide> SpaceStore::subscriptionToDecide(qint64 subs
 {
     const auto row = m_db.row(
         QStringLiteral("SELECT s.user_id, s.structure_id, s.status, s.mode, sp.name AS space_name, "
-                       "st.raison_sociale, sv.name AS service_name FROM subscriptions s JOIN spaces sp ON "
+                       "st.raison_sociale, sv.name AS service_name, s.space_id, s.service_id FROM "
+                       "subscriptions s JOIN spaces sp ON "
                        "sp.id = s.space_id JOIN structures st ON st.id = s.structure_id LEFT JOIN "
                        "services sv ON sv.id = s.service_id WHERE s.id = ?"),
         { subscriptionId });
@@ -218,7 +219,9 @@ std::optional<SubscriptionToDecide> SpaceStore::subscriptionToDecide(qint64 subs
                                   row->value(QStringLiteral("mode")).toString(),
                                   row->value(QStringLiteral("space_name")).toString(),
                                   row->value(QStringLiteral("raison_sociale")).toString(),
-                                  row->value(QStringLiteral("service_name")).toString() };
+                                  row->value(QStringLiteral("service_name")).toString(),
+                                  row->value(QStringLiteral("space_id")).toLongLong(),
+                                  row->value(QStringLiteral("service_id")).toLongLong() };
 }
 
 qint64 SpaceStore::pendingCount() const

@@ -36,6 +36,8 @@ struct SubscriptionToDecide
     QString spaceName;
     QString raisonSociale;
     QString serviceName; // empty for the whole structure
+    qint64 spaceId = 0;
+    qint64 serviceId = 0; // 0: the whole structure
 };
 
 // The SQL of the spaces feature: it owns the tables spaces (the catalogue),

@@ -33,13 +33,15 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
     const qint64 id = SpaceStore(ctx.db()).insertSubscription(
         s, now, decided ? std::optional<qint64>(now) : std::nullopt,
         decided && ctx.hasActor() ? std::optional<qint64>(ctx.actorId()) : std::nullopt, ctx.version());
-    ctx.audit(QStringLiteral("subscription"), id, s.structureId,
-              QStringLiteral("user %1, space %2, service %3, %4, %5 (%6)")
-                  .arg(s.userId)
-                  .arg(s.spaceId)
-                  .arg(s.serviceId)
-                  .arg(s.mode, s.status, s.origin),
-              s.comment);
+    AuditRecord created(s.status == QLatin1String("pending") ? AuditAction::SubscriptionRequested
+                                                             : AuditAction::SubscriptionCreated,
+                        s.userId);
+    created.spaceId = s.spaceId;
+    created.serviceId = s.serviceId;
+    created.mode = s.mode;
+    created.status = s.status;
+    created.origin = s.origin;
+    ctx.audit(QStringLiteral("subscription"), id, s.structureId, created, s.comment);
     return id;
 }
 
@@ -51,7 +53,14 @@ void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QStrin
     const qint64 structureId = row ? row->structureId : 0;
     store.deleteSubscription(subscriptionId);
     ctx.tombstone(QStringLiteral("subscriptions"), subscriptionId, userId, structureId);
-    ctx.audit(QStringLiteral("subscription"), subscriptionId, structureId, QStringLiteral("deleted: ") + why);
+    AuditRecord removed(AuditAction::SubscriptionRemoved, userId);
+    if (row) {
+        removed.spaceId = row->spaceId;
+        removed.serviceId = row->serviceId;
+        removed.mode = row->mode;
+    }
+    removed.reason = why;
+    ctx.audit(QStringLiteral("subscription"), subscriptionId, structureId, removed);
 }
 
 bool subscriptionExists(const Database &db, qint64 userId, qint64 structureId, qint64 spaceId,
@@ -203,8 +212,13 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                 fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
                      tr("The subscription request %1 was already decided.").arg(id));
             store.decide(id, status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version());
-            ctx.audit(QStringLiteral("subscription"), id, structureId, QStringLiteral("request ") + status,
-                      comment.trimmed());
+            AuditRecord decided(validate ? AuditAction::SubscriptionValidated
+                                         : AuditAction::SubscriptionRefused,
+                                row->userId);
+            decided.spaceId = row->spaceId;
+            decided.serviceId = row->serviceId;
+            decided.mode = row->mode;
+            ctx.audit(QStringLiteral("subscription"), id, structureId, decided, comment.trimmed());
             decidedFor[row->userId].append(
                 { row->raisonSociale, row->spaceName, row->serviceName, row->mode });
         }
@@ -255,7 +269,7 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
             if (row->userId != ctx.actorId() && !actorManages(ctx, row->structureId))
                 fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
                      tr("You may only remove your own subscriptions."));
-            deleteSubscription(ctx, id, QStringLiteral("removed"));
+            deleteSubscription(ctx, id, QString::fromLatin1(audit::ReasonByUser));
         }
         ctx.result = CommandResult::success(0, { { QStringLiteral("removed"), seen.size() } });
     });

@@ -51,6 +51,7 @@ struct NewSubscription
 // Inside a command: writes the row with the command's version and an audit entry.
 qint64 insertSubscription(CommandContext &ctx, const NewSubscription &subscription);
 // Inside a command: deletes the row, leaving a tombstone and an audit entry.
+// why: a code of audit::Reason… (kernel/auditrecord.h)
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why);
 // Inside a command: true when a pending or validated row with the same user,
 // structure, space, service (0 = whole structure) and mode exists.

@@ -7,8 +7,6 @@
 
 #include <QHash>
 #include <QIODevice>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSet>
 #include <QStringDecoder>
 
@@ -232,15 +230,13 @@ CommandResult importStructures(Core &core, QIODevice &csv, const ImportProgress 
             for (int start = 0; start < structures.size(); start += chunk) {
                 const QList<StructureInput> part = structures.mid(start, chunk);
                 const QHash<QString, qint64> ids = store.insertStructuresBulk(part, version, now);
-                QList<std::pair<qint64, QString>> entries;
+                QList<std::pair<qint64, AuditRecord>> entries;
                 entries.reserve(part.size());
                 for (const StructureInput &s : part) {
-                    entries.append(
-                        { ids.value(s.siret),
-                          QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("siret"), s.siret },
-                                                                        { QStringLiteral("raison_sociale"),
-                                                                          s.raisonSociale } })
-                                                .toJson(QJsonDocument::Compact)) });
+                    AuditRecord imported(AuditAction::StructureImported);
+                    imported.name = s.raisonSociale;
+                    imported.code = s.siret;
+                    entries.append({ ids.value(s.siret), imported });
                 }
                 store.insertImportAudit(entries, now, version);
                 if (progress)

@@ -8,23 +8,18 @@
 #include "rules/spaces/spaces.h"
 #include "rules/structures/structurestore.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRegularExpression>
 
 namespace guichet {
 
 namespace {
 
-QString describe(const StructureInput &input)
+AuditRecord describe(AuditAction action, const StructureInput &input)
 {
-    QJsonObject object { { QStringLiteral("siret"), input.siret },
-                         { QStringLiteral("raison_sociale"), input.raisonSociale },
-                         { QStringLiteral("libelle"), input.libelle },
-                         { QStringLiteral("adresse"), input.adresse },
-                         { QStringLiteral("code_postal"), input.codePostal },
-                         { QStringLiteral("ville"), input.ville } };
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    AuditRecord record(action);
+    record.name = input.raisonSociale;
+    record.code = input.siret;
+    return record;
 }
 
 // Fails unless the structure exists and the caller may change it.
@@ -140,9 +135,10 @@ CommandResult Structures::createStructure(qint64 actorId, const StructureInput &
         principal.decidedBy = ctx.actorId();
         principal.version = version;
         const qint64 attachment = AttachmentStore(ctx.db()).insertAttachment(principal);
-        ctx.audit(QStringLiteral("structure"), id, id, describe(s));
-        ctx.audit(QStringLiteral("attachment"), attachment, id,
-                  QStringLiteral("{\"role\":\"principal\",\"user_id\":%1}").arg(ctx.actorId()));
+        ctx.audit(QStringLiteral("structure"), id, id, describe(AuditAction::StructureCreated, s));
+        AuditRecord made(AuditAction::CreatorMadePrincipal, ctx.actorId());
+        made.role = roleToString(Role::Principal);
+        ctx.audit(QStringLiteral("attachment"), attachment, id, made);
         // As after any validated attachment, the role's default spaces (the guide's table).
         subscribeRoleDefaults(ctx, ctx.actorId(), id, Role::Principal, attachmentScope(ctx.db(), attachment));
         ctx.result = CommandResult::success(id);
@@ -159,7 +155,8 @@ CommandResult Structures::updateStructure(qint64 actorId, qint64 structureId, co
             fail(ErrorCode::Conflict, QStringLiteral("siret"),
                  tr("A structure with SIRET %1 already exists.").arg(s.siret));
         store.updateStructure(structureId, s, ctx.version());
-        ctx.audit(QStringLiteral("structure"), structureId, structureId, describe(s));
+        ctx.audit(QStringLiteral("structure"), structureId, structureId,
+                  describe(AuditAction::StructureUpdated, s));
         ctx.result = CommandResult::success(structureId);
     });
 }
@@ -180,10 +177,11 @@ CommandResult Structures::addService(qint64 actorId, qint64 structureId, const Q
             fail(ErrorCode::Conflict, QStringLiteral("code"),
                  tr("A service with code %1 already exists in this structure.").arg(c));
         const qint64 id = store.insertService(structureId, c, n, ctx.version());
-        ctx.audit(QStringLiteral("service"), id, structureId,
-                  QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("code"), c },
-                                                                { QStringLiteral("name"), n } })
-                                        .toJson(QJsonDocument::Compact)));
+        AuditRecord added(AuditAction::ServiceAdded);
+        added.serviceId = id;
+        added.code = c;
+        added.name = n;
+        ctx.audit(QStringLiteral("service"), id, structureId, added);
         ctx.result = CommandResult::success(id);
     });
 }
@@ -198,9 +196,11 @@ CommandResult Structures::setServiceActive(qint64 actorId, qint64 serviceId, boo
             fail(ErrorCode::NotFound, QStringLiteral("service"), tr("This service does not exist."));
         requireManager(ctx, *this, structureId);
         store.setServiceActive(serviceId, active, ctx.version());
-        ctx.audit(
-            QStringLiteral("service"), serviceId, structureId,
-            QStringLiteral("{\"active\":%1}").arg(active ? QStringLiteral("true") : QStringLiteral("false")));
+        AuditRecord changed(active ? AuditAction::ServiceActivated : AuditAction::ServiceDeactivated);
+        changed.serviceId = serviceId;
+        changed.code = service->code;
+        changed.name = service->name;
+        ctx.audit(QStringLiteral("service"), serviceId, structureId, changed);
         ctx.result = CommandResult::success(serviceId);
     });
 }

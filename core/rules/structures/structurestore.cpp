@@ -315,7 +315,7 @@ QHash<QString, qint64> StructureStore::insertStructuresBulk(const QList<Structur
     return ids;
 }
 
-void StructureStore::insertImportAudit(const QList<std::pair<qint64, QString>> &entries, qint64 at,
+void StructureStore::insertImportAudit(const QList<std::pair<qint64, AuditRecord>> &entries, qint64 at,
                                        qint64 version) const
 {
     constexpr int batch = 200;
@@ -324,12 +324,14 @@ void StructureStore::insertImportAudit(const QList<std::pair<qint64, QString>> &
         QStringList values;
         QVariantList args;
         for (int i = start; i < start + n; ++i) {
-            values << QStringLiteral("(?, NULL, 'importStructures', 'structure', ?, ?, ?, '', ?)");
-            args << at << entries.at(i).first << entries.at(i).first << entries.at(i).second << version;
+            values << QStringLiteral("(?, NULL, 'importStructures', 'structure', ?, ?, ?, ?, '', ?)");
+            const AuditRecord &record = entries.at(i).second;
+            args << at << entries.at(i).first << entries.at(i).first << audit::actionCode(record.action)
+                 << record.toJson() << version;
         }
         m_db.exec(
             QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
-                           "details, comment, version) VALUES %1")
+                           "action, details, comment, version) VALUES %1")
                 .arg(values.join(QLatin1Char(','))),
             args);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kernel/auditrecord.h"
 #include "kernel/database.h"
 #include "rules/structures/structures.h"
 
@@ -53,7 +54,8 @@ public:
     // of 100,000 structures would then spend most of its time there
     // (docs/PERFORMANCE.md). The rows are the ones CommandContext::audit would
     // write for the operator command 'importStructures' (no actor, no comment).
-    void insertImportAudit(const QList<std::pair<qint64, QString>> &entries, qint64 at, qint64 version) const;
+    void insertImportAudit(const QList<std::pair<qint64, AuditRecord>> &entries, qint64 at,
+                           qint64 version) const;
 
     // See Structures::search and Structures::count.
     QList<StructureRow> search(const StructureCriteria &criteria, int offset, int limit) const;

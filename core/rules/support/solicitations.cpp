@@ -117,8 +117,11 @@ qint64 insertSolicitation(CommandContext &ctx, qint64 userId, const QString &ema
 {
     const qint64 id
         = SupportStore(ctx.db()).insertSolicitation(userId, email, s, ctx.clock().nowMs(), ctx.version());
-    ctx.audit(kEntity, id, 0,
-              QStringLiteral("created: category=%1; from=%2; subject=%3").arg(s.category, email, s.subject));
+    AuditRecord created(AuditAction::SolicitationCreated, userId);
+    created.code = s.category;
+    created.email = email;
+    created.name = s.subject;
+    ctx.audit(kEntity, id, 0, created);
     return id;
 }
 
@@ -195,8 +198,11 @@ CommandResult Solicitations::setStatus(qint64 actorId, qint64 solicitationId, co
         checkStatus(status);
         SupportStore(ctx.db()).setStatus(solicitationId, status, ctx.actorId(), ctx.clock().nowMs(),
                                          ctx.version());
-        ctx.audit(kEntity, solicitationId, 0,
-                  QStringLiteral("status: %1 -> %2").arg(solicitation.status, status));
+        AuditRecord changed(AuditAction::SolicitationStatusChanged, solicitation.userId);
+        changed.name = solicitation.subject;
+        changed.previousStatus = solicitation.status;
+        changed.status = status;
+        ctx.audit(kEntity, solicitationId, 0, changed);
         ctx.result = CommandResult::success(solicitationId);
     });
 }
@@ -235,10 +241,12 @@ CommandResult Solicitations::reply(qint64 actorId, qint64 solicitationId, const 
             = ctx.queueMail(senderId, recipient,
                             t.translate("guichet::Solicitations", "Reply to your request: %1").arg(subject),
                             body.text(), body.html());
-        ctx.audit(kEntity, solicitationId, 0,
-                  QStringLiteral("reply; status: %1 -> %2; mail=%3")
-                      .arg(solicitation.status, newStatus)
-                      .arg(mailId));
+        AuditRecord replied(AuditAction::SolicitationReplied, senderId);
+        replied.name = subject;
+        replied.email = recipient;
+        replied.previousStatus = solicitation.status;
+        replied.status = newStatus;
+        ctx.audit(kEntity, solicitationId, 0, replied);
         ctx.result = CommandResult::success(solicitationId, { { QStringLiteral("mailId"), mailId } });
     });
 }
@@ -255,8 +263,11 @@ CommandResult Solicitations::addFollowUp(qint64 actorId, qint64 solicitationId, 
         const QString clean = checkedText(text);
         SupportStore(ctx.db()).resumeAfterFollowUp(solicitationId, ctx.clock().nowMs(), ctx.version());
         insertMessage(ctx, solicitationId, false, clean);
-        ctx.audit(kEntity, solicitationId, 0,
-                  QStringLiteral("follow-up; status: waiting_user -> in_progress"));
+        AuditRecord followed(AuditAction::SolicitationFollowedUp, solicitation.userId);
+        followed.name = solicitation.subject;
+        followed.previousStatus = solicitation.status;
+        followed.status = QStringLiteral("in_progress");
+        ctx.audit(kEntity, solicitationId, 0, followed);
         ctx.result = CommandResult::success(solicitationId);
     });
 }
