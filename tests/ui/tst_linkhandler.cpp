@@ -1,6 +1,5 @@
 #include "commands/commandargs.h"
 #include "kernel/paths.h"
-#include "mail/mailoutbox.h"
 #include "ui/account/reactivationdialog.h"
 #include "ui/account/signindialog.h"
 #include "ui/shell/desktopapp.h"
@@ -33,37 +32,19 @@ class TestLinkHandler : public QObject
     Q_OBJECT
 
 private:
-    static constexpr auto newPassword = "Printemps-2027";
-
-    struct World : UiWorld
+    // Alice deactivated her account and asked for a reactivation mail.
+    struct World : DeactivatedAccountWorld
     {
-        qint64 alice = 0;
         bool init()
         {
-            if (!isValid())
-                return false;
-            alice = createUser(QStringLiteral("alice@example.org"));
-            if (!signIn(QStringLiteral("alice@example.org")))
+            if (!DeactivatedAccountWorld::init())
                 return false;
             bool ok = false;
-            gateway->send(commands::deactivateAccount(), [&ok](const CommandResult &r) { ok = r.ok(); });
-            gateway->signOut();
-            if (!ok)
-                return false;
             gateway->send(commands::requestReactivation(QStringLiteral("alice@example.org")),
                           [&ok](const CommandResult &r) { ok = r.ok(); });
             return ok;
         }
-        // The link of the newest mail Guichet queued for Alice.
-        QString mailedLink()
-        {
-            const QString mail = MailOutbox(*core).forUser(alice).value(0).bodyText;
-            return QRegularExpression(QStringLiteral("guichet://\\S+")).match(mail).captured(0);
-        }
-        QString status()
-        {
-            return db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice }).toString();
-        }
+        QString mailedLink() { return guichetLinkIn(lastMail()); }
     };
 
     // What the reactivation dialog showed when a link opened it.
@@ -89,10 +70,7 @@ private:
             seen.parent = dialog->parentWidget();
             if (!complete)
                 return int(QDialog::Rejected);
-            QTest::keyClicks(dialog->passwordEdit(), QLatin1String(newPassword));
-            QTest::keyClicks(dialog->confirmationEdit(), QLatin1String(newPassword));
-            QTest::keyClicks(dialog->questionEdit(), QStringLiteral("My first cat?"));
-            QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Filou"));
+            typeNewSecrets(dialog);
             Dialogs::queueAnswer(QMessageBox::Ok); // "account reactivated"
             QTest::mouseClick(dialog->validateButton(), Qt::LeftButton);
             return dialog->result();

@@ -13,7 +13,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
@@ -28,45 +27,12 @@ class TestReactivationDialog : public QObject
     Q_OBJECT
 
 private:
-    static constexpr auto newPassword = "Printemps-2027";
-
-    struct World : UiWorld
-    {
-        qint64 alice = 0;
-        bool init()
-        {
-            if (!isValid())
-                return false;
-            alice = createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
-                               QStringLiteral("Martin"));
-            // Alice deactivates her account, as the section does.
-            if (!signIn(QStringLiteral("alice@example.org")))
-                return false;
-            bool ok = false;
-            gateway->send(commands::deactivateAccount(), [&ok](const CommandResult &r) { ok = r.ok(); });
-            gateway->signOut();
-            return ok;
-        }
-        QString status()
-        {
-            return db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice }).toString();
-        }
-        // The newest mail Guichet queued for Alice.
-        QString lastMail() { return MailOutbox(*core).forUser(alice).value(0).bodyText; }
-    };
-
-    static QString linkIn(const QString &mail)
-    {
-        return QRegularExpression(QStringLiteral("guichet://\\S+")).match(mail).captured(0);
-    }
+    using World = DeactivatedAccountWorld;
 
     static void fillSecrets(ReactivationDialog *dialog, const QString &link)
     {
         QTest::keyClicks(dialog->tokenEdit(), link);
-        QTest::keyClicks(dialog->passwordEdit(), QLatin1String(newPassword));
-        QTest::keyClicks(dialog->confirmationEdit(), QLatin1String(newPassword));
-        QTest::keyClicks(dialog->questionEdit(), QStringLiteral("My first cat?"));
-        QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Filou"));
+        typeNewSecrets(dialog);
     }
 
 private slots:
@@ -101,7 +67,7 @@ private slots:
             });
             QTest::mouseClick(dialog->outboxButton(), Qt::LeftButton);
             // The whole link pasted: the dialog keeps its token.
-            fillSecrets(dialog, linkIn(outboxText));
+            fillSecrets(dialog, guichetLinkIn(outboxText));
             Dialogs::queueAnswer(QMessageBox::Ok); // "account reactivated"
             QTest::mouseClick(dialog->validateButton(), Qt::LeftButton);
             return dialog->result();
@@ -119,7 +85,7 @@ private slots:
 
         // Back at the sign-in window with the e-mail filled: the new password works.
         QCOMPARE(signIn->emailEdit()->text(), QStringLiteral("alice@example.org"));
-        QTest::keyClicks(signIn->passwordEdit(), QLatin1String(newPassword));
+        QTest::keyClicks(signIn->passwordEdit(), QLatin1String(reactivationPassword));
         QTest::mouseClick(signIn->signInButton(), Qt::LeftButton);
         QVERIFY(app.mainWindow());
         QCOMPARE(w.gateway->userId(), w.alice);
@@ -132,7 +98,7 @@ private slots:
         ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
         dialog.show();
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
-        const QString token = ReactivationDialog::tokenFrom(linkIn(w.lastMail()));
+        const QString token = ReactivationDialog::tokenFrom(guichetLinkIn(w.lastMail()));
         QVERIFY(!token.isEmpty());
         QVERIFY(!token.contains(QLatin1Char('=')));
         QVERIFY(w.lastMail().contains(token));
@@ -151,7 +117,7 @@ private slots:
         ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
         dialog.show();
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
-        const QString link = linkIn(w.lastMail());
+        const QString link = guichetLinkIn(w.lastMail());
         fillSecrets(&dialog, link + QStringLiteral("&next=https://evil.example"));
         const QString before = dataSnapshot(w.db());
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
@@ -175,7 +141,7 @@ private slots:
         ReactivationDialog dialog(*w.session, QStringLiteral("alice@example.org"));
         dialog.show();
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
-        const QString link = linkIn(w.lastMail());
+        const QString link = guichetLinkIn(w.lastMail());
         w.clock.advanceSecs(25 * 3600); // the mail is valid 24 h
         fillSecrets(&dialog, link);
         const QString before = dataSnapshot(w.db());
@@ -188,7 +154,7 @@ private slots:
         QCOMPARE(dataSnapshot(w.db()), before);
         QCOMPARE(w.status(), QStringLiteral("deactivated"));
         // Nothing typed is lost.
-        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(newPassword));
+        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(reactivationPassword));
         QCOMPARE(dialog.questionEdit()->text(), QStringLiteral("My first cat?"));
 
         // « Réactiver mon compte » again: a new mail, and its link works.
@@ -197,7 +163,7 @@ private slots:
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         QCOMPARE(dialog.step(), 1);
         dialog.tokenEdit()->clear();
-        QTest::keyClicks(dialog.tokenEdit(), linkIn(w.lastMail()));
+        QTest::keyClicks(dialog.tokenEdit(), guichetLinkIn(w.lastMail()));
         Dialogs::queueAnswer(QMessageBox::Ok);
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
@@ -276,7 +242,7 @@ private slots:
 
         QTest::mouseClick(dialog.haveCodeButton(), Qt::LeftButton);
         QCOMPARE(dialog.step(), 1);
-        QTest::keyClicks(dialog.passwordEdit(), QLatin1String(newPassword));
+        QTest::keyClicks(dialog.passwordEdit(), QLatin1String(reactivationPassword));
         QTest::keyClicks(dialog.questionEdit(), QStringLiteral("My first cat?"));
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         const QString error = dialog.errorText();
@@ -289,7 +255,7 @@ private slots:
         QVERIFY(dialog.confirmationEdit()->property("invalid").toBool());
         QVERIFY(dialog.answerEdit()->property("invalid").toBool());
         QVERIFY(!dialog.passwordEdit()->property("invalid").toBool());
-        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(newPassword));
+        QCOMPARE(dialog.passwordEdit()->text(), QLatin1String(reactivationPassword));
         QCOMPARE(dialog.questionEdit()->text(), QStringLiteral("My first cat?"));
 
         // A confirmation that differs is named too.

@@ -1,11 +1,17 @@
 #include "uitestsupport.h"
 
+#include "commands/commandargs.h"
+#include "mail/mailoutbox.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
+#include "ui/account/reactivationdialog.h"
 #include "ui/widgets/dialogs.h"
 
+#include <QLineEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTest>
 
 namespace guichet::test {
 
@@ -44,6 +50,42 @@ bool UiWorld::signIn(const QString &email, const QString &password)
     bool ok = false;
     gateway->signIn(email, password, [&ok](const CommandResult &r) { ok = r.ok(); });
     return ok;
+}
+
+bool DeactivatedAccountWorld::init()
+{
+    if (!isValid())
+        return false;
+    alice = createUser(QStringLiteral("alice@example.org"));
+    if (!signIn(QStringLiteral("alice@example.org")))
+        return false;
+    bool ok = false;
+    gateway->send(commands::deactivateAccount(), [&ok](const CommandResult &r) { ok = r.ok(); });
+    gateway->signOut();
+    return ok;
+}
+
+QString DeactivatedAccountWorld::status()
+{
+    return db().value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { alice }).toString();
+}
+
+QString DeactivatedAccountWorld::lastMail()
+{
+    return MailOutbox(*core).forUser(alice).value(0).bodyText;
+}
+
+QString guichetLinkIn(const QString &mailText)
+{
+    return QRegularExpression(QStringLiteral("guichet://\\S+")).match(mailText).captured(0);
+}
+
+void typeNewSecrets(ReactivationDialog *dialog)
+{
+    QTest::keyClicks(dialog->passwordEdit(), QLatin1String(reactivationPassword));
+    QTest::keyClicks(dialog->confirmationEdit(), QLatin1String(reactivationPassword));
+    QTest::keyClicks(dialog->questionEdit(), QStringLiteral("My first cat?"));
+    QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Filou"));
 }
 
 } // namespace guichet::test

@@ -12,6 +12,10 @@
 
 #include <memory>
 
+namespace guichet {
+class ReactivationDialog;
+}
+
 namespace guichet::test {
 
 // A signed-in desktop session on a fresh SQLite database, for widget tests:
@@ -35,6 +39,26 @@ struct UiWorld
     // Signs in through the gateway, as the sign-in window does.
     bool signIn(const QString &email, const QString &password = QStringLiteral("Tournesol-2026"));
 };
+
+// Alice (alice@example.org) who deactivated her account as « Mon compte » does,
+// then signed out: where the reactivation tests start.
+struct DeactivatedAccountWorld : UiWorld
+{
+    qint64 alice = 0;
+    bool init();
+    // Alice's users.status.
+    QString status();
+    // The text of the newest mail Guichet queued for Alice.
+    QString lastMail();
+};
+
+// The new password the reactivation tests choose.
+inline constexpr char reactivationPassword[] = "Printemps-2027";
+// The guichet:// link in a mail's text, or empty.
+QString guichetLinkIn(const QString &mailText);
+// Types the new secrets into a reactivation dialog: reactivationPassword twice,
+// a secret question and its answer.
+void typeNewSecrets(ReactivationDialog *dialog);
 
 // The visible, enabled widget of type T named `name` under `root`.
 template<typename T> T *findWidget(QWidget *root, const QString &name)

@@ -3,7 +3,6 @@
 #include "commands/commandargs.h"
 #include "rules/accounts/accounts.h"
 #include "ui/shell/session.h"
-#include "ui/sync/queuedchange.h"
 #include "ui/widgets/messagebar.h"
 
 #include <QCheckBox>
@@ -121,11 +120,10 @@ void NotificationsSection::validate()
                 return;
             }
             reload();
-            const QString text = QueuedChange::isQueued(r) ? QueuedChange::message()
-                : enabled ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
-                          : tr("Notifications are off.");
-            m_messages->showMessage(
-                QueuedChange::isQueued(r) ? MessageBar::Kind::Information : MessageBar::Kind::Positive, text);
+            m_messages->showOutcome(
+                r,
+                enabled ? tr("Notifications are on: they are sent to %1.").arg(m_contact->text())
+                        : tr("Notifications are off."));
         });
 }
 

@@ -8,7 +8,6 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/attachments/structuresearchdialog.h"
 #include "ui/shell/session.h"
-#include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
 #include "ui/widgets/icons.h"
@@ -257,13 +256,10 @@ void AttachmentsSection::requestAttachment()
     AttachmentRequestDialog request(m_session, *search.selectedStructure(), this);
     if (Dialogs::exec(&request) != QDialog::Accepted)
         return;
-    if (request.queued())
-        m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
-    else
-        m_messages->showMessage(MessageBar::Kind::Positive,
-                                tr("Your request was sent to the principal manager of %1. It stays awaiting "
-                                   "validation until they decide.")
-                                    .arg(search.selectedStructure()->raisonSociale));
+    m_messages->showDone(request.queued(),
+                         tr("Your request was sent to the principal manager of %1. It stays awaiting "
+                            "validation until they decide.")
+                             .arg(search.selectedStructure()->raisonSociale));
 }
 
 } // namespace guichet

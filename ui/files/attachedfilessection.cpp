@@ -5,7 +5,6 @@
 #include "rules/files/attachedfiles.h"
 #include "ui/files/attachedfiledialog.h"
 #include "ui/shell/session.h"
-#include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
 #include "ui/widgets/icons.h"
@@ -174,19 +173,6 @@ MessageBar *AttachedFilesSection::messageBar() const
     return m_messages;
 }
 
-void AttachedFilesSection::tell(MessageBar::Kind kind, const QString &text)
-{
-    m_messages->showMessage(kind, text);
-}
-
-void AttachedFilesSection::tellDialogOutcome(bool queued, const QString &done)
-{
-    if (queued)
-        tell(MessageBar::Kind::Information, QueuedChange::message());
-    else
-        tell(MessageBar::Kind::Positive, done);
-}
-
 QString AttachedFilesSection::lastFolder() const
 {
     return QSettings().value(folderKey, QDir::homePath()).toString();
@@ -225,8 +211,9 @@ void AttachedFilesSection::addFile()
 {
     AttachedFileDialog dialog(m_session, {}, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        tellDialogOutcome(dialog.queued(),
-                          tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
+        m_messages->showDone(
+            dialog.queued(),
+            tr("The file « %1 » was added.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::editCurrent()
@@ -236,8 +223,9 @@ void AttachedFilesSection::editCurrent()
         return;
     AttachedFileDialog dialog(m_session, *record, this);
     if (Dialogs::exec(&dialog) == QDialog::Accepted)
-        tellDialogOutcome(dialog.queued(),
-                          tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
+        m_messages->showDone(
+            dialog.queued(),
+            tr("The file « %1 » was saved.").arg(dialog.designationEdit()->text().trimmed()));
 }
 
 void AttachedFilesSection::downloadCurrent()
@@ -253,21 +241,24 @@ void AttachedFilesSection::downloadCurrent()
     rememberFolder(QFileInfo(path).absolutePath());
     // Connected, the content comes from the server: the window stays usable
     // meanwhile, and says so.
-    tell(MessageBar::Kind::Information, tr("Downloading « %1 »…").arg(record->designation));
+    m_messages->showMessage(MessageBar::Kind::Information,
+                            tr("Downloading « %1 »…").arg(record->designation));
     m_session.directory.fileContent(
         record->id, this, [this, path](const CommandResult &read, const QByteArray &bytes) {
             if (!read.ok()) {
-                tell(MessageBar::Kind::Error, read.message);
+                m_messages->showMessage(MessageBar::Kind::Error, read.message);
                 return;
             }
             // The user chose this path in the save dialog, which asked before replacing a file.
             QSaveFile file(path);
             if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-                tell(MessageBar::Kind::Error,
-                     tr("Cannot write « %1 »: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+                m_messages->showMessage(
+                    MessageBar::Kind::Error,
+                    tr("Cannot write « %1 »: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
                 return;
             }
-            tell(MessageBar::Kind::Positive, tr("Written: %1").arg(QDir::toNativeSeparators(path)));
+            m_messages->showMessage(MessageBar::Kind::Positive,
+                                    tr("Written: %1").arg(QDir::toNativeSeparators(path)));
         });
 }
 
@@ -275,8 +266,8 @@ void AttachedFilesSection::downloadChecked()
 {
     const QList<qint64> ids = m_model->checkedIds();
     if (ids.isEmpty()) {
-        tell(MessageBar::Kind::Information,
-             tr("Tick the files to download in the « Selection » column first."));
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("Tick the files to download in the « Selection » column first."));
         return;
     }
     const QString folder
@@ -332,9 +323,10 @@ void AttachedFilesSection::downloadChecked()
     for (const QString &path : std::as_const(written))
         text += QStringLiteral("\n") + path;
     if (error.isEmpty())
-        tell(MessageBar::Kind::Positive, text);
+        m_messages->showMessage(MessageBar::Kind::Positive, text);
     else
-        tell(MessageBar::Kind::Error, written.isEmpty() ? error : error + QStringLiteral("\n\n") + text);
+        m_messages->showMessage(MessageBar::Kind::Error,
+                                written.isEmpty() ? error : error + QStringLiteral("\n\n") + text);
 }
 
 void AttachedFilesSection::deleteCurrent()
@@ -347,8 +339,8 @@ void AttachedFilesSection::deleteChecked()
 {
     const QList<qint64> ids = m_model->checkedIds();
     if (ids.isEmpty()) {
-        tell(MessageBar::Kind::Information,
-             tr("Tick the files to delete in the « Selection » column first."));
+        m_messages->showMessage(MessageBar::Kind::Information,
+                                tr("Tick the files to delete in the « Selection » column first."));
         return;
     }
     remove(ids);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "ui/widgets/messagebar.h"
-
 #include <QWidget>
 
 class QPushButton;
@@ -13,6 +11,7 @@ namespace guichet {
 struct AttachedFileInfo;
 struct Session;
 class AttachedFileModel;
+class MessageBar;
 
 // « Mes pièces jointes »: the user's own files, with « Éditer », « Télécharger »,
 // « Supprimer » (the current row), « Télécharger » and « Supprimer » of the
@@ -51,9 +50,6 @@ private:
     const AttachedFileInfo *currentRecord() const;
     void remove(const QList<qint64> &ids);
     void updateButtons();
-    void tell(MessageBar::Kind kind, const QString &text);
-    // After the file dialog: waiting in the outbox, or `done`.
-    void tellDialogOutcome(bool queued, const QString &done);
     QString lastFolder() const;
     void rememberFolder(const QString &folder);
 

@@ -5,7 +5,6 @@
 #include "models/subscriptionmodel.h"
 #include "ui/shell/session.h"
 #include "ui/subscriptions/subscriptionrequestdialog.h"
-#include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/flowlayout.h"
 #include "ui/widgets/icons.h"
@@ -160,10 +159,7 @@ void SubscriptionsSection::addSubscription()
     SubscriptionRequestDialog dialog(m_session, this);
     if (Dialogs::exec(&dialog) != QDialog::Accepted)
         return;
-    if (dialog.queued())
-        m_messages->showMessage(MessageBar::Kind::Information, QueuedChange::message());
-    else
-        m_messages->showMessage(MessageBar::Kind::Positive, dialog.statusMessage());
+    m_messages->showDone(dialog.queued(), dialog.statusMessage());
 }
 
 } // namespace guichet

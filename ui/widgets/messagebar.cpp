@@ -80,12 +80,18 @@ void MessageBar::showOutcome(const CommandResult &result, const QString &done)
 {
     if (!result.ok())
         showMessage(Kind::Error, result.message);
-    else if (QueuedChange::isQueued(result))
-        showMessage(Kind::Information, QueuedChange::message());
-    else if (!done.isEmpty())
-        showMessage(Kind::Positive, done);
+    else if (QueuedChange::isQueued(result) || !done.isEmpty())
+        showDone(QueuedChange::isQueued(result), done);
     else
         dismiss();
+}
+
+void MessageBar::showDone(bool queued, const QString &done)
+{
+    if (queued)
+        showMessage(Kind::Information, QueuedChange::message());
+    else
+        showMessage(Kind::Positive, done);
 }
 
 void MessageBar::showMessage(Kind kind, const QString &text)

@@ -32,6 +32,9 @@ public:
     // computer until the server is reachable » as Information, else `done` as
     // Positive (nothing when `done` is empty).
     void showOutcome(const CommandResult &result, const QString &done);
+    // After a change that succeeded: « kept on this computer… » as Information
+    // when it waits in the outbox, else `done` as Positive.
+    void showDone(bool queued, const QString &done);
     // Adds a button to the message shown: a click runs `action`, then closes the bar.
     void setAction(const QString &text, std::function<void()> action);
     // Hides the bar and forgets its message.
