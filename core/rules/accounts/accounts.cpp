@@ -333,7 +333,8 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
         store.clearSignInFailures(email, counter);
     const int failures = store.addSignInFailure(email, counter, now);
     const qint64 userId = account ? account->id : 0;
-    const QString comment = account ? QString() : email;
+    const QString unknownEmail
+        = account ? QString() : email; // named in the audit only when no account has it
     if (failures >= accountRules::LockAfterFailures) {
         const qint64 until = now + accountRules::LockDurationSecs * 1000;
         store.setSignInWait(email, counter, 0, until);
@@ -343,7 +344,7 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
         locked.until = QDateTime::fromMSecsSinceEpoch(until, Qt::UTC);
         locked.count = failures;
         locked.address = attempt.clientAddress;
-        locked.email = comment;
+        locked.email = unknownEmail;
         ctx.audit(QStringLiteral("user"), userId, 0, locked);
         ctx.result
             = CommandResult::failure(ErrorCode::Locked, QStringLiteral("password"), lockedMessage(until));
@@ -357,7 +358,7 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
     AuditRecord failed(account ? AuditAction::SignInWrongPassword : AuditAction::SignInUnknownEmail, userId);
     failed.count = failures;
     failed.address = attempt.clientAddress;
-    failed.email = comment;
+    failed.email = unknownEmail;
     ctx.audit(QStringLiteral("user"), userId, 0, failed);
     ctx.result = CommandResult::failure(ErrorCode::Unauthenticated, QStringLiteral("password"),
                                         Accounts::tr("E-mail or password incorrect."));
