@@ -34,12 +34,15 @@ public:
 
     void setOverdueDays(int days);
     int overdueDays() const { return m_overdueDays; }
+    // Only the requests to this structure (0: every structure the manager manages).
+    void setStructureFilter(qint64 structureId);
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
 private:
     Core &m_core;
     qint64 m_managerId;
+    qint64 m_structureId = 0;
     int m_overdueDays = 7;
 };
 
@@ -53,12 +56,15 @@ public:
 
     void setOverdueDays(int days);
     int overdueDays() const { return m_overdueDays; }
+    // Only the requests to this structure (0: every structure the manager manages).
+    void setStructureFilter(qint64 structureId);
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
 private:
     Core &m_core;
     qint64 m_managerId;
+    qint64 m_structureId = 0;
     int m_overdueDays = 7;
 };
 
