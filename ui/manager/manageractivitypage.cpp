@@ -723,7 +723,7 @@ void ManagerActivityPage::consultSubscription()
            "Comment: %9")
             .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
                  labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
-                 longDate(r->effectiveDate), r->comment));
+                 longDate(r->effectiveDate), labels::subscriptionComment(r->comment, r->commentCode)));
 }
 
 // ---- Utilisateurs ----
