@@ -209,6 +209,27 @@
             <numerusform>%1 was removed from the structure: %n subscriptions ended.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>All my structures (%n)</source>
+        <translation>
+            <numerusform>All my structures (%n)</numerusform>
+            <numerusform>All my structures (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n attachment</numerusform>
+            <numerusform>%n attachments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n subscription</numerusform>
+            <numerusform>%n subscriptions</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::PendingRequests</name>

@@ -2635,10 +2635,6 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Choisissez un autre utilisateur que celui qui est copié.</translation>
     </message>
     <message>
-        <source>Copied from another user&apos;s rights</source>
-        <translation>Copié des droits d’un autre utilisateur</translation>
-    </message>
-    <message>
         <source>Nothing to copy: the user already has every right of the other user on the structures you manage.</source>
         <translation>Rien à copier : l’utilisateur a déjà tous les droits de l’autre utilisateur sur les structures que vous gérez.</translation>
     </message>
@@ -3023,10 +3019,6 @@ Commentaire : %9</translation>
         <source>Copy the rights of %1 to…</source>
         <translation>Copier les droits de %1 vers…</translation>
     </message>
-    <message>
-        <source>%1 received %2 attachment(s) and %3 subscription(s).</source>
-        <translation>%1 a reçu %2 rattachement(s) et %3 abonnement(s).</translation>
-    </message>
     <message numerus="yes">
         <source>%1 is set for the structure: %n subscription request(s) were generated for its users.</source>
         <translation>
@@ -3102,6 +3094,40 @@ Commentaire : %9</translation>
     <message>
         <source>No space is set at structure level for %1. Choose a space below to set it for all its users.</source>
         <translation>Aucun espace n’est positionné au niveau de la structure pour %1. Choisissez un espace ci-dessous pour le positionner pour tous ses utilisateurs.</translation>
+    </message>
+    <message numerus="yes">
+        <source>All my structures (%n)</source>
+        <translation>
+            <numerusform>Toutes mes structures (%n)</numerusform>
+            <numerusform>Toutes mes structures (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>your structures</source>
+        <translation>vos structures</translation>
+    </message>
+    <message>
+        <source>Choose one of your structures in the list above.</source>
+        <translation>Choisissez une de vos structures dans la liste ci-dessus.</translation>
+    </message>
+    <message>
+        <source>%1 received %2 and %3.</source>
+        <comment>copied rights: attachments, subscriptions</comment>
+        <translation>%1 a reçu %2 et %3.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n rattachement</numerusform>
+            <numerusform>%n rattachements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n abonnement</numerusform>
+            <numerusform>%n abonnements</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4146,10 +4172,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
 </context>
 <context>
     <name>guichet::Spaces</name>
-    <message>
-        <source>Generated automatically: this space is set for the whole structure.</source>
-        <translation>Générée automatiquement : cet espace est paramétré pour toute la structure.</translation>
-    </message>
     <message>
         <source>The structure was not found.</source>
         <translation>La structure est introuvable.</translation>
@@ -6388,6 +6410,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>My account</source>
         <translation>Mon compte</translation>
+    </message>
+    <message>
+        <source>Generated automatically: this space is set for the whole structure.</source>
+        <translation>Générée automatiquement : cet espace est paramétré pour toute la structure.</translation>
+    </message>
+    <message>
+        <source>Copied from another user&apos;s rights</source>
+        <translation>Copié des droits d’un autre utilisateur</translation>
     </message>
 </context>
 <context>
