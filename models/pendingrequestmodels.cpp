@@ -100,6 +100,11 @@ void PendingAttachmentModel::setStructureFilter(qint64 structureId)
     reload();
 }
 
+int PendingAttachmentModel::structureColumn() const
+{
+    return (isCheckable() ? 1 : 0) + 2; // after the requester and the e-mail
+}
+
 void PendingAttachmentModel::reload()
 {
     setRecords(withWaitingDays(Attachments(m_core).pendingAttachmentRequests(m_managerId), m_structureId,
@@ -153,6 +158,11 @@ void PendingSubscriptionModel::setStructureFilter(qint64 structureId)
 {
     m_structureId = structureId;
     reload();
+}
+
+int PendingSubscriptionModel::structureColumn() const
+{
+    return (isCheckable() ? 1 : 0) + 1; // after the requester
 }
 
 void PendingSubscriptionModel::reload()

@@ -36,6 +36,8 @@ public:
     int overdueDays() const { return m_overdueDays; }
     // Only the requests to this structure (0: every structure the manager manages).
     void setStructureFilter(qint64 structureId);
+    // The « Structure » column (the same for every row once one structure is chosen).
+    int structureColumn() const;
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
@@ -58,6 +60,8 @@ public:
     int overdueDays() const { return m_overdueDays; }
     // Only the requests to this structure (0: every structure the manager manages).
     void setStructureFilter(qint64 structureId);
+    // The « Structure » column (the same for every row once one structure is chosen).
+    int structureColumn() const;
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 

@@ -576,6 +576,15 @@ private slots:
         QCOMPARE(chooser->currentText(), QStringLiteral("All my structures (2)"));
         QTableView *requests = page.view(QStringLiteral("attachmentRequestsTable"));
         QCOMPARE(requests->model()->rowCount(), 3); // Thomas and Vera, Bruno
+        const auto structureColumnShown = [&] {
+            for (int column = 0; column < requests->model()->columnCount(); ++column) {
+                if (requests->model()->headerData(column, Qt::Horizontal).toString()
+                    == QStringLiteral("Structure"))
+                    return !requests->isColumnHidden(column);
+            }
+            return false;
+        };
+        QVERIFY(structureColumnShown());
         QVERIFY(rowOf(requests, QStringLiteral("Bruno")) >= 0);
         // No single structure: the users tab says what to do instead of acting on nothing.
         QCOMPARE(page.view(QStringLiteral("usersTable"))->model()->rowCount(), 0);
@@ -589,6 +598,7 @@ private slots:
 
         chooser->setCurrentIndex(chooser->findData(bakery));
         QCOMPARE(requests->model()->rowCount(), 1);
+        QVERIFY(!structureColumnShown()); // one structure: its name is in the chooser
         QVERIFY(rowOf(requests, QStringLiteral("Bruno")) >= 0);
         QCOMPARE(page.view(QStringLiteral("subscriptionRequestsTable"))->model()->rowCount(), 0);
         QVERIFY(shownEmptyText(page.view(QStringLiteral("attachmentRequestsTable"))).isEmpty());

@@ -469,6 +469,11 @@ void ManagerActivityPage::structureChanged()
 
     m_attachmentRequests->setStructureFilter(structureId);
     m_subscriptionRequests->setStructureFilter(structureId);
+    // One structure chosen: its name on every row would only take room from the requesters'.
+    view(QStringLiteral("attachmentRequestsTable"))
+        ->setColumnHidden(m_attachmentRequests->structureColumn(), structureId != 0);
+    view(QStringLiteral("subscriptionRequestsTable"))
+        ->setColumnHidden(m_subscriptionRequests->structureColumn(), structureId != 0);
     m_users->setStructureId(structureId);
     m_services->setRecords(structureId ? Structures(m_session.core).listServices(structureId)
                                        : QList<ServiceRow>());
