@@ -127,7 +127,7 @@ private slots:
     // 48 connections flood guichetd (real argon2id, one hashing thread) with
     // failing sign-ins from many addresses for 6 s. Meanwhile a user's
     // commands all succeed and none waits more than 3 s, and a sign-in from
-    // another network is answered within 5 s: the flood's network takes only
+    // another network is answered within 8 s: the flood's network takes only
     // its turn of the hashing thread (before: behind the whole backlog).
     void aSignInFloodLeavesCommandsAndOtherSignInsTheirTurn()
     {
@@ -183,7 +183,7 @@ private slots:
         QVERIFY2(percentile(latencies, 1.0) < 3000, qPrintable(QString::number(percentile(latencies, 1.0))));
         QCOMPARE(signedIn.status, 200);
         QVERIFY(!second.isEmpty());
-        QVERIFY2(signInMs < 5000, qPrintable(QString::number(signInMs)));
+        QVERIFY2(signInMs < 8000, qPrintable(QString::number(signInMs)));
         // The flood was answered, with 401 (and 503 past its network's share), never 500.
         QVERIFY(floodStatuses.value(401) > 0);
         for (auto it = floodStatuses.cbegin(); it != floodStatuses.cend(); ++it)
