@@ -367,10 +367,15 @@ private:
     {
         if (m_refused || m_closing)
             return;
-        if (m_awaiting > 0 || !m_ready.isEmpty())
+        // A request waiting only for the answers before it to go out: the
+        // client's reading is what is timed (a slow reader that keeps reading
+        // is never cut), not the waiting request.
+        if (m_awaiting > 0)
             startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
         else if (unsent() > 0)
             startDeadline(Deadline::Stalled, m_limits.idleTimeoutMs);
+        else if (!m_ready.isEmpty())
+            startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
         else if (inRequest() || m_pendingRefusal != 0)
             startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
         else

@@ -352,6 +352,21 @@ private slots:
             QCOMPARE(answers.at(i).first, i % 2 == 0 ? 200 : 404);
     }
 
+    // A pipelined request refused by the guard (413) is answered after the
+    // requests before it, and closes the connection.
+    void aRefusalComesAfterTheAnswersBeforeIt()
+    {
+        RawClient client(m_server->baseUrl());
+        const QByteArray me = "GET /api/v1/me HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+            + m_token.toLatin1() + "\r\n\r\n";
+        client.send(
+            me + me
+            + "POST /api/v1/solicitations HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+              "Content-Length: 5000\r\n\r\n");
+        QCOMPARE(RawClient::statuses(client.readUntilClosed(10000)), (QList<int> { 200, 200, 413 }));
+        QVERIFY(client.closedByServer());
+    }
+
     void ambiguousFramingIs400_data()
     {
         QTest::addColumn<QByteArray>("request");
