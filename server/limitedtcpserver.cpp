@@ -1,5 +1,6 @@
 #include "server/limitedtcpserver.h"
 
+#include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
 
@@ -33,10 +34,21 @@ QByteArray refusalResponse(int status, const QByteArray &body)
         + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;
 }
 
-// Follows the requests of one connection as their bytes arrive. Connected to
-// readyRead before the HTTP layer, so it sees each chunk first (peeked, not
-// read); the HTTP layer then reads everything available, so bytesAvailable()
-// here is what arrived since the last chunk. Each byte is looked at once.
+// Bytes read ahead of the request the connection is on: enough for many small
+// pipelined requests, little per connection.
+constexpr qint64 ReadAhead = 16 * 1024;
+
+// Follows the requests of one connection as their bytes arrive, and decides
+// when the HTTP layer sees each. Connected to readyRead before the HTTP layer,
+// it keeps what has arrived hidden from it (a QIODevice transaction, read to
+// its end: the HTTP layer then reads nothing) and frames it itself (request
+// line, headers, Content-Length). A request is handed over whole, one at a
+// time (the transaction rolled back, readyRead emitted for the HTTP layer,
+// which reads exactly one request), and only once the connection's earlier
+// request is answered and its unsent output is under --max-unsent: so the
+// answers of pipelined requests come in order, and a client that does not read
+// them cannot make guichetd buffer without bound. While a request waits, the
+// socket reads nothing more (setReadBufferSize), and TCP holds the client back.
 class ConnectionGuard : public QObject
 {
 public:
@@ -44,14 +56,19 @@ public:
                     const LimitedTcpServer::RefusalBody &body, const LimitedTcpServer::RefusalLog &log)
         : QObject(socket)
         , m_socket(socket)
+        , m_tls(qobject_cast<QSslSocket *>(socket))
         , m_limits(limits)
         , m_body(body)
         , m_log(log)
     {
         socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
+        connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+        if (m_tls)
+            connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &ConnectionGuard::onBytesWritten);
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+        updateReading();
         updateDeadline();
     }
 
@@ -60,23 +77,37 @@ public:
         if (m_awaiting > 0)
             --m_awaiting;
         // « Connection: close »: the client reads until we close, so close
-        // once everything it asked for is answered (RFC 9112, 9.6).
-        if (m_closeRequested && m_awaiting == 0 && !inRequest()) {
+        // once that request is answered (RFC 9112, 9.6); later ones are not read.
+        if (m_closeAfterAnswer && m_awaiting == 0) {
+            m_closing = true;
+            startDeadline(Deadline::Stalled, m_limits.idleTimeoutMs); // a client that never reads
             m_socket->disconnectFromHost();
             return;
         }
-        // The next request (or the idle time) has its own deadline.
         m_deadline = Deadline::None;
+        schedulePump();
         updateDeadline();
     }
 
 private:
-    enum class Deadline { None, Idle, Request, Answer, Drain };
+    enum class Deadline { None, Idle, Request, Answer, Stalled, Drain };
+
+    // One request framed whole and not handed over yet.
+    struct Framed
+    {
+        qint64 size = 0; // its bytes, blank lines before it included
+        bool close = false; // it said « Connection: close »
+    };
 
     bool inRequest() const { return !m_head.isEmpty() || m_bodyLeft > 0; }
 
+    // Answer bytes written to the socket and not yet taken by the network.
+    qint64 unsent() const { return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0); }
+
     void onReadyRead()
     {
+        if (m_releasing)
+            return; // our own signal, for the HTTP layer
         if (m_refused) {
             // Read and drop what the client still sends, so that it reads our
             // answer instead of a reset; close once it stops.
@@ -84,13 +115,96 @@ private:
             startDeadline(Deadline::Drain, 500);
             return;
         }
-        const QByteArray chunk = m_socket->peek(m_socket->bytesAvailable());
-        const bool wasInRequest = inRequest();
-        if (!consume(chunk))
+        hold();
+        schedulePump();
+    }
+
+    void onBytesWritten()
+    {
+        if (m_refused)
             return;
-        if (!wasInRequest && inRequest())
-            m_deadline = Deadline::None; // a new request: its own time starts now
+        if (m_deadline == Deadline::Stalled)
+            m_timer.start(m_limits.idleTimeoutMs); // the client reads: not stalled
+        if (m_closing)
+            return;
+        if (unsent() <= m_limits.maxUnsentBytes)
+            schedulePump();
+        if (unsent() == 0)
+            updateDeadline();
+    }
+
+    // Hides everything that arrived from the HTTP layer and frames what is new.
+    void hold()
+    {
+        if (m_refused || m_closing)
+            return;
+        QByteArray fresh;
+        if (!m_socket->isTransactionStarted()) {
+            m_socket->startTransaction();
+            // What is already framed stays at the front: m_seen bytes.
+            fresh = m_socket->readAll().mid(m_seen);
+        } else {
+            fresh = m_socket->readAll();
+        }
+        m_seen += fresh.size();
+        if (m_pendingRefusal == 0 && !fresh.isEmpty() && !consume(fresh))
+            return;
+        updateReading();
         updateDeadline();
+    }
+
+    void schedulePump()
+    {
+        if (m_pumpScheduled)
+            return;
+        m_pumpScheduled = true;
+        QMetaObject::invokeMethod(this, &ConnectionGuard::pump, Qt::QueuedConnection);
+    }
+
+    // Hands the next request over when its turn has come.
+    void pump()
+    {
+        m_pumpScheduled = false;
+        if (m_refused || m_closing || m_releasing || m_awaiting > 0 || m_closeAfterAnswer)
+            return;
+        if (m_ready.isEmpty()) {
+            if (m_pendingRefusal != 0)
+                refuse(m_pendingRefusal); // its turn: every earlier request is answered
+            return;
+        }
+        if (unsent() > m_limits.maxUnsentBytes) {
+            updateDeadline(); // bytesWritten pumps again
+            return;
+        }
+        release();
+    }
+
+    void release()
+    {
+        const Framed next = m_ready.takeFirst();
+        m_socket->rollbackTransaction();
+        const qint64 before = m_socket->bytesAvailable();
+        ++m_awaiting;
+        if (next.close)
+            m_closeAfterAnswer = true;
+        QPointer<ConnectionGuard> self(this);
+        m_releasing = true;
+        emit m_socket->readyRead();
+        if (!self)
+            return;
+        m_releasing = false;
+        if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
+            return;
+        if (m_socket->isTransactionStarted() || before - m_socket->bytesAvailable() != next.size) {
+            // The HTTP layer framed it otherwise: nothing after it can be trusted.
+            m_awaiting = 0;
+            m_ready.clear();
+            refuse(400);
+            return;
+        }
+        m_seen -= next.size;
+        m_deadline = Deadline::None;
+        hold();
     }
 
     // Follows `data` through the framing of the requests; false once refused.
@@ -103,24 +217,28 @@ private:
             if (m_bodyLeft > 0) {
                 const qsizetype taken = qsizetype(std::min<qint64>(m_bodyLeft, data.size() - pos));
                 m_bodyLeft -= taken;
+                m_requestBytes += taken;
                 pos += taken;
                 if (m_bodyLeft == 0)
-                    ++m_awaiting;
+                    completeRequest();
                 continue;
             }
             qsizetype headEnd = -1; // where the headers end in `data` (after the blank line)
             QByteArray head;
             if (m_head.isEmpty()) {
                 // Empty lines before a request line are allowed (RFC 9112, 2.2).
-                while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n'))
+                while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n')) {
                     ++pos;
+                    ++m_requestBytes;
+                }
                 if (pos == data.size())
                     break;
                 const qsizetype end = data.indexOf("\r\n\r\n", pos);
                 if (end < 0) {
                     if (data.size() - pos > m_limits.maxHeaderBytes)
-                        return refuse(431);
+                        return refuseInTurn(431);
                     m_head = data.mid(pos);
+                    m_requestBytes += data.size() - pos;
                     break;
                 }
                 head = data.mid(pos, end - pos);
@@ -132,7 +250,8 @@ private:
                 const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
                 if (end < 0) {
                     if (m_head.size() > m_limits.maxHeaderBytes)
-                        return refuse(431);
+                        return refuseInTurn(431);
+                    m_requestBytes += data.size() - pos;
                     pos = data.size();
                     break;
                 }
@@ -141,15 +260,23 @@ private:
                 m_head.clear();
             }
             if (head.size() > m_limits.maxHeaderBytes)
-                return refuse(431);
+                return refuseInTurn(431);
+            m_requestBytes += headEnd - pos;
             pos = headEnd;
             const int status = readHeaders(head);
             if (status != 0)
-                return refuse(status);
+                return refuseInTurn(status);
             if (m_bodyLeft == 0)
-                ++m_awaiting;
+                completeRequest();
         }
         return true;
+    }
+
+    void completeRequest()
+    {
+        m_ready.append({ m_requestBytes, m_requestClose });
+        m_requestBytes = 0;
+        m_requestClose = false;
     }
 
     // The request line and headers of one request; 0 when acceptable, or the
@@ -167,7 +294,7 @@ private:
                 continue;
             const QByteArray name = line.left(colon).trimmed().toLower();
             if (name == "connection" && line.mid(colon + 1).toLower().contains("close"))
-                m_closeRequested = true;
+                m_requestClose = true;
             if (name == "transfer-encoding")
                 return 400; // only Content-Length bodies: no chunked smuggling
             if (name != "content-length")
@@ -188,9 +315,25 @@ private:
         return 0;
     }
 
+    // A refusal answers after the answers to the requests before it: until
+    // then nothing more is framed or read.
+    bool refuseInTurn(int status)
+    {
+        if (m_awaiting == 0 && m_ready.isEmpty())
+            return refuse(status);
+        m_pendingRefusal = status;
+        m_head.clear();
+        m_bodyLeft = 0;
+        updateReading();
+        return false;
+    }
+
     bool refuse(int status)
     {
         m_refused = true;
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction(); // what we held is dropped with the rest
+        m_socket->setReadBufferSize(0);
         m_socket->readAll(); // the HTTP layer sees none of it
         m_socket->write(refusalResponse(status, m_body ? m_body(status) : QByteArray()));
         startDeadline(Deadline::Drain, 500);
@@ -200,14 +343,41 @@ private:
         return false;
     }
 
-    void updateDeadline()
+    // Reads from the network only what the request being received needs, and
+    // a little ahead; nothing while a whole request waits its turn.
+    void updateReading()
     {
         if (m_refused)
             return;
-        if (inRequest())
-            startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
-        else if (m_awaiting > 0)
+        qint64 limit = 1;
+        if (m_ready.isEmpty() && m_pendingRefusal == 0) {
+            qint64 needed = ReadAhead;
+            if (m_bodyLeft > 0)
+                needed = std::max(needed, m_bodyLeft);
+            else if (!m_head.isEmpty())
+                needed = std::max(needed, m_limits.maxHeaderBytes + 4 - m_head.size());
+            limit = m_seen + needed;
+        }
+        // Set even when unchanged: the socket then reads again if its buffer has room.
+        m_socket->setReadBufferSize(limit + 1);
+        m_socket->setReadBufferSize(limit);
+    }
+
+    void updateDeadline()
+    {
+        if (m_refused || m_closing)
+            return;
+        // A request waiting only for the answers before it to go out: the
+        // client's reading is what is timed (a slow reader that keeps reading
+        // is never cut), not the waiting request.
+        if (m_awaiting > 0)
             startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
+        else if (unsent() > 0)
+            startDeadline(Deadline::Stalled, m_limits.idleTimeoutMs);
+        else if (!m_ready.isEmpty())
+            startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
+        else if (inRequest() || m_pendingRefusal != 0)
+            startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
         else
             startDeadline(Deadline::Idle, m_limits.idleTimeoutMs);
     }
@@ -225,9 +395,11 @@ private:
     {
         switch (m_deadline) {
         case Deadline::Request:
-            refuse(408);
+            refuse(m_pendingRefusal != 0 ? m_pendingRefusal : 408);
             break;
         case Deadline::Answer:
+        case Deadline::Stalled:
+            // An answer never came, or the client reads none of what it asked for.
             m_socket->abort();
             break;
         default:
@@ -236,14 +408,23 @@ private:
     }
 
     QTcpSocket *m_socket;
+    QSslSocket *m_tls;
     ConnectionLimits m_limits;
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
     QByteArray m_head; // the current request's line and headers so far
     qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
-    int m_awaiting = 0; // requests received in full and not answered yet
+    qint64 m_requestBytes = 0; // bytes of the current request so far
+    bool m_requestClose = false; // the current request said « Connection: close »
+    qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
+    QList<Framed> m_ready; // whole requests waiting for their turn
+    int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
+    int m_pendingRefusal = 0; // the status of a refusal waiting for its turn
+    bool m_releasing = false;
+    bool m_pumpScheduled = false;
+    bool m_closeAfterAnswer = false;
+    bool m_closing = false;
     bool m_refused = false;
-    bool m_closeRequested = false; // a request said « Connection: close »
     QByteArray m_requestLine;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;

@@ -6348,6 +6348,10 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>%1: &apos;%2&apos; is not an http:// or https:// address.</source>
         <translation>%1 : « %2 » n’est pas une adresse http:// ou https://.</translation>
     </message>
+    <message>
+        <source>Answer bytes a connection may leave unread before guichetd stops reading its next requests (a client that reads nothing for --idle-timeout is then closed).</source>
+        <translation>Octets de réponse qu’une connexion peut laisser non lus avant que guichetd cesse de lire ses requêtes suivantes (un client qui ne lit rien pendant --idle-timeout est alors déconnecté).</translation>
+    </message>
 </context>
 <context>
     <name>guichet::labels</name>

@@ -145,6 +145,10 @@ int main(int argc, char *argv[])
         { QStringLiteral("max-connections"),
           Tr::tr("Open connections this instance serves at most; further ones get 503 and are closed."),
           Tr::tr("N"), QStringLiteral("10000") },
+        { QStringLiteral("max-unsent"),
+          Tr::tr("Answer bytes a connection may leave unread before guichetd stops reading its next "
+                 "requests (a client that reads nothing for --idle-timeout is then closed)."),
+          Tr::tr("BYTES"), QString::number(1024 * 1024) },
         { QStringLiteral("session-days"), Tr::tr("Days a sign-in session lasts."), Tr::tr("N"),
           QStringLiteral("30") },
         { QStringLiteral("public-url"),
@@ -232,6 +236,11 @@ int main(int argc, char *argv[])
                                  options.value(QStringLiteral("max-connections"))),
                         BadInput);
     limits.maxConnections = int(maxConnections);
+    if (!parsePositive(options.value(QStringLiteral("max-unsent")), &limits.maxUnsentBytes))
+        return complain(Tr::tr("%1: '%2' is not a positive number.")
+                            .arg(options.label(QStringLiteral("max-unsent")),
+                                 options.value(QStringLiteral("max-unsent"))),
+                        BadInput);
     if (!parsePositive(options.value(QStringLiteral("session-days")), &sessionDays) || sessionDays > 3650)
         return complain(Tr::tr("%1: '%2' is not a number of days (1 to 3650).")
                             .arg(options.label(QStringLiteral("session-days")),
