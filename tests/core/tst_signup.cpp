@@ -420,7 +420,7 @@ private slots:
                 list << e.sentence;
             return list;
         }();
-        QVERIFY2(sentences.filter(QStringLiteral("was not activated within 7 day")).size() == 1,
+        QVERIFY2(sentences.filter(QStringLiteral("was not activated within 7 days")).size() == 1,
                  qPrintable(sentences.join(QLatin1Char('\n'))));
 
         // Signing up again gives another account, never the removed one's id.
