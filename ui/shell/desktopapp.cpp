@@ -20,6 +20,7 @@
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QStatusBar>
@@ -317,9 +318,23 @@ void DesktopApp::runReactivation(const QString &email, const QString &token)
     m_signIn->passwordEdit()->setFocus();
 }
 
+std::unique_ptr<ServerSignUpSession> DesktopApp::serverSignUpSession()
+{
+    const QUrl server = currentServer();
+    if (server.isEmpty() || m_main)
+        return nullptr;
+    QString error;
+    auto remote = ServerSignUpSession::open(server, m_session.clock, &error);
+    if (!remote)
+        Dialogs::warning(activeWindow(), tr("Create an account"), error);
+    return remote;
+}
+
 void DesktopApp::showSignUp(const QString &email)
 {
-    SignUpDialog dialog(m_session, email, activeWindow());
+    // The server chosen in the sign-in window, else this computer's database.
+    const std::unique_ptr<ServerSignUpSession> remote = serverSignUpSession();
+    SignUpDialog dialog(remote ? remote->session() : m_session, email, activeWindow());
     QString codeFor;
     bool haveCode = false;
     connect(&dialog, &SignUpDialog::activationRequested, this, [&](const QString &typed) {
@@ -354,7 +369,10 @@ void DesktopApp::showActivation(const QString &email, const QString &token, cons
         m_activation->activateWindow();
         return;
     }
-    ActivationDialog dialog(m_session, email, activeWindow());
+    const std::unique_ptr<ServerSignUpSession> remote = serverSignUpSession();
+    ActivationDialog dialog(remote ? remote->session() : m_session, email, activeWindow());
+    // The local outbox holds this computer's mails only.
+    dialog.outboxButton()->setVisible(!remote);
     if (!info.isEmpty())
         dialog.setInfo(info);
     if (!token.isEmpty())
@@ -362,9 +380,28 @@ void DesktopApp::showActivation(const QString &email, const QString &token, cons
     m_activation = &dialog;
     const int answer = Dialogs::exec(&dialog);
     m_activation = nullptr;
-    // Activated: the gateway signed the owner in.
-    if (answer == QDialog::Accepted && m_session.userId())
-        showMain();
+    if (answer != QDialog::Accepted)
+        return;
+    if (!remote) {
+        // Activated: the local gateway signed the owner in.
+        if (m_session.userId())
+            showMain();
+        return;
+    }
+    // The server answered a session: open the user's replica on it, as a
+    // remembered sign-in does.
+    const QUrl server = remote->gateway().serverUrl();
+    ConnectedSession::restore(
+        server, remote->gateway().token(), remote->gateway().userId(), m_session.clock, this,
+        [this](std::unique_ptr<ConnectedSession> connected, const CommandResult &result) {
+            if (!connected) {
+                if (m_signIn)
+                    m_signIn->setNotice(result.message);
+                return;
+            }
+            adopt(std::move(connected));
+            showMain();
+        });
 }
 
 void DesktopApp::openLink(const QString &text)

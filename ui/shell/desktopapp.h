@@ -13,6 +13,7 @@
 namespace guichet {
 
 class ConnectedSession;
+class ServerSignUpSession;
 class LinkHandler;
 class ActivationDialog;
 class ReactivationDialog;
@@ -89,6 +90,9 @@ private:
     void showSyncStatus();
     void openReactivationLink(const QString &token);
     void openActivationLink(const QString &token);
+    // The server chosen in the sign-in window, for « Créer un compte » and the
+    // activation; nullptr in standalone mode (or when it cannot be opened, said).
+    std::unique_ptr<ServerSignUpSession> serverSignUpSession();
     void runReactivation(const QString &email, const QString &token);
     QWidget *activeWindow() const;
     void openPendingLink();
