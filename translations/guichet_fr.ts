@@ -2257,6 +2257,10 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
         <source>You are signed in: sign out, then open the activation link again.</source>
         <translation>Vous êtes connecté : déconnectez-vous, puis ouvrez de nouveau le lien d&apos;activation.</translation>
     </message>
+    <message>
+        <source>Create an account</source>
+        <translation>Créer un compte</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Digests</name>

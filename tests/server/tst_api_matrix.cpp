@@ -65,10 +65,10 @@ struct Route
     bool mutating = true;
     bool anonymousAllowed = false; // otherwise anonymous gets 401
     bool session = false; // sign-in/out: sessions and their audit entries may change
+    Call call;
     // An anonymous route that drops any token (Auth::None): every caller, even
     // D with a revoked token, gets the anonymous answer.
     bool tokenIgnored = false;
-    Call call;
 };
 
 Call command(const QString &name, std::function<QJsonObject(World &)> args)
@@ -578,6 +578,12 @@ private slots:
         for (int i = 0; i < m_routes.size(); ++i) {
             const Route &route = m_routes.at(i);
             for (const QString &caller : kCallers) {
+                // A route that drops the token answers every caller alike: one
+                // without a token, one with a valid token and D's revoked one
+                // stand for all (each of these rows rebuilds the world).
+                if (route.tokenIgnored && caller != QLatin1String("anonymous") && caller != QLatin1String("U")
+                    && caller != QLatin1String("D"))
+                    continue;
                 int expected = 0;
                 if (route.tokenIgnored)
                     expected = 200;
