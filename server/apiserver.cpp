@@ -378,11 +378,26 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     // The pages a mail link opens: commands without a signed-in user.
     for (const auto &[path, command] :
          { std::pair { QStringLiteral("reactivation/request"), QStringLiteral("requestReactivation") },
-           std::pair { QStringLiteral("reactivation/complete"), QStringLiteral("completeReactivation") } }) {
+           std::pair { QStringLiteral("reactivation/complete"), QStringLiteral("completeReactivation") },
+           std::pair { QStringLiteral("signup"), QStringLiteral("signUp") },
+           std::pair { QStringLiteral("activation/resend"), QStringLiteral("resendActivation") } }) {
         addRoute("POST", path, Auth::None, [command = command](Core &core, Call &call) {
             return ApiResponse::fromResult(CommandDispatcher(core).execute(0, command, call.body));
         });
     }
+
+    // The activation link's page: the account becomes active and its owner is
+    // signed in at once (the same answer as POST session).
+    const int sessionDays = m_options.sessionDays;
+    addRoute("POST", QStringLiteral("activation"), Auth::None, [sessionDays](Core &core, Call &call) {
+        const QJsonValue token = call.body.value(QLatin1String("token"));
+        if (!token.isString())
+            return ApiResponse::fromResult(
+                CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("token"),
+                                       Tr::tr("The field %1 is missing.").arg(QStringLiteral("token"))));
+        const CommandResult result = Sessions(core).activate(token.toString(), sessionDays);
+        return result.ok() ? sessionResponse(result) : ApiResponse::fromResult(result);
+    });
 
     addRoute("POST", QStringLiteral("solicitations"), Auth::Optional, [](Core &core, Call &call) {
         CommandDispatcher dispatcher(core);

@@ -102,6 +102,13 @@
             <numerusform>%n structures generated for measurements.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The account %1 was removed: it was not activated within %n day(s).</source>
+        <translation>
+            <numerusform>The account %1 was removed: it was not activated within %n day.</numerusform>
+            <numerusform>The account %1 was removed: it was not activated within %n days.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::CommandDescription</name>

@@ -6,6 +6,7 @@
 #include "kernel/paths.h"
 #include "mail/digests.h"
 #include "mail/maildelivery.h"
+#include "rules/accounts/signups.h"
 #include "server/apiserver.h"
 #include "server/changewatcher.h"
 #include "server/httpbinding.h"
@@ -439,7 +440,8 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &app, deliver);
     }
 
-    // The notification digests: every minute, whatever is due by the schedule
+    // The notification digests (and the removal of accounts never activated):
+    // every minute, whatever is due by the schedule
     // (Digests remembers its runs in the database, so each goes out once even
     // with several guichetd), on a worker, one run at a time.
     QTimer digestTimer;
@@ -452,6 +454,8 @@ int main(int argc, char *argv[])
             [schedule](Core &core) {
                 try {
                     Digests(core).runDue(schedule, core.clock().now());
+                    // Accounts never activated go after their period (docs/RULES.md).
+                    SignUps(core).removeExpired();
                 } catch (const DatabaseError &e) {
                     return e.message();
                 }
