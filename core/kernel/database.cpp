@@ -483,7 +483,7 @@ int Database::schemaVersion() const
 
 bool Database::migrate(QString *error)
 {
-    // SQLite rebuilds a table to change a constraint (0004): its foreign keys
+    // SQLite rebuilds a table to change a constraint (0005_sign_up): its foreign keys
     // must be off meanwhile, which only works outside a transaction; they are
     // checked before the migrations commit, and on again afterwards.
     const bool sqlite = !isPostgres();
