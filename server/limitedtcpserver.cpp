@@ -1,5 +1,7 @@
 #include "server/limitedtcpserver.h"
 
+#include "server/requestframing.h"
+
 #include <QSslSocket>
 #include <QTimer>
 
@@ -47,6 +49,7 @@ public:
         , m_limits(limits)
         , m_body(body)
         , m_log(log)
+        , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
     {
         socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -57,11 +60,11 @@ public:
 
     void answerSent()
     {
-        if (m_awaiting > 0)
-            --m_awaiting;
+        if (awaiting() > 0)
+            ++m_answered;
         // « Connection: close »: the client reads until we close, so close
         // once everything it asked for is answered (RFC 9112, 9.6).
-        if (m_closeRequested && m_awaiting == 0 && !inRequest()) {
+        if (m_framing.closeRequested() && awaiting() == 0 && !inRequest()) {
             m_socket->disconnectFromHost();
             return;
         }
@@ -73,7 +76,9 @@ public:
 private:
     enum class Deadline { None, Idle, Request, Answer, Drain };
 
-    bool inRequest() const { return !m_head.isEmpty() || m_bodyLeft > 0; }
+    bool inRequest() const { return m_framing.inRequest(); }
+    // Requests received in full and not answered yet.
+    qint64 awaiting() const { return m_framing.completeRequests() - m_answered; }
 
     void onReadyRead()
     {
@@ -86,118 +91,24 @@ private:
         }
         const QByteArray chunk = m_socket->peek(m_socket->bytesAvailable());
         const bool wasInRequest = inRequest();
-        if (!consume(chunk))
+        if (const int status = m_framing.consume(chunk)) {
+            refuse(status);
             return;
+        }
         if (!wasInRequest && inRequest())
             m_deadline = Deadline::None; // a new request: its own time starts now
         updateDeadline();
     }
 
-    // Follows `data` through the framing of the requests; false once refused.
-    // Moves an offset through it (never copies what is left), so many small
-    // pipelined requests in one chunk cost their length, not its square.
-    bool consume(const QByteArray &data)
-    {
-        qsizetype pos = 0;
-        while (pos < data.size()) {
-            if (m_bodyLeft > 0) {
-                const qsizetype taken = qsizetype(std::min<qint64>(m_bodyLeft, data.size() - pos));
-                m_bodyLeft -= taken;
-                pos += taken;
-                if (m_bodyLeft == 0)
-                    ++m_awaiting;
-                continue;
-            }
-            qsizetype headEnd = -1; // where the headers end in `data` (after the blank line)
-            QByteArray head;
-            if (m_head.isEmpty()) {
-                // Empty lines before a request line are allowed (RFC 9112, 2.2).
-                while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n'))
-                    ++pos;
-                if (pos == data.size())
-                    break;
-                const qsizetype end = data.indexOf("\r\n\r\n", pos);
-                if (end < 0) {
-                    if (data.size() - pos > m_limits.maxHeaderBytes)
-                        return refuse(431);
-                    m_head = data.mid(pos);
-                    break;
-                }
-                head = data.mid(pos, end - pos);
-                headEnd = end + 4;
-            } else {
-                // The headers began in an earlier chunk: at most the allowance more.
-                const qsizetype before = m_head.size();
-                m_head += data.mid(pos, m_limits.maxHeaderBytes + 4 - before);
-                const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
-                if (end < 0) {
-                    if (m_head.size() > m_limits.maxHeaderBytes)
-                        return refuse(431);
-                    pos = data.size();
-                    break;
-                }
-                head = m_head.left(end);
-                headEnd = pos + (end + 4 - before);
-                m_head.clear();
-            }
-            if (head.size() > m_limits.maxHeaderBytes)
-                return refuse(431);
-            pos = headEnd;
-            const int status = readHeaders(head);
-            if (status != 0)
-                return refuse(status);
-            if (m_bodyLeft == 0)
-                ++m_awaiting;
-        }
-        return true;
-    }
-
-    // The request line and headers of one request; 0 when acceptable, or the
-    // status of the refusal. Sets m_bodyLeft from Content-Length.
-    int readHeaders(const QByteArray &head)
-    {
-        const QList<QByteArray> lines = head.split('\n');
-        m_requestLine = lines.value(0).trimmed();
-        int lengths = 0;
-        qint64 length = 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray &line = lines.at(i);
-            const qsizetype colon = line.indexOf(':');
-            if (colon <= 0)
-                continue;
-            const QByteArray name = line.left(colon).trimmed().toLower();
-            if (name == "connection" && line.mid(colon + 1).toLower().contains("close"))
-                m_closeRequested = true;
-            if (name == "transfer-encoding")
-                return 400; // only Content-Length bodies: no chunked smuggling
-            if (name != "content-length")
-                continue;
-            if (++lengths > 1)
-                return 400; // two lengths: which one would the next hop believe?
-            const QByteArray value = line.mid(colon + 1).trimmed();
-            bool ok = !value.isEmpty() && value.size() <= 18;
-            for (const char c : value)
-                ok = ok && c >= '0' && c <= '9';
-            if (!ok)
-                return 400;
-            length = value.toLongLong();
-        }
-        if (length > m_limits.maxBodyBytes)
-            return 413;
-        m_bodyLeft = length;
-        return 0;
-    }
-
-    bool refuse(int status)
+    void refuse(int status)
     {
         m_refused = true;
         m_socket->readAll(); // the HTTP layer sees none of it
         m_socket->write(refusalResponse(status, m_body ? m_body(status) : QByteArray()));
         startDeadline(Deadline::Drain, 500);
-        const QList<QByteArray> parts = m_requestLine.split(' ');
+        const QList<QByteArray> parts = m_framing.requestLine().split(' ');
         if (m_log)
             m_log(status, parts.value(0), parts.value(1).split('?').value(0));
-        return false;
     }
 
     void updateDeadline()
@@ -206,7 +117,7 @@ private:
             return;
         if (inRequest())
             startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
-        else if (m_awaiting > 0)
+        else if (awaiting() > 0)
             startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
         else
             startDeadline(Deadline::Idle, m_limits.idleTimeoutMs);
@@ -239,12 +150,9 @@ private:
     ConnectionLimits m_limits;
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
-    QByteArray m_head; // the current request's line and headers so far
-    qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
-    int m_awaiting = 0; // requests received in full and not answered yet
+    RequestFraming m_framing;
+    qint64 m_answered = 0; // requests answered
     bool m_refused = false;
-    bool m_closeRequested = false; // a request said « Connection: close »
-    QByteArray m_requestLine;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;
 };
