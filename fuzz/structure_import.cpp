@@ -50,6 +50,23 @@ QList<QStringList> structures(Database &db)
     return rows;
 }
 
+// Rows as escaped text, so that invisible characters show.
+QByteArray describe(const QList<QStringList> &rows)
+{
+    QByteArray out;
+    for (const QStringList &row : rows) {
+        for (const QString &field : row) {
+            out += '[';
+            for (const QChar c : field)
+                out += c.unicode() < 0x80 && c.isPrint() ? QByteArray(1, char(c.unicode()))
+                                                         : "\\u" + QByteArray::number(c.unicode(), 16);
+            out += ']';
+        }
+        out += '\n';
+    }
+    return out;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -91,7 +108,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         Transaction undo(db);
         const CommandResult again = importBytes(core, csv.toUtf8());
         FUZZ_CHECK(again.ok(), input + "\nwritten back:\n" + csv.toUtf8() + "\n" + again.message.toUtf8());
-        FUZZ_CHECK(structures(db) == imported, input + "\nwritten back:\n" + csv.toUtf8());
+        const QList<QStringList> againRows = structures(db);
+        FUZZ_CHECK(againRows == imported,
+                   input + "\nwritten back:\n" + csv.toUtf8() + "\nimported: " + describe(imported)
+                       + "\nagain:    " + describe(againRows));
     }
     return 0;
 }
