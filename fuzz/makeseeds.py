@@ -5,6 +5,8 @@ Hand-made valid inputs: one command per entry of the catalogue (read from the
 reference docs/COMMANDS.md generates from it), CSV files as the import tests
 use them, real HTTP requests of docs/API.md and a change page as guichetd
 sends it. Run again after adding a command: `python3 fuzz/makeseeds.py`.
+The corpora also keep, as regression_*, the inputs of past findings (written
+by hand, not by this script).
 """
 import json
 import os
