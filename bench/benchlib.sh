@@ -99,6 +99,13 @@ start_guichetd() {
 # The command wrk sends: setNotifications with a fresh commandId per request,
 # unique across threads and runs.
 cat >"$work/command.lua" <<LUA
+-- wrk's Lua does not seed math.random: without this every wrk run would send
+-- the same sequence (the same e-mails and addresses, the same commandIds).
+local urandom = io.open("/dev/urandom", "rb")
+local b1, b2, b3, b4 = urandom:read(4):byte(1, 4)
+urandom:close()
+math.randomseed(((b1 * 256 + b2) * 256 + b3) * 256 + b4)
+
 local counter = 0
 local prefix = ""
 local threadIds = 0

@@ -43,6 +43,13 @@ source "$root/bench/benchlib.sh"
 # Failing sign-ins, each from a new address for a new unknown e-mail: each one
 # costs a full argon2id verification (the slowest path a flood can take).
 cat >"$work/flood.lua" <<'EOF'
+-- wrk's Lua does not seed math.random: without this every wrk run would send
+-- the same sequence (the same e-mails and addresses, the same commandIds).
+local urandom = io.open("/dev/urandom", "rb")
+local b1, b2, b3, b4 = urandom:read(4):byte(1, 4)
+urandom:close()
+math.randomseed(((b1 * 256 + b2) * 256 + b3) * 256 + b4)
+
 request = function()
     local headers = {}
     headers["Content-Type"] = "application/json"
@@ -76,6 +83,10 @@ bench_backend() {
     wrk -t1 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" \
         -H 'Content-Type: application/json' -s "$work/command.lua" "$base" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx'
     wait "$flood_pid" || true
+    # What a non-2xx command was (guichetd's request log: method path status ...).
+    echo "    commands not answered 200 (status: count), from guichetd's log:"
+    awk '$2 == "/api/v1/commands/setNotifications" && $3 != 200 { n[$3]++ } END { for (s in n) printf "      %s: %d\n", s, n[s] }' \
+        "$work/guichetd.err"
     echo "    the flood itself:"
     grep -E 'Latency|Requests/sec|Non-2xx' "$work/flood.out" | sed 's/^/    /'
 

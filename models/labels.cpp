@@ -43,6 +43,16 @@ QString mode(const QString &mode)
     return mode;
 }
 
+QString subscriptionComment(const QString &comment, const QString &commentCode)
+{
+    if (commentCode == QLatin1String(subscriptionCommentStructure))
+        return QCoreApplication::translate(
+            "guichet::labels", "Generated automatically: this space is set for the whole structure.");
+    if (commentCode == QLatin1String(subscriptionCommentCopied))
+        return QCoreApplication::translate("guichet::labels", "Copied from another user's rights");
+    return comment;
+}
+
 QString space(const QString &code, const QString &storedName)
 {
     const char *source = spaceNameSource(code);

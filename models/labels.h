@@ -27,6 +27,9 @@ QString services(bool wholeStructure, const QStringList &names);
 // A space of the catalogue by its code, in the UI's language (the catalogue
 // stores its names in French); `storedName` for a code it does not know.
 QString space(const QString &code, const QString &storedName);
+// A subscription's comment: the requester's words, or the one Guichet wrote
+// itself (its code) in the UI's language.
+QString subscriptionComment(const QString &comment, const QString &commentCode);
 // The date in the locale's short format; empty for an invalid date.
 QString shortDate(QDate date);
 

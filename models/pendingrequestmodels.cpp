@@ -23,14 +23,16 @@ template<typename Request> QString waitingText(const WaitingRequest<Request> &r)
                      : text;
 }
 
-// The requests with their waiting days; requestedAt is in UTC milliseconds.
+// The requests to a structure (0: all) with their waiting days; requestedAt is in UTC milliseconds.
 template<typename Request>
-QList<WaitingRequest<Request>> withWaitingDays(const QList<Request> &requests, const QDate &today,
-                                               int overdueDays)
+QList<WaitingRequest<Request>> withWaitingDays(const QList<Request> &requests, qint64 structureId,
+                                               const QDate &today, int overdueDays)
 {
     QList<WaitingRequest<Request>> rows;
     rows.reserve(requests.size());
     for (const Request &request : requests) {
+        if (structureId && request.structureId != structureId)
+            continue;
         WaitingRequest<Request> row;
         static_cast<Request &>(row) = request;
         row.requestedOn = QDateTime::fromMSecsSinceEpoch(request.requestedAt, Qt::UTC).date();
@@ -92,9 +94,20 @@ void PendingAttachmentModel::setOverdueDays(int days)
     reload();
 }
 
+void PendingAttachmentModel::setStructureFilter(qint64 structureId)
+{
+    m_structureId = structureId;
+    reload();
+}
+
+int PendingAttachmentModel::structureColumn() const
+{
+    return (isCheckable() ? 1 : 0) + 2; // after the requester and the e-mail
+}
+
 void PendingAttachmentModel::reload()
 {
-    setRecords(withWaitingDays(Attachments(m_core).pendingAttachmentRequests(m_managerId),
+    setRecords(withWaitingDays(Attachments(m_core).pendingAttachmentRequests(m_managerId), m_structureId,
                                m_core.clock().today(), m_overdueDays));
 }
 
@@ -141,9 +154,20 @@ void PendingSubscriptionModel::setOverdueDays(int days)
     reload();
 }
 
+void PendingSubscriptionModel::setStructureFilter(qint64 structureId)
+{
+    m_structureId = structureId;
+    reload();
+}
+
+int PendingSubscriptionModel::structureColumn() const
+{
+    return (isCheckable() ? 1 : 0) + 1; // after the requester
+}
+
 void PendingSubscriptionModel::reload()
 {
-    setRecords(withWaitingDays(Subscriptions(m_core).pendingSubscriptionRequests(m_managerId),
+    setRecords(withWaitingDays(Subscriptions(m_core).pendingSubscriptionRequests(m_managerId), m_structureId,
                                m_core.clock().today(), m_overdueDays));
 }
 

@@ -34,12 +34,17 @@ public:
 
     void setOverdueDays(int days);
     int overdueDays() const { return m_overdueDays; }
+    // Only the requests to this structure (0: every structure the manager manages).
+    void setStructureFilter(qint64 structureId);
+    // The « Structure » column (the same for every row once one structure is chosen).
+    int structureColumn() const;
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
 private:
     Core &m_core;
     qint64 m_managerId;
+    qint64 m_structureId = 0;
     int m_overdueDays = 7;
 };
 
@@ -53,12 +58,17 @@ public:
 
     void setOverdueDays(int days);
     int overdueDays() const { return m_overdueDays; }
+    // Only the requests to this structure (0: every structure the manager manages).
+    void setStructureFilter(qint64 structureId);
+    // The « Structure » column (the same for every row once one structure is chosen).
+    int structureColumn() const;
     void reload() override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
 private:
     Core &m_core;
     qint64 m_managerId;
+    qint64 m_structureId = 0;
     int m_overdueDays = 7;
 };
 

@@ -18,7 +18,8 @@ SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
         { ColumnKind::Role, tr("Mode"), [](const SubscriptionView &r) { return r.mode; },
           [](const SubscriptionView &r) { return labels::mode(r.mode); } },
         { ColumnKind::Date, tr("Effective date"), [](const SubscriptionView &r) { return r.effectiveDate; } },
-        { tr("Comment"), [](const SubscriptionView &r) { return r.comment; } },
+        { tr("Comment"),
+          [](const SubscriptionView &r) { return labels::subscriptionComment(r.comment, r.commentCode); } },
         { ColumnKind::Status, tr("Status"),
           [](const SubscriptionView &r) { return labels::subscriptionStatus(r.status); } },
     });

@@ -193,6 +193,15 @@ void ApiServer::logRequest(const QByteArray &method, const QString &path, int st
     std::fflush(stderr);
 }
 
+SignInQueue::Limits signInQueueLimits(int hashThreads)
+{
+    SignInQueue::Limits limits;
+    limits.perAddress = hashThreads * HashQueuePerAddressPerThread;
+    limits.perNetwork = hashThreads * HashQueuePerNetworkPerThread;
+    limits.total = hashThreads * HashQueuePerThread;
+    return limits;
+}
+
 int ServerOptions::defaultHashThreads()
 {
     return qBound(1, QThread::idealThreadCount() / 2, 4);
@@ -204,6 +213,8 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     , m_watcher(watcher)
     , m_options(std::move(options))
     , m_throttle(m_options.anonymousPerMinute)
+    , m_signInQueue(signInQueueLimits(m_options.hashThreads > 0 ? m_options.hashThreads
+                                                                : ServerOptions::defaultHashThreads()))
 {
     m_clock.start();
     m_hashPool.setObjectName(QStringLiteral("guichetd-hashing"));
@@ -354,11 +365,26 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     // The pages a mail link opens: commands without a signed-in user.
     for (const auto &[path, command] :
          { std::pair { QStringLiteral("reactivation/request"), QStringLiteral("requestReactivation") },
-           std::pair { QStringLiteral("reactivation/complete"), QStringLiteral("completeReactivation") } }) {
+           std::pair { QStringLiteral("reactivation/complete"), QStringLiteral("completeReactivation") },
+           std::pair { QStringLiteral("signup"), QStringLiteral("signUp") },
+           std::pair { QStringLiteral("activation/resend"), QStringLiteral("resendActivation") } }) {
         addRoute("POST", path, Auth::None, [command = command](Core &core, Call &call) {
             return ApiResponse::fromResult(CommandDispatcher(core).execute(0, command, call.body));
         });
     }
+
+    // The activation link's page: the account becomes active and its owner is
+    // signed in at once (the same answer as POST session).
+    const int sessionDays = m_options.sessionDays;
+    addRoute("POST", QStringLiteral("activation"), Auth::None, [sessionDays](Core &core, Call &call) {
+        const QJsonValue token = call.body.value(QLatin1String("token"));
+        if (!token.isString())
+            return ApiResponse::fromResult(
+                CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("token"),
+                                       Tr::tr("The field %1 is missing.").arg(QStringLiteral("token"))));
+        const CommandResult result = Sessions(core).activate(token.toString(), sessionDays);
+        return result.ok() ? sessionResponse(result) : ApiResponse::fromResult(result);
+    });
 
     addRoute("POST", QStringLiteral("solicitations"), Auth::Optional, [](Core &core, Call &call) {
         CommandDispatcher dispatcher(core);
@@ -584,19 +610,10 @@ void ApiServer::signIn(const std::shared_ptr<Call> &call)
                 return;
             }
             // 2. argon2id on the hashing pool: neither a worker nor the write
-            // lock waits for it. A full queue answers at once.
-            if (m_hashing >= m_hashPool.maxThreadCount() * HashQueuePerThread) {
-                ApiResponse r
-                    = ApiResponse::error(503, QStringLiteral("busy"), {},
-                                         Tr::tr("Too many sign-ins at the moment; try again shortly."));
-                r.headers.append(
-                    { QByteArrayLiteral("Retry-After"), QByteArray::number(UnavailableRetryAfterSeconds) });
-                finish(call, r);
-                return;
-            }
-            ++m_hashing;
+            // lock waits for it. Queued fairly per network and address; past
+            // a bound, answered at once.
             QPointer<ApiServer> self(this);
-            m_hashPool.start([self, call, attempt] {
+            const bool queued = m_signInQueue.push(call->clientAddress, [self, call, attempt] {
                 const SignInVerdict verdict = Accounts::verifySignIn(attempt);
                 if (!self)
                     return;
@@ -606,6 +623,7 @@ void ApiServer::signIn(const std::shared_ptr<Call> &call)
                         if (!self)
                             return;
                         --self->m_hashing;
+                        self->startHashing();
                         // 3. The outcome, the session and the audit entry in one
                         // short transaction on a worker.
                         const int days = self->m_options.sessionDays;
@@ -626,7 +644,28 @@ void ApiServer::signIn(const std::shared_ptr<Call> &call)
                     },
                     Qt::QueuedConnection);
             });
+            if (!queued) {
+                ApiResponse r
+                    = ApiResponse::error(503, QStringLiteral("busy"), {},
+                                         Tr::tr("Too many sign-ins at the moment; try again shortly."));
+                r.headers.append(
+                    { QByteArrayLiteral("Retry-After"), QByteArray::number(UnavailableRetryAfterSeconds) });
+                finish(call, r);
+                return;
+            }
+            startHashing();
         });
+}
+
+void ApiServer::startHashing()
+{
+    while (m_hashing < m_hashPool.maxThreadCount()) {
+        std::optional<SignInQueue::Job> job = m_signInQueue.pop();
+        if (!job)
+            return;
+        ++m_hashing;
+        m_hashPool.start(std::move(*job));
+    }
 }
 
 void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &route)

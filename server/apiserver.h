@@ -4,6 +4,7 @@
 #include "server/clientaddress.h"
 #include "server/clientthrottle.h"
 #include "server/httpbinding.h"
+#include "server/signinqueue.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -41,9 +42,13 @@ struct ServerOptions
     static int defaultHashThreads();
 };
 
-// Sign-ins waiting for a hashing thread, per thread, beyond which a sign-in is
-// answered 503 (busy) with Retry-After rather than queued.
+// Sign-ins waiting for a hashing thread, per thread: in all, from one network
+// (IPv4 /8, IPv6 /32) and from one client address. Beyond, a sign-in is
+// answered 503 (busy) with Retry-After rather than queued (SignInQueue).
 constexpr int HashQueuePerThread = 64;
+constexpr int HashQueuePerNetworkPerThread = 16;
+constexpr int HashQueuePerAddressPerThread = 4;
+SignInQueue::Limits signInQueueLimits(int hashThreads);
 
 // What a route answers.
 struct ApiResponse
@@ -134,6 +139,8 @@ private:
     // POST session in three steps: read on a worker, argon2id on the hashing
     // pool (no database, no transaction), a short write on a worker.
     void signIn(const std::shared_ptr<Call> &call);
+    // Hands queued sign-ins to free hashing threads, in the queue's fair order.
+    void startHashing();
     void runOnWorker(const std::shared_ptr<Call> &call, const Route &route);
     // The route's job with the caller's session, on a worker: a lost database
     // connection gives 503 (unavailable), any other database error a generic 500.
@@ -150,6 +157,7 @@ private:
     ClientThrottle m_throttle;
     QElapsedTimer m_clock; // the throttle's steady clock
     QThreadPool m_hashPool;
+    SignInQueue m_signInQueue; // sign-ins waiting for a hashing thread
     int m_hashing = 0; // sign-ins handed to m_hashPool and not back yet
 };
 

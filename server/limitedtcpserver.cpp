@@ -2,6 +2,7 @@
 
 #include "server/requestframing.h"
 
+#include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
 
@@ -35,10 +36,21 @@ QByteArray refusalResponse(int status, const QByteArray &body)
         + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;
 }
 
-// Follows the requests of one connection as their bytes arrive. Connected to
-// readyRead before the HTTP layer, so it sees each chunk first (peeked, not
-// read); the HTTP layer then reads everything available, so bytesAvailable()
-// here is what arrived since the last chunk. Each byte is looked at once.
+// Bytes read ahead of the request the connection is on: enough for many small
+// pipelined requests, little per connection.
+constexpr qint64 ReadAhead = 16 * 1024;
+
+// Follows the requests of one connection as their bytes arrive, and decides
+// when the HTTP layer sees each. Connected to readyRead before the HTTP layer,
+// it keeps what has arrived hidden from it (a QIODevice transaction, read to
+// its end: the HTTP layer then reads nothing) and frames it itself (request
+// line, headers, Content-Length). A request is handed over whole, one at a
+// time (the transaction rolled back, readyRead emitted for the HTTP layer,
+// which reads exactly one request), and only once the connection's earlier
+// request is answered and its unsent output is under --max-unsent: so the
+// answers of pipelined requests come in order, and a client that does not read
+// them cannot make guichetd buffer without bound. While a request waits, the
+// socket reads nothing more (setReadBufferSize), and TCP holds the client back.
 class ConnectionGuard : public QObject
 {
 public:
@@ -46,6 +58,7 @@ public:
                     const LimitedTcpServer::RefusalBody &body, const LimitedTcpServer::RefusalLog &log)
         : QObject(socket)
         , m_socket(socket)
+        , m_tls(qobject_cast<QSslSocket *>(socket))
         , m_limits(limits)
         , m_body(body)
         , m_log(log)
@@ -53,35 +66,51 @@ public:
     {
         socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
+        connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+        if (m_tls)
+            connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &ConnectionGuard::onBytesWritten);
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+        updateReading();
         updateDeadline();
     }
 
     void answerSent()
     {
-        if (awaiting() > 0)
-            ++m_answered;
+        if (m_awaiting > 0)
+            --m_awaiting;
         // « Connection: close »: the client reads until we close, so close
-        // once everything it asked for is answered (RFC 9112, 9.6).
-        if (m_framing.closeRequested() && awaiting() == 0 && !inRequest()) {
+        // once that request is answered (RFC 9112, 9.6); later ones are not read.
+        if (m_closeAfterAnswer && m_awaiting == 0) {
+            m_closing = true;
+            startDeadline(Deadline::Stalled, m_limits.idleTimeoutMs); // a client that never reads
             m_socket->disconnectFromHost();
             return;
         }
-        // The next request (or the idle time) has its own deadline.
         m_deadline = Deadline::None;
+        schedulePump();
         updateDeadline();
     }
 
 private:
-    enum class Deadline { None, Idle, Request, Answer, Drain };
+    enum class Deadline { None, Idle, Request, Answer, Stalled, Drain };
+
+    // One request framed whole and not handed over yet.
+    struct Framed
+    {
+        qint64 size = 0; // its bytes, blank lines before it included
+        bool close = false; // it said « Connection: close »
+    };
 
     bool inRequest() const { return m_framing.inRequest(); }
-    // Requests received in full and not answered yet.
-    qint64 awaiting() const { return m_framing.completeRequests() - m_answered; }
+
+    // Answer bytes written to the socket and not yet taken by the network.
+    qint64 unsent() const { return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0); }
 
     void onReadyRead()
     {
+        if (m_releasing)
+            return; // our own signal, for the HTTP layer
         if (m_refused) {
             // Read and drop what the client still sends, so that it reads our
             // answer instead of a reset; close once it stops.
@@ -89,36 +118,172 @@ private:
             startDeadline(Deadline::Drain, 500);
             return;
         }
-        const QByteArray chunk = m_socket->peek(m_socket->bytesAvailable());
-        const bool wasInRequest = inRequest();
-        if (const int status = m_framing.consume(chunk)) {
-            refuse(status);
+        hold();
+        schedulePump();
+    }
+
+    void onBytesWritten()
+    {
+        if (m_refused)
             return;
+        if (m_deadline == Deadline::Stalled)
+            m_timer.start(m_limits.idleTimeoutMs); // the client reads: not stalled
+        if (m_closing)
+            return;
+        if (unsent() <= m_limits.maxUnsentBytes)
+            schedulePump();
+        if (unsent() == 0)
+            updateDeadline();
+    }
+
+    // Hides everything that arrived from the HTTP layer and frames what is new.
+    void hold()
+    {
+        if (m_refused || m_closing)
+            return;
+        QByteArray fresh;
+        if (!m_socket->isTransactionStarted()) {
+            m_socket->startTransaction();
+            // What is already framed stays at the front: m_seen bytes.
+            fresh = m_socket->readAll().mid(m_seen);
+        } else {
+            fresh = m_socket->readAll();
         }
-        if (!wasInRequest && inRequest())
-            m_deadline = Deadline::None; // a new request: its own time starts now
+        m_seen += fresh.size();
+        if (m_pendingRefusal == 0 && !fresh.isEmpty() && !consume(fresh))
+            return;
+        updateReading();
         updateDeadline();
     }
 
-    void refuse(int status)
+    void schedulePump()
+    {
+        if (m_pumpScheduled)
+            return;
+        m_pumpScheduled = true;
+        QMetaObject::invokeMethod(this, &ConnectionGuard::pump, Qt::QueuedConnection);
+    }
+
+    // Hands the next request over when its turn has come.
+    void pump()
+    {
+        m_pumpScheduled = false;
+        if (m_refused || m_closing || m_releasing || m_awaiting > 0 || m_closeAfterAnswer)
+            return;
+        if (m_ready.isEmpty()) {
+            if (m_pendingRefusal != 0)
+                refuse(m_pendingRefusal); // its turn: every earlier request is answered
+            return;
+        }
+        if (unsent() > m_limits.maxUnsentBytes) {
+            updateDeadline(); // bytesWritten pumps again
+            return;
+        }
+        release();
+    }
+
+    void release()
+    {
+        const Framed next = m_ready.takeFirst();
+        m_socket->rollbackTransaction();
+        const qint64 before = m_socket->bytesAvailable();
+        ++m_awaiting;
+        if (next.close)
+            m_closeAfterAnswer = true;
+        QPointer<ConnectionGuard> self(this);
+        m_releasing = true;
+        emit m_socket->readyRead();
+        if (!self)
+            return;
+        m_releasing = false;
+        if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
+            return;
+        if (m_socket->isTransactionStarted() || before - m_socket->bytesAvailable() != next.size) {
+            // The HTTP layer framed it otherwise: nothing after it can be trusted.
+            m_awaiting = 0;
+            m_ready.clear();
+            refuse(400);
+            return;
+        }
+        m_seen -= next.size;
+        m_deadline = Deadline::None;
+        hold();
+    }
+
+    // Follows `data` through the framing of the requests (RequestFraming, which
+    // the fuzz target http_request drives without a socket); false once refused.
+    bool consume(const QByteArray &data)
+    {
+        const int status = m_framing.consume(data);
+        // The requests before a refusal are answered first.
+        for (const RequestFraming::Request &request : m_framing.takeCompleted())
+            m_ready.append({ request.size, request.close });
+        if (status != 0)
+            return refuseInTurn(status);
+        return true;
+    }
+
+    // A refusal answers after the answers to the requests before it: until
+    // then nothing more is framed or read.
+    bool refuseInTurn(int status)
+    {
+        if (m_awaiting == 0 && m_ready.isEmpty())
+            return refuse(status);
+        m_pendingRefusal = status; // the framing looks at nothing more
+        updateReading();
+        return false;
+    }
+
+    bool refuse(int status)
     {
         m_refused = true;
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction(); // what we held is dropped with the rest
+        m_socket->setReadBufferSize(0);
         m_socket->readAll(); // the HTTP layer sees none of it
         m_socket->write(refusalResponse(status, m_body ? m_body(status) : QByteArray()));
         startDeadline(Deadline::Drain, 500);
         const QList<QByteArray> parts = m_framing.requestLine().split(' ');
         if (m_log)
             m_log(status, parts.value(0), parts.value(1).split('?').value(0));
+        return false;
+    }
+
+    // Reads from the network only what the request being received needs, and
+    // a little ahead; nothing while a whole request waits its turn.
+    void updateReading()
+    {
+        if (m_refused)
+            return;
+        qint64 limit = 1;
+        if (m_ready.isEmpty() && m_pendingRefusal == 0) {
+            qint64 needed = ReadAhead;
+            if (m_framing.bodyLeft() > 0)
+                needed = std::max(needed, m_framing.bodyLeft());
+            else if (m_framing.headBytes() > 0)
+                needed = std::max(needed, m_limits.maxHeaderBytes + 4 - m_framing.headBytes());
+            limit = m_seen + needed;
+        }
+        // Set even when unchanged: the socket then reads again if its buffer has room.
+        m_socket->setReadBufferSize(limit + 1);
+        m_socket->setReadBufferSize(limit);
     }
 
     void updateDeadline()
     {
-        if (m_refused)
+        if (m_refused || m_closing)
             return;
-        if (inRequest())
-            startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
-        else if (awaiting() > 0)
+        // A request waiting only for the answers before it to go out: the
+        // client's reading is what is timed (a slow reader that keeps reading
+        // is never cut), not the waiting request.
+        if (m_awaiting > 0)
             startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
+        else if (unsent() > 0)
+            startDeadline(Deadline::Stalled, m_limits.idleTimeoutMs);
+        else if (!m_ready.isEmpty())
+            startDeadline(Deadline::Answer, m_limits.answerTimeoutMs);
+        else if (inRequest() || m_pendingRefusal != 0)
+            startDeadline(Deadline::Request, m_limits.requestTimeoutMs);
         else
             startDeadline(Deadline::Idle, m_limits.idleTimeoutMs);
     }
@@ -136,9 +301,11 @@ private:
     {
         switch (m_deadline) {
         case Deadline::Request:
-            refuse(408);
+            refuse(m_pendingRefusal != 0 ? m_pendingRefusal : 408);
             break;
         case Deadline::Answer:
+        case Deadline::Stalled:
+            // An answer never came, or the client reads none of what it asked for.
             m_socket->abort();
             break;
         default:
@@ -147,11 +314,19 @@ private:
     }
 
     QTcpSocket *m_socket;
+    QSslSocket *m_tls;
     ConnectionLimits m_limits;
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
     RequestFraming m_framing;
-    qint64 m_answered = 0; // requests answered
+    qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
+    QList<Framed> m_ready; // whole requests waiting for their turn
+    int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
+    int m_pendingRefusal = 0; // the status of a refusal waiting for its turn
+    bool m_releasing = false;
+    bool m_pumpScheduled = false;
+    bool m_closeAfterAnswer = false;
+    bool m_closing = false;
     bool m_refused = false;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;

@@ -23,6 +23,11 @@ struct ConnectionLimits
     // long-poll may wait, so a parked long-poll is never cut.
     int answerTimeoutMs = 120 * 1000;
     int maxConnections = 10000; // --max-connections: further ones get 503 and are closed
+    // --max-unsent: while a connection has more answer bytes than this not yet
+    // taken by the network, its next request is not read (one answer may
+    // exceed it: the bound is on what waits beyond the answer being sent). A
+    // client that takes none of its answers for idleTimeoutMs is cut.
+    qint64 maxUnsentBytes = 1024 * 1024;
 };
 
 // The listening socket of guichetd, and the guard of every connection.
@@ -33,7 +38,11 @@ struct ConnectionLimits
 // (known from Content-Length, before the body is read), 431 for headers over
 // theirs, 400 for two Content-Length headers or a Transfer-Encoding, 408 for a
 // request that does not arrive in time, 503 past the connection cap. An idle
-// connection is closed. Also does TLS when given a certificate and key.
+// connection is closed. It hands the HTTP layer one request at a time, once the
+// one before is answered and the unsent output is under maxUnsentBytes: the
+// answers to pipelined requests come in order, and a client that does not read
+// its answers holds at most that much (plus the answer being sent) in memory.
+// Also does TLS when given a certificate and key.
 class LimitedTcpServer : public QTcpServer
 {
     Q_OBJECT

@@ -21,17 +21,20 @@ int RequestFraming::consume(const QByteArray &data)
         if (m_bodyLeft > 0) {
             const qsizetype taken = qsizetype(std::min<qint64>(m_bodyLeft, data.size() - pos));
             m_bodyLeft -= taken;
+            m_requestBytes += taken;
             pos += taken;
             if (m_bodyLeft == 0)
-                ++m_complete;
+                complete();
             continue;
         }
         qsizetype headEnd = -1; // where the headers end in `data` (after the blank line)
         QByteArray head;
         if (m_head.isEmpty()) {
             // Empty lines before a request line are allowed (RFC 9112, 2.2).
-            while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n'))
+            while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n')) {
                 ++pos;
+                ++m_requestBytes;
+            }
             if (pos == data.size())
                 break;
             const qsizetype end = data.indexOf("\r\n\r\n", pos);
@@ -39,6 +42,7 @@ int RequestFraming::consume(const QByteArray &data)
                 if (data.size() - pos > m_maxHeaderBytes)
                     return refuse(431);
                 m_head = data.mid(pos);
+                m_requestBytes += data.size() - pos;
                 break;
             }
             head = data.mid(pos, end - pos);
@@ -51,6 +55,7 @@ int RequestFraming::consume(const QByteArray &data)
             if (end < 0) {
                 if (m_head.size() > m_maxHeaderBytes)
                     return refuse(431);
+                m_requestBytes += data.size() - pos;
                 pos = data.size();
                 break;
             }
@@ -60,14 +65,23 @@ int RequestFraming::consume(const QByteArray &data)
         }
         if (head.size() > m_maxHeaderBytes)
             return refuse(431);
+        m_requestBytes += headEnd - pos;
         pos = headEnd;
         const int status = readHeaders(head);
         if (status != 0)
             return refuse(status);
         if (m_bodyLeft == 0)
-            ++m_complete;
+            complete();
     }
     return 0;
+}
+
+void RequestFraming::complete()
+{
+    ++m_complete;
+    m_completed.append({ m_requestBytes, m_requestClose });
+    m_requestBytes = 0;
+    m_requestClose = false;
 }
 
 int RequestFraming::readHeaders(const QByteArray &head)
@@ -82,8 +96,10 @@ int RequestFraming::readHeaders(const QByteArray &head)
         if (colon <= 0)
             continue;
         const QByteArray name = line.left(colon).trimmed().toLower();
-        if (name == "connection" && line.mid(colon + 1).toLower().contains("close"))
+        if (name == "connection" && line.mid(colon + 1).toLower().contains("close")) {
             m_closeRequested = true;
+            m_requestClose = true;
+        }
         if (name == "transfer-encoding")
             return 400; // only Content-Length bodies: no chunked smuggling
         if (name != "content-length")

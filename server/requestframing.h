@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+
+#include <utility>
 
 namespace guichet::server {
 
@@ -13,6 +16,13 @@ namespace guichet::server {
 class RequestFraming
 {
 public:
+    // One request received in full.
+    struct Request
+    {
+        qint64 size = 0; // its bytes, the blank lines before it included
+        bool close = false; // it said « Connection: close »
+    };
+
     RequestFraming(qint64 maxHeaderBytes, qint64 maxBodyBytes);
 
     // Follows `data` through the framing; 0 while acceptable, else the status
@@ -27,6 +37,12 @@ public:
     bool inRequest() const { return !m_head.isEmpty() || m_bodyLeft > 0; }
     // Requests received in full (headers and body) so far.
     qint64 completeRequests() const { return m_complete; }
+    // The requests received in full since the last call, in order.
+    QList<Request> takeCompleted() { return std::exchange(m_completed, {}); }
+    // What the request being received still needs: body bytes, or header bytes
+    // up to the allowance (0 between requests).
+    qint64 bodyLeft() const { return m_bodyLeft; }
+    qint64 headBytes() const { return m_head.size(); }
     // A request said « Connection: close ».
     bool closeRequested() const { return m_closeRequested; }
     // The request line of the latest request whose headers arrived in full.
@@ -42,12 +58,16 @@ private:
         m_refusal = status;
         return status;
     }
+    void complete();
 
     qint64 m_maxHeaderBytes;
     qint64 m_maxBodyBytes;
     QByteArray m_head; // the current request's line and headers so far
     qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
     qint64 m_complete = 0;
+    QList<Request> m_completed; // not taken yet
+    qint64 m_requestBytes = 0; // of the request being received
+    bool m_requestClose = false;
     int m_refusal = 0;
     bool m_closeRequested = false;
     QByteArray m_requestLine;

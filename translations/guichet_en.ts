@@ -102,6 +102,13 @@
             <numerusform>%n structures generated for measurements.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The account %1 was removed: it was not activated within %n day(s).</source>
+        <translation>
+            <numerusform>The account %1 was removed: it was not activated within %n day.</numerusform>
+            <numerusform>The account %1 was removed: it was not activated within %n days.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::CommandDescription</name>
@@ -207,6 +214,27 @@
         <translation>
             <numerusform>%1 was removed from the structure: %n subscription ended.</numerusform>
             <numerusform>%1 was removed from the structure: %n subscriptions ended.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All my structures (%n)</source>
+        <translation>
+            <numerusform>All my structures (%n)</numerusform>
+            <numerusform>All my structures (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n attachment</numerusform>
+            <numerusform>%n attachments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n subscription</numerusform>
+            <numerusform>%n subscriptions</numerusform>
         </translation>
     </message>
 </context>

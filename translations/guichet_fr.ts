@@ -219,6 +219,77 @@ Vous choisirez un nouveau mot de passe, une nouvelle question secrète et sa ré
 
 Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel : votre compte reste désactivé.</translation>
     </message>
+    <message>
+        <source>This account is not activated yet: open the link of the activation mail, or ask for a new one (&quot;Create an account&quot;, then &quot;Resend the activation mail&quot;).</source>
+        <translation>Ce compte n&apos;est pas encore activé : ouvrez le lien du mail d&apos;activation, ou demandez-en un nouveau (« Créer un compte », puis « Renvoyer le mail d&apos;activation »).</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ActivationDialog</name>
+    <message>
+        <source>&amp;Resend the activation mail</source>
+        <translation>&amp;Renvoyer le mail d&apos;activation</translation>
+    </message>
+    <message>
+        <source>Open the local &amp;outbox</source>
+        <translation>Ouvrir la &amp;boîte d&apos;envoi locale</translation>
+    </message>
+    <message>
+        <source>Activate my account</source>
+        <translation>Activer mon compte</translation>
+    </message>
+    <message>
+        <source>Paste the link or the code of the mail « Activate your Guichet account », then click &quot;Validate&quot;: your account becomes active and Guichet opens signed in.</source>
+        <translation>Collez le lien ou le code du mail « Activez votre compte Guichet », puis cliquez sur « Valider » : votre compte devient actif et Guichet s&apos;ouvre connecté.</translation>
+    </message>
+    <message>
+        <source>Link or code from the mail</source>
+        <translation>Lien ou code du mail</translation>
+    </message>
+    <message>
+        <source>guichet://activate?token=…</source>
+        <translation>guichet://activate?token=…</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>&amp;Link or code from the mail:</source>
+        <translation>&amp;Lien ou code du mail :</translation>
+    </message>
+    <message>
+        <source>No mail, or the link expired? Give your address and ask for a new mail; only the newest one works.</source>
+        <translation>Pas de mail, ou le lien a expiré ? Indiquez votre adresse et demandez un nouveau mail ; seul le plus récent fonctionne.</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>Standalone mode: the mails Guichet sent, such as the activation link.</source>
+        <translation>Mode autonome : les mails envoyés par Guichet, comme le lien d&apos;activation.</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>The code of your link is filled in: click &quot;Validate&quot; to activate your account.</source>
+        <translation>Le code de votre lien est rempli : cliquez sur « Valider » pour activer votre compte.</translation>
+    </message>
+    <message>
+        <source>Complete this field: link or code from the mail.</source>
+        <translation>Complétez ce champ : lien ou code du mail.</translation>
+    </message>
+    <message>
+        <source>Complete this field: e-mail address.</source>
+        <translation>Complétez ce champ : adresse électronique.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ApiServer</name>
@@ -1435,6 +1506,37 @@ Statut : %7</translation>
         <source>%1 added to their solicitation « %2 ».</source>
         <translation>%1 a complété sa sollicitation « %2 ».</translation>
     </message>
+    <message>
+        <source>The account %1 was created from the sign-in window, waiting for its activation; link valid until %2.</source>
+        <translation>Le compte %1 a été créé depuis la fenêtre de connexion, en attente d&apos;activation ; lien valable jusqu&apos;au %2.</translation>
+    </message>
+    <message>
+        <source>Someone tried to create an account with the address of %1; they were told by mail.</source>
+        <translation>Quelqu&apos;un a tenté de créer un compte avec l&apos;adresse de %1 ; cette personne en a été informée par mail.</translation>
+    </message>
+    <message>
+        <source>%1 (support) sent %2 a new activation link, valid until %3.</source>
+        <translation>%1 (support) a envoyé à %2 un nouveau lien d&apos;activation, valable jusqu&apos;au %3.</translation>
+    </message>
+    <message>
+        <source>A new activation link was sent to %1, valid until %2.</source>
+        <translation>Un nouveau lien d&apos;activation a été envoyé à %1, valable jusqu&apos;au %2.</translation>
+    </message>
+    <message>
+        <source>%1 activated their account.</source>
+        <translation>%1 a activé son compte.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The account %1 was removed: it was not activated within %n day(s).</source>
+        <translation>
+            <numerusform>Le compte %1 a été supprimé : il n&apos;a pas été activé dans le délai de %n jour.</numerusform>
+            <numerusform>Le compte %1 a été supprimé : il n&apos;a pas été activé dans le délai de %n jours.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sign-in of %1 refused: the account is not activated yet.</source>
+        <translation>Connexion de %1 refusée : le compte n&apos;est pas encore activé.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -1848,6 +1950,34 @@ Statut : %7</translation>
         <source>Answer support</source>
         <translation>Répondre au support</translation>
     </message>
+    <message>
+        <source>Create an account</source>
+        <translation>Créer un compte</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Language of the mails</source>
+        <translation>Langue des mails</translation>
+    </message>
+    <message>
+        <source>Activate my account</source>
+        <translation>Activer mon compte</translation>
+    </message>
+    <message>
+        <source>Activation link</source>
+        <translation>Lien d&apos;activation</translation>
+    </message>
+    <message>
+        <source>Ask for a new activation mail</source>
+        <translation>Demander un nouveau mail d&apos;activation</translation>
+    </message>
+    <message>
+        <source>Resend the activation mail</source>
+        <translation>Renvoyer le mail d&apos;activation</translation>
+    </message>
 </context>
 <context>
     <name>guichet::CommandContext</name>
@@ -2118,6 +2248,18 @@ Cliquez sur « OK » pour désigner un nouveau gestionnaire principal.</translat
     <message>
         <source>The system keychain is unavailable (%1): sign in with your password.</source>
         <translation>Le trousseau du système est indisponible (%1) : connectez-vous avec votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Activate my account</source>
+        <translation>Activer mon compte</translation>
+    </message>
+    <message>
+        <source>You are signed in: sign out, then open the activation link again.</source>
+        <translation>Vous êtes connecté : déconnectez-vous, puis ouvrez de nouveau le lien d&apos;activation.</translation>
+    </message>
+    <message>
+        <source>Create an account</source>
+        <translation>Créer un compte</translation>
     </message>
 </context>
 <context>
@@ -2635,10 +2777,6 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <translation>Choisissez un autre utilisateur que celui qui est copié.</translation>
     </message>
     <message>
-        <source>Copied from another user&apos;s rights</source>
-        <translation>Copié des droits d’un autre utilisateur</translation>
-    </message>
-    <message>
         <source>Nothing to copy: the user already has every right of the other user on the structures you manage.</source>
         <translation>Rien à copier : l’utilisateur a déjà tous les droits de l’autre utilisateur sur les structures que vous gérez.</translation>
     </message>
@@ -3023,10 +3161,6 @@ Commentaire : %9</translation>
         <source>Copy the rights of %1 to…</source>
         <translation>Copier les droits de %1 vers…</translation>
     </message>
-    <message>
-        <source>%1 received %2 attachment(s) and %3 subscription(s).</source>
-        <translation>%1 a reçu %2 rattachement(s) et %3 abonnement(s).</translation>
-    </message>
     <message numerus="yes">
         <source>%1 is set for the structure: %n subscription request(s) were generated for its users.</source>
         <translation>
@@ -3102,6 +3236,40 @@ Commentaire : %9</translation>
     <message>
         <source>No space is set at structure level for %1. Choose a space below to set it for all its users.</source>
         <translation>Aucun espace n’est positionné au niveau de la structure pour %1. Choisissez un espace ci-dessous pour le positionner pour tous ses utilisateurs.</translation>
+    </message>
+    <message numerus="yes">
+        <source>All my structures (%n)</source>
+        <translation>
+            <numerusform>Toutes mes structures (%n)</numerusform>
+            <numerusform>Toutes mes structures (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>your structures</source>
+        <translation>vos structures</translation>
+    </message>
+    <message>
+        <source>Choose one of your structures in the list above.</source>
+        <translation>Choisissez une de vos structures dans la liste ci-dessus.</translation>
+    </message>
+    <message>
+        <source>%1 received %2 and %3.</source>
+        <comment>copied rights: attachments, subscriptions</comment>
+        <translation>%1 a reçu %2 et %3.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n rattachement</numerusform>
+            <numerusform>%n rattachements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s)</source>
+        <translation>
+            <numerusform>%n abonnement</numerusform>
+            <numerusform>%n abonnements</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3893,6 +4061,264 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>&amp;Unlock code:</source>
         <translation>Code de &amp;déverrouillage :</translation>
     </message>
+    <message>
+        <source>Create an &amp;account</source>
+        <translation>Créer un com&amp;pte</translation>
+    </message>
+    <message>
+        <source>No account yet: create one with your e-mail address.</source>
+        <translation>Pas encore de compte : créez-en un avec votre adresse électronique.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SignUpDialog</name>
+    <message>
+        <source>E-mail address</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Confirmation of the password</source>
+        <translation>Confirmation du mot de passe</translation>
+    </message>
+    <message>
+        <source>Secret question</source>
+        <translation>Question secrète</translation>
+    </message>
+    <message>
+        <source>Answer to the secret question</source>
+        <translation>Réponse à la question secrète</translation>
+    </message>
+    <message>
+        <source>I already have a &amp;code</source>
+        <translation>J&apos;ai déjà un &amp;code</translation>
+    </message>
+    <message>
+        <source>Create an account</source>
+        <translation>Créer un compte</translation>
+    </message>
+    <message>
+        <source>Your account is created inactive: a mail is sent to your address with the link that activates it (valid %1 hours). Once activated, Guichet opens signed in.</source>
+        <translation>Votre compte est créé inactif : un mail est envoyé à votre adresse avec le lien qui l&apos;active (valable %1 heures). Une fois le compte activé, Guichet s&apos;ouvre connecté.</translation>
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>At least %1 characters, with at least 3 kinds among lower-case letters, upper-case letters, digits and other characters; not containing the name part of your e-mail address.</source>
+        <translation>Au moins %1 caractères, dont au moins 3 types parmi lettres minuscules, lettres majuscules, chiffres et autres caractères ; sans la partie de votre adresse électronique située avant le @.</translation>
+    </message>
+    <message>
+        <source>e.g. The name of my first school?</source>
+        <translation>ex. : Le nom de ma première école ?</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>&amp;First name:</source>
+        <translation>&amp;Prénom :</translation>
+    </message>
+    <message>
+        <source>&amp;Last name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Confir&amp;mation:</source>
+        <translation>Con&amp;firmation :</translation>
+    </message>
+    <message>
+        <source>Secret &amp;question:</source>
+        <translation>&amp;Question secrète :</translation>
+    </message>
+    <message>
+        <source>&amp;Answer:</source>
+        <translation>&amp;Réponse :</translation>
+    </message>
+    <message>
+        <source>The activation mail arrived: paste its code.</source>
+        <translation>Le mail d&apos;activation est arrivé : collez son code.</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>e-mail address</source>
+        <translation>adresse électronique</translation>
+    </message>
+    <message>
+        <source>first name</source>
+        <translation>prénom</translation>
+    </message>
+    <message>
+        <source>last name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>mot de passe</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation>confirmation</translation>
+    </message>
+    <message>
+        <source>secret question</source>
+        <translation>question secrète</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>réponse</translation>
+    </message>
+    <message>
+        <source>Complete these fields: %1.</source>
+        <translation>Complétez ces champs : %1.</translation>
+    </message>
+    <message>
+        <source>The confirmation differs from the password.</source>
+        <translation>La confirmation diffère du mot de passe.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::SignUps</name>
+    <message>
+        <source>e-mail address</source>
+        <translation>adresse électronique</translation>
+    </message>
+    <message>
+        <source>e-mail address (not a valid address)</source>
+        <translation>adresse électronique (adresse non valide)</translation>
+    </message>
+    <message>
+        <source>first name</source>
+        <translation>prénom</translation>
+    </message>
+    <message>
+        <source>last name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>mot de passe</translation>
+    </message>
+    <message>
+        <source>secret question</source>
+        <translation>question secrète</translation>
+    </message>
+    <message>
+        <source>answer to the secret question</source>
+        <translation>réponse à la question secrète</translation>
+    </message>
+    <message>
+        <source>language (fr or en)</source>
+        <translation>langue (fr ou en)</translation>
+    </message>
+    <message>
+        <source>Complete or correct these fields: %1.</source>
+        <translation>Complétez ou corrigez ces champs : %1.</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+To activate your Guichet account %2, open this link:
+%3
+
+Reading this mail on another device? In Guichet, click &quot;Create an account&quot;, then &quot;I already have a code&quot;, and paste this code:
+%4
+
+The link works once and until %5; a newer mail replaces it. Once the account is activated, Guichet opens signed in.
+
+If you did not ask for an account, ignore this mail: an account that is not activated is removed after %6 days.</source>
+        <translation>Bonjour %1,
+
+Pour activer votre compte Guichet %2, ouvrez ce lien :
+%3
+
+Vous lisez ce mail sur un autre appareil ? Dans Guichet, cliquez sur « Créer un compte », puis « J&apos;ai déjà un code », et collez ce code :
+%4
+
+Le lien fonctionne une seule fois, jusqu&apos;au %5 ; un mail plus récent le remplace. Une fois le compte activé, Guichet s&apos;ouvre connecté.
+
+Si vous n&apos;avez pas demandé de compte, ignorez ce mail : un compte qui n&apos;est pas activé est supprimé au bout de %6 jours.</translation>
+    </message>
+    <message>
+        <source>Activate your Guichet account</source>
+        <translation>Activez votre compte Guichet</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+Someone asked to create a Guichet account with your address %2, which already has one. Nothing was created and nothing changed on your account.
+
+If it was you, sign in with this address and your password. If your account is deactivated, click &quot;Reactivate my account&quot; in the sign-in window. If you forgot your password, write to support from the sign-in window.
+
+If it was not you, ignore this mail.</source>
+        <translation>Bonjour %1,
+
+Quelqu&apos;un a demandé à créer un compte Guichet avec votre adresse %2, qui en a déjà un. Rien n&apos;a été créé et rien n&apos;a changé sur votre compte.
+
+Si c&apos;était vous, connectez-vous avec cette adresse et votre mot de passe. Si votre compte est désactivé, cliquez sur « Réactiver mon compte » dans la fenêtre de connexion. Si vous avez oublié votre mot de passe, écrivez au support depuis la fenêtre de connexion.
+
+Si ce n&apos;était pas vous, ignorez ce mail.</translation>
+    </message>
+    <message>
+        <source>Someone tried to create a Guichet account with your address</source>
+        <translation>Quelqu&apos;un a tenté de créer un compte Guichet avec votre adresse</translation>
+    </message>
+    <message>
+        <source>This activation link is no longer valid (already used, replaced by a newer mail, or expired): ask for a new mail with &quot;Resend the activation mail&quot;, or create the account again.</source>
+        <translation>Ce lien d&apos;activation n&apos;est plus valable (déjà utilisé, remplacé par un mail plus récent, ou expiré) : demandez un nouveau mail avec « Renvoyer le mail d&apos;activation », ou créez de nouveau le compte.</translation>
+    </message>
+    <message>
+        <source>A mail has been sent to %1. Open its link, or paste its code here, within %2 hours to activate your account. Nothing arrived? Check the address, then ask for a new mail.</source>
+        <translation>Un mail a été envoyé à %1. Ouvrez son lien, ou collez son code ici, dans les %2 heures pour activer votre compte. Rien reçu ? Vérifiez l&apos;adresse, puis demandez un nouveau mail.</translation>
+    </message>
+    <message>
+        <source>If an account waiting for activation has this address, a new activation mail has been sent to it; the older links no longer work.</source>
+        <translation>Si un compte en attente d&apos;activation a cette adresse, un nouveau mail d&apos;activation lui a été envoyé ; les liens précédents ne fonctionnent plus.</translation>
+    </message>
+    <message>
+        <source>The password could not be protected (out of memory).</source>
+        <translation>Le mot de passe n&apos;a pas pu être protégé (mémoire insuffisante).</translation>
+    </message>
+    <message>
+        <source>Paste the link or the code of the activation mail.</source>
+        <translation>Collez le lien ou le code du mail d&apos;activation.</translation>
+    </message>
+    <message>
+        <source>Complete this field: e-mail address.</source>
+        <translation>Complétez ce champ : adresse électronique.</translation>
+    </message>
+    <message>
+        <source>This user does not exist.</source>
+        <translation>Cet utilisateur n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>This account is not waiting for activation: there is no activation mail to send.</source>
+        <translation>Ce compte n&apos;est pas en attente d&apos;activation : il n&apos;y a pas de mail d&apos;activation à envoyer.</translation>
+    </message>
+    <message>
+        <source>This account was not activated within %1 days: it is being removed. The person can create it again.</source>
+        <translation>Ce compte n&apos;a pas été activé dans les %1 jours : il va être supprimé. La personne peut le créer de nouveau.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SingleInstance</name>
@@ -4146,10 +4572,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
 </context>
 <context>
     <name>guichet::Spaces</name>
-    <message>
-        <source>Generated automatically: this space is set for the whole structure.</source>
-        <translation>Générée automatiquement : cet espace est paramétré pour toute la structure.</translation>
-    </message>
     <message>
         <source>The structure was not found.</source>
         <translation>La structure est introuvable.</translation>
@@ -6099,6 +6521,10 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>Restored %1 from %2.</source>
         <translation>%1 restauré depuis %2.</translation>
     </message>
+    <message>
+        <source>waiting for activation</source>
+        <translation>en attente d&apos;activation</translation>
+    </message>
 </context>
 <context>
     <name>guichet::guichetd</name>
@@ -6326,6 +6752,10 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <source>%1: &apos;%2&apos; is not an http:// or https:// address.</source>
         <translation>%1 : « %2 » n’est pas une adresse http:// ou https://.</translation>
     </message>
+    <message>
+        <source>Answer bytes a connection may leave unread before guichetd stops reading its next requests (a client that reads nothing for --idle-timeout is then closed).</source>
+        <translation>Octets de réponse qu’une connexion peut laisser non lus avant que guichetd cesse de lire ses requêtes suivantes (un client qui ne lit rien pendant --idle-timeout est alors déconnecté).</translation>
+    </message>
 </context>
 <context>
     <name>guichet::labels</name>
@@ -6388,6 +6818,14 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>My account</source>
         <translation>Mon compte</translation>
+    </message>
+    <message>
+        <source>Generated automatically: this space is set for the whole structure.</source>
+        <translation>Générée automatiquement : cet espace est paramétré pour toute la structure.</translation>
+    </message>
+    <message>
+        <source>Copied from another user&apos;s rights</source>
+        <translation>Copié des droits d’un autre utilisateur</translation>
     </message>
 </context>
 <context>

@@ -158,14 +158,19 @@ int usersList(const QString &location, const QStringList &args)
         for (const UserSummary &u : users)
             out() << u.id << ',' << csvField(u.email) << ',' << csvField(u.firstName) << ','
                   << csvField(u.lastName) << ',' << (u.support ? 1 : 0) << ','
-                  << (u.active ? "active" : "deactivated") << '\n';
+                  << (u.active        ? "active"
+                          : u.pending ? "pending"
+                                      : "deactivated")
+                  << '\n';
     } else {
         for (const UserSummary &u : users)
             out() << QStringLiteral("%1  %2  %3  %4%5")
                          .arg(u.id, 5)
                          .arg(u.email, -32)
                          .arg(QStringLiteral("%1 %2").arg(u.firstName, u.lastName), -28)
-                         .arg(u.active ? Tr::tr("active") : Tr::tr("deactivated"))
+                         .arg(u.active        ? Tr::tr("active")
+                                  : u.pending ? Tr::tr("waiting for activation")
+                                              : Tr::tr("deactivated"))
                          .arg(u.support ? Tr::tr(", support") : QString())
                   << '\n';
     }

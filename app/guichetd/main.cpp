@@ -6,6 +6,7 @@
 #include "kernel/paths.h"
 #include "mail/digests.h"
 #include "mail/maildelivery.h"
+#include "rules/accounts/signups.h"
 #include "server/apiserver.h"
 #include "server/changewatcher.h"
 #include "server/httpbinding.h"
@@ -145,6 +146,10 @@ int main(int argc, char *argv[])
         { QStringLiteral("max-connections"),
           Tr::tr("Open connections this instance serves at most; further ones get 503 and are closed."),
           Tr::tr("N"), QStringLiteral("10000") },
+        { QStringLiteral("max-unsent"),
+          Tr::tr("Answer bytes a connection may leave unread before guichetd stops reading its next "
+                 "requests (a client that reads nothing for --idle-timeout is then closed)."),
+          Tr::tr("BYTES"), QString::number(1024 * 1024) },
         { QStringLiteral("session-days"), Tr::tr("Days a sign-in session lasts."), Tr::tr("N"),
           QStringLiteral("30") },
         { QStringLiteral("public-url"),
@@ -232,6 +237,11 @@ int main(int argc, char *argv[])
                                  options.value(QStringLiteral("max-connections"))),
                         BadInput);
     limits.maxConnections = int(maxConnections);
+    if (!parsePositive(options.value(QStringLiteral("max-unsent")), &limits.maxUnsentBytes))
+        return complain(Tr::tr("%1: '%2' is not a positive number.")
+                            .arg(options.label(QStringLiteral("max-unsent")),
+                                 options.value(QStringLiteral("max-unsent"))),
+                        BadInput);
     if (!parsePositive(options.value(QStringLiteral("session-days")), &sessionDays) || sessionDays > 3650)
         return complain(Tr::tr("%1: '%2' is not a number of days (1 to 3650).")
                             .arg(options.label(QStringLiteral("session-days")),
@@ -430,7 +440,8 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &app, deliver);
     }
 
-    // The notification digests: every minute, whatever is due by the schedule
+    // The notification digests (and the removal of accounts never activated):
+    // every minute, whatever is due by the schedule
     // (Digests remembers its runs in the database, so each goes out once even
     // with several guichetd), on a worker, one run at a time.
     QTimer digestTimer;
@@ -443,6 +454,8 @@ int main(int argc, char *argv[])
             [schedule](Core &core) {
                 try {
                     Digests(core).runDue(schedule, core.clock().now());
+                    // Accounts never activated go after their period (docs/RULES.md).
+                    SignUps(core).removeExpired();
                 } catch (const DatabaseError &e) {
                     return e.message();
                 }

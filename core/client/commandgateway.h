@@ -33,6 +33,10 @@ public:
     {
         signIn(email, password, QString(), std::move(done));
     }
+    // Activates an account waiting for activation with the code of its mail
+    // (« Créer un compte ») and signs its owner in at once: on success result.id
+    // is the user and userId() returns it, as after signIn.
+    virtual void activate(const QString &activationToken, Callback done) = 0;
     virtual void signOut() = 0;
     // Sends a command for the signed-in user (anonymous commands need none).
     // `done` runs exactly once with the outcome.

@@ -25,6 +25,18 @@ void LocalCommandGateway::signIn(const QString &email, const QString &password, 
         done(result);
 }
 
+void LocalCommandGateway::activate(const QString &activationToken, Callback done)
+{
+    const CommandCall call = commands::activateAccount(activationToken);
+    const CommandResult result
+        = m_dispatcher.execute(0, call.name, call.args, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    m_userId = result.ok() ? result.id : 0;
+    if (result.ok())
+        emit dataChanged();
+    if (done)
+        done(result);
+}
+
 void LocalCommandGateway::signOut()
 {
     m_userId = 0;

@@ -140,11 +140,22 @@ void RemoteCommandGateway::signedIn(const QString &token, qint64 userId)
 void RemoteCommandGateway::signIn(const QString &email, const QString &password, const QString &unlockCode,
                                   Callback done)
 {
-    QNetworkRequest req = request(QStringLiteral("session"));
-    req.setRawHeader(QByteArrayLiteral("Authorization"), QByteArray());
     QJsonObject body { { QStringLiteral("email"), email }, { QStringLiteral("password"), password } };
     if (!unlockCode.isEmpty())
         body.insert(QStringLiteral("unlockCode"), unlockCode);
+    openSession(QStringLiteral("session"), body, std::move(done));
+}
+
+void RemoteCommandGateway::activate(const QString &activationToken, Callback done)
+{
+    openSession(QStringLiteral("activation"), { { QStringLiteral("token"), activationToken } },
+                std::move(done));
+}
+
+void RemoteCommandGateway::openSession(const QString &path, const QJsonObject &body, Callback done)
+{
+    QNetworkRequest req = request(path);
+    req.setRawHeader(QByteArrayLiteral("Authorization"), QByteArray());
     QNetworkReply *reply = m_network.post(req, compact(body));
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         reply->deleteLater();

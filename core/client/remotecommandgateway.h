@@ -90,6 +90,9 @@ public:
     using CommandGateway::signIn;
     void signIn(const QString &email, const QString &password, const QString &unlockCode,
                 Callback done) override;
+    // POST /api/v1/activation: the account becomes active and the answer is a
+    // session, as signIn's.
+    void activate(const QString &activationToken, Callback done) override;
     // Revokes the token on the server (without waiting) and forgets it. Queued
     // commands stay in the outbox for the next sign-in.
     void signOut() override;
@@ -136,6 +139,8 @@ private:
     void answerAllQueued();
     void scheduleRetry();
     void signedIn(const QString &token, qint64 userId);
+    // POST of a route answering a session (session, activation).
+    void openSession(const QString &path, const QJsonObject &body, Callback done);
     QByteArray commandBody(const QString &commandId, const QJsonObject &args) const;
 
     QUrl m_serverUrl;

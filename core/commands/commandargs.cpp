@@ -167,6 +167,34 @@ CommandCall supportReactivate(qint64 userId)
     return call("supportReactivate", Builder().set(argKey::user, userId));
 }
 
+CommandCall signUp(const SignUpRequest &request)
+{
+    return call("signUp",
+                Builder()
+                    .set(argKey::email, request.email)
+                    .set(argKey::firstName, request.firstName)
+                    .set(argKey::lastName, request.lastName)
+                    .set(argKey::password, request.password)
+                    .set(argKey::secretQuestion, request.secretQuestion)
+                    .set(argKey::secretAnswer, request.secretAnswer)
+                    .set(argKey::language, request.language));
+}
+
+CommandCall activateAccount(const QString &token)
+{
+    return call("activateAccount", Builder().set(argKey::token, token));
+}
+
+CommandCall resendActivation(const QString &email)
+{
+    return call("resendActivation", Builder().set(argKey::email, email));
+}
+
+CommandCall supportResendActivation(qint64 userId)
+{
+    return call("supportResendActivation", Builder().set(argKey::user, userId));
+}
+
 CommandCall createStructure(const StructureInput &input)
 {
     return call("createStructure", structureArgs(input));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/signups.h"
 #include "rules/files/attachedfiles.h"
 #include "rules/spaces/subscriptions.h"
 #include "rules/structures/structures.h"
@@ -42,6 +43,11 @@ CommandCall requestReactivation(const QString &email);
 CommandCall completeReactivation(const QString &token, const QString &newPassword,
                                  const QString &secretQuestion, const QString &secretAnswer);
 CommandCall supportReactivate(qint64 userId);
+// « Créer un compte » and its activation (rules/accounts/signups.h).
+CommandCall signUp(const SignUpRequest &request);
+CommandCall activateAccount(const QString &token);
+CommandCall resendActivation(const QString &email);
+CommandCall supportResendActivation(qint64 userId);
 
 // Structures and services
 CommandCall createStructure(const StructureInput &input);

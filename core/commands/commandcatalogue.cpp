@@ -5,6 +5,7 @@
 #include "kernel/core.h"
 #include "kernel/textlimits.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/signups.h"
 #include "rules/attachments/attachments.h"
 #include "rules/attachments/permissions.h"
 #include "rules/files/attachedfiles.h"
@@ -233,6 +234,61 @@ std::vector<CommandSpec> declare()
           [](Core &core, qint64 actor, ArgReader &a) {
               const qint64 user = a.id(argKey::user);
               return a.ok() ? Accounts(core).supportReactivate(actor, user) : a.error();
+          } },
+        { "signUp",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Create an account"),
+          true,
+          {
+              { argKey::email, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "E-mail") },
+              { argKey::firstName, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "First name") },
+              { argKey::lastName, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Last name") },
+              { argKey::password, ArgType::Text, Req, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Password") },
+              { argKey::secretQuestion, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Secret question") },
+              { argKey::secretAnswer, ArgType::Text, Req, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Secret answer") },
+              { argKey::language, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Language of the mails") },
+          },
+          [](Core &core, qint64, ArgReader &a) {
+              SignUpRequest request;
+              request.email = a.text(argKey::email);
+              request.firstName = a.text(argKey::firstName);
+              request.lastName = a.text(argKey::lastName);
+              request.password = a.text(argKey::password);
+              request.secretQuestion = a.text(argKey::secretQuestion);
+              request.secretAnswer = a.text(argKey::secretAnswer);
+              const QString language = a.text(argKey::language);
+              if (!language.isEmpty())
+                  request.language = language;
+              return a.ok() ? SignUps(core).signUp(request) : a.error();
+          } },
+        { "activateAccount",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Activate my account"),
+          true,
+          {
+              { argKey::token, ArgType::Text, Req, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Activation link") },
+          },
+          [](Core &core, qint64, ArgReader &a) {
+              const QString token = a.text(argKey::token);
+              return a.ok() ? SignUps(core).activate(token) : a.error();
+          } },
+        { "resendActivation",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Ask for a new activation mail"),
+          true,
+          {
+              { argKey::email, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "E-mail") },
+          },
+          [](Core &core, qint64, ArgReader &a) {
+              const QString email = a.text(argKey::email);
+              return a.ok() ? SignUps(core).resendActivation(email) : a.error();
+          } },
+        { "supportResendActivation",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Resend the activation mail"),
+          false,
+          {
+              { argKey::user, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "User number") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const qint64 user = a.id(argKey::user);
+              return a.ok() ? SignUps(core).supportResendActivation(actor, user) : a.error();
           } },
         // Structures
         { "createStructure", QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Create a structure"), false, structureArgs(),
@@ -718,10 +774,12 @@ int CommandCatalogue::maxTextLength(const char *key)
         { argKey::fileName, textLimit::FileName },
         { argKey::fileType, textLimit::Code },
         { argKey::firstName, textLimit::Name },
+        { argKey::language, textLimit::Code },
         { argKey::lastName, textLimit::Name },
         { argKey::libelle, textLimit::Libelle },
         { argKey::name, textLimit::ServiceName },
         { argKey::newPassword, textLimit::Password },
+        { argKey::password, textLimit::Password },
         { argKey::postalCode, textLimit::PostalCode },
         { argKey::question, textLimit::SecretQuestion },
         { argKey::raisonSociale, textLimit::RaisonSociale },

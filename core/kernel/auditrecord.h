@@ -25,6 +25,11 @@ enum class AuditAction {
     SupportReactivationMailSent,
     AccountReactivated,
     RightsCopied,
+    AccountSignedUp, // « Créer un compte »: waiting for activation
+    SignUpForExistingAccount, // a sign-up with the address of an account (its owner was mailed)
+    ActivationMailSent,
+    AccountActivated,
+    UnactivatedAccountRemoved,
     // signin
     SignedIn,
     SignedOut,
@@ -32,6 +37,7 @@ enum class AuditAction {
     SignInWrongPassword,
     SignInRefusedLocked,
     SignInRefusedDeactivated,
+    SignInRefusedNotActivated,
     AccountLocked,
     SignInUnlocked,
     // attachment (rattachement)
@@ -102,6 +108,8 @@ inline constexpr char ReasonSlowedDown[] = "slowed_down";
 // Who sent a support reactivation mail (AuditRecord::reason).
 inline constexpr char ReasonBySupport[] = "support";
 inline constexpr char ReasonByOperator[] = "operator";
+// Who asked for an activation mail (AuditRecord::reason; the sign-up itself has none).
+inline constexpr char ReasonResentByUser[] = "resent";
 
 } // namespace audit
 

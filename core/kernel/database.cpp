@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QUrl>
@@ -496,6 +497,28 @@ int Database::schemaVersion() const
 
 bool Database::migrate(QString *error)
 {
+    // SQLite rebuilds a table to change a constraint (0004): its foreign keys
+    // must be off meanwhile, which only works outside a transaction; they are
+    // checked before the migrations commit, and on again afterwards.
+    const bool sqlite = !isPostgres();
+    if (sqlite) {
+        try {
+            exec(QStringLiteral("PRAGMA foreign_keys = OFF"));
+        } catch (const DatabaseError &e) {
+            if (error)
+                *error = QCoreApplication::translate("guichet::Database", "Database migration failed: %1")
+                             .arg(e.message());
+            return false;
+        }
+    }
+    const auto foreignKeysOn = qScopeGuard([this, sqlite] {
+        if (sqlite) {
+            try {
+                exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+            } catch (const DatabaseError &) {
+            }
+        }
+    });
     try {
         Transaction transaction(*this);
         if (isPostgres()) {
@@ -516,6 +539,8 @@ bool Database::migrate(QString *error)
             exec(QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
                  { migration.version, QDateTime::currentMSecsSinceEpoch() });
         }
+        if (sqlite && !rows(QStringLiteral("PRAGMA foreign_key_check")).isEmpty())
+            throw DatabaseError(QStringLiteral("a migration left rows whose foreign keys point nowhere"));
         transaction.commit();
         return true;
     } catch (const DatabaseError &e) {

@@ -60,6 +60,8 @@ QString GuichetLink::actionName(Action action)
     switch (action) {
     case Action::Reactivate:
         return QStringLiteral("reactivate");
+    case Action::Activate:
+        return QStringLiteral("activate");
     }
     return QString();
 }
@@ -126,7 +128,7 @@ std::optional<GuichetLink> GuichetLink::parse(const QString &input, QString *err
     }
     const QString host = url.host().toLower();
     std::optional<Action> action;
-    for (const Action candidate : { Action::Reactivate }) {
+    for (const Action candidate : { Action::Reactivate, Action::Activate }) {
         if (host == actionName(candidate))
             action = candidate;
     }

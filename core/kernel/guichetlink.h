@@ -25,6 +25,7 @@ class GuichetLink
 public:
     enum class Action {
         Reactivate, // « Réactiver mon compte »: the reactivation mail
+        Activate, // « Créer un compte »: the activation mail
     };
 
     static constexpr int MaxLength = 2048;

@@ -168,7 +168,7 @@ private slots:
                  (QList<AuditAction> { AuditAction::SignInUnknownEmail, AuditAction::AttachmentValidated }));
 
         // The person filter offers who appears in a structure's history, by name.
-        QCOMPARE(log.people(w.s2),
+        QCOMPARE(log.people({ w.s2 }),
                  (QList<std::pair<qint64, QString>> { { w.claire, QStringLiteral("Claire DUBOIS") },
                                                       { w.thomas, QStringLiteral("Thomas LAMBERT") } }));
     }

@@ -104,6 +104,17 @@ QList<QPair<QString, CommandCall>> builtArgs()
         commands::completeReactivation(QStringLiteral("t"), QStringLiteral("p"), QStringLiteral("q"),
                                        QStringLiteral("r")));
     add("supportReactivate", commands::supportReactivate(4));
+    SignUpRequest signUp;
+    signUp.email = QStringLiteral("a@example.org");
+    signUp.firstName = QStringLiteral("A");
+    signUp.lastName = QStringLiteral("B");
+    signUp.password = QStringLiteral("p");
+    signUp.secretQuestion = QStringLiteral("q");
+    signUp.secretAnswer = QStringLiteral("r");
+    add("signUp", commands::signUp(signUp));
+    add("activateAccount", commands::activateAccount(QStringLiteral("t")));
+    add("resendActivation", commands::resendActivation(QStringLiteral("a@example.org")));
+    add("supportResendActivation", commands::supportResendActivation(4));
     add("createStructure", commands::createStructure(structure));
     add("updateStructure", commands::updateStructure(1, structure));
     add("addService", commands::addService(1, QStringLiteral("A"), QStringLiteral("Atelier")));
@@ -173,7 +184,7 @@ private slots:
                     QVERIFY2(command.arg(QLatin1String(arg.with)), qPrintable(what));
             }
         }
-        QCOMPARE(names.size(), 37);
+        QCOMPARE(names.size(), 41);
     }
 
     void aSecretKeepsTheCommandOutOfTheOfflineOutbox()

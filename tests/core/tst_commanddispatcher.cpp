@@ -1,3 +1,4 @@
+#include "commands/commandargs.h"
 #include "commands/commanddispatcher.h"
 #include "coreworld.h"
 #include "fixtures.h"
@@ -327,6 +328,10 @@ private slots:
         QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("requestReactivation")));
         QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("completeReactivation")));
         QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("createAnonymousSolicitation")));
+        QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("signUp")));
+        QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("activateAccount")));
+        QVERIFY(CommandDispatcher::isAnonymous(QStringLiteral("resendActivation")));
+        QVERIFY(!CommandDispatcher::isAnonymous(QStringLiteral("supportResendActivation")));
         QVERIFY(!CommandDispatcher::isAnonymous(QStringLiteral("createSolicitation")));
         QVERIFY(!CommandDispatcher::isAnonymous(QStringLiteral("noSuchCommand")));
 
@@ -341,6 +346,38 @@ private slots:
                  QStringLiteral("lost@example.org"));
         CHECK_OK(w.run(0, QStringLiteral("requestReactivation"),
                        { { QStringLiteral("email"), QStringLiteral("nobody@example.org") } }));
+        // « Créer un compte » through the JSON path: the secret keys, the
+        // optional language, then the activation with the mailed code.
+        SignUpRequest signUp;
+        signUp.email = QStringLiteral("new@example.org");
+        signUp.firstName = QStringLiteral("Nina");
+        signUp.lastName = QStringLiteral("Petit");
+        signUp.password = QStringLiteral("Tournesol 2026!");
+        signUp.secretQuestion = QStringLiteral("Q ?");
+        signUp.secretAnswer = QStringLiteral("R");
+        signUp.language = QStringLiteral("en");
+        const CommandCall call = commands::signUp(signUp);
+        CHECK_OK(w.run(0, call.name, call.args));
+        QCOMPARE(w.value(QStringLiteral("SELECT language FROM users WHERE email = ? AND status = 'pending'"),
+                         { signUp.email })
+                     .toString(),
+                 QStringLiteral("en"));
+        CHECK_OK(w.run(0, QStringLiteral("resendActivation"), { { QStringLiteral("email"), signUp.email } }));
+        const QString body = w.value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE recipient = ? "
+                                                    "ORDER BY id DESC LIMIT 1"),
+                                     { signUp.email })
+                                 .toString();
+        const QString code = body.section(QStringLiteral("token="), 1).section(QLatin1Char('\n'), 0, 0);
+        QVERIFY(!code.isEmpty());
+        const CommandResult activated
+            = w.run(0, QStringLiteral("activateAccount"), { { QStringLiteral("token"), code } });
+        CHECK_OK(activated);
+        QCOMPARE(
+            w.value(QStringLiteral("SELECT status FROM users WHERE id = ?"), { activated.id }).toString(),
+            QStringLiteral("active"));
+        QJsonObject missing = call.args;
+        missing.remove(QStringLiteral("password"));
+        QCOMPARE(w.run(0, QStringLiteral("signUp"), missing).field, QStringLiteral("password"));
     }
 
     void signedInCommandsRefuseNoUser()
@@ -720,6 +757,10 @@ private slots:
                                QStringLiteral("requestReactivation"),
                                QStringLiteral("completeReactivation"),
                                QStringLiteral("supportReactivate"),
+                               QStringLiteral("signUp"),
+                               QStringLiteral("activateAccount"),
+                               QStringLiteral("resendActivation"),
+                               QStringLiteral("supportResendActivation"),
                                QStringLiteral("createStructure"),
                                QStringLiteral("updateStructure"),
                                QStringLiteral("addService"),

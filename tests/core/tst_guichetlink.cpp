@@ -28,6 +28,7 @@ private slots:
         QTest::newRow("with a server") << QStringLiteral("guichet://reactivate?token=") + token
                 + QStringLiteral("&server=https%3A%2F%2Fguichet.example.org")
                                        << QStringLiteral("https://guichet.example.org");
+        QTest::newRow("activation") << QStringLiteral("guichet://activate?token=") + token << QString();
         QTest::newRow("server first, with a port")
             << QStringLiteral("guichet://reactivate?server=https%3A%2F%2Fguichet.example.org%3A8443&token=")
                 + token
@@ -40,7 +41,9 @@ private slots:
         QString error;
         const auto parsed = GuichetLink::parse(link, &error);
         QVERIFY2(parsed, qPrintable(error));
-        QCOMPARE(parsed->action(), GuichetLink::Action::Reactivate);
+        QCOMPARE(parsed->action(),
+                 link.toLower().contains(QLatin1String("//activate")) ? GuichetLink::Action::Activate
+                                                                      : GuichetLink::Action::Reactivate);
         QCOMPARE(parsed->token(), token);
         QCOMPARE(parsed->server(), QUrl(server));
         QCOMPARE(parsed->hasServer(), !server.isEmpty());
@@ -63,6 +66,11 @@ private slots:
         }
         QCOMPARE(GuichetLink(GuichetLink::Action::Reactivate, secret).toString(),
                  QStringLiteral("guichet://reactivate?token=") + secret);
+        // The activation mail's link (« Créer un compte »).
+        QCOMPARE(GuichetLink(GuichetLink::Action::Activate, secret).toString(),
+                 QStringLiteral("guichet://activate?token=") + secret);
+        QCOMPARE(GuichetLink::parse(QStringLiteral("guichet://activate?token=") + secret)->action(),
+                 GuichetLink::Action::Activate);
     }
 
     void theIssuingServerIsNamedByDefault()

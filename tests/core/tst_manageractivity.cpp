@@ -227,6 +227,12 @@ private slots:
                              "AND x.mode = 'consultation' AND x.status = 'validated'"),
                          { w.vera, w.s }),
                  1);
+        QCOMPARE(w.db()
+                     .value(QStringLiteral("SELECT comment || '/' || comment_code FROM subscriptions "
+                                           "WHERE user_id = ? AND mode = 'consultation'"),
+                            { w.vera })
+                     .toString(),
+                 QStringLiteral("/copied"));
         QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'copyRights'")) >= 2);
 
         // Copying again: Vera has everything already; nothing changes.

@@ -23,7 +23,10 @@ Guichetd::~Guichetd()
 bool Guichetd::start(const QString &database, const QStringList &extraArgs, QString *error)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1"));
+    if (m_realHashing)
+        env.remove(QStringLiteral("GUICHET_FAST_HASH"));
+    else
+        env.insert(QStringLiteral("GUICHET_FAST_HASH"), QStringLiteral("1"));
     m_process.setProcessEnvironment(env);
     // Every test client is 127.0.0.1: the anonymous routes' throttle stays out
     // of the way unless a test sets --anonymous-rate itself.

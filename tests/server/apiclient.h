@@ -23,6 +23,9 @@ public:
     Guichetd(const Guichetd &) = delete;
     Guichetd &operator=(const Guichetd &) = delete;
 
+    // argon2id at its real cost (interactive limits) instead of the tests'
+    // fast one; before start().
+    void setRealHashing(bool real) { m_realHashing = real; }
     // Starts it on database and waits for "listening on http://127.0.0.1:PORT".
     bool start(const QString &database, const QStringList &extraArgs = {}, QString *error = nullptr);
     // SIGTERM, then the exit code (-1 if it did not end within 10 s or crashed).
@@ -38,6 +41,7 @@ private:
     QProcess m_process;
     QUrl m_baseUrl;
     QByteArray m_err;
+    bool m_realHashing = false;
 };
 
 // What one HTTP exchange gave.

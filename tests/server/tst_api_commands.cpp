@@ -237,6 +237,59 @@ private slots:
         QCOMPARE(snapshotNow(), before);
     }
 
+    // « Créer un compte » over HTTP: the same answer for a known address, the
+    // mailed code opens a session at once, and only once.
+    void signUpThenActivationOpensASession()
+    {
+        const auto body = [](const QString &email) {
+            return QJsonObject { { QStringLiteral("email"), email },
+                                 { QStringLiteral("firstName"), QStringLiteral("Nina") },
+                                 { QStringLiteral("lastName"), QStringLiteral("Petit") },
+                                 { QStringLiteral("password"), QStringLiteral("Tournesol 2026!") },
+                                 { QStringLiteral("secretQuestion"), QStringLiteral("Q ?") },
+                                 { QStringLiteral("secretAnswer"), QStringLiteral("R") } };
+        };
+        const ApiReply fresh
+            = m_api->post(QStringLiteral("/api/v1/signup"), body(QStringLiteral("nina@example.org")));
+        QCOMPARE(fresh.status, 200);
+        const QString known = m_db->db()
+                                  .value(QStringLiteral("SELECT email FROM users WHERE id = ?"),
+                                         { m_ids.value(QStringLiteral("simple")) })
+                                  .toString();
+        const ApiReply again = m_api->post(QStringLiteral("/api/v1/signup"), body(known));
+        QCOMPARE(again.status, fresh.status);
+        QCOMPARE(again.json.keys(), fresh.json.keys());
+        QCOMPARE(again.json.value(QLatin1String("id")), fresh.json.value(QLatin1String("id")));
+        // A bad field is named, over HTTP too.
+        QJsonObject weak = body(QStringLiteral("weak@example.org"));
+        weak.insert(QStringLiteral("password"), QStringLiteral("short"));
+        const ApiReply refused = m_api->post(QStringLiteral("/api/v1/signup"), weak);
+        QCOMPARE(refused.status, 422);
+        QCOMPARE(refused.json.value(QLatin1String("field")).toString(), QStringLiteral("password"));
+
+        const QString mail
+            = m_db->db()
+                  .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE recipient = ? "
+                                        "ORDER BY id DESC LIMIT 1"),
+                         { QStringLiteral("nina@example.org") })
+                  .toString();
+        const QString code = mail.section(QStringLiteral("token="), 1).section(QLatin1Char('\n'), 0, 0);
+        QVERIFY(!code.isEmpty());
+        const ApiReply activated
+            = m_api->post(QStringLiteral("/api/v1/activation"), { { QStringLiteral("token"), code } });
+        QCOMPARE(activated.status, 200);
+        const QString session = activated.json.value(QLatin1String("token")).toString();
+        QVERIFY(!session.isEmpty());
+        const ApiReply me = m_api->get(QStringLiteral("/api/v1/me"), session);
+        QCOMPARE(me.status, 200);
+        QCOMPARE(me.json.value(QLatin1String("email")).toString(), QStringLiteral("nina@example.org"));
+        const ApiReply twice
+            = m_api->post(QStringLiteral("/api/v1/activation"), { { QStringLiteral("token"), code } });
+        QCOMPARE(twice.status, 410);
+        QCOMPARE(twice.json.value(QLatin1String("field")).toString(), QStringLiteral("token"));
+        QCOMPARE(m_api->post(QStringLiteral("/api/v1/activation"), {}).status, 422);
+    }
+
     void solicitationsWithOrWithoutSession()
     {
         const auto count = [this] {

@@ -4,6 +4,7 @@
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QTcpSocket>
 #include <QTest>
@@ -53,10 +54,52 @@ public:
         return result;
     }
 
+    // The first `count` answers (status and body), read as they come, within `ms`.
+    QList<QPair<int, QByteArray>> readAnswers(int count, int ms)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        QList<QPair<int, QByteArray>> answers;
+        QByteArray stream;
+        while (answers.size() < count && timer.elapsed() < ms) {
+            if (m_socket.bytesAvailable() == 0)
+                m_socket.waitForReadyRead(50);
+            stream += m_socket.readAll();
+            for (;;) {
+                const qsizetype headEnd = stream.indexOf("\r\n\r\n");
+                if (headEnd < 0)
+                    break;
+                const QByteArray head = stream.left(headEnd).toLower();
+                const qsizetype at = head.indexOf("content-length: ");
+                const qint64 length
+                    = at < 0 ? 0 : head.mid(at + 16, head.indexOf('\r', at) - at - 16).trimmed().toLongLong();
+                if (stream.size() < headEnd + 4 + length)
+                    break;
+                answers.append({ stream.mid(9, 3).toInt(), stream.mid(headEnd + 4, length) });
+                stream.remove(0, headEnd + 4 + length);
+            }
+        }
+        return answers;
+    }
+    QTcpSocket &socket() { return m_socket; }
+
 private:
     QTcpSocket m_socket;
     qint64 m_closedAfterMs = 0;
 };
+
+// The resident memory of a process (Linux), in KiB; 0 when unknown.
+qint64 residentKiB(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
 
 QByteArray post(const QByteArray &path, const QByteArray &body)
 {
@@ -228,6 +271,100 @@ private slots:
         RawClient client(m_server->baseUrl());
         client.send(QByteArray("GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n").repeated(5));
         QCOMPARE(RawClient::statuses(client.readUntilClosed(10000)), QList<int>(5, 200));
+    }
+
+    // A client that pipelines 40 downloads of a 4 MiB file and reads none of
+    // the answers (issue 13, item 5): guichetd stops reading its requests once
+    // --max-unsent bytes wait, so it answers only the first few, and its
+    // memory grows by a few answers, not by 160 MiB; once the client reads,
+    // every answer arrives whole and in order.
+    void aClientThatReadsNothingHoldsBoundedOutput()
+    {
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(m_db->location(), { QStringLiteral("--max-unsent"), QStringLiteral("262144") },
+                              &error),
+                 qPrintable(error));
+        ApiClient api(server.baseUrl());
+        const QString token = api.signIn(QStringLiteral("lea@example.org"), QStringLiteral("Tournesol2024x"));
+        QVERIFY(!token.isEmpty());
+        QByteArray content(4 * 1024 * 1024, Qt::Uninitialized);
+        for (qsizetype i = 0; i < content.size(); ++i)
+            content[i] = char((i * 7919) >> 3);
+        const ApiReply added
+            = api.command(QStringLiteral("addFile"),
+                          { { QStringLiteral("designation"), QStringLiteral("Brochure") },
+                            { QStringLiteral("fileType"), QStringLiteral("brochure") },
+                            { QStringLiteral("fileName"), QStringLiteral("brochure.pdf") },
+                            { QStringLiteral("content"), QString::fromLatin1(content.toBase64()) } },
+                          token);
+        QCOMPARE(added.status, 200);
+        const QByteArray path = "/api/v1/files/"
+            + QByteArray::number(added.json.value(QLatin1String("id")).toInteger()) + "/content";
+        // One download first, so that the memory measured next is what the unread answers hold.
+        QCOMPARE(api.get(QString::fromLatin1(path), token).body, content);
+        const qint64 before = residentKiB(server.pid());
+        QVERIFY(before > 0);
+
+        constexpr int Downloads = 40;
+        RawClient client(server.baseUrl());
+        client.socket().setReadBufferSize(64 * 1024); // the client's own memory: it reads nothing
+        client.send(QByteArray("GET " + path + " HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+                               + token.toLatin1() + "\r\n\r\n")
+                        .repeated(Downloads));
+        QTest::qWait(3000);
+        const qint64 grownKiB = residentKiB(server.pid()) - before;
+        const int answered = int(server.log().count(QString::fromLatin1(path + " 200")));
+        qInfo().noquote() << QStringLiteral("unread figures: %1 of %2 answered, %3 KiB more resident")
+                                 .arg(answered)
+                                 .arg(Downloads)
+                                 .arg(grownKiB);
+        // The kernel's socket buffers take a few answers; guichetd holds one
+        // more and --max-unsent. Without the bound: all 40, and 160 MiB more.
+        QVERIFY2(answered <= 8, qPrintable(QStringLiteral("%1 answered").arg(answered)));
+        QVERIFY2(grownKiB < 48 * 1024, qPrintable(QStringLiteral("%1 KiB more").arg(grownKiB)));
+
+        client.socket().setReadBufferSize(0);
+        const auto answers = client.readAnswers(Downloads, 60000);
+        QCOMPARE(answers.size(), Downloads);
+        for (const auto &[status, body] : answers) {
+            QCOMPARE(status, 200);
+            QVERIFY(body == content);
+        }
+        QCOMPARE(server.stop(), 0);
+    }
+
+    // Pipelined requests are answered in the order they were sent, even when
+    // a later one is quicker than an earlier one.
+    void pipelinedAnswersComeInOrder()
+    {
+        RawClient client(m_server->baseUrl());
+        QByteArray requests;
+        for (int i = 0; i < 10; ++i) {
+            requests += "GET /api/v1/me HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + m_token.toLatin1()
+                + "\r\n\r\n";
+            requests += "GET /api/v1/nothing-here HTTP/1.1\r\nHost: test\r\n\r\n";
+        }
+        client.send(requests);
+        const auto answers = client.readAnswers(20, 10000);
+        QCOMPARE(answers.size(), 20);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(answers.at(i).first, i % 2 == 0 ? 200 : 404);
+    }
+
+    // A pipelined request refused by the guard (413) is answered after the
+    // requests before it, and closes the connection.
+    void aRefusalComesAfterTheAnswersBeforeIt()
+    {
+        RawClient client(m_server->baseUrl());
+        const QByteArray me = "GET /api/v1/me HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+            + m_token.toLatin1() + "\r\n\r\n";
+        client.send(
+            me + me
+            + "POST /api/v1/solicitations HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+              "Content-Length: 5000\r\n\r\n");
+        QCOMPARE(RawClient::statuses(client.readUntilClosed(10000)), (QList<int> { 200, 200, 413 }));
+        QVERIFY(client.closedByServer());
     }
 
     void ambiguousFramingIs400_data()

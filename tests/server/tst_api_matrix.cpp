@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <functional>
@@ -34,6 +35,7 @@ struct World
     qint64 file = 0; // U's attached file
     qint64 solicitation = 0; // R's solicitation
     qint64 subscription = 0; // U's pending subscription on S
+    qint64 waiting = 0; // an account waiting for activation (signed up through POST signup)
     QHash<QString, qint64> users;
     QHash<QString, QString> tokens;
 };
@@ -64,6 +66,9 @@ struct Route
     bool anonymousAllowed = false; // otherwise anonymous gets 401
     bool session = false; // sign-in/out: sessions and their audit entries may change
     Call call;
+    // An anonymous route that drops any token (Auth::None): every caller, even
+    // D with a revoked token, gets the anonymous answer.
+    bool tokenIgnored = false;
 };
 
 Call command(const QString &name, std::function<QJsonObject(World &)> args)
@@ -72,6 +77,31 @@ Call command(const QString &name, std::function<QJsonObject(World &)> args)
         return w.api->command(name, args(w), token);
     };
 }
+
+// The code of the latest activation mail to `email`.
+QString activationCode(World &w, const QString &email)
+{
+    const QString body = w.db->db()
+                             .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE recipient = ? "
+                                                   "ORDER BY id DESC LIMIT 1"),
+                                    { email })
+                             .toString();
+    const auto match
+        = QRegularExpression(QStringLiteral("guichet://activate\\?token=([A-Za-z0-9_-]+)")).match(body);
+    return match.captured(1);
+}
+
+QJsonObject signUpBody(const QString &email)
+{
+    return { { QStringLiteral("email"), email },
+             { QStringLiteral("firstName"), QStringLiteral("Vera") },
+             { QStringLiteral("lastName"), QStringLiteral("Visitor") },
+             { QStringLiteral("password"), QStringLiteral("Marguerite 2026") },
+             { QStringLiteral("secretQuestion"), QStringLiteral("Q ?") },
+             { QStringLiteral("secretAnswer"), QStringLiteral("A") } };
+}
+
+const QString kWaiting = QStringLiteral("waiting@example.org");
 
 const QStringList kEveryone { QStringLiteral("U"), QStringLiteral("SN"), QStringLiteral("SW"),
                               QStringLiteral("P"), QStringLiteral("PT"), QStringLiteral("support") };
@@ -307,6 +337,76 @@ QList<Route> routes()
                  command(QStringLiteral("deleteFiles"), [](World &w) {
                      return QJsonObject { { QStringLiteral("ids"), QJsonArray { w.file } } };
                  }) };
+    // « Créer un compte »: anonymous routes and commands; the same answer for
+    // every caller, with or without a token.
+    r << Route { QStringLiteral("POST signup"),
+                 kEveryone,
+                 true,
+                 true,
+                 false,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->post(QStringLiteral("/api/v1/signup"),
+                                        signUpBody(QStringLiteral("vera@example.org")), token);
+                 },
+                 true };
+    r << Route { QStringLiteral("signUp (command)"),
+                 kEveryone,
+                 true,
+                 true,
+                 false,
+                 command(QStringLiteral("signUp"),
+                         [](World &) { return signUpBody(QStringLiteral("vera@example.org")); }),
+                 true };
+    r << Route { QStringLiteral("POST activation/resend"),
+                 kEveryone,
+                 true,
+                 true,
+                 false,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->post(QStringLiteral("/api/v1/activation/resend"),
+                                        { { QStringLiteral("email"), kWaiting } }, token);
+                 },
+                 true };
+    r << Route { QStringLiteral("resendActivation (command)"),
+                 kEveryone,
+                 true,
+                 true,
+                 false,
+                 command(QStringLiteral("resendActivation"),
+                         [](World &) {
+                             return QJsonObject { { QStringLiteral("email"), kWaiting } };
+                         }),
+                 true };
+    // Activation signs the owner in: a session, as POST session.
+    r << Route { QStringLiteral("POST activation"),
+                 kEveryone,
+                 true,
+                 true,
+                 true,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->post(QStringLiteral("/api/v1/activation"),
+                                        { { QStringLiteral("token"), activationCode(w, kWaiting) } }, token);
+                 },
+                 true };
+    r << Route { QStringLiteral("activateAccount (command)"),
+                 kEveryone,
+                 true,
+                 true,
+                 false,
+                 command(QStringLiteral("activateAccount"),
+                         [](World &w) {
+                             return QJsonObject { { QStringLiteral("token"), activationCode(w, kWaiting) } };
+                         }),
+                 true };
+    // « Renvoyer le mail d'activation »: support staff only.
+    r << Route { QStringLiteral("supportResendActivation"),
+                 { QStringLiteral("support") },
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("supportResendActivation"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("user"), w.waiting } };
+                 }) };
     return r;
 }
 
@@ -432,6 +532,14 @@ private:
                                   w->tokens.value(QStringLiteral("r"))),
                   "solicitation", &w->solicitation))
             return false;
+        const ApiReply signedUp = w->api->post(QStringLiteral("/api/v1/signup"), signUpBody(kWaiting));
+        w->waiting = db.value(QStringLiteral("SELECT id FROM users WHERE email = ? AND status = 'pending'"),
+                              { kWaiting })
+                         .toLongLong();
+        if (signedUp.status != 200 || !w->waiting) {
+            *error = QStringLiteral("set-up sign-up: %1").arg(QString::fromUtf8(signedUp.body));
+            return false;
+        }
         if (db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { w->subscription })
                 .toString()
             != QLatin1String("pending")) {
@@ -470,8 +578,16 @@ private slots:
         for (int i = 0; i < m_routes.size(); ++i) {
             const Route &route = m_routes.at(i);
             for (const QString &caller : kCallers) {
+                // A route that drops the token answers every caller alike: one
+                // without a token, one with a valid token and D's revoked one
+                // stand for all (each of these rows rebuilds the world).
+                if (route.tokenIgnored && caller != QLatin1String("anonymous") && caller != QLatin1String("U")
+                    && caller != QLatin1String("D"))
+                    continue;
                 int expected = 0;
-                if (caller == QLatin1String("anonymous"))
+                if (route.tokenIgnored)
+                    expected = 200;
+                else if (caller == QLatin1String("anonymous"))
                     expected = route.anonymousAllowed ? 200 : 401;
                 else if (caller == QLatin1String("D"))
                     // Deactivation revoked D's token (docs/API.md, Sessions); signing

@@ -81,6 +81,31 @@ private slots:
         QVERIFY(framing.closeRequested());
         QCOMPARE(framing.requestLine(), QByteArray("GET /a HTTP/1.1"));
     }
+
+    // The connection guard hands the HTTP layer one request at a time by its
+    // size: each whole request, blank lines before it included, with its own
+    // « Connection: close », whatever the chunks.
+    void eachCompletedRequestHasItsSizeAndCloseFlag()
+    {
+        const QByteArray first = "\r\nPOST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+        const QByteArray second = "GET /b HTTP/1.1\r\nConnection: close\r\n\r\n";
+        const QByteArray bytes = first + second + "GET /c";
+        for (const int chunk : { 1, 5, int(bytes.size()) }) {
+            RequestFraming framing(1024, 1024);
+            QList<RequestFraming::Request> completed;
+            for (qsizetype pos = 0; pos < bytes.size(); pos += chunk) {
+                QCOMPARE(framing.consume(bytes.mid(pos, chunk)), 0);
+                completed += framing.takeCompleted();
+            }
+            QCOMPARE(completed.size(), 2);
+            QCOMPARE(completed.at(0).size, first.size());
+            QVERIFY(!completed.at(0).close);
+            QCOMPARE(completed.at(1).size, second.size());
+            QVERIFY(completed.at(1).close);
+            QVERIFY(framing.inRequest()); // « GET /c » is still coming
+            QVERIFY(framing.takeCompleted().isEmpty());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRequestFraming)

@@ -1,8 +1,10 @@
 #include "apiclient.h"
 #include "models/recordtablemodel.h"
 #include "ui/account/accountpage.h"
+#include "ui/account/activationdialog.h"
 #include "ui/account/notificationssection.h"
 #include "ui/account/signindialog.h"
+#include "ui/account/signupdialog.h"
 #include "ui/shell/desktopapp.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/sync/connectedsession.h"
@@ -118,6 +120,79 @@ private slots:
         QCOMPARE(opened->session().userId(), alice);
         QCOMPARE(replicaEmail(), QStringLiteral("alice@example.org"));
         QCOMPARE(opened->syncState().online, false);
+    }
+
+    // « Créer un compte » with the server chosen in the sign-in window: the
+    // sign-up and the activation go to guichetd, and the new user lands in
+    // the main window on a replica, signed in to the server.
+    void signUpThroughTheServerAndLandSignedIn()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(w.t.location(), {}, &error), qPrintable(error));
+        const QUrl url = server.baseUrl();
+        DesktopApp app(*w.session);
+        app.enableConnectedMode();
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        clickIndicator(dialog->serverChoice());
+        retype(dialog->serverEdit(), url.toString());
+        const QString email = QStringLiteral("nina@example.org");
+        bool signedUp = false, activated = false, outboxShown = true;
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *signUp = qobject_cast<SignUpDialog *>(d);
+            if (!signUp)
+                return int(QDialog::Rejected);
+            QTest::keyClicks(signUp->emailEdit(), email);
+            QTest::keyClicks(signUp->firstNameEdit(), QStringLiteral("Nina"));
+            QTest::keyClicks(signUp->lastNameEdit(), QStringLiteral("Petit"));
+            QTest::keyClicks(signUp->passwordEdit(), QStringLiteral("Tournesol 2026!"));
+            QTest::keyClicks(signUp->confirmationEdit(), QStringLiteral("Tournesol 2026!"));
+            QTest::keyClicks(signUp->questionEdit(), QStringLiteral("Q ?"));
+            QTest::keyClicks(signUp->answerEdit(), QStringLiteral("R"));
+            QTest::mouseClick(signUp->validateButton(), Qt::LeftButton);
+            signedUp = QTest::qWaitFor([&] { return signUp->result() == QDialog::Accepted; }, syncTimeoutMs);
+            return signUp->result();
+        });
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *activation = qobject_cast<ActivationDialog *>(d);
+            if (!activation)
+                return int(QDialog::Rejected);
+            outboxShown = activation->outboxButton()->isVisible();
+            // The mail guichetd queued, read where its SMTP would take it from.
+            const QString body
+                = w.db()
+                      .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE recipient = ? "
+                                            "ORDER BY id DESC LIMIT 1"),
+                             { email })
+                      .toString();
+            QTest::keyClicks(activation->tokenEdit(), guichetLinkIn(body));
+            QTest::mouseClick(activation->validateButton(), Qt::LeftButton);
+            activated
+                = QTest::qWaitFor([&] { return activation->result() == QDialog::Accepted; }, syncTimeoutMs);
+            return activation->result();
+        });
+        QTest::mouseClick(dialog->signUpButton(), Qt::LeftButton);
+        QVERIFY(signedUp);
+        QVERIFY(activated);
+        QVERIFY(!outboxShown); // this computer's outbox has nothing of the server's
+        QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), syncTimeoutMs);
+        ConnectedSession *connected = app.connectedSession();
+        QVERIFY(connected);
+        const qint64 nina
+            = w.db()
+                  .value(QStringLiteral("SELECT id FROM users WHERE email = ? AND status = 'active'"),
+                         { email })
+                  .toLongLong();
+        QVERIFY(nina > 0);
+        QCOMPARE(connected->session().userId(), nina);
+        QVERIFY(connected->gateway().isSignedIn());
+        QVERIFY(QFileInfo::exists(ConnectedSession::replicaLocation(url, nina)));
+        app.signOut();
+        QCOMPARE(server.stop(), 0);
     }
 
     void signInSyncGoOfflineAndBack()

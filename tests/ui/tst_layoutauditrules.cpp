@@ -1,11 +1,15 @@
 #include "ui/tour/layoutaudit.h"
+#include "ui/tour/untranslatedmarker.h"
 #include "ui/widgets/icons.h"
+#include "ui/widgets/recordtable.h"
 
 #include <QDialog>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QTest>
 #include <QVBoxLayout>
 
@@ -32,6 +36,39 @@ class TestLayoutAuditRules : public QObject
     Q_OBJECT
 
 private slots:
+    // English run: French UI text is reported; a mail in its recipient's language
+    // (recipientLanguageProperty) is not, but its view's headers still are.
+    void frenchTextIsReportedExceptInARecipientsMail()
+    {
+        UntranslatedMarker marker(UntranslatedMarker::Mode::FlagFrench);
+        marker.addFrenchTexts({ QStringLiteral("Votre demande a été validée"), QStringLiteral("Objet") });
+        LayoutAuditOptions options;
+        options.marker = &marker;
+        const auto otherLanguage = [&](QWidget *window) {
+            window->resize(500, 300);
+            window->show();
+            QStringList found;
+            for (const LayoutFinding &finding : auditLayout(QStringLiteral("test"), window, options))
+                if (finding.kind == LayoutFinding::Kind::OtherLanguage)
+                    found << finding.text;
+            return found;
+        };
+        QStandardItemModel mails(1, 1);
+        mails.setHorizontalHeaderLabels({ QStringLiteral("Subject") });
+        mails.setItem(0, 0, new QStandardItem(QStringLiteral("Votre demande a été validée")));
+        QDialog ui;
+        auto *uiTable = new QTableView(&ui);
+        uiTable->setAccessibleName(QStringLiteral("Mails"));
+        uiTable->setModel(&mails);
+        (new QVBoxLayout(&ui))->addWidget(uiTable);
+        QCOMPARE(otherLanguage(&ui).size(), 1);
+
+        uiTable->setProperty(recipientLanguageProperty, true);
+        QVERIFY(otherLanguage(&ui).isEmpty());
+        mails.setHorizontalHeaderLabels({ QStringLiteral("Objet") });
+        QCOMPARE(otherLanguage(&ui), QStringList { QStringLiteral("« Objet »") });
+    }
+
     void aControlWithoutAnyNameIsReported()
     {
         QDialog dialog;

@@ -228,6 +228,34 @@ private slots:
         QCOMPARE(token, tokenOf(link));
     }
 
+    // « Créer un compte »'s link: a signed-in Guichet does not switch accounts
+    // under the user; it says to sign out first and opens nothing.
+    void anActivationLinkWhileSignedInSaysSignOutFirst()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        w.createUser(QStringLiteral("bob@example.org"));
+        DesktopApp app(*w.session);
+        app.start();
+        app.signInDialog()->emailEdit()->setText(QStringLiteral("bob@example.org"));
+        app.signInDialog()->passwordEdit()->setText(QStringLiteral("Tournesol-2026"));
+        QTest::mouseClick(app.signInDialog()->signInButton(), Qt::LeftButton);
+        QVERIFY(app.mainWindow());
+        const qint64 bob = w.gateway->userId();
+        int dialogs = 0;
+        Dialogs::queueDialogHook([&](QDialog *) {
+            ++dialogs;
+            return int(QDialog::Rejected);
+        });
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        app.openLink(QStringLiteral("guichet://activate?token=AAAAAAAAAAAAAAAAAAAAAA"));
+        QVERIFY2(Dialogs::messages().constLast().contains(QStringLiteral("sign out")),
+                 qPrintable(Dialogs::messages().constLast()));
+        QCOMPARE(dialogs, 0);
+        QCOMPARE(w.gateway->userId(), bob);
+        Dialogs::clear();
+    }
+
     void aMalformedLinkSaysSoAndOpensNothing_data()
     {
         QTest::addColumn<QString>("link");

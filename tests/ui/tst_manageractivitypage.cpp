@@ -548,7 +548,76 @@ private slots:
         auto *page = window.findChild<ManagerActivityPage *>();
         QVERIFY(page);
         QVERIFY(!page->isHidden());
-        QCOMPARE(page->structureChooser()->count(), 2);
+        // « All my structures » then the two structures.
+        QCOMPARE(page->structureChooser()->count(), 3);
+    }
+
+    // The chooser filters the four tabs; « all my structures » lists every pending request.
+    void structureChooserFiltersEveryTab()
+    {
+        World w;
+        QVERIFY(w.init());
+        StructureInput input;
+        input.siret = validSiret(2);
+        input.raisonSociale = QStringLiteral("Boulangerie Dubois");
+        const CommandResult created = Structures(*w.core).createStructure(w.claire, input);
+        QVERIFY(created.ok());
+        const qint64 bakery = created.id;
+        AttachmentRequest request;
+        request.structureId = bakery;
+        request.validFrom = w.clock.today();
+        QVERIFY(Attachments(*w.core).requestAttachment(w.bruno, request).ok());
+
+        ManagerActivityPage page(*w.session);
+        page.show();
+        QComboBox *chooser = page.structureChooser();
+        QCOMPARE(chooser->count(), 3);
+        QCOMPARE(chooser->currentIndex(), 0);
+        QCOMPARE(chooser->currentText(), QStringLiteral("All my structures (2)"));
+        QTableView *requests = page.view(QStringLiteral("attachmentRequestsTable"));
+        QCOMPARE(requests->model()->rowCount(), 3); // Thomas and Vera, Bruno
+        const auto structureColumnShown = [&] {
+            for (int column = 0; column < requests->model()->columnCount(); ++column) {
+                if (requests->model()->headerData(column, Qt::Horizontal).toString()
+                    == QStringLiteral("Structure"))
+                    return !requests->isColumnHidden(column);
+            }
+            return false;
+        };
+        QVERIFY(structureColumnShown());
+        QVERIFY(rowOf(requests, QStringLiteral("Bruno")) >= 0);
+        // No single structure: the users tab says what to do instead of acting on nothing.
+        QCOMPARE(page.view(QStringLiteral("usersTable"))->model()->rowCount(), 0);
+        QCOMPARE(shownEmptyText(page.view(QStringLiteral("usersTable"))),
+                 QStringLiteral("Choose one of your structures in the list above."));
+        QVERIFY(!page.button(QStringLiteral("attachUser"))->isEnabled());
+        // The history covers both structures.
+        const auto mentions = [&](const QString &text) { return rowOf(page.history()->table(), text) >= 0; };
+        QVERIFY(mentions(QStringLiteral("Boulangerie Dubois")));
+        QVERIFY(mentions(QStringLiteral("Menuiserie Dupont")));
+
+        chooser->setCurrentIndex(chooser->findData(bakery));
+        QCOMPARE(requests->model()->rowCount(), 1);
+        QVERIFY(!structureColumnShown()); // one structure: its name is in the chooser
+        QVERIFY(rowOf(requests, QStringLiteral("Bruno")) >= 0);
+        QCOMPARE(page.view(QStringLiteral("subscriptionRequestsTable"))->model()->rowCount(), 0);
+        QVERIFY(shownEmptyText(page.view(QStringLiteral("attachmentRequestsTable"))).isEmpty());
+        QCOMPARE(shownEmptyText(page.view(QStringLiteral("subscriptionRequestsTable"))),
+                 QStringLiteral("No pending subscription request for Boulangerie Dubois."));
+        QVERIFY(rowOf(page.view(QStringLiteral("usersTable")), QStringLiteral("Claire")) >= 0);
+        QCOMPARE(rowOf(page.view(QStringLiteral("usersTable")), QStringLiteral("Ugo")), -1);
+        QVERIFY(mentions(QStringLiteral("Boulangerie Dubois")));
+        QVERIFY(!mentions(QStringLiteral("Menuiserie Dupont")));
+
+        chooser->setCurrentIndex(chooser->findData(w.s));
+        QCOMPARE(requests->model()->rowCount(), 2);
+        QCOMPARE(rowOf(requests, QStringLiteral("Bruno")), -1);
+        QCOMPARE(page.view(QStringLiteral("subscriptionRequestsTable"))->model()->rowCount(), 1);
+        QVERIFY(!mentions(QStringLiteral("Boulangerie Dubois")));
+
+        // The choice is remembered for the next time the page opens.
+        ManagerActivityPage again(*w.session);
+        QCOMPARE(again.currentStructureId(), w.s);
     }
 
     void attachUserDialogKeepsWhatWasTypedOnRefusal()

@@ -204,6 +204,15 @@ private slots:
         QCOMPARE(view.rowHeight(0), view.rowHeight(1));
         QVERIFY(view.rowHeight(0) < 2 * metrics.height());
 
+        // The program hides a column and shows it again (the manager's chooser does):
+        // the columns are fitted again, nothing is saved as the user's widths.
+        view.setColumnHidden(2, true);
+        QTest::qWait(20);
+        view.setColumnHidden(2, false);
+        QTRY_VERIFY(header->sectionSize(2) >= metrics.horizontalAdvance(QStringLiteral("City")));
+        QVERIFY(QSettings().value(QStringLiteral("test/fit")).toByteArray().isEmpty());
+        QCOMPARE(header->sectionResizeMode(1), QHeaderView::Stretch);
+
         // The user narrows the city column: kept, saved, restored in a new view.
         header->resizeSection(2, 40);
         QCOMPARE(header->sectionSize(2), 40);

@@ -35,6 +35,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     , m_error(new QLabel(this))
     , m_signIn(new QPushButton(tr("&Sign in"), this))
     , m_reactivate(new QPushButton(tr("&Reactivate my account"), this))
+    , m_signUp(new QPushButton(tr("Create an &account"), this))
     , m_connection(new QGroupBox(tr("Connection"), this))
     , m_standalone(new QRadioButton(tr("This &computer (standalone)"), m_connection))
     , m_server(new QRadioButton(tr("Ser&ver:"), m_connection))
@@ -128,6 +129,9 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     m_reactivate->setObjectName(QStringLiteral("reactivate"));
     m_reactivate->setFlat(true);
     m_reactivate->setToolTip(tr("Your account was deactivated: ask for the reactivation mail."));
+    m_signUp->setObjectName(QStringLiteral("signUp"));
+    m_signUp->setFlat(true);
+    m_signUp->setToolTip(tr("No account yet: create one with your e-mail address."));
     auto *outbox = new QPushButton(tr("Local &outbox"), this);
     outbox->setObjectName(QStringLiteral("outbox"));
     outbox->setFlat(true);
@@ -140,6 +144,8 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     connect(m_signIn, &QPushButton::clicked, this, &SignInDialog::signIn);
     connect(m_reactivate, &QPushButton::clicked, this,
             [this] { emit reactivationRequested(m_email->text().trimmed()); });
+    connect(m_signUp, &QPushButton::clicked, this,
+            [this] { emit signUpRequested(m_email->text().trimmed()); });
     connect(outbox, &QPushButton::clicked, this, &SignInDialog::outboxRequested);
 
     m_feedback.bind(QStringLiteral("email"), m_email);
@@ -148,6 +154,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     m_feedback.bind(QStringLiteral("server"), m_serverUrl);
 
     auto *links = new QHBoxLayout;
+    links->addWidget(m_signUp);
     links->addWidget(m_reactivate);
     links->addWidget(outbox);
     links->addStretch();

@@ -73,6 +73,7 @@ public:
     QLineEdit *unlockCodeEdit() const { return m_unlockCode; }
     QPushButton *signInButton() const { return m_signIn; }
     QPushButton *reactivateButton() const { return m_reactivate; }
+    QPushButton *signUpButton() const { return m_signUp; }
     QString errorText() const;
     // Forgets a refusal that no longer holds (the account was reactivated).
     void clearError();
@@ -80,6 +81,8 @@ public:
 signals:
     // « Réactiver mon compte »: the e-mail typed so far, if any.
     void reactivationRequested(const QString &email);
+    // « Créer un compte »: the e-mail typed so far, if any.
+    void signUpRequested(const QString &email);
     void outboxRequested();
 
 private:
@@ -97,6 +100,7 @@ private:
     QLabel *m_error;
     QPushButton *m_signIn;
     QPushButton *m_reactivate;
+    QPushButton *m_signUp;
     ServerSignIn m_serverSignIn;
     QGroupBox *m_connection;
     QRadioButton *m_standalone;

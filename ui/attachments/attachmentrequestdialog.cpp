@@ -162,7 +162,7 @@ void AttachmentRequestDialog::validate()
         }
         self->m_feedback.clear();
         self->m_attachmentId = r.id;
-        self->m_queued = QueuedChange::tell(self, self->windowTitle(), r);
+        self->m_queued = QueuedChange::isQueued(r); // the section's message bar tells it
         self->accept();
     });
 }

@@ -177,7 +177,7 @@ void AttachedFileDialog::submit()
             return;
         }
         m_feedback.show(r);
-        m_queued = QueuedChange::tell(this, windowTitle(), r);
+        m_queued = QueuedChange::isQueued(r); // the section's message bar tells it
         if (r.ok())
             accept();
     });

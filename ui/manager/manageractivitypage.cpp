@@ -50,6 +50,7 @@ namespace guichet {
 namespace {
 const QString settingsPrefix = QStringLiteral("managerActivity/");
 const QString overdueKey = QStringLiteral("managerActivity/overdueDays");
+const QString structureKey = QStringLiteral("managerActivity/structure");
 
 QString longDate(const QVariant &value)
 {
@@ -423,10 +424,16 @@ void ManagerActivityPage::reload()
 
 void ManagerActivityPage::reloadStructures()
 {
-    const qint64 current = currentStructureId();
+    // The structure shown: the one on screen, else the one chosen last time.
+    const qint64 current = m_structure->count() ? currentStructureId()
+                                                : QSettings().value(structureKey, qint64(0)).toLongLong();
     const QSignalBlocker blocker(m_structure);
     m_structure->clear();
     m_managedStructures = ManagerActivity(m_session.core).managedStructures(m_session.userId());
+    // With several structures the pending requests of all of them come first (id 0).
+    if (m_managedStructures.size() > 1)
+        m_structure->addItem(tr("All my structures (%n)", nullptr, int(m_managedStructures.size())),
+                             qint64(0));
     for (const ManagedStructure &s : std::as_const(m_managedStructures))
         m_structure->addItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), s.id);
     const int index = m_structure->findData(current);
@@ -442,9 +449,14 @@ void ManagerActivityPage::structureChanged()
         if (s.id == structureId)
             managed = &s;
     }
+    const bool allStructures = !structureId && !m_managedStructures.isEmpty();
+    if (m_structure->count())
+        QSettings().setValue(structureKey, structureId);
     m_principal = managed && managed->role == Role::Principal;
     m_readOnly = !managed || !managed->canManage;
-    if (!structureId)
+    if (allStructures)
+        m_readOnlyNotice->clear(); // each request is decided under its own structure's rules
+    else if (!structureId)
         m_readOnlyNotice->setText(tr("You manage no structure today: there is nothing to decide here."));
     else if (m_readOnly)
         m_readOnlyNotice->setText(
@@ -455,6 +467,13 @@ void ManagerActivityPage::structureChanged()
         m_readOnlyNotice->clear();
     m_readOnlyNotice->setVisible(!m_readOnlyNotice->text().isEmpty());
 
+    m_attachmentRequests->setStructureFilter(structureId);
+    m_subscriptionRequests->setStructureFilter(structureId);
+    // One structure chosen: its name on every row would only take room from the requesters'.
+    view(QStringLiteral("attachmentRequestsTable"))
+        ->setColumnHidden(m_attachmentRequests->structureColumn(), structureId != 0);
+    view(QStringLiteral("subscriptionRequestsTable"))
+        ->setColumnHidden(m_subscriptionRequests->structureColumn(), structureId != 0);
     m_users->setStructureId(structureId);
     m_services->setRecords(structureId ? Structures(m_session.core).listServices(structureId)
                                        : QList<ServiceRow>());
@@ -471,7 +490,14 @@ void ManagerActivityPage::structureChanged()
         const QSignalBlocker blocker(m_powers);
         m_powers->setChecked(managed && managed->secondaryPowers);
     }
-    m_history->setStructure(managed ? managed->id : 0, managed ? managed->raisonSociale : QString());
+    if (allStructures) {
+        QList<qint64> ids;
+        for (const ManagedStructure &s : std::as_const(m_managedStructures))
+            ids << s.id;
+        m_history->setStructures(ids, tr("your structures"));
+    } else {
+        m_history->setStructure(managed ? managed->id : 0, managed ? managed->raisonSociale : QString());
+    }
     updateEmptyTexts(managed);
     updateButtons();
 }
@@ -479,8 +505,10 @@ void ManagerActivityPage::structureChanged()
 void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
 {
     QStringList names;
-    for (const ManagedStructure &s : std::as_const(m_managedStructures))
-        names << s.raisonSociale;
+    for (const ManagedStructure &s : std::as_const(m_managedStructures)) {
+        if (!managed || s.id == managed->id)
+            names << s.raisonSociale;
+    }
     const QString all = QLocale().createSeparatedList(names);
     const QString none = tr("You manage no structure today: no request waits for you.");
     setEmptyText(view(QStringLiteral("attachmentRequestsTable")),
@@ -489,8 +517,11 @@ void ManagerActivityPage::updateEmptyTexts(const ManagedStructure *managed)
                  names.isEmpty() ? none : tr("No pending subscription request for %1.").arg(all));
     const QString name = managed ? managed->raisonSociale : QString();
     if (!managed) {
+        const QString choose = m_managedStructures.isEmpty()
+            ? tr("Choose a structure you manage.")
+            : tr("Choose one of your structures in the list above.");
         for (const char *table : { "usersTable", "servicesTable", "spacesTable" })
-            setEmptyText(view(QString::fromLatin1(table)), tr("Choose a structure you manage."));
+            setEmptyText(view(QString::fromLatin1(table)), choose);
         return;
     }
     setEmptyText(view(QStringLiteral("usersTable")),
@@ -697,7 +728,7 @@ void ManagerActivityPage::consultSubscription()
            "Comment: %9")
             .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
                  labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
-                 longDate(r->effectiveDate), r->comment));
+                 longDate(r->effectiveDate), labels::subscriptionComment(r->comment, r->commentCode)));
 }
 
 // ---- Utilisateurs ----
@@ -872,13 +903,16 @@ void ManagerActivityPage::copyRights()
     QPointer<ManagerActivityPage> self(this);
     send(commands::copyRights(r.userId, search.selectedUserId(), currentStructureId()),
          [self, target](const CommandResult &result) {
-             if (self)
-                 self->m_messages->showMessage(
-                     MessageBar::Kind::Positive,
-                     tr("%1 received %2 attachment(s) and %3 subscription(s).")
-                         .arg(target)
-                         .arg(result.data.value(QStringLiteral("attachments")).toInt())
-                         .arg(result.data.value(QStringLiteral("subscriptions")).toInt()));
+             if (!self)
+                 return;
+             // Two counts, two plural forms: each part is translated with its own %n.
+             const int attachments = result.data.value(QStringLiteral("attachments")).toInt();
+             const int subscriptions = result.data.value(QStringLiteral("subscriptions")).toInt();
+             self->m_messages->showMessage(
+                 MessageBar::Kind::Positive,
+                 tr("%1 received %2 and %3.", "copied rights: attachments, subscriptions")
+                     .arg(target, tr("%n attachment(s)", nullptr, attachments),
+                          tr("%n subscription(s)", nullptr, subscriptions)));
          });
 }
 

@@ -2,9 +2,11 @@
 
 #include "client/credentialstore.h"
 #include "ui/account/accountpage.h"
+#include "ui/account/activationdialog.h"
 #include "ui/account/deactivationsection.h"
 #include "ui/account/reactivationdialog.h"
 #include "ui/account/signindialog.h"
+#include "ui/account/signupdialog.h"
 #include "ui/shell/linkhandler.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/outboxdialog.h"
@@ -18,6 +20,7 @@
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QStatusBar>
@@ -36,6 +39,8 @@ DesktopApp::DesktopApp(Session &session, QObject *parent)
     m_links->setWindowProvider([this] { return activeWindow(); });
     m_links->setHandler(GuichetLink::Action::Reactivate,
                         [this](const GuichetLink &link) { openReactivationLink(link.token()); });
+    m_links->setHandler(GuichetLink::Action::Activate,
+                        [this](const GuichetLink &link) { openActivationLink(link.token()); });
     connect(&m_session.gateway, &CommandGateway::signedOut, this, [this] {
         if (m_main)
             signOut();
@@ -217,6 +222,7 @@ void DesktopApp::showSignIn()
         });
         connect(m_signIn, &SignInDialog::reactivationRequested, this, &DesktopApp::showReactivation);
         connect(m_signIn, &SignInDialog::outboxRequested, this, &DesktopApp::showOutbox);
+        connect(m_signIn, &SignInDialog::signUpRequested, this, &DesktopApp::showSignUp);
     }
     m_signIn->show();
     m_signIn->raise();
@@ -312,6 +318,92 @@ void DesktopApp::runReactivation(const QString &email, const QString &token)
     m_signIn->passwordEdit()->setFocus();
 }
 
+std::unique_ptr<ServerSignUpSession> DesktopApp::serverSignUpSession()
+{
+    const QUrl server = currentServer();
+    if (server.isEmpty() || m_main)
+        return nullptr;
+    QString error;
+    auto remote = ServerSignUpSession::open(server, m_session.clock, &error);
+    if (!remote)
+        Dialogs::warning(activeWindow(), tr("Create an account"), error);
+    return remote;
+}
+
+void DesktopApp::showSignUp(const QString &email)
+{
+    // The server chosen in the sign-in window, else this computer's database.
+    const std::unique_ptr<ServerSignUpSession> remote = serverSignUpSession();
+    SignUpDialog dialog(remote ? remote->session() : m_session, email, activeWindow());
+    QString codeFor;
+    bool haveCode = false;
+    connect(&dialog, &SignUpDialog::activationRequested, this, [&](const QString &typed) {
+        haveCode = true;
+        codeFor = typed;
+    });
+    const int answer = Dialogs::exec(&dialog);
+    if (haveCode)
+        showActivation(codeFor);
+    else if (answer == QDialog::Accepted)
+        showActivation(dialog.email(), QString(), dialog.answerMessage());
+}
+
+void DesktopApp::openActivationLink(const QString &token)
+{
+    if (m_main) {
+        // Activating would sign in another account under this window.
+        Dialogs::warning(m_main, tr("Activate my account"),
+                         tr("You are signed in: sign out, then open the activation link again."));
+        return;
+    }
+    showActivation(m_signIn ? m_signIn->emailEdit()->text().trimmed() : QString(), token);
+}
+
+void DesktopApp::showActivation(const QString &email, const QString &token, const QString &info)
+{
+    // A dialog already open (e.g. waiting for the mail) takes the code.
+    if (m_activation) {
+        if (!token.isEmpty())
+            m_activation->useCode(token);
+        m_activation->raise();
+        m_activation->activateWindow();
+        return;
+    }
+    const std::unique_ptr<ServerSignUpSession> remote = serverSignUpSession();
+    ActivationDialog dialog(remote ? remote->session() : m_session, email, activeWindow());
+    // The local outbox holds this computer's mails only.
+    dialog.outboxButton()->setVisible(!remote);
+    if (!info.isEmpty())
+        dialog.setInfo(info);
+    if (!token.isEmpty())
+        dialog.useCode(token);
+    m_activation = &dialog;
+    const int answer = Dialogs::exec(&dialog);
+    m_activation = nullptr;
+    if (answer != QDialog::Accepted)
+        return;
+    if (!remote) {
+        // Activated: the local gateway signed the owner in.
+        if (m_session.userId())
+            showMain();
+        return;
+    }
+    // The server answered a session: open the user's replica on it, as a
+    // remembered sign-in does.
+    const QUrl server = remote->gateway().serverUrl();
+    ConnectedSession::restore(
+        server, remote->gateway().token(), remote->gateway().userId(), m_session.clock, this,
+        [this](std::unique_ptr<ConnectedSession> connected, const CommandResult &result) {
+            if (!connected) {
+                if (m_signIn)
+                    m_signIn->setNotice(result.message);
+                return;
+            }
+            adopt(std::move(connected));
+            showMain();
+        });
+}
+
 void DesktopApp::openLink(const QString &text)
 {
     const QWidget *window = activeWindow();
@@ -341,7 +433,9 @@ void DesktopApp::openPendingLink()
 
 void DesktopApp::raiseWindow()
 {
-    QWidget *window = m_reactivation ? static_cast<QWidget *>(m_reactivation) : activeWindow();
+    QWidget *window = m_reactivation ? static_cast<QWidget *>(m_reactivation)
+        : m_activation               ? static_cast<QWidget *>(m_activation)
+                                     : activeWindow();
     if (!window)
         return;
     if (window->isMinimized())

@@ -13,7 +13,9 @@
 namespace guichet {
 
 class ConnectedSession;
+class ServerSignUpSession;
 class LinkHandler;
+class ActivationDialog;
 class ReactivationDialog;
 struct Session;
 
@@ -57,6 +59,11 @@ public:
     // « Réactiver mon compte » from the sign-in window; on success the sign-in
     // window gets the account's e-mail, ready for the new password.
     void showReactivation(const QString &email);
+    // « Créer un compte » from the sign-in window, then the activation dialog;
+    // an activated account lands in the main window, signed in.
+    void showSignUp(const QString &email);
+    // The activation dialog (« J'ai déjà un code », or a guichet://activate link).
+    void showActivation(const QString &email, const QString &token = {}, const QString &info = {});
     // A guichet:// link from a mail (command line, or handed over by a later
     // launch through SingleInstance): raises the window and opens the link's
     // dialog with its code filled (LinkHandler says why it does not). Before
@@ -82,6 +89,10 @@ private:
     void updateSyncStatus();
     void showSyncStatus();
     void openReactivationLink(const QString &token);
+    void openActivationLink(const QString &token);
+    // The server chosen in the sign-in window, for « Créer un compte » and the
+    // activation; nullptr in standalone mode (or when it cannot be opened, said).
+    std::unique_ptr<ServerSignUpSession> serverSignUpSession();
     void runReactivation(const QString &email, const QString &token);
     QWidget *activeWindow() const;
     void openPendingLink();
@@ -95,6 +106,7 @@ private:
     QPointer<SyncStatusButton> m_syncStatus;
     LinkHandler *m_links;
     QPointer<ReactivationDialog> m_reactivation;
+    QPointer<ActivationDialog> m_activation;
     QString m_pendingLink;
 };
 

@@ -50,6 +50,9 @@ OutboxDialog::OutboxDialog(Session &session, QWidget *parent)
     m_table->verticalHeader()->hide();
     // Dates, recipients and statuses whole, the subject stretching (ui/widgets/recordtable.h).
     fitColumns(m_table, settingsPrefix + QStringLiteral("columns"));
+    // Each mail is in its recipient's language, whatever the UI's.
+    m_table->setProperty(recipientLanguageProperty, true);
+    m_body->setProperty(recipientLanguageProperty, true);
 
     m_body->setObjectName(QStringLiteral("mailText"));
     m_body->setAccessibleName(tr("Text of the selected mail"));

@@ -216,7 +216,7 @@ void SubscriptionRequestDialog::validate()
         if (!r.ok())
             return;
         m_statuses.clear();
-        m_queued = QueuedChange::tell(this, windowTitle(), r);
+        m_queued = QueuedChange::isQueued(r); // the section's message bar tells it
         for (const QVariant &status : r.data.value(QStringLiteral("statuses")).toList())
             m_statuses.append(status.toString());
         accept();

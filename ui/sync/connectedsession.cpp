@@ -31,6 +31,24 @@ private:
 
 } // namespace
 
+ServerSignUpSession::ServerSignUpSession(const QUrl &server, std::unique_ptr<Database> db, const Clock &clock)
+    : m_db(std::move(db))
+    , m_core(*m_db, clock)
+    , m_gateway(server, *m_db)
+    , m_directory(m_gateway, *m_db)
+    , m_session { m_core, clock, m_gateway, m_directory }
+{
+}
+
+std::unique_ptr<ServerSignUpSession> ServerSignUpSession::open(const QUrl &server, const Clock &clock,
+                                                               QString *error)
+{
+    auto memory = Database::open(QStringLiteral(":memory:"), error);
+    if (!memory || !memory->migrate(error))
+        return nullptr;
+    return std::unique_ptr<ServerSignUpSession>(new ServerSignUpSession(server, std::move(memory), clock));
+}
+
 ConnectedSession::ConnectedSession(const QUrl &server, std::unique_ptr<Database> db, const Clock &clock)
     : m_db(std::move(db))
     , m_core(*m_db, clock)

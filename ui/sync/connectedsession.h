@@ -18,6 +18,30 @@
 
 namespace guichet {
 
+// The sign-in window's server before anyone is signed in: its anonymous
+// commands (« Créer un compte », a new activation mail) and the activation that
+// signs in go to that server, not to this computer's database. The remote
+// gateway wants a database for its outbox: an in-memory one, never used
+// (anonymous commands are never queued).
+class ServerSignUpSession
+{
+public:
+    // nullptr with `error` set when even an in-memory database cannot be opened.
+    static std::unique_ptr<ServerSignUpSession> open(const QUrl &server, const Clock &clock, QString *error);
+
+    Session &session() { return m_session; }
+    RemoteCommandGateway &gateway() { return m_gateway; }
+
+private:
+    ServerSignUpSession(const QUrl &server, std::unique_ptr<Database> db, const Clock &clock);
+
+    std::unique_ptr<Database> m_db;
+    Core m_core;
+    RemoteCommandGateway m_gateway;
+    RemoteDirectory m_directory;
+    Session m_session;
+};
+
 // The desktop connected to guichetd: the user's replica (an SQLite file per
 // server and account, migrated with the normal schema) that the screens read
 // through core, the remote gateway that sends their commands, the remote

@@ -2,6 +2,7 @@
 
 #include "models/columnkind.h"
 #include "ui/tour/untranslatedmarker.h"
+#include "ui/widgets/recordtable.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -325,6 +326,18 @@ private:
 
     void auditLanguage(QWidget *w)
     {
+        // A mail shown as it is sent is in its recipient's language, not the UI's
+        // (OutboxDialog): only the view's own headers are the UI's text.
+        if (w->property(recipientLanguageProperty).toBool()) {
+            if (auto *view = qobject_cast<QAbstractItemView *>(w)) {
+                if (QAbstractItemModel *model = view->model()) {
+                    for (int column = 0; column < model->columnCount(); ++column)
+                        checkText(view,
+                                  model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+                }
+            }
+            return;
+        }
         if (auto *label = qobject_cast<QLabel *>(w))
             checkText(w, label->text());
         else if (auto *button = qobject_cast<QAbstractButton *>(w))

@@ -34,6 +34,8 @@ bool takeScreenshotTour(Session &session, DesktopApp &app, const QString &folder
         { QStringLiteral("principal/manager/0"), QStringLiteral("14-manager-requests.png") },
         { QStringLiteral("principal/manager/3"), QStringLiteral("15-manager-history.png") },
         { QStringLiteral("support/support/3"), QStringLiteral("16-support-log.png") },
+        { QStringLiteral("dialog/signUp/error"), QStringLiteral("17-sign-up.png") },
+        { QStringLiteral("dialog/activation/error"), QStringLiteral("18-activation.png") },
     };
     ScreenWalkOptions options;
     options.mainWindowSize = mainWindowSize;

@@ -1,9 +1,12 @@
 #include "ui/tour/screenwalk.h"
 
 #include "datagen/demodata.h"
+#include "rules/accounts/signups.h"
 #include "rules/structures/structures.h"
 #include "ui/account/accountpage.h"
+#include "ui/account/activationdialog.h"
 #include "ui/account/reactivationdialog.h"
+#include "ui/account/signupdialog.h"
 #include "ui/account/solicitationdialog.h"
 #include "ui/account/successordialog.h"
 #include "ui/attachments/attachmentrequestdialog.h"
@@ -279,6 +282,21 @@ private:
             show(QStringLiteral("dialog/reactivation/code"), &reactivation);
             reactivation.validateButton()->click();
             show(QStringLiteral("dialog/reactivation/error"), &reactivation);
+        }
+        {
+            // « Créer un compte », then its refusal naming every field.
+            SignUpDialog signUp(m_session, QString(), signIn);
+            show(QStringLiteral("dialog/signUp"), &signUp);
+            signUp.validateButton()->click();
+            show(QStringLiteral("dialog/signUp/error"), &signUp);
+        }
+        {
+            // The activation dialog as the sign-up leaves it, then a refused code.
+            ActivationDialog activation(m_session, QStringLiteral("nouveau@example.org"), signIn);
+            activation.setInfo(SignUps::signUpMessage(QStringLiteral("nouveau@example.org")));
+            show(QStringLiteral("dialog/activation"), &activation);
+            activation.validateButton()->click();
+            show(QStringLiteral("dialog/activation/error"), &activation);
         }
         {
             SolicitationDialog solicitation(m_session, QString::fromLatin1(solicitingEmail),

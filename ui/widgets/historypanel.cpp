@@ -115,7 +115,12 @@ QString HistoryPanel::exportFolderKey()
 
 void HistoryPanel::setStructure(qint64 structureId, const QString &name)
 {
-    m_structureId = structureId;
+    setStructures(structureId ? QList<qint64> { structureId } : QList<qint64>(), name);
+}
+
+void HistoryPanel::setStructures(const QList<qint64> &structureIds, const QString &name)
+{
+    m_structureIds = structureIds;
     m_structureName = name;
     reloadPeople();
     applyFilter();
@@ -145,14 +150,18 @@ void HistoryPanel::reload()
 
 void HistoryPanel::reloadPeople()
 {
-    const qint64 structureId
-        = m_scope == Scope::OneStructure ? m_structureId : m_structure->currentData().toLongLong();
+    QList<qint64> structureIds = m_structureIds;
+    if (m_scope == Scope::AllStructures) {
+        structureIds.clear();
+        if (const qint64 chosen = m_structure->currentData().toLongLong())
+            structureIds << chosen;
+    }
     const QSignalBlocker blocker(m_person);
     const qint64 current = m_person->currentData().toLongLong();
     m_person->clear();
     m_person->addItem(tr("Everyone"), qint64(0));
-    if (m_scope == Scope::AllStructures || structureId) {
-        for (const auto &[id, name] : AuditLog(m_session.core).people(structureId))
+    if (m_scope == Scope::AllStructures || !structureIds.isEmpty()) {
+        for (const auto &[id, name] : AuditLog(m_session.core).people(structureIds))
             m_person->addItem(name, id);
     }
     m_person->setCurrentIndex(qMax(0, m_person->findData(current)));
@@ -161,8 +170,10 @@ void HistoryPanel::reloadPeople()
 void HistoryPanel::applyFilter()
 {
     AuditFilter filter;
-    filter.structureId
-        = m_scope == Scope::OneStructure ? m_structureId : m_structure->currentData().toLongLong();
+    if (m_scope == Scope::OneStructure)
+        filter.structureIds = m_structureIds;
+    else
+        filter.structureId = m_structure->currentData().toLongLong();
     filter.personId = m_person->currentData().toLongLong();
     const int kind = m_kind->currentData().toInt();
     if (kind >= 0)
@@ -173,7 +184,7 @@ void HistoryPanel::applyFilter()
     }
     m_from->setEnabled(m_dates->isChecked());
     m_to->setEnabled(m_dates->isChecked());
-    const bool chosen = m_scope == Scope::AllStructures || m_structureId != 0;
+    const bool chosen = m_scope == Scope::AllStructures || !m_structureIds.isEmpty();
     for (QWidget *w : std::initializer_list<QWidget *> { m_person, m_kind, m_dates, m_export })
         w->setEnabled(chosen);
     m_model->setFilter(filter, chosen);
@@ -185,7 +196,7 @@ void HistoryPanel::updateEmptyText()
     const bool filtered = m_person->currentIndex() > 0 || m_kind->currentIndex() > 0 || m_dates->isChecked();
     QString text;
     if (m_scope == Scope::OneStructure) {
-        if (!m_structureId)
+        if (m_structureIds.isEmpty())
             text = tr("Choose a structure you manage.");
         else if (filtered)
             text = tr("Nothing is recorded for %1 with these filters.").arg(m_structureName);

@@ -36,6 +36,8 @@ public:
 
     // OneStructure: the structure shown (0: none chosen, nothing listed) and its name.
     void setStructure(qint64 structureId, const QString &name);
+    // OneStructure: several structures at once (« all my structures ») and what to call them.
+    void setStructures(const QList<qint64> &structureIds, const QString &name);
     // AllStructures: the structures the filter offers, as (id, label).
     void setStructureChoices(const QList<std::pair<qint64, QString>> &structures);
     // Reads the entries again (after a change) keeping the filters.
@@ -63,7 +65,7 @@ private:
     Session &m_session;
     Scope m_scope;
     QString m_settingsKey;
-    qint64 m_structureId = 0;
+    QList<qint64> m_structureIds; // OneStructure: the structures shown
     QString m_structureName;
     AuditEntryModel *m_model;
     QTableView *m_table;

@@ -62,7 +62,13 @@ public:
             = settingsKey.isEmpty() ? QByteArray() : QSettings().value(settingsKey).toByteArray();
         if (!state.isEmpty() && header->restoreState(state))
             m_userSized = true;
-        connect(header, &QHeaderView::sectionResized, this, [this](int logical, int, int) {
+        connect(header, &QHeaderView::sectionResized, this, [this](int logical, int oldSize, int newSize) {
+            // A column hidden or shown again by the program (QTableView::setColumnHidden)
+            // goes to or comes from 0: fit the others again, it is nobody's choice.
+            if (!m_fitting && (oldSize == 0 || newSize == 0)) {
+                scheduleFit();
+                return;
+            }
             // The stretched column follows the view's width without anyone
             // asking: only another column's new width is the user's choice.
             if (m_fitting || !m_view->isVisible()

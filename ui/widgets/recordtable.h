@@ -11,6 +11,11 @@ class QTableView;
 
 namespace guichet {
 
+// A widget property: true on a view or text box that shows text written for
+// someone else in their language (the outbox's mails, in their recipients'),
+// so that the layout audit does not take it for untranslated UI text.
+inline constexpr char recipientLanguageProperty[] = "recipientLanguage";
+
 // Sets `view` up the way every record table of « Mon compte » works: sorted
 // through `proxy` on the raw values (RecordModelBase::SortRole), whole rows
 // selected one at a time, read-only, no row numbers, actions in a context menu.

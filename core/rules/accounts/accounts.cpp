@@ -550,6 +550,17 @@ CommandResult Accounts::finishSignIn(const SignInAttempt &attempt, const SignInV
                 recordSignInFailure(ctx, attempt, account, failures);
                 return;
             }
+            if (account->status == QLatin1String("pending")) {
+                // Waiting for activation (signups.h): said only to the right password.
+                ctx.audit(QStringLiteral("user"), account->id, 0,
+                          AuditRecord(AuditAction::SignInRefusedNotActivated, account->id));
+                ctx.result = CommandResult::failure(
+                    ErrorCode::Forbidden, {},
+                    tr("This account is not activated yet: open the link of the activation mail, or ask for "
+                       "a new one (\"Create an account\", then \"Resend the activation mail\")."));
+                ctx.result.data.insert(QStringLiteral("notActivated"), true);
+                return;
+            }
             if (account->status != QLatin1String("active")) {
                 ctx.audit(QStringLiteral("user"), account->id, 0,
                           AuditRecord(AuditAction::SignInRefusedDeactivated, account->id));

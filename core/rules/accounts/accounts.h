@@ -120,6 +120,7 @@ struct UserSummary
     QString lastName;
     bool support = false;
     bool active = true;
+    bool pending = false; // waiting for activation (« Créer un compte », signups.h)
 };
 
 // How many accounts exist, and how many of them are deactivated.

@@ -32,7 +32,8 @@ QString requestTableName(AccountStore::RequestTable table)
                                                             : QStringLiteral("subscriptions");
 }
 
-const QString kStateColumns = QStringLiteral("id, email, status, deactivated_at, password_hash");
+const QString kStateColumns
+    = QStringLiteral("id, email, status, deactivated_at, password_hash, created_at, first_name");
 
 std::optional<AccountState> stateFromRow(const std::optional<QVariantMap> &row)
 {
@@ -44,6 +45,8 @@ std::optional<AccountState> stateFromRow(const std::optional<QVariantMap> &row)
     state.status = row->value(QStringLiteral("status")).toString();
     state.deactivatedAt = row->value(QStringLiteral("deactivated_at")).toLongLong();
     state.passwordHash = row->value(QStringLiteral("password_hash")).toString();
+    state.createdAt = row->value(QStringLiteral("created_at")).toLongLong();
+    state.firstName = row->value(QStringLiteral("first_name")).toString();
     return state;
 }
 
@@ -237,6 +240,57 @@ void AccountStore::reactivate(qint64 userId, const QString &passwordHash, const 
               { passwordHash, question, answerHash, version, userId });
 }
 
+qint64 AccountStore::insertPendingUser(const PendingAccountRecord &r, qint64 nowMs, qint64 version)
+{
+    // The sign-in e-mail is the first contact address.
+    return m_db.insert(
+        QStringLiteral("INSERT INTO users (email, first_name, last_name, contact_email, password_hash, "
+                       "secret_question, secret_answer_hash, language, status, created_at, version) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id"),
+        { r.email, r.firstName, r.lastName, r.email, r.passwordHash, r.secretQuestion, r.secretAnswerHash,
+          r.language, nowMs, version });
+}
+
+void AccountStore::replacePendingUser(qint64 userId, const PendingAccountRecord &r, qint64 nowMs,
+                                      qint64 version)
+{
+    m_db.exec(QStringLiteral("UPDATE users SET first_name = ?, last_name = ?, password_hash = ?, "
+                             "secret_question = ?, secret_answer_hash = ?, language = ?, created_at = ?, "
+                             "version = ? WHERE id = ? AND status = 'pending'"),
+              { r.firstName, r.lastName, r.passwordHash, r.secretQuestion, r.secretAnswerHash, r.language,
+                nowMs, version, userId });
+}
+
+bool AccountStore::activatePendingUser(qint64 userId, qint64 version)
+{
+    return m_db.exec(
+                   QStringLiteral(
+                       "UPDATE users SET status = 'active', version = ? WHERE id = ? AND status = 'pending'"),
+                   { version, userId })
+               .numRowsAffected()
+        == 1;
+}
+
+QList<ExpiredPendingAccount> AccountStore::pendingUsersCreatedBefore(qint64 beforeMs) const
+{
+    QList<ExpiredPendingAccount> list;
+    for (const QVariantMap &r :
+         m_db.rows(QStringLiteral("SELECT id, email FROM users WHERE status = 'pending' AND created_at < ? "
+                                  "ORDER BY created_at, id"),
+                   { beforeMs }))
+        list.append(
+            { r.value(QStringLiteral("id")).toLongLong(), r.value(QStringLiteral("email")).toString() });
+    return list;
+}
+
+void AccountStore::deletePendingUser(qint64 userId)
+{
+    m_db.exec(QStringLiteral("DELETE FROM tokens WHERE user_id = ?"), { userId });
+    m_db.exec(QStringLiteral("UPDATE mail_outbox SET user_id = NULL WHERE user_id = ?"), { userId });
+    m_db.exec(QStringLiteral("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?"), { userId });
+    m_db.exec(QStringLiteral("DELETE FROM users WHERE id = ? AND status = 'pending'"), { userId });
+}
+
 std::optional<ProfileView> AccountStore::profile(qint64 userId) const
 {
     const auto row = m_db.row(
@@ -277,7 +331,8 @@ QList<UserSummary> AccountStore::users() const
                       r.value(QStringLiteral("first_name")).toString(),
                       r.value(QStringLiteral("last_name")).toString(),
                       r.value(QStringLiteral("is_support")).toInt() != 0,
-                      r.value(QStringLiteral("status")).toString() == QLatin1String("active") });
+                      r.value(QStringLiteral("status")).toString() == QLatin1String("active"),
+                      r.value(QStringLiteral("status")).toString() == QLatin1String("pending") });
     return list;
 }
 
@@ -335,6 +390,31 @@ std::optional<ReactivationToken> AccountStore::reactivationToken(const QString &
     token.used = !row->value(QStringLiteral("used_at")).isNull();
     token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
     return token;
+}
+
+std::optional<ReactivationToken> AccountStore::activationToken(const QString &tokenHash) const
+{
+    const auto row
+        = m_db.row(QStringLiteral("SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens "
+                                  "WHERE token_hash = ? AND purpose = 'activation'"),
+                   { tokenHash });
+    if (!row)
+        return std::nullopt;
+    ReactivationToken token;
+    token.id = row->value(QStringLiteral("id")).toLongLong();
+    token.userId = row->value(QStringLiteral("user_id")).toLongLong();
+    token.purpose = row->value(QStringLiteral("purpose")).toString();
+    token.expiresAt = row->value(QStringLiteral("expires_at")).toLongLong();
+    token.used = !row->value(QStringLiteral("used_at")).isNull();
+    token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
+    return token;
+}
+
+void AccountStore::revokeTokens(qint64 userId, const QString &purpose, qint64 nowMs)
+{
+    m_db.exec(QStringLiteral("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND purpose = ? AND used_at "
+                             "IS NULL AND revoked_at IS NULL"),
+              { nowMs, userId, purpose });
 }
 
 std::optional<UnlockToken> AccountStore::unlockToken(const QString &tokenHash) const

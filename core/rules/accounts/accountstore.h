@@ -66,6 +66,27 @@ struct AccountState
     QString status;
     qint64 deactivatedAt = 0; // ms since the epoch, 0 while active
     QString passwordHash;
+    qint64 createdAt = 0; // ms since the epoch; for an account waiting for activation, its latest sign-up
+    QString firstName;
+};
+
+// What a sign-up writes of an account waiting for activation.
+struct PendingAccountRecord
+{
+    QString email;
+    QString firstName;
+    QString lastName;
+    QString passwordHash;
+    QString secretQuestion;
+    QString secretAnswerHash;
+    QString language;
+};
+
+// An account whose activation period is over.
+struct ExpiredPendingAccount
+{
+    qint64 id = 0;
+    QString email;
 };
 
 // A reactivation token, as found from its hash.
@@ -152,6 +173,17 @@ public:
     // Active again with a new password and secret question.
     void reactivate(qint64 userId, const QString &passwordHash, const QString &question,
                     const QString &answerHash, qint64 version);
+    // Accounts waiting for activation (status 'pending').
+    qint64 insertPendingUser(const PendingAccountRecord &record, qint64 nowMs, qint64 version);
+    // A new sign-up with the address of an account still waiting: its details
+    // are replaced and its activation period starts again at nowMs.
+    void replacePendingUser(qint64 userId, const PendingAccountRecord &record, qint64 nowMs, qint64 version);
+    // Active, when it was waiting for activation; false otherwise.
+    bool activatePendingUser(qint64 userId, qint64 version);
+    QList<ExpiredPendingAccount> pendingUsersCreatedBefore(qint64 beforeMs) const;
+    // Deletes an account that never was active, with its tokens; its mails
+    // stay in the outbox without an account.
+    void deletePendingUser(qint64 userId);
     std::optional<ProfileView> profile(qint64 userId) const;
     QList<UserSummary> users() const;
     UserCounts userCounts() const;
@@ -163,6 +195,10 @@ public:
     void insertToken(qint64 userId, const QString &purpose, const QString &tokenHash, qint64 nowMs,
                      qint64 expiresAtMs);
     std::optional<ReactivationToken> reactivationToken(const QString &tokenHash) const;
+    // The same record for an activation token (purpose 'activation').
+    std::optional<ReactivationToken> activationToken(const QString &tokenHash) const;
+    // Revokes the user's unused tokens of one purpose.
+    void revokeTokens(qint64 userId, const QString &purpose, qint64 nowMs);
     std::optional<UnlockToken> unlockToken(const QString &tokenHash) const;
     // Whether the user has a token of `purpose` neither used, revoked nor expired.
     bool hasOpenToken(qint64 userId, const QString &purpose, qint64 nowMs) const;

@@ -40,8 +40,18 @@ size_t memLimit()
 
 } // namespace
 
+namespace {
+std::atomic<quint64> s_hashesMade { 0 };
+} // namespace
+
+quint64 PasswordHasher::hashesMade()
+{
+    return s_hashesMade.load();
+}
+
 QString PasswordHasher::hash(const QString &password)
 {
+    ++s_hashesMade;
     ensureSodium();
     const QByteArray utf8 = password.toUtf8();
     char out[crypto_pwhash_STRBYTES];

@@ -22,6 +22,9 @@ public:
     static bool verify(const QString &storedHash, const QString &password);
     // True when storedHash was made with other limits than the current ones.
     static bool needsRehash(const QString &storedHash);
+    // How many hashes this process made (hash and hashSecretAnswer): what the
+    // no-enumeration tests compare, the work an answer costs being its hashes.
+    static quint64 hashesMade();
 
     static void setFastHashingForTests(bool fast);
     static bool fastHashing();

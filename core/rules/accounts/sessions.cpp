@@ -4,6 +4,7 @@
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/accountstore.h"
 #include "rules/accounts/passwords.h"
+#include "rules/accounts/signups.h"
 
 namespace guichet {
 
@@ -29,19 +30,29 @@ CommandResult Sessions::signIn(const SignInRequest &request, int lifetimeDays)
 CommandResult Sessions::finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
                                      int lifetimeDays)
 {
-    return Accounts(m_core).finishSignIn(attempt, verdict, [lifetimeDays](CommandContext &ctx) {
-        const qint64 userId = ctx.result.id;
-        const QString token = newSecretToken();
-        const qint64 now = ctx.clock().nowMs();
-        const qint64 expires = now + qint64(qMax(lifetimeDays, 1)) * DayMs;
-        const qint64 sessionId
-            = AccountStore(ctx.db()).insertSession(userId, secretTokenHash(token), now, expires);
-        ctx.result = CommandResult::success(
-            userId,
-            { { QStringLiteral("token"), token },
-              { QStringLiteral("sessionId"), sessionId },
-              { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
-    });
+    return Accounts(m_core).finishSignIn(
+        attempt, verdict, [lifetimeDays](CommandContext &ctx) { openSession(ctx, lifetimeDays); });
+}
+
+CommandResult Sessions::activate(const QString &activationToken, int lifetimeDays)
+{
+    return SignUps(m_core).activate(activationToken,
+                                    [lifetimeDays](CommandContext &ctx) { openSession(ctx, lifetimeDays); });
+}
+
+void Sessions::openSession(CommandContext &ctx, int lifetimeDays)
+{
+    const qint64 userId = ctx.result.id;
+    const QString token = newSecretToken();
+    const qint64 now = ctx.clock().nowMs();
+    const qint64 expires = now + qint64(qMax(lifetimeDays, 1)) * DayMs;
+    const qint64 sessionId
+        = AccountStore(ctx.db()).insertSession(userId, secretTokenHash(token), now, expires);
+    ctx.result = CommandResult::success(
+        userId,
+        { { QStringLiteral("token"), token },
+          { QStringLiteral("sessionId"), sessionId },
+          { QStringLiteral("expiresAt"), QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC) } });
 }
 
 std::optional<SessionInfo> Sessions::find(const QString &token)

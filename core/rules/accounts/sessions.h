@@ -47,6 +47,10 @@ public:
     // outcome and the new session in one short transaction.
     CommandResult finishSignIn(const SignInAttempt &attempt, const SignInVerdict &verdict,
                                int lifetimeDays = DefaultLifetimeDays);
+    // Activates an account waiting for activation (SignUps::activate) and
+    // opens its first session in the same transaction: the answer is
+    // signIn's. Failures are SignUps::activate's.
+    CommandResult activate(const QString &activationToken, int lifetimeDays = DefaultLifetimeDays);
     // The session of token when it is neither revoked nor expired and its
     // account is active; records its use (at most once a minute).
     std::optional<SessionInfo> find(const QString &token);
@@ -57,6 +61,10 @@ public:
     static void revokeAll(CommandContext &ctx, qint64 userId, qint64 exceptSessionId = 0);
 
 private:
+    // Inside a command whose result.id is the user signed in: a new session,
+    // the result becoming signIn's (token, sessionId, expiresAt).
+    static void openSession(CommandContext &ctx, int lifetimeDays);
+
     Core &m_core;
 };
 

@@ -39,13 +39,13 @@ QList<RenderedAuditEntry> AuditLog::rendered(const AuditFilter &filter, const Ma
     return result;
 }
 
-QList<std::pair<qint64, QString>> AuditLog::people(qint64 structureId) const
+QList<std::pair<qint64, QString>> AuditLog::people(const QList<qint64> &structureIds) const
 {
     const AuditStore store(m_core.db());
     const AuditRenderer renderer;
     AuditNames names;
     QList<std::pair<qint64, QString>> people;
-    for (const auto &[id, person] : store.people(structureId)) {
+    for (const auto &[id, person] : store.people(structureIds)) {
         names.people.insert(id, person);
         people.append({ id, renderer.person(id, names) });
     }

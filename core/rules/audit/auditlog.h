@@ -21,6 +21,7 @@ struct AuditFilter
     QDateTime since; // inclusive
     QDateTime until; // exclusive
     qint64 structureId = 0;
+    QList<qint64> structureIds; // any of these (« all my structures »); empty: no such filter
     qint64 actorId = 0; // who did it
     qint64 personId = 0; // who did it or whom it is about
     QList<AuditFamily> families; // the kinds of action; empty: every kind
@@ -69,7 +70,7 @@ public:
     QList<RenderedAuditEntry> rendered(const AuditFilter &filter, const MailText *mailText = nullptr) const;
     // The people who acted or were acted upon in the entries of a structure
     // (0: every structure), as (id, name) sorted by name: the person filter.
-    QList<std::pair<qint64, QString>> people(qint64 structureId) const;
+    QList<std::pair<qint64, QString>> people(const QList<qint64> &structureIds) const;
     // Matching entries as CSV with a header row, rendered as the screens show
     // them; false when the device failed.
     bool exportCsv(const AuditFilter &filter, QIODevice &device, QChar separator = QLatin1Char(','),

@@ -244,6 +244,29 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
             .arg(actor, other, subject,
                  translate("guichet::AuditRenderer", "%n attachment(s)", nullptr, r.count),
                  translate("guichet::AuditRenderer", "%n subscription(s)", nullptr, r.secondCount));
+    case AuditAction::AccountSignedUp:
+        return translate("guichet::AuditRenderer",
+                         "The account %1 was created from the sign-in window, waiting for its activation; "
+                         "link valid until %2.")
+            .arg(r.email, dateTime(r.until));
+    case AuditAction::SignUpForExistingAccount:
+        return translate("guichet::AuditRenderer",
+                         "Someone tried to create an account with the address of %1; they were told by mail.")
+            .arg(subject);
+    case AuditAction::ActivationMailSent:
+        if (r.reason == QLatin1String(audit::ReasonBySupport))
+            return translate("guichet::AuditRenderer",
+                             "%1 (support) sent %2 a new activation link, valid until %3.")
+                .arg(actor, subject, dateTime(r.until));
+        return translate("guichet::AuditRenderer", "A new activation link was sent to %1, valid until %2.")
+            .arg(subject, dateTime(r.until));
+    case AuditAction::AccountActivated:
+        return translate("guichet::AuditRenderer", "%1 activated their account.").arg(subject);
+    case AuditAction::UnactivatedAccountRemoved:
+        return translate("guichet::AuditRenderer",
+                         "The account %1 was removed: it was not activated within %n day(s).", nullptr,
+                         r.count)
+            .arg(r.email);
     case AuditAction::SignedIn:
         return translate("guichet::AuditRenderer", "%1 signed in.").arg(subject);
     case AuditAction::SignedOut:
@@ -263,6 +286,9 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
             .arg(r.subjectId ? subject : r.email, dateTime(r.until));
     case AuditAction::SignInRefusedDeactivated:
         return translate("guichet::AuditRenderer", "Sign-in of %1 refused: the account is deactivated.")
+            .arg(subject);
+    case AuditAction::SignInRefusedNotActivated:
+        return translate("guichet::AuditRenderer", "Sign-in of %1 refused: the account is not activated yet.")
             .arg(subject);
     case AuditAction::AccountLocked:
         return translate("guichet::AuditRenderer",

@@ -40,6 +40,10 @@ QList<AuditEntry> AuditStore::entries(const AuditFilter &filter) const
         where << QStringLiteral("a.structure_id = ?");
         args << filter.structureId;
     }
+    if (!filter.structureIds.isEmpty()) {
+        where << QStringLiteral("a.structure_id IN (%1)")
+                     .arg(idList(QSet<qint64>(filter.structureIds.begin(), filter.structureIds.end())));
+    }
     if (filter.actorId) {
         where << QStringLiteral("a.actor_id = ?");
         args << filter.actorId;
@@ -120,18 +124,18 @@ AuditNames AuditStore::names(const AuditNameIds &ids) const
     return names;
 }
 
-QList<std::pair<qint64, AuditNames::Person>> AuditStore::people(qint64 structureId) const
+QList<std::pair<qint64, AuditNames::Person>> AuditStore::people(const QList<qint64> &structureIds) const
 {
-    const QString scope = structureId ? QStringLiteral(" WHERE structure_id = ?") : QString();
-    QVariantList args;
-    if (structureId)
-        args << structureId << structureId;
+    const QString scope = structureIds.isEmpty()
+        ? QString()
+        : QStringLiteral(" WHERE structure_id IN (%1)")
+              .arg(idList(QSet<qint64>(structureIds.begin(), structureIds.end())));
     const auto rows = m_db.rows(
         QStringLiteral(
             "SELECT id, first_name, last_name FROM users WHERE id IN (SELECT actor_id FROM audit_log%1) "
             "OR id IN (SELECT subject_id FROM audit_log%1) ORDER BY last_name, first_name, id")
             .arg(scope),
-        args);
+        {});
     QList<std::pair<qint64, AuditNames::Person>> people;
     for (const QVariantMap &row : rows)
         people.append({ row.value(QStringLiteral("id")).toLongLong(),

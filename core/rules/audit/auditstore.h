@@ -50,8 +50,8 @@ public:
     QList<AuditEntry> entries(const AuditFilter &filter) const;
     // The names of ids, in one statement.
     AuditNames names(const AuditNameIds &ids) const;
-    // The people in the entries of a structure (0: all), as in AuditLog::people.
-    QList<std::pair<qint64, AuditNames::Person>> people(qint64 structureId) const;
+    // The people in the entries of some structures (none: all), as in AuditLog::people.
+    QList<std::pair<qint64, AuditNames::Person>> people(const QList<qint64> &structureIds) const;
 
 private:
     const Database &m_db;

@@ -235,7 +235,7 @@ CommandResult ManagerActivity::copyRights(qint64 actorId, qint64 fromUser, qint6
                 sub.serviceId = serviceId;
                 sub.mode = mode;
                 sub.effectiveDate = ctx.clock().today();
-                sub.comment = tr("Copied from another user's rights");
+                sub.commentCode = QLatin1String(subscriptionCommentCopied);
                 sub.status = QStringLiteral("validated");
                 sub.origin = row.origin;
                 insertSubscription(ctx, sub);

@@ -17,11 +17,10 @@ int generateRequests(CommandContext &ctx, qint64 userId, qint64 structureId, qin
     if (SpaceStore(ctx.db()).hasSubscription(userId, structureId, spaceId))
         return 0;
     for (const qint64 serviceId : scope)
-        insertSubscription(
-            ctx,
-            { userId, structureId, spaceId, serviceId, QStringLiteral("modification"), ctx.clock().today(),
-              Spaces::tr("Generated automatically: this space is set for the whole structure."),
-              QStringLiteral("pending"), QStringLiteral("structure") });
+        insertSubscription(ctx,
+                           { userId, structureId, spaceId, serviceId, QStringLiteral("modification"),
+                             ctx.clock().today(), QString(), QStringLiteral("pending"),
+                             QStringLiteral("structure"), QLatin1String(subscriptionCommentStructure) });
     return int(scope.size());
 }
 } // namespace
@@ -102,7 +101,8 @@ int subscribeRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
                 continue;
             insertSubscription(ctx,
                                { userId, structureId, space.id, serviceId, modification, ctx.clock().today(),
-                                 QString(), QStringLiteral("validated"), QStringLiteral("default") });
+                                 QString(), QStringLiteral("validated"), QStringLiteral("default"),
+                                 QString() });
             ++added;
         }
     }

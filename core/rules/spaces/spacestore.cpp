@@ -238,7 +238,8 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
             "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
             "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
             "service_name, s.mode, s.effective_date, "
-            "s.comment, s.status, s.origin, s.requested_at, u.first_name, u.last_name, u.email FROM "
+            "s.comment, s.comment_code, s.status, s.origin, s.requested_at, u.first_name, u.last_name, "
+            "u.email FROM "
             "subscriptions s "
             "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
             "JOIN users u ON u.id = s.user_id LEFT JOIN services sv ON sv.id = s.service_id WHERE %1 "
@@ -264,6 +265,7 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
         view.effectiveDate
             = QDate::fromString(row.value(QStringLiteral("effective_date")).toString(), Qt::ISODate);
         view.comment = row.value(QStringLiteral("comment")).toString();
+        view.commentCode = row.value(QStringLiteral("comment_code")).toString();
         view.status = row.value(QStringLiteral("status")).toString();
         view.origin = row.value(QStringLiteral("origin")).toString();
         view.requestedAt = row.value(QStringLiteral("requested_at")).toLongLong();
@@ -304,11 +306,11 @@ qint64 SpaceStore::insertSubscription(const NewSubscription &s, qint64 requested
     return m_db.insert(
         QStringLiteral(
             "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
-            "effective_date, comment, status, requested_at, decided_at, decided_by, origin, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            "effective_date, comment, comment_code, status, requested_at, decided_at, decided_by, origin, "
+            "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         { s.userId, s.structureId, s.spaceId, serviceValue(s.serviceId), s.mode,
-          s.effectiveDate.toString(Qt::ISODate), s.comment, s.status, requestedAt, idOrNull(decidedAt),
-          idOrNull(decidedBy), s.origin, version });
+          s.effectiveDate.toString(Qt::ISODate), s.comment, s.commentCode, s.status, requestedAt,
+          idOrNull(decidedAt), idOrNull(decidedBy), s.origin, version });
 }
 
 void SpaceStore::decide(qint64 subscriptionId, const QString &status, qint64 decidedAt, qint64 decidedBy,

@@ -151,7 +151,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
             ids.append(insertSubscription(ctx,
                                           { ctx.actorId(), request.structureId, space->id, row.first,
                                             row.second, request.effectiveDate, request.comment.trimmed(),
-                                            status, QStringLiteral("request") }));
+                                            status, QStringLiteral("request"), QString() }));
             statuses.append(status);
         }
 
