@@ -3,8 +3,10 @@
 
 GUICHET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GUICHET_BUILD=${GUICHET_BUILD:-$GUICHET_ROOT/build}
+GUICHET_FUZZ_BUILD=${GUICHET_FUZZ_BUILD:-$GUICHET_ROOT/build-fuzz}
 
-# Debian 12 packages the build, the tests and the demo need.
+# Debian 12 packages the build, the tests and the demo need (clang and its
+# libFuzzer runtime for scripts/fuzz).
 GUICHET_PACKAGES=(
     cmake ninja-build ccache g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
@@ -13,6 +15,7 @@ GUICHET_PACKAGES=(
     postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
     fonts-dejavu-core sqlite3 qt6-translations-l10n clang-format-14
     desktop-file-utils appstream dpkg-dev curl wrk openssl
+    clang-14 libclang-rt-14-dev llvm-14
 )
 
 guichet_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -41,4 +44,15 @@ guichet_build() {
     guichet_log "Building ${*:-everything} in $GUICHET_BUILD"
     cmake -S "$GUICHET_ROOT" -B "$GUICHET_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUICHET_WERROR=ON >/dev/null
     cmake --build "$GUICHET_BUILD" -j"$(nproc)" "${targets[@]}"
+}
+
+# guichet_build_fuzz: configures build-fuzz/ with clang, libFuzzer and the
+# sanitizers (GUICHET_FUZZ, fuzz/CMakeLists.txt) and builds the fuzz targets
+# and only the libraries they link (no widgets).
+guichet_build_fuzz() {
+    guichet_log "Building the fuzz targets in $GUICHET_FUZZ_BUILD"
+    cmake -S "$GUICHET_ROOT" -B "$GUICHET_FUZZ_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_COMPILER=/usr/bin/clang++-14 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+        -DGUICHET_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+    cmake --build "$GUICHET_FUZZ_BUILD" -j"$(nproc)" --target fuzz
 }

@@ -61,19 +61,6 @@ private:
     Core &m_core;
 };
 
-// A non-negative integer query parameter within [min, max]; fallback when absent.
-std::optional<qint64> queryNumber(const QUrlQuery &query, const QString &key, qint64 fallback, qint64 min,
-                                  qint64 max)
-{
-    if (!query.hasQueryItem(key))
-        return fallback;
-    bool ok = false;
-    const qint64 v = query.queryItemValue(key).toLongLong(&ok);
-    if (!ok || v < min || v > max)
-        return std::nullopt;
-    return v;
-}
-
 ApiResponse badParameter(const QString &key)
 {
     return ApiResponse::error(400, QStringLiteral("bad_request"), key,
@@ -414,6 +401,23 @@ ApiServer::~ApiServer()
     m_hashPool.waitForDone();
 }
 
+QString ApiServer::queryText(const QUrlQuery &query, const QString &key)
+{
+    return text(query, key);
+}
+
+std::optional<qint64> ApiServer::queryNumber(const QUrlQuery &query, const QString &key, qint64 fallback,
+                                             qint64 min, qint64 max)
+{
+    if (!query.hasQueryItem(key))
+        return fallback;
+    bool ok = false;
+    const qint64 v = query.queryItemValue(key).toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return std::nullopt;
+    return v;
+}
+
 void ApiServer::addRoute(const char *method, const QString &path, Auth auth, Job job)
 {
     m_routes.append({ QByteArray(method), path.split(QLatin1Char('/')), auth, std::move(job) });
@@ -432,6 +436,46 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     if (request.method == "HEAD")
         reply->omitBody();
 
+    RequestReading reading = readRequest(request);
+    if (reading.refusal) {
+        finish(call, *reading.refusal);
+        return;
+    }
+    const Route *route = &m_routes.at(reading.route);
+    call->args = reading.args;
+    call->body = reading.body;
+    call->token = reading.token;
+    const Auth auth = reading.auth;
+    // Anonymous requests (sign-in, reactivation, anonymous commands and
+    // solicitations; not health, which load balancers poll) are throttled per
+    // client address: they cost argon2id or a mail, and need no account.
+    const bool anonymous = auth == Auth::None || (auth == Auth::Optional && call->token.isEmpty());
+    if (anonymous && route->segments != QStringList { QStringLiteral("health") }) {
+        if (const int wait = m_throttle.take(call->clientAddress, m_clock.elapsed())) {
+            ApiResponse r = ApiResponse::error(
+                429, QStringLiteral("too_many_requests"), {},
+                Tr::tr("Too many requests from your address: try again in %n second(s).", nullptr, wait));
+            r.headers.append({ QByteArrayLiteral("Retry-After"), QByteArray::number(wait) });
+            finish(call, r);
+            return;
+        }
+    }
+    if (!route->job) {
+        signIn(call);
+        return;
+    }
+    Route chosen = *route;
+    chosen.auth = auth;
+    runOnWorker(call, chosen);
+}
+
+ApiServer::RequestReading ApiServer::readRequest(const HttpRequest &request) const
+{
+    RequestReading reading;
+    const auto refused = [&reading](const ApiResponse &response) {
+        reading.refusal = response;
+        return reading;
+    };
     const Route *route = nullptr;
     QList<QByteArray> allowed;
     if (request.path.startsWith(ApiPrefix)) {
@@ -456,7 +500,7 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
             // HEAD is answered as GET without the body (RFC 9110, 9.3.2).
             if (r.method == (request.method == "HEAD" ? QByteArray("GET") : request.method)) {
                 route = &r;
-                call->args = args;
+                reading.args = args;
             }
         }
     }
@@ -465,91 +509,58 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
             405, QStringLiteral("method_not_allowed"), {},
             Tr::tr("This address does not accept %1.").arg(QString::fromLatin1(request.method)));
         r.headers.append({ QByteArrayLiteral("Allow"), allowed.join(", ") });
-        finish(call, r);
-        return;
+        return refused(r);
     }
-    if (!route) {
-        finish(call,
-               ApiResponse::error(404, QStringLiteral("not_found"), {},
-                                  Tr::tr("There is nothing at this address.")));
-        return;
-    }
+    if (!route)
+        return refused(ApiResponse::error(404, QStringLiteral("not_found"), {},
+                                          Tr::tr("There is nothing at this address.")));
 
     if (request.method == "POST") {
         // Only JSON: a cross-site form (text/plain, urlencoded) cannot reach a route.
         const QByteArray mediaType
             = request.header(QByteArrayLiteral("content-type")).split(';').value(0).trimmed().toLower();
-        if (mediaType != "application/json") {
-            finish(call,
-                   ApiResponse::error(415, QStringLiteral("unsupported_media_type"), {},
-                                      Tr::tr("The request body must be sent as application/json.")));
-            return;
-        }
+        if (mediaType != "application/json")
+            return refused(ApiResponse::error(415, QStringLiteral("unsupported_media_type"), {},
+                                              Tr::tr("The request body must be sent as application/json.")));
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            finish(call,
-                   ApiResponse::error(400, QStringLiteral("bad_request"), {},
-                                      Tr::tr("The request body must be a JSON object.")));
-            return;
-        }
-        call->body = document.object();
+        if (parseError.error != QJsonParseError::NoError || !document.isObject())
+            return refused(ApiResponse::error(400, QStringLiteral("bad_request"), {},
+                                              Tr::tr("The request body must be a JSON object.")));
+        reading.body = document.object();
     }
 
     const QByteArray authorization = request.header(QByteArrayLiteral("authorization")).trimmed();
     // The scheme's name is case-insensitive (RFC 9110, 11.1).
     if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-        call->token = QString::fromLatin1(authorization.mid(7).trimmed());
+        reading.token = QString::fromLatin1(authorization.mid(7).trimmed());
 
     // Commands: an unknown name is an unknown address; a signed-in user's
     // command needs a token (checked on the worker).
     Auth auth = route->auth;
     if (route->segments.value(0) == QLatin1String("commands")) {
-        const QString name = call->args.value(0);
-        if (!CommandDispatcher::commandNames().contains(name)) {
-            finish(call,
-                   ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("command"),
-                                      Tr::tr("Unknown command: %1.").arg(name)));
-            return;
-        }
-        const QJsonValue args = call->body.value(QLatin1String("args"));
-        const QJsonValue commandId = call->body.value(QLatin1String("commandId"));
-        if (!(args.isUndefined() || args.isObject()) || !(commandId.isUndefined() || commandId.isString())) {
-            finish(call,
-                   ApiResponse::error(400, QStringLiteral("bad_request"), {},
-                                      Tr::tr("The body must be {\"commandId\": text, \"args\": object}.")));
-            return;
-        }
+        const QString name = reading.args.value(0);
+        if (!CommandDispatcher::commandNames().contains(name))
+            return refused(ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("command"),
+                                              Tr::tr("Unknown command: %1.").arg(name)));
+        const QJsonValue args = reading.body.value(QLatin1String("args"));
+        const QJsonValue commandId = reading.body.value(QLatin1String("commandId"));
+        if (!(args.isUndefined() || args.isObject()) || !(commandId.isUndefined() || commandId.isString()))
+            return refused(
+                ApiResponse::error(400, QStringLiteral("bad_request"), {},
+                                   Tr::tr("The body must be {\"commandId\": text, \"args\": object}.")));
         auth = CommandDispatcher::isAnonymous(name) ? Auth::None : Auth::Required;
     }
-    if (auth == Auth::Required && call->token.isEmpty()) {
-        finish(call,
-               ApiResponse::error(401, QStringLiteral("unauthenticated"), {}, Tr::tr("Sign in first.")));
-        return;
-    }
+    if (auth == Auth::Required && reading.token.isEmpty())
+        return refused(
+            ApiResponse::error(401, QStringLiteral("unauthenticated"), {}, Tr::tr("Sign in first.")));
     if (auth == Auth::None)
-        call->token.clear();
-    // Anonymous requests (sign-in, reactivation, anonymous commands and
-    // solicitations; not health, which load balancers poll) are throttled per
-    // client address: they cost argon2id or a mail, and need no account.
-    const bool anonymous = auth == Auth::None || (auth == Auth::Optional && call->token.isEmpty());
-    if (anonymous && route->segments != QStringList { QStringLiteral("health") }) {
-        if (const int wait = m_throttle.take(call->clientAddress, m_clock.elapsed())) {
-            ApiResponse r = ApiResponse::error(
-                429, QStringLiteral("too_many_requests"), {},
-                Tr::tr("Too many requests from your address: try again in %n second(s).", nullptr, wait));
-            r.headers.append({ QByteArrayLiteral("Retry-After"), QByteArray::number(wait) });
-            finish(call, r);
-            return;
-        }
-    }
-    if (!route->job) {
-        signIn(call);
-        return;
-    }
-    Route chosen = *route;
-    chosen.auth = auth;
-    runOnWorker(call, chosen);
+        reading.token.clear();
+    reading.route = int(route - m_routes.constData());
+    reading.routeMethod = route->method;
+    reading.routePath = route->segments.join(QLatin1Char('/'));
+    reading.auth = auth;
+    return reading;
 }
 
 void ApiServer::signIn(const std::shared_ptr<Call> &call)

@@ -13,6 +13,7 @@
 #include <QThreadPool>
 
 #include <functional>
+#include <optional>
 
 namespace guichet {
 class Core;
@@ -93,6 +94,31 @@ public:
 
     void handle(const HttpRequest &request, const HttpReplyPtr &reply);
 
+    enum class Auth { None, Required, Optional };
+    // What handle() makes of a request before anything runs: the route it
+    // reaches (its "*" segments, its JSON body, the bearer token, whether it
+    // needs a session), or the refusal it gets (404, 405, 415, 400, 401).
+    // Reads nothing but the request and the route table: no database, no
+    // socket, no throttle (fuzz/http_request.cpp feeds it hostile requests).
+    struct RequestReading
+    {
+        std::optional<ApiResponse> refusal;
+        int route = -1; // index of the route reached, -1 when refused
+        QByteArray routeMethod; // the route's, e.g. "GET" for a HEAD request
+        QString routePath; // "commands/*"
+        QStringList args;
+        QJsonObject body;
+        QString token; // empty when the route needs no session
+        Auth auth = Auth::None;
+    };
+    RequestReading readRequest(const HttpRequest &request) const;
+    // How the routes read their query parameters: text with '+' as a space
+    // (form encoding) and %XX decoded; a whole number within [min, max]
+    // (fallback when absent, nothing when invalid).
+    static QString queryText(const QUrlQuery &query, const QString &key);
+    static std::optional<qint64> queryNumber(const QUrlQuery &query, const QString &key, qint64 fallback,
+                                             qint64 min, qint64 max);
+
     // One line per request on stderr: method, path (never the query), status,
     // duration, user id.
     static void logRequest(const QByteArray &method, const QString &path, int status, qint64 ms,
@@ -101,7 +127,6 @@ public:
 private:
     struct Call;
     using Job = std::function<ApiResponse(Core &, Call &)>;
-    enum class Auth { None, Required, Optional };
     struct Route
     {
         QByteArray method;

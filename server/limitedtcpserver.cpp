@@ -1,5 +1,7 @@
 #include "server/limitedtcpserver.h"
 
+#include "server/requestframing.h"
+
 #include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
@@ -60,6 +62,7 @@ public:
         , m_limits(limits)
         , m_body(body)
         , m_log(log)
+        , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
     {
         socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -99,7 +102,7 @@ private:
         bool close = false; // it said « Connection: close »
     };
 
-    bool inRequest() const { return !m_head.isEmpty() || m_bodyLeft > 0; }
+    bool inRequest() const { return m_framing.inRequest(); }
 
     // Answer bytes written to the socket and not yet taken by the network.
     qint64 unsent() const { return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0); }
@@ -207,112 +210,17 @@ private:
         hold();
     }
 
-    // Follows `data` through the framing of the requests; false once refused.
-    // Moves an offset through it (never copies what is left), so many small
-    // pipelined requests in one chunk cost their length, not its square.
+    // Follows `data` through the framing of the requests (RequestFraming, which
+    // the fuzz target http_request drives without a socket); false once refused.
     bool consume(const QByteArray &data)
     {
-        qsizetype pos = 0;
-        while (pos < data.size()) {
-            if (m_bodyLeft > 0) {
-                const qsizetype taken = qsizetype(std::min<qint64>(m_bodyLeft, data.size() - pos));
-                m_bodyLeft -= taken;
-                m_requestBytes += taken;
-                pos += taken;
-                if (m_bodyLeft == 0)
-                    completeRequest();
-                continue;
-            }
-            qsizetype headEnd = -1; // where the headers end in `data` (after the blank line)
-            QByteArray head;
-            if (m_head.isEmpty()) {
-                // Empty lines before a request line are allowed (RFC 9112, 2.2).
-                while (pos < data.size() && (data.at(pos) == '\r' || data.at(pos) == '\n')) {
-                    ++pos;
-                    ++m_requestBytes;
-                }
-                if (pos == data.size())
-                    break;
-                const qsizetype end = data.indexOf("\r\n\r\n", pos);
-                if (end < 0) {
-                    if (data.size() - pos > m_limits.maxHeaderBytes)
-                        return refuseInTurn(431);
-                    m_head = data.mid(pos);
-                    m_requestBytes += data.size() - pos;
-                    break;
-                }
-                head = data.mid(pos, end - pos);
-                headEnd = end + 4;
-            } else {
-                // The headers began in an earlier chunk: at most the allowance more.
-                const qsizetype before = m_head.size();
-                m_head += data.mid(pos, m_limits.maxHeaderBytes + 4 - before);
-                const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
-                if (end < 0) {
-                    if (m_head.size() > m_limits.maxHeaderBytes)
-                        return refuseInTurn(431);
-                    m_requestBytes += data.size() - pos;
-                    pos = data.size();
-                    break;
-                }
-                head = m_head.left(end);
-                headEnd = pos + (end + 4 - before);
-                m_head.clear();
-            }
-            if (head.size() > m_limits.maxHeaderBytes)
-                return refuseInTurn(431);
-            m_requestBytes += headEnd - pos;
-            pos = headEnd;
-            const int status = readHeaders(head);
-            if (status != 0)
-                return refuseInTurn(status);
-            if (m_bodyLeft == 0)
-                completeRequest();
-        }
+        const int status = m_framing.consume(data);
+        // The requests before a refusal are answered first.
+        for (const RequestFraming::Request &request : m_framing.takeCompleted())
+            m_ready.append({ request.size, request.close });
+        if (status != 0)
+            return refuseInTurn(status);
         return true;
-    }
-
-    void completeRequest()
-    {
-        m_ready.append({ m_requestBytes, m_requestClose });
-        m_requestBytes = 0;
-        m_requestClose = false;
-    }
-
-    // The request line and headers of one request; 0 when acceptable, or the
-    // status of the refusal. Sets m_bodyLeft from Content-Length.
-    int readHeaders(const QByteArray &head)
-    {
-        const QList<QByteArray> lines = head.split('\n');
-        m_requestLine = lines.value(0).trimmed();
-        int lengths = 0;
-        qint64 length = 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray &line = lines.at(i);
-            const qsizetype colon = line.indexOf(':');
-            if (colon <= 0)
-                continue;
-            const QByteArray name = line.left(colon).trimmed().toLower();
-            if (name == "connection" && line.mid(colon + 1).toLower().contains("close"))
-                m_requestClose = true;
-            if (name == "transfer-encoding")
-                return 400; // only Content-Length bodies: no chunked smuggling
-            if (name != "content-length")
-                continue;
-            if (++lengths > 1)
-                return 400; // two lengths: which one would the next hop believe?
-            const QByteArray value = line.mid(colon + 1).trimmed();
-            bool ok = !value.isEmpty() && value.size() <= 18;
-            for (const char c : value)
-                ok = ok && c >= '0' && c <= '9';
-            if (!ok)
-                return 400;
-            length = value.toLongLong();
-        }
-        if (length > m_limits.maxBodyBytes)
-            return 413;
-        m_bodyLeft = length;
-        return 0;
     }
 
     // A refusal answers after the answers to the requests before it: until
@@ -321,9 +229,7 @@ private:
     {
         if (m_awaiting == 0 && m_ready.isEmpty())
             return refuse(status);
-        m_pendingRefusal = status;
-        m_head.clear();
-        m_bodyLeft = 0;
+        m_pendingRefusal = status; // the framing looks at nothing more
         updateReading();
         return false;
     }
@@ -337,7 +243,7 @@ private:
         m_socket->readAll(); // the HTTP layer sees none of it
         m_socket->write(refusalResponse(status, m_body ? m_body(status) : QByteArray()));
         startDeadline(Deadline::Drain, 500);
-        const QList<QByteArray> parts = m_requestLine.split(' ');
+        const QList<QByteArray> parts = m_framing.requestLine().split(' ');
         if (m_log)
             m_log(status, parts.value(0), parts.value(1).split('?').value(0));
         return false;
@@ -352,10 +258,10 @@ private:
         qint64 limit = 1;
         if (m_ready.isEmpty() && m_pendingRefusal == 0) {
             qint64 needed = ReadAhead;
-            if (m_bodyLeft > 0)
-                needed = std::max(needed, m_bodyLeft);
-            else if (!m_head.isEmpty())
-                needed = std::max(needed, m_limits.maxHeaderBytes + 4 - m_head.size());
+            if (m_framing.bodyLeft() > 0)
+                needed = std::max(needed, m_framing.bodyLeft());
+            else if (m_framing.headBytes() > 0)
+                needed = std::max(needed, m_limits.maxHeaderBytes + 4 - m_framing.headBytes());
             limit = m_seen + needed;
         }
         // Set even when unchanged: the socket then reads again if its buffer has room.
@@ -412,10 +318,7 @@ private:
     ConnectionLimits m_limits;
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
-    QByteArray m_head; // the current request's line and headers so far
-    qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
-    qint64 m_requestBytes = 0; // bytes of the current request so far
-    bool m_requestClose = false; // the current request said « Connection: close »
+    RequestFraming m_framing;
     qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
     QList<Framed> m_ready; // whole requests waiting for their turn
     int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
@@ -425,7 +328,6 @@ private:
     bool m_closeAfterAnswer = false;
     bool m_closing = false;
     bool m_refused = false;
-    QByteArray m_requestLine;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;
 };

@@ -48,7 +48,7 @@ qint64 CommandContext::version()
 void CommandContext::audit(const QString &entity, qint64 entityId, qint64 structureId,
                            const AuditRecord &record, const QString &comment)
 {
-    const QVariant null(QMetaType(QMetaType::LongLong));
+    const QVariant null { QMetaType(QMetaType::LongLong) };
     db().exec(
         QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
                        "action, subject_id, details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -62,7 +62,7 @@ void CommandContext::audit(const QString &entity, qint64 entityId, qint64 struct
 void CommandContext::tombstone(const QString &table, qint64 rowId, qint64 userId, qint64 structureId)
 {
     const qint64 v = version();
-    const QVariant null(QMetaType(QMetaType::LongLong));
+    const QVariant null { QMetaType(QMetaType::LongLong) };
     db().exec(QStringLiteral("DELETE FROM tombstones WHERE table_name = ? AND row_id = ?"), { table, rowId });
     db().exec(
         QStringLiteral("INSERT INTO tombstones (table_name, row_id, version, user_id, structure_id) "

@@ -40,6 +40,39 @@ private slots:
             QCOMPARE(t.db().value(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     }
 
+    // Found by fuzz/structure_import.cpp: SQLite took a text's leading U+FEFF
+    // for a byte-order mark and dropped it (« \uFEFF X » was stored as « X »,
+    // past the trimming and emptiness checks), and a leading U+FFFE made it
+    // byte-swap the whole text.
+    void textBeginningWithAByteOrderMarkIsStoredAsIs()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        const QStringList texts { QString(QChar(0xFEFF)) + QStringLiteral(" place B"), QString(QChar(0xFEFF)),
+                                  QString(QChar(0xFEFF)) + QString(QChar(0xFEFF)) + QStringLiteral("x"),
+                                  QStringLiteral("plain") };
+        for (int i = 0; i < texts.size(); ++i) {
+            t.db().exec(QStringLiteral("INSERT INTO counters (name, value) VALUES (?, ?)"),
+                        { texts.at(i), i + 100 });
+            QCOMPARE(t.db()
+                         .value(QStringLiteral("SELECT name FROM counters WHERE value = ?"), { i + 100 })
+                         .toString(),
+                     texts.at(i));
+            // And found by it.
+            QCOMPARE(t.db()
+                         .value(QStringLiteral("SELECT value FROM counters WHERE name = ?"), { texts.at(i) })
+                         .toInt(),
+                     i + 100);
+        }
+        // U+FFFE is no character (SQLite reads it back as U+FFFD), but what
+        // follows it is not byte-swapped any more.
+        t.db().exec(QStringLiteral("INSERT INTO counters (name, value) VALUES (?, 200)"),
+                    { QString(QChar(0xFFFE)) + QStringLiteral("AB") });
+        QCOMPARE(
+            t.db().value(QStringLiteral("SELECT name FROM counters WHERE value = 200")).toString().mid(1),
+            QStringLiteral("AB"));
+    }
+
     void migrationIsIdempotent()
     {
         TestDatabase t;

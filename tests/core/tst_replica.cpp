@@ -312,6 +312,49 @@ private slots:
         QCOMPARE(r.replica->checkpoint(), checkpoint + 10);
     }
 
+    // Caught by fuzz/change_page.cpp: a whole number past qint64 passed the
+    // checks and was stored as 0 (a checkpoint of 1e300 made the next pull
+    // start again from nothing; a row id of 1e19 wrote row 0).
+    void numbersPastTheIntegerRangeAreRefused()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.alice, 100);
+        const QString before = replicaDump(*r.db);
+        const qint64 checkpoint = r.replica->checkpoint();
+        QJsonObject hugeCheckpoint = w.feed->everything(w.alice);
+        hugeCheckpoint.insert(QStringLiteral("checkpoint"), 1e300);
+        QJsonObject hugeId = w.feed->everything(w.alice);
+        hugeId.insert(QStringLiteral("checkpoint"), checkpoint + 1);
+        hugeId.insert(QStringLiteral("rows"),
+                      QJsonArray { QJsonObject {
+                          { QStringLiteral("table"), QStringLiteral("structures") },
+                          { QStringLiteral("row"),
+                            QJsonObject { { QStringLiteral("id"), 1e19 },
+                                          { QStringLiteral("siret"), QStringLiteral("x") },
+                                          { QStringLiteral("raison_sociale"), QStringLiteral("X") },
+                                          { QStringLiteral("created_at"), 0 },
+                                          { QStringLiteral("version"), 1 } } } } });
+        QJsonObject hugeDeleted = w.feed->everything(w.alice);
+        hugeDeleted.insert(QStringLiteral("checkpoint"), checkpoint + 1);
+        hugeDeleted.insert(QStringLiteral("deleted"),
+                           QJsonArray { QJsonObject { { QStringLiteral("table"), QStringLiteral("services") },
+                                                      { QStringLiteral("id"), -1e19 } } });
+        for (const QJsonObject &page : { hugeCheckpoint, hugeId, hugeDeleted }) {
+            QString error;
+            QVERIFY(!r.replica->applyPage(page, &error));
+            QVERIFY(!error.isEmpty());
+            QCOMPARE(replicaDump(*r.db), before);
+            QCOMPARE(r.replica->checkpoint(), checkpoint);
+        }
+        // The largest checkpoint a version can be is taken as it is.
+        QJsonObject largest = w.feed->everything(w.alice);
+        largest.insert(QStringLiteral("checkpoint"), 9007199254740992.0); // 2^53
+        QString error;
+        QVERIFY2(r.replica->applyPage(largest, &error), qPrintable(error));
+        QCOMPARE(r.replica->checkpoint(), Q_INT64_C(9007199254740992));
+    }
+
     void clearForgetsEverything()
     {
         SYNC_WORLD(w);

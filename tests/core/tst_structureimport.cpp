@@ -38,6 +38,25 @@ class TestStructureImport : public QObject
     Q_OBJECT
 
 private slots:
+    // Found by fuzz/structure_import.cpp: a field beginning with U+FEFF (a
+    // byte-order mark inside the file) lost it on SQLite and kept the space
+    // after it, so the stored address was not the checked, trimmed one, and
+    // the structure's export did not import back to the same row.
+    void fieldBeginningWithAByteOrderMarkIsStoredAsChecked()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const QByteArray csv = "siret,raison_sociale,libelle,adresse,code_postal,ville\r\n"
+                               "73282932000074,Menuiserie,\"Boulangerie, P\xC3\xA2tisserie\","
+                               "\xEF\xBB\xBF place B\",69001,Lyon\r\n";
+        const CommandResult r = importText(core, csv);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(t.db().value(QStringLiteral("SELECT adresse FROM structures")).toString(),
+                 QString(QChar(0xFEFF)) + QStringLiteral(" place B\""));
+    }
+
     void importsSemicolonFileWithBomAndQuotes()
     {
         TestDatabase t;

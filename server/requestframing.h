@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+
+#include <utility>
+
+namespace guichet::server {
+
+// The framing of the requests of one connection, as their bytes arrive in
+// chunks: request line, headers, Content-Length body, request after request
+// (pipelining). No socket: LimitedTcpServer's connection guard feeds it what
+// each readyRead brings, and the fuzz target fuzz/http_request.cpp feeds it
+// bytes directly. The outcome never depends on how the bytes were cut into
+// chunks.
+class RequestFraming
+{
+public:
+    // One request received in full.
+    struct Request
+    {
+        qint64 size = 0; // its bytes, the blank lines before it included
+        bool close = false; // it said « Connection: close »
+    };
+
+    RequestFraming(qint64 maxHeaderBytes, qint64 maxBodyBytes);
+
+    // Follows `data` through the framing; 0 while acceptable, else the status
+    // of the refusal (400 two Content-Lengths, a bad one or a Transfer-Encoding;
+    // 413 a body over the limit, known from Content-Length; 431 headers over
+    // theirs). Once refused, nothing more is looked at. Moves an offset through
+    // the chunk (never copies what is left), so many small pipelined requests
+    // in one chunk cost their length, not its square.
+    int consume(const QByteArray &data);
+
+    // Inside a request: its line and headers or its body have begun.
+    bool inRequest() const { return !m_head.isEmpty() || m_bodyLeft > 0; }
+    // Requests received in full (headers and body) so far.
+    qint64 completeRequests() const { return m_complete; }
+    // The requests received in full since the last call, in order.
+    QList<Request> takeCompleted() { return std::exchange(m_completed, {}); }
+    // What the request being received still needs: body bytes, or header bytes
+    // up to the allowance (0 between requests).
+    qint64 bodyLeft() const { return m_bodyLeft; }
+    qint64 headBytes() const { return m_head.size(); }
+    // A request said « Connection: close ».
+    bool closeRequested() const { return m_closeRequested; }
+    // The request line of the latest request whose headers arrived in full.
+    const QByteArray &requestLine() const { return m_requestLine; }
+    int refusal() const { return m_refusal; }
+
+private:
+    // The request line and headers of one request; 0 when acceptable, or the
+    // status of the refusal. Sets m_bodyLeft from Content-Length.
+    int readHeaders(const QByteArray &head);
+    int refuse(int status)
+    {
+        m_refusal = status;
+        return status;
+    }
+    void complete();
+
+    qint64 m_maxHeaderBytes;
+    qint64 m_maxBodyBytes;
+    QByteArray m_head; // the current request's line and headers so far
+    qint64 m_bodyLeft = 0; // bytes of the current request's body still to come
+    qint64 m_complete = 0;
+    QList<Request> m_completed; // not taken yet
+    qint64 m_requestBytes = 0; // of the request being received
+    bool m_requestClose = false;
+    int m_refusal = 0;
+    bool m_closeRequested = false;
+    QByteArray m_requestLine;
+};
+
+} // namespace guichet::server
