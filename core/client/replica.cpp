@@ -139,7 +139,7 @@ public:
     {
         QSqlQuery &query = get(sql);
         for (int i = 0; i < args.size(); ++i)
-            query.bindValue(i, sqliteSafeText(m_db.dialect(), args.at(i)));
+            query.bindValue(i, driverSafeText(m_db.dialect(), args.at(i)));
         if (!query.exec())
             throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']'));
         query.finish();

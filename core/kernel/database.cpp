@@ -255,16 +255,19 @@ void Database::configureSession() const
     }
 }
 
-QVariant sqliteSafeText(Database::Dialect dialect, const QVariant &value)
+QVariant driverSafeText(Database::Dialect dialect, const QVariant &value)
 {
     // QSQLITE binds text as UTF-16, and SQLite reads a leading U+FEFF or U+FFFE
     // as a byte-order mark: it drops the first and byte-swaps the whole text
-    // after the second. One mark of our own in front is the one SQLite takes,
-    // and the text is stored as it was (found by fuzz/structure_import.cpp).
-    if (dialect != Database::Dialect::Sqlite || value.typeId() != QMetaType::QString)
+    // after the second. QPSQL stores UTF-8 as given but reads it back with
+    // QString::fromUtf8, which drops a leading U+FEFF. One mark of our own in
+    // front is the one dropped, and the text reads back as it was (found by
+    // fuzz/structure_import.cpp).
+    if (value.typeId() != QMetaType::QString)
         return value;
     const QString text = value.toString();
-    if (text.isEmpty() || (text.at(0) != QChar(0xFEFF) && text.at(0) != QChar(0xFFFE)))
+    const bool sqlite = dialect == Database::Dialect::Sqlite;
+    if (text.isEmpty() || (text.at(0) != QChar(0xFEFF) && !(sqlite && text.at(0) == QChar(0xFFFE))))
         return value;
     return QString(QChar(0xFEFF) + text);
 }
@@ -356,7 +359,7 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
         if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
             query.addBindValue(QString(QLatin1String("")));
         else
-            query.addBindValue(sqliteSafeText(m_dialect, arg));
+            query.addBindValue(driverSafeText(m_dialect, arg));
     }
     if (!query.exec())
         throwFor(query.lastError(), sql.simplified());

@@ -183,9 +183,9 @@ QStringList splitSqlScript(const QString &script);
 
 QVariantMap recordToMap(const QSqlQuery &query);
 
-// The value to bind for `value` so that the back-end stores it unchanged: on
-// SQLite, a text beginning with U+FEFF or U+FFFE (which SQLite would take for
-// a byte-order mark) gets a mark of its own in front; anything else as it is.
-QVariant sqliteSafeText(Database::Dialect dialect, const QVariant &value);
+// The value to bind for `value` so that it reads back unchanged: a text
+// beginning with a byte-order mark gets a mark of its own in front (on SQLite
+// also before U+FFFE), which the round trip drops; anything else as it is.
+QVariant driverSafeText(Database::Dialect dialect, const QVariant &value);
 
 } // namespace guichet
