@@ -20,11 +20,6 @@ namespace guichet {
 
 namespace {
 
-QString utcText(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
-}
-
 // A hash to verify against when the e-mail is unknown, so that an unknown
 // address costs the same time as a wrong password (no account enumeration).
 QString dummyHash()
@@ -371,6 +366,11 @@ void recordSignInFailure(CommandContext &ctx, const SignInAttempt &attempt,
 QString contactEmail(const Database &db, qint64 userId)
 {
     return AccountStore(db).contactEmail(userId);
+}
+
+QString utcText(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
 bool isValidEmail(const QString &email)

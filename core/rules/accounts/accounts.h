@@ -23,6 +23,9 @@ class Database;
 // label of at least 2 letters, 254 characters at most in all.
 bool isValidEmail(const QString &email);
 
+// A time as account mails and answers give it: « 2026-12-06 18:30 UTC ».
+QString utcText(qint64 ms);
+
 // The address the user's notifications go to (« e-mail de contact »); empty
 // for an unknown user.
 QString contactEmail(const Database &db, qint64 userId);

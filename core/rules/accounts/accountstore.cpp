@@ -376,28 +376,21 @@ void AccountStore::insertToken(qint64 userId, const QString &purpose, const QStr
 
 std::optional<ReactivationToken> AccountStore::reactivationToken(const QString &tokenHash) const
 {
-    const auto row = m_db.row(
-        QStringLiteral("SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens WHERE "
-                       "token_hash = ? AND purpose IN ('reactivation', 'support_reactivation')"),
-        { tokenHash });
-    if (!row)
-        return std::nullopt;
-    ReactivationToken token;
-    token.id = row->value(QStringLiteral("id")).toLongLong();
-    token.userId = row->value(QStringLiteral("user_id")).toLongLong();
-    token.purpose = row->value(QStringLiteral("purpose")).toString();
-    token.expiresAt = row->value(QStringLiteral("expires_at")).toLongLong();
-    token.used = !row->value(QStringLiteral("used_at")).isNull();
-    token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
-    return token;
+    return token(tokenHash, QStringLiteral("purpose IN ('reactivation', 'support_reactivation')"));
 }
 
 std::optional<ReactivationToken> AccountStore::activationToken(const QString &tokenHash) const
 {
-    const auto row
-        = m_db.row(QStringLiteral("SELECT id, user_id, purpose, expires_at, used_at, revoked_at FROM tokens "
-                                  "WHERE token_hash = ? AND purpose = 'activation'"),
-                   { tokenHash });
+    return token(tokenHash, QStringLiteral("purpose = 'activation'"));
+}
+
+std::optional<ReactivationToken> AccountStore::token(const QString &tokenHash,
+                                                     const QString &purposeCondition) const
+{
+    const auto row = m_db.row(QStringLiteral("SELECT id, user_id, purpose, expires_at, used_at, revoked_at "
+                                             "FROM tokens WHERE token_hash = ? AND %1")
+                                  .arg(purposeCondition),
+                              { tokenHash });
     if (!row)
         return std::nullopt;
     ReactivationToken token;
@@ -419,19 +412,10 @@ void AccountStore::revokeTokens(qint64 userId, const QString &purpose, qint64 no
 
 std::optional<UnlockToken> AccountStore::unlockToken(const QString &tokenHash) const
 {
-    const auto row
-        = m_db.row(QStringLiteral("SELECT id, user_id, expires_at, used_at, revoked_at FROM tokens "
-                                  "WHERE token_hash = ? AND purpose = 'unlock'"),
-                   { tokenHash });
-    if (!row)
+    const auto found = token(tokenHash, QStringLiteral("purpose = 'unlock'"));
+    if (!found)
         return std::nullopt;
-    UnlockToken token;
-    token.id = row->value(QStringLiteral("id")).toLongLong();
-    token.userId = row->value(QStringLiteral("user_id")).toLongLong();
-    token.expiresAt = row->value(QStringLiteral("expires_at")).toLongLong();
-    token.used = !row->value(QStringLiteral("used_at")).isNull();
-    token.revoked = !row->value(QStringLiteral("revoked_at")).isNull();
-    return token;
+    return UnlockToken { found->id, found->userId, found->expiresAt, found->used, found->revoked };
 }
 
 bool AccountStore::hasOpenToken(qint64 userId, const QString &purpose, qint64 nowMs) const

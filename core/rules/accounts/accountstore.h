@@ -225,6 +225,9 @@ public:
                        const QString &comment, qint64 version);
 
 private:
+    // The token with this hash whose purpose meets `purposeCondition` (SQL, a literal).
+    std::optional<ReactivationToken> token(const QString &tokenHash, const QString &purposeCondition) const;
+
     const Database &m_db;
 };
 

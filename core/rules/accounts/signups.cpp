@@ -22,11 +22,6 @@ constexpr qint64 DayMs = 24 * 60 * 60 * 1000;
 const QString kPending = QStringLiteral("pending");
 const QString kActivation = QStringLiteral("activation");
 
-QString utcText(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
-}
-
 qint64 activationDeadline(qint64 createdAt)
 {
     return createdAt + qint64(accountRules::ActivationPeriodDays) * DayMs;
