@@ -1,43 +1,10 @@
 #include "kernel/textfold.h"
+#include "textfoldreference.h"
 
 #include <QString>
 #include <QTest>
 
 using namespace guichet;
-
-namespace {
-
-// The folding as it was written before it was made linear: one normalization
-// of the whole text. Quadratic, but right: the oracle on texts of moderate size.
-QString foldWhole(const QString &text)
-{
-    QString result;
-    for (const QChar c : text.normalized(QString::NormalizationForm_KD)) {
-        const auto category = c.category();
-        if (category == QChar::Mark_NonSpacing || category == QChar::Mark_SpacingCombining
-            || category == QChar::Mark_Enclosing)
-            continue;
-        switch (c.unicode()) {
-        case 0x0153:
-        case 0x0152:
-            result += QLatin1String("oe");
-            break;
-        case 0x00E6:
-        case 0x00C6:
-            result += QLatin1String("ae");
-            break;
-        case 0x00DF:
-        case 0x1E9E:
-            result += QLatin1String("ss");
-            break;
-        default:
-            result += c.toLower();
-        }
-    }
-    return result;
-}
-
-} // namespace
 
 // Search folding (structure names, cities, user searches): what a French reader
 // types finds what is stored, and a long text costs time in proportion to its
@@ -80,7 +47,7 @@ private slots:
             // Shifted by a few ASCII characters so that the cuts fall at every
             // position inside the repeated unit.
             const QString text = QString(offset, QLatin1Char('x')) + unit.repeated(3000 / unit.size() + 1);
-            QCOMPARE(foldForSearch(text), foldWhole(text));
+            QCOMPARE(foldForSearch(text), test::foldWhole(text));
         }
     }
 
