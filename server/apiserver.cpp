@@ -67,6 +67,13 @@ ApiResponse badParameter(const QString &key)
                               Tr::tr("The parameter %1 is not valid.").arg(key));
 }
 
+// A body without one of its text fields (sign-in, activation).
+ApiResponse missingField(const QString &key)
+{
+    return ApiResponse::fromResult(
+        CommandResult::failure(ErrorCode::InvalidInput, key, Tr::tr("The field %1 is missing.").arg(key)));
+}
+
 // POST session's answer to a successful sign-in.
 ApiResponse sessionResponse(const CommandResult &result)
 {
@@ -379,9 +386,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     addRoute("POST", QStringLiteral("activation"), Auth::None, [sessionDays](Core &core, Call &call) {
         const QJsonValue token = call.body.value(QLatin1String("token"));
         if (!token.isString())
-            return ApiResponse::fromResult(
-                CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("token"),
-                                       Tr::tr("The field %1 is missing.").arg(QStringLiteral("token"))));
+            return missingField(QStringLiteral("token"));
         const CommandResult result = Sessions(core).activate(token.toString(), sessionDays);
         return result.ok() ? sessionResponse(result) : ApiResponse::fromResult(result);
     });
@@ -576,10 +581,10 @@ void ApiServer::signIn(const std::shared_ptr<Call> &call)
             *target = value.toString();
         } else if (required || !(value.isUndefined() || value.isNull())) {
             finish(call,
-                   ApiResponse::fromResult(
-                       CommandResult::failure(ErrorCode::InvalidInput, key,
-                                              required ? Tr::tr("The field %1 is missing.").arg(key)
-                                                       : Tr::tr("The field %1 must be text.").arg(key))));
+                   required
+                       ? missingField(key)
+                       : ApiResponse::fromResult(CommandResult::failure(
+                           ErrorCode::InvalidInput, key, Tr::tr("The field %1 must be text.").arg(key))));
             return;
         }
     }

@@ -95,13 +95,6 @@ public:
 private:
     enum class Deadline { None, Idle, Request, Answer, Stalled, Drain };
 
-    // One request framed whole and not handed over yet.
-    struct Framed
-    {
-        qint64 size = 0; // its bytes, blank lines before it included
-        bool close = false; // it said « Connection: close »
-    };
-
     bool inRequest() const { return m_framing.inRequest(); }
 
     // Answer bytes written to the socket and not yet taken by the network.
@@ -184,7 +177,7 @@ private:
 
     void release()
     {
-        const Framed next = m_ready.takeFirst();
+        const RequestFraming::Request next = m_ready.takeFirst();
         m_socket->rollbackTransaction();
         const qint64 before = m_socket->bytesAvailable();
         ++m_awaiting;
@@ -216,8 +209,7 @@ private:
     {
         const int status = m_framing.consume(data);
         // The requests before a refusal are answered first.
-        for (const RequestFraming::Request &request : m_framing.takeCompleted())
-            m_ready.append({ request.size, request.close });
+        m_ready += m_framing.takeCompleted();
         if (status != 0)
             return refuseInTurn(status);
         return true;
@@ -320,7 +312,7 @@ private:
     LimitedTcpServer::RefusalLog m_log;
     RequestFraming m_framing;
     qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
-    QList<Framed> m_ready; // whole requests waiting for their turn
+    QList<RequestFraming::Request> m_ready; // whole requests waiting for their turn
     int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
     int m_pendingRefusal = 0; // the status of a refusal waiting for its turn
     bool m_releasing = false;
