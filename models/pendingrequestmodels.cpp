@@ -96,6 +96,9 @@ void PendingAttachmentModel::setOverdueDays(int days)
 
 void PendingAttachmentModel::setStructureFilter(qint64 structureId)
 {
+    // The page sets it after every reload of its own: read again only when it changes.
+    if (structureId == m_structureId)
+        return;
     m_structureId = structureId;
     reload();
 }
@@ -156,6 +159,9 @@ void PendingSubscriptionModel::setOverdueDays(int days)
 
 void PendingSubscriptionModel::setStructureFilter(qint64 structureId)
 {
+    // The page sets it after every reload of its own: read again only when it changes.
+    if (structureId == m_structureId)
+        return;
     m_structureId = structureId;
     reload();
 }

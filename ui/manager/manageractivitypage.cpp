@@ -138,7 +138,10 @@ ManagerActivityPage::ManagerActivityPage(Session &session, QWidget *parent)
     layout->addWidget(m_readOnlyNotice);
     layout->addWidget(m_tabs, 1);
 
-    connect(m_structure, &QComboBox::currentIndexChanged, this, &ManagerActivityPage::structureChanged);
+    connect(m_structure, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue(structureKey, currentStructureId()); // the user's choice, for next time
+        structureChanged();
+    });
     connect(&session.gateway, &CommandGateway::dataChanged, this, &ManagerActivityPage::reload);
     reload();
 }
@@ -450,8 +453,6 @@ void ManagerActivityPage::structureChanged()
             managed = &s;
     }
     const bool allStructures = !structureId && !m_managedStructures.isEmpty();
-    if (m_structure->count())
-        QSettings().setValue(structureKey, structureId);
     m_principal = managed && managed->role == Role::Principal;
     m_readOnly = !managed || !managed->canManage;
     if (allStructures)
