@@ -2,9 +2,11 @@
 #include "ui/tour/untranslatedmarker.h"
 #include "ui/widgets/icons.h"
 #include "ui/widgets/recordtable.h"
+#include "ui/widgets/taborder.h"
 
 #include <QDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -16,6 +18,16 @@
 using namespace guichet;
 
 namespace {
+
+QStringList findingsOf(LayoutFinding::Kind kind, QWidget *window)
+{
+    window->show();
+    QStringList found;
+    for (const LayoutFinding &finding : auditLayout(QStringLiteral("test"), window, {}))
+        if (finding.kind == kind)
+            found << finding.widget;
+    return found;
+}
 
 QStringList unnamed(QWidget *window)
 {
@@ -95,6 +107,56 @@ private slots:
         form->addRow(named);
         form->addRow(new QPushButton(QStringLiteral("&Search"), &dialog));
         QVERIFY2(unnamed(&dialog).isEmpty(), qPrintable(unnamed(&dialog).join(QLatin1Char('\n'))));
+    }
+
+    // A table built before its filter field and its buttons: Tab goes from the
+    // buttons back up to the filter. setReadingTabOrder puts the chain in the
+    // layout's order, and the audit is then quiet.
+    void tabOrderFollowsTheReadingOrder()
+    {
+        QDialog dialog;
+        auto *name = new QLineEdit(&dialog);
+        name->setObjectName(QStringLiteral("name"));
+        name->setAccessibleName(QStringLiteral("Name"));
+        auto *table = new QTableView(&dialog);
+        table->setObjectName(QStringLiteral("table"));
+        table->setAccessibleName(QStringLiteral("Rows"));
+        auto *remove = new QPushButton(QStringLiteral("&Remove"), &dialog);
+        remove->setObjectName(QStringLiteral("remove"));
+        auto *add = new QPushButton(QStringLiteral("&Add"), &dialog);
+        add->setObjectName(QStringLiteral("add"));
+        auto *filter = new QLineEdit(&dialog);
+        filter->setObjectName(QStringLiteral("filter"));
+        filter->setAccessibleName(QStringLiteral("Filter"));
+        auto *layout = new QVBoxLayout(&dialog);
+        layout->addWidget(name);
+        layout->addWidget(filter);
+        layout->addWidget(table);
+        auto *row = new QHBoxLayout;
+        row->addWidget(add);
+        row->addWidget(remove);
+        layout->addLayout(row);
+        dialog.resize(400, 300);
+
+        // remove → add goes left, add → filter goes up; the wrap back to the
+        // name field, the first control read, is the ring closing.
+        QCOMPARE(findingsOf(LayoutFinding::Kind::TabOrder, &dialog),
+                 (QStringList { QStringLiteral("add (QPushButton)"), QStringLiteral("filter (QLineEdit)") }));
+
+        setReadingTabOrder(&dialog);
+        const QStringList after = findingsOf(LayoutFinding::Kind::TabOrder, &dialog);
+        QVERIFY2(after.isEmpty(), qPrintable(after.join(QLatin1Char('\n'))));
+        const auto nextTabStop = [](QWidget *w) {
+            do
+                w = w->nextInFocusChain();
+            while (!(w->focusPolicy() & Qt::TabFocus));
+            return w;
+        };
+        QCOMPARE(nextTabStop(name), filter);
+        QCOMPARE(nextTabStop(filter), table);
+        QCOMPARE(nextTabStop(table), add);
+        QCOMPARE(nextTabStop(add), remove);
+        QCOMPARE(nextTabStop(remove), name);
     }
 
     void disabledControlsAreNotReported()

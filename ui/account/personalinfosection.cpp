@@ -108,6 +108,7 @@ PersonalInfoSection::PersonalInfoSection(Session &session, QWidget *parent)
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // Tab goes to its fields, which it scrolls into view
     scroll->setWidget(content);
 
     m_validate->setObjectName(QStringLiteral("validate"));

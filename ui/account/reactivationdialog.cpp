@@ -168,7 +168,10 @@ ReactivationDialog::ReactivationDialog(Session &session, const QString &email, Q
     setTabOrder(m_password, m_confirmation);
     setTabOrder(m_confirmation, m_question);
     setTabOrder(m_question, m_answer);
-    setTabOrder(m_answer, m_validate);
+    setTabOrder(m_answer, m_outbox);
+    setTabOrder(m_outbox, m_newMail);
+    setTabOrder(m_newMail, m_support);
+    setTabOrder(m_support, m_validate);
     setMinimumWidth(520);
     showStep(0);
 }

@@ -178,7 +178,10 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     setTabOrder(m_email, m_password);
     setTabOrder(m_password, m_unlockCode);
     setTabOrder(m_unlockCode, m_remember);
-    setTabOrder(m_remember, m_signIn);
+    setTabOrder(m_remember, m_signUp);
+    setTabOrder(m_signUp, m_reactivate);
+    setTabOrder(m_reactivate, outbox);
+    setTabOrder(outbox, m_signIn);
     updateConnection();
     if (m_email->text().isEmpty())
         m_email->setFocus();

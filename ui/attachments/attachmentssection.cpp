@@ -14,6 +14,7 @@
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
+#include "ui/widgets/taborder.h"
 
 #include <QAction>
 #include <QDate>
@@ -127,6 +128,7 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &AttachmentsSection::updateButtons);
     connect(&session.gateway, &CommandGateway::dataChanged, m_model, &AttachmentModel::reload);
+    setReadingTabOrder(this);
     updateButtons();
 }
 

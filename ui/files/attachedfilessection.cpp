@@ -11,6 +11,7 @@
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
+#include "ui/widgets/taborder.h"
 
 #include <QAction>
 #include <QDir>
@@ -155,6 +156,7 @@ AttachedFilesSection::AttachedFilesSection(Session &session, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &AttachedFilesSection::updateButtons);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &AttachedFilesSection::updateButtons);
+    setReadingTabOrder(this);
     updateButtons();
 }
 

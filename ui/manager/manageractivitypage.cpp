@@ -18,6 +18,7 @@
 #include "ui/widgets/historypanel.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
+#include "ui/widgets/taborder.h"
 #include "ui/widgets/usersearchdialog.h"
 
 #include <QAction>
@@ -245,6 +246,7 @@ QWidget *ManagerActivityPage::createRequestsTab()
                 (this->*onConsult)();
         });
     }
+    setReadingTabOrder(tab);
     return tab;
 }
 
@@ -292,6 +294,7 @@ QWidget *ManagerActivityPage::createUsersTab()
         connect(action, &QAction::triggered, this, a.slot);
         table->addAction(action);
     }
+    setReadingTabOrder(tab);
     return tab;
 }
 

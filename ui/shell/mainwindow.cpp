@@ -88,6 +88,8 @@ MainWindow::MainWindow(Session &session, QWidget *parent)
     layout->addWidget(m_tabs);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
+    setTabOrder(m_userButton, signOut);
+    setTabOrder(signOut, m_tabs);
 
     // Menus: every action is reachable from the keyboard.
     QMenu *file = menuBar()->addMenu(tr("&File"));

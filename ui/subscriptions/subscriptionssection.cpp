@@ -11,6 +11,7 @@
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/recordtable.h"
 #include "ui/widgets/sectionhead.h"
+#include "ui/widgets/taborder.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -86,6 +87,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &SubscriptionsSection::updateButtons);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &SubscriptionsSection::updateButtons);
+    setReadingTabOrder(this);
     updateButtons();
 }
 

@@ -282,6 +282,7 @@ QWidget *SupportPage::createSolicitationsTab()
     stateLabel->setBuddy(m_replyState);
     replyLayout->addRow(stateLabel, stateRow);
     layout->addWidget(replyBox);
+    setTabOrder(m_replyText, m_replyState); // created before the table, read after the reply
     m_feedback.bind(QStringLiteral("text"), m_replyText);
     m_feedback.bind(QStringLiteral("status"), m_replyState);
     return tab;

@@ -22,6 +22,8 @@
 #include <QTableView>
 #include <QTextEdit>
 
+#include <algorithm>
+
 namespace guichet {
 
 namespace {
@@ -83,6 +85,7 @@ public:
                 auditLanguage(w);
             auditName(w);
         }
+        auditTabOrder();
         if (m_options.marker)
             checkText(m_window, m_window->windowTitle());
         return m_findings;
@@ -305,6 +308,52 @@ private:
                 .arg(QString::fromLatin1(w->metaObject()->className())));
     }
 
+    // (h) Tab follows the reading order: top to bottom, left to right, a column
+    // at a time. The focus chain is a ring, so exactly one step may go back: the
+    // wrap from the last control to the first one read. Any other step to a
+    // control wholly above the previous one and not in a column to its right,
+    // or wholly to its left on the same line, sends the keyboard user back over
+    // what they have filled.
+    void auditTabOrder()
+    {
+        QList<QWidget *> ring;
+        QSet<QWidget *> seen;
+        for (QWidget *w = m_window->nextInFocusChain(); w && w != m_window && !seen.contains(w);
+             w = w->nextInFocusChain()) {
+            seen.insert(w);
+            if (w->window() == m_window && w->isVisible() && w->isEnabled() && !w->focusProxy()
+                && (w->focusPolicy() & Qt::TabFocus) && !insideItemView(w))
+                ring.append(w);
+        }
+        if (ring.size() < 2)
+            return;
+        const auto rectOf
+            = [this](const QWidget *w) { return QRect(w->mapTo(m_window, QPoint(0, 0)), w->size()); };
+        const QWidget *firstRead = *std::min_element(ring.cbegin(), ring.cend(), [&](QWidget *a, QWidget *b) {
+            const QRect ra = rectOf(a), rb = rectOf(b);
+            return std::pair(ra.top(), ra.left()) < std::pair(rb.top(), rb.left());
+        });
+        for (qsizetype i = 0; i < ring.size(); ++i) {
+            QWidget *previous = ring[i];
+            QWidget *next = ring[(i + 1) % ring.size()];
+            if (next == firstRead)
+                continue;
+            const QRect from = rectOf(previous);
+            const QRect to = rectOf(next);
+            const bool above = to.bottom() < from.top() && to.left() < from.right();
+            const bool sameLine = to.top() <= from.bottom() && to.bottom() >= from.top();
+            const bool leftwards = sameLine && to.right() < from.left();
+            if (above || leftwards)
+                add(next, Kind::TabOrder,
+                    QStringLiteral("Tab goes from %1 at (%2,%3) back to this at (%4,%5)")
+                        .arg(describe(previous, m_window))
+                        .arg(from.left())
+                        .arg(from.top())
+                        .arg(to.left())
+                        .arg(to.top()));
+        }
+    }
+
     // (f)
     void checkText(const QWidget *w, const QString &text)
     {
@@ -411,6 +460,8 @@ QString LayoutFinding::kindName(Kind kind)
         return QStringLiteral("unnamed");
     case Kind::OtherLanguage:
         return QStringLiteral("other-language");
+    case Kind::TabOrder:
+        return QStringLiteral("tab-order");
     }
     return {};
 }

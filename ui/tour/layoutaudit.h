@@ -21,6 +21,7 @@ struct LayoutFinding
         OversizedWindow, // a window or dialog larger than the screen
         OtherLanguage, // a visible text in the other language than the UI's
         Unnamed, // a control a keyboard reaches that a screen reader cannot name
+        TabOrder, // Tab moves focus back up or leftwards, against the reading order
     };
 
     QString screen;

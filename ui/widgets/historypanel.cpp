@@ -86,6 +86,7 @@ HistoryPanel::HistoryPanel(Session &session, Scope scope, const QString &setting
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
     layout->addWidget(m_table, 1);
+    setTabOrder(m_export, m_table); // the filters first, as they are read
 
     connect(m_person, &QComboBox::currentIndexChanged, this, &HistoryPanel::applyFilter);
     connect(m_structure, &QComboBox::currentIndexChanged, this, [this] {
