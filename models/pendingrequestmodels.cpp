@@ -62,6 +62,26 @@ QVariant withCellText(const QVariant &cell, const QVariant &flag)
     const QString text = cell.toString();
     return text.isEmpty() ? flag : QVariant(text + QLatin1Char('\n') + flag.toString());
 }
+
+// What a pending request's row adds to its cells: an overdue row is tinted and
+// its tooltips say so; the « En attente depuis » cell's tooltip names the day
+// of the request (no column of its own: the tables must fit 1024 px).
+template<typename Request>
+QVariant pendingRowData(const WaitingRequest<Request> &row, bool waitingColumn, int role, int overdueDays,
+                        const QVariant &cell)
+{
+    if (role != Qt::BackgroundRole && role != Qt::ToolTipRole)
+        return cell;
+    const QVariant flag = overdueData(row.overdue, role, overdueDays);
+    if (role == Qt::BackgroundRole)
+        return flag.isValid() ? flag : cell;
+    const QVariant tip = waitingColumn
+        ? QVariant(QCoreApplication::translate("guichet::PendingRequests", "Requested on %1")
+                       .arg(labels::shortDate(row.requestedOn)))
+        : cell;
+    // The tooltip keeps the cell's full text (cut when the column is narrow) above the flag.
+    return flag.isValid() ? withCellText(tip, flag) : tip;
+}
 } // namespace
 
 PendingAttachmentModel::PendingAttachmentModel(Core &core, qint64 managerId, QObject *parent)
@@ -81,8 +101,6 @@ PendingAttachmentModel::PendingAttachmentModel(Core &core, qint64 managerId, QOb
           [](const Row &r) { return labels::role(r.role); } },
         { ColumnKind::Date, tr("Validity"), [](const Row &r) { return r.validFrom; },
           [](const Row &r) { return labels::validity(r.validFrom, r.validUntil); } },
-        { ColumnKind::Date, tr("Requested on"), [](const Row &r) { return r.requestedOn; },
-          [](const Row &r) { return labels::shortDate(r.requestedOn); } },
         { ColumnKind::Date, tr("Waiting"), [](const Row &r) { return r.waitingDays; },
           waitingText<PendingAttachmentRequest> },
     });
@@ -116,16 +134,11 @@ void PendingAttachmentModel::reload()
 
 QVariant PendingAttachmentModel::data(const QModelIndex &index, int role) const
 {
-    if (index.isValid() && index.row() < rowCount()
-        && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
-        const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
-        // The tooltip keeps the cell's full text (cut when the column is narrow) above the flag.
-        if (flag.isValid() && role == Qt::ToolTipRole)
-            return withCellText(RecordListModel<PendingAttachmentRow>::data(index, role), flag);
-        if (flag.isValid())
-            return flag;
-    }
-    return RecordListModel<PendingAttachmentRow>::data(index, role);
+    const QVariant cell = RecordListModel<PendingAttachmentRow>::data(index, role);
+    if (!index.isValid() || index.row() >= rowCount())
+        return cell;
+    return pendingRowData(record(index.row()), index.column() == columnCount() - 1, role, m_overdueDays,
+                          cell);
 }
 
 PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId, QObject *parent)
@@ -144,8 +157,6 @@ PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId,
           [](const Row &r) { return labels::mode(r.mode); } },
         { ColumnKind::Date, tr("Effective on"), [](const Row &r) { return r.effectiveDate; },
           [](const Row &r) { return labels::shortDate(r.effectiveDate); } },
-        { ColumnKind::Date, tr("Requested on"), [](const Row &r) { return r.requestedOn; },
-          [](const Row &r) { return labels::shortDate(r.requestedOn); } },
         { ColumnKind::Date, tr("Waiting"), [](const Row &r) { return r.waitingDays; },
           waitingText<PendingSubscriptionRequest> },
     });
@@ -179,16 +190,11 @@ void PendingSubscriptionModel::reload()
 
 QVariant PendingSubscriptionModel::data(const QModelIndex &index, int role) const
 {
-    if (index.isValid() && index.row() < rowCount()
-        && (role == Qt::BackgroundRole || role == Qt::ToolTipRole)) {
-        const QVariant flag = overdueData(record(index.row()).overdue, role, m_overdueDays);
-        // The tooltip keeps the cell's full text (cut when the column is narrow) above the flag.
-        if (flag.isValid() && role == Qt::ToolTipRole)
-            return withCellText(RecordListModel<PendingSubscriptionRow>::data(index, role), flag);
-        if (flag.isValid())
-            return flag;
-    }
-    return RecordListModel<PendingSubscriptionRow>::data(index, role);
+    const QVariant cell = RecordListModel<PendingSubscriptionRow>::data(index, role);
+    if (!index.isValid() || index.row() >= rowCount())
+        return cell;
+    return pendingRowData(record(index.row()), index.column() == columnCount() - 1, role, m_overdueDays,
+                          cell);
 }
 
 } // namespace guichet

@@ -2685,6 +2685,38 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
         <source>Support</source>
         <translation>Support</translation>
     </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>Barre d&apos;outils principale</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>Read the data again (F5)</source>
+        <translation>Relire les données (F5)</translation>
+    </message>
+    <message>
+        <source>The mails Guichet sent from this computer</source>
+        <translation>Les courriels envoyés par Guichet depuis cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Local outbox</source>
+        <translation>Boîte d&apos;envoi locale</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>Afficha&amp;ge</translation>
+    </message>
+    <message>
+        <source>&amp;Toolbar</source>
+        <translation>&amp;Barre d&apos;outils</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerActivity</name>
@@ -3430,10 +3462,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <translation>Validité</translation>
     </message>
     <message>
-        <source>Requested on</source>
-        <translation>Demandé le</translation>
-    </message>
-    <message>
         <source>Waiting</source>
         <translation>En attente depuis</translation>
     </message>
@@ -3457,6 +3485,10 @@ Décochez la case pour ne plus être informé par courriel.</translation>
             <numerusform>En attente depuis plus de %n jour</numerusform>
             <numerusform>En attente depuis plus de %n jours</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Requested on %1</source>
+        <translation>Demandé le %1</translation>
     </message>
 </context>
 <context>
@@ -3484,10 +3516,6 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Effective on</source>
         <translation>Effectif le</translation>
-    </message>
-    <message>
-        <source>Requested on</source>
-        <translation>Demandé le</translation>
     </message>
     <message>
         <source>Waiting</source>

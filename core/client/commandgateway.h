@@ -45,6 +45,9 @@ public:
     void send(const CommandCall &call, Callback done) { send(call.name, call.args, std::move(done)); }
 
     qint64 userId() const { return m_userId; }
+    // The data may have changed behind the gateway's back (a sync applied, the
+    // user asked to refresh): screens reload.
+    void notifyDataChanged() { emit dataChanged(); }
 
 signals:
     // Something the screens show may have changed: models reload.

@@ -113,8 +113,6 @@ public:
     void noteReachable(bool reachable);
     // Another request was answered 401.
     void noteSessionExpired();
-    // The replica changed (sync): screens reload.
-    void notifyDataChanged() { emit dataChanged(); }
 
     // Tests shorten the delays.
     void setAnswerTimeout(int ms) { m_answerTimeoutMs = ms; }

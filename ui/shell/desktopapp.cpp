@@ -239,6 +239,11 @@ void DesktopApp::showMain()
     connect(m_main, &MainWindow::signOutRequested, this, &DesktopApp::signOut);
     connect(m_main, &MainWindow::preferencesRequested, this, &DesktopApp::showPreferences);
     connect(m_main, &MainWindow::outboxRequested, this, &DesktopApp::showOutbox);
+    // Connected: ask the server for what changed now, not at the next long-poll.
+    connect(m_main, &MainWindow::refreshRequested, this, [this] {
+        if (m_connected)
+            m_connected->sync().pullNow();
+    });
     // A deactivated account can do nothing more: back to the sign-in window.
     if (auto *deactivation = m_main->findChild<DeactivationSection *>())
         connect(deactivation, &DeactivationSection::accountDeactivated, this, &DesktopApp::signOut);

@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QTabBar>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace guichet {
@@ -42,6 +43,7 @@ MainWindow::MainWindow(Session &session, QWidget *parent)
     , m_session(session)
     , m_userButton(new QPushButton(this))
     , m_tabs(new QTabBar(this))
+    , m_toolBar(new QToolBar(tr("Main toolbar"), this))
     , m_pages(new QStackedWidget(this))
     , m_accountPage(new AccountPage(session, this))
 {
@@ -96,18 +98,44 @@ MainWindow::MainWindow(Session &session, QWidget *parent)
     QAction *account = file->addAction(themedIcon(QStringLiteral("user-identity")), tr("My &account"), this,
                                        &MainWindow::showAccount);
     account->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    QAction *refresh
+        = file->addAction(themedIcon(QStringLiteral("view-refresh")), tr("&Refresh"), this, [this] {
+              m_session.gateway.notifyDataChanged(); // every screen reads its data again
+              emit refreshRequested();
+          });
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setToolTip(tr("Read the data again (F5)"));
+    QAction *outbox = file->addAction(themedIcon(QStringLiteral("mail-send")), tr("Local &outbox…"), this,
+                                      &MainWindow::outboxRequested);
+    outbox->setToolTip(tr("The mails Guichet sent from this computer"));
+    outbox->setIconText(tr("Local outbox")); // the toolbar's text, without the « … » of a menu item
     QAction *preferences = file->addAction(themedIcon(QStringLiteral("preferences-system")),
                                            tr("&Preferences…"), this, &MainWindow::preferencesRequested);
     preferences->setShortcut(QKeySequence::Preferences);
     preferences->setMenuRole(QAction::PreferencesRole);
-    file->addAction(themedIcon(QStringLiteral("mail-send")), tr("Local &outbox…"), this,
-                    &MainWindow::outboxRequested);
+    preferences->setIconText(tr("Preferences"));
     file->addSeparator();
     file->addAction(themedIcon(QStringLiteral("system-log-out")), tr("Sign &out"), this,
                     &MainWindow::signOutRequested);
     QAction *quit = file->addAction(themedIcon(QStringLiteral("application-exit")), tr("&Quit"), qApp,
                                     &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+
+    // The toolbar holds what is used every day, as KeePassXC's and
+    // qBittorrent's do; the View menu hides it (its place is kept by saveState).
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->setMovable(false);
+    m_toolBar->addAction(account);
+    m_toolBar->addAction(refresh);
+    m_toolBar->addAction(outbox);
+    m_toolBar->addAction(preferences);
+    addToolBar(Qt::TopToolBarArea, m_toolBar);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *showToolBar = m_toolBar->toggleViewAction();
+    showToolBar->setText(tr("&Toolbar"));
+    view->addAction(showToolBar);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(themedIcon(QStringLiteral("help-about")), tr("&About Guichet"), this, [this] {
         QMessageBox::about(this, tr("About Guichet"),

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class QPushButton;
+class QToolBar;
 class QStackedWidget;
 class QTabBar;
 
@@ -23,6 +24,7 @@ public:
     AccountPage *accountPage() const { return m_accountPage; }
     QTabBar *spaceTabs() const { return m_tabs; }
     QPushButton *userButton() const { return m_userButton; }
+    QToolBar *toolBar() const { return m_toolBar; }
     // The codes of the spaces shown as tabs, in order ("mon_compte" included).
     QStringList spaceCodes() const;
     void showSpace(const QString &code);
@@ -32,6 +34,9 @@ signals:
     void signOutRequested();
     void preferencesRequested();
     void outboxRequested();
+    // F5 / « Actualiser »: the screens have read their data again; connected,
+    // the server is to be asked for changes now.
+    void refreshRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -43,6 +48,7 @@ private:
     Session &m_session;
     QPushButton *m_userButton;
     QTabBar *m_tabs;
+    QToolBar *m_toolBar;
     QStackedWidget *m_pages;
     AccountPage *m_accountPage;
 };

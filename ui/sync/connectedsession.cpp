@@ -59,7 +59,7 @@ ConnectedSession::ConnectedSession(const QUrl &server, std::unique_ptr<Database>
     , m_session { m_core, clock, m_gateway, m_directory }
 {
     // A page applied to the replica: the screens reload as after a local command.
-    connect(&m_sync, &SyncClient::changesApplied, &m_gateway, &RemoteCommandGateway::notifyDataChanged);
+    connect(&m_sync, &SyncClient::changesApplied, &m_gateway, &CommandGateway::notifyDataChanged);
     connect(&m_sync, &SyncClient::statusChanged, this, &ConnectedSession::syncStateChanged);
     connect(&m_gateway, &RemoteCommandGateway::pendingCountChanged, this,
             &ConnectedSession::syncStateChanged);

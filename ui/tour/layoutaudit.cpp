@@ -321,8 +321,10 @@ private:
         for (QWidget *w = m_window->nextInFocusChain(); w && w != m_window && !seen.contains(w);
              w = w->nextInFocusChain()) {
             seen.insert(w);
+            // A field scrolled out of its scroll area has no place on the
+            // screen until Tab scrolls it in: it is not compared.
             if (w->window() == m_window && w->isVisible() && w->isEnabled() && !w->focusProxy()
-                && (w->focusPolicy() & Qt::TabFocus) && !insideItemView(w))
+                && (w->focusPolicy() & Qt::TabFocus) && !insideItemView(w) && !w->visibleRegion().isEmpty())
                 ring.append(w);
         }
         if (ring.size() < 2)
