@@ -333,8 +333,9 @@ LimitedTcpServer::LimitedTcpServer(const ConnectionLimits &limits, RefusalBody b
     , m_body(std::move(body))
     , m_log(std::move(log))
 {
-    // The default queue of 50 drops connections in a burst of desktops coming back.
-    setListenBacklogSize(1024);
+    // The default queue of 50 drops connections in a burst of desktops coming
+    // back; Linux caps it at net.core.somaxconn (4096 on Debian 12).
+    setListenBacklogSize(4096);
 }
 
 void LimitedTcpServer::setTlsConfiguration(const QSslConfiguration &configuration)

@@ -426,6 +426,107 @@ QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &i
     return result;
 }
 
+ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, int maxChanges) const
+{
+    Database &db = m_core.db();
+    ReadSnapshot snapshot(db);
+    Concerned result;
+    result.version = db.currentVersion();
+    since = std::max<qint64>(since, 0);
+    if (since >= result.version)
+        return result;
+    // What the changed rows hang on, by the rules of visibleWhere: users
+    // (their own rows), structures (whoever is attached to one, any status,
+    // may see its rows and its people), and support (every solicitation).
+    QSet<qint64> users;
+    QSet<qint64> structures;
+    QList<qint64> changedUsers;
+    bool support = false;
+    int seen = 0;
+    bool tooMany = false;
+    const QString range = QStringLiteral("version > %1").arg(since);
+    const auto collect = [&](const QString &sql, QSet<qint64> *first, QSet<qint64> *second) {
+        if (tooMany)
+            return;
+        QSqlQuery query = db.exec(sql.arg(range) + QStringLiteral(" LIMIT %1").arg(maxChanges + 1 - seen));
+        while (query.next()) {
+            if (++seen > maxChanges) {
+                tooMany = true;
+                return;
+            }
+            if (first && !query.value(0).isNull())
+                first->insert(query.value(0).toLongLong());
+            if (second && !query.value(1).isNull())
+                second->insert(query.value(1).toLongLong());
+        }
+    };
+    QSet<qint64> userRows;
+    collect(QStringLiteral("SELECT id FROM users WHERE %1"), &userRows, nullptr);
+    collect(QStringLiteral("SELECT id FROM structures WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM services WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_spaces WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT user_id, structure_id FROM attachments WHERE %1"), &users, &structures);
+    collect(QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE %1"), &users, &structures);
+    collect(QStringLiteral("SELECT user_id FROM attached_files WHERE %1"), &users, nullptr);
+    QSet<qint64> solicitationUsers;
+    collect(QStringLiteral("SELECT user_id FROM solicitations WHERE %1"), &solicitationUsers, nullptr);
+    collect(QStringLiteral("SELECT s.user_id FROM solicitation_messages m JOIN solicitations s ON s.id = "
+                           "m.solicitation_id WHERE m.%1"),
+            &solicitationUsers, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM audit_log WHERE %1"), &structures, nullptr);
+    if (!tooMany) {
+        QSqlQuery query = db.exec(QStringLiteral("SELECT table_name, user_id, structure_id FROM tombstones "
+                                                 "WHERE %1 LIMIT %2")
+                                      .arg(range)
+                                      .arg(maxChanges + 1 - seen));
+        while (query.next() && !tooMany) {
+            if (++seen > maxChanges)
+                tooMany = true;
+            const QString table = query.value(0).toString();
+            if (table == QLatin1String("solicitations") || table == QLatin1String("solicitation_messages"))
+                support = true;
+            if (!query.value(1).isNull())
+                users.insert(query.value(1).toLongLong());
+            if (!query.value(2).isNull())
+                structures.insert(query.value(2).toLongLong());
+        }
+    }
+    if (tooMany) {
+        result.everyone = true;
+        return result;
+    }
+    if (!solicitationUsers.isEmpty() || !userRows.isEmpty())
+        support = true; // support sees every solicitation and its sender's row
+    users += solicitationUsers;
+    users += userRows;
+    // A user row is seen by whoever shares a structure with its owner.
+    for (const qint64 id : std::as_const(userRows))
+        changedUsers.append(id);
+    if (!changedUsers.isEmpty()) {
+        std::sort(changedUsers.begin(), changedUsers.end());
+        for (const qint64 id :
+             idsOf(db,
+                   QStringLiteral("SELECT structure_id FROM attachments WHERE user_id IN (%1)")
+                       .arg(idList(changedUsers))))
+            structures.insert(id);
+    }
+    if (!structures.isEmpty()) {
+        QList<qint64> list(structures.cbegin(), structures.cend());
+        std::sort(list.begin(), list.end());
+        for (const qint64 id :
+             idsOf(db,
+                   QStringLiteral("SELECT DISTINCT user_id FROM attachments WHERE structure_id IN (%1)")
+                       .arg(idList(list))))
+            users.insert(id);
+    }
+    if (support) {
+        for (const qint64 id : idsOf(db, QStringLiteral("SELECT id FROM users WHERE is_support = 1")))
+            users.insert(id);
+    }
+    result.users = std::move(users);
+    return result;
+}
+
 QJsonObject ChangeFeed::everything(qint64 userId) const
 {
     return page(userId, 0, 0);

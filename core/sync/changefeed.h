@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QtGlobal>
 
@@ -24,6 +25,21 @@ public:
     // command's rows are never split across pages; limit <= 0: no limit),
     // with `checkpoint`, `more`, `resets` and `deleted`.
     QJsonObject page(qint64 userId, qint64 since, int limit) const;
+
+    // Who may find anything in the changes after `since` (any version up to
+    // `version`, the counter read in the same snapshot): guichetd asks once
+    // when a change wakes its parked long-polls, and reads a page only for
+    // them; the others' page is empty with checkpoint `version`. A superset:
+    // any user whose page(since) would hold a row, a deletion or a reset is
+    // in `users`. `everyone` when the range holds more than maxChanges rows
+    // (the analysis would cost more than it saves).
+    struct Concerned
+    {
+        qint64 version = 0;
+        bool everyone = false;
+        QSet<qint64> users;
+    };
+    Concerned concerned(qint64 since, int maxChanges) const;
 
     // Every row visible to userId now, in the same shape (since = 0, no limit,
     // no resets or deletions).
