@@ -500,8 +500,9 @@ int main(int argc, char *argv[])
                     ++counter;
                     const QByteArray body = "{\"commandId\":\"bench-longpoll-"
                         + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + "-"
-                        + QByteArray::number(counter)
-                        + "\",\"args\":{\"enabled\":" + (counter % 2 ? "true" : "false") + "}}";
+                        + QByteArray::number(counter) + "\",\"args\":{\"enabled\":"
+                        + (counter % 2 ? "true" : "false") + ",\"contactEmail\":\""
+                        + (change == QLatin1String("manager") ? kManager : kSimple).toUtf8() + "\"}}";
                     g = fanOut(port, server, tokens.mid(0, n), since,
                                httpRequest("POST", "/api/v1/commands/setNotifications", token, body));
                 }

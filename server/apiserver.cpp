@@ -146,6 +146,9 @@ struct ApiServer::Call
     qint64 limit = 1000;
     qint64 waitSeconds = 0;
     bool woken = false;
+    // A page shared by users of the same scope, read only while the counter
+    // is still this version (ChangeFeed::pageAt); 0: the user's own page.
+    qint64 sharedAt = 0;
     quint64 parkId = 0;
     // Woken long-polls of the same user, checkpoint and page size: the same
     // page is sent to each.
@@ -338,6 +341,16 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
                 r.park = true;
                 return r;
             }
+        }
+        if (call.sharedAt > 0) {
+            const std::optional<QJsonObject> page
+                = ChangeFeed(core).pageAt(call.userId, *since, int(*limit), call.sharedAt);
+            if (!page) {
+                ApiResponse r;
+                r.reread = true;
+                return r;
+            }
+            return ApiResponse::json(*page);
         }
         return ApiResponse::json(ChangeFeed(core).page(call.userId, *since, int(*limit)));
     });
@@ -801,6 +814,18 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 m_watcher.refresh();
             if (response.unavailable)
                 m_watcher.noteUnavailable();
+            if (response.reread) {
+                // Another change came in before the shared page was read: the
+                // users of that scope may differ now, each reads its own.
+                const QList<std::shared_ptr<Call>> sharers = std::exchange(call->sharers, {});
+                call->sharedAt = 0;
+                runOnWorker(call, route);
+                for (const auto &sharer : sharers) {
+                    sharer->sharedAt = 0;
+                    runOnWorker(sharer, route);
+                }
+                return;
+            }
             if (response.park)
                 park(call);
             else
@@ -956,13 +981,19 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
         return;
     qint64 since = std::numeric_limits<qint64>::max();
     QList<qint64> sessionIds;
+    QList<qint64> userIds;
     QSet<qint64> seen;
+    QSet<qint64> seenUsers;
     for (const auto &call : std::as_const(calls)) {
         call->woken = true;
         since = std::min(since, call->since);
         if (!seen.contains(call->sessionId)) {
             seen.insert(call->sessionId);
             sessionIds.append(call->sessionId);
+        }
+        if (!seenUsers.contains(call->userId)) {
+            seenUsers.insert(call->userId);
+            userIds.append(call->userId);
         }
     }
     struct Outcome
@@ -972,10 +1003,10 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
         QSet<qint64> open;
     };
     m_pool.run<Outcome>(
-        [since, sessionIds](Core &core) {
+        [since, sessionIds, userIds](Core &core) {
             Outcome outcome;
             try {
-                outcome.concerned = ChangeFeed(core).concerned(since, MaxAnalysedChanges);
+                outcome.concerned = ChangeFeed(core).concerned(since, userIds, MaxAnalysedChanges);
                 // After the feed's snapshot: sessions open at a state at least that recent.
                 outcome.open = Sessions(core).stillOpen(sessionIds);
                 outcome.ok = true;
@@ -999,7 +1030,8 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                 hashes.append(call->tokenHash);
             m_sessions.confirm(outcome.open, hashes, outcome.concerned.version);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            std::map<std::tuple<qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
+            // (scope key, user when the page is its own, since, limit).
+            std::map<std::tuple<QByteArray, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
             for (const auto &call : calls) {
                 if (!outcome.open.contains(call->sessionId) || now >= call->sessionExpiresAtMs) {
                     m_sessions.forget(call->tokenHash);
@@ -1009,15 +1041,19 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                     continue;
                 }
                 call->verifiedVersion = outcome.concerned.version;
+                const auto concerned = outcome.concerned.users.constFind(call->userId);
                 if (call->since >= outcome.concerned.version
-                    || (!outcome.concerned.everyone && !outcome.concerned.users.contains(call->userId))) {
+                    || (!outcome.concerned.everyone && concerned == outcome.concerned.users.cend())) {
                     // Nothing in the new changes for this user.
                     ApiResponse r = emptyPage(outcome.concerned.version);
                     r.userId = call->userId;
                     finish(call, r);
                     continue;
                 }
-                const auto key = std::make_tuple(call->userId, call->since, call->limit);
+                const QByteArray scope = outcome.concerned.everyone ? QByteArray() : *concerned;
+                call->sharedAt = scope.isEmpty() ? 0 : outcome.concerned.version;
+                const auto key
+                    = std::make_tuple(scope, scope.isEmpty() ? call->userId : 0, call->since, call->limit);
                 const auto leader = leaders.find(key);
                 if (leader != leaders.end())
                     leader->second->sharers.append(call);

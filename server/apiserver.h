@@ -65,6 +65,7 @@ struct ApiResponse
     bool changed = false; // a command went through: the change counter moved
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
     bool unavailable = false; // the database could not be reached (503)
+    bool reread = false; // a shared long-poll page is out of date: each reads its own (never sent)
 
     static ApiResponse json(const QJsonObject &object, int status = 200);
     // {"ok": false, "code", "field", "message"} (docs/API.md).

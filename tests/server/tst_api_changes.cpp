@@ -411,6 +411,47 @@ private slots:
         }
     }
 
+    void usersOfOneScopeEachGetTheirPageOnce()
+    {
+        // Eve: a simple user of Alice's structure, like Carol.
+        const QString eve = newUser(QStringLiteral("eve.shared@example.org"));
+        const qint64 eveId = m_world->t.db()
+                                 .value(QStringLiteral("SELECT id FROM users WHERE email = ?"),
+                                        { QStringLiteral("eve.shared@example.org") })
+                                 .toLongLong();
+        const qint64 attachment = m_world->request(eveId, m_world->s1);
+        QVERIFY(attachment > 0);
+        QVERIFY(m_world->attachments->decideAttachment(m_world->alice, attachment, true).ok());
+        const QString bruno = m_api->signIn(QStringLiteral("bruno@example.org"), m_password);
+        const qint64 since = currentCheckpoint(m_carol);
+        QList<std::pair<QString, std::shared_ptr<RawPoll>>> clients;
+        for (int i = 0; i < 3; ++i) {
+            for (const QString &token : { m_carol, eve, bruno }) {
+                clients.append({ token, startRawPoll(token, since) });
+                QVERIFY(clients.last().second);
+            }
+        }
+        QTest::qWait(500);
+        // Alice's own row changes: her structure's people see it, Bruno does not.
+        const ApiReply command
+            = m_api->command(QStringLiteral("setNotifications"),
+                             { { QStringLiteral("enabled"), true },
+                               { QStringLiteral("contactEmail"), QStringLiteral("a@example.org") } },
+                             m_alice);
+        QCOMPARE(command.status, 200);
+        for (const auto &[token, poll] : std::as_const(clients))
+            QTRY_VERIFY_WITH_TIMEOUT(answersIn(poll->received) >= 1, 5000);
+        QTest::qWait(300);
+        for (const auto &[token, poll] : std::as_const(clients)) {
+            QCOMPARE(answersIn(poll->received), 1);
+            const QJsonObject page = bodyOf(poll->received);
+            const ApiReply fresh = m_api->get(changesPath(since), token);
+            QCOMPARE(page, fresh.json);
+            const bool seesAlice = pageIds(page, QStringLiteral("users")).contains(m_world->alice);
+            QCOMPARE(seesAlice, token != bruno);
+        }
+    }
+
     void aSignOutThroughAnotherServerEndsTheRememberedSession()
     {
         if (!m_world->t.db().isPostgres())
