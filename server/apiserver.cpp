@@ -890,13 +890,12 @@ void ApiServer::park(const std::shared_ptr<Call> &call)
     call->parkId = id;
     Parked parked;
     parked.call = call;
-    parked.deadline = m_clock.elapsed() + call->waitSeconds * 1000;
+    parked.deadline = m_deadlines.emplace(m_clock.elapsed() + call->waitSeconds * 1000, id);
     // A client that leaves while parked: forget it (never write to its socket).
     parked.disconnected
         = connect(socket, &QAbstractSocket::disconnected, this, [this, id] { dropParked(id); });
     parked.destroyed = connect(socket, &QObject::destroyed, this, [this, id] { dropParked(id); });
-    m_deadlines.emplace(parked.deadline, id);
-    const bool first = m_deadlines.begin()->second == id;
+    const bool first = parked.deadline == m_deadlines.begin();
     m_parked.insert(id, std::move(parked));
     if (first)
         scheduleDeadline();
@@ -910,6 +909,7 @@ std::shared_ptr<ApiServer::Call> ApiServer::unpark(quint64 parkId)
     // The socket outlives this long-poll (keep-alive): its connections go.
     disconnect(it->disconnected);
     disconnect(it->destroyed);
+    m_deadlines.erase(it->deadline);
     std::shared_ptr<Call> call = std::move(it->call);
     m_parked.erase(it);
     return call;
@@ -923,9 +923,6 @@ void ApiServer::dropParked(quint64 parkId)
 
 void ApiServer::scheduleDeadline()
 {
-    // Deadlines of long-polls already answered are dropped as they come first.
-    while (!m_deadlines.empty() && !m_parked.contains(m_deadlines.begin()->second))
-        m_deadlines.erase(m_deadlines.begin());
     if (m_deadlines.empty()) {
         m_deadlineTimer.stop();
         return;
@@ -939,11 +936,7 @@ void ApiServer::onDeadline()
     const qint64 wallNow = QDateTime::currentMSecsSinceEpoch();
     QList<std::shared_ptr<Call>> reread;
     while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
-        const quint64 id = m_deadlines.begin()->second;
-        m_deadlines.erase(m_deadlines.begin());
-        const std::shared_ptr<Call> call = unpark(id);
-        if (!call)
-            continue;
+        const std::shared_ptr<Call> call = unpark(m_deadlines.begin()->second); // erases the deadline
         // Nothing moved since its session was checked: the empty page, from
         // memory. Otherwise (a change that did not pass its checkpoint may
         // have ended the session) the worker reads again.

@@ -183,17 +183,16 @@ private:
     int m_changesRoute = -1;
     int m_signOutRoute = -1;
     SessionCache m_sessions;
-    // Parked long-polls by park id, and their deadlines (m_clock's ms; entries
-    // of long-polls already gone are skipped when met).
+    // Parked long-polls by park id, and their deadlines.
     struct Parked
     {
         std::shared_ptr<Call> call;
-        qint64 deadline = 0;
+        std::multimap<qint64, quint64>::iterator deadline;
         QMetaObject::Connection disconnected;
         QMetaObject::Connection destroyed;
     };
     QHash<quint64, Parked> m_parked;
-    std::multimap<qint64, quint64> m_deadlines;
+    std::multimap<qint64, quint64> m_deadlines; // (m_clock ms, park id), one per parked long-poll
     QTimer m_deadlineTimer;
     quint64 m_nextParkId = 0;
 };
