@@ -98,6 +98,8 @@ public:
         }
     }
 
+    qint64 pid() const { return m_process.processId(); }
+
     // Resident memory in KiB (/proc/PID/status VmRSS).
     qint64 rssKiB() const
     {
@@ -352,10 +354,25 @@ Figures fanOut(quint16 port, const ServerProcess &server, const QList<QByteArray
     Figures f;
     f.rssPerClientKiB = double(server.rssKiB() - rssBefore) / n;
 
+    // BENCH_LONGPOLL_PERF=FILE: `perf record` of the server during the fan-out only.
+    QProcess perf;
+    if (qEnvironmentVariableIsSet("BENCH_LONGPOLL_PERF")) {
+        perf.start(
+            QStringLiteral("perf"),
+            { QStringLiteral("record"), QStringLiteral("-g"), QStringLiteral("-o"),
+              qEnvironmentVariable("BENCH_LONGPOLL_PERF") + QLatin1Char('.') + QString::number(server.pid()),
+              QStringLiteral("-p"), QString::number(server.pid()) });
+        perf.waitForStarted();
+        QThread::msleep(500);
+    }
     const qint64 start = nowUs();
     clients.send(n, triggerRequest);
     if (!clients.run(allAnswered, 120000))
         std::fprintf(stderr, "bench_longpoll: not every client was answered within 120 s\n");
+    if (perf.state() != QProcess::NotRunning) {
+        ::kill(pid_t(perf.processId()), SIGINT);
+        perf.waitForFinished(30000);
+    }
     // Anything more on a connection would be a second answer.
     clients.run([] { return false; }, 300);
     if (conns.at(n).status != 200)
