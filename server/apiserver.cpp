@@ -1065,6 +1065,8 @@ void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &res
     HeaderList headers = response.headers;
     if (response.status >= 500)
         headers.append({ QByteArrayLiteral("X-Request-Id"), call->requestId });
+    if (call->woken)
+        call->reply->flushOnSend();
     call->reply->send(response.status, response.contentType, response.body, headers);
     logRequest(call->request.method, call->request.path, response.status, call->timer.elapsed(),
                response.userId);

@@ -47,10 +47,7 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
         m_responder->writeHeader(h.first, h.second);
     // QHttpServerResponder ends the headers in writeBody(): HEAD writes an empty one.
     m_responder->writeBody(m_omitBody ? QByteArray() : body);
-    // Into the kernel now rather than at the event loop's next turn: when a
-    // change wakes thousands of long-polls, each answer would otherwise turn
-    // its socket's write notifier on and off again.
-    if (m_socket)
+    if (m_flush && m_socket)
         m_socket->flush();
     LimitedTcpServer::answerSent(m_socket.data());
 }
