@@ -817,12 +817,13 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
             if (response.reread) {
                 // Another change came in before the shared page was read: the
                 // users of that scope may differ now, each reads its own.
-                const QList<std::shared_ptr<Call>> sharers = std::exchange(call->sharers, {});
-                call->sharedAt = 0;
-                runOnWorker(call, route);
-                for (const auto &sharer : sharers) {
-                    sharer->sharedAt = 0;
-                    runOnWorker(sharer, route);
+                // Their sessions were checked before that change: again too.
+                QList<std::shared_ptr<Call>> calls = std::exchange(call->sharers, {});
+                calls.prepend(call);
+                for (const auto &each : std::as_const(calls)) {
+                    each->sharedAt = 0;
+                    each->sessionTrusted = false;
+                    runOnWorker(each, route);
                 }
                 return;
             }
