@@ -5,7 +5,10 @@
 # 127.0.0.1:0, one demo user signed in, then wrk on
 #   a) GET /api/v1/changes?since=<current>&wait=0  (a poll with nothing new)
 #   b) POST /api/v1/commands/setNotifications      (a fresh commandId per request)
-# Builds nothing: expects guichetd and guichetctl in the build folder.
+# and, as the reference in the same run, nginx (one worker, access log off)
+# serving a 60-byte JSON file with the same wrk settings; the poll's ratio to
+# it is printed. Builds nothing: expects guichetd and guichetctl in the build
+# folder, and nginx on PATH or in /usr/sbin (apt-get install nginx-light).
 #
 # Usage: bench/api-bench.sh [--build DIR] [--backend sqlite|postgresql|both]
 #                           [--postgres URL] [--threads N] [--connections N]
@@ -31,7 +34,7 @@ while [ $# -gt 0 ]; do
         --connections) connections=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --workers) workers=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "api-bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -50,6 +53,48 @@ run_wrk() { # run_wrk LABEL wrk-arguments...
     if grep -q 'Non-2xx' "$work/wrk.out"; then
         echo "!!! $label: some answers were not 2xx (see above)" >&2
     fi
+    rate=$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.out")
+}
+
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_rate=""
+# The reference: nginx, one worker (guichetd's event loop is one thread too),
+# serving a 60-byte JSON file; sets nginx_rate.
+bench_nginx() {
+    [ -x "$nginx_bin" ] || { echo "api-bench.sh: nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
+    mkdir -p "$work/nginx/logs" "$work/nginx/www"
+    printf '{"checkpoint":123456,"deleted":[],"more":false,"rows":[]}\n' >"$work/nginx/www/poll.json"
+    local port
+    port=$(free_port)
+    cat >"$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location / { root $work/nginx/www; default_type application/json; }
+    }
+}
+NGINX
+    "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+    local nginx_pid=$!
+    for _ in $(seq 1 50); do
+        curl -sf "http://127.0.0.1:$port/poll.json" >/dev/null && break
+        sleep 0.1
+    done
+    run_wrk "reference: nginx, 60-byte file" "http://127.0.0.1:$port/poll.json"
+    nginx_rate=$rate
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
 }
 
 bench_backend() { # bench_backend sqlite|postgresql
@@ -69,8 +114,16 @@ bench_backend() { # bench_backend sqlite|postgresql
     check=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/changes?since=$since&wait=0")
     echo "poll since $since answers: $check"
 
+    # nginx just before and just after the poll: the machine's load moves between runs.
+    bench_nginx
+    local nginx_before=$nginx_rate
     run_wrk "$name: GET /api/v1/changes?since=$since&wait=0" \
         -H "Authorization: Bearer $token" "$base/api/v1/changes?since=$since&wait=0"
+    local poll_rate=$rate
+    bench_nginx
+    echo "=== $name: empty poll $poll_rate req/s; nginx $nginx_before and $nginx_rate req/s" \
+        "-> ratio to their mean $(awk -v a="$poll_rate" -v b="$nginx_before" -v c="$nginx_rate" \
+            'BEGIN { printf "%.2f", 2 * a / (b + c) }')"
     run_wrk "$name: POST /api/v1/commands/setNotifications (fresh commandId each)" \
         -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -s "$work/command.lua" "$base"

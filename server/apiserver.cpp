@@ -4,6 +4,7 @@
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
 #include "rules/accounts/sessions.h"
 #include "rules/files/attachedfiles.h"
 #include "rules/structures/structures.h"
@@ -25,6 +26,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <map>
 #include <tuple>
 
 namespace guichet::server {
@@ -87,6 +89,26 @@ ApiResponse sessionResponse(const CommandResult &result)
     return r;
 }
 
+// The change page with nothing in it: what ChangeFeed::page answers when
+// nothing is newer, the same bytes (QJsonObject sorts its keys).
+ApiResponse emptyPage(qint64 checkpoint)
+{
+    ApiResponse r;
+    r.body = QByteArrayLiteral("{\"checkpoint\":") + QByteArray::number(checkpoint)
+        + QByteArrayLiteral(",\"deleted\":[],\"more\":false,\"resets\":[],\"rows\":[]}");
+    return r;
+}
+
+ApiResponse sessionOver()
+{
+    return ApiResponse::error(401, QStringLiteral("unauthenticated"), {},
+                              Tr::tr("The session is over (expired, signed out or revoked): sign in again."));
+}
+
+// Changes after the checkpoint of parked long-polls that one wake-up sorts by
+// user in one pass; beyond, every woken long-poll reads its own page.
+constexpr int MaxAnalysedChanges = 5000;
+
 QString text(const QUrlQuery &query, const QString &key)
 {
     // A form-encoded query writes a space as '+' (`*et+fils*`); a literal '+' comes as %2B.
@@ -107,14 +129,30 @@ struct ApiServer::Call
     QJsonObject body; // POST bodies, checked to be a JSON object
     QString token;
     QString clientAddress; // the peer, or what a trusted proxy forwarded
-    // Set on the worker before the route's job runs.
+    QByteArray tokenHash; // the key of m_sessions
+    // Set on the worker before the route's job runs (or from m_sessions).
     qint64 userId = 0;
     qint64 sessionId = 0;
-    // Long-poll (GET changes): the checkpoint and seconds to wait, set by the
-    // job before it asks to park; woken once the wait is over.
+    qint64 sessionExpiresAtMs = 0;
+    qint64 sessionLastUsedAtMs = 0;
+    bool sessionFound = false; // the worker found the session: remember it
+    bool sessionTrusted = false; // m_sessions vouched for it: no lookup
+    // The change counter as the event loop knew it before the session was
+    // found valid (the version its check holds for).
+    qint64 verifiedVersion = 0;
+    // Long-poll (GET changes): the checkpoint, page size and seconds to wait,
+    // set by the job before it asks to park; woken once the wait is over.
     qint64 since = 0;
+    qint64 limit = 1000;
     qint64 waitSeconds = 0;
     bool woken = false;
+    // A page shared by users of the same scope, read only while the counter
+    // is still this version (ChangeFeed::pageAt); 0: the user's own page.
+    qint64 sharedAt = 0;
+    quint64 parkId = 0;
+    // Woken long-polls of the same user, checkpoint and page size: the same
+    // page is sent to each.
+    QList<std::shared_ptr<Call>> sharers;
 };
 
 ApiResponse ApiResponse::json(const QJsonObject &object, int status)
@@ -252,6 +290,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
     // No job: signIn() answers it in three steps (argon2id off the workers).
     addRoute("POST", QStringLiteral("session"), Auth::None, {});
 
+    m_signOutRoute = int(m_routes.size());
     addRoute("DELETE", QStringLiteral("session"), Auth::Required, [](Core &core, Call &call) {
         const CommandResult result = Sessions(core).signOut(call.userId, call.sessionId);
         if (!result.ok())
@@ -280,6 +319,7 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         return ApiResponse::fromResult(result);
     });
 
+    m_changesRoute = int(m_routes.size());
     addRoute("GET", QStringLiteral("changes"), Auth::Required, [](Core &core, Call &call) {
         const QUrlQuery &q = call.request.query;
         const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
@@ -295,11 +335,22 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             const qint64 counter = core.db().currentVersion();
             if (counter <= *since) {
                 call.since = *since;
+                call.limit = *limit;
                 call.waitSeconds = *wait;
                 ApiResponse r;
                 r.park = true;
                 return r;
             }
+        }
+        if (call.sharedAt > 0) {
+            const std::optional<QJsonObject> page
+                = ChangeFeed(core).pageAt(call.userId, *since, int(*limit), call.sharedAt);
+            if (!page) {
+                ApiResponse r;
+                r.reread = true;
+                return r;
+            }
+            return ApiResponse::json(*page);
         }
         return ApiResponse::json(ChangeFeed(core).page(call.userId, *since, int(*limit)));
     });
@@ -397,6 +448,15 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             call.userId ? dispatcher.execute(call.userId, QStringLiteral("createSolicitation"), call.body)
                         : dispatcher.execute(0, QStringLiteral("createAnonymousSolicitation"), call.body));
     });
+
+    connect(&m_watcher, &ChangeWatcher::versionChanged, this,
+            [this](qint64 version) { wakeParked(version, false); });
+    // Back from a lost database connection: notifications may have been
+    // missed, so every parked poll reads again.
+    connect(&m_watcher, &ChangeWatcher::databaseRecovered, this,
+            [this] { wakeParked(m_watcher.version(), true); });
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &ApiServer::onDeadline);
 }
 
 ApiServer::~ApiServer()
@@ -450,6 +510,8 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     call->args = reading.args;
     call->body = reading.body;
     call->token = reading.token;
+    if (!call->token.isEmpty())
+        call->tokenHash = secretTokenHash(call->token).toLatin1();
     const Auth auth = reading.auth;
     // Anonymous requests (sign-in, reactivation, anonymous commands and
     // solicitations; not health, which load balancers poll) are throttled per
@@ -469,9 +531,47 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
         signIn(call);
         return;
     }
+    if (reading.route == m_changesRoute && request.method == "GET" && answerFromMemory(call))
+        return;
     Route chosen = *route;
     chosen.auth = auth;
     runOnWorker(call, chosen);
+}
+
+bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
+{
+    if (call->tokenHash.isEmpty() || !m_watcher.databaseAvailable())
+        return false;
+    const qint64 version = m_watcher.version();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const std::optional<SessionCache::Entry> session = m_sessions.find(call->tokenHash, version, now);
+    if (!session)
+        return false;
+    call->userId = session->userId;
+    call->sessionId = session->sessionId;
+    call->sessionExpiresAtMs = session->expiresAtMs;
+    call->sessionLastUsedAtMs = session->lastUsedAtMs;
+    call->sessionTrusted = true;
+    call->verifiedVersion = version;
+    const QUrlQuery &q = call->request.query;
+    const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
+    const auto limit = queryNumber(q, QStringLiteral("limit"), 1000, 1, 5000);
+    const auto wait = queryNumber(q, QStringLiteral("wait"), 0, 0, 60);
+    // Bad parameters, a page to read, or a client ahead of what this instance
+    // knows (it reads the counter): the worker answers, without the session lookup.
+    if (!since || !limit || !wait || *since != version)
+        return false;
+    if (*wait > 0) {
+        call->since = *since;
+        call->limit = *limit;
+        call->waitSeconds = *wait;
+        park(call);
+        return true;
+    }
+    ApiResponse r = emptyPage(version);
+    r.userId = call->userId;
+    finish(call, r);
+    return true;
 }
 
 ApiServer::RequestReading ApiServer::readRequest(const HttpRequest &request) const
@@ -676,6 +776,8 @@ void ApiServer::startHashing()
 void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &route)
 {
     Job job = route.job;
+    if (!call->sessionTrusted)
+        call->verifiedVersion = m_watcher.version();
     m_pool.run<ApiResponse>(
         [call, job](Core &core) {
             // A read may run again on a fresh connection, and so may any request
@@ -695,12 +797,38 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
             }
         },
         [this, call, route](ApiResponse response) {
+            if (call->sessionFound) {
+                call->sessionFound = false;
+                call->sessionTrusted = true; // for a wake-up or timeout of this call
+                m_sessions.remember(call->tokenHash,
+                                    { call->sessionId, call->userId, call->sessionExpiresAtMs,
+                                      call->sessionLastUsedAtMs, call->verifiedVersion });
+            }
+            if (!call->tokenHash.isEmpty()
+                && (response.status == 401
+                    || (route.method == "DELETE"
+                        && route.segments == QStringList { QStringLiteral("session") }
+                        && response.status == 200)))
+                m_sessions.forget(call->tokenHash);
             if (response.changed)
                 m_watcher.refresh();
             if (response.unavailable)
                 m_watcher.noteUnavailable();
+            if (response.reread) {
+                // Another change came in before the shared page was read: the
+                // users of that scope may differ now, each reads its own.
+                // Their sessions were checked before that change: again too.
+                QList<std::shared_ptr<Call>> calls = std::exchange(call->sharers, {});
+                calls.prepend(call);
+                for (const auto &each : std::as_const(calls)) {
+                    each->sharedAt = 0;
+                    each->sessionTrusted = false;
+                    runOnWorker(each, route);
+                }
+                return;
+            }
             if (response.park)
-                park(call, route);
+                park(call);
             else
                 finish(call, response);
         });
@@ -709,14 +837,15 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
 ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
 {
     try {
-        if (!call.token.isEmpty()) {
+        if (!call.token.isEmpty() && !call.sessionTrusted) {
             const auto session = Sessions(core).find(call.token);
             if (!session)
-                return ApiResponse::error(401, QStringLiteral("unauthenticated"), {},
-                                          Tr::tr("The session is over (expired, signed out or revoked): "
-                                                 "sign in again."));
+                return sessionOver();
             call.userId = session->userId;
             call.sessionId = session->id;
+            call.sessionExpiresAtMs = session->expiresAt.toMSecsSinceEpoch();
+            call.sessionLastUsedAtMs = session->lastUsedAtMs;
+            call.sessionFound = true;
         }
         SessionScope scope(core, call.sessionId);
         ApiResponse r = job(core, call);
@@ -746,7 +875,7 @@ ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
     }
 }
 
-void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
+void ApiServer::park(const std::shared_ptr<Call> &call)
 {
     QTcpSocket *socket = call->reply->socket();
     if (!call->reply->isConnected() || !socket) {
@@ -755,45 +884,181 @@ void ApiServer::park(const std::shared_ptr<Call> &call, const Route &route)
     }
     // Between the worker's read and now, a change may already have come in.
     if (m_watcher.version() > call->since) {
-        call->woken = true;
-        runOnWorker(call, route);
+        fanOut({ call });
         return;
     }
-    // The waiter owns the connections and the timer: deleting it ends the
-    // wait; `over` keeps a second event of the same loop turn from acting twice.
-    auto *waiter = new QObject(this);
-    auto over = std::make_shared<bool>(false);
-    const auto end = [waiter, over] {
-        if (*over)
-            return false;
-        *over = true;
-        waiter->deleteLater();
-        return true;
-    };
-    const auto wake = [this, call, route, end] {
-        if (!end())
-            return;
-        call->woken = true;
-        runOnWorker(call, route);
-    };
-    connect(&m_watcher, &ChangeWatcher::versionChanged, waiter, [call, wake](qint64 version) {
-        if (version > call->since)
-            wake();
-    });
-    // Back from a lost database connection: notifications may have been
-    // missed, so every parked poll reads again.
-    connect(&m_watcher, &ChangeWatcher::databaseRecovered, waiter, wake);
-    auto *timer = new QTimer(waiter);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, waiter, wake);
-    timer->start(int(call->waitSeconds * 1000));
+    const quint64 id = ++m_nextParkId;
+    call->parkId = id;
+    Parked parked;
+    parked.call = call;
+    parked.deadline = m_deadlines.emplace(m_clock.elapsed() + call->waitSeconds * 1000, id);
     // A client that leaves while parked: forget it (never write to its socket).
-    const auto drop = [call, end] {
-        if (end())
-            logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+    parked.disconnected
+        = connect(socket, &QAbstractSocket::disconnected, this, [this, id] { dropParked(id); });
+    parked.destroyed = connect(socket, &QObject::destroyed, this, [this, id] { dropParked(id); });
+    const bool first = parked.deadline == m_deadlines.begin();
+    m_parked.insert(id, std::move(parked));
+    if (first)
+        scheduleDeadline();
+}
+
+std::shared_ptr<ApiServer::Call> ApiServer::unpark(quint64 parkId)
+{
+    const auto it = m_parked.find(parkId);
+    if (it == m_parked.end())
+        return {};
+    // The socket outlives this long-poll (keep-alive): its connections go.
+    disconnect(it->disconnected);
+    disconnect(it->destroyed);
+    m_deadlines.erase(it->deadline);
+    std::shared_ptr<Call> call = std::move(it->call);
+    m_parked.erase(it);
+    return call;
+}
+
+void ApiServer::dropParked(quint64 parkId)
+{
+    if (const std::shared_ptr<Call> call = unpark(parkId))
+        logRequest(call->request.method, call->request.path, 499, call->timer.elapsed(), call->userId);
+}
+
+void ApiServer::scheduleDeadline()
+{
+    if (m_deadlines.empty()) {
+        m_deadlineTimer.stop();
+        return;
+    }
+    m_deadlineTimer.start(int(qMax<qint64>(0, m_deadlines.begin()->first - m_clock.elapsed())));
+}
+
+void ApiServer::onDeadline()
+{
+    const qint64 now = m_clock.elapsed();
+    const qint64 wallNow = QDateTime::currentMSecsSinceEpoch();
+    QList<std::shared_ptr<Call>> reread;
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        const std::shared_ptr<Call> call = unpark(m_deadlines.begin()->second); // erases the deadline
+        // Nothing moved since its session was checked: the empty page, from
+        // memory. Otherwise (a change that did not pass its checkpoint may
+        // have ended the session) the worker reads again.
+        if (m_watcher.databaseAvailable() && m_watcher.version() == call->verifiedVersion
+            && call->since == call->verifiedVersion && wallNow < call->sessionExpiresAtMs) {
+            ApiResponse r = emptyPage(call->since);
+            r.userId = call->userId;
+            finish(call, r);
+        } else {
+            call->woken = true;
+            call->sessionTrusted = false;
+            runOnWorker(call, changesRoute());
+        }
+    }
+    scheduleDeadline();
+}
+
+void ApiServer::wakeParked(qint64 version, bool all)
+{
+    QList<quint64> ids;
+    for (auto it = m_parked.cbegin(); it != m_parked.cend(); ++it) {
+        if (all || it->call->since < version)
+            ids.append(it.key());
+    }
+    QList<std::shared_ptr<Call>> calls;
+    calls.reserve(ids.size());
+    for (const quint64 id : std::as_const(ids))
+        calls.append(unpark(id));
+    fanOut(std::move(calls));
+}
+
+void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
+{
+    if (calls.isEmpty())
+        return;
+    qint64 since = std::numeric_limits<qint64>::max();
+    QList<qint64> sessionIds;
+    QList<qint64> userIds;
+    QSet<qint64> seen;
+    QSet<qint64> seenUsers;
+    for (const auto &call : std::as_const(calls)) {
+        call->woken = true;
+        since = std::min(since, call->since);
+        if (!seen.contains(call->sessionId)) {
+            seen.insert(call->sessionId);
+            sessionIds.append(call->sessionId);
+        }
+        if (!seenUsers.contains(call->userId)) {
+            seenUsers.insert(call->userId);
+            userIds.append(call->userId);
+        }
+    }
+    struct Outcome
+    {
+        bool ok = false;
+        ChangeFeed::Concerned concerned;
+        QSet<qint64> open;
     };
-    connect(socket, &QAbstractSocket::disconnected, waiter, drop);
-    connect(socket, &QObject::destroyed, waiter, drop);
+    m_pool.run<Outcome>(
+        [since, sessionIds, userIds](Core &core) {
+            Outcome outcome;
+            try {
+                outcome.concerned = ChangeFeed(core).concerned(since, userIds, MaxAnalysedChanges);
+                // After the feed's snapshot: sessions open at a state at least that recent.
+                outcome.open = Sessions(core).stillOpen(sessionIds);
+                outcome.ok = true;
+            } catch (const DatabaseError &error) {
+                qWarning().noquote() << "guichetd: waking the long-polls:" << error.message();
+            }
+            return outcome;
+        },
+        [this, calls](Outcome outcome) {
+            if (!outcome.ok) {
+                // Each reads on its own, with the usual retry and 503.
+                for (const auto &call : calls) {
+                    call->sessionTrusted = false;
+                    runOnWorker(call, changesRoute());
+                }
+                return;
+            }
+            QList<QByteArray> hashes;
+            hashes.reserve(calls.size());
+            for (const auto &call : calls)
+                hashes.append(call->tokenHash);
+            m_sessions.confirm(outcome.open, hashes, outcome.concerned.version);
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            // (scope key, user when the page is its own, since, limit).
+            std::map<std::tuple<QByteArray, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
+            for (const auto &call : calls) {
+                if (!outcome.open.contains(call->sessionId) || now >= call->sessionExpiresAtMs) {
+                    m_sessions.forget(call->tokenHash);
+                    ApiResponse r = sessionOver();
+                    r.userId = call->userId;
+                    finish(call, r);
+                    continue;
+                }
+                call->verifiedVersion = outcome.concerned.version;
+                const auto concerned = outcome.concerned.users.constFind(call->userId);
+                if (call->since >= outcome.concerned.version
+                    || (!outcome.concerned.everyone && concerned == outcome.concerned.users.cend())) {
+                    // Nothing in the new changes for this user.
+                    ApiResponse r = emptyPage(outcome.concerned.version);
+                    r.userId = call->userId;
+                    finish(call, r);
+                    continue;
+                }
+                const QByteArray scope = outcome.concerned.everyone ? QByteArray() : *concerned;
+                call->sharedAt = scope.isEmpty() ? 0 : outcome.concerned.version;
+                const auto key
+                    = std::make_tuple(scope, scope.isEmpty() ? call->userId : 0, call->since, call->limit);
+                const auto leader = leaders.find(key);
+                if (leader != leaders.end())
+                    leader->second->sharers.append(call);
+                else
+                    leaders.emplace(key, call);
+            }
+            for (const auto &[key, leader] : leaders) {
+                leader->sessionTrusted = true; // checked just above
+                runOnWorker(leader, changesRoute());
+            }
+        });
 }
 
 void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &response)
@@ -801,9 +1066,15 @@ void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &res
     HeaderList headers = response.headers;
     if (response.status >= 500)
         headers.append({ QByteArrayLiteral("X-Request-Id"), call->requestId });
+    if (call->woken)
+        call->reply->flushOnSend();
     call->reply->send(response.status, response.contentType, response.body, headers);
     logRequest(call->request.method, call->request.path, response.status, call->timer.elapsed(),
                response.userId);
+    // Long-polls woken with it that wanted the same page.
+    const QList<std::shared_ptr<Call>> sharers = std::exchange(call->sharers, {});
+    for (const auto &sharer : sharers)
+        finish(sharer, response);
 }
 
 } // namespace guichet::server

@@ -4,15 +4,19 @@
 #include "server/clientaddress.h"
 #include "server/clientthrottle.h"
 #include "server/httpbinding.h"
+#include "server/sessioncache.h"
 #include "server/signinqueue.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace guichet {
@@ -61,6 +65,7 @@ struct ApiResponse
     bool changed = false; // a command went through: the change counter moved
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
     bool unavailable = false; // the database could not be reached (503)
+    bool reread = false; // a shared long-poll page is out of date: each reads its own (never sent)
 
     static ApiResponse json(const QJsonObject &object, int status = 200);
     // {"ok": false, "code", "field", "message"} (docs/API.md).
@@ -146,9 +151,25 @@ private:
     // connection gives 503 (unavailable), any other database error a generic 500.
     static ApiResponse runJob(Core &core, Call &call, const Job &job);
     void finish(const std::shared_ptr<Call> &call, const ApiResponse &response);
+    // GET changes answered on the event loop when the caller's session is
+    // known valid (m_sessions) and nothing is newer than its checkpoint: the
+    // empty page, or the long-poll parked, without a worker or the database.
+    bool answerFromMemory(const std::shared_ptr<Call> &call);
     // Holds a long-poll until the counter passes its `since` or its `wait`
-    // elapses, then runs its route again; drops it if the client leaves.
-    void park(const std::shared_ptr<Call> &call, const Route &route);
+    // elapses; drops it if the client leaves.
+    void park(const std::shared_ptr<Call> &call);
+    std::shared_ptr<Call> unpark(quint64 parkId);
+    void dropParked(quint64 parkId);
+    void onDeadline();
+    void scheduleDeadline();
+    // A change (or the database back): wakes the parked long-polls behind it.
+    void wakeParked(qint64 version, bool all);
+    // One database visit for all the woken long-polls: which sessions are
+    // still open and which users the new changes may concern. The others get
+    // their empty page at once; the concerned ones a page read once per
+    // (user, since, limit) and shared.
+    void fanOut(QList<std::shared_ptr<Call>> calls);
+    const Route &changesRoute() const { return m_routes.at(m_changesRoute); }
 
     WorkerPool &m_pool;
     ChangeWatcher &m_watcher;
@@ -159,6 +180,21 @@ private:
     QThreadPool m_hashPool;
     SignInQueue m_signInQueue; // sign-ins waiting for a hashing thread
     int m_hashing = 0; // sign-ins handed to m_hashPool and not back yet
+    int m_changesRoute = -1;
+    int m_signOutRoute = -1;
+    SessionCache m_sessions;
+    // Parked long-polls by park id, and their deadlines.
+    struct Parked
+    {
+        std::shared_ptr<Call> call;
+        std::multimap<qint64, quint64>::iterator deadline;
+        QMetaObject::Connection disconnected;
+        QMetaObject::Connection destroyed;
+    };
+    QHash<quint64, Parked> m_parked;
+    std::multimap<qint64, quint64> m_deadlines; // (m_clock ms, park id), one per parked long-poll
+    QTimer m_deadlineTimer;
+    quint64 m_nextParkId = 0;
 };
 
 } // namespace guichet::server

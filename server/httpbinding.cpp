@@ -47,6 +47,8 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
         m_responder->writeHeader(h.first, h.second);
     // QHttpServerResponder ends the headers in writeBody(): HEAD writes an empty one.
     m_responder->writeBody(m_omitBody ? QByteArray() : body);
+    if (m_flush && m_socket)
+        m_socket->flush();
     LimitedTcpServer::answerSent(m_socket.data());
 }
 

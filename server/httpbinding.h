@@ -57,6 +57,11 @@ public:
     // For a HEAD request: send() writes the status and headers (Content-Length
     // included) but not the body.
     void omitBody() { m_omitBody = true; }
+    // send() hands the answer to the kernel at once rather than at the event
+    // loop's next turn: for the thousands of long-polls one change answers,
+    // each would otherwise turn its socket's write notifier on and off again.
+    // (Other answers keep Qt's batching: one loop turn writes many sockets.)
+    void flushOnSend() { m_flush = true; }
     // The socket, to learn of a disconnection (may be null once gone).
     QTcpSocket *socket() const { return m_socket.data(); }
 
@@ -65,6 +70,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     bool m_sent = false;
     bool m_omitBody = false;
+    bool m_flush = false;
 };
 
 using HttpReplyPtr = std::shared_ptr<HttpReply>;

@@ -2,11 +2,75 @@
 
 #include "server/requestframing.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
 
+#include <map>
+#include <optional>
+
 namespace guichet::server {
+
+// The deadlines of every connection, in one ordered map under one QTimer. A
+// QTimer per connection would cost O(connections) at each restart (Qt keeps a
+// thread's timers in one sorted list and finds a timer by a linear search), and
+// connections restart theirs several times per request: with 10,000 parked
+// long-polls that was most of the event loop's time. Shared by the guards (a
+// shared_ptr: the guards, children of their sockets, may outlive the server's
+// members).
+class Deadlines : public QObject
+{
+public:
+    using Entry = std::multimap<qint64, std::function<void()>>::iterator;
+
+    Deadlines()
+    {
+        m_clock.start();
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &Deadlines::fire);
+    }
+
+    Entry add(int ms, std::function<void()> due)
+    {
+        const Entry entry = m_entries.emplace(m_clock.elapsed() + ms, std::move(due));
+        if (entry == m_entries.begin())
+            arm();
+        return entry;
+    }
+
+    void remove(Entry entry)
+    {
+        const bool first = entry == m_entries.begin();
+        m_entries.erase(entry);
+        if (first)
+            arm();
+    }
+
+private:
+    void arm()
+    {
+        if (m_entries.empty())
+            m_timer.stop();
+        else
+            m_timer.start(int(qMax<qint64>(0, m_entries.begin()->first - m_clock.elapsed())));
+    }
+
+    void fire()
+    {
+        const qint64 now = m_clock.elapsed();
+        while (!m_entries.empty() && m_entries.begin()->first <= now) {
+            const std::function<void()> due = std::move(m_entries.begin()->second);
+            m_entries.erase(m_entries.begin());
+            due();
+        }
+        arm();
+    }
+
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+    std::multimap<qint64, std::function<void()>> m_entries;
+};
 
 namespace {
 
@@ -36,6 +100,42 @@ QByteArray refusalResponse(int status, const QByteArray &body)
         + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;
 }
 
+// One connection's deadline in the shared Deadlines: QTimer's start/isActive/stop.
+class DeadlineTimer
+{
+public:
+    DeadlineTimer(std::shared_ptr<Deadlines> deadlines, std::function<void()> timeout)
+        : m_deadlines(std::move(deadlines))
+        , m_timeout(std::move(timeout))
+    {
+    }
+    ~DeadlineTimer() { stop(); }
+    DeadlineTimer(const DeadlineTimer &) = delete;
+    DeadlineTimer &operator=(const DeadlineTimer &) = delete;
+
+    void start(int ms)
+    {
+        stop();
+        m_entry = m_deadlines->add(ms, [this] {
+            m_entry.reset();
+            m_timeout();
+        });
+    }
+    void stop()
+    {
+        if (m_entry) {
+            m_deadlines->remove(*m_entry);
+            m_entry.reset();
+        }
+    }
+    bool isActive() const { return m_entry.has_value(); }
+
+private:
+    std::shared_ptr<Deadlines> m_deadlines;
+    std::function<void()> m_timeout;
+    std::optional<Deadlines::Entry> m_entry;
+};
+
 // Bytes read ahead of the request the connection is on: enough for many small
 // pipelined requests, little per connection.
 constexpr qint64 ReadAhead = 16 * 1024;
@@ -55,7 +155,8 @@ class ConnectionGuard : public QObject
 {
 public:
     ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits,
-                    const LimitedTcpServer::RefusalBody &body, const LimitedTcpServer::RefusalLog &log)
+                    const LimitedTcpServer::RefusalBody &body, const LimitedTcpServer::RefusalLog &log,
+                    std::shared_ptr<Deadlines> deadlines)
         : QObject(socket)
         , m_socket(socket)
         , m_tls(qobject_cast<QSslSocket *>(socket))
@@ -63,14 +164,13 @@ public:
         , m_body(body)
         , m_log(log)
         , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
+        , m_timer(std::move(deadlines), [this] { onTimeout(); })
     {
         socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
         connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onBytesWritten);
         if (m_tls)
             connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &ConnectionGuard::onBytesWritten);
-        m_timer.setSingleShot(true);
-        connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
         updateReading();
         updateDeadline();
     }
@@ -320,7 +420,7 @@ private:
     bool m_closeAfterAnswer = false;
     bool m_closing = false;
     bool m_refused = false;
-    QTimer m_timer;
+    DeadlineTimer m_timer;
     Deadline m_deadline = Deadline::None;
 };
 
@@ -333,8 +433,9 @@ LimitedTcpServer::LimitedTcpServer(const ConnectionLimits &limits, RefusalBody b
     , m_body(std::move(body))
     , m_log(std::move(log))
 {
-    // The default queue of 50 drops connections in a burst of desktops coming back.
-    setListenBacklogSize(1024);
+    // The default queue of 50 drops connections in a burst of desktops coming
+    // back; Linux caps it at net.core.somaxconn (4096 on Debian 12).
+    setListenBacklogSize(4096);
 }
 
 void LimitedTcpServer::setTlsConfiguration(const QSslConfiguration &configuration)
@@ -377,7 +478,9 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
     }
     ++m_connections;
     connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
-    new ConnectionGuard(socket, m_limits, m_body, m_log);
+    if (!m_deadlines)
+        m_deadlines = std::make_shared<Deadlines>();
+    new ConnectionGuard(socket, m_limits, m_body, m_log, m_deadlines);
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (tlsSocket) {
         tlsSocket->setSslConfiguration(m_tls);

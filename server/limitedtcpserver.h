@@ -4,12 +4,15 @@
 #include <QTcpServer>
 
 #include <functional>
+#include <memory>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
 QT_END_NAMESPACE
 
 namespace guichet::server {
+
+class Deadlines;
 
 // What one guichetd instance accepts from its clients (docs/OPERATIONS.md).
 struct ConnectionLimits
@@ -73,6 +76,7 @@ private:
     QSslConfiguration m_tls;
     bool m_useTls = false;
     int m_connections = 0;
+    std::shared_ptr<Deadlines> m_deadlines; // every connection's timeouts
 };
 
 } // namespace guichet::server

@@ -426,6 +426,147 @@ QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &i
     return result;
 }
 
+ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &candidates,
+                                            int maxChanges) const
+{
+    Database &db = m_core.db();
+    ReadSnapshot snapshot(db);
+    Concerned result;
+    result.version = db.currentVersion();
+    since = std::max<qint64>(since, 0);
+    if (since >= result.version)
+        return result;
+    // What the changed rows hang on, by the rules of visibleWhere: users
+    // (their own rows), structures (whoever is attached to one, any status,
+    // may see its rows and its people), and support (every solicitation).
+    QSet<qint64> users;
+    QSet<qint64> structures;
+    bool support = false;
+    int seen = 0;
+    bool tooMany = false;
+    const QString range = QStringLiteral("version > %1").arg(since);
+    const auto collect = [&](const QString &sql, QSet<qint64> *first, QSet<qint64> *second) {
+        if (tooMany)
+            return;
+        QSqlQuery query = db.exec(sql.arg(range) + QStringLiteral(" LIMIT %1").arg(maxChanges + 1 - seen));
+        while (query.next()) {
+            if (++seen > maxChanges) {
+                tooMany = true;
+                return;
+            }
+            if (first && !query.value(0).isNull())
+                first->insert(query.value(0).toLongLong());
+            if (second && !query.value(1).isNull())
+                second->insert(query.value(1).toLongLong());
+        }
+    };
+    QSet<qint64> userRows;
+    collect(QStringLiteral("SELECT id FROM users WHERE %1"), &userRows, nullptr);
+    QSet<qint64> structureRows; // may reset a structure for its secondary managers
+    collect(QStringLiteral("SELECT id FROM structures WHERE %1"), &structureRows, nullptr);
+    structures += structureRows;
+    collect(QStringLiteral("SELECT structure_id FROM services WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_spaces WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT user_id, structure_id FROM attachments WHERE %1"), &users, &structures);
+    collect(QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE %1"), &users, &structures);
+    collect(QStringLiteral("SELECT user_id FROM attached_files WHERE %1"), &users, nullptr);
+    QSet<qint64> solicitationUsers;
+    collect(QStringLiteral("SELECT user_id FROM solicitations WHERE %1"), &solicitationUsers, nullptr);
+    collect(QStringLiteral("SELECT s.user_id FROM solicitation_messages m JOIN solicitations s ON s.id = "
+                           "m.solicitation_id WHERE m.%1"),
+            &solicitationUsers, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM audit_log WHERE %1"), &structures, nullptr);
+    if (!tooMany) {
+        QSqlQuery query = db.exec(QStringLiteral("SELECT table_name, user_id, structure_id FROM tombstones "
+                                                 "WHERE %1 LIMIT %2")
+                                      .arg(range)
+                                      .arg(maxChanges + 1 - seen));
+        while (query.next() && !tooMany) {
+            if (++seen > maxChanges)
+                tooMany = true;
+            const QString table = query.value(0).toString();
+            if (table == QLatin1String("solicitations") || table == QLatin1String("solicitation_messages"))
+                support = true;
+            if (!query.value(1).isNull())
+                users.insert(query.value(1).toLongLong());
+            if (!query.value(2).isNull())
+                structures.insert(query.value(2).toLongLong());
+        }
+    }
+    if (tooMany) {
+        result.everyone = true;
+        return result;
+    }
+    if (!solicitationUsers.isEmpty() || !userRows.isEmpty())
+        support = true; // support sees every solicitation and its sender's row
+    // Their own rows changed: a page of their own.
+    QSet<qint64> own = users;
+    own += solicitationUsers;
+    own += userRows;
+    QSet<qint64> all = own;
+    // A user row is seen by whoever shares a structure with its owner.
+    if (!userRows.isEmpty()) {
+        QList<qint64> changedUsers(userRows.cbegin(), userRows.cend());
+        std::sort(changedUsers.begin(), changedUsers.end());
+        for (const qint64 id :
+             idsOf(db,
+                   QStringLiteral("SELECT structure_id FROM attachments WHERE user_id IN (%1)")
+                       .arg(idList(changedUsers))))
+            structures.insert(id);
+    }
+    if (!structures.isEmpty()) {
+        QList<qint64> list(structures.cbegin(), structures.cend());
+        std::sort(list.begin(), list.end());
+        for (const qint64 id :
+             idsOf(db,
+                   QStringLiteral("SELECT DISTINCT user_id FROM attachments WHERE structure_id IN (%1)")
+                       .arg(idList(list))))
+            all.insert(id);
+    }
+    QSet<qint64> supportUsers;
+    if (support) {
+        for (const qint64 id : idsOf(db, QStringLiteral("SELECT id FROM users WHERE is_support = 1")))
+            supportUsers.insert(id);
+        all += supportUsers;
+    }
+    // The others' pages depend on their scope only (no row of theirs in the
+    // range, no reset: no structure row changed): the key of their scope.
+    QList<qint64> shared;
+    for (const qint64 id : candidates) {
+        if (!all.contains(id) || result.users.contains(id))
+            continue;
+        result.users.insert(id, QByteArray());
+        if (!own.contains(id) && structureRows.isEmpty())
+            shared.append(id);
+    }
+    std::sort(shared.begin(), shared.end());
+    for (qsizetype from = 0; from < shared.size(); from += 1000) {
+        const QList<qint64> chunk = shared.mid(from, 1000);
+        QHash<qint64, QByteArray> keys;
+        for (const qint64 id : chunk)
+            keys.insert(id,
+                        supportUsers.contains(id) ? QByteArrayLiteral("support") : QByteArrayLiteral("user"));
+        QSqlQuery query = db.exec(QStringLiteral("SELECT a.user_id, a.structure_id, a.role, a.status, "
+                                                 "s.secondary_powers FROM attachments a JOIN structures s ON "
+                                                 "s.id = a.structure_id WHERE a.user_id IN (%1) ORDER BY "
+                                                 "a.user_id, a.structure_id, a.role, a.status")
+                                      .arg(idList(chunk)));
+        while (query.next()) {
+            QByteArray &key = keys[query.value(0).toLongLong()];
+            key += ';' + query.value(1).toString().toLatin1() + ':' + query.value(2).toString().toUtf8() + ':'
+                + query.value(3).toString().toUtf8() + ':' + query.value(4).toString().toLatin1();
+        }
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
+            result.users.insert(it.key(), it.value());
+    }
+    return result;
+}
+
+std::optional<QJsonObject> ChangeFeed::pageAt(qint64 userId, qint64 since, int limit, qint64 version) const
+{
+    return read(userId, since, limit, version);
+}
+
 QJsonObject ChangeFeed::everything(qint64 userId) const
 {
     return page(userId, 0, 0);
@@ -433,10 +574,15 @@ QJsonObject ChangeFeed::everything(qint64 userId) const
 
 QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
 {
+    return *read(userId, since, limit, 0);
+}
+
+std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int limit, qint64 onlyAt) const
+{
     Database &db = m_core.db();
     since = std::max<qint64>(since, 0);
     // The common poll: nothing changed anywhere, one cheap query.
-    if (since > 0) {
+    if (since > 0 && onlyAt == 0) {
         const qint64 now = db.currentVersion();
         if (since >= now)
             return makePage(now, false, {}, {}, {});
@@ -444,6 +590,8 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
 
     ReadSnapshot snapshot(db);
     const qint64 current = db.currentVersion();
+    if (onlyAt > 0 && current != onlyAt)
+        return std::nullopt;
     if (since > 0 && since >= current)
         return makePage(current, false, {}, {}, {});
     const Scope scope = loadScope(db, userId);

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QtGlobal>
+
+#include <optional>
 
 namespace guichet {
 
@@ -25,6 +29,27 @@ public:
     // with `checkpoint`, `more`, `resets` and `deleted`.
     QJsonObject page(qint64 userId, qint64 since, int limit) const;
 
+    // Of `candidates`, who may find anything in the changes after `since`
+    // (up to `version`, the counter read in the same snapshot): guichetd asks
+    // once when a change wakes its parked long-polls and reads a page only for
+    // them; the others' page is empty with checkpoint `version`. A superset:
+    // a candidate whose page(since) would hold a row, a deletion or a reset is
+    // in `users`. Each comes with the key of its scope, or an empty key when
+    // its page is its own (the changes touch its own rows, or may reset a
+    // structure); candidates with the same non-empty key get the same page for
+    // the same since and limit while the counter stays at `version` (pageAt).
+    // `everyone` when the range holds more than maxChanges rows (each reads
+    // its own page).
+    struct Concerned
+    {
+        qint64 version = 0;
+        bool everyone = false;
+        QHash<qint64, QByteArray> users;
+    };
+    Concerned concerned(qint64 since, const QList<qint64> &candidates, int maxChanges) const;
+    // page(), read only while the counter is still `version`: nothing when it moved.
+    std::optional<QJsonObject> pageAt(qint64 userId, qint64 since, int limit, qint64 version) const;
+
     // Every row visible to userId now, in the same shape (since = 0, no limit,
     // no resets or deletions).
     QJsonObject everything(qint64 userId) const;
@@ -42,6 +67,8 @@ public:
     static QStringList columns(const QString &table);
 
 private:
+    std::optional<QJsonObject> read(qint64 userId, qint64 since, int limit, qint64 onlyAt) const;
+
     Core &m_core;
 };
 

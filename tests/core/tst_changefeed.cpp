@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <functional>
+
 using namespace guichet;
 using namespace guichet::test;
 
@@ -265,6 +267,62 @@ private slots:
         QCOMPARE(pageIds(page, QStringLiteral("services")), (QList<qint64> { w.serviceA, w.serviceB }));
         // Others get no reset.
         QVERIFY(w.feed->page(w.carol, before, 100).value(QStringLiteral("resets")).toArray().isEmpty());
+    }
+
+    void theConcernedUsersIncludeEveryoneWithSomethingToFetch()
+    {
+        SYNC_WORLD(w);
+        const QList<qint64> everyone { w.alice, w.bruno, w.carol, w.dan, w.sue };
+        const auto hasSomething = [](const QJsonObject &page) {
+            return !page.value(QStringLiteral("rows")).toArray().isEmpty()
+                || !page.value(QStringLiteral("deleted")).toArray().isEmpty()
+                || !page.value(QStringLiteral("resets")).toArray().isEmpty();
+        };
+        // Each change, then who may find something in it.
+        const QList<std::function<CommandResult()>> changes {
+            [&] {
+                return w.structures->addService(w.alice, w.s1, QStringLiteral("C"), QStringLiteral("Caisse"));
+            },
+            [&] { return w.attachments->decideAttachment(w.alice, w.danPending, true); },
+            [&] { return w.files->deleteFiles(w.dan, { w.danFile }); },
+            [&] {
+                return w.solicitations->createSolicitation(
+                    w.carol,
+                    { QStringLiteral("other"), QStringLiteral("Question"), QStringLiteral("Bonjour") });
+            },
+        };
+        int narrowed = 0;
+        for (int i = 0; i < changes.size(); ++i) {
+            const qint64 before = w.t.db().currentVersion();
+            const CommandResult r = changes.at(i)();
+            QVERIFY2(r.ok(), qPrintable(QStringLiteral("change %1: %2").arg(i).arg(r.message)));
+            const ChangeFeed::Concerned concerned = w.feed->concerned(before, everyone, 5000);
+            QCOMPARE(concerned.version, w.t.db().currentVersion());
+            QVERIFY(!concerned.everyone);
+            if (i == 0) // a service of Alice's structure: nothing for Bruno
+                QVERIFY(!concerned.users.contains(w.bruno));
+            QHash<QByteArray, QJsonObject> pageOfScope;
+            for (const qint64 user : everyone) {
+                const QJsonObject page = w.feed->page(user, before, 1000);
+                if (hasSomething(page))
+                    QVERIFY2(concerned.users.contains(user),
+                             qPrintable(QStringLiteral("change %1, user %2").arg(i).arg(user)));
+                if (!concerned.users.contains(user)) {
+                    ++narrowed;
+                    continue;
+                }
+                // Users given the same scope key get the same page.
+                const QByteArray key = concerned.users.value(user);
+                if (key.isEmpty())
+                    continue;
+                if (pageOfScope.contains(key))
+                    QCOMPARE(page, pageOfScope.value(key));
+                pageOfScope.insert(key, page);
+                QVERIFY(w.feed->pageAt(user, before, 1000, concerned.version).has_value());
+                QVERIFY(!w.feed->pageAt(user, before, 1000, concerned.version - 1).has_value());
+            }
+        }
+        QVERIFY(narrowed > 0); // not everyone, every time
     }
 
     void rowsByIdInTheFeedsShape()

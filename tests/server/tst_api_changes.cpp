@@ -9,6 +9,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSet>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -77,6 +78,55 @@ private:
                              { QStringLiteral("code"), code },
                              { QStringLiteral("name"), QStringLiteral("Service ") + code } },
                            m_alice);
+    }
+
+    // A user of her own (the world's are shared by the other tests), signed in.
+    QString newUser(const QString &email, QString *secondToken = nullptr)
+    {
+        const qint64 id = insertUser(m_world->t.db(), email, QStringLiteral("Eve"));
+        m_world->t.db().exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"),
+                             { PasswordHasher::hash(m_password), id });
+        if (secondToken)
+            *secondToken = m_api->signIn(email, m_password);
+        return m_api->signIn(email, m_password);
+    }
+
+    // The empty poll at the current checkpoint, twice: the second is answered
+    // from guichetd's memory of the session.
+    void pollTwice(const QString &token, qint64 since)
+    {
+        for (int i = 0; i < 2; ++i) {
+            const ApiReply r = m_api->get(changesPath(since), token);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.json.value(QLatin1String("checkpoint")).toInteger(), since);
+            QVERIFY(r.json.value(QLatin1String("rows")).toArray().isEmpty());
+        }
+    }
+
+    // A long-poll on a raw connection: every byte the server sends is kept,
+    // so that a second answer would be seen.
+    struct RawPoll
+    {
+        std::unique_ptr<QTcpSocket> socket = std::make_unique<QTcpSocket>();
+        QByteArray received;
+    };
+    std::unique_ptr<RawPoll> startRawPoll(const QString &token, qint64 since)
+    {
+        auto poll = std::make_unique<RawPoll>();
+        poll->socket->connectToHost(m_server->baseUrl().host(), quint16(m_server->baseUrl().port()));
+        if (!poll->socket->waitForConnected(5000))
+            return nullptr;
+        RawPoll *raw = poll.get();
+        connect(raw->socket.get(), &QTcpSocket::readyRead, this,
+                [raw] { raw->received += raw->socket->readAll(); });
+        raw->socket->write("GET " + changesPath(since, 0, 30).toLatin1() + " HTTP/1.1\r\nHost: x\r\n"
+                           + "Authorization: Bearer " + token.toLatin1() + "\r\n\r\n");
+        return poll;
+    }
+    static int answersIn(const QByteArray &bytes) { return int(bytes.count("HTTP/1.1 ")); }
+    static QJsonObject bodyOf(const QByteArray &bytes)
+    {
+        return QJsonDocument::fromJson(bytes.mid(bytes.indexOf("\r\n\r\n") + 4)).object();
     }
 
     static QSet<qint64> structuresOf(const QJsonObject &page)
@@ -252,6 +302,173 @@ private slots:
         const ApiReply health = m_api->get(QStringLiteral("/api/v1/health"));
         QCOMPARE(health.status, 200);
         QVERIFY(m_server->log().contains(QStringLiteral(" 499 ")));
+    }
+
+    void anEmptyPollAfterSignOutIsRefused()
+    {
+        const QString token = newUser(QStringLiteral("eve.signout@example.org"));
+        QVERIFY(!token.isEmpty());
+        const qint64 since = currentCheckpoint(token);
+        pollTwice(token, since);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(m_api->del(QStringLiteral("/api/v1/session"), token).status, 200);
+        // The sign-out moved the counter: at the old checkpoint, and at the new one.
+        QCOMPARE(m_api->get(changesPath(since), token).status, 401);
+        QCOMPARE(m_api->get(changesPath(since + 1), token).status, 401);
+        QCOMPARE(m_api->get(changesPath(since + 1, 0, 5), token).status, 401);
+    }
+
+    void anEmptyPollAfterDeactivationIsRefused()
+    {
+        QString other;
+        const QString token = newUser(QStringLiteral("eve.deactivated@example.org"), &other);
+        QVERIFY(!token.isEmpty() && !other.isEmpty());
+        qint64 since = currentCheckpoint(token);
+        pollTwice(token, since);
+        if (QTest::currentTestFailed())
+            return;
+        // A parked long-poll of the other session, ended by the deactivation.
+        std::unique_ptr<QNetworkReply> parked(
+            startGet(m_server->baseUrl(), changesPath(since, 0, 20), other));
+        QTest::qWait(300);
+        QVERIFY(!parked->isFinished());
+        QCOMPARE(m_api->command(QStringLiteral("deactivateAccount"), {}, token).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(parked->isFinished(), 5000);
+        QCOMPARE(parked->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
+        const qint64 now = m_world->t.db().currentVersion();
+        QCOMPARE(m_api->get(changesPath(now), token).status, 401);
+        QCOMPARE(m_api->get(changesPath(now), other).status, 401);
+        QCOMPARE(m_api->get(changesPath(now, 0, 5), other).status, 401);
+    }
+
+    void aPollFromMemoryStillSeesTheUsersChangesAndNoOneElses()
+    {
+        const QString bruno = m_api->signIn(QStringLiteral("bruno@example.org"), m_password);
+        const qint64 since = currentCheckpoint(m_carol);
+        QCOMPARE(currentCheckpoint(bruno), since);
+        pollTwice(m_carol, since);
+        pollTwice(bruno, since);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(addService(*m_api, QStringLiteral("MEM")).status, 200);
+        const ApiReply carol = m_api->get(changesPath(since), m_carol);
+        QCOMPARE(carol.status, 200);
+        QVERIFY(carol.json.value(QLatin1String("checkpoint")).toInteger() > since);
+        QCOMPARE(pageRows(carol.json, QStringLiteral("services")).size(), 1);
+        // Bruno is not attached to Alice's structure: the checkpoint moves, nothing else.
+        const ApiReply other = m_api->get(changesPath(since), bruno);
+        QCOMPARE(other.status, 200);
+        QCOMPARE(other.json.value(QLatin1String("checkpoint")).toInteger(),
+                 carol.json.value(QLatin1String("checkpoint")).toInteger());
+        QVERIFY(other.json.value(QLatin1String("rows")).toArray().isEmpty());
+        QVERIFY(!structuresOf(other.json).contains(m_world->s1));
+    }
+
+    void everyParkedClientGetsTheChangeOnceAndOnlyWhatItMaySee()
+    {
+        const QString bruno = m_api->signIn(QStringLiteral("bruno@example.org"), m_password);
+        const QString sue = m_api->signIn(QStringLiteral("sue@example.org"), m_password);
+        const QString dan = m_api->signIn(QStringLiteral("dan@example.org"), m_password);
+        const qint64 since = currentCheckpoint(m_carol);
+        // Several long-polls per user (a user with two desktops, or a desktop
+        // that reconnected), some answered from one shared page.
+        struct Client
+        {
+            QString name;
+            QString token;
+            std::shared_ptr<RawPoll> poll;
+        };
+        QList<Client> clients;
+        for (int i = 0; i < 3; ++i) {
+            for (const auto &[name, token] :
+                 { std::pair { QStringLiteral("alice"), m_alice },
+                   std::pair { QStringLiteral("carol"), m_carol },
+                   std::pair { QStringLiteral("bruno"), bruno }, std::pair { QStringLiteral("sue"), sue },
+                   std::pair { QStringLiteral("dan"), dan } }) {
+                clients.append({ name, token, startRawPoll(token, since) });
+                QVERIFY(clients.last().poll);
+            }
+        }
+        QTest::qWait(500);
+        for (const Client &c : std::as_const(clients))
+            QCOMPARE(answersIn(c.poll->received), 0);
+        QCOMPARE(addService(*m_api, QStringLiteral("FAN")).status, 200);
+        for (const Client &c : std::as_const(clients))
+            QTRY_VERIFY_WITH_TIMEOUT(answersIn(c.poll->received) >= 1, 5000);
+        QTest::qWait(500); // a second answer would have come by now
+        for (const Client &c : std::as_const(clients)) {
+            QCOMPARE(answersIn(c.poll->received), 1);
+            QVERIFY(c.poll->received.startsWith("HTTP/1.1 200"));
+            const QJsonObject page = bodyOf(c.poll->received);
+            // Exactly what a poll of the same checkpoint answers now.
+            const ApiReply fresh = m_api->get(changesPath(since), c.token);
+            QCOMPARE(fresh.status, 200);
+            QCOMPARE(page, fresh.json);
+            const bool seesS1 = c.name != QLatin1String("bruno") && c.name != QLatin1String("sue");
+            QCOMPARE(pageRows(page, QStringLiteral("services")).size(), seesS1 ? 1 : 0);
+            QVERIFY(page.value(QLatin1String("checkpoint")).toInteger() > since);
+        }
+    }
+
+    void usersOfOneScopeEachGetTheirPageOnce()
+    {
+        // Eve: a simple user of Alice's structure, like Carol.
+        const QString eve = newUser(QStringLiteral("eve.shared@example.org"));
+        const qint64 eveId = m_world->t.db()
+                                 .value(QStringLiteral("SELECT id FROM users WHERE email = ?"),
+                                        { QStringLiteral("eve.shared@example.org") })
+                                 .toLongLong();
+        const qint64 attachment = m_world->request(eveId, m_world->s1);
+        QVERIFY(attachment > 0);
+        QVERIFY(m_world->attachments->decideAttachment(m_world->alice, attachment, true).ok());
+        const QString bruno = m_api->signIn(QStringLiteral("bruno@example.org"), m_password);
+        const qint64 since = currentCheckpoint(m_carol);
+        QList<std::pair<QString, std::shared_ptr<RawPoll>>> clients;
+        for (int i = 0; i < 3; ++i) {
+            for (const QString &token : { m_carol, eve, bruno }) {
+                clients.append({ token, startRawPoll(token, since) });
+                QVERIFY(clients.last().second);
+            }
+        }
+        QTest::qWait(500);
+        // Alice's own row changes: her structure's people see it, Bruno does not.
+        const ApiReply command
+            = m_api->command(QStringLiteral("setNotifications"),
+                             { { QStringLiteral("enabled"), true },
+                               { QStringLiteral("contactEmail"), QStringLiteral("a@example.org") } },
+                             m_alice);
+        QCOMPARE(command.status, 200);
+        for (const auto &[token, poll] : std::as_const(clients))
+            QTRY_VERIFY_WITH_TIMEOUT(answersIn(poll->received) >= 1, 5000);
+        QTest::qWait(300);
+        for (const auto &[token, poll] : std::as_const(clients)) {
+            QCOMPARE(answersIn(poll->received), 1);
+            const QJsonObject page = bodyOf(poll->received);
+            const ApiReply fresh = m_api->get(changesPath(since), token);
+            QCOMPARE(page, fresh.json);
+            const bool seesAlice = pageIds(page, QStringLiteral("users")).contains(m_world->alice);
+            QCOMPARE(seesAlice, token != bruno);
+        }
+    }
+
+    void aSignOutThroughAnotherServerEndsTheRememberedSession()
+    {
+        if (!m_world->t.db().isPostgres())
+            QSKIP("Several guichetd share a database on PostgreSQL only.");
+        Guichetd second;
+        QString error;
+        QVERIFY2(second.start(m_world->t.location(), {}, &error), qPrintable(error));
+        const QString token = newUser(QStringLiteral("eve.elsewhere@example.org"));
+        const qint64 since = currentCheckpoint(token);
+        pollTwice(token, since);
+        if (QTest::currentTestFailed())
+            return;
+        ApiClient other(second.baseUrl());
+        QCOMPARE(other.del(QStringLiteral("/api/v1/session"), token).status, 200);
+        // This instance learns of it through NOTIFY.
+        QTRY_COMPARE_WITH_TIMEOUT(m_api->get(changesPath(since), token).status, 401, 3000);
+        QCOMPARE(second.stop(), 0);
     }
 
     void aCommandThroughAnotherServerWakesTheLongPoll()

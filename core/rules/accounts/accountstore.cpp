@@ -478,6 +478,26 @@ void AccountStore::touchSession(qint64 sessionId, qint64 nowMs)
     m_db.exec(QStringLiteral("UPDATE sessions SET last_used_at = ? WHERE id = ?"), { nowMs, sessionId });
 }
 
+QSet<qint64> AccountStore::openSessionIds(const QList<qint64> &sessionIds, qint64 nowMs) const
+{
+    QSet<qint64> open;
+    // In chunks: the ids go into the SQL text (whole numbers only).
+    for (qsizetype from = 0; from < sessionIds.size(); from += 1000) {
+        QStringList ids;
+        for (const qint64 id : sessionIds.mid(from, 1000))
+            ids.append(QString::number(id));
+        QSqlQuery query
+            = m_db.exec(QStringLiteral("SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+                                       "WHERE s.id IN (%1) AND s.revoked_at IS NULL AND s.expires_at > ? "
+                                       "AND u.status = 'active'")
+                            .arg(ids.join(QLatin1Char(','))),
+                        { nowMs });
+        while (query.next())
+            open.insert(query.value(0).toLongLong());
+    }
+    return open;
+}
+
 void AccountStore::revokeSession(qint64 sessionId, qint64 userId, qint64 nowMs)
 {
     m_db.exec(QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND "

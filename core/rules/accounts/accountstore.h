@@ -3,6 +3,7 @@
 #include "rules/accounts/accounts.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -212,6 +213,8 @@ public:
     qint64 insertSession(qint64 userId, const QString &tokenHash, qint64 nowMs, qint64 expiresAtMs);
     std::optional<SessionRecord> openSession(const QString &tokenHash) const;
     void touchSession(qint64 sessionId, qint64 nowMs);
+    // Of sessionIds, those not revoked, not expired at nowMs, of an active account.
+    QSet<qint64> openSessionIds(const QList<qint64> &sessionIds, qint64 nowMs) const;
     // Revokes the session when it is the user's and still open.
     void revokeSession(qint64 sessionId, qint64 userId, qint64 nowMs);
     // exceptSessionId 0: every open session of the user.

@@ -68,9 +68,17 @@ std::optional<SessionInfo> Sessions::find(const QString &token)
     info.id = session->id;
     info.userId = session->userId;
     info.expiresAt = QDateTime::fromMSecsSinceEpoch(session->expiresAt, Qt::UTC);
-    if (now - session->lastUsedAt >= LastUsedPrecisionMs)
+    info.lastUsedAtMs = session->lastUsedAt;
+    if (now - session->lastUsedAt >= LastUsedPrecisionMs) {
         store.touchSession(info.id, now);
+        info.lastUsedAtMs = now;
+    }
     return info;
+}
+
+QSet<qint64> Sessions::stillOpen(const QList<qint64> &sessionIds) const
+{
+    return AccountStore(m_core.db()).openSessionIds(sessionIds, m_core.clock().nowMs());
 }
 
 CommandResult Sessions::signOut(qint64 actorId, qint64 sessionId)
@@ -86,6 +94,9 @@ CommandResult Sessions::signOut(qint64 actorId, qint64 sessionId)
 void Sessions::revokeAll(CommandContext &ctx, qint64 userId, qint64 exceptSessionId)
 {
     AccountStore(ctx.db()).revokeSessions(userId, exceptSessionId, ctx.clock().nowMs());
+    // The change counter moves with every end of a session: guichetd trusts
+    // the sessions it keeps in memory only while it has not moved.
+    ctx.version();
 }
 
 } // namespace guichet

@@ -5,6 +5,8 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QList>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -20,6 +22,7 @@ struct SessionInfo
     qint64 id = 0;
     qint64 userId = 0;
     QDateTime expiresAt;
+    qint64 lastUsedAtMs = 0; // its last use as recorded (now, when find() recorded it)
 };
 
 // guichetd's sign-in sessions (docs/API.md, "Sessions"). The token is 32 random
@@ -54,6 +57,9 @@ public:
     // The session of token when it is neither revoked nor expired and its
     // account is active; records its use (at most once a minute).
     std::optional<SessionInfo> find(const QString &token);
+    // Of sessionIds, those still open now (not revoked, not expired, account
+    // active): guichetd checks its parked long-polls in one query.
+    QSet<qint64> stillOpen(const QList<qint64> &sessionIds) const;
     // Sign-out: ends the caller's session.
     CommandResult signOut(qint64 actorId, qint64 sessionId);
 
