@@ -2659,14 +2659,6 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
         <translation>nom@exemple.fr</translation>
     </message>
     <message>
-        <source>French</source>
-        <translation>Français</translation>
-    </message>
-    <message>
-        <source>English</source>
-        <translation>Anglais</translation>
-    </message>
-    <message>
         <source>The language of the invitation, for an address without an account (an account&apos;s own language is used otherwise).</source>
         <translation>La langue de l’invitation, pour une adresse sans compte (sinon, la langue du compte).</translation>
     </message>
@@ -4294,11 +4286,11 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     </message>
     <message>
         <source>Ac&amp;tivate my account or resend the mail…</source>
-        <translation>Ac&amp;tiver mon compte ou renvoyer le message…</translation>
+        <translation>Ac&amp;tiver mon compte ou renvoyer le mail…</translation>
     </message>
     <message>
         <source>Paste the code of the activation mail, or ask for a new mail.</source>
-        <translation>Collez le code du message d’activation, ou demandez un nouveau message.</translation>
+        <translation>Collez le code du mail d’activation, ou demandez un nouveau mail.</translation>
     </message>
 </context>
 <context>
@@ -5869,7 +5861,7 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     </message>
     <message>
         <source>Resend the activation &amp;mail</source>
-        <translation>Renvoyer le &amp;message d’activation</translation>
+        <translation>Renvoyer le &amp;mail d’activation</translation>
     </message>
     <message>
         <source>A new activation link was mailed to %1; the older ones no longer work. It is valid until %2.</source>

@@ -48,8 +48,9 @@ InviteUserDialog::InviteUserDialog(Session &session, qint64 structureId, const Q
     m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("user")), QStringLiteral("user"));
     m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("secondary")), QStringLiteral("secondary"));
     m_language->setObjectName(QStringLiteral("language"));
-    m_language->addItem(tr("French"), QStringLiteral("fr"));
-    m_language->addItem(tr("English"), QStringLiteral("en"));
+    // Each language in its own words, as in the preferences.
+    m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->setToolTip(tr("The language of the invitation, for an address without an account (an "
                               "account's own language is used otherwise)."));
     m_whole->setObjectName(QStringLiteral("wholeStructure"));
