@@ -61,13 +61,14 @@ ActivationDialog::ActivationDialog(Session &session, const QString &email, QWidg
     m_email->setPlaceholderText(tr("name@example.org"));
     m_email->setMaxLength(textLimit::Email);
     auto *form = new QFormLayout;
+    m_form = form;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("&Link or code from the mail:"), m_token);
-    auto *resendHelp = new QLabel(tr("No mail, or the link expired? Give your address and ask for a new "
-                                     "mail; only the newest one works."),
-                                  this);
-    resendHelp->setWordWrap(true);
-    form->addRow(QString(), resendHelp);
+    m_resendHelp = new QLabel(tr("No mail, or the link expired? Give your address and ask for a new "
+                                 "mail; only the newest one works."),
+                              this);
+    m_resendHelp->setWordWrap(true);
+    form->addRow(QString(), m_resendHelp);
     form->addRow(tr("&E-mail address:"), m_email);
 
     // An invitee's account: what « Create an account » would have asked.
@@ -157,6 +158,19 @@ void ActivationDialog::setInfo(const QString &text)
     m_info->setVisible(!text.isEmpty());
 }
 
+void ActivationDialog::showDetails()
+{
+    // The code worked: asking for another mail is no longer the point, and
+    // the room goes to the account's details (small screens).
+    m_form->setRowVisible(m_resendHelp, false);
+    m_form->setRowVisible(m_email, false);
+    m_resend->hide();
+    m_outbox->hide();
+    m_details->show();
+    adjustSize();
+    m_firstName->setFocus();
+}
+
 void ActivationDialog::useCode(const QString &token)
 {
     m_feedback.clear();
@@ -198,9 +212,8 @@ void ActivationDialog::activate()
         if (!result.ok()) {
             if (result.data.value(QStringLiteral("needsDetails")).toBool() && m_details->isHidden()) {
                 // The first answer for an invitee: ask for the rest, no error yet.
-                m_details->show();
                 setInfo(result.message);
-                m_firstName->setFocus();
+                showDetails();
                 return;
             }
             m_feedback.show(result);

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -40,6 +41,9 @@ public:
     QString errorText() const;
     QString infoText() const;
 
+    // « Complete your account »: shown for an invitee's code, the dialog
+    // growing to fit it.
+    void showDetails();
     // Says what happened before (the sign-up's answer).
     void setInfo(const QString &text);
     // A link's code (a guichet://activate link opened from a mail).
@@ -58,6 +62,8 @@ private:
     QPushButton *m_validate;
     QPushButton *m_resend;
     QPushButton *m_outbox;
+    QFormLayout *m_form = nullptr;
+    QLabel *m_resendHelp = nullptr;
     QGroupBox *m_details;
     QLineEdit *m_firstName;
     QLineEdit *m_lastName;
