@@ -126,10 +126,18 @@ int PendingAttachmentModel::structureColumn() const
     return (isCheckable() ? 1 : 0) + 2; // after the requester and the e-mail
 }
 
+void PendingAttachmentModel::setPrincipalRequestsOnly(bool only)
+{
+    m_principalOnly = only;
+    reload();
+}
+
 void PendingAttachmentModel::reload()
 {
-    setRecords(withWaitingDays(Attachments(m_core).pendingAttachmentRequests(m_managerId), m_structureId,
-                               m_core.clock().today(), m_overdueDays));
+    QList<PendingAttachmentRequest> requests = Attachments(m_core).pendingAttachmentRequests(m_managerId);
+    if (m_principalOnly)
+        requests.removeIf([](const PendingAttachmentRequest &r) { return r.role != Role::Principal; });
+    setRecords(withWaitingDays(requests, m_structureId, m_core.clock().today(), m_overdueDays));
 }
 
 QVariant PendingAttachmentModel::data(const QModelIndex &index, int role) const

@@ -36,6 +36,9 @@ public:
     int overdueDays() const { return m_overdueDays; }
     // Only the requests to this structure (0: every structure the manager manages).
     void setStructureFilter(qint64 structureId);
+    // Only the requests to structures without a principal manager (role
+    // principal, decided by support): the support console's list.
+    void setPrincipalRequestsOnly(bool only);
     // The « Structure » column (the same for every row once one structure is chosen).
     int structureColumn() const;
     void reload() override;
@@ -46,6 +49,7 @@ private:
     qint64 m_managerId;
     qint64 m_structureId = 0;
     int m_overdueDays = 7;
+    bool m_principalOnly = false;
 };
 
 // The subscription requests a manager may decide (Subscriptions::pendingSubscriptionRequests).

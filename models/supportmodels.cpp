@@ -27,7 +27,9 @@ SupportUserModel::SupportUserModel(Core &core, qint64 supportId, QObject *parent
           } },
         { ColumnKind::Email, tr("E-mail"), [](const SupportUserRow &r) { return r.email; }, {} },
         { ColumnKind::Status, tr("Status"), [](const SupportUserRow &r) { return r.active; },
-          [](const SupportUserRow &r) { return r.active ? tr("Active") : tr("Deactivated"); } },
+          [](const SupportUserRow &r) {
+              return r.active ? tr("Active") : r.pending ? tr("Waiting for activation") : tr("Deactivated");
+          } },
         { ColumnKind::Date, tr("Deactivated since"), [](const SupportUserRow &r) { return r.deactivatedAt; },
           [](const SupportUserRow &r) { return shortDateTime(r.deactivatedAt); } },
         { tr("Structures"), [](const SupportUserRow &r) { return r.structures; },

@@ -438,7 +438,15 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const QJsonValue token = call.body.value(QLatin1String("token"));
         if (!token.isString())
             return missingField(QStringLiteral("token"));
-        const CommandResult result = Sessions(core).activate(token.toString(), sessionDays);
+        // An invitee's details (SignUps::activate), when the body has them.
+        ActivationDetails details;
+        const auto text = [&call](const char *key) { return call.body.value(QLatin1String(key)).toString(); };
+        details.firstName = text("firstName");
+        details.lastName = text("lastName");
+        details.password = text("password");
+        details.secretQuestion = text("secretQuestion");
+        details.secretAnswer = text("secretAnswer");
+        const CommandResult result = Sessions(core).activate(token.toString(), details, sessionDays);
         return result.ok() ? sessionResponse(result) : ApiResponse::fromResult(result);
     });
 

@@ -223,6 +223,22 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
         <source>This account is not activated yet: open the link of the activation mail, or ask for a new one (&quot;Create an account&quot;, then &quot;Resend the activation mail&quot;).</source>
         <translation>Ce compte n&apos;est pas encore activé : ouvrez le lien du mail d&apos;activation, ou demandez-en un nouveau (« Créer un compte », puis « Renvoyer le mail d&apos;activation »).</translation>
     </message>
+    <message>
+        <source>Hello %1,
+
+Someone asked to reactivate your Guichet account %2. It was deactivated more than %3 days ago, so it can no longer be reactivated from the sign-in window: write to support (&quot;Write to support&quot; in the sign-in window), who can send you a reactivation link.
+
+If it was not you, ignore this mail: nothing changed.</source>
+        <translation>Bonjour %1,
+
+Quelqu’un a demandé la réactivation de votre compte Guichet %2. Il a été désactivé il y a plus de %3 jours : il ne peut plus être réactivé depuis la fenêtre de connexion. Écrivez au support (« Écrire au support » dans la fenêtre de connexion), qui peut vous envoyer un lien de réactivation.
+
+Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation>
+    </message>
+    <message>
+        <source>Your Guichet account can no longer be reactivated by yourself</source>
+        <translation>Votre compte Guichet ne peut plus être réactivé par vous-même</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ActivationDialog</name>
@@ -289,6 +305,42 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
     <message>
         <source>Complete this field: e-mail address.</source>
         <translation>Complétez ce champ : adresse électronique.</translation>
+    </message>
+    <message>
+        <source>Complete your account</source>
+        <translation>Compléter votre compte</translation>
+    </message>
+    <message>
+        <source>You were invited: enter your name and choose a password (at least 12 characters, mixing 3 kinds of characters) and a secret question.</source>
+        <translation>Vous avez été invité : saisissez votre nom et choisissez un mot de passe (au moins 12 caractères, mêlant 3 sortes de caractères) et une question secrète.</translation>
+    </message>
+    <message>
+        <source>&amp;First name:</source>
+        <translation>&amp;Prénom :</translation>
+    </message>
+    <message>
+        <source>&amp;Last name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm the password:</source>
+        <translation>&amp;Confirmer le mot de passe :</translation>
+    </message>
+    <message>
+        <source>Secret &amp;question:</source>
+        <translation>&amp;Question secrète :</translation>
+    </message>
+    <message>
+        <source>&amp;Answer:</source>
+        <translation>&amp;Réponse :</translation>
+    </message>
+    <message>
+        <source>The password and its confirmation differ.</source>
+        <translation>Le mot de passe et sa confirmation diffèrent.</translation>
     </message>
 </context>
 <context>
@@ -775,10 +827,6 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
         <translation>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</translation>
     </message>
     <message>
-        <source>Enter the exact dates: they decide when you may act for the structure. The principal manager of the structure validates the request.</source>
-        <translation>Saisissez les dates exactes : elles déterminent quand vous pouvez intervenir pour la structure. Le gestionnaire principal de la structure valide la demande.</translation>
-    </message>
-    <message>
         <source>Start of validity</source>
         <translation>Début de validité</translation>
     </message>
@@ -801,6 +849,10 @@ Si vous n&apos;êtes pas à l&apos;origine de cette demande, ignorez ce courriel
     <message>
         <source>&amp;Validate</source>
         <translation>&amp;Valider</translation>
+    </message>
+    <message>
+        <source>Enter the exact dates: they decide when you may act for the structure. The principal manager of the structure validates the request (support, for a structure that has none).</source>
+        <translation>Saisissez les dates exactes : elles déterminent quand vous pourrez agir pour la structure. Le gestionnaire principal de la structure valide la demande (le support, pour une structure qui n’en a pas).</translation>
     </message>
 </context>
 <context>
@@ -1041,6 +1093,10 @@ Statut : %7</translation>
             <numerusform>%n rattachement supprimé.</numerusform>
             <numerusform>%n rattachements supprimés.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 has no principal manager: your request was sent to support, who decides it. If validated, you become its principal manager.</source>
+        <translation>%1 n’a pas de gestionnaire principal : votre demande a été adressée au support, qui la traite. Si elle est validée, vous en devenez le gestionnaire principal.</translation>
     </message>
 </context>
 <context>
@@ -1537,6 +1593,22 @@ Statut : %7</translation>
         <source>Sign-in of %1 refused: the account is not activated yet.</source>
         <translation>Connexion de %1 refusée : le compte n&apos;est pas encore activé.</translation>
     </message>
+    <message>
+        <source>A reactivation of %1 was asked for after the reactivation period; no link was sent, they were told by mail to contact support.</source>
+        <translation>La réactivation de %1 a été demandée après le délai de réactivation ; aucun lien n’a été envoyé, un courriel lui a indiqué de contacter le support.</translation>
+    </message>
+    <message>
+        <source>A reactivation was asked for %1, which has no deactivated account: nothing was sent.</source>
+        <translation>Une réactivation a été demandée pour %1, qui n’a pas de compte désactivé : rien n’a été envoyé.</translation>
+    </message>
+    <message>
+        <source>%1 invited %2 to %3 as %4 (%5).</source>
+        <translation>%1 a invité %2 à rejoindre %3 comme %4 (%5).</translation>
+    </message>
+    <message>
+        <source>%1 activated their account: the invitation became an attachment to %2.</source>
+        <translation>%1 a activé son compte : l’invitation est devenue un rattachement à %2.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -1977,6 +2049,14 @@ Statut : %7</translation>
     <message>
         <source>Resend the activation mail</source>
         <translation>Renvoyer le mail d&apos;activation</translation>
+    </message>
+    <message>
+        <source>Invite a user</source>
+        <translation>Inviter un utilisateur</translation>
+    </message>
+    <message>
+        <source>Resend an invitation</source>
+        <translation>Renvoyer une invitation</translation>
     </message>
 </context>
 <context>
@@ -2561,6 +2641,53 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     </message>
 </context>
 <context>
+    <name>guichet::InviteUserDialog</name>
+    <message>
+        <source>Attach to the &amp;whole structure</source>
+        <translation>Rattacher à &amp;toute la structure</translation>
+    </message>
+    <message>
+        <source>Invite a user</source>
+        <translation>Inviter un utilisateur</translation>
+    </message>
+    <message>
+        <source>Invite someone to %1 by e-mail. A person who already has an active account is attached at once; anyone else receives an invitation and is attached with this role and these services once their account is activated.</source>
+        <translation>Invitez une personne à rejoindre %1 par courriel. Une personne qui a déjà un compte actif est rattachée aussitôt ; toute autre reçoit une invitation et est rattachée avec ce rôle et ces services dès que son compte est activé.</translation>
+    </message>
+    <message>
+        <source>name@example.org</source>
+        <translation>nom@exemple.fr</translation>
+    </message>
+    <message>
+        <source>The language of the invitation, for an address without an account (an account&apos;s own language is used otherwise).</source>
+        <translation>La langue de l’invitation, pour une adresse sans compte (sinon, la langue du compte).</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;Adresse électronique :</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vices:</source>
+        <translation>Ser&amp;vices :</translation>
+    </message>
+    <message>
+        <source>&amp;Language of the invitation:</source>
+        <translation>&amp;Langue de l’invitation :</translation>
+    </message>
+    <message>
+        <source>&amp;Invite</source>
+        <translation>&amp;Inviter</translation>
+    </message>
+</context>
+<context>
     <name>guichet::LinkHandler</name>
     <message>
         <source>This link cannot be opened. %1</source>
@@ -2827,6 +2954,86 @@ Gérez votre compte utilisateur : informations personnelles, rattachements aux s
     <message>
         <source>Whole structure</source>
         <translation>Toute la structure</translation>
+    </message>
+    <message>
+        <source>Hello,
+
+%1 invites you to join %2 in Guichet with the address %3. To accept, open this link:
+%4
+
+Reading this mail on another device? In Guichet, click &quot;Create an account&quot;, then &quot;I already have a code&quot;, and paste this code:
+%5
+
+If you have no account yet, you will enter your name and choose a password and a secret question; Guichet then opens signed in, attached to %2. The link works once and until %6; a newer mail replaces it.
+
+If you do not know %1, ignore this mail: nothing happens without you.</source>
+        <translation>Bonjour,
+
+%1 vous invite à rejoindre %2 dans Guichet avec l’adresse %3. Pour accepter, ouvrez ce lien :
+%4
+
+Vous lisez ce message sur un autre appareil ? Dans Guichet, cliquez sur « Créer un compte », puis « J’ai déjà un code », et collez ce code :
+%5
+
+Si vous n’avez pas encore de compte, vous saisirez votre nom et choisirez un mot de passe et une question secrète ; Guichet s’ouvre alors connecté, rattaché à %2. Le lien fonctionne une fois, jusqu’au %6 ; un message plus récent le remplace.
+
+Si vous ne connaissez pas %1, ignorez ce message : rien ne se fait sans vous.</translation>
+    </message>
+    <message>
+        <source>You are invited to join %1 in Guichet</source>
+        <translation>Vous êtes invité à rejoindre %1 dans Guichet</translation>
+    </message>
+    <message>
+        <source>Hello %1,
+
+%2 invites you to join %3 in Guichet. Your account %4 is deactivated: reactivate it (&quot;Reactivate my account&quot; in the sign-in window) and you will be attached to %3 at once. If it was deactivated more than %5 days ago, write to support from the sign-in window.
+
+If you do not know %2, ignore this mail.</source>
+        <translation>Bonjour %1,
+
+%2 vous invite à rejoindre %3 dans Guichet. Votre compte %4 est désactivé : réactivez-le (« Réactiver mon compte » dans la fenêtre de connexion) et vous serez aussitôt rattaché à %3. S’il a été désactivé il y a plus de %5 jours, écrivez au support depuis la fenêtre de connexion.
+
+Si vous ne connaissez pas %2, ignorez ce message.</translation>
+    </message>
+    <message>
+        <source>An invitation was sent to %1. The person is attached with the role and services chosen as soon as their account is activated; until then they appear here as invited, and you can resend the mail.</source>
+        <translation>Une invitation a été envoyée à %1. La personne sera rattachée avec le rôle et les services choisis dès l’activation de son compte ; d’ici là, elle figure ici comme invitée et vous pouvez renvoyer le message.</translation>
+    </message>
+    <message>
+        <source>Enter the e-mail address of the person to invite.</source>
+        <translation>Saisissez l’adresse électronique de la personne à inviter.</translation>
+    </message>
+    <message>
+        <source>Enter a valid e-mail address (name@example.org).</source>
+        <translation>Saisissez une adresse électronique valide (nom@exemple.fr).</translation>
+    </message>
+    <message>
+        <source>A user is invited as a simple user or a secondary manager.</source>
+        <translation>Un utilisateur est invité comme simple utilisateur ou comme gestionnaire secondaire.</translation>
+    </message>
+    <message>
+        <source>Choose the invitation&apos;s language.</source>
+        <translation>Choisissez la langue de l’invitation.</translation>
+    </message>
+    <message>
+        <source>%1 is already attached to %2 or has a request waiting.</source>
+        <translation>%1 est déjà rattaché à %2 ou a une demande en attente.</translation>
+    </message>
+    <message>
+        <source>%1 already had an active account: attached to %2 now.</source>
+        <translation>%1 avait déjà un compte actif : rattaché à %2 dès maintenant.</translation>
+    </message>
+    <message>
+        <source>This person is no longer waiting for an invitation: there is no mail to resend.</source>
+        <translation>Cette personne n’attend plus d’invitation : il n’y a pas de message à renvoyer.</translation>
+    </message>
+    <message>
+        <source>This invitation was not accepted within %1 days: it is being removed. Invite the person again.</source>
+        <translation>Cette invitation n’a pas été acceptée sous %1 jours : elle va être supprimée. Invitez de nouveau la personne.</translation>
+    </message>
+    <message>
+        <source>Invited, waiting for activation</source>
+        <translation>Invité, en attente d’activation</translation>
     </message>
 </context>
 <context>
@@ -3302,6 +3509,14 @@ Commentaire : %9</translation>
             <numerusform>%n abonnement</numerusform>
             <numerusform>%n abonnements</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Invite a user…</source>
+        <translation>&amp;Inviter un utilisateur…</translation>
+    </message>
+    <message>
+        <source>Resend the i&amp;nvitation</source>
+        <translation>Renvoyer l’i&amp;nvitation</translation>
     </message>
 </context>
 <context>
@@ -4097,6 +4312,14 @@ Décochez la case pour ne plus être informé par courriel.</translation>
         <source>No account yet: create one with your e-mail address.</source>
         <translation>Pas encore de compte : créez-en un avec votre adresse électronique.</translation>
     </message>
+    <message>
+        <source>Ac&amp;tivate my account or resend the mail…</source>
+        <translation>Ac&amp;tiver mon compte ou renvoyer le mail…</translation>
+    </message>
+    <message>
+        <source>Paste the code of the activation mail, or ask for a new mail.</source>
+        <translation>Collez le code du mail d’activation, ou demandez un nouveau mail.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SignUpDialog</name>
@@ -4346,6 +4569,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>This account was not activated within %1 days: it is being removed. The person can create it again.</source>
         <translation>Ce compte n&apos;a pas été activé dans les %1 jours : il va être supprimé. La personne peut le créer de nouveau.</translation>
+    </message>
+    <message>
+        <source>You were invited: to activate your account, enter your name, choose a password and a secret question.</source>
+        <translation>Vous avez été invité : pour activer votre compte, saisissez votre nom, choisissez un mot de passe et une question secrète.</translation>
     </message>
 </context>
 <context>
@@ -5660,6 +5887,42 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>No solicitation in this state. Choose another state to see the others.</source>
         <translation>Aucune sollicitation dans cet état. Choisissez un autre état pour voir les autres.</translation>
     </message>
+    <message>
+        <source>Resend the activation &amp;mail</source>
+        <translation>Renvoyer le &amp;mail d’activation</translation>
+    </message>
+    <message>
+        <source>A new activation link was mailed to %1; the older ones no longer work. It is valid until %2.</source>
+        <translation>Un nouveau lien d’activation a été envoyé à %1 ; les précédents ne fonctionnent plus. Il est valable jusqu’au %2.</translation>
+    </message>
+    <message>
+        <source>Requests to join a structure without a principal manager: validating one makes its requester the principal manager.</source>
+        <translation>Demandes de rattachement à une structure sans gestionnaire principal : en valider une fait de son demandeur le gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>Requests to structures without a principal manager</source>
+        <translation>Demandes pour des structures sans gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>No request waits for a structure without a principal manager.</source>
+        <translation>Aucune demande n’attend pour une structure sans gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>Name the requester &amp;principal manager</source>
+        <translation>Nommer le demandeur gestionnaire &amp;principal</translation>
+    </message>
+    <message>
+        <source>%1 &lt;%2&gt; (asked to join)</source>
+        <translation>%1 &lt;%2&gt; (a demandé un rattachement)</translation>
+    </message>
+    <message>
+        <source>Name the requester principal manager</source>
+        <translation>Nommer le demandeur gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Validate the request of %1: they become the principal manager of %2.</source>
+        <translation>Valider la demande de %1 : cette personne devient gestionnaire principal de %2.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SupportStructureModel</name>
@@ -5717,6 +5980,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>Structures</source>
         <translation>Structures</translation>
+    </message>
+    <message>
+        <source>Waiting for activation</source>
+        <translation>En attente d’activation</translation>
     </message>
 </context>
 <context>

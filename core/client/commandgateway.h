@@ -36,7 +36,14 @@ public:
     // Activates an account waiting for activation with the code of its mail
     // (« Créer un compte ») and signs its owner in at once: on success result.id
     // is the user and userId() returns it, as after signIn.
-    virtual void activate(const QString &activationToken, Callback done) = 0;
+    // An invitee's account also needs `details` (SignUps::activate: without
+    // them the answer has data "needsDetails").
+    virtual void activate(const QString &activationToken, const ActivationDetails &details, Callback done)
+        = 0;
+    void activate(const QString &activationToken, Callback done)
+    {
+        activate(activationToken, ActivationDetails(), std::move(done));
+    }
     virtual void signOut() = 0;
     // Sends a command for the signed-in user (anonymous commands need none).
     // `done` runs exactly once with the outcome.

@@ -25,9 +25,10 @@ void LocalCommandGateway::signIn(const QString &email, const QString &password, 
         done(result);
 }
 
-void LocalCommandGateway::activate(const QString &activationToken, Callback done)
+void LocalCommandGateway::activate(const QString &activationToken, const ActivationDetails &details,
+                                   Callback done)
 {
-    const CommandCall call = commands::activateAccount(activationToken);
+    const CommandCall call = commands::activateAccount(activationToken, details);
     const CommandResult result
         = m_dispatcher.execute(0, call.name, call.args, QUuid::createUuid().toString(QUuid::WithoutBraces));
     m_userId = result.ok() ? result.id : 0;

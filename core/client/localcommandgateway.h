@@ -19,7 +19,8 @@ public:
     using CommandGateway::signIn;
     void signIn(const QString &email, const QString &password, const QString &unlockCode,
                 Callback done) override;
-    void activate(const QString &activationToken, Callback done) override;
+    void activate(const QString &activationToken, const ActivationDetails &details, Callback done) override;
+    using CommandGateway::activate;
     void signOut() override;
     using CommandGateway::send;
     void send(const QString &command, const QJsonObject &args, Callback done) override;

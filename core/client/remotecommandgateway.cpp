@@ -146,9 +146,11 @@ void RemoteCommandGateway::signIn(const QString &email, const QString &password,
     openSession(QStringLiteral("session"), body, std::move(done));
 }
 
-void RemoteCommandGateway::activate(const QString &activationToken, Callback done)
+void RemoteCommandGateway::activate(const QString &activationToken, const ActivationDetails &details,
+                                    Callback done)
 {
-    openSession(QStringLiteral("activation"), { { QStringLiteral("token"), activationToken } },
+    // The same arguments as the activateAccount command.
+    openSession(QStringLiteral("activation"), commands::activateAccount(activationToken, details).args,
                 std::move(done));
 }
 

@@ -92,7 +92,8 @@ public:
                 Callback done) override;
     // POST /api/v1/activation: the account becomes active and the answer is a
     // session, as signIn's.
-    void activate(const QString &activationToken, Callback done) override;
+    void activate(const QString &activationToken, const ActivationDetails &details, Callback done) override;
+    using CommandGateway::activate;
     // Revokes the token on the server (without waiting) and forgets it. Queued
     // commands stay in the outbox for the next sign-in.
     void signOut() override;

@@ -180,9 +180,19 @@ CommandCall signUp(const SignUpRequest &request)
                     .set(argKey::language, request.language));
 }
 
-CommandCall activateAccount(const QString &token)
+CommandCall activateAccount(const QString &token, const ActivationDetails &details)
 {
-    return call("activateAccount", Builder().set(argKey::token, token));
+    Builder b;
+    b.set(argKey::token, token);
+    // An invitee's details; nothing for an account born from a sign-up.
+    if (!details.isEmpty()) {
+        b.set(argKey::firstName, details.firstName);
+        b.set(argKey::lastName, details.lastName);
+        b.set(argKey::password, details.password);
+        b.set(argKey::secretQuestion, details.secretQuestion);
+        b.set(argKey::secretAnswer, details.secretAnswer);
+    }
+    return call("activateAccount", b);
 }
 
 CommandCall resendActivation(const QString &email)
@@ -263,6 +273,25 @@ CommandCall setSecondaryPowers(qint64 structureId, bool granted)
 CommandCall setAttachmentRole(qint64 attachmentId, const QString &role)
 {
     return call("setAttachmentRole", Builder().set(argKey::attachment, attachmentId).set(argKey::role, role));
+}
+
+CommandCall inviteUser(qint64 structureId, const QString &email, const QString &role, bool wholeStructure,
+                       const QList<qint64> &serviceIds, const QString &language)
+{
+    Builder b;
+    b.set(argKey::structure, structureId)
+        .set(argKey::email, email)
+        .set(argKey::role, role)
+        .set(argKey::wholeStructure, wholeStructure)
+        .set(argKey::language, language);
+    if (!wholeStructure)
+        b.set(argKey::services, serviceIds);
+    return call("inviteUser", b);
+}
+
+CommandCall resendInvitation(qint64 attachmentId)
+{
+    return call("resendInvitation", Builder().set(argKey::attachment, attachmentId));
 }
 
 CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,

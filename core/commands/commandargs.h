@@ -45,7 +45,7 @@ CommandCall completeReactivation(const QString &token, const QString &newPasswor
 CommandCall supportReactivate(qint64 userId);
 // « Créer un compte » and its activation (rules/accounts/signups.h).
 CommandCall signUp(const SignUpRequest &request);
-CommandCall activateAccount(const QString &token);
+CommandCall activateAccount(const QString &token, const ActivationDetails &details = {});
 CommandCall resendActivation(const QString &email);
 CommandCall supportResendActivation(qint64 userId);
 
@@ -68,6 +68,10 @@ CommandCall setSecondaryPowers(qint64 structureId, bool granted);
 CommandCall setAttachmentRole(qint64 attachmentId, const QString &role);
 
 // Manager's activity
+// « Inviter un utilisateur » (ManagerActivity::inviteUser): role "user" or "secondary".
+CommandCall inviteUser(qint64 structureId, const QString &email, const QString &role, bool wholeStructure,
+                       const QList<qint64> &serviceIds, const QString &language);
+CommandCall resendInvitation(qint64 attachmentId);
 CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,
                        const QDate &validUntil, bool wholeStructure, const QList<qint64> &serviceIds = {});
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil);

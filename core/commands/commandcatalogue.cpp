@@ -265,10 +265,22 @@ std::vector<CommandSpec> declare()
           true,
           {
               { argKey::token, ArgType::Text, Req, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Activation link") },
+              // An invitee's account has none of these yet (SignUps::activate).
+              { argKey::firstName, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "First name") },
+              { argKey::lastName, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Last name") },
+              { argKey::password, ArgType::Text, Opt, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Password") },
+              { argKey::secretQuestion, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Secret question") },
+              { argKey::secretAnswer, ArgType::Text, Opt, Secret, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Secret answer") },
           },
           [](Core &core, qint64, ArgReader &a) {
               const QString token = a.text(argKey::token);
-              return a.ok() ? SignUps(core).activate(token) : a.error();
+              ActivationDetails details;
+              details.firstName = a.text(argKey::firstName);
+              details.lastName = a.text(argKey::lastName);
+              details.password = a.text(argKey::password);
+              details.secretQuestion = a.text(argKey::secretQuestion);
+              details.secretAnswer = a.text(argKey::secretAnswer);
+              return a.ok() ? SignUps(core).activate(token, details) : a.error();
           } },
         { "resendActivation",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Ask for a new activation mail"),
@@ -446,6 +458,41 @@ std::vector<CommandSpec> declare()
               input.serviceIds = a.ids(argKey::services);
               input.wholeStructure = a.flag(argKey::wholeStructure, !hasServices);
               return a.ok() ? ManagerActivity(core).attachUser(actor, input) : a.error();
+          } },
+        { "inviteUser",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Invite a user"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::email, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "E-mail") },
+              { argKey::role, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Role") },
+              { argKey::services, ArgType::Ids, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Services") },
+              { argKey::wholeStructure, ArgType::Flag, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Whole structure") },
+              { argKey::language, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Language of the mails") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              InviteUserInput input;
+              input.structureId = a.id(argKey::structure);
+              input.email = a.text(argKey::email);
+              const QString roleName = a.text(argKey::role);
+              input.role = roleName.isEmpty() ? Role::User : roleFromString(roleName);
+              const bool hasServices = a.has(argKey::services);
+              input.serviceIds = a.ids(argKey::services);
+              input.wholeStructure = a.flag(argKey::wholeStructure, !hasServices);
+              const QString language = a.text(argKey::language);
+              if (!language.isEmpty())
+                  input.language = language;
+              return a.ok() ? ManagerActivity(core).inviteUser(actor, input) : a.error();
+          } },
+        { "resendInvitation",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Resend an invitation"),
+          false,
+          {
+              { argKey::attachment, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Attachment number") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const qint64 attachment = a.id(argKey::attachment);
+              return a.ok() ? ManagerActivity(core).resendInvitation(actor, attachment) : a.error();
           } },
         { "endAttachment",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "End an attachment"),

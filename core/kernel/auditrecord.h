@@ -30,6 +30,7 @@ enum class AuditAction {
     ActivationMailSent,
     AccountActivated,
     UnactivatedAccountRemoved,
+    ReactivationNotSent, // a reactivation asked for an address without a deactivated account
     // signin
     SignedIn,
     SignedOut,
@@ -50,6 +51,8 @@ enum class AuditAction {
     AttachmentEndSet,
     AttachedByManager,
     AttachmentCopied,
+    UserInvited, // « Inviter un utilisateur »: an invitation waiting for the account's activation
+    InvitationAccepted, // the invitee's account was activated: the invitation is an attachment
     PrincipalChanged,
     CreatorMadePrincipal,
     // structure, its services and its spaces set at structure level
@@ -110,6 +113,8 @@ inline constexpr char ReasonBySupport[] = "support";
 inline constexpr char ReasonByOperator[] = "operator";
 // Who asked for an activation mail (AuditRecord::reason; the sign-up itself has none).
 inline constexpr char ReasonResentByUser[] = "resent";
+// A reactivation asked for past the 60 days: the owner was told to contact support.
+inline constexpr char ReasonPeriodOver[] = "period_over";
 
 } // namespace audit
 

@@ -373,6 +373,7 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
         case AuditAction::AttachmentRequested:
         case AuditAction::AttachedByManager:
         case AuditAction::AttachmentCopied:
+        case AuditAction::InvitationAccepted:
             return NewAttachments;
         case AuditAction::AttachmentValidated:
         case AuditAction::AttachmentRefused:

@@ -113,6 +113,10 @@ QList<QPair<QString, CommandCall>> builtArgs()
     signUp.secretAnswer = QStringLiteral("r");
     add("signUp", commands::signUp(signUp));
     add("activateAccount", commands::activateAccount(QStringLiteral("t")));
+    add("activateAccount (an invitee's details)",
+        commands::activateAccount(QStringLiteral("t"),
+                                  { QStringLiteral("Nina"), QStringLiteral("Petit"), QStringLiteral("p"),
+                                    QStringLiteral("q"), QStringLiteral("a") }));
     add("resendActivation", commands::resendActivation(QStringLiteral("a@example.org")));
     add("supportResendActivation", commands::supportResendActivation(4));
     add("createStructure", commands::createStructure(structure));
@@ -129,6 +133,10 @@ QList<QPair<QString, CommandCall>> builtArgs()
     add("setSecondaryPowers", commands::setSecondaryPowers(1, true));
     add("setAttachmentRole", commands::setAttachmentRole(5, QStringLiteral("secondary")));
     add("attachUser", commands::attachUser(1, 4, QStringLiteral("user"), day, QDate(), false, { 2 }));
+    add("inviteUser",
+        commands::inviteUser(1, QStringLiteral("nina@example.org"), QStringLiteral("secondary"), false, { 2 },
+                             QStringLiteral("en")));
+    add("resendInvitation", commands::resendInvitation(5));
     add("endAttachment", commands::endAttachment(5, day));
     add("copyRights", commands::copyRights(4, 6, 0));
     add("transferPrincipal", commands::transferPrincipal(1, 4));
@@ -184,7 +192,7 @@ private slots:
                     QVERIFY2(command.arg(QLatin1String(arg.with)), qPrintable(what));
             }
         }
-        QCOMPARE(names.size(), 41);
+        QCOMPARE(names.size(), 43);
     }
 
     void aSecretKeepsTheCommandOutOfTheOfflineOutbox()

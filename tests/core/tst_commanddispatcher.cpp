@@ -464,6 +464,13 @@ private slots:
         QTest::newRow("deactivateAccount: successor not an id")
             << "deactivateAccount" << QByteArray(R"({"successors": {"forAll": "paul"}})") << "successors"
             << "";
+        QTest::newRow("inviteUser: email missing")
+            << "inviteUser" << QByteArray(R"({"structure": 1, "role": "user"})") << "email"
+            << "The field email is missing.";
+        QTest::newRow("inviteUser: services not a list of ids")
+            << "inviteUser" << QByteArray(R"({"structure": 1, "email": "a@example.org", "services": "A"})")
+            << "services"
+            << "";
         QTest::newRow("addFile: content missing")
             << "addFile" << QByteArray(R"({"designation": "D", "fileType": "devis", "fileName": "d.pdf"})")
             << "content"
@@ -772,6 +779,8 @@ private slots:
                                QStringLiteral("setSecondaryPowers"),
                                QStringLiteral("setAttachmentRole"),
                                QStringLiteral("attachUser"),
+                               QStringLiteral("inviteUser"),
+                               QStringLiteral("resendInvitation"),
                                QStringLiteral("endAttachment"),
                                QStringLiteral("copyRights"),
                                QStringLiteral("transferPrincipal"),

@@ -80,8 +80,12 @@ private slots:
         auto second = t.openAnother();
         QVERIFY(second);
         QString error;
+        const int applied = t.db().value(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt();
         QVERIFY2(second->migrate(&error), qPrintable(error));
-        QCOMPARE(second->value(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt(),
+        // Nothing applied twice, and the latest one there. (Numbers may have a
+        // gap while parallel branches each hold one: 0007 before 0006 is merged.)
+        QCOMPARE(second->value(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt(), applied);
+        QCOMPARE(second->value(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(),
                  Database::latestSchemaVersion());
     }
 

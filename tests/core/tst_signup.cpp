@@ -142,7 +142,7 @@ private slots:
         World w;
         GUICHET_REQUIRE_DB(w.t);
         QVERIFY(w.signUps.signUp(nina()).ok());
-        const CommandResult r = Sessions(*w.core).activate(w.lastToken(), 30);
+        const CommandResult r = Sessions(*w.core).activate(w.lastToken(), {}, 30);
         QVERIFY2(r.ok(), qPrintable(r.message));
         const QString session = r.data.value(QStringLiteral("token")).toString();
         QVERIFY(!session.isEmpty());
@@ -150,7 +150,7 @@ private slots:
         QVERIFY(found);
         QCOMPARE(found->userId, w.idOf());
         // A refused activation opens no session.
-        QCOMPARE(Sessions(*w.core).activate(QStringLiteral("made-up-code-0123456789"), 30).code,
+        QCOMPARE(Sessions(*w.core).activate(QStringLiteral("made-up-code-0123456789"), {}, 30).code,
                  ErrorCode::Expired);
         QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM sessions")), 1);
     }
@@ -292,7 +292,12 @@ private slots:
         QCOMPARE(fresh.data.value(QStringLiteral("message")).toString(),
                  SignUps::signUpMessage(QStringLiteral("new@example.org")));
         QCOMPARE(known.data.keys(), fresh.data.keys());
-        // Bob's account did not change; he got a mail in his language.
+        // Bob's account did not change (but for when he was last told, the
+        // hourly limit's bookkeeping); he got a mail in his language.
+        QVERIFY(!w.db()
+                     .value(QStringLiteral("SELECT account_notice_at FROM users WHERE id = ?"), { bob })
+                     .isNull());
+        w.db().exec(QStringLiteral("UPDATE users SET account_notice_at = NULL WHERE id = ?"), { bob });
         QCOMPARE(snapshot(w.db(),
                           { QStringLiteral("mail_outbox"), QStringLiteral("audit_log"),
                             QStringLiteral("counters") }),
@@ -313,6 +318,38 @@ private slots:
         const CommandCall call = commands::signUp(nina(QStringLiteral("bob@example.org")));
         const CommandResult viaKnown = dispatcher.execute(0, call.name, call.args);
         QCOMPARE(viaKnown.data, known.data);
+    }
+
+    // A stranger repeating sign-ups with Bob's address: Bob is told at most
+    // once an hour; the answers stay the same, every attempt is audited.
+    void theOwnerIsToldAtMostOnceAnHour()
+    {
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        QVERIFY(w.accounts
+                    .createUser({ QStringLiteral("bob@example.org"), QStringLiteral("Bob"),
+                                  QStringLiteral("Durand"), kPassword, false, QStringLiteral("en") })
+                    .ok());
+        const auto notices = [&w] {
+            return w.count(
+                QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'bob@example.org' "
+                               "AND subject LIKE 'Someone tried%'"));
+        };
+        const CommandResult first = w.signUps.signUp(nina(QStringLiteral("bob@example.org")));
+        QVERIFY(first.ok());
+        QCOMPARE(notices(), 1);
+        for (int i = 0; i < 3; ++i) {
+            w.clock.advanceSecs(15 * 60 - 1);
+            const CommandResult again = w.signUps.signUp(nina(QStringLiteral("bob@example.org")));
+            QCOMPARE(again.data, first.data);
+        }
+        QCOMPARE(notices(), 1); // 45 minutes later, still one
+        w.clock.advanceSecs(accountRules::AccountNoticeIntervalSecs - 3 * (15 * 60 - 1));
+        QVERIFY(w.signUps.signUp(nina(QStringLiteral("bob@example.org"))).ok());
+        QCOMPARE(notices(), 2); // an hour after the first
+        QCOMPARE(w.count(QStringLiteral(
+                     "SELECT COUNT(*) FROM audit_log WHERE action = 'account.sign_up_existing'")),
+                 5);
     }
 
     // The same work: both answers make the same argon2id hashes (the password

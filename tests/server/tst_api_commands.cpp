@@ -290,6 +290,53 @@ private slots:
         QCOMPARE(m_api->post(QStringLiteral("/api/v1/activation"), {}).status, 422);
     }
 
+    // « Inviter un utilisateur » over HTTP: a simple user is refused; the
+    // principal's invitation mails a code that opens a session once the
+    // invitee gives their details, attached with the role chosen.
+    void anInviteeActivatesThroughTheServer()
+    {
+        const QJsonObject invite { { QStringLiteral("structure"), m_s1 },
+                                   { QStringLiteral("email"), QStringLiteral("guest@example.org") },
+                                   { QStringLiteral("role"), QStringLiteral("secondary") } };
+        QCOMPARE(
+            m_api->command(QStringLiteral("inviteUser"), invite, m_tokens.value(QStringLiteral("simple")))
+                .status,
+            403);
+        const ApiReply invited = m_api->command(QStringLiteral("inviteUser"), invite,
+                                                m_tokens.value(QStringLiteral("principal")));
+        QCOMPARE(invited.status, 200);
+        const QString mail
+            = m_db->db()
+                  .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE recipient = ? "
+                                        "ORDER BY id DESC LIMIT 1"),
+                         { QStringLiteral("guest@example.org") })
+                  .toString();
+        const QString code = mail.section(QStringLiteral("token="), 1).section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(!code.isEmpty(), qPrintable(mail));
+        const ApiReply bare
+            = m_api->post(QStringLiteral("/api/v1/activation"), { { QStringLiteral("token"), code } });
+        QCOMPARE(bare.status, 422);
+        QVERIFY(
+            bare.json.value(QLatin1String("data")).toObject().value(QLatin1String("needsDetails")).toBool());
+        const ApiReply activated
+            = m_api->post(QStringLiteral("/api/v1/activation"),
+                          { { QStringLiteral("token"), code },
+                            { QStringLiteral("firstName"), QStringLiteral("Gus") },
+                            { QStringLiteral("lastName"), QStringLiteral("Guest") },
+                            { QStringLiteral("password"), QStringLiteral("Tournesol 2026!") },
+                            { QStringLiteral("secretQuestion"), QStringLiteral("Q ?") },
+                            { QStringLiteral("secretAnswer"), QStringLiteral("R") } });
+        QCOMPARE(activated.status, 200);
+        const QString session = activated.json.value(QLatin1String("token")).toString();
+        QCOMPARE(m_api->get(QStringLiteral("/api/v1/me"), session).status, 200);
+        QCOMPARE(
+            m_db->db()
+                .value(QStringLiteral("SELECT a.status || '/' || a.role FROM attachments a JOIN users u ON "
+                                      "u.id = a.user_id WHERE u.email = 'guest@example.org'"))
+                .toString(),
+            QStringLiteral("validated/secondary"));
+    }
+
     void solicitationsWithOrWithoutSession()
     {
         const auto count = [this] {

@@ -36,6 +36,7 @@ struct World
     qint64 solicitation = 0; // R's solicitation
     qint64 subscription = 0; // U's pending subscription on S
     qint64 waiting = 0; // an account waiting for activation (signed up through POST signup)
+    qint64 invitation = 0; // P invited guest@example.org to S (an attachment 'invited')
     QHash<QString, qint64> users;
     QHash<QString, QString> tokens;
 };
@@ -281,6 +282,34 @@ QList<Route> routes()
                      return QJsonObject { { QStringLiteral("structure"), w.s },
                                           { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
                                           { QStringLiteral("validFrom"), today() } };
+                 }) };
+    // « Inviter un utilisateur »: the structure's managers and support.
+    r << Route { QStringLiteral("inviteUser (an unknown address)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("inviteUser"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structure"), w.s },
+                                          { QStringLiteral("email"), QStringLiteral("newcomer@example.org") },
+                                          { QStringLiteral("role"), QStringLiteral("user") } };
+                 }) };
+    r << Route { QStringLiteral("inviteUser (F, active: attached at once)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("inviteUser"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structure"), w.s },
+                                          { QStringLiteral("email"), QStringLiteral("f@example.org") } };
+                 }) };
+    r << Route { QStringLiteral("resendInvitation (guest)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("resendInvitation"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("attachment"), w.invitation } };
                  }) };
     r << Route { QStringLiteral("supportReactivate (D)"),
                  { QStringLiteral("support") },
@@ -538,6 +567,17 @@ private:
                          .toLongLong();
         if (signedUp.status != 200 || !w->waiting) {
             *error = QStringLiteral("set-up sign-up: %1").arg(QString::fromUtf8(signedUp.body));
+            return false;
+        }
+        const ApiReply invited
+            = w->api->command(QStringLiteral("inviteUser"),
+                              { { QStringLiteral("structure"), w->s },
+                                { QStringLiteral("email"), QStringLiteral("guest@example.org") } },
+                              w->tokens.value(QStringLiteral("p")));
+        w->invitation
+            = db.value(QStringLiteral("SELECT id FROM attachments WHERE status = 'invited'")).toLongLong();
+        if (invited.status != 200 || !w->invitation) {
+            *error = QStringLiteral("set-up invitation: %1").arg(QString::fromUtf8(invited.body));
             return false;
         }
         if (db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { w->subscription })

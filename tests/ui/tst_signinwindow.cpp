@@ -1,8 +1,12 @@
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/passwords.h"
+#include "rules/accounts/signups.h"
 #include "ui/account/accountpage.h"
+#include "ui/account/activationdialog.h"
 #include "ui/account/signindialog.h"
 #include "ui/shell/desktopapp.h"
 #include "ui/shell/mainwindow.h"
+#include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QLineEdit>
@@ -48,6 +52,58 @@ private slots:
         // No subscription yet: only « Mon compte ».
         QCOMPARE(app.mainWindow()->spaceCodes(), QStringList { QStringLiteral("mon_compte") });
         QCOMPARE(w.gateway->userId(), w.db().value(QStringLiteral("SELECT id FROM users")).toLongLong());
+    }
+
+    // The right password of an account waiting for activation: the window
+    // offers the activation dialog (paste the code or resend the mail); a
+    // wrong password offers nothing, as for any address.
+    void anAccountWaitingForActivationIsOfferedTheActivationDialog()
+    {
+        UiWorld w;
+        GUICHET_REQUIRE_DB(w.t);
+        PasswordHasher::setFastHashingForTests(true);
+        SignUpRequest request;
+        request.email = QStringLiteral("nina@example.org");
+        request.firstName = QStringLiteral("Nina");
+        request.lastName = QStringLiteral("Petit");
+        request.password = QStringLiteral("Tournesol 2026!");
+        request.secretQuestion = QStringLiteral("Q ?");
+        request.secretAnswer = QStringLiteral("A");
+        QVERIFY(SignUps(*w.core).signUp(request).ok());
+        DesktopApp app(*w.session);
+        app.start();
+        SignInDialog *dialog = app.signInDialog();
+        QVERIFY(dialog->activateButton()->isHidden());
+        type(dialog, request.email, QStringLiteral("Wrong password 12"));
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY(!dialog->errorText().isEmpty());
+        QVERIFY(dialog->activateButton()->isHidden());
+
+        type(dialog, request.email, request.password);
+        QTest::mouseClick(dialog->signInButton(), Qt::LeftButton);
+        QVERIFY2(dialog->errorText().contains(QLatin1String("not activated")),
+                 qPrintable(dialog->errorText()));
+        QVERIFY(!dialog->activateButton()->isHidden());
+        QVERIFY(!app.mainWindow());
+
+        // The button opens the activation dialog for the address typed; its
+        // « Resend » mails a new link.
+        const int mailsBefore = w.db().value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox")).toInt();
+        QString email;
+        QString info;
+        Dialogs::queueDialogHook([&](QDialog *d) {
+            auto *activation = qobject_cast<ActivationDialog *>(d);
+            if (!activation)
+                return int(QDialog::Rejected);
+            email = activation->emailEdit()->text();
+            QTest::mouseClick(activation->resendButton(), Qt::LeftButton);
+            info = activation->infoText();
+            return int(QDialog::Rejected);
+        });
+        QTest::mouseClick(dialog->activateButton(), Qt::LeftButton);
+        QCOMPARE(email, request.email);
+        QCOMPARE(info, SignUps::resendMessage());
+        QCOMPARE(w.db().value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox")).toInt(), mailsBefore + 1);
     }
 
     void wrongPasswordIsRefusedInRed()

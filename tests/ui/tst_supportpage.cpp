@@ -1,5 +1,8 @@
 #include "fixtures.h"
 #include "models/supportmodels.h"
+#include "rules/accounts/passwords.h"
+#include "rules/accounts/signups.h"
+#include "rules/attachments/attachments.h"
 #include "rules/attachments/principals.h"
 #include "rules/manager/manageractivity.h"
 #include "rules/support/solicitations.h"
@@ -249,6 +252,80 @@ private slots:
         QCOMPARE(principalOf(w.db(), w.bakery), w.lea);
         QCOMPARE(view->model()->rowCount(), 0);
         QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.lea }) > 0);
+    }
+
+    // A structure nobody manages: Bruno's request to join it is support's to
+    // decide; the console lists it, and one click names him principal.
+    void namesTheRequesterOfAStructureWithoutPrincipal()
+    {
+        World w;
+        QVERIFY(w.init());
+        const qint64 workshop = insertStructure(w.db(), validSiret(3), QStringLiteral("Atelier Neuf"));
+        AttachmentRequest request;
+        request.structureId = workshop;
+        request.validFrom = w.clock.today();
+        const CommandResult asked = Attachments(*w.core).requestAttachment(w.bruno, request);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        QCOMPARE(asked.data.value(QStringLiteral("role")).toString(), QStringLiteral("principal"));
+        SupportPage page(*w.session);
+        page.show();
+        page.tabs()->setCurrentIndex(1);
+        QTableView *requests = page.view(QStringLiteral("principalRequestsTable"));
+        QCOMPARE(requests->model()->rowCount(), 1);
+        QVERIFY(rowOf(requests, QStringLiteral("Atelier Neuf")) == 0);
+        QVERIFY(!page.button(QStringLiteral("nameRequesterPrincipal"))->isEnabled());
+
+        // « Name a principal manager » on the structure offers Bruno too.
+        QTableView *structures = page.view(QStringLiteral("structuresTable"));
+        clickRow(structures, rowOf(structures, QStringLiteral("Atelier Neuf")));
+        bool offered = false;
+        Dialogs::queueDialogHook([&](QDialog *dialog) {
+            auto *successor = dialog->findChild<QComboBox *>(QStringLiteral("successor"));
+            offered = successor && successor->findText(QStringLiteral("BLANC"), Qt::MatchContains) >= 0;
+            return int(QDialog::Rejected);
+        });
+        QTest::mouseClick(page.button(QStringLiteral("namePrincipal")), Qt::LeftButton);
+        QVERIFY(offered);
+        QCOMPARE(principalOf(w.db(), workshop), 0);
+
+        clickRow(requests, 0);
+        QVERIFY(page.button(QStringLiteral("nameRequesterPrincipal"))->isEnabled());
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        QTest::mouseClick(page.button(QStringLiteral("nameRequesterPrincipal")), Qt::LeftButton);
+        QCOMPARE(principalOf(w.db(), workshop), w.bruno);
+        QCOMPARE(requests->model()->rowCount(), 0);
+        QVERIFY(page.messageText().contains(QLatin1String("principal manager")));
+    }
+
+    // An account waiting for activation shows so, and support resends its mail.
+    void resendsTheActivationMailOfAWaitingAccount()
+    {
+        World w;
+        QVERIFY(w.init());
+        PasswordHasher::setFastHashingForTests(true);
+        SignUpRequest r;
+        r.email = QStringLiteral("nina@example.org");
+        r.firstName = QStringLiteral("Nina");
+        r.lastName = QStringLiteral("Petit");
+        r.password = QStringLiteral("Tournesol 2026!");
+        r.secretQuestion = QStringLiteral("Q ?");
+        r.secretAnswer = QStringLiteral("A");
+        QVERIFY(SignUps(*w.core).signUp(r).ok());
+        SupportPage page(*w.session);
+        page.show();
+        searchUsers(page, "userEmail", QStringLiteral("nina@"));
+        QTableView *users = page.view(QStringLiteral("usersTable"));
+        const int row = rowOf(users, QStringLiteral("Waiting for activation"));
+        QVERIFY(row >= 0);
+        clickRow(users, row);
+        QVERIFY(!page.button(QStringLiteral("reactivate"))->isEnabled());
+        QVERIFY(page.button(QStringLiteral("resendActivation"))->isEnabled());
+        const int mails
+            = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { r.email });
+        QTest::mouseClick(page.button(QStringLiteral("resendActivation")), Qt::LeftButton);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { r.email }),
+                 mails + 1);
+        QVERIFY(page.messageText().contains(QLatin1String("activation link")));
     }
 
     void attachesAndNamesAnotherUser()

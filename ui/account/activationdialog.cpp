@@ -10,6 +10,7 @@
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -28,6 +29,13 @@ ActivationDialog::ActivationDialog(Session &session, const QString &email, QWidg
     , m_validate(nullptr)
     , m_resend(new QPushButton(tr("&Resend the activation mail"), this))
     , m_outbox(new QPushButton(tr("Open the local &outbox"), this))
+    , m_details(new QGroupBox(tr("Complete your account"), this))
+    , m_firstName(new QLineEdit(m_details))
+    , m_lastName(new QLineEdit(m_details))
+    , m_password(new QLineEdit(m_details))
+    , m_confirmation(new QLineEdit(m_details))
+    , m_question(new QLineEdit(m_details))
+    , m_answer(new QLineEdit(m_details))
     , m_feedback(m_error)
 {
     setObjectName(QStringLiteral("activationDialog"));
@@ -53,14 +61,50 @@ ActivationDialog::ActivationDialog(Session &session, const QString &email, QWidg
     m_email->setPlaceholderText(tr("name@example.org"));
     m_email->setMaxLength(textLimit::Email);
     auto *form = new QFormLayout;
+    m_form = form;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("&Link or code from the mail:"), m_token);
-    auto *resendHelp = new QLabel(tr("No mail, or the link expired? Give your address and ask for a new "
-                                     "mail; only the newest one works."),
-                                  this);
-    resendHelp->setWordWrap(true);
-    form->addRow(QString(), resendHelp);
+    m_resendHelp = new QLabel(tr("No mail, or the link expired? Give your address and ask for a new "
+                                 "mail; only the newest one works."),
+                              this);
+    m_resendHelp->setWordWrap(true);
+    form->addRow(QString(), m_resendHelp);
     form->addRow(tr("&E-mail address:"), m_email);
+
+    // An invitee's account: what « Create an account » would have asked.
+    m_details->setObjectName(QStringLiteral("details"));
+    auto *details = new QFormLayout(m_details);
+    details->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    auto *detailsIntro = new QLabel(tr("You were invited: enter your name and choose a password (at least 12 "
+                                       "characters, mixing 3 kinds of characters) and a secret question."),
+                                    m_details);
+    detailsIntro->setWordWrap(true);
+    details->addRow(detailsIntro);
+    const struct
+    {
+        QLineEdit *edit;
+        const char *name;
+        QString label;
+        int max;
+        bool secret;
+    } fields[] = {
+        { m_firstName, "firstName", tr("&First name:"), textLimit::Name, false },
+        { m_lastName, "lastName", tr("&Last name:"), textLimit::Name, false },
+        { m_password, "password", tr("&Password:"), textLimit::Password, true },
+        { m_confirmation, "confirmation", tr("&Confirm the password:"), textLimit::Password, true },
+        { m_question, "secretQuestion", tr("Secret &question:"), textLimit::SecretQuestion, false },
+        { m_answer, "secretAnswer", tr("&Answer:"), textLimit::SecretAnswer, true },
+    };
+    for (const auto &f : fields) {
+        f.edit->setObjectName(QString::fromLatin1(f.name));
+        f.edit->setMaxLength(f.max);
+        if (f.secret)
+            f.edit->setEchoMode(QLineEdit::Password);
+        details->addRow(f.label, f.edit);
+        m_feedback.bind(QString::fromLatin1(f.name), f.edit);
+        connect(f.edit, &QLineEdit::textEdited, this, [this] { m_feedback.clear(); });
+    }
+    m_details->hide();
 
     m_error->setObjectName(QStringLiteral("error"));
     m_resend->setObjectName(QStringLiteral("resend"));
@@ -90,6 +134,7 @@ ActivationDialog::ActivationDialog(Session &session, const QString &email, QWidg
     layout->addWidget(intro);
     layout->addWidget(m_info);
     layout->addLayout(form);
+    layout->addWidget(m_details);
     layout->addWidget(m_error);
     layout->addLayout(actions);
     layout->addWidget(buttons);
@@ -99,18 +144,31 @@ ActivationDialog::ActivationDialog(Session &session, const QString &email, QWidg
 
 QString ActivationDialog::errorText() const
 {
-    return m_error->isVisible() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 QString ActivationDialog::infoText() const
 {
-    return m_info->isVisible() ? m_info->text() : QString();
+    return m_info->isHidden() ? QString() : m_info->text();
 }
 
 void ActivationDialog::setInfo(const QString &text)
 {
     m_info->setText(text);
     m_info->setVisible(!text.isEmpty());
+}
+
+void ActivationDialog::showDetails()
+{
+    // The code worked: asking for another mail is no longer the point, and
+    // the room goes to the account's details (small screens).
+    m_form->setRowVisible(m_resendHelp, false);
+    m_form->setRowVisible(m_email, false);
+    m_resend->hide();
+    m_outbox->hide();
+    m_details->show();
+    adjustSize();
+    m_firstName->setFocus();
 }
 
 void ActivationDialog::useCode(const QString &token)
@@ -135,10 +193,29 @@ void ActivationDialog::activate()
                                { QStringLiteral("token") });
         return;
     }
+    ActivationDetails details;
+    if (!m_details->isHidden()) {
+        if (m_password->text() != m_confirmation->text()) {
+            m_feedback.showMessage(tr("The password and its confirmation differ."),
+                                   { QStringLiteral("confirmation") });
+            return;
+        }
+        details.firstName = m_firstName->text();
+        details.lastName = m_lastName->text();
+        details.password = m_password->text();
+        details.secretQuestion = m_question->text();
+        details.secretAnswer = m_answer->text();
+    }
     m_validate->setEnabled(false);
-    m_session.gateway.activate(token, [this](const CommandResult &result) {
+    m_session.gateway.activate(token, details, [this](const CommandResult &result) {
         m_validate->setEnabled(true);
         if (!result.ok()) {
+            if (result.data.value(QStringLiteral("needsDetails")).toBool() && m_details->isHidden()) {
+                // The first answer for an invitee: ask for the rest, no error yet.
+                setInfo(result.message);
+                showDetails();
+                return;
+            }
             m_feedback.show(result);
             return;
         }

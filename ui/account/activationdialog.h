@@ -4,6 +4,8 @@
 
 #include <QDialog>
 
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -17,7 +19,11 @@ struct Session;
 // when the mail's link opened Guichet. « Valider » activates the account and
 // signs its owner in (CommandGateway::activate): the dialog is accepted then.
 // « Resend the activation mail » asks for a new mail for the typed address
-// (the same answer whatever the address).
+// (the same answer whatever the address). An invitee's account (born from a
+// manager's invitation) has no name nor password yet: when the answer says so
+// (data "needsDetails"), the dialog shows « Complete your account » (names,
+// password and its confirmation, secret question and answer) and sends them
+// with the code.
 class ActivationDialog : public QDialog
 {
     Q_OBJECT
@@ -30,9 +36,14 @@ public:
     QPushButton *validateButton() const { return m_validate; }
     QPushButton *resendButton() const { return m_resend; }
     QPushButton *outboxButton() const { return m_outbox; }
+    // « Complete your account », shown for an invitee.
+    QGroupBox *detailsBox() const { return m_details; }
     QString errorText() const;
     QString infoText() const;
 
+    // « Complete your account »: shown for an invitee's code, the dialog
+    // growing to fit it.
+    void showDetails();
     // Says what happened before (the sign-up's answer).
     void setInfo(const QString &text);
     // A link's code (a guichet://activate link opened from a mail).
@@ -51,6 +62,15 @@ private:
     QPushButton *m_validate;
     QPushButton *m_resend;
     QPushButton *m_outbox;
+    QFormLayout *m_form = nullptr;
+    QLabel *m_resendHelp = nullptr;
+    QGroupBox *m_details;
+    QLineEdit *m_firstName;
+    QLineEdit *m_lastName;
+    QLineEdit *m_password;
+    QLineEdit *m_confirmation;
+    QLineEdit *m_question;
+    QLineEdit *m_answer;
     FormFeedback m_feedback;
 };
 

@@ -252,6 +252,9 @@ void ReactivationDialog::requestMail()
                            "its code below. In standalone mode, read it in the local outbox.")
                             .arg(result.data.value(QStringLiteral("message")).toString()));
         m_info->show();
+        // The same answer for every address (no enumeration): past the 60 days
+        // the mail says to contact support, so the way there is always offered.
+        m_support->show();
         showStep(1);
     });
 }
@@ -316,8 +319,8 @@ void ReactivationDialog::showRefusal(const CommandResult &result)
     if (result.code != ErrorCode::Expired)
         return;
     // Past the 60 days only support can reactivate; a used or expired link
-    // needs a new mail. Core refuses the request itself (field email) after the
-    // period; a refused link may be either, and its message says which.
+    // needs a new mail. A refused link may be either, and its message says
+    // which (the request itself answers the same to everyone).
     if (result.field == QLatin1String("token"))
         m_newMail->show();
     m_support->show();

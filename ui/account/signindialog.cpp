@@ -36,6 +36,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     , m_signIn(new QPushButton(tr("&Sign in"), this))
     , m_reactivate(new QPushButton(tr("&Reactivate my account"), this))
     , m_signUp(new QPushButton(tr("Create an &account"), this))
+    , m_activate(new QPushButton(tr("Ac&tivate my account or resend the mail…"), this))
     , m_connection(new QGroupBox(tr("Connection"), this))
     , m_standalone(new QRadioButton(tr("This &computer (standalone)"), m_connection))
     , m_server(new QRadioButton(tr("Ser&ver:"), m_connection))
@@ -132,6 +133,9 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
     m_signUp->setObjectName(QStringLiteral("signUp"));
     m_signUp->setFlat(true);
     m_signUp->setToolTip(tr("No account yet: create one with your e-mail address."));
+    m_activate->setObjectName(QStringLiteral("activate"));
+    m_activate->setToolTip(tr("Paste the code of the activation mail, or ask for a new mail."));
+    m_activate->hide();
     auto *outbox = new QPushButton(tr("Local &outbox"), this);
     outbox->setObjectName(QStringLiteral("outbox"));
     outbox->setFlat(true);
@@ -146,6 +150,8 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
             [this] { emit reactivationRequested(m_email->text().trimmed()); });
     connect(m_signUp, &QPushButton::clicked, this,
             [this] { emit signUpRequested(m_email->text().trimmed()); });
+    connect(m_activate, &QPushButton::clicked, this,
+            [this] { emit activationRequested(m_email->text().trimmed()); });
     connect(outbox, &QPushButton::clicked, this, &SignInDialog::outboxRequested);
 
     m_feedback.bind(QStringLiteral("email"), m_email);
@@ -155,6 +161,7 @@ SignInDialog::SignInDialog(Session &session, QWidget *parent)
 
     auto *links = new QHBoxLayout;
     links->addWidget(m_signUp);
+    links->addWidget(m_activate);
     links->addWidget(m_reactivate);
     links->addWidget(outbox);
     links->addStretch();
@@ -353,6 +360,11 @@ void SignInDialog::finishSignIn(const QString &email, bool server, const Command
         if (result.code == ErrorCode::Locked || result.field == QLatin1String("unlockCode"))
             m_form->setRowVisible(m_unlockCode, true);
         m_feedback.show(result);
+        // Waiting for activation (said only to the right password): the way on.
+        const bool notActivated = result.data.value(QStringLiteral("notActivated")).toBool();
+        m_activate->setVisible(notActivated);
+        if (notActivated)
+            m_activate->setFocus();
         if (result.data.value(QStringLiteral("deactivated")).toBool())
             m_reactivate->setFocus();
         m_password->clear();

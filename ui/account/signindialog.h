@@ -74,6 +74,9 @@ public:
     QPushButton *signInButton() const { return m_signIn; }
     QPushButton *reactivateButton() const { return m_reactivate; }
     QPushButton *signUpButton() const { return m_signUp; }
+    // « Activate my account »: shown once the right password of an account
+    // waiting for activation was refused (only the right one is told so).
+    QPushButton *activateButton() const { return m_activate; }
     QString errorText() const;
     // Forgets a refusal that no longer holds (the account was reactivated).
     void clearError();
@@ -83,6 +86,9 @@ signals:
     void reactivationRequested(const QString &email);
     // « Créer un compte »: the e-mail typed so far, if any.
     void signUpRequested(const QString &email);
+    // « Activate my account »: the activation dialog (paste the code, or
+    // resend the mail), for the e-mail typed.
+    void activationRequested(const QString &email);
     void outboxRequested();
 
 private:
@@ -101,6 +107,7 @@ private:
     QPushButton *m_signIn;
     QPushButton *m_reactivate;
     QPushButton *m_signUp;
+    QPushButton *m_activate;
     ServerSignIn m_serverSignIn;
     QGroupBox *m_connection;
     QRadioButton *m_standalone;

@@ -42,7 +42,8 @@ AttachmentRequestDialog::AttachmentRequestDialog(Session &session, const Structu
                      this);
     structureLabel->setObjectName(QStringLiteral("structure"));
     auto *hint = new QLabel(tr("Enter the exact dates: they decide when you may act for the structure. "
-                               "The principal manager of the structure validates the request."),
+                               "The principal manager of the structure validates the request (support, for a "
+                               "structure that has none)."),
                             this);
     hint->setWordWrap(true);
 
@@ -162,6 +163,8 @@ void AttachmentRequestDialog::validate()
         }
         self->m_feedback.clear();
         self->m_attachmentId = r.id;
+        self->m_decidedBySupport
+            = r.data.value(QStringLiteral("role")).toString() == QLatin1String("principal");
         self->m_queued = QueuedChange::isQueued(r); // the section's message bar tells it
         self->accept();
     });

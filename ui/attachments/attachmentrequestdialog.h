@@ -39,6 +39,9 @@ public:
     QPushButton *validateButton() const { return m_validate; }
     QString errorText() const;
     qint64 attachmentId() const { return m_attachmentId; }
+    // The structure has no principal manager: the request (role principal)
+    // goes to support, who decides it (the answer's data "role").
+    bool decidedBySupport() const { return m_decidedBySupport; }
 
 private:
     void validate();
@@ -59,6 +62,7 @@ private:
     FormFeedback m_feedback;
     qint64 m_attachmentId = 0;
     bool m_queued = false;
+    bool m_decidedBySupport = false;
 };
 
 } // namespace guichet

@@ -258,10 +258,16 @@ void AttachmentsSection::requestAttachment()
     AttachmentRequestDialog request(m_session, *search.selectedStructure(), this);
     if (Dialogs::exec(&request) != QDialog::Accepted)
         return;
-    m_messages->showDone(request.queued(),
-                         tr("Your request was sent to the principal manager of %1. It stays awaiting "
-                            "validation until they decide.")
-                             .arg(search.selectedStructure()->raisonSociale));
+    // A structure without a principal manager: nobody there decides, support does.
+    m_messages->showDone(
+        request.queued(),
+        request.decidedBySupport()
+            ? tr("%1 has no principal manager: your request was sent to support, who decides "
+                 "it. If validated, you become its principal manager.")
+                  .arg(search.selectedStructure()->raisonSociale)
+            : tr("Your request was sent to the principal manager of %1. It stays awaiting "
+                 "validation until they decide.")
+                  .arg(search.selectedStructure()->raisonSociale));
 }
 
 } // namespace guichet

@@ -11,6 +11,7 @@
 #include "rules/structures/structures.h"
 #include "ui/account/successordialog.h"
 #include "ui/attachments/structurecreatedialog.h"
+#include "ui/manager/inviteuserdialog.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/widgets/dialogs.h"
@@ -272,6 +273,10 @@ QWidget *ManagerActivityPage::createUsersTab()
         createButton(QStringLiteral("attachUser"), tr("&Attach a user…"), &ManagerActivityPage::attachUser));
     row->addWidget(createButton(QStringLiteral("copyRights"), tr("Cop&y the rights…"),
                                 &ManagerActivityPage::copyRights));
+    row->addWidget(
+        createButton(QStringLiteral("inviteUser"), tr("&Invite a user…"), &ManagerActivityPage::inviteUser));
+    row->addWidget(createButton(QStringLiteral("resendInvitation"), tr("Resend the i&nvitation"),
+                                &ManagerActivityPage::resendInvitation));
     layout->addLayout(row);
     // The same actions from the table's context menu; Delete removes after confirmation.
     const struct
@@ -583,6 +588,8 @@ void ManagerActivityPage::updateButtons()
         { "removeAttachment", manage && user != nullptr },
         { "attachUser", manage },
         { "copyRights", manage && validatedUser },
+        { "inviteUser", manage },
+        { "resendInvitation", manage && user && user->status == QLatin1String("invited") },
         { "modifyStructure", currentStructureId() != 0 },
         { "addService", manage },
         { "toggleService", manage && currentService() != nullptr },
@@ -890,6 +897,29 @@ void ManagerActivityPage::attachUser()
         });
     });
     Dialogs::exec(&dialog);
+}
+
+void ManagerActivityPage::inviteUser()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId)
+        return;
+    InviteUserDialog dialog(m_session, structureId, m_structure->currentText(), this);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    m_messages->showMessage(MessageBar::Kind::Positive,
+                            dialog.message().isEmpty() ? QueuedChange::message() : dialog.message());
+}
+
+void ManagerActivityPage::resendInvitation()
+{
+    const StructureUser *user = currentUser();
+    if (!user || m_readOnly || user->status != QLatin1String("invited"))
+        return;
+    send(commands::resendInvitation(user->id), [this](const CommandResult &r) {
+        m_messages->showMessage(MessageBar::Kind::Positive,
+                                r.data.value(QStringLiteral("message")).toString());
+    });
 }
 
 void ManagerActivityPage::copyRights()

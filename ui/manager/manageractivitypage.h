@@ -115,6 +115,8 @@ private:
     void endAttachment();
     void removeAttachment();
     void attachUser();
+    void inviteUser();
+    void resendInvitation();
     void copyRights();
     // Structure
     void modifyStructure();

@@ -223,6 +223,8 @@ void DesktopApp::showSignIn()
         connect(m_signIn, &SignInDialog::reactivationRequested, this, &DesktopApp::showReactivation);
         connect(m_signIn, &SignInDialog::outboxRequested, this, &DesktopApp::showOutbox);
         connect(m_signIn, &SignInDialog::signUpRequested, this, &DesktopApp::showSignUp);
+        connect(m_signIn, &SignInDialog::activationRequested, this,
+                [this](const QString &email) { showActivation(email); });
     }
     m_signIn->show();
     m_signIn->raise();

@@ -3,6 +3,7 @@
 #include "commands/commandargs.h"
 #include "models/attachedfilemodel.h"
 #include "models/attachmentmodel.h"
+#include "models/pendingrequestmodels.h"
 #include "models/subscriptionmodel.h"
 #include "models/supportmodels.h"
 #include "rules/accounts/accounts.h"
@@ -50,7 +51,8 @@ namespace guichet {
 
 namespace {
 const QString settingsPrefix = QStringLiteral("supportPage/");
-const char *tableNames[] = { "usersTable", "structuresTable", "solicitationsTable" };
+const char *tableNames[]
+    = { "usersTable", "structuresTable", "principalRequestsTable", "solicitationsTable" };
 
 // « First LAST » of any record with those fields.
 template<typename Record> QString personName(const Record &r)
@@ -72,6 +74,7 @@ SupportPage::SupportPage(Session &session, QWidget *parent)
     , m_feedback(m_bar)
     , m_users(new SupportUserModel(session.core, session.userId(), this))
     , m_structures(new SupportStructureModel(session.core, session.userId(), this))
+    , m_principalRequests(new PendingAttachmentModel(session.core, session.userId(), this))
     , m_solicitations(new SolicitationQueueModel(session.core, session.userId(), this))
     , m_journal(new HistoryPanel(session, HistoryPanel::Scope::AllStructures,
                                  settingsPrefix + QStringLiteral("journalTable"), this))
@@ -180,6 +183,8 @@ QWidget *SupportPage::createUsersTab()
     auto *row = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     row->addWidget(
         createButton(QStringLiteral("reactivate"), tr("&Reactivate the account…"), &SupportPage::reactivate));
+    row->addWidget(createButton(QStringLiteral("resendActivation"), tr("Resend the activation &mail"),
+                                &SupportPage::resendActivation));
     row->addWidget(createButton(QStringLiteral("viewUser"), tr("&View attachments, subscriptions and files…"),
                                 &SupportPage::viewUser));
     layout->addLayout(row);
@@ -222,6 +227,25 @@ QWidget *SupportPage::createStructuresTab()
     addTableAction(
         table, tr("Name a principal manager…"), this, [this] { namePrincipal(); },
         QKeySequence(Qt::Key_Return));
+
+    // Nobody in such a structure can decide a request to join it: support does.
+    auto *requestsHint = new QLabel(tr("Requests to join a structure without a principal manager: validating "
+                                       "one makes its requester the principal manager."),
+                                    tab);
+    requestsHint->setWordWrap(true);
+    layout->addWidget(requestsHint);
+    m_principalRequests->setCheckable(false);
+    m_principalRequests->setPrincipalRequestsOnly(true);
+    QTableView *requests = createTable(QStringLiteral("principalRequestsTable"), m_principalRequests,
+                                       tr("Requests to structures without a principal manager"));
+    setEmptyText(requests, tr("No request waits for a structure without a principal manager."));
+    layout->addWidget(requests, 1);
+    auto *requestRow = new QHBoxLayout;
+    requestRow->addWidget(createButton(QStringLiteral("nameRequesterPrincipal"),
+                                       tr("Name the requester &principal manager"),
+                                       &SupportPage::nameRequesterPrincipal));
+    requestRow->addStretch(1);
+    layout->addLayout(requestRow);
     return tab;
 }
 
@@ -316,6 +340,11 @@ QString SupportPage::errorText() const
     return m_bar->kind() == MessageBar::Kind::Error ? m_bar->text() : QString();
 }
 
+QString SupportPage::messageText() const
+{
+    return m_bar->text();
+}
+
 const SupportUserRow *SupportPage::currentUser() const
 {
     return currentRecordOf(view(QStringLiteral("usersTable")), m_users);
@@ -336,6 +365,7 @@ void SupportPage::reload()
     // Searches run again so that a reactivation or a new principal shows at once.
     m_users->reload();
     m_structures->reload();
+    m_principalRequests->reload();
     const qint64 solicitation = currentRecordId(view(QStringLiteral("solicitationsTable")));
     m_solicitations->reload();
     if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
@@ -359,9 +389,12 @@ void SupportPage::updateButtons()
         const char *name;
         bool enabled;
     } states[] = {
-        { "reactivate", user && !user->active },
+        { "reactivate", user && !user->active && !user->pending },
+        { "resendActivation", user && user->pending },
         { "viewUser", user != nullptr },
         { "namePrincipal", currentStructure() != nullptr },
+        { "nameRequesterPrincipal",
+          currentRecordOf(view(QStringLiteral("principalRequestsTable")), m_principalRequests) != nullptr },
         { "reply", solicitation },
         { "setState", solicitation },
     };
@@ -428,6 +461,25 @@ void SupportPage::reactivate()
             = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
         self->m_bar->showMessage(MessageBar::Kind::Positive,
                                  tr("A reactivation link was mailed to %1. It is valid until %2.")
+                                     .arg(who, longDateTime(expires)));
+    });
+}
+
+void SupportPage::resendActivation()
+{
+    const SupportUserRow *current = currentUser();
+    if (!current || !current->pending)
+        return;
+    const QString who = QStringLiteral("%1 <%2>").arg(personName(*current), current->email);
+    QPointer<SupportPage> self(this);
+    send(commands::supportResendActivation(current->id), [self, who](const CommandResult &r) {
+        if (!self)
+            return;
+        const QDateTime expires
+            = QDateTime::fromString(r.data.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
+        self->m_bar->showMessage(MessageBar::Kind::Positive,
+                                 tr("A new activation link was mailed to %1; the older ones no longer work. "
+                                    "It is valid until %2.")
                                      .arg(who, longDateTime(expires)));
     });
 }
@@ -513,6 +565,18 @@ void SupportPage::namePrincipal()
         listed << id;
         successor->addItem(QStringLiteral("%1 <%2>").arg(personName(u), u.email), id);
     }
+    // Those who asked to join it: naming one validates their request.
+    constexpr int RequestRole = Qt::UserRole + 1;
+    for (int i = 0; i < m_principalRequests->rowCount(); ++i) {
+        const PendingAttachmentRow &r = m_principalRequests->record(i);
+        if (r.structureId != structureId || listed.contains(r.userId))
+            continue;
+        listed << r.userId;
+        successor->addItem(tr("%1 <%2> (asked to join)")
+                               .arg(QStringLiteral("%1 %2").arg(r.firstName, r.lastName.toUpper()), r.email),
+                           r.userId);
+        successor->setItemData(successor->count() - 1, r.id, RequestRole);
+    }
     auto *other = new QPushButton(tr("&Find another user…"), &dialog);
     other->setObjectName(QStringLiteral("findUser"));
     connect(other, &QPushButton::clicked, &dialog, [&] {
@@ -552,8 +616,10 @@ void SupportPage::namePrincipal()
         }
         named = successor->currentText();
         QPointer<QDialog> guard(&dialog);
+        const qint64 request = successor->currentData(RequestRole).toLongLong();
         m_session.gateway.send(
-            commands::transferPrincipal(structureId, successor->currentData().toLongLong()),
+            request ? commands::decideAttachment(request, true)
+                    : commands::transferPrincipal(structureId, successor->currentData().toLongLong()),
             [guard, &feedback](const CommandResult &r) {
                 if (!guard)
                     return;
@@ -567,6 +633,30 @@ void SupportPage::namePrincipal()
         m_bar->showMessage(
             MessageBar::Kind::Positive,
             tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(named, structureName));
+}
+
+void SupportPage::nameRequesterPrincipal()
+{
+    const PendingAttachmentRow *current
+        = currentRecordOf(view(QStringLiteral("principalRequestsTable")), m_principalRequests);
+    if (!current)
+        return;
+    const QString who
+        = QStringLiteral("%1 %2 <%3>").arg(current->firstName, current->lastName.toUpper(), current->email);
+    const QString structure = tr("%1 (SIRET %2)").arg(current->raisonSociale, current->siret);
+    if (Dialogs::question(
+            this, tr("Name the requester principal manager"),
+            tr("Validate the request of %1: they become the principal manager of %2.").arg(who, structure))
+        != QMessageBox::Ok)
+        return;
+    // One step: validating the request makes the requester principal (Attachments::decideAttachment).
+    QPointer<SupportPage> self(this);
+    send(commands::decideAttachment(current->id, true), [self, who, structure](const CommandResult &) {
+        if (self)
+            self->m_bar->showMessage(
+                MessageBar::Kind::Positive,
+                tr("%1 is now the principal manager of %2 and was told by e-mail.").arg(who, structure));
+    });
 }
 
 // ---- Sollicitations ----

@@ -23,6 +23,7 @@ class QTextBrowser;
 namespace guichet {
 
 class MessageBar;
+class PendingAttachmentModel;
 
 class RecordModelBase;
 class SolicitationQueueModel;
@@ -56,6 +57,8 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     // core's refusal shown in the message bar, or empty.
     QString errorText() const;
+    // The message bar's text, whatever its kind.
+    QString messageText() const;
     MessageBar *messageBar() const { return m_bar; }
     QPushButton *button(const QString &name) const;
     QTableView *view(const QString &name) const;
@@ -87,10 +90,12 @@ private:
     // Utilisateurs
     void searchUsers();
     void reactivate();
+    void resendActivation();
     void viewUser();
     // Structures
     void searchStructures();
     void namePrincipal();
+    void nameRequesterPrincipal();
     // Sollicitations
     void filterSolicitations();
     void showSolicitation();
@@ -105,6 +110,8 @@ private:
     FormFeedback m_feedback;
     SupportUserModel *m_users;
     SupportStructureModel *m_structures;
+    // Requests to join a structure without a principal manager: support decides.
+    PendingAttachmentModel *m_principalRequests;
     SolicitationQueueModel *m_solicitations;
     HistoryPanel *m_journal;
 

@@ -13,6 +13,7 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/attachments/structuresearchdialog.h"
 #include "ui/files/attachedfiledialog.h"
+#include "ui/manager/inviteuserdialog.h"
 #include "ui/manager/manageractivitypage.h"
 #include "ui/shell/desktopapp.h"
 #include "ui/shell/mainwindow.h"
@@ -28,6 +29,7 @@
 #include <QCheckBox>
 #include <QDateEdit>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QListWidget>
@@ -206,6 +208,18 @@ private:
             }
         }
         {
+            // « Inviter un utilisateur », then its refusal naming the e-mail field.
+            const QList<StructureRow> structures = Structures(m_session.core).all();
+            if (!structures.isEmpty()) {
+                InviteUserDialog invite(m_session, structures.constFirst().id,
+                                        structures.constFirst().raisonSociale, main);
+                show(QStringLiteral("dialog/inviteUser"), &invite);
+                invite.emailEdit()->setText(QStringLiteral("nouveau-at-example.org"));
+                invite.inviteButton()->click();
+                show(QStringLiteral("dialog/inviteUser/error"), &invite);
+            }
+        }
+        {
             StructureCreateDialog create(m_session, 0, main);
             show(QStringLiteral("dialog/structureCreate"), &create);
             if (QLineEdit *siret = create.field(QStringLiteral("siret"))) {
@@ -297,6 +311,9 @@ private:
             show(QStringLiteral("dialog/activation"), &activation);
             activation.validateButton()->click();
             show(QStringLiteral("dialog/activation/error"), &activation);
+            // An invitee's code: the dialog asks for the rest of the account.
+            activation.showDetails();
+            show(QStringLiteral("dialog/activation/invitee"), &activation);
         }
         {
             SolicitationDialog solicitation(m_session, QString::fromLatin1(solicitingEmail),

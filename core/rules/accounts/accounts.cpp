@@ -9,6 +9,7 @@
 #include "rules/accounts/passwords.h"
 #include "rules/accounts/sessions.h"
 #include "rules/attachments/principals.h"
+#include "rules/manager/manageractivity.h"
 
 #include <QMutex>
 #include <QRegularExpression>
@@ -275,6 +276,37 @@ QString periodOverMessage()
     return Accounts::tr("The %1-day reactivation period is over: contact support from the solicitation "
                         "space to have your account reactivated.")
         .arg(accountRules::ReactivationPeriodDays);
+}
+
+// The mail to the owner of a deactivated account past its 60 days who asked
+// for a reactivation: how to reach support. At most one account notice an
+// hour (AccountStore::accountNoticeAt). Returns whether it was sent.
+bool sendPeriodOverMail(CommandContext &ctx, qint64 userId)
+{
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    const std::optional<qint64> last = store.accountNoticeAt(userId);
+    if (last && now - *last < accountRules::AccountNoticeIntervalSecs * 1000)
+        return false;
+    store.setAccountNoticeAt(userId, now);
+    const auto user = store.mailing(userId);
+    const MailText t = MailText::forUser(ctx.db(), userId);
+    MailBody body;
+    body.paragraph(
+        t.translate("guichet::Accounts",
+                    "Hello %1,\n\n"
+                    "Someone asked to reactivate your Guichet account %2. It was deactivated more "
+                    "than %3 days ago, so it can no longer be reactivated from the sign-in window: "
+                    "write to support (\"Write to support\" in the sign-in window), who can send "
+                    "you a reactivation link.\n\n"
+                    "If it was not you, ignore this mail: nothing changed.")
+            .arg(user->firstName, user->email)
+            .arg(accountRules::ReactivationPeriodDays));
+    ctx.queueMail(
+        userId, user->contactEmail.isEmpty() ? user->email : user->contactEmail,
+        t.translate("guichet::Accounts", "Your Guichet account can no longer be reactivated by yourself"),
+        body.text(), body.html(), CommandContext::MailPolicy::EvenIfDeactivated);
+    return true;
 }
 
 bool withinReactivationPeriod(const Clock &clock, qint64 deactivatedAt)
@@ -743,11 +775,22 @@ CommandResult Accounts::requestReactivation(const QString &email)
                     tr("If a deactivated account matches this address, a reactivation mail has been "
                        "sent to it.") } });
             const auto account = AccountStore(ctx.db()).stateByEmail(folded);
-            if (!account || account->status != QLatin1String("deactivated"))
+            if (!account || account->status != QLatin1String("deactivated")) {
+                // Audited like the others, so that every answer costs one write.
+                AuditRecord ignored(AuditAction::ReactivationNotSent, 0);
+                ignored.email = folded.left(textLimit::Email);
+                ctx.audit(QStringLiteral("user"), 0, 0, ignored);
                 return;
+            }
             const qint64 id = account->id;
-            if (!withinReactivationPeriod(ctx.clock(), account->deactivatedAt))
-                fail(ErrorCode::Expired, QStringLiteral("email"), periodOverMessage());
+            if (!withinReactivationPeriod(ctx.clock(), account->deactivatedAt)) {
+                // The answer stays neutral; only the owner's mailbox learns why.
+                AuditRecord late(AuditAction::ReactivationMailSent, id);
+                late.reason = QString::fromLatin1(audit::ReasonPeriodOver);
+                late.count = sendPeriodOverMail(ctx, id) ? 1 : 0;
+                ctx.audit(QStringLiteral("user"), id, 0, late);
+                return;
+            }
             const qint64 expires = issueReactivationToken(ctx, id, QStringLiteral("reactivation"));
             AuditRecord sent(AuditAction::ReactivationMailSent, id);
             sent.until = QDateTime::fromMSecsSinceEpoch(expires, Qt::UTC);
@@ -800,6 +843,8 @@ CommandResult Accounts::completeReactivation(const QString &token, const QString
             Sessions::revokeAll(ctx, userId);
             ctx.audit(QStringLiteral("user"), userId, 0,
                       AuditRecord(AuditAction::AccountReactivated, userId));
+            // Invitations received while deactivated become attachments now.
+            acceptInvitations(ctx, userId);
             ctx.result = CommandResult::success(userId);
         },
         RunOptions::anonymousCommand());

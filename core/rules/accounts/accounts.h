@@ -252,7 +252,11 @@ public:
 
     CommandResult deactivateAccount(qint64 actorId, const Successors &successors);
 
-    // Anonymous. Neutral success for unknown or active accounts (nothing sent).
+    // Anonymous. The same neutral success whatever the address (no
+    // enumeration): a reactivation mail only to a deactivated account within
+    // its 60 days; past them, its owner is mailed how to reach support (at most
+    // once an hour, accountRules::AccountNoticeIntervalSecs); nothing else is
+    // sent.
     CommandResult requestReactivation(const QString &email);
     // Anonymous: the page the reactivation link opens.
     CommandResult completeReactivation(const QString &token, const QString &newPassword,

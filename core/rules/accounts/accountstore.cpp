@@ -261,6 +261,37 @@ void AccountStore::replacePendingUser(qint64 userId, const PendingAccountRecord 
                 nowMs, version, userId });
 }
 
+void AccountStore::completeInvitedUser(qint64 userId, const PendingAccountRecord &r, qint64 version)
+{
+    m_db.exec(
+        QStringLiteral("UPDATE users SET first_name = ?, last_name = ?, password_hash = ?, "
+                       "secret_question = ?, secret_answer_hash = ?, version = ? WHERE id = ? AND status = "
+                       "'pending' AND password_hash = ''"),
+        { r.firstName, r.lastName, r.passwordHash, r.secretQuestion, r.secretAnswerHash, version, userId });
+}
+
+void AccountStore::restartActivationPeriod(qint64 userId, qint64 nowMs, qint64 version)
+{
+    m_db.exec(
+        QStringLiteral("UPDATE users SET created_at = ?, version = ? WHERE id = ? AND status = 'pending'"),
+        { nowMs, version, userId });
+}
+
+std::optional<qint64> AccountStore::accountNoticeAt(qint64 userId) const
+{
+    const QVariant at
+        = m_db.value(QStringLiteral("SELECT account_notice_at FROM users WHERE id = ?"), { userId });
+    if (at.isNull())
+        return std::nullopt;
+    return at.toLongLong();
+}
+
+void AccountStore::setAccountNoticeAt(qint64 userId, qint64 nowMs)
+{
+    // Not a change desktops see: the version stays.
+    m_db.exec(QStringLiteral("UPDATE users SET account_notice_at = ? WHERE id = ?"), { nowMs, userId });
+}
+
 bool AccountStore::activatePendingUser(qint64 userId, qint64 version)
 {
     return m_db.exec(

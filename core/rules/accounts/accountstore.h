@@ -179,6 +179,15 @@ public:
     // A new sign-up with the address of an account still waiting: its details
     // are replaced and its activation period starts again at nowMs.
     void replacePendingUser(qint64 userId, const PendingAccountRecord &record, qint64 nowMs, qint64 version);
+    // An account born from an invitation (no password yet) gets what its
+    // owner gave at activation (names, password, secret question).
+    void completeInvitedUser(qint64 userId, const PendingAccountRecord &record, qint64 version);
+    // An invitation starts the activation period of an account waiting again.
+    void restartActivationPeriod(qint64 userId, qint64 nowMs, qint64 version);
+    // When the owner was last mailed « someone tried to create an account
+    // with your address »; nothing if never.
+    std::optional<qint64> accountNoticeAt(qint64 userId) const;
+    void setAccountNoticeAt(qint64 userId, qint64 nowMs);
     // Active, when it was waiting for activation; false otherwise.
     bool activatePendingUser(qint64 userId, qint64 version);
     QList<ExpiredPendingAccount> pendingUsersCreatedBefore(qint64 beforeMs) const;

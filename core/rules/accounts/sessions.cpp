@@ -34,9 +34,10 @@ CommandResult Sessions::finishSignIn(const SignInAttempt &attempt, const SignInV
         attempt, verdict, [lifetimeDays](CommandContext &ctx) { openSession(ctx, lifetimeDays); });
 }
 
-CommandResult Sessions::activate(const QString &activationToken, int lifetimeDays)
+CommandResult Sessions::activate(const QString &activationToken, const ActivationDetails &details,
+                                 int lifetimeDays)
 {
-    return SignUps(m_core).activate(activationToken,
+    return SignUps(m_core).activate(activationToken, details,
                                     [lifetimeDays](CommandContext &ctx) { openSession(ctx, lifetimeDays); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "kernel/commandresult.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/signups.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -53,7 +54,8 @@ public:
     // Activates an account waiting for activation (SignUps::activate) and
     // opens its first session in the same transaction: the answer is
     // signIn's. Failures are SignUps::activate's.
-    CommandResult activate(const QString &activationToken, int lifetimeDays = DefaultLifetimeDays);
+    CommandResult activate(const QString &activationToken, const ActivationDetails &details = {},
+                           int lifetimeDays = DefaultLifetimeDays);
     // The session of token when it is neither revoked nor expired and its
     // account is active; records its use (at most once a minute).
     std::optional<SessionInfo> find(const QString &token);

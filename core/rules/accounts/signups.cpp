@@ -7,6 +7,7 @@
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/accountstore.h"
 #include "rules/accounts/passwords.h"
+#include "rules/manager/manageractivity.h"
 
 #include <QDateTime>
 #include <QStringList>
@@ -90,17 +91,8 @@ std::optional<CommandResult> checkSignUp(const SignUpRequest &request, CleanSign
 // its link and code; returns when it expires.
 qint64 sendActivationMail(CommandContext &ctx, qint64 userId, qint64 createdAt)
 {
-    AccountStore store(ctx.db());
-    const auto user = store.mailing(userId);
-    const qint64 now = ctx.clock().nowMs();
-    store.revokeTokens(userId, kActivation, now);
-    const QString token = newSecretToken();
-    // Never beyond the account's own end.
-    const qint64 expires
-        = std::min(now + accountRules::ActivationTokenLifetimeSecs * 1000, activationDeadline(createdAt));
-    store.insertToken(userId, kActivation, secretTokenHash(token), now, expires);
-    const QString link
-        = GuichetLink(GuichetLink::Action::Activate, token, GuichetLink::issuingServer()).toString();
+    const auto user = AccountStore(ctx.db()).mailing(userId);
+    const ActivationLink link = newActivationLink(ctx, userId, createdAt);
     const MailText t = MailText::forUser(ctx.db(), userId);
     MailBody body;
     body.paragraph(
@@ -113,17 +105,25 @@ qint64 sendActivationMail(CommandContext &ctx, qint64 userId, qint64 createdAt)
                     "activated, Guichet opens signed in.\n\n"
                     "If you did not ask for an account, ignore this mail: an account that is not activated "
                     "is removed after %6 days.")
-            .arg(user->firstName, user->email, link, token, utcText(expires))
+            .arg(user->firstName, user->email, link.link, link.token, utcText(link.expiresAt))
             .arg(accountRules::ActivationPeriodDays));
     ctx.queueMail(userId, user->email, t.translate("guichet::SignUps", "Activate your Guichet account"),
                   body.text(), body.html());
-    return expires;
+    return link.expiresAt;
 }
 
-// The mail to the owner of an address that already has an account.
-void sendAlreadyRegisteredMail(CommandContext &ctx, qint64 userId)
+// The mail to the owner of an address that already has an account, at most
+// once per AccountNoticeIntervalSecs (a stranger repeating sign-ups must not
+// flood the owner's mailbox). Returns whether it was sent.
+bool sendAlreadyRegisteredMail(CommandContext &ctx, qint64 userId)
 {
-    const auto user = AccountStore(ctx.db()).mailing(userId);
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    const std::optional<qint64> last = store.accountNoticeAt(userId);
+    if (last && now - *last < accountRules::AccountNoticeIntervalSecs * 1000)
+        return false;
+    store.setAccountNoticeAt(userId, now);
+    const auto user = store.mailing(userId);
     const MailText t = MailText::forUser(ctx.db(), userId);
     MailBody body;
     body.paragraph(t.translate("guichet::SignUps",
@@ -139,6 +139,7 @@ void sendAlreadyRegisteredMail(CommandContext &ctx, qint64 userId)
         userId, user->contactEmail.isEmpty() ? user->email : user->contactEmail,
         t.translate("guichet::SignUps", "Someone tried to create a Guichet account with your address"),
         body.text(), body.html(), CommandContext::MailPolicy::EvenIfDeactivated);
+    return true;
 }
 
 void removeExpiredAccounts(CommandContext &ctx, int *removed = nullptr)
@@ -147,6 +148,7 @@ void removeExpiredAccounts(CommandContext &ctx, int *removed = nullptr)
     const qint64 cutoff = ctx.clock().nowMs() - qint64(accountRules::ActivationPeriodDays) * DayMs;
     const QList<ExpiredPendingAccount> expired = store.pendingUsersCreatedBefore(cutoff + 1);
     for (const ExpiredPendingAccount &account : expired) {
+        dropInvitations(ctx, account.id);
         store.deletePendingUser(account.id);
         AuditRecord gone(AuditAction::UnactivatedAccountRemoved, account.id);
         gone.email = account.email;
@@ -166,6 +168,22 @@ QString expiredLinkMessage()
 }
 
 } // namespace
+
+ActivationLink newActivationLink(CommandContext &ctx, qint64 userId, qint64 createdAt)
+{
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    store.revokeTokens(userId, kActivation, now);
+    ActivationLink link;
+    link.token = newSecretToken();
+    // Never beyond the account's own end.
+    link.expiresAt
+        = std::min(now + accountRules::ActivationTokenLifetimeSecs * 1000, activationDeadline(createdAt));
+    store.insertToken(userId, kActivation, secretTokenHash(link.token), now, link.expiresAt);
+    link.link
+        = GuichetLink(GuichetLink::Action::Activate, link.token, GuichetLink::issuingServer()).toString();
+    return link;
+}
 
 SignUps::SignUps(Core &core)
     : m_core(core)
@@ -210,9 +228,10 @@ CommandResult SignUps::signUp(const SignUpRequest &request)
                 = CommandResult::success(0, { { QStringLiteral("message"), signUpMessage(record.email) } });
             const auto existing = store.stateByEmail(record.email);
             if (existing && existing->status != kPending) {
-                sendAlreadyRegisteredMail(ctx, existing->id);
-                ctx.audit(QStringLiteral("user"), existing->id, 0,
-                          AuditRecord(AuditAction::SignUpForExistingAccount, existing->id));
+                AuditRecord tried(AuditAction::SignUpForExistingAccount, existing->id);
+                // count 0: the owner was mailed less than an hour ago, not again.
+                tried.count = sendAlreadyRegisteredMail(ctx, existing->id) ? 1 : 0;
+                ctx.audit(QStringLiteral("user"), existing->id, 0, tried);
                 return;
             }
             qint64 id = 0;
@@ -231,7 +250,8 @@ CommandResult SignUps::signUp(const SignUpRequest &request)
         RunOptions::anonymousCommand());
 }
 
-CommandResult SignUps::activate(const QString &token, const std::function<void(CommandContext &)> &onSuccess)
+CommandResult SignUps::activate(const QString &token, const ActivationDetails &details,
+                                const std::function<void(CommandContext &)> &onSuccess)
 {
     const QString code = token.trimmed();
     if (auto refusal = TextLimits::check(QStringLiteral("token"), code, textLimit::Token))
@@ -239,6 +259,38 @@ CommandResult SignUps::activate(const QString &token, const std::function<void(C
     if (code.isEmpty())
         return CommandResult::failure(ErrorCode::InvalidInput, QStringLiteral("token"),
                                       tr("Paste the link or the code of the activation mail."));
+    // An invitee's details are checked and hashed before the transaction
+    // (argon2id must not hold the write lock); the address they are checked
+    // against (the password policy) is read first, and again inside.
+    CleanSignUp clean;
+    if (!details.isEmpty()) {
+        QString email;
+        try {
+            const AccountStore store(m_core.db());
+            if (const auto tok = store.activationToken(secretTokenHash(code))) {
+                if (const auto user = store.stateById(tok->userId))
+                    email = user->email;
+            }
+        } catch (const DatabaseError &) {
+            // Core::run below reports the database's trouble.
+        }
+        SignUpRequest request;
+        request.email = email.isEmpty() ? QStringLiteral("unknown@invalid.example") : email;
+        request.firstName = details.firstName;
+        request.lastName = details.lastName;
+        request.password = details.password;
+        request.secretQuestion = details.secretQuestion;
+        request.secretAnswer = details.secretAnswer;
+        if (auto refusal = checkSignUp(request, clean)) {
+            refusal->data.insert(QStringLiteral("needsDetails"), true);
+            return *refusal;
+        }
+        clean.record.passwordHash = PasswordHasher::hash(clean.password);
+        clean.record.secretAnswerHash = PasswordHasher::hashSecretAnswer(clean.answer);
+        if (clean.record.passwordHash.isEmpty() || clean.record.secretAnswerHash.isEmpty())
+            return CommandResult::failure(ErrorCode::Internal, {},
+                                          tr("The password could not be protected (out of memory)."));
+    }
     return m_core.run(
         QStringLiteral("activateAccount"), 0,
         [&](CommandContext &ctx) {
@@ -248,8 +300,23 @@ CommandResult SignUps::activate(const QString &token, const std::function<void(C
             if (!tok || tok->used || tok->revoked || now >= tok->expiresAt)
                 fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
             const auto user = store.stateById(tok->userId);
-            if (!user || user->status != kPending || now >= activationDeadline(user->createdAt)
-                || !store.activatePendingUser(user->id, ctx.version()))
+            if (!user || user->status != kPending || now >= activationDeadline(user->createdAt))
+                fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
+            if (user->passwordHash.isEmpty()) {
+                // Born from an invitation: its owner chooses what a sign-up gives.
+                if (details.isEmpty() || clean.record.email != user->email) {
+                    // Nothing was written: the (empty) transaction commits.
+                    ctx.result = CommandResult::failure(
+                        ErrorCode::InvalidInput,
+                        QStringLiteral("firstName,lastName,password,secretQuestion,secretAnswer"),
+                        tr("You were invited: to activate your account, enter your name, choose a password "
+                           "and a secret question."));
+                    ctx.result.data.insert(QStringLiteral("needsDetails"), true);
+                    return;
+                }
+                store.completeInvitedUser(user->id, clean.record, ctx.version());
+            }
+            if (!store.activatePendingUser(user->id, ctx.version()))
                 fail(ErrorCode::Expired, QStringLiteral("token"), expiredLinkMessage());
             store.markTokenUsed(tok->id, now);
             store.revokeTokens(user->id, kActivation, now);
@@ -257,6 +324,7 @@ CommandResult SignUps::activate(const QString &token, const std::function<void(C
             store.clearSignInFailures(user->email);
             ctx.audit(QStringLiteral("user"), user->id, 0,
                       AuditRecord(AuditAction::AccountActivated, user->id));
+            acceptInvitations(ctx, user->id);
             ctx.result = CommandResult::success(user->id);
             if (onSuccess)
                 onSuccess(ctx);

@@ -19,7 +19,37 @@ constexpr qint64 ActivationTokenLifetimeSecs = 48 * 60 * 60;
 // address may then sign up again); a new sign-up with the address starts the
 // period again, a resent mail does not.
 constexpr int ActivationPeriodDays = 7;
+// The owner of an address is mailed « someone tried to create an account with
+// your address » at most once in this long (the attempts are still audited).
+constexpr qint64 AccountNoticeIntervalSecs = 60 * 60;
 } // namespace accountRules
+
+// What an invitee gives at activation: an account born from an invitation
+// (ManagerActivity::inviteUser) has no name, password nor secret question yet.
+struct ActivationDetails
+{
+    QString firstName;
+    QString lastName;
+    QString password; // the password policy applies
+    QString secretQuestion;
+    QString secretAnswer;
+    bool isEmpty() const
+    {
+        return firstName.isEmpty() && lastName.isEmpty() && password.isEmpty() && secretQuestion.isEmpty()
+            && secretAnswer.isEmpty();
+    }
+};
+
+// Inside a command: a new single-use activation token for the account waiting
+// for activation (the older ones void), until min(now + lifetime, the end of
+// its activation period).
+struct ActivationLink
+{
+    QString token; // the code alone, for another device
+    QString link; // guichet://activate?token=…
+    qint64 expiresAt = 0; // ms since the epoch
+};
+ActivationLink newActivationLink(CommandContext &ctx, qint64 userId, qint64 createdAt);
 
 // What « Créer un compte » sends.
 struct SignUpRequest
@@ -61,7 +91,11 @@ public:
     // now active. Expired (field "token") for an unknown, used, replaced or
     // expired link. onSuccess runs inside the transaction (guichetd opens a
     // session there, so that the user is signed in at once).
-    CommandResult activate(const QString &token, const std::function<void(CommandContext &)> &onSuccess = {});
+    // An account born from an invitation needs `details` too: without them,
+    // InvalidInput naming the missing fields, with data "needsDetails" true
+    // (the dialog then shows them); the same checks as signUp.
+    CommandResult activate(const QString &token, const ActivationDetails &details = {},
+                           const std::function<void(CommandContext &)> &onSuccess = {});
     // Anonymous, from the sign-in window: a new activation mail. Success with
     // the same data "message" whatever the address.
     CommandResult resendActivation(const QString &email);

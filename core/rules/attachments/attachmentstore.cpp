@@ -341,6 +341,51 @@ void AttachmentStore::deleteAttachment(qint64 attachmentId) const
     m_db.exec(QStringLiteral("DELETE FROM attachments WHERE id = ?"), { attachmentId });
 }
 
+QList<AttachmentRecord> AttachmentStore::invitationsOfUser(qint64 userId) const
+{
+    return recordsFromRows(m_db.rows(
+        QStringLiteral("SELECT %1 FROM attachments WHERE user_id = ? AND status = 'invited' ORDER BY id")
+            .arg(kColumns),
+        { userId }));
+}
+
+std::optional<AttachmentRecord> AttachmentStore::invitation(qint64 userId, qint64 structureId) const
+{
+    const auto row
+        = m_db.row(QStringLiteral("SELECT %1 FROM attachments WHERE user_id = ? AND structure_id = ? "
+                                  "AND status = 'invited' ORDER BY id LIMIT 1")
+                       .arg(kColumns),
+                   { userId, structureId });
+    if (!row)
+        return std::nullopt;
+    return recordFromRow(*row);
+}
+
+void AttachmentStore::replaceInvitation(qint64 attachmentId, Role role, bool wholeStructure,
+                                        const QList<qint64> &serviceIds, qint64 invitedAt, qint64 invitedBy,
+                                        qint64 version) const
+{
+    m_db.exec(QStringLiteral("UPDATE attachments SET role = ?, whole_structure = ?, requested_at = ?, "
+                             "decided_by = ?, version = ? WHERE id = ? AND status = 'invited'"),
+              { roleToString(role), wholeStructure ? 1 : 0, invitedAt, invitedBy, version, attachmentId });
+    m_db.exec(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"), { attachmentId });
+    for (const qint64 serviceId : serviceIds)
+        m_db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                  { attachmentId, serviceId });
+}
+
+void AttachmentStore::acceptInvitation(qint64 attachmentId, QDate validFrom, const QList<qint64> &serviceIds,
+                                       qint64 nowMs, qint64 version) const
+{
+    m_db.exec(QStringLiteral("UPDATE attachments SET status = 'validated', valid_from = ?, decided_at = ?, "
+                             "version = ? WHERE id = ? AND status = 'invited'"),
+              { validFrom.toString(Qt::ISODate), nowMs, version, attachmentId });
+    m_db.exec(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"), { attachmentId });
+    for (const qint64 serviceId : serviceIds)
+        m_db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                  { attachmentId, serviceId });
+}
+
 std::optional<AttachableUser> AttachmentStore::user(qint64 userId) const
 {
     const auto row = m_db.row(

@@ -23,7 +23,7 @@ struct AttachmentRecord
     bool wholeStructure = true;
     QDate validFrom;
     QDate validUntil; // invalid when the attachment has no end
-    QString status; // 'pending', 'validated' or 'refused'
+    QString status; // 'pending', 'validated', 'refused' or 'invited'
 };
 
 // An attachment with the names of its structure, for the decisions' messages.
@@ -44,7 +44,7 @@ struct NewAttachment
     QList<qint64> serviceIds; // when not wholeStructure
     QDate validFrom;
     QDate validUntil; // invalid: no end (NULL)
-    QString status; // 'pending' or 'validated'
+    QString status; // 'pending', 'validated' or 'invited'
     qint64 requestedAt = 0;
     std::optional<qint64> decidedAt; // nothing: NULL (a request)
     std::optional<qint64> decidedBy; // nothing: NULL (a request, or a command without a user)
@@ -136,6 +136,21 @@ public:
     void setValidUntil(qint64 attachmentId, QDate validUntil, qint64 version) const;
     // The attachment's services, then the attachment.
     void deleteAttachment(qint64 attachmentId) const;
+
+    // Invitations (ManagerActivity::inviteUser): attachments 'invited', waiting
+    // for their user's account to be activated or reactivated.
+    // The user's invitations, by id.
+    QList<AttachmentRecord> invitationsOfUser(qint64 userId) const;
+    // The user's invitation to the structure, if any.
+    std::optional<AttachmentRecord> invitation(qint64 userId, qint64 structureId) const;
+    // A newer invitation replaces the older one's role, services and inviter.
+    void replaceInvitation(qint64 attachmentId, Role role, bool wholeStructure,
+                           const QList<qint64> &serviceIds, qint64 invitedAt, qint64 invitedBy,
+                           qint64 version) const;
+    // The invitation becomes a validated attachment from validFrom, keeping
+    // only `serviceIds` (its services still active).
+    void acceptInvitation(qint64 attachmentId, QDate validFrom, const QList<qint64> &serviceIds, qint64 nowMs,
+                          qint64 version) const;
 
     // A user's account status and name (the users table is accounts'; this
     // read is what attaching someone needs to check).

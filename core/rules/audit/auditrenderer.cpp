@@ -227,6 +227,11 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
     case AuditAction::AccountDeactivated:
         return translate("guichet::AuditRenderer", "%1 deactivated their account.").arg(subject);
     case AuditAction::ReactivationMailSent:
+        if (r.reason == QLatin1String(audit::ReasonPeriodOver))
+            return translate("guichet::AuditRenderer",
+                             "A reactivation of %1 was asked for after the reactivation period; no link was "
+                             "sent, they were told by mail to contact support.")
+                .arg(subject);
         return translate("guichet::AuditRenderer", "A reactivation link was sent to %1, valid until %2.")
             .arg(subject, dateTime(r.until));
     case AuditAction::SupportReactivationMailSent:
@@ -271,6 +276,11 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
         return translate("guichet::AuditRenderer", "%1 signed in.").arg(subject);
     case AuditAction::SignedOut:
         return translate("guichet::AuditRenderer", "%1 signed out.").arg(subject);
+    case AuditAction::ReactivationNotSent:
+        return translate(
+                   "guichet::AuditRenderer",
+                   "A reactivation was asked for %1, which has no deactivated account: nothing was sent.")
+            .arg(r.email);
     case AuditAction::SignInUnknownEmail:
         return translate("guichet::AuditRenderer", "Failed sign-in with an unknown e-mail: %1.").arg(r.email);
     case AuditAction::SignInWrongPassword:
@@ -328,6 +338,13 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
     case AuditAction::AttachedByManager:
         return translate("guichet::AuditRenderer", "%1 attached %2 to %3 as %4 (%5, %6).")
             .arg(actor, subject, where, role(r.role), scope(r, names), validity(r));
+    case AuditAction::UserInvited:
+        return translate("guichet::AuditRenderer", "%1 invited %2 to %3 as %4 (%5).")
+            .arg(actor, r.email, where, role(r.role), scope(r, names));
+    case AuditAction::InvitationAccepted:
+        return translate("guichet::AuditRenderer",
+                         "%1 activated their account: the invitation became an attachment to %2.")
+            .arg(subject, where);
     case AuditAction::AttachmentCopied:
         return translate("guichet::AuditRenderer", "%1 attached %2 to %3 as %4, copying the rights of %5.")
             .arg(actor, subject, where, role(r.role), other);

@@ -1,7 +1,11 @@
 #include "rules/manager/manageractivity.h"
 
 #include "kernel/core.h"
+#include "kernel/textlimits.h"
+#include "mail/mailtext.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/accountstore.h"
+#include "rules/accounts/signups.h"
 #include "rules/attachments/attachmentstore.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
@@ -54,7 +58,127 @@ qint64 insertValidatedAttachment(CommandContext &ctx, qint64 userId, qint64 stru
     requestStructureSpaces(ctx, userId, structureId, scope);
     return id;
 }
+// Inside a command: the services an attachment to the structure may cover,
+// checked (field "services"); empty for the whole structure.
+QList<qint64> checkedServices(CommandContext &ctx, qint64 structureId, bool wholeStructure,
+                              const QList<qint64> &chosen, const QString &name)
+{
+    QList<qint64> serviceIds;
+    if (wholeStructure)
+        return serviceIds;
+    for (const qint64 id : chosen) {
+        if (!serviceIds.contains(id))
+            serviceIds.append(id);
+    }
+    if (serviceIds.isEmpty())
+        fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+             ManagerActivity::tr("Choose « Attach to the structure » or check at least one service."));
+    for (const qint64 serviceId : serviceIds) {
+        const auto service = StructureStore(ctx.db()).service(serviceId);
+        if (!service || service->structureId != structureId || !service->active)
+            fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+                 ManagerActivity::tr("The service %1 is not an active service of %2.")
+                     .arg(serviceId)
+                     .arg(name));
+    }
+    return serviceIds;
+}
+
+// The invitation mail, in the invitee's language: the activation link and its
+// code for an account waiting for activation, how to reactivate for a
+// deactivated one.
+void sendInvitationMail(CommandContext &ctx, qint64 userId, const QString &structure)
+{
+    const AccountStore accounts(ctx.db());
+    const auto state = accounts.stateById(userId);
+    const MailText t = MailText::forUser(ctx.db(), userId);
+    const QString inviter
+        = QStringLiteral("%1 %2").arg(ctx.actor().firstName, ctx.actor().lastName).trimmed();
+    MailBody body;
+    if (state->status == QLatin1String("pending")) {
+        const ActivationLink link = newActivationLink(ctx, userId, state->createdAt);
+        body.paragraph(
+            t.translate("guichet::ManagerActivity",
+                        "Hello,\n\n"
+                        "%1 invites you to join %2 in Guichet with the address %3. To accept, open this "
+                        "link:\n%4\n\n"
+                        "Reading this mail on another device? In Guichet, click \"Create an account\", then "
+                        "\"I already have a code\", and paste this code:\n%5\n\n"
+                        "If you have no account yet, you will enter your name and choose a password and a "
+                        "secret question; Guichet then opens signed in, attached to %2. The link works once "
+                        "and until %6; a newer mail replaces it.\n\n"
+                        "If you do not know %1, ignore this mail: nothing happens without you.")
+                .arg(inviter, structure, state->email, link.link, link.token, utcText(link.expiresAt)));
+        ctx.queueMail(
+            userId, state->email,
+            t.translate("guichet::ManagerActivity", "You are invited to join %1 in Guichet").arg(structure),
+            body.text(), body.html());
+        return;
+    }
+    body.paragraph(
+        t.translate("guichet::ManagerActivity",
+                    "Hello %1,\n\n"
+                    "%2 invites you to join %3 in Guichet. Your account %4 is deactivated: "
+                    "reactivate it (\"Reactivate my account\" in the sign-in window) and you will "
+                    "be attached to %3 at once. If it was deactivated more than %5 days ago, write "
+                    "to support from the sign-in window.\n\n"
+                    "If you do not know %2, ignore this mail.")
+            .arg(state->firstName, inviter, structure, state->email)
+            .arg(accountRules::ReactivationPeriodDays));
+    ctx.queueMail(
+        userId, accounts.contactEmail(userId).isEmpty() ? state->email : accounts.contactEmail(userId),
+        t.translate("guichet::ManagerActivity", "You are invited to join %1 in Guichet").arg(structure),
+        body.text(), body.html(), CommandContext::MailPolicy::EvenIfDeactivated);
+}
 } // namespace
+
+int acceptInvitations(CommandContext &ctx, qint64 userId)
+{
+    Database &db = ctx.db();
+    const AttachmentStore attachments(db);
+    const QDate today = ctx.clock().today();
+    const qint64 now = ctx.clock().nowMs();
+    int accepted = 0;
+    for (const AttachmentRecord &invitation : attachments.invitationsOfUser(userId)) {
+        // Only the services still active; none left: the invitation lapses.
+        const QList<qint64> serviceIds
+            = invitation.wholeStructure ? QList<qint64>() : attachments.activeServiceIds(invitation.id);
+        if (!invitation.wholeStructure && serviceIds.isEmpty()) {
+            attachments.deleteAttachment(invitation.id);
+            ctx.tombstone(QStringLiteral("attachments"), invitation.id, userId, invitation.structureId);
+            continue;
+        }
+        attachments.acceptInvitation(invitation.id, today, serviceIds, now, ctx.version());
+        const QList<qint64> scope = attachmentScope(db, invitation.id);
+        subscribeRoleDefaults(ctx, userId, invitation.structureId, invitation.role, scope);
+        requestStructureSpaces(ctx, userId, invitation.structureId, scope);
+        AuditRecord record(AuditAction::InvitationAccepted, userId);
+        record.role = roleToString(invitation.role);
+        record.serviceIds = serviceIds;
+        record.validFrom = today;
+        ctx.audit(QStringLiteral("attachment"), invitation.id, invitation.structureId, record);
+        ++accepted;
+    }
+    return accepted;
+}
+
+void dropInvitations(CommandContext &ctx, qint64 userId)
+{
+    const AttachmentStore attachments(ctx.db());
+    for (const AttachmentRecord &invitation : attachments.invitationsOfUser(userId)) {
+        attachments.deleteAttachment(invitation.id);
+        ctx.tombstone(QStringLiteral("attachments"), invitation.id, userId, invitation.structureId);
+    }
+}
+
+QString ManagerActivity::invitationMessage(const QString &email)
+{
+    return tr("An invitation was sent to %1. The person is attached with the role and services chosen as "
+              "soon "
+              "as their account is activated; until then they appear here as invited, and you can resend "
+              "the mail.")
+        .arg(email.trimmed().toLower());
+}
 
 ManagerActivity::ManagerActivity(Core &core)
     : m_core(core)
@@ -82,22 +206,8 @@ CommandResult ManagerActivity::attachUser(qint64 actorId, const AttachUserInput 
         if (input.validUntil.isValid() && input.validUntil <= input.validFrom)
             fail(ErrorCode::InvalidInput, QStringLiteral("validUntil"),
                  tr("The end of validity must be after its start."));
-        QList<qint64> serviceIds;
-        if (!input.wholeStructure) {
-            for (const qint64 id : input.serviceIds) {
-                if (!serviceIds.contains(id))
-                    serviceIds.append(id);
-            }
-            if (serviceIds.isEmpty())
-                fail(ErrorCode::InvalidInput, QStringLiteral("services"),
-                     tr("Choose « Attach to the structure » or check at least one service."));
-        }
-        for (const qint64 serviceId : serviceIds) {
-            const auto service = StructureStore(db).service(serviceId);
-            if (!service || service->structureId != input.structureId || !service->active)
-                fail(ErrorCode::InvalidInput, QStringLiteral("services"),
-                     tr("The service %1 is not an active service of %2.").arg(serviceId).arg(name));
-        }
+        const QList<qint64> serviceIds
+            = checkedServices(ctx, input.structureId, input.wholeStructure, input.serviceIds, name);
         if (attachments.pendingOrNotEnded(input.userId, input.structureId, ctx.clock().today()))
             fail(ErrorCode::Conflict, QStringLiteral("user"),
                  tr("%1 %2 is already attached to %3 or has a request waiting.")
@@ -116,6 +226,138 @@ CommandResult ManagerActivity::attachUser(qint64 actorId, const AttachUserInput 
                       tr("%1 %2 attached you to %3. Open Guichet to see your spaces.")
                           .arg(ctx.actor().firstName, ctx.actor().lastName, name));
         ctx.result = CommandResult::success(id);
+    });
+}
+
+CommandResult ManagerActivity::inviteUser(qint64 actorId, const InviteUserInput &input)
+{
+    const QString email = input.email.trimmed().toLower();
+    const QString language
+        = input.language.trimmed().isEmpty() ? QStringLiteral("fr") : input.language.trimmed();
+    if (auto refusal = TextLimits::check(QStringLiteral("email"), email, textLimit::Email))
+        return *refusal;
+    if (auto refusal = TextLimits::check(QStringLiteral("language"), language, textLimit::Code))
+        return *refusal;
+    return m_core.run(QStringLiteral("inviteUser"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        requireManagedStructure(ctx, input.structureId);
+        const QString name = structureName(db, input.structureId);
+        if (!isValidEmail(email))
+            fail(ErrorCode::InvalidInput, QStringLiteral("email"),
+                 email.isEmpty() ? tr("Enter the e-mail address of the person to invite.")
+                                 : tr("Enter a valid e-mail address (name@example.org)."));
+        if (input.role != Role::User && input.role != Role::Secondary)
+            fail(ErrorCode::InvalidInput, QStringLiteral("role"),
+                 tr("A user is invited as a simple user or a secondary manager."));
+        const QList<qint64> serviceIds
+            = checkedServices(ctx, input.structureId, input.wholeStructure, input.serviceIds, name);
+        if (language != QLatin1String("fr") && language != QLatin1String("en"))
+            fail(ErrorCode::InvalidInput, QStringLiteral("language"),
+                 tr("Choose the invitation's language."));
+
+        AccountStore accounts(db);
+        const AttachmentStore attachments(db);
+        const qint64 now = ctx.clock().nowMs();
+        const QDate today = ctx.clock().today();
+        const auto account = accounts.stateByEmail(email);
+        if (account && account->status == QLatin1String("active")) {
+            // An active account: attached now, as attachUser does. The manager
+            // could find it with the user search anyway.
+            if (attachments.pendingOrNotEnded(account->id, input.structureId, today))
+                fail(ErrorCode::Conflict, QStringLiteral("email"),
+                     tr("%1 is already attached to %2 or has a request waiting.").arg(email, name));
+            const qint64 id = insertValidatedAttachment(ctx, account->id, input.structureId, input.role,
+                                                        input.wholeStructure, serviceIds, today, QDate());
+            AuditRecord attached(AuditAction::AttachedByManager, account->id);
+            attached.role = roleToString(input.role);
+            attached.serviceIds = serviceIds;
+            attached.validFrom = today;
+            ctx.audit(QStringLiteral("attachment"), id, input.structureId, attached);
+            const MailText t = MailText::forUser(db, account->id);
+            ctx.queueMail(account->id, contactEmail(db, account->id),
+                          t.translate("guichet::ManagerActivity", "You were attached to a structure"),
+                          t.translate("guichet::ManagerActivity",
+                                      "%1 %2 attached you to %3. Open Guichet to see your spaces.")
+                              .arg(ctx.actor().firstName, ctx.actor().lastName, name));
+            ctx.result = CommandResult::success(
+                id,
+                { { QStringLiteral("attached"), true },
+                  { QStringLiteral("message"),
+                    tr("%1 already had an active account: attached to %2 now.").arg(email, name) } });
+            return;
+        }
+        // Every other address gets the same answer: an invitation.
+        qint64 userId = 0;
+        if (!account) {
+            PendingAccountRecord record;
+            record.email = email;
+            record.language = language;
+            userId = accounts.insertPendingUser(record, now, ctx.version());
+        } else {
+            userId = account->id;
+            if (account->status == QLatin1String("pending"))
+                accounts.restartActivationPeriod(userId, now, ctx.version());
+        }
+        qint64 invitationId = 0;
+        if (const auto existing = attachments.invitation(userId, input.structureId)) {
+            invitationId = existing->id;
+            attachments.replaceInvitation(invitationId, input.role, input.wholeStructure, serviceIds, now,
+                                          ctx.actorId(), ctx.version());
+        } else {
+            NewAttachment invitation;
+            invitation.userId = userId;
+            invitation.structureId = input.structureId;
+            invitation.role = input.role;
+            invitation.wholeStructure = input.wholeStructure;
+            invitation.serviceIds = serviceIds;
+            invitation.validFrom = today;
+            invitation.status = QStringLiteral("invited");
+            invitation.requestedAt = now;
+            invitation.decidedBy = ctx.actorId(); // the inviter
+            invitation.version = ctx.version();
+            invitationId = attachments.insertAttachment(invitation);
+        }
+        sendInvitationMail(ctx, userId, name);
+        AuditRecord invited(AuditAction::UserInvited, userId);
+        invited.email = email;
+        invited.role = roleToString(input.role);
+        invited.serviceIds = serviceIds;
+        ctx.audit(QStringLiteral("attachment"), invitationId, input.structureId, invited);
+        ctx.result = CommandResult::success(0,
+                                            { { QStringLiteral("attached"), false },
+                                              { QStringLiteral("message"), invitationMessage(email) } });
+    });
+}
+
+CommandResult ManagerActivity::resendInvitation(qint64 actorId, qint64 attachmentId)
+{
+    return m_core.run(QStringLiteral("resendInvitation"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const AttachmentStore attachments(db);
+        const auto row = attachments.attachment(attachmentId);
+        if (!row)
+            fail(ErrorCode::NotFound, QStringLiteral("attachment"), tr("The attachment was not found."));
+        requireManager(ctx, row->structureId);
+        if (row->status != QLatin1String("invited"))
+            fail(ErrorCode::Conflict, QStringLiteral("attachment"),
+                 tr("This person is no longer waiting for an invitation: there is no mail to resend."));
+        const auto account = AccountStore(db).stateById(row->userId);
+        if (account && account->status == QLatin1String("pending")
+            && ctx.clock().nowMs()
+                >= account->createdAt + qint64(accountRules::ActivationPeriodDays) * 86400000)
+            fail(ErrorCode::Expired, QStringLiteral("attachment"),
+                 tr("This invitation was not accepted within %1 days: it is being removed. Invite the person "
+                    "again.")
+                     .arg(accountRules::ActivationPeriodDays));
+        sendInvitationMail(ctx, row->userId, structureName(db, row->structureId));
+        AuditRecord invited(AuditAction::UserInvited, row->userId);
+        invited.email = account ? account->email : QString();
+        invited.role = roleToString(row->role);
+        invited.reason = QString::fromLatin1(audit::ReasonResentByUser);
+        ctx.audit(QStringLiteral("attachment"), attachmentId, row->structureId, invited);
+        ctx.result = CommandResult::success(
+            attachmentId,
+            { { QStringLiteral("message"), invitationMessage(account ? account->email : QString()) } });
     });
 }
 
@@ -306,7 +548,8 @@ QList<StructureUser> ManagerActivity::structureUsers(qint64 structureId) const
             for (const ServiceRow &service : attachments.services(u.id))
                 u.services << service.name;
         }
-        u.statusLabel = Subscriptions::statusLabel(u.status);
+        u.statusLabel = u.status == QLatin1String("invited") ? tr("Invited, waiting for activation")
+                                                             : Subscriptions::statusLabel(u.status);
         u.ended = u.validUntil.isValid() && u.validUntil < today;
     }
     return result;

@@ -27,6 +27,19 @@ struct AttachUserInput
     QList<qint64> serviceIds; // field "services", when not wholeStructure
 };
 
+// « Inviter un utilisateur »: a manager invites an address to the structure.
+struct InviteUserInput
+{
+    qint64 structureId = 0; // field "structure"
+    QString email; // field "email"
+    Role role = Role::User; // field "role": User or Secondary
+    bool wholeStructure = true;
+    QList<qint64> serviceIds; // field "services", when not wholeStructure
+    // field "language", "fr" or "en": the invitation's language when the
+    // address has no account yet (an account's own language otherwise).
+    QString language = QStringLiteral("fr");
+};
+
 // A structure the user manages today (ManagerActivity::managedStructures).
 struct ManagedStructure
 {
@@ -95,6 +108,23 @@ public:
     // once as a simple user or secondary manager; subscribes the role's default
     // spaces, requests the structure-level spaces and mails the user.
     CommandResult attachUser(qint64 actorId, const AttachUserInput &input);
+    // « Inviter un utilisateur » (docs/ACCOUNTS.md, « Invitations »): an
+    // active account is attached at once as attachUser does (from today, no
+    // end; data "attached" true). Any other address (no account, one waiting
+    // for activation, a deactivated one) gets an invitation: an attachment
+    // 'invited' with the role and services chosen, which becomes validated
+    // when the account is activated (or reactivated); an unknown address gets
+    // an account waiting for activation and a mail with its activation link.
+    // Those answers are all the same (id 0, data "message"). A newer
+    // invitation of the same address to the structure replaces the older.
+    CommandResult inviteUser(qint64 actorId, const InviteUserInput &input);
+    // A manager of the structure (or support): a new invitation mail (and
+    // activation link) for an invitee of the structure. Conflict when the
+    // attachment is no longer an invitation.
+    CommandResult resendInvitation(qint64 actorId, qint64 attachmentId);
+    // The message every invitation that does not attach at once answers.
+    static QString invitationMessage(const QString &email);
+
     // Sets the end of validity of a validated attachment (not before its start).
     // A principal manager's attachment is refused: the role must be transferred first.
     CommandResult endAttachment(qint64 actorId, qint64 attachmentId, QDate validUntil);
@@ -123,5 +153,14 @@ public:
 private:
     Core &m_core;
 };
+
+// Inside the command that activates or reactivates userId's account: its
+// invitations become validated attachments from today (default spaces
+// subscribed, structure-level spaces requested; the inviter is mailed).
+// Returns how many.
+int acceptInvitations(CommandContext &ctx, qint64 userId);
+// Inside the command that removes an account never activated: its
+// invitations go with it.
+void dropInvitations(CommandContext &ctx, qint64 userId);
 
 } // namespace guichet

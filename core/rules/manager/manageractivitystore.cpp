@@ -55,18 +55,22 @@ QList<StructureUser> ManagerActivityStore::structureUsers(qint64 structureId) co
             "a.user_id "
             "AND x.structure_id = a.structure_id AND x.status IN ('pending', 'validated')) AS subscriptions "
             "FROM attachments a JOIN users u ON u.id = a.user_id WHERE a.structure_id = ? AND a.status IN "
-            "('pending', 'validated') ORDER BY u.last_name, u.first_name, a.id"),
+            "('pending', 'validated', 'invited') ORDER BY u.last_name, u.first_name, a.id"),
         { structureId });
     for (const QVariantMap &row : rows) {
         StructureUser u;
         u.id = row.value(QStringLiteral("id")).toLongLong();
         u.wholeStructure = row.value(QStringLiteral("whole_structure")).toInt() != 0;
         u.userId = row.value(QStringLiteral("user_id")).toLongLong();
-        u.firstName = row.value(QStringLiteral("first_name")).toString();
-        u.lastName = row.value(QStringLiteral("last_name")).toString();
+        u.status = row.value(QStringLiteral("status")).toString();
+        // An invitee is shown by the address the manager typed only: whether
+        // it had an account (deactivated, waiting) is not the manager's to see.
+        if (u.status != QLatin1String("invited")) {
+            u.firstName = row.value(QStringLiteral("first_name")).toString();
+            u.lastName = row.value(QStringLiteral("last_name")).toString();
+        }
         u.email = row.value(QStringLiteral("email")).toString();
         u.role = roleFromString(row.value(QStringLiteral("role")).toString());
-        u.status = row.value(QStringLiteral("status")).toString();
         u.validFrom = QDate::fromString(row.value(QStringLiteral("valid_from")).toString(), Qt::ISODate);
         u.validUntil = QDate::fromString(row.value(QStringLiteral("valid_until")).toString(), Qt::ISODate);
         u.subscriptions = row.value(QStringLiteral("subscriptions")).toInt();

@@ -101,6 +101,7 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
         user.lastName = record.lastName;
         user.address = line;
         user.active = record.active;
+        user.pending = record.pending;
         user.support = record.support;
         if (!user.active && record.deactivatedAt.isValid())
             user.deactivatedAt = record.deactivatedAt;

@@ -38,6 +38,9 @@ struct SupportUserRow
     QString lastName;
     QString address; // postal address on one line
     bool active = false;
+    // Waiting for activation (a sign-up or an invitation): support can resend
+    // the activation mail (SignUps::supportResendActivation).
+    bool pending = false;
     bool support = false; // support staff
     QDateTime deactivatedAt; // invalid while active
     // Current validated attachments, by raison sociale: the structure, its

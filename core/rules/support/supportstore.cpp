@@ -88,6 +88,7 @@ void SupportStore::forEachUser(const std::function<bool(const SupportUserRecord 
         user.city = query.value(7).toString();
         user.country = query.value(8).toString();
         user.active = query.value(9).toString() == QLatin1String("active");
+        user.pending = query.value(9).toString() == QLatin1String("pending");
         if (!query.value(10).isNull())
             user.deactivatedAt = fromMs(query.value(10));
         user.support = query.value(11).toInt() != 0;

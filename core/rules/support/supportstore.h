@@ -32,6 +32,7 @@ struct SupportUserRecord
     QString city;
     QString country;
     bool active = false;
+    bool pending = false; // waiting for activation (a sign-up or an invitation)
     QDateTime deactivatedAt; // invalid when not set
     bool support = false;
 };
