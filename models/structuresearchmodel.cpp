@@ -2,6 +2,7 @@
 
 #include "models/columnkind.h"
 
+#include <QTimer>
 #include <QtGlobal>
 
 #include <algorithm>
@@ -10,6 +11,9 @@
 namespace guichet {
 
 namespace {
+// How long after a bounded count the exact one is asked: time for the first paint.
+constexpr int exactCountDelayMs = 100;
+
 int clampedRows(qint64 n)
 {
     return int(std::min<qint64>(n, std::numeric_limits<int>::max()));
@@ -69,8 +73,11 @@ void StructureSearchModel::setCriteria(const StructureCriteria &criteria)
                 endInsertRows();
             finishSearch({});
             if (!counted.exact) {
-                // After the first page is on screen: the view reads it first.
-                QMetaObject::invokeMethod(this, &StructureSearchModel::askExactCount, Qt::QueuedConnection);
+                // After the first page is on screen: a queued call would run
+                // before the view's first paint (its update request is posted
+                // later), and the exact count of a very common pattern costs
+                // more than the page.
+                QTimer::singleShot(exactCountDelayMs, this, &StructureSearchModel::askExactCount);
             }
         });
     m_resetting = false;
