@@ -1,9 +1,13 @@
-// Measures the first page of the structure search against a plain LIKE scan.
-// Usage: bench_structure_search --database LOCATION [--structures N]
+// Measures the first page of the structure search against a plain LIKE scan,
+// then the 25-query mix of issue 14: for each query the page of 50 and its
+// count together, p50/p95 over the mix, against a plain LIKE and a
+// straightforward FTS5 trigram (pg_trgm on PostgreSQL) search in the same run.
+// Usage: bench_structure_search --database LOCATION [--structures N] [--runs N] [--mix-only]
 #include "benchcommandline.h"
 #include "datagen/benchdata.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
+#include "kernel/textfold.h"
 #include "rules/structures/structures.h"
 
 #include <QCoreApplication>
@@ -11,6 +15,7 @@
 #include <QTextStream>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 using namespace guichet;
@@ -41,6 +46,252 @@ Timing measure(const std::function<int()> &run, int runs)
              rows };
 }
 
+// Nearest-rank percentile of sorted values.
+double percentile(QList<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    const int rank = std::max(1, int(std::ceil(p * values.size())));
+    return values.at(std::min<int>(rank, values.size()) - 1);
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+struct MixQuery
+{
+    QString name;
+    StructureCriteria criteria;
+    // The page starts after this many matches (0: the first page).
+    int offset = 0;
+};
+
+// The 25 queries of issue 14 over the synthetic data of guichetctl bench-data.
+QList<MixQuery> mixQueries()
+{
+    const auto name = [](const char *text) {
+        return StructureCriteria { QString::fromUtf8(text), {}, {}, {}, {} };
+    };
+    StructureCriteria twoCriteria = name("*menuiserie*");
+    twoCriteria.ville = QStringLiteral("lyon");
+    StructureCriteria postalAndName = name("*boulangerie*");
+    postalAndName.codePostal = QStringLiteral("75011");
+    StructureCriteria labelAndCity;
+    labelAndCity.libelle = QStringLiteral("*siège*");
+    labelAndCity.ville = QStringLiteral("*nice*");
+    StructureCriteria formAndCity = name("sas *");
+    formAndCity.ville = QStringLiteral("saint*");
+    StructureCriteria label;
+    label.libelle = QStringLiteral("atelier");
+    const auto siret = [](const char *prefix) {
+        return StructureCriteria { {}, QString::fromLatin1(prefix), {}, {}, {} };
+    };
+    const auto postal = [](const char *code) {
+        return StructureCriteria { {}, {}, {}, QString::fromLatin1(code), {} };
+    };
+    const auto city = [](const char *text) {
+        return StructureCriteria { {}, {}, {}, {}, QString::fromUtf8(text) };
+    };
+    return {
+        { QStringLiteral("common word *menuiserie*"), name("*menuiserie*") },
+        { QStringLiteral("common word *boucherie*"), name("*boucherie*") },
+        { QStringLiteral("very common phrase *et fils*"), name("*et fils*") },
+        { QStringLiteral("very common phrase *sarl *"), name("*sarl *") },
+        { QStringLiteral("rare phrase *guérin-henry*"), name("*guérin-henry*") },
+        { QStringLiteral("rare phrase *chevalier et fils boucherie*"),
+          name("*chevalier et fils boucherie*") },
+        { QStringLiteral("absent word *zorglub*"), name("*zorglub*") },
+        { QStringLiteral("SIRET prefix 1234*"), siret("1234*") },
+        { QStringLiteral("SIRET prefix 98765*"), siret("98765*") },
+        { QStringLiteral("postal code 75011"), postal("75011") },
+        { QStringLiteral("postal code 13100"), postal("13100") },
+        { QStringLiteral("city paris"), city("paris") },
+        { QStringLiteral("city Saint-Étienne"), city("Saint-Étienne") },
+        { QStringLiteral("two criteria *menuiserie* + lyon"), twoCriteria },
+        { QStringLiteral("two criteria *boulangerie* + 75011"), postalAndName },
+        { QStringLiteral("two criteria libellé *siège* + *nice*"), labelAndCity },
+        { QStringLiteral("two criteria sas * + saint*"), formAndCity },
+        { QStringLiteral("accents *électricité*"), name("*électricité*") },
+        { QStringLiteral("accents *ÉBÉNISTERIE*"), name("*ÉBÉNISTERIE*") },
+        { QStringLiteral("page at 10,000 of *menuiserie*"), name("*menuiserie*"), 10000 },
+        { QStringLiteral("page at 10,000 of *"), name("*"), 10000 },
+        { QStringLiteral("two letters *du*"), name("*du*") },
+        { QStringLiteral("one letter *y*"), name("*y*") },
+        { QStringLiteral("prefix menuis*"), name("menuis*") },
+        { QStringLiteral("libellé atelier"), label },
+    };
+}
+
+// The criteria as the straightforward references write them: `column LIKE
+// pattern` on the table (plain LIKE), or on the folded copy (FTS5 trigram
+// GLOB on SQLite, pg_trgm LIKE on PostgreSQL).
+QList<std::pair<QString, QString>> referencePatterns(const StructureCriteria &c, bool folded, bool glob)
+{
+    QList<std::pair<QString, QString>> result;
+    const std::pair<QString, QString> fields[] = {
+        { QStringLiteral("raison_sociale"), c.raisonSociale },
+        { QStringLiteral("siret"), c.siret },
+        { QStringLiteral("libelle"), c.libelle },
+        { QStringLiteral("code_postal"), c.codePostal },
+        { QStringLiteral("ville"), c.ville },
+    };
+    for (const auto &[column, value] : fields) {
+        QString v = folded ? foldForSearch(value.trimmed()) : value.trimmed();
+        if (v.isEmpty() || v == QLatin1String("*"))
+            continue;
+        if (!glob)
+            v.replace(QLatin1Char('*'), QLatin1Char('%'));
+        result.append({ column, v });
+    }
+    return result;
+}
+
+// One reference search: page of 50 at `offset` ordered by raison sociale, and
+// its count, as a straightforward implementation would run them.
+int referenceSearch(const Database &db, const MixQuery &q, bool fts)
+{
+    const bool postgres = db.isPostgres();
+    const auto patterns = referencePatterns(q.criteria, fts, fts && !postgres);
+    QStringList where;
+    QVariantList args;
+    for (const auto &[column, pattern] : patterns) {
+        if (fts)
+            where << QStringLiteral("f.%1 %2 ?")
+                         .arg(column, postgres ? QStringLiteral("LIKE") : QStringLiteral("GLOB"));
+        else if (postgres)
+            where << QStringLiteral("lower(s.%1) LIKE lower(?)").arg(column);
+        else
+            where << QStringLiteral("s.%1 LIKE ?").arg(column);
+        args << pattern;
+    }
+    const QString condition = where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
+    QString page;
+    QString count;
+    if (fts) {
+        const QString hits
+            = QStringLiteral("SELECT f.rowid FROM structures_search f WHERE %1").arg(condition);
+        page = QStringLiteral(
+                   "SELECT s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville FROM "
+                   "structures s WHERE s.id IN (%1) ORDER BY s.raison_sociale, s.id LIMIT 50 OFFSET %2")
+                   .arg(hits)
+                   .arg(q.offset);
+        count = QStringLiteral("SELECT COUNT(*) FROM structures_search f WHERE %1").arg(condition);
+    } else {
+        page
+            = QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville FROM "
+                             "structures s WHERE %1 ORDER BY s.raison_sociale, s.id LIMIT 50 OFFSET %2")
+                  .arg(condition)
+                  .arg(q.offset);
+        count = QStringLiteral("SELECT COUNT(*) FROM structures s WHERE %1").arg(condition);
+    }
+    QSqlQuery query = db.exec(page, args);
+    int n = 0;
+    while (query.next())
+        ++n;
+    db.value(count, args);
+    return n;
+}
+
+struct MixResult
+{
+    QList<double> ours; // median per query
+    QList<double> like;
+    QList<double> fts;
+};
+
+void runMix(const Database &db, const Structures &structures, int runs, int referenceRuns, QTextStream &out)
+{
+    const QList<MixQuery> queries = mixQueries();
+    out << "\n### 25-query mix: page of 50 and its count together\n\n";
+    out << QStringLiteral(
+               "Per query: median of %1 runs (after one warm-up) of countBounded() + searchAfter(); "
+               "the references: median of %2 runs of page (ORDER BY raison_sociale, id LIMIT 50 "
+               "OFFSET) + COUNT(*).\n\n")
+               .arg(runs)
+               .arg(referenceRuns);
+    out << "| query | count shown | exact count | page rows | page+count median | p90 | plain LIKE | FTS "
+           "reference |\n";
+    out << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    out.flush();
+    MixResult mix;
+    QList<double> all;
+    for (const MixQuery &q : queries) {
+        // The keyset cursor of a deep page comes from the page before it (as
+        // the desktop has it when it scrolls); taking it is not timed.
+        std::optional<StructureCursor> after;
+        if (q.offset > 0) {
+            const QList<StructureRow> before = structures.search(q.criteria, q.offset - 1, 1);
+            if (!before.isEmpty())
+                after = StructureCursor { before.first().sortKey, before.first().id };
+        }
+        StructureCount shown;
+        int rows = 0;
+        const auto run = [&] {
+            shown = structures.countBounded(q.criteria);
+            rows = int(structures.searchAfter(q.criteria, after, 50).size());
+            return rows;
+        };
+        run();
+        QList<double> times;
+        for (int i = 0; i < runs; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            run();
+            times.append(timer.nsecsElapsed() / 1e6);
+        }
+        all += times;
+        const auto reference = [&](bool fts) {
+            QList<double> t;
+            for (int i = 0; i < referenceRuns; ++i) {
+                QElapsedTimer timer;
+                timer.start();
+                referenceSearch(db, q, fts);
+                t.append(timer.nsecsElapsed() / 1e6);
+            }
+            return median(t);
+        };
+        const double like = reference(false);
+        const double fts = reference(true);
+        const qint64 exact = structures.count(q.criteria);
+        mix.ours.append(median(times));
+        mix.like.append(like);
+        mix.fts.append(fts);
+        out << QStringLiteral("| %1 | %2%3 | %4 | %5 | %6 ms | %7 ms | %8 ms | %9 ms |\n")
+                   .arg(q.name, shown.exact ? QString() : QStringLiteral("≥ "))
+                   .arg(shown.count)
+                   .arg(exact)
+                   .arg(rows)
+                   .arg(median(times), 0, 'f', 1)
+                   .arg(percentile(times, 0.9), 0, 'f', 1)
+                   .arg(like, 0, 'f', 1)
+                   .arg(fts, 0, 'f', 1);
+        if (shown.exact ? shown.count != exact : shown.count > exact)
+            out << "  (error: the count shown does not agree with the exact count)\n";
+        out.flush();
+    }
+    const double p50 = percentile(mix.ours, 0.5);
+    const double p95 = percentile(mix.ours, 0.95);
+    out << QStringLiteral(
+               "\nOver the mix (per-query medians, nearest rank): Guichet p50 %1 ms, p95 %2 ms; plain LIKE "
+               "p50 %3 ms, p95 %4 ms (%5× / %6× slower); FTS reference p50 %7 ms, p95 %8 ms (%9× / %10× "
+               "slower). Every run of every query: p50 %11 ms, p95 %12 ms.\n")
+               .arg(p50, 0, 'f', 1)
+               .arg(p95, 0, 'f', 1)
+               .arg(percentile(mix.like, 0.5), 0, 'f', 1)
+               .arg(percentile(mix.like, 0.95), 0, 'f', 1)
+               .arg(percentile(mix.like, 0.5) / std::max(p50, 0.001), 0, 'f', 0)
+               .arg(percentile(mix.like, 0.95) / std::max(p95, 0.001), 0, 'f', 0)
+               .arg(percentile(mix.fts, 0.5), 0, 'f', 1)
+               .arg(percentile(mix.fts, 0.95), 0, 'f', 1)
+               .arg(percentile(mix.fts, 0.5) / std::max(p50, 0.001), 0, 'f', 0)
+               .arg(percentile(mix.fts, 0.95) / std::max(p95, 0.001), 0, 'f', 0)
+               .arg(percentile(all, 0.5), 0, 'f', 1)
+               .arg(percentile(all, 0.95), 0, 'f', 1);
+    out.flush();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -53,6 +304,11 @@ int main(int argc, char *argv[])
         = commandLine.addNumber(QStringLiteral("structures"), QStringLiteral("Structures to have"), 1000000);
     const QCommandLineOption runsOption
         = commandLine.addNumber(QStringLiteral("runs"), QStringLiteral("Runs per query"), 21);
+    const QCommandLineOption referenceRunsOption = commandLine.addNumber(
+        QStringLiteral("reference-runs"), QStringLiteral("Runs per query of the mix's references"), 3);
+    const QCommandLineOption mixOnlyOption(
+        QStringLiteral("mix-only"), QStringLiteral("Only the 25-query mix (not the three-query table)."));
+    commandLine.addOption(mixOnlyOption);
     if (!commandLine.process(app))
         return 2;
     const int wanted = int(commandLine.number(structuresOption, 0));
@@ -78,6 +334,11 @@ int main(int argc, char *argv[])
     SystemClock clock;
     Core core(*db, clock);
     const Structures structures(core);
+    if (commandLine.isSet(mixOnlyOption)) {
+        out << "Structures: " << total << " on " << (db->isPostgres() ? "PostgreSQL" : "SQLite") << "\n";
+        runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption)), out);
+        return 0;
+    }
     struct Case
     {
         QString name;
@@ -144,5 +405,6 @@ int main(int argc, char *argv[])
             out << "  (note: search() gave " << indexed.rows << " rows, the scan " << scan.rows << ")\n";
         out.flush();
     }
+    runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption)), out);
     return 0;
 }

@@ -25,6 +25,7 @@ public:
     bool process(const QCoreApplication &app);
 
     QString value(const QCommandLineOption &option) const { return m_parser.value(option); }
+    bool isSet(const QCommandLineOption &option) const { return m_parser.isSet(option); }
     qint64 number(const QCommandLineOption &option, qint64 atLeast = 1) const;
     QString location() const { return m_parser.value(m_database); }
     // The database at --database, migrated; null, after saying why, when it failed.

@@ -61,12 +61,13 @@ void buildWorld(Database &db, int structures, int people)
         const bool visible = s < structures;
         ++structureId;
         ++version;
-        structureRows << QStringLiteral("(%1, %2, %3, 0, %4, %5)")
+        structureRows << QStringLiteral("(%1, %2, %3, 0, %4, %5, %6)")
                              .arg(structureId)
                              .arg(q(QStringLiteral("B%1").arg(structureId, 13, 10, QLatin1Char('0'))))
                              .arg(q(QStringLiteral("Structure %1").arg(structureId)))
                              .arg(now)
-                             .arg(version);
+                             .arg(version)
+                             .arg(q(QStringLiteral("structure %1").arg(structureId)));
         for (int k = 0; k < 5; ++k)
             services << QStringLiteral("(%1, %2, 'S%3', 'Service %3', %4)")
                             .arg(++serviceId)
@@ -127,7 +128,7 @@ void buildWorld(Database &db, int structures, int people)
     insertMany(
         db,
         QStringLiteral("INSERT INTO structures (id, siret, raison_sociale, secondary_powers, created_at, "
-                       "version) VALUES "),
+                       "version, sort_key) VALUES "),
         structureRows);
     insertMany(db, QStringLiteral("INSERT INTO services (id, structure_id, code, name, version) VALUES "),
                services);

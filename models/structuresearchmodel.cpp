@@ -2,6 +2,7 @@
 
 #include "models/columnkind.h"
 
+#include <QTimer>
 #include <QtGlobal>
 
 #include <algorithm>
@@ -10,6 +11,9 @@
 namespace guichet {
 
 namespace {
+// How long after a bounded count the exact one is asked: time for the first paint.
+constexpr int exactCountDelayMs = 100;
+
 int clampedRows(qint64 n)
 {
     return int(std::min<qint64>(n, std::numeric_limits<int>::max()));
@@ -35,40 +39,81 @@ void StructureSearchModel::setCriteria(const StructureCriteria &criteria)
     m_pages.clear();
     m_recent.clear();
     m_pending.clear();
+    m_cursors.clear();
     m_checked.clear();
     m_count = 0;
     m_countKnown = true;
+    m_countExact = true;
     m_more = false;
     m_error.clear();
     m_searching = true;
     const quint64 generation = m_generation;
-    m_directory.countStructures(criteria, this, [this, generation](const CommandResult &result, qint64 n) {
-        if (generation != m_generation)
-            return;
-        if (!result.ok()) {
-            finishSearch(result.message);
-            return;
-        }
-        if (n < 0) {
-            // Cannot count: the table grows page by page from the first.
-            m_countKnown = false;
-            m_more = true;
-            requestPage(0);
-            return;
-        }
-        const bool signal = !m_resetting && n > 0;
-        if (signal)
-            beginInsertRows({}, 0, clampedRows(n) - 1);
-        m_count = n;
-        if (signal)
-            endInsertRows();
-        finishSearch({});
-    });
+    m_directory.countStructuresBounded(
+        criteria, this, [this, generation](const CommandResult &result, const StructureCount &counted) {
+            if (generation != m_generation)
+                return;
+            if (!result.ok()) {
+                finishSearch(result.message);
+                return;
+            }
+            const qint64 n = counted.count;
+            if (n < 0) {
+                // Cannot count: the table grows page by page from the first.
+                m_countKnown = false;
+                m_more = true;
+                requestPage(0);
+                return;
+            }
+            const bool signal = !m_resetting && n > 0;
+            if (signal)
+                beginInsertRows({}, 0, clampedRows(n) - 1);
+            m_count = n;
+            m_countExact = counted.exact;
+            if (signal)
+                endInsertRows();
+            finishSearch({});
+            if (!counted.exact) {
+                // After the first page is on screen: a queued call would run
+                // before the view's first paint (its update request is posted
+                // later), and the exact count of a very common pattern costs
+                // more than the page.
+                QTimer::singleShot(exactCountDelayMs, this, &StructureSearchModel::askExactCount);
+            }
+        });
     m_resetting = false;
     endResetModel();
     emit checkedChanged();
     if (!m_searching)
         emit searchFinished();
+}
+
+void StructureSearchModel::askExactCount()
+{
+    if (m_countExact || m_searching)
+        return;
+    const quint64 generation = m_generation;
+    m_directory.countStructures(m_criteria, this, [this, generation](const CommandResult &result, qint64 n) {
+        if (generation != m_generation || m_countExact)
+            return;
+        if (!result.ok() || n < 0) {
+            // The lower bound stays; the rows it covers are all there is to show.
+            m_countExact = true;
+            emit countChanged();
+            return;
+        }
+        if (n > m_count) {
+            beginInsertRows({}, clampedRows(m_count), clampedRows(n) - 1);
+            m_count = n;
+            endInsertRows();
+        } else if (n < m_count) {
+            // Structures went away since the bound was taken.
+            beginRemoveRows({}, clampedRows(n), clampedRows(m_count) - 1);
+            m_count = n;
+            endRemoveRows();
+        }
+        m_countExact = true;
+        emit countChanged();
+    });
 }
 
 void StructureSearchModel::finishSearch(const QString &error)
@@ -104,8 +149,11 @@ void StructureSearchModel::requestPage(int pageIndex) const
     auto *self = const_cast<StructureSearchModel *>(this);
     const quint64 generation = m_generation;
     m_requesting = true;
-    m_directory.searchStructures(
-        m_criteria, pageIndex * PageSize, PageSize, self,
+    const auto previous = m_cursors.constFind(pageIndex - 1);
+    const std::optional<StructureCursor> after
+        = previous == m_cursors.cend() ? std::nullopt : std::optional<StructureCursor>(*previous);
+    m_directory.searchStructuresAfter(
+        m_criteria, after, pageIndex * PageSize, PageSize, self,
         [self, generation, pageIndex](const CommandResult &result, const StructurePage &rows) {
             self->pageArrived(generation, pageIndex, self->m_requesting, result, rows);
         });
@@ -137,6 +185,8 @@ void StructureSearchModel::pageArrived(quint64 generation, int pageIndex, bool s
         m_pages.remove(m_recent.takeFirst());
     m_pages.insert(pageIndex, rows.rows);
     m_recent.append(pageIndex);
+    if (!rows.rows.isEmpty())
+        m_cursors.insert(pageIndex, StructureCursor { rows.rows.last().sortKey, rows.rows.last().id });
 
     const qint64 first = qint64(pageIndex) * PageSize;
     if (!m_countKnown && first == m_count) {
@@ -174,7 +224,10 @@ QList<StructureRow> StructureSearchModel::checkedStructures() const
 {
     QList<StructureRow> rows = m_checked.values();
     std::sort(rows.begin(), rows.end(), [](const StructureRow &a, const StructureRow &b) {
-        return a.raisonSociale == b.raisonSociale ? a.id < b.id : a.raisonSociale < b.raisonSociale;
+        // The search's order, whatever the directory sent.
+        const QString ka = structureSortKey(a.raisonSociale);
+        const QString kb = structureSortKey(b.raisonSociale);
+        return ka == kb ? a.id < b.id : ka < kb;
     });
     return rows;
 }

@@ -21,6 +21,15 @@ namespace guichet {
 // row, so there is none. Column 0 is a checkbox column (« Sélection »); checked
 // rows are remembered with their values, even when their page has left the cache.
 //
+// A page that follows one already read is asked as a keyset page (after that
+// page's last row), which costs the same at any depth; a page reached by a jump
+// is asked by its offset.
+//
+// The count comes first as Directory::countStructuresBounded gives it: when
+// counting exactly would cost more than the page (a very common pattern), the
+// table starts with the lower bound (« at least 10,000 »), and the exact count
+// is asked for once the first page is shown (countChanged()).
+//
 // Pages may arrive later than asked (connected mode): a row whose page is on
 // its way shows "Loading…" and is filled in when it arrives, so the window never
 // waits. When the directory can count the matches, the table has its final
@@ -54,6 +63,8 @@ public:
     qint64 totalCount() const { return m_count; }
     // False while more rows may follow the known ones (connected mode).
     bool isCountFinal() const { return m_countKnown || !m_more; }
+    // False while totalCount() is a lower bound whose exact figure is on its way.
+    bool isCountExact() const { return m_countExact; }
     // True between setCriteria() and searchFinished().
     bool isSearching() const { return m_searching; }
     // Why the last search or page failed; empty when it did not.
@@ -88,6 +99,8 @@ signals:
     void searchFinished();
     // A page could not be read (errorMessage()).
     void pageFailed(const QString &message);
+    // The exact count replaced a lower bound (totalCount(), isCountExact()).
+    void countChanged();
 
 private:
     // The page if held; otherwise asks for it (once) and returns nullptr.
@@ -96,11 +109,13 @@ private:
     void pageArrived(quint64 generation, int pageIndex, bool synchronous, const CommandResult &result,
                      const StructurePage &page);
     void finishSearch(const QString &error);
+    void askExactCount();
 
     Directory &m_directory;
     StructureCriteria m_criteria;
     qint64 m_count = 0;
     bool m_countKnown = true;
+    bool m_countExact = true;
     bool m_more = false;
     bool m_searching = false;
     bool m_resetting = false;
@@ -112,6 +127,8 @@ private:
     mutable QHash<int, QList<StructureRow>> m_pages;
     mutable QList<int> m_recent;
     mutable QSet<int> m_pending;
+    // Page index -> its last row's position, where the next page starts.
+    QHash<int, StructureCursor> m_cursors;
     mutable bool m_requesting = false;
     mutable int m_fetches = 0;
     QHash<qint64, StructureRow> m_checked;

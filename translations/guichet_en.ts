@@ -265,6 +265,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>At least %n structure(s) found; counting them all…</source>
+        <translation>
+            <numerusform>At least %n structure found; counting them all…</numerusform>
+            <numerusform>At least %n structures found; counting them all…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n structure(s) found so far; scroll down for more.</source>
         <translation>
             <numerusform>%n structure found so far; scroll down for more.</numerusform>

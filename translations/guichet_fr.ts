@@ -5124,6 +5124,13 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>No structure is named exactly so. Widen the search to the names containing it?</source>
         <translation>Aucune structure ne porte exactement ce nom. Élargir la recherche aux noms qui le contiennent ?</translation>
     </message>
+    <message numerus="yes">
+        <source>At least %n structure(s) found; counting them all…</source>
+        <translation>
+            <numerusform>Au moins %n structure trouvée ; décompte en cours…</numerusform>
+            <numerusform>Au moins %n structures trouvées ; décompte en cours…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureSearchModel</name>

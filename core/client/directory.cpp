@@ -29,13 +29,49 @@ void LocalDirectory::countStructures(const StructureCriteria &criteria, QObject 
     done(CommandResult::success(), count);
 }
 
-void LocalDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *,
-                                      StructuresCallback done)
+void Directory::countStructuresBounded(const StructureCriteria &criteria, QObject *context,
+                                       BoundedCountCallback done)
+{
+    countStructures(criteria, context, [done = std::move(done)](const CommandResult &result, qint64 count) {
+        done(result, StructureCount { count, true });
+    });
+}
+
+void Directory::searchStructuresAfter(const StructureCriteria &criteria,
+                                      const std::optional<StructureCursor> &, int offset, int limit,
+                                      QObject *context, StructuresCallback done)
+{
+    searchStructures(criteria, offset, limit, context, std::move(done));
+}
+
+void LocalDirectory::countStructuresBounded(const StructureCriteria &criteria, QObject *,
+                                            BoundedCountCallback done)
+{
+    StructureCount count;
+    try {
+        count = Structures(m_core).countBounded(criteria);
+    } catch (const DatabaseError &error) {
+        done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), {});
+        return;
+    }
+    done(CommandResult::success(), count);
+}
+
+void LocalDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit,
+                                      QObject *context, StructuresCallback done)
+{
+    searchStructuresAfter(criteria, std::nullopt, offset, limit, context, std::move(done));
+}
+
+void LocalDirectory::searchStructuresAfter(const StructureCriteria &criteria,
+                                           const std::optional<StructureCursor> &after, int offset, int limit,
+                                           QObject *, StructuresCallback done)
 {
     StructurePage page;
     try {
         // One row more than asked tells whether another page follows.
-        page.rows = Structures(m_core).search(criteria, offset, limit + 1);
+        page.rows = after ? Structures(m_core).searchAfter(criteria, after, limit + 1)
+                          : Structures(m_core).search(criteria, offset, limit + 1);
     } catch (const DatabaseError &error) {
         done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), {});
         return;

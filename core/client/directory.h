@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace guichet {
 
@@ -47,6 +48,8 @@ public:
     using UsersCallback
         = std::function<void(const CommandResult &result, const QList<UserSearchResult> &users)>;
     using ContentCallback = std::function<void(const CommandResult &result, const QByteArray &content)>;
+    using BoundedCountCallback
+        = std::function<void(const CommandResult &result, const StructureCount &count)>;
 
     using QObject::QObject;
 
@@ -60,6 +63,18 @@ public:
     virtual void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
                                   StructuresCallback done)
         = 0;
+    // The number of matches when it is cheap to know, else a lower bound
+    // (Structures::countBounded): the screen then shows « at least … » and asks
+    // countStructures() for the exact figure after its first page. By default
+    // the exact count (a count of -1 still means « cannot count »).
+    virtual void countStructuresBounded(const StructureCriteria &criteria, QObject *context,
+                                        BoundedCountCallback done);
+    // The page after `after` when given (keyset: Structures::searchAfter, the
+    // same cost at any depth), else the page at `offset`; `offset` is always
+    // the page's first row. By default the offset page (guichetd pages by offset).
+    virtual void searchStructuresAfter(const StructureCriteria &criteria,
+                                       const std::optional<StructureCursor> &after, int offset, int limit,
+                                       QObject *context, StructuresCallback done);
     // Active users whose name, e-mail or postal address contains every word of
     // `text` (Accounts::searchUsers), at most `limit`.
     virtual void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) = 0;
@@ -82,6 +97,10 @@ public:
     void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override;
     void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
                           StructuresCallback done) override;
+    void countStructuresBounded(const StructureCriteria &criteria, QObject *context,
+                                BoundedCountCallback done) override;
+    void searchStructuresAfter(const StructureCriteria &criteria, const std::optional<StructureCursor> &after,
+                               int offset, int limit, QObject *context, StructuresCallback done) override;
     void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
     void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
 

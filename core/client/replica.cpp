@@ -2,6 +2,7 @@
 
 #include "kernel/database.h"
 #include "kernel/textfold.h"
+#include "rules/structures/structures.h"
 #include "sync/changefeed.h"
 
 #include <QHash>
@@ -206,6 +207,12 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
         // Contents are not synced: fetched on demand from the server.
         insertColumns.append(QStringLiteral("content"));
         marks.append(QStringLiteral("X''"));
+    } else if (table == QLatin1String("structures") && row.contains(QStringLiteral("raison_sociale"))) {
+        // The sort key is derived, not synced: computed here as core computes it.
+        insertColumns.append(QStringLiteral("sort_key"));
+        marks.append(QStringLiteral("?"));
+        updates.append(QStringLiteral("sort_key = excluded.sort_key"));
+        values.append(structureSortKey(row.value(QStringLiteral("raison_sociale")).toString()));
     }
     statements.run(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4")
                        .arg(table, insertColumns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')),

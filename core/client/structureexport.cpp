@@ -110,17 +110,22 @@ void StructureExport::startLocal(const QString &location, const Clock &clock)
         CsvWriter csv(file, csvOptions());
         bool ok = csv.writeRow(m_header);
         try {
-            for (qint64 offset = 0; ok; offset += pageSize) {
+            // Keyset pages: each starts after the previous page's last row, so a
+            // deep page costs what the first does.
+            std::optional<StructureCursor> after;
+            for (qint64 written = 0; ok;) {
                 if (m_cancelled.loadRelaxed()) {
                     m_workerStopped = true;
                     return; // QSaveFile discards what was written
                 }
-                const QList<StructureRow> rows = structures.search(m_criteria, int(offset), pageSize);
+                const QList<StructureRow> rows = structures.searchAfter(m_criteria, after, pageSize);
                 for (const StructureRow &row : rows)
                     ok = ok && csv.writeRow(m_fields(row));
-                m_written.storeRelaxed(offset + rows.size());
+                written += rows.size();
+                m_written.storeRelaxed(written);
                 if (rows.size() < pageSize)
                     break;
+                after = StructureCursor { rows.last().sortKey, rows.last().id };
             }
         } catch (const DatabaseError &failure) {
             m_workerError = QCoreApplication::translate("guichet::StructureExport",

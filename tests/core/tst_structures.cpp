@@ -7,7 +7,11 @@
 #include "rules/structures/structures.h"
 #include "testdatabase.h"
 
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -31,6 +35,80 @@ QStringList names(const QList<StructureRow> &rows)
     for (const StructureRow &r : rows)
         result << r.raisonSociale;
     return result;
+}
+
+// Every structure in the order a French reader expects, computed here from the
+// raison sociale alone: folded (case and accents ignored), then by id.
+QList<StructureRow> frenchOrder(Database &db)
+{
+    QList<StructureRow> rows;
+    for (const QVariantMap &row :
+         db.rows(QStringLiteral("SELECT id, raison_sociale, siret, libelle, code_postal, "
+                                "ville FROM structures"))) {
+        StructureRow r;
+        r.id = row.value(QStringLiteral("id")).toLongLong();
+        r.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
+        r.siret = row.value(QStringLiteral("siret")).toString();
+        r.libelle = row.value(QStringLiteral("libelle")).toString();
+        r.codePostal = row.value(QStringLiteral("code_postal")).toString();
+        r.ville = row.value(QStringLiteral("ville")).toString();
+        rows << r;
+    }
+    std::sort(rows.begin(), rows.end(), [](const StructureRow &a, const StructureRow &b) {
+        const QString ka = foldForSearch(a.raisonSociale);
+        const QString kb = foldForSearch(b.raisonSociale);
+        return ka == kb ? a.id < b.id : ka < kb;
+    });
+    return rows;
+}
+
+// The search's meaning, written the obvious way: each non-empty criterion,
+// folded, with '*' as the only wildcard, must match the whole folded field.
+bool matches(const StructureCriteria &c, const StructureRow &row)
+{
+    const std::pair<QString, QString> fields[] = {
+        { c.raisonSociale, row.raisonSociale },
+        { QString(c.siret).remove(QLatin1Char(' ')), row.siret },
+        { c.libelle, row.libelle },
+        { c.codePostal, row.codePostal },
+        { c.ville, row.ville },
+    };
+    for (const auto &[criterion, value] : fields) {
+        const QString folded = foldForSearch(criterion.trimmed());
+        if (folded.isEmpty())
+            continue;
+        QString regex;
+        for (const QChar ch : folded)
+            regex += ch == QLatin1Char('*') ? QStringLiteral(".*") : QRegularExpression::escape(QString(ch));
+        const QRegularExpression re(QRegularExpression::anchoredPattern(regex),
+                                    QRegularExpression::DotMatchesEverythingOption);
+        if (!re.match(foldForSearch(value)).hasMatch())
+            return false;
+    }
+    return true;
+}
+
+QList<qint64> ids(const QList<StructureRow> &rows)
+{
+    QList<qint64> result;
+    for (const StructureRow &r : rows)
+        result << r.id;
+    return result;
+}
+
+// Every match through keyset pages of `pageSize`.
+QList<StructureRow> keysetPages(const Structures &structures, const StructureCriteria &c, int pageSize)
+{
+    QList<StructureRow> rows;
+    std::optional<StructureCursor> after;
+    for (int guard = 0; guard < 10000; ++guard) {
+        const QList<StructureRow> page = structures.searchAfter(c, after, pageSize);
+        rows += page;
+        if (page.size() < pageSize)
+            break;
+        after = StructureCursor { page.last().sortKey, page.last().id };
+    }
+    return rows;
 }
 
 } // namespace
@@ -227,9 +305,10 @@ private slots:
         const auto search = [&](const StructureCriteria &c) { return names(structures.search(c, 0, 50)); };
 
         // Wildcard, case and accents.
+        // (In the French order: case and accents do not count.)
         QCOMPARE(search({ QStringLiteral("*menuiserie*"), {}, {}, {}, {} }),
-                 (QStringList { QStringLiteral("MENUISERIE MARTIN"), QStringLiteral("Menuiserie Dupont"),
-                                QStringLiteral("Ménuiserie Élite") }));
+                 (QStringList { QStringLiteral("Menuiserie Dupont"), QStringLiteral("Ménuiserie Élite"),
+                                QStringLiteral("MENUISERIE MARTIN") }));
         QCOMPARE(structures.count({ QStringLiteral("*MÉNUISERIE*"), {}, {}, {}, {} }), 3);
         QCOMPARE(structures.count({ QStringLiteral("*elite"), {}, {}, {}, {} }), 1);
         // Without '*' the whole field must match.
@@ -324,9 +403,8 @@ private slots:
         // The reference: every structure in name order, and those whose folded
         // name contains "e", computed here without the search.
         QStringList everyName, withE;
-        for (const QVariantMap &row : t.db().rows(
-                 QStringLiteral("SELECT raison_sociale FROM structures ORDER BY raison_sociale, id"))) {
-            const QString name = row.value(QStringLiteral("raison_sociale")).toString();
+        for (const StructureRow &row : frenchOrder(t.db())) {
+            const QString name = row.raisonSociale;
             everyName << name;
             if (foldForSearch(name).contains(QLatin1Char('e')))
                 withE << name;
@@ -353,6 +431,158 @@ private slots:
                 rareNames << name;
         }
         QCOMPARE(names(structures.search(rare, 0, 1000)), rareNames);
+    }
+
+    void namesSortInFrenchOrderOnEveryWritePath()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        for (const auto &[n, name] :
+             std::initializer_list<std::pair<int, QString>> { { 21, QStringLiteral("Zinc Durand") },
+                                                              { 22, QStringLiteral("SAS Menuiserie Brest") },
+                                                              { 23, QStringLiteral("menuiserie Annecy") },
+                                                              { 24, QStringLiteral("Électricité Martin") },
+                                                              { 25, QStringLiteral("Menuiserie Brest") },
+                                                              { 26, QStringLiteral("ébénisterie Roux") } })
+            QVERIFY(structures.createStructure(alice, input(validSiret(n), name)).ok());
+        // The import path (bulk insert) writes the key too.
+        Transaction transaction(t.db());
+        insertStructuresBulk(
+            t.db(), { checkedStructureInput(input(validSiret(27), QStringLiteral("ÉCOLE Bâtiment"))) }, 1, 0);
+        transaction.commit();
+        const QStringList expected {
+            QStringLiteral("ébénisterie Roux"),   QStringLiteral("ÉCOLE Bâtiment"),
+            QStringLiteral("Électricité Martin"), QStringLiteral("menuiserie Annecy"),
+            QStringLiteral("Menuiserie Brest"),   QStringLiteral("SAS Menuiserie Brest"),
+            QStringLiteral("Zinc Durand")
+        };
+        const StructureCriteria star { QStringLiteral("*"), {}, {}, {}, {} };
+        QCOMPARE(names(structures.search(star, 0, 50)), expected);
+        QCOMPARE(names(structures.all()), expected);
+        QCOMPARE(names(structures.search({ QStringLiteral("*menuiserie*"), {}, {}, {}, {} }, 0, 50)),
+                 (QStringList { QStringLiteral("menuiserie Annecy"), QStringLiteral("Menuiserie Brest"),
+                                QStringLiteral("SAS Menuiserie Brest") }));
+        // A rename moves the structure to its new place.
+        const auto zinc = structures.structureBySiret(validSiret(21));
+        QVERIFY(zinc);
+        QVERIFY(structures
+                    .updateStructure(alice, zinc->id, input(validSiret(21), QStringLiteral("àbeille Durand")))
+                    .ok());
+        QCOMPARE(names(structures.search(star, 0, 1)), QStringList { QStringLiteral("àbeille Durand") });
+        QCOMPARE(structures.search(star, 0, 1).first().sortKey, QStringLiteral("abeille durand"));
+    }
+
+    void keysetPagesReturnEachRowOnceInOrder()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        QVERIFY(generateStructures(t.db(), 600, 11).ok());
+        // Many equal names (and equal keys differing by case): the id breaks the tie.
+        const QStringList same { QStringLiteral("Menuiserie Égale"), QStringLiteral("MENUISERIE EGALE"),
+                                 QStringLiteral("menuiserie égale") };
+        QList<StructureInput> twins;
+        for (int i = 0; i < 45; ++i)
+            twins << checkedStructureInput(input(validSiret(5000 + i), same.at(i % 3),
+                                                 QStringLiteral("75011"), QStringLiteral("Paris")));
+        {
+            Transaction transaction(t.db());
+            insertStructuresBulk(t.db(), twins, 1, 0);
+            transaction.commit();
+        }
+        const QList<StructureRow> everything = frenchOrder(t.db());
+        const QList<StructureCriteria> queries {
+            { QStringLiteral("*"), {}, {}, {}, {} },
+            { QStringLiteral("*menuiserie*"), {}, {}, {}, {} },
+            { QStringLiteral("menuiserie egale"), {}, {}, {}, {} },
+            { QStringLiteral("*e*"), {}, {}, {}, {} },
+            { {}, {}, {}, QStringLiteral("75011"), {} },
+            { {}, QStringLiteral("1*"), {}, {}, {} },
+            { QStringLiteral("*menuiserie*"), {}, {}, {}, QStringLiteral("paris") },
+        };
+        for (const StructureCriteria &c : queries) {
+            QList<StructureRow> expected;
+            for (const StructureRow &row : everything) {
+                if (matches(c, row))
+                    expected << row;
+            }
+            QVERIFY2(!expected.isEmpty(), qPrintable(c.raisonSociale + c.siret + c.codePostal));
+            for (const int pageSize : { 7, 50 }) {
+                const QList<qint64> got = ids(keysetPages(structures, c, pageSize));
+                QCOMPARE(got, ids(expected));
+                QCOMPARE(QSet<qint64>(got.cbegin(), got.cend()).size(), got.size());
+            }
+            // The offset form gives the same pages.
+            QCOMPARE(ids(structures.search(c, 5, 20)), ids(expected.mid(5, 20)));
+        }
+    }
+
+    void countsAgreeWithABruteForceCount()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        QVERIFY(generateStructures(t.db(), 800, 5).ok());
+        const QList<StructureRow> everything = frenchOrder(t.db());
+        StructureCriteria twoCriteria { QStringLiteral("*menuiserie*"), {}, {}, {}, QStringLiteral("lyon") };
+        StructureCriteria postalAndName {
+            QStringLiteral("*boulangerie*"), {}, {}, QStringLiteral("75011"), {}
+        };
+        StructureCriteria labelAndCity { {}, {}, QStringLiteral("*siège*"), {}, QStringLiteral("*ni*") };
+        const QList<StructureCriteria> queries {
+            { QStringLiteral("*menuiserie*"), {}, {}, {}, {} }, // common word (trigram)
+            { QStringLiteral("*et fils*"), {}, {}, {}, {} }, // very common phrase
+            { QStringLiteral("*dupont-mar*"), {}, {}, {}, {} }, // rarer phrase
+            { QStringLiteral("*zorglub*"), {}, {}, {}, {} }, // absent
+            { {}, QStringLiteral("12*"), {}, {}, {} }, // SIRET prefix
+            { {}, {}, {}, QStringLiteral("75011"), {} }, // postal code
+            { {}, {}, {}, {}, QStringLiteral("paris") }, // city, whole field
+            { {}, {}, {}, {}, QStringLiteral("SAINT-ÉTIENNE") }, // accents and case
+            twoCriteria,
+            postalAndName,
+            labelAndCity, // a short pattern with a long one
+            { QStringLiteral("*ÉLECTRICITÉ*"), {}, {}, {}, {} }, // accents
+            { QStringLiteral("menuis*"), {}, {}, {}, {} }, // prefix
+            { QStringLiteral("*ie"), {}, {}, {}, {} }, // suffix, two letters
+            { QStringLiteral("*du*"), {}, {}, {}, {} }, // two letters
+            { QStringLiteral("*y*"), {}, {}, {}, {} }, // one letter
+            { QStringLiteral("s*s *"), {}, {}, {}, {} }, // wildcard inside
+            { QStringLiteral("*boulangerie*martin*"), {}, {}, {}, {} },
+            { QStringLiteral("*"), {}, {}, {}, {} },
+        };
+        for (const StructureCriteria &c : queries) {
+            QList<StructureRow> expected;
+            for (const StructureRow &row : everything) {
+                if (matches(c, row))
+                    expected << row;
+            }
+            const QString what = c.raisonSociale + QLatin1Char('|') + c.siret + QLatin1Char('|') + c.libelle
+                + QLatin1Char('|') + c.codePostal + QLatin1Char('|') + c.ville;
+            QVERIFY2(structures.count(c) == expected.size(),
+                     qPrintable(QStringLiteral("%1: %2 instead of %3")
+                                    .arg(what)
+                                    .arg(structures.count(c))
+                                    .arg(expected.size())));
+            const StructureCount generous = structures.countBounded(c);
+            QVERIFY2(generous.exact && generous.count == expected.size(), qPrintable(what));
+            // A small bound: a lower bound that says so, never more than the truth.
+            const StructureCount small = structures.countBounded(c, 10);
+            if (expected.size() < 10) {
+                QVERIFY2(small.exact && small.count == expected.size(), qPrintable(what));
+            } else {
+                QVERIFY2(small.count <= expected.size(), qPrintable(what));
+                QVERIFY2(small.exact == (small.count == expected.size()), qPrintable(what));
+            }
+            QCOMPARE(ids(structures.search(c, 0, 2000)), ids(expected));
+        }
     }
 
     void readsOneStructureBySiretOrIdAndCountsThem()

@@ -1,5 +1,7 @@
 #include "fixtures.h"
 
+#include "rules/structures/structures.h"
+
 namespace guichet::test {
 
 qint64 insertUser(Database &db, const QString &email, const QString &firstName, const QString &lastName,
@@ -22,8 +24,8 @@ qint64 insertStructure(Database &db, const QString &siret, const QString &raison
 {
     const qint64 id = db.insert(
         QStringLiteral("INSERT INTO structures (siret, raison_sociale, secondary_powers, created_at, "
-                       "version) VALUES (?, ?, ?, 0, 0) RETURNING id"),
-        { siret, raisonSociale, secondaryPowers ? 1 : 0 });
+                       "version, sort_key) VALUES (?, ?, ?, 0, 0, ?) RETURNING id"),
+        { siret, raisonSociale, secondaryPowers ? 1 : 0, structureSortKey(raisonSociale) });
     db.exec(QStringLiteral(
                 "INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, code_postal, ville) "
                 "VALUES (?, ?, ?, '', '', '')"),

@@ -4,10 +4,63 @@
 
 #include <QAbstractItemModelTester>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace guichet;
 using namespace guichet::test;
+
+namespace {
+
+// The local directory, with a cheap count that stops at 100 (as the real one
+// stops at 10,000) and a record of how each page was asked.
+class BoundedDirectory final : public Directory
+{
+public:
+    explicit BoundedDirectory(LocalDirectory &local)
+        : m_local(local)
+    {
+    }
+
+    void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override
+    {
+        ++exactCounts;
+        m_local.countStructures(criteria, context, std::move(done));
+    }
+    void countStructuresBounded(const StructureCriteria &criteria, QObject *,
+                                BoundedCountCallback done) override
+    {
+        done(CommandResult::success(), Structures(m_local.core()).countBounded(criteria, 100));
+    }
+    void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
+                          StructuresCallback done) override
+    {
+        m_local.searchStructures(criteria, offset, limit, context, std::move(done));
+    }
+    void searchStructuresAfter(const StructureCriteria &criteria, const std::optional<StructureCursor> &after,
+                               int offset, int limit, QObject *context, StructuresCallback done) override
+    {
+        ++(after ? keysetPages : offsetPages);
+        m_local.searchStructuresAfter(criteria, after, offset, limit, context, std::move(done));
+    }
+    void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override
+    {
+        m_local.searchUsers(text, limit, context, std::move(done));
+    }
+    void fileContent(qint64 fileId, QObject *context, ContentCallback done) override
+    {
+        m_local.fileContent(fileId, context, std::move(done));
+    }
+
+    int exactCounts = 0;
+    int keysetPages = 0;
+    int offsetPages = 0;
+
+private:
+    LocalDirectory &m_local;
+};
+
+} // namespace
 
 // The lazy search model: the right rows at any offset, pages fetched on demand
 // and kept within a bound.
@@ -98,6 +151,65 @@ private slots:
         QCOMPARE(model.data(model.index(5, 0), Qt::CheckStateRole).toInt(), int(Qt::Checked));
         model.setChecked(5, false);
         QVERIFY(model.checkedStructures().isEmpty());
+    }
+
+    void aBoundedCountIsShownFirstThenTheExactOne()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        QVERIFY(generateStructures(w.db(), 700).ok());
+        BoundedDirectory directory(*w.directory);
+        StructureSearchModel model(directory);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy changed(&model, &StructureSearchModel::countChanged);
+        model.setCriteria(all());
+        // The lower bound first: the table can show its first page at once.
+        QCOMPARE(model.rowCount(), 100);
+        QVERIFY(!model.isCountExact());
+        QCOMPARE(directory.exactCounts, 0);
+        QVERIFY(model.structureAt(0).has_value());
+        // Then the exact count, asked once, grows the table.
+        QTRY_COMPARE(changed.count(), 1);
+        QVERIFY(model.isCountExact());
+        QCOMPARE(model.rowCount(), 700);
+        QCOMPARE(directory.exactCounts, 1);
+        QCOMPARE(model.structureAt(699)->id, Structures(*w.core).search(all(), 699, 1).first().id);
+        // A few matches: exact at once, no second count.
+        StructureCriteria few;
+        few.raisonSociale = QStringLiteral("*menuiserie*");
+        model.setCriteria(few);
+        QVERIFY(model.isCountExact());
+        QCOMPARE(model.rowCount(), int(Structures(*w.core).count(few)));
+        QTest::qWait(20);
+        QCOMPARE(directory.exactCounts, 1);
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void pagesReadInTurnAreKeysetPages()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        QVERIFY(generateStructures(w.db(), 1000).ok());
+        BoundedDirectory directory(*w.directory);
+        StructureSearchModel model(directory, nullptr, 3);
+        StructureCriteria common;
+        common.raisonSociale = QStringLiteral("*e*");
+        model.setCriteria(common);
+        QTRY_VERIFY(model.isCountExact());
+        const QList<StructureRow> expected = Structures(*w.core).search(common, 0, 5000);
+        QCOMPARE(model.rowCount(), expected.size());
+        for (int row = 0; row < model.rowCount(); ++row)
+            QCOMPARE(model.structureAt(row)->id, expected.at(row).id);
+        // Only the first page was asked by offset; each later one after its predecessor's last row.
+        const int pages
+            = (model.rowCount() + StructureSearchModel::PageSize - 1) / StructureSearchModel::PageSize;
+        QCOMPARE(directory.offsetPages, 1);
+        QCOMPARE(directory.keysetPages, pages - 1);
+        // A jump far ahead (its predecessor not read) is asked by offset, and right.
+        model.setCriteria(common);
+        QTRY_VERIFY(model.isCountExact());
+        QCOMPARE(model.structureAt(model.rowCount() - 1)->id, expected.last().id);
+        QCOMPARE(directory.offsetPages, 2);
     }
 };
 

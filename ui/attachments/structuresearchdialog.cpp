@@ -131,6 +131,8 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
         if (!m_model->isSearching())
             showCount();
     });
+    // A lower bound shown first (a very common pattern): the exact count follows.
+    connect(m_model, &StructureSearchModel::countChanged, this, &StructureSearchDialog::showCount);
     connect(m_model, &StructureSearchModel::pageFailed, this,
             [this](const QString &message) { m_count->setText(tr("The search failed: %1").arg(message)); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -253,6 +255,8 @@ void StructureSearchDialog::showCount()
         m_count->setText(wider.isEmpty() ? tr("No structure matches these criteria.")
                                          : tr("No structure is named exactly so. Widen the search to the "
                                               "names containing it?"));
+    else if (!m_model->isCountExact())
+        m_count->setText(tr("At least %n structure(s) found; counting them all…", nullptr, shown));
     else if (m_model->isCountFinal())
         m_count->setText(tr("%n structure(s) found.", nullptr, shown));
     else
@@ -311,7 +315,7 @@ bool StructureSearchDialog::exportCsv(const QString &path)
     StructureExport job(m_session.directory, m_model->criteria(), path, StructureSearchModel::exportHeader(),
                         &StructureSearchModel::exportFields);
     // Connected, guichetd answers pages with "more" only: the bar then just moves.
-    const bool countFinal = m_model->isCountFinal();
+    const bool countFinal = m_model->isCountFinal() && m_model->isCountExact();
     QProgressDialog progress(tr("Exporting the structures…"), tr("Cancel"), 0,
                              countFinal ? int(std::min<qint64>(m_model->totalCount(), INT_MAX)) : 0, this);
     progress.setWindowModality(Qt::WindowModal);

@@ -2,6 +2,7 @@
 
 #include "kernel/core.h"
 #include "kernel/siret.h"
+#include "kernel/textfold.h"
 #include "kernel/textlimits.h"
 #include "rules/attachments/attachmentstore.h"
 #include "rules/attachments/permissions.h"
@@ -41,6 +42,11 @@ bool StructureCriteria::isEmpty() const
 {
     return raisonSociale.trimmed().isEmpty() && Siret::normalized(siret).isEmpty()
         && libelle.trimmed().isEmpty() && codePostal.trimmed().isEmpty() && ville.trimmed().isEmpty();
+}
+
+QString structureSortKey(const QString &raisonSociale)
+{
+    return foldForSearch(raisonSociale.trimmed());
 }
 
 QString structureInputError(const StructureInput &input, QString *field)
@@ -262,7 +268,15 @@ QList<StructureRow> Structures::search(const StructureCriteria &criteria, int of
     // say why.
     if (checkCriteria(criteria))
         return {};
-    return StructureStore(m_core.db()).search(criteria, offset, limit);
+    return StructureStore(m_core.db()).search(criteria, std::nullopt, offset, limit);
+}
+
+QList<StructureRow> Structures::searchAfter(const StructureCriteria &criteria,
+                                            const std::optional<StructureCursor> &after, int limit) const
+{
+    if (checkCriteria(criteria))
+        return {};
+    return StructureStore(m_core.db()).search(criteria, after, 0, limit);
 }
 
 qint64 Structures::count(const StructureCriteria &criteria) const
@@ -270,6 +284,13 @@ qint64 Structures::count(const StructureCriteria &criteria) const
     if (checkCriteria(criteria))
         return 0;
     return StructureStore(m_core.db()).count(criteria);
+}
+
+StructureCount Structures::countBounded(const StructureCriteria &criteria, qint64 bound) const
+{
+    if (checkCriteria(criteria))
+        return {};
+    return StructureStore(m_core.db()).countBounded(criteria, bound);
 }
 
 } // namespace guichet

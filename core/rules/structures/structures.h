@@ -53,6 +53,25 @@ struct StructureRow
     QString ville;
     // The principal manager granted secondary managers the principal's powers.
     bool secondaryPowers = false;
+    // The key the search orders by (structureSortKey of the raison sociale).
+    QString sortKey;
+};
+
+// Where a keyset page of the structure search starts: after the row with this
+// sort key and id (the last row of the previous page).
+struct StructureCursor
+{
+    QString sortKey;
+    qint64 id = 0;
+};
+
+// A number of matching structures. When not exact, `count` is a lower bound:
+// at least that many match, and counting them all was left for later
+// (Structures::count) because it would cost more than the page itself.
+struct StructureCount
+{
+    qint64 count = 0;
+    bool exact = true;
 };
 
 struct ServiceRow
@@ -93,13 +112,26 @@ public:
     // Every structure, by raison sociale then id (the support console's lists).
     QList<StructureRow> all() const;
 
-    // One page of matching structures ordered by raison sociale then id, and the
+    // One page of matching structures in the French order of their raison
+    // sociale (structureSortKey: case and accents ignored) then id, and the
     // number of matches. Empty criteria give an empty page and a count of 0.
+    // search() skips `offset` matches; searchAfter() is the keyset form, which
+    // starts after `after` (the previous page's last row; none: the first page)
+    // and costs the same however deep the page.
     // A refusal naming the first criterion over textLimit::SearchTerm (by its
     // API parameter name); search() and count() find nothing for such criteria.
     static std::optional<CommandResult> checkCriteria(const StructureCriteria &criteria);
     QList<StructureRow> search(const StructureCriteria &criteria, int offset, int limit) const;
+    QList<StructureRow> searchAfter(const StructureCriteria &criteria,
+                                    const std::optional<StructureCursor> &after, int limit) const;
+    // The exact number of matches (costs up to a scan for patterns shorter than
+    // three characters).
     qint64 count(const StructureCriteria &criteria) const;
+    // The number of matches when it is cheap to know; otherwise a lower bound
+    // (at least `bound` when the serving index has that many, or what a bounded
+    // scan found), with exact false.
+    StructureCount countBounded(const StructureCriteria &criteria, qint64 bound = defaultCountBound) const;
+    static constexpr qint64 defaultCountBound = 10000;
 
     // Whether the user may change the structure (principal manager, secondary
     // manager with the principal's powers, or support), as of the core's clock.
@@ -108,6 +140,11 @@ public:
 private:
     Core &m_core;
 };
+
+// The key structures are ordered by: the raison sociale folded as for the search
+// (lower case, accents removed), so that the order of its bytes is the French
+// reader's order. Stored in structures.sort_key by every write of a structure.
+QString structureSortKey(const QString &raisonSociale);
 
 // Checks a structure's fields (not SIRET uniqueness); fails naming the field.
 // Returns the input with SIRET spaces removed and fields trimmed.

@@ -11,7 +11,7 @@ namespace {
 
 const QString selectColumns
     = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville, s.adresse, "
-                     "s.secondary_powers");
+                     "s.secondary_powers, s.sort_key");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -24,6 +24,7 @@ StructureRow toRow(const QVariantMap &map)
     row.ville = map.value(QStringLiteral("ville")).toString();
     row.adresse = map.value(QStringLiteral("adresse")).toString();
     row.secondaryPowers = map.value(QStringLiteral("secondary_powers")).toInt() != 0;
+    row.sortKey = map.value(QStringLiteral("sort_key")).toString();
     return row;
 }
 
@@ -47,6 +48,12 @@ struct Clause
 {
     QString column;
     QString pattern; // GLOB syntax on SQLite, LIKE syntax on PostgreSQL
+    // The folded literal text between the '*'s, and whether the criterion
+    // starts or ends with one (SQLite reads the runs of three characters or
+    // more from the trigram index).
+    QStringList runs;
+    bool leading = false;
+    bool trailing = false;
 };
 
 // The criteria as patterns. A criterion that is only wildcards (`*`) restricts
@@ -94,7 +101,8 @@ QList<Clause> clauses(const StructureCriteria &criteria, bool postgres, bool *ma
                 *matchAll = true;
             continue;
         }
-        result.append({ column, pattern });
+        result.append({ column, pattern, folded.split(QLatin1Char('*'), Qt::SkipEmptyParts),
+                        folded.startsWith(QLatin1Char('*')), folded.endsWith(QLatin1Char('*')) });
     }
     return result;
 }
@@ -122,11 +130,6 @@ QString whereClause(const QList<Clause> &list, bool postgres, bool contentTable,
     return parts.join(QStringLiteral(" AND "));
 }
 
-// How many rows of the name index a SQLite search walks before it gives up and
-// sorts the trigram index's hits instead: a page of 50 is found there when at
-// least 1 structure in 50 matches (see docs/PERFORMANCE.md).
-constexpr int walkBudget = 5000;
-
 StructureRow rowFromQuery(const QSqlQuery &query)
 {
     StructureRow row;
@@ -138,6 +141,7 @@ StructureRow rowFromQuery(const QSqlQuery &query)
     row.ville = query.value(5).toString();
     row.adresse = query.value(6).toString();
     row.secondaryPowers = query.value(7).toInt() != 0;
+    row.sortKey = query.value(8).toString();
     return row;
 }
 
@@ -217,7 +221,7 @@ QList<StructureRow> StructureStore::all() const
 {
     QList<StructureRow> result;
     QSqlQuery query = m_db.exec(
-        QStringLiteral("SELECT %1 FROM structures s ORDER BY s.raison_sociale, s.id").arg(selectColumns));
+        QStringLiteral("SELECT %1 FROM structures s ORDER BY s.sort_key, s.id").arg(selectColumns));
     while (query.next())
         result.append(rowFromQuery(query));
     return result;
@@ -227,9 +231,10 @@ qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt
 {
     const qint64 id = m_db.insert(
         QStringLiteral("INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, "
-                       "ville, secondary_powers, created_at, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?, "
-                       "?) RETURNING id"),
-        { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, createdAt, version });
+                       "ville, secondary_powers, created_at, version, sort_key) VALUES (?, ?, ?, ?, ?, ?, 0, "
+                       "?, ?, ?) RETURNING id"),
+        { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, createdAt, version,
+          structureSortKey(s.raisonSociale) });
     m_db.exec(QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
                              "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
               QVariantList { id } + searchValues(s));
@@ -238,10 +243,10 @@ qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt
 
 void StructureStore::updateStructure(qint64 structureId, const StructureInput &s, qint64 version) const
 {
-    m_db.exec(
-        QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
-                       "code_postal = ?, ville = ?, version = ? WHERE id = ?"),
-        { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, version, structureId });
+    m_db.exec(QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
+                             "code_postal = ?, ville = ?, version = ?, sort_key = ? WHERE id = ?"),
+              { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, version,
+                structureSortKey(s.raisonSociale), structureId });
     m_db.exec(QStringLiteral("UPDATE structures_search SET raison_sociale = ?, siret = ?, libelle = ?, "
                              "code_postal = ?, ville = ? WHERE rowid = ?"),
               searchValues(s) + QVariantList { structureId });
@@ -266,13 +271,13 @@ QHash<QString, qint64> StructureStore::insertStructuresBulk(const QList<Structur
         QStringList values;
         QStringList searchValuesSql;
         for (int i = 0; i < n; ++i) {
-            values << QStringLiteral("(?, ?, ?, ?, ?, ?, 0, ?, ?)");
+            values << QStringLiteral("(?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
             searchValuesSql << QStringLiteral("(?, ?, ?, ?, ?, ?)");
         }
         return std::make_pair(
             QStringLiteral(
                 "INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, ville, "
-                "secondary_powers, created_at, version) VALUES %1 RETURNING id, siret")
+                "secondary_powers, created_at, version, sort_key) VALUES %1 RETURNING id, siret")
                 .arg(values.join(QLatin1Char(','))),
             QStringLiteral(
                 "INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, code_postal, "
@@ -293,11 +298,11 @@ QHash<QString, qint64> StructureStore::insertStructuresBulk(const QList<Structur
         const int n = std::min<int>(batch, structures.size() - start);
         const auto sql = n == batch ? full : statements(n);
         QVariantList args;
-        args.reserve(n * 8);
+        args.reserve(n * 9);
         for (int i = start; i < start + n; ++i) {
             const StructureInput &s = structures.at(i);
             args << s.siret << s.raisonSociale << s.libelle << s.adresse << s.codePostal << s.ville
-                 << createdAt << version;
+                 << createdAt << version << structureSortKey(s.raisonSociale);
         }
         QSqlQuery query = db.exec(sql.first, args);
         while (query.next())
@@ -336,7 +341,142 @@ void StructureStore::insertImportAudit(const QList<std::pair<qint64, AuditRecord
             args);
     }
 }
-QList<StructureRow> StructureStore::search(const StructureCriteria &criteria, int offset, int limit) const
+namespace {
+
+// The columns of structures_search_content (c0, c1, ...) in the FTS table's order.
+QString contentColumn(const QString &column)
+{
+    return QStringLiteral("c.c%1").arg(searchColumns.indexOf(column));
+}
+
+// The keyset condition: rows after the cursor in (sort_key, id) order. Row
+// values are served by the (sort_key, id) indexes on both back-ends.
+QString afterCondition(const std::optional<StructureCursor> &after, QVariantList *args)
+{
+    if (!after)
+        return {};
+    *args << after->sortKey << after->id;
+    return QStringLiteral("(s.sort_key, s.id) > (?, ?)");
+}
+
+QString joined(const QStringList &parts)
+{
+    QStringList nonEmpty;
+    for (const QString &part : parts) {
+        if (!part.isEmpty())
+            nonEmpty << part;
+    }
+    return nonEmpty.isEmpty() ? QStringLiteral("1 = 1") : nonEmpty.join(QStringLiteral(" AND "));
+}
+
+QList<StructureRow> readRows(const Database &db, const QString &sql, const QVariantList &args)
+{
+    QList<StructureRow> result;
+    QSqlQuery query = db.exec(sql, args);
+    while (query.next())
+        result.append(rowFromQuery(query));
+    return result;
+}
+
+// How a SQLite search reaches its rows (see docs/PERFORMANCE.md, « 25-query mix »).
+struct SqlitePlan
+{
+    // Only a SIRET prefix: the unique index on structures.siret, as a range.
+    bool siretPrefix = false;
+    // An exact postal code: the (code_postal, sort_key, id) index.
+    std::optional<Clause> postal;
+    // The FTS5 trigram query for every literal run of three characters or more
+    // (empty when there is none: then only a scan can answer).
+    QString match;
+    // The clauses that the MATCH (or the postal index) does not decide
+    // exactly, checked on the folded copy's content table (alias c).
+    QList<Clause> checks;
+};
+
+QString ftsPhrase(const QString &text)
+{
+    QString escaped = text;
+    escaped.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + escaped + QLatin1Char('"');
+}
+
+SqlitePlan sqlitePlan(const QList<Clause> &list)
+{
+    SqlitePlan plan;
+    if (list.size() == 1 && list.first().column == QLatin1String("siret") && !list.first().leading) {
+        plan.siretPrefix = true;
+        return plan;
+    }
+    const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+            && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
+                           [](QChar c) { return c.isDigit(); });
+    });
+    if (postal != list.cend())
+        plan.postal = *postal;
+    QStringList terms;
+    for (const Clause &clause : list) {
+        if (plan.postal && &clause == &*postal)
+            continue;
+        int phrases = 0;
+        for (const QString &run : clause.runs) {
+            // The trigram tokenizer matches phrases of three characters or more;
+            // a phrase of literal text is exactly a substring test.
+            if (run.toUcs4().size() >= 3) {
+                terms << QStringLiteral("%1 : %2").arg(clause.column, ftsPhrase(run));
+                ++phrases;
+            }
+        }
+        const bool decided = phrases == 1 && clause.runs.size() == 1 && clause.leading && clause.trailing;
+        if (!decided)
+            plan.checks << clause;
+    }
+    // With an exact postal code, its index already narrows the rows to a few
+    // thousand at most: the other criteria are checked on them.
+    if (plan.postal) {
+        plan.checks.clear();
+        for (const Clause &clause : list) {
+            if (&clause != &*postal)
+                plan.checks << clause;
+        }
+        return plan;
+    }
+    plan.match = terms.join(QStringLiteral(" AND "));
+    return plan;
+}
+
+QString checkSql(const QList<Clause> &checks, QVariantList *args)
+{
+    QStringList parts;
+    for (const Clause &clause : checks) {
+        parts << QStringLiteral("%1 GLOB ?").arg(contentColumn(clause.column));
+        *args << clause.pattern;
+    }
+    return parts.join(QStringLiteral(" AND "));
+}
+
+// Fewer hits than this: a page sorts them; more: a page walks the sort key
+// index and checks each row, which finds 50 hits within 50 × (N / hits) rows.
+// The two cost the same near the square root of 1.5 × 50 × N (~9,000 hits
+// for N = 1,000,000); the threshold is in that region.
+constexpr qint64 sortThreshold = 6000;
+// The same when the walk reads the sort key index alone, about ten times
+// cheaper per row (raison sociale criteria only).
+constexpr qint64 nameSortThreshold = 2000;
+// Rows of the sort key index a page walks before it gives up and sorts the
+// hits instead (their density may be lower where the cursor is).
+constexpr int walkRows = 25000;
+// The same when the walk reads the sort key index alone (raison sociale criteria only).
+constexpr int nameWalkRows = 100000;
+// Rows of the content table a bounded count of a short pattern (no trigram)
+// reads before it answers with what it found so far.
+constexpr int scanRows = 120000;
+
+} // namespace
+
+QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
+                                           const std::optional<StructureCursor> &after, int offset,
+                                           int limit) const
 {
     const Database &db = m_db;
     const bool postgres = db.isPostgres();
@@ -345,160 +485,315 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria, in
     if ((list.isEmpty() && !matchAll) || limit <= 0)
         return {};
     offset = std::max(0, offset);
+    const QString order = QStringLiteral(" ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?");
     if (list.isEmpty()) {
-        // « * »: every structure, straight from the name index.
-        QList<StructureRow> all;
-        QSqlQuery query = db.exec(
-            QStringLiteral("SELECT %1 FROM structures s ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                .arg(selectColumns),
-            { limit, offset });
-        while (query.next())
-            all.append(rowFromQuery(query));
-        return all;
+        // « * »: every structure, straight from the sort key index.
+        QVariantList args;
+        const QString where = joined({ afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
+            args);
     }
-    QVariantList args;
-    QString sql;
-    // An exact postal code (the guide's « Code postal » field, digits only):
-    // the (code_postal, raison_sociale, id) index gives its rows already in name
-    // order; the other criteria are checked on those rows only.
-    const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
-        return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
-            && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
-                           [](QChar c) { return c.isDigit(); });
-    });
-    QList<Clause> others = list;
-    if (postal != list.cend())
-        others.removeAt(std::distance(list.cbegin(), postal));
     if (postgres) {
         // pg_trgm's GIN indexes serve the LIKE patterns; the planner weighs
-        // walking the name index against sorting the hits from its statistics.
-        QString where;
+        // walking the sort key index against sorting the hits from its statistics.
+        const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+            return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+                && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
+                               [](QChar c) { return c.isDigit(); });
+        });
+        QVariantList args;
+        QStringList parts;
+        QList<Clause> others = list;
         if (postal != list.cend()) {
-            where = QStringLiteral("s.code_postal = ?");
+            parts << QStringLiteral("s.code_postal = ?");
             args << postal->pattern;
-            if (!others.isEmpty())
-                where += QStringLiteral(" AND ") + whereClause(others, true, false, &args);
+            others.removeAt(std::distance(list.cbegin(), postal));
+        }
+        if (!others.isEmpty())
+            parts << whereClause(others, true, false, &args);
+        parts << afterCondition(after, &args);
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id "
+                           "WHERE %2")
+                    .arg(selectColumns, joined(parts))
+                + order,
+            args);
+    }
+
+    // SQLite has no statistics on FTS hits: the plan is chosen here, from what
+    // serves each criterion and, for patterns, from how many rows match.
+    const SqlitePlan plan = sqlitePlan(list);
+    if (plan.siretPrefix) {
+        // SIRETs are stored as digits only: GLOB 'digits*' is a range of the index.
+        QVariantList args { list.first().pattern };
+        const QString where = joined({ QStringLiteral("s.siret GLOB ?"), afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
+            args);
+    }
+    if (plan.postal) {
+        QVariantList args { plan.postal->pattern };
+        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args),
+                                       afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s INDEXED BY structures_code_postal CROSS JOIN "
+                           "structures_search_content c ON c.id = s.id WHERE %2")
+                    .arg(selectColumns, where)
+                + order,
+            args);
+    }
+
+    // The hits sorted: taken from the trigram index when there is a trigram,
+    // else from a scan of the folded copies (patterns of one or two characters
+    // that the walk below did not satisfy: rare ones).
+    const auto sortedHits = [&] {
+        QVariantList args;
+        QString hits;
+        if (!plan.match.isEmpty()) {
+            args << plan.match;
+            QString checks = checkSql(plan.checks, &args);
+            hits = checks.isEmpty()
+                ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
+                : QStringLiteral(
+                      "SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
+                      "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
+                      .arg(checks);
         } else {
-            where = whereClause(list, true, false, &args);
+            hits = QStringLiteral("SELECT c.id FROM structures_search_content c WHERE %1")
+                       .arg(checkSql(plan.checks, &args));
         }
-        sql = QStringLiteral(
-                  "SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id WHERE %2 "
-                  "ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                  .arg(selectColumns, where);
-    } else {
-        // SQLite has no statistics on FTS hits, and sorting many hits by name is
-        // what costs (docs/PERFORMANCE.md). So first walk a bounded stretch of the
-        // name index in order, checking each row's folded copy: a common pattern
-        // fills the page there. The copy is read from the FTS table's content
-        // shadow table by rowid, a plain b-tree lookup several times cheaper than
-        // a lookup through the FTS5 virtual table. Otherwise the hits are few
-        // enough to take from the trigram index and sort.
-        // A SIRET prefix alone: the unique index on structures.siret serves
-        // GLOB 'digits*' as a range (SIRETs are stored as digits only).
-        if (list.size() == 1 && list.first().column == QLatin1String("siret")
-            && !list.first().pattern.startsWith(QLatin1Char('*'))) {
-            sql = QStringLiteral(
-                      "SELECT %1 FROM structures s WHERE s.siret GLOB ? ORDER BY s.raison_sociale, s.id "
-                      "LIMIT ? OFFSET ?")
-                      .arg(selectColumns);
-            QList<StructureRow> result;
-            QSqlQuery query = db.exec(sql, { list.first().pattern, limit, offset });
-            while (query.next())
-                result.append(rowFromQuery(query));
-            return result;
+        const QString where
+            = joined({ QStringLiteral("s.id IN (%1)").arg(hits), afterCondition(after, &args) });
+        args << limit << offset;
+        // NOT INDEXED: the hits by rowid, then sorted; walking the sort key
+        // index instead is the other plan, chosen above when it pays.
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s NOT INDEXED WHERE %2").arg(selectColumns, where)
+                + order,
+            args);
+    };
+    // The walk: the sort key index in order from the cursor, each row's folded
+    // copy checked by rowid in the FTS table's content shadow table (a plain
+    // b-tree lookup), so the page comes without a sort. `rows` bounds the
+    // stretch walked (0: no bound).
+    // The raison sociale criterion is checked on the sort key itself (the
+    // same folded text as the search copy): a walk that checks nothing else
+    // reads only the (sort_key, id) index, several times cheaper per row.
+    const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("raison_sociale");
+    });
+    const QString walkFrom = nameOnly
+        ? QStringLiteral("structures s INDEXED BY structures_sort_key")
+        : QStringLiteral("structures s INDEXED BY structures_sort_key CROSS JOIN "
+                         "structures_search_content c ON c.id = s.id");
+    const auto walk = [&](int rows) {
+        QVariantList args;
+        QStringList parts;
+        for (const Clause &clause : list) {
+            parts << (clause.column == QLatin1String("raison_sociale")
+                          ? QStringLiteral("s.sort_key GLOB ?")
+                          : QStringLiteral("%1 GLOB ?").arg(contentColumn(clause.column)));
+            args << clause.pattern;
         }
-        if (postal != list.cend()) {
-            QVariantList postalArgs { postal->pattern };
-            QString where = QStringLiteral("s.code_postal = ?");
-            if (!others.isEmpty())
-                where += QStringLiteral(" AND ") + whereClause(others, false, true, &postalArgs);
-            postalArgs << limit << offset;
-            QList<StructureRow> result;
-            QSqlQuery query = db.exec(
-                QStringLiteral(
-                    "SELECT %1 FROM structures s INDEXED BY structures_code_postal CROSS JOIN "
-                    "structures_search_content c ON c.id = s.id WHERE %2 ORDER BY s.raison_sociale, "
-                    "s.id LIMIT ? OFFSET ?")
-                    .arg(selectColumns, where),
-                postalArgs);
-            while (query.next())
-                result.append(rowFromQuery(query));
-            return result;
-        }
-        QList<StructureRow> walked;
-        if (offset + limit <= walkBudget / 20) {
-            // The stretch ends at the name found walkBudget rows in; bounding the
+        parts << afterCondition(after, &args);
+        std::optional<QVariantMap> boundary;
+        if (rows > 0) {
+            // The stretch ends at the key found `rows` rows in; bounding the
             // index range (rather than LIMITing a subquery) keeps the rows in
             // index order, so SQLite stops at the page's last row without a sort.
-            const QVariant boundary = db.value(
-                QStringLiteral(
-                    "SELECT raison_sociale FROM structures ORDER BY raison_sociale, id LIMIT 1 OFFSET ?"),
-                { walkBudget });
-            QVariantList walkArgs;
-            QString where = whereClause(list, false, true, &walkArgs);
-            if (boundary.isValid()) {
-                where += QStringLiteral(" AND s.raison_sociale <= ?");
-                walkArgs << boundary;
-            }
-            walkArgs << limit << offset;
-            QSqlQuery query = db.exec(
-                QStringLiteral(
-                    "SELECT %1 FROM structures s CROSS JOIN structures_search_content c ON c.id = s.id "
-                    "WHERE %2 ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                    .arg(selectColumns, where),
-                walkArgs);
-            while (query.next())
-                walked.append(rowFromQuery(query));
-            // A full page, or the whole table walked: that is the answer.
-            if (walked.size() == limit || !boundary.isValid())
-                return walked;
-        } else {
-            // A deep page (the table view scrolled far): sorting every hit for
-            // each page is what costs when hits are many, while walking the name
-            // index costs offset / density rows. Walk when at least one
-            // structure in eight matches.
-            const qint64 hits = count(criteria);
-            const qint64 structures = total();
-            if (hits * 8 >= structures) {
-                QVariantList walkArgs;
-                const QString where = whereClause(list, false, true, &walkArgs);
-                walkArgs << limit << offset;
-                QList<StructureRow> result;
-                QSqlQuery query = db.exec(
-                    QStringLiteral(
-                        "SELECT %1 FROM structures s CROSS JOIN structures_search_content c ON c.id = s.id "
-                        "WHERE %2 ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                        .arg(selectColumns, where),
-                    walkArgs);
-                while (query.next())
-                    result.append(rowFromQuery(query));
-                return result;
+            QVariantList boundArgs;
+            const QString from = joined({ afterCondition(after, &boundArgs) });
+            boundArgs << rows;
+            boundary = db.row(QStringLiteral("SELECT s.sort_key AS k, s.id AS i FROM structures s WHERE %1 "
+                                             "ORDER BY s.sort_key, s.id LIMIT 1 OFFSET ?")
+                                  .arg(from),
+                              boundArgs);
+            if (boundary) {
+                parts << QStringLiteral("(s.sort_key, s.id) <= (?, ?)");
+                args << boundary->value(QStringLiteral("k")) << boundary->value(QStringLiteral("i"));
             }
         }
-        sql = QStringLiteral(
-                  "SELECT %1 FROM structures s WHERE s.id IN (SELECT f.rowid FROM structures_search f "
-                  "WHERE %2) ORDER BY s.raison_sociale, s.id LIMIT ? OFFSET ?")
-                  .arg(selectColumns, whereClause(list, false, false, &args));
+        args << limit << offset;
+        const QList<StructureRow> found = readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM %2 WHERE %3").arg(selectColumns, walkFrom, joined(parts)) + order,
+            args);
+        // Complete when the page is full or the walk reached the end of the table.
+        return std::make_pair(found, rows <= 0 || found.size() == limit || !boundary);
+    };
+    // How far a walk goes before the hits are sorted instead: farther when it
+    // reads the index alone.
+    const int budget = nameOnly ? nameWalkRows : walkRows;
+
+    if (nameOnly && list.size() == 1 && !list.first().leading) {
+        // A raison sociale prefix (« menuis* »): a range of the sort key index,
+        // in order already.
+        return walk(0).first;
     }
-    args << limit << offset;
-    QList<StructureRow> result;
-    QSqlQuery query = db.exec(sql, args);
-    while (query.next())
-        result.append(rowFromQuery(query));
-    return result;
+    if (plan.match.isEmpty()) {
+        // Patterns shorter than a trigram: most such patterns are common, and a
+        // walk finds their page in a few thousand rows; rare ones are sorted
+        // after a scan of the folded copies.
+        // A walk of the index alone costs at most one pass over it.
+        const auto [rows, complete] = walk(offset > 0 || nameOnly ? 0 : budget);
+        return complete ? rows : sortedHits();
+    }
+    // The hits, up to a threshold, from the trigram index (which answers
+    // quickly: its MATCH stops at the LIMIT). Fewer than the threshold: these
+    // are all the hits, and the page is those ids sorted. More: they are dense
+    // enough for a walk. The threshold is lower when the walk reads the index
+    // alone.
+    const qint64 threshold = nameOnly ? nameSortThreshold : sortThreshold;
+    QVariantList probeArgs { plan.match };
+    const QString checks = checkSql(plan.checks, &probeArgs);
+    probeArgs << threshold;
+    QStringList ids;
+    {
+        QSqlQuery probe = db.exec(
+            checks.isEmpty() ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search "
+                                              "MATCH ? LIMIT ?")
+                             : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN "
+                                              "structures_search_content c ON c.id = f.rowid WHERE "
+                                              "structures_search MATCH ? AND %1 LIMIT ?")
+                                   .arg(checks),
+            probeArgs);
+        while (probe.next())
+            ids << probe.value(0).toString();
+    }
+    if (ids.size() < threshold) {
+        // One parameter for all the ids (a JSON array): Qt binds parameters by
+        // name, which costs quadratically with thousands of them.
+        QVariantList args { QStringLiteral("[%1]").arg(ids.join(QLatin1Char(','))) };
+        const QString where = joined(
+            { QStringLiteral("s.id IN (SELECT value FROM json_each(?))"), afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s NOT INDEXED WHERE %2").arg(selectColumns, where)
+                + order,
+            args);
+    }
+    if (offset > 0 || nameOnly) {
+        // A deep page by offset (not keyset): walking costs offset / density
+        // rows; worth it when the hits are dense, as with a keyset page. A walk
+        // of the index alone costs at most one pass over it (hits bunched
+        // far from the cursor, « *sarl * »), less than sorting that many hits.
+        return walk(0).first;
+    }
+    const auto [rows, complete] = walk(budget);
+    return complete ? rows : sortedHits();
 }
 
 qint64 StructureStore::count(const StructureCriteria &criteria) const
 {
+    return countBounded(criteria, 0).count;
+}
+
+StructureCount StructureStore::countBounded(const StructureCriteria &criteria, qint64 bound) const
+{
+    // bound 0: exact, whatever it costs.
     const Database &db = m_db;
+    const bool postgres = db.isPostgres();
     bool matchAll = false;
-    const QList<Clause> list = clauses(criteria, db.isPostgres(), &matchAll);
+    const QList<Clause> list = clauses(criteria, postgres, &matchAll);
+    if (list.isEmpty() && !matchAll)
+        return {};
+    // COUNT over at most `bound` rows of the serving query; reaching the bound
+    // gives a lower bound.
+    const auto bounded = [&](const QString &rowsSql, QVariantList args) {
+        if (bound <= 0)
+            return StructureCount {
+                db.value(QStringLiteral("SELECT COUNT(*) FROM (%1) x").arg(rowsSql), args).toLongLong(), true
+            };
+        args << bound;
+        const qint64 n
+            = db.value(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) x").arg(rowsSql), args).toLongLong();
+        return StructureCount { n, n < bound };
+    };
     if (list.isEmpty())
-        return matchAll ? total() : 0;
+        return bounded(QStringLiteral("SELECT 1 FROM structures"), {});
+    if (postgres) {
+        QVariantList args;
+        const QString where = whereClause(list, true, false, &args);
+        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
+    }
+    const SqlitePlan plan = sqlitePlan(list);
+    if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale") && !list.first().leading) {
+        // A raison sociale prefix: a range of the sort key index (the folded name).
+        return bounded(
+            QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_sort_key WHERE s.sort_key "
+                           "GLOB ?"),
+            { list.first().pattern });
+    }
+    if (plan.siretPrefix)
+        return bounded(QStringLiteral("SELECT 1 FROM structures WHERE siret GLOB ?"),
+                       { list.first().pattern });
+    if (plan.postal) {
+        QVariantList args { plan.postal->pattern };
+        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args) });
+        return bounded(
+            plan.checks.isEmpty()
+                ? QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where)
+                : QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_code_postal CROSS "
+                                 "JOIN structures_search_content c ON c.id = s.id WHERE %1")
+                      .arg(where),
+            args);
+    }
+    if (!plan.match.isEmpty()) {
+        // The trigram MATCH answers from the index; GLOB on the FTS table would
+        // re-read every candidate's text, so the checks that remain read the
+        // content table.
+        QVariantList args { plan.match };
+        const QString checks = checkSql(plan.checks, &args);
+        return bounded(
+            checks.isEmpty()
+                ? QStringLiteral("SELECT 1 FROM structures_search WHERE structures_search MATCH ?")
+                : QStringLiteral("SELECT 1 FROM structures_search f CROSS JOIN structures_search_content c "
+                                 "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
+                      .arg(checks),
+            args);
+    }
+    // Only patterns shorter than a trigram: no index serves them, so a
+    // bounded count reads at most scanRows folded copies and says how many
+    // it found there when it did not reach the end.
+    // A raison sociale is checked on the sort key index alone.
+    const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("raison_sociale");
+    });
     QVariantList args;
-    const QString where = whereClause(list, db.isPostgres(), false, &args);
-    return db.value(QStringLiteral("SELECT COUNT(*) FROM structures_search f WHERE %1").arg(where), args)
-        .toLongLong();
+    QString checks;
+    if (nameOnly) {
+        for (const Clause &clause : list) {
+            checks += (checks.isEmpty() ? QString() : QStringLiteral(" AND "))
+                + QStringLiteral("s.sort_key GLOB ?");
+            args << clause.pattern;
+        }
+    } else {
+        checks = checkSql(plan.checks, &args);
+    }
+    const QString table = nameOnly ? QStringLiteral("structures s INDEXED BY structures_sort_key")
+                                   : QStringLiteral("structures_search_content c");
+    if (bound <= 0)
+        return bounded(QStringLiteral("SELECT 1 FROM %1 WHERE %2").arg(table, checks), args);
+    args << scanRows;
+    const auto row
+        = db.row(QStringLiteral("SELECT COUNT(*) AS n, SUM(hit) AS hits FROM (SELECT (%1) AS hit FROM "
+                                "%2 LIMIT ?) x")
+                     .arg(checks, table),
+                 args);
+    const qint64 scanned = row ? row->value(QStringLiteral("n")).toLongLong() : 0;
+    const qint64 found = row ? row->value(QStringLiteral("hits")).toLongLong() : 0;
+    if (scanned < scanRows)
+        return { found, true };
+    return { std::min(found, bound), false };
 }
 
 std::optional<ServiceRow> StructureStore::service(qint64 serviceId) const

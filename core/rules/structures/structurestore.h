@@ -39,7 +39,7 @@ public:
     // callers pass a batch).
     QStringList existingSirets(const QStringList &sirets) const;
     qint64 total() const;
-    // By raison sociale then id.
+    // In the search's order (sort key, then id).
     QList<StructureRow> all() const;
 
     // The structure and its search row.
@@ -57,9 +57,12 @@ public:
     void insertImportAudit(const QList<std::pair<qint64, AuditRecord>> &entries, qint64 at,
                            qint64 version) const;
 
-    // See Structures::search and Structures::count.
-    QList<StructureRow> search(const StructureCriteria &criteria, int offset, int limit) const;
+    // See Structures::search, searchAfter, count and countBounded: the rows
+    // after `after` (when given), skipping `offset` of them.
+    QList<StructureRow> search(const StructureCriteria &criteria, const std::optional<StructureCursor> &after,
+                               int offset, int limit) const;
     qint64 count(const StructureCriteria &criteria) const;
+    StructureCount countBounded(const StructureCriteria &criteria, qint64 bound) const;
 
     std::optional<ServiceRow> service(qint64 serviceId) const;
     // Every service of the structure, by code then id.
