@@ -322,6 +322,13 @@
             <numerusform>%n changes refused by the server</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>First synchronisation: %n row(s) received</source>
+        <translation>
+            <numerusform>First synchronisation: %n row received</numerusform>
+            <numerusform>First synchronisation: %n rows received</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::TextLimits</name>

@@ -6033,6 +6033,13 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>%n modifications refusées par le serveur</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>First synchronisation: %n row(s) received</source>
+        <translation>
+            <numerusform>Première synchronisation : %n ligne reçue</numerusform>
+            <numerusform>Première synchronisation : %n lignes reçues</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::SyncStatusDialog</name>

@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QScopeGuard>
 
+#include <limits>
+
 namespace guichet {
 
 SyncClient::SyncClient(RemoteCommandGateway &gateway, Replica &replica, QObject *parent)
@@ -72,8 +74,11 @@ void SyncClient::pull()
     if (!m_running || m_reply)
         return;
     m_retryTimer.stop();
+    const qint64 since = m_replica.checkpoint();
+    if (since == 0 && m_firstSyncRows < 0)
+        m_firstSyncRows = 0;
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("since"), QString::number(m_replica.checkpoint()));
+    query.addQueryItem(QStringLiteral("since"), QString::number(since));
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_pageLimit));
     int timeoutMs = 30000;
     if (m_caughtUp) {
@@ -123,6 +128,13 @@ void SyncClient::onPage(QNetworkReply *reply)
     m_online = true;
     m_lastError.clear();
     m_lastSyncAt = QDateTime::currentDateTimeUtc();
+    const bool more = page.value(QLatin1String("more")).toBool();
+    if (m_firstSyncRows >= 0) {
+        m_firstSyncRows += int(qMin<qsizetype>(page.value(QLatin1String("rows")).toArray().size(),
+                                               std::numeric_limits<int>::max() - m_firstSyncRows));
+        if (!more)
+            m_firstSyncRows = -1;
+    }
     if (changed) {
         emit changesApplied();
         m_gateway.notifyDataChanged();
@@ -130,7 +142,6 @@ void SyncClient::onPage(QNetworkReply *reply)
     emit statusChanged();
     if (!m_running)
         return; // a slot of the signals above stopped it
-    const bool more = page.value(QLatin1String("more")).toBool();
     m_caughtUp = !more;
     // A long-poll that came back at once with nothing new would otherwise
     // become a tight loop.

@@ -46,6 +46,10 @@ public:
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
     // Why the last pull failed; empty after a success.
     QString lastError() const { return m_lastError; }
+    // While the first sync of an empty replica runs (from its first request
+    // until a page says no more): the rows applied so far; -1 otherwise. The
+    // status bar shows it, so that a long first sync is not a silent wait.
+    int firstSyncRows() const { return m_firstSyncRows; }
 
     // Tests shorten the delays.
     void setWaitSeconds(int seconds) { m_waitSeconds = seconds; }
@@ -80,6 +84,7 @@ private:
     int m_firstRetryMs = defaultFirstRetryMs;
     int m_maxRetryMs = defaultMaxRetryMs;
     int m_nextRetryMs = defaultFirstRetryMs;
+    int m_firstSyncRows = -1;
 };
 
 } // namespace guichet

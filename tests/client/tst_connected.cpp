@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "kernel/database.h"
 #include "rules/accounts/passwords.h"
+#include "sync/changefeed.h"
 #include "testdatabase.h"
 
 #include <QDir>
@@ -318,6 +319,41 @@ private slots:
         QVERIFY(applied.size() >= 1);
         sync.stop();
         QVERIFY(!sync.isRunning());
+    }
+
+    // A first sync says how far it has got: the rows received grow page after
+    // page, reach every row the replica holds, then the count goes away.
+    void firstSyncCountsTheRowsReceived()
+    {
+        // Each table's rows from a command of their own: pages of one command.
+        for (const char *table : { "users", "structures", "attachments" }) {
+            Transaction transaction(m_db->db());
+            m_db->db().exec(QStringLiteral("UPDATE %1 SET version = ?").arg(QLatin1String(table)),
+                            { m_db->db().nextVersion() });
+            transaction.commit();
+        }
+        QVERIFY(signIn());
+        Replica replica(*m_replicaDb);
+        SyncClient sync(*m_gateway, replica);
+        sync.setPageLimit(1);
+        QCOMPARE(sync.firstSyncRows(), -1);
+        QList<int> seen;
+        connect(&sync, &SyncClient::statusChanged, this, [&] { seen.append(sync.firstSyncRows()); });
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!seen.isEmpty() && seen.last() == -1, 10000);
+        sync.stop();
+        int held = 0;
+        for (const QString &table : ChangeFeed::tables())
+            held += m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toInt();
+        QVERIFY(held > 2);
+        // One status per page: the count grows with each page but the last,
+        // which ends the first sync (-1) and shows « Synchronised at ».
+        QVERIFY2(seen.size() > 2, qPrintable(QString::number(seen.size())));
+        QVERIFY(seen.first() > 0);
+        for (int i = 1; i + 1 < seen.size(); ++i)
+            QVERIFY(seen.at(i) > seen.at(i - 1));
+        QVERIFY(seen.at(seen.size() - 2) < held);
+        QCOMPARE(sync.firstSyncRows(), -1);
     }
 
     // A command sent from this desktop comes back into the replica without waiting.

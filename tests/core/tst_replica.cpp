@@ -1,9 +1,92 @@
 #include "synctestsupport.h"
 
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QSet>
 #include <QTest>
 
 using namespace guichet;
 using namespace guichet::test;
+
+namespace {
+
+// Pulls like the desktop does: every page goes through the JSON bytes guichetd
+// writes (compact QJsonDocument) and the parser SyncClient uses, so that text
+// escaping is part of what is checked.
+int pullAllThroughJson(const ChangeFeed &feed, Replica &replica, qint64 userId, int limit, QString *error)
+{
+    for (int pages = 1; pages < 100000; ++pages) {
+        const QByteArray bytes
+            = QJsonDocument(feed.page(userId, replica.checkpoint(), limit)).toJson(QJsonDocument::Compact);
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+        if (!document.isObject()) {
+            *error = QStringLiteral("page %1 does not parse: %2").arg(pages).arg(parseError.errorString());
+            return -1;
+        }
+        if (!replica.applyPage(document.object(), error))
+            return -1;
+        if (!document.object().value(QStringLiteral("more")).toBool())
+            return pages;
+    }
+    *error = QStringLiteral("the feed never ends");
+    return -1;
+}
+
+// The server's rows of one synced table with the given ids, dumped like
+// replicaDump: the replica must hold exactly these values.
+QString serverRows(Database &server, const QString &table, const QList<qint64> &ids)
+{
+    QString out;
+    const QString columns = ChangeFeed::columns(table).join(QStringLiteral(", "));
+    for (const qint64 id : ids) {
+        QSqlQuery query
+            = server.exec(QStringLiteral("SELECT %1 FROM %2 WHERE id = ?").arg(columns, table), { id });
+        if (!query.next()) {
+            out += QStringLiteral("%1:%2 missing on the server\n").arg(table).arg(id);
+            continue;
+        }
+        QStringList values;
+        for (int i = 0; i < query.record().count(); ++i)
+            values.append(query.value(i).isNull() ? QStringLiteral("NULL") : query.value(i).toString());
+        out += table + QLatin1Char(':') + values.join(QLatin1Char('|')) + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString replicaRows(Database &replica, const QString &table)
+{
+    QString out;
+    const QString columns = ChangeFeed::columns(table).join(QStringLiteral(", "));
+    QSqlQuery query = replica.exec(QStringLiteral("SELECT %1 FROM %2 ORDER BY id").arg(columns, table));
+    while (query.next()) {
+        QStringList values;
+        for (int i = 0; i < query.record().count(); ++i)
+            values.append(query.value(i).isNull() ? QStringLiteral("NULL") : query.value(i).toString());
+        out += table + QLatin1Char(':') + values.join(QLatin1Char('|')) + QLatin1Char('\n');
+    }
+    return out;
+}
+
+// Text a JSON writer or reader can get wrong: quotes, backslashes, what looks
+// like an escape, every kind of control character JSON must escape, DEL, a
+// leading and an inner byte-order mark, line and paragraph separators, and
+// characters outside the BMP (surrogate pairs in UTF-16). No NUL: PostgreSQL
+// text cannot hold it.
+QString trickyText()
+{
+    QString text
+        = QString(QChar(0xFEFF)) + QStringLiteral("Quote \" apostrophe ' backslash \\ \\u0041 \\n /");
+    for (ushort c = 1; c < 0x20; ++c)
+        text += QChar(c);
+    text += QChar(0x7F);
+    text += QStringLiteral(" inner") + QChar(0xFEFF) + QStringLiteral("bom ") + QChar(0x2028) + QChar(0x2029);
+    text += QStringLiteral(" é Œ ") + QString::fromUcs4(U"\U0001F600 \U00020BB7 \U0010FFFD");
+    text += QStringLiteral(" trailing\\");
+    return text;
+}
+
+} // namespace
 
 #define OPEN_REPLICA(r)                                                                                      \
     ReplicaDb r;                                                                                             \
@@ -41,6 +124,72 @@ private slots:
                 r.db->value(QStringLiteral("SELECT COUNT(*) FROM users WHERE password_hash <> ''")).toInt(),
                 0);
         }
+    }
+
+    void firstSyncHoldsTheServersRowsExactly()
+    {
+        SYNC_WORLD(w);
+        // Spaces and subscriptions too: every synced table has rows.
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        QSet<QString> filled;
+        for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {
+            OPEN_REPLICA(r);
+            QString error;
+            QVERIFY2(pullAllThroughJson(*w.feed, *r.replica, user, 2, &error) > 0, qPrintable(error));
+            for (const QString &table : ChangeFeed::tables()) {
+                const QList<qint64> ids = replicaIds(*r.db, table);
+                if (!ids.isEmpty())
+                    filled.insert(table);
+                QCOMPARE(replicaRows(*r.db, table), serverRows(w.t.db(), table, ids));
+            }
+            QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, user));
+        }
+        for (const QString &table : ChangeFeed::tables())
+            QVERIFY2(filled.contains(table), qPrintable(table + QStringLiteral(" never synced")));
+    }
+
+    void trickyTextRoundTrips()
+    {
+        SYNC_WORLD(w);
+        const QString text = trickyText();
+        QVERIFY(text.startsWith(QChar(0xFEFF)));
+        {
+            Transaction transaction(w.t.db());
+            w.t.db().exec(
+                QStringLiteral("UPDATE structures SET raison_sociale = ?, version = ? WHERE id = ?"),
+                { text, w.t.db().nextVersion(), w.s1 });
+            w.t.db().exec(QStringLiteral("UPDATE solicitations SET subject = ?, body = ?, version = ? "
+                                         "WHERE id = ?"),
+                          { text, text + text, w.t.db().nextVersion(), w.carolSolicitation });
+            transaction.commit();
+        }
+        QCOMPARE(w.t.db()
+                     .value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"), { w.s1 })
+                     .toString(),
+                 text);
+        OPEN_REPLICA(alice);
+        OPEN_REPLICA(carol);
+        QString error;
+        QVERIFY2(pullAllThroughJson(*w.feed, *alice.replica, w.alice, 1000, &error) > 0, qPrintable(error));
+        QVERIFY2(pullAllThroughJson(*w.feed, *carol.replica, w.carol, 3, &error) > 0, qPrintable(error));
+        QCOMPARE(
+            alice.db->value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"), { w.s1 })
+                .toString(),
+            text);
+        QCOMPARE(carol.db
+                     ->value(QStringLiteral("SELECT subject FROM solicitations WHERE id = ?"),
+                             { w.carolSolicitation })
+                     .toString(),
+                 text);
+        QCOMPARE(carol.db
+                     ->value(QStringLiteral("SELECT body FROM solicitations WHERE id = ?"),
+                             { w.carolSolicitation })
+                     .toString(),
+                 text + text);
+        // Caught up: the next page through the same bytes is empty.
+        const QByteArray bytes = QJsonDocument(w.feed->page(w.carol, carol.replica->checkpoint(), 3))
+                                     .toJson(QJsonDocument::Compact);
+        QVERIFY(QJsonDocument::fromJson(bytes).object().value(QStringLiteral("rows")).toArray().isEmpty());
     }
 
     void smallPagesGiveTheSameReplica()

@@ -85,6 +85,36 @@ private slots:
         QVERIFY(!button.font().bold());
     }
 
+    // A first sync of a large account takes a while: the status bar counts
+    // the rows received, then says when it is done.
+    void firstSyncShowsTheRowsReceived()
+    {
+        SyncState starting;
+        starting.firstSyncRows = 0;
+        QCOMPARE(SyncStatusButton::statusText(starting),
+                 QStringLiteral("First synchronisation: 0 row(s) received"));
+        SyncState running = starting;
+        running.firstSyncRows = 42000;
+        running.lastSyncAt = QDateTime(QDate(2026, 3, 2), QTime(14, 5)); // pages already applied
+        running.pending = 1;
+        QCOMPARE(SyncStatusButton::statusText(running),
+                 QStringLiteral("First synchronisation: 42000 row(s) received · 1 change(s) waiting"));
+        SyncState failing = running;
+        failing.lastError = QStringLiteral("The server is down.");
+        QCOMPARE(SyncStatusButton::statusText(failing),
+                 QStringLiteral("Synchronisation error: The server is down."));
+
+        SyncStatusButton button;
+        button.setState(running);
+        QVERIFY(button.text().startsWith(QStringLiteral("First synchronisation: 42000 row(s)")));
+        QVERIFY(!button.font().bold()); // progress, not an alert
+        SyncState done = running;
+        done.firstSyncRows = -1;
+        done.pending = 0;
+        button.setState(done);
+        QCOMPARE(button.text(), QStringLiteral("Synchronised at 14:05"));
+    }
+
     void dialogListsWaitingChangesInOrderAndRefusedOnesReadably()
     {
         UiWorld w; // settings of a test stay the test's

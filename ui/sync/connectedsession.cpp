@@ -149,6 +149,7 @@ SyncState ConnectedSession::syncState()
     SyncState state;
     state.online = m_gateway.isOnline() || m_sync.isOnline();
     state.lastSyncAt = m_sync.lastSyncAt();
+    state.firstSyncRows = m_sync.firstSyncRows();
     state.lastError = m_sync.isOnline() ? m_sync.lastError() : QString();
     state.pending = m_gateway.pendingCount();
     state.refused = m_gateway.outbox().refusedCount(m_gateway.userId());

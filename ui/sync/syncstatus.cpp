@@ -23,6 +23,8 @@ QString SyncStatusButton::statusText(const SyncState &state)
         main = tr("Offline — changes will be sent when the server is back");
     else if (!state.lastError.isEmpty())
         main = tr("Synchronisation error: %1").arg(state.lastError);
+    else if (state.firstSyncRows >= 0)
+        main = tr("First synchronisation: %n row(s) received", nullptr, state.firstSyncRows);
     else if (state.pending > 0)
         main = tr("%n change(s) waiting", nullptr, state.pending);
     else if (state.lastSyncAt.isValid())
@@ -30,7 +32,8 @@ QString SyncStatusButton::statusText(const SyncState &state)
                    .arg(QLocale().toString(state.lastSyncAt.toLocalTime().time(), QStringLiteral("HH:mm")));
     else
         main = tr("Synchronising…");
-    if (!state.online && state.pending > 0)
+    const bool firstSyncShown = state.online && state.lastError.isEmpty() && state.firstSyncRows >= 0;
+    if ((!state.online || firstSyncShown) && state.pending > 0)
         main += QStringLiteral(" · ") + tr("%n change(s) waiting", nullptr, state.pending);
     if (state.refused > 0)
         main += QStringLiteral(" · ") + tr("%n change(s) refused by the server", nullptr, state.refused);

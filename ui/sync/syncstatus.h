@@ -17,6 +17,7 @@ struct SyncState
     QString lastError;
     int pending = 0;
     int refused = 0;
+    int firstSyncRows = -1; // rows received so far while a first sync runs; -1 otherwise
 };
 
 // One command of the connected outbox, as SyncStatusDialog shows it.
