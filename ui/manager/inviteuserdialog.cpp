@@ -95,6 +95,10 @@ InviteUserDialog::InviteUserDialog(Session &session, qint64 structureId, const Q
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+    // The language was created before the check box and the list it follows.
+    setTabOrder(m_role, m_whole);
+    setTabOrder(m_whole, m_services);
+    setTabOrder(m_services, m_language);
     setMinimumWidth(480);
     m_email->setFocus();
 }
