@@ -283,12 +283,9 @@ QString periodOverMessage()
 // hour (AccountStore::accountNoticeAt). Returns whether it was sent.
 bool sendPeriodOverMail(CommandContext &ctx, qint64 userId)
 {
-    AccountStore store(ctx.db());
-    const qint64 now = ctx.clock().nowMs();
-    const std::optional<qint64> last = store.accountNoticeAt(userId);
-    if (last && now - *last < accountRules::AccountNoticeIntervalSecs * 1000)
+    if (!claimAccountNotice(ctx, userId))
         return false;
-    store.setAccountNoticeAt(userId, now);
+    AccountStore store(ctx.db());
     const auto user = store.mailing(userId);
     const MailText t = MailText::forUser(ctx.db(), userId);
     MailBody body;

@@ -117,12 +117,9 @@ qint64 sendActivationMail(CommandContext &ctx, qint64 userId, qint64 createdAt)
 // flood the owner's mailbox). Returns whether it was sent.
 bool sendAlreadyRegisteredMail(CommandContext &ctx, qint64 userId)
 {
-    AccountStore store(ctx.db());
-    const qint64 now = ctx.clock().nowMs();
-    const std::optional<qint64> last = store.accountNoticeAt(userId);
-    if (last && now - *last < accountRules::AccountNoticeIntervalSecs * 1000)
+    if (!claimAccountNotice(ctx, userId))
         return false;
-    store.setAccountNoticeAt(userId, now);
+    AccountStore store(ctx.db());
     const auto user = store.mailing(userId);
     const MailText t = MailText::forUser(ctx.db(), userId);
     MailBody body;
@@ -168,6 +165,17 @@ QString expiredLinkMessage()
 }
 
 } // namespace
+
+bool claimAccountNotice(CommandContext &ctx, qint64 userId)
+{
+    AccountStore store(ctx.db());
+    const qint64 now = ctx.clock().nowMs();
+    const std::optional<qint64> last = store.accountNoticeAt(userId);
+    if (last && now - *last < accountRules::AccountNoticeIntervalSecs * 1000)
+        return false;
+    store.setAccountNoticeAt(userId, now);
+    return true;
+}
 
 ActivationLink newActivationLink(CommandContext &ctx, qint64 userId, qint64 createdAt)
 {

@@ -24,6 +24,11 @@ constexpr int ActivationPeriodDays = 7;
 constexpr qint64 AccountNoticeIntervalSecs = 60 * 60;
 } // namespace accountRules
 
+// Whether a mail about their account (someone tried to sign up with the address,
+// a reactivation asked too late) may go to `userId` now, at most one per
+// AccountNoticeIntervalSecs; if it may, it is recorded as sent.
+bool claimAccountNotice(CommandContext &ctx, qint64 userId);
+
 // What an invitee gives at activation: an account born from an invitation
 // (ManagerActivity::inviteUser) has no name, password nor secret question yet.
 struct ActivationDetails
