@@ -75,18 +75,8 @@ public:
         m_process.setProcessEnvironment(env);
         m_process.setStandardErrorFile(QProcess::nullDevice()); // the request log
         m_process.start(program, args);
-        QByteArray out;
         const QRegularExpression listening(QStringLiteral("listening on (?:http://127\\.0\\.0\\.1:)?(\\d+)"));
-        QDeadlineTimer deadline(30000);
-        while (!deadline.hasExpired()) {
-            if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
-                break;
-            out += m_process.readAllStandardOutput();
-            const auto match = listening.match(QString::fromUtf8(out));
-            if (match.hasMatch())
-                return quint16(match.captured(1).toUInt());
-        }
-        throw std::runtime_error("server did not start: " + program.toStdString() + " " + out.toStdString());
+        return quint16(waitUntilListening(m_process, listening).toUInt());
     }
 
     void stop()

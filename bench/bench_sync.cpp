@@ -69,18 +69,8 @@ public:
                         { QStringLiteral("--database"), database, QStringLiteral("--listen"),
                           QStringLiteral("127.0.0.1:0"), QStringLiteral("--language"),
                           QStringLiteral("en") });
-        QByteArray out;
         const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
-        QDeadlineTimer deadline(30000);
-        while (!deadline.hasExpired()) {
-            if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
-                break;
-            out += m_process.readAllStandardOutput();
-            const auto match = listening.match(QString::fromUtf8(out));
-            if (match.hasMatch())
-                return QUrl(match.captured(1));
-        }
-        throw std::runtime_error("guichetd did not start: " + out.toStdString());
+        return QUrl(waitUntilListening(m_process, listening));
     }
 
 private:

@@ -3,9 +3,13 @@
 #include "kernel/database.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace guichet::bench {
 
@@ -159,6 +163,23 @@ void buildWorld(Database &db, int structures, int people)
     } else {
         db.exec(QStringLiteral("ANALYZE"));
     }
+}
+
+QString waitUntilListening(QProcess &process, const QRegularExpression &listening)
+{
+    QByteArray out;
+    QDeadlineTimer deadline(30000);
+    while (!deadline.hasExpired()) {
+        if (!process.waitForReadyRead(200) && process.state() == QProcess::NotRunning)
+            break;
+        out += process.readAllStandardOutput();
+        const auto match = listening.match(QString::fromUtf8(out));
+        if (match.hasMatch())
+            return match.captured(1);
+    }
+    throw std::runtime_error("server did not start: " + process.program().toStdString() + " "
+                             + process.arguments().join(QLatin1Char(' ')).toStdString() + "\n"
+                             + out.toStdString());
 }
 
 } // namespace guichet::bench

@@ -2,6 +2,9 @@
 
 #include <QString>
 
+class QProcess;
+class QRegularExpression;
+
 namespace guichet {
 class Database;
 }
@@ -18,5 +21,10 @@ extern const QString kSimple; // a simple user of the first structure
 // structures the manager does not see. The manager sees about
 // structures * people * 10 rows. Shared by bench_changefeed and bench_sync.
 void buildWorld(Database &db, int structures, int people);
+
+// Reads a just-started server's standard output until `listening` matches
+// (30 s at most) and returns the match's first capture (its URL or port);
+// throws with what the server printed if it stopped or never said so.
+QString waitUntilListening(QProcess &process, const QRegularExpression &listening);
 
 } // namespace guichet::bench

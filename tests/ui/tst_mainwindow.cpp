@@ -19,24 +19,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private:
-    struct World : UiWorld
-    {
-        qint64 alice = 0;
-        std::unique_ptr<MainWindow> window;
-
-        bool init()
-        {
-            if (!isValid())
-                return false;
-            alice = createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
-                               QStringLiteral("Martin"));
-            if (!signIn(QStringLiteral("alice@example.org")))
-                return false;
-            window = std::make_unique<MainWindow>(*session);
-            window->show();
-            return QTest::qWaitForWindowExposed(window.get());
-        }
-    };
+    using World = SignedInWindowWorld;
 
     static QStringList toolBarTexts(QToolBar *bar)
     {

@@ -18,31 +18,17 @@ class TestNotificationsSection : public QObject
     Q_OBJECT
 
 private:
-    struct World : UiWorld
+    struct World : SignedInWindowWorld
     {
-        qint64 alice = 0;
-        std::unique_ptr<MainWindow> window;
         NotificationsSection *section = nullptr;
 
         bool init()
         {
-            if (!isValid())
+            if (!SignedInWindowWorld::init())
                 return false;
-            alice = createUser(QStringLiteral("alice@example.org"));
-            if (!signIn(QStringLiteral("alice@example.org")))
-                return false;
-            window = std::make_unique<MainWindow>(*session);
-            window->show();
-            window->accountPage()->showSection(QStringLiteral("notifications"));
-            section = qobject_cast<NotificationsSection *>(window->accountPage()->currentSection());
-            return section && QTest::qWaitForWindowExposed(window.get());
-        }
-        QString column(const char *name)
-        {
-            return db()
-                .value(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(name)),
-                       { alice })
-                .toString();
+            section
+                = qobject_cast<NotificationsSection *>(showAccountSection(QStringLiteral("notifications")));
+            return section;
         }
         // Clicks the box on its indicator, where a user clicks.
         void clickBox()

@@ -23,34 +23,18 @@ class TestPersonalInfoSection : public QObject
     Q_OBJECT
 
 private:
-    struct World : UiWorld
+    struct World : SignedInWindowWorld
     {
-        qint64 alice = 0;
-        std::unique_ptr<MainWindow> window;
         PersonalInfoSection *section = nullptr;
 
         bool init()
         {
-            if (!isValid())
+            if (!SignedInWindowWorld::init())
                 return false;
-            alice = createUser(QStringLiteral("alice@example.org"), QStringLiteral("Alice"),
-                               QStringLiteral("Martin"));
-            if (!signIn(QStringLiteral("alice@example.org")))
-                return false;
-            window = std::make_unique<MainWindow>(*session);
-            window->show();
-            window->accountPage()->showSection(QStringLiteral("personalInfo"));
-            section = qobject_cast<PersonalInfoSection *>(window->accountPage()->currentSection());
-            return section && QTest::qWaitForWindowExposed(window.get());
+            section = qobject_cast<PersonalInfoSection *>(showAccountSection(QStringLiteral("personalInfo")));
+            return section;
         }
         QLineEdit *edit(const char *field) const { return section->edit(QLatin1String(field)); }
-        QString column(const char *name)
-        {
-            return db()
-                .value(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(name)),
-                       { alice })
-                .toString();
-        }
     };
 
     // Replaces a field's text with the keyboard, as a user does.

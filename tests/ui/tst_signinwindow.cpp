@@ -62,13 +62,7 @@ private slots:
         UiWorld w;
         GUICHET_REQUIRE_DB(w.t);
         PasswordHasher::setFastHashingForTests(true);
-        SignUpRequest request;
-        request.email = QStringLiteral("nina@example.org");
-        request.firstName = QStringLiteral("Nina");
-        request.lastName = QStringLiteral("Petit");
-        request.password = QStringLiteral("Tournesol 2026!");
-        request.secretQuestion = QStringLiteral("Q ?");
-        request.secretAnswer = QStringLiteral("A");
+        const SignUpRequest request = ninaSignUp();
         QVERIFY(SignUps(*w.core).signUp(request).ok());
         DesktopApp app(*w.session);
         app.start();

@@ -303,14 +303,8 @@ private slots:
         World w;
         QVERIFY(w.init());
         PasswordHasher::setFastHashingForTests(true);
-        SignUpRequest r;
-        r.email = QStringLiteral("nina@example.org");
-        r.firstName = QStringLiteral("Nina");
-        r.lastName = QStringLiteral("Petit");
-        r.password = QStringLiteral("Tournesol 2026!");
-        r.secretQuestion = QStringLiteral("Q ?");
-        r.secretAnswer = QStringLiteral("A");
-        QVERIFY(SignUps(*w.core).signUp(r).ok());
+        const SignUpRequest nina = ninaSignUp();
+        QVERIFY(SignUps(*w.core).signUp(nina).ok());
         SupportPage page(*w.session);
         page.show();
         searchUsers(page, "userEmail", QStringLiteral("nina@"));
@@ -321,10 +315,11 @@ private slots:
         QVERIFY(!page.button(QStringLiteral("reactivate"))->isEnabled());
         QVERIFY(page.button(QStringLiteral("resendActivation"))->isEnabled());
         const int mails
-            = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { r.email });
+            = w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { nina.email });
         QTest::mouseClick(page.button(QStringLiteral("resendActivation")), Qt::LeftButton);
-        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { r.email }),
-                 mails + 1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?"), { nina.email }),
+            mails + 1);
         QVERIFY(page.messageText().contains(QLatin1String("activation link")));
     }
 

@@ -4,6 +4,7 @@
 #include "mail/mailoutbox.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
+#include "ui/account/accountpage.h"
 #include "ui/account/reactivationdialog.h"
 #include "ui/widgets/dialogs.h"
 
@@ -50,6 +51,43 @@ bool UiWorld::signIn(const QString &email, const QString &password)
     bool ok = false;
     gateway->signIn(email, password, [&ok](const CommandResult &r) { ok = r.ok(); });
     return ok;
+}
+
+bool SignedInWindowWorld::init()
+{
+    if (!isValid())
+        return false;
+    alice = createUser(QStringLiteral("alice@example.org"));
+    if (!signIn(QStringLiteral("alice@example.org")))
+        return false;
+    window = std::make_unique<MainWindow>(*session);
+    window->show();
+    return QTest::qWaitForWindowExposed(window.get());
+}
+
+QWidget *SignedInWindowWorld::showAccountSection(const QString &name)
+{
+    window->accountPage()->showSection(name);
+    return window->accountPage()->currentSection();
+}
+
+QString SignedInWindowWorld::column(const char *name)
+{
+    return db()
+        .value(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(name)), { alice })
+        .toString();
+}
+
+SignUpRequest ninaSignUp()
+{
+    SignUpRequest request;
+    request.email = QStringLiteral("nina@example.org");
+    request.firstName = QStringLiteral("Nina");
+    request.lastName = QStringLiteral("Petit");
+    request.password = QStringLiteral("Tournesol 2026!");
+    request.secretQuestion = QStringLiteral("Q ?");
+    request.secretAnswer = QStringLiteral("A");
+    return request;
 }
 
 bool DeactivatedAccountWorld::init()

@@ -4,7 +4,9 @@
 #include "client/localcommandgateway.h"
 #include "kernel/core.h"
 #include "manualclock.h"
+#include "rules/accounts/signups.h"
 #include "testdatabase.h"
+#include "ui/shell/mainwindow.h"
 #include "ui/shell/session.h"
 
 #include <QString>
@@ -40,6 +42,19 @@ struct UiWorld
     bool signIn(const QString &email, const QString &password = QStringLiteral("Tournesol-2026"));
 };
 
+// Alice Martin (alice@example.org) signed in, her main window shown: where the
+// tests of the main window and of « Mon compte »'s sections start.
+struct SignedInWindowWorld : UiWorld
+{
+    qint64 alice = 0;
+    std::unique_ptr<MainWindow> window;
+    bool init();
+    // Opens a section of « Mon compte » and returns it (null if there is none).
+    QWidget *showAccountSection(const QString &name);
+    // A column of Alice's users row.
+    QString column(const char *name);
+};
+
 // Alice (alice@example.org) who deactivated her account as « Mon compte » does,
 // then signed out: where the reactivation tests start.
 struct DeactivatedAccountWorld : UiWorld
@@ -51,6 +66,10 @@ struct DeactivatedAccountWorld : UiWorld
     // The text of the newest mail Guichet queued for Alice.
     QString lastMail();
 };
+
+// Nina Petit (nina@example.org) signing up: once SignUps::signUp takes it, an
+// account waiting for activation.
+SignUpRequest ninaSignUp();
 
 // The new password the reactivation tests choose.
 inline constexpr char reactivationPassword[] = "Printemps-2027";
