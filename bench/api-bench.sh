@@ -4,11 +4,14 @@
 # For each back-end: a new database, `guichetctl init` + `demo`, guichetd on
 # 127.0.0.1:0, one demo user signed in, then wrk on
 #   a) GET /api/v1/changes?since=<current>&wait=0  (a poll with nothing new)
-#   b) POST /api/v1/commands/setNotifications      (a fresh commandId per request)
+#   b) POST /api/v1/commands/setNotifications      (a fresh commandId per request),
+#      with all the connections then with one
 # and, as the reference in the same run, nginx (one worker, access log off)
 # serving a 60-byte JSON file with the same wrk settings; the poll's ratio to
-# it is printed. Builds nothing: expects guichetd and guichetctl in the build
-# folder, and nginx on PATH or in /usr/sbin (apt-get install nginx-light).
+# it is printed. On a throwaway PostgreSQL cluster, pgbench -N with 8 clients
+# then 1 is the commands' reference (issue 14), with the ratios. Builds
+# nothing: expects guichetd and guichetctl in the build folder, and nginx on
+# PATH or in /usr/sbin (apt-get install nginx-light).
 #
 # Usage: bench/api-bench.sh [--build DIR] [--backend sqlite|postgresql|both]
 #                           [--postgres URL] [--threads N] [--connections N]
@@ -34,7 +37,7 @@ while [ $# -gt 0 ]; do
         --connections) connections=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --workers) workers=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "api-bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -127,9 +130,46 @@ bench_backend() { # bench_backend sqlite|postgresql
     run_wrk "$name: POST /api/v1/commands/setNotifications (fresh commandId each)" \
         -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -s "$work/command.lua" "$base"
+    local command_rate=$rate
+    # One client at a time: each command waits for the previous one's answer.
+    local saved_threads=$threads saved_connections=$connections
+    threads=1 connections=1
+    run_wrk "$name: the same commands, one client" \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -s "$work/command.lua" "$base"
+    local command_rate1=$rate
+    threads=$saved_threads connections=$saved_connections
     stop_server
+    [ "$name" = postgresql ] && bench_pgbench "$command_rate" "$command_rate1"
+    return 0
 }
 
+# The reference for commands on PostgreSQL (issue 14): pgbench's simple-update
+# transactions (-N) on the same cluster, 8 clients then 1, in a database of
+# their own; prints the ratios of guichetd's command rates (50 clients, 1).
+bench_pgbench() { # bench_pgbench COMMANDS_PER_S COMMANDS_PER_S_ONE_CLIENT
+    if [ "$own_cluster" != 1 ]; then
+        echo "--- pgbench: skipped (--postgres given: it would add its tables there)"
+        return 0
+    fi
+    local server=${pg_url%/*} seconds=${duration%s}
+    as_postgres psql -q "$server/postgres" -c "CREATE DATABASE pgbench" >/dev/null
+    "$pg_bin/pgbench" -i -q "$server/pgbench" >/dev/null 2>&1
+    echo "--- reference: pgbench -c8 -j2 -N -T $seconds"
+    "$pg_bin/pgbench" -c8 -j2 -N -T "$seconds" "$server/pgbench" 2>/dev/null | tee "$work/pgbench.out" | grep -E '^(tps|latency)'
+    local tps8 tps1
+    tps8=$(awk '/^tps/ { print $3; exit }' "$work/pgbench.out")
+    echo "--- reference: pgbench -c1 -N -T $seconds"
+    "$pg_bin/pgbench" -c1 -N -T "$seconds" "$server/pgbench" 2>/dev/null | tee "$work/pgbench.out" | grep -E '^(tps|latency)'
+    tps1=$(awk '/^tps/ { print $3; exit }' "$work/pgbench.out")
+    echo "=== postgresql commands: $1/s (${connections} clients) vs pgbench -c8 -N $tps8 tps" \
+        "-> ratio $(awk -v a="$1" -v b="$tps8" 'BEGIN { printf "%.2f", a / b }');" \
+        "one client $2/s vs pgbench -c1 -N $tps1 tps" \
+        "-> ratio $(awk -v a="$2" -v b="$tps1" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+own_cluster=0
+[ -z "$pg_url" ] && own_cluster=1
 echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?") | $(nproc) cores | load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: $threads threads, $connections connections, $duration; guichetd workers: ${workers:-default}"
 [ "$backend" != postgresql ] && bench_backend sqlite

@@ -41,8 +41,7 @@ void buildWorld(Database &db, int structures, int people)
 {
     Transaction transaction(db);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 version
-        = db.value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+    qint64 version = db.currentVersion();
     qint64 userId = db.value(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM users")).toLongLong();
     qint64 structureId = db.value(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM structures")).toLongLong();
     qint64 attachmentId = 0, subscriptionId = 0, auditId = 0, serviceId = 0;
@@ -149,7 +148,11 @@ void buildWorld(Database &db, int structures, int people)
         QStringLiteral("INSERT INTO audit_log (id, at, actor_id, command, entity, entity_id, structure_id, "
                        "details, version) VALUES "),
         audit);
-    db.exec(QStringLiteral("UPDATE counters SET value = ? WHERE name = 'version'"), { version });
+    // PostgreSQL hands versions out from a sequence (0008_version_sequence).
+    if (db.isPostgres())
+        db.exec(QStringLiteral("SELECT setval('version_seq', ?)"), { version });
+    else
+        db.exec(QStringLiteral("UPDATE counters SET value = ? WHERE name = 'version'"), { version });
     transaction.commit();
     if (db.isPostgres()) {
         // Explicit ids above: move the sequences past them, and give the planner statistics.

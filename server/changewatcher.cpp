@@ -20,8 +20,17 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
         QSqlDriver *driver = m_db.connection().driver();
         connect(driver, &QSqlDriver::notification, this,
                 [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
-                    if (name == QLatin1String("guichet_changes"))
-                        noteVersion(payload.toString().toLongLong());
+                    // Not the payload: versions commit out of order, so version N+1
+                    // may be notified while N is still in flight. The counter is read
+                    // again (unless it already covers the payload), once for a burst.
+                    if (name == QLatin1String("guichet_changes") && !m_refreshQueued
+                        && payload.toString().toLongLong() > m_version) {
+                        m_refreshQueued = true;
+                        QTimer::singleShot(0, this, [this] {
+                            m_refreshQueued = false;
+                            refresh();
+                        });
+                    }
                 });
         listen();
     }

@@ -9,8 +9,8 @@ class Database;
 
 namespace guichet::server {
 
-// Knows the change counter (counters.version) and says when it moves: at once
-// for PostgreSQL NOTIFYs (core notifies 'guichet_changes' in every command's
+// Knows the change counter (Database::currentVersion) and says when it moves:
+// at once for PostgreSQL NOTIFYs (core notifies 'guichet_changes' in every command's
 // transaction, so several guichetd over one database wake each other), after
 // each command of this process (refresh()), and by re-reading it every
 // pollIntervalMs for changes that send no notification (guichetctl on SQLite).
@@ -55,6 +55,7 @@ private:
     bool m_available = true;
     int m_pollIntervalMs;
     quint64 m_reconnections = 0;
+    bool m_refreshQueued = false;
     QTimer m_timer;
 };
 

@@ -35,12 +35,10 @@ qint64 CommandContext::sessionId() const
 qint64 CommandContext::version()
 {
     if (m_version == 0) {
+        // On PostgreSQL this also notifies 'guichet_changes', which every
+        // guichetd LISTENs to: delivered on commit only, it wakes the other
+        // servers' long-polls.
         m_version = db().nextVersion();
-        // Every guichetd LISTENs: PostgreSQL delivers this on commit only, so
-        // the other servers' long-polls wake for changes they can already read.
-        if (db().isPostgres())
-            db().exec(QStringLiteral("SELECT pg_notify('guichet_changes', ?)"),
-                      { QString::number(m_version) });
     }
     return m_version;
 }

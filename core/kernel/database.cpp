@@ -463,8 +463,12 @@ void Database::rollback()
 
 qint64 Database::nextVersion() const
 {
-    // An UPDATE rather than a sequence: the row lock orders writers, so versions
-    // become visible in increasing order, which the sync feed relies on.
+    // PostgreSQL: a sequence, marked in flight until COMMIT (0008_version_sequence),
+    // so that writers do not wait for each other; the function also notifies
+    // 'guichet_changes', delivered on commit. SQLite has one writer at a time:
+    // the row's update is as cheap and keeps versions visible in order.
+    if (isPostgres())
+        return value(QStringLiteral("SELECT guichet_next_version()")).toLongLong();
     return value(
                QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"))
         .toLongLong();
@@ -472,7 +476,22 @@ qint64 Database::nextVersion() const
 
 qint64 Database::currentVersion() const
 {
+    if (m_pinnedVersion >= 0)
+        return m_pinnedVersion;
+    if (isPostgres())
+        return value(QStringLiteral("SELECT guichet_visible_version()")).toLongLong();
     return value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+}
+
+void Database::pinVersion()
+{
+    m_pinnedVersion = -1;
+    m_pinnedVersion = currentVersion();
+}
+
+void Database::unpinVersion()
+{
+    m_pinnedVersion = -1;
 }
 
 void Database::execScript(const QString &script) const

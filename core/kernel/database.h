@@ -118,12 +118,20 @@ public:
     void rollback();
     bool inTransaction() const { return m_transactionDepth > 0; }
 
-    // The next value of the single change counter; call inside a transaction.
+    // The next version, for a command that writes; call inside a transaction.
+    // On PostgreSQL it also notifies 'guichet_changes' (delivered on commit).
     qint64 nextVersion() const;
-    // The change counter's current value: the version of the last command that
-    // wrote (0 on a new database). The sync feed's checkpoints and guichetd's
-    // health route and long polls read it here.
+    // The version up to which every change is committed and visible: on
+    // SQLite the last command's, on PostgreSQL (where commands commit in any
+    // order) one less than the oldest version still in flight, else the last
+    // one handed out. 0 on a new database. The sync feed's checkpoints and
+    // guichetd's health route and long polls read it here.
     qint64 currentVersion() const;
+    // A PostgreSQL REPEATABLE READ snapshot sees what was committed before its
+    // first statement only: a reader takes the version before it begins, and
+    // currentVersion() answers that one until unpinVersion().
+    void pinVersion();
+    void unpinVersion();
 
     // Fault injection for tests: the statement after the next `count` ones
     // fails with a DatabaseError (-1 turns it off). Lets a test crash a command
@@ -160,6 +168,7 @@ private:
     mutable int m_backoffMs = 0;
     mutable quint64 m_reconnections = 0;
     mutable quint64 m_completed = 0;
+    qint64 m_pinnedVersion = -1; // see pinVersion()
 };
 
 // Scoped transaction: rolls back unless commit() was called.

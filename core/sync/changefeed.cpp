@@ -300,14 +300,25 @@ public:
         : m_db(db)
         , m_own(!db.inTransaction())
     {
-        if (m_own)
+        if (!m_own)
+            return;
+        // PostgreSQL commits versions out of order: the version is taken before
+        // the snapshot, so that every change up to it is in the snapshot.
+        if (m_db.isPostgres())
+            m_db.pinVersion();
+        try {
             m_db.exec(m_db.isPostgres() ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                                         : QStringLiteral("BEGIN"));
+        } catch (const DatabaseError &) {
+            m_db.unpinVersion();
+            throw;
+        }
     }
     ~ReadSnapshot()
     {
         if (!m_own)
             return;
+        m_db.unpinVersion();
         try {
             m_db.exec(QStringLiteral("COMMIT"));
         } catch (const DatabaseError &) {
@@ -444,7 +455,7 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
     bool support = false;
     int seen = 0;
     bool tooMany = false;
-    const QString range = QStringLiteral("version > %1").arg(since);
+    const QString range = QStringLiteral("version > %1 AND version <= %2").arg(since).arg(result.version);
     const auto collect = [&](const QString &sql, QSet<qint64> *first, QSet<qint64> *second) {
         if (tooMany)
             return;
@@ -472,9 +483,10 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
     collect(QStringLiteral("SELECT user_id FROM attached_files WHERE %1"), &users, nullptr);
     QSet<qint64> solicitationUsers;
     collect(QStringLiteral("SELECT user_id FROM solicitations WHERE %1"), &solicitationUsers, nullptr);
-    collect(QStringLiteral("SELECT s.user_id FROM solicitation_messages m JOIN solicitations s ON s.id = "
-                           "m.solicitation_id WHERE m.%1"),
-            &solicitationUsers, nullptr);
+    collect(
+        QStringLiteral("SELECT s.user_id FROM (SELECT solicitation_id FROM solicitation_messages WHERE %1) m "
+                       "JOIN solicitations s ON s.id = m.solicitation_id"),
+        &solicitationUsers, nullptr);
     collect(QStringLiteral("SELECT structure_id FROM audit_log WHERE %1"), &structures, nullptr);
     if (!tooMany) {
         QSqlQuery query = db.exec(QStringLiteral("SELECT table_name, user_id, structure_id FROM tombstones "
@@ -598,8 +610,12 @@ std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int lim
     // A first sync (since 0) starts from an empty replica: nothing to delete or reset.
     const bool incremental = since > 0;
 
-    QList<Item> items = fetchChanges(db, scope, QStringLiteral("version > %1").arg(since),
-                                     limit > 0 ? limit + 1 : 0, incremental);
+    // Bounded by `current`: on PostgreSQL the snapshot may hold a later version
+    // whose earlier one is not committed yet; reading it would move the
+    // checkpoint past the earlier one for good.
+    QList<Item> items
+        = fetchChanges(db, scope, QStringLiteral("version > %1 AND version <= %2").arg(since).arg(current),
+                       limit > 0 ? limit + 1 : 0, incremental);
     QList<Item> delivered;
     qint64 checkpoint = current;
     bool more = false;

@@ -149,12 +149,7 @@ private:
 
     QString expected(const Desktop &d) { return expectedDump(*m_world->feed, d.userId); }
 
-    qint64 counter()
-    {
-        return m_world->t.db()
-            .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-            .toLongLong();
-    }
+    qint64 counter() { return m_world->t.db().currentVersion(); }
 
     int serviceCount(const QString &code)
     {

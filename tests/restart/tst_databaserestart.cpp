@@ -168,12 +168,7 @@ private:
     QTemporaryDir m_dir;
     QNetworkAccessManager m_manager;
 
-    qint64 counter()
-    {
-        return m_world->t.db()
-            .value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'"))
-            .toLongLong();
-    }
+    qint64 counter() { return m_world->t.db().currentVersion(); }
 
     int serviceCount(const QString &prefix)
     {

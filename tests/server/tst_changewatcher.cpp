@@ -39,8 +39,7 @@ private slots:
         user.lastName = QStringLiteral("Martin");
         user.password = QStringLiteral("Tournesol2024x");
         QVERIFY(Accounts(core).createUser(user).ok());
-        const qint64 now
-            = other->value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+        const qint64 now = other->currentVersion();
         QVERIFY(now > start);
 
         QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), 1000);
