@@ -593,11 +593,12 @@ private:
     QString businessSnapshot(bool session)
     {
         QStringList except { QStringLiteral("applied_commands"), QStringLiteral("sessions") };
-        // A sign-in attempt is audited, which moves the change counter, and a
-        // failed one is counted for its e-mail and address.
+        // A sign-in attempt is audited, which moves the change counter (on
+        // PostgreSQL: committed_versions), and a failed one is counted for its
+        // e-mail and address.
         if (session)
             except << QStringLiteral("audit_log") << QStringLiteral("counters")
-                   << QStringLiteral("sign_in_failures");
+                   << QStringLiteral("committed_versions") << QStringLiteral("sign_in_failures");
         return snapshot(m_world->db->db(), except);
     }
 
