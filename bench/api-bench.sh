@@ -5,7 +5,11 @@
 # 127.0.0.1:0, one demo user signed in, then wrk on
 #   a) GET /api/v1/changes?since=<current>&wait=0  (a poll with nothing new)
 #   b) POST /api/v1/commands/setNotifications      (a fresh commandId per request),
-#      with all the connections then with one
+#      with all the connections then with one; as many users as connections,
+#      copies of the demo user each signed in, so that commands do not queue
+#      on one users row: each wrk thread sends its requests in turn as each of
+#      its own users (wrk names no connection to a script, so this is one user
+#      per connection whenever answers come back in the order sent)
 # and, as the reference in the same run, nginx (one worker, access log off)
 # serving a 60-byte JSON file with the same wrk settings; the poll's ratio to
 # it is printed. On a throwaway PostgreSQL cluster, pgbench -N with 8 clients
@@ -52,7 +56,8 @@ run_wrk() { # run_wrk LABEL wrk-arguments...
     local label=$1
     shift
     echo "--- $label"
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" | tee "$work/wrk.out"
+    GUICHET_BENCH_THREADS=$threads wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" \
+        | tee "$work/wrk.out"
     if grep -q 'Non-2xx' "$work/wrk.out"; then
         echo "!!! $label: some answers were not 2xx (see above)" >&2
     fi
@@ -104,7 +109,10 @@ bench_backend() { # bench_backend sqlite|postgresql
     local name=$1 database
     demo_database "$name"
     echo "=== $name ($database)"
-    local args=(--database "$database")
+    # One user per connection for the command load (bench_users); their
+    # sign-ins must not meet the anonymous routes' throttle.
+    bench_users "$name" "$database" "$connections"
+    local args=(--database "$database" --anonymous-rate 100000)
     [ -n "$workers" ] && args+=(--workers "$workers")
     start_guichetd "${args[@]}"
 
@@ -127,22 +135,90 @@ bench_backend() { # bench_backend sqlite|postgresql
     echo "=== $name: empty poll $poll_rate req/s; nginx $nginx_before and $nginx_rate req/s" \
         "-> ratio to their mean $(awk -v a="$poll_rate" -v b="$nginx_before" -v c="$nginx_rate" \
             'BEGIN { printf "%.2f", 2 * a / (b + c) }')"
-    run_wrk "$name: POST /api/v1/commands/setNotifications (fresh commandId each)" \
-        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-        -s "$work/command.lua" "$base"
+    local tokens="" i
+    for i in $(seq 1 "$connections"); do
+        tokens+="$(curl -sf -H 'Content-Type: application/json' \
+            -d "{\"email\":\"bench$i@demo.guichet.fr\",\"password\":\"$password\"}" \
+            "$base/api/v1/session" | json_field token),"
+    done
+    export GUICHET_BENCH_TOKENS=${tokens%,}
+    run_wrk "$name: POST /api/v1/commands/setNotifications (fresh commandId each, $connections users)" \
+        -s "$work/users-command.lua" "$base"
     local command_rate=$rate
     # One client at a time: each command waits for the previous one's answer.
     local saved_threads=$threads saved_connections=$connections
     threads=1 connections=1
     run_wrk "$name: the same commands, one client" \
-        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-        -s "$work/command.lua" "$base"
+        -s "$work/users-command.lua" "$base"
     local command_rate1=$rate
     threads=$saved_threads connections=$saved_connections
     stop_server
     [ "$name" = postgresql ] && bench_pgbench "$command_rate" "$command_rate1"
     return 0
 }
+
+# bench_users NAME DATABASE N: N more users, bench1@demo.guichet.fr …, copies
+# of the demo's principal manager (same password), written straight into the
+# database before guichetd starts (set-up, not measured).
+bench_users() {
+    local name=$1 db=$2 n=$3 sql="" i
+    for i in $(seq 1 "$n"); do
+        sql+="INSERT INTO users (email, first_name, last_name, contact_email, password_hash, language, \
+created_at, version) SELECT 'bench$i@demo.guichet.fr', 'Bench', 'User $i', 'bench$i@demo.guichet.fr', \
+password_hash, language, created_at, version FROM users WHERE email = '$email';"
+    done
+    if [ "$name" = sqlite ]; then
+        python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' \
+            "$db" "$sql"
+    else
+        psql -q "$db" -c "$sql" >/dev/null
+    fi
+}
+
+# The command load's script: each thread takes its share of the users'
+# tokens (GUICHET_BENCH_TOKENS, comma-separated) and sends its requests as
+# each of them in turn, with a fresh commandId each time. (A script's headers
+# replace wrk's -H ones: both are here.)
+cat >"$work/users-command.lua" <<LUA
+local urandom = io.open("/dev/urandom", "rb")
+local b1, b2, b3, b4 = urandom:read(4):byte(1, 4)
+urandom:close()
+math.randomseed(((b1 * 256 + b2) * 256 + b3) * 256 + b4)
+
+local threadCount = 0
+local threads = {}
+local counter = 0
+local prefix = ""
+local mine = {}
+
+function setup(thread)
+    threadCount = threadCount + 1
+    thread:set("threadId", threadCount)
+    table.insert(threads, thread)
+end
+
+function init(args)
+    prefix = string.format("users-%d-%d-%d-", os.time(), threadId or 0, math.random(1, 1000000000))
+    local all = {}
+    for token in string.gmatch(os.getenv("GUICHET_BENCH_TOKENS") or "", "[^,]+") do
+        table.insert(all, token)
+    end
+    -- Tokens threadId, threadId + threadTotal, …: each thread its own users.
+    local total = tonumber(os.getenv("GUICHET_BENCH_THREADS") or "1")
+    for i = threadId or 1, #all, total do
+        table.insert(mine, all[i])
+    end
+end
+
+request = function()
+    counter = counter + 1
+    local token = mine[(counter - 1) % #mine + 1]
+    local body = string.format(
+        '{"commandId":"%s%d","args":{"enabled":true,"contactEmail":"$email"}}', prefix, counter)
+    return wrk.format("POST", "/api/v1/commands/setNotifications",
+        { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
+LUA
 
 # The reference for commands on PostgreSQL (issue 14): pgbench's simple-update
 # transactions (-N) on the same cluster, 8 clients then 1, in a database of

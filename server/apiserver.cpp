@@ -137,9 +137,9 @@ struct ApiServer::Call
     qint64 sessionLastUsedAtMs = 0;
     bool sessionFound = false; // the worker found the session: remember it
     bool sessionTrusted = false; // m_sessions vouched for it: no lookup
-    // The change counter as the event loop knew it before the session was
-    // found valid (the version its check holds for).
-    qint64 verifiedVersion = 0;
+    // The watcher's stamp as the event loop knew it before the session was
+    // found valid: the check holds until it moves (ChangeWatcher::stamp()).
+    qint64 verifiedStamp = 0;
     // Long-poll (GET changes): the checkpoint, page size and seconds to wait,
     // set by the job before it asks to park; woken once the wait is over.
     qint64 since = 0;
@@ -551,8 +551,9 @@ bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
     if (call->tokenHash.isEmpty() || !m_watcher.databaseAvailable())
         return false;
     const qint64 version = m_watcher.version();
+    const qint64 stamp = m_watcher.stamp();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const std::optional<SessionCache::Entry> session = m_sessions.find(call->tokenHash, version, now);
+    const std::optional<SessionCache::Entry> session = m_sessions.find(call->tokenHash, stamp, now);
     if (!session)
         return false;
     call->userId = session->userId;
@@ -560,7 +561,7 @@ bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
     call->sessionExpiresAtMs = session->expiresAtMs;
     call->sessionLastUsedAtMs = session->lastUsedAtMs;
     call->sessionTrusted = true;
-    call->verifiedVersion = version;
+    call->verifiedStamp = stamp;
     const QUrlQuery &q = call->request.query;
     const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
     const auto limit = queryNumber(q, QStringLiteral("limit"), 1000, 1, 5000);
@@ -785,7 +786,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
 {
     Job job = route.job;
     if (!call->sessionTrusted)
-        call->verifiedVersion = m_watcher.version();
+        call->verifiedStamp = m_watcher.stamp();
     m_pool.run<ApiResponse>(
         [call, job](Core &core) {
             // A read may run again on a fresh connection, and so may any request
@@ -810,7 +811,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 call->sessionTrusted = true; // for a wake-up or timeout of this call
                 m_sessions.remember(call->tokenHash,
                                     { call->sessionId, call->userId, call->sessionExpiresAtMs,
-                                      call->sessionLastUsedAtMs, call->verifiedVersion });
+                                      call->sessionLastUsedAtMs, call->verifiedStamp });
             }
             if (!call->tokenHash.isEmpty()
                 && (response.status == 401
@@ -818,7 +819,9 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                         && route.segments == QStringList { QStringLiteral("session") }
                         && response.status == 200)))
                 m_sessions.forget(call->tokenHash);
-            if (response.changed)
+            if (response.stateRead)
+                m_watcher.noteState(response.state);
+            else if (response.changed)
                 m_watcher.refresh();
             if (response.unavailable)
                 m_watcher.noteUnavailable();
@@ -856,9 +859,25 @@ ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
             call.sessionFound = true;
         }
         SessionScope scope(core, call.sessionId);
+        core.db().takeCommittedState(); // another request's
         ApiResponse r = job(core, call);
         if (!r.userId)
             r.userId = call.userId;
+        if (r.changed) {
+            // Here rather than on the event loop, which would wait for the
+            // answer: on PostgreSQL read with the NOTIFY after the COMMIT.
+            if (const auto state = core.db().takeCommittedState()) {
+                r.state = *state;
+                r.stateRead = true;
+            } else {
+                try {
+                    r.state = core.db().versionState();
+                    r.stateRead = true;
+                } catch (const DatabaseError &) {
+                    // The event loop's watcher reads it (and finds out about the database).
+                }
+            }
+        }
         if (r.status == 500) {
             // A command's internal error: its details stay in the log.
             qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
@@ -949,8 +968,8 @@ void ApiServer::onDeadline()
         // Nothing moved since its session was checked: the empty page, from
         // memory. Otherwise (a change that did not pass its checkpoint may
         // have ended the session) the worker reads again.
-        if (m_watcher.databaseAvailable() && m_watcher.version() == call->verifiedVersion
-            && call->since == call->verifiedVersion && wallNow < call->sessionExpiresAtMs) {
+        if (m_watcher.databaseAvailable() && m_watcher.stamp() == call->verifiedStamp
+            && call->since == m_watcher.version() && wallNow < call->sessionExpiresAtMs) {
             ApiResponse r = emptyPage(call->since);
             r.userId = call->userId;
             finish(call, r);
@@ -1004,6 +1023,8 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
         ChangeFeed::Concerned concerned;
         QSet<qint64> open;
     };
+    // Sessions found open by the worker hold for what the event loop knew before.
+    const qint64 stamp = m_watcher.stamp();
     m_pool.run<Outcome>(
         [since, sessionIds, userIds](Core &core) {
             Outcome outcome;
@@ -1017,7 +1038,7 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
             }
             return outcome;
         },
-        [this, calls](Outcome outcome) {
+        [this, calls, stamp](Outcome outcome) {
             if (!outcome.ok) {
                 // Each reads on its own, with the usual retry and 503.
                 for (const auto &call : calls) {
@@ -1030,7 +1051,7 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
             hashes.reserve(calls.size());
             for (const auto &call : calls)
                 hashes.append(call->tokenHash);
-            m_sessions.confirm(outcome.open, hashes, outcome.concerned.version);
+            m_sessions.confirm(outcome.open, hashes, stamp);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             // (scope key, user when the page is its own, since, limit).
             std::map<std::tuple<QByteArray, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
@@ -1042,7 +1063,7 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                     finish(call, r);
                     continue;
                 }
-                call->verifiedVersion = outcome.concerned.version;
+                call->verifiedStamp = stamp;
                 const auto concerned = outcome.concerned.users.constFind(call->userId);
                 if (call->since >= outcome.concerned.version
                     || (!outcome.concerned.everyone && concerned == outcome.concerned.users.cend())) {

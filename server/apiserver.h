@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "kernel/database.h"
 #include "server/clientaddress.h"
 #include "server/clientthrottle.h"
 #include "server/httpbinding.h"
@@ -63,6 +64,10 @@ struct ApiResponse
     HeaderList headers;
     qint64 userId = 0; // the caller, for the request log (0: anonymous)
     bool changed = false; // a command went through: the change counter moved
+    // Read by the worker once the change committed (stateRead): the event loop
+    // notes it rather than reading the counter itself.
+    bool stateRead = false;
+    Database::VersionState state;
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
     bool unavailable = false; // the database could not be reached (503)
     bool reread = false; // a shared long-poll page is out of date: each reads its own (never sent)

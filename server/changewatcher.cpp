@@ -26,7 +26,9 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
                     if (name == QLatin1String("guichet_changes") && !m_refreshQueued
                         && payload.toString().toLongLong() > m_version) {
                         m_refreshQueued = true;
-                        QTimer::singleShot(0, this, [this] {
+                        // A short wait gathers a burst (this instance's own commands
+                        // notify too) into one read on the event loop.
+                        QTimer::singleShot(NotifyGatherMs, this, [this] {
                             m_refreshQueued = false;
                             refresh();
                         });
@@ -49,13 +51,13 @@ void ChangeWatcher::listen()
 void ChangeWatcher::refresh()
 {
     try {
-        const qint64 version = m_db.currentVersion();
+        const Database::VersionState state = m_db.versionState();
         const bool reconnected = m_db.reconnections() != m_reconnections;
         m_reconnections = m_db.reconnections();
         // A new connection has no LISTEN: subscribe again.
         if (reconnected && m_db.isPostgres())
             listen();
-        noteVersion(version);
+        noteState(state);
         if (m_timer.interval() != m_pollIntervalMs)
             m_timer.setInterval(m_pollIntervalMs);
         if (!m_available || reconnected) {
@@ -81,12 +83,19 @@ void ChangeWatcher::noteUnavailable()
         refresh();
 }
 
-void ChangeWatcher::noteVersion(qint64 version)
+void ChangeWatcher::noteState(const Database::VersionState &state)
 {
-    if (version <= m_version)
+    // The pair only grows (in this order) as commands commit: an older one,
+    // read by a worker whose answer came late, says nothing new.
+    if (state.visible < m_state.visible
+        || (state.visible == m_state.visible && state.committedAbove <= m_state.committedAbove))
         return;
-    m_version = version;
-    emit versionChanged(version);
+    m_state = state;
+    ++m_stamp;
+    if (state.visible <= m_version)
+        return;
+    m_version = state.visible;
+    emit versionChanged(m_version);
 }
 
 } // namespace guichet::server

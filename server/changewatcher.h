@@ -1,18 +1,17 @@
 #pragma once
 
+#include "kernel/database.h"
+
 #include <QObject>
 #include <QTimer>
 
-namespace guichet {
-class Database;
-}
-
 namespace guichet::server {
 
-// Knows the change counter (Database::currentVersion) and says when it moves:
-// at once for PostgreSQL NOTIFYs (core notifies 'guichet_changes' in every command's
-// transaction, so several guichetd over one database wake each other), after
-// each command of this process (refresh()), and by re-reading it every
+// Knows the change counter (Database::versionState) and says when it moves:
+// at once for PostgreSQL NOTIFYs (core notifies 'guichet_changes' after every
+// command's commit, so several guichetd over one database wake each other),
+// after each command of this process (noteState() with what the worker read,
+// or refresh()), and by re-reading it every
 // pollIntervalMs for changes that send no notification (guichetctl on SQLite).
 // When its connection is lost (PostgreSQL restarted), it re-reads every
 // RecoveryPollIntervalMs (the database's backoff paces the reconnections), then
@@ -25,12 +24,18 @@ class ChangeWatcher : public QObject
 public:
     static constexpr int DefaultPollIntervalMs = 2000;
     static constexpr int RecoveryPollIntervalMs = 250;
+    // NOTIFYs within this many ms are read as one (see the constructor).
+    static constexpr int NotifyGatherMs = 5;
 
     // db: a connection of this thread, kept open for as long as the watcher.
     explicit ChangeWatcher(Database &db, int pollIntervalMs = DefaultPollIntervalMs,
                            QObject *parent = nullptr);
 
     qint64 version() const { return m_version; }
+    // Moves whenever a commit is seen, even one that does not move version():
+    // on PostgreSQL a command may commit while an older one is still in
+    // flight. The session cache trusts an entry only while it has not moved.
+    qint64 stamp() const { return m_stamp; }
     // False from a read that met a lost connection until one works again.
     bool databaseAvailable() const { return m_available; }
 
@@ -40,6 +45,9 @@ public slots:
     // A worker met a lost connection: the watcher's own is likely gone too,
     // so it starts checking at the recovery pace.
     void noteUnavailable();
+    // A state read elsewhere (a worker, after its command committed): taken
+    // unless an older one than the watcher already has.
+    void noteState(const Database::VersionState &state);
 
 signals:
     void versionChanged(qint64 version);
@@ -47,11 +55,12 @@ signals:
     void databaseRecovered();
 
 private:
-    void noteVersion(qint64 version);
     void listen();
 
     Database &m_db;
     qint64 m_version = 0;
+    Database::VersionState m_state;
+    qint64 m_stamp = 1;
     bool m_available = true;
     int m_pollIntervalMs;
     quint64 m_reconnections = 0;

@@ -16,9 +16,12 @@ namespace guichet::server {
 // Correctness rests on one rule: every end of a session (sign-out,
 // deactivation, password change, reactivation) is a command that moves the
 // change counter, on any guichetd or guichetctl over the database. An entry
-// remembers the counter as the event loop knew it before the database said the
-// session was valid, and is trusted only while the counter has not moved since:
-// any change anywhere (seen at once after this instance's commands, through
+// remembers ChangeWatcher::stamp() as the event loop knew it before the
+// database said the session was valid, and is trusted only while it has not
+// moved since. The stamp moves with every commit the watcher sees, not only
+// when the visible version moves: on PostgreSQL a sign-out may commit while an
+// older command is still in flight, which holds the visible version back. Any
+// change anywhere (seen at once after this instance's commands, through
 // LISTEN/NOTIFY from other instances, within the watcher's poll interval for
 // guichetctl on SQLite) sends the next request back to the database. Expiry is
 // checked against the clock; an entry whose last recorded use is a minute old
@@ -33,7 +36,7 @@ public:
         qint64 userId = 0;
         qint64 expiresAtMs = 0;
         qint64 lastUsedAtMs = 0; // as recorded in the database
-        qint64 version = 0; // the change counter the check is valid for
+        qint64 version = 0; // the ChangeWatcher::stamp() the check is valid for
     };
 
     // Its last use is recorded once a minute (Sessions::find): past that, ask again.

@@ -35,9 +35,8 @@ qint64 CommandContext::sessionId() const
 qint64 CommandContext::version()
 {
     if (m_version == 0) {
-        // On PostgreSQL this also notifies 'guichet_changes', which every
-        // guichetd LISTENs to: delivered on commit only, it wakes the other
-        // servers' long-polls.
+        // On PostgreSQL the commit then notifies 'guichet_changes', which
+        // every guichetd LISTENs to: it wakes the other servers' long-polls.
         m_version = db().nextVersion();
     }
     return m_version;

@@ -3,12 +3,15 @@
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDebug>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 #include <QSqlRecord>
 #include <QUrl>
 #include <QUrlQuery>
@@ -247,6 +250,10 @@ void Database::configureSession() const
 {
     if (isPostgres()) {
         exec(QStringLiteral("SET client_min_messages TO WARNING"));
+        // Statements stay prepared (execPostgres): each execution is still
+        // planned for its own values, as when every statement was prepared
+        // anew (a generic plan would not see a search pattern's prefix).
+        exec(QStringLiteral("SET plan_cache_mode TO force_custom_plan"));
     } else {
         exec(QStringLiteral("PRAGMA foreign_keys = ON"));
         if (m_location != QLatin1String(":memory:"))
@@ -272,9 +279,17 @@ QVariant driverSafeText(Database::Dialect dialect, const QVariant &value)
     return QString(QChar(0xFEFF) + text);
 }
 
-QSqlDatabase Database::connection() const
+QSqlDatabase Database::rawConnection() const
 {
     return QSqlDatabase::database(m_connectionName, false);
+}
+
+QSqlDatabase Database::connection() const
+{
+    // A caller's own statements belong to the transaction already begun.
+    if (!m_held.isEmpty())
+        exec(QStringLiteral("SELECT 1"));
+    return rawConnection();
 }
 
 void Database::throwFor(const QSqlError &error, const QString &what) const
@@ -283,7 +298,7 @@ void Database::throwFor(const QSqlError &error, const QString &what) const
         = what.isEmpty() ? describe(error) : QStringLiteral("%1 [%2]").arg(describe(error), what);
     // QPSQL's isOpen() is libpq's connection status: a dead connection may
     // refuse a statement with no error text at all ("database not open").
-    if (isPostgres() && (meansConnectionLost(error) || !connection().isOpen())) {
+    if (isPostgres() && (meansConnectionLost(error) || !rawConnection().isOpen())) {
         if (!m_lost) {
             // Lost while connected: the first reconnection may come at once.
             m_lost = true;
@@ -303,7 +318,7 @@ void Database::beforeStatement() const
 
 void Database::ensureConnected() const
 {
-    if (!m_lost && isPostgres() && !connection().isOpen()) {
+    if (!m_lost && isPostgres() && !rawConnection().isOpen()) {
         // libpq already saw the connection end (e.g. the LISTEN socket of
         // ChangeWatcher read its end): reconnect at once.
         m_lost = true;
@@ -319,7 +334,9 @@ void Database::ensureConnected() const
         throw DatabaseUnavailable(
             QStringLiteral("the database is unavailable; next connection attempt in %1 ms")
                 .arg(m_nextAttemptMs - now));
-    QSqlDatabase db = connection();
+    // Prepared on the connection that is gone.
+    forgetPrepared(false);
+    QSqlDatabase db = rawConnection();
     db.close();
     if (!db.open()) {
         m_backoffMs = m_backoffMs == 0 ? FirstRetryMs : std::min(m_backoffMs * 2, MaxRetryMs);
@@ -337,16 +354,78 @@ void Database::ensureConnected() const
     m_completed = completed;
 }
 
-QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
+namespace {
+
+// What a '?' argument binds as: a null QString means "no text", not SQL NULL
+// (pass QVariant() for NULL); see driverSafeText for the leading marks.
+QVariant bindable(Database::Dialect dialect, const QVariant &arg)
+{
+    if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
+        return QString(QLatin1String(""));
+    return driverSafeText(dialect, arg);
+}
+
+// SQL NULL, as QSqlQuery's own binding reads it.
+bool isNullValue(const QVariant &value)
+{
+    if (value.isNull())
+        return true;
+    switch (value.typeId()) {
+    case QMetaType::QByteArray:
+        return value.toByteArray().isNull();
+    case QMetaType::QDate:
+        return value.toDate().isNull();
+    case QMetaType::QTime:
+        return value.toTime().isNull();
+    case QMetaType::QDateTime:
+        return value.toDateTime().isNull();
+    default:
+        return false;
+    }
+}
+
+// '?' placeholders as PostgreSQL's $1, $2, … outside quoted text and names,
+// as QPSQL does before its own PREPARE.
+QString numberedPlaceholders(const QString &sql)
+{
+    QString result;
+    result.reserve(sql.size() + sql.size() / 4);
+    QChar closingQuote;
+    int count = 0;
+    for (const QChar ch : sql) {
+        if (!closingQuote.isNull()) {
+            if (ch == closingQuote)
+                closingQuote = QChar();
+            result += ch;
+        } else if (ch == QLatin1Char('?')) {
+            result += QLatin1Char('$') + QString::number(++count);
+        } else {
+            if (ch == QLatin1Char('\'') || ch == QLatin1Char('"'))
+                closingQuote = ch;
+            result += ch;
+        }
+    }
+    return result;
+}
+
+} // namespace
+
+void Database::beforeSending(const QString &sql) const
 {
     if (m_failCountdown >= 0 && m_failCountdown-- == 0)
         throw DatabaseError(QStringLiteral("injected failure [%1]").arg(sql.simplified()));
     ensureConnected();
     beforeStatement();
-    QSqlQuery query(connection());
+}
+
+QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
+{
+    beforeSending(sql);
+    if (isPostgres())
+        return execPostgres(sql, args);
+    QSqlQuery query(rawConnection());
     query.setForwardOnly(true);
     if (args.isEmpty()) {
-        // Unprepared: PostgreSQL cannot prepare DDL, SET or CREATE DATABASE.
         if (!query.exec(sql))
             throwFor(query.lastError(), sql.simplified());
         ++m_completed;
@@ -354,17 +433,78 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
     }
     if (!query.prepare(sql))
         throwFor(query.lastError(), sql.simplified());
-    for (const QVariant &arg : args) {
-        // A null QString means "no text", not SQL NULL: pass QVariant() for NULL.
-        if (arg.typeId() == QMetaType::QString && arg.toString().isNull())
-            query.addBindValue(QString(QLatin1String("")));
-        else
-            query.addBindValue(driverSafeText(m_dialect, arg));
-    }
+    for (const QVariant &arg : args)
+        query.addBindValue(bindable(m_dialect, arg));
     if (!query.exec())
         throwFor(query.lastError(), sql.simplified());
     ++m_completed;
     return query;
+}
+
+QSqlQuery Database::execPostgres(const QString &sql, const QVariantList &args, int before) const
+{
+    QSqlDatabase db = rawConnection();
+    // Without arguments, the text as it is (PostgreSQL cannot prepare DDL, SET
+    // or CREATE DATABASE). With arguments: QPSQL would send PREPARE, EXECUTE
+    // and DEALLOCATE for each QSqlQuery, three round trips for one statement.
+    // Here each statement is prepared once per connection, under a name of
+    // its own, and then only EXECUTEd, its values written as QPSQL writes them
+    // (the driver's formatValue, as in its own EXECUTE). A prepared statement
+    // outlives a rolled-back transaction; plan_cache_mode (configureSession)
+    // keeps each execution planned for its values, as before.
+    QString statement = sql;
+    if (!args.isEmpty()) {
+        QString name = m_prepared.value(sql);
+        if (name.isEmpty()) {
+            if (m_prepared.size() >= MaxPreparedStatements)
+                forgetPrepared(true);
+            name = QStringLiteral("guichet_%1").arg(++m_preparedCount);
+            QSqlQuery prepare(db);
+            if (!prepare.exec(QStringLiteral("PREPARE %1 AS %2").arg(name, numberedPlaceholders(sql))))
+                throwFor(prepare.lastError(), sql.simplified());
+            m_prepared.insert(sql, name);
+        }
+        statement = QStringLiteral("EXECUTE ") + name + QLatin1Char('(');
+        QSqlField field;
+        for (int i = 0; i < args.size(); ++i) {
+            const QVariant value = bindable(m_dialect, args.at(i));
+            field.setMetaType(value.metaType());
+            if (isNullValue(value))
+                field.clear();
+            else
+                field.setValue(value);
+            if (i > 0)
+                statement += QLatin1String(", ");
+            statement += db.driver()->formatValue(field);
+        }
+        statement += QLatin1Char(')');
+    }
+    // BEGIN or SAVEPOINT, held back by begin(), go with the next statement,
+    // in one round trip: QPSQL answers each statement of the text in turn.
+    if (!m_held.isEmpty()) {
+        before += int(m_held.count(QLatin1String("; ")));
+        statement.prepend(std::exchange(m_held, QString()));
+    }
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(statement))
+        throwFor(query.lastError(), sql.simplified());
+    // The caller's result is the last one; an error of any statement shows here.
+    for (int i = 0; i < before; ++i) {
+        if (!query.nextResult())
+            throwFor(query.lastError(), sql.simplified());
+    }
+    ++m_completed;
+    return query;
+}
+
+void Database::forgetPrepared(bool deallocate) const
+{
+    if (deallocate && !m_prepared.isEmpty()) {
+        QSqlQuery query(rawConnection());
+        query.exec(QStringLiteral("DEALLOCATE ALL"));
+    }
+    m_prepared.clear();
 }
 
 std::optional<QVariantMap> Database::row(const QString &sql, const QVariantList &args) const
@@ -402,22 +542,37 @@ qint64 Database::insert(const QString &sql, const QVariantList &args) const
 
 void Database::begin()
 {
-    if (m_transactionDepth == 0) {
-        if (m_dialect == Dialect::Sqlite) {
-            // IMMEDIATE takes the write lock now, so two writers never deadlock
-            // on a lock upgrade half-way through a command.
-            exec(QStringLiteral("BEGIN IMMEDIATE"));
-        } else {
-            ensureConnected();
-            beforeStatement();
-            if (!connection().transaction())
-                throwFor(connection().lastError(), QStringLiteral("BEGIN"));
-            ++m_completed;
-        }
+    if (m_dialect == Dialect::Sqlite) {
+        // IMMEDIATE takes the write lock now, so two writers never deadlock
+        // on a lock upgrade half-way through a command.
+        exec(m_transactionDepth == 0 ? QStringLiteral("BEGIN IMMEDIATE")
+                                     : QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth));
+    } else if (m_transactionDepth == 0) {
+        // PostgreSQL: held back, to go with the first statement (one round
+        // trip less); a transaction with no statement sends nothing.
+        beforeSending(QStringLiteral("BEGIN"));
+        m_held = QStringLiteral("BEGIN; ");
+        m_takenVersion = 0;
+        m_pendingRelease = 0;
     } else {
-        exec(QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth));
+        const QString savepoint = QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth);
+        beforeSending(savepoint);
+        // The savepoint committed last (and any after it) goes now too.
+        if (m_pendingRelease > 0)
+            m_held += QStringLiteral("RELEASE SAVEPOINT sp%1; ").arg(std::exchange(m_pendingRelease, 0));
+        m_held += savepoint + QStringLiteral("; ");
     }
     ++m_transactionDepth;
+}
+
+bool Database::dropHeldSavepoint()
+{
+    // The level's SAVEPOINT still held back: nothing ran inside it.
+    const QString savepoint = QStringLiteral("SAVEPOINT sp%1; ").arg(m_transactionDepth - 1);
+    if (!m_held.endsWith(savepoint))
+        return false;
+    m_held.chop(savepoint.size());
+    return true;
 }
 
 void Database::commit()
@@ -425,35 +580,86 @@ void Database::commit()
     Q_ASSERT(m_transactionDepth > 0);
     // The depth drops only once the commit went through: a failed COMMIT
     // leaves the transaction open for the caller's rollback.
-    if (m_transactionDepth == 1) {
-        if (m_dialect == Dialect::Sqlite) {
-            exec(QStringLiteral("COMMIT"));
-        } else {
-            if (m_lost)
-                throw DatabaseUnavailable(QStringLiteral("the connection was lost inside a transaction"));
-            beforeStatement();
-            if (!connection().commit())
-                throwFor(connection().lastError(), QStringLiteral("COMMIT"));
+    if (m_dialect == Dialect::Sqlite) {
+        exec(m_transactionDepth == 1 ? QStringLiteral("COMMIT")
+                                     : QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
+    } else if (m_transactionDepth > 1) {
+        // Released with the next SAVEPOINT or by the COMMIT: one round trip
+        // less per nested transaction (each command with a command id).
+        // Releasing it also releases any later one.
+        if (!dropHeldSavepoint()) {
+            const int level = m_transactionDepth - 1;
+            m_pendingRelease = m_pendingRelease > 0 ? std::min(m_pendingRelease, level) : level;
         }
+    } else if (m_held.startsWith(QLatin1String("BEGIN"))) {
+        m_held.clear(); // nothing was sent: nothing to commit
     } else {
-        exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
+        if (m_lost)
+            throw DatabaseUnavailable(QStringLiteral("the connection was lost inside a transaction"));
+        m_held.clear(); // a release the COMMIT does as well
+        beforeStatement();
+        if (!rawConnection().commit())
+            throwFor(rawConnection().lastError(), QStringLiteral("COMMIT"));
+        m_pendingRelease = 0;
+        if (const qint64 taken = std::exchange(m_takenVersion, 0)) {
+            --m_transactionDepth;
+            noteCommitted(taken);
+            return;
+        }
     }
     --m_transactionDepth;
+}
+
+void Database::noteCommitted(qint64 version)
+{
+    // Every guichetd LISTENs: this wakes the other instances' long-polls and
+    // tells the session caches that something committed. Sent after the
+    // COMMIT, in a transaction of its own that does not wait for the disk
+    // (0008_version_sequence.sql): a NOTIFY in the command's transaction would
+    // hold PostgreSQL's notification lock across its COMMIT and fsync, and
+    // commands would commit one at a time. The state read with it tells
+    // guichetd's event loop where the counter stands (takeCommittedState()).
+    try {
+        const std::optional<QVariantMap> state
+            = row(QStringLiteral("SELECT visible, committed_above FROM guichet_committed(?)"), { version });
+        if (state)
+            m_committedState = VersionState { state->value(QStringLiteral("visible")).toLongLong(),
+                                              state->value(QStringLiteral("committed_above")).toLongLong() };
+    } catch (const DatabaseError &error) {
+        // The command committed: it stands. Listeners find it on their next
+        // read (the watcher re-reads every few seconds).
+        qWarning().noquote() << "guichet: cannot notify version" << version << ":" << error.message();
+    }
 }
 
 void Database::rollback()
 {
     Q_ASSERT(m_transactionDepth > 0);
-    --m_transactionDepth;
     try {
-        if (m_transactionDepth == 0) {
-            if (m_dialect == Dialect::Sqlite)
+        if (m_dialect == Dialect::Sqlite) {
+            --m_transactionDepth;
+            if (m_transactionDepth == 0) {
                 exec(QStringLiteral("ROLLBACK"));
-            else if (!m_lost)
-                connection().rollback();
+            } else {
+                exec(QStringLiteral("ROLLBACK TO SAVEPOINT sp%1").arg(m_transactionDepth));
+                exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth));
+            }
+        } else if (m_transactionDepth > 1) {
+            const bool nothingRan = dropHeldSavepoint();
+            --m_transactionDepth;
+            // Savepoints committed inside this one go with it.
+            m_pendingRelease = 0;
+            if (!nothingRan)
+                runBatch(QStringLiteral("ROLLBACK TO SAVEPOINT sp%1; RELEASE SAVEPOINT sp%1")
+                             .arg(m_transactionDepth));
         } else {
-            exec(QStringLiteral("ROLLBACK TO SAVEPOINT sp%1").arg(m_transactionDepth));
-            exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth));
+            --m_transactionDepth;
+            m_takenVersion = 0;
+            m_pendingRelease = 0;
+            const bool sent = !m_held.startsWith(QLatin1String("BEGIN"));
+            m_held.clear();
+            if (sent && !m_lost)
+                rawConnection().rollback();
         }
     } catch (const DatabaseError &) {
         // The connection may already have rolled back (e.g. SQLite after some
@@ -461,14 +667,23 @@ void Database::rollback()
     }
 }
 
+void Database::runBatch(const QString &statements) const
+{
+    beforeSending(statements);
+    execPostgres(statements, {}, int(statements.count(QLatin1String("; "))));
+}
+
 qint64 Database::nextVersion() const
 {
     // PostgreSQL: a sequence, marked in flight until COMMIT (0008_version_sequence),
-    // so that writers do not wait for each other; the function also notifies
-    // 'guichet_changes', delivered on commit. SQLite has one writer at a time:
+    // so that writers do not wait for each other; commit() notifies
+    // 'guichet_changes' once it went through. SQLite has one writer at a time:
     // the row's update is as cheap and keeps versions visible in order.
-    if (isPostgres())
-        return value(QStringLiteral("SELECT guichet_next_version()")).toLongLong();
+    if (isPostgres()) {
+        const qint64 version = value(QStringLiteral("SELECT guichet_next_version()")).toLongLong();
+        m_takenVersion = std::max(m_takenVersion, version);
+        return version;
+    }
     return value(
                QStringLiteral("UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"))
         .toLongLong();
@@ -479,8 +694,21 @@ qint64 Database::currentVersion() const
     if (m_pinnedVersion >= 0)
         return m_pinnedVersion;
     if (isPostgres())
-        return value(QStringLiteral("SELECT guichet_visible_version()")).toLongLong();
+        return value(QStringLiteral("SELECT visible FROM guichet_version_state()")).toLongLong();
     return value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
+}
+
+Database::VersionState Database::versionState() const
+{
+    if (isPostgres()) {
+        const std::optional<QVariantMap> state
+            = row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state()"));
+        if (!state)
+            throw DatabaseError(QStringLiteral("guichet_version_state() returned no row"));
+        return { state->value(QStringLiteral("visible")).toLongLong(),
+                 state->value(QStringLiteral("committed_above")).toLongLong() };
+    }
+    return { currentVersion(), 0 };
 }
 
 void Database::pinVersion()
@@ -509,7 +737,7 @@ int Database::latestSchemaVersion()
 int Database::schemaVersion() const
 {
     try {
-        if (!connection().tables().contains(QStringLiteral("schema_migrations")))
+        if (!rawConnection().tables().contains(QStringLiteral("schema_migrations")))
             return 0;
         return value(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")).toInt();
     } catch (const DatabaseError &) {
@@ -539,6 +767,13 @@ bool Database::migrate(QString *error)
                 exec(QStringLiteral("PRAGMA foreign_keys = ON"));
             } catch (const DatabaseError &) {
             }
+        }
+    });
+    // A statement prepared before a migration may read a table it changed.
+    const auto preparedGo = qScopeGuard([this] {
+        try {
+            forgetPrepared(isPostgres() && isConnected());
+        } catch (const DatabaseError &) {
         }
     });
     try {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 namespace guichet {
 
@@ -64,6 +66,8 @@ public:
     // Seconds a PostgreSQL connection attempt may take (libpq connect_timeout),
     // unless the URL sets its own.
     static constexpr int ConnectTimeoutSeconds = 5;
+    // PostgreSQL statements kept prepared per connection (see exec()).
+    static constexpr int MaxPreparedStatements = 256;
 
     ~Database();
     Database(const Database &) = delete;
@@ -84,6 +88,9 @@ public:
     Dialect dialect() const { return m_dialect; }
     bool isPostgres() const { return m_dialect == Dialect::PostgreSql; }
     QString location() const { return m_location; }
+    // The connection, for what Database's helpers do not offer (a driver's
+    // notifications, statements kept across a page). Inside a transaction
+    // whose BEGIN is still held back (begin()), it sends it first.
     QSqlDatabase connection() const;
 
     // Prepared statement with positional '?' arguments; throws DatabaseError,
@@ -119,7 +126,8 @@ public:
     bool inTransaction() const { return m_transactionDepth > 0; }
 
     // The next version, for a command that writes; call inside a transaction.
-    // On PostgreSQL it also notifies 'guichet_changes' (delivered on commit).
+    // On PostgreSQL, once the transaction committed, commit() notifies
+    // 'guichet_changes' and reads versionState() (takeCommittedState()).
     qint64 nextVersion() const;
     // The version up to which every change is committed and visible: on
     // SQLite the last command's, on PostgreSQL (where commands commit in any
@@ -127,6 +135,24 @@ public:
     // one handed out. 0 on a new database. The sync feed's checkpoints and
     // guichetd's health route and long polls read it here.
     qint64 currentVersion() const;
+    // currentVersion() and how many committed versions lie above it (on
+    // PostgreSQL, commands that committed while an older one is still in
+    // flight; always 0 on SQLite), read together: the pair changes with every
+    // commit, which guichetd's session cache relies on (server/sessioncache.h).
+    struct VersionState
+    {
+        qint64 visible = 0;
+        qint64 committedAbove = 0;
+        bool operator==(const VersionState &other) const
+        {
+            return visible == other.visible && committedAbove == other.committedAbove;
+        }
+        bool operator!=(const VersionState &other) const { return !(*this == other); }
+    };
+    VersionState versionState() const;
+    // PostgreSQL: the versionState() read just after the last COMMIT of a
+    // transaction that took a version, once; empty otherwise (and on SQLite).
+    std::optional<VersionState> takeCommittedState() { return std::exchange(m_committedState, std::nullopt); }
     // A PostgreSQL REPEATABLE READ snapshot sees what was committed before its
     // first statement only: a reader takes the version before it begins, and
     // currentVersion() answers that one until unpinVersion().
@@ -154,6 +180,21 @@ private:
     // Throws DatabaseUnavailable (marking the connection lost) or DatabaseError.
     [[noreturn]] void throwFor(const QSqlError &error, const QString &what) const;
     void beforeStatement() const;
+    // exec() on PostgreSQL: a parameterised statement prepared once per
+    // connection; held-back statements sent with it. `before`: how many
+    // statements of `sql` ("a; b") come before the one whose result is wanted.
+    QSqlQuery execPostgres(const QString &sql, const QVariantList &args, int before = 0) const;
+    QSqlDatabase rawConnection() const;
+    // PostgreSQL: several statements in one round trip (see execPostgres).
+    void runBatch(const QString &statements) const;
+    // The checks every statement goes through first (fault injection, reconnection).
+    void beforeSending(const QString &sql) const;
+    // PostgreSQL, after the COMMIT of a transaction that took `version`.
+    void noteCommitted(qint64 version);
+    // PostgreSQL: forgets the innermost level's SAVEPOINT if it was never sent.
+    bool dropHeldSavepoint();
+    // Forgets the prepared statements (DEALLOCATE ALL first when asked).
+    void forgetPrepared(bool deallocate) const;
 
     Dialect m_dialect;
     QString m_location;
@@ -169,6 +210,20 @@ private:
     mutable quint64 m_reconnections = 0;
     mutable quint64 m_completed = 0;
     qint64 m_pinnedVersion = -1; // see pinVersion()
+    // PostgreSQL: the name each parameterised statement was prepared under on
+    // this connection, by its SQL text (see exec()); emptied when the
+    // connection is renewed.
+    mutable QHash<QString, QString> m_prepared;
+    mutable quint64 m_preparedCount = 0;
+    // PostgreSQL round trips saved per transaction: BEGIN and SAVEPOINT are
+    // held back and go with the next statement (none at all when no statement
+    // follows); a committed savepoint is released with the next SAVEPOINT
+    // (m_pendingRelease: its level), or by the COMMIT.
+    mutable QString m_held;
+    int m_pendingRelease = 0;
+    // PostgreSQL: the version this transaction took (notified after COMMIT).
+    mutable qint64 m_takenVersion = 0;
+    std::optional<VersionState> m_committedState;
 };
 
 // Scoped transaction: rolls back unless commit() was called.

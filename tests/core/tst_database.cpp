@@ -5,8 +5,11 @@
 
 #include <QScopeGuard>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 #include <QUrl>
+
+#include <optional>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -163,10 +166,23 @@ private slots:
         QCOMPARE(t.db().currentVersion(), start);
         b->commit(); // N+1 commits while N is still in flight
         QCOMPARE(t.db().currentVersion(), start);
+        // Read with the NOTIFY after each commit: the visible version stays
+        // below N, and the count of commits above it says something committed
+        // (guichetd's sessions in memory rely on it).
+        std::optional<Database::VersionState> state = b->takeCommittedState();
+        QVERIFY(state);
+        QCOMPARE(state->visible, start);
+        QCOMPARE(state->committedAbove, 1);
+        QVERIFY(!b->takeCommittedState()); // once
         c->commit();
         QCOMPARE(t.db().currentVersion(), start);
+        QCOMPARE(t.db().versionState().committedAbove, 2);
         a->commit();
         QCOMPARE(t.db().currentVersion(), n2);
+        state = a->takeCommittedState();
+        QVERIFY(state);
+        QCOMPARE(state->visible, n2);
+        QCOMPARE(state->committedAbove, 0);
 
         // A version rolled back holds nothing up once its transaction ended.
         a->begin();
@@ -191,6 +207,95 @@ private slots:
         QTRY_COMPARE(t.db().currentVersion(), k1);
         QVERIFY(k1 > k);
         a->rollback();
+    }
+
+    // PostgreSQL: a parameterised statement is prepared once per connection
+    // and then only executed; its values still arrive exactly as given.
+    void statementsPreparedOnceKeepEveryValue()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT, label TEXT, data %1, n BIGINT)")
+                        .arg(t.db().isPostgres() ? QStringLiteral("BYTEA") : QStringLiteral("BLOB")));
+        const QString insert = QStringLiteral("INSERT INTO kept (id, label, data, n) VALUES (?, ?, ?, ?)");
+        const QStringList labels { QStringLiteral("l'apostrophe"),
+                                   QStringLiteral("back\\slash ?"),
+                                   QStringLiteral("$1 ; -- not a comment"),
+                                   QStringLiteral("é\u00a0€ ✓"),
+                                   QString(),
+                                   QString(QChar(0xFEFF)) + QStringLiteral("bom") };
+        for (int i = 0; i < labels.size(); ++i)
+            t.db().exec(insert,
+                        { i, labels.at(i), QByteArray("\0\x01'\\", 4),
+                          i % 2 ? QVariant(i) : QVariant(QMetaType(QMetaType::LongLong)) });
+        {
+            // Rolled back: the statement stays prepared and usable.
+            Transaction tx(t.db());
+            t.db().exec(insert, { 99, QStringLiteral("gone"), QByteArray(), 0 });
+        }
+        for (int i = 0; i < labels.size(); ++i) {
+            const auto row
+                = t.db().row(QStringLiteral("SELECT label, data, n FROM kept WHERE id = ?"), { i });
+            QVERIFY(row);
+            QCOMPARE(row->value(QStringLiteral("label")).toString(),
+                     labels.at(i).isNull() ? QString(QLatin1String("")) : labels.at(i));
+            QCOMPARE(row->value(QStringLiteral("data")).toByteArray(), QByteArray("\0\x01'\\", 4));
+            QCOMPARE(row->value(QStringLiteral("n")).isNull(), i % 2 == 0);
+        }
+        QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM kept WHERE id = ?"), { 99 }).toInt(), 0);
+        if (t.db().isPostgres()) {
+            QCOMPARE(t.db()
+                         .value(QStringLiteral(
+                                    "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE ?"),
+                                { QStringLiteral("%INSERT INTO kept%") })
+                         .toInt(),
+                     1);
+        }
+    }
+
+    // PostgreSQL holds a transaction's BEGIN back until its first statement:
+    // statements run through the connection itself still belong to it.
+    void aTransactionHoldsEveryStatementOfIt()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        t.db().exec(QStringLiteral("CREATE TABLE held (id BIGINT)"));
+        {
+            Transaction tx(t.db());
+            QSqlQuery raw(t.db().connection());
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO held (id) VALUES (1)")));
+            t.db().exec(QStringLiteral("INSERT INTO held (id) VALUES (?)"), { 2 });
+            // not committed
+        }
+        {
+            Transaction tx(t.db()); // nothing in it
+            tx.commit();
+        }
+        {
+            Transaction tx(t.db());
+            t.db().exec(QStringLiteral("INSERT INTO held (id) VALUES (?)"), { 3 });
+            {
+                Transaction inner(t.db());
+                t.db().exec(QStringLiteral("INSERT INTO held (id) VALUES (?)"), { 4 });
+                inner.commit();
+            }
+            {
+                Transaction inner(t.db());
+                t.db().exec(QStringLiteral("INSERT INTO held (id) VALUES (?)"), { 5 });
+                // rolled back: 5 only
+            }
+            {
+                Transaction inner(t.db());
+                t.db().exec(QStringLiteral("INSERT INTO held (id) VALUES (?)"), { 6 });
+                inner.commit();
+            }
+            tx.commit();
+        }
+        QList<qint64> ids;
+        for (const QVariantMap &row : t.db().rows(QStringLiteral("SELECT id FROM held ORDER BY id")))
+            ids << row.value(QStringLiteral("id")).toLongLong();
+        QCOMPARE(ids, (QList<qint64> { 3, 4, 6 }));
+        QVERIFY(!t.db().inTransaction());
     }
 
     void failedCommandChangesNothing()

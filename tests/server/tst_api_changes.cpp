@@ -471,6 +471,32 @@ private slots:
         QCOMPARE(second.stop(), 0);
     }
 
+    void aDeactivationBehindAnOlderCommandStillInFlightEndsTheRememberedSession()
+    {
+        if (!m_world->t.db().isPostgres())
+            QSKIP("SQLite has one writer at a time: no command commits while another is in flight.");
+        QString other;
+        const QString token = newUser(QStringLiteral("eve.inflight@example.org"), &other);
+        QVERIFY(!token.isEmpty() && !other.isEmpty());
+        const qint64 since = currentCheckpoint(token);
+        pollTwice(token, since);
+        if (QTest::currentTestFailed())
+            return;
+        // An older command (another connection) holds its version in flight:
+        // the version readers see cannot move past it.
+        auto older = m_world->t.openAnother();
+        QVERIFY(older);
+        older->begin();
+        QVERIFY(older->nextVersion() > since);
+        QCOMPARE(m_api->command(QStringLiteral("deactivateAccount"), {}, other).status, 200);
+        QCOMPARE(m_world->t.db().currentVersion(), since);
+        // The session guichetd remembered ended all the same: refused at once.
+        QCOMPARE(m_api->get(changesPath(since), token).status, 401);
+        QCOMPARE(m_api->get(changesPath(since, 0, 5), token).status, 401);
+        older->rollback();
+        QCOMPARE(m_api->get(changesPath(m_world->t.db().currentVersion()), token).status, 401);
+    }
+
     void aCommandThroughAnotherServerWakesTheLongPoll()
     {
         if (!m_world->t.db().isPostgres())

@@ -78,6 +78,37 @@ private slots:
         QCOMPARE(watcher.version(), other->currentVersion());
     }
 
+    void aCommitBehindAnOlderCommandInFlightMovesTheStampNotTheVersion()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        if (!TestDatabase::usesPostgres())
+            QSKIP("SQLite has one writer at a time: no command commits while another is in flight.");
+        server::ChangeWatcher watcher(testDb.db(), 60000);
+        auto older = testDb.openAnother();
+        auto newer = testDb.openAnother();
+        QVERIFY(older && newer);
+        const qint64 start = watcher.version();
+        older->begin();
+        const qint64 held = older->nextVersion();
+        SystemClock clock;
+        Core core(*newer, clock);
+        NewUser user;
+        user.email = QStringLiteral("carol@example.org");
+        user.firstName = QStringLiteral("Carol");
+        user.lastName = QStringLiteral("Martin");
+        user.password = QStringLiteral("Tournesol2024x");
+        const qint64 stamp = watcher.stamp();
+        QVERIFY(Accounts(core).createUser(user).ok());
+        // The NOTIFY came: the commit is seen (the session cache must not trust
+        // what it checked before), but readers stay below the older version.
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.stamp() != stamp, 1000);
+        QCOMPARE(watcher.version(), start);
+        QVERIFY(held > start);
+        older->commit();
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.version() > held, 1000);
+    }
+
     void aRefusedCommandWakesNobody()
     {
         TestDatabase testDb;
