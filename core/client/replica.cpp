@@ -446,6 +446,49 @@ Replica::Replica(Database &db)
         m_db.exec(QStringLiteral("PRAGMA foreign_keys = OFF"));
     m_db.exec(QStringLiteral(
         "CREATE TABLE IF NOT EXISTS replica_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)"));
+    if (!m_db.isPostgres())
+        m_db.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS replica_deferred_indexes (name TEXT PRIMARY KEY, "
+                           "sql TEXT NOT NULL)"));
+}
+
+void Replica::deferIndexes()
+{
+    // Non-unique ones only: unique keys decide which stale row gives way.
+    QStringList tables;
+    for (const QString &table : ChangeFeed::tables())
+        tables.append(QLatin1Char('\'') + table + QLatin1Char('\''));
+    QList<QPair<QString, QString>> indexes;
+    QSqlQuery query
+        = m_db.exec(QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql "
+                                   "IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (%1)")
+                        .arg(tables.join(QLatin1Char(','))));
+    while (query.next())
+        indexes.append({ query.value(0).toString(), query.value(1).toString() });
+    for (const auto &[name, sql] : std::as_const(indexes)) {
+        m_db.exec(QStringLiteral("INSERT INTO replica_deferred_indexes (name, sql) VALUES (?, ?)"),
+                  { name, sql });
+        m_db.exec(QStringLiteral("DROP INDEX \"%1\"").arg(name));
+    }
+}
+
+void Replica::restoreIndexes()
+{
+    QList<QPair<QString, QString>> indexes;
+    QSqlQuery query
+        = m_db.exec(QStringLiteral("SELECT name, sql FROM replica_deferred_indexes ORDER BY name"));
+    while (query.next())
+        indexes.append({ query.value(0).toString(), query.value(1).toString() });
+    for (const auto &[name, sql] : std::as_const(indexes)) {
+        m_db.exec(sql);
+        m_db.exec(QStringLiteral("DELETE FROM replica_deferred_indexes WHERE name = ?"), { name });
+    }
+}
+
+bool Replica::indexesDeferred() const
+{
+    return !m_db.isPostgres()
+        && m_db.value(QStringLiteral("SELECT COUNT(*) FROM replica_deferred_indexes")).toLongLong() > 0;
 }
 
 qint64 Replica::checkpoint() const
@@ -475,7 +518,16 @@ bool Replica::applyPage(const QJsonObject &page, QString *error)
         return false;
     }
     try {
+        const bool more = page.value(QStringLiteral("more")).toBool();
+        // A first sync of several pages into an empty replica: the secondary
+        // indexes are built once at its end, from every row, instead of being
+        // updated row by row (most of what the replica's schema costs). Each
+        // page stays its own transaction; an interrupted first sync resumes
+        // without them, and its last page builds them.
+        const bool deferring = !m_db.isPostgres() && more && checkpoint() == 0;
         Transaction transaction(m_db);
+        if (deferring)
+            deferIndexes();
         {
             Statements statements(m_db);
             Writers writers(statements);
@@ -512,6 +564,8 @@ bool Replica::applyPage(const QJsonObject &page, QString *error)
                        o.value(QStringLiteral("id")).toInteger());
             }
         }
+        if (!more && indexesDeferred())
+            restoreIndexes();
         m_db.exec(QStringLiteral("DELETE FROM replica_state WHERE name = 'checkpoint'"));
         m_db.exec(QStringLiteral("INSERT INTO replica_state (name, value) VALUES ('checkpoint', ?)"),
                   { page.value(QStringLiteral("checkpoint")).toInteger() });
@@ -533,6 +587,8 @@ void Replica::clear()
     for (auto it = tables.rbegin(); it != tables.rend(); ++it)
         m_db.exec(QStringLiteral("DELETE FROM %1").arg(*it));
     m_db.exec(QStringLiteral("DELETE FROM replica_state"));
+    if (indexesDeferred())
+        restoreIndexes(); // on empty tables: at once
     transaction.commit();
 }
 

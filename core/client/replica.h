@@ -34,7 +34,15 @@ public:
     // Forgets every synced row and the checkpoint (sign-out of another user).
     void clear();
 
+    // While a first sync runs on SQLite (from its first page of several until
+    // its last), the synced tables' non-unique indexes are dropped and listed
+    // in replica_deferred_indexes; the last page builds them again.
+    bool indexesDeferred() const;
+
 private:
+    void deferIndexes();
+    void restoreIndexes();
+
     Database &m_db;
 };
 

@@ -573,6 +573,70 @@ private slots:
                      .contains(QStringLiteral("total")));
     }
 
+    // A first sync of several pages builds the replica's secondary indexes
+    // once, at its last page; one interrupted midway (the desktop closed)
+    // resumes without them and still ends with every index; clear() too.
+    void firstSyncBuildsTheIndexesAtItsEnd()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(reference);
+        const auto indexes = [](Database &db) {
+            QStringList names;
+            QSqlQuery query
+                = db.exec(QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                         "AND sql IS NOT NULL ORDER BY name"));
+            while (query.next())
+                names.append(query.value(0).toString() + QLatin1Char(' ') + query.value(1).toString());
+            return names;
+        };
+        const QStringList all = indexes(*reference.db);
+        QVERIFY(all.join(QLatin1Char('\n')).contains(QStringLiteral("subscriptions_structure")));
+
+        OPEN_REPLICA(r);
+        QString error;
+        const QJsonObject first = QJsonDocument::fromJson(w.feed->compactPage(w.alice, 0, 2)).object();
+        QVERIFY(first.value(QStringLiteral("more")).toBool());
+        QVERIFY2(r.replica->applyPage(first, &error), qPrintable(error));
+        QVERIFY(r.replica->indexesDeferred());
+        QVERIFY(!indexes(*r.db).join(QLatin1Char('\n')).contains(QStringLiteral("subscriptions_structure")));
+        // Unique keys stay: they decide which stale row gives way.
+        QVERIFY(r.db->value(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                           "'sqlite_autoindex_users_1'"))
+                    .toInt()
+                == 1);
+        // Interrupted: another Replica on the same file (the desktop restarted) goes on.
+        r.replica = std::make_unique<Replica>(*r.db);
+        QVERIFY(r.replica->indexesDeferred());
+        QVERIFY2(pullAllCompact(*w.feed, *r.replica, w.alice, 3, &error) > 1, qPrintable(error));
+        QVERIFY(!r.replica->indexesDeferred());
+        QCOMPARE(indexes(*r.db), all);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+
+        // A failed first page leaves the indexes as they were.
+        OPEN_REPLICA(failing);
+        QJsonObject refused = first;
+        QJsonArray tables = refused.value(QStringLiteral("tables")).toArray();
+        QJsonObject block = tables.at(0).toObject();
+        QJsonArray rows = block.value(QStringLiteral("rows")).toArray();
+        QJsonArray row = rows.at(0).toArray();
+        row[0] = QStringLiteral("not an id");
+        rows[0] = row;
+        block.insert(QStringLiteral("rows"), rows);
+        tables[0] = block;
+        refused.insert(QStringLiteral("tables"), tables);
+        QVERIFY(!failing.replica->applyPage(refused, &error));
+        QVERIFY(!failing.replica->indexesDeferred());
+        QCOMPARE(indexes(*failing.db), all);
+
+        // Cleared in the middle of a first sync: every index is back.
+        OPEN_REPLICA(cleared);
+        QVERIFY2(cleared.replica->applyPage(first, &error), qPrintable(error));
+        QVERIFY(cleared.replica->indexesDeferred());
+        cleared.replica->clear();
+        QVERIFY(!cleared.replica->indexesDeferred());
+        QCOMPARE(indexes(*cleared.db), all);
+    }
+
     // Text that JSON writers get wrong survives the hand-written format 2 text.
     void trickyTextRoundTripsInCompactPages()
     {
