@@ -611,6 +611,35 @@ private slots:
         QVERIFY(!r.replica->indexesDeferred());
         QCOMPARE(indexes(*r.db), all);
         QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+        // The first sync skipped the schema's CHECK constraints; after it, a
+        // page breaking one is refused again and changes nothing.
+        QCOMPARE(r.db->value(QStringLiteral("PRAGMA ignore_check_constraints")).toInt(), 0);
+        QJsonObject everything = QJsonDocument::fromJson(w.feed->compactPage(w.alice, 0, 0)).object();
+        QJsonArray blocks = everything.value(QStringLiteral("tables")).toArray();
+        bool broken = false;
+        for (int t = 0; t < blocks.size(); ++t) {
+            QJsonObject block = blocks.at(t).toObject();
+            if (block.value(QStringLiteral("table")).toString() != QLatin1String("subscriptions"))
+                continue;
+            const int status = int(block.value(QStringLiteral("columns"))
+                                       .toArray()
+                                       .toVariantList()
+                                       .indexOf(QStringLiteral("status")));
+            QJsonArray rows = block.value(QStringLiteral("rows")).toArray();
+            QJsonArray row = rows.at(0).toArray();
+            row[status] = QStringLiteral("bogus");
+            rows[0] = row;
+            block.insert(QStringLiteral("rows"), rows);
+            blocks[t] = block;
+            broken = true;
+        }
+        QVERIFY(broken);
+        everything.insert(QStringLiteral("tables"), blocks);
+        everything.insert(QStringLiteral("checkpoint"), r.replica->checkpoint() + 5);
+        const QString held = replicaDump(*r.db);
+        QVERIFY(!r.replica->applyPage(everything, &error));
+        QVERIFY2(error.contains(QStringLiteral("CHECK")), qPrintable(error));
+        QCOMPARE(replicaDump(*r.db), held);
 
         // A failed first page leaves the indexes as they were.
         OPEN_REPLICA(failing);
