@@ -236,6 +236,18 @@ public:
 
     void run(const QString &sql, const QVariantList &args) { run(get(sql), args); }
 
+    // The same, bound by name (`names` in the order of `args`): Qt's binding
+    // by position formats a placeholder name for every value it binds.
+    void run(QSqlQuery &query, const QStringList &names, const QVariantList &args)
+    {
+        for (int i = 0; i < args.size(); ++i)
+            query.bindValue(names.at(i), driverSafeText(m_db.dialect(), args.at(i)));
+        if (!query.exec())
+            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + query.lastQuery()
+                                + QLatin1Char(']'));
+        query.finish();
+    }
+
 private:
     Database &m_db;
     std::map<QString, std::unique_ptr<QSqlQuery>> m_queries;
@@ -263,7 +275,8 @@ public:
             }
             m_sqlColumns.append(i);
             insertColumns.append(column);
-            marks.append(QStringLiteral("?"));
+            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
+            marks.append(m_placeholders.last());
             if (column != QLatin1String("id"))
                 updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
         }
@@ -294,7 +307,8 @@ public:
             // The sort key is derived, not synced: computed here as core computes it.
             m_sortKey = true;
             insertColumns.append(QStringLiteral("sort_key"));
-            marks.append(QStringLiteral("?"));
+            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
+            marks.append(m_placeholders.last());
             updates.append(QStringLiteral("sort_key = excluded.sort_key"));
         }
         m_insert = &statements.get(
@@ -320,7 +334,7 @@ public:
             args.append(values.at(i));
         if (m_sortKey)
             args.append(structureSortKey(text(values, QStringLiteral("raison_sociale"))));
-        m_statements.run(*m_insert, args);
+        m_statements.run(*m_insert, m_placeholders, args);
 
         if (m_services >= 0) {
             m_statements.run(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"),
@@ -360,6 +374,7 @@ private:
     int m_services = -1; // attachments: the column holding the service ids
     QList<int> m_sqlColumns; // the values that go into the row, in order
     QList<int> m_key;
+    QStringList m_placeholders; // the insert's, in the order of its values
     QHash<QString, int> m_named;
     QSqlQuery *m_deleteStale = nullptr;
     QSqlQuery *m_insert = nullptr;
