@@ -329,6 +329,13 @@
             <numerusform>First synchronisation: %n rows received</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>First synchronisation: %1 / %n row(s) received</source>
+        <translation>
+            <numerusform>First synchronisation: %1 / %n row received</numerusform>
+            <numerusform>First synchronisation: %1 / %n rows received</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::TextLimits</name>

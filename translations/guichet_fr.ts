@@ -6040,6 +6040,13 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>Première synchronisation : %n lignes reçues</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>First synchronisation: %1 / %n row(s) received</source>
+        <translation>
+            <numerusform>Première synchronisation : %1 / %n ligne reçue</numerusform>
+            <numerusform>Première synchronisation : %1 / %n lignes reçues</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::SyncStatusDialog</name>

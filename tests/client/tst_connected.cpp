@@ -338,7 +338,11 @@ private slots:
         sync.setPageLimit(1);
         QCOMPARE(sync.firstSyncRows(), -1);
         QList<int> seen;
-        connect(&sync, &SyncClient::statusChanged, this, [&] { seen.append(sync.firstSyncRows()); });
+        QList<int> totals;
+        connect(&sync, &SyncClient::statusChanged, this, [&] {
+            seen.append(sync.firstSyncRows());
+            totals.append(sync.firstSyncTotal());
+        });
         sync.start();
         QTRY_VERIFY_WITH_TIMEOUT(!seen.isEmpty() && seen.last() == -1, 10000);
         sync.stop();
@@ -354,6 +358,11 @@ private slots:
             QVERIFY(seen.at(i) > seen.at(i - 1));
         QVERIFY(seen.at(seen.size() - 2) < held);
         QCOMPARE(sync.firstSyncRows(), -1);
+        // The server said from the first page how many rows were coming: the
+        // rows the replica ends with, while the count is shown.
+        for (int i = 0; i + 1 < totals.size(); ++i)
+            QCOMPARE(totals.at(i), held);
+        QCOMPARE(totals.last(), -1);
     }
 
     // A command sent from this desktop comes back into the replica without waiting.
