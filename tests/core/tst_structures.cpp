@@ -557,6 +557,18 @@ private slots:
             { QStringLiteral("s*s *"), {}, {}, {}, {} }, // wildcard inside
             { QStringLiteral("*boulangerie*martin*"), {}, {}, {}, {} },
             { QStringLiteral("*"), {}, {}, {}, {} },
+            // Exact or prefix city and libellé: their index on the folded copy.
+            { {}, {}, QStringLiteral("atelier"), {}, {} },
+            { {}, {}, QStringLiteral("ÉTABLISSEMENT SECONDAIRE"), {}, {} },
+            { {}, {}, {}, {}, QStringLiteral("saint*") },
+            { {}, {}, {}, {}, QStringLiteral("l*") }, // a one-letter prefix
+            { {}, {}, {}, {}, QStringLiteral("lyo") }, // exact: no city is « lyo »
+            { QStringLiteral("sas *"), {}, {}, {}, QStringLiteral("saint*") },
+            { QStringLiteral("*menuiserie*"), {}, QStringLiteral("siège"), {}, QStringLiteral("lyon") },
+            { {}, {}, QStringLiteral("atelier"), QStringLiteral("75011"), {} },
+            { QStringLiteral("*du*"), {}, {}, {}, QStringLiteral("paris") },
+            { QStringLiteral("*zorglub*"), {}, {}, {}, QStringLiteral("paris") },
+            { {}, QStringLiteral("1*"), QStringLiteral("d*"), {}, {} },
         };
         for (const StructureCriteria &c : queries) {
             QList<StructureRow> expected;
@@ -582,6 +594,8 @@ private slots:
                 QVERIFY2(small.exact == (small.count == expected.size()), qPrintable(what));
             }
             QCOMPARE(ids(structures.search(c, 0, 2000)), ids(expected));
+            // Keyset pages from every plan give the same rows in the same order.
+            QCOMPARE(ids(keysetPages(structures, c, 37)), ids(expected));
         }
     }
 

@@ -39,7 +39,10 @@ ServiceRow serviceFromRow(const QVariantMap &row)
 // The folded values stored in structures_search, in its column order.
 QVariantList searchValues(const StructureInput &input)
 {
-    return { foldForSearch(input.raisonSociale), input.siret, foldForSearch(input.libelle),
+    // The folded raison sociale is the sort key itself: an exact city's or
+    // libellé's index on the folded copy then holds its rows in the search's
+    // order (migration 0011).
+    return { structureSortKey(input.raisonSociale), input.siret, foldForSearch(input.libelle),
              foldForSearch(input.codePostal), foldForSearch(input.ville) };
 }
 
@@ -388,10 +391,54 @@ struct SqlitePlan
     // The FTS5 trigram query for every literal run of three characters or more
     // (empty when there is none: then only a scan can answer).
     QString match;
-    // The clauses that the MATCH (or the postal index) does not decide
-    // exactly, checked on the folded copy's content table (alias c).
+    // An exact or prefix city or libellé: a range of its index on the folded
+    // copy (structures_search_content (cK, c0), migration 0011) gives the
+    // hits, the other criteria checked on the same row (a raison sociale on
+    // the index itself).
+    std::optional<Clause> keyed;
+    // The clauses that the MATCH (or the postal or keyed index) does not
+    // decide exactly, checked on the folded copy's content table (alias c).
     QList<Clause> checks;
 };
+
+bool isExact(const Clause &clause)
+{
+    return clause.runs.size() == 1 && !clause.leading && !clause.trailing;
+}
+
+bool isPrefix(const Clause &clause)
+{
+    return clause.runs.size() == 1 && !clause.leading && clause.trailing;
+}
+
+// The first text after every text that starts with `prefix` (binary order,
+// which is code-point order in UTF-8 as in UTF-16 outside surrogates), or an
+// empty string when there is none to give (the range then has no upper end).
+QString prefixEnd(const QString &prefix)
+{
+    if (prefix.isEmpty())
+        return {};
+    const QChar last = prefix.back();
+    if (last.isSurrogate() || last.unicode() == 0xFFFF)
+        return {};
+    return prefix.chopped(1) + QChar(char16_t(last.unicode() + 1));
+}
+
+// The condition that a keyed clause puts on `column`: equality or a range.
+QString keyedCondition(const Clause &clause, const QString &column, QVariantList *args)
+{
+    const QString &text = clause.runs.first();
+    if (isExact(clause)) {
+        *args << text;
+        return QStringLiteral("%1 = ?").arg(column);
+    }
+    const QString end = prefixEnd(text);
+    *args << text;
+    if (end.isEmpty())
+        return QStringLiteral("%1 >= ?").arg(column);
+    *args << end;
+    return QStringLiteral("%1 >= ? AND %1 < ?").arg(column);
+}
 
 QString ftsPhrase(const QString &text)
 {
@@ -441,6 +488,30 @@ SqlitePlan sqlitePlan(const QList<Clause> &list)
         }
         return plan;
     }
+    // An exact city or libellé is an index lookup; a prefix of one is a range
+    // of the same index, worth it when it has three characters or more (else
+    // the range may hold most of the table) or when no trigram serves the rest.
+    const auto keyedColumn = [](const Clause &clause) {
+        return clause.column == QLatin1String("ville") || clause.column == QLatin1String("libelle");
+    };
+    auto keyed = std::find_if(list.cbegin(), list.cend(),
+                              [&](const Clause &clause) { return keyedColumn(clause) && isExact(clause); });
+    if (keyed == list.cend()) {
+        keyed = std::find_if(list.cbegin(), list.cend(), [&](const Clause &clause) {
+            return keyedColumn(clause) && isPrefix(clause)
+                && (clause.runs.first().toUcs4().size() >= 3 || terms.isEmpty());
+        });
+    }
+    if (keyed != list.cend()) {
+        plan.keyed = *keyed;
+        plan.checks.clear();
+        for (const Clause &clause : list) {
+            // A prefix keeps its GLOB: the range may have no upper end.
+            if (&clause != &*keyed || !isExact(clause))
+                plan.checks << clause;
+        }
+        return plan;
+    }
     plan.match = terms.join(QStringLiteral(" AND "));
     return plan;
 }
@@ -453,6 +524,48 @@ QString checkSql(const QList<Clause> &checks, QVariantList *args)
         *args << clause.pattern;
     }
     return parts.join(QStringLiteral(" AND "));
+}
+
+// The checks of a postal plan: a raison sociale on the postal index's own
+// sort key (the same folded text), the others on the folded copy's content
+// table, which *content says is needed.
+QString postalCheckSql(const QList<Clause> &checks, QVariantList *args, bool *content)
+{
+    QStringList parts;
+    *content = false;
+    for (const Clause &clause : checks) {
+        if (clause.column == QLatin1String("raison_sociale")) {
+            parts << QStringLiteral("s.sort_key GLOB ?");
+        } else {
+            parts << QStringLiteral("%1 GLOB ?").arg(contentColumn(clause.column));
+            *content = true;
+        }
+        *args << clause.pattern;
+    }
+    return parts.join(QStringLiteral(" AND "));
+}
+
+QString keyedIndex(const Clause &clause)
+{
+    return clause.column == QLatin1String("ville") ? QStringLiteral("structures_search_ville_exact")
+                                                   : QStringLiteral("structures_search_libelle_exact");
+}
+
+// The ids of every hit of a MATCH or keyed plan, as one SELECT.
+QString sqliteHitsSql(const SqlitePlan &plan, QVariantList *args)
+{
+    if (plan.keyed) {
+        const QString condition = keyedCondition(*plan.keyed, contentColumn(plan.keyed->column), args);
+        return QStringLiteral("SELECT c.id FROM structures_search_content c INDEXED BY %1 WHERE %2")
+            .arg(keyedIndex(*plan.keyed), joined({ condition, checkSql(plan.checks, args) }));
+    }
+    args->append(plan.match);
+    const QString checks = checkSql(plan.checks, args);
+    return checks.isEmpty()
+        ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
+        : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
+                         "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
+              .arg(checks);
 }
 
 // Fewer hits than this: a page sorts them; more: a page walks the sort key
@@ -538,16 +651,42 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     }
     if (plan.postal) {
         QVariantList args { plan.postal->pattern };
-        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args),
-                                       afterCondition(after, &args) });
+        bool content = false;
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), postalCheckSql(plan.checks, &args, &content),
+                       afterCondition(after, &args) });
         args << limit << offset;
         return readRows(
             db,
-            QStringLiteral("SELECT %1 FROM structures s INDEXED BY structures_code_postal CROSS JOIN "
-                           "structures_search_content c ON c.id = s.id WHERE %2")
-                    .arg(selectColumns, where)
+            QStringLiteral("SELECT %1 FROM structures s INDEXED BY structures_code_postal%2 WHERE %3")
+                    .arg(selectColumns,
+                         content ? QStringLiteral(" CROSS JOIN structures_search_content c ON c.id = s.id")
+                                 : QString(),
+                         where)
                 + order,
             args);
+    }
+
+    if (plan.keyed && isExact(*plan.keyed)) {
+        // An exact city or libellé: its index (cK, c0) holds its rows in the
+        // search's order, as c0, the folded raison sociale, is the sort key
+        // (both structureSortKey; migration 0011 aligned older rows). The
+        // page is the index from the cursor, the other criteria checked on
+        // the way (a raison sociale on the index itself).
+        QVariantList args;
+        QStringList parts { keyedCondition(*plan.keyed, contentColumn(plan.keyed->column), &args),
+                            checkSql(plan.checks, &args) };
+        if (after) {
+            parts << QStringLiteral("(c.c0, c.id) > (?, ?)");
+            args << after->sortKey << after->id;
+        }
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("SELECT %1 FROM structures_search_content c INDEXED BY %2 CROSS JOIN "
+                                       "structures s ON s.id = c.id WHERE %3 ORDER BY c.c0, c.id LIMIT ? "
+                                       "OFFSET ?")
+                            .arg(selectColumns, keyedIndex(*plan.keyed), joined(parts)),
+                        args);
     }
 
     // The hits sorted: taken from the trigram index when there is a trigram,
@@ -556,15 +695,8 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     const auto sortedHits = [&] {
         QVariantList args;
         QString hits;
-        if (!plan.match.isEmpty()) {
-            args << plan.match;
-            QString checks = checkSql(plan.checks, &args);
-            hits = checks.isEmpty()
-                ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
-                : QStringLiteral(
-                      "SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
-                      "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
-                      .arg(checks);
+        if (!plan.match.isEmpty() || plan.keyed) {
+            hits = sqliteHitsSql(plan, &args);
         } else {
             hits = QStringLiteral("SELECT c.id FROM structures_search_content c WHERE %1")
                        .arg(checkSql(plan.checks, &args));
@@ -638,7 +770,7 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
         // in order already.
         return walk(0).first;
     }
-    if (plan.match.isEmpty()) {
+    if (plan.match.isEmpty() && !plan.keyed) {
         // Patterns shorter than a trigram: most such patterns are common, and a
         // walk finds their page in a few thousand rows; rare ones are sorted
         // after a scan of the folded copies.
@@ -652,19 +784,12 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     // enough for a walk. The threshold is lower when the walk reads the index
     // alone.
     const qint64 threshold = nameOnly ? nameSortThreshold : sortThreshold;
-    QVariantList probeArgs { plan.match };
-    const QString checks = checkSql(plan.checks, &probeArgs);
+    QVariantList probeArgs;
+    const QString hits = sqliteHitsSql(plan, &probeArgs);
     probeArgs << threshold;
     QStringList ids;
     {
-        QSqlQuery probe = db.exec(
-            checks.isEmpty() ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search "
-                                              "MATCH ? LIMIT ?")
-                             : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN "
-                                              "structures_search_content c ON c.id = f.rowid WHERE "
-                                              "structures_search MATCH ? AND %1 LIMIT ?")
-                                   .arg(checks),
-            probeArgs);
+        QSqlQuery probe = db.exec(hits + QStringLiteral(" LIMIT ?"), probeArgs);
         while (probe.next())
             ids << probe.value(0).toString();
     }
@@ -738,28 +863,23 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
                        { list.first().pattern });
     if (plan.postal) {
         QVariantList args { plan.postal->pattern };
-        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args) });
+        bool content = false;
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), postalCheckSql(plan.checks, &args, &content) });
         return bounded(
-            plan.checks.isEmpty()
-                ? QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where)
-                : QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_code_postal CROSS "
-                                 "JOIN structures_search_content c ON c.id = s.id WHERE %1")
-                      .arg(where),
+            QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_code_postal%1 WHERE %2")
+                .arg(content ? QStringLiteral(" CROSS JOIN structures_search_content c ON c.id = s.id")
+                             : QString(),
+                     where),
             args);
     }
-    if (!plan.match.isEmpty()) {
-        // The trigram MATCH answers from the index; GLOB on the FTS table would
-        // re-read every candidate's text, so the checks that remain read the
-        // content table.
-        QVariantList args { plan.match };
-        const QString checks = checkSql(plan.checks, &args);
-        return bounded(
-            checks.isEmpty()
-                ? QStringLiteral("SELECT 1 FROM structures_search WHERE structures_search MATCH ?")
-                : QStringLiteral("SELECT 1 FROM structures_search f CROSS JOIN structures_search_content c "
-                                 "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
-                      .arg(checks),
-            args);
+    if (!plan.match.isEmpty() || plan.keyed) {
+        // The trigram MATCH (or the keyed index) answers from the index; GLOB
+        // on the FTS table would re-read every candidate's text, so the checks
+        // that remain read the content table.
+        QVariantList args;
+        const QString hits = sqliteHitsSql(plan, &args);
+        return bounded(hits, args);
     }
     // Only patterns shorter than a trigram: no index serves them, so a
     // bounded count reads at most scanRows folded copies and says how many
