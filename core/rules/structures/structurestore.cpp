@@ -116,23 +116,6 @@ const QStringList searchColumns { QStringLiteral("raison_sociale"), QStringLiter
                                   QStringLiteral("libelle"), QStringLiteral("code_postal"),
                                   QStringLiteral("ville") };
 
-// "f.column LIKE ?" (PostgreSQL) or "f.column GLOB ?" (SQLite); with
-// contentTable, the SQLite form on structures_search_content (alias c).
-QString whereClause(const QList<Clause> &list, bool postgres, bool contentTable, QVariantList *args)
-{
-    QStringList parts;
-    for (const Clause &clause : list) {
-        if (postgres)
-            parts << QStringLiteral("f.%1 LIKE ?").arg(clause.column);
-        else if (contentTable)
-            parts << QStringLiteral("c.c%1 GLOB ?").arg(searchColumns.indexOf(clause.column));
-        else
-            parts << QStringLiteral("f.%1 GLOB ?").arg(clause.column);
-        args->append(clause.pattern);
-    }
-    return parts.join(QStringLiteral(" AND "));
-}
-
 StructureRow rowFromQuery(const QSqlQuery &query)
 {
     StructureRow row;
@@ -572,18 +555,321 @@ QString sqliteHitsSql(const SqlitePlan &plan, QVariantList *args)
 // index and checks each row, which finds 50 hits within 50 × (N / hits) rows.
 // The two cost the same near the square root of 1.5 × 50 × N (~9,000 hits
 // for N = 1,000,000); the threshold is in that region.
-constexpr qint64 sortThreshold = 6000;
+// Tests divide these limits (setPlanScaleForTests) so that a few hundred rows
+// take every plan.
+int s_planScale = 1;
+constexpr qint64 sortThresholdRows = 6000;
 // The same when the walk reads the sort key index alone, about ten times
 // cheaper per row (raison sociale criteria only).
-constexpr qint64 nameSortThreshold = 2000;
+constexpr qint64 nameSortThresholdRows = 2000;
 // Rows of the sort key index a page walks before it gives up and sorts the
 // hits instead (their density may be lower where the cursor is).
-constexpr int walkRows = 25000;
+constexpr int walkRowsDefault = 25000;
 // The same when the walk reads the sort key index alone (raison sociale criteria only).
-constexpr int nameWalkRows = 100000;
+constexpr int nameWalkRowsDefault = 100000;
 // Rows of the content table a bounded count of a short pattern (no trigram)
 // reads before it answers with what it found so far.
 constexpr int scanRows = 120000;
+
+// PostgreSQL: the plan is chosen here as on SQLite (docs/PERFORMANCE.md,
+// « 25-query mix »): left to itself, the planner walks the sort key index
+// when it expects dense hits and takes seconds when they sit far along it.
+
+// Fewer trigram hits than this: a page sorts them. Lower than SQLite's: each
+// id taken from pg_trgm's bitmap costs a heap row and its recheck.
+constexpr qint64 pgSortThresholdRows = 2000;
+
+qint64 sortThreshold()
+{
+    return sortThresholdRows / s_planScale;
+}
+qint64 nameSortThreshold()
+{
+    return nameSortThresholdRows / s_planScale;
+}
+int walkRows()
+{
+    return walkRowsDefault / s_planScale;
+}
+int nameWalkRows()
+{
+    return nameWalkRowsDefault / s_planScale;
+}
+qint64 pgSortThreshold()
+{
+    return pgSortThresholdRows / s_planScale;
+}
+
+bool isPostal(const Clause &clause)
+{
+    return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+        && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(), [](QChar c) { return c.isDigit(); });
+}
+
+// Whether pg_trgm's index can serve the clause: a literal run of three
+// characters or more.
+bool hasTrigram(const Clause &clause)
+{
+    return std::any_of(clause.runs.cbegin(), clause.runs.cend(),
+                       [](const QString &run) { return run.toUcs4().size() >= 3; });
+}
+
+// "f.column LIKE ?" for each clause, a raison sociale on the sort key (the
+// same folded text, in the structures row) when `onSortKey`.
+QString pgLikes(const QList<Clause> &list, bool onSortKey, QVariantList *args)
+{
+    QStringList parts;
+    for (const Clause &clause : list) {
+        parts << (onSortKey && clause.column == QLatin1String("raison_sociale")
+                      ? QStringLiteral("s.sort_key LIKE ?")
+                      : QStringLiteral("f.%1 LIKE ?").arg(clause.column));
+        *args << clause.pattern;
+    }
+    return parts.join(QStringLiteral(" AND "));
+}
+
+struct PgPlan
+{
+    // Only a raison sociale prefix: a range of the sort key index.
+    std::optional<Clause> namePrefix;
+    // An exact postal code: the (code_postal, sort_key, id) index.
+    std::optional<Clause> postal;
+    // An exact city or libellé: its (column, raison sociale, rowid) index
+    // (migration 0011), in the search's order.
+    std::optional<Clause> keyed;
+    // The clauses the chosen index does not decide.
+    QList<Clause> rest;
+};
+
+PgPlan pgPlan(const QList<Clause> &list)
+{
+    PgPlan plan;
+    if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale")
+        && isPrefix(list.first())) {
+        plan.namePrefix = list.first();
+        return plan;
+    }
+    const auto postal = std::find_if(list.cbegin(), list.cend(), isPostal);
+    const auto keyed = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return (clause.column == QLatin1String("ville") || clause.column == QLatin1String("libelle"))
+            && isExact(clause);
+    });
+    const auto chosen = postal != list.cend() ? postal : keyed;
+    if (chosen != list.cend()) {
+        (postal != list.cend() ? plan.postal : plan.keyed) = *chosen;
+        for (const Clause &clause : list) {
+            if (&clause != &*chosen)
+                plan.rest << clause;
+        }
+        return plan;
+    }
+    plan.rest = list;
+    return plan;
+}
+
+// The sort key range of a raison sociale prefix (COLLATE "C": binary order).
+QString pgPrefixRange(const Clause &clause, QVariantList *args)
+{
+    return keyedCondition(clause, QStringLiteral("s.sort_key"), args);
+}
+
+QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
+                             const std::optional<StructureCursor> &after, int offset, int limit)
+{
+    const PgPlan plan = pgPlan(list);
+    const QString order = QStringLiteral(" ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?");
+    if (plan.namePrefix) {
+        QVariantList args;
+        const QString where
+            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args),
+                       afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
+            args);
+    }
+    if (plan.postal) {
+        QVariantList args { plan.postal->pattern };
+        const bool join = std::any_of(plan.rest.cbegin(), plan.rest.cend(), [](const Clause &clause) {
+            return clause.column != QLatin1String("raison_sociale");
+        });
+        const QString where = joined({ QStringLiteral("s.code_postal = ?"), pgLikes(plan.rest, true, &args),
+                                       afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s%2 WHERE %3")
+                    .arg(selectColumns,
+                         join ? QStringLiteral(" JOIN structures_search f ON f.rowid = s.id") : QString(),
+                         where)
+                + order,
+            args);
+    }
+    if (plan.keyed) {
+        // The index (column, raison sociale, rowid) from the cursor: the
+        // folded raison sociale is the sort key.
+        QVariantList args { plan.keyed->runs.first() };
+        QStringList parts { QStringLiteral("f.%1 = ?").arg(plan.keyed->column),
+                            pgLikes(plan.rest, false, &args) };
+        if (after) {
+            parts << QStringLiteral("((f.raison_sociale COLLATE \"C\"), f.rowid) > (?, ?)");
+            args << after->sortKey << after->id;
+        }
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures_search f JOIN structures s ON s.id = f.rowid "
+                           "WHERE %2 ORDER BY (f.raison_sociale COLLATE \"C\"), f.rowid LIMIT ? "
+                           "OFFSET ?")
+                .arg(selectColumns, joined(parts)),
+            args);
+    }
+    const bool trigram = std::any_of(list.cbegin(), list.cend(), hasTrigram);
+    // The hits sorted, the trigram index first (MATERIALIZED: the planner
+    // may not turn it into a walk).
+    const auto sortedHits = [&] {
+        QVariantList args;
+        const QString likes = pgLikes(list, false, &args);
+        const QString where = joined({ afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT f.rowid FROM structures_search f "
+                                       "WHERE %1) SELECT %2 FROM hits h JOIN structures s ON s.id = h.rowid "
+                                       "WHERE %3")
+                                .arg(likes, selectColumns, where)
+                            + order,
+                        args);
+    };
+    // The walk: the sort key index from the cursor, each row's folded copy
+    // checked. The patterns are written so that no index can serve them
+    // (`|| ''`), which leaves the planner only the walk; `rows` bounds it.
+    const auto walk = [&](int rows) {
+        QVariantList args;
+        QStringList parts;
+        for (const Clause &clause : list) {
+            parts << (clause.column == QLatin1String("raison_sociale")
+                          ? QStringLiteral("(s.sort_key || '') LIKE ?")
+                          : QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column));
+            args << clause.pattern;
+        }
+        parts << afterCondition(after, &args);
+        std::optional<QVariantMap> boundary;
+        if (rows > 0) {
+            QVariantList boundArgs;
+            const QString from = joined({ afterCondition(after, &boundArgs) });
+            boundArgs << rows;
+            boundary = db.row(QStringLiteral("SELECT s.sort_key AS k, s.id AS i FROM structures s WHERE %1 "
+                                             "ORDER BY s.sort_key, s.id LIMIT 1 OFFSET ?")
+                                  .arg(from),
+                              boundArgs);
+            if (boundary) {
+                parts << QStringLiteral("(s.sort_key, s.id) <= (?, ?)");
+                args << boundary->value(QStringLiteral("k")) << boundary->value(QStringLiteral("i"));
+            }
+        }
+        args << limit << offset;
+        const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+            return clause.column == QLatin1String("raison_sociale");
+        });
+        const QList<StructureRow> found = readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s%2 WHERE %3")
+                    .arg(selectColumns,
+                         nameOnly ? QString() : QStringLiteral(" JOIN structures_search f ON f.rowid = s.id"),
+                         joined(parts))
+                + order,
+            args);
+        return std::make_pair(found, rows <= 0 || found.size() == limit || !boundary);
+    };
+    if (!trigram) {
+        // No index serves patterns shorter than a trigram: such patterns are
+        // common, and a walk finds their page in a few thousand rows.
+        const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
+        return complete ? rows : sortedHits();
+    }
+    // Up to a threshold of ids from the trigram index: fewer, and they are
+    // all the hits, sorted; more, and the hits are dense enough for a walk.
+    QVariantList probeArgs;
+    const QString likes = pgLikes(list, false, &probeArgs);
+    probeArgs << pgSortThreshold();
+    QStringList ids;
+    {
+        QSqlQuery probe = db.exec(
+            QStringLiteral("SELECT f.rowid FROM structures_search f WHERE %1 LIMIT ?").arg(likes), probeArgs);
+        while (probe.next())
+            ids << probe.value(0).toString();
+    }
+    if (ids.size() < pgSortThreshold()) {
+        // One array parameter for all the ids, MATERIALIZED: with `s.id =
+        // ANY (?)` the planner may walk the sort key index and test each row
+        // against the array.
+        QVariantList args { QStringLiteral("{%1}").arg(ids.join(QLatin1Char(','))) };
+        const QString where = joined({ afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT unnest(CAST(? AS BIGINT[])) AS id) "
+                                       "SELECT %1 FROM hits h JOIN structures s ON s.id = h.id WHERE %2")
+                                .arg(selectColumns, where)
+                            + order,
+                        args);
+    }
+    const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
+    return complete ? rows : sortedHits();
+}
+
+StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qint64 bound)
+{
+    const auto bounded = [&](const QString &rowsSql, QVariantList args) {
+        if (bound <= 0)
+            return StructureCount {
+                db.value(QStringLiteral("SELECT COUNT(*) FROM (%1) x").arg(rowsSql), args).toLongLong(), true
+            };
+        args << bound;
+        const qint64 n
+            = db.value(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) x").arg(rowsSql), args).toLongLong();
+        return StructureCount { n, n < bound };
+    };
+    const PgPlan plan = pgPlan(list);
+    QVariantList args;
+    if (plan.namePrefix) {
+        const QString where
+            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args) });
+        return bounded(QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where), args);
+    }
+    if (plan.postal) {
+        args << plan.postal->pattern;
+        const bool join = std::any_of(plan.rest.cbegin(), plan.rest.cend(), [](const Clause &clause) {
+            return clause.column != QLatin1String("raison_sociale");
+        });
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), pgLikes(plan.rest, true, &args) });
+        return bounded(
+            QStringLiteral("SELECT 1 FROM structures s%1 WHERE %2")
+                .arg(join ? QStringLiteral(" JOIN structures_search f ON f.rowid = s.id") : QString(), where),
+            args);
+    }
+    if (plan.keyed) {
+        args << plan.keyed->runs.first();
+        const QString where = joined(
+            { QStringLiteral("f.%1 = ?").arg(plan.keyed->column), pgLikes(plan.rest, false, &args) });
+        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
+    }
+    const QString likes = pgLikes(list, false, &args);
+    if (std::any_of(list.cbegin(), list.cend(), hasTrigram) || bound <= 0)
+        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(likes), args);
+    // Patterns shorter than a trigram: at most scanRows rows read, and a
+    // lower bound when the scan did not reach the end.
+    args << scanRows;
+    const auto row = db.row(QStringLiteral("SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE hit) AS hits FROM "
+                                           "(SELECT (%1) AS hit FROM structures_search f LIMIT ?) x")
+                                .arg(likes),
+                            args);
+    const qint64 scanned = row ? row->value(QStringLiteral("n")).toLongLong() : 0;
+    const qint64 found = row ? row->value(QStringLiteral("hits")).toLongLong() : 0;
+    if (scanned < scanRows)
+        return { found, true };
+    return { std::min(found, bound), false };
+}
 
 } // namespace
 
@@ -608,34 +894,8 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
             db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
             args);
     }
-    if (postgres) {
-        // pg_trgm's GIN indexes serve the LIKE patterns; the planner weighs
-        // walking the sort key index against sorting the hits from its statistics.
-        const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
-            return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
-                && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
-                               [](QChar c) { return c.isDigit(); });
-        });
-        QVariantList args;
-        QStringList parts;
-        QList<Clause> others = list;
-        if (postal != list.cend()) {
-            parts << QStringLiteral("s.code_postal = ?");
-            args << postal->pattern;
-            others.removeAt(std::distance(list.cbegin(), postal));
-        }
-        if (!others.isEmpty())
-            parts << whereClause(others, true, false, &args);
-        parts << afterCondition(after, &args);
-        args << limit << offset;
-        return readRows(
-            db,
-            QStringLiteral("SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id "
-                           "WHERE %2")
-                    .arg(selectColumns, joined(parts))
-                + order,
-            args);
-    }
+    if (postgres)
+        return pgSearch(db, list, after, offset, limit);
 
     // SQLite has no statistics on FTS hits: the plan is chosen here, from what
     // serves each criterion and, for patterns, from how many rows match.
@@ -763,7 +1023,7 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     };
     // How far a walk goes before the hits are sorted instead: farther when it
     // reads the index alone.
-    const int budget = nameOnly ? nameWalkRows : walkRows;
+    const int budget = nameOnly ? nameWalkRows() : walkRows();
 
     if (nameOnly && list.size() == 1 && !list.first().leading) {
         // A raison sociale prefix (« menuis* »): a range of the sort key index,
@@ -783,7 +1043,7 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     // are all the hits, and the page is those ids sorted. More: they are dense
     // enough for a walk. The threshold is lower when the walk reads the index
     // alone.
-    const qint64 threshold = nameOnly ? nameSortThreshold : sortThreshold;
+    const qint64 threshold = nameOnly ? nameSortThreshold() : sortThreshold();
     QVariantList probeArgs;
     const QString hits = sqliteHitsSql(plan, &probeArgs);
     probeArgs << threshold;
@@ -817,6 +1077,11 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     return complete ? rows : sortedHits();
 }
 
+void StructureStore::setPlanScaleForTests(int divisor)
+{
+    s_planScale = std::max(1, divisor);
+}
+
 qint64 StructureStore::count(const StructureCriteria &criteria) const
 {
     return countBounded(criteria, 0).count;
@@ -845,11 +1110,8 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
     };
     if (list.isEmpty())
         return bounded(QStringLiteral("SELECT 1 FROM structures"), {});
-    if (postgres) {
-        QVariantList args;
-        const QString where = whereClause(list, true, false, &args);
-        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
-    }
+    if (postgres)
+        return pgCountBounded(db, list, bound);
     const SqlitePlan plan = sqlitePlan(list);
     if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale") && !list.first().leading) {
         // A raison sociale prefix: a range of the sort key index (the folded name).
