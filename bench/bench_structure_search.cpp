@@ -339,7 +339,7 @@ int main(int argc, char *argv[])
     const Structures structures(core);
     if (commandLine.isSet(mixOnlyOption)) {
         out << "Structures: " << total << " on " << (db->isPostgres() ? "PostgreSQL" : "SQLite") << "\n";
-        runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption)), out);
+        runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), out);
         return 0;
     }
     struct Case
@@ -408,6 +408,6 @@ int main(int argc, char *argv[])
             out << "  (note: search() gave " << indexed.rows << " rows, the scan " << scan.rows << ")\n";
         out.flush();
     }
-    runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption)), out);
+    runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), out);
     return 0;
 }
