@@ -84,13 +84,17 @@ public:
 };
 
 // Standalone mode: core's read functions on the local database, answered
-// synchronously. The signed-in user is the gateway's.
+// synchronously, except the exact count of structures, which runs on a
+// thread of its own with its own connection and answers through the event
+// loop (an in-memory database is counted synchronously). The signed-in user
+// is the gateway's.
 class LocalDirectory final : public Directory
 {
     Q_OBJECT
 
 public:
     LocalDirectory(Core &core, const CommandGateway &gateway, QObject *parent = nullptr);
+    ~LocalDirectory() override;
 
     Core &core() const { return m_core; }
 

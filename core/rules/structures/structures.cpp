@@ -286,6 +286,11 @@ qint64 Structures::count(const StructureCriteria &criteria) const
     return StructureStore(m_core.db()).count(criteria);
 }
 
+void Structures::setSearchPlanScaleForTests(int divisor)
+{
+    StructureStore::setPlanScaleForTests(divisor);
+}
+
 StructureCount Structures::countBounded(const StructureCriteria &criteria, qint64 bound) const
 {
     if (checkCriteria(criteria))

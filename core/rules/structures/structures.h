@@ -132,6 +132,10 @@ public:
     // scan found), with exact false.
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound = defaultCountBound) const;
     static constexpr qint64 defaultCountBound = 10000;
+    // Divides the hit counts and walk lengths at which the search changes its
+    // plan (docs/PERFORMANCE.md), so that a test's few hundred rows take every
+    // plan; 1 restores them. Not thread-safe: tests only.
+    static void setSearchPlanScaleForTests(int divisor);
 
     // Whether the user may change the structure (principal manager, secondary
     // manager with the principal's powers, or support), as of the core's clock.

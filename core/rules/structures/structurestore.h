@@ -63,6 +63,8 @@ public:
                                int offset, int limit) const;
     qint64 count(const StructureCriteria &criteria) const;
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound) const;
+    // See Structures::setSearchPlanScaleForTests.
+    static void setPlanScaleForTests(int divisor);
 
     std::optional<ServiceRow> service(qint64 serviceId) const;
     // Every service of the structure, by code then id.
