@@ -54,6 +54,8 @@ public:
     // Requests waiting longer than this many days are flagged (Preferences).
     static int overdueDays();
     static void setOverdueDays(int days);
+    // Where « Export the users… » last wrote (QSettings).
+    static QString exportFolderKey();
 
     void reload();
 
@@ -118,6 +120,9 @@ private:
     void inviteUser();
     void resendInvitation();
     void copyRights();
+    void attachToStructures();
+    void bulkSubscribe();
+    void exportUsers();
     // Structure
     void modifyStructure();
     void addService();
