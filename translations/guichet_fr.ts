@@ -1648,6 +1648,14 @@ Statut : %7</translation>
         <source>%1 activated their account: the invitation became an attachment to %2.</source>
         <translation>%1 a activé son compte : l’invitation est devenue un rattachement à %2.</translation>
     </message>
+    <message>
+        <source>%1 let the users of %3 add or remove the space %2 themselves.</source>
+        <translation>%1 a permis aux utilisateurs de %3 d’ajouter ou de retirer eux-mêmes l’espace %2.</translation>
+    </message>
+    <message>
+        <source>%1 withdrew from the users of %3 the right to add the space %2 themselves.</source>
+        <translation>%1 a retiré aux utilisateurs de %3 le droit d’ajouter eux-mêmes l’espace %2.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -2171,6 +2179,14 @@ Statut : %7</translation>
     <message>
         <source>Consultation</source>
         <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Let users add a space themselves</source>
+        <translation>Laisser les utilisateurs ajouter un espace eux-mêmes</translation>
+    </message>
+    <message>
+        <source>Allowed</source>
+        <translation>Autorisé</translation>
     </message>
 </context>
 <context>
@@ -3782,6 +3798,10 @@ Commentaire : %9</translation>
         <source>The users of %1 were exported to %2.</source>
         <translation>Les utilisateurs de %1 ont été exportés dans %2.</translation>
     </message>
+    <message>
+        <source>Users ma&amp;y add or remove « %1 » themselves</source>
+        <translation>Les utilisateurs peuvent ajouter ou retirer « %1 » eu&amp;x-mêmes</translation>
+    </message>
 </context>
 <context>
     <name>guichet::MessageBar</name>
@@ -5107,6 +5127,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The space %1 is not set for this structure.</source>
         <translation>L&apos;espace %1 n&apos;est pas paramétré pour cette structure.</translation>
     </message>
+    <message>
+        <source>Users cannot add the space %1 themselves: only « Factures émises » can be left to them.</source>
+        <translation>Les utilisateurs ne peuvent pas ajouter eux-mêmes l’espace %1 : seul « Factures émises » peut leur être laissé.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureCreateDialog</name>
@@ -5856,6 +5880,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>%n abonnement supprimé.</numerusform>
             <numerusform>%n abonnements supprimés.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>In %1 you may add or remove « %2 » yourself: your request is validated at once, without waiting for a manager.</source>
+        <translation>Dans %1, vous pouvez ajouter ou retirer « %2 » vous-même : votre demande est validée aussitôt, sans attendre un gestionnaire.</translation>
     </message>
 </context>
 <context>

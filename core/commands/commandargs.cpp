@@ -354,6 +354,15 @@ CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode)
                 Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode));
 }
 
+CommandCall setSelfServiceSpace(qint64 structureId, const QString &spaceCode, bool enabled)
+{
+    return call("setSelfServiceSpace",
+                Builder()
+                    .set(argKey::structure, structureId)
+                    .set(argKey::space, spaceCode)
+                    .set(argKey::enabled, enabled));
+}
+
 CommandCall requestSubscription(const SubscriptionRequest &request)
 {
     QJsonArray lines;

@@ -85,6 +85,7 @@ CommandCall transferPrincipal(qint64 structureId, qint64 successorId);
 // Spaces set at structure level
 CommandCall enableStructureSpace(qint64 structureId, const QString &spaceCode);
 CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode);
+CommandCall setSelfServiceSpace(qint64 structureId, const QString &spaceCode, bool enabled);
 
 // Subscriptions (abonnements)
 CommandCall requestSubscription(const SubscriptionRequest &request);

@@ -577,6 +577,20 @@ std::vector<CommandSpec> declare()
               const QString space = a.text(argKey::space);
               return a.ok() ? Spaces(core).disableStructureSpace(actor, structure, space) : a.error();
           } },
+        { "setSelfServiceSpace",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Let users add a space themselves"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::space, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Space") },
+              { argKey::enabled, ArgType::Flag, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Allowed") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const qint64 structure = a.id(argKey::structure);
+              const QString space = a.text(argKey::space);
+              const bool enabled = a.flag(argKey::enabled);
+              return a.ok() ? Spaces(core).setSelfServiceSpace(actor, structure, space, enabled) : a.error();
+          } },
         // Subscriptions (abonnements)
         { "requestSubscription",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Add a subscription"),

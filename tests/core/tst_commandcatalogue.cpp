@@ -144,6 +144,7 @@ QList<QPair<QString, CommandCall>> builtArgs()
     add("transferPrincipal", commands::transferPrincipal(1, 4));
     add("enableStructureSpace", commands::enableStructureSpace(1, QStringLiteral("factures_recues")));
     add("disableStructureSpace", commands::disableStructureSpace(1, QStringLiteral("factures_recues")));
+    add("setSelfServiceSpace", commands::setSelfServiceSpace(1, QStringLiteral("factures_emises"), true));
     add("requestSubscription", commands::requestSubscription(subscription));
     add("decideSubscription", commands::decideSubscription(7, true));
     add("decideSubscriptions", commands::decideSubscriptions({ 7, 8 }, true));
@@ -203,7 +204,7 @@ private slots:
                     QVERIFY2(command.arg(QLatin1String(arg.with)), qPrintable(what));
             }
         }
-        QCOMPARE(names.size(), 45);
+        QCOMPARE(names.size(), 46);
     }
 
     void aSecretKeepsTheCommandOutOfTheOfflineOutbox()

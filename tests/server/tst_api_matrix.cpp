@@ -254,6 +254,17 @@ QList<Route> routes()
                      return QJsonObject { { QStringLiteral("structure"), w.s },
                                           { QStringLiteral("space"), QStringLiteral("factures_recues") } };
                  }) };
+    // « Factures émises » left to S's users: S's managers and support.
+    r << Route { QStringLiteral("setSelfServiceSpace (S, Factures émises)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("setSelfServiceSpace"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structure"), w.s },
+                                          { QStringLiteral("space"), QStringLiteral("factures_emises") },
+                                          { QStringLiteral("enabled"), true } };
+                 }) };
     r << Route { QStringLiteral("decideSubscription (U's)"),
                  kManagers,
                  true,

@@ -1,10 +1,13 @@
+#include "commands/commandargs.h"
 #include "fixtures.h"
 #include "rules/accounts/passwords.h"
 #include "rules/manager/manageractivity.h"
+#include "rules/spaces/spaces.h"
 #include "translations/translations.h"
 #include "ui/manager/attachtostructuresdialog.h"
 #include "ui/manager/bulksubscriptiondialog.h"
 #include "ui/manager/manageractivitypage.h"
+#include "ui/subscriptions/subscriptionssection.h"
 #include "ui/widgets/dialogs.h"
 #include "ui/widgets/messagebar.h"
 #include "ui/widgets/usersearchdialog.h"
@@ -102,14 +105,19 @@ private:
         return result;
     }
 
-    // In French at 1024×768 when GUICHET_GRAB_DIR is set: for looking at the dialog.
-    static void grabIfAsked(QDialog *dialog, const QString &name)
+    // In French when GUICHET_GRAB_DIR is set, a dialog at its size and a page
+    // at 1024×768: for looking at them.
+    static void grabIfAsked(QWidget *widget, const QString &name)
     {
         const QString dir = qEnvironmentVariable("GUICHET_GRAB_DIR");
         if (dir.isEmpty())
             return;
-        dialog->adjustSize();
-        dialog->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
+        if (qobject_cast<QDialog *>(widget))
+            widget->adjustSize();
+        else
+            widget->resize(1024, 768);
+        QCoreApplication::processEvents();
+        widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
     }
 
 private slots:
@@ -292,6 +300,52 @@ private slots:
         QVERIFY(dialog.isVisible());
         QCOMPARE(w.snapshot(), before);
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    }
+
+    // The manager lets S's users add « Factures émises » themselves; Ugo's
+    // subscriptions section says so, and no longer once it is withdrawn.
+    void selfServiceInvoicesFromThePageToTheUsersSection()
+    {
+        World w;
+        QVERIFY(w.init());
+        const QString code = QStringLiteral("factures_emises");
+        {
+            ManagerActivityPage page(*w.session);
+            page.show();
+            page.structureChooser()->setCurrentIndex(page.structureChooser()->findData(w.s));
+            page.tabs()->setCurrentIndex(2);
+            QCheckBox *box = page.selfServiceBox();
+            QVERIFY(box->isEnabled());
+            QVERIFY(!box->isChecked());
+            QTest::mouseClick(box, Qt::LeftButton);
+            QVERIFY(box->isChecked());
+            QVERIFY(Spaces(*w.core).isSelfService(w.s, code));
+            QVERIFY(!Spaces(*w.core).isSelfService(w.a, code));
+            grabIfAsked(&page, QStringLiteral("structuretab"));
+        }
+        QVERIFY(w.signIn(QStringLiteral("ugo@example.org")));
+        SubscriptionsSection section(*w.session);
+        section.show();
+        QVERIFY2(section.selfServiceNotice().contains(QLatin1String("Menuiserie Dupont")),
+                 qPrintable(section.selfServiceNotice()));
+        grabIfAsked(&section, QStringLiteral("subscriptionssection"));
+        // Ugo's request is validated at once, through the same gateway as the form.
+        SubscriptionRequest request;
+        request.structureId = w.s;
+        request.spaceCode = code;
+        request.lines = { { 0, false, true } };
+        request.effectiveDate = w.clock.today();
+        CommandResult answer;
+        w.session->gateway.send(commands::requestSubscription(request),
+                                [&](const CommandResult &r) { answer = r; });
+        QVERIFY2(answer.ok(), qPrintable(answer.message));
+        QCOMPARE(answer.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
+                 QStringLiteral("validated"));
+
+        // Withdrawn by Claire: the notice goes.
+        QVERIFY(Spaces(*w.core).setSelfServiceSpace(w.claire, w.s, code, false).ok());
+        section.reload();
+        QVERIFY(section.selfServiceNotice().isEmpty());
     }
 };
 

@@ -372,6 +372,15 @@ QWidget *ManagerActivityPage::createStructureTab()
     spaceRow->addWidget(createButton(QStringLiteral("removeSpace"), tr("Remove the space"),
                                      &ManagerActivityPage::removeSpace));
     spacesLayout->addLayout(spaceRow);
+    // « Laisser les utilisateurs ajouter ou retirer Factures émises »: their
+    // own requests for it are then validated without a decision.
+    m_selfService = new QCheckBox(
+        tr("Users ma&y add or remove « %1 » themselves")
+            .arg(labels::space(QStringLiteral("factures_emises"), QStringLiteral("Factures émises"))),
+        spacesBox);
+    m_selfService->setObjectName(QStringLiteral("selfServiceInvoices"));
+    connect(m_selfService, &QCheckBox::clicked, this, &ManagerActivityPage::setSelfService);
+    spacesLayout->addWidget(m_selfService);
     lists->addWidget(spacesBox, 1);
     layout->addLayout(lists, 1);
 
@@ -507,6 +516,10 @@ void ManagerActivityPage::structureChanged()
     {
         const QSignalBlocker blocker(m_powers);
         m_powers->setChecked(managed && managed->secondaryPowers);
+        const QSignalBlocker selfServiceBlocker(m_selfService);
+        m_selfService->setChecked(
+            structureId
+            && Spaces(m_session.core).isSelfService(structureId, QStringLiteral("factures_emises")));
     }
     if (allStructures) {
         QList<qint64> ids;
@@ -615,6 +628,7 @@ void ManagerActivityPage::updateButtons()
             b->setEnabled(s.enabled);
     }
     m_powers->setEnabled(m_principal);
+    m_selfService->setEnabled(manage && currentStructureId() != 0);
     m_serviceCode->setEnabled(manage);
     m_serviceName->setEnabled(manage);
     m_spaceChoice->setEnabled(manage);
@@ -1104,6 +1118,13 @@ void ManagerActivityPage::removeSpace()
 void ManagerActivityPage::setPowers(bool granted)
 {
     send(commands::setSecondaryPowers(currentStructureId(), granted));
+    // On refusal the box shows the stored value again.
+    structureChanged();
+}
+
+void ManagerActivityPage::setSelfService(bool allowed)
+{
+    send(commands::setSelfServiceSpace(currentStructureId(), QStringLiteral("factures_emises"), allowed));
     // On refusal the box shows the stored value again.
     structureChanged();
 }

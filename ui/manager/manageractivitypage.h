@@ -78,6 +78,7 @@ public:
     RecordListModel<Space> *spaces() const { return m_spaces; }
     HistoryPanel *history() const { return m_history; }
     QCheckBox *powersBox() const { return m_powers; }
+    QCheckBox *selfServiceBox() const { return m_selfService; }
     QComboBox *spaceChooser() const { return m_spaceChoice; }
     QLineEdit *serviceCodeEdit() const { return m_serviceCode; }
     QLineEdit *serviceNameEdit() const { return m_serviceName; }
@@ -130,6 +131,7 @@ private:
     void addSpace();
     void removeSpace();
     void setPowers(bool granted);
+    void setSelfService(bool allowed);
     void transferPrincipal();
     // Historique
     void updateEmptyTexts(const ManagedStructure *managed);
@@ -158,6 +160,7 @@ private:
     QLineEdit *m_serviceName = nullptr;
     QComboBox *m_spaceChoice = nullptr;
     QCheckBox *m_powers = nullptr;
+    QCheckBox *m_selfService = nullptr;
 };
 
 } // namespace guichet

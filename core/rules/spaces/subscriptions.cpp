@@ -139,7 +139,10 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                      tr("You are not attached to the service %1.").arg(service->name));
         }
 
+        // A manager's own request, or a space the structure leaves to its
+        // users (« Factures émises » in self-service), needs no decision.
         const QString status = canManage(db, ctx.actorId(), request.structureId, today)
+                || isSelfServiceSpace(db, request.structureId, space->id)
             ? QStringLiteral("validated")
             : QStringLiteral("pending");
         QVariantList ids;

@@ -123,7 +123,8 @@ public:
     explicit Subscriptions(Core &core);
 
     // One row per (service, mode) ticked; « Validé » at once when the caller
-    // manages the structure, else « En cours de validation ». Result data:
+    // manages the structure or the structure leaves the space to its users
+    // (Spaces::setSelfServiceSpace), else « En cours de validation ». Result data:
     // "ids" and "statuses" of the created rows.
     CommandResult requestSubscription(qint64 actorId, const SubscriptionRequest &request);
     // A manager of the structure (canManage) or support: each user, who must
