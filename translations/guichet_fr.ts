@@ -414,6 +414,45 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     </message>
 </context>
 <context>
+    <name>guichet::AttachToStructuresDialog</name>
+    <message>
+        <source>&amp;Until</source>
+        <translation>&amp;Jusqu’au</translation>
+    </message>
+    <message>
+        <source>Attach to several structures</source>
+        <translation>Rattacher à plusieurs structures</translation>
+    </message>
+    <message>
+        <source>Attach %1 to each structure checked, for the whole structure. If one of them cannot take the attachment, nothing is attached.</source>
+        <translation>Rattacher %1 à chaque structure cochée, pour toute la structure. Si l’une d’elles ne peut pas recevoir le rattachement, rien n’est rattaché.</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation>%1 (SIRET %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Structures:</source>
+        <translation>&amp;Structures :</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Du :</translation>
+    </message>
+    <message>
+        <source>&amp;Attach</source>
+        <translation>R&amp;attacher</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFileDialog</name>
     <message>
         <source>&amp;Browse…</source>
@@ -1609,6 +1648,14 @@ Statut : %7</translation>
         <source>%1 activated their account: the invitation became an attachment to %2.</source>
         <translation>%1 a activé son compte : l’invitation est devenue un rattachement à %2.</translation>
     </message>
+    <message>
+        <source>%1 let the users of %3 add or remove the space %2 themselves.</source>
+        <translation>%1 a permis aux utilisateurs de %3 d’ajouter ou de retirer eux-mêmes l’espace %2.</translation>
+    </message>
+    <message>
+        <source>%1 withdrew from the users of %3 the right to add the space %2 themselves.</source>
+        <translation>%1 a retiré aux utilisateurs de %3 le droit d’ajouter eux-mêmes l’espace %2.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -1666,6 +1713,57 @@ Statut : %7</translation>
     <message>
         <source>The number of structures must be positive.</source>
         <translation>Le nombre de structures doit être positif.</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::BulkSubscriptionDialog</name>
+    <message>
+        <source>Check &amp;all</source>
+        <translation>&amp;Tout cocher</translation>
+    </message>
+    <message>
+        <source>&amp;Modification</source>
+        <translation>&amp;Modification</translation>
+    </message>
+    <message>
+        <source>C&amp;onsultation</source>
+        <translation>C&amp;onsultation</translation>
+    </message>
+    <message>
+        <source>Subscribe users to a space</source>
+        <translation>Abonner des utilisateurs à un espace</translation>
+    </message>
+    <message>
+        <source>Subscribe the users checked to a space of %1, validated at once without a request, for what each one is attached to. What a user already has is kept as it is.</source>
+        <translation>Abonner les utilisateurs cochés à un espace de %1, validé aussitôt sans demande, pour ce à quoi chacun est rattaché. Ce qu’un utilisateur a déjà reste tel quel.</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>%1 %2 &lt;%3&gt;</source>
+        <translation>%1 %2 &lt;%3&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Users:</source>
+        <translation>&amp;Utilisateurs :</translation>
+    </message>
+    <message>
+        <source>&amp;Space:</source>
+        <translation>&amp;Espace :</translation>
+    </message>
+    <message>
+        <source>Modes:</source>
+        <translation>Modes :</translation>
+    </message>
+    <message>
+        <source>&amp;Effective from:</source>
+        <translation>&amp;Effectif à partir du :</translation>
+    </message>
+    <message>
+        <source>&amp;Subscribe</source>
+        <translation>&amp;Abonner</translation>
     </message>
 </context>
 <context>
@@ -2057,6 +2155,38 @@ Statut : %7</translation>
     <message>
         <source>Resend an invitation</source>
         <translation>Renvoyer une invitation</translation>
+    </message>
+    <message>
+        <source>Attach a user to several structures</source>
+        <translation>Rattacher un utilisateur à plusieurs structures</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+    <message>
+        <source>Subscribe users to a space</source>
+        <translation>Abonner des utilisateurs à un espace</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Let users add a space themselves</source>
+        <translation>Laisser les utilisateurs ajouter un espace eux-mêmes</translation>
+    </message>
+    <message>
+        <source>Allowed</source>
+        <translation>Autorisé</translation>
     </message>
 </context>
 <context>
@@ -3035,6 +3165,94 @@ Si vous ne connaissez pas %2, ignorez ce message.</translation>
         <source>Invited, waiting for activation</source>
         <translation>Invité, en attente d’activation</translation>
     </message>
+    <message>
+        <source>Check at least one structure.</source>
+        <translation>Cochez au moins une structure.</translation>
+    </message>
+    <message>
+        <source>Check at most %1 structures at once.</source>
+        <translation>Cochez au plus %1 structures à la fois.</translation>
+    </message>
+    <message>
+        <source>The structure %1 was not found: nothing was attached.</source>
+        <translation>La structure %1 est introuvable : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>You do not manage %1: nothing was attached.</source>
+        <translation>Vous ne gérez pas %1 : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>%1 %2 is already attached to %3 or has a request waiting: nothing was attached.</source>
+        <translation>%1 %2 est déjà rattaché(e) à %3 ou y a une demande en attente : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>You were attached to structures</source>
+        <translation>Vous avez été rattaché à des structures</translation>
+    </message>
+    <message>
+        <source>%1 %2 attached you to: %3. Open Guichet to see your spaces.</source>
+        <translation>%1 %2 vous a rattaché à : %3. Ouvrez Guichet pour voir vos espaces.</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Modes</source>
+        <translation>Modes</translation>
+    </message>
+    <message>
+        <source>Validity</source>
+        <translation>Validité</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Secondary manager</source>
+        <translation>Gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>Simple user</source>
+        <translation>Utilisateur simple</translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation>du %1 au %2</translation>
+    </message>
+    <message>
+        <source>from %1, no end</source>
+        <translation>à partir du %1, sans fin</translation>
+    </message>
+    <message>
+        <source>modification</source>
+        <translation>modification</translation>
+    </message>
+    <message>
+        <source>consultation</source>
+        <translation>consultation</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerActivityPage</name>
@@ -3517,6 +3735,72 @@ Commentaire : %9</translation>
     <message>
         <source>Resend the i&amp;nvitation</source>
         <translation>Renvoyer l’i&amp;nvitation</translation>
+    </message>
+    <message>
+        <source>Attach to several s&amp;tructures…</source>
+        <translation>Rattacher à plusieurs s&amp;tructures…</translation>
+    </message>
+    <message>
+        <source>Subscribe in &amp;bulk…</source>
+        <translation>A&amp;bonner en masse…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport the users…</source>
+        <translation>E&amp;xporter les utilisateurs…</translation>
+    </message>
+    <message>
+        <source>Attach to several structures</source>
+        <translation>Rattacher à plusieurs structures</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was attached to %n structure(s).</source>
+        <translation>
+            <numerusform>%1 a été rattaché(e) à %n structure.</numerusform>
+            <numerusform>%1 a été rattaché(e) à %n structures.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 for %2.</source>
+        <comment>bulk subscriptions: subscriptions, users</comment>
+        <translation>%1 pour %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s) added</source>
+        <translation>
+            <numerusform>%n abonnement ajouté</numerusform>
+            <numerusform>%n abonnements ajoutés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n utilisateur</numerusform>
+            <numerusform>%n utilisateurs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the users with their rights</source>
+        <translation>Exporter les utilisateurs avec leurs droits</translation>
+    </message>
+    <message>
+        <source>users.csv</source>
+        <translation>utilisateurs.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
+    </message>
+    <message>
+        <source>The users of %1 were exported to %2.</source>
+        <translation>Les utilisateurs de %1 ont été exportés dans %2.</translation>
+    </message>
+    <message>
+        <source>Users ma&amp;y add or remove « %1 » themselves</source>
+        <translation>Les utilisateurs peuvent ajouter ou retirer « %1 » eu&amp;x-mêmes</translation>
     </message>
 </context>
 <context>
@@ -4843,6 +5127,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The space %1 is not set for this structure.</source>
         <translation>L&apos;espace %1 n&apos;est pas paramétré pour cette structure.</translation>
     </message>
+    <message>
+        <source>Users cannot add the space %1 themselves: only « Factures émises » can be left to them.</source>
+        <translation>Les utilisateurs ne peuvent pas ajouter eux-mêmes l’espace %1 : seul « Factures émises » peut leur être laissé.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureCreateDialog</name>
@@ -5497,6 +5785,38 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Default service (whole structure)</source>
         <translation>Service par défaut (toute la structure)</translation>
     </message>
+    <message>
+        <source>Tick modification, consultation or both.</source>
+        <translation>Cochez « modification », « consultation » ou les deux.</translation>
+    </message>
+    <message>
+        <source>Check at least one user.</source>
+        <translation>Cochez au moins un utilisateur.</translation>
+    </message>
+    <message>
+        <source>Check at most %1 users at once.</source>
+        <translation>Cochez au plus %1 utilisateurs à la fois.</translation>
+    </message>
+    <message>
+        <source>%1 is not attached to %2 today: nothing was subscribed.</source>
+        <translation>%1 n’est pas rattaché(e) à %2 aujourd’hui : aucun abonnement n’a été créé.</translation>
+    </message>
+    <message>
+        <source>The user %1</source>
+        <translation>L’utilisateur %1</translation>
+    </message>
+    <message>
+        <source>New subscription in Guichet</source>
+        <translation>Nouvel abonnement dans Guichet</translation>
+    </message>
+    <message>
+        <source>%1 %2 subscribed you to the space %3 on %4, from %5. Open Guichet to see it.</source>
+        <translation>%1 %2 vous a abonné à l’espace %3 sur %4, à partir du %5. Ouvrez Guichet pour le voir.</translation>
+    </message>
+    <message>
+        <source>Every user checked already has this subscription: nothing to add.</source>
+        <translation>Chaque utilisateur coché a déjà cet abonnement : rien à ajouter.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SubscriptionsSection</name>
@@ -5560,6 +5880,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>%n abonnement supprimé.</numerusform>
             <numerusform>%n abonnements supprimés.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>In %1 you may add or remove « %2 » yourself: your request is validated at once, without waiting for a manager.</source>
+        <translation>Dans %1, vous pouvez ajouter ou retirer « %2 » vous-même : votre demande est validée aussitôt, sans attendre un gestionnaire.</translation>
     </message>
 </context>
 <context>
@@ -6278,10 +6602,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>commande inconnue « %1 » (voir guichetctl --help).</translation>
     </message>
     <message>
-        <source>add a user, mail a reactivation link, list users</source>
-        <translation>ajouter un utilisateur, envoyer un lien de réactivation par courriel, lister les utilisateurs</translation>
-    </message>
-    <message>
         <source>print or export the audit log</source>
         <translation>afficher ou exporter le journal d&apos;audit</translation>
     </message>
@@ -6459,28 +6779,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>, support</source>
         <translation>, support</translation>
-    </message>
-    <message>
-        <source>Usage: guichetctl users add|reactivate|list [options]
-  add         create a user account (password on standard input)
-  reactivate  mail a deactivated user a reactivation link
-  list        list the user accounts
-Run &apos;guichetctl users SUB-COMMAND --help&apos; for its options.
-</source>
-        <translation>Utilisation : guichetctl users add|reactivate|list [options]
-  add         créer un compte utilisateur (mot de passe sur l&apos;entrée standard)
-  reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
-  list        lister les comptes utilisateurs
-Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
-</translation>
-    </message>
-    <message>
-        <source>users needs a sub-command: add, reactivate or list.</source>
-        <translation>users attend une sous-commande : add, reactivate ou list.</translation>
-    </message>
-    <message>
-        <source>users: unknown sub-command &apos;%1&apos; (add, reactivate or list).</source>
-        <translation>users : sous-commande inconnue « %1 » (add, reactivate ou list).</translation>
     </message>
     <message>
         <source>fill an empty database with demo data</source>
@@ -6840,6 +7138,74 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>waiting for activation</source>
         <translation>en attente d&apos;activation</translation>
+    </message>
+    <message>
+        <source>add a user, mail a reactivation link, list users, export a structure&apos;s users</source>
+        <translation>ajouter un utilisateur, envoyer un lien de réactivation par courriel, lister les utilisateurs, exporter les utilisateurs d&apos;une structure</translation>
+    </message>
+    <message>
+        <source>Export a structure&apos;s users with their rights (role, services, spaces, modes, validity) as CSV: &apos;;&apos; separated, UTF-8 with a byte-order mark, as the desktop&apos;s export.</source>
+        <translation>Exporter les utilisateurs d&apos;une structure avec leurs droits (rôle, services, espaces, modes, validité) en CSV : séparé par « ; », en UTF-8 avec une marque d&apos;ordre des octets, comme l&apos;export du poste de travail.</translation>
+    </message>
+    <message>
+        <source>The structure, by SIRET or id (required).</source>
+        <translation>La structure, par SIRET ou identifiant (obligatoire).</translation>
+    </message>
+    <message>
+        <source>siret|id</source>
+        <translation>siret|id</translation>
+    </message>
+    <message>
+        <source>Write to FILE instead of the standard output.</source>
+        <translation>Écrire dans FICHIER plutôt que sur la sortie standard.</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FICHIER</translation>
+    </message>
+    <message>
+        <source>users export: unexpected argument &apos;%1&apos;.</source>
+        <translation>users export : argument inattendu « %1 ».</translation>
+    </message>
+    <message>
+        <source>--structure is required (a SIRET or an id).</source>
+        <translation>--structure est obligatoire (un SIRET ou un identifiant).</translation>
+    </message>
+    <message>
+        <source>--output: give a file name.</source>
+        <translation>--output : indiquez un nom de fichier.</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n&apos;a pas pu être écrit : %2</translation>
+    </message>
+    <message>
+        <source>The users of %1 were exported to %2.</source>
+        <translation>Les utilisateurs de %1 ont été exportés dans %2.</translation>
+    </message>
+    <message>
+        <source>Usage: guichetctl users add|reactivate|list|export [options]
+  add         create a user account (password on standard input)
+  reactivate  mail a deactivated user a reactivation link
+  list        list the user accounts
+  export      export a structure&apos;s users with their rights (CSV)
+Run &apos;guichetctl users SUB-COMMAND --help&apos; for its options.
+</source>
+        <translation>Utilisation : guichetctl users add|reactivate|list|export [options]
+  add         créer un compte utilisateur (mot de passe sur l&apos;entrée standard)
+  reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
+  list        lister les comptes utilisateurs
+  export      exporter les utilisateurs d&apos;une structure avec leurs droits (CSV)
+Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
+</translation>
+    </message>
+    <message>
+        <source>users needs a sub-command: add, reactivate, list or export.</source>
+        <translation>users attend une sous-commande : add, reactivate, list ou export.</translation>
+    </message>
+    <message>
+        <source>users: unknown sub-command &apos;%1&apos; (add, reactivate, list or export).</source>
+        <translation>users : sous-commande inconnue « %1 » (add, reactivate, list ou export).</translation>
     </message>
 </context>
 <context>

@@ -29,7 +29,7 @@ QStringList uniqueKey(const QString &table)
         return { QStringLiteral("siret") };
     if (table == QLatin1String("services"))
         return { QStringLiteral("structure_id"), QStringLiteral("code") };
-    if (table == QLatin1String("structure_spaces"))
+    if (table == QLatin1String("structure_spaces") || table == QLatin1String("structure_self_service"))
         return { QStringLiteral("structure_id"), QStringLiteral("space_id") };
     return {};
 }
@@ -386,9 +386,9 @@ void dropStructure(Database &db, qint64 structure)
         QStringLiteral("DELETE FROM attachment_services WHERE attachment_id IN (SELECT id FROM attachments "
                        "WHERE structure_id = ?)"),
         { structure });
-    for (const QString &table :
-         { QStringLiteral("services"), QStringLiteral("structure_spaces"), QStringLiteral("attachments"),
-           QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
+    for (const QString &table : { QStringLiteral("services"), QStringLiteral("structure_spaces"),
+                                  QStringLiteral("structure_self_service"), QStringLiteral("attachments"),
+                                  QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
         db.exec(QStringLiteral("DELETE FROM %1 WHERE structure_id = ?").arg(table), { structure });
     db.exec(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { structure });
     db.exec(QStringLiteral("DELETE FROM structures WHERE id = ?"), { structure });

@@ -309,6 +309,18 @@ CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, c
     return call("attachUser", b);
 }
 
+CommandCall attachUserToStructures(const QList<qint64> &structureIds, qint64 userId, const QString &role,
+                                   const QDate &validFrom, const QDate &validUntil)
+{
+    return call("attachUserToStructures",
+                Builder()
+                    .set(argKey::structures, structureIds)
+                    .set(argKey::user, userId)
+                    .set(argKey::role, role)
+                    .set(argKey::validFrom, validFrom)
+                    .setIfGiven(argKey::validUntil, validUntil));
+}
+
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil)
 {
     return call("endAttachment",
@@ -342,6 +354,15 @@ CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode)
                 Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode));
 }
 
+CommandCall setSelfServiceSpace(qint64 structureId, const QString &spaceCode, bool enabled)
+{
+    return call("setSelfServiceSpace",
+                Builder()
+                    .set(argKey::structure, structureId)
+                    .set(argKey::space, spaceCode)
+                    .set(argKey::enabled, enabled));
+}
+
 CommandCall requestSubscription(const SubscriptionRequest &request)
 {
     QJsonArray lines;
@@ -357,6 +378,18 @@ CommandCall requestSubscription(const SubscriptionRequest &request)
                     .set(argKey::lines, QJsonValue(lines))
                     .set(argKey::effectiveDate, request.effectiveDate)
                     .set(argKey::comment, request.comment));
+}
+
+CommandCall subscribeUsers(const BulkSubscription &bulk)
+{
+    return call("subscribeUsers",
+                Builder()
+                    .set(argKey::structure, bulk.structureId)
+                    .set(argKey::users, bulk.userIds)
+                    .set(argKey::space, bulk.spaceCode)
+                    .set(argKey::modification, bulk.modification)
+                    .set(argKey::consultation, bulk.consultation)
+                    .set(argKey::effectiveDate, bulk.effectiveDate));
 }
 
 CommandCall decideSubscription(qint64 subscriptionId, bool validate, const QString &comment)

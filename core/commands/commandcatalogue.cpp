@@ -459,6 +459,26 @@ std::vector<CommandSpec> declare()
               input.wholeStructure = a.flag(argKey::wholeStructure, !hasServices);
               return a.ok() ? ManagerActivity(core).attachUser(actor, input) : a.error();
           } },
+        { "attachUserToStructures",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Attach a user to several structures"),
+          false,
+          {
+              { argKey::structures, ArgType::Ids, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structures") },
+              { argKey::user, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "User number") },
+              { argKey::role, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Role") },
+              { argKey::validFrom, ArgType::Date, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid from") },
+              { argKey::validUntil, ArgType::Date, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid until") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              AttachToStructuresInput input;
+              input.structureIds = a.ids(argKey::structures);
+              input.userId = a.id(argKey::user);
+              const QString roleName = a.text(argKey::role);
+              input.role = roleName.isEmpty() ? Role::User : roleFromString(roleName);
+              input.validFrom = a.date(argKey::validFrom);
+              input.validUntil = a.date(argKey::validUntil);
+              return a.ok() ? ManagerActivity(core).attachUserToStructures(actor, input) : a.error();
+          } },
         { "inviteUser",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Invite a user"),
           false,
@@ -557,6 +577,20 @@ std::vector<CommandSpec> declare()
               const QString space = a.text(argKey::space);
               return a.ok() ? Spaces(core).disableStructureSpace(actor, structure, space) : a.error();
           } },
+        { "setSelfServiceSpace",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Let users add a space themselves"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::space, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Space") },
+              { argKey::enabled, ArgType::Flag, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Allowed") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const qint64 structure = a.id(argKey::structure);
+              const QString space = a.text(argKey::space);
+              const bool enabled = a.flag(argKey::enabled);
+              return a.ok() ? Spaces(core).setSelfServiceSpace(actor, structure, space, enabled) : a.error();
+          } },
         // Subscriptions (abonnements)
         { "requestSubscription",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Add a subscription"),
@@ -616,6 +650,27 @@ std::vector<CommandSpec> declare()
           [](Core &core, qint64 actor, ArgReader &a) {
               const QList<qint64> ids = a.ids(argKey::subscriptions);
               return a.ok() ? Subscriptions(core).removeSubscriptions(actor, ids) : a.error();
+          } },
+        { "subscribeUsers",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Subscribe users to a space"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::users, ArgType::Ids, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Users") },
+              { argKey::space, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Space") },
+              { argKey::modification, ArgType::Flag, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Modification") },
+              { argKey::consultation, ArgType::Flag, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Consultation") },
+              { argKey::effectiveDate, ArgType::Date, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Effective date") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              BulkSubscription bulk;
+              bulk.structureId = a.id(argKey::structure);
+              bulk.userIds = a.ids(argKey::users);
+              bulk.spaceCode = a.text(argKey::space);
+              bulk.modification = a.flag(argKey::modification);
+              bulk.consultation = a.flag(argKey::consultation);
+              bulk.effectiveDate = a.date(argKey::effectiveDate);
+              return a.ok() ? Subscriptions(core).subscribeUsers(actor, bulk) : a.error();
           } },
         // Attached files (pièces jointes)
         { "addFile",

@@ -66,6 +66,7 @@ inline constexpr char siret[] = "siret";
 inline constexpr char space[] = "space";
 inline constexpr char status[] = "status";
 inline constexpr char structure[] = "structure";
+inline constexpr char structures[] = "structures";
 inline constexpr char subject[] = "subject";
 inline constexpr char subscription[] = "subscription";
 inline constexpr char subscriptions[] = "subscriptions";
@@ -75,12 +76,13 @@ inline constexpr char text[] = "text";
 inline constexpr char to[] = "to";
 inline constexpr char token[] = "token";
 inline constexpr char user[] = "user";
+inline constexpr char users[] = "users";
 inline constexpr char validate[] = "validate";
 inline constexpr char validFrom[] = "validFrom";
 inline constexpr char validUntil[] = "validUntil";
 inline constexpr char ville[] = "ville";
 inline constexpr char wholeStructure[] = "wholeStructure";
-// Inside each item of `lines`.
+// Inside each item of `lines` (and the modes of subscribeUsers).
 inline constexpr char serviceId[] = "serviceId";
 inline constexpr char modification[] = "modification";
 inline constexpr char consultation[] = "consultation";

@@ -36,6 +36,8 @@ const QList<TableSpec> &tableSpecs()
         { QStringLiteral("services"), QStringLiteral("id, structure_id, code, name, active, version") },
         { QStringLiteral("structure_spaces"),
           QStringLiteral("id, structure_id, space_id, enabled_at, version") },
+        { QStringLiteral("structure_self_service"),
+          QStringLiteral("id, structure_id, space_id, enabled_at, version") },
         { QStringLiteral("attachments"),
           QStringLiteral("id, user_id, structure_id, role, whole_structure, valid_from, valid_until, status, "
                          "requested_at, decided_at, decided_by, decision_comment, version") },
@@ -87,8 +89,8 @@ int tableIndex(const QString &name)
 bool isStructureTable(const QString &table)
 {
     return table == QLatin1String("services") || table == QLatin1String("structure_spaces")
-        || table == QLatin1String("attachments") || table == QLatin1String("subscriptions")
-        || table == QLatin1String("audit_log");
+        || table == QLatin1String("structure_self_service") || table == QLatin1String("attachments")
+        || table == QLatin1String("subscriptions") || table == QLatin1String("audit_log");
 }
 
 QString idList(const QList<qint64> &ids)
@@ -164,7 +166,8 @@ QString visibleWhere(const QString &table, const Scope &s)
     }
     if (table == QLatin1String("structures"))
         return QStringLiteral("id IN (%1)").arg(s.a);
-    if (table == QLatin1String("services") || table == QLatin1String("structure_spaces"))
+    if (table == QLatin1String("services") || table == QLatin1String("structure_spaces")
+        || table == QLatin1String("structure_self_service"))
         return QStringLiteral("structure_id IN (%1)").arg(s.a);
     if (table == QLatin1String("attachments") || table == QLatin1String("subscriptions"))
         return QStringLiteral("user_id = %1 OR structure_id IN (%2)").arg(u, s.m);
@@ -183,7 +186,8 @@ QString visibleWhere(const QString &table, const Scope &s)
         QString where
             = QStringLiteral("user_id = %1 OR (table_name IN ('attachments', 'subscriptions', "
                              "'audit_log') AND structure_id IN (%2)) OR (table_name IN "
-                             "('structures', 'services', 'structure_spaces') AND structure_id IN (%3))")
+                             "('structures', 'services', 'structure_spaces', 'structure_self_service') AND "
+                             "structure_id IN (%3))")
                   .arg(u, s.m, s.a);
         if (s.support)
             where += QStringLiteral(" OR table_name IN ('solicitations', 'solicitation_messages')");
@@ -581,6 +585,7 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
     structures += structureRows;
     collect(QStringLiteral("SELECT structure_id FROM services WHERE %1"), &structures, nullptr);
     collect(QStringLiteral("SELECT structure_id FROM structure_spaces WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_self_service WHERE %1"), &structures, nullptr);
     collect(QStringLiteral("SELECT user_id, structure_id FROM attachments WHERE %1"), &users, &structures);
     collect(QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE %1"), &users, &structures);
     collect(QStringLiteral("SELECT user_id FROM attached_files WHERE %1"), &users, nullptr);

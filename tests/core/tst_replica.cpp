@@ -182,6 +182,7 @@ private slots:
         SYNC_WORLD(w);
         // Spaces and subscriptions too: every synced table has rows.
         CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.spaces->setSelfServiceSpace(w.alice, w.s1, QStringLiteral("factures_emises"), true));
         QSet<QString> filled;
         for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {
             OPEN_REPLICA(r);
