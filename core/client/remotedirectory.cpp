@@ -97,6 +97,7 @@ void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int of
             structure.libelle = row.value(QLatin1String("libelle")).toString();
             structure.codePostal = row.value(QLatin1String("code_postal")).toString();
             structure.ville = row.value(QLatin1String("ville")).toString();
+            structure.identifierType = row.value(QLatin1String("identifier_type")).toString();
             page.rows.append(structure);
         }
         page.more = answer.json.value(QLatin1String("more")).toBool();

@@ -30,6 +30,8 @@ QStringList uniqueKey(const QString &table)
         return { QStringLiteral("structure_id"), QStringLiteral("code") };
     if (table == QLatin1String("structure_spaces"))
         return { QStringLiteral("structure_id"), QStringLiteral("space_id") };
+    if (table == QLatin1String("structure_bank_details"))
+        return { QStringLiteral("structure_id") };
     return {};
 }
 
@@ -157,9 +159,9 @@ void dropStructure(Database &db, qint64 structure)
         QStringLiteral("DELETE FROM attachment_services WHERE attachment_id IN (SELECT id FROM attachments "
                        "WHERE structure_id = ?)"),
         { structure });
-    for (const QString &table :
-         { QStringLiteral("services"), QStringLiteral("structure_spaces"), QStringLiteral("attachments"),
-           QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
+    for (const QString &table : { QStringLiteral("services"), QStringLiteral("structure_spaces"),
+                                  QStringLiteral("attachments"), QStringLiteral("subscriptions"),
+                                  QStringLiteral("audit_log"), QStringLiteral("structure_bank_details") })
         db.exec(QStringLiteral("DELETE FROM %1 WHERE structure_id = ?").arg(table), { structure });
     db.exec(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { structure });
     db.exec(QStringLiteral("DELETE FROM structures WHERE id = ?"), { structure });
