@@ -2,12 +2,14 @@
 #include "kernel/structureidentifier.h"
 #include "rules/attachments/principals.h"
 #include "rules/structures/structures.h"
+#include "translations/translations.h"
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/widgets/dialogs.h"
 #include "uitestsupport.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -224,6 +226,32 @@ private slots:
         }
         QCOMPARE(w.value(QStringLiteral("SELECT iban FROM structure_bank_details")).toString(),
                  QStringLiteral("FR7630006000011234567890189"));
+    }
+
+    // Pictures of the dialog in French at 1024×768, for a reader to check
+    // (GUICHET_STRUCTURE_SCREENSHOTS=folder): empty, and refusing a bad IBAN.
+    void screenshotsInFrench()
+    {
+        const QString folder = qEnvironmentVariable("GUICHET_STRUCTURE_SCREENSHOTS");
+        if (folder.isEmpty())
+            QSKIP("GUICHET_STRUCTURE_SCREENSHOTS is not set");
+        QVERIFY(installTranslations(QLocale(QLocale::French, QLocale::France)));
+        World w;
+        QVERIFY(w.init());
+        StructureCreateDialog dialog(*w.session);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.width() <= 1024 && dialog.height() <= 768);
+        QVERIFY(dialog.grab().save(QDir(folder).filePath(QStringLiteral("structure-create.png"))));
+        dialog.setIdentifierType(QStringLiteral("ridet"));
+        dialog.field(QStringLiteral("siret"))->setText(QStringLiteral("1234567.001"));
+        fillName(dialog, QStringLiteral("Scierie de Nouméa"));
+        dialog.addService(QStringLiteral("ATEL"), QStringLiteral("Atelier"));
+        dialog.field(QStringLiteral("iban"))->setText(QStringLiteral("FR76 3000 6000 0112 3456 7890 188"));
+        QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
+        QVERIFY(!dialog.errorText().isEmpty());
+        QVERIFY(dialog.width() <= 1024 && dialog.height() <= 768);
+        QVERIFY(dialog.grab().save(QDir(folder).filePath(QStringLiteral("structure-create-error.png"))));
     }
 };
 
