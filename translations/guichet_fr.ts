@@ -5545,6 +5545,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Only the structure&apos;s managers may change its bank details.</source>
         <translation>Seuls les gestionnaires de la structure peuvent modifier ses coordonnées bancaires.</translation>
     </message>
+    <message>
+        <source>At most %1 spaces may be chosen.</source>
+        <translation>Au plus %1 espaces peuvent être choisis.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SubscriptionModel</name>

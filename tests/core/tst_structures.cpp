@@ -805,6 +805,8 @@ private slots:
                                            << "principal";
         QTest::newRow("deactivated principal") << "inactive"
                                                << "principal";
+        QTest::newRow("too many spaces") << "manySpaces"
+                                         << "spaces";
         QTest::newRow("unknown space") << "space"
                                        << "spaces";
         QTest::newRow("service without name") << "serviceName"
@@ -862,6 +864,9 @@ private slots:
             record.principalId = gone;
         } else if (what == QLatin1String("space")) {
             record.spaces << QStringLiteral("espace_inconnu");
+        } else if (what == QLatin1String("manySpaces")) {
+            for (int i = 0; i <= maxNewSpaces; ++i)
+                record.spaces << QStringLiteral("accueil");
         } else if (what == QLatin1String("serviceName")) {
             record.services << NewService { QStringLiteral("B"), QStringLiteral("  ") };
         } else if (what == QLatin1String("serviceTwice")) {

@@ -221,6 +221,9 @@ CommandResult Structures::createStructure(qint64 actorId, const NewStructure &in
         if (!problem.isEmpty())
             fail(ErrorCode::InvalidInput, field, problem);
         QList<Space> spaces;
+        if (input.spaces.size() > maxNewSpaces)
+            fail(ErrorCode::InvalidInput, QStringLiteral("spaces"),
+                 tr("At most %1 spaces may be chosen.").arg(maxNewSpaces));
         for (const QString &code : input.spaces) {
             requireMaxLength(QStringLiteral("spaces"), code, textLimit::Code);
             const auto space = spaceByCode(ctx.db(), code.trimmed());

@@ -208,6 +208,8 @@ QString structureBankError(const StructureBank &bank, QString *field);
 QString newServicesError(const QList<NewService> &services, QString *field);
 // At most this many services at creation.
 inline constexpr int maxNewServices = 100;
+// At most this many space codes at creation (the catalogue has 7).
+inline constexpr int maxNewSpaces = 50;
 
 // Inserts already checked structures and their folded search rows in batches,
 // all with the given version. Returns SIRET -> new id. No rule is checked here:
