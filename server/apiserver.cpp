@@ -9,6 +9,7 @@
 #include "rules/files/attachedfiles.h"
 #include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
+#include "rules/support/support.h"
 #include "server/changewatcher.h"
 #include "server/recordjson.h"
 #include "server/workerpool.h"
@@ -402,6 +403,20 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             rows.append(row);
         return ApiResponse::json(
             { { QStringLiteral("rows"), rows }, { QStringLiteral("more"), found.size() > *limit } });
+    });
+
+    // Support staff only (Forbidden otherwise): the requests to join a
+    // structure without a principal manager, which the replica of a support
+    // user does not hold (they are not attached to those structures).
+    addRoute("GET", QStringLiteral("support/principal-requests"), Auth::Required, [](Core &core, Call &call) {
+        QList<AttachmentView> requests;
+        const CommandResult result = Support(core).principalRequests(call.userId, requests);
+        if (!result.ok())
+            return ApiResponse::fromResult(result);
+        QJsonArray rows;
+        for (const AttachmentView &request : std::as_const(requests))
+            rows.append(attachmentViewJson(request));
+        return ApiResponse::json({ { QStringLiteral("rows"), rows } });
     });
 
     addRoute("GET", QStringLiteral("users"), Auth::Required, [](Core &core, Call &call) {

@@ -815,10 +815,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
 <context>
     <name>guichet::AttachmentModel</name>
     <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
-    </message>
-    <message>
         <source>Company name</source>
         <translation>Raison sociale</translation>
     </message>
@@ -837,6 +833,14 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     <message>
         <source>Status</source>
         <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
     </message>
 </context>
 <context>
@@ -1709,6 +1713,33 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::BankDetails</name>
+    <message>
+        <source>The IBAN is required.</source>
+        <translation>L&apos;IBAN est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 must be a country code, two check digits, then letters and digits.</source>
+        <translation>L&apos;IBAN %1 doit comporter un code pays, deux chiffres de contrôle, puis des lettres et des chiffres.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 has %2 characters; an IBAN of %3 has %4.</source>
+        <translation>L&apos;IBAN %1 comporte %2 caractères ; un IBAN de %3 en comporte %4.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 is not valid: its check digits are wrong.</source>
+        <translation>L&apos;IBAN %1 n&apos;est pas valide : ses chiffres de contrôle sont faux.</translation>
+    </message>
+    <message>
+        <source>The BIC is required.</source>
+        <translation>Le BIC est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The BIC %1 must be 8 or 11 characters: 4 letters (bank), 2 letters (country), 2 letters or digits (place), optionally 3 letters or digits (branch).</source>
+        <translation>Le BIC %1 doit comporter 8 ou 11 caractères : 4 lettres (banque), 2 lettres (pays), 2 lettres ou chiffres (emplacement), éventuellement 3 lettres ou chiffres (agence).</translation>
+    </message>
+</context>
+<context>
     <name>guichet::BenchData</name>
     <message>
         <source>The number of structures must be positive.</source>
@@ -1768,10 +1799,6 @@ Statut : %7</translation>
 </context>
 <context>
     <name>guichet::CommandCatalogue</name>
-    <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
-    </message>
     <message>
         <source>Company name</source>
         <translation>Raison sociale</translation>
@@ -2187,6 +2214,28 @@ Statut : %7</translation>
     <message>
         <source>Allowed</source>
         <translation>Autorisé</translation>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier (SIRET, VAT number…)</source>
+        <translation>Identifiant (SIRET, numéro de TVA…)</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>BIC</source>
+        <translation>BIC</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Spaces set at structure level</source>
+        <translation>Espaces paramétrés au niveau de la structure</translation>
     </message>
 </context>
 <context>
@@ -2267,6 +2316,14 @@ Statut : %7</translation>
     <message>
         <source>Unknown command: %1.</source>
         <translation>Commande inconnue : %1.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of texts.</source>
+        <translation>Le champ %1 doit être une liste de textes.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of {&quot;code&quot;: text, &quot;name&quot;: text}.</source>
+        <translation>Le champ %1 doit être une liste de {&quot;code&quot;: texte, &quot;name&quot;: texte}.</translation>
     </message>
 </context>
 <context>
@@ -2634,6 +2691,13 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     <message>
         <source>Guichet: the week on your structures (%1)</source>
         <translation>Guichet : la semaine sur vos structures (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Directory</name>
+    <message>
+        <source>This directory cannot list the requests to join a structure.</source>
+        <translation>Cet annuaire ne peut pas lister les demandes de rattachement à une structure.</translation>
     </message>
 </context>
 <context>
@@ -5143,14 +5207,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>Structure</translation>
     </message>
     <message>
-        <source>&amp;SIRET:</source>
-        <translation>&amp;SIRET :</translation>
-    </message>
-    <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
-    </message>
-    <message>
         <source>&amp;Company name:</source>
         <translation>&amp;Raison sociale :</translation>
     </message>
@@ -5207,10 +5263,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>&amp;Enregistrer</translation>
     </message>
     <message>
-        <source>No structure matches your search. Create it: you will become its principal manager.</source>
-        <translation>Aucune structure ne correspond à votre recherche. Créez-la : vous en deviendrez le gestionnaire principal.</translation>
-    </message>
-    <message>
         <source>Only the structure&apos;s managers may change its record.</source>
         <translation>Seuls les gestionnaires de la structure peuvent modifier sa fiche.</translation>
     </message>
@@ -5222,6 +5274,134 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The structure %1 was created and you are its principal manager: no attachment request is needed.</source>
         <translation>La structure %1 a été créée et vous en êtes le gestionnaire principal : aucune demande de rattachement n&apos;est nécessaire.</translation>
     </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier &amp;type:</source>
+        <translation>&amp;Type d&apos;identifiant :</translation>
+    </message>
+    <message>
+        <source>&amp;Identifier:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Bank details (optional)</source>
+        <translation>Coordonnées bancaires (facultatives)</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>FR76 3000 6000 0112 3456 7890 189</source>
+        <translation>FR76 3000 6000 0112 3456 7890 189</translation>
+    </message>
+    <message>
+        <source>BIC</source>
+        <translation>BIC</translation>
+    </message>
+    <message>
+        <source>8 or 11 characters</source>
+        <translation>8 ou 11 caractères</translation>
+    </message>
+    <message>
+        <source>I&amp;BAN:</source>
+        <translation>I&amp;BAN :</translation>
+    </message>
+    <message>
+        <source>BI&amp;C:</source>
+        <translation>BI&amp;C :</translation>
+    </message>
+    <message>
+        <source>No structure matches your search. Create its record: you designate its principal manager (yourself, or an active user).</source>
+        <translation>Aucune structure ne correspond à votre recherche. Créez sa fiche : vous désignez son gestionnaire principal (vous-même, ou un utilisateur actif).</translation>
+    </message>
+    <message>
+        <source>Services (optional)</source>
+        <translation>Services (facultatifs)</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>&amp;Add a service</source>
+        <translation>&amp;Ajouter un service</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the service</source>
+        <translation>&amp;Retirer le service</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>&amp;Myself</source>
+        <translation>&amp;Moi-même</translation>
+    </message>
+    <message>
+        <source>Another active &amp;user:</source>
+        <translation>Un autre &amp;utilisateur actif :</translation>
+    </message>
+    <message>
+        <source>nobody chosen</source>
+        <translation>personne n’est choisi</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>C&amp;hoisir…</translation>
+    </message>
+    <message>
+        <source>Spaces set at structure level</source>
+        <translation>Espaces paramétrés au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>VAT number, e.g. DE123456789</source>
+        <translation>Numéro de TVA, par ex. DE123456789</translation>
+    </message>
+    <message>
+        <source>The national identifier</source>
+        <translation>L&apos;identifiant national</translation>
+    </message>
+    <message>
+        <source>e.g. 1234567.001</source>
+        <translation>par ex. 1234567.001</translation>
+    </message>
+    <message>
+        <source>e.g. A12345001</source>
+        <translation>par ex. A12345001</translation>
+    </message>
+    <message>
+        <source>Given by Guichet</source>
+        <translation>Attribué par Guichet</translation>
+    </message>
+    <message>
+        <source>Choose the principal manager</source>
+        <translation>Choisir le gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Choose the principal manager, or designate yourself.</source>
+        <translation>Choisissez le gestionnaire principal, ou désignez-vous vous-même.</translation>
+    </message>
+    <message>
+        <source>The structure %1 was created; %2 is its principal manager and was told by mail.</source>
+        <translation>La structure %1 a été créée ; %2 en est le gestionnaire principal et en a été informé par courriel.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureExport</name>
@@ -5232,6 +5412,81 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>The structures could not be read: %1</source>
         <translation>Les structures n’ont pas pu être lues : %1</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::StructureIdentifier</name>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>EU outside France (VAT number)</source>
+        <translation>UE hors France (numéro de TVA)</translation>
+    </message>
+    <message>
+        <source>Outside the EU</source>
+        <translation>Hors UE</translation>
+    </message>
+    <message>
+        <source>RIDET</source>
+        <translation>RIDET</translation>
+    </message>
+    <message>
+        <source>TAHITI</source>
+        <translation>TAHITI</translation>
+    </message>
+    <message>
+        <source>Private individual</source>
+        <translation>Particulier</translation>
+    </message>
+    <message>
+        <source>Registration in progress</source>
+        <translation>En cours d&apos;immatriculation</translation>
+    </message>
+    <message>
+        <source>The VAT number is required.</source>
+        <translation>Le numéro de TVA est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 is French: a structure in France is identified by its SIRET.</source>
+        <translation>Le numéro de TVA %1 est français : une structure en France est identifiée par son SIRET.</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 must start with the code of an EU member state other than France (for instance DE, BE, IT; EL for Greece).</source>
+        <translation>Le numéro de TVA %1 doit commencer par le code d&apos;un État membre de l&apos;UE autre que la France (par exemple DE, BE, IT ; EL pour la Grèce).</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 does not have the format of %2&apos;s VAT numbers.</source>
+        <translation>Le numéro de TVA %1 n&apos;a pas le format des numéros de TVA de %2.</translation>
+    </message>
+    <message>
+        <source>The identifier is required.</source>
+        <translation>L&apos;identifiant est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The identifier %1 is too short: at least 3 characters.</source>
+        <translation>L&apos;identifiant %1 est trop court : au moins 3 caractères.</translation>
+    </message>
+    <message>
+        <source>The identifier %1 may contain only letters, digits, &apos;.&apos;, &apos;/&apos; and &apos;-&apos;.</source>
+        <translation>L&apos;identifiant %1 ne peut contenir que des lettres, des chiffres, « . », « / » et « - ».</translation>
+    </message>
+    <message>
+        <source>The RIDET is required.</source>
+        <translation>Le RIDET est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The RIDET %1 must be the company&apos;s 6 or 7 digits then the establishment&apos;s 3 (for instance 1234567.001).</source>
+        <translation>Le RIDET %1 doit comporter les 6 ou 7 chiffres de l&apos;entreprise puis les 3 de l&apos;établissement (par exemple 1234567.001).</translation>
+    </message>
+    <message>
+        <source>The TAHITI number is required.</source>
+        <translation>Le numéro TAHITI est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The TAHITI number %1 must be the 6 characters of the number (a letter or digit, then 5 digits) followed by the establishment&apos;s 3 digits (for instance A12345001).</source>
+        <translation>Le numéro TAHITI %1 doit comporter les 6 caractères du numéro (une lettre ou un chiffre, puis 5 chiffres) suivis des 3 chiffres de l&apos;établissement (par exemple A12345001).</translation>
     </message>
 </context>
 <context>
@@ -5450,6 +5705,14 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureUserModel</name>
@@ -5531,6 +5794,46 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>This service does not exist.</source>
         <translation>Ce service n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>A structure with identifier %1 already exists.</source>
+        <translation>Une structure avec l&apos;identifiant %1 existe déjà.</translation>
+    </message>
+    <message>
+        <source>Choose the type of identifier from the list.</source>
+        <translation>Choisissez le type d&apos;identifiant dans la liste.</translation>
+    </message>
+    <message>
+        <source>At most %1 services may be given at creation.</source>
+        <translation>Au plus %1 services peuvent être indiqués à la création.</translation>
+    </message>
+    <message>
+        <source>Service %1: %2</source>
+        <translation>Service %1 : %2</translation>
+    </message>
+    <message>
+        <source>Service %1: the service code is required.</source>
+        <translation>Service %1 : le code du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>Service %1: the service name is required.</source>
+        <translation>Service %1 : le nom du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>Service %1: the code %2 is given twice.</source>
+        <translation>Service %1 : le code %2 est indiqué deux fois.</translation>
+    </message>
+    <message>
+        <source>The space %1 does not exist: choose spaces from the list.</source>
+        <translation>L&apos;espace %1 n&apos;existe pas : choisissez les espaces dans la liste.</translation>
+    </message>
+    <message>
+        <source>Only the structure&apos;s managers may change its bank details.</source>
+        <translation>Seuls les gestionnaires de la structure peuvent modifier ses coordonnées bancaires.</translation>
+    </message>
+    <message>
+        <source>At most %1 spaces may be chosen.</source>
+        <translation>Au plus %1 espaces peuvent être choisis.</translation>
     </message>
 </context>
 <context>

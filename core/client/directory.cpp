@@ -5,6 +5,7 @@
 #include "kernel/database.h"
 #include "rules/accounts/accounts.h"
 #include "rules/files/attachedfiles.h"
+#include "rules/support/support.h"
 
 #include <QPointer>
 #include <QThread>
@@ -96,6 +97,26 @@ void Directory::searchStructuresAfter(const StructureCriteria &criteria,
                                       QObject *context, StructuresCallback done)
 {
     searchStructures(criteria, offset, limit, context, std::move(done));
+}
+
+void Directory::principalRequests(QObject *, RequestsCallback done)
+{
+    done(CommandResult::failure(ErrorCode::Internal, QString(),
+                                tr("This directory cannot list the requests to join a structure.")),
+         {});
+}
+
+void LocalDirectory::principalRequests(QObject *, RequestsCallback done)
+{
+    QList<AttachmentView> requests;
+    CommandResult result;
+    try {
+        result = Support(m_core).principalRequests(m_gateway.userId(), requests);
+    } catch (const DatabaseError &error) {
+        done(CommandResult::failure(ErrorCode::Internal, QString(), error.message()), {});
+        return;
+    }
+    done(result, requests);
 }
 
 void LocalDirectory::countStructuresBounded(const StructureCriteria &criteria, QObject *,

@@ -31,6 +31,8 @@ QStringList uniqueKey(const QString &table)
         return { QStringLiteral("structure_id"), QStringLiteral("code") };
     if (table == QLatin1String("structure_spaces") || table == QLatin1String("structure_self_service"))
         return { QStringLiteral("structure_id"), QStringLiteral("space_id") };
+    if (table == QLatin1String("structure_bank_details"))
+        return { QStringLiteral("structure_id") };
     return {};
 }
 
@@ -388,7 +390,8 @@ void dropStructure(Database &db, qint64 structure)
         { structure });
     for (const QString &table : { QStringLiteral("services"), QStringLiteral("structure_spaces"),
                                   QStringLiteral("structure_self_service"), QStringLiteral("attachments"),
-                                  QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
+                                  QStringLiteral("subscriptions"), QStringLiteral("audit_log"),
+                                  QStringLiteral("structure_bank_details") })
         db.exec(QStringLiteral("DELETE FROM %1 WHERE structure_id = ?").arg(table), { structure });
     db.exec(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { structure });
     db.exec(QStringLiteral("DELETE FROM structures WHERE id = ?"), { structure });

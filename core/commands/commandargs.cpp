@@ -76,7 +76,8 @@ Builder profileArgs(const Profile &p)
 Builder structureArgs(const StructureInput &in)
 {
     Builder b;
-    b.set(argKey::siret, in.siret)
+    b.set(argKey::identifierType, in.identifierType)
+        .set(argKey::siret, in.siret)
         .set(argKey::raisonSociale, in.raisonSociale)
         .set(argKey::libelle, in.libelle)
         .set(argKey::adresse, in.adresse)
@@ -210,9 +211,33 @@ CommandCall createStructure(const StructureInput &input)
     return call("createStructure", structureArgs(input));
 }
 
-CommandCall updateStructure(qint64 structureId, const StructureInput &input)
+CommandCall createStructure(const NewStructure &input)
 {
-    return call("updateStructure", structureArgs(input).set(argKey::structure, structureId));
+    Builder b = structureArgs(input.fields);
+    if (!input.services.isEmpty()) {
+        QJsonArray services;
+        for (const NewService &service : input.services)
+            services.append(QJsonObject { { QLatin1String(argKey::code), service.code },
+                                          { QLatin1String(argKey::name), service.name } });
+        b.set(argKey::services, QJsonValue(services));
+    }
+    if (!input.bank.isEmpty())
+        b.set(argKey::iban, input.bank.iban).set(argKey::bic, input.bank.bic);
+    if (input.principalId)
+        b.set(argKey::principal, input.principalId);
+    if (!input.spaces.isEmpty())
+        b.set(argKey::spaces, QJsonValue(QJsonArray::fromStringList(input.spaces)));
+    return call("createStructure", b);
+}
+
+CommandCall updateStructure(qint64 structureId, const StructureInput &input,
+                            const std::optional<StructureBank> &bank)
+{
+    Builder b = structureArgs(input);
+    b.set(argKey::structure, structureId);
+    if (bank)
+        b.set(argKey::iban, bank->iban).set(argKey::bic, bank->bic);
+    return call("updateStructure", b);
 }
 
 CommandCall addService(qint64 structureId, const QString &code, const QString &name)

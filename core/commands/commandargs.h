@@ -51,7 +51,10 @@ CommandCall supportResendActivation(qint64 userId);
 
 // Structures and services
 CommandCall createStructure(const StructureInput &input);
-CommandCall updateStructure(qint64 structureId, const StructureInput &input);
+CommandCall createStructure(const NewStructure &input);
+// With `bank`, the bank details too (the form shows them to managers only).
+CommandCall updateStructure(qint64 structureId, const StructureInput &input,
+                            const std::optional<StructureBank> &bank = std::nullopt);
 CommandCall addService(qint64 structureId, const QString &code, const QString &name);
 CommandCall setServiceActive(qint64 serviceId, bool active);
 

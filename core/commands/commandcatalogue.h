@@ -20,6 +20,7 @@ class ArgReader;
 // through these constants, so a misspelt key does not compile.
 namespace argKey {
 inline constexpr char active[] = "active";
+inline constexpr char bic[] = "bic";
 inline constexpr char addressLine[] = "addressLine";
 inline constexpr char adresse[] = "adresse";
 inline constexpr char answer[] = "answer";
@@ -45,7 +46,9 @@ inline constexpr char fileType[] = "fileType";
 inline constexpr char firstName[] = "firstName";
 inline constexpr char from[] = "from";
 inline constexpr char granted[] = "granted";
+inline constexpr char iban[] = "iban";
 inline constexpr char id[] = "id";
+inline constexpr char identifierType[] = "identifierType";
 inline constexpr char ids[] = "ids";
 inline constexpr char language[] = "language";
 inline constexpr char lastName[] = "lastName";
@@ -55,6 +58,7 @@ inline constexpr char name[] = "name";
 inline constexpr char newPassword[] = "newPassword";
 inline constexpr char password[] = "password";
 inline constexpr char postalCode[] = "postalCode";
+inline constexpr char principal[] = "principal";
 inline constexpr char question[] = "question";
 inline constexpr char raisonSociale[] = "raisonSociale";
 inline constexpr char role[] = "role";
@@ -64,6 +68,7 @@ inline constexpr char service[] = "service";
 inline constexpr char services[] = "services";
 inline constexpr char siret[] = "siret";
 inline constexpr char space[] = "space";
+inline constexpr char spaces[] = "spaces";
 inline constexpr char status[] = "status";
 inline constexpr char structure[] = "structure";
 inline constexpr char structures[] = "structures";
@@ -101,6 +106,8 @@ enum class ArgType {
     Base64, // file content, base64-encoded
     Successors, // {"forAll": id, "perStructure": {"<structure id>": id}}
     SubscriptionLines, // [{"serviceId": id, "modification": bool, "consultation": bool}]
+    Texts, // a list of JSON strings
+    NewServices, // [{"code": text, "name": text}]
 };
 
 enum class ArgNeed {

@@ -32,7 +32,9 @@ const QList<TableSpec> &tableSpecs()
                          "deactivated_at, created_at, version") },
         { QStringLiteral("structures"),
           QStringLiteral("id, siret, raison_sociale, libelle, adresse, code_postal, ville, secondary_powers, "
-                         "created_at, version") },
+                         "created_at, version, identifier_type") },
+        // The structure's managers only (visibleWhere), never in the search.
+        { QStringLiteral("structure_bank_details"), QStringLiteral("id, structure_id, iban, bic, version") },
         { QStringLiteral("services"), QStringLiteral("id, structure_id, code, name, active, version") },
         { QStringLiteral("structure_spaces"),
           QStringLiteral("id, structure_id, space_id, enabled_at, version") },
@@ -90,7 +92,8 @@ bool isStructureTable(const QString &table)
 {
     return table == QLatin1String("services") || table == QLatin1String("structure_spaces")
         || table == QLatin1String("structure_self_service") || table == QLatin1String("attachments")
-        || table == QLatin1String("subscriptions") || table == QLatin1String("audit_log");
+        || table == QLatin1String("subscriptions") || table == QLatin1String("audit_log")
+        || table == QLatin1String("structure_bank_details");
 }
 
 QString idList(const QList<qint64> &ids)
@@ -179,7 +182,7 @@ QString visibleWhere(const QString &table, const Scope &s)
         return s.support
             ? QStringLiteral("1 = 1")
             : QStringLiteral("solicitation_id IN (SELECT id FROM solicitations WHERE user_id = %1)").arg(u);
-    if (table == QLatin1String("audit_log"))
+    if (table == QLatin1String("audit_log") || table == QLatin1String("structure_bank_details"))
         return QStringLiteral("structure_id IN (%1)").arg(s.m);
     if (table == QLatin1String("tombstones")) {
         // The same rules, on the scope the deleted row had.
@@ -595,6 +598,7 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
                            "m.solicitation_id WHERE m.%1"),
             &solicitationUsers, nullptr);
     collect(QStringLiteral("SELECT structure_id FROM audit_log WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_bank_details WHERE %1"), &structures, nullptr);
     if (!tooMany) {
         QSqlQuery query = db.exec(QStringLiteral("SELECT table_name, user_id, structure_id FROM tombstones "
                                                  "WHERE %1 LIMIT %2")

@@ -232,23 +232,23 @@ struct SyncWorld
         dan = user(QStringLiteral("dan@example.org"), QStringLiteral("Dan"));
         sue = user(QStringLiteral("sue@example.org"), QStringLiteral("Sue"), true);
 
-        CommandResult r = structures->createStructure(alice,
-                                                      { validSiret(1),
-                                                        QStringLiteral("Menuiserie Dupont"),
-                                                        {},
-                                                        {},
-                                                        QStringLiteral("75011"),
-                                                        QStringLiteral("Paris") });
+        // With bank details, which only its managers' replicas hold.
+        NewStructure first;
+        first.fields
+            = { validSiret(1),          QStringLiteral("Menuiserie Dupont"), {}, {}, QStringLiteral("75011"),
+                QStringLiteral("Paris") };
+        first.bank = { QStringLiteral("FR7630006000011234567890189"), QStringLiteral("BNPAFRPP") };
+        CommandResult r = structures->createStructure(alice, first);
         if (!check(r, "createStructure s1"))
             return false;
         s1 = r.id;
         r = structures->createStructure(bruno,
-                                        { validSiret(2),
-                                          QStringLiteral("Boulangerie Martin"),
-                                          {},
-                                          {},
-                                          QStringLiteral("69001"),
-                                          QStringLiteral("Lyon") });
+                                        StructureInput { validSiret(2),
+                                                         QStringLiteral("Boulangerie Martin"),
+                                                         {},
+                                                         {},
+                                                         QStringLiteral("69001"),
+                                                         QStringLiteral("Lyon") });
         if (!check(r, "createStructure s2"))
             return false;
         s2 = r.id;

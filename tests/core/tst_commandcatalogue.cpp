@@ -40,6 +40,11 @@ QJsonValue sampleOf(ArgType type)
     case ArgType::SubscriptionLines:
         return QJsonArray { QJsonObject { { QLatin1String(argKey::serviceId), 1 },
                                           { QLatin1String(argKey::modification), true } } };
+    case ArgType::Texts:
+        return QJsonArray { QStringLiteral("accueil") };
+    case ArgType::NewServices:
+        return QJsonArray { QJsonObject { { QLatin1String(argKey::code), QStringLiteral("COMPTA") },
+                                          { QLatin1String(argKey::name), QStringLiteral("Comptabilité") } } };
     }
     return {};
 }

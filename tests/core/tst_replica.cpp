@@ -1,3 +1,4 @@
+#include "rules/manager/manageractivity.h"
 #include "synctestsupport.h"
 
 #include <QJsonDocument>
@@ -198,6 +199,40 @@ private slots:
         }
         for (const QString &table : ChangeFeed::tables())
             QVERIFY2(filled.contains(table), qPrintable(table + QStringLiteral(" never synced")));
+    }
+
+    // Bank details reach the structure's managers only, through the first
+    // sync and the resets: a new principal gets them, the former one loses them.
+    void bankDetailsReachManagersOnly()
+    {
+        SYNC_WORLD(w);
+        const QString bankSql
+            = QStringLiteral("SELECT COUNT(*) FROM structure_bank_details WHERE iban <> ''");
+        OPEN_REPLICA(alice);
+        OPEN_REPLICA(carol);
+        for (const qint64 user : { w.bruno, w.dan, w.sue }) {
+            OPEN_REPLICA(r);
+            PULL(w, r, user, 1000);
+            QCOMPARE(r.db->value(bankSql).toInt(), 0);
+        }
+        PULL(w, alice, w.alice, 3);
+        PULL(w, carol, w.carol, 3);
+        QCOMPARE(alice.db->value(bankSql).toInt(), 1);
+        QCOMPARE(alice.db->value(QStringLiteral("SELECT iban FROM structure_bank_details")).toString(),
+                 QStringLiteral("FR7630006000011234567890189"));
+        // Carol is attached as a simple user: the structure, not its bank details.
+        QCOMPARE(
+            carol.db->value(QStringLiteral("SELECT COUNT(*) FROM structures WHERE id = ?"), { w.s1 }).toInt(),
+            1);
+        QCOMPARE(carol.db->value(bankSql).toInt(), 0);
+
+        CHECK_OK(ManagerActivity(*w.core).transferPrincipal(w.alice, w.s1, w.carol));
+        PULL(w, alice, w.alice, 3);
+        PULL(w, carol, w.carol, 3);
+        QCOMPARE(carol.db->value(bankSql).toInt(), 1);
+        QCOMPARE(alice.db->value(bankSql).toInt(), 0);
+        QCOMPARE(replicaDump(*alice.db), expectedDump(*w.feed, w.alice));
+        QCOMPARE(replicaDump(*carol.db), expectedDump(*w.feed, w.carol));
     }
 
     void trickyTextRoundTrips()

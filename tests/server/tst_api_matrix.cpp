@@ -483,6 +483,50 @@ QList<Route> routes()
                  command(QStringLiteral("supportResendActivation"), [](World &w) {
                      return QJsonObject { { QStringLiteral("user"), w.waiting } };
                  }) };
+    // « Créer une fiche structure » in full: any signed-in user.
+    r << Route { QStringLiteral("createStructure (full record)"),
+                 kEveryone,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("createStructure"), [](World &) {
+                     return QJsonObject {
+                         { QStringLiteral("identifierType"), QStringLiteral("ridet") },
+                         { QStringLiteral("siret"), QStringLiteral("1234567.001") },
+                         { QStringLiteral("raisonSociale"), QStringLiteral("Scierie de Nouméa") },
+                         { QStringLiteral("services"),
+                           QJsonArray {
+                               QJsonObject { { QStringLiteral("code"), QStringLiteral("A") },
+                                             { QStringLiteral("name"), QStringLiteral("Atelier") } } } },
+                         { QStringLiteral("iban"), QStringLiteral("FR7630006000011234567890189") },
+                         { QStringLiteral("bic"), QStringLiteral("BNPAFRPP") },
+                         { QStringLiteral("spaces"), QJsonArray { QStringLiteral("factures_recues") } },
+                     };
+                 }) };
+    // Bank details: the structure's managers only, not support (docs/RULES.md).
+    r << Route { QStringLiteral("updateStructure with bank details"),
+                 { QStringLiteral("SW"), QStringLiteral("P") },
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("updateStructure"), [](World &w) {
+                     return QJsonObject {
+                         { QStringLiteral("structure"), w.s },
+                         { QStringLiteral("siret"), validSiret(1) },
+                         { QStringLiteral("raisonSociale"), QStringLiteral("Menuiserie SARL") },
+                         { QStringLiteral("iban"), QStringLiteral("DE89370400440532013000") },
+                         { QStringLiteral("bic"), QStringLiteral("COBADEFFXXX") }
+                     };
+                 }) };
+    // The support console's list of requests to principal-less structures.
+    r << Route { QStringLiteral("GET support/principal-requests"),
+                 { QStringLiteral("support") },
+                 false,
+                 false,
+                 false,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->get(QStringLiteral("/api/v1/support/principal-requests"), token);
+                 } };
     return r;
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 const QString selectColumns
     = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville, s.adresse, "
-                     "s.secondary_powers, s.sort_key");
+                     "s.secondary_powers, s.sort_key, s.identifier_type");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -25,6 +25,7 @@ StructureRow toRow(const QVariantMap &map)
     row.adresse = map.value(QStringLiteral("adresse")).toString();
     row.secondaryPowers = map.value(QStringLiteral("secondary_powers")).toInt() != 0;
     row.sortKey = map.value(QStringLiteral("sort_key")).toString();
+    row.identifierType = map.value(QStringLiteral("identifier_type")).toString();
     return row;
 }
 
@@ -75,7 +76,10 @@ QList<Clause> clauses(const StructureCriteria &criteria, bool postgres, bool *ma
     };
     QList<Clause> result;
     for (const auto &[column, value] : fields) {
-        const QString folded = foldForSearch(value.trimmed());
+        // Identifiers are stored in upper case (VAT numbers, TAHITI): their
+        // criterion is upper-cased rather than folded.
+        const QString folded
+            = column == QLatin1String("siret") ? value.trimmed().toUpper() : foldForSearch(value.trimmed());
         if (folded.isEmpty())
             continue;
         // The user's only wildcard is '*'; everything else is literal, so the
@@ -128,6 +132,7 @@ StructureRow rowFromQuery(const QSqlQuery &query)
     row.adresse = query.value(6).toString();
     row.secondaryPowers = query.value(7).toInt() != 0;
     row.sortKey = query.value(8).toString();
+    row.identifierType = query.value(9).toString();
     return row;
 }
 
@@ -216,11 +221,12 @@ QList<StructureRow> StructureStore::all() const
 qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt, qint64 version) const
 {
     const qint64 id = m_db.insert(
-        QStringLiteral("INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, "
-                       "ville, secondary_powers, created_at, version, sort_key) VALUES (?, ?, ?, ?, ?, ?, 0, "
-                       "?, ?, ?) RETURNING id"),
+        QStringLiteral(
+            "INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, "
+            "ville, secondary_powers, created_at, version, sort_key, identifier_type) VALUES (?, ?, "
+            "?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id"),
         { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, createdAt, version,
-          structureSortKey(s.raisonSociale) });
+          structureSortKey(s.raisonSociale), s.identifierType });
     m_db.exec(QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
                              "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
               QVariantList { id } + searchValues(s));
@@ -230,9 +236,10 @@ qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt
 void StructureStore::updateStructure(qint64 structureId, const StructureInput &s, qint64 version) const
 {
     m_db.exec(QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
-                             "code_postal = ?, ville = ?, version = ?, sort_key = ? WHERE id = ?"),
+                             "code_postal = ?, ville = ?, version = ?, sort_key = ?, identifier_type = ? "
+                             "WHERE id = ?"),
               { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, version,
-                structureSortKey(s.raisonSociale), structureId });
+                structureSortKey(s.raisonSociale), s.identifierType, structureId });
     m_db.exec(QStringLiteral("UPDATE structures_search SET raison_sociale = ?, siret = ?, libelle = ?, "
                              "code_postal = ?, ville = ? WHERE rowid = ?"),
               searchValues(s) + QVariantList { structureId });
@@ -242,6 +249,26 @@ void StructureStore::setSecondaryPowers(qint64 structureId, bool granted, qint64
 {
     m_db.exec(QStringLiteral("UPDATE structures SET secondary_powers = ?, version = ? WHERE id = ?"),
               { granted ? 1 : 0, version, structureId });
+}
+
+std::optional<StructureBank> StructureStore::bankDetails(qint64 structureId) const
+{
+    const auto row
+        = m_db.row(QStringLiteral("SELECT iban, bic FROM structure_bank_details WHERE structure_id = ?"),
+                   { structureId });
+    if (!row)
+        return std::nullopt;
+    return StructureBank { row->value(QStringLiteral("iban")).toString(),
+                           row->value(QStringLiteral("bic")).toString() };
+}
+
+void StructureStore::setBankDetails(qint64 structureId, const StructureBank &bank, qint64 version) const
+{
+    m_db.exec(
+        QStringLiteral("INSERT INTO structure_bank_details (structure_id, iban, bic, version) VALUES (?, "
+                       "?, ?, ?) ON CONFLICT (structure_id) DO UPDATE SET iban = excluded.iban, bic = "
+                       "excluded.bic, version = excluded.version"),
+        { structureId, bank.iban, bank.bic, version });
 }
 
 QHash<QString, qint64> StructureStore::insertStructuresBulk(const QList<StructureInput> &structures,
