@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -117,6 +118,36 @@ int main(int argc, char *argv[])
                 break;
         }
         const qint64 checkpoint = replica.checkpoint();
+
+        // The desktop's first sync: compact pages (format 2) of 5000, parsed as
+        // the desktop parses them, into a second empty replica.
+        auto compactDb = Database::open(dir.filePath(QStringLiteral("compact.db")), &error);
+        if (!compactDb || !compactDb->migrate(&error)) {
+            err << "bench_changefeed: replica: " << error << Qt::endl;
+            return 1;
+        }
+        Replica compactReplica(*compactDb);
+        qint64 compactFeedNs = 0, compactParseNs = 0, compactApplyNs = 0, compactBytes = 0;
+        int compactPages = 0;
+        for (;;) {
+            QElapsedTimer step;
+            step.start();
+            const QByteArray text = feed.compactPage(manager, compactReplica.checkpoint(), 5000);
+            compactFeedNs += step.nsecsElapsed();
+            compactBytes += text.size();
+            step.restart();
+            const QJsonObject page = QJsonDocument::fromJson(text).object();
+            compactParseNs += step.nsecsElapsed();
+            step.restart();
+            if (!compactReplica.applyPage(page, &error)) {
+                err << "bench_changefeed: " << error << Qt::endl;
+                return 1;
+            }
+            compactApplyNs += step.nsecsElapsed();
+            ++compactPages;
+            if (!page.value(QStringLiteral("more")).toBool())
+                break;
+        }
         const double managerPoll = medianPoll(feed, manager, checkpoint, runs);
         const double simplePoll = medianPoll(feed, simple, checkpoint, runs);
 
@@ -127,6 +158,13 @@ int main(int argc, char *argv[])
             << QString::number(feedNs / 1e6, 'f', 0) << " ms + replica apply "
             << QString::number(applyNs / 1e6, 'f', 0)
             << " ms = " << QString::number((feedNs + applyNs) / 1e6, 'f', 0) << " ms" << Qt::endl;
+        out << "first sync, format 2, pages of 5000: " << compactPages << " pages, "
+            << QString::number(compactBytes / 1e6, 'f', 1) << " MB, feed "
+            << QString::number(compactFeedNs / 1e6, 'f', 0) << " ms + parse "
+            << QString::number(compactParseNs / 1e6, 'f', 0) << " ms + replica apply "
+            << QString::number(compactApplyNs / 1e6, 'f', 0)
+            << " ms = " << QString::number((compactFeedNs + compactParseNs + compactApplyNs) / 1e6, 'f', 0)
+            << " ms" << Qt::endl;
         out << "empty poll, median of " << runs << ": manager " << QString::number(managerPoll, 'f', 1)
             << " us, simple user " << QString::number(simplePoll, 'f', 1) << " us" << Qt::endl;
     } catch (const DatabaseError &e) {

@@ -2,10 +2,14 @@
 // (a) the time from desktop A sending a command (RemoteCommandGateway, as the
 //     desktop does) to desktop B, long-polling /api/v1/changes, holding the
 //     changed row in its replica; median of --runs;
-// (b) a first sync of the ~100,000 rows one manager sees: pages of 1000 from
-//     /api/v1/changes applied into an empty replica, --first-runs times.
+// (b) a first sync of the ~100,000 rows one manager sees: pages from
+//     /api/v1/changes (format 2, 5000 rows, as the desktop asks; --format 1
+//     --first-limit 1000 for the old way) applied into an empty replica,
+//     --first-runs times, next to its floor measured in the same run: the same
+//     rows inserted into an empty SQLite file in one transaction plus the same
+//     bytes sent over loopback.
 // Usage: bench_sync --database LOCATION [--rows N] [--runs N] [--first-runs N]
-//                   [--guichetd PATH]
+//                   [--format 1|2] [--first-limit N] [--guichetd PATH]
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use (bench/benchworld) and reused afterwards.
 #include "benchcommandline.h"
@@ -14,6 +18,7 @@
 #include "client/replica.h"
 #include "kernel/database.h"
 #include "rules/accounts/passwords.h"
+#include "sync/changefeed.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -27,16 +32,22 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <netinet/in.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace guichet;
 using namespace guichet::bench;
@@ -115,13 +126,24 @@ QString signIn(QNetworkAccessManager &network, const QUrl &base, const QString &
     return answer.json.value(QStringLiteral("token")).toString();
 }
 
-QUrlQuery changesQuery(qint64 since, int limit, int wait)
+QUrlQuery changesQuery(qint64 since, int limit, int wait, int format = 1)
 {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("since"), QString::number(since));
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     query.addQueryItem(QStringLiteral("wait"), QString::number(wait));
+    if (format != 1)
+        query.addQueryItem(QStringLiteral("format"), QString::number(format));
     return query;
+}
+
+// The rows of a page in either format.
+qsizetype pageRows(const QJsonObject &page)
+{
+    qsizetype rows = page.value(QStringLiteral("rows")).toArray().size();
+    for (const QJsonValue &table : page.value(QStringLiteral("tables")).toArray())
+        rows += table.toObject().value(QStringLiteral("rows")).toArray().size();
+    return rows;
 }
 
 // A replica in its own SQLite file, as a desktop has.
@@ -155,37 +177,166 @@ struct FirstSync
     double totalMs = 0, httpMs = 0, applyMs = 0;
     int pages = 0;
     qsizetype rows = 0;
+    qint64 bytes = 0; // the pages' bodies
+    qint64 total = -1; // the first page's `total` (format 2)
 };
 
-// (b): pages of 1000 into an empty replica until `more` is false.
+// (b): pages into an empty replica until `more` is false, as SyncClient
+// pulls them: the next page is asked for (from the page's checkpoint) before
+// the page is applied, so the server reads it meanwhile. "HTTP" is the time
+// spent waiting for pages (request to parsed answer), "apply" the replica's
+// transactions.
 FirstSync firstSync(QNetworkAccessManager &network, const QUrl &base, const QString &token,
-                    const QString &file)
+                    const QString &file, int limit, int format)
 {
     Desktop desktop(file);
     FirstSync result;
     QElapsedTimer total;
     total.start();
     qint64 httpNs = 0, applyNs = 0;
+    const auto ask = [&](qint64 since) {
+        return network.get(
+            apiRequest(base, QStringLiteral("changes"), token, changesQuery(since, limit, 0, format)));
+    };
+    QNetworkReply *reply = ask(0);
     for (;;) {
         QElapsedTimer step;
         step.start();
-        const HttpAnswer answer = exchange(network,
-                                           apiRequest(base, QStringLiteral("changes"), token,
-                                                      changesQuery(desktop.replica->checkpoint(), 1000, 0)),
-                                           "GET");
+        if (!reply->isFinished()) {
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        const HttpAnswer answer = HttpAnswer::read(reply);
+        reply->deleteLater();
         httpNs += step.nsecsElapsed();
+        const bool more = answer.json.value(QStringLiteral("more")).toBool();
+        if (more)
+            reply = ask(answer.json.value(QStringLiteral("checkpoint")).toInteger());
         step.restart();
         desktop.apply(answer);
         applyNs += step.nsecsElapsed();
+        if (result.pages == 0)
+            result.total = answer.json.value(QStringLiteral("total")).toInteger(-1);
         ++result.pages;
-        result.rows += answer.json.value(QStringLiteral("rows")).toArray().size();
-        if (!answer.json.value(QStringLiteral("more")).toBool())
+        result.rows += pageRows(answer.json);
+        result.bytes += answer.body.size();
+        if (!more)
             break;
     }
     result.totalMs = total.nsecsElapsed() / 1e6;
     result.httpMs = httpNs / 1e6;
     result.applyMs = applyNs / 1e6;
     return result;
+}
+
+// The floor's first half: the rows a replica holds, inserted into an empty
+// SQLite file (plain tables of the same columns, one prepared statement per
+// table) in one transaction, commit included. The rows are read beforehand.
+// With `schema`, into a migrated empty database instead (the replica's
+// tables, indexes and constraints: what the schema alone costs).
+double insertFloorMs(const QString &replicaFile, const QString &floorFile, bool schema = false)
+{
+    QString error;
+    const auto replica = Database::open(replicaFile, &error);
+    const auto floor = Database::open(floorFile, &error);
+    if (!replica || !floor || (schema && !floor->migrate(&error)))
+        throw std::runtime_error("floor: " + error.toStdString());
+    QList<QPair<QString, QList<QVariantList>>> tables;
+    for (const QString &table : ChangeFeed::tables()) {
+        const QStringList columns = ChangeFeed::columns(table);
+        QList<QVariantList> rows;
+        QSqlQuery query = replica->exec(
+            QStringLiteral("SELECT %1 FROM %2").arg(columns.join(QStringLiteral(", ")), table));
+        while (query.next()) {
+            QVariantList row;
+            for (int i = 0; i < columns.size(); ++i)
+                row.append(query.value(i));
+            rows.append(row);
+        }
+        if (!schema)
+            floor->exec(QStringLiteral("CREATE TABLE %1 (%2)")
+                            .arg(table,
+                                 QStringLiteral("id INTEGER PRIMARY KEY, ")
+                                     + columns.mid(1).join(QStringLiteral(", "))));
+        tables.append({ table, rows });
+    }
+    QElapsedTimer timer;
+    timer.start();
+    Transaction transaction(*floor);
+    for (const auto &[table, rows] : std::as_const(tables)) {
+        const int count = int(ChangeFeed::columns(table).size());
+        QSqlQuery insert(floor->connection());
+        QStringList marks(count, QStringLiteral("?"));
+        QString columns = ChangeFeed::columns(table).join(QLatin1Char(','));
+        if (schema && table == QLatin1String("users")) {
+            columns += QStringLiteral(",password_hash");
+            marks.append(QStringLiteral("''"));
+        } else if (schema && table == QLatin1String("attached_files")) {
+            columns += QStringLiteral(",content");
+            marks.append(QStringLiteral("X''"));
+        }
+        if (!insert.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                                .arg(table, columns, marks.join(QLatin1Char(',')))))
+            throw std::runtime_error("floor: prepare");
+        for (const QVariantList &row : rows) {
+            for (int i = 0; i < count; ++i)
+                insert.bindValue(i, row.at(i));
+            if (!insert.exec())
+                throw std::runtime_error("floor: insert");
+        }
+    }
+    transaction.commit();
+    return timer.nsecsElapsed() / 1e6;
+}
+
+// The floor's second half: `bytes` sent over a loopback TCP connection, from
+// connect to the last byte read.
+double loopbackFloorMs(qint64 bytes)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
+        || ::listen(listener, 1) != 0
+        || ::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        throw std::runtime_error("loopback: listen");
+    const QByteArray chunk(64 * 1024, 'x');
+    std::thread sender([&] {
+        const int peer = ::accept(listener, nullptr, nullptr);
+        qint64 left = bytes;
+        while (peer >= 0 && left > 0) {
+            const ssize_t sent
+                = ::send(peer, chunk.constData(), size_t(std::min<qint64>(left, chunk.size())), 0);
+            if (sent <= 0)
+                break;
+            left -= sent;
+        }
+        if (peer >= 0)
+            ::close(peer);
+    });
+    QElapsedTimer timer;
+    timer.start();
+    const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (client < 0 || ::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+        throw std::runtime_error("loopback: connect");
+    QByteArray buffer(64 * 1024, Qt::Uninitialized);
+    qint64 received = 0;
+    while (received < bytes) {
+        const ssize_t got = ::recv(client, buffer.data(), size_t(buffer.size()), 0);
+        if (got <= 0)
+            break;
+        received += got;
+    }
+    const double ms = timer.nsecsElapsed() / 1e6;
+    ::close(client);
+    sender.join();
+    ::close(listener);
+    if (received != bytes)
+        throw std::runtime_error("loopback: short read");
+    return ms;
 }
 
 double median(QList<double> values)
@@ -215,6 +366,10 @@ int main(int argc, char *argv[])
         = commandLine.addNumber(QStringLiteral("runs"), QStringLiteral("Changes timed from A to B"), 21);
     const QCommandLineOption firstRunsOption
         = commandLine.addNumber(QStringLiteral("first-runs"), QStringLiteral("First syncs timed"), 3);
+    const QCommandLineOption formatOption = commandLine.addNumber(
+        QStringLiteral("format"), QStringLiteral("Change page format of the first sync (1 or 2)"), 2);
+    const QCommandLineOption firstLimitOption = commandLine.addNumber(
+        QStringLiteral("first-limit"), QStringLiteral("Rows per page of the first sync"), 5000);
     const QCommandLineOption guichetdOption(QStringLiteral("guichetd"),
                                             QStringLiteral("The guichetd to start."), QStringLiteral("path"),
                                             QStringLiteral(GUICHETD_PATH));
@@ -225,6 +380,8 @@ int main(int argc, char *argv[])
     const int wanted = int(commandLine.number(rowsOption, 1000));
     const int runs = int(commandLine.number(runsOption));
     const int firstRuns = int(commandLine.number(firstRunsOption));
+    const int format = int(commandLine.number(formatOption));
+    const int firstLimit = int(commandLine.number(firstLimitOption));
 
     try {
         qint64 manager = 0;
@@ -258,21 +415,51 @@ int main(int argc, char *argv[])
         // (b) first sync of everything the manager sees.
         const QString managerToken = signIn(network, base, kManager);
         QList<double> totals;
+        QList<double> floors;
         for (int run = 0; run < firstRuns; ++run) {
-            const FirstSync sync = firstSync(network, base, managerToken,
-                                             dir.filePath(QStringLiteral("first-%1.db").arg(run)));
+            const QString file = dir.filePath(QStringLiteral("first-%1.db").arg(run));
+            const FirstSync sync = firstSync(network, base, managerToken, file, firstLimit, format);
+            // The floor of this run, measured right after it on the same rows and bytes.
+            const double insertMs = insertFloorMs(file, dir.filePath(QStringLiteral("floor-%1.db").arg(run)));
+            const double loopbackMs = loopbackFloorMs(sync.bytes);
+            const double schemaMs
+                = insertFloorMs(file, dir.filePath(QStringLiteral("schema-%1.db").arg(run)), true);
+            const double floorMs = insertMs + loopbackMs;
             totals.append(sync.totalMs);
+            floors.append(floorMs);
             out << QStringLiteral(
-                       "first sync %1: %2 rows in %3 pages: %4 ms (HTTP incl. server %5 ms, apply %6 ms)")
+                       "first sync %1 (format %2, pages of %3): %4 rows (total announced %5) in %6 "
+                       "pages, %7 MB: %8 ms (waiting for pages %9 ms, apply %10 ms)")
                        .arg(run + 1)
+                       .arg(format)
+                       .arg(firstLimit)
                        .arg(sync.rows)
+                       .arg(sync.total)
                        .arg(sync.pages)
+                       .arg(sync.bytes / 1e6, 0, 'f', 1)
                        .arg(sync.totalMs, 0, 'f', 0)
                        .arg(sync.httpMs, 0, 'f', 0)
                        .arg(sync.applyMs, 0, 'f', 0)
                 << Qt::endl;
+            out << QStringLiteral("  floor: insert into an empty SQLite file %1 ms + loopback %2 ms = %3 ms; "
+                                  "ratio %4x")
+                       .arg(insertMs, 0, 'f', 0)
+                       .arg(loopbackMs, 0, 'f', 0)
+                       .arg(floorMs, 0, 'f', 0)
+                       .arg(sync.totalMs / floorMs, 0, 'f', 2)
+                << Qt::endl;
+            out << QStringLiteral(
+                       "  (for comparison: the same rows inserted into an empty migrated database, "
+                       "the replica's indexes and constraints, one transaction: %1 ms)")
+                       .arg(schemaMs, 0, 'f', 0)
+                << Qt::endl;
         }
-        out << QStringLiteral("first sync median: %1 ms").arg(median(totals), 0, 'f', 0) << Qt::endl;
+        out << QStringLiteral(
+                   "first sync median: %1 ms; floor median %2 ms; ratio of the medians %3x (goal <= 2x)")
+                   .arg(median(totals), 0, 'f', 0)
+                   .arg(median(floors), 0, 'f', 0)
+                   .arg(median(totals) / median(floors), 0, 'f', 2)
+            << Qt::endl;
 
         // (a) A = the manager, through the desktop's gateway; B = the simple
         // user, who sees the manager's user row (principal of B's structure).

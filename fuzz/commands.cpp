@@ -81,6 +81,12 @@ void readAll(const CommandSpec &command, const QJsonObject &args, const QByteArr
                 FUZZ_CHECK(line.serviceId >= 0, input);
             break;
         }
+        case ArgType::Texts:
+            FUZZ_CHECK(!given || reader.texts(arg.key).size() == sent.toArray().size(), input);
+            break;
+        case ArgType::NewServices:
+            FUZZ_CHECK(!given || reader.newServices(arg.key).size() == sent.toArray().size(), input);
+            break;
         }
     }
     // Only declared keys with their declared types were read.

@@ -1,5 +1,6 @@
 #include "models/attachmentmodel.h"
 
+#include "kernel/structureidentifier.h"
 #include "models/labels.h"
 
 namespace guichet {
@@ -11,7 +12,7 @@ AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
 {
     setCheckable(true);
     setColumns({
-        { ColumnKind::Identifier, tr("SIRET"), [](const AttachmentView &r) { return r.siret; } },
+        { ColumnKind::Identifier, tr("Identifier"), [](const AttachmentView &r) { return r.siret; } },
         { tr("Company name"), [](const AttachmentView &r) { return r.raisonSociale; } },
         { ColumnKind::Role, tr("Role"), [](const AttachmentView &r) { return roleToString(r.role); },
           [](const AttachmentView &r) { return labels::role(r.role); } },
@@ -21,6 +22,9 @@ AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
           [](const AttachmentView &r) { return labels::validity(r.validFrom, r.validUntil); } },
         { ColumnKind::Status, tr("Status"),
           [](const AttachmentView &r) { return labels::attachmentStatus(r.status); } },
+        // Last: the columns before it keep their places.
+        { tr("Identifier type"), [](const AttachmentView &r) { return r.identifierType; },
+          [](const AttachmentView &r) { return StructureIdentifier::labelOfCode(r.identifierType); } },
     });
 }
 

@@ -134,10 +134,15 @@ void PendingAttachmentModel::setPrincipalRequestsOnly(bool only)
 
 void PendingAttachmentModel::reload()
 {
-    QList<PendingAttachmentRequest> requests = Attachments(m_core).pendingAttachmentRequests(m_managerId);
+    setRequests(Attachments(m_core).pendingAttachmentRequests(m_managerId));
+}
+
+void PendingAttachmentModel::setRequests(const QList<PendingAttachmentRequest> &requests)
+{
+    QList<PendingAttachmentRequest> shown = requests;
     if (m_principalOnly)
-        requests.removeIf([](const PendingAttachmentRequest &r) { return r.role != Role::Principal; });
-    setRecords(withWaitingDays(requests, m_structureId, m_core.clock().today(), m_overdueDays));
+        shown.removeIf([](const PendingAttachmentRequest &r) { return r.role != Role::Principal; });
+    setRecords(withWaitingDays(shown, m_structureId, m_core.clock().today(), m_overdueDays));
 }
 
 QVariant PendingAttachmentModel::data(const QModelIndex &index, int role) const

@@ -39,6 +39,10 @@ public:
     // Only the requests to structures without a principal manager (role
     // principal, decided by support): the support console's list.
     void setPrincipalRequestsOnly(bool only);
+    // Shows these requests (read elsewhere: guichetd's list for the support
+    // console in connected mode), filtered and with their waiting days as
+    // reload() would show them.
+    void setRequests(const QList<PendingAttachmentRequest> &requests);
     // The « Structure » column (the same for every row once one structure is chosen).
     int structureColumn() const;
     void reload() override;

@@ -1,5 +1,6 @@
 #include "models/structuresearchmodel.h"
 
+#include "kernel/structureidentifier.h"
 #include "models/columnkind.h"
 
 #include <QTimer>
@@ -296,6 +297,8 @@ QVariant StructureSearchModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case SiretColumn:
         return row->siret;
+    case IdentifierTypeColumn:
+        return StructureIdentifier::labelOfCode(row->identifierType);
     case RaisonSocialeColumn:
         return row->raisonSociale;
     case LibelleColumn:
@@ -357,7 +360,9 @@ QVariant StructureSearchModel::headerData(int section, Qt::Orientation orientati
     case SelectionColumn:
         return tr("Selection");
     case SiretColumn:
-        return tr("SIRET");
+        return tr("Identifier");
+    case IdentifierTypeColumn:
+        return tr("Identifier type");
     case RaisonSocialeColumn:
         return tr("Company name");
     case LibelleColumn:

@@ -42,7 +42,8 @@ class StructureSearchModel : public QAbstractTableModel
 public:
     enum Column {
         SelectionColumn,
-        SiretColumn,
+        SiretColumn, // the identifier, whatever its type
+        IdentifierTypeColumn,
         RaisonSocialeColumn,
         LibelleColumn,
         CodePostalColumn,

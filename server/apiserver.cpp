@@ -9,6 +9,7 @@
 #include "rules/files/attachedfiles.h"
 #include "rules/structures/structures.h"
 #include "rules/support/solicitations.h"
+#include "rules/support/support.h"
 #include "server/changewatcher.h"
 #include "server/recordjson.h"
 #include "server/workerpool.h"
@@ -144,13 +145,14 @@ struct ApiServer::Call
     // set by the job before it asks to park; woken once the wait is over.
     qint64 since = 0;
     qint64 limit = 1000;
+    qint64 format = 1; // of the page: 1 or 2 (docs/API.md « Compact pages »)
     qint64 waitSeconds = 0;
     bool woken = false;
     // A page shared by users of the same scope, read only while the counter
     // is still this version (ChangeFeed::pageAt); 0: the user's own page.
     qint64 sharedAt = 0;
     quint64 parkId = 0;
-    // Woken long-polls of the same user, checkpoint and page size: the same
+    // Woken long-polls of the same user, checkpoint, page size and format: the same
     // page is sent to each.
     QList<std::shared_ptr<Call>> sharers;
 };
@@ -331,16 +333,35 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const auto wait = queryNumber(q, QStringLiteral("wait"), 0, 0, 60);
         if (!wait)
             return badParameter(QStringLiteral("wait"));
+        // 1: rows as objects; 2: compact pages (docs/API.md « Compact pages »).
+        const auto format = queryNumber(q, QStringLiteral("format"), 1, 1, 2);
+        if (!format)
+            return badParameter(QStringLiteral("format"));
         if (*wait > 0 && !call.woken) {
             const qint64 counter = core.db().currentVersion();
             if (counter <= *since) {
                 call.since = *since;
                 call.limit = *limit;
+                call.format = *format;
                 call.waitSeconds = *wait;
                 ApiResponse r;
                 r.park = true;
                 return r;
             }
+        }
+        if (*format == 2) {
+            ApiResponse r;
+            if (call.sharedAt > 0) {
+                std::optional<QByteArray> page
+                    = ChangeFeed(core).compactPageAt(call.userId, *since, int(*limit), call.sharedAt);
+                if (!page)
+                    r.reread = true;
+                else
+                    r.body = std::move(*page);
+            } else {
+                r.body = ChangeFeed(core).compactPage(call.userId, *since, int(*limit));
+            }
+            return r;
         }
         if (call.sharedAt > 0) {
             const std::optional<QJsonObject> page
@@ -382,6 +403,20 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             rows.append(row);
         return ApiResponse::json(
             { { QStringLiteral("rows"), rows }, { QStringLiteral("more"), found.size() > *limit } });
+    });
+
+    // Support staff only (Forbidden otherwise): the requests to join a
+    // structure without a principal manager, which the replica of a support
+    // user does not hold (they are not attached to those structures).
+    addRoute("GET", QStringLiteral("support/principal-requests"), Auth::Required, [](Core &core, Call &call) {
+        QList<AttachmentView> requests;
+        const CommandResult result = Support(core).principalRequests(call.userId, requests);
+        if (!result.ok())
+            return ApiResponse::fromResult(result);
+        QJsonArray rows;
+        for (const AttachmentView &request : std::as_const(requests))
+            rows.append(attachmentViewJson(request));
+        return ApiResponse::json({ { QStringLiteral("rows"), rows } });
     });
 
     addRoute("GET", QStringLiteral("users"), Auth::Required, [](Core &core, Call &call) {
@@ -566,13 +601,15 @@ bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
     const auto since = queryNumber(q, QStringLiteral("since"), 0, 0, std::numeric_limits<qint64>::max());
     const auto limit = queryNumber(q, QStringLiteral("limit"), 1000, 1, 5000);
     const auto wait = queryNumber(q, QStringLiteral("wait"), 0, 0, 60);
+    const auto format = queryNumber(q, QStringLiteral("format"), 1, 1, 2);
     // Bad parameters, a page to read, or a client ahead of what this instance
     // knows (it reads the counter): the worker answers, without the session lookup.
-    if (!since || !limit || !wait || *since != version)
+    if (!since || !limit || !wait || !format || *since != version)
         return false;
     if (*wait > 0) {
         call->since = *since;
         call->limit = *limit;
+        call->format = *format;
         call->waitSeconds = *wait;
         park(call);
         return true;
@@ -1053,8 +1090,8 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                 hashes.append(call->tokenHash);
             m_sessions.confirm(outcome.open, hashes, stamp);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            // (scope key, user when the page is its own, since, limit).
-            std::map<std::tuple<QByteArray, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
+            // (scope key, user when the page is its own, since, limit, format).
+            std::map<std::tuple<QByteArray, qint64, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
             for (const auto &call : calls) {
                 if (!outcome.open.contains(call->sessionId) || now >= call->sessionExpiresAtMs) {
                     m_sessions.forget(call->tokenHash);
@@ -1075,8 +1112,8 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                 }
                 const QByteArray scope = outcome.concerned.everyone ? QByteArray() : *concerned;
                 call->sharedAt = scope.isEmpty() ? 0 : outcome.concerned.version;
-                const auto key
-                    = std::make_tuple(scope, scope.isEmpty() ? call->userId : 0, call->since, call->limit);
+                const auto key = std::make_tuple(scope, scope.isEmpty() ? call->userId : 0, call->since,
+                                                 call->limit, call->format);
                 const auto leader = leaders.find(key);
                 if (leader != leaders.end())
                     leader->second->sharers.append(call);

@@ -147,6 +147,27 @@
 <context>
     <name>guichet::ManagerActivityPage</name>
     <message numerus="yes">
+        <source>%1 was attached to %n structure(s).</source>
+        <translation>
+            <numerusform>%1 was attached to %n structure.</numerusform>
+            <numerusform>%1 was attached to %n structures.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s) added</source>
+        <translation>
+            <numerusform>%n subscription added</numerusform>
+            <numerusform>%n subscriptions added</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n user</numerusform>
+            <numerusform>%n users</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n request(s) have been waiting for more than %1 days.</source>
         <translation>
             <numerusform>%n request has been waiting for more than %1 days.</numerusform>
@@ -327,6 +348,13 @@
         <translation>
             <numerusform>First synchronisation: %n row received</numerusform>
             <numerusform>First synchronisation: %n rows received</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>First synchronisation: %1 / %n row(s) received</source>
+        <translation>
+            <numerusform>First synchronisation: %1 / %n row received</numerusform>
+            <numerusform>First synchronisation: %1 / %n rows received</numerusform>
         </translation>
     </message>
 </context>

@@ -414,6 +414,45 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     </message>
 </context>
 <context>
+    <name>guichet::AttachToStructuresDialog</name>
+    <message>
+        <source>&amp;Until</source>
+        <translation>&amp;Jusqu’au</translation>
+    </message>
+    <message>
+        <source>Attach to several structures</source>
+        <translation>Rattacher à plusieurs structures</translation>
+    </message>
+    <message>
+        <source>Attach %1 to each structure checked, for the whole structure. If one of them cannot take the attachment, nothing is attached.</source>
+        <translation>Rattacher %1 à chaque structure cochée, pour toute la structure. Si l’une d’elles ne peut pas recevoir le rattachement, rien n’est rattaché.</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+    <message>
+        <source>%1 (SIRET %2)</source>
+        <translation>%1 (SIRET %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Structures:</source>
+        <translation>&amp;Structures :</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Du :</translation>
+    </message>
+    <message>
+        <source>&amp;Attach</source>
+        <translation>R&amp;attacher</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFileDialog</name>
     <message>
         <source>&amp;Browse…</source>
@@ -776,10 +815,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
 <context>
     <name>guichet::AttachmentModel</name>
     <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
-    </message>
-    <message>
         <source>Company name</source>
         <translation>Raison sociale</translation>
     </message>
@@ -798,6 +833,14 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     <message>
         <source>Status</source>
         <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
     </message>
 </context>
 <context>
@@ -1609,6 +1652,14 @@ Statut : %7</translation>
         <source>%1 activated their account: the invitation became an attachment to %2.</source>
         <translation>%1 a activé son compte : l’invitation est devenue un rattachement à %2.</translation>
     </message>
+    <message>
+        <source>%1 let the users of %3 add or remove the space %2 themselves.</source>
+        <translation>%1 a permis aux utilisateurs de %3 d’ajouter ou de retirer eux-mêmes l’espace %2.</translation>
+    </message>
+    <message>
+        <source>%1 withdrew from the users of %3 the right to add the space %2 themselves.</source>
+        <translation>%1 a retiré aux utilisateurs de %3 le droit d’ajouter eux-mêmes l’espace %2.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -1662,6 +1713,33 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
+    <name>guichet::BankDetails</name>
+    <message>
+        <source>The IBAN is required.</source>
+        <translation>L&apos;IBAN est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 must be a country code, two check digits, then letters and digits.</source>
+        <translation>L&apos;IBAN %1 doit comporter un code pays, deux chiffres de contrôle, puis des lettres et des chiffres.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 has %2 characters; an IBAN of %3 has %4.</source>
+        <translation>L&apos;IBAN %1 comporte %2 caractères ; un IBAN de %3 en comporte %4.</translation>
+    </message>
+    <message>
+        <source>The IBAN %1 is not valid: its check digits are wrong.</source>
+        <translation>L&apos;IBAN %1 n&apos;est pas valide : ses chiffres de contrôle sont faux.</translation>
+    </message>
+    <message>
+        <source>The BIC is required.</source>
+        <translation>Le BIC est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The BIC %1 must be 8 or 11 characters: 4 letters (bank), 2 letters (country), 2 letters or digits (place), optionally 3 letters or digits (branch).</source>
+        <translation>Le BIC %1 doit comporter 8 ou 11 caractères : 4 lettres (banque), 2 lettres (pays), 2 lettres ou chiffres (emplacement), éventuellement 3 lettres ou chiffres (agence).</translation>
+    </message>
+</context>
+<context>
     <name>guichet::BenchData</name>
     <message>
         <source>The number of structures must be positive.</source>
@@ -1669,11 +1747,58 @@ Statut : %7</translation>
     </message>
 </context>
 <context>
-    <name>guichet::CommandCatalogue</name>
+    <name>guichet::BulkSubscriptionDialog</name>
     <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
+        <source>Check &amp;all</source>
+        <translation>&amp;Tout cocher</translation>
     </message>
+    <message>
+        <source>&amp;Modification</source>
+        <translation>&amp;Modification</translation>
+    </message>
+    <message>
+        <source>C&amp;onsultation</source>
+        <translation>C&amp;onsultation</translation>
+    </message>
+    <message>
+        <source>Subscribe users to a space</source>
+        <translation>Abonner des utilisateurs à un espace</translation>
+    </message>
+    <message>
+        <source>Subscribe the users checked to a space of %1, validated at once without a request, for what each one is attached to. What a user already has is kept as it is.</source>
+        <translation>Abonner les utilisateurs cochés à un espace de %1, validé aussitôt sans demande, pour ce à quoi chacun est rattaché. Ce qu’un utilisateur a déjà reste tel quel.</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>%1 %2 &lt;%3&gt;</source>
+        <translation>%1 %2 &lt;%3&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Users:</source>
+        <translation>&amp;Utilisateurs :</translation>
+    </message>
+    <message>
+        <source>&amp;Space:</source>
+        <translation>&amp;Espace :</translation>
+    </message>
+    <message>
+        <source>Modes:</source>
+        <translation>Modes :</translation>
+    </message>
+    <message>
+        <source>&amp;Effective from:</source>
+        <translation>&amp;Effectif à partir du :</translation>
+    </message>
+    <message>
+        <source>&amp;Subscribe</source>
+        <translation>&amp;Abonner</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::CommandCatalogue</name>
     <message>
         <source>Company name</source>
         <translation>Raison sociale</translation>
@@ -2058,6 +2183,60 @@ Statut : %7</translation>
         <source>Resend an invitation</source>
         <translation>Renvoyer une invitation</translation>
     </message>
+    <message>
+        <source>Attach a user to several structures</source>
+        <translation>Rattacher un utilisateur à plusieurs structures</translation>
+    </message>
+    <message>
+        <source>Structures</source>
+        <translation>Structures</translation>
+    </message>
+    <message>
+        <source>Subscribe users to a space</source>
+        <translation>Abonner des utilisateurs à un espace</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>Modification</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Let users add a space themselves</source>
+        <translation>Laisser les utilisateurs ajouter un espace eux-mêmes</translation>
+    </message>
+    <message>
+        <source>Allowed</source>
+        <translation>Autorisé</translation>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier (SIRET, VAT number…)</source>
+        <translation>Identifiant (SIRET, numéro de TVA…)</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>BIC</source>
+        <translation>BIC</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Spaces set at structure level</source>
+        <translation>Espaces paramétrés au niveau de la structure</translation>
+    </message>
 </context>
 <context>
     <name>guichet::CommandContext</name>
@@ -2137,6 +2316,14 @@ Statut : %7</translation>
     <message>
         <source>Unknown command: %1.</source>
         <translation>Commande inconnue : %1.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of texts.</source>
+        <translation>Le champ %1 doit être une liste de textes.</translation>
+    </message>
+    <message>
+        <source>The field %1 must be a list of {&quot;code&quot;: text, &quot;name&quot;: text}.</source>
+        <translation>Le champ %1 doit être une liste de {&quot;code&quot;: texte, &quot;name&quot;: texte}.</translation>
     </message>
 </context>
 <context>
@@ -2504,6 +2691,13 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
     <message>
         <source>Guichet: the week on your structures (%1)</source>
         <translation>Guichet : la semaine sur vos structures (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::Directory</name>
+    <message>
+        <source>This directory cannot list the requests to join a structure.</source>
+        <translation>Cet annuaire ne peut pas lister les demandes de rattachement à une structure.</translation>
     </message>
 </context>
 <context>
@@ -3035,6 +3229,94 @@ Si vous ne connaissez pas %2, ignorez ce message.</translation>
         <source>Invited, waiting for activation</source>
         <translation>Invité, en attente d’activation</translation>
     </message>
+    <message>
+        <source>Check at least one structure.</source>
+        <translation>Cochez au moins une structure.</translation>
+    </message>
+    <message>
+        <source>Check at most %1 structures at once.</source>
+        <translation>Cochez au plus %1 structures à la fois.</translation>
+    </message>
+    <message>
+        <source>The structure %1 was not found: nothing was attached.</source>
+        <translation>La structure %1 est introuvable : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>You do not manage %1: nothing was attached.</source>
+        <translation>Vous ne gérez pas %1 : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>%1 %2 is already attached to %3 or has a request waiting: nothing was attached.</source>
+        <translation>%1 %2 est déjà rattaché(e) à %3 ou y a une demande en attente : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>You were attached to structures</source>
+        <translation>Vous avez été rattaché à des structures</translation>
+    </message>
+    <message>
+        <source>%1 %2 attached you to: %3. Open Guichet to see your spaces.</source>
+        <translation>%1 %2 vous a rattaché à : %3. Ouvrez Guichet pour voir vos espaces.</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Adresse électronique</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Modes</source>
+        <translation>Modes</translation>
+    </message>
+    <message>
+        <source>Validity</source>
+        <translation>Validité</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Secondary manager</source>
+        <translation>Gestionnaire secondaire</translation>
+    </message>
+    <message>
+        <source>Simple user</source>
+        <translation>Utilisateur simple</translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation>du %1 au %2</translation>
+    </message>
+    <message>
+        <source>from %1, no end</source>
+        <translation>à partir du %1, sans fin</translation>
+    </message>
+    <message>
+        <source>modification</source>
+        <translation>modification</translation>
+    </message>
+    <message>
+        <source>consultation</source>
+        <translation>consultation</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerActivityPage</name>
@@ -3517,6 +3799,72 @@ Commentaire : %9</translation>
     <message>
         <source>Resend the i&amp;nvitation</source>
         <translation>Renvoyer l’i&amp;nvitation</translation>
+    </message>
+    <message>
+        <source>Attach to several s&amp;tructures…</source>
+        <translation>Rattacher à plusieurs s&amp;tructures…</translation>
+    </message>
+    <message>
+        <source>Subscribe in &amp;bulk…</source>
+        <translation>A&amp;bonner en masse…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport the users…</source>
+        <translation>E&amp;xporter les utilisateurs…</translation>
+    </message>
+    <message>
+        <source>Attach to several structures</source>
+        <translation>Rattacher à plusieurs structures</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was attached to %n structure(s).</source>
+        <translation>
+            <numerusform>%1 a été rattaché(e) à %n structure.</numerusform>
+            <numerusform>%1 a été rattaché(e) à %n structures.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 for %2.</source>
+        <comment>bulk subscriptions: subscriptions, users</comment>
+        <translation>%1 pour %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscription(s) added</source>
+        <translation>
+            <numerusform>%n abonnement ajouté</numerusform>
+            <numerusform>%n abonnements ajoutés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n utilisateur</numerusform>
+            <numerusform>%n utilisateurs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the users with their rights</source>
+        <translation>Exporter les utilisateurs avec leurs droits</translation>
+    </message>
+    <message>
+        <source>users.csv</source>
+        <translation>utilisateurs.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n’a pas pu être écrit : %2</translation>
+    </message>
+    <message>
+        <source>The users of %1 were exported to %2.</source>
+        <translation>Les utilisateurs de %1 ont été exportés dans %2.</translation>
+    </message>
+    <message>
+        <source>Users ma&amp;y add or remove « %1 » themselves</source>
+        <translation>Les utilisateurs peuvent ajouter ou retirer « %1 » eu&amp;x-mêmes</translation>
     </message>
 </context>
 <context>
@@ -4843,6 +5191,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The space %1 is not set for this structure.</source>
         <translation>L&apos;espace %1 n&apos;est pas paramétré pour cette structure.</translation>
     </message>
+    <message>
+        <source>Users cannot add the space %1 themselves: only « Factures émises » can be left to them.</source>
+        <translation>Les utilisateurs ne peuvent pas ajouter eux-mêmes l’espace %1 : seul « Factures émises » peut leur être laissé.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureCreateDialog</name>
@@ -4853,14 +5205,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>Structure</source>
         <translation>Structure</translation>
-    </message>
-    <message>
-        <source>&amp;SIRET:</source>
-        <translation>&amp;SIRET :</translation>
-    </message>
-    <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
     </message>
     <message>
         <source>&amp;Company name:</source>
@@ -4919,10 +5263,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>&amp;Enregistrer</translation>
     </message>
     <message>
-        <source>No structure matches your search. Create it: you will become its principal manager.</source>
-        <translation>Aucune structure ne correspond à votre recherche. Créez-la : vous en deviendrez le gestionnaire principal.</translation>
-    </message>
-    <message>
         <source>Only the structure&apos;s managers may change its record.</source>
         <translation>Seuls les gestionnaires de la structure peuvent modifier sa fiche.</translation>
     </message>
@@ -4934,6 +5274,134 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The structure %1 was created and you are its principal manager: no attachment request is needed.</source>
         <translation>La structure %1 a été créée et vous en êtes le gestionnaire principal : aucune demande de rattachement n&apos;est nécessaire.</translation>
     </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier &amp;type:</source>
+        <translation>&amp;Type d&apos;identifiant :</translation>
+    </message>
+    <message>
+        <source>&amp;Identifier:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Bank details (optional)</source>
+        <translation>Coordonnées bancaires (facultatives)</translation>
+    </message>
+    <message>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <source>FR76 3000 6000 0112 3456 7890 189</source>
+        <translation>FR76 3000 6000 0112 3456 7890 189</translation>
+    </message>
+    <message>
+        <source>BIC</source>
+        <translation>BIC</translation>
+    </message>
+    <message>
+        <source>8 or 11 characters</source>
+        <translation>8 ou 11 caractères</translation>
+    </message>
+    <message>
+        <source>I&amp;BAN:</source>
+        <translation>I&amp;BAN :</translation>
+    </message>
+    <message>
+        <source>BI&amp;C:</source>
+        <translation>BI&amp;C :</translation>
+    </message>
+    <message>
+        <source>No structure matches your search. Create its record: you designate its principal manager (yourself, or an active user).</source>
+        <translation>Aucune structure ne correspond à votre recherche. Créez sa fiche : vous désignez son gestionnaire principal (vous-même, ou un utilisateur actif).</translation>
+    </message>
+    <message>
+        <source>Services (optional)</source>
+        <translation>Services (facultatifs)</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>&amp;Add a service</source>
+        <translation>&amp;Ajouter un service</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the service</source>
+        <translation>&amp;Retirer le service</translation>
+    </message>
+    <message>
+        <source>Principal manager</source>
+        <translation>Gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>&amp;Myself</source>
+        <translation>&amp;Moi-même</translation>
+    </message>
+    <message>
+        <source>Another active &amp;user:</source>
+        <translation>Un autre &amp;utilisateur actif :</translation>
+    </message>
+    <message>
+        <source>nobody chosen</source>
+        <translation>personne n’est choisi</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>C&amp;hoisir…</translation>
+    </message>
+    <message>
+        <source>Spaces set at structure level</source>
+        <translation>Espaces paramétrés au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>VAT number, e.g. DE123456789</source>
+        <translation>Numéro de TVA, par ex. DE123456789</translation>
+    </message>
+    <message>
+        <source>The national identifier</source>
+        <translation>L&apos;identifiant national</translation>
+    </message>
+    <message>
+        <source>e.g. 1234567.001</source>
+        <translation>par ex. 1234567.001</translation>
+    </message>
+    <message>
+        <source>e.g. A12345001</source>
+        <translation>par ex. A12345001</translation>
+    </message>
+    <message>
+        <source>Given by Guichet</source>
+        <translation>Attribué par Guichet</translation>
+    </message>
+    <message>
+        <source>Choose the principal manager</source>
+        <translation>Choisir le gestionnaire principal</translation>
+    </message>
+    <message>
+        <source>Choose the principal manager, or designate yourself.</source>
+        <translation>Choisissez le gestionnaire principal, ou désignez-vous vous-même.</translation>
+    </message>
+    <message>
+        <source>The structure %1 was created; %2 is its principal manager and was told by mail.</source>
+        <translation>La structure %1 a été créée ; %2 en est le gestionnaire principal et en a été informé par courriel.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureExport</name>
@@ -4944,6 +5412,81 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>The structures could not be read: %1</source>
         <translation>Les structures n’ont pas pu être lues : %1</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::StructureIdentifier</name>
+    <message>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <source>EU outside France (VAT number)</source>
+        <translation>UE hors France (numéro de TVA)</translation>
+    </message>
+    <message>
+        <source>Outside the EU</source>
+        <translation>Hors UE</translation>
+    </message>
+    <message>
+        <source>RIDET</source>
+        <translation>RIDET</translation>
+    </message>
+    <message>
+        <source>TAHITI</source>
+        <translation>TAHITI</translation>
+    </message>
+    <message>
+        <source>Private individual</source>
+        <translation>Particulier</translation>
+    </message>
+    <message>
+        <source>Registration in progress</source>
+        <translation>En cours d&apos;immatriculation</translation>
+    </message>
+    <message>
+        <source>The VAT number is required.</source>
+        <translation>Le numéro de TVA est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 is French: a structure in France is identified by its SIRET.</source>
+        <translation>Le numéro de TVA %1 est français : une structure en France est identifiée par son SIRET.</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 must start with the code of an EU member state other than France (for instance DE, BE, IT; EL for Greece).</source>
+        <translation>Le numéro de TVA %1 doit commencer par le code d&apos;un État membre de l&apos;UE autre que la France (par exemple DE, BE, IT ; EL pour la Grèce).</translation>
+    </message>
+    <message>
+        <source>The VAT number %1 does not have the format of %2&apos;s VAT numbers.</source>
+        <translation>Le numéro de TVA %1 n&apos;a pas le format des numéros de TVA de %2.</translation>
+    </message>
+    <message>
+        <source>The identifier is required.</source>
+        <translation>L&apos;identifiant est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The identifier %1 is too short: at least 3 characters.</source>
+        <translation>L&apos;identifiant %1 est trop court : au moins 3 caractères.</translation>
+    </message>
+    <message>
+        <source>The identifier %1 may contain only letters, digits, &apos;.&apos;, &apos;/&apos; and &apos;-&apos;.</source>
+        <translation>L&apos;identifiant %1 ne peut contenir que des lettres, des chiffres, « . », « / » et « - ».</translation>
+    </message>
+    <message>
+        <source>The RIDET is required.</source>
+        <translation>Le RIDET est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The RIDET %1 must be the company&apos;s 6 or 7 digits then the establishment&apos;s 3 (for instance 1234567.001).</source>
+        <translation>Le RIDET %1 doit comporter les 6 ou 7 chiffres de l&apos;entreprise puis les 3 de l&apos;établissement (par exemple 1234567.001).</translation>
+    </message>
+    <message>
+        <source>The TAHITI number is required.</source>
+        <translation>Le numéro TAHITI est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The TAHITI number %1 must be the 6 characters of the number (a letter or digit, then 5 digits) followed by the establishment&apos;s 3 digits (for instance A12345001).</source>
+        <translation>Le numéro TAHITI %1 doit comporter les 6 caractères du numéro (une lettre ou un chiffre, puis 5 chiffres) suivis des 3 chiffres de l&apos;établissement (par exemple A12345001).</translation>
     </message>
 </context>
 <context>
@@ -5162,6 +5705,14 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Identifier type</source>
+        <translation>Type d&apos;identifiant</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureUserModel</name>
@@ -5243,6 +5794,46 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>This service does not exist.</source>
         <translation>Ce service n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>A structure with identifier %1 already exists.</source>
+        <translation>Une structure avec l&apos;identifiant %1 existe déjà.</translation>
+    </message>
+    <message>
+        <source>Choose the type of identifier from the list.</source>
+        <translation>Choisissez le type d&apos;identifiant dans la liste.</translation>
+    </message>
+    <message>
+        <source>At most %1 services may be given at creation.</source>
+        <translation>Au plus %1 services peuvent être indiqués à la création.</translation>
+    </message>
+    <message>
+        <source>Service %1: %2</source>
+        <translation>Service %1 : %2</translation>
+    </message>
+    <message>
+        <source>Service %1: the service code is required.</source>
+        <translation>Service %1 : le code du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>Service %1: the service name is required.</source>
+        <translation>Service %1 : le nom du service est obligatoire.</translation>
+    </message>
+    <message>
+        <source>Service %1: the code %2 is given twice.</source>
+        <translation>Service %1 : le code %2 est indiqué deux fois.</translation>
+    </message>
+    <message>
+        <source>The space %1 does not exist: choose spaces from the list.</source>
+        <translation>L&apos;espace %1 n&apos;existe pas : choisissez les espaces dans la liste.</translation>
+    </message>
+    <message>
+        <source>Only the structure&apos;s managers may change its bank details.</source>
+        <translation>Seuls les gestionnaires de la structure peuvent modifier ses coordonnées bancaires.</translation>
+    </message>
+    <message>
+        <source>At most %1 spaces may be chosen.</source>
+        <translation>Au plus %1 espaces peuvent être choisis.</translation>
     </message>
 </context>
 <context>
@@ -5497,6 +6088,38 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Default service (whole structure)</source>
         <translation>Service par défaut (toute la structure)</translation>
     </message>
+    <message>
+        <source>Tick modification, consultation or both.</source>
+        <translation>Cochez « modification », « consultation » ou les deux.</translation>
+    </message>
+    <message>
+        <source>Check at least one user.</source>
+        <translation>Cochez au moins un utilisateur.</translation>
+    </message>
+    <message>
+        <source>Check at most %1 users at once.</source>
+        <translation>Cochez au plus %1 utilisateurs à la fois.</translation>
+    </message>
+    <message>
+        <source>%1 is not attached to %2 today: nothing was subscribed.</source>
+        <translation>%1 n’est pas rattaché(e) à %2 aujourd’hui : aucun abonnement n’a été créé.</translation>
+    </message>
+    <message>
+        <source>The user %1</source>
+        <translation>L’utilisateur %1</translation>
+    </message>
+    <message>
+        <source>New subscription in Guichet</source>
+        <translation>Nouvel abonnement dans Guichet</translation>
+    </message>
+    <message>
+        <source>%1 %2 subscribed you to the space %3 on %4, from %5. Open Guichet to see it.</source>
+        <translation>%1 %2 vous a abonné à l’espace %3 sur %4, à partir du %5. Ouvrez Guichet pour le voir.</translation>
+    </message>
+    <message>
+        <source>Every user checked already has this subscription: nothing to add.</source>
+        <translation>Chaque utilisateur coché a déjà cet abonnement : rien à ajouter.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SubscriptionsSection</name>
@@ -5560,6 +6183,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>%n abonnement supprimé.</numerusform>
             <numerusform>%n abonnements supprimés.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>In %1 you may add or remove « %2 » yourself: your request is validated at once, without waiting for a manager.</source>
+        <translation>Dans %1, vous pouvez ajouter ou retirer « %2 » vous-même : votre demande est validée aussitôt, sans attendre un gestionnaire.</translation>
     </message>
 </context>
 <context>
@@ -6040,6 +6667,13 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>Première synchronisation : %n lignes reçues</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>First synchronisation: %1 / %n row(s) received</source>
+        <translation>
+            <numerusform>Première synchronisation : %1 / %n ligne reçue</numerusform>
+            <numerusform>Première synchronisation : %1 / %n lignes reçues</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::SyncStatusDialog</name>
@@ -6271,10 +6905,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>commande inconnue « %1 » (voir guichetctl --help).</translation>
     </message>
     <message>
-        <source>add a user, mail a reactivation link, list users</source>
-        <translation>ajouter un utilisateur, envoyer un lien de réactivation par courriel, lister les utilisateurs</translation>
-    </message>
-    <message>
         <source>print or export the audit log</source>
         <translation>afficher ou exporter le journal d&apos;audit</translation>
     </message>
@@ -6452,28 +7082,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>, support</source>
         <translation>, support</translation>
-    </message>
-    <message>
-        <source>Usage: guichetctl users add|reactivate|list [options]
-  add         create a user account (password on standard input)
-  reactivate  mail a deactivated user a reactivation link
-  list        list the user accounts
-Run &apos;guichetctl users SUB-COMMAND --help&apos; for its options.
-</source>
-        <translation>Utilisation : guichetctl users add|reactivate|list [options]
-  add         créer un compte utilisateur (mot de passe sur l&apos;entrée standard)
-  reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
-  list        lister les comptes utilisateurs
-Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
-</translation>
-    </message>
-    <message>
-        <source>users needs a sub-command: add, reactivate or list.</source>
-        <translation>users attend une sous-commande : add, reactivate ou list.</translation>
-    </message>
-    <message>
-        <source>users: unknown sub-command &apos;%1&apos; (add, reactivate or list).</source>
-        <translation>users : sous-commande inconnue « %1 » (add, reactivate ou list).</translation>
     </message>
     <message>
         <source>fill an empty database with demo data</source>
@@ -6833,6 +7441,74 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>waiting for activation</source>
         <translation>en attente d&apos;activation</translation>
+    </message>
+    <message>
+        <source>add a user, mail a reactivation link, list users, export a structure&apos;s users</source>
+        <translation>ajouter un utilisateur, envoyer un lien de réactivation par courriel, lister les utilisateurs, exporter les utilisateurs d&apos;une structure</translation>
+    </message>
+    <message>
+        <source>Export a structure&apos;s users with their rights (role, services, spaces, modes, validity) as CSV: &apos;;&apos; separated, UTF-8 with a byte-order mark, as the desktop&apos;s export.</source>
+        <translation>Exporter les utilisateurs d&apos;une structure avec leurs droits (rôle, services, espaces, modes, validité) en CSV : séparé par « ; », en UTF-8 avec une marque d&apos;ordre des octets, comme l&apos;export du poste de travail.</translation>
+    </message>
+    <message>
+        <source>The structure, by SIRET or id (required).</source>
+        <translation>La structure, par SIRET ou identifiant (obligatoire).</translation>
+    </message>
+    <message>
+        <source>siret|id</source>
+        <translation>siret|id</translation>
+    </message>
+    <message>
+        <source>Write to FILE instead of the standard output.</source>
+        <translation>Écrire dans FICHIER plutôt que sur la sortie standard.</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FICHIER</translation>
+    </message>
+    <message>
+        <source>users export: unexpected argument &apos;%1&apos;.</source>
+        <translation>users export : argument inattendu « %1 ».</translation>
+    </message>
+    <message>
+        <source>--structure is required (a SIRET or an id).</source>
+        <translation>--structure est obligatoire (un SIRET ou un identifiant).</translation>
+    </message>
+    <message>
+        <source>--output: give a file name.</source>
+        <translation>--output : indiquez un nom de fichier.</translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written: %2</source>
+        <translation>Le fichier %1 n&apos;a pas pu être écrit : %2</translation>
+    </message>
+    <message>
+        <source>The users of %1 were exported to %2.</source>
+        <translation>Les utilisateurs de %1 ont été exportés dans %2.</translation>
+    </message>
+    <message>
+        <source>Usage: guichetctl users add|reactivate|list|export [options]
+  add         create a user account (password on standard input)
+  reactivate  mail a deactivated user a reactivation link
+  list        list the user accounts
+  export      export a structure&apos;s users with their rights (CSV)
+Run &apos;guichetctl users SUB-COMMAND --help&apos; for its options.
+</source>
+        <translation>Utilisation : guichetctl users add|reactivate|list|export [options]
+  add         créer un compte utilisateur (mot de passe sur l&apos;entrée standard)
+  reactivate  envoyer par courriel un lien de réactivation à un utilisateur désactivé
+  list        lister les comptes utilisateurs
+  export      exporter les utilisateurs d&apos;une structure avec leurs droits (CSV)
+Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
+</translation>
+    </message>
+    <message>
+        <source>users needs a sub-command: add, reactivate, list or export.</source>
+        <translation>users attend une sous-commande : add, reactivate, list ou export.</translation>
+    </message>
+    <message>
+        <source>users: unknown sub-command &apos;%1&apos; (add, reactivate, list or export).</source>
+        <translation>users : sous-commande inconnue « %1 » (add, reactivate, list ou export).</translation>
     </message>
 </context>
 <context>

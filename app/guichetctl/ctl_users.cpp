@@ -3,8 +3,12 @@
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "rules/accounts/accounts.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/structures/structures.h"
 
 #include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
 
 #include <cstdio>
 
@@ -178,15 +182,73 @@ int usersList(const QString &location, const QStringList &args)
     return Success;
 }
 
+// « Exporter les utilisateurs avec leurs droits », as the desktop's users tab
+// writes it (ManagerActivity::exportUsersRights).
+int usersExport(const QString &location, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Tr::tr("Export a structure's users with their rights (role, services, spaces, modes, validity) as "
+               "CSV: ';' separated, UTF-8 with a byte-order mark, as the desktop's export."));
+    parser.addOption({ QStringLiteral("structure"), Tr::tr("The structure, by SIRET or id (required)."),
+                       Tr::tr("siret|id") });
+    parser.addOption({ QStringLiteral("output"), Tr::tr("Write to FILE instead of the standard output."),
+                       Tr::tr("FILE") });
+    int code = Success;
+    if (!parseCommand(parser, args, &code))
+        return code;
+    if (!parser.positionalArguments().isEmpty())
+        return badInput(
+            Tr::tr("users export: unexpected argument '%1'.").arg(parser.positionalArguments().first()));
+    const QString structure = parser.value(QStringLiteral("structure")).trimmed();
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,14}$"));
+    if (structure.isEmpty())
+        return badInput(Tr::tr("--structure is required (a SIRET or an id)."));
+    if (!digits.match(structure).hasMatch())
+        return badInput(Tr::tr("--structure: '%1' is neither a SIRET nor an id.").arg(structure.left(40)));
+    const bool toFile = parser.isSet(QStringLiteral("output"));
+    const QString path = parser.value(QStringLiteral("output"));
+    if (toFile && path.trimmed().isEmpty())
+        return badInput(Tr::tr("--output: give a file name."));
+
+    auto db = openDatabase(location, false, &code);
+    if (!db)
+        return code;
+    SystemClock clock;
+    Core core(*db, clock);
+    // 14 digits is a SIRET; anything shorter an id.
+    const Structures structures(core);
+    const std::optional<StructureRow> found = structure.size() == 14
+        ? structures.structureBySiret(structure)
+        : structures.structure(structure.toLongLong());
+    if (!found)
+        return badInput(Tr::tr("--structure: no structure '%1'.").arg(structure));
+    const ManagerActivity activity(core);
+    if (toFile) {
+        // The file is replaced only when the export completes.
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !activity.exportUsersRights(found->id, file)
+            || !file.commit())
+            return failure(Tr::tr("The file %1 could not be written: %2").arg(path, file.errorString()));
+        out() << Tr::tr("The users of %1 were exported to %2.").arg(found->raisonSociale, path) << Qt::endl;
+        return Success;
+    }
+    QFile output;
+    if (!output.open(stdout, QIODevice::WriteOnly) || !activity.exportUsersRights(found->id, output))
+        return failure(Tr::tr("Cannot write to the standard output."));
+    return Success;
+}
+
 } // namespace
 
 int commandUsers(const QString &location, const QStringList &args)
 {
     const QString sub = args.value(1);
-    const QString help = Tr::tr("Usage: guichetctl users add|reactivate|list [options]\n"
+    const QString help = Tr::tr("Usage: guichetctl users add|reactivate|list|export [options]\n"
                                 "  add         create a user account (password on standard input)\n"
                                 "  reactivate  mail a deactivated user a reactivation link\n"
                                 "  list        list the user accounts\n"
+                                "  export      export a structure's users with their rights (CSV)\n"
                                 "Run 'guichetctl users SUB-COMMAND --help' for its options.\n");
     if (sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
         out() << help;
@@ -200,9 +262,11 @@ int commandUsers(const QString &location, const QStringList &args)
         return usersReactivate(location, subArgs);
     if (sub == QLatin1String("list"))
         return usersList(location, subArgs);
+    if (sub == QLatin1String("export"))
+        return usersExport(location, subArgs);
     if (sub.isEmpty())
-        return badInput(Tr::tr("users needs a sub-command: add, reactivate or list."));
-    return badInput(Tr::tr("users: unknown sub-command '%1' (add, reactivate or list).").arg(sub));
+        return badInput(Tr::tr("users needs a sub-command: add, reactivate, list or export."));
+    return badInput(Tr::tr("users: unknown sub-command '%1' (add, reactivate, list or export).").arg(sub));
 }
 
 } // namespace guichet::ctl

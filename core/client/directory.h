@@ -2,6 +2,7 @@
 
 #include "kernel/commandresult.h"
 #include "rules/accounts/accounts.h"
+#include "rules/attachments/attachments.h"
 #include "rules/structures/structures.h"
 
 #include <QByteArray>
@@ -50,6 +51,8 @@ public:
     using ContentCallback = std::function<void(const CommandResult &result, const QByteArray &content)>;
     using BoundedCountCallback
         = std::function<void(const CommandResult &result, const StructureCount &count)>;
+    using RequestsCallback
+        = std::function<void(const CommandResult &result, const QList<AttachmentView> &requests)>;
 
     using QObject::QObject;
 
@@ -81,16 +84,25 @@ public:
     // The content of one of the signed-in user's attached files, checked
     // against its SHA-256 (AttachedFiles::fileContent: owner only).
     virtual void fileContent(qint64 fileId, QObject *context, ContentCallback done) = 0;
+    // Support staff: the pending requests to join a structure without a
+    // principal manager (Support::principalRequests; Forbidden for others).
+    // Connected, from guichetd: a support user's replica does not hold them.
+    // By default a failure (a directory that cannot list them).
+    virtual void principalRequests(QObject *context, RequestsCallback done);
 };
 
 // Standalone mode: core's read functions on the local database, answered
-// synchronously. The signed-in user is the gateway's.
+// synchronously, except the exact count of structures, which runs on a
+// thread of its own with its own connection and answers through the event
+// loop (an in-memory database is counted synchronously). The signed-in user
+// is the gateway's.
 class LocalDirectory final : public Directory
 {
     Q_OBJECT
 
 public:
     LocalDirectory(Core &core, const CommandGateway &gateway, QObject *parent = nullptr);
+    ~LocalDirectory() override;
 
     Core &core() const { return m_core; }
 
@@ -103,6 +115,7 @@ public:
                                int offset, int limit, QObject *context, StructuresCallback done) override;
     void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
     void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
+    void principalRequests(QObject *context, RequestsCallback done) override;
 
 private:
     Core &m_core;

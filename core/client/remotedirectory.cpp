@@ -45,6 +45,31 @@ UserSearchResult userSearchResultFromJson(const QJsonObject &row)
     user.address = row.value(QLatin1String("address")).toString();
     return user;
 }
+// One row of GET /support/principal-requests, as server/recordjson.cpp writes it.
+AttachmentView attachmentViewFromJson(const QJsonObject &row)
+{
+    AttachmentView view;
+    view.id = row.value(QLatin1String("id")).toInteger();
+    view.userId = row.value(QLatin1String("userId")).toInteger();
+    view.firstName = row.value(QLatin1String("firstName")).toString();
+    view.lastName = row.value(QLatin1String("lastName")).toString();
+    view.email = row.value(QLatin1String("email")).toString();
+    view.structureId = row.value(QLatin1String("structureId")).toInteger();
+    view.siret = row.value(QLatin1String("siret")).toString();
+    view.identifierType = row.value(QLatin1String("identifierType")).toString();
+    view.raisonSociale = row.value(QLatin1String("raisonSociale")).toString();
+    view.role = roleFromString(row.value(QLatin1String("role")).toString());
+    view.wholeStructure = row.value(QLatin1String("wholeStructure")).toBool();
+    for (const QJsonValue &id : row.value(QLatin1String("serviceIds")).toArray())
+        view.serviceIds.append(id.toInteger());
+    for (const QJsonValue &name : row.value(QLatin1String("services")).toArray())
+        view.services.append(name.toString());
+    view.validFrom = QDate::fromString(row.value(QLatin1String("validFrom")).toString(), Qt::ISODate);
+    view.validUntil = QDate::fromString(row.value(QLatin1String("validUntil")).toString(), Qt::ISODate);
+    view.status = row.value(QLatin1String("status")).toString();
+    view.requestedAt = row.value(QLatin1String("requestedAt")).toInteger();
+    return view;
+}
 } // namespace
 
 RemoteDirectory::RemoteDirectory(RemoteCommandGateway &gateway, Database &replica, const QString &cacheDir,
@@ -97,6 +122,7 @@ void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int of
             structure.libelle = row.value(QLatin1String("libelle")).toString();
             structure.codePostal = row.value(QLatin1String("code_postal")).toString();
             structure.ville = row.value(QLatin1String("ville")).toString();
+            structure.identifierType = row.value(QLatin1String("identifier_type")).toString();
             page.rows.append(structure);
         }
         page.more = answer.json.value(QLatin1String("more")).toBool();
@@ -122,6 +148,25 @@ void RemoteDirectory::searchUsers(const QString &text, int limit, QObject *conte
         for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray())
             users.append(userSearchResultFromJson(value.toObject()));
         done(CommandResult::success(), users);
+    });
+}
+
+void RemoteDirectory::principalRequests(QObject *context, RequestsCallback done)
+{
+    QNetworkReply *reply
+        = m_gateway.network().get(m_gateway.request(QStringLiteral("support/principal-requests"), {}));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), {});
+            return;
+        }
+        QList<AttachmentView> requests;
+        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray())
+            requests.append(attachmentViewFromJson(value.toObject()));
+        done(CommandResult::success(), requests);
     });
 }
 

@@ -10,7 +10,8 @@ class Database;
 class RemoteCommandGateway;
 
 // Connected mode: the searches and file contents come from guichetd
-// (docs/API.md: /structures, /users, /files/<id>/content) with the gateway's
+// (docs/API.md: /structures, /users, /files/<id>/content,
+// /support/principal-requests) with the gateway's
 // session. File contents are cached under <cacheDir>/<sha256>, and used only
 // when they still hash to what the replica's metadata says; a download is
 // checked against X-Content-SHA256 and that metadata before it is kept.
@@ -31,6 +32,7 @@ public:
                           StructuresCallback done) override;
     void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
     void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
+    void principalRequests(QObject *context, RequestsCallback done) override;
 
 private:
     QString cachedPath(const QString &sha256) const;

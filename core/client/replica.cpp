@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QSqlError>
 
 #include <cmath>
@@ -28,8 +29,10 @@ QStringList uniqueKey(const QString &table)
         return { QStringLiteral("siret") };
     if (table == QLatin1String("services"))
         return { QStringLiteral("structure_id"), QStringLiteral("code") };
-    if (table == QLatin1String("structure_spaces"))
+    if (table == QLatin1String("structure_spaces") || table == QLatin1String("structure_self_service"))
         return { QStringLiteral("structure_id"), QStringLiteral("space_id") };
+    if (table == QLatin1String("structure_bank_details"))
+        return { QStringLiteral("structure_id") };
     return {};
 }
 
@@ -56,15 +59,14 @@ QVariant toVariant(const QJsonValue &value)
     return value.toString();
 }
 
-// Checks the whole page before anything is applied. Returns an empty string
-// when it is well formed, else what is wrong.
-QString validate(const QJsonObject &page)
+// The parts both formats share: checkpoint, resets, deleted.
+QString validateCommon(const QJsonObject &page)
 {
     if (!isInteger(page.value(QStringLiteral("checkpoint")))
         || page.value(QStringLiteral("checkpoint")).toInteger() < 0)
         return QStringLiteral("checkpoint: a version number is expected");
-    for (const QString &key :
-         { QStringLiteral("resets"), QStringLiteral("rows"), QStringLiteral("deleted") }) {
+    for (const QString &key : { QStringLiteral("resets"), QStringLiteral("rows"), QStringLiteral("deleted"),
+                                QStringLiteral("tables") }) {
         if (page.contains(key) && !page.value(key).isArray())
             return QStringLiteral("%1: a list is expected").arg(key);
     }
@@ -76,6 +78,34 @@ QString validate(const QJsonObject &page)
             || (action != QLatin1String("drop") && action != QLatin1String("refetch")))
             return QStringLiteral("resets: {structure, action: drop|refetch} expected");
     }
+    const QJsonArray deleted = page.value(QStringLiteral("deleted")).toArray();
+    for (const QJsonValue &entry : deleted) {
+        const QJsonObject o = entry.toObject();
+        if (ChangeFeed::columns(o.value(QStringLiteral("table")).toString()).isEmpty()
+            || !isInteger(o.value(QStringLiteral("id"))))
+            return QStringLiteral("deleted: {table, id} expected");
+    }
+    return {};
+}
+
+QString validateServices(const QJsonValue &value, const QString &field)
+{
+    if (!value.isArray())
+        return QStringLiteral("%1: attachments services must be a list").arg(field);
+    for (const QJsonValue &service : value.toArray()) {
+        if (!isInteger(service))
+            return QStringLiteral("%1: attachments services must be ids").arg(field);
+    }
+    return {};
+}
+
+// Checks the whole page before anything is applied. Returns an empty string
+// when it is well formed, else what is wrong.
+QString validate(const QJsonObject &page)
+{
+    QString problem = validateCommon(page);
+    if (!problem.isEmpty())
+        return problem;
     const QJsonArray rows = page.value(QStringLiteral("rows")).toArray();
     for (const QJsonValue &entry : rows) {
         const QJsonObject o = entry.toObject();
@@ -90,12 +120,9 @@ QString validate(const QJsonObject &page)
             return QStringLiteral("rows: %1 row without an id").arg(table);
         for (auto it = row.begin(); it != row.end(); ++it) {
             if (table == QLatin1String("attachments") && it.key() == QLatin1String("services")) {
-                if (!it.value().isArray())
-                    return QStringLiteral("rows: attachments services must be a list");
-                for (const QJsonValue &service : it.value().toArray()) {
-                    if (!isInteger(service))
-                        return QStringLiteral("rows: attachments services must be ids");
-                }
+                problem = validateServices(it.value(), QStringLiteral("rows"));
+                if (!problem.isEmpty())
+                    return problem;
                 continue;
             }
             if (!columns.contains(it.key()))
@@ -104,12 +131,75 @@ QString validate(const QJsonObject &page)
                 return QStringLiteral("rows: %1.%2 is not a value").arg(table, it.key());
         }
     }
-    const QJsonArray deleted = page.value(QStringLiteral("deleted")).toArray();
-    for (const QJsonValue &entry : deleted) {
-        const QJsonObject o = entry.toObject();
-        if (ChangeFeed::columns(o.value(QStringLiteral("table")).toString()).isEmpty()
-            || !isInteger(o.value(QStringLiteral("id"))))
-            return QStringLiteral("deleted: {table, id} expected");
+    return {};
+}
+
+// Format 2 (docs/API.md « Compact pages »): each `tables` entry names a table,
+// its columns once (`id` among them, each at most once) and rows of exactly
+// that many values.
+QString validateCompact(const QJsonObject &page)
+{
+    QString problem = validateCommon(page);
+    if (!problem.isEmpty())
+        return problem;
+    if (page.contains(QStringLiteral("rows")))
+        return QStringLiteral("rows: format 2 sends its rows in tables");
+    if (page.contains(QStringLiteral("total"))
+        && (!isInteger(page.value(QStringLiteral("total")))
+            || page.value(QStringLiteral("total")).toInteger() < 0))
+        return QStringLiteral("total: a number of rows is expected");
+    const QJsonArray tables = page.value(QStringLiteral("tables")).toArray();
+    for (qsizetype t = 0; t < tables.size(); ++t) {
+        const QString at = QStringLiteral("tables[%1]").arg(t);
+        if (!tables.at(t).isObject())
+            return QStringLiteral("%1: {table, columns, rows} expected").arg(at);
+        const QJsonObject block = tables.at(t).toObject();
+        const QString table = block.value(QStringLiteral("table")).toString();
+        const QStringList known = ChangeFeed::columns(table);
+        if (known.isEmpty())
+            return QStringLiteral("%1.table: unknown table '%2'").arg(at, table);
+        if (!block.value(QStringLiteral("columns")).isArray())
+            return QStringLiteral("%1.columns: a list is expected").arg(at);
+        const QJsonArray columns = block.value(QStringLiteral("columns")).toArray();
+        QStringList names;
+        for (const QJsonValue &column : columns) {
+            const QString name = column.toString();
+            const bool services = table == QLatin1String("attachments") && name == QLatin1String("services");
+            if (!column.isString() || (!known.contains(name) && !services))
+                return QStringLiteral("%1.columns: %2 has no column '%3'").arg(at, table, name);
+            if (names.contains(name))
+                return QStringLiteral("%1.columns: '%2' twice").arg(at, name);
+            names.append(name);
+        }
+        const int id = int(names.indexOf(QStringLiteral("id")));
+        if (id < 0)
+            return QStringLiteral("%1.columns: 'id' is missing").arg(at);
+        const int services = int(names.indexOf(QStringLiteral("services")));
+        if (!block.value(QStringLiteral("rows")).isArray())
+            return QStringLiteral("%1.rows: a list is expected").arg(at);
+        const QJsonArray rows = block.value(QStringLiteral("rows")).toArray();
+        for (qsizetype r = 0; r < rows.size(); ++r) {
+            const QString rowAt = QStringLiteral("%1.rows[%2]").arg(at).arg(r);
+            if (!rows.at(r).isArray())
+                return QStringLiteral("%1: a list of values is expected").arg(rowAt);
+            const QJsonArray row = rows.at(r).toArray();
+            if (row.size() != names.size())
+                return QStringLiteral("%1: %2 values for %3 columns")
+                    .arg(rowAt)
+                    .arg(row.size())
+                    .arg(names.size());
+            if (!isInteger(row.at(id)))
+                return QStringLiteral("%1.id: an id is expected").arg(rowAt);
+            for (int c = 0; c < row.size(); ++c) {
+                if (c == services) {
+                    problem = validateServices(row.at(c), rowAt + QStringLiteral(".services"));
+                    if (!problem.isEmpty())
+                        return problem;
+                } else if (row.at(c).isArray() || row.at(c).isObject() || row.at(c).isUndefined()) {
+                    return QStringLiteral("%1.%2: not a value").arg(rowAt, names.at(c));
+                }
+            }
+        }
     }
     return {};
 }
@@ -136,13 +226,27 @@ public:
         return *query;
     }
 
-    void run(const QString &sql, const QVariantList &args)
+    void run(QSqlQuery &query, const QVariantList &args)
     {
-        QSqlQuery &query = get(sql);
         for (int i = 0; i < args.size(); ++i)
             query.bindValue(i, driverSafeText(m_db.dialect(), args.at(i)));
         if (!query.exec())
-            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + sql + QLatin1Char(']'));
+            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + query.lastQuery()
+                                + QLatin1Char(']'));
+        query.finish();
+    }
+
+    void run(const QString &sql, const QVariantList &args) { run(get(sql), args); }
+
+    // The same, bound by name (`names` in the order of `args`): Qt's binding
+    // by position formats a placeholder name for every value it binds.
+    void run(QSqlQuery &query, const QStringList &names, const QVariantList &args)
+    {
+        for (int i = 0; i < args.size(); ++i)
+            query.bindValue(names.at(i), driverSafeText(m_db.dialect(), args.at(i)));
+        if (!query.exec())
+            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + query.lastQuery()
+                                + QLatin1Char(']'));
         query.finish();
     }
 
@@ -151,21 +255,181 @@ private:
     std::map<QString, std::unique_ptr<QSqlQuery>> m_queries;
 };
 
+// Upserts the rows of one table that carry the same columns (all of a format
+// 2 block; one format 1 row): the SQL is built and prepared once, each row only
+// binds its values.
+class TableWriter
+{
+public:
+    TableWriter(Statements &statements, const QString &table, const QStringList &columns)
+        : m_statements(statements)
+        , m_table(table)
+        , m_structures(table == QLatin1String("structures"))
+    {
+        QStringList insertColumns;
+        QStringList marks;
+        QStringList updates;
+        for (int i = 0; i < columns.size(); ++i) {
+            const QString &column = columns.at(i);
+            if (table == QLatin1String("attachments") && column == QLatin1String("services")) {
+                m_services = i;
+                continue;
+            }
+            m_sqlColumns.append(i);
+            insertColumns.append(column);
+            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
+            marks.append(m_placeholders.last());
+            if (column != QLatin1String("id"))
+                updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
+        }
+        m_id = int(columns.indexOf(QStringLiteral("id")));
+        for (const QString &column : std::as_const(insertColumns))
+            m_named.insert(column, int(columns.indexOf(column)));
+
+        const QStringList key = uniqueKey(table);
+        if (!key.isEmpty()
+            && std::all_of(key.begin(), key.end(), [&](const QString &c) { return columns.contains(c); })) {
+            QStringList tests;
+            for (const QString &column : key) {
+                tests.append(column + QStringLiteral(" = ?"));
+                m_key.append(int(columns.indexOf(column)));
+            }
+            m_deleteStale = &statements.get(QStringLiteral("DELETE FROM %1 WHERE %2 AND id <> ?")
+                                                .arg(table, tests.join(QStringLiteral(" AND "))));
+        }
+        if (table == QLatin1String("users")) {
+            // The replica never authenticates: no password hash is sent.
+            insertColumns.append(QStringLiteral("password_hash"));
+            marks.append(QStringLiteral("''"));
+        } else if (table == QLatin1String("attached_files")) {
+            // Contents are not synced: fetched on demand from the server.
+            insertColumns.append(QStringLiteral("content"));
+            marks.append(QStringLiteral("X''"));
+        } else if (m_structures && m_named.contains(QStringLiteral("raison_sociale"))) {
+            // The sort key is derived, not synced: computed here as core computes it.
+            m_sortKey = true;
+            insertColumns.append(QStringLiteral("sort_key"));
+            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
+            marks.append(m_placeholders.last());
+            updates.append(QStringLiteral("sort_key = excluded.sort_key"));
+        }
+        m_insert = &statements.get(
+            QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4")
+                .arg(table, insertColumns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')),
+                     updates.join(QLatin1Char(','))));
+    }
+
+    // `values` in the order of the constructor's columns.
+    void write(const QVariantList &values)
+    {
+        const qint64 id = values.at(m_id).toLongLong();
+        if (m_deleteStale) {
+            QVariantList args;
+            for (const int i : std::as_const(m_key))
+                args.append(values.at(i));
+            args.append(id);
+            m_statements.run(*m_deleteStale, args);
+        }
+        QVariantList args;
+        args.reserve(m_sqlColumns.size() + 1);
+        for (const int i : std::as_const(m_sqlColumns))
+            args.append(values.at(i));
+        if (m_sortKey)
+            args.append(structureSortKey(text(values, QStringLiteral("raison_sociale"))));
+        m_statements.run(*m_insert, m_placeholders, args);
+
+        if (m_services >= 0) {
+            m_statements.run(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"),
+                             { id });
+            for (const qint64 service : values.at(m_services).value<QList<qint64>>())
+                m_statements.run(
+                    QStringLiteral(
+                        "INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
+                    { id, service });
+        }
+        if (m_structures) {
+            // Structure search reads the folded copy, as in the standalone database.
+            m_statements.run(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { id });
+            m_statements.run(
+                QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
+                               "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
+                { id, foldForSearch(text(values, QStringLiteral("raison_sociale"))),
+                  text(values, QStringLiteral("siret")),
+                  foldForSearch(text(values, QStringLiteral("libelle"))),
+                  foldForSearch(text(values, QStringLiteral("code_postal"))),
+                  foldForSearch(text(values, QStringLiteral("ville"))) });
+        }
+    }
+
+private:
+    QString text(const QVariantList &values, const QString &column) const
+    {
+        const int i = m_named.value(column, -1);
+        return i < 0 ? QString() : values.at(i).toString();
+    }
+
+    Statements &m_statements;
+    QString m_table;
+    bool m_structures = false;
+    bool m_sortKey = false;
+    int m_id = -1;
+    int m_services = -1; // attachments: the column holding the service ids
+    QList<int> m_sqlColumns; // the values that go into the row, in order
+    QList<int> m_key;
+    QStringList m_placeholders; // the insert's, in the order of its values
+    QHash<QString, int> m_named;
+    QSqlQuery *m_deleteStale = nullptr;
+    QSqlQuery *m_insert = nullptr;
+};
+
 void dropStructure(Database &db, qint64 structure)
 {
     db.exec(
         QStringLiteral("DELETE FROM attachment_services WHERE attachment_id IN (SELECT id FROM attachments "
                        "WHERE structure_id = ?)"),
         { structure });
-    for (const QString &table :
-         { QStringLiteral("services"), QStringLiteral("structure_spaces"), QStringLiteral("attachments"),
-           QStringLiteral("subscriptions"), QStringLiteral("audit_log") })
+    for (const QString &table : { QStringLiteral("services"), QStringLiteral("structure_spaces"),
+                                  QStringLiteral("structure_self_service"), QStringLiteral("attachments"),
+                                  QStringLiteral("subscriptions"), QStringLiteral("audit_log"),
+                                  QStringLiteral("structure_bank_details") })
         db.exec(QStringLiteral("DELETE FROM %1 WHERE structure_id = ?").arg(table), { structure });
     db.exec(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { structure });
     db.exec(QStringLiteral("DELETE FROM structures WHERE id = ?"), { structure });
 }
 
-void upsert(Statements &statements, const QString &table, const QJsonObject &row)
+// One writer per table and set of columns, for the whole page.
+class Writers
+{
+public:
+    explicit Writers(Statements &statements)
+        : m_statements(statements)
+    {
+    }
+
+    TableWriter &get(const QString &table, const QStringList &columns)
+    {
+        std::unique_ptr<TableWriter> &writer
+            = m_writers[table + QLatin1Char(':') + columns.join(QLatin1Char(','))];
+        if (!writer)
+            writer = std::make_unique<TableWriter>(m_statements, table, columns);
+        return *writer;
+    }
+
+private:
+    Statements &m_statements;
+    std::map<QString, std::unique_ptr<TableWriter>> m_writers;
+};
+
+QVariant servicesVariant(const QJsonValue &value)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &service : value.toArray())
+        ids.append(service.toInteger());
+    return QVariant::fromValue(ids);
+}
+
+// A format 1 row: the columns it holds, in the feed's order.
+void upsert(Writers &writers, const QString &table, const QJsonObject &row)
 {
     QStringList columns;
     QVariantList values;
@@ -175,68 +439,11 @@ void upsert(Statements &statements, const QString &table, const QJsonObject &row
         columns.append(column);
         values.append(toVariant(row.value(column)));
     }
-    const qint64 id = row.value(QStringLiteral("id")).toInteger();
-
-    const QStringList key = uniqueKey(table);
-    if (!key.isEmpty()
-        && std::all_of(key.begin(), key.end(), [&](const QString &c) { return row.contains(c); })) {
-        QStringList tests;
-        QVariantList args;
-        for (const QString &column : key) {
-            tests.append(column + QStringLiteral(" = ?"));
-            args.append(toVariant(row.value(column)));
-        }
-        args.append(id);
-        statements.run(QStringLiteral("DELETE FROM %1 WHERE %2 AND id <> ?")
-                           .arg(table, tests.join(QStringLiteral(" AND "))),
-                       args);
-    }
-
-    QStringList insertColumns = columns;
-    QStringList marks(columns.size(), QStringLiteral("?"));
-    QStringList updates;
-    for (const QString &column : columns) {
-        if (column != QLatin1String("id"))
-            updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
-    }
-    if (table == QLatin1String("users")) {
-        // The replica never authenticates: no password hash is sent.
-        insertColumns.append(QStringLiteral("password_hash"));
-        marks.append(QStringLiteral("''"));
-    } else if (table == QLatin1String("attached_files")) {
-        // Contents are not synced: fetched on demand from the server.
-        insertColumns.append(QStringLiteral("content"));
-        marks.append(QStringLiteral("X''"));
-    } else if (table == QLatin1String("structures") && row.contains(QStringLiteral("raison_sociale"))) {
-        // The sort key is derived, not synced: computed here as core computes it.
-        insertColumns.append(QStringLiteral("sort_key"));
-        marks.append(QStringLiteral("?"));
-        updates.append(QStringLiteral("sort_key = excluded.sort_key"));
-        values.append(structureSortKey(row.value(QStringLiteral("raison_sociale")).toString()));
-    }
-    statements.run(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4")
-                       .arg(table, insertColumns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')),
-                            updates.join(QLatin1Char(','))),
-                   values);
-
     if (table == QLatin1String("attachments") && row.contains(QStringLiteral("services"))) {
-        statements.run(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"), { id });
-        for (const QJsonValue &service : row.value(QStringLiteral("services")).toArray())
-            statements.run(
-                QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
-                { id, service.toInteger() });
+        columns.append(QStringLiteral("services"));
+        values.append(servicesVariant(row.value(QStringLiteral("services"))));
     }
-    if (table == QLatin1String("structures")) {
-        // Structure search reads the folded copy, as in the standalone database.
-        statements.run(QStringLiteral("DELETE FROM structures_search WHERE rowid = ?"), { id });
-        statements.run(QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
-                                      "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
-                       { id, foldForSearch(row.value(QStringLiteral("raison_sociale")).toString()),
-                         row.value(QStringLiteral("siret")).toString(),
-                         foldForSearch(row.value(QStringLiteral("libelle")).toString()),
-                         foldForSearch(row.value(QStringLiteral("code_postal")).toString()),
-                         foldForSearch(row.value(QStringLiteral("ville")).toString()) });
-    }
+    writers.get(table, columns).write(values);
 }
 
 void remove(Statements &statements, const QString &table, qint64 id)
@@ -258,6 +465,49 @@ Replica::Replica(Database &db)
         m_db.exec(QStringLiteral("PRAGMA foreign_keys = OFF"));
     m_db.exec(QStringLiteral(
         "CREATE TABLE IF NOT EXISTS replica_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)"));
+    if (!m_db.isPostgres())
+        m_db.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS replica_deferred_indexes (name TEXT PRIMARY KEY, "
+                           "sql TEXT NOT NULL)"));
+}
+
+void Replica::deferIndexes()
+{
+    // Non-unique ones only: unique keys decide which stale row gives way.
+    QStringList tables;
+    for (const QString &table : ChangeFeed::tables())
+        tables.append(QLatin1Char('\'') + table + QLatin1Char('\''));
+    QList<QPair<QString, QString>> indexes;
+    QSqlQuery query
+        = m_db.exec(QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql "
+                                   "IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (%1)")
+                        .arg(tables.join(QLatin1Char(','))));
+    while (query.next())
+        indexes.append({ query.value(0).toString(), query.value(1).toString() });
+    for (const auto &[name, sql] : std::as_const(indexes)) {
+        m_db.exec(QStringLiteral("INSERT INTO replica_deferred_indexes (name, sql) VALUES (?, ?)"),
+                  { name, sql });
+        m_db.exec(QStringLiteral("DROP INDEX \"%1\"").arg(name));
+    }
+}
+
+void Replica::restoreIndexes()
+{
+    QList<QPair<QString, QString>> indexes;
+    QSqlQuery query
+        = m_db.exec(QStringLiteral("SELECT name, sql FROM replica_deferred_indexes ORDER BY name"));
+    while (query.next())
+        indexes.append({ query.value(0).toString(), query.value(1).toString() });
+    for (const auto &[name, sql] : std::as_const(indexes)) {
+        m_db.exec(sql);
+        m_db.exec(QStringLiteral("DELETE FROM replica_deferred_indexes WHERE name = ?"), { name });
+    }
+}
+
+bool Replica::indexesDeferred() const
+{
+    return !m_db.isPostgres()
+        && m_db.value(QStringLiteral("SELECT COUNT(*) FROM replica_deferred_indexes")).toLongLong() > 0;
 }
 
 qint64 Replica::checkpoint() const
@@ -268,22 +518,81 @@ qint64 Replica::checkpoint() const
 
 bool Replica::applyPage(const QJsonObject &page, QString *error)
 {
-    const QString problem = validate(page);
+    // Format 1 pages have no `format`; guichetd answers some requests of a
+    // format 2 client (an empty long-poll) in the shape both read alike.
+    const bool compact = page.contains(QStringLiteral("format"));
+    QString problem;
+    if (compact
+        && (!isInteger(page.value(QStringLiteral("format")))
+            || page.value(QStringLiteral("format")).toInteger() != 2))
+        problem = QStringLiteral("format: 2 expected");
+    else
+        problem = compact ? validateCompact(page) : validate(page);
+    // Each format applies only its own kind of rows.
+    if (problem.isEmpty() && !compact && page.contains(QStringLiteral("tables")))
+        problem = QStringLiteral("tables: only format 2 sends tables");
     if (!problem.isEmpty()) {
         if (error)
             *error = tr("The server sent a malformed change page (%1).").arg(problem);
         return false;
     }
     try {
+        const bool more = page.value(QStringLiteral("more")).toBool();
+        // A first sync of several pages into an empty replica: the secondary
+        // indexes are built once at its end, from every row, instead of being
+        // updated row by row (most of what the replica's schema costs). Each
+        // page stays its own transaction; an interrupted first sync resumes
+        // without them, and its last page builds them.
+        const bool deferring = !m_db.isPostgres() && more && checkpoint() == 0;
+        // The same first sync does not check the schema's CHECK constraints
+        // again (the server's rows passed them): SQLite runs each `IN (...)`
+        // check of three values or more through a temporary table opened and
+        // closed for every row, which cost more than writing the row. Set
+        // before the page's statements are prepared, reset after them.
+        const bool bulk = deferring || indexesDeferred();
+        if (bulk)
+            m_db.exec(QStringLiteral("PRAGMA ignore_check_constraints = ON"));
+        const auto checksBack = qScopeGuard([&] {
+            if (!bulk)
+                return;
+            try {
+                m_db.exec(QStringLiteral("PRAGMA ignore_check_constraints = OFF"));
+            } catch (const DatabaseError &) {
+                // The connection is gone: a new one starts with the checks.
+            }
+        });
         Transaction transaction(m_db);
+        if (deferring)
+            deferIndexes();
         {
             Statements statements(m_db);
+            Writers writers(statements);
             for (const QJsonValue &reset : page.value(QStringLiteral("resets")).toArray())
                 dropStructure(m_db, reset.toObject().value(QStringLiteral("structure")).toInteger());
             for (const QJsonValue &entry : page.value(QStringLiteral("rows")).toArray()) {
                 const QJsonObject o = entry.toObject();
-                upsert(statements, o.value(QStringLiteral("table")).toString(),
+                upsert(writers, o.value(QStringLiteral("table")).toString(),
                        o.value(QStringLiteral("row")).toObject());
+            }
+            for (const QJsonValue &entry : page.value(QStringLiteral("tables")).toArray()) {
+                const QJsonObject block = entry.toObject();
+                const QString table = block.value(QStringLiteral("table")).toString();
+                QStringList columns;
+                for (const QJsonValue &column : block.value(QStringLiteral("columns")).toArray())
+                    columns.append(column.toString());
+                const int services = table == QLatin1String("attachments")
+                    ? int(columns.indexOf(QStringLiteral("services")))
+                    : -1;
+                TableWriter &writer = writers.get(table, columns);
+                QVariantList values;
+                values.reserve(columns.size());
+                for (const QJsonValue &row : block.value(QStringLiteral("rows")).toArray()) {
+                    values.clear();
+                    const QJsonArray array = row.toArray();
+                    for (int c = 0; c < array.size(); ++c)
+                        values.append(c == services ? servicesVariant(array.at(c)) : toVariant(array.at(c)));
+                    writer.write(values);
+                }
             }
             for (const QJsonValue &entry : page.value(QStringLiteral("deleted")).toArray()) {
                 const QJsonObject o = entry.toObject();
@@ -291,6 +600,8 @@ bool Replica::applyPage(const QJsonObject &page, QString *error)
                        o.value(QStringLiteral("id")).toInteger());
             }
         }
+        if (!more && indexesDeferred())
+            restoreIndexes();
         m_db.exec(QStringLiteral("DELETE FROM replica_state WHERE name = 'checkpoint'"));
         m_db.exec(QStringLiteral("INSERT INTO replica_state (name, value) VALUES ('checkpoint', ?)"),
                   { page.value(QStringLiteral("checkpoint")).toInteger() });
@@ -312,6 +623,8 @@ void Replica::clear()
     for (auto it = tables.rbegin(); it != tables.rend(); ++it)
         m_db.exec(QStringLiteral("DELETE FROM %1").arg(*it));
     m_db.exec(QStringLiteral("DELETE FROM replica_state"));
+    if (indexesDeferred())
+        restoreIndexes(); // on empty tables: at once
     transaction.commit();
 }
 

@@ -24,14 +24,25 @@ public:
     qint64 checkpoint() const;
 
     // Applies one page in ONE transaction: resets, upserts, deletions, then the
-    // checkpoint. Returns false with *error on a malformed page or a database
-    // failure; nothing is applied then.
+    // checkpoint. Reads both formats of docs/API.md: rows as objects (format
+    // 1) or, with "format": 2, per table as arrays of values, written with one
+    // prepared statement per table. Returns false with *error naming the
+    // field on a malformed page, or on a database failure; nothing is applied
+    // then.
     bool applyPage(const QJsonObject &page, QString *error);
 
     // Forgets every synced row and the checkpoint (sign-out of another user).
     void clear();
 
+    // While a first sync runs on SQLite (from its first page of several until
+    // its last), the synced tables' non-unique indexes are dropped and listed
+    // in replica_deferred_indexes; the last page builds them again.
+    bool indexesDeferred() const;
+
 private:
+    void deferIndexes();
+    void restoreIndexes();
+
     Database &m_db;
 };
 

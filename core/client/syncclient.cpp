@@ -54,6 +54,11 @@ void SyncClient::stop()
 {
     m_running = false;
     m_retryTimer.stop();
+    abortReply();
+}
+
+void SyncClient::abortReply()
+{
     if (m_reply) {
         QNetworkReply *reply = m_reply;
         m_reply = nullptr;
@@ -73,13 +78,21 @@ void SyncClient::pull()
 {
     if (!m_running || m_reply)
         return;
+    request(m_replica.checkpoint());
+}
+
+void SyncClient::request(qint64 since)
+{
     m_retryTimer.stop();
-    const qint64 since = m_replica.checkpoint();
-    if (since == 0 && m_firstSyncRows < 0)
+    if (since == 0 && m_firstSyncRows < 0) {
         m_firstSyncRows = 0;
+        m_firstSyncTotal = -1;
+    }
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("since"), QString::number(since));
-    query.addQueryItem(QStringLiteral("limit"), QString::number(m_pageLimit));
+    query.addQueryItem(QStringLiteral("limit"),
+                       QString::number(m_firstSyncRows >= 0 ? m_firstSyncPageLimit : m_pageLimit));
+    query.addQueryItem(QStringLiteral("format"), QStringLiteral("2"));
     int timeoutMs = 30000;
     if (m_caughtUp) {
         query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
@@ -115,11 +128,25 @@ void SyncClient::onPage(QNetworkReply *reply)
     }
     const qint64 before = m_replica.checkpoint();
     const QJsonObject &page = answer.json;
-    const bool changed = !page.value(QLatin1String("rows")).toArray().isEmpty()
-        || !page.value(QLatin1String("deleted")).toArray().isEmpty()
+    // Format 2 groups its rows by table; an empty page may come in format 1.
+    qsizetype rows = page.value(QLatin1String("rows")).toArray().size();
+    for (const QJsonValue &table : page.value(QLatin1String("tables")).toArray())
+        rows += table.toObject().value(QLatin1String("rows")).toArray().size();
+    const bool changed = rows > 0 || !page.value(QLatin1String("deleted")).toArray().isEmpty()
         || !page.value(QLatin1String("resets")).toArray().isEmpty();
+    const bool more = page.value(QLatin1String("more")).toBool();
+    // More is ready: the next page is asked for now (from this page's
+    // checkpoint, where the replica will be once it is applied), so that the
+    // server reads it while this one is written.
+    const qint64 next = page.value(QLatin1String("checkpoint")).toInteger();
+    const bool ahead = more && next > before;
+    if (ahead) {
+        m_caughtUp = false;
+        request(next);
+    }
     QString error;
     if (!m_replica.applyPage(page, &error)) {
+        abortReply(); // asked from a checkpoint the replica did not reach
         failed(error, true);
         scheduleRetry();
         return;
@@ -128,12 +155,19 @@ void SyncClient::onPage(QNetworkReply *reply)
     m_online = true;
     m_lastError.clear();
     m_lastSyncAt = QDateTime::currentDateTimeUtc();
-    const bool more = page.value(QLatin1String("more")).toBool();
     if (m_firstSyncRows >= 0) {
-        m_firstSyncRows += int(qMin<qsizetype>(page.value(QLatin1String("rows")).toArray().size(),
-                                               std::numeric_limits<int>::max() - m_firstSyncRows));
-        if (!more)
+        m_firstSyncRows += int(qMin<qsizetype>(rows, std::numeric_limits<int>::max() - m_firstSyncRows));
+        const QJsonValue total = page.value(QLatin1String("total"));
+        if (total.isDouble())
+            m_firstSyncTotal
+                = int(qBound(qint64(0), total.toInteger(), qint64(std::numeric_limits<int>::max())));
+        // Rows written meanwhile may come on top of the first page's total.
+        if (m_firstSyncTotal >= 0)
+            m_firstSyncTotal = qMax(m_firstSyncTotal, m_firstSyncRows);
+        if (!more) {
             m_firstSyncRows = -1;
+            m_firstSyncTotal = -1;
+        }
     }
     if (changed) {
         emit changesApplied();
@@ -142,6 +176,8 @@ void SyncClient::onPage(QNetworkReply *reply)
     emit statusChanged();
     if (!m_running)
         return; // a slot of the signals above stopped it
+    if (ahead)
+        return; // the next page is on its way
     m_caughtUp = !more;
     // A long-poll that came back at once with nothing new would otherwise
     // become a tight loop.

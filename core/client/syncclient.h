@@ -14,10 +14,11 @@ class RemoteCommandGateway;
 class Replica;
 
 // Keeps a connected desktop's replica up to date (docs/API.md "Sync"): pulls
-// GET /api/v1/changes?since=<checkpoint> page after page until the server says
-// no more, then waits for the next change with a long-poll (wait=25 s), which
-// the server answers as soon as something changes. Every page goes through
-// Replica::applyPage in one transaction. After a failure it waits 1 s, then
+// GET /api/v1/changes?since=<checkpoint>&format=2 page after page (compact
+// pages; larger ones during a first sync) until the server says no more, then waits for the next change with
+// a long-poll (wait=25 s), which the server answers as soon as something changes. Every page goes through
+// Replica::applyPage in one transaction; while one is applied, the next one
+// (when the page says more) is already on its way. After a failure it waits 1 s, then
 // twice as long each time up to 30 s: never a tight loop.
 class SyncClient : public QObject
 {
@@ -25,6 +26,9 @@ class SyncClient : public QObject
 
 public:
     static constexpr int defaultPageLimit = 1000;
+    // A first sync brings every visible row: fewer, larger pages (the server's
+    // maximum) cost less per row on both sides.
+    static constexpr int defaultFirstSyncPageLimit = 5000;
     static constexpr int defaultWaitSeconds = 25;
     static constexpr int defaultFirstRetryMs = 1000;
     static constexpr int defaultMaxRetryMs = 30000;
@@ -50,11 +54,19 @@ public:
     // until a page says no more): the rows applied so far; -1 otherwise. The
     // status bar shows it, so that a long first sync is not a silent wait.
     int firstSyncRows() const { return m_firstSyncRows; }
+    // While a first sync runs: how many rows the server said it brings in all
+    // (its first page's `total`, at least the rows received); -1 when unknown.
+    int firstSyncTotal() const { return m_firstSyncTotal; }
 
     // Tests shorten the delays.
     void setWaitSeconds(int seconds) { m_waitSeconds = seconds; }
     void setRetryDelays(int firstMs, int maxMs);
-    void setPageLimit(int limit) { m_pageLimit = limit; }
+    // The page size of every request, the first sync's included.
+    void setPageLimit(int limit)
+    {
+        m_pageLimit = limit;
+        m_firstSyncPageLimit = limit;
+    }
 
 signals:
     // A page changed the replica: screens reload.
@@ -64,6 +76,8 @@ signals:
 
 private:
     void pull();
+    void request(qint64 since);
+    void abortReply();
     void onPage(QNetworkReply *reply);
     void failed(const QString &error, bool online);
     void scheduleRetry();
@@ -81,10 +95,12 @@ private:
     QString m_lastError;
     int m_waitSeconds = defaultWaitSeconds;
     int m_pageLimit = defaultPageLimit;
+    int m_firstSyncPageLimit = defaultFirstSyncPageLimit;
     int m_firstRetryMs = defaultFirstRetryMs;
     int m_maxRetryMs = defaultMaxRetryMs;
     int m_nextRetryMs = defaultFirstRetryMs;
     int m_firstSyncRows = -1;
+    int m_firstSyncTotal = -1;
 };
 
 } // namespace guichet

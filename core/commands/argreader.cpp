@@ -34,6 +34,10 @@ bool fits(ArgType type, const QJsonValue &v)
         return ArgReader::successorsOf(v).has_value();
     case ArgType::SubscriptionLines:
         return ArgReader::linesOf(v).has_value();
+    case ArgType::Texts:
+        return ArgReader::textsOf(v).has_value();
+    case ArgType::NewServices:
+        return ArgReader::newServicesOf(v).has_value();
     }
     return false;
 }
@@ -61,6 +65,11 @@ QString typeMessage(ArgType type, const QString &key)
         return CommandDispatcher::tr("The field %1 must be a list of {\"serviceId\": id, "
                                      "\"modification\": true or false, \"consultation\": "
                                      "true or false}.")
+            .arg(key);
+    case ArgType::Texts:
+        return CommandDispatcher::tr("The field %1 must be a list of texts.").arg(key);
+    case ArgType::NewServices:
+        return CommandDispatcher::tr("The field %1 must be a list of {\"code\": text, \"name\": text}.")
             .arg(key);
     }
     return {};
@@ -158,6 +167,45 @@ QHash<qint64, qint64> ArgReader::successors(const char *key)
 QList<SubscriptionLine> ArgReader::lines(const char *key)
 {
     return linesOf(value(key, ArgType::SubscriptionLines)).value_or(QList<SubscriptionLine>());
+}
+
+QStringList ArgReader::texts(const char *key)
+{
+    return textsOf(value(key, ArgType::Texts)).value_or(QStringList());
+}
+
+QList<NewService> ArgReader::newServices(const char *key)
+{
+    return newServicesOf(value(key, ArgType::NewServices)).value_or(QList<NewService>());
+}
+
+std::optional<QStringList> ArgReader::textsOf(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return std::nullopt;
+    QStringList result;
+    for (const QJsonValue &item : v.toArray()) {
+        if (!item.isString())
+            return std::nullopt;
+        result.append(item.toString());
+    }
+    return result;
+}
+
+std::optional<QList<NewService>> ArgReader::newServicesOf(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return std::nullopt;
+    QList<NewService> result;
+    for (const QJsonValue &item : v.toArray()) {
+        const QJsonObject o = item.toObject();
+        const QJsonValue code = o.value(QLatin1String(argKey::code));
+        const QJsonValue name = o.value(QLatin1String(argKey::name));
+        if (!item.isObject() || !code.isString() || !name.isString() || o.size() != 2)
+            return std::nullopt;
+        result.append({ code.toString(), name.toString() });
+    }
+    return result;
 }
 
 std::optional<qint64> ArgReader::idOf(const QJsonValue &v)

@@ -2,6 +2,7 @@
 
 #include "commands/commandcatalogue.h"
 #include "rules/spaces/subscriptions.h"
+#include "rules/structures/structures.h"
 
 #include <QByteArray>
 #include <QDate>
@@ -39,6 +40,8 @@ public:
     // Structure id -> successor, key 0 standing for every structure without its own entry.
     QHash<qint64, qint64> successors(const char *key);
     QList<SubscriptionLine> lines(const char *key);
+    QStringList texts(const char *key);
+    QList<NewService> newServices(const char *key);
 
     // The value parsers the checks and the reads share; nothing when ill-typed.
     static std::optional<qint64> idOf(const QJsonValue &v);
@@ -47,6 +50,8 @@ public:
     static std::optional<QByteArray> base64Of(const QJsonValue &v);
     static std::optional<QHash<qint64, qint64>> successorsOf(const QJsonValue &v);
     static std::optional<QList<SubscriptionLine>> linesOf(const QJsonValue &v);
+    static std::optional<QStringList> textsOf(const QJsonValue &v);
+    static std::optional<QList<NewService>> newServicesOf(const QJsonValue &v);
 
 private:
     // The checked value, or undefined when absent (or on the handler's mistake).

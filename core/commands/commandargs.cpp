@@ -76,7 +76,8 @@ Builder profileArgs(const Profile &p)
 Builder structureArgs(const StructureInput &in)
 {
     Builder b;
-    b.set(argKey::siret, in.siret)
+    b.set(argKey::identifierType, in.identifierType)
+        .set(argKey::siret, in.siret)
         .set(argKey::raisonSociale, in.raisonSociale)
         .set(argKey::libelle, in.libelle)
         .set(argKey::adresse, in.adresse)
@@ -210,9 +211,33 @@ CommandCall createStructure(const StructureInput &input)
     return call("createStructure", structureArgs(input));
 }
 
-CommandCall updateStructure(qint64 structureId, const StructureInput &input)
+CommandCall createStructure(const NewStructure &input)
 {
-    return call("updateStructure", structureArgs(input).set(argKey::structure, structureId));
+    Builder b = structureArgs(input.fields);
+    if (!input.services.isEmpty()) {
+        QJsonArray services;
+        for (const NewService &service : input.services)
+            services.append(QJsonObject { { QLatin1String(argKey::code), service.code },
+                                          { QLatin1String(argKey::name), service.name } });
+        b.set(argKey::services, QJsonValue(services));
+    }
+    if (!input.bank.isEmpty())
+        b.set(argKey::iban, input.bank.iban).set(argKey::bic, input.bank.bic);
+    if (input.principalId)
+        b.set(argKey::principal, input.principalId);
+    if (!input.spaces.isEmpty())
+        b.set(argKey::spaces, QJsonValue(QJsonArray::fromStringList(input.spaces)));
+    return call("createStructure", b);
+}
+
+CommandCall updateStructure(qint64 structureId, const StructureInput &input,
+                            const std::optional<StructureBank> &bank)
+{
+    Builder b = structureArgs(input);
+    b.set(argKey::structure, structureId);
+    if (bank)
+        b.set(argKey::iban, bank->iban).set(argKey::bic, bank->bic);
+    return call("updateStructure", b);
 }
 
 CommandCall addService(qint64 structureId, const QString &code, const QString &name)
@@ -309,6 +334,18 @@ CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, c
     return call("attachUser", b);
 }
 
+CommandCall attachUserToStructures(const QList<qint64> &structureIds, qint64 userId, const QString &role,
+                                   const QDate &validFrom, const QDate &validUntil)
+{
+    return call("attachUserToStructures",
+                Builder()
+                    .set(argKey::structures, structureIds)
+                    .set(argKey::user, userId)
+                    .set(argKey::role, role)
+                    .set(argKey::validFrom, validFrom)
+                    .setIfGiven(argKey::validUntil, validUntil));
+}
+
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil)
 {
     return call("endAttachment",
@@ -342,6 +379,15 @@ CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode)
                 Builder().set(argKey::structure, structureId).set(argKey::space, spaceCode));
 }
 
+CommandCall setSelfServiceSpace(qint64 structureId, const QString &spaceCode, bool enabled)
+{
+    return call("setSelfServiceSpace",
+                Builder()
+                    .set(argKey::structure, structureId)
+                    .set(argKey::space, spaceCode)
+                    .set(argKey::enabled, enabled));
+}
+
 CommandCall requestSubscription(const SubscriptionRequest &request)
 {
     QJsonArray lines;
@@ -357,6 +403,18 @@ CommandCall requestSubscription(const SubscriptionRequest &request)
                     .set(argKey::lines, QJsonValue(lines))
                     .set(argKey::effectiveDate, request.effectiveDate)
                     .set(argKey::comment, request.comment));
+}
+
+CommandCall subscribeUsers(const BulkSubscription &bulk)
+{
+    return call("subscribeUsers",
+                Builder()
+                    .set(argKey::structure, bulk.structureId)
+                    .set(argKey::users, bulk.userIds)
+                    .set(argKey::space, bulk.spaceCode)
+                    .set(argKey::modification, bulk.modification)
+                    .set(argKey::consultation, bulk.consultation)
+                    .set(argKey::effectiveDate, bulk.effectiveDate));
 }
 
 CommandCall decideSubscription(qint64 subscriptionId, bool validate, const QString &comment)

@@ -51,7 +51,10 @@ CommandCall supportResendActivation(qint64 userId);
 
 // Structures and services
 CommandCall createStructure(const StructureInput &input);
-CommandCall updateStructure(qint64 structureId, const StructureInput &input);
+CommandCall createStructure(const NewStructure &input);
+// With `bank`, the bank details too (the form shows them to managers only).
+CommandCall updateStructure(qint64 structureId, const StructureInput &input,
+                            const std::optional<StructureBank> &bank = std::nullopt);
 CommandCall addService(qint64 structureId, const QString &code, const QString &name);
 CommandCall setServiceActive(qint64 serviceId, bool active);
 
@@ -74,6 +77,9 @@ CommandCall inviteUser(qint64 structureId, const QString &email, const QString &
 CommandCall resendInvitation(qint64 attachmentId);
 CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,
                        const QDate &validUntil, bool wholeStructure, const QList<qint64> &serviceIds = {});
+// The whole of each structure; role "user" or "secondary".
+CommandCall attachUserToStructures(const QList<qint64> &structureIds, qint64 userId, const QString &role,
+                                   const QDate &validFrom, const QDate &validUntil);
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil);
 // structureId 0: every structure the caller manages.
 CommandCall copyRights(qint64 fromUserId, qint64 toUserId, qint64 structureId);
@@ -82,6 +88,7 @@ CommandCall transferPrincipal(qint64 structureId, qint64 successorId);
 // Spaces set at structure level
 CommandCall enableStructureSpace(qint64 structureId, const QString &spaceCode);
 CommandCall disableStructureSpace(qint64 structureId, const QString &spaceCode);
+CommandCall setSelfServiceSpace(qint64 structureId, const QString &spaceCode, bool enabled);
 
 // Subscriptions (abonnements)
 CommandCall requestSubscription(const SubscriptionRequest &request);
@@ -89,6 +96,7 @@ CommandCall decideSubscription(qint64 subscriptionId, bool validate, const QStri
 CommandCall decideSubscriptions(const QList<qint64> &subscriptionIds, bool validate,
                                 const QString &comment = {});
 CommandCall removeSubscriptions(const QList<qint64> &subscriptionIds);
+CommandCall subscribeUsers(const BulkSubscription &bulk);
 
 // Attached files (pièces jointes)
 CommandCall addFile(const AttachedFiles::NewFile &file);

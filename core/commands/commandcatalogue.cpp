@@ -32,7 +32,10 @@ constexpr bool Shown = false;
 QList<ArgSpec> structureArgs()
 {
     return {
-        { argKey::siret, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "SIRET") },
+        { argKey::identifierType, ArgType::Text, Opt, Shown,
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Identifier type") },
+        { argKey::siret, ArgType::Text, Opt, Shown,
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Identifier (SIRET, VAT number…)") },
         { argKey::raisonSociale, ArgType::Text, Req, Shown,
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Company name") },
         { argKey::libelle, ArgType::Text, Opt, Shown,
@@ -42,12 +45,24 @@ QList<ArgSpec> structureArgs()
         { argKey::codePostal, ArgType::Text, Opt, Shown,
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Postal code") },
         { argKey::ville, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "City") },
+        { argKey::iban, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "IBAN") },
+        { argKey::bic, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "BIC") },
     };
+}
+
+// The bank details when the call gives them (updateStructure keeps them otherwise).
+std::optional<StructureBank> structureBank(ArgReader &a)
+{
+    if (!a.has(argKey::iban) && !a.has(argKey::bic))
+        return std::nullopt;
+    return StructureBank { a.text(argKey::iban), a.text(argKey::bic) };
 }
 
 StructureInput structureInput(ArgReader &a)
 {
     StructureInput input;
+    if (a.has(argKey::identifierType))
+        input.identifierType = a.text(argKey::identifierType);
     input.siret = a.text(argKey::siret);
     input.raisonSociale = a.text(argKey::raisonSociale);
     input.libelle = a.text(argKey::libelle);
@@ -303,9 +318,23 @@ std::vector<CommandSpec> declare()
               return a.ok() ? SignUps(core).supportResendActivation(actor, user) : a.error();
           } },
         // Structures
-        { "createStructure", QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Create a structure"), false, structureArgs(),
+        { "createStructure", QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Create a structure"), false,
+          structureArgs()
+              + QList<ArgSpec> {
+                  { argKey::services, ArgType::NewServices, Opt, Shown,
+                    QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Services") },
+                  { argKey::principal, ArgType::Id, Opt, Shown,
+                    QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Principal manager") },
+                  { argKey::spaces, ArgType::Texts, Opt, Shown,
+                    QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Spaces set at structure level") },
+              },
           [](Core &core, qint64 actor, ArgReader &a) {
-              const StructureInput input = structureInput(a);
+              NewStructure input;
+              input.fields = structureInput(a);
+              input.services = a.newServices(argKey::services);
+              input.bank = structureBank(a).value_or(StructureBank());
+              input.principalId = a.id(argKey::principal);
+              input.spaces = a.texts(argKey::spaces);
               return a.ok() ? Structures(core).createStructure(actor, input) : a.error();
           } },
         { "updateStructure", QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Modify a structure"), false,
@@ -314,7 +343,8 @@ std::vector<CommandSpec> declare()
           [](Core &core, qint64 actor, ArgReader &a) {
               const qint64 structure = a.id(argKey::structure);
               const StructureInput input = structureInput(a);
-              return a.ok() ? Structures(core).updateStructure(actor, structure, input) : a.error();
+              const std::optional<StructureBank> bank = structureBank(a);
+              return a.ok() ? Structures(core).updateStructure(actor, structure, input, bank) : a.error();
           } },
         { "addService",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Add a service"),
@@ -459,6 +489,26 @@ std::vector<CommandSpec> declare()
               input.wholeStructure = a.flag(argKey::wholeStructure, !hasServices);
               return a.ok() ? ManagerActivity(core).attachUser(actor, input) : a.error();
           } },
+        { "attachUserToStructures",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Attach a user to several structures"),
+          false,
+          {
+              { argKey::structures, ArgType::Ids, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structures") },
+              { argKey::user, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "User number") },
+              { argKey::role, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Role") },
+              { argKey::validFrom, ArgType::Date, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid from") },
+              { argKey::validUntil, ArgType::Date, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid until") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              AttachToStructuresInput input;
+              input.structureIds = a.ids(argKey::structures);
+              input.userId = a.id(argKey::user);
+              const QString roleName = a.text(argKey::role);
+              input.role = roleName.isEmpty() ? Role::User : roleFromString(roleName);
+              input.validFrom = a.date(argKey::validFrom);
+              input.validUntil = a.date(argKey::validUntil);
+              return a.ok() ? ManagerActivity(core).attachUserToStructures(actor, input) : a.error();
+          } },
         { "inviteUser",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Invite a user"),
           false,
@@ -557,6 +607,20 @@ std::vector<CommandSpec> declare()
               const QString space = a.text(argKey::space);
               return a.ok() ? Spaces(core).disableStructureSpace(actor, structure, space) : a.error();
           } },
+        { "setSelfServiceSpace",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Let users add a space themselves"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::space, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Space") },
+              { argKey::enabled, ArgType::Flag, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Allowed") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const qint64 structure = a.id(argKey::structure);
+              const QString space = a.text(argKey::space);
+              const bool enabled = a.flag(argKey::enabled);
+              return a.ok() ? Spaces(core).setSelfServiceSpace(actor, structure, space, enabled) : a.error();
+          } },
         // Subscriptions (abonnements)
         { "requestSubscription",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Add a subscription"),
@@ -616,6 +680,27 @@ std::vector<CommandSpec> declare()
           [](Core &core, qint64 actor, ArgReader &a) {
               const QList<qint64> ids = a.ids(argKey::subscriptions);
               return a.ok() ? Subscriptions(core).removeSubscriptions(actor, ids) : a.error();
+          } },
+        { "subscribeUsers",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Subscribe users to a space"),
+          false,
+          {
+              { argKey::structure, ArgType::Id, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Structure number") },
+              { argKey::users, ArgType::Ids, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Users") },
+              { argKey::space, ArgType::Text, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Space") },
+              { argKey::modification, ArgType::Flag, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Modification") },
+              { argKey::consultation, ArgType::Flag, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Consultation") },
+              { argKey::effectiveDate, ArgType::Date, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Effective date") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              BulkSubscription bulk;
+              bulk.structureId = a.id(argKey::structure);
+              bulk.userIds = a.ids(argKey::users);
+              bulk.spaceCode = a.text(argKey::space);
+              bulk.modification = a.flag(argKey::modification);
+              bulk.consultation = a.flag(argKey::consultation);
+              bulk.effectiveDate = a.date(argKey::effectiveDate);
+              return a.ok() ? Subscriptions(core).subscribeUsers(actor, bulk) : a.error();
           } },
         // Attached files (pièces jointes)
         { "addFile",
@@ -744,6 +829,10 @@ const char *typeName(ArgType type)
         return "successors";
     case ArgType::SubscriptionLines:
         return "subscription lines";
+    case ArgType::Texts:
+        return "list of texts";
+    case ArgType::NewServices:
+        return "new services";
     }
     return "";
 }
@@ -808,6 +897,7 @@ int CommandCatalogue::maxTextLength(const char *key)
         { argKey::answer, textLimit::SolicitationBody },
         { argKey::body, textLimit::SolicitationBody },
         { argKey::category, textLimit::Code },
+        { argKey::bic, textLimit::Bic },
         { argKey::city, textLimit::City },
         { argKey::code, textLimit::Code },
         { argKey::codePostal, textLimit::PostalCode },
@@ -820,6 +910,8 @@ int CommandCatalogue::maxTextLength(const char *key)
         { argKey::email, textLimit::Email },
         { argKey::fileName, textLimit::FileName },
         { argKey::fileType, textLimit::Code },
+        { argKey::iban, textLimit::Iban },
+        { argKey::identifierType, textLimit::Code },
         { argKey::firstName, textLimit::Name },
         { argKey::language, textLimit::Code },
         { argKey::lastName, textLimit::Name },

@@ -20,6 +20,7 @@ class ArgReader;
 // through these constants, so a misspelt key does not compile.
 namespace argKey {
 inline constexpr char active[] = "active";
+inline constexpr char bic[] = "bic";
 inline constexpr char addressLine[] = "addressLine";
 inline constexpr char adresse[] = "adresse";
 inline constexpr char answer[] = "answer";
@@ -45,7 +46,9 @@ inline constexpr char fileType[] = "fileType";
 inline constexpr char firstName[] = "firstName";
 inline constexpr char from[] = "from";
 inline constexpr char granted[] = "granted";
+inline constexpr char iban[] = "iban";
 inline constexpr char id[] = "id";
+inline constexpr char identifierType[] = "identifierType";
 inline constexpr char ids[] = "ids";
 inline constexpr char language[] = "language";
 inline constexpr char lastName[] = "lastName";
@@ -55,6 +58,7 @@ inline constexpr char name[] = "name";
 inline constexpr char newPassword[] = "newPassword";
 inline constexpr char password[] = "password";
 inline constexpr char postalCode[] = "postalCode";
+inline constexpr char principal[] = "principal";
 inline constexpr char question[] = "question";
 inline constexpr char raisonSociale[] = "raisonSociale";
 inline constexpr char role[] = "role";
@@ -64,8 +68,10 @@ inline constexpr char service[] = "service";
 inline constexpr char services[] = "services";
 inline constexpr char siret[] = "siret";
 inline constexpr char space[] = "space";
+inline constexpr char spaces[] = "spaces";
 inline constexpr char status[] = "status";
 inline constexpr char structure[] = "structure";
+inline constexpr char structures[] = "structures";
 inline constexpr char subject[] = "subject";
 inline constexpr char subscription[] = "subscription";
 inline constexpr char subscriptions[] = "subscriptions";
@@ -75,12 +81,13 @@ inline constexpr char text[] = "text";
 inline constexpr char to[] = "to";
 inline constexpr char token[] = "token";
 inline constexpr char user[] = "user";
+inline constexpr char users[] = "users";
 inline constexpr char validate[] = "validate";
 inline constexpr char validFrom[] = "validFrom";
 inline constexpr char validUntil[] = "validUntil";
 inline constexpr char ville[] = "ville";
 inline constexpr char wholeStructure[] = "wholeStructure";
-// Inside each item of `lines`.
+// Inside each item of `lines` (and the modes of subscribeUsers).
 inline constexpr char serviceId[] = "serviceId";
 inline constexpr char modification[] = "modification";
 inline constexpr char consultation[] = "consultation";
@@ -99,6 +106,8 @@ enum class ArgType {
     Base64, // file content, base64-encoded
     Successors, // {"forAll": id, "perStructure": {"<structure id>": id}}
     SubscriptionLines, // [{"serviceId": id, "modification": bool, "consultation": bool}]
+    Texts, // a list of JSON strings
+    NewServices, // [{"code": text, "name": text}]
 };
 
 enum class ArgNeed {

@@ -70,6 +70,8 @@ constexpr ActionCode kActions[] = {
     { AuditAction::ServiceDeactivated, AuditFamily::Structure, "structure.service_deactivated" },
     { AuditAction::SpaceSet, AuditFamily::Structure, "structure.space_set" },
     { AuditAction::SpaceUnset, AuditFamily::Structure, "structure.space_unset" },
+    { AuditAction::SelfServiceAllowed, AuditFamily::Structure, "structure.self_service_allowed" },
+    { AuditAction::SelfServiceWithdrawn, AuditFamily::Structure, "structure.self_service_withdrawn" },
     { AuditAction::SubscriptionRequested, AuditFamily::Subscription, "subscription.requested" },
     { AuditAction::SubscriptionCreated, AuditFamily::Subscription, "subscription.created" },
     { AuditAction::SubscriptionValidated, AuditFamily::Subscription, "subscription.validated" },

@@ -67,6 +67,8 @@ enum class AuditAction {
     ServiceDeactivated,
     SpaceSet,
     SpaceUnset,
+    SelfServiceAllowed, // the structure's users may subscribe to the space themselves
+    SelfServiceWithdrawn,
     // subscription (abonnement)
     SubscriptionRequested,
     SubscriptionCreated,

@@ -4,10 +4,12 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
 #include <QSet>
-#include <QSqlRecord>
 
 #include <algorithm>
+#include <cmath>
 
 namespace guichet {
 
@@ -30,9 +32,13 @@ const QList<TableSpec> &tableSpecs()
                          "deactivated_at, created_at, version") },
         { QStringLiteral("structures"),
           QStringLiteral("id, siret, raison_sociale, libelle, adresse, code_postal, ville, secondary_powers, "
-                         "created_at, version") },
+                         "created_at, version, identifier_type") },
+        // The structure's managers only (visibleWhere), never in the search.
+        { QStringLiteral("structure_bank_details"), QStringLiteral("id, structure_id, iban, bic, version") },
         { QStringLiteral("services"), QStringLiteral("id, structure_id, code, name, active, version") },
         { QStringLiteral("structure_spaces"),
+          QStringLiteral("id, structure_id, space_id, enabled_at, version") },
+        { QStringLiteral("structure_self_service"),
           QStringLiteral("id, structure_id, space_id, enabled_at, version") },
         { QStringLiteral("attachments"),
           QStringLiteral("id, user_id, structure_id, role, whole_structure, valid_from, valid_until, status, "
@@ -58,6 +64,19 @@ const QList<TableSpec> &tableSpecs()
     return specs;
 }
 
+// Each table's columns as a list, in the order rows hold their values; `id`
+// is first and `version` last in every table.
+const QStringList &columnList(int table)
+{
+    static const QList<QStringList> lists = [] {
+        QList<QStringList> all;
+        for (const TableSpec &spec : tableSpecs())
+            all.append(spec.columns.split(QStringLiteral(", ")));
+        return all;
+    }();
+    return lists.at(table);
+}
+
 int tableIndex(const QString &name)
 {
     const auto &specs = tableSpecs();
@@ -72,8 +91,9 @@ int tableIndex(const QString &name)
 bool isStructureTable(const QString &table)
 {
     return table == QLatin1String("services") || table == QLatin1String("structure_spaces")
-        || table == QLatin1String("attachments") || table == QLatin1String("subscriptions")
-        || table == QLatin1String("audit_log");
+        || table == QLatin1String("structure_self_service") || table == QLatin1String("attachments")
+        || table == QLatin1String("subscriptions") || table == QLatin1String("audit_log")
+        || table == QLatin1String("structure_bank_details");
 }
 
 QString idList(const QList<qint64> &ids)
@@ -149,7 +169,8 @@ QString visibleWhere(const QString &table, const Scope &s)
     }
     if (table == QLatin1String("structures"))
         return QStringLiteral("id IN (%1)").arg(s.a);
-    if (table == QLatin1String("services") || table == QLatin1String("structure_spaces"))
+    if (table == QLatin1String("services") || table == QLatin1String("structure_spaces")
+        || table == QLatin1String("structure_self_service"))
         return QStringLiteral("structure_id IN (%1)").arg(s.a);
     if (table == QLatin1String("attachments") || table == QLatin1String("subscriptions"))
         return QStringLiteral("user_id = %1 OR structure_id IN (%2)").arg(u, s.m);
@@ -161,14 +182,15 @@ QString visibleWhere(const QString &table, const Scope &s)
         return s.support
             ? QStringLiteral("1 = 1")
             : QStringLiteral("solicitation_id IN (SELECT id FROM solicitations WHERE user_id = %1)").arg(u);
-    if (table == QLatin1String("audit_log"))
+    if (table == QLatin1String("audit_log") || table == QLatin1String("structure_bank_details"))
         return QStringLiteral("structure_id IN (%1)").arg(s.m);
     if (table == QLatin1String("tombstones")) {
         // The same rules, on the scope the deleted row had.
         QString where
             = QStringLiteral("user_id = %1 OR (table_name IN ('attachments', 'subscriptions', "
                              "'audit_log') AND structure_id IN (%2)) OR (table_name IN "
-                             "('structures', 'services', 'structure_spaces') AND structure_id IN (%3))")
+                             "('structures', 'services', 'structure_spaces', 'structure_self_service') AND "
+                             "structure_id IN (%3))")
                   .arg(u, s.m, s.a);
         if (s.support)
             where += QStringLiteral(" OR table_name IN ('solicitations', 'solicitation_messages')");
@@ -204,7 +226,9 @@ struct Item
     qint64 version = 0;
     int table = -1;
     qint64 id = 0;
-    QJsonObject row;
+    QVariantList values; // columnList(table)'s, as the database gave them
+    QList<qint64> services; // attachments only
+    bool withServices = false; // services were read: the row carries them
     // Tombstones only.
     QString deletedTable;
     qint64 userId = 0;
@@ -220,18 +244,15 @@ QList<Item> fetchRows(const Database &db, int table, const QString &where, int l
         sql += QStringLiteral(" LIMIT %1").arg(limit);
     QList<Item> items;
     QSqlQuery query = db.exec(sql);
-    const QSqlRecord record = query.record();
-    const int count = record.count();
-    QStringList names;
-    for (int i = 0; i < count; ++i)
-        names.append(record.fieldName(i));
+    const int count = int(columnList(table).size());
     while (query.next()) {
         Item item;
         item.table = table;
+        item.values.reserve(count);
         for (int i = 0; i < count; ++i)
-            item.row.insert(names.at(i), toJson(query.value(i)));
-        item.id = item.row.value(QStringLiteral("id")).toInteger();
-        item.version = item.row.value(QStringLiteral("version")).toInteger();
+            item.values.append(query.value(i));
+        item.id = item.values.first().toLongLong();
+        item.version = item.values.last().toLongLong();
         items.append(std::move(item));
     }
     return items;
@@ -258,36 +279,54 @@ QList<Item> fetchTombstones(const Database &db, const QString &where, int limit)
     return items;
 }
 
-// The first `limit` visible changes (0: all) whose version satisfies
-// versionWhere, in version order. Once `limit` are known, later tables are only
-// asked for versions up to the last of them, so a page reads about `limit`
-// rows in all rather than `limit` per table.
-QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &versionWhere, int limit,
+// The visible changes whose version satisfies versionWhere, in version order
+// (a table's rows by version then id, tables in tables() order within a version).
+QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &versionWhere,
                          bool withTombstones)
 {
     QList<Item> items;
-    QString bound;
-    const auto merge = [&](QList<Item> more) {
-        items += std::move(more);
-        std::stable_sort(items.begin(), items.end(),
-                         [](const Item &a, const Item &b) { return a.version < b.version; });
-        if (limit > 0 && items.size() >= limit) {
-            items.resize(limit);
-            bound = QStringLiteral(" AND version <= %1").arg(items.last().version);
+    for (int t = 0; t < tableSpecs().size(); ++t)
+        items += fetchRows(
+            db, t,
+            QStringLiteral("%1 AND (%2)").arg(versionWhere, visibleWhere(tableSpecs().at(t).name, scope)), 0);
+    if (withTombstones)
+        items += fetchTombstones(db,
+                                 QStringLiteral("%1 AND (%2)")
+                                     .arg(versionWhere, visibleWhere(QStringLiteral("tombstones"), scope)),
+                                 0);
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return a.version < b.version; });
+    return items;
+}
+
+// The versions of the first `limit` visible changes after `since`, ascending
+// (fewer when fewer are left). Only the versions are read: a page decides
+// where it ends first, then reads just the rows it sends, instead of `limit`
+// whole rows of each table of which most were thrown away. Once `limit` are
+// known, later tables are only asked for versions up to the last of them.
+QList<qint64> firstVersions(const Database &db, const Scope &scope, qint64 since, qint64 upTo, int limit,
+                            bool withTombstones)
+{
+    QList<qint64> versions;
+    QString bound = QStringLiteral(" AND version <= %1").arg(upTo);
+    const auto merge = [&](const QString &table, const QString &where) {
+        QSqlQuery query
+            = db.exec(QStringLiteral("SELECT version FROM %1 WHERE version > %2%3 AND (%4) ORDER BY "
+                                     "version LIMIT %5")
+                          .arg(table, QString::number(since), bound, where, QString::number(limit)));
+        while (query.next())
+            versions.append(query.value(0).toLongLong());
+        std::sort(versions.begin(), versions.end());
+        if (versions.size() >= limit) {
+            versions.resize(limit);
+            bound = QStringLiteral(" AND version <= %1").arg(versions.last());
         }
     };
-    for (int t = 0; t < tableSpecs().size(); ++t)
-        merge(fetchRows(db, t,
-                        QStringLiteral("%1%2 AND (%3)")
-                            .arg(versionWhere, bound, visibleWhere(tableSpecs().at(t).name, scope)),
-                        limit));
+    for (const TableSpec &spec : tableSpecs())
+        merge(spec.name, visibleWhere(spec.name, scope));
     if (withTombstones)
-        merge(
-            fetchTombstones(db,
-                            QStringLiteral("%1%2 AND (%3)")
-                                .arg(versionWhere, bound, visibleWhere(QStringLiteral("tombstones"), scope)),
-                            limit));
-    return items;
+        merge(QStringLiteral("tombstones"), visibleWhere(QStringLiteral("tombstones"), scope));
+    return versions;
 }
 
 // A read-only transaction for one page, so that every query sees the same
@@ -369,13 +408,11 @@ QList<qint64> idsOf(const Database &db, const QString &sql)
 void addAttachmentServices(const Database &db, QList<Item> &items)
 {
     const int attachments = tableIndex(QStringLiteral("attachments"));
-    QHash<qint64, QJsonArray> services;
+    QHash<qint64, QList<qint64>> services;
     QList<qint64> ids;
     for (const Item &item : items) {
-        if (item.table == attachments) {
+        if (item.table == attachments)
             ids.append(item.id);
-            services.insert(item.id, QJsonArray());
-        }
     }
     if (ids.isEmpty())
         return;
@@ -389,8 +426,92 @@ void addAttachmentServices(const Database &db, QList<Item> &items)
             services[query.value(0).toLongLong()].append(query.value(1).toLongLong());
     }
     for (Item &item : items) {
-        if (item.table == attachments)
-            item.row.insert(QStringLiteral("services"), services.value(item.id));
+        if (item.table == attachments) {
+            item.services = services.value(item.id);
+            item.withServices = true;
+        }
+    }
+}
+
+// The row as format 1 sends it: an object of its columns (docs/API.md "Rows").
+QJsonObject rowObject(const Item &item)
+{
+    const QStringList &names = columnList(item.table);
+    QJsonObject row;
+    for (int i = 0; i < names.size(); ++i)
+        row.insert(names.at(i), toJson(item.values.at(i)));
+    if (item.withServices) {
+        QJsonArray services;
+        for (const qint64 id : item.services)
+            services.append(id);
+        row.insert(QStringLiteral("services"), services);
+    }
+    return row;
+}
+
+qint64 itemValue(const Item &item, const QString &column)
+{
+    return item.values.value(int(columnList(item.table).indexOf(column))).toLongLong();
+}
+
+// Format 2 writes JSON text straight from the values (no QJsonObject per
+// row): the same values toJson() gives, which QJsonDocument reads back alike.
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    const QByteArray utf8 = text.toUtf8();
+    const char *run = utf8.constData();
+    const char *const end = run + utf8.size();
+    for (const char *p = run; p != end; ++p) {
+        const uchar c = uchar(*p);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(run, p - run);
+        run = p + 1;
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        }
+    }
+    out.append(run, end - run);
+    out += '"';
+}
+
+void appendJsonValue(QByteArray &out, const QVariant &value)
+{
+    if (value.isNull()) {
+        out += "null";
+        return;
+    }
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+        out += QByteArray::number(value.toLongLong());
+        return;
+    case QMetaType::Bool:
+        out += value.toBool() ? '1' : '0';
+        return;
+    case QMetaType::Double: {
+        const double d = value.toDouble();
+        if (std::isfinite(d))
+            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+        else
+            out += "null"; // as QJsonDocument writes them
+        return;
+    }
+    default:
+        appendJsonString(out, value.toString());
     }
 }
 
@@ -417,7 +538,7 @@ QStringList ChangeFeed::columns(const QString &table)
     const int index = tableIndex(table);
     if (index < 0)
         return {};
-    return tableSpecs().at(index).columns.split(QStringLiteral(", "));
+    return columnList(index);
 }
 
 QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &ids) const
@@ -426,8 +547,8 @@ QList<QJsonObject> ChangeFeed::rows(const QString &table, const QList<qint64> &i
     if (index < 0 || ids.isEmpty())
         return {};
     QHash<qint64, QJsonObject> byId;
-    for (Item &item : fetchRows(m_core.db(), index, QStringLiteral("id IN (%1)").arg(idList(ids)), 0))
-        byId.insert(item.id, std::move(item.row));
+    for (const Item &item : fetchRows(m_core.db(), index, QStringLiteral("id IN (%1)").arg(idList(ids)), 0))
+        byId.insert(item.id, rowObject(item));
     QList<QJsonObject> result;
     for (const qint64 id : ids) {
         const auto found = byId.constFind(id);
@@ -478,6 +599,7 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
     structures += structureRows;
     collect(QStringLiteral("SELECT structure_id FROM services WHERE %1"), &structures, nullptr);
     collect(QStringLiteral("SELECT structure_id FROM structure_spaces WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_self_service WHERE %1"), &structures, nullptr);
     collect(QStringLiteral("SELECT user_id, structure_id FROM attachments WHERE %1"), &users, &structures);
     collect(QStringLiteral("SELECT user_id, structure_id FROM subscriptions WHERE %1"), &users, &structures);
     collect(QStringLiteral("SELECT user_id FROM attached_files WHERE %1"), &users, nullptr);
@@ -488,6 +610,7 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
                        "JOIN solicitations s ON s.id = m.solicitation_id"),
         &solicitationUsers, nullptr);
     collect(QStringLiteral("SELECT structure_id FROM audit_log WHERE %1"), &structures, nullptr);
+    collect(QStringLiteral("SELECT structure_id FROM structure_bank_details WHERE %1"), &structures, nullptr);
     if (!tooMany) {
         QSqlQuery query = db.exec(QStringLiteral("SELECT table_name, user_id, structure_id FROM tombstones "
                                                  "WHERE %1 LIMIT %2")
@@ -574,30 +697,27 @@ ChangeFeed::Concerned ChangeFeed::concerned(qint64 since, const QList<qint64> &c
     return result;
 }
 
-std::optional<QJsonObject> ChangeFeed::pageAt(qint64 userId, qint64 since, int limit, qint64 version) const
-{
-    return read(userId, since, limit, version);
-}
+namespace {
 
-QJsonObject ChangeFeed::everything(qint64 userId) const
+// One page, before it is written in either format.
+struct PageData
 {
-    return page(userId, 0, 0);
-}
+    qint64 checkpoint = 0;
+    bool more = false;
+    QJsonArray resets;
+    QList<Item> delivered; // rows (table >= 0) and deletions
+    qint64 total = -1; // first page of a first sync, when asked: every visible row
+};
 
-QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
+std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int limit, qint64 onlyAt,
+                                 bool withTotal)
 {
-    return *read(userId, since, limit, 0);
-}
-
-std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int limit, qint64 onlyAt) const
-{
-    Database &db = m_core.db();
     since = std::max<qint64>(since, 0);
     // The common poll: nothing changed anywhere, one cheap query.
     if (since > 0 && onlyAt == 0) {
         const qint64 now = db.currentVersion();
         if (since >= now)
-            return makePage(now, false, {}, {}, {});
+            return PageData { now, false, {}, {}, -1 };
     }
 
     ReadSnapshot snapshot(db);
@@ -605,7 +725,7 @@ std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int lim
     if (onlyAt > 0 && current != onlyAt)
         return std::nullopt;
     if (since > 0 && since >= current)
-        return makePage(current, false, {}, {}, {});
+        return PageData { current, false, {}, {}, -1 };
     const Scope scope = loadScope(db, userId);
     // A first sync (since 0) starts from an empty replica: nothing to delete or reset.
     const bool incremental = since > 0;
@@ -613,33 +733,34 @@ std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int lim
     // Bounded by `current`: on PostgreSQL the snapshot may hold a later version
     // whose earlier one is not committed yet; reading it would move the
     // checkpoint past the earlier one for good.
-    QList<Item> items
-        = fetchChanges(db, scope, QStringLiteral("version > %1 AND version <= %2").arg(since).arg(current),
-                       limit > 0 ? limit + 1 : 0, incremental);
     QList<Item> delivered;
     qint64 checkpoint = current;
     bool more = false;
-    if (limit > 0 && items.size() > limit) {
+    const QList<qint64> versions
+        = limit > 0 ? firstVersions(db, scope, since, current, limit + 1, incremental) : QList<qint64>();
+    if (limit > 0 && versions.size() > limit) {
         // Never split one command's rows: the next page starts after `checkpoint`.
-        const qint64 cut = items.at(limit - 1).version;
+        const qint64 cut = versions.at(limit - 1);
         int end = limit;
-        if (items.at(limit).version == cut) {
+        if (versions.at(limit) == cut) {
             end = 0;
-            while (items.at(end).version != cut)
+            while (versions.at(end) != cut)
                 ++end;
         }
         if (end > 0) {
-            delivered = items.mid(0, end);
-            checkpoint = delivered.last().version;
+            checkpoint = versions.at(end - 1);
             more = true;
         } else {
             // One command changed more rows than a page holds: send them all.
-            delivered = fetchChanges(db, scope, QStringLiteral("version = %1").arg(cut), 0, incremental);
             checkpoint = cut;
             more = cut < current;
         }
+        delivered = fetchChanges(db, scope,
+                                 QStringLiteral("version > %1 AND version <= %2").arg(since).arg(checkpoint),
+                                 incremental);
     } else {
-        delivered = items;
+        delivered = fetchChanges(
+            db, scope, QStringLiteral("version > %1 AND version <= %2").arg(since).arg(current), incremental);
     }
 
     const int usersTable = tableIndex(QStringLiteral("users"));
@@ -659,9 +780,8 @@ std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int lim
         QList<qint64> resetStructures;
         for (const Item &item : delivered) {
             qint64 structure = 0;
-            if (item.table == attachmentsTable
-                && item.row.value(QStringLiteral("user_id")).toInteger() == userId)
-                structure = item.row.value(QStringLiteral("structure_id")).toInteger();
+            if (item.table == attachmentsTable && itemValue(item, QStringLiteral("user_id")) == userId)
+                structure = itemValue(item, QStringLiteral("structure_id"));
             else if (item.table < 0 && item.deletedTable == QLatin1String("attachments")
                      && item.userId == userId)
                 structure = item.structureId;
@@ -753,23 +873,162 @@ std::optional<QJsonObject> ChangeFeed::read(qint64 userId, qint64 since, int lim
     }
 
     addAttachmentServices(db, delivered);
-    QJsonArray rows;
-    QJsonArray deleted;
-    QSet<QString> present;
-    for (const Item &item : std::as_const(delivered)) {
-        if (item.table >= 0) {
-            const QString &name = tableSpecs().at(item.table).name;
-            present.insert(name + QLatin1Char('/') + QString::number(item.id));
-            rows.append(rowEntry(name, item.row));
-        }
+    PageData data { checkpoint, more, resets, std::move(delivered), -1 };
+    if (withTotal && since == 0) {
+        // What the whole first sync will bring, for the desktop's « n / N ».
+        data.total = 0;
+        for (const TableSpec &spec : tableSpecs())
+            data.total
+                += db.value(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE version <= %2 AND (%3)")
+                                .arg(spec.name, QString::number(current), visibleWhere(spec.name, scope)))
+                       .toLongLong();
     }
-    for (const Item &item : std::as_const(delivered)) {
-        // A row id reused after a deletion (SQLite may do so) exists again: keep it.
+    return data;
+}
+
+// A deleted row that is also delivered (a row id reused after a deletion,
+// which SQLite may do) exists again: its deletion is not sent.
+QList<const Item *> sentDeletions(const QList<Item> &delivered)
+{
+    QSet<QString> present;
+    for (const Item &item : delivered) {
+        if (item.table >= 0)
+            present.insert(tableSpecs().at(item.table).name + QLatin1Char('/') + QString::number(item.id));
+    }
+    QList<const Item *> deleted;
+    for (const Item &item : delivered) {
         if (item.table < 0
             && !present.contains(item.deletedTable + QLatin1Char('/') + QString::number(item.id)))
-            deleted.append(deletedEntry(item.deletedTable, item.id));
+            deleted.append(&item);
     }
-    return makePage(checkpoint, more, resets, rows, deleted);
+    return deleted;
+}
+
+QJsonObject pageObject(const PageData &data)
+{
+    QJsonArray rows;
+    for (const Item &item : data.delivered) {
+        if (item.table >= 0)
+            rows.append(rowEntry(tableSpecs().at(item.table).name, rowObject(item)));
+    }
+    QJsonArray deleted;
+    for (const Item *item : sentDeletions(data.delivered))
+        deleted.append(deletedEntry(item->deletedTable, item->id));
+    return makePage(data.checkpoint, data.more, data.resets, rows, deleted);
+}
+
+// Format 2 (docs/API.md « Compact pages »): rows grouped by table, parents
+// first, each table's column names once and each row an array of values in
+// that order; a table keeps its rows in the stream's order.
+QByteArray pageText(const PageData &data)
+{
+    QByteArray out;
+    out.reserve(4096 + data.delivered.size() * 160);
+    out += "{\"format\":2,\"checkpoint\":";
+    out += QByteArray::number(data.checkpoint);
+    out += ",\"more\":";
+    out += data.more ? "true" : "false";
+    if (data.total >= 0) {
+        out += ",\"total\":";
+        out += QByteArray::number(data.total);
+    }
+    out += ",\"resets\":";
+    out += QJsonDocument(data.resets).toJson(QJsonDocument::Compact);
+    out += ",\"tables\":[";
+    bool firstTable = true;
+    for (int t = 0; t < tableSpecs().size(); ++t) {
+        bool any = false;
+        for (const Item &item : data.delivered) {
+            if (item.table != t)
+                continue;
+            if (!any) {
+                any = true;
+                if (!firstTable)
+                    out += ',';
+                firstTable = false;
+                out += "{\"table\":";
+                appendJsonString(out, tableSpecs().at(t).name);
+                out += ",\"columns\":[";
+                const QStringList &names = columnList(t);
+                for (int i = 0; i < names.size(); ++i) {
+                    if (i > 0)
+                        out += ',';
+                    appendJsonString(out, names.at(i));
+                }
+                if (item.withServices)
+                    out += ",\"services\"";
+                out += "],\"rows\":[";
+            } else {
+                out += ',';
+            }
+            out += '[';
+            for (int i = 0; i < item.values.size(); ++i) {
+                if (i > 0)
+                    out += ',';
+                appendJsonValue(out, item.values.at(i));
+            }
+            if (item.withServices) {
+                out += ",[";
+                for (int i = 0; i < item.services.size(); ++i) {
+                    if (i > 0)
+                        out += ',';
+                    out += QByteArray::number(item.services.at(i));
+                }
+                out += ']';
+            }
+            out += ']';
+        }
+        if (any)
+            out += "]}";
+    }
+    out += "],\"deleted\":[";
+    bool firstDeleted = true;
+    for (const Item *item : sentDeletions(data.delivered)) {
+        if (!firstDeleted)
+            out += ',';
+        firstDeleted = false;
+        out += "{\"table\":";
+        appendJsonString(out, item->deletedTable);
+        out += ",\"id\":";
+        out += QByteArray::number(item->id);
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+} // namespace
+
+std::optional<QJsonObject> ChangeFeed::pageAt(qint64 userId, qint64 since, int limit, qint64 version) const
+{
+    const std::optional<PageData> data = readPage(m_core.db(), userId, since, limit, version, false);
+    if (!data)
+        return std::nullopt;
+    return pageObject(*data);
+}
+
+QJsonObject ChangeFeed::everything(qint64 userId) const
+{
+    return page(userId, 0, 0);
+}
+
+QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
+{
+    return pageObject(*readPage(m_core.db(), userId, since, limit, 0, false));
+}
+
+QByteArray ChangeFeed::compactPage(qint64 userId, qint64 since, int limit) const
+{
+    return pageText(*readPage(m_core.db(), userId, since, limit, 0, true));
+}
+
+std::optional<QByteArray> ChangeFeed::compactPageAt(qint64 userId, qint64 since, int limit,
+                                                    qint64 version) const
+{
+    const std::optional<PageData> data = readPage(m_core.db(), userId, since, limit, version, true);
+    if (!data)
+        return std::nullopt;
+    return pageText(*data);
 }
 
 } // namespace guichet

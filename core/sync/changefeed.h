@@ -50,6 +50,14 @@ public:
     // page(), read only while the counter is still `version`: nothing when it moved.
     std::optional<QJsonObject> pageAt(qint64 userId, qint64 since, int limit, qint64 version) const;
 
+    // The same page in format 2 (docs/API.md « Compact pages »), as JSON
+    // text: each table's column names once and its rows as arrays, written
+    // without a QJsonObject per row; the first page of a first sync (since 0)
+    // also says `total`, how many rows the whole first sync brings.
+    QByteArray compactPage(qint64 userId, qint64 since, int limit) const;
+    // compactPage(), read only while the counter is still `version`.
+    std::optional<QByteArray> compactPageAt(qint64 userId, qint64 since, int limit, qint64 version) const;
+
     // Every row visible to userId now, in the same shape (since = 0, no limit,
     // no resets or deletions).
     QJsonObject everything(qint64 userId) const;
@@ -67,8 +75,6 @@ public:
     static QStringList columns(const QString &table);
 
 private:
-    std::optional<QJsonObject> read(qint64 userId, qint64 since, int limit, qint64 onlyAt) const;
-
     Core &m_core;
 };
 

@@ -1,4 +1,5 @@
 #include "ctlworkspace.h"
+#include "fixtures.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "rules/accounts/accounts.h"
@@ -130,6 +131,60 @@ private slots:
                   QStringLiteral("xml") });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("--format")));
+    }
+
+    void exportWritesTheStructuresUsersWithTheirRights()
+    {
+        qint64 structure = 0;
+        {
+            const auto db = m_ctl.open();
+            QVERIFY(db);
+            structure = guichet::test::insertStructure(*db, guichet::test::validSiret(7),
+                                                       QStringLiteral("Menuiserie Export"));
+            const qint64 gina = guichet::test::insertUser(*db, QStringLiteral("gina@example.org"),
+                                                          QStringLiteral("Gina"), QStringLiteral("Garnier"));
+            guichet::test::insertAttachment(*db, gina, structure, QStringLiteral("principal"));
+            db->exec(QStringLiteral(
+                         "INSERT INTO subscriptions (user_id, structure_id, space_id, service_id, mode, "
+                         "effective_date, status, requested_at, origin, version) SELECT ?, ?, id, NULL, "
+                         "'modification', '2026-01-01', 'validated', 0, 'request', 1 FROM spaces WHERE "
+                         "code = 'factures_emises'"),
+                     { gina, structure });
+        }
+        // To the standard output, by SIRET: the byte-order mark, the titles, Gina's line.
+        Run r = ctl({ QStringLiteral("users"), QStringLiteral("export"), QStringLiteral("--structure"),
+                      guichet::test::validSiret(7) });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines.at(0).endsWith(QLatin1String("Validity;Status")), qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(1).startsWith(QLatin1String("Gina Garnier;gina@example.org;Principal manager;"
+                                                      "Whole structure;Issued invoices;modification;")),
+                 qPrintable(lines.at(1)));
+        // To a file, by id: the same bytes.
+        const QString path = m_ctl.filePath(QStringLiteral("users.csv"));
+        r = ctl({ QStringLiteral("users"), QStringLiteral("export"), QStringLiteral("--structure"),
+                  QString::number(structure), QStringLiteral("--output"), path });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(bytes.startsWith("\xEF\xBB\xBF"));
+        QVERIFY(bytes.contains("Gina Garnier;gina@example.org"));
+        // Bad input: one line naming the option, exit code 2, no file written.
+        const QString other = m_ctl.filePath(QStringLiteral("other.csv"));
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("--output"), other },
+               QStringList { QStringLiteral("--structure"), QStringLiteral("abc"), QStringLiteral("--output"),
+                             other },
+               QStringList { QStringLiteral("--structure"), QStringLiteral("999999"),
+                             QStringLiteral("--output"), other } }) {
+            r = ctl(QStringList { QStringLiteral("users"), QStringLiteral("export") } + args);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(QLatin1String("--structure")), qPrintable(r.err));
+            QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+            QVERIFY(!QFile::exists(other));
+        }
     }
 };
 

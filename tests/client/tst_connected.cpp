@@ -338,7 +338,11 @@ private slots:
         sync.setPageLimit(1);
         QCOMPARE(sync.firstSyncRows(), -1);
         QList<int> seen;
-        connect(&sync, &SyncClient::statusChanged, this, [&] { seen.append(sync.firstSyncRows()); });
+        QList<int> totals;
+        connect(&sync, &SyncClient::statusChanged, this, [&] {
+            seen.append(sync.firstSyncRows());
+            totals.append(sync.firstSyncTotal());
+        });
         sync.start();
         QTRY_VERIFY_WITH_TIMEOUT(!seen.isEmpty() && seen.last() == -1, 10000);
         sync.stop();
@@ -354,6 +358,11 @@ private slots:
             QVERIFY(seen.at(i) > seen.at(i - 1));
         QVERIFY(seen.at(seen.size() - 2) < held);
         QCOMPARE(sync.firstSyncRows(), -1);
+        // The server said from the first page how many rows were coming: the
+        // rows the replica ends with, while the count is shown.
+        for (int i = 0; i + 1 < totals.size(); ++i)
+            QCOMPARE(totals.at(i), held);
+        QCOMPARE(totals.last(), -1);
     }
 
     // A command sent from this desktop comes back into the replica without waiting.
@@ -371,6 +380,55 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(
             m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM services WHERE code = 'MINE'")).toInt(),
             1, 3000);
+    }
+
+    // « Structures sans gestionnaire principal »: connected, the support
+    // console reads the requests to join them from guichetd (a support user's
+    // replica does not hold them); nobody else may.
+    void supportListsRequestsToPrincipalLessStructures()
+    {
+        const qint64 orphan
+            = insertStructure(m_db->db(), validSiret(2), QStringLiteral("Boulangerie Durand"));
+        const qint64 carol = addUser(QStringLiteral("carol@example.org"), QStringLiteral("Carol"));
+        const qint64 request = insertAttachment(m_db->db(), carol, orphan, QStringLiteral("principal"),
+                                                QStringLiteral("pending"), QDate::currentDate());
+        // A request to a structure with a principal is the principal's to decide, not listed.
+        insertAttachment(m_db->db(), m_bruno, m_structure, QStringLiteral("user"), QStringLiteral("pending"),
+                         QDate::currentDate());
+        const qint64 sue = addUser(QStringLiteral("sue@example.org"), QStringLiteral("Sue"));
+        m_db->db().exec(QStringLiteral("UPDATE users SET is_support = 1 WHERE id = ?"), { sue });
+
+        QVERIFY(signIn());
+        RemoteDirectory directory(*m_gateway, *m_replicaDb, m_dir.filePath(QStringLiteral("cache")));
+        bool refused = false;
+        directory.principalRequests(nullptr,
+                                    [&](const CommandResult &result, const QList<AttachmentView> &rows) {
+                                        refused = true;
+                                        QCOMPARE(result.code, ErrorCode::Forbidden);
+                                        QVERIFY(rows.isEmpty());
+                                    });
+        QTRY_VERIFY(refused);
+
+        Answer signedIn;
+        m_gateway->signIn(QStringLiteral("sue@example.org"), m_password, recordInto(signedIn));
+        QTRY_VERIFY(signedIn.called);
+        QVERIFY2(signedIn.result.ok(), qPrintable(signedIn.result.message));
+        bool listed = false;
+        directory.principalRequests(
+            nullptr, [&](const CommandResult &result, const QList<AttachmentView> &rows) {
+                listed = true;
+                QVERIFY2(result.ok(), qPrintable(result.message));
+                QCOMPARE(rows.size(), 1);
+                QCOMPARE(rows.first().id, request);
+                QCOMPARE(rows.first().userId, carol);
+                QCOMPARE(rows.first().email, QStringLiteral("carol@example.org"));
+                QCOMPARE(rows.first().structureId, orphan);
+                QCOMPARE(rows.first().raisonSociale, QStringLiteral("Boulangerie Durand"));
+                QCOMPARE(rows.first().identifierType, QStringLiteral("siret"));
+                QCOMPARE(rows.first().role, Role::Principal);
+                QCOMPARE(rows.first().status, QStringLiteral("pending"));
+            });
+        QTRY_VERIFY(listed);
     }
 
     void remoteDirectorySearchesAndDownloads()

@@ -92,13 +92,26 @@ inline QString expectedDump(const ChangeFeed &feed, qint64 userId)
     return replicaDump(*fresh.db);
 }
 
-// The rows of one table in a page (or everything()).
+// The rows of one table in a page (or everything()), of either format (a
+// format 2 row read against its table's column names).
 inline QList<QJsonObject> pageRows(const QJsonObject &page, const QString &table)
 {
     QList<QJsonObject> rows;
     for (const QJsonValue &entry : page.value(QStringLiteral("rows")).toArray()) {
         if (entry.toObject().value(QStringLiteral("table")).toString() == table)
             rows.append(entry.toObject().value(QStringLiteral("row")).toObject());
+    }
+    for (const QJsonValue &entry : page.value(QStringLiteral("tables")).toArray()) {
+        const QJsonObject block = entry.toObject();
+        if (block.value(QStringLiteral("table")).toString() != table)
+            continue;
+        const QJsonArray columns = block.value(QStringLiteral("columns")).toArray();
+        for (const QJsonValue &values : block.value(QStringLiteral("rows")).toArray()) {
+            QJsonObject row;
+            for (int i = 0; i < columns.size(); ++i)
+                row.insert(columns.at(i).toString(), values.toArray().at(i));
+            rows.append(row);
+        }
     }
     return rows;
 }
@@ -219,23 +232,23 @@ struct SyncWorld
         dan = user(QStringLiteral("dan@example.org"), QStringLiteral("Dan"));
         sue = user(QStringLiteral("sue@example.org"), QStringLiteral("Sue"), true);
 
-        CommandResult r = structures->createStructure(alice,
-                                                      { validSiret(1),
-                                                        QStringLiteral("Menuiserie Dupont"),
-                                                        {},
-                                                        {},
-                                                        QStringLiteral("75011"),
-                                                        QStringLiteral("Paris") });
+        // With bank details, which only its managers' replicas hold.
+        NewStructure first;
+        first.fields
+            = { validSiret(1),          QStringLiteral("Menuiserie Dupont"), {}, {}, QStringLiteral("75011"),
+                QStringLiteral("Paris") };
+        first.bank = { QStringLiteral("FR7630006000011234567890189"), QStringLiteral("BNPAFRPP") };
+        CommandResult r = structures->createStructure(alice, first);
         if (!check(r, "createStructure s1"))
             return false;
         s1 = r.id;
         r = structures->createStructure(bruno,
-                                        { validSiret(2),
-                                          QStringLiteral("Boulangerie Martin"),
-                                          {},
-                                          {},
-                                          QStringLiteral("69001"),
-                                          QStringLiteral("Lyon") });
+                                        StructureInput { validSiret(2),
+                                                         QStringLiteral("Boulangerie Martin"),
+                                                         {},
+                                                         {},
+                                                         QStringLiteral("69001"),
+                                                         QStringLiteral("Lyon") });
         if (!check(r, "createStructure s2"))
             return false;
         s2 = r.id;

@@ -40,6 +40,11 @@ QJsonValue sampleOf(ArgType type)
     case ArgType::SubscriptionLines:
         return QJsonArray { QJsonObject { { QLatin1String(argKey::serviceId), 1 },
                                           { QLatin1String(argKey::modification), true } } };
+    case ArgType::Texts:
+        return QJsonArray { QStringLiteral("accueil") };
+    case ArgType::NewServices:
+        return QJsonArray { QJsonObject { { QLatin1String(argKey::code), QStringLiteral("COMPTA") },
+                                          { QLatin1String(argKey::name), QStringLiteral("Comptabilité") } } };
     }
     return {};
 }
@@ -137,15 +142,27 @@ QList<QPair<QString, CommandCall>> builtArgs()
         commands::inviteUser(1, QStringLiteral("nina@example.org"), QStringLiteral("secondary"), false, { 2 },
                              QStringLiteral("en")));
     add("resendInvitation", commands::resendInvitation(5));
+    add("attachUserToStructures",
+        commands::attachUserToStructures({ 1, 3 }, 4, QStringLiteral("secondary"), day, day.addDays(90)));
     add("endAttachment", commands::endAttachment(5, day));
     add("copyRights", commands::copyRights(4, 6, 0));
     add("transferPrincipal", commands::transferPrincipal(1, 4));
     add("enableStructureSpace", commands::enableStructureSpace(1, QStringLiteral("factures_recues")));
     add("disableStructureSpace", commands::disableStructureSpace(1, QStringLiteral("factures_recues")));
+    add("setSelfServiceSpace", commands::setSelfServiceSpace(1, QStringLiteral("factures_emises"), true));
     add("requestSubscription", commands::requestSubscription(subscription));
     add("decideSubscription", commands::decideSubscription(7, true));
     add("decideSubscriptions", commands::decideSubscriptions({ 7, 8 }, true));
     add("removeSubscriptions", commands::removeSubscriptions({ 7 }));
+    {
+        BulkSubscription bulk;
+        bulk.structureId = 1;
+        bulk.userIds = { 4, 6 };
+        bulk.spaceCode = QStringLiteral("factures_emises");
+        bulk.modification = true;
+        bulk.effectiveDate = day;
+        add("subscribeUsers", commands::subscribeUsers(bulk));
+    }
     add("addFile",
         commands::addFile({ QStringLiteral("Devis"), QStringLiteral("devis"), QStringLiteral("devis.pdf"),
                             QByteArrayLiteral("%PDF") }));
@@ -192,7 +209,7 @@ private slots:
                     QVERIFY2(command.arg(QLatin1String(arg.with)), qPrintable(what));
             }
         }
-        QCOMPARE(names.size(), 43);
+        QCOMPARE(names.size(), 46);
     }
 
     void aSecretKeepsTheCommandOutOfTheOfflineOutbox()

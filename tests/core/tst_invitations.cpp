@@ -8,10 +8,13 @@
 #include "rules/attachments/principals.h"
 #include "rules/manager/manageractivity.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -263,6 +266,40 @@ private slots:
             reactivation, QStringLiteral("Marguerite 2027!"), QStringLiteral("Q ?"), QStringLiteral("A"));
         QVERIFY2(back.ok(), qPrintable(back.message));
         QCOMPARE(w.attachmentStatus(w.olga), QStringLiteral("validated"));
+    }
+
+    // The invitation answer for a deactivated account and for an unknown
+    // address take the same time, within noise: both write an account's
+    // invitation and a mail, neither hashes anything.
+    void theAnswerTakesTheSameTimeForAKnownAndAnUnknownAddress()
+    {
+        WORLD(w);
+        constexpr int kRuns = 15;
+        for (int i = 0; i < kRuns; ++i) {
+            const qint64 id = insertUser(w.db(), QStringLiteral("gone%1@example.org").arg(i),
+                                         QStringLiteral("Gone"), QStringLiteral("Away"));
+            w.db().exec(
+                QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = ? WHERE id = ?"),
+                { w.clock.nowMs() - 24 * 3600 * 1000, id });
+        }
+        QList<qint64> known, unknown;
+        for (int i = 0; i < kRuns; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            QVERIFY(
+                w.activity.inviteUser(w.paul, w.invite(QStringLiteral("gone%1@example.org").arg(i))).ok());
+            known << timer.nsecsElapsed();
+            timer.restart();
+            QVERIFY(w.activity.inviteUser(w.paul, w.invite(QStringLiteral("new%1@example.org").arg(i))).ok());
+            unknown << timer.nsecsElapsed();
+        }
+        std::sort(known.begin(), known.end());
+        std::sort(unknown.begin(), unknown.end());
+        const double ratio = double(known.at(kRuns / 2)) / double(qMax<qint64>(1, unknown.at(kRuns / 2)));
+        qInfo("inviteUser: deactivated account median %.2f ms, unknown address %.2f ms (ratio %.2f)",
+              known.at(kRuns / 2) / 1e6, unknown.at(kRuns / 2) / 1e6, ratio);
+        // A password hash on one side only would be a hundred times more.
+        QVERIFY2(ratio < 3.0 && ratio > 1 / 3.0, qPrintable(QString::number(ratio)));
     }
 
     void refusalsNameTheFieldAndChangeNothing()

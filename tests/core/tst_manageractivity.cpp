@@ -12,6 +12,7 @@
 #include "rules/spaces/subscriptions.h"
 #include "testdatabase.h"
 
+#include <QBuffer>
 #include <QTest>
 
 #include <algorithm>
@@ -276,6 +277,201 @@ private slots:
         QCOMPARE(activity.transferPrincipal(w.paul, w.s, w.olga).field, QStringLiteral("successor"));
         QCOMPARE(activity.transferPrincipal(w.paul, w.s, w.paul).field, QStringLiteral("successor"));
         QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void attachUserToSeveralStructuresAtOnce()
+    {
+        WORLD(w);
+        // Paul manages S and a third structure, Atelier.
+        const qint64 atelier = insertStructure(w.db(), validSiret(3), QStringLiteral("Atelier Petit"));
+        insertAttachment(w.db(), w.paul, atelier, QStringLiteral("principal"));
+        AttachToStructuresInput input;
+        input.structureIds = { w.s, atelier, w.s };
+        input.userId = w.vera;
+        input.validFrom = QDate(2026, 3, 2);
+        const CommandResult r = ManagerActivity(*w.core).attachUserToStructures(w.paul, input);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(r.data.value(QStringLiteral("attachments")).toList().size(), 2);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND status = "
+                                        "'validated' AND whole_structure = 1"),
+                         { w.vera }),
+                 2);
+        QCOMPARE(roleOn(w.db(), w.vera, atelier, w.clock.today()), Role::User);
+        // One audit entry per attachment, one mail naming both structures.
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = "
+                                        "'attachUserToStructures' AND entity = 'attachment'")),
+                 2);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { w.vera }),
+                 1);
+        const QString mail
+            = w.db()
+                  .value(QStringLiteral("SELECT body_text FROM mail_outbox WHERE user_id = ?"), { w.vera })
+                  .toString();
+        QVERIFY2(mail.contains(QLatin1String("Menuiserie Dupont"))
+                     && mail.contains(QLatin1String("Atelier Petit")),
+                 qPrintable(mail));
+    }
+
+    void attachUserToStructuresIsAllOrNothing()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const qint64 atelier = insertStructure(w.db(), validSiret(3), QStringLiteral("Atelier Petit"));
+        insertAttachment(w.db(), w.paul, atelier, QStringLiteral("principal"));
+        const QString before = snapshot(w.db());
+        AttachToStructuresInput input;
+        input.userId = w.vera;
+        input.validFrom = QDate(2026, 3, 2);
+        // T is Tess's: named, and S and Atelier stay untouched.
+        input.structureIds = { w.s, atelier, w.t2 };
+        CommandResult r = activity.attachUserToStructures(w.paul, input);
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        QCOMPARE(r.field, QStringLiteral("structures"));
+        QVERIFY2(r.message.contains(QLatin1String("Boulangerie Tiers")), qPrintable(r.message));
+        // Ugo is already on S.
+        input.structureIds = { atelier, w.s };
+        input.userId = w.ugo;
+        r = activity.attachUserToStructures(w.paul, input);
+        QCOMPARE(r.code, ErrorCode::Conflict);
+        QVERIFY2(r.message.contains(QLatin1String("Menuiserie Dupont")), qPrintable(r.message));
+        // No structure, an unknown one, too many, bad user, role, dates.
+        input = AttachToStructuresInput();
+        input.userId = w.vera;
+        input.validFrom = QDate(2026, 3, 2);
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("structures"));
+        input.structureIds = { 999999 };
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("structures"));
+        for (int i = 1; i <= AttachToStructuresInput::MaxStructures + 1; ++i)
+            input.structureIds.append(i);
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("structures"));
+        input.structureIds = { w.s };
+        input.userId = w.olga;
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("user"));
+        input.userId = w.vera;
+        input.role = Role::Principal;
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("role"));
+        input.role = Role::User;
+        input.validUntil = input.validFrom;
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("validUntil"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void subscribeUsersInBulk()
+    {
+        WORLD(w);
+        // Sam (secondary) and Ugo on S; Ugo already has « Factures reçues » in consultation.
+        BulkSubscription bulk;
+        bulk.structureId = w.s;
+        bulk.userIds = { w.sam, w.ugo };
+        bulk.spaceCode = QStringLiteral("factures_recues");
+        bulk.modification = true;
+        bulk.consultation = true;
+        bulk.effectiveDate = QDate(2026, 4, 1);
+        const CommandResult r = Subscriptions(*w.core).subscribeUsers(w.paul, bulk);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        // Sam: two rows; Ugo: modification only (consultation he had is skipped).
+        QCOMPARE(r.data.value(QStringLiteral("created")).toInt(), 3);
+        QCOMPARE(r.data.value(QStringLiteral("users")).toInt(), 2);
+        const QString rows = QStringLiteral(
+            "SELECT COUNT(*) FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id WHERE x.user_id = ? "
+            "AND x.structure_id = ? AND sp.code = 'factures_recues' AND x.status = 'validated'");
+        QCOMPARE(w.count(rows, { w.sam, w.s }), 2);
+        QCOMPARE(w.count(rows, { w.ugo, w.s }), 2);
+        // One audit entry per subscription, as a single subscription writes; one mail per user.
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'subscribeUsers' AND "
+                                        "entity = 'subscription'")),
+                 3);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id IN (?, ?)"),
+                         { w.sam, w.ugo }),
+                 2);
+        // Again: nothing left to add.
+        QCOMPARE(Subscriptions(*w.core).subscribeUsers(w.paul, bulk).code, ErrorCode::Conflict);
+    }
+
+    void subscribeUsersRefusalsChangeNothing()
+    {
+        WORLD(w);
+        Subscriptions subscriptions(*w.core);
+        const QString before = snapshot(w.db());
+        BulkSubscription good;
+        good.structureId = w.s;
+        good.userIds = { w.ugo };
+        good.spaceCode = QStringLiteral("factures_emises");
+        good.modification = true;
+        good.effectiveDate = QDate(2026, 4, 1);
+        // Not the caller's structure: Tess manages T, Sam has no powers, Ugo is a simple user.
+        QCOMPARE(subscriptions.subscribeUsers(w.tess, good).code, ErrorCode::Forbidden);
+        QCOMPARE(subscriptions.subscribeUsers(w.sam, good).code, ErrorCode::Forbidden);
+        QCOMPARE(subscriptions.subscribeUsers(w.ugo, good).code, ErrorCode::Forbidden);
+        // Vera is attached nowhere: named, and Ugo gets nothing either.
+        BulkSubscription bulk = good;
+        bulk.userIds = { w.ugo, w.vera };
+        CommandResult r = subscriptions.subscribeUsers(w.paul, bulk);
+        QCOMPARE(r.field, QStringLiteral("users"));
+        QVERIFY2(r.message.contains(QLatin1String("vera@example.org")), qPrintable(r.message));
+        bulk = good;
+        bulk.userIds.clear();
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("users"));
+        for (int i = 0; i <= BulkSubscription::MaxUsers; ++i)
+            bulk.userIds.append(i + 1);
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("users"));
+        bulk = good;
+        bulk.spaceCode = QStringLiteral("nope");
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("space"));
+        bulk = good;
+        bulk.modification = false;
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("modification"));
+        bulk = good;
+        bulk.effectiveDate = QDate();
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("effectiveDate"));
+        bulk = good;
+        bulk.structureId = 999999;
+        QCOMPARE(subscriptions.subscribeUsers(w.paul, bulk).field, QStringLiteral("structure"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
+    void exportListsEachUserWithTheirRights()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const QList<QStringList> lines = activity.usersRights(w.s);
+        // Paul and Sam have the managers' default spaces only if subscribed; Ugo has « Factures reçues ».
+        QStringList ugo;
+        for (const QStringList &line : lines) {
+            QCOMPARE(line.size(), ManagerActivity::rightsColumns().size());
+            if (line.at(1) == QLatin1String("ugo@example.org"))
+                ugo = line;
+        }
+        QCOMPARE(ugo.value(0), QStringLiteral("Ugo User"));
+        QCOMPARE(ugo.value(2), QStringLiteral("Simple user"));
+        QCOMPARE(ugo.value(3), QStringLiteral("Whole structure"));
+        QCOMPARE(ugo.value(4), QStringLiteral("Received invoices"));
+        QCOMPARE(ugo.value(5), QStringLiteral("consultation"));
+        QCOMPARE(ugo.value(6), QStringLiteral("from 2026-01-01, no end"));
+        // Paul's line says principal manager; every attached user appears.
+        QStringList people;
+        for (const QStringList &line : lines) {
+            if (!people.contains(line.at(1)))
+                people.append(line.at(1));
+            if (line.at(1) == QLatin1String("paul@example.org"))
+                QCOMPARE(line.at(2), QStringLiteral("Principal manager"));
+        }
+        people.sort();
+        QCOMPARE(people,
+                 (QStringList { QStringLiteral("paul@example.org"), QStringLiteral("sam@example.org"),
+                                QStringLiteral("ugo@example.org") }));
+
+        // The file: a byte-order mark, ';' separated, a title line then the lines.
+        QBuffer buffer;
+        QVERIFY(buffer.open(QIODevice::WriteOnly));
+        QVERIFY(activity.exportUsersRights(w.s, buffer));
+        const QByteArray bytes = buffer.data();
+        QVERIFY(bytes.startsWith("\xEF\xBB\xBF"));
+        const QStringList fileLines
+            = QString::fromUtf8(bytes.mid(3)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(fileLines.size(), lines.size() + 1);
+        QCOMPARE(fileLines.first(), ManagerActivity::rightsColumns().join(QLatin1Char(';')));
+        QVERIFY(fileLines.contains(ugo.join(QLatin1Char(';'))));
     }
 
     void structureUsersAndManagedStructures()

@@ -1,3 +1,4 @@
+#include "rules/manager/manageractivity.h"
 #include "synctestsupport.h"
 
 #include <QJsonDocument>
@@ -31,6 +32,57 @@ int pullAllThroughJson(const ChangeFeed &feed, Replica &replica, qint64 userId, 
     }
     *error = QStringLiteral("the feed never ends");
     return -1;
+}
+
+// The same with format 2 (ChangeFeed::compactPage: the JSON text guichetd
+// sends when asked format=2). *total gets the first page's `total`.
+int pullAllCompact(const ChangeFeed &feed, Replica &replica, qint64 userId, int limit, QString *error,
+                   qint64 *total = nullptr)
+{
+    for (int pages = 1; pages < 100000; ++pages) {
+        const QByteArray bytes = feed.compactPage(userId, replica.checkpoint(), limit);
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+        if (!document.isObject()) {
+            *error = QStringLiteral("page %1 does not parse: %2").arg(pages).arg(parseError.errorString());
+            return -1;
+        }
+        if (pages == 1 && total)
+            *total = document.object().value(QStringLiteral("total")).toInteger(-1);
+        if (!replica.applyPage(document.object(), error))
+            return -1;
+        if (!document.object().value(QStringLiteral("more")).toBool())
+            return pages;
+    }
+    *error = QStringLiteral("the feed never ends");
+    return -1;
+}
+
+// A format 2 page's rows as format 1 writes them: {table, row} objects.
+QList<QJsonObject> compactRowsAsObjects(const QJsonObject &page)
+{
+    QList<QJsonObject> rows;
+    for (const QJsonValue &entry : page.value(QStringLiteral("tables")).toArray()) {
+        const QJsonObject block = entry.toObject();
+        const QJsonArray columns = block.value(QStringLiteral("columns")).toArray();
+        for (const QJsonValue &values : block.value(QStringLiteral("rows")).toArray()) {
+            QJsonObject row;
+            for (int i = 0; i < columns.size(); ++i)
+                row.insert(columns.at(i).toString(), values.toArray().at(i));
+            rows.append({ { QStringLiteral("table"), block.value(QStringLiteral("table")) },
+                          { QStringLiteral("row"), row } });
+        }
+    }
+    return rows;
+}
+
+QStringList sortedRowTexts(const QList<QJsonObject> &rows)
+{
+    QStringList texts;
+    for (const QJsonObject &row : rows)
+        texts.append(QString::fromUtf8(QJsonDocument(row).toJson(QJsonDocument::Compact)));
+    texts.sort();
+    return texts;
 }
 
 // The server's rows of one synced table with the given ids, dumped like
@@ -130,6 +182,7 @@ private slots:
         SYNC_WORLD(w);
         // Spaces and subscriptions too: every synced table has rows.
         CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.spaces->setSelfServiceSpace(w.alice, w.s1, QStringLiteral("factures_emises"), true));
         QSet<QString> filled;
         for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {
             OPEN_REPLICA(r);
@@ -145,6 +198,40 @@ private slots:
         }
         for (const QString &table : ChangeFeed::tables())
             QVERIFY2(filled.contains(table), qPrintable(table + QStringLiteral(" never synced")));
+    }
+
+    // Bank details reach the structure's managers only, through the first
+    // sync and the resets: a new principal gets them, the former one loses them.
+    void bankDetailsReachManagersOnly()
+    {
+        SYNC_WORLD(w);
+        const QString bankSql
+            = QStringLiteral("SELECT COUNT(*) FROM structure_bank_details WHERE iban <> ''");
+        OPEN_REPLICA(alice);
+        OPEN_REPLICA(carol);
+        for (const qint64 user : { w.bruno, w.dan, w.sue }) {
+            OPEN_REPLICA(r);
+            PULL(w, r, user, 1000);
+            QCOMPARE(r.db->value(bankSql).toInt(), 0);
+        }
+        PULL(w, alice, w.alice, 3);
+        PULL(w, carol, w.carol, 3);
+        QCOMPARE(alice.db->value(bankSql).toInt(), 1);
+        QCOMPARE(alice.db->value(QStringLiteral("SELECT iban FROM structure_bank_details")).toString(),
+                 QStringLiteral("FR7630006000011234567890189"));
+        // Carol is attached as a simple user: the structure, not its bank details.
+        QCOMPARE(
+            carol.db->value(QStringLiteral("SELECT COUNT(*) FROM structures WHERE id = ?"), { w.s1 }).toInt(),
+            1);
+        QCOMPARE(carol.db->value(bankSql).toInt(), 0);
+
+        CHECK_OK(ManagerActivity(*w.core).transferPrincipal(w.alice, w.s1, w.carol));
+        PULL(w, alice, w.alice, 3);
+        PULL(w, carol, w.carol, 3);
+        QCOMPARE(carol.db->value(bankSql).toInt(), 1);
+        QCOMPARE(alice.db->value(bankSql).toInt(), 0);
+        QCOMPARE(replicaDump(*alice.db), expectedDump(*w.feed, w.alice));
+        QCOMPARE(replicaDump(*carol.db), expectedDump(*w.feed, w.carol));
     }
 
     void trickyTextRoundTrips()
@@ -457,6 +544,291 @@ private slots:
         QString error;
         QVERIFY2(r.replica->applyPage(withRows({ validRow }), &error), qPrintable(error));
         QVERIFY(replicaIds(*r.db, QStringLiteral("structures")).contains(999));
+        QCOMPARE(r.replica->checkpoint(), checkpoint + 10);
+    }
+
+    // Format 2 carries the very rows of format 1 (same values once its arrays
+    // are read against its column names), and a replica filled from it, in
+    // pages small or large, first sync and catching up with resets and
+    // deletions, holds the same as one filled from format 1.
+    void compactPagesHoldTheSameRowsAsFormatOne()
+    {
+        SYNC_WORLD(w);
+        CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {
+            const QJsonObject one = w.feed->page(user, 0, 0);
+            const QJsonObject two = QJsonDocument::fromJson(w.feed->compactPage(user, 0, 0)).object();
+            QCOMPARE(two.value(QStringLiteral("format")).toInteger(), 2);
+            QCOMPARE(two.value(QStringLiteral("checkpoint")), one.value(QStringLiteral("checkpoint")));
+            QList<QJsonObject> oneRows;
+            for (const QJsonValue &row : one.value(QStringLiteral("rows")).toArray())
+                oneRows.append(row.toObject());
+            QVERIFY(!oneRows.isEmpty());
+            QCOMPARE(sortedRowTexts(compactRowsAsObjects(two)), sortedRowTexts(oneRows));
+            // The first page says how many rows the whole first sync brings.
+            QCOMPARE(QJsonDocument::fromJson(w.feed->compactPage(user, 0, 2))
+                         .object()
+                         .value(QStringLiteral("total"))
+                         .toInteger(),
+                     qint64(oneRows.size()));
+        }
+
+        OPEN_REPLICA(one);
+        OPEN_REPLICA(twoSmall);
+        OPEN_REPLICA(twoLarge);
+        QString error;
+        qint64 total = -1;
+        QVERIFY2(pullAllThroughJson(*w.feed, *one.replica, w.alice, 3, &error) > 0, qPrintable(error));
+        QVERIFY2(pullAllCompact(*w.feed, *twoSmall.replica, w.alice, 2, &error, &total) > 1,
+                 qPrintable(error));
+        QVERIFY(total > 0);
+        QVERIFY2(pullAllCompact(*w.feed, *twoLarge.replica, w.alice, 5000, &error) == 1, qPrintable(error));
+        QCOMPARE(replicaDump(*twoSmall.db), replicaDump(*one.db));
+        QCOMPARE(replicaDump(*twoLarge.db), replicaDump(*one.db));
+        for (const QString &table : ChangeFeed::tables())
+            QCOMPARE(replicaRows(*twoSmall.db, table),
+                     serverRows(w.t.db(), table, replicaIds(*twoSmall.db, table)));
+
+        // Catching up: an attachment decided (a reset of the structure), a
+        // space enabled, a service added, a subscription removed (a deletion).
+        CHECK_OK(w.attachments->decideAttachment(w.alice, w.danPending, true));
+        CHECK_OK(w.spaces->disableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        CHECK_OK(w.structures->addService(w.alice, w.s1, QStringLiteral("C"), QStringLiteral("Cave")));
+        QVERIFY2(pullAllThroughJson(*w.feed, *one.replica, w.alice, 3, &error) > 0, qPrintable(error));
+        QVERIFY2(pullAllCompact(*w.feed, *twoSmall.replica, w.alice, 2, &error) > 0, qPrintable(error));
+        QVERIFY2(pullAllCompact(*w.feed, *twoLarge.replica, w.alice, 5000, &error) > 0, qPrintable(error));
+        const QString expected = expectedDump(*w.feed, w.alice);
+        QVERIFY(expected.contains(QStringLiteral("Cave")));
+        QCOMPARE(replicaDump(*one.db), expected);
+        QCOMPARE(replicaDump(*twoSmall.db), expected);
+        QCOMPARE(replicaDump(*twoLarge.db), expected);
+        // Only a first sync announces its total.
+        QVERIFY(!QJsonDocument::fromJson(w.feed->compactPage(w.alice, 1, 2))
+                     .object()
+                     .contains(QStringLiteral("total")));
+    }
+
+    // A first sync of several pages builds the replica's secondary indexes
+    // once, at its last page; one interrupted midway (the desktop closed)
+    // resumes without them and still ends with every index; clear() too.
+    void firstSyncBuildsTheIndexesAtItsEnd()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(reference);
+        const auto indexes = [](Database &db) {
+            QStringList names;
+            QSqlQuery query
+                = db.exec(QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                         "AND sql IS NOT NULL ORDER BY name"));
+            while (query.next())
+                names.append(query.value(0).toString() + QLatin1Char(' ') + query.value(1).toString());
+            return names;
+        };
+        const QStringList all = indexes(*reference.db);
+        QVERIFY(all.join(QLatin1Char('\n')).contains(QStringLiteral("subscriptions_structure")));
+
+        OPEN_REPLICA(r);
+        QString error;
+        const QJsonObject first = QJsonDocument::fromJson(w.feed->compactPage(w.alice, 0, 2)).object();
+        QVERIFY(first.value(QStringLiteral("more")).toBool());
+        QVERIFY2(r.replica->applyPage(first, &error), qPrintable(error));
+        QVERIFY(r.replica->indexesDeferred());
+        QVERIFY(!indexes(*r.db).join(QLatin1Char('\n')).contains(QStringLiteral("subscriptions_structure")));
+        // Unique keys stay: they decide which stale row gives way.
+        QVERIFY(r.db->value(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                           "'sqlite_autoindex_users_1'"))
+                    .toInt()
+                == 1);
+        // Interrupted: another Replica on the same file (the desktop restarted) goes on.
+        r.replica = std::make_unique<Replica>(*r.db);
+        QVERIFY(r.replica->indexesDeferred());
+        QVERIFY2(pullAllCompact(*w.feed, *r.replica, w.alice, 3, &error) > 1, qPrintable(error));
+        QVERIFY(!r.replica->indexesDeferred());
+        QCOMPARE(indexes(*r.db), all);
+        QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, w.alice));
+        // The first sync skipped the schema's CHECK constraints; after it, a
+        // page breaking one is refused again and changes nothing.
+        QCOMPARE(r.db->value(QStringLiteral("PRAGMA ignore_check_constraints")).toInt(), 0);
+        QJsonObject everything = QJsonDocument::fromJson(w.feed->compactPage(w.alice, 0, 0)).object();
+        QJsonArray blocks = everything.value(QStringLiteral("tables")).toArray();
+        bool broken = false;
+        for (int t = 0; t < blocks.size(); ++t) {
+            QJsonObject block = blocks.at(t).toObject();
+            if (block.value(QStringLiteral("table")).toString() != QLatin1String("subscriptions"))
+                continue;
+            const int status = int(block.value(QStringLiteral("columns"))
+                                       .toArray()
+                                       .toVariantList()
+                                       .indexOf(QStringLiteral("status")));
+            QJsonArray rows = block.value(QStringLiteral("rows")).toArray();
+            QJsonArray row = rows.at(0).toArray();
+            row[status] = QStringLiteral("bogus");
+            rows[0] = row;
+            block.insert(QStringLiteral("rows"), rows);
+            blocks[t] = block;
+            broken = true;
+        }
+        QVERIFY(broken);
+        everything.insert(QStringLiteral("tables"), blocks);
+        everything.insert(QStringLiteral("checkpoint"), r.replica->checkpoint() + 5);
+        const QString held = replicaDump(*r.db);
+        QVERIFY(!r.replica->applyPage(everything, &error));
+        QVERIFY2(error.contains(QStringLiteral("CHECK")), qPrintable(error));
+        QCOMPARE(replicaDump(*r.db), held);
+
+        // A failed first page leaves the indexes as they were.
+        OPEN_REPLICA(failing);
+        QJsonObject refused = first;
+        QJsonArray tables = refused.value(QStringLiteral("tables")).toArray();
+        QJsonObject block = tables.at(0).toObject();
+        QJsonArray rows = block.value(QStringLiteral("rows")).toArray();
+        QJsonArray row = rows.at(0).toArray();
+        row[0] = QStringLiteral("not an id");
+        rows[0] = row;
+        block.insert(QStringLiteral("rows"), rows);
+        tables[0] = block;
+        refused.insert(QStringLiteral("tables"), tables);
+        QVERIFY(!failing.replica->applyPage(refused, &error));
+        QVERIFY(!failing.replica->indexesDeferred());
+        QCOMPARE(indexes(*failing.db), all);
+
+        // Cleared in the middle of a first sync: every index is back.
+        OPEN_REPLICA(cleared);
+        QVERIFY2(cleared.replica->applyPage(first, &error), qPrintable(error));
+        QVERIFY(cleared.replica->indexesDeferred());
+        cleared.replica->clear();
+        QVERIFY(!cleared.replica->indexesDeferred());
+        QCOMPARE(indexes(*cleared.db), all);
+    }
+
+    // Text that JSON writers get wrong survives the hand-written format 2 text.
+    void trickyTextRoundTripsInCompactPages()
+    {
+        SYNC_WORLD(w);
+        const QString text = trickyText();
+        {
+            Transaction transaction(w.t.db());
+            w.t.db().exec(
+                QStringLiteral("UPDATE structures SET raison_sociale = ?, version = ? WHERE id = ?"),
+                { text, w.t.db().nextVersion(), w.s1 });
+            w.t.db().exec(QStringLiteral("UPDATE solicitations SET subject = ?, body = ?, version = ? "
+                                         "WHERE id = ?"),
+                          { text, text + text, w.t.db().nextVersion(), w.carolSolicitation });
+            transaction.commit();
+        }
+        OPEN_REPLICA(alice);
+        OPEN_REPLICA(carol);
+        QString error;
+        QVERIFY2(pullAllCompact(*w.feed, *alice.replica, w.alice, 1000, &error) > 0, qPrintable(error));
+        QVERIFY2(pullAllCompact(*w.feed, *carol.replica, w.carol, 3, &error) > 0, qPrintable(error));
+        QCOMPARE(
+            alice.db->value(QStringLiteral("SELECT raison_sociale FROM structures WHERE id = ?"), { w.s1 })
+                .toString(),
+            text);
+        QCOMPARE(carol.db
+                     ->value(QStringLiteral("SELECT body FROM solicitations WHERE id = ?"),
+                             { w.carolSolicitation })
+                     .toString(),
+                 text + text);
+        for (const QString &table : ChangeFeed::tables())
+            QCOMPARE(replicaRows(*carol.db, table),
+                     serverRows(w.t.db(), table, replicaIds(*carol.db, table)));
+    }
+
+    // A compact page with one faulty entry is refused whole, with an error
+    // naming the field, and changes nothing; without the entry it applies.
+    void malformedCompactPageChangesNothing()
+    {
+        SYNC_WORLD(w);
+        OPEN_REPLICA(r);
+        PULL(w, r, w.alice, 100);
+        const QString before = replicaDump(*r.db);
+        const qint64 checkpoint = r.replica->checkpoint();
+        const QJsonArray columns { QStringLiteral("id"), QStringLiteral("siret"),
+                                   QStringLiteral("raison_sociale"), QStringLiteral("created_at"),
+                                   QStringLiteral("version") };
+        const QJsonArray goodRow { 999, QStringLiteral("x"), QStringLiteral("X"), 0, 1 };
+        const auto page
+            = [&](const QJsonArray &rows, const QJsonArray &cols = {}, const QString &table = {}) {
+                  const QJsonObject block { { QStringLiteral("table"),
+                                              table.isEmpty() ? QStringLiteral("structures") : table },
+                                            { QStringLiteral("columns"), cols.isEmpty() ? columns : cols },
+                                            { QStringLiteral("rows"), rows } };
+                  return QJsonObject {
+                      { QStringLiteral("format"), 2 },
+                      { QStringLiteral("checkpoint"), checkpoint + 10 },
+                      { QStringLiteral("more"), false },
+                      { QStringLiteral("resets"),
+                        QJsonArray { QJsonObject { { QStringLiteral("structure"), w.s1 },
+                                                   { QStringLiteral("action"), QStringLiteral("drop") } } } },
+                      { QStringLiteral("tables"), QJsonArray { block } },
+                      { QStringLiteral("deleted"), QJsonArray() }
+                  };
+              };
+        QJsonArray shortRow = goodRow;
+        shortRow.removeLast();
+        QJsonArray noId = columns;
+        noId.removeFirst();
+        QJsonArray twice = columns;
+        twice.append(QStringLiteral("siret"));
+        QJsonArray secret = columns;
+        secret.append(QStringLiteral("password_hash"));
+        QJsonArray objectValue = goodRow;
+        objectValue[2] = QJsonObject();
+        QJsonArray textId = goodRow;
+        textId[0] = QStringLiteral("999");
+        const QJsonArray attachmentColumns { QStringLiteral("id"), QStringLiteral("user_id"),
+                                             QStringLiteral("structure_id"), QStringLiteral("services") };
+        QJsonObject wrongFormat = page({ goodRow });
+        wrongFormat.insert(QStringLiteral("format"), 3);
+        QJsonObject rowsToo = page({ goodRow });
+        rowsToo.insert(QStringLiteral("rows"), QJsonArray());
+        QJsonObject formatOneWithTables = page({ goodRow });
+        formatOneWithTables.remove(QStringLiteral("format"));
+        QJsonObject badTotal = page({ goodRow });
+        badTotal.insert(QStringLiteral("total"), -1);
+        // The page and the field its error must name.
+        const QList<QPair<QJsonObject, QString>> bad {
+            { page({ goodRow, shortRow }), QStringLiteral("tables[0].rows[1]: 4 values for 5 columns") },
+            { page({ goodRow }, {}, QStringLiteral("tokens")), QStringLiteral("tables[0].table") },
+            { page({ QJsonArray { 999, QStringLiteral("x"), QStringLiteral("X"), 0 } }, noId),
+              QStringLiteral("tables[0].columns: 'id' is missing") },
+            { page({ goodRow }, twice), QStringLiteral("tables[0].columns: 'siret' twice") },
+            { page({ goodRow }, secret),
+              QStringLiteral("tables[0].columns: structures has no column 'password_hash'") },
+            { page({ goodRow, objectValue }), QStringLiteral("tables[0].rows[1].raison_sociale") },
+            { page({ goodRow, textId }), QStringLiteral("tables[0].rows[1].id") },
+            { page({ goodRow, QStringLiteral("row") }), QStringLiteral("tables[0].rows[1]") },
+            { page(QJsonArray { QJsonValue(
+                       QJsonArray { 5, w.alice, w.s1, QJsonArray { QStringLiteral("a") } }) },
+                   attachmentColumns, QStringLiteral("attachments")),
+              QStringLiteral("tables[0].rows[0].services") },
+            { wrongFormat, QStringLiteral("format") },
+            { rowsToo, QStringLiteral("rows") },
+            { formatOneWithTables, QStringLiteral("tables") },
+            { badTotal, QStringLiteral("total") },
+        };
+        for (const auto &[faulty, field] : bad) {
+            QString error;
+            QVERIFY2(!r.replica->applyPage(faulty, &error), qPrintable(field));
+            QVERIFY2(error.contains(field), qPrintable(error + QStringLiteral(" should name ") + field));
+            QCOMPARE(replicaDump(*r.db), before);
+            QCOMPARE(r.replica->checkpoint(), checkpoint);
+        }
+        // The same page without the faulty entry applies, reset included.
+        QString error;
+        const QJsonObject good = page(QJsonArray { QJsonValue(goodRow) });
+        QCOMPARE(good.value(QStringLiteral("tables"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("rows"))
+                     .toArray()
+                     .size(),
+                 1);
+        QVERIFY2(r.replica->applyPage(good, &error), qPrintable(error));
+        QVERIFY(replicaIds(*r.db, QStringLiteral("structures")).contains(999));
+        QVERIFY(!replicaIds(*r.db, QStringLiteral("structures")).contains(w.s1));
         QCOMPARE(r.replica->checkpoint(), checkpoint + 10);
     }
 

@@ -178,6 +178,104 @@ private slots:
         QVERIFY(spaces.disableStructureSpace(support, s, code).ok());
         QVERIFY(spaces.enableStructureSpace(support, s, QStringLiteral("sollicitations_recues")).ok());
     }
+
+    // « Factures émises » left to the users: their own request is validated
+    // at once, without a manager's decision and without a mail to the
+    // principal; withdrawn, requests wait for a decision again.
+    void selfServiceInvoicesNeedNoDecision()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        Spaces spaces(core);
+        Subscriptions subscriptions(core);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"));
+        insertAttachment(db, ugo, s, QStringLiteral("user"));
+        const QString code = QStringLiteral("factures_emises");
+        QVERIFY(!spaces.isSelfService(s, code));
+        QVERIFY(spaces.selfServiceStructures(ugo, code).isEmpty());
+
+        CommandResult r = spaces.setSelfServiceSpace(paul, s, code, true);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QVERIFY(r.data.value(QStringLiteral("changed")).toBool());
+        QVERIFY(spaces.isSelfService(s, code));
+        QCOMPARE(spaces.selfServiceStructures(ugo, code).size(), 1);
+        QCOMPARE(spaces.selfServiceStructures(ugo, code).first().second, QStringLiteral("Menuiserie Dupont"));
+        QCOMPARE(
+            count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'setSelfServiceSpace'")),
+            1);
+        // Again: nothing changes, nothing is audited.
+        r = spaces.setSelfServiceSpace(paul, s, code, true);
+        QVERIFY(r.ok());
+        QVERIFY(!r.data.value(QStringLiteral("changed")).toBool());
+        QCOMPARE(
+            count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = 'setSelfServiceSpace'")),
+            1);
+
+        const int mailsBefore = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox"));
+        SubscriptionRequest request;
+        request.structureId = s;
+        request.spaceCode = code;
+        request.lines = { { 0, false, true } };
+        request.effectiveDate = clock.today();
+        r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
+                 QStringLiteral("validated"));
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox")), mailsBefore);
+        // The user removes it again, alone.
+        QVERIFY(subscriptions.removeSubscriptions(ugo, { r.id }).ok());
+
+        // Withdrawn: the same request waits for the manager.
+        QVERIFY(spaces.setSelfServiceSpace(paul, s, code, false).ok());
+        QVERIFY(!spaces.isSelfService(s, code));
+        QCOMPARE(count(db,
+                       QStringLiteral(
+                           "SELECT COUNT(*) FROM tombstones WHERE table_name = 'structure_self_service'")),
+                 1);
+        r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY(r.ok());
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
+                 QStringLiteral("pending"));
+        // Another space is never self-service.
+        QVERIFY(spaces.setSelfServiceSpace(paul, s, code, true).ok());
+        request.spaceCode = QStringLiteral("factures_recues");
+        QCOMPARE(subscriptions.requestSubscription(ugo, request)
+                     .data.value(QStringLiteral("statuses"))
+                     .toList()
+                     .value(0)
+                     .toString(),
+                 QStringLiteral("pending"));
+    }
+
+    void selfServiceRefusalsChangeNothing()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        Spaces spaces(core);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"));
+        insertAttachment(db, ugo, s, QStringLiteral("user"));
+        const QString before = snapshot(db);
+        const QString code = QStringLiteral("factures_emises");
+        QCOMPARE(spaces.setSelfServiceSpace(ugo, s, code, true).code, ErrorCode::Forbidden);
+        QCOMPARE(spaces.setSelfServiceSpace(paul, 999999, code, true).field, QStringLiteral("structure"));
+        QCOMPARE(spaces.setSelfServiceSpace(paul, s, QStringLiteral("factures_recues"), true).field,
+                 QStringLiteral("space"));
+        QCOMPARE(spaces.setSelfServiceSpace(paul, s, QStringLiteral("nowhere"), true).field,
+                 QStringLiteral("space"));
+        QCOMPARE(snapshot(db), before);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSpaces)

@@ -2,6 +2,7 @@
 #include "fixtures.h"
 #include "kernel/core.h"
 #include "manualclock.h"
+#include "rules/attachments/attachments.h"
 #include "rules/attachments/principals.h"
 #include "rules/manager/manageractivity.h"
 #include "rules/support/support.h"
@@ -163,6 +164,35 @@ private slots:
         QCOMPARE(structures[1].id, w.boulangerie);
         QCOMPARE(structures[1].reason, OrphanStructure::Reason::Deactivated);
         QCOMPARE(structures[1].formerPrincipalId, w.gone);
+    }
+
+    // The support console's list (both modes): the requests to join a
+    // structure without a principal manager, for support staff only.
+    void principalRequestsAreSupportsToList()
+    {
+        WORLD(w);
+        // Nobody was ever its principal: a request to join it asks to become principal.
+        const qint64 unmanaged = insertStructure(w.db(), validSiret(4), QStringLiteral("Scierie Sans Chef"));
+        Attachments attachments(*w.core);
+        AttachmentRequest toOrphan;
+        toOrphan.structureId = unmanaged;
+        toOrphan.validFrom = w.clock.today();
+        const CommandResult asked = attachments.requestAttachment(w.bruno, toOrphan);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        AttachmentRequest toDupont;
+        toDupont.structureId = w.dupont;
+        toDupont.validFrom = w.clock.today();
+        QVERIFY(attachments.requestAttachment(w.chloe, toDupont).ok());
+
+        QList<AttachmentView> requests;
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QCOMPARE(requests.size(), 1);
+        QCOMPARE(requests.first().id, asked.id);
+        QCOMPARE(requests.first().userId, w.bruno);
+        QCOMPARE(requests.first().structureId, unmanaged);
+        QCOMPARE(requests.first().role, Role::Principal);
+        QCOMPARE(Support(*w.core).principalRequests(w.alice, requests).code, ErrorCode::Forbidden);
+        QVERIFY(requests.isEmpty());
     }
 
     void supportNamesPrincipal()

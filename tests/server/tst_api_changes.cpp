@@ -32,13 +32,15 @@ private:
     QNetworkAccessManager m_manager;
     QString m_alice, m_carol;
 
-    QString changesPath(qint64 since, int limit = 0, int wait = 0)
+    QString changesPath(qint64 since, int limit = 0, int wait = 0, int format = 0)
     {
         QString path = QStringLiteral("/api/v1/changes?since=%1").arg(since);
         if (limit)
             path += QStringLiteral("&limit=%1").arg(limit);
         if (wait)
             path += QStringLiteral("&wait=%1").arg(wait);
+        if (format)
+            path += QStringLiteral("&format=%1").arg(format);
         return path;
     }
 
@@ -216,6 +218,64 @@ private slots:
         QCOMPARE(replicaDump(*replica.db), expectedDump(*m_world->feed, m_world->alice));
     }
 
+    // Format 2 through guichetd, one small page after another, fills a
+    // replica as format 1 does; its first page announces the total.
+    void compactPagesFillTheSameReplica()
+    {
+        ReplicaDb replica;
+        QVERIFY2(replica.isValid(), qPrintable(replica.error));
+        int pages = 0;
+        qint64 total = -1;
+        qint64 rows = 0;
+        for (bool more = true; more; ++pages) {
+            QVERIFY(pages < 1000);
+            const ApiReply r = m_api->get(changesPath(replica.replica->checkpoint(), 2, 0, 2), m_alice);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.json.value(QLatin1String("format")).toInteger(), 2);
+            QVERIFY(!r.json.contains(QLatin1String("rows")));
+            if (pages == 0)
+                total = r.json.value(QLatin1String("total")).toInteger(-1);
+            else
+                QVERIFY(!r.json.contains(QLatin1String("total")));
+            for (const QString &table : ChangeFeed::tables())
+                rows += pageRows(r.json, table).size();
+            more = r.json.value(QLatin1String("more")).toBool();
+            QString error;
+            QVERIFY2(replica.replica->applyPage(r.json, &error), qPrintable(error));
+        }
+        QVERIFY(pages > 3);
+        // Every visible row; small pages after the first may send a user row
+        // again (user rows that others' changes touch), never fewer.
+        QCOMPARE(
+            total,
+            qint64(m_world->feed->everything(m_world->alice).value(QLatin1String("rows")).toArray().size()));
+        QVERIFY2(rows >= total, qPrintable(QStringLiteral("%1 rows, total %2").arg(rows).arg(total)));
+        QCOMPARE(replicaDump(*replica.db), expectedDump(*m_world->feed, m_world->alice));
+    }
+
+    // Two long-polls of one user parked at the same checkpoint, one in each
+    // format: the wake-up shares a page per format, each gets its own.
+    void parkedLongPollsGetThePageInTheirFormat()
+    {
+        const qint64 since = currentCheckpoint(m_carol);
+        std::unique_ptr<QNetworkReply> one(startGet(m_server->baseUrl(), changesPath(since, 0, 20), m_carol));
+        std::unique_ptr<QNetworkReply> two(
+            startGet(m_server->baseUrl(), changesPath(since, 0, 20, 2), m_carol));
+        QTest::qWait(300);
+        QVERIFY(!one->isFinished());
+        QVERIFY(!two->isFinished());
+        QCOMPARE(addService(*m_api, QStringLiteral("LPF")).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(one->isFinished() && two->isFinished(), 5000);
+        const QJsonObject pageOne = replyJson(one.get());
+        const QJsonObject pageTwo = replyJson(two.get());
+        QVERIFY(!pageOne.contains(QLatin1String("format")));
+        QCOMPARE(pageTwo.value(QLatin1String("format")).toInteger(), 2);
+        QCOMPARE(pageTwo.value(QLatin1String("checkpoint")), pageOne.value(QLatin1String("checkpoint")));
+        QVERIFY(!pageRows(pageOne, QStringLiteral("services")).isEmpty());
+        QCOMPARE(pageRows(pageTwo, QStringLiteral("services")),
+                 pageRows(pageOne, QStringLiteral("services")));
+    }
+
     void badParametersAreNamed_data()
     {
         QTest::addColumn<QString>("query");
@@ -226,12 +286,20 @@ private slots:
         QTest::newRow("limit too big") << QStringLiteral("limit=5001") << QStringLiteral("limit");
         QTest::newRow("wait too long") << QStringLiteral("wait=61") << QStringLiteral("wait");
         QTest::newRow("wait negative") << QStringLiteral("wait=-1") << QStringLiteral("wait");
+        QTest::newRow("format 0") << QStringLiteral("format=0") << QStringLiteral("format");
+        QTest::newRow("format 3") << QStringLiteral("format=3") << QStringLiteral("format");
+        QTest::newRow("format text") << QStringLiteral("format=compact") << QStringLiteral("format");
+        // From memory too (since = the counter): the parameter is still checked.
+        QTest::newRow("format 3, nothing new")
+            << QStringLiteral("since=%1&format=3") << QStringLiteral("format");
     }
 
     void badParametersAreNamed()
     {
         QFETCH(QString, query);
         QFETCH(QString, field);
+        if (query.contains(QLatin1String("%1")))
+            query = query.arg(currentCheckpoint(m_carol));
         const ApiReply r = m_api->get(QStringLiteral("/api/v1/changes?") + query, m_carol);
         QCOMPARE(r.status, 400);
         QCOMPARE(r.code(), QStringLiteral("bad_request"));

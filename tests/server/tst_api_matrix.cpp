@@ -254,6 +254,17 @@ QList<Route> routes()
                      return QJsonObject { { QStringLiteral("structure"), w.s },
                                           { QStringLiteral("space"), QStringLiteral("factures_recues") } };
                  }) };
+    // « Factures émises » left to S's users: S's managers and support.
+    r << Route { QStringLiteral("setSelfServiceSpace (S, Factures émises)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("setSelfServiceSpace"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structure"), w.s },
+                                          { QStringLiteral("space"), QStringLiteral("factures_emises") },
+                                          { QStringLiteral("enabled"), true } };
+                 }) };
     r << Route { QStringLiteral("decideSubscription (U's)"),
                  kManagers,
                  true,
@@ -282,6 +293,42 @@ QList<Route> routes()
                      return QJsonObject { { QStringLiteral("structure"), w.s },
                                           { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
                                           { QStringLiteral("validFrom"), today() } };
+                 }) };
+    // One user, several structures, all or nothing: S alone for S's managers;
+    // S and T only for support (P and SW manage S, not T: 403, nothing attached).
+    r << Route { QStringLiteral("attachUserToStructures (F to S)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("attachUserToStructures"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structures"), QJsonArray { w.s } },
+                                          { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
+                                          { QStringLiteral("validFrom"), today() } };
+                 }) };
+    r << Route { QStringLiteral("attachUserToStructures (F to S and T)"),
+                 { QStringLiteral("support") },
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("attachUserToStructures"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structures"), QJsonArray { w.s, w.t } },
+                                          { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
+                                          { QStringLiteral("validFrom"), today() } };
+                 }) };
+    // Bulk subscriptions without a request: S's managers and support.
+    r << Route { QStringLiteral("subscribeUsers (U to Factures émises on S)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("subscribeUsers"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structure"), w.s },
+                                          { QStringLiteral("users"),
+                                            QJsonArray { w.users.value(QStringLiteral("u")) } },
+                                          { QStringLiteral("space"), QStringLiteral("factures_emises") },
+                                          { QStringLiteral("modification"), true },
+                                          { QStringLiteral("effectiveDate"), today() } };
                  }) };
     // « Inviter un utilisateur »: the structure's managers and support.
     r << Route { QStringLiteral("inviteUser (an unknown address)"),
@@ -436,6 +483,50 @@ QList<Route> routes()
                  command(QStringLiteral("supportResendActivation"), [](World &w) {
                      return QJsonObject { { QStringLiteral("user"), w.waiting } };
                  }) };
+    // « Créer une fiche structure » in full: any signed-in user.
+    r << Route { QStringLiteral("createStructure (full record)"),
+                 kEveryone,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("createStructure"), [](World &) {
+                     return QJsonObject {
+                         { QStringLiteral("identifierType"), QStringLiteral("ridet") },
+                         { QStringLiteral("siret"), QStringLiteral("1234567.001") },
+                         { QStringLiteral("raisonSociale"), QStringLiteral("Scierie de Nouméa") },
+                         { QStringLiteral("services"),
+                           QJsonArray {
+                               QJsonObject { { QStringLiteral("code"), QStringLiteral("A") },
+                                             { QStringLiteral("name"), QStringLiteral("Atelier") } } } },
+                         { QStringLiteral("iban"), QStringLiteral("FR7630006000011234567890189") },
+                         { QStringLiteral("bic"), QStringLiteral("BNPAFRPP") },
+                         { QStringLiteral("spaces"), QJsonArray { QStringLiteral("factures_recues") } },
+                     };
+                 }) };
+    // Bank details: the structure's managers only, not support (docs/RULES.md).
+    r << Route { QStringLiteral("updateStructure with bank details"),
+                 { QStringLiteral("SW"), QStringLiteral("P") },
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("updateStructure"), [](World &w) {
+                     return QJsonObject {
+                         { QStringLiteral("structure"), w.s },
+                         { QStringLiteral("siret"), validSiret(1) },
+                         { QStringLiteral("raisonSociale"), QStringLiteral("Menuiserie SARL") },
+                         { QStringLiteral("iban"), QStringLiteral("DE89370400440532013000") },
+                         { QStringLiteral("bic"), QStringLiteral("COBADEFFXXX") }
+                     };
+                 }) };
+    // The support console's list of requests to principal-less structures.
+    r << Route { QStringLiteral("GET support/principal-requests"),
+                 { QStringLiteral("support") },
+                 false,
+                 false,
+                 false,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->get(QStringLiteral("/api/v1/support/principal-requests"), token);
+                 } };
     return r;
 }
 

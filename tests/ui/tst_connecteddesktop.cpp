@@ -1,4 +1,5 @@
 #include "apiclient.h"
+#include "fixtures.h"
 #include "models/recordtablemodel.h"
 #include "ui/account/accountpage.h"
 #include "ui/account/activationdialog.h"
@@ -7,6 +8,7 @@
 #include "ui/account/signupdialog.h"
 #include "ui/shell/desktopapp.h"
 #include "ui/shell/mainwindow.h"
+#include "ui/support/supportpage.h"
 #include "ui/sync/connectedsession.h"
 #include "ui/sync/queuedchange.h"
 #include "ui/sync/syncstatus.h"
@@ -23,6 +25,7 @@
 #include <QRadioButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 
 #include <algorithm>
@@ -120,6 +123,54 @@ private slots:
         QCOMPARE(opened->session().userId(), alice);
         QCOMPARE(replicaEmail(), QStringLiteral("alice@example.org"));
         QCOMPARE(opened->syncState().online, false);
+    }
+
+    // « Structures sans gestionnaire principal », connected: the support
+    // console lists the requests to join them, which only guichetd holds (the
+    // support user's replica has no row of those structures).
+    void supportConsoleListsPrincipalRequestsFromTheServer()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        const qint64 sue = w.createUser(QStringLiteral("sue@example.org"), QStringLiteral("Sue"),
+                                        QStringLiteral("Port"), true);
+        const qint64 carol = w.createUser(QStringLiteral("carol@example.org"), QStringLiteral("Carol"));
+        const qint64 orphan = insertStructure(w.db(), validSiret(5), QStringLiteral("Scierie Sans Chef"));
+        insertAttachment(w.db(), carol, orphan, QStringLiteral("principal"), QStringLiteral("pending"),
+                         w.clock.today());
+        Guichetd server;
+        QString error;
+        QVERIFY2(server.start(w.t.location(), {}, &error), qPrintable(error));
+        ApiClient api(server.baseUrl());
+        const QString token = api.signIn(QStringLiteral("sue@example.org"), QStringLiteral("Tournesol-2026"));
+        QVERIFY(!token.isEmpty());
+        std::unique_ptr<ConnectedSession> opened;
+        CommandResult answer;
+        ConnectedSession::restore(
+            server.baseUrl(), token, sue, w.clock, this,
+            [&](std::unique_ptr<ConnectedSession> session, const CommandResult &result) {
+                opened = std::move(session);
+                answer = result;
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(opened, syncTimeoutMs);
+        QVERIFY2(answer.ok(), qPrintable(answer.message));
+
+        SupportPage page(opened->session());
+        page.show();
+        auto *table = page.findChild<QTableView *>(QStringLiteral("principalRequestsTable"));
+        QVERIFY(table);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, syncTimeoutMs);
+        bool listsCarol = false;
+        for (int column = 0; column < table->model()->columnCount(); ++column)
+            listsCarol = listsCarol
+                || table->model()->index(0, column).data().toString().contains(
+                    QStringLiteral("carol@example.org"));
+        QVERIFY(listsCarol);
+        QCOMPARE(
+            opened->replica()
+                .value(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE structure_id = ?"), { orphan })
+                .toInt(),
+            0);
     }
 
     // « Créer un compte » with the server chosen in the sign-in window: the

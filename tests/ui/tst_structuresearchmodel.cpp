@@ -7,6 +7,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <functional>
+#include <memory>
+
 using namespace guichet;
 using namespace guichet::test;
 
@@ -25,7 +28,17 @@ public:
     void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override
     {
         ++exactCounts;
-        m_local.countStructures(criteria, context, std::move(done));
+        const auto returned = std::make_shared<bool>(false);
+        m_local.countStructures(criteria, context,
+                                [this, returned, done = std::move(done)](const CommandResult &r, qint64 n) {
+                                    if (!*returned)
+                                        ++answeredWithinTheCall;
+                                    if (holdCounts)
+                                        held.append([done, r, n] { done(r, n); });
+                                    else
+                                        done(r, n);
+                                });
+        *returned = true;
     }
     void countStructuresBounded(const StructureCriteria &criteria, QObject *,
                                 BoundedCountCallback done) override
@@ -53,6 +66,12 @@ public:
     }
 
     int exactCounts = 0;
+    // Exact counts answered before countStructures() returned: counted on the
+    // caller's (the window's) thread.
+    int answeredWithinTheCall = 0;
+    // While set, exact counts that arrive wait in `held` until the test delivers them.
+    bool holdCounts = false;
+    QList<std::function<void()>> held;
     int keysetPages = 0;
     int offsetPages = 0;
 
@@ -183,6 +202,44 @@ private slots:
         QTest::qWait(20);
         QCOMPARE(directory.exactCounts, 1);
         QCOMPARE(changed.count(), 1);
+    }
+
+    void theExactCountArrivesLaterAndAStaleOneIsDropped()
+    {
+        UiWorld w;
+        QVERIFY(w.isValid());
+        QVERIFY(generateStructures(w.db(), 700).ok());
+        BoundedDirectory directory(*w.directory);
+        directory.holdCounts = true;
+        StructureSearchModel model(directory);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy changed(&model, &StructureSearchModel::countChanged);
+        model.setCriteria(all());
+        QCOMPARE(model.rowCount(), 100);
+        // The exact count is asked after the first paint and counted on a
+        // thread of its own: the call returns before the answer.
+        QTRY_COMPARE(directory.held.size(), 1);
+        QCOMPARE(directory.exactCounts, 1);
+        QCOMPARE(directory.answeredWithinTheCall, 0);
+        // A new search before the answer arrives: the old figure (700) is
+        // dropped, the new search's lower bound stays until its own count.
+        StructureCriteria common;
+        common.raisonSociale = QStringLiteral("*et fils*");
+        const qint64 expected = Structures(*w.core).count(common);
+        QVERIFY(expected > 100 && expected < 700);
+        model.setCriteria(common);
+        QCOMPARE(model.rowCount(), 100);
+        directory.held.takeFirst()();
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(model.rowCount(), 100);
+        QVERIFY(!model.isCountExact());
+        // Its own count arrives and is shown.
+        QTRY_COMPARE(directory.held.size(), 1);
+        directory.held.takeFirst()();
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(model.isCountExact());
+        QCOMPARE(model.rowCount(), int(expected));
+        QCOMPARE(directory.answeredWithinTheCall, 0);
     }
 
     void pagesReadInTurnAreKeysetPages()

@@ -99,6 +99,12 @@ private slots:
         running.pending = 1;
         QCOMPARE(SyncStatusButton::statusText(running),
                  QStringLiteral("First synchronisation: 42000 row(s) received · 1 change(s) waiting"));
+        // Once the server said how many rows the first sync brings: « n / N ».
+        SyncState counted = running;
+        counted.firstSyncTotal = 100703;
+        QCOMPARE(
+            SyncStatusButton::statusText(counted),
+            QStringLiteral("First synchronisation: 42000 / 100703 row(s) received · 1 change(s) waiting"));
         SyncState failing = running;
         failing.lastError = QStringLiteral("The server is down.");
         QCOMPARE(SyncStatusButton::statusText(failing),

@@ -11,6 +11,8 @@
 #include "rules/structures/structures.h"
 #include "ui/account/successordialog.h"
 #include "ui/attachments/structurecreatedialog.h"
+#include "ui/manager/attachtostructuresdialog.h"
+#include "ui/manager/bulksubscriptiondialog.h"
 #include "ui/manager/inviteuserdialog.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
@@ -27,6 +29,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -277,6 +280,12 @@ QWidget *ManagerActivityPage::createUsersTab()
         createButton(QStringLiteral("inviteUser"), tr("&Invite a user…"), &ManagerActivityPage::inviteUser));
     row->addWidget(createButton(QStringLiteral("resendInvitation"), tr("Resend the i&nvitation"),
                                 &ManagerActivityPage::resendInvitation));
+    row->addWidget(createButton(QStringLiteral("attachToStructures"), tr("Attach to several s&tructures…"),
+                                &ManagerActivityPage::attachToStructures));
+    row->addWidget(createButton(QStringLiteral("bulkSubscribe"), tr("Subscribe in &bulk…"),
+                                &ManagerActivityPage::bulkSubscribe));
+    row->addWidget(createButton(QStringLiteral("exportUsers"), tr("E&xport the users…"),
+                                &ManagerActivityPage::exportUsers));
     layout->addLayout(row);
     // The same actions from the table's context menu; Delete removes after confirmation.
     const struct
@@ -363,6 +372,15 @@ QWidget *ManagerActivityPage::createStructureTab()
     spaceRow->addWidget(createButton(QStringLiteral("removeSpace"), tr("Remove the space"),
                                      &ManagerActivityPage::removeSpace));
     spacesLayout->addLayout(spaceRow);
+    // « Laisser les utilisateurs ajouter ou retirer Factures émises »: their
+    // own requests for it are then validated without a decision.
+    m_selfService = new QCheckBox(
+        tr("Users ma&y add or remove « %1 » themselves")
+            .arg(labels::space(QStringLiteral("factures_emises"), QStringLiteral("Factures émises"))),
+        spacesBox);
+    m_selfService->setObjectName(QStringLiteral("selfServiceInvoices"));
+    connect(m_selfService, &QCheckBox::clicked, this, &ManagerActivityPage::setSelfService);
+    spacesLayout->addWidget(m_selfService);
     lists->addWidget(spacesBox, 1);
     layout->addLayout(lists, 1);
 
@@ -498,6 +516,10 @@ void ManagerActivityPage::structureChanged()
     {
         const QSignalBlocker blocker(m_powers);
         m_powers->setChecked(managed && managed->secondaryPowers);
+        const QSignalBlocker selfServiceBlocker(m_selfService);
+        m_selfService->setChecked(
+            structureId
+            && Spaces(m_session.core).isSelfService(structureId, QStringLiteral("factures_emises")));
     }
     if (allStructures) {
         QList<qint64> ids;
@@ -590,6 +612,10 @@ void ManagerActivityPage::updateButtons()
         { "copyRights", manage && validatedUser },
         { "inviteUser", manage },
         { "resendInvitation", manage && user && user->status == QLatin1String("invited") },
+        { "attachToStructures", manage },
+        { "bulkSubscribe", manage && m_users->rowCount() > 0 },
+        // Reading the rights is enough to export them, read-only included.
+        { "exportUsers", currentStructureId() != 0 },
         { "modifyStructure", currentStructureId() != 0 },
         { "addService", manage },
         { "toggleService", manage && currentService() != nullptr },
@@ -602,6 +628,7 @@ void ManagerActivityPage::updateButtons()
             b->setEnabled(s.enabled);
     }
     m_powers->setEnabled(m_principal);
+    m_selfService->setEnabled(manage && currentStructureId() != 0);
     m_serviceCode->setEnabled(manage);
     m_serviceName->setEnabled(manage);
     m_spaceChoice->setEnabled(manage);
@@ -950,6 +977,74 @@ void ManagerActivityPage::copyRights()
          });
 }
 
+void ManagerActivityPage::attachToStructures()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId || m_readOnly)
+        return;
+    UserSearchDialog search(m_session, this);
+    search.setWindowTitle(tr("Attach to several structures"));
+    if (Dialogs::exec(&search) != QDialog::Accepted || !search.selectedUserId())
+        return;
+    AttachToStructuresDialog dialog(m_session, search.selectedUserId(), search.selectedUserLabel(),
+                                    m_managedStructures, structureId, this);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    m_messages->showMessage(MessageBar::Kind::Positive,
+                            tr("%1 was attached to %n structure(s).", nullptr, dialog.attached())
+                                .arg(search.selectedUserLabel()));
+}
+
+void ManagerActivityPage::bulkSubscribe()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId || m_readOnly)
+        return;
+    BulkSubscriptionDialog dialog(m_session, structureId, m_structure->currentText(), m_users->records(),
+                                  this);
+    if (Dialogs::exec(&dialog) != QDialog::Accepted)
+        return;
+    // Two counts, two plural forms: each part is translated with its own %n.
+    m_messages->showMessage(MessageBar::Kind::Positive,
+                            tr("%1 for %2.", "bulk subscriptions: subscriptions, users")
+                                .arg(tr("%n subscription(s) added", nullptr, dialog.created()),
+                                     tr("%n user(s)", nullptr, dialog.subscribedUsers())));
+}
+
+QString ManagerActivityPage::exportFolderKey()
+{
+    return QStringLiteral("managerActivity/exportFolder");
+}
+
+void ManagerActivityPage::exportUsers()
+{
+    const qint64 structureId = currentStructureId();
+    if (!structureId)
+        return;
+    const QString title = tr("Export the users with their rights");
+    QSettings settings;
+    const QString folder
+        = settings
+              .value(exportFolderKey(), QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .toString();
+    const QString path
+        = Dialogs::saveFileName(this, title, QDir(folder).filePath(tr("users.csv")), tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(exportFolderKey(), QFileInfo(path).absolutePath());
+    // The rights come from the local data (the replica when connected), as the table does.
+    QSaveFile file(path);
+    const bool ok = file.open(QIODevice::WriteOnly)
+        && ManagerActivity(m_session.core).exportUsersRights(structureId, file) && file.commit();
+    if (!ok) {
+        Dialogs::warning(this, title,
+                         tr("The file %1 could not be written: %2").arg(path, file.errorString()));
+        return;
+    }
+    m_messages->showMessage(MessageBar::Kind::Positive,
+                            tr("The users of %1 were exported to %2.").arg(m_structure->currentText(), path));
+}
+
 // ---- Structure ----
 
 void ManagerActivityPage::modifyStructure()
@@ -1023,6 +1118,13 @@ void ManagerActivityPage::removeSpace()
 void ManagerActivityPage::setPowers(bool granted)
 {
     send(commands::setSecondaryPowers(currentStructureId(), granted));
+    // On refusal the box shows the stored value again.
+    structureChanged();
+}
+
+void ManagerActivityPage::setSelfService(bool allowed)
+{
+    send(commands::setSelfServiceSpace(currentStructureId(), QStringLiteral("factures_emises"), allowed));
     // On refusal the box shows the stored value again.
     structureChanged();
 }

@@ -54,6 +54,8 @@ public:
     // Requests waiting longer than this many days are flagged (Preferences).
     static int overdueDays();
     static void setOverdueDays(int days);
+    // Where « Export the users… » last wrote (QSettings).
+    static QString exportFolderKey();
 
     void reload();
 
@@ -76,6 +78,7 @@ public:
     RecordListModel<Space> *spaces() const { return m_spaces; }
     HistoryPanel *history() const { return m_history; }
     QCheckBox *powersBox() const { return m_powers; }
+    QCheckBox *selfServiceBox() const { return m_selfService; }
     QComboBox *spaceChooser() const { return m_spaceChoice; }
     QLineEdit *serviceCodeEdit() const { return m_serviceCode; }
     QLineEdit *serviceNameEdit() const { return m_serviceName; }
@@ -118,6 +121,9 @@ private:
     void inviteUser();
     void resendInvitation();
     void copyRights();
+    void attachToStructures();
+    void bulkSubscribe();
+    void exportUsers();
     // Structure
     void modifyStructure();
     void addService();
@@ -125,6 +131,7 @@ private:
     void addSpace();
     void removeSpace();
     void setPowers(bool granted);
+    void setSelfService(bool allowed);
     void transferPrincipal();
     // Historique
     void updateEmptyTexts(const ManagedStructure *managed);
@@ -153,6 +160,7 @@ private:
     QLineEdit *m_serviceName = nullptr;
     QComboBox *m_spaceChoice = nullptr;
     QCheckBox *m_powers = nullptr;
+    QCheckBox *m_selfService = nullptr;
 };
 
 } // namespace guichet

@@ -3,6 +3,7 @@
 #include "commands/commandargs.h"
 #include "models/labels.h"
 #include "models/subscriptionmodel.h"
+#include "rules/spaces/spaces.h"
 #include "ui/shell/session.h"
 #include "ui/subscriptions/subscriptionrequestdialog.h"
 #include "ui/widgets/dialogs.h"
@@ -41,6 +42,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked subscriptions"), this))
     , m_add(new QPushButton(themedIcon(QStringLiteral("list-add")), tr("&Add a subscription"), this))
     , m_messages(new MessageBar(this))
+    , m_selfService(new QLabel(this))
 {
     setObjectName(QStringLiteral("subscriptions"));
     auto *title = createSectionTitle(tr("My subscriptions to spaces"), this);
@@ -78,6 +80,10 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     layout->addWidget(title);
     layout->addWidget(intro);
     layout->addWidget(m_messages);
+    m_selfService->setObjectName(QStringLiteral("selfServiceNotice"));
+    m_selfService->setWordWrap(true);
+    layout->addWidget(m_selfService);
+    updateSelfServiceNotice();
     layout->addWidget(createRecordFilter(m_proxy, this));
     layout->addWidget(m_table, 1);
     layout->addLayout(buttons);
@@ -106,9 +112,28 @@ MessageBar *SubscriptionsSection::messageBar() const
     return m_messages;
 }
 
+QString SubscriptionsSection::selfServiceNotice() const
+{
+    return m_selfService->isHidden() ? QString() : m_selfService->text();
+}
+
+void SubscriptionsSection::updateSelfServiceNotice()
+{
+    const QString code = QStringLiteral("factures_emises");
+    QStringList names;
+    for (const auto &[id, name] : Spaces(m_session.core).selfServiceStructures(m_session.userId(), code))
+        names << name;
+    m_selfService->setText(
+        tr("In %1 you may add or remove « %2 » yourself: your request is validated at once, without waiting "
+           "for a manager.")
+            .arg(names.join(QStringLiteral(", ")), labels::space(code, QStringLiteral("Factures émises"))));
+    m_selfService->setVisible(!names.isEmpty());
+}
+
 void SubscriptionsSection::reload()
 {
     m_model->reload();
+    updateSelfServiceNotice();
 }
 
 void SubscriptionsSection::updateButtons()

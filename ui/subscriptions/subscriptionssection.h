@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -32,6 +33,9 @@ public:
     // request); notice() is its text, empty when it is hidden.
     QString notice() const;
     MessageBar *messageBar() const;
+    // The structures where the user may add or remove « Factures émises »
+    // themselves (Spaces::selfServiceStructures), or empty when there is none.
+    QString selfServiceNotice() const;
 
     void reload();
     void deleteCurrent();
@@ -41,6 +45,7 @@ public:
 private:
     void remove(const QList<qint64> &ids);
     void updateButtons();
+    void updateSelfServiceNotice();
 
     Session &m_session;
     SubscriptionModel *m_model;
@@ -50,6 +55,7 @@ private:
     QPushButton *m_deleteChecked;
     QPushButton *m_add;
     MessageBar *m_messages;
+    QLabel *m_selfService;
 };
 
 } // namespace guichet

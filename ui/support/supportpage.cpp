@@ -1,5 +1,6 @@
 #include "ui/support/supportpage.h"
 
+#include "client/directory.h"
 #include "commands/commandargs.h"
 #include "models/attachedfilemodel.h"
 #include "models/attachmentmodel.h"
@@ -365,7 +366,7 @@ void SupportPage::reload()
     // Searches run again so that a reactivation or a new principal shows at once.
     m_users->reload();
     m_structures->reload();
-    m_principalRequests->reload();
+    reloadPrincipalRequests();
     const qint64 solicitation = currentRecordId(view(QStringLiteral("solicitationsTable")));
     m_solicitations->reload();
     if (QTableView *table = view(QStringLiteral("solicitationsTable"))) {
@@ -724,6 +725,24 @@ void SupportPage::setState()
 }
 
 // ---- Journal ----
+
+void SupportPage::reloadPrincipalRequests()
+{
+    // Through the directory: connected, a support user's replica does not
+    // hold the requests to structures they are not attached to.
+    QPointer<SupportPage> self(this);
+    m_session.directory.principalRequests(
+        this, [self](const CommandResult &result, const QList<AttachmentView> &requests) {
+            if (!self)
+                return;
+            if (!result.ok()) {
+                self->m_feedback.show(result);
+                return;
+            }
+            self->m_principalRequests->setRequests(requests);
+            self->updateButtons();
+        });
+}
 
 void SupportPage::reloadJournalStructures()
 {

@@ -102,6 +102,7 @@ private:
     void reply();
     void setState();
     // Journal
+    void reloadPrincipalRequests();
     void reloadJournalStructures();
 
     Session &m_session;

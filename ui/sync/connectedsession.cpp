@@ -150,6 +150,7 @@ SyncState ConnectedSession::syncState()
     state.online = m_gateway.isOnline() || m_sync.isOnline();
     state.lastSyncAt = m_sync.lastSyncAt();
     state.firstSyncRows = m_sync.firstSyncRows();
+    state.firstSyncTotal = m_sync.firstSyncTotal();
     state.lastError = m_sync.isOnline() ? m_sync.lastError() : QString();
     state.pending = m_gateway.pendingCount();
     state.refused = m_gateway.outbox().refusedCount(m_gateway.userId());

@@ -23,6 +23,9 @@ QString SyncStatusButton::statusText(const SyncState &state)
         main = tr("Offline — changes will be sent when the server is back");
     else if (!state.lastError.isEmpty())
         main = tr("Synchronisation error: %1").arg(state.lastError);
+    else if (state.firstSyncRows >= 0 && state.firstSyncTotal >= 0)
+        main = tr("First synchronisation: %1 / %n row(s) received", nullptr, state.firstSyncTotal)
+                   .arg(state.firstSyncRows);
     else if (state.firstSyncRows >= 0)
         main = tr("First synchronisation: %n row(s) received", nullptr, state.firstSyncRows);
     else if (state.pending > 0)

@@ -18,6 +18,7 @@ struct SyncState
     int pending = 0;
     int refused = 0;
     int firstSyncRows = -1; // rows received so far while a first sync runs; -1 otherwise
+    int firstSyncTotal = -1; // rows the whole first sync brings, when the server said; -1 otherwise
 };
 
 // One command of the connected outbox, as SyncStatusDialog shows it.

@@ -13,6 +13,8 @@
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/attachments/structuresearchdialog.h"
 #include "ui/files/attachedfiledialog.h"
+#include "ui/manager/attachtostructuresdialog.h"
+#include "ui/manager/bulksubscriptiondialog.h"
 #include "ui/manager/inviteuserdialog.h"
 #include "ui/manager/manageractivitypage.h"
 #include "ui/shell/desktopapp.h"
@@ -217,6 +219,28 @@ private:
                 invite.emailEdit()->setText(QStringLiteral("nouveau-at-example.org"));
                 invite.inviteButton()->click();
                 show(QStringLiteral("dialog/inviteUser/error"), &invite);
+            }
+        }
+        {
+            // The manager's tools: one user to several structures, bulk
+            // subscriptions; each then with its refusal (nothing checked).
+            const QList<ManagedStructure> managed
+                = ManagerActivity(m_session.core).managedStructures(m_session.userId());
+            if (!managed.isEmpty()) {
+                AttachToStructuresDialog attach(m_session, m_session.userId(),
+                                                QStringLiteral("Camille Martin"), managed,
+                                                managed.constFirst().id, main);
+                show(QStringLiteral("dialog/attachToStructures"), &attach);
+                for (int i = 0; i < attach.structuresList()->count(); ++i)
+                    attach.structuresList()->item(i)->setCheckState(Qt::Unchecked);
+                attach.attachButton()->click();
+                show(QStringLiteral("dialog/attachToStructures/error"), &attach);
+                BulkSubscriptionDialog bulk(
+                    m_session, managed.constFirst().id, managed.constFirst().raisonSociale,
+                    ManagerActivity(m_session.core).structureUsers(managed.constFirst().id), main);
+                show(QStringLiteral("dialog/bulkSubscription"), &bulk);
+                bulk.subscribeButton()->click();
+                show(QStringLiteral("dialog/bulkSubscription/error"), &bulk);
             }
         }
         {

@@ -39,7 +39,8 @@ struct AttachmentView
     QString lastName;
     QString email;
     qint64 structureId = 0;
-    QString siret;
+    QString siret; // the structure's identifier
+    QString identifierType; // StructureIdentifier::code
     QString raisonSociale;
     Role role = Role::None;
     bool wholeStructure = true; // « Rattacher à la structure »; else serviceIds

@@ -234,7 +234,7 @@ QList<AttachmentView> AttachmentStore::views(const QString &where, const QVarian
     QList<AttachmentView> result;
     const QList<QVariantMap> rows = m_db.rows(
         QStringLiteral(
-            "SELECT a.id, a.user_id, a.structure_id, s.siret, s.raison_sociale, a.role, "
+            "SELECT a.id, a.user_id, a.structure_id, s.siret, s.identifier_type, s.raison_sociale, a.role, "
             "a.whole_structure, a.valid_from, a.valid_until, a.status, a.requested_at, "
             "a.decision_comment, u.first_name, u.last_name, u.email FROM attachments a JOIN structures s "
             "ON s.id = a.structure_id JOIN users u ON u.id = a.user_id WHERE %1 "
@@ -254,6 +254,7 @@ QList<AttachmentView> AttachmentStore::views(const QString &where, const QVarian
         view.email = row.value(QStringLiteral("email")).toString();
         view.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
         view.siret = row.value(QStringLiteral("siret")).toString();
+        view.identifierType = row.value(QStringLiteral("identifier_type")).toString();
         view.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
         view.role = roleFromString(row.value(QStringLiteral("role")).toString());
         view.wholeStructure = row.value(QStringLiteral("whole_structure")).toInt() != 0;

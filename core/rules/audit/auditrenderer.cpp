@@ -394,6 +394,14 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
         return translate("guichet::AuditRenderer",
                          "%1 removed the space %2 from the spaces set at structure level for %3.")
             .arg(actor, space(r.spaceId, names), where);
+    case AuditAction::SelfServiceAllowed:
+        return translate("guichet::AuditRenderer",
+                         "%1 let the users of %3 add or remove the space %2 themselves.")
+            .arg(actor, space(r.spaceId, names), where);
+    case AuditAction::SelfServiceWithdrawn:
+        return translate("guichet::AuditRenderer",
+                         "%1 withdrew from the users of %3 the right to add the space %2 themselves.")
+            .arg(actor, space(r.spaceId, names), where);
     case AuditAction::SubscriptionRequested:
         if (r.origin == QLatin1String("structure"))
             return translate("guichet::AuditRenderer",

@@ -1,6 +1,7 @@
 #include "rules/manager/manageractivity.h"
 
 #include "kernel/core.h"
+#include "kernel/csv.h"
 #include "kernel/textlimits.h"
 #include "mail/mailtext.h"
 #include "rules/accounts/accounts.h"
@@ -14,6 +15,8 @@
 #include "rules/spaces/spacestore.h"
 #include "rules/spaces/subscriptions.h"
 #include "rules/structures/structurestore.h"
+
+#include <map>
 
 namespace guichet {
 
@@ -226,6 +229,76 @@ CommandResult ManagerActivity::attachUser(qint64 actorId, const AttachUserInput 
                       tr("%1 %2 attached you to %3. Open Guichet to see your spaces.")
                           .arg(ctx.actor().firstName, ctx.actor().lastName, name));
         ctx.result = CommandResult::success(id);
+    });
+}
+
+CommandResult ManagerActivity::attachUserToStructures(qint64 actorId, const AttachToStructuresInput &input)
+{
+    return m_core.run(QStringLiteral("attachUserToStructures"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const AttachmentStore attachments(db);
+        const StructureStore structures(db);
+        QList<qint64> structureIds;
+        for (const qint64 id : input.structureIds) {
+            if (!structureIds.contains(id))
+                structureIds.append(id);
+        }
+        if (structureIds.isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("structures"), tr("Check at least one structure."));
+        if (structureIds.size() > AttachToStructuresInput::MaxStructures)
+            fail(ErrorCode::InvalidInput, QStringLiteral("structures"),
+                 tr("Check at most %1 structures at once.").arg(AttachToStructuresInput::MaxStructures));
+        const auto user = attachments.user(input.userId);
+        if (!user)
+            fail(ErrorCode::InvalidInput, QStringLiteral("user"), tr("Choose the user to attach."));
+        if (user->status != QLatin1String("active"))
+            fail(ErrorCode::InvalidInput, QStringLiteral("user"),
+                 tr("Only an active account can be attached."));
+        if (input.role != Role::User && input.role != Role::Secondary)
+            fail(ErrorCode::InvalidInput, QStringLiteral("role"),
+                 tr("A user is attached as a simple user or a secondary manager."));
+        if (!input.validFrom.isValid())
+            fail(ErrorCode::InvalidInput, QStringLiteral("validFrom"), tr("Enter the start of validity."));
+        if (input.validUntil.isValid() && input.validUntil <= input.validFrom)
+            fail(ErrorCode::InvalidInput, QStringLiteral("validUntil"),
+                 tr("The end of validity must be after its start."));
+        // Every structure is checked before anything is written: the first
+        // that fails is named and the command changes nothing.
+        QStringList names;
+        for (const qint64 structureId : structureIds) {
+            if (structureId <= 0 || !structures.exists(structureId))
+                fail(ErrorCode::NotFound, QStringLiteral("structures"),
+                     tr("The structure %1 was not found: nothing was attached.").arg(structureId));
+            const QString name = structureName(db, structureId);
+            if (!actorManages(ctx, structureId))
+                fail(ErrorCode::Forbidden, QStringLiteral("structures"),
+                     tr("You do not manage %1: nothing was attached.").arg(name));
+            if (attachments.pendingOrNotEnded(input.userId, structureId, ctx.clock().today()))
+                fail(ErrorCode::Conflict, QStringLiteral("structures"),
+                     tr("%1 %2 is already attached to %3 or has a request waiting: nothing was attached.")
+                         .arg(user->firstName, user->lastName, name));
+            names.append(name);
+        }
+        QVariantList ids;
+        for (const qint64 structureId : structureIds) {
+            const qint64 id = insertValidatedAttachment(ctx, input.userId, structureId, input.role, true, {},
+                                                        input.validFrom, input.validUntil);
+            AuditRecord attached(AuditAction::AttachedByManager, input.userId);
+            attached.role = roleToString(input.role);
+            attached.validFrom = input.validFrom;
+            attached.validUntil = input.validUntil;
+            ctx.audit(QStringLiteral("attachment"), id, structureId, attached);
+            ids.append(id);
+        }
+        const MailText t = MailText::forUser(db, input.userId);
+        ctx.queueMail(
+            input.userId, contactEmail(db, input.userId),
+            t.translate("guichet::ManagerActivity", "You were attached to structures"),
+            t.translate("guichet::ManagerActivity",
+                        "%1 %2 attached you to: %3. Open Guichet to see your spaces.")
+                .arg(ctx.actor().firstName, ctx.actor().lastName, names.join(QStringLiteral(", "))));
+        ctx.result
+            = CommandResult::success(ids.first().toLongLong(), { { QStringLiteral("attachments"), ids } });
     });
 }
 
@@ -578,6 +651,85 @@ QList<Reminder> ManagerActivity::reminders(qint64 managerId, int days) const
         }
     }
     return result;
+}
+
+QStringList ManagerActivity::rightsColumns()
+{
+    return { tr("User"),  tr("E-mail"), tr("Role"),     tr("Services"),
+             tr("Space"), tr("Modes"),  tr("Validity"), tr("Status") };
+}
+
+QList<QStringList> ManagerActivity::usersRights(qint64 structureId) const
+{
+    const Database &db = m_core.db();
+    const SpaceStore spaces(db);
+    QHash<qint64, Space> catalogue;
+    for (const Space &space : spaces.catalogue())
+        catalogue.insert(space.id, space);
+    QList<QStringList> lines;
+    for (const StructureUser &u : structureUsers(structureId)) {
+        QString role;
+        switch (u.role) {
+        case Role::Principal:
+            role = tr("Principal manager");
+            break;
+        case Role::Secondary:
+            role = tr("Secondary manager");
+            break;
+        case Role::User:
+        case Role::None:
+            role = tr("Simple user");
+            break;
+        }
+        const QString from = u.validFrom.toString(Qt::ISODate);
+        const QString validity = u.validUntil.isValid()
+            ? tr("from %1 to %2").arg(from, u.validUntil.toString(Qt::ISODate))
+            : tr("from %1, no end").arg(from);
+        const QString person = QStringLiteral("%1 %2").arg(u.firstName, u.lastName).trimmed();
+        const QStringList head { person, u.email, role, u.services.join(QStringLiteral(", ")) };
+        const QStringList tail { validity, u.statusLabel };
+        // The spaces in the catalogue's order, each with its modes (modification first).
+        std::map<std::pair<int, qint64>, QStringList> modes;
+        if (u.status == QLatin1String("validated")) {
+            for (const SubscriptionRecord &row : spaces.validatedSubscriptions(u.userId, structureId)) {
+                const Space space = catalogue.value(row.spaceId);
+                QStringList &list = modes[{ space.sortOrder, row.spaceId }];
+                if (!list.contains(row.mode))
+                    list.append(row.mode);
+            }
+        }
+        if (modes.empty())
+            lines.append(head + QStringList { QString(), QString() } + tail);
+        for (const auto &[key, list] : modes) {
+            const Space space = catalogue.value(key.second);
+            const char *source = spaceNameSource(space.code);
+            QStringList shown;
+            for (const char *mode : { "modification", "consultation" }) {
+                if (list.contains(QLatin1String(mode)))
+                    shown.append(QLatin1String(mode) == QLatin1String("modification") ? tr("modification")
+                                                                                      : tr("consultation"));
+            }
+            lines.append(
+                head
+                + QStringList { source ? QCoreApplication::translate("guichet::labels", source) : space.name,
+                                shown.join(QStringLiteral(", ")) }
+                + tail);
+        }
+    }
+    return lines;
+}
+
+bool ManagerActivity::exportUsersRights(qint64 structureId, QIODevice &device) const
+{
+    CsvWriter writer(device, { QLatin1Char(';'), true });
+    if (!writer.writeRow(rightsColumns()))
+        return false;
+    const QList<QStringList> lines = usersRights(structureId);
+    for (const QStringList &line : lines) {
+        if (!writer.writeRow(line))
+            return false;
+    }
+    return true;
 }
 
 } // namespace guichet

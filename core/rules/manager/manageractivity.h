@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+class QIODevice;
+
 namespace guichet {
 
 class CommandContext;
@@ -25,6 +27,20 @@ struct AttachUserInput
     QDate validUntil; // field "validUntil", optional; after validFrom
     bool wholeStructure = true;
     QList<qint64> serviceIds; // field "services", when not wholeStructure
+};
+
+// « Rattacher un utilisateur à plusieurs structures »: one user attached to
+// several structures the manager manages, in one command, each for the whole
+// structure.
+struct AttachToStructuresInput
+{
+    QList<qint64> structureIds; // field "structures", at most MaxStructures
+    qint64 userId = 0; // field "user"
+    Role role = Role::User; // field "role": User or Secondary
+    QDate validFrom; // field "validFrom", required
+    QDate validUntil; // field "validUntil", optional; after validFrom
+
+    static constexpr int MaxStructures = 200;
 };
 
 // « Inviter un utilisateur »: a manager invites an address to the structure.
@@ -108,6 +124,12 @@ public:
     // once as a simple user or secondary manager; subscribes the role's default
     // spaces, requests the structure-level spaces and mails the user.
     CommandResult attachUser(qint64 actorId, const AttachUserInput &input);
+    // attachUser on each structure of the list, for the whole structure, all or
+    // nothing: a structure the caller does not manage (or where the user is
+    // already attached or waiting) is named in the refusal and nothing is
+    // attached. One audit entry per attachment, one mail listing them. Result
+    // data: "attachments" (their ids, in the list's order).
+    CommandResult attachUserToStructures(qint64 actorId, const AttachToStructuresInput &input);
     // « Inviter un utilisateur » (docs/ACCOUNTS.md, « Invitations »): an
     // active account is attached at once as attachUser does (from today, no
     // end; data "attached" true). Any other address (no account, one waiting
@@ -149,6 +171,17 @@ public:
     // For the structures the manager may manage (canManage): pending requests
     // older than `days` days and validated attachments ending within `days` days.
     QList<Reminder> reminders(qint64 managerId, int days) const;
+
+    // « Exporter les utilisateurs avec leurs droits »: the CSV's titles (user,
+    // e-mail, role, services, space, modes, validity, status), translated.
+    static QStringList rightsColumns();
+    // The structure's users as structureUsers lists them, one line per space
+    // they hold a validated subscription to on the structure (its modes
+    // together), or one line with no space when they hold none.
+    QList<QStringList> usersRights(qint64 structureId) const;
+    // Writes rightsColumns() then usersRights() as CSV (';' separated, with a
+    // byte-order mark, as the other exports). False when the device refused.
+    bool exportUsersRights(qint64 structureId, QIODevice &device) const;
 
 private:
     Core &m_core;

@@ -220,4 +220,63 @@ CommandResult Spaces::disableStructureSpace(qint64 actorId, qint64 structureId, 
     });
 }
 
+bool isSelfServiceSpace(const Database &db, qint64 structureId, qint64 spaceId)
+{
+    return SpaceStore(db).selfServiceRow(structureId, spaceId) != 0;
+}
+
+bool Spaces::offersSelfService(const QString &spaceCode)
+{
+    return spaceCode == QLatin1String("factures_emises");
+}
+
+CommandResult Spaces::setSelfServiceSpace(qint64 actorId, qint64 structureId, const QString &spaceCode,
+                                          bool enabled)
+{
+    return m_core.run(QStringLiteral("setSelfServiceSpace"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const SpaceStore store(db);
+        if (structureId <= 0 || !StructureStore(db).exists(structureId))
+            fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
+        requireManager(ctx, structureId);
+        const auto space = guichet::spaceByCode(db, spaceCode.trimmed());
+        if (!space)
+            fail(ErrorCode::InvalidInput, QStringLiteral("space"), tr("Choose a space from the list."));
+        if (!offersSelfService(space->code))
+            fail(ErrorCode::InvalidInput, QStringLiteral("space"),
+                 tr("Users cannot add the space %1 themselves: only « Factures émises » can be left to them.")
+                     .arg(space->name));
+        const qint64 row = store.selfServiceRow(structureId, space->id);
+        if (enabled == (row != 0)) {
+            ctx.result = CommandResult::success(row, { { QStringLiteral("changed"), false } });
+            return;
+        }
+        AuditRecord record(enabled ? AuditAction::SelfServiceAllowed : AuditAction::SelfServiceWithdrawn);
+        record.spaceId = space->id;
+        qint64 id = row;
+        if (enabled) {
+            id = store.insertSelfService(structureId, space->id, ctx.clock().nowMs(), ctx.version());
+        } else {
+            store.deleteSelfService(row);
+            ctx.tombstone(QStringLiteral("structure_self_service"), row, 0, structureId);
+        }
+        ctx.audit(QStringLiteral("structure_self_service"), id, structureId, record);
+        ctx.result = CommandResult::success(id, { { QStringLiteral("changed"), true } });
+    });
+}
+
+bool Spaces::isSelfService(qint64 structureId, const QString &spaceCode) const
+{
+    const auto space = guichet::spaceByCode(m_core.db(), spaceCode);
+    return space && isSelfServiceSpace(m_core.db(), structureId, space->id);
+}
+
+QList<std::pair<qint64, QString>> Spaces::selfServiceStructures(qint64 userId, const QString &spaceCode) const
+{
+    const auto space = guichet::spaceByCode(m_core.db(), spaceCode);
+    if (!space)
+        return {};
+    return SpaceStore(m_core.db()).selfServiceStructures(userId, space->id, m_core.clock().today());
+}
+
 } // namespace guichet

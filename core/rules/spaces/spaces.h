@@ -56,6 +56,9 @@ int dropStaleRoleDefaults(CommandContext &ctx, qint64 userId, qint64 structureId
 // today) for each structure-level space the user has no subscription to.
 int requestStructureSpaces(CommandContext &ctx, qint64 userId, qint64 structureId,
                            const QList<qint64> &scope);
+// Whether the structure lets its users subscribe to the space themselves
+// (Spaces::setSelfServiceSpace).
+bool isSelfServiceSpace(const Database &db, qint64 structureId, qint64 spaceId);
 
 // Spaces set at structure level (« Paramétrer des espaces au niveau de la structure »).
 class Spaces
@@ -77,6 +80,21 @@ public:
     // the subscriptions it generated (origin 'structure'), whatever their status;
     // role defaults and the users' own requests stay. Result data: "removed".
     CommandResult disableStructureSpace(qint64 actorId, qint64 structureId, const QString &spaceCode);
+
+    // « Laisser les utilisateurs ajouter ou retirer Factures émises »: the
+    // spaces a structure may let its users subscribe to themselves (a request
+    // validated at once, without a manager's decision; removing one's own
+    // subscription never needs one). Today only 'factures_emises'.
+    static bool offersSelfService(const QString &spaceCode);
+    // Manager (canManage) or support: turns self-service on or off for the
+    // structure's users. Setting it as it already is changes nothing (data
+    // "changed" false, no audit entry). Existing subscriptions stay.
+    CommandResult setSelfServiceSpace(qint64 actorId, qint64 structureId, const QString &spaceCode,
+                                      bool enabled);
+    bool isSelfService(qint64 structureId, const QString &spaceCode) const;
+    // The structures (id, raison sociale) where the user, attached today, may
+    // subscribe to the space themselves, by raison sociale.
+    QList<std::pair<qint64, QString>> selfServiceStructures(qint64 userId, const QString &spaceCode) const;
 
 private:
     Core &m_core;

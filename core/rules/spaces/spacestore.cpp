@@ -132,6 +132,48 @@ void SpaceStore::deleteStructureSpace(qint64 rowId) const
     m_db.exec(QStringLiteral("DELETE FROM structure_spaces WHERE id = ?"), { rowId });
 }
 
+qint64 SpaceStore::selfServiceRow(qint64 structureId, qint64 spaceId) const
+{
+    return m_db
+        .value(
+            QStringLiteral("SELECT id FROM structure_self_service WHERE structure_id = ? AND space_id = ?"),
+            { structureId, spaceId })
+        .toLongLong();
+}
+
+qint64 SpaceStore::insertSelfService(qint64 structureId, qint64 spaceId, qint64 enabledAt,
+                                     qint64 version) const
+{
+    return m_db.insert(QStringLiteral("INSERT INTO structure_self_service (structure_id, space_id, "
+                                      "enabled_at, version) VALUES (?, ?, ?, ?) RETURNING id"),
+                       { structureId, spaceId, enabledAt, version });
+}
+
+void SpaceStore::deleteSelfService(qint64 rowId) const
+{
+    m_db.exec(QStringLiteral("DELETE FROM structure_self_service WHERE id = ?"), { rowId });
+}
+
+QList<std::pair<qint64, QString>> SpaceStore::selfServiceStructures(qint64 userId, qint64 spaceId,
+                                                                    QDate day) const
+{
+    const SqlFragment window = attachmentInWindow(QStringLiteral("a"), day);
+    QVariantList args { spaceId, userId };
+    args += window.args;
+    const QList<QVariantMap> rows = m_db.rows(
+        QStringLiteral("SELECT DISTINCT st.id, st.raison_sociale FROM structure_self_service ss JOIN "
+                       "structures st ON st.id = ss.structure_id JOIN attachments a ON a.structure_id = "
+                       "ss.structure_id WHERE ss.space_id = ? AND a.user_id = ? AND a.status = 'validated' "
+                       "AND %1 ORDER BY st.raison_sociale, st.id")
+            .arg(window.sql),
+        args);
+    QList<std::pair<qint64, QString>> result;
+    for (const QVariantMap &row : rows)
+        result.append({ row.value(QStringLiteral("id")).toLongLong(),
+                        row.value(QStringLiteral("raison_sociale")).toString() });
+    return result;
+}
+
 std::optional<SubscriptionRecord> SpaceStore::subscription(qint64 subscriptionId) const
 {
     const auto row

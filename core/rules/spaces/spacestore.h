@@ -63,6 +63,16 @@ public:
     qint64 insertStructureSpace(qint64 structureId, qint64 spaceId, qint64 enabledAt, qint64 version) const;
     void deleteStructureSpace(qint64 rowId) const;
 
+    // Self-service spaces (structure_self_service): the row of one space, or 0;
+    // writing and removing it.
+    qint64 selfServiceRow(qint64 structureId, qint64 spaceId) const;
+    qint64 insertSelfService(qint64 structureId, qint64 spaceId, qint64 enabledAt, qint64 version) const;
+    void deleteSelfService(qint64 rowId) const;
+    // The structures (id, raison sociale) where the user holds a validated
+    // attachment in its window on `day` and the space is self-service, by
+    // raison sociale then id.
+    QList<std::pair<qint64, QString>> selfServiceStructures(qint64 userId, qint64 spaceId, QDate day) const;
+
     std::optional<SubscriptionRecord> subscription(qint64 subscriptionId) const;
     // Whether the user has a pending or validated subscription to the space on
     // the structure, whatever its service and mode.

@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "mail/mailtext.h"
 #include "rules/accounts/accounts.h"
+#include "rules/accounts/accountstore.h"
 #include "rules/attachments/permissions.h"
 #include "rules/attachments/principals.h"
 #include "rules/spaces/spaces.h"
@@ -138,7 +139,10 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
                      tr("You are not attached to the service %1.").arg(service->name));
         }
 
+        // A manager's own request, or a space the structure leaves to its
+        // users (« Factures émises » in self-service), needs no decision.
         const QString status = canManage(db, ctx.actorId(), request.structureId, today)
+                || isSelfServiceSpace(db, request.structureId, space->id)
             ? QStringLiteral("validated")
             : QStringLiteral("pending");
         QVariantList ids;
@@ -173,6 +177,95 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
         ctx.result = CommandResult::success(
             ids.first().toLongLong(),
             { { QStringLiteral("ids"), ids }, { QStringLiteral("statuses"), statuses } });
+    });
+}
+
+CommandResult Subscriptions::subscribeUsers(qint64 actorId, const BulkSubscription &bulk)
+{
+    return m_core.run(QStringLiteral("subscribeUsers"), actorId, [&](CommandContext &ctx) {
+        Database &db = ctx.db();
+        const QDate today = ctx.clock().today();
+        if (bulk.structureId <= 0)
+            fail(ErrorCode::InvalidInput, QStringLiteral("structure"), tr("Choose the structure."));
+        const auto structure = StructureStore(db).structure(bulk.structureId);
+        if (!structure)
+            fail(ErrorCode::NotFound, QStringLiteral("structure"), tr("The structure was not found."));
+        requireManager(ctx, bulk.structureId);
+        if (bulk.spaceCode.trimmed().isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("space"), tr("Choose the space."));
+        const auto space = spaceByCode(db, bulk.spaceCode.trimmed());
+        if (!space)
+            fail(ErrorCode::InvalidInput, QStringLiteral("space"), tr("Choose a space from the list."));
+        if (!bulk.modification && !bulk.consultation)
+            fail(ErrorCode::InvalidInput, QStringLiteral("modification"),
+                 tr("Tick modification, consultation or both."));
+        if (!bulk.effectiveDate.isValid())
+            fail(ErrorCode::InvalidInput, QStringLiteral("effectiveDate"),
+                 tr("Enter the date from which the subscription is effective."));
+        QList<qint64> userIds;
+        for (const qint64 id : bulk.userIds) {
+            if (!userIds.contains(id))
+                userIds.append(id);
+        }
+        if (userIds.isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("users"), tr("Check at least one user."));
+        if (userIds.size() > BulkSubscription::MaxUsers)
+            fail(ErrorCode::InvalidInput, QStringLiteral("users"),
+                 tr("Check at most %1 users at once.").arg(BulkSubscription::MaxUsers));
+        QStringList modes;
+        if (bulk.modification)
+            modes.append(QStringLiteral("modification"));
+        if (bulk.consultation)
+            modes.append(QStringLiteral("consultation"));
+
+        // Every user is checked before anything is written.
+        const AccountStore accounts(db);
+        QList<QPair<qint64, QList<qint64>>> scopes; // user, the services their rows cover (0: whole)
+        for (const qint64 userId : userIds) {
+            const auto account = userId > 0 ? accounts.stateById(userId) : std::nullopt;
+            const AttachedScope scope = attachedServices(db, userId, bulk.structureId, today);
+            if (!account || account->status != QLatin1String("active") || !scope.attached)
+                fail(ErrorCode::InvalidInput, QStringLiteral("users"),
+                     tr("%1 is not attached to %2 today: nothing was subscribed.")
+                         .arg(account ? account->email : tr("The user %1").arg(userId),
+                              structure->raisonSociale));
+            scopes.append({ userId, scope.wholeStructure ? QList<qint64> { 0 } : scope.serviceIds });
+        }
+        int created = 0;
+        int users = 0;
+        for (const auto &[userId, services] : std::as_const(scopes)) {
+            int mine = 0;
+            for (const qint64 serviceId : services) {
+                for (const QString &mode : std::as_const(modes)) {
+                    if (subscriptionExists(db, userId, bulk.structureId, space->id, serviceId, mode))
+                        continue;
+                    insertSubscription(ctx,
+                                       { userId, bulk.structureId, space->id, serviceId, mode,
+                                         bulk.effectiveDate, QString(), QStringLiteral("validated"),
+                                         QStringLiteral("request"), QString() });
+                    ++mine;
+                }
+            }
+            if (mine == 0)
+                continue;
+            created += mine;
+            ++users;
+            const MailText t = MailText::forUser(db, userId);
+            const char *source = spaceNameSource(space->code);
+            ctx.queueMail(userId, contactEmail(db, userId),
+                          t.translate("guichet::Subscriptions", "New subscription in Guichet"),
+                          t.translate("guichet::Subscriptions",
+                                      "%1 %2 subscribed you to the space %3 on %4, from %5. Open Guichet to "
+                                      "see it.")
+                              .arg(ctx.actor().firstName, ctx.actor().lastName,
+                                   source ? t.translate("guichet::labels", source) : space->name,
+                                   structure->raisonSociale, bulk.effectiveDate.toString(Qt::ISODate)));
+        }
+        if (created == 0)
+            fail(ErrorCode::Conflict, QStringLiteral("users"),
+                 tr("Every user checked already has this subscription: nothing to add."));
+        ctx.result = CommandResult::success(
+            bulk.structureId, { { QStringLiteral("created"), created }, { QStringLiteral("users"), users } });
     });
 }
 

@@ -34,6 +34,20 @@ struct SubscriptionRequest
     QString comment;
 };
 
+// « Gérer les abonnements en masse »: a manager subscribes several users of a
+// structure they manage to a space, validated at once, without a request.
+struct BulkSubscription
+{
+    qint64 structureId = 0; // field "structure"
+    QList<qint64> userIds; // field "users", at most MaxUsers
+    QString spaceCode; // field "space"
+    bool modification = false; // field "modification"
+    bool consultation = false; // field "consultation"
+    QDate effectiveDate; // field "effectiveDate"
+
+    static constexpr int MaxUsers = 500;
+};
+
 // A subscription row to write inside a command (see insertSubscription).
 struct NewSubscription
 {
@@ -109,9 +123,19 @@ public:
     explicit Subscriptions(Core &core);
 
     // One row per (service, mode) ticked; « Validé » at once when the caller
-    // manages the structure, else « En cours de validation ». Result data:
+    // manages the structure or the structure leaves the space to its users
+    // (Spaces::setSelfServiceSpace), else « En cours de validation ». Result data:
     // "ids" and "statuses" of the created rows.
     CommandResult requestSubscription(qint64 actorId, const SubscriptionRequest &request);
+    // A manager of the structure (canManage) or support: each user, who must
+    // hold a validated attachment to the structure today, gets validated rows
+    // (one per mode ticked, for the whole structure or for each service of
+    // their attachment) with an audit entry each, as requestSubscription
+    // writes them. What a user already has is skipped; all or nothing
+    // otherwise (a user not attached is named in the refusal). Each user
+    // given something is mailed. Result data: "created" (rows), "users" (how
+    // many users got at least one).
+    CommandResult subscribeUsers(qint64 actorId, const BulkSubscription &bulk);
     // Managers (canManage) or support; only pending rows; mails the requester.
     CommandResult decideSubscription(qint64 actorId, qint64 subscriptionId, bool validate,
                                      const QString &comment = {});

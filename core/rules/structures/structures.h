@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,6 +25,40 @@ struct StructureInput
     QString adresse;
     QString codePostal;
     QString ville;
+    // How `siret` identifies the structure (StructureIdentifier::code): a
+    // SIRET by default; for the types Guichet numbers itself, `siret` is not read.
+    QString identifierType = QStringLiteral("siret");
+};
+
+// A service given when the structure is created.
+struct NewService
+{
+    QString code;
+    QString name;
+};
+
+// A structure's bank details (« coordonnées bancaires »), as stored: both
+// empty means none.
+struct StructureBank
+{
+    QString iban;
+    QString bic;
+    bool isEmpty() const { return iban.isEmpty() && bic.isEmpty(); }
+};
+
+// Everything « Créer une fiche structure » asks.
+struct NewStructure
+{
+    StructureInput fields;
+    // Created with the structure, in this order.
+    QList<NewService> services;
+    // Optional: empty means none.
+    StructureBank bank;
+    // Who becomes principal manager: 0 (or the creator's id) for the creator,
+    // else an active account (requireSuccessor's rule), who is told by mail.
+    qint64 principalId = 0;
+    // Codes of the spaces set at structure level (Spaces::enableStructureSpace).
+    QStringList spaces;
 };
 
 // Search criteria of the structure search screen. `*` is a wildcard; a criterion
@@ -51,6 +86,8 @@ struct StructureRow
     QString adresse; // the postal address's street line
     QString codePostal;
     QString ville;
+    // StructureIdentifier::code of how `siret` identifies it.
+    QString identifierType;
     // The principal manager granted secondary managers the principal's powers.
     bool secondaryPowers = false;
     // The key the search orders by (structureSortKey of the raison sociale).
@@ -94,9 +131,17 @@ public:
     // Creates a structure; its creator becomes its principal manager (validated
     // attachment to the whole structure from today). Result id: the structure.
     CommandResult createStructure(qint64 actorId, const StructureInput &input);
+    // The full record: the structure, its services, its bank details, the
+    // spaces set at structure level, and its principal manager (the creator or
+    // the active user they designate). All or nothing; a refusal names the
+    // field (identifierType, siret, services, iban, bic, principal, spaces).
+    CommandResult createStructure(qint64 actorId, const NewStructure &input);
     // Changes a structure's fields: its principal manager, a secondary manager when
-    // the structure grants them the principal's powers, or support staff.
-    CommandResult updateStructure(qint64 actorId, qint64 structureId, const StructureInput &input);
+    // the structure grants them the principal's powers, or support staff. With
+    // `bank`, its bank details too (empty: removes them), which only those who
+    // may see them (mayManage) may change.
+    CommandResult updateStructure(qint64 actorId, qint64 structureId, const StructureInput &input,
+                                  const std::optional<StructureBank> &bank = std::nullopt);
     // Adds a service (code unique within the structure), same rights as updating.
     CommandResult addService(qint64 actorId, qint64 structureId, const QString &code, const QString &name);
     CommandResult setServiceActive(qint64 actorId, qint64 serviceId, bool active);
@@ -107,6 +152,9 @@ public:
     std::optional<StructureRow> structureBySiret(const QString &siret) const;
     // The fields the fiche structure's form shows and edits, as stored.
     std::optional<StructureInput> fields(qint64 structureId) const;
+    // The structure's bank details for `viewerId`: nothing unless the viewer
+    // manages it (mayManage; support staff and simple users do not see them).
+    std::optional<StructureBank> bankDetails(qint64 viewerId, qint64 structureId) const;
     // How many structures the database holds.
     qint64 total() const;
     // Every structure, by raison sociale then id (the support console's lists).
@@ -132,6 +180,10 @@ public:
     // scan found), with exact false.
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound = defaultCountBound) const;
     static constexpr qint64 defaultCountBound = 10000;
+    // Divides the hit counts and walk lengths at which the search changes its
+    // plan (docs/PERFORMANCE.md), so that a test's few hundred rows take every
+    // plan; 1 restores them. Not thread-safe: tests only.
+    static void setSearchPlanScaleForTests(int divisor);
 
     // Whether the user may change the structure (principal manager, secondary
     // manager with the principal's powers, or support), as of the core's clock.
@@ -147,11 +199,21 @@ private:
 QString structureSortKey(const QString &raisonSociale);
 
 // Checks a structure's fields (not SIRET uniqueness); fails naming the field.
-// Returns the input with SIRET spaces removed and fields trimmed.
+// Returns the input with the identifier normalized (empty for the types Guichet
+// numbers) and fields trimmed.
 StructureInput checkedStructureInput(const StructureInput &input);
 // Readable reason when input is invalid (empty when valid) and the field at fault;
 // what checkedStructureInput throws, usable outside a command.
 QString structureInputError(const StructureInput &input, QString *field);
+// The same for bank details (empty: none; else a valid IBAN, and a valid BIC
+// when one is given).
+QString structureBankError(const StructureBank &bank, QString *field);
+// The same for services given at creation (field "services").
+QString newServicesError(const QList<NewService> &services, QString *field);
+// At most this many services at creation.
+inline constexpr int maxNewServices = 100;
+// At most this many space codes at creation (the catalogue has 7).
+inline constexpr int maxNewSpaces = 50;
 
 // Inserts already checked structures and their folded search rows in batches,
 // all with the given version. Returns SIRET -> new id. No rule is checked here:

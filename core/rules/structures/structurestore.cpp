@@ -11,7 +11,7 @@ namespace {
 
 const QString selectColumns
     = QStringLiteral("s.id, s.siret, s.raison_sociale, s.libelle, s.code_postal, s.ville, s.adresse, "
-                     "s.secondary_powers, s.sort_key");
+                     "s.secondary_powers, s.sort_key, s.identifier_type");
 
 StructureRow toRow(const QVariantMap &map)
 {
@@ -25,6 +25,7 @@ StructureRow toRow(const QVariantMap &map)
     row.adresse = map.value(QStringLiteral("adresse")).toString();
     row.secondaryPowers = map.value(QStringLiteral("secondary_powers")).toInt() != 0;
     row.sortKey = map.value(QStringLiteral("sort_key")).toString();
+    row.identifierType = map.value(QStringLiteral("identifier_type")).toString();
     return row;
 }
 
@@ -39,7 +40,10 @@ ServiceRow serviceFromRow(const QVariantMap &row)
 // The folded values stored in structures_search, in its column order.
 QVariantList searchValues(const StructureInput &input)
 {
-    return { foldForSearch(input.raisonSociale), input.siret, foldForSearch(input.libelle),
+    // The folded raison sociale is the sort key itself: an exact city's or
+    // libellé's index on the folded copy then holds its rows in the search's
+    // order (migration 0011).
+    return { structureSortKey(input.raisonSociale), input.siret, foldForSearch(input.libelle),
              foldForSearch(input.codePostal), foldForSearch(input.ville) };
 }
 
@@ -72,7 +76,10 @@ QList<Clause> clauses(const StructureCriteria &criteria, bool postgres, bool *ma
     };
     QList<Clause> result;
     for (const auto &[column, value] : fields) {
-        const QString folded = foldForSearch(value.trimmed());
+        // Identifiers are stored in upper case (VAT numbers, TAHITI): their
+        // criterion is upper-cased rather than folded.
+        const QString folded
+            = column == QLatin1String("siret") ? value.trimmed().toUpper() : foldForSearch(value.trimmed());
         if (folded.isEmpty())
             continue;
         // The user's only wildcard is '*'; everything else is literal, so the
@@ -113,23 +120,6 @@ const QStringList searchColumns { QStringLiteral("raison_sociale"), QStringLiter
                                   QStringLiteral("libelle"), QStringLiteral("code_postal"),
                                   QStringLiteral("ville") };
 
-// "f.column LIKE ?" (PostgreSQL) or "f.column GLOB ?" (SQLite); with
-// contentTable, the SQLite form on structures_search_content (alias c).
-QString whereClause(const QList<Clause> &list, bool postgres, bool contentTable, QVariantList *args)
-{
-    QStringList parts;
-    for (const Clause &clause : list) {
-        if (postgres)
-            parts << QStringLiteral("f.%1 LIKE ?").arg(clause.column);
-        else if (contentTable)
-            parts << QStringLiteral("c.c%1 GLOB ?").arg(searchColumns.indexOf(clause.column));
-        else
-            parts << QStringLiteral("f.%1 GLOB ?").arg(clause.column);
-        args->append(clause.pattern);
-    }
-    return parts.join(QStringLiteral(" AND "));
-}
-
 StructureRow rowFromQuery(const QSqlQuery &query)
 {
     StructureRow row;
@@ -142,6 +132,7 @@ StructureRow rowFromQuery(const QSqlQuery &query)
     row.adresse = query.value(6).toString();
     row.secondaryPowers = query.value(7).toInt() != 0;
     row.sortKey = query.value(8).toString();
+    row.identifierType = query.value(9).toString();
     return row;
 }
 
@@ -230,11 +221,12 @@ QList<StructureRow> StructureStore::all() const
 qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt, qint64 version) const
 {
     const qint64 id = m_db.insert(
-        QStringLiteral("INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, "
-                       "ville, secondary_powers, created_at, version, sort_key) VALUES (?, ?, ?, ?, ?, ?, 0, "
-                       "?, ?, ?) RETURNING id"),
+        QStringLiteral(
+            "INSERT INTO structures (siret, raison_sociale, libelle, adresse, code_postal, "
+            "ville, secondary_powers, created_at, version, sort_key, identifier_type) VALUES (?, ?, "
+            "?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id"),
         { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, createdAt, version,
-          structureSortKey(s.raisonSociale) });
+          structureSortKey(s.raisonSociale), s.identifierType });
     m_db.exec(QStringLiteral("INSERT INTO structures_search (rowid, raison_sociale, siret, libelle, "
                              "code_postal, ville) VALUES (?, ?, ?, ?, ?, ?)"),
               QVariantList { id } + searchValues(s));
@@ -244,9 +236,10 @@ qint64 StructureStore::insertStructure(const StructureInput &s, qint64 createdAt
 void StructureStore::updateStructure(qint64 structureId, const StructureInput &s, qint64 version) const
 {
     m_db.exec(QStringLiteral("UPDATE structures SET siret = ?, raison_sociale = ?, libelle = ?, adresse = ?, "
-                             "code_postal = ?, ville = ?, version = ?, sort_key = ? WHERE id = ?"),
+                             "code_postal = ?, ville = ?, version = ?, sort_key = ?, identifier_type = ? "
+                             "WHERE id = ?"),
               { s.siret, s.raisonSociale, s.libelle, s.adresse, s.codePostal, s.ville, version,
-                structureSortKey(s.raisonSociale), structureId });
+                structureSortKey(s.raisonSociale), s.identifierType, structureId });
     m_db.exec(QStringLiteral("UPDATE structures_search SET raison_sociale = ?, siret = ?, libelle = ?, "
                              "code_postal = ?, ville = ? WHERE rowid = ?"),
               searchValues(s) + QVariantList { structureId });
@@ -256,6 +249,26 @@ void StructureStore::setSecondaryPowers(qint64 structureId, bool granted, qint64
 {
     m_db.exec(QStringLiteral("UPDATE structures SET secondary_powers = ?, version = ? WHERE id = ?"),
               { granted ? 1 : 0, version, structureId });
+}
+
+std::optional<StructureBank> StructureStore::bankDetails(qint64 structureId) const
+{
+    const auto row
+        = m_db.row(QStringLiteral("SELECT iban, bic FROM structure_bank_details WHERE structure_id = ?"),
+                   { structureId });
+    if (!row)
+        return std::nullopt;
+    return StructureBank { row->value(QStringLiteral("iban")).toString(),
+                           row->value(QStringLiteral("bic")).toString() };
+}
+
+void StructureStore::setBankDetails(qint64 structureId, const StructureBank &bank, qint64 version) const
+{
+    m_db.exec(
+        QStringLiteral("INSERT INTO structure_bank_details (structure_id, iban, bic, version) VALUES (?, "
+                       "?, ?, ?) ON CONFLICT (structure_id) DO UPDATE SET iban = excluded.iban, bic = "
+                       "excluded.bic, version = excluded.version"),
+        { structureId, bank.iban, bank.bic, version });
 }
 
 QHash<QString, qint64> StructureStore::insertStructuresBulk(const QList<StructureInput> &structures,
@@ -388,10 +401,54 @@ struct SqlitePlan
     // The FTS5 trigram query for every literal run of three characters or more
     // (empty when there is none: then only a scan can answer).
     QString match;
-    // The clauses that the MATCH (or the postal index) does not decide
-    // exactly, checked on the folded copy's content table (alias c).
+    // An exact or prefix city or libellé: a range of its index on the folded
+    // copy (structures_search_content (cK, c0), migration 0011) gives the
+    // hits, the other criteria checked on the same row (a raison sociale on
+    // the index itself).
+    std::optional<Clause> keyed;
+    // The clauses that the MATCH (or the postal or keyed index) does not
+    // decide exactly, checked on the folded copy's content table (alias c).
     QList<Clause> checks;
 };
+
+bool isExact(const Clause &clause)
+{
+    return clause.runs.size() == 1 && !clause.leading && !clause.trailing;
+}
+
+bool isPrefix(const Clause &clause)
+{
+    return clause.runs.size() == 1 && !clause.leading && clause.trailing;
+}
+
+// The first text after every text that starts with `prefix` (binary order,
+// which is code-point order in UTF-8 as in UTF-16 outside surrogates), or an
+// empty string when there is none to give (the range then has no upper end).
+QString prefixEnd(const QString &prefix)
+{
+    if (prefix.isEmpty())
+        return {};
+    const QChar last = prefix.back();
+    if (last.isSurrogate() || last.unicode() == 0xFFFF)
+        return {};
+    return prefix.chopped(1) + QChar(char16_t(last.unicode() + 1));
+}
+
+// The condition that a keyed clause puts on `column`: equality or a range.
+QString keyedCondition(const Clause &clause, const QString &column, QVariantList *args)
+{
+    const QString &text = clause.runs.first();
+    if (isExact(clause)) {
+        *args << text;
+        return QStringLiteral("%1 = ?").arg(column);
+    }
+    const QString end = prefixEnd(text);
+    *args << text;
+    if (end.isEmpty())
+        return QStringLiteral("%1 >= ?").arg(column);
+    *args << end;
+    return QStringLiteral("%1 >= ? AND %1 < ?").arg(column);
+}
 
 QString ftsPhrase(const QString &text)
 {
@@ -419,15 +476,37 @@ SqlitePlan sqlitePlan(const QList<Clause> &list)
         if (plan.postal && &clause == &*postal)
             continue;
         int phrases = 0;
+        bool split = false;
         for (const QString &run : clause.runs) {
             // The trigram tokenizer matches phrases of three characters or more;
             // a phrase of literal text is exactly a substring test.
-            if (run.toUcs4().size() >= 3) {
-                terms << QStringLiteral("%1 : %2").arg(clause.column, ftsPhrase(run));
-                ++phrases;
+            if (run.toUcs4().size() < 3)
+                continue;
+            // A run of several words (« chevalier et fils boucherie ») is
+            // asked by its words: the phrase would read the long lists of the
+            // trigrams around its spaces (« s b », « et »), 3–4× the time of
+            // two words alone; the run itself is then checked on the hits.
+            QStringList words;
+            for (const QString &word : run.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                if (word.toUcs4().size() >= 3)
+                    words << word;
             }
+            if (words.size() < 2) {
+                words = QStringList { run };
+            } else {
+                // The two longest words: each more reads another list for
+                // few hits less (« fils » is in a quarter of the names).
+                std::stable_sort(words.begin(), words.end(),
+                                 [](const QString &a, const QString &b) { return a.size() > b.size(); });
+                words = words.mid(0, 2);
+                split = true;
+            }
+            for (const QString &word : words)
+                terms << QStringLiteral("%1 : %2").arg(clause.column, ftsPhrase(word));
+            phrases += int(words.size());
         }
-        const bool decided = phrases == 1 && clause.runs.size() == 1 && clause.leading && clause.trailing;
+        const bool decided
+            = !split && phrases == 1 && clause.runs.size() == 1 && clause.leading && clause.trailing;
         if (!decided)
             plan.checks << clause;
     }
@@ -437,6 +516,30 @@ SqlitePlan sqlitePlan(const QList<Clause> &list)
         plan.checks.clear();
         for (const Clause &clause : list) {
             if (&clause != &*postal)
+                plan.checks << clause;
+        }
+        return plan;
+    }
+    // An exact city or libellé is an index lookup; a prefix of one is a range
+    // of the same index, worth it when it has three characters or more (else
+    // the range may hold most of the table) or when no trigram serves the rest.
+    const auto keyedColumn = [](const Clause &clause) {
+        return clause.column == QLatin1String("ville") || clause.column == QLatin1String("libelle");
+    };
+    auto keyed = std::find_if(list.cbegin(), list.cend(),
+                              [&](const Clause &clause) { return keyedColumn(clause) && isExact(clause); });
+    if (keyed == list.cend()) {
+        keyed = std::find_if(list.cbegin(), list.cend(), [&](const Clause &clause) {
+            return keyedColumn(clause) && isPrefix(clause)
+                && (clause.runs.first().toUcs4().size() >= 3 || terms.isEmpty());
+        });
+    }
+    if (keyed != list.cend()) {
+        plan.keyed = *keyed;
+        plan.checks.clear();
+        for (const Clause &clause : list) {
+            // A prefix keeps its GLOB: the range may have no upper end.
+            if (&clause != &*keyed || !isExact(clause))
                 plan.checks << clause;
         }
         return plan;
@@ -455,22 +558,367 @@ QString checkSql(const QList<Clause> &checks, QVariantList *args)
     return parts.join(QStringLiteral(" AND "));
 }
 
+// The checks of a postal plan: a raison sociale on the postal index's own
+// sort key (the same folded text), the others on the folded copy's content
+// table, which *content says is needed.
+QString postalCheckSql(const QList<Clause> &checks, QVariantList *args, bool *content)
+{
+    QStringList parts;
+    *content = false;
+    for (const Clause &clause : checks) {
+        if (clause.column == QLatin1String("raison_sociale")) {
+            parts << QStringLiteral("s.sort_key GLOB ?");
+        } else {
+            parts << QStringLiteral("%1 GLOB ?").arg(contentColumn(clause.column));
+            *content = true;
+        }
+        *args << clause.pattern;
+    }
+    return parts.join(QStringLiteral(" AND "));
+}
+
+QString keyedIndex(const Clause &clause)
+{
+    return clause.column == QLatin1String("ville") ? QStringLiteral("structures_search_ville_exact")
+                                                   : QStringLiteral("structures_search_libelle_exact");
+}
+
+// The ids of every hit of a MATCH or keyed plan, as one SELECT.
+QString sqliteHitsSql(const SqlitePlan &plan, QVariantList *args)
+{
+    if (plan.keyed) {
+        const QString condition = keyedCondition(*plan.keyed, contentColumn(plan.keyed->column), args);
+        return QStringLiteral("SELECT c.id FROM structures_search_content c INDEXED BY %1 WHERE %2")
+            .arg(keyedIndex(*plan.keyed), joined({ condition, checkSql(plan.checks, args) }));
+    }
+    args->append(plan.match);
+    const QString checks = checkSql(plan.checks, args);
+    return checks.isEmpty()
+        ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
+        : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
+                         "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
+              .arg(checks);
+}
+
 // Fewer hits than this: a page sorts them; more: a page walks the sort key
 // index and checks each row, which finds 50 hits within 50 × (N / hits) rows.
 // The two cost the same near the square root of 1.5 × 50 × N (~9,000 hits
 // for N = 1,000,000); the threshold is in that region.
-constexpr qint64 sortThreshold = 6000;
+// Tests divide these limits (setPlanScaleForTests) so that a few hundred rows
+// take every plan.
+int s_planScale = 1;
+constexpr qint64 sortThresholdRows = 6000;
 // The same when the walk reads the sort key index alone, about ten times
 // cheaper per row (raison sociale criteria only).
-constexpr qint64 nameSortThreshold = 2000;
+constexpr qint64 nameSortThresholdRows = 2000;
 // Rows of the sort key index a page walks before it gives up and sorts the
 // hits instead (their density may be lower where the cursor is).
-constexpr int walkRows = 25000;
+constexpr int walkRowsDefault = 25000;
 // The same when the walk reads the sort key index alone (raison sociale criteria only).
-constexpr int nameWalkRows = 100000;
+constexpr int nameWalkRowsDefault = 100000;
 // Rows of the content table a bounded count of a short pattern (no trigram)
 // reads before it answers with what it found so far.
 constexpr int scanRows = 120000;
+
+// PostgreSQL: the plan is chosen here as on SQLite (docs/PERFORMANCE.md,
+// « 25-query mix »): left to itself, the planner walks the sort key index
+// when it expects dense hits and takes seconds when they sit far along it.
+
+// Fewer trigram hits than this: a page sorts them. Lower than SQLite's: each
+// id taken from pg_trgm's bitmap costs a heap row and its recheck.
+constexpr qint64 pgSortThresholdRows = 2000;
+
+qint64 sortThreshold()
+{
+    return sortThresholdRows / s_planScale;
+}
+qint64 nameSortThreshold()
+{
+    return nameSortThresholdRows / s_planScale;
+}
+int walkRows()
+{
+    return walkRowsDefault / s_planScale;
+}
+int nameWalkRows()
+{
+    return nameWalkRowsDefault / s_planScale;
+}
+qint64 pgSortThreshold()
+{
+    return pgSortThresholdRows / s_planScale;
+}
+
+bool isPostal(const Clause &clause)
+{
+    return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
+        && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(), [](QChar c) { return c.isDigit(); });
+}
+
+// Whether pg_trgm's index can serve the clause: a literal run of three
+// characters or more.
+bool hasTrigram(const Clause &clause)
+{
+    return std::any_of(clause.runs.cbegin(), clause.runs.cend(),
+                       [](const QString &run) { return run.toUcs4().size() >= 3; });
+}
+
+// "f.column LIKE ?" for each clause, a raison sociale on the sort key (the
+// same folded text, in the structures row) when `onSortKey`.
+QString pgLikes(const QList<Clause> &list, bool onSortKey, QVariantList *args)
+{
+    QStringList parts;
+    for (const Clause &clause : list) {
+        parts << (onSortKey && clause.column == QLatin1String("raison_sociale")
+                      ? QStringLiteral("s.sort_key LIKE ?")
+                      : QStringLiteral("f.%1 LIKE ?").arg(clause.column));
+        *args << clause.pattern;
+    }
+    return parts.join(QStringLiteral(" AND "));
+}
+
+struct PgPlan
+{
+    // Only a raison sociale prefix: a range of the sort key index.
+    std::optional<Clause> namePrefix;
+    // An exact postal code: the (code_postal, sort_key, id) index.
+    std::optional<Clause> postal;
+    // An exact city or libellé: its (column, raison sociale, rowid) index
+    // (migration 0011), in the search's order.
+    std::optional<Clause> keyed;
+    // The clauses the chosen index does not decide.
+    QList<Clause> rest;
+};
+
+PgPlan pgPlan(const QList<Clause> &list)
+{
+    PgPlan plan;
+    if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale")
+        && isPrefix(list.first())) {
+        plan.namePrefix = list.first();
+        return plan;
+    }
+    const auto postal = std::find_if(list.cbegin(), list.cend(), isPostal);
+    const auto keyed = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return (clause.column == QLatin1String("ville") || clause.column == QLatin1String("libelle"))
+            && isExact(clause);
+    });
+    const auto chosen = postal != list.cend() ? postal : keyed;
+    if (chosen != list.cend()) {
+        (postal != list.cend() ? plan.postal : plan.keyed) = *chosen;
+        for (const Clause &clause : list) {
+            if (&clause != &*chosen)
+                plan.rest << clause;
+        }
+        return plan;
+    }
+    plan.rest = list;
+    return plan;
+}
+
+// The sort key range of a raison sociale prefix (COLLATE "C": binary order).
+QString pgPrefixRange(const Clause &clause, QVariantList *args)
+{
+    return keyedCondition(clause, QStringLiteral("s.sort_key"), args);
+}
+
+QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
+                             const std::optional<StructureCursor> &after, int offset, int limit)
+{
+    const PgPlan plan = pgPlan(list);
+    const QString order = QStringLiteral(" ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?");
+    if (plan.namePrefix) {
+        QVariantList args;
+        const QString where
+            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args),
+                       afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
+            args);
+    }
+    if (plan.postal) {
+        QVariantList args { plan.postal->pattern };
+        const bool join = std::any_of(plan.rest.cbegin(), plan.rest.cend(), [](const Clause &clause) {
+            return clause.column != QLatin1String("raison_sociale");
+        });
+        const QString where = joined({ QStringLiteral("s.code_postal = ?"), pgLikes(plan.rest, true, &args),
+                                       afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s%2 WHERE %3")
+                    .arg(selectColumns,
+                         join ? QStringLiteral(" JOIN structures_search f ON f.rowid = s.id") : QString(),
+                         where)
+                + order,
+            args);
+    }
+    if (plan.keyed) {
+        // The index (column, raison sociale, rowid) from the cursor: the
+        // folded raison sociale is the sort key.
+        QVariantList args { plan.keyed->runs.first() };
+        QStringList parts { QStringLiteral("f.%1 = ?").arg(plan.keyed->column),
+                            pgLikes(plan.rest, false, &args) };
+        if (after) {
+            parts << QStringLiteral("((f.raison_sociale COLLATE \"C\"), f.rowid) > (?, ?)");
+            args << after->sortKey << after->id;
+        }
+        args << limit << offset;
+        return readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures_search f JOIN structures s ON s.id = f.rowid "
+                           "WHERE %2 ORDER BY (f.raison_sociale COLLATE \"C\"), f.rowid LIMIT ? "
+                           "OFFSET ?")
+                .arg(selectColumns, joined(parts)),
+            args);
+    }
+    const bool trigram = std::any_of(list.cbegin(), list.cend(), hasTrigram);
+    // The hits sorted, the trigram index first (MATERIALIZED: the planner
+    // may not turn it into a walk).
+    const auto sortedHits = [&] {
+        QVariantList args;
+        const QString likes = pgLikes(list, false, &args);
+        const QString where = joined({ afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT f.rowid FROM structures_search f "
+                                       "WHERE %1) SELECT %2 FROM hits h JOIN structures s ON s.id = h.rowid "
+                                       "WHERE %3")
+                                .arg(likes, selectColumns, where)
+                            + order,
+                        args);
+    };
+    // The walk: the sort key index from the cursor, each row's folded copy
+    // checked. The patterns are written so that no index can serve them
+    // (`|| ''`), which leaves the planner only the walk; `rows` bounds it.
+    const auto walk = [&](int rows) {
+        QVariantList args;
+        QStringList parts;
+        for (const Clause &clause : list) {
+            parts << (clause.column == QLatin1String("raison_sociale")
+                          ? QStringLiteral("(s.sort_key || '') LIKE ?")
+                          : QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column));
+            args << clause.pattern;
+        }
+        parts << afterCondition(after, &args);
+        std::optional<QVariantMap> boundary;
+        if (rows > 0) {
+            QVariantList boundArgs;
+            const QString from = joined({ afterCondition(after, &boundArgs) });
+            boundArgs << rows;
+            boundary = db.row(QStringLiteral("SELECT s.sort_key AS k, s.id AS i FROM structures s WHERE %1 "
+                                             "ORDER BY s.sort_key, s.id LIMIT 1 OFFSET ?")
+                                  .arg(from),
+                              boundArgs);
+            if (boundary) {
+                parts << QStringLiteral("(s.sort_key, s.id) <= (?, ?)");
+                args << boundary->value(QStringLiteral("k")) << boundary->value(QStringLiteral("i"));
+            }
+        }
+        args << limit << offset;
+        const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+            return clause.column == QLatin1String("raison_sociale");
+        });
+        const QList<StructureRow> found = readRows(
+            db,
+            QStringLiteral("SELECT %1 FROM structures s%2 WHERE %3")
+                    .arg(selectColumns,
+                         nameOnly ? QString() : QStringLiteral(" JOIN structures_search f ON f.rowid = s.id"),
+                         joined(parts))
+                + order,
+            args);
+        return std::make_pair(found, rows <= 0 || found.size() == limit || !boundary);
+    };
+    if (!trigram) {
+        // No index serves patterns shorter than a trigram: such patterns are
+        // common, and a walk finds their page in a few thousand rows.
+        const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
+        return complete ? rows : sortedHits();
+    }
+    // Up to a threshold of ids from the trigram index: fewer, and they are
+    // all the hits, sorted; more, and the hits are dense enough for a walk.
+    QVariantList probeArgs;
+    const QString likes = pgLikes(list, false, &probeArgs);
+    probeArgs << pgSortThreshold();
+    QStringList ids;
+    {
+        QSqlQuery probe = db.exec(
+            QStringLiteral("SELECT f.rowid FROM structures_search f WHERE %1 LIMIT ?").arg(likes), probeArgs);
+        while (probe.next())
+            ids << probe.value(0).toString();
+    }
+    if (ids.size() < pgSortThreshold()) {
+        // One array parameter for all the ids, MATERIALIZED: with `s.id =
+        // ANY (?)` the planner may walk the sort key index and test each row
+        // against the array.
+        QVariantList args { QStringLiteral("{%1}").arg(ids.join(QLatin1Char(','))) };
+        const QString where = joined({ afterCondition(after, &args) });
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT unnest(CAST(? AS BIGINT[])) AS id) "
+                                       "SELECT %1 FROM hits h JOIN structures s ON s.id = h.id WHERE %2")
+                                .arg(selectColumns, where)
+                            + order,
+                        args);
+    }
+    const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
+    return complete ? rows : sortedHits();
+}
+
+StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qint64 bound)
+{
+    const auto bounded = [&](const QString &rowsSql, QVariantList args) {
+        if (bound <= 0)
+            return StructureCount {
+                db.value(QStringLiteral("SELECT COUNT(*) FROM (%1) x").arg(rowsSql), args).toLongLong(), true
+            };
+        args << bound;
+        const qint64 n
+            = db.value(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) x").arg(rowsSql), args).toLongLong();
+        return StructureCount { n, n < bound };
+    };
+    const PgPlan plan = pgPlan(list);
+    QVariantList args;
+    if (plan.namePrefix) {
+        const QString where
+            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args) });
+        return bounded(QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where), args);
+    }
+    if (plan.postal) {
+        args << plan.postal->pattern;
+        const bool join = std::any_of(plan.rest.cbegin(), plan.rest.cend(), [](const Clause &clause) {
+            return clause.column != QLatin1String("raison_sociale");
+        });
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), pgLikes(plan.rest, true, &args) });
+        return bounded(
+            QStringLiteral("SELECT 1 FROM structures s%1 WHERE %2")
+                .arg(join ? QStringLiteral(" JOIN structures_search f ON f.rowid = s.id") : QString(), where),
+            args);
+    }
+    if (plan.keyed) {
+        args << plan.keyed->runs.first();
+        const QString where = joined(
+            { QStringLiteral("f.%1 = ?").arg(plan.keyed->column), pgLikes(plan.rest, false, &args) });
+        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
+    }
+    const QString likes = pgLikes(list, false, &args);
+    if (std::any_of(list.cbegin(), list.cend(), hasTrigram) || bound <= 0)
+        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(likes), args);
+    // Patterns shorter than a trigram: at most scanRows rows read, and a
+    // lower bound when the scan did not reach the end.
+    args << scanRows;
+    const auto row = db.row(QStringLiteral("SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE hit) AS hits FROM "
+                                           "(SELECT (%1) AS hit FROM structures_search f LIMIT ?) x")
+                                .arg(likes),
+                            args);
+    const qint64 scanned = row ? row->value(QStringLiteral("n")).toLongLong() : 0;
+    const qint64 found = row ? row->value(QStringLiteral("hits")).toLongLong() : 0;
+    if (scanned < scanRows)
+        return { found, true };
+    return { std::min(found, bound), false };
+}
 
 } // namespace
 
@@ -495,34 +943,8 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
             db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
             args);
     }
-    if (postgres) {
-        // pg_trgm's GIN indexes serve the LIKE patterns; the planner weighs
-        // walking the sort key index against sorting the hits from its statistics.
-        const auto postal = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
-            return clause.column == QLatin1String("code_postal") && !clause.pattern.isEmpty()
-                && std::all_of(clause.pattern.cbegin(), clause.pattern.cend(),
-                               [](QChar c) { return c.isDigit(); });
-        });
-        QVariantList args;
-        QStringList parts;
-        QList<Clause> others = list;
-        if (postal != list.cend()) {
-            parts << QStringLiteral("s.code_postal = ?");
-            args << postal->pattern;
-            others.removeAt(std::distance(list.cbegin(), postal));
-        }
-        if (!others.isEmpty())
-            parts << whereClause(others, true, false, &args);
-        parts << afterCondition(after, &args);
-        args << limit << offset;
-        return readRows(
-            db,
-            QStringLiteral("SELECT %1 FROM structures s JOIN structures_search f ON f.rowid = s.id "
-                           "WHERE %2")
-                    .arg(selectColumns, joined(parts))
-                + order,
-            args);
-    }
+    if (postgres)
+        return pgSearch(db, list, after, offset, limit);
 
     // SQLite has no statistics on FTS hits: the plan is chosen here, from what
     // serves each criterion and, for patterns, from how many rows match.
@@ -538,16 +960,42 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     }
     if (plan.postal) {
         QVariantList args { plan.postal->pattern };
-        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args),
-                                       afterCondition(after, &args) });
+        bool content = false;
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), postalCheckSql(plan.checks, &args, &content),
+                       afterCondition(after, &args) });
         args << limit << offset;
         return readRows(
             db,
-            QStringLiteral("SELECT %1 FROM structures s INDEXED BY structures_code_postal CROSS JOIN "
-                           "structures_search_content c ON c.id = s.id WHERE %2")
-                    .arg(selectColumns, where)
+            QStringLiteral("SELECT %1 FROM structures s INDEXED BY structures_code_postal%2 WHERE %3")
+                    .arg(selectColumns,
+                         content ? QStringLiteral(" CROSS JOIN structures_search_content c ON c.id = s.id")
+                                 : QString(),
+                         where)
                 + order,
             args);
+    }
+
+    if (plan.keyed && isExact(*plan.keyed)) {
+        // An exact city or libellé: its index (cK, c0) holds its rows in the
+        // search's order, as c0, the folded raison sociale, is the sort key
+        // (both structureSortKey; migration 0011 aligned older rows). The
+        // page is the index from the cursor, the other criteria checked on
+        // the way (a raison sociale on the index itself).
+        QVariantList args;
+        QStringList parts { keyedCondition(*plan.keyed, contentColumn(plan.keyed->column), &args),
+                            checkSql(plan.checks, &args) };
+        if (after) {
+            parts << QStringLiteral("(c.c0, c.id) > (?, ?)");
+            args << after->sortKey << after->id;
+        }
+        args << limit << offset;
+        return readRows(db,
+                        QStringLiteral("SELECT %1 FROM structures_search_content c INDEXED BY %2 CROSS JOIN "
+                                       "structures s ON s.id = c.id WHERE %3 ORDER BY c.c0, c.id LIMIT ? "
+                                       "OFFSET ?")
+                            .arg(selectColumns, keyedIndex(*plan.keyed), joined(parts)),
+                        args);
     }
 
     // The hits sorted: taken from the trigram index when there is a trigram,
@@ -556,15 +1004,8 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     const auto sortedHits = [&] {
         QVariantList args;
         QString hits;
-        if (!plan.match.isEmpty()) {
-            args << plan.match;
-            QString checks = checkSql(plan.checks, &args);
-            hits = checks.isEmpty()
-                ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
-                : QStringLiteral(
-                      "SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
-                      "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
-                      .arg(checks);
+        if (!plan.match.isEmpty() || plan.keyed) {
+            hits = sqliteHitsSql(plan, &args);
         } else {
             hits = QStringLiteral("SELECT c.id FROM structures_search_content c WHERE %1")
                        .arg(checkSql(plan.checks, &args));
@@ -631,14 +1072,14 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     };
     // How far a walk goes before the hits are sorted instead: farther when it
     // reads the index alone.
-    const int budget = nameOnly ? nameWalkRows : walkRows;
+    const int budget = nameOnly ? nameWalkRows() : walkRows();
 
     if (nameOnly && list.size() == 1 && !list.first().leading) {
         // A raison sociale prefix (« menuis* »): a range of the sort key index,
         // in order already.
         return walk(0).first;
     }
-    if (plan.match.isEmpty()) {
+    if (plan.match.isEmpty() && !plan.keyed) {
         // Patterns shorter than a trigram: most such patterns are common, and a
         // walk finds their page in a few thousand rows; rare ones are sorted
         // after a scan of the folded copies.
@@ -651,20 +1092,13 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     // are all the hits, and the page is those ids sorted. More: they are dense
     // enough for a walk. The threshold is lower when the walk reads the index
     // alone.
-    const qint64 threshold = nameOnly ? nameSortThreshold : sortThreshold;
-    QVariantList probeArgs { plan.match };
-    const QString checks = checkSql(plan.checks, &probeArgs);
+    const qint64 threshold = nameOnly ? nameSortThreshold() : sortThreshold();
+    QVariantList probeArgs;
+    const QString hits = sqliteHitsSql(plan, &probeArgs);
     probeArgs << threshold;
     QStringList ids;
     {
-        QSqlQuery probe = db.exec(
-            checks.isEmpty() ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search "
-                                              "MATCH ? LIMIT ?")
-                             : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN "
-                                              "structures_search_content c ON c.id = f.rowid WHERE "
-                                              "structures_search MATCH ? AND %1 LIMIT ?")
-                                   .arg(checks),
-            probeArgs);
+        QSqlQuery probe = db.exec(hits + QStringLiteral(" LIMIT ?"), probeArgs);
         while (probe.next())
             ids << probe.value(0).toString();
     }
@@ -690,6 +1124,11 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     }
     const auto [rows, complete] = walk(budget);
     return complete ? rows : sortedHits();
+}
+
+void StructureStore::setPlanScaleForTests(int divisor)
+{
+    s_planScale = std::max(1, divisor);
 }
 
 qint64 StructureStore::count(const StructureCriteria &criteria) const
@@ -720,11 +1159,8 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
     };
     if (list.isEmpty())
         return bounded(QStringLiteral("SELECT 1 FROM structures"), {});
-    if (postgres) {
-        QVariantList args;
-        const QString where = whereClause(list, true, false, &args);
-        return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
-    }
+    if (postgres)
+        return pgCountBounded(db, list, bound);
     const SqlitePlan plan = sqlitePlan(list);
     if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale") && !list.first().leading) {
         // A raison sociale prefix: a range of the sort key index (the folded name).
@@ -738,28 +1174,23 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
                        { list.first().pattern });
     if (plan.postal) {
         QVariantList args { plan.postal->pattern };
-        const QString where = joined({ QStringLiteral("s.code_postal = ?"), checkSql(plan.checks, &args) });
+        bool content = false;
+        const QString where
+            = joined({ QStringLiteral("s.code_postal = ?"), postalCheckSql(plan.checks, &args, &content) });
         return bounded(
-            plan.checks.isEmpty()
-                ? QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where)
-                : QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_code_postal CROSS "
-                                 "JOIN structures_search_content c ON c.id = s.id WHERE %1")
-                      .arg(where),
+            QStringLiteral("SELECT 1 FROM structures s INDEXED BY structures_code_postal%1 WHERE %2")
+                .arg(content ? QStringLiteral(" CROSS JOIN structures_search_content c ON c.id = s.id")
+                             : QString(),
+                     where),
             args);
     }
-    if (!plan.match.isEmpty()) {
-        // The trigram MATCH answers from the index; GLOB on the FTS table would
-        // re-read every candidate's text, so the checks that remain read the
-        // content table.
-        QVariantList args { plan.match };
-        const QString checks = checkSql(plan.checks, &args);
-        return bounded(
-            checks.isEmpty()
-                ? QStringLiteral("SELECT 1 FROM structures_search WHERE structures_search MATCH ?")
-                : QStringLiteral("SELECT 1 FROM structures_search f CROSS JOIN structures_search_content c "
-                                 "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
-                      .arg(checks),
-            args);
+    if (!plan.match.isEmpty() || plan.keyed) {
+        // The trigram MATCH (or the keyed index) answers from the index; GLOB
+        // on the FTS table would re-read every candidate's text, so the checks
+        // that remain read the content table.
+        QVariantList args;
+        const QString hits = sqliteHitsSql(plan, &args);
+        return bounded(hits, args);
     }
     // Only patterns shorter than a trigram: no index serves them, so a
     // bounded count reads at most scanRows folded copies and says how many

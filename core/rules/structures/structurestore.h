@@ -15,7 +15,8 @@
 namespace guichet {
 
 // The SQL of the structures feature: it owns the tables structures,
-// structures_search (the folded copy the search reads) and services. Every
+// structures_search (the folded copy the search reads), structure_bank_details
+// and services. Every
 // statement of the feature lives here, and every write to those tables goes
 // through here, so that a column or an index is changed in one file. The
 // rules (structures.cpp, structureimport.cpp and the other features) decide;
@@ -46,6 +47,10 @@ public:
     qint64 insertStructure(const StructureInput &input, qint64 createdAt, qint64 version) const;
     void updateStructure(qint64 structureId, const StructureInput &input, qint64 version) const;
     void setSecondaryPowers(qint64 structureId, bool granted, qint64 version) const;
+    // The table structure_bank_details: the stored row, if any.
+    std::optional<StructureBank> bankDetails(qint64 structureId) const;
+    // Inserts or replaces them (empty strings: removed, the row kept for sync).
+    void setBankDetails(qint64 structureId, const StructureBank &bank, qint64 version) const;
     // See insertStructuresBulk (structures.h).
     QHash<QString, qint64> insertStructuresBulk(const QList<StructureInput> &structures, qint64 version,
                                                 qint64 createdAt) const;
@@ -63,6 +68,8 @@ public:
                                int offset, int limit) const;
     qint64 count(const StructureCriteria &criteria) const;
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound) const;
+    // See Structures::setSearchPlanScaleForTests.
+    static void setPlanScaleForTests(int divisor);
 
     std::optional<ServiceRow> service(qint64 serviceId) const;
     // Every service of the structure, by code then id.

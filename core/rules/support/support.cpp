@@ -111,6 +111,17 @@ CommandResult Support::searchUsers(qint64 actorId, const SupportUserCriteria &cr
     return allowed;
 }
 
+CommandResult Support::principalRequests(qint64 actorId, QList<AttachmentView> &requests) const
+{
+    requests.clear();
+    const CommandResult allowed = checkSupport(actorId);
+    if (!allowed.ok())
+        return allowed;
+    requests = Attachments(m_core).pendingAttachmentRequests(actorId);
+    requests.removeIf([](const AttachmentView &r) { return r.role != Role::Principal; });
+    return CommandResult::success();
+}
+
 CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<OrphanStructure> &structures) const
 {
     structures.clear();

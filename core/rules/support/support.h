@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernel/commandresult.h"
+#include "rules/attachments/attachments.h"
 #include "rules/attachments/permissions.h"
 
 #include <QCoreApplication>
@@ -87,6 +88,12 @@ public:
     // principal's account is deactivated, or no principal attachment is
     // current. By raison sociale.
     CommandResult structuresWithoutPrincipal(qint64 actorId, QList<OrphanStructure> &structures) const;
+
+    // The pending requests to join a structure without a principal manager
+    // (their role is principal: support decides them, docs/RULES.md), by
+    // raison sociale: the support console's list, read by guichetd's
+    // GET /support/principal-requests in connected mode.
+    CommandResult principalRequests(qint64 actorId, QList<AttachmentView> &requests) const;
 
     // Role code -> readable label (as the attachments screens show it).
     static QString roleLabel(const QString &role);
