@@ -2214,6 +2214,8 @@ Statut : %7</translation>
     <message>
         <source>Allowed</source>
         <translation>Autorisé</translation>
+    </message>
+    <message>
         <source>Identifier type</source>
         <translation>Type d&apos;identifiant</translation>
     </message>
