@@ -277,9 +277,9 @@ private slots:
                                 QStringLiteral("Durand"), kPassword, false, QStringLiteral("en") })
                   .id;
         const CommandResult fresh = w.signUps.signUp(nina(QStringLiteral("new@example.org")));
-        const QString before = snapshot(
-            w.db(),
-            { QStringLiteral("mail_outbox"), QStringLiteral("audit_log"), QStringLiteral("counters") });
+        const QString before = snapshot(w.db(),
+                                        { QStringLiteral("mail_outbox"), QStringLiteral("audit_log"),
+                                          QStringLiteral("counters"), QStringLiteral("committed_versions") });
         const CommandResult known = w.signUps.signUp(nina(QStringLiteral("bob@example.org")));
         QVERIFY(fresh.ok());
         QVERIFY(known.ok());
@@ -300,7 +300,7 @@ private slots:
         w.db().exec(QStringLiteral("UPDATE users SET account_notice_at = NULL WHERE id = ?"), { bob });
         QCOMPARE(snapshot(w.db(),
                           { QStringLiteral("mail_outbox"), QStringLiteral("audit_log"),
-                            QStringLiteral("counters") }),
+                            QStringLiteral("counters"), QStringLiteral("committed_versions") }),
                  before);
         QCOMPARE(w.status(QStringLiteral("bob@example.org")), QStringLiteral("active"));
         QVERIFY(w.accounts.authenticate(QStringLiteral("bob@example.org"), kPassword).ok());
