@@ -13,6 +13,9 @@ AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
     setCheckable(true);
     setColumns({
         { ColumnKind::Identifier, tr("Identifier"), [](const AttachmentView &r) { return r.siret; } },
+        // The identifier's kind, short: « Identifiant | Type » reads as one.
+        { ColumnKind::Identifier, tr("Type"), [](const AttachmentView &r) { return r.identifierType; },
+          [](const AttachmentView &r) { return StructureIdentifier::shortLabelOfCode(r.identifierType); } },
         { tr("Company name"), [](const AttachmentView &r) { return r.raisonSociale; } },
         { ColumnKind::Role, tr("Role"), [](const AttachmentView &r) { return roleToString(r.role); },
           [](const AttachmentView &r) { return labels::role(r.role); } },
@@ -22,9 +25,6 @@ AttachmentModel::AttachmentModel(Core &core, qint64 userId, QObject *parent)
           [](const AttachmentView &r) { return labels::validity(r.validFrom, r.validUntil); } },
         { ColumnKind::Status, tr("Status"),
           [](const AttachmentView &r) { return labels::attachmentStatus(r.status); } },
-        // Last: the columns before it keep their places.
-        { tr("Identifier type"), [](const AttachmentView &r) { return r.identifierType; },
-          [](const AttachmentView &r) { return StructureIdentifier::labelOfCode(r.identifierType); } },
     });
 }
 

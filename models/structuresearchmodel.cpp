@@ -298,7 +298,8 @@ QVariant StructureSearchModel::data(const QModelIndex &index, int role) const
     case SiretColumn:
         return row->siret;
     case IdentifierTypeColumn:
-        return StructureIdentifier::labelOfCode(row->identifierType);
+        return role == Qt::ToolTipRole ? StructureIdentifier::labelOfCode(row->identifierType)
+                                       : StructureIdentifier::shortLabelOfCode(row->identifierType);
     case RaisonSocialeColumn:
         return row->raisonSociale;
     case LibelleColumn:
@@ -346,6 +347,7 @@ QVariant StructureSearchModel::headerData(int section, Qt::Orientation orientati
         case SelectionColumn:
             return int(ColumnKind::Check);
         case SiretColumn:
+        case IdentifierTypeColumn:
         case CodePostalColumn:
             return int(ColumnKind::Identifier);
         default:
@@ -362,7 +364,7 @@ QVariant StructureSearchModel::headerData(int section, Qt::Orientation orientati
     case SiretColumn:
         return tr("Identifier");
     case IdentifierTypeColumn:
-        return tr("Identifier type");
+        return tr("Type");
     case RaisonSocialeColumn:
         return tr("Company name");
     case LibelleColumn:

@@ -1,5 +1,6 @@
 #include "models/subscriptionmodel.h"
 
+#include "kernel/structureidentifier.h"
 #include "models/labels.h"
 
 namespace guichet {
@@ -12,7 +13,10 @@ SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
     setCheckable(true);
     setColumns({
         { tr("Structure"), [](const SubscriptionView &r) { return r.raisonSociale; },
-          [](const SubscriptionView &r) { return QStringLiteral("%1 (%2)").arg(r.raisonSociale, r.siret); } },
+          [](const SubscriptionView &r) {
+              return QStringLiteral("%1 (%2)").arg(r.raisonSociale,
+                                                   StructureIdentifier::display(r.identifierType, r.siret));
+          } },
         { tr("Space"), [](const SubscriptionView &r) { return labels::space(r.spaceCode, r.spaceName); } },
         { tr("Service"), [](const SubscriptionView &r) { return r.serviceName; } },
         { ColumnKind::Role, tr("Mode"), [](const SubscriptionView &r) { return r.mode; },

@@ -453,6 +453,41 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     </message>
 </context>
 <context>
+    <name>guichet::AttachUserDialog</name>
+    <message>
+        <source>Attach a user</source>
+        <translation>Rattacher un utilisateur</translation>
+    </message>
+    <message>
+        <source>&amp;Until</source>
+        <translation>&amp;Jusqu’au</translation>
+    </message>
+    <message>
+        <source>Attach to the &amp;whole structure</source>
+        <translation>Rattacher à &amp;toute la structure</translation>
+    </message>
+    <message>
+        <source>Attach %1 to the structure, with this role, from this date.</source>
+        <translation>Rattacher %1 à la structure, avec ce rôle, à partir de cette date.</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Du :</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vices:</source>
+        <translation>Ser&amp;vices :</translation>
+    </message>
+    <message>
+        <source>&amp;Attach</source>
+        <translation>R&amp;attacher</translation>
+    </message>
+</context>
+<context>
     <name>guichet::AttachedFileDialog</name>
     <message>
         <source>&amp;Browse…</source>
@@ -839,8 +874,8 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
         <translation>Identifiant</translation>
     </message>
     <message>
-        <source>Identifier type</source>
-        <translation>Type d&apos;identifiant</translation>
+        <source>Type</source>
+        <translation>Type</translation>
     </message>
 </context>
 <context>
@@ -2859,10 +2894,6 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
         <translation>La langue de l’invitation, pour une adresse sans compte (sinon, la langue du compte).</translation>
     </message>
     <message>
-        <source>Services</source>
-        <translation>Services</translation>
-    </message>
-    <message>
         <source>&amp;E-mail address:</source>
         <translation>&amp;Adresse électronique :</translation>
     </message>
@@ -3525,20 +3556,12 @@ Si vous ne connaissez pas %2, ignorez ce message.</translation>
         </translation>
     </message>
     <message>
-        <source>%1 (SIRET %2)</source>
-        <translation>%1 (SIRET %2)</translation>
-    </message>
-    <message>
         <source>You manage no structure today: there is nothing to decide here.</source>
         <translation>Vous ne gérez aucune structure aujourd’hui : il n’y a rien à décider ici.</translation>
     </message>
     <message>
         <source>You are a secondary manager of %1 and its principal manager has not given secondary managers the principal&apos;s powers: you can consult this page but not change anything.</source>
         <translation>Vous êtes gestionnaire secondaire de %1 et son gestionnaire principal n’a pas donné aux gestionnaires secondaires les pouvoirs du gestionnaire principal : vous pouvez consulter cette page mais n’y rien modifier.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;SIRET %2&lt;br&gt;%3&lt;br&gt;%4 %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;SIRET %2&lt;br&gt;%3&lt;br&gt;%4 %5</translation>
     </message>
     <message>
         <source>&amp;Comment for the requester (optional):</source>
@@ -3597,44 +3620,12 @@ Si vous ne connaissez pas %2, ignorez ce message.</translation>
         <translation>Demande de rattachement</translation>
     </message>
     <message>
-        <source>Requester: %1 &lt;%2&gt;
-Structure: %3 (SIRET %4)
-Role: %5
-Start of validity: %6
-End of validity: %7
-Services: %8
-Requested on: %9</source>
-        <translation>Demandeur : %1 &lt;%2&gt;
-Structure : %3 (SIRET %4)
-Rôle : %5
-Début de validité : %6
-Fin de validité : %7
-Services : %8
-Demandé le : %9</translation>
-    </message>
-    <message>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
         <source>Subscription request</source>
         <translation>Demande d’abonnement</translation>
-    </message>
-    <message>
-        <source>Requester: %1 &lt;%2&gt;
-Structure: %3 (SIRET %4)
-Space: %5
-Service: %6
-Mode: %7
-Effective on: %8
-Comment: %9</source>
-        <translation>Demandeur : %1 &lt;%2&gt;
-Structure : %3 (SIRET %4)
-Espace : %5
-Service : %6
-Mode : %7
-Effectif le : %8
-Commentaire : %9</translation>
     </message>
     <message>
         <source>End the attachment</source>
@@ -3651,34 +3642,6 @@ Commentaire : %9</translation>
     <message>
         <source>Remove the attachment of %1 to %2? Their subscriptions there go too.</source>
         <translation>Supprimer le rattachement de %1 à %2 ? Ses abonnements sur cette structure sont aussi supprimés.</translation>
-    </message>
-    <message>
-        <source>Attach a user</source>
-        <translation>Rattacher un utilisateur</translation>
-    </message>
-    <message>
-        <source>&amp;Until</source>
-        <translation>&amp;Jusqu’au</translation>
-    </message>
-    <message>
-        <source>Attach to the &amp;whole structure</source>
-        <translation>Rattacher à &amp;toute la structure</translation>
-    </message>
-    <message>
-        <source>User:</source>
-        <translation>Utilisateur :</translation>
-    </message>
-    <message>
-        <source>&amp;Role:</source>
-        <translation>&amp;Rôle :</translation>
-    </message>
-    <message>
-        <source>&amp;From:</source>
-        <translation>À &amp;partir du :</translation>
-    </message>
-    <message>
-        <source>Ser&amp;vices:</source>
-        <translation>Ser&amp;vices :</translation>
     </message>
     <message>
         <source>Copy the rights of %1 to…</source>
@@ -3867,6 +3830,53 @@ Commentaire : %9</translation>
     <message>
         <source>Users ma&amp;y add or remove « %1 » themselves</source>
         <translation>Les utilisateurs peuvent ajouter ou retirer « %1 » eu&amp;x-mêmes</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2&lt;br&gt;%3&lt;br&gt;%4 %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2&lt;br&gt;%3&lt;br&gt;%4 %5</translation>
+    </message>
+    <message>
+        <source>Requester: %1 &lt;%2&gt;
+Structure: %3 (%4)
+Role: %5
+Start of validity: %6
+End of validity: %7
+Services: %8
+Requested on: %9</source>
+        <translation>Demandeur : %1 &lt;%2&gt;
+Structure : %3 (%4)
+Rôle : %5
+Début de validité : %6
+Fin de validité : %7
+Services : %8
+Demandé le : %9</translation>
+    </message>
+    <message>
+        <source>Requester: %1 &lt;%2&gt;
+Structure: %3 (%4)
+Space: %5
+Service: %6
+Mode: %7
+Effective on: %8
+Comment: %9</source>
+        <translation>Demandeur : %1 &lt;%2&gt;
+Structure : %3 (%4)
+Espace : %5
+Service : %6
+Mode : %7
+Effectif le : %8
+Commentaire : %9</translation>
+    </message>
+</context>
+<context>
+    <name>guichet::ManagerCommandDialog</name>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
     </message>
 </context>
 <context>
@@ -5490,6 +5500,27 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>The TAHITI number %1 must be the 6 characters of the number (a letter or digit, then 5 digits) followed by the establishment&apos;s 3 digits (for instance A12345001).</source>
         <translation>Le numéro TAHITI %1 doit comporter les 6 caractères du numéro (une lettre ou un chiffre, puis 5 chiffres) suivis des 3 chiffres de l&apos;établissement (par exemple A12345001).</translation>
     </message>
+    <message>
+        <source>EU VAT</source>
+        <translation>TVA UE</translation>
+    </message>
+    <message>
+        <source>Non-EU</source>
+        <translation>Hors UE</translation>
+    </message>
+    <message>
+        <source>Individual</source>
+        <translation>Particulier</translation>
+    </message>
+    <message>
+        <source>Registering</source>
+        <translation>Immat. en cours</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>identifier type, then the identifier</comment>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>guichet::StructureImport</name>
@@ -5712,8 +5743,8 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>Identifiant</translation>
     </message>
     <message>
-        <source>Identifier type</source>
-        <translation>Type d&apos;identifiant</translation>
+        <source>Type</source>
+        <translation>Type</translation>
     </message>
 </context>
 <context>

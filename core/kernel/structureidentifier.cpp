@@ -14,19 +14,28 @@ struct TypeInfo
     IdentifierType type;
     const char *code;
     const char *label;
+    // For table columns, where the full label would widen every row.
+    const char *shortLabel;
 };
 
 const TypeInfo typeInfos[] = {
-    { IdentifierType::Siret, "siret", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "SIRET") },
+    { IdentifierType::Siret, "siret", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "SIRET"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "SIRET") },
     { IdentifierType::EuVat, "eu",
-      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "EU outside France (VAT number)") },
-    { IdentifierType::NonEu, "non_eu", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Outside the EU") },
-    { IdentifierType::Ridet, "ridet", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "RIDET") },
-    { IdentifierType::Tahiti, "tahiti", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "TAHITI") },
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "EU outside France (VAT number)"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "EU VAT") },
+    { IdentifierType::NonEu, "non_eu", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Outside the EU"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Non-EU") },
+    { IdentifierType::Ridet, "ridet", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "RIDET"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "RIDET") },
+    { IdentifierType::Tahiti, "tahiti", QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "TAHITI"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "TAHITI") },
     { IdentifierType::Individual, "individual",
-      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Private individual") },
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Private individual"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Individual") },
     { IdentifierType::Pending, "pending",
-      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Registration in progress") },
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Registration in progress"),
+      QT_TRANSLATE_NOOP("guichet::StructureIdentifier", "Registering") },
 };
 
 const TypeInfo &info(IdentifierType type)
@@ -151,6 +160,21 @@ QString StructureIdentifier::labelOfCode(const QString &code)
 {
     const auto type = fromCode(code);
     return type ? label(*type) : code;
+}
+
+QString StructureIdentifier::shortLabelOfCode(const QString &code)
+{
+    const auto type = fromCode(code);
+    return type ? tr(info(*type).shortLabel) : code;
+}
+
+QString StructureIdentifier::display(const QString &code, const QString &identifier)
+{
+    // A number Guichet gave (PAR#…, IMM#…) already says its kind.
+    const auto type = fromCode(code);
+    if (type && isGenerated(*type))
+        return identifier;
+    return tr("%1 %2", "identifier type, then the identifier").arg(shortLabelOfCode(code), identifier);
 }
 
 bool StructureIdentifier::isGenerated(IdentifierType type)

@@ -36,6 +36,12 @@ public:
     static QString label(IdentifierType type);
     // Translated label of a stored code (the code itself for an unknown one).
     static QString labelOfCode(const QString &code);
+    // The short label of a stored code, for table columns (« TVA UE », « Hors UE »);
+    // the code itself for an unknown one.
+    static QString shortLabelOfCode(const QString &code);
+    // The identifier with its kind, for a sentence or a list entry: « SIRET
+    // 44306184100047 », « RIDET 1234567001 »; a number Guichet gave as is.
+    static QString display(const QString &code, const QString &identifier);
     // Whether Guichet numbers the structure itself (no identifier is typed).
     static bool isGenerated(IdentifierType type);
     // The number Guichet gives the structure with this id (isGenerated types):

@@ -11,6 +11,21 @@ class TestStructureIdentifier : public QObject
     Q_OBJECT
 
 private slots:
+    // Tables show the short label; sentences and lists the identifier with its kind,
+    // except a number Guichet gave, which says its kind itself.
+    void identifiersAreShownWithTheirKind()
+    {
+        QCOMPARE(StructureIdentifier::shortLabelOfCode(QStringLiteral("eu")), QStringLiteral("EU VAT"));
+        QCOMPARE(StructureIdentifier::shortLabelOfCode(QStringLiteral("siret")), QStringLiteral("SIRET"));
+        QCOMPARE(StructureIdentifier::shortLabelOfCode(QStringLiteral("unknown")), QStringLiteral("unknown"));
+        QCOMPARE(StructureIdentifier::display(QStringLiteral("ridet"), QStringLiteral("1234567001")),
+                 QStringLiteral("RIDET 1234567001"));
+        QCOMPARE(StructureIdentifier::display(QStringLiteral("siret"), QStringLiteral("44306184100047")),
+                 QStringLiteral("SIRET 44306184100047"));
+        QCOMPARE(StructureIdentifier::display(QStringLiteral("individual"), QStringLiteral("PAR#3")),
+                 QStringLiteral("PAR#3"));
+    }
+
     void codesRoundTrip()
     {
         QCOMPARE(StructureIdentifier::types().size(), 7);

@@ -14,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QDateEdit>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -51,7 +52,7 @@ QString cell(AttachmentsSection &section, const QString &raisonSociale, int colu
 {
     QAbstractItemModel *model = section.view()->model();
     for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, 2).data().toString() == raisonSociale)
+        if (model->index(row, 3).data().toString() == raisonSociale)
             return model->index(row, column).data().toString();
     }
     return {};
@@ -61,7 +62,7 @@ int rowOf(AttachmentsSection &section, const QString &raisonSociale)
 {
     QAbstractItemModel *model = section.view()->model();
     for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, 2).data().toString() == raisonSociale)
+        if (model->index(row, 3).data().toString() == raisonSociale)
             return row;
     }
     return -1;
@@ -140,10 +141,15 @@ private slots:
         QCOMPARE(section.objectName(), QStringLiteral("attachments"));
         QCOMPARE(section.view()->model()->rowCount(), 1);
         QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 1), validSiret(2));
-        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 3), QStringLiteral("User"));
-        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 4), QStringLiteral("Whole structure"));
-        QVERIFY(cell(section, QStringLiteral("Boulangerie Martin"), 5).contains(QStringLiteral("2026")));
-        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 6), QStringLiteral("Validated"));
+        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 2), QStringLiteral("SIRET"));
+        // Sorted by raison sociale, whatever column the type takes.
+        const int sorted = section.view()->horizontalHeader()->sortIndicatorSection();
+        QCOMPARE(section.view()->model()->headerData(sorted, Qt::Horizontal).toString(),
+                 QStringLiteral("Company name"));
+        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 4), QStringLiteral("User"));
+        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 5), QStringLiteral("Whole structure"));
+        QVERIFY(cell(section, QStringLiteral("Boulangerie Martin"), 6).contains(QStringLiteral("2026")));
+        QCOMPARE(cell(section, QStringLiteral("Boulangerie Martin"), 7), QStringLiteral("Validated"));
         QVERIFY(shownEmptyText(section.view()).isEmpty());
     }
 
@@ -188,9 +194,9 @@ private slots:
         QCOMPARE(section.messageBar()->kind(), MessageBar::Kind::Positive);
         QVERIFY(shownStructure.contains(QStringLiteral("Menuiserie Dupont")));
         QCOMPARE(section.view()->model()->rowCount(), 1);
-        QCOMPARE(cell(section, QStringLiteral("Menuiserie Dupont"), 6),
+        QCOMPARE(cell(section, QStringLiteral("Menuiserie Dupont"), 7),
                  QStringLiteral("Awaiting validation"));
-        QCOMPARE(cell(section, QStringLiteral("Menuiserie Dupont"), 4), QStringLiteral("Atelier"));
+        QCOMPARE(cell(section, QStringLiteral("Menuiserie Dupont"), 5), QStringLiteral("Atelier"));
         const auto stored = w.db().row(
             QStringLiteral(
                 "SELECT a.status, a.role, a.valid_from, a.whole_structure, x.service_id FROM attachments a "
@@ -307,7 +313,7 @@ private slots:
         QTest::mouseClick(section.button(QStringLiteral("deleteChecked")), Qt::LeftButton);
         QVERIFY(successorAsked);
         QCOMPARE(snapshot(w.db()), before);
-        QCOMPARE(cell(section, QStringLiteral("Atelier Alice"), 3), QStringLiteral("Principal manager"));
+        QCOMPARE(cell(section, QStringLiteral("Atelier Alice"), 4), QStringLiteral("Principal manager"));
     }
 
     void aPrincipalLeavesThroughASuccessorAndStaysAsSimpleUser()
@@ -340,7 +346,7 @@ private slots:
         QTest::mouseClick(section.button(QStringLiteral("deleteChecked")), Qt::LeftButton);
         QCOMPARE(w.role(w.bruno, own), QStringLiteral("principal"));
         QCOMPARE(w.role(w.alice, own), QStringLiteral("user"));
-        QCOMPARE(cell(section, QStringLiteral("Atelier Alice"), 3), QStringLiteral("User"));
+        QCOMPARE(cell(section, QStringLiteral("Atelier Alice"), 4), QStringLiteral("User"));
     }
 
     void consultingAndModifyingTheStructure()

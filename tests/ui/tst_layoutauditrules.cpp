@@ -159,6 +159,45 @@ private slots:
         QCOMPARE(nextTabStop(remove), name);
     }
 
+    // A column title cut by its section (« Type d'identifian ») or by the view's
+    // right edge is reported, as is a free-text column the user must scroll to.
+    void cutHeadersAndColumnsPastTheViewAreReported()
+    {
+        QDialog dialog;
+        dialog.setFixedSize(400, 200);
+        auto *layout = new QVBoxLayout(&dialog);
+        QStandardItemModel model(1, 3);
+        model.setHorizontalHeaderLabels({ QStringLiteral("Identifier"),
+                                          QStringLiteral("A rather long column title"),
+                                          QStringLiteral("Notes") });
+        model.setItem(0, 0, new QStandardItem(QStringLiteral("1")));
+        model.setItem(0, 1, new QStandardItem(QStringLiteral("x")));
+        model.setItem(0, 2, new QStandardItem(QStringLiteral("short")));
+        auto *view = new QTableView(&dialog);
+        view->setObjectName(QStringLiteral("table"));
+        view->setModel(&model);
+        layout->addWidget(view);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        view->setColumnWidth(0, 100);
+        view->setColumnWidth(1, 40); // its title needs far more
+        view->setColumnWidth(2, 100);
+        QStringList headers = findingsOf(LayoutFinding::Kind::CutHeader, &dialog);
+        QCOMPARE(headers.size(), 1);
+
+        // Now the third column starts past the view's right edge: its title and
+        // its cell are cut, although the cell's text is in its tooltip.
+        view->setColumnWidth(1, 250);
+        headers = findingsOf(LayoutFinding::Kind::CutHeader, &dialog);
+        QCOMPARE(headers.size(), 1);
+        QCOMPARE(findingsOf(LayoutFinding::Kind::CutTextCell, &dialog).size(), 1);
+
+        // Fitted by the desktop's policy, nothing is cut.
+        fitColumns(view);
+        QTRY_VERIFY(findingsOf(LayoutFinding::Kind::CutHeader, &dialog).isEmpty());
+        QVERIFY(findingsOf(LayoutFinding::Kind::CutTextCell, &dialog).isEmpty());
+    }
+
     void disabledControlsAreNotReported()
     {
         QDialog dialog;

@@ -349,8 +349,7 @@ private slots:
         answerSearch(QStringLiteral("bruno"));
         Dialogs::queueDialogHook([](QDialog *d) {
             d->findChild<QComboBox *>(QStringLiteral("role"))->setCurrentIndex(1); // secondary manager
-            auto *buttons = d->findChild<QDialogButtonBox *>(QStringLiteral("buttons"));
-            QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(d->findChild<QPushButton *>(QStringLiteral("attach")), Qt::LeftButton);
             return d->result();
         });
         QTest::mouseClick(page.button(QStringLiteral("attachUser")), Qt::LeftButton);
@@ -632,8 +631,7 @@ private slots:
         bool stillOpen = false;
         answerSearch(QStringLiteral("roux")); // Ugo is already attached
         Dialogs::queueDialogHook([&](QDialog *d) {
-            auto *buttons = d->findChild<QDialogButtonBox *>(QStringLiteral("buttons"));
-            QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(d->findChild<QPushButton *>(QStringLiteral("attach")), Qt::LeftButton);
             error = d->findChild<QLabel *>(QStringLiteral("error"))->text();
             stillOpen = d->result() != QDialog::Accepted;
             return int(QDialog::Rejected);

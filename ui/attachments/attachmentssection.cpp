@@ -35,7 +35,9 @@
 namespace guichet {
 
 namespace {
-const QString headerKey = QStringLiteral("attachments/header");
+// "columns", not the older "header": the identifier type moved next to the
+// identifier, so widths saved before would land on other columns.
+const QString headerKey = QStringLiteral("attachments/columns");
 
 QString dateText(QDate date)
 {
@@ -68,7 +70,8 @@ AttachmentsSection::AttachmentsSection(Session &session, QWidget *parent)
     m_view->setObjectName(QStringLiteral("attachmentsTable"));
     m_view->setAccessibleName(tr("My attachments to structures"));
     m_model->reload();
-    setUpRecordTable(m_view, m_proxy, m_model, 2, headerKey);
+    // Sorted by raison sociale, after the check, identifier and type columns.
+    setUpRecordTable(m_view, m_proxy, m_model, 3, headerKey);
     setEmptyText(m_view, tr("You are attached to no structure. Request an attachment."));
 
     const struct

@@ -1,6 +1,7 @@
 #include "ui/attachments/structuresearchdialog.h"
 
 #include "client/structureexport.h"
+#include "kernel/structureidentifier.h"
 #include "models/structuresearchmodel.h"
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/shell/session.h"
@@ -24,13 +25,17 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 namespace guichet {
 
 namespace {
 const QString settingsPrefix = QStringLiteral("attachments/structureSearch/");
-}
+// "columns", not the older "header": the widths saved before the identifier type
+// had its own width would cut that column's title.
+const QString headerKey = QStringLiteral("columns");
+} // namespace
 
 StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
     : QDialog(parent)
@@ -110,9 +115,16 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
         metrics.horizontalAdvance(
             m_model->headerData(StructureSearchModel::CodePostalColumn, Qt::Horizontal).toString())
             + 24);
+    // The identifier's kind: as wide as its header or its widest short label.
+    int typeWidth = metrics.horizontalAdvance(
+        m_model->headerData(StructureSearchModel::IdentifierTypeColumn, Qt::Horizontal).toString());
+    for (const IdentifierType type : StructureIdentifier::types())
+        typeWidth = std::max(typeWidth,
+                             metrics.horizontalAdvance(
+                                 StructureIdentifier::shortLabelOfCode(StructureIdentifier::code(type))));
+    m_view->setColumnWidth(StructureSearchModel::IdentifierTypeColumn, typeWidth + 24);
     m_view->setWordWrap(false);
-    m_view->horizontalHeader()->restoreState(
-        QSettings().value(settingsPrefix + QStringLiteral("header")).toByteArray());
+    m_view->horizontalHeader()->restoreState(QSettings().value(settingsPrefix + headerKey).toByteArray());
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         if (index.column() != StructureSearchModel::SelectionColumn) {
             m_model->setChecked(index.row(), true);
@@ -179,7 +191,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
 StructureSearchDialog::~StructureSearchDialog()
 {
     QSettings settings;
-    settings.setValue(settingsPrefix + QStringLiteral("header"), m_view->horizontalHeader()->saveState());
+    settings.setValue(settingsPrefix + headerKey, m_view->horizontalHeader()->saveState());
     settings.setValue(settingsPrefix + QStringLiteral("size"), size());
 }
 

@@ -1,20 +1,14 @@
 #pragma once
 
 #include "rules/manager/manageractivity.h"
-#include "ui/widgets/formfeedback.h"
-
-#include <QDialog>
+#include "ui/manager/managercommanddialog.h"
 
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
-class QLabel;
 class QListWidget;
-class QPushButton;
 
 namespace guichet {
-
-struct Session;
 
 // « Gérer les abonnements en masse »: a manager subscribes several users of
 // the structure to a space at once, without a prior request
@@ -22,7 +16,7 @@ struct Session;
 // validated attachment; the rows cover each user's attachment (the whole
 // structure or its services). All or nothing: on a refusal the dialog stays
 // open with everything kept and the field at fault named.
-class BulkSubscriptionDialog : public QDialog
+class BulkSubscriptionDialog : public ManagerCommandDialog
 {
     Q_OBJECT
 
@@ -36,16 +30,14 @@ public:
     QCheckBox *modificationBox() const { return m_modification; }
     QCheckBox *consultationBox() const { return m_consultation; }
     QDateEdit *effectiveDateEdit() const { return m_date; }
-    QPushButton *subscribeButton() const { return m_subscribe; }
-    QString errorText() const;
+    QPushButton *subscribeButton() const { return acceptButton(); }
     // Once accepted: the rows created and the users who got one.
     int created() const { return m_created; }
     int subscribedUsers() const { return m_subscribedUsers; }
 
 private:
-    void subscribe();
+    void submit() override;
 
-    Session &m_session;
     qint64 m_structureId;
     QListWidget *m_users;
     QCheckBox *m_all;
@@ -53,9 +45,6 @@ private:
     QCheckBox *m_modification;
     QCheckBox *m_consultation;
     QDateEdit *m_date;
-    QLabel *m_error;
-    QPushButton *m_subscribe = nullptr;
-    FormFeedback m_feedback;
     int m_created = 0;
     int m_subscribedUsers = 0;
 };

@@ -1,6 +1,7 @@
 #include "ui/manager/manageractivitypage.h"
 
 #include "commands/commandargs.h"
+#include "kernel/structureidentifier.h"
 #include "models/attachmentmodel.h"
 #include "models/labels.h"
 #include "models/pendingrequestmodels.h"
@@ -12,6 +13,7 @@
 #include "ui/account/successordialog.h"
 #include "ui/attachments/structurecreatedialog.h"
 #include "ui/manager/attachtostructuresdialog.h"
+#include "ui/manager/attachuserdialog.h"
 #include "ui/manager/bulksubscriptiondialog.h"
 #include "ui/manager/inviteuserdialog.h"
 #include "ui/shell/session.h"
@@ -464,7 +466,9 @@ void ManagerActivityPage::reloadStructures()
         m_structure->addItem(tr("All my structures (%n)", nullptr, int(m_managedStructures.size())),
                              qint64(0));
     for (const ManagedStructure &s : std::as_const(m_managedStructures))
-        m_structure->addItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), s.id);
+        m_structure->addItem(
+            tr("%1 (%2)").arg(s.raisonSociale, StructureIdentifier::display(s.identifierType, s.siret)),
+            s.id);
     const int index = m_structure->findData(current);
     if (index >= 0)
         m_structure->setCurrentIndex(index);
@@ -508,9 +512,10 @@ void ManagerActivityPage::structureChanged()
 
     QString info;
     if (const auto s = structureId ? Structures(m_session.core).structure(structureId) : std::nullopt) {
-        info = tr("<b>%1</b><br>SIRET %2<br>%3<br>%4 %5")
-                   .arg(s->raisonSociale.toHtmlEscaped(), s->siret, s->libelle.toHtmlEscaped(),
-                        s->codePostal.toHtmlEscaped(), s->ville.toHtmlEscaped());
+        info = tr("<b>%1</b><br>%2<br>%3<br>%4 %5")
+                   .arg(s->raisonSociale.toHtmlEscaped(),
+                        StructureIdentifier::display(s->identifierType, s->siret).toHtmlEscaped(),
+                        s->libelle.toHtmlEscaped(), s->codePostal.toHtmlEscaped(), s->ville.toHtmlEscaped());
     }
     m_structureInfo->setText(info);
     {
@@ -742,15 +747,15 @@ void ManagerActivityPage::consultAttachment()
     const auto *r = currentRecordOf(view(QStringLiteral("attachmentRequestsTable")), m_attachmentRequests);
     if (!r)
         return;
-    Dialogs::information(this, tr("Attachment request"),
-                         tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nRole: %5\nStart of validity: "
-                            "%6\nEnd of validity: %7\n"
-                            "Services: %8\nRequested on: %9")
-                             .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
-                                  labels::role(r->role), longDate(r->validFrom),
-                                  r->validUntil.isValid() ? longDate(r->validUntil) : tr("none"),
-                                  labels::services(r->wholeStructure, r->services),
-                                  longDate(r->requestedOn)));
+    Dialogs::information(
+        this, tr("Attachment request"),
+        tr("Requester: %1 <%2>\nStructure: %3 (%4)\nRole: %5\nStart of validity: "
+           "%6\nEnd of validity: %7\n"
+           "Services: %8\nRequested on: %9")
+            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale,
+                 StructureIdentifier::display(r->identifierType, r->siret), labels::role(r->role),
+                 longDate(r->validFrom), r->validUntil.isValid() ? longDate(r->validUntil) : tr("none"),
+                 labels::services(r->wholeStructure, r->services), longDate(r->requestedOn)));
 }
 
 void ManagerActivityPage::consultSubscription()
@@ -761,10 +766,11 @@ void ManagerActivityPage::consultSubscription()
         return;
     Dialogs::information(
         this, tr("Subscription request"),
-        tr("Requester: %1 <%2>\nStructure: %3 (SIRET %4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
+        tr("Requester: %1 <%2>\nStructure: %3 (%4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
            "%8\n"
            "Comment: %9")
-            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale, r->siret,
+            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale,
+                 StructureIdentifier::display(r->identifierType, r->siret),
                  labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
                  longDate(r->effectiveDate), labels::subscriptionComment(r->comment, r->commentCode)));
 }
@@ -848,81 +854,7 @@ void ManagerActivityPage::attachUser()
         return;
     const qint64 userId = search.selectedUserId();
 
-    QDialog dialog(this);
-    dialog.setObjectName(QStringLiteral("attachUserDialog"));
-    dialog.setWindowTitle(tr("Attach a user"));
-    auto *layout = new QVBoxLayout(&dialog);
-    auto *form = new QFormLayout;
-    auto *role = new QComboBox(&dialog);
-    role->setObjectName(QStringLiteral("role"));
-    role->addItem(AttachmentModel::roleLabel(QStringLiteral("user")), QStringLiteral("user"));
-    role->addItem(AttachmentModel::roleLabel(QStringLiteral("secondary")), QStringLiteral("secondary"));
-    auto *from = new QDateEdit(m_session.clock.today(), &dialog);
-    from->setObjectName(QStringLiteral("validFrom"));
-    from->setCalendarPopup(true);
-    auto *hasUntil = new QCheckBox(tr("&Until"), &dialog);
-    hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
-    auto *until = new QDateEdit(m_session.clock.today().addYears(1), &dialog);
-    until->setObjectName(QStringLiteral("validUntil"));
-    until->setCalendarPopup(true);
-    until->setEnabled(false);
-    connect(hasUntil, &QCheckBox::toggled, until, &QWidget::setEnabled);
-    auto *whole = new QCheckBox(tr("Attach to the &whole structure"), &dialog);
-    whole->setObjectName(QStringLiteral("wholeStructure"));
-    whole->setChecked(true);
-    auto *services = new QListWidget(&dialog);
-    services->setObjectName(QStringLiteral("services"));
-    services->setAccessibleName(tr("Services"));
-    for (const ServiceRow &s : Structures(m_session.core).listServices(structureId)) {
-        if (!s.active)
-            continue;
-        auto *item = new QListWidgetItem(s.name, services);
-        item->setData(Qt::UserRole, s.id);
-        item->setCheckState(Qt::Unchecked);
-    }
-    services->setEnabled(false);
-    connect(whole, &QCheckBox::toggled, services, [services](bool on) { services->setEnabled(!on); });
-    auto *error = new QLabel(&dialog);
-    error->setObjectName(QStringLiteral("error"));
-    error->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    error->setWordWrap(true);
-    FormFeedback feedback(error);
-    feedback.bind(QStringLiteral("role"), role);
-    feedback.bind(QStringLiteral("validFrom"), from);
-    feedback.bind(QStringLiteral("validUntil"), until);
-    feedback.bind(QStringLiteral("services"), services);
-    form->addRow(tr("User:"), new QLabel(search.selectedUserLabel().toHtmlEscaped(), &dialog));
-    form->addRow(tr("&Role:"), role);
-    form->addRow(tr("&From:"), from);
-    form->addRow(hasUntil, until);
-    form->addRow(whole);
-    form->addRow(tr("Ser&vices:"), services);
-    layout->addLayout(form);
-    layout->addWidget(error);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    buttons->setObjectName(QStringLiteral("buttons"));
-    layout->addWidget(buttons);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    // The dialog stays open on a refusal, with everything typed kept.
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        QList<qint64> ids;
-        for (int i = 0; i < services->count(); ++i) {
-            if (services->item(i)->checkState() == Qt::Checked)
-                ids.append(services->item(i)->data(Qt::UserRole).toLongLong());
-        }
-        const CommandCall call
-            = commands::attachUser(structureId, userId, role->currentData().toString(), from->date(),
-                                   hasUntil->isChecked() ? until->date() : QDate(), whole->isChecked(), ids);
-        QPointer<QDialog> guard(&dialog);
-        m_session.gateway.send(call, [guard, &feedback](const CommandResult &r) {
-            if (!guard)
-                return;
-            if (r.ok())
-                guard->accept();
-            else
-                feedback.show(r);
-        });
-    });
+    AttachUserDialog dialog(m_session, structureId, userId, search.selectedUserLabel(), this);
     Dialogs::exec(&dialog);
 }
 

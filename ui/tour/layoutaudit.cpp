@@ -73,8 +73,10 @@ public:
         for (QWidget *w : widgets) {
             if (!w->isVisible() || w->isWindow() || w->window() != m_window || insideItemView(w))
                 continue;
-            if (auto *table = qobject_cast<QTableView *>(w))
+            if (auto *table = qobject_cast<QTableView *>(w)) {
                 auditCells(table);
+                auditHeader(table);
+            }
             if (auto *label = qobject_cast<QLabel *>(w))
                 auditLabel(label);
             else if (!squeezed.contains(w->parentWidget()) && auditSqueezed(w))
@@ -172,7 +174,6 @@ private:
         const int icon = view->iconSize().isValid()
             ? view->iconSize().width()
             : style->pixelMetric(QStyle::PM_SmallIconSize, nullptr, view);
-        QHeaderView *header = view->horizontalHeader();
         for (int column = 0; column < model->columnCount(); ++column) {
             if (view->isColumnHidden(column) || view->columnWidth(column) <= 0)
                 continue;
@@ -182,8 +183,9 @@ private:
             const int shown = std::max(0, std::min(view->columnWidth(column), viewport.width() - x));
             int cut = 0;
             QString example;
-            // A compact column running past the view's right edge is cut too (its header first).
-            if (compact && x + view->columnWidth(column) > viewport.width() + 1) {
+            // A column running past the view's right edge is cut too, whatever its kind: its
+            // header first, then its cells, which no tooltip shows without scrolling sideways.
+            if (x + view->columnWidth(column) > viewport.width() + 1) {
                 cut = 1;
                 example = QStringLiteral("the column runs %1 px past the view")
                               .arg(x + view->columnWidth(column) - viewport.width());
@@ -206,7 +208,7 @@ private:
                     needed += icon + 2 * margin;
                 if (needed <= shown)
                     continue;
-                if (!compact && index.data(Qt::ToolTipRole).toString().contains(text))
+                if (!compact && cut == 0 && index.data(Qt::ToolTipRole).toString().contains(text))
                     continue;
                 if (cut++ == 0)
                     example = QStringLiteral("« %1 » needs %2 px, has %3")
@@ -219,7 +221,40 @@ private:
             const QString title = model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
             add(view, compact ? Kind::CompactCell : Kind::CutTextCell,
                 QStringLiteral("column « %1 »: %2 cell(s) cut, e.g. %3").arg(title).arg(cut).arg(example));
-            Q_UNUSED(header)
+        }
+    }
+
+    // (a') the titles of a table's columns shown cut (« Type d'identifian »), by a
+    // section narrower than its title or by the view's right edge.
+    void auditHeader(QTableView *view)
+    {
+        QAbstractItemModel *model = view->model();
+        QHeaderView *header = view->horizontalHeader();
+        if (!model || header->isHidden())
+            return;
+        QStyle *style = header->style();
+        const int margin = style->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+        const int mark = style->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, header);
+        const QFontMetrics metrics(header->font());
+        const int visibleWidth = header->viewport()->width();
+        for (int column = 0; column < model->columnCount(); ++column) {
+            if (header->isSectionHidden(column) || header->sectionSize(column) <= 0)
+                continue;
+            const QString title = model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+            if (title.isEmpty())
+                continue;
+            int needed = metrics.horizontalAdvance(title) + 2 * margin;
+            // The sorted column's arrow takes its room from the title.
+            if (header->isSortIndicatorShown() && header->sortIndicatorSection() == column)
+                needed += mark + margin;
+            const int x = header->sectionViewportPosition(column);
+            const int shown = std::max(0, std::min(header->sectionSize(column), visibleWidth - x));
+            if (needed > shown)
+                add(view, Kind::CutHeader,
+                    QStringLiteral("title « %1 » needs %2 px, has %3")
+                        .arg(oneLine(title))
+                        .arg(needed)
+                        .arg(shown));
         }
     }
 
@@ -452,6 +487,8 @@ QString LayoutFinding::kindName(Kind kind)
         return QStringLiteral("compact-cell");
     case Kind::CutTextCell:
         return QStringLiteral("cut-text-cell");
+    case Kind::CutHeader:
+        return QStringLiteral("cut-header");
     case Kind::ClippedLabel:
         return QStringLiteral("clipped-label");
     case Kind::Squeezed:

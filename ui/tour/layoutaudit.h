@@ -16,6 +16,7 @@ struct LayoutFinding
     enum class Kind {
         CompactCell, // a cell of an identifier, date, status, role or e-mail column shown cut
         CutTextCell, // a free-text cell shown cut, with no tooltip holding its full text
+        CutHeader, // a column's title shown cut
         ClippedLabel, // a label whose text does not fit it
         Squeezed, // a widget smaller than its minimum size hint
         OversizedWindow, // a window or dialog larger than the screen

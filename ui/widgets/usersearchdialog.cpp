@@ -1,6 +1,7 @@
 #include "ui/widgets/usersearchdialog.h"
 
 #include "ui/shell/session.h"
+#include "ui/widgets/recordtable.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -45,8 +46,9 @@ UserSearchDialog::UserSearchDialog(Session &session, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->verticalHeader()->hide();
+    // The desktop's one sizing policy: the e-mail whole, names and addresses share the rest.
+    fitColumns(m_view);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_select = buttons->addButton(tr("Se&lect"), QDialogButtonBox::AcceptRole);

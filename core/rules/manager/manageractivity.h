@@ -61,6 +61,7 @@ struct ManagedStructure
 {
     qint64 id = 0; // the structure
     QString siret;
+    QString identifierType; // StructureIdentifier::code of `siret`
     QString raisonSociale;
     Role role = Role::None; // the user's highest role there today: Principal or Secondary
     // False for a secondary manager without the principal's powers (read only).

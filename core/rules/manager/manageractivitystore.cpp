@@ -30,14 +30,16 @@ QList<ManagedStructure> ManagerActivityStore::managedStructures(qint64 userId, Q
     QList<ManagedStructure> result;
     const SqlFragment managed = structuresManagedOnSql(userId, day);
     const QList<QVariantMap> rows = m_db.rows(
-        QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, s.secondary_powers FROM structures s "
-                       "WHERE s.id IN (%1) ORDER BY s.raison_sociale, s.id")
+        QStringLiteral(
+            "SELECT s.id, s.siret, s.identifier_type, s.raison_sociale, s.secondary_powers FROM structures s "
+            "WHERE s.id IN (%1) ORDER BY s.raison_sociale, s.id")
             .arg(managed.sql),
         managed.args);
     for (const QVariantMap &row : rows) {
         ManagedStructure s;
         s.id = row.value(QStringLiteral("id")).toLongLong();
         s.siret = row.value(QStringLiteral("siret")).toString();
+        s.identifierType = row.value(QStringLiteral("identifier_type")).toString();
         s.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
         s.secondaryPowers = row.value(QStringLiteral("secondary_powers")).toInt() != 0;
         result.append(s);

@@ -277,7 +277,8 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
     QList<SubscriptionView> result;
     const QList<QVariantMap> rows = m_db.rows(
         QStringLiteral(
-            "SELECT s.id, s.user_id, s.structure_id, st.siret, st.raison_sociale, sp.code AS space_code, "
+            "SELECT s.id, s.user_id, s.structure_id, st.siret, st.identifier_type, st.raison_sociale, "
+            "sp.code AS space_code, "
             "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
             "service_name, s.mode, s.effective_date, "
             "s.comment, s.comment_code, s.status, s.origin, s.requested_at, u.first_name, u.last_name, "
@@ -297,6 +298,7 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
         view.email = row.value(QStringLiteral("email")).toString();
         view.structureId = row.value(QStringLiteral("structure_id")).toLongLong();
         view.siret = row.value(QStringLiteral("siret")).toString();
+        view.identifierType = row.value(QStringLiteral("identifier_type")).toString();
         view.raisonSociale = row.value(QStringLiteral("raison_sociale")).toString();
         view.spaceCode = row.value(QStringLiteral("space_code")).toString();
         view.spaceName = row.value(QStringLiteral("space_name")).toString();

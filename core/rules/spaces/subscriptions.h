@@ -88,6 +88,7 @@ struct SubscriptionView
     QString email;
     qint64 structureId = 0;
     QString siret;
+    QString identifierType; // StructureIdentifier::code of `siret`
     QString raisonSociale;
     QString spaceCode;
     QString spaceName;
