@@ -235,12 +235,14 @@ qint64 AttachmentStore::principalAttachmentId(qint64 userId, qint64 structureId)
         .toLongLong();
 }
 
-QList<qint64> AttachmentStore::structuresWherePrincipal(qint64 userId) const
+QList<qint64> AttachmentStore::structuresWherePrincipal(qint64 userId, QDate day) const
 {
+    const SqlFragment notEnded = attachmentNotEnded(QString(), day);
     return idsFromQuery(
         m_db.exec(QStringLiteral("SELECT DISTINCT structure_id FROM attachments WHERE user_id = ? AND "
-                                 "role = 'principal' AND status = 'validated' ORDER BY structure_id"),
-                  { userId }));
+                                 "role = 'principal' AND status = 'validated' AND %1 ORDER BY structure_id")
+                      .arg(notEnded.sql),
+                  QVariantList { userId } + notEnded.args));
 }
 
 qint64 AttachmentStore::pendingCount() const

@@ -111,8 +111,7 @@ public:
 
     // The holder of the structure's validated principal attachment, or 0,
     // whether or not that attachment is current and the account active (whom
-    // a transfer demotes); his or her attachment, or 0; the structures where
-    // the user holds a principal attachment, by id.
+    // a transfer demotes); his or her attachment, or 0.
     qint64 principalOf(qint64 structureId) const;
     // The principal manager of the structure on `day`: a validated principal
     // attachment that has not ended on `day` (it may start later: that
@@ -122,7 +121,9 @@ public:
     // (current or not), by user id.
     QList<qint64> principalHolders(qint64 structureId) const;
     qint64 principalAttachmentId(qint64 userId, qint64 structureId) const;
-    QList<qint64> structuresWherePrincipal(qint64 userId) const;
+    // The structures where the user holds a principal attachment not ended on
+    // `day` (as activePrincipalOf), by id.
+    QList<qint64> structuresWherePrincipal(qint64 userId, QDate day) const;
 
     qint64 pendingCount() const;
     // The screens' views, by raison sociale then id: a user's pending and

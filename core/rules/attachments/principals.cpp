@@ -27,14 +27,14 @@ qint64 activePrincipalOf(const Database &db, qint64 structureId, QDate day)
     return AttachmentStore(db).activePrincipalOf(structureId, day);
 }
 
-QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId)
+QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId, QDate today)
 {
-    return AttachmentStore(db).structuresWherePrincipal(userId);
+    return AttachmentStore(db).structuresWherePrincipal(userId, today);
 }
 
 QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId)
 {
-    return structuresWherePrincipal(core.db(), userId);
+    return structuresWherePrincipal(core.db(), userId, core.clock().today());
 }
 
 void requireSuccessor(const Database &db, qint64 structureId, qint64 successorId, QDate today,

@@ -22,8 +22,9 @@ qint64 principalOf(const Database &db, qint64 structureId);
 // (Attachments::requestAttachment, Support::principalRequests).
 qint64 activePrincipalOf(const Database &db, qint64 structureId, QDate day);
 
-// The structures where userId is principal manager today.
-QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId);
+// The structures where userId is principal manager on `today` (a principal
+// attachment not ended: one that ended long ago asks for no successor).
+QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId, QDate today);
 // The same, for the screens, which hold core but no Database.
 QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId);
 
