@@ -40,6 +40,8 @@ EXAMPLES = {
     "date": "2026-03-01", "base64": "SGVsbG8sIEd1aWNoZXQ=",
     "successors": {"forAll": 7, "perStructure": {"12": 8}},
     "subscription lines": [{"serviceId": 5, "modification": True, "consultation": False}],
+    "list of texts": ["factures_emises", "factures_recues"],
+    "new services": [{"code": "ACH", "name": "Achats"}, {"code": "VTE", "name": "Ventes"}],
 }
 SPECIAL = {
     "email": "alice@example.org", "contactEmail": "alice@example.org", "siret": "73282932000074",
@@ -115,13 +117,23 @@ http("text_plain", 10, post("/api/v1/reactivation/request", {"email": "a@b.org"}
 http("two_lengths", 11, "POST /api/v1/session HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
 http("chunked", 12, "POST /api/v1/session HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
 http("not_found", 13, "PUT /api/v1/nothing/here HTTP/1.1\r\n\r\n")
+http("principal_requests", 14, "GET /api/v1/support/principal-requests HTTP/1.1\r\n"
+                               "Authorization: Bearer %s\r\n\r\n" % TOKEN)
+http("signup", 15, post("/api/v1/signup", {"email": "a@b.org", "firstName": "Alice", "lastName": "Martin",
+                                           "password": "Un mot de passe long 42",
+                                           "secretQuestion": "Ville ?", "secretAnswer": "Lyon"}))
+http("activation", 16, post("/api/v1/activation", {"token": "ABCD-EFGH-IJKL"}))
+http("changes_compact", 17, "GET /api/v1/changes?since=0&limit=5000&format=2 HTTP/1.1\r\n"
+                            "Authorization: Bearer %s\r\n\r\n" % TOKEN)
 write_dict("http_request", ["GET ", "POST ", "HEAD ", "DELETE ", "PUT ", " HTTP/1.1\r\n", "\r\n", "\r\n\r\n",
                             "/api/v1/", "health", "session", "me", "commands/", "changes", "structures",
                             "users", "files/", "/content", "reactivation/request", "reactivation/complete",
                             "solicitations", "Content-Length: ", "Content-Type: application/json",
                             "Transfer-Encoding: ", "Connection: close", "Authorization: Bearer ",
                             "X-Forwarded-For: ", "?since=", "&limit=", "&wait=", "?q=", "+", "%2B", "%20",
-                            "%C3%A9", "{\"args\":{}}", "\"commandId\""] + command_names)
+                            "%C3%A9", "{\"args\":{}}", "\"commandId\"", "signup", "activation",
+                            "activation/resend", "support/principal-requests", "&format=",
+                            "?raison_sociale=", "&siret=", "&ville=", "&offset="] + command_names)
 
 # A change page as GET /api/v1/changes sends it (docs/API.md, « Sync »).
 page = {
@@ -137,7 +149,12 @@ page = {
         {"table": "structures", "row": {"id": 7, "siret": "73282932000074", "raison_sociale": "Ménuiserie",
                                         "libelle": "", "adresse": "1 rue A", "code_postal": "75011",
                                         "ville": "Paris", "secondary_powers": 0, "created_at": 1767225600000,
-                                        "version": 1201}},
+                                        "version": 1201, "identifier_type": "siret"}},
+        {"table": "structure_bank_details", "row": {"id": 4, "structure_id": 7,
+                                                    "iban": "FR7630006000011234567890189",
+                                                    "bic": "AGRIFRPP882", "version": 1205}},
+        {"table": "structure_self_service", "row": {"id": 1, "structure_id": 7, "space_id": 4,
+                                                    "enabled_at": 1767225600000, "version": 1206}},
         {"table": "services", "row": {"id": 5, "structure_id": 7, "code": "ACH", "name": "Achats",
                                       "active": 1, "version": 1202}},
         {"table": "attachments", "row": {"id": 11, "user_id": 3, "structure_id": 7, "role": "principal",
@@ -154,11 +171,14 @@ page = {
 write("change_page", "page.json", json.dumps(page, ensure_ascii=False))
 write("change_page", "empty.json", json.dumps({"checkpoint": 0, "more": False, "resets": [], "rows": [],
                                                "deleted": []}))
-tables = ["users", "structures", "services", "structure_spaces", "attachments", "subscriptions",
-          "attached_files", "solicitations", "solicitation_messages", "audit_log"]
+# The tables the change feed sends (core/sync/changefeed.cpp, tableSpecs).
+tables = ["users", "structures", "structure_bank_details", "services", "structure_spaces",
+          "structure_self_service", "attachments", "subscriptions", "attached_files", "solicitations",
+          "solicitation_messages", "audit_log"]
 write_dict("change_page", tables + ["checkpoint", "more", "resets", "rows", "deleted", "structure", "action",
                                     "drop", "refetch", "table", "row", "id", "services", "siret",
                                     "structure_id", "user_id", "space_id", "code", "email", "version",
+                                    "identifier_type", "iban", "bic", "enabled_at",
                                     "1e300", "-0", "9223372036854775807", "9223372036854775808", "null"])
 
 # Text folding: first byte even = UTF-8.

@@ -424,10 +424,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
         <translation>Rattacher à plusieurs structures</translation>
     </message>
     <message>
-        <source>Attach %1 to each structure checked, for the whole structure. If one of them cannot take the attachment, nothing is attached.</source>
-        <translation>Rattacher %1 à chaque structure cochée, pour toute la structure. Si l’une d’elles ne peut pas recevoir le rattachement, rien n’est rattaché.</translation>
-    </message>
-    <message>
         <source>Structures</source>
         <translation>Structures</translation>
     </message>
@@ -450,6 +446,22 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     <message>
         <source>&amp;Attach</source>
         <translation>R&amp;attacher</translation>
+    </message>
+    <message>
+        <source>Attach %1 to each structure checked, for the whole structure or for the services checked for it below. If one of them cannot take the attachment, nothing is attached.</source>
+        <translation>Rattacher %1 à chaque structure cochée, pour toute la structure ou pour les services cochés pour elle ci-dessous. Si l’une d’elles ne peut pas recevoir le rattachement, rien n’est rattaché.</translation>
+    </message>
+    <message>
+        <source>Services of the selected structure</source>
+        <translation>Services de la structure sélectionnée</translation>
+    </message>
+    <message>
+        <source>None checked: the whole structure.</source>
+        <translation>Aucun coché : toute la structure.</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vices:</source>
+        <translation>Ser&amp;vices :</translation>
     </message>
 </context>
 <context>
@@ -3350,6 +3362,22 @@ Si vous ne connaissez pas %2, ignorez ce message.</translation>
         <source>consultation</source>
         <translation>consultation</translation>
     </message>
+    <message>
+        <source>Check at most %1 services at once.</source>
+        <translation>Cochez au plus %1 services à la fois.</translation>
+    </message>
+    <message>
+        <source>The service %1 was not found: nothing was attached.</source>
+        <translation>Le service %1 est introuvable : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>The service %1 (%2) belongs to %3, which is not checked: nothing was attached.</source>
+        <translation>Le service %1 (%2) appartient à %3, qui n’est pas cochée : rien n’a été rattaché.</translation>
+    </message>
+    <message>
+        <source>The service %1 is not an active service of %2: nothing was attached.</source>
+        <translation>Le service %1 n’est pas un service actif de %2 : rien n’a été rattaché.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerActivityPage</name>
@@ -6152,6 +6180,10 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>Every user checked already has this subscription: nothing to add.</source>
         <translation>Chaque utilisateur coché a déjà cet abonnement : rien à ajouter.</translation>
+    </message>
+    <message>
+        <source>%1 does not let its users remove the space « %2 » themselves: ask one of its managers to remove it.</source>
+        <translation>%1 ne laisse pas ses utilisateurs retirer eux-mêmes l’espace « %2 » : demandez à l’un de ses gestionnaires de le retirer.</translation>
     </message>
 </context>
 <context>

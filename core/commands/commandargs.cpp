@@ -335,15 +335,19 @@ CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, c
 }
 
 CommandCall attachUserToStructures(const QList<qint64> &structureIds, qint64 userId, const QString &role,
-                                   const QDate &validFrom, const QDate &validUntil)
+                                   const QDate &validFrom, const QDate &validUntil,
+                                   const QList<qint64> &serviceIds)
 {
-    return call("attachUserToStructures",
-                Builder()
-                    .set(argKey::structures, structureIds)
-                    .set(argKey::user, userId)
-                    .set(argKey::role, role)
-                    .set(argKey::validFrom, validFrom)
-                    .setIfGiven(argKey::validUntil, validUntil));
+    Builder b;
+    b.set(argKey::structures, structureIds)
+        .set(argKey::user, userId)
+        .set(argKey::role, role)
+        .set(argKey::validFrom, validFrom)
+        .setIfGiven(argKey::validUntil, validUntil);
+    // Left out when every structure is attached whole: the payload older servers know.
+    if (!serviceIds.isEmpty())
+        b.set(argKey::services, serviceIds);
+    return call("attachUserToStructures", b);
 }
 
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil)

@@ -77,9 +77,11 @@ CommandCall inviteUser(qint64 structureId, const QString &email, const QString &
 CommandCall resendInvitation(qint64 attachmentId);
 CommandCall attachUser(qint64 structureId, qint64 userId, const QString &role, const QDate &validFrom,
                        const QDate &validUntil, bool wholeStructure, const QList<qint64> &serviceIds = {});
-// The whole of each structure; role "user" or "secondary".
+// Role "user" or "secondary"; serviceIds: services of the listed structures,
+// a structure none of whose services is listed being attached whole.
 CommandCall attachUserToStructures(const QList<qint64> &structureIds, qint64 userId, const QString &role,
-                                   const QDate &validFrom, const QDate &validUntil);
+                                   const QDate &validFrom, const QDate &validUntil,
+                                   const QList<qint64> &serviceIds = {});
 CommandCall endAttachment(qint64 attachmentId, const QDate &validUntil);
 // structureId 0: every structure the caller manages.
 CommandCall copyRights(qint64 fromUserId, qint64 toUserId, qint64 structureId);

@@ -498,9 +498,11 @@ std::vector<CommandSpec> declare()
               { argKey::role, ArgType::Text, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Role") },
               { argKey::validFrom, ArgType::Date, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid from") },
               { argKey::validUntil, ArgType::Date, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Valid until") },
+              { argKey::services, ArgType::Ids, Opt, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Services") },
           },
           [](Core &core, qint64 actor, ArgReader &a) {
               AttachToStructuresInput input;
+              input.serviceIds = a.ids(argKey::services);
               input.structureIds = a.ids(argKey::structures);
               input.userId = a.id(argKey::user);
               const QString roleName = a.text(argKey::role);

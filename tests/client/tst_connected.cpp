@@ -5,6 +5,7 @@
 #include "client/replica.h"
 #include "client/syncclient.h"
 #include "clienttestsupport.h"
+#include "commands/commandargs.h"
 #include "fixtures.h"
 #include "kernel/database.h"
 #include "rules/accounts/passwords.h"
@@ -429,6 +430,73 @@ private slots:
                 QCOMPARE(rows.first().status, QStringLiteral("pending"));
             });
         QTRY_VERIFY(listed);
+    }
+
+    // A structure whose principal's attachment ended is principal-less: Bruno's
+    // request to join it goes to support, who lists it through guichetd and
+    // names him principal; he then manages it (« Activité du gestionnaire »).
+    void aStructureWhosePrincipalLeftSendsItsRequestsToSupport()
+    {
+        const QDate today = QDate::currentDate();
+        const qint64 mill = insertStructure(m_db->db(), validSiret(3), QStringLiteral("Moulin Fermé"));
+        insertAttachment(m_db->db(), m_alice, mill, QStringLiteral("principal"), QStringLiteral("validated"),
+                         today.addDays(-30), today.addDays(-1));
+        const qint64 sue = addUser(QStringLiteral("sue@example.org"), QStringLiteral("Sue"));
+        m_db->db().exec(QStringLiteral("UPDATE users SET is_support = 1 WHERE id = ?"), { sue });
+
+        Answer brunoIn;
+        m_gateway->signIn(QStringLiteral("bruno@example.org"), m_password, recordInto(brunoIn));
+        QTRY_VERIFY(brunoIn.called);
+        QVERIFY2(brunoIn.result.ok(), qPrintable(brunoIn.result.message));
+        Answer asked;
+        m_gateway->send(commands::requestAttachment(mill, today, QDate(), true, {}), recordInto(asked));
+        QTRY_VERIFY(asked.called);
+        QVERIFY2(asked.result.ok(), qPrintable(asked.result.message));
+        // What the desktop reads to tell Bruno that support decides.
+        QCOMPARE(asked.result.data.value(QStringLiteral("role")).toString(), QStringLiteral("principal"));
+
+        Answer sueIn;
+        m_gateway->signIn(QStringLiteral("sue@example.org"), m_password, recordInto(sueIn));
+        QTRY_VERIFY(sueIn.called);
+        QVERIFY2(sueIn.result.ok(), qPrintable(sueIn.result.message));
+        RemoteDirectory directory(*m_gateway, *m_replicaDb, m_dir.filePath(QStringLiteral("cache")));
+        bool listed = false;
+        directory.principalRequests(nullptr,
+                                    [&](const CommandResult &result, const QList<AttachmentView> &rows) {
+                                        listed = true;
+                                        QVERIFY2(result.ok(), qPrintable(result.message));
+                                        QCOMPARE(rows.size(), 1);
+                                        QCOMPARE(rows.first().id, asked.result.id);
+                                        QCOMPARE(rows.first().userId, m_bruno);
+                                        QCOMPARE(rows.first().structureId, mill);
+                                        QCOMPARE(rows.first().role, Role::Principal);
+                                    });
+        QTRY_VERIFY(listed);
+        // « Nommer le demandeur gestionnaire principal »: one command.
+        Answer named;
+        m_gateway->send(commands::decideAttachment(asked.result.id, true), recordInto(named));
+        QTRY_VERIFY(named.called);
+        QVERIFY2(named.result.ok(), qPrintable(named.result.message));
+
+        // Bruno holds « Activité du gestionnaire » there and manages: he adds a service.
+        QCOMPARE(m_db->db()
+                     .value(QStringLiteral("SELECT COUNT(*) FROM subscriptions u JOIN spaces s ON s.id = "
+                                           "u.space_id WHERE u.user_id = ? AND u.structure_id = ? AND "
+                                           "s.code = 'activite_gestionnaire' AND u.status = 'validated'"),
+                            { m_bruno, mill })
+                     .toInt(),
+                 1);
+        m_gateway->signIn(QStringLiteral("bruno@example.org"), m_password, recordInto(brunoIn = Answer()));
+        QTRY_VERIFY(brunoIn.called);
+        QVERIFY2(brunoIn.result.ok(), qPrintable(brunoIn.result.message));
+        Answer added;
+        m_gateway->send(QStringLiteral("addService"),
+                        { { QStringLiteral("structure"), mill },
+                          { QStringLiteral("code"), QStringLiteral("MEU") },
+                          { QStringLiteral("name"), QStringLiteral("Meunerie") } },
+                        recordInto(added));
+        QTRY_VERIFY(added.called);
+        QVERIFY2(added.result.ok(), qPrintable(added.result.message));
     }
 
     void remoteDirectorySearchesAndDownloads()

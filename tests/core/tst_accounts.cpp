@@ -537,7 +537,7 @@ private slots:
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(principalOf(w.t.db(), s1), paul);
         QCOMPARE(principalOf(w.t.db(), s2), paul);
-        QVERIFY(structuresWherePrincipal(w.t.db(), alice).isEmpty());
+        QVERIFY(structuresWherePrincipal(w.t.db(), alice, w.clock.today()).isEmpty());
         QCOMPARE(
             w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND role = 'user' AND "
                                    "status = 'validated'"),

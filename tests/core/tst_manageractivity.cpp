@@ -356,6 +356,79 @@ private slots:
         QCOMPARE(snapshot(w.db()), before);
     }
 
+    // Services per structure: Vera on S's « Achats » only and on Atelier
+    // whole; her spaces cover that service only on S.
+    void attachUserToStructuresWithServicesPerStructure()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const qint64 atelier = insertStructure(w.db(), validSiret(3), QStringLiteral("Atelier Petit"));
+        insertAttachment(w.db(), w.paul, atelier, QStringLiteral("principal"));
+        AttachToStructuresInput input;
+        input.structureIds = { w.s, atelier };
+        input.serviceIds = { w.serviceA, w.serviceA };
+        input.userId = w.vera;
+        input.validFrom = QDate(2026, 3, 2);
+        const CommandResult r = activity.attachUserToStructures(w.paul, input);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        const QVariantList ids = r.data.value(QStringLiteral("attachments")).toList();
+        QCOMPARE(ids.size(), 2);
+        const AttachedScope onS = attachedServices(w.db(), w.vera, w.s, w.clock.today());
+        QVERIFY(onS.attached);
+        QVERIFY(!onS.wholeStructure);
+        QCOMPARE(onS.serviceIds, QList<qint64> { w.serviceA });
+        QVERIFY(attachedServices(w.db(), w.vera, atelier, w.clock.today()).wholeStructure);
+        // The role's default spaces on S cover « Achats », not the whole structure.
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND "
+                                        "structure_id = ? AND service_id IS NULL"),
+                         { w.vera, w.s }),
+                 0);
+        QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND "
+                                       "structure_id = ? AND service_id = ?"),
+                        { w.vera, w.s, w.serviceA })
+                > 0);
+        // The audit entry of S names the service.
+        QVERIFY(w.count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE command = "
+                                       "'attachUserToStructures' AND structure_id = ? AND details LIKE ?"),
+                        { w.s, QStringLiteral("%\"services\":[%1]%").arg(w.serviceA) })
+                > 0);
+    }
+
+    // A service of a structure not checked, of no structure, or no longer
+    // active, and too many services: named on field « services », nothing attached.
+    void attachUserToStructuresRefusesBadServices()
+    {
+        WORLD(w);
+        ManagerActivity activity(*w.core);
+        const qint64 atelier = insertStructure(w.db(), validSiret(3), QStringLiteral("Atelier Petit"));
+        insertAttachment(w.db(), w.paul, atelier, QStringLiteral("principal"));
+        const qint64 closed = insertService(w.db(), atelier, QStringLiteral("F"), QStringLiteral("Fermé"));
+        w.db().exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { closed });
+        const qint64 ofT = insertService(w.db(), w.t2, QStringLiteral("T"), QStringLiteral("Tiers"));
+        const QString before = snapshot(w.db());
+        AttachToStructuresInput input;
+        input.structureIds = { atelier, w.s };
+        input.userId = w.vera;
+        input.validFrom = QDate(2026, 3, 2);
+
+        input.serviceIds = { w.serviceA, ofT };
+        CommandResult r = activity.attachUserToStructures(w.paul, input);
+        QCOMPARE(r.code, ErrorCode::InvalidInput);
+        QCOMPARE(r.field, QStringLiteral("services"));
+        QVERIFY2(r.message.contains(QLatin1String("Boulangerie Tiers")), qPrintable(r.message));
+        input.serviceIds = { closed };
+        r = activity.attachUserToStructures(w.paul, input);
+        QCOMPARE(r.field, QStringLiteral("services"));
+        QVERIFY2(r.message.contains(QLatin1String("Atelier Petit")), qPrintable(r.message));
+        input.serviceIds = { 999999 };
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("services"));
+        input.serviceIds.clear();
+        for (int i = 0; i <= AttachToStructuresInput::MaxServices; ++i)
+            input.serviceIds.append(w.serviceA);
+        QCOMPARE(activity.attachUserToStructures(w.paul, input).field, QStringLiteral("services"));
+        QCOMPARE(snapshot(w.db()), before);
+    }
+
     void subscribeUsersInBulk()
     {
         WORLD(w);

@@ -107,6 +107,35 @@ private slots:
         QVERIFY2(decided.ok(), qPrintable(decided.message));
     }
 
+    // A principal whose attachment ended is principal of nothing any more:
+    // leaving asks for no successor (the structure is support's already), and
+    // one whose attachment runs on still must name one.
+    void aPrincipalWhoseAttachmentEndedLeavesWithoutSuccessor()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        const qint64 gone = insertStructure(t.db(), validSiret(1), QStringLiteral("Menuiserie Fermée"));
+        const qint64 open = insertStructure(t.db(), validSiret(2), QStringLiteral("Boulangerie Ouverte"));
+        insertAttachment(t.db(), alice, gone, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2025, 1, 1), clock.today().addDays(-1));
+        insertAttachment(t.db(), alice, open, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2025, 1, 1), clock.today());
+        QCOMPARE(structuresWherePrincipal(t.db(), alice, clock.today()), QList<qint64> { open });
+        QCOMPARE(activePrincipalOf(t.db(), gone, clock.today()), 0);
+        Accounts accounts(core);
+        CommandResult r = accounts.deactivateAccount(alice, Successors::none());
+        QCOMPARE(r.field, QStringLiteral("successor"));
+        QVERIFY2(r.message.contains(QLatin1String("Boulangerie Ouverte"))
+                     && !r.message.contains(QLatin1String("Menuiserie Fermée")),
+                 qPrintable(r.message));
+        clock.advanceDays(1);
+        r = accounts.deactivateAccount(alice, Successors::none());
+        QVERIFY2(r.ok(), qPrintable(r.message));
+    }
+
     void transferKeepsFormerPrincipalAsSimpleUser()
     {
         TestDatabase t;
@@ -136,8 +165,8 @@ private slots:
                             { s })
                      .toInt(),
                  1);
-        QCOMPARE(structuresWherePrincipal(t.db(), bruno), QList<qint64> { s });
-        QVERIFY(structuresWherePrincipal(t.db(), alice).isEmpty());
+        QCOMPARE(structuresWherePrincipal(t.db(), bruno, clock.today()), QList<qint64> { s });
+        QVERIFY(structuresWherePrincipal(t.db(), alice, clock.today()).isEmpty());
         QCOMPARE(
             t.db()
                 .value(QStringLiteral(

@@ -253,6 +253,73 @@ private slots:
                  QStringLiteral("pending"));
     }
 
+    // Removing one's own « Factures émises » follows the same switch: alone
+    // while the structure leaves the space to its users, by a manager
+    // otherwise (the refusal names the field and changes nothing). Other
+    // spaces, and one's own requests still waiting, stay the user's to remove.
+    void selfServiceGovernsRemovingInvoices()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        Spaces spaces(core);
+        Subscriptions subscriptions(core);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"));
+        insertAttachment(db, ugo, s, QStringLiteral("user"));
+        const QString code = QStringLiteral("factures_emises");
+        SubscriptionRequest request;
+        request.structureId = s;
+        request.spaceCode = code;
+        request.lines = { { 0, true, false } };
+        request.effectiveDate = clock.today();
+
+        // Off: Ugo's request waits; he may withdraw it alone.
+        CommandResult r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QVERIFY2(subscriptions.removeSubscriptions(ugo, { r.id }).ok(), "withdrawing one's own request");
+        // Validated by the manager, it is the managers' to remove.
+        r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY(r.ok());
+        const qint64 invoices = r.id;
+        QVERIFY(subscriptions.decideSubscription(paul, invoices, true).ok());
+        request.spaceCode = QStringLiteral("factures_recues");
+        r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY(r.ok());
+        const qint64 received = r.id;
+        QVERIFY(subscriptions.decideSubscription(paul, received, true).ok());
+        const QString before = snapshot(db);
+        r = subscriptions.removeSubscriptions(ugo, { received, invoices });
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        QCOMPARE(r.field, QStringLiteral("subscriptions"));
+        QVERIFY2(r.message.contains(QStringLiteral("Menuiserie Dupont")), qPrintable(r.message));
+        QCOMPARE(snapshot(db), before);
+        // Another space is his to remove, as the guide says.
+        QVERIFY(subscriptions.removeSubscriptions(ugo, { received }).ok());
+
+        // On: he removes it alone, at once, no mail.
+        QVERIFY(spaces.setSelfServiceSpace(paul, s, code, true).ok());
+        const int mailsBefore = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox"));
+        r = subscriptions.removeSubscriptions(ugo, { invoices });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = %1").arg(invoices)),
+                 0);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox")), mailsBefore);
+
+        // Off again: a manager still removes a user's « Factures émises ».
+        request.spaceCode = code;
+        r = subscriptions.requestSubscription(ugo, request);
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
+                 QStringLiteral("validated"));
+        QVERIFY(spaces.setSelfServiceSpace(paul, s, code, false).ok());
+        QCOMPARE(subscriptions.removeSubscriptions(ugo, { r.id }).code, ErrorCode::Forbidden);
+        QVERIFY(subscriptions.removeSubscriptions(paul, { r.id }).ok());
+    }
+
     void selfServiceRefusalsChangeNothing()
     {
         TestDatabase t;

@@ -5,10 +5,13 @@
 #include "rules/attachments/attachments.h"
 #include "rules/attachments/principals.h"
 #include "rules/manager/manageractivity.h"
+#include "rules/spaces/subscriptions.h"
 #include "rules/support/support.h"
 #include "testdatabase.h"
 
 #include <QTest>
+
+#include <algorithm>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -50,6 +53,31 @@ struct World : CoreWorld
                          QDate(2025, 1, 1), QDate(2025, 12, 31));
     }
 };
+
+bool hasValidatedSpace(Core &core, qint64 userId, qint64 structureId, const QString &spaceCode)
+{
+    for (const SubscriptionView &v : Subscriptions(core).userSubscriptions(userId)) {
+        if (v.structureId == structureId && v.spaceCode == spaceCode
+            && v.status == QLatin1String("validated"))
+            return true;
+    }
+    return false;
+}
+
+qint64 mailsTo(const Database &db, qint64 userId)
+{
+    return db.value(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ?"), { userId })
+        .toLongLong();
+}
+
+QList<qint64> requestIds(const QList<AttachmentView> &requests)
+{
+    QList<qint64> ids;
+    for (const AttachmentView &r : requests)
+        ids << r.id;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
 
 QStringList emails(const QList<SupportUserRow> &users)
 {
@@ -193,6 +221,90 @@ private slots:
         QCOMPARE(requests.first().role, Role::Principal);
         QCOMPARE(Support(*w.core).principalRequests(w.alice, requests).code, ErrorCode::Forbidden);
         QVERIFY(requests.isEmpty());
+    }
+
+    // A structure whose principal left (attachment ended, account deactivated)
+    // is principal-less as one that never had one: the request asks to become
+    // principal, support lists it and names the requester, who can manage.
+    void aRequestToAStructureWhosePrincipalLeftIsSupports()
+    {
+        WORLD(w);
+        Attachments attachments(*w.core);
+        const qint64 aliceMails = mailsTo(w.db(), w.alice);
+        const qint64 goneMails = mailsTo(w.db(), w.gone);
+        AttachmentRequest toWorkshop; // Alice's principal attachment ended in 2025.
+        toWorkshop.structureId = w.orphan;
+        toWorkshop.validFrom = w.clock.today();
+        const CommandResult asked = attachments.requestAttachment(w.bruno, toWorkshop);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        QCOMPARE(asked.data.value(QStringLiteral("role")).toString(), QStringLiteral("principal"));
+        AttachmentRequest toBakery = toWorkshop; // Its principal's account is deactivated.
+        toBakery.structureId = w.boulangerie;
+        const CommandResult askedBakery = attachments.requestAttachment(w.bruno, toBakery);
+        QVERIFY2(askedBakery.ok(), qPrintable(askedBakery.message));
+        QCOMPARE(askedBakery.data.value(QStringLiteral("role")).toString(), QStringLiteral("principal"));
+        // Nobody who left is mailed a request they cannot decide.
+        QCOMPARE(mailsTo(w.db(), w.alice), aliceMails);
+        QCOMPARE(mailsTo(w.db(), w.gone), goneMails);
+
+        QList<AttachmentView> requests;
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QCOMPARE(requestIds(requests), (QList<qint64> { asked.id, askedBakery.id }));
+        // The former principal decides nothing any more.
+        QCOMPARE(attachments.decideAttachment(w.alice, asked.id, true, QString()).code, ErrorCode::Forbidden);
+
+        // Support names Bruno from the list in one step: validating his request.
+        const CommandResult named = attachments.decideAttachment(w.support, asked.id, true, QString());
+        QVERIFY2(named.ok(), qPrintable(named.message));
+        QCOMPARE(activePrincipalOf(w.db(), w.orphan, w.clock.today()), w.bruno);
+        // Alice's ended attachment is a simple user's now: one principal in the records.
+        QCOMPARE(principalOf(w.db(), w.orphan), w.bruno);
+        QVERIFY(hasValidatedSpace(*w.core, w.bruno, w.orphan, QStringLiteral("activite_gestionnaire")));
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QCOMPARE(requestIds(requests), QList<qint64> { askedBakery.id });
+
+        // Bruno manages at once: a new request to the workshop is his to decide.
+        const CommandResult chloeAsks = attachments.requestAttachment(w.chloe, toWorkshop);
+        QVERIFY2(chloeAsks.ok(), qPrintable(chloeAsks.message));
+        QCOMPARE(chloeAsks.data.value(QStringLiteral("role")).toString(), QStringLiteral("user"));
+        QVERIFY(mailsTo(w.db(), w.bruno) > 0);
+        const CommandResult decided = attachments.decideAttachment(w.bruno, chloeAsks.id, true, QString());
+        QVERIFY2(decided.ok(), qPrintable(decided.message));
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QCOMPARE(requestIds(requests), QList<qint64> { askedBakery.id });
+    }
+
+    // A request made while the principal was there, whose attachment ended
+    // before anyone decided: support's to decide from then on.
+    void aRequestWaitingWhenThePrincipalLeftGoesToSupport()
+    {
+        WORLD(w);
+        const qint64 mill = insertStructure(w.db(), validSiret(5), QStringLiteral("Moulin Fermé"));
+        insertAttachment(w.db(), w.alice, mill, QStringLiteral("principal"), QStringLiteral("validated"),
+                         QDate(2026, 1, 1), w.clock.today().addDays(5));
+        Attachments attachments(*w.core);
+        AttachmentRequest request;
+        request.structureId = mill;
+        request.validFrom = w.clock.today();
+        const CommandResult asked = attachments.requestAttachment(w.chloe, request);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        QCOMPARE(asked.data.value(QStringLiteral("role")).toString(), QStringLiteral("user"));
+        QList<AttachmentView> requests;
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QVERIFY(!requestIds(requests).contains(asked.id));
+
+        w.clock.advanceDays(10);
+        QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
+        QVERIFY(requestIds(requests).contains(asked.id));
+        for (const AttachmentView &r : requests) {
+            if (r.id == asked.id)
+                QCOMPARE(r.role, Role::Principal);
+        }
+        const CommandResult named = attachments.decideAttachment(w.support, asked.id, true, QString());
+        QVERIFY2(named.ok(), qPrintable(named.message));
+        QCOMPARE(activePrincipalOf(w.db(), mill, w.clock.today()), w.chloe);
+        QCOMPARE(principalOf(w.db(), mill), w.chloe);
+        QVERIFY(hasValidatedSpace(*w.core, w.chloe, mill, QStringLiteral("activite_gestionnaire")));
     }
 
     void supportNamesPrincipal()

@@ -30,6 +30,7 @@ struct World
     std::unique_ptr<ApiClient> api;
     bool powers = false;
     qint64 s = 0, t = 0;
+    qint64 serviceOfS = 0; // S's service « Achats »
     qint64 request = 0; // R's pending request to S
     qint64 uAttachment = 0; // U's attachment to S
     qint64 file = 0; // U's attached file
@@ -316,6 +317,18 @@ QList<Route> routes()
                                           { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
                                           { QStringLiteral("validFrom"), today() } };
                  }) };
+    // With services per structure: S's « Achats » only.
+    r << Route { QStringLiteral("attachUserToStructures (F to S's Achats)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("attachUserToStructures"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("structures"), QJsonArray { w.s } },
+                                          { QStringLiteral("services"), QJsonArray { w.serviceOfS } },
+                                          { QStringLiteral("user"), w.users.value(QStringLiteral("f")) },
+                                          { QStringLiteral("validFrom"), today() } };
+                 }) };
     // Bulk subscriptions without a request: S's managers and support.
     r << Route { QStringLiteral("subscribeUsers (U to Factures émises on S)"),
                  kManagers,
@@ -577,6 +590,7 @@ private:
         }
         w->s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"), powers);
         w->t = insertStructure(db, validSiret(2), QStringLiteral("Boulangerie Durand"), false);
+        w->serviceOfS = insertService(db, w->s, QStringLiteral("ACH"), QStringLiteral("Achats"));
         const QDate from = QDateTime::currentDateTimeUtc().date().addDays(-10);
         const auto attach = [&](const char *user, qint64 structure, const char *role, const char *status) {
             return insertAttachment(db, w->users.value(QString::fromLatin1(user)), structure,

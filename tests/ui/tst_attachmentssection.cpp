@@ -210,6 +210,39 @@ private slots:
         QCOMPARE(stored->value(QStringLiteral("service_id")).toLongLong(), w.atelier);
     }
 
+    // The bakery's principal left (his account deactivated): the requester is
+    // told that support decides, not a principal who is gone.
+    void aRequestToAStructureWhosePrincipalLeftSaysSupportDecides()
+    {
+        World w;
+        QVERIFY(w.init());
+        w.db().exec(
+            QStringLiteral("UPDATE users SET status = 'deactivated', deactivated_at = 0 WHERE id = ?"),
+            { w.bruno });
+        AttachmentsSection section(*w.session);
+        section.show();
+        int found = -1;
+        answerSearchAndSelect(QStringLiteral("*boulangerie*"), &found);
+        Dialogs::queueDialogHook([](QDialog *dialog) {
+            auto *request = qobject_cast<AttachmentRequestDialog *>(dialog);
+            if (!request)
+                return int(QDialog::Rejected);
+            QTest::mouseClick(request->validateButton(), Qt::LeftButton);
+            return request->result();
+        });
+        QTest::mouseClick(section.button(QStringLiteral("requestAttachment")), Qt::LeftButton);
+        QCOMPARE(found, 1);
+        QVERIFY2(section.notice().contains(QStringLiteral("Boulangerie Martin has no principal manager")),
+                 qPrintable(section.notice()));
+        QVERIFY2(section.notice().contains(QStringLiteral("sent to support")), qPrintable(section.notice()));
+        QCOMPARE(
+            w.db()
+                .value(QStringLiteral("SELECT role FROM attachments WHERE user_id = ? AND structure_id = ?"),
+                       { w.alice, w.boulangerie })
+                .toString(),
+            QStringLiteral("principal"));
+    }
+
     void aRefusedRequestIsShownInRedAndKeepsWhatWasTyped()
     {
         World w;

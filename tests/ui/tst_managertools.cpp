@@ -246,6 +246,80 @@ private slots:
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
     }
 
+    // Services per structure: the list shows the services of the structure
+    // selected; Bruno is attached to S's « Atelier » only and to A whole. A
+    // service of a structure left unchecked is not sent.
+    void attachToStructuresWithServicesPerStructure()
+    {
+        World w;
+        QVERIFY(w.init());
+        const qint64 atelier = insertService(w.db(), w.s, QStringLiteral("AT"), QStringLiteral("Atelier"));
+        insertService(w.db(), w.s, QStringLiteral("BU"), QStringLiteral("Bureau"));
+        const qint64 closed = insertService(w.db(), w.s, QStringLiteral("OLD"), QStringLiteral("Ancien"));
+        w.db().exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { closed });
+        const qint64 forge = insertService(w.db(), w.a, QStringLiteral("FO"), QStringLiteral("Forge"));
+        const QList<ManagedStructure> structures = ManagerActivity(*w.core).managedStructures(w.claire);
+        AttachToStructuresDialog dialog(*w.session, w.bruno, QStringLiteral("Bruno Blanc"), structures, w.s);
+        dialog.show();
+        grabIfAsked(&dialog, QStringLiteral("attachtostructuresdialog-services"));
+        // S, checked when the dialog opened, is the one selected: its active services.
+        QCOMPARE(texts(dialog.servicesList()),
+                 (QStringList { QStringLiteral("Atelier"), QStringLiteral("Bureau") }));
+        check(dialog.servicesList(), QStringLiteral("Atelier"));
+        // On A, a service is checked, then A is left unchecked: Forge is not sent.
+        for (int i = 0; i < dialog.structuresList()->count(); ++i) {
+            if (dialog.structuresList()->item(i)->text().contains(QLatin1String("Atelier Dubois")))
+                dialog.structuresList()->setCurrentRow(i);
+        }
+        QCOMPARE(texts(dialog.servicesList()), QStringList { QStringLiteral("Forge") });
+        check(dialog.servicesList(), QStringLiteral("Forge"));
+        // Back on S: its choice was kept.
+        for (int i = 0; i < dialog.structuresList()->count(); ++i) {
+            if (dialog.structuresList()->item(i)->text().contains(QLatin1String("Menuiserie")))
+                dialog.structuresList()->setCurrentRow(i);
+        }
+        QCOMPARE(checked(dialog.servicesList()), QStringList { QStringLiteral("Atelier") });
+        QTest::mouseClick(dialog.attachButton(), Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ? "
+                                   "AND status = 'validated' AND whole_structure = 0"),
+                    { w.bruno, w.s }),
+            1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM attachment_services x JOIN attachments a ON a.id = "
+                                   "x.attachment_id WHERE a.user_id = ? AND x.service_id = ?"),
+                    { w.bruno, atelier }),
+            1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM attachments WHERE user_id = ? AND structure_id = ?"),
+                    { w.bruno, w.a }),
+            0);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM attachment_services WHERE service_id = ?"),
+                         { forge }),
+                 0);
+    }
+
+    // A refused service is named in the dialog, which stays open; nothing attached.
+    void attachToStructuresServiceRefusalNamesTheStructure()
+    {
+        World w;
+        QVERIFY(w.init());
+        const qint64 atelier = insertService(w.db(), w.s, QStringLiteral("AT"), QStringLiteral("Atelier"));
+        const QList<ManagedStructure> structures = ManagerActivity(*w.core).managedStructures(w.claire);
+        AttachToStructuresDialog dialog(*w.session, w.bruno, QStringLiteral("Bruno Blanc"), structures, w.s);
+        dialog.show();
+        check(dialog.servicesList(), QStringLiteral("Atelier"));
+        // Closed meanwhile, as another manager could do.
+        w.db().exec(QStringLiteral("UPDATE services SET active = 0 WHERE id = ?"), { atelier });
+        const QString before = w.snapshot();
+        QTest::mouseClick(dialog.attachButton(), Qt::LeftButton);
+        QVERIFY(dialog.isVisible());
+        QVERIFY2(dialog.errorText().contains(QLatin1String("Menuiserie Dupont")),
+                 qPrintable(dialog.errorText()));
+        QCOMPARE(w.snapshot(), before);
+    }
+
     void bulkSubscriptionFromThePage()
     {
         World w;

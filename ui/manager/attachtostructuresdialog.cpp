@@ -2,6 +2,7 @@
 
 #include "commands/commandargs.h"
 #include "models/attachmentmodel.h"
+#include "rules/structures/structures.h"
 #include "ui/shell/session.h"
 
 #include <QCheckBox>
@@ -13,6 +14,7 @@
 #include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 namespace guichet {
@@ -24,6 +26,7 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     , m_session(session)
     , m_userId(userId)
     , m_structures(new QListWidget(this))
+    , m_services(new QListWidget(this))
     , m_role(new QComboBox(this))
     , m_from(new QDateEdit(session.clock.today(), this))
     , m_hasUntil(new QCheckBox(tr("&Until"), this))
@@ -34,8 +37,9 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     setObjectName(QStringLiteral("attachToStructuresDialog"));
     setWindowTitle(tr("Attach to several structures"));
     auto *intro
-        = new QLabel(tr("Attach %1 to each structure checked, for the whole structure. If one of them "
-                        "cannot take the attachment, nothing is attached.")
+        = new QLabel(tr("Attach %1 to each structure checked, for the whole structure or for the services "
+                        "checked for it below. If one of them cannot take the attachment, nothing is "
+                        "attached.")
                          .arg(userLabel.toHtmlEscaped()),
                      this);
     intro->setObjectName(QStringLiteral("intro"));
@@ -50,6 +54,20 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
         item->setData(Qt::UserRole, s.id);
         item->setCheckState(s.id == currentStructureId ? Qt::Checked : Qt::Unchecked);
     }
+    m_services->setObjectName(QStringLiteral("services"));
+    m_services->setAccessibleName(tr("Services of the selected structure"));
+    m_services->setToolTip(tr("None checked: the whole structure."));
+    connect(m_structures, &QListWidget::currentRowChanged, this, &AttachToStructuresDialog::showServices);
+    connect(m_services, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
+        const QListWidgetItem *structure = m_structures->currentItem();
+        if (!structure)
+            return;
+        QList<qint64> &chosen = m_chosenServices[structure->data(Qt::UserRole).toLongLong()];
+        const qint64 id = item->data(Qt::UserRole).toLongLong();
+        chosen.removeAll(id);
+        if (item->checkState() == Qt::Checked)
+            chosen.append(id);
+    });
     m_role->setObjectName(QStringLiteral("role"));
     m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("user")), QStringLiteral("user"));
     m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("secondary")), QStringLiteral("secondary"));
@@ -63,6 +81,7 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     m_error->setObjectName(QStringLiteral("error"));
     m_error->setWordWrap(true);
     m_feedback.bind(QStringLiteral("structures"), m_structures);
+    m_feedback.bind(QStringLiteral("services"), m_services);
     m_feedback.bind(QStringLiteral("role"), m_role);
     m_feedback.bind(QStringLiteral("validFrom"), m_from);
     m_feedback.bind(QStringLiteral("validUntil"), m_until);
@@ -70,6 +89,7 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     auto *form = new QFormLayout;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("&Structures:"), m_structures);
+    form->addRow(tr("Ser&vices:"), m_services);
     form->addRow(tr("&Role:"), m_role);
     form->addRow(tr("&From:"), m_from);
     form->addRow(m_hasUntil, m_until);
@@ -88,7 +108,35 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     setMinimumWidth(520);
+    setTabOrder(m_structures, m_services);
+    setTabOrder(m_services, m_role);
+    for (int i = 0; i < m_structures->count(); ++i) {
+        if (m_structures->item(i)->checkState() == Qt::Checked) {
+            m_structures->setCurrentRow(i);
+            break;
+        }
+    }
+    if (!m_structures->currentItem() && m_structures->count() > 0)
+        m_structures->setCurrentRow(0);
     m_structures->setFocus();
+}
+
+void AttachToStructuresDialog::showServices()
+{
+    const QSignalBlocker blocker(m_services);
+    m_services->clear();
+    const QListWidgetItem *structure = m_structures->currentItem();
+    if (!structure)
+        return;
+    const qint64 structureId = structure->data(Qt::UserRole).toLongLong();
+    const QList<qint64> chosen = m_chosenServices.value(structureId);
+    for (const ServiceRow &service : Structures(m_session.core).listServices(structureId)) {
+        if (!service.active)
+            continue;
+        auto *item = new QListWidgetItem(service.name, m_services);
+        item->setData(Qt::UserRole, service.id);
+        item->setCheckState(chosen.contains(service.id) ? Qt::Checked : Qt::Unchecked);
+    }
 }
 
 QString AttachToStructuresDialog::errorText() const
@@ -99,13 +147,17 @@ QString AttachToStructuresDialog::errorText() const
 void AttachToStructuresDialog::attach()
 {
     QList<qint64> ids;
+    QList<qint64> serviceIds; // those of the structures checked only
     for (int i = 0; i < m_structures->count(); ++i) {
-        if (m_structures->item(i)->checkState() == Qt::Checked)
-            ids.append(m_structures->item(i)->data(Qt::UserRole).toLongLong());
+        if (m_structures->item(i)->checkState() == Qt::Checked) {
+            const qint64 id = m_structures->item(i)->data(Qt::UserRole).toLongLong();
+            ids.append(id);
+            serviceIds += m_chosenServices.value(id);
+        }
     }
     const CommandCall call
         = commands::attachUserToStructures(ids, m_userId, m_role->currentData().toString(), m_from->date(),
-                                           m_hasUntil->isChecked() ? m_until->date() : QDate());
+                                           m_hasUntil->isChecked() ? m_until->date() : QDate(), serviceIds);
     m_attach->setEnabled(false);
     QPointer<AttachToStructuresDialog> self(this);
     m_session.gateway.send(call, [self, count = int(ids.size())](const CommandResult &r) {

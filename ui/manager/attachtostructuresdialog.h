@@ -4,6 +4,7 @@
 #include "ui/widgets/formfeedback.h"
 
 #include <QDialog>
+#include <QHash>
 
 class QCheckBox;
 class QComboBox;
@@ -17,9 +18,10 @@ namespace guichet {
 struct Session;
 
 // « Rattacher à plusieurs structures »: a manager attaches one user to several
-// of the structures they manage at once, each for the whole structure
-// (ManagerActivity::attachUserToStructures). Only the structures the caller may
-// manage are listed, the current one checked. All or nothing: on a refusal the
+// of the structures they manage at once, each for the whole structure or for
+// the services checked for it (ManagerActivity::attachUserToStructures). Only
+// the structures the caller may manage are listed, the current one checked;
+// the services list shows those of the structure selected in it. All or nothing: on a refusal the
 // dialog stays open, everything kept, with the structure at fault named.
 class AttachToStructuresDialog : public QDialog
 {
@@ -31,6 +33,8 @@ public:
                              QWidget *parent = nullptr);
 
     QListWidget *structuresList() const { return m_structures; }
+    // The active services of the structure selected in structuresList().
+    QListWidget *servicesList() const { return m_services; }
     QComboBox *roleBox() const { return m_role; }
     QDateEdit *fromEdit() const { return m_from; }
     QCheckBox *untilBox() const { return m_hasUntil; }
@@ -42,10 +46,14 @@ public:
 
 private:
     void attach();
+    void showServices();
 
     Session &m_session;
     qint64 m_userId;
     QListWidget *m_structures;
+    QListWidget *m_services;
+    // The services checked per structure; none: the whole structure.
+    QHash<qint64, QList<qint64>> m_chosenServices;
     QComboBox *m_role;
     QDateEdit *m_from;
     QCheckBox *m_hasUntil;

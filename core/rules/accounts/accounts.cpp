@@ -720,7 +720,7 @@ CommandResult Accounts::deactivateAccount(qint64 actorId, const Successors &succ
     return m_core.run(QStringLiteral("deactivateAccount"), actorId, [&](CommandContext &ctx) {
         AccountStore store(ctx.db());
         const qint64 me = ctx.actorId();
-        const QList<qint64> managed = structuresWherePrincipal(ctx.db(), me);
+        const QList<qint64> managed = structuresWherePrincipal(ctx.db(), me, ctx.clock().today());
         QStringList without;
         for (const qint64 s : managed) {
             if (!successors.forStructure(s))

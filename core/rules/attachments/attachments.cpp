@@ -71,7 +71,10 @@ CommandResult Attachments::requestAttachment(qint64 actorId, const AttachmentReq
             fail(ErrorCode::Conflict, QStringLiteral("structure"),
                  tr("You are already attached to %1 or your request is waiting.").arg(structureName));
 
-        const qint64 principal = store.principalOf(request.structureId);
+        // No principal manager today (never one, or theirs ended or their account
+        // was deactivated): nobody there decides, so the request asks to become
+        // principal and support decides it.
+        const qint64 principal = activePrincipalOf(db, request.structureId, ctx.clock().today());
         const QString role = principal ? QStringLiteral("user") : QStringLiteral("principal");
         NewAttachment attachment;
         attachment.userId = ctx.actorId();
@@ -119,22 +122,39 @@ void Attachments::decideOne(CommandContext &ctx, qint64 attachmentId, bool valid
              tr("The attachment request %1 was not found.").arg(attachmentId));
     const qint64 userId = row->attachment.userId;
     const qint64 structureId = row->attachment.structureId;
-    const Role role = row->attachment.role;
+    Role role = row->attachment.role;
     const QString structureName = row->raisonSociale;
+    const bool principalLess = !activePrincipalOf(db, structureId, ctx.clock().today());
+    // A request made while the structure still had a principal, who left since:
+    // support, deciding it, names the requester principal (as for a request made
+    // after). A secondary manager with the principal's powers still decides it
+    // as a simple user's.
+    const bool pending = row->attachment.status == QLatin1String("pending");
+    const bool promoted
+        = pending && role == Role::User && principalLess && ctx.hasActor() && ctx.actor().support;
+    if (promoted)
+        role = Role::Principal;
 
     // A structure without a principal manager has nobody to decide: support does.
     if (role == Role::Principal)
         ctx.requireSupport();
     else
         requireManager(ctx, structureId);
-    if (row->attachment.status != QLatin1String("pending"))
+    if (!pending)
         fail(ErrorCode::Conflict, QStringLiteral("attachments"),
              tr("The request of %1 was already decided.").arg(structureName));
-    if (validate && role == Role::Principal && store.principalOf(structureId) != 0)
+    if (validate && role == Role::Principal && !principalLess)
         fail(ErrorCode::Conflict, QStringLiteral("attachments"),
              tr("%1 already has a principal manager.").arg(structureName));
 
     const QString status = validate ? QStringLiteral("validated") : QStringLiteral("refused");
+    if (validate && role == Role::Principal) {
+        // Whoever held the role before (attachment ended, account deactivated)
+        // is a simple user from now on.
+        retireFormerPrincipals(ctx, structureId, userId);
+        if (promoted)
+            store.setRole(attachmentId, Role::Principal, ctx.version());
+    }
     store.decide(attachmentId, status, ctx.clock().nowMs(), ctx.actorId(), comment, ctx.version());
     AuditRecord decided(validate ? AuditAction::AttachmentValidated : AuditAction::AttachmentRefused, userId);
     decided.role = roleToString(role);

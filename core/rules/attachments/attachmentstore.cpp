@@ -206,6 +206,26 @@ qint64 AttachmentStore::principalOf(qint64 structureId) const
         .toLongLong();
 }
 
+qint64 AttachmentStore::activePrincipalOf(qint64 structureId, QDate day) const
+{
+    const SqlFragment notEnded = attachmentNotEnded(QStringLiteral("a"), day);
+    return m_db
+        .value(QStringLiteral("SELECT a.user_id FROM attachments a JOIN users u ON u.id = a.user_id WHERE "
+                              "a.structure_id = ? AND a.role = 'principal' AND a.status = 'validated' AND "
+                              "u.status = 'active' AND %1 ORDER BY a.valid_from, a.id LIMIT 1")
+                   .arg(notEnded.sql),
+               QVariantList { structureId } + notEnded.args)
+        .toLongLong();
+}
+
+QList<qint64> AttachmentStore::principalHolders(qint64 structureId) const
+{
+    return idsFromQuery(
+        m_db.exec(QStringLiteral("SELECT DISTINCT user_id FROM attachments WHERE structure_id = ? AND "
+                                 "role = 'principal' AND status = 'validated' ORDER BY user_id"),
+                  { structureId }));
+}
+
 qint64 AttachmentStore::principalAttachmentId(qint64 userId, qint64 structureId) const
 {
     return m_db
@@ -215,12 +235,14 @@ qint64 AttachmentStore::principalAttachmentId(qint64 userId, qint64 structureId)
         .toLongLong();
 }
 
-QList<qint64> AttachmentStore::structuresWherePrincipal(qint64 userId) const
+QList<qint64> AttachmentStore::structuresWherePrincipal(qint64 userId, QDate day) const
 {
+    const SqlFragment notEnded = attachmentNotEnded(QString(), day);
     return idsFromQuery(
-        m_db.exec(QStringLiteral("SELECT structure_id FROM attachments WHERE user_id = ? AND "
-                                 "role = 'principal' AND status = 'validated' ORDER BY structure_id"),
-                  { userId }));
+        m_db.exec(QStringLiteral("SELECT DISTINCT structure_id FROM attachments WHERE user_id = ? AND "
+                                 "role = 'principal' AND status = 'validated' AND %1 ORDER BY structure_id")
+                      .arg(notEnded.sql),
+                  QVariantList { userId } + notEnded.args));
 }
 
 qint64 AttachmentStore::pendingCount() const

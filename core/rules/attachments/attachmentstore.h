@@ -109,11 +109,21 @@ public:
     // structuresManagedOn (permissions.h).
     QList<qint64> structuresManagedOn(qint64 userId, QDate day) const;
 
-    // The principal manager of the structure, or 0; his or her attachment, or
-    // 0; the structures where the user is principal manager, by id.
+    // The holder of the structure's validated principal attachment, or 0,
+    // whether or not that attachment is current and the account active (whom
+    // a transfer demotes); his or her attachment, or 0.
     qint64 principalOf(qint64 structureId) const;
+    // The principal manager of the structure on `day`: a validated principal
+    // attachment that has not ended on `day` (it may start later: that
+    // principal decides once it starts), held by an active account; or 0.
+    qint64 activePrincipalOf(qint64 structureId, QDate day) const;
+    // Everyone holding a validated principal attachment to the structure
+    // (current or not), by user id.
+    QList<qint64> principalHolders(qint64 structureId) const;
     qint64 principalAttachmentId(qint64 userId, qint64 structureId) const;
-    QList<qint64> structuresWherePrincipal(qint64 userId) const;
+    // The structures where the user holds a principal attachment not ended on
+    // `day` (as activePrincipalOf), by id.
+    QList<qint64> structuresWherePrincipal(qint64 userId, QDate day) const;
 
     qint64 pendingCount() const;
     // The screens' views, by raison sociale then id: a user's pending and

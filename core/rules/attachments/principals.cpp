@@ -22,17 +22,23 @@ qint64 principalOf(const Database &db, qint64 structureId)
     return AttachmentStore(db).principalOf(structureId);
 }
 
-QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId)
+qint64 activePrincipalOf(const Database &db, qint64 structureId, QDate day)
 {
-    return AttachmentStore(db).structuresWherePrincipal(userId);
+    return AttachmentStore(db).activePrincipalOf(structureId, day);
+}
+
+QList<qint64> structuresWherePrincipal(const Database &db, qint64 userId, QDate today)
+{
+    return AttachmentStore(db).structuresWherePrincipal(userId, today);
 }
 
 QList<qint64> structuresWherePrincipal(const Core &core, qint64 userId)
 {
-    return structuresWherePrincipal(core.db(), userId);
+    return structuresWherePrincipal(core.db(), userId, core.clock().today());
 }
 
-void requireSuccessor(const Database &db, qint64 structureId, qint64 successorId, const QString &field)
+void requireSuccessor(const Database &db, qint64 structureId, qint64 successorId, QDate today,
+                      const QString &field)
 {
     const AttachmentStore store(db);
     const auto successor = store.user(successorId);
@@ -41,24 +47,37 @@ void requireSuccessor(const Database &db, qint64 structureId, qint64 successorId
     if (successor->status != QLatin1String("active"))
         fail(ErrorCode::InvalidInput, field,
              Tr::tr("The new principal manager must have an active account."));
-    if (store.principalOf(structureId) == successorId)
+    if (store.activePrincipalOf(structureId, today) == successorId)
         fail(ErrorCode::InvalidInput, field, Tr::tr("The new principal manager must be someone else."));
+}
+
+qint64 retireFormerPrincipals(CommandContext &ctx, qint64 structureId, qint64 successorId)
+{
+    const AttachmentStore store(ctx.db());
+    qint64 former = store.activePrincipalOf(structureId, ctx.clock().today());
+    for (const qint64 holder : store.principalHolders(structureId)) {
+        // The successor's own old principal attachment (ended) is demoted too:
+        // they are principal again through one current attachment.
+        store.demotePrincipal(structureId, holder, ctx.version());
+        if (holder == successorId)
+            continue;
+        // A simple user has no « Activité du gestionnaire »: the former
+        // principal's manager-only spaces go with the role.
+        dropStaleRoleDefaults(ctx, holder, structureId, Role::User);
+        if (!former)
+            former = holder;
+    }
+    return former;
 }
 
 qint64 transferPrincipal(CommandContext &ctx, qint64 structureId, qint64 successorId, const QString &field)
 {
     Database &db = ctx.db();
-    requireSuccessor(db, structureId, successorId, field);
-    const AttachmentStore store(db);
-    const qint64 former = store.principalOf(structureId);
-    const qint64 version = ctx.version();
     const QDate today = ctx.clock().today();
-    if (former) {
-        store.demotePrincipal(structureId, former, version);
-        // A simple user has no « Activité du gestionnaire »: the former
-        // principal's manager-only spaces go with the role.
-        dropStaleRoleDefaults(ctx, former, structureId, Role::User);
-    }
+    requireSuccessor(db, structureId, successorId, today, field);
+    const AttachmentStore store(db);
+    const qint64 version = ctx.version();
+    const qint64 former = retireFormerPrincipals(ctx, structureId, successorId);
     qint64 attachmentId = store.notEndedAttachmentId(successorId, structureId, today);
     if (attachmentId) {
         store.setRole(attachmentId, Role::Principal, version);

@@ -262,6 +262,32 @@ CommandResult ManagerActivity::attachUserToStructures(qint64 actorId, const Atta
         if (input.validUntil.isValid() && input.validUntil <= input.validFrom)
             fail(ErrorCode::InvalidInput, QStringLiteral("validUntil"),
                  tr("The end of validity must be after its start."));
+        // The services chosen, grouped by their structure: each must be an
+        // active service of a listed structure.
+        if (input.serviceIds.size() > AttachToStructuresInput::MaxServices)
+            fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+                 tr("Check at most %1 services at once.").arg(AttachToStructuresInput::MaxServices));
+        QHash<qint64, QList<qint64>> servicesOf;
+        for (const qint64 serviceId : input.serviceIds) {
+            const auto service = structures.service(serviceId);
+            if (!service)
+                fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+                     tr("The service %1 was not found: nothing was attached.").arg(serviceId));
+            const QString name = structureName(db, service->structureId);
+            if (!structureIds.contains(service->structureId))
+                fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+                     tr("The service %1 (%2) belongs to %3, which is not checked: nothing was attached.")
+                         .arg(serviceId)
+                         .arg(service->name, name));
+            if (!service->active)
+                fail(ErrorCode::InvalidInput, QStringLiteral("services"),
+                     tr("The service %1 is not an active service of %2: nothing was attached.")
+                         .arg(serviceId)
+                         .arg(name));
+            QList<qint64> &chosen = servicesOf[service->structureId];
+            if (!chosen.contains(serviceId))
+                chosen.append(serviceId);
+        }
         // Every structure is checked before anything is written: the first
         // that fails is named and the command changes nothing.
         QStringList names;
@@ -281,10 +307,13 @@ CommandResult ManagerActivity::attachUserToStructures(qint64 actorId, const Atta
         }
         QVariantList ids;
         for (const qint64 structureId : structureIds) {
-            const qint64 id = insertValidatedAttachment(ctx, input.userId, structureId, input.role, true, {},
-                                                        input.validFrom, input.validUntil);
+            const QList<qint64> serviceIds = servicesOf.value(structureId);
+            const qint64 id
+                = insertValidatedAttachment(ctx, input.userId, structureId, input.role, serviceIds.isEmpty(),
+                                            serviceIds, input.validFrom, input.validUntil);
             AuditRecord attached(AuditAction::AttachedByManager, input.userId);
             attached.role = roleToString(input.role);
+            attached.serviceIds = serviceIds;
             attached.validFrom = input.validFrom;
             attached.validUntil = input.validUntil;
             ctx.audit(QStringLiteral("attachment"), id, structureId, attached);

@@ -39,8 +39,14 @@ struct AttachToStructuresInput
     Role role = Role::User; // field "role": User or Secondary
     QDate validFrom; // field "validFrom", required
     QDate validUntil; // field "validUntil", optional; after validFrom
+    // field "services", optional, at most MaxServices: the services chosen,
+    // each an active service of one of the structures; a structure none of
+    // whose services is listed is attached whole, the others to their
+    // listed services only.
+    QList<qint64> serviceIds;
 
     static constexpr int MaxStructures = 200;
+    static constexpr int MaxServices = 500;
 };
 
 // « Inviter un utilisateur »: a manager invites an address to the structure.
@@ -125,10 +131,11 @@ public:
     // once as a simple user or secondary manager; subscribes the role's default
     // spaces, requests the structure-level spaces and mails the user.
     CommandResult attachUser(qint64 actorId, const AttachUserInput &input);
-    // attachUser on each structure of the list, for the whole structure, all or
-    // nothing: a structure the caller does not manage (or where the user is
-    // already attached or waiting) is named in the refusal and nothing is
-    // attached. One audit entry per attachment, one mail listing them. Result
+    // attachUser on each structure of the list, for the whole structure or
+    // the services chosen in it, all or nothing: a structure the caller does
+    // not manage (or where the user is already attached or waiting), or a
+    // service that is not an active service of a listed structure, is named in
+    // the refusal and nothing is attached. One audit entry per attachment, one mail listing them. Result
     // data: "attachments" (their ids, in the list's order).
     CommandResult attachUserToStructures(qint64 actorId, const AttachToStructuresInput &input);
     // « Inviter un utilisateur » (docs/ACCOUNTS.md, « Invitations »): an

@@ -10,6 +10,8 @@
 #include "rules/spaces/spacestore.h"
 #include "rules/structures/structurestore.h"
 
+#include <QCoreApplication>
+#include <QHash>
 #include <QMap>
 #include <QSet>
 
@@ -160,7 +162,7 @@ CommandResult Subscriptions::requestSubscription(qint64 actorId, const Subscript
         }
 
         if (status == QLatin1String("pending")) {
-            const qint64 principal = principalOf(db, request.structureId);
+            const qint64 principal = activePrincipalOf(db, request.structureId, ctx.clock().today());
             if (principal) {
                 const MailText t = MailText::forUser(db, principal);
                 MailBody body;
@@ -350,6 +352,14 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
                  tr("Check at least one subscription."));
         const SpaceStore store(ctx.db());
+        // The spaces a structure may leave to its users (« Factures émises »):
+        // where it does not, a user's validated subscription to one is the
+        // managers' to remove, as it was theirs to grant.
+        QHash<qint64, QString> leftToUsers;
+        for (const Space &space : spaceCatalogue(ctx.db())) {
+            if (Spaces::offersSelfService(space.code))
+                leftToUsers.insert(space.id, space.code);
+        }
         QSet<qint64> seen;
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
@@ -359,9 +369,20 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
                      tr("The subscription %1 was not found.").arg(id));
-            if (row->userId != ctx.actorId() && !actorManages(ctx, row->structureId))
+            const bool manages = actorManages(ctx, row->structureId);
+            if (row->userId != ctx.actorId() && !manages)
                 fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
                      tr("You may only remove your own subscriptions."));
+            if (!manages && row->status == QLatin1String("validated") && leftToUsers.contains(row->spaceId)
+                && !isSelfServiceSpace(ctx.db(), row->structureId, row->spaceId)) {
+                const auto structure = StructureStore(ctx.db()).structure(row->structureId);
+                fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
+                     tr("%1 does not let its users remove the space « %2 » themselves: ask one of its "
+                        "managers to remove it.")
+                         .arg(structure ? structure->raisonSociale : QString(),
+                              QCoreApplication::translate("guichet::labels",
+                                                          spaceNameSource(leftToUsers.value(row->spaceId)))));
+            }
             deleteSubscription(ctx, id, QString::fromLatin1(audit::ReasonByUser));
         }
         ctx.result = CommandResult::success(0, { { QStringLiteral("removed"), seen.size() } });

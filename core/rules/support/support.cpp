@@ -3,6 +3,7 @@
 #include "kernel/core.h"
 #include "kernel/textfold.h"
 #include "rules/attachments/permissions.h"
+#include "rules/attachments/principals.h"
 #include "rules/support/supportstore.h"
 
 #include <QDateTime>
@@ -118,7 +119,23 @@ CommandResult Support::principalRequests(qint64 actorId, QList<AttachmentView> &
     if (!allowed.ok())
         return allowed;
     requests = Attachments(m_core).pendingAttachmentRequests(actorId);
-    requests.removeIf([](const AttachmentView &r) { return r.role != Role::Principal; });
+    // Requests to structures without a principal manager today: stored as
+    // requests to become principal, or made while the principal was still
+    // there (their attachment ended since, their account was deactivated).
+    // Validating either names the requester principal (Attachments::decideOne).
+    const QDate today = m_core.clock().today();
+    QHash<qint64, bool> principalLess;
+    const auto isPrincipalLess = [&](qint64 structureId) {
+        const auto known = principalLess.constFind(structureId);
+        if (known != principalLess.constEnd())
+            return *known;
+        return principalLess[structureId] = activePrincipalOf(m_core.db(), structureId, today) == 0;
+    };
+    requests.removeIf([&](const AttachmentView &r) {
+        return r.role != Role::Principal && !(r.role == Role::User && isPrincipalLess(r.structureId));
+    });
+    for (AttachmentView &r : requests)
+        r.role = Role::Principal;
     return CommandResult::success();
 }
 

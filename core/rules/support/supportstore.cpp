@@ -99,9 +99,10 @@ void SupportStore::forEachUser(const std::function<bool(const SupportUserRecord 
 
 QList<StructurePrincipalRecord> SupportStore::structuresWithoutActivePrincipal(QDate today) const
 {
-    const SqlFragment window = attachmentInWindow(QStringLiteral("p"), today);
-    // The latest principal attachment that is current, whoever holds it; the
-    // structure is listed when there is none or its holder is deactivated.
+    const SqlFragment window = attachmentNotEnded(QStringLiteral("p"), today);
+    // The latest principal attachment that has not ended (as activePrincipalOf:
+    // one starting later counts), whoever holds it; the structure is listed
+    // when there is none or its holder is deactivated.
     const QList<QVariantMap> rows = m_db.rows(
         QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
                        "u.last_name, u.email, "

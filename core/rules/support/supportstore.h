@@ -70,8 +70,8 @@ public:
     // Visits every account by last name, first name and id until visit returns
     // false; streamed, so a search that has enough stops reading.
     void forEachUser(const std::function<bool(const SupportUserRecord &)> &visit) const;
-    // By raison sociale: whose latest principal attachment current on `today`
-    // is missing or held by an account that is not active.
+    // By raison sociale: whose latest principal attachment not ended on
+    // `today` is missing or held by an account that is not active.
     QList<StructurePrincipalRecord> structuresWithoutActivePrincipal(QDate today) const;
 
     // solicitations
