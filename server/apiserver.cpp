@@ -583,7 +583,9 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
 
 bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
 {
-    if (call->tokenHash.isEmpty() || !m_watcher.databaseAvailable())
+    // Behind: one of this instance's commands committed after the last read
+    // of the counter; a worker reads it (so a client sees its own change).
+    if (call->tokenHash.isEmpty() || !m_watcher.databaseAvailable() || m_watcher.behind())
         return false;
     const qint64 version = m_watcher.version();
     const qint64 stamp = m_watcher.stamp();
@@ -859,7 +861,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
             if (response.stateRead)
                 m_watcher.noteState(response.state);
             else if (response.changed)
-                m_watcher.refresh();
+                m_watcher.noteCommitted();
             if (response.unavailable)
                 m_watcher.noteUnavailable();
             if (response.reread) {
@@ -896,23 +898,18 @@ ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
             call.sessionFound = true;
         }
         SessionScope scope(core, call.sessionId);
-        core.db().takeCommittedState(); // another request's
         ApiResponse r = job(core, call);
         if (!r.userId)
             r.userId = call.userId;
-        if (r.changed) {
+        if (r.changed && !core.db().isPostgres()) {
             // Here rather than on the event loop, which would wait for the
-            // answer: on PostgreSQL read with the NOTIFY after the COMMIT.
-            if (const auto state = core.db().takeCommittedState()) {
-                r.state = *state;
+            // answer. Not on PostgreSQL, where the state scans pg_locks: the
+            // watcher reads it once per burst of commits (noteCommitted()).
+            try {
+                r.state = core.db().versionState();
                 r.stateRead = true;
-            } else {
-                try {
-                    r.state = core.db().versionState();
-                    r.stateRead = true;
-                } catch (const DatabaseError &) {
-                    // The event loop's watcher reads it (and finds out about the database).
-                }
+            } catch (const DatabaseError &) {
+                // The event loop's watcher reads it (and finds out about the database).
             }
         }
         if (r.status == 500) {
@@ -1005,7 +1002,7 @@ void ApiServer::onDeadline()
         // Nothing moved since its session was checked: the empty page, from
         // memory. Otherwise (a change that did not pass its checkpoint may
         // have ended the session) the worker reads again.
-        if (m_watcher.databaseAvailable() && m_watcher.stamp() == call->verifiedStamp
+        if (m_watcher.databaseAvailable() && !m_watcher.behind() && m_watcher.stamp() == call->verifiedStamp
             && call->since == m_watcher.version() && wallNow < call->sessionExpiresAtMs) {
             ApiResponse r = emptyPage(call->since);
             r.userId = call->userId;

@@ -64,8 +64,8 @@ struct ApiResponse
     HeaderList headers;
     qint64 userId = 0; // the caller, for the request log (0: anonymous)
     bool changed = false; // a command went through: the change counter moved
-    // Read by the worker once the change committed (stateRead): the event loop
-    // notes it rather than reading the counter itself.
+    // Read by the worker once the change committed (stateRead, SQLite): the
+    // event loop notes it rather than reading the counter itself.
     bool stateRead = false;
     Database::VersionState state;
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)

@@ -23,16 +23,9 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
                     // Not the payload: versions commit out of order, so version N+1
                     // may be notified while N is still in flight. The counter is read
                     // again (unless it already covers the payload), once for a burst.
-                    if (name == QLatin1String("guichet_changes") && !m_refreshQueued
-                        && payload.toString().toLongLong() > m_version) {
-                        m_refreshQueued = true;
-                        // A short wait gathers a burst (this instance's own commands
-                        // notify too) into one read on the event loop.
-                        QTimer::singleShot(NotifyGatherMs, this, [this] {
-                            m_refreshQueued = false;
-                            refresh();
-                        });
-                    }
+                    if (name == QLatin1String("guichet_changes")
+                        && payload.toString().toLongLong() > m_version)
+                        scheduleRefresh();
                 });
         listen();
     }
@@ -48,6 +41,30 @@ void ChangeWatcher::listen()
                              << m_pollIntervalMs << "ms only";
 }
 
+void ChangeWatcher::scheduleRefresh()
+{
+    if (m_refreshQueued)
+        return;
+    m_refreshQueued = true;
+    // A short wait gathers a burst (this instance's own commands notify too)
+    // into one read on the event loop.
+    QTimer::singleShot(NotifyGatherMs, this, [this] {
+        m_refreshQueued = false;
+        refresh();
+    });
+}
+
+void ChangeWatcher::noteCommitted()
+{
+    if (!m_db.isPostgres()) {
+        refresh(); // SQLite: the worker's read failed; the counter is a row
+        return;
+    }
+    ++m_stamp;
+    m_behind = true;
+    scheduleRefresh();
+}
+
 void ChangeWatcher::refresh()
 {
     try {
@@ -58,6 +75,7 @@ void ChangeWatcher::refresh()
         if (reconnected && m_db.isPostgres())
             listen();
         noteState(state);
+        m_behind = false;
         if (m_timer.interval() != m_pollIntervalMs)
             m_timer.setInterval(m_pollIntervalMs);
         if (!m_available || reconnected) {

@@ -10,8 +10,9 @@ namespace guichet::server {
 // Knows the change counter (Database::versionState) and says when it moves:
 // at once for PostgreSQL NOTIFYs (core notifies 'guichet_changes' after every
 // command's commit, so several guichetd over one database wake each other),
-// after each command of this process (noteState() with what the worker read,
-// or refresh()), and by re-reading it every
+// after each command of this process (noteState() with what the worker read
+// on SQLite; on PostgreSQL noteCommitted(), and a read once per burst), and
+// by re-reading it every
 // pollIntervalMs for changes that send no notification (guichetctl on SQLite).
 // When its connection is lost (PostgreSQL restarted), it re-reads every
 // RecoveryPollIntervalMs (the database's backoff paces the reconnections), then
@@ -38,6 +39,9 @@ public:
     qint64 stamp() const { return m_stamp; }
     // False from a read that met a lost connection until one works again.
     bool databaseAvailable() const { return m_available; }
+    // True from noteCommitted() until the next read of the counter: version()
+    // may be older than a change this instance already answered for.
+    bool behind() const { return m_behind; }
 
 public slots:
     // Re-reads the counter now.
@@ -48,6 +52,12 @@ public slots:
     // A state read elsewhere (a worker, after its command committed): taken
     // unless an older one than the watcher already has.
     void noteState(const Database::VersionState &state);
+    // One of this process's commands committed and the state was not read
+    // with it (PostgreSQL: computing it scans pg_locks, too dear for every
+    // command). The stamp moves now, so that no session checked before the
+    // commit is trusted any more (a sign-out), and the counter is read within
+    // NotifyGatherMs, once for a burst of commits; behind() until then.
+    void noteCommitted();
 
 signals:
     void versionChanged(qint64 version);
@@ -56,12 +66,15 @@ signals:
 
 private:
     void listen();
+    // A read within NotifyGatherMs, one for every request made meanwhile.
+    void scheduleRefresh();
 
     Database &m_db;
     qint64 m_version = 0;
     Database::VersionState m_state;
     qint64 m_stamp = 1;
     bool m_available = true;
+    bool m_behind = false;
     int m_pollIntervalMs;
     quint64 m_reconnections = 0;
     bool m_refreshQueued = false;

@@ -7635,10 +7635,6 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>LANGUE</translation>
     </message>
     <message>
-        <source>Threads (each with its own database connection).</source>
-        <translation>Fils d’exécution (chacun avec sa propre connexion à la base).</translation>
-    </message>
-    <message>
         <source>Deliver the mail outbox every minute to this SMTP server (smtp://[user:password@]host:port or smtps://...).</source>
         <translation>Distribuer la boîte d’envoi chaque minute à ce serveur SMTP (smtp://[utilisateur:motdepasse@]hôte:port ou smtps://...).</translation>
     </message>
@@ -7805,6 +7801,10 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
     <message>
         <source>Answer bytes a connection may leave unread before guichetd stops reading its next requests (a client that reads nothing for --idle-timeout is then closed).</source>
         <translation>Octets de réponse qu’une connexion peut laisser non lus avant que guichetd cesse de lire ses requêtes suivantes (un client qui ne lit rien pendant --idle-timeout est alors déconnecté).</translation>
+    </message>
+    <message>
+        <source>Threads, each with its own database connection: how many requests run on the database at once (default: 4 on SQLite, 8 on PostgreSQL).</source>
+        <translation>Fils d’exécution, chacun avec sa propre connexion à la base : combien de requêtes passent par la base à la fois (par défaut : 4 avec SQLite, 8 avec PostgreSQL).</translation>
     </message>
 </context>
 <context>

@@ -162,8 +162,10 @@ int main(int argc, char *argv[])
           Tr::tr("URL") },
         { QStringLiteral("language"), Tr::tr("Language of the messages: fr or en."), Tr::tr("LANG"),
           QStringLiteral("fr") },
-        { QStringLiteral("workers"), Tr::tr("Threads (each with its own database connection)."), Tr::tr("N"),
-          QStringLiteral("4") },
+        { QStringLiteral("workers"),
+          Tr::tr("Threads, each with its own database connection: how many requests run on the database at "
+                 "once (default: 4 on SQLite, 8 on PostgreSQL)."),
+          Tr::tr("N") },
         { QStringLiteral("hash-threads"),
           Tr::tr("Threads that verify sign-in passwords (argon2id, 64 MiB each); default: half the "
                  "processors, 1 to 4."),
@@ -251,7 +253,9 @@ int main(int argc, char *argv[])
                             .arg(options.label(QStringLiteral("session-days")),
                                  options.value(QStringLiteral("session-days"))),
                         BadInput);
-    if (!parsePositive(options.value(QStringLiteral("workers")), &workers) || workers > 64)
+    // Unset: chosen by the database below.
+    if (!options.value(QStringLiteral("workers")).isEmpty()
+        && (!parsePositive(options.value(QStringLiteral("workers")), &workers) || workers > 64))
         return complain(
             Tr::tr("%1: '%2' is not a number from 1 to 64.")
                 .arg(options.label(QStringLiteral("workers")), options.value(QStringLiteral("workers"))),
@@ -351,6 +355,12 @@ int main(int argc, char *argv[])
     if (!db || !db->migrate(&error))
         return complain(error, Failure);
 
+    // PostgreSQL commits several transactions with one flush of its log, and
+    // a command mostly waits for round trips and that flush: more commands at
+    // once than cores pay (docs/OPERATIONS.md « Sizing --workers »). SQLite
+    // writes one command at a time whatever the number.
+    if (workers == 0)
+        workers = db->isPostgres() ? 8 : 4;
     WorkerPool pool(location, int(workers));
     if (!pool.start(&error))
         return complain(error, Failure);

@@ -105,7 +105,8 @@ std::optional<CommandResult> CommandDispatcher::recorded(qint64 actorId, const Q
 void CommandDispatcher::record(qint64 actorId, const QString &name, const QString &commandId,
                                const CommandResult &result)
 {
-    m_core.db().exec(
+    // On PostgreSQL with the COMMIT (a concurrent retry's record fails it).
+    m_core.db().execLater(
         QStringLiteral("INSERT INTO applied_commands (command_id, user_id, name, result, applied_at) "
                        "VALUES (?, ?, ?, ?, ?)"),
         { commandId, nullable(actorId), name,

@@ -46,7 +46,8 @@ void CommandContext::audit(const QString &entity, qint64 entityId, qint64 struct
                            const AuditRecord &record, const QString &comment)
 {
     const QVariant null { QMetaType(QMetaType::LongLong) };
-    db().exec(
+    // Nothing reads its outcome: on PostgreSQL it goes with the next statement.
+    db().execLater(
         QStringLiteral("INSERT INTO audit_log (at, actor_id, command, entity, entity_id, structure_id, "
                        "action, subject_id, details, comment, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                        "?, ?)"),

@@ -441,9 +441,8 @@ QSqlQuery Database::exec(const QString &sql, const QVariantList &args) const
     return query;
 }
 
-QSqlQuery Database::execPostgres(const QString &sql, const QVariantList &args, int before) const
+QString Database::preparedStatement(const QString &sql, const QVariantList &args) const
 {
-    QSqlDatabase db = rawConnection();
     // Without arguments, the text as it is (PostgreSQL cannot prepare DDL, SET
     // or CREATE DATABASE). With arguments: QPSQL would send PREPARE, EXECUTE
     // and DEALLOCATE for each QSqlQuery, three round trips for one statement.
@@ -452,47 +451,78 @@ QSqlQuery Database::execPostgres(const QString &sql, const QVariantList &args, i
     // (the driver's formatValue, as in its own EXECUTE). A prepared statement
     // outlives a rolled-back transaction; plan_cache_mode (configureSession)
     // keeps each execution planned for its values, as before.
-    QString statement = sql;
-    if (!args.isEmpty()) {
-        QString name = m_prepared.value(sql);
-        if (name.isEmpty()) {
-            if (m_prepared.size() >= MaxPreparedStatements)
-                forgetPrepared(true);
-            name = QStringLiteral("guichet_%1").arg(++m_preparedCount);
-            QSqlQuery prepare(db);
-            if (!prepare.exec(QStringLiteral("PREPARE %1 AS %2").arg(name, numberedPlaceholders(sql))))
-                throwFor(prepare.lastError(), sql.simplified());
-            m_prepared.insert(sql, name);
+    if (args.isEmpty())
+        return sql;
+    QSqlDatabase db = rawConnection();
+    QString name = m_prepared.value(sql);
+    if (name.isEmpty()) {
+        if (m_prepared.size() >= MaxPreparedStatements) {
+            // Held statements may name prepared ones: they go first.
+            if (m_heldWrites)
+                execPostgres(QStringLiteral("SELECT 1"), {});
+            forgetPrepared(true);
         }
-        statement = QStringLiteral("EXECUTE ") + name + QLatin1Char('(');
-        QSqlField field;
-        for (int i = 0; i < args.size(); ++i) {
-            const QVariant value = bindable(m_dialect, args.at(i));
-            field.setMetaType(value.metaType());
-            if (isNullValue(value))
-                field.clear();
-            else
-                field.setValue(value);
-            if (i > 0)
-                statement += QLatin1String(", ");
-            statement += db.driver()->formatValue(field);
-        }
-        statement += QLatin1Char(')');
+        name = QStringLiteral("guichet_%1").arg(++m_preparedCount);
+        QSqlQuery prepare(db);
+        if (!prepare.exec(QStringLiteral("PREPARE %1 AS %2").arg(name, numberedPlaceholders(sql))))
+            throwFor(prepare.lastError(), sql.simplified());
+        m_prepared.insert(sql, name);
     }
+    QString statement = QStringLiteral("EXECUTE ") + name + QLatin1Char('(');
+    QSqlField field;
+    for (int i = 0; i < args.size(); ++i) {
+        const QVariant value = bindable(m_dialect, args.at(i));
+        field.setMetaType(value.metaType());
+        if (isNullValue(value))
+            field.clear();
+        else
+            field.setValue(value);
+        if (i > 0)
+            statement += QLatin1String(", ");
+        statement += db.driver()->formatValue(field);
+    }
+    statement += QLatin1Char(')');
+    return statement;
+}
+
+void Database::hold(const QString &statement) const
+{
+    m_held += statement + QLatin1String("; ");
+    ++m_heldCount;
+}
+
+void Database::execLater(const QString &sql, const QVariantList &args) const
+{
+    if (!isPostgres() || m_transactionDepth == 0) {
+        exec(sql, args);
+        return;
+    }
+    beforeSending(sql);
+    hold(preparedStatement(sql, args));
+    m_heldWrites = true;
+}
+
+QSqlQuery Database::execPostgres(const QString &sql, const QVariantList &args, int before) const
+{
+    QString statement = preparedStatement(sql, args);
     // BEGIN or SAVEPOINT, held back by begin(), go with the next statement,
     // in one round trip: QPSQL answers each statement of the text in turn.
+    // So do the writes held back by execLater().
+    QString what = sql.simplified();
     if (!m_held.isEmpty()) {
-        before += int(m_held.count(QLatin1String("; ")));
+        before += std::exchange(m_heldCount, 0);
+        if (std::exchange(m_heldWrites, false))
+            what += QLatin1String(", or a write held back before it");
         statement.prepend(std::exchange(m_held, QString()));
     }
-    QSqlQuery query(db);
+    QSqlQuery query(rawConnection());
     query.setForwardOnly(true);
     if (!query.exec(statement))
-        throwFor(query.lastError(), sql.simplified());
+        throwFor(query.lastError(), what);
     // The caller's result is the last one; an error of any statement shows here.
     for (int i = 0; i < before; ++i) {
         if (!query.nextResult())
-            throwFor(query.lastError(), sql.simplified());
+            throwFor(query.lastError(), what);
     }
     ++m_completed;
     return query;
@@ -551,16 +581,19 @@ void Database::begin()
         // PostgreSQL: held back, to go with the first statement (one round
         // trip less); a transaction with no statement sends nothing.
         beforeSending(QStringLiteral("BEGIN"));
-        m_held = QStringLiteral("BEGIN; ");
+        clearHeld();
+        hold(QStringLiteral("BEGIN"));
         m_takenVersion = 0;
+        m_takenBeforeSavepoint.clear();
         m_pendingRelease = 0;
     } else {
         const QString savepoint = QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth);
         beforeSending(savepoint);
+        m_takenBeforeSavepoint.append(m_takenVersion);
         // The savepoint committed last (and any after it) goes now too.
         if (m_pendingRelease > 0)
-            m_held += QStringLiteral("RELEASE SAVEPOINT sp%1; ").arg(std::exchange(m_pendingRelease, 0));
-        m_held += savepoint + QStringLiteral("; ");
+            hold(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(std::exchange(m_pendingRelease, 0)));
+        hold(savepoint);
     }
     ++m_transactionDepth;
 }
@@ -572,6 +605,7 @@ bool Database::dropHeldSavepoint()
     if (!m_held.endsWith(savepoint))
         return false;
     m_held.chop(savepoint.size());
+    --m_heldCount;
     return true;
 }
 
@@ -591,45 +625,73 @@ void Database::commit()
             const int level = m_transactionDepth - 1;
             m_pendingRelease = m_pendingRelease > 0 ? std::min(m_pendingRelease, level) : level;
         }
-    } else if (m_held.startsWith(QLatin1String("BEGIN"))) {
-        m_held.clear(); // nothing was sent: nothing to commit
+        if (!m_takenBeforeSavepoint.isEmpty())
+            m_takenBeforeSavepoint.removeLast(); // its version, if any, stays taken
+    } else if (m_held.startsWith(QLatin1String("BEGIN")) && !m_heldWrites) {
+        clearHeld(); // nothing was sent: nothing to commit
     } else {
         if (m_lost)
             throw DatabaseUnavailable(QStringLiteral("the connection was lost inside a transaction"));
-        m_held.clear(); // a release the COMMIT does as well
-        beforeStatement();
-        if (!rawConnection().commit())
-            throwFor(rawConnection().lastError(), QStringLiteral("COMMIT"));
-        m_pendingRelease = 0;
-        if (const qint64 taken = std::exchange(m_takenVersion, 0)) {
-            --m_transactionDepth;
-            noteCommitted(taken);
-            return;
+        if (!m_heldWrites)
+            clearHeld(); // a release the COMMIT does as well
+        if (m_takenVersion > 0 || m_heldWrites) {
+            commitAndNotify(m_takenVersion);
+        } else {
+            beforeStatement();
+            if (!rawConnection().commit())
+                throwFor(rawConnection().lastError(), QStringLiteral("COMMIT"));
         }
+        m_pendingRelease = 0;
+        m_takenVersion = 0;
     }
     --m_transactionDepth;
 }
 
-void Database::noteCommitted(qint64 version)
+void Database::clearHeld() const
+{
+    m_held.clear();
+    m_heldCount = 0;
+    m_heldWrites = false;
+}
+
+void Database::commitAndNotify(qint64 version)
 {
     // Every guichetd LISTENs: this wakes the other instances' long-polls and
-    // tells the session caches that something committed. Sent after the
-    // COMMIT, in a transaction of its own that does not wait for the disk
-    // (0008_version_sequence.sql): a NOTIFY in the command's transaction would
-    // hold PostgreSQL's notification lock across its COMMIT and fsync, and
-    // commands would commit one at a time. The state read with it tells
-    // guichetd's event loop where the counter stands (takeCommittedState()).
-    try {
-        const std::optional<QVariantMap> state
-            = row(QStringLiteral("SELECT visible, committed_above FROM guichet_committed(?)"), { version });
-        if (state)
-            m_committedState = VersionState { state->value(QStringLiteral("visible")).toLongLong(),
-                                              state->value(QStringLiteral("committed_above")).toLongLong() };
-    } catch (const DatabaseError &error) {
-        // The command committed: it stands. Listeners find it on their next
-        // read (the watcher re-reads every few seconds).
-        qWarning().noquote() << "guichet: cannot notify version" << version << ":" << error.message();
+    // tells the session caches that something committed. The NOTIFY runs
+    // after the COMMIT, in the same round trip but a transaction of its own
+    // that does not wait for the disk: a NOTIFY in the command's transaction
+    // would hold PostgreSQL's notification lock across its COMMIT and fsync,
+    // and commands would commit one at a time. It reads the version's
+    // committed_versions row, which only the commit makes visible: a
+    // transaction that had failed (PostgreSQL then answers ROLLBACK to the
+    // COMMIT, which QSqlQuery cannot tell) notifies nothing and throws here.
+    // Where the counter stands is left to the readers (ChangeWatcher reads
+    // it once per burst of notifications): computing it scans pg_locks.
+    // The writes held back (execLater()) go first, in the same round trip.
+    beforeStatement();
+    if (version == 0) {
+        execPostgres(QStringLiteral("COMMIT"), {});
+        return;
     }
+    QSqlQuery query = execPostgres(
+        QStringLiteral("COMMIT; SELECT set_config('synchronous_commit', 'off', true), "
+                       "pg_notify('guichet_changes', '%1') FROM committed_versions WHERE version = %1")
+            .arg(QString::number(version)),
+        {});
+    // The COMMIT went through. A failure of the NOTIFY leaves the command
+    // standing: listeners find it on their next read (the watcher re-reads
+    // every few seconds).
+    bool committed = false;
+    try {
+        if (!query.nextResult())
+            throwFor(query.lastError(), QStringLiteral("NOTIFY guichet_changes"));
+        committed = query.next();
+    } catch (const DatabaseError &error) {
+        qWarning().noquote() << "guichet: cannot notify version" << version << ":" << error.message();
+        return;
+    }
+    if (!committed)
+        throw DatabaseError(QStringLiteral("COMMIT: the transaction had failed and was rolled back"));
 }
 
 void Database::rollback()
@@ -647,6 +709,8 @@ void Database::rollback()
         } else if (m_transactionDepth > 1) {
             const bool nothingRan = dropHeldSavepoint();
             --m_transactionDepth;
+            if (!m_takenBeforeSavepoint.isEmpty())
+                m_takenVersion = m_takenBeforeSavepoint.takeLast();
             // Savepoints committed inside this one go with it.
             m_pendingRelease = 0;
             if (!nothingRan)
@@ -655,9 +719,10 @@ void Database::rollback()
         } else {
             --m_transactionDepth;
             m_takenVersion = 0;
+            m_takenBeforeSavepoint.clear();
             m_pendingRelease = 0;
             const bool sent = !m_held.startsWith(QLatin1String("BEGIN"));
-            m_held.clear();
+            clearHeld();
             if (sent && !m_lost)
                 rawConnection().rollback();
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -107,6 +108,12 @@ public:
     QVariant value(const QString &sql, const QVariantList &args = {}) const;
     // Runs an INSERT ... RETURNING id and gives the id.
     qint64 insert(const QString &sql, const QVariantList &args = {}) const;
+    // A write whose outcome the caller does not read, inside a transaction.
+    // On PostgreSQL it is held back and goes with the transaction's next
+    // statement or its COMMIT, in one round trip: an error of it then fails
+    // that statement or the COMMIT (and the transaction), not this call.
+    // On SQLite (or outside a transaction) it runs now, as exec() would.
+    void execLater(const QString &sql, const QVariantList &args = {}) const;
 
     // False once a statement met a lost connection, until a reconnection works.
     bool isConnected() const { return !m_lost; }
@@ -126,8 +133,9 @@ public:
     bool inTransaction() const { return m_transactionDepth > 0; }
 
     // The next version, for a command that writes; call inside a transaction.
-    // On PostgreSQL, once the transaction committed, commit() notifies
-    // 'guichet_changes' and reads versionState() (takeCommittedState()).
+    // On PostgreSQL, commit() notifies 'guichet_changes' in the COMMIT's round
+    // trip; readers (guichetd's ChangeWatcher) read versionState() once per
+    // burst of notifications, not once per command.
     qint64 nextVersion() const;
     // The version up to which every change is committed and visible: on
     // SQLite the last command's, on PostgreSQL (where commands commit in any
@@ -150,9 +158,6 @@ public:
         bool operator!=(const VersionState &other) const { return !(*this == other); }
     };
     VersionState versionState() const;
-    // PostgreSQL: the versionState() read just after the last COMMIT of a
-    // transaction that took a version, once; empty otherwise (and on SQLite).
-    std::optional<VersionState> takeCommittedState() { return std::exchange(m_committedState, std::nullopt); }
     // A PostgreSQL REPEATABLE READ snapshot sees what was committed before its
     // first statement only: a reader takes the version before it begins, and
     // currentVersion() answers that one until unpinVersion().
@@ -187,10 +192,17 @@ private:
     QSqlDatabase rawConnection() const;
     // PostgreSQL: several statements in one round trip (see execPostgres).
     void runBatch(const QString &statements) const;
+    // PostgreSQL: `sql` with its arguments as one statement to send, prepared
+    // once per connection (see execPostgres).
+    QString preparedStatement(const QString &sql, const QVariantList &args) const;
+    // PostgreSQL: holds `statement` back to go with the next one (m_held).
+    void hold(const QString &statement) const;
+    void clearHeld() const;
     // The checks every statement goes through first (fault injection, reconnection).
     void beforeSending(const QString &sql) const;
-    // PostgreSQL, after the COMMIT of a transaction that took `version`.
-    void noteCommitted(qint64 version);
+    // PostgreSQL: the COMMIT with the writes held back, and the NOTIFY of
+    // `version` if the transaction took one.
+    void commitAndNotify(qint64 version);
     // PostgreSQL: forgets the innermost level's SAVEPOINT if it was never sent.
     bool dropHeldSavepoint();
     // Forgets the prepared statements (DEALLOCATE ALL first when asked).
@@ -220,10 +232,16 @@ private:
     // follows); a committed savepoint is released with the next SAVEPOINT
     // (m_pendingRelease: its level), or by the COMMIT.
     mutable QString m_held;
+    // How many statements m_held has (their values may contain "; "), and
+    // whether any of them writes (execLater): a COMMIT must then send them.
+    mutable int m_heldCount = 0;
+    mutable bool m_heldWrites = false;
     int m_pendingRelease = 0;
-    // PostgreSQL: the version this transaction took (notified after COMMIT).
+    // PostgreSQL: the version this transaction took (notified after COMMIT),
+    // and what it was when each open savepoint began: a savepoint rolled back
+    // gives its version back (its mark and its committed_versions row go too).
     mutable qint64 m_takenVersion = 0;
-    std::optional<VersionState> m_committedState;
+    QList<qint64> m_takenBeforeSavepoint;
 };
 
 // Scoped transaction: rolls back unless commit() was called.

@@ -4,6 +4,7 @@
 #include "testdatabase.h"
 
 #include <QScopeGuard>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -166,23 +167,19 @@ private slots:
         QCOMPARE(t.db().currentVersion(), start);
         b->commit(); // N+1 commits while N is still in flight
         QCOMPARE(t.db().currentVersion(), start);
-        // Read with the NOTIFY after each commit: the visible version stays
-        // below N, and the count of commits above it says something committed
-        // (guichetd's sessions in memory rely on it).
-        std::optional<Database::VersionState> state = b->takeCommittedState();
-        QVERIFY(state);
-        QCOMPARE(state->visible, start);
-        QCOMPARE(state->committedAbove, 1);
-        QVERIFY(!b->takeCommittedState()); // once
+        // The visible version stays below N, and the count of commits above
+        // it says something committed (guichetd's sessions in memory rely on it).
+        Database::VersionState state = t.db().versionState();
+        QCOMPARE(state.visible, start);
+        QCOMPARE(state.committedAbove, 1);
         c->commit();
         QCOMPARE(t.db().currentVersion(), start);
         QCOMPARE(t.db().versionState().committedAbove, 2);
         a->commit();
         QCOMPARE(t.db().currentVersion(), n2);
-        state = a->takeCommittedState();
-        QVERIFY(state);
-        QCOMPARE(state->visible, n2);
-        QCOMPARE(state->committedAbove, 0);
+        state = t.db().versionState();
+        QCOMPARE(state.visible, n2);
+        QCOMPARE(state.committedAbove, 0);
 
         // A version rolled back holds nothing up once its transaction ended.
         a->begin();
@@ -207,6 +204,155 @@ private slots:
         QTRY_COMPARE(t.db().currentVersion(), k1);
         QVERIFY(k1 > k);
         a->rollback();
+    }
+
+    // PostgreSQL sends a version's COMMIT and its NOTIFY in one round trip,
+    // where QSqlQuery cannot tell a COMMIT that PostgreSQL answered with
+    // ROLLBACK (a statement of the transaction had failed): such a commit
+    // must still fail, notify nothing and move no version.
+    void aFailedTransactionDoesNotPassForCommitted()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("SQLite commits what went through; PostgreSQL aborts the whole transaction");
+        auto listener = t.openAnother();
+        QVERIFY(listener);
+        QSqlDriver *driver = listener->connection().driver();
+        QStringList heard;
+        QObject::connect(driver, &QSqlDriver::notification,
+                         [&heard](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                             heard << payload.toString();
+                         });
+        QVERIFY(driver->subscribeToNotification(QStringLiteral("guichet_changes")));
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT PRIMARY KEY)"));
+        const qint64 before = t.db().currentVersion();
+
+        t.db().begin();
+        const qint64 lost = t.db().nextVersion();
+        t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 1 });
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, t.db().exec(QStringLiteral("SELECT 1 / (id - 1) FROM kept")));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, t.db().commit());
+        t.db().rollback();
+        QVERIFY(!t.db().inTransaction());
+        QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM kept")).toInt(), 0);
+        QCOMPARE(t.db().currentVersion(), before);
+
+        // The next command's commit is heard, this one's never was.
+        t.db().begin();
+        const qint64 next = t.db().nextVersion();
+        t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 2 });
+        t.db().commit();
+        QCOMPARE(t.db().currentVersion(), next);
+        QTRY_VERIFY(heard.contains(QString::number(next)));
+        QVERIFY(!heard.contains(QString::number(lost)));
+    }
+
+    // A version taken inside a savepoint that rolled back is given back: the
+    // transaction around it commits as one that took none (and does not
+    // mistake the version's missing row for a failed commit).
+    void aVersionTakenInARolledBackSavepointIsGivenBack()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT PRIMARY KEY)"));
+        const qint64 before = t.db().currentVersion();
+        {
+            Transaction tx(t.db());
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 1 });
+            {
+                Transaction inner(t.db());
+                t.db().nextVersion();
+                t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 2 });
+                // rolled back
+            }
+            tx.commit();
+        }
+        QVERIFY(!t.db().inTransaction());
+        QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM kept")).toInt(), 1);
+        QCOMPARE(t.db().currentVersion(), before);
+        // A version kept by a savepoint that committed goes with the transaction.
+        qint64 kept = 0;
+        {
+            Transaction tx(t.db());
+            {
+                Transaction inner(t.db());
+                kept = t.db().nextVersion();
+                inner.commit();
+            }
+            {
+                Transaction inner(t.db());
+                t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 3 });
+                // rolled back: the version stays taken
+            }
+            tx.commit();
+        }
+        QCOMPARE(t.db().currentVersion(), kept);
+    }
+
+    // A write whose outcome nobody reads (an audit entry, a command's record)
+    // goes with the next statement or the COMMIT on PostgreSQL: it still
+    // belongs to its transaction (and savepoint), in order, and its failure
+    // still fails the transaction, leaving nothing.
+    void writesHeldBackBelongToTheirTransaction()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        t.db().exec(QStringLiteral("CREATE TABLE later (id BIGINT PRIMARY KEY, label TEXT)"));
+        const auto ids = [&t] {
+            QList<qint64> result;
+            for (const QVariantMap &row : t.db().rows(QStringLiteral("SELECT id FROM later ORDER BY id")))
+                result << row.value(QStringLiteral("id")).toLongLong();
+            return result;
+        };
+        {
+            Transaction tx(t.db());
+            t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                             { 1, QStringLiteral("a; b; 'c'") });
+            // The next statement sees it.
+            QCOMPARE(t.db().value(QStringLiteral("SELECT label FROM later WHERE id = ?"), { 1 }).toString(),
+                     QStringLiteral("a; b; 'c'"));
+            {
+                Transaction inner(t.db());
+                t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                                 { 2, QStringLiteral("rolled back") });
+                // rolled back with its savepoint, never sent on its own
+            }
+            {
+                Transaction inner(t.db());
+                t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                                 { 3, QStringLiteral("kept") });
+                inner.commit();
+            }
+            // Only held writes left: the COMMIT sends them.
+            t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                             { 4, QStringLiteral("last") });
+            tx.commit();
+        }
+        QCOMPARE(ids(), (QList<qint64> { 1, 3, 4 }));
+        {
+            // Never sent at all: nothing of it.
+            Transaction tx(t.db());
+            t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                             { 5, QStringLiteral("gone") });
+        }
+        QCOMPARE(ids(), (QList<qint64> { 1, 3, 4 }));
+        // A held write that fails (id 1 exists) fails the COMMIT on
+        // PostgreSQL (at once on SQLite): the transaction leaves nothing.
+        {
+            Transaction tx(t.db());
+            t.db().exec(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                        { 6, QStringLiteral("with it") });
+            QVERIFY_THROWS_EXCEPTION(DatabaseError, {
+                t.db().execLater(QStringLiteral("INSERT INTO later (id, label) VALUES (?, ?)"),
+                                 { 1, QStringLiteral("twice") });
+                tx.commit();
+            });
+        }
+        QVERIFY(!t.db().inTransaction());
+        QCOMPARE(ids(), (QList<qint64> { 1, 3, 4 }));
+        QCOMPARE(t.db().value(QStringLiteral("SELECT label FROM later WHERE id = ?"), { 1 }).toString(),
+                 QStringLiteral("a; b; 'c'"));
     }
 
     // PostgreSQL: a parameterised statement is prepared once per connection

@@ -109,6 +109,39 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(watcher.version() > held, 1000);
     }
 
+    // A command of this instance: on PostgreSQL the worker no longer reads the
+    // counter after it (that scans pg_locks). The stamp moves at once, so no
+    // session checked before the commit (a sign-out) is trusted any more, and
+    // the counter is read within a gather, not once per command.
+    void aCommitOfThisInstanceMovesTheStampAtOnce()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        server::ChangeWatcher watcher(testDb.db(), 60000);
+        auto other = testDb.openAnother();
+        QVERIFY(other);
+        SystemClock clock;
+        Core core(*other, clock);
+        NewUser user;
+        user.email = QStringLiteral("dora@example.org");
+        user.firstName = QStringLiteral("Dora");
+        user.lastName = QStringLiteral("Martin");
+        user.password = QStringLiteral("Tournesol2024x");
+        const qint64 stamp = watcher.stamp();
+        const qint64 before = watcher.version();
+        QVERIFY(Accounts(core).createUser(user).ok());
+        const qint64 now = other->currentVersion();
+        QVERIFY(now > before);
+        watcher.noteCommitted();
+        QVERIFY(watcher.stamp() != stamp);
+        if (TestDatabase::usesPostgres()) {
+            QVERIFY(watcher.behind());
+            QCOMPARE(watcher.version(), before);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!watcher.behind(), 1000);
+        QCOMPARE(watcher.version(), now);
+    }
+
     void aRefusedCommandWakesNobody()
     {
         TestDatabase testDb;
