@@ -2,26 +2,153 @@
 // then the 25-query mix of issue 14: for each query the page of 50 and its
 // count together, p50/p95 over the mix, against a plain LIKE and a
 // straightforward FTS5 trigram (pg_trgm on PostgreSQL) search in the same run.
+// With --http, the mix is also asked through a guichetd started on the same
+// database (GET /api/v1/structures with count=bounded, keyset for the deep
+// page: what the desktop asks in connected mode), as a bench user's session.
 // Usage: bench_structure_search --database LOCATION [--structures N] [--runs N] [--mix-only]
+//                               [--http] [--guichetd PATH]
 #include "benchcommandline.h"
+#include "benchworld.h"
 #include "datagen/benchdata.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
 #include "kernel/textfold.h"
+#include "rules/accounts/accounts.h"
+#include "rules/accounts/accountstore.h"
+#include "rules/accounts/passwords.h"
 #include "rules/structures/structures.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTextStream>
+#include <QUrlQuery>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <functional>
+#include <stdexcept>
 
 using namespace guichet;
 using namespace guichet::bench;
 
 namespace {
+
+// guichetd on 127.0.0.1 (a free port), stopped with SIGTERM.
+class GuichetdProcess
+{
+public:
+    GuichetdProcess(const QString &program, const QString &database)
+    {
+        m_process.setStandardErrorFile(QProcess::nullDevice()); // the request log
+        m_process.start(program,
+                        { QStringLiteral("--database"), database, QStringLiteral("--listen"),
+                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--language"),
+                          QStringLiteral("en") });
+        const QRegularExpression listening(QStringLiteral("listening on (?:http://127\\.0\\.0\\.1:)?(\\d+)"));
+        m_port = quint16(waitUntilListening(m_process, listening).toUInt());
+    }
+    ~GuichetdProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            ::kill(pid_t(m_process.processId()), SIGTERM);
+            if (!m_process.waitForFinished(10000))
+                m_process.kill();
+        }
+    }
+    quint16 port() const { return m_port; }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+// One keep-alive HTTP/1.1 connection, as a desktop holds one: GET with the
+// session's token, answers read by their Content-Length.
+class HttpClient
+{
+public:
+    HttpClient(quint16 port, const QByteArray &token)
+        : m_port(port)
+        , m_token(token)
+    {
+    }
+
+    QJsonObject get(const QByteArray &target, int *status)
+    {
+        if (m_socket.state() != QAbstractSocket::ConnectedState) {
+            m_socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+            if (!m_socket.waitForConnected(5000))
+                throw std::runtime_error("cannot connect to guichetd");
+        }
+        m_socket.write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + m_token
+                       + "\r\n\r\n");
+        QByteArray in;
+        qsizetype headerEnd = -1;
+        while ((headerEnd = in.indexOf("\r\n\r\n")) < 0) {
+            if (!m_socket.waitForReadyRead(60000))
+                throw std::runtime_error("guichetd did not answer");
+            in += m_socket.readAll();
+        }
+        const QByteArray head = in.left(headerEnd).toLower();
+        *status = head.mid(9, 3).toInt();
+        const QRegularExpression lengthHeader(QStringLiteral("content-length: *(\\d+)"));
+        const auto length = lengthHeader.match(QString::fromLatin1(head));
+        if (!length.hasMatch())
+            throw std::runtime_error("guichetd's answer has no Content-Length");
+        const qsizetype bodySize = length.captured(1).toLongLong();
+        while (in.size() < headerEnd + 4 + bodySize) {
+            if (!m_socket.waitForReadyRead(60000))
+                throw std::runtime_error("guichetd's answer stopped");
+            in += m_socket.readAll();
+        }
+        return QJsonDocument::fromJson(in.mid(headerEnd + 4, bodySize)).object();
+    }
+
+private:
+    QTcpSocket m_socket;
+    quint16 m_port;
+    QByteArray m_token;
+};
+
+// A session for the bench's user (created with a fast hash when missing):
+// its token, as guichetd's sign-in would give it.
+QByteArray benchSession(Database &db, Core &core)
+{
+    const QString email = QStringLiteral("bench-search@example.org");
+    PasswordHasher::setFastHashingForTests(true);
+    if (!db.value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { email }).isValid()) {
+        const CommandResult created = Accounts(core).createUser(
+            { email, QStringLiteral("Bench"), QStringLiteral("Search"), QStringLiteral("Tournesol-Lent-2026"),
+              false, QStringLiteral("en") });
+        if (!created.ok())
+            throw std::runtime_error("cannot create the bench user: " + created.message.toStdString());
+    }
+    const qint64 user
+        = db.value(QStringLiteral("SELECT id FROM users WHERE email = ?"), { email }).toLongLong();
+    Transaction transaction(db);
+    const QString token = newSecretToken();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    AccountStore(db).insertSession(user, secretTokenHash(token), now, now + 24LL * 3600 * 1000);
+    transaction.commit();
+    return token.toLatin1();
+}
+
+// A query value as guichetd reads it ('+' is a space there, form encoding).
+QString queryValue(const QString &value)
+{
+    QString encoded = value;
+    encoded.replace(QLatin1Char('%'), QStringLiteral("%25"));
+    encoded.replace(QLatin1Char('+'), QStringLiteral("%2B"));
+    return encoded;
+}
 
 struct Timing
 {
@@ -197,23 +324,52 @@ int referenceSearch(const Database &db, const MixQuery &q, bool fts)
 struct MixResult
 {
     QList<double> ours; // median per query
+    QList<double> http; // the same through guichetd
     QList<double> like;
     QList<double> fts;
 };
 
-void runMix(const Database &db, const Structures &structures, int runs, int referenceRuns, QTextStream &out)
+// GET /api/v1/structures for the query: its page of 50 with count=bounded,
+// keyset after `after`.
+QByteArray structuresTarget(const StructureCriteria &c, const std::optional<StructureCursor> &after)
+{
+    QUrlQuery query;
+    const std::pair<const char *, QString> fields[] = {
+        { "raison_sociale", c.raisonSociale }, { "siret", c.siret }, { "libelle", c.libelle },
+        { "code_postal", c.codePostal },       { "ville", c.ville },
+    };
+    for (const auto &[key, value] : fields) {
+        if (!value.isEmpty())
+            query.addQueryItem(QString::fromLatin1(key), queryValue(value));
+    }
+    if (after) {
+        query.addQueryItem(QStringLiteral("after_key"), queryValue(after->sortKey));
+        query.addQueryItem(QStringLiteral("after_id"), QString::number(after->id));
+    }
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("50"));
+    query.addQueryItem(QStringLiteral("count"), QStringLiteral("bounded"));
+    return "/api/v1/structures?" + query.toString(QUrl::FullyEncoded).toLatin1();
+}
+
+void runMix(const Database &db, const Structures &structures, int runs, int referenceRuns, HttpClient *http,
+            QTextStream &out)
 {
     const QList<MixQuery> queries = mixQueries();
     out << "\n### 25-query mix: page of 50 and its count together\n\n";
     out << QStringLiteral(
-               "Per query: median of %1 runs (after one warm-up) of countBounded() + searchAfter(); "
+               "Per query: median of %1 runs (after one warm-up) of searchWithCount() (searchAfter() and "
+               "countBounded() together); "
                "the references: median of %2 runs of page (ORDER BY raison_sociale, id LIMIT 50 "
                "OFFSET) + COUNT(*).\n\n")
                .arg(runs)
                .arg(referenceRuns);
-    out << "| query | count shown | exact count | page rows | page+count median | p90 | plain LIKE | FTS "
-           "reference |\n";
-    out << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    if (http)
+        out << "Through guichetd: median of the same runs of GET /api/v1/structures (limit=50, "
+               "count=bounded, keyset for the deep page) on one keep-alive connection.\n\n";
+    out << "| query | count shown | exact count | page rows | page+count median | p90 | "
+        << (http ? "through guichetd median | p90 | " : "") << "plain LIKE | FTS reference |\n";
+    out << "| --- | ---: | ---: | ---: | ---: | ---: | " << (http ? "---: | ---: | " : "")
+        << "---: | ---: |\n";
     out.flush();
     MixResult mix;
     QList<double> all;
@@ -229,8 +385,9 @@ void runMix(const Database &db, const Structures &structures, int runs, int refe
         StructureCount shown;
         int rows = 0;
         const auto run = [&] {
-            shown = structures.countBounded(q.criteria);
-            rows = int(structures.searchAfter(q.criteria, after, 50).size());
+            const StructureSearchPage page = structures.searchWithCount(q.criteria, after, 0, 50);
+            shown = page.count;
+            rows = int(page.rows.size());
             return rows;
         };
         run();
@@ -242,6 +399,31 @@ void runMix(const Database &db, const Structures &structures, int runs, int refe
             times.append(timer.nsecsElapsed() / 1e6);
         }
         all += times;
+        QList<double> httpTimes;
+        QString httpNote;
+        if (http) {
+            const QByteArray target = structuresTarget(q.criteria, after);
+            const auto ask = [&] {
+                int status = 0;
+                const QJsonObject answer = http->get(target, &status);
+                const int got = int(answer.value(QLatin1String("rows")).toArray().size());
+                if (status != 200 || got != rows
+                    || answer.value(QLatin1String("count")).toInteger() != shown.count)
+                    httpNote
+                        = QStringLiteral("  (error: guichetd answered %1 with %2 rows and a count of %3)\n")
+                              .arg(status)
+                              .arg(got)
+                              .arg(answer.value(QLatin1String("count")).toInteger());
+            };
+            ask();
+            for (int i = 0; i < runs; ++i) {
+                QElapsedTimer timer;
+                timer.start();
+                ask();
+                httpTimes.append(timer.nsecsElapsed() / 1e6);
+            }
+            mix.http.append(median(httpTimes));
+        }
         const auto reference = [&](bool fts) {
             QList<double> t;
             if (referenceRuns <= 0)
@@ -260,15 +442,21 @@ void runMix(const Database &db, const Structures &structures, int runs, int refe
         mix.ours.append(median(times));
         mix.like.append(like);
         mix.fts.append(fts);
-        out << QStringLiteral("| %1 | %2%3 | %4 | %5 | %6 ms | %7 ms | %8 ms | %9 ms |\n")
+        const QString throughGuichetd = http ? QStringLiteral("%1 ms | %2 ms | ")
+                                                   .arg(median(httpTimes), 0, 'f', 1)
+                                                   .arg(percentile(httpTimes, 0.9), 0, 'f', 1)
+                                             : QString();
+        out << QStringLiteral("| %1 | %2%3 | %4 | %5 | %6 ms | %7 ms | %8%9 ms | %10 ms |\n")
                    .arg(q.name, shown.exact ? QString() : QStringLiteral("≥ "))
                    .arg(shown.count)
                    .arg(exact)
                    .arg(rows)
                    .arg(median(times), 0, 'f', 1)
                    .arg(percentile(times, 0.9), 0, 'f', 1)
+                   .arg(throughGuichetd)
                    .arg(like, 0, 'f', 1)
                    .arg(fts, 0, 'f', 1);
+        out << httpNote;
         if (shown.exact ? shown.count != exact : shown.count > exact)
             out << "  (error: the count shown does not agree with the exact count)\n";
         out.flush();
@@ -291,6 +479,21 @@ void runMix(const Database &db, const Structures &structures, int runs, int refe
                .arg(percentile(mix.fts, 0.95) / std::max(p95, 0.001), 0, 'f', 1)
                .arg(percentile(all, 0.5), 0, 'f', 1)
                .arg(percentile(all, 0.95), 0, 'f', 1);
+    if (http) {
+        const double h50 = percentile(mix.http, 0.5);
+        const double h95 = percentile(mix.http, 0.95);
+        out << QStringLiteral(
+                   "\nThrough guichetd (per-query medians, nearest rank): p50 %1 ms, p95 %2 ms (in process "
+                   "%3 / %4 ms); FTS reference %5× / %6× slower, plain LIKE %7× / %8× slower.\n")
+                   .arg(h50, 0, 'f', 1)
+                   .arg(h95, 0, 'f', 1)
+                   .arg(p50, 0, 'f', 1)
+                   .arg(p95, 0, 'f', 1)
+                   .arg(percentile(mix.fts, 0.5) / std::max(h50, 0.001), 0, 'f', 1)
+                   .arg(percentile(mix.fts, 0.95) / std::max(h95, 0.001), 0, 'f', 1)
+                   .arg(percentile(mix.like, 0.5) / std::max(h50, 0.001), 0, 'f', 1)
+                   .arg(percentile(mix.like, 0.95) / std::max(h95, 0.001), 0, 'f', 1);
+    }
     out.flush();
 }
 
@@ -312,6 +515,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption mixOnlyOption(
         QStringLiteral("mix-only"), QStringLiteral("Only the 25-query mix (not the three-query table)."));
     commandLine.addOption(mixOnlyOption);
+    const QCommandLineOption httpOption(
+        QStringLiteral("http"),
+        QStringLiteral("The mix through a guichetd started on the same database too."));
+    commandLine.addOption(httpOption);
+    const QCommandLineOption guichetdOption(QStringLiteral("guichetd"),
+                                            QStringLiteral("The guichetd to start (with --http)."),
+                                            QStringLiteral("path"), QStringLiteral(GUICHETD_PATH));
+    commandLine.addOption(guichetdOption);
     if (!commandLine.process(app))
         return 2;
     const int wanted = int(commandLine.number(structuresOption, 0));
@@ -337,9 +548,22 @@ int main(int argc, char *argv[])
     SystemClock clock;
     Core core(*db, clock);
     const Structures structures(core);
+    std::unique_ptr<GuichetdProcess> server;
+    std::unique_ptr<HttpClient> http;
+    if (commandLine.isSet(httpOption)) {
+        try {
+            const QByteArray token = benchSession(*db, core);
+            server = std::make_unique<GuichetdProcess>(commandLine.value(guichetdOption),
+                                                       commandLine.location());
+            http = std::make_unique<HttpClient>(server->port(), token);
+        } catch (const std::exception &e) {
+            err << "bench_structure_search: " << e.what() << Qt::endl;
+            return 1;
+        }
+    }
     if (commandLine.isSet(mixOnlyOption)) {
         out << "Structures: " << total << " on " << (db->isPostgres() ? "PostgreSQL" : "SQLite") << "\n";
-        runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), out);
+        runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), http.get(), out);
         return 0;
     }
     struct Case
@@ -408,6 +632,6 @@ int main(int argc, char *argv[])
             out << "  (note: search() gave " << indexed.rows << " rows, the scan " << scan.rows << ")\n";
         out.flush();
     }
-    runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), out);
+    runMix(*db, structures, runs, int(commandLine.number(referenceRunsOption, 0)), http.get(), out);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "commands/commanddispatcher.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
+#include "kernel/textlimits.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
 #include "rules/accounts/sessions.h"
@@ -384,6 +385,32 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const auto limit = queryNumber(q, QStringLiteral("limit"), 50, 1, 500);
         if (!limit)
             return badParameter(QStringLiteral("limit"));
+        // Keyset paging: the page after the row with this sort key and id
+        // (the previous answer's "next"), the same cost at any depth.
+        std::optional<StructureCursor> after;
+        const bool hasKey = q.hasQueryItem(QStringLiteral("after_key"));
+        const bool hasId = q.hasQueryItem(QStringLiteral("after_id"));
+        if (hasKey || hasId) {
+            if (!hasId)
+                return badParameter(QStringLiteral("after_id"));
+            const auto afterId
+                = queryNumber(q, QStringLiteral("after_id"), 0, 1, std::numeric_limits<qint64>::max());
+            if (!afterId)
+                return badParameter(QStringLiteral("after_id"));
+            const QString afterKey = text(q, QStringLiteral("after_key"));
+            // A sort key is a folded raison sociale (folding may lengthen it).
+            if (!hasKey || afterKey.size() > 2 * textLimit::RaisonSociale)
+                return badParameter(QStringLiteral("after_key"));
+            if (*offset > 0)
+                return badParameter(QStringLiteral("offset"));
+            after = StructureCursor { afterKey, *afterId };
+        }
+        // "bounded": the count as the search screen shows it first (a lower
+        // bound when counting more would cost more than the page); "exact".
+        const QString countMode = q.queryItemValue(QStringLiteral("count"));
+        if (q.hasQueryItem(QStringLiteral("count")) && countMode != QLatin1String("bounded")
+            && countMode != QLatin1String("exact"))
+            return badParameter(QStringLiteral("count"));
         StructureCriteria criteria;
         criteria.raisonSociale = text(q, QStringLiteral("raison_sociale"));
         criteria.siret = text(q, QStringLiteral("siret"));
@@ -392,17 +419,42 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         criteria.ville = text(q, QStringLiteral("ville"));
         if (const auto refusal = Structures::checkCriteria(criteria))
             return ApiResponse::fromResult(*refusal);
+        const Structures structures(core);
+        QJsonObject answer;
         // One more than asked tells whether another page exists.
-        const QList<StructureRow> found = Structures(core).search(criteria, int(*offset), int(*limit) + 1);
+        QList<StructureRow> found;
+        if (countMode == QLatin1String("bounded")) {
+            // Together: on PostgreSQL one trigram bitmap serves both.
+            const StructureSearchPage page
+                = structures.searchWithCount(criteria, after, int(*offset), int(*limit) + 1);
+            found = page.rows;
+            answer.insert(QStringLiteral("count"), page.count.count);
+            answer.insert(QStringLiteral("countExact"), page.count.exact);
+        } else {
+            if (countMode == QLatin1String("exact")) {
+                answer.insert(QStringLiteral("count"), structures.count(criteria));
+                answer.insert(QStringLiteral("countExact"), true);
+            }
+            found = after ? structures.searchAfter(criteria, after, int(*limit) + 1)
+                          : structures.search(criteria, int(*offset), int(*limit) + 1);
+        }
+        const bool more = found.size() > *limit;
+        if (more)
+            found.resize(int(*limit));
         QList<qint64> ids;
-        for (int i = 0; i < found.size() && i < *limit; ++i)
-            ids.append(found.at(i).id);
+        for (const StructureRow &row : std::as_const(found))
+            ids.append(row.id);
         // Structure rows as the sync feed sends them (docs/API.md "Rows").
         QJsonArray rows;
         for (const QJsonObject &row : ChangeFeed(core).rows(QStringLiteral("structures"), ids))
             rows.append(row);
-        return ApiResponse::json(
-            { { QStringLiteral("rows"), rows }, { QStringLiteral("more"), found.size() > *limit } });
+        answer.insert(QStringLiteral("rows"), rows);
+        answer.insert(QStringLiteral("more"), more);
+        if (!found.isEmpty())
+            answer.insert(QStringLiteral("next"),
+                          QJsonObject { { QStringLiteral("after_key"), found.last().sortKey },
+                                        { QStringLiteral("after_id"), found.last().id } });
+        return ApiResponse::json(answer);
     });
 
     // Support staff only (Forbidden otherwise): the requests to join a

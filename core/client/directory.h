@@ -57,8 +57,8 @@ public:
     using QObject::QObject;
 
     // The number of structures matching `criteria`, or -1 when this directory
-    // cannot count without reading every page (guichetd answers pages with
-    // "more" only): the screen then grows its table page by page.
+    // cannot count without reading every page: the screen then grows its
+    // table page by page.
     virtual void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) = 0;
     // `limit` matching structures from `offset` (fewer only on the last page),
     // ordered by raison sociale then id (Structures::search). Empty criteria
@@ -74,7 +74,7 @@ public:
                                         BoundedCountCallback done);
     // The page after `after` when given (keyset: Structures::searchAfter, the
     // same cost at any depth), else the page at `offset`; `offset` is always
-    // the page's first row. By default the offset page (guichetd pages by offset).
+    // the page's first row. By default the offset page.
     virtual void searchStructuresAfter(const StructureCriteria &criteria,
                                        const std::optional<StructureCursor> &after, int offset, int limit,
                                        QObject *context, StructuresCallback done);

@@ -83,25 +83,124 @@ RemoteDirectory::RemoteDirectory(RemoteCommandGateway &gateway, Database &replic
 {
 }
 
-void RemoteDirectory::countStructures(const StructureCriteria &criteria, QObject *, CountCallback done)
+namespace {
+
+// A criterion or cursor as a query value: QUrlQuery leaves '+' as it is,
+// which guichetd reads as a space (form encoding), so it is sent as %2B.
+QString queryValue(const QString &value)
 {
-    done(CommandResult::success(), criteria.isEmpty() ? 0 : -1);
+    QString encoded = value;
+    encoded.replace(QLatin1Char('%'), QStringLiteral("%25"));
+    encoded.replace(QLatin1Char('+'), QStringLiteral("%2B"));
+    return encoded;
+}
+
+QUrlQuery criteriaQuery(const StructureCriteria &criteria)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("raison_sociale"), queryValue(criteria.raisonSociale));
+    query.addQueryItem(QStringLiteral("siret"), queryValue(criteria.siret));
+    query.addQueryItem(QStringLiteral("libelle"), queryValue(criteria.libelle));
+    query.addQueryItem(QStringLiteral("code_postal"), queryValue(criteria.codePostal));
+    query.addQueryItem(QStringLiteral("ville"), queryValue(criteria.ville));
+    return query;
+}
+
+// GET /structures's page: its rows, "more", and the cursor after its last row.
+StructurePage pageFromJson(const QJsonObject &json)
+{
+    StructurePage page;
+    for (const QJsonValue &value : json.value(QLatin1String("rows")).toArray()) {
+        const QJsonObject row = value.toObject();
+        StructureRow structure;
+        structure.id = row.value(QLatin1String("id")).toInteger();
+        structure.siret = row.value(QLatin1String("siret")).toString();
+        structure.raisonSociale = row.value(QLatin1String("raison_sociale")).toString();
+        structure.libelle = row.value(QLatin1String("libelle")).toString();
+        structure.codePostal = row.value(QLatin1String("code_postal")).toString();
+        structure.ville = row.value(QLatin1String("ville")).toString();
+        structure.identifierType = row.value(QLatin1String("identifier_type")).toString();
+        page.rows.append(structure);
+    }
+    // The server's key, not one folded here: the next page starts exactly
+    // where the server's order left off.
+    const QJsonObject next = json.value(QLatin1String("next")).toObject();
+    if (!page.rows.isEmpty() && next.value(QLatin1String("after_id")).toInteger() == page.rows.last().id)
+        page.rows.last().sortKey = next.value(QLatin1String("after_key")).toString();
+    page.more = json.value(QLatin1String("more")).toBool();
+    return page;
+}
+
+} // namespace
+
+void RemoteDirectory::countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done)
+{
+    if (criteria.isEmpty()) {
+        done(CommandResult::success(), 0);
+        return;
+    }
+    QUrlQuery query = criteriaQuery(criteria);
+    query.addQueryItem(QStringLiteral("count"), QStringLiteral("exact"));
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), 0);
+            return;
+        }
+        done(CommandResult::success(), answer.json.value(QLatin1String("count")).toInteger(-1));
+    });
+}
+
+void RemoteDirectory::countStructuresBounded(const StructureCriteria &criteria, QObject *context,
+                                             BoundedCountCallback done)
+{
+    if (criteria.isEmpty()) {
+        done(CommandResult::success(), StructureCount {});
+        return;
+    }
+    QUrlQuery query = criteriaQuery(criteria);
+    query.addQueryItem(QStringLiteral("count"), QStringLiteral("bounded"));
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        m_gateway.noteReachable(!answer.unreachable);
+        if (answer.status == 401)
+            m_gateway.noteSessionExpired();
+        if (!answer.isSuccess()) {
+            done(answer.result(), {});
+            return;
+        }
+        done(CommandResult::success(),
+             StructureCount { answer.json.value(QLatin1String("count")).toInteger(-1),
+                              answer.json.value(QLatin1String("countExact")).toBool(true) });
+    });
 }
 
 void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit,
                                        QObject *context, StructuresCallback done)
 {
+    searchStructuresAfter(criteria, std::nullopt, offset, limit, context, std::move(done));
+}
+
+void RemoteDirectory::searchStructuresAfter(const StructureCriteria &criteria,
+                                            const std::optional<StructureCursor> &after, int offset,
+                                            int limit, QObject *context, StructuresCallback done)
+{
     if (criteria.isEmpty()) {
         done(CommandResult::success(), {});
         return;
     }
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("raison_sociale"), criteria.raisonSociale);
-    query.addQueryItem(QStringLiteral("siret"), criteria.siret);
-    query.addQueryItem(QStringLiteral("libelle"), criteria.libelle);
-    query.addQueryItem(QStringLiteral("code_postal"), criteria.codePostal);
-    query.addQueryItem(QStringLiteral("ville"), criteria.ville);
-    query.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    QUrlQuery query = criteriaQuery(criteria);
+    if (after && after->id > 0) {
+        query.addQueryItem(QStringLiteral("after_key"), queryValue(after->sortKey));
+        query.addQueryItem(QStringLiteral("after_id"), QString::number(after->id));
+    } else {
+        query.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    }
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
     whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
@@ -112,21 +211,7 @@ void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int of
             done(answer.result(), {});
             return;
         }
-        StructurePage page;
-        for (const QJsonValue &value : answer.json.value(QLatin1String("rows")).toArray()) {
-            const QJsonObject row = value.toObject();
-            StructureRow structure;
-            structure.id = row.value(QLatin1String("id")).toInteger();
-            structure.siret = row.value(QLatin1String("siret")).toString();
-            structure.raisonSociale = row.value(QLatin1String("raison_sociale")).toString();
-            structure.libelle = row.value(QLatin1String("libelle")).toString();
-            structure.codePostal = row.value(QLatin1String("code_postal")).toString();
-            structure.ville = row.value(QLatin1String("ville")).toString();
-            structure.identifierType = row.value(QLatin1String("identifier_type")).toString();
-            page.rows.append(structure);
-        }
-        page.more = answer.json.value(QLatin1String("more")).toBool();
-        done(CommandResult::success(), page);
+        done(CommandResult::success(), pageFromJson(answer.json));
     });
 }
 

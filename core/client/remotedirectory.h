@@ -26,10 +26,15 @@ public:
 
     QString cacheDir() const { return m_cacheDir; }
 
-    // guichetd answers pages with "more" only: count is -1.
+    // GET /structures with count=exact, count=bounded, and its keyset pages
+    // (after_key, after_id) when the model holds the previous page.
     void countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done) override;
+    void countStructuresBounded(const StructureCriteria &criteria, QObject *context,
+                                BoundedCountCallback done) override;
     void searchStructures(const StructureCriteria &criteria, int offset, int limit, QObject *context,
                           StructuresCallback done) override;
+    void searchStructuresAfter(const StructureCriteria &criteria, const std::optional<StructureCursor> &after,
+                               int offset, int limit, QObject *context, StructuresCallback done) override;
     void searchUsers(const QString &text, int limit, QObject *context, UsersCallback done) override;
     void fileContent(qint64 fileId, QObject *context, ContentCallback done) override;
     void principalRequests(QObject *context, RequestsCallback done) override;

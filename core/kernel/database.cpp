@@ -254,6 +254,14 @@ void Database::configureSession() const
         // planned for its own values, as when every statement was prepared
         // anew (a generic plan would not see a search pattern's prefix).
         exec(QStringLiteral("SET plan_cache_mode TO force_custom_plan"));
+        // Short reads (a page of 50, a bounded count): starting parallel
+        // workers cost more than they save (a walk of the sort key index that
+        // reads 1,500 rows took 270 ms, 0.2 ms without them).
+        exec(QStringLiteral("SET max_parallel_workers_per_gather TO 0"));
+        // A sequential scan starts at the table's first page, not where a
+        // concurrent one is: the structure search's sample of the table's
+        // first rows is then the same rows each time (and stays cached).
+        exec(QStringLiteral("SET synchronize_seqscans TO off"));
     } else {
         exec(QStringLiteral("PRAGMA foreign_keys = ON"));
         if (m_location != QLatin1String(":memory:"))

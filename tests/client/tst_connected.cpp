@@ -499,6 +499,77 @@ private slots:
         QVERIFY2(added.result.ok(), qPrintable(added.result.message));
     }
 
+    // Connected, the search screen's directory asks guichetd for its count
+    // (bounded, then exact) and pages by keyset: every row once, in the
+    // server's order, names with '+' and accents included.
+    void remoteDirectoryPagesByKeysetWithItsCount()
+    {
+        QList<qint64> created { m_structure };
+        for (int i = 0; i < 30; ++i) {
+            const QString name = i % 3 == 0
+                ? QStringLiteral("Menuiserie+Fils %1").arg(i, 2, 10, QLatin1Char('0'))
+                : i % 3 == 1 ? QStringLiteral("MENUISERIE Égale")
+                             : QStringLiteral("menuiserie égale");
+            created << insertStructure(m_db->db(), validSiret(100 + i), name);
+        }
+        QVERIFY(signIn());
+        RemoteDirectory directory(*m_gateway, *m_replicaDb, m_dir.filePath(QStringLiteral("cache")));
+        StructureCriteria criteria;
+        criteria.raisonSociale = QStringLiteral("*menuiserie*");
+        std::optional<StructureCount> bounded;
+        directory.countStructuresBounded(criteria, nullptr,
+                                         [&](const CommandResult &result, const StructureCount &count) {
+                                             QVERIFY2(result.ok(), qPrintable(result.message));
+                                             bounded = count;
+                                         });
+        QTRY_VERIFY(bounded);
+        QCOMPARE(bounded->count, created.size());
+        QVERIFY(bounded->exact);
+        qint64 exact = -2;
+        directory.countStructures(criteria, nullptr, [&](const CommandResult &result, qint64 n) {
+            QVERIFY2(result.ok(), qPrintable(result.message));
+            exact = n;
+        });
+        QTRY_COMPARE(exact, qint64(created.size()));
+
+        // The offset pages, then the keyset pages, 7 rows at a time.
+        const auto page = [&](const std::optional<StructureCursor> &after, int offset) {
+            std::optional<StructurePage> got;
+            directory.searchStructuresAfter(criteria, after, offset, 7, nullptr,
+                                            [&](const CommandResult &result, const StructurePage &rows) {
+                                                QVERIFY2(result.ok(), qPrintable(result.message));
+                                                got = rows;
+                                            });
+            if (!QTest::qWaitFor([&] { return got.has_value(); }, 10000))
+                return StructurePage {};
+            return *got;
+        };
+        QList<qint64> byOffset, byKeyset;
+        for (int offset = 0; offset < 100; offset += 7) {
+            const StructurePage rows = page(std::nullopt, offset);
+            for (const StructureRow &row : rows.rows)
+                byOffset << row.id;
+            if (!rows.more)
+                break;
+        }
+        std::optional<StructureCursor> after;
+        for (int pages = 0; pages < 20; ++pages) {
+            const StructurePage rows = page(after, pages * 7);
+            QVERIFY(!rows.rows.isEmpty());
+            for (const StructureRow &row : rows.rows)
+                byKeyset << row.id;
+            // The server's sort key of the page's last row is the next cursor.
+            QCOMPARE(rows.rows.last().sortKey, structureSortKey(rows.rows.last().raisonSociale));
+            after = StructureCursor { rows.rows.last().sortKey, rows.rows.last().id };
+            if (!rows.more)
+                break;
+        }
+        QCOMPARE(byOffset.size(), created.size());
+        QCOMPARE(byKeyset, byOffset);
+        QCOMPARE(QSet<qint64>(byKeyset.cbegin(), byKeyset.cend()),
+                 QSet<qint64>(created.cbegin(), created.cend()));
+    }
+
     void remoteDirectorySearchesAndDownloads()
     {
         QVERIFY(signIn());

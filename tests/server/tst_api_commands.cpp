@@ -7,6 +7,7 @@
 #include <QDate>
 #include <QJsonArray>
 #include <QTest>
+#include <QUrlQuery>
 #include <QUuid>
 
 using namespace guichet;
@@ -435,6 +436,83 @@ private slots:
                            token, QString(101, QLatin1Char('c')));
         QCOMPARE(r.status, 422);
         QCOMPARE(r.field(), QStringLiteral("commandId"));
+    }
+
+    // Keyset pages (after_key, after_id: the previous answer's "next") give the
+    // offset pages' rows, and a count comes with the page when asked.
+    void structureSearchKeysetAndCount()
+    {
+        const QString token = m_tokens.value(QStringLiteral("outsider"));
+        const QString all = QStringLiteral("/api/v1/structures?siret=*");
+        ApiReply r = m_api->get(all + QStringLiteral("&limit=500&count=exact"), token);
+        QCOMPARE(r.status, 200);
+        const QJsonArray every = r.json.value(QLatin1String("rows")).toArray();
+        QVERIFY(every.size() >= 2);
+        QCOMPARE(r.json.value(QLatin1String("count")).toInteger(), every.size());
+        QCOMPARE(r.json.value(QLatin1String("countExact")).toBool(), true);
+        r = m_api->get(all + QStringLiteral("&limit=1&count=bounded"), token);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(QLatin1String("count")).toInteger(), every.size());
+        QCOMPARE(r.json.value(QLatin1String("countExact")).toBool(), true);
+        // Without count, no count.
+        r = m_api->get(all + QStringLiteral("&limit=1"), token);
+        QVERIFY(!r.json.contains(QLatin1String("count")));
+
+        QList<qint64> paged;
+        QString next = all + QStringLiteral("&limit=1");
+        for (int page = 0; page <= every.size(); ++page) {
+            r = m_api->get(next, token);
+            QCOMPARE(r.status, 200);
+            const QJsonArray rows = r.json.value(QLatin1String("rows")).toArray();
+            QCOMPARE(rows.size(), 1);
+            paged << rows.at(0).toObject().value(QLatin1String("id")).toInteger();
+            const QJsonObject cursor = r.json.value(QLatin1String("next")).toObject();
+            QCOMPARE(cursor.value(QLatin1String("after_id")).toInteger(), paged.last());
+            if (!r.json.value(QLatin1String("more")).toBool())
+                break;
+            QUrlQuery query;
+            query.addQueryItem(QStringLiteral("after_key"),
+                               QString::fromLatin1(QUrl::toPercentEncoding(
+                                   cursor.value(QLatin1String("after_key")).toString())));
+            query.addQueryItem(QStringLiteral("after_id"), QString::number(paged.last()));
+            next = all + QStringLiteral("&limit=1&") + query.toString(QUrl::FullyEncoded);
+        }
+        QList<qint64> expected;
+        for (const QJsonValue &row : every)
+            expected << row.toObject().value(QLatin1String("id")).toInteger();
+        QCOMPARE(paged, expected);
+
+        // Every parameter bounded; a bad one is 400 naming it, and nothing is listed.
+        const QList<std::pair<QString, QString>> bad {
+            { QStringLiteral("&after_key=a"), QStringLiteral("after_id") },
+            { QStringLiteral("&after_id=3"), QStringLiteral("after_key") },
+            { QStringLiteral("&after_key=a&after_id=0"), QStringLiteral("after_id") },
+            { QStringLiteral("&after_key=a&after_id=-4"), QStringLiteral("after_id") },
+            { QStringLiteral("&after_key=a&after_id=x"), QStringLiteral("after_id") },
+            { QStringLiteral("&after_key=a&after_id=99999999999999999999"), QStringLiteral("after_id") },
+            { QStringLiteral("&after_key=") + QString(501, QLatin1Char('k')) + QStringLiteral("&after_id=1"),
+              QStringLiteral("after_key") },
+            { QStringLiteral("&after_key=a&after_id=1&offset=2"), QStringLiteral("offset") },
+            { QStringLiteral("&offset=-1"), QStringLiteral("offset") },
+            { QStringLiteral("&offset=99999999999"), QStringLiteral("offset") },
+            { QStringLiteral("&limit=501"), QStringLiteral("limit") },
+            { QStringLiteral("&count=yes"), QStringLiteral("count") },
+            { QStringLiteral("&count="), QStringLiteral("count") },
+        };
+        for (const auto &[suffix, field] : bad) {
+            r = m_api->get(all + suffix, token);
+            QVERIFY2(r.status == 400, qPrintable(suffix));
+            QCOMPARE(r.code(), QStringLiteral("bad_request"));
+            QCOMPARE(r.field(), field);
+            QVERIFY(!r.json.contains(QLatin1String("rows")));
+        }
+        // The longest sort key a raison sociale can fold to is accepted.
+        r = m_api->get(all + QStringLiteral("&after_key=") + QString(500, QLatin1Char('z'))
+                           + QStringLiteral("&after_id=1"),
+                       token);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(QLatin1String("rows")).toArray().size(), 0);
+        QCOMPARE(r.json.value(QLatin1String("more")).toBool(), false);
     }
 
     void userSearch()

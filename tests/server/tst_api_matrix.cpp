@@ -150,6 +150,17 @@ QList<Route> routes()
                      return w.api->get(QStringLiteral("/api/v1/structures?raison_sociale=menuiserie*"),
                                        token);
                  } };
+    // Its keyset page and count: the same rights (every signed-in user).
+    r << Route { QStringLiteral("GET structures (keyset page and count)"),
+                 kEveryone,
+                 false,
+                 false,
+                 false,
+                 [](World &w, const QString &, const QString &token) {
+                     return w.api->get(QStringLiteral("/api/v1/structures?raison_sociale=*&count=bounded&"
+                                                      "after_key=a&after_id=1&limit=5"),
+                                       token);
+                 } };
     r << Route { QStringLiteral("GET users"),
                  kEveryone,
                  false,

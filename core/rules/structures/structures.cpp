@@ -464,6 +464,15 @@ qint64 Structures::count(const StructureCriteria &criteria) const
     return StructureStore(m_core.db()).count(criteria);
 }
 
+StructureSearchPage Structures::searchWithCount(const StructureCriteria &criteria,
+                                                const std::optional<StructureCursor> &after, int offset,
+                                                int limit, qint64 bound) const
+{
+    if (checkCriteria(criteria))
+        return {};
+    return StructureStore(m_core.db()).searchWithCount(criteria, after, after ? 0 : offset, limit, bound);
+}
+
 void Structures::setSearchPlanScaleForTests(int divisor)
 {
     StructureStore::setPlanScaleForTests(divisor);

@@ -111,6 +111,13 @@ struct StructureCount
     bool exact = true;
 };
 
+// A page of the structure search with the count of its matches.
+struct StructureSearchPage
+{
+    QList<StructureRow> rows;
+    StructureCount count;
+};
+
 struct ServiceRow
 {
     qint64 id = 0;
@@ -180,6 +187,12 @@ public:
     // scan found), with exact false.
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound = defaultCountBound) const;
     static constexpr qint64 defaultCountBound = 10000;
+    // searchAfter() (or search() at `offset` without a cursor) and
+    // countBounded() at once: what the first page of a search shows. Cheaper
+    // than the two calls on PostgreSQL when both would read the trigram index.
+    StructureSearchPage searchWithCount(const StructureCriteria &criteria,
+                                        const std::optional<StructureCursor> &after, int offset, int limit,
+                                        qint64 bound = defaultCountBound) const;
     // Divides the hit counts and walk lengths at which the search changes its
     // plan (docs/PERFORMANCE.md), so that a test's few hundred rows take every
     // plan; 1 restores them. Not thread-safe: tests only.

@@ -624,9 +624,22 @@ constexpr int scanRows = 120000;
 // « 25-query mix »): left to itself, the planner walks the sort key index
 // when it expects dense hits and takes seconds when they sit far along it.
 
-// Fewer trigram hits than this: a page sorts them. Lower than SQLite's: each
-// id taken from pg_trgm's bitmap costs a heap row and its recheck.
-constexpr qint64 pgSortThresholdRows = 2000;
+// pg_trgm builds its whole bitmap before the first row, so a common pattern
+// costs 50-150 ms however few rows are read: a page and its count avoid the
+// trigram index when a sample of the table says the hits are dense.
+// Rows of structures_search (physical order) a search samples to judge how
+// dense its hits are.
+constexpr int pgSampleRowsDefault = 2000;
+// Rows a bounded count samples: a common pattern's count is the hits found
+// there (a lower bound), a rare one's the trigram index's.
+constexpr int pgCountSampleRowsDefault = 10000;
+// Hits in the count's sample from which the sample's hits are the count
+// (1 % of the table or more: the exact count follows, Structures::count).
+constexpr int pgDenseCountHitsDefault = 100;
+// Rows of the sort key index a page walks (index alone for a raison sociale,
+// each row's folded copy looked up otherwise) before the hits are sorted.
+constexpr int pgNameWalkRowsDefault = 20000;
+constexpr int pgWalkRowsDefault = 5000;
 
 qint64 sortThreshold()
 {
@@ -644,9 +657,9 @@ int nameWalkRows()
 {
     return nameWalkRowsDefault / s_planScale;
 }
-qint64 pgSortThreshold()
+int pgScaled(int rows)
 {
-    return pgSortThresholdRows / s_planScale;
+    return std::max(1, rows / s_planScale);
 }
 
 bool isPostal(const Clause &clause)
@@ -663,15 +676,60 @@ bool hasTrigram(const Clause &clause)
                        [](const QString &run) { return run.toUcs4().size() >= 3; });
 }
 
+// A folded text as a LIKE literal (its wildcards escaped).
+QString pgLikeLiteral(const QString &text)
+{
+    QString escaped;
+    for (const QChar c : text) {
+        if (c == QLatin1Char('%') || c == QLatin1Char('_') || c == QLatin1Char('\\'))
+            escaped += QLatin1Char('\\');
+        escaped += c;
+    }
+    return escaped;
+}
+
+// The two longest words (three characters or more) of a clause whose
+// literal text has more words than that, longest first; else nothing.
+QStringList pgIndexWords(const Clause &clause)
+{
+    QStringList words;
+    for (const QString &run : clause.runs)
+        words += run.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (words.size() <= 2)
+        return {};
+    std::stable_sort(words.begin(), words.end(), [](const QString &a, const QString &b) {
+        return a.toUcs4().size() > b.toUcs4().size();
+    });
+    words = words.mid(0, 2);
+    if (words.last().toUcs4().size() < 3)
+        return {};
+    return words;
+}
+
 // "f.column LIKE ?" for each clause, a raison sociale on the sort key (the
 // same folded text, in the structures row) when `onSortKey`.
 QString pgLikes(const QList<Clause> &list, bool onSortKey, QVariantList *args)
 {
     QStringList parts;
     for (const Clause &clause : list) {
-        parts << (onSortKey && clause.column == QLatin1String("raison_sociale")
-                      ? QStringLiteral("s.sort_key LIKE ?")
-                      : QStringLiteral("f.%1 LIKE ?").arg(clause.column));
+        // A pattern without a trigram is written so that pg_trgm's index
+        // cannot serve it: its « full index scan » reads every posting list.
+        if (onSortKey && clause.column == QLatin1String("raison_sociale"))
+            parts << QStringLiteral("s.sort_key LIKE ?");
+        else if (!hasTrigram(clause))
+            parts << QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column);
+        else if (const QStringList words = pgIndexWords(clause); !words.isEmpty()) {
+            // A phrase of several words: the index is asked for its two
+            // longest words (« et », « fils » are in a quarter of the names,
+            // and their posting lists cost more than they narrow), the
+            // phrase checked on the rows found.
+            for (const QString &word : words) {
+                parts << QStringLiteral("f.%1 LIKE ?").arg(clause.column);
+                *args << QStringLiteral("%") + pgLikeLiteral(word) + QStringLiteral("%");
+            }
+            parts << QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column);
+        } else
+            parts << QStringLiteral("f.%1 LIKE ?").arg(clause.column);
         *args << clause.pattern;
     }
     return parts.join(QStringLiteral(" AND "));
@@ -720,6 +778,104 @@ PgPlan pgPlan(const QList<Clause> &list)
 QString pgPrefixRange(const Clause &clause, QVariantList *args)
 {
     return keyedCondition(clause, QStringLiteral("s.sort_key"), args);
+}
+
+// What a sample of structures_search found: the rows read (fewer than asked:
+// the whole table) and the hits among them.
+struct PgSample
+{
+    qint64 rows = 0;
+    qint64 hits = 0;
+};
+
+// The first `rows` folded copies in the table's physical order (the same
+// pages every time, so they stay cached), each checked against every clause
+// without an index.
+PgSample pgSample(const Database &db, const QList<Clause> &list, int rows)
+{
+    QVariantList args;
+    QStringList checks;
+    for (const Clause &clause : list) {
+        checks << QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column);
+        args << clause.pattern;
+    }
+    args << rows;
+    const auto row = db.row(QStringLiteral("SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE %1) AS hits FROM "
+                                           "(SELECT * FROM structures_search LIMIT ?) f")
+                                .arg(checks.join(QStringLiteral(" AND "))),
+                            args);
+    if (!row)
+        return {};
+    return { row->value(QStringLiteral("n")).toLongLong(), row->value(QStringLiteral("hits")).toLongLong() };
+}
+
+// The page read by walking the sort key index from the cursor, each row
+// checked (a raison sociale on the sort key itself, the other columns on the
+// folded copy, looked up by a subquery per row so that no trigram bitmap is
+// built). `rows` bounds the walk (0: none); nothing when the walk ended
+// before the page was full (the hits are then sorted instead).
+std::optional<QList<StructureRow>> pgWalk(const Database &db, const QList<Clause> &list,
+                                          const std::optional<StructureCursor> &after, int offset, int limit,
+                                          int rows)
+{
+    QVariantList args;
+    const QString from = joined({ afterCondition(after, &args) });
+    if (rows > 0)
+        args << rows;
+    QStringList checks;
+    QStringList others;
+    QVariantList otherArgs;
+    for (const Clause &clause : list) {
+        if (clause.column == QLatin1String("raison_sociale")) {
+            checks << QStringLiteral("(w.sort_key || '') LIKE ?");
+            args << clause.pattern;
+        } else {
+            others << QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column);
+            otherArgs << clause.pattern;
+        }
+    }
+    if (!others.isEmpty()) {
+        checks << QStringLiteral("(SELECT %1 FROM structures_search f WHERE f.rowid = w.id)")
+                      .arg(others.join(QStringLiteral(" AND ")));
+        args += otherArgs;
+    }
+    args << limit << offset;
+    const QList<StructureRow> found = readRows(
+        db,
+        QStringLiteral(
+            "WITH page AS MATERIALIZED (SELECT w.sort_key, w.id FROM (SELECT s.sort_key, s.id FROM "
+            "structures s WHERE %1 ORDER BY s.sort_key, s.id%2) w WHERE %3 ORDER BY w.sort_key, "
+            "w.id LIMIT ? OFFSET ?) SELECT %4 FROM page p JOIN structures s ON s.id = p.id ORDER BY "
+            "s.sort_key, s.id")
+            .arg(from, rows > 0 ? QStringLiteral(" LIMIT ?") : QString(), joined(checks), selectColumns),
+        args);
+    if (rows > 0 && found.size() < limit)
+        return std::nullopt;
+    return found;
+}
+
+// The page from every hit of the folded copies (the trigram index when a
+// clause has a trigram, else a scan), sorted on the folded raison sociale,
+// which is the sort key: the 50 rows are chosen without reading the
+// structures table.
+QList<StructureRow> pgSortedHits(const Database &db, const QList<Clause> &list,
+                                 const std::optional<StructureCursor> &after, int offset, int limit)
+{
+    QVariantList args;
+    QStringList parts { pgLikes(list, false, &args) };
+    if (after) {
+        parts << QStringLiteral("((f.raison_sociale COLLATE \"C\"), f.rowid) > (?, ?)");
+        args << after->sortKey << after->id;
+    }
+    args << limit << offset;
+    return readRows(
+        db,
+        QStringLiteral("WITH page AS MATERIALIZED (SELECT f.rowid AS id, (f.raison_sociale COLLATE "
+                       "\"C\") AS k FROM structures_search f WHERE %1 ORDER BY 2, 1 LIMIT ? OFFSET "
+                       "?) SELECT %2 FROM page p JOIN structures s ON s.id = p.id ORDER BY s.sort_key, "
+                       "s.id")
+            .arg(joined(parts), selectColumns),
+        args);
 }
 
 QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
@@ -773,97 +929,26 @@ QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
                 .arg(selectColumns, joined(parts)),
             args);
     }
-    const bool trigram = std::any_of(list.cbegin(), list.cend(), hasTrigram);
-    // The hits sorted, the trigram index first (MATERIALIZED: the planner
-    // may not turn it into a walk).
-    const auto sortedHits = [&] {
-        QVariantList args;
-        const QString likes = pgLikes(list, false, &args);
-        const QString where = joined({ afterCondition(after, &args) });
-        args << limit << offset;
-        return readRows(db,
-                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT f.rowid FROM structures_search f "
-                                       "WHERE %1) SELECT %2 FROM hits h JOIN structures s ON s.id = h.rowid "
-                                       "WHERE %3")
-                                .arg(likes, selectColumns, where)
-                            + order,
-                        args);
-    };
-    // The walk: the sort key index from the cursor, each row's folded copy
-    // checked. The patterns are written so that no index can serve them
-    // (`|| ''`), which leaves the planner only the walk; `rows` bounds it.
-    const auto walk = [&](int rows) {
-        QVariantList args;
-        QStringList parts;
-        for (const Clause &clause : list) {
-            parts << (clause.column == QLatin1String("raison_sociale")
-                          ? QStringLiteral("(s.sort_key || '') LIKE ?")
-                          : QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column));
-            args << clause.pattern;
-        }
-        parts << afterCondition(after, &args);
-        std::optional<QVariantMap> boundary;
-        if (rows > 0) {
-            QVariantList boundArgs;
-            const QString from = joined({ afterCondition(after, &boundArgs) });
-            boundArgs << rows;
-            boundary = db.row(QStringLiteral("SELECT s.sort_key AS k, s.id AS i FROM structures s WHERE %1 "
-                                             "ORDER BY s.sort_key, s.id LIMIT 1 OFFSET ?")
-                                  .arg(from),
-                              boundArgs);
-            if (boundary) {
-                parts << QStringLiteral("(s.sort_key, s.id) <= (?, ?)");
-                args << boundary->value(QStringLiteral("k")) << boundary->value(QStringLiteral("i"));
-            }
-        }
-        args << limit << offset;
-        const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
-            return clause.column == QLatin1String("raison_sociale");
-        });
-        const QList<StructureRow> found = readRows(
-            db,
-            QStringLiteral("SELECT %1 FROM structures s%2 WHERE %3")
-                    .arg(selectColumns,
-                         nameOnly ? QString() : QStringLiteral(" JOIN structures_search f ON f.rowid = s.id"),
-                         joined(parts))
-                + order,
-            args);
-        return std::make_pair(found, rows <= 0 || found.size() == limit || !boundary);
-    };
-    if (!trigram) {
-        // No index serves patterns shorter than a trigram: such patterns are
-        // common, and a walk finds their page in a few thousand rows.
-        const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
-        return complete ? rows : sortedHits();
+    // How dense the hits are, from a sample of the folded copies: dense hits
+    // fill a page within a short walk of the sort key index, which reads no
+    // trigram bitmap.
+    const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("raison_sociale");
+    });
+    const int walkBudget = pgScaled(nameOnly ? pgNameWalkRowsDefault : pgWalkRowsDefault);
+    const int sampleRows = pgScaled(pgSampleRowsDefault);
+    const PgSample sample = pgSample(db, list, sampleRows);
+    // Dense enough when the walk should meet twice the page's rows.
+    const bool dense = sample.hits > 0
+        && sample.hits * qint64(walkBudget) >= 2 * qint64(limit) * std::min<qint64>(sample.rows, sampleRows);
+    if (dense) {
+        // A deep page by offset (not keyset) walks as far as it needs.
+        const std::optional<QList<StructureRow>> rows
+            = pgWalk(db, list, after, offset, limit, offset > 0 ? 0 : walkBudget);
+        if (rows)
+            return *rows;
     }
-    // Up to a threshold of ids from the trigram index: fewer, and they are
-    // all the hits, sorted; more, and the hits are dense enough for a walk.
-    QVariantList probeArgs;
-    const QString likes = pgLikes(list, false, &probeArgs);
-    probeArgs << pgSortThreshold();
-    QStringList ids;
-    {
-        QSqlQuery probe = db.exec(
-            QStringLiteral("SELECT f.rowid FROM structures_search f WHERE %1 LIMIT ?").arg(likes), probeArgs);
-        while (probe.next())
-            ids << probe.value(0).toString();
-    }
-    if (ids.size() < pgSortThreshold()) {
-        // One array parameter for all the ids, MATERIALIZED: with `s.id =
-        // ANY (?)` the planner may walk the sort key index and test each row
-        // against the array.
-        QVariantList args { QStringLiteral("{%1}").arg(ids.join(QLatin1Char(','))) };
-        const QString where = joined({ afterCondition(after, &args) });
-        args << limit << offset;
-        return readRows(db,
-                        QStringLiteral("WITH hits AS MATERIALIZED (SELECT unnest(CAST(? AS BIGINT[])) AS id) "
-                                       "SELECT %1 FROM hits h JOIN structures s ON s.id = h.id WHERE %2")
-                                .arg(selectColumns, where)
-                            + order,
-                        args);
-    }
-    const auto [rows, complete] = walk(offset > 0 ? 0 : walkRows());
-    return complete ? rows : sortedHits();
+    return pgSortedHits(db, list, after, offset, limit);
 }
 
 StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qint64 bound)
@@ -903,6 +988,20 @@ StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qin
             { QStringLiteral("f.%1 = ?").arg(plan.keyed->column), pgLikes(plan.rest, false, &args) });
         return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
     }
+    if (bound > 0) {
+        // A sample of the folded copies first: the whole table when it is
+        // small (the count is exact), else, when the hits are common, the
+        // hits it found are a lower bound that costs a few milliseconds,
+        // where the trigram index's bitmap would cost 50-150 ms.
+        const int sampleRows = pgScaled(pgCountSampleRowsDefault);
+        const PgSample sample = pgSample(db, list, sampleRows);
+        if (sample.rows < sampleRows)
+            return { sample.hits, true };
+        if (sample.hits >= bound)
+            return { bound, false };
+        if (sample.hits >= pgScaled(pgDenseCountHitsDefault))
+            return { sample.hits, false };
+    }
     const QString likes = pgLikes(list, false, &args);
     if (std::any_of(list.cbegin(), list.cend(), hasTrigram) || bound <= 0)
         return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(likes), args);
@@ -918,6 +1017,53 @@ StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qin
     if (scanned < scanRows)
         return { found, true };
     return { std::min(found, bound), false };
+}
+
+// A rare pattern's page and count from one trigram bitmap: the hits (at
+// most `bound`) are taken once, counted, and the page sorted from them.
+// Nothing when another plan serves them better (an index other than the
+// trigram one, common hits, no trigram) or when there are `bound` hits or
+// more (the page then needs every hit).
+std::optional<StructureSearchPage> pgSearchWithCount(const Database &db, const QList<Clause> &list,
+                                                     const std::optional<StructureCursor> &after, int offset,
+                                                     int limit, qint64 bound)
+{
+    const PgPlan plan = pgPlan(list);
+    if (bound <= 0 || limit <= 0 || plan.namePrefix || plan.postal || plan.keyed
+        || !std::any_of(list.cbegin(), list.cend(), hasTrigram))
+        return std::nullopt;
+    const int sampleRows = pgScaled(pgCountSampleRowsDefault);
+    const PgSample sample = pgSample(db, list, sampleRows);
+    if (sample.rows < sampleRows || sample.hits >= pgScaled(pgDenseCountHitsDefault))
+        return std::nullopt;
+    QVariantList args;
+    const QString likes = pgLikes(list, false, &args);
+    args << bound;
+    QString from;
+    if (after) {
+        from = QStringLiteral(" WHERE (h.k, h.id) > (?, ?)");
+        args << after->sortKey << after->id;
+    }
+    args << limit << offset;
+    QSqlQuery query = db.exec(
+        QStringLiteral(
+            "WITH hits AS MATERIALIZED (SELECT f.rowid AS id, (f.raison_sociale COLLATE \"C\") AS k "
+            "FROM structures_search f WHERE %1 LIMIT ?), page AS (SELECT h.id, h.k FROM hits h%2 "
+            "ORDER BY h.k, h.id LIMIT ? OFFSET ?) SELECT %3, c.n FROM (SELECT COUNT(*) AS n FROM hits) "
+            "c LEFT JOIN (page p JOIN structures s ON s.id = p.id) ON TRUE ORDER BY s.sort_key, s.id")
+            .arg(likes, from, selectColumns),
+        args);
+    StructureSearchPage result;
+    qint64 n = 0;
+    while (query.next()) {
+        n = query.value(10).toLongLong();
+        if (!query.value(0).isNull())
+            result.rows.append(rowFromQuery(query));
+    }
+    if (n >= bound)
+        return std::nullopt;
+    result.count = { n, true };
+    return result;
 }
 
 } // namespace
@@ -1124,6 +1270,22 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     }
     const auto [rows, complete] = walk(budget);
     return complete ? rows : sortedHits();
+}
+
+StructureSearchPage StructureStore::searchWithCount(const StructureCriteria &criteria,
+                                                    const std::optional<StructureCursor> &after, int offset,
+                                                    int limit, qint64 bound) const
+{
+    if (m_db.isPostgres()) {
+        bool matchAll = false;
+        const QList<Clause> list = clauses(criteria, true, &matchAll);
+        if (!list.isEmpty()) {
+            if (std::optional<StructureSearchPage> both
+                = pgSearchWithCount(m_db, list, after, std::max(0, offset), limit, bound))
+                return *both;
+        }
+    }
+    return { search(criteria, after, offset, limit), countBounded(criteria, bound) };
 }
 
 void StructureStore::setPlanScaleForTests(int divisor)

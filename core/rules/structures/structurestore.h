@@ -68,6 +68,11 @@ public:
                                int offset, int limit) const;
     qint64 count(const StructureCriteria &criteria) const;
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound) const;
+    // search() and countBounded() together; on PostgreSQL one statement when
+    // both read the trigram index (one bitmap for both).
+    StructureSearchPage searchWithCount(const StructureCriteria &criteria,
+                                        const std::optional<StructureCursor> &after, int offset, int limit,
+                                        qint64 bound) const;
     // See Structures::setSearchPlanScaleForTests.
     static void setPlanScaleForTests(int divisor);
 
