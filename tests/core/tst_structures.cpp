@@ -585,6 +585,13 @@ private slots:
             { QStringLiteral("*du*"), {}, {}, {}, QStringLiteral("paris") },
             { QStringLiteral("*zorglub*"), {}, {}, {}, QStringLiteral("paris") },
             { {}, QStringLiteral("1*"), QStringLiteral("d*"), {}, {} },
+            // Several words, and phrases in two columns: MATCHes narrowed to a
+            // rare trigram each, the criteria then checked on the candidates.
+            { QStringLiteral("*chevalier et fils boucherie*"), {}, {}, {}, {} },
+            { QStringLiteral("*et fils bou*"), {}, {}, {}, {} },
+            { QStringLiteral("*guérin-henry*"), {}, {}, {}, {} },
+            { {}, {}, QStringLiteral("*siège*"), {}, QStringLiteral("*nice*") },
+            { QStringLiteral("*\"et\"*"), {}, {}, {}, {} }, // quotes in a phrase
         };
         for (const StructureCriteria &c : queries) {
             QList<StructureRow> expected;
@@ -710,6 +717,62 @@ private slots:
             QCOMPARE(ids(structures.search(c, 60, 50)), expected.mid(60, 50));
             QCOMPARE(ids(keysetPages(structures, c, 50)), expected);
         }
+    }
+
+    void aCountAndItsPageShareHitsOnlyWhileNothingChanged()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        ManualClock clock;
+        Core core(t.db(), clock);
+        Structures structures(core);
+        const qint64 alice = insertUser(t.db(), QStringLiteral("alice@example.org"));
+        QVERIFY(generateStructures(t.db(), 300, 3).ok());
+        // Few enough to be sorted from the trigram hits, whose ids the count
+        // leaves for the page (and the page for the count).
+        const StructureCriteria c { QStringLiteral("*menuiserie*"), {}, {}, {}, {} };
+        const auto expected = [&] {
+            QList<qint64> result;
+            for (const StructureRow &row : frenchOrder(t.db())) {
+                if (matches(c, row))
+                    result << row.id;
+            }
+            return result;
+        };
+        const QList<qint64> before = expected();
+        QVERIFY(!before.isEmpty());
+        // Count then page, as the desktop asks them: the same rows as alone.
+        QCOMPARE(structures.countBounded(c).count, qint64(before.size()));
+        QCOMPARE(ids(structures.searchAfter(c, std::nullopt, 500)), before);
+        QCOMPARE(ids(structures.searchAfter(c, std::nullopt, 500)), before);
+
+        // A write on this connection between the count and its page.
+        QCOMPARE(structures.countBounded(c).count, qint64(before.size()));
+        QVERIFY(structures.createStructure(alice, input(validSiret(9001), QStringLiteral("Menuiserie Aaron")))
+                    .ok());
+        const QList<qint64> afterOwn = expected();
+        QCOMPARE(afterOwn.size(), before.size() + 1);
+        QCOMPARE(ids(structures.searchAfter(c, std::nullopt, 500)), afterOwn);
+
+        // Writes committed by another connection: after a page, its count;
+        // after a count, its page.
+        auto other = t.openAnother();
+        Core otherCore(*other, clock);
+        QVERIFY(Structures(otherCore)
+                    .createStructure(alice, input(validSiret(9002), QStringLiteral("Menuiserie Abel")))
+                    .ok());
+        QCOMPARE(ids(structures.searchAfter(c, std::nullopt, 500)), expected());
+        QVERIFY(Structures(otherCore)
+                    .createStructure(alice, input(validSiret(9003), QStringLiteral("Menuiserie Abélard")))
+                    .ok());
+        const StructureCount counted = structures.countBounded(c);
+        QVERIFY(counted.exact);
+        QCOMPARE(counted.count, qint64(afterOwn.size() + 2));
+        QVERIFY(Structures(otherCore)
+                    .createStructure(alice, input(validSiret(9004), QStringLiteral("Menuiserie Absalon")))
+                    .ok());
+        QCOMPARE(ids(structures.searchAfter(c, std::nullopt, 500)), expected());
+        QCOMPARE(expected().size(), afterOwn.size() + 3);
     }
 
     void readsOneStructureBySiretOrIdAndCountsThem()

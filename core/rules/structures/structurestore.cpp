@@ -4,6 +4,8 @@
 #include "kernel/textfold.h"
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 namespace guichet {
 
@@ -409,6 +411,10 @@ struct SqlitePlan
     // The clauses that the MATCH (or the postal or keyed index) does not
     // decide exactly, checked on the folded copy's content table (alias c).
     QList<Clause> checks;
+    // The MATCH's phrases (column, folded text), for narrowSqlitePlan.
+    QList<std::pair<QString, QString>> phrases;
+    // The MATCH of those phrases, before narrowSqlitePlan.
+    QString phraseMatch;
 };
 
 bool isExact(const Clause &clause)
@@ -501,8 +507,10 @@ SqlitePlan sqlitePlan(const QList<Clause> &list)
                 words = words.mid(0, 2);
                 split = true;
             }
-            for (const QString &word : words)
+            for (const QString &word : words) {
                 terms << QStringLiteral("%1 : %2").arg(clause.column, ftsPhrase(word));
+                plan.phrases.append({ clause.column, word });
+            }
             phrases += int(words.size());
         }
         const bool decided
@@ -545,6 +553,7 @@ SqlitePlan sqlitePlan(const QList<Clause> &list)
         return plan;
     }
     plan.match = terms.join(QStringLiteral(" AND "));
+    plan.phraseMatch = plan.match;
     return plan;
 }
 
@@ -594,10 +603,216 @@ QString sqliteHitsSql(const SqlitePlan &plan, QVariantList *args)
     args->append(plan.match);
     const QString checks = checkSql(plan.checks, args);
     return checks.isEmpty()
-        ? QStringLiteral("SELECT rowid FROM structures_search WHERE structures_search MATCH ?")
-        : QStringLiteral("SELECT f.rowid FROM structures_search f CROSS JOIN structures_search_content c "
-                         "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
+        ? QStringLiteral("SELECT rowid AS id FROM structures_search WHERE structures_search MATCH ?")
+        : QStringLiteral(
+              "SELECT f.rowid AS id FROM structures_search f CROSS JOIN structures_search_content c "
+              "ON c.id = f.rowid WHERE structures_search MATCH ? AND %1")
               .arg(checks);
+}
+
+qint64 narrowCandidates(); // with the other thresholds below
+
+// FTS5 evaluates a phrase, and an AND of phrases, by reading the whole list
+// of every trigram in them: « chevalier » AND « boucherie » reads 14 lists,
+// some of them in a third of the names (« rie », « che »), to find 646 rows.
+// One rare trigram per phrase finds a superset of those rows from short
+// lists (« hev » AND « uch »: the same 646 rows, about 30 times faster), and
+// every criterion is then checked on each candidate's folded copy. How rare
+// each trigram is comes from a window of the table (a range of rowids, which
+// FTS5 seeks to); the narrowed MATCH is kept only when it has few candidates.
+constexpr qint64 estimateWindowRows = 4000;
+constexpr qint64 checkCost = 200;
+constexpr qsizetype maxTrigramsPerPhrase = 12;
+
+void narrowSqlitePlan(const Database &db, SqlitePlan *plan, const QList<Clause> &list)
+{
+    if (plan->match.isEmpty() || plan->keyed || plan->postal || plan->siretPrefix)
+        return;
+    struct Phrase
+    {
+        QString column;
+        QStringList trigrams;
+    };
+    QList<Phrase> phrases;
+    bool worth = false;
+    for (const auto &[column, text] : plan->phrases) {
+        const QList<uint> points = text.toUcs4();
+        Phrase phrase { column, {} };
+        // Each estimate seeks every FTS segment: a long phrase's trigrams are
+        // sampled evenly, its first and last among them.
+        const qsizetype available = points.size() - 2;
+        const qsizetype step = available > maxTrigramsPerPhrase
+            ? (available + maxTrigramsPerPhrase - 1) / maxTrigramsPerPhrase
+            : 1;
+        for (qsizetype i = 0; i < available; i += step) {
+            const qsizetype at = std::min(i, available - 1);
+            const QString trigram
+                = QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData() + at), 3);
+            if (!phrase.trigrams.contains(trigram))
+                phrase.trigrams << trigram;
+        }
+        // A phrase of one trigram is already its own shortest list.
+        worth = worth || phrase.trigrams.size() > 1;
+        phrases << phrase;
+    }
+    if (!worth)
+        return;
+    const qint64 last = db.value(QStringLiteral("SELECT MAX(id) FROM structures")).toLongLong();
+    const qint64 from = std::max<qint64>(0, last / 2 - estimateWindowRows / 2);
+    const qint64 to = from + estimateWindowRows;
+    QStringList counts;
+    QVariantList args;
+    for (const Phrase &phrase : phrases) {
+        for (const QString &trigram : phrase.trigrams) {
+            counts << QStringLiteral(
+                "(SELECT COUNT(*) FROM structures_search WHERE structures_search MATCH ? "
+                "AND rowid >= ? AND rowid < ?)");
+            args << QStringLiteral("%1 : %2").arg(phrase.column, ftsPhrase(trigram)) << from << to;
+        }
+    }
+    QSqlQuery estimates = db.exec(QStringLiteral("SELECT %1").arg(counts.join(QStringLiteral(", "))), args);
+    if (!estimates.next())
+        return;
+    QStringList terms;
+    qint64 fewest = std::numeric_limits<qint64>::max();
+    // List entries the phrases read, and those the narrowed MATCH reads (in
+    // the window: the same scale).
+    qint64 allLists = 0;
+    qint64 narrowLists = 0;
+    int index = 0;
+    for (const Phrase &phrase : phrases) {
+        QString rarest;
+        qint64 rarestCount = std::numeric_limits<qint64>::max();
+        for (const QString &trigram : phrase.trigrams) {
+            const qint64 n = estimates.value(index++).toLongLong();
+            allLists += n;
+            if (n < rarestCount) {
+                rarest = trigram;
+                rarestCount = n;
+            }
+        }
+        terms << QStringLiteral("%1 : %2").arg(phrase.column, ftsPhrase(rarest));
+        fewest = std::min(fewest, rarestCount);
+        narrowLists += rarestCount;
+    }
+    const qint64 windowRows = std::max<qint64>(1, std::min(to, last + 1) - from);
+    const auto scaled = [&](qint64 n) { return n * std::max<qint64>(last, 1) / windowRows; };
+    // Checking a candidate's folded copy costs about what reading 200 list
+    // entries does (measured on the 1M-row bench); the narrowed MATCH must
+    // save more than its candidates cost. One phrase: its rarest trigram's
+    // rows are the candidates, so the window already says.
+    const qint64 saved = scaled(allLists - narrowLists);
+    if (phrases.size() == 1 && (scaled(fewest) >= narrowCandidates() || saved < checkCost * scaled(fewest)))
+        return;
+    terms.removeDuplicates();
+    const QString narrow = terms.join(QStringLiteral(" AND "));
+    const qint64 candidates
+        = db.value(QStringLiteral("SELECT COUNT(*) FROM (SELECT rowid FROM structures_search WHERE "
+                                  "structures_search MATCH ? LIMIT ?) x"),
+                   { narrow, narrowCandidates() })
+              .toLongLong();
+    if (candidates >= narrowCandidates() || saved < checkCost * candidates)
+        return;
+    plan->match = narrow;
+    plan->checks = list;
+}
+
+// A count and the page shown with it run the same hits query (a MATCH or a
+// keyed range): the first of the two leaves what it read here, and the other
+// takes it once, if nothing was written since (total_changes() counts this
+// connection's writes, data_version moves with other connections' commits).
+// Not a cache: a second count, or a page after a page, reads again.
+struct SharedHits
+{
+    enum class By { Count, Page };
+    By by = By::Count;
+    QString connection;
+    QString sql;
+    QVariantList args;
+    qint64 changes = 0;
+    qint64 version = 0;
+    qint64 found = 0; // hits read
+    bool complete = false; // found is every hit
+    QString ids; // their ids, comma-separated, when complete
+    // The narrowing decided for this MATCH (narrowSqlitePlan): the other of
+    // the two takes it without estimating again.
+    QString phraseMatch;
+    QString narrowMatch; // empty: the phrases themselves
+};
+
+thread_local std::optional<SharedHits> t_sharedHits;
+
+std::pair<qint64, qint64> dataState(const Database &db)
+{
+    const auto row = db.row(
+        QStringLiteral("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v"));
+    return { row ? row->value(QStringLiteral("c")).toLongLong() : -1,
+             row ? row->value(QStringLiteral("v")).toLongLong() : -1 };
+}
+
+std::optional<SharedHits> takeSharedHits(const Database &db, SharedHits::By by, const QString &sql,
+                                         const QVariantList &args)
+{
+    if (!t_sharedHits)
+        return std::nullopt;
+    SharedHits hits = std::move(*t_sharedHits);
+    t_sharedHits.reset();
+    if (hits.by == by || hits.sql != sql || hits.args != args
+        || hits.connection != db.connection().connectionName())
+        return std::nullopt;
+    if (dataState(db) != std::make_pair(hits.changes, hits.version))
+        return std::nullopt;
+    return hits;
+}
+
+void leaveSharedHits(const Database &db, SharedHits::By by, const SqlitePlan &plan, const QString &sql,
+                     const QVariantList &args, qint64 found, bool complete, const QString &ids)
+{
+    const auto [changes, version] = dataState(db);
+    t_sharedHits = SharedHits { by,
+                                db.connection().connectionName(),
+                                sql,
+                                args,
+                                changes,
+                                version,
+                                found,
+                                complete,
+                                complete ? ids : QString(),
+                                plan.phraseMatch,
+                                plan.match == plan.phraseMatch ? QString() : plan.match };
+}
+
+// narrowSqlitePlan, or the decision the count (or page) just before took for
+// the same phrases: a narrowed MATCH finds the same rows whatever was
+// written since, so only its speed could have changed.
+void chooseSqliteMatch(const Database &db, SqlitePlan *plan, const QList<Clause> &list, SharedHits::By by)
+{
+    if (plan->match.isEmpty())
+        return;
+    if (t_sharedHits && t_sharedHits->by != by && t_sharedHits->phraseMatch == plan->match
+        && t_sharedHits->connection == db.connection().connectionName()) {
+        if (!t_sharedHits->narrowMatch.isEmpty()) {
+            plan->match = t_sharedHits->narrowMatch;
+            plan->checks = list;
+        }
+        return;
+    }
+    narrowSqlitePlan(db, plan, list);
+}
+
+// Counts the hits, at most `bound` of them (0: all), with their ids when
+// fewer than the bound: one pass for the count and the page's hits.
+std::pair<qint64, QString> hitsAndIds(const Database &db, const QString &hits, QVariantList args,
+                                      qint64 bound)
+{
+    const QString limited = bound > 0 ? hits + QStringLiteral(" LIMIT ?") : hits;
+    if (bound > 0)
+        args << bound;
+    const auto row = db.row(
+        QStringLiteral("SELECT COUNT(*) AS n, group_concat(id) AS ids FROM (%1) x").arg(limited), args);
+    if (!row)
+        return { 0, QString() };
+    return { row->value(QStringLiteral("n")).toLongLong(), row->value(QStringLiteral("ids")).toString() };
 }
 
 // Fewer hits than this: a page sorts them; more: a page walks the sort key
@@ -644,6 +859,12 @@ constexpr int pgWalkRowsDefault = 5000;
 qint64 sortThreshold()
 {
     return sortThresholdRows / s_planScale;
+}
+// Candidates of a narrowed MATCH (narrowSqlitePlan) checked at most.
+constexpr qint64 narrowCandidatesRows = 3000;
+qint64 narrowCandidates()
+{
+    return narrowCandidatesRows / s_planScale;
 }
 qint64 nameSortThreshold()
 {
@@ -1094,7 +1315,7 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
 
     // SQLite has no statistics on FTS hits: the plan is chosen here, from what
     // serves each criterion and, for patterns, from how many rows match.
-    const SqlitePlan plan = sqlitePlan(list);
+    SqlitePlan plan = sqlitePlan(list);
     if (plan.siretPrefix) {
         // SIRETs are stored as digits only: GLOB 'digits*' is a range of the index.
         QVariantList args { list.first().pattern };
@@ -1238,20 +1459,25 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     // are all the hits, and the page is those ids sorted. More: they are dense
     // enough for a walk. The threshold is lower when the walk reads the index
     // alone.
+    chooseSqliteMatch(db, &plan, list, SharedHits::By::Page);
     const qint64 threshold = nameOnly ? nameSortThreshold() : sortThreshold();
     QVariantList probeArgs;
     const QString hits = sqliteHitsSql(plan, &probeArgs);
-    probeArgs << threshold;
-    QStringList ids;
-    {
-        QSqlQuery probe = db.exec(hits + QStringLiteral(" LIMIT ?"), probeArgs);
-        while (probe.next())
-            ids << probe.value(0).toString();
+    qint64 found = 0;
+    QString ids;
+    // The count shown with this page may have read the same hits just before.
+    const auto shared = takeSharedHits(db, SharedHits::By::Page, hits, probeArgs);
+    if (shared && (shared->complete || shared->found >= threshold)) {
+        found = shared->complete ? shared->found : threshold;
+        ids = shared->ids;
+    } else {
+        std::tie(found, ids) = hitsAndIds(db, hits, probeArgs, threshold);
+        leaveSharedHits(db, SharedHits::By::Page, plan, hits, probeArgs, found, found < threshold, ids);
     }
-    if (ids.size() < threshold) {
+    if (found < threshold) {
         // One parameter for all the ids (a JSON array): Qt binds parameters by
         // name, which costs quadratically with thousands of them.
-        QVariantList args { QStringLiteral("[%1]").arg(ids.join(QLatin1Char(','))) };
+        QVariantList args { QStringLiteral("[%1]").arg(ids) };
         const QString where = joined(
             { QStringLiteral("s.id IN (SELECT value FROM json_each(?))"), afterCondition(after, &args) });
         args << limit << offset;
@@ -1323,7 +1549,7 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
         return bounded(QStringLiteral("SELECT 1 FROM structures"), {});
     if (postgres)
         return pgCountBounded(db, list, bound);
-    const SqlitePlan plan = sqlitePlan(list);
+    SqlitePlan plan = sqlitePlan(list);
     if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale") && !list.first().leading) {
         // A raison sociale prefix: a range of the sort key index (the folded name).
         return bounded(
@@ -1350,9 +1576,22 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
         // The trigram MATCH (or the keyed index) answers from the index; GLOB
         // on the FTS table would re-read every candidate's text, so the checks
         // that remain read the content table.
+        chooseSqliteMatch(db, &plan, list, SharedHits::By::Count);
         QVariantList args;
         const QString hits = sqliteHitsSql(plan, &args);
-        return bounded(hits, args);
+        // The page shown with this count may have read the same hits just before.
+        if (const auto shared = takeSharedHits(db, SharedHits::By::Count, hits, args)) {
+            if (shared->complete)
+                return { shared->found, true };
+            if (bound > 0 && shared->found >= bound)
+                return { bound, false };
+        }
+        if (bound <= 0)
+            return bounded(hits, args);
+        const auto [found, ids] = hitsAndIds(db, hits, args, bound);
+        const bool complete = found < bound;
+        leaveSharedHits(db, SharedHits::By::Count, plan, hits, args, found, complete, ids);
+        return { found, complete };
     }
     // Only patterns shorter than a trigram: no index serves them, so a
     // bounded count reads at most scanRows folded copies and says how many
