@@ -7,12 +7,19 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QLocale>
 #include <QScopeGuard>
+#include <QSqlDriver>
 #include <QSqlError>
 
 #include <cmath>
 #include <map>
 #include <memory>
+#include <vector>
+
+#ifdef GUICHET_SQLITE_C_API
+#include <sqlite3.h>
+#endif
 
 namespace guichet {
 
@@ -204,55 +211,241 @@ QString validateCompact(const QJsonObject &page)
     return {};
 }
 
-// Prepared statements reused for every row of a page (a first sync applies
-// hundreds of thousands of rows).
+// The text a value reads as (QVariant's conversion of toVariant(value)): the
+// structures' derived columns are computed from it.
+QString textOf(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("1") : QStringLiteral("0");
+    if (isInteger(value))
+        return QString::number(value.toInteger());
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+    return {};
+}
+
+#ifdef GUICHET_SQLITE_C_API
+// The replica's own SQLite connection as the C library sees it (Qt documents
+// QSqlDriver::handle() as a "sqlite3*" for QSQLITE), or null when it cannot
+// be used: another back-end, or a driver running its own copy of SQLite (its
+// source id differs from the library this program links), whose connection
+// this copy must not touch.
+sqlite3 *sqliteHandle(Database &db)
+{
+    if (db.isPostgres())
+        return nullptr;
+    const QSqlDatabase connection = db.connection();
+    const QVariant handle = connection.driver() ? connection.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!sqlite
+        || db.value(QStringLiteral("SELECT sqlite_source_id()")).toString()
+            != QLatin1String(sqlite3_sourceid()))
+        return nullptr;
+    return sqlite;
+}
+#endif
+
+// One statement prepared for a whole page, with positional parameters ('?' or
+// :v0, :v1, … in that order). On the desktop's SQLite replica it runs through
+// the SQLite C API on Qt's own connection (so inside the page's transaction):
+// the values go from the page's JSON straight to SQLite, text as UTF-8 — Qt's
+// SQL layer costs a QVariant per value, a hash lookup per binding and UTF-16
+// text that SQLite converts back to UTF-8, most of a first sync's apply.
+// Elsewhere it is a QSqlQuery.
+class Statement
+{
+public:
+    Statement(Database &db, void *sqlite, const QString &sql, const QStringList &names = {})
+        : m_db(db)
+        , m_sql(sql)
+        , m_names(names)
+    {
+#ifdef GUICHET_SQLITE_C_API
+        m_sqlite = static_cast<sqlite3 *>(sqlite);
+        if (m_sqlite) {
+            const QByteArray utf8 = sql.toUtf8();
+            if (sqlite3_prepare_v2(m_sqlite, utf8.constData(), int(utf8.size()), &m_statement, nullptr)
+                != SQLITE_OK)
+                throw DatabaseError(QString::fromUtf8(sqlite3_errmsg(m_sqlite)) + where());
+            m_texts.resize(size_t(sqlite3_bind_parameter_count(m_statement)));
+            return;
+        }
+#else
+        Q_UNUSED(sqlite)
+#endif
+        m_query = std::make_unique<QSqlQuery>(m_db.connection());
+        if (!m_query->prepare(sql))
+            throw DatabaseError(m_query->lastError().text() + where());
+    }
+    ~Statement()
+    {
+#ifdef GUICHET_SQLITE_C_API
+        if (m_statement)
+            sqlite3_finalize(m_statement);
+#endif
+    }
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+
+    // A value of the page, read as toVariant() reads it.
+    void bind(int i, const QJsonValue &value)
+    {
+#ifdef GUICHET_SQLITE_C_API
+        if (m_statement) {
+            int rc;
+            if (value.isString())
+                rc = bindText(i, value.toString());
+            else if (value.isBool())
+                rc = sqlite3_bind_int(m_statement, i + 1, value.toBool() ? 1 : 0);
+            else if (isInteger(value))
+                rc = sqlite3_bind_int64(m_statement, i + 1, value.toInteger());
+            else if (value.isDouble())
+                rc = sqlite3_bind_double(m_statement, i + 1, value.toDouble());
+            else
+                rc = sqlite3_bind_null(m_statement, i + 1);
+            check(rc);
+            return;
+        }
+#endif
+        bindVariant(i, toVariant(value));
+    }
+
+    void bind(int i, const QVariant &value)
+    {
+#ifdef GUICHET_SQLITE_C_API
+        if (m_statement) {
+            int rc;
+            switch (value.typeId()) {
+            case QMetaType::QString:
+                // A null text binds as NULL, as QSQLITE binds it.
+                rc = value.toString().isNull() ? sqlite3_bind_null(m_statement, i + 1)
+                                               : bindText(i, value.toString());
+                break;
+            case QMetaType::Bool:
+            case QMetaType::Int:
+            case QMetaType::UInt:
+            case QMetaType::LongLong:
+            case QMetaType::ULongLong:
+                rc = value.isNull() ? sqlite3_bind_null(m_statement, i + 1)
+                                    : sqlite3_bind_int64(m_statement, i + 1, value.toLongLong());
+                break;
+            case QMetaType::Double:
+                rc = sqlite3_bind_double(m_statement, i + 1, value.toDouble());
+                break;
+            default:
+                rc = value.isValid() && !value.isNull() ? bindText(i, value.toString())
+                                                        : sqlite3_bind_null(m_statement, i + 1);
+            }
+            check(rc);
+            return;
+        }
+#endif
+        bindVariant(i, value);
+    }
+
+    void run()
+    {
+#ifdef GUICHET_SQLITE_C_API
+        if (m_statement) {
+            const int rc = sqlite3_step(m_statement);
+            sqlite3_reset(m_statement);
+            if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+                throw DatabaseError(QString::fromUtf8(sqlite3_errmsg(m_sqlite)) + where());
+            return;
+        }
+#endif
+        if (!m_query->exec())
+            throw DatabaseError(m_query->lastError().text() + where());
+        m_query->finish();
+    }
+
+    void run(const QVariantList &args)
+    {
+        for (int i = 0; i < args.size(); ++i)
+            bind(i, args.at(i));
+        run();
+    }
+
+private:
+    QString where() const
+    {
+        return QStringLiteral(" [") + m_sql + QLatin1Char(']');
+    }
+
+    void bindVariant(int i, const QVariant &value)
+    {
+        // By name where the statement has names: Qt's binding by position
+        // formats a placeholder name for every value it binds.
+        if (m_names.isEmpty())
+            m_query->bindValue(i, driverSafeText(m_db.dialect(), value));
+        else
+            m_query->bindValue(m_names.at(i), driverSafeText(m_db.dialect(), value));
+    }
+
+#ifdef GUICHET_SQLITE_C_API
+    // UTF-8 text, kept alive until the same place is bound again. No mark is
+    // added in front (driverSafeText): SQLite reads byte-order marks in
+    // UTF-16 only.
+    int bindText(int i, const QString &text)
+    {
+        if (size_t(i) >= m_texts.size())
+            return SQLITE_RANGE;
+        QByteArray &utf8 = m_texts[size_t(i)];
+        utf8 = text.toUtf8();
+        return sqlite3_bind_text64(m_statement, i + 1, utf8.constData(), sqlite3_uint64(utf8.size()),
+                                   SQLITE_STATIC, SQLITE_UTF8);
+    }
+
+    void check(int rc) const
+    {
+        if (rc != SQLITE_OK)
+            throw DatabaseError(QString::fromUtf8(sqlite3_errstr(rc)) + where());
+    }
+
+    sqlite3 *m_sqlite = nullptr;
+    sqlite3_stmt *m_statement = nullptr;
+    std::vector<QByteArray> m_texts;
+#endif
+    Database &m_db;
+    QString m_sql;
+    QStringList m_names;
+    std::unique_ptr<QSqlQuery> m_query;
+};
+
+// The statements of one page, each prepared once and reused for every row (a
+// first sync applies hundreds of thousands of rows).
 class Statements
 {
 public:
     explicit Statements(Database &db)
         : m_db(db)
     {
+#ifdef GUICHET_SQLITE_C_API
+        m_sqlite = sqliteHandle(db);
+#endif
     }
 
-    QSqlQuery &get(const QString &sql)
+    Statement &get(const QString &sql, const QStringList &names = {})
     {
-        std::unique_ptr<QSqlQuery> &query = m_queries[sql];
-        if (!query) {
-            query = std::make_unique<QSqlQuery>(m_db.connection());
-            if (!query->prepare(sql))
-                throw DatabaseError(query->lastError().text() + QStringLiteral(" [") + sql
-                                    + QLatin1Char(']'));
-        }
-        return *query;
+        std::unique_ptr<Statement> &statement = m_statements[sql];
+        if (!statement)
+            statement = std::make_unique<Statement>(m_db, m_sqlite, sql, names);
+        return *statement;
     }
 
-    void run(QSqlQuery &query, const QVariantList &args)
+    void run(const QString &sql, const QVariantList &args)
     {
-        for (int i = 0; i < args.size(); ++i)
-            query.bindValue(i, driverSafeText(m_db.dialect(), args.at(i)));
-        if (!query.exec())
-            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + query.lastQuery()
-                                + QLatin1Char(']'));
-        query.finish();
-    }
-
-    void run(const QString &sql, const QVariantList &args) { run(get(sql), args); }
-
-    // The same, bound by name (`names` in the order of `args`): Qt's binding
-    // by position formats a placeholder name for every value it binds.
-    void run(QSqlQuery &query, const QStringList &names, const QVariantList &args)
-    {
-        for (int i = 0; i < args.size(); ++i)
-            query.bindValue(names.at(i), driverSafeText(m_db.dialect(), args.at(i)));
-        if (!query.exec())
-            throw DatabaseError(query.lastError().text() + QStringLiteral(" [") + query.lastQuery()
-                                + QLatin1Char(']'));
-        query.finish();
+        get(sql).run(args);
     }
 
 private:
     Database &m_db;
-    std::map<QString, std::unique_ptr<QSqlQuery>> m_queries;
+    void *m_sqlite = nullptr;
+    std::map<QString, std::unique_ptr<Statement>> m_statements;
 };
 
 // Upserts the rows of one table that carry the same columns (all of a format
@@ -269,6 +462,7 @@ public:
         QStringList insertColumns;
         QStringList marks;
         QStringList updates;
+        QStringList placeholders;
         for (int i = 0; i < columns.size(); ++i) {
             const QString &column = columns.at(i);
             if (table == QLatin1String("attachments") && column == QLatin1String("services")) {
@@ -277,8 +471,8 @@ public:
             }
             m_sqlColumns.append(i);
             insertColumns.append(column);
-            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
-            marks.append(m_placeholders.last());
+            placeholders.append(QStringLiteral(":v%1").arg(placeholders.size()));
+            marks.append(placeholders.last());
             if (column != QLatin1String("id"))
                 updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
         }
@@ -309,43 +503,43 @@ public:
             // The sort key is derived, not synced: computed here as core computes it.
             m_sortKey = true;
             insertColumns.append(QStringLiteral("sort_key"));
-            m_placeholders.append(QStringLiteral(":v%1").arg(m_placeholders.size()));
-            marks.append(m_placeholders.last());
+            placeholders.append(QStringLiteral(":v%1").arg(placeholders.size()));
+            marks.append(placeholders.last());
             updates.append(QStringLiteral("sort_key = excluded.sort_key"));
         }
         m_insert = &statements.get(
             QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4")
                 .arg(table, insertColumns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')),
-                     updates.join(QLatin1Char(','))));
+                     updates.join(QLatin1Char(','))),
+            placeholders);
     }
 
     // `values` in the order of the constructor's columns.
-    void write(const QVariantList &values)
+    void write(const QJsonArray &values)
     {
-        const qint64 id = values.at(m_id).toLongLong();
+        const qint64 id = values.at(m_id).toInteger();
         if (m_deleteStale) {
-            QVariantList args;
+            int place = 0;
             for (const int i : std::as_const(m_key))
-                args.append(values.at(i));
-            args.append(id);
-            m_statements.run(*m_deleteStale, args);
+                m_deleteStale->bind(place++, values.at(i));
+            m_deleteStale->bind(place, QVariant(id));
+            m_deleteStale->run();
         }
-        QVariantList args;
-        args.reserve(m_sqlColumns.size() + 1);
+        int place = 0;
         for (const int i : std::as_const(m_sqlColumns))
-            args.append(values.at(i));
+            m_insert->bind(place++, values.at(i));
         if (m_sortKey)
-            args.append(structureSortKey(text(values, QStringLiteral("raison_sociale"))));
-        m_statements.run(*m_insert, m_placeholders, args);
+            m_insert->bind(place, QVariant(structureSortKey(text(values, QStringLiteral("raison_sociale")))));
+        m_insert->run();
 
         if (m_services >= 0) {
             m_statements.run(QStringLiteral("DELETE FROM attachment_services WHERE attachment_id = ?"),
                              { id });
-            for (const qint64 service : values.at(m_services).value<QList<qint64>>())
+            for (const QJsonValue &service : values.at(m_services).toArray())
                 m_statements.run(
                     QStringLiteral(
                         "INSERT INTO attachment_services (attachment_id, service_id) VALUES (?, ?)"),
-                    { id, service });
+                    { id, service.toInteger() });
         }
         if (m_structures) {
             // Structure search reads the folded copy, as in the standalone database.
@@ -362,10 +556,10 @@ public:
     }
 
 private:
-    QString text(const QVariantList &values, const QString &column) const
+    QString text(const QJsonArray &values, const QString &column) const
     {
         const int i = m_named.value(column, -1);
-        return i < 0 ? QString() : values.at(i).toString();
+        return i < 0 ? QString() : textOf(values.at(i));
     }
 
     Statements &m_statements;
@@ -376,10 +570,9 @@ private:
     int m_services = -1; // attachments: the column holding the service ids
     QList<int> m_sqlColumns; // the values that go into the row, in order
     QList<int> m_key;
-    QStringList m_placeholders; // the insert's, in the order of its values
     QHash<QString, int> m_named;
-    QSqlQuery *m_deleteStale = nullptr;
-    QSqlQuery *m_insert = nullptr;
+    Statement *m_deleteStale = nullptr;
+    Statement *m_insert = nullptr;
 };
 
 void dropStructure(Database &db, qint64 structure)
@@ -420,28 +613,20 @@ private:
     std::map<QString, std::unique_ptr<TableWriter>> m_writers;
 };
 
-QVariant servicesVariant(const QJsonValue &value)
-{
-    QList<qint64> ids;
-    for (const QJsonValue &service : value.toArray())
-        ids.append(service.toInteger());
-    return QVariant::fromValue(ids);
-}
-
 // A format 1 row: the columns it holds, in the feed's order.
 void upsert(Writers &writers, const QString &table, const QJsonObject &row)
 {
     QStringList columns;
-    QVariantList values;
+    QJsonArray values;
     for (const QString &column : ChangeFeed::columns(table)) {
         if (!row.contains(column))
             continue;
         columns.append(column);
-        values.append(toVariant(row.value(column)));
+        values.append(row.value(column));
     }
     if (table == QLatin1String("attachments") && row.contains(QStringLiteral("services"))) {
         columns.append(QStringLiteral("services"));
-        values.append(servicesVariant(row.value(QStringLiteral("services"))));
+        values.append(row.value(QStringLiteral("services")));
     }
     writers.get(table, columns).write(values);
 }
@@ -580,19 +765,9 @@ bool Replica::applyPage(const QJsonObject &page, QString *error)
                 QStringList columns;
                 for (const QJsonValue &column : block.value(QStringLiteral("columns")).toArray())
                     columns.append(column.toString());
-                const int services = table == QLatin1String("attachments")
-                    ? int(columns.indexOf(QStringLiteral("services")))
-                    : -1;
                 TableWriter &writer = writers.get(table, columns);
-                QVariantList values;
-                values.reserve(columns.size());
-                for (const QJsonValue &row : block.value(QStringLiteral("rows")).toArray()) {
-                    values.clear();
-                    const QJsonArray array = row.toArray();
-                    for (int c = 0; c < array.size(); ++c)
-                        values.append(c == services ? servicesVariant(array.at(c)) : toVariant(array.at(c)));
-                    writer.write(values);
-                }
+                for (const QJsonValue &row : block.value(QStringLiteral("rows")).toArray())
+                    writer.write(row.toArray());
             }
             for (const QJsonValue &entry : page.value(QStringLiteral("deleted")).toArray()) {
                 const QJsonObject o = entry.toObject();

@@ -366,6 +366,65 @@ private slots:
         QCOMPARE(totals.last(), -1);
     }
 
+    // A first sync whose page cannot be applied (here a trigger of the
+    // replica refuses structures: a full disk would do the same) leaves the
+    // replica at the last page applied: the page asked for meanwhile, which
+    // starts after the refused one, is dropped, else its rows would land and
+    // its checkpoint would skip the refused page for good. Once the cause is
+    // gone, the first sync resumes and ends with every row.
+    // A first sync whose page cannot be applied (here a trigger of the
+    // replica refuses attachments: a full disk would do the same) leaves the
+    // replica at the last page applied: the page asked for meanwhile, which
+    // starts after the refused one, is dropped, else its rows would land and
+    // its checkpoint would skip the refused page for good. Once the cause is
+    // gone, the first sync resumes and ends with every row.
+    void aFirstSyncPageThatCannotBeAppliedIsRetriedNotSkipped()
+    {
+        // One page per table: the structure, then the attachment, then the users.
+        for (const char *table : { "structures", "attachments", "users" }) {
+            Transaction transaction(m_db->db());
+            m_db->db().exec(QStringLiteral("UPDATE %1 SET version = ?").arg(QLatin1String(table)),
+                            { m_db->db().nextVersion() });
+            transaction.commit();
+        }
+        m_replicaDb->exec(QStringLiteral("CREATE TRIGGER refuse_attachments BEFORE INSERT ON attachments "
+                                         "BEGIN SELECT RAISE(ABORT, 'attachments refused'); END"));
+        QVERIFY(signIn());
+        Replica replica(*m_replicaDb);
+        SyncClient sync(*m_gateway, replica);
+        sync.setPageLimit(1);
+        sync.setRetryDelays(50, 100);
+        const auto count = [&](const char *table) {
+            return m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
+                .toInt();
+        };
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(sync.lastError().contains(QStringLiteral("attachments refused")), 10000);
+        const qint64 reached = replica.checkpoint();
+        QTest::qWait(600); // several retries, each with the users' page asked for ahead
+        QVERIFY(sync.lastError().contains(QStringLiteral("attachments refused")));
+        QCOMPARE(count("structures"), 1);
+        QCOMPARE(count("attachments"), 0);
+        QCOMPARE(count("users"), 0);
+        QVERIFY(reached > 0);
+        QCOMPARE(replica.checkpoint(), reached);
+        QVERIFY(sync.firstSyncRows() >= 0); // still the first sync
+        QVERIFY(replica.indexesDeferred()); // resumable: built at its last page
+
+        m_replicaDb->exec(QStringLiteral("DROP TRIGGER refuse_attachments"));
+        QTRY_VERIFY_WITH_TIMEOUT(sync.firstSyncRows() == -1 && sync.lastError().isEmpty(), 10000);
+        sync.stop();
+        QCOMPARE(replica.checkpoint(), m_db->db().currentVersion());
+        QCOMPARE(count("attachments"), 1);
+        QVERIFY(count("users") >= 1);
+        QVERIFY(!replica.indexesDeferred());
+        QCOMPARE(
+            m_replicaDb
+                ->value(QStringLiteral("SELECT structure_id FROM attachments WHERE user_id = ?"), { m_alice })
+                .toLongLong(),
+            m_structure);
+    }
+
     // A command sent from this desktop comes back into the replica without waiting.
     void appliedCommandReachesTheReplica()
     {
