@@ -1,6 +1,7 @@
 #include "models/supportmodels.h"
 
 #include "kernel/core.h"
+#include "kernel/structureidentifier.h"
 #include "rules/structures/structures.h"
 
 #include <QHash>
@@ -57,7 +58,9 @@ SupportStructureModel::SupportStructureModel(Core &core, qint64 supportId, QObje
 {
     setColumns({
         { tr("Raison sociale"), [](const SupportStructure &r) { return r.raisonSociale; }, {} },
-        { ColumnKind::Identifier, tr("SIRET"), [](const SupportStructure &r) { return r.siret; }, {} },
+        { ColumnKind::Identifier, tr("Identifier"), [](const SupportStructure &r) { return r.siret; }, {} },
+        { ColumnKind::Identifier, tr("Type"), [](const SupportStructure &r) { return r.identifierType; },
+          [](const SupportStructure &r) { return StructureIdentifier::shortLabelOfCode(r.identifierType); } },
         { ColumnKind::Status, tr("Principal manager"),
           [](const SupportStructure &r) { return r.withoutPrincipal; },
           [](const SupportStructure &r) {
@@ -82,7 +85,7 @@ void SupportStructureModel::reload()
     QList<SupportStructure> records;
     for (const OrphanStructure &o : std::as_const(orphans)) {
         formerPrincipals.insert(o.id, o.formerPrincipal);
-        records.append({ o.id, o.siret, o.raisonSociale, true, o.formerPrincipal });
+        records.append({ o.id, o.siret, o.identifierType, o.raisonSociale, true, o.formerPrincipal });
     }
     if (!m_result.ok() || m_text.isEmpty()) {
         setRecords(records);
@@ -101,8 +104,8 @@ void SupportStructureModel::reload()
         criteria.raisonSociale = m_text;
     records.clear();
     for (const StructureRow &row : Structures(m_core).search(criteria, 0, SearchLimit))
-        records.append({ row.id, row.siret, row.raisonSociale, formerPrincipals.contains(row.id),
-                         formerPrincipals.value(row.id) });
+        records.append({ row.id, row.siret, row.identifierType, row.raisonSociale,
+                         formerPrincipals.contains(row.id), formerPrincipals.value(row.id) });
     setRecords(records);
 }
 

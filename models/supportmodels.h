@@ -34,6 +34,7 @@ struct SupportStructure
 {
     qint64 id = 0; // the structure
     QString siret;
+    QString identifierType; // StructureIdentifier::code of `siret`
     QString raisonSociale;
     bool withoutPrincipal = false; // no active principal manager today
     QString formerPrincipal; // « First LAST <email> » of the deactivated principal, or empty

@@ -428,10 +428,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
         <translation>Structures</translation>
     </message>
     <message>
-        <source>%1 (SIRET %2)</source>
-        <translation>%1 (SIRET %2)</translation>
-    </message>
-    <message>
         <source>&amp;Structures:</source>
         <translation>&amp;Structures :</translation>
     </message>
@@ -462,6 +458,10 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     <message>
         <source>Ser&amp;vices:</source>
         <translation>Ser&amp;vices :</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -913,10 +913,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
         <translation>Demander un rattachement</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; (SIRET %2)</translation>
-    </message>
-    <message>
         <source>Start of validity</source>
         <translation>Début de validité</translation>
     </message>
@@ -943,6 +939,10 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
     <message>
         <source>Enter the exact dates: they decide when you may act for the structure. The principal manager of the structure validates the request (support, for a structure that has none).</source>
         <translation>Saisissez les dates exactes : elles déterminent quand vous pourrez agir pour la structure. Le gestionnaire principal de la structure valide la demande (le support, pour une structure qui n’en a pas).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (%2)</translation>
     </message>
 </context>
 <context>
@@ -1119,20 +1119,6 @@ Si ce n’était pas vous, ignorez ce message : rien n’a changé.</translation
         <translation>Supprimer ce rattachement</translation>
     </message>
     <message>
-        <source>Structure: %1 (SIRET %2)
-Role: %3
-Start of validity: %4
-End of validity: %5
-Services: %6
-Status: %7</source>
-        <translation>Structure : %1 (SIRET %2)
-Rôle : %3
-Début de validité : %4
-Fin de validité : %5
-Services : %6
-Statut : %7</translation>
-    </message>
-    <message>
         <source>none</source>
         <translation>aucune</translation>
     </message>
@@ -1147,10 +1133,6 @@ Statut : %7</translation>
     <message>
         <source>Delete attachments</source>
         <translation>Supprimer rattachements</translation>
-    </message>
-    <message>
-        <source>%1 (SIRET %2)</source>
-        <translation>%1 (SIRET %2)</translation>
     </message>
     <message>
         <source>Delete your attachment to these structures?
@@ -1187,6 +1169,24 @@ Statut : %7</translation>
     <message>
         <source>%1 has no principal manager: your request was sent to support, who decides it. If validated, you become its principal manager.</source>
         <translation>%1 n’a pas de gestionnaire principal : votre demande a été adressée au support, qui la traite. Si elle est validée, vous en devenez le gestionnaire principal.</translation>
+    </message>
+    <message>
+        <source>Structure: %1 (%2)
+Role: %3
+Start of validity: %4
+End of validity: %5
+Services: %6
+Status: %7</source>
+        <translation>Structure : %1 (%2)
+Rôle : %3
+Début de validité : %4
+Fin de validité : %5
+Services : %6
+Statut : %7</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -6523,10 +6523,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>&amp;Pièces jointes (métadonnées seulement)</translation>
     </message>
     <message>
-        <source>%1 (SIRET %2)</source>
-        <translation>%1 (SIRET %2)</translation>
-    </message>
-    <message>
         <source>Name a principal manager</source>
         <translation>Nommer un gestionnaire principal</translation>
     </message>
@@ -6622,16 +6618,16 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <source>Validate the request of %1: they become the principal manager of %2.</source>
         <translation>Valider la demande de %1 : cette personne devient gestionnaire principal de %2.</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>guichet::SupportStructureModel</name>
     <message>
         <source>Raison sociale</source>
         <translation>Raison sociale</translation>
-    </message>
-    <message>
-        <source>SIRET</source>
-        <translation>SIRET</translation>
     </message>
     <message>
         <source>Principal manager</source>
@@ -6648,6 +6644,14 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>Deactivated: %1</source>
         <translation>Désactivé : %1</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
     </message>
 </context>
 <context>

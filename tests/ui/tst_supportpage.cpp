@@ -237,6 +237,9 @@ private slots:
         // Empty search: the structures without an active principal, flagged.
         QCOMPARE(view->model()->rowCount(), 1);
         QVERIFY(rowOf(view, QStringLiteral("Deactivated: Julie MOREAU")) == 0);
+        // The identifier's kind beside it.
+        QCOMPARE(view->model()->headerData(2, Qt::Horizontal).toString(), QStringLiteral("Type"));
+        QCOMPARE(view->model()->index(0, 2).data().toString(), QStringLiteral("SIRET"));
         clickRow(view, 0);
         Dialogs::queueDialogHook([&](QDialog *dialog) {
             auto *successor = dialog->findChild<QComboBox *>(QStringLiteral("successor"));

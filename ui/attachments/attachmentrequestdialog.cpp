@@ -1,6 +1,7 @@
 #include "ui/attachments/attachmentrequestdialog.h"
 
 #include "commands/commandargs.h"
+#include "kernel/structureidentifier.h"
 #include "ui/shell/session.h"
 #include "ui/sync/queuedchange.h"
 
@@ -36,10 +37,11 @@ AttachmentRequestDialog::AttachmentRequestDialog(Session &session, const Structu
     setObjectName(QStringLiteral("attachmentRequestDialog"));
     setWindowTitle(tr("Request an attachment"));
 
-    auto *structureLabel
-        = new QLabel(tr("<b>%1</b> (SIRET %2)")
-                         .arg(structure.raisonSociale.toHtmlEscaped(), structure.siret.toHtmlEscaped()),
-                     this);
+    auto *structureLabel = new QLabel(
+        tr("<b>%1</b> (%2)")
+            .arg(structure.raisonSociale.toHtmlEscaped(),
+                 StructureIdentifier::display(structure.identifierType, structure.siret).toHtmlEscaped()),
+        this);
     structureLabel->setObjectName(QStringLiteral("structure"));
     auto *hint = new QLabel(tr("Enter the exact dates: they decide when you may act for the structure. "
                                "The principal manager of the structure validates the request (support, for a "

@@ -1,6 +1,7 @@
 #include "ui/attachments/attachmentssection.h"
 
 #include "commands/commandargs.h"
+#include "kernel/structureidentifier.h"
 #include "models/attachmentmodel.h"
 #include "models/labels.h"
 #include "ui/account/successordialog.h"
@@ -186,9 +187,10 @@ void AttachmentsSection::openRequest()
         return;
     const AttachmentView &r = m_model->record(row);
     QString text
-        = tr("Structure: %1 (SIRET %2)\nRole: %3\nStart of validity: %4\nEnd of validity: %5\n"
+        = tr("Structure: %1 (%2)\nRole: %3\nStart of validity: %4\nEnd of validity: %5\n"
              "Services: %6\nStatus: %7")
-              .arg(r.raisonSociale, r.siret, labels::role(r.role), dateText(r.validFrom),
+              .arg(r.raisonSociale, StructureIdentifier::display(r.identifierType, r.siret),
+                   labels::role(r.role), dateText(r.validFrom),
                    r.validUntil.isValid() ? dateText(r.validUntil) : tr("none"),
                    labels::services(r.wholeStructure, r.services), labels::attachmentStatus(r.status));
     if (!r.decisionComment.isEmpty())
@@ -222,7 +224,8 @@ void AttachmentsSection::removeAttachments(const QList<AttachmentView> &records)
     QList<qint64> ids;
     QList<StructureChoice> principal;
     for (const AttachmentView &r : records) {
-        const QString name = tr("%1 (SIRET %2)").arg(r.raisonSociale, r.siret);
+        const QString name
+            = tr("%1 (%2)").arg(r.raisonSociale, StructureIdentifier::display(r.identifierType, r.siret));
         names.append(QStringLiteral("• ") + name);
         ids.append(r.id);
         if (r.role == Role::Principal && r.status == QLatin1String("validated"))

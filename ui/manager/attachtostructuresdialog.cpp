@@ -1,29 +1,25 @@
 #include "ui/manager/attachtostructuresdialog.h"
 
 #include "commands/commandargs.h"
-#include "models/attachmentmodel.h"
+#include "kernel/structureidentifier.h"
 #include "rules/structures/structures.h"
 #include "ui/shell/session.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QListWidget>
-#include <QPointer>
-#include <QPushButton>
 #include <QSignalBlocker>
-#include <QVBoxLayout>
 
 namespace guichet {
 
 AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 userId, const QString &userLabel,
                                                    const QList<ManagedStructure> &structures,
                                                    qint64 currentStructureId, QWidget *parent)
-    : QDialog(parent)
-    , m_session(session)
+    : ManagerCommandDialog(session, QStringLiteral("attachToStructuresDialog"),
+                           tr("Attach to several structures"), parent)
     , m_userId(userId)
     , m_structures(new QListWidget(this))
     , m_services(new QListWidget(this))
@@ -31,26 +27,22 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     , m_from(new QDateEdit(session.clock.today(), this))
     , m_hasUntil(new QCheckBox(tr("&Until"), this))
     , m_until(new QDateEdit(session.clock.today().addYears(1), this))
-    , m_error(new QLabel(this))
-    , m_feedback(m_error)
 {
-    setObjectName(QStringLiteral("attachToStructuresDialog"));
-    setWindowTitle(tr("Attach to several structures"));
     auto *intro
         = new QLabel(tr("Attach %1 to each structure checked, for the whole structure or for the services "
                         "checked for it below. If one of them cannot take the attachment, nothing is "
                         "attached.")
                          .arg(userLabel.toHtmlEscaped()),
                      this);
-    intro->setObjectName(QStringLiteral("intro"));
-    intro->setWordWrap(true);
 
     m_structures->setObjectName(QStringLiteral("structures"));
     m_structures->setAccessibleName(tr("Structures"));
     for (const ManagedStructure &s : structures) {
         if (!s.canManage)
             continue;
-        auto *item = new QListWidgetItem(tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret), m_structures);
+        auto *item = new QListWidgetItem(
+            tr("%1 (%2)").arg(s.raisonSociale, StructureIdentifier::display(s.identifierType, s.siret)),
+            m_structures);
         item->setData(Qt::UserRole, s.id);
         item->setCheckState(s.id == currentStructureId ? Qt::Checked : Qt::Unchecked);
     }
@@ -69,8 +61,7 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
             chosen.append(id);
     });
     m_role->setObjectName(QStringLiteral("role"));
-    m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("user")), QStringLiteral("user"));
-    m_role->addItem(AttachmentModel::roleLabel(QStringLiteral("secondary")), QStringLiteral("secondary"));
+    addGrantableRoles(m_role);
     m_from->setObjectName(QStringLiteral("validFrom"));
     m_from->setCalendarPopup(true);
     m_hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
@@ -78,13 +69,11 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     m_until->setCalendarPopup(true);
     m_until->setEnabled(false);
     connect(m_hasUntil, &QCheckBox::toggled, m_until, &QWidget::setEnabled);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_feedback.bind(QStringLiteral("structures"), m_structures);
-    m_feedback.bind(QStringLiteral("services"), m_services);
-    m_feedback.bind(QStringLiteral("role"), m_role);
-    m_feedback.bind(QStringLiteral("validFrom"), m_from);
-    m_feedback.bind(QStringLiteral("validUntil"), m_until);
+    feedback().bind(QStringLiteral("structures"), m_structures);
+    feedback().bind(QStringLiteral("services"), m_services);
+    feedback().bind(QStringLiteral("role"), m_role);
+    feedback().bind(QStringLiteral("validFrom"), m_from);
+    feedback().bind(QStringLiteral("validUntil"), m_until);
 
     auto *form = new QFormLayout;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
@@ -94,19 +83,7 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
     form->addRow(tr("&From:"), m_from);
     form->addRow(m_hasUntil, m_until);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    buttons->setObjectName(QStringLiteral("buttons"));
-    m_attach = buttons->addButton(tr("&Attach"), QDialogButtonBox::AcceptRole);
-    m_attach->setObjectName(QStringLiteral("attach"));
-    m_attach->setDefault(true);
-    connect(buttons, &QDialogButtonBox::accepted, this, &AttachToStructuresDialog::attach);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addLayout(form);
-    layout->addWidget(m_error);
-    layout->addWidget(buttons);
+    setUp(intro, form, tr("&Attach"), QStringLiteral("attach"));
     setMinimumWidth(520);
     setTabOrder(m_structures, m_services);
     setTabOrder(m_services, m_role);
@@ -130,7 +107,7 @@ void AttachToStructuresDialog::showServices()
         return;
     const qint64 structureId = structure->data(Qt::UserRole).toLongLong();
     const QList<qint64> chosen = m_chosenServices.value(structureId);
-    for (const ServiceRow &service : Structures(m_session.core).listServices(structureId)) {
+    for (const ServiceRow &service : Structures(session().core).listServices(structureId)) {
         if (!service.active)
             continue;
         auto *item = new QListWidgetItem(service.name, m_services);
@@ -139,12 +116,7 @@ void AttachToStructuresDialog::showServices()
     }
 }
 
-QString AttachToStructuresDialog::errorText() const
-{
-    return m_error->isHidden() ? QString() : m_error->text();
-}
-
-void AttachToStructuresDialog::attach()
+void AttachToStructuresDialog::submit()
 {
     QList<qint64> ids;
     QList<qint64> serviceIds; // those of the structures checked only
@@ -155,23 +127,9 @@ void AttachToStructuresDialog::attach()
             serviceIds += m_chosenServices.value(id);
         }
     }
-    const CommandCall call
-        = commands::attachUserToStructures(ids, m_userId, m_role->currentData().toString(), m_from->date(),
-                                           m_hasUntil->isChecked() ? m_until->date() : QDate(), serviceIds);
-    m_attach->setEnabled(false);
-    QPointer<AttachToStructuresDialog> self(this);
-    m_session.gateway.send(call, [self, count = int(ids.size())](const CommandResult &r) {
-        if (!self)
-            return;
-        self->m_attach->setEnabled(true);
-        if (!r.ok()) {
-            self->m_feedback.show(r);
-            return;
-        }
-        self->m_feedback.clear();
-        self->m_attached = count;
-        self->accept();
-    });
+    send(commands::attachUserToStructures(ids, m_userId, m_role->currentData().toString(), m_from->date(),
+                                          m_hasUntil->isChecked() ? m_until->date() : QDate(), serviceIds),
+         [this, count = int(ids.size())](const CommandResult &) { m_attached = count; });
 }
 
 } // namespace guichet

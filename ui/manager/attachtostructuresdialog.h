@@ -1,21 +1,16 @@
 #pragma once
 
 #include "rules/manager/manageractivity.h"
-#include "ui/widgets/formfeedback.h"
+#include "ui/manager/managercommanddialog.h"
 
-#include <QDialog>
 #include <QHash>
 
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
-class QLabel;
 class QListWidget;
-class QPushButton;
 
 namespace guichet {
-
-struct Session;
 
 // « Rattacher à plusieurs structures »: a manager attaches one user to several
 // of the structures they manage at once, each for the whole structure or for
@@ -23,7 +18,7 @@ struct Session;
 // the structures the caller may manage are listed, the current one checked;
 // the services list shows those of the structure selected in it. All or nothing: on a refusal the
 // dialog stays open, everything kept, with the structure at fault named.
-class AttachToStructuresDialog : public QDialog
+class AttachToStructuresDialog : public ManagerCommandDialog
 {
     Q_OBJECT
 
@@ -39,16 +34,14 @@ public:
     QDateEdit *fromEdit() const { return m_from; }
     QCheckBox *untilBox() const { return m_hasUntil; }
     QDateEdit *untilEdit() const { return m_until; }
-    QPushButton *attachButton() const { return m_attach; }
-    QString errorText() const;
+    QPushButton *attachButton() const { return acceptButton(); }
     // How many attachments the accepted command made.
     int attached() const { return m_attached; }
 
 private:
-    void attach();
+    void submit() override;
     void showServices();
 
-    Session &m_session;
     qint64 m_userId;
     QListWidget *m_structures;
     QListWidget *m_services;
@@ -58,9 +51,6 @@ private:
     QDateEdit *m_from;
     QCheckBox *m_hasUntil;
     QDateEdit *m_until;
-    QLabel *m_error;
-    QPushButton *m_attach = nullptr;
-    FormFeedback m_feedback;
     int m_attached = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include "client/directory.h"
 #include "commands/commandargs.h"
+#include "kernel/structureidentifier.h"
 #include "models/attachedfilemodel.h"
 #include "models/attachmentmodel.h"
 #include "models/pendingrequestmodels.h"
@@ -540,7 +541,8 @@ void SupportPage::namePrincipal()
     if (!current)
         return;
     const qint64 structureId = current->id;
-    const QString structureName = tr("%1 (SIRET %2)").arg(current->raisonSociale, current->siret);
+    const QString structureName = tr("%1 (%2)").arg(
+        current->raisonSociale, StructureIdentifier::display(current->identifierType, current->siret));
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("namePrincipalDialog"));
     dialog.setWindowTitle(tr("Name a principal manager"));
@@ -644,7 +646,8 @@ void SupportPage::nameRequesterPrincipal()
         return;
     const QString who
         = QStringLiteral("%1 %2 <%3>").arg(current->firstName, current->lastName.toUpper(), current->email);
-    const QString structure = tr("%1 (SIRET %2)").arg(current->raisonSociale, current->siret);
+    const QString structure = tr("%1 (%2)").arg(
+        current->raisonSociale, StructureIdentifier::display(current->identifierType, current->siret));
     if (Dialogs::question(
             this, tr("Name the requester principal manager"),
             tr("Validate the request of %1: they become the principal manager of %2.").arg(who, structure))
@@ -748,7 +751,9 @@ void SupportPage::reloadJournalStructures()
 {
     QList<std::pair<qint64, QString>> choices;
     for (const StructureRow &s : Structures(m_session.core).all())
-        choices.append({ s.id, tr("%1 (SIRET %2)").arg(s.raisonSociale, s.siret) });
+        choices.append(
+            { s.id,
+              tr("%1 (%2)").arg(s.raisonSociale, StructureIdentifier::display(s.identifierType, s.siret)) });
     m_journal->setStructureChoices(choices);
 }
 

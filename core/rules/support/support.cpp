@@ -152,6 +152,7 @@ CommandResult Support::structuresWithoutPrincipal(qint64 actorId, QList<OrphanSt
         OrphanStructure s;
         s.id = row.id;
         s.siret = row.siret;
+        s.identifierType = row.identifierType;
         s.raisonSociale = row.raisonSociale;
         s.formerPrincipalId = principal;
         if (principal)

@@ -62,6 +62,7 @@ struct OrphanStructure
 
     qint64 id = 0; // the structure
     QString siret;
+    QString identifierType; // StructureIdentifier::code of `siret`
     QString raisonSociale;
     qint64 formerPrincipalId = 0; // 0 when no attachment
     QString formerPrincipal; // « First LAST <email> », empty when none

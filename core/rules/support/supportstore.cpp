@@ -104,7 +104,8 @@ QList<StructurePrincipalRecord> SupportStore::structuresWithoutActivePrincipal(Q
     // one starting later counts), whoever holds it; the structure is listed
     // when there is none or its holder is deactivated.
     const QList<QVariantMap> rows = m_db.rows(
-        QStringLiteral("SELECT s.id, s.siret, s.raison_sociale, u.id AS principal_id, u.first_name, "
+        QStringLiteral("SELECT s.id, s.siret, s.identifier_type, s.raison_sociale, u.id AS principal_id, "
+                       "u.first_name, "
                        "u.last_name, u.email, "
                        "u.status FROM structures s LEFT JOIN attachments a ON a.id = (SELECT MAX(p.id) FROM "
                        "attachments p "
@@ -118,6 +119,7 @@ QList<StructurePrincipalRecord> SupportStore::structuresWithoutActivePrincipal(Q
     for (const QVariantMap &row : rows)
         structures.append({ row.value(QStringLiteral("id")).toLongLong(),
                             row.value(QStringLiteral("siret")).toString(),
+                            row.value(QStringLiteral("identifier_type")).toString(),
                             row.value(QStringLiteral("raison_sociale")).toString(),
                             row.value(QStringLiteral("principal_id")).toLongLong(),
                             row.value(QStringLiteral("first_name")).toString(),

@@ -52,6 +52,7 @@ struct StructurePrincipalRecord
 {
     qint64 id = 0;
     QString siret;
+    QString identifierType; // StructureIdentifier::code of `siret`
     QString raisonSociale;
     qint64 principalId = 0;
     QString principalFirstName;
