@@ -227,6 +227,36 @@ private slots:
         QSettings().remove(QStringLiteral("test/fit"));
     }
 
+    // Little room left by the compact columns: every free-text column shows
+    // its title whole, the stretched one included (it gets what the others
+    // leave), and the sorted one with room for its arrow.
+    void freeTextTitlesShowWholeWhenRoomIsShort()
+    {
+        RecordListModel<Company> model;
+        model.setColumns(
+            { { ColumnKind::Identifier, QStringLiteral("Identifier"),
+                [](const Company &c) { return c.siret; } },
+              { QStringLiteral("Company name"), [](const Company &c) { return c.name; } },
+              { QStringLiteral("City"), [](const Company &c) { return c.city; } },
+              { ColumnKind::Email, QStringLiteral("Contact"), [](const Company &c) { return c.email; } } });
+        model.setRecords(
+            { { 1, QStringLiteral("12345678901234"),
+                QStringLiteral("Menuiserie générale et agencement intérieur Dupont"),
+                QStringLiteral("Saint-Rémy-de-Provence et environs"), QStringLiteral("a@b.fr") } });
+        QSortFilterProxyModel proxy;
+        QTableView view;
+        view.resize(420, 200);
+        setUpRecordTable(&view, &proxy, &model, 1, QString());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QHeaderView *header = view.horizontalHeader();
+        QCOMPARE(header->sectionResizeMode(1), QHeaderView::Stretch);
+        QTRY_VERIFY(header->sectionSize(1) >= header->sectionSizeHint(1));
+        QVERIFY(header->sectionSize(2) >= header->sectionSizeHint(2));
+        // And the table still fits its view: nothing to scroll sideways.
+        QVERIFY(header->sectionViewportPosition(3) + header->sectionSize(3) <= view.viewport()->width() + 1);
+    }
+
     void everyAccountTableHasItsFilter()
     {
         UiWorld w;

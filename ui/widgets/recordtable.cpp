@@ -130,24 +130,32 @@ public:
             if (!header->isSectionHidden(c) && !compact[c])
                 textWanted += content[c];
         }
-        // Not enough room for every free text: the short ones show whole and
-        // the long ones share the rest equally (never narrower than their
-        // header), so that a long comment does not cut every name.
+        // Not enough room for every free text: each shows its title whole
+        // first, then the short ones show whole and the long ones share the
+        // rest equally, so that a long comment does not cut every name. (The
+        // titles come first: the stretched column gets what the others leave,
+        // which must not be less than its title.)
         QList<int> width = content;
         if (textWanted > room) {
             QList<int> texts;
-            for (int c = 0; c < columns; ++c) {
-                if (!header->isSectionHidden(c) && !compact[c])
-                    texts.append(c);
-            }
-            std::sort(texts.begin(), texts.end(),
-                      [&content](int a, int b) { return content[a] < content[b]; });
             int left = std::max(room, 0);
+            for (int c = 0; c < columns; ++c) {
+                if (!header->isSectionHidden(c) && !compact[c]) {
+                    texts.append(c);
+                    width[c] = std::min(content[c], header->sectionSizeHint(c));
+                    left -= width[c];
+                }
+            }
+            left = std::max(left, 0);
+            std::sort(texts.begin(), texts.end(), [&content, &width](int a, int b) {
+                return content[a] - width[a] < content[b] - width[b];
+            });
             for (int i = 0; i < texts.size(); ++i) {
                 const int c = texts.at(i);
                 const int share = left / int(texts.size() - i);
-                width[c] = std::max(std::min(content[c], share), header->sectionSizeHint(c));
-                left = std::max(left - width[c], 0);
+                const int more = std::min(content[c] - width[c], share);
+                width[c] += more;
+                left -= more;
             }
         }
         for (int c = 0; c < columns; ++c) {
