@@ -60,20 +60,9 @@ AttachToStructuresDialog::AttachToStructuresDialog(Session &session, qint64 user
         if (item->checkState() == Qt::Checked)
             chosen.append(id);
     });
-    m_role->setObjectName(QStringLiteral("role"));
-    addGrantableRoles(m_role);
-    m_from->setObjectName(QStringLiteral("validFrom"));
-    m_from->setCalendarPopup(true);
-    m_hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
-    m_until->setObjectName(QStringLiteral("validUntil"));
-    m_until->setCalendarPopup(true);
-    m_until->setEnabled(false);
-    connect(m_hasUntil, &QCheckBox::toggled, m_until, &QWidget::setEnabled);
+    setUpRoleAndValidity(m_role, m_from, m_hasUntil, m_until);
     feedback().bind(QStringLiteral("structures"), m_structures);
     feedback().bind(QStringLiteral("services"), m_services);
-    feedback().bind(QStringLiteral("role"), m_role);
-    feedback().bind(QStringLiteral("validFrom"), m_from);
-    feedback().bind(QStringLiteral("validUntil"), m_until);
 
     auto *form = new QFormLayout;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);

@@ -27,19 +27,8 @@ AttachUserDialog::AttachUserDialog(Session &session, qint64 structureId, qint64 
     auto *intro = new QLabel(
         tr("Attach %1 to the structure, with this role, from this date.").arg(userLabel.toHtmlEscaped()),
         this);
-    m_role->setObjectName(QStringLiteral("role"));
-    addGrantableRoles(m_role);
-    m_from->setObjectName(QStringLiteral("validFrom"));
-    m_from->setCalendarPopup(true);
-    m_hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
-    m_until->setObjectName(QStringLiteral("validUntil"));
-    m_until->setCalendarPopup(true);
-    m_until->setEnabled(false);
-    connect(m_hasUntil, &QCheckBox::toggled, m_until, &QWidget::setEnabled);
+    setUpRoleAndValidity(m_role, m_from, m_hasUntil, m_until);
     addServicesPicker(m_whole, m_services, structureId);
-    feedback().bind(QStringLiteral("role"), m_role);
-    feedback().bind(QStringLiteral("validFrom"), m_from);
-    feedback().bind(QStringLiteral("validUntil"), m_until);
     feedback().bind(QStringLiteral("services"), m_services);
 
     auto *form = new QFormLayout;

@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QListWidget>
@@ -82,6 +83,23 @@ QList<qint64> ManagerCommandDialog::checkedIds(const QListWidget *list)
             ids.append(list->item(i)->data(Qt::UserRole).toLongLong());
     }
     return ids;
+}
+
+void ManagerCommandDialog::setUpRoleAndValidity(QComboBox *role, QDateEdit *from, QCheckBox *hasUntil,
+                                                QDateEdit *until)
+{
+    role->setObjectName(QStringLiteral("role"));
+    addGrantableRoles(role);
+    from->setObjectName(QStringLiteral("validFrom"));
+    from->setCalendarPopup(true);
+    hasUntil->setObjectName(QStringLiteral("hasValidUntil"));
+    until->setObjectName(QStringLiteral("validUntil"));
+    until->setCalendarPopup(true);
+    until->setEnabled(false);
+    connect(hasUntil, &QCheckBox::toggled, until, &QWidget::setEnabled);
+    m_feedback.bind(QStringLiteral("role"), role);
+    m_feedback.bind(QStringLiteral("validFrom"), from);
+    m_feedback.bind(QStringLiteral("validUntil"), until);
 }
 
 void ManagerCommandDialog::addServicesPicker(QCheckBox *whole, QListWidget *services, qint64 structureId)

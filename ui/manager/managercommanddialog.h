@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDateEdit;
 class QLabel;
 class QLayout;
 class QListWidget;
@@ -48,6 +49,9 @@ protected:
     void send(const CommandCall &call, std::function<void(const CommandResult &)> accepted = {});
     virtual void submit() = 0;
 
+    // The role given (addGrantableRoles) and the attachment's validity: from,
+    // and until only once « Until » is checked; each bound to its field name.
+    void setUpRoleAndValidity(QComboBox *role, QDateEdit *from, QCheckBox *hasUntil, QDateEdit *until);
     // « Whole structure » and, unchecked, the structure's active services to check.
     void addServicesPicker(QCheckBox *whole, QListWidget *services, qint64 structureId);
 
