@@ -133,26 +133,40 @@ StructurePage pageFromJson(const QJsonObject &json)
 
 } // namespace
 
+bool RemoteDirectory::accepted(const HttpAnswer &answer) const
+{
+    m_gateway.noteReachable(!answer.unreachable);
+    if (answer.status == 401)
+        m_gateway.noteSessionExpired();
+    return answer.isSuccess();
+}
+
+void RemoteDirectory::requestCount(const StructureCriteria &criteria, const QString &mode, QObject *context,
+                                   std::function<void(const CommandResult &, const QJsonObject &)> done)
+{
+    QUrlQuery query = criteriaQuery(criteria);
+    query.addQueryItem(QStringLiteral("count"), mode);
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
+    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
+        if (!accepted(answer)) {
+            done(answer.result(), {});
+            return;
+        }
+        done(CommandResult::success(), answer.json);
+    });
+}
+
 void RemoteDirectory::countStructures(const StructureCriteria &criteria, QObject *context, CountCallback done)
 {
     if (criteria.isEmpty()) {
         done(CommandResult::success(), 0);
         return;
     }
-    QUrlQuery query = criteriaQuery(criteria);
-    query.addQueryItem(QStringLiteral("count"), QStringLiteral("exact"));
-    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
-    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
-    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
-            done(answer.result(), 0);
-            return;
-        }
-        done(CommandResult::success(), answer.json.value(QLatin1String("count")).toInteger(-1));
-    });
+    requestCount(criteria, QStringLiteral("exact"), context,
+                 [done](const CommandResult &result, const QJsonObject &json) {
+                     done(result, result.ok() ? json.value(QLatin1String("count")).toInteger(-1) : 0);
+                 });
 }
 
 void RemoteDirectory::countStructuresBounded(const StructureCriteria &criteria, QObject *context,
@@ -162,22 +176,16 @@ void RemoteDirectory::countStructuresBounded(const StructureCriteria &criteria, 
         done(CommandResult::success(), StructureCount {});
         return;
     }
-    QUrlQuery query = criteriaQuery(criteria);
-    query.addQueryItem(QStringLiteral("count"), QStringLiteral("bounded"));
-    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
-    QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
-    whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
-            done(answer.result(), {});
-            return;
-        }
-        done(CommandResult::success(),
-             StructureCount { answer.json.value(QLatin1String("count")).toInteger(-1),
-                              answer.json.value(QLatin1String("countExact")).toBool(true) });
-    });
+    requestCount(criteria, QStringLiteral("bounded"), context,
+                 [done](const CommandResult &result, const QJsonObject &json) {
+                     if (!result.ok()) {
+                         done(result, {});
+                         return;
+                     }
+                     done(result,
+                          StructureCount { json.value(QLatin1String("count")).toInteger(-1),
+                                           json.value(QLatin1String("countExact")).toBool(true) });
+                 });
 }
 
 void RemoteDirectory::searchStructures(const StructureCriteria &criteria, int offset, int limit,
@@ -204,10 +212,7 @@ void RemoteDirectory::searchStructuresAfter(const StructureCriteria &criteria,
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("structures"), query));
     whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
+        if (!accepted(answer)) {
             done(answer.result(), {});
             return;
         }
@@ -222,10 +227,7 @@ void RemoteDirectory::searchUsers(const QString &text, int limit, QObject *conte
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QNetworkReply *reply = m_gateway.network().get(m_gateway.request(QStringLiteral("users"), query));
     whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
+        if (!accepted(answer)) {
             done(answer.result(), {});
             return;
         }
@@ -241,10 +243,7 @@ void RemoteDirectory::principalRequests(QObject *context, RequestsCallback done)
     QNetworkReply *reply
         = m_gateway.network().get(m_gateway.request(QStringLiteral("support/principal-requests"), {}));
     whenFinished(reply, context, [this, done](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
+        if (!accepted(answer)) {
             done(answer.result(), {});
             return;
         }
@@ -287,10 +286,7 @@ void RemoteDirectory::fileContent(qint64 fileId, QObject *context, ContentCallba
     QNetworkReply *reply = m_gateway.network().get(
         m_gateway.request(QStringLiteral("files/%1/content").arg(fileId), {}, 120000));
     whenFinished(reply, context, [this, fileId, expected, done, reply](const HttpAnswer &answer) {
-        m_gateway.noteReachable(!answer.unreachable);
-        if (answer.status == 401)
-            m_gateway.noteSessionExpired();
-        if (!answer.isSuccess()) {
+        if (!accepted(answer)) {
             done(answer.result(), {});
             return;
         }

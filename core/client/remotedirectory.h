@@ -2,12 +2,16 @@
 
 #include "client/directory.h"
 
+#include <QJsonObject>
 #include <QString>
+
+#include <functional>
 
 namespace guichet {
 
 class Database;
 class RemoteCommandGateway;
+struct HttpAnswer;
 
 // Connected mode: the searches and file contents come from guichetd
 // (docs/API.md: /structures, /users, /files/<id>/content,
@@ -41,6 +45,13 @@ public:
 
 private:
     QString cachedPath(const QString &sha256) const;
+    // Tells the gateway what an answer says about the server (reached or
+    // not) and the session (ended on a 401); true when it succeeded.
+    bool accepted(const HttpAnswer &answer) const;
+    // GET /structures?count=<mode>&limit=1: `done` gets the answer's JSON
+    // (its "count" and "countExact"), or the failure with an empty object.
+    void requestCount(const StructureCriteria &criteria, const QString &mode, QObject *context,
+                      std::function<void(const CommandResult &, const QJsonObject &)> done);
 
     RemoteCommandGateway &m_gateway;
     Database &m_replica;
