@@ -25,19 +25,7 @@ using namespace guichet::test;
 
 namespace {
 const QString kEmail = QStringLiteral("nina.petit@example.org");
-const QString kPassword = QStringLiteral("Tournesol 2026!");
-
-void fill(SignUpDialog *dialog, const QString &email = kEmail)
-{
-    dialog->emailEdit()->clear();
-    QTest::keyClicks(dialog->emailEdit(), email);
-    QTest::keyClicks(dialog->firstNameEdit(), QStringLiteral("Nina"));
-    QTest::keyClicks(dialog->lastNameEdit(), QStringLiteral("Petit"));
-    QTest::keyClicks(dialog->passwordEdit(), kPassword);
-    QTest::keyClicks(dialog->confirmationEdit(), kPassword);
-    QTest::keyClicks(dialog->questionEdit(), QStringLiteral("Ma ville natale ?"));
-    QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Lyon"));
-}
+const QString kPassword = QLatin1String(signUpPassword);
 
 bool invalid(QWidget *widget)
 {
@@ -80,7 +68,7 @@ private slots:
             if (!dialog)
                 return int(QDialog::Rejected);
             typedEmail = dialog->emailEdit()->text();
-            fill(dialog);
+            typeSignUp(dialog, kEmail);
             QTest::mouseClick(dialog->validateButton(), Qt::LeftButton);
             return dialog->result();
         });
@@ -135,7 +123,7 @@ private slots:
         QVERIFY(invalid(dialog.emailEdit()) && invalid(dialog.answerEdit()));
 
         // A weak password: core's policy names the password and says why.
-        fill(&dialog);
+        typeSignUp(&dialog, kEmail);
         dialog.passwordEdit()->setText(QStringLiteral("petit"));
         dialog.confirmationEdit()->setText(QStringLiteral("petit"));
         QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
@@ -181,7 +169,7 @@ private slots:
              { QStringLiteral("alice@example.org"), QStringLiteral("new@example.org") }) {
             SignUpDialog dialog(*w.session, QString());
             dialog.show();
-            fill(&dialog, email);
+            typeSignUp(&dialog, email);
             QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
             QCOMPARE(dialog.result(), int(QDialog::Accepted));
             answers[i++] = dialog.answerMessage();
@@ -228,7 +216,7 @@ private slots:
         {
             SignUpDialog dialog(*w.session, QString());
             dialog.show();
-            fill(&dialog);
+            typeSignUp(&dialog, kEmail);
             QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
             QCOMPARE(dialog.result(), int(QDialog::Accepted));
         }
@@ -256,7 +244,7 @@ private slots:
         {
             SignUpDialog dialog(*w.session, QString());
             dialog.show();
-            fill(&dialog);
+            typeSignUp(&dialog, kEmail);
             QTest::mouseClick(dialog.validateButton(), Qt::LeftButton);
         }
         const QString link = guichetLinkIn(newestMailTo(w, kEmail));
@@ -292,7 +280,7 @@ private slots:
         QVERIFY(w.isValid());
         SignUpDialog signUp(*w.session, QString());
         signUp.show();
-        fill(&signUp);
+        typeSignUp(&signUp, kEmail);
         signUp.passwordEdit()->setText(QStringLiteral("court"));
         signUp.confirmationEdit()->setText(QStringLiteral("court"));
         QTest::mouseClick(signUp.validateButton(), Qt::LeftButton);

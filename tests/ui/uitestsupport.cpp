@@ -6,6 +6,7 @@
 #include "rules/accounts/passwords.h"
 #include "ui/account/accountpage.h"
 #include "ui/account/reactivationdialog.h"
+#include "ui/account/signupdialog.h"
 #include "ui/widgets/dialogs.h"
 
 #include <QLineEdit>
@@ -116,6 +117,18 @@ QString DeactivatedAccountWorld::lastMail()
 QString guichetLinkIn(const QString &mailText)
 {
     return QRegularExpression(QStringLiteral("guichet://\\S+")).match(mailText).captured(0);
+}
+
+void typeSignUp(SignUpDialog *dialog, const QString &email)
+{
+    dialog->emailEdit()->clear();
+    QTest::keyClicks(dialog->emailEdit(), email);
+    QTest::keyClicks(dialog->firstNameEdit(), QStringLiteral("Nina"));
+    QTest::keyClicks(dialog->lastNameEdit(), QStringLiteral("Petit"));
+    QTest::keyClicks(dialog->passwordEdit(), QLatin1String(signUpPassword));
+    QTest::keyClicks(dialog->confirmationEdit(), QLatin1String(signUpPassword));
+    QTest::keyClicks(dialog->questionEdit(), QStringLiteral("Ma ville natale ?"));
+    QTest::keyClicks(dialog->answerEdit(), QStringLiteral("Lyon"));
 }
 
 void typeNewSecrets(ReactivationDialog *dialog)

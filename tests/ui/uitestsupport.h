@@ -16,7 +16,8 @@
 
 namespace guichet {
 class ReactivationDialog;
-}
+class SignUpDialog;
+} // namespace guichet
 
 namespace guichet::test {
 
@@ -75,6 +76,11 @@ SignUpRequest ninaSignUp();
 inline constexpr char reactivationPassword[] = "Printemps-2027";
 // The guichet:// link in a mail's text, or empty.
 QString guichetLinkIn(const QString &mailText);
+// The password typeSignUp chooses.
+inline constexpr char signUpPassword[] = "Tournesol 2026!";
+// Types a whole « Créer un compte » form: `email`, Nina Petit, signUpPassword
+// twice, a secret question and its answer.
+void typeSignUp(SignUpDialog *dialog, const QString &email);
 // Types the new secrets into a reactivation dialog: reactivationPassword twice,
 // a secret question and its answer.
 void typeNewSecrets(ReactivationDialog *dialog);
