@@ -3,6 +3,7 @@
 #include "client/commandgateway.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
+#include "kernel/pagecache.h"
 #include "rules/accounts/accounts.h"
 #include "rules/files/attachedfiles.h"
 #include "rules/support/support.h"
@@ -63,6 +64,10 @@ void LocalDirectory::countStructures(const StructureCriteria &criteria, QObject 
                 result = CommandResult::failure(ErrorCode::Internal, QString(), error);
             } else {
                 try {
+                    // One pass, then the connection closes: a large cache
+                    // would only raise the window's peak memory by the
+                    // pages the count read.
+                    setPageCacheKiB(*db, WalkPageCacheKiB);
                     Core core(*db, clock);
                     count = Structures(core).count(criteria);
                 } catch (const DatabaseError &failure) {
@@ -144,6 +149,16 @@ void LocalDirectory::searchStructuresAfter(const StructureCriteria &criteria,
 {
     StructurePage page;
     try {
+        // The connection's large page cache is for searches (a search's
+        // first page and its counts read the same index pages as the next
+        // search). A table's further pages read rows once: a keyset page
+        // ~200 table pages (its rows are far apart in the file), a page
+        // reached by a jump (by offset) every match before it, up to the
+        // whole sort key index for the last page of « * ». Kept, these would
+        // take ~50 MiB after one jump and grow with each screen scrolled.
+        std::optional<PageCacheBound> bound;
+        if (after || offset > 0)
+            bound.emplace(m_core.db(), WalkPageCacheKiB);
         // One row more than asked tells whether another page follows.
         page.rows = after ? Structures(m_core).searchAfter(criteria, after, limit + 1)
                           : Structures(m_core).search(criteria, offset, limit + 1);

@@ -4,6 +4,7 @@
 #include "kernel/core.h"
 #include "kernel/csv.h"
 #include "kernel/database.h"
+#include "kernel/pagecache.h"
 
 #include <QCoreApplication>
 #include <QSaveFile>
@@ -110,6 +111,9 @@ void StructureExport::startLocal(const QString &location, const Clock &clock)
         CsvWriter csv(file, csvOptions());
         bool ok = csv.writeRow(m_header);
         try {
+            // One pass over the matches: pages read once need no large cache
+            // (the window's process would keep them until the export ends).
+            setPageCacheKiB(*db, WalkPageCacheKiB);
             // Keyset pages: each starts after the previous page's last row, so a
             // deep page costs what the first does.
             std::optional<StructureCursor> after;

@@ -1,5 +1,7 @@
 #include "kernel/database.h"
 
+#include "kernel/pagecache.h"
+
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -272,7 +274,7 @@ void Database::configureSession() const
         // from the OS again with one pread each, several times the cost of
         // the search itself (docs/PERFORMANCE.md, « 25-query mix »). The
         // cache fills only with the pages read, up to 64 MiB a connection.
-        exec(QStringLiteral("PRAGMA cache_size = -65536"));
+        setPageCacheKiB(*this, SearchPageCacheKiB);
     }
 }
 

@@ -2,8 +2,10 @@
 #include "client/localcommandgateway.h"
 #include "client/structureexport.h"
 #include "coreworld.h"
+#include "datagen/benchdata.h"
 #include "fixtures.h"
 #include "kernel/core.h"
+#include "kernel/pagecache.h"
 #include "manualclock.h"
 #include "rules/accounts/accounts.h"
 #include "rules/accounts/passwords.h"
@@ -15,10 +17,46 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <tuple>
+
+#ifdef GUICHET_SQLITE_C_API
+#include <QSqlDriver>
+
+#include <sqlite3.h>
+#endif
 
 using namespace guichet;
 using namespace guichet::test;
+
+namespace {
+
+#ifdef GUICHET_SQLITE_C_API
+// Whether the SQLite library this test links is the one Qt's driver runs: its
+// memory statistics are then the connection's.
+bool driverUsesThisSqlite(Database &db)
+{
+    const QSqlDatabase connection = db.connection();
+    const QVariant handle = connection.driver() ? connection.driver()->handle() : QVariant();
+    return handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+        && db.value(QStringLiteral("SELECT sqlite_source_id()")).toString()
+        == QLatin1String(sqlite3_sourceid());
+}
+
+// The most memory SQLite held at once while `read` ran, above what it held before.
+qint64 sqlitePeakDuring(const std::function<void()> &read)
+{
+    sqlite3_int64 current = 0;
+    sqlite3_int64 highest = 0;
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 1);
+    const qint64 before = current;
+    read();
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0);
+    return highest - before;
+}
+#endif
+
+} // namespace
 
 // LocalDirectory: the standalone answers of the screens' remote-capable reads,
 // the same as core's read functions, synchronously.
@@ -114,6 +152,70 @@ private slots:
                                       [&](const CommandResult &, const StructurePage &p) { none = p; });
         QVERIFY(none.rows.isEmpty());
         QVERIFY(!none.more);
+    }
+
+    void aJumpToADeepPageReadsWithinTheWalkCache()
+    {
+        // The page that a jump to the end of a table asks (an offset, no
+        // cursor) walks every match before it; the window's connection keeps
+        // a large cache for searches, which that walk must not fill (the
+        // desktop's memory, docs/PERFORMANCE.md « Page cache and memory »).
+        World w;
+        GUICHET_REQUIRE_DB(w.t);
+        QVERIFY(generateStructures(w.t.db(), 60000).ok());
+        StructureCriteria criteria;
+        criteria.ville = QStringLiteral("*e*"); // one letter: walked with each row's folded copy
+        const qint64 matches = Structures(*w.core).count(criteria);
+        QVERIFY2(matches > 30000, qPrintable(QString::number(matches)));
+        const int offset = int(matches) - 50;
+
+        StructurePage jumped;
+        const auto jump = [&] {
+            w.directory->searchStructuresAfter(criteria, std::nullopt, offset, 50, this,
+                                               [&](const CommandResult &r, const StructurePage &p) {
+                                                   QVERIFY(r.ok());
+                                                   jumped = p;
+                                               });
+        };
+        if (w.t.db().isPostgres()) {
+            jump();
+        } else {
+            QCOMPARE(pageCacheKiB(w.t.db()), SearchPageCacheKiB);
+#ifdef GUICHET_SQLITE_C_API
+            if (!driverUsesThisSqlite(w.t.db()))
+                QSKIP("Qt's SQLite driver runs its own copy of SQLite: its memory cannot be read");
+            // Empties the connection's cache, as a connection starts.
+            const auto emptyCache = [&] {
+                setPageCacheKiB(w.t.db(), 1);
+                setPageCacheKiB(w.t.db(), SearchPageCacheKiB);
+            };
+            // The same page read without the bound: the walk reads far more
+            // than the walk cache holds (else this test would prove nothing).
+            emptyCache();
+            QList<StructureRow> unbounded;
+            const qint64 unboundedPeak
+                = sqlitePeakDuring([&] { unbounded = Structures(*w.core).search(criteria, offset, 50); });
+            QVERIFY2(unboundedPeak > 3 * WalkPageCacheKiB * 1024, qPrintable(QString::number(unboundedPeak)));
+            emptyCache();
+            const qint64 jumpPeak = sqlitePeakDuring(jump);
+            QVERIFY2(jumpPeak < 2 * WalkPageCacheKiB * 1024,
+                     qPrintable(QStringLiteral("%1 bytes at the peak, %2 without the bound")
+                                    .arg(jumpPeak)
+                                    .arg(unboundedPeak)));
+            QCOMPARE(jumped.rows.size(), unbounded.size());
+#else
+            jump();
+#endif
+            // Searches get their cache back.
+            QCOMPARE(pageCacheKiB(w.t.db()), SearchPageCacheKiB);
+        }
+        // The rows are the last of the order.
+        const QList<StructureRow> expected = Structures(*w.core).search(criteria, offset, 50);
+        QCOMPARE(expected.size(), 50);
+        QCOMPARE(jumped.rows.size(), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QCOMPARE(jumped.rows.at(i).id, expected.at(i).id);
+        QVERIFY(!jumped.more);
     }
 
     void usersAreFoundByNameAsCoreFindsThem()
