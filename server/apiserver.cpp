@@ -142,6 +142,8 @@ struct ApiServer::Call
     // The watcher's stamp as the event loop knew it before the session was
     // found valid: the check holds until it moves (ChangeWatcher::stamp()).
     qint64 verifiedStamp = 0;
+    // ChangeWatcher::sessionsStamp() likewise (-1: none), for commands.
+    qint64 verifiedSessionsStamp = -1;
     // Long-poll (GET changes): the checkpoint, page size and seconds to wait,
     // set by the job before it asks to park; woken once the wait is over.
     qint64 since = 0;
@@ -628,9 +630,29 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     }
     if (reading.route == m_changesRoute && request.method == "GET" && answerFromMemory(call))
         return;
+    if (auth == Auth::Required && route->segments.value(0) == QLatin1String("commands"))
+        trustRememberedSession(call);
     Route chosen = *route;
     chosen.auth = auth;
     runOnWorker(call, chosen);
+}
+
+void ApiServer::trustRememberedSession(const std::shared_ptr<Call> &call)
+{
+    const qint64 sessionsStamp = m_watcher.sessionsStamp();
+    if (call->tokenHash.isEmpty() || sessionsStamp < 0)
+        return;
+    const std::optional<SessionCache::Entry> session
+        = m_sessions.findForCommand(call->tokenHash, sessionsStamp, QDateTime::currentMSecsSinceEpoch());
+    if (!session)
+        return;
+    call->userId = session->userId;
+    call->sessionId = session->sessionId;
+    call->sessionExpiresAtMs = session->expiresAtMs;
+    call->sessionLastUsedAtMs = session->lastUsedAtMs;
+    call->sessionTrusted = true;
+    call->verifiedStamp = session->version;
+    call->verifiedSessionsStamp = session->sessionsStamp;
 }
 
 bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
@@ -876,16 +898,21 @@ void ApiServer::startHashing()
 void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &route)
 {
     Job job = route.job;
-    if (!call->sessionTrusted)
+    if (!call->sessionTrusted) {
         call->verifiedStamp = m_watcher.stamp();
+        call->verifiedSessionsStamp = m_watcher.sessionsStamp();
+    }
     m_pool.run<ApiResponse>(
         [call, job](Core &core) {
             // A read may run again on a fresh connection, and so may any request
             // whose very first statement met the dead connection (nothing ran).
             const bool read = call->request.method == "GET" || call->request.method == "HEAD";
+            bool sessionsEnded = false;
             for (int attempt = 0;; ++attempt) {
                 const quint64 before = core.db().completedStatements();
                 ApiResponse r = runJob(core, *call, job);
+                sessionsEnded = core.db().takeSessionsEnded() || sessionsEnded;
+                r.sessionsEnded = sessionsEnded;
                 if (!r.unavailable)
                     return r;
                 const bool nothingRan = core.db().completedStatements() == before;
@@ -902,8 +929,11 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 call->sessionTrusted = true; // for a wake-up or timeout of this call
                 m_sessions.remember(call->tokenHash,
                                     { call->sessionId, call->userId, call->sessionExpiresAtMs,
-                                      call->sessionLastUsedAtMs, call->verifiedStamp });
+                                      call->sessionLastUsedAtMs, call->verifiedStamp,
+                                      call->verifiedSessionsStamp });
             }
+            if (response.sessionsEnded)
+                m_watcher.noteSessionsEnded();
             if (!call->tokenHash.isEmpty()
                 && (response.status == 401
                     || (route.method == "DELETE"

@@ -71,6 +71,8 @@ struct ApiResponse
     bool park = false; // long-poll: nothing newer yet, wait for a change (never sent)
     bool unavailable = false; // the database could not be reached (503)
     bool reread = false; // a shared long-poll page is out of date: each reads its own (never sent)
+    // PostgreSQL: the worker's transaction ended sessions (Database::takeSessionsEnded()).
+    bool sessionsEnded = false;
 
     static ApiResponse json(const QJsonObject &object, int status = 200);
     // {"ok": false, "code", "field", "message"} (docs/API.md).
@@ -160,6 +162,10 @@ private:
     // known valid (m_sessions) and nothing is newer than its checkpoint: the
     // empty page, or the long-poll parked, without a worker or the database.
     bool answerFromMemory(const std::shared_ptr<Call> &call);
+    // A signed-in user's command on PostgreSQL: the session is taken from
+    // m_sessions while no session may have ended since it was found valid
+    // (ChangeWatcher::sessionsStamp()), and the worker does not read it.
+    void trustRememberedSession(const std::shared_ptr<Call> &call);
     // Holds a long-poll until the counter passes its `since` or its `wait`
     // elapses; drops it if the client leaves.
     void park(const std::shared_ptr<Call> &call);

@@ -26,6 +26,8 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
                     if (name == QLatin1String("guichet_changes")
                         && payload.toString().toLongLong() > m_version)
                         scheduleRefresh();
+                    else if (name == QLatin1String("guichet_sessions"))
+                        ++m_sessionsStamp;
                 });
         listen();
     }
@@ -39,6 +41,12 @@ void ChangeWatcher::listen()
     if (!driver->subscribeToNotification(QStringLiteral("guichet_changes")))
         qWarning().noquote() << "guichetd: cannot LISTEN to guichet_changes; changes are seen every"
                              << m_pollIntervalMs << "ms only";
+    // What ended meanwhile was not heard: nothing checked before is trusted.
+    ++m_sessionsStamp;
+    m_sessionsListening = driver->subscribeToNotification(QStringLiteral("guichet_sessions"));
+    if (!m_sessionsListening)
+        qWarning().noquote()
+            << "guichetd: cannot LISTEN to guichet_sessions; every command reads its session";
 }
 
 void ChangeWatcher::scheduleRefresh()

@@ -37,6 +37,15 @@ public:
     // on PostgreSQL a command may commit while an older one is still in
     // flight. The session cache trusts an entry only while it has not moved.
     qint64 stamp() const { return m_stamp; }
+    // PostgreSQL: moves whenever a session may have ended — a
+    // 'guichet_sessions' notification (0013_session_notifications: any sign-out,
+    // deactivation, password change, by any guichetd, guichetctl or SQL), one
+    // of this process's commands that ended sessions (noteSessionsEnded()), a
+    // new LISTEN connection (notifications may have been missed). A session
+    // found valid is trusted by commands while it has not moved. -1 (trust
+    // nothing) on SQLite, while the database is unavailable, or when the
+    // LISTEN failed.
+    qint64 sessionsStamp() const { return m_sessionsListening && m_available ? m_sessionsStamp : -1; }
     // False from a read that met a lost connection until one works again.
     bool databaseAvailable() const { return m_available; }
     // True from noteCommitted() until the next read of the counter: version()
@@ -58,6 +67,9 @@ public slots:
     // commit is trusted any more (a sign-out), and the counter is read within
     // NotifyGatherMs, once for a burst of commits; behind() until then.
     void noteCommitted();
+    // One of this process's commands ended sessions (Database::takeSessionsEnded()):
+    // sessionsStamp() moves now, before the notification comes back.
+    void noteSessionsEnded() { ++m_sessionsStamp; }
 
 signals:
     void versionChanged(qint64 version);
@@ -73,6 +85,8 @@ private:
     qint64 m_version = 0;
     Database::VersionState m_state;
     qint64 m_stamp = 1;
+    qint64 m_sessionsStamp = 1;
+    bool m_sessionsListening = false;
     bool m_available = true;
     bool m_behind = false;
     int m_pollIntervalMs;

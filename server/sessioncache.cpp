@@ -21,6 +21,19 @@ std::optional<SessionCache::Entry> SessionCache::find(const QByteArray &tokenHas
     return e;
 }
 
+std::optional<SessionCache::Entry> SessionCache::findForCommand(const QByteArray &tokenHash,
+                                                                qint64 sessionsStamp, qint64 nowMs) const
+{
+    const auto it = m_entries.constFind(tokenHash);
+    if (it == m_entries.cend() || sessionsStamp < 0)
+        return std::nullopt;
+    const Entry &e = *it;
+    if (e.sessionsStamp != sessionsStamp || nowMs >= e.expiresAtMs
+        || nowMs - e.lastUsedAtMs >= LastUseRefreshMs)
+        return std::nullopt;
+    return e;
+}
+
 void SessionCache::remember(const QByteArray &tokenHash, const Entry &entry)
 {
     if (!m_entries.contains(tokenHash) && m_entries.size() >= m_capacity)

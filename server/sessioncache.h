@@ -26,7 +26,10 @@ namespace guichet::server {
 // guichetctl on SQLite) sends the next request back to the database. Expiry is
 // checked against the clock; an entry whose last recorded use is a minute old
 // is not trusted either, so that the session's last use keeps being recorded.
-// Used from the event loop's thread only.
+// On PostgreSQL, commands trust an entry on a second stamp that moves only
+// when a session may have ended (ChangeWatcher::sessionsStamp(): triggers on
+// the sessions and users tables notify it), since every command moves the
+// first one. Used from the event loop's thread only.
 class SessionCache
 {
 public:
@@ -37,6 +40,7 @@ public:
         qint64 expiresAtMs = 0;
         qint64 lastUsedAtMs = 0; // as recorded in the database
         qint64 version = 0; // the ChangeWatcher::stamp() the check is valid for
+        qint64 sessionsStamp = -1; // the ChangeWatcher::sessionsStamp() likewise (-1: none)
     };
 
     // Its last use is recorded once a minute (Sessions::find): past that, ask again.
@@ -48,6 +52,10 @@ public:
     // The entry when it may be trusted now: checked at `currentVersion`, not
     // expired, last use recorded less than a minute ago.
     std::optional<Entry> find(const QByteArray &tokenHash, qint64 currentVersion, qint64 nowMs) const;
+    // The same for a command on PostgreSQL: checked at `sessionsStamp` (which
+    // moves only when a session may have ended, not with every commit).
+    std::optional<Entry> findForCommand(const QByteArray &tokenHash, qint64 sessionsStamp,
+                                        qint64 nowMs) const;
     void remember(const QByteArray &tokenHash, const Entry &entry);
     void forget(const QByteArray &tokenHash);
     // The database confirmed these sessions open at `version` (a long-poll

@@ -352,6 +352,7 @@ void Database::ensureConnected() const
                 .arg(m_nextAttemptMs - now));
     // Prepared on the connection that is gone.
     forgetPrepared(false);
+    m_sessionsNotified = -1;
     QSqlDatabase db = rawConnection();
     db.close();
     if (!db.open()) {
@@ -597,6 +598,14 @@ void Database::begin()
         // PostgreSQL: held back, to go with the first statement (one round
         // trip less); a transaction with no statement sends nothing.
         beforeSending(QStringLiteral("BEGIN"));
+        if (m_sessionsNotified < 0) {
+            // Once per connection (and after migrations), not a statement of
+            // the caller's: see commitAndNotify().
+            QSqlQuery probe(rawConnection());
+            if (probe.exec(QStringLiteral("SELECT to_regproc('guichet_sessions_ended') IS NOT NULL"))
+                && probe.next())
+                m_sessionsNotified = probe.value(0).toBool() ? 1 : 0;
+        }
         clearHeld();
         hold(QStringLiteral("BEGIN"));
         m_takenVersion = 0;
@@ -689,10 +698,15 @@ void Database::commitAndNotify(qint64 version)
         execPostgres(QStringLiteral("COMMIT"), {});
         return;
     }
+    // Whether it ended sessions (0013_session_notifications) is read in the
+    // same round trip; on a database without that function (not migrated
+    // that far, or not known yet) every commit says it may have.
     QSqlQuery query = execPostgres(
         QStringLiteral("COMMIT; SELECT set_config('synchronous_commit', 'off', true), "
-                       "pg_notify('guichet_changes', '%1') FROM committed_versions WHERE version = %1")
-            .arg(QString::number(version)),
+                       "pg_notify('guichet_changes', '%1'), %2 FROM committed_versions WHERE version = %1")
+            .arg(QString::number(version),
+                 m_sessionsNotified > 0 ? QStringLiteral("guichet_sessions_ended()")
+                                        : QStringLiteral("true")),
         {});
     // The COMMIT went through. A failure of the NOTIFY leaves the command
     // standing: listeners find it on their next read (the watcher re-reads
@@ -702,8 +716,12 @@ void Database::commitAndNotify(qint64 version)
         if (!query.nextResult())
             throwFor(query.lastError(), QStringLiteral("NOTIFY guichet_changes"));
         committed = query.next();
+        if (committed && query.value(2).toBool())
+            m_sessionsEnded = true;
     } catch (const DatabaseError &error) {
         qWarning().noquote() << "guichet: cannot notify version" << version << ":" << error.message();
+        // Whether it ended sessions is unknown: say it may have.
+        m_sessionsEnded = true;
         return;
     }
     if (!committed)
@@ -852,6 +870,7 @@ bool Database::migrate(QString *error)
     });
     // A statement prepared before a migration may read a table it changed.
     const auto preparedGo = qScopeGuard([this] {
+        m_sessionsNotified = -1;
         try {
             forgetPrepared(isPostgres() && isConnected());
         } catch (const DatabaseError &) {

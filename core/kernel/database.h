@@ -115,6 +115,12 @@ public:
     // On SQLite (or outside a transaction) it runs now, as exec() would.
     void execLater(const QString &sql, const QVariantList &args = {}) const;
 
+    // PostgreSQL: whether a transaction committed on this connection since the
+    // last call ended sessions (a sign-out, a deactivation: anything that
+    // fires 0013_session_notifications' triggers), or might have (its
+    // notification failed); clears it. Always false on SQLite.
+    bool takeSessionsEnded() const { return std::exchange(m_sessionsEnded, false); }
+
     // False once a statement met a lost connection, until a reconnection works.
     bool isConnected() const { return !m_lost; }
     // Counts reconnections that worked: a LISTEN (ChangeWatcher) subscribes again
@@ -241,6 +247,10 @@ private:
     // and what it was when each open savepoint began: a savepoint rolled back
     // gives its version back (its mark and its committed_versions row go too).
     mutable qint64 m_takenVersion = 0;
+    // PostgreSQL: see takeSessionsEnded(); whether the schema has
+    // guichet_sessions_ended() (-1: not checked on this connection yet).
+    mutable bool m_sessionsEnded = false;
+    mutable int m_sessionsNotified = -1;
     QList<qint64> m_takenBeforeSavepoint;
 };
 

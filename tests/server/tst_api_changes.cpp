@@ -565,6 +565,67 @@ private slots:
         QCOMPARE(m_api->get(changesPath(m_world->t.db().currentVersion()), token).status, 401);
     }
 
+    // A command of the user's own (changes only her row), its status.
+    int ownCommand(const QString &token)
+    {
+        return m_api
+            ->command(QStringLiteral("setNotifications"),
+                      { { QStringLiteral("enabled"), true },
+                        { QStringLiteral("contactEmail"), QStringLiteral("eve@example.org") } },
+                      token)
+            .status;
+    }
+
+    void aCommandAfterADeactivationOnThisServerIsRefusedAtOnce()
+    {
+        QString other;
+        const QString token = newUser(QStringLiteral("eve.commands@example.org"), &other);
+        QVERIFY(!token.isEmpty() && !other.isEmpty());
+        // The second command finds the session remembered (PostgreSQL).
+        QCOMPARE(ownCommand(token), 200);
+        QCOMPARE(ownCommand(token), 200);
+        QCOMPARE(m_api->command(QStringLiteral("deactivateAccount"), {}, other).status, 200);
+        QCOMPARE(ownCommand(token), 401);
+    }
+
+    void aCommandAfterASignOutThroughAnotherServerIsRefused()
+    {
+        if (!m_world->t.db().isPostgres())
+            QSKIP("Several guichetd share a database on PostgreSQL only.");
+        Guichetd second;
+        QString error;
+        QVERIFY2(second.start(m_world->t.location(), {}, &error), qPrintable(error));
+        const QString token = newUser(QStringLiteral("eve.commands.elsewhere@example.org"));
+        QCOMPARE(ownCommand(token), 200);
+        QCOMPARE(ownCommand(token), 200);
+        ApiClient otherServer(second.baseUrl());
+        QCOMPARE(otherServer.del(QStringLiteral("/api/v1/session"), token).status, 200);
+        // This instance learns of it through NOTIFY guichet_sessions.
+        QTRY_COMPARE_WITH_TIMEOUT(ownCommand(token), 401, 3000);
+        QCOMPARE(second.stop(), 0);
+    }
+
+    void commandsReadTheirSessionAgainOnlyOnceOneMayHaveEnded()
+    {
+        if (!m_world->t.db().isPostgres())
+            QSKIP("SQLite: every commit sends the next command back to the database.");
+        const QString token = newUser(QStringLiteral("eve.remembered@example.org"));
+        QCOMPARE(ownCommand(token), 200);
+        QCOMPARE(ownCommand(token), 200);
+        Database &db = m_world->t.db();
+        const QVariantList hash { secretTokenHash(token) };
+        // Revoked behind the triggers' back: commands go on from memory,
+        // which is what spares them the session's read.
+        db.exec(QStringLiteral("ALTER TABLE sessions DISABLE TRIGGER sessions_ended"));
+        db.exec(QStringLiteral("UPDATE sessions SET revoked_at = 1 WHERE token_hash = ?"), hash);
+        db.exec(QStringLiteral("ALTER TABLE sessions ENABLE TRIGGER sessions_ended"));
+        QCOMPARE(ownCommand(token), 200);
+        QCOMPARE(ownCommand(token), 200);
+        // Any write that may end a session (SQL by hand here) is heard.
+        db.exec(QStringLiteral("UPDATE sessions SET revoked_at = revoked_at WHERE token_hash = ?"), hash);
+        QTRY_COMPARE_WITH_TIMEOUT(ownCommand(token), 401, 3000);
+    }
+
     void aCommandThroughAnotherServerWakesTheLongPoll()
     {
         if (!m_world->t.db().isPostgres())

@@ -33,6 +33,29 @@ private slots:
         QVERIFY(!cache.find("b", 7, m_now));
     }
 
+    void aCommandTrustsItOnlyWhileNoSessionMayHaveEnded()
+    {
+        SessionCache cache;
+        SessionCache::Entry e = entry(1, 7);
+        e.sessionsStamp = 3;
+        cache.remember("a", e);
+        // Other commits (the change counter) do not matter to commands.
+        const auto found = cache.findForCommand("a", 3, m_now);
+        QVERIFY(found);
+        QCOMPARE(found->sessionId, 1);
+        QVERIFY(!cache.findForCommand("a", 4, m_now));
+        // -1: no signal (SQLite, database unavailable, no LISTEN): never.
+        e.sessionsStamp = -1;
+        cache.remember("a", e);
+        QVERIFY(!cache.findForCommand("a", -1, m_now));
+        // Expiry and the last use's minute hold as for polls.
+        e.sessionsStamp = 3;
+        e.expiresAtMs = m_now + 1000;
+        cache.remember("a", e);
+        QVERIFY(!cache.findForCommand("a", 3, m_now + 1000));
+        QVERIFY(!cache.findForCommand("a", 3, m_now + SessionCache::LastUseRefreshMs));
+    }
+
     void anExpiredSessionIsNotTrusted()
     {
         SessionCache cache;
