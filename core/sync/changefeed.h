@@ -60,7 +60,7 @@ public:
     // compactPage() of a first sync (since 0: no deletions, resets or users
     // sent again) writes each table's rows while it reads them — on SQLite
     // through the C API on Qt's own connection (Database::sqliteHandle()), on
-    // PostgreSQL as JSON text the server builds, one value per table — with
+    // PostgreSQL as JSON text the server builds, one value per row — with
     // no Item of QVariants per row: byte for byte the page the general path
     // writes. Off, every page goes through Items: the reference tests and
     // bench_changefeed compare with.
