@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 #ifdef GUICHET_SQLITE_C_API
 #include <sqlite3.h>
