@@ -14,6 +14,7 @@
 // is built in it on first use (bench/benchworld) and reused afterwards.
 #include "benchcommandline.h"
 #include "benchworld.h"
+#include "client/pagefetcher.h"
 #include "client/remotecommandgateway.h"
 #include "client/replica.h"
 #include "kernel/database.h"
@@ -183,36 +184,39 @@ struct FirstSync
 
 // (b): pages into an empty replica until `more` is false, as SyncClient
 // pulls them: the next page is asked for (from the page's checkpoint) before
-// the page is applied, so the server reads it meanwhile. "HTTP" is the time
-// spent waiting for pages (request to parsed answer), "apply" the replica's
+// the page is applied, so the server reads it meanwhile, and it is fetched
+// and parsed on a thread of its own (PageFetcher). "HTTP" is the time spent
+// waiting for pages (request to parsed answer), "apply" the replica's
 // transactions.
-FirstSync firstSync(QNetworkAccessManager &network, const QUrl &base, const QString &token,
-                    const QString &file, int limit, int format)
+FirstSync firstSync(const QUrl &base, const QString &token, const QString &file, int limit, int format)
 {
     Desktop desktop(file);
     FirstSync result;
     QElapsedTimer total;
     total.start();
     qint64 httpNs = 0, applyNs = 0;
+    PageFetcher fetcher;
+    QHash<quint64, HttpAnswer> answers;
+    QObject::connect(&fetcher, &PageFetcher::fetched,
+                     [&answers](quint64 id, const HttpAnswer &answer) { answers.insert(id, answer); });
     const auto ask = [&](qint64 since) {
-        return network.get(
+        return fetcher.get(
             apiRequest(base, QStringLiteral("changes"), token, changesQuery(since, limit, 0, format)));
     };
-    QNetworkReply *reply = ask(0);
+    quint64 request = ask(0);
     for (;;) {
         QElapsedTimer step;
         step.start();
-        if (!reply->isFinished()) {
+        while (!answers.contains(request)) {
             QEventLoop loop;
-            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            QObject::connect(&fetcher, &PageFetcher::fetched, &loop, &QEventLoop::quit);
             loop.exec();
         }
-        const HttpAnswer answer = HttpAnswer::read(reply);
-        reply->deleteLater();
+        const HttpAnswer answer = answers.take(request);
         httpNs += step.nsecsElapsed();
         const bool more = answer.json.value(QStringLiteral("more")).toBool();
         if (more)
-            reply = ask(answer.json.value(QStringLiteral("checkpoint")).toInteger());
+            request = ask(answer.json.value(QStringLiteral("checkpoint")).toInteger());
         step.restart();
         desktop.apply(answer);
         applyNs += step.nsecsElapsed();
@@ -418,7 +422,7 @@ int main(int argc, char *argv[])
         QList<double> floors;
         for (int run = 0; run < firstRuns; ++run) {
             const QString file = dir.filePath(QStringLiteral("first-%1.db").arg(run));
-            const FirstSync sync = firstSync(network, base, managerToken, file, firstLimit, format);
+            const FirstSync sync = firstSync(base, managerToken, file, firstLimit, format);
             // The floor of this run, measured right after it on the same rows and bytes.
             const double insertMs = insertFloorMs(file, dir.filePath(QStringLiteral("floor-%1.db").arg(run)));
             const double loopbackMs = loopbackFloorMs(sync.bytes);

@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QLocale>
 #include <QScopeGuard>
-#include <QSqlDriver>
 #include <QSqlError>
 
 #include <cmath>
@@ -226,29 +225,6 @@ QString textOf(const QJsonValue &value)
     return {};
 }
 
-#ifdef GUICHET_SQLITE_C_API
-// The replica's own SQLite connection as the C library sees it (Qt documents
-// QSqlDriver::handle() as a "sqlite3*" for QSQLITE), or null when it cannot
-// be used: another back-end, or a driver running its own copy of SQLite (its
-// source id differs from the library this program links), whose connection
-// this copy must not touch.
-sqlite3 *sqliteHandle(Database &db)
-{
-    if (db.isPostgres())
-        return nullptr;
-    const QSqlDatabase connection = db.connection();
-    const QVariant handle = connection.driver() ? connection.driver()->handle() : QVariant();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
-    if (!sqlite
-        || db.value(QStringLiteral("SELECT sqlite_source_id()")).toString()
-            != QLatin1String(sqlite3_sourceid()))
-        return nullptr;
-    return sqlite;
-}
-#endif
-
 // One statement prepared for a whole page, with positional parameters ('?' or
 // :v0, :v1, … in that order). On the desktop's SQLite replica it runs through
 // the SQLite C API on Qt's own connection (so inside the page's transaction):
@@ -425,7 +401,7 @@ public:
         : m_db(db)
     {
 #ifdef GUICHET_SQLITE_C_API
-        m_sqlite = sqliteHandle(db);
+        m_sqlite = db.sqliteHandle();
 #endif
     }
 

@@ -17,6 +17,7 @@ SyncClient::SyncClient(RemoteCommandGateway &gateway, Replica &replica, QObject 
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &SyncClient::pull);
+    connect(&m_fetcher, &PageFetcher::fetched, this, &SyncClient::onPage);
     // A command the server applied changed something: fetch it now.
     connect(&m_gateway, &RemoteCommandGateway::commandApplied, this, &SyncClient::pullNow);
     // The server is back (the outbox got through): no need to wait for the retry.
@@ -59,24 +60,21 @@ void SyncClient::stop()
 
 void SyncClient::abortReply()
 {
-    if (m_reply) {
-        QNetworkReply *reply = m_reply;
-        m_reply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
+    if (m_request) {
+        m_fetcher.abort(m_request);
+        m_request = 0;
     }
 }
 
 void SyncClient::pullNow()
 {
-    if (m_running && !m_reply && !m_handlingPage)
+    if (m_running && !m_request && !m_handlingPage)
         pull();
 }
 
 void SyncClient::pull()
 {
-    if (!m_running || m_reply)
+    if (!m_running || m_request)
         return;
     request(m_replica.checkpoint());
 }
@@ -98,23 +96,20 @@ void SyncClient::request(qint64 since)
         query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
         timeoutMs += m_waitSeconds * 1000;
     }
-    QNetworkReply *reply
-        = m_gateway.network().get(m_gateway.request(QStringLiteral("changes"), query, timeoutMs));
-    m_reply = reply;
+    m_request = m_fetcher.get(m_gateway.request(QStringLiteral("changes"), query, timeoutMs));
     m_requestTimer.start();
-    connect(reply, &QNetworkReply::finished, this, [this, reply] { onPage(reply); });
 }
 
-void SyncClient::onPage(QNetworkReply *reply)
+void SyncClient::onPage(quint64 id, const HttpAnswer &answer)
 {
-    reply->deleteLater();
-    m_reply = nullptr;
+    if (id != m_request)
+        return; // abandoned
+    m_request = 0;
     // Signals emitted while the page is handled (onlineChanged, commandApplied)
     // must not start a second request before this one decides what follows.
     m_handlingPage = true;
     const auto handled = qScopeGuard([this] { m_handlingPage = false; });
     const bool waited = m_caughtUp;
-    const HttpAnswer answer = HttpAnswer::read(reply);
     m_gateway.noteReachable(!answer.unreachable);
     if (answer.status == 401) {
         failed(answer.result().message, true);

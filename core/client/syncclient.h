@@ -1,12 +1,11 @@
 #pragma once
 
+#include "client/pagefetcher.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
-
-class QNetworkReply;
 
 namespace guichet {
 
@@ -18,7 +17,8 @@ class Replica;
 // pages; larger ones during a first sync) until the server says no more, then waits for the next change with
 // a long-poll (wait=25 s), which the server answers as soon as something changes. Every page goes through
 // Replica::applyPage in one transaction; while one is applied, the next one
-// (when the page says more) is already on its way. After a failure it waits 1 s, then
+// (when the page says more) is already on its way, fetched and parsed on a
+// thread of its own (PageFetcher). After a failure it waits 1 s, then
 // twice as long each time up to 30 s: never a tight loop.
 class SyncClient : public QObject
 {
@@ -78,13 +78,14 @@ private:
     void pull();
     void request(qint64 since);
     void abortReply();
-    void onPage(QNetworkReply *reply);
+    void onPage(quint64 id, const HttpAnswer &answer);
     void failed(const QString &error, bool online);
     void scheduleRetry();
 
     RemoteCommandGateway &m_gateway;
     Replica &m_replica;
-    QPointer<QNetworkReply> m_reply;
+    PageFetcher m_fetcher;
+    quint64 m_request = 0; // the request in flight, 0 for none
     QTimer m_retryTimer;
     QElapsedTimer m_requestTimer;
     bool m_running = false;

@@ -21,6 +21,10 @@
 #include <algorithm>
 #include <chrono>
 
+#ifdef GUICHET_SQLITE_C_API
+#include <sqlite3.h>
+#endif
+
 namespace guichet {
 
 namespace {
@@ -306,6 +310,26 @@ QSqlDatabase Database::connection() const
     if (!m_held.isEmpty())
         exec(QStringLiteral("SELECT 1"));
     return rawConnection();
+}
+
+sqlite3 *Database::sqliteHandle() const
+{
+#ifdef GUICHET_SQLITE_C_API
+    if (isPostgres())
+        return nullptr;
+    const QSqlDatabase db = connection();
+    // Qt documents QSqlDriver::handle() as a "sqlite3*" for QSQLITE.
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!sqlite
+        || value(QStringLiteral("SELECT sqlite_source_id()")).toString() != QLatin1String(sqlite3_sourceid()))
+        return nullptr;
+    return sqlite;
+#else
+    return nullptr;
+#endif
 }
 
 void Database::throwFor(const QSqlError &error, const QString &what) const

@@ -14,6 +14,9 @@
 #include <stdexcept>
 #include <utility>
 
+// The SQLite C library's connection type (sqlite3.h).
+struct sqlite3;
+
 namespace guichet {
 
 // A failed SQL statement. Thrown by Database's helpers; the command runner
@@ -93,6 +96,13 @@ public:
     // notifications, statements kept across a page). Inside a transaction
     // whose BEGIN is still held back (begin()), it sends it first.
     QSqlDatabase connection() const;
+    // The SQLite C library's handle on this connection (Qt's own, so inside
+    // its transactions), for bulk reads and writes without a QVariant per
+    // value; null when it cannot be used: PostgreSQL, a build without the
+    // C API, or a driver running its own copy of SQLite (Qt's Windows and
+    // macOS builds: its source id differs from the library this program
+    // links), whose connection this copy must not touch.
+    sqlite3 *sqliteHandle() const;
 
     // Prepared statement with positional '?' arguments; throws DatabaseError,
     // or DatabaseUnavailable when the connection is lost. After a loss, the

@@ -9,7 +9,12 @@
 #include <QSet>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+
+#ifdef GUICHET_SQLITE_C_API
+#include <sqlite3.h>
+#endif
 
 namespace guichet {
 
@@ -456,13 +461,14 @@ qint64 itemValue(const Item &item, const QString &column)
 
 // Format 2 writes JSON text straight from the values (no QJsonObject per
 // row): the same values toJson() gives, which QJsonDocument reads back alike.
-void appendJsonString(QByteArray &out, const QString &text)
+// UTF-8 text as a JSON string: quotes, backslashes and control characters
+// escaped (\n by letter, the others as \u00XX), everything else as it is.
+void appendJsonUtf8(QByteArray &out, const char *text, qsizetype size)
 {
     static const char hex[] = "0123456789abcdef";
     out += '"';
-    const QByteArray utf8 = text.toUtf8();
-    const char *run = utf8.constData();
-    const char *const end = run + utf8.size();
+    const char *run = text;
+    const char *const end = run + size;
     for (const char *p = run; p != end; ++p) {
         const uchar c = uchar(*p);
         if (c >= 0x20 && c != '"' && c != '\\')
@@ -484,6 +490,27 @@ void appendJsonString(QByteArray &out, const QString &text)
     out += '"';
 }
 
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    appendJsonUtf8(out, utf8.constData(), utf8.size());
+}
+
+void appendInteger(QByteArray &out, qint64 number)
+{
+    char buffer[24];
+    const char *const end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
+    out.append(buffer, end - buffer);
+}
+
+void appendDouble(QByteArray &out, double number)
+{
+    if (std::isfinite(number))
+        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null"; // as QJsonDocument writes them
+}
+
 void appendJsonValue(QByteArray &out, const QVariant &value)
 {
     if (value.isNull()) {
@@ -497,22 +524,328 @@ void appendJsonValue(QByteArray &out, const QVariant &value)
     case QMetaType::ULongLong:
     case QMetaType::Short:
     case QMetaType::UShort:
-        out += QByteArray::number(value.toLongLong());
+        appendInteger(out, value.toLongLong());
         return;
     case QMetaType::Bool:
         out += value.toBool() ? '1' : '0';
         return;
-    case QMetaType::Double: {
-        const double d = value.toDouble();
-        if (std::isfinite(d))
-            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
-        else
-            out += "null"; // as QJsonDocument writes them
+    case QMetaType::Double:
+        appendDouble(out, value.toDouble());
         return;
-    }
     default:
         appendJsonString(out, value.toString());
     }
+}
+
+// The start of a table's entry in a format 2 page, up to its first row.
+void appendTableHeader(QByteArray &out, int table, bool withServices)
+{
+    out += "{\"table\":";
+    appendJsonString(out, tableSpecs().at(table).name);
+    out += ",\"columns\":[";
+    const QStringList &names = columnList(table);
+    for (int i = 0; i < names.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendJsonString(out, names.at(i));
+    }
+    if (withServices)
+        out += ",\"services\"";
+    out += "],\"rows\":[";
+}
+
+#ifdef GUICHET_SQLITE_C_API
+// Whether `size` bytes are well-formed UTF-8 (no overlong form, no surrogate,
+// nothing past U+10FFFF): then they are the bytes Qt's driver would give back
+// after its round trip through UTF-16.
+bool isUtf8(const uchar *p, qsizetype size)
+{
+    const uchar *const end = p + size;
+    while (p != end) {
+        const uchar c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int extra;
+        uint code;
+        uint least;
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            code = c & 0x1F;
+            least = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            code = c & 0x0F;
+            least = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            code = c & 0x07;
+            least = 0x10000;
+        } else {
+            return false;
+        }
+        if (end - p <= extra)
+            return false;
+        for (int i = 1; i <= extra; ++i) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (p[i] & 0x3F);
+        }
+        if (code < least || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+// A statement run through the SQLite C API on Qt's own connection (so in the
+// page's read transaction).
+class SqliteRows
+{
+public:
+    SqliteRows(sqlite3 *sqlite, const QString &sql)
+        : m_sqlite(sqlite)
+    {
+        const QByteArray utf8 = sql.toUtf8();
+        if (sqlite3_prepare_v2(m_sqlite, utf8.constData(), int(utf8.size()), &m_statement, nullptr)
+            != SQLITE_OK)
+            throw DatabaseError(QString::fromUtf8(sqlite3_errmsg(m_sqlite))
+                                + QStringLiteral(" [%1]").arg(sql));
+    }
+    ~SqliteRows() { sqlite3_finalize(m_statement); }
+    SqliteRows(const SqliteRows &) = delete;
+    SqliteRows &operator=(const SqliteRows &) = delete;
+
+    bool next()
+    {
+        const int rc = sqlite3_step(m_statement);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc != SQLITE_DONE)
+            throw DatabaseError(QString::fromUtf8(sqlite3_errmsg(m_sqlite)));
+        return false;
+    }
+    sqlite3_stmt *statement() const { return m_statement; }
+
+private:
+    sqlite3 *m_sqlite;
+    sqlite3_stmt *m_statement = nullptr;
+};
+
+// A column's value as appendJsonValue() writes the QVariant Qt's SQLite
+// driver makes of it (by the value's storage class, as the driver does).
+void appendSqliteValue(QByteArray &out, sqlite3_stmt *statement, int column)
+{
+    switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_INTEGER:
+        appendInteger(out, sqlite3_column_int64(statement, column));
+        return;
+    case SQLITE_FLOAT:
+        appendDouble(out, sqlite3_column_double(statement, column));
+        return;
+    case SQLITE_NULL:
+        out += "null";
+        return;
+    case SQLITE_BLOB:
+        // The driver gives a QByteArray, which the page writes as UTF-8 text.
+        appendJsonString(out,
+                         QString::fromUtf8(static_cast<const char *>(sqlite3_column_blob(statement, column)),
+                                           sqlite3_column_bytes(statement, column)));
+        return;
+    default: {
+        const uchar *text = sqlite3_column_text(statement, column);
+        const int size = sqlite3_column_bytes(statement, column);
+        if (isUtf8(text, size)) {
+            appendJsonUtf8(out, reinterpret_cast<const char *>(text), size);
+            return;
+        }
+        // Not UTF-8 (another program wrote it): as the driver reads it, through SQLite's UTF-16.
+        const void *utf16 = sqlite3_column_text16(statement, column);
+        appendJsonString(out,
+                         QString(static_cast<const QChar *>(utf16),
+                                 sqlite3_column_bytes16(statement, column) / qsizetype(sizeof(QChar))));
+    }
+    }
+}
+
+// One table's rows of a first-sync page, as format 2 arrays separated by
+// commas, read through the SQLite C API; false when it has none.
+bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QString &where)
+{
+    const TableSpec &spec = tableSpecs().at(table);
+    const bool withServices = spec.name == QLatin1String("attachments");
+    QHash<qint64, QByteArray> services; // "[1,2" without its closing bracket
+    if (withServices) {
+        SqliteRows query(sqlite,
+                         QStringLiteral("SELECT attachment_id, service_id FROM attachment_services WHERE "
+                                        "attachment_id IN (SELECT id FROM attachments WHERE %1) ORDER BY "
+                                        "attachment_id, service_id")
+                             .arg(where));
+        while (query.next()) {
+            QByteArray &list = services[sqlite3_column_int64(query.statement(), 0)];
+            list += list.isEmpty() ? '[' : ',';
+            appendInteger(list, sqlite3_column_int64(query.statement(), 1));
+        }
+    }
+    SqliteRows rows(sqlite,
+                    QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY version, id")
+                        .arg(spec.columns, spec.name, where));
+    sqlite3_stmt *const statement = rows.statement();
+    const int count = int(columnList(table).size());
+    bool any = false;
+    while (rows.next()) {
+        if (any)
+            out += ',';
+        any = true;
+        out += '[';
+        for (int i = 0; i < count; ++i) {
+            if (i > 0)
+                out += ',';
+            appendSqliteValue(out, statement, i);
+        }
+        if (withServices) {
+            const auto list = services.constFind(sqlite3_column_int64(statement, 0));
+            if (list == services.cend()) {
+                out += ",[]";
+            } else {
+                out += ',';
+                out += *list;
+                out += ']';
+            }
+        }
+        out += ']';
+    }
+    return any;
+}
+#endif
+
+// PostgreSQL's JSON text (to_json) made the bytes the Item path writes:
+// - its strings escape \b, \f, \r and \t by letter where appendJsonUtf8()
+//   writes \u00XX (the same JSON);
+// - a text starting with U+FEFF has it dropped, as QPSQL's reading drops it
+//   (Database stores one mark of its own in front of such a text for that).
+// A string opens with a quote after '[' or ',' (a closing quote is followed
+// by one of them, an escaped one preceded by a backslash).
+void appendPostgresJson(QByteArray &out, const QByteArray &json)
+{
+    const char *const begin = json.constData();
+    const char *const end = begin + json.size();
+    const char *run = begin;
+    for (const char *p = begin; p < end; ++p) {
+        if (*p == '\\') {
+            if (p + 1 >= end)
+                break;
+            const char *code = nullptr;
+            switch (p[1]) {
+            case 'b':
+                code = "08";
+                break;
+            case 'f':
+                code = "0c";
+                break;
+            case 'r':
+                code = "0d";
+                break;
+            case 't':
+                code = "09";
+                break;
+            default:
+                break;
+            }
+            if (code) {
+                out.append(run, p - run);
+                out += "\\u00";
+                out += code;
+                run = p + 2;
+            }
+            ++p; // past the escaped character, a backslash included
+        } else if (uchar(*p) == 0xEF && p - begin >= 2 && end - p >= 3 && uchar(p[1]) == 0xBB
+                   && uchar(p[2]) == 0xBF && p[-1] == '"' && (p[-2] == ',' || p[-2] == '[')) {
+            out.append(run, p - run);
+            run = p + 3;
+            p += 2;
+        }
+    }
+    out.append(run, end - run);
+}
+
+// One table's rows of a first-sync page on PostgreSQL: the server writes
+// each row as JSON text, one value per row (no QVariant per column); false
+// when it has none.
+// `integers`: the synced columns ("table.column") of an integer type, which
+// need no to_json (several times the cost of ::text on the server).
+bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, const QString &where,
+                             const QSet<QString> &integers)
+{
+    const TableSpec &spec = tableSpecs().at(table);
+    QStringList values;
+    for (const QString &column : columnList(table))
+        values.append(integers.contains(spec.name + QLatin1Char('.') + column)
+                          ? QStringLiteral("coalesce(%1::text, 'null')").arg(column)
+                          : QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+    if (spec.name == QLatin1String("attachments"))
+        values.append(QStringLiteral("coalesce((SELECT '[' || string_agg(service_id::text, ',' ORDER BY "
+                                     "service_id) || ']' FROM attachment_services WHERE attachment_id = "
+                                     "attachments.id), '[]')"));
+    // A row at a time (QPSQL's single-row mode): the server writes the next
+    // rows while these are copied; one aggregate would make it build the whole
+    // table first.
+    QSqlQuery query
+        = db.exec(QStringLiteral("SELECT '[' || concat_ws(',', %1) || ']' FROM %2 WHERE %3 ORDER BY "
+                                 "version, id")
+                      .arg(values.join(QStringLiteral(", ")), spec.name, where));
+    bool any = false;
+    while (query.next()) {
+        if (any)
+            out += ',';
+        any = true;
+        appendPostgresJson(out, query.value(0).toString().toUtf8());
+    }
+    return any;
+}
+
+// The rows of each table in a version range, as format 2 arrays separated by
+// commas (empty for a table without any), written while they are read: what
+// pageText() writes from Items for the same rows. Nothing when this connection
+// cannot (SQLite through a driver with its own copy of the library).
+std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope, const QString &versionWhere)
+{
+#ifdef GUICHET_SQLITE_C_API
+    sqlite3 *const sqlite = db.sqliteHandle();
+#else
+    void *const sqlite = nullptr;
+#endif
+    if (!sqlite && !db.isPostgres())
+        return std::nullopt;
+    QSet<QString> integers;
+    if (!sqlite) {
+        QSqlQuery query = db.exec(
+            QStringLiteral(
+                "SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = "
+                "a.attrelid WHERE pg_table_is_visible(c.oid) AND c.relname IN "
+                "('%1') AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, "
+                "'int4'::regtype, 'int8'::regtype)")
+                .arg(ChangeFeed::tables().join(QStringLiteral("', '"))));
+        while (query.next())
+            integers.insert(query.value(0).toString());
+    }
+    QList<QByteArray> tables;
+    for (int t = 0; t < tableSpecs().size(); ++t) {
+        const QString where
+            = QStringLiteral("%1 AND (%2)").arg(versionWhere, visibleWhere(tableSpecs().at(t).name, scope));
+        QByteArray rows;
+#ifdef GUICHET_SQLITE_C_API
+        if (sqlite)
+            appendTableRowsSqlite(rows, sqlite, t, where);
+        else
+            appendTableRowsPostgres(rows, db, t, where, integers);
+#else
+        appendTableRowsPostgres(rows, db, t, where, integers);
+#endif
+        tables.append(rows);
+    }
+    return tables;
 }
 
 } // namespace
@@ -707,17 +1040,26 @@ struct PageData
     QJsonArray resets;
     QList<Item> delivered; // rows (table >= 0) and deletions
     qint64 total = -1; // first page of a first sync, when asked: every visible row
+    // Format 2, written from the cursor (rowsFromCursor): each table's rows of
+    // the version range, before that table's Items (rows sent again and reset
+    // rows); delivered holds the rest of the page.
+    std::optional<QList<QByteArray>> rangeRows = std::nullopt;
+    // Of those rows, the ones a deletion in the page names ("table/id").
+    QSet<QString> rangeDeleted = {};
 };
 
+// fromCursor: the rows of the page's version range are written as they are
+// read (rowsFromCursor, format 2 only) when the connection allows it; what
+// resets, users sent again and deletions need of them is read apart.
 std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int limit, qint64 onlyAt,
-                                 bool withTotal)
+                                 bool withTotal, bool fromCursor = false)
 {
     since = std::max<qint64>(since, 0);
     // The common poll: nothing changed anywhere, one cheap query.
     if (since > 0 && onlyAt == 0) {
         const qint64 now = db.currentVersion();
         if (since >= now)
-            return PageData { now, false, {}, {}, -1 };
+            return PageData { now, false, {}, {}, -1, std::nullopt, {} };
     }
 
     ReadSnapshot snapshot(db);
@@ -725,7 +1067,7 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     if (onlyAt > 0 && current != onlyAt)
         return std::nullopt;
     if (since > 0 && since >= current)
-        return PageData { current, false, {}, {}, -1 };
+        return PageData { current, false, {}, {}, -1, std::nullopt, {} };
     const Scope scope = loadScope(db, userId);
     // A first sync (since 0) starts from an empty replica: nothing to delete or reset.
     const bool incremental = since > 0;
@@ -755,13 +1097,18 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
             checkpoint = cut;
             more = cut < current;
         }
-        delivered = fetchChanges(db, scope,
-                                 QStringLiteral("version > %1 AND version <= %2").arg(since).arg(checkpoint),
-                                 incremental);
-    } else {
-        delivered = fetchChanges(
-            db, scope, QStringLiteral("version > %1 AND version <= %2").arg(since).arg(current), incremental);
     }
+    const QString versionWhere = QStringLiteral("version > %1 AND version <= %2").arg(since).arg(checkpoint);
+    std::optional<QList<QByteArray>> rangeRows;
+    if (fromCursor)
+        rangeRows = rowsFromCursor(db, scope, versionWhere);
+    if (!rangeRows)
+        delivered = fetchChanges(db, scope, versionWhere, incremental);
+    else if (incremental)
+        delivered = fetchTombstones(db,
+                                    QStringLiteral("%1 AND (%2)")
+                                        .arg(versionWhere, visibleWhere(QStringLiteral("tombstones"), scope)),
+                                    0);
 
     const int usersTable = tableIndex(QStringLiteral("users"));
     const int structuresTable = tableIndex(QStringLiteral("structures"));
@@ -772,6 +1119,26 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     for (const Item &item : delivered) {
         if (item.table == usersTable)
             deliveredUsers.insert(item.id);
+    }
+    QSet<QString> rangeDeleted;
+    if (incremental && rangeRows) {
+        // The range's rows are not Items: what follows reads what it needs of them.
+        for (const qint64 id : idsOf(db,
+                                     QStringLiteral("SELECT id FROM users WHERE %1 AND (%2)")
+                                         .arg(versionWhere, visibleWhere(QStringLiteral("users"), scope))))
+            deliveredUsers.insert(id);
+        QHash<QString, QList<qint64>> deletedIds;
+        for (const Item &item : delivered) {
+            if (item.table < 0 && tableIndex(item.deletedTable) >= 0)
+                deletedIds[item.deletedTable].append(item.id);
+        }
+        for (auto it = deletedIds.cbegin(); it != deletedIds.cend(); ++it) {
+            for (const qint64 id :
+                 idsOf(db,
+                       QStringLiteral("SELECT id FROM %1 WHERE %2 AND (%3) AND id IN (%4)")
+                           .arg(it.key(), versionWhere, visibleWhere(it.key(), scope), idList(it.value()))))
+                rangeDeleted.insert(it.key() + QLatin1Char('/') + QString::number(id));
+        }
     }
     if (incremental) {
         // The caller's view of a structure changed in this page: its own
@@ -789,6 +1156,22 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
                 structure = item.id;
             if (structure && !resetStructures.contains(structure))
                 resetStructures.append(structure);
+        }
+        if (rangeRows) {
+            // The same rows of the range (own attachments are always visible,
+            // and so are the structures of secondary attachments).
+            QList<qint64> structures
+                = idsOf(db,
+                        QStringLiteral("SELECT structure_id FROM attachments WHERE %1 AND user_id = %2")
+                            .arg(versionWhere, QString::number(userId)));
+            if (!scope.secondary.isEmpty())
+                structures += idsOf(db,
+                                    QStringLiteral("SELECT id FROM structures WHERE %1 AND id IN (%2)")
+                                        .arg(versionWhere, idList(scope.secondary)));
+            for (const qint64 structure : std::as_const(structures)) {
+                if (!resetStructures.contains(structure))
+                    resetStructures.append(structure);
+            }
         }
         std::sort(resetStructures.begin(), resetStructures.end());
 
@@ -873,7 +1256,9 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     }
 
     addAttachmentServices(db, delivered);
-    PageData data { checkpoint, more, resets, std::move(delivered), -1 };
+    PageData data {
+        checkpoint, more, resets, std::move(delivered), -1, std::move(rangeRows), std::move(rangeDeleted)
+    };
     if (withTotal && since == 0) {
         // What the whole first sync will bring, for the desktop's « n / N ».
         data.total = 0;
@@ -887,10 +1272,10 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
 }
 
 // A deleted row that is also delivered (a row id reused after a deletion,
-// which SQLite may do) exists again: its deletion is not sent.
-QList<const Item *> sentDeletions(const QList<Item> &delivered)
+// which SQLite may do) exists again: its deletion is not sent. `present`:
+// such rows delivered apart from the Items.
+QList<const Item *> sentDeletions(const QList<Item> &delivered, QSet<QString> present = {})
 {
-    QSet<QString> present;
     for (const Item &item : delivered) {
         if (item.table >= 0)
             present.insert(tableSpecs().at(item.table).name + QLatin1Char('/') + QString::number(item.id));
@@ -923,7 +1308,12 @@ QJsonObject pageObject(const PageData &data)
 QByteArray pageText(const PageData &data)
 {
     QByteArray out;
-    out.reserve(4096 + data.delivered.size() * 160);
+    qsizetype size = 4096 + data.delivered.size() * 160;
+    if (data.rangeRows) {
+        for (const QByteArray &rows : *data.rangeRows)
+            size += rows.size() + 512;
+    }
+    out.reserve(size);
     out += "{\"format\":2,\"checkpoint\":";
     out += QByteArray::number(data.checkpoint);
     out += ",\"more\":";
@@ -938,29 +1328,24 @@ QByteArray pageText(const PageData &data)
     bool firstTable = true;
     for (int t = 0; t < tableSpecs().size(); ++t) {
         bool any = false;
+        const auto start = [&](bool withServices) {
+            any = true;
+            if (!firstTable)
+                out += ',';
+            firstTable = false;
+            appendTableHeader(out, t, withServices);
+        };
+        if (data.rangeRows && !data.rangeRows->at(t).isEmpty()) {
+            start(tableSpecs().at(t).name == QLatin1String("attachments"));
+            out += data.rangeRows->at(t);
+        }
         for (const Item &item : data.delivered) {
             if (item.table != t)
                 continue;
-            if (!any) {
-                any = true;
-                if (!firstTable)
-                    out += ',';
-                firstTable = false;
-                out += "{\"table\":";
-                appendJsonString(out, tableSpecs().at(t).name);
-                out += ",\"columns\":[";
-                const QStringList &names = columnList(t);
-                for (int i = 0; i < names.size(); ++i) {
-                    if (i > 0)
-                        out += ',';
-                    appendJsonString(out, names.at(i));
-                }
-                if (item.withServices)
-                    out += ",\"services\"";
-                out += "],\"rows\":[";
-            } else {
+            if (!any)
+                start(item.withServices);
+            else
                 out += ',';
-            }
             out += '[';
             for (int i = 0; i < item.values.size(); ++i) {
                 if (i > 0)
@@ -983,7 +1368,7 @@ QByteArray pageText(const PageData &data)
     }
     out += "],\"deleted\":[";
     bool firstDeleted = true;
-    for (const Item *item : sentDeletions(data.delivered)) {
+    for (const Item *item : sentDeletions(data.delivered, data.rangeDeleted)) {
         if (!firstDeleted)
             out += ',';
         firstDeleted = false;
@@ -1019,13 +1404,14 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
 
 QByteArray ChangeFeed::compactPage(qint64 userId, qint64 since, int limit) const
 {
-    return pageText(*readPage(m_core.db(), userId, since, limit, 0, true));
+    return pageText(*readPage(m_core.db(), userId, since, limit, 0, true, m_pagesFromCursor));
 }
 
 std::optional<QByteArray> ChangeFeed::compactPageAt(qint64 userId, qint64 since, int limit,
                                                     qint64 version) const
 {
-    const std::optional<PageData> data = readPage(m_core.db(), userId, since, limit, version, true);
+    const std::optional<PageData> data
+        = readPage(m_core.db(), userId, since, limit, version, true, m_pagesFromCursor);
     if (!data)
         return std::nullopt;
     return pageText(*data);

@@ -57,6 +57,15 @@ public:
     QByteArray compactPage(qint64 userId, qint64 since, int limit) const;
     // compactPage(), read only while the counter is still `version`.
     std::optional<QByteArray> compactPageAt(qint64 userId, qint64 since, int limit, qint64 version) const;
+    // compactPage() writes the rows of the page's version range while it
+    // reads them — on SQLite through the C API on Qt's own connection
+    // (Database::sqliteHandle()), on PostgreSQL as JSON text the server
+    // builds, one value per row — with no Item of QVariants per row (rows
+    // sent again by a reset or for a user's visibility, and deletions, still
+    // go through Items): byte for byte the page the general path writes. Off,
+    // every page goes through Items: the reference tests and bench_changefeed
+    // compare with.
+    void setPagesFromCursor(bool on) { m_pagesFromCursor = on; }
 
     // Every row visible to userId now, in the same shape (since = 0, no limit,
     // no resets or deletions).
@@ -76,6 +85,7 @@ public:
 
 private:
     Core &m_core;
+    bool m_pagesFromCursor = true;
 };
 
 } // namespace guichet

@@ -25,6 +25,24 @@
 
 namespace guichet::test {
 
+// Text a JSON writer or reader can get wrong: quotes, backslashes, what looks
+// like an escape, every kind of control character JSON must escape, DEL, a
+// leading and an inner byte-order mark, line and paragraph separators, and
+// characters outside the BMP (surrogate pairs in UTF-16). No NUL: PostgreSQL
+// text cannot hold it.
+inline QString trickyText()
+{
+    QString text
+        = QString(QChar(0xFEFF)) + QStringLiteral("Quote \" apostrophe ' backslash \\ \\u0041 \\n /");
+    for (ushort c = 1; c < 0x20; ++c)
+        text += QChar(c);
+    text += QChar(0x7F);
+    text += QStringLiteral(" inner") + QChar(0xFEFF) + QStringLiteral("bom ") + QChar(0x2028) + QChar(0x2029);
+    text += QStringLiteral(" é Œ ") + QString::fromUcs4(U"\U0001F600 \U00020BB7 \U0010FFFD");
+    text += QStringLiteral(" trailing\\");
+    return text;
+}
+
 // A replica database: a fresh SQLite file migrated with the shared schema.
 struct ReplicaDb
 {
