@@ -182,9 +182,10 @@ public:
     // The exact number of matches (costs up to a scan for patterns shorter than
     // three characters).
     qint64 count(const StructureCriteria &criteria) const;
-    // The number of matches when it is cheap to know; otherwise a lower bound
-    // (at least `bound` when the serving index has that many, or what a bounded
-    // scan found), with exact false.
+    // The number of matches when it is cheap to know; otherwise a lower bound,
+    // with exact false: at most `bound`, and often what the reads that serve
+    // the first page found (the hits a page would sort, or a sample of the
+    // rows) — counting further would cost more than the page.
     StructureCount countBounded(const StructureCriteria &criteria, qint64 bound = defaultCountBound) const;
     static constexpr qint64 defaultCountBound = 10000;
     // searchAfter() (or search() at `offset` without a cursor) and

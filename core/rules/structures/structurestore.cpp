@@ -624,6 +624,34 @@ constexpr qint64 estimateWindowRows = 4000;
 constexpr qint64 checkCost = 200;
 constexpr qsizetype maxTrigramsPerPhrase = 12;
 
+// Where the data of this connection stands: total_changes() counts its own
+// writes, data_version moves with other connections' commits.
+std::pair<qint64, qint64> dataState(const Database &db)
+{
+    const auto row = db.row(
+        QStringLiteral("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v"));
+    return { row ? row->value(QStringLiteral("c")).toLongLong() : -1,
+             row ? row->value(QStringLiteral("v")).toLongLong() : -1 };
+}
+
+// The trigram estimates of narrowSqlitePlan, kept while nothing is written:
+// the window's counts are the same for every search until then, and asking
+// them again cost ~0.2 ms of CPU per trigram (a seek in every FTS segment),
+// ~1.5 ms for a common word. They only steer the plan: a stale one would
+// cost time, never a row.
+struct TrigramEstimates
+{
+    QString connection;
+    QString database;
+    std::pair<qint64, qint64> state;
+    qint64 last = 0; // MAX(id) when they were taken: the window is its middle
+    QHash<QString, qint64> counts; // "column : \"trigram\"" -> rows of the window
+};
+
+thread_local std::optional<TrigramEstimates> t_trigramEstimates;
+// Trigrams kept at most (a few kilobytes): past it, the estimates start over.
+constexpr qsizetype maxKeptEstimates = 4096;
+
 void narrowSqlitePlan(const Database &db, SqlitePlan *plan, const QList<Clause> &list)
 {
     if (plan->match.isEmpty() || plan->keyed || plan->postal || plan->siretPrefix)
@@ -657,34 +685,58 @@ void narrowSqlitePlan(const Database &db, SqlitePlan *plan, const QList<Clause> 
     }
     if (!worth)
         return;
-    const qint64 last = db.value(QStringLiteral("SELECT MAX(id) FROM structures")).toLongLong();
+    const auto state = dataState(db);
+    const QString connection = db.connection().connectionName();
+    const QString database = db.connection().databaseName();
+    if (!t_trigramEstimates || t_trigramEstimates->state != state
+        || t_trigramEstimates->connection != connection || t_trigramEstimates->database != database
+        || t_trigramEstimates->counts.size() > maxKeptEstimates) {
+        t_trigramEstimates
+            = TrigramEstimates { connection,
+                                 database,
+                                 state,
+                                 db.value(QStringLiteral("SELECT MAX(id) FROM structures")).toLongLong(),
+                                 {} };
+    }
+    QHash<QString, qint64> &known = t_trigramEstimates->counts;
+    const qint64 last = t_trigramEstimates->last;
     const qint64 from = std::max<qint64>(0, last / 2 - estimateWindowRows / 2);
     const qint64 to = from + estimateWindowRows;
+    // The trigrams not estimated yet, in one statement.
     QStringList counts;
+    QStringList asked;
     QVariantList args;
     for (const Phrase &phrase : phrases) {
         for (const QString &trigram : phrase.trigrams) {
+            const QString term = QStringLiteral("%1 : %2").arg(phrase.column, ftsPhrase(trigram));
+            if (known.contains(term) || asked.contains(term))
+                continue;
             counts << QStringLiteral(
                 "(SELECT COUNT(*) FROM structures_search WHERE structures_search MATCH ? "
                 "AND rowid >= ? AND rowid < ?)");
-            args << QStringLiteral("%1 : %2").arg(phrase.column, ftsPhrase(trigram)) << from << to;
+            args << term << from << to;
+            asked << term;
         }
     }
-    QSqlQuery estimates = db.exec(QStringLiteral("SELECT %1").arg(counts.join(QStringLiteral(", "))), args);
-    if (!estimates.next())
-        return;
+    if (!asked.isEmpty()) {
+        QSqlQuery estimates
+            = db.exec(QStringLiteral("SELECT %1").arg(counts.join(QStringLiteral(", "))), args);
+        if (!estimates.next())
+            return;
+        for (int i = 0; i < asked.size(); ++i)
+            known.insert(asked.at(i), estimates.value(i).toLongLong());
+    }
     QStringList terms;
     qint64 fewest = std::numeric_limits<qint64>::max();
     // List entries the phrases read, and those the narrowed MATCH reads (in
     // the window: the same scale).
     qint64 allLists = 0;
     qint64 narrowLists = 0;
-    int index = 0;
     for (const Phrase &phrase : phrases) {
         QString rarest;
         qint64 rarestCount = std::numeric_limits<qint64>::max();
         for (const QString &trigram : phrase.trigrams) {
-            const qint64 n = estimates.value(index++).toLongLong();
+            const qint64 n = known.value(QStringLiteral("%1 : %2").arg(phrase.column, ftsPhrase(trigram)));
             allLists += n;
             if (n < rarestCount) {
                 rarest = trigram;
@@ -741,14 +793,6 @@ struct SharedHits
 };
 
 thread_local std::optional<SharedHits> t_sharedHits;
-
-std::pair<qint64, qint64> dataState(const Database &db)
-{
-    const auto row = db.row(
-        QStringLiteral("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v"));
-    return { row ? row->value(QStringLiteral("c")).toLongLong() : -1,
-             row ? row->value(QStringLiteral("v")).toLongLong() : -1 };
-}
 
 std::optional<SharedHits> takeSharedHits(const Database &db, SharedHits::By by, const QString &sql,
                                          const QVariantList &args)
@@ -845,12 +889,14 @@ constexpr int scanRows = 120000;
 // Rows of structures_search (physical order) a search samples to judge how
 // dense its hits are.
 constexpr int pgSampleRowsDefault = 2000;
-// Rows a bounded count samples: a common pattern's count is the hits found
-// there (a lower bound), a rare one's the trigram index's.
-constexpr int pgCountSampleRowsDefault = 10000;
+// Rows a bounded count samples (PostgreSQL: the folded copies in physical
+// order; SQLite, for a pattern without a trigram: the first rows its scan
+// reads): a common pattern's count is the hits found there (a lower bound),
+// a rare one's the trigram index's (or the longer scan's).
+constexpr int countSampleRowsDefault = 10000;
 // Hits in the count's sample from which the sample's hits are the count
 // (1 % of the table or more: the exact count follows, Structures::count).
-constexpr int pgDenseCountHitsDefault = 100;
+constexpr int denseCountHitsDefault = 100;
 // Rows of the sort key index a page walks (index alone for a raison sociale,
 // each row's folded copy looked up otherwise) before the hits are sorted.
 constexpr int pgNameWalkRowsDefault = 20000;
@@ -956,6 +1002,28 @@ QString pgLikes(const QList<Clause> &list, bool onSortKey, QVariantList *args)
     return parts.join(QStringLiteral(" AND "));
 }
 
+// The folded raison sociale of structures_search in the sort key's order
+// (COLLATE "C", as structures.sort_key): it is the sort key itself.
+const QString pgFoldedKey = QStringLiteral("(f.raison_sociale COLLATE \"C\")");
+
+// The keyset condition of a PostgreSQL plan: the rows after the cursor in
+// (key, id) order, which an index on those two serves as a range. Empty
+// without a cursor.
+QString pgAfter(const QString &key, const QString &id, const std::optional<StructureCursor> &after,
+                QVariantList *args)
+{
+    if (!after)
+        return {};
+    *args << after->sortKey << after->id;
+    return QStringLiteral("(%1, %2) > (?, ?)").arg(key, id);
+}
+
+// The same on the structures table (its (sort_key, id) index).
+QString pgAfterSortKey(const std::optional<StructureCursor> &after, QVariantList *args)
+{
+    return pgAfter(QStringLiteral("s.sort_key"), QStringLiteral("s.id"), after, args);
+}
+
 struct PgPlan
 {
     // Only a raison sociale prefix: a range of the sort key index.
@@ -965,11 +1033,39 @@ struct PgPlan
     // An exact city or libellé: its (column, raison sociale, rowid) index
     // (migration 0011), in the search's order.
     std::optional<Clause> keyed;
+    // A city or libellé prefix of three characters or more (`saint*`): a
+    // range of the same index, whose hits are then sorted (pgKeyedRange).
+    std::optional<Clause> keyedPrefix;
     // The clauses the chosen index does not decide.
     QList<Clause> rest;
 };
 
-PgPlan pgPlan(const QList<Clause> &list)
+// Whether the database compares text in code point order (C, POSIX,
+// C.UTF-8): only then does the index range [prefix, prefixEnd) of a column
+// in the database's collation hold exactly the texts that start with the
+// prefix (a linguistic collation may order « sain-x » after « sain. »).
+// Asked once per connection and database.
+bool pgBinaryCollation(const Database &db)
+{
+    thread_local QHash<QString, bool> known;
+    const QString key = db.connection().connectionName() + QLatin1Char('\n') + db.connection().hostName()
+        + QLatin1Char(':') + QString::number(db.connection().port()) + QLatin1Char('/')
+        + db.connection().databaseName();
+    if (const auto found = known.constFind(key); found != known.cend())
+        return *found;
+    const QString collation
+        = db.value(QStringLiteral("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
+              .toString();
+    const bool binary = collation == QLatin1String("C") || collation == QLatin1String("POSIX")
+        || collation.compare(QLatin1String("C.UTF-8"), Qt::CaseInsensitive) == 0
+        || collation.compare(QLatin1String("C.utf8"), Qt::CaseInsensitive) == 0;
+    if (known.size() > 64)
+        known.clear();
+    known.insert(key, binary);
+    return binary;
+}
+
+PgPlan pgPlan(const Database &db, const QList<Clause> &list)
 {
     PgPlan plan;
     if (list.size() == 1 && list.first().column == QLatin1String("raison_sociale")
@@ -991,14 +1087,34 @@ PgPlan pgPlan(const QList<Clause> &list)
         }
         return plan;
     }
+    const auto keyedPrefix = std::find_if(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return (clause.column == QLatin1String("ville") || clause.column == QLatin1String("libelle"))
+            && isPrefix(clause) && clause.runs.first().toUcs4().size() >= 3;
+    });
+    if (keyedPrefix != list.cend() && pgBinaryCollation(db)) {
+        plan.keyedPrefix = *keyedPrefix;
+        for (const Clause &clause : list) {
+            if (&clause != &*keyedPrefix)
+                plan.rest << clause;
+        }
+        return plan;
+    }
     plan.rest = list;
     return plan;
 }
 
-// The sort key range of a raison sociale prefix (COLLATE "C": binary order).
+// The sort key range of a raison sociale prefix (COLLATE "C": binary order),
+// and its LIKE only when the range has no upper end: a range with one holds
+// exactly the prefix's keys, and the LIKE besides made the planner count the
+// condition twice (17 rows expected of 15,000 for « menuis* ») and sort every
+// row of the range rather than read the first 50 in order.
 QString pgPrefixRange(const Clause &clause, QVariantList *args)
 {
-    return keyedCondition(clause, QStringLiteral("s.sort_key"), args);
+    const QString range = keyedCondition(clause, QStringLiteral("s.sort_key"), args);
+    if (!prefixEnd(clause.runs.first()).isEmpty())
+        return range;
+    const QString like = pgLikes({ clause }, true, args);
+    return joined({ range, like });
 }
 
 // What a sample of structures_search found: the rows read (fewer than asked:
@@ -1040,7 +1156,7 @@ std::optional<QList<StructureRow>> pgWalk(const Database &db, const QList<Clause
                                           int rows)
 {
     QVariantList args;
-    const QString from = joined({ afterCondition(after, &args) });
+    const QString from = joined({ pgAfterSortKey(after, &args) });
     if (rows > 0)
         args << rows;
     QStringList checks;
@@ -1075,6 +1191,81 @@ std::optional<QList<StructureRow>> pgWalk(const Database &db, const QList<Clause
     return found;
 }
 
+// The hits of a keyed prefix plan as (id, k): the range of the column's
+// (column, raison sociale, rowid) index, the prefix and the other criteria
+// checked on each entry (a raison sociale on the index's own key, so that
+// most rows are rejected without reading the table; `|| ''` keeps the
+// trigram indexes out, as the range already bounds the rows read).
+QString pgKeyedRangeHits(const PgPlan &plan, QVariantList *args)
+{
+    const Clause &prefix = *plan.keyedPrefix;
+    QStringList parts { keyedCondition(prefix, QStringLiteral("f.%1").arg(prefix.column), args),
+                        QStringLiteral("(f.%1 || '') LIKE ?").arg(prefix.column) };
+    *args << prefix.pattern;
+    for (const Clause &clause : plan.rest) {
+        parts << (clause.column == QLatin1String("raison_sociale")
+                      ? QStringLiteral("%1 LIKE ?").arg(pgFoldedKey)
+                      : QStringLiteral("(f.%1 || '') LIKE ?").arg(clause.column));
+        *args << clause.pattern;
+    }
+    return QStringLiteral("SELECT f.rowid AS id, %1 AS k FROM structures_search f WHERE %2")
+        .arg(pgFoldedKey, parts.join(QStringLiteral(" AND ")));
+}
+
+// The page of `hits` (a SELECT of id and k, the sort key), sorted; only its
+// rows are read from structures.
+QList<StructureRow> pgPageFromHits(const Database &db, const QString &hits, QVariantList args,
+                                   const std::optional<StructureCursor> &after, int offset, int limit)
+{
+    const QString where = joined({ pgAfter(QStringLiteral("h.k"), QStringLiteral("h.id"), after, &args) });
+    args << limit << offset;
+    return readRows(
+        db,
+        QStringLiteral("WITH page AS MATERIALIZED (SELECT h.id FROM (%1) h WHERE %2 ORDER BY h.k, "
+                       "h.id LIMIT ? OFFSET ?) SELECT %3 FROM page p JOIN structures s ON s.id = "
+                       "p.id ORDER BY s.sort_key, s.id")
+            .arg(hits, where, selectColumns),
+        args);
+}
+
+// The page of `hits` and their count in one statement, the hits read once
+// (at most `bound`); nothing when there are `bound` hits or more (the page
+// then needs every hit).
+std::optional<StructureSearchPage> pgPageAndCountFromHits(const Database &db, const QString &hits,
+                                                          QVariantList args,
+                                                          const std::optional<StructureCursor> &after,
+                                                          int offset, int limit, qint64 bound)
+{
+    args << bound;
+    const QString from = joined({ pgAfter(QStringLiteral("h.k"), QStringLiteral("h.id"), after, &args) });
+    args << limit << offset;
+    QSqlQuery query = db.exec(
+        QStringLiteral("WITH hits AS MATERIALIZED (%1 LIMIT ?), page AS (SELECT h.id, h.k FROM hits h WHERE "
+                       "%2 ORDER BY h.k, h.id LIMIT ? OFFSET ?) SELECT %3, c.n FROM (SELECT COUNT(*) AS n "
+                       "FROM hits) c LEFT JOIN (page p JOIN structures s ON s.id = p.id) ON TRUE ORDER BY "
+                       "s.sort_key, s.id")
+            .arg(hits, from, selectColumns),
+        args);
+    StructureSearchPage result;
+    qint64 n = 0;
+    while (query.next()) {
+        n = query.value(10).toLongLong();
+        if (!query.value(0).isNull())
+            result.rows.append(rowFromQuery(query));
+    }
+    if (n >= bound)
+        return std::nullopt;
+    result.count = { n, true };
+    return result;
+}
+
+// The hits of pgLikes' conditions as (id, k), from the folded copies.
+QString pgTrigramHits(const QString &likes)
+{
+    return QStringLiteral("SELECT f.rowid AS id, %1 AS k FROM structures_search f WHERE %2")
+        .arg(pgFoldedKey, likes);
+}
+
 // The page from every hit of the folded copies (the trigram index when a
 // clause has a trigram, else a scan), sorted on the folded raison sociale,
 // which is the sort key: the 50 rows are chosen without reading the
@@ -1083,32 +1274,22 @@ QList<StructureRow> pgSortedHits(const Database &db, const QList<Clause> &list,
                                  const std::optional<StructureCursor> &after, int offset, int limit)
 {
     QVariantList args;
-    QStringList parts { pgLikes(list, false, &args) };
-    if (after) {
-        parts << QStringLiteral("((f.raison_sociale COLLATE \"C\"), f.rowid) > (?, ?)");
-        args << after->sortKey << after->id;
-    }
-    args << limit << offset;
-    return readRows(
-        db,
-        QStringLiteral("WITH page AS MATERIALIZED (SELECT f.rowid AS id, (f.raison_sociale COLLATE "
-                       "\"C\") AS k FROM structures_search f WHERE %1 ORDER BY 2, 1 LIMIT ? OFFSET "
-                       "?) SELECT %2 FROM page p JOIN structures s ON s.id = p.id ORDER BY s.sort_key, "
-                       "s.id")
-            .arg(joined(parts), selectColumns),
-        args);
+    const QString likes = pgLikes(list, false, &args);
+    return pgPageFromHits(db, pgTrigramHits(likes), args, after, offset, limit);
 }
 
+// `known`: a sample already taken of these clauses (searchWithCount's, for
+// its count), which then says how dense the hits are.
 QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
-                             const std::optional<StructureCursor> &after, int offset, int limit)
+                             const std::optional<StructureCursor> &after, int offset, int limit,
+                             const PgSample *known = nullptr)
 {
-    const PgPlan plan = pgPlan(list);
+    const PgPlan plan = pgPlan(db, list);
     const QString order = QStringLiteral(" ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?");
     if (plan.namePrefix) {
         QVariantList args;
-        const QString where
-            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args),
-                       afterCondition(after, &args) });
+        const QString range = pgPrefixRange(*plan.namePrefix, &args);
+        const QString where = joined({ range, pgAfterSortKey(after, &args) });
         args << limit << offset;
         return readRows(
             db, QStringLiteral("SELECT %1 FROM structures s WHERE %2").arg(selectColumns, where) + order,
@@ -1120,7 +1301,7 @@ QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
             return clause.column != QLatin1String("raison_sociale");
         });
         const QString where = joined({ QStringLiteral("s.code_postal = ?"), pgLikes(plan.rest, true, &args),
-                                       afterCondition(after, &args) });
+                                       pgAfterSortKey(after, &args) });
         args << limit << offset;
         return readRows(
             db,
@@ -1135,20 +1316,24 @@ QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
         // The index (column, raison sociale, rowid) from the cursor: the
         // folded raison sociale is the sort key.
         QVariantList args { plan.keyed->runs.first() };
-        QStringList parts { QStringLiteral("f.%1 = ?").arg(plan.keyed->column),
-                            pgLikes(plan.rest, false, &args) };
-        if (after) {
-            parts << QStringLiteral("((f.raison_sociale COLLATE \"C\"), f.rowid) > (?, ?)");
-            args << after->sortKey << after->id;
-        }
+        const QString equal = QStringLiteral("f.%1 = ?").arg(plan.keyed->column);
+        const QString likes = pgLikes(plan.rest, false, &args);
+        const QString where
+            = joined({ equal, likes, pgAfter(pgFoldedKey, QStringLiteral("f.rowid"), after, &args) });
         args << limit << offset;
         return readRows(
             db,
             QStringLiteral("SELECT %1 FROM structures_search f JOIN structures s ON s.id = f.rowid "
-                           "WHERE %2 ORDER BY (f.raison_sociale COLLATE \"C\"), f.rowid LIMIT ? "
-                           "OFFSET ?")
-                .arg(selectColumns, joined(parts)),
+                           "WHERE %2 ORDER BY %3, f.rowid LIMIT ? OFFSET ?")
+                .arg(selectColumns, where, pgFoldedKey),
             args);
+    }
+    if (plan.keyedPrefix) {
+        // The range holds several cities (or libellés), each in the search's
+        // order: the hits are sorted (index entries, few read from the table).
+        QVariantList args;
+        const QString hits = pgKeyedRangeHits(plan, &args);
+        return pgPageFromHits(db, hits, args, after, offset, limit);
     }
     // How dense the hits are, from a sample of the folded copies: dense hits
     // fill a page within a short walk of the sort key index, which reads no
@@ -1157,11 +1342,9 @@ QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
         return clause.column == QLatin1String("raison_sociale");
     });
     const int walkBudget = pgScaled(nameOnly ? pgNameWalkRowsDefault : pgWalkRowsDefault);
-    const int sampleRows = pgScaled(pgSampleRowsDefault);
-    const PgSample sample = pgSample(db, list, sampleRows);
+    const PgSample sample = known ? *known : pgSample(db, list, pgScaled(pgSampleRowsDefault));
     // Dense enough when the walk should meet twice the page's rows.
-    const bool dense = sample.hits > 0
-        && sample.hits * qint64(walkBudget) >= 2 * qint64(limit) * std::min<qint64>(sample.rows, sampleRows);
+    const bool dense = sample.hits > 0 && sample.hits * qint64(walkBudget) >= 2 * qint64(limit) * sample.rows;
     if (dense) {
         // A deep page by offset (not keyset) walks as far as it needs.
         const std::optional<QList<StructureRow>> rows
@@ -1172,7 +1355,10 @@ QList<StructureRow> pgSearch(const Database &db, const QList<Clause> &list,
     return pgSortedHits(db, list, after, offset, limit);
 }
 
-StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qint64 bound)
+// `known`: the sample of countSampleRowsDefault rows already taken of these
+// clauses (searchWithCount's).
+StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qint64 bound,
+                              const PgSample *known = nullptr)
 {
     const auto bounded = [&](const QString &rowsSql, QVariantList args) {
         if (bound <= 0)
@@ -1184,11 +1370,10 @@ StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qin
             = db.value(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) x").arg(rowsSql), args).toLongLong();
         return StructureCount { n, n < bound };
     };
-    const PgPlan plan = pgPlan(list);
+    const PgPlan plan = pgPlan(db, list);
     QVariantList args;
     if (plan.namePrefix) {
-        const QString where
-            = joined({ pgPrefixRange(*plan.namePrefix, &args), pgLikes({ *plan.namePrefix }, true, &args) });
+        const QString where = pgPrefixRange(*plan.namePrefix, &args);
         return bounded(QStringLiteral("SELECT 1 FROM structures s WHERE %1").arg(where), args);
     }
     if (plan.postal) {
@@ -1209,18 +1394,22 @@ StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qin
             { QStringLiteral("f.%1 = ?").arg(plan.keyed->column), pgLikes(plan.rest, false, &args) });
         return bounded(QStringLiteral("SELECT 1 FROM structures_search f WHERE %1").arg(where), args);
     }
+    if (plan.keyedPrefix) {
+        const QString hits = pgKeyedRangeHits(plan, &args);
+        return bounded(hits, args);
+    }
     if (bound > 0) {
         // A sample of the folded copies first: the whole table when it is
         // small (the count is exact), else, when the hits are common, the
         // hits it found are a lower bound that costs a few milliseconds,
         // where the trigram index's bitmap would cost 50-150 ms.
-        const int sampleRows = pgScaled(pgCountSampleRowsDefault);
-        const PgSample sample = pgSample(db, list, sampleRows);
+        const int sampleRows = pgScaled(countSampleRowsDefault);
+        const PgSample sample = known ? *known : pgSample(db, list, sampleRows);
         if (sample.rows < sampleRows)
             return { sample.hits, true };
         if (sample.hits >= bound)
             return { bound, false };
-        if (sample.hits >= pgScaled(pgDenseCountHitsDefault))
+        if (sample.hits >= pgScaled(denseCountHitsDefault))
             return { sample.hits, false };
     }
     const QString likes = pgLikes(list, false, &args);
@@ -1242,49 +1431,19 @@ StructureCount pgCountBounded(const Database &db, const QList<Clause> &list, qin
 
 // A rare pattern's page and count from one trigram bitmap: the hits (at
 // most `bound`) are taken once, counted, and the page sorted from them.
-// Nothing when another plan serves them better (an index other than the
-// trigram one, common hits, no trigram) or when there are `bound` hits or
-// more (the page then needs every hit).
+// Nothing when another plan serves them better (common hits, as `sample`
+// of countSampleRowsDefault rows says; no trigram) or when there are
+// `bound` hits or more (the page then needs every hit).
 std::optional<StructureSearchPage> pgSearchWithCount(const Database &db, const QList<Clause> &list,
                                                      const std::optional<StructureCursor> &after, int offset,
-                                                     int limit, qint64 bound)
+                                                     int limit, qint64 bound, const PgSample &sample)
 {
-    const PgPlan plan = pgPlan(list);
-    if (bound <= 0 || limit <= 0 || plan.namePrefix || plan.postal || plan.keyed
-        || !std::any_of(list.cbegin(), list.cend(), hasTrigram))
-        return std::nullopt;
-    const int sampleRows = pgScaled(pgCountSampleRowsDefault);
-    const PgSample sample = pgSample(db, list, sampleRows);
-    if (sample.rows < sampleRows || sample.hits >= pgScaled(pgDenseCountHitsDefault))
+    if (!std::any_of(list.cbegin(), list.cend(), hasTrigram) || sample.rows < pgScaled(countSampleRowsDefault)
+        || sample.hits >= pgScaled(denseCountHitsDefault))
         return std::nullopt;
     QVariantList args;
     const QString likes = pgLikes(list, false, &args);
-    args << bound;
-    QString from;
-    if (after) {
-        from = QStringLiteral(" WHERE (h.k, h.id) > (?, ?)");
-        args << after->sortKey << after->id;
-    }
-    args << limit << offset;
-    QSqlQuery query = db.exec(
-        QStringLiteral(
-            "WITH hits AS MATERIALIZED (SELECT f.rowid AS id, (f.raison_sociale COLLATE \"C\") AS k "
-            "FROM structures_search f WHERE %1 LIMIT ?), page AS (SELECT h.id, h.k FROM hits h%2 "
-            "ORDER BY h.k, h.id LIMIT ? OFFSET ?) SELECT %3, c.n FROM (SELECT COUNT(*) AS n FROM hits) "
-            "c LEFT JOIN (page p JOIN structures s ON s.id = p.id) ON TRUE ORDER BY s.sort_key, s.id")
-            .arg(likes, from, selectColumns),
-        args);
-    StructureSearchPage result;
-    qint64 n = 0;
-    while (query.next()) {
-        n = query.value(10).toLongLong();
-        if (!query.value(0).isNull())
-            result.rows.append(rowFromQuery(query));
-    }
-    if (n >= bound)
-        return std::nullopt;
-    result.count = { n, true };
-    return result;
+    return pgPageAndCountFromHits(db, pgTrigramHits(likes), args, after, offset, limit, bound);
 }
 
 } // namespace
@@ -1466,15 +1625,16 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
     qint64 found = 0;
     QString ids;
     // The count shown with this page may have read the same hits just before.
+    // One hit past the threshold: reading no more than it means these are all.
     const auto shared = takeSharedHits(db, SharedHits::By::Page, hits, probeArgs);
-    if (shared && (shared->complete || shared->found >= threshold)) {
-        found = shared->complete ? shared->found : threshold;
+    if (shared && (shared->complete || shared->found > threshold)) {
+        found = shared->complete ? shared->found : threshold + 1;
         ids = shared->ids;
     } else {
-        std::tie(found, ids) = hitsAndIds(db, hits, probeArgs, threshold);
-        leaveSharedHits(db, SharedHits::By::Page, plan, hits, probeArgs, found, found < threshold, ids);
+        std::tie(found, ids) = hitsAndIds(db, hits, probeArgs, threshold + 1);
+        leaveSharedHits(db, SharedHits::By::Page, plan, hits, probeArgs, found, found <= threshold, ids);
     }
-    if (found < threshold) {
+    if (found <= threshold) {
         // One parameter for all the ids (a JSON array): Qt binds parameters by
         // name, which costs quadratically with thousands of them.
         QVariantList args { QStringLiteral("[%1]").arg(ids) };
@@ -1505,10 +1665,30 @@ StructureSearchPage StructureStore::searchWithCount(const StructureCriteria &cri
     if (m_db.isPostgres()) {
         bool matchAll = false;
         const QList<Clause> list = clauses(criteria, true, &matchAll);
-        if (!list.isEmpty()) {
+        const PgPlan plan = pgPlan(m_db, list);
+        if (plan.keyedPrefix && bound > 0 && limit > 0) {
+            // The range's hits read once for both; `bound` of them or more:
+            // the page sorts every hit, the count says « at least ».
+            offset = std::max(0, offset);
+            QVariantList args;
+            const QString hits = pgKeyedRangeHits(plan, &args);
             if (std::optional<StructureSearchPage> both
-                = pgSearchWithCount(m_db, list, after, std::max(0, offset), limit, bound))
+                = pgPageAndCountFromHits(m_db, hits, args, after, offset, limit, bound))
                 return *both;
+            return { pgPageFromHits(m_db, hits, args, after, offset, limit), { bound, false } };
+        }
+        if (!list.isEmpty() && bound > 0 && limit > 0 && !plan.namePrefix && !plan.postal && !plan.keyed
+            && !plan.keyedPrefix) {
+            // One sample for the page and its count (each took its own): it
+            // says whether one trigram bitmap serves both, else how dense
+            // the hits are for the page and what the count is.
+            offset = std::max(0, offset);
+            const PgSample sample = pgSample(m_db, list, pgScaled(countSampleRowsDefault));
+            if (std::optional<StructureSearchPage> both
+                = pgSearchWithCount(m_db, list, after, offset, limit, bound, sample))
+                return *both;
+            return { pgSearch(m_db, list, after, offset, limit, &sample),
+                     pgCountBounded(m_db, list, bound, &sample) };
         }
     }
     return { search(criteria, after, offset, limit), countBounded(criteria, bound) };
@@ -1572,6 +1752,9 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
                      where),
             args);
     }
+    const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
+        return clause.column == QLatin1String("raison_sociale");
+    });
     if (!plan.match.isEmpty() || plan.keyed) {
         // The trigram MATCH (or the keyed index) answers from the index; GLOB
         // on the FTS table would re-read every candidate's text, so the checks
@@ -1579,27 +1762,35 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
         chooseSqliteMatch(db, &plan, list, SharedHits::By::Count);
         QVariantList args;
         const QString hits = sqliteHitsSql(plan, &args);
-        // The page shown with this count may have read the same hits just before.
+        // A page reads at most its sort threshold of these hits (more, and it
+        // walks the sort key index instead): the count stops there too and
+        // says « at least » that many, as reading on to the bound would cost
+        // more than the page. An exact city or libellé is a range of its
+        // index (cheap to count further), which its page does not probe.
+        const qint64 limit = bound <= 0 || (plan.keyed && isExact(*plan.keyed))
+            ? bound
+            : std::min(bound, nameOnly ? nameSortThreshold() : sortThreshold());
+        // The page shown with this count may have read the same hits just
+        // before (one past its threshold when there were more).
         if (const auto shared = takeSharedHits(db, SharedHits::By::Count, hits, args)) {
             if (shared->complete)
                 return { shared->found, true };
-            if (bound > 0 && shared->found >= bound)
-                return { bound, false };
+            if (limit > 0 && shared->found > limit)
+                return { limit, false };
         }
         if (bound <= 0)
             return bounded(hits, args);
-        const auto [found, ids] = hitsAndIds(db, hits, args, bound);
-        const bool complete = found < bound;
+        // One hit past the limit: reading no more than it means these are all.
+        const auto [found, ids] = hitsAndIds(db, hits, args, limit + 1);
+        const bool complete = found <= limit;
         leaveSharedHits(db, SharedHits::By::Count, plan, hits, args, found, complete, ids);
-        return { found, complete };
+        return complete ? StructureCount { found, true } : StructureCount { limit, false };
     }
     // Only patterns shorter than a trigram: no index serves them, so a
-    // bounded count reads at most scanRows folded copies and says how many
-    // it found there when it did not reach the end.
+    // bounded count reads a sample first (dense hits: what it found is the
+    // count, a lower bound, as on PostgreSQL), then at most scanRows folded
+    // copies, and says how many it found there when it did not reach the end.
     // A raison sociale is checked on the sort key index alone.
-    const bool nameOnly = std::all_of(list.cbegin(), list.cend(), [](const Clause &clause) {
-        return clause.column == QLatin1String("raison_sociale");
-    });
     QVariantList args;
     QString checks;
     if (nameOnly) {
@@ -1615,14 +1806,31 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
                                    : QStringLiteral("structures_search_content c");
     if (bound <= 0)
         return bounded(QStringLiteral("SELECT 1 FROM %1 WHERE %2").arg(table, checks), args);
-    args << scanRows;
-    const auto row
-        = db.row(QStringLiteral("SELECT COUNT(*) AS n, SUM(hit) AS hits FROM (SELECT (%1) AS hit FROM "
-                                "%2 LIMIT ?) x")
-                     .arg(checks, table),
-                 args);
-    const qint64 scanned = row ? row->value(QStringLiteral("n")).toLongLong() : 0;
-    const qint64 found = row ? row->value(QStringLiteral("hits")).toLongLong() : 0;
+    // The rows read and the hits among them, at most `rows` read.
+    const auto scan = [&](const QString &where, const QString &from, QVariantList scanArgs, qint64 rows) {
+        scanArgs << rows;
+        const auto row
+            = db.row(QStringLiteral("SELECT COUNT(*) AS n, SUM(hit) AS hits FROM (SELECT (%1) AS hit FROM "
+                                    "%2 LIMIT ?) x")
+                         .arg(where, from),
+                     scanArgs);
+        return std::make_pair(row ? row->value(QStringLiteral("n")).toLongLong() : 0,
+                              row ? row->value(QStringLiteral("hits")).toLongLong() : 0);
+    };
+    const qint64 sampleRows = pgScaled(countSampleRowsDefault);
+    // The sample reads the folded copies in rowid order (the order rows were
+    // written), as PostgreSQL's reads them in physical order: the first names
+    // in sort key order share their first letters, and may all lack « du ».
+    // One row past the sample: reading fewer means the whole table was read.
+    QVariantList sampleArgs;
+    const QString sampleChecks = checkSql(list, &sampleArgs);
+    const auto [sampled, sampleHits]
+        = scan(sampleChecks, QStringLiteral("structures_search_content c"), sampleArgs, sampleRows + 1);
+    if (sampled <= sampleRows)
+        return { sampleHits, true };
+    if (sampleHits >= pgScaled(denseCountHitsDefault))
+        return { std::min(sampleHits, bound), false };
+    const auto [scanned, found] = scan(checks, table, args, scanRows);
     if (scanned < scanRows)
         return { found, true };
     return { std::min(found, bound), false };
