@@ -178,7 +178,7 @@ tables = ["users", "structures", "structure_bank_details", "services", "structur
 write_dict("change_page", tables + ["checkpoint", "more", "resets", "rows", "deleted", "structure", "action",
                                     "drop", "refetch", "table", "row", "id", "services", "siret",
                                     "structure_id", "user_id", "space_id", "code", "email", "version",
-                                    "identifier_type", "iban", "bic", "enabled_at",
+                                    "identifier_type", "iban", "bic", "enabled_at", "removal_requested_at",
                                     "1e300", "-0", "9223372036854775807", "9223372036854775808", "null"])
 
 # Text folding: first byte even = UTF-8.

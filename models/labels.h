@@ -15,7 +15,9 @@ namespace guichet::labels {
 QString role(Role role);
 // An attachment's status: 'pending', 'validated', 'refused'; unknown codes as is.
 QString attachmentStatus(const QString &status);
-// A subscription's status: 'pending', 'validated', 'refused'; unknown codes as is.
+// A subscription's status: 'pending', 'validated', 'refused', and
+// removalRequestedStatus (shown for a validated row whose removal was asked);
+// unknown codes as is.
 QString subscriptionStatus(const QString &status);
 // « modification » / « consultation », as the guide names the modes; unknown
 // codes as is.

@@ -23,7 +23,19 @@ template<typename Request> QString waitingText(const WaitingRequest<Request> &r)
                      : text;
 }
 
-// The requests to a structure (0: all) with their waiting days; requestedAt is in UTC milliseconds.
+// Since when a request waits (UTC milliseconds): a removal request, since its
+// owner asked for the removal, not since the subscription was requested.
+qint64 waitingSince(const PendingAttachmentRequest &r)
+{
+    return r.requestedAt;
+}
+
+qint64 waitingSince(const PendingSubscriptionRequest &r)
+{
+    return r.removalRequested() ? r.removalRequestedAt : r.requestedAt;
+}
+
+// The requests to a structure (0: all) with their waiting days.
 template<typename Request>
 QList<WaitingRequest<Request>> withWaitingDays(const QList<Request> &requests, qint64 structureId,
                                                const QDate &today, int overdueDays)
@@ -35,7 +47,7 @@ QList<WaitingRequest<Request>> withWaitingDays(const QList<Request> &requests, q
             continue;
         WaitingRequest<Request> row;
         static_cast<Request &>(row) = request;
-        row.requestedOn = QDateTime::fromMSecsSinceEpoch(request.requestedAt, Qt::UTC).date();
+        row.requestedOn = QDateTime::fromMSecsSinceEpoch(waitingSince(request), Qt::UTC).date();
         row.waitingDays = int(row.requestedOn.daysTo(today));
         row.overdue = row.waitingDays > overdueDays;
         rows.append(row);
@@ -164,6 +176,9 @@ PendingSubscriptionModel::PendingSubscriptionModel(Core &core, qint64 managerId,
     setColumns({
         { tr("Requester"), [](const Row &r) { return r.lastName; }, requester<PendingSubscriptionRequest> },
         { tr("Structure"), [](const Row &r) { return r.raisonSociale; } },
+        // A subscription request, or a request to remove a validated one.
+        { ColumnKind::Status, tr("Request"), [](const Row &r) { return r.removalRequested() ? 1 : 0; },
+          [](const Row &r) { return r.removalRequested() ? tr("Removal") : tr("Subscription"); } },
         { tr("Space"), [](const Row &r) { return labels::space(r.spaceCode, r.spaceName); } },
         { tr("Service"), [](const Row &r) { return r.serviceName; } },
         { ColumnKind::Role, tr("Mode"), [](const Row &r) { return r.mode; },

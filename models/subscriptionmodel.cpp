@@ -25,7 +25,11 @@ SubscriptionModel::SubscriptionModel(Core &core, qint64 userId, QObject *parent)
         { tr("Comment"),
           [](const SubscriptionView &r) { return labels::subscriptionComment(r.comment, r.commentCode); } },
         { ColumnKind::Status, tr("Status"),
-          [](const SubscriptionView &r) { return labels::subscriptionStatus(r.status); } },
+          [](const SubscriptionView &r) {
+              // A removal asked for shows so while the row is still validated.
+              return labels::subscriptionStatus(
+                  r.removalRequested() ? QString::fromLatin1(removalRequestedStatus) : r.status);
+          } },
     });
     reload();
 }

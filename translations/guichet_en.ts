@@ -258,6 +258,20 @@
             <numerusform>%n subscriptions</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n of them ask(s) to remove a subscription: validating removes it.</source>
+        <translation>
+            <numerusform>%n of them asks to remove a subscription: validating removes it.</numerusform>
+            <numerusform>%n of them ask to remove a subscription: validating removes it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them ask(s) to remove a subscription: refusing keeps it active.</source>
+        <translation>
+            <numerusform>%n of them asks to remove a subscription: refusing keeps it active.</numerusform>
+            <numerusform>%n of them ask to remove a subscription: refusing keeps it active.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::PendingRequests</name>
@@ -324,6 +338,20 @@
         <translation>
             <numerusform>%n subscription deleted.</numerusform>
             <numerusform>%n subscriptions deleted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n removal request(s) withdrawn: the subscription(s) stay active.</source>
+        <translation>
+            <numerusform>%n removal request withdrawn: the subscription stays active.</numerusform>
+            <numerusform>%n removal requests withdrawn: the subscriptions stay active.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removal asked for %n subscription(s): a manager of the structure decides, and the subscription stays active until then.</source>
+        <translation>
+            <numerusform>Removal asked for %n subscription: a manager of the structure decides, and the subscription stays active until then.</numerusform>
+            <numerusform>Removal asked for %n subscriptions: a manager of the structure decides, and the subscriptions stay active until then.</numerusform>
         </translation>
     </message>
 </context>

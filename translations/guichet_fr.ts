@@ -1707,6 +1707,22 @@ Statut : %7</translation>
         <source>%1 withdrew from the users of %3 the right to add the space %2 themselves.</source>
         <translation>%1 a retiré aux utilisateurs de %3 le droit d’ajouter eux-mêmes l’espace %2.</translation>
     </message>
+    <message>
+        <source>%1 validated the removal request of %2: their subscription to the space %3 on %4 (%5, %6) was removed.</source>
+        <translation>%1 a validé la demande de suppression de %2 : son abonnement à l&apos;espace %3 sur %4 (%5, %6) a été supprimé.</translation>
+    </message>
+    <message>
+        <source>%1 asked to remove their subscription to the space %2 on %3 (%4, %5).</source>
+        <translation>%1 a demandé la suppression de son abonnement à l&apos;espace %2 sur %3 (%4, %5).</translation>
+    </message>
+    <message>
+        <source>%1 withdrew their request to remove their subscription to the space %2 on %3 (%4, %5).</source>
+        <translation>%1 a retiré sa demande de suppression de son abonnement à l&apos;espace %2 sur %3 (%4, %5).</translation>
+    </message>
+    <message>
+        <source>%1 refused the removal request of %2: their subscription to the space %3 on %4 (%5, %6) stays.</source>
+        <translation>%1 a refusé la demande de suppression de %2 : son abonnement à l&apos;espace %3 sur %4 (%5, %6) est maintenu.</translation>
+    </message>
 </context>
 <context>
     <name>guichet::Backup</name>
@@ -2285,6 +2301,10 @@ Statut : %7</translation>
     <message>
         <source>Spaces set at structure level</source>
         <translation>Espaces paramétrés au niveau de la structure</translation>
+    </message>
+    <message>
+        <source>Withdraw subscription removal requests</source>
+        <translation>Retirer des demandes de suppression d&apos;abonnement</translation>
     </message>
 </context>
 <context>
@@ -3899,6 +3919,28 @@ Mode : %7
 Effectif le : %8
 Commentaire : %9</translation>
     </message>
+    <message numerus="yes">
+        <source>%n of them ask(s) to remove a subscription: validating removes it.</source>
+        <translation>
+            <numerusform>%n d&apos;entre elles demande la suppression d&apos;un abonnement : valider le supprime.</numerusform>
+            <numerusform>%n d&apos;entre elles demandent la suppression d&apos;un abonnement : valider le supprime.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them ask(s) to remove a subscription: refusing keeps it active.</source>
+        <translation>
+            <numerusform>%n d&apos;entre elles demande la suppression d&apos;un abonnement : refuser le maintient actif.</numerusform>
+            <numerusform>%n d&apos;entre elles demandent la suppression d&apos;un abonnement : refuser le maintient actif.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 asks to remove this subscription, validated and active until you decide (asked on %2).</source>
+        <translation>%1 demande la suppression de cet abonnement, validé et actif jusqu&apos;à votre décision (demande du %2).</translation>
+    </message>
+    <message>
+        <source>Removal request</source>
+        <translation>Demande de suppression</translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerCommandDialog</name>
@@ -4123,6 +4165,18 @@ Décochez la case pour ne plus être informé par courriel.</translation>
     <message>
         <source>Waiting</source>
         <translation>En attente depuis</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Demande</translation>
+    </message>
+    <message>
+        <source>Removal</source>
+        <translation>Suppression</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
     </message>
 </context>
 <context>
@@ -5620,14 +5674,6 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>Raison sociale</translation>
     </message>
     <message>
-        <source>&amp;Identifier (SIRET):</source>
-        <translation>&amp;Identifiant (SIRET) :</translation>
-    </message>
-    <message>
-        <source>Identifier (SIRET)</source>
-        <translation>Identifiant (SIRET)</translation>
-    </message>
-    <message>
         <source>&amp;Label:</source>
         <translation>&amp;Libellé :</translation>
     </message>
@@ -5734,6 +5780,22 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
             <numerusform>Au moins %n structure trouvée ; décompte en cours…</numerusform>
             <numerusform>Au moins %n structures trouvées ; décompte en cours…</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Identifier:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>SIRET, VAT, RIDET, TAHITI…</source>
+        <translation>SIRET, TVA, RIDET, TAHITI…</translation>
+    </message>
+    <message>
+        <source>Any identifier: %1, or a number Guichet gave (PAR#…, IMM#…).</source>
+        <translation>Tout identifiant : %1, ou un numéro attribué par Guichet (PAR#…, IMM#…).</translation>
     </message>
 </context>
 <context>
@@ -6182,8 +6244,44 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
         <translation>Chaque utilisateur coché a déjà cet abonnement : rien à ajouter.</translation>
     </message>
     <message>
-        <source>%1 does not let its users remove the space « %2 » themselves: ask one of its managers to remove it.</source>
-        <translation>%1 ne laisse pas ses utilisateurs retirer eux-mêmes l’espace « %2 » : demandez à l’un de ses gestionnaires de le retirer.</translation>
+        <source>Removal requested</source>
+        <translation>Suppression demandée</translation>
+    </message>
+    <message>
+        <source>Your request to remove these subscriptions was validated: they are removed.</source>
+        <translation>Votre demande de suppression de ces abonnements a été validée : ils sont supprimés.</translation>
+    </message>
+    <message>
+        <source>Your request to remove these subscriptions was refused: they stay active.</source>
+        <translation>Votre demande de suppression de ces abonnements a été refusée : ils restent actifs.</translation>
+    </message>
+    <message>
+        <source>Removal request validated</source>
+        <translation>Demande de suppression validée</translation>
+    </message>
+    <message>
+        <source>Removal request refused</source>
+        <translation>Demande de suppression refusée</translation>
+    </message>
+    <message>
+        <source>You already asked to remove the space « %2 » on %1: the request waits for one of its managers.</source>
+        <translation>Vous avez déjà demandé la suppression de l&apos;espace « %2 » sur %1 : la demande attend l&apos;un de ses gestionnaires.</translation>
+    </message>
+    <message>
+        <source>%1 %2 asks to remove their subscription to the space %3 on %4. Open Guichet to validate or refuse the removal.</source>
+        <translation>%1 %2 demande la suppression de son abonnement à l&apos;espace %3 sur %4. Ouvrez Guichet pour valider ou refuser la suppression.</translation>
+    </message>
+    <message>
+        <source>A removal request waits for you</source>
+        <translation>Une demande de suppression vous attend</translation>
+    </message>
+    <message>
+        <source>You may only withdraw your own removal requests.</source>
+        <translation>Vous ne pouvez retirer que vos propres demandes de suppression.</translation>
+    </message>
+    <message>
+        <source>No removal of the subscription %1 was asked: nothing to withdraw.</source>
+        <translation>Aucune suppression de l&apos;abonnement %1 n&apos;a été demandée : rien à retirer.</translation>
     </message>
 </context>
 <context>
@@ -6252,6 +6350,28 @@ Si ce n&apos;était pas vous, ignorez ce mail.</translation>
     <message>
         <source>In %1 you may add or remove « %2 » yourself: your request is validated at once, without waiting for a manager.</source>
         <translation>Dans %1, vous pouvez ajouter ou retirer « %2 » vous-même : votre demande est validée aussitôt, sans attendre un gestionnaire.</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw the removal request</source>
+        <translation>&amp;Retirer la demande de suppression</translation>
+    </message>
+    <message>
+        <source>Keep the subscription: the managers will not have to decide its removal.</source>
+        <translation>Garder l&apos;abonnement : les gestionnaires n&apos;auront pas à décider de sa suppression.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n removal request(s) withdrawn: the subscription(s) stay active.</source>
+        <translation>
+            <numerusform>%n demande de suppression retirée : l&apos;abonnement reste actif.</numerusform>
+            <numerusform>%n demandes de suppression retirées : les abonnements restent actifs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removal asked for %n subscription(s): a manager of the structure decides, and the subscription stays active until then.</source>
+        <translation>
+            <numerusform>Suppression demandée pour %n abonnement : un gestionnaire de la structure décide, et l&apos;abonnement reste actif d&apos;ici là.</numerusform>
+            <numerusform>Suppression demandée pour %n abonnements : un gestionnaire de la structure décide, et les abonnements restent actifs d&apos;ici là.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

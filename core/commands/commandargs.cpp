@@ -444,6 +444,11 @@ CommandCall removeSubscriptions(const QList<qint64> &subscriptionIds)
     return call("removeSubscriptions", Builder().set(argKey::subscriptions, subscriptionIds));
 }
 
+CommandCall withdrawSubscriptionRemovals(const QList<qint64> &subscriptionIds)
+{
+    return call("withdrawSubscriptionRemovals", Builder().set(argKey::subscriptions, subscriptionIds));
+}
+
 CommandCall addFile(const AttachedFiles::NewFile &file)
 {
     return call("addFile",

@@ -98,6 +98,7 @@ CommandCall decideSubscription(qint64 subscriptionId, bool validate, const QStri
 CommandCall decideSubscriptions(const QList<qint64> &subscriptionIds, bool validate,
                                 const QString &comment = {});
 CommandCall removeSubscriptions(const QList<qint64> &subscriptionIds);
+CommandCall withdrawSubscriptionRemovals(const QList<qint64> &subscriptionIds);
 CommandCall subscribeUsers(const BulkSubscription &bulk);
 
 // Attached files (pièces jointes)

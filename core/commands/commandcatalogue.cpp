@@ -683,6 +683,16 @@ std::vector<CommandSpec> declare()
               const QList<qint64> ids = a.ids(argKey::subscriptions);
               return a.ok() ? Subscriptions(core).removeSubscriptions(actor, ids) : a.error();
           } },
+        { "withdrawSubscriptionRemovals",
+          QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Withdraw subscription removal requests"),
+          false,
+          {
+              { argKey::subscriptions, ArgType::Ids, Req, Shown, QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Subscriptions") },
+          },
+          [](Core &core, qint64 actor, ArgReader &a) {
+              const QList<qint64> ids = a.ids(argKey::subscriptions);
+              return a.ok() ? Subscriptions(core).withdrawSubscriptionRemovals(actor, ids) : a.error();
+          } },
         { "subscribeUsers",
           QT_TRANSLATE_NOOP("guichet::CommandCatalogue", "Subscribe users to a space"),
           false,

@@ -218,6 +218,14 @@ CommandResult DemoData::generate(Database &db, const Clock &clock, int structure
         leaRequest.effectiveDate = demoClock.today();
         leaRequest.comment = tr("To follow the suppliers' questions on invoices.");
         check(subscriptions.requestSubscription(lea, leaRequest), "pending subscription");
+        // The joinery keeps « Factures émises » to its managers: Léa's removal
+        // of the workshop's waits for Claire (« Suppression demandée »).
+        for (const SubscriptionView &own : subscriptions.userSubscriptions(lea)) {
+            if (own.spaceCode == QLatin1String("factures_emises") && own.serviceId == atelier) {
+                check(subscriptions.removeSubscriptions(lea, { own.id }), "removal request");
+                break;
+            }
+        }
 
         NewSolicitation solicitation;
         solicitation.category = QStringLiteral("reactivation");

@@ -76,6 +76,9 @@ enum class AuditAction {
     SubscriptionRefused,
     SubscriptionCancelled,
     SubscriptionRemoved,
+    SubscriptionRemovalRequested, // its owner asked a manager to remove it (still validated)
+    SubscriptionRemovalWithdrawn, // the owner took the removal request back
+    SubscriptionRemovalRefused, // a manager refused it: the subscription stays
     // file (pièce jointe)
     FileAdded,
     FileUpdated,
@@ -107,6 +110,8 @@ inline constexpr char ReasonAttachmentRemoved[] = "attachment_removed";
 inline constexpr char ReasonSpaceUnset[] = "space_unset";
 inline constexpr char ReasonRoleChanged[] = "role_changed";
 inline constexpr char ReasonByUser[] = "by_user";
+inline constexpr char ReasonRemovalValidated[]
+    = "removal_validated"; // a manager validated its owner's removal request
 // Why a sign-in was refused (AuditRecord::reason).
 inline constexpr char ReasonLocked[] = "locked";
 inline constexpr char ReasonSlowedDown[] = "slowed_down";

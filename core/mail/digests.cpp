@@ -381,6 +381,7 @@ bool Digests::composeWeekly(CommandContext &ctx, qint64 userId, qint64 fromMs, c
         case AuditAction::SubscriptionValidated:
         case AuditAction::SubscriptionRefused:
         case AuditAction::SubscriptionCancelled:
+        case AuditAction::SubscriptionRemovalRefused:
             return Decisions;
         case AuditAction::AttachmentRemoved:
         case AuditAction::SubscriptionRemoved:

@@ -51,7 +51,7 @@ const QList<TableSpec> &tableSpecs()
         { QStringLiteral("subscriptions"),
           QStringLiteral("id, user_id, structure_id, space_id, service_id, mode, effective_date, comment, "
                          "comment_code, status, requested_at, decided_at, decided_by, decision_comment, "
-                         "origin, version") },
+                         "origin, removal_requested_at, version") },
         { QStringLiteral("attached_files"),
           QStringLiteral("id, user_id, designation, file_type, file_name, size, sha256, created_at, "
                          "updated_at, version") },

@@ -154,6 +154,7 @@ QList<QPair<QString, CommandCall>> builtArgs()
     add("decideSubscription", commands::decideSubscription(7, true));
     add("decideSubscriptions", commands::decideSubscriptions({ 7, 8 }, true));
     add("removeSubscriptions", commands::removeSubscriptions({ 7 }));
+    add("withdrawSubscriptionRemovals", commands::withdrawSubscriptionRemovals({ 7 }));
     {
         BulkSubscription bulk;
         bulk.structureId = 1;
@@ -209,7 +210,7 @@ private slots:
                     QVERIFY2(command.arg(QLatin1String(arg.with)), qPrintable(what));
             }
         }
-        QCOMPARE(names.size(), 46);
+        QCOMPARE(names.size(), 47);
     }
 
     void aSecretKeepsTheCommandOutOfTheOfflineOutbox()

@@ -797,6 +797,7 @@ private slots:
                                QStringLiteral("decideSubscription"),
                                QStringLiteral("decideSubscriptions"),
                                QStringLiteral("removeSubscriptions"),
+                               QStringLiteral("withdrawSubscriptionRemovals"),
                                QStringLiteral("addFile"),
                                QStringLiteral("updateFile"),
                                QStringLiteral("deleteFiles"),

@@ -90,6 +90,12 @@ private slots:
         QVERIFY(
             db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'")).toInt()
             >= 1);
+        // Léa's removal of « Factures émises » (the workshop's) waits for Claire.
+        QCOMPARE(db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND status = "
+                                         "'validated' AND removal_requested_at IS NOT NULL"),
+                          { lea })
+                     .toInt(),
+                 1);
         QCOMPARE(db.value(QStringLiteral("SELECT COUNT(*) FROM solicitations")).toInt(), 1);
 
         // The one-principal rule holds everywhere.

@@ -164,6 +164,18 @@ private slots:
         SYNC_WORLD(w);
         // Spaces and subscriptions too: every synced table has rows.
         CHECK_OK(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+        // Carol asks to remove her « Factures émises » (removal_requested_at set).
+        const qint64 invoices
+            = w.t.db()
+                  .value(
+                      QStringLiteral("SELECT s.id FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id "
+                                     "WHERE s.user_id = ? AND sp.code = 'factures_emises' ORDER BY s.id"),
+                      { w.carol })
+                  .toLongLong();
+        CHECK_OK(w.subscriptions->removeSubscriptions(w.carol, { invoices }));
+        QCOMPARE(w.count(QStringLiteral(
+                     "SELECT COUNT(*) FROM subscriptions WHERE removal_requested_at IS NOT NULL")),
+                 1);
         CHECK_OK(w.spaces->setSelfServiceSpace(w.alice, w.s1, QStringLiteral("factures_emises"), true));
         QSet<QString> filled;
         for (const qint64 user : { w.alice, w.bruno, w.carol, w.dan, w.sue }) {

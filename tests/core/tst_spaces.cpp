@@ -254,9 +254,10 @@ private slots:
     }
 
     // Removing one's own « Factures émises » follows the same switch: alone
-    // while the structure leaves the space to its users, by a manager
-    // otherwise (the refusal names the field and changes nothing). Other
-    // spaces, and one's own requests still waiting, stay the user's to remove.
+    // while the structure leaves the space to its users; otherwise it is a
+    // removal request the managers decide (the subscription stays validated
+    // meanwhile). Other spaces, and one's own requests still waiting, stay the
+    // user's to remove.
     void selfServiceGovernsRemovingInvoices()
     {
         TestDatabase t;
@@ -282,7 +283,9 @@ private slots:
         CommandResult r = subscriptions.requestSubscription(ugo, request);
         QVERIFY2(r.ok(), qPrintable(r.message));
         QVERIFY2(subscriptions.removeSubscriptions(ugo, { r.id }).ok(), "withdrawing one's own request");
-        // Validated by the manager, it is the managers' to remove.
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ?"), { ugo }),
+                 0);
+        // Validated by the manager, its removal is the managers' to decide.
         r = subscriptions.requestSubscription(ugo, request);
         QVERIFY(r.ok());
         const qint64 invoices = r.id;
@@ -292,32 +295,230 @@ private slots:
         QVERIFY(r.ok());
         const qint64 received = r.id;
         QVERIFY(subscriptions.decideSubscription(paul, received, true).ok());
-        const QString before = snapshot(db);
         r = subscriptions.removeSubscriptions(ugo, { received, invoices });
-        QCOMPARE(r.code, ErrorCode::Forbidden);
-        QCOMPARE(r.field, QStringLiteral("subscriptions"));
-        QVERIFY2(r.message.contains(QStringLiteral("Menuiserie Dupont")), qPrintable(r.message));
-        QCOMPARE(snapshot(db), before);
-        // Another space is his to remove, as the guide says.
-        QVERIFY(subscriptions.removeSubscriptions(ugo, { received }).ok());
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        // Another space goes at once, as the guide says; « Factures émises » waits.
+        QCOMPARE(r.data.value(QStringLiteral("removed")).toInt(), 1);
+        QCOMPARE(r.data.value(QStringLiteral("removalRequested")).toList(), QVariantList { invoices });
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { received }),
+                 0);
+        QCOMPARE(db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { invoices })
+                     .toString(),
+                 QStringLiteral("validated"));
+        QVERIFY(subscriptions.subscription(invoices)->removalRequested());
 
-        // On: he removes it alone, at once, no mail.
+        // On: he removes it alone, at once, no mail (a removal asked before goes too).
         QVERIFY(spaces.setSelfServiceSpace(paul, s, code, true).ok());
         const int mailsBefore = count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox"));
         r = subscriptions.removeSubscriptions(ugo, { invoices });
         QVERIFY2(r.ok(), qPrintable(r.message));
-        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = %1").arg(invoices)),
+        QCOMPARE(r.data.value(QStringLiteral("removed")).toInt(), 1);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { invoices }),
                  0);
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM mail_outbox")), mailsBefore);
 
-        // Off again: a manager still removes a user's « Factures émises ».
+        // Off again: a manager removes a user's « Factures émises » at once,
+        // and removes their own at once too.
         request.spaceCode = code;
         r = subscriptions.requestSubscription(ugo, request);
         QCOMPARE(r.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
                  QStringLiteral("validated"));
         QVERIFY(spaces.setSelfServiceSpace(paul, s, code, false).ok());
-        QCOMPARE(subscriptions.removeSubscriptions(ugo, { r.id }).code, ErrorCode::Forbidden);
         QVERIFY(subscriptions.removeSubscriptions(paul, { r.id }).ok());
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { r.id }), 0);
+        r = subscriptions.requestSubscription(paul, request);
+        QCOMPARE(r.data.value(QStringLiteral("statuses")).toList().value(0).toString(),
+                 QStringLiteral("validated"));
+        const CommandResult own = subscriptions.removeSubscriptions(paul, { r.id });
+        QVERIFY2(own.ok(), qPrintable(own.message));
+        QVERIFY(own.data.value(QStringLiteral("removalRequested")).toList().isEmpty());
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { r.id }), 0);
+    }
+
+    // A removal request: listed for the managers beside the subscription
+    // requests, the principal mailed, the row validated until decided; the
+    // user may withdraw it; validating removes the row, refusing keeps it, the
+    // user mailed each time; every step audited.
+    void invoicesRemovalRequestIsDecidedByTheManagers()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        Subscriptions subscriptions(core);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"));
+        insertAttachment(db, ugo, s, QStringLiteral("user"));
+        SubscriptionRequest request;
+        request.structureId = s;
+        request.spaceCode = QStringLiteral("factures_emises");
+        request.lines = { { 0, true, true } };
+        request.effectiveDate = clock.today();
+        CommandResult r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        const QList<QVariant> ids = r.data.value(QStringLiteral("ids")).toList();
+        const qint64 modification = ids.value(0).toLongLong();
+        const qint64 consultation = ids.value(1).toLongLong();
+        QVERIFY(subscriptions.decideSubscriptions(paul, { modification, consultation }, true).ok());
+        const auto mailsTo = [&](qint64 user, const QString &subject) {
+            return count(db,
+                         QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = ?"),
+                         { user, subject });
+        };
+        const auto audited = [&](const QString &action) {
+            return count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = ?"), { action });
+        };
+        const auto removalAsked = [&](qint64 id) {
+            return !db.value(QStringLiteral("SELECT removal_requested_at FROM subscriptions WHERE id = ?"),
+                             { id })
+                        .isNull();
+        };
+        QVERIFY(subscriptions.pendingSubscriptionRequests(paul).isEmpty());
+
+        // Asked: still validated, shown so to Ugo, listed for Paul, who is mailed.
+        clock.advanceDays(2);
+        r = subscriptions.removeSubscriptions(ugo, { modification, consultation });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(r.data.value(QStringLiteral("removed")).toInt(), 0);
+        QCOMPARE(r.data.value(QStringLiteral("removalRequested")).toList().size(), 2);
+        QCOMPARE(count(db,
+                       QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND status = "
+                                      "'validated'"),
+                       { ugo }),
+                 2);
+        QCOMPARE(mailsTo(paul, QStringLiteral("A removal request waits for you")), 1);
+        QCOMPARE(audited(QStringLiteral("subscription.removal_requested")), 2);
+        int shown = 0;
+        for (const SubscriptionView &v : subscriptions.userSubscriptions(ugo)) {
+            if (v.id == modification || v.id == consultation) {
+                QVERIFY(v.removalRequested());
+                QCOMPARE(v.status, QStringLiteral("validated"));
+                ++shown;
+            }
+        }
+        QCOMPARE(shown, 2);
+        QCOMPARE(Subscriptions::statusLabel(QString::fromLatin1(removalRequestedStatus)),
+                 QStringLiteral("Removal requested"));
+        QList<PendingSubscriptionRequest> pending = subscriptions.pendingSubscriptionRequests(paul);
+        QCOMPARE(pending.size(), 2);
+        QVERIFY(pending.first().removalRequested());
+        QCOMPARE(subscriptions.pendingCount(), 2);
+
+        // Asking twice is refused, naming the field, and changes nothing.
+        QString before = snapshot(db);
+        r = subscriptions.removeSubscriptions(ugo, { modification });
+        QCOMPARE(r.code, ErrorCode::Conflict);
+        QCOMPARE(r.field, QStringLiteral("subscriptions"));
+        QCOMPARE(snapshot(db), before);
+
+        // Withdrawn by Ugo (only by him): validated as before, off Paul's list.
+        r = subscriptions.withdrawSubscriptionRemovals(paul, { consultation });
+        QCOMPARE(r.code, ErrorCode::Forbidden);
+        QCOMPARE(r.field, QStringLiteral("subscriptions"));
+        QCOMPARE(snapshot(db), before);
+        r = subscriptions.withdrawSubscriptionRemovals(ugo, { consultation });
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QVERIFY(!removalAsked(consultation));
+        QCOMPARE(audited(QStringLiteral("subscription.removal_withdrawn")), 1);
+        QCOMPARE(subscriptions.pendingSubscriptionRequests(paul).size(), 1);
+        before = snapshot(db);
+        r = subscriptions.withdrawSubscriptionRemovals(ugo, { consultation });
+        QCOMPARE(r.code, ErrorCode::Conflict);
+        QCOMPARE(r.field, QStringLiteral("subscriptions"));
+        QCOMPARE(snapshot(db), before);
+
+        // Refused: it stays validated, Ugo is told.
+        r = subscriptions.decideSubscription(paul, modification, false, QStringLiteral("Still needed"));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(db.value(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?"), { modification })
+                     .toString(),
+                 QStringLiteral("validated"));
+        QVERIFY(!removalAsked(modification));
+        QCOMPARE(mailsTo(ugo, QStringLiteral("Removal request refused")), 1);
+        QCOMPARE(audited(QStringLiteral("subscription.removal_refused")), 1);
+        QVERIFY(subscriptions.pendingSubscriptionRequests(paul).isEmpty());
+        // Decided already: a second decision is refused.
+        QCOMPARE(subscriptions.decideSubscription(paul, modification, true).code, ErrorCode::Conflict);
+
+        // Asked again and validated: the row goes (tombstone), Ugo is told.
+        QVERIFY(subscriptions.removeSubscriptions(ugo, { modification }).ok());
+        r = subscriptions.decideSubscriptions(paul, { modification }, true);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(r.data.value(QStringLiteral("removed")).toInt(), 1);
+        QCOMPARE(
+            count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { modification }),
+            0);
+        QCOMPARE(
+            count(db,
+                  QStringLiteral("SELECT COUNT(*) FROM tombstones WHERE table_name = 'subscriptions' AND "
+                                 "row_id = ?"),
+                  { modification }),
+            1);
+        QCOMPARE(mailsTo(ugo, QStringLiteral("Removal request validated")), 1);
+        QVERIFY(
+            db.value(QStringLiteral("SELECT details FROM audit_log WHERE action = 'subscription.removed'"))
+                .toString()
+                .contains(QStringLiteral("removal_validated")));
+        // The other row (withdrawn) is still there.
+        QCOMPARE(
+            count(db, QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { consultation }),
+            1);
+    }
+
+    // Only the owner asks; someone else who does not manage the structure (a
+    // simple user, a secondary manager without the principal's powers) is
+    // refused on the field, and nothing changes; nobody but a manager decides.
+    void onlyTheOwnerAsksForARemoval()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        ManualClock clock;
+        Core core(db, clock);
+        Subscriptions subscriptions(core);
+        const qint64 paul = insertUser(db, QStringLiteral("paul@example.org"), QStringLiteral("Paul"));
+        const qint64 ugo = insertUser(db, QStringLiteral("ugo@example.org"), QStringLiteral("Ugo"));
+        const qint64 vera = insertUser(db, QStringLiteral("vera@example.org"), QStringLiteral("Vera"));
+        const qint64 sam = insertUser(db, QStringLiteral("sam@example.org"), QStringLiteral("Sam"));
+        const qint64 s = insertStructure(db, validSiret(1), QStringLiteral("Menuiserie Dupont"));
+        insertAttachment(db, paul, s, QStringLiteral("principal"));
+        insertAttachment(db, ugo, s, QStringLiteral("user"));
+        insertAttachment(db, vera, s, QStringLiteral("user"));
+        insertAttachment(db, sam, s, QStringLiteral("secondary"));
+        SubscriptionRequest request;
+        request.structureId = s;
+        request.spaceCode = QStringLiteral("factures_emises");
+        request.lines = { { 0, true, false } };
+        request.effectiveDate = clock.today();
+        CommandResult r = subscriptions.requestSubscription(ugo, request);
+        QVERIFY(r.ok());
+        const qint64 invoices = r.id;
+        QVERIFY(subscriptions.decideSubscription(paul, invoices, true).ok());
+
+        QString before = snapshot(db);
+        for (const qint64 other : { vera, sam }) {
+            r = subscriptions.removeSubscriptions(other, { invoices });
+            QCOMPARE(r.code, ErrorCode::Forbidden);
+            QCOMPARE(r.field, QStringLiteral("subscriptions"));
+            QCOMPARE(snapshot(db), before);
+        }
+        QVERIFY(subscriptions.removeSubscriptions(ugo, { invoices }).ok());
+        before = snapshot(db);
+        for (const qint64 other : { vera, sam, ugo }) {
+            r = subscriptions.decideSubscription(other, invoices, true);
+            QCOMPARE(r.code, ErrorCode::Forbidden);
+            QCOMPARE(snapshot(db), before);
+            r = subscriptions.withdrawSubscriptionRemovals(other == ugo ? paul : other, { invoices });
+            QCOMPARE(r.code, ErrorCode::Forbidden);
+            QCOMPARE(r.field, QStringLiteral("subscriptions"));
+            QCOMPARE(snapshot(db), before);
+        }
+        QCOMPARE(subscriptions.withdrawSubscriptionRemovals(ugo, {}).field, QStringLiteral("subscriptions"));
+        QCOMPARE(subscriptions.withdrawSubscriptionRemovals(ugo, { 999999 }).code, ErrorCode::NotFound);
+        QCOMPARE(snapshot(db), before);
     }
 
     void selfServiceRefusalsChangeNothing()

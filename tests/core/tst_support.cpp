@@ -292,6 +292,16 @@ private slots:
         QList<AttachmentView> requests;
         QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
         QVERIFY(!requestIds(requests).contains(asked.id));
+        // Support's general list (« Activité du gestionnaire ») shows the role
+        // validation gives: a simple user's while Alice is principal…
+        const auto roleInSupportList = [&] {
+            for (const PendingAttachmentRequest &r : attachments.pendingAttachmentRequests(w.support)) {
+                if (r.id == asked.id)
+                    return r.role;
+            }
+            return Role::None;
+        };
+        QCOMPARE(roleInSupportList(), Role::User);
 
         w.clock.advanceDays(10);
         QVERIFY(Support(*w.core).principalRequests(w.support, requests).ok());
@@ -300,6 +310,8 @@ private slots:
             if (r.id == asked.id)
                 QCOMPARE(r.role, Role::Principal);
         }
+        // … and, once she has left, principal manager, as in the list above.
+        QCOMPARE(roleInSupportList(), Role::Principal);
         const CommandResult named = attachments.decideAttachment(w.support, asked.id, true, QString());
         QVERIFY2(named.ok(), qPrintable(named.message));
         QCOMPARE(activePrincipalOf(w.db(), mill, w.clock.today()), w.chloe);

@@ -36,6 +36,9 @@ struct World
     qint64 file = 0; // U's attached file
     qint64 solicitation = 0; // R's solicitation
     qint64 subscription = 0; // U's pending subscription on S
+    // U's validated « Factures émises » on S (S does not leave it to its
+    // users): `invoices` as it is, `removalAsked` with U's removal request waiting.
+    qint64 invoices = 0, removalAsked = 0;
     qint64 waiting = 0; // an account waiting for activation (signed up through POST signup)
     qint64 invitation = 0; // P invited guest@example.org to S (an attachment 'invited')
     QHash<QString, qint64> users;
@@ -286,6 +289,36 @@ QList<Route> routes()
                      return QJsonObject { { QStringLiteral("subscription"), w.subscription },
                                           { QStringLiteral("validate"), true } };
                  }) };
+    // U's own removal becomes a request; S's managers and support remove it at once.
+    r << Route { QStringLiteral("removeSubscriptions (U's Factures émises)"),
+                 { QStringLiteral("U"), QStringLiteral("SW"), QStringLiteral("P"),
+                   QStringLiteral("support") },
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("removeSubscriptions"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("subscriptions"), QJsonArray { w.invoices } } };
+                 }) };
+    r << Route { QStringLiteral("decideSubscription (U's removal request)"),
+                 kManagers,
+                 true,
+                 false,
+                 false,
+                 command(QStringLiteral("decideSubscription"), [](World &w) {
+                     return QJsonObject { { QStringLiteral("subscription"), w.removalAsked },
+                                          { QStringLiteral("validate"), true } };
+                 }) };
+    r << Route {
+        QStringLiteral("withdrawSubscriptionRemovals (U's)"),
+        { QStringLiteral("U") },
+        true,
+        false,
+        false,
+        command(QStringLiteral("withdrawSubscriptionRemovals"),
+                [](World &w) {
+                    return QJsonObject { { QStringLiteral("subscriptions"), QJsonArray { w.removalAsked } } };
+                })
+    };
     r << Route { QStringLiteral("transferPrincipal (to U)"),
                  { QStringLiteral("P"), QStringLiteral("support") },
                  true,
@@ -670,6 +703,51 @@ private:
                       u),
                   "subscription", &w->subscription))
             return false;
+        // U's « Factures émises » on the service Achats, both modes, asked by U
+        // and validated by P; U asks to remove one. (The whole structure's
+        // stays free for the subscribeUsers row.)
+        const ApiReply requested
+            = w->api->command(QStringLiteral("requestSubscription"),
+                              { { QStringLiteral("structure"), w->s },
+                                { QStringLiteral("space"), QStringLiteral("factures_emises") },
+                                { QStringLiteral("lines"),
+                                  QJsonArray { QJsonObject { { QStringLiteral("serviceId"), w->serviceOfS },
+                                                             { QStringLiteral("modification"), true },
+                                                             { QStringLiteral("consultation"), true } } } },
+                                { QStringLiteral("effectiveDate"), today() } },
+                              u);
+        const ApiReply given = w->api->command(QStringLiteral("decideSubscriptions"),
+                                               { { QStringLiteral("subscriptions"),
+                                                   requested.json.value(QLatin1String("data"))
+                                                       .toObject()
+                                                       .value(QLatin1String("ids"))
+                                                       .toArray() },
+                                                 { QStringLiteral("validate"), true } },
+                                               w->tokens.value(QStringLiteral("p")));
+        const auto invoicesRow = [&](const char *mode) {
+            return db
+                .value(QStringLiteral(
+                           "SELECT s.id FROM subscriptions s JOIN spaces sp ON sp.id = s.space_id WHERE "
+                           "s.user_id = ? AND sp.code = 'factures_emises' AND s.mode = ?"),
+                       { w->users.value(QStringLiteral("u")), QString::fromLatin1(mode) })
+                .toLongLong();
+        };
+        w->invoices = invoicesRow("consultation");
+        w->removalAsked = invoicesRow("modification");
+        const ApiReply asked
+            = w->api->command(QStringLiteral("removeSubscriptions"),
+                              { { QStringLiteral("subscriptions"), QJsonArray { w->removalAsked } } }, u);
+        if (given.status != 200 || asked.status != 200 || !w->invoices || !w->removalAsked
+            || asked.json.value(QLatin1String("data"))
+                    .toObject()
+                    .value(QLatin1String("removalRequested"))
+                    .toArray()
+                    .size()
+                != 1) {
+            *error = QStringLiteral("set-up removal request: %1 %2")
+                         .arg(QString::fromUtf8(given.body), QString::fromUtf8(asked.body));
+            return false;
+        }
         if (!made(w->api->command(QStringLiteral("createSolicitation"),
                                   { { QStringLiteral("category"), QStringLiteral("access") },
                                     { QStringLiteral("subject"), QStringLiteral("Access") },

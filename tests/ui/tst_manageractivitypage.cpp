@@ -246,6 +246,58 @@ private slots:
         QCOMPARE(view->model()->rowCount(), 0);
     }
 
+    // Ugo asks to remove his « Factures émises » (the joinery keeps it): the
+    // request is listed beside the subscription requests, labelled as a
+    // removal; refusing keeps the subscription, validating removes it.
+    void removalRequestsAreListedAndDecided()
+    {
+        World w;
+        QVERIFY(w.init());
+        Subscriptions subscriptions(*w.core);
+        SubscriptionRequest sub;
+        sub.structureId = w.s;
+        sub.spaceCode = QStringLiteral("factures_emises");
+        sub.lines = { { 0, true, false } };
+        sub.effectiveDate = w.clock.today();
+        const qint64 invoices = subscriptions.requestSubscription(w.ugo, sub).id;
+        QVERIFY(subscriptions.decideSubscription(w.claire, invoices, true).ok());
+        QVERIFY(subscriptions.removeSubscriptions(w.ugo, { invoices }).ok());
+
+        ManagerActivityPage page(*w.session);
+        page.show();
+        QTableView *view = page.view(QStringLiteral("subscriptionRequestsTable"));
+        QCOMPARE(view->model()->rowCount(), 2);
+        const int removal = rowOf(view, QStringLiteral("Removal"));
+        QVERIFY(removal >= 0);
+        QVERIFY(rowOf(view, QStringLiteral("Issued invoices")) == removal);
+        // The subscription request beside it says so too.
+        QVERIFY(rowOf(view, QStringLiteral("Subscription")) == 1 - removal);
+
+        clickRow(view, removal);
+        answerComment(QStringLiteral("Still needed"));
+        QTest::mouseClick(page.button(QStringLiteral("refuseSubscriptions")), Qt::LeftButton);
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(rowOf(view, QStringLiteral("Removal")), -1);
+        QCOMPARE(
+            w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ? AND status = 'validated' "
+                                   "AND removal_requested_at IS NULL"),
+                    { invoices }),
+            1);
+
+        QVERIFY(subscriptions.removeSubscriptions(w.ugo, { invoices }).ok());
+        page.reload();
+        QCOMPARE(view->model()->rowCount(), 2);
+        clickRow(view, rowOf(view, QStringLiteral("Removal")));
+        answerComment(QString());
+        QTest::mouseClick(page.button(QStringLiteral("validateSubscriptions")), Qt::LeftButton);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE id = ?"), { invoices }), 0);
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM mail_outbox WHERE user_id = ? AND subject = "
+                                        "'Removal request validated'"),
+                         { w.ugo }),
+                 1);
+    }
+
     void oldRequestsAreFlagged()
     {
         World w;

@@ -272,6 +272,51 @@ private slots:
         QCOMPARE(section.table()->model()->rowCount(), 0);
         QVERIFY(Subscriptions(*w.core).userSubscriptions(w.claire).isEmpty());
     }
+
+    // Bruno's « Factures émises » at the joinery, which does not leave it to
+    // its users: deleting it asks Claire; the row stays, « Removal requested »,
+    // until she decides; he may withdraw the request.
+    void deletingInvoicesTheStructureKeepsAsksTheManagers()
+    {
+        World w;
+        QVERIFY(w.init(QStringLiteral("bruno@example.org")));
+        SubscriptionRequest request;
+        request.structureId = w.s1;
+        request.spaceCode = QStringLiteral("factures_emises");
+        request.lines = { { 0, true, false } };
+        request.effectiveDate = w.clock.today();
+        Subscriptions subscriptions(*w.core);
+        const CommandResult asked = subscriptions.requestSubscription(w.bruno, request);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        QVERIFY(subscriptions.decideSubscription(w.claire, asked.id, true).ok());
+
+        SubscriptionsSection section(*w.session);
+        section.show();
+        QCOMPARE(column(section.table(), SubscriptionModel::StatusColumn), QStringList { "Validated" });
+        QVERIFY(section.withdrawRemovalButton()->isHidden());
+        section.table()->setFocus();
+        section.table()->selectRow(0);
+        Dialogs::queueAnswer(QMessageBox::Ok);
+        QTest::mouseClick(section.deleteButton(), Qt::LeftButton);
+        QCOMPARE(section.table()->model()->rowCount(), 1);
+        QCOMPARE(column(section.table(), SubscriptionModel::StatusColumn),
+                 QStringList { "Removal requested" });
+        QVERIFY2(section.notice().contains(QStringLiteral("Removal asked for 1 subscription")),
+                 qPrintable(section.notice()));
+        QVERIFY(!section.notice().contains(QStringLiteral("deleted")));
+        QCOMPARE(section.messageBar()->kind(), MessageBar::Kind::Positive);
+        QVERIFY(subscriptions.subscription(asked.id)->removalRequested());
+
+        // The button appears; it takes the request back.
+        QVERIFY(section.withdrawRemovalButton()->isVisible());
+        section.table()->selectRow(0);
+        QVERIFY(section.withdrawRemovalButton()->isEnabled());
+        QTest::mouseClick(section.withdrawRemovalButton(), Qt::LeftButton);
+        QCOMPARE(column(section.table(), SubscriptionModel::StatusColumn), QStringList { "Validated" });
+        QVERIFY(!subscriptions.subscription(asked.id)->removalRequested());
+        QVERIFY2(section.notice().contains(QStringLiteral("withdrawn")), qPrintable(section.notice()));
+        QVERIFY(section.withdrawRemovalButton()->isHidden());
+    }
 };
 
 QTEST_MAIN(TestSubscriptionsSection)

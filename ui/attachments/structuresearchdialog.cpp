@@ -65,7 +65,7 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
         QString accessible;
     } fields[] = {
         { m_raisonSociale, "raisonSociale", tr("Company &name:"), tr("Company name") },
-        { m_siret, "siret", tr("&Identifier (SIRET):"), tr("Identifier (SIRET)") },
+        { m_siret, "siret", tr("&Identifier:"), tr("Identifier") },
         { m_libelle, "libelle", tr("&Label:"), tr("Label of the structure") },
         { m_codePostal, "codePostal", tr("&Postal code:"), tr("Postal code") },
         { m_ville, "ville", tr("Cit&y:"), tr("City") },
@@ -77,6 +77,15 @@ StructureSearchDialog::StructureSearchDialog(Session &session, QWidget *parent)
         f.edit->setClearButtonEnabled(true);
         form->addRow(f.label, f.edit);
     }
+    // The criterion matches every kind of identifier, not only SIRETs: say which.
+    QStringList kinds;
+    for (const IdentifierType type : StructureIdentifier::types()) {
+        if (!StructureIdentifier::isGenerated(type))
+            kinds << StructureIdentifier::shortLabelOfCode(StructureIdentifier::code(type));
+    }
+    m_siret->setPlaceholderText(tr("SIRET, VAT, RIDET, TAHITI…"));
+    m_siret->setToolTip(tr("Any identifier: %1, or a number Guichet gave (PAR#…, IMM#…).")
+                            .arg(kinds.join(QStringLiteral(", "))));
     auto *tip = new QLabel(tr("Tip: use stars to widen the search, e.g. *menuiserie* finds every structure "
                               "whose company name contains « menuiserie ». Prefer the identifier and the "
                               "company name to avoid attaching to the wrong structure."),

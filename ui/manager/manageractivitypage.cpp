@@ -728,8 +728,21 @@ void ManagerActivityPage::decideSubscriptions(bool validate)
     }
     const QString title
         = validate ? tr("Validate subscription requests") : tr("Refuse subscription requests");
-    const QString text = validate ? tr("Validate %n subscription request(s)?", nullptr, int(ids.size()))
-                                  : tr("Refuse %n subscription request(s)?", nullptr, int(ids.size()));
+    QString text = validate ? tr("Validate %n subscription request(s)?", nullptr, int(ids.size()))
+                            : tr("Refuse %n subscription request(s)?", nullptr, int(ids.size()));
+    int removals = 0;
+    for (const qint64 id : std::as_const(ids)) {
+        const auto *r = m_subscriptionRequests->recordOfId(id);
+        if (r && r->removalRequested())
+            ++removals;
+    }
+    // A removal request decides the opposite way: say what the click does.
+    if (removals > 0)
+        text += QLatin1Char('\n')
+            + (validate ? tr("%n of them ask(s) to remove a subscription: validating removes it.", nullptr,
+                             removals)
+                        : tr("%n of them ask(s) to remove a subscription: refusing keeps it active.", nullptr,
+                             removals));
     QString comment;
     if (!askComment(this, title, text, &comment))
         return;
@@ -764,15 +777,21 @@ void ManagerActivityPage::consultSubscription()
         = currentRecordOf(view(QStringLiteral("subscriptionRequestsTable")), m_subscriptionRequests);
     if (!r)
         return;
-    Dialogs::information(
-        this, tr("Subscription request"),
-        tr("Requester: %1 <%2>\nStructure: %3 (%4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
-           "%8\n"
-           "Comment: %9")
-            .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale,
-                 StructureIdentifier::display(r->identifierType, r->siret),
-                 labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
-                 longDate(r->effectiveDate), labels::subscriptionComment(r->comment, r->commentCode)));
+    QString text
+        = tr("Requester: %1 <%2>\nStructure: %3 (%4)\nSpace: %5\nService: %6\nMode: %7\nEffective on: "
+             "%8\n"
+             "Comment: %9")
+              .arg(personName(r->firstName, r->lastName), r->email, r->raisonSociale,
+                   StructureIdentifier::display(r->identifierType, r->siret),
+                   labels::space(r->spaceCode, r->spaceName), r->serviceName, labels::mode(r->mode),
+                   longDate(r->effectiveDate), labels::subscriptionComment(r->comment, r->commentCode));
+    if (r->removalRequested())
+        text = tr("%1 asks to remove this subscription, validated and active until you decide (asked on "
+                  "%2).")
+                   .arg(personName(r->firstName, r->lastName), longDate(r->requestedOn))
+            + QStringLiteral("\n\n") + text;
+    Dialogs::information(this, r->removalRequested() ? tr("Removal request") : tr("Subscription request"),
+                         text);
 }
 
 // ---- Utilisateurs ----

@@ -41,6 +41,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     , m_delete(new QPushButton(themedIcon(QStringLiteral("edit-delete")), tr("&Delete"), this))
     , m_deleteChecked(new QPushButton(tr("Delete the c&hecked subscriptions"), this))
     , m_add(new QPushButton(themedIcon(QStringLiteral("list-add")), tr("&Add a subscription"), this))
+    , m_withdrawRemoval(new QPushButton(tr("&Withdraw the removal request"), this))
     , m_messages(new MessageBar(this))
     , m_selfService(new QLabel(this))
 {
@@ -68,6 +69,10 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     m_delete->setAccessibleName(tr("Delete the selected subscription"));
     m_deleteChecked->setObjectName(QStringLiteral("deleteCheckedSubscriptions"));
     m_add->setObjectName(QStringLiteral("addSubscription"));
+    m_withdrawRemoval->setObjectName(QStringLiteral("withdrawRemoval"));
+    m_withdrawRemoval->setToolTip(
+        tr("Keep the subscription: the managers will not have to decide its removal."));
+    connect(m_withdrawRemoval, &QPushButton::clicked, this, &SubscriptionsSection::withdrawRemoval);
     connect(m_delete, &QPushButton::clicked, this, &SubscriptionsSection::deleteCurrent);
     connect(m_deleteChecked, &QPushButton::clicked, this, &SubscriptionsSection::deleteChecked);
     connect(m_add, &QPushButton::clicked, this, &SubscriptionsSection::addSubscription);
@@ -75,6 +80,7 @@ SubscriptionsSection::SubscriptionsSection(Session &session, QWidget *parent)
     auto *buttons = new FlowLayout; // wraps when the labels are long (French) and the window narrow
     buttons->addWidget(m_delete);
     buttons->addWidget(m_deleteChecked);
+    buttons->addWidget(m_withdrawRemoval);
     buttons->addWidget(m_add);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
@@ -140,6 +146,45 @@ void SubscriptionsSection::updateButtons()
 {
     m_delete->setEnabled(m_table->currentIndex().isValid());
     m_deleteChecked->setEnabled(!m_model->checkedIds().isEmpty());
+    // Shown only while a removal waits for a decision.
+    bool any = false;
+    for (int row = 0; row < m_model->rowCount() && !any; ++row)
+        any = m_model->record(row).removalRequested();
+    m_withdrawRemoval->setVisible(any);
+    m_withdrawRemoval->setEnabled(!removalsToWithdraw().isEmpty());
+}
+
+QList<qint64> SubscriptionsSection::removalsToWithdraw() const
+{
+    QList<qint64> ids;
+    for (const qint64 id : m_model->checkedIds()) {
+        const SubscriptionView *r = m_model->recordOfId(id);
+        if (r && r->removalRequested())
+            ids << id;
+    }
+    const QModelIndex current = m_table->currentIndex();
+    if (ids.isEmpty() && current.isValid()) {
+        const SubscriptionView *r
+            = m_model->recordOfId(m_proxy->data(current, RecordTableModel::IdRole).toLongLong());
+        if (r && r->removalRequested())
+            ids << r->id;
+    }
+    return ids;
+}
+
+void SubscriptionsSection::withdrawRemoval()
+{
+    const QList<qint64> ids = removalsToWithdraw();
+    if (ids.isEmpty())
+        return;
+    QPointer<SubscriptionsSection> self(this);
+    m_session.gateway.send(commands::withdrawSubscriptionRemovals(ids), [self, ids](const CommandResult &r) {
+        if (self)
+            self->m_messages->showOutcome(
+                r,
+                tr("%n removal request(s) withdrawn: the subscription(s) stay active.", nullptr,
+                   int(ids.size())));
+    });
 }
 
 void SubscriptionsSection::deleteCurrent()
@@ -175,9 +220,21 @@ void SubscriptionsSection::remove(const QList<qint64> &ids)
     if (Dialogs::question(this, tr("Delete subscriptions"), text) != QMessageBox::Ok)
         return;
     QPointer<SubscriptionsSection> self(this);
-    m_session.gateway.send(commands::removeSubscriptions(ids), [self, ids](const CommandResult &r) {
-        if (self)
-            self->m_messages->showOutcome(r, tr("%n subscription(s) deleted.", nullptr, int(ids.size())));
+    m_session.gateway.send(commands::removeSubscriptions(ids), [self](const CommandResult &r) {
+        if (!self)
+            return;
+        // Some rows may have become removal requests (a space the structure
+        // does not leave to its users): say which happened.
+        const int removed = r.data.value(QStringLiteral("removed")).toInt();
+        const int asked = int(r.data.value(QStringLiteral("removalRequested")).toList().size());
+        QStringList done;
+        if (removed > 0 || asked == 0)
+            done << tr("%n subscription(s) deleted.", nullptr, removed);
+        if (asked > 0)
+            done << tr("Removal asked for %n subscription(s): a manager of the structure decides, and "
+                       "the subscription stays active until then.",
+                       nullptr, asked);
+        self->m_messages->showOutcome(r, done.join(QLatin1Char(' ')));
     });
 }
 

@@ -11,6 +11,7 @@
 #include "rules/spaces/subscriptions.h"
 #include "rules/structures/structurestore.h"
 
+#include <QHash>
 #include <QSet>
 
 namespace guichet {
@@ -357,9 +358,25 @@ QList<PendingAttachmentRequest> Attachments::pendingAttachmentRequests(qint64 ma
     if (!manager || !manager->active)
         return {};
     const AttachmentStore store(m_core.db());
-    if (manager->support)
-        return store.pendingRequests();
     const QDate today = m_core.clock().today();
+    if (manager->support) {
+        // Shown as what support's validation does (decideOne): a simple user's
+        // request to a structure whose principal left since names its
+        // requester principal, as a request made after the principal left.
+        QList<PendingAttachmentRequest> all = store.pendingRequests();
+        QHash<qint64, bool> principalLess;
+        for (PendingAttachmentRequest &request : all) {
+            if (request.role != Role::User)
+                continue;
+            auto known = principalLess.constFind(request.structureId);
+            if (known == principalLess.constEnd())
+                known = principalLess.insert(request.structureId,
+                                             activePrincipalOf(m_core.db(), request.structureId, today) == 0);
+            if (*known)
+                request.role = Role::Principal;
+        }
+        return all;
+    }
     const QList<PendingAttachmentRequest> pending = store.pendingRequestsManagedBy(managerId, today);
     QList<PendingAttachmentRequest> result;
     for (const PendingAttachmentRequest &request : pending) {

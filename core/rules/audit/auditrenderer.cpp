@@ -439,6 +439,12 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
         if (r.reason == QLatin1String(audit::ReasonByUser))
             return translate("guichet::AuditRenderer", "%1 removed their subscription to the space %2 on %3.")
                 .arg(subject, space(r.spaceId, names), where);
+        if (r.reason == QLatin1String(audit::ReasonRemovalValidated))
+            return translate(
+                       "guichet::AuditRenderer",
+                       "%1 validated the removal request of %2: their subscription to the space %3 on %4 "
+                       "(%5, %6) was removed.")
+                .arg(actor, subject, space(r.spaceId, names), where, scope(r, names), mode(r.mode));
         if (r.reason == QLatin1String(audit::ReasonAttachmentRemoved))
             return translate("guichet::AuditRenderer",
                              "The subscription of %1 to the space %2 on %3 ended with their attachment.")
@@ -457,6 +463,21 @@ QString AuditRenderer::body(const AuditEntry &entry, const AuditNames &names) co
         return translate("guichet::AuditRenderer",
                          "The subscription of %1 to the space %2 on %3 was removed.")
             .arg(subject, space(r.spaceId, names), where);
+    case AuditAction::SubscriptionRemovalRequested:
+        return translate("guichet::AuditRenderer",
+                         "%1 asked to remove their subscription to the space %2 on %3 (%4, %5).")
+            .arg(subject, space(r.spaceId, names), where, scope(r, names), mode(r.mode));
+    case AuditAction::SubscriptionRemovalWithdrawn:
+        return translate("guichet::AuditRenderer",
+                         "%1 withdrew their request to remove their subscription to the space %2 on %3 (%4, "
+                         "%5).")
+            .arg(subject, space(r.spaceId, names), where, scope(r, names), mode(r.mode));
+    case AuditAction::SubscriptionRemovalRefused:
+        return translate(
+                   "guichet::AuditRenderer",
+                   "%1 refused the removal request of %2: their subscription to the space %3 on %4 (%5, "
+                   "%6) stays.")
+            .arg(actor, subject, space(r.spaceId, names), where, scope(r, names), mode(r.mode));
     case AuditAction::FileAdded:
         return translate("guichet::AuditRenderer", "%1 added the attached file « %2 » (%3).")
             .arg(subject, r.name, r.fileName);

@@ -10,7 +10,12 @@ const QVariant kNull = QVariant(QMetaType(QMetaType::LongLong));
 const QString kSpaceColumns = QStringLiteral(
     "id, code, name, sort_order, default_for_principal, default_for_secondary, default_for_user");
 const QString kSubscriptionColumns
-    = QStringLiteral("id, user_id, structure_id, space_id, service_id, mode, effective_date, status, origin");
+    = QStringLiteral("id, user_id, structure_id, space_id, service_id, mode, effective_date, status, origin, "
+                     "removal_requested_at");
+// What a manager decides: a subscription request, or a removal request on a
+// validated row (docs/RULES.md, self-service spaces).
+const QString kToDecide = QStringLiteral(
+    "(s.status = 'pending' OR (s.status = 'validated' AND s.removal_requested_at IS NOT NULL))");
 
 QVariant serviceValue(qint64 serviceId)
 {
@@ -47,6 +52,7 @@ SubscriptionRecord subscriptionFromRow(const QVariantMap &row)
     s.effectiveDate = QDate::fromString(row.value(QStringLiteral("effective_date")).toString(), Qt::ISODate);
     s.status = row.value(QStringLiteral("status")).toString();
     s.origin = row.value(QStringLiteral("origin")).toString();
+    s.removalRequestedAt = row.value(QStringLiteral("removal_requested_at")).toLongLong();
     return s;
 }
 
@@ -248,7 +254,8 @@ std::optional<SubscriptionToDecide> SpaceStore::subscriptionToDecide(qint64 subs
 {
     const auto row = m_db.row(
         QStringLiteral("SELECT s.user_id, s.structure_id, s.status, s.mode, sp.name AS space_name, "
-                       "st.raison_sociale, sv.name AS service_name, s.space_id, s.service_id FROM "
+                       "st.raison_sociale, sv.name AS service_name, s.space_id, s.service_id, "
+                       "s.removal_requested_at FROM "
                        "subscriptions s JOIN spaces sp ON "
                        "sp.id = s.space_id JOIN structures st ON st.id = s.structure_id LEFT JOIN "
                        "services sv ON sv.id = s.service_id WHERE s.id = ?"),
@@ -263,12 +270,13 @@ std::optional<SubscriptionToDecide> SpaceStore::subscriptionToDecide(qint64 subs
                                   row->value(QStringLiteral("raison_sociale")).toString(),
                                   row->value(QStringLiteral("service_name")).toString(),
                                   row->value(QStringLiteral("space_id")).toLongLong(),
-                                  row->value(QStringLiteral("service_id")).toLongLong() };
+                                  row->value(QStringLiteral("service_id")).toLongLong(),
+                                  row->value(QStringLiteral("removal_requested_at")).toLongLong() };
 }
 
 qint64 SpaceStore::pendingCount() const
 {
-    return m_db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions WHERE status = 'pending'"))
+    return m_db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions s WHERE %1").arg(kToDecide))
         .toLongLong();
 }
 
@@ -281,7 +289,8 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
             "sp.code AS space_code, "
             "sp.name AS space_name, sp.sort_order AS space_sort_order, s.service_id, sv.name AS "
             "service_name, s.mode, s.effective_date, "
-            "s.comment, s.comment_code, s.status, s.origin, s.requested_at, u.first_name, u.last_name, "
+            "s.comment, s.comment_code, s.status, s.origin, s.requested_at, s.removal_requested_at, "
+            "u.first_name, u.last_name, "
             "u.email FROM "
             "subscriptions s "
             "JOIN structures st ON st.id = s.structure_id JOIN spaces sp ON sp.id = s.space_id "
@@ -313,6 +322,7 @@ QList<SubscriptionView> SpaceStore::views(const QString &where, const QVariantLi
         view.status = row.value(QStringLiteral("status")).toString();
         view.origin = row.value(QStringLiteral("origin")).toString();
         view.requestedAt = row.value(QStringLiteral("requested_at")).toLongLong();
+        view.removalRequestedAt = row.value(QStringLiteral("removal_requested_at")).toLongLong();
         result.append(view);
     }
     return result;
@@ -333,14 +343,13 @@ std::optional<SubscriptionView> SpaceStore::subscriptionView(qint64 subscription
 
 QList<SubscriptionView> SpaceStore::pendingRequests() const
 {
-    return views(QStringLiteral("s.status = 'pending'"), {});
+    return views(kToDecide, {});
 }
 
 QList<SubscriptionView> SpaceStore::pendingRequestsManagedBy(qint64 managerId, QDate day) const
 {
     const SqlFragment managed = structuresManagedOnSql(managerId, day);
-    return views(QStringLiteral("s.status = 'pending' AND s.structure_id IN (%1)").arg(managed.sql),
-                 managed.args);
+    return views(QStringLiteral("%1 AND s.structure_id IN (%2)").arg(kToDecide, managed.sql), managed.args);
 }
 
 qint64 SpaceStore::insertSubscription(const NewSubscription &s, qint64 requestedAt,
@@ -363,6 +372,13 @@ void SpaceStore::decide(qint64 subscriptionId, const QString &status, qint64 dec
     m_db.exec(QStringLiteral("UPDATE subscriptions SET status = ?, decided_at = ?, decided_by = ?, "
                              "decision_comment = ?, version = ? WHERE id = ?"),
               { status, decidedAt, decidedBy, comment, version, subscriptionId });
+}
+
+void SpaceStore::setRemovalRequested(qint64 subscriptionId, std::optional<qint64> requestedAt,
+                                     qint64 version) const
+{
+    m_db.exec(QStringLiteral("UPDATE subscriptions SET removal_requested_at = ?, version = ? WHERE id = ?"),
+              { idOrNull(requestedAt), version, subscriptionId });
 }
 
 void SpaceStore::deleteSubscription(qint64 subscriptionId) const

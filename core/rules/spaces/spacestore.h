@@ -24,6 +24,7 @@ struct SubscriptionRecord
     QDate effectiveDate;
     QString status; // 'pending', 'validated' or 'refused'
     QString origin; // 'request', 'default' or 'structure'
+    qint64 removalRequestedAt = 0; // 0: no removal asked; else when its owner asked (UTC ms)
 };
 
 // A subscription request with the names its decision's mail lists.
@@ -38,6 +39,7 @@ struct SubscriptionToDecide
     QString serviceName; // empty for the whole structure
     qint64 spaceId = 0;
     qint64 serviceId = 0; // 0: the whole structure
+    qint64 removalRequestedAt = 0; // set: a removal request on a validated row
 };
 
 // The SQL of the spaces feature: it owns the tables spaces (the catalogue),
@@ -91,12 +93,14 @@ public:
     QList<SubscriptionRecord> validatedSubscriptions(qint64 userId, qint64 structureId) const;
     std::optional<SubscriptionToDecide> subscriptionToDecide(qint64 subscriptionId) const;
 
+    // Subscription requests and removal requests waiting for a decision.
     qint64 pendingCount() const;
     // The screens' views, by raison sociale, space, service, mode then id, with
     // serviceName empty for the whole structure: a user's pending and
-    // validated subscriptions; one subscription; every pending request; the
-    // pending requests on the structures the manager holds a manager's
-    // attachment to on `day` (structuresManagedOnSql).
+    // validated subscriptions; one subscription; every request waiting for a
+    // decision (pending rows, and validated rows whose removal was asked); the
+    // same on the structures the manager holds a manager's attachment to on
+    // `day` (structuresManagedOnSql).
     QList<SubscriptionView> userSubscriptions(qint64 userId) const;
     std::optional<SubscriptionView> subscriptionView(qint64 subscriptionId) const;
     QList<SubscriptionView> pendingRequests() const;
@@ -107,6 +111,8 @@ public:
                               qint64 version) const;
     void decide(qint64 subscriptionId, const QString &status, qint64 decidedAt, qint64 decidedBy,
                 const QString &comment, qint64 version) const;
+    // Asks for (a time) or clears (nullopt) the removal of a validated row.
+    void setRemovalRequested(qint64 subscriptionId, std::optional<qint64> requestedAt, qint64 version) const;
     void deleteSubscription(qint64 subscriptionId) const;
 
 private:

@@ -85,6 +85,8 @@ QString Subscriptions::statusLabel(const QString &status)
         return tr("Awaiting validation");
     if (status == QLatin1String("refused"))
         return tr("Refused");
+    if (status == QLatin1String(removalRequestedStatus))
+        return tr("Removal requested");
     return status;
 }
 
@@ -286,13 +288,16 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
         if (subscriptionIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"), tr("Check at least one request."));
         const QString status = validate ? QStringLiteral("validated") : QStringLiteral("refused");
-        // One mail per requester, listing their decided rows (in the requester's language).
+        // One mail per requester and kind of request, listing their decided
+        // rows (in the requester's language).
         struct Decided
         {
             QString structure, space, service, mode;
         };
         QMap<qint64, QList<Decided>> decidedFor;
+        QMap<qint64, QList<Decided>> removalsFor;
         QSet<qint64> seen;
+        int removed = 0;
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
                 continue;
@@ -303,9 +308,28 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                      tr("The subscription request %1 was not found.").arg(id));
             const qint64 structureId = row->structureId;
             requireManager(ctx, structureId);
-            if (row->status != QLatin1String("pending"))
+            // A validated row whose owner asked for its removal: validating
+            // removes it, refusing keeps it as it was.
+            const bool removal = row->status == QLatin1String("validated") && row->removalRequestedAt != 0;
+            if (!removal && row->status != QLatin1String("pending"))
                 fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
                      tr("The subscription request %1 was already decided.").arg(id));
+            const Decided what { row->raisonSociale, row->spaceName, row->serviceName, row->mode };
+            if (removal) {
+                if (validate) {
+                    deleteSubscription(ctx, id, QString::fromLatin1(audit::ReasonRemovalValidated));
+                    ++removed;
+                } else {
+                    store.setRemovalRequested(id, std::nullopt, ctx.version());
+                    AuditRecord refused(AuditAction::SubscriptionRemovalRefused, row->userId);
+                    refused.spaceId = row->spaceId;
+                    refused.serviceId = row->serviceId;
+                    refused.mode = row->mode;
+                    ctx.audit(QStringLiteral("subscription"), id, structureId, refused, comment.trimmed());
+                }
+                removalsFor[row->userId].append(what);
+                continue;
+            }
             store.decide(id, status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version());
             AuditRecord decided(validate ? AuditAction::SubscriptionValidated
                                          : AuditAction::SubscriptionRefused,
@@ -314,34 +338,54 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
             decided.serviceId = row->serviceId;
             decided.mode = row->mode;
             ctx.audit(QStringLiteral("subscription"), id, structureId, decided, comment.trimmed());
-            decidedFor[row->userId].append(
-                { row->raisonSociale, row->spaceName, row->serviceName, row->mode });
+            decidedFor[row->userId].append(what);
         }
-        for (auto it = decidedFor.cbegin(); it != decidedFor.cend(); ++it) {
-            const QString recipient = contactEmail(db, it.key());
-            const MailText t = MailText::forUser(db, it.key());
-            QStringList lines;
-            for (const Decided &d : it.value())
-                lines.append(QStringLiteral("%1 — %2 — %3 (%4)")
-                                 .arg(d.structure, d.space,
-                                      d.service.isEmpty()
-                                          ? t.translate("guichet::Subscriptions", "whole structure")
-                                          : d.service,
-                                      d.mode));
-            MailBody body;
-            body.paragraph(
-                validate ? t.translate("guichet::Subscriptions", "Your subscription request was validated:")
-                         : t.translate("guichet::Subscriptions", "Your subscription request was refused:"));
-            body.list(lines);
-            if (!comment.trimmed().isEmpty())
-                body.paragraph(t.translate("guichet::Subscriptions", "Comment: %1").arg(comment.trimmed()));
-            ctx.queueMail(it.key(), recipient,
-                          validate ? t.translate("guichet::Subscriptions", "Subscription request validated")
-                                   : t.translate("guichet::Subscriptions", "Subscription request refused"),
-                          body.text(), body.html());
-        }
-        ctx.result
-            = CommandResult::success(subscriptionIds.first(), { { QStringLiteral("status"), status } });
+        const auto mailDecisions = [&](const QMap<qint64, QList<Decided>> &rows, bool removals) {
+            for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
+                const QString recipient = contactEmail(db, it.key());
+                const MailText t = MailText::forUser(db, it.key());
+                QStringList lines;
+                for (const Decided &d : it.value())
+                    lines.append(QStringLiteral("%1 — %2 — %3 (%4)")
+                                     .arg(d.structure, d.space,
+                                          d.service.isEmpty()
+                                              ? t.translate("guichet::Subscriptions", "whole structure")
+                                              : d.service,
+                                          d.mode));
+                QString intro;
+                QString subject;
+                if (removals) {
+                    intro = validate
+                        ? t.translate("guichet::Subscriptions",
+                                      "Your request to remove these subscriptions was validated: "
+                                      "they are removed.")
+                        : t.translate("guichet::Subscriptions",
+                                      "Your request to remove these subscriptions was refused: "
+                                      "they stay active.");
+                    subject = validate ? t.translate("guichet::Subscriptions", "Removal request validated")
+                                       : t.translate("guichet::Subscriptions", "Removal request refused");
+                } else {
+                    intro = validate
+                        ? t.translate("guichet::Subscriptions", "Your subscription request was validated:")
+                        : t.translate("guichet::Subscriptions", "Your subscription request was refused:");
+                    subject = validate
+                        ? t.translate("guichet::Subscriptions", "Subscription request validated")
+                        : t.translate("guichet::Subscriptions", "Subscription request refused");
+                }
+                MailBody body;
+                body.paragraph(intro);
+                body.list(lines);
+                if (!comment.trimmed().isEmpty())
+                    body.paragraph(
+                        t.translate("guichet::Subscriptions", "Comment: %1").arg(comment.trimmed()));
+                ctx.queueMail(it.key(), recipient, subject, body.text(), body.html());
+            }
+        };
+        mailDecisions(decidedFor, false);
+        mailDecisions(removalsFor, true);
+        ctx.result = CommandResult::success(
+            subscriptionIds.first(),
+            { { QStringLiteral("status"), status }, { QStringLiteral("removed"), removed } });
     });
 }
 
@@ -351,16 +395,22 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
         if (subscriptionIds.isEmpty())
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
                  tr("Check at least one subscription."));
-        const SpaceStore store(ctx.db());
+        Database &db = ctx.db();
+        const SpaceStore store(db);
         // The spaces a structure may leave to its users (« Factures émises »):
         // where it does not, a user's validated subscription to one is the
-        // managers' to remove, as it was theirs to grant.
+        // managers' to take back, as it was theirs to grant: the user's
+        // removal becomes a request they decide.
         QHash<qint64, QString> leftToUsers;
-        for (const Space &space : spaceCatalogue(ctx.db())) {
+        for (const Space &space : spaceCatalogue(db)) {
             if (Spaces::offersSelfService(space.code))
                 leftToUsers.insert(space.id, space.code);
         }
         QSet<qint64> seen;
+        int removed = 0;
+        QVariantList asked;
+        QMap<qint64, QStringList> askedSpaces; // structure -> the spaces named in the principal's mail
+        const qint64 now = ctx.clock().nowMs();
         for (const qint64 id : subscriptionIds) {
             if (seen.contains(id))
                 continue;
@@ -374,18 +424,87 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
                 fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
                      tr("You may only remove your own subscriptions."));
             if (!manages && row->status == QLatin1String("validated") && leftToUsers.contains(row->spaceId)
-                && !isSelfServiceSpace(ctx.db(), row->structureId, row->spaceId)) {
-                const auto structure = StructureStore(ctx.db()).structure(row->structureId);
-                fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
-                     tr("%1 does not let its users remove the space « %2 » themselves: ask one of its "
-                        "managers to remove it.")
-                         .arg(structure ? structure->raisonSociale : QString(),
-                              QCoreApplication::translate("guichet::labels",
-                                                          spaceNameSource(leftToUsers.value(row->spaceId)))));
+                && !isSelfServiceSpace(db, row->structureId, row->spaceId)) {
+                const auto structure = StructureStore(db).structure(row->structureId);
+                const QString structureName = structure ? structure->raisonSociale : QString();
+                const QString spaceName = QCoreApplication::translate(
+                    "guichet::labels", spaceNameSource(leftToUsers.value(row->spaceId)));
+                if (row->removalRequestedAt)
+                    fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
+                         tr("You already asked to remove the space « %2 » on %1: the request waits for one "
+                            "of its managers.")
+                             .arg(structureName, spaceName));
+                store.setRemovalRequested(id, now, ctx.version());
+                AuditRecord requested(AuditAction::SubscriptionRemovalRequested, row->userId);
+                requested.spaceId = row->spaceId;
+                requested.serviceId = row->serviceId;
+                requested.mode = row->mode;
+                ctx.audit(QStringLiteral("subscription"), id, row->structureId, requested);
+                asked.append(id);
+                const QString source = leftToUsers.value(row->spaceId);
+                if (!askedSpaces[row->structureId].contains(source))
+                    askedSpaces[row->structureId].append(source);
+                continue;
             }
             deleteSubscription(ctx, id, QString::fromLatin1(audit::ReasonByUser));
+            ++removed;
         }
-        ctx.result = CommandResult::success(0, { { QStringLiteral("removed"), seen.size() } });
+        // The principal manager hears of a removal request as of a subscription request.
+        for (auto it = askedSpaces.cbegin(); it != askedSpaces.cend(); ++it) {
+            const qint64 principal = activePrincipalOf(db, it.key(), ctx.clock().today());
+            const auto structure = StructureStore(db).structure(it.key());
+            if (!principal || !structure)
+                continue;
+            const MailText t = MailText::forUser(db, principal);
+            QStringList spaces;
+            for (const QString &code : it.value())
+                spaces << t.translate("guichet::labels", spaceNameSource(code));
+            MailBody body;
+            body.paragraph(t.translate("guichet::Subscriptions",
+                                       "%1 %2 asks to remove their subscription to the space %3 on %4. Open "
+                                       "Guichet to validate or refuse the removal.")
+                               .arg(ctx.actor().firstName, ctx.actor().lastName,
+                                    spaces.join(QStringLiteral(", ")), structure->raisonSociale));
+            ctx.queueMail(principal, contactEmail(db, principal),
+                          t.translate("guichet::Subscriptions", "A removal request waits for you"),
+                          body.text(), body.html());
+        }
+        ctx.result = CommandResult::success(
+            0, { { QStringLiteral("removed"), removed }, { QStringLiteral("removalRequested"), asked } });
+    });
+}
+
+CommandResult Subscriptions::withdrawSubscriptionRemovals(qint64 actorId,
+                                                          const QList<qint64> &subscriptionIds)
+{
+    return m_core.run(QStringLiteral("withdrawSubscriptionRemovals"), actorId, [&](CommandContext &ctx) {
+        if (subscriptionIds.isEmpty())
+            fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
+                 tr("Check at least one subscription."));
+        const SpaceStore store(ctx.db());
+        QSet<qint64> seen;
+        for (const qint64 id : subscriptionIds) {
+            if (seen.contains(id))
+                continue;
+            seen.insert(id);
+            const auto row = store.subscription(id);
+            if (!row)
+                fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
+                     tr("The subscription %1 was not found.").arg(id));
+            if (row->userId != ctx.actorId())
+                fail(ErrorCode::Forbidden, QStringLiteral("subscriptions"),
+                     tr("You may only withdraw your own removal requests."));
+            if (!row->removalRequestedAt)
+                fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
+                     tr("No removal of the subscription %1 was asked: nothing to withdraw.").arg(id));
+            store.setRemovalRequested(id, std::nullopt, ctx.version());
+            AuditRecord withdrawn(AuditAction::SubscriptionRemovalWithdrawn, row->userId);
+            withdrawn.spaceId = row->spaceId;
+            withdrawn.serviceId = row->serviceId;
+            withdrawn.mode = row->mode;
+            ctx.audit(QStringLiteral("subscription"), id, row->structureId, withdrawn);
+        }
+        ctx.result = CommandResult::success(0, { { QStringLiteral("withdrawn"), seen.size() } });
     });
 }
 

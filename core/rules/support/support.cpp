@@ -118,24 +118,13 @@ CommandResult Support::principalRequests(qint64 actorId, QList<AttachmentView> &
     const CommandResult allowed = checkSupport(actorId);
     if (!allowed.ok())
         return allowed;
+    // Support's list shows the requests to structures without a principal
+    // manager today as requests to become principal: those stored so, and
+    // those made while the principal was still there (their attachment ended
+    // since, their account was deactivated). Validating either names the
+    // requester principal (Attachments::decideOne).
     requests = Attachments(m_core).pendingAttachmentRequests(actorId);
-    // Requests to structures without a principal manager today: stored as
-    // requests to become principal, or made while the principal was still
-    // there (their attachment ended since, their account was deactivated).
-    // Validating either names the requester principal (Attachments::decideOne).
-    const QDate today = m_core.clock().today();
-    QHash<qint64, bool> principalLess;
-    const auto isPrincipalLess = [&](qint64 structureId) {
-        const auto known = principalLess.constFind(structureId);
-        if (known != principalLess.constEnd())
-            return *known;
-        return principalLess[structureId] = activePrincipalOf(m_core.db(), structureId, today) == 0;
-    };
-    requests.removeIf([&](const AttachmentView &r) {
-        return r.role != Role::Principal && !(r.role == Role::User && isPrincipalLess(r.structureId));
-    });
-    for (AttachmentView &r : requests)
-        r.role = Role::Principal;
+    requests.removeIf([](const AttachmentView &r) { return r.role != Role::Principal; });
     return CommandResult::success();
 }
 
