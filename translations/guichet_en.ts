@@ -143,6 +143,13 @@
             <numerusform>… and %n more.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The removal request of %1 for the space %2 on %3 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>The removal request of %1 for the space %2 on %3 has waited for more than %n day.</numerusform>
+            <numerusform>The removal request of %1 for the space %2 on %3 has waited for more than %n days.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::ManagerActivityPage</name>

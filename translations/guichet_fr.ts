@@ -2761,6 +2761,17 @@ Voici les mouvements sur vos structures depuis le %2.</translation>
         <source>Guichet: the week on your structures (%1)</source>
         <translation>Guichet : la semaine sur vos structures (%1)</translation>
     </message>
+    <message>
+        <source>%1 asks to remove the space %2 on %3 (%4).</source>
+        <translation>%1 demande la suppression de l’espace %2 sur %3 (%4).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The removal request of %1 for the space %2 on %3 has waited for more than %n day(s).</source>
+        <translation>
+            <numerusform>La demande de suppression de %1 pour l’espace %2 sur %3 attend depuis plus de %n jour.</numerusform>
+            <numerusform>La demande de suppression de %1 pour l’espace %2 sur %3 attend depuis plus de %n jours.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>guichet::Directory</name>

@@ -316,9 +316,18 @@ bool Digests::composeDaily(CommandContext &ctx, qint64 userId, qint64 fromMs, co
             const QString who = userName(store, names, x.userId);
             const QString &space = x.spaceName;
             const QString &structure = x.raisonSociale;
-            if (x.requestedAt > fromMs)
+            if (x.requestedAt > fromMs && x.removal)
+                waiting.append(t.translate("guichet::Digests", "%1 asks to remove the space %2 on %3 (%4).")
+                                   .arg(who, space, structure, scopeLabel(t, x.serviceName)));
+            else if (x.requestedAt > fromMs)
                 waiting.append(t.translate("guichet::Digests", "%1 asks for the space %2 on %3 (%4).")
                                    .arg(who, space, structure, scopeLabel(t, x.serviceName)));
+            else if (x.removal)
+                reminders.append(t.translate("guichet::Digests",
+                                             "The removal request of %1 for the space %2 on %3 has waited "
+                                             "for more than %n day(s).",
+                                             nullptr, m_reminderDays)
+                                     .arg(who, space, structure));
             else
                 reminders.append(
                     t.translate("guichet::Digests",

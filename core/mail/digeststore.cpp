@@ -203,20 +203,25 @@ QList<PendingRequestEntry> DigestStore::pendingSubscriptions(qint64 structureId,
                                                              qint64 remindToMs) const
 {
     const QList<QVariantMap> rows = m_db.rows(
-        QStringLiteral("SELECT x.user_id, x.requested_at, sp.name AS space_name, s.raison_sociale, sv.name "
-                       "AS service_name FROM subscriptions x JOIN spaces sp ON sp.id = x.space_id JOIN "
-                       "structures s ON s.id = x.structure_id LEFT JOIN services sv ON sv.id = x.service_id "
-                       "WHERE x.structure_id = ? AND x.status = 'pending' AND x.user_id <> ? AND "
-                       "((x.requested_at > ? AND x.requested_at <= ?) OR (x.requested_at > ? AND "
-                       "x.requested_at <= ?)) ORDER BY x.id"),
+        QStringLiteral(
+            "SELECT user_id, asked_at, space_name, raison_sociale, service_name, removal FROM "
+            "(SELECT x.id, x.user_id, COALESCE(x.removal_requested_at, x.requested_at) AS asked_at, "
+            "sp.name AS space_name, s.raison_sociale, sv.name AS service_name, "
+            "CASE WHEN x.status = 'validated' THEN 1 ELSE 0 END AS removal FROM subscriptions x "
+            "JOIN spaces sp ON sp.id = x.space_id JOIN structures s ON s.id = x.structure_id "
+            "LEFT JOIN services sv ON sv.id = x.service_id WHERE x.structure_id = ? AND "
+            "(x.status = 'pending' OR (x.status = 'validated' AND x.removal_requested_at IS NOT "
+            "NULL)) AND x.user_id <> ?) w WHERE (asked_at > ? AND asked_at <= ?) OR (asked_at > ? "
+            "AND asked_at <= ?) ORDER BY id"),
         { structureId, managerId, fromMs, toMs, remindFromMs, remindToMs });
     QList<PendingRequestEntry> requests;
     for (const QVariantMap &row : rows)
         requests.append({ row.value(QStringLiteral("user_id")).toLongLong(),
-                          row.value(QStringLiteral("requested_at")).toLongLong(),
+                          row.value(QStringLiteral("asked_at")).toLongLong(),
                           row.value(QStringLiteral("raison_sociale")).toString(),
                           row.value(QStringLiteral("space_name")).toString(),
-                          row.value(QStringLiteral("service_name")).toString() });
+                          row.value(QStringLiteral("service_name")).toString(),
+                          row.value(QStringLiteral("removal")).toInt() == 1 });
     return requests;
 }
 

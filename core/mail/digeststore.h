@@ -71,6 +71,7 @@ struct PendingRequestEntry
     QString raisonSociale;
     QString spaceName; // subscriptions only
     QString serviceName; // subscriptions only; empty: the whole structure
+    bool removal = false; // subscriptions only: a removal request (requestedAt: when it was asked)
 };
 
 // A validated attachment whose end comes near.
@@ -123,7 +124,8 @@ public:
     QStringList supportReplySubjects(qint64 userId, qint64 fromMs, qint64 toMs) const;
 
     // The daily mail of a manager: the structure's requests of others, pending
-    // and made in (fromMs, toMs] or in (remindFromMs, remindToMs].
+    // and made in (fromMs, toMs] or in (remindFromMs, remindToMs]; for
+    // subscriptions, removal requests too, dated from when they were asked.
     QList<PendingRequestEntry> pendingAttachments(qint64 structureId, qint64 managerId, qint64 fromMs,
                                                   qint64 toMs, qint64 remindFromMs, qint64 remindToMs) const;
     QList<PendingRequestEntry> pendingSubscriptions(qint64 structureId, qint64 managerId, qint64 fromMs,

@@ -7,6 +7,8 @@
 #include "manualclock.h"
 #include "rules/accounts/accounts.h"
 #include "rules/attachments/attachments.h"
+#include "rules/manager/manageractivity.h"
+#include "rules/spaces/subscriptions.h"
 #include "rules/support/solicitations.h"
 #include "testdatabase.h"
 #include "testsmtp.h"
@@ -234,6 +236,47 @@ private slots:
         QCOMPARE(w.digestsTo(w.bea).size(), 1); // the new request
         QCOMPARE(three.queueDaily(w.at(16, 10)), 1);
         QVERIFY(w.digestsTo(w.bea).first().bodyText.contains(QStringLiteral("more than 3 day(s)")));
+    }
+
+    // A removal request (« Factures émises » kept to the managers) is a
+    // decision waiting like a request: in the manager's daily mail, then in
+    // its reminders and the page's reminder count once it is old.
+    void removalRequestsWaitForTheManagersToo()
+    {
+        WORLD(w);
+        Subscriptions subscriptions(*w.core);
+        insertAttachment(w.t.db(), w.ugo, w.a, QStringLiteral("user"));
+        SubscriptionRequest request;
+        request.structureId = w.a;
+        request.spaceCode = QStringLiteral("factures_emises");
+        request.lines = { { 0, true, false } };
+        request.effectiveDate = w.clock.today();
+        const CommandResult asked = subscriptions.requestSubscription(w.ugo, request);
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        QVERIFY(subscriptions.decideSubscription(w.paul, asked.id, true).ok());
+        w.digests->queueDaily(w.at(2, 10)); // what happened before the removal is told
+        w.clock.set(w.at(2, 11));
+        const CommandResult removal = subscriptions.removeSubscriptions(w.ugo, { asked.id });
+        QVERIFY2(removal.ok(), qPrintable(removal.message));
+        QVERIFY(subscriptions.subscription(asked.id)->removalRequested());
+
+        w.digests->queueDaily(w.at(3, 10));
+        const QString daily = w.digestsTo(w.paul).first().bodyText;
+        QVERIFY2(daily.contains(QStringLiteral("Ugo Urbain asks to remove the space")), qPrintable(daily));
+        QVERIFY(daily.contains(QStringLiteral("Menuiserie Alpha")));
+        QVERIFY(ManagerActivity(*w.core).reminders(w.paul, 7).isEmpty());
+
+        // Eight days after it was asked: reminded once, and counted on the page.
+        w.clock.set(w.at(10, 12));
+        QCOMPARE(w.digests->queueDaily(w.at(10, 12)), 1);
+        const QString later = w.digestsTo(w.paul).first().bodyText;
+        QVERIFY2(later.contains(QStringLiteral("The removal request of Ugo Urbain for the space")),
+                 qPrintable(later));
+        QVERIFY(later.contains(QStringLiteral("has waited for more than 7 day(s).")));
+        const QList<Reminder> reminders = ManagerActivity(*w.core).reminders(w.paul, 7);
+        QCOMPARE(reminders.size(), 1);
+        QCOMPARE(reminders.first().id, asked.id);
+        QCOMPARE(reminders.first().date, QDate(2026, 3, 2));
     }
 
     void weeklyGroupsMovementsByStructure()

@@ -84,15 +84,20 @@ QList<StructureUser> ManagerActivityStore::structureUsers(qint64 structureId) co
 QList<Reminder> ManagerActivityStore::oldRequests(Reminder::Kind kind, qint64 structureId,
                                                   qint64 before) const
 {
-    const QString table = kind == Reminder::Kind::AttachmentRequest ? QStringLiteral("attachments")
-                                                                    : QStringLiteral("subscriptions");
+    // A subscription's removal request waits like a request, from the day it was asked.
+    const bool attachments = kind == Reminder::Kind::AttachmentRequest;
+    const QString table = attachments ? QStringLiteral("attachments") : QStringLiteral("subscriptions");
+    const QString waiting = attachments ? QStringLiteral("t.status = 'pending'")
+                                        : QStringLiteral("(t.status = 'pending' OR (t.status = 'validated' "
+                                                         "AND t.removal_requested_at IS NOT NULL))");
+    const QString since = attachments ? QStringLiteral("t.requested_at")
+                                      : QStringLiteral("COALESCE(t.removal_requested_at, t.requested_at)");
     const QList<QVariantMap> rows = m_db.rows(
         QStringLiteral(
             "SELECT t.id, t.structure_id, st.raison_sociale, t.user_id, u.first_name, u.last_name, "
-            "t.requested_at FROM %1 t JOIN users u ON u.id = t.user_id JOIN structures st ON "
-            "st.id = t.structure_id WHERE t.structure_id = ? AND t.status = 'pending' AND "
-            "t.requested_at < ? ORDER BY t.requested_at, t.id")
-            .arg(table),
+            "%3 AS requested_at FROM %1 t JOIN users u ON u.id = t.user_id JOIN structures st ON "
+            "st.id = t.structure_id WHERE t.structure_id = ? AND %2 AND %3 < ? ORDER BY 7, t.id")
+            .arg(table, waiting, since),
         { structureId, before });
     QList<Reminder> result;
     for (const QVariantMap &row : rows) {

@@ -30,8 +30,9 @@ public:
     // the rules'.
     QList<StructureUser> structureUsers(qint64 structureId) const;
     // The structure's pending attachment requests (kind AttachmentRequest) or
-    // subscription requests (SubscriptionRequest) made before `before` (UTC
-    // milliseconds), oldest first; date is the day of the request.
+    // subscription requests (SubscriptionRequest, removal requests included)
+    // made before `before` (UTC milliseconds), oldest first; date is the day
+    // of the request.
     QList<Reminder> oldRequests(Reminder::Kind kind, qint64 structureId, qint64 before) const;
     // The structure's validated attachments ending between `from` and `to`
     // (included), soonest first; date is the end of validity.
