@@ -48,6 +48,19 @@ qint64 insertSubscription(CommandContext &ctx, const NewSubscription &s)
     return id;
 }
 
+namespace {
+// The audit entry of an act on an existing subscription: whose it is, and its
+// space, service and mode.
+template<typename Row> AuditRecord subscriptionAudit(AuditAction action, const Row &row)
+{
+    AuditRecord record(action, row.userId);
+    record.spaceId = row.spaceId;
+    record.serviceId = row.serviceId;
+    record.mode = row.mode;
+    return record;
+}
+} // namespace
+
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why)
 {
     const SpaceStore store(ctx.db());
@@ -56,12 +69,8 @@ void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QStrin
     const qint64 structureId = row ? row->structureId : 0;
     store.deleteSubscription(subscriptionId);
     ctx.tombstone(QStringLiteral("subscriptions"), subscriptionId, userId, structureId);
-    AuditRecord removed(AuditAction::SubscriptionRemoved, userId);
-    if (row) {
-        removed.spaceId = row->spaceId;
-        removed.serviceId = row->serviceId;
-        removed.mode = row->mode;
-    }
+    AuditRecord removed = row ? subscriptionAudit(AuditAction::SubscriptionRemoved, *row)
+                              : AuditRecord(AuditAction::SubscriptionRemoved, userId);
     removed.reason = why;
     ctx.audit(QStringLiteral("subscription"), subscriptionId, structureId, removed);
 }
@@ -321,22 +330,16 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
                     ++removed;
                 } else {
                     store.setRemovalRequested(id, std::nullopt, ctx.version());
-                    AuditRecord refused(AuditAction::SubscriptionRemovalRefused, row->userId);
-                    refused.spaceId = row->spaceId;
-                    refused.serviceId = row->serviceId;
-                    refused.mode = row->mode;
+                    const AuditRecord refused
+                        = subscriptionAudit(AuditAction::SubscriptionRemovalRefused, *row);
                     ctx.audit(QStringLiteral("subscription"), id, structureId, refused, comment.trimmed());
                 }
                 removalsFor[row->userId].append(what);
                 continue;
             }
             store.decide(id, status, ctx.clock().nowMs(), ctx.actorId(), comment.trimmed(), ctx.version());
-            AuditRecord decided(validate ? AuditAction::SubscriptionValidated
-                                         : AuditAction::SubscriptionRefused,
-                                row->userId);
-            decided.spaceId = row->spaceId;
-            decided.serviceId = row->serviceId;
-            decided.mode = row->mode;
+            const AuditRecord decided = subscriptionAudit(
+                validate ? AuditAction::SubscriptionValidated : AuditAction::SubscriptionRefused, *row);
             ctx.audit(QStringLiteral("subscription"), id, structureId, decided, comment.trimmed());
             decidedFor[row->userId].append(what);
         }
@@ -435,10 +438,8 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
                             "of its managers.")
                              .arg(structureName, spaceName));
                 store.setRemovalRequested(id, now, ctx.version());
-                AuditRecord requested(AuditAction::SubscriptionRemovalRequested, row->userId);
-                requested.spaceId = row->spaceId;
-                requested.serviceId = row->serviceId;
-                requested.mode = row->mode;
+                const AuditRecord requested
+                    = subscriptionAudit(AuditAction::SubscriptionRemovalRequested, *row);
                 ctx.audit(QStringLiteral("subscription"), id, row->structureId, requested);
                 asked.append(id);
                 const QString source = leftToUsers.value(row->spaceId);
@@ -498,10 +499,7 @@ CommandResult Subscriptions::withdrawSubscriptionRemovals(qint64 actorId,
                 fail(ErrorCode::Conflict, QStringLiteral("subscriptions"),
                      tr("No removal of the subscription %1 was asked: nothing to withdraw.").arg(id));
             store.setRemovalRequested(id, std::nullopt, ctx.version());
-            AuditRecord withdrawn(AuditAction::SubscriptionRemovalWithdrawn, row->userId);
-            withdrawn.spaceId = row->spaceId;
-            withdrawn.serviceId = row->serviceId;
-            withdrawn.mode = row->mode;
+            const AuditRecord withdrawn = subscriptionAudit(AuditAction::SubscriptionRemovalWithdrawn, *row);
             ctx.audit(QStringLiteral("subscription"), id, row->structureId, withdrawn);
         }
         ctx.result = CommandResult::success(0, { { QStringLiteral("withdrawn"), seen.size() } });
