@@ -59,6 +59,20 @@ template<typename Row> AuditRecord subscriptionAudit(AuditAction action, const R
     record.mode = row.mode;
     return record;
 }
+
+// The ids in their order, each once: a row checked twice is acted on once.
+QList<qint64> eachOnce(const QList<qint64> &ids)
+{
+    QList<qint64> once;
+    QSet<qint64> seen;
+    for (const qint64 id : ids) {
+        if (!seen.contains(id)) {
+            seen.insert(id);
+            once.append(id);
+        }
+    }
+    return once;
+}
 } // namespace
 
 void deleteSubscription(CommandContext &ctx, qint64 subscriptionId, const QString &why)
@@ -305,12 +319,8 @@ CommandResult Subscriptions::decideSubscriptions(qint64 actorId, const QList<qin
         };
         QMap<qint64, QList<Decided>> decidedFor;
         QMap<qint64, QList<Decided>> removalsFor;
-        QSet<qint64> seen;
         int removed = 0;
-        for (const qint64 id : subscriptionIds) {
-            if (seen.contains(id))
-                continue;
-            seen.insert(id);
+        for (const qint64 id : eachOnce(subscriptionIds)) {
             const auto row = store.subscriptionToDecide(id);
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
@@ -409,15 +419,11 @@ CommandResult Subscriptions::removeSubscriptions(qint64 actorId, const QList<qin
             if (Spaces::offersSelfService(space.code))
                 leftToUsers.insert(space.id, space.code);
         }
-        QSet<qint64> seen;
         int removed = 0;
         QVariantList asked;
         QMap<qint64, QStringList> askedSpaces; // structure -> the spaces named in the principal's mail
         const qint64 now = ctx.clock().nowMs();
-        for (const qint64 id : subscriptionIds) {
-            if (seen.contains(id))
-                continue;
-            seen.insert(id);
+        for (const qint64 id : eachOnce(subscriptionIds)) {
             const auto row = store.subscription(id);
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
@@ -483,11 +489,8 @@ CommandResult Subscriptions::withdrawSubscriptionRemovals(qint64 actorId,
             fail(ErrorCode::InvalidInput, QStringLiteral("subscriptions"),
                  tr("Check at least one subscription."));
         const SpaceStore store(ctx.db());
-        QSet<qint64> seen;
-        for (const qint64 id : subscriptionIds) {
-            if (seen.contains(id))
-                continue;
-            seen.insert(id);
+        const QList<qint64> ids = eachOnce(subscriptionIds);
+        for (const qint64 id : ids) {
             const auto row = store.subscription(id);
             if (!row)
                 fail(ErrorCode::NotFound, QStringLiteral("subscriptions"),
@@ -502,7 +505,7 @@ CommandResult Subscriptions::withdrawSubscriptionRemovals(qint64 actorId,
             const AuditRecord withdrawn = subscriptionAudit(AuditAction::SubscriptionRemovalWithdrawn, *row);
             ctx.audit(QStringLiteral("subscription"), id, row->structureId, withdrawn);
         }
-        ctx.result = CommandResult::success(0, { { QStringLiteral("withdrawn"), seen.size() } });
+        ctx.result = CommandResult::success(0, { { QStringLiteral("withdrawn"), ids.size() } });
     });
 }
 
