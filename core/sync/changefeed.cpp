@@ -860,6 +860,9 @@ bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QS
 // PostgreSQL's JSON text (to_json) made the bytes the Item path writes:
 // - its strings escape \b, \f, \r and \t by letter where appendJsonUtf8()
 //   writes \u00XX (the same JSON);
+// - text columns come quoted with only their quotes and backslashes escaped
+//   (appendTableRowsPostgres): their control characters, raw (never outside
+//   a string), are escaped here as appendJsonUtf8() does;
 // - a text starting with U+FEFF has it dropped, as QPSQL's reading drops it
 //   (Database stores one mark of its own in front of such a text for that).
 // A string opens with a quote after '[' or ',' (a closing quote is followed
@@ -897,6 +900,17 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
                 run = p + 2;
             }
             ++p; // past the escaped character, a backslash included
+        } else if (uchar(*p) < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            out.append(run, p - run);
+            run = p + 1;
+            if (*p == '\n') {
+                out += "\\n";
+            } else {
+                out += "\\u00";
+                out += hex[uchar(*p) >> 4];
+                out += hex[uchar(*p) & 0xf];
+            }
         } else if (uchar(*p) == 0xEF && p - begin >= 2 && end - p >= 3 && uchar(p[1]) == 0xBB
                    && uchar(p[2]) == 0xBF && p[-1] == '"' && (p[-2] == ',' || p[-2] == '[')) {
             out.append(run, p - run);
@@ -910,18 +924,28 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
 // One table's rows of a first-sync page on PostgreSQL: the server writes
 // each row as JSON text, one value per row (no QVariant per column); false
 // when it has none.
-// `integers`: the synced columns ("table.column") of an integer type, which
-// need no to_json (several times the cost of ::text on the server). `ids`,
-// when given, receives the rows' ids.
+// `kinds`: the synced columns ("table.column") of an integer type ('i'),
+// which need no to_json (several times the cost of ::text on the server), and
+// of a text type ('t'), quoted with their quotes and backslashes escaped,
+// their control characters left to appendPostgresJson() (to_json costs the
+// server 2-3 times as much: PostgreSQL 15 looks the type up for each value).
+// `ids`, when given, receives the rows' ids.
 bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, const QString &where,
-                             const QSet<QString> &integers, QList<qint64> *ids)
+                             const QHash<QString, char> &kinds, QList<qint64> *ids)
 {
     const TableSpec &spec = tableSpecs().at(table);
     QStringList values;
-    for (const QString &column : columnList(table))
-        values.append(integers.contains(spec.name + QLatin1Char('.') + column)
-                          ? QStringLiteral("coalesce(%1::text, 'null')").arg(column)
-                          : QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+    for (const QString &column : columnList(table)) {
+        const char kind = kinds.value(spec.name + QLatin1Char('.') + column);
+        if (kind == 'i')
+            values.append(QStringLiteral("coalesce(%1::text, 'null')").arg(column));
+        else if (kind == 't')
+            values.append(QStringLiteral("coalesce('\"' || replace(replace(%1, E'\\\\', E'\\\\\\\\'), '\"', "
+                                         "E'\\\\\"') || '\"', 'null')")
+                              .arg(column));
+        else
+            values.append(QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+    }
     if (spec.name == QLatin1String("attachments"))
         values.append(QStringLiteral("coalesce((SELECT '[' || string_agg(service_id::text, ',' ORDER BY "
                                      "service_id) || ']' FROM attachment_services WHERE attachment_id = "
@@ -971,17 +995,18 @@ std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope
 #endif
     if (!sqlite && !db.isPostgres())
         return std::nullopt;
-    QSet<QString> integers;
+    QHash<QString, char> kinds;
     if (!sqlite) {
         QSqlQuery query = db.exec(
             QStringLiteral(
-                "SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = "
-                "a.attrelid WHERE pg_table_is_visible(c.oid) AND c.relname IN "
-                "('%1') AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, "
-                "'int4'::regtype, 'int8'::regtype)")
+                "SELECT c.relname || '.' || a.attname, a.atttypid IN ('int2'::regtype, 'int4'::regtype, "
+                "'int8'::regtype) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
+                "pg_table_is_visible(c.oid) AND c.relname IN ('%1') AND a.attnum > 0 AND NOT a.attisdropped "
+                "AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'text'::regtype, "
+                "'varchar'::regtype)")
                 .arg(ChangeFeed::tables().join(QStringLiteral("', '"))));
         while (query.next())
-            integers.insert(query.value(0).toString());
+            kinds.insert(query.value(0).toString(), query.value(1).toBool() ? 'i' : 't');
     }
     const int usersTable = tableIndex(QStringLiteral("users"));
     const std::optional<QList<qint64>> users = first ? first->userIds(checkpoint) : std::nullopt;
@@ -1002,9 +1027,9 @@ std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope
         if (sqlite)
             appendTableRowsSqlite(rows, sqlite, t, where, ids);
         else
-            appendTableRowsPostgres(rows, db, t, where, integers, ids);
+            appendTableRowsPostgres(rows, db, t, where, kinds, ids);
 #else
-        appendTableRowsPostgres(rows, db, t, where, integers, ids);
+        appendTableRowsPostgres(rows, db, t, where, kinds, ids);
 #endif
         tables.append(rows);
     }
