@@ -662,8 +662,7 @@ private slots:
                     },
                     [&] { return ok(w.attachments->removeAttachments(w.alice, { w.danPending })); },
                     [&] {
-                        // One command rewrites more users rows than a page holds (last:
-                        // nothing sends them again).
+                        // One command rewrites more users rows than a page holds.
                         Database &db = w.t.db();
                         Transaction transaction(db);
                         db.exec(
