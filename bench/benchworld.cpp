@@ -148,11 +148,15 @@ void buildWorld(Database &db, int structures, int people)
         QStringLiteral("INSERT INTO audit_log (id, at, actor_id, command, entity, entity_id, structure_id, "
                        "details, version) VALUES "),
         audit);
-    // PostgreSQL hands versions out from a sequence (0008_version_sequence).
-    if (db.isPostgres())
+    // PostgreSQL hands versions out from a sequence (0008_version_sequence);
+    // readers read up to the last committed version there is a row for.
+    if (db.isPostgres()) {
         db.exec(QStringLiteral("SELECT setval('version_seq', ?)"), { version });
-    else
+        db.exec(QStringLiteral("INSERT INTO committed_versions (version) VALUES (?) ON CONFLICT DO NOTHING"),
+                { version });
+    } else {
         db.exec(QStringLiteral("UPDATE counters SET value = ? WHERE name = 'version'"), { version });
+    }
     transaction.commit();
     if (db.isPostgres()) {
         // Explicit ids above: move the sequences past them, and give the planner statistics.

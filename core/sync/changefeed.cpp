@@ -204,6 +204,20 @@ QString visibleWhere(const QString &table, const Scope &s)
     return QStringLiteral("1 = 0");
 }
 
+// PostgreSQL: visibleWhere("users") decided row by row (no support scope):
+// the user's own row, or one with an attachment the scope sees, looked up on
+// attachments' user index. visibleWhere's IN (subquery) makes PostgreSQL hash
+// every attachment of the scope's structures first (10,000 for a manager of
+// 100 structures of 100 people: ~3 ms), whatever the number of users read;
+// this costs ~1 µs per users row read instead. The same rows.
+QString usersVisibleByRow(const Scope &s)
+{
+    return QStringLiteral("id = %1 OR coalesce((SELECT bool_or(a.structure_id IN (%2) OR (a.role = "
+                          "'principal' AND a.status = 'validated' AND a.structure_id IN (%3))) FROM "
+                          "attachments a WHERE a.user_id = users.id), false)")
+        .arg(QString::number(s.user), s.m, s.a);
+}
+
 QJsonValue toJson(const QVariant &value)
 {
     if (value.isNull())
@@ -309,29 +323,148 @@ QList<Item> fetchChanges(const Database &db, const Scope &scope, const QString &
 // where it ends first, then reads just the rows it sends, instead of `limit`
 // whole rows of each table of which most were thrown away. Once `limit` are
 // known, later tables are only asked for versions up to the last of them.
-QList<qint64> firstVersions(const Database &db, const Scope &scope, qint64 since, qint64 upTo, int limit,
-                            bool withTombstones)
+struct FirstVersions
 {
     QList<qint64> versions;
-    QString bound = QStringLiteral(" AND version <= %1").arg(upTo);
-    const auto merge = [&](const QString &table, const QString &where) {
-        QSqlQuery query
-            = db.exec(QStringLiteral("SELECT version FROM %1 WHERE version > %2%3 AND (%4) ORDER BY "
-                                     "version LIMIT %5")
-                          .arg(table, QString::number(since), bound, where, QString::number(limit)));
-        while (query.next())
-            versions.append(query.value(0).toLongLong());
+    // Per table of tableSpecs(): whether it has a visible row after `since`
+    // up to the bound it was asked with (never below the page's end), so a
+    // table without one has no row in the page and need not be read again.
+    QList<bool> anyUpTo;
+    // Per table: its smallest visible version after `since` (when anyUpTo).
+    QList<qint64> smallest;
+    // The visible users rows read, (version, id) in version order: the
+    // first `limit` after `since` up to the bound the users were asked with.
+    QList<std::pair<qint64, qint64>> users;
+    bool usersCut = false; // `limit` users were read: there may be more
+
+    // Whether table `t` may have a visible row in (since, checkpoint].
+    bool mayHaveRows(int t, qint64 checkpoint) const { return anyUpTo.at(t) && smallest.at(t) <= checkpoint; }
+    // The ids of the visible users rows in (since, checkpoint], when `users`
+    // holds them all: the page's users are then read by id, their visibility
+    // already decided in this snapshot.
+    std::optional<QList<qint64>> userIds(qint64 checkpoint) const
+    {
+        if (usersCut && users.last().first <= checkpoint)
+            return std::nullopt;
+        QList<qint64> ids;
+        for (const auto &[version, id] : users) {
+            if (version <= checkpoint)
+                ids.append(id);
+        }
+        return ids;
+    }
+};
+
+// The order firstVersions() asks the tables in: the ones with the most rows
+// per command first (a validated person brings 5 subscriptions, 3 audit
+// entries, 1 attachment, 1 user), so that `limit` is reached early and the
+// later tables are read only up to its last version: users, whose
+// visibility costs the most to decide, last. Any order gives the same versions.
+const QList<int> &versionReadOrder()
+{
+    static const QList<int> order = [] {
+        QList<int> list;
+        for (const QString &first :
+             { QStringLiteral("subscriptions"), QStringLiteral("audit_log"), QStringLiteral("attachments") })
+            list.append(tableIndex(first));
+        const int users = tableIndex(QStringLiteral("users"));
+        for (int t = 0; t < tableSpecs().size(); ++t) {
+            if (!list.contains(t) && t != users)
+                list.append(t);
+        }
+        list.append(users);
+        return list;
+    }();
+    return order;
+}
+
+FirstVersions firstVersions(const Database &db, const Scope &scope, qint64 since, qint64 upTo, int limit,
+                            bool withTombstones)
+{
+    FirstVersions result;
+    result.anyUpTo.fill(false, tableSpecs().size());
+    result.smallest.fill(0, tableSpecs().size());
+    QList<qint64> &versions = result.versions;
+    qint64 bound = upTo;
+    // `ids`: also read the rows' ids, into *ids. `byRow`: on PostgreSQL, a
+    // condition selecting the same rows as `where`, used when the range holds
+    // few rows of the table.
+    const auto merge = [&](const QString &table, const QString &where, QList<std::pair<qint64, qint64>> *ids,
+                           const QString &byRow = QString()) {
+        const auto selectWhere = [&](const QString &condition) {
+            return QStringLiteral("SELECT version%1 FROM %2 WHERE version > %3 AND version <= %4 "
+                                  "AND (%5) ORDER BY version%1 LIMIT %6")
+                .arg(ids ? QStringLiteral(", id") : QString(), table, QString::number(since),
+                     QString::number(bound), condition, QString::number(limit));
+        };
+        const QString select = selectWhere(where);
+        qint64 smallest = 0;
+        int read = 0;
+        const auto add = [&](qint64 version) {
+            if (smallest == 0 || version < smallest)
+                smallest = version;
+            versions.append(version);
+            ++read;
+        };
+        if (db.isPostgres()) {
+            // One text value instead of a row per version: QPSQL's single-row
+            // mode costs a result per row, more than the server's reading.
+            const auto aggregate = [&](const QString &rows) {
+                return QStringLiteral("SELECT string_agg(%1, ',' ORDER BY version%2) FROM (%3) v")
+                    .arg(ids ? QStringLiteral("version::text || ' ' || id::text")
+                             : QStringLiteral("version::text"),
+                         ids ? QStringLiteral(", id") : QString(), rows);
+            };
+            QString sql = aggregate(select);
+            if (!byRow.isEmpty()) {
+                // Row by row when the range holds at most this many rows of
+                // the table (counted on its version index, at most that far):
+                // a few ms at worst. PostgreSQL runs only the branch taken.
+                const int byRowAtMost = 2000;
+                sql = QStringLiteral(
+                          "SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM %1 WHERE version > %2 "
+                          "AND version <= %3 LIMIT %4) r) <= %5 THEN (%6) ELSE (%7) END")
+                          .arg(table, QString::number(since), QString::number(bound),
+                               QString::number(byRowAtMost + 1), QString::number(byRowAtMost),
+                               aggregate(selectWhere(byRow)), sql);
+            }
+            const QString list = db.value(sql).toString();
+            for (const QStringView entry : QStringView(list).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const qsizetype space = entry.indexOf(QLatin1Char(' '));
+                add(entry.left(space).toLongLong());
+                if (ids)
+                    ids->append({ versions.last(), entry.mid(space + 1).toLongLong() });
+            }
+        } else {
+            QSqlQuery query = db.exec(select);
+            while (query.next()) {
+                add(query.value(0).toLongLong());
+                if (ids)
+                    ids->append({ versions.last(), query.value(1).toLongLong() });
+            }
+        }
         std::sort(versions.begin(), versions.end());
         if (versions.size() >= limit) {
             versions.resize(limit);
-            bound = QStringLiteral(" AND version <= %1").arg(versions.last());
+            bound = versions.last();
         }
+        return std::pair { smallest, read >= limit };
     };
-    for (const TableSpec &spec : tableSpecs())
-        merge(spec.name, visibleWhere(spec.name, scope));
+    const int usersTable = tableIndex(QStringLiteral("users"));
+    for (const int t : versionReadOrder()) {
+        const QString &name = tableSpecs().at(t).name;
+        const bool users = t == usersTable;
+        const auto [smallest, cut]
+            = merge(name, visibleWhere(name, scope), users ? &result.users : nullptr,
+                    users && db.isPostgres() && !scope.support ? usersVisibleByRow(scope) : QString());
+        result.smallest[t] = smallest;
+        result.anyUpTo[t] = smallest > 0;
+        if (t == usersTable)
+            result.usersCut = cut;
+    }
     if (withTombstones)
-        merge(QStringLiteral("tombstones"), visibleWhere(QStringLiteral("tombstones"), scope));
-    return versions;
+        merge(QStringLiteral("tombstones"), visibleWhere(QStringLiteral("tombstones"), scope), nullptr);
+    return result;
 }
 
 // A read-only transaction for one page, so that every query sees the same
@@ -670,8 +803,10 @@ void appendSqliteValue(QByteArray &out, sqlite3_stmt *statement, int column)
 }
 
 // One table's rows of a first-sync page, as format 2 arrays separated by
-// commas, read through the SQLite C API; false when it has none.
-bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QString &where)
+// commas, read through the SQLite C API; false when it has none. `ids`, when
+// given, receives the rows' ids.
+bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QString &where,
+                           QList<qint64> *ids)
 {
     const TableSpec &spec = tableSpecs().at(table);
     const bool withServices = spec.name == QLatin1String("attachments");
@@ -698,6 +833,8 @@ bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QS
         if (any)
             out += ',';
         any = true;
+        if (ids)
+            ids->append(sqlite3_column_int64(statement, 0));
         out += '[';
         for (int i = 0; i < count; ++i) {
             if (i > 0)
@@ -723,6 +860,9 @@ bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QS
 // PostgreSQL's JSON text (to_json) made the bytes the Item path writes:
 // - its strings escape \b, \f, \r and \t by letter where appendJsonUtf8()
 //   writes \u00XX (the same JSON);
+// - text columns come quoted with only their quotes and backslashes escaped
+//   (appendTableRowsPostgres): their control characters, raw (never outside
+//   a string), are escaped here as appendJsonUtf8() does;
 // - a text starting with U+FEFF has it dropped, as QPSQL's reading drops it
 //   (Database stores one mark of its own in front of such a text for that).
 // A string opens with a quote after '[' or ',' (a closing quote is followed
@@ -760,6 +900,17 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
                 run = p + 2;
             }
             ++p; // past the escaped character, a backslash included
+        } else if (uchar(*p) < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            out.append(run, p - run);
+            run = p + 1;
+            if (*p == '\n') {
+                out += "\\n";
+            } else {
+                out += "\\u00";
+                out += hex[uchar(*p) >> 4];
+                out += hex[uchar(*p) & 0xf];
+            }
         } else if (uchar(*p) == 0xEF && p - begin >= 2 && end - p >= 3 && uchar(p[1]) == 0xBB
                    && uchar(p[2]) == 0xBF && p[-1] == '"' && (p[-2] == ',' || p[-2] == '[')) {
             out.append(run, p - run);
@@ -773,17 +924,28 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
 // One table's rows of a first-sync page on PostgreSQL: the server writes
 // each row as JSON text, one value per row (no QVariant per column); false
 // when it has none.
-// `integers`: the synced columns ("table.column") of an integer type, which
-// need no to_json (several times the cost of ::text on the server).
+// `kinds`: the synced columns ("table.column") of an integer type ('i'),
+// which need no to_json (several times the cost of ::text on the server), and
+// of a text type ('t'), quoted with their quotes and backslashes escaped,
+// their control characters left to appendPostgresJson() (to_json costs the
+// server 2-3 times as much: PostgreSQL 15 looks the type up for each value).
+// `ids`, when given, receives the rows' ids.
 bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, const QString &where,
-                             const QSet<QString> &integers)
+                             const QHash<QString, char> &kinds, QList<qint64> *ids)
 {
     const TableSpec &spec = tableSpecs().at(table);
     QStringList values;
-    for (const QString &column : columnList(table))
-        values.append(integers.contains(spec.name + QLatin1Char('.') + column)
-                          ? QStringLiteral("coalesce(%1::text, 'null')").arg(column)
-                          : QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+    for (const QString &column : columnList(table)) {
+        const char kind = kinds.value(spec.name + QLatin1Char('.') + column);
+        if (kind == 'i')
+            values.append(QStringLiteral("coalesce(%1::text, 'null')").arg(column));
+        else if (kind == 't')
+            values.append(QStringLiteral("coalesce('\"' || replace(replace(%1, E'\\\\', E'\\\\\\\\'), '\"', "
+                                         "E'\\\\\"') || '\"', 'null')")
+                              .arg(column));
+        else
+            values.append(QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+    }
     if (spec.name == QLatin1String("attachments"))
         values.append(QStringLiteral("coalesce((SELECT '[' || string_agg(service_id::text, ',' ORDER BY "
                                      "service_id) || ']' FROM attachment_services WHERE attachment_id = "
@@ -800,7 +962,16 @@ bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, con
         if (any)
             out += ',';
         any = true;
-        appendPostgresJson(out, query.value(0).toString().toUtf8());
+        const QByteArray row = query.value(0).toString().toUtf8();
+        if (ids) {
+            // "[id,...": the id column is an integer, written first.
+            qint64 id = 0;
+            if (row.size() < 2
+                || std::from_chars(row.constData() + 1, row.constData() + row.size(), id).ec != std::errc())
+                throw DatabaseError(QStringLiteral("a %1 row without an id").arg(spec.name));
+            ids->append(id);
+        }
+        appendPostgresJson(out, row);
     }
     return any;
 }
@@ -809,7 +980,13 @@ bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, con
 // commas (empty for a table without any), written while they are read: what
 // pageText() writes from Items for the same rows. Nothing when this connection
 // cannot (SQLite through a driver with its own copy of the library).
-std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope, const QString &versionWhere)
+// `first`, when the page was cut by firstVersions() (up to `checkpoint`): a
+// table without a visible row in the range is not read, and the users are
+// read by the ids it found when it holds them all. `userIds` receives the
+// ids of the users rows written.
+std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope, const QString &versionWhere,
+                                                const FirstVersions *first, qint64 checkpoint,
+                                                QList<qint64> *userIds)
 {
 #ifdef GUICHET_SQLITE_C_API
     sqlite3 *const sqlite = db.sqliteHandle();
@@ -818,30 +995,41 @@ std::optional<QList<QByteArray>> rowsFromCursor(Database &db, const Scope &scope
 #endif
     if (!sqlite && !db.isPostgres())
         return std::nullopt;
-    QSet<QString> integers;
+    QHash<QString, char> kinds;
     if (!sqlite) {
         QSqlQuery query = db.exec(
             QStringLiteral(
-                "SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = "
-                "a.attrelid WHERE pg_table_is_visible(c.oid) AND c.relname IN "
-                "('%1') AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, "
-                "'int4'::regtype, 'int8'::regtype)")
+                "SELECT c.relname || '.' || a.attname, a.atttypid IN ('int2'::regtype, 'int4'::regtype, "
+                "'int8'::regtype) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
+                "pg_table_is_visible(c.oid) AND c.relname IN ('%1') AND a.attnum > 0 AND NOT a.attisdropped "
+                "AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'text'::regtype, "
+                "'varchar'::regtype)")
                 .arg(ChangeFeed::tables().join(QStringLiteral("', '"))));
         while (query.next())
-            integers.insert(query.value(0).toString());
+            kinds.insert(query.value(0).toString(), query.value(1).toBool() ? 'i' : 't');
     }
+    const int usersTable = tableIndex(QStringLiteral("users"));
+    const std::optional<QList<qint64>> users = first ? first->userIds(checkpoint) : std::nullopt;
     QList<QByteArray> tables;
     for (int t = 0; t < tableSpecs().size(); ++t) {
-        const QString where
-            = QStringLiteral("%1 AND (%2)").arg(versionWhere, visibleWhere(tableSpecs().at(t).name, scope));
         QByteArray rows;
+        if (first && !first->mayHaveRows(t, checkpoint)) {
+            tables.append(rows);
+            continue;
+        }
+        const QString where
+            = QStringLiteral("%1 AND (%2)")
+                  .arg(versionWhere,
+                       t == usersTable && users ? QStringLiteral("id IN (%1)").arg(idList(*users))
+                                                : visibleWhere(tableSpecs().at(t).name, scope));
+        QList<qint64> *const ids = t == usersTable ? userIds : nullptr;
 #ifdef GUICHET_SQLITE_C_API
         if (sqlite)
-            appendTableRowsSqlite(rows, sqlite, t, where);
+            appendTableRowsSqlite(rows, sqlite, t, where, ids);
         else
-            appendTableRowsPostgres(rows, db, t, where, integers);
+            appendTableRowsPostgres(rows, db, t, where, kinds, ids);
 #else
-        appendTableRowsPostgres(rows, db, t, where, integers);
+        appendTableRowsPostgres(rows, db, t, where, kinds, ids);
 #endif
         tables.append(rows);
     }
@@ -1078,8 +1266,9 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     QList<Item> delivered;
     qint64 checkpoint = current;
     bool more = false;
-    const QList<qint64> versions
-        = limit > 0 ? firstVersions(db, scope, since, current, limit + 1, incremental) : QList<qint64>();
+    const FirstVersions first
+        = limit > 0 ? firstVersions(db, scope, since, current, limit + 1, incremental) : FirstVersions();
+    const QList<qint64> &versions = first.versions;
     if (limit > 0 && versions.size() > limit) {
         // Never split one command's rows: the next page starts after `checkpoint`.
         const qint64 cut = versions.at(limit - 1);
@@ -1100,8 +1289,10 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     }
     const QString versionWhere = QStringLiteral("version > %1 AND version <= %2").arg(since).arg(checkpoint);
     std::optional<QList<QByteArray>> rangeRows;
+    QList<qint64> rangeUsers; // the users rows of rangeRows
     if (fromCursor)
-        rangeRows = rowsFromCursor(db, scope, versionWhere);
+        rangeRows
+            = rowsFromCursor(db, scope, versionWhere, limit > 0 ? &first : nullptr, checkpoint, &rangeUsers);
     if (!rangeRows)
         delivered = fetchChanges(db, scope, versionWhere, incremental);
     else if (incremental)
@@ -1123,9 +1314,7 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     QSet<QString> rangeDeleted;
     if (incremental && rangeRows) {
         // The range's rows are not Items: what follows reads what it needs of them.
-        for (const qint64 id : idsOf(db,
-                                     QStringLiteral("SELECT id FROM users WHERE %1 AND (%2)")
-                                         .arg(versionWhere, visibleWhere(QStringLiteral("users"), scope))))
+        for (const qint64 id : std::as_const(rangeUsers))
             deliveredUsers.insert(id);
         QHash<QString, QList<qint64>> deletedIds;
         for (const Item &item : delivered) {
@@ -1261,12 +1450,12 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     };
     if (withTotal && since == 0) {
         // What the whole first sync will bring, for the desktop's « n / N ».
-        data.total = 0;
+        // One statement: on PostgreSQL one round trip instead of one per table.
+        QStringList counts;
         for (const TableSpec &spec : tableSpecs())
-            data.total
-                += db.value(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE version <= %2 AND (%3)")
-                                .arg(spec.name, QString::number(current), visibleWhere(spec.name, scope)))
-                       .toLongLong();
+            counts.append(QStringLiteral("(SELECT COUNT(*) FROM %1 WHERE version <= %2 AND (%3))")
+                              .arg(spec.name, QString::number(current), visibleWhere(spec.name, scope)));
+        data.total = db.value(QStringLiteral("SELECT ") + counts.join(QStringLiteral(" + "))).toLongLong();
     }
     return data;
 }

@@ -454,7 +454,8 @@ private slots:
         // Then what later pages carry besides the range's rows: deletions (one
         // of a row whose id may come back), resets of a structure for the
         // user whose attachment changed, users sent again or gone, a
-        // secondary manager's structure whose powers changed.
+        // secondary manager's structure whose powers changed, and one command
+        // changing more users rows than a page holds.
         const auto ok = [](const CommandResult &r) { return r.ok() ? QString() : r.message; };
         QCOMPARE(ok(w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues"))),
                  QString());
@@ -472,6 +473,13 @@ private slots:
                  QString());
         QCOMPARE(ok(w.spaces->setSelfServiceSpace(w.alice, w.s1, QStringLiteral("factures_emises"), true)),
                  QString());
+        {
+            // One command rewriting more users rows than a page of 1 or 3 holds.
+            Transaction transaction(db);
+            db.exec(QStringLiteral("UPDATE users SET city = 'Lyon', version = ? WHERE id IN (?, ?, ?, ?, ?)"),
+                    { db.nextVersion(), w.alice, w.bruno, w.carol, w.dan, w.sue });
+            transaction.commit();
+        }
         ChangeFeed items(*w.core);
         items.setPagesFromCursor(false);
         QSet<QString> seen;

@@ -6,6 +6,8 @@
 #include <QSet>
 #include <QTest>
 
+#include <functional>
+
 using namespace guichet;
 using namespace guichet::test;
 
@@ -600,6 +602,107 @@ private slots:
         QVERIFY(!QJsonDocument::fromJson(w.feed->compactPage(w.alice, 1, 2))
                      .object()
                      .contains(QStringLiteral("total")));
+    }
+
+    // A first sync while the user's view changes between its pages
+    // (attachments validated and removed, a secondary manager given the
+    // principal's powers and losing them, people and services added, one
+    // command changing more users rows than a page holds): no page
+    // carries a row the user may not see at the moment it is read, and the
+    // replica ends with exactly the user's rows, for each page size and for a
+    // principal manager, a secondary one and a simple user.
+    void firstSyncWhoseScopeChangesBetweenPagesEndsExact()
+    {
+        const auto ok = [](const CommandResult &r) { return r.ok() ? QString() : r.message; };
+        const auto keys = [](const QJsonObject &page) {
+            QSet<QString> set;
+            for (const QJsonObject &entry : compactRowsAsObjects(page))
+                set.insert(entry.value(QStringLiteral("table")).toString() + QLatin1Char('/')
+                           + QString::number(entry.value(QStringLiteral("row"))
+                                                 .toObject()
+                                                 .value(QStringLiteral("id"))
+                                                 .toInteger()));
+            for (const QJsonValue &entry : page.value(QStringLiteral("rows")).toArray())
+                set.insert(entry.toObject().value(QStringLiteral("table")).toString() + QLatin1Char('/')
+                           + QString::number(entry.toObject()
+                                                 .value(QStringLiteral("row"))
+                                                 .toObject()
+                                                 .value(QStringLiteral("id"))
+                                                 .toInteger()));
+            return set;
+        };
+        for (const int limit : { 1, 3 }) {
+            for (int who = 0; who < 3; ++who) {
+                SYNC_WORLD(w);
+                const qint64 user = QList<qint64> { w.alice, w.carol, w.dan }.at(who);
+                qint64 eve = 0;
+                qint64 eveAttachment = 0;
+                const QList<std::function<QString()>> changes {
+                    [&] { return ok(w.attachments->decideAttachment(w.alice, w.danPending, true)); },
+                    [&] {
+                        return ok(
+                            w.attachments->setAttachmentRole(w.alice, w.carolAttachment, Role::Secondary));
+                    },
+                    [&] { return ok(w.attachments->setSecondaryPowers(w.alice, w.s1, true)); },
+                    [&] {
+                        return ok(w.structures->addService(w.alice, w.s1, QStringLiteral("C"),
+                                                           QStringLiteral("Cave")));
+                    },
+                    [&] { return ok(w.attachments->removeAttachments(w.bruno, { w.danAttachment })); },
+                    [&] {
+                        eve = w.user(QStringLiteral("eve@example.org"), QStringLiteral("Eve"));
+                        eveAttachment = w.request(eve, w.s1);
+                        return eveAttachment ? QString() : w.error;
+                    },
+                    [&] { return ok(w.attachments->decideAttachment(w.alice, eveAttachment, true)); },
+                    [&] { return ok(w.attachments->setSecondaryPowers(w.alice, w.s1, false)); },
+                    [&] {
+                        return ok(
+                            w.spaces->enableStructureSpace(w.alice, w.s1, QStringLiteral("factures_recues")));
+                    },
+                    [&] { return ok(w.attachments->removeAttachments(w.alice, { w.danPending })); },
+                    [&] {
+                        // One command rewrites more users rows than a page holds.
+                        Database &db = w.t.db();
+                        Transaction transaction(db);
+                        db.exec(
+                            QStringLiteral("UPDATE users SET first_name = first_name || ' bis', version = ? "
+                                           "WHERE id IN (?, ?, ?, ?, ?)"),
+                            { db.nextVersion(), w.alice, w.bruno, w.carol, w.dan, eve });
+                        transaction.commit();
+                        return QString();
+                    },
+                };
+                OPEN_REPLICA(r);
+                qsizetype applied = 0;
+                int pages = 0;
+                for (;;) {
+                    QVERIFY(++pages < 1000);
+                    const QByteArray text = w.feed->compactPage(user, r.replica->checkpoint(), limit);
+                    // Read right after the page, with nothing written between.
+                    const QSet<QString> visible = keys(w.feed->everything(user));
+                    const QJsonObject page = QJsonDocument::fromJson(text).object();
+                    const QSet<QString> sent = keys(page);
+                    for (const QString &row : sent)
+                        QVERIFY2(visible.contains(row),
+                                 qPrintable(QStringLiteral("user %1, limit %2, page %3: %4")
+                                                .arg(user)
+                                                .arg(limit)
+                                                .arg(pages)
+                                                .arg(row)));
+                    QString error;
+                    QVERIFY2(r.replica->applyPage(page, &error), qPrintable(error));
+                    if (applied < changes.size()) {
+                        const QString failed = changes.at(applied++)();
+                        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+                    } else if (!page.value(QStringLiteral("more")).toBool()) {
+                        break; // caught up after the last change
+                    }
+                }
+                QVERIFY(pages > changes.size());
+                QCOMPARE(replicaDump(*r.db), expectedDump(*w.feed, user));
+            }
+        }
     }
 
     // A first sync of several pages builds the replica's secondary indexes
