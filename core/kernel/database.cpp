@@ -256,10 +256,10 @@ void Database::configureSession() const
 {
     if (isPostgres()) {
         exec(QStringLiteral("SET client_min_messages TO WARNING"));
-        // Statements stay prepared (execPostgres): each execution is still
-        // planned for its own values, as when every statement was prepared
-        // anew (a generic plan would not see a search pattern's prefix).
-        exec(QStringLiteral("SET plan_cache_mode TO force_custom_plan"));
+        // plan_cache_mode stays PostgreSQL's auto: a statement prepared once
+        // per connection (execPostgres) keeps a generic plan once it is
+        // found as good as planning for each value. Searches, whose plan
+        // depends on their values, send them written in (CustomPlans).
         // Short reads (a page of 50, a bounded count): starting parallel
         // workers cost more than they save (a walk of the sort key index that
         // reads 1,500 rows took 270 ms, 0.2 ms without them).
@@ -374,9 +374,12 @@ void Database::ensureConnected() const
         throw DatabaseUnavailable(
             QStringLiteral("the database is unavailable; next connection attempt in %1 ms")
                 .arg(m_nextAttemptMs - now));
-    // Prepared on the connection that is gone.
+    // Prepared on the connection that is gone; the schema and the versions
+    // seen are read again on the new one.
     forgetPrepared(false);
     m_sessionsNotified = -1;
+    m_versionProbe = -1;
+    m_visibleSeen = 0;
     QSqlDatabase db = rawConnection();
     db.close();
     if (!db.open()) {
@@ -425,21 +428,22 @@ bool isNullValue(const QVariant &value)
     }
 }
 
-// '?' placeholders as PostgreSQL's $1, $2, … outside quoted text and names,
-// as QPSQL does before its own PREPARE.
-QString numberedPlaceholders(const QString &sql)
+// '?' placeholders outside quoted text and names, each replaced by what
+// `placeholder` gives for its index (0, 1, …); the count of them in `*count`.
+template<typename Placeholder>
+QString replacePlaceholders(const QString &sql, Placeholder placeholder, int *count)
 {
     QString result;
     result.reserve(sql.size() + sql.size() / 4);
     QChar closingQuote;
-    int count = 0;
+    *count = 0;
     for (const QChar ch : sql) {
         if (!closingQuote.isNull()) {
             if (ch == closingQuote)
                 closingQuote = QChar();
             result += ch;
         } else if (ch == QLatin1Char('?')) {
-            result += QLatin1Char('$') + QString::number(++count);
+            result += placeholder((*count)++);
         } else {
             if (ch == QLatin1Char('\'') || ch == QLatin1Char('"'))
                 closingQuote = ch;
@@ -447,6 +451,28 @@ QString numberedPlaceholders(const QString &sql)
         }
     }
     return result;
+}
+
+// '?' placeholders as PostgreSQL's $1, $2, …, as QPSQL does before its own PREPARE.
+QString numberedPlaceholders(const QString &sql)
+{
+    int count = 0;
+    return replacePlaceholders(
+        sql, [](int index) -> QString { return QLatin1Char('$') + QString::number(index + 1); }, &count);
+}
+
+// A value as an SQL literal, written by the driver as QPSQL's own EXECUTE
+// writes it (quotes doubled, backslashes as the server reads them).
+QString sqlLiteral(Database::Dialect dialect, const QSqlDriver &driver, const QVariant &arg)
+{
+    const QVariant value = bindable(dialect, arg);
+    QSqlField field;
+    field.setMetaType(value.metaType());
+    if (isNullValue(value))
+        field.clear();
+    else
+        field.setValue(value);
+    return driver.formatValue(field);
 }
 
 } // namespace
@@ -490,11 +516,31 @@ QString Database::preparedStatement(const QString &sql, const QVariantList &args
     // Here each statement is prepared once per connection, under a name of
     // its own, and then only EXECUTEd, its values written as QPSQL writes them
     // (the driver's formatValue, as in its own EXECUTE). A prepared statement
-    // outlives a rolled-back transaction; plan_cache_mode (configureSession)
-    // keeps each execution planned for its values, as before.
+    // outlives a rolled-back transaction. Inside CustomPlans, the values are
+    // written into the statement instead, and it is planned for them.
     if (args.isEmpty())
         return sql;
     QSqlDatabase db = rawConnection();
+    if (m_customPlans > 0) {
+        // Planned for these values at each execution (CustomPlans). In
+        // parentheses: a negative number after a minus sign is not a comment.
+        int count = 0;
+        QString statement = replacePlaceholders(
+            sql,
+            [&](int index) -> QString {
+                if (index >= args.size())
+                    return QStringLiteral("?");
+                return QLatin1Char('(') + sqlLiteral(m_dialect, *db.driver(), args.at(index))
+                    + QLatin1Char(')');
+            },
+            &count);
+        if (count != args.size())
+            throw DatabaseError(QStringLiteral("%1 values for %2 placeholders [%3]")
+                                    .arg(args.size())
+                                    .arg(count)
+                                    .arg(sql.simplified()));
+        return statement;
+    }
     QString name = m_prepared.value(sql);
     if (name.isEmpty()) {
         if (m_prepared.size() >= MaxPreparedStatements) {
@@ -510,17 +556,10 @@ QString Database::preparedStatement(const QString &sql, const QVariantList &args
         m_prepared.insert(sql, name);
     }
     QString statement = QStringLiteral("EXECUTE ") + name + QLatin1Char('(');
-    QSqlField field;
     for (int i = 0; i < args.size(); ++i) {
-        const QVariant value = bindable(m_dialect, args.at(i));
-        field.setMetaType(value.metaType());
-        if (isNullValue(value))
-            field.clear();
-        else
-            field.setValue(value);
         if (i > 0)
             statement += QLatin1String(", ");
-        statement += db.driver()->formatValue(field);
+        statement += sqlLiteral(m_dialect, *db.driver(), args.at(i));
     }
     statement += QLatin1Char(')');
     return statement;
@@ -622,14 +661,7 @@ void Database::begin()
         // PostgreSQL: held back, to go with the first statement (one round
         // trip less); a transaction with no statement sends nothing.
         beforeSending(QStringLiteral("BEGIN"));
-        if (m_sessionsNotified < 0) {
-            // Once per connection (and after migrations), not a statement of
-            // the caller's: see commitAndNotify().
-            QSqlQuery probe(rawConnection());
-            if (probe.exec(QStringLiteral("SELECT to_regproc('guichet_sessions_ended') IS NOT NULL"))
-                && probe.next())
-                m_sessionsNotified = probe.value(0).toBool() ? 1 : 0;
-        }
+        probeSchema();
         clearHeld();
         hold(QStringLiteral("BEGIN"));
         m_takenVersion = 0;
@@ -790,6 +822,21 @@ void Database::rollback()
     }
 }
 
+void Database::probeSchema() const
+{
+    if (m_sessionsNotified >= 0 && m_versionProbe >= 0)
+        return;
+    // Once per connection (and after migrations), not a statement of the
+    // caller's: see commitAndNotify() and readVersionState().
+    QSqlQuery probe(rawConnection());
+    if (probe.exec(QStringLiteral("SELECT to_regproc('guichet_sessions_ended') IS NOT NULL, "
+                                  "to_regprocedure('guichet_version_state(bigint)') IS NOT NULL"))
+        && probe.next()) {
+        m_sessionsNotified = probe.value(0).toBool() ? 1 : 0;
+        m_versionProbe = probe.value(1).toBool() ? 1 : 0;
+    }
+}
+
 void Database::runBatch(const QString &statements) const
 {
     beforeSending(statements);
@@ -817,21 +864,41 @@ qint64 Database::currentVersion() const
     if (m_pinnedVersion >= 0)
         return m_pinnedVersion;
     if (isPostgres())
-        return value(QStringLiteral("SELECT visible FROM guichet_version_state()")).toLongLong();
+        return readVersionState().visible;
     return value(QStringLiteral("SELECT value FROM counters WHERE name = 'version'")).toLongLong();
 }
 
 Database::VersionState Database::versionState() const
 {
-    if (isPostgres()) {
-        const std::optional<QVariantMap> state
-            = row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state()"));
-        if (!state)
-            throw DatabaseError(QStringLiteral("guichet_version_state() returned no row"));
-        return { state->value(QStringLiteral("visible")).toLongLong(),
-                 state->value(QStringLiteral("committed_above")).toLongLong() };
-    }
+    if (isPostgres())
+        return readVersionState();
     return { currentVersion(), 0 };
+}
+
+Database::VersionState Database::readVersionState() const
+{
+    // With the last visible version this connection read, only the few
+    // versions above it are probed (0015_version_probe), rather than a scan
+    // of every lock of the server. Not inside a transaction: one that took a
+    // version sees its own row and holds its own mark, and a REPEATABLE READ
+    // snapshot would not show what the probes find committed (ReadSnapshot
+    // reads the version before it begins).
+    ensureConnected();
+    probeSchema();
+    const bool probe = m_versionProbe > 0 && m_visibleSeen > 0 && m_transactionDepth == 0;
+    const std::optional<QVariantMap> state = probe
+        ? row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state(?)"),
+              { m_visibleSeen })
+        : row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state()"));
+    if (!state)
+        throw DatabaseError(QStringLiteral("guichet_version_state() returned no row"));
+    const VersionState result { state->value(QStringLiteral("visible")).toLongLong(),
+                                state->value(QStringLiteral("committed_above")).toLongLong() };
+    // Outside a transaction only: a snapshot older than the statement could
+    // answer a version whose older neighbours it does not show as ended.
+    if (m_transactionDepth == 0 && m_held.isEmpty())
+        m_visibleSeen = std::max(m_visibleSeen, result.visible);
+    return result;
 }
 
 void Database::pinVersion()
@@ -895,6 +962,7 @@ bool Database::migrate(QString *error)
     // A statement prepared before a migration may read a table it changed.
     const auto preparedGo = qScopeGuard([this] {
         m_sessionsNotified = -1;
+        m_versionProbe = -1;
         try {
             forgetPrepared(isPostgres() && isConnected());
         } catch (const DatabaseError &) {

@@ -180,6 +180,28 @@ public:
     void pinVersion();
     void unpinVersion();
 
+    // PostgreSQL: while at least one is alive, statements with values go with
+    // their values written in (never prepared), so that each is planned for
+    // them: a search's plan depends on its pattern (a prefix range, a rare
+    // trigram) and its bounds. Elsewhere a statement prepared once per
+    // connection may keep a generic plan (PostgreSQL's plan_cache_mode =
+    // auto), which spares planning a key lookup at each execution.
+    class CustomPlans
+    {
+    public:
+        explicit CustomPlans(const Database &db)
+            : m_db(db)
+        {
+            ++m_db.m_customPlans;
+        }
+        ~CustomPlans() { --m_db.m_customPlans; }
+        CustomPlans(const CustomPlans &) = delete;
+        CustomPlans &operator=(const CustomPlans &) = delete;
+
+    private:
+        const Database &m_db;
+    };
+
     // Fault injection for tests: the statement after the next `count` ones
     // fails with a DatabaseError (-1 turns it off). Lets a test crash a command
     // at every statement and check that nothing half-done remains.
@@ -223,6 +245,11 @@ private:
     bool dropHeldSavepoint();
     // Forgets the prepared statements (DEALLOCATE ALL first when asked).
     void forgetPrepared(bool deallocate) const;
+    // PostgreSQL: reads which of the schema's optional functions this
+    // connection may call (m_sessionsNotified, m_versionProbe), once.
+    void probeSchema() const;
+    // PostgreSQL: versionState() read on the server.
+    VersionState readVersionState() const;
 
     Dialect m_dialect;
     QString m_location;
@@ -243,6 +270,8 @@ private:
     // connection is renewed.
     mutable QHash<QString, QString> m_prepared;
     mutable quint64 m_preparedCount = 0;
+    // PostgreSQL: open CustomPlans scopes.
+    mutable int m_customPlans = 0;
     // PostgreSQL round trips saved per transaction: BEGIN and SAVEPOINT are
     // held back and go with the next statement (none at all when no statement
     // follows); a committed savepoint is released with the next SAVEPOINT
@@ -261,6 +290,12 @@ private:
     // guichet_sessions_ended() (-1: not checked on this connection yet).
     mutable bool m_sessionsEnded = false;
     mutable int m_sessionsNotified = -1;
+    // PostgreSQL: whether the schema has guichet_version_state(known) (-1: not
+    // checked on this connection yet), and the last visible version read on
+    // this connection (0: none), below which every command has ended: the
+    // next read probes only the versions above it (0015_version_probe).
+    mutable int m_versionProbe = -1;
+    mutable qint64 m_visibleSeen = 0;
     QList<qint64> m_takenBeforeSavepoint;
 };
 

@@ -154,8 +154,36 @@ private slots:
         auto a = t.openAnother();
         auto b = t.openAnother();
         auto c = t.openAnother();
-        QVERIFY(a && b && c);
+        auto reader = t.openAnother();
+        QVERIFY(a && b && c && reader);
+        {
+            // A version every reader has seen: t.db() then probes the
+            // versions above the last it read (0015_version_probe).
+            Transaction tx(*a);
+            a->nextVersion();
+            tx.commit();
+        }
         const qint64 start = t.db().currentVersion();
+        QVERIFY(start > 0);
+        // The scan of every mark and the probes from any version known to
+        // have ended see the same, at every step below.
+        const auto agree = [&reader, start](qint64 known) {
+            const auto read = [&reader](const QString &call) {
+                const auto row
+                    = reader->row(QStringLiteral("SELECT visible, committed_above FROM %1").arg(call));
+                return row ? QStringLiteral("%1/%2")
+                                 .arg(row->value(QStringLiteral("visible")).toLongLong())
+                                 .arg(row->value(QStringLiteral("committed_above")).toLongLong())
+                           : QStringLiteral("none");
+            };
+            const QString scanned = read(QStringLiteral("guichet_version_state()"));
+            for (const qint64 from : { start, known }) {
+                const QString probed = read(QStringLiteral("guichet_version_state(%1)").arg(from));
+                if (probed != scanned)
+                    return QStringLiteral("probed from %1: %2, scanned: %3").arg(from).arg(probed, scanned);
+            }
+            return QString();
+        };
 
         a->begin();
         const qint64 n = a->nextVersion();
@@ -167,6 +195,7 @@ private slots:
         QCOMPARE(t.db().currentVersion(), start);
         b->commit(); // N+1 commits while N is still in flight
         QCOMPARE(t.db().currentVersion(), start);
+        QVERIFY2(agree(start).isEmpty(), qPrintable(agree(start)));
         // The visible version stays below N, and the count of commits above
         // it says something committed (guichetd's sessions in memory rely on it).
         Database::VersionState state = t.db().versionState();
@@ -175,8 +204,10 @@ private slots:
         c->commit();
         QCOMPARE(t.db().currentVersion(), start);
         QCOMPARE(t.db().versionState().committedAbove, 2);
+        QVERIFY2(agree(start).isEmpty(), qPrintable(agree(start)));
         a->commit();
         QCOMPARE(t.db().currentVersion(), n2);
+        QVERIFY2(agree(n2).isEmpty(), qPrintable(agree(n2)));
         state = t.db().versionState();
         QCOMPARE(state.visible, n2);
         QCOMPARE(state.committedAbove, 0);
@@ -189,8 +220,10 @@ private slots:
         QCOMPARE(m1, m + 1);
         b->commit();
         QCOMPARE(t.db().currentVersion(), n2);
+        QVERIFY2(agree(n2).isEmpty(), qPrintable(agree(n2)));
         a->rollback();
         QCOMPARE(t.db().currentVersion(), m1);
+        QVERIFY2(agree(n2).isEmpty(), qPrintable(agree(n2)));
 
         // A connection lost mid-command (its backend ends) holds nothing up either.
         a->begin();
@@ -199,11 +232,79 @@ private slots:
         const qint64 k1 = b->nextVersion();
         b->commit();
         QCOMPARE(t.db().currentVersion(), m1);
+        QVERIFY2(agree(m1).isEmpty(), qPrintable(agree(m1)));
         const QString pid = a->value(QStringLiteral("SELECT pg_backend_pid()")).toString();
         t.db().exec(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid));
         QTRY_COMPARE(t.db().currentVersion(), k1);
         QVERIFY(k1 > k);
+        QVERIFY2(agree(m1).isEmpty(), qPrintable(agree(m1)));
         a->rollback();
+    }
+
+    // A reader that knows a version below which everything has ended probes
+    // only the versions above it (0015_version_probe); one it cannot use —
+    // unknown, ahead of the database (restored from a backup), or too far
+    // behind — gets the scan of every mark. Either way the same answer, and
+    // the probes leave no lock held.
+    void probesFromAKnownVersionAnswerAsTheScan()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("SQLite's counter is a row");
+        auto writer = t.openAnother();
+        auto inFlight = t.openAnother();
+        QVERIFY(writer && inFlight);
+        const auto commitOne = [&writer] {
+            Transaction tx(*writer);
+            const qint64 v = writer->nextVersion();
+            tx.commit();
+            return v;
+        };
+        const auto state = [&t](const QString &call) {
+            const auto row = t.db().row(QStringLiteral("SELECT visible, committed_above FROM %1").arg(call));
+            return row ? QStringLiteral("%1/%2")
+                             .arg(row->value(QStringLiteral("visible")).toLongLong())
+                             .arg(row->value(QStringLiteral("committed_above")).toLongLong())
+                       : QStringLiteral("none");
+        };
+        const qint64 known = commitOne();
+        {
+            Transaction rolledBack(*writer);
+            writer->nextVersion();
+        }
+        inFlight->begin();
+        const qint64 pending = inFlight->nextVersion();
+        const qint64 above = commitOne();
+        QVERIFY(above > pending && pending > known + 1);
+        const QString scanned = state(QStringLiteral("guichet_version_state()"));
+        // The rolled-back version is passed, the one in flight is not.
+        QCOMPARE(scanned, QStringLiteral("%1/1").arg(known));
+        for (const qint64 from : { known, known - 1, qint64(0), above + 10, qint64(-1) })
+            QCOMPARE(state(QStringLiteral("guichet_version_state(%1)").arg(from)), scanned);
+        QCOMPARE(t.db()
+                     .value(QStringLiteral("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                           "AND pid = pg_backend_pid()"))
+                     .toInt(),
+                 0);
+        inFlight->commit();
+        QCOMPARE(state(QStringLiteral("guichet_version_state(%1)").arg(known)),
+                 QStringLiteral("%1/0").arg(above));
+        // Far behind: more versions above it than probes are worth.
+        qint64 last = 0;
+        for (int i = 0; i < 300; ++i)
+            last = commitOne();
+        inFlight->begin();
+        inFlight->nextVersion();
+        commitOne();
+        QCOMPARE(state(QStringLiteral("guichet_version_state(%1)").arg(known)),
+                 state(QStringLiteral("guichet_version_state()")));
+        QCOMPARE(state(QStringLiteral("guichet_version_state(%1)").arg(last)),
+                 QStringLiteral("%1/1").arg(last));
+        inFlight->rollback();
+        // Through Database: the last visible version it read is where it probes from.
+        QCOMPARE(t.db().currentVersion(), last + 2);
+        QCOMPARE(t.db().currentVersion(), last + 2);
     }
 
     // PostgreSQL sends a version's COMMIT and its NOTIFY in one round trip,
@@ -397,6 +498,70 @@ private slots:
                          .toInt(),
                      1);
         }
+    }
+
+    // PostgreSQL: a statement prepared once keeps a generic plan when
+    // PostgreSQL finds it as good (a key lookup needs no plan per value);
+    // inside CustomPlans (the searches) a statement goes with its values
+    // written in, never prepared, so that each is planned for its values —
+    // and every value still arrives exactly as given.
+    void customPlansWriteEveryValueIn()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT, label TEXT, data %1, flag BOOLEAN)")
+                        .arg(t.db().isPostgres() ? QStringLiteral("BYTEA") : QStringLiteral("BLOB")));
+        const QString insert = QStringLiteral("INSERT INTO kept (id, label, data, flag) VALUES (?, ?, ?, ?)");
+        const QStringList labels { QStringLiteral("l'apostrophe"),
+                                   QStringLiteral("back\\slash ?"),
+                                   QStringLiteral("$1 ; -- not a comment"),
+                                   QStringLiteral("é\u00a0€ ✓"),
+                                   QString(),
+                                   QString(QChar(0xFEFF)) + QStringLiteral("bom"),
+                                   QStringLiteral("50% _x_") };
+        {
+            const Database::CustomPlans customPlans(t.db());
+            for (int i = 0; i < labels.size(); ++i)
+                t.db().exec(insert, { -i, labels.at(i), QByteArray("\0\x01'\\", 4), i % 2 == 0 });
+            for (int i = 0; i < labels.size(); ++i) {
+                // "id - ?" with a negative value: no "--" comment.
+                const auto row = t.db().row(
+                    QStringLiteral("SELECT label, data, flag FROM kept WHERE label = ? AND id - ? = 0"),
+                    { labels.at(i).isEmpty() ? QStringLiteral("") : labels.at(i), -i });
+                QVERIFY2(row, qPrintable(labels.at(i)));
+                QCOMPARE(row->value(QStringLiteral("label")).toString(),
+                         labels.at(i).isNull() ? QString(QLatin1String("")) : labels.at(i));
+                QCOMPARE(row->value(QStringLiteral("data")).toByteArray(), QByteArray("\0\x01'\\", 4));
+                QCOMPARE(row->value(QStringLiteral("flag")).toBool(), i % 2 == 0);
+            }
+            QCOMPARE(t.db()
+                         .value(QStringLiteral("SELECT COUNT(*) FROM kept WHERE id = ? OR label = ?"),
+                                { QVariant(QMetaType(QMetaType::LongLong)), QStringLiteral("l'apostrophe") })
+                         .toInt(),
+                     1);
+            if (t.db().isPostgres()) {
+                // A value short is refused, not sent with a '?' left in.
+                QVERIFY_THROWS_EXCEPTION(
+                    DatabaseError,
+                    t.db().exec(QStringLiteral("SELECT id FROM kept WHERE id = ? OR id = ?"), { 1 }));
+            }
+        }
+        if (!t.db().isPostgres())
+            return;
+        QCOMPARE(t.db()
+                     .value(QStringLiteral("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE "
+                                           "'%kept%'"))
+                     .toInt(),
+                 0);
+        // Outside: prepared once, and planned once for every value.
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(t.db().value(QStringLiteral("SELECT label FROM kept WHERE id = ?"), { 0 }).toString(),
+                     labels.first());
+        const auto plans
+            = t.db().row(QStringLiteral("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                                        "WHERE statement LIKE '%FROM kept WHERE id%'"));
+        QVERIFY(plans);
+        QVERIFY(plans->value(QStringLiteral("generic_plans")).toLongLong() > 0);
     }
 
     // PostgreSQL holds a transaction's BEGIN back until its first statement:

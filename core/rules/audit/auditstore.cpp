@@ -75,6 +75,8 @@ QList<AuditEntry> AuditStore::entries(const AuditFilter &filter) const
         sql += QStringLiteral(" OFFSET %1").arg(filter.offset);
 
     QList<AuditEntry> entries;
+    // Planned for its dates and families: a week or ten years of entries.
+    const Database::CustomPlans customPlans(m_db);
     const auto rows = m_db.rows(sql, args);
     for (const QVariantMap &row : rows) {
         AuditEntry entry;

@@ -1453,6 +1453,9 @@ QList<StructureRow> StructureStore::search(const StructureCriteria &criteria,
                                            int limit) const
 {
     const Database &db = m_db;
+    // Each statement planned for its pattern and bounds (a prefix range, a
+    // rare trigram), not a generic plan.
+    const Database::CustomPlans customPlans(db);
     const bool postgres = db.isPostgres();
     bool matchAll = false;
     const QList<Clause> list = clauses(criteria, postgres, &matchAll);
@@ -1662,6 +1665,7 @@ StructureSearchPage StructureStore::searchWithCount(const StructureCriteria &cri
                                                     const std::optional<StructureCursor> &after, int offset,
                                                     int limit, qint64 bound) const
 {
+    const Database::CustomPlans customPlans(m_db); // as search()
     if (m_db.isPostgres()) {
         bool matchAll = false;
         const QList<Clause> list = clauses(criteria, true, &matchAll);
@@ -1708,6 +1712,7 @@ StructureCount StructureStore::countBounded(const StructureCriteria &criteria, q
 {
     // bound 0: exact, whatever it costs.
     const Database &db = m_db;
+    const Database::CustomPlans customPlans(db); // as search()
     const bool postgres = db.isPostgres();
     bool matchAll = false;
     const QList<Clause> list = clauses(criteria, postgres, &matchAll);
