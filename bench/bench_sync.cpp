@@ -9,7 +9,9 @@
 //     rows inserted into an empty SQLite file in one transaction plus the same
 //     bytes sent over loopback.
 // Usage: bench_sync --database LOCATION [--rows N] [--runs N] [--first-runs N]
-//                   [--format 1|2] [--first-limit N] [--guichetd PATH]
+//                   [--format 1|2] [--first-limit N] [--count-on-first-page] [--guichetd PATH]
+// --count-on-first-page: the first page carries the count (`total`), as
+// desktops did before they asked it apart (total=only).
 // LOCATION must be a new database (SQLite file or postgresql:// URL): the world
 // is built in it on first use (bench/benchworld) and reused afterwards.
 #include "benchcommandline.h"
@@ -176,6 +178,7 @@ struct Desktop
 struct FirstSync
 {
     double totalMs = 0, httpMs = 0, applyMs = 0;
+    double firstPageMs = 0; // from the first request to the first page, parsed
     int pages = 0;
     qsizetype rows = 0;
     qint64 bytes = 0; // the pages' bodies
@@ -183,12 +186,14 @@ struct FirstSync
 };
 
 // (b): pages into an empty replica until `more` is false, as SyncClient
-// pulls them: the next page is asked for (from the page's checkpoint) before
+// pulls them: the first sync's count asked apart (total=only) with the first
+// page (total=0); the next page is asked for (from the page's checkpoint) before
 // the page is applied, so the server reads it meanwhile, and it is fetched
 // and parsed on a thread of its own (PageFetcher). "HTTP" is the time spent
 // waiting for pages (request to parsed answer), "apply" the replica's
 // transactions.
-FirstSync firstSync(const QUrl &base, const QString &token, const QString &file, int limit, int format)
+FirstSync firstSync(const QUrl &base, const QString &token, const QString &file, int limit, int format,
+                    bool countApart)
 {
     Desktop desktop(file);
     FirstSync result;
@@ -200,9 +205,21 @@ FirstSync firstSync(const QUrl &base, const QString &token, const QString &file,
     QObject::connect(&fetcher, &PageFetcher::fetched,
                      [&answers](quint64 id, const HttpAnswer &answer) { answers.insert(id, answer); });
     const auto ask = [&](qint64 since) {
-        return fetcher.get(
-            apiRequest(base, QStringLiteral("changes"), token, changesQuery(since, limit, 0, format)));
+        QUrlQuery query = changesQuery(since, limit, 0, format);
+        if (since == 0 && format == 2 && countApart)
+            query.addQueryItem(QStringLiteral("total"), QStringLiteral("0"));
+        return fetcher.get(apiRequest(base, QStringLiteral("changes"), token, query));
     };
+    // Format 2, as SyncClient: the count in a request of its own, sent with
+    // the first page, which is asked without it.
+    quint64 countRequest = 0;
+    if (format == 2 && countApart) {
+        QUrlQuery count;
+        count.addQueryItem(QStringLiteral("since"), QStringLiteral("0"));
+        count.addQueryItem(QStringLiteral("format"), QStringLiteral("2"));
+        count.addQueryItem(QStringLiteral("total"), QStringLiteral("only"));
+        countRequest = fetcher.get(apiRequest(base, QStringLiteral("changes"), token, count));
+    }
     quint64 request = ask(0);
     for (;;) {
         QElapsedTimer step;
@@ -214,13 +231,15 @@ FirstSync firstSync(const QUrl &base, const QString &token, const QString &file,
         }
         const HttpAnswer answer = answers.take(request);
         httpNs += step.nsecsElapsed();
+        if (result.pages == 0)
+            result.firstPageMs = total.nsecsElapsed() / 1e6;
         const bool more = answer.json.value(QStringLiteral("more")).toBool();
         if (more)
             request = ask(answer.json.value(QStringLiteral("checkpoint")).toInteger());
         step.restart();
         desktop.apply(answer);
         applyNs += step.nsecsElapsed();
-        if (result.pages == 0)
+        if (result.pages == 0 && !countRequest)
             result.total = answer.json.value(QStringLiteral("total")).toInteger(-1);
         ++result.pages;
         result.rows += pageRows(answer.json);
@@ -229,6 +248,15 @@ FirstSync firstSync(const QUrl &base, const QString &token, const QString &file,
             break;
     }
     result.totalMs = total.nsecsElapsed() / 1e6;
+    // The count came meanwhile (the desktop shows it while the pages come).
+    if (countRequest) {
+        while (!answers.contains(countRequest)) {
+            QEventLoop loop;
+            QObject::connect(&fetcher, &PageFetcher::fetched, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        result.total = answers.take(countRequest).json.value(QStringLiteral("total")).toInteger(-1);
+    }
     result.httpMs = httpNs / 1e6;
     result.applyMs = applyNs / 1e6;
     return result;
@@ -378,6 +406,10 @@ int main(int argc, char *argv[])
                                             QStringLiteral("The guichetd to start."), QStringLiteral("path"),
                                             QStringLiteral(GUICHETD_PATH));
     commandLine.addOption(guichetdOption);
+    const QCommandLineOption countOnFirstPageOption(
+        QStringLiteral("count-on-first-page"),
+        QStringLiteral("Ask the first page with its total, as desktops did before total=only."));
+    commandLine.addOption(countOnFirstPageOption);
     if (!commandLine.process(app))
         return 2;
     const QString location = commandLine.location();
@@ -386,6 +418,7 @@ int main(int argc, char *argv[])
     const int firstRuns = int(commandLine.number(firstRunsOption));
     const int format = int(commandLine.number(formatOption));
     const int firstLimit = int(commandLine.number(firstLimitOption));
+    const bool countApart = !commandLine.isSet(countOnFirstPageOption);
 
     try {
         qint64 manager = 0;
@@ -415,6 +448,9 @@ int main(int argc, char *argv[])
         QNetworkAccessManager network;
         QTemporaryDir dir;
         out << "back-end: " << (postgres ? "postgresql" : "sqlite") << Qt::endl;
+        if (format == 2)
+            out << "first sync's count: " << (countApart ? "apart (total=only)" : "on the first page")
+                << Qt::endl;
 
         // (b) first sync of everything the manager sees.
         const QString managerToken = signIn(network, base, kManager);
@@ -422,7 +458,7 @@ int main(int argc, char *argv[])
         QList<double> floors;
         for (int run = 0; run < firstRuns; ++run) {
             const QString file = dir.filePath(QStringLiteral("first-%1.db").arg(run));
-            const FirstSync sync = firstSync(base, managerToken, file, firstLimit, format);
+            const FirstSync sync = firstSync(base, managerToken, file, firstLimit, format, countApart);
             // The floor of this run, measured right after it on the same rows and bytes.
             const double insertMs = insertFloorMs(file, dir.filePath(QStringLiteral("floor-%1.db").arg(run)));
             const double loopbackMs = loopbackFloorMs(sync.bytes);
@@ -433,7 +469,7 @@ int main(int argc, char *argv[])
             floors.append(floorMs);
             out << QStringLiteral(
                        "first sync %1 (format %2, pages of %3): %4 rows (total announced %5) in %6 "
-                       "pages, %7 MB: %8 ms (waiting for pages %9 ms, apply %10 ms)")
+                       "pages, %7 MB: %8 ms (first page after %11 ms, waiting for pages %9 ms, apply %10 ms)")
                        .arg(run + 1)
                        .arg(format)
                        .arg(firstLimit)
@@ -444,6 +480,7 @@ int main(int argc, char *argv[])
                        .arg(sync.totalMs, 0, 'f', 0)
                        .arg(sync.httpMs, 0, 'f', 0)
                        .arg(sync.applyMs, 0, 'f', 0)
+                       .arg(sync.firstPageMs, 0, 'f', 0)
                 << Qt::endl;
             out << QStringLiteral("  floor: insert into an empty SQLite file %1 ms + loopback %2 ms = %3 ms; "
                                   "ratio %4x")

@@ -149,6 +149,7 @@ struct ApiServer::Call
     qint64 since = 0;
     qint64 limit = 1000;
     qint64 format = 1; // of the page: 1 or 2 (docs/API.md « Compact pages »)
+    bool withTotal = true; // a format 2 first page says its `total` (total=0: not)
     qint64 waitSeconds = 0;
     bool woken = false;
     // A page shared by users of the same scope, read only while the counter
@@ -340,12 +341,31 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         const auto format = queryNumber(q, QStringLiteral("format"), 1, 1, 2);
         if (!format)
             return badParameter(QStringLiteral("format"));
+        // The first page's `total`: 1 (the default, what old desktops ask) on
+        // the page, 0 left out, `only` the count alone, which the desktop asks
+        // at the same time as the first page so that the count runs on another
+        // worker instead of before the first rows (docs/API.md « Compact pages »).
+        const QString totalValue = q.queryItemValue(QStringLiteral("total"));
+        const bool totalOnly = totalValue == QLatin1String("only");
+        if (q.hasQueryItem(QStringLiteral("total")) && !totalOnly && totalValue != QLatin1String("0")
+            && totalValue != QLatin1String("1"))
+            return badParameter(QStringLiteral("total"));
+        if (totalOnly) {
+            if (*since != 0 || *format != 2)
+                return badParameter(QStringLiteral("total"));
+            ApiResponse r;
+            r.body = "{\"format\":2,\"total\":"
+                + QByteArray::number(ChangeFeed(core).firstSyncTotal(call.userId)) + '}';
+            return r;
+        }
+        const bool withTotal = totalValue != QLatin1String("0");
         if (*wait > 0 && !call.woken) {
             const qint64 counter = core.db().currentVersion();
             if (counter <= *since) {
                 call.since = *since;
                 call.limit = *limit;
                 call.format = *format;
+                call.withTotal = withTotal;
                 call.waitSeconds = *wait;
                 ApiResponse r;
                 r.park = true;
@@ -355,14 +375,14 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
         if (*format == 2) {
             ApiResponse r;
             if (call.sharedAt > 0) {
-                std::optional<QByteArray> page
-                    = ChangeFeed(core).compactPageAt(call.userId, *since, int(*limit), call.sharedAt);
+                std::optional<QByteArray> page = ChangeFeed(core).compactPageAt(
+                    call.userId, *since, int(*limit), call.sharedAt, withTotal);
                 if (!page)
                     r.reread = true;
                 else
                     r.body = std::move(*page);
             } else {
-                r.body = ChangeFeed(core).compactPage(call.userId, *since, int(*limit));
+                r.body = ChangeFeed(core).compactPage(call.userId, *since, int(*limit), withTotal);
             }
             return r;
         }
@@ -680,7 +700,8 @@ bool ApiServer::answerFromMemory(const std::shared_ptr<Call> &call)
     const auto format = queryNumber(q, QStringLiteral("format"), 1, 1, 2);
     // Bad parameters, a page to read, or a client ahead of what this instance
     // knows (it reads the counter): the worker answers, without the session lookup.
-    if (!since || !limit || !wait || !format || *since != version)
+    // So does a first sync's `total` (checked and counted there).
+    if (!since || !limit || !wait || !format || *since != version || q.hasQueryItem(QStringLiteral("total")))
         return false;
     if (*wait > 0) {
         call->since = *since;
@@ -1169,8 +1190,9 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                 hashes.append(call->tokenHash);
             m_sessions.confirm(outcome.open, hashes, stamp);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            // (scope key, user when the page is its own, since, limit, format).
-            std::map<std::tuple<QByteArray, qint64, qint64, qint64, qint64>, std::shared_ptr<Call>> leaders;
+            // (scope key, user when the page is its own, since, limit, format, total).
+            std::map<std::tuple<QByteArray, qint64, qint64, qint64, qint64, bool>, std::shared_ptr<Call>>
+                leaders;
             for (const auto &call : calls) {
                 if (!outcome.open.contains(call->sessionId) || now >= call->sessionExpiresAtMs) {
                     m_sessions.forget(call->tokenHash);
@@ -1192,7 +1214,7 @@ void ApiServer::fanOut(QList<std::shared_ptr<Call>> calls)
                 const QByteArray scope = outcome.concerned.everyone ? QByteArray() : *concerned;
                 call->sharedAt = scope.isEmpty() ? 0 : outcome.concerned.version;
                 const auto key = std::make_tuple(scope, scope.isEmpty() ? call->userId : 0, call->since,
-                                                 call->limit, call->format);
+                                                 call->limit, call->format, call->withTotal);
                 const auto leader = leaders.find(key);
                 if (leader != leaders.end())
                     leader->second->sharers.append(call);

@@ -2,6 +2,7 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimer>
 
 #include <memory>
 
@@ -59,13 +60,21 @@ PageFetcher::~PageFetcher()
     m_thread.wait();
 }
 
-quint64 PageFetcher::get(const QNetworkRequest &request)
+quint64 PageFetcher::get(const QNetworkRequest &request, int delayMs)
 {
     const quint64 id = ++m_lastId;
     m_pending.insert(id);
     Worker *worker = m_worker;
     QMetaObject::invokeMethod(
-        worker, [worker, id, request, this] { worker->get(id, request, this); }, Qt::QueuedConnection);
+        worker,
+        [worker, id, request, delayMs, this] {
+            if (delayMs <= 0)
+                worker->get(id, request, this);
+            else
+                QTimer::singleShot(delayMs, worker,
+                                   [worker, id, request, this] { worker->get(id, request, this); });
+        },
+        Qt::QueuedConnection);
     return id;
 }
 

@@ -23,8 +23,9 @@ public:
     explicit PageFetcher(QObject *parent = nullptr);
     ~PageFetcher() override;
 
-    // Starts a GET; its answer comes with `fetched` and the id returned here.
-    quint64 get(const QNetworkRequest &request);
+    // Starts a GET (after delayMs: tests order requests with it); its answer
+    // comes with `fetched` and the id returned here.
+    quint64 get(const QNetworkRequest &request, int delayMs = 0);
     // Abandons a request: its answer never comes, even one already on its way.
     void abort(quint64 id);
 

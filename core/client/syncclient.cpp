@@ -56,6 +56,10 @@ void SyncClient::stop()
     m_running = false;
     m_retryTimer.stop();
     abortReply();
+    if (m_countRequest) {
+        m_fetcher.abort(m_countRequest);
+        m_countRequest = 0;
+    }
 }
 
 void SyncClient::abortReply()
@@ -91,17 +95,46 @@ void SyncClient::request(qint64 since)
     query.addQueryItem(QStringLiteral("limit"),
                        QString::number(m_firstSyncRows >= 0 ? m_firstSyncPageLimit : m_pageLimit));
     query.addQueryItem(QStringLiteral("format"), QStringLiteral("2"));
+    if (since == 0 && m_firstSyncRows >= 0) {
+        // The count goes in a request of its own, answered by another worker
+        // of the server while the first page is read.
+        query.addQueryItem(QStringLiteral("total"), QStringLiteral("0"));
+        if (m_firstSyncTotal < 0 && !m_countRequest) {
+            QUrlQuery count;
+            count.addQueryItem(QStringLiteral("since"), QStringLiteral("0"));
+            count.addQueryItem(QStringLiteral("format"), QStringLiteral("2"));
+            count.addQueryItem(QStringLiteral("total"), QStringLiteral("only"));
+            m_countRequest
+                = m_fetcher.get(m_gateway.request(QStringLiteral("changes"), count, 30000), m_countDelayMs);
+        }
+    }
     int timeoutMs = 30000;
     if (m_caughtUp) {
         query.addQueryItem(QStringLiteral("wait"), QString::number(m_waitSeconds));
         timeoutMs += m_waitSeconds * 1000;
     }
-    m_request = m_fetcher.get(m_gateway.request(QStringLiteral("changes"), query, timeoutMs));
+    m_request = m_fetcher.get(m_gateway.request(QStringLiteral("changes"), query, timeoutMs), m_pageDelayMs);
     m_requestTimer.start();
+}
+
+void SyncClient::onCount(const HttpAnswer &answer)
+{
+    // A failed count only costs the « / N »: the pages report the failure.
+    const QJsonValue total = answer.json.value(QLatin1String("total"));
+    if (m_firstSyncRows < 0 || !answer.isSuccess() || !total.isDouble())
+        return;
+    m_firstSyncTotal
+        = int(qBound(qint64(m_firstSyncRows), total.toInteger(), qint64(std::numeric_limits<int>::max())));
+    emit statusChanged();
 }
 
 void SyncClient::onPage(quint64 id, const HttpAnswer &answer)
 {
+    if (id != 0 && id == m_countRequest) {
+        m_countRequest = 0;
+        onCount(answer);
+        return;
+    }
     if (id != m_request)
         return; // abandoned
     m_request = 0;
@@ -162,6 +195,10 @@ void SyncClient::onPage(quint64 id, const HttpAnswer &answer)
         if (!more) {
             m_firstSyncRows = -1;
             m_firstSyncTotal = -1;
+            if (m_countRequest) { // no one waits for it any more
+                m_fetcher.abort(m_countRequest);
+                m_countRequest = 0;
+            }
         }
     }
     if (changed) {

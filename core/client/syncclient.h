@@ -55,12 +55,22 @@ public:
     // status bar shows it, so that a long first sync is not a silent wait.
     int firstSyncRows() const { return m_firstSyncRows; }
     // While a first sync runs: how many rows the server said it brings in all
-    // (its first page's `total`, at least the rows received); -1 when unknown.
+    // (at least the rows received); -1 when unknown. It is asked in a request
+    // of its own (total=only) sent with the first page, which is asked without
+    // it (total=0), so that the count is not read before the first rows; an
+    // older server answers total=only with a first page that says `total`.
     int firstSyncTotal() const { return m_firstSyncTotal; }
 
     // Tests shorten the delays.
     void setWaitSeconds(int seconds) { m_waitSeconds = seconds; }
     void setRetryDelays(int firstMs, int maxMs);
+    // Tests order a first sync's two requests: each page request and the
+    // count are sent that many ms late.
+    void setRequestDelays(int pageMs, int countMs)
+    {
+        m_pageDelayMs = pageMs;
+        m_countDelayMs = countMs;
+    }
     // The page size of every request, the first sync's included.
     void setPageLimit(int limit)
     {
@@ -79,6 +89,7 @@ private:
     void request(qint64 since);
     void abortReply();
     void onPage(quint64 id, const HttpAnswer &answer);
+    void onCount(const HttpAnswer &answer);
     void failed(const QString &error, bool online);
     void scheduleRetry();
 
@@ -86,6 +97,7 @@ private:
     Replica &m_replica;
     PageFetcher m_fetcher;
     quint64 m_request = 0; // the request in flight, 0 for none
+    quint64 m_countRequest = 0; // a first sync's total=only request in flight, 0 for none
     QTimer m_retryTimer;
     QElapsedTimer m_requestTimer;
     bool m_running = false;
@@ -102,6 +114,8 @@ private:
     int m_nextRetryMs = defaultFirstRetryMs;
     int m_firstSyncRows = -1;
     int m_firstSyncTotal = -1;
+    int m_pageDelayMs = 0;
+    int m_countDelayMs = 0;
 };
 
 } // namespace guichet

@@ -1236,6 +1236,18 @@ struct PageData
     QSet<QString> rangeDeleted = {};
 };
 
+// What the whole first sync brings: every row the scope sees up to `current`,
+// for the desktop's « n / N ». One statement: on PostgreSQL one round trip
+// instead of one per table.
+qint64 visibleRows(Database &db, const Scope &scope, qint64 current)
+{
+    QStringList counts;
+    for (const TableSpec &spec : tableSpecs())
+        counts.append(QStringLiteral("(SELECT COUNT(*) FROM %1 WHERE version <= %2 AND (%3))")
+                          .arg(spec.name, QString::number(current), visibleWhere(spec.name, scope)));
+    return db.value(QStringLiteral("SELECT ") + counts.join(QStringLiteral(" + "))).toLongLong();
+}
+
 // fromCursor: the rows of the page's version range are written as they are
 // read (rowsFromCursor, format 2 only) when the connection allows it; what
 // resets, users sent again and deletions need of them is read apart.
@@ -1448,15 +1460,8 @@ std::optional<PageData> readPage(Database &db, qint64 userId, qint64 since, int 
     PageData data {
         checkpoint, more, resets, std::move(delivered), -1, std::move(rangeRows), std::move(rangeDeleted)
     };
-    if (withTotal && since == 0) {
-        // What the whole first sync will bring, for the desktop's « n / N ».
-        // One statement: on PostgreSQL one round trip instead of one per table.
-        QStringList counts;
-        for (const TableSpec &spec : tableSpecs())
-            counts.append(QStringLiteral("(SELECT COUNT(*) FROM %1 WHERE version <= %2 AND (%3))")
-                              .arg(spec.name, QString::number(current), visibleWhere(spec.name, scope)));
-        data.total = db.value(QStringLiteral("SELECT ") + counts.join(QStringLiteral(" + "))).toLongLong();
-    }
+    if (withTotal && since == 0)
+        data.total = visibleRows(db, scope, current);
     return data;
 }
 
@@ -1581,6 +1586,13 @@ std::optional<QJsonObject> ChangeFeed::pageAt(qint64 userId, qint64 since, int l
     return pageObject(*data);
 }
 
+qint64 ChangeFeed::firstSyncTotal(qint64 userId) const
+{
+    Database &db = m_core.db();
+    ReadSnapshot snapshot(db);
+    return visibleRows(db, loadScope(db, userId), db.currentVersion());
+}
+
 QJsonObject ChangeFeed::everything(qint64 userId) const
 {
     return page(userId, 0, 0);
@@ -1591,16 +1603,16 @@ QJsonObject ChangeFeed::page(qint64 userId, qint64 since, int limit) const
     return pageObject(*readPage(m_core.db(), userId, since, limit, 0, false));
 }
 
-QByteArray ChangeFeed::compactPage(qint64 userId, qint64 since, int limit) const
+QByteArray ChangeFeed::compactPage(qint64 userId, qint64 since, int limit, bool withTotal) const
 {
-    return pageText(*readPage(m_core.db(), userId, since, limit, 0, true, m_pagesFromCursor));
+    return pageText(*readPage(m_core.db(), userId, since, limit, 0, withTotal, m_pagesFromCursor));
 }
 
-std::optional<QByteArray> ChangeFeed::compactPageAt(qint64 userId, qint64 since, int limit,
-                                                    qint64 version) const
+std::optional<QByteArray> ChangeFeed::compactPageAt(qint64 userId, qint64 since, int limit, qint64 version,
+                                                    bool withTotal) const
 {
     const std::optional<PageData> data
-        = readPage(m_core.db(), userId, since, limit, version, true, m_pagesFromCursor);
+        = readPage(m_core.db(), userId, since, limit, version, withTotal, m_pagesFromCursor);
     if (!data)
         return std::nullopt;
     return pageText(*data);

@@ -53,10 +53,15 @@ public:
     // The same page in format 2 (docs/API.md « Compact pages »), as JSON
     // text: each table's column names once and its rows as arrays, written
     // without a QJsonObject per row; the first page of a first sync (since 0)
-    // also says `total`, how many rows the whole first sync brings.
-    QByteArray compactPage(qint64 userId, qint64 since, int limit) const;
+    // also says `total`, how many rows the whole first sync brings, unless
+    // !withTotal (the desktop asks for it apart: firstSyncTotal()).
+    QByteArray compactPage(qint64 userId, qint64 since, int limit, bool withTotal = true) const;
     // compactPage(), read only while the counter is still `version`.
-    std::optional<QByteArray> compactPageAt(qint64 userId, qint64 since, int limit, qint64 version) const;
+    std::optional<QByteArray> compactPageAt(qint64 userId, qint64 since, int limit, qint64 version,
+                                            bool withTotal = true) const;
+    // The first page's `total` on its own: how many rows a first sync of
+    // userId brings now (every visible row), read in one snapshot.
+    qint64 firstSyncTotal(qint64 userId) const;
     // compactPage() writes the rows of the page's version range while it
     // reads them — on SQLite through the C API on Qt's own connection
     // (Database::sqliteHandle()), on PostgreSQL as JSON text the server

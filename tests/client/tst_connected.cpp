@@ -351,6 +351,19 @@ private slots:
         for (const QString &table : ChangeFeed::tables())
             held += m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toInt();
         QVERIFY(held > 2);
+        // The count, asked apart, has a status of its own: before any row (0
+        // rows) or between two pages (the rows of the page before). Only once.
+        int counted = -1;
+        for (int i = 0; i < seen.size(); ++i) {
+            if (seen.at(i) == (i == 0 ? 0 : seen.at(i - 1))) {
+                QCOMPARE(totals.at(i), held);
+                seen.removeAt(i);
+                totals.removeAt(i);
+                counted = i;
+                break;
+            }
+        }
+        QVERIFY(counted >= 0);
         // One status per page: the count grows with each page but the last,
         // which ends the first sync (-1) and shows « Synchronised at ».
         QVERIFY2(seen.size() > 2, qPrintable(QString::number(seen.size())));
@@ -359,10 +372,76 @@ private slots:
             QVERIFY(seen.at(i) > seen.at(i - 1));
         QVERIFY(seen.at(seen.size() - 2) < held);
         QCOMPARE(sync.firstSyncRows(), -1);
-        // The server said from the first page how many rows were coming: the
+        // From the count on, the server said how many rows were coming: the
         // rows the replica ends with, while the count is shown.
         for (int i = 0; i + 1 < totals.size(); ++i)
+            QCOMPARE(totals.at(i), i < counted ? -1 : held);
+        QCOMPARE(totals.last(), -1);
+    }
+
+    // The count comes in a request of its own, sent with the first page:
+    // whether it comes before the first page or while the pages come, the
+    // status shows « n / N » from then on, N being every row the replica ends
+    // with. The two requests are ordered by delaying one of them.
+    void firstSyncShowsTheCountWhetherBeforeOrAfterTheFirstPage_data()
+    {
+        QTest::addColumn<int>("pageDelayMs");
+        QTest::addColumn<int>("countDelayMs");
+        QTest::addColumn<bool>("countFirst");
+        QTest::newRow("count first") << 400 << 0 << true;
+        QTest::newRow("count after the first page") << 300 << 450 << false;
+    }
+
+    void firstSyncShowsTheCountWhetherBeforeOrAfterTheFirstPage()
+    {
+        QFETCH(int, pageDelayMs);
+        QFETCH(int, countDelayMs);
+        QFETCH(bool, countFirst);
+        for (const char *table : { "users", "structures", "attachments" }) {
+            Transaction transaction(m_db->db());
+            m_db->db().exec(QStringLiteral("UPDATE %1 SET version = ?").arg(QLatin1String(table)),
+                            { m_db->db().nextVersion() });
+            transaction.commit();
+        }
+        QVERIFY(signIn());
+        Replica replica(*m_replicaDb);
+        replica.clear(); // the replica file is the test function's: empty for each row
+        QCOMPARE(replica.checkpoint(), 0);
+        SyncClient sync(*m_gateway, replica);
+        sync.setPageLimit(1);
+        sync.setRequestDelays(pageDelayMs, countDelayMs);
+        QList<int> seen;
+        QList<int> totals;
+        connect(&sync, &SyncClient::statusChanged, this, [&] {
+            seen.append(sync.firstSyncRows());
+            totals.append(sync.firstSyncTotal());
+        });
+        sync.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!seen.isEmpty() && seen.last() == -1, 20000);
+        sync.stop();
+        int held = 0;
+        for (const QString &table : ChangeFeed::tables())
+            held += m_replicaDb->value(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toInt();
+        QVERIFY(held > 2);
+        QString statuses;
+        for (int i = 0; i < seen.size(); ++i)
+            statuses += QStringLiteral("%1/%2 ").arg(seen.at(i)).arg(totals.at(i));
+        QVERIFY2(seen.size() > 3, qPrintable(statuses + sync.lastError()));
+        if (countFirst) {
+            // The count alone: no row yet, N already.
+            QCOMPARE(seen.first(), 0);
+            QCOMPARE(totals.first(), held);
+        } else {
+            // The first page without N, then N while rows still come.
+            QVERIFY(seen.first() > 0);
+            QCOMPARE(totals.first(), -1);
+        }
+        const int known = int(totals.indexOf(held));
+        QVERIFY(known >= 0);
+        for (int i = known; i + 1 < totals.size(); ++i) {
             QCOMPARE(totals.at(i), held);
+            QVERIFY(seen.at(i) >= 0);
+        }
         QCOMPARE(totals.last(), -1);
     }
 

@@ -253,6 +253,34 @@ private slots:
         QCOMPARE(replicaDump(*replica.db), expectedDump(*m_world->feed, m_world->alice));
     }
 
+    // The desktop asks a first sync's count apart (total=only) and its first
+    // page without it (total=0): the count alone is the first page's total,
+    // and the page asked without it has the same rows and no total.
+    void theCountAloneIsTheFirstPagesTotal()
+    {
+        const ApiReply withTotal = m_api->get(changesPath(0, 2, 0, 2), m_alice);
+        QCOMPARE(withTotal.status, 200);
+        const qint64 total = withTotal.json.value(QLatin1String("total")).toInteger(-1);
+        QVERIFY(total > 2);
+        const ApiReply count = m_api->get(changesPath(0, 0, 0, 2) + QStringLiteral("&total=only"), m_alice);
+        QCOMPARE(count.status, 200);
+        QCOMPARE(count.json,
+                 QJsonObject({ { QStringLiteral("format"), 2 }, { QStringLiteral("total"), total } }));
+        const ApiReply without = m_api->get(changesPath(0, 2, 0, 2) + QStringLiteral("&total=0"), m_alice);
+        QCOMPARE(without.status, 200);
+        QVERIFY(!without.json.contains(QLatin1String("total")));
+        QJsonObject expected = withTotal.json;
+        expected.remove(QStringLiteral("total"));
+        QCOMPARE(without.json, expected);
+        // total=1 is the default: what old desktops get.
+        QCOMPARE(m_api->get(changesPath(0, 2, 0, 2) + QStringLiteral("&total=1"), m_alice).json,
+                 withTotal.json);
+        // Another user's count is hers.
+        const ApiReply carols = m_api->get(changesPath(0, 0, 0, 2) + QStringLiteral("&total=only"), m_carol);
+        QCOMPARE(carols.json.value(QLatin1String("total")),
+                 m_api->get(changesPath(0, 2, 0, 2), m_carol).json.value(QLatin1String("total")));
+    }
+
     // Two long-polls of one user parked at the same checkpoint, one in each
     // format: the wake-up shares a page per format, each gets its own.
     void parkedLongPollsGetThePageInTheirFormat()
@@ -289,9 +317,22 @@ private slots:
         QTest::newRow("format 0") << QStringLiteral("format=0") << QStringLiteral("format");
         QTest::newRow("format 3") << QStringLiteral("format=3") << QStringLiteral("format");
         QTest::newRow("format text") << QStringLiteral("format=compact") << QStringLiteral("format");
+        QTest::newRow("total 2") << QStringLiteral("since=0&format=2&total=2") << QStringLiteral("total");
+        QTest::newRow("total text") << QStringLiteral("since=0&format=2&total=yes")
+                                    << QStringLiteral("total");
+        QTest::newRow("total empty") << QStringLiteral("since=0&format=2&total=") << QStringLiteral("total");
+        QTest::newRow("total long") << QStringLiteral("since=0&format=2&total=")
+                + QString(5000, QLatin1Char('1'))
+                                    << QStringLiteral("total");
+        QTest::newRow("total only, not a first sync")
+            << QStringLiteral("since=1&format=2&total=only") << QStringLiteral("total");
+        QTest::newRow("total only, format 1")
+            << QStringLiteral("since=0&total=only") << QStringLiteral("total");
         // From memory too (since = the counter): the parameter is still checked.
         QTest::newRow("format 3, nothing new")
             << QStringLiteral("since=%1&format=3") << QStringLiteral("format");
+        QTest::newRow("total text, nothing new")
+            << QStringLiteral("since=%1&format=2&total=yes") << QStringLiteral("total");
     }
 
     void badParametersAreNamed()
