@@ -56,10 +56,7 @@ void SyncClient::stop()
     m_running = false;
     m_retryTimer.stop();
     abortReply();
-    if (m_countRequest) {
-        m_fetcher.abort(m_countRequest);
-        m_countRequest = 0;
-    }
+    abortCount();
 }
 
 void SyncClient::abortReply()
@@ -68,6 +65,23 @@ void SyncClient::abortReply()
         m_fetcher.abort(m_request);
         m_request = 0;
     }
+}
+
+void SyncClient::abortCount()
+{
+    if (m_countRequest) {
+        m_fetcher.abort(m_countRequest);
+        m_countRequest = 0;
+    }
+}
+
+void SyncClient::takeFirstSyncTotal(const QJsonValue &total)
+{
+    if (total.isDouble())
+        m_firstSyncTotal = int(qBound(qint64(0), total.toInteger(), qint64(std::numeric_limits<int>::max())));
+    // Rows written meanwhile may come on top of the count.
+    if (m_firstSyncTotal >= 0)
+        m_firstSyncTotal = qMax(m_firstSyncTotal, m_firstSyncRows);
 }
 
 void SyncClient::pullNow()
@@ -123,8 +137,7 @@ void SyncClient::onCount(const HttpAnswer &answer)
     const QJsonValue total = answer.json.value(QLatin1String("total"));
     if (m_firstSyncRows < 0 || !answer.isSuccess() || !total.isDouble())
         return;
-    m_firstSyncTotal
-        = int(qBound(qint64(m_firstSyncRows), total.toInteger(), qint64(std::numeric_limits<int>::max())));
+    takeFirstSyncTotal(total);
     emit statusChanged();
 }
 
@@ -185,20 +198,11 @@ void SyncClient::onPage(quint64 id, const HttpAnswer &answer)
     m_lastSyncAt = QDateTime::currentDateTimeUtc();
     if (m_firstSyncRows >= 0) {
         m_firstSyncRows += int(qMin<qsizetype>(rows, std::numeric_limits<int>::max() - m_firstSyncRows));
-        const QJsonValue total = page.value(QLatin1String("total"));
-        if (total.isDouble())
-            m_firstSyncTotal
-                = int(qBound(qint64(0), total.toInteger(), qint64(std::numeric_limits<int>::max())));
-        // Rows written meanwhile may come on top of the first page's total.
-        if (m_firstSyncTotal >= 0)
-            m_firstSyncTotal = qMax(m_firstSyncTotal, m_firstSyncRows);
+        takeFirstSyncTotal(page.value(QLatin1String("total")));
         if (!more) {
             m_firstSyncRows = -1;
             m_firstSyncTotal = -1;
-            if (m_countRequest) { // no one waits for it any more
-                m_fetcher.abort(m_countRequest);
-                m_countRequest = 0;
-            }
+            abortCount(); // no one waits for it any more
         }
     }
     if (changed) {

@@ -88,6 +88,9 @@ private:
     void pull();
     void request(qint64 since);
     void abortReply();
+    void abortCount();
+    // A first sync's `total`, from a page or the count asked apart.
+    void takeFirstSyncTotal(const QJsonValue &total);
     void onPage(quint64 id, const HttpAnswer &answer);
     void onCount(const HttpAnswer &answer);
     void failed(const QString &error, bool online);
