@@ -7,7 +7,8 @@
 //     --first-limit 1000 for the old way) applied into an empty replica,
 //     --first-runs times, next to its floor measured in the same run: the same
 //     rows inserted into an empty SQLite file in one transaction plus the same
-//     bytes sent over loopback.
+//     bytes sent over loopback; and the server's CPU time per first sync
+//     (guichetd's, plus its PostgreSQL backends' when the cluster is local).
 // Usage: bench_sync --database LOCATION [--rows N] [--runs N] [--first-runs N]
 //                   [--format 1|2] [--first-limit N] [--count-on-first-page] [--guichetd PATH]
 // --count-on-first-page: the first page carries the count (`total`), as
@@ -28,6 +29,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -87,8 +89,58 @@ public:
         return QUrl(waitUntilListening(m_process, listening));
     }
 
+    qint64 pid() const { return m_process.processId(); }
+
 private:
     QProcess m_process;
+};
+
+// The CPU time (user + system) a process used so far, in ms; 0 when it
+// cannot be read (gone, or not on this machine).
+double cpuMs(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.readAll();
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    return (fields.at(11).toLongLong() + fields.at(12).toLongLong()) * 1000.0
+        / double(::sysconf(_SC_CLK_TCK));
+}
+
+// The server's CPU time so far: guichetd's, and on PostgreSQL that of the
+// database's other backends (guichetd's connections) when the cluster runs
+// on this machine; the first sync's cost in CPU, less noisy than its time
+// on a shared machine.
+struct ServerCpu
+{
+    double guichetd = 0;
+    QHash<qint64, double> backends;
+
+    static ServerCpu read(qint64 guichetdPid, const Database *postgres)
+    {
+        ServerCpu cpu;
+        cpu.guichetd = cpuMs(guichetdPid);
+        if (postgres) {
+            QSqlQuery query = postgres->exec(QStringLiteral(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                "pg_backend_pid()"));
+            while (query.next())
+                cpu.backends.insert(query.value(0).toLongLong(), cpuMs(query.value(0).toLongLong()));
+        }
+        return cpu;
+    }
+    // What the backends alive now used since `before` (a new one from 0).
+    double backendsSince(const ServerCpu &before) const
+    {
+        double sum = 0;
+        for (auto it = backends.cbegin(); it != backends.cend(); ++it)
+            sum += it.value() - before.backends.value(it.key());
+        return sum;
+    }
 };
 
 // One HTTP exchange, waited for in a local event loop.
@@ -456,9 +508,16 @@ int main(int argc, char *argv[])
         const QString managerToken = signIn(network, base, kManager);
         QList<double> totals;
         QList<double> floors;
+        QList<double> serverCpus;
+        const auto cpuDb = postgres ? commandLine.openDatabase() : nullptr;
         for (int run = 0; run < firstRuns; ++run) {
             const QString file = dir.filePath(QStringLiteral("first-%1.db").arg(run));
+            const ServerCpu cpuBefore = ServerCpu::read(server.pid(), cpuDb.get());
             const FirstSync sync = firstSync(base, managerToken, file, firstLimit, format, countApart);
+            const ServerCpu cpuAfter = ServerCpu::read(server.pid(), cpuDb.get());
+            const double guichetdMs = cpuAfter.guichetd - cpuBefore.guichetd;
+            const double backendsMs = cpuAfter.backendsSince(cpuBefore);
+            serverCpus.append(guichetdMs + backendsMs);
             // The floor of this run, measured right after it on the same rows and bytes.
             const double insertMs = insertFloorMs(file, dir.filePath(QStringLiteral("floor-%1.db").arg(run)));
             const double loopbackMs = loopbackFloorMs(sync.bytes);
@@ -482,6 +541,11 @@ int main(int argc, char *argv[])
                        .arg(sync.applyMs, 0, 'f', 0)
                        .arg(sync.firstPageMs, 0, 'f', 0)
                 << Qt::endl;
+            out << QStringLiteral("  server CPU: guichetd %1 ms + PostgreSQL backends %2 ms = %3 ms")
+                       .arg(guichetdMs, 0, 'f', 0)
+                       .arg(backendsMs, 0, 'f', 0)
+                       .arg(guichetdMs + backendsMs, 0, 'f', 0)
+                << Qt::endl;
             out << QStringLiteral("  floor: insert into an empty SQLite file %1 ms + loopback %2 ms = %3 ms; "
                                   "ratio %4x")
                        .arg(insertMs, 0, 'f', 0)
@@ -496,10 +560,12 @@ int main(int argc, char *argv[])
                 << Qt::endl;
         }
         out << QStringLiteral(
-                   "first sync median: %1 ms; floor median %2 ms; ratio of the medians %3x (goal <= 2x)")
+                   "first sync median: %1 ms; floor median %2 ms; ratio of the medians %3x (goal <= 2x); "
+                   "server CPU median %4 ms")
                    .arg(median(totals), 0, 'f', 0)
                    .arg(median(floors), 0, 'f', 0)
                    .arg(median(totals) / median(floors), 0, 'f', 2)
+                   .arg(median(serverCpus), 0, 'f', 0)
             << Qt::endl;
 
         // (a) A = the manager, through the desktop's gateway; B = the simple
