@@ -68,8 +68,9 @@ public:
     // builds, one value per row — with no Item of QVariants per row (rows
     // sent again by a reset or for a user's visibility, and deletions, still
     // go through Items): byte for byte the page the general path writes. Off,
-    // every page goes through Items: the reference tests and bench_changefeed
-    // compare with.
+    // every page goes through Items, and on PostgreSQL its statements have
+    // their values written in, as they had before they took them as
+    // parameters: the reference tests and bench_changefeed compare with.
     void setPagesFromCursor(bool on) { m_pagesFromCursor = on; }
 
     // Every row visible to userId now, in the same shape (since = 0, no limit,

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <algorithm>
 #include <functional>
 
 using namespace guichet;
@@ -532,6 +533,93 @@ private slots:
             }
         }
         QVERIFY(found);
+    }
+
+    // On PostgreSQL a page's statements take their values as parameters,
+    // prepared once per connection and run again with other values (the
+    // reference pages have them written in, as they had before): the pages
+    // of users of different scopes read in turn on the one connection, with
+    // lists of more ids than the 500 the attachments' services are read by,
+    // NULLs, empty lists (support), a scope that shrinks and one that grows
+    // between two pages, are the reference pages, in both formats.
+    void pagesOfScopesReadInTurnAreTheReferencePages()
+    {
+        SYNC_WORLD(w);
+        Database &db = w.t.db();
+        // 600 people in s1, in commands of 50: each one's user row and an
+        // attachment without an end date, every other one with service A.
+        for (int command = 0; command < 12; ++command) {
+            Transaction transaction(db);
+            const qint64 version = db.nextVersion();
+            for (int i = 0; i < 50; ++i) {
+                const int n = command * 50 + i;
+                const qint64 person
+                    = insertUser(db, QStringLiteral("p%1@example.org").arg(n), QStringLiteral("P%1").arg(n),
+                                 QStringLiteral("Martin"), false);
+                const qint64 attachment
+                    = insertAttachment(db, person, w.s1, QStringLiteral("user"), QStringLiteral("validated"),
+                                       w.clock.today(), QDate());
+                if (n % 2 == 0)
+                    db.exec(
+                        QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES "
+                                       "(?, ?)"),
+                        { attachment, w.serviceA });
+                db.exec(QStringLiteral("UPDATE users SET version = ? WHERE id = ?"), { version, person });
+                db.exec(QStringLiteral("UPDATE attachments SET version = ? WHERE id = ?"),
+                        { version, attachment });
+            }
+            transaction.commit();
+        }
+        ChangeFeed reference(*w.core);
+        reference.setPagesFromCursor(false);
+        const auto ok = [](const CommandResult &r) { return r.ok() ? QString() : r.message; };
+        int pages = 0;
+        qsizetype largest = 0; // the most attachments one page held
+        for (const int limit : { 0, 1, 150, 5000 }) {
+            struct Walk
+            {
+                qint64 user = 0;
+                qint64 since = 0;
+                bool done = false;
+            };
+            QList<Walk> walks { { w.alice }, { w.carol }, { w.dan }, { w.sue }, { w.bruno } };
+            for (int turn = 0;; ++turn) {
+                bool any = false;
+                for (Walk &walk : walks) {
+                    if (walk.done)
+                        continue;
+                    any = true;
+                    const QByteArray page = w.feed->compactPage(walk.user, walk.since, limit);
+                    const QByteArray expected = reference.compactPage(walk.user, walk.since, limit);
+                    QVERIFY2(page == expected, firstDifference(page, expected).constData());
+                    QCOMPARE(w.feed->page(walk.user, walk.since, limit),
+                             reference.page(walk.user, walk.since, limit));
+                    const QJsonObject object = QJsonDocument::fromJson(page).object();
+                    for (const QJsonValue &table : object.value(QStringLiteral("tables")).toArray()) {
+                        if (table.toObject().value(QStringLiteral("table")).toString()
+                            == QLatin1String("attachments"))
+                            largest = std::max(
+                                largest, table.toObject().value(QStringLiteral("rows")).toArray().size());
+                    }
+                    walk.since = object.value(QStringLiteral("checkpoint")).toInteger();
+                    walk.done = !object.value(QStringLiteral("more")).toBool();
+                    ++pages;
+                }
+                if (!any)
+                    break;
+                if (turn == 1 && limit == 1) {
+                    // Dan's scope shrinks (his pending request to s1 goes);
+                    // Carol's grows: secondary with powers, she manages s1.
+                    QCOMPARE(ok(w.attachments->removeAttachments(w.alice, { w.danPending })), QString());
+                    QCOMPARE(
+                        ok(w.attachments->setAttachmentRole(w.alice, w.carolAttachment, Role::Secondary)),
+                        QString());
+                    QCOMPARE(ok(w.attachments->setSecondaryPowers(w.alice, w.s1, true)), QString());
+                }
+            }
+        }
+        QVERIFY(pages > 100);
+        QVERIFY(largest > 500);
     }
 };
 
