@@ -5,6 +5,8 @@
 #include <QDebug>
 #include <QSqlDriver>
 
+#include <algorithm>
+
 namespace guichet::server {
 
 ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
@@ -23,6 +25,8 @@ ChangeWatcher::ChangeWatcher(Database &db, int pollIntervalMs, QObject *parent)
                     // Not the payload: versions commit out of order, so version N+1
                     // may be notified while N is still in flight. The counter is read
                     // again (unless it already covers the payload), once for a burst.
+                    // (The notification refresh() sends comes back here too: the
+                    // state it read with it mostly covers it already.)
                     if (name == QLatin1String("guichet_changes")
                         && payload.toString().toLongLong() > m_version)
                         scheduleRefresh();
@@ -62,12 +66,13 @@ void ChangeWatcher::scheduleRefresh()
     });
 }
 
-void ChangeWatcher::noteCommitted()
+void ChangeWatcher::noteCommitted(qint64 version)
 {
     if (!m_db.isPostgres()) {
         refresh(); // SQLite: the worker's read failed; the counter is a row
         return;
     }
+    m_unnotified = std::max(m_unnotified, version);
     ++m_stamp;
     m_behind = true;
     scheduleRefresh();
@@ -76,7 +81,11 @@ void ChangeWatcher::noteCommitted()
 void ChangeWatcher::refresh()
 {
     try {
-        const Database::VersionState state = m_db.versionState();
+        // This instance's commits since the last read are notified with it,
+        // once for the burst (until it goes through).
+        const Database::VersionState state
+            = m_unnotified > 0 ? m_db.versionStateNotifying(m_unnotified) : m_db.versionState();
+        m_unnotified = 0;
         const bool reconnected = m_db.reconnections() != m_reconnections;
         m_reconnections = m_db.reconnections();
         // A new connection has no LISTEN: subscribe again.

@@ -66,7 +66,11 @@ public slots:
     // command). The stamp moves now, so that no session checked before the
     // commit is trusted any more (a sign-out), and the counter is read within
     // NotifyGatherMs, once for a burst of commits; behind() until then.
-    void noteCommitted();
+    // `version`: what the commit took when it left notifying the other
+    // guichetd to this instance (Database::setNotifyOnCommit(false),
+    // WorkerPool::committed): the read notifies 'guichet_changes' with the
+    // highest such version, in its round trip (0: nothing to notify).
+    void noteCommitted(qint64 version = 0);
     // One of this process's commands ended sessions (Database::takeSessionsEnded()):
     // sessionsStamp() moves now, before the notification comes back.
     void noteSessionsEnded() { ++m_sessionsStamp; }
@@ -92,6 +96,8 @@ private:
     int m_pollIntervalMs;
     quint64 m_reconnections = 0;
     bool m_refreshQueued = false;
+    // The highest version committed by this instance and not notified yet.
+    qint64 m_unnotified = 0;
     QTimer m_timer;
 };
 

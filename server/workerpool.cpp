@@ -21,10 +21,11 @@ public:
     QThread thread;
 };
 
-WorkerPool::WorkerPool(QString databaseLocation, int threads, QObject *parent)
+WorkerPool::WorkerPool(QString databaseLocation, int threads, bool reportCommits, QObject *parent)
     : QObject(parent)
     , m_location(std::move(databaseLocation))
     , m_threadCount(qMax(1, threads))
+    , m_reportCommits(reportCommits)
 {
 }
 
@@ -57,8 +58,10 @@ bool WorkerPool::start(QString *error)
             worker,
             [worker, this, &openError] {
                 worker->database = Database::open(m_location, &openError);
-                if (worker->database)
+                if (worker->database) {
+                    worker->database->setNotifyOnCommit(!m_reportCommits);
                     worker->core = std::make_unique<Core>(*worker->database, worker->clock);
+                }
             },
             Qt::BlockingQueuedConnection);
         if (!worker->core) {
@@ -80,9 +83,19 @@ void WorkerPool::post(std::function<void(Core &)> job, std::function<void()> don
     QPointer<WorkerPool> self(this);
     QMetaObject::invokeMethod(worker, [worker, self, job = std::move(job), done = std::move(done)] {
         job(*worker->core);
+        const qint64 committed = worker->database->takeCommittedVersion();
         --worker->pending;
-        if (self)
-            QMetaObject::invokeMethod(self, done, Qt::QueuedConnection);
+        if (self) {
+            WorkerPool *pool = self.data();
+            QMetaObject::invokeMethod(
+                pool,
+                [pool, committed, done] {
+                    if (committed > 0)
+                        emit pool->committed(committed);
+                    done();
+                },
+                Qt::QueuedConnection);
+        }
     });
 }
 

@@ -24,7 +24,13 @@ class WorkerPool : public QObject
     Q_OBJECT
 
 public:
-    WorkerPool(QString databaseLocation, int threads, QObject *parent = nullptr);
+    // reportCommits: the workers' PostgreSQL commits do not notify the other
+    // guichetd themselves (Database::setNotifyOnCommit(false)); committed()
+    // says what they committed, for the event loop to notify once per burst
+    // (ChangeWatcher::noteCommitted) — one NOTIFY per command costs its
+    // transaction an id, a commit record and the wake-up of every listener,
+    // this instance's own included.
+    WorkerPool(QString databaseLocation, int threads, bool reportCommits = false, QObject *parent = nullptr);
     ~WorkerPool() override;
 
     // Opens every worker's connection; false with *error when one fails.
@@ -39,12 +45,18 @@ public:
              [done = std::move(done), result] { done(std::move(*result)); });
     }
 
+signals:
+    // reportCommits: a job committed `version` (the highest it took), on
+    // PostgreSQL; said on this object's thread before the job's done().
+    void committed(qint64 version);
+
 private:
     class Worker;
     void post(std::function<void(Core &)> job, std::function<void()> done);
 
     QString m_location;
     int m_threadCount;
+    bool m_reportCommits;
     QList<Worker *> m_workers;
 };
 

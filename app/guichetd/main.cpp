@@ -361,10 +361,13 @@ int main(int argc, char *argv[])
     // writes one command at a time whatever the number.
     if (workers == 0)
         workers = db->isPostgres() ? 8 : 4;
-    WorkerPool pool(location, int(workers));
+    // The workers' commits are notified to the other guichetd by the
+    // watcher, once per burst of commits (WorkerPool::committed).
+    WorkerPool pool(location, int(workers), true);
     if (!pool.start(&error))
         return complain(error, Failure);
     ChangeWatcher watcher(*db);
+    QObject::connect(&pool, &WorkerPool::committed, &watcher, &ChangeWatcher::noteCommitted);
     ApiServer api(pool, watcher, serverOptions);
 
     // What the connection guard answers by itself, in the server's language.

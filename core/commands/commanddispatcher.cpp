@@ -131,6 +131,9 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
         // The command's own transaction becomes a savepoint of this one, so the
         // record of its outcome commits with its changes or not at all.
         Transaction transaction(db);
+        // The command's version and actor go with the command id's check.
+        if (!isAnonymous(name))
+            m_core.prepareRun(actorId);
         if (auto previous = recorded(actorId, name, commandId))
             return *previous;
         result = dispatch(actorId, name, args);

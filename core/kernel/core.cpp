@@ -95,12 +95,24 @@ Core::Core(Database &database, const Clock &clock)
 {
 }
 
+namespace {
+
+const QString actorQuery
+    = QStringLiteral("SELECT id, email, first_name, last_name, contact_email, language, "
+                     "is_support, status, notifications_enabled FROM users WHERE id = ?");
+
+} // namespace
+
+void Core::prepareRun(qint64 actorId) const
+{
+    m_database.reserveVersion();
+    if (actorId)
+        m_database.prefetchRow(actorQuery, { actorId });
+}
+
 std::optional<Actor> Core::loadActor(qint64 userId) const
 {
-    const auto row
-        = m_database.row(QStringLiteral("SELECT id, email, first_name, last_name, contact_email, language, "
-                                        "is_support, status, notifications_enabled FROM users WHERE id = ?"),
-                         { userId });
+    const auto row = m_database.row(actorQuery, { userId });
     if (!row)
         return std::nullopt;
     Actor actor;
@@ -121,6 +133,9 @@ CommandResult Core::run(const QString &command, qint64 actorId,
 {
     try {
         Transaction transaction(m_database);
+        // PostgreSQL: the version goes with the actor's read (or the body's
+        // first statement), not in a round trip of its own.
+        m_database.reserveVersion();
         std::optional<Actor> actor;
         if (!options.anonymous) {
             actor = loadActor(actorId);

@@ -545,7 +545,10 @@ QString Database::preparedStatement(const QString &sql, const QVariantList &args
     if (name.isEmpty()) {
         if (m_prepared.size() >= MaxPreparedStatements) {
             // Held statements may name prepared ones: they go first.
-            if (m_heldWrites)
+            const bool heldPrepared = m_heldWrites
+                || std::any_of(m_prefetched.cbegin(), m_prefetched.cend(),
+                               [](const Prefetch &prefetch) { return !prefetch.ready; });
+            if (heldPrepared)
                 execPostgres(QStringLiteral("SELECT 1"), {});
             forgetPrepared(true);
         }
@@ -589,23 +592,105 @@ QSqlQuery Database::execPostgres(const QString &sql, const QVariantList &args, i
     // in one round trip: QPSQL answers each statement of the text in turn.
     // So do the writes held back by execLater().
     QString what = sql.simplified();
+    // Rows prefetched by an earlier round trip: this statement may change them.
+    m_prefetched.removeIf([](const Prefetch &prefetch) { return prefetch.ready; });
+    int held = 0;
     if (!m_held.isEmpty()) {
-        before += std::exchange(m_heldCount, 0);
+        held = std::exchange(m_heldCount, 0);
+        before += held;
         if (std::exchange(m_heldWrites, false))
             what += QLatin1String(", or a write held back before it");
         statement.prepend(std::exchange(m_held, QString()));
     }
+    // A failed round trip answers none of the held reads.
+    auto unanswered = qScopeGuard([this, held] {
+        if (held == 0)
+            return;
+        if (m_reserved.held)
+            m_reserved = {};
+        m_prefetched.removeIf([](const Prefetch &prefetch) { return !prefetch.ready; });
+    });
     QSqlQuery query(rawConnection());
     query.setForwardOnly(true);
     if (!query.exec(statement))
         throwFor(query.lastError(), what);
     // The caller's result is the last one; an error of any statement shows here.
     for (int i = 0; i < before; ++i) {
+        if (i < held)
+            capture(query, i);
         if (!query.nextResult())
             throwFor(query.lastError(), what);
     }
+    unanswered.dismiss();
     ++m_completed;
     return query;
+}
+
+void Database::capture(QSqlQuery &query, int index) const
+{
+    if (m_reserved.held && m_reserved.heldIndex == index) {
+        m_reserved.held = false;
+        m_reserved.version = query.next() ? query.value(0).toLongLong() : 0;
+        if (m_reserved.version <= 0)
+            throw DatabaseError(QStringLiteral("guichet_next_version() returned no version"));
+        return;
+    }
+    for (Prefetch &prefetch : m_prefetched) {
+        if (!prefetch.ready && prefetch.heldIndex == index) {
+            prefetch.ready = true;
+            prefetch.row = query.next() ? std::optional<QVariantMap>(recordToMap(query)) : std::nullopt;
+            return;
+        }
+    }
+}
+
+namespace {
+const QString reserveStatement = QStringLiteral("SELECT guichet_next_version()");
+}
+
+void Database::reserveVersion() const
+{
+    // One per transaction: a second version (a transaction running several
+    // commands) comes from nextVersion()'s own round trip.
+    if (!isPostgres() || m_transactionDepth == 0 || m_reserved.held || m_reserved.version > 0)
+        return;
+    beforeSending(reserveStatement);
+    m_reserved = {};
+    m_reserved.held = true;
+    m_reserved.heldIndex = m_heldCount;
+    m_reserved.heldOffset = int(m_held.size());
+    m_reserved.depth = m_transactionDepth;
+    hold(reserveStatement);
+}
+
+void Database::dropReservation() const
+{
+    if (m_reserved.held) {
+        // Never sent: out of the held statements (only appended to, or a
+        // trailing SAVEPOINT chopped, since it went in).
+        m_held.remove(m_reserved.heldOffset, reserveStatement.size() + 2);
+        --m_heldCount;
+        for (Prefetch &prefetch : m_prefetched) {
+            if (!prefetch.ready && prefetch.heldIndex > m_reserved.heldIndex)
+                --prefetch.heldIndex;
+        }
+    }
+    m_reserved = {};
+}
+
+void Database::prefetchRow(const QString &sql, const QVariantList &args) const
+{
+    if (!isPostgres() || m_transactionDepth == 0)
+        return;
+    beforeSending(sql);
+    // Prepared first: preparing may send what is held (see preparedStatement).
+    const QString statement = preparedStatement(sql, args);
+    Prefetch prefetch;
+    prefetch.sql = sql;
+    prefetch.args = args;
+    prefetch.heldIndex = m_heldCount;
+    hold(statement);
+    m_prefetched.append(std::move(prefetch));
 }
 
 void Database::forgetPrepared(bool deallocate) const
@@ -619,6 +704,11 @@ void Database::forgetPrepared(bool deallocate) const
 
 std::optional<QVariantMap> Database::row(const QString &sql, const QVariantList &args) const
 {
+    for (qsizetype i = 0; i < m_prefetched.size(); ++i) {
+        const Prefetch &prefetch = m_prefetched.at(i);
+        if (prefetch.ready && prefetch.sql == sql && prefetch.args == args)
+            return m_prefetched.takeAt(i).row;
+    }
     QSqlQuery query = exec(sql, args);
     if (!query.next())
         return std::nullopt;
@@ -667,6 +757,8 @@ void Database::begin()
         m_takenVersion = 0;
         m_takenBeforeSavepoint.clear();
         m_pendingRelease = 0;
+        m_reserved = {};
+        m_prefetched.clear();
     } else {
         const QString savepoint = QStringLiteral("SAVEPOINT sp%1").arg(m_transactionDepth);
         beforeSending(savepoint);
@@ -708,7 +800,30 @@ void Database::commit()
         }
         if (!m_takenBeforeSavepoint.isEmpty())
             m_takenBeforeSavepoint.removeLast(); // its version, if any, stays taken
-    } else if (m_held.startsWith(QLatin1String("BEGIN")) && !m_heldWrites) {
+        // A reserved version taken or used at this level now belongs to the one around it.
+        if (m_reserved.depth == m_transactionDepth)
+            --m_reserved.depth;
+        if (m_reserved.usedAt == m_transactionDepth)
+            --m_reserved.usedAt;
+    } else {
+        m_prefetched.clear();
+        if (m_reserved.held) {
+            dropReservation(); // never sent: nothing taken
+        } else if (m_reserved.version > 0 && m_reserved.usedAt == 0) {
+            // Taken but not used: given back with the COMMIT, as a rolled-back
+            // writer's would be (readers skip a version without a row).
+            const qint64 unused = std::exchange(m_reserved.version, 0);
+            execLater(QStringLiteral("DELETE FROM committed_versions WHERE version = ?"), { unused });
+        }
+        m_reserved = {};
+        commitTopLevel();
+    }
+    --m_transactionDepth;
+}
+
+void Database::commitTopLevel()
+{
+    if (m_held.startsWith(QLatin1String("BEGIN")) && !m_heldWrites) {
         clearHeld(); // nothing was sent: nothing to commit
     } else {
         if (m_lost)
@@ -725,7 +840,6 @@ void Database::commit()
         m_pendingRelease = 0;
         m_takenVersion = 0;
     }
-    --m_transactionDepth;
 }
 
 void Database::clearHeld() const
@@ -756,13 +870,19 @@ void Database::commitAndNotify(qint64 version)
     }
     // Whether it ended sessions (0013_session_notifications) is read in the
     // same round trip; on a database without that function (not migrated
-    // that far, or not known yet) every commit says it may have.
+    // that far, or not known yet) every commit says it may have. Without
+    // notifyOnCommit the caller notifies (versionStateNotifying()): the
+    // statement after the COMMIT then writes nothing and takes no
+    // transaction id, and the listeners are woken once for a burst.
+    const QString ended
+        = m_sessionsNotified > 0 ? QStringLiteral("guichet_sessions_ended()") : QStringLiteral("true");
     QSqlQuery query = execPostgres(
-        QStringLiteral("COMMIT; SELECT set_config('synchronous_commit', 'off', true), "
-                       "pg_notify('guichet_changes', '%1'), %2 FROM committed_versions WHERE version = %1")
-            .arg(QString::number(version),
-                 m_sessionsNotified > 0 ? QStringLiteral("guichet_sessions_ended()")
-                                        : QStringLiteral("true")),
+        m_notifyOnCommit ? QStringLiteral("COMMIT; SELECT %2, set_config('synchronous_commit', 'off', true), "
+                                          "pg_notify('guichet_changes', '%1') FROM committed_versions "
+                                          "WHERE version = %1")
+                               .arg(QString::number(version), ended)
+                         : QStringLiteral("COMMIT; SELECT %2 FROM committed_versions WHERE version = %1")
+                               .arg(QString::number(version), ended),
         {});
     // The COMMIT went through. A failure of the NOTIFY leaves the command
     // standing: listeners find it on their next read (the watcher re-reads
@@ -772,7 +892,7 @@ void Database::commitAndNotify(qint64 version)
         if (!query.nextResult())
             throwFor(query.lastError(), QStringLiteral("NOTIFY guichet_changes"));
         committed = query.next();
-        if (committed && query.value(2).toBool())
+        if (committed && query.value(0).toBool())
             m_sessionsEnded = true;
     } catch (const DatabaseError &error) {
         qWarning().noquote() << "guichet: cannot notify version" << version << ":" << error.message();
@@ -782,6 +902,8 @@ void Database::commitAndNotify(qint64 version)
     }
     if (!committed)
         throw DatabaseError(QStringLiteral("COMMIT: the transaction had failed and was rolled back"));
+    if (!m_notifyOnCommit)
+        m_committedVersion = std::max(m_committedVersion, version);
 }
 
 void Database::rollback()
@@ -797,6 +919,13 @@ void Database::rollback()
                 exec(QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth));
             }
         } else if (m_transactionDepth > 1) {
+            // A version reserved inside this savepoint goes with it (its row
+            // and mark too); one used inside it is unused again.
+            if (m_reserved.depth >= m_transactionDepth)
+                dropReservation();
+            else if (m_reserved.usedAt >= m_transactionDepth)
+                m_reserved.usedAt = 0;
+            m_prefetched.clear();
             const bool nothingRan = dropHeldSavepoint();
             --m_transactionDepth;
             if (!m_takenBeforeSavepoint.isEmpty())
@@ -811,6 +940,8 @@ void Database::rollback()
             m_takenVersion = 0;
             m_takenBeforeSavepoint.clear();
             m_pendingRelease = 0;
+            m_reserved = {};
+            m_prefetched.clear();
             const bool sent = !m_held.startsWith(QLatin1String("BEGIN"));
             clearHeld();
             if (sent && !m_lost)
@@ -850,6 +981,14 @@ qint64 Database::nextVersion() const
     // 'guichet_changes' once it went through. SQLite has one writer at a time:
     // the row's update is as cheap and keeps versions visible in order.
     if (isPostgres()) {
+        // Reserved (reserveVersion()): taken in an earlier round trip.
+        if (m_reserved.held)
+            exec(QStringLiteral("SELECT 1"));
+        if (m_reserved.version > 0 && m_reserved.usedAt == 0) {
+            m_reserved.usedAt = m_transactionDepth;
+            m_takenVersion = std::max(m_takenVersion, m_reserved.version);
+            return m_reserved.version;
+        }
         const qint64 version = value(QStringLiteral("SELECT guichet_next_version()")).toLongLong();
         m_takenVersion = std::max(m_takenVersion, version);
         return version;
@@ -875,7 +1014,14 @@ Database::VersionState Database::versionState() const
     return { currentVersion(), 0 };
 }
 
-Database::VersionState Database::readVersionState() const
+Database::VersionState Database::versionStateNotifying(qint64 version) const
+{
+    if (!isPostgres() || version <= 0)
+        return versionState();
+    return readVersionState(version);
+}
+
+Database::VersionState Database::readVersionState(qint64 notify) const
 {
     // With the last visible version this connection read, only the few
     // versions above it are probed (0015_version_probe), rather than a scan
@@ -886,10 +1032,19 @@ Database::VersionState Database::readVersionState() const
     ensureConnected();
     probeSchema();
     const bool probe = m_versionProbe > 0 && m_visibleSeen > 0 && m_transactionDepth == 0;
-    const std::optional<QVariantMap> state = probe
-        ? row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state(?)"),
-              { m_visibleSeen })
-        : row(QStringLiteral("SELECT visible, committed_above FROM guichet_version_state()"));
+    QString sql = QStringLiteral("SELECT s.visible, s.committed_above");
+    QVariantList args;
+    if (notify > 0) {
+        // Outside a transaction: its own, which does not wait for the disk.
+        sql += QStringLiteral(", set_config('synchronous_commit', 'off', true), "
+                              "pg_notify('guichet_changes', ?)");
+        args << QString::number(notify);
+    }
+    sql += probe ? QStringLiteral(" FROM guichet_version_state(?) s")
+                 : QStringLiteral(" FROM guichet_version_state() s");
+    if (probe)
+        args << m_visibleSeen;
+    const std::optional<QVariantMap> state = row(sql, args);
     if (!state)
         throw DatabaseError(QStringLiteral("guichet_version_state() returned no row"));
     const VersionState result { state->value(QStringLiteral("visible")).toLongLong(),

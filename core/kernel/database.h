@@ -125,6 +125,15 @@ public:
     // On SQLite (or outside a transaction) it runs now, as exec() would.
     void execLater(const QString &sql, const QVariantList &args = {}) const;
 
+    // PostgreSQL: whether commit() notifies 'guichet_changes' itself (the
+    // default). guichetd's workers leave it to their event loop, which sends
+    // one notification for a burst of commits (ChangeWatcher): then commit()
+    // notifies nothing and takeCommittedVersion() tells what it committed.
+    void setNotifyOnCommit(bool notify) { m_notifyOnCommit = notify; }
+    // PostgreSQL, without notifyOnCommit: the highest version a transaction
+    // committed on this connection since the last call (0: none); clears it.
+    qint64 takeCommittedVersion() const { return std::exchange(m_committedVersion, 0); }
+
     // PostgreSQL: whether a transaction committed on this connection since the
     // last call ended sessions (a sign-out, a deactivation: anything that
     // fires 0013_session_notifications' triggers), or might have (its
@@ -153,6 +162,20 @@ public:
     // trip; readers (guichetd's ChangeWatcher) read versionState() once per
     // burst of notifications, not once per command.
     qint64 nextVersion() const;
+    // PostgreSQL, inside a transaction: takes the version nextVersion() will
+    // hand in the round trip of the transaction's next statement, rather than
+    // in one of its own (a command's first statements are reads; it takes its
+    // version once it knows what to write). Does nothing when a version is
+    // already reserved and unused, or on SQLite. A version reserved and never
+    // used is given back: its row goes with the COMMIT (or the rollback), so
+    // readers skip it as they skip a rolled-back writer's.
+    void reserveVersion() const;
+    // PostgreSQL, inside a transaction: holds the read `sql` back to go with
+    // the transaction's next statement; the next row() of the same statement
+    // and values answers from it without a round trip, unless another
+    // statement went to the server meanwhile (it could have changed the row).
+    // Does nothing on SQLite.
+    void prefetchRow(const QString &sql, const QVariantList &args = {}) const;
     // The version up to which every change is committed and visible: on
     // SQLite the last command's, on PostgreSQL (where commands commit in any
     // order) one less than the oldest version still in flight, else the last
@@ -174,6 +197,10 @@ public:
         bool operator!=(const VersionState &other) const { return !(*this == other); }
     };
     VersionState versionState() const;
+    // PostgreSQL: versionState(), and in the same round trip the notification
+    // of 'guichet_changes' with `version` (in a transaction that does not wait
+    // for the disk) for commits that left it to the caller (setNotifyOnCommit).
+    VersionState versionStateNotifying(qint64 version) const;
     // A PostgreSQL REPEATABLE READ snapshot sees what was committed before its
     // first statement only: a reader takes the version before it begins, and
     // currentVersion() answers that one until unpinVersion().
@@ -241,6 +268,8 @@ private:
     // PostgreSQL: the COMMIT with the writes held back, and the NOTIFY of
     // `version` if the transaction took one.
     void commitAndNotify(qint64 version);
+    // PostgreSQL: commit() of the outermost level, once a reserved version is settled.
+    void commitTopLevel();
     // PostgreSQL: forgets the innermost level's SAVEPOINT if it was never sent.
     bool dropHeldSavepoint();
     // Forgets the prepared statements (DEALLOCATE ALL first when asked).
@@ -249,7 +278,13 @@ private:
     // connection may call (m_sessionsNotified, m_versionProbe), once.
     void probeSchema() const;
     // PostgreSQL: versionState() read on the server.
-    VersionState readVersionState() const;
+    VersionState readVersionState(qint64 notify = 0) const;
+    // PostgreSQL: reads the results a held statement was sent for
+    // (reserveVersion(), prefetchRow()); `index`: its place among the held ones.
+    void capture(QSqlQuery &query, int index) const;
+    // PostgreSQL: forgets the reserved version (and takes its statement out of
+    // the held ones if it was never sent).
+    void dropReservation() const;
 
     Dialect m_dialect;
     QString m_location;
@@ -289,6 +324,8 @@ private:
     // PostgreSQL: see takeSessionsEnded(); whether the schema has
     // guichet_sessions_ended() (-1: not checked on this connection yet).
     mutable bool m_sessionsEnded = false;
+    bool m_notifyOnCommit = true;
+    mutable qint64 m_committedVersion = 0;
     mutable int m_sessionsNotified = -1;
     // PostgreSQL: whether the schema has guichet_version_state(known) (-1: not
     // checked on this connection yet), and the last visible version read on
@@ -297,6 +334,32 @@ private:
     mutable int m_versionProbe = -1;
     mutable qint64 m_visibleSeen = 0;
     QList<qint64> m_takenBeforeSavepoint;
+    // PostgreSQL: the version reserved by reserveVersion(): `held` while its
+    // statement waits in m_held (at `heldIndex`, `heldOffset`), its value once
+    // sent; the transaction level that took it (its row goes with that
+    // level's rollback) and the level that used it (0: not handed out yet;
+    // a rollback of that level makes it unused again).
+    struct Reservation
+    {
+        qint64 version = 0;
+        bool held = false;
+        int heldIndex = -1;
+        int heldOffset = 0;
+        int depth = 0;
+        int usedAt = 0;
+    };
+    mutable Reservation m_reserved;
+    // PostgreSQL: reads held back by prefetchRow(), then their first row once
+    // sent (`ready`), until another statement goes.
+    struct Prefetch
+    {
+        QString sql;
+        QVariantList args;
+        int heldIndex = -1;
+        bool ready = false;
+        std::optional<QVariantMap> row;
+    };
+    mutable QList<Prefetch> m_prefetched;
 };
 
 // Scoped transaction: rolls back unless commit() was called.

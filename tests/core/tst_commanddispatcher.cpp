@@ -580,6 +580,38 @@ private slots:
         QCOMPARE(w.appliedCount(), 2);
     }
 
+    // A command with a command id takes its version (PostgreSQL: reserved
+    // with its first reads, before it knows whether it will write). A refusal
+    // gives it back and is recorded once; readers move on to the next
+    // command's version, whose changes and audit entry carry it.
+    void aRefusalGivesItsVersionBackAndReadersMoveOn()
+    {
+        WORLD(w);
+        Database &db = w.t.db();
+        const qint64 before = db.currentVersion();
+        const QJsonObject bad { { QStringLiteral("enabled"), true },
+                                { QStringLiteral("contactEmail"), QStringLiteral("not an address") } };
+        const CommandResult refused
+            = w.run(w.ugo, QStringLiteral("setNotifications"), bad, QStringLiteral("9b2e-refused"));
+        QCOMPARE(refused.code, ErrorCode::InvalidInput);
+        QCOMPARE(db.currentVersion(), before);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM applied_commands WHERE command_id = ?"),
+                         { QStringLiteral("9b2e-refused") }),
+                 1);
+        const QJsonObject off { { QStringLiteral("enabled"), false } };
+        CHECK_OK(w.run(w.ugo, QStringLiteral("setNotifications"), off, QStringLiteral("9b2e-next")));
+        const qint64 after = db.currentVersion();
+        QVERIFY(after > before);
+        QCOMPARE(w.value(QStringLiteral("SELECT version FROM users WHERE id = ?"), { w.ugo }).toLongLong(),
+                 after);
+        QCOMPARE(w.value(QStringLiteral("SELECT MAX(version) FROM audit_log")).toLongLong(), after);
+        // The replayed refusal takes nothing either.
+        QCOMPARE(w.run(w.ugo, QStringLiteral("setNotifications"), bad, QStringLiteral("9b2e-refused")).code,
+                 ErrorCode::InvalidInput);
+        QCOMPARE(db.currentVersion(), after);
+        QCOMPARE(w.appliedCount(), 2);
+    }
+
     void anotherUsersCommandIdIsAConflict()
     {
         WORLD(w);

@@ -391,6 +391,190 @@ private slots:
         QCOMPARE(t.db().currentVersion(), kept);
     }
 
+    // PostgreSQL: a command reserves its version to go with its first read
+    // (reserveVersion()), not in a round trip of its own. A reservation never
+    // sent takes nothing; one sent and refused (rolled back) or never used is
+    // given back: readers move past it as past a rolled-back writer, never
+    // past it while it is in flight, and never see a version without its
+    // changes.
+    void aReservedVersionGoesWithTheNextStatementOrIsGivenBack()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("SQLite takes its version from a row when it writes");
+        auto other = t.openAnother();
+        QVERIFY(other);
+        // The last version handed out, read from another connection (a
+        // sequence is not transactional).
+        const auto handed = [&other] {
+            return other
+                ->value(QStringLiteral(
+                    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM version_seq"))
+                .toLongLong();
+        };
+        const auto committedRow = [&other](qint64 version) {
+            return other
+                       ->value(QStringLiteral("SELECT COUNT(*) FROM committed_versions WHERE version = ?"),
+                               { version })
+                       .toInt()
+                == 1;
+        };
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT PRIMARY KEY)"));
+        const qint64 visible = t.db().currentVersion();
+        const qint64 start = handed();
+
+        // Taken in the round trip of the next statement; used without another.
+        qint64 used = 0;
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            QCOMPARE(handed(), start);
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 1 });
+            QCOMPARE(handed(), start + 1);
+            t.db().failAfterStatements(0); // any statement would fail now
+            used = t.db().nextVersion();
+            t.db().failAfterStatements(-1);
+            QCOMPARE(used, start + 1);
+            QCOMPARE(other->currentVersion(), visible); // in flight
+            tx.commit();
+        }
+        QCOMPARE(t.db().currentVersion(), used);
+        QCOMPARE(other->currentVersion(), used);
+
+        // Never sent (no statement followed): nothing taken, nothing committed.
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            tx.commit();
+        }
+        QCOMPARE(handed(), used);
+
+        // Sent, then refused: given back with the rollback. While it is in
+        // flight a later writer's commit is not visible past it.
+        qint64 refused = 0;
+        qint64 later = 0;
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            t.db().exec(QStringLiteral("SELECT 1"));
+            refused = handed();
+            QCOMPARE(refused, used + 1);
+            {
+                Transaction o(*other);
+                later = other->nextVersion();
+                o.commit();
+            }
+            QCOMPARE(other->currentVersion(), used);
+            // rolled back, as a refused command
+        }
+        QCOMPARE(t.db().currentVersion(), later);
+        QCOMPARE(other->currentVersion(), later);
+        QVERIFY(!committedRow(refused));
+
+        // Sent, never used, the transaction committed: given back with the COMMIT.
+        qint64 unused = 0;
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 2 });
+            unused = handed();
+            QCOMPARE(unused, later + 1);
+            tx.commit();
+        }
+        QVERIFY(!committedRow(unused));
+        QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM kept")).toInt(), 2);
+        QCOMPARE(t.db().currentVersion(), later);
+
+        // Reserved around a savepoint that used it and rolled back: unused
+        // again, so given back; used in one that committed: it stands.
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 3 });
+            unused = handed();
+            {
+                Transaction inner(t.db());
+                QCOMPARE(t.db().nextVersion(), unused);
+                t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 4 });
+                // rolled back
+            }
+            tx.commit();
+        }
+        QVERIFY(!committedRow(unused));
+        QCOMPARE(t.db().currentVersion(), later);
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 5 });
+            used = handed();
+            {
+                Transaction inner(t.db());
+                QCOMPARE(t.db().nextVersion(), used);
+                inner.commit();
+            }
+            tx.commit();
+        }
+        QVERIFY(committedRow(used));
+        QCOMPARE(t.db().currentVersion(), used);
+        QCOMPARE(other->currentVersion(), used);
+        // Reserved inside a savepoint that rolled back: gone with it.
+        {
+            Transaction tx(t.db());
+            t.db().exec(QStringLiteral("INSERT INTO kept (id) VALUES (?)"), { 6 });
+            {
+                Transaction inner(t.db());
+                t.db().reserveVersion();
+                t.db().exec(QStringLiteral("SELECT 1"));
+                unused = handed();
+            }
+            tx.commit();
+        }
+        QVERIFY(!committedRow(unused));
+        QCOMPARE(t.db().currentVersion(), used);
+        QCOMPARE(t.db().value(QStringLiteral("SELECT COUNT(*) FROM kept")).toInt(), 5);
+        QVERIFY(!t.db().inTransaction());
+    }
+
+    // PostgreSQL: a read held back with the next statement answers the next
+    // row() of the same statement and values without a round trip, only
+    // until another statement went (it may have changed the row).
+    void aPrefetchedRowAnswersOnlyWhileNothingElseWent()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("SQLite reads in the same process");
+        t.db().exec(QStringLiteral("CREATE TABLE kept (id BIGINT PRIMARY KEY, label TEXT)"));
+        t.db().exec(QStringLiteral("INSERT INTO kept (id, label) VALUES (1, 'one'), (2, 'two')"));
+        const QString read = QStringLiteral("SELECT id, label FROM kept WHERE id = ?");
+        Transaction tx(t.db());
+        t.db().prefetchRow(read, { 1 });
+        t.db().prefetchRow(read, { 3 });
+        t.db().exec(QStringLiteral("SELECT 1"));
+        t.db().failAfterStatements(0); // any statement would fail now
+        const auto one = t.db().row(read, { 1 });
+        const auto none = t.db().row(read, { 3 });
+        t.db().failAfterStatements(-1);
+        QVERIFY(one);
+        QCOMPARE(one->value(QStringLiteral("label")).toString(), QStringLiteral("one"));
+        QVERIFY(!none);
+        // Answered once: the next read goes to the server.
+        t.db().failAfterStatements(0);
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, t.db().row(read, { 1 }));
+        t.db().failAfterStatements(-1);
+        tx.commit();
+
+        Transaction again(t.db());
+        t.db().prefetchRow(read, { 2 });
+        t.db().exec(QStringLiteral("SELECT 1"));
+        t.db().exec(QStringLiteral("UPDATE kept SET label = ? WHERE id = ?"),
+                    { QStringLiteral("changed"), 2 });
+        QCOMPARE(t.db().row(read, { 2 })->value(QStringLiteral("label")).toString(),
+                 QStringLiteral("changed"));
+        again.commit();
+    }
+
     // A write whose outcome nobody reads (an audit entry, a command's record)
     // goes with the next statement or the COMMIT on PostgreSQL: it still
     // belongs to its transaction (and savepoint), in order, and its failure

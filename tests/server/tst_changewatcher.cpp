@@ -5,6 +5,7 @@
 #include "testdatabase.h"
 
 #include <QSignalSpy>
+#include <QSqlDriver>
 #include <QTest>
 
 using namespace guichet;
@@ -140,6 +141,54 @@ private slots:
         }
         QTRY_VERIFY_WITH_TIMEOUT(!watcher.behind(), 1000);
         QCOMPARE(watcher.version(), now);
+    }
+
+    // guichetd's workers leave notifying the other instances to the watcher
+    // (Database::setNotifyOnCommit(false), WorkerPool::committed): nothing
+    // is heard before the watcher notes the commits, then a burst of them is
+    // heard once, with its highest version, sent with the watcher's read.
+    void commitsLeftToTheWatcherAreNotifiedOncePerBurst()
+    {
+        TestDatabase testDb;
+        GUICHET_REQUIRE_DB(testDb);
+        if (!TestDatabase::usesPostgres())
+            QSKIP("SQLite has no notifications");
+        server::ChangeWatcher watcher(testDb.db(), 60000);
+        const qint64 before = watcher.version();
+        auto worker = testDb.openAnother();
+        auto otherInstance = testDb.openAnother();
+        QVERIFY(worker && otherInstance);
+        worker->setNotifyOnCommit(false);
+        QStringList heard;
+        QSqlDriver *driver = otherInstance->connection().driver();
+        QObject::connect(
+            driver, &QSqlDriver::notification,
+            [&heard](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                if (name == QLatin1String("guichet_changes"))
+                    heard << payload.toString();
+            });
+        QVERIFY(driver->subscribeToNotification(QStringLiteral("guichet_changes")));
+        SystemClock clock;
+        Core core(*worker, clock);
+        QList<qint64> versions;
+        for (int i = 0; i < 3; ++i) {
+            const CommandResult r = core.run(
+                QStringLiteral("test"), 0, [&versions](CommandContext &ctx) { versions << ctx.version(); },
+                RunOptions::anonymousCommand());
+            QVERIFY(r.ok());
+            QCOMPARE(worker->takeCommittedVersion(), versions.last());
+            QCOMPARE(worker->takeCommittedVersion(), 0);
+        }
+        QTest::qWait(300);
+        QVERIFY(heard.isEmpty());
+        QCOMPARE(watcher.version(), before);
+        for (const qint64 version : std::as_const(versions))
+            watcher.noteCommitted(version);
+        QTRY_VERIFY_WITH_TIMEOUT(!watcher.behind(), 1000);
+        QCOMPARE(watcher.version(), versions.last());
+        QTRY_COMPARE_WITH_TIMEOUT(heard, QStringList { QString::number(versions.last()) }, 1000);
+        QTest::qWait(300);
+        QCOMPARE(heard.size(), 1);
     }
 
     void aRefusedCommandWakesNobody()

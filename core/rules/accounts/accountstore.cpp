@@ -219,9 +219,12 @@ void AccountStore::setSecretQuestion(qint64 userId, const QString &question, con
 
 void AccountStore::setNotifications(qint64 userId, bool enabled, const QString &contactEmail, qint64 version)
 {
-    m_db.exec(QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
-                             "WHERE id = ?"),
-              { enabled ? 1 : 0, contactEmail, version, userId });
+    // The command reads nothing back (the actor's row is known to exist): on
+    // PostgreSQL it goes with the audit entry and the COMMIT, in their round trip.
+    m_db.execLater(
+        QStringLiteral("UPDATE users SET notifications_enabled = ?, contact_email = ?, version = ? "
+                       "WHERE id = ?"),
+        { enabled ? 1 : 0, contactEmail, version, userId });
 }
 
 void AccountStore::deactivate(qint64 userId, qint64 nowMs, qint64 version)
