@@ -70,8 +70,11 @@ public:
     // Seconds a PostgreSQL connection attempt may take (libpq connect_timeout),
     // unless the URL sets its own.
     static constexpr int ConnectTimeoutSeconds = 5;
-    // PostgreSQL statements kept prepared per connection (see exec()).
-    static constexpr int MaxPreparedStatements = 256;
+    // PostgreSQL statements kept prepared per connection (see exec()); past
+    // it every one is forgotten and prepared again. The commands and the sync
+    // feed (~130 texts of its own) fit in it, so a long-lived worker does not
+    // cycle; each keeps its parse tree and plan in the backend's memory.
+    static constexpr int MaxPreparedStatements = 512;
 
     ~Database();
     Database(const Database &) = delete;
