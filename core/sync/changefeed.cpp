@@ -102,16 +102,20 @@ bool isStructureTable(const QString &table)
         || table == QLatin1String("structure_bank_details");
 }
 
-QString idList(const QList<qint64> &ids)
+// "1,2,3": the ids of an IN list (idList()) or of an array literal (bindSql()).
+QString joinedIds(const QList<qint64> &ids)
 {
-    // IN (NULL) matches nothing, on both back-ends.
-    if (ids.isEmpty())
-        return QStringLiteral("NULL");
     QStringList parts;
     parts.reserve(ids.size());
     for (const qint64 id : ids)
         parts.append(QString::number(id));
     return parts.join(QLatin1Char(','));
+}
+
+QString idList(const QList<qint64> &ids)
+{
+    // IN (NULL) matches nothing, on both back-ends.
+    return ids.isEmpty() ? QStringLiteral("NULL") : joinedIds(ids);
 }
 
 // The values a statement names as @name in its text: numbers, or lists of
@@ -174,14 +178,7 @@ SqlFragment bindSql(const Database &db, const QString &sql, const SqlValues &val
             const QList<qint64> &ids = std::get<QList<qint64>>(*value);
             if (parameters) {
                 bound.sql += QLatin1String("SELECT unnest(?::bigint[])");
-                QString array = QStringLiteral("{");
-                for (qsizetype k = 0; k < ids.size(); ++k) {
-                    if (k > 0)
-                        array += QLatin1Char(',');
-                    array += QString::number(ids.at(k));
-                }
-                array += QLatin1Char('}');
-                bound.args.append(array);
+                bound.args.append(QLatin1Char('{') + joinedIds(ids) + QLatin1Char('}'));
             } else {
                 bound.sql += idList(ids);
             }
