@@ -12,8 +12,9 @@
 #      per connection whenever answers come back in the order sent)
 # and, as the reference in the same run, nginx (one worker, access log off)
 # serving a 60-byte JSON file with the same wrk settings; the poll's ratio to
-# it is printed. On a throwaway PostgreSQL cluster, pgbench -N with 8 clients
-# then 1 is the commands' reference (issue 14), with the ratios. Builds
+# it is printed. On a throwaway PostgreSQL cluster, pgbench -N is the commands'
+# reference (issue 14), run just before and just after each command load (8
+# clients around the 50, 1 around the one), with the ratios. Builds
 # nothing: expects guichetd and guichetctl in the build folder, and nginx on
 # PATH or in /usr/sbin (apt-get install nginx-light).
 #
@@ -114,6 +115,7 @@ bench_backend() { # bench_backend sqlite|postgresql
     bench_users "$name" "$database" "$connections"
     local args=(--database "$database" --anonymous-rate 100000)
     [ -n "$workers" ] && args+=(--workers "$workers")
+    [ "$name" = postgresql ] && pgbench_init
     start_guichetd "${args[@]}"
 
     local token since
@@ -133,8 +135,7 @@ bench_backend() { # bench_backend sqlite|postgresql
     local poll_rate=$rate
     bench_nginx
     echo "=== $name: empty poll $poll_rate req/s; nginx $nginx_before and $nginx_rate req/s" \
-        "-> ratio to their mean $(awk -v a="$poll_rate" -v b="$nginx_before" -v c="$nginx_rate" \
-            'BEGIN { printf "%.2f", 2 * a / (b + c) }')"
+        "-> ratio to their mean $(ratio_to_mean "$poll_rate" "$nginx_before" "$nginx_rate")"
     local tokens="" i
     for i in $(seq 1 "$connections"); do
         tokens+="$(curl -sf -H 'Content-Type: application/json' \
@@ -142,18 +143,28 @@ bench_backend() { # bench_backend sqlite|postgresql
             "$base/api/v1/session" | json_field token),"
     done
     export GUICHET_BENCH_TOKENS=${tokens%,}
+    local pg=0
+    [ "$name" = postgresql ] && [ "$own_cluster" = 1 ] && pg=1
+    local tps8_before="" tps1_before=""
+    [ "$pg" = 1 ] && { pgbench_tps 8; tps8_before=$tps; }
     run_wrk "$name: POST /api/v1/commands/setNotifications (fresh commandId each, $connections users)" \
         -s "$work/users-command.lua" "$base"
     local command_rate=$rate
+    [ "$pg" = 1 ] && { pgbench_tps 8; echo "=== postgresql commands: $command_rate/s ($connections clients)" \
+        "vs pgbench -c8 -N $tps8_before and $tps tps -> ratio to their mean" \
+        "$(ratio_to_mean "$command_rate" "$tps8_before" "$tps")"; }
     # One client at a time: each command waits for the previous one's answer.
     local saved_threads=$threads saved_connections=$connections
     threads=1 connections=1
+    [ "$pg" = 1 ] && { pgbench_tps 1; tps1_before=$tps; }
     run_wrk "$name: the same commands, one client" \
         -s "$work/users-command.lua" "$base"
     local command_rate1=$rate
+    [ "$pg" = 1 ] && { pgbench_tps 1; echo "=== postgresql commands, one client: $command_rate1/s" \
+        "vs pgbench -c1 -N $tps1_before and $tps tps -> ratio to their mean" \
+        "$(ratio_to_mean "$command_rate1" "$tps1_before" "$tps")"; }
     threads=$saved_threads connections=$saved_connections
     stop_server
-    [ "$name" = postgresql ] && bench_pgbench "$command_rate" "$command_rate1"
     return 0
 }
 
@@ -221,27 +232,29 @@ end
 LUA
 
 # The reference for commands on PostgreSQL (issue 14): pgbench's simple-update
-# transactions (-N) on the same cluster, 8 clients then 1, in a database of
-# their own; prints the ratios of guichetd's command rates (50 clients, 1).
-bench_pgbench() { # bench_pgbench COMMANDS_PER_S COMMANDS_PER_S_ONE_CLIENT
-    if [ "$own_cluster" != 1 ]; then
-        echo "--- pgbench: skipped (--postgres given: it would add its tables there)"
-        return 0
-    fi
-    local server=${pg_url%/*} seconds=${duration%s}
+# transactions (-N) on the same cluster, in a database of their own, run just
+# before and just after each command load (8 clients around the 50-client load,
+# 1 around the one-client load), as nginx is around the poll: the machine's
+# load moves between runs. pgbench_init creates its tables (set-up, before
+# guichetd starts); pgbench_tps CLIENTS sets tps.
+pgbench_init() {
+    [ "$own_cluster" = 1 ] || return 0
+    local server=${pg_url%/*}
     as_postgres psql -q "$server/postgres" -c "CREATE DATABASE pgbench" >/dev/null
     "$pg_bin/pgbench" -i -q "$server/pgbench" >/dev/null 2>&1
-    echo "--- reference: pgbench -c8 -j2 -N -T $seconds"
-    "$pg_bin/pgbench" -c8 -j2 -N -T "$seconds" "$server/pgbench" 2>/dev/null | tee "$work/pgbench.out" | grep -E '^(tps|latency)'
-    local tps8 tps1
-    tps8=$(awk '/^tps/ { print $3; exit }' "$work/pgbench.out")
-    echo "--- reference: pgbench -c1 -N -T $seconds"
-    "$pg_bin/pgbench" -c1 -N -T "$seconds" "$server/pgbench" 2>/dev/null | tee "$work/pgbench.out" | grep -E '^(tps|latency)'
-    tps1=$(awk '/^tps/ { print $3; exit }' "$work/pgbench.out")
-    echo "=== postgresql commands: $1/s (${connections} clients) vs pgbench -c8 -N $tps8 tps" \
-        "-> ratio $(awk -v a="$1" -v b="$tps8" 'BEGIN { printf "%.2f", a / b }');" \
-        "one client $2/s vs pgbench -c1 -N $tps1 tps" \
-        "-> ratio $(awk -v a="$2" -v b="$tps1" 'BEGIN { printf "%.2f", a / b }')"
+}
+pgbench_tps() { # pgbench_tps CLIENTS
+    tps=""
+    [ "$own_cluster" = 1 ] || return 0
+    local server=${pg_url%/*} seconds=${duration%s} jobs=1
+    [ "$1" -gt 1 ] && jobs=2
+    echo "--- reference: pgbench -c$1 -j$jobs -N -T $seconds"
+    "$pg_bin/pgbench" -c"$1" -j"$jobs" -N -T "$seconds" "$server/pgbench" 2>/dev/null | tee "$work/pgbench.out" | grep -E '^(tps|latency)'
+    tps=$(awk '/^tps/ { print $3; exit }' "$work/pgbench.out")
+}
+# ratio_to_mean RATE BEFORE AFTER: RATE over the mean of the two references.
+ratio_to_mean() {
+    awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { printf "%.2f", 2 * a / (b + c) }'
 }
 
 own_cluster=0
