@@ -265,7 +265,7 @@ private slots:
         QVERIFY(setUp(w));
         w.clock.advanceDays(61);
         QList<qint64> known, unknown;
-        for (int i = 0; i < 15; ++i) {
+        for (int i = 0; i < 25; ++i) {
             QElapsedTimer timer;
             timer.start();
             QVERIFY(w.accounts.requestReactivation(kEmail).ok());
@@ -276,9 +276,14 @@ private slots:
         }
         std::sort(known.begin(), known.end());
         std::sort(unknown.begin(), unknown.end());
-        const double ratio = double(known.at(7)) / double(qMax<qint64>(1, unknown.at(7)));
-        qInfo("requestReactivation past the period: median %.2f ms, unknown address %.2f ms (ratio %.2f)",
-              known.at(7) / 1e6, unknown.at(7) / 1e6, ratio);
+        // The fastest of each: a loaded machine only adds time, so the minima
+        // are the two paths' own costs (a median moved by a burst of load on
+        // one side gave 3.07 once in a parallel run).
+        const double ratio = double(known.first()) / double(qMax<qint64>(1, unknown.first()));
+        qInfo("requestReactivation past the period: fastest %.2f ms (median %.2f), unknown address fastest "
+              "%.2f ms "
+              "(median %.2f): ratio %.2f",
+              known.first() / 1e6, known.at(12) / 1e6, unknown.first() / 1e6, unknown.at(12) / 1e6, ratio);
         // A reactivation link (token, mail) would be a few statements more; a
         // hash would be a hundred times more: neither fits within 3x.
         QVERIFY2(ratio < 3.0 && ratio > 1 / 3.0, qPrintable(QString::number(ratio)));
