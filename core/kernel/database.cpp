@@ -988,9 +988,13 @@ qint64 Database::nextVersion() const
     // 'guichet_changes' once it went through. SQLite has one writer at a time:
     // the row's update is as cheap and keeps versions visible in order.
     if (isPostgres()) {
-        // Reserved (reserveVersion()): taken in an earlier round trip.
+        // Reserved (reserveVersion()) but not sent yet: this call takes the
+        // version in its own statement instead, sent with what is held (the
+        // same round trip, one statement less than sending the reservation
+        // with a statement of no use).
         if (m_reserved.held)
-            exec(QStringLiteral("SELECT 1"));
+            dropReservation();
+        // Reserved and taken in an earlier round trip.
         if (m_reserved.version > 0 && m_reserved.usedAt == 0) {
             m_reserved.usedAt = m_transactionDepth;
             m_takenVersion = std::max(m_takenVersion, m_reserved.version);
