@@ -105,6 +105,9 @@ const QString actorQuery
 
 void Core::prepareRun(qint64 actorId) const
 {
+    // The one place a command's version is reserved (run() comes here too):
+    // on PostgreSQL it goes with the next statement, not in a round trip of
+    // its own. A second call in the same transaction reserves nothing more.
     m_database.reserveVersion();
     if (actorId)
         m_database.prefetchRow(actorQuery, { actorId });
@@ -134,8 +137,9 @@ CommandResult Core::run(const QString &command, qint64 actorId,
     try {
         Transaction transaction(m_database);
         // PostgreSQL: the version goes with the actor's read (or the body's
-        // first statement), not in a round trip of its own.
-        m_database.reserveVersion();
+        // first statement). The actor is read just below, in that same round
+        // trip: it is not held back as well (0).
+        prepareRun(0);
         std::optional<Actor> actor;
         if (!options.anonymous) {
             actor = loadActor(actorId);

@@ -450,6 +450,21 @@ private slots:
         }
         QCOMPARE(handed(), used);
 
+        // Reserved, not sent yet, and asked for at once: taken by the
+        // statement that sends what is held, in that one round trip.
+        {
+            Transaction tx(t.db());
+            t.db().reserveVersion();
+            const quint64 before = t.db().completedStatements();
+            used = t.db().nextVersion();
+            QCOMPARE(t.db().completedStatements(), before + 1);
+            QCOMPARE(used, handed());
+            QCOMPARE(other->currentVersion(), used - 1); // in flight
+            tx.commit();
+        }
+        QVERIFY(committedRow(used));
+        QCOMPARE(other->currentVersion(), used);
+
         // Sent, then refused: given back with the rollback. While it is in
         // flight a later writer's commit is not visible past it.
         qint64 refused = 0;
