@@ -3,6 +3,7 @@
 #include "server/requestframing.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
@@ -12,6 +13,10 @@
 
 namespace guichet::server {
 
+namespace {
+class DeadlineTimer;
+}
+
 // The deadlines of every connection, in one ordered map under one QTimer. A
 // QTimer per connection would cost O(connections) at each restart (Qt keeps a
 // thread's timers in one sorted list and finds a timer by a linear search), and
@@ -19,10 +24,16 @@ namespace guichet::server {
 // long-polls that was most of the event loop's time. Shared by the guards (a
 // shared_ptr: the guards, children of their sockets, may outlive the server's
 // members).
+//
+// A connection's entry may be earlier than its deadline, never later: a
+// deadline pushed back (every request pushes its connection's back) leaves
+// the entry where it is, and the entry, once due, is put again at the
+// deadline. So a request costs no map insertion, no allocation and no
+// restart of the QTimer, which fires at worst early.
 class Deadlines : public QObject
 {
 public:
-    using Entry = std::multimap<qint64, std::function<void()>>::iterator;
+    using Entry = std::multimap<qint64, DeadlineTimer *>::iterator;
 
     Deadlines()
     {
@@ -31,50 +42,48 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &Deadlines::fire);
     }
 
-    Entry add(int ms, std::function<void()> due)
+    qint64 now() const { return m_clock.elapsed(); }
+
+    Entry add(qint64 at, DeadlineTimer *timer)
     {
-        const Entry entry = m_entries.emplace(m_clock.elapsed() + ms, std::move(due));
-        if (entry == m_entries.begin())
+        const Entry entry = m_entries.emplace(at, timer);
+        if (!m_firing && (m_armedAt < 0 || at < m_armedAt))
             arm();
         return entry;
     }
 
-    void remove(Entry entry)
-    {
-        const bool first = entry == m_entries.begin();
-        m_entries.erase(entry);
-        if (first)
-            arm();
-    }
+    // The QTimer stays armed: it fires early at worst, and finds nothing due.
+    void remove(Entry entry) { m_entries.erase(entry); }
 
 private:
     void arm()
     {
-        if (m_entries.empty())
+        if (m_entries.empty()) {
             m_timer.stop();
-        else
-            m_timer.start(int(qMax<qint64>(0, m_entries.begin()->first - m_clock.elapsed())));
+            m_armedAt = -1;
+            return;
+        }
+        m_armedAt = m_entries.begin()->first;
+        m_timer.start(int(qMax<qint64>(0, m_armedAt - m_clock.elapsed())));
     }
 
-    void fire()
-    {
-        const qint64 now = m_clock.elapsed();
-        while (!m_entries.empty() && m_entries.begin()->first <= now) {
-            const std::function<void()> due = std::move(m_entries.begin()->second);
-            m_entries.erase(m_entries.begin());
-            due();
-        }
-        arm();
-    }
+    void fire();
 
     QElapsedTimer m_clock;
     QTimer m_timer;
-    std::multimap<qint64, std::function<void()>> m_entries;
+    qint64 m_armedAt = -1; // when m_timer fires (-1: stopped)
+    bool m_firing = false; // in fire(), which arms the timer once done
+    std::multimap<qint64, DeadlineTimer *> m_entries;
 };
 
 namespace {
 
-const char GuardProperty[] = "guichetConnectionGuard";
+class ConnectionGuard;
+
+// Each socket's guard, for answerSent(): a pointer lookup, where a dynamic
+// property was a string search through QTcpSocket's meta-objects per answer.
+// Sockets and their guards live in the thread of their server.
+thread_local QHash<const QObject *, ConnectionGuard *> t_guards;
 
 QByteArray reasonPhrase(int status)
 {
@@ -109,32 +118,64 @@ public:
         , m_timeout(std::move(timeout))
     {
     }
-    ~DeadlineTimer() { stop(); }
+    ~DeadlineTimer()
+    {
+        if (m_entry)
+            m_deadlines->remove(*m_entry);
+    }
     DeadlineTimer(const DeadlineTimer &) = delete;
     DeadlineTimer &operator=(const DeadlineTimer &) = delete;
 
     void start(int ms)
     {
-        stop();
-        m_entry = m_deadlines->add(ms, [this] {
-            m_entry.reset();
-            m_timeout();
-        });
-    }
-    void stop()
-    {
-        if (m_entry) {
+        m_due = m_deadlines->now() + ms;
+        if (m_entry && (*m_entry)->first <= m_due)
+            return; // the entry comes first and looks again (Deadlines)
+        if (m_entry)
             m_deadlines->remove(*m_entry);
-            m_entry.reset();
-        }
+        m_entry = m_deadlines->add(m_due, this);
     }
-    bool isActive() const { return m_entry.has_value(); }
+    void stop() { m_due = -1; }
+    bool isActive() const { return m_due >= 0; }
+
+    // The entry is due (Deadlines::fire): it has left the map.
+    void entryDue(qint64 now)
+    {
+        m_entry.reset();
+        if (m_due < 0)
+            return;
+        if (m_due > now) {
+            m_entry = m_deadlines->add(m_due, this);
+            return;
+        }
+        m_due = -1;
+        m_timeout();
+    }
 
 private:
     std::shared_ptr<Deadlines> m_deadlines;
     std::function<void()> m_timeout;
-    std::optional<Deadlines::Entry> m_entry;
+    qint64 m_due = -1; // on the Deadlines' clock; -1: stopped
+    std::optional<Deadlines::Entry> m_entry; // at or before m_due
 };
+
+} // namespace
+
+void Deadlines::fire()
+{
+    m_armedAt = -1;
+    m_firing = true;
+    const qint64 now = m_clock.elapsed();
+    while (!m_entries.empty() && m_entries.begin()->first <= now) {
+        DeadlineTimer *timer = m_entries.begin()->second;
+        m_entries.erase(m_entries.begin());
+        timer->entryDue(now); // may add entries (later than now) or remove others
+    }
+    m_firing = false;
+    arm();
+}
+
+namespace {
 
 // Bytes read ahead of the request the connection is on: enough for many small
 // pipelined requests, little per connection.
@@ -166,7 +207,7 @@ public:
         , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
         , m_timer(std::move(deadlines), [this] { onTimeout(); })
     {
-        socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
+        t_guards.insert(socket, this);
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
         connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onBytesWritten);
         if (m_tls)
@@ -174,6 +215,8 @@ public:
         updateReading();
         updateDeadline();
     }
+
+    ~ConnectionGuard() override { t_guards.remove(m_socket); }
 
     void answerSent()
     {
@@ -448,7 +491,7 @@ void LimitedTcpServer::answerSent(QTcpSocket *socket)
 {
     if (!socket)
         return;
-    if (auto *guard = static_cast<ConnectionGuard *>(socket->property(GuardProperty).value<QObject *>()))
+    if (ConnectionGuard *guard = t_guards.value(socket))
         guard->answerSent();
 }
 
