@@ -8,14 +8,17 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace guichet::server {
 
 namespace {
 class DeadlineTimer;
-}
+class ConnectionGuard;
+} // namespace
 
 // The deadlines of every connection, in one ordered map under one QTimer. A
 // QTimer per connection would cost O(connections) at each restart (Qt keeps a
@@ -55,6 +58,23 @@ public:
     // The QTimer stays armed: it fires early at worst, and finds nothing due.
     void remove(Entry entry) { m_entries.erase(entry); }
 
+    // The guards whose pump() is due, in order, run by one queued call for
+    // all of them rather than one posted event per guard and request.
+    void schedulePump(ConnectionGuard *guard)
+    {
+        m_pumps.push_back(guard);
+        if (!m_pumpPosted) {
+            m_pumpPosted = true;
+            QMetaObject::invokeMethod(this, &Deadlines::runPumps, Qt::QueuedConnection);
+        }
+    }
+    // A guard going away before its pump() ran.
+    void cancelPump(ConnectionGuard *guard)
+    {
+        std::replace(m_pumps.begin(), m_pumps.end(), guard, static_cast<ConnectionGuard *>(nullptr));
+        std::replace(m_running.begin(), m_running.end(), guard, static_cast<ConnectionGuard *>(nullptr));
+    }
+
 private:
     void arm()
     {
@@ -68,7 +88,11 @@ private:
     }
 
     void fire();
+    void runPumps();
 
+    std::vector<ConnectionGuard *> m_pumps; // scheduled, not run yet
+    std::vector<ConnectionGuard *> m_running; // being run by runPumps()
+    bool m_pumpPosted = false;
     QElapsedTimer m_clock;
     QTimer m_timer;
     qint64 m_armedAt = -1; // when m_timer fires (-1: stopped)
@@ -77,8 +101,6 @@ private:
 };
 
 namespace {
-
-class ConnectionGuard;
 
 // Each socket's guard, for answerSent(): a pointer lookup, where a dynamic
 // property was a string search through QTcpSocket's meta-objects per answer.
@@ -205,6 +227,7 @@ public:
         , m_body(body)
         , m_log(log)
         , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
+        , m_deadlines(deadlines)
         , m_timer(std::move(deadlines), [this] { onTimeout(); })
     {
         t_guards.insert(socket, this);
@@ -216,7 +239,12 @@ public:
         updateDeadline();
     }
 
-    ~ConnectionGuard() override { t_guards.remove(m_socket); }
+    ~ConnectionGuard() override
+    {
+        t_guards.remove(m_socket);
+        if (m_pumpScheduled)
+            m_deadlines->cancelPump(this);
+    }
 
     void answerSent()
     {
@@ -297,10 +325,11 @@ private:
         if (m_pumpScheduled)
             return;
         m_pumpScheduled = true;
-        QMetaObject::invokeMethod(this, &ConnectionGuard::pump, Qt::QueuedConnection);
+        m_deadlines->schedulePump(this);
     }
 
-    // Hands the next request over when its turn has come.
+public:
+    // Hands the next request over when its turn has come (Deadlines::runPumps).
     void pump()
     {
         m_pumpScheduled = false;
@@ -318,6 +347,7 @@ private:
         release();
     }
 
+private:
     void release()
     {
         const RequestFraming::Request next = m_ready.takeFirst();
@@ -454,6 +484,7 @@ private:
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
     RequestFraming m_framing;
+    std::shared_ptr<Deadlines> m_deadlines; // also runs the guards' pump()
     qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
     QList<RequestFraming::Request> m_ready; // whole requests waiting for their turn
     int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
@@ -468,6 +499,19 @@ private:
 };
 
 } // namespace
+
+void Deadlines::runPumps()
+{
+    m_pumpPosted = false;
+    // Guards scheduled meanwhile (an answer sent by a pump) go to m_pumps and
+    // another call; one destroyed meanwhile is nulled out by cancelPump().
+    m_running.swap(m_pumps);
+    for (std::size_t i = 0; i < m_running.size(); ++i) {
+        if (ConnectionGuard *guard = std::exchange(m_running[i], nullptr))
+            guard->pump();
+    }
+    m_running.clear();
+}
 
 LimitedTcpServer::LimitedTcpServer(const ConnectionLimits &limits, RefusalBody body, RefusalLog log,
                                    QObject *parent)
