@@ -733,9 +733,7 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
         return;
     if (auth == Auth::Required && route->commands)
         trustRememberedSession(call);
-    Route chosen = *route;
-    chosen.auth = auth;
-    runOnWorker(call, chosen);
+    runOnWorker(call, *route);
 }
 
 void ApiServer::trustRememberedSession(const std::shared_ptr<Call> &call)
@@ -1029,7 +1027,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 }
             }
         },
-        [this, call, route](ApiResponse response) {
+        [this, call, signOut = route.method == "DELETE" && route.session](ApiResponse response) {
             if (call->sessionFound) {
                 call->sessionFound = false;
                 call->sessionTrusted = true; // for a wake-up or timeout of this call
@@ -1040,9 +1038,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
             }
             if (response.sessionsEnded)
                 m_watcher.noteSessionsEnded();
-            if (!call->tokenHash.isEmpty()
-                && (response.status == 401
-                    || (route.method == "DELETE" && route.session && response.status == 200)))
+            if (!call->tokenHash.isEmpty() && (response.status == 401 || (signOut && response.status == 200)))
                 m_sessions.forget(call->tokenHash);
             if (response.stateRead)
                 m_watcher.noteState(response.state);
@@ -1059,7 +1055,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 for (const auto &each : std::as_const(calls)) {
                     each->sharedAt = 0;
                     each->sessionTrusted = false;
-                    runOnWorker(each, route);
+                    runOnWorker(each, changesRoute()); // only its pages are shared
                 }
                 return;
             }
