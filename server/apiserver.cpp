@@ -16,13 +16,16 @@
 #include "server/workerpool.h"
 #include "sync/changefeed.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QDebug>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
@@ -123,14 +126,21 @@ QString text(const QUrlQuery &query, const QString &key)
 
 struct ApiServer::Call
 {
-    QByteArray requestId; // names the request in the log and in 5xx answers
+    // Names the request in the log and in 5xx answers; drawn when first asked.
+    const QByteArray &requestId()
+    {
+        if (id.isEmpty())
+            id = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
+        return id;
+    }
+    QByteArray id;
     HttpRequest request;
     HttpReplyPtr reply;
     QElapsedTimer timer;
     QStringList args; // the segments a route's "*" matched
     QJsonObject body; // POST bodies, checked to be a JSON object
     QString token;
-    QString clientAddress; // the peer, or what a trusted proxy forwarded
+    QString clientAddress; // the peer, or what a trusted proxy forwarded (anonymous requests only)
     QByteArray tokenHash; // the key of m_sessions
     // Set on the worker before the route's job runs (or from m_sessions).
     qint64 userId = 0;
@@ -234,14 +244,68 @@ int httpStatus(ErrorCode code)
     return 500;
 }
 
+namespace {
+
+// The request log's lines not written yet: a write(2) per request cost the
+// event loop about a tenth of an empty poll. While an ApiServer runs they
+// are written once per turn of its event loop (before it waits again) or
+// once 16 KiB have gathered, whichever comes first.
+struct RequestLog
+{
+    static constexpr qsizetype FlushBytes = 16 * 1024;
+    QMutex mutex;
+    QByteArray pending;
+    int batching = 0; // ApiServers that flush at the end of their loop's turn
+
+    // With the mutex held.
+    void writeOut()
+    {
+        if (pending.isEmpty())
+            return;
+        std::fwrite(pending.constData(), 1, size_t(pending.size()), stderr);
+        std::fflush(stderr);
+        pending.clear();
+    }
+};
+
+RequestLog &requestLog()
+{
+    static RequestLog log;
+    return log;
+}
+
+} // namespace
+
 void ApiServer::logRequest(const QByteArray &method, const QString &path, int status, qint64 ms,
                            qint64 userId)
 {
-    const QByteArray line = method + ' ' + path.toUtf8() + ' ' + QByteArray::number(status) + ' '
-        + QByteArray::number(ms) + "ms user=" + (userId ? QByteArray::number(userId) : QByteArray("-"))
-        + '\n';
-    std::fputs(line.constData(), stderr);
-    std::fflush(stderr);
+    RequestLog &log = requestLog();
+    const QMutexLocker lock(&log.mutex);
+    QByteArray &line = log.pending;
+    if (line.capacity() < RequestLog::FlushBytes + 1024)
+        line.reserve(RequestLog::FlushBytes + 1024);
+    line += method;
+    line += ' ';
+    line += path.toUtf8();
+    line += ' ';
+    line += QByteArray::number(status);
+    line += ' ';
+    line += QByteArray::number(ms);
+    line += "ms user=";
+    if (userId)
+        line += QByteArray::number(userId);
+    else
+        line += '-';
+    line += '\n';
+    if (log.batching == 0 || line.size() >= RequestLog::FlushBytes)
+        log.writeOut();
+}
+
+void ApiServer::flushRequestLog()
+{
+    RequestLog &log = requestLog();
+    const QMutexLocker lock(&log.mutex);
+    log.writeOut();
 }
 
 SignInQueue::Limits signInQueueLimits(int hashThreads)
@@ -574,10 +638,25 @@ ApiServer::ApiServer(WorkerPool &pool, ChangeWatcher &watcher, ServerOptions opt
             [this] { wakeParked(m_watcher.version(), true); });
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &ApiServer::onDeadline);
+
+    // The request log is written once per turn of the event loop, before it waits.
+    if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread())) {
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &ApiServer::flushRequestLog);
+        RequestLog &log = requestLog();
+        const QMutexLocker lock(&log.mutex);
+        ++log.batching;
+        m_batchesLog = true;
+    }
 }
 
 ApiServer::~ApiServer()
 {
+    if (m_batchesLog) {
+        RequestLog &log = requestLog();
+        const QMutexLocker lock(&log.mutex);
+        --log.batching;
+        log.writeOut();
+    }
     // Sign-ins still waiting for a hashing thread are dropped; running ones end.
     m_hashPool.clear();
     m_hashPool.waitForDone();
@@ -602,19 +681,19 @@ std::optional<qint64> ApiServer::queryNumber(const QUrlQuery &query, const QStri
 
 void ApiServer::addRoute(const char *method, const QString &path, Auth auth, Job job)
 {
-    m_routes.append({ QByteArray(method), path.split(QLatin1Char('/')), auth, std::move(job) });
+    Route route { QByteArray(method), path.split(QLatin1Char('/')), auth, std::move(job) };
+    route.health = route.segments == QStringList { QStringLiteral("health") };
+    route.session = route.segments == QStringList { QStringLiteral("session") };
+    route.commands = route.segments.value(0) == QLatin1String("commands");
+    m_routes.append(std::move(route));
 }
 
 void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
 {
     auto call = std::make_shared<Call>();
     call->timer.start();
-    call->requestId
-        = QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
     call->request = request;
     call->reply = reply;
-    call->clientAddress = clientAddress(request.peer, request.header(QByteArrayLiteral("x-forwarded-for")),
-                                        m_options.trustedProxies);
     if (request.method == "HEAD")
         reply->omitBody();
 
@@ -634,7 +713,9 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     // solicitations; not health, which load balancers poll) are throttled per
     // client address: they cost argon2id or a mail, and need no account.
     const bool anonymous = auth == Auth::None || (auth == Auth::Optional && call->token.isEmpty());
-    if (anonymous && route->segments != QStringList { QStringLiteral("health") }) {
+    if (anonymous && !route->health) {
+        call->clientAddress = clientAddress(
+            request.peer, request.header(QByteArrayLiteral("x-forwarded-for")), m_options.trustedProxies);
         if (const int wait = m_throttle.take(call->clientAddress, m_clock.elapsed())) {
             ApiResponse r = ApiResponse::error(
                 429, QStringLiteral("too_many_requests"), {},
@@ -650,11 +731,9 @@ void ApiServer::handle(const HttpRequest &request, const HttpReplyPtr &reply)
     }
     if (reading.route == m_changesRoute && request.method == "GET" && answerFromMemory(call))
         return;
-    if (auth == Auth::Required && route->segments.value(0) == QLatin1String("commands"))
+    if (auth == Auth::Required && route->commands)
         trustRememberedSession(call);
-    Route chosen = *route;
-    chosen.auth = auth;
-    runOnWorker(call, chosen);
+    runOnWorker(call, *route);
 }
 
 void ApiServer::trustRememberedSession(const std::shared_ptr<Call> &call)
@@ -786,9 +865,13 @@ ApiServer::RequestReading ApiServer::readRequest(const HttpRequest &request) con
     // Commands: an unknown name is an unknown address; a signed-in user's
     // command needs a token (checked on the worker).
     Auth auth = route->auth;
-    if (route->segments.value(0) == QLatin1String("commands")) {
+    if (route->commands) {
+        static const QSet<QString> commandNames = [] {
+            const QStringList names = CommandDispatcher::commandNames();
+            return QSet<QString>(names.cbegin(), names.cend());
+        }();
         const QString name = reading.args.value(0);
-        if (!CommandDispatcher::commandNames().contains(name))
+        if (!commandNames.contains(name))
             return refused(ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("command"),
                                               Tr::tr("Unknown command: %1.").arg(name)));
         const QJsonValue args = reading.body.value(QLatin1String("args"));
@@ -849,9 +932,9 @@ void ApiServer::signIn(const std::shared_ptr<Call> &call)
                 if (r.changed || attempt.decided->code == ErrorCode::Locked)
                     m_watcher.refresh(); // a refusal writes an audit entry
                 if (r.status == 500) {
-                    qWarning().noquote() << "guichetd: request" << call->requestId << call->request.path
+                    qWarning().noquote() << "guichetd: request" << call->requestId() << call->request.path
                                          << "failed:" << attempt.decided->message;
-                    finish(call, ApiResponse::internalError(call->requestId));
+                    finish(call, ApiResponse::internalError(call->requestId()));
                     return;
                 }
                 finish(call, r);
@@ -938,13 +1021,13 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                     return r;
                 const bool nothingRan = core.db().completedStatements() == before;
                 if (attempt > 0 || !(read || nothingRan)) {
-                    qWarning().noquote() << "guichetd: request" << call->requestId << call->request.path
+                    qWarning().noquote() << "guichetd: request" << call->requestId() << call->request.path
                                          << "answered 503: the database is unavailable";
                     return r;
                 }
             }
         },
-        [this, call, route](ApiResponse response) {
+        [this, call, signOut = route.method == "DELETE" && route.session](ApiResponse response) {
             if (call->sessionFound) {
                 call->sessionFound = false;
                 call->sessionTrusted = true; // for a wake-up or timeout of this call
@@ -955,11 +1038,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
             }
             if (response.sessionsEnded)
                 m_watcher.noteSessionsEnded();
-            if (!call->tokenHash.isEmpty()
-                && (response.status == 401
-                    || (route.method == "DELETE"
-                        && route.segments == QStringList { QStringLiteral("session") }
-                        && response.status == 200)))
+            if (!call->tokenHash.isEmpty() && (response.status == 401 || (signOut && response.status == 200)))
                 m_sessions.forget(call->tokenHash);
             if (response.stateRead)
                 m_watcher.noteState(response.state);
@@ -976,7 +1055,7 @@ void ApiServer::runOnWorker(const std::shared_ptr<Call> &call, const Route &rout
                 for (const auto &each : std::as_const(calls)) {
                     each->sharedAt = 0;
                     each->sessionTrusted = false;
-                    runOnWorker(each, route);
+                    runOnWorker(each, changesRoute()); // only its pages are shared
                 }
                 return;
             }
@@ -1017,23 +1096,23 @@ ApiResponse ApiServer::runJob(Core &core, Call &call, const Job &job)
         }
         if (r.status == 500) {
             // A command's internal error: its details stay in the log.
-            qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+            qWarning().noquote() << "guichetd: request" << call.requestId() << call.request.path
                                  << "failed:" << QString::fromUtf8(r.body);
             const qint64 userId = r.userId;
-            r = ApiResponse::internalError(call.requestId);
+            r = ApiResponse::internalError(call.requestId());
             r.userId = userId;
         }
         return r;
     } catch (const DatabaseUnavailable &error) {
-        qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+        qWarning().noquote() << "guichetd: request" << call.requestId() << call.request.path
                              << "met an unavailable database:" << error.message();
         ApiResponse r = ApiResponse::databaseUnavailable();
         r.userId = call.userId;
         return r;
     } catch (const DatabaseError &error) {
-        qWarning().noquote() << "guichetd: request" << call.requestId << call.request.path
+        qWarning().noquote() << "guichetd: request" << call.requestId() << call.request.path
                              << "failed:" << error.message();
-        ApiResponse r = ApiResponse::internalError(call.requestId);
+        ApiResponse r = ApiResponse::internalError(call.requestId());
         r.userId = call.userId;
         return r;
     }
@@ -1232,7 +1311,7 @@ void ApiServer::finish(const std::shared_ptr<Call> &call, const ApiResponse &res
 {
     HeaderList headers = response.headers;
     if (response.status >= 500)
-        headers.append({ QByteArrayLiteral("X-Request-Id"), call->requestId });
+        headers.append({ QByteArrayLiteral("X-Request-Id"), call->requestId() });
     if (call->woken)
         call->reply->flushOnSend();
     call->reply->send(response.status, response.contentType, response.body, headers);

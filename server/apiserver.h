@@ -133,8 +133,12 @@ public:
 
     // One line per request on stderr: method, path (never the query), status,
     // duration, user id.
+    // While an ApiServer runs, the lines are written at the end of each turn
+    // of its event loop (or every 16 KiB), not one write per request.
     static void logRequest(const QByteArray &method, const QString &path, int status, qint64 ms,
                            qint64 userId);
+    // Writes the lines not written yet (before another message, at exit).
+    static void flushRequestLog();
 
 private:
     struct Call;
@@ -145,6 +149,10 @@ private:
         QStringList segments; // "*" matches one segment
         Auth auth;
         Job job;
+        // What the path is, known once rather than compared per request.
+        bool health = false; // "health": never throttled
+        bool session = false; // "session"
+        bool commands = false; // "commands/*"
     };
 
     void addRoute(const char *method, const QString &path, Auth auth, Job job);
@@ -206,6 +214,7 @@ private:
     std::multimap<qint64, quint64> m_deadlines; // (m_clock ms, park id), one per parked long-poll
     QTimer m_deadlineTimer;
     quint64 m_nextParkId = 0;
+    bool m_batchesLog = false; // flushes the request log when its loop waits
 };
 
 } // namespace guichet::server

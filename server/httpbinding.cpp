@@ -32,21 +32,90 @@ bool HttpReply::isConnected() const
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
+namespace {
+
+// The reason phrases QHttpServerResponder::writeStatusLine (6.4) writes for
+// the statuses guichetd answers; another status goes through it.
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Request Entity Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
 void HttpReply::send(int status, const QByteArray &contentType, const QByteArray &body,
                      const HeaderList &headers)
 {
     if (m_sent || !isConnected())
         return;
     m_sent = true;
-    // Header by header: write(QJsonDocument) would send indented JSON, and the
-    // HeaderList overloads take only initializer lists.
-    m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
-    m_responder->writeHeader(QByteArrayLiteral("Content-Type"), contentType);
-    m_responder->writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
+    // The bytes QHttpServerResponder would write (status line, headers, body)
+    // in one write to the socket rather than its ~20 (one per piece): the
+    // same answer, a fraction of the work. write(QJsonDocument) would send
+    // indented JSON, and the HeaderList overloads take only initializer lists.
+    const QByteArrayView reason = reasonPhrase(status);
+    const QByteArray length = QByteArray::number(body.size());
+    QByteArray answer;
+    qsizetype size = 64 + contentType.size() + length.size() + (m_omitBody ? 0 : body.size());
     for (const auto &h : headers)
-        m_responder->writeHeader(h.first, h.second);
-    // QHttpServerResponder ends the headers in writeBody(): HEAD writes an empty one.
-    m_responder->writeBody(m_omitBody ? QByteArray() : body);
+        size += h.first.size() + h.second.size() + 4;
+    answer.reserve(size);
+    if (reason.isEmpty()) {
+        m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
+    } else {
+        answer.append("HTTP/1.1 ")
+            .append(QByteArray::number(status))
+            .append(' ')
+            .append(reason)
+            .append("\r\n");
+    }
+    const auto header = [&answer](QByteArrayView name, QByteArrayView value) {
+        answer.append(name).append(": ").append(value).append("\r\n");
+    };
+    header("Content-Type", contentType);
+    header("Content-Length", length);
+    for (const auto &h : headers)
+        header(h.first, h.second);
+    // HEAD: the headers (Content-Length included) without the body.
+    answer.append("\r\n");
+    if (!m_omitBody)
+        answer.append(body);
+    m_socket->write(answer);
     if (m_flush && m_socket)
         m_socket->flush();
     LimitedTcpServer::answerSent(m_socket.data());

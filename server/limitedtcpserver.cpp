@@ -3,14 +3,22 @@
 #include "server/requestframing.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QPointer>
 #include <QSslSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace guichet::server {
+
+namespace {
+class DeadlineTimer;
+class ConnectionGuard;
+} // namespace
 
 // The deadlines of every connection, in one ordered map under one QTimer. A
 // QTimer per connection would cost O(connections) at each restart (Qt keeps a
@@ -19,10 +27,16 @@ namespace guichet::server {
 // long-polls that was most of the event loop's time. Shared by the guards (a
 // shared_ptr: the guards, children of their sockets, may outlive the server's
 // members).
+//
+// A connection's entry may be earlier than its deadline, never later: a
+// deadline pushed back (every request pushes its connection's back) leaves
+// the entry where it is, and the entry, once due, is put again at the
+// deadline. So a request costs no map insertion, no allocation and no
+// restart of the QTimer, which fires at worst early.
 class Deadlines : public QObject
 {
 public:
-    using Entry = std::multimap<qint64, std::function<void()>>::iterator;
+    using Entry = std::multimap<qint64, DeadlineTimer *>::iterator;
 
     Deadlines()
     {
@@ -31,50 +45,67 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &Deadlines::fire);
     }
 
-    Entry add(int ms, std::function<void()> due)
+    qint64 now() const { return m_clock.elapsed(); }
+
+    Entry add(qint64 at, DeadlineTimer *timer)
     {
-        const Entry entry = m_entries.emplace(m_clock.elapsed() + ms, std::move(due));
-        if (entry == m_entries.begin())
+        const Entry entry = m_entries.emplace(at, timer);
+        if (!m_firing && (m_armedAt < 0 || at < m_armedAt))
             arm();
         return entry;
     }
 
-    void remove(Entry entry)
+    // The QTimer stays armed: it fires early at worst, and finds nothing due.
+    void remove(Entry entry) { m_entries.erase(entry); }
+
+    // The guards whose pump() is due, in order, run by one queued call for
+    // all of them rather than one posted event per guard and request.
+    void schedulePump(ConnectionGuard *guard)
     {
-        const bool first = entry == m_entries.begin();
-        m_entries.erase(entry);
-        if (first)
-            arm();
+        m_pumps.push_back(guard);
+        if (!m_pumpPosted) {
+            m_pumpPosted = true;
+            QMetaObject::invokeMethod(this, &Deadlines::runPumps, Qt::QueuedConnection);
+        }
+    }
+    // A guard going away before its pump() ran.
+    void cancelPump(ConnectionGuard *guard)
+    {
+        std::replace(m_pumps.begin(), m_pumps.end(), guard, static_cast<ConnectionGuard *>(nullptr));
+        std::replace(m_running.begin(), m_running.end(), guard, static_cast<ConnectionGuard *>(nullptr));
     }
 
 private:
     void arm()
     {
-        if (m_entries.empty())
+        if (m_entries.empty()) {
             m_timer.stop();
-        else
-            m_timer.start(int(qMax<qint64>(0, m_entries.begin()->first - m_clock.elapsed())));
-    }
-
-    void fire()
-    {
-        const qint64 now = m_clock.elapsed();
-        while (!m_entries.empty() && m_entries.begin()->first <= now) {
-            const std::function<void()> due = std::move(m_entries.begin()->second);
-            m_entries.erase(m_entries.begin());
-            due();
+            m_armedAt = -1;
+            return;
         }
-        arm();
+        m_armedAt = m_entries.begin()->first;
+        m_timer.start(int(qMax<qint64>(0, m_armedAt - m_clock.elapsed())));
     }
 
+    void fire();
+    void runPumps();
+
+    std::vector<ConnectionGuard *> m_pumps; // scheduled, not run yet
+    std::vector<ConnectionGuard *> m_running; // being run by runPumps()
+    bool m_pumpPosted = false;
     QElapsedTimer m_clock;
     QTimer m_timer;
-    std::multimap<qint64, std::function<void()>> m_entries;
+    qint64 m_armedAt = -1; // when m_timer fires (-1: stopped)
+    bool m_firing = false; // in fire(), which arms the timer once done
+    std::multimap<qint64, DeadlineTimer *> m_entries;
 };
 
 namespace {
 
-const char GuardProperty[] = "guichetConnectionGuard";
+// Each socket's guard, for answerSent(): a pointer lookup, where a dynamic
+// property was a string search through QTcpSocket's meta-objects per answer.
+// Sockets and their guards live in the thread of their server.
+thread_local QHash<const QObject *, ConnectionGuard *> t_guards;
 
 QByteArray reasonPhrase(int status)
 {
@@ -109,32 +140,64 @@ public:
         , m_timeout(std::move(timeout))
     {
     }
-    ~DeadlineTimer() { stop(); }
+    ~DeadlineTimer()
+    {
+        if (m_entry)
+            m_deadlines->remove(*m_entry);
+    }
     DeadlineTimer(const DeadlineTimer &) = delete;
     DeadlineTimer &operator=(const DeadlineTimer &) = delete;
 
     void start(int ms)
     {
-        stop();
-        m_entry = m_deadlines->add(ms, [this] {
-            m_entry.reset();
-            m_timeout();
-        });
-    }
-    void stop()
-    {
-        if (m_entry) {
+        m_due = m_deadlines->now() + ms;
+        if (m_entry && (*m_entry)->first <= m_due)
+            return; // the entry comes first and looks again (Deadlines)
+        if (m_entry)
             m_deadlines->remove(*m_entry);
-            m_entry.reset();
-        }
+        m_entry = m_deadlines->add(m_due, this);
     }
-    bool isActive() const { return m_entry.has_value(); }
+    void stop() { m_due = -1; }
+    bool isActive() const { return m_due >= 0; }
+
+    // The entry is due (Deadlines::fire): it has left the map.
+    void entryDue(qint64 now)
+    {
+        m_entry.reset();
+        if (m_due < 0)
+            return;
+        if (m_due > now) {
+            m_entry = m_deadlines->add(m_due, this);
+            return;
+        }
+        m_due = -1;
+        m_timeout();
+    }
 
 private:
     std::shared_ptr<Deadlines> m_deadlines;
     std::function<void()> m_timeout;
-    std::optional<Deadlines::Entry> m_entry;
+    qint64 m_due = -1; // on the Deadlines' clock; -1: stopped
+    std::optional<Deadlines::Entry> m_entry; // at or before m_due
 };
+
+} // namespace
+
+void Deadlines::fire()
+{
+    m_armedAt = -1;
+    m_firing = true;
+    const qint64 now = m_clock.elapsed();
+    while (!m_entries.empty() && m_entries.begin()->first <= now) {
+        DeadlineTimer *timer = m_entries.begin()->second;
+        m_entries.erase(m_entries.begin());
+        timer->entryDue(now); // may add entries (later than now) or remove others
+    }
+    m_firing = false;
+    arm();
+}
+
+namespace {
 
 // Bytes read ahead of the request the connection is on: enough for many small
 // pipelined requests, little per connection.
@@ -164,15 +227,23 @@ public:
         , m_body(body)
         , m_log(log)
         , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
+        , m_deadlines(deadlines)
         , m_timer(std::move(deadlines), [this] { onTimeout(); })
     {
-        socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(this));
+        t_guards.insert(socket, this);
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
         connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onBytesWritten);
         if (m_tls)
             connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &ConnectionGuard::onBytesWritten);
         updateReading();
         updateDeadline();
+    }
+
+    ~ConnectionGuard() override
+    {
+        t_guards.remove(m_socket);
+        if (m_pumpScheduled)
+            m_deadlines->cancelPump(this);
     }
 
     void answerSent()
@@ -254,10 +325,11 @@ private:
         if (m_pumpScheduled)
             return;
         m_pumpScheduled = true;
-        QMetaObject::invokeMethod(this, &ConnectionGuard::pump, Qt::QueuedConnection);
+        m_deadlines->schedulePump(this);
     }
 
-    // Hands the next request over when its turn has come.
+public:
+    // Hands the next request over when its turn has come (Deadlines::runPumps).
     void pump()
     {
         m_pumpScheduled = false;
@@ -275,6 +347,7 @@ private:
         release();
     }
 
+private:
     void release()
     {
         const RequestFraming::Request next = m_ready.takeFirst();
@@ -411,6 +484,7 @@ private:
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
     RequestFraming m_framing;
+    std::shared_ptr<Deadlines> m_deadlines; // also runs the guards' pump()
     qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
     QList<RequestFraming::Request> m_ready; // whole requests waiting for their turn
     int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
@@ -425,6 +499,19 @@ private:
 };
 
 } // namespace
+
+void Deadlines::runPumps()
+{
+    m_pumpPosted = false;
+    // Guards scheduled meanwhile (an answer sent by a pump) go to m_pumps and
+    // another call; one destroyed meanwhile is nulled out by cancelPump().
+    m_running.swap(m_pumps);
+    for (std::size_t i = 0; i < m_running.size(); ++i) {
+        if (ConnectionGuard *guard = std::exchange(m_running[i], nullptr))
+            guard->pump();
+    }
+    m_running.clear();
+}
 
 LimitedTcpServer::LimitedTcpServer(const ConnectionLimits &limits, RefusalBody body, RefusalLog log,
                                    QObject *parent)
@@ -448,7 +535,7 @@ void LimitedTcpServer::answerSent(QTcpSocket *socket)
 {
     if (!socket)
         return;
-    if (auto *guard = static_cast<ConnectionGuard *>(socket->property(GuardProperty).value<QObject *>()))
+    if (ConnectionGuard *guard = t_guards.value(socket))
         guard->answerSent();
 }
 

@@ -84,29 +84,71 @@ void RequestFraming::complete()
     m_requestClose = false;
 }
 
+namespace {
+
+// QByteArray::trimmed()'s whitespace, without a copy.
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+QByteArrayView trimmed(QByteArrayView text)
+{
+    qsizetype begin = 0;
+    qsizetype end = text.size();
+    while (begin < end && isSpace(text.at(begin)))
+        ++begin;
+    while (end > begin && isSpace(text.at(end - 1)))
+        --end;
+    return text.sliced(begin, end - begin);
+}
+
+bool sameName(QByteArrayView name, const char *lowerCase)
+{
+    const qsizetype size = qsizetype(qstrlen(lowerCase));
+    return name.size() == size && qstrnicmp(name.data(), size, lowerCase, size) == 0;
+}
+
+bool containsNoCase(QByteArrayView text, const char *lowerCase)
+{
+    const qsizetype size = qsizetype(qstrlen(lowerCase));
+    for (qsizetype i = 0; i + size <= text.size(); ++i) {
+        if (qstrnicmp(text.data() + i, size, lowerCase, size) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int RequestFraming::readHeaders(const QByteArray &head)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    m_requestLine = lines.value(0).trimmed();
+    // Line by line through views of `head`: nothing is copied but the request line.
+    const QByteArrayView all(head);
+    qsizetype lineEnd = all.indexOf('\n');
+    m_requestLine = trimmed(lineEnd < 0 ? all : all.first(lineEnd)).toByteArray();
     int lengths = 0;
     qint64 length = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
+    while (lineEnd >= 0) {
+        const qsizetype lineBegin = lineEnd + 1;
+        lineEnd = all.indexOf('\n', lineBegin);
+        const QByteArrayView line = all.sliced(lineBegin, (lineEnd < 0 ? all.size() : lineEnd) - lineBegin);
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        if (name == "connection" && line.mid(colon + 1).toLower().contains("close")) {
+        const QByteArrayView name = trimmed(line.first(colon));
+        const QByteArrayView rest = line.sliced(colon + 1);
+        if (sameName(name, "connection") && containsNoCase(rest, "close")) {
             m_closeRequested = true;
             m_requestClose = true;
         }
-        if (name == "transfer-encoding")
+        if (sameName(name, "transfer-encoding"))
             return 400; // only Content-Length bodies: no chunked smuggling
-        if (name != "content-length")
+        if (!sameName(name, "content-length"))
             continue;
         if (++lengths > 1)
             return 400; // two lengths: which one would the next hop believe?
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const QByteArrayView value = trimmed(rest);
         bool ok = !value.isEmpty() && value.size() <= 18;
         for (const char c : value)
             ok = ok && c >= '0' && c <= '9';

@@ -81,7 +81,7 @@ void WorkerPool::post(std::function<void(Core &)> job, std::function<void()> don
     }
     ++worker->pending;
     QPointer<WorkerPool> self(this);
-    QMetaObject::invokeMethod(worker, [worker, self, job = std::move(job), done = std::move(done)] {
+    QMetaObject::invokeMethod(worker, [worker, self, job = std::move(job), done = std::move(done)]() mutable {
         job(*worker->core);
         const qint64 committed = worker->database->takeCommittedVersion();
         --worker->pending;
@@ -89,7 +89,7 @@ void WorkerPool::post(std::function<void(Core &)> job, std::function<void()> don
             WorkerPool *pool = self.data();
             QMetaObject::invokeMethod(
                 pool,
-                [pool, committed, done] {
+                [pool, committed, done = std::move(done)] {
                     if (committed > 0)
                         emit pool->committed(committed);
                     done();

@@ -116,6 +116,18 @@ bool parsePositive(const QString &text, qint64 *value)
     return ok && *value > 0;
 }
 
+QtMessageHandler s_previousMessageHandler = nullptr;
+
+// Warnings and the request log share stderr: the request lines gathered
+// before a warning go out before it (ApiServer::logRequest writes them once
+// per turn of the event loop).
+void flushLogThenWarn(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    ApiServer::flushRequestLog();
+    if (s_previousMessageHandler)
+        s_previousMessageHandler(type, context, message);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -126,6 +138,7 @@ int main(int argc, char *argv[])
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     setApplicationIdentity(QStringLiteral("guichetd"));
+    s_previousMessageHandler = qInstallMessageHandler(flushLogThenWarn);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Guichet's central server: the HTTP/JSON API of docs/API.md."));
