@@ -253,6 +253,8 @@ private slots:
         QTest::qWait(300);
 
         // (The sync client's long-poll, 20 s, is parked across the restart.)
+        const QLatin1String watcherBack("the database answers again");
+        const qsizetype watcherRecoveries = m_server->log().count(watcherBack);
         QVERIFY2(m_cluster.restart(&error), qPrintable(error));
         QElapsedTimer accepting; // PostgreSQL accepts connections again from here
         accepting.start();
@@ -298,7 +300,12 @@ private slots:
         }
         const qint64 allCommandsMs = accepting.elapsed();
 
-        // A long-poll works again: parked, then woken by a command.
+        // A long-poll works again: parked, then woken by a command. Parked
+        // once the change watcher is back: its recovery wakes every parked
+        // poll with a page even if nothing changed (tst_api_database), which
+        // under load could come after the commands above.
+        QTRY_VERIFY2_WITH_TIMEOUT(m_server->log().count(watcherBack) > watcherRecoveries,
+                                  qPrintable(m_server->log().right(2000)), 10000);
         const qint64 now = counter();
         QNetworkRequest request(
             m_server->baseUrl().resolved(QUrl(QStringLiteral("/api/v1/changes?since=%1&wait=20").arg(now))));
