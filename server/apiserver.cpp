@@ -1,5 +1,6 @@
 #include "server/apiserver.h"
 
+#include "commands/commandcatalogue.h"
 #include "commands/commanddispatcher.h"
 #include "kernel/core.h"
 #include "kernel/database.h"
@@ -866,12 +867,9 @@ ApiServer::RequestReading ApiServer::readRequest(const HttpRequest &request) con
     // command needs a token (checked on the worker).
     Auth auth = route->auth;
     if (route->commands) {
-        static const QSet<QString> commandNames = [] {
-            const QStringList names = CommandDispatcher::commandNames();
-            return QSet<QString>(names.cbegin(), names.cend());
-        }();
         const QString name = reading.args.value(0);
-        if (!commandNames.contains(name))
+        const CommandSpec *command = CommandCatalogue::find(name);
+        if (!command)
             return refused(ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("command"),
                                               Tr::tr("Unknown command: %1.").arg(name)));
         const QJsonValue args = reading.body.value(QLatin1String("args"));
@@ -880,7 +878,7 @@ ApiServer::RequestReading ApiServer::readRequest(const HttpRequest &request) con
             return refused(
                 ApiResponse::error(400, QStringLiteral("bad_request"), {},
                                    Tr::tr("The body must be {\"commandId\": text, \"args\": object}.")));
-        auth = CommandDispatcher::isAnonymous(name) ? Auth::None : Auth::Required;
+        auth = command->anonymous ? Auth::None : Auth::Required;
     }
     if (auth == Auth::Required && reading.token.isEmpty())
         return refused(
