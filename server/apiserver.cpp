@@ -265,7 +265,7 @@ struct RequestLog
             return;
         std::fwrite(pending.constData(), 1, size_t(pending.size()), stderr);
         std::fflush(stderr);
-        pending.clear();
+        pending.resize(0); // keeps its capacity: no allocation per turn
     }
 };
 

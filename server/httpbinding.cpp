@@ -1,6 +1,7 @@
 #include "server/httpbinding.h"
 
 #include "server/limitedtcpserver.h"
+#include "server/requestframing.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -31,52 +32,6 @@ bool HttpReply::isConnected() const
 {
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
-
-namespace {
-
-// The reason phrases QHttpServerResponder::writeStatusLine (6.4) writes for
-// the statuses guichetd answers; another status goes through it.
-QByteArrayView reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 409:
-        return "Conflict";
-    case 410:
-        return "Gone";
-    case 413:
-        return "Request Entity Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 422:
-        return "Unprocessable Entity";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return {};
-    }
-}
-
-} // namespace
 
 void HttpReply::send(int status, const QByteArray &contentType, const QByteArray &body,
                      const HeaderList &headers)

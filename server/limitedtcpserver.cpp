@@ -107,25 +107,12 @@ namespace {
 // Sockets and their guards live in the thread of their server.
 thread_local QHash<const QObject *, ConnectionGuard *> t_guards;
 
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 400:
-        return QByteArrayLiteral("Bad Request");
-    case 408:
-        return QByteArrayLiteral("Request Timeout");
-    case 413:
-        return QByteArrayLiteral("Payload Too Large");
-    case 431:
-        return QByteArrayLiteral("Request Header Fields Too Large");
-    default:
-        return QByteArrayLiteral("Service Unavailable");
-    }
-}
-
+// A refusal's status (400, 408, 413, 431, 503) is one reasonPhrase() words.
 QByteArray refusalResponse(int status, const QByteArray &body)
 {
-    return QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' + reasonPhrase(status)
+    Q_ASSERT(!reasonPhrase(status).isEmpty());
+    return QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' '
+        + reasonPhrase(status).toByteArray()
         + QByteArrayLiteral("\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n"
                             "Content-Length: ")
         + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;

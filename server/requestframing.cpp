@@ -86,29 +86,12 @@ void RequestFraming::complete()
 
 namespace {
 
-// QByteArray::trimmed()'s whitespace, without a copy.
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-QByteArrayView trimmed(QByteArrayView text)
-{
-    qsizetype begin = 0;
-    qsizetype end = text.size();
-    while (begin < end && isSpace(text.at(begin)))
-        ++begin;
-    while (end > begin && isSpace(text.at(end - 1)))
-        --end;
-    return text.sliced(begin, end - begin);
-}
-
 bool sameName(QByteArrayView name, const char *lowerCase)
 {
-    const qsizetype size = qsizetype(qstrlen(lowerCase));
-    return name.size() == size && qstrnicmp(name.data(), size, lowerCase, size) == 0;
+    return name.compare(QByteArrayView(lowerCase), Qt::CaseInsensitive) == 0;
 }
 
+// QByteArrayView has no case-insensitive indexOf().
 bool containsNoCase(QByteArrayView text, const char *lowerCase)
 {
     const qsizetype size = qsizetype(qstrlen(lowerCase));
@@ -126,7 +109,7 @@ int RequestFraming::readHeaders(const QByteArray &head)
     // Line by line through views of `head`: nothing is copied but the request line.
     const QByteArrayView all(head);
     qsizetype lineEnd = all.indexOf('\n');
-    m_requestLine = trimmed(lineEnd < 0 ? all : all.first(lineEnd)).toByteArray();
+    m_requestLine = (lineEnd < 0 ? all : all.first(lineEnd)).trimmed().toByteArray();
     int lengths = 0;
     qint64 length = 0;
     while (lineEnd >= 0) {
@@ -136,7 +119,7 @@ int RequestFraming::readHeaders(const QByteArray &head)
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
-        const QByteArrayView name = trimmed(line.first(colon));
+        const QByteArrayView name = line.first(colon).trimmed();
         const QByteArrayView rest = line.sliced(colon + 1);
         if (sameName(name, "connection") && containsNoCase(rest, "close")) {
             m_closeRequested = true;
@@ -148,7 +131,7 @@ int RequestFraming::readHeaders(const QByteArray &head)
             continue;
         if (++lengths > 1)
             return 400; // two lengths: which one would the next hop believe?
-        const QByteArrayView value = trimmed(rest);
+        const QByteArrayView value = rest.trimmed();
         bool ok = !value.isEmpty() && value.size() <= 18;
         for (const char c : value)
             ok = ok && c >= '0' && c <= '9';
@@ -160,6 +143,46 @@ int RequestFraming::readHeaders(const QByteArray &head)
         return 413;
     m_bodyLeft = length;
     return 0;
+}
+
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Request Entity Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return {};
+    }
 }
 
 } // namespace guichet::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 
 #include <utility>
@@ -72,5 +73,10 @@ private:
     bool m_closeRequested = false;
     QByteArray m_requestLine;
 };
+
+// The reason phrase of a status guichetd answers, in the words
+// QHttpServerResponder::writeStatusLine (Qt 6.4) writes, so that every
+// answer reads the same whichever path wrote it; empty for another status.
+QByteArrayView reasonPhrase(int status);
 
 } // namespace guichet::server
