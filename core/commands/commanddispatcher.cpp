@@ -128,9 +128,13 @@ CommandResult CommandDispatcher::execute(qint64 actorId, const QString &name, co
     Database &db = m_core.db();
     CommandResult result;
     try {
-        // The command's own transaction becomes a savepoint of this one, so the
-        // record of its outcome commits with its changes or not at all.
+        // The command's own transaction (Core::run's) joins this one, so the
+        // record of its outcome commits with its changes or not at all. It
+        // needs no savepoint: when it rolls back, this one always does too
+        // (the refusal is recorded below, in a transaction of its own), and
+        // the database refuses to commit it anyway (joinNextLevel()).
         Transaction transaction(db);
+        db.joinNextLevel();
         // The command's version and actor go with the command id's check.
         if (!isAnonymous(name))
             m_core.prepareRun(actorId);

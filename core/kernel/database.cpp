@@ -745,8 +745,35 @@ qint64 Database::insert(const QString &sql, const QVariantList &args) const
     return query.value(0).toLongLong();
 }
 
+void Database::joinNextLevel()
+{
+    Q_ASSERT(m_transactionDepth > 0 && !m_joinOpen);
+    // Outside a transaction, or with a joined level open already (one per
+    // transaction is tracked): the next level opens a savepoint as usual.
+    if (m_transactionDepth == 0 || m_joinOpen)
+        return;
+    m_joinLevel = m_transactionDepth + 1;
+}
+
+void Database::endJoinBelow()
+{
+    // The joined level, or the one that asked for it, ended.
+    if (m_transactionDepth < m_joinLevel) {
+        m_joinLevel = 0;
+        m_joinOpen = false;
+    }
+    if (m_transactionDepth == 0)
+        m_doomed = false;
+}
+
 void Database::begin()
 {
+    if (m_transactionDepth > 0 && m_transactionDepth + 1 == m_joinLevel && !m_joinOpen) {
+        // Joined (joinNextLevel()): no savepoint, nothing held.
+        m_joinOpen = true;
+        ++m_transactionDepth;
+        return;
+    }
     if (m_dialect == Dialect::Sqlite) {
         // IMMEDIATE takes the write lock now, so two writers never deadlock
         // on a lock upgrade half-way through a command.
@@ -792,6 +819,20 @@ void Database::commit()
     Q_ASSERT(m_transactionDepth > 0);
     // The depth drops only once the commit went through: a failed COMMIT
     // leaves the transaction open for the caller's rollback.
+    if (m_doomed)
+        throw DatabaseError(QStringLiteral(
+            "COMMIT refused: a joined part of this transaction rolled back, so it can only roll back"));
+    if (m_joinOpen && m_transactionDepth == m_joinLevel) {
+        // Joined: nothing to send. What it reserved or used now belongs to
+        // the level around it, as a released savepoint's would.
+        if (m_reserved.depth == m_transactionDepth)
+            --m_reserved.depth;
+        if (m_reserved.usedAt == m_transactionDepth)
+            --m_reserved.usedAt;
+        --m_transactionDepth;
+        endJoinBelow();
+        return;
+    }
     if (m_dialect == Dialect::Sqlite) {
         exec(m_transactionDepth == 1 ? QStringLiteral("COMMIT")
                                      : QStringLiteral("RELEASE SAVEPOINT sp%1").arg(m_transactionDepth - 1));
@@ -824,6 +865,7 @@ void Database::commit()
         commitTopLevel();
     }
     --m_transactionDepth;
+    endJoinBelow();
 }
 
 void Database::commitTopLevel()
@@ -873,6 +915,10 @@ void Database::commitAndNotify(qint64 version)
         execPostgres(QStringLiteral("COMMIT"), {});
         return;
     }
+    if (!m_notifyOnCommit) {
+        commitChecked(version);
+        return;
+    }
     // Whether it ended sessions (0013_session_notifications) is read in the
     // same round trip; on a database without that function (not migrated
     // that far, or not known yet) every commit says it may have. Without
@@ -913,9 +959,45 @@ void Database::commitAndNotify(qint64 version)
         m_committedVersion = std::max(m_committedVersion, version);
 }
 
+void Database::commitChecked(qint64 version)
+{
+    // Without notifyOnCommit nothing has to follow the COMMIT: the check
+    // comes just before it, in the same round trip. It tells the same two
+    // things. A transaction that had failed (where PostgreSQL would answer
+    // ROLLBACK to the COMMIT, which QSqlQuery cannot tell) fails any
+    // statement first ("current transaction is aborted"), this read too,
+    // and PostgreSQL then runs nothing after it: the COMMIT is never sent,
+    // the caller rolls back. Whether the transaction ended sessions is
+    // already known: 0013_session_notifications' triggers are statement
+    // triggers (not deferred), run by the statements that changed them; the
+    // read clears the mark inside the transaction, so a rollback restores it
+    // as it was. What PostgreSQL still refuses at the COMMIT itself (a
+    // deferred constraint, a serialisation failure) is its statement's
+    // error, the second result, thrown here. Nothing follows the COMMIT:
+    // PostgreSQL ends the round trip with it, with no transaction of its
+    // own for the check (notifyOnCommit's NOTIFY must stay after it).
+    const QString check = m_sessionsNotified > 0 ? QStringLiteral("SELECT guichet_sessions_ended()")
+                                                 : QStringLiteral("SELECT true");
+    QSqlQuery query = execPostgres(check + QStringLiteral("; COMMIT"), {});
+    const bool ended = !query.next() || query.value(0).toBool();
+    if (!query.nextResult())
+        throwFor(query.lastError(), QStringLiteral("COMMIT"));
+    if (ended)
+        m_sessionsEnded = true;
+    m_committedVersion = std::max(m_committedVersion, version);
+}
+
 void Database::rollback()
 {
     Q_ASSERT(m_transactionDepth > 0);
+    if (m_joinOpen && m_transactionDepth == m_joinLevel) {
+        // Joined: its statements cannot be undone apart from the level
+        // around it, which may now only roll back (commit() refuses).
+        m_doomed = true;
+        --m_transactionDepth;
+        endJoinBelow();
+        return;
+    }
     try {
         if (m_dialect == Dialect::Sqlite) {
             --m_transactionDepth;
@@ -958,6 +1040,7 @@ void Database::rollback()
         // The connection may already have rolled back (e.g. SQLite after some
         // errors); nothing more can be done here.
     }
+    endJoinBelow();
 }
 
 void Database::probeSchema() const

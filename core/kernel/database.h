@@ -159,6 +159,16 @@ public:
     void commit();
     void rollback();
     bool inTransaction() const { return m_transactionDepth > 0; }
+    // Inside a transaction: the next level begun directly inside this one
+    // joins it instead of opening a savepoint (one statement less for the
+    // caller that abandons this level whenever that one rolls back, as
+    // CommandDispatcher::execute() does with Core::run's). Its commit sends
+    // nothing; its rollback dooms the whole transaction: every later commit,
+    // at any level, throws DatabaseError and leaves the transaction open for
+    // the caller's rollback, so nothing written in it can commit. Levels begun
+    // inside the joined one keep their savepoints. Once: the level after it
+    // (or any begun once this one ended) opens a savepoint again.
+    void joinNextLevel();
 
     // The next version, for a command that writes; call inside a transaction.
     // On PostgreSQL, commit() notifies 'guichet_changes' in the COMMIT's round
@@ -271,8 +281,14 @@ private:
     // PostgreSQL: the COMMIT with the writes held back, and the NOTIFY of
     // `version` if the transaction took one.
     void commitAndNotify(qint64 version);
+    // PostgreSQL, without notifyOnCommit: commitAndNotify(), the check read
+    // before the COMMIT rather than after it.
+    void commitChecked(qint64 version);
     // PostgreSQL: commit() of the outermost level, once a reserved version is settled.
     void commitTopLevel();
+    // joinNextLevel()'s state, once the level that asked for it or the joined
+    // one ended (and the doom, once the whole transaction did).
+    void endJoinBelow();
     // PostgreSQL: forgets the innermost level's SAVEPOINT if it was never sent.
     bool dropHeldSavepoint();
     // Forgets the prepared statements (DEALLOCATE ALL first when asked).
@@ -337,6 +353,12 @@ private:
     mutable int m_versionProbe = -1;
     mutable qint64 m_visibleSeen = 0;
     QList<qint64> m_takenBeforeSavepoint;
+    // joinNextLevel(): the depth the joined level has (0: none asked),
+    // whether it is open, and whether a joined level rolled back in this
+    // transaction (then nothing of it may commit).
+    int m_joinLevel = 0;
+    bool m_joinOpen = false;
+    bool m_doomed = false;
     // PostgreSQL: the version reserved by reserveVersion(): `held` while its
     // statement waits in m_held (at `heldIndex`, `heldOffset`), its value once
     // sent; the transaction level that took it (its row goes with that

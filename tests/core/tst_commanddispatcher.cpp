@@ -612,6 +612,48 @@ private slots:
         QCOMPARE(w.appliedCount(), 2);
     }
 
+    // With a command id the command's transaction joins execute()'s (no
+    // savepoint): a refusal after the command wrote (here: S handed to Ugo,
+    // then S2's successor not found) leaves nothing but its recorded refusal.
+    void aRefusalAfterWritesLeavesOnlyItsRecord()
+    {
+        WORLD(w);
+        Database &db = w.t.db();
+        const qint64 s2 = insertStructure(db, validSiret(2), QStringLiteral("Scierie Paul"));
+        insertAttachment(db, w.paul, s2, QStringLiteral("principal"));
+        const QString before = dataSnapshot(db);
+        const qint64 version = db.currentVersion();
+        const QString commandId = QStringLiteral("e5d0-late-refusal");
+        const QJsonObject args { { QStringLiteral("successors"),
+                                   QJsonObject { { QStringLiteral("perStructure"),
+                                                   QJsonObject { { QString::number(w.s), w.ugo },
+                                                                 { QString::number(s2), 999999 } } } } } };
+        const CommandResult refused = w.run(w.paul, QStringLiteral("deactivateAccount"), args, commandId);
+        QCOMPARE(refused.code, ErrorCode::InvalidInput);
+        QCOMPARE(refused.field, QStringLiteral("successor"));
+        QCOMPARE(dataSnapshot(db), before);
+        QCOMPARE(db.currentVersion(), version);
+        QCOMPARE(w.appliedCount(), 1);
+        QCOMPARE(w.count(QStringLiteral("SELECT COUNT(*) FROM applied_commands WHERE command_id = ?"),
+                         { commandId }),
+                 1);
+        // The retry gets the refusal, and still changes nothing.
+        QCOMPARE(w.run(w.paul, QStringLiteral("deactivateAccount"), args, commandId).code,
+                 ErrorCode::InvalidInput);
+        QCOMPARE(dataSnapshot(db), before);
+        QCOMPARE(w.appliedCount(), 1);
+        // The same command with a successor for both goes through, joined too.
+        const QJsonObject good { { QStringLiteral("successors"),
+                                   QJsonObject { { QStringLiteral("forAll"), w.ugo } } } };
+        CHECK_OK(w.run(w.paul, QStringLiteral("deactivateAccount"), good, QStringLiteral("e5d0-good")));
+        QCOMPARE(w.count(QStringLiteral(
+                             "SELECT COUNT(*) FROM attachments WHERE user_id = ? AND role = 'principal' "
+                             "AND status = 'validated'"),
+                         { w.ugo }),
+                 2);
+        QCOMPARE(w.appliedCount(), 2);
+    }
+
     void anotherUsersCommandIdIsAConflict()
     {
         WORLD(w);

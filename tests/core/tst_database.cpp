@@ -349,6 +349,239 @@ private slots:
         QVERIFY(!heard.contains(QString::number(lost)));
     }
 
+    // guichetd's workers (setNotifyOnCommit(false)) check a commit with a
+    // read just before its COMMIT, in the same round trip: a transaction
+    // that had failed still fails its commit, one that PostgreSQL refuses at
+    // the COMMIT itself (a deferred constraint) too, and neither reports a
+    // version nor ended sessions; a commit that went through reports both.
+    void commitsLeftToTheCallerAreCheckedBeforeTheirCommit()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        if (!t.db().isPostgres())
+            QSKIP("SQLite commits what went through; PostgreSQL aborts the whole transaction");
+        Database &db = t.db();
+        db.setNotifyOnCommit(false);
+        db.exec(QStringLiteral("CREATE TABLE parent (id BIGINT PRIMARY KEY)"));
+        db.exec(
+            QStringLiteral("CREATE TABLE child (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES parent (id) "
+                           "DEFERRABLE INITIALLY DEFERRED)"));
+        const QString endSessions = QStringLiteral("UPDATE users SET status = status WHERE id = ?");
+        const auto children
+            = [&db] { return db.value(QStringLiteral("SELECT COUNT(*) FROM child")).toInt(); };
+        const qint64 before = db.currentVersion();
+        db.takeSessionsEnded();
+
+        // A statement failed: the check fails, the COMMIT is never sent.
+        db.begin();
+        db.nextVersion();
+        db.exec(endSessions, { -1 });
+        db.exec(QStringLiteral("INSERT INTO child (id, parent) VALUES (?, NULL)"), { 1 });
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db.exec(QStringLiteral("SELECT 1 / (id - 1) FROM child")));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db.commit());
+        QVERIFY(db.inTransaction());
+        db.rollback();
+        QCOMPARE(children(), 0);
+        QCOMPARE(db.takeCommittedVersion(), 0);
+        QCOMPARE(db.takeSessionsEnded(), false);
+
+        // The COMMIT itself refused (the second result of the round trip).
+        db.begin();
+        db.nextVersion();
+        db.exec(endSessions, { -1 });
+        db.execLater(QStringLiteral("INSERT INTO child (id, parent) VALUES (?, ?)"), { 2, 42 });
+        try {
+            db.commit();
+            QFAIL("a COMMIT refused by a deferred constraint passed for committed");
+        } catch (const DatabaseError &error) {
+            // PostgreSQL's own refusal, not a missing result.
+            QVERIFY2(error.message().contains(QLatin1String("violates")), qPrintable(error.message()));
+        }
+        QVERIFY(db.inTransaction());
+        db.rollback();
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(children(), 0);
+        QCOMPARE(db.takeCommittedVersion(), 0);
+        QCOMPARE(db.takeSessionsEnded(), false);
+        QCOMPARE(db.currentVersion(), before);
+
+        // Without ending sessions: its version, no sessions ended (the mark
+        // of the refused ones went with their rollback).
+        db.begin();
+        const qint64 first = db.nextVersion();
+        db.exec(QStringLiteral("INSERT INTO parent (id) VALUES (?)"), { 42 });
+        db.execLater(QStringLiteral("INSERT INTO child (id, parent) VALUES (?, ?)"), { 3, 42 });
+        db.commit();
+        QCOMPARE(db.takeCommittedVersion(), first);
+        QCOMPARE(db.takeSessionsEnded(), false);
+        QCOMPARE(children(), 1);
+
+        // Ending sessions: said once.
+        db.begin();
+        const qint64 second = db.nextVersion();
+        db.exec(endSessions, { -1 });
+        db.commit();
+        QCOMPARE(db.takeCommittedVersion(), second);
+        QCOMPARE(db.takeSessionsEnded(), true);
+        QCOMPARE(db.takeSessionsEnded(), false);
+        QCOMPARE(db.currentVersion(), second);
+    }
+
+    // CommandDispatcher::execute() lets the command's own transaction join
+    // its own (joinNextLevel()): no savepoint. A joined level that rolls
+    // back dooms the whole transaction: nothing of it may commit.
+    void aJoinedLevelThatRollsBackDoomsItsTransaction()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        db.exec(QStringLiteral("CREATE TABLE joined (id BIGINT PRIMARY KEY)"));
+        const QString insert = QStringLiteral("INSERT INTO joined (id) VALUES (?)");
+        const auto ids = [&db] {
+            QList<qint64> result;
+            for (const QVariantMap &row : db.rows(QStringLiteral("SELECT id FROM joined ORDER BY id")))
+                result << row.value(QStringLiteral("id")).toLongLong();
+            return result;
+        };
+        const qint64 before = db.currentVersion();
+        {
+            Transaction tx(db);
+            db.exec(insert, { 1 });
+            db.joinNextLevel();
+            {
+                Transaction joined(db);
+                db.nextVersion();
+                db.exec(insert, { 2 });
+                // rolled back: nothing to send, the transaction is doomed
+            }
+            QVERIFY(db.inTransaction());
+            db.exec(insert, { 3 });
+            // A savepoint inside the doomed transaction cannot save it either.
+            {
+                Transaction inner(db);
+                db.exec(insert, { 4 });
+                QVERIFY_THROWS_EXCEPTION(DatabaseError, inner.commit());
+            }
+            QVERIFY_THROWS_EXCEPTION(DatabaseError, tx.commit());
+            QVERIFY(db.inTransaction());
+        }
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(ids(), QList<qint64>());
+        QCOMPARE(db.currentVersion(), before);
+        // The next transaction is not doomed, and opens savepoints again.
+        {
+            Transaction tx(db);
+            db.exec(insert, { 5 });
+            {
+                Transaction inner(db);
+                db.exec(insert, { 6 });
+            }
+            tx.commit();
+        }
+        QCOMPARE(ids(), QList<qint64> { 5 });
+        // Through Core::run, as execute() runs a command: a refusal after a
+        // write dooms the transaction around it.
+        ManualClock clock;
+        Core core(db, clock);
+        {
+            Transaction tx(db);
+            db.joinNextLevel();
+            const CommandResult refused = core.run(
+                QStringLiteral("test"), 0,
+                [&](CommandContext &ctx) {
+                    ctx.version();
+                    ctx.db().exec(insert, { 7 });
+                    ctx.audit(QStringLiteral("nothing"), 0, 0, AuditRecord(AuditAction::ProfileUpdated));
+                    fail(ErrorCode::InvalidInput, QStringLiteral("field"), QStringLiteral("refused"));
+                },
+                RunOptions::anonymousCommand());
+            QCOMPARE(refused.code, ErrorCode::InvalidInput);
+            QVERIFY_THROWS_EXCEPTION(DatabaseError, tx.commit());
+        }
+        QCOMPARE(ids(), QList<qint64> { 5 });
+        QCOMPARE(db.value(QStringLiteral("SELECT COUNT(*) FROM audit_log")).toInt(), 0);
+        QCOMPARE(db.currentVersion(), before);
+    }
+
+    // A joined level that commits belongs to its transaction; the levels
+    // inside it keep their savepoints (and roll back alone); it sends no
+    // SAVEPOINT of its own.
+    void aJoinedLevelOpensNoSavepointAndKeepsTheDeeperOnes()
+    {
+        TestDatabase t;
+        GUICHET_REQUIRE_DB(t);
+        Database &db = t.db();
+        db.exec(QStringLiteral("CREATE TABLE joined (id BIGINT PRIMARY KEY)"));
+        const QString insert = QStringLiteral("INSERT INTO joined (id) VALUES (?)");
+        const auto ids = [&db] {
+            QList<qint64> result;
+            for (const QVariantMap &row : db.rows(QStringLiteral("SELECT id FROM joined ORDER BY id")))
+                result << row.value(QStringLiteral("id")).toLongLong();
+            return result;
+        };
+        qint64 version = 0;
+        {
+            Transaction tx(db);
+            db.exec(insert, { 1 });
+            db.joinNextLevel();
+            {
+                Transaction joined(db);
+                version = db.nextVersion();
+                db.exec(insert, { 2 });
+                {
+                    Transaction inner(db); // sp2, as without the join
+                    db.exec(insert, { 3 });
+                    // rolled back alone
+                }
+                {
+                    Transaction inner(db);
+                    db.execLater(insert, { 4 });
+                    inner.commit();
+                }
+                {
+                    Transaction inner(db);
+                    db.exec(insert, { 5 });
+                    {
+                        Transaction deeper(db);
+                        db.exec(insert, { 6 });
+                        deeper.commit();
+                    }
+                    // rolled back with 6
+                }
+                joined.commit();
+            }
+            // Once: the next level opens a savepoint again and rolls back alone.
+            {
+                Transaction after(db);
+                db.exec(insert, { 7 });
+            }
+            tx.commit();
+        }
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(ids(), (QList<qint64> { 1, 2, 4 }));
+        QCOMPARE(db.currentVersion(), version);
+
+        // The SQL sent: with the join, no savepoint sp1 exists to release;
+        // without it, the level's SAVEPOINT goes with its first statement.
+        const QString release = QStringLiteral("RELEASE SAVEPOINT sp1");
+        {
+            Transaction tx(db);
+            db.exec(insert, { 8 });
+            db.joinNextLevel();
+            Transaction joined(db);
+            QVERIFY_THROWS_EXCEPTION(DatabaseError, db.exec(release));
+        }
+        QVERIFY(!db.inTransaction());
+        {
+            Transaction tx(db);
+            db.exec(insert, { 8 });
+            Transaction inner(db);
+            db.exec(release);
+        }
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(ids(), (QList<qint64> { 1, 2, 4 }));
+    }
+
     // A version taken inside a savepoint that rolled back is given back: the
     // transaction around it commits as one that took none (and does not
     // mistake the version's missing row for a failed commit).
