@@ -1064,10 +1064,16 @@ void appendPostgresText(QByteArray &out, const char *begin, const char *end)
 // comma or white space, with its quotes and backslashes escaped by a
 // backslash; SQL's NULL as NULL without quotes. `kinds` has one letter per
 // element: 'i' an integer (its digits), 't' a text (a JSON string), 'j' JSON
-// from to_json (appendPostgresJson()), 's' the attachment's services, "1,2"
-// (NULL for none: []). `id`, when given, receives the first element's value.
-void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray &kinds, qint64 *id)
+// from to_json (appendPostgresJson()). `id`, when given, receives the first
+// element's value. `services`, when given, holds the attachments' services
+// ("1,2" by the attachment's id, none for none), written as the row's last
+// value.
+void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray &kinds, qint64 *id,
+                       const QHash<qint64, QByteArray> *services)
 {
+    qint64 rowId = 0;
+    if (services && !id)
+        id = &rowId;
     const char *p = row.constData();
     const char *const end = p + row.size();
     const auto malformed = [&row] {
@@ -1112,7 +1118,7 @@ void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray 
             continue;
         }
         if (!quoted && last - first == 4 && std::equal(first, last, "NULL")) {
-            out += kind == 's' ? "[]" : "null";
+            out += "null";
             continue;
         }
         if (quoted) {
@@ -1125,11 +1131,7 @@ void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray 
             first = unescaped.constData();
             last = first + unescaped.size();
         }
-        if (kind == 's') {
-            out += '[';
-            out.append(first, last - first);
-            out += ']';
-        } else if (kind == 'j') {
+        if (kind == 'j') {
             appendPostgresJson(out, first, last);
         } else {
             out.append(first, last - first);
@@ -1137,6 +1139,11 @@ void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray 
     }
     if (p != end)
         throw malformed();
+    if (services) {
+        out += ",[";
+        out += services->value(*id);
+        out += ']';
+    }
     out += ']';
 }
 
@@ -1168,10 +1175,22 @@ bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, con
         }
         elements += kind;
     }
-    if (spec.name == QLatin1String("attachments")) {
-        columns.append(QStringLiteral("(SELECT string_agg(service_id::text, ',' ORDER BY service_id) FROM "
-                                      "attachment_services WHERE attachment_id = attachments.id)"));
-        elements += 's';
+    // The attachments' services apart, before their rows (as on SQLite): as
+    // a sub-select of each row, PostgreSQL scanned attachment_services once
+    // per attachment, on a table of a few pages sequentially (the length of
+    // its file asked of the system each time), doubling the rows' cost.
+    const bool withServices = spec.name == QLatin1String("attachments");
+    QHash<qint64, QByteArray> services; // "1,2"
+    if (withServices) {
+        QSqlQuery query = execBound(
+            db,
+            QStringLiteral("SELECT attachment_id, string_agg(service_id::text, ',' ORDER BY service_id) FROM "
+                           "attachment_services WHERE attachment_id IN (SELECT id FROM attachments WHERE %1) "
+                           "GROUP BY attachment_id")
+                .arg(where),
+            values);
+        while (query.next())
+            services.insert(query.value(0).toLongLong(), query.value(1).toString().toLatin1());
     }
     // A row at a time (QPSQL's single-row mode): the server writes the next
     // rows while these are copied; one aggregate would make it build the whole
@@ -1186,7 +1205,8 @@ bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, con
             out += ',';
         any = true;
         qint64 id = 0;
-        appendPostgresRow(out, query.value(0).toString().toUtf8(), elements, ids ? &id : nullptr);
+        appendPostgresRow(out, query.value(0).toString().toUtf8(), elements, ids ? &id : nullptr,
+                          withServices ? &services : nullptr);
         if (ids)
             ids->append(id);
     }
