@@ -975,20 +975,16 @@ bool appendTableRowsSqlite(QByteArray &out, sqlite3 *sqlite, int table, const QS
 }
 #endif
 
-// PostgreSQL's JSON text (to_json) made the bytes the Item path writes:
+// A value PostgreSQL wrote as JSON (to_json) made the bytes the Item path
+// writes, as if it stood in a row after '[' or ',':
 // - its strings escape \b, \f, \r and \t by letter where appendJsonUtf8()
 //   writes \u00XX (the same JSON);
-// - text columns come quoted with only their quotes and backslashes escaped
-//   (appendTableRowsPostgres): their control characters, raw (never outside
-//   a string), are escaped here as appendJsonUtf8() does;
-// - a text starting with U+FEFF has it dropped, as QPSQL's reading drops it
+// - a string starting with U+FEFF has it dropped, as QPSQL's reading drops it
 //   (Database stores one mark of its own in front of such a text for that).
-// A string opens with a quote after '[' or ',' (a closing quote is followed
-// by one of them, an escaped one preceded by a backslash).
-void appendPostgresJson(QByteArray &out, const QByteArray &json)
+// A string opens with a quote at the start or after '[' or ',' (a closing
+// quote is followed by one of them, an escaped one preceded by a backslash).
+void appendPostgresJson(QByteArray &out, const char *begin, const char *end)
 {
-    const char *const begin = json.constData();
-    const char *const end = begin + json.size();
     const char *run = begin;
     for (const char *p = begin; p < end; ++p) {
         if (*p == '\\') {
@@ -1018,19 +1014,9 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
                 run = p + 2;
             }
             ++p; // past the escaped character, a backslash included
-        } else if (uchar(*p) < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            out.append(run, p - run);
-            run = p + 1;
-            if (*p == '\n') {
-                out += "\\n";
-            } else {
-                out += "\\u00";
-                out += hex[uchar(*p) >> 4];
-                out += hex[uchar(*p) & 0xf];
-            }
-        } else if (uchar(*p) == 0xEF && p - begin >= 2 && end - p >= 3 && uchar(p[1]) == 0xBB
-                   && uchar(p[2]) == 0xBF && p[-1] == '"' && (p[-2] == ',' || p[-2] == '[')) {
+        } else if (uchar(*p) == 0xEF && p - begin >= 1 && end - p >= 3 && uchar(p[1]) == 0xBB
+                   && uchar(p[2]) == 0xBF && p[-1] == '"'
+                   && (p - begin == 1 || p[-2] == ',' || p[-2] == '[')) {
             out.append(run, p - run);
             run = p + 3;
             p += 2;
@@ -1039,59 +1025,190 @@ void appendPostgresJson(QByteArray &out, const QByteArray &json)
     out.append(run, end - run);
 }
 
+// A text element of a row's array literal (appendPostgresRow()) as the JSON
+// string appendJsonUtf8() writes for it: array_out escapes only quotes and
+// backslashes, with a backslash as JSON does, so those stay as they are; its
+// control characters come raw and are escaped here; a leading U+FEFF is
+// dropped, as QPSQL's reading drops it (appendPostgresJson()).
+void appendPostgresText(QByteArray &out, const char *begin, const char *end)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    if (end - begin >= 3 && uchar(begin[0]) == 0xEF && uchar(begin[1]) == 0xBB && uchar(begin[2]) == 0xBF)
+        begin += 3;
+    const char *run = begin;
+    for (const char *p = begin; p < end; ++p) {
+        const uchar c = uchar(*p);
+        if (c == '\\') {
+            ++p; // \" or \\, JSON's own escapes
+        } else if (c < 0x20) {
+            out.append(run, p - run);
+            run = p + 1;
+            if (c == '\n') {
+                out += "\\n";
+            } else {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xf];
+            }
+        }
+    }
+    out.append(run, end - run);
+    out += '"';
+}
+
+// A row PostgreSQL wrote as the array literal of its values as texts
+// (appendTableRowsPostgres()), made the format 2 array the Item path writes.
+// array_out writes `{a,"b c",NULL,""}`: an element in quotes when it is
+// empty, reads as NULL in any case, or holds a quote, a backslash, a brace, a
+// comma or white space, with its quotes and backslashes escaped by a
+// backslash; SQL's NULL as NULL without quotes. `kinds` has one letter per
+// element: 'i' an integer (its digits), 't' a text (a JSON string), 'j' JSON
+// from to_json (appendPostgresJson()). `id`, when given, receives the first
+// element's value. `services`, when given, holds the attachments' services
+// ("1,2" by the attachment's id, none for none), written as the row's last
+// value.
+void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray &kinds, qint64 *id,
+                       const QHash<qint64, QByteArray> *services)
+{
+    qint64 rowId = 0;
+    if (services && !id)
+        id = &rowId;
+    const char *p = row.constData();
+    const char *const end = p + row.size();
+    const auto malformed = [&row] {
+        return DatabaseError(
+            QStringLiteral("an unexpected row from PostgreSQL: %1").arg(QString::fromUtf8(row.left(200))));
+    };
+    if (p == end || *p != '{')
+        throw malformed();
+    ++p;
+    QByteArray unescaped;
+    out += '[';
+    for (qsizetype i = 0; i < kinds.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        const char kind = kinds.at(i);
+        const char *first;
+        const char *last;
+        const bool quoted = p < end && *p == '"';
+        if (quoted) {
+            first = ++p;
+            while (p < end && *p != '"')
+                p += *p == '\\' ? 2 : 1;
+            if (p >= end)
+                throw malformed();
+            last = p++;
+        } else {
+            first = p;
+            while (p < end && *p != ',' && *p != '}')
+                ++p;
+            last = p;
+        }
+        if (p >= end || *p != (i + 1 < kinds.size() ? ',' : '}'))
+            throw malformed();
+        ++p;
+        if (i == 0 && id && (quoted || std::from_chars(first, last, *id).ec != std::errc()))
+            throw malformed();
+        if (kind == 't') {
+            if (!quoted && last - first == 4 && std::equal(first, last, "NULL"))
+                out += "null";
+            else
+                appendPostgresText(out, first, last);
+            continue;
+        }
+        if (!quoted && last - first == 4 && std::equal(first, last, "NULL")) {
+            out += "null";
+            continue;
+        }
+        if (quoted) {
+            unescaped.clear();
+            for (const char *q = first; q < last; ++q) {
+                if (*q == '\\')
+                    ++q;
+                unescaped += *q;
+            }
+            first = unescaped.constData();
+            last = first + unescaped.size();
+        }
+        if (kind == 'j') {
+            appendPostgresJson(out, first, last);
+        } else {
+            out.append(first, last - first);
+        }
+    }
+    if (p != end)
+        throw malformed();
+    if (services) {
+        out += ",[";
+        out += services->value(*id);
+        out += ']';
+    }
+    out += ']';
+}
+
 // One table's rows of a first-sync page on PostgreSQL: the server writes
-// each row as JSON text, one value per row (no QVariant per column); false
-// when it has none.
-// `kinds`: the synced columns ("table.column") of an integer type ('i'),
-// which need no to_json (several times the cost of ::text on the server), and
-// of a text type ('t'), quoted with their quotes and backslashes escaped,
-// their control characters left to appendPostgresJson() (to_json costs the
-// server 2-3 times as much: PostgreSQL 15 looks the type up for each value).
+// each row as one text, the array literal of its values as texts (no
+// QVariant per column), which appendPostgresRow() makes JSON; false when it
+// has none. An array literal costs PostgreSQL a cast per integer and nothing
+// per text, where JSON built in SQL cost it ~70 function calls a row (quoting
+// and escaping each text, coalescing each NULL, concatenating).
+// `kinds`: the synced columns ("table.column") of an integer type ('i') and
+// of a text type ('t'); any other goes through to_json.
 // `ids`, when given, receives the rows' ids.
 bool appendTableRowsPostgres(QByteArray &out, const Database &db, int table, const QString &where,
                              const SqlValues &values, const QHash<QString, char> &kinds, QList<qint64> *ids)
 {
     const TableSpec &spec = tableSpecs().at(table);
     QStringList columns;
+    QByteArray elements;
     for (const QString &column : columnList(table)) {
         const char kind = kinds.value(spec.name + QLatin1Char('.') + column);
-        if (kind == 'i')
-            columns.append(QStringLiteral("coalesce(%1::text, 'null')").arg(column));
-        else if (kind == 't')
-            columns.append(QStringLiteral("coalesce('\"' || replace(replace(%1, E'\\\\', E'\\\\\\\\'), '\"', "
-                                          "E'\\\\\"') || '\"', 'null')")
-                               .arg(column));
-        else
-            columns.append(QStringLiteral("coalesce(to_json(%1)::text, 'null')").arg(column));
+        if (kind == 'i') {
+            columns.append(column + QLatin1String("::text"));
+        } else if (kind == 't') {
+            columns.append(column);
+        } else {
+            columns.append(QStringLiteral("to_json(%1)::text").arg(column));
+            elements += 'j';
+            continue;
+        }
+        elements += kind;
     }
-    if (spec.name == QLatin1String("attachments"))
-        columns.append(QStringLiteral("coalesce((SELECT '[' || string_agg(service_id::text, ',' ORDER BY "
-                                      "service_id) || ']' FROM attachment_services WHERE attachment_id = "
-                                      "attachments.id), '[]')"));
+    // The attachments' services apart, before their rows (as on SQLite): as
+    // a sub-select of each row, PostgreSQL scanned attachment_services once
+    // per attachment, on a table of a few pages sequentially (the length of
+    // its file asked of the system each time), doubling the rows' cost.
+    const bool withServices = spec.name == QLatin1String("attachments");
+    QHash<qint64, QByteArray> services; // "1,2"
+    if (withServices) {
+        QSqlQuery query = execBound(
+            db,
+            QStringLiteral("SELECT attachment_id, string_agg(service_id::text, ',' ORDER BY service_id) FROM "
+                           "attachment_services WHERE attachment_id IN (SELECT id FROM attachments WHERE %1) "
+                           "GROUP BY attachment_id")
+                .arg(where),
+            values);
+        while (query.next())
+            services.insert(query.value(0).toLongLong(), query.value(1).toString().toLatin1());
+    }
     // A row at a time (QPSQL's single-row mode): the server writes the next
     // rows while these are copied; one aggregate would make it build the whole
     // table first.
-    QSqlQuery query
-        = execBound(db,
-                    QStringLiteral("SELECT '[' || concat_ws(',', %1) || ']' FROM %2 WHERE %3 ORDER BY "
-                                   "version, id")
-                        .arg(columns.join(QStringLiteral(", ")), spec.name, where),
-                    values);
+    QSqlQuery query = execBound(db,
+                                QStringLiteral("SELECT ARRAY[%1]::text FROM %2 WHERE %3 ORDER BY version, id")
+                                    .arg(columns.join(QStringLiteral(", ")), spec.name, where),
+                                values);
     bool any = false;
     while (query.next()) {
         if (any)
             out += ',';
         any = true;
-        const QByteArray row = query.value(0).toString().toUtf8();
-        if (ids) {
-            // "[id,...": the id column is an integer, written first.
-            qint64 id = 0;
-            if (row.size() < 2
-                || std::from_chars(row.constData() + 1, row.constData() + row.size(), id).ec != std::errc())
-                throw DatabaseError(QStringLiteral("a %1 row without an id").arg(spec.name));
+        qint64 id = 0;
+        appendPostgresRow(out, query.value(0).toString().toUtf8(), elements, ids ? &id : nullptr,
+                          withServices ? &services : nullptr);
+        if (ids)
             ids->append(id);
-        }
-        appendPostgresJson(out, row);
     }
     return any;
 }

@@ -64,8 +64,8 @@ public:
     qint64 firstSyncTotal(qint64 userId) const;
     // compactPage() writes the rows of the page's version range while it
     // reads them — on SQLite through the C API on Qt's own connection
-    // (Database::sqliteHandle()), on PostgreSQL as JSON text the server
-    // builds, one value per row — with no Item of QVariants per row (rows
+    // (Database::sqliteHandle()), on PostgreSQL as one text per row, the
+    // array literal of its values — with no Item of QVariants per row (rows
     // sent again by a reset or for a user's visibility, and deletions, still
     // go through Items): byte for byte the page the general path writes. Off,
     // every page goes through Items, and on PostgreSQL its statements have

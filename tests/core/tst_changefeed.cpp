@@ -446,11 +446,60 @@ private slots:
             db.exec(QStringLiteral("UPDATE audit_log SET details = ?, comment = ?, version = ? WHERE id IN "
                                    "(SELECT MIN(id) FROM audit_log)"),
                     { text, QStringLiteral("\\\"\t\r\b\f"), db.nextVersion() });
+            // Texts that PostgreSQL's array literal (a row's values on the
+            // cursor's path) writes bare or quotes: SQL's NULL and the word,
+            // empty, blank, a lone or a leading U+FEFF, braces, commas,
+            // quotes and backslashes alone, digits, control characters
+            // that need no quotes (\v, \x01) and those that do.
+            const QChar bom(0xFEFF);
+            db.exec(
+                QStringLiteral("UPDATE users SET first_name = ?, last_name = '12', address_line = 'NULL', "
+                               "postal_code = 'null', country = ' ', secret_question = ?, version = ? "
+                               "WHERE id = ?"),
+                { QString(bom), QStringLiteral("{a,\"b\"}\\"), db.nextVersion(), w.dan });
+            db.exec(QStringLiteral("UPDATE users SET address_line = ?, postal_code = ?, country = ?, "
+                                   "secret_question = ?, contact_email = 'NuLl', version = ? WHERE id = ?"),
+                    { QString(bom) + QStringLiteral("NULL"), QString(bom) + bom + QStringLiteral("x"),
+                      QStringLiteral("a\vb"), QStringLiteral("\x01"), db.nextVersion(), w.bruno });
+            db.exec(QStringLiteral("UPDATE structures SET libelle = '{}', adresse = ',', code_postal = ?, "
+                                   "ville = '\"', version = ? WHERE id = ?"),
+                    { QStringLiteral("\\"), db.nextVersion(), w.s2 });
+            db.exec(
+                QStringLiteral("UPDATE attachments SET decision_comment = ?, valid_until = NULL, version = ? "
+                               "WHERE id = ?"),
+                { QStringLiteral("NULL"), db.nextVersion(), w.carolAttachment });
+            db.exec(
+                QStringLiteral("UPDATE attachments SET decision_comment = ?, valid_until = ?, version = ? "
+                               "WHERE id = ?"),
+                { QStringLiteral(" a b "), QString(bom), db.nextVersion(), w.danAttachment });
+            // Two services (the list quoted in the literal) and one (bare).
+            for (const auto &[attachment, service] :
+                 { std::pair { w.carolAttachment, w.serviceA }, std::pair { w.carolAttachment, w.serviceB },
+                   std::pair { w.danPending, w.serviceB } })
+                db.exec(QStringLiteral("INSERT INTO attachment_services (attachment_id, service_id) VALUES "
+                                       "(?, ?)"),
+                        { attachment, service });
+            db.exec(QStringLiteral("UPDATE attachments SET version = ? WHERE id = ?"),
+                    { db.nextVersion(), w.danPending });
+            db.exec(QStringLiteral("UPDATE solicitation_messages SET body = ?, version = ?"),
+                    { QStringLiteral("\\"), db.nextVersion() });
+            db.exec(QStringLiteral("UPDATE attached_files SET designation = ?, file_name = ?, version = ? "
+                                   "WHERE id = ?"),
+                    { QStringLiteral("null "), QStringLiteral("x\"y,z}"), db.nextVersion(), w.danFile });
             transaction.commit();
         }
         const CommandResult selfService
             = w.spaces->setSelfServiceSpace(w.alice, w.s1, QStringLiteral("factures_emises"), true);
         QVERIFY2(selfService.ok(), qPrintable(selfService.message));
+        {
+            // The subscriptions the space made, with texts as above.
+            Transaction transaction(db);
+            QVERIFY(db.value(QStringLiteral("SELECT COUNT(*) FROM subscriptions")).toInt() > 0);
+            db.exec(QStringLiteral("UPDATE subscriptions SET comment = 'a b', decision_comment = '', "
+                                   "comment_code = 'NULL', version = ?"),
+                    { db.nextVersion() });
+            transaction.commit();
+        }
         const qint64 firstSynced = db.currentVersion();
         // Then what later pages carry besides the range's rows: deletions (one
         // of a row whose id may come back), resets of a structure for the
