@@ -15,6 +15,19 @@
 using namespace guichet;
 using namespace guichet::test;
 
+namespace {
+
+// The ids in the joined-level tests' table, in order.
+QList<qint64> joinedIds(Database &db)
+{
+    QList<qint64> result;
+    for (const QVariantMap &row : db.rows(QStringLiteral("SELECT id FROM joined ORDER BY id")))
+        result << row.value(QStringLiteral("id")).toLongLong();
+    return result;
+}
+
+} // namespace
+
 class TestDatabaseStorage : public QObject
 {
     Q_OBJECT
@@ -437,12 +450,7 @@ private slots:
         Database &db = t.db();
         db.exec(QStringLiteral("CREATE TABLE joined (id BIGINT PRIMARY KEY)"));
         const QString insert = QStringLiteral("INSERT INTO joined (id) VALUES (?)");
-        const auto ids = [&db] {
-            QList<qint64> result;
-            for (const QVariantMap &row : db.rows(QStringLiteral("SELECT id FROM joined ORDER BY id")))
-                result << row.value(QStringLiteral("id")).toLongLong();
-            return result;
-        };
+        const auto ids = [&db] { return joinedIds(db); };
         const qint64 before = db.currentVersion();
         {
             Transaction tx(db);
@@ -513,12 +521,7 @@ private slots:
         Database &db = t.db();
         db.exec(QStringLiteral("CREATE TABLE joined (id BIGINT PRIMARY KEY)"));
         const QString insert = QStringLiteral("INSERT INTO joined (id) VALUES (?)");
-        const auto ids = [&db] {
-            QList<qint64> result;
-            for (const QVariantMap &row : db.rows(QStringLiteral("SELECT id FROM joined ORDER BY id")))
-                result << row.value(QStringLiteral("id")).toLongLong();
-            return result;
-        };
+        const auto ids = [&db] { return joinedIds(db); };
         qint64 version = 0;
         {
             Transaction tx(db);

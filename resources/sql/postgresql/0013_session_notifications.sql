@@ -31,8 +31,9 @@ BEGIN
 END;
 $$;
 
--- Read after a COMMIT (Database::commit): whether the transaction just
--- committed on this connection ended sessions; clears the mark.
+-- Read with a COMMIT (Database::commit: just before it on guichetd's
+-- workers, just after it where the commit notifies): whether the
+-- transaction ended sessions on this connection; clears the mark.
 CREATE FUNCTION guichet_sessions_ended() RETURNS BOOLEAN LANGUAGE plpgsql AS $$
 DECLARE
     ended BOOLEAN := COALESCE(current_setting('guichet.sessions_ended', true), '') = 'on';
