@@ -921,19 +921,15 @@ void Database::commitAndNotify(qint64 version)
     }
     // Whether it ended sessions (0013_session_notifications) is read in the
     // same round trip; on a database without that function (not migrated
-    // that far, or not known yet) every commit says it may have. Without
-    // notifyOnCommit the caller notifies (versionStateNotifying()): the
-    // statement after the COMMIT then writes nothing and takes no
-    // transaction id, and the listeners are woken once for a burst.
+    // that far, or not known yet) every commit says it may have.
     // Prepared once per connection like any statement with values: with the
     // version written in, PostgreSQL would parse and plan it for each commit
     // (a third of its cost: 0.035 of 0.055 ms, issue 14).
-    const QString check = QStringLiteral("SELECT %1%2 FROM committed_versions WHERE version = ?")
+    const QString check = QStringLiteral("SELECT %1, %2 FROM committed_versions WHERE version = ?")
                               .arg(m_sessionsNotified > 0 ? QStringLiteral("guichet_sessions_ended()")
                                                           : QStringLiteral("true"),
-                                   m_notifyOnCommit ? QStringLiteral(", ") + notifyChanges : QString());
-    const QVariantList checkArgs
-        = m_notifyOnCommit ? QVariantList { QString::number(version), version } : QVariantList { version };
+                                   notifyChanges);
+    const QVariantList checkArgs { QString::number(version), version };
     // Prepared first: preparing may send what is held (see preparedStatement).
     const QString statement = QStringLiteral("COMMIT; ") + preparedStatement(check, checkArgs);
     QSqlQuery query = execPostgres(statement, {});
@@ -955,8 +951,6 @@ void Database::commitAndNotify(qint64 version)
     }
     if (!committed)
         throw DatabaseError(QStringLiteral("COMMIT: the transaction had failed and was rolled back"));
-    if (!m_notifyOnCommit)
-        m_committedVersion = std::max(m_committedVersion, version);
 }
 
 void Database::commitChecked(qint64 version)
