@@ -54,7 +54,7 @@ function(guichet_forbid target)
 endfunction()
 
 function(guichet_check_layering)
-    set(above_core guichet_models guichet_ui guichet_tour guichet_server Qt6::Widgets Qt6::Gui Qt6::HttpServer)
+    set(above_core guichet_models guichet_ui guichet_tour guichet_server Qt6::Widgets Qt6::Gui)
     guichet_forbid(guichet_kernel ${above_core} guichet_rules guichet_mailtext guichet_mailoutbox guichet_mail guichet_commands
                    guichet_sync guichet_client guichet_datagen guichet_translations
                    Qt6Keychain::Qt6Keychain CURL::libcurl Qt6::Network)
@@ -69,9 +69,9 @@ function(guichet_check_layering)
     guichet_forbid(guichet_sync ${above_core} guichet_client guichet_mail CURL::libcurl Qt6Keychain::Qt6Keychain)
     guichet_forbid(guichet_client ${above_core} guichet_mail guichet_datagen CURL::libcurl)
     guichet_forbid(guichet_datagen ${above_core} guichet_client Qt6Keychain::Qt6Keychain)
-    guichet_forbid(guichet_models guichet_ui guichet_server Qt6::Widgets Qt6::HttpServer guichet_mail
+    guichet_forbid(guichet_models guichet_ui guichet_server Qt6::Widgets guichet_mail
                    guichet_datagen CURL::libcurl)
-    guichet_forbid(guichet_ui guichet_server Qt6::HttpServer guichet_mail guichet_datagen CURL::libcurl)
+    guichet_forbid(guichet_ui guichet_server guichet_mail guichet_datagen CURL::libcurl)
     guichet_forbid(guichet_server guichet_models guichet_ui guichet_client Qt6::Widgets Qt6::Gui
                    Qt6Keychain::Qt6Keychain guichet_datagen)
     # The shipped executables.

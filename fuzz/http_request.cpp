@@ -4,10 +4,12 @@
 //   on every connection, fed at once and in small chunks: the verdict (a
 //   refusal's status, the requests received in full) must not depend on how
 //   the bytes arrived;
-// - each request received in full, cut into method, path, query, headers
-//   and body the way QtHttpServer 6.4 does it (QUrl in tolerant mode), through
-//   ApiServer::readRequest (route choice, 404/405, Content-Type, JSON body,
-//   bearer token, command names) and the routes' query readers.
+// - each request received in full, as the framing read it (method, target,
+//   headers, body: the same at once and in pieces) and HttpRequest::fromFraming
+//   made it (its path and query checked against QUrl's tolerant reading of the
+//   target), through ApiServer::readRequest (route choice, 404/405,
+//   Content-Type, JSON body, bearer token, command names) and the routes'
+//   query readers.
 // Small limits (1 KiB of headers, 4 KiB of body) so the fuzzer reaches them.
 #include "commands/commanddispatcher.h"
 #include "fuzzsupport.h"
@@ -28,22 +30,10 @@ namespace {
 constexpr qint64 MaxHeaderBytes = 1024;
 constexpr qint64 MaxBodyBytes = 4096;
 
-// One request of `stream` from `pos`, as an HTTP layer would cut it once the
-// framing accepted it; advances `pos`. nullopt when the bytes hold no full request.
-std::optional<HttpRequest> nextRequest(const QByteArray &stream, qsizetype &pos)
+// The path and query QUrl reads from an origin-form target in tolerant mode
+// (what QtHttpServer 6.4 gave guichetd), fragment dropped.
+std::pair<QString, QUrlQuery> urlReading(const QByteArray &target)
 {
-    while (pos < stream.size() && (stream.at(pos) == '\r' || stream.at(pos) == '\n'))
-        ++pos;
-    const qsizetype end = stream.indexOf("\r\n\r\n", pos);
-    if (end < 0)
-        return std::nullopt;
-    const QList<QByteArray> lines = stream.mid(pos, end - pos).split('\n');
-    pos = end + 4;
-    HttpRequest request;
-    const QList<QByteArray> parts = lines.value(0).trimmed().split(' ');
-    request.method = parts.value(0);
-    const QByteArray target = parts.value(1);
-    // QtHttpServer 6.4 sets the path (tolerant mode) and the query of a QUrl.
     const qsizetype fragment = target.indexOf('#');
     const QByteArray withoutFragment = fragment < 0 ? target : target.left(fragment);
     const qsizetype question = withoutFragment.indexOf('?');
@@ -52,23 +42,13 @@ std::optional<HttpRequest> nextRequest(const QByteArray &stream, qsizetype &pos)
                 QUrl::TolerantMode);
     if (question >= 0)
         url.setQuery(QString::fromUtf8(withoutFragment.mid(question + 1)));
-    request.path = url.path();
-    request.query = QUrlQuery(url);
-    qint64 length = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines.at(i).indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = lines.at(i).left(colon).trimmed();
-        const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-        request.headers.append({ name, value });
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-            length = value.toLongLong();
-    }
-    request.body = stream.mid(pos, length);
-    pos += length;
-    request.peer = QHostAddress(QHostAddress::LocalHost);
-    return request;
+    return { url.path(), QUrlQuery(url) };
+}
+
+bool sameRequest(const RequestFraming::Request &a, const RequestFraming::Request &b)
+{
+    return a.size == b.size && a.close == b.close && a.method == b.method && a.target == b.target
+        && a.headers == b.headers && a.bodySize == b.bodySize;
 }
 
 void readQuery(const HttpRequest &request, const QByteArray &input)
@@ -158,12 +138,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (status == 0)
         FUZZ_CHECK(whole.inRequest() == pieces.inRequest(), input);
 
-    // The requests the framing let through, one by one.
+    // The requests the framing let through, one by one, read the same
+    // whichever way the bytes came.
+    const QList<RequestFraming::Request> requests = whole.takeCompleted();
+    const QList<RequestFraming::Request> piecesRequests = pieces.takeCompleted();
+    FUZZ_CHECK(requests.size() == piecesRequests.size(), input);
     qsizetype pos = 0;
-    for (qint64 i = 0; i < whole.completeRequests(); ++i) {
-        const std::optional<HttpRequest> request = nextRequest(input, pos);
-        FUZZ_CHECK(request.has_value(), input);
-        readRoute(server, *request, input);
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        RequestFraming::Request framed = requests.at(i);
+        FUZZ_CHECK(sameRequest(framed, piecesRequests.at(i)), input);
+        FUZZ_CHECK(!framed.method.isEmpty() && !framed.target.isEmpty() && framed.bodySize <= MaxBodyBytes
+                       && framed.bodySize < framed.size && pos + framed.size <= input.size(),
+                   input);
+        const QByteArray body = input.mid(pos + framed.size - framed.bodySize, framed.bodySize);
+        pos += framed.size;
+        const QByteArray target = framed.target;
+        const HttpRequest request
+            = HttpRequest::fromFraming(std::move(framed), body, QHostAddress(QHostAddress::LocalHost));
+        if (target.startsWith('/')) {
+            const auto [path, query] = urlReading(target);
+            FUZZ_CHECK(request.path == path,
+                       input + "\npath " + request.path.toUtf8() + " vs " + path.toUtf8());
+            FUZZ_CHECK(request.query.queryItems(QUrl::FullyEncoded) == query.queryItems(QUrl::FullyEncoded),
+                       input);
+        }
+        readRoute(server, request, input);
     }
     return 0;
 }

@@ -10,7 +10,7 @@ GUICHET_FUZZ_BUILD=${GUICHET_FUZZ_BUILD:-$GUICHET_ROOT/build-fuzz}
 GUICHET_PACKAGES=(
     cmake ninja-build ccache g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev qtkeychain-qt6-dev
+    qt6-websockets-dev qt6-svg-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libsqlite3-dev libqt6sql6-psql libsodium-dev libcurl4-openssl-dev
     postgresql python3-aiosmtpd gnome-keyring dbus-x11 xvfb xauth libgl-dev
     fonts-dejavu-core sqlite3 qt6-translations-l10n clang-format-14

@@ -3,11 +3,10 @@
 #include "server/limitedtcpserver.h"
 #include "server/requestframing.h"
 
-#include <QAbstractHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QTcpServer>
 #include <QTcpSocket>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace guichet::server {
 
@@ -20,13 +19,52 @@ QByteArray HttpRequest::header(const QByteArray &name) const
     return {};
 }
 
-HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
-    : m_responder(std::move(responder))
-    , m_socket(socket)
+HttpRequest HttpRequest::fromFraming(RequestFraming::Request &&framed, QByteArray body,
+                                     const QHostAddress &peer)
 {
+    HttpRequest request;
+    request.method = std::move(framed.method);
+    request.headers = std::move(framed.headers);
+    request.body = std::move(body);
+    request.peer = peer;
+    QByteArrayView target(framed.target);
+    if (const qsizetype fragment = target.indexOf('#'); fragment >= 0)
+        target.truncate(fragment);
+    // Absolute form (http or https): the path begins after the authority.
+    for (const QByteArrayView scheme : { QByteArrayView("http://"), QByteArrayView("https://") }) {
+        if (target.size() < scheme.size()
+            || target.first(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0)
+            continue;
+        const qsizetype path = target.indexOf('/', scheme.size());
+        const qsizetype query = target.indexOf('?', scheme.size());
+        const qsizetype from = path < 0 ? query : (query < 0 ? path : std::min(path, query));
+        target = from < 0 ? QByteArrayView("/") : target.sliced(from);
+        break;
+    }
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView path = question < 0 ? target : target.first(question);
+    // The path in QUrl's tolerant reading, fully decoded; without a '%' that
+    // is the text itself.
+    if (path.contains('%')) {
+        QUrl url;
+        url.setPath(QString::fromUtf8(path), QUrl::TolerantMode);
+        request.path = url.path();
+    } else {
+        request.path = QString::fromUtf8(path);
+    }
+    if (question >= 0) {
+        QUrl url;
+        url.setQuery(QString::fromUtf8(target.sliced(question + 1)));
+        request.query = QUrlQuery(url);
+    }
+    return request;
 }
 
-HttpReply::~HttpReply() = default;
+HttpReply::HttpReply(QTcpSocket *socket, bool close)
+    : m_socket(socket)
+    , m_close(close)
+{
+}
 
 bool HttpReply::isConnected() const
 {
@@ -39,10 +77,7 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     if (m_sent || !isConnected())
         return;
     m_sent = true;
-    // The bytes QHttpServerResponder would write (status line, headers, body)
-    // in one write to the socket rather than its ~20 (one per piece): the
-    // same answer, a fraction of the work. write(QJsonDocument) would send
-    // indented JSON, and the HeaderList overloads take only initializer lists.
+    // The status line, headers and body in one write to the socket.
     const QByteArrayView reason = reasonPhrase(status);
     const QByteArray length = QByteArray::number(body.size());
     QByteArray answer;
@@ -50,20 +85,15 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     for (const auto &h : headers)
         size += h.first.size() + h.second.size() + 4;
     answer.reserve(size);
-    if (reason.isEmpty()) {
-        m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
-    } else {
-        answer.append("HTTP/1.1 ")
-            .append(QByteArray::number(status))
-            .append(' ')
-            .append(reason)
-            .append("\r\n");
-    }
+    // A status without a phrase in the table has an empty one (RFC 9112, 4).
+    answer.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ').append(reason).append("\r\n");
     const auto header = [&answer](QByteArrayView name, QByteArrayView value) {
         answer.append(name).append(": ").append(value).append("\r\n");
     };
     header("Content-Type", contentType);
     header("Content-Length", length);
+    if (m_close)
+        header("Connection", "close");
     for (const auto &h : headers)
         header(h.first, h.second);
     // HEAD: the headers (Content-Length included) without the body.
@@ -76,77 +106,22 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     LimitedTcpServer::answerSent(m_socket.data());
 }
 
-namespace {
-
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Put:
-        return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Post:
-        return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    default:
-        return QByteArrayLiteral("OTHER");
-    }
-}
-
-} // namespace
-
-class HttpBinding::Server : public QAbstractHttpServer
-{
-public:
-    explicit Server(HttpHandler handler)
-        : m_handler(std::move(handler))
-    {
-    }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        HttpRequest r;
-        r.method = methodName(request.method());
-        r.path = request.url().path();
-        r.query = request.query();
-        r.headers = request.headers();
-        r.body = request.body();
-        r.peer = socket->peerAddress();
-        auto reply = std::make_shared<HttpReply>(
-            std::make_unique<QHttpServerResponder>(makeResponder(request, socket)), socket);
-        m_handler(r, reply);
-        return true;
-    }
-
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        // Never reached: handleRequest takes every request.
-        makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
-    }
-
-private:
-    HttpHandler m_handler;
-};
-
 HttpBinding::HttpBinding(HttpHandler handler, QObject *parent)
     : QObject(parent)
-    , m_server(std::make_unique<Server>(std::move(handler)))
+    , m_handler(std::move(handler))
 {
 }
 
 HttpBinding::~HttpBinding() = default;
 
-void HttpBinding::bind(QTcpServer *tcpServer)
+void HttpBinding::bind(LimitedTcpServer *tcpServer)
 {
-    m_server->bind(tcpServer);
+    tcpServer->setParent(this);
+    tcpServer->setRequestHandler([this](RequestFraming::Request &&framed, QByteArray body,
+                                        QTcpSocket *socket) {
+        auto reply = std::make_shared<HttpReply>(socket, framed.close);
+        m_handler(HttpRequest::fromFraming(std::move(framed), std::move(body), socket->peerAddress()), reply);
+    });
 }
 
 } // namespace guichet::server

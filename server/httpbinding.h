@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/requestframing.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -14,16 +16,11 @@
 #include <functional>
 #include <memory>
 
-QT_BEGIN_NAMESPACE
-class QTcpServer;
-class QHttpServerResponder;
-QT_END_NAMESPACE
-
 namespace guichet::server {
 
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+class LimitedTcpServer;
 
-// One HTTP request, free of QtHttpServer types.
+// One HTTP request, as the routes read it.
 struct HttpRequest
 {
     QByteArray method; // "GET", "POST"...
@@ -35,17 +32,23 @@ struct HttpRequest
 
     // A header's value, ignoring the name's case; empty when absent.
     QByteArray header(const QByteArray &name) const;
+
+    // The request RequestFraming read (its body: the last bodySize bytes of
+    // the request's). The target's path is percent-decoded; an absolute-form
+    // target (« http://host/path », RFC 9112 3.2.2) is read for its path and
+    // query; a fragment is dropped.
+    static HttpRequest fromFraming(RequestFraming::Request &&framed, QByteArray body,
+                                   const QHostAddress &peer);
 };
 
 // The way back to the client of one request, usable later (long-poll, worker
-// threads). Writes only while the client is still connected: QtHttpServer's
-// responder keeps a raw socket pointer, and writing after the client left
-// would crash the server.
+// threads). Writes only while the client is still connected.
 class HttpReply
 {
 public:
-    HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket);
-    ~HttpReply();
+    // close: the connection closes after this answer (LimitedTcpServer does
+    // it), which the answer says (« Connection: close »).
+    HttpReply(QTcpSocket *socket, bool close);
     HttpReply(const HttpReply &) = delete;
     HttpReply &operator=(const HttpReply &) = delete;
 
@@ -66,8 +69,8 @@ public:
     QTcpSocket *socket() const { return m_socket.data(); }
 
 private:
-    std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    bool m_close;
     bool m_sent = false;
     bool m_omitBody = false;
     bool m_flush = false;
@@ -76,9 +79,12 @@ private:
 using HttpReplyPtr = std::shared_ptr<HttpReply>;
 using HttpHandler = std::function<void(const HttpRequest &, const HttpReplyPtr &)>;
 
-// The one place that knows QtHttpServer's API (6.4: a technical preview whose
-// API changes later): turns its requests into HttpRequest and hands every one
-// to a single handler, which does its own routing (so that it can answer 405).
+// Hands every request LimitedTcpServer reads to a single handler, which does
+// its own routing (so that it can answer 405). guichetd reads HTTP itself
+// rather than through QtHttpServer 6.4, whose parser read the request line and
+// headers one byte per QIODevice::read() call, inside a transaction: 29% of
+// the event loop's time per empty poll (docs/PERFORMANCE.md « One reading of
+// each request »), where the connection guard had already framed them.
 class HttpBinding : public QObject
 {
     Q_OBJECT
@@ -87,12 +93,12 @@ public:
     explicit HttpBinding(HttpHandler handler, QObject *parent = nullptr);
     ~HttpBinding() override;
 
-    // Serves the connections that tcpServer (already listening) accepts.
-    void bind(QTcpServer *tcpServer);
+    // Serves the connections that tcpServer (already listening) accepts; takes
+    // ownership of it.
+    void bind(LimitedTcpServer *tcpServer);
 
 private:
-    class Server;
-    std::unique_ptr<Server> m_server;
+    HttpHandler m_handler;
 };
 
 } // namespace guichet::server

@@ -191,21 +191,21 @@ namespace {
 constexpr qint64 ReadAhead = 16 * 1024;
 
 // Follows the requests of one connection as their bytes arrive, and decides
-// when the HTTP layer sees each. Connected to readyRead before the HTTP layer,
-// it keeps what has arrived hidden from it (a QIODevice transaction, read to
-// its end: the HTTP layer then reads nothing) and frames it itself (request
-// line, headers, Content-Length). A request is handed over whole, one at a
-// time (the transaction rolled back, readyRead emitted for the HTTP layer,
-// which reads exactly one request), and only once the connection's earlier
-// request is answered and its unsent output is under --max-unsent: so the
-// answers of pipelined requests come in order, and a client that does not read
-// them cannot make guichetd buffer without bound. While a request waits, the
-// socket reads nothing more (setReadBufferSize), and TCP holds the client back.
+// when the request handler sees each. What has arrived stays in the socket's
+// buffer (a QIODevice transaction, read to its end) while the framing reads it
+// (request line, headers, Content-Length). A request is handed over whole, one
+// at a time (the transaction rolled back, the request's bytes read out), and
+// only once the connection's earlier request is answered and its unsent
+// output is under --max-unsent: so the answers of pipelined requests come in
+// order, and a client that does not read them cannot make guichetd buffer
+// without bound. While a request waits, the socket reads nothing more
+// (setReadBufferSize), and TCP holds the client back.
 class ConnectionGuard : public QObject
 {
 public:
     ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits,
                     const LimitedTcpServer::RefusalBody &body, const LimitedTcpServer::RefusalLog &log,
+                    std::shared_ptr<LimitedTcpServer::RequestHandler> handler,
                     std::shared_ptr<Deadlines> deadlines)
         : QObject(socket)
         , m_socket(socket)
@@ -214,6 +214,7 @@ public:
         , m_body(body)
         , m_log(log)
         , m_framing(limits.maxHeaderBytes, limits.maxBodyBytes)
+        , m_handler(std::move(handler))
         , m_deadlines(deadlines)
         , m_timer(std::move(deadlines), [this] { onTimeout(); })
     {
@@ -260,8 +261,6 @@ private:
 
     void onReadyRead()
     {
-        if (m_releasing)
-            return; // our own signal, for the HTTP layer
         if (m_refused) {
             // Read and drop what the client still sends, so that it reads our
             // answer instead of a reset; close once it stops.
@@ -287,7 +286,7 @@ private:
             updateDeadline();
     }
 
-    // Hides everything that arrived from the HTTP layer and frames what is new.
+    // Keeps everything that arrived in the socket's buffer and frames what is new.
     void hold()
     {
         if (m_refused || m_closing)
@@ -320,7 +319,7 @@ public:
     void pump()
     {
         m_pumpScheduled = false;
-        if (m_refused || m_closing || m_releasing || m_awaiting > 0 || m_closeAfterAnswer)
+        if (m_refused || m_closing || m_awaiting > 0 || m_closeAfterAnswer)
             return;
         if (m_ready.isEmpty()) {
             if (m_pendingRefusal != 0)
@@ -337,29 +336,28 @@ public:
 private:
     void release()
     {
-        const RequestFraming::Request next = m_ready.takeFirst();
+        RequestFraming::Request next = m_ready.takeFirst();
         m_socket->rollbackTransaction();
-        const qint64 before = m_socket->bytesAvailable();
-        ++m_awaiting;
-        if (next.close)
-            m_closeAfterAnswer = true;
-        QPointer<ConnectionGuard> self(this);
-        m_releasing = true;
-        emit m_socket->readyRead();
-        if (!self)
-            return;
-        m_releasing = false;
-        if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
-            return;
-        if (m_socket->isTransactionStarted() || before - m_socket->bytesAvailable() != next.size) {
-            // The HTTP layer framed it otherwise: nothing after it can be trusted.
-            m_awaiting = 0;
+        QByteArray bytes = m_socket->read(next.size);
+        if (bytes.size() != next.size) {
+            // Cannot happen (the framing counted these bytes in the buffer):
+            // nothing after it could be trusted.
             m_ready.clear();
             refuse(400);
             return;
         }
+        ++m_awaiting;
+        if (next.close)
+            m_closeAfterAnswer = true;
         m_seen -= next.size;
         m_deadline = Deadline::None;
+        QPointer<ConnectionGuard> self(this);
+        const qint64 bodySize = next.bodySize;
+        Q_ASSERT(*m_handler); // set by HttpBinding::bind() before the event loop runs
+        // The handler may answer at once, and so pump the next request.
+        (*m_handler)(std::move(next), bytes.right(bodySize), m_socket);
+        if (!self || m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
+            return;
         hold();
     }
 
@@ -392,7 +390,7 @@ private:
         if (m_socket->isTransactionStarted())
             m_socket->commitTransaction(); // what we held is dropped with the rest
         m_socket->setReadBufferSize(0);
-        m_socket->readAll(); // the HTTP layer sees none of it
+        m_socket->readAll(); // the handler sees none of it
         m_socket->write(refusalResponse(status, m_body ? m_body(status) : QByteArray()));
         startDeadline(Deadline::Drain, 500);
         const QList<QByteArray> parts = m_framing.requestLine().split(' ');
@@ -471,12 +469,12 @@ private:
     LimitedTcpServer::RefusalBody m_body;
     LimitedTcpServer::RefusalLog m_log;
     RequestFraming m_framing;
+    std::shared_ptr<LimitedTcpServer::RequestHandler> m_handler;
     std::shared_ptr<Deadlines> m_deadlines; // also runs the guards' pump()
     qint64 m_seen = 0; // bytes at the front of the socket's buffer already framed
     QList<RequestFraming::Request> m_ready; // whole requests waiting for their turn
     int m_awaiting = 0; // requests handed over and not answered yet (0 or 1)
     int m_pendingRefusal = 0; // the status of a refusal waiting for its turn
-    bool m_releasing = false;
     bool m_pumpScheduled = false;
     bool m_closeAfterAnswer = false;
     bool m_closing = false;
@@ -554,13 +552,14 @@ void LimitedTcpServer::incomingConnection(qintptr descriptor)
     connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
     if (!m_deadlines)
         m_deadlines = std::make_shared<Deadlines>();
-    new ConnectionGuard(socket, m_limits, m_body, m_log, m_deadlines);
+    new ConnectionGuard(socket, m_limits, m_body, m_log, m_handler, m_deadlines);
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (tlsSocket) {
         tlsSocket->setSslConfiguration(m_tls);
         tlsSocket->startServerEncryption();
     }
-    addPendingConnection(socket);
+    // Not added to the pending connections: the guard serves the socket
+    // (nextPendingConnection() would find nothing).
 }
 
 } // namespace guichet::server

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/requestframing.h"
+
 #include <QSslConfiguration>
 #include <QTcpServer>
 
@@ -33,19 +35,19 @@ struct ConnectionLimits
     qint64 maxUnsentBytes = 1024 * 1024;
 };
 
-// The listening socket of guichetd, and the guard of every connection.
-// QtHttpServer 6.4 buffers a whole request before any handler runs and has no
-// size limit or timeout, so this server follows the framing of each request as
-// it arrives (request line, headers, Content-Length) and, before the HTTP layer
-// sees anything wrong, answers itself and closes: 413 for a body over the limit
-// (known from Content-Length, before the body is read), 431 for headers over
-// theirs, 400 for two Content-Length headers or a Transfer-Encoding, 408 for a
-// request that does not arrive in time, 503 past the connection cap. An idle
-// connection is closed. It hands the HTTP layer one request at a time, once the
-// one before is answered and the unsent output is under maxUnsentBytes: the
-// answers to pipelined requests come in order, and a client that does not read
-// its answers holds at most that much (plus the answer being sent) in memory.
-// Also does TLS when given a certificate and key.
+// The listening socket of guichetd, and the guard of every connection. It
+// follows the framing of each request as it arrives (request line, headers,
+// Content-Length: RequestFraming) and, before the routes see anything wrong,
+// answers itself and closes: 413 for a body over the limit (known from
+// Content-Length, before the body is read), 431 for headers over theirs, 400
+// for a malformed request line or header, two Content-Length headers or a
+// Transfer-Encoding, 408 for a request that does not arrive in time, 503 past
+// the connection cap. An idle connection is closed. It hands the request
+// handler one request at a time, once the one before is answered and the
+// unsent output is under maxUnsentBytes: the answers to pipelined requests
+// come in order, and a client that does not read its answers holds at most
+// that much (plus the answer being sent) in memory. Also does TLS when given a
+// certificate and key.
 class LimitedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -55,14 +57,20 @@ public:
     using RefusalLog = std::function<void(int status, const QByteArray &method, const QByteArray &path)>;
     // The JSON body of a refusal with that status.
     using RefusalBody = std::function<QByteArray(int status)>;
+    // A request received in full, its turn come: its line and headers as the
+    // framing read them, its body. The handler answers on `socket` (at once
+    // or later), then calls answerSent().
+    using RequestHandler
+        = std::function<void(RequestFraming::Request &&request, QByteArray body, QTcpSocket *socket)>;
 
     LimitedTcpServer(const ConnectionLimits &limits, RefusalBody body, RefusalLog log,
                      QObject *parent = nullptr);
 
     void setTlsConfiguration(const QSslConfiguration &configuration);
+    void setRequestHandler(RequestHandler handler) { *m_handler = std::move(handler); }
     int connectionCount() const { return m_connections; }
 
-    // The HTTP layer calls this once per answer it writes on `socket`: the
+    // The request handler calls this once per answer it writes on `socket`: the
     // connection's request is over, and the connection may become idle.
     static void answerSent(QTcpSocket *socket);
 
@@ -77,6 +85,8 @@ private:
     bool m_useTls = false;
     int m_connections = 0;
     std::shared_ptr<Deadlines> m_deadlines; // every connection's timeouts
+    // Shared with the guards, which may outlive the server's members.
+    std::shared_ptr<RequestHandler> m_handler = std::make_shared<RequestHandler>();
 };
 
 } // namespace guichet::server

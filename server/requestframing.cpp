@@ -3,6 +3,8 @@
 #include <QList>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 
 namespace guichet::server {
 
@@ -39,7 +41,9 @@ int RequestFraming::consume(const QByteArray &data)
                 break;
             const qsizetype end = data.indexOf("\r\n\r\n", pos);
             if (end < 0) {
-                if (data.size() - pos > m_maxHeaderBytes)
+                // Past the allowance even if the last three bytes begin the
+                // blank line (the next chunk may bring its end).
+                if (data.size() - pos > m_maxHeaderBytes + 3)
                     return refuse(431);
                 m_head = data.mid(pos);
                 m_requestBytes += data.size() - pos;
@@ -53,7 +57,7 @@ int RequestFraming::consume(const QByteArray &data)
             m_head += data.mid(pos, m_maxHeaderBytes + 4 - before);
             const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
             if (end < 0) {
-                if (m_head.size() > m_maxHeaderBytes)
+                if (m_head.size() > m_maxHeaderBytes + 3)
                     return refuse(431);
                 m_requestBytes += data.size() - pos;
                 pos = data.size();
@@ -79,12 +83,44 @@ int RequestFraming::consume(const QByteArray &data)
 void RequestFraming::complete()
 {
     ++m_complete;
-    m_completed.append({ m_requestBytes, m_requestClose });
+    m_current.size = m_requestBytes;
+    m_completed.append(std::exchange(m_current, {}));
     m_requestBytes = 0;
-    m_requestClose = false;
 }
 
 namespace {
+
+// A token's characters (RFC 9110, 5.6.2): a method, a header's name.
+bool isToken(QByteArrayView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const char c : text) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c))))
+            return false;
+    }
+    return true;
+}
+
+// A header's value without its surrounding spaces and tabs; false when it
+// holds another control character (a bare CR that another hop may take for a
+// line's end, a NUL): RFC 9110, 5.5.
+bool fieldValue(QByteArrayView raw, QByteArrayView *value)
+{
+    qsizetype begin = 0;
+    qsizetype end = raw.size();
+    while (begin < end && (raw.at(begin) == ' ' || raw.at(begin) == '\t'))
+        ++begin;
+    while (end > begin && (raw.at(end - 1) == ' ' || raw.at(end - 1) == '\t'))
+        --end;
+    for (qsizetype i = begin; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(raw.at(i));
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    }
+    *value = raw.sliced(begin, end - begin);
+    return true;
+}
 
 bool sameName(QByteArrayView name, const char *lowerCase)
 {
@@ -104,26 +140,66 @@ bool containsNoCase(QByteArrayView text, const char *lowerCase)
 
 } // namespace
 
+int RequestFraming::readRequestLine(QByteArrayView line)
+{
+    // « method SP request-target SP HTTP-version » (RFC 9112, 3), one space
+    // each; a method is a token, the target has no blank.
+    const qsizetype methodEnd = line.indexOf(' ');
+    const qsizetype targetEnd = methodEnd < 0 ? -1 : line.indexOf(' ', methodEnd + 1);
+    if (methodEnd <= 0 || targetEnd <= methodEnd + 1)
+        return 400;
+    const QByteArrayView method = line.first(methodEnd);
+    const QByteArrayView target = line.sliced(methodEnd + 1, targetEnd - methodEnd - 1);
+    const QByteArrayView version = line.sliced(targetEnd + 1);
+    if (!isToken(method))
+        return 400;
+    for (const char c : target) {
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+            return 400;
+    }
+    if (version.size() != 8 || !version.startsWith("HTTP/1.") || version.at(7) < '0' || version.at(7) > '9')
+        return 400;
+    m_current.method = method.toByteArray();
+    m_current.target = target.toByteArray();
+    // HTTP/1.0 closes after each answer unless it asks to keep the connection.
+    m_current.close = version.at(7) == '0';
+    return 0;
+}
+
 int RequestFraming::readHeaders(const QByteArray &head)
 {
-    // Line by line through views of `head`: nothing is copied but the request line.
+    // Line by line through views of `head`; the names and values are copied
+    // once, into the request.
     const QByteArrayView all(head);
     qsizetype lineEnd = all.indexOf('\n');
     m_requestLine = (lineEnd < 0 ? all : all.first(lineEnd)).trimmed().toByteArray();
+    if (const int status = readRequestLine(m_requestLine))
+        return status;
+    const bool http10 = m_current.close;
+    bool keepAlive = false;
+    bool close = false;
     int lengths = 0;
     qint64 length = 0;
     while (lineEnd >= 0) {
+        // Each field costs a list entry: bounded in number, not only in bytes.
+        if (m_current.headers.size() == MaxHeaderFields)
+            return 431;
         const qsizetype lineBegin = lineEnd + 1;
         lineEnd = all.indexOf('\n', lineBegin);
-        const QByteArrayView line = all.sliced(lineBegin, (lineEnd < 0 ? all.size() : lineEnd) - lineBegin);
+        QByteArrayView line = all.sliced(lineBegin, (lineEnd < 0 ? all.size() : lineEnd) - lineBegin);
+        if (line.endsWith('\r'))
+            line.chop(1);
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArrayView name = line.first(colon).trimmed();
-        const QByteArrayView rest = line.sliced(colon + 1);
-        if (sameName(name, "connection") && containsNoCase(rest, "close")) {
-            m_closeRequested = true;
-            m_requestClose = true;
+        // The name is a token right before its colon: no blank, no fold onto
+        // the line before (RFC 9112, 5.1 and 5.2: both have served smuggling).
+        const QByteArrayView name = colon < 0 ? QByteArrayView() : line.first(colon);
+        QByteArrayView value;
+        if (!isToken(name) || !fieldValue(line.sliced(colon + 1), &value))
+            return 400;
+        m_current.headers.append({ name.toByteArray(), value.toByteArray() });
+        if (sameName(name, "connection")) {
+            close = close || containsNoCase(value, "close");
+            keepAlive = keepAlive || containsNoCase(value, "keep-alive");
         }
         if (sameName(name, "transfer-encoding"))
             return 400; // only Content-Length bodies: no chunked smuggling
@@ -131,7 +207,6 @@ int RequestFraming::readHeaders(const QByteArray &head)
             continue;
         if (++lengths > 1)
             return 400; // two lengths: which one would the next hop believe?
-        const QByteArrayView value = rest.trimmed();
         bool ok = !value.isEmpty() && value.size() <= 18;
         for (const char c : value)
             ok = ok && c >= '0' && c <= '9';
@@ -141,7 +216,10 @@ int RequestFraming::readHeaders(const QByteArray &head)
     }
     if (length > m_maxBodyBytes)
         return 413;
+    // « close » wins over « keep-alive », whatever their order.
+    m_current.close = close || (http10 && !keepAlive);
     m_bodyLeft = length;
+    m_current.bodySize = length;
     return 0;
 }
 

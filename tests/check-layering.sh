@@ -17,7 +17,6 @@ for exe in app/guichetd/guichetd app/guichetctl/guichetctl; do
 done
 [ -x "$build/app/guichetd/guichetd" ] || fail "guichetd was not built"
 loads "$build/app/guichet/guichet" libcurl && fail "guichet loads libcurl (mail delivery is guichetd's and guichetctl's)"
-loads "$build/app/guichet/guichet" libQt6HttpServer && fail "guichet loads Qt HttpServer"
 # The shipped desktop knows no demo login.
 grep -qa 'demo.guichet.fr' "$build/app/guichet/guichet" && fail "guichet carries a demo login"
 grep -qa 'demo.guichet.fr' "$build/app/guichetd/guichetd" && fail "guichetd carries a demo login"

@@ -30,7 +30,7 @@ for dep in libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libqt6svg6 libqt6wi
     field "$desktop_deb" Depends | grep -q "$dep" || fail "guichet does not depend on $dep: $(field "$desktop_deb" Depends)"
 done
 field "$desktop_deb" Recommends | grep -q gnome-keyring || fail "guichet does not recommend a keyring"
-for dep in libqt6sql6-sqlite libqt6sql6-psql libqt6httpserver6 adduser; do
+for dep in libqt6sql6-sqlite libqt6sql6-psql adduser; do
     field "$server_deb" Depends | grep -q "$dep" || fail "guichetd does not depend on $dep: $(field "$server_deb" Depends)"
 done
 for path in ./usr/bin/guichet ./usr/bin/guichetctl ./usr/share/applications/fr.guichet.Guichet.desktop \

@@ -7898,8 +7898,8 @@ Lancez « guichetctl users SOUS-COMMANDE --help » pour ses options.
         <translation>Ce serveur a trop de connexions ouvertes ; réessayez dans un instant.</translation>
     </message>
     <message>
-        <source>The request is malformed: one Content-Length header is needed for a body, and no Transfer-Encoding.</source>
-        <translation>La requête est mal formée : un corps demande un seul en-tête Content-Length, et aucun Transfer-Encoding.</translation>
+        <source>The request is malformed: it needs a request line such as GET /path HTTP/1.1, header lines of the form Name: value, one Content-Length header for a body, and no Transfer-Encoding.</source>
+        <translation>La requête est mal formée : il lui faut une ligne de requête comme GET /chemin HTTP/1.1, des lignes d&apos;en-tête de la forme Nom: valeur, un seul en-tête Content-Length pour un corps, et aucun Transfer-Encoding.</translation>
     </message>
     <message>
         <source>Threads that verify sign-in passwords (argon2id, 64 MiB each); default: half the processors, 1 to 4.</source>

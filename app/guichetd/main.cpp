@@ -405,8 +405,9 @@ int main(int argc, char *argv[])
                 .body;
         default:
             return ApiResponse::error(status, QStringLiteral("bad_request"), {},
-                                      Tr::tr("The request is malformed: one Content-Length header is needed "
-                                             "for a body, and no Transfer-Encoding."))
+                                      Tr::tr("The request is malformed: it needs a request line such as "
+                                             "GET /path HTTP/1.1, header lines of the form Name: value, one "
+                                             "Content-Length header for a body, and no Transfer-Encoding."))
                 .body;
         }
     };

@@ -248,7 +248,7 @@ private slots:
                     "Content-Length: 1001\r\n\r\n");
         const QByteArray answer = client.readUntilClosed(10000);
         QCOMPARE(RawClient::statuses(answer), QList<int> { 413 });
-        // In the words of every other answer's status line (QtHttpServer's).
+        // In the words of every other answer's status line.
         QVERIFY2(answer.startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), answer.left(40).constData());
         QVERIFY(answer.contains("\"code\":\"payload_too_large\""));
         QCOMPARE(m_db->db().value(QStringLiteral("SELECT COUNT(*) FROM solicitations")).toInt(), before);
@@ -380,6 +380,12 @@ private slots:
             "chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
         QTest::newRow("length not a number")
             << QByteArray("POST /api/v1/session HTTP/1.1\r\nHost: test\r\nContent-Length: 2x\r\n\r\n{}");
+        QTest::newRow("no version on the request line")
+            << QByteArray("POST /api/v1/session\r\nHost: test\r\nContent-Length: 2\r\n\r\n{}");
+        QTest::newRow("a header line without a colon")
+            << QByteArray("POST /api/v1/session HTTP/1.1\r\nHost test\r\nContent-Length: 2\r\n\r\n{}");
+        QTest::newRow("a folded header")
+            << QByteArray("POST /api/v1/session HTTP/1.1\r\nHost: test\r\n x\r\nContent-Length: 2\r\n\r\n{}");
     }
 
     void ambiguousFramingIs400()
@@ -390,8 +396,50 @@ private slots:
         client.send(request);
         const QByteArray answer = client.readUntilClosed(10000);
         QCOMPARE(RawClient::statuses(answer), QList<int> { 400 });
+        // The answer says what a well-formed request is.
+        QVERIFY2(answer.contains("GET /path HTTP/1.1"), answer.constData());
         QVERIFY(client.closedByServer());
         QCOMPARE(m_db->db().value(QStringLiteral("SELECT COUNT(*) FROM sessions")).toInt(), before);
+    }
+
+    // The target as a proxy may send it (absolute form), percent-encoded, or
+    // with a fragment: the same route. HTTP/1.0 is answered, then closed
+    // unless it asked to keep the connection.
+    void targetsAndVersionsAreReadAsHttpSaysSo()
+    {
+        RawClient client(m_server->baseUrl());
+        client.send("GET http://test/api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n"
+                    "GET /api/v1/%68ealth#top HTTP/1.1\r\nHost: test\r\n\r\n"
+                    "GET /api/v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    "GET /api/v1/health HTTP/1.0\r\n\r\n"
+                    "GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n");
+        const QByteArray answers = client.readUntilClosed(10000);
+        // The fifth request comes after the close the fourth asked for, which
+        // its answer (alone) says.
+        QCOMPARE(RawClient::statuses(answers), (QList<int> { 200, 200, 200, 200 }));
+        QCOMPARE(answers.count("\r\nConnection: close\r\n"), 1);
+        QVERIFY(client.closedByServer());
+        RawClient unknown(m_server->baseUrl());
+        unknown.send("BREW /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n");
+        const QList<QPair<int, QByteArray>> brew = unknown.readAnswers(1, 10000);
+        QCOMPARE(brew.size(), 1);
+        QCOMPARE(brew.at(0).first, 405);
+    }
+
+    // Pipelined bodies, blank lines between: each route reads its own body,
+    // whole (a body cut at the wrong byte would not be JSON).
+    void pipelinedBodiesReachTheirRoutesWhole()
+    {
+        RawClient client(m_server->baseUrl());
+        client.send("\r\n" + post("/api/v1/session", "{\"email\": 1}") + "\r\n\r\n"
+                    + post("/api/v1/session", "[\"not an object\"]"));
+        const QList<QPair<int, QByteArray>> answers = client.readAnswers(2, 10000);
+        QCOMPARE(answers.size(), 2);
+        QCOMPARE(answers.at(0).first, 422); // the email is not a text
+        QVERIFY2(answers.at(0).second.contains("\"field\":\"email\""), answers.at(0).second.constData());
+        QCOMPARE(answers.at(1).first, 400);
+        QVERIFY2(answers.at(1).second.contains("\"code\":\"bad_request\""), answers.at(1).second.constData());
+        QVERIFY2(!answers.at(1).second.contains("\"field\":\"email\""), answers.at(1).second.constData());
     }
 
     void oversizedHeadersGet431()
