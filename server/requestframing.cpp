@@ -3,7 +3,6 @@
 #include <QList>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 
 namespace guichet::server {
@@ -90,13 +89,15 @@ void RequestFraming::complete()
 
 namespace {
 
-// A token's characters (RFC 9110, 5.6.2): a method, a header's name.
+// A token's characters (RFC 9110, 5.6.2): a method, a header's name. ASCII
+// only, whatever the locale (std::isalnum follows the one Qt sets).
 bool isToken(QByteArrayView text)
 {
     if (text.isEmpty())
         return false;
     for (const char c : text) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c))))
+        const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alphanumeric && (c == 0 || !std::strchr("!#$%&'*+-.^_`|~", c)))
             return false;
     }
     return true;
@@ -140,7 +141,7 @@ bool containsNoCase(QByteArrayView text, const char *lowerCase)
 
 } // namespace
 
-int RequestFraming::readRequestLine(QByteArrayView line)
+int RequestFraming::readRequestLine(QByteArrayView line, bool *http10)
 {
     // « method SP request-target SP HTTP-version » (RFC 9112, 3), one space
     // each; a method is a token, the target has no blank.
@@ -161,8 +162,7 @@ int RequestFraming::readRequestLine(QByteArrayView line)
         return 400;
     m_current.method = method.toByteArray();
     m_current.target = target.toByteArray();
-    // HTTP/1.0 closes after each answer unless it asks to keep the connection.
-    m_current.close = version.at(7) == '0';
+    *http10 = version.at(7) == '0';
     return 0;
 }
 
@@ -173,9 +173,9 @@ int RequestFraming::readHeaders(const QByteArray &head)
     const QByteArrayView all(head);
     qsizetype lineEnd = all.indexOf('\n');
     m_requestLine = (lineEnd < 0 ? all : all.first(lineEnd)).trimmed().toByteArray();
-    if (const int status = readRequestLine(m_requestLine))
+    bool http10 = false;
+    if (const int status = readRequestLine(m_requestLine, &http10))
         return status;
-    const bool http10 = m_current.close;
     bool keepAlive = false;
     bool close = false;
     int lengths = 0;
@@ -216,7 +216,8 @@ int RequestFraming::readHeaders(const QByteArray &head)
     }
     if (length > m_maxBodyBytes)
         return 413;
-    // « close » wins over « keep-alive », whatever their order.
+    // HTTP/1.0 closes after each answer unless it asks to keep the
+    // connection; « close » wins over « keep-alive », whatever their order.
     m_current.close = close || (http10 && !keepAlive);
     m_bodyLeft = length;
     m_current.bodySize = length;

@@ -44,10 +44,9 @@ public:
     // of the refusal (400 a malformed request line or header line — not
     // « METHOD target HTTP/1.x », a header whose name is not a token right
     // before its colon, a folded line, a control character in a value —,
-    // two Content-Lengths, a bad one or a Transfer-Encoding; 431 more than
-    // MaxHeaderFields header fields;
-    // 413 a body over the limit, known from Content-Length; 431 headers over
-    // theirs). Once refused, nothing more is looked at. Moves an offset through
+    // two Content-Lengths, a bad one or a Transfer-Encoding; 413 a body over
+    // the limit, known from Content-Length; 431 headers over their bytes or
+    // over MaxHeaderFields fields). Once refused, nothing more is looked at. Moves an offset through
     // the chunk (never copies what is left), so many small pipelined requests
     // in one chunk cost their length, not its square.
     int consume(const QByteArray &data);
@@ -71,7 +70,8 @@ private:
     // acceptable, or the status of the refusal. Sets m_bodyLeft from
     // Content-Length.
     int readHeaders(const QByteArray &head);
-    int readRequestLine(QByteArrayView line);
+    // Method and target into m_current; *http10 for an HTTP/1.0 request.
+    int readRequestLine(QByteArrayView line, bool *http10);
     int refuse(int status)
     {
         m_refusal = status;

@@ -1110,15 +1110,12 @@ void appendPostgresRow(QByteArray &out, const QByteArray &row, const QByteArray 
         ++p;
         if (i == 0 && id && (quoted || std::from_chars(first, last, *id).ec != std::errc()))
             throw malformed();
-        if (kind == 't') {
-            if (!quoted && last - first == 4 && std::equal(first, last, "NULL"))
-                out += "null";
-            else
-                appendPostgresText(out, first, last);
+        if (!quoted && last - first == 4 && std::equal(first, last, "NULL")) {
+            out += "null"; // quoted, "NULL" is a text
             continue;
         }
-        if (!quoted && last - first == 4 && std::equal(first, last, "NULL")) {
-            out += "null";
+        if (kind == 't') {
+            appendPostgresText(out, first, last);
             continue;
         }
         if (quoted) {
